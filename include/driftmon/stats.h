@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * driftmon statistics: streaming moments, a mergeable quantile sketch,
+ * PSI, the two-sample Kolmogorov-Smirnov test and the chi-square test.
+ *
+ * This layer depends on libc and libm only, so it can be embedded
+ * anywhere.  All functions are reentrant; none allocates unless it says
+ * so.
+ */
+#ifndef DRIFTMON_STATS_H
+#define DRIFTMON_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driftmon/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Moments: count, mean, M2 (sum of squared deviations), min, max.     */
+/* Welford's update; Chan et al. (1979) pairwise merge.                */
+/* ------------------------------------------------------------------ */
+typedef struct dm_moments {
+	uint64_t n;
+	double mean;
+	double m2;
+	double min;
+	double max;
+} dm_moments;
+
+void dm_moments_init(dm_moments *m);
+/* Adds one finite value (the caller filters NaN/Inf). */
+void dm_moments_add(dm_moments *m, double x);
+/* Adds n values at once (two-pass over the block, then a Chan merge). */
+void dm_moments_add_block(dm_moments *m, const double *x, size_t n);
+/* a := a ∪ b. */
+void dm_moments_merge(dm_moments *a, const dm_moments *b);
+/* Sample variance (ddof = 1); NaN when n < 2. */
+double dm_moments_var(const dm_moments *m);
+/* Sample standard deviation (ddof = 1); NaN when n < 2. */
+double dm_moments_std(const dm_moments *m);
+
+/* ------------------------------------------------------------------ */
+/* Quantile sketch                                                     */
+/* ------------------------------------------------------------------ */
+/*
+ * A mergeable quantile sketch of the compactor family (Manku, Rajagopalan
+ * and Lindsay 1998; Karnin, Lang and Liberty 2016, "KLL") with equal level
+ * capacities k.  While it has seen at most k values it holds every one of
+ * them exactly.  Beyond that, level h holds values of weight 2^h; each
+ * compaction of level h moves any rank by at most 2^h, and the sketch adds
+ * these up, so dm_sketch_rank_error() is a proven bound (not an estimate)
+ * on |rank_sketch(x) - rank_true(x)| / n for every x.  The bound is
+ * about log2(n/k)/k: 0.04% for n = 1e6 and k = 16384.
+ */
+typedef struct dm_sketch dm_sketch;
+
+#define DM_SKETCH_K_DEFAULT 16384u
+#define DM_SKETCH_K_MIN 16u
+
+/* Allocates an empty sketch; k is rounded up to even, at least
+ * DM_SKETCH_K_MIN.  Returns NULL on allocation failure.  Free with
+ * dm_sketch_free(). */
+dm_sketch *dm_sketch_new(uint32_t k);
+void dm_sketch_free(dm_sketch *s);
+/* Adds a finite value.  DM_ENOMEM on allocation failure (s unchanged). */
+dm_err dm_sketch_add(dm_sketch *s, double x);
+/* dst := dst ∪ src (src unchanged).  Both must have the same k. */
+dm_err dm_sketch_merge(dm_sketch *dst, const dm_sketch *src);
+uint64_t dm_sketch_count(const dm_sketch *s);
+uint32_t dm_sketch_k(const dm_sketch *s);
+/* 1 while every value is held exactly. */
+int dm_sketch_is_exact(const dm_sketch *s);
+/* Proven bound on the normalised rank error (0 when exact). */
+double dm_sketch_rank_error(const dm_sketch *s);
+/*
+ * The sketch as sorted (value, weight) pairs, ties kept as separate
+ * entries.  *vals and *wts are allocated (free() both); *n receives the
+ * number of pairs.  An empty sketch gives n = 0 and NULL arrays.
+ */
+dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
+		       size_t *n);
+/*
+ * Rebuilds a sketch from sorted pairs as written by dm_sketch_items()
+ * (a serialised baseline).  'exact' says whether the pairs are all of
+ * the data; rank_error is the bound carried over.  Returns NULL on
+ * allocation failure or unsorted input.
+ */
+dm_sketch *dm_sketch_from_items(uint32_t k, const double *vals,
+				const uint64_t *wts, size_t n,
+				double rank_error);
+/* Quantile q in [0, 1] by the lower empirical quantile (inverse of the
+ * right-continuous ECDF); NaN when empty. */
+double dm_sketch_quantile(const dm_sketch *s, double q);
+
+/* ------------------------------------------------------------------ */
+/* Population Stability Index                                          */
+/* ------------------------------------------------------------------ */
+/*
+ * PSI = sum_i (a_i - e_i) * ln(a_i / e_i) over bins, where e_i and a_i are
+ * the expected (baseline) and actual (current) proportions.  Empty bins
+ * are smoothed additively: p_i = (c_i + alpha) / (n + alpha * nbins),
+ * alpha = DM_PSI_ALPHA, on both sides, which keeps PSI finite and shrinks
+ * the noise of nearly empty bins.  Returns NaN when either total is 0.
+ */
+#define DM_PSI_ALPHA 0.5
+double dm_psi(const uint64_t *expected, const uint64_t *actual,
+	      size_t nbins);
+/* Same with baseline proportions given directly (summing to 1) and the
+ * baseline size n_expected used for smoothing. */
+double dm_psi_props(const double *expected_prop, uint64_t n_expected,
+		    const uint64_t *actual, size_t nbins);
+
+/* ------------------------------------------------------------------ */
+/* Two-sample Kolmogorov-Smirnov test                                  */
+/* ------------------------------------------------------------------ */
+typedef enum dm_ks_method {
+	DM_KS_EXACT = 0,  /* exact distribution of D (small samples) */
+	DM_KS_ASYMP = 1   /* kstwo.sf(D, round(n1*n2/(n1+n2))) */
+} dm_ks_method;
+
+typedef struct dm_ks_result {
+	double statistic;     /* D = sup |F1 - F2| */
+	double pvalue;        /* two-sided */
+	dm_ks_method method;  /* the method that produced pvalue */
+} dm_ks_result;
+
+/*
+ * D between two weighted samples given as sorted values with integer
+ * weights (an exact sample has all weights 1).  The ECDFs are
+ * right-continuous and evaluated at every value of both samples, as
+ * scipy.stats.ks_2samp does, so ties are handled the same way.
+ * Returns NaN if either side is empty.
+ */
+double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
+		       const double *y, const uint64_t *wy, size_t ny);
+
+/*
+ * Two-sided p-value of D for sample sizes n1, n2 exactly as
+ * scipy.stats.ks_2samp(method='auto') computes it (scipy 1.10): the exact
+ * distribution when max(n1, n2) <= 10000 (falling back to the asymptotic
+ * one where scipy does), otherwise kstwo.sf(D, round(n1*n2/(n1+n2))).
+ * For the exact method D is rounded to the lattice h/lcm(n1, n2) as scipy
+ * does.  Fills *res (statistic is the possibly rounded D).  DM_EINVAL if
+ * n1 or n2 is 0 or D is not in [0, 1].
+ */
+dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2, dm_ks_result *res);
+
+/* Convenience: D and p-value of two unsorted exact samples (sorts copies).
+ * DM_EINVAL if either is empty, DM_ENOMEM on allocation failure. */
+dm_err dm_ks_2samp(const double *x, size_t n1, const double *y, size_t n2,
+		   dm_ks_result *res);
+
+/* Survival function of Kolmogorov's two-sided one-sample statistic for
+ * sample size n, as scipy.stats.kstwo.sf(d, n). */
+double dm_kstwo_sf(double d, double n);
+
+/* ------------------------------------------------------------------ */
+/* Chi-square                                                          */
+/* ------------------------------------------------------------------ */
+/* Survival function of the chi-square distribution with df degrees of
+ * freedom, as scipy.stats.chi2.sf(x, df); 1 for x <= 0. */
+double dm_chi2_sf(double x, double df);
+
+/*
+ * Chi-square test of homogeneity of two count vectors over the same k
+ * categories (a 2 x k contingency table, as
+ * scipy.stats.chi2_contingency(..., correction=False) with the all-zero
+ * columns removed).  Sets *stat, *pvalue, *df.  With fewer than two
+ * non-empty categories: stat 0, p-value 1, df 0.
+ */
+void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
+			 double *stat, double *pvalue, int *df);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

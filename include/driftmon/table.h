@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Tables: byte sources, column batches and the streaming reader interface
+ * shared by every input format (CSV now, Parquet and JSON lines through the
+ * same interface).
+ *
+ * Data streams through a reader in batches of rows; memory is bounded by
+ * one batch (or one Parquet row group), never by the file.
+ */
+#ifndef DRIFTMON_TABLE_H
+#define DRIFTMON_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driftmon/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Random-access byte source                                           */
+/* ------------------------------------------------------------------ */
+/*
+ * A readable object of known size: a local file (pread), a memory
+ * buffer, or a blob in remote storage (ranged GETs).  'name' is what
+ * diagnostics call it (a path or a key).
+ */
+typedef struct dm_source dm_source;
+struct dm_source {
+	/* Reads up to len bytes at off into buf; *got receives the count
+	 * (short only at end of object). */
+	dm_err (*read)(dm_source *src, uint64_t off, void *buf, size_t len,
+		       size_t *got, dm_diag *diag);
+	void (*close)(dm_source *src);
+	uint64_t size;
+	char *name;
+	uint64_t bytes_read; /* bytes delivered so far (for benchmarks) */
+	void *impl;
+};
+
+/* Opens a local file.  Ownership of *out goes to the caller. */
+dm_err dm_source_open_file(const char *path, dm_source **out, dm_diag *diag);
+/* Wraps a memory buffer.  If own is nonzero the source frees data
+ * (with free()) when closed. */
+dm_err dm_source_open_mem(const char *name, const void *data, size_t len,
+			  int own, dm_source **out);
+/* Reads exactly len bytes at off, or fails with DM_EFORMAT ("truncated"). */
+dm_err dm_source_pread(dm_source *src, uint64_t off, void *buf, size_t len,
+		       dm_diag *diag);
+/* Closes and frees src; NULL is accepted. */
+void dm_source_close(dm_source *src);
+
+/* ------------------------------------------------------------------ */
+/* Column batches                                                      */
+/* ------------------------------------------------------------------ */
+typedef enum dm_coltype {
+	DM_COL_TEXT = 0,   /* untyped text cells (CSV): parsed by the consumer */
+	DM_COL_DOUBLE = 1, /* numbers (any numeric physical type, as double) */
+	DM_COL_STRING = 2  /* typed strings (categories) */
+} dm_coltype;
+
+typedef struct dm_strref {
+	const char *ptr; /* not NUL-terminated */
+	uint32_t len;
+} dm_strref;
+
+typedef struct dm_column {
+	dm_coltype type;
+	double *f64;    /* DM_COL_DOUBLE: nrows values */
+	dm_strref *str; /* DM_COL_TEXT / DM_COL_STRING: nrows cells */
+	uint8_t *null;  /* nrows flags, 1 = missing; NULL means none missing */
+} dm_column;
+
+typedef struct dm_batch {
+	size_t nrows;
+	size_t ncols;
+	dm_column *cols;    /* ncols columns in the reader's column order */
+	uint64_t first_row; /* 1-based data-row number of row 0 */
+	/* Optional per-row record numbers (1-based) when rows were skipped
+	 * inside the batch; NULL when row i is first_row + i. */
+	const uint64_t *row_numbers;
+} dm_batch;
+
+/* ------------------------------------------------------------------ */
+/* Readers                                                             */
+/* ------------------------------------------------------------------ */
+typedef struct dm_reader_opts {
+	size_t batch_rows; /* rows per batch; 0 = default (8192) */
+	/* Nonzero: a malformed row (wrong field count) is skipped and
+	 * counted instead of failing the read (inference logs). */
+	int lenient;
+} dm_reader_opts;
+
+typedef struct dm_reader dm_reader;
+
+typedef struct dm_reader_ops {
+	const char *format; /* "csv", "parquet", ... */
+	dm_err (*next)(dm_reader *r, dm_batch **batch, dm_diag *diag);
+	/* Restricts the columns decoded to those with keep[i] != 0 (the
+	 * others come back as all-NULL TEXT columns).  Optional. */
+	dm_err (*project)(dm_reader *r, const uint8_t *keep);
+	void (*free)(dm_reader *r);
+} dm_reader_ops;
+
+/* Common reader state; format-specific readers embed this first. */
+struct dm_reader {
+	const dm_reader_ops *ops;
+	dm_source *src; /* owned */
+	size_t ncols;
+	char **names;         /* ncols column names (owned) */
+	dm_coltype *types;    /* ncols declared types (TEXT for CSV) */
+	uint64_t rows_read;   /* data rows delivered so far */
+	uint64_t rows_skipped; /* malformed rows skipped (lenient mode) */
+	char skip_example[256]; /* first skipped row's reason */
+};
+
+/*
+ * Opens a reader on src, choosing the format by content (Parquet magic
+ * "PAR1") or else by name (.csv, .tsv, .txt: CSV).  Takes ownership of
+ * src in all cases (closes it on failure).
+ */
+dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
+		      dm_reader **out, dm_diag *diag);
+/* Opens a local file by path (dm_source_open_file + dm_reader_open). */
+dm_err dm_reader_open_file(const char *path, const dm_reader_opts *opts,
+			   dm_reader **out, dm_diag *diag);
+/*
+ * Delivers the next batch in *batch (owned by the reader, valid until the
+ * next call), or *batch = NULL at end of data.
+ */
+dm_err dm_reader_next(dm_reader *r, dm_batch **batch, dm_diag *diag);
+dm_err dm_reader_project(dm_reader *r, const uint8_t *keep);
+/* Frees r and its source; NULL is accepted. */
+void dm_reader_free(dm_reader *r);
+
+/* CSV (RFC 4180: quotes, embedded separators and newlines, BOM, CRLF). */
+dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
+			  dm_reader **out, dm_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* Number parsing                                                      */
+/* ------------------------------------------------------------------ */
+/*
+ * Parses the whole of [s, s+len) as a decimal floating-point number
+ * (optional sign, digits, '.', exponent; "nan", "inf", "infinity" in any
+ * case; surrounding spaces allowed) into the correctly rounded double, as
+ * strtod would.  Returns 0 on success, -1 if the text is not a number.
+ */
+int dm_parse_double(const char *s, size_t len, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
