@@ -68,7 +68,10 @@ dm_sketch *dm_sketch_new(uint32_t k);
 void dm_sketch_free(dm_sketch *s);
 /* Adds a finite value.  DM_ENOMEM on allocation failure (s unchanged). */
 dm_err dm_sketch_add(dm_sketch *s, double x);
-/* dst := dst ∪ src (src unchanged).  Both must have the same k. */
+/* Adds n finite values (faster than n calls of dm_sketch_add). */
+dm_err dm_sketch_add_block(dm_sketch *s, const double *x, size_t n);
+/* dst := dst ∪ src (src unchanged).  Both must have the same k, and dst
+ * must not be a frozen sketch (see dm_sketch_from_items): DM_EINVAL. */
 dm_err dm_sketch_merge(dm_sketch *dst, const dm_sketch *src);
 uint64_t dm_sketch_count(const dm_sketch *s);
 uint32_t dm_sketch_k(const dm_sketch *s);
@@ -84,14 +87,31 @@ double dm_sketch_rank_error(const dm_sketch *s);
 dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
 		       size_t *n);
 /*
- * Rebuilds a sketch from sorted pairs as written by dm_sketch_items()
- * (a serialised baseline).  'exact' says whether the pairs are all of
- * the data; rank_error is the bound carried over.  Returns NULL on
- * allocation failure or unsorted input.
+ * Reduces sorted pairs in place to at most max_items pairs for storage:
+ * consecutive pairs are grouped so that each group weighs at most
+ * 2 * total / max_items (a heavier single pair stays alone) and each group
+ * is replaced by its weighted median with the group's weight.  Any rank
+ * then moves by at most one group weight, so the normalised rank error
+ * grows by at most 2 / max_items; the added bound is returned (0 when
+ * nothing had to be merged; equal values are always merged, losslessly).
+ * *n is updated.
+ */
+double dm_sketch_compress_items(double *vals, uint64_t *wts, size_t *n,
+				size_t max_items);
+/*
+ * Rebuilds a *frozen* sketch (one that can be queried but not added to
+ * or merged into) from sorted pairs as written by dm_sketch_items() or
+ * dm_sketch_compress_items() (a serialised baseline); rank_error is the
+ * bound carried over (0 means the pairs are all of the data).  The
+ * arrays are copied.  Returns NULL on allocation failure, unsorted or
+ * non-finite values, or a zero weight.
  */
 dm_sketch *dm_sketch_from_items(uint32_t k, const double *vals,
 				const uint64_t *wts, size_t n,
 				double rank_error);
+/* Fraction of the weight at or below x (the right-continuous ECDF);
+ * NaN when empty. */
+double dm_sketch_cdf(const dm_sketch *s, double x);
 /* Quantile q in [0, 1] by the lower empirical quantile (inverse of the
  * right-continuous ECDF); NaN when empty. */
 double dm_sketch_quantile(const dm_sketch *s, double q);

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "driftmon/error.h"
 
@@ -138,6 +139,35 @@ void dm_reader_free(dm_reader *r);
 /* CSV (RFC 4180: quotes, embedded separators and newlines, BOM, CRLF). */
 dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
 			  dm_reader **out, dm_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* CSV writer                                                          */
+/* ------------------------------------------------------------------ */
+/*
+ * Writes RFC 4180 CSV to a stdio stream: LF line ends; a cell is quoted
+ * when it contains the separator, a quote, CR or LF, or is an empty
+ * non-NULL string (so that it reads back as "" rather than NULL).  NULL
+ * cells are written empty.  Doubles are written in the shortest text
+ * that reads back to the same double (at most 17 significant digits;
+ * integer values below 1e15 without exponent or fraction: "3", not
+ * "3.0"); NaN and infinities as "nan", "inf", "-inf" (dm_parse_double
+ * reads them).  Output is buffered and handed to fwrite at the end of
+ * every dm_csv_write_header / dm_csv_write_batch call, so a write error
+ * shows up as DM_EIO from that call.  fp is not closed or flushed.
+ */
+typedef struct dm_csv_writer dm_csv_writer;
+
+/* Creates a writer on fp with separator sep (',', ';', '\t'...; not a
+ * quote, CR or LF: DM_EINVAL).  *out is owned by the caller. */
+dm_err dm_csv_writer_open(FILE *fp, char sep, dm_csv_writer **out);
+/* Writes the header row of n names (optional).  Once written, every
+ * batch must have n columns (DM_EINVAL otherwise). */
+dm_err dm_csv_write_header(dm_csv_writer *w, char *const *names, size_t n);
+/* Writes the rows of b (any column types, NULL flags honoured). */
+dm_err dm_csv_write_batch(dm_csv_writer *w, const dm_batch *b);
+/* Frees w (NULL is accepted); everything written so far has already
+ * been handed to fwrite. */
+void dm_csv_writer_free(dm_csv_writer *w);
 
 /* ------------------------------------------------------------------ */
 /* Number parsing                                                      */

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Profiles: small, mergeable summaries of a set of features over some
+ * rows, and baselines (the profile of the training data plus the PSI bin
+ * edges it defines).
+ *
+ * A numeric feature keeps count, missing and invalid counts, moments,
+ * a quantile sketch and bin counts over the baseline's bin edges; a
+ * categorical one keeps category counts.  Profiles of disjoint row sets
+ * merge exactly (counts, bins, moments up to rounding) and within the
+ * sketch bound (quantiles).  Memory is bounded by features x sketch size,
+ * never by rows.
+ */
+#ifndef DRIFTMON_PROFILE_H
+#define DRIFTMON_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driftmon/error.h"
+#include "driftmon/stats.h"
+#include "driftmon/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DM_BASELINE_FORMAT_VERSION 1
+#define DM_PSI_BINS_DEFAULT 10
+#define DM_PSI_BINS_MAX 100
+/* Distinct categories kept per feature; the rest are counted as "other". */
+#define DM_MAX_CATEGORIES 1024
+/* Weighted points kept per numeric feature in a stored baseline. */
+#define DM_BASELINE_SKETCH_ITEMS 16384
+
+typedef enum dm_feature_type {
+	DM_FEATURE_UNKNOWN = 0, /* not yet decided (all values missing so far) */
+	DM_FEATURE_NUMERIC = 1,
+	DM_FEATURE_CATEGORICAL = 2
+} dm_feature_type;
+
+const char *dm_feature_type_name(dm_feature_type t);
+
+typedef struct dm_category {
+	char *value;
+	uint64_t count;
+} dm_category;
+
+typedef struct dm_feature {
+	char *name;
+	dm_feature_type type;
+	double importance; /* weight in the drift score; default 1 */
+	int present;       /* the feature was found in the data */
+	uint64_t count;    /* valid values */
+	uint64_t missing;  /* NULL / empty cells */
+	uint64_t invalid;  /* unparsable, NaN or infinite (lenient mode) */
+	char invalid_example[96]; /* first invalid cell, for the report */
+	/* numeric */
+	dm_moments mom;
+	dm_sketch *sketch;
+	size_t nedges;   /* interior bin edges; bins = nedges + 1 */
+	double *edges;
+	uint64_t *bins;
+	/* categorical */
+	dm_category *cats; /* ncats categories, in first-seen order */
+	size_t ncats;
+	size_t cats_cap;
+	uint64_t other;    /* values beyond DM_MAX_CATEGORIES */
+	uint64_t unseen;   /* current profiles: values not in the reference */
+	uint32_t *hash;    /* open-addressing index into cats (private) */
+	size_t hash_cap;
+} dm_feature;
+
+typedef struct dm_profile {
+	size_t nfeat;
+	dm_feature *feat;
+	uint64_t rows;         /* rows profiled (after model filtering) */
+	uint64_t rows_skipped; /* malformed rows skipped (lenient) */
+	uint64_t rows_filtered; /* rows of other models/versions */
+	uint32_t sketch_k;
+	unsigned nbins;
+	char **extra_columns;  /* columns of the data not profiled */
+	size_t nextra;
+	/* baseline metadata (NULL when not a baseline) */
+	char *model;
+	char *model_version;
+	char *created_at;
+} dm_profile;
+
+/* ------------------------------------------------------------------ */
+/* Building                                                            */
+/* ------------------------------------------------------------------ */
+typedef struct dm_profile_opts {
+	uint32_t sketch_k; /* 0 = DM_SKETCH_K_DEFAULT */
+	unsigned nbins;    /* PSI bins; 0 = DM_PSI_BINS_DEFAULT */
+	/* Feature selection by column name (NULL-terminated lists, or NULL). */
+	const char *const *features;    /* only these */
+	const char *const *exclude;     /* never these */
+	const char *const *categorical; /* force categorical */
+	/* Optional per-feature weights, parallel lists ("name", weight). */
+	const char *const *importance_names;
+	const double *importance_values;
+	/*
+	 * Current mode: profile against this reference (a baseline): its
+	 * features, types and bin edges; categories not in it count as
+	 * unseen.  NULL = baseline mode (types inferred, edges computed by
+	 * dm_profile_finish()).
+	 */
+	const dm_profile *reference;
+	/* Keep only rows whose model_name / model_version columns (when the
+	 * data has them) equal these; NULL = no filter. */
+	const char *model_name;
+	const char *model_version;
+	/*
+	 * strict = 1 (training data): an unparsable, NaN or infinite value
+	 * is an error naming file, row and column.  strict = 0 (inference
+	 * logs): such values are counted as invalid and the run goes on.
+	 */
+	int strict;
+} dm_profile_opts;
+
+/* Initialises an empty profile (no features yet). */
+void dm_profile_init(dm_profile *p, const dm_profile_opts *opts);
+/* Releases everything p owns; p may be NULL. */
+void dm_profile_release(dm_profile *p);
+
+/*
+ * Profiles every batch of r into p.  The first reader fixes the feature
+ * set (baseline mode) and later readers must have those columns;
+ * in current mode features are matched by name.  The metadata columns
+ * timestamp, model_name, model_version and request_id are never
+ * features.  On error diag names the file, row and column.
+ */
+dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
+			     dm_reader *r, dm_diag *diag);
+/* Profiles one batch whose columns are named names[0..ncols). */
+dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *opts,
+			    const dm_batch *b, char *const *names,
+			    const char *file, dm_diag *diag);
+
+/*
+ * Baseline mode: after the last batch, computes the PSI bin edges from
+ * the sketch quantiles (nbins quantile bins with open outer edges,
+ * duplicate edges dropped) and the baseline's bin counts from the
+ * sketch.  DM_EEMPTY with a diag if no rows were profiled.
+ */
+dm_err dm_profile_finish(dm_profile *p, dm_diag *diag);
+
+/* dst := dst ∪ src for two profiles of the same features (same
+ * reference).  DM_ESCHEMA if the feature sets differ. */
+dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
+			dm_diag *diag);
+
+/* Index of the bin of x for feature f: the number of edges < x. */
+size_t dm_feature_bin(const dm_feature *f, double x);
+/* Quantiles q[0..nq) (each in [0, 1], ascending) of a numeric feature
+ * from its sketch, by the lower empirical quantile; NaN when empty. */
+dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
+			    double *out);
+/* Looks up a feature by name; NULL if absent. */
+dm_feature *dm_profile_find(const dm_profile *p, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Baseline files (docs/baseline-format.md)                            */
+/* ------------------------------------------------------------------ */
+/* Serialises a finished baseline profile as JSON.  *out is malloc'd
+ * (free()); *len its length. */
+dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len);
+/* Parses a baseline written by dm_baseline_to_json into p (initialised
+ * here).  name is used in diagnostics.  DM_EVERSION for another format
+ * version, DM_EFORMAT naming the field for anything malformed. */
+dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
+			     dm_profile *p, dm_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

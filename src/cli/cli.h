@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private to the CLI: the command table's entry type, exit codes and the
+ * helpers every command shares (errors in git's voice, settings from the
+ * environment, lists, times).  The CLI includes only the public headers
+ * under include/driftmon/.
+ */
+#ifndef DM_CLI_H
+#define DM_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "driftmon/detect.h"
+#include "driftmon/error.h"
+#include "driftmon/profile.h"
+
+/* Exit codes (docs/cli.md). */
+#define EXIT_OK 0
+#define EXIT_RUNTIME 1 /* bad input data, storage or I/O failure */
+#define EXIT_USAGE 2   /* unknown flag, invalid setting or argument */
+#define EXIT_DRIFT 3   /* --fail-on-drift and drift was detected */
+
+int cmd_baseline(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_parquet(int argc, char **argv);
+
+/* "driftmon: <message>" on stderr; returns EXIT_RUNTIME. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "driftmon: <what>: <diag or strerror>"; returns EXIT_RUNTIME (or
+ * EXIT_USAGE for DM_EINVAL). */
+int cli_fail_err(dm_err err, const dm_diag *diag, const char *what);
+/* "driftmon <cmd>: <message>" plus a hint to --help; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Reports an unknown option seen by getopt; returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, int argc, char **argv);
+
+/* The store URL: --store, else $DRIFTMON_STORE, else ./driftmon-data. */
+const char *cli_store_url(const char *flag);
+
+/*
+ * Detection settings: defaults, then the environment (DRIFT_PSI_THRESHOLD,
+ * DRIFT_ANALYSIS_WINDOW_HOURS, DRIFT_MIN_SAMPLES,
+ * DRIFT_SCORE_CRITICAL_THRESHOLD), then flags.  An invalid value is an
+ * error naming the variable or flag.
+ */
+typedef struct cli_settings {
+	dm_detect_config det;
+	double window_hours;
+} cli_settings;
+
+/* Fills defaults and applies the environment; returns EXIT_OK or
+ * EXIT_USAGE after printing the error. */
+int cli_settings_from_env(cli_settings *s);
+/* Applies one setting flag (name without "--") with its value; returns
+ * 1 if handled, 0 if not a setting flag, -1 after printing an error. */
+int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
+		      const char *value);
+
+/* Strict number parsing: the whole string, finite; returns 0 or -1. */
+int cli_parse_double(const char *s, double *out);
+int cli_parse_u64(const char *s, uint64_t *out);
+
+/* Splits "a,b,c" into a NULL-terminated malloc'd array (free with
+ * cli_free_list); empty items are dropped. */
+char **cli_split_list(const char *s);
+void cli_free_list(char **v);
+/* Appends to a NULL-terminated list (realloc); returns NULL on failure. */
+char **cli_list_append(char **v, const char *s);
+
+/* Time: ISO-8601 UTC ("2025-12-24T17:00:00Z"). */
+void cli_iso_time(time_t t, char *buf, size_t n);
+/* Parses "YYYY-MM-DDTHH[:MM[:SS]][Z]", "YYYY-MM-DD HH:MM:SS", or "now";
+ * returns 0 or -1. */
+int cli_parse_time(const char *s, time_t *out);
+
+/* Reads and parses a baseline from the store; prints errors; returns an
+ * exit code. */
+struct dm_store;
+int cli_load_baseline(struct dm_store *st, const char *model,
+		      const char *version, struct dm_profile *out);
+
+/* 1 when stderr is a terminal (progress lines). */
+int cli_progress_enabled(void);
+
+#endif
+
+/* Profiles local files (CSV / Parquet) into p; lenient readers skip and
+ * count malformed rows.  Prints errors; returns an exit code. */
+int cli_profile_files(char *const *files, const dm_profile_opts *opts,
+		      int lenient, dm_profile *p);

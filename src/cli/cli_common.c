@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the driftmon commands (see cli.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "driftmon/profile.h"
+#include "driftmon/store.h"
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("driftmon: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_RUNTIME;
+}
+
+int cli_fail_err(dm_err err, const dm_diag *diag, const char *what)
+{
+	if (diag && diag->msg[0])
+		fprintf(stderr, "driftmon: %s%s%s\n", what ? what : "",
+			what ? ": " : "", diag->msg);
+	else
+		fprintf(stderr, "driftmon: %s%s%s\n", what ? what : "",
+			what ? ": " : "", dm_strerror(err));
+	return err == DM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "driftmon %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'driftmon %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int argc, char **argv)
+{
+	extern int optind, optopt;
+	const char *arg = (optind > 0 && optind <= argc) ? argv[optind - 1]
+							 : "?";
+
+	if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0)
+		return cli_usage(cmd, "invalid option or missing value: -%c",
+				 optopt);
+	return cli_usage(cmd, "unknown option or missing value: '%s'", arg);
+}
+
+const char *cli_store_url(const char *flag)
+{
+	const char *e = getenv("DRIFTMON_STORE");
+
+	if (flag && *flag)
+		return flag;
+	if (e && *e)
+		return e;
+	return "./driftmon-data";
+}
+
+int cli_parse_double(const char *s, double *out)
+{
+	char *end;
+	double x;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	x = strtod(s, &end);
+	if (*end || errno || !isfinite(x))
+		return -1;
+	*out = x;
+	return 0;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long x;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (*end || errno)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+struct setting {
+	const char *env;
+	const char *flag;
+	double lo, hi; /* accepted range, inclusive */
+	int integer;
+	const char *what;
+};
+
+static const struct setting settings[] = {
+	{"DRIFT_PSI_THRESHOLD", "psi-threshold", 0.0, 100.0, 0,
+	 "a number >= 0"},
+	{"DRIFT_ANALYSIS_WINDOW_HOURS", "window-hours", 1, 24 * 366, 1,
+	 "a whole number of hours from 1 to 8784"},
+	{"DRIFT_MIN_SAMPLES", "min-samples", 1, 1e15, 1,
+	 "a whole number >= 1"},
+	{"DRIFT_SCORE_CRITICAL_THRESHOLD", "critical-threshold", 0.0, 1.0, 0,
+	 "a number from 0 to 1"},
+	{"DRIFT_ALPHA", "alpha", 1e-12, 0.5, 0,
+	 "a significance level in (0, 0.5]"},
+	{"DRIFT_MIN_KS_D", "min-ks-d", 0.0, 1.0, 0, "a number from 0 to 1"},
+};
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static void apply(cli_settings *s, size_t i, double v)
+{
+	switch (i) {
+	case 0: s->det.psi_threshold = v; break;
+	case 1: s->window_hours = v; break;
+	case 2: s->det.min_samples = (uint64_t)v; break;
+	case 3: s->det.critical_threshold = v; break;
+	case 4: s->det.alpha = v; break;
+	case 5: s->det.min_ks_d = v; break;
+	}
+}
+
+static int check(size_t i, const char *value, double *v)
+{
+	const struct setting *st = &settings[i];
+
+	if (cli_parse_double(value, v) < 0 || *v < st->lo || *v > st->hi ||
+	    (st->integer && *v != floor(*v)))
+		return -1;
+	return 0;
+}
+
+int cli_settings_from_env(cli_settings *s)
+{
+	size_t i;
+
+	dm_detect_config_init(&s->det);
+	s->window_hours = 24;
+	for (i = 0; i < NSETTINGS; i++) {
+		const char *e = getenv(settings[i].env);
+		double v;
+
+		if (!e)
+			continue;
+		if (check(i, e, &v) < 0) {
+			fprintf(stderr,
+				"driftmon: invalid %s='%s': expected %s\n",
+				settings[i].env, e, settings[i].what);
+			return EXIT_USAGE;
+		}
+		apply(s, i, v);
+	}
+	return EXIT_OK;
+}
+
+int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
+		      const char *value)
+{
+	size_t i;
+	double v;
+
+	for (i = 0; i < NSETTINGS; i++) {
+		if (strcmp(name, settings[i].flag) != 0)
+			continue;
+		if (check(i, value, &v) < 0) {
+			cli_usage(cmd, "invalid --%s '%s': expected %s", name,
+				  value ? value : "", settings[i].what);
+			return -1;
+		}
+		apply(s, i, v);
+		return 1;
+	}
+	return 0;
+}
+
+char **cli_list_append(char **v, const char *s)
+{
+	size_t n = 0;
+	char **nv;
+
+	while (v && v[n])
+		n++;
+	nv = realloc(v, (n + 2) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	nv[n] = strdup(s);
+	nv[n + 1] = NULL;
+	if (!nv[n])
+		return NULL;
+	return nv;
+}
+
+char **cli_split_list(const char *s)
+{
+	char **v = calloc(1, sizeof(*v));
+	const char *p = s;
+
+	while (v && p && *p) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *item = strndup(p, n);
+		char *a = item, *b;
+
+		if (!item)
+			break;
+		while (*a == ' ')
+			a++;
+		b = a + strlen(a);
+		while (b > a && b[-1] == ' ')
+			*--b = '\0';
+		if (*a)
+			v = cli_list_append(v, a);
+		free(item);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return v;
+}
+
+void cli_free_list(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void cli_iso_time(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int cli_parse_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+	char sep = 'T';
+
+	if (!s)
+		return -1;
+	if (!strcmp(s, "now")) {
+		*out = time(NULL);
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	s += n;
+	if (*s == 'T' || *s == ' ') {
+		sep = *s;
+		n = 0;
+		if (sscanf(s + 1, "%2d%n", &h, &n) != 1)
+			return -1;
+		s += 1 + n;
+		if (*s == ':') {
+			n = 0;
+			if (sscanf(s + 1, "%2d%n", &mi, &n) != 1)
+				return -1;
+			s += 1 + n;
+			if (*s == ':') {
+				n = 0;
+				if (sscanf(s + 1, "%2d%n", &se, &n) != 1)
+					return -1;
+				s += 1 + n;
+			}
+		}
+	}
+	(void)sep;
+	if (*s == 'Z')
+		s++;
+	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60 || h < 0 || mi < 0 || se < 0)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*out = timegm(&tm);
+	return 0;
+}
+
+int cli_load_baseline(struct dm_store *st, const char *model,
+		      const char *version, struct dm_profile *out)
+{
+	char key[600], *json = NULL, *loc;
+	size_t len = 0;
+	dm_diag diag;
+	dm_err err;
+
+	snprintf(key, sizeof(key), "baselines/%s/%s/baseline.json", model,
+		 version);
+	dm_diag_clear(&diag);
+	err = dm_store_get(st, key, 0, &json, &len, &diag);
+	if (err == DM_ENOENT) {
+		loc = dm_store_location(st, key);
+		cli_fail("no baseline for model '%s' version '%s' (looked for "
+			 "'%s'); create it with 'driftmon baseline'",
+			 model, version, loc ? loc : key);
+		free(loc);
+		return EXIT_RUNTIME;
+	}
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "cannot read baseline");
+	loc = dm_store_location(st, key);
+	err = dm_baseline_from_json(json, len, loc ? loc : key, out, &diag);
+	free(loc);
+	free(json);
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "bad baseline");
+	return EXIT_OK;
+}
+
+int cli_progress_enabled(void)
+{
+	return isatty(2);
+}
+
+int cli_profile_files(char *const *files, const dm_profile_opts *opts,
+		      int lenient, dm_profile *p)
+{
+	dm_reader_opts ro = {0};
+	size_t i;
+
+	ro.lenient = lenient;
+	for (i = 0; files && files[i]; i++) {
+		dm_reader *r = NULL;
+		dm_diag diag;
+		dm_err err;
+
+		dm_diag_clear(&diag);
+		err = dm_reader_open_file(files[i], &ro, &r, &diag);
+		if (err == DM_OK)
+			err = dm_profile_add_reader(p, opts, r, &diag);
+		dm_reader_free(r);
+		if (err != DM_OK) {
+			if (!diag.msg[0])
+				dm_diag_set(&diag, err, files[i], 0, NULL, "%s",
+					    dm_strerror(err));
+			else if (!diag.file[0]) {
+				char msg[sizeof(diag.msg)];
+
+				snprintf(msg, sizeof(msg), "%s", diag.msg);
+				dm_diag_set(&diag, err, files[i], 0, NULL,
+					    "%s", msg);
+			}
+			return cli_fail_err(err, &diag, "cannot read");
+		}
+	}
+	return EXIT_OK;
+}

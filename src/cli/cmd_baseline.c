@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* driftmon baseline: profile training data into a stored baseline. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "driftmon/profile.h"
+#include "driftmon/store.h"
+
+static const char help[] =
+	"usage: driftmon baseline --model NAME --version V --input FILE...\n"
+	"\n"
+	"Profiles training data (CSV or Parquet) and writes\n"
+	"baselines/<model>/<version>/baseline.json to the store.\n"
+	"\n"
+	"  -m, --model NAME        model name (no '/' or '..')\n"
+	"  -v, --version V         model version\n"
+	"  -i, --input FILE        training data; repeat, or list files after\n"
+	"                          the options\n"
+	"      --features a,b      profile only these columns\n"
+	"      --exclude a,b       never profile these columns\n"
+	"      --categorical a,b   treat these columns as categorical (text\n"
+	"                          columns are categorical anyway)\n"
+	"      --importance a=2,b=0.5\n"
+	"                          feature weights in the drift score\n"
+	"                          (default 1 each)\n"
+	"      --bins N            PSI quantile bins (default 10, 2-100)\n"
+	"      --sketch-k K        values kept exactly per feature before\n"
+	"                          the quantile sketch compacts (default "
+	"16384)\n"
+	"      --store URL         storage (default $DRIFTMON_STORE or\n"
+	"                          ./driftmon-data)\n"
+	"      --output FILE       also write the baseline JSON to FILE\n"
+	"  -h, --help              this help\n"
+	"\n"
+	"Columns timestamp, model_name, model_version and request_id are\n"
+	"never features.  In training data an unparsable number, NaN or\n"
+	"infinity is an error naming the file, row and column; an empty\n"
+	"field is a missing value.\n";
+
+enum { O_FEATURES = 256, O_EXCLUDE, O_CATEGORICAL, O_IMPORTANCE, O_BINS,
+       O_SKETCH, O_STORE, O_OUTPUT };
+
+static const struct option longopts[] = {
+	{"model", required_argument, NULL, 'm'},
+	{"version", required_argument, NULL, 'v'},
+	{"input", required_argument, NULL, 'i'},
+	{"features", required_argument, NULL, O_FEATURES},
+	{"exclude", required_argument, NULL, O_EXCLUDE},
+	{"categorical", required_argument, NULL, O_CATEGORICAL},
+	{"importance", required_argument, NULL, O_IMPORTANCE},
+	{"bins", required_argument, NULL, O_BINS},
+	{"sketch-k", required_argument, NULL, O_SKETCH},
+	{"store", required_argument, NULL, O_STORE},
+	{"output", required_argument, NULL, O_OUTPUT},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_importance(const char *s, char ***names, double **vals)
+{
+	char **items = cli_split_list(s);
+	size_t n = 0, i;
+
+	while (items && items[n])
+		n++;
+	*names = calloc(n + 1, sizeof(char *));
+	*vals = calloc(n + 1, sizeof(double));
+	if (!items || !*names || !*vals) {
+		cli_free_list(items);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		char *eq = strchr(items[i], '=');
+
+		if (!eq || eq == items[i] ||
+		    cli_parse_double(eq + 1, &(*vals)[i]) < 0 ||
+		    (*vals)[i] < 0) {
+			cli_free_list(items);
+			return -1;
+		}
+		*eq = '\0';
+		(*names)[i] = strdup(items[i]);
+	}
+	cli_free_list(items);
+	return 0;
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	const char *model = NULL, *version = NULL, *store_flag = NULL,
+		   *output = NULL;
+	char **inputs = calloc(1, sizeof(char *)), **features = NULL,
+	     **exclude = NULL, **categorical = NULL, **imp_names = NULL;
+	double *imp_vals = NULL;
+	dm_profile_opts po = {0};
+	dm_profile prof;
+	dm_store *st = NULL;
+	dm_diag diag;
+	char key[600], *json = NULL, *loc = NULL, ts[32];
+	size_t len, i, nnum = 0, ncat = 0;
+	uint64_t u;
+	int c, rc = EXIT_OK;
+	dm_err err;
+
+	dm_profile_init(&prof, NULL);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+m:v:i:h", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'v': version = optarg; break;
+		case 'i': inputs = cli_list_append(inputs, optarg); break;
+		case O_FEATURES:
+			cli_free_list(features);
+			features = cli_split_list(optarg);
+			break;
+		case O_EXCLUDE:
+			cli_free_list(exclude);
+			exclude = cli_split_list(optarg);
+			break;
+		case O_CATEGORICAL:
+			cli_free_list(categorical);
+			categorical = cli_split_list(optarg);
+			break;
+		case O_IMPORTANCE:
+			if (parse_importance(optarg, &imp_names, &imp_vals)) {
+				rc = cli_usage("baseline",
+					       "invalid --importance '%s': "
+					       "expected name=weight,... with "
+					       "weights >= 0",
+					       optarg);
+				goto out;
+			}
+			break;
+		case O_BINS:
+			if (cli_parse_u64(optarg, &u) < 0 || u < 2 ||
+			    u > DM_PSI_BINS_MAX) {
+				rc = cli_usage("baseline",
+					       "invalid --bins '%s': expected "
+					       "a whole number from 2 to 100",
+					       optarg);
+				goto out;
+			}
+			po.nbins = (unsigned)u;
+			break;
+		case O_SKETCH:
+			if (cli_parse_u64(optarg, &u) < 0 || u < 16 ||
+			    u > (1u << 24)) {
+				rc = cli_usage("baseline",
+					       "invalid --sketch-k '%s': "
+					       "expected 16 to 16777216",
+					       optarg);
+				goto out;
+			}
+			po.sketch_k = (uint32_t)u;
+			break;
+		case O_STORE: store_flag = optarg; break;
+		case O_OUTPUT: output = optarg; break;
+		case 'h':
+			fputs(help, stdout);
+			goto out;
+		default:
+			rc = cli_bad_option("baseline", argc, argv);
+			goto out;
+		}
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		inputs = cli_list_append(inputs, argv[i]);
+	if (!inputs) {
+		rc = cli_fail("out of memory");
+		goto out;
+	}
+	if (!model || !version) {
+		rc = cli_usage("baseline", "--model and --version are required");
+		goto out;
+	}
+	if (!dm_key_component_ok(model) || !dm_key_component_ok(version)) {
+		rc = cli_usage("baseline",
+			       "invalid model name or version '%s' '%s': no "
+			       "'/', '\\', '..' or control characters",
+			       model, version);
+		goto out;
+	}
+	if (!inputs[0]) {
+		rc = cli_usage("baseline", "no input files (--input FILE)");
+		goto out;
+	}
+	po.features = (const char *const *)features;
+	po.exclude = (const char *const *)exclude;
+	po.categorical = (const char *const *)categorical;
+	po.importance_names = (const char *const *)imp_names;
+	po.importance_values = imp_vals;
+	po.strict = 1;
+	dm_profile_init(&prof, &po);
+	rc = cli_profile_files(inputs, &po, 0, &prof);
+	if (rc != EXIT_OK)
+		goto out;
+	dm_diag_clear(&diag);
+	err = dm_profile_finish(&prof, &diag);
+	if (err != DM_OK) {
+		rc = cli_fail("cannot build a baseline from %s%s: %s", inputs[0],
+			      inputs[1] ? " ..." : "",
+			      err == DM_EEMPTY ? "no data rows (header only?)"
+					       : diag.msg);
+		goto out;
+	}
+	cli_iso_time(time(NULL), ts, sizeof(ts));
+	prof.model = strdup(model);
+	prof.model_version = strdup(version);
+	prof.created_at = strdup(ts);
+	err = dm_baseline_to_json(&prof, &json, &len);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, NULL, "cannot serialise the baseline");
+		goto out;
+	}
+	if (output) {
+		FILE *fp = fopen(output, "wb");
+
+		if (!fp || fwrite(json, 1, len, fp) != len) {
+			if (fp)
+				fclose(fp);
+			rc = cli_fail("cannot write '%s'", output);
+			goto out;
+		}
+		if (fclose(fp) != 0) {
+			rc = cli_fail("cannot write '%s'", output);
+			goto out;
+		}
+	}
+	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, &diag, "cannot open store");
+		goto out;
+	}
+	snprintf(key, sizeof(key), "baselines/%s/%s/baseline.json", model,
+		 version);
+	err = dm_store_put(st, key, json, len, &diag);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, &diag, "cannot write baseline");
+		goto out;
+	}
+	for (i = 0; i < prof.nfeat; i++) {
+		nnum += prof.feat[i].type == DM_FEATURE_NUMERIC;
+		ncat += prof.feat[i].type == DM_FEATURE_CATEGORICAL;
+	}
+	loc = dm_store_location(st, key);
+	printf("Baseline for %s %s: %llu rows, %zu features (%zu numeric, %zu "
+	       "categorical)\n",
+	       model, version, (unsigned long long)prof.rows, prof.nfeat, nnum,
+	       ncat);
+	printf("Written to %s\n", loc ? loc : key);
+out:
+	free(loc);
+	free(json);
+	dm_store_free(st);
+	dm_profile_release(&prof);
+	cli_free_list(inputs);
+	cli_free_list(features);
+	cli_free_list(exclude);
+	cli_free_list(categorical);
+	cli_free_list(imp_names);
+	free(imp_vals);
+	return rc;
+}

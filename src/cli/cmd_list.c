@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* driftmon list baselines|reports: what the store holds. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "driftmon/report.h"
+#include "driftmon/store.h"
+
+static const char help[] =
+	"usage: driftmon list baselines|reports [--model NAME] [--store URL]\n"
+	"\n"
+	"  baselines   baselines/<model>/<version>/baseline.json\n"
+	"  reports     drift-reports/<model>/... (latest and history)\n";
+
+enum { O_STORE = 256 };
+
+static const struct option longopts[] = {
+	{"model", required_argument, NULL, 'm'},
+	{"store", required_argument, NULL, O_STORE},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+int cmd_list(int argc, char **argv)
+{
+	const char *store_flag = NULL, *model = NULL, *what;
+	char **keys = NULL, prefix[300];
+	size_t n = 0, i, shown = 0;
+	dm_store *st = NULL;
+	dm_diag diag;
+	dm_err err;
+	int c, rc = EXIT_OK, baselines;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+m:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case O_STORE: store_flag = optarg; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_bad_option("list", argc, argv);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("list", "say what to list: baselines or "
+					 "reports");
+	what = argv[optind];
+	if (strcmp(what, "baselines") && strcmp(what, "reports"))
+		return cli_usage("list", "cannot list '%s': expected "
+					 "baselines or reports",
+				 what);
+	if (optind + 1 < argc)
+		return cli_usage("list", "unexpected argument '%s'",
+				 argv[optind + 1]);
+	if (model && !dm_key_component_ok(model))
+		return cli_usage("list", "invalid model name '%s'", model);
+	baselines = what[0] == 'b';
+	dm_diag_clear(&diag);
+	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "cannot open store");
+	snprintf(prefix, sizeof(prefix), "%s/%s%s",
+		 baselines ? "baselines" : "drift-reports", model ? model : "",
+		 model ? "/" : "");
+	err = dm_store_list(st, prefix, &keys, &n, &diag);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, &diag, "cannot list");
+		goto out;
+	}
+	if (baselines)
+		printf("%-24s %-12s %s\n", "MODEL", "VERSION", "KEY");
+	else
+		printf("%-60s %-21s %7s %s\n", "KEY", "GENERATED", "SCORE",
+		       "DRIFT");
+	for (i = 0; i < n; i++) {
+		const char *k = keys[i];
+
+		if (baselines) {
+			char m[256], v[256];
+			const char *p = k + strlen("baselines/");
+			const char *s1 = strchr(p, '/'), *s2;
+
+			if (!s1 || !(s2 = strchr(s1 + 1, '/')) ||
+			    strcmp(s2 + 1, "baseline.json") != 0)
+				continue;
+			snprintf(m, sizeof(m), "%.*s", (int)(s1 - p), p);
+			snprintf(v, sizeof(v), "%.*s", (int)(s2 - s1 - 1),
+				 s1 + 1);
+			printf("%-24s %-12s %s\n", m, v, k);
+			shown++;
+		} else {
+			char *json = NULL;
+			size_t len = 0;
+			dm_report_brief b;
+			size_t kl = strlen(k);
+
+			if (kl < 5 || strcmp(k + kl - 5, ".json") != 0)
+				continue;
+			if (dm_store_get(st, k, 64u << 20, &json, &len,
+					 &diag) != DM_OK ||
+			    dm_report_brief_parse(json, len, k, &b,
+						  &diag) != DM_OK) {
+				printf("%-60s (unreadable: %s)\n", k,
+				       diag.msg);
+				free(json);
+				continue;
+			}
+			free(json);
+			printf("%-60s %-21s %6.1f%% %s\n", k, b.generated_at,
+			       100.0 * b.drift_score,
+			       b.insufficient     ? "insufficient data"
+			       : b.drift_detected ? "YES"
+						  : "no");
+			shown++;
+		}
+	}
+	if (shown == 0)
+		fprintf(stderr, "driftmon: no %s in %s\n", what,
+			cli_store_url(store_flag));
+out:
+	dm_store_free_list(keys, n);
+	dm_store_free(st);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * driftmon: drift monitoring for ML models in production.
+ * One table of commands, one file per command (src/cli/cmd_*.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"baseline", cmd_baseline, "profile training data into a baseline"},
+	{"detect", cmd_detect, "compare recent inference logs with the baseline"},
+	{"compare", cmd_compare, "compare two datasets directly (no store)"},
+	{"list", cmd_list, "list stored baselines or reports"},
+	{"status", cmd_status, "latest drift verdict per model"},
+	{"synth", cmd_synth, "generate sample training data and inference logs"},
+	{"simulate", cmd_simulate, "measure false-alarm and detection rates"},
+	{"parquet", cmd_parquet, "inspect Parquet files (schema, cat, meta)"},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: driftmon <command> [options]\n"
+		    "       driftmon <command> --help\n"
+		    "       driftmon --version\n\n"
+		    "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(fp,
+		"\nStorage: --store URL or DRIFTMON_STORE (default "
+		"./driftmon-data).\n"
+		"Exit codes: 0 success, 1 runtime error (data, storage), 2 "
+		"usage error,\n"
+		"            3 drift detected (with --fail-on-drift).\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("driftmon %s\n", DM_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "driftmon: '%s' is not a driftmon command. See "
+			"'driftmon --help'.\n",
+		argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Comparing a current profile with its baseline (see detect.h for the
+ * rule and docs/drift-decision.md for why it is this rule).
+ *
+ * Holm's step-down procedure (Holm 1979, "A simple sequentially rejective
+ * multiple test procedure", Scand. J. Statist. 6(2)): with m p-values
+ * sorted ascending p_(1) <= ... <= p_(m), the adjusted values are
+ * p~_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)); rejecting p~ < alpha
+ * controls the family-wise error rate at alpha under any dependence.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driftmon/detect.h"
+
+void dm_detect_config_init(dm_detect_config *c)
+{
+	c->psi_threshold = 0.2;
+	c->psi_minor = 0.1;
+	c->alpha = 0.05;
+	c->min_ks_d = 0.05;
+	c->critical_threshold = 0.5;
+	c->min_samples = 100;
+	c->invalid_rate_alert = 0.01;
+	c->missing_jump_alert = 0.05;
+}
+
+const char *dm_status_name(dm_status s)
+{
+	switch (s) {
+	case DM_STATUS_NONE: return "none";
+	case DM_STATUS_MINOR: return "minor";
+	case DM_STATUS_DRIFT: return "drift";
+	case DM_STATUS_NOT_COMPARED: return "not_compared";
+	case DM_STATUS_INSUFFICIENT: return "insufficient_data";
+	}
+	return "unknown";
+}
+
+void dm_result_release(dm_result *r)
+{
+	if (!r)
+		return;
+	free(r->model);
+	free(r->model_version);
+	free(r->generated_at);
+	free(r->window_start);
+	free(r->window_end);
+	free(r->features);
+	free(r->alerts);
+	memset(r, 0, sizeof(*r));
+}
+
+size_t dm_result_count_alerts(const dm_result *r, dm_severity sev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nalerts; i++)
+		n += r->alerts[i].severity == sev;
+	return n;
+}
+
+static dm_err alert(dm_result *r, dm_severity sev, const char *code,
+		    const char *feature, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static dm_err alert(dm_result *r, dm_severity sev, const char *code,
+		    const char *feature, const char *fmt, ...)
+{
+	dm_alert *a = realloc(r->alerts, (r->nalerts + 1) * sizeof(*a));
+	va_list ap;
+
+	if (!a)
+		return DM_ENOMEM;
+	r->alerts = a;
+	a = &a[r->nalerts++];
+	memset(a, 0, sizeof(*a));
+	a->severity = sev;
+	snprintf(a->code, sizeof(a->code), "%s", code);
+	snprintf(a->feature, sizeof(a->feature), "%s", feature ? feature : "");
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof(a->message), fmt, ap);
+	va_end(ap);
+	return DM_OK;
+}
+
+static double rate(uint64_t part, uint64_t whole)
+{
+	return whole ? (double)part / (double)whole : NAN;
+}
+
+static dm_err compare_numeric(const dm_feature *b, const dm_feature *c,
+			      dm_feature_result *fr)
+{
+	double *bv = NULL, *cv = NULL;
+	uint64_t *bw = NULL, *cw = NULL;
+	size_t bn = 0, cn = 0;
+	dm_ks_result ks;
+	dm_err err;
+	size_t nb = b->nedges + 1;
+
+	fr->psi = (b->bins && c->bins) ? dm_psi(b->bins, c->bins, nb) : NAN;
+	err = dm_sketch_items(b->sketch, &bv, &bw, &bn);
+	if (err == DM_OK)
+		err = dm_sketch_items(c->sketch, &cv, &cw, &cn);
+	if (err != DM_OK)
+		goto out;
+	fr->ks_statistic = dm_ks_statistic(bv, bw, bn, cv, cw, cn);
+	fr->ks_d_error = dm_sketch_rank_error(b->sketch) +
+			 dm_sketch_rank_error(c->sketch);
+	fr->ks_exact = fr->ks_d_error == 0.0;
+	err = dm_ks_pvalue(fr->ks_statistic, dm_sketch_count(b->sketch),
+			   dm_sketch_count(c->sketch), &ks);
+	if (err != DM_OK)
+		goto out;
+	fr->ks_statistic = ks.statistic;
+	fr->ks_pvalue = ks.pvalue;
+	fr->ks_method = ks.method == DM_KS_EXACT ? "exact" : "asymp";
+	fr->pvalue = ks.pvalue;
+	fr->tested = 1;
+out:
+	free(bv);
+	free(bw);
+	free(cv);
+	free(cw);
+	return err;
+}
+
+/* Categorical: bins are the baseline's categories, then "other" (values
+ * beyond the baseline's category cap), then "unseen". */
+static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
+				  dm_feature_result *fr)
+{
+	size_t k = b->ncats + 2, i;
+	uint64_t *eb = calloc(k, sizeof(uint64_t));
+	uint64_t *cb = calloc(k, sizeof(uint64_t));
+	uint64_t matched = 0;
+
+	if (!eb || !cb) {
+		free(eb);
+		free(cb);
+		return DM_ENOMEM;
+	}
+	for (i = 0; i < b->ncats; i++) {
+		size_t j;
+
+		eb[i] = b->cats[i].count;
+		for (j = 0; j < c->ncats; j++) {
+			if (strcmp(c->cats[j].value, b->cats[i].value) == 0) {
+				cb[i] = c->cats[j].count;
+				break;
+			}
+		}
+		matched += cb[i];
+	}
+	eb[b->ncats] = b->other;
+	/* Everything of c not matched to a baseline category. */
+	if (b->other > 0) {
+		cb[b->ncats] = c->count - matched;
+	} else {
+		cb[b->ncats + 1] = c->count - matched;
+	}
+	fr->unseen = cb[b->ncats + 1];
+	fr->psi = dm_psi(eb, cb, k);
+	dm_chi2_homogeneity(eb, cb, k, &fr->chi2_statistic, &fr->chi2_pvalue,
+			    &fr->chi2_df);
+	fr->pvalue = fr->chi2_pvalue;
+	fr->tested = fr->chi2_df > 0;
+	free(eb);
+	free(cb);
+	return DM_OK;
+}
+
+struct pidx {
+	double p;
+	size_t i;
+};
+
+static int cmp_pidx(const void *a, const void *b)
+{
+	const struct pidx *x = a, *y = b;
+
+	if (x->p < y->p)
+		return -1;
+	if (x->p > y->p)
+		return 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static void holm(dm_result *r)
+{
+	struct pidx *v = malloc((r->nfeatures + 1) * sizeof(*v));
+	size_t m = 0, i;
+	double run = 0.0;
+
+	if (!v)
+		return;
+	for (i = 0; i < r->nfeatures; i++) {
+		if (r->features[i].tested) {
+			v[m].p = isnan(r->features[i].pvalue)
+					 ? 1.0
+					 : r->features[i].pvalue;
+			v[m++].i = i;
+		}
+	}
+	qsort(v, m, sizeof(*v), cmp_pidx);
+	for (i = 0; i < m; i++) {
+		double adj = (double)(m - i) * v[i].p;
+
+		if (adj > 1.0)
+			adj = 1.0;
+		if (adj > run)
+			run = adj;
+		r->features[v[i].i].pvalue_adjusted = run;
+	}
+	free(v);
+}
+
+static char *dupstr(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
+		 const dm_detect_config *cfg_in, dm_result *r, dm_diag *diag)
+{
+	dm_detect_config cfg;
+	size_t i, shared = 0;
+	double wsum = 0.0, wdrift = 0.0;
+	dm_err err = DM_OK;
+
+	memset(r, 0, sizeof(*r));
+	if (cfg_in)
+		cfg = *cfg_in;
+	else
+		dm_detect_config_init(&cfg);
+	r->config = cfg;
+	r->model = dupstr(base->model);
+	r->model_version = dupstr(base->model_version);
+	r->samples = cur->rows;
+	r->rows_skipped = cur->rows_skipped;
+	r->rows_filtered = cur->rows_filtered;
+	r->ignored_columns = cur->extra_columns;
+	r->nignored = cur->nextra;
+	r->nfeatures = base->nfeat;
+	r->features = calloc(base->nfeat + 1, sizeof(*r->features));
+	if (!r->features)
+		return DM_ENOMEM;
+	for (i = 0; i < base->nfeat; i++) {
+		const dm_feature *c = dm_profile_find(cur, base->feat[i].name);
+
+		if (c && c->present)
+			shared++;
+	}
+	if (shared == 0 && cur->rows > 0) {
+		err = dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
+				  "the current data shares no feature with "
+				  "the baseline (baseline features: %s%s)",
+				  base->nfeat ? base->feat[0].name : "",
+				  base->nfeat > 1 ? ", ..." : "");
+		dm_result_release(r);
+		return err;
+	}
+	r->insufficient = cur->rows < cfg.min_samples;
+	for (i = 0; i < base->nfeat; i++) {
+		const dm_feature *b = &base->feat[i];
+		const dm_feature *c = dm_profile_find(cur, b->name);
+		dm_feature_result *fr = &r->features[i];
+		uint64_t cur_total;
+
+		fr->base = b;
+		fr->cur = c;
+		fr->psi = fr->ks_statistic = fr->ks_pvalue = NAN;
+		fr->chi2_statistic = fr->chi2_pvalue = NAN;
+		fr->pvalue = fr->pvalue_adjusted = NAN;
+		fr->ks_method = NULL;
+		fr->missing_rate_base = rate(b->missing, b->count + b->missing);
+		fr->missing_rate_cur = fr->invalid_rate = NAN;
+		if (!c || !c->present) {
+			fr->status = DM_STATUS_NOT_COMPARED;
+			if ((err = alert(r, DM_SEV_WARNING, "FEATURE_MISSING",
+					 b->name,
+					 "feature '%s' of the baseline is "
+					 "missing from the current data",
+					 b->name)))
+				goto out;
+			continue;
+		}
+		cur_total = c->count + c->missing + c->invalid;
+		fr->missing_rate_cur = rate(c->missing, cur_total);
+		fr->invalid_rate = rate(c->invalid, cur_total);
+		if (r->insufficient) {
+			fr->status = DM_STATUS_INSUFFICIENT;
+			continue;
+		}
+		if (b->count == 0 || c->count == 0 || b->type != c->type) {
+			fr->status = DM_STATUS_NOT_COMPARED;
+			continue;
+		}
+		err = b->type == DM_FEATURE_NUMERIC
+			      ? compare_numeric(b, c, fr)
+			      : compare_categorical(b, c, fr);
+		if (err != DM_OK)
+			goto out;
+		r->features_total++;
+	}
+	holm(r);
+	for (i = 0; i < r->nfeatures && !r->insufficient; i++) {
+		dm_feature_result *fr = &r->features[i];
+		const dm_feature *b = fr->base;
+		int big, sig;
+
+		if (fr->status == DM_STATUS_NOT_COMPARED)
+			continue;
+		wsum += b->importance;
+		sig = fr->tested && fr->pvalue_adjusted < cfg.alpha;
+		big = fr->psi >= cfg.psi_minor ||
+		      (b->type == DM_FEATURE_NUMERIC &&
+		       fr->ks_statistic >= cfg.min_ks_d);
+		fr->drifted = sig && big;
+		if (fr->drifted) {
+			fr->status = DM_STATUS_DRIFT;
+			r->features_drifted++;
+			wdrift += b->importance;
+		} else if (fr->psi >= cfg.psi_minor ||
+			   (fr->tested && fr->pvalue < 0.05)) {
+			fr->status = DM_STATUS_MINOR;
+		} else {
+			fr->status = DM_STATUS_NONE;
+		}
+		fr->severity_rank = (fr->drifted ? 1000.0 : 0.0) +
+				    (isnan(fr->psi) ? 0.0 : fr->psi) +
+				    (isnan(fr->ks_statistic)
+					     ? 0.0
+					     : fr->ks_statistic);
+	}
+	if (r->insufficient) {
+		r->drift_score = 0.0;
+		err = alert(r, DM_SEV_WARNING, "INSUFFICIENT_DATA", NULL,
+			    "only %llu samples in the window (minimum %llu): "
+			    "no drift verdict",
+			    (unsigned long long)cur->rows,
+			    (unsigned long long)cfg.min_samples);
+		if (err)
+			goto out;
+	} else {
+		r->drift_score = wsum > 0 ? wdrift / wsum : 0.0;
+		r->drift_detected = r->features_drifted > 0;
+	}
+	if (r->drift_detected && r->drift_score >= cfg.critical_threshold) {
+		err = alert(r, DM_SEV_CRITICAL, "DRIFT_CRITICAL", NULL,
+			    "drift score %.1f%% is at or above the critical "
+			    "threshold %.1f%% (%zu/%zu features drifted)",
+			    100.0 * r->drift_score,
+			    100.0 * cfg.critical_threshold,
+			    r->features_drifted, r->features_total);
+	} else if (r->drift_detected) {
+		err = alert(r, DM_SEV_WARNING, "DRIFT_DETECTED", NULL,
+			    "drift detected in %zu/%zu features (score "
+			    "%.1f%%)",
+			    r->features_drifted, r->features_total,
+			    100.0 * r->drift_score);
+	}
+	if (err)
+		goto out;
+	for (i = 0; i < r->nfeatures; i++) {
+		dm_feature_result *fr = &r->features[i];
+		const char *name = fr->base->name;
+
+		if (fr->drifted) {
+			if (fr->base->type == DM_FEATURE_NUMERIC)
+				err = alert(r, DM_SEV_WARNING, "FEATURE_DRIFT",
+					    name,
+					    "feature '%s' drifted: PSI %.3f, "
+					    "KS D %.3f (p = %.3g)",
+					    name, fr->psi, fr->ks_statistic,
+					    fr->ks_pvalue);
+			else
+				err = alert(r, DM_SEV_WARNING, "FEATURE_DRIFT",
+					    name,
+					    "feature '%s' drifted: PSI %.3f, "
+					    "chi-square p = %.3g%s",
+					    name, fr->psi, fr->chi2_pvalue,
+					    fr->unseen ? " (unseen categories)"
+						       : "");
+			if (err)
+				goto out;
+		}
+		if (!fr->cur || !fr->cur->present)
+			continue;
+		if (fr->invalid_rate > cfg.invalid_rate_alert) {
+			err = alert(r, DM_SEV_WARNING, "INVALID_VALUES", name,
+				    "feature '%s': %.1f%% of values are invalid "
+				    "(%llu, e.g. '%s')",
+				    name, 100.0 * fr->invalid_rate,
+				    (unsigned long long)fr->cur->invalid,
+				    fr->cur->invalid_example);
+			if (err)
+				goto out;
+		}
+		if (!isnan(fr->missing_rate_base) &&
+		    !isnan(fr->missing_rate_cur)) {
+			double p0 = fr->missing_rate_base;
+			double p1 = fr->missing_rate_cur;
+			double n1 = (double)(fr->cur->count + fr->cur->missing +
+					     fr->cur->invalid);
+			double se = sqrt((p0 > 0.001 ? p0 : 0.001) *
+					 (1.0 - p0) / (n1 > 0 ? n1 : 1));
+
+			if (p1 - p0 >= cfg.missing_jump_alert &&
+			    (p1 - p0) >= 3.0 * se) {
+				err = alert(r, DM_SEV_WARNING,
+					    "MISSING_RATE_JUMP", name,
+					    "feature '%s': missing values rose "
+					    "from %.1f%% to %.1f%%",
+					    name, 100.0 * p0, 100.0 * p1);
+				if (err)
+					goto out;
+			}
+		}
+	}
+out:
+	if (err != DM_OK)
+		dm_result_release(r);
+	return err;
+}

@@ -1,0 +1,993 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Streaming CSV reader (RFC 4180) over a dm_source.
+ *
+ * Design
+ * ------
+ * The file is read in blocks (1 MiB by default) into one buffer; it is
+ * never loaded whole.  A batch is built by tokenising records straight
+ * out of that buffer: every cell is a dm_strref pointing into it, so the
+ * buffer holds exactly the bytes of the batch being built plus the part
+ * of a record that spans the end of the data read so far.  When a batch
+ * is requested the bytes of the previous batch are dropped (the unread
+ * tail is moved to the front).  When the buffer has to grow while cells
+ * point into it, the cells are rebased onto the new buffer.  Memory is
+ * therefore one batch + one block, with hard caps: one record may not
+ * exceed 64 MiB (DM_ETOOBIG), and a batch ends early once its bytes pass
+ * 128 MiB.
+ *
+ * Tokenising: the buffer always ends with a NUL sentinel, and a 256-entry
+ * class table marks the bytes that end an unquoted field (separator,
+ * '\n', NUL), another those that end a quoted run ('"', NUL).  The inner
+ * loops are then a table lookup per byte with no bounds check and no
+ * function call; hitting a NUL tells "end of buffered data" (the
+ * sentinel) from a NUL byte in the input (an error: binary data).
+ *
+ * A record that is not complete in the buffer is simply parsed again
+ * from its start after more input is read; the read size grows with the
+ * record so that a long record costs O(length) overall.  Because of this
+ * restart, fields are never modified while a record is scanned: quoted
+ * fields that contain "" escapes (or text after the closing quote) are
+ * remembered and unescaped in place once the record is complete.
+ *
+ * Dialect: RFC 4180 plus what Python's csv module and pandas accept:
+ * CRLF or LF line ends (a CR is only stripped before LF), a last line
+ * with or without a line end, a UTF-8 BOM before the header, blank lines
+ * (empty, or a lone CR) skipped anywhere and not counted as records.  A
+ * quote inside an unquoted field is an ordinary character; text after a
+ * closing quote is kept ("ab"cd -> abcd), as Python's csv module does.
+ * An empty unquoted cell is NULL; a quoted empty cell ("") is an empty,
+ * non-NULL string.
+ *
+ * Row numbers: records are numbered from 1, counting data records only
+ * (the header is not counted, blank lines are not counted, skipped
+ * malformed records are).  A record with quoted newlines is one record,
+ * so "row N" in a diagnostic is the record number, not a line number.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "driftmon/table.h"
+#include "io/io_internal.h"
+
+#define DEFAULT_BATCH_ROWS 8192
+/* Cells per batch when the caller does not choose batch_rows: keeps a
+ * wide table's batch (17 bytes a cell) near 64 MiB. */
+#define DEFAULT_BATCH_CELLS ((size_t)1 << 22)
+/* Cells per batch in any case (the arrays must stay allocatable). */
+#define MAX_BATCH_CELLS ((size_t)1 << 26)
+#define MAX_COLUMNS ((size_t)1 << 20)
+/* Bytes checked for NULs when the reader opens. */
+#define SNIFF_BYTES 4096
+/* Bytes after the data: the NUL sentinel and some slack. */
+#define BUF_PAD 8
+
+typedef struct csv_reader {
+	dm_reader base; /* first: the reader is freed through it */
+	dmio_csv_tuning lim;
+	int lenient;
+
+	unsigned char *buf; /* cap + BUF_PAD bytes; buf[len] == 0 */
+	size_t cap;
+	size_t len;     /* bytes of input in buf */
+	size_t pos;     /* start of the first record not yet consumed */
+	uint64_t src_off; /* next source offset to read */
+	int eof;          /* the source has no more bytes */
+
+	unsigned char sep;
+	unsigned char ucls[256]; /* ends an unquoted field: sep, \n, NUL */
+	unsigned char qcls[256]; /* ends a quoted run: ", NUL */
+
+	size_t batch_rows;
+	dm_batch batch;
+	dm_column *cols;
+	dm_strref *cells; /* ncols * batch_rows, column-major */
+	uint8_t *nulls;   /* ncols * batch_rows, column-major */
+	uint64_t *rownums; /* batch_rows record numbers */
+	uint32_t *fix;     /* fields of the current record to unescape */
+	uint8_t *keep;     /* ncols flags; NULL = every column */
+
+	uint64_t records; /* data records consumed (delivered or skipped) */
+	dm_err failed;    /* sticky: the error that stopped the read */
+	int done;
+} csv_reader;
+
+/* ------------------------------------------------------------------ */
+/* Tokeniser                                                           */
+/* ------------------------------------------------------------------ */
+
+enum {
+	REC_OK,    /* a complete record; *next is the start of the next */
+	REC_BLANK, /* a blank line; *next is after it */
+	REC_MORE,  /* the record continues past the buffered data */
+	REC_QUOTE, /* end of input inside a quoted field */
+	REC_NUL    /* a NUL byte in the input, at o->bad */
+};
+
+/* Where parse_record puts a record's fields. */
+typedef struct rec_out {
+	dm_strref *cell; /* field j goes to cell[j * stride] ... */
+	uint8_t *null;   /* ... and its null flag to null[j * stride] */
+	size_t stride;
+	size_t maxf;   /* fields beyond maxf are counted, not stored */
+	uint32_t *fix; /* receives stored fields needing unescaping */
+	size_t nfix;
+	size_t nf;            /* fields in the record (REC_OK), or index of
+			       * the field being scanned (errors) */
+	int in_quote;         /* REC_MORE: stopped inside a quoted field */
+	const unsigned char *bad; /* REC_NUL: the NUL byte */
+} rec_out;
+
+#define STORE_FIELD(start, n, isnull, needfix)                               \
+	do {                                                               \
+		if (nf < maxf) {                                           \
+			dm_strref *c_ = &cell[nf * stride];                \
+			c_->ptr = (const char *)(start);                   \
+			c_->len = (uint32_t)(n);                           \
+			null[nf * stride] = (uint8_t)(isnull);             \
+			if (needfix)                                       \
+				o->fix[nfix++] = (uint32_t)nf;             \
+		}                                                          \
+		nf++;                                                      \
+	} while (0)
+
+/*
+ * Tokenises one record starting at p.  end is the end of the buffered
+ * data (*end == 0, the sentinel); eof says whether more data can follow.
+ * Fields are stored but not unescaped (see unescape_field).
+ */
+static int parse_record(const csv_reader *r, unsigned char *p,
+			const unsigned char *end, int eof, rec_out *o,
+			unsigned char **next)
+{
+	const unsigned char *ucls = r->ucls, *qcls = r->qcls;
+	const unsigned char sep = r->sep;
+	dm_strref *const cell = o->cell;
+	uint8_t *const null = o->null;
+	const size_t stride = o->stride, maxf = o->maxf;
+	size_t nf = 0, nfix = 0, flen;
+	unsigned char *q, *s;
+	int fix;
+
+	for (;;) {
+		if (*p != '"') {
+			/* Unquoted field: the hot path. */
+			s = q = p;
+			while (!ucls[*q])
+				q++;
+			flen = (size_t)(q - s);
+			if (*q == sep) {
+				STORE_FIELD(s, flen, flen == 0, 0);
+				p = q + 1;
+				continue;
+			}
+			if (*q == '\n') {
+				if (flen && q[-1] == '\r')
+					flen--;
+				if (nf == 0 && flen == 0) {
+					*next = q + 1;
+					return REC_BLANK;
+				}
+				STORE_FIELD(s, flen, flen == 0, 0);
+				p = q + 1;
+				break;
+			}
+			if (q < end) { /* a NUL byte in the data */
+				o->bad = q;
+				o->nf = nf;
+				return REC_NUL;
+			}
+			if (!eof) {
+				o->in_quote = 0;
+				return REC_MORE;
+			}
+			if (flen && q[-1] == '\r')
+				flen--;
+			if (nf == 0 && flen == 0) {
+				*next = q;
+				return REC_BLANK;
+			}
+			STORE_FIELD(s, flen, flen == 0, 0);
+			p = q;
+			break;
+		}
+
+		/* Quoted field: s is its first content byte. */
+		s = q = p + 1;
+		fix = 0;
+		for (;;) {
+			while (!qcls[*q])
+				q++;
+			if (*q == 0) {
+				o->nf = nf;
+				if (q < end) {
+					o->bad = q;
+					return REC_NUL;
+				}
+				if (!eof) {
+					o->in_quote = 1;
+					return REC_MORE;
+				}
+				return REC_QUOTE;
+			}
+			if (q[1] == '"') { /* "" escape */
+				fix = 1;
+				q += 2;
+				continue;
+			}
+			if (q + 1 == end && !eof) { /* may be a split "" */
+				o->in_quote = 1;
+				return REC_MORE;
+			}
+			break;
+		}
+		flen = (size_t)(q - s); /* q is the closing quote */
+		q++;
+		if (*q == sep) {
+			STORE_FIELD(s, flen, 0, fix);
+			p = q + 1;
+			continue;
+		}
+		if (*q == '\n') {
+			STORE_FIELD(s, flen, 0, fix);
+			p = q + 1;
+			break;
+		}
+		if (*q == '\r' && q[1] == '\n') {
+			STORE_FIELD(s, flen, 0, fix);
+			p = q + 2;
+			break;
+		}
+		if (q == end) { /* eof: checked above */
+			STORE_FIELD(s, flen, 0, fix);
+			p = q;
+			break;
+		}
+		if (*q == '\r' && q + 1 == end) {
+			if (!eof) {
+				o->in_quote = 0;
+				return REC_MORE;
+			}
+			STORE_FIELD(s, flen, 0, fix);
+			p = q + 1;
+			break;
+		}
+		/* Text after the closing quote is kept literally; the raw
+		 * span (closing quote included) is cleaned by unescape. */
+		while (!ucls[*q])
+			q++;
+		flen = (size_t)(q - s);
+		if (*q == sep) {
+			STORE_FIELD(s, flen, 0, 1);
+			p = q + 1;
+			continue;
+		}
+		if (*q == 0 && q < end) {
+			o->bad = q;
+			o->nf = nf;
+			return REC_NUL;
+		}
+		if (*q == 0 && !eof) {
+			o->in_quote = 0;
+			return REC_MORE;
+		}
+		if (q[-1] == '\r')
+			flen--;
+		STORE_FIELD(s, flen, 0, 1);
+		p = *q == '\n' ? q + 1 : q;
+		break;
+	}
+	o->nf = nf;
+	o->nfix = nfix;
+	*next = p;
+	return REC_OK;
+}
+
+/*
+ * Unescapes a quoted field's raw content in place: in the quoted part ""
+ * is one quote and a lone quote closes it; after that every byte is
+ * literal.  Returns the new length (never longer).
+ */
+static uint32_t unescape_field(char *s, uint32_t n)
+{
+	uint32_t i = 0, w = 0;
+	int quoted = 1;
+
+	while (i < n) {
+		char ch = s[i++];
+
+		if (quoted && ch == '"') {
+			if (i < n && s[i] == '"') {
+				s[w++] = '"';
+				i++;
+			} else {
+				quoted = 0;
+			}
+		} else {
+			s[w++] = ch;
+		}
+	}
+	return w;
+}
+
+static void apply_fixes(rec_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nfix; i++) {
+		dm_strref *c = &o->cell[(size_t)o->fix[i] * o->stride];
+
+		c->len = unescape_field((char *)c->ptr, c->len);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Input buffer                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Moves the unconsumed bytes to the front of the buffer (only when no
+ * cell points into the buffer). */
+static void compact(csv_reader *r)
+{
+	if (r->pos == 0)
+		return;
+	memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+	r->len -= r->pos;
+	r->pos = 0;
+	r->buf[r->len] = 0;
+}
+
+/*
+ * Reads more input after the record starting at r->pos.  nrows is the
+ * number of rows of the batch under construction (their cells point into
+ * the buffer and are rebased if it moves).  Sets *full instead of
+ * reading when the batch should end first to keep the buffer bounded.
+ */
+static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
+{
+	size_t partial = r->len - r->pos, want, got = 0;
+	dm_source *src = r->base.src;
+	dm_err err = DM_OK;
+
+	*full = 0;
+	assert(!r->eof);
+	want = partial > r->lim.block_size ? partial : r->lim.block_size;
+	if (r->cap - r->len < want && nrows == 0)
+		compact(r);
+	if (nrows > 0 && r->len + want > r->lim.batch_bytes) {
+		*full = 1; /* this batch has enough bytes */
+		goto out;
+	}
+	if (r->cap - r->len < want) {
+		size_t need = r->len + want, ncap = r->cap * 2;
+		unsigned char *nbuf;
+
+		if (ncap < need)
+			ncap = need;
+		nbuf = malloc(ncap + BUF_PAD);
+		if (!nbuf) {
+			err = dm_diag_set(diag, DM_ENOMEM, src->name, 0, NULL,
+					  "out of memory (%zu-byte read buffer)",
+					  ncap);
+			goto out;
+		}
+		memcpy(nbuf, r->buf, r->len);
+		if (nrows > 0) {
+			size_t j, i;
+
+			for (j = 0; j < r->base.ncols; j++) {
+				dm_strref *c = r->cells + j * r->batch_rows;
+
+				for (i = 0; i < nrows; i++)
+					c[i].ptr = (const char *)nbuf +
+						   ((const unsigned char *)
+							    c[i].ptr -
+						    r->buf);
+			}
+		}
+		free(r->buf);
+		r->buf = nbuf;
+		r->cap = ncap;
+	}
+	err = src->read(src, r->src_off, r->buf + r->len, want, &got, diag);
+	if (err)
+		goto out;
+	r->len += got;
+	r->src_off += got;
+	if (got < want || r->src_off >= src->size)
+		r->eof = 1;
+out:
+	if (r->buf)
+		r->buf[r->len] = 0;
+	return err;
+}
+
+/* Byte offset in the source of buffer position p. */
+static unsigned long long src_offset(const csv_reader *r,
+				     const unsigned char *p)
+{
+	return (unsigned long long)(r->src_off -
+				    (r->len - (size_t)(p - r->buf)));
+}
+
+/* ------------------------------------------------------------------ */
+/* Header                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Reads until the buffer holds the first line (or all of a short file)
+ * so that separator sniffing does not depend on the block size. */
+static dm_err fill_first_line(csv_reader *r, dm_diag *diag)
+{
+	dm_err err = DM_OK;
+	int full;
+
+	while (!r->eof && r->len - r->pos <= r->lim.max_record &&
+	       !memchr(r->buf + r->pos, '\n', r->len - r->pos)) {
+		err = fill(r, 0, &full, diag);
+		if (err)
+			break;
+	}
+	return err;
+}
+
+/* Picks the separator: tab for .tsv; otherwise from the first line
+ * (outside quotes): ',' if it has any, else the more frequent of ';'
+ * and tab, else ','. */
+static unsigned char sniff_sep(const csv_reader *r)
+{
+	const char *name = r->base.src->name, *dot;
+	const unsigned char *p = r->buf + r->pos, *end = r->buf + r->len;
+	size_t commas = 0, semis = 0, tabs = 0;
+	int quoted = 0;
+
+	dot = name ? strrchr(name, '.') : NULL;
+	if (dot && strcasecmp(dot, ".tsv") == 0)
+		return '\t';
+	for (; p < end && (quoted || *p != '\n'); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && *p == ',')
+			commas++;
+		else if (!quoted && *p == ';')
+			semis++;
+		else if (!quoted && *p == '\t')
+			tabs++;
+	}
+	if (commas)
+		return ',';
+	if (semis > tabs)
+		return ';';
+	if (tabs)
+		return '\t';
+	return ',';
+}
+
+typedef struct name_ix {
+	const dm_strref *name;
+	size_t ix;
+} name_ix;
+
+static int names_equal(const dm_strref *a, const dm_strref *b)
+{
+	return a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
+}
+
+static int cmp_name_ix(const void *a, const void *b)
+{
+	const name_ix *x = a, *y = b;
+	size_t n = x->name->len < y->name->len ? x->name->len : y->name->len;
+	int c = memcmp(x->name->ptr, y->name->ptr, n);
+
+	if (c)
+		return c;
+	if (x->name->len != y->name->len)
+		return x->name->len < y->name->len ? -1 : 1;
+	return x->ix < y->ix ? -1 : x->ix > y->ix;
+}
+
+/* Checks names for empty and duplicate entries. */
+static dm_err check_names(const csv_reader *r, const dm_strref *names,
+			  size_t n, dm_diag *diag)
+{
+	const char *file = r->base.src->name;
+	name_ix *v = NULL;
+	size_t i, dup = 0, first = 0;
+	dm_err err = DM_OK;
+
+	for (i = 0; i < n; i++) {
+		if (names[i].len == 0) {
+			err = dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
+					  "header: column %zu has an empty "
+					  "name", i + 1);
+			goto out;
+		}
+	}
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v) {
+		err = dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
+				  "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].name = &names[i];
+		v[i].ix = i;
+	}
+	qsort(v, n, sizeof(*v), cmp_name_ix);
+	/* Equal names sort together, by position: each one after the first
+	 * of its run is a duplicate.  Report the earliest such column. */
+	for (i = 1; i < n; i++)
+		if (names_equal(v[i - 1].name, v[i].name) &&
+		    (!dup || v[i].ix < dup))
+			dup = v[i].ix;
+	if (dup) {
+		char col[128];
+		size_t len = names[dup].len;
+
+		/* the first occurrence: the smallest index with this name */
+		for (first = 0; first < dup; first++)
+			if (names_equal(&names[first], &names[dup]))
+				break;
+		if (len > sizeof(col) - 1)
+			len = sizeof(col) - 1;
+		memcpy(col, names[dup].ptr, len);
+		col[len] = 0;
+		err = dm_diag_set(diag, DM_EFORMAT, file, 0, col,
+				  "header: duplicate column name (columns %zu "
+				  "and %zu)", first + 1, dup + 1);
+	}
+out:
+	free(v);
+	return err;
+}
+
+/* Parses the header record into r->base.names. */
+static dm_err read_header(csv_reader *r, dm_diag *diag)
+{
+	const char *file = r->base.src->name;
+	dm_strref *f = NULL;
+	uint8_t *fnull = NULL;
+	uint32_t *ffix = NULL;
+	size_t fcap = 64, i;
+	unsigned char *next;
+	dm_err err = DM_OK;
+	rec_out o;
+	int rc, full;
+
+	for (;;) {
+		if (!f) {
+			f = malloc(fcap * sizeof(*f));
+			fnull = malloc(fcap);
+			ffix = malloc(fcap * sizeof(*ffix));
+			if (!f || !fnull || !ffix) {
+				err = dm_diag_set(diag, DM_ENOMEM, file, 0,
+						  NULL, "out of memory");
+				goto out;
+			}
+		}
+		if (r->pos == r->len) {
+			if (r->eof) {
+				err = dm_diag_set(diag, DM_EEMPTY, file, 0,
+						  NULL, "no header row (the "
+						  "file has only blank "
+						  "lines)");
+				goto out;
+			}
+			err = fill(r, 0, &full, diag);
+			if (err)
+				goto out;
+			continue;
+		}
+		memset(&o, 0, sizeof(o));
+		o.cell = f;
+		o.null = fnull;
+		o.stride = 1;
+		o.maxf = fcap;
+		o.fix = ffix;
+		rc = parse_record(r, r->buf + r->pos, r->buf + r->len, r->eof,
+				  &o, &next);
+		if (rc == REC_MORE) {
+			if (r->len - r->pos > r->lim.max_record) {
+				err = dm_diag_set(diag, DM_ETOOBIG, file, 0,
+						  NULL, "header: longer than "
+						  "%zu bytes (the limit)%s",
+						  r->lim.max_record,
+						  o.in_quote ? "; is a quote "
+						  "unbalanced?" : "");
+				goto out;
+			}
+			err = fill(r, 0, &full, diag);
+			if (err)
+				goto out;
+			continue;
+		}
+		if (rc == REC_BLANK) {
+			r->pos = (size_t)(next - r->buf);
+			continue;
+		}
+		if (rc == REC_NUL) {
+			err = dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
+					  "header: binary data (NUL byte) — "
+					  "not a CSV file? (at byte offset "
+					  "%llu)", src_offset(r, o.bad));
+			goto out;
+		}
+		if (rc == REC_QUOTE) {
+			err = dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
+					  "header: unterminated quoted field "
+					  "(column %zu)", o.nf + 1);
+			goto out;
+		}
+		/* REC_OK */
+		if ((size_t)(next - r->buf) - r->pos > r->lim.max_record) {
+			err = dm_diag_set(diag, DM_ETOOBIG, file, 0, NULL,
+					  "header: longer than %zu bytes (the "
+					  "limit)", r->lim.max_record);
+			goto out;
+		}
+		if (o.nf > MAX_COLUMNS) {
+			err = dm_diag_set(diag, DM_ETOOBIG, file, 0, NULL,
+					  "header: %zu columns, more than the "
+					  "limit of %zu", o.nf, MAX_COLUMNS);
+			goto out;
+		}
+		if (o.nf > fcap) { /* grow and parse again */
+			fcap = o.nf;
+			free(f);
+			free(fnull);
+			free(ffix);
+			f = NULL;
+			fnull = NULL;
+			ffix = NULL;
+			continue;
+		}
+		break;
+	}
+	apply_fixes(&o);
+	r->pos = (size_t)(next - r->buf);
+	err = check_names(r, f, o.nf, diag);
+	if (err)
+		goto out;
+	r->base.names = calloc(o.nf, sizeof(char *));
+	r->base.types = calloc(o.nf, sizeof(dm_coltype));
+	if (!r->base.names || !r->base.types) {
+		err = dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
+				  "out of memory");
+		goto out;
+	}
+	r->base.ncols = o.nf;
+	for (i = 0; i < o.nf; i++) {
+		char *nm = malloc((size_t)f[i].len + 1);
+
+		if (!nm) {
+			err = dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
+					  "out of memory");
+			goto out;
+		}
+		memcpy(nm, f[i].ptr, f[i].len);
+		nm[f[i].len] = 0;
+		r->base.names[i] = nm;
+		r->base.types[i] = DM_COL_TEXT;
+	}
+out:
+	free(f);
+	free(fnull);
+	free(ffix);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Batches                                                             */
+/* ------------------------------------------------------------------ */
+
+static const char *col_name(const csv_reader *r, size_t j)
+{
+	return j < r->base.ncols ? r->base.names[j] : NULL;
+}
+
+/* Fills in r->batch from the nrows rows built. */
+static void finish_batch(csv_reader *r, size_t nrows)
+{
+	size_t j, br = r->batch_rows;
+
+	for (j = 0; j < r->base.ncols; j++) {
+		dm_column *c = &r->cols[j];
+		uint8_t *nl = r->nulls + j * br;
+
+		c->type = DM_COL_TEXT;
+		c->f64 = NULL;
+		c->str = r->cells + j * br;
+		if (r->keep && !r->keep[j]) {
+			memset(nl, 1, nrows);
+			c->null = nl;
+		} else {
+			c->null = memchr(nl, 1, nrows) ? nl : NULL;
+		}
+	}
+	r->batch.nrows = nrows;
+	r->batch.ncols = r->base.ncols;
+	r->batch.cols = r->cols;
+	r->batch.first_row = r->rownums[0];
+	r->batch.row_numbers =
+		r->rownums[nrows - 1] - r->rownums[0] + 1 == nrows ? NULL
+								    : r->rownums;
+	r->base.rows_read += nrows;
+}
+
+static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
+{
+	csv_reader *r = (csv_reader *)base;
+	const char *file = base->src->name;
+	size_t row = 0, ncols = base->ncols, br = r->batch_rows;
+	unsigned char *next;
+	dm_err err = DM_OK;
+	rec_out o;
+	int rc, full;
+
+	*out = NULL;
+	if (r->failed)
+		return dm_diag_set(diag, r->failed, file, 0, NULL,
+				   "the read failed earlier");
+	if (r->done)
+		return DM_OK;
+	compact(r); /* the previous batch's bytes are no longer needed */
+	memset(&o, 0, sizeof(o));
+	while (row < br) {
+		if (r->pos == r->len) {
+			if (r->eof) {
+				r->done = 1;
+				break;
+			}
+			err = fill(r, row, &full, diag);
+			if (err)
+				goto out;
+			if (full)
+				break;
+			continue;
+		}
+		o.cell = r->cells + row;
+		o.null = r->nulls + row;
+		o.stride = br;
+		o.maxf = ncols;
+		o.fix = r->fix;
+		o.nfix = 0;
+		rc = parse_record(r, r->buf + r->pos, r->buf + r->len, r->eof,
+				  &o, &next);
+		if (rc == REC_OK) {
+			r->records++;
+			if ((size_t)(next - r->buf) - r->pos >
+			    r->lim.max_record) {
+				err = dm_diag_set(diag, DM_ETOOBIG, file,
+						  r->records, NULL,
+						  "longer than %zu bytes (the "
+						  "limit)", r->lim.max_record);
+				goto out;
+			}
+			r->pos = (size_t)(next - r->buf);
+			if (o.nf == ncols) {
+				apply_fixes(&o);
+				r->rownums[row++] = r->records;
+				continue;
+			}
+			if (!r->lenient) {
+				err = dm_diag_set(diag, DM_EFORMAT, file,
+						  r->records, NULL,
+						  "expected %zu fields, found "
+						  "%zu", ncols, o.nf);
+				goto out;
+			}
+			if (base->rows_skipped++ == 0)
+				snprintf(base->skip_example,
+					 sizeof(base->skip_example),
+					 "row %llu: expected %zu fields, "
+					 "found %zu",
+					 (unsigned long long)r->records, ncols,
+					 o.nf);
+			continue;
+		}
+		if (rc == REC_BLANK) {
+			r->pos = (size_t)(next - r->buf);
+			continue;
+		}
+		if (rc == REC_MORE) {
+			if (r->len - r->pos > r->lim.max_record) {
+				err = dm_diag_set(diag, DM_ETOOBIG, file,
+						  r->records + 1, NULL,
+						  "longer than %zu bytes (the "
+						  "limit)%s", r->lim.max_record,
+						  o.in_quote ? "; is a quote "
+						  "unbalanced?" : "");
+				goto out;
+			}
+			err = fill(r, row, &full, diag);
+			if (err)
+				goto out;
+			if (full)
+				break;
+			continue;
+		}
+		if (rc == REC_NUL) {
+			err = dm_diag_set(diag, DM_EFORMAT, file,
+					  r->records + 1, col_name(r, o.nf),
+					  "binary data (NUL byte) — not a CSV "
+					  "file? (at byte offset %llu)",
+					  src_offset(r, o.bad));
+			goto out;
+		}
+		assert(rc == REC_QUOTE);
+		err = dm_diag_set(diag, DM_EFORMAT, file, 0, col_name(r, o.nf),
+				  "unterminated quoted field starting at row "
+				  "%llu",
+				  (unsigned long long)(r->records + 1));
+		if (diag)
+			diag->row = r->records + 1;
+		goto out;
+	}
+	if (row > 0) {
+		finish_batch(r, row);
+		*out = &r->batch;
+	}
+out:
+	if (err)
+		r->failed = err;
+	return err;
+}
+
+static dm_err csv_project(dm_reader *base, const uint8_t *keep)
+{
+	csv_reader *r = (csv_reader *)base;
+
+	if (!keep) {
+		free(r->keep);
+		r->keep = NULL;
+		return DM_OK;
+	}
+	if (!r->keep) {
+		r->keep = malloc(base->ncols ? base->ncols : 1);
+		if (!r->keep)
+			return DM_ENOMEM;
+	}
+	memcpy(r->keep, keep, base->ncols);
+	return DM_OK;
+}
+
+static void csv_free(dm_reader *base)
+{
+	csv_reader *r = (csv_reader *)base;
+	size_t j;
+
+	if (!r)
+		return;
+	if (base->names)
+		for (j = 0; j < base->ncols; j++)
+			free(base->names[j]);
+	free(base->names);
+	free(base->types);
+	free(r->buf);
+	free(r->cols);
+	free(r->cells);
+	free(r->nulls);
+	free(r->rownums);
+	free(r->fix);
+	free(r->keep);
+	dm_source_close(base->src);
+	free(r);
+}
+
+static const dm_reader_ops csv_ops = {
+	.format = "csv",
+	.next = csv_next,
+	.project = csv_project,
+	.free = csv_free,
+};
+
+dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
+			       const dmio_csv_tuning *tuning, dm_reader **out,
+			       dm_diag *diag)
+{
+	csv_reader *r = NULL;
+	size_t ncols, br, cells;
+	const unsigned char *nul;
+	dm_err err = DM_OK;
+	int full;
+
+	*out = NULL;
+	if (!src)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "no input source");
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		err = dm_diag_set(diag, DM_ENOMEM, src->name, 0, NULL,
+				  "out of memory");
+		goto out;
+	}
+	r->base.ops = &csv_ops;
+	r->base.src = src;
+	src = NULL;
+	if (tuning)
+		r->lim = *tuning;
+	if (!r->lim.block_size)
+		r->lim.block_size = DMIO_CSV_BLOCK_SIZE;
+	if (!r->lim.max_record || r->lim.max_record > ((size_t)1 << 31))
+		r->lim.max_record = DMIO_CSV_MAX_RECORD;
+	if (!r->lim.batch_bytes)
+		r->lim.batch_bytes = DMIO_CSV_BATCH_BYTES;
+	r->lenient = opts ? opts->lenient : 0;
+
+	r->cap = 2 * r->lim.block_size;
+	r->buf = malloc(r->cap + BUF_PAD);
+	if (!r->buf) {
+		err = dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
+				  "out of memory");
+		goto out;
+	}
+	r->buf[0] = 0;
+	if (r->base.src->size == 0) {
+		err = dm_diag_set(diag, DM_EEMPTY, r->base.src->name, 0, NULL,
+				  "file is empty");
+		goto out;
+	}
+	/* A NUL in the first bytes: a binary file (reported without a row;
+	 * NULs further on are reported with theirs by the tokeniser). */
+	while (!r->eof && r->len < SNIFF_BYTES) {
+		err = fill(r, 0, &full, diag);
+		if (err)
+			goto out;
+	}
+	nul = memchr(r->buf, 0, r->len < SNIFF_BYTES ? r->len : SNIFF_BYTES);
+	if (nul) {
+		err = dm_diag_set(diag, DM_EFORMAT, r->base.src->name, 0, NULL,
+				  "binary data (NUL byte) — not a CSV file? "
+				  "(at byte offset %llu)",
+				  src_offset(r, nul));
+		goto out;
+	}
+	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+		r->pos = 3;
+	err = fill_first_line(r, diag);
+	if (err)
+		goto out;
+	r->sep = sniff_sep(r);
+	r->ucls[(unsigned char)r->sep] = 1;
+	r->ucls['\n'] = 1;
+	r->ucls[0] = 1;
+	r->qcls['"'] = 1;
+	r->qcls[0] = 1;
+
+	err = read_header(r, diag);
+	if (err)
+		goto out;
+
+	ncols = r->base.ncols;
+	br = opts && opts->batch_rows ? opts->batch_rows : DEFAULT_BATCH_ROWS;
+	cells = opts && opts->batch_rows ? MAX_BATCH_CELLS
+					 : DEFAULT_BATCH_CELLS;
+	if (br > cells / ncols)
+		br = cells / ncols ? cells / ncols : 1;
+	r->batch_rows = br;
+	r->cols = calloc(ncols, sizeof(*r->cols));
+	r->cells = malloc(ncols * br * sizeof(*r->cells));
+	r->nulls = malloc(ncols * br);
+	r->rownums = malloc(br * sizeof(*r->rownums));
+	r->fix = malloc(ncols * sizeof(*r->fix));
+	if (!r->cols || !r->cells || !r->nulls || !r->rownums || !r->fix) {
+		err = dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
+				  "out of memory (batch of %zu rows x %zu "
+				  "columns)", br, ncols);
+		goto out;
+	}
+	*out = &r->base;
+	r = NULL;
+out:
+	csv_free(r ? &r->base : NULL);
+	dm_source_close(src);
+	return err;
+}
+
+dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
+			  dm_reader **out, dm_diag *diag)
+{
+	return dmio_csv_reader_open_ex(src, opts, NULL, out, diag);
+}

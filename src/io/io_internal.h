@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private interface between the files of src/io (not installed, not for
+ * the CLI): tuning knobs of the CSV reader that the unit tests and the
+ * fuzzer turn down so that block boundaries and size limits are exercised
+ * with small inputs, and the shared "C" locale for number conversion.
+ */
+#ifndef DRIFTMON_IO_INTERNAL_H
+#define DRIFTMON_IO_INTERNAL_H
+
+#include <locale.h>
+#include <stddef.h>
+
+#include "driftmon/table.h"
+
+/* Limits of the CSV reader; a field left 0 takes its default. */
+typedef struct dmio_csv_tuning {
+	size_t block_size;  /* bytes per source read (default 1 MiB) */
+	size_t max_record;  /* longest record, bytes (default 64 MiB) */
+	size_t batch_bytes; /* a batch ends early past this (default 128 MiB) */
+} dmio_csv_tuning;
+
+#define DMIO_CSV_BLOCK_SIZE ((size_t)1 << 20)
+#define DMIO_CSV_MAX_RECORD ((size_t)64 << 20)
+#define DMIO_CSV_BATCH_BYTES ((size_t)128 << 20)
+
+/* dm_csv_reader_open with explicit limits (tuning may be NULL). */
+dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
+			       const dmio_csv_tuning *tuning, dm_reader **out,
+			       dm_diag *diag);
+
+/* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
+ * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
+locale_t dmio_c_locale(void);
+
+#endif

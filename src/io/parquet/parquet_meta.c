@@ -1,0 +1,810 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The Parquet footer: FileMetaData decoded from the Thrift compact
+ * protocol into the structures of parquet_int.h / driftmon/parquet.h.
+ *
+ * The schema is a tree flattened in pre-order (SchemaElement.num_children
+ * says how many of the following elements belong to a group).  driftmon
+ * reads the leaves that hang directly off the root and are not repeated;
+ * every other leaf (inside a group, or repeated) is skipped with a
+ * warning that names the top-level field, since a flat reader would
+ * misread it.  Every count in the footer is checked against the bytes
+ * that hold it, so the allocations here are bounded by a small multiple
+ * of the footer's size.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/parquet/parquet_int.h"
+
+typedef struct sel {
+	int type;         /* -1 absent */
+	int32_t type_length;
+	int rep;          /* -1 absent */
+	const uint8_t *name;
+	uint32_t name_len;
+	int has_children;
+	int32_t num_children;
+	int converted;    /* -1 absent */
+	int32_t scale, precision;
+	int logical;      /* LogicalType union field id, 0 absent */
+	int unit;         /* TIME/TIMESTAMP */
+	int utc;
+	int int_bits, int_signed;
+	int32_t lscale, lprecision;
+} sel;
+
+static void parse_unit(pq_tc *c, int *unit)
+{
+	int16_t last = 0, id;
+	int t;
+
+	if (!tc_struct_begin(c))
+		return;
+	while (tc_field(c, &last, &id, &t)) {
+		if (t == TC_STRUCT && id >= 1 && id <= 3)
+			*unit = id;
+		tc_skip(c, t);
+	}
+	tc_struct_end(c);
+}
+
+static void parse_logical(pq_tc *c, sel *e)
+{
+	int16_t last = 0, id;
+	int t;
+
+	if (!tc_struct_begin(c))
+		return;
+	while (tc_field(c, &last, &id, &t)) {
+		if (t != TC_STRUCT) {
+			tc_skip(c, t);
+			continue;
+		}
+		e->logical = id;
+		int16_t l2 = 0, id2;
+		int t2;
+		if (!tc_struct_begin(c))
+			break;
+		while (tc_field(c, &l2, &id2, &t2)) {
+			if (id == 5 && id2 == 1 && t2 == TC_I32)
+				e->lscale = tc_i32(c);
+			else if (id == 5 && id2 == 2 && t2 == TC_I32)
+				e->lprecision = tc_i32(c);
+			else if ((id == 7 || id == 8) && id2 == 1 &&
+				 t2 == TC_BOOL)
+				e->utc = c->boolval;
+			else if ((id == 7 || id == 8) && id2 == 2 &&
+				 t2 == TC_STRUCT)
+				parse_unit(c, &e->unit);
+			else if (id == 10 && id2 == 1 && t2 == TC_I8)
+				e->int_bits = (int8_t)tc_byte(c);
+			else if (id == 10 && id2 == 2 && t2 == TC_BOOL)
+				e->int_signed = c->boolval;
+			else
+				tc_skip(c, t2);
+		}
+		tc_struct_end(c);
+	}
+	tc_struct_end(c);
+}
+
+static void parse_schema_el(pq_tc *c, sel *e)
+{
+	int16_t last = 0, id;
+	int t;
+
+	memset(e, 0, sizeof(*e));
+	e->type = e->rep = e->converted = -1;
+	if (!tc_struct_begin(c))
+		return;
+	while (tc_field(c, &last, &id, &t)) {
+		if (id == 1 && t == TC_I32)
+			e->type = tc_i32(c);
+		else if (id == 2 && t == TC_I32)
+			e->type_length = tc_i32(c);
+		else if (id == 3 && t == TC_I32)
+			e->rep = tc_i32(c);
+		else if (id == 4 && t == TC_BINARY)
+			e->name = tc_binary(c, &e->name_len);
+		else if (id == 5 && t == TC_I32) {
+			e->has_children = 1;
+			e->num_children = tc_i32(c);
+		} else if (id == 6 && t == TC_I32)
+			e->converted = tc_i32(c);
+		else if (id == 7 && t == TC_I32)
+			e->scale = tc_i32(c);
+		else if (id == 8 && t == TC_I32)
+			e->precision = tc_i32(c);
+		else if (id == 10 && t == TC_STRUCT)
+			parse_logical(c, e);
+		else
+			tc_skip(c, t);
+	}
+	tc_struct_end(c);
+}
+
+static void parse_stats(pq_tc *c, dm_parquet_stats *s)
+{
+	int16_t last = 0, id;
+	int t;
+	const uint8_t *lmin = NULL, *lmax = NULL;
+	uint32_t lmin_len = 0, lmax_len = 0;
+
+	if (!tc_struct_begin(c))
+		return;
+	while (tc_field(c, &last, &id, &t)) {
+		if (id == 1 && t == TC_BINARY)
+			lmax = tc_binary(c, &lmax_len);
+		else if (id == 2 && t == TC_BINARY)
+			lmin = tc_binary(c, &lmin_len);
+		else if (id == 3 && t == TC_I64) {
+			s->has_null_count = 1;
+			s->null_count = tc_i64(c);
+		} else if (id == 4 && t == TC_I64) {
+			s->has_distinct_count = 1;
+			s->distinct_count = tc_i64(c);
+		} else if (id == 5 && t == TC_BINARY)
+			s->max = tc_binary(c, &s->max_len);
+		else if (id == 6 && t == TC_BINARY)
+			s->min = tc_binary(c, &s->min_len);
+		else
+			tc_skip(c, t);
+	}
+	tc_struct_end(c);
+	if (!s->min && !s->max && (lmin || lmax)) {
+		s->min = lmin;
+		s->min_len = lmin_len;
+		s->max = lmax;
+		s->max_len = lmax_len;
+	}
+}
+
+static void parse_colmeta(pq_tc *c, pq_chunk *k)
+{
+	int16_t last = 0, id;
+	int t, et;
+	uint32_t n, i;
+	int seen = 0;
+
+	if (!tc_struct_begin(c))
+		return;
+	while (tc_field(c, &last, &id, &t)) {
+		switch (id) {
+		case 1:
+			if (t != TC_I32)
+				goto skip;
+			k->type = tc_i32(c);
+			seen |= 1;
+			break;
+		case 2:
+			if (t != TC_LIST)
+				goto skip;
+			n = tc_list(c, &et);
+			for (i = 0; i < n && !c->err; i++) {
+				int32_t e = et == TC_I32 ? tc_i32(c) : -1;
+				if (et != TC_I32)
+					tc_skip(c, et);
+				else if (e >= 0 && e < 32)
+					k->info.encodings |= 1u << e;
+			}
+			break;
+		case 4:
+			if (t != TC_I32)
+				goto skip;
+			k->info.codec = (dm_parquet_codec)tc_i32(c);
+			seen |= 2;
+			break;
+		case 5:
+			if (t != TC_I64)
+				goto skip;
+			k->info.num_values = tc_i64(c);
+			seen |= 4;
+			break;
+		case 6:
+			if (t != TC_I64)
+				goto skip;
+			k->info.total_uncompressed_size = tc_i64(c);
+			break;
+		case 7:
+			if (t != TC_I64)
+				goto skip;
+			k->info.total_compressed_size = tc_i64(c);
+			seen |= 8;
+			break;
+		case 9:
+			if (t != TC_I64)
+				goto skip;
+			k->info.data_page_offset = tc_i64(c);
+			seen |= 16;
+			break;
+		case 10:
+			if (t != TC_I64)
+				goto skip;
+			k->index_page_offset = tc_i64(c);
+			break;
+		case 11:
+			if (t != TC_I64)
+				goto skip;
+			k->info.dictionary_page_offset = tc_i64(c);
+			break;
+		case 12:
+			if (t != TC_STRUCT)
+				goto skip;
+			parse_stats(c, &k->info.stats);
+			break;
+		default:
+		skip:
+			tc_skip(c, t);
+		}
+	}
+	tc_struct_end(c);
+	if (seen == 31)
+		k->has_meta = 1;
+}
+
+static void parse_chunk(pq_tc *c, pq_chunk *k)
+{
+	int16_t last = 0, id;
+	int t;
+
+	k->info.dictionary_page_offset = -1;
+	k->index_page_offset = -1;
+	if (!tc_struct_begin(c))
+		return;
+	while (tc_field(c, &last, &id, &t)) {
+		if (id == 1 && t == TC_BINARY) {
+			uint32_t n;
+			tc_binary(c, &n);
+			k->external = 1;
+		} else if (id == 3 && t == TC_STRUCT)
+			parse_colmeta(c, k);
+		else if (id == 8)
+			k->external = 2; /* encrypted */
+		else
+			tc_skip(c, t);
+	}
+	tc_struct_end(c);
+}
+
+static void parse_rowgroup(pq_tc *c, pq_rowgroup *g, size_t nleaves,
+			   const char **why)
+{
+	int16_t last = 0, id;
+	int t, et;
+	uint32_t n, i;
+
+	if (!tc_struct_begin(c))
+		return;
+	while (tc_field(c, &last, &id, &t)) {
+		if (id == 1 && t == TC_LIST && !g->chunks) {
+			n = tc_list(c, &et);
+			if (c->err)
+				break;
+			if (et != TC_STRUCT || n != nleaves) {
+				*why = "row group has a different number of "
+				       "columns than the schema";
+				tc_fail(c, *why);
+				break;
+			}
+			g->chunks = calloc(nleaves ? nleaves : 1,
+					   sizeof(*g->chunks));
+			if (!g->chunks) {
+				*why = "out of memory";
+				tc_fail(c, *why);
+				break;
+			}
+			for (i = 0; i < n && !c->err; i++)
+				parse_chunk(c, &g->chunks[i]);
+		} else if (id == 2 && t == TC_I64)
+			g->total_byte_size = tc_i64(c);
+		else if (id == 3 && t == TC_I64)
+			g->num_rows = tc_i64(c);
+		else
+			tc_skip(c, t);
+	}
+	tc_struct_end(c);
+}
+
+static char *dupn(const uint8_t *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (!s)
+		return NULL;
+	if (n)
+		memcpy(s, p, n);
+	s[n] = 0;
+	return s;
+}
+
+static int add_warning(pq_footer *ft, const char *fmt, const char *name,
+		       const char *detail)
+{
+	char line[512];
+	char **w;
+
+	snprintf(line, sizeof(line), fmt, name, detail);
+	w = realloc(ft->warn, (ft->nwarn + 1) * sizeof(*w));
+	if (!w)
+		return -1;
+	ft->warn = w;
+	if (!(w[ft->nwarn] = dupn((const uint8_t *)line, strlen(line))))
+		return -1;
+	ft->nwarn++;
+	return 0;
+}
+
+/* Maps a leaf to a readable column; returns NULL if readable, else why
+ * it is not. */
+static const char *map_column(const sel *e, dm_parquet_column_info *ci)
+{
+	int p = e->type;
+	int lg = e->logical;
+
+	memset(ci, 0, sizeof(*ci));
+	ci->physical = (dm_parquet_physical)p;
+	ci->type_length = p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY ? e->type_length : 0;
+	ci->optional = e->rep == 1;
+	ci->converted_type = e->converted;
+	ci->coltype = DM_COL_DOUBLE;
+	if (p < 0 || p > 7)
+		return "unknown physical type";
+	if (p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY && e->type_length <= 0)
+		return "FIXED_LEN_BYTE_ARRAY without a positive length";
+	if (lg == 0 && e->converted >= 0) {
+		/* legacy ConvertedType */
+		switch (e->converted) {
+		case 0: lg = 1; break;                   /* UTF8 */
+		case 4: lg = 4; break;                   /* ENUM */
+		case 5: lg = 5; break;                   /* DECIMAL */
+		case 6: lg = 6; break;                   /* DATE */
+		case 7: lg = 7; ci->unit = DM_PARQUET_MILLIS; break;
+		case 8: lg = 7; ci->unit = DM_PARQUET_MICROS; break;
+		case 9: lg = 8; ci->unit = DM_PARQUET_MILLIS; ci->utc = 1; break;
+		case 10: lg = 8; ci->unit = DM_PARQUET_MICROS; ci->utc = 1; break;
+		case 11: case 12: case 13: case 14:
+			lg = 10;
+			ci->int_signed = 0;
+			ci->int_bits = 8 << (e->converted - 11);
+			break;
+		case 15: case 16: case 17: case 18:
+			lg = 10;
+			ci->int_signed = 1;
+			ci->int_bits = 8 << (e->converted - 15);
+			break;
+		case 19: lg = 12; break;                 /* JSON */
+		case 20: lg = 13; break;                 /* BSON */
+		case 21: return "INTERVAL is not supported";
+		default: return "unsupported converted type";
+		}
+		if (lg == 5) {
+			ci->scale = e->scale;
+			ci->precision = e->precision;
+		}
+	} else if (lg) {
+		ci->unit = (dm_parquet_unit)e->unit;
+		ci->utc = e->utc;
+		ci->int_bits = e->int_bits;
+		ci->int_signed = e->int_signed;
+		ci->scale = e->lscale;
+		ci->precision = e->lprecision;
+	}
+	switch (lg) {
+	case 0:
+	case 11: /* UNKNOWN: only NULLs */
+		ci->logical = lg ? DM_PARQUET_L_NULL : DM_PARQUET_L_NONE;
+		if (p == DM_PARQUET_INT96) {
+			ci->logical = DM_PARQUET_L_TIMESTAMP;
+			ci->unit = DM_PARQUET_NANOS;
+		}
+		if (p == DM_PARQUET_BYTE_ARRAY ||
+		    p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
+			ci->coltype = DM_COL_STRING;
+		return NULL;
+	case 1: case 4: case 12: case 13: case 14: case 17: case 18:
+		ci->logical = lg == 1 ? DM_PARQUET_L_STRING
+			      : lg == 4 ? DM_PARQUET_L_ENUM
+			      : lg == 12 ? DM_PARQUET_L_JSON
+			      : lg == 14 ? DM_PARQUET_L_UUID
+			      : DM_PARQUET_L_BSON;
+		if (p != DM_PARQUET_BYTE_ARRAY &&
+		    p != DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
+			return "string type on a non-byte-array column";
+		ci->coltype = DM_COL_STRING;
+		return NULL;
+	case 5:
+		ci->logical = DM_PARQUET_L_DECIMAL;
+		if (p != DM_PARQUET_INT32 && p != DM_PARQUET_INT64 &&
+		    p != DM_PARQUET_BYTE_ARRAY &&
+		    p != DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
+			return "DECIMAL on an unsupported physical type";
+		if (ci->scale < 0 || ci->scale > 76)
+			return "DECIMAL scale out of range";
+		return NULL;
+	case 6:
+		ci->logical = DM_PARQUET_L_DATE;
+		return p == DM_PARQUET_INT32 ? NULL : "DATE not on INT32";
+	case 7:
+	case 8:
+		ci->logical = lg == 7 ? DM_PARQUET_L_TIME : DM_PARQUET_L_TIMESTAMP;
+		if (ci->unit < DM_PARQUET_MILLIS || ci->unit > DM_PARQUET_NANOS)
+			return "time unit missing";
+		if (p != DM_PARQUET_INT64 &&
+		    !(p == DM_PARQUET_INT32 && lg == 7 &&
+		      ci->unit == DM_PARQUET_MILLIS))
+			return "TIME/TIMESTAMP on an unsupported physical type";
+		return NULL;
+	case 10:
+		ci->logical = DM_PARQUET_L_INT;
+		if (p != DM_PARQUET_INT32 && p != DM_PARQUET_INT64)
+			return "INTEGER not on INT32/INT64";
+		if (ci->int_bits != 8 && ci->int_bits != 16 &&
+		    ci->int_bits != 32 && ci->int_bits != 64)
+			return "INTEGER bit width not 8/16/32/64";
+		return NULL;
+	case 15:
+		ci->logical = DM_PARQUET_L_FLOAT16;
+		return p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY && e->type_length == 2
+			       ? NULL
+			       : "FLOAT16 not on FIXED_LEN_BYTE_ARRAY(2)";
+	default:
+		return "unsupported logical type";
+	}
+}
+
+/* Walks the schema tree from element i (pre-order); returns the index
+ * past its subtree or -1.  top is the index of the root child this
+ * subtree belongs to (or -1 for the root itself). */
+static long walk(const sel *els, size_t nel, size_t i, int depth,
+		 size_t *nleaves)
+{
+	const sel *e = &els[i];
+	size_t j;
+
+	if (depth > 64)
+		return -1;
+	if (e->type >= 0 && !(e->has_children && e->num_children > 0)) {
+		(*nleaves)++;
+		return (long)i + 1;
+	}
+	if (!e->has_children || e->num_children < 0)
+		return -1;
+	j = i + 1;
+	for (int32_t k = 0; k < e->num_children; k++) {
+		if (j >= nel)
+			return -1;
+		long nx = walk(els, nel, j, depth + 1, nleaves);
+		if (nx < 0)
+			return -1;
+		j = (size_t)nx;
+	}
+	return (long)j;
+}
+
+dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
+		       uint64_t file_size, const char *name, dm_diag *diag)
+{
+	pq_tc c;
+	int16_t last = 0, id;
+	int t, et;
+	sel *els = NULL;
+	size_t nel = 0;
+	int seen = 0;
+	const char *why = NULL;
+	dm_err err = DM_OK;
+	size_t i, j;
+
+	memset(ft, 0, sizeof(*ft));
+	ft->buf = buf;
+	ft->len = len;
+	tc_init(&c, buf, len);
+	if (!tc_struct_begin(&c))
+		goto bad;
+	while (tc_field(&c, &last, &id, &t)) {
+		if (id == 1 && t == TC_I32) {
+			ft->version = tc_i32(&c);
+		} else if (id == 2 && t == TC_LIST && !els) {
+			uint32_t n = tc_list(&c, &et);
+			if (c.err || et != TC_STRUCT || n == 0) {
+				why = "bad schema list";
+				goto bad;
+			}
+			els = calloc(n, sizeof(*els));
+			if (!els) {
+				err = DM_ENOMEM;
+				goto out;
+			}
+			nel = n;
+			for (i = 0; i < n && !c.err; i++)
+				parse_schema_el(&c, &els[i]);
+			if (c.err)
+				goto bad;
+			if (walk(els, nel, 0, 0, &ft->nleaves) != (long)nel) {
+				why = "schema tree is inconsistent";
+				goto bad;
+			}
+			seen |= 1;
+		} else if (id == 3 && t == TC_I64) {
+			ft->num_rows = tc_i64(&c);
+			seen |= 2;
+		} else if (id == 4 && t == TC_LIST && !ft->rg) {
+			uint32_t n = tc_list(&c, &et);
+			if (c.err)
+				goto bad;
+			if (!els) {
+				why = "row groups before the schema";
+				goto bad;
+			}
+			if (n && et != TC_STRUCT) {
+				why = "bad row group list";
+				goto bad;
+			}
+			ft->rg = calloc(n ? n : 1, sizeof(*ft->rg));
+			if (!ft->rg) {
+				err = DM_ENOMEM;
+				goto out;
+			}
+			ft->nrg = n;
+			for (i = 0; i < n && !c.err; i++) {
+				parse_rowgroup(&c, &ft->rg[i], ft->nleaves, &why);
+				if (!c.err && !ft->rg[i].chunks) {
+					if (ft->nleaves) {
+						why = "row group without columns";
+						goto bad;
+					}
+					ft->rg[i].chunks = calloc(1, sizeof(pq_chunk));
+					if (!ft->rg[i].chunks) {
+						err = DM_ENOMEM;
+						goto out;
+					}
+				}
+			}
+			seen |= 4;
+		} else if (id == 5 && t == TC_LIST && !ft->kv) {
+			uint32_t n = tc_list(&c, &et);
+			if (c.err || (n && et != TC_STRUCT))
+				goto bad;
+			ft->kv = calloc(n ? n : 1, sizeof(*ft->kv));
+			ft->kvstr = calloc(2 * (size_t)n + 1, sizeof(char *));
+			ft->nkvstr = 2 * (size_t)n;
+			if (!ft->kv || !ft->kvstr) {
+				err = DM_ENOMEM;
+				goto out;
+			}
+			for (i = 0; i < n && !c.err; i++) {
+				int16_t l2 = 0, id2;
+				int t2;
+				const uint8_t *k = NULL, *v = NULL;
+				uint32_t kl = 0, vl = 0;
+				if (!tc_struct_begin(&c))
+					break;
+				while (tc_field(&c, &l2, &id2, &t2)) {
+					if (id2 == 1 && t2 == TC_BINARY)
+						k = tc_binary(&c, &kl);
+					else if (id2 == 2 && t2 == TC_BINARY)
+						v = tc_binary(&c, &vl);
+					else
+						tc_skip(&c, t2);
+				}
+				tc_struct_end(&c);
+				if (c.err)
+					break;
+				ft->kvstr[2 * i] = dupn(k ? k : (const uint8_t *)"", kl);
+				ft->kvstr[2 * i + 1] = v ? dupn(v, vl) : NULL;
+				if (!ft->kvstr[2 * i] || (v && !ft->kvstr[2 * i + 1])) {
+					err = DM_ENOMEM;
+					goto out;
+				}
+				ft->kv[ft->nkv].key = ft->kvstr[2 * i];
+				ft->kv[ft->nkv].value = ft->kvstr[2 * i + 1];
+				ft->nkv++;
+			}
+		} else if (id == 6 && t == TC_BINARY && !ft->created_by) {
+			uint32_t n;
+			const uint8_t *p = tc_binary(&c, &n);
+			if (c.err)
+				goto bad;
+			if (!(ft->created_by = dupn(p, n))) {
+				err = DM_ENOMEM;
+				goto out;
+			}
+		} else if (id == 8) {
+			err = dm_diag_set(diag, DM_EUNSUPPORTED, name, 0, NULL,
+					  "encrypted Parquet files are not "
+					  "supported");
+			goto out;
+		} else {
+			tc_skip(&c, t);
+		}
+	}
+	if (c.err)
+		goto bad;
+	if (seen != 7) {
+		why = "FileMetaData lacks schema, num_rows or row_groups";
+		goto bad;
+	}
+	if (ft->num_rows < 0) {
+		why = "negative num_rows";
+		goto bad;
+	}
+
+	/* readable columns */
+	ft->cols = calloc(ft->nleaves ? ft->nleaves : 1, sizeof(*ft->cols));
+	ft->names = calloc(ft->nleaves ? ft->nleaves : 1, sizeof(char *));
+	if (!ft->cols || !ft->names) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	{
+		size_t leaf = 0;
+		i = 1;
+		for (int32_t k = 0; k < els[0].num_children; k++) {
+			const sel *e = &els[i];
+			size_t before = ft->nleaves, nl = 0;
+			long nx = walk(els, nel, i, 1, &nl);
+			char *nm = dupn(e->name ? e->name : (const uint8_t *)"",
+					e->name_len);
+			(void)before;
+			if (nx < 0 || !nm) {
+				free(nm);
+				err = nm ? DM_EFORMAT : DM_ENOMEM;
+				why = "schema tree is inconsistent";
+				if (err == DM_EFORMAT)
+					goto bad;
+				goto out;
+			}
+			if (nl != 1 || (e->has_children && e->num_children > 0)) {
+				char detail[64];
+				snprintf(detail, sizeof(detail), "%zu leaf column%s",
+					 nl, nl == 1 ? "" : "s");
+				if (add_warning(ft, "column '%s' skipped: nested "
+						"group (%s); nested columns are "
+						"not supported", nm, detail)) {
+					free(nm);
+					err = DM_ENOMEM;
+					goto out;
+				}
+				free(nm);
+			} else if (e->rep == 2) {
+				if (add_warning(ft, "column '%s' skipped: %s", nm,
+						"repeated (nested columns are "
+						"not supported)")) {
+					free(nm);
+					err = DM_ENOMEM;
+					goto out;
+				}
+				free(nm);
+			} else {
+				dm_parquet_column_info *ci = &ft->cols[ft->ncols];
+				const char *bad = map_column(e, ci);
+				if (bad) {
+					int r = add_warning(ft, "column '%s' skipped: %s",
+							    nm, bad);
+					free(nm);
+					if (r) {
+						err = DM_ENOMEM;
+						goto out;
+					}
+				} else {
+					ci->name = nm;
+					ci->leaf = leaf;
+					ft->names[ft->ncols++] = nm;
+				}
+			}
+			leaf += nl;
+			i = (size_t)nx;
+		}
+	}
+
+	/* check chunks of readable columns, export infos */
+	ft->rginfo = calloc(ft->nrg ? ft->nrg : 1, sizeof(*ft->rginfo));
+	ft->chunkinfo = calloc(ft->nrg * ft->ncols + 1, sizeof(*ft->chunkinfo));
+	if (!ft->rginfo || !ft->chunkinfo) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	{
+		int64_t total = 0;
+		for (i = 0; i < ft->nrg; i++) {
+			pq_rowgroup *g = &ft->rg[i];
+			dm_parquet_rowgroup_info *gi = &ft->rginfo[i];
+			if (g->num_rows < 0 || g->num_rows > INT64_MAX - total) {
+				why = "bad row group row count";
+				goto bad;
+			}
+			total += g->num_rows;
+			gi->num_rows = g->num_rows;
+			gi->total_byte_size = g->total_byte_size;
+			gi->chunks = ft->chunkinfo + i * ft->ncols;
+			for (j = 0; j < ft->nleaves; j++) {
+				pq_chunk *k = &g->chunks[j];
+				if (k->has_meta && k->info.total_compressed_size > 0)
+					gi->total_compressed_size +=
+						k->info.total_compressed_size;
+			}
+			for (j = 0; j < ft->ncols; j++) {
+				pq_chunk *k = &g->chunks[ft->cols[j].leaf];
+				const char *cn = ft->cols[j].name;
+				if (k->external == 2) {
+					err = dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
+							  cn, "encrypted column");
+					goto out;
+				}
+				if (k->external) {
+					err = dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
+							  cn, "column data in another "
+							  "file (file_path)");
+					goto out;
+				}
+				if (!k->has_meta) {
+					err = dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
+							  "row group %zu: column chunk "
+							  "without complete metadata", i);
+					goto out;
+				}
+				if (k->type != (int)ft->cols[j].physical) {
+					err = dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
+							  "row group %zu: chunk type "
+							  "differs from the schema", i);
+					goto out;
+				}
+				if (k->info.total_compressed_size < 0 ||
+				    k->info.data_page_offset < 4 ||
+				    (uint64_t)k->info.total_compressed_size >
+					    file_size ||
+				    (uint64_t)k->info.data_page_offset >
+					    file_size ||
+				    k->info.num_values < 0) {
+					err = dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
+							  "row group %zu: column chunk "
+							  "offsets or sizes outside the "
+							  "file", i);
+					goto out;
+				}
+				ft->chunkinfo[i * ft->ncols + j] = k->info;
+			}
+		}
+		if (total != ft->num_rows) {
+			why = "row groups' row counts do not add up to num_rows";
+			goto bad;
+		}
+	}
+	goto out;
+bad:
+	err = dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+			  "malformed Parquet footer: %s",
+			  why ? why : c.why ? c.why : "bad Thrift data");
+out:
+	free(els);
+	return err;
+}
+
+void pq_footer_release(pq_footer *ft)
+{
+	size_t i;
+
+	if (!ft)
+		return;
+	free(ft->buf);
+	free(ft->created_by);
+	for (i = 0; i < ft->ncols; i++)
+		free(ft->names[i]);
+	free(ft->names);
+	free(ft->cols);
+	for (i = 0; i < ft->nrg; i++)
+		free(ft->rg[i].chunks);
+	free(ft->rg);
+	free(ft->rginfo);
+	free(ft->chunkinfo);
+	if (ft->kvstr)
+		for (i = 0; i < ft->nkvstr; i++)
+			free(ft->kvstr[i]);
+	free(ft->kvstr);
+	free(ft->kv);
+	for (i = 0; i < ft->nwarn; i++)
+		free(ft->warn[i]);
+	free(ft->warn);
+	memset(ft, 0, sizeof(*ft));
+}

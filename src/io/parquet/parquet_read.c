@@ -1,0 +1,1649 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The Parquet reader: footer, column cursors, scans and the dm_reader.
+ *
+ * Design.  A scan walks the row groups in order.  For each chosen column
+ * it keeps a cursor over that column's chunk: a read window on the
+ * dm_source (at most a page or 512 KiB ahead, so a remote source sees a
+ * few large ranged reads), the current decompressed page, the decoded
+ * dictionary, and the decoder state of the page's levels and values.  A
+ * batch asks every cursor for the same number of rows; a cursor decodes
+ * the definition levels into NULL flags, then the non-NULL values packed
+ * at the front of the output, then spreads them to their rows.  Nothing
+ * is read for columns that are not chosen, and memory is bounded by one
+ * page and one dictionary per chosen column plus one batch, whatever the
+ * size of the file or of its row groups.
+ *
+ * Values are first decoded to a native form (BOOLEAN / INT32 / INT64 /
+ * INT96 as int64, INT96 as nanoseconds since the epoch; FLOAT / DOUBLE as
+ * double; byte arrays as dm_strref into the page or the dictionary), then
+ * converted to what the scan's mode asks for.  PLAIN doubles are copied
+ * with memcpy; dictionary indices and levels are bit-unpacked a 64-bit
+ * word at a time (parquet_decode.c).
+ *
+ * Untrusted input.  Every size in a page header is checked against the
+ * column chunk (which is checked against the file), the declared
+ * uncompressed size against opts.max_page_bytes and the codec's largest
+ * ratio, the decompressed size against the declared one, dictionary
+ * sizes against their page and every dictionary index against the
+ * dictionary.  Byte arrays point into buffers that stay alive until the
+ * next batch (pages they came from are "retired", not freed).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/parquet/parquet_int.h"
+
+#define DEF_MAX_FOOTER ((uint64_t)64 << 20)
+#define DEF_MAX_PAGE ((uint64_t)512 << 20)
+#define DEF_MAX_RG ((uint64_t)4 << 30)
+#define READAHEAD ((size_t)512 << 10)
+#define MAX_HEADER ((size_t)16 << 20)
+#define DEF_BATCH 8192
+#define JULIAN_EPOCH 2440588
+
+struct dm_parquet_file {
+	dm_source *src;
+	const char *name;
+	dm_parquet_opts opts;
+	pq_footer ft;
+	dm_parquet_meta meta;
+};
+
+/* ---- small helpers ------------------------------------------------- */
+static dm_err src_read(dm_parquet_file *f, uint64_t off, void *buf,
+		       size_t len, dm_diag *diag)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		size_t got = 0;
+		dm_err err = f->src->read(f->src, off + done, (char *)buf + done,
+					  len - done, &got, diag);
+		if (err)
+			return err;
+		if (got == 0)
+			return dm_diag_set(diag, DM_EFORMAT, f->name, 0, NULL,
+					   "truncated: read past the end at "
+					   "offset %llu",
+					   (unsigned long long)(off + done));
+		done += got;
+	}
+	return DM_OK;
+}
+
+const char *dm_parquet_physical_name(int p)
+{
+	static const char *const n[] = { "BOOLEAN", "INT32", "INT64", "INT96",
+					 "FLOAT", "DOUBLE", "BYTE_ARRAY",
+					 "FIXED_LEN_BYTE_ARRAY" };
+	return p >= 0 && p < 8 ? n[p] : "?";
+}
+
+const char *dm_parquet_codec_name(int c)
+{
+	static const char *const n[] = { "UNCOMPRESSED", "SNAPPY", "GZIP",
+					 "LZO", "BROTLI", "LZ4", "ZSTD",
+					 "LZ4_RAW" };
+	return c >= 0 && c < 8 ? n[c] : "?";
+}
+
+const char *dm_parquet_encoding_name(int e)
+{
+	static const char *const n[] = { "PLAIN", "?", "PLAIN_DICTIONARY",
+					 "RLE", "BIT_PACKED",
+					 "DELTA_BINARY_PACKED",
+					 "DELTA_LENGTH_BYTE_ARRAY",
+					 "DELTA_BYTE_ARRAY", "RLE_DICTIONARY",
+					 "BYTE_STREAM_SPLIT" };
+	return e >= 0 && e < 10 ? n[e] : "?";
+}
+
+const char *dm_parquet_logical_name(dm_parquet_logical l)
+{
+	static const char *const n[] = { "", "STRING", "ENUM", "JSON",
+					 "BSON", "UUID", "INTEGER",
+					 "DECIMAL", "DATE", "TIME",
+					 "TIMESTAMP", "FLOAT16", "UNKNOWN" };
+	return (unsigned)l < sizeof(n) / sizeof(n[0]) ? n[l] : "?";
+}
+
+/* ---- opening --------------------------------------------------------- */
+dm_err dm_parquet_open(dm_source *src, const dm_parquet_opts *opts,
+		       dm_parquet_file **out, dm_diag *diag)
+{
+	dm_parquet_file *f = NULL;
+	uint8_t tail[8], head[4], *fbuf = NULL;
+	uint32_t flen;
+	dm_err err;
+
+	*out = NULL;
+	if (!src)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL, "no source");
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		dm_source_close(src);
+		return DM_ENOMEM;
+	}
+	f->src = src;
+	f->name = src->name ? src->name : "parquet";
+	if (opts)
+		f->opts = *opts;
+	if (!f->opts.max_footer_bytes)
+		f->opts.max_footer_bytes = DEF_MAX_FOOTER;
+	if (!f->opts.max_page_bytes)
+		f->opts.max_page_bytes = DEF_MAX_PAGE;
+	if (!f->opts.max_rowgroup_bytes)
+		f->opts.max_rowgroup_bytes = DEF_MAX_RG;
+
+	if (src->size < 12) {
+		err = dm_diag_set(diag, DM_EFORMAT, f->name, 0, NULL,
+				  "not a Parquet file: %llu bytes is too short",
+				  (unsigned long long)src->size);
+		goto fail;
+	}
+	if ((err = src_read(f, 0, head, 4, diag)) ||
+	    (err = src_read(f, src->size - 8, tail, 8, diag)))
+		goto fail;
+	if (memcmp(tail + 4, "PARE", 4) == 0) {
+		err = dm_diag_set(diag, DM_EUNSUPPORTED, f->name, 0, NULL,
+				  "encrypted Parquet files are not supported");
+		goto fail;
+	}
+	if (memcmp(head, "PAR1", 4) != 0 || memcmp(tail + 4, "PAR1", 4) != 0) {
+		err = dm_diag_set(diag, DM_EFORMAT, f->name, 0, NULL,
+				  "not a Parquet file (no \"PAR1\" magic at %s)",
+				  memcmp(head, "PAR1", 4) ? "the start"
+							  : "the end");
+		goto fail;
+	}
+	flen = rd_le32(tail);
+	if ((uint64_t)flen > src->size - 12) {
+		err = dm_diag_set(diag, DM_EFORMAT, f->name, 0, NULL,
+				  "footer length %u is past the start of the "
+				  "file (%llu bytes)",
+				  flen, (unsigned long long)src->size);
+		goto fail;
+	}
+	if (flen > f->opts.max_footer_bytes) {
+		err = dm_diag_set(diag, DM_ETOOBIG, f->name, 0, NULL,
+				  "footer of %u bytes exceeds the limit of "
+				  "%llu", flen,
+				  (unsigned long long)f->opts.max_footer_bytes);
+		goto fail;
+	}
+	fbuf = malloc(flen ? flen : 1);
+	if (!fbuf) {
+		err = DM_ENOMEM;
+		goto fail;
+	}
+	if ((err = src_read(f, src->size - 8 - flen, fbuf, flen, diag))) {
+		free(fbuf);
+		goto fail;
+	}
+	err = pq_footer_parse(&f->ft, fbuf, flen, src->size, f->name, diag);
+	if (err)
+		goto fail;
+	if (f->opts.max_rows && (uint64_t)f->ft.num_rows > f->opts.max_rows) {
+		err = dm_diag_set(diag, DM_ETOOBIG, f->name, 0, NULL,
+				  "%lld rows exceed the limit of %llu",
+				  (long long)f->ft.num_rows,
+				  (unsigned long long)f->opts.max_rows);
+		goto fail;
+	}
+	f->meta.version = f->ft.version;
+	f->meta.num_rows = f->ft.num_rows;
+	f->meta.created_by = f->ft.created_by;
+	f->meta.file_size = src->size;
+	f->meta.footer_len = flen;
+	f->meta.nleaves = f->ft.nleaves;
+	f->meta.ncolumns = f->ft.ncols;
+	f->meta.columns = f->ft.cols;
+	f->meta.nrowgroups = f->ft.nrg;
+	f->meta.rowgroups = f->ft.rginfo;
+	f->meta.nkv = f->ft.nkv;
+	f->meta.kv = f->ft.kv;
+	f->meta.nwarnings = f->ft.nwarn;
+	f->meta.warnings = (const char *const *)f->ft.warn;
+	*out = f;
+	return DM_OK;
+fail:
+	dm_parquet_file_free(f);
+	return err;
+}
+
+dm_err dm_parquet_open_file(const char *path, const dm_parquet_opts *opts,
+			    dm_parquet_file **out, dm_diag *diag)
+{
+	dm_source *src = NULL;
+	dm_err err;
+
+	*out = NULL;
+	err = dm_source_open_file(path, &src, diag);
+	if (err)
+		return err;
+	return dm_parquet_open(src, opts, out, diag);
+}
+
+const dm_parquet_meta *dm_parquet_file_meta(const dm_parquet_file *f)
+{
+	return &f->meta;
+}
+
+long dm_parquet_column_index(const dm_parquet_file *f, const char *name)
+{
+	for (size_t i = 0; i < f->ft.ncols; i++)
+		if (strcmp(f->ft.cols[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+void dm_parquet_file_free(dm_parquet_file *f)
+{
+	if (!f)
+		return;
+	pq_footer_release(&f->ft);
+	dm_source_close(f->src);
+	free(f);
+}
+
+/* ---- column cursors -------------------------------------------------- */
+enum { NK_I64, NK_F64, NK_STR };
+
+typedef struct pq_cc {
+	dm_parquet_file *f;
+	const dm_parquet_column_info *ci;
+	const pq_chunk *k;
+	const char *cname;
+	int phys;
+	int nk;       /* native kind */
+	size_t width; /* PLAIN width in bytes (0: BOOLEAN / BYTE_ARRAY) */
+	int max_def;
+	/* byte stream over the chunk */
+	uint64_t pos, end;
+	uint8_t *rbuf;
+	size_t rcap, rlen;
+	uint64_t roff;
+	/* dictionary */
+	int has_dict;
+	uint32_t dict_n;
+	void *dict;         /* int64_t / double / dm_strref */
+	uint8_t *dict_page; /* bytes the strrefs point into */
+	/* current page */
+	uint8_t *page;
+	uint64_t page_left; /* values (with NULLs) left in the page */
+	int enc;
+	pq_rle def;
+	const uint8_t *vp, *vend;
+	uint64_t bit;  /* PLAIN booleans: next bit */
+	pq_rle rle;    /* dictionary indices / RLE booleans */
+	pq_dbp dbp;
+	dm_strref *pstr; /* DELTA_(LENGTH_)BYTE_ARRAY: whole page */
+	uint8_t *pstr_data;
+	size_t pstr_n, pstr_i;
+	size_t bss_n, bss_i; /* BYTE_STREAM_SPLIT: values, next */
+	/* buffers still referenced by the batch being built */
+	void **retired;
+	size_t nretired, cretired;
+	uint32_t *idx; /* scratch for indices */
+	size_t idx_cap;
+} pq_cc;
+
+static dm_err cc_err(pq_cc *c, dm_err err, dm_diag *diag, const char *fmt,
+		     const char *what)
+{
+	return dm_diag_set(diag, err, c->f->name, 0, c->cname, fmt, what);
+}
+
+#define BAD(what) cc_err(c, DM_EFORMAT, diag, "%s", what)
+
+static int retire(pq_cc *c, void *p)
+{
+	if (!p)
+		return 0;
+	if (c->nretired == c->cretired) {
+		size_t n = c->cretired ? 2 * c->cretired : 8;
+		void **r = realloc(c->retired, n * sizeof(*r));
+		if (!r) {
+			free(p);
+			return -1;
+		}
+		c->retired = r;
+		c->cretired = n;
+	}
+	c->retired[c->nretired++] = p;
+	return 0;
+}
+
+static void free_retired(pq_cc *c)
+{
+	for (size_t i = 0; i < c->nretired; i++)
+		free(c->retired[i]);
+	c->nretired = 0;
+}
+
+static void cc_release(pq_cc *c)
+{
+	if (!c)
+		return;
+	free_retired(c);
+	free(c->retired);
+	free(c->rbuf);
+	free(c->dict);
+	free(c->dict_page);
+	free(c->page);
+	free(c->pstr);
+	free(c->pstr_data);
+	free(c->idx);
+	memset(c, 0, sizeof(*c));
+}
+
+static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
+		      dm_diag *diag)
+{
+	const dm_parquet_column_info *ci = &f->ft.cols[col];
+	const pq_chunk *k = &f->ft.rg[rg].chunks[ci->leaf];
+	int64_t start = k->info.data_page_offset;
+	int64_t dpo = k->info.dictionary_page_offset;
+
+	memset(c, 0, sizeof(*c));
+	c->f = f;
+	c->ci = ci;
+	c->k = k;
+	c->cname = ci->name;
+	c->phys = ci->physical;
+	c->max_def = ci->optional ? 1 : 0;
+	switch (c->phys) {
+	case DM_PARQUET_BOOLEAN: c->nk = NK_I64; c->width = 0; break;
+	case DM_PARQUET_INT32: c->nk = NK_I64; c->width = 4; break;
+	case DM_PARQUET_INT64: c->nk = NK_I64; c->width = 8; break;
+	case DM_PARQUET_INT96: c->nk = NK_I64; c->width = 12; break;
+	case DM_PARQUET_FLOAT: c->nk = NK_F64; c->width = 4; break;
+	case DM_PARQUET_DOUBLE: c->nk = NK_F64; c->width = 8; break;
+	case DM_PARQUET_BYTE_ARRAY: c->nk = NK_STR; c->width = 0; break;
+	default: c->nk = NK_STR; c->width = (size_t)ci->type_length; break;
+	}
+	if (dpo > 0 && dpo < start)
+		start = dpo;
+	c->pos = (uint64_t)start;
+	c->end = c->pos + (uint64_t)k->info.total_compressed_size;
+	if (c->end > f->src->size || c->end < c->pos)
+		return cc_err(c, DM_EFORMAT, diag, "%s",
+			      "column chunk extends past the end of the file");
+	return DM_OK;
+}
+
+/* Makes [pos, pos + need) available at c->rbuf + (pos - roff). */
+static dm_err cc_fill(pq_cc *c, size_t need, dm_diag *diag)
+{
+	size_t keep = 0, want;
+	dm_err err;
+
+	if (c->pos >= c->roff && c->pos - c->roff <= c->rlen &&
+	    c->rlen - (c->pos - c->roff) >= need)
+		return DM_OK;
+	if (need > c->end - c->pos)
+		return BAD("page extends past the end of its column chunk");
+	want = need > READAHEAD ? need : READAHEAD;
+	if (want > c->end - c->pos)
+		want = (size_t)(c->end - c->pos);
+	if (c->pos >= c->roff && c->pos - c->roff < c->rlen) {
+		keep = c->rlen - (size_t)(c->pos - c->roff);
+		memmove(c->rbuf, c->rbuf + (c->pos - c->roff), keep);
+	}
+	if (want > c->rcap) {
+		uint8_t *p = malloc(want);
+		if (!p)
+			return DM_ENOMEM;
+		if (keep)
+			memcpy(p, c->rbuf, keep);
+		free(c->rbuf);
+		c->rbuf = p;
+		c->rcap = want;
+	}
+	c->roff = c->pos;
+	c->rlen = keep;
+	err = src_read(c->f, c->pos + keep, c->rbuf + keep, want - keep, diag);
+	if (err)
+		return err;
+	c->rlen = want;
+	return DM_OK;
+}
+
+typedef struct pq_ph {
+	int type;
+	int32_t usize, csize;
+	int32_t num_values, num_nulls, num_rows;
+	int enc, def_enc, rep_enc;
+	int32_t def_len, rep_len;
+	int is_compressed;
+	int has_dp, has_dict, has_v2;
+} pq_ph;
+
+static void parse_ph(pq_tc *t, pq_ph *h)
+{
+	int16_t last = 0, id;
+	int ty;
+
+	memset(h, 0, sizeof(*h));
+	h->type = -1;
+	h->is_compressed = 1;
+	if (!tc_struct_begin(t))
+		return;
+	while (tc_field(t, &last, &id, &ty)) {
+		if (id == 1 && ty == TC_I32)
+			h->type = tc_i32(t);
+		else if (id == 2 && ty == TC_I32)
+			h->usize = tc_i32(t);
+		else if (id == 3 && ty == TC_I32)
+			h->csize = tc_i32(t);
+		else if ((id == 5 || id == 7 || id == 8) && ty == TC_STRUCT) {
+			int16_t l2 = 0, i2;
+			int t2;
+			if (id == 5)
+				h->has_dp = 1;
+			else if (id == 7)
+				h->has_dict = 1;
+			else
+				h->has_v2 = 1;
+			if (!tc_struct_begin(t))
+				break;
+			while (tc_field(t, &l2, &i2, &t2)) {
+				if (i2 == 1 && t2 == TC_I32)
+					h->num_values = tc_i32(t);
+				else if (id == 5 && i2 == 2 && t2 == TC_I32)
+					h->enc = tc_i32(t);
+				else if (id == 5 && i2 == 3 && t2 == TC_I32)
+					h->def_enc = tc_i32(t);
+				else if (id == 5 && i2 == 4 && t2 == TC_I32)
+					h->rep_enc = tc_i32(t);
+				else if (id == 7 && i2 == 2 && t2 == TC_I32)
+					h->enc = tc_i32(t);
+				else if (id == 8 && i2 == 2 && t2 == TC_I32)
+					h->num_nulls = tc_i32(t);
+				else if (id == 8 && i2 == 3 && t2 == TC_I32)
+					h->num_rows = tc_i32(t);
+				else if (id == 8 && i2 == 4 && t2 == TC_I32)
+					h->enc = tc_i32(t);
+				else if (id == 8 && i2 == 5 && t2 == TC_I32)
+					h->def_len = tc_i32(t);
+				else if (id == 8 && i2 == 6 && t2 == TC_I32)
+					h->rep_len = tc_i32(t);
+				else if (id == 8 && i2 == 7 && t2 == TC_BOOL)
+					h->is_compressed = t->boolval;
+				else
+					tc_skip(t, t2);
+			}
+			tc_struct_end(t);
+		} else
+			tc_skip(t, ty);
+	}
+	tc_struct_end(t);
+}
+
+/* Reads the next page header at pos; advances pos past it. */
+static dm_err cc_header(pq_cc *c, pq_ph *h, dm_diag *diag)
+{
+	size_t need = 256;
+	dm_err err;
+
+	for (;;) {
+		pq_tc t;
+		uint64_t left = c->end - c->pos;
+		if (need > left)
+			need = (size_t)left;
+		if ((err = cc_fill(c, need, diag)))
+			return err;
+		tc_init(&t, c->rbuf + (c->pos - c->roff), need);
+		parse_ph(&t, h);
+		if (!t.err) {
+			c->pos += (uint64_t)(t.p - (c->rbuf + (c->pos - c->roff)));
+			break;
+		}
+		if (need >= left || need >= MAX_HEADER)
+			return BAD("malformed page header");
+		need *= 4;
+	}
+	if (h->type < 0 || h->csize < 0 || h->usize < 0)
+		return BAD("page header lacks its type or sizes");
+	if ((uint64_t)h->csize > c->end - c->pos)
+		return BAD("page size is past the end of the column chunk");
+	if ((uint64_t)h->usize > c->f->opts.max_page_bytes)
+		return cc_err(c, DM_ETOOBIG, diag,
+			      "page of %s bytes exceeds the page size limit",
+			      "more");
+	return DM_OK;
+}
+
+/* Decompresses csize bytes at pos (of which the first `raw` are stored
+ * uncompressed, for v2 levels) into a new buffer of usize bytes. */
+static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
+		      uint8_t **out, dm_diag *diag)
+{
+	const uint8_t *src;
+	uint8_t *dst;
+	size_t csize = (size_t)h->csize, usize = (size_t)h->usize;
+	int codec = compressed ? (int)c->k->info.codec : DM_PARQUET_UNCOMPRESSED;
+	uint64_t ratio = pq_codec_max_ratio(codec);
+	const char *why = NULL;
+	dm_err err;
+
+	*out = NULL;
+	if (raw > csize || raw > usize)
+		return BAD("level sizes exceed the page size");
+	if (ratio && (uint64_t)(usize - raw) > (uint64_t)(csize - raw) * ratio + 64)
+		return BAD("page's uncompressed size is larger than its codec "
+			   "can produce from its data (decompression bomb?)");
+	if ((err = cc_fill(c, csize, diag)))
+		return err;
+	src = c->rbuf + (c->pos - c->roff);
+	err = pq_check_size(codec, src + raw, csize - raw, usize - raw, &why);
+	if (err)
+		return cc_err(c, err, diag, "%s", why);
+	dst = malloc(usize + 8); /* slack for word loads is not needed, but
+				   keeps zero-size pages non-NULL */
+	if (!dst)
+		return DM_ENOMEM;
+	memcpy(dst, src, raw);
+	err = pq_decompress(codec, src + raw, csize - raw, dst + raw,
+			    usize - raw, &why);
+	if (err) {
+		free(dst);
+		return cc_err(c, err, diag, "%s", why ? why : "bad page data");
+	}
+	c->pos += csize;
+	*out = dst;
+	return DM_OK;
+}
+
+static dm_err decode_dict(pq_cc *c, const pq_ph *h, uint8_t *page,
+			  dm_diag *diag)
+{
+	size_t n = (size_t)h->num_values, len = (size_t)h->usize, i;
+	const uint8_t *p = page;
+	void *d;
+
+	if (h->num_values < 0)
+		return BAD("negative dictionary size");
+	if (h->enc != DM_PARQUET_ENC_PLAIN &&
+	    h->enc != DM_PARQUET_ENC_PLAIN_DICTIONARY)
+		return BAD("dictionary page not PLAIN-encoded");
+	if (c->phys == DM_PARQUET_BOOLEAN)
+		return BAD("dictionary page in a BOOLEAN column");
+	/* every entry takes at least 4 bytes (a length) or its width */
+	if ((c->width ? c->width : 4) * (uint64_t)n > len)
+		return BAD("dictionary has more entries than its page holds");
+	d = malloc((n ? n : 1) * (c->nk == NK_STR ? sizeof(dm_strref) : 8));
+	if (!d)
+		return DM_ENOMEM;
+	if (c->nk == NK_STR) {
+		dm_strref *s = d;
+		if (c->phys == DM_PARQUET_BYTE_ARRAY) {
+			size_t off = 0;
+			for (i = 0; i < n; i++) {
+				uint32_t l;
+				if (len - off < 4)
+					goto bad;
+				l = rd_le32(p + off);
+				off += 4;
+				if (l > len - off)
+					goto bad;
+				s[i].ptr = (const char *)p + off;
+				s[i].len = l;
+				off += l;
+			}
+		} else {
+			for (i = 0; i < n; i++) {
+				s[i].ptr = (const char *)p + i * c->width;
+				s[i].len = (uint32_t)c->width;
+			}
+		}
+	} else if (c->nk == NK_F64) {
+		double *o = d;
+		if (c->phys == DM_PARQUET_DOUBLE)
+			memcpy(o, p, n * 8);
+		else
+			for (i = 0; i < n; i++) {
+				float v;
+				memcpy(&v, p + 4 * i, 4);
+				o[i] = v;
+			}
+	} else {
+		int64_t *o = d;
+		for (i = 0; i < n; i++) {
+			if (c->phys == DM_PARQUET_INT32)
+				o[i] = (int32_t)rd_le32(p + 4 * i);
+			else if (c->phys == DM_PARQUET_INT64)
+				o[i] = (int64_t)rd_le64(p + 8 * i);
+			else {
+				uint64_t ns = rd_le64(p + 12 * i);
+				int64_t day = (int32_t)rd_le32(p + 12 * i + 8);
+				o[i] = (int64_t)((uint64_t)(day - JULIAN_EPOCH) *
+							 86400000000000ull +
+						 ns);
+			}
+		}
+	}
+	if (c->nk == NK_STR) {
+		if (retire(c, c->dict) || retire(c, c->dict_page)) {
+			c->dict = c->dict_page = NULL;
+			free(d);
+			free(page);
+			return DM_ENOMEM;
+		}
+	} else {
+		free(c->dict);
+		free(c->dict_page);
+	}
+	c->dict = d;
+	c->dict_page = page;
+	c->dict_n = (uint32_t)n;
+	c->has_dict = 1;
+	return DM_OK;
+bad:
+	free(d);
+	free(page);
+	return BAD("truncated dictionary page");
+}
+
+/* DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY: decodes the page's n
+ * values into c->pstr. */
+static dm_err decode_delta_strings(pq_cc *c, size_t n, dm_diag *diag)
+{
+	pq_dbp d;
+	int64_t *plen = NULL, *slen = NULL;
+	const uint8_t *p = c->vp, *data;
+	size_t len = (size_t)(c->vend - c->vp), i;
+	uint64_t total = 0, max = c->f->opts.max_page_bytes;
+	dm_err err = DM_OK;
+	int dba = c->enc == DM_PARQUET_ENC_DELTA_BYTE_ARRAY;
+
+	if (c->phys != DM_PARQUET_BYTE_ARRAY &&
+	    !(dba && c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY))
+		return BAD("delta string encoding on a non-byte-array column");
+	if ((uint64_t)n * sizeof(dm_strref) > max)
+		return cc_err(c, DM_ETOOBIG, diag, "%s",
+			      "page has too many values");
+	if (retire(c, c->pstr) || retire(c, c->pstr_data)) {
+		c->pstr = NULL;
+		c->pstr_data = NULL;
+		return DM_ENOMEM;
+	}
+	c->pstr = NULL;
+	c->pstr_data = NULL;
+	plen = calloc(n + 1, sizeof(int64_t));
+	slen = calloc(n + 1, sizeof(int64_t));
+	c->pstr = calloc(n + 1, sizeof(dm_strref));
+	if (!plen || !slen || !c->pstr) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	if (dba) {
+		if (dbp_init(&d, p, len) || d.total < n || dbp_get(&d, plen, n)) {
+			err = BAD("bad DELTA_BYTE_ARRAY prefix lengths");
+			goto out;
+		}
+		len -= (size_t)(dbp_end(&d) - p);
+		p = dbp_end(&d);
+	}
+	if (dbp_init(&d, p, len) || d.total < n || dbp_get(&d, slen, n)) {
+		err = BAD("bad delta-encoded lengths");
+		goto out;
+	}
+	data = dbp_end(&d);
+	len -= (size_t)(data - p);
+	for (i = 0; i < n; i++) {
+		if (slen[i] < 0 || (uint64_t)slen[i] > len) {
+			err = BAD("string lengths exceed the page");
+			goto out;
+		}
+		if (dba) {
+			uint64_t prev = i ? c->pstr[i - 1].len : 0;
+			if (plen[i] < 0 || (uint64_t)plen[i] > prev) {
+				err = BAD("DELTA_BYTE_ARRAY prefix longer than "
+					  "the previous value");
+				goto out;
+			}
+			total += (uint64_t)plen[i] + (uint64_t)slen[i];
+			if (total > max || (uint64_t)plen[i] + (uint64_t)slen[i] >
+						   0xffffffffu) {
+				err = cc_err(c, DM_ETOOBIG, diag, "%s",
+					     "DELTA_BYTE_ARRAY page expands past "
+					     "the page size limit");
+				goto out;
+			}
+			c->pstr[i].len = (uint32_t)(plen[i] + slen[i]);
+		} else {
+			c->pstr[i].ptr = (const char *)data;
+			c->pstr[i].len = (uint32_t)slen[i];
+		}
+		data += slen[i];
+		len -= (size_t)slen[i];
+	}
+	if (dba) {
+		uint8_t *o;
+		const uint8_t *sp;
+		if (!(c->pstr_data = malloc(total + 1))) {
+			err = DM_ENOMEM;
+			goto out;
+		}
+		o = c->pstr_data;
+		/* suffix data starts right after the lengths */
+		sp = dbp_end(&d);
+		for (i = 0; i < n; i++) {
+			size_t pl = (size_t)plen[i], sl = (size_t)slen[i];
+			if (pl)
+				memcpy(o, c->pstr[i - 1].ptr, pl);
+			memcpy(o + pl, sp, sl);
+			sp += sl;
+			c->pstr[i].ptr = (const char *)o;
+			o += pl + sl;
+		}
+		if (c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
+			for (i = 0; i < n; i++)
+				if (c->pstr[i].len != c->width) {
+					err = BAD("FIXED_LEN_BYTE_ARRAY value of "
+						  "the wrong length");
+					goto out;
+				}
+	}
+	c->pstr_n = n;
+	c->pstr_i = 0;
+out:
+	free(plen);
+	free(slen);
+	return err;
+}
+
+/* Loads the next data page (reading any dictionary page first). */
+static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
+{
+	pq_ph h;
+	dm_err err;
+	uint8_t *page = NULL;
+
+	for (;;) {
+		if (c->pos >= c->end)
+			return BAD("column chunk has fewer values than its row "
+				   "group");
+		if ((err = cc_header(c, &h, diag)))
+			return err;
+		if (h.type == 2) { /* DICTIONARY_PAGE */
+			if (!h.has_dict)
+				return BAD("dictionary page without its header");
+			if ((err = cc_body(c, &h, 0, 1, &page, diag)))
+				return err;
+			if ((err = decode_dict(c, &h, page, diag)))
+				return err;
+			continue;
+		}
+		if (h.type == 0 || h.type == 3)
+			break;
+		/* index pages and unknown pages: skip */
+		c->pos += (uint64_t)h.csize;
+	}
+	if ((h.type == 0 && !h.has_dp) || (h.type == 3 && !h.has_v2))
+		return BAD("data page without its header");
+	if (h.num_values < 0)
+		return BAD("negative value count in a data page");
+	if (h.type == 0) {
+		const uint8_t *p, *end;
+		if ((err = cc_body(c, &h, 0, 1, &page, diag)))
+			return err;
+		if (retire(c, c->page)) {
+			c->page = NULL;
+			free(page);
+			return DM_ENOMEM;
+		}
+		c->page = page;
+		p = page;
+		end = page + h.usize;
+		if (c->max_def) {
+			uint32_t l;
+			if (h.def_enc != DM_PARQUET_ENC_RLE)
+				return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
+					      "definition levels not RLE-encoded");
+			if (end - p < 4 || (l = rd_le32(p)) > (size_t)(end - p - 4))
+				return BAD("definition levels exceed the page");
+			rle_init(&c->def, p + 4, l, 1);
+			p += 4 + l;
+		}
+		c->vp = p;
+		c->vend = end;
+	} else {
+		size_t lv;
+		if (h.def_len < 0 || h.rep_len < 0)
+			return BAD("negative level sizes");
+		if (h.rep_len != 0)
+			return BAD("repetition levels in a flat column");
+		lv = (size_t)h.def_len;
+		if ((err = cc_body(c, &h, lv, h.is_compressed, &page, diag)))
+			return err;
+		if (retire(c, c->page)) {
+			c->page = NULL;
+			free(page);
+			return DM_ENOMEM;
+		}
+		c->page = page;
+		if (c->max_def)
+			rle_init(&c->def, page, lv, 1);
+		c->vp = page + lv;
+		c->vend = page + h.usize;
+	}
+	c->page_left = (uint64_t)h.num_values;
+	c->enc = h.enc;
+	c->bit = 0;
+	switch (c->enc) {
+	case DM_PARQUET_ENC_PLAIN:
+		break;
+	case DM_PARQUET_ENC_PLAIN_DICTIONARY:
+	case DM_PARQUET_ENC_RLE_DICTIONARY:
+		if (!c->has_dict)
+			return BAD("dictionary-encoded page without a dictionary");
+		if (c->vp >= c->vend) {
+			/* all values NULL: no bit width byte needed */
+			rle_init(&c->rle, c->vend, 0, 0);
+			break;
+		}
+		if (*c->vp > 32)
+			return BAD("dictionary index bit width above 32");
+		rle_init(&c->rle, c->vp + 1, (size_t)(c->vend - c->vp - 1),
+			 *c->vp);
+		break;
+	case DM_PARQUET_ENC_RLE:
+		if (c->phys != DM_PARQUET_BOOLEAN)
+			return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
+				      "RLE values in a non-BOOLEAN column");
+		if (h.type == 0 || c->vend - c->vp >= 4) {
+			uint32_t l;
+			if (c->vend - c->vp < 4 ||
+			    (l = rd_le32(c->vp)) > (size_t)(c->vend - c->vp - 4))
+				return BAD("RLE boolean data exceed the page");
+			rle_init(&c->rle, c->vp + 4, l, 1);
+		} else
+			rle_init(&c->rle, c->vp, (size_t)(c->vend - c->vp), 1);
+		break;
+	case DM_PARQUET_ENC_DELTA_BINARY_PACKED:
+		if (c->phys != DM_PARQUET_INT32 && c->phys != DM_PARQUET_INT64)
+			return BAD("DELTA_BINARY_PACKED on a non-integer column");
+		if (c->vp >= c->vend) {
+			memset(&c->dbp, 0, sizeof(c->dbp));
+			break;
+		}
+		if (dbp_init(&c->dbp, c->vp, (size_t)(c->vend - c->vp)))
+			return BAD("bad DELTA_BINARY_PACKED header");
+		break;
+	case DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY:
+	case DM_PARQUET_ENC_DELTA_BYTE_ARRAY: {
+		/* count the non-NULL values of the page */
+		size_t n = (size_t)h.num_values;
+		if (h.type == 3)
+			n = h.num_nulls >= 0 && h.num_nulls <= h.num_values
+				    ? (size_t)(h.num_values - h.num_nulls)
+				    : 0;
+		else if (c->max_def) {
+			pq_rle tmp = c->def;
+			uint8_t lv[256];
+			size_t left = (size_t)h.num_values;
+			n = 0;
+			while (left) {
+				size_t k = left < sizeof(lv) ? left : sizeof(lv);
+				if (rle_get_u8(&tmp, lv, k))
+					return BAD("truncated definition levels");
+				for (size_t i = 0; i < k; i++)
+					n += lv[i] != 0;
+				left -= k;
+			}
+		}
+		if (c->vp >= c->vend && n == 0) {
+			c->pstr_n = c->pstr_i = 0;
+			break;
+		}
+		if ((err = decode_delta_strings(c, n, diag)))
+			return err;
+		break;
+	}
+	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT: {
+		size_t w = c->width, len = (size_t)(c->vend - c->vp);
+		if (!w || c->phys == DM_PARQUET_BOOLEAN)
+			return BAD("BYTE_STREAM_SPLIT on a variable-width column");
+		if (len % w)
+			return BAD("BYTE_STREAM_SPLIT data not a multiple of the "
+				   "value width");
+		c->bss_n = len / w;
+		c->bss_i = 0;
+		break;
+	}
+	default:
+		return cc_err(c, DM_EUNSUPPORTED, diag, "unsupported encoding %s",
+			      dm_parquet_encoding_name(c->enc));
+	}
+	return DM_OK;
+}
+
+static inline int64_t int96_ns(const uint8_t *p)
+{
+	uint64_t ns = rd_le64(p);
+	int64_t day = (int32_t)rd_le32(p + 8);
+
+	return (int64_t)((uint64_t)(day - JULIAN_EPOCH) * 86400000000000ull + ns);
+}
+
+static dm_err ensure_idx(pq_cc *c, size_t m)
+{
+	if (m <= c->idx_cap)
+		return DM_OK;
+	uint32_t *p = realloc(c->idx, m * sizeof(*p));
+	if (!p)
+		return DM_ENOMEM;
+	c->idx = p;
+	c->idx_cap = m;
+	return DM_OK;
+}
+
+/* Decodes m non-NULL values of the current page into out (native). */
+static dm_err cc_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	size_t i, avail = (size_t)(c->vend - c->vp);
+	int64_t *oi = out;
+	double *of = out;
+	dm_strref *os = out;
+	dm_err err;
+
+	if (!m)
+		return DM_OK;
+	switch (c->enc) {
+	case DM_PARQUET_ENC_PLAIN:
+		if (c->phys == DM_PARQUET_BOOLEAN) {
+			if ((c->bit + m + 7) / 8 > avail)
+				return BAD("PLAIN booleans exceed the page");
+			for (i = 0; i < m; i++, c->bit++)
+				oi[i] = (c->vp[c->bit >> 3] >> (c->bit & 7)) & 1;
+			return DM_OK;
+		}
+		if (c->phys == DM_PARQUET_BYTE_ARRAY) {
+			const uint8_t *p = c->vp, *end = c->vend;
+			for (i = 0; i < m; i++) {
+				uint32_t l;
+				if (end - p < 4)
+					return BAD("PLAIN byte arrays exceed the page");
+				l = rd_le32(p);
+				p += 4;
+				if (l > (size_t)(end - p))
+					return BAD("PLAIN byte arrays exceed the page");
+				os[i].ptr = (const char *)p;
+				os[i].len = l;
+				p += l;
+			}
+			c->vp = p;
+			return DM_OK;
+		}
+		if ((uint64_t)m * c->width > avail)
+			return BAD("PLAIN values exceed the page");
+		switch (c->phys) {
+		case DM_PARQUET_DOUBLE:
+			memcpy(of, c->vp, m * 8);
+			break;
+		case DM_PARQUET_INT64:
+			memcpy(oi, c->vp, m * 8);
+			break;
+		case DM_PARQUET_FLOAT:
+			for (i = 0; i < m; i++) {
+				float v;
+				memcpy(&v, c->vp + 4 * i, 4);
+				of[i] = v;
+			}
+			break;
+		case DM_PARQUET_INT32:
+			for (i = 0; i < m; i++)
+				oi[i] = (int32_t)rd_le32(c->vp + 4 * i);
+			break;
+		case DM_PARQUET_INT96:
+			for (i = 0; i < m; i++)
+				oi[i] = int96_ns(c->vp + 12 * i);
+			break;
+		default: /* FIXED_LEN_BYTE_ARRAY */
+			for (i = 0; i < m; i++) {
+				os[i].ptr = (const char *)c->vp + i * c->width;
+				os[i].len = (uint32_t)c->width;
+			}
+		}
+		c->vp += m * c->width;
+		return DM_OK;
+	case DM_PARQUET_ENC_PLAIN_DICTIONARY:
+	case DM_PARQUET_ENC_RLE_DICTIONARY: {
+		uint32_t maxi = 0, n = c->dict_n;
+		if ((err = ensure_idx(c, m)))
+			return err;
+		if (rle_get(&c->rle, c->idx, m))
+			return BAD("truncated dictionary indices");
+		for (i = 0; i < m; i++)
+			maxi = c->idx[i] > maxi ? c->idx[i] : maxi;
+		if (maxi >= n)
+			return BAD("dictionary index out of range");
+		if (c->nk == NK_STR) {
+			const dm_strref *d = c->dict;
+			for (i = 0; i < m; i++)
+				os[i] = d[c->idx[i]];
+		} else {
+			const int64_t *d = c->dict; /* double bits alike */
+			for (i = 0; i < m; i++)
+				oi[i] = d[c->idx[i]];
+		}
+		return DM_OK;
+	}
+	case DM_PARQUET_ENC_RLE: {
+		if ((err = ensure_idx(c, m)))
+			return err;
+		if (rle_get(&c->rle, c->idx, m))
+			return BAD("truncated RLE booleans");
+		for (i = 0; i < m; i++)
+			oi[i] = c->idx[i] & 1;
+		return DM_OK;
+	}
+	case DM_PARQUET_ENC_DELTA_BINARY_PACKED:
+		if (!c->dbp.buf || dbp_get(&c->dbp, oi, m))
+			return BAD("truncated DELTA_BINARY_PACKED values");
+		if (c->phys == DM_PARQUET_INT32)
+			for (i = 0; i < m; i++)
+				oi[i] = (int32_t)(uint32_t)(uint64_t)oi[i];
+		return DM_OK;
+	case DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY:
+	case DM_PARQUET_ENC_DELTA_BYTE_ARRAY:
+		if (m > c->pstr_n - c->pstr_i)
+			return BAD("more values than the delta-encoded page holds");
+		memcpy(os, c->pstr + c->pstr_i, m * sizeof(*os));
+		c->pstr_i += m;
+		return DM_OK;
+	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT: {
+		size_t w = c->width, n = c->bss_n, j;
+		const uint8_t *s = c->vp;
+		uint8_t tmp[16];
+		if (m > n - c->bss_i)
+			return BAD("more values than the BYTE_STREAM_SPLIT page "
+				   "holds");
+		for (i = 0; i < m; i++, c->bss_i++) {
+			if (c->nk == NK_STR) {
+				/* FIXED_LEN_BYTE_ARRAY: gather into the page
+				 * is impossible in place; keep w <= 16 */
+				return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
+					      "BYTE_STREAM_SPLIT on "
+					      "FIXED_LEN_BYTE_ARRAY");
+			}
+			for (j = 0; j < w; j++)
+				tmp[j] = s[j * n + c->bss_i];
+			switch (c->phys) {
+			case DM_PARQUET_DOUBLE: memcpy(&of[i], tmp, 8); break;
+			case DM_PARQUET_INT64: memcpy(&oi[i], tmp, 8); break;
+			case DM_PARQUET_FLOAT: {
+				float v;
+				memcpy(&v, tmp, 4);
+				of[i] = v;
+				break;
+			}
+			case DM_PARQUET_INT32:
+				oi[i] = (int32_t)rd_le32(tmp);
+				break;
+			default:
+				return BAD("BYTE_STREAM_SPLIT on an unsupported "
+					   "type");
+			}
+		}
+		return DM_OK;
+	}
+	default:
+		return BAD("unsupported encoding");
+	}
+}
+
+/*
+ * Reads n rows of the column: NULL flags into null (if the column is
+ * optional) and values (native kind, 8 or 16 bytes each) into vals at
+ * their rows.  *nnull receives the number of NULLs.
+ */
+static dm_err cc_read(pq_cc *c, size_t n, uint8_t *null, void *vals,
+		      size_t *nnull, dm_diag *diag)
+{
+	size_t done = 0, es = c->nk == NK_STR ? sizeof(dm_strref) : 8;
+	dm_err err;
+
+	*nnull = 0;
+	while (done < n) {
+		size_t k, m, i;
+		uint8_t *nl = null ? null + done : NULL;
+		char *vo = (char *)vals + done * es;
+		if (!c->page_left) {
+			if ((err = cc_next_page(c, diag)))
+				return err;
+			continue;
+		}
+		k = n - done < c->page_left ? n - done : (size_t)c->page_left;
+		m = k;
+		if (c->max_def) {
+			if (rle_get_u8(&c->def, nl, k))
+				return BAD("truncated definition levels");
+			m = 0;
+			for (i = 0; i < k; i++) {
+				if (nl[i] > 1)
+					return BAD("definition level above 1");
+				m += nl[i];
+				nl[i] ^= 1;
+			}
+		}
+		if ((err = cc_values(c, m, vo, diag)))
+			return err;
+		if (m < k) {
+			/* spread the packed values to their rows */
+			size_t j = m;
+			if (es == 8) {
+				uint64_t *v = (uint64_t *)(void *)vo;
+				for (i = k; i-- > 0;)
+					v[i] = nl[i] ? 0 : v[--j];
+			} else {
+				dm_strref *v = (dm_strref *)(void *)vo;
+				for (i = k; i-- > 0;) {
+					if (nl[i]) {
+						v[i].ptr = "";
+						v[i].len = 0;
+					} else
+						v[i] = v[--j];
+				}
+			}
+			*nnull += k - m;
+		}
+		c->page_left -= k;
+		done += k;
+	}
+	return DM_OK;
+}
+
+/* ---- scans ------------------------------------------------------------ */
+enum { OUT_F64, OUT_I64, OUT_STR };
+
+typedef struct scol {
+	size_t col;
+	int out;     /* OUT_* */
+	int nk;      /* native */
+	double div;  /* divide by (timestamps, decimals) */
+	double mul;  /* multiply by (dates) */
+	int unsig;   /* reinterpret as unsigned (bits) */
+	uint8_t *null;
+	double *f64;
+	int64_t *i64;
+	dm_strref *str;
+	void *native; /* scratch when native != out */
+	dm_parquet_vec vec;
+} scol;
+
+struct dm_parquet_scan {
+	dm_parquet_file *f;
+	dm_parquet_mode mode;
+	size_t ncols;
+	scol *sc;
+	pq_cc *cc; /* ncols cursors of the current row group */
+	size_t rg;  /* current row group + 1 (0 before the first) */
+	uint64_t rg_left;
+	size_t cap;
+};
+
+static void scan_drop_cursors(dm_parquet_scan *s)
+{
+	if (!s->cc)
+		return;
+	for (size_t i = 0; i < s->ncols; i++)
+		cc_release(&s->cc[i]);
+}
+
+void dm_parquet_scan_free(dm_parquet_scan *s)
+{
+	if (!s)
+		return;
+	scan_drop_cursors(s);
+	free(s->cc);
+	for (size_t i = 0; s->sc && i < s->ncols; i++) {
+		free(s->sc[i].null);
+		free(s->sc[i].f64);
+		free(s->sc[i].i64);
+		free(s->sc[i].str);
+		free(s->sc[i].native);
+	}
+	free(s->sc);
+	free(s);
+}
+
+static double pow10i(int e)
+{
+	double p = 1;
+
+	while (e-- > 0)
+		p *= 10;
+	return p;
+}
+
+dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols,
+			   size_t ncols, dm_parquet_mode mode,
+			   dm_parquet_scan **out, dm_diag *diag)
+{
+	dm_parquet_scan *s;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return DM_ENOMEM;
+	s->f = f;
+	s->mode = mode;
+	s->ncols = ncols;
+	s->sc = calloc(ncols ? ncols : 1, sizeof(*s->sc));
+	s->cc = calloc(ncols ? ncols : 1, sizeof(*s->cc));
+	if (!s->sc || !s->cc) {
+		dm_parquet_scan_free(s);
+		return DM_ENOMEM;
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		scol *c = &s->sc[i];
+		const dm_parquet_column_info *ci;
+		if (cols[i] >= f->ft.ncols) {
+			dm_parquet_scan_free(s);
+			return dm_diag_set(diag, DM_EINVAL, f->name, 0, NULL,
+					   "column index %zu out of range",
+					   cols[i]);
+		}
+		ci = &f->ft.cols[cols[i]];
+		c->col = cols[i];
+		c->div = 1;
+		c->mul = 1;
+		switch (ci->physical) {
+		case DM_PARQUET_FLOAT:
+		case DM_PARQUET_DOUBLE:
+			c->nk = NK_F64;
+			break;
+		case DM_PARQUET_BYTE_ARRAY:
+		case DM_PARQUET_FIXED_LEN_BYTE_ARRAY:
+			c->nk = NK_STR;
+			break;
+		default:
+			c->nk = NK_I64;
+		}
+		if (ci->logical == DM_PARQUET_L_INT && !ci->int_signed)
+			c->unsig = ci->int_bits;
+		if (ci->logical == DM_PARQUET_L_DECIMAL)
+			c->div = pow10i(ci->scale);
+		if (c->nk == NK_F64)
+			c->out = OUT_F64;
+		else if (c->nk == NK_STR)
+			c->out = ci->logical == DM_PARQUET_L_DECIMAL ||
+					 ci->logical == DM_PARQUET_L_FLOAT16
+				 ? OUT_F64
+				 : OUT_STR;
+		else if (mode == DM_PARQUET_RAW)
+			c->out = ci->logical == DM_PARQUET_L_DECIMAL ? OUT_F64
+								     : OUT_I64;
+		else {
+			c->out = OUT_F64;
+			if (ci->logical == DM_PARQUET_L_TIMESTAMP ||
+			    ci->logical == DM_PARQUET_L_TIME)
+				c->div = ci->unit == DM_PARQUET_MILLIS ? 1e3
+					 : ci->unit == DM_PARQUET_MICROS ? 1e6
+									 : 1e9;
+			if (ci->logical == DM_PARQUET_L_DATE)
+				c->mul = 86400;
+		}
+	}
+	*out = s;
+	return DM_OK;
+}
+
+static dm_err scan_alloc(dm_parquet_scan *s, size_t n)
+{
+	if (n <= s->cap)
+		return DM_OK;
+	for (size_t i = 0; i < s->ncols; i++) {
+		scol *c = &s->sc[i];
+		size_t es = c->nk == NK_STR ? sizeof(dm_strref) : 8;
+		free(c->null);
+		free(c->f64);
+		free(c->i64);
+		free(c->str);
+		free(c->native);
+		c->null = NULL;
+		c->f64 = NULL;
+		c->i64 = NULL;
+		c->str = NULL;
+		c->native = NULL;
+		if (!(c->null = malloc(n)))
+			return DM_ENOMEM;
+		if (c->out == OUT_F64 && !(c->f64 = malloc(n * 8)))
+			return DM_ENOMEM;
+		if (c->out == OUT_I64 && !(c->i64 = malloc(n * 8)))
+			return DM_ENOMEM;
+		if (c->out == OUT_STR && !(c->str = malloc(n * sizeof(dm_strref))))
+			return DM_ENOMEM;
+		if ((c->out != OUT_F64 || c->nk != NK_F64) &&
+		    !(c->out == OUT_I64 && c->nk == NK_I64) &&
+		    !(c->out == OUT_STR && c->nk == NK_STR) &&
+		    !(c->native = malloc(n * es)))
+			return DM_ENOMEM;
+	}
+	s->cap = n;
+	return DM_OK;
+}
+
+static double be_decimal(const dm_strref *v)
+{
+	const uint8_t *p = (const uint8_t *)v->ptr;
+	size_t n = v->len, i;
+
+	if (n == 0)
+		return 0;
+	if (n <= 8) {
+		uint64_t u = (p[0] & 0x80) ? ~(uint64_t)0 : 0;
+		for (i = 0; i < n; i++)
+			u = u << 8 | p[i];
+		return (double)(int64_t)u;
+	}
+	{
+		int neg = p[0] & 0x80;
+		double d = 0;
+		for (i = 0; i < n; i++)
+			d = d * 256 + (neg ? (uint8_t)~p[i] : p[i]);
+		return neg ? -(d + 1) : d;
+	}
+}
+
+static double half_to_double(const dm_strref *v)
+{
+	const uint8_t *p = (const uint8_t *)v->ptr;
+	unsigned h, e, m;
+	double r;
+
+	if (v->len != 2)
+		return NAN;
+	h = (unsigned)p[0] | (unsigned)p[1] << 8;
+	e = (h >> 10) & 0x1f;
+	m = h & 0x3ff;
+	if (e == 0)
+		r = ldexp(m, -24);
+	else if (e == 31)
+		r = m ? NAN : INFINITY;
+	else
+		r = ldexp(m + 1024, (int)e - 25);
+	return (h & 0x8000) ? -r : r;
+}
+
+static void convert(scol *c, size_t n, const dm_parquet_column_info *ci)
+{
+	size_t i;
+
+	if (c->out == OUT_F64 && c->nk == NK_I64) {
+		const int64_t *v = c->native;
+		double *o = c->f64;
+		if (c->unsig == 64) {
+			for (i = 0; i < n; i++)
+				o[i] = (double)(uint64_t)v[i];
+		} else if (c->unsig == 32) {
+			for (i = 0; i < n; i++)
+				o[i] = (double)(uint32_t)v[i];
+		} else if (c->unsig) {
+			uint64_t mask = ((uint64_t)1 << c->unsig) - 1;
+			for (i = 0; i < n; i++)
+				o[i] = (double)((uint64_t)v[i] & mask);
+		} else if (c->div != 1) {
+			for (i = 0; i < n; i++)
+				o[i] = (double)v[i] / c->div;
+		} else if (c->mul != 1) {
+			for (i = 0; i < n; i++)
+				o[i] = (double)v[i] * c->mul;
+		} else {
+			for (i = 0; i < n; i++)
+				o[i] = (double)v[i];
+		}
+	} else if (c->out == OUT_F64 && c->nk == NK_STR) {
+		const dm_strref *v = c->native;
+		double *o = c->f64;
+		if (ci->logical == DM_PARQUET_L_FLOAT16)
+			for (i = 0; i < n; i++)
+				o[i] = half_to_double(&v[i]);
+		else
+			for (i = 0; i < n; i++)
+				o[i] = be_decimal(&v[i]) / c->div;
+	} else if (c->out == OUT_I64 && c->unsig && c->unsig < 64) {
+		/* raw unsigned 8/16/32: make the int64 the unsigned value */
+		uint64_t mask = ((uint64_t)1 << c->unsig) - 1;
+		for (i = 0; i < n; i++)
+			c->i64[i] = (int64_t)((uint64_t)c->i64[i] & mask);
+	}
+}
+
+dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
+			    size_t *nrows, dm_diag *diag)
+{
+	dm_parquet_file *f = s->f;
+	size_t n, i;
+	dm_err err;
+
+	*nrows = 0;
+	if (!max_rows)
+		max_rows = DEF_BATCH;
+	for (i = 0; i < s->ncols; i++)
+		free_retired(&s->cc[i]);
+	while (!s->rg_left) {
+		const pq_rowgroup *g;
+		scan_drop_cursors(s);
+		if (s->rg >= f->ft.nrg)
+			return DM_OK;
+		g = &f->ft.rg[s->rg++];
+		if (s->ncols && (uint64_t)g->num_rows >
+			f->opts.max_rowgroup_bytes / (8 * (uint64_t)s->ncols))
+			return dm_diag_set(diag, DM_ETOOBIG, f->name, 0, NULL,
+					   "row group %zu: %lld rows of %zu "
+					   "columns exceed the row group limit",
+					   s->rg - 1, (long long)g->num_rows,
+					   s->ncols);
+		for (i = 0; i < s->ncols; i++) {
+			const pq_chunk *k =
+				&g->chunks[f->ft.cols[s->sc[i].col].leaf];
+			if ((err = cc_init(&s->cc[i], f, s->sc[i].col, s->rg - 1,
+					   diag)))
+				return err;
+			if (k->info.num_values < g->num_rows)
+				return dm_diag_set(diag, DM_EFORMAT, f->name, 0,
+						   s->cc[i].cname,
+						   "row group %zu: column chunk has "
+						   "%lld values for %lld rows",
+						   s->rg - 1,
+						   (long long)k->info.num_values,
+						   (long long)g->num_rows);
+		}
+		s->rg_left = (uint64_t)g->num_rows;
+	}
+	n = s->rg_left < max_rows ? (size_t)s->rg_left : max_rows;
+	if ((err = scan_alloc(s, n)))
+		return err;
+	for (i = 0; i < s->ncols; i++) {
+		scol *c = &s->sc[i];
+		pq_cc *cc = &s->cc[i];
+		size_t nnull = 0;
+		void *dst = c->native ? c->native
+			    : c->out == OUT_F64 ? (void *)c->f64
+			    : c->out == OUT_I64 ? (void *)c->i64
+						: (void *)c->str;
+		err = cc_read(cc, n, cc->max_def ? c->null : NULL, dst, &nnull,
+			      diag);
+		if (err)
+			return err;
+		convert(c, n, cc->ci);
+		c->vec.n = n;
+		c->vec.null = nnull ? c->null : NULL;
+		c->vec.f64 = c->f64;
+		c->vec.i64 = c->i64;
+		c->vec.str = c->str;
+	}
+	s->rg_left -= n;
+	*nrows = n;
+	return DM_OK;
+}
+
+const dm_parquet_vec *dm_parquet_scan_column(const dm_parquet_scan *s,
+					     size_t i)
+{
+	return i < s->ncols ? &s->sc[i].vec : NULL;
+}
+
+size_t dm_parquet_scan_rowgroup(const dm_parquet_scan *s)
+{
+	return s->rg ? s->rg - 1 : 0;
+}
+
+/* ---- dm_reader ---------------------------------------------------------- */
+typedef struct pq_reader {
+	dm_reader base;
+	dm_parquet_file *f;
+	dm_parquet_scan *scan;
+	uint8_t *keep;
+	size_t batch_rows;
+	dm_batch batch;
+	dm_column *cols;
+	uint8_t *allnull;
+	dm_strref *empty;
+} pq_reader;
+
+static void pqr_free(dm_reader *r)
+{
+	pq_reader *p = (pq_reader *)r;
+
+	if (!p)
+		return;
+	dm_parquet_scan_free(p->scan);
+	dm_parquet_file_free(p->f); /* closes the source */
+	free(p->base.types);
+	free(p->base.names); /* the strings belong to the footer */
+	free(p->keep);
+	free(p->cols);
+	free(p->allnull);
+	free(p->empty);
+	free(p);
+}
+
+static dm_err pqr_project(dm_reader *r, const uint8_t *keep)
+{
+	pq_reader *p = (pq_reader *)r;
+
+	if (p->scan)
+		return DM_EINVAL; /* projection must come before reading */
+	for (size_t i = 0; i < r->ncols; i++)
+		p->keep[i] = keep ? keep[i] != 0 : 1;
+	return DM_OK;
+}
+
+static dm_err pqr_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
+{
+	pq_reader *p = (pq_reader *)r;
+	size_t n = 0, i, j;
+	dm_err err;
+
+	*batch = NULL;
+	if (!p->scan) {
+		size_t *cols = malloc((r->ncols ? r->ncols : 1) * sizeof(size_t));
+		size_t nc = 0;
+		if (!cols)
+			return DM_ENOMEM;
+		for (i = 0; i < r->ncols; i++)
+			if (p->keep[i])
+				cols[nc++] = i;
+		err = dm_parquet_scan_new(p->f, cols, nc, DM_PARQUET_AS_DOUBLE,
+					  &p->scan, diag);
+		free(cols);
+		if (err)
+			return err;
+	}
+	err = dm_parquet_scan_next(p->scan, p->batch_rows, &n, diag);
+	if (err || !n)
+		return err;
+	for (i = 0, j = 0; i < r->ncols; i++) {
+		dm_column *c = &p->cols[i];
+		if (!p->keep[i]) {
+			c->type = DM_COL_TEXT;
+			c->f64 = NULL;
+			c->str = p->empty;
+			c->null = p->allnull;
+			continue;
+		}
+		const dm_parquet_vec *v = dm_parquet_scan_column(p->scan, j++);
+		c->type = r->types[i];
+		c->f64 = (double *)(uintptr_t)v->f64;
+		c->str = (dm_strref *)(uintptr_t)v->str;
+		c->null = (uint8_t *)(uintptr_t)v->null;
+	}
+	p->batch.nrows = n;
+	p->batch.ncols = r->ncols;
+	p->batch.cols = p->cols;
+	p->batch.first_row = r->rows_read + 1;
+	p->batch.row_numbers = NULL;
+	r->rows_read += n;
+	*batch = &p->batch;
+	return DM_OK;
+}
+
+static const dm_reader_ops pq_reader_ops = {
+	.format = "parquet",
+	.next = pqr_next,
+	.project = pqr_project,
+	.free = pqr_free,
+};
+
+dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
+			      dm_reader **out, dm_diag *diag)
+{
+	pq_reader *p;
+	const dm_parquet_meta *m;
+	size_t i, nb;
+	dm_err err;
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		dm_source_close(src);
+		return DM_ENOMEM;
+	}
+	err = dm_parquet_open(src, NULL, &p->f, diag);
+	if (err) {
+		free(p);
+		return err;
+	}
+	m = dm_parquet_file_meta(p->f);
+	nb = opts && opts->batch_rows ? opts->batch_rows : DEF_BATCH;
+	p->batch_rows = nb;
+	p->base.ops = &pq_reader_ops;
+	p->base.src = p->f->src;
+	p->base.ncols = m->ncolumns;
+	p->base.names = calloc(m->ncolumns + 1, sizeof(char *));
+	p->base.types = calloc(m->ncolumns + 1, sizeof(dm_coltype));
+	p->keep = malloc(m->ncolumns + 1);
+	p->cols = calloc(m->ncolumns + 1, sizeof(dm_column));
+	p->allnull = malloc(nb);
+	p->empty = calloc(nb, sizeof(dm_strref));
+	if (!p->base.names || !p->base.types || !p->keep || !p->cols ||
+	    !p->allnull || !p->empty) {
+		pqr_free(&p->base);
+		return DM_ENOMEM;
+	}
+	memset(p->allnull, 1, nb);
+	for (i = 0; i < nb; i++)
+		p->empty[i].ptr = "";
+	for (i = 0; i < m->ncolumns; i++) {
+		p->base.names[i] = (char *)(uintptr_t)m->columns[i].name;
+		p->base.types[i] = m->columns[i].coltype;
+		p->keep[i] = 1;
+	}
+	*out = &p->base;
+	return DM_OK;
+}
+
+const dm_parquet_meta *dm_parquet_reader_meta(const dm_reader *r)
+{
+	if (!r || r->ops != &pq_reader_ops)
+		return NULL;
+	return dm_parquet_file_meta(((const pq_reader *)r)->f);
+}

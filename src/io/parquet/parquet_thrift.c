@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The Thrift compact protocol, as Parquet uses it for its footer and page
+ * headers: a bounds-checked reader over an untrusted buffer and a small
+ * writer.
+ *
+ * Reader design: every read checks the bytes left; errors are sticky in
+ * the cursor (every later read returns 0), so parsers read a whole struct
+ * and check c->err once.  Counts (list sizes, binary lengths) are checked
+ * against the bytes that remain before anything is done with them, and
+ * struct nesting is bounded, so a hostile footer can neither make the
+ * parser allocate more than the footer justifies nor recurse deeply.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/parquet/parquet_int.h"
+
+#define TC_MAX_DEPTH 48
+
+void tc_init(pq_tc *c, const void *p, size_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->p = p;
+	c->end = c->p + len;
+}
+
+int tc_fail(pq_tc *c, const char *why)
+{
+	if (!c->err) {
+		c->err = 1;
+		c->why = why;
+	}
+	c->p = c->end;
+	return 0;
+}
+
+uint64_t tc_uvarint(pq_tc *c)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	while (!c->err) {
+		if (c->p >= c->end)
+			return tc_fail(c, "truncated varint");
+		uint8_t b = *c->p++;
+		if (shift == 63 && (b & 0x7e))
+			return tc_fail(c, "varint overflows 64 bits");
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+		shift += 7;
+		if (shift > 63)
+			return tc_fail(c, "varint too long");
+	}
+	return 0;
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)((v >> 1) ^ (~(v & 1) + 1));
+}
+
+int64_t tc_i64(pq_tc *c)
+{
+	return unzigzag(tc_uvarint(c));
+}
+
+int32_t tc_i32(pq_tc *c)
+{
+	int64_t v = tc_i64(c);
+
+	if (v < INT32_MIN || v > INT32_MAX)
+		return tc_fail(c, "i32 out of range");
+	return (int32_t)v;
+}
+
+int tc_byte(pq_tc *c)
+{
+	if (c->err)
+		return 0;
+	if (c->p >= c->end)
+		return tc_fail(c, "truncated");
+	return *c->p++;
+}
+
+double tc_double(pq_tc *c)
+{
+	double d;
+
+	if (c->err)
+		return 0;
+	if (c->end - c->p < 8)
+		return tc_fail(c, "truncated double");
+	memcpy(&d, c->p, 8);
+	c->p += 8;
+	return d;
+}
+
+const uint8_t *tc_binary(pq_tc *c, uint32_t *len)
+{
+	uint64_t n = tc_uvarint(c);
+	const uint8_t *p;
+
+	*len = 0;
+	if (c->err)
+		return NULL;
+	if (n > (uint64_t)(c->end - c->p)) {
+		tc_fail(c, "binary length past the end");
+		return NULL;
+	}
+	p = c->p;
+	c->p += n;
+	*len = (uint32_t)n;
+	return p;
+}
+
+int tc_field(pq_tc *c, int16_t *last, int16_t *id, int *type)
+{
+	int b = tc_byte(c);
+	int t, delta;
+
+	if (c->err || b == TC_STOP)
+		return 0;
+	t = b & 0x0f;
+	delta = b >> 4;
+	if (delta)
+		*id = (int16_t)(*last + delta);
+	else {
+		int64_t v = tc_i64(c);
+		if (v < INT16_MIN || v > INT16_MAX)
+			return tc_fail(c, "field id out of range");
+		*id = (int16_t)v;
+	}
+	if (t == TC_TRUE || t == TC_FALSE) {
+		c->boolval = t == TC_TRUE;
+		t = TC_BOOL;
+	} else if (t < TC_I8 || t > TC_STRUCT) {
+		return tc_fail(c, "bad field type");
+	}
+	*last = *id;
+	*type = t;
+	return !c->err;
+}
+
+uint32_t tc_list(pq_tc *c, int *etype)
+{
+	int b = tc_byte(c);
+	uint64_t n;
+
+	if (c->err)
+		return 0;
+	n = (uint64_t)(b >> 4);
+	*etype = b & 0x0f;
+	if (n == 15)
+		n = tc_uvarint(c);
+	if (c->err)
+		return 0;
+	if (*etype == TC_TRUE || *etype == TC_FALSE)
+		*etype = TC_BOOL;
+	else if (*etype < TC_I8 || *etype > TC_STRUCT)
+		return tc_fail(c, "bad list element type");
+	/* every element takes at least one byte, except for a double's 8 */
+	if (n > (uint64_t)(c->end - c->p))
+		return tc_fail(c, "list count past the end");
+	return (uint32_t)n;
+}
+
+int tc_list_bool(pq_tc *c)
+{
+	return tc_byte(c) == TC_TRUE;
+}
+
+int tc_struct_begin(pq_tc *c)
+{
+	if (++c->depth > TC_MAX_DEPTH)
+		return tc_fail(c, "structs nested too deeply");
+	return !c->err;
+}
+
+void tc_struct_end(pq_tc *c)
+{
+	c->depth--;
+}
+
+void tc_skip(pq_tc *c, int type)
+{
+	int16_t last = 0, id;
+	int t;
+	uint32_t n, i;
+
+	if (c->err)
+		return;
+	switch (type) {
+	case TC_BOOL:
+		return; /* value was in the field header */
+	case TC_I8:
+		tc_byte(c);
+		return;
+	case TC_I16:
+	case TC_I32:
+	case TC_I64:
+		tc_uvarint(c);
+		return;
+	case TC_DOUBLE:
+		tc_double(c);
+		return;
+	case TC_BINARY:
+		tc_binary(c, &n);
+		return;
+	case TC_LIST:
+	case TC_SET:
+		n = tc_list(c, &t);
+		if (!tc_struct_begin(c))
+			return;
+		for (i = 0; i < n && !c->err; i++) {
+			if (t == TC_BOOL)
+				tc_byte(c);
+			else
+				tc_skip(c, t);
+		}
+		tc_struct_end(c);
+		return;
+	case TC_MAP: {
+		uint64_t m = tc_uvarint(c);
+		int kt, vt, b;
+		if (c->err || m == 0)
+			return;
+		if (m > (uint64_t)(c->end - c->p)) {
+			tc_fail(c, "map count past the end");
+			return;
+		}
+		b = tc_byte(c);
+		kt = b >> 4;
+		vt = b & 15;
+		if (kt == TC_TRUE || kt == TC_FALSE)
+			kt = TC_BOOL;
+		if (vt == TC_TRUE || vt == TC_FALSE)
+			vt = TC_BOOL;
+		if (kt < TC_I8 || vt < TC_I8 || kt > TC_BOOL || vt > TC_BOOL) {
+			tc_fail(c, "bad map types");
+			return;
+		}
+		if (!tc_struct_begin(c))
+			return;
+		for (uint64_t k = 0; k < m && !c->err; k++) {
+			if (kt == TC_BOOL)
+				tc_byte(c);
+			else
+				tc_skip(c, kt);
+			if (vt == TC_BOOL)
+				tc_byte(c);
+			else
+				tc_skip(c, vt);
+		}
+		tc_struct_end(c);
+		return;
+	}
+	case TC_STRUCT:
+		if (!tc_struct_begin(c))
+			return;
+		while (tc_field(c, &last, &id, &t))
+			tc_skip(c, t);
+		tc_struct_end(c);
+		return;
+	default:
+		tc_fail(c, "bad type");
+	}
+}
+
+/* ---- writer -------------------------------------------------------- */
+int buf_reserve(pq_buf *b, size_t n)
+{
+	size_t cap;
+	uint8_t *p;
+
+	if (b->oom)
+		return 0;
+	if (b->cap - b->len >= n)
+		return 1;
+	cap = b->cap ? b->cap : 256;
+	while (cap - b->len < n) {
+		if (cap > SIZE_MAX / 2) {
+			b->oom = 1;
+			return 0;
+		}
+		cap *= 2;
+	}
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = 1;
+		return 0;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 1;
+}
+
+void buf_put(pq_buf *b, const void *p, size_t n)
+{
+	if (!n || !buf_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+void buf_byte(pq_buf *b, uint8_t v)
+{
+	if (!buf_reserve(b, 1))
+		return;
+	b->p[b->len++] = v;
+}
+
+void buf_uvarint(pq_buf *b, uint64_t v)
+{
+	uint8_t tmp[10];
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		tmp[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	tmp[n++] = (uint8_t)v;
+	buf_put(b, tmp, n);
+}
+
+void buf_release(pq_buf *b)
+{
+	if (!b)
+		return;
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+void tw_init(pq_tw *w, pq_buf *b)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+}
+
+void tw_field(pq_tw *w, int16_t id, int type)
+{
+	int16_t delta = (int16_t)(id - w->last[w->depth]);
+
+	if (delta > 0 && delta <= 15)
+		buf_byte(w->b, (uint8_t)(delta << 4 | type));
+	else {
+		buf_byte(w->b, (uint8_t)type);
+		buf_uvarint(w->b, zigzag(id));
+	}
+	w->last[w->depth] = id;
+}
+
+void tw_i32(pq_tw *w, int16_t id, int32_t v)
+{
+	tw_field(w, id, TC_I32);
+	buf_uvarint(w->b, zigzag(v));
+}
+
+void tw_i64(pq_tw *w, int16_t id, int64_t v)
+{
+	tw_field(w, id, TC_I64);
+	buf_uvarint(w->b, zigzag(v));
+}
+
+void tw_bool(pq_tw *w, int16_t id, int v)
+{
+	tw_field(w, id, v ? TC_TRUE : TC_FALSE);
+}
+
+void tw_binary(pq_tw *w, int16_t id, const void *p, size_t n)
+{
+	tw_field(w, id, TC_BINARY);
+	buf_uvarint(w->b, n);
+	buf_put(w->b, p, n);
+}
+
+void tw_struct_begin(pq_tw *w, int16_t id)
+{
+	tw_field(w, id, TC_STRUCT);
+	tw_elem_struct_begin(w);
+}
+
+void tw_elem_struct_begin(pq_tw *w)
+{
+	if (w->depth + 1 < (int)(sizeof(w->last) / sizeof(w->last[0])))
+		w->depth++;
+	w->last[w->depth] = 0;
+}
+
+void tw_struct_end(pq_tw *w)
+{
+	buf_byte(w->b, TC_STOP);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void tw_list_begin(pq_tw *w, int16_t id, int etype, uint32_t n)
+{
+	tw_field(w, id, TC_LIST);
+	if (n < 15)
+		buf_byte(w->b, (uint8_t)(n << 4 | (uint32_t)etype));
+	else {
+		buf_byte(w->b, (uint8_t)(0xf0 | etype));
+		buf_uvarint(w->b, n);
+	}
+}
+
+void tw_elem_i32(pq_tw *w, int32_t v)
+{
+	buf_uvarint(w->b, zigzag(v));
+}
+
+void tw_elem_binary(pq_tw *w, const void *p, size_t n)
+{
+	buf_uvarint(w->b, n);
+	buf_put(w->b, p, n);
+}

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Baseline files: a finished baseline profile to and from JSON
+ * (docs/baseline-format.md, format_version 1).
+ *
+ * A numeric feature stores its moments, bin edges and counts, and its
+ * quantile sketch as sorted (value, weight) pairs — every value when the
+ * training data had at most sketch_k non-missing values (KS against the
+ * baseline is then exact), otherwise at most DM_BASELINE_SKETCH_ITEMS
+ * pairs with the stated rank-error bound.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonw.h"
+#include "driftmon/profile.h"
+
+static const double report_q[] = {0.01, 0.05, 0.10, 0.25, 0.50,
+				  0.75, 0.90, 0.95, 0.99};
+static const char *const report_qname[] = {"p01", "p05", "p10", "p25", "p50",
+					   "p75", "p90", "p95", "p99"};
+#define NREPORTQ (sizeof(report_q) / sizeof(report_q[0]))
+
+static dm_err write_numeric(jw *w, const dm_feature *f)
+{
+	double qv[NREPORTQ], *v = NULL, err_bound;
+	uint64_t *wt = NULL;
+	size_t n = 0, i;
+	int all_one = 1;
+	dm_err err;
+
+	jw_key(w, "mean");
+	jw_num(w, f->mom.n ? f->mom.mean : NAN);
+	jw_key(w, "std");
+	jw_num(w, dm_moments_std(&f->mom));
+	jw_key(w, "min");
+	jw_num(w, f->mom.n ? f->mom.min : NAN);
+	jw_key(w, "max");
+	jw_num(w, f->mom.n ? f->mom.max : NAN);
+	jw_key(w, "m2");
+	jw_num(w, f->mom.m2);
+	err = dm_feature_quantiles(f, report_q, NREPORTQ, qv);
+	if (err != DM_OK)
+		return err;
+	jw_key(w, "quantiles");
+	jw_obj(w);
+	for (i = 0; i < NREPORTQ; i++) {
+		jw_key(w, report_qname[i]);
+		jw_num(w, qv[i]);
+	}
+	jw_obj_end(w);
+	jw_key(w, "bins");
+	jw_obj(w);
+	jw_key(w, "edges");
+	jw_arr(w);
+	for (i = 0; i < f->nedges; i++)
+		jw_num(w, f->edges[i]);
+	jw_arr_end(w);
+	jw_key(w, "counts");
+	jw_arr(w);
+	for (i = 0; f->bins && i <= f->nedges; i++)
+		jw_u64(w, f->bins[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+
+	if (f->sketch && (err = dm_sketch_items(f->sketch, &v, &wt, &n)))
+		return err;
+	err_bound = f->sketch ? dm_sketch_rank_error(f->sketch) : 0.0;
+	err_bound += dm_sketch_compress_items(v, wt, &n,
+					      DM_BASELINE_SKETCH_ITEMS);
+	for (i = 0; i < n; i++)
+		all_one &= wt[i] == 1;
+	jw_key(w, "sketch");
+	jw_obj(w);
+	jw_key(w, "k");
+	jw_u64(w, f->sketch ? dm_sketch_k(f->sketch) : DM_SKETCH_K_DEFAULT);
+	jw_key(w, "rank_error");
+	jw_num(w, err_bound);
+	jw_key(w, "values");
+	jw_arr(w);
+	for (i = 0; i < n; i++)
+		jw_num(w, v[i]);
+	jw_arr_end(w);
+	if (!all_one) {
+		jw_key(w, "weights");
+		jw_arr(w);
+		for (i = 0; i < n; i++)
+			jw_u64(w, wt[i]);
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+	free(v);
+	free(wt);
+	return DM_OK;
+}
+
+dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
+{
+	jw w;
+	size_t i, j;
+	dm_err err;
+
+	jw_init(&w, 0, 1);
+	jw_obj(&w);
+	jw_key(&w, "format");
+	jw_str(&w, "driftmon-baseline");
+	jw_key(&w, "format_version");
+	jw_u64(&w, DM_BASELINE_FORMAT_VERSION);
+	jw_key(&w, "model");
+	jw_str(&w, p->model);
+	jw_key(&w, "model_version");
+	jw_str(&w, p->model_version);
+	jw_key(&w, "created_at");
+	jw_str(&w, p->created_at);
+	jw_key(&w, "rows");
+	jw_u64(&w, p->rows);
+	jw_key(&w, "rows_skipped");
+	jw_u64(&w, p->rows_skipped);
+	jw_key(&w, "settings");
+	jw_obj(&w);
+	jw_key(&w, "psi_bins");
+	jw_u64(&w, p->nbins);
+	jw_key(&w, "sketch_k");
+	jw_u64(&w, p->sketch_k);
+	jw_obj_end(&w);
+	jw_key(&w, "features");
+	jw_arr(&w);
+	for (i = 0; i < p->nfeat; i++) {
+		const dm_feature *f = &p->feat[i];
+
+		jw_obj(&w);
+		jw_key(&w, "name");
+		jw_str(&w, f->name);
+		jw_key(&w, "type");
+		jw_str(&w, dm_feature_type_name(f->type));
+		jw_key(&w, "importance");
+		jw_num(&w, f->importance);
+		jw_key(&w, "count");
+		jw_u64(&w, f->count);
+		jw_key(&w, "missing");
+		jw_u64(&w, f->missing);
+		if (f->type == DM_FEATURE_NUMERIC) {
+			if ((err = write_numeric(&w, f)) != DM_OK) {
+				jw_release(&w);
+				return err;
+			}
+		} else {
+			jw_key(&w, "categories");
+			jw_arr(&w);
+			for (j = 0; j < f->ncats; j++) {
+				jw_obj(&w);
+				jw_key(&w, "value");
+				jw_str(&w, f->cats[j].value);
+				jw_key(&w, "count");
+				jw_u64(&w, f->cats[j].count);
+				jw_obj_end(&w);
+			}
+			jw_arr_end(&w);
+			jw_key(&w, "other");
+			jw_u64(&w, f->other);
+		}
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	return jw_finish(&w, out, len);
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+struct ctx {
+	const char *name;
+	dm_diag *diag;
+};
+
+static dm_err bad(struct ctx *c, const char *field, const char *why)
+{
+	return dm_diag_set(c->diag, DM_EFORMAT, c->name, 0, NULL,
+			   "field '%s': %s", field, why);
+}
+
+static int get_u64(json_t *o, const char *k, uint64_t *out)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* A number, or null for NaN. */
+static int get_num(json_t *o, const char *k, double *out)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (json_is_null(v)) {
+		*out = NAN;
+		return 0;
+	}
+	if (!json_is_number(v))
+		return -1;
+	*out = json_number_value(v);
+	return 0;
+}
+
+static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
+			    const char *path, uint32_t k)
+{
+	json_t *bins, *edges, *counts, *sk, *vals, *wts;
+	double mean, std, mn, mx, m2, rank_error;
+	double *v = NULL;
+	uint64_t *w = NULL;
+	size_t i, n;
+	char field[300];
+	dm_err err = DM_OK;
+
+	if (get_num(jf, "mean", &mean) || get_num(jf, "min", &mn) ||
+	    get_num(jf, "max", &mx) || get_num(jf, "m2", &m2) ||
+	    get_num(jf, "std", &std))
+		return bad(c, path, "mean, std, min, max and m2 must be "
+				    "numbers");
+	f->mom.n = f->count;
+	f->mom.mean = isnan(mean) ? 0.0 : mean;
+	f->mom.m2 = isnan(m2) ? 0.0 : m2;
+	f->mom.min = isnan(mn) ? INFINITY : mn;
+	f->mom.max = isnan(mx) ? -INFINITY : mx;
+	bins = json_object_get(jf, "bins");
+	edges = json_object_get(bins, "edges");
+	counts = json_object_get(bins, "counts");
+	if (!json_is_array(edges) || !json_is_array(counts) ||
+	    json_array_size(counts) != json_array_size(edges) + 1 ||
+	    json_array_size(edges) >= DM_PSI_BINS_MAX) {
+		snprintf(field, sizeof(field), "%s.bins", path);
+		return bad(c, field, "needs 'edges' and 'counts' arrays, "
+				     "one more count than edges");
+	}
+	f->nedges = json_array_size(edges);
+	f->edges = malloc((f->nedges + 1) * sizeof(double));
+	f->bins = calloc(f->nedges + 1, sizeof(uint64_t));
+	if (!f->edges || !f->bins)
+		return DM_ENOMEM;
+	for (i = 0; i < f->nedges; i++) {
+		json_t *e = json_array_get(edges, i);
+
+		if (!json_is_number(e) ||
+		    (i > 0 && json_number_value(e) <= f->edges[i - 1])) {
+			snprintf(field, sizeof(field), "%s.bins.edges[%zu]",
+				 path, i);
+			return bad(c, field, "edges must be increasing numbers");
+		}
+		f->edges[i] = json_number_value(e);
+	}
+	for (i = 0; i <= f->nedges; i++) {
+		json_t *e = json_array_get(counts, i);
+
+		if (!json_is_integer(e) || json_integer_value(e) < 0) {
+			snprintf(field, sizeof(field), "%s.bins.counts[%zu]",
+				 path, i);
+			return bad(c, field, "counts must be non-negative "
+					     "integers");
+		}
+		f->bins[i] = (uint64_t)json_integer_value(e);
+	}
+	sk = json_object_get(jf, "sketch");
+	vals = json_object_get(sk, "values");
+	wts = json_object_get(sk, "weights");
+	if (!json_is_array(vals) || (wts && !json_is_array(wts)) ||
+	    (wts && json_array_size(wts) != json_array_size(vals)) ||
+	    get_num(sk, "rank_error", &rank_error) || !(rank_error >= 0)) {
+		snprintf(field, sizeof(field), "%s.sketch", path);
+		return bad(c, field, "needs 'values' (and optional "
+				     "'weights' of the same length) and "
+				     "'rank_error'");
+	}
+	n = json_array_size(vals);
+	v = malloc((n + 1) * sizeof(double));
+	w = malloc((n + 1) * sizeof(uint64_t));
+	if (!v || !w) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *x = json_array_get(vals, i);
+		json_t *y = wts ? json_array_get(wts, i) : NULL;
+
+		if (!json_is_number(x) || (wts && (!json_is_integer(y) ||
+						  json_integer_value(y) <= 0))) {
+			snprintf(field, sizeof(field), "%s.sketch.values[%zu]",
+				 path, i);
+			err = bad(c, field, "not a number (or weight not a "
+					    "positive integer)");
+			goto out;
+		}
+		v[i] = json_number_value(x);
+		w[i] = wts ? (uint64_t)json_integer_value(y) : 1;
+	}
+	f->sketch = dm_sketch_from_items(k, v, w, n, rank_error);
+	if (!f->sketch) {
+		snprintf(field, sizeof(field), "%s.sketch.values", path);
+		err = bad(c, field, "values must be sorted and finite");
+		goto out;
+	}
+	if (dm_sketch_count(f->sketch) != f->count) {
+		snprintf(field, sizeof(field), "%s.sketch", path);
+		err = bad(c, field, "weights do not add up to 'count'");
+	}
+out:
+	free(v);
+	free(w);
+	return err;
+}
+
+dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
+			     dm_profile *p, dm_diag *diag)
+{
+	json_error_t je;
+	json_t *root = NULL, *feats, *jf, *settings;
+	struct ctx c = {name, diag};
+	uint64_t ver, bins = 0, k = 0;
+	size_t i, j;
+	dm_err err = DM_OK;
+	dm_profile_opts o = {0};
+
+	dm_profile_init(p, NULL);
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		err = dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				  "not valid JSON (line %d, column %d: %s)",
+				  je.line, je.column, je.text);
+		goto out;
+	}
+	if (!json_is_object(root) ||
+	    !json_is_string(json_object_get(root, "format")) ||
+	    strcmp(json_string_value(json_object_get(root, "format")),
+		   "driftmon-baseline") != 0) {
+		err = bad(&c, "format", "not a driftmon baseline "
+					"(expected \"driftmon-baseline\")");
+		goto out;
+	}
+	if (get_u64(root, "format_version", &ver)) {
+		err = bad(&c, "format_version", "missing or not an integer");
+		goto out;
+	}
+	if (ver != DM_BASELINE_FORMAT_VERSION) {
+		err = dm_diag_set(diag, DM_EVERSION, name, 0, NULL,
+				  "baseline format_version %llu is not "
+				  "supported (this driftmon reads version %d)",
+				  (unsigned long long)ver,
+				  DM_BASELINE_FORMAT_VERSION);
+		goto out;
+	}
+	settings = json_object_get(root, "settings");
+	if (get_u64(settings, "psi_bins", &bins) ||
+	    get_u64(settings, "sketch_k", &k) || bins < 1 ||
+	    bins > DM_PSI_BINS_MAX || k < DM_SKETCH_K_MIN || k > (1u << 24)) {
+		err = bad(&c, "settings", "needs psi_bins (1-100) and "
+					  "sketch_k");
+		goto out;
+	}
+	o.nbins = (unsigned)bins;
+	o.sketch_k = (uint32_t)k;
+	dm_profile_init(p, &o);
+	if (get_u64(root, "rows", &p->rows)) {
+		err = bad(&c, "rows", "missing or not a non-negative integer");
+		goto out;
+	}
+	get_u64(root, "rows_skipped", &p->rows_skipped);
+	if (json_is_string(json_object_get(root, "model")))
+		p->model = strdup(json_string_value(json_object_get(root,
+								    "model")));
+	if (json_is_string(json_object_get(root, "model_version")))
+		p->model_version = strdup(json_string_value(
+			json_object_get(root, "model_version")));
+	if (json_is_string(json_object_get(root, "created_at")))
+		p->created_at = strdup(json_string_value(
+			json_object_get(root, "created_at")));
+	feats = json_object_get(root, "features");
+	if (!json_is_array(feats) || json_array_size(feats) == 0) {
+		err = bad(&c, "features", "missing or empty");
+		goto out;
+	}
+	p->feat = calloc(json_array_size(feats), sizeof(dm_feature));
+	if (!p->feat) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	json_array_foreach(feats, i, jf) {
+		dm_feature *f = &p->feat[i];
+		const char *fname = json_string_value(json_object_get(jf,
+								      "name"));
+		const char *type = json_string_value(json_object_get(jf,
+								     "type"));
+		char path[200];
+
+		snprintf(path, sizeof(path), "features[%zu]", i);
+		p->nfeat = i + 1;
+		dm_moments_init(&f->mom);
+		f->importance = 1.0;
+		if (!fname || !*fname || !type) {
+			err = bad(&c, path, "needs 'name' and 'type'");
+			goto out;
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(p->feat[j].name, fname) == 0) {
+				err = bad(&c, path, "duplicate feature name");
+				goto out;
+			}
+		}
+		f->name = strdup(fname);
+		if (!f->name) {
+			err = DM_ENOMEM;
+			goto out;
+		}
+		snprintf(path, sizeof(path), "features[%zu] ('%.150s')", i,
+			 fname);
+		f->present = 1;
+		if (get_u64(jf, "count", &f->count) ||
+		    get_u64(jf, "missing", &f->missing)) {
+			err = bad(&c, path, "needs non-negative integer "
+					    "'count' and 'missing'");
+			goto out;
+		}
+		if (json_is_number(json_object_get(jf, "importance")))
+			f->importance = json_number_value(
+				json_object_get(jf, "importance"));
+		if (!(f->importance >= 0) || !isfinite(f->importance)) {
+			err = bad(&c, path, "importance must be >= 0");
+			goto out;
+		}
+		if (strcmp(type, "numeric") == 0) {
+			f->type = DM_FEATURE_NUMERIC;
+			err = parse_numeric(&c, jf, f, path, (uint32_t)k);
+		} else if (strcmp(type, "categorical") == 0) {
+			json_t *cats = json_object_get(jf, "categories"), *jc;
+
+			f->type = DM_FEATURE_CATEGORICAL;
+			if (!json_is_array(cats) ||
+			    json_array_size(cats) > DM_MAX_CATEGORIES) {
+				err = bad(&c, path, "needs a 'categories' "
+						    "array");
+				goto out;
+			}
+			get_u64(jf, "other", &f->other);
+			f->cats = calloc(json_array_size(cats) + 1,
+					 sizeof(dm_category));
+			if (!f->cats) {
+				err = DM_ENOMEM;
+				goto out;
+			}
+			f->cats_cap = json_array_size(cats) + 1;
+			json_array_foreach(cats, j, jc) {
+				const char *cv = json_string_value(
+					json_object_get(jc, "value"));
+				uint64_t cnt;
+
+				if (!cv || get_u64(jc, "count", &cnt)) {
+					err = bad(&c, path,
+						  "each category needs 'value' "
+						  "and 'count'");
+					goto out;
+				}
+				f->cats[j].value = strdup(cv);
+				f->cats[j].count = cnt;
+				f->ncats = j + 1;
+				if (!f->cats[j].value) {
+					err = DM_ENOMEM;
+					goto out;
+				}
+			}
+		} else {
+			err = bad(&c, path, "type must be 'numeric' or "
+					    "'categorical'");
+		}
+		if (err != DM_OK)
+			goto out;
+	}
+out:
+	json_decref(root);
+	if (err != DM_OK)
+		dm_profile_release(p);
+	return err;
+}

@@ -1,0 +1,909 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Building and merging profiles (see include/driftmon/profile.h).
+ *
+ * Batches stream through: for each numeric column the valid values of a
+ * batch are gathered into one array, then moments, sketch and bins are
+ * updated block-wise.  A text (CSV) column is parsed here, because only
+ * the profile knows whether a column is numeric or categorical: in
+ * baseline mode the type of a text column is decided by its first
+ * non-empty batch (numeric when at least 90% of its cells are numbers;
+ * the rest are then errors in training data), unless forced with
+ * --categorical.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driftmon/profile.h"
+
+static const char *const meta_columns[] = {"timestamp", "model_name",
+					   "model_version", "request_id",
+					   NULL};
+
+const char *dm_feature_type_name(dm_feature_type t)
+{
+	switch (t) {
+	case DM_FEATURE_NUMERIC:
+		return "numeric";
+	case DM_FEATURE_CATEGORICAL:
+		return "categorical";
+	default:
+		return "unknown";
+	}
+}
+
+static int in_list(const char *const *list, const char *name)
+{
+	if (!list)
+		return 0;
+	for (; *list; list++)
+		if (strcmp(*list, name) == 0)
+			return 1;
+	return 0;
+}
+
+void dm_profile_init(dm_profile *p, const dm_profile_opts *opts)
+{
+	memset(p, 0, sizeof(*p));
+	p->sketch_k = opts && opts->sketch_k ? opts->sketch_k
+					     : DM_SKETCH_K_DEFAULT;
+	p->nbins = opts && opts->nbins ? opts->nbins : DM_PSI_BINS_DEFAULT;
+}
+
+static void feature_release(dm_feature *f)
+{
+	size_t i;
+
+	free(f->name);
+	dm_sketch_free(f->sketch);
+	free(f->edges);
+	free(f->bins);
+	for (i = 0; i < f->ncats; i++)
+		free(f->cats[i].value);
+	free(f->cats);
+	free(f->hash);
+	memset(f, 0, sizeof(*f));
+}
+
+void dm_profile_release(dm_profile *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nfeat; i++)
+		feature_release(&p->feat[i]);
+	free(p->feat);
+	for (i = 0; i < p->nextra; i++)
+		free(p->extra_columns[i]);
+	free(p->extra_columns);
+	free(p->model);
+	free(p->model_version);
+	free(p->created_at);
+	memset(p, 0, sizeof(*p));
+}
+
+dm_feature *dm_profile_find(const dm_profile *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfeat; i++)
+		if (strcmp(p->feat[i].name, name) == 0)
+			return &p->feat[i];
+	return NULL;
+}
+
+size_t dm_feature_bin(const dm_feature *f, double x)
+{
+	size_t lo = 0, hi = f->nedges;
+
+	/* number of edges strictly below x */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (f->edges[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* ---- categories ------------------------------------------------------ */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static int cat_rehash(dm_feature *f, size_t cap)
+{
+	uint32_t *t = calloc(cap, sizeof(*t));
+	size_t i;
+
+	if (!t)
+		return -1;
+	for (i = 0; i < f->ncats; i++) {
+		const char *v = f->cats[i].value;
+		size_t j = hash_bytes(v, strlen(v)) & (cap - 1);
+
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = (uint32_t)(i + 1);
+	}
+	free(f->hash);
+	f->hash = t;
+	f->hash_cap = cap;
+	return 0;
+}
+
+/* Finds (or, if add, inserts) a category; returns its index, or -1 if
+ * absent and not added, -2 on allocation failure. */
+static long cat_index(dm_feature *f, const char *s, size_t n, int add)
+{
+	size_t j;
+	dm_category *c;
+
+	if (f->hash_cap) {
+		j = hash_bytes(s, n) & (f->hash_cap - 1);
+		while (f->hash[j]) {
+			const char *v = f->cats[f->hash[j] - 1].value;
+
+			if (strncmp(v, s, n) == 0 && v[n] == '\0')
+				return (long)f->hash[j] - 1;
+			j = (j + 1) & (f->hash_cap - 1);
+		}
+	}
+	if (!add || f->ncats >= DM_MAX_CATEGORIES)
+		return -1;
+	if (f->ncats == f->cats_cap) {
+		size_t cap = f->cats_cap ? f->cats_cap * 2 : 16;
+
+		c = realloc(f->cats, cap * sizeof(*c));
+		if (!c)
+			return -2;
+		f->cats = c;
+		f->cats_cap = cap;
+	}
+	c = &f->cats[f->ncats];
+	c->value = strndup(s, n);
+	if (!c->value)
+		return -2;
+	c->count = 0;
+	f->ncats++;
+	if (f->ncats * 2 > f->hash_cap) {
+		size_t cap = f->hash_cap ? f->hash_cap * 2 : 64;
+
+		while (cap < f->ncats * 2)
+			cap *= 2;
+		if (cat_rehash(f, cap) < 0) {
+			free(c->value);
+			f->ncats--;
+			return -2;
+		}
+	} else {
+		j = hash_bytes(s, n) & (f->hash_cap - 1);
+		while (f->hash[j])
+			j = (j + 1) & (f->hash_cap - 1);
+		f->hash[j] = (uint32_t)f->ncats;
+	}
+	return (long)f->ncats - 1;
+}
+
+/* Counts one categorical value.  nref is the number of reference
+ * categories (current mode) or SIZE_MAX (baseline mode). */
+static dm_err cat_count(dm_feature *f, const char *s, size_t n, size_t nref,
+			int ref_has_other, uint64_t w)
+{
+	long i = cat_index(f, s, n, 1);
+
+	if (i == -2)
+		return DM_ENOMEM;
+	if (i < 0) {
+		if (nref != SIZE_MAX && !ref_has_other)
+			f->unseen += w;
+		else
+			f->other += w;
+		return DM_OK;
+	}
+	f->cats[i].count += w;
+	if ((size_t)i >= nref)
+		f->unseen += w;
+	return DM_OK;
+}
+
+/* ---- feature set ------------------------------------------------------ */
+
+static dm_feature *add_feature(dm_profile *p, const char *name)
+{
+	dm_feature *nf = realloc(p->feat, (p->nfeat + 1) * sizeof(*nf));
+	dm_feature *f;
+
+	if (!nf)
+		return NULL;
+	p->feat = nf;
+	f = &p->feat[p->nfeat];
+	memset(f, 0, sizeof(*f));
+	f->name = strdup(name);
+	if (!f->name)
+		return NULL;
+	f->importance = 1.0;
+	dm_moments_init(&f->mom);
+	p->nfeat++;
+	return f;
+}
+
+static dm_err feature_make_numeric(dm_profile *p, dm_feature *f)
+{
+	f->type = DM_FEATURE_NUMERIC;
+	if (!f->sketch) {
+		f->sketch = dm_sketch_new(p->sketch_k);
+		if (!f->sketch)
+			return DM_ENOMEM;
+	}
+	return DM_OK;
+}
+
+/* Current mode: copy the reference's features (names, types, edges,
+ * category list) into p. */
+static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
+{
+	size_t i, j;
+
+	p->sketch_k = ref->sketch_k;
+	p->nbins = ref->nbins;
+	for (i = 0; i < ref->nfeat; i++) {
+		const dm_feature *rf = &ref->feat[i];
+		dm_feature *f = add_feature(p, rf->name);
+
+		if (!f)
+			return DM_ENOMEM;
+		f->type = rf->type;
+		f->importance = rf->importance;
+		if (rf->type == DM_FEATURE_NUMERIC) {
+			if (feature_make_numeric(p, f) != DM_OK)
+				return DM_ENOMEM;
+			f->nedges = rf->nedges;
+			f->edges = malloc((rf->nedges + 1) * sizeof(double));
+			f->bins = calloc(rf->nedges + 1, sizeof(uint64_t));
+			if (!f->edges || !f->bins)
+				return DM_ENOMEM;
+			if (rf->nedges)
+				memcpy(f->edges, rf->edges,
+				       rf->nedges * sizeof(double));
+		} else if (rf->type == DM_FEATURE_CATEGORICAL) {
+			for (j = 0; j < rf->ncats; j++) {
+				const char *v = rf->cats[j].value;
+
+				if (cat_index(f, v, strlen(v), 1) < 0)
+					return DM_ENOMEM;
+			}
+		}
+	}
+	return DM_OK;
+}
+
+static int is_meta(const char *name)
+{
+	return in_list(meta_columns, name);
+}
+
+static dm_err add_extra(dm_profile *p, const char *name)
+{
+	char **x;
+	size_t i;
+
+	for (i = 0; i < p->nextra; i++)
+		if (strcmp(p->extra_columns[i], name) == 0)
+			return DM_OK;
+	x = realloc(p->extra_columns, (p->nextra + 1) * sizeof(*x));
+	if (!x)
+		return DM_ENOMEM;
+	p->extra_columns = x;
+	x[p->nextra] = strdup(name);
+	if (!x[p->nextra])
+		return DM_ENOMEM;
+	p->nextra++;
+	return DM_OK;
+}
+
+/*
+ * Maps the columns of a batch to features.  map[c] = feature index or -1.
+ * Creates features on the first call in baseline mode.
+ */
+static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
+			  char *const *names, size_t ncols, long *map,
+			  const char *file, dm_diag *diag)
+{
+	size_t c, i;
+	int creating = (o == NULL || o->reference == NULL) && p->nfeat == 0;
+	dm_err err;
+
+	for (c = 0; c < ncols; c++) {
+		const char *name = names[c];
+		dm_feature *f;
+
+		map[c] = -1;
+		if (is_meta(name))
+			continue;
+		if (creating) {
+			if (o && o->features && !in_list(o->features, name))
+				continue;
+			if (o && in_list(o->exclude, name))
+				continue;
+			if (dm_profile_find(p, name))
+				return dm_diag_set(diag, DM_EFORMAT, file, 0,
+						   name,
+						   "duplicate column name");
+			f = add_feature(p, name);
+			if (!f)
+				return DM_ENOMEM;
+			if (o && in_list(o->categorical, name))
+				f->type = DM_FEATURE_CATEGORICAL;
+			if (o && o->importance_names) {
+				for (i = 0; o->importance_names[i]; i++)
+					if (!strcmp(o->importance_names[i],
+						    name))
+						f->importance =
+							o->importance_values[i];
+			}
+			map[c] = (long)(p->nfeat - 1);
+			continue;
+		}
+		f = dm_profile_find(p, name);
+		if (!f) {
+			if (o && o->reference && (err = add_extra(p, name)))
+				return err;
+			continue;
+		}
+		for (i = 0; i < c; i++)
+			if (map[i] == f - p->feat)
+				return dm_diag_set(diag, DM_EFORMAT, file, 0,
+						   name,
+						   "duplicate column name");
+		map[c] = f - p->feat;
+	}
+	if (creating) {
+		if (o && o->features) {
+			for (i = 0; o->features[i]; i++)
+				if (!dm_profile_find(p, o->features[i]))
+					return dm_diag_set(
+						diag, DM_ESCHEMA, file, 0,
+						o->features[i],
+						"feature not found in the data");
+		}
+		if (o && o->categorical) {
+			for (i = 0; o->categorical[i]; i++)
+				if (!dm_profile_find(p, o->categorical[i]))
+					return dm_diag_set(
+						diag, DM_ESCHEMA, file, 0,
+						o->categorical[i],
+						"--categorical names a column "
+						"that is not a feature");
+		}
+		if (p->nfeat == 0)
+			return dm_diag_set(diag, DM_ESCHEMA, file, 0, NULL,
+					   "no feature columns");
+	} else if (!(o && o->reference)) {
+		/* Later training files must have every feature. */
+		for (i = 0; i < p->nfeat; i++) {
+			long f = (long)i;
+			int found = 0;
+
+			for (c = 0; c < ncols && !found; c++)
+				found = map[c] == f;
+			if (!found)
+				return dm_diag_set(diag, DM_ESCHEMA, file, 0,
+						   p->feat[i].name,
+						   "column missing (present in "
+						   "the first input file)");
+		}
+	}
+	for (c = 0; c < ncols; c++)
+		if (map[c] >= 0)
+			p->feat[map[c]].present = 1;
+	return DM_OK;
+}
+
+/* ---- per-batch work --------------------------------------------------- */
+
+struct scratch {
+	double *vals;
+	size_t cap;
+};
+
+static uint64_t row_number(const dm_batch *b, size_t i)
+{
+	return b->row_numbers ? b->row_numbers[i] : b->first_row + i;
+}
+
+static void note_invalid(dm_feature *f, const char *s, size_t n)
+{
+	if (f->invalid == 0)
+		snprintf(f->invalid_example, sizeof(f->invalid_example),
+			 "%.*s", (int)(n > 60 ? 60 : n), s);
+	f->invalid++;
+}
+
+static dm_err bad_value(dm_diag *diag, const char *file, uint64_t row,
+			const char *col, const char *s, size_t n, double x,
+			int parsed)
+{
+	if (!parsed)
+		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
+				   "not a number: '%.*s'",
+				   (int)(n > 60 ? 60 : n), s);
+	return dm_diag_set(diag, DM_EFORMAT, file, row, col,
+			   "%s is not allowed in training data (leave the "
+			   "field empty for a missing value)",
+			   isnan(x) ? "NaN" : "an infinite value");
+}
+
+/* Decides the type of a text column from one batch. */
+static void decide_text_type(dm_feature *f, const dm_column *col,
+			     const uint8_t *keep, size_t nrows)
+{
+	size_t i, seen = 0, num = 0;
+	double x;
+
+	for (i = 0; i < nrows; i++) {
+		if ((keep && !keep[i]) || (col->null && col->null[i]))
+			continue;
+		seen++;
+		num += dm_parse_double(col->str[i].ptr, col->str[i].len, &x) ==
+		       0;
+	}
+	if (seen == 0)
+		return;
+	f->type = (num * 10 >= seen * 9) ? DM_FEATURE_NUMERIC
+					 : DM_FEATURE_CATEGORICAL;
+}
+
+static dm_err add_numeric(dm_profile *p, const dm_profile_opts *o,
+			  dm_feature *f, const dm_column *col,
+			  const uint8_t *keep, const dm_batch *b,
+			  struct scratch *sc, const char *file, dm_diag *diag)
+{
+	size_t i, m = 0, nrows = b->nrows;
+	int strict = o && o->strict;
+	dm_err err;
+
+	(void)p;
+	for (i = 0; i < nrows; i++) {
+		double x;
+
+		if (keep && !keep[i])
+			continue;
+		if (col->null && col->null[i]) {
+			f->missing++;
+			continue;
+		}
+		if (col->type == DM_COL_DOUBLE) {
+			x = col->f64[i];
+			if (!isfinite(x)) {
+				if (strict)
+					return bad_value(diag, file,
+							 row_number(b, i),
+							 f->name, "", 0, x, 1);
+				note_invalid(f, isnan(x) ? "NaN" : "inf", 3);
+				continue;
+			}
+		} else {
+			const dm_strref *s = &col->str[i];
+			int ok = dm_parse_double(s->ptr, s->len, &x) == 0;
+
+			if (!ok || !isfinite(x)) {
+				if (strict)
+					return bad_value(diag, file,
+							 row_number(b, i),
+							 f->name, s->ptr,
+							 s->len, x, ok);
+				note_invalid(f, s->ptr, s->len);
+				continue;
+			}
+		}
+		sc->vals[m++] = x;
+	}
+	if (m == 0)
+		return DM_OK;
+	f->count += m;
+	dm_moments_add_block(&f->mom, sc->vals, m);
+	if ((err = dm_sketch_add_block(f->sketch, sc->vals, m)) != DM_OK)
+		return err;
+	if (f->bins) {
+		for (i = 0; i < m; i++)
+			f->bins[dm_feature_bin(f, sc->vals[i])]++;
+	}
+	return DM_OK;
+}
+
+static dm_err add_categorical(dm_feature *f, const dm_column *col,
+			      const uint8_t *keep, size_t nrows, size_t nref,
+			      int ref_other)
+{
+	size_t i;
+	dm_err err;
+	char buf[64];
+
+	for (i = 0; i < nrows; i++) {
+		if (keep && !keep[i])
+			continue;
+		if (col->null && col->null[i]) {
+			f->missing++;
+			continue;
+		}
+		if (col->type == DM_COL_DOUBLE) {
+			double x = col->f64[i];
+			int n;
+
+			if (isnan(x)) {
+				f->missing++;
+				continue;
+			}
+			if (x == floor(x) && fabs(x) < 1e15)
+				n = snprintf(buf, sizeof(buf), "%.0f", x);
+			else
+				n = snprintf(buf, sizeof(buf), "%.17g", x);
+			err = cat_count(f, buf, (size_t)n, nref, ref_other, 1);
+		} else {
+			err = cat_count(f, col->str[i].ptr, col->str[i].len,
+					nref, ref_other, 1);
+		}
+		if (err != DM_OK)
+			return err;
+		f->count++;
+	}
+	return DM_OK;
+}
+
+static int cell_equals(const dm_column *col, size_t i, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (col->null && col->null[i])
+		return 0;
+	if (col->type == DM_COL_DOUBLE) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "%.17g", col->f64[i]);
+		return strcmp(buf, want) == 0;
+	}
+	return col->str[i].len == n && memcmp(col->str[i].ptr, want, n) == 0;
+}
+
+dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
+			    const dm_batch *b, char *const *names,
+			    const char *file, dm_diag *diag)
+{
+	long *map = NULL;
+	uint8_t *keep = NULL;
+	struct scratch sc = {0};
+	size_t c, i;
+	dm_err err = DM_OK;
+	long mcol = -1, vcol = -1;
+
+	if (o && o->reference && p->nfeat == 0 &&
+	    (err = init_from_reference(p, o->reference)) != DM_OK)
+		return err;
+	map = malloc((b->ncols + 1) * sizeof(*map));
+	if (!map)
+		return DM_ENOMEM;
+	err = map_columns(p, o, names, b->ncols, map, file, diag);
+	if (err != DM_OK)
+		goto out;
+	/* Model filter. */
+	for (c = 0; c < b->ncols; c++) {
+		if (strcmp(names[c], "model_name") == 0)
+			mcol = (long)c;
+		else if (strcmp(names[c], "model_version") == 0)
+			vcol = (long)c;
+	}
+	if (o && ((o->model_name && mcol >= 0) ||
+		  (o->model_version && vcol >= 0))) {
+		keep = malloc(b->nrows ? b->nrows : 1);
+		if (!keep) {
+			err = DM_ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < b->nrows; i++) {
+			keep[i] = 1;
+			if (o->model_name && mcol >= 0 &&
+			    !cell_equals(&b->cols[mcol], i, o->model_name))
+				keep[i] = 0;
+			if (o->model_version && vcol >= 0 &&
+			    !cell_equals(&b->cols[vcol], i, o->model_version))
+				keep[i] = 0;
+			if (!keep[i])
+				p->rows_filtered++;
+			else
+				p->rows++;
+		}
+	} else {
+		p->rows += b->nrows;
+	}
+	sc.vals = malloc((b->nrows ? b->nrows : 1) * sizeof(double));
+	if (!sc.vals) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	for (c = 0; c < b->ncols; c++) {
+		dm_feature *f;
+		const dm_column *col = &b->cols[c];
+		size_t nref = SIZE_MAX;
+		int ref_other = 0;
+
+		if (map[c] < 0)
+			continue;
+		f = &p->feat[map[c]];
+		if (f->type == DM_FEATURE_UNKNOWN) {
+			if (col->type == DM_COL_DOUBLE)
+				f->type = DM_FEATURE_NUMERIC;
+			else if (col->type == DM_COL_STRING)
+				f->type = DM_FEATURE_CATEGORICAL;
+			else
+				decide_text_type(f, col, keep, b->nrows);
+		}
+		if (f->type == DM_FEATURE_UNKNOWN) {
+			/* all missing so far: count and decide later */
+			for (i = 0; i < b->nrows; i++)
+				if (!keep || keep[i])
+					f->missing++;
+			continue;
+		}
+		if (f->type == DM_FEATURE_NUMERIC) {
+			if (!f->sketch &&
+			    (err = feature_make_numeric(p, f)) != DM_OK)
+				goto out;
+			if (col->type == DM_COL_STRING) {
+				/* typed strings in a numeric feature */
+				err = dm_diag_set(
+					diag, DM_ESCHEMA, file, 0, f->name,
+					"the baseline has a numeric feature "
+					"but the data has strings");
+				if (o && o->strict)
+					goto out;
+				for (i = 0; i < b->nrows; i++)
+					if (!keep || keep[i])
+						f->invalid++;
+				err = DM_OK;
+				continue;
+			}
+			err = add_numeric(p, o, f, col, keep, b, &sc, file,
+					  diag);
+		} else {
+			if (o && o->reference) {
+				const dm_feature *rf =
+					dm_profile_find(o->reference, f->name);
+
+				nref = rf ? rf->ncats : 0;
+				ref_other = rf && rf->other > 0;
+			}
+			err = add_categorical(f, col, keep, b->nrows, nref,
+					      ref_other);
+		}
+		if (err != DM_OK)
+			goto out;
+	}
+out:
+	free(map);
+	free(keep);
+	free(sc.vals);
+	return err;
+}
+
+dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
+			     dm_reader *r, dm_diag *diag)
+{
+	dm_batch *b;
+	dm_err err;
+	const char *file = r->src ? r->src->name : NULL;
+	uint64_t skipped0 = r->rows_skipped;
+
+	for (;;) {
+		err = dm_reader_next(r, &b, diag);
+		if (err != DM_OK)
+			return err;
+		if (!b)
+			break;
+		err = dm_profile_add_batch(p, opts, b, r->names, file, diag);
+		if (err != DM_OK)
+			return err;
+	}
+	p->rows_skipped += r->rows_skipped - skipped0;
+	/* A header-only file still fixes the columns. */
+	if (r->rows_read == 0 && p->nfeat == 0) {
+		dm_batch empty = {0};
+		dm_column *cols = calloc(r->ncols ? r->ncols : 1, sizeof(*cols));
+
+		if (!cols)
+			return DM_ENOMEM;
+		empty.ncols = r->ncols;
+		empty.cols = cols;
+		err = dm_profile_add_batch(p, opts, &empty, r->names, file,
+					   diag);
+		free(cols);
+		return err;
+	}
+	return DM_OK;
+}
+
+/* ---- finishing and merging -------------------------------------------- */
+
+dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
+{
+	size_t i, j;
+
+	if (p->rows == 0)
+		return dm_diag_set(diag, DM_EEMPTY, NULL, 0, NULL,
+				   "no data rows to profile");
+	for (i = 0; i < p->nfeat; i++) {
+		dm_feature *f = &p->feat[i];
+		double *v = NULL;
+		uint64_t *w = NULL, total = 0, acc;
+		size_t n = 0, k;
+		dm_err err;
+
+		if (f->type == DM_FEATURE_UNKNOWN &&
+		    (err = feature_make_numeric(p, f)) != DM_OK)
+			return err;
+		if (f->type != DM_FEATURE_NUMERIC)
+			continue;
+		free(f->edges);
+		free(f->bins);
+		f->edges = malloc(p->nbins * sizeof(double));
+		f->bins = calloc(p->nbins, sizeof(uint64_t));
+		f->nedges = 0;
+		if (!f->edges || !f->bins)
+			return DM_ENOMEM;
+		if (f->count == 0)
+			continue;
+		err = dm_sketch_items(f->sketch, &v, &w, &n);
+		if (err != DM_OK)
+			return err;
+		for (k = 0; k < n; k++)
+			total += w[k];
+		/* Lower quantiles at j / nbins: the smallest x with
+		 * F(x) >= j / nbins.  Drop duplicates and the maximum (an
+		 * edge at the maximum leaves the top bin empty). */
+		acc = 0;
+		k = 0;
+		for (j = 1; j < p->nbins; j++) {
+			double q = (double)j / (double)p->nbins;
+
+			while (k < n && (double)(acc + w[k]) < q * (double)total)
+				acc += w[k++];
+			if (k >= n)
+				break;
+			if (v[k] >= f->mom.max)
+				break;
+			if (f->nedges == 0 || v[k] > f->edges[f->nedges - 1])
+				f->edges[f->nedges++] = v[k];
+		}
+		for (k = 0; k < n; k++)
+			f->bins[dm_feature_bin(f, v[k])] += w[k];
+		free(v);
+		free(w);
+	}
+	return DM_OK;
+}
+
+dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
+			dm_diag *diag)
+{
+	size_t i, j;
+	dm_err err;
+
+	if (dst->nfeat == 0 && dst->rows == 0) {
+		/* adopt src's shape */
+		for (i = 0; i < src->nfeat; i++) {
+			dm_feature *f = add_feature(dst, src->feat[i].name);
+
+			if (!f)
+				return DM_ENOMEM;
+			f->type = src->feat[i].type;
+			f->importance = src->feat[i].importance;
+			if (f->type == DM_FEATURE_NUMERIC) {
+				if (feature_make_numeric(dst, f) != DM_OK)
+					return DM_ENOMEM;
+				f->nedges = src->feat[i].nedges;
+				f->edges = malloc((f->nedges + 1) *
+						  sizeof(double));
+				f->bins = calloc(f->nedges + 1,
+						 sizeof(uint64_t));
+				if (!f->edges || !f->bins)
+					return DM_ENOMEM;
+				if (f->nedges)
+					memcpy(f->edges, src->feat[i].edges,
+					       f->nedges * sizeof(double));
+			}
+		}
+	}
+	if (dst->nfeat != src->nfeat)
+		return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
+				   "profiles have different feature sets");
+	for (i = 0; i < src->nfeat; i++) {
+		const dm_feature *s = &src->feat[i];
+		dm_feature *d = &dst->feat[i];
+
+		if (strcmp(s->name, d->name) != 0 || s->type != d->type ||
+		    s->nedges != d->nedges)
+			return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, s->name,
+					   "profiles do not match");
+		d->present |= s->present;
+		d->count += s->count;
+		d->missing += s->missing;
+		if (d->invalid == 0 && s->invalid)
+			memcpy(d->invalid_example, s->invalid_example,
+			       sizeof(d->invalid_example));
+		d->invalid += s->invalid;
+		d->other += s->other;
+		d->unseen += s->unseen;
+		if (s->type == DM_FEATURE_NUMERIC) {
+			dm_moments_merge(&d->mom, &s->mom);
+			if (s->sketch && d->sketch &&
+			    (err = dm_sketch_merge(d->sketch, s->sketch)))
+				return err;
+			for (j = 0; j <= s->nedges && s->bins && d->bins; j++)
+				d->bins[j] += s->bins[j];
+		} else {
+			for (j = 0; j < s->ncats; j++) {
+				const char *v = s->cats[j].value;
+				long k = cat_index(d, v, strlen(v), 1);
+
+				if (k == -2)
+					return DM_ENOMEM;
+				if (k < 0)
+					d->other += s->cats[j].count;
+				else
+					d->cats[k].count += s->cats[j].count;
+			}
+		}
+	}
+	dst->rows += src->rows;
+	dst->rows_skipped += src->rows_skipped;
+	dst->rows_filtered += src->rows_filtered;
+	for (i = 0; i < src->nextra; i++)
+		if ((err = add_extra(dst, src->extra_columns[i])) != DM_OK)
+			return err;
+	return DM_OK;
+}
+
+dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
+			    double *out)
+{
+	double *v = NULL;
+	uint64_t *w = NULL, total = 0, acc = 0;
+	size_t n = 0, i, k = 0;
+	dm_err err;
+
+	for (i = 0; i < nq; i++)
+		out[i] = NAN;
+	if (!f->sketch || dm_sketch_count(f->sketch) == 0)
+		return DM_OK;
+	err = dm_sketch_items(f->sketch, &v, &w, &n);
+	if (err != DM_OK)
+		return err;
+	for (i = 0; i < n; i++)
+		total += w[i];
+	for (i = 0; i < nq && n > 0; i++) {
+		if (q[i] <= 0.0) {
+			out[i] = v[0];
+			continue;
+		}
+		while (k < n - 1 && (double)(acc + w[k]) < q[i] * (double)total)
+			acc += w[k++];
+		out[i] = v[k];
+	}
+	free(v);
+	free(w);
+	return DM_OK;
+}

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Mergeable quantile sketch.
+ *
+ * Design.  The sketch is a stack of "compactors" (Manku, Rajagopalan and
+ * Lindsay 1998, "Approximate medians and other quantiles in one pass and
+ * with limited memory"; Karnin, Lang and Liberty 2016, "Optimal quantile
+ * approximation in streams", the KLL sketch), all of the same capacity k.
+ * Level 0 is an append buffer of raw values.  When a level holds k or more
+ * values it is sorted and compacted: every other value (starting at an
+ * offset that alternates between 0 and 1 on successive compactions of
+ * that level) moves to the level above with twice the weight; the rest
+ * are dropped.  A value at level h weighs 2^h.
+ *
+ * Error bound.  For any x, one compaction of level h changes the weight
+ * counted at or below x by at most 2^h (the sorted values pair up and
+ * each pair keeps exactly one of its two members at double weight).  The
+ * sketch adds 2^h to err_w at every compaction, so
+ *
+ *     |rank_sketch(x) - rank_true(x)| <= err_w   for every x,
+ *
+ * a proven bound, reported normalised as err_w / n.  Level h compacts
+ * about n / (k 2^h) times, so err_w / n is at most about log2(n / k) / k.
+ * Until level 0 first fills (n <= k) nothing is compacted and the sketch
+ * holds every value: err_w = 0, the sketch is exact.
+ *
+ * Merging two sketches concatenates their levels and compacts what
+ * overflows; the error bounds add.  Memory is (levels + 1) * ~1.5 k
+ * doubles with levels = ceil(log2(n / k)).
+ *
+ * A "frozen" sketch is one rebuilt from serialised (value, weight) pairs
+ * (a stored baseline): it answers queries but takes no more values.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driftmon/stats.h"
+#include "stats/dsort.h"
+
+#define MAXLEV 60
+
+struct level {
+	double *v;
+	size_t len;
+	size_t cap;
+	unsigned flip;
+};
+
+struct dm_sketch {
+	uint32_t k;
+	uint64_t n;
+	double err_w;
+	unsigned nlev; /* levels in use (level 0 always) */
+	struct level lv[MAXLEV];
+	uint64_t *keys; /* 2k radix-sort keys */
+	size_t keys_cap;
+	double *scratch; /* merge scratch */
+	size_t scratch_cap;
+	/* frozen form */
+	int frozen;
+	double frozen_err;
+	double *fv;
+	uint64_t *fcum; /* cumulative weights */
+	size_t fn;
+};
+
+dm_sketch *dm_sketch_new(uint32_t k)
+{
+	dm_sketch *s;
+
+	if (k < DM_SKETCH_K_MIN)
+		k = DM_SKETCH_K_MIN;
+	k += k & 1u;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->k = k;
+	s->nlev = 1;
+	return s;
+}
+
+void dm_sketch_free(dm_sketch *s)
+{
+	unsigned h;
+
+	if (!s)
+		return;
+	for (h = 0; h < MAXLEV; h++)
+		free(s->lv[h].v);
+	free(s->keys);
+	free(s->scratch);
+	free(s->fv);
+	free(s->fcum);
+	free(s);
+}
+
+static int reserve(double **v, size_t *cap, size_t need)
+{
+	double *p;
+	size_t c;
+
+	if (need <= *cap)
+		return 0;
+	c = *cap ? *cap : 64;
+	while (c < need)
+		c += c / 2 + 64;
+	p = realloc(*v, c * sizeof(double));
+	if (!p)
+		return -1;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+static dm_err sort_level0(dm_sketch *s)
+{
+	struct level *l = &s->lv[0];
+
+	if (l->len * 2 > s->keys_cap) {
+		uint64_t *p = realloc(s->keys, l->len * 2 * sizeof(uint64_t));
+
+		if (!p)
+			return DM_ENOMEM;
+		s->keys = p;
+		s->keys_cap = l->len * 2;
+	}
+	dm_dsort(l->v, l->len, s->keys);
+	return DM_OK;
+}
+
+/* Merges sorted b[0..nb) into level l (sorted). */
+static dm_err merge_into(dm_sketch *s, struct level *l, const double *b,
+			 size_t nb)
+{
+	size_t i, j, o;
+	double *a;
+
+	if (reserve(&s->scratch, &s->scratch_cap, l->len) < 0 ||
+	    reserve(&l->v, &l->cap, l->len + nb) < 0)
+		return DM_ENOMEM;
+	a = s->scratch;
+	if (l->len)
+		memcpy(a, l->v, l->len * sizeof(double));
+	i = j = o = 0;
+	while (i < l->len && j < nb)
+		l->v[o++] = (b[j] < a[i]) ? b[j++] : a[i++];
+	while (i < l->len)
+		l->v[o++] = a[i++];
+	while (j < nb)
+		l->v[o++] = b[j++];
+	l->len = o;
+	return DM_OK;
+}
+
+/* Compacts every level that holds k or more values, bottom up. */
+static dm_err cascade(dm_sketch *s)
+{
+	unsigned h;
+	dm_err err;
+
+	for (h = 0; h < s->nlev; h++) {
+		struct level *l = &s->lv[h];
+		size_t m, i, half;
+
+		if (l->len < s->k)
+			continue;
+		if (h + 1 >= MAXLEV)
+			return DM_ETOOBIG;
+		if (h == 0 && (err = sort_level0(s)) != DM_OK)
+			return err;
+		m = l->len & ~(size_t)1;
+		half = m / 2;
+		/* Pick every other value in place: v[i] = v[2i + flip]. */
+		for (i = 0; i < half; i++)
+			l->v[i] = l->v[2 * i + l->flip];
+		l->flip ^= 1u;
+		if (h + 1 == s->nlev)
+			s->nlev++;
+		err = merge_into(s, &s->lv[h + 1], l->v, half);
+		if (err != DM_OK)
+			return err;
+		/* An odd leftover (the largest value) stays on this level. */
+		if (l->len > m)
+			l->v[0] = l->v[m];
+		l->len -= m;
+		s->err_w += ldexp(1.0, (int)h);
+	}
+	return DM_OK;
+}
+
+dm_err dm_sketch_add(dm_sketch *s, double x)
+{
+	return dm_sketch_add_block(s, &x, 1);
+}
+
+dm_err dm_sketch_add_block(dm_sketch *s, const double *x, size_t n)
+{
+	struct level *l = &s->lv[0];
+	dm_err err;
+
+	if (s->frozen)
+		return DM_EINVAL;
+	if (!l->v) {
+		if (reserve(&l->v, &l->cap, s->k) < 0)
+			return DM_ENOMEM;
+	}
+	while (n > 0) {
+		size_t room, take;
+
+		if (l->len >= s->k) {
+			err = cascade(s);
+			if (err != DM_OK)
+				return err;
+		}
+		room = s->k - l->len;
+		take = n < room ? n : room;
+		memcpy(l->v + l->len, x, take * sizeof(double));
+		l->len += take;
+		s->n += take;
+		x += take;
+		n -= take;
+	}
+	return DM_OK;
+}
+
+dm_err dm_sketch_merge(dm_sketch *dst, const dm_sketch *src)
+{
+	unsigned h;
+	dm_err err;
+
+	if (dst->frozen || dst->k != src->k)
+		return DM_EINVAL;
+	if (src->frozen) {
+		/* A frozen sketch has weights that are not powers of two on
+		 * levels; merging it would break the bound accounting. */
+		return DM_EINVAL;
+	}
+	for (h = 0; h < src->nlev; h++) {
+		const struct level *sl = &src->lv[h];
+		struct level *dl = &dst->lv[h];
+
+		if (sl->len == 0)
+			continue;
+		if (h == 0) {
+			if (reserve(&dl->v, &dl->cap, dl->len + sl->len) < 0)
+				return DM_ENOMEM;
+			memcpy(dl->v + dl->len, sl->v, sl->len * sizeof(double));
+			dl->len += sl->len;
+		} else {
+			err = merge_into(dst, dl, sl->v, sl->len);
+			if (err != DM_OK)
+				return err;
+		}
+		if (h + 1 > dst->nlev)
+			dst->nlev = h + 1;
+	}
+	dst->n += src->n;
+	dst->err_w += src->err_w;
+	return cascade(dst);
+}
+
+uint64_t dm_sketch_count(const dm_sketch *s)
+{
+	return s->n;
+}
+
+uint32_t dm_sketch_k(const dm_sketch *s)
+{
+	return s->k;
+}
+
+int dm_sketch_is_exact(const dm_sketch *s)
+{
+	return s->frozen ? s->frozen_err == 0.0 : s->err_w == 0.0;
+}
+
+double dm_sketch_rank_error(const dm_sketch *s)
+{
+	if (s->frozen)
+		return s->frozen_err;
+	return s->n ? s->err_w / (double)s->n : 0.0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
+		       size_t *n)
+{
+	size_t total = 0, o, i;
+	double *v = NULL, *tv = NULL;
+	uint64_t *w = NULL, *tw = NULL;
+	unsigned h;
+	dm_err err = DM_ENOMEM;
+
+	*vals = NULL;
+	*wts = NULL;
+	*n = 0;
+	if (s->frozen) {
+		if (s->fn == 0)
+			return DM_OK;
+		v = malloc(s->fn * sizeof(*v));
+		w = malloc(s->fn * sizeof(*w));
+		if (!v || !w)
+			goto out;
+		for (i = 0; i < s->fn; i++) {
+			v[i] = s->fv[i];
+			w[i] = s->fcum[i] - (i ? s->fcum[i - 1] : 0);
+		}
+		total = s->fn;
+		goto done;
+	}
+	for (h = 0; h < s->nlev; h++)
+		total += s->lv[h].len;
+	if (total == 0)
+		return DM_OK;
+	v = malloc(total * sizeof(*v));
+	w = malloc(total * sizeof(*w));
+	tv = malloc(total * sizeof(*tv));
+	tw = malloc(total * sizeof(*tw));
+	if (!v || !w || !tv || !tw)
+		goto out;
+	/* Level 0 sorted, then merge each level in. */
+	o = s->lv[0].len;
+	memcpy(v, s->lv[0].v, o * sizeof(double));
+	qsort(v, o, sizeof(double), cmp_double);
+	for (i = 0; i < o; i++)
+		w[i] = 1;
+	for (h = 1; h < s->nlev; h++) {
+		const struct level *l = &s->lv[h];
+		uint64_t wh = (uint64_t)1 << h;
+		size_t a = 0, b = 0, m = 0;
+
+		if (l->len == 0)
+			continue;
+		while (a < o && b < l->len) {
+			if (l->v[b] < v[a]) {
+				tv[m] = l->v[b++];
+				tw[m++] = wh;
+			} else {
+				tv[m] = v[a];
+				tw[m++] = w[a++];
+			}
+		}
+		while (a < o) {
+			tv[m] = v[a];
+			tw[m++] = w[a++];
+		}
+		while (b < l->len) {
+			tv[m] = l->v[b++];
+			tw[m++] = wh;
+		}
+		memcpy(v, tv, m * sizeof(double));
+		memcpy(w, tw, m * sizeof(uint64_t));
+		o = m;
+	}
+	total = o;
+done:
+	*vals = v;
+	*wts = w;
+	*n = total;
+	v = NULL;
+	w = NULL;
+	err = DM_OK;
+out:
+	free(v);
+	free(w);
+	free(tv);
+	free(tw);
+	return err;
+}
+
+double dm_sketch_compress_items(double *vals, uint64_t *wts, size_t *n,
+				size_t max_items)
+{
+	size_t i, o = 0, start;
+	uint64_t total = 0, limit;
+
+	/* Equal values merge losslessly. */
+	for (i = 0; i < *n; i++) {
+		if (o > 0 && vals[o - 1] == vals[i]) {
+			wts[o - 1] += wts[i];
+		} else {
+			vals[o] = vals[i];
+			wts[o++] = wts[i];
+		}
+	}
+	*n = o;
+	if (o <= max_items || max_items < 3)
+		return 0.0;
+	for (i = 0; i < o; i++)
+		total += wts[i];
+	limit = (uint64_t)(2.0 * (double)total / (double)(max_items - 1));
+	if (limit < 1)
+		limit = 1;
+	/* Greedy groups of weight <= limit: two neighbours always weigh more
+	 * than limit together, so there are at most max_items groups. */
+	start = 0;
+	o = 0;
+	while (start < *n) {
+		size_t end = start + 1, j;
+		uint64_t gw = wts[start], half, acc = 0;
+
+		while (end < *n && gw + wts[end] <= limit)
+			gw += wts[end++];
+		half = (gw + 1) / 2;
+		for (j = start; j < end; j++) {
+			acc += wts[j];
+			if (acc >= half)
+				break;
+		}
+		vals[o] = vals[j];
+		wts[o++] = gw;
+		start = end;
+	}
+	*n = o;
+	return (double)limit / (double)total;
+}
+
+dm_sketch *dm_sketch_from_items(uint32_t k, const double *vals,
+				const uint64_t *wts, size_t n,
+				double rank_error)
+{
+	dm_sketch *s = dm_sketch_new(k);
+	size_t i;
+	uint64_t cum = 0;
+
+	if (!s)
+		return NULL;
+	s->frozen = 1;
+	s->frozen_err = rank_error;
+	if (n) {
+		s->fv = malloc(n * sizeof(double));
+		s->fcum = malloc(n * sizeof(uint64_t));
+		if (!s->fv || !s->fcum)
+			goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (!isfinite(vals[i]) || wts[i] == 0 ||
+		    (i > 0 && vals[i] < vals[i - 1]) ||
+		    cum + wts[i] < cum)
+			goto fail;
+		cum += wts[i];
+		s->fv[i] = vals[i];
+		s->fcum[i] = cum;
+	}
+	s->fn = n;
+	s->n = cum;
+	return s;
+fail:
+	dm_sketch_free(s);
+	return NULL;
+}
+
+double dm_sketch_cdf(const dm_sketch *s, double x)
+{
+	uint64_t below = 0;
+	unsigned h;
+	size_t i;
+
+	if (s->n == 0 || isnan(x))
+		return NAN;
+	if (s->frozen) {
+		/* first index with value > x */
+		size_t lo = 0, hi = s->fn;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (s->fv[mid] <= x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo ? (double)s->fcum[lo - 1] / (double)s->n : 0.0;
+	}
+	for (i = 0; i < s->lv[0].len; i++)
+		below += s->lv[0].v[i] <= x;
+	for (h = 1; h < s->nlev; h++) {
+		const struct level *l = &s->lv[h];
+		size_t lo = 0, hi = l->len;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (l->v[mid] <= x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		below += (uint64_t)lo << h;
+	}
+	return (double)below / (double)s->n;
+}
+
+double dm_sketch_quantile(const dm_sketch *s, double q)
+{
+	double *v = NULL, r = NAN;
+	uint64_t *w = NULL, total = 0, acc = 0;
+	size_t n = 0, i;
+
+	if (s->n == 0 || isnan(q))
+		return NAN;
+	if (dm_sketch_items(s, &v, &w, &n) != DM_OK || n == 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		total += w[i];
+	if (q <= 0.0) {
+		r = v[0];
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		acc += w[i];
+		/* smallest x with F(x) >= q */
+		if ((double)acc >= q * (double)total) {
+			r = v[i];
+			goto out;
+		}
+	}
+	r = v[n - 1];
+out:
+	free(v);
+	free(w);
+	return r;
+}

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The local-folder store (the embedded default).  Writes are atomic: the
+ * data goes to a temporary file beside the target, is flushed with
+ * fsync, and is renamed over the target, so a reader never sees half a
+ * report.  Listing walks the folder tree and skips temporary files.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "driftmon/store.h"
+
+struct dm_store {
+	char *root; /* without trailing '/' */
+};
+
+int dm_key_component_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, i;
+
+	if (n == 0 || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+static int key_ok(const char *key)
+{
+	const char *p = key;
+
+	if (!key || !*key || *key == '/')
+		return 0;
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag)
+{
+	dm_store *s;
+	const char *path = url;
+	size_t n;
+
+	*out = NULL;
+	if (!url || !*url)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "empty store URL");
+	if (!strncmp(url, "file://", 7))
+		path = url + 7;
+	else if (strstr(url, "://") || !strncmp(url, "az:", 3))
+		return dm_diag_set(diag, DM_EUNSUPPORTED, NULL, 0, NULL,
+				   "store '%s': only local folders are "
+				   "supported by this build",
+				   url);
+	if (!*path)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "store '%s': empty path", url);
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->root = strdup(path))) {
+		free(s);
+		return DM_ENOMEM;
+	}
+	n = strlen(s->root);
+	while (n > 1 && s->root[n - 1] == '/')
+		s->root[--n] = '\0';
+	*out = s;
+	return DM_OK;
+}
+
+void dm_store_free(dm_store *s)
+{
+	if (!s)
+		return;
+	free(s->root);
+	free(s);
+}
+
+static char *path_of(const dm_store *s, const char *key)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s/%s", s->root, key) < 0)
+		return NULL;
+	return p;
+}
+
+char *dm_store_location(const dm_store *s, const char *key)
+{
+	return path_of(s, key);
+}
+
+static dm_err bad_key(dm_diag *diag, const char *key)
+{
+	return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+			   "invalid storage key '%s'", key ? key : "");
+}
+
+dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
+		    size_t *len, dm_diag *diag)
+{
+	char *path;
+	FILE *fp;
+	struct stat st;
+	char *buf = NULL;
+	size_t got;
+	dm_err err = DM_OK;
+
+	*data = NULL;
+	*len = 0;
+	if (!key_ok(key))
+		return bad_key(diag, key);
+	if (!max)
+		max = (size_t)1 << 30;
+	path = path_of(s, key);
+	if (!path)
+		return DM_ENOMEM;
+	fp = fopen(path, "rb");
+	if (!fp) {
+		err = dm_diag_set(diag, errno == ENOENT ? DM_ENOENT : DM_EIO,
+				  path, 0, NULL, "%s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+				  "not a regular file");
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		err = dm_diag_set(diag, DM_ETOOBIG, path, 0, NULL,
+				  "larger than %zu bytes", max);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	got = fread(buf, 1, (size_t)st.st_size, fp);
+	if (got != (size_t)st.st_size) {
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL, "short read");
+		goto out;
+	}
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	buf = NULL;
+out:
+	if (fp)
+		fclose(fp);
+	free(buf);
+	free(path);
+	return err;
+}
+
+static int mkdirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+dm_err dm_store_put(dm_store *s, const char *key, const void *data,
+		    size_t len, dm_diag *diag)
+{
+	char *path = NULL, *tmp = NULL;
+	int fd = -1;
+	const char *p = data;
+	size_t left = len;
+	dm_err err = DM_OK;
+	struct timespec ts;
+
+	if (!key_ok(key))
+		return bad_key(diag, key);
+	path = path_of(s, key);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!path || asprintf(&tmp, "%s.tmp-%ld-%ld", path, (long)getpid(),
+			      (long)ts.tv_nsec) < 0) {
+		tmp = NULL;
+		err = DM_ENOMEM;
+		goto out;
+	}
+	if (mkdirs(path) < 0) {
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+				  "cannot create folder: %s", strerror(errno));
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+				  "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	while (left > 0) {
+		ssize_t w = write(fd, p, left);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+					  "write failed: %s", strerror(errno));
+			goto out;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+				  "write failed: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+				  "cannot replace: %s", strerror(errno));
+		goto out;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (err != DM_OK && tmp)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	return err;
+}
+
+struct list {
+	char **v;
+	size_t n, cap;
+};
+
+static int push(struct list *l, const char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n] = strdup(s);
+	if (!l->v[l->n])
+		return -1;
+	l->n++;
+	return 0;
+}
+
+/* Walks root/rel recursively, adding keys that start with prefix. */
+static dm_err walk(const dm_store *s, const char *rel, const char *prefix,
+		   struct list *l, int depth)
+{
+	char *dirpath = NULL;
+	DIR *d;
+	struct dirent *e;
+	dm_err err = DM_OK;
+
+	if (depth > 32)
+		return DM_OK;
+	if (asprintf(&dirpath, "%s%s%s", s->root, *rel ? "/" : "", rel) < 0)
+		return DM_ENOMEM;
+	d = opendir(dirpath);
+	free(dirpath);
+	if (!d)
+		return DM_OK;
+	while ((e = readdir(d)) != NULL) {
+		char *key = NULL;
+		size_t plen, klen;
+		struct stat st;
+		char *full = NULL;
+
+		if (e->d_name[0] == '.' || strstr(e->d_name, ".tmp-"))
+			continue;
+		if (asprintf(&key, "%s%s%s", rel, *rel ? "/" : "",
+			     e->d_name) < 0) {
+			err = DM_ENOMEM;
+			break;
+		}
+		plen = strlen(prefix);
+		klen = strlen(key);
+		/* Descend only where the prefix can still match. */
+		if (strncmp(key, prefix, klen < plen ? klen : plen) != 0) {
+			free(key);
+			continue;
+		}
+		if (asprintf(&full, "%s/%s", s->root, key) < 0 ||
+		    stat(full, &st) < 0) {
+			free(full);
+			free(key);
+			continue;
+		}
+		free(full);
+		if (S_ISDIR(st.st_mode))
+			err = walk(s, key, prefix, l, depth + 1);
+		else if (S_ISREG(st.st_mode) && klen >= plen &&
+			 push(l, key) < 0)
+			err = DM_ENOMEM;
+		free(key);
+		if (err != DM_OK)
+			break;
+	}
+	closedir(d);
+	return err;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
+		     size_t *n, dm_diag *diag)
+{
+	struct list l = {0};
+	dm_err err;
+
+	(void)diag;
+	err = walk(s, "", prefix ? prefix : "", &l, 0);
+	if (err != DM_OK) {
+		dm_store_free_list(l.v, l.n);
+		return err;
+	}
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+	*keys = l.v;
+	*n = l.n;
+	return DM_OK;
+}
+
+void dm_store_free_list(char **keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
+			    dm_diag *diag)
+{
+	char *path;
+	dm_err err;
+
+	if (!key_ok(key))
+		return bad_key(diag, key);
+	path = path_of(s, key);
+	if (!path)
+		return DM_ENOMEM;
+	err = dm_source_open_file(path, out, diag);
+	free(path);
+	return err;
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private: the random number generator behind the synthetic data (see
+ * rng.c).  xoshiro256** for the bits, and samplers for the distributions
+ * the spam-detector features are drawn from: uniform, normal (ziggurat),
+ * exponential, gamma, Poisson, negative binomial, beta, lognormal,
+ * Pareto, Bernoulli, binomial, and any discrete distribution with a
+ * table (counts, categories).
+ *
+ * Every sampler is a pure function of the generator state, so a stream is
+ * reproducible across runs and machines (given IEEE-754 doubles and a
+ * correctly rounded libm for exp/log/sqrt, which glibc provides).  The
+ * samplers with a "_p" suffix take parameters prepared once by the
+ * matching _init function, which moves the per-draw set-up cost (square
+ * roots, exponentials) out of the hot loop.
+ */
+#ifndef DM_SYNTH_RNG_H
+#define DM_SYNTH_RNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* xoshiro256** state (Blackman and Vigna 2018); never all zero. */
+typedef struct dm_rng {
+	uint64_t s[4];
+} dm_rng;
+
+/*
+ * Seeds r from (seed, stream): both are hashed through splitmix64
+ * (Steele, Lea and Flood 2014) into the 256-bit state, so nearby seeds
+ * or stream ids give unrelated streams.
+ */
+void dm_rng_seed(dm_rng *r, uint64_t seed, uint64_t stream);
+
+/* splitmix64 finaliser: a bijective 64-bit mixer (also handy for hashing
+ * small integers into parameters). */
+uint64_t dm_rng_mix64(uint64_t x);
+
+static inline uint64_t dm_rng_rotl_(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* Next 64 random bits: xoshiro256** 1.0 (Blackman and Vigna 2018,
+ * "Scrambled linear pseudorandom number generators", ACM TOMS 47(4)). */
+static inline uint64_t dm_rng_u64(dm_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = dm_rng_rotl_(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = dm_rng_rotl_(s[3], 45);
+	return out;
+}
+
+/* Uniform on [0, 1) with 53 random bits. */
+static inline double dm_rng_uniform(dm_rng *r)
+{
+	return (double)(dm_rng_u64(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform on (0, 1]: safe to take the logarithm of. */
+static inline double dm_rng_uniform_pos(dm_rng *r)
+{
+	return (double)((dm_rng_u64(r) >> 11) + 1) * 0x1.0p-53;
+}
+
+/* 1 with probability p, else 0. */
+static inline int dm_rng_bernoulli(dm_rng *r, double p)
+{
+	return dm_rng_uniform(r) < p;
+}
+
+/* Uniform integer in [0, n), 1 <= n < 2^32 (multiply-shift on 32
+ * random bits; the bias, below n / 2^32, is irrelevant for the small n
+ * used here). */
+static inline uint32_t dm_rng_below(dm_rng *r, uint32_t n)
+{
+	return (uint32_t)(((dm_rng_u64(r) >> 32) * n) >> 32);
+}
+
+/* Standard normal N(0, 1) (ziggurat). */
+double dm_rng_normal(dm_rng *r);
+/* Standard exponential (mean 1), by inversion. */
+double dm_rng_exponential(dm_rng *r);
+/* Lognormal: exp(mu + sigma Z). */
+double dm_rng_lognormal(dm_rng *r, double mu, double sigma);
+/* Pareto type I with scale xm > 0 and tail index alpha > 0:
+ * P(X > x) = (xm / x)^alpha for x >= xm. */
+double dm_rng_pareto(dm_rng *r, double xm, double alpha);
+
+/* Gamma(shape, 1), shape > 0 (Marsaglia and Tsang 2000). */
+typedef struct dm_gamma_par {
+	double shape;
+	double d;     /* shape' - 1/3, where shape' = max(shape, shape + 1) */
+	double c;     /* 1 / sqrt(9 d) */
+	double inv_a; /* 1 / shape when shape < 1 (boost), else 0 */
+} dm_gamma_par;
+void dm_gamma_init(dm_gamma_par *p, double shape);
+double dm_rng_gamma_p(dm_rng *r, const dm_gamma_par *p);
+/* Gamma with the given shape (> 0) and scale (> 0). */
+double dm_rng_gamma(dm_rng *r, double shape, double scale);
+
+/* Poisson(mean), mean >= 0: Knuth's multiplication method below mean 10,
+ * Hörmann's PTRS above.  Returns an integer-valued double. */
+typedef struct dm_poisson_par {
+	double mean;
+	double emean;     /* exp(-mean) (Knuth) */
+	double b, a;      /* PTRS constants */
+	double inv_alpha, vr;
+	int ptrs;
+} dm_poisson_par;
+void dm_poisson_init(dm_poisson_par *p, double mean);
+double dm_rng_poisson_p(dm_rng *r, const dm_poisson_par *p);
+double dm_rng_poisson(dm_rng *r, double mean);
+
+/* Negative binomial with the given mean (>= 0) and size (dispersion,
+ * > 0): variance mean + mean^2 / size.  Drawn as a gamma-Poisson mixture,
+ * Poisson(Gamma(size, mean / size)).  Integer-valued double. */
+typedef struct dm_negbin_par {
+	dm_gamma_par g;
+	double scale; /* mean / size */
+} dm_negbin_par;
+void dm_negbin_init(dm_negbin_par *p, double mean, double size);
+double dm_rng_negbin_p(dm_rng *r, const dm_negbin_par *p);
+double dm_rng_negbin(dm_rng *r, double mean, double size);
+
+/* Beta(a, b), a, b > 0, as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+typedef struct dm_beta_par {
+	dm_gamma_par ga, gb;
+} dm_beta_par;
+void dm_beta_init(dm_beta_par *p, double a, double b);
+double dm_rng_beta_p(dm_rng *r, const dm_beta_par *p);
+double dm_rng_beta(dm_rng *r, double a, double b);
+
+/* Binomial(n, p) by counting n Bernoulli trials (used only for small n).
+ * Integer-valued double. */
+double dm_rng_binomial_small(dm_rng *r, uint64_t n, double p);
+
+/*
+ * A distribution on {0, 1, 2, ...} tabulated for sampling by inversion
+ * with a guide table (H.-C. Chen and Y. Asau, "On generating random
+ * variates from an empirical distribution", AIIE Trans. 6(2), 1974): one
+ * uniform and on average under two comparisons per draw, whatever the
+ * shape.  Used for the count features, whose parameters are fixed, and
+ * for categorical ones.
+ *
+ * Count tables cover the values up to where the upper tail is below
+ * 1e-10 (at most DM_DISC_MAX entries); a uniform beyond the table
+ * continues the inversion exactly with the probability recurrence, so
+ * the distribution is not truncated.
+ */
+#define DM_DISC_MAX 32768
+typedef struct dm_disc {
+	double *cum;     /* cum[i] = P(X <= i) */
+	uint32_t *guide; /* guide[j] = min { i : cum[i] > j / n } */
+	uint32_t n;
+	/* Past the table: P(v) = zw pY(v - shift), pY(y + 1) = pY(y)
+	 * (ra y + rb) / (y + 1); last_p = P(n - 1). */
+	double last_p, zw, ra, rb;
+	unsigned shift;
+} dm_disc;
+
+/*
+ * Tabulates X = 0 with probability zero, else shift + Y, where Y is
+ * negative binomial (mean, size) or, if size is infinite, Poisson(mean).
+ * Returns 0 on success, 1 if the distribution cannot be tabulated
+ * (P(Y = 0) underflows), -1 on allocation failure.  Release with
+ * dm_disc_release().
+ */
+int dm_disc_init_count(dm_disc *d, double mean, double size, double zero,
+		       unsigned shift);
+/* Categorical: tabulates P(X = i) proportional to w[i], i < n (w[i] >=
+ * 0).  Returns 0, or -1 on allocation failure or if no w[i] is > 0. */
+int dm_disc_init_weights(dm_disc *d, const double *w, size_t n);
+/* Frees the tables; a zeroed or released d is accepted. */
+void dm_disc_release(dm_disc *d);
+/* Continues the inversion past the table (rare; see dm_rng_disc). */
+double dm_disc_tail(const dm_disc *d, double u);
+
+/* A draw from a tabulated distribution: an integer-valued double. */
+static inline double dm_rng_disc(dm_rng *r, const dm_disc *d)
+{
+	double u = dm_rng_uniform(r);
+	size_t j = (size_t)(u * d->n);
+	uint32_t i;
+
+	if (j >= d->n)
+		j = d->n - 1;
+	for (i = d->guide[j]; u >= d->cum[i];)
+		if (++i == d->n)
+			return dm_disc_tail(d, u);
+	return (double)i;
+}
+
+/* ln(k!) for an integer-valued k >= 0 (exact table below 10, Stirling's
+ * series above; absolute error below 1e-13). */
+double dm_log_factorial(double k);
+
+#endif

@@ -1,0 +1,1284 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests for the byte sources, the reader dispatch, the streaming CSV
+ * reader and the CSV writer (src/io).  Most cases read a CSV text held in
+ * memory and compare a rendering of everything the reader delivered
+ * (names, row numbers, cells, NULLs) with the expected text; each such
+ * input is read again with tiny block sizes (1, 2, 3, 5, 7, 16, 64
+ * bytes) and small batches so that every record, quote and line end
+ * also straddles a block and a batch boundary.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dmtest.h"
+#include "driftmon/table.h"
+#include "io/io_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+} sbuf;
+
+static void sb_put(sbuf *s, const char *p, size_t n)
+{
+	if (s->len + n + 1 > s->cap) {
+		s->cap = (s->len + n + 1) * 2;
+		s->p = realloc(s->p, s->cap);
+		assert_non_null(s->p);
+	}
+	memcpy(s->p + s->len, p, n);
+	s->len += n;
+	s->p[s->len] = 0;
+}
+
+static void sb_str(sbuf *s, const char *p)
+{
+	sb_put(s, p, strlen(p));
+}
+
+static void sb_u64(sbuf *s, unsigned long long v)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%llu", v);
+	sb_str(s, tmp);
+}
+
+/* Result of reading a whole CSV. */
+typedef struct readout {
+	dm_err err;     /* of open, or of the failing next */
+	int open_err;   /* err came from open */
+	dm_diag diag;
+	sbuf text;      /* "names\nrow: |<cell>|NULL...\n" */
+	size_t nbatches;
+	uint64_t skipped;
+	char skip_example[256];
+} readout;
+
+/* Renders a batch: "<rownum>:" then "|<text>" or "|NULL" per cell. */
+static void render_batch(sbuf *s, const dm_batch *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < b->nrows; i++) {
+		sb_u64(s, b->row_numbers ? b->row_numbers[i]
+					 : b->first_row + i);
+		sb_str(s, ":");
+		for (j = 0; j < b->ncols; j++) {
+			const dm_column *c = &b->cols[j];
+
+			assert_int_equal(c->type, DM_COL_TEXT);
+			if (c->null && c->null[i]) {
+				sb_str(s, "|NULL");
+				continue;
+			}
+			sb_str(s, "|<");
+			sb_put(s, c->str[i].ptr, c->str[i].len);
+			sb_str(s, ">");
+		}
+		sb_str(s, "\n");
+	}
+}
+
+/* Reads every batch of a reader into ro; frees the reader. */
+static void drain(dm_reader *r, readout *ro)
+{
+	dm_batch *b;
+	size_t j;
+
+	for (j = 0; j < r->ncols; j++) {
+		sb_str(&ro->text, j ? "," : "");
+		sb_str(&ro->text, r->names[j]);
+	}
+	sb_str(&ro->text, "\n");
+	for (;;) {
+		ro->err = dm_reader_next(r, &b, &ro->diag);
+		if (ro->err || !b)
+			break;
+		assert_true(b->nrows > 0);
+		assert_int_equal(b->ncols, r->ncols);
+		ro->nbatches++;
+		render_batch(&ro->text, b);
+	}
+	ro->skipped = r->rows_skipped;
+	memcpy(ro->skip_example, r->skip_example, sizeof(ro->skip_example));
+	dm_reader_free(r);
+}
+
+/* Reads data (named name) with the given block size and batch size
+ * (0 = defaults). */
+static void read_mem(const char *name, const char *data, size_t len,
+		     size_t block, size_t batch_rows, int lenient,
+		     readout *ro)
+{
+	dm_reader_opts opts = {batch_rows, lenient};
+	dmio_csv_tuning tun = {block, 0, 0};
+	dm_source *src = NULL;
+	dm_reader *r = NULL;
+
+	memset(ro, 0, sizeof(*ro));
+	dm_diag_clear(&ro->diag);
+	assert_int_equal(dm_source_open_mem(name, data, len, 0, &src), DM_OK);
+	ro->err = dmio_csv_reader_open_ex(src, &opts, &tun, &r, &ro->diag);
+	if (ro->err) {
+		ro->open_err = 1;
+		assert_null(r);
+		return;
+	}
+	drain(r, ro);
+}
+
+static void readout_free(readout *ro)
+{
+	free(ro->text.p);
+	ro->text.p = NULL;
+}
+
+static const size_t blocks[] = {0, 1, 2, 3, 5, 7, 16, 64};
+static const size_t batches[] = {0, 1, 2, 3};
+
+/*
+ * Reads data with every block size and batch size above and checks that
+ * each reading succeeds and renders as expected.
+ */
+static void check_csv_opts(const char *name, const char *data,
+			   const char *expected, int lenient)
+{
+	size_t bi, ri;
+
+	for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
+		for (ri = 0; ri < sizeof(batches) / sizeof(batches[0]); ri++) {
+			readout ro;
+
+			read_mem(name, data, strlen(data), blocks[bi],
+				 batches[ri], lenient, &ro);
+			if (ro.err)
+				fail_msg("block %zu batch %zu: %s (%s)",
+					 blocks[bi], batches[ri], ro.diag.msg,
+					 dm_strerror(ro.err));
+			if (strcmp(ro.text.p, expected) != 0)
+				fail_msg("block %zu batch %zu:\ngot:\n%s\n"
+					 "expected:\n%s",
+					 blocks[bi], batches[ri], ro.text.p,
+					 expected);
+			readout_free(&ro);
+		}
+	}
+}
+
+static void check_csv(const char *data, const char *expected)
+{
+	check_csv_opts("t.csv", data, expected, 0);
+}
+
+/*
+ * Reads data with every block size and checks that it fails with err
+ * and exactly the message msg (and, if row != 0, diag.row == row).
+ */
+static void check_error_opts(const char *name, const char *data, size_t len,
+			     int lenient, dm_err err, const char *msg,
+			     uint64_t row)
+{
+	size_t bi;
+
+	for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
+		readout ro;
+
+		read_mem(name, data, len, blocks[bi], 0, lenient, &ro);
+		if (ro.err != err)
+			fail_msg("block %zu: got %s (%s), expected %s",
+				 blocks[bi], dm_strerror(ro.err), ro.diag.msg,
+				 dm_strerror(err));
+		assert_string_equal(ro.diag.msg, msg);
+		if (row)
+			assert_int_equal(ro.diag.row, row);
+		readout_free(&ro);
+	}
+}
+
+static void check_error(const char *data, dm_err err, const char *msg)
+{
+	check_error_opts("t.csv", data, strlen(data), 0, err, msg, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dialect                                                             */
+/* ------------------------------------------------------------------ */
+
+static void csv_basic(void **state)
+{
+	(void)state;
+	check_csv("a,b,c\n1,2,3\n4,5,6\n",
+		  "a,b,c\n1:|<1>|<2>|<3>\n2:|<4>|<5>|<6>\n");
+	check_csv("x\n1\n2\n3\n", "x\n1:|<1>\n2:|<2>\n3:|<3>\n");
+	/* spaces are data */
+	check_csv("a,b\n 1 , 2\n", "a,b\n1:|< 1 >|< 2>\n");
+}
+
+static void csv_quotes(void **state)
+{
+	(void)state;
+	check_csv("a,b\n\"x, y\",\"he said \"\"hi\"\"\"\n",
+		  "a,b\n1:|<x, y>|<he said \"hi\">\n");
+	check_csv("a,b\n\"\"\"\",\"\"\"\"\"\"\n", "a,b\n1:|<\">|<\"\">\n");
+	check_csv("a,b\n\"plain\",\"\"\n", "a,b\n1:|<plain>|<>\n");
+	/* quoted header names */
+	check_csv("\"a,1\",\"b\"\"2\"\n1,2\n", "a,1,b\"2\n1:|<1>|<2>\n");
+	/* a quote inside an unquoted field is an ordinary character */
+	check_csv("a,b\nab\"cd,x\"\n", "a,b\n1:|<ab\"cd>|<x\">\n");
+	/* text after a closing quote is kept (Python's csv module) */
+	check_csv("a,b\n\"ab\"cd,\"x\"\"y\"z\"w\n",
+		  "a,b\n1:|<abcd>|<x\"yz\"w>\n");
+	check_csv("a\n\"ab\"cd\r\n1\n", "a\n1:|<abcd>\n2:|<1>\n");
+}
+
+static void csv_embedded_newlines(void **state)
+{
+	(void)state;
+	check_csv("a,b\n\"line1\nline2\",2\n3,\"x\r\ny\"\n5,6\n",
+		  "a,b\n1:|<line1\nline2>|<2>\n2:|<3>|<x\r\ny>\n"
+		  "3:|<5>|<6>\n");
+	check_csv("a,b\n\"\n\n\",\",\"\n", "a,b\n1:|<\n\n>|<,>\n");
+}
+
+static void csv_crlf(void **state)
+{
+	(void)state;
+	check_csv("a,b\r\n1,2\r\n3,4\r\n", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+	check_csv("a,b\r\n\"1\",\"2\"\r\n\"3\",4\r\n",
+		  "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+	/* a CR not before LF is data */
+	check_csv("a,b\n1\r2,3\n", "a,b\n1:|<1\r2>|<3>\n");
+	/* mixed line ends */
+	check_csv("a,b\n1,2\r\n3,4\n", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+}
+
+static void csv_no_final_newline(void **state)
+{
+	(void)state;
+	check_csv("a,b\n1,2", "a,b\n1:|<1>|<2>\n");
+	check_csv("a,b\n1,2\r", "a,b\n1:|<1>|<2>\n");
+	check_csv("a,b\n1,\"2\"", "a,b\n1:|<1>|<2>\n");
+	check_csv("a,b\n1,\"2\"\r", "a,b\n1:|<1>|<2>\n");
+	check_csv("a,b\n1,", "a,b\n1:|<1>|NULL\n");
+	check_csv("a,b\n1,\"\"", "a,b\n1:|<1>|<>\n");
+	check_csv("a,b\n1,\"x\"y", "a,b\n1:|<1>|<xy>\n");
+	check_csv("a,b", "a,b\n");
+}
+
+static void csv_bom(void **state)
+{
+	(void)state;
+	check_csv("\xEF\xBB\xBF" "a,b\n1,2\n", "a,b\n1:|<1>|<2>\n");
+	check_csv("\xEF\xBB\xBF\"a\",b\n1,2\n", "a,b\n1:|<1>|<2>\n");
+	/* only at the start of the file */
+	check_csv("a,b\n\xEF\xBB\xBF,2\n", "a,b\n1:|<\xEF\xBB\xBF>|<2>\n");
+}
+
+static void csv_semicolon(void **state)
+{
+	(void)state;
+	check_csv("a;b;c\n1,5;2;3\n", "a,b,c\n1:|<1,5>|<2>|<3>\n");
+	/* quoted separators in the header do not count */
+	check_csv("\"a;1\",b\n1,2\n", "a;1,b\n1:|<1>|<2>\n");
+	/* a comma anywhere in the header wins */
+	check_csv("a;b,c\n1;2,3\n", "a;b,c\n1:|<1;2>|<3>\n");
+}
+
+static void csv_tab(void **state)
+{
+	(void)state;
+	check_csv("a\tb\n1,5\t2\n", "a,b\n1:|<1,5>|<2>\n");
+	/* more tabs than semicolons */
+	check_csv("a;x\tb\tc\n1\t2\t3\n", "a;x,b,c\n1:|<1>|<2>|<3>\n");
+	/* .tsv: tab whatever the header holds */
+	check_csv_opts("data.TSV", "a,b\tc\n1,2\t3\n", "a,b,c\n1:|<1,2>|<3>\n",
+		       0);
+	check_csv_opts("dir.csv/data.tsv", "a\n1,2\n", "a\n1:|<1,2>\n", 0);
+}
+
+static void csv_nulls(void **state)
+{
+	(void)state;
+	check_csv("a,b,c\n,,\n1,,3\n,\"\",\n",
+		  "a,b,c\n1:|NULL|NULL|NULL\n2:|<1>|NULL|<3>\n"
+		  "3:|NULL|<>|NULL\n");
+}
+
+static void csv_null_flags_absent(void **state)
+{
+	const char *data = "a,b\n1,\n2,x\n";
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	assert_string_equal(r->ops->format, "csv");
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_non_null(b);
+	assert_int_equal(b->nrows, 2);
+	assert_null(b->cols[0].null); /* none missing */
+	assert_non_null(b->cols[1].null);
+	assert_int_equal(b->cols[1].null[0], 1);
+	assert_int_equal(b->cols[1].null[1], 0);
+	assert_null(b->row_numbers);
+	assert_int_equal(b->first_row, 1);
+	assert_int_equal(r->types[0], DM_COL_TEXT);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_null(b);
+	assert_int_equal(r->rows_read, 2);
+	/* at end, stays at end */
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_null(b);
+	dm_reader_free(r);
+}
+
+static void csv_blank_lines(void **state)
+{
+	(void)state;
+	/* blank trailing lines are ignored */
+	check_csv("a,b\n1,2\n\n\n", "a,b\n1:|<1>|<2>\n");
+	check_csv("a,b\r\n1,2\r\n\r\n\r\n", "a,b\n1:|<1>|<2>\n");
+	/* blank lines elsewhere too, and are not counted as records */
+	check_csv("\n\na,b\n\n1,2\n\r\n3,4\n", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+	/* a line of one empty quoted field is not blank */
+	check_csv("a\n1\n\"\"\n2\n", "a\n1:|<1>\n2:|<>\n3:|<2>\n");
+}
+
+static void csv_header_only(void **state)
+{
+	readout ro;
+
+	(void)state;
+	check_csv("a,b,c\n", "a,b,c\n");
+	check_csv("a,b,c", "a,b,c\n");
+	check_csv("a,b,c\r\n\r\n", "a,b,c\n");
+	read_mem("t.csv", "a,b\n", 4, 0, 0, 0, &ro);
+	assert_int_equal(ro.err, DM_OK);
+	assert_int_equal(ro.nbatches, 0);
+	readout_free(&ro);
+}
+
+static void csv_row_numbers_batches(void **state)
+{
+	const char *data = "v\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n";
+	dm_reader_opts opts = {3, 0};
+	uint64_t want_first[] = {1, 4, 7, 10};
+	size_t want_n[] = {3, 3, 3, 1}, k = 0;
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dm_csv_reader_open(src, &opts, &r, &d), DM_OK);
+	while (dm_reader_next(r, &b, &d) == DM_OK && b) {
+		assert_true(k < 4);
+		assert_int_equal(b->nrows, want_n[k]);
+		assert_int_equal(b->first_row, want_first[k]);
+		assert_null(b->row_numbers);
+		k++;
+	}
+	assert_int_equal(k, 4);
+	assert_int_equal(r->rows_read, 10);
+	dm_reader_free(r);
+}
+
+static void csv_projection(void **state)
+{
+	const char *data = "a,b,c\n1,2,3\n4,5,6\n";
+	uint8_t keep[3] = {0, 1, 0};
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+	sbuf s = {0};
+
+	(void)state;
+	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	assert_int_equal(dm_reader_project(r, keep), DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	render_batch(&s, b);
+	assert_string_equal(s.p, "1:|NULL|<2>|NULL\n2:|NULL|<5>|NULL\n");
+	dm_reader_free(r);
+	free(s.p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+static void csv_err_empty_file(void **state)
+{
+	(void)state;
+	check_error_opts("empty.csv", "", 0, 0, DM_EEMPTY,
+			 "'empty.csv': file is empty", 0);
+	check_error_opts("blank.csv", "\n\r\n\n", 4, 0, DM_EEMPTY,
+			 "'blank.csv': no header row (the file has only "
+			 "blank lines)", 0);
+	check_error_opts("bom.csv", "\xEF\xBB\xBF", 3, 0, DM_EEMPTY,
+			 "'bom.csv': no header row (the file has only "
+			 "blank lines)", 0);
+}
+
+static void csv_err_header(void **state)
+{
+	(void)state;
+	check_error("a,b,c,b\n1,2,3,4\n", DM_EFORMAT,
+		    "'t.csv': column 'b': header: duplicate column name "
+		    "(columns 2 and 4)");
+	check_error("x,y,x,y,y\n", DM_EFORMAT,
+		    "'t.csv': column 'x': header: duplicate column name "
+		    "(columns 1 and 3)");
+	check_error("a,,c\n1,2,3\n", DM_EFORMAT,
+		    "'t.csv': header: column 2 has an empty name");
+	check_error("a,b,\n1,2,3\n", DM_EFORMAT,
+		    "'t.csv': header: column 3 has an empty name");
+	check_error("a,\"b\n", DM_EFORMAT,
+		    "'t.csv': header: unterminated quoted field (column 2)");
+}
+
+static void csv_err_ragged(void **state)
+{
+	sbuf s = {0};
+	int j;
+
+	(void)state;
+	check_error("a,b,c\n1,2,3\n4,5\n", DM_EFORMAT,
+		    "'t.csv': row 2, expected 3 fields, found 2");
+	check_error("a,b\n1,2,3\n", DM_EFORMAT,
+		    "'t.csv': row 1, expected 2 fields, found 3");
+	/* records with quoted newlines count once */
+	check_error("a,b\n\"1\n\n\",2\n3\n", DM_EFORMAT,
+		    "'t.csv': row 2, expected 2 fields, found 1");
+	/* blank lines are not counted */
+	check_error("a,b\n\n1,2\n\n\n3\n", DM_EFORMAT,
+		    "'t.csv': row 2, expected 2 fields, found 1");
+	/* the brief's example: 52 columns, a row with 51 */
+	for (j = 0; j < 52; j++) {
+		char nm[16];
+
+		snprintf(nm, sizeof(nm), "%sf%d", j ? "," : "", j);
+		sb_str(&s, nm);
+	}
+	sb_str(&s, "\n");
+	for (j = 0; j < 51; j++)
+		sb_str(&s, j ? ",1" : "1");
+	sb_str(&s, "\n");
+	check_error(s.p, DM_EFORMAT,
+		    "'t.csv': row 1, expected 52 fields, found 51");
+	free(s.p);
+}
+
+static void csv_err_unterminated_quote(void **state)
+{
+	(void)state;
+	check_error_opts("t.csv", "a,b\n1,2\n3,\"abc\n4,5\n", 19, 0,
+			 DM_EFORMAT,
+			 "'t.csv': column 'b': unterminated quoted field "
+			 "starting at row 2", 2);
+	/* a quote closed and reopened by "" at the very end */
+	check_error_opts("t.csv", "a\n\"x\"\"", 6, 0, DM_EFORMAT,
+			 "'t.csv': column 'a': unterminated quoted field "
+			 "starting at row 1", 1);
+	/* still fatal in lenient mode (and must not hang) */
+	check_error_opts("t.csv", "a,b\n1,2\n3\n\"", 11, 1, DM_EFORMAT,
+			 "'t.csv': column 'a': unterminated quoted field "
+			 "starting at row 3", 3);
+	/* beyond the last column: no column name */
+	check_error_opts("t.csv", "a\n1,\"", 5, 0, DM_EFORMAT,
+			 "'t.csv': unterminated quoted field starting at "
+			 "row 1", 1);
+}
+
+static void csv_err_binary(void **state)
+{
+	static const char bin[] = "a,b\n1,x\0y\n";
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+	sbuf s = {0};
+	size_t i, off;
+
+	(void)state;
+	/* a NUL in the first 4 KiB: not a CSV file at all */
+	check_error_opts("t.csv", bin, sizeof(bin) - 1, 0, DM_EFORMAT,
+			 "'t.csv': binary data (NUL byte) — not a CSV file? "
+			 "(at byte offset 7)", 0);
+	check_error_opts("img.png", png, sizeof(png) - 1, 1, DM_EFORMAT,
+			 "'img.png': binary data (NUL byte) — not a CSV file? "
+			 "(at byte offset 8)", 0);
+	/* further on: the row and column are named */
+	sb_str(&s, "a,b\n");
+	for (i = 0; i < 1100; i++)
+		sb_str(&s, "1,2\n");
+	off = s.len + 3;
+	sb_put(&s, "1,x\0y\n", 6);
+	assert_true(off == 4 + 4400 + 3);
+	check_error_opts("t.csv", s.p, s.len, 0, DM_EFORMAT,
+			 "'t.csv': row 1101, column 'b': binary data (NUL "
+			 "byte) — not a CSV file? (at byte offset 4407)", 1101);
+	check_error_opts("t.csv", s.p, s.len, 1, DM_EFORMAT,
+			 "'t.csv': row 1101, column 'b': binary data (NUL "
+			 "byte) — not a CSV file? (at byte offset 4407)", 1101);
+	/* inside a quoted field */
+	s.len -= 6;
+	sb_put(&s, "\"x\0\",2\n", 7);
+	check_error_opts("t.csv", s.p, s.len, 0, DM_EFORMAT,
+			 "'t.csv': row 1101, column 'a': binary data (NUL "
+			 "byte) — not a CSV file? (at byte offset 4406)", 1101);
+	free(s.p);
+}
+
+static void csv_err_too_long(void **state)
+{
+	dm_reader_opts opts = {0, 0};
+	dmio_csv_tuning tun = {16, 100, 0};
+	char data[8000]; /* more than the reader reads when it opens */
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	memset(data, 'x', sizeof(data));
+	memcpy(data, "a\nshort\n", 8);
+	assert_int_equal(dm_source_open_mem("t.csv", data, sizeof(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
+			 DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg,
+			    "'t.csv': row 2, longer than 100 bytes (the limit)");
+	/* the failure sticks */
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_ETOOBIG);
+	assert_null(b);
+	dm_reader_free(r);
+
+	/* an unbalanced quote runs into the limit before EOF */
+	data[8] = '"';
+	assert_int_equal(dm_source_open_mem("t.csv", data, sizeof(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
+			 DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg, "'t.csv': row 2, longer than 100 bytes (the "
+				   "limit); is a quote unbalanced?");
+	dm_reader_free(r);
+
+	/* the header too */
+	memset(data, 'x', sizeof(data));
+	assert_int_equal(dm_source_open_mem("t.csv", data, sizeof(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
+			 DM_ETOOBIG);
+	assert_string_equal(d.msg,
+			    "'t.csv': header: longer than 100 bytes (the limit)");
+}
+
+/* The real limit: one 65 MiB line with the default tuning. */
+static void csv_err_too_long_default(void **state)
+{
+	size_t n = DMIO_CSV_MAX_RECORD + ((size_t)1 << 20);
+	char *data = malloc(n);
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, '7', n);
+	memcpy(data, "a\n", 2);
+	assert_int_equal(dm_source_open_mem("big.csv", data, n, 1, &src),
+			 DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg, "'big.csv': row 1, longer than 67108864 "
+				   "bytes (the limit)");
+	dm_reader_free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lenient mode                                                        */
+/* ------------------------------------------------------------------ */
+
+static void csv_lenient_skips(void **state)
+{
+	const char *data = "a,b,c\n1,2,3\n4,5\n6,7,8\n9\n10,11,12,13\n"
+			   "14,15,16\n";
+	readout ro;
+
+	(void)state;
+	check_csv_opts("t.csv", data,
+		       "a,b,c\n1:|<1>|<2>|<3>\n3:|<6>|<7>|<8>\n"
+		       "6:|<14>|<15>|<16>\n",
+		       1);
+	read_mem("t.csv", data, strlen(data), 0, 0, 1, &ro);
+	assert_int_equal(ro.err, DM_OK);
+	assert_int_equal(ro.skipped, 3);
+	assert_string_equal(ro.skip_example,
+			    "row 2: expected 3 fields, found 2");
+	readout_free(&ro);
+}
+
+static void csv_lenient_row_numbers(void **state)
+{
+	const char *data = "a,b\n1,2\nbad\n3,4\n5,6\n";
+	dm_reader_opts opts = {0, 1};
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dm_reader_open(src, &opts, &r, &d), DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_int_equal(b->nrows, 3);
+	assert_int_equal(b->first_row, 1);
+	assert_non_null(b->row_numbers);
+	assert_int_equal(b->row_numbers[0], 1);
+	assert_int_equal(b->row_numbers[1], 3);
+	assert_int_equal(b->row_numbers[2], 4);
+	assert_int_equal(r->rows_read, 3);
+	assert_int_equal(r->rows_skipped, 1);
+	dm_reader_free(r);
+
+	/* skipped before the batch: first_row moves, no row_numbers */
+	opts.batch_rows = 1;
+	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
+					    &src), DM_OK);
+	assert_int_equal(dm_reader_open(src, &opts, &r, &d), DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_int_equal(b->first_row, 1);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_int_equal(b->first_row, 3);
+	assert_null(b->row_numbers);
+	dm_reader_free(r);
+}
+
+static void csv_lenient_all_bad(void **state)
+{
+	readout ro;
+
+	(void)state;
+	read_mem("t.csv", "a,b\n1\n2\n3\n", 10, 0, 0, 1, &ro);
+	assert_int_equal(ro.err, DM_OK);
+	assert_int_equal(ro.nbatches, 0);
+	assert_int_equal(ro.skipped, 3);
+	readout_free(&ro);
+}
+
+/* ------------------------------------------------------------------ */
+/* Large inputs and block boundaries                                   */
+/* ------------------------------------------------------------------ */
+
+/* Cell j of row i of the generated file, unescaped. */
+static size_t gen_cell(size_t i, size_t j, char *out)
+{
+	switch ((i * 7 + j) % 5) {
+	case 0:
+		return (size_t)snprintf(out, 64, "%zu", i * 1000 + j);
+	case 1:
+		return (size_t)snprintf(out, 64, "text, with \"quotes\" %zu",
+					i);
+	case 2:
+		return (size_t)snprintf(out, 64, "multi\nline\r\n%zu", i);
+	case 3:
+		return 0; /* NULL */
+	default:
+		return (size_t)snprintf(out, 64, "%.17g", (double)i / 7.0);
+	}
+}
+
+/* A > 1 MiB file with quoted fields, "" escapes and newlines in
+ * records: read with the default 1 MiB blocks (records span block
+ * boundaries) and with odd small blocks; every cell is checked. */
+static void csv_large_spanning_blocks(void **state)
+{
+	const size_t nrows = 40000, ncols = 4;
+	sbuf s = {0};
+	size_t i, j, bi, seen;
+	static const size_t sizes[] = {0, 4093, 65521};
+
+	(void)state;
+	sb_str(&s, "c0,c1,c2,c3\r\n");
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < ncols; j++) {
+			char cell[64];
+			size_t n = gen_cell(i, j, cell), k;
+
+			if (j)
+				sb_str(&s, ",");
+			if ((i * 7 + j) % 5 == 1 || (i * 7 + j) % 5 == 2) {
+				sb_str(&s, "\"");
+				for (k = 0; k < n; k++) {
+					if (cell[k] == '"')
+						sb_str(&s, "\"");
+					sb_put(&s, &cell[k], 1);
+				}
+				sb_str(&s, "\"");
+			} else {
+				sb_put(&s, cell, n);
+			}
+		}
+		sb_str(&s, "\r\n");
+	}
+	assert_true(s.len > ((size_t)1 << 20) * 2);
+	for (bi = 0; bi < sizeof(sizes) / sizeof(sizes[0]); bi++) {
+		dm_reader_opts opts = {1000, 0};
+		dmio_csv_tuning tun = {sizes[bi], 0, 0};
+		dm_source *src;
+		dm_reader *r;
+		dm_batch *b;
+		dm_diag d;
+
+		seen = 0;
+		assert_int_equal(dm_source_open_mem("big.csv", s.p, s.len, 0,
+						    &src), DM_OK);
+		assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r,
+							 &d), DM_OK);
+		while (dm_reader_next(r, &b, &d) == DM_OK && b) {
+			for (i = 0; i < b->nrows; i++) {
+				size_t row = (size_t)b->first_row + i - 1;
+
+				assert_int_equal(row, seen);
+				for (j = 0; j < ncols; j++) {
+					char cell[64];
+					size_t n = gen_cell(row, j, cell);
+					const dm_column *c = &b->cols[j];
+
+					if ((row * 7 + j) % 5 == 3) {
+						assert_non_null(c->null);
+						assert_int_equal(c->null[i], 1);
+						continue;
+					}
+					assert_int_equal(c->str[i].len, n);
+					assert_memory_equal(c->str[i].ptr,
+							    cell, n);
+				}
+				seen++;
+			}
+		}
+		assert_int_equal(seen, nrows);
+		assert_int_equal(r->rows_read, nrows);
+		assert_true(r->src->bytes_read == s.len);
+		dm_reader_free(r);
+	}
+	free(s.p);
+}
+
+/* A long record (2.5 MiB, one quoted field with escapes) in the middle
+ * of short ones, read with default blocks. */
+static void csv_long_record(void **state)
+{
+	size_t n = (size_t)5 << 19, i;
+	sbuf s = {0};
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	sb_str(&s, "a,b\n1,2\n3,\"");
+	for (i = 0; i < n; i++)
+		sb_str(&s, i % 1000 == 999 ? "\"\"" : "x");
+	sb_str(&s, "\"\n5,6\n");
+	assert_int_equal(dm_source_open_mem("t.csv", s.p, s.len, 0, &src),
+			 DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_int_equal(b->nrows, 3);
+	assert_int_equal(b->cols[1].str[1].len, n);
+	assert_int_equal(b->cols[1].str[1].ptr[998], 'x');
+	assert_int_equal(b->cols[1].str[1].ptr[999], '"');
+	assert_int_equal(b->cols[1].str[2].ptr[0], '6');
+	dm_reader_free(r);
+	free(s.p);
+}
+
+/* A batch whose bytes pass the batch byte limit ends early. */
+static void csv_batch_byte_limit(void **state)
+{
+	dm_reader_opts opts = {0, 0};
+	dmio_csv_tuning tun = {64, 0, 256};
+	sbuf s = {0};
+	size_t i, total = 0, nb = 0;
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	sb_str(&s, "a\n");
+	for (i = 0; i < 1000; i++)
+		sb_str(&s, "0123456789\n");
+	assert_int_equal(dm_source_open_mem("t.csv", s.p, s.len, 0, &src),
+			 DM_OK);
+	assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
+			 DM_OK);
+	while (dm_reader_next(r, &b, &d) == DM_OK && b) {
+		assert_true(b->nrows <= 256 / 11 + 1);
+		assert_int_equal(b->first_row, total + 1);
+		assert_int_equal(b->cols[0].str[b->nrows - 1].len, 10);
+		total += b->nrows;
+		nb++;
+	}
+	assert_int_equal(total, 1000);
+	assert_true(nb > 1000 / 24);
+	dm_reader_free(r);
+	free(s.p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sources and dispatch                                                */
+/* ------------------------------------------------------------------ */
+
+static void source_file_errors(void **state)
+{
+	dm_source *src = (dm_source *)1;
+	dm_diag d;
+
+	(void)state;
+	assert_int_equal(dm_source_open_file("tests/data/csv/nope.csv", &src,
+					     &d), DM_ENOENT);
+	assert_null(src);
+	assert_string_equal(d.msg, "'tests/data/csv/nope.csv': cannot open: "
+				   "No such file or directory");
+	assert_string_equal(d.file, "tests/data/csv/nope.csv");
+	assert_int_equal(dm_source_open_file("tests/data/csv", &src, &d),
+			 DM_EINVAL);
+	assert_string_equal(d.msg,
+			    "'tests/data/csv': cannot read: Is a directory");
+}
+
+static void source_file_pread(void **state)
+{
+	dm_source *src;
+	dm_diag d;
+	char buf[8];
+	size_t got;
+
+	(void)state;
+	assert_int_equal(dm_source_open_file(DMTEST_DATA("csv/basic.csv"),
+					     &src, &d), DM_OK);
+	assert_string_equal(src->name, "tests/data/csv/basic.csv");
+	assert_true(src->size > 8);
+	assert_int_equal(dm_source_pread(src, 0, buf, 4, &d), DM_OK);
+	assert_memory_equal(buf, "id,s", 4);
+	assert_int_equal(src->read(src, src->size - 2, buf, 8, &got, &d),
+			 DM_OK);
+	assert_int_equal(got, 2);
+	assert_int_equal(src->read(src, src->size + 5, buf, 8, &got, &d),
+			 DM_OK);
+	assert_int_equal(got, 0);
+	assert_int_equal(dm_source_pread(src, src->size - 2, buf, 4, &d),
+			 DM_EFORMAT);
+	assert_non_null(strstr(d.msg, "'tests/data/csv/basic.csv': truncated"));
+	dm_source_close(src);
+	dm_source_close(NULL);
+}
+
+static void source_mem(void **state)
+{
+	char *data = strdup("hello");
+	dm_source *src;
+	dm_diag d;
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(dm_source_open_mem(NULL, data, 5, 1, &src), DM_OK);
+	assert_string_equal(src->name, "<memory>");
+	assert_int_equal(dm_source_pread(src, 1, buf, 4, &d), DM_OK);
+	assert_memory_equal(buf, "ello", 4);
+	assert_int_equal(src->bytes_read, 4);
+	assert_int_equal(dm_source_pread(src, 2, buf, 4, &d), DM_EFORMAT);
+	assert_string_equal(d.msg, "'<memory>': truncated: wanted 4 bytes at "
+				   "byte offset 2, the object has 5 bytes");
+	dm_source_close(src); /* frees data (ASan checks) */
+}
+
+static void reader_open_file(void **state)
+{
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+	sbuf s = {0};
+
+	(void)state;
+	assert_int_equal(dm_reader_open_file(DMTEST_DATA("csv/basic.csv"),
+					     NULL, &r, &d), DM_OK);
+	assert_int_equal(r->ncols, 3);
+	assert_string_equal(r->names[0], "id");
+	assert_string_equal(r->names[1], "score");
+	assert_string_equal(r->names[2], "comment");
+	while (dm_reader_next(r, &b, &d) == DM_OK && b)
+		render_batch(&s, b);
+	assert_string_equal(s.p, "1:|<1>|<0.5>|<plain>\n"
+				 "2:|<2>|NULL|<with, comma>\n"
+				 "3:|<3>|<-1e-3>|<two\nlines \"quoted\">\n");
+	dm_reader_free(r);
+	free(s.p);
+	assert_int_equal(dm_reader_open_file("tests/data/csv/missing.csv",
+					     NULL, &r, &d), DM_ENOENT);
+	assert_null(r);
+}
+
+static void reader_fixtures(void **state)
+{
+	static const char *const files[] = {"csv/bom_crlf.csv",
+					    "csv/semicolon.csv",
+					    "csv/tabs.tsv"};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		char path[128];
+		dm_reader *r;
+		dm_batch *b;
+		dm_diag d;
+		sbuf s = {0};
+
+		snprintf(path, sizeof(path), "tests/data/%s", files[k]);
+		assert_int_equal(dm_reader_open_file(path, NULL, &r, &d),
+				 DM_OK);
+		assert_int_equal(r->ncols, 2);
+		assert_string_equal(r->names[0], "x");
+		assert_string_equal(r->names[1], "y");
+		while (dm_reader_next(r, &b, &d) == DM_OK && b)
+			render_batch(&s, b);
+		assert_string_equal(s.p, "1:|<1,5>|<a b>\n2:|<2>|NULL\n");
+		dm_reader_free(r);
+		free(s.p);
+	}
+}
+
+static void open_named(const char *name, const char *data, size_t len,
+		       dm_err want, const char *msg)
+{
+	dm_source *src;
+	dm_reader *r = (dm_reader *)1;
+	dm_diag d;
+
+	assert_int_equal(dm_source_open_mem(name, data, len, 0, &src), DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), want);
+	assert_null(r);
+	assert_string_equal(d.msg, msg);
+	/* src was closed by dm_reader_open (ASan checks for leaks) */
+}
+
+static void reader_dispatch(void **state)
+{
+	(void)state;
+	open_named("x.csv", "PAR1\0\0\0\0", 8, DM_EUNSUPPORTED,
+		   "'x.csv': Parquet support is not built in yet");
+	open_named("x.csv.gz", "\x1f\x8b\x08\0\0\0", 6, DM_EUNSUPPORTED,
+		   "'x.csv.gz': gzip-compressed data is not supported; "
+		   "decompress the file first");
+	open_named("x.csv", "\x28\xb5\x2f\xfd\0", 5, DM_EUNSUPPORTED,
+		   "'x.csv': zstd-compressed data is not supported; "
+		   "decompress the file first");
+	open_named("x.parquet", "a,b\n1,2\n", 8, DM_EFORMAT,
+		   "'x.parquet': not a Parquet file (it does not start with "
+		   "\"PAR1\")");
+	open_named("x.jsonl", "{}\n", 3, DM_EUNSUPPORTED,
+		   "'x.jsonl': JSON input is not supported; use CSV or "
+		   "Parquet");
+	open_named("x.txt", "", 0, DM_EEMPTY, "'x.txt': file is empty");
+}
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Writes b (with names) to a memory stream; returns the text. */
+static char *write_to_string(char *const *names, size_t n,
+			     const dm_batch *b, char sep, size_t *len)
+{
+	char *text = NULL;
+	FILE *fp = open_memstream(&text, len);
+	dm_csv_writer *w;
+
+	assert_non_null(fp);
+	assert_int_equal(dm_csv_writer_open(fp, sep, &w), DM_OK);
+	assert_int_equal(dm_csv_write_header(w, names, n), DM_OK);
+	assert_int_equal(dm_csv_write_batch(w, b), DM_OK);
+	dm_csv_writer_free(w);
+	assert_int_equal(fclose(fp), 0);
+	return text;
+}
+
+static void writer_format(void **state)
+{
+	static const double v[] = {3.0, -2.0, 0.0, -0.0, 0.1, 1.0 / 3.0,
+				   1e15, 123456789012345.0, 1e20, 1.5e-5,
+				   0.0001, 2.5e300, 5e-324, NAN, INFINITY,
+				   -INFINITY, 0.30000000000000004, 100.25,
+				   999999999999999.0, 1e16};
+	static const char *const want =
+		"x\n3\n-2\n0\n-0\n0.1\n0.3333333333333333\n1e+15\n"
+		"123456789012345\n1e+20\n1.5e-05\n0.0001\n2.5e+300\n"
+		"4.94065645841247e-324\nnan\ninf\n-inf\n"
+		"0.30000000000000004\n100.25\n999999999999999\n1e+16\n";
+	char *names[] = {"x"};
+	dm_column col = {DM_COL_DOUBLE, (double *)v, NULL, NULL};
+	dm_batch b = {sizeof(v) / sizeof(v[0]), 1, &col, 1, NULL};
+	size_t len;
+	char *text;
+
+	(void)state;
+	text = write_to_string(names, 1, &b, ',', &len);
+	assert_string_equal(text, want);
+	free(text);
+}
+
+static void writer_quoting(void **state)
+{
+	dm_strref s[] = {{"plain", 5}, {"a,b", 3}, {"say \"hi\"", 8},
+			 {"two\nlines", 9}, {"cr\r", 3}, {"", 0}, {"x", 1},
+			 {"semi;colon", 10}};
+	uint8_t nul[] = {0, 0, 0, 0, 0, 0, 1, 0};
+	dm_column col[2] = {{DM_COL_STRING, NULL, s, nul},
+			    {DM_COL_TEXT, NULL, s, NULL}};
+	dm_batch b = {8, 2, col, 1, NULL};
+	char *names[] = {"na,me", "q\"n"};
+	size_t len;
+	char *text;
+
+	(void)state;
+	text = write_to_string(names, 2, &b, ',', &len);
+	assert_string_equal(text,
+			    "\"na,me\",\"q\"\"n\"\nplain,plain\n\"a,b\",\"a,b\"\n"
+			    "\"say \"\"hi\"\"\",\"say \"\"hi\"\"\"\n"
+			    "\"two\nlines\",\"two\nlines\"\n\"cr\r\",\"cr\r\"\n"
+			    "\"\",\"\"\n,x\nsemi;colon,semi;colon\n");
+	free(text);
+	text = write_to_string(names, 2, &b, ';', &len);
+	assert_non_null(strstr(text, "\nna,me;"));
+	assert_non_null(strstr(text, "\n\"semi;colon\";\"semi;colon\"\n"));
+	free(text);
+}
+
+static void writer_errors(void **state)
+{
+	dm_csv_writer *w;
+	char *names[] = {"a", "b"};
+	double v = 1;
+	dm_column col = {DM_COL_DOUBLE, &v, NULL, NULL};
+	dm_batch b = {1, 1, &col, 1, NULL};
+	FILE *fp = fopen("/dev/full", "w");
+
+	(void)state;
+	assert_int_equal(dm_csv_writer_open(stdout, '"', &w), DM_EINVAL);
+	assert_int_equal(dm_csv_writer_open(stdout, '\n', &w), DM_EINVAL);
+	assert_non_null(fp);
+	setvbuf(fp, NULL, _IONBF, 0);
+	assert_int_equal(dm_csv_writer_open(fp, ',', &w), DM_OK);
+	assert_int_equal(dm_csv_write_header(w, names, 2), DM_EIO);
+	dm_csv_writer_free(w);
+	fclose(fp);
+	/* header with 2 names, batch with 1 column */
+	fp = tmpfile();
+	assert_non_null(fp);
+	assert_int_equal(dm_csv_writer_open(fp, ',', &w), DM_OK);
+	assert_int_equal(dm_csv_write_header(w, names, 2), DM_OK);
+	assert_int_equal(dm_csv_write_batch(w, &b), DM_EINVAL);
+	dm_csv_writer_free(w);
+	dm_csv_writer_free(NULL);
+	fclose(fp);
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+
+static uint64_t rng(void)
+{
+	/* splitmix64 */
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* A double from one of several distributions. */
+static double random_double(void)
+{
+	uint64_t u = rng(), bits;
+	double x;
+
+	switch (u % 8) {
+	case 0: /* any bit pattern */
+		bits = rng();
+		memcpy(&x, &bits, sizeof(x));
+		return x;
+	case 1: /* uniform [0, 1) */
+		return (double)(rng() >> 11) / 9007199254740992.0;
+	case 2: /* short decimals */
+		return (double)(int64_t)(rng() % 2000001 - 1000000) / 1000.0;
+	case 3: /* integers */
+		return (double)(int64_t)(rng() % 20000001 - 10000000);
+	case 4: /* wide range */
+		return ((double)(rng() >> 11) / 9007199254740992.0) *
+		       pow(10.0, (double)(int)(rng() % 80) - 40);
+	case 5: /* near powers of ten */
+		x = pow(10.0, (double)(int)(rng() % 60) - 30);
+		return nextafter(x, (rng() & 1) ? INFINITY : 0.0);
+	case 6: /* subnormal */
+		bits = rng() & 0x000FFFFFFFFFFFFFULL;
+		memcpy(&x, &bits, sizeof(x));
+		return x;
+	default: /* normal-ish values */
+		return ((double)(rng() >> 11) / 9007199254740992.0 - 0.5) *
+		       1e4;
+	}
+}
+
+/* Length of the reference text: %.15g, %.16g, %.17g checked by strtod. */
+static size_t reference_len(double x)
+{
+	char tmp[40];
+	int p, n = 0;
+
+	for (p = 15; p <= 17; p++) {
+		n = snprintf(tmp, sizeof(tmp), "%.*g", p, x);
+		if (strtod(tmp, NULL) == x)
+			break;
+	}
+	return (size_t)n;
+}
+
+/* Writes random doubles and texts, reads them back, compares exactly;
+ * also checks no double is written longer than the printf method. */
+static void writer_round_trip(void **state)
+{
+	const size_t nrows = 200000;
+	double *f = malloc(nrows * sizeof(double));
+	dm_strref *s = malloc(nrows * sizeof(dm_strref));
+	uint8_t *fn = malloc(nrows), *sn = malloc(nrows);
+	char *pool = malloc(nrows * 8), *text;
+	static const char alphabet[] = "ab,\"\n\r; x";
+	dm_column col[2] = {{DM_COL_DOUBLE, f, NULL, fn},
+			    {DM_COL_TEXT, NULL, s, sn}};
+	dm_batch wb = {nrows, 2, col, 1, NULL}, *b;
+	char *names[] = {"num", "txt"};
+	size_t len, i, row = 0, longer = 0;
+	dm_source *src;
+	dm_reader *r;
+	dm_diag d;
+
+	(void)state;
+	assert_true(f && s && fn && sn && pool);
+	for (i = 0; i < nrows; i++) {
+		size_t k, n = rng() % 8;
+
+		f[i] = random_double();
+		fn[i] = rng() % 10 == 0;
+		for (k = 0; k < n; k++)
+			pool[i * 8 + k] = alphabet[rng() % 9];
+		s[i].ptr = pool + i * 8;
+		s[i].len = (uint32_t)n;
+		/* an empty text cell reads back as NULL unless quoted: the
+		 * writer quotes it; NULLs are written empty */
+		sn[i] = rng() % 10 == 0;
+	}
+	text = write_to_string(names, 2, &wb, ',', &len);
+	assert_int_equal(dm_source_open_mem("rt.csv", text, len, 1, &src),
+			 DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	while (dm_reader_next(r, &b, &d) == DM_OK && b) {
+		for (i = 0; i < b->nrows; i++, row++) {
+			const dm_column *c0 = &b->cols[0], *c1 = &b->cols[1];
+			int isnull = c0->null && c0->null[i];
+			double v;
+
+			assert_int_equal(isnull, fn[row]);
+			if (!isnull) {
+				assert_int_equal(dm_parse_double(c0->str[i].ptr,
+								 c0->str[i].len,
+								 &v), 0);
+				if (isnan(f[row]))
+					assert_true(isnan(v));
+				else
+					assert_memory_equal(&v, &f[row],
+							    sizeof(v));
+				if (!isnan(f[row]) &&
+				    c0->str[i].len > reference_len(f[row]))
+					longer++;
+			}
+			isnull = c1->null && c1->null[i];
+			assert_int_equal(isnull, sn[row]);
+			if (!isnull) {
+				assert_int_equal(c1->str[i].len, s[row].len);
+				assert_memory_equal(c1->str[i].ptr, s[row].ptr,
+						    s[row].len);
+			}
+		}
+	}
+	assert_int_equal(row, nrows);
+	assert_int_equal(longer, 0);
+	dm_reader_free(r);
+	free(f);
+	free(s);
+	free(fn);
+	free(sn);
+	free(pool);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(csv_basic),
+	cmocka_unit_test(csv_quotes),
+	cmocka_unit_test(csv_embedded_newlines),
+	cmocka_unit_test(csv_crlf),
+	cmocka_unit_test(csv_no_final_newline),
+	cmocka_unit_test(csv_bom),
+	cmocka_unit_test(csv_semicolon),
+	cmocka_unit_test(csv_tab),
+	cmocka_unit_test(csv_nulls),
+	cmocka_unit_test(csv_null_flags_absent),
+	cmocka_unit_test(csv_blank_lines),
+	cmocka_unit_test(csv_header_only),
+	cmocka_unit_test(csv_row_numbers_batches),
+	cmocka_unit_test(csv_projection),
+	cmocka_unit_test(csv_err_empty_file),
+	cmocka_unit_test(csv_err_header),
+	cmocka_unit_test(csv_err_ragged),
+	cmocka_unit_test(csv_err_unterminated_quote),
+	cmocka_unit_test(csv_err_binary),
+	cmocka_unit_test(csv_err_too_long),
+	cmocka_unit_test(csv_err_too_long_default),
+	cmocka_unit_test(csv_lenient_skips),
+	cmocka_unit_test(csv_lenient_row_numbers),
+	cmocka_unit_test(csv_lenient_all_bad),
+	cmocka_unit_test(csv_large_spanning_blocks),
+	cmocka_unit_test(csv_long_record),
+	cmocka_unit_test(csv_batch_byte_limit),
+	cmocka_unit_test(source_file_errors),
+	cmocka_unit_test(source_file_pread),
+	cmocka_unit_test(source_mem),
+	cmocka_unit_test(reader_open_file),
+	cmocka_unit_test(reader_fixtures),
+	cmocka_unit_test(reader_dispatch),
+	cmocka_unit_test(writer_format),
+	cmocka_unit_test(writer_quoting),
+	cmocka_unit_test(writer_errors),
+	cmocka_unit_test(writer_round_trip),
+};
+
+DMTEST_MAIN("csv", tests)
