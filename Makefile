@@ -54,7 +54,9 @@ BIN := $(BUILD)/driftmon
 LIBA := $(BUILD)/libdriftmon.a
 LIBSO := $(BUILD)/libdriftmon.so
 
-.PHONY: all lib help deps clean test test-unit test-e2e test-san test-cov \
+-include deploy/deploy.mk
+
+.PHONY: all lib help deps clean test test-unit test-unit-bins test-e2e test-san test-cov \
 	test-synthetic demo bench generate-baseline run-drift-detection \
 	list-baselines list-reports view-metrics lint format
 
@@ -98,6 +100,8 @@ deps: ## Install missing Debian build packages (apt-get as root)
 test: ## Run unit tests (cmocka)
 	@scripts/deps.sh test
 	@scripts/run-tests.sh
+
+test-unit-bins: $(UNIT_BIN)
 
 test-unit: $(UNIT_BIN) ## Run only the C unit tests of this build flavour
 	@scripts/run-unit.sh $(BUILD)

@@ -128,15 +128,30 @@ static double prob_outside_square(int64_t n, int64_t h)
 	return 2 * p;
 }
 
+/* Columns of the lattice processed together by prob_outer_inside(). */
+#define KS_WAVE 4
+
 /*
  * Pr(D_{m,n} >= h/lcm) for m != n: the proportion of monotone lattice
  * paths from (0,0) to (m,n) that leave the band |x/m - y/n| < h/lcm
  * (Hodges 1958, section 3), by Viehmann's recursion (arXiv:2102.08037,
  * section 3) for A(x,y) = 1 - (paths to (x,y) inside the band)/C(x+y, y):
  *   A(x,y) = (x A(x-1,y) + y A(x,y-1)) / (x + y),  A = 1 off the band.
- * Only the band of one column is held (a sliding window).  work must hold
- * min(n, m) + 1 doubles.  Mirrors scipy's
- * _compute_outer_prob_inside_method operation for operation.
+ * work must hold min(n, m) + 1 doubles.
+ *
+ * scipy (_compute_outer_prob_inside_method) keeps one column of the band
+ * in a sliding window: column x is computed in place from column x-1,
+ * the window shifted down by shift = minj(x) - minj(x-1) >= 0, and the
+ * entries column x-1 held beyond column x's window are reset to 1.  That
+ * is one serial chain (a multiply, an add and a divide per point, ~20
+ * cycles).  Here KS_WAVE consecutive columns run as a wavefront: column c
+ * of a block is lag_c = lag_{c-1} + shift_c + 1 steps behind column c-1,
+ * so at every step each column reads the entry its predecessor wrote one
+ * step earlier (and no entry is overwritten before it is read), and the
+ * chains of the KS_WAVE columns overlap in the CPU.  Every point is
+ * computed by the same operations on the same operands as in scipy, so
+ * the result is bit-identical; only the order of independent work
+ * changes.
  */
 static double prob_outer_inside(int64_t m, int64_t n, int64_t g, int64_t h,
 				double *a)
@@ -160,36 +175,110 @@ static double prob_outer_inside(int64_t m, int64_t n, int64_t g, int64_t h,
 		a[q] = 1.0;
 	for (int64_t q = minj; q < maxj && q < lena; q++)
 		a[q] = 0.0;
-	for (int64_t i = 1; i <= m; i++) {
-		int64_t lastminj = minj, lastlen = curlen;
-		minj = (int64_t)floor((double)(ng * i - h) / (double)mg) + 1;
-		if (minj < 0)
-			minj = 0;
-		if (minj > n)
-			minj = n;
-		maxj = (int64_t)ceil((double)(ng * i + h) / (double)mg);
-		if (maxj > n + 1)
-			maxj = n + 1;
-		if (maxj <= minj)
-			return 1.0;
-		const double di = (double)i;
-		const int64_t shift = minj - lastminj;
-		double val = minj == 0 ? 0.0 : 1.0;
-		for (int64_t jj = 0; jj < maxj - minj; jj++) {
-			int64_t j = jj + minj;
-			val = (a[jj + shift] * di + val * (double)j) /
-			      (double)(i + j);
-			a[jj] = val;
+
+	for (int64_t i = 1; i <= m;) {
+		int kc = m - i + 1 < KS_WAVE ? (int)(m - i + 1) : KS_WAVE;
+		int64_t cmin[KS_WAVE], clen[KS_WAVE], cext[KS_WAVE];
+		int64_t shift[KS_WAVE], lag[KS_WAVE], ci[KS_WAVE];
+		double v[KS_WAVE], di[KS_WAVE];
+		int64_t prevmin = minj, prevlen = curlen, tau_end = 0;
+
+		/* The windows of the block's columns (scipy's minj, maxj). */
+		for (int c = 0; c < kc; c++) {
+			int64_t x = i + c;
+			int64_t mn = (int64_t)floor((double)(ng * x - h) /
+						    (double)mg) + 1;
+			if (mn < 0)
+				mn = 0;
+			if (mn > n)
+				mn = n;
+			int64_t mx = (int64_t)ceil((double)(ng * x + h) /
+						   (double)mg);
+			if (mx > n + 1)
+				mx = n + 1;
+			if (mx <= mn)
+				return 1.0;
+			ci[c] = x;
+			di[c] = (double)x;
+			cmin[c] = mn;
+			clen[c] = mx - mn;
+			/* entries [clen, cext) are reset to 1 after the column */
+			cext[c] = clen[c];
+			if (prevlen > clen[c])
+				cext[c] = prevlen < lena ? prevlen : lena;
+			if (cext[c] < clen[c])
+				cext[c] = clen[c];
+			shift[c] = mn - prevmin;
+			lag[c] = c == 0 ? 0 : lag[c - 1] + shift[c] + 1;
+			v[c] = mn == 0 ? 0.0 : 1.0;
+			if (lag[c] + cext[c] > tau_end)
+				tau_end = lag[c] + cext[c];
+			prevmin = mn;
+			prevlen = clen[c];
 		}
-		curlen = maxj - minj;
-		if (lastlen > curlen) {
-			/* carried-over entries beyond the band are 1 */
-			int64_t lo = maxj - minj, hi = lo + (lastlen - curlen);
-			if (hi > lena)
-				hi = lena;
-			for (int64_t q = lo; q < hi; q++)
-				a[q] = 1.0;
+
+		/* Steps in which every column computes and each column c >= 1
+		 * reads what column c-1 wrote in the step before: the value
+		 * can be taken from the register. */
+		int64_t lo = lag[kc - 1], hi = INT64_MAX;
+		for (int c = 0; c < kc; c++)
+			if (lag[c] + clen[c] < hi)
+				hi = lag[c] + clen[c];
+		if (kc != KS_WAVE || hi < lo)
+			lo = hi = tau_end;
+
+		for (int64_t tau = 0; tau < tau_end;) {
+			if (tau == lo) {
+				double v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3];
+				const int64_t l0 = lag[0], l1 = lag[1];
+				const int64_t l2 = lag[2], l3 = lag[3];
+				for (; tau < hi; tau++) {
+					int64_t j3 = tau - l3 + cmin[3];
+					int64_t j2 = tau - l2 + cmin[2];
+					int64_t j1 = tau - l1 + cmin[1];
+					int64_t jj0 = tau - l0, j0 = jj0 + cmin[0];
+					v3 = (v2 * di[3] + v3 * (double)j3) /
+					     (double)(ci[3] + j3);
+					v2 = (v1 * di[2] + v2 * (double)j2) /
+					     (double)(ci[2] + j2);
+					v1 = (v0 * di[1] + v1 * (double)j1) /
+					     (double)(ci[1] + j1);
+					v0 = (a[jj0 + shift[0]] * di[0] +
+					      v0 * (double)j0) /
+					     (double)(ci[0] + j0);
+					a[tau - l3] = v3;
+					a[tau - l2] = v2;
+					a[tau - l1] = v1;
+					a[jj0] = v0;
+				}
+				v[0] = v0;
+				v[1] = v1;
+				v[2] = v2;
+				v[3] = v3;
+				continue;
+			}
+			/* General step: the same updates through memory, plus
+			 * the resets to 1 behind each finished column. */
+			for (int c = kc - 1; c >= 0; c--) {
+				int64_t jj = tau - lag[c];
+				if (jj < 0)
+					continue;
+				if (jj < clen[c]) {
+					int64_t j = jj + cmin[c];
+					v[c] = (a[jj + shift[c]] * di[c] +
+						v[c] * (double)j) /
+					       (double)(ci[c] + j);
+					a[jj] = v[c];
+				} else if (jj < cext[c]) {
+					a[jj] = 1.0;
+				}
+			}
+			tau++;
 		}
+		minj = cmin[kc - 1];
+		curlen = clen[kc - 1];
+		maxj = minj + curlen;
+		i += kc;
 	}
 	return a[maxj - minj - 1];
 }

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Profiles, baselines and detection: merge(profile(a), profile(b)) against
+ * profile(a ∪ b), baseline JSON round trips, and the decision rule on
+ * data with known answers.
+ */
+#include "dmtest.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driftmon/detect.h"
+#include "driftmon/profile.h"
+
+static uint64_t st = 0x9e3779b97f4a7c15ull;
+
+static double urand(void)
+{
+	st ^= st << 13;
+	st ^= st >> 7;
+	st ^= st << 17;
+	return (double)(st >> 11) / 9007199254740992.0;
+}
+
+static double nrand(void)
+{
+	return sqrt(-2.0 * log(urand() + 1e-300)) *
+	       cos(6.283185307179586 * urand());
+}
+
+/* A table of two numeric columns (x ~ N(shift, 1), k ~ small ints with
+ * missing values) and one categorical (c). */
+struct table {
+	size_t n;
+	double *x, *k;
+	uint8_t *knull;
+	dm_strref *c;
+};
+
+static const char *const cats[] = {"a", "b", "c", "new"};
+static char *const names[] = {"x", "k", "c", "model_name"};
+
+static void make_table(struct table *t, size_t n, double shift, int newcat)
+{
+	size_t i;
+
+	t->n = n;
+	t->x = malloc(n * sizeof(double));
+	t->k = malloc(n * sizeof(double));
+	t->knull = calloc(n, 1);
+	t->c = malloc(n * sizeof(dm_strref));
+	for (i = 0; i < n; i++) {
+		double u = urand();
+		int ci = u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
+
+		if (newcat && urand() < 0.3)
+			ci = 3;
+		t->x[i] = nrand() + shift;
+		t->k[i] = floor(urand() * 5);
+		t->knull[i] = urand() < 0.05;
+		t->c[i].ptr = cats[ci];
+		t->c[i].len = (uint32_t)strlen(cats[ci]);
+	}
+}
+
+static void free_table(struct table *t)
+{
+	free(t->x);
+	free(t->k);
+	free(t->knull);
+	free(t->c);
+}
+
+/* Profiles rows [lo, hi) of t. */
+static void add_rows(dm_profile *p, const dm_profile_opts *o,
+		     const struct table *t, size_t lo, size_t hi)
+{
+	dm_column cols[4];
+	dm_strref model[1] = {{"m", 1}};
+	dm_batch b;
+	size_t i;
+
+	for (i = lo; i < hi; i += 1000) {
+		size_t n = hi - i < 1000 ? hi - i : 1000;
+		dm_strref *mc = malloc(n * sizeof(dm_strref));
+		size_t j;
+
+		for (j = 0; j < n; j++)
+			mc[j] = model[0];
+		memset(cols, 0, sizeof(cols));
+		cols[0].type = DM_COL_DOUBLE;
+		cols[0].f64 = t->x + i;
+		cols[1].type = DM_COL_DOUBLE;
+		cols[1].f64 = t->k + i;
+		cols[1].null = t->knull + i;
+		cols[2].type = DM_COL_STRING;
+		cols[2].str = t->c + i;
+		cols[3].type = DM_COL_STRING;
+		cols[3].str = mc;
+		memset(&b, 0, sizeof(b));
+		b.nrows = n;
+		b.ncols = 4;
+		b.cols = cols;
+		b.first_row = i + 1;
+		assert_int_equal(dm_profile_add_batch(p, o, &b, names, "t", NULL),
+				 DM_OK);
+		free(mc);
+	}
+}
+
+static void build_baseline(dm_profile *p, const struct table *t)
+{
+	dm_profile_opts o = {0};
+
+	o.strict = 1;
+	o.sketch_k = 4096;
+	dm_profile_init(p, &o);
+	add_rows(p, &o, t, 0, t->n);
+	assert_int_equal(dm_profile_finish(p, NULL), DM_OK);
+	p->model = strdup("m");
+	p->model_version = strdup("v1");
+	p->created_at = strdup("2025-01-01T00:00:00Z");
+}
+
+static void merge_equals_union(void **state)
+{
+	struct table base, cur;
+	dm_profile bp, whole, a, b;
+	dm_profile_opts o = {0};
+	size_t i, j;
+
+	(void)state;
+	make_table(&base, 20000, 0, 0);
+	make_table(&cur, 30000, 0.3, 1);
+	build_baseline(&bp, &base);
+	o.reference = &bp;
+	dm_profile_init(&whole, &o);
+	dm_profile_init(&a, &o);
+	dm_profile_init(&b, &o);
+	add_rows(&whole, &o, &cur, 0, cur.n);
+	add_rows(&a, &o, &cur, 0, 12345);
+	add_rows(&b, &o, &cur, 12345, cur.n);
+	assert_int_equal(dm_profile_merge(&a, &b, NULL), DM_OK);
+	assert_int_equal(a.rows, whole.rows);
+	for (i = 0; i < whole.nfeat; i++) {
+		const dm_feature *w = &whole.feat[i], *m = &a.feat[i];
+
+		assert_string_equal(w->name, m->name);
+		assert_int_equal(w->count, m->count);
+		assert_int_equal(w->missing, m->missing);
+		assert_int_equal(w->unseen, m->unseen);
+		if (w->type == DM_FEATURE_NUMERIC) {
+			for (j = 0; j <= w->nedges; j++)
+				assert_int_equal(w->bins[j], m->bins[j]);
+			assert_true(fabs(w->mom.mean - m->mom.mean) < 1e-12);
+			assert_true(fabs(dm_moments_var(&w->mom) /
+						 dm_moments_var(&m->mom) -
+					 1) < 1e-12);
+			assert_true(w->mom.min == m->mom.min);
+			assert_true(w->mom.max == m->mom.max);
+			{
+				double q[3] = {0.1, 0.5, 0.9}, qw[3], qm[3];
+				double eps = dm_sketch_rank_error(w->sketch) +
+					     dm_sketch_rank_error(m->sketch);
+
+				dm_feature_quantiles(w, q, 3, qw);
+				dm_feature_quantiles(m, q, 3, qm);
+				for (j = 0; j < 3; j++) {
+					/* both within eps in rank of each other */
+					double fw = dm_sketch_cdf(w->sketch, qm[j]);
+
+					if (strcmp(w->name, "x") == 0)
+						assert_true(fabs(fw - q[j]) <=
+							    eps + 2.0 / (double)w->count);
+					else /* few distinct values: equal */
+						assert_true(qw[j] == qm[j]);
+				}
+			}
+		} else {
+			assert_int_equal(w->ncats, m->ncats);
+			for (j = 0; j < w->ncats; j++)
+				assert_int_equal(
+					w->cats[j].count,
+					dm_profile_find(&a, w->name)->cats[j].count);
+		}
+	}
+	assert_int_equal(dm_profile_find(&whole, "c")->unseen > 0, 1);
+	dm_profile_release(&whole);
+	dm_profile_release(&a);
+	dm_profile_release(&b);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+}
+
+static void baseline_json_round_trip(void **state)
+{
+	struct table base;
+	dm_profile bp, back;
+	char *json, *json2;
+	size_t len, len2, i, j;
+	dm_diag d;
+
+	(void)state;
+	make_table(&base, 3000, 0, 0);
+	build_baseline(&bp, &base);
+	assert_int_equal(dm_baseline_to_json(&bp, &json, &len), DM_OK);
+	assert_int_equal(dm_baseline_from_json(json, len, "b.json", &back, &d),
+			 DM_OK);
+	assert_int_equal(back.nfeat, bp.nfeat);
+	assert_int_equal(back.rows, bp.rows);
+	for (i = 0; i < bp.nfeat; i++) {
+		const dm_feature *x = &bp.feat[i], *y = &back.feat[i];
+
+		assert_string_equal(x->name, y->name);
+		assert_int_equal(x->type, y->type);
+		assert_int_equal(x->count, y->count);
+		assert_int_equal(x->missing, y->missing);
+		if (x->type != DM_FEATURE_NUMERIC)
+			continue;
+		assert_int_equal(x->nedges, y->nedges);
+		for (j = 0; j < x->nedges; j++)
+			assert_true(x->edges[j] == y->edges[j]);
+		for (j = 0; j <= x->nedges; j++)
+			assert_int_equal(x->bins[j], y->bins[j]);
+		/* 3000 values <= k: the stored sketch is exact */
+		assert_true(dm_sketch_is_exact(y->sketch));
+		assert_true(x->mom.mean == y->mom.mean);
+	}
+	/* serialising the loaded baseline gives the same bytes */
+	free(back.created_at);
+	back.created_at = strdup(bp.created_at);
+	assert_int_equal(dm_baseline_to_json(&back, &json2, &len2), DM_OK);
+	assert_int_equal(len, len2);
+	assert_memory_equal(json, json2, len);
+	free(json2);
+	dm_profile_release(&back);
+	/* a wrong version and a broken field are named */
+	{
+		char *bad = strdup(json), *p = strstr(bad, "\"format_version\": 1");
+
+		assert_non_null(p);
+		p[strlen("\"format_version\": ")] = '9';
+		assert_int_equal(dm_baseline_from_json(bad, len, "b.json", &back,
+						       &d),
+				 DM_EVERSION);
+		assert_non_null(strstr(d.msg, "format_version 9"));
+		free(bad);
+		bad = strdup(json);
+		p = strstr(bad, "\"counts\": [");
+		p[1] = 'x';
+		assert_int_equal(dm_baseline_from_json(bad, len, "b.json", &back,
+						       &d),
+				 DM_EFORMAT);
+		assert_non_null(strstr(d.msg, "'b.json'"));
+		assert_non_null(strstr(d.msg, "bins"));
+		free(bad);
+		assert_int_equal(dm_baseline_from_json("{", 1, "b.json", &back,
+						       &d),
+				 DM_EFORMAT);
+	}
+	free(json);
+	dm_profile_release(&bp);
+	free_table(&base);
+}
+
+static void detect_decides(void **state)
+{
+	struct table base, same, shifted;
+	dm_profile bp, c1, c2, c3;
+	dm_profile_opts o = {0};
+	dm_result r;
+	dm_detect_config cfg;
+
+	(void)state;
+	make_table(&base, 5000, 0, 0);
+	make_table(&same, 2000, 0, 0);
+	make_table(&shifted, 2000, 0.5, 1);
+	build_baseline(&bp, &base);
+	o.reference = &bp;
+	o.model_name = "m";
+	dm_profile_init(&c1, &o);
+	dm_profile_init(&c2, &o);
+	dm_profile_init(&c3, &o);
+	add_rows(&c1, &o, &same, 0, same.n);
+	add_rows(&c2, &o, &shifted, 0, shifted.n);
+	add_rows(&c3, &o, &same, 0, 50);
+	dm_detect_config_init(&cfg);
+
+	assert_int_equal(dm_detect(&bp, &c1, &cfg, &r, NULL), DM_OK);
+	assert_false(r.drift_detected);
+	assert_int_equal(r.features_total, 3);
+	dm_result_release(&r);
+
+	assert_int_equal(dm_detect(&bp, &c2, &cfg, &r, NULL), DM_OK);
+	assert_true(r.drift_detected);
+	assert_true(r.features[0].drifted);  /* x shifted by 0.5 sd */
+	assert_false(r.features[1].drifted); /* k unchanged */
+	assert_true(r.features[2].drifted);  /* c has a new category */
+	assert_true(r.features[2].unseen > 0);
+	assert_true(fabs(r.drift_score - 2.0 / 3.0) < 1e-12);
+	/* Holm: adjusted p >= raw p, monotone in the raw order */
+	assert_true(r.features[0].pvalue_adjusted >= r.features[0].pvalue);
+	assert_int_equal(dm_result_count_alerts(&r, DM_SEV_CRITICAL), 1);
+	dm_result_release(&r);
+
+	assert_int_equal(dm_detect(&bp, &c3, &cfg, &r, NULL), DM_OK);
+	assert_true(r.insufficient);
+	assert_false(r.drift_detected);
+	assert_string_equal(r.alerts[0].code, "INSUFFICIENT_DATA");
+	dm_result_release(&r);
+
+	dm_profile_release(&c1);
+	dm_profile_release(&c2);
+	dm_profile_release(&c3);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&same);
+	free_table(&shifted);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(merge_equals_union),
+		cmocka_unit_test(baseline_json_round_trip),
+		cmocka_unit_test(detect_decides),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests_name("profile", tests, NULL, NULL);
+}
