@@ -52,11 +52,25 @@ int cli_bad_option(const char *cmd, int argc, char **argv)
 	extern int optind, optopt;
 	const char *arg = (optind > 0 && optind <= argc) ? argv[optind - 1]
 							 : "?";
+	int n;
 
-	if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0)
-		return cli_usage(cmd, "invalid option or missing value: -%c",
+	/* getopt_long sets optopt to 0 for an unknown (or ambiguous) long
+	 * option, and to the option's value when it lacks its argument or
+	 * has one it does not take ("--help=x"). */
+	if (strncmp(arg, "--", 2) == 0) {
+		n = (int)strcspn(arg, "=");
+		if (optopt == 0)
+			return cli_usage(cmd, "unknown option '%.*s'", n, arg);
+		if (arg[n] == '=')
+			return cli_usage(cmd, "option '%.*s' takes no value", n,
+					 arg);
+		return cli_usage(cmd, "option '%s' needs a value", arg);
+	}
+	if (optopt > 0 && optopt < 256)
+		return cli_usage(cmd, "unknown option '-%c', or it needs a "
+				      "value",
 				 optopt);
-	return cli_usage(cmd, "unknown option or missing value: '%s'", arg);
+	return cli_usage(cmd, "unknown option '%s'", arg);
 }
 
 const char *cli_store_url(const char *flag)

@@ -108,7 +108,7 @@ int cmd_baseline(int argc, char **argv)
 
 	dm_profile_init(&prof, NULL);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+m:v:i:h", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "m:v:i:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'm': model = optarg; break;

@@ -195,7 +195,7 @@ int cmd_detect(int argc, char **argv)
 	if ((rc = cli_settings_from_env(&set)) != EXIT_OK)
 		goto out;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+m:v:w:i:h", longopts,
+	while ((c = getopt_long(argc, argv, "m:v:w:i:h", longopts,
 				&longidx)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;

@@ -35,7 +35,7 @@ int cmd_list(int argc, char **argv)
 	int c, rc = EXIT_OK, baselines;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+m:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
 		case O_STORE: store_flag = optarg; break;

@@ -3,6 +3,7 @@
  * driftmon: drift monitoring for ML models in production.
  * One table of commands, one file per command (src/cli/cmd_*.c).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	opterr = 0; /* the commands report bad options (cli_bad_option) */
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -769,6 +769,8 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 			if (o.nf == ncols) {
 				apply_fixes(&o);
 				r->rownums[row++] = r->records;
+				if (r->pos > r->lim.batch_bytes)
+					break; /* enough bytes in this batch */
 				continue;
 			}
 			if (!r->lenient) {

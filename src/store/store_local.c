@@ -15,84 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "driftmon/store.h"
+#include "store/store_int.h"
 
-struct dm_store {
+struct local {
 	char *root; /* without trailing '/' */
 };
 
-int dm_key_component_ok(const char *s)
-{
-	size_t n = s ? strlen(s) : 0, i;
+#define ROOT(s) (((struct local *)(s)->impl)->root)
 
-	if (n == 0 || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
-			return 0;
-	}
-	return 1;
-}
-
-static int key_ok(const char *key)
-{
-	const char *p = key;
-
-	if (!key || !*key || *key == '/')
-		return 0;
-	while (*p) {
-		const char *e = strchr(p, '/');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	return 1;
-}
-
-dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag)
-{
-	dm_store *s;
-	const char *path = url;
-	size_t n;
-
-	*out = NULL;
-	if (!url || !*url)
-		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				   "empty store URL");
-	if (!strncmp(url, "file://", 7))
-		path = url + 7;
-	else if (strstr(url, "://") || !strncmp(url, "az:", 3))
-		return dm_diag_set(diag, DM_EUNSUPPORTED, NULL, 0, NULL,
-				   "store '%s': only local folders are "
-				   "supported by this build",
-				   url);
-	if (!*path)
-		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				   "store '%s': empty path", url);
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->root = strdup(path))) {
-		free(s);
-		return DM_ENOMEM;
-	}
-	n = strlen(s->root);
-	while (n > 1 && s->root[n - 1] == '/')
-		s->root[--n] = '\0';
-	*out = s;
-	return DM_OK;
-}
-
-void dm_store_free(dm_store *s)
+static void local_free(dm_store *s)
 {
 	if (!s)
 		return;
-	free(s->root);
+	if (s->impl)
+		free(ROOT(s));
+	free(s->impl);
 	free(s);
 }
 
@@ -100,23 +37,17 @@ static char *path_of(const dm_store *s, const char *key)
 {
 	char *p = NULL;
 
-	if (asprintf(&p, "%s/%s", s->root, key) < 0)
+	if (asprintf(&p, "%s/%s", ROOT(s), key) < 0)
 		return NULL;
 	return p;
 }
 
-char *dm_store_location(const dm_store *s, const char *key)
+static char *local_location(const dm_store *s, const char *key)
 {
 	return path_of(s, key);
 }
 
-static dm_err bad_key(dm_diag *diag, const char *key)
-{
-	return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-			   "invalid storage key '%s'", key ? key : "");
-}
-
-dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
+static dm_err local_get(dm_store *s, const char *key, size_t max, char **data,
 		    size_t *len, dm_diag *diag)
 {
 	char *path;
@@ -128,8 +59,6 @@ dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
 
 	*data = NULL;
 	*len = 0;
-	if (!key_ok(key))
-		return bad_key(diag, key);
 	if (!max)
 		max = (size_t)1 << 30;
 	path = path_of(s, key);
@@ -190,7 +119,7 @@ static int mkdirs(char *path)
 	return 0;
 }
 
-dm_err dm_store_put(dm_store *s, const char *key, const void *data,
+static dm_err local_put(dm_store *s, const char *key, const void *data,
 		    size_t len, dm_diag *diag)
 {
 	char *path = NULL, *tmp = NULL;
@@ -200,8 +129,6 @@ dm_err dm_store_put(dm_store *s, const char *key, const void *data,
 	dm_err err = DM_OK;
 	struct timespec ts;
 
-	if (!key_ok(key))
-		return bad_key(diag, key);
 	path = path_of(s, key);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (!path || asprintf(&tmp, "%s.tmp-%ld-%ld", path, (long)getpid(),
@@ -290,7 +217,7 @@ static dm_err walk(const dm_store *s, const char *rel, const char *prefix,
 
 	if (depth > 32)
 		return DM_OK;
-	if (asprintf(&dirpath, "%s%s%s", s->root, *rel ? "/" : "", rel) < 0)
+	if (asprintf(&dirpath, "%s%s%s", ROOT(s), *rel ? "/" : "", rel) < 0)
 		return DM_ENOMEM;
 	d = opendir(dirpath);
 	free(dirpath);
@@ -316,7 +243,7 @@ static dm_err walk(const dm_store *s, const char *rel, const char *prefix,
 			free(key);
 			continue;
 		}
-		if (asprintf(&full, "%s/%s", s->root, key) < 0 ||
+		if (asprintf(&full, "%s/%s", ROOT(s), key) < 0 ||
 		    stat(full, &st) < 0) {
 			free(full);
 			free(key);
@@ -341,7 +268,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
+static dm_err local_list(dm_store *s, const char *prefix, char ***keys,
 		     size_t *n, dm_diag *diag)
 {
 	struct list l = {0};
@@ -350,7 +277,11 @@ dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
 	(void)diag;
 	err = walk(s, "", prefix ? prefix : "", &l, 0);
 	if (err != DM_OK) {
-		dm_store_free_list(l.v, l.n);
+		size_t i;
+
+		for (i = 0; i < l.n; i++)
+			free(l.v[i]);
+		free(l.v);
 		return err;
 	}
 	if (l.n)
@@ -360,27 +291,51 @@ dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
 	return DM_OK;
 }
 
-void dm_store_free_list(char **keys, size_t n)
-{
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-}
-
-dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
+static dm_err local_open_source(dm_store *s, const char *key, dm_source **out,
 			    dm_diag *diag)
 {
 	char *path;
 	dm_err err;
 
-	if (!key_ok(key))
-		return bad_key(diag, key);
 	path = path_of(s, key);
 	if (!path)
 		return DM_ENOMEM;
 	err = dm_source_open_file(path, out, diag);
 	free(path);
 	return err;
+}
+
+static const dm_store_ops local_ops = {
+	"local", local_get, local_put, local_list, local_open_source,
+	local_location, local_free,
+};
+
+dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag)
+{
+	dm_store *s;
+	struct local *l;
+	const char *path = url;
+	size_t n;
+
+	*out = NULL;
+	if (!strncmp(url, "file://", 7))
+		path = url + 7;
+	if (!*path)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "store '%s': empty path", url);
+	s = calloc(1, sizeof(*s));
+	l = calloc(1, sizeof(*l));
+	if (!s || !l || !(l->root = strdup(path))) {
+		free(s);
+		free(l);
+		return DM_ENOMEM;
+	}
+	n = strlen(l->root);
+	while (n > 1 && l->root[n - 1] == '/')
+		l->root[--n] = '\0';
+	s->ops = &local_ops;
+	s->impl = l;
+	*out = s;
+	return DM_OK;
 }

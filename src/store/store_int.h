@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private: the storage backend interface.  dm_store_* in store.c validate
+ * keys and dispatch to a backend's ops; a backend only moves bytes.
+ */
+#ifndef DM_STORE_INT_H
+#define DM_STORE_INT_H
+
+#include "driftmon/store.h"
+
+typedef struct dm_store_ops {
+	const char *name; /* "local", "azure" */
+	dm_err (*get)(dm_store *s, const char *key, size_t max, char **data,
+		      size_t *len, dm_diag *diag);
+	dm_err (*put)(dm_store *s, const char *key, const void *data,
+		      size_t len, dm_diag *diag);
+	dm_err (*list)(dm_store *s, const char *prefix, char ***keys,
+		       size_t *n, dm_diag *diag);
+	dm_err (*open_source)(dm_store *s, const char *key, dm_source **out,
+			      dm_diag *diag);
+	char *(*location)(const dm_store *s, const char *key);
+	void (*free)(dm_store *s);
+} dm_store_ops;
+
+struct dm_store {
+	const dm_store_ops *ops;
+	void *impl;
+};
+
+/* Backends.  url is the full store URL. */
+dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag);
+
+#endif

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests for dm_parse_double (src/io/parse_double.c).  The oracle is
+ * glibc's strtod, which rounds correctly (and so does Python's float()):
+ * every accepted number must come out bit-for-bit equal to it.  The
+ * random cases cover the fast path's edges (19 digits, 2^53, 10^22),
+ * exact halfway points between doubles, subnormals and huge exponents.
+ */
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmtest.h"
+#include "driftmon/table.h"
+
+static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
+
+static uint64_t rng(void)
+{
+	/* splitmix64 */
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static int same_bits(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/* Parses s both ways; fails the test unless both agree bit-for-bit. */
+static void check_vs_strtod(const char *s)
+{
+	double want, got = -12345.0;
+	char *end;
+
+	want = strtod(s, &end);
+	assert_true(*end == 0); /* the generators make valid numbers */
+	if (dm_parse_double(s, strlen(s), &got) != 0)
+		fail_msg("rejected \"%s\"", s);
+	if (!same_bits(want, got))
+		fail_msg("\"%s\": got %.17g (%a), strtod gives %.17g (%a)", s,
+			 got, got, want, want);
+}
+
+static void check_parse(const char *s, double want)
+{
+	double got;
+
+	if (dm_parse_double(s, strlen(s), &got) != 0)
+		fail_msg("rejected \"%s\"", s);
+	if (!same_bits(want, got))
+		fail_msg("\"%s\": got %.17g, want %.17g", s, got, want);
+}
+
+static void check_reject(const char *s)
+{
+	double got = 42.0;
+
+	if (dm_parse_double(s, strlen(s), &got) == 0)
+		fail_msg("accepted \"%s\" as %.17g", s, got);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixed cases                                                         */
+/* ------------------------------------------------------------------ */
+
+static void pd_accepts_forms(void **state)
+{
+	static const char *const ok[] = {
+		"0", "1", "-1", "+1", "1.5", "-2.25", ".5", "-.5", "+.5",
+		"5.", "-5.", "1e5", "1E5", "1e+5", "1E-5", "1.5e3", ".5e-3",
+		"5.e2", "00012", "000.000123", "0.1", "0.2", "0.3",
+		"123456789012345678", "1234567890123456789",
+		"12345678901234567890", "9007199254740992",
+		"9007199254740993", "9007199254740994", "1e22", "1e23",
+		"1.7976931348623157e308", "1.7976931348623159e308", "2e308",
+		"2.2250738585072014e-308", "2.2250738585072011e-308",
+		"4.9e-324", "5e-324", "2.4703282292062327e-324",
+		"2.4703282292062328e-324", "1e-400", "1e400", "0e0",
+		"0e999999999999", "1e-99999999999", "1e99999999999",
+		"3.14159265358979323846264338327950288419716939937510",
+		"0.000000000000000000000000000000000000000001",
+		"100000000000000000000000000000000000000000000000000",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		check_vs_strtod(ok[i]);
+}
+
+static void pd_spaces(void **state)
+{
+	(void)state;
+	check_parse(" 1.5", 1.5);
+	check_parse("1.5 ", 1.5);
+	check_parse("  -2  ", -2.0);
+	check_parse("\t3\r\n", 3.0);
+	check_parse(" \v\f4 ", 4.0);
+	check_parse(" nan ", NAN);
+	check_reject("1 2");
+	check_reject("- 1");
+	check_reject("1 .5");
+	check_reject("1e 5");
+}
+
+static void pd_special_values(void **state)
+{
+	double v;
+
+	(void)state;
+	check_parse("inf", INFINITY);
+	check_parse("INF", INFINITY);
+	check_parse("+Inf", INFINITY);
+	check_parse("-inf", -INFINITY);
+	check_parse("infinity", INFINITY);
+	check_parse("-Infinity", -INFINITY);
+	check_parse("INFINITY", INFINITY);
+	assert_int_equal(dm_parse_double("nan", 3, &v), 0);
+	assert_true(isnan(v) && !signbit(v));
+	assert_int_equal(dm_parse_double("NaN", 3, &v), 0);
+	assert_true(isnan(v));
+	assert_int_equal(dm_parse_double("-NAN", 4, &v), 0);
+	assert_true(isnan(v) && signbit(v));
+	check_reject("nan(123)");
+	check_reject("nana");
+	check_reject("infinit");
+	check_reject("infinityy");
+	check_reject("in");
+	check_reject("-");
+	check_reject("+");
+}
+
+static void pd_signed_zero(void **state)
+{
+	(void)state;
+	check_parse("0", 0.0);
+	check_parse("-0", -0.0);
+	check_parse("-0.0e10", -0.0);
+	check_parse("+0", 0.0);
+	check_parse("-1e-400", -0.0); /* underflow, as strtod */
+}
+
+static void pd_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"", " ", "\t", ".", "-.", "+", "e5", ".e5", "1,5", "1.5,",
+		"0x1p3", "0x10", "0X1A", "1e", "1e+", "1E-", "1e5.5", "--1",
+		"+-1", "-+1", "1.2.3", "1_000", "1..2", "1e5e5", "1-", "1+1",
+		"abc", "1a", "a1", "١", "1\xc2\xa0", "\xef\xbc\x91",
+		"1d5", "1f", "true", "0b101", "$1", "1%",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		check_reject(bad[i]);
+}
+
+/* Only [s, s+len) is read: the text need not end with a NUL. */
+static void pd_not_nul_terminated(void **state)
+{
+	const char *s = "1234.5e1x";
+	char big[400];
+	double v;
+
+	(void)state;
+	assert_int_equal(dm_parse_double(s, 2, &v), 0);
+	assert_true(v == 12.0);
+	assert_int_equal(dm_parse_double(s, 6, &v), 0);
+	assert_true(v == 1234.5);
+	assert_int_equal(dm_parse_double(s, 8, &v), 0);
+	assert_true(v == 12345.0);
+	assert_int_equal(dm_parse_double(s, 7, &v), -1); /* "1234.5e" */
+	assert_int_equal(dm_parse_double(s, 0, &v), -1);
+	/* long text (the heap copy) followed by more digits */
+	memset(big, '7', sizeof(big));
+	big[0] = '0';
+	big[1] = '.';
+	assert_int_equal(dm_parse_double(big, 300, &v), 0);
+	big[300] = 0;
+	assert_true(same_bits(v, strtod(big, NULL)));
+}
+
+/* strtod's result depends on LC_NUMERIC; ours must not. */
+static void pd_locale_independent(void **state)
+{
+	static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8",
+					      "fr_FR.UTF-8", "fr_FR.utf8"};
+	const char *set = NULL;
+	size_t i;
+	double v;
+
+	(void)state;
+	for (i = 0; i < 4 && !set; i++)
+		set = setlocale(LC_NUMERIC, locales[i]);
+	if (!set)
+		skip(); /* no locale with a decimal comma installed */
+	assert_int_equal(dm_parse_double("1.5", 3, &v), 0);
+	assert_true(v == 1.5);
+	assert_int_equal(dm_parse_double("0.12345678901234567890", 22, &v),
+			 0);
+	setlocale(LC_NUMERIC, "C");
+	assert_true(same_bits(v, strtod("0.12345678901234567890", NULL)));
+	assert_int_equal(dm_parse_double("1,5", 3, &v), -1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Random cases against strtod                                         */
+/* ------------------------------------------------------------------ */
+
+/* Random digit strings with a random point, exponent and padding. */
+static void gen_random_digits(char *s, size_t size)
+{
+	size_t nd = 1 + rng() % 25, i, o = 0, point = rng() % (nd + 2);
+
+	if (rng() % 3 == 0)
+		s[o++] = rng() % 2 ? '-' : '+';
+	for (i = 0; i < nd; i++) {
+		if (i == point)
+			s[o++] = '.';
+		/* plenty of zeros: leading, trailing and inside */
+		s[o++] = (char)('0' + (rng() % 3 == 0 ? 0 : rng() % 10));
+	}
+	if (point == nd)
+		s[o++] = '.';
+	if (rng() % 2)
+		o += (size_t)snprintf(s + o, size - o, "%c%d",
+				      rng() % 2 ? 'e' : 'E',
+				      (int)(rng() % 700) - 350);
+	s[o] = 0;
+}
+
+/* Mantissas near 2^53 and exponents near +-22: the fast path's edges. */
+static void gen_fast_path_edge(char *s, size_t size)
+{
+	uint64_t m;
+	int e = (int)(rng() % 61) - 30;
+
+	switch (rng() % 4) {
+	case 0:
+		m = ((uint64_t)1 << 53) - 16 + rng() % 32;
+		break;
+	case 1:
+		m = rng() % ((uint64_t)1 << 53);
+		break;
+	case 2:
+		m = rng() % 10000000000000000000ULL; /* up to 19 digits */
+		break;
+	default:
+		m = rng() % 100000;
+		break;
+	}
+	snprintf(s, size, "%llue%d", (unsigned long long)m, e);
+}
+
+/* Any finite double, printed several ways. */
+static void gen_printed_double(char *s, size_t size)
+{
+	uint64_t bits = rng();
+	double x;
+
+	memcpy(&x, &bits, sizeof(x));
+	if (!isfinite(x))
+		x = 1.0;
+	switch (rng() % 5) {
+	case 0:
+		snprintf(s, size, "%.17g", x);
+		break;
+	case 1:
+		snprintf(s, size, "%.16g", x);
+		break;
+	case 2:
+		snprintf(s, size, "%.15g", x);
+		break;
+	case 3:
+		snprintf(s, size, "%.*e", (int)(rng() % 25), x);
+		break;
+	default:
+		snprintf(s, size, "%.*f", (int)(rng() % 20),
+			 fmod(x, 1e12));
+		break;
+	}
+}
+
+/* Typical data: short decimals, as written by people and by pandas. */
+static void gen_short_decimal(char *s, size_t size)
+{
+	double x = (double)(int64_t)(rng() % 2000000001ULL - 1000000000) /
+		   pow(10.0, (double)(rng() % 10));
+
+	snprintf(s, size, "%.*f", (int)(rng() % 10), x);
+}
+
+/*
+ * The exact midpoint between a random double and the next one (a tie:
+ * rounds to even), and numbers just below and above it.  The midpoint
+ * has 54 significant bits, exact in x87 long double; %.800Le prints
+ * it exactly.
+ */
+static void gen_halfway(char *s, size_t size)
+{
+	uint64_t bits;
+	double x, y;
+	long double mid;
+	char *e, *p;
+	size_t n;
+
+	do {
+		bits = rng() >> 1; /* positive */
+		if (rng() % 4 == 0)
+			bits &= 0x000FFFFFFFFFFFFFULL; /* subnormal */
+		else if (rng() % 2)
+			bits = (bits & 0x800FFFFFFFFFFFFFULL) |
+			       ((uint64_t)(1023 + (int)(rng() % 120) - 60)
+				<< 52);
+		memcpy(&x, &bits, sizeof(x));
+	} while (!isfinite(x) || x == 0.0 || !isfinite(nextafter(x, INFINITY)));
+	y = nextafter(x, INFINITY);
+	mid = (long double)x + ((long double)y - (long double)x) / 2;
+	snprintf(s, size, "%.800Le", mid);
+	/* split mantissa and exponent, drop trailing zeros */
+	e = strchr(s, 'e');
+	assert_non_null(e);
+	{
+		char exp[16];
+
+		snprintf(exp, sizeof(exp), "%s", e);
+		p = e;
+		while (p[-1] == '0')
+			p--;
+		n = (size_t)(p - s);
+		switch (rng() % 3) {
+		case 0: /* exactly the tie */
+			break;
+		case 1: /* just above: one more digit */
+			s[n++] = '1';
+			break;
+		default: /* just below: truncated */
+			if (n > 3)
+				n = 3 + rng() % (n - 3);
+			break;
+		}
+		if (s[n - 1] == '.')
+			s[n++] = '0';
+		snprintf(s + n, size - n, "%s", exp);
+	}
+}
+
+static void run_random(void (*gen)(char *, size_t), size_t count)
+{
+	static char s[1024];
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		gen(s, sizeof(s));
+		check_vs_strtod(s);
+	}
+}
+
+static void pd_random_digits(void **state)
+{
+	(void)state;
+	run_random(gen_random_digits, 1000000);
+}
+
+static void pd_random_fast_path_edges(void **state)
+{
+	(void)state;
+	run_random(gen_fast_path_edge, 1000000);
+}
+
+static void pd_random_printed_doubles(void **state)
+{
+	(void)state;
+	run_random(gen_printed_double, 500000);
+}
+
+static void pd_random_short_decimals(void **state)
+{
+	(void)state;
+	run_random(gen_short_decimal, 500000);
+}
+
+static void pd_random_halfway(void **state)
+{
+	(void)state;
+	run_random(gen_halfway, 200000);
+}
+
+/* Every subnormal power of two and its neighbours, in several forms. */
+static void pd_subnormals(void **state)
+{
+	char s[64];
+	int k;
+
+	(void)state;
+	for (k = 0; k < 53; k++) {
+		double x = ldexp(1.0, -1074 + k);
+		int p;
+
+		for (p = 1; p <= 20; p++) {
+			snprintf(s, sizeof(s), "%.*e", p, x);
+			check_vs_strtod(s);
+			snprintf(s, sizeof(s), "%.*e", p, nextafter(x, 0.0));
+			check_vs_strtod(s);
+			snprintf(s, sizeof(s), "%.*e", p, nextafter(x, 1.0));
+			check_vs_strtod(s);
+		}
+	}
+	check_vs_strtod("2.225073858507201136057409796709131975934819546351645"
+			"6e-308");
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(pd_accepts_forms),
+	cmocka_unit_test(pd_spaces),
+	cmocka_unit_test(pd_special_values),
+	cmocka_unit_test(pd_signed_zero),
+	cmocka_unit_test(pd_rejects),
+	cmocka_unit_test(pd_not_nul_terminated),
+	cmocka_unit_test(pd_locale_independent),
+	cmocka_unit_test(pd_random_digits),
+	cmocka_unit_test(pd_random_fast_path_edges),
+	cmocka_unit_test(pd_random_printed_doubles),
+	cmocka_unit_test(pd_random_short_decimals),
+	cmocka_unit_test(pd_random_halfway),
+	cmocka_unit_test(pd_subnormals),
+};
+
+DMTEST_MAIN("parse_double", tests)
