@@ -117,6 +117,13 @@ typedef struct dm_profile_opts {
 	 * logs): such values are counted as invalid and the run goes on.
 	 */
 	int strict;
+	/* Threads profiling the columns of a batch in parallel (0 or 1: the
+	 * calling thread only; at most 8). */
+	unsigned threads;
+	/* Optional: called by dm_profile_add_reader after each batch with
+	 * the number of rows it read (for a progress display); NULL = none. */
+	void (*progress)(void *ctx, uint64_t rows);
+	void *progress_ctx;
 } dm_profile_opts;
 
 /* Initialises an empty profile (no features yet). */

@@ -44,6 +44,84 @@ typedef struct dm_report_brief {
 dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 			     dm_report_brief *b, dm_diag *diag);
 
+/* ------------------------------------------------------------------ */
+/* HTML report (src/report/report_html.c)                              */
+/* ------------------------------------------------------------------ */
+/*
+ * One self-contained HTML file: inline CSS and SVG, no scripts, nothing
+ * fetched.  A header (verdict, drift score, samples, window, alerts), the
+ * drift score over the report history, a table of the features sorted by
+ * severity, and per feature the baseline and current distributions
+ * overlaid (bin or category proportions), the ECDFs from the quantiles
+ * where KS decided, PSI, KS D, p-values and status.  Built from the
+ * report (that is, from profiles), so its size does not grow with the
+ * data; every string from the report is HTML-escaped.
+ */
+
+/* One run in the drift-score trend. */
+typedef struct dm_report_point {
+	char generated_at[40]; /* ISO-8601 UTC */
+	double drift_score;
+	int drift_detected;
+	int insufficient;
+} dm_report_point;
+
+typedef struct dm_html_opts {
+	/* Earlier runs, oldest first (may include the report itself).
+	 * Points later than the report are left out; the report's own
+	 * point is added when missing.  May be NULL. */
+	const dm_report_point *history;
+	size_t nhistory;
+	/* Where the report's JSON lives, shown in the footer (may be NULL). */
+	const char *json_location;
+	/* Categories drawn per categorical feature (0 = 12); the rest are
+	 * drawn as one "other" bar. */
+	size_t max_categories;
+} dm_html_opts;
+
+#define DM_HTML_HISTORY_DEFAULT 30
+
+/*
+ * Renders a JSON report (report_version 1, as dm_report_to_json writes
+ * it) as HTML.  name is used in diagnostics.  o may be NULL.  *out is
+ * malloc'd (free()), *len its length.  DM_EFORMAT / DM_EVERSION with a
+ * diag naming the field for a malformed or unsupported report; missing
+ * optional fields (NaN statistics, no current side) are drawn as "–".
+ */
+dm_err dm_report_html_from_json(const char *json, size_t len,
+				const char *name, const dm_html_opts *o,
+				char **out, size_t *outlen, dm_diag *diag);
+/* The same from a result: builds its JSON report and renders that. */
+dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
+			 char **out, size_t *outlen, dm_diag *diag);
+/* s HTML-escaped (& < > " ', control characters as U+FFFD) for text
+ * and attribute values.  Returns a malloc'd string or NULL. */
+char *dm_html_escape(const char *s);
+
+/* ------------------------------------------------------------------ */
+/* Prometheus text exposition (src/report/metrics.c)                   */
+/* ------------------------------------------------------------------ */
+/*
+ * The metrics of a run in the Prometheus text format 0.0.4 (docs/
+ * metrics.md): driftmon_drift_score, driftmon_drift_detected,
+ * driftmon_features_drifted, driftmon_samples, ...,
+ * driftmon_feature_psi{feature=...}, driftmon_feature_ks_pvalue{...},
+ * every series labelled model and model_version; a statistic that is
+ * NaN (not computed) is left out rather than written as NaN.  No
+ * timestamps (the Pushgateway rejects them).
+ */
+typedef struct dm_metrics_info {
+	double run_timestamp; /* Unix seconds the run started; <= 0: omitted */
+	double run_duration;  /* seconds; < 0: omitted */
+} dm_metrics_info;
+
+/* *out is malloc'd (free()), *len its length.  info may be NULL. */
+dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
+			 char **out, size_t *len);
+/* s escaped as a label value (\\, \", \n).  Returns a malloc'd string
+ * or NULL. */
+char *dm_prom_escape_label(const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -146,8 +146,10 @@ dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
 /*
  * Writes RFC 4180 CSV to a stdio stream: LF line ends; a cell is quoted
  * when it contains the separator, a quote, CR or LF, or is an empty
- * non-NULL string (so that it reads back as "" rather than NULL).  NULL
- * cells are written empty.  Doubles are written in the shortest text
+ * non-NULL string (so that it reads back as "" rather than NULL); header
+ * names also when they contain ',', ';' or a tab (so that the reader
+ * sniffs the same separator).  NULL cells are written empty (so in a
+ * one-column file a NULL is an empty line, which readers skip).  Doubles are written in the shortest text
  * that reads back to the same double (at most 17 significant digits;
  * integer values below 1e15 without exponent or fraction: "3", not
  * "3.0"); NaN and infinities as "nan", "inf", "-inf" (dm_parse_double

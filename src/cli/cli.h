@@ -30,6 +30,8 @@ int cmd_status(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_parquet(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 /* "driftmon: <message>" on stderr; returns EXIT_RUNTIME. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -96,3 +98,49 @@ int cli_progress_enabled(void);
  * count malformed rows.  Prints errors; returns an exit code. */
 int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 		      int lenient, dm_profile *p);
+
+/* Profiling threads: $DRIFTMON_THREADS (1-8), else the online CPUs, at
+ * most 4. */
+unsigned cli_threads(void);
+
+/* ---- After a report: HTML, metrics, alerts (cli_outputs.c) ---------- */
+#include "driftmon/report.h"
+
+typedef struct cli_outputs {
+	const char *metrics_file; /* --metrics-file, or NULL */
+	double t0;                /* monotonic clock at the start of the run */
+} cli_outputs;
+
+/* Starts the run clock and checks the delivery settings in the
+ * environment (DRIFT_PUSHGATEWAY_URL, DRIFT_ALERTMANAGER_URL,
+ * DRIFT_WEBHOOK_URL, DRIFT_NOTIFY_ATTEMPTS, DRIFT_NOTIFY_TIMEOUT_SECONDS,
+ * DRIFT_ALERT_HOLD_HOURS); returns EXIT_OK or EXIT_USAGE after printing
+ * the error. */
+int cli_outputs_init(cli_outputs *o);
+/*
+ * After detect built (and, when written, stored) its report: the HTML
+ * report beside the JSON (latest.html and <stamp>.html, when written),
+ * the metrics (--metrics-file; the Pushgateway when written) and the
+ * alerts (Alertmanager, webhook, when written).  A failed delivery is a
+ * warning on stderr; a local file that cannot be written is an error.
+ * info (may be NULL) gets the "HTML report: ..." line.  Returns an exit
+ * code.
+ */
+int cli_outputs_after_detect(cli_outputs *o, struct dm_store *st,
+			     const dm_result *res, const char *json,
+			     size_t len, time_t now, int written, FILE *info);
+/* Writes path atomically (temporary file + rename); "-" is stdout.
+ * Prints the error; returns an exit code. */
+int cli_write_file_atomic(const char *path, const void *data, size_t len);
+/* The last max reports of model (and version, or all versions when
+ * NULL) under drift-reports/<model>/<version>/<stamp>.json, oldest
+ * first.  Unreadable ones are skipped.  *out is malloc'd. */
+dm_err cli_report_history(struct dm_store *st, const char *model,
+			  const char *version, size_t max,
+			  dm_report_brief **out, size_t *n, dm_diag *diag);
+
+/* ---- Progress line (cli_progress.c) ------------------------------------ */
+/* When stderr is a terminal, makes profiling with po show "WHAT: rows,
+ * rate, elapsed" on stderr; cli_progress_done() ends the line. */
+void cli_progress_attach(dm_profile_opts *po, const char *what);
+void cli_progress_done(void);

@@ -384,3 +384,16 @@ int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 	}
 	return EXIT_OK;
 }
+
+unsigned cli_threads(void)
+{
+	const char *e = getenv("DRIFTMON_THREADS");
+	uint64_t n;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (e && cli_parse_u64(e, &n) == 0 && n >= 1 && n <= 8)
+		return (unsigned)n;
+	if (cpus < 1)
+		return 1;
+	return cpus > 4 ? 4 : (unsigned)cpus;
+}

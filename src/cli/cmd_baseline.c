@@ -195,8 +195,11 @@ int cmd_baseline(int argc, char **argv)
 	po.importance_names = (const char *const *)imp_names;
 	po.importance_values = imp_vals;
 	po.strict = 1;
+	po.threads = cli_threads();
 	dm_profile_init(&prof, &po);
+	cli_progress_attach(&po, "baseline");
 	rc = cli_profile_files(inputs, &po, 0, &prof);
+	cli_progress_done();
 	if (rc != EXIT_OK)
 		goto out;
 	dm_diag_clear(&diag);

@@ -12,7 +12,7 @@
 
 static const char help[] =
 	"usage: driftmon compare --reference FILE --current FILE\n"
-	"                        [--format text|json]\n"
+	"                        [--format text|json|html]\n"
 	"\n"
 	"Compares two datasets (CSV or Parquet) directly, without a store:\n"
 	"the reference is profiled like training data, the current like\n"
@@ -20,7 +20,8 @@ static const char help[] =
 	"\n"
 	"  -r, --reference FILE     reference data (repeatable)\n"
 	"  -c, --current FILE       current data (repeatable)\n"
-	"      --format text|json   output (default text)\n"
+	"      --format text|json|html  output (default text; html: the\n"
+	"                           self-contained HTML report)\n"
 	"      --features a,b       compare only these columns\n"
 	"      --exclude a,b        never compare these columns\n"
 	"      --categorical a,b    treat these columns as categorical\n"
@@ -134,9 +135,10 @@ int cmd_compare(int argc, char **argv)
 			       "required");
 		goto out;
 	}
-	if (strcmp(format, "text") && strcmp(format, "json")) {
+	if (strcmp(format, "text") && strcmp(format, "json") &&
+	    strcmp(format, "html")) {
 		rc = cli_usage("compare", "invalid --format '%s': expected "
-					  "text or json",
+					  "text, json or html",
 			       format);
 		goto out;
 	}
@@ -144,6 +146,7 @@ int cmd_compare(int argc, char **argv)
 	po.exclude = (const char *const *)exclude;
 	po.categorical = (const char *const *)categorical;
 	po.strict = 1;
+	po.threads = cli_threads();
 	dm_profile_init(&pref, &po);
 	if ((rc = cli_profile_files(ref, &po, 0, &pref)) != EXIT_OK)
 		goto out;
@@ -154,11 +157,16 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	co.reference = &pref;
+	co.threads = po.threads;
 	if ((rc = cli_profile_files(cur, &co, 1, &pcur)) != EXIT_OK)
 		goto out;
 	err = dm_detect(&pref, &pcur, &set.det, &res, &diag);
 	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot compare");
+		char what[300];
+
+		snprintf(what, sizeof(what), "cannot compare '%.120s' with "
+			 "'%.120s'", cur[0], ref[0]);
+		rc = cli_fail_err(err, &diag, what);
 		goto out;
 	}
 	cli_iso_time(time(NULL), ts, sizeof(ts));
@@ -174,6 +182,13 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 		fwrite(json, 1, len, stdout);
+	} else if (!strcmp(format, "html")) {
+		err = dm_report_to_html(&res, NULL, &json, &len, &diag);
+		if (err != DM_OK) {
+			rc = cli_fail_err(err, &diag, "cannot build the report");
+			goto out;
+		}
+		rc = cli_write_file_atomic("-", json, len);
 	} else {
 		dm_report_summary(&res, stdout);
 	}

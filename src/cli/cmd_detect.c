@@ -49,17 +49,24 @@ static const char help[] =
 	"0.05)\n"
 	"      --min-ks-d X             smallest KS D that counts (default "
 	"0.05)\n"
-	"      --strict                 bad rows and values are errors, not\n"
-	"                               counted data-quality problems\n"
+	"      --strict                 malformed rows and unparsable, NaN or\n"
+	"                               infinite values are errors naming the\n"
+	"                               file, row and column; by default they\n"
+	"                               are counted, with a data-quality\n"
+	"                               alert above 1% (docs/log-format.md)\n"
 	"      --format text|json|none  what to print (default text)\n"
 	"      --fail-on-drift          exit 3 when drift is detected\n"
 	"      --no-write               do not write the report to the store\n"
+	"                               (nor the HTML report, metrics push or\n"
+	"                               alerts)\n"
+	"      --metrics-file FILE      also write the metrics (Prometheus\n"
+	"                               text) to FILE (docs/metrics.md)\n"
 	"      --store URL              storage (default $DRIFTMON_STORE or\n"
 	"                               ./driftmon-data)\n"
 	"  -h, --help                   this help\n";
 
 enum { O_AT = 256, O_STRICT, O_FORMAT, O_FAIL, O_NOWRITE, O_STORE,
-       O_SETTING };
+       O_SETTING, O_METRICS };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -72,6 +79,7 @@ static const struct option longopts[] = {
 	{"fail-on-drift", no_argument, NULL, O_FAIL},
 	{"no-write", no_argument, NULL, O_NOWRITE},
 	{"store", required_argument, NULL, O_STORE},
+	{"metrics-file", required_argument, NULL, O_METRICS},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"min-samples", required_argument, NULL, O_SETTING},
 	{"critical-threshold", required_argument, NULL, O_SETTING},
@@ -88,7 +96,6 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 {
 	time_t h;
 	dm_reader_opts ro = {0};
-	int progress = cli_progress_enabled();
 
 	ro.lenient = lenient;
 	*nfiles = 0;
@@ -124,6 +131,12 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 			err = dm_store_open_source(st, k, &src, &diag);
 			if (err == DM_OK)
 				err = dm_reader_open(src, &ro, &r, &diag);
+			if (err == DM_EEMPTY && lenient) {
+				/* an empty file (a writer that has not
+				 * written yet) holds no rows */
+				dm_reader_free(r);
+				continue;
+			}
 			if (err == DM_OK)
 				err = dm_profile_add_reader(cur, po, r, &diag);
 			dm_reader_free(r);
@@ -133,15 +146,9 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 						    "cannot read logs");
 			}
 			(*nfiles)++;
-			if (progress)
-				fprintf(stderr, "\rdetect: %zu files, %llu rows",
-					*nfiles,
-					(unsigned long long)cur->rows);
 		}
 		dm_store_free_list(keys, n);
 	}
-	if (progress && *nfiles)
-		fputc('\n', stderr);
 	return EXIT_OK;
 }
 
@@ -179,6 +186,7 @@ int cmd_detect(int argc, char **argv)
 	int c, rc = EXIT_OK, strict = 0, fail_on_drift = 0, no_write = 0;
 	int longidx = 0;
 	cli_settings set;
+	cli_outputs outs;
 	dm_profile base, cur;
 	dm_profile_opts po = {0};
 	dm_result res;
@@ -192,7 +200,8 @@ int cmd_detect(int argc, char **argv)
 	memset(&res, 0, sizeof(res));
 	dm_profile_init(&base, NULL);
 	dm_profile_init(&cur, NULL);
-	if ((rc = cli_settings_from_env(&set)) != EXIT_OK)
+	if ((rc = cli_settings_from_env(&set)) != EXIT_OK ||
+	    (rc = cli_outputs_init(&outs)) != EXIT_OK)
 		goto out;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "m:v:w:i:h", longopts,
@@ -214,6 +223,7 @@ int cmd_detect(int argc, char **argv)
 		case O_FAIL: fail_on_drift = 1; break;
 		case O_NOWRITE: no_write = 1; break;
 		case O_STORE: store_flag = optarg; break;
+		case O_METRICS: outs.metrics_file = optarg; break;
 		case O_SETTING:
 			if (cli_settings_flag(&set, "detect",
 					      longopts[longidx].name,
@@ -274,6 +284,8 @@ int cmd_detect(int argc, char **argv)
 	po.model_name = model;
 	po.model_version = version;
 	po.strict = strict;
+	po.threads = cli_threads();
+	cli_progress_attach(&po, "detect");
 	if (inputs[0]) {
 		rc = cli_profile_files(inputs, &po, !strict, &cur);
 	} else {
@@ -282,6 +294,7 @@ int cmd_detect(int argc, char **argv)
 		rc = profile_window(st, start, end, &po, !strict, &cur,
 				    &nfiles);
 	}
+	cli_progress_done();
 	if (rc != EXIT_OK)
 		goto out;
 	if (strict && cur.rows_skipped) {
@@ -291,7 +304,13 @@ int cmd_detect(int argc, char **argv)
 	}
 	err = dm_detect(&base, &cur, &set.det, &res, &diag);
 	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot compare");
+		char what[300];
+
+		snprintf(what, sizeof(what), "cannot compare %s%.200s%s with "
+			 "the baseline", inputs[0] ? "'" : "",
+			 inputs[0] ? inputs[0] : "the window's logs",
+			 inputs[0] ? (inputs[1] ? "' ..." : "'") : "");
+		rc = cli_fail_err(err, &diag, what);
 		goto out;
 	}
 	cli_iso_time(now, ts, sizeof(ts));
@@ -324,7 +343,10 @@ int cmd_detect(int argc, char **argv)
 	} else if (!strcmp(format, "json")) {
 		fwrite(json, 1, len, stdout);
 	}
-	if (fail_on_drift && res.drift_detected)
+	rc = cli_outputs_after_detect(&outs, st, &res, json, len, now,
+				      !no_write,
+				      strcmp(format, "text") ? NULL : stdout);
+	if (rc == EXIT_OK && fail_on_drift && res.drift_detected)
 		rc = EXIT_DRIFT;
 out:
 	free(json);

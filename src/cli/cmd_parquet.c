@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "driftmon/parquet.h"
 
 static const char usage[] =
@@ -23,9 +24,9 @@ static const char usage[] =
 
 static int fail(const char *what, dm_err err, const dm_diag *d)
 {
-	fprintf(stderr, "driftmon: %s\n",
-		d && d->msg[0] ? d->msg : what ? what : dm_strerror(err));
-	return 1;
+	if (d && d->msg[0])
+		return cli_fail_err(err, d, NULL);
+	return cli_fail("%s", what ? what : dm_strerror(err));
 }
 
 static void type_text(const dm_parquet_column_info *c, char *buf, size_t n)
@@ -195,6 +196,32 @@ static void fmt_value(const dm_parquet_column_info *c,
 	}
 }
 
+/* Binary values (BYTE_ARRAY without a string type): printable ASCII as
+ * is, other bytes as \xHH, as DuckDB prints BLOBs.  Returns the text in
+ * *buf (grown as needed) or NULL when out of memory. */
+static const char *escape_binary(const char *p, size_t n, char **buf,
+				 size_t *cap, size_t *len)
+{
+	size_t o = 0;
+
+	if (*cap < 4 * n + 1) {
+		char *q = realloc(*buf, 4 * n + 1);
+		if (!q)
+			return NULL;
+		*buf = q;
+		*cap = 4 * n + 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			(*buf)[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(*buf + o, *cap - o, "\\x%02X", ch);
+	}
+	*len = o;
+	return *buf;
+}
+
 static void put_csv(const char *s, size_t n)
 {
 	int quote = 0;
@@ -246,7 +273,8 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 	dm_err err;
 	long long printed = 0;
 	int rc = 1;
-	char buf[256];
+	char buf[256], *bin = NULL;
+	size_t bincap = 0;
 
 	dm_diag_clear(&d);
 	cols = malloc((m->ncolumns + 1) * sizeof(*cols) +
@@ -322,6 +350,13 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 					continue;
 				}
 				fmt_value(c, v, i, buf, sizeof(buf), &is_str, &sp, &sl);
+				if (is_str && (c->logical == DM_PARQUET_L_NONE ||
+					       c->logical == DM_PARQUET_L_BSON) &&
+				    !(sp = escape_binary(v->str[i].ptr, v->str[i].len,
+							 &bin, &bincap, &sl))) {
+					fail("out of memory", DM_ENOMEM, NULL);
+					goto out;
+				}
 				if (!is_str) {
 					sp = buf;
 					sl = strlen(buf);
@@ -348,6 +383,7 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 out:
 	dm_parquet_scan_free(s);
 	free(cols);
+	free(bin);
 	if (fflush(stdout) != 0 && !rc) {
 		fprintf(stderr, "driftmon: cannot write output: %s\n",
 			strerror(errno));
@@ -471,8 +507,6 @@ static int cmd_meta(dm_parquet_file *f)
 	return 0;
 }
 
-int cmd_parquet(int argc, char **argv);
-
 int cmd_parquet(int argc, char **argv)
 {
 	const char *sub, *file = NULL, *columns = NULL;
@@ -485,7 +519,7 @@ int cmd_parquet(int argc, char **argv)
 	/* argv[0] is "parquet" */
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	sub = argv[1];
 	for (int i = 2; i < argc; i++) {
@@ -504,7 +538,7 @@ int cmd_parquet(int argc, char **argv)
 			else {
 				fprintf(stderr, "driftmon: unknown format '%s' "
 						"(csv or jsonl)\n", v);
-				return 2;
+				return EXIT_USAGE;
 			}
 		} else if ((!strcmp(a, "--limit") && i + 1 < argc) ||
 			   !strncmp(a, "--limit=", 8)) {
@@ -514,28 +548,28 @@ int cmd_parquet(int argc, char **argv)
 			limit = strtoll(v, &end, 10);
 			if (errno || *end || limit < 0) {
 				fprintf(stderr, "driftmon: bad --limit '%s'\n", v);
-				return 2;
+				return EXIT_USAGE;
 			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "driftmon: unknown option '%s'\n%s", a,
 				usage);
-			return 2;
+			return EXIT_USAGE;
 		} else if (!file)
 			file = a;
 		else {
 			fprintf(stderr, "driftmon: too many arguments\n%s", usage);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!file || (strcmp(sub, "schema") && strcmp(sub, "cat") &&
 		      strcmp(sub, "meta"))) {
 		fputs(usage, stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if ((columns || jsonl || limit >= 0) && strcmp(sub, "cat")) {
 		fprintf(stderr, "driftmon: --columns, --format and --limit are "
 				"options of 'parquet cat'\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	dm_diag_clear(&d);
 	err = dm_parquet_open_file(file, NULL, &f, &d);

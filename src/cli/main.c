@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"synth", cmd_synth, "generate sample training data and inference logs"},
 	{"simulate", cmd_simulate, "measure false-alarm and detection rates"},
 	{"parquet", cmd_parquet, "inspect Parquet files (schema, cat, meta)"},
+	{"report", cmd_report, "render a JSON drift report as HTML"},
+	{"history", cmd_history, "drift score of a model run by run"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

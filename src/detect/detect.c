@@ -225,6 +225,33 @@ static char *dupstr(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* "a, b, c, ..." from the first few of n names (for messages). */
+static void join_names(char *buf, size_t size, const char *(*name)(
+			       const void *, size_t),
+		       const void *v, size_t n)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && i < 5 && off < size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%s",
+					i ? ", " : "", name(v, i));
+	if (n > 5 && off < size)
+		snprintf(buf + off, size - off, ", ... (%zu in all)", n);
+	if (n == 0)
+		snprintf(buf, size, "none");
+}
+
+static const char *feat_name(const void *v, size_t i)
+{
+	return ((const dm_profile *)v)->feat[i].name;
+}
+
+static const char *extra_name(const void *v, size_t i)
+{
+	return ((const dm_profile *)v)->extra_columns[i];
+}
+
 dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 		 const dm_detect_config *cfg_in, dm_result *r, dm_diag *diag)
 {
@@ -257,11 +284,15 @@ dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 			shared++;
 	}
 	if (shared == 0 && cur->rows > 0) {
+		char bn[200], cn[200];
+
+		join_names(bn, sizeof(bn), feat_name, base, base->nfeat);
+		join_names(cn, sizeof(cn), extra_name, cur, cur->nextra);
 		err = dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
 				  "the current data shares no feature with "
-				  "the baseline (baseline features: %s%s)",
-				  base->nfeat ? base->feat[0].name : "",
-				  base->nfeat > 1 ? ", ..." : "");
+				  "the baseline (baseline features: %s; "
+				  "current columns: %s)",
+				  bn, cn);
 		dm_result_release(r);
 		return err;
 	}
@@ -367,6 +398,24 @@ dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 	}
 	if (err)
 		goto out;
+	/* Malformed rows (wrong field count) skipped by a lenient reader:
+	 * a data-quality alert above the same rate as invalid values. */
+	if (cur->rows_skipped &&
+	    rate(cur->rows_skipped, cur->rows + cur->rows_filtered +
+					    cur->rows_skipped) >
+		    cfg.invalid_rate_alert) {
+		err = alert(r, DM_SEV_WARNING, "MALFORMED_ROWS", NULL,
+			    "%llu of %llu rows (%.1f%%) were malformed and "
+			    "skipped",
+			    (unsigned long long)cur->rows_skipped,
+			    (unsigned long long)(cur->rows + cur->rows_filtered +
+						 cur->rows_skipped),
+			    100.0 * rate(cur->rows_skipped,
+					 cur->rows + cur->rows_filtered +
+						 cur->rows_skipped));
+		if (err)
+			goto out;
+	}
 	for (i = 0; i < r->nfeatures; i++) {
 		dm_feature_result *fr = &r->features[i];
 		const char *name = fr->base->name;

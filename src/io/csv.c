@@ -417,52 +417,65 @@ static unsigned long long src_offset(const csv_reader *r,
 /* Header                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Reads until the buffer holds the first line (or all of a short file)
- * so that separator sniffing does not depend on the block size. */
-static dm_err fill_first_line(csv_reader *r, dm_diag *diag)
-{
-	dm_err err = DM_OK;
-	int full;
-
-	while (!r->eof && r->len - r->pos <= r->lim.max_record &&
-	       !memchr(r->buf + r->pos, '\n', r->len - r->pos)) {
-		err = fill(r, 0, &full, diag);
-		if (err)
-			break;
-	}
-	return err;
-}
-
-/* Picks the separator: tab for .tsv; otherwise from the first line
- * (outside quotes): ',' if it has any, else the more frequent of ';'
- * and tab, else ','. */
-static unsigned char sniff_sep(const csv_reader *r)
+/*
+ * Picks the separator: tab for a .tsv name; otherwise from the header
+ * line (after any blank lines, outside quotes): ',' if it has any, else
+ * the more frequent of ';' and tab, else ','.  Reads until the buffer
+ * holds that line (or more than a record may hold), so that the choice
+ * does not depend on the block size.
+ */
+static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 {
 	const char *name = r->base.src->name, *dot;
-	const unsigned char *p = r->buf + r->pos, *end = r->buf + r->len;
-	size_t commas = 0, semis = 0, tabs = 0;
-	int quoted = 0;
+	size_t off = 0, commas = 0, semis = 0, tabs = 0;
+	int quoted = 0, started = 0, full;
+	dm_err err = DM_OK;
 
 	dot = name ? strrchr(name, '.') : NULL;
-	if (dot && strcasecmp(dot, ".tsv") == 0)
-		return '\t';
-	for (; p < end && (quoted || *p != '\n'); p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (!quoted && *p == ',')
-			commas++;
-		else if (!quoted && *p == ';')
-			semis++;
-		else if (!quoted && *p == '\t')
-			tabs++;
+	if (dot && strcasecmp(dot, ".tsv") == 0) {
+		r->sep = '\t';
+		return DM_OK;
 	}
+	for (;;) {
+		const unsigned char *p = r->buf + r->pos + off;
+		const unsigned char *end = r->buf + r->len;
+
+		for (; p < end; p++) {
+			if (!started) {
+				if (*p == '\n' || *p == '\r')
+					continue;
+				started = 1;
+			}
+			if (*p == '"')
+				quoted = !quoted;
+			else if (quoted)
+				continue;
+			else if (*p == '\n')
+				goto done;
+			else if (*p == ',')
+				commas++;
+			else if (*p == ';')
+				semis++;
+			else if (*p == '\t')
+				tabs++;
+		}
+		off = r->len - r->pos; /* fill may move the data, not pos */
+		if (r->eof || off > r->lim.max_record)
+			break;
+		err = fill(r, 0, &full, diag);
+		if (err)
+			return err;
+	}
+done:
 	if (commas)
-		return ',';
-	if (semis > tabs)
-		return ';';
-	if (tabs)
-		return '\t';
-	return ',';
+		r->sep = ',';
+	else if (semis > tabs)
+		r->sep = ';';
+	else if (tabs)
+		r->sep = '\t';
+	else
+		r->sep = ',';
+	return DM_OK;
 }
 
 typedef struct name_ix {
@@ -606,6 +619,15 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 		if (rc == REC_BLANK) {
 			r->pos = (size_t)(next - r->buf);
 			continue;
+		}
+		if ((rc == REC_NUL &&
+		     (size_t)(o.bad - r->buf) - r->pos > r->lim.max_record) ||
+		    (rc == REC_QUOTE && r->len - r->pos > r->lim.max_record)) {
+			/* as it would be reported with smaller reads */
+			err = dm_diag_set(diag, DM_ETOOBIG, file, 0, NULL,
+					  "header: longer than %zu bytes (the "
+					  "limit)", r->lim.max_record);
+			goto out;
 		}
 		if (rc == REC_NUL) {
 			err = dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
@@ -810,6 +832,18 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 				break;
 			continue;
 		}
+		if ((rc == REC_NUL &&
+		     (size_t)(o.bad - r->buf) - r->pos > r->lim.max_record) ||
+		    (rc == REC_QUOTE && r->len - r->pos > r->lim.max_record)) {
+			/* the error smaller reads would have met first */
+			err = dm_diag_set(diag, DM_ETOOBIG, file,
+					  r->records + 1, NULL,
+					  "longer than %zu bytes (the limit)%s",
+					  r->lim.max_record,
+					  rc == REC_QUOTE ? "; is a quote "
+					  "unbalanced?" : "");
+			goto out;
+		}
 		if (rc == REC_NUL) {
 			err = dm_diag_set(diag, DM_EFORMAT, file,
 					  r->records + 1, col_name(r, o.nf),
@@ -948,10 +982,9 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	}
 	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
-	err = fill_first_line(r, diag);
+	err = sniff_sep(r, diag);
 	if (err)
 		goto out;
-	r->sep = sniff_sep(r);
 	r->ucls[(unsigned char)r->sep] = 1;
 	r->ucls['\n'] = 1;
 	r->ucls[0] = 1;

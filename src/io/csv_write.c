@@ -7,8 +7,8 @@
  * Shortest doubles.  The reference method is "try %.15g, then %.16g,
  * then %.17g, keep the first that strtod reads back exactly"; printf and
  * strtod cost about a microsecond per cell that way, too slow for 50
- * million cells.  On targets whose long double has a 64-bit mantissa
- * (x86) the same candidates are computed directly:
+ * million cells.  On x86, whose long double has a 64-bit mantissa, the
+ * same candidates are computed directly:
  *
  *   for n = 15, 16, 17:  m = round(x * 10^(n-1-e10))    (in long double)
  *
@@ -16,17 +16,21 @@
  * |k| <= 27 and the product is rounded once, so it is off from the
  * exact x * 10^k by at most 1e17 * 2^-64 < 0.0055 units; when it is not
  * within 0.01 of a rounding tie, m is the correctly rounded candidate,
- * the very digits printf would print (near a tie the printf method is
- * used instead, about 2% of values).  So the output is the same text as
- * the reference method, only faster.  Candidates of
+ * the very digits printf would print.  Near a tie (about 2% of values)
+ * an exact 128-bit integer comparison of x * 10^k with the tie decides,
+ * ties going to even as in printf (without 128-bit integers, printf's
+ * "%.16e" gives the digits).  The 15- and 16-digit
+ * candidates are rounded from the 17 digits (exactly so unless those end
+ * in 50 or 5, when they are computed like the 17).  So the output is
+ * the same text as the reference method, only faster.  Candidates of
  * 15 and 16 digits are accepted only if they read back to x, which is
- * checked exactly with one IEEE division or multiplication when
- * m <= 2^53 and |k| <= 22 (Clinger), or with strtod otherwise.  The
+ * checked exactly by dmio_decimal_to_double (Clinger's fast path or its
+ * x87 extension, see parse_double.c), or with strtod otherwise.  The
  * 17-digit candidate needs no check: it is within 0.5 * 10^(e10-16)
  * <= 5e-17 * x of x, less than half the distance to the next double
  * below or above (at least 2^-54 * x = 5.55e-17 * x), so it reads back
- * to x.  Elsewhere (other long doubles, |x| < 1e-11 or >= 1e42) the
- * printf method is used as is.
+ * to x.  Elsewhere (other CPUs, |x| < 1e-11 or >= 1e42) the printf
+ * method is used as is.
  */
 #include <errno.h>
 #include <float.h>
@@ -50,7 +54,9 @@ struct dm_csv_writer {
 	size_t ncols; /* from the header; 0 = not fixed */
 	int failed;
 	size_t len;
-	unsigned char special[256]; /* bytes that force quoting */
+	unsigned char special[256];      /* bytes that force quoting */
+	unsigned char special_name[256]; /* the same in the header */
+	unsigned char quote_all[256];
 	char buf[WBUF_SIZE];
 };
 
@@ -58,24 +64,56 @@ struct dm_csv_writer {
 /* Doubles                                                             */
 /* ------------------------------------------------------------------ */
 
-static const double pow10_exact[23] = {
-	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-	1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+static const uint64_t pow10_u64[20] = {
+	1ULL,
+	10ULL,
+	100ULL,
+	1000ULL,
+	10000ULL,
+	100000ULL,
+	1000000ULL,
+	10000000ULL,
+	100000000ULL,
+	1000000000ULL,
+	10000000000ULL,
+	100000000000ULL,
+	1000000000000ULL,
+	10000000000000ULL,
+	100000000000000ULL,
+	1000000000000000ULL,
+	10000000000000000ULL,
+	100000000000000000ULL,
+	1000000000000000000ULL,
+	10000000000000000000ULL,
 };
 
 /* Writes the decimal digits of v; returns their count. */
 static size_t put_u64(uint64_t v, char *out)
 {
-	char tmp[20];
-	size_t n = 0, i;
+	size_t n = 1;
+	char *p;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	while (n < 20 && v >= pow10_u64[n])
+		n++;
+	p = out + n;
+	while (v >= 100) {
+		const char *d = digit_pairs + 2 * (v % 100);
+
+		v /= 100;
+		*--p = d[1];
+		*--p = d[0];
+	}
+	if (v >= 10) {
+		*--p = digit_pairs[2 * v + 1];
+		*--p = digit_pairs[2 * v];
+	} else {
+		*--p = (char)('0' + v);
+	}
 	return n;
 }
 
@@ -91,13 +129,10 @@ static int reads_back(uint64_t m, int k, double x)
 {
 	char tmp[48];
 	size_t n;
+	double v;
 
-	if (m <= ((uint64_t)1 << 53)) {
-		if (k >= 0 && k <= 22)
-			return (double)m / pow10_exact[k] == x;
-		if (k < 0 && k >= -22)
-			return (double)m * pow10_exact[-k] == x;
-	}
+	if (dmio_decimal_to_double(m, -k, &v))
+		return v == x;
 	n = put_u64(m, tmp);
 	tmp[n++] = 'e';
 	snprintf(tmp + n, sizeof(tmp) - n, "%d", -k);
@@ -109,44 +144,45 @@ static int reads_back(uint64_t m, int k, double x)
  * Returns the length. */
 static size_t put_decimal(uint64_t m, int k, int prec, char *out)
 {
-	char dig[20];
-	size_t nd, o = 0, i;
+	size_t nd, o, i;
 	int e10;
 
 	while (m % 10 == 0) {
 		m /= 10;
 		k--;
 	}
-	nd = put_u64(m, dig);
+	for (nd = 1; nd < 20 && m >= pow10_u64[nd]; nd++)
+		;
 	e10 = (int)nd - 1 - k;
 	if (e10 >= -4 && e10 < prec) {
-		if (k <= 0) {
-			memcpy(out, dig, nd);
-			o = nd;
+		if (k <= 0) { /* ddd000 */
+			o = put_u64(m, out);
 			for (i = 0; i < (size_t)-k; i++)
 				out[o++] = '0';
-		} else if ((size_t)k < nd) {
-			memcpy(out, dig, nd - (size_t)k);
-			o = nd - (size_t)k;
-			out[o++] = '.';
-			memcpy(out + o, dig + nd - (size_t)k, (size_t)k);
-			o += (size_t)k;
-		} else {
-			out[o++] = '0';
-			out[o++] = '.';
+		} else if ((size_t)k < nd) { /* dd.ddd */
+			o = put_u64(m, out);
+			for (i = o; i > nd - (size_t)k; i--)
+				out[i] = out[i - 1];
+			out[nd - (size_t)k] = '.';
+			o++;
+		} else { /* 0.000ddd */
+			out[0] = '0';
+			out[1] = '.';
+			o = 2;
 			for (i = 0; i < (size_t)k - nd; i++)
 				out[o++] = '0';
-			memcpy(out + o, dig, nd);
-			o += nd;
+			o += put_u64(m, out + o);
 		}
 		return o;
 	}
-	out[o++] = dig[0];
-	if (nd > 1) {
-		out[o++] = '.';
-		memcpy(out + o, dig + 1, nd - 1);
-		o += nd - 1;
-	}
+	/* d.ddde+XX: the digits go one place right, then the first moves
+	 * back in front of the point */
+	o = put_u64(m, out + 1) + 1;
+	out[0] = out[1];
+	if (nd > 1)
+		out[1] = '.';
+	else
+		o = 1;
 	out[o++] = 'e';
 	out[o++] = e10 < 0 ? '-' : '+';
 	if (e10 < 0)
@@ -175,7 +211,31 @@ static size_t shortest_printf(double x, char *out)
 	return (size_t)n;
 }
 
-#if LDBL_MANT_DIG >= 64
+#if LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+#define FAST_DIGITS 1
+/* x > 0 to 17 significant digits, correctly rounded, by printf:
+ * x ~ m * 10^(e10-16).  Returns 0 if the text is not as expected. */
+static int digits17_printf(double x, uint64_t *m, int *e10)
+{
+	locale_t c = dmio_c_locale(), old = (locale_t)0;
+	char tmp[40], *p;
+	uint64_t v = 0;
+
+	if (c != (locale_t)0)
+		old = uselocale(c);
+	snprintf(tmp, sizeof(tmp), "%.16e", x); /* d.dddddddddddddddde+XX */
+	if (c != (locale_t)0)
+		uselocale(old);
+	for (p = tmp; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			v = v * 10 + (uint64_t)(*p - '0');
+	if (*p != 'e')
+		return 0;
+	*m = v;
+	*e10 = (int)strtol(p + 1, NULL, 10);
+	return 1;
+}
+
 static const long double pow10_ld[28] = {
 	1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,
 	1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L,
@@ -183,22 +243,106 @@ static const long double pow10_ld[28] = {
 	1e24L, 1e25L, 1e26L, 1e27L,
 };
 
+#ifdef __SIZEOF_INT128__
+typedef unsigned __int128 u128;
+
+static const uint64_t pow5[28] = {
+	1ULL,
+	5ULL,
+	25ULL,
+	125ULL,
+	625ULL,
+	3125ULL,
+	15625ULL,
+	78125ULL,
+	390625ULL,
+	1953125ULL,
+	9765625ULL,
+	48828125ULL,
+	244140625ULL,
+	1220703125ULL,
+	6103515625ULL,
+	30517578125ULL,
+	152587890625ULL,
+	762939453125ULL,
+	3814697265625ULL,
+	19073486328125ULL,
+	95367431640625ULL,
+	476837158203125ULL,
+	2384185791015625ULL,
+	11920928955078125ULL,
+	59604644775390625ULL,
+	298023223876953125ULL,
+	1490116119384765625ULL,
+	7450580596923828125ULL,
+};
+
 /*
- * round(x * 10^k), |k| <= 27, in long double, for x * 10^k < 2^57.
- * Returns 0 if the product is too close to a rounding tie (within 0.01
- * units, twice its error bound) to be sure the result is the correctly
- * rounded one that printf would give.
+ * Sign of 2 * x * 10^k - n, exactly, for x > 0 normal, |k| <= 27 and
+ * n < 2^62.  With x = M * 2^E (M < 2^53) and 10^k = 5^k * 2^k this is
+ * M * 5^k * 2^(E+k+1) against n (k >= 0), or M * 2^(E+k+1) against
+ * n * 5^-k (k < 0): integers below 2^121 before the shift.
+ */
+static int cmp_twice_scaled(double x, int k, uint64_t n)
+{
+	int e2, s;
+	uint64_t M = (uint64_t)ldexp(frexp(x, &e2), 53);
+	u128 a, b;
+
+	s = e2 - 53 + k + 1;
+	if (k >= 0) {
+		a = (u128)M * pow5[k];
+		b = n;
+	} else {
+		a = M;
+		b = (u128)n * pow5[-k];
+	}
+	if (s >= 0) {
+		if (s >= 127 || (a >> (127 - s)) != 0)
+			return 1; /* a * 2^s >= 2^127 > b */
+		a <<= s;
+	} else {
+		if (-s >= 127 || (b >> (127 + s)) != 0)
+			return -1;
+		b <<= -s;
+	}
+	return (a > b) - (a < b);
+}
+#endif
+
+/*
+ * round(x * 10^k) for |k| <= 27 and x * 10^k < 2^60, rounding an exact
+ * tie to even as printf does.  The long double product is within
+ * 0.0055 units of the exact value; only when it is within 0.01 of a
+ * tie is the exact comparison needed.  Returns 0 if it cannot decide
+ * (no 128-bit integers).
  */
 static int scaled(double x, int k, uint64_t *m)
 {
+	/* Adding 1.5 * 2^63 rounds p to an integer that is then the
+	 * significand's value (x87 layout: the low 8 bytes): no slow
+	 * float-to-integer conversion. */
+	const long double magic = 0x1.8p63L;
 	long double p = k >= 0 ? (long double)x * pow10_ld[k]
 			       : (long double)x / pow10_ld[-k];
-	uint64_t f = (uint64_t)p;
-	long double frac = p - (long double)f;
+	long double q = p + magic, frac;
+	uint64_t r;
 
-	if (frac > 0.49L && frac < 0.51L)
+	memcpy(&r, &q, sizeof(r));
+	r -= 0xC000000000000000ULL; /* round(p) */
+	frac = p - (q - magic);     /* in [-0.5, 0.5] */
+	if (frac > 0.49L || frac < -0.49L) {
+#ifdef __SIZEOF_INT128__
+		uint64_t f = frac > 0 ? r : r - 1; /* floor(p) */
+		int c = cmp_twice_scaled(x, k, 2 * f + 1);
+
+		*m = f + (c > 0 || (c == 0 && (f & 1)));
+		return 1;
+#else
 		return 0;
-	*m = f + (frac > 0.5L);
+#endif
+	}
+	*m = r;
 	return 1;
 }
 #endif
@@ -206,29 +350,41 @@ static int scaled(double x, int k, uint64_t *m)
 /* Shortest round-trip text of x > 0, finite.  Returns the length. */
 static size_t shortest_positive(double x, char *out)
 {
-#if LDBL_MANT_DIG >= 64
-	int e2, e10, n;
+#ifdef FAST_DIGITS
+	int e2, e10, ok;
+	uint64_t m17, c;
 
 	frexp(x, &e2); /* x in [2^(e2-1), 2^e2) */
 	e10 = (int)floor((e2 - 1) * 0.30102999566398120); /* <= log10 x */
-	if (e10 >= -11 && e10 <= 40) {
-		uint64_t m17, c;
-
-		if (!scaled(x, 16 - e10, &m17))
-			goto slow;
-		if (m17 >= 100000000000000000ULL) { /* e10 was one low */
-			e10++;
-			if (!scaled(x, 16 - e10, &m17))
-				goto slow;
-		}
-		for (n = 15; n <= 16; n++) {
-			if (!scaled(x, n - 1 - e10, &c))
-				goto slow;
-			if (reads_back(c, n - 1 - e10, x))
-				return put_decimal(c, n - 1 - e10, n, out);
-		}
-		return put_decimal(m17, 16 - e10, 17, out);
+	if (e10 < -11 || e10 > 40)
+		goto slow;
+	/* m17: the 17 significant digits, correctly rounded */
+	ok = scaled(x, 16 - e10, &m17);
+	if (ok && m17 >= 100000000000000000ULL) { /* e10 was one low */
+		e10++;
+		ok = scaled(x, 16 - e10, &m17);
 	}
+	if (!ok && !digits17_printf(x, &m17, &e10))
+		goto slow;
+	if (m17 >= 100000000000000000ULL || m17 < 10000000000000000ULL)
+		goto slow; /* cannot happen */
+	/*
+	 * 15 and 16 digits, rounded from m17: exact unless m17 ends in
+	 * 50 (resp. 5), when x itself decides the rounding.
+	 */
+	if (m17 % 100 != 50)
+		c = (m17 + 50) / 100;
+	else if (!scaled(x, 14 - e10, &c))
+		goto slow;
+	if (reads_back(c, 14 - e10, x))
+		return put_decimal(c, 14 - e10, 15, out);
+	if (m17 % 10 != 5)
+		c = (m17 + 5) / 10;
+	else if (!scaled(x, 15 - e10, &c))
+		goto slow;
+	if (reads_back(c, 15 - e10, x))
+		return put_decimal(c, 15 - e10, 16, out);
+	return put_decimal(m17, 16 - e10, 17, out);
 slow:
 #endif
 	return shortest_printf(x, out);
@@ -291,12 +447,13 @@ static void need_room(dm_csv_writer *w)
 }
 
 /* Writes a text cell (or name), quoted when necessary. */
-static void put_text(dm_csv_writer *w, const char *s, size_t n)
+static void put_text(dm_csv_writer *w, const char *s, size_t n,
+		     const unsigned char *special)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	size_t i;
 
-	for (i = 0; i < n && !w->special[p[i]]; i++)
+	for (i = 0; i < n && !special[p[i]]; i++)
 		;
 	if (i == n && n > 0) {
 		if (n <= WBUF_SIZE - w->len) {
@@ -338,6 +495,13 @@ dm_err dm_csv_writer_open(FILE *fp, char sep, dm_csv_writer **out)
 	w->special['"'] = 1;
 	w->special['\r'] = 1;
 	w->special['\n'] = 1;
+	/* Header names with any separator the reader may sniff are quoted
+	 * too, so that the file reads back with the same separator. */
+	memcpy(w->special_name, w->special, sizeof(w->special));
+	w->special_name[','] = 1;
+	w->special_name[';'] = 1;
+	w->special_name['\t'] = 1;
+	memset(w->quote_all, 1, sizeof(w->quote_all));
 	*out = w;
 	return DM_OK;
 }
@@ -351,9 +515,16 @@ dm_err dm_csv_write_header(dm_csv_writer *w, char *const *names, size_t n)
 	if (w->failed)
 		return DM_EIO;
 	for (j = 0; j < n; j++) {
+		const char *nm = names[j];
+
 		if (j)
 			put_bytes(w, &w->sep, 1);
-		put_text(w, names[j], strlen(names[j]));
+		if (j == 0 && strncmp(nm, "\xEF\xBB\xBF", 3) == 0) {
+			/* quoted, so that it is not read as a BOM */
+			put_text(w, nm, strlen(nm), w->quote_all);
+			continue;
+		}
+		put_text(w, nm, strlen(nm), w->special_name);
 	}
 	put_bytes(w, "\n", 1);
 	w->ncols = n;
@@ -389,7 +560,8 @@ dm_err dm_csv_write_batch(dm_csv_writer *w, const dm_batch *b)
 				w->len += format_double(c->f64[i],
 							w->buf + w->len);
 			else
-				put_text(w, c->str[i].ptr, c->str[i].len);
+				put_text(w, c->str[i].ptr, c->str[i].len,
+					 w->special);
 		}
 		need_room(w);
 		w->buf[w->len++] = '\n';

@@ -10,6 +10,7 @@
 
 #include <locale.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "driftmon/table.h"
 
@@ -28,6 +29,13 @@ typedef struct dmio_csv_tuning {
 dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 			       const dmio_csv_tuning *tuning, dm_reader **out,
 			       dm_diag *diag);
+
+/*
+ * The double nearest to m * 10^e, computed exactly by a fast path
+ * (Clinger's, or x87 long double; see parse_double.c).  Returns 1 on
+ * success, 0 when no fast path applies (then ask strtod).
+ */
+int dmio_decimal_to_double(uint64_t m, long e, double *out);
 
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */

@@ -22,9 +22,10 @@
  * of ten is at most 22 (Clinger's fast path), m and 10^|e| are both
  * exact doubles and one IEEE multiply or divide rounds correctly.  (Also
  * when e > 22 but m * 10^(e-22) is still an exact integer <= 2^53.)
- * Every other input is handed, already validated, to strtod on a
- * NUL-terminated copy, in the "C" locale so that '.' is the decimal
- * point whatever setlocale() did.
+ * On x86 a second exact path covers 19-digit mantissas with |e| <= 27
+ * (see ld_path).  Every other input is handed, already validated, to
+ * strtod on a NUL-terminated copy, in the "C" locale so that '.' is the
+ * decimal point whatever setlocale() did.
  */
 #include <float.h>
 #include <locale.h>
@@ -72,6 +73,51 @@ static const uint64_t pow10_u64[16] = {
 	100000000000000ULL,
 	1000000000000000ULL,
 };
+
+/*
+ * Mantissas of up to 19 digits with |e| <= 27 (the 17-digit text Python
+ * writes for arbitrary doubles) on x86: m < 2^64 and 10^|e| (5^27 < 2^63)
+ * are exact in the x87 long double (64-bit significand), so one long
+ * double multiply or divide gives L, the correctly rounded 64-bit value
+ * of m * 10^e, and converting L to double rounds a second time.  That
+ * double rounding differs from rounding m * 10^e directly only if L is
+ * exactly halfway between two doubles: any 53-bit rounding boundary is
+ * itself a 64-bit value, so none can lie strictly between the exact
+ * value and its nearest 64-bit neighbour L.  So: unless L's 11 bits
+ * below the double's last bit read 10000000000, (double)L is correctly
+ * rounded (all results are normal doubles); otherwise strtod decides.
+ * This needs the x87 precision control at its default (64 bits), which
+ * is checked, cheaply, every time.
+ */
+#if FAST_PATH && LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+#define LD_PATH 1
+static const long double pow10_ld[28] = {
+	1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,
+	1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L,
+	1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L,
+	1e24L, 1e25L, 1e26L, 1e27L,
+};
+
+static int ld_path(uint64_t m, int e, double *out)
+{
+	volatile long double one = 1.0L, tiny = 0x1p-63L;
+	long double l;
+	uint64_t sig;
+
+	if (one + tiny == one)
+		return 0; /* x87 set to a shorter precision */
+	l = (long double)m;
+	l = e >= 0 ? l * pow10_ld[e] : l / pow10_ld[-e];
+	memcpy(&sig, &l, sizeof(sig)); /* x87: the low 8 bytes hold the
+					* significand, integer bit included */
+	if ((sig & 0x7FF) == 0x400)
+		return 0;
+	*out = (double)l;
+	return 1;
+}
+#else
+#define LD_PATH 0
+#endif
 
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static locale_t c_locale = (locale_t)0;
@@ -130,6 +176,35 @@ static double slow_path(const char *p, size_t n)
 	if (buf != stackbuf)
 		free(buf);
 	return v;
+}
+
+int dmio_decimal_to_double(uint64_t m, long e, double *out)
+{
+	if (m == 0) {
+		*out = 0.0;
+		return 1;
+	}
+	if (FAST_PATH && m <= TWO53) {
+		double v = (double)m;
+
+		if (e >= 0 && e <= 22) {
+			*out = v * pow10_exact[e];
+			return 1;
+		}
+		if (e < 0 && e >= -22) {
+			*out = v / pow10_exact[-e];
+			return 1;
+		}
+		if (e > 22 && e <= 22 + 15 && m <= TWO53 / pow10_u64[e - 22]) {
+			*out = (double)(m * pow10_u64[e - 22]) * 1e22;
+			return 1;
+		}
+	}
+#if LD_PATH
+	if (e >= -27 && e <= 27 && ld_path(m, (int)e, out))
+		return 1;
+#endif
+	return 0;
 }
 
 int dm_parse_double(const char *s, size_t len, double *out)
@@ -215,24 +290,10 @@ int dm_parse_double(const char *s, size_t len, double *out)
 		*out = neg ? -0.0 : 0.0;
 		return 0;
 	}
-	if (FAST_PATH && !truncated && m <= TWO53) {
-		double v = (double)m;
-
-		if (e >= 0 && e <= 22) {
-			v *= pow10_exact[e];
-			*out = neg ? -v : v;
-			return 0;
-		}
-		if (e < 0 && e >= -22) {
-			v /= pow10_exact[-e];
-			*out = neg ? -v : v;
-			return 0;
-		}
-		if (e > 22 && e <= 22 + 15 && m <= TWO53 / pow10_u64[e - 22]) {
-			v = (double)(m * pow10_u64[e - 22]) * 1e22;
-			*out = neg ? -v : v;
-			return 0;
-		}
+	if (!truncated && dmio_decimal_to_double(m, e, out)) {
+		if (neg)
+			*out = -*out;
+		return 0;
 	}
 	*out = slow_path(num, (size_t)(end - num));
 	if (isnan(*out))

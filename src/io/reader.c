@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "driftmon/parquet.h"
 #include "driftmon/table.h"
 
 /* Returns the extension of name's last path component ("" if none). */
@@ -61,15 +62,8 @@ dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
 	ext = name_ext(src->name);
 
 	if (got >= 4 && memcmp(magic, "PAR1", 4) == 0) {
-		/*
-		 * PARQUET HOOK: when the Parquet reader lands, replace this
-		 * block with
-		 *	err = dm_parquet_reader_open(src, opts, out, diag);
-		 *	src = NULL;	(ownership passed on, even on failure)
-		 *	goto out;
-		 */
-		err = dm_diag_set(diag, DM_EUNSUPPORTED, src->name, 0, NULL,
-				  "Parquet support is not built in yet");
+		err = dm_parquet_reader_open(src, opts, out, diag);
+		src = NULL; /* ownership passed on, even on failure */
 		goto out;
 	}
 	kind = compressed_kind(magic, got);

@@ -12,6 +12,7 @@
  * --categorical.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,7 +380,8 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 					return dm_diag_set(
 						diag, DM_ESCHEMA, file, 0,
 						o->features[i],
-						"feature not found in the data");
+						"--features names a column that "
+						"is not in the data");
 		}
 		if (o && o->categorical) {
 			for (i = 0; o->categorical[i]; i++)
@@ -390,9 +392,22 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 						"--categorical names a column "
 						"that is not a feature");
 		}
+		if (o && o->importance_names) {
+			for (i = 0; o->importance_names[i]; i++)
+				if (!dm_profile_find(p, o->importance_names[i]))
+					return dm_diag_set(
+						diag, DM_ESCHEMA, file, 0,
+						o->importance_names[i],
+						"--importance names a column "
+						"that is not a feature");
+		}
 		if (p->nfeat == 0)
 			return dm_diag_set(diag, DM_ESCHEMA, file, 0, NULL,
-					   "no feature columns");
+					   "no feature columns (the columns "
+					   "timestamp, model_name, "
+					   "model_version and request_id "
+					   "are never features; check "
+					   "--features and --exclude)");
 	} else if (!(o && o->reference)) {
 		/* Later training files must have every feature. */
 		for (i = 0; i < p->nfeat; i++) {
@@ -436,16 +451,17 @@ static void note_invalid(dm_feature *f, const char *s, size_t n)
 
 static dm_err bad_value(dm_diag *diag, const char *file, uint64_t row,
 			const char *col, const char *s, size_t n, double x,
-			int parsed)
+			int parsed, int current)
 {
 	if (!parsed)
 		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
 				   "not a number: '%.*s'",
 				   (int)(n > 60 ? 60 : n), s);
 	return dm_diag_set(diag, DM_EFORMAT, file, row, col,
-			   "%s is not allowed in training data (leave the "
-			   "field empty for a missing value)",
-			   isnan(x) ? "NaN" : "an infinite value");
+			   "%s is not allowed %s (leave the field empty for "
+			   "a missing value)",
+			   isnan(x) ? "NaN" : "an infinite value",
+			   current ? "with --strict" : "in training data");
 }
 
 /* Decides the type of a text column from one batch. */
@@ -493,7 +509,8 @@ static dm_err add_numeric(dm_profile *p, const dm_profile_opts *o,
 				if (strict)
 					return bad_value(diag, file,
 							 row_number(b, i),
-							 f->name, "", 0, x, 1);
+							 f->name, "", 0, x, 1,
+							 o->reference != NULL);
 				note_invalid(f, isnan(x) ? "NaN" : "inf", 3);
 				continue;
 			}
@@ -506,7 +523,8 @@ static dm_err add_numeric(dm_profile *p, const dm_profile_opts *o,
 					return bad_value(diag, file,
 							 row_number(b, i),
 							 f->name, s->ptr,
-							 s->len, x, ok);
+							 s->len, x, ok,
+							 o->reference != NULL);
 				note_invalid(f, s->ptr, s->len);
 				continue;
 			}
@@ -580,14 +598,109 @@ static int cell_equals(const dm_column *col, size_t i, const char *want)
 	return col->str[i].len == n && memcmp(col->str[i].ptr, want, n) == 0;
 }
 
+struct colwork {
+	dm_profile *p;
+	const dm_profile_opts *o;
+	const dm_batch *b;
+	const long *map;
+	const uint8_t *keep;
+	const char *file;
+	unsigned t, nt;
+	struct scratch sc;
+	dm_err err;
+	size_t err_col;
+	dm_diag diag;
+};
+
+/* Profiles one column of a batch into its feature. */
+static dm_err add_column(struct colwork *w, size_t c)
+{
+	dm_profile *p = w->p;
+	const dm_profile_opts *o = w->o;
+	const dm_batch *b = w->b;
+	const uint8_t *keep = w->keep;
+	const dm_column *col = &b->cols[c];
+	dm_feature *f = &p->feat[w->map[c]];
+	size_t nref = SIZE_MAX, i;
+	int ref_other = 0;
+	dm_err err;
+
+	if (f->type == DM_FEATURE_UNKNOWN) {
+		if (col->type == DM_COL_DOUBLE)
+			f->type = DM_FEATURE_NUMERIC;
+		else if (col->type == DM_COL_STRING)
+			f->type = DM_FEATURE_CATEGORICAL;
+		else
+			decide_text_type(f, col, keep, b->nrows);
+	}
+	if (f->type == DM_FEATURE_UNKNOWN) {
+		/* all missing so far: count and decide later */
+		for (i = 0; i < b->nrows; i++)
+			if (!keep || keep[i])
+				f->missing++;
+		return DM_OK;
+	}
+	if (f->type == DM_FEATURE_NUMERIC) {
+		if (!f->sketch && (err = feature_make_numeric(p, f)) != DM_OK)
+			return err;
+		if (col->type == DM_COL_STRING) {
+			/* typed strings in a numeric feature */
+			if (o && o->strict)
+				return dm_diag_set(&w->diag, DM_ESCHEMA, w->file,
+						   0, f->name,
+						   "the baseline has a numeric "
+						   "feature but the data has "
+						   "strings");
+			for (i = 0; i < b->nrows; i++)
+				if (!keep || keep[i])
+					f->invalid++;
+			return DM_OK;
+		}
+		return add_numeric(p, o, f, col, keep, b, &w->sc, w->file,
+				   &w->diag);
+	}
+	if (o && o->reference) {
+		const dm_feature *rf = dm_profile_find(o->reference, f->name);
+
+		nref = rf ? rf->ncats : 0;
+		ref_other = rf && rf->other > 0;
+	}
+	return add_categorical(f, col, keep, b->nrows, nref, ref_other);
+}
+
+/* Thread body: columns t, t + nt, t + 2 nt, ... of the batch. */
+static void *column_worker(void *arg)
+{
+	struct colwork *w = arg;
+	size_t c;
+
+	dm_diag_clear(&w->diag);
+	for (c = w->t; c < w->b->ncols; c += w->nt) {
+		dm_err err;
+
+		if (w->map[c] < 0)
+			continue;
+		err = add_column(w, c);
+		if (err != DM_OK) {
+			w->err = err;
+			w->err_col = c;
+			break;
+		}
+	}
+	return NULL;
+}
+
 dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 			    const dm_batch *b, char *const *names,
 			    const char *file, dm_diag *diag)
 {
 	long *map = NULL;
 	uint8_t *keep = NULL;
-	struct scratch sc = {0};
+	struct colwork work[8];
+	pthread_t tid[8];
+	int started[8] = {0};
 	size_t c, i;
+	unsigned t, nt = 0;
 	dm_err err = DM_OK;
 	long mcol = -1, vcol = -1;
 
@@ -630,73 +743,57 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 	} else {
 		p->rows += b->nrows;
 	}
-	sc.vals = malloc((b->nrows ? b->nrows : 1) * sizeof(double));
-	if (!sc.vals) {
-		err = DM_ENOMEM;
-		goto out;
+	nt = o && o->threads > 1 ? o->threads : 1;
+	if (nt > 8)
+		nt = 8;
+	if (b->nrows * b->ncols < 20000 || b->ncols < 4)
+		nt = 1;
+	for (t = 0; t < nt; t++) {
+		work[t].p = p;
+		work[t].o = o;
+		work[t].b = b;
+		work[t].map = map;
+		work[t].keep = keep;
+		work[t].file = file;
+		work[t].t = t;
+		work[t].nt = nt;
+		work[t].err = DM_OK;
+		work[t].err_col = SIZE_MAX;
+		work[t].sc.vals = malloc((b->nrows ? b->nrows : 1) *
+					 sizeof(double));
+		if (!work[t].sc.vals)
+			err = DM_ENOMEM;
 	}
-	for (c = 0; c < b->ncols; c++) {
-		dm_feature *f;
-		const dm_column *col = &b->cols[c];
-		size_t nref = SIZE_MAX;
-		int ref_other = 0;
+	if (err != DM_OK)
+		goto out;
+	for (t = 1; t < nt; t++)
+		started[t] = pthread_create(&tid[t], NULL, column_worker,
+					    &work[t]) == 0;
+	column_worker(&work[0]);
+	for (t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			column_worker(&work[t]); /* no thread: do it here */
+	}
+	/* The error of the leftmost failing column, whatever the threads. */
+	{
+		size_t best = SIZE_MAX;
 
-		if (map[c] < 0)
-			continue;
-		f = &p->feat[map[c]];
-		if (f->type == DM_FEATURE_UNKNOWN) {
-			if (col->type == DM_COL_DOUBLE)
-				f->type = DM_FEATURE_NUMERIC;
-			else if (col->type == DM_COL_STRING)
-				f->type = DM_FEATURE_CATEGORICAL;
-			else
-				decide_text_type(f, col, keep, b->nrows);
-		}
-		if (f->type == DM_FEATURE_UNKNOWN) {
-			/* all missing so far: count and decide later */
-			for (i = 0; i < b->nrows; i++)
-				if (!keep || keep[i])
-					f->missing++;
-			continue;
-		}
-		if (f->type == DM_FEATURE_NUMERIC) {
-			if (!f->sketch &&
-			    (err = feature_make_numeric(p, f)) != DM_OK)
-				goto out;
-			if (col->type == DM_COL_STRING) {
-				/* typed strings in a numeric feature */
-				err = dm_diag_set(
-					diag, DM_ESCHEMA, file, 0, f->name,
-					"the baseline has a numeric feature "
-					"but the data has strings");
-				if (o && o->strict)
-					goto out;
-				for (i = 0; i < b->nrows; i++)
-					if (!keep || keep[i])
-						f->invalid++;
-				err = DM_OK;
-				continue;
+		for (t = 0; t < nt; t++) {
+			if (work[t].err != DM_OK && work[t].err_col < best) {
+				best = work[t].err_col;
+				err = work[t].err;
+				if (diag)
+					*diag = work[t].diag;
 			}
-			err = add_numeric(p, o, f, col, keep, b, &sc, file,
-					  diag);
-		} else {
-			if (o && o->reference) {
-				const dm_feature *rf =
-					dm_profile_find(o->reference, f->name);
-
-				nref = rf ? rf->ncats : 0;
-				ref_other = rf && rf->other > 0;
-			}
-			err = add_categorical(f, col, keep, b->nrows, nref,
-					      ref_other);
 		}
-		if (err != DM_OK)
-			goto out;
 	}
 out:
+	for (t = 0; t < nt; t++)
+		free(work[t].sc.vals);
 	free(map);
 	free(keep);
-	free(sc.vals);
 	return err;
 }
 
@@ -717,6 +814,8 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 		err = dm_profile_add_batch(p, opts, b, r->names, file, diag);
 		if (err != DM_OK)
 			return err;
+		if (opts && opts->progress)
+			opts->progress(opts->progress_ctx, b->nrows);
 	}
 	p->rows_skipped += r->rows_skipped - skipped0;
 	/* A header-only file still fixes the columns. */

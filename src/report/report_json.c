@@ -32,6 +32,8 @@ static void side(jw *w, const dm_feature *f, const dm_feature *ref)
 	jw_u64(w, f->invalid);
 	jw_key(w, "missing_rate");
 	jw_num(w, total ? (double)f->missing / (double)total : NAN);
+	jw_key(w, "invalid_rate");
+	jw_num(w, total ? (double)f->invalid / (double)total : NAN);
 	if (f->type == DM_FEATURE_NUMERIC) {
 		double q[NQ];
 

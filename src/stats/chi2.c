@@ -32,6 +32,13 @@
 
 #include "driftmon/stats.h"
 
+/* Round as scipy's float64 code does: no fused multiply-add. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #define IGAM_MAXITER 100000
 #define LENTZ_TINY 1e-300
 

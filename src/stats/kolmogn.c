@@ -74,6 +74,13 @@
 
 #include "driftmon/stats.h"
 
+/* Round as scipy's float64 code does: no fused multiply-add. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #define E128 128
 #define EP128 0x1p128L
 #define EM128 0x1p-128L

@@ -5,7 +5,7 @@
  * Sources:
  *  - xoshiro256** and the splitmix64 seeder: D. Blackman and S. Vigna,
  *    "Scrambled linear pseudorandom number generators", ACM TOMS 47(4),
- *    2021; G. L. Steele, D. Lea and C. H. Flood, "Fast splittable
+ *    2021 (arXiv 2018); G. L. Steele, D. Lea and C. H. Flood, "Fast splittable
  *    pseudorandom number generators", OOPSLA 2014.
  *  - Normal: the ziggurat of G. Marsaglia and W. W. Tsang, "The ziggurat
  *    method for generating random variables", J. Stat. Software 5(8),
@@ -90,7 +90,7 @@ void dm_rng_seed(dm_rng *r, uint64_t seed, uint64_t stream)
 
 static struct {
 	double x[ZIG_N + 1];
-	double f[ZIG_N + 1];  /* f(x[i]) */
+	double f[ZIG_N + 1];  /* f(x[i]) (f[0] unused) */
 	double k[ZIG_N];      /* x[i+1] / x[i]: |u| below it is accepted */
 } zig;
 
@@ -112,7 +112,6 @@ static void zig_init(void)
 	zig.x[ZIG_N] = 0.0;
 	for (i = 0; i <= ZIG_N; i++)
 		zig.f[i] = exp(-0.5 * zig.x[i] * zig.x[i]);
-	zig.f[0] = 0.0; /* layer 0 reaches down to the axis */
 	for (i = 0; i < ZIG_N; i++)
 		zig.k[i] = zig.x[i + 1] / zig.x[i];
 }
@@ -230,15 +229,20 @@ static const double log_fact_small[10] = {
 
 double dm_log_factorial(double k)
 {
-	double x, x2;
+	const double ln_sqrt_2pi = 0.91893853320467274;
+	double x, x2, series;
 
 	if (k < 10.0)
 		return log_fact_small[(int)k];
-	/* Stirling's series for ln Gamma(x), x = k + 1 >= 11. */
+	/* Stirling's series for ln Gamma(x), x = k + 1 >= 11:
+	 * 1/(12x) - 1/(360x^3) + 1/(1260x^5) - 1/(1680x^7). */
 	x = k + 1.0;
 	x2 = x * x;
-	return (x - 0.5) * log(x) - x + 0.91893853320467274 /* ln sqrt(2 pi) */
-	       + (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * x2)) / x2) / x2) / x;
+	series = (1.0 / 12.0 -
+		  (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * x2)) / x2) /
+			  x2) /
+		 x;
+	return (x - 0.5) * log(x) - x + ln_sqrt_2pi + series;
 }
 
 #define POISSON_PTRS_MIN 10.0

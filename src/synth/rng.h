@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* xoshiro256** state (Blackman and Vigna 2018); never all zero. */
+/* xoshiro256** state (Blackman and Vigna 2021); never all zero. */
 typedef struct dm_rng {
 	uint64_t s[4];
 } dm_rng;
@@ -41,8 +41,9 @@ static inline uint64_t dm_rng_rotl_(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-/* Next 64 random bits: xoshiro256** 1.0 (Blackman and Vigna 2018,
- * "Scrambled linear pseudorandom number generators", ACM TOMS 47(4)). */
+/* Next 64 random bits: xoshiro256** 1.0 (Blackman and Vigna,
+ * "Scrambled linear pseudorandom number generators", ACM TOMS 47(4),
+ * 2021). */
 static inline uint64_t dm_rng_u64(dm_rng *r)
 {
 	uint64_t *s = r->s;

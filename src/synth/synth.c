@@ -56,6 +56,7 @@
  * features past the budget draw with the direct samplers. */
 #define MAX_TAB_ENTRIES ((size_t)1 << 22)
 #define DEFAULT_K 5
+#define NAME_W sizeof("feature_4294967295") /* extra feature names */
 
 /* ------------------------------------------------------------------ */
 /* Scenario names                                                      */
@@ -221,11 +222,12 @@ static const struct catdef cat_day = { NULL, 7, { day_w, day_w } };
 
 /* Indices of the base features (the order of base_features[]). */
 enum {
-	X_URL_COUNT, X_WORD_COUNT, X_CHAR_COUNT, X_UPPERCASE_RATIO,
+	X_URL_COUNT, X_WORD_COUNT, X_AVG_WORD_LENGTH, X_CHAR_COUNT,
+	X_UPPERCASE_RATIO,
 	X_DIGIT_RATIO, X_PUNCTUATION_RATIO, X_WHITESPACE_RATIO,
 	X_EXCLAMATION_COUNT, X_QUESTION_COUNT, X_DOLLAR_COUNT,
 	X_HTML_TAG_COUNT, X_LINK_DOMAIN_COUNT, X_IMAGE_COUNT,
-	X_AVG_WORD_LENGTH, X_MAX_WORD_LENGTH, X_SUBJECT_LENGTH,
+	X_MAX_WORD_LENGTH, X_SUBJECT_LENGTH,
 	X_SUBJECT_UPPERCASE_RATIO, X_SUBJECT_HAS_EXCLAMATION, X_BODY_LENGTH,
 	X_SENTENCE_COUNT, X_AVG_SENTENCE_LENGTH, X_NUM_RECIPIENTS,
 	X_NUM_ATTACHMENTS, X_ATTACHMENT_SIZE_KB, X_REPLY_DEPTH, X_HOUR_SENT,
@@ -241,109 +243,174 @@ enum {
 /* name, family, flags, missing, lo, hi, off, mult, ham, spam, categories */
 #define CNT_ (FL_INT)
 static const struct fdef base_features[BASE_FEATURES] = {
-	{ "url_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-	  { { 0, 1.0, 0.8 }, { 0, 4.5, 1.5 } }, NULL },
-	{ "word_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-	  { { 0, 180, 1.6 }, { 0, 320, 1.2 } }, NULL },
-	{ "char_count", FAM_CHARS, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, NULL },
-	{ "uppercase_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
-	  { { 0, 2, 30 }, { 0, 3, 10 } }, NULL },
-	{ "digit_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
-	  { { 0, 1.5, 50 }, { 0, 2.5, 30 } }, NULL },
-	{ "punctuation_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
-	  { { 0, 5, 80 }, { 0, 6, 50 } }, NULL },
-	{ "whitespace_ratio", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0, 1,
-	  { { 0, 40, 200 }, { 0, 30, 170 } }, NULL },
-	{ "exclamation_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-	  { { 0, 0.3, 0.5 }, { 0, 3, 0.8 } }, NULL },
-	{ "question_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 1.2, 2 }, { 0, 1.2, 2 } }, NULL },
-	{ "dollar_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 0.05, 0.3 }, { 0, 1.5, 0.5 } }, NULL },
-	{ "html_tag_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-	  { { 0.6, 30, 1.5 }, { 0.15, 80, 1.2 } }, NULL },
-	{ "link_domain_count", FAM_LINKDOM, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 0.2, 0 }, { 0, 0.5, 0 } }, NULL },
-	{ "image_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 0.4, 0.5 }, { 0, 2, 1 } }, NULL },
-	{ "avg_word_length", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0, 1, INF_, 0, 1,
-	  { { 0, 4.6, 0.35 }, { 0, 5.0, 0.55 } }, NULL },
-	{ "max_word_length", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 6, 1,
-	  { { 0, 7, 4 }, { 0, 12, 2 } }, NULL },
-	{ "subject_length", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-	  { { 0, 38, 5 }, { 0, 52, 4 } }, NULL },
-	{ "subject_uppercase_ratio", FAM_BETA, 0, 0, 0, 1, 0, 1,
-	  { { 0, 1.2, 14 }, { 0, 2.2, 5 } }, NULL },
-	{ "subject_has_exclamation", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-	  { { 0, 0.03, 0 }, { 0, 0.3, 0 } }, NULL },
-	{ "body_length", FAM_BODYLEN, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 6.0, 1.2 }, { 0, 7.2, 1.0 } }, NULL },
-	{ "sentence_count", FAM_SENTENCES, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 16, 0 }, { 0, 11, 0 } }, NULL },
-	{ "avg_sentence_length", FAM_SENTLEN, 0, 0, 0, INF_, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, NULL },
-	{ "num_recipients", FAM_NB, CNT_, 0, 1, INF_, 1, 1,
-	  { { 0, 0.8, 0.6 }, { 0, 6, 0.4 } }, NULL },
-	{ "num_attachments", FAM_HURDLE, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0.8, 0.5, 0 }, { 0.85, 0.1, 0 } }, NULL },
-	{ "attachment_size_kb", FAM_ATTSIZE, 0, 0, 0, INF_, 0, 1,
-	  { { 0, 5.0, 1.3 }, { 0, 4.2, 1.6 } }, NULL },
-	{ "reply_depth", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 0.9, 1 }, { 0, 0.1, 0.3 } }, NULL },
-	{ "hour_sent", FAM_CATNUM, CNT_, 0, 0, 23, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, &cat_hour },
-	{ "day_of_week", FAM_CATNUM, CNT_, 0, 0, 6, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, &cat_day },
-	{ "sender_domain_age_days", FAM_LOGNORMAL,
-	  CNT_ | FL_ROUND | FL_SHIFT, 0.04, 0, INF_, 0, 1,
-	  { { 0, 7.3, 1.0 }, { 0, 4.8, 1.5 } }, NULL },
-	{ "spf_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-	  { { 0, 0.96, 0 }, { 0, 0.55, 0 } }, NULL },
-	{ "dkim_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-	  { { 0, 0.93, 0 }, { 0, 0.45, 0 } }, NULL },
-	{ "dmarc_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-	  { { 0, 0.88, 0 }, { 0, 0.35, 0 } }, NULL },
-	{ "has_unsubscribe_link", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-	  { { 0, 0.25, 0 }, { 0, 0.65, 0 } }, NULL },
-	{ "spam_word_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-	  { { 0, 0.6, 0.8 }, { 0, 7, 1.5 } }, NULL },
-	{ "money_word_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 0.3, 0.5 }, { 0, 3.5, 1 } }, NULL },
-	{ "urgency_score", FAM_BETA, 0, 0, 0, 1, 0, 1,
-	  { { 0, 1.2, 8 }, { 0, 3, 4 } }, NULL },
-	{ "sentiment_score", FAM_BETA, FL_SHIFT, 0, -1, 1, -1, 2,
-	  { { 0, 10, 8 }, { 0, 14, 6 } }, NULL },
-	{ "readability_score", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0.02,
-	  -INF_, INF_, 0, 1, { { 0, 62, 12 }, { 0, 52, 16 } }, NULL },
-	{ "language", FAM_CAT, 0, 0.01, 0, 0, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, &cat_language },
-	{ "sender_tld", FAM_CAT, 0, 0, 0, 0, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, &cat_tld },
-	{ "content_type", FAM_CAT, 0, 0, 0, 0, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, &cat_ctype },
-	{ "client", FAM_CAT, 0, 0, 0, 0, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, &cat_client },
-	{ "charset", FAM_CAT, 0, 0, 0, 0, 0, 1,
-	  { { 0, 0, 0 }, { 0, 0, 0 } }, &cat_charset },
-	{ "received_hops", FAM_POIS, CNT_, 0, 2, INF_, 2, 1,
-	  { { 0, 3, 0 }, { 0, 3, 0 } }, NULL },
-	{ "header_count", FAM_NB, CNT_ | FL_SHIFT | FL_SCALE, 0, 0, INF_, 0, 1,
-	  { { 0, 30, 60 }, { 0, 26, 40 } }, NULL },
-	{ "text_entropy", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0, 0, INF_, 0, 1,
-	  { { 0, 4.15, 0.12 }, { 0, 4.35, 0.18 } }, NULL },
-	{ "lexical_diversity", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0, 1,
-	  { { 0, 30, 22 }, { 0, 22, 26 } }, NULL },
-	{ "stopword_ratio", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0, 1,
-	  { { 0, 35, 60 }, { 0, 25, 70 } }, NULL },
-	{ "emoji_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-	  { { 0, 0.2, 0.3 }, { 0, 1.5, 0.4 } }, NULL },
-	{ "sender_history_count", FAM_NB, CNT_, 0.03, 0, INF_, 0, 1,
-	  { { 0, 12, 0.4 }, { 0, 0.2, 0.2 } }, NULL },
-	{ "ip_reputation_score", FAM_BETA, 0, 0.05, 0, 100, 0, 100,
-	  { { 0, 8, 2 }, { 0, 3, 4 } }, NULL },
+	[X_URL_COUNT] = {
+		"url_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
+		{ { 0, 1.0, 0.8 }, { 0, 4.5, 1.5 } }, NULL },
+	[X_WORD_COUNT] = {
+		"word_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
+		{ { 0, 180, 1.6 }, { 0, 320, 1.2 } }, NULL },
+	[X_AVG_WORD_LENGTH] = {
+		"avg_word_length", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0, 1, INF_,
+		0, 1,
+		{ { 0, 4.6, 0.35 }, { 0, 5.0, 0.55 } }, NULL },
+	[X_CHAR_COUNT] = {
+		"char_count", FAM_CHARS, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, NULL },
+	[X_UPPERCASE_RATIO] = {
+		"uppercase_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
+		{ { 0, 2, 30 }, { 0, 3, 10 } }, NULL },
+	[X_DIGIT_RATIO] = {
+		"digit_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
+		{ { 0, 1.5, 50 }, { 0, 2.5, 30 } }, NULL },
+	[X_PUNCTUATION_RATIO] = {
+		"punctuation_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
+		{ { 0, 5, 80 }, { 0, 6, 50 } }, NULL },
+	[X_WHITESPACE_RATIO] = {
+		"whitespace_ratio", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0,
+		1,
+		{ { 0, 40, 200 }, { 0, 30, 170 } }, NULL },
+	[X_EXCLAMATION_COUNT] = {
+		"exclamation_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
+		{ { 0, 0.3, 0.5 }, { 0, 3, 0.8 } }, NULL },
+	[X_QUESTION_COUNT] = {
+		"question_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 1.2, 2 }, { 0, 1.2, 2 } }, NULL },
+	[X_DOLLAR_COUNT] = {
+		"dollar_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 0.05, 0.3 }, { 0, 1.5, 0.5 } }, NULL },
+	[X_HTML_TAG_COUNT] = {
+		"html_tag_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
+		{ { 0.6, 30, 1.5 }, { 0.15, 80, 1.2 } }, NULL },
+	[X_LINK_DOMAIN_COUNT] = {
+		"link_domain_count", FAM_LINKDOM, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 0.2, 0 }, { 0, 0.5, 0 } }, NULL },
+	[X_IMAGE_COUNT] = {
+		"image_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 0.4, 0.5 }, { 0, 2, 1 } }, NULL },
+	[X_MAX_WORD_LENGTH] = {
+		"max_word_length", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 6, 1,
+		{ { 0, 7, 4 }, { 0, 12, 2 } }, NULL },
+	[X_SUBJECT_LENGTH] = {
+		"subject_length", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
+		{ { 0, 38, 5 }, { 0, 52, 4 } }, NULL },
+	[X_SUBJECT_UPPERCASE_RATIO] = {
+		"subject_uppercase_ratio", FAM_BETA, 0, 0, 0, 1, 0, 1,
+		{ { 0, 1.2, 14 }, { 0, 2.2, 5 } }, NULL },
+	[X_SUBJECT_HAS_EXCLAMATION] = {
+		"subject_has_exclamation", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
+		{ { 0, 0.03, 0 }, { 0, 0.3, 0 } }, NULL },
+	[X_BODY_LENGTH] = {
+		"body_length", FAM_BODYLEN, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 6.0, 1.2 }, { 0, 7.2, 1.0 } }, NULL },
+	[X_SENTENCE_COUNT] = {
+		"sentence_count", FAM_SENTENCES, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 16, 0 }, { 0, 11, 0 } }, NULL },
+	[X_AVG_SENTENCE_LENGTH] = {
+		"avg_sentence_length", FAM_SENTLEN, 0, 0, 0, INF_, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, NULL },
+	[X_NUM_RECIPIENTS] = {
+		"num_recipients", FAM_NB, CNT_, 0, 1, INF_, 1, 1,
+		{ { 0, 0.8, 0.6 }, { 0, 6, 0.4 } }, NULL },
+	[X_NUM_ATTACHMENTS] = {
+		"num_attachments", FAM_HURDLE, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0.8, 0.5, 0 }, { 0.85, 0.1, 0 } }, NULL },
+	[X_ATTACHMENT_SIZE_KB] = {
+		"attachment_size_kb", FAM_ATTSIZE, 0, 0, 0, INF_, 0, 1,
+		{ { 0, 5.0, 1.3 }, { 0, 4.2, 1.6 } }, NULL },
+	[X_REPLY_DEPTH] = {
+		"reply_depth", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 0.9, 1 }, { 0, 0.1, 0.3 } }, NULL },
+	[X_HOUR_SENT] = {
+		"hour_sent", FAM_CATNUM, CNT_, 0, 0, 23, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_hour },
+	[X_DAY_OF_WEEK] = {
+		"day_of_week", FAM_CATNUM, CNT_, 0, 0, 6, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_day },
+	[X_SENDER_DOMAIN_AGE_DAYS] = {
+		"sender_domain_age_days", FAM_LOGNORMAL,
+		CNT_ | FL_ROUND | FL_SHIFT, 0.04, 0, INF_, 0, 1,
+		{ { 0, 7.3, 1.0 }, { 0, 4.8, 1.5 } }, NULL },
+	[X_SPF_PASS] = {
+		"spf_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
+		{ { 0, 0.96, 0 }, { 0, 0.55, 0 } }, NULL },
+	[X_DKIM_PASS] = {
+		"dkim_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
+		{ { 0, 0.93, 0 }, { 0, 0.45, 0 } }, NULL },
+	[X_DMARC_PASS] = {
+		"dmarc_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
+		{ { 0, 0.88, 0 }, { 0, 0.35, 0 } }, NULL },
+	[X_HAS_UNSUBSCRIBE_LINK] = {
+		"has_unsubscribe_link", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
+		{ { 0, 0.25, 0 }, { 0, 0.65, 0 } }, NULL },
+	[X_SPAM_WORD_COUNT] = {
+		"spam_word_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
+		{ { 0, 0.6, 0.8 }, { 0, 7, 1.5 } }, NULL },
+	[X_MONEY_WORD_COUNT] = {
+		"money_word_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 0.3, 0.5 }, { 0, 3.5, 1 } }, NULL },
+	[X_URGENCY_SCORE] = {
+		"urgency_score", FAM_BETA, 0, 0, 0, 1, 0, 1,
+		{ { 0, 1.2, 8 }, { 0, 3, 4 } }, NULL },
+	[X_SENTIMENT_SCORE] = {
+		"sentiment_score", FAM_BETA, FL_SHIFT, 0, -1, 1, -1, 2,
+		{ { 0, 10, 8 }, { 0, 14, 6 } }, NULL },
+	[X_READABILITY_SCORE] = {
+		"readability_score", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0.02,
+		-INF_, INF_, 0, 1,
+		{ { 0, 62, 12 }, { 0, 52, 16 } }, NULL },
+	[X_LANGUAGE] = {
+		"language", FAM_CAT, 0, 0.01, 0, 0, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_language },
+	[X_SENDER_TLD] = {
+		"sender_tld", FAM_CAT, 0, 0, 0, 0, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_tld },
+	[X_CONTENT_TYPE] = {
+		"content_type", FAM_CAT, 0, 0, 0, 0, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_ctype },
+	[X_CLIENT] = {
+		"client", FAM_CAT, 0, 0, 0, 0, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_client },
+	[X_CHARSET] = {
+		"charset", FAM_CAT, 0, 0, 0, 0, 0, 1,
+		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_charset },
+	[X_RECEIVED_HOPS] = {
+		"received_hops", FAM_POIS, CNT_, 0, 2, INF_, 2, 1,
+		{ { 0, 3, 0 }, { 0, 3, 0 } }, NULL },
+	[X_HEADER_COUNT] = {
+		"header_count", FAM_NB, CNT_ | FL_SHIFT | FL_SCALE, 0, 0, INF_,
+		0, 1,
+		{ { 0, 30, 60 }, { 0, 26, 40 } }, NULL },
+	[X_TEXT_ENTROPY] = {
+		"text_entropy", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0, 0, INF_, 0,
+		1,
+		{ { 0, 4.15, 0.12 }, { 0, 4.35, 0.18 } }, NULL },
+	[X_LEXICAL_DIVERSITY] = {
+		"lexical_diversity", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0,
+		1,
+		{ { 0, 30, 22 }, { 0, 22, 26 } }, NULL },
+	[X_STOPWORD_RATIO] = {
+		"stopword_ratio", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0, 1,
+		{ { 0, 35, 60 }, { 0, 25, 70 } }, NULL },
+	[X_EMOJI_COUNT] = {
+		"emoji_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
+		{ { 0, 0.2, 0.3 }, { 0, 1.5, 0.4 } }, NULL },
+	[X_SENDER_HISTORY_COUNT] = {
+		"sender_history_count", FAM_NB, CNT_, 0.03, 0, INF_, 0, 1,
+		{ { 0, 12, 0.4 }, { 0, 0.2, 0.2 } }, NULL },
+	[X_IP_REPUTATION_SCORE] = {
+		"ip_reputation_score", FAM_BETA, 0, 0.05, 0, 100, 0, 100,
+		{ { 0, 8, 2 }, { 0, 3, 4 } }, NULL },
 };
 _Static_assert(X_COUNT_ == BASE_FEATURES, "feature index enum");
+/* Derived features are drawn after their sources (in column order). */
+_Static_assert(X_WORD_COUNT < X_CHAR_COUNT &&
+		       X_AVG_WORD_LENGTH < X_CHAR_COUNT &&
+		       X_URL_COUNT < X_LINK_DOMAIN_COUNT &&
+		       X_CHAR_COUNT < X_BODY_LENGTH &&
+		       X_WORD_COUNT < X_SENTENCE_COUNT &&
+		       X_SENTENCE_COUNT < X_AVG_SENTENCE_LENGTH &&
+		       X_NUM_ATTACHMENTS < X_ATTACHMENT_SIZE_KB,
+	       "derived feature before its source");
 
 /* The order in which scenarios pick their k features among the base
  * ones (eligible features past the 50th follow in index order). */
@@ -912,9 +979,7 @@ dm_err dm_synth_new(const dm_synth_opts *opts, int drifted, uint64_t stream,
 		goto out;
 	}
 	if (nf > BASE_FEATURES) {
-		const size_t w = sizeof("feature_00000");
-
-		g->extra_names = malloc((nf - BASE_FEATURES) * w);
+		g->extra_names = malloc((nf - BASE_FEATURES) * NAME_W);
 		if (!g->extra_names) {
 			err = DM_ENOMEM;
 			goto out;
@@ -924,10 +989,10 @@ dm_err dm_synth_new(const dm_synth_opts *opts, int drifted, uint64_t stream,
 		if (i < BASE_FEATURES) {
 			g->f[i].d = base_features[i];
 		} else {
-			const size_t w = sizeof("feature_00000");
-			char *name = g->extra_names + (i - BASE_FEATURES) * w;
+			char *name =
+				g->extra_names + (i - BASE_FEATURES) * NAME_W;
 
-			snprintf(name, w, "feature_%03u", (unsigned)(i + 1));
+			snprintf(name, NAME_W, "feature_%03u", (unsigned)(i + 1));
 			extra_feature(&g->f[i].d, (unsigned)(i + 1), name);
 		}
 		err = prepare_feature(g, &g->f[i]);

@@ -352,6 +352,65 @@ static void gen_halfway(char *s, size_t size)
 	}
 }
 
+/*
+ * Exact midpoints between doubles of 2^E..2^(E+1), E = 40..66, written
+ * in full (up to 19 significant digits when E >= 50: the long double
+ * path must hand these ties to strtod), and their neighbours one unit
+ * in the last digit away.
+ */
+static void gen_ld_ties(char *s, size_t size)
+{
+	int E = 40 + (int)(rng() % 27), dec = 53 - E;
+	double x = ldexp((double)(((uint64_t)1 << 52) |
+				  (rng() & (((uint64_t)1 << 52) - 1))),
+			 E - 52);
+	long double mid = (long double)x + ldexpl(1.0L, E - 53);
+	size_t n;
+
+	snprintf(s, size, "%.*Lf", dec > 0 ? dec : 0, mid);
+	n = strlen(s);
+	if (strchr(s, '.')) {
+		while (s[n - 1] == '0')
+			s[--n] = 0;
+		if (s[n - 1] == '.')
+			s[--n] = 0;
+	}
+	switch (rng() % 4) {
+	case 0:
+		if (s[n - 1] != '9' && s[n - 1] != '.')
+			s[n - 1]++;
+		break;
+	case 1:
+		if (s[n - 1] != '0' && s[n - 1] != '.' && n > 1)
+			s[n - 1]--;
+		break;
+	case 2: /* move trailing zeros of an integer into the exponent */
+		if (!strchr(s, '.')) {
+			int z = 0;
+
+			while (n > 1 && s[n - 1] == '0') {
+				s[--n] = 0;
+				z++;
+			}
+			snprintf(s + n, size - n, "e%d", z);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Python's repr of everyday doubles: 16-18 digits, |exponent| <= 30. */
+static void gen_repr_range(char *s, size_t size)
+{
+	double x = ((double)(rng() >> 11) / 9007199254740992.0) *
+		   pow(10.0, (double)((int)(rng() % 50) - 25));
+
+	if (rng() % 2)
+		x = -x;
+	snprintf(s, size, "%.*g", 16 + (int)(rng() % 3), x);
+}
+
 static void run_random(void (*gen)(char *, size_t), size_t count)
 {
 	static char s[1024];
@@ -385,6 +444,18 @@ static void pd_random_short_decimals(void **state)
 {
 	(void)state;
 	run_random(gen_short_decimal, 500000);
+}
+
+static void pd_random_ld_ties(void **state)
+{
+	(void)state;
+	run_random(gen_ld_ties, 500000);
+}
+
+static void pd_random_repr(void **state)
+{
+	(void)state;
+	run_random(gen_repr_range, 1000000);
 }
 
 static void pd_random_halfway(void **state)
@@ -429,6 +500,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(pd_random_fast_path_edges),
 	cmocka_unit_test(pd_random_printed_doubles),
 	cmocka_unit_test(pd_random_short_decimals),
+	cmocka_unit_test(pd_random_ld_ties),
+	cmocka_unit_test(pd_random_repr),
 	cmocka_unit_test(pd_random_halfway),
 	cmocka_unit_test(pd_subnormals),
 };

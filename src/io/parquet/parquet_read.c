@@ -39,7 +39,7 @@
 #define DEF_MAX_FOOTER ((uint64_t)64 << 20)
 #define DEF_MAX_PAGE ((uint64_t)512 << 20)
 #define DEF_MAX_RG ((uint64_t)4 << 30)
-#define READAHEAD ((size_t)512 << 10)
+#define READAHEAD ((size_t)256 << 10)
 #define MAX_HEADER ((size_t)16 << 20)
 #define DEF_BATCH 8192
 #define JULIAN_EPOCH 2440588
@@ -50,6 +50,10 @@ struct dm_parquet_file {
 	dm_parquet_opts opts;
 	pq_footer ft;
 	dm_parquet_meta meta;
+	/* compressed pages larger than a read window are read here: one
+	 * buffer for all columns, as they are decoded one at a time */
+	uint8_t *zbuf;
+	size_t zcap;
 };
 
 /* ---- small helpers ------------------------------------------------- */
@@ -246,6 +250,7 @@ void dm_parquet_file_free(dm_parquet_file *f)
 		return;
 	pq_footer_release(&f->ft);
 	dm_source_close(f->src);
+	free(f->zbuf);
 	free(f);
 }
 
@@ -273,6 +278,7 @@ typedef struct pq_cc {
 	uint8_t *dict_page; /* bytes the strrefs point into */
 	/* current page */
 	uint8_t *page;
+	size_t page_cap; /* bytes allocated at page (reused for numbers) */
 	uint64_t page_left; /* values (with NULLs) left in the page */
 	int enc;
 	pq_rle def;
@@ -340,6 +346,8 @@ static void cc_release(pq_cc *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Starts c on a column chunk, keeping the buffers of its previous chunk
+ * (page, read window, scratch) for reuse. */
 static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 		      dm_diag *diag)
 {
@@ -347,8 +355,26 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	const pq_chunk *k = &f->ft.rg[rg].chunks[ci->leaf];
 	int64_t start = k->info.data_page_offset;
 	int64_t dpo = k->info.dictionary_page_offset;
+	uint8_t *page = c->page, *rbuf = c->rbuf;
+	size_t page_cap = c->page_cap, rcap = c->rcap, idx_cap = c->idx_cap;
+	size_t cretired = c->cretired;
+	uint32_t *idx = c->idx;
+	void **retired = c->retired;
 
+	free_retired(c);
+	free(c->dict);
+	free(c->dict_page);
+	free(c->pstr);
+	free(c->pstr_data);
 	memset(c, 0, sizeof(*c));
+	c->page = page;
+	c->page_cap = page_cap;
+	c->rbuf = rbuf;
+	c->rcap = rcap;
+	c->idx = idx;
+	c->idx_cap = idx_cap;
+	c->retired = retired;
+	c->cretired = cretired;
 	c->f = f;
 	c->ci = ci;
 	c->k = k;
@@ -522,6 +548,11 @@ static dm_err cc_header(pq_cc *c, pq_ph *h, dm_diag *diag)
 static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 		      uint8_t **out, dm_diag *diag)
 {
+	/* numbers are copied out of their page, so a data page of a numeric
+	 * column may reuse the previous page's buffer (no mmap/munmap and
+	 * page faults for every page) */
+	int reuse = out == &c->page && c->nk != NK_STR && c->page &&
+		    c->page_cap >= (size_t)h->usize + 8;
 	const uint8_t *src;
 	uint8_t *dst;
 	size_t csize = (size_t)h->csize, usize = (size_t)h->usize;
@@ -530,31 +561,68 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	const char *why = NULL;
 	dm_err err;
 
-	*out = NULL;
 	if (raw > csize || raw > usize)
 		return BAD("level sizes exceed the page size");
 	if (ratio && (uint64_t)(usize - raw) > (uint64_t)(csize - raw) * ratio + 64)
 		return BAD("page's uncompressed size is larger than its codec "
 			   "can produce from its data (decompression bomb?)");
-	if ((err = cc_fill(c, csize, diag)))
-		return err;
-	src = c->rbuf + (c->pos - c->roff);
+	if (csize <= READAHEAD) {
+		if ((err = cc_fill(c, csize, diag)))
+			return err;
+		src = c->rbuf + (c->pos - c->roff);
+	} else {
+		/* a large page: what the window holds, then the rest
+		 * straight from the source into the shared buffer */
+		dm_parquet_file *f = c->f;
+		size_t have = 0;
+		if (csize > c->end - c->pos)
+			return BAD("page extends past the end of its column chunk");
+		if (csize > f->zcap) {
+			uint8_t *z = malloc(csize);
+			if (!z)
+				return DM_ENOMEM;
+			free(f->zbuf);
+			f->zbuf = z;
+			f->zcap = csize;
+		}
+		if (c->pos >= c->roff && c->pos - c->roff < c->rlen) {
+			have = c->rlen - (size_t)(c->pos - c->roff);
+			if (have > csize)
+				have = csize;
+			memcpy(f->zbuf, c->rbuf + (c->pos - c->roff), have);
+		}
+		if ((err = src_read(f, c->pos + have, f->zbuf + have,
+				    csize - have, diag)))
+			return err;
+		src = f->zbuf;
+	}
 	err = pq_check_size(codec, src + raw, csize - raw, usize - raw, &why);
 	if (err)
 		return cc_err(c, err, diag, "%s", why);
-	dst = malloc(usize + 8); /* slack for word loads is not needed, but
-				   keeps zero-size pages non-NULL */
+	dst = reuse ? c->page : malloc(usize + 8); /* + 8: never malloc(0) */
 	if (!dst)
 		return DM_ENOMEM;
 	memcpy(dst, src, raw);
 	err = pq_decompress(codec, src + raw, csize - raw, dst + raw,
 			    usize - raw, &why);
 	if (err) {
-		free(dst);
+		if (!reuse)
+			free(dst);
 		return cc_err(c, err, diag, "%s", why ? why : "bad page data");
 	}
 	c->pos += csize;
-	*out = dst;
+	if (!reuse) {
+		if (out == &c->page) {
+			/* the old page may still back strings of this batch */
+			if (retire(c, c->page)) {
+				c->page = NULL;
+				free(dst);
+				return DM_ENOMEM;
+			}
+			c->page_cap = usize + 8;
+		}
+		*out = dst;
+	}
 	return DM_OK;
 }
 
@@ -565,19 +633,28 @@ static dm_err decode_dict(pq_cc *c, const pq_ph *h, uint8_t *page,
 	const uint8_t *p = page;
 	void *d;
 
+	const char *why = NULL;
+
+	/* takes ownership of page */
 	if (h->num_values < 0)
-		return BAD("negative dictionary size");
-	if (h->enc != DM_PARQUET_ENC_PLAIN &&
-	    h->enc != DM_PARQUET_ENC_PLAIN_DICTIONARY)
-		return BAD("dictionary page not PLAIN-encoded");
-	if (c->phys == DM_PARQUET_BOOLEAN)
-		return BAD("dictionary page in a BOOLEAN column");
+		why = "negative dictionary size";
+	else if (h->enc != DM_PARQUET_ENC_PLAIN &&
+		 h->enc != DM_PARQUET_ENC_PLAIN_DICTIONARY)
+		why = "dictionary page not PLAIN-encoded";
+	else if (c->phys == DM_PARQUET_BOOLEAN)
+		why = "dictionary page in a BOOLEAN column";
 	/* every entry takes at least 4 bytes (a length) or its width */
-	if ((c->width ? c->width : 4) * (uint64_t)n > len)
-		return BAD("dictionary has more entries than its page holds");
+	else if ((c->width ? c->width : 4) * (uint64_t)n > len)
+		why = "dictionary has more entries than its page holds";
+	if (why) {
+		free(page);
+		return BAD(why);
+	}
 	d = malloc((n ? n : 1) * (c->nk == NK_STR ? sizeof(dm_strref) : 8));
-	if (!d)
+	if (!d) {
+		free(page);
 		return DM_ENOMEM;
+	}
 	if (c->nk == NK_STR) {
 		dm_strref *s = d;
 		if (c->phys == DM_PARQUET_BYTE_ARRAY) {
@@ -790,14 +867,9 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 		return BAD("negative value count in a data page");
 	if (h.type == 0) {
 		const uint8_t *p, *end;
-		if ((err = cc_body(c, &h, 0, 1, &page, diag)))
+		if ((err = cc_body(c, &h, 0, 1, &c->page, diag)))
 			return err;
-		if (retire(c, c->page)) {
-			c->page = NULL;
-			free(page);
-			return DM_ENOMEM;
-		}
-		c->page = page;
+		page = c->page;
 		p = page;
 		end = page + h.usize;
 		if (c->max_def) {
@@ -819,14 +891,9 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 		if (h.rep_len != 0)
 			return BAD("repetition levels in a flat column");
 		lv = (size_t)h.def_len;
-		if ((err = cc_body(c, &h, lv, h.is_compressed, &page, diag)))
+		if ((err = cc_body(c, &h, lv, h.is_compressed, &c->page, diag)))
 			return err;
-		if (retire(c, c->page)) {
-			c->page = NULL;
-			free(page);
-			return DM_ENOMEM;
-		}
-		c->page = page;
+		page = c->page;
 		if (c->max_def)
 			rle_init(&c->def, page, lv, 1);
 		c->vp = page + lv;
@@ -914,6 +981,32 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 				   "value width");
 		c->bss_n = len / w;
 		c->bss_i = 0;
+		if (c->nk == NK_STR) {
+			/* FIXED_LEN_BYTE_ARRAY: join the streams of the whole
+			 * page into a buffer the values can point into */
+			size_t n = c->bss_n, i, j;
+			uint8_t *o;
+			if ((uint64_t)n * sizeof(dm_strref) > c->f->opts.max_page_bytes)
+				return cc_err(c, DM_ETOOBIG, diag, "%s",
+					      "page has too many values");
+			if (retire(c, c->pstr) || retire(c, c->pstr_data)) {
+				c->pstr = NULL;
+				c->pstr_data = NULL;
+				return DM_ENOMEM;
+			}
+			c->pstr = malloc((n + 1) * sizeof(dm_strref));
+			c->pstr_data = o = malloc(len + 1);
+			if (!c->pstr || !o)
+				return DM_ENOMEM;
+			for (i = 0; i < n; i++) {
+				for (j = 0; j < w; j++)
+					o[i * w + j] = c->vp[j * n + i];
+				c->pstr[i].ptr = (const char *)o + i * w;
+				c->pstr[i].len = (uint32_t)w;
+			}
+			c->pstr_n = n;
+			c->pstr_i = 0;
+		}
 		break;
 	}
 	default:
@@ -1064,14 +1157,14 @@ static dm_err cc_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
 		if (m > n - c->bss_i)
 			return BAD("more values than the BYTE_STREAM_SPLIT page "
 				   "holds");
+		if (c->nk == NK_STR) {
+			memcpy(os, c->pstr + c->bss_i, m * sizeof(*os));
+			c->bss_i += m;
+			return DM_OK;
+		}
+		if (w > sizeof(tmp))
+			return BAD("BYTE_STREAM_SPLIT value too wide");
 		for (i = 0; i < m; i++, c->bss_i++) {
-			if (c->nk == NK_STR) {
-				/* FIXED_LEN_BYTE_ARRAY: gather into the page
-				 * is impossible in place; keep w <= 16 */
-				return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
-					      "BYTE_STREAM_SPLIT on "
-					      "FIXED_LEN_BYTE_ARRAY");
-			}
 			for (j = 0; j < w; j++)
 				tmp[j] = s[j * n + c->bss_i];
 			switch (c->phys) {
@@ -1430,7 +1523,6 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
 		free_retired(&s->cc[i]);
 	while (!s->rg_left) {
 		const pq_rowgroup *g;
-		scan_drop_cursors(s);
 		if (s->rg >= f->ft.nrg)
 			return DM_OK;
 		g = &f->ft.rg[s->rg++];

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * driftmon history: the drift score of a model run by run, from the
+ * report history in the store (drift-reports/<model>/<version>/<stamp>.json),
+ * with a sparkline when the output is a terminal.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "driftmon/report.h"
+#include "driftmon/store.h"
+
+static const char help[] =
+	"usage: driftmon history --model NAME [--version V] [--last N]\n"
+	"                        [--sparkline] [--store URL]\n"
+	"\n"
+	"Prints the drift score of the last N runs of a model (all versions,\n"
+	"or one), oldest first, from drift-reports/<model>/<version>/*.json,\n"
+	"and a sparkline of the score when the output is a terminal.\n"
+	"\n"
+	"  -m, --model NAME   model name\n"
+	"  -v, --version V    only this model version\n"
+	"  -n, --last N       runs to show (default 24)\n"
+	"      --sparkline    print the sparkline even when not a terminal\n"
+	"      --store URL    storage (default $DRIFTMON_STORE or\n"
+	"                     ./driftmon-data)\n"
+	"  -h, --help         this help\n";
+
+enum { O_STORE = 256, O_SPARK };
+
+static const struct option longopts[] = {
+	{"model", required_argument, NULL, 'm'},
+	{"version", required_argument, NULL, 'v'},
+	{"last", required_argument, NULL, 'n'},
+	{"sparkline", no_argument, NULL, O_SPARK},
+	{"store", required_argument, NULL, O_STORE},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* ▁▂▃▄▅▆▇█ scaled to the largest score; "·" for a run without verdict. */
+static void sparkline(const dm_report_brief *h, size_t n)
+{
+	static const char *const bars[] = {"\u2581", "\u2582", "\u2583",
+					   "\u2584", "\u2585", "\u2586",
+					   "\u2587", "\u2588"};
+	double max = 0, min = 1;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (h[i].insufficient)
+			continue;
+		if (h[i].drift_score > max)
+			max = h[i].drift_score;
+		if (h[i].drift_score < min)
+			min = h[i].drift_score;
+		k++;
+	}
+	printf("\nDrift score ");
+	for (i = 0; i < n; i++) {
+		int b;
+
+		if (h[i].insufficient) {
+			fputs("\u00b7", stdout);
+			continue;
+		}
+		b = max > 0 ? (int)(h[i].drift_score / max * 7.0 + 0.5) : 0;
+		fputs(bars[b < 0 ? 0 : b > 7 ? 7 : b], stdout);
+	}
+	if (k)
+		printf("  min %.1f%%, max %.1f%%, last %.1f%%\n", 100.0 * min,
+		       100.0 * max, 100.0 * h[n - 1].drift_score);
+	else
+		printf("  (no verdicts)\n");
+}
+
+int cmd_history(int argc, char **argv)
+{
+	const char *model = NULL, *version = NULL, *store_flag = NULL;
+	uint64_t last = 24;
+	int c, rc = EXIT_OK, spark = isatty(1);
+	dm_report_brief *h = NULL;
+	size_t n = 0, i;
+	dm_store *st = NULL;
+	dm_diag diag;
+	dm_err err;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+m:v:n:h", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'v': version = optarg; break;
+		case 'n':
+			if (cli_parse_u64(optarg, &last) < 0 || last < 1 ||
+			    last > 100000)
+				return cli_usage("history",
+						 "invalid --last '%s': expected "
+						 "1 to 100000",
+						 optarg);
+			break;
+		case O_SPARK: spark = 1; break;
+		case O_STORE: store_flag = optarg; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_bad_option("history", argc, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("history", "unexpected argument '%s'",
+				 argv[optind]);
+	if (!model)
+		return cli_usage("history", "--model is required");
+	if (!dm_key_component_ok(model) ||
+	    (version && !dm_key_component_ok(version)))
+		return cli_usage("history",
+				 "invalid model name or version: no '/', "
+				 "'\\', '..' or control characters");
+	dm_diag_clear(&diag);
+	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "cannot open store");
+	err = cli_report_history(st, model, version, (size_t)last, &h, &n,
+				 &diag);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, &diag, "cannot read the report history");
+		goto out;
+	}
+	if (n == 0) {
+		printf("No drift reports for %s%s%s in %s yet: run 'driftmon "
+		       "detect'.\n",
+		       model, version ? " " : "", version ? version : "",
+		       cli_store_url(store_flag));
+		goto out;
+	}
+	printf("%-21s %-10s %9s %7s %8s %-10s %s\n", "RUN (UTC)", "VERSION",
+	       "SAMPLES", "SCORE", "DRIFTED", "ALERTS", "STATUS");
+	for (i = 0; i < n; i++) {
+		char alerts[48];
+
+		snprintf(alerts, sizeof(alerts), "%lluC/%lluW",
+			 (unsigned long long)h[i].alerts_critical,
+			 (unsigned long long)h[i].alerts_warning);
+		printf("%-21s %-10s %9llu %6.1f%% %4llu/%-3llu %-10s %s\n",
+		       h[i].generated_at, h[i].model_version,
+		       (unsigned long long)h[i].samples,
+		       100.0 * h[i].drift_score,
+		       (unsigned long long)h[i].features_drifted,
+		       (unsigned long long)h[i].features_total, alerts,
+		       h[i].insufficient       ? "INSUFFICIENT DATA"
+		       : h[i].drift_detected   ? "DRIFT"
+					       : "OK");
+	}
+	if (spark)
+		sparkline(h, n);
+out:
+	free(h);
+	dm_store_free(st);
+	return rc;
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The metrics of a drift run in the Prometheus text exposition format
+ * (version 0.0.4), for the Pushgateway and node-exporter's textfile
+ * collector.  Names follow the Prometheus conventions: a driftmon_
+ * prefix, base units (_seconds), _ratio for shares, one HELP and TYPE
+ * line per family and all samples of a family together.  Every series
+ * carries model and model_version; per-feature series add feature.
+ * Statistics that were not computed (NaN) are left out: an absent
+ * series is easier to alert on correctly than a NaN.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonw.h"
+#include "core/sbuf.h"
+#include "driftmon/report.h"
+
+/* Appends s escaped as a label value: \ " and newline. */
+static void put_label(sbuf *b, const char *s)
+{
+	const char *p;
+
+	for (p = s ? s : ""; *p; p++) {
+		if (*p == '\\')
+			sb_puts(b, "\\\\");
+		else if (*p == '"')
+			sb_puts(b, "\\\"");
+		else if (*p == '\n')
+			sb_puts(b, "\\n");
+		else
+			sb_putc(b, *p);
+	}
+}
+
+char *dm_prom_escape_label(const char *s)
+{
+	sbuf b;
+	char *out;
+
+	sb_init(&b, 0);
+	put_label(&b, s);
+	return sb_finish(&b, &out, NULL) == DM_OK ? out : NULL;
+}
+
+static void put_value(sbuf *b, double x)
+{
+	char num[40];
+
+	if (isinf(x))
+		sb_puts(b, x > 0 ? "+Inf" : "-Inf");
+	else if (isnan(x))
+		sb_puts(b, "NaN");
+	else {
+		dm_fmt_double(num, sizeof(num), x);
+		sb_puts(b, num);
+	}
+}
+
+static void family(sbuf *b, const char *name, const char *type,
+		   const char *help)
+{
+	sb_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* name{model="..",model_version=".."[,k="v"]} value */
+static void sample(sbuf *b, const char *name, const dm_result *r,
+		   const char *k, const char *v, double x)
+{
+	sb_puts(b, name);
+	sb_puts(b, "{model=\"");
+	put_label(b, r->model);
+	sb_puts(b, "\",model_version=\"");
+	put_label(b, r->model_version);
+	if (k) {
+		sb_printf(b, "\",%s=\"", k);
+		put_label(b, v);
+	}
+	sb_puts(b, "\"} ");
+	put_value(b, x);
+	sb_putc(b, '\n');
+}
+
+enum fstat { F_DRIFTED, F_PSI, F_KS_D, F_KS_P, F_CHI2_P, F_P_ADJ,
+	     F_MISSING };
+
+static const struct {
+	enum fstat which;
+	const char *name;
+	const char *help;
+} fstats[] = {
+	{F_DRIFTED, "driftmon_feature_drifted",
+	 "1 if the feature drifted in the last run, else 0 (compared "
+	 "features only)."},
+	{F_PSI, "driftmon_feature_psi",
+	 "Population stability index of the feature, current window vs "
+	 "baseline."},
+	{F_KS_D, "driftmon_feature_ks_statistic",
+	 "Two-sample Kolmogorov-Smirnov statistic D (numeric features)."},
+	{F_KS_P, "driftmon_feature_ks_pvalue",
+	 "Kolmogorov-Smirnov p-value before the multiple-testing "
+	 "correction (numeric features)."},
+	{F_CHI2_P, "driftmon_feature_chi2_pvalue",
+	 "Chi-square homogeneity p-value before the multiple-testing "
+	 "correction (categorical features)."},
+	{F_P_ADJ, "driftmon_feature_pvalue_adjusted",
+	 "Holm-adjusted p-value of the feature's test."},
+	{F_MISSING, "driftmon_feature_missing_ratio",
+	 "Share of missing values of the feature in the current window."},
+};
+
+static int compared(const dm_feature_result *f)
+{
+	return f->status != DM_STATUS_NOT_COMPARED &&
+	       f->status != DM_STATUS_INSUFFICIENT && !isnan(f->psi);
+}
+
+static double fvalue(const dm_feature_result *f, enum fstat w)
+{
+	switch (w) {
+	case F_DRIFTED: return compared(f) ? (f->drifted ? 1.0 : 0.0) : NAN;
+	case F_PSI: return f->psi;
+	case F_KS_D: return f->ks_statistic;
+	case F_KS_P: return f->ks_pvalue;
+	case F_CHI2_P: return f->chi2_pvalue;
+	case F_P_ADJ: return f->tested ? f->pvalue_adjusted : NAN;
+	case F_MISSING: return f->cur && f->cur->present
+				       ? f->missing_rate_cur : NAN;
+	}
+	return NAN;
+}
+
+dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
+			 char **out, size_t *len)
+{
+	sbuf b;
+	size_t i, j;
+
+	sb_init(&b, 0);
+	family(&b, "driftmon_build_info", "gauge",
+	       "Always 1; the driftmon version that produced the metrics.");
+	sample(&b, "driftmon_build_info", r, "version", DM_VERSION, 1.0);
+	family(&b, "driftmon_drift_score", "gauge",
+	       "Importance-weighted share of compared features that drifted "
+	       "(0 to 1).");
+	sample(&b, "driftmon_drift_score", r, NULL, NULL, r->drift_score);
+	family(&b, "driftmon_drift_detected", "gauge",
+	       "1 if the last run detected drift, else 0.");
+	sample(&b, "driftmon_drift_detected", r, NULL, NULL,
+	       r->drift_detected ? 1.0 : 0.0);
+	family(&b, "driftmon_insufficient_data", "gauge",
+	       "1 if the last run had too few samples for a verdict, else "
+	       "0.");
+	sample(&b, "driftmon_insufficient_data", r, NULL, NULL,
+	       r->insufficient ? 1.0 : 0.0);
+	family(&b, "driftmon_features_drifted", "gauge",
+	       "Number of features that drifted in the last run.");
+	sample(&b, "driftmon_features_drifted", r, NULL, NULL,
+	       (double)r->features_drifted);
+	family(&b, "driftmon_features_compared", "gauge",
+	       "Number of features compared in the last run.");
+	sample(&b, "driftmon_features_compared", r, NULL, NULL,
+	       (double)r->features_total);
+	family(&b, "driftmon_samples", "gauge",
+	       "Rows of inference data analysed in the last run.");
+	sample(&b, "driftmon_samples", r, NULL, NULL, (double)r->samples);
+	family(&b, "driftmon_rows_skipped", "gauge",
+	       "Malformed rows skipped in the last run.");
+	sample(&b, "driftmon_rows_skipped", r, NULL, NULL,
+	       (double)r->rows_skipped);
+	family(&b, "driftmon_alerts", "gauge",
+	       "Alerts raised by the last run, by severity.");
+	sample(&b, "driftmon_alerts", r, "severity", "critical",
+	       (double)dm_result_count_alerts(r, DM_SEV_CRITICAL));
+	sample(&b, "driftmon_alerts", r, "severity", "warning",
+	       (double)dm_result_count_alerts(r, DM_SEV_WARNING));
+	if (info && info->run_timestamp > 0) {
+		family(&b, "driftmon_last_run_timestamp_seconds", "gauge",
+		       "Unix time the last run started.");
+		sample(&b, "driftmon_last_run_timestamp_seconds", r, NULL,
+		       NULL, info->run_timestamp);
+	}
+	if (info && info->run_duration >= 0) {
+		family(&b, "driftmon_run_duration_seconds", "gauge",
+		       "Wall-clock duration of the last run.");
+		sample(&b, "driftmon_run_duration_seconds", r, NULL, NULL,
+		       info->run_duration);
+	}
+	for (j = 0; j < sizeof(fstats) / sizeof(fstats[0]); j++) {
+		int any = 0;
+
+		for (i = 0; i < r->nfeatures && !any; i++)
+			any = !isnan(fvalue(&r->features[i], fstats[j].which));
+		if (!any)
+			continue;
+		family(&b, fstats[j].name, "gauge", fstats[j].help);
+		for (i = 0; i < r->nfeatures; i++) {
+			const dm_feature_result *f = &r->features[i];
+			double x = fvalue(f, fstats[j].which);
+
+			if (!isnan(x))
+				sample(&b, fstats[j].name, r, "feature",
+				       f->base->name, x);
+		}
+	}
+	return sb_finish(&b, out, len);
+}

@@ -1,0 +1,1112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The HTML drift report: one self-contained file (inline CSS and SVG, no
+ * scripts, no fonts or images fetched) that opens from disk or a blob
+ * URL.
+ *
+ * Design.  There is one renderer, and it reads the JSON report
+ * (docs/report-format.md, report_version 1): `detect` renders the JSON
+ * text it has just written, `driftmon report` renders a stored one, so
+ * both always agree.  Everything drawn comes from the profiles in the
+ * report, never from rows, so the size depends on the number of features
+ * and bins only: about 3-4 KB per feature (one path per series rather
+ * than one element per bar, integer-ish coordinates, shared CSS classes).
+ *
+ * Every string taken from the report (feature, model and category names,
+ * alert messages, times) is HTML-escaped; element ids are built from
+ * indexes, never from names.
+ *
+ * Charts per feature:
+ *   - numeric: the baseline's and the current window's share of values in
+ *     each PSI bin (bins over the baseline's quantile edges), overlaid;
+ *     and, where the KS test decided, both ECDFs drawn through the stored
+ *     quantiles (min, p01, p05, p25, p50, p75, p95, p99, max), which is
+ *     the ECDF up to linear interpolation between them;
+ *   - categorical: horizontal bars of the category shares, the largest
+ *     categories first, the rest (and values unseen in the baseline) as
+ *     one "other" bar.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sbuf.h"
+#include "driftmon/report.h"
+
+#define HTML_MAX ((size_t)64 << 20)
+#define MAX_ALERTS_SHOWN 200
+#define CAT_LABEL_CHARS 16
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static double num(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* Appends s HTML-escaped, for text and double- or single-quoted
+ * attribute values.  C0 controls (but tab and newline) and DEL become
+ * U+FFFD. */
+static void esc(sbuf *b, const char *s)
+{
+	const char *p, *run;
+
+	if (!s)
+		return;
+	for (p = run = s; *p; p++) {
+		const char *rep;
+		unsigned char c = (unsigned char)*p;
+
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:
+			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+				rep = "\xEF\xBF\xBD";
+			else
+				continue;
+		}
+		sb_putn(b, run, (size_t)(p - run));
+		sb_puts(b, rep);
+		run = p + 1;
+	}
+	sb_putn(b, run, (size_t)(p - run));
+}
+
+char *dm_html_escape(const char *s)
+{
+	sbuf b;
+	char *out;
+
+	sb_init(&b, 0);
+	esc(&b, s);
+	return sb_finish(&b, &out, NULL) == DM_OK ? out : NULL;
+}
+
+/* Escaped, at most n characters (UTF-8 aware), "…" when cut. */
+static void esc_trunc(sbuf *b, const char *s, size_t n)
+{
+	size_t i = 0, chars = 0;
+	char *cut;
+
+	if (!s)
+		return;
+	while (s[i] && chars < n) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	if (!s[i]) {
+		esc(b, s);
+		return;
+	}
+	cut = strndup(s, i);
+	if (!cut) {
+		b->err = DM_ENOMEM;
+		return;
+	}
+	esc(b, cut);
+	sb_puts(b, "\xE2\x80\xA6");
+	free(cut);
+}
+
+/* A statistic as shown: 4 significant digits, "–" when absent. */
+static void put_g(sbuf *b, double x)
+{
+	if (isnan(x))
+		sb_puts(b, "\xE2\x80\x93");
+	else
+		sb_printf(b, "%.4g", x);
+}
+
+/* A p-value: 3 significant digits. */
+static void put_p(sbuf *b, double x)
+{
+	if (isnan(x))
+		sb_puts(b, "\xE2\x80\x93");
+	else
+		sb_printf(b, "%.3g", x);
+}
+
+static void put_pct(sbuf *b, double x)
+{
+	if (isnan(x))
+		sb_puts(b, "\xE2\x80\x93");
+	else
+		sb_printf(b, "%.1f%%", 100.0 * x);
+}
+
+/* A round upper bound for a share axis whose half is round too. */
+static double nice_max(double m)
+{
+	static const double steps[] = {0.002, 0.004, 0.01, 0.02, 0.04,
+				       0.05,  0.1,   0.2,  0.3,  0.4,
+				       0.5,   0.6,   0.8,  1.0};
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (m <= steps[i])
+			return steps[i];
+	return 1.0;
+}
+
+static void axis_pct(sbuf *b, double v)
+{
+	double pc = 100.0 * v;
+
+	if (fabs(pc - round(pc)) > 1e-9)
+		sb_printf(b, "%.1f%%", pc);
+	else
+		sb_printf(b, "%.0f%%", pc);
+}
+
+static const char *status_class(const char *st)
+{
+	if (!st)
+		return "st-na";
+	if (!strcmp(st, "drift"))
+		return "st-drift";
+	if (!strcmp(st, "minor"))
+		return "st-minor";
+	if (!strcmp(st, "none"))
+		return "st-none";
+	return "st-na";
+}
+
+/* ---- the page ------------------------------------------------------------- */
+
+static const char css[] =
+	"*{box-sizing:border-box}"
+	"body{margin:0;font:14px/1.4 system-ui,-apple-system,'Segoe UI',"
+	"Roboto,sans-serif;color:#1d2330;background:#f4f6f9}"
+	"main{max-width:1320px;margin:0 auto;padding:16px}"
+	"h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:24px 0 "
+	"8px}h3{font-size:15px;margin:0 0 4px;overflow-wrap:anywhere}"
+	"header.top{background:#fff;border-radius:8px;padding:16px;"
+	"box-shadow:0 1px 2px #0002}"
+	".verdict{display:inline-block;font-weight:700;padding:4px 12px;"
+	"border-radius:4px;color:#fff;margin:0 0 12px}"
+	".v-drift{background:#d9480f}.v-crit{background:#a61e4d}"
+	".v-ok{background:#2b8a3e}.v-insuf{background:#6c757d}"
+	"dl.kpi{display:flex;flex-wrap:wrap;gap:8px 28px;margin:0}"
+	"dl.kpi div{min-width:110px}dl.kpi dt{font-size:12px;color:#5c6370}"
+	"dl.kpi dd{margin:0;font-size:18px;font-weight:600}"
+	"ul.alerts{list-style:none;padding:0;margin:0;background:#fff;"
+	"border-radius:8px;box-shadow:0 1px 2px #0002}"
+	"ul.alerts li{padding:6px 12px;border-top:1px solid #eee}"
+	"ul.alerts li:first-child{border:0}"
+	".sev{display:inline-block;width:76px;font-weight:700;font-size:12px}"
+	".sev-critical .sev{color:#a61e4d}.sev-warning .sev{color:#d9480f}"
+	"code{font-size:12px;color:#5c6370}"
+	".panel{background:#fff;border-radius:8px;padding:8px 12px;"
+	"box-shadow:0 1px 2px #0002;overflow-x:auto}"
+	"table{border-collapse:collapse;width:100%;font-size:13px}"
+	"th,td{padding:3px 8px;text-align:left;border-bottom:1px solid #eee;"
+	"white-space:nowrap}td.n,th.n{text-align:right;"
+	"font-variant-numeric:tabular-nums}"
+	"td a{color:inherit}"
+	".b{display:inline-block;font-size:11px;font-weight:700;padding:1px "
+	"6px;border-radius:3px;text-transform:uppercase;vertical-align:2px}"
+	".b.st-drift{background:#ffe3d6;color:#b03a06}"
+	".b.st-minor{background:#fff3bf;color:#8a6100}"
+	".b.st-none{background:#e6f4ea;color:#2b8a3e}"
+	".b.st-na{background:#eceef1;color:#5c6370}"
+	".grid{display:grid;grid-template-columns:repeat(auto-fill,"
+	"minmax(620px,1fr));gap:12px}"
+	"article{background:#fff;border-radius:8px;padding:10px 12px;"
+	"box-shadow:0 1px 2px #0002;border-left:4px solid #ced4da}"
+	"article.st-drift{border-left-color:#d9480f}"
+	"article.st-minor{border-left-color:#f59f00}"
+	"article.st-none{border-left-color:#2b8a3e}"
+	"h3 small{font-weight:400;color:#5c6370}"
+	"p.m{margin:0 0 6px;font-size:12.5px;color:#5c6370}"
+	"p.m span{margin-right:14px;white-space:nowrap}p.m b{color:#1d2330}"
+	".charts{display:flex;flex-wrap:wrap;gap:8px}"
+	"figure{margin:0;flex:1 1 290px;max-width:400px}"
+	"figcaption{font-size:11.5px;color:#5c6370}"
+	"svg{display:block;width:100%;height:auto}svg.trend{max-width:900px}"
+	"svg text{font:9px sans-serif;fill:#5c6370}"
+	".ax{stroke:#adb5bd;stroke-width:1;fill:none}"
+	".gl{stroke:#eceef1;stroke-width:1}"
+	".hb{fill:#4c78a8;fill-opacity:.55}.hc{fill:#f58518;fill-opacity:.55}"
+	".lb{stroke:#4c78a8;stroke-width:2;fill:none}"
+	".lc{stroke:#f58518;stroke-width:2;fill:none}"
+	".lt{stroke:#495057;stroke-width:1.5;fill:none}"
+	".th{stroke:#a61e4d;stroke-dasharray:4 3;stroke-width:1}"
+	".pd{fill:#d9480f}.po{fill:#2b8a3e}.pi{fill:#adb5bd}"
+	".key{display:inline-block;width:12px;height:12px;border-radius:2px;"
+	"vertical-align:-1px;margin:0 4px 0 12px}"
+	".key.hb{background:#4c78a8b0}.key.hc{background:#f58518b0}"
+	"footer{color:#5c6370;font-size:12px;margin:24px 0 8px;"
+	"overflow-wrap:anywhere}"
+	".note{color:#5c6370;font-size:12px}";
+
+typedef struct feat_ref {
+	json_t *f;
+	size_t index;
+	int rank_class; /* drift 3, minor 2, none 1, other 0 */
+	double rank;    /* psi + ks d */
+} feat_ref;
+
+static int by_severity(const void *a, const void *b)
+{
+	const feat_ref *x = a, *y = b;
+
+	if (x->rank_class != y->rank_class)
+		return y->rank_class - x->rank_class;
+	if (x->rank != y->rank)
+		return y->rank > x->rank ? 1 : -1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static double pvalue_of(json_t *f)
+{
+	double p = num(f, "ks_pvalue");
+
+	return isnan(p) ? num(f, "chi2_pvalue") : p;
+}
+
+/* ---- charts --------------------------------------------------------------- */
+
+#define CW 300.0 /* chart viewBox width */
+#define CL 34.0  /* left margin (y labels) */
+#define CR 6.0
+#define CT 8.0
+
+/* Horizontal grid lines and percent labels at 0, ymax/2, ymax. */
+static void share_grid(sbuf *b, double ymax, double top, double bottom,
+		       double left, double right)
+{
+	int k;
+
+	for (k = 0; k <= 2; k++) {
+		double v = ymax * k / 2.0;
+		double y = bottom - (bottom - top) * k / 2.0;
+
+		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>",
+			  left, y, right);
+		sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">",
+			  left - 3, y + 3);
+		axis_pct(b, v);
+		sb_puts(b, "</text>");
+	}
+}
+
+/* Bars of one series as one path: vertical bars over nb equal slots. */
+static void vbars(sbuf *b, const char *cls, json_t *props, size_t nb,
+		  double ymax, double top, double bottom)
+{
+	double pw = CW - CL - CR, bw = pw / (double)nb;
+	size_t i;
+
+	sb_printf(b, "<path class=\"%s\" d=\"", cls);
+	for (i = 0; i < nb; i++) {
+		json_t *v = json_array_get(props, i);
+		double p = json_is_number(v) ? json_number_value(v) : 0.0;
+		double h = (bottom - top) * (p / ymax);
+		double x = CL + bw * (double)i + 0.5;
+
+		if (!(h > 0.05))
+			continue;
+		if (h > bottom - top)
+			h = bottom - top;
+		sb_printf(b, "M%.1f %.1fh%.1fV%.0fH%.1fz", x, bottom - h,
+			  bw - 1.0, bottom, x);
+	}
+	sb_puts(b, "\"/>");
+}
+
+static double max_of(json_t *arr)
+{
+	size_t i;
+	json_t *v;
+	double m = 0;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_number(v) && json_number_value(v) > m)
+			m = json_number_value(v);
+	return m;
+}
+
+static void hist_numeric(sbuf *b, json_t *f, json_t *base, json_t *cur)
+{
+	json_t *bp = json_object_get(base, "bin_proportions");
+	json_t *cp = cur ? json_object_get(cur, "bin_proportions") : NULL;
+	json_t *edges = json_object_get(f, "bin_edges");
+	size_t nb = json_array_size(bp), ne = json_array_size(edges), i, step;
+	const double H = 150.0, bottom = 126.0;
+	double ymax, m = max_of(bp), pw = CW - CL - CR, bw;
+
+	if (nb == 0)
+		return;
+	if (json_array_size(cp) > nb)
+		cp = NULL; /* inconsistent: draw the baseline only */
+	if (cp && max_of(cp) > m)
+		m = max_of(cp);
+	ymax = nice_max(m);
+	bw = pw / (double)nb;
+	sb_puts(b, "<figure><figcaption>Share of values per baseline bin"
+		   "</figcaption>");
+	sb_printf(b, "<svg class=\"chart hist\" viewBox=\"0 0 %.0f %.0f\" "
+		     "role=\"img\">",
+		  CW, H);
+	share_grid(b, ymax, CT, bottom, CL, CW - CR);
+	vbars(b, "hb", bp, nb, ymax, CT, bottom);
+	if (cp)
+		vbars(b, "hc", cp, nb, ymax, CT, bottom);
+	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", CL, bottom,
+		  CW - CR);
+	/* Edge labels, thinned so that they do not overlap. */
+	step = (size_t)ceil((double)ne * 34.0 / pw);
+	if (step < 1)
+		step = 1;
+	for (i = 0; i < ne && ne + 1 == nb; i += step) {
+		json_t *e = json_array_get(edges, i);
+
+		if (!json_is_number(e))
+			continue;
+		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" "
+			     "text-anchor=\"middle\">%.3g</text>",
+			  CL + bw * (double)(i + 1), bottom + 12,
+			  json_number_value(e));
+	}
+	sb_puts(b, "</svg></figure>");
+}
+
+typedef struct cat_bar {
+	const char *name;
+	double base, cur;
+} cat_bar;
+
+static int by_share(const void *a, const void *b)
+{
+	const cat_bar *x = a, *y = b;
+	double mx = x->base > x->cur ? x->base : x->cur;
+	double my = y->base > y->cur ? y->base : y->cur;
+
+	return (my > mx) - (my < mx);
+}
+
+static void hbar(sbuf *b, const char *cls, double x0, double y, double w,
+		 double h)
+{
+	if (w > 0.05)
+		sb_printf(b, "<rect class=\"%s\" x=\"%.0f\" y=\"%.1f\" "
+			     "width=\"%.1f\" height=\"%.1f\"/>",
+			  cls, x0, y, w, h);
+}
+
+static void hist_categorical(sbuf *b, json_t *base, json_t *cur,
+			     size_t maxcats)
+{
+	json_t *bc = json_object_get(base, "categories");
+	json_t *cc = cur ? json_object_get(cur, "categories") : NULL;
+	size_t n = json_object_size(bc), k = 0, shown, i;
+	cat_bar *bars;
+	const char *key;
+	json_t *v;
+	double sum_b = 0, sum_c = 0, other_b, other_c, m = 0, ymax, H;
+	const double L = 104.0, R = 8.0, T = 4.0, row = 14.0;
+	double pw = CW - L - R;
+
+	if (n == 0)
+		return;
+	bars = calloc(n, sizeof(*bars));
+	if (!bars) {
+		b->err = DM_ENOMEM;
+		return;
+	}
+	json_object_foreach(bc, key, v) {
+		json_t *c = json_object_get(cc, key);
+
+		bars[k].name = key;
+		bars[k].base = json_is_number(v) ? json_number_value(v) : 0;
+		bars[k].cur = json_is_number(c) ? json_number_value(c) : 0;
+		k++;
+	}
+	qsort(bars, k, sizeof(*bars), by_share);
+	shown = k < maxcats ? k : maxcats;
+	for (i = 0; i < shown; i++) {
+		sum_b += bars[i].base;
+		sum_c += bars[i].cur;
+		if (bars[i].base > m)
+			m = bars[i].base;
+		if (bars[i].cur > m)
+			m = bars[i].cur;
+	}
+	other_b = sum_b < 1.0 ? 1.0 - sum_b : 0.0;
+	other_c = cc && sum_c < 1.0 ? 1.0 - sum_c : 0.0;
+	if (other_b < 5e-4)
+		other_b = 0;
+	if (other_c < 5e-4)
+		other_c = 0;
+	if (other_b > m)
+		m = other_b;
+	if (other_c > m)
+		m = other_c;
+	ymax = nice_max(m);
+	H = T + row * (double)(shown + (other_b > 0 || other_c > 0)) + 20.0;
+	sb_puts(b, "<figure><figcaption>Share of values per category"
+		   "</figcaption>");
+	sb_printf(b, "<svg class=\"chart hist cat\" viewBox=\"0 0 %.0f %.0f\" "
+		     "role=\"img\">",
+		  CW, H);
+	for (i = 0; i <= shown; i++) {
+		double y = T + row * (double)i;
+		const char *name = i < shown ? bars[i].name : NULL;
+		double vb = i < shown ? bars[i].base : other_b;
+		double vc = i < shown ? bars[i].cur : other_c;
+
+		if (i == shown && !(other_b > 0 || other_c > 0))
+			break;
+		sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">",
+			  L - 4, y + 10);
+		if (name)
+			esc_trunc(b, name, CAT_LABEL_CHARS);
+		else
+			sb_printf(b, "other / unseen (%zu)", k - shown);
+		sb_puts(b, "</text>");
+		hbar(b, "hb", L, y + 1, pw * vb / ymax, 5.5);
+		if (cc)
+			hbar(b, "hc", L, y + 6.5, pw * vc / ymax, 5.5);
+	}
+	{
+		double bottom = H - 16.0;
+		int g;
+
+		sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fV%.1f\"/>", L, T,
+			  bottom);
+		for (g = 0; g <= 2; g++) {
+			sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" "
+				     "text-anchor=\"%s\">",
+				  L + pw * g / 2.0, bottom + 11,
+				  g == 0 ? "start" : g == 1 ? "middle" : "end");
+			axis_pct(b, ymax * g / 2.0);
+			sb_puts(b, "</text>");
+		}
+	}
+	sb_puts(b, "</svg></figure>");
+	free(bars);
+}
+
+/* The ECDF through (min, 0), (p01, .01), ..., (p99, .99), (max, 1). */
+static const char *const qkeys[] = {"p01", "p05", "p25", "p50",
+				    "p75", "p95", "p99"};
+static const double qprob[] = {0.01, 0.05, 0.25, 0.50, 0.75, 0.95, 0.99};
+#define NQK 7
+
+static size_t ecdf_points(json_t *side, double *x, double *y)
+{
+	json_t *q = json_object_get(side, "quantiles");
+	size_t n = 0, i;
+	double v;
+
+	if (!side || !q)
+		return 0;
+	if (!isnan(v = num(side, "min"))) {
+		x[n] = v;
+		y[n++] = 0.0;
+	}
+	for (i = 0; i < NQK; i++)
+		if (!isnan(v = num(q, qkeys[i])) && (n == 0 || v >= x[n - 1])) {
+			x[n] = v;
+			y[n++] = qprob[i];
+		}
+	if (!isnan(v = num(side, "max")) && (n == 0 || v >= x[n - 1])) {
+		x[n] = v;
+		y[n++] = 1.0;
+	}
+	return n;
+}
+
+/* Values where quantiles tie are atoms (discrete data): the ECDF jumps
+ * there, so the way into an atom is drawn as a step (flat, then up)
+ * rather than a slope, which would show values that do not occur.
+ * Elsewhere the quantiles are joined linearly.  x and y have room for
+ * 2n points; returns the new count. */
+static size_t steps_into_atoms(double *x, double *y, size_t n)
+{
+	double ox[2 * (NQK + 2)], oy[2 * (NQK + 2)];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0 && x[i] > x[i - 1] && i + 1 < n &&
+		    x[i + 1] == x[i]) {
+			ox[k] = x[i];
+			oy[k++] = y[i - 1];
+		}
+		ox[k] = x[i];
+		oy[k++] = y[i];
+	}
+	memcpy(x, ox, k * sizeof(*x));
+	memcpy(y, oy, k * sizeof(*y));
+	return k;
+}
+
+/* A monotone polyline clipped to [lo, hi] in x. */
+static void ecdf_line(sbuf *b, const char *cls, const double *x,
+		      const double *y, size_t n, double lo, double hi,
+		      double left, double pw, double top, double ph)
+{
+	size_t i, out = 0;
+
+#define EMIT(X, Y)                                                        \
+	sb_printf(b, "%s%.1f %.1f", out++ ? "L" : "M",                    \
+		  left + pw * ((X) - lo) / (hi - lo), top + ph * (1.0 - (Y)))
+	sb_printf(b, "<path class=\"%s\" d=\"", cls);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && x[i - 1] < lo && x[i] > lo)
+			EMIT(lo, y[i - 1] + (y[i] - y[i - 1]) *
+					     (lo - x[i - 1]) /
+					     (x[i] - x[i - 1]));
+		if (x[i] >= lo && x[i] <= hi)
+			EMIT(x[i], y[i]);
+		if (i > 0 && x[i - 1] < hi && x[i] > hi) {
+			EMIT(hi, y[i - 1] + (y[i] - y[i - 1]) *
+					     (hi - x[i - 1]) /
+					     (x[i] - x[i - 1]));
+			break;
+		}
+	}
+#undef EMIT
+	sb_puts(b, "\"/>");
+}
+
+static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
+{
+	double bx[2 * (NQK + 2)], by[2 * (NQK + 2)];
+	double cx[2 * (NQK + 2)], cy[2 * (NQK + 2)];
+	size_t nb = ecdf_points(base, bx, by), nc = ecdf_points(cur, cx, cy);
+	double lo, hi, span, mn, mx;
+	const double H = 150.0, top = CT, bottom = 126.0;
+	double pw = CW - CL - CR, ph = bottom - top;
+	int g;
+
+	if (nb < 2 || nc < 2)
+		return;
+	/* x range: the 1st..99th percentiles of both, stretched to the
+	 * extremes when they are not far out (heavy tails would squash
+	 * the rest). */
+	lo = bx[1] < cx[1] ? bx[1] : cx[1];
+	hi = bx[nb - 2] > cx[nc - 2] ? bx[nb - 2] : cx[nc - 2];
+	mn = bx[0] < cx[0] ? bx[0] : cx[0];
+	mx = bx[nb - 1] > cx[nc - 1] ? bx[nb - 1] : cx[nc - 1];
+	span = hi - lo;
+	if (mn >= lo - 0.25 * span)
+		lo = mn;
+	if (mx <= hi + 0.25 * span)
+		hi = mx;
+	if (!(hi > lo)) {
+		double d = fabs(lo) > 0 ? fabs(lo) * 0.1 : 0.5;
+
+		lo -= d;
+		hi += d;
+	}
+	nb = steps_into_atoms(bx, by, nb);
+	nc = steps_into_atoms(cx, cy, nc);
+	sb_puts(b, "<figure><figcaption>ECDF (through the stored quantiles)"
+		   "</figcaption>");
+	sb_printf(b, "<svg class=\"chart ecdf\" viewBox=\"0 0 %.0f %.0f\" "
+		     "role=\"img\">",
+		  CW, H);
+	for (g = 0; g <= 2; g++) {
+		double yy = bottom - ph * g / 2.0;
+
+		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
+			     "<text x=\"%.0f\" y=\"%.1f\" "
+			     "text-anchor=\"end\">%.1f</text>",
+			  CL, yy, CW - CR, CL - 3, yy + 3, g / 2.0);
+	}
+	ecdf_line(b, "lb", bx, by, nb, lo, hi, CL, pw, top, ph);
+	ecdf_line(b, "lc", cx, cy, nc, lo, hi, CL, pw, top, ph);
+	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", CL, bottom,
+		  CW - CR);
+	for (g = 0; g <= 2; g++)
+		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" "
+			     "text-anchor=\"%s\">%.3g</text>",
+			  CL + pw * g / 2.0, bottom + 12,
+			  g == 0 ? "start" : g == 1 ? "middle" : "end",
+			  lo + (hi - lo) * g / 2.0);
+	sb_puts(b, "</svg></figure>");
+}
+
+static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
+			double critical)
+{
+	const double W = 640.0, H = 130.0, L = 40.0, R = 10.0, T = 10.0,
+		     bottom = 108.0;
+	double pw = W - L - R, ph = bottom - T, ymax = 0;
+	size_t i;
+	int g;
+
+	for (i = 0; i < n; i++)
+		if (pts[i].drift_score > ymax)
+			ymax = pts[i].drift_score;
+	if (!isnan(critical) && critical > ymax && critical <= 1.0)
+		ymax = critical;
+	ymax = nice_max(ymax * 1.1);
+	sb_printf(b, "<svg class=\"chart trend\" viewBox=\"0 0 %.0f %.0f\" "
+		     "role=\"img\">",
+		  W, H);
+	share_grid(b, ymax, T, bottom, L, W - R);
+	if (!isnan(critical) && critical <= ymax) {
+		double y = bottom - ph * critical / ymax;
+
+		sb_printf(b, "<path class=\"th\" d=\"M%.0f %.1fH%.0f\"/>"
+			     "<text x=\"%.0f\" y=\"%.1f\" "
+			     "text-anchor=\"end\">critical</text>",
+			  L, y, W - R, W - R, y - 3);
+	}
+#define PX(i) (n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) \
+		     : L + pw / 2)
+#define PY(i) (bottom - ph * (isnan(pts[i].drift_score) ? 0 : \
+			      pts[i].drift_score) / ymax)
+	if (n > 1) {
+		sb_puts(b, "<path class=\"lt\" d=\"");
+		for (i = 0; i < n; i++)
+			sb_printf(b, "%s%.1f %.1f", i ? "L" : "M", PX(i),
+				  PY(i));
+		sb_puts(b, "\"/>");
+	}
+	for (i = 0; i < n; i++) {
+		sb_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" "
+			     "r=\"%s\"><title>",
+			  pts[i].insufficient     ? "pi"
+			  : pts[i].drift_detected ? "pd"
+						  : "po",
+			  PX(i), PY(i), i + 1 == n ? "4.5" : "3");
+		esc(b, pts[i].generated_at);
+		sb_puts(b, ": ");
+		if (pts[i].insufficient)
+			sb_puts(b, "insufficient data");
+		else
+			put_pct(b, pts[i].drift_score);
+		sb_puts(b, "</title></circle>");
+	}
+	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", L, bottom,
+		  W - R);
+	for (g = 0; g < 2 && n > 0; g++) {
+		size_t k = g ? n - 1 : 0;
+
+		if (g && n < 2)
+			break;
+		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">",
+			  PX(k), bottom + 14, g ? "end" : "start");
+		esc(b, pts[k].generated_at);
+		sb_puts(b, "</text>");
+	}
+#undef PX
+#undef PY
+	sb_puts(b, "</svg>");
+}
+
+/* ---- sections ------------------------------------------------------------- */
+
+static void kpi(sbuf *b, const char *dt, const char *cls)
+{
+	sb_printf(b, "<div><dt>%s</dt><dd class=\"%s\">", dt, cls);
+}
+
+static void header(sbuf *b, json_t *root, int critical)
+{
+	const char *st = str(root, "status");
+	json_t *win = json_object_get(root, "window");
+	json_t *th = json_object_get(root, "thresholds");
+	int insufficient = st && !strcmp(st, "insufficient_data");
+	int drift = json_is_true(json_object_get(root, "drift_detected"));
+
+	sb_puts(b, "<header class=\"top\"><h1>Drift report: ");
+	esc(b, str(root, "model"));
+	sb_puts(b, " <small>");
+	esc(b, str(root, "model_version"));
+	sb_puts(b, "</small></h1>");
+	sb_printf(b, "<div class=\"verdict %s\" id=\"verdict\">%s</div>",
+		  insufficient ? "v-insuf"
+		  : critical   ? "v-crit"
+		  : drift      ? "v-drift"
+			       : "v-ok",
+		  insufficient ? "NO VERDICT: INSUFFICIENT DATA"
+		  : critical   ? "CRITICAL DRIFT"
+		  : drift      ? "DRIFT DETECTED"
+			       : "NO DRIFT");
+	sb_puts(b, "<dl class=\"kpi\">");
+	kpi(b, "Drift score", "score");
+	put_pct(b, num(root, "drift_score"));
+	sb_puts(b, "</dd></div>");
+	kpi(b, "Features drifted", "drifted");
+	sb_printf(b, "%.0f / %.0f</dd></div>", num(root, "features_drifted"),
+		  num(root, "features_total"));
+	kpi(b, "Samples", "samples");
+	sb_printf(b, "%.0f</dd></div>", num(root, "samples"));
+	kpi(b, "Window (UTC)", "window");
+	if (str(win, "start") && str(win, "end")) {
+		esc(b, str(win, "start"));
+		sb_puts(b, " \xE2\x86\x92 ");
+		esc(b, str(win, "end"));
+	} else {
+		sb_puts(b, "files given");
+	}
+	sb_puts(b, "</dd></div>");
+	kpi(b, "Generated", "generated");
+	esc(b, str(root, "generated_at"));
+	sb_puts(b, "</dd></div></dl>");
+	sb_puts(b, "<p class=\"note\">Thresholds: PSI ");
+	put_g(b, num(th, "psi_minor"));
+	sb_puts(b, " minor / ");
+	put_g(b, num(th, "psi"));
+	sb_puts(b, " significant; family-wise \xCE\xB1 ");
+	put_g(b, num(th, "alpha"));
+	sb_puts(b, " (Holm); KS D \xE2\x89\xA5 ");
+	put_g(b, num(th, "min_ks_d"));
+	sb_puts(b, "; critical drift score ");
+	put_pct(b, num(th, "critical"));
+	sb_puts(b, "; minimum samples ");
+	put_g(b, num(th, "min_samples"));
+	if (num(root, "rows_skipped") > 0)
+		sb_printf(b, ". Malformed rows skipped: %.0f",
+			  num(root, "rows_skipped"));
+	sb_puts(b, ".</p></header>");
+}
+
+static void alerts_section(sbuf *b, json_t *alerts)
+{
+	size_t i, n = json_array_size(alerts);
+	json_t *a;
+
+	sb_printf(b, "<h2 id=\"alerts\">Alerts (%zu)</h2>", n);
+	if (n == 0) {
+		sb_puts(b, "<p class=\"note\">No alerts.</p>");
+		return;
+	}
+	sb_puts(b, "<ul class=\"alerts\">");
+	json_array_foreach(alerts, i, a) {
+		const char *sev = str(a, "severity");
+		int crit = sev && !strcmp(sev, "CRITICAL");
+
+		if (i == MAX_ALERTS_SHOWN) {
+			sb_printf(b, "<li>\xE2\x80\xA6 and %zu more (see the JSON "
+				     "report)</li>",
+				  n - i);
+			break;
+		}
+		sb_printf(b, "<li class=\"sev-%s\"><span class=\"sev\">%s</span>",
+			  crit ? "critical" : "warning",
+			  crit ? "CRITICAL" : "WARNING");
+		sb_puts(b, "<code>");
+		esc(b, str(a, "code"));
+		sb_puts(b, "</code> ");
+		esc(b, str(a, "message"));
+		sb_puts(b, "</li>");
+	}
+	sb_puts(b, "</ul>");
+}
+
+static void table_section(sbuf *b, const feat_ref *fr, size_t n)
+{
+	size_t i;
+
+	sb_printf(b, "<h2 id=\"summary\">Features by severity (%zu)</h2>", n);
+	sb_puts(b, "<div class=\"panel\"><table class=\"features\"><thead><tr>"
+		   "<th>Feature</th><th>Type</th><th>Status</th>"
+		   "<th class=\"n\">PSI</th><th class=\"n\">KS D</th>"
+		   "<th class=\"n\">p-value</th><th class=\"n\">adj. p</th>"
+		   "<th class=\"n\">Missing</th></tr></thead><tbody>");
+	for (i = 0; i < n; i++) {
+		json_t *f = fr[i].f;
+		const char *st = str(f, "status");
+		json_t *cur = json_object_get(f, "current");
+
+		sb_printf(b, "<tr><td><a href=\"#f-%zu\">", fr[i].index);
+		esc_trunc(b, str(f, "name"), 60);
+		sb_puts(b, "</a></td><td>");
+		esc(b, str(f, "type"));
+		sb_printf(b, "</td><td><span class=\"b %s\">", status_class(st));
+		esc(b, st ? st : "?");
+		sb_puts(b, "</span></td><td class=\"n\">");
+		put_g(b, num(f, "psi"));
+		sb_puts(b, "</td><td class=\"n\">");
+		put_g(b, num(f, "ks_statistic"));
+		sb_puts(b, "</td><td class=\"n\">");
+		put_p(b, pvalue_of(f));
+		sb_puts(b, "</td><td class=\"n\">");
+		put_p(b, num(f, "pvalue_adjusted"));
+		sb_puts(b, "</td><td class=\"n\">");
+		put_pct(b, num(cur, "missing_rate"));
+		sb_puts(b, "</td></tr>");
+	}
+	sb_puts(b, "</tbody></table></div>");
+}
+
+static void stat(sbuf *b, const char *label, const char *cls, double x,
+		 int pvalue)
+{
+	sb_printf(b, "<span>%s <b class=\"%s\">", label, cls);
+	if (pvalue)
+		put_p(b, x);
+	else
+		put_g(b, x);
+	sb_puts(b, "</b></span> ");
+}
+
+static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
+{
+	json_t *f = r->f;
+	const char *st = str(f, "status"), *type = str(f, "type");
+	json_t *base = json_object_get(f, "baseline");
+	json_t *cur = json_object_get(f, "current");
+	int numeric = type && !strcmp(type, "numeric");
+
+	if (!json_is_object(cur))
+		cur = NULL;
+	sb_printf(b, "<article class=\"feat %s\" id=\"f-%zu\" "
+		     "data-feature=\"",
+		  status_class(st), r->index);
+	esc(b, str(f, "name"));
+	sb_printf(b, "\" data-status=\"");
+	esc(b, st);
+	sb_puts(b, "\"><h3>");
+	esc(b, str(f, "name"));
+	sb_printf(b, " <span class=\"b %s\">", status_class(st));
+	esc(b, st ? st : "?");
+	sb_puts(b, "</span> <small>");
+	esc(b, type);
+	sb_puts(b, "</small></h3><p class=\"m\">");
+	stat(b, "PSI", "psi", num(f, "psi"), 0);
+	if (numeric) {
+		stat(b, "KS D", "ksd", num(f, "ks_statistic"), 0);
+		stat(b, "KS p", "ksp", num(f, "ks_pvalue"), 1);
+	} else {
+		stat(b, "\xCF\x87\xC2\xB2 p", "chi2p", num(f, "chi2_pvalue"), 1);
+	}
+	stat(b, "adj. p", "padj", num(f, "pvalue_adjusted"), 1);
+	if (numeric) {
+		sb_puts(b, "<span>mean <b>");
+		put_g(b, num(base, "mean"));
+		sb_puts(b, " \xE2\x86\x92 ");
+		put_g(b, num(cur, "mean"));
+		sb_puts(b, "</b></span> ");
+	} else if (num(f, "unseen") > 0) {
+		sb_printf(b, "<span>unseen <b class=\"unseen\">%.0f</b></span> ",
+			  num(f, "unseen"));
+	}
+	sb_puts(b, "<span>missing <b>");
+	put_pct(b, num(base, "missing_rate"));
+	sb_puts(b, " \xE2\x86\x92 ");
+	put_pct(b, num(cur, "missing_rate"));
+	sb_puts(b, "</b></span></p>");
+	if (!cur)
+		sb_puts(b, "<p class=\"note\">Not in the current data "
+			   "(baseline only).</p>");
+	sb_puts(b, "<div class=\"charts\">");
+	if (numeric)
+		hist_numeric(b, f, base, cur);
+	else
+		hist_categorical(b, base, cur, maxcats);
+	if (numeric && cur && !isnan(num(f, "ks_statistic")))
+		ecdf_chart(b, base, cur);
+	sb_puts(b, "</div></article>");
+}
+
+/* ---- entry points ----------------------------------------------------------- */
+
+static dm_err check_report(json_t *root, const char *name, dm_diag *diag)
+{
+	json_t *v = json_object_get(root, "report_version"), *f;
+	size_t i;
+
+	if (!json_is_object(root))
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				   "not a JSON object");
+	if (!json_is_integer(v))
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				   "field 'report_version': missing");
+	if (json_integer_value(v) != DM_REPORT_FORMAT_VERSION)
+		return dm_diag_set(diag, DM_EVERSION, name, 0, NULL,
+				   "report_version %lld is not supported",
+				   (long long)json_integer_value(v));
+	if (!json_is_string(json_object_get(root, "model")))
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				   "field 'model': missing or not a string");
+	if (!json_is_array(json_object_get(root, "features")))
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				   "field 'features': missing or not an "
+				   "array");
+	json_array_foreach(json_object_get(root, "features"), i, f) {
+		if (!json_is_string(json_object_get(f, "name")))
+			return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+					   "field 'features[%zu].name': "
+					   "missing or not a string",
+					   i);
+		if (!json_is_object(json_object_get(f, "baseline")))
+			return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+					   "field 'features[%zu].baseline': "
+					   "missing or not an object",
+					   i);
+	}
+	return DM_OK;
+}
+
+/* The history to draw: points up to the report's own time, then the
+ * report itself if it is not among them. */
+static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
+				     size_t *n)
+{
+	const char *at = str(root, "generated_at");
+	const char *st = str(root, "status");
+	size_t i, k = 0, nh = o ? o->nhistory : 0;
+	dm_report_point *p = calloc(nh + 1, sizeof(*p));
+	int self = 0;
+
+	if (!p)
+		return NULL;
+	for (i = 0; i < nh; i++) {
+		const dm_report_point *h = &o->history[i];
+
+		if (at && strcmp(h->generated_at, at) > 0)
+			continue;
+		if (at && !strcmp(h->generated_at, at))
+			self = 1;
+		p[k++] = *h;
+	}
+	if (!self) {
+		snprintf(p[k].generated_at, sizeof(p[k].generated_at), "%s",
+			 at ? at : "");
+		p[k].drift_score = num(root, "drift_score");
+		p[k].drift_detected =
+			json_is_true(json_object_get(root, "drift_detected"));
+		p[k].insufficient = st && !strcmp(st, "insufficient_data");
+		k++;
+	}
+	*n = k;
+	return p;
+}
+
+dm_err dm_report_html_from_json(const char *json, size_t len,
+				const char *name, const dm_html_opts *o,
+				char **out, size_t *outlen, dm_diag *diag)
+{
+	json_error_t je;
+	json_t *root = json_loadb(json, len, 0, &je), *feats, *a;
+	feat_ref *fr = NULL;
+	dm_report_point *pts = NULL;
+	size_t nf, npts = 0, i, maxcats;
+	int critical = 0;
+	sbuf b;
+	dm_err err;
+
+	*out = NULL;
+	sb_init(&b, HTML_MAX);
+	if (!root)
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				   "not valid JSON (line %d: %s)", je.line,
+				   je.text);
+	if ((err = check_report(root, name, diag)) != DM_OK)
+		goto out;
+	maxcats = o && o->max_categories ? o->max_categories : 12;
+	feats = json_object_get(root, "features");
+	nf = json_array_size(feats);
+	fr = calloc(nf ? nf : 1, sizeof(*fr));
+	pts = trend_points(root, o, &npts);
+	if (!fr || !pts) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nf; i++) {
+		json_t *f = json_array_get(feats, i);
+		const char *st = str(f, "status");
+		double psi = num(f, "psi"), d = num(f, "ks_statistic");
+
+		fr[i].f = f;
+		fr[i].index = i;
+		fr[i].rank_class = !st ? 0
+				   : !strcmp(st, "drift") ? 3
+				   : !strcmp(st, "minor") ? 2
+				   : !strcmp(st, "none")  ? 1
+							  : 0;
+		fr[i].rank = (isnan(psi) ? 0 : psi) + (isnan(d) ? 0 : d);
+	}
+	qsort(fr, nf, sizeof(*fr), by_severity);
+	json_array_foreach(json_object_get(root, "alerts"), i, a) {
+		const char *sev = str(a, "severity");
+
+		critical |= sev && !strcmp(sev, "CRITICAL");
+	}
+
+	sb_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+		    "<meta charset=\"utf-8\">"
+		    "<meta name=\"viewport\" content=\"width=device-width,"
+		    "initial-scale=1\">"
+		    "<meta name=\"generator\" content=\"driftmon " DM_VERSION
+		    "\"><title>Drift report: ");
+	esc(&b, str(root, "model"));
+	sb_puts(&b, " ");
+	esc(&b, str(root, "model_version"));
+	sb_puts(&b, " (");
+	esc(&b, str(root, "generated_at"));
+	sb_printf(&b, ")</title><style>%s</style></head>\n<body><main>", css);
+	header(&b, root, critical);
+	alerts_section(&b, json_object_get(root, "alerts"));
+	sb_printf(&b, "<h2 id=\"trend\">Drift score, last %zu run%s</h2>"
+		      "<div class=\"panel\">",
+		  npts, npts == 1 ? "" : "s");
+	trend_chart(&b, pts, npts,
+		    num(json_object_get(root, "thresholds"), "critical"));
+	sb_puts(&b, "</div>\n");
+	table_section(&b, fr, nf);
+	sb_puts(&b, "\n<h2 id=\"features\">Distributions</h2><p class=\"note\">"
+		    "<span class=\"key hb\"></span>baseline"
+		    "<span class=\"key hc\"></span>current window</p>"
+		    "<div class=\"grid\">\n");
+	for (i = 0; i < nf; i++) {
+		feature_card(&b, &fr[i], maxcats);
+		sb_putc(&b, '\n');
+	}
+	sb_puts(&b, "</div><footer>Generated by ");
+	esc(&b, str(root, "generator"));
+	if (o && o->json_location) {
+		sb_puts(&b, " \xC2\xB7 JSON report: ");
+		esc(&b, o->json_location);
+	}
+	sb_puts(&b, " \xC2\xB7 Charts are drawn from the profiles in the "
+		    "report (bin and category shares, stored quantiles), "
+		    "not from raw rows.</footer></main></body></html>\n");
+	err = sb_finish(&b, out, outlen);
+	if (err == DM_ETOOBIG)
+		dm_diag_set(diag, err, name, 0, NULL,
+			    "the HTML report would exceed %zu MiB",
+			    HTML_MAX >> 20);
+out:
+	sb_release(&b);
+	free(fr);
+	free(pts);
+	json_decref(root);
+	return err;
+}
+
+dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
+			 char **out, size_t *outlen, dm_diag *diag)
+{
+	char *json = NULL;
+	size_t len = 0;
+	dm_err err;
+
+	*out = NULL;
+	err = dm_report_to_json(r, &json, &len);
+	if (err == DM_OK)
+		err = dm_report_html_from_json(json, len, r->model, o, out,
+					       outlen, diag);
+	free(json);
+	return err;
+}

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# A corrupt, foreign or wrong-version baseline.json in the store: detect
+# exits 1 with one line naming the file and the field; a missing baseline
+# says how to create one.
+. "$(dirname "$0")/lib.sh"
+
+D=$T/data
+mkdir -p "$D"
+{
+	echo a,b,c
+	for i in $(seq 1 300); do echo "$i,$((i % 7)),k$((i % 3))"; done
+} >"$D/train.csv"
+cp "$D/train.csv" "$D/current.csv"
+
+run baseline --model good --version v1 --input "$D/train.csv"
+expect "good baseline" 0 "Baseline for good v1: 300 rows, 3 features"
+GOOD=$T/store/baselines/good/v1/baseline.json
+run detect --model good --version v1 --input "$D/current.csv" --no-write
+expect "detect with the good baseline" 0 "Overall drift detected: NO"
+
+# corrupt NAME PYTHON: stores the good baseline transformed by the Python
+# statements (on the parsed JSON d, or on the text s) as model NAME.
+corrupt() {
+	mkdir -p "$T/store/baselines/$1/v1"
+	/usr/bin/python3 -c '
+import json, sys
+s = orig = open(sys.argv[1]).read()
+d = json.loads(s)
+exec(sys.argv[2])
+sys.stdout.write(s if s != orig else json.dumps(d, indent=1))' "$GOOD" "$2" \
+		>"$T/store/baselines/$1/v1/baseline.json"
+}
+
+# bad NAME PYTHON PATTERN: detect with the corrupted baseline fails (1)
+# with one line "bad baseline: '<path>': PATTERN".
+bad() {
+	corrupt "$1" "$2"
+	run detect --model "$1" --version v1 --input "$D/current.csv" --no-write
+	expect_err "$1" 1 "^driftmon: bad baseline: '$T/store/baselines/$1/v1/baseline\.json': $3"
+}
+
+bad truncated 's = s[:300]' "not valid JSON \(line [0-9]+, column [0-9]+: "
+bad truncated-end 's = s[:-2]' "not valid JSON \(line [0-9]+, column [0-9]+: "
+bad not-json 's = "hello world\n"' "not valid JSON \(line 1, column [0-9]+: "
+bad empty-file 's = ""' "not valid JSON "
+bad binary 's = "\x00\x01\x02garbage"' "not valid JSON "
+bad json-array 's = "[1, 2, 3]"' "field 'format': not a driftmon baseline \(expected \"driftmon-baseline\"\)$"
+bad other-format 'd["format"] = "driftmon-report"' "field 'format': not a driftmon baseline"
+bad version-99 'd["format_version"] = 99' "baseline format_version 99 is not supported \(this driftmon reads version 1\)$"
+bad version-0 'd["format_version"] = 0' "baseline format_version 0 is not supported"
+bad version-string 'd["format_version"] = "1"' "field 'format_version': missing or not an integer$"
+bad version-missing 'del d["format_version"]' "field 'format_version': missing or not an integer$"
+bad duplicate-key 's = s.replace("\"rows\":", "\"rows\": 1, \"rows\":", 1)' "not valid JSON .*duplicate"
+bad settings-type 'd["settings"]["psi_bins"] = "ten"' "field 'settings': "
+bad rows-negative 'd["rows"] = -5' "field 'rows': missing or not a non-negative integer$"
+bad features-object 'd["features"] = {}' "field 'features': missing or empty$"
+bad features-empty 'd["features"] = []' "field 'features': missing or empty$"
+bad name-missing 'del d["features"][1]["name"]' "field 'features\[1\]': needs 'name' and 'type'$"
+bad count-string 'd["features"][0]["count"] = "300"' "field 'features\[0\] \('a'\)': needs non-negative integer 'count' and 'missing'$"
+bad missing-negative 'd["features"][0]["missing"] = -1' "field 'features\[0\] \('a'\)': needs non-negative integer 'count' and 'missing'$"
+bad type-unknown 'd["features"][0]["type"] = "ordinal"' "field 'features\[0\] \('a'\)': type must be 'numeric' or 'categorical'$"
+bad mean-string 'd["features"][0]["mean"] = "150"' "field 'features\[0\] \('a'\)': mean, std, min, max and m2 must be numbers$"
+bad importance-negative 'd["features"][0]["importance"] = -1' "field 'features\[0\] \('a'\)': importance must be >= 0$"
+bad duplicate-feature 'd["features"][1]["name"] = "a"' "field 'features\[1\]': duplicate feature name$"
+bad sketch-unsorted 'v = d["features"][0]["sketch"]["values"]; v.reverse()' "field 'features\[0\] \('a'\)\.sketch\.values': values must be sorted and finite$"
+bad sketch-string 'd["features"][0]["sketch"]["values"][3] = "4"' "field 'features\[0\] \('a'\)\.sketch\.values\[3\]': not a number"
+bad sketch-short 'd["features"][0]["sketch"]["values"].pop()' "field 'features\[0\] \('a'\)\.sketch': weights do not add up to 'count'$"
+bad sketch-missing 'del d["features"][0]["sketch"]' "field 'features\[0\] \('a'\)\.sketch': needs 'values'"
+bad edges-decreasing 'e = d["features"][0]["bins"]["edges"]; e[1] = e[0] - 1' "field 'features\[0\] \('a'\)\.bins\.edges\[1\]': edges must be increasing numbers$"
+bad edges-counts 'd["features"][0]["bins"]["counts"].pop()' "field 'features\[0\] \('a'\)\.bins': needs 'edges' and 'counts' arrays, one more count than edges$"
+bad counts-negative 'd["features"][0]["bins"]["counts"][0] = -3' "field 'features\[0\] \('a'\)\.bins\.counts\[0\]': counts must be non-negative integers$"
+bad categories-type 'd["features"][2]["categories"] = "k0,k1"' "field 'features\[2\] \('c'\)': needs a 'categories' array$"
+bad category-value 'del d["features"][2]["categories"][0]["value"]' "field 'features\[2\] \('c'\)': each category needs 'value' and 'count'$"
+
+# Not a crash: a baseline whose counts do not match its rows still loads
+# or fails cleanly (exit 0 or 1, never a signal).
+corrupt odd-counts 'd["rows"] = 1; d["features"][2]["categories"][0]["count"] = 10**15'
+run detect --model odd-counts --version v1 --input "$D/current.csv" --no-write
+if san_clean "odd counts" && [ "$rc" -le 1 ]; then ok; else not_ok "odd counts: exit $rc: $err"; fi
+
+# The baseline file's key is a folder.
+mkdir -p "$T/store/baselines/dir/v1/baseline.json"
+run detect --model dir --version v1 --input "$D/current.csv" --no-write
+expect_err "baseline.json is a folder" 1 "^driftmon: cannot read baseline: '$T/store/baselines/dir/v1/baseline\.json': not a regular file$"
+
+# Missing baselines.
+run detect --model nosuch --version v1 --input "$D/current.csv" --no-write
+expect_err "missing baseline" 1 "^driftmon: no baseline for model 'nosuch' version 'v1' \(looked for '$T/store/baselines/nosuch/v1/baseline\.json'\); create it with 'driftmon baseline'$"
+run detect --model good --version v2 --input "$D/current.csv" --no-write
+expect_err "missing baseline version" 1 "^driftmon: no baseline for model 'good' version 'v2' .*create it with 'driftmon baseline'$"
+run detect --model nosuch --version v1
+expect_err "missing baseline (store window)" 1 "no baseline for model 'nosuch' version 'v1'"
+finish
