@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
 # Helpers for the benchmark sections, sourced by bench/run.sh (bash).
 #
 # A section measures commands with bench_measure, which appends one line
@@ -159,6 +160,31 @@ bench_check() {
 		"$(printf '%s' "$out" | tail -n 1)" >>"$BENCH_OUT/checks.tsv"
 	[ $rc -eq 0 ] || bench_log "CHECK FAILED: $section $name"
 	return 0
+}
+
+# bench_profile SECTION JOB ROWS -- CMD...: with BENCH_PROFILE=1, runs
+# CMD under `perf record` and appends its hottest functions (self time,
+# >= 1 %) to profile.tsv: section, job, rows, percent, object, function,
+# source file.  Without BENCH_PROFILE=1 it does nothing.
+bench_profile() {
+	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
+	local section=$1 job=$2 rows=$3 data
+	shift 3
+	[ "$1" = -- ] && shift
+	command -v perf >/dev/null ||
+		bench_die "BENCH_PROFILE=1 needs perf (Debian package linux-perf)"
+	data=$BENCH_TMP/perf-$section-$job-$rows.data
+	bench_log "profiling $section $job ($rows rows) with perf"
+	perf record -q -F 999 -o "$data" -- "$@" \
+		>"$BENCH_OUT/logs/$section-$job-profile-$rows.out" 2>&1 ||
+		bench_die "perf record failed; see bench/out/logs/$section-$job-profile-$rows.out"
+	perf report -i "$data" --no-children --percent-limit 1 --stdio \
+		--sort dso,sym,srcfile 2>/dev/null |
+		awk -v s="$section" -v j="$job" -v r="$rows" -v OFS='\t' '
+			/^ *[0-9.]+%/ { pct = $1; sub(/%/, "", pct)
+				dso = $2; sym = $4; src = $5
+				print s, j, r, pct, dso, sym, src }' \
+			>>"$BENCH_OUT/profile.tsv"
 }
 
 # bench_title SECTION TEXT: the section's heading in the report.

@@ -79,6 +79,7 @@ class Section:
         self.checks = []
         self.commands = []
         self.notes = []
+        self.profile = []  # (job, rows, pct, dso, sym, src)
 
     # -- derived figures ---------------------------------------------
     def impls(self):
@@ -233,6 +234,9 @@ def load(outdir):
     for s, job, impl, rows, cmd in read_tsv(
             os.path.join(outdir, "commands.tsv"), 5):
         sec(s).commands.append((job, impl, int(rows), cmd))
+    for s, job, rows, pct, dso, sym, src in read_tsv(
+            os.path.join(outdir, "profile.tsv"), 7):
+        sec(s).profile.append((job, int(rows), float(pct), dso, sym, src))
     for s, kind, text in read_tsv(os.path.join(outdir, "notes.tsv"), 3):
         if kind == "title":
             sec(s).title = text
@@ -263,19 +267,37 @@ def ratio_cells(r):
     return [job, f"{rows:,}", peer, f"{w:.1f}x", f"{c:.1f}x", f"{mem:.1f}x"]
 
 
+PROF_HEAD = ["job", "rows", "self %", "function", "source", "object"]
+
+
+def prof_cells(p):
+    job, rows, pct, dso, sym, src = p
+    return [job, f"{rows:,}", f"{pct:.1f}", sym, src, dso]
+
+
+NUMERIC = re.compile(r"^[0-9.,]+( ?[kMG]|x)?$")
+
+
+def numeric_col(cells):
+    return all(NUMERIC.match(str(c)) for c in cells)
+
+
 def text_table(head, rows):
-    w = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
-    line = "  ".join(f"{{:>{n}}}" if i > 1 else f"{{:<{n}}}"
-                     for i, n in enumerate(w))
+    cols = list(zip(head, *rows))
+    w = [max(len(str(x)) for x in col) for col in cols]
+    right = [rows and numeric_col(col[1:]) for col in cols]
+    line = "  ".join(f"{{:>{n}}}" if r else f"{{:<{n}}}"
+                     for n, r in zip(w, right))
     out = [line.format(*head), line.format(*["-" * n for n in w])]
     out += [line.format(*r) for r in rows]
     return "\n".join(out)
 
 
 def md_table(head, rows):
+    cols = list(zip(head, *rows))
     out = ["| " + " | ".join(head) + " |",
-           "|" + "|".join(":--" if i < 2 else "--:"
-                          for i in range(len(head))) + "|"]
+           "|" + "|".join("--:" if rows and numeric_col(col[1:]) else ":--"
+                          for col in cols) + "|"]
     out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
     return "\n".join(out)
 
@@ -290,6 +312,9 @@ def render_text(s):
         out += ["", "targets:"]
         out += [f"  [{'PASS' if ok else 'MISS'}] {d}: {v}"
                 for d, v, ok in s.target_rows()]
+    if s.profile:
+        out += ["", "where driftmon's time goes (perf, self time):",
+                text_table(PROF_HEAD, [prof_cells(p) for p in s.profile])]
     if s.checks:
         out += ["", "sanity checks:"]
         out += [f"  [{st}] {n}: {d}" for n, st, d in s.checks]
@@ -311,6 +336,11 @@ def render_md(s, when, mach, version, level=2):
                 md_table(["target", "measured", "status"],
                          [[d, v, "pass" if ok else "**MISS**"]
                           for d, v, ok in s.target_rows()])]
+    if s.profile:
+        out += ["", f"{h}# Where driftmon's time goes", "",
+                "`perf record` of each job at the largest size; self time "
+                "per function, 1 % and more (BENCH_PROFILE=1).", "",
+                md_table(PROF_HEAD, [prof_cells(p) for p in s.profile])]
     if s.checks:
         out += ["", f"{h}# Sanity checks", ""]
         out += [f"- {n}: {st} — {d}" for n, st, d in s.checks]
@@ -320,8 +350,9 @@ def render_md(s, when, mach, version, level=2):
         big = max(c[2] for c in s.commands)
         out += ["", f"{h}# Rerun", "",
                 "```sh",
-                "make bench                   # all sections",
-                f"BENCH_SECTIONS={s.name} make bench   # this section",
+                "make bench                      # all sections",
+                f"BENCH_SECTIONS={s.name} make bench      # this section",
+                "BENCH_PROFILE=1 make bench      # with the perf profile",
                 f"# by hand, at {big:,} rows, from the repository root:",
                 "TMP=$(mktemp -d)"]
         out += [c[3] for c in s.commands if c[2] == big]
@@ -382,7 +413,7 @@ def main():
         print()
         failed |= any(st != "pass" for _, st, _ in secs[n].checks)
 
-    md = [f"# driftmon benchmark results", "",
+    md = ["# driftmon benchmark results", "",
           f"{when}; {mach}; {a.driftmon_version}"
           + (f"; run took {a.elapsed} s" if a.elapsed is not None else "")
           + "."]

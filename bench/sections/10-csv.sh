@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
 # Benchmark section "csv" (issue 2, "Speed"): driftmon baseline / detect
 # on CSV against the pandas + scipy peer (bench/peers/pandas_scipy_drift.py).
 #
@@ -28,6 +29,11 @@ section_csv() {
 	# --- data (cached) ----------------------------------------------
 	for rows in $rows_list; do
 		case $rows in '' | *[!0-9]*) bench_die "BENCH_ROWS: not a row count: $rows" ;; esac
+	done
+	# Ascending: the last size is the headline (targets, profile).
+	# shellcheck disable=SC2086 # split the list on purpose
+	rows_list=$(printf '%s\n' $rows_list | sort -n -u | tr '\n' ' ')
+	for rows in $rows_list; do
 		bench_cached "$data/train_$rows.csv" "$DRIFTMON" synth \
 			--training @OUT@ --rows "$rows" --numeric-only --seed "$seed"
 		bench_cached "$data/current_$rows.csv" "$DRIFTMON" synth \
@@ -73,6 +79,17 @@ section_csv() {
 			"$store/drift-reports/bench/latest.json" "$peer_dir/report.json"
 	done
 
+	# --- where driftmon's time goes (BENCH_PROFILE=1) --------------
+	bench_profile csv baseline "$rows" -- env DRIFTMON_STORE="$store" \
+		"$DRIFTMON" baseline --model bench --version v1 --input "$train"
+	bench_profile csv detect "$rows" -- env DRIFTMON_STORE="$store" \
+		"$DRIFTMON" detect --model bench --version v1 --input "$cur"
+
+	local phases
+	phases=$(sed -n 's/^peer \(baseline\|detect\): /\1: /p' \
+		"$BENCH_OUT"/logs/csv-{baseline,detect}-pandas-scipy-"$rows".1.err |
+		paste -sd '|' - | sed 's/|/ \/ /g')
+	bench_note csv "Peer's own phase timings at $rows rows (wall): $phases."
 	bench_note csv "Data: \`driftmon synth --numeric-only --seed $seed\` (50 numeric features + prediction = $ncols columns); current data: \`--scenario mean-shift --drift-features $k\` (0.25 sd)."
 	bench_note csv "driftmon: median of $BENCH_REPEAT runs (DRIFTMON_THREADS=${DRIFTMON_THREADS:-default}); peer: one run. Files are in the page cache before each job (read once beforehand)."
 	bench_note csv "The peer's detect also reads the training CSV: ks_2samp needs the raw training values, whereas driftmon compares with the sketch kept in baseline.json. values/s counts the values of the job's main input (rows x $ncols)."

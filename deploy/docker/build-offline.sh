@@ -12,14 +12,15 @@
 # root filesystem.
 #
 #   deploy/docker/build-offline.sh [--root DIR --runroot DIR]
-#                                  [--archive FILE] BIN IMAGE
+#                                  [--storage-driver D] [--archive FILE]
+#                                  BIN IMAGE
 #
 #   --root/--runroot  containers storage to use (default: the system's;
 #                     the tests use a private one they delete after)
 #   --archive FILE    also write the image as a docker-archive tarball
 #                     (for `kind load image-archive` or `docker load`)
-# The storage driver is vfs (works everywhere, no overlay mounts needed);
-# set DM_STORAGE_DRIVER to change it.
+#   --storage-driver  default: the one the system store already uses,
+#                     else vfs (or $DM_STORAGE_DRIVER)
 set -euo pipefail
 
 die() {
@@ -27,13 +28,20 @@ die() {
 	exit 1
 }
 
-store=(--storage-driver "${DM_STORAGE_DRIVER:-vfs}")
+store=()
+private=0
 archive=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--root | --runroot)
 		[ $# -ge 2 ] || die "$1 needs a folder"
 		store+=("$1" "$2")
+		private=1
+		shift 2
+		;;
+	--storage-driver)
+		[ $# -ge 2 ] || die "$1 needs a driver name"
+		DM_STORAGE_DRIVER=$2
 		shift 2
 		;;
 	--archive)
@@ -49,7 +57,21 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -eq 2 ] || die "usage: $0 [--root DIR --runroot DIR] [--archive FILE] BIN IMAGE"
+[ $# -eq 2 ] || die "usage: $0 [--root DIR --runroot DIR] [--storage-driver D] [--archive FILE] BIN IMAGE"
+# The storage driver: as asked; else the one the system's store already
+# uses (mixing drivers in one store fails); else vfs, which works
+# everywhere (no overlay mounts needed).
+driver=${DM_STORAGE_DRIVER:-}
+if [ -z "$driver" ] && [ $private = 0 ]; then
+	for d in overlay vfs btrfs zfs; do
+		if [ -d "/var/lib/containers/storage/$d-images" ]; then
+			driver=$d
+			break
+		fi
+	done
+fi
+driver=${driver:-vfs}
+store=(--storage-driver "$driver" "${store[@]}")
 bin=$1
 image=$2
 
@@ -154,4 +176,4 @@ if [ -n "$archive" ]; then
 	echo "build-offline: wrote $archive"
 fi
 size=$(buildah "${store[@]}" images --format '{{.Size}}' "$image" | head -n 1)
-echo "build-offline: built $image ($version, $nlibs libraries, $size)"
+echo "build-offline: built $image ($version, $nlibs libraries, $size; storage driver $driver: podman --storage-driver $driver run ... $image)"

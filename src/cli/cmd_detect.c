@@ -90,9 +90,15 @@ static const struct option longopts[] = {
 };
 
 /* Profiles every file under the hour partitions of [start, end). */
+/* Log files that could not be read (lenient mode): skipped, alerted. */
+struct skipped {
+	size_t n;
+	char first[800];
+};
+
 static int profile_window(dm_store *st, time_t start, time_t end,
 			  const dm_profile_opts *po, int lenient,
-			  dm_profile *cur, size_t *nfiles)
+			  dm_profile *cur, size_t *nfiles, struct skipped *sk)
 {
 	time_t h;
 	dm_reader_opts ro = {0};
@@ -140,6 +146,23 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 			if (err == DM_OK)
 				err = dm_profile_add_reader(cur, po, r, &diag);
 			dm_reader_free(r);
+			if (err != DM_OK && lenient &&
+			    (err == DM_EFORMAT || err == DM_ETOOBIG ||
+			     err == DM_EUNSUPPORTED || err == DM_EVERSION ||
+			     err == DM_ESCHEMA)) {
+				/* One bad file must not blind the monitor:
+				 * skip it (rows read before the error stay
+				 * counted) and raise an alert. */
+				if (sk->n++ == 0)
+					snprintf(sk->first, sizeof(sk->first),
+						 "%s", diag.msg[0] ? diag.msg
+								   : k);
+				fprintf(stderr,
+					"driftmon: warning: skipping log file: "
+					"%s\n",
+					diag.msg[0] ? diag.msg : k);
+				continue;
+			}
 			if (err != DM_OK) {
 				dm_store_free_list(keys, n);
 				return cli_fail_err(err, &diag,
@@ -195,6 +218,7 @@ int cmd_detect(int argc, char **argv)
 	dm_err err;
 	time_t now = time(NULL), at = now, start = 0, end = 0;
 	size_t len, i, nfiles = 0;
+	struct skipped skipped = {0, ""};
 	char ts[32], ws[32], we[32];
 
 	memset(&res, 0, sizeof(res));
@@ -292,7 +316,7 @@ int cmd_detect(int argc, char **argv)
 		end = at - at % 3600;
 		start = end - (time_t)set.window_hours * 3600;
 		rc = profile_window(st, start, end, &po, !strict, &cur,
-				    &nfiles);
+				    &nfiles, &skipped);
 	}
 	cli_progress_done();
 	if (rc != EXIT_OK)
@@ -312,6 +336,21 @@ int cmd_detect(int argc, char **argv)
 			 inputs[0] ? (inputs[1] ? "' ..." : "'") : "");
 		rc = cli_fail_err(err, &diag, what);
 		goto out;
+	}
+	if (skipped.n) {
+		char msg[1000];
+
+		snprintf(msg, sizeof(msg),
+			 "%zu log file%s could not be read and %s skipped "
+			 "(first: %s)",
+			 skipped.n, skipped.n == 1 ? "" : "s",
+			 skipped.n == 1 ? "was" : "were", skipped.first);
+		err = dm_result_add_alert(&res, DM_SEV_WARNING,
+					  "UNREADABLE_FILES", NULL, msg);
+		if (err != DM_OK) {
+			rc = cli_fail_err(err, NULL, "cannot compare");
+			goto out;
+		}
 	}
 	cli_iso_time(now, ts, sizeof(ts));
 	res.generated_at = strdup(ts);

@@ -392,63 +392,93 @@ out:
 	return rc;
 }
 
+/* A statistics bound (PLAIN bytes) printed as `cat` prints values. */
 static void stat_text(const dm_parquet_column_info *c, const uint8_t *p,
 		      uint32_t len, char *buf, size_t n)
 {
+	dm_parquet_vec v;
+	int64_t i64 = 0;
+	double f64 = 0;
+	dm_strref str;
+	int is_str;
+	const char *sp = NULL;
+	size_t sl = 0;
+
+	memset(&v, 0, sizeof(v));
+	v.n = 1;
 	if (!p) {
 		snprintf(buf, n, "-");
 		return;
 	}
 	switch (c->physical) {
-	case DM_PARQUET_INT32:
-		if (len == 4) {
-			int32_t v;
-			memcpy(&v, p, 4);
-			snprintf(buf, n, "%" PRId32, v);
-			return;
-		}
-		break;
-	case DM_PARQUET_INT64:
-		if (len == 8) {
-			int64_t v;
-			memcpy(&v, p, 8);
-			snprintf(buf, n, "%" PRId64, v);
-			return;
-		}
-		break;
-	case DM_PARQUET_FLOAT:
-		if (len == 4) {
-			float v;
-			memcpy(&v, p, 4);
-			snprintf(buf, n, "%.9g", v);
-			return;
-		}
-		break;
-	case DM_PARQUET_DOUBLE:
-		if (len == 8) {
-			double v;
-			memcpy(&v, p, 8);
-			snprintf(buf, n, "%.17g", v);
-			return;
-		}
-		break;
 	case DM_PARQUET_BOOLEAN:
-		if (len == 1) {
-			snprintf(buf, n, "%s", p[0] ? "true" : "false");
-			return;
-		}
+		if (len != 1)
+			goto raw;
+		i64 = p[0] != 0;
+		v.i64 = &i64;
 		break;
-	case DM_PARQUET_BYTE_ARRAY:
-		if (c->coltype == DM_COL_STRING) {
-			size_t k = len < 40 ? len : 40;
-			snprintf(buf, n, "\"%.*s\"%s", (int)k, (const char *)p,
-				 len > 40 ? "..." : "");
-			return;
+	case DM_PARQUET_INT32:
+	case DM_PARQUET_INT64: {
+		if (len != (c->physical == DM_PARQUET_INT32 ? 4u : 8u))
+			goto raw;
+		if (len == 4) {
+			int32_t x;
+			memcpy(&x, p, 4);
+			i64 = x;
+			if (c->logical == DM_PARQUET_L_INT && !c->int_signed)
+				i64 = (int64_t)(uint32_t)x;
+		} else {
+			memcpy(&i64, p, 8);
 		}
-		break;
-	default:
+		if (c->logical == DM_PARQUET_L_DECIMAL) {
+			f64 = (double)i64;
+			for (int k = 0; k < c->scale; k++)
+				f64 /= 10;
+			v.f64 = &f64;
+		} else {
+			v.i64 = &i64;
+		}
 		break;
 	}
+	case DM_PARQUET_FLOAT:
+	case DM_PARQUET_DOUBLE:
+		if (len != (c->physical == DM_PARQUET_FLOAT ? 4u : 8u))
+			goto raw;
+		if (len == 4) {
+			float x;
+			memcpy(&x, p, 4);
+			f64 = x;
+		} else {
+			memcpy(&f64, p, 8);
+		}
+		v.f64 = &f64;
+		break;
+	default:
+		if (c->coltype != DM_COL_STRING)
+			goto raw;
+		str.ptr = (const char *)p;
+		str.len = len > 40 ? 40 : len;
+		v.str = &str;
+		if (c->logical == DM_PARQUET_L_NONE ||
+		    c->logical == DM_PARQUET_L_BSON) {
+			char *e = NULL;
+			size_t cap = 0, el = 0;
+			if (!escape_binary(str.ptr, str.len, &e, &cap, &el))
+				goto raw;
+			snprintf(buf, n, "\"%.*s\"%s", (int)el, e,
+				 len > 40 ? "..." : "");
+			free(e);
+			return;
+		}
+		fmt_value(c, &v, 0, buf, n, &is_str, &sp, &sl);
+		if (c->logical == DM_PARQUET_L_UUID && sp == buf)
+			return;
+		snprintf(buf, n, "\"%.*s\"%s", (int)sl, sp, len > 40 ? "..." : "");
+		return;
+	}
+	fmt_value(c, &v, 0, buf, n, &is_str, &sp, &sl);
+	return;
+raw:
 	snprintf(buf, n, "(%u bytes)", len);
 }
 

@@ -85,6 +85,7 @@ int cmd_status(int argc, char **argv)
 			       (int)(slash - k), k, diag.msg);
 			free(json);
 			rc = EXIT_RUNTIME;
+			shown++;
 			continue;
 		}
 		free(json);

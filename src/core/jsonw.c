@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "core/jsonw.h"
+#include "core/utf8.h"
+
+static void jw_strn_valid(jw *w, const char *s, size_t n);
 
 void jw_init(jw *w, size_t max, int pretty)
 {
@@ -98,6 +101,24 @@ void jw_arr(jw *w) { open(w, "["); }
 void jw_arr_end(jw *w) { close_(w, "]"); }
 
 void jw_strn(jw *w, const char *s, size_t n)
+{
+	if (dm_utf8_valid_prefix(s, n) != n) {
+		/* Not UTF-8: store the Latin-1 reading (as profiles do). */
+		char *fix = malloc(2 * n + 1);
+
+		if (!fix) {
+			w->err = DM_ENOMEM;
+			return;
+		}
+		n = dm_utf8_repair(s, n, fix);
+		jw_strn(w, fix, n);
+		free(fix);
+		return;
+	}
+	jw_strn_valid(w, s, n);
+}
+
+static void jw_strn_valid(jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, start = 0;

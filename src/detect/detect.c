@@ -88,6 +88,12 @@ static dm_err alert(dm_result *r, dm_severity sev, const char *code,
 	return DM_OK;
 }
 
+dm_err dm_result_add_alert(dm_result *r, dm_severity sev, const char *code,
+			   const char *feature, const char *message)
+{
+	return alert(r, sev, code, feature, "%s", message);
+}
+
 static double rate(uint64_t part, uint64_t whole)
 {
 	return whole ? (double)part / (double)whole : NAN;

@@ -354,7 +354,14 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 
 	*full = 0;
 	assert(!r->eof);
-	want = partial > r->lim.block_size ? partial : r->lim.block_size;
+	/* Grow reads with the record (O(n) rescans), but no further than
+	 * needed to see whether it passes the record limit. */
+	want = partial;
+	if (partial <= r->lim.max_record &&
+	    want > r->lim.max_record + 1 - partial)
+		want = r->lim.max_record + 1 - partial;
+	if (want < r->lim.block_size)
+		want = r->lim.block_size;
 	if (r->cap - r->len < want && nrows == 0)
 		compact(r);
 	if (nrows > 0 && r->len + want > r->lim.batch_bytes) {
@@ -365,8 +372,8 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 		size_t need = r->len + want, ncap = r->cap * 2;
 		unsigned char *nbuf;
 
-		if (ncap < need)
-			ncap = need;
+		if (ncap < need || ncap > r->lim.batch_bytes)
+			ncap = need; /* no slack past the batch limit */
 		nbuf = malloc(ncap + BUF_PAD);
 		if (!nbuf) {
 			err = dm_diag_set(diag, DM_ENOMEM, src->name, 0, NULL,

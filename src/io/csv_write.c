@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CSV writer (see include/driftmon/table.h): batches out to a stdio
- * stream through a 256 KiB buffer, cells quoted only when needed, and
+ * stream through a 64 KiB buffer, cells quoted only when needed, and
  * doubles in the shortest text that reads back to the same double.
  *
  * Shortest doubles.  The reference method is "try %.15g, then %.16g,
@@ -44,7 +44,7 @@
 #include "driftmon/table.h"
 #include "io/io_internal.h"
 
-#define WBUF_SIZE ((size_t)256 << 10)
+#define WBUF_SIZE ((size_t)64 << 10)
 /* Room always kept for one number and a separator. */
 #define CELL_ROOM 64
 

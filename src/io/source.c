@@ -104,14 +104,14 @@ dm_err dm_source_open_file(const char *path, dm_source **out, dm_diag *diag)
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		err = dm_diag_set(diag, DM_EINVAL, path, 0, NULL,
-				  "cannot read: %s", strerror(EISDIR));
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+				  "is a directory, not a data file");
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* pread needs a seekable object of known size. */
-		err = dm_diag_set(diag, DM_EINVAL, path, 0, NULL,
-				  "cannot read: not a regular file");
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
+				  "not a regular file");
 		goto out;
 	}
 	fs = calloc(1, sizeof(*fs));

@@ -141,9 +141,11 @@ dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
 		json_error_t je;
 
 		st = json_loadb(prev_state, prev_len, 0, &je);
-		if (!st || !json_is_object(st))
+		if (!st || !json_is_object(st)) {
+			json_decref(st);
 			return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
 					   "alert state: not a JSON object");
+		}
 		if (json_integer_value(json_object_get(st, "state_version")) !=
 		    STATE_VERSION) {
 			json_decref(st);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "driftmon/profile.h"
 
 static const char *const meta_columns[] = {"timestamp", "model_name",
@@ -573,8 +574,21 @@ static dm_err add_categorical(dm_feature *f, const dm_column *col,
 				n = snprintf(buf, sizeof(buf), "%.17g", x);
 			err = cat_count(f, buf, (size_t)n, nref, ref_other, 1);
 		} else {
-			err = cat_count(f, col->str[i].ptr, col->str[i].len,
-					nref, ref_other, 1);
+			const char *cs = col->str[i].ptr;
+			size_t cn = col->str[i].len;
+
+			if (dm_utf8_valid_prefix(cs, cn) != cn) {
+				/* not UTF-8: repair as JSON will store it */
+				char *fix = malloc(2 * cn + 1);
+
+				if (!fix)
+					return DM_ENOMEM;
+				cn = dm_utf8_repair(cs, cn, fix);
+				err = cat_count(f, fix, cn, nref, ref_other, 1);
+				free(fix);
+			} else {
+				err = cat_count(f, cs, cn, nref, ref_other, 1);
+			}
 		}
 		if (err != DM_OK)
 			return err;

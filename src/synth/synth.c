@@ -135,6 +135,13 @@ struct catdef {
 	const double *w[2]; /* relative weights, ham and spam */
 };
 
+/*
+ * A feature.  For the families FAM_NB to FAM_BERN, whose moments are known
+ * in closed form, the value is off + mult * draw, where the draw is 0 with
+ * probability z (structural zeros: NB, Poisson, hurdle and lognormal
+ * only) and otherwise from the family with parameters a, b of the row's
+ * class.  Counts take integer offsets and mult = 1.
+ */
 struct fdef {
 	const char *name;
 	unsigned char fam;
@@ -754,6 +761,16 @@ static dm_err prepare_feature(dm_synth *g, struct feat *f)
 		f->d.flags |= FL_INT;
 	f->miss = d->miss;
 	f->class_dep = is_class_dependent(d);
+	/* Structural zeros exist for these families only; the Bernoulli
+	 * and categorical ones take no offset or multiplier. */
+	assert((d->c[0].z == 0.0 && d->c[1].z == 0.0) || d->fam == FAM_NB ||
+	       d->fam == FAM_POIS || d->fam == FAM_HURDLE ||
+	       d->fam == FAM_LOGNORMAL);
+	assert(d->fam != FAM_BERN || (d->off == 0.0 && d->mult == 1.0));
+	/* Counts: value = off + draw (integer offsets only). */
+	assert((d->fam != FAM_NB && d->fam != FAM_POIS &&
+		d->fam != FAM_HURDLE) ||
+	       (d->mult == 1.0 && d->off == floor(d->off)));
 	f->tab = d->fam == FAM_NB || d->fam == FAM_POIS ||
 		 d->fam == FAM_HURDLE || d->fam == FAM_CAT ||
 		 d->fam == FAM_CATNUM;
@@ -1147,8 +1164,14 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 		}
 		break;
 	case FAM_POIS:
-		for (i = 0; i < n; i++)
-			x[i] = d->off + dm_rng_poisson_p(r, &f->po[lab[i]]);
+		for (i = 0; i < n; i++) {
+			double v = 0.0;
+
+			if (d->c[lab[i]].z == 0.0 ||
+			    dm_rng_uniform(r) >= d->c[lab[i]].z)
+				v = dm_rng_poisson_p(r, &f->po[lab[i]]);
+			x[i] = d->off + v;
+		}
 		break;
 	case FAM_HURDLE:
 		for (i = 0; i < n; i++) {
@@ -1156,7 +1179,7 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 
 			if (dm_rng_uniform(r) >= d->c[lab[i]].z)
 				v = 1.0 + dm_rng_poisson_p(r, &f->po[lab[i]]);
-			x[i] = v;
+			x[i] = d->off + v;
 		}
 		break;
 	case FAM_BETA:
@@ -1167,7 +1190,8 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 	case FAM_NORMAL:
 		for (i = 0; i < n; i++) {
 			const struct clsp *cp = &d->c[lab[i]];
-			double v = cp->a + cp->b * dm_rng_normal(r);
+			double v = d->off + d->mult * (cp->a + cp->b *
+							dm_rng_normal(r));
 
 			x[i] = v < d->lo ? d->lo : v;
 		}
@@ -1179,17 +1203,20 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 
 			if (cp->z == 0.0 || dm_rng_uniform(r) >= cp->z)
 				v = dm_rng_lognormal(r, cp->a, cp->b);
+			v = d->off + d->mult * v;
 			x[i] = (d->flags & FL_ROUND) ? nearbyint(v) : v;
 		}
 		break;
 	case FAM_GAMMA:
 		for (i = 0; i < n; i++)
-			x[i] = d->c[lab[i]].b *
-			       dm_rng_gamma_p(r, &f->ga[lab[i]]);
+			x[i] = d->off + d->mult * d->c[lab[i]].b *
+						dm_rng_gamma_p(r, &f->ga[lab[i]]);
 		break;
 	case FAM_PARETO:
 		for (i = 0; i < n; i++)
-			x[i] = dm_rng_pareto(r, d->c[lab[i]].a, d->c[lab[i]].b);
+			x[i] = d->off +
+			       d->mult * dm_rng_pareto(r, d->c[lab[i]].a,
+						       d->c[lab[i]].b);
 		break;
 	case FAM_BERN:
 		for (i = 0; i < n; i++)

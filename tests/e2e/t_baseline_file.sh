@@ -91,4 +91,15 @@ run detect --model good --version v2 --input "$D/current.csv" --no-write
 expect_err "missing baseline version" 1 "^driftmon: no baseline for model 'good' version 'v2' .*create it with 'driftmon baseline'$"
 run detect --model nosuch --version v1
 expect_err "missing baseline (store window)" 1 "no baseline for model 'nosuch' version 'v1'"
+
+# A corrupt report: status and list say so and go on.
+mkdir -p "$T/store/drift-reports/broken"
+printf '{"report_version": 1, "mod' >"$T/store/drift-reports/broken/latest.json"
+run status
+expect "status with a corrupt report: exit 1" 1 "^broken +\(unreadable report: 'drift-reports/broken/latest\.json': not valid JSON"
+if printf '%s\n' "$out" | grep -q 'No drift reports'; then
+	not_ok "status with a corrupt report claims there are no reports: $out"
+else ok; fi
+run list reports
+expect "list reports with a corrupt report" 0 "^drift-reports/broken/latest\.json +\(unreadable: .*not valid JSON"
 finish

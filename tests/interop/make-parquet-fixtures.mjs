@@ -166,6 +166,8 @@ try {
     { name: 's', data: col(i => (i % 4 === 0 ? null : `h${i % 5}`)), type: 'STRING' },
     { name: 'b', data: col(i => i % 2 === 0), type: 'BOOLEAN' },
     { name: 'ts', data: col(i => new Date(1600000000000 + i * 999)), type: 'TIMESTAMP' },
+    { name: 'h', data: col(i => (i % 6 === 0 ? null : i * 0.5 - 20)), type: 'FLOAT16' },
+    { name: 'id', data: col(i => `${(0x10000000 + i * 7919).toString(16)}-0000-4000-8000-${(i * 104729).toString(16).padStart(12, '0')}`), type: 'UUID' },
   ];
   writeFileSync(path.join(out, 'hyparquet_default.parquet'),
                 new Uint8Array(parquetWriteBuffer({ columnData: data() })));
@@ -245,6 +247,7 @@ function kindOf(type) {
   if (type === 'TIME') return ['us', (c) => `datediff('microsecond', TIME '00:00:00', ${c})::VARCHAR`];
   if (type === 'BLOB') return ['hex', (c) => `hex(${c})`];
   if (type === 'VARCHAR' || type.startsWith('ENUM')) return ['str', (c) => `${c}::VARCHAR`];
+  if (type === 'UUID') return ['hex', (c) => `upper(replace(${c}::VARCHAR, '-', ''))`];
   return 'skip';
 }
 

@@ -56,7 +56,7 @@ cleanup() {
 		buildah "${STORE[@]}" rm --all >/dev/null 2>&1
 	fi
 	# vfs keeps no mounts, but make sure nothing under $T is mounted.
-	grep -o " $T[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m"; done
+	grep -o " ${T}[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -82,8 +82,10 @@ need_apt() { # PACKAGE...: installs the missing ones
 }
 
 phase "tools"
-need_apt buildah podman runc ca-certificates time curl util-linux nodejs ||
+need_apt buildah podman runc ca-certificates time curl util-linux ||
 	not_ok "install buildah podman runc ca-certificates time curl"
+command -v node >/dev/null 2>&1 || need_apt nodejs || not_ok "install nodejs"
+command -v npm >/dev/null 2>&1 || need_apt npm || not_ok "install npm"
 # kubectl with kustomize v5 (the image of this machine kind has one; Debian
 # 12's kubernetes-client is 1.20, whose kustomize v2 cannot render these).
 if ! command -v kubectl >/dev/null 2>&1; then
@@ -231,6 +233,9 @@ check "Dockerfile: runtime packages come from ldd, plus ca-certificates" \
 check "Dockerfile: non-root USER, ENTRYPOINT [\"driftmon\"], HOME/TMPDIR on /tmp, no latest" \
 	bash -c "grep -q '^USER 10001:10001' $df && grep -q '^ENTRYPOINT \[\"driftmon\"\]' $df && grep -q 'HOME=/tmp' $df && grep -q 'TMPDIR=/tmp' $df && ! grep -q ':latest' $df"
 
+dry=$("$MAKE_BIN" -n --no-print-directory build-image-offline IMAGE_TAG=v7 OFFLINE_FLAGS="--root /x --runroot /y" 2>&1)
+check "make build-image-offline runs build-offline.sh with the binary, IMAGE_REPO:IMAGE_TAG, OFFLINE_FLAGS and the archive" \
+	grep -q "deploy/docker/build-offline.sh --root /x --runroot /y --archive 'build/driftmon-image-v7.tar' 'build/driftmon' 'driftmon:v7'" <<<"$dry"
 t0=$(date +%s%N)
 if deploy/docker/build-offline.sh "${STORE[@]:2}" --archive "$T/image.tar" "$DM" "$IMAGE" >"$T/build.out" 2>&1; then
 	build_ms=$((($(date +%s%N) - t0) / 1000000))
@@ -306,7 +311,7 @@ if [ $built = 1 ]; then
 
 	podman_args CronJob/driftmon-detect detect "${sets[@]}"
 	runp -v "$T/store:/store" "${A[@]}"
-	detect_ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "timing: synth + baseline + detect, three podman runs: $((($(date +%s%N) - t0) / 1000000)) ms"
 	samples=$(sed -n 's/^Samples analyzed: //p' <<<"$out")
 	check "podman: the hourly CronJob's container runs detect (exit $rc, samples ${samples:-none})" \
 		bash -c "[ '$rc' = 0 ] && grep -q '^DRIFT DETECTION SUMMARY' <<<'$out' && [ '${samples:-0}' -ge $((23 * 150)) ]"
@@ -346,7 +351,7 @@ if [ $built = 1 ]; then
 				[ "$code" = 200 ] && break
 				sleep 0.2
 			done
-			check "podman: the collector Deployment's container answers its probe GET ${path#*/} -> ${code:-nothing}" \
+			check "podman: the collector Deployment's container answers its probe: GET :$path -> ${code:-nothing}" \
 				test "$code" = 200
 			podman "${STORE[@]}" stop -t 10 "$name" >/dev/null 2>&1
 			ec=$(podman "${STORE[@]}" inspect --format '{{.State.ExitCode}}' "$name" 2>/dev/null)

@@ -72,6 +72,13 @@ dm_err pq_check_size(int codec, const uint8_t *src, size_t src_len,
 			total += sizeof(tmp) - avail_out;
 		} while (r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT &&
 			 total <= len);
+		if (r == BROTLI_DECODER_RESULT_ERROR &&
+		    BrotliDecoderGetErrorCode(st) <=
+			    BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES) {
+			BrotliDecoderDestroyInstance(st);
+			*why = "out of memory";
+			return DM_ENOMEM;
+		}
 		BrotliDecoderDestroyInstance(st);
 		if (r != BROTLI_DECODER_RESULT_SUCCESS || total != len) {
 			*why = total > len ? "BROTLI data decompresses to more "
@@ -110,6 +117,11 @@ static dm_err gunzip(const uint8_t *src, size_t src_len, uint8_t *dst,
 				continue;
 			}
 			break;
+		}
+		if (rc == Z_MEM_ERROR) {
+			*why = "out of memory";
+			err = DM_ENOMEM;
+			goto out;
 		}
 		if (rc == Z_BUF_ERROR && zs.avail_out == 0) {
 			*why = "GZIP data decompresses to more than the page size";
@@ -238,6 +250,11 @@ dm_err pq_decompress(int codec, const uint8_t *src, size_t src_len,
 			return DM_EFORMAT;
 		}
 		n = ZSTD_decompress(dst, dst_len, src, src_len);
+		if (ZSTD_isError(n) &&
+		    ZSTD_getErrorCode(n) == ZSTD_error_memory_allocation) {
+			*why = "out of memory";
+			return DM_ENOMEM;
+		}
 		if (ZSTD_isError(n)) {
 			*why = ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall
 				       ? "ZSTD data decompresses to more than the page size"
@@ -273,10 +290,27 @@ dm_err pq_decompress(int codec, const uint8_t *src, size_t src_len,
 		return DM_EFORMAT;
 	}
 	case DM_PARQUET_BROTLI: {
-		size_t n = dst_len;
-		if (BrotliDecoderDecompress(src_len, src, &n, dst) !=
-			    BROTLI_DECODER_RESULT_SUCCESS ||
-		    n != dst_len) {
+		BrotliDecoderState *st = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+		size_t avail_in = src_len, avail_out = dst_len;
+		const uint8_t *in = src;
+		uint8_t *o = dst;
+		BrotliDecoderResult r;
+		int alloc_failed;
+		if (!st) {
+			*why = "out of memory";
+			return DM_ENOMEM;
+		}
+		r = BrotliDecoderDecompressStream(st, &avail_in, &in, &avail_out,
+						  &o, NULL);
+		alloc_failed = r == BROTLI_DECODER_RESULT_ERROR &&
+			       BrotliDecoderGetErrorCode(st) <=
+				       BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES;
+		BrotliDecoderDestroyInstance(st);
+		if (alloc_failed) {
+			*why = "out of memory";
+			return DM_ENOMEM;
+		}
+		if (r != BROTLI_DECODER_RESULT_SUCCESS || avail_out != 0) {
 			*why = "corrupt BROTLI data or wrong page size";
 			return DM_EFORMAT;
 		}

@@ -18,6 +18,8 @@
 
 #include "io/parquet/parquet_int.h"
 
+static const char oom_why[] = "out of memory";
+
 typedef struct sel {
 	int type;         /* -1 absent */
 	int32_t type_length;
@@ -291,7 +293,7 @@ static void parse_rowgroup(pq_tc *c, pq_rowgroup *g, size_t nleaves,
 			g->chunks = calloc(nleaves ? nleaves : 1,
 					   sizeof(*g->chunks));
 			if (!g->chunks) {
-				*why = "out of memory";
+				*why = oom_why;
 				tc_fail(c, *why);
 				break;
 			}
@@ -773,6 +775,10 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 	}
 	goto out;
 bad:
+	if (why == oom_why || c.why == oom_why) {
+		err = DM_ENOMEM;
+		goto out;
+	}
 	err = dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 			  "malformed Parquet footer: %s",
 			  why ? why : c.why ? c.why : "bad Thrift data");

@@ -1,0 +1,360 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The HTML report in a real browser: Debian's Chromium (installed with
+# apt-get when missing), headless, renders the reports that detect,
+# `driftmon report` and `compare --format html` write; the checks read
+# its --dump-dom output and --screenshot:
+#   - it loads without errors and references nothing outside the file;
+#   - every feature has its card and charts (bins or categories, and the
+#     ECDF where KS decided), sorted by severity;
+#   - the numbers shown are the JSON report's;
+#   - hostile feature and model names are shown as text, never markup;
+#   - the 200-feature report stays under 1 MB.
+# usage: tests/suites/html.sh build/driftmon
+set -u
+DM=$(realpath "${1:?usage: html.sh DRIFTMON}")
+export DM
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3
+
+if ! command -v chromium >/dev/null; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "html: chromium is not installed (sudo apt-get install chromium)"
+		echo "html.sh: 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "html: installing chromium" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null 2>&1 || true
+	if ! apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; then
+		echo "html: apt-get install chromium failed"
+		echo "html.sh: 0 passed, 1 failed"
+		exit 1
+	fi
+fi
+
+. tests/e2e/lib.sh
+unset DRIFT_PUSHGATEWAY_URL DRIFT_ALERTMANAGER_URL DRIFT_WEBHOOK_URL
+
+# browse FILE OUT_PREFIX: OUT.dom, OUT.png, OUT.log (Chromium's stderr)
+browse() {
+	local prof
+	prof=$(mktemp -d "$T/chrome.XXXXXX")
+	timeout 90 chromium --headless --no-sandbox --disable-gpu \
+		--disable-background-networking --disable-component-update \
+		--disable-sync --no-first-run --user-data-dir="$prof" \
+		--enable-logging=stderr --v=0 --hide-scrollbars \
+		--window-size=1400,2400 --dump-dom "file://$1" \
+		>"$2.dom" 2>"$2.log"
+	timeout 90 chromium --headless --no-sandbox --disable-gpu \
+		--disable-background-networking --disable-component-update \
+		--disable-sync --no-first-run --user-data-dir="$prof" \
+		--hide-scrollbars --window-size=1400,2400 \
+		--screenshot="$2.png" "file://$1" >>"$2.log" 2>&1
+}
+
+pycheck() {
+	if $PY - >"$T/.py" 2>&1; then ok; else not_ok "$1: $(tail -n 4 "$T/.py")"; fi
+}
+
+cat >"$T/dom.py" <<'EOF'
+# Parses Chromium's --dump-dom output into the facts the checks need.
+import html.parser, json, math, os
+class Dom(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.cards, self.tags, self.text = [], [], {}, {}
+        self.cur, self.capture, self.circles = None, None, 0
+        self.svgs_outside, self.handlers = [], 0
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        self.handlers += sum(1 for k in a if k.lower().startswith("on"))
+        if tag == "article" and "feat" in cls:
+            self.cur = {"name": a.get("data-feature"), "status": a.get("data-status"),
+                        "id": a.get("id"), "svg": [], "stats": {}, "h3": ""}
+            self.cards.append(self.cur)
+        if tag == "svg":
+            if self.cur is not None:
+                self.cur["svg"].append(cls)
+            else:
+                self.svgs_outside.append(cls)
+        if tag == "circle":
+            self.circles += 1
+        if tag == "b" and self.cur is not None and cls:
+            self.capture = ("stat", cls[0])
+        elif tag == "h3" and self.cur is not None:
+            self.capture = ("h3", None)
+        elif tag == "dd" and cls:
+            self.capture = ("kpi", cls[0])
+        if tag not in ("meta", "path", "rect", "br", "link", "img", "input", "circle"):
+            self.stack.append(tag)
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.cur = None
+        if tag in ("b", "dd", "h3"):
+            self.capture = None
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+    def handle_data(self, d):
+        if not self.capture:
+            return
+        kind, key = self.capture
+        if kind == "stat":
+            self.cur["stats"][key] = self.cur["stats"].get(key, "") + d
+        elif kind == "h3":
+            self.cur["h3"] += d
+        else:
+            self.text[key] = self.text.get(key, "") + d
+def parse(path):
+    d = Dom()
+    d.feed(open(path, encoding="utf-8").read())
+    return d
+def g(x, sig):
+    return "\u2013" if x is None else "%.*g" % (sig, x)
+def rank(f):
+    cls = {"drift": 3, "minor": 2, "none": 1}.get(f["status"], 0)
+    v = (f["psi"] or 0) + (f["ks_statistic"] or 0)
+    return (-cls, -v)
+EOF
+export PYTHONPATH="$T" T
+
+# ---- reports -------------------------------------------------------------------------
+S50="$T/s50"
+S200="$T/s200"
+DRIFTMON_STORE=$S50 run synth --rows 4000 --hours 4 --rows-per-hour 400 \
+	--magnitude 1.0 --end 2025-12-24T18:00:00Z --seed 7
+expect "synth 50" 0
+DRIFTMON_STORE=$S50 run baseline --model spam-detector --version v1 \
+	--input "$S50/training-data/spam-detector/train.csv"
+expect "baseline 50" 0
+for h in 2 3 4; do
+	DRIFTMON_STORE=$S50 run detect --model spam-detector --version v1 \
+		--at 2025-12-24T18:00:00Z --window-hours $h
+	expect "detect 50 (${h}h)" 0 "HTML report: .*latest.html"
+	sleep 1 # one history key per second
+done
+DRIFTMON_STORE=$S200 run synth --features 200 --rows 3000 --hours 2 \
+	--rows-per-hour 500 --end 2025-12-24T18:00:00Z --seed 9
+expect "synth 200" 0
+DRIFTMON_STORE=$S200 run baseline --model spam-detector --version v1 \
+	--input "$S200/training-data/spam-detector/train.csv"
+expect "baseline 200" 0
+DRIFTMON_STORE=$S200 run detect --model spam-detector --version v1 \
+	--at 2025-12-24T18:00:00Z --window-hours 2 --format none
+expect "detect 200" 0
+
+export R50="$S50/drift-reports/spam-detector/latest" R200="$S200/drift-reports/spam-detector/latest"
+check "history copy of the HTML" test -n "$(ls "$S50"/drift-reports/spam-detector/v1/*.html)"
+n_json=$(ls "$S50"/drift-reports/spam-detector/v1/*.json | wc -l)
+n_html=$(ls "$S50"/drift-reports/spam-detector/v1/*.html | wc -l)
+check "one HTML per JSON in the history" test "$n_json" -eq "$n_html" -a "$n_json" -eq 3
+
+size50=$(stat -c %s "$R50.html")
+size200=$(stat -c %s "$R200.html")
+echo "html: report size: 50 features $size50 bytes, 200 features $size200 bytes"
+check "200-feature report under 1 MB" test "$size200" -lt 1000000
+
+# ---- in the browser -------------------------------------------------------------------
+browse "$R50.html" "$T/r50"
+browse "$R200.html" "$T/r200"
+for r in r50 r200; do
+	check "$r: DOM dumped" test -s "$T/$r.dom"
+	check "$r: screenshot" test -s "$T/$r.png"
+	if grep -Ei "Uncaught|Failed to load|net::ERR|Refused to|CONSOLE" "$T/$r.log"; then
+		not_ok "$r: errors while loading"
+	else
+		ok
+	fi
+done
+
+pycheck "self-contained: no scripts, no outside references" <<'EOF'
+import os, re
+for r in ("R50", "R200"):
+    t = open(os.environ[r] + ".html", encoding="utf-8").read()
+    assert "<script" not in t.lower(), r
+    assert not re.search(r'\b(src|href)\s*=\s*"(?!#)', t), re.search(r'\b(src|href)\s*=\s*"(?!#)', t)
+    assert "url(" not in t and "@import" not in t
+EOF
+
+pycheck "every feature has its card and charts, sorted by severity" <<'EOF'
+import json, os
+from dom import *
+for r in ("R50", "R200"):
+    rep = json.load(open(os.environ[r] + ".json"))
+    d = parse(os.path.join(os.environ["T"], r.lower() + ".dom"))
+    feats = rep["features"]
+    assert len(d.cards) == len(feats) > 0, (len(d.cards), len(feats))
+    byname = {f["name"]: f for f in feats}
+    assert [c["name"] for c in d.cards] == [f["name"] for f in sorted(feats, key=rank)]
+    for c in d.cards:
+        f = byname[c["name"]]
+        hist = [s for s in c["svg"] if "hist" in s]
+        ecdf = [s for s in c["svg"] if "ecdf" in s]
+        assert len(hist) == 1, c
+        want_ecdf = f["type"] == "numeric" and f["ks_statistic"] is not None and f["current"]
+        assert len(ecdf) == (1 if want_ecdf else 0), c
+        if f["type"] == "categorical":
+            assert "cat" in hist[0]
+    assert d.tags.get("script", 0) == 0
+EOF
+
+pycheck "the numbers shown are the JSON's" <<'EOF'
+import json, os
+from dom import *
+for r in ("R50", "R200"):
+    rep = json.load(open(os.environ[r] + ".json"))
+    d = parse(os.path.join(os.environ["T"], r.lower() + ".dom"))
+    byname = {f["name"]: f for f in rep["features"]}
+    n = 0
+    for c in d.cards:
+        f, s = byname[c["name"]], c["stats"]
+        assert s["psi"] == g(f["psi"], 4), (c["name"], s, f["psi"])
+        assert s["padj"] == g(f["pvalue_adjusted"], 3), (c["name"], s)
+        if f["type"] == "numeric":
+            assert s["ksd"] == g(f["ks_statistic"], 4), (c["name"], s)
+            assert s["ksp"] == g(f["ks_pvalue"], 3), (c["name"], s)
+        else:
+            assert s["chi2p"] == g(f["chi2_pvalue"], 3), (c["name"], s)
+        assert c["status"] == f["status"]
+        n += 1
+    assert d.text["score"] == "%.1f%%" % (100 * rep["drift_score"]), d.text
+    assert d.text["samples"] == str(rep["samples"])
+    assert d.text["drifted"] == "%d / %d" % (rep["features_drifted"], rep["features_total"])
+    assert d.text["generated"] == rep["generated_at"]
+    assert d.text["window"].startswith(rep["window"]["start"])
+    assert n == len(rep["features"])
+EOF
+
+pycheck "the trend shows the report history" <<'EOF'
+import os
+from dom import *
+d = parse(os.path.join(os.environ["T"], "r50.dom"))
+assert any("trend" in s for s in d.svgs_outside)
+assert d.circles == 3, d.circles
+d = parse(os.path.join(os.environ["T"], "r200.dom"))
+assert d.circles == 1, d.circles
+EOF
+
+pycheck "the screenshots are drawn" <<'EOF'
+import os
+t = os.environ["T"]
+for r in ("r50", "r200"):
+    data = open(os.path.join(t, r + ".png"), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20000, (r, len(data))
+    try:
+        from PIL import Image
+    except ImportError:
+        continue
+    im = Image.open(os.path.join(t, r + ".png")).convert("RGB")
+    assert im.size == (1400, 2400), im.size
+    colours = im.getcolors(1 << 20)
+    assert colours is not None and len(colours) > 50, len(colours or [])
+    # the verdict badge (orange-red) and the chart colours are there
+    px = {c for _, c in colours}
+    assert any(abs(r_ - 0xd9) < 8 and abs(g_ - 0x48) < 8 and abs(b_ - 0x0f) < 8 for r_, g_, b_ in px)
+EOF
+
+# ---- driftmon report and compare --format html ---------------------------------------
+DRIFTMON_STORE=$S50 run report --input "$R50.json" --output "$T/again.html"
+expect "report --input --output" 0
+pycheck "report renders what detect rendered" <<'EOF'
+import os, re
+t = os.environ["T"]
+a = open(os.environ["R50"] + ".html").read()
+b = open(os.path.join(t, "again.html")).read()
+cut = lambda s: s[:s.index("<footer>")]
+assert cut(a) == cut(b)
+EOF
+DRIFTMON_STORE=$S50 run report --input "$R50.json" --output "$T/nohist.html" --history 0
+pycheck "--history 0: only the report itself" <<'EOF'
+import os
+t = open(os.path.join(os.environ["T"], "nohist.html")).read()
+assert t.count("<circle") == 1
+EOF
+run report --input "$T/none.json" --output "$T/x.html"
+expect "missing input" 1 "cannot read '.*none.json'"
+one_line "missing input, one line"
+printf '{"report_version": 1, ' >"$T/trunc.json"
+run report --input "$T/trunc.json" --output "$T/x.html"
+expect "truncated JSON" 1 "trunc.json.*not valid JSON"
+one_line "truncated JSON, one line"
+$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); r["report_version"]=2; json.dump(r,open(sys.argv[2],"w"))' "$R50.json" "$T/v2.json"
+run report --input "$T/v2.json" --output "$T/x.html"
+expect "report_version 2" 1 "report_version 2 is not supported"
+$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); r["features"][3]["name"]=7; json.dump(r,open(sys.argv[2],"w"))' "$R50.json" "$T/badf.json"
+run report --input "$T/badf.json" --output "$T/x.html"
+expect "malformed feature" 1 "features\[3\]\.name"
+check "no partial output left" test ! -e "$T/x.html"
+run report --input "$R50.json"
+expect "--output required" 2 "--output"
+
+# ---- hostile names ----------------------------------------------------------------------
+export EVIL='<script>alert("x")</script>'"'"'&amp;"<img src=x onerror=alert(1)>'
+$PY - "$R50.json" "$T/evil.json" <<'EOF'
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+evil = os.environ["EVIL"]
+r["model"] = "m" + evil
+r["model_version"] = "v" + evil
+r["generated_at"] = r["generated_at"] + evil
+for f in r["features"]:
+    if f["type"] == "categorical":
+        cats = f["baseline"]["categories"]
+        k = next(iter(cats))
+        cats[evil] = cats.pop(k)
+        if f["current"]:
+            f["current"]["categories"][evil] = f["current"]["categories"].pop(k)
+        break
+r["features"][0]["name"] = evil
+r["alerts"][0]["message"] = evil
+r["alerts"][0]["code"] = evil
+json.dump(r, open(sys.argv[2], "w"))
+EOF
+run report --input "$T/evil.json" --output "$T/evil.html" --history 0
+expect "evil report" 0
+browse "$T/evil.html" "$T/evil"
+pycheck "hostile names are text, never markup" <<'EOF'
+import os
+from dom import *
+t = os.environ["T"]
+evil = os.environ["EVIL"]
+src = open(os.path.join(t, "evil.html"), encoding="utf-8").read()
+assert "<script" not in src and "<img" not in src
+d = parse(os.path.join(t, "evil.dom"))
+assert d.tags.get("script", 0) == 0 and d.tags.get("img", 0) == 0, d.tags
+assert d.handlers == 0
+assert any(c["name"] == evil for c in d.cards), [c["name"] for c in d.cards][:3]
+assert any(c["h3"].startswith(evil) for c in d.cards)
+dom = open(os.path.join(t, "evil.dom"), encoding="utf-8").read()
+assert "m&lt;script&gt;alert" in dom
+EOF
+
+# The whole way: a CSV column named like markup, through compare.
+$PY - "$T/ref.csv" "$T/cur.csv" <<'EOF'
+import csv, random, sys
+random.seed(4)
+name = '<b onmouseover="x">col</b> & \'q\''
+for path, shift in ((sys.argv[1], 0.0), (sys.argv[2], 1.0)):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["a", name, "kind"])
+        for i in range(600):
+            w.writerow([random.gauss(0, 1), random.gauss(shift, 1), random.choice("xyz")])
+EOF
+run compare --reference "$T/ref.csv" --current "$T/cur.csv" --format html
+expect "compare --format html" 0 "<!DOCTYPE html>"
+printf '%s\n' "$out" >"$T/cmp.html"
+browse "$T/cmp.html" "$T/cmp"
+pycheck "compare: markup in a column name stays text" <<'EOF'
+import os
+from dom import *
+d = parse(os.path.join(os.environ["T"], "cmp.dom"))
+assert len(d.cards) == 3 and d.handlers == 0
+names = [c["name"] for c in d.cards]
+assert names[0] == '<b onmouseover="x">col</b> & \'q\'', names
+assert d.cards[0]["h3"].startswith(names[0])
+EOF
+
+finish
