@@ -92,7 +92,6 @@ int cli_load_baseline(struct dm_store *st, const char *model,
 /* 1 when stderr is a terminal (progress lines). */
 int cli_progress_enabled(void);
 
-#endif
 
 /* Profiles local files (CSV / Parquet) into p; lenient readers skip and
  * count malformed rows.  Prints errors; returns an exit code. */
@@ -144,3 +143,5 @@ dm_err cli_report_history(struct dm_store *st, const char *model,
  * rate, elapsed" on stderr; cli_progress_done() ends the line. */
 void cli_progress_attach(dm_profile_opts *po, const char *what);
 void cli_progress_done(void);
+
+#endif

@@ -60,8 +60,6 @@
 /* Cells per batch in any case (the arrays must stay allocatable). */
 #define MAX_BATCH_CELLS ((size_t)1 << 26)
 #define MAX_COLUMNS ((size_t)1 << 20)
-/* Bytes checked for NULs when the reader opens. */
-#define SNIFF_BYTES 4096
 /* Bytes after the data: the NUL sentinel and some slack. */
 #define BUF_PAD 8
 
@@ -957,6 +955,8 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 		r->lim.max_record = DMIO_CSV_MAX_RECORD;
 	if (!r->lim.batch_bytes)
 		r->lim.batch_bytes = DMIO_CSV_BATCH_BYTES;
+	if (!r->lim.sniff_bytes)
+		r->lim.sniff_bytes = DMIO_CSV_SNIFF_BYTES;
 	r->lenient = opts ? opts->lenient : 0;
 
 	r->cap = 2 * r->lim.block_size;
@@ -974,12 +974,13 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	}
 	/* A NUL in the first bytes: a binary file (reported without a row;
 	 * NULs further on are reported with theirs by the tokeniser). */
-	while (!r->eof && r->len < SNIFF_BYTES) {
+	while (!r->eof && r->len < r->lim.sniff_bytes) {
 		err = fill(r, 0, &full, diag);
 		if (err)
 			goto out;
 	}
-	nul = memchr(r->buf, 0, r->len < SNIFF_BYTES ? r->len : SNIFF_BYTES);
+	nul = memchr(r->buf, 0,
+		     r->len < r->lim.sniff_bytes ? r->len : r->lim.sniff_bytes);
 	if (nul) {
 		err = dm_diag_set(diag, DM_EFORMAT, r->base.src->name, 0, NULL,
 				  "binary data (NUL byte) — not a CSV file? "

@@ -19,11 +19,13 @@ typedef struct dmio_csv_tuning {
 	size_t block_size;  /* bytes per source read (default 1 MiB) */
 	size_t max_record;  /* longest record, bytes (default 64 MiB) */
 	size_t batch_bytes; /* a batch ends early past this (default 128 MiB) */
+	size_t sniff_bytes; /* checked for NULs at open (default 4 KiB) */
 } dmio_csv_tuning;
 
 #define DMIO_CSV_BLOCK_SIZE ((size_t)1 << 20)
 #define DMIO_CSV_MAX_RECORD ((size_t)64 << 20)
 #define DMIO_CSV_BATCH_BYTES ((size_t)128 << 20)
+#define DMIO_CSV_SNIFF_BYTES ((size_t)4096)
 
 /* dm_csv_reader_open with explicit limits (tuning may be NULL). */
 dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,

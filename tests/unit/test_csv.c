@@ -121,7 +121,7 @@ static void read_mem(const char *name, const char *data, size_t len,
 		     readout *ro)
 {
 	dm_reader_opts opts = {batch_rows, lenient};
-	dmio_csv_tuning tun = {block, 0, 0};
+	dmio_csv_tuning tun = {block, 0, 0, 0};
 	dm_source *src = NULL;
 	dm_reader *r = NULL;
 
@@ -548,7 +548,7 @@ static void csv_err_binary(void **state)
 static void csv_err_too_long(void **state)
 {
 	dm_reader_opts opts = {0, 0};
-	dmio_csv_tuning tun = {16, 100, 0};
+	dmio_csv_tuning tun = {16, 100, 0, 0};
 	char data[8000]; /* more than the reader reads when it opens */
 	dm_source *src;
 	dm_reader *r;
@@ -744,7 +744,7 @@ static void csv_large_spanning_blocks(void **state)
 	assert_true(s.len > ((size_t)1 << 20) * 2);
 	for (bi = 0; bi < sizeof(sizes) / sizeof(sizes[0]); bi++) {
 		dm_reader_opts opts = {1000, 0};
-		dmio_csv_tuning tun = {sizes[bi], 0, 0};
+		dmio_csv_tuning tun = {sizes[bi], 0, 0, 0};
 		dm_source *src;
 		dm_reader *r;
 		dm_batch *b;
@@ -818,7 +818,7 @@ static void csv_long_record(void **state)
 static void csv_batch_byte_limit(void **state)
 {
 	dm_reader_opts opts = {0, 0};
-	dmio_csv_tuning tun = {64, 0, 256};
+	dmio_csv_tuning tun = {64, 0, 256, 0};
 	sbuf s = {0};
 	size_t i, total = 0, nb = 0;
 	dm_source *src;
