@@ -184,9 +184,10 @@ typedef struct dm_parquet_meta {
 typedef struct dm_parquet_opts {
 	uint64_t max_footer_bytes; /* default 64 MiB */
 	uint64_t max_page_bytes;   /* one page, decompressed; default 512 MiB */
-	/* Total bytes of all rows of one row group in the chosen columns
-	 * as decoded (8 bytes a value); default 4 GiB.  Bounds the work a
-	 * file can ask for whatever its size. */
+	/* Rows of one row group times the chosen columns times 8 bytes;
+	 * default 0, no limit (the reader streams pages, so this bounds
+	 * work, not memory).  Whatever the limits, a row group may not
+	 * claim more than 100,000 rows per byte of its column chunks. */
 	uint64_t max_rowgroup_bytes;
 	uint64_t max_rows; /* rows in the file; default unlimited */
 } dm_parquet_opts;

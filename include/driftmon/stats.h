@@ -48,13 +48,14 @@ double dm_moments_std(const dm_moments *m);
 /* ------------------------------------------------------------------ */
 /*
  * A mergeable quantile sketch of the compactor family (Manku, Rajagopalan
- * and Lindsay 1998; Karnin, Lang and Liberty 2016, "KLL") with equal level
- * capacities k.  While it has seen at most k values it holds every one of
- * them exactly.  Beyond that, level h holds values of weight 2^h; each
- * compaction of level h moves any rank by at most 2^h, and the sketch adds
- * these up, so dm_sketch_rank_error() is a proven bound (not an estimate)
- * on |rank_sketch(x) - rank_true(x)| / n for every x.  The bound is
- * about log2(n/k)/k: 0.04% for n = 1e6 and k = 16384.
+ * and Lindsay 1998; Karnin, Lang and Liberty 2016, "KLL"): a level 0 of
+ * capacity k and levels above of capacity k/4.  While it has seen at most
+ * k values it holds every one of them exactly.  Beyond that, level h holds
+ * values of weight 2^h; each compaction of level h moves any rank by at
+ * most 2^h, and the sketch adds these up, so dm_sketch_rank_error() is a
+ * proven bound (not an estimate) on |rank_sketch(x) - rank_true(x)| / n
+ * for every x.  The bound is about (1 + 4 log2(n/k))/k: 0.15% for
+ * n = 1e6 and k = 16384.
  */
 typedef struct dm_sketch dm_sketch;
 

@@ -426,14 +426,15 @@ static unsigned long long src_offset(const csv_reader *r,
  * Picks the separator: tab for a .tsv name; otherwise from the header
  * line (after any blank lines, outside quotes): ',' if it has any, else
  * the more frequent of ';' and tab, else ','.  Reads until the buffer
- * holds that line (or more than a record may hold), so that the choice
- * does not depend on the block size.
+ * holds that line, or looks at no more than a record may hold, so that
+ * the choice never depends on the block size.
  */
 static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 {
 	const char *name = r->base.src->name, *dot;
-	size_t off = 0, commas = 0, semis = 0, tabs = 0;
-	int quoted = 0, started = 0, full;
+	size_t off = 0, line = 0, commas = 0, semis = 0, tabs = 0;
+	int state = 0, started = 0, full; /* 0 out, 1 in quotes, 2 after a
+					   * quote in quotes */
 	dm_err err = DM_OK;
 
 	dot = name ? strrchr(name, '.') : NULL;
@@ -442,32 +443,50 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 		return DM_OK;
 	}
 	for (;;) {
-		const unsigned char *p = r->buf + r->pos + off;
-		const unsigned char *end = r->buf + r->len;
+		size_t end = r->len - r->pos;
 
-		for (; p < end; p++) {
+		/* no further than a record may reach, whatever was read */
+		if (end > r->lim.max_record + 1)
+			end = r->lim.max_record + 1;
+		for (; off < end; off++) {
+			unsigned char c = r->buf[r->pos + off], prev;
+
 			if (!started) {
-				if (*p == '\n' || *p == '\r')
+				if (c == '\n' || c == '\r')
 					continue;
 				started = 1;
+				line = off;
 			}
-			if (*p == '"')
-				quoted = !quoted;
-			else if (quoted)
+			if (state == 1) {
+				if (c == '"')
+					state = 2;
 				continue;
-			else if (*p == '\n')
+			}
+			if (state == 2) {
+				if (c == '"') { /* "" */
+					state = 1;
+					continue;
+				}
+				state = 0;
+			}
+			prev = off > line ? r->buf[r->pos + off - 1] : ',';
+			/* as in the tokeniser, a quote opens a quoted field
+			 * only at its start (after any candidate separator) */
+			if (c == '"' && (prev == ',' || prev == ';' ||
+					 prev == '\t'))
+				state = 1;
+			else if (c == '\n')
 				goto done;
-			else if (*p == ',')
+			else if (c == ',')
 				commas++;
-			else if (*p == ';')
+			else if (c == ';')
 				semis++;
-			else if (*p == '\t')
+			else if (c == '\t')
 				tabs++;
 		}
-		off = r->len - r->pos; /* fill may move the data, not pos */
-		if (r->eof || off > r->lim.max_record)
+		if (r->eof || r->len - r->pos > r->lim.max_record)
 			break;
-		err = fill(r, 0, &full, diag);
+		err = fill(r, 0, &full, diag); /* may move the data, not pos */
 		if (err)
 			return err;
 	}
@@ -631,7 +650,9 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 			/* as it would be reported with smaller reads */
 			err = dm_diag_set(diag, DM_ETOOBIG, file, 0, NULL,
 					  "header: longer than %zu bytes (the "
-					  "limit)", r->lim.max_record);
+					  "limit)%s", r->lim.max_record,
+					  rc == REC_QUOTE ? "; is a quote "
+					  "unbalanced?" : "");
 			goto out;
 		}
 		if (rc == REC_NUL) {
@@ -974,7 +995,7 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	}
 	/* A NUL in the first bytes: a binary file (reported without a row;
 	 * NULs further on are reported with theirs by the tokeniser). */
-	while (!r->eof && r->len < r->lim.sniff_bytes) {
+	while (!r->eof && (r->len < r->lim.sniff_bytes || r->len < 3)) {
 		err = fill(r, 0, &full, diag);
 		if (err)
 			goto out;

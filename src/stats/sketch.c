@@ -6,8 +6,8 @@
  * Lindsay 1998, "Approximate medians and other quantiles in one pass and
  * with limited memory"; Karnin, Lang and Liberty 2016, "Optimal quantile
  * approximation in streams", the KLL sketch), all of the same capacity k.
- * Level 0 is an append buffer of raw values.  When a level holds k or more
- * values it is sorted and compacted: every other value (starting at an
+ * Level 0 is an append buffer of raw values (capacity k); the levels above
+ * have capacity k/4.  When a level is full it is sorted and compacted: every other value (starting at an
  * offset that alternates between 0 and 1 on successive compactions of
  * that level) moves to the level above with twice the weight; the rest
  * are dropped.  A value at level h weighs 2^h.
@@ -19,19 +19,23 @@
  *
  *     |rank_sketch(x) - rank_true(x)| <= err_w   for every x,
  *
- * a proven bound, reported normalised as err_w / n.  Level h compacts
- * about n / (k 2^h) times, so err_w / n is at most about log2(n / k) / k.
+ * a proven bound, reported normalised as err_w / n.  Level 0 compacts
+ * n / k times (error n / k in all) and level h >= 1 about n / (2^h k/4)
+ * times (error 4n / k each), so err_w / n is about (1 + 4 log2(n/k)) / k:
+ * 0.15% for n = 1e6 and k = 16384.
  * Until level 0 first fills (n <= k) nothing is compacted and the sketch
  * holds every value: err_w = 0, the sketch is exact.
  *
  * Merging two sketches concatenates their levels and compacts what
- * overflows; the error bounds add.  Memory is (levels + 1) * ~1.5 k
- * doubles with levels = ceil(log2(n / k)).
+ * overflows; the error bounds add.  Memory is k + levels * ~k/2 doubles
+ * with levels = ceil(log2(n / k)): 0.4 MB per feature at a million
+ * values, 0.6 MB at a billion; sort and merge scratch is per thread.
  *
  * A "frozen" sketch is one rebuilt from serialised (value, weight) pairs
  * (a stored baseline): it answers queries but takes no more values.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,10 +57,7 @@ struct dm_sketch {
 	double err_w;
 	unsigned nlev; /* levels in use (level 0 always) */
 	struct level lv[MAXLEV];
-	uint64_t *keys; /* 2k radix-sort keys */
-	size_t keys_cap;
-	double *scratch; /* merge scratch */
-	size_t scratch_cap;
+	uint32_t kup; /* capacity of levels >= 1 */
 	/* frozen form */
 	int frozen;
 	double frozen_err;
@@ -76,6 +77,8 @@ dm_sketch *dm_sketch_new(uint32_t k)
 	if (!s)
 		return NULL;
 	s->k = k;
+	s->kup = k / 4 < DM_SKETCH_K_MIN ? DM_SKETCH_K_MIN : k / 4;
+	s->kup += s->kup & 1u;
 	s->nlev = 1;
 	return s;
 }
@@ -88,11 +91,56 @@ void dm_sketch_free(dm_sketch *s)
 		return;
 	for (h = 0; h < MAXLEV; h++)
 		free(s->lv[h].v);
-	free(s->keys);
-	free(s->scratch);
 	free(s->fv);
 	free(s->fcum);
 	free(s);
+}
+
+/*
+ * Sort keys and merge space are scratch, needed only inside one call:
+ * one set per thread (not per sketch) keeps memory at levels x values.
+ * Freed when the thread exits.
+ */
+struct scratch {
+	uint64_t *keys;
+	size_t keys_cap;
+	double *merge;
+	size_t merge_cap;
+};
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	struct scratch *sc = p;
+
+	if (!sc)
+		return;
+	free(sc->keys);
+	free(sc->merge);
+	free(sc);
+}
+
+static void scratch_init(void)
+{
+	(void)pthread_key_create(&scratch_key, scratch_free);
+}
+
+static struct scratch *get_scratch(void)
+{
+	struct scratch *sc;
+
+	pthread_once(&scratch_once, scratch_init);
+	sc = pthread_getspecific(scratch_key);
+	if (!sc) {
+		sc = calloc(1, sizeof(*sc));
+		if (sc && pthread_setspecific(scratch_key, sc) != 0) {
+			free(sc);
+			sc = NULL;
+		}
+	}
+	return sc;
 }
 
 static int reserve(double **v, size_t *cap, size_t need)
@@ -116,16 +164,19 @@ static int reserve(double **v, size_t *cap, size_t need)
 static dm_err sort_level0(dm_sketch *s)
 {
 	struct level *l = &s->lv[0];
+	struct scratch *sc = get_scratch();
 
-	if (l->len * 2 > s->keys_cap) {
-		uint64_t *p = realloc(s->keys, l->len * 2 * sizeof(uint64_t));
+	if (!sc)
+		return DM_ENOMEM;
+	if (l->len * 2 > sc->keys_cap) {
+		uint64_t *p = realloc(sc->keys, l->len * 2 * sizeof(uint64_t));
 
 		if (!p)
 			return DM_ENOMEM;
-		s->keys = p;
-		s->keys_cap = l->len * 2;
+		sc->keys = p;
+		sc->keys_cap = l->len * 2;
 	}
-	dm_dsort(l->v, l->len, s->keys);
+	dm_dsort(l->v, l->len, sc->keys);
 	return DM_OK;
 }
 
@@ -135,11 +186,13 @@ static dm_err merge_into(dm_sketch *s, struct level *l, const double *b,
 {
 	size_t i, j, o;
 	double *a;
+	struct scratch *sc = get_scratch();
 
-	if (reserve(&s->scratch, &s->scratch_cap, l->len) < 0 ||
+	(void)s;
+	if (!sc || reserve(&sc->merge, &sc->merge_cap, l->len) < 0 ||
 	    reserve(&l->v, &l->cap, l->len + nb) < 0)
 		return DM_ENOMEM;
-	a = s->scratch;
+	a = sc->merge;
 	if (l->len)
 		memcpy(a, l->v, l->len * sizeof(double));
 	i = j = o = 0;
@@ -163,7 +216,7 @@ static dm_err cascade(dm_sketch *s)
 		struct level *l = &s->lv[h];
 		size_t m, i, half;
 
-		if (l->len < s->k)
+		if (l->len < (h ? s->kup : s->k))
 			continue;
 		if (h + 1 >= MAXLEV)
 			return DM_ETOOBIG;

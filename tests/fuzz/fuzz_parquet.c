@@ -3,13 +3,16 @@
  * libFuzzer target for the Parquet reader: footer, page headers, every
  * codec and encoding.  The input is a whole file; it is opened from
  * memory with tight limits (so that no input can ask for more than a few
- * MiB or rows) and read to the end in both modes, through the low-level
- * scan and through the dm_reader.
+ * MiB or rows) and every column is read to the end in both modes (raw
+ * and as double), touching every value so that ASan sees any bad
+ * pointer.  (dm_parquet_reader_open is a thin layer over the same scan.)
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
  *     tests/fuzz/fuzz_parquet.c src/io/parquet/ *.c src/io/source.c \
  *     src/core/error.c -lsnappy -lzstd -lz -llz4 -lbrotlidec -lm
- *   ./fuzz_parquet tests/fuzz/corpus_parquet
+ *   ./fuzz_parquet CORPUS tests/fuzz/corpus_parquet tests/data/parquet
+ *
+ * or tests/fuzz/fuzz-parquet.sh [SECONDS], which does both.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -114,14 +114,14 @@ static void drain(dm_reader *r, readout *ro)
 	dm_reader_free(r);
 }
 
-/* Reads data (named name) with the given block size and batch size
- * (0 = defaults). */
+/* Reads data (named name) with the given block size, batch size and
+ * bytes checked for NULs at open (0 = defaults). */
 static void read_mem(const char *name, const char *data, size_t len,
 		     size_t block, size_t batch_rows, int lenient,
-		     readout *ro)
+		     size_t sniff, readout *ro)
 {
 	dm_reader_opts opts = {batch_rows, lenient};
-	dmio_csv_tuning tun = {block, 0, 0, 0};
+	dmio_csv_tuning tun = {block, 0, 0, sniff};
 	dm_source *src = NULL;
 	dm_reader *r = NULL;
 
@@ -148,7 +148,9 @@ static const size_t batches[] = {0, 1, 2, 3};
 
 /*
  * Reads data with every block size and batch size above and checks that
- * each reading succeeds and renders as expected.
+ * each reading succeeds and renders as expected.  With the small blocks
+ * the reader starts with one block (it normally reads 4 KiB at once to
+ * look for NULs), so that boundaries fall everywhere in small inputs.
  */
 static void check_csv_opts(const char *name, const char *data,
 			   const char *expected, int lenient)
@@ -160,7 +162,8 @@ static void check_csv_opts(const char *name, const char *data,
 			readout ro;
 
 			read_mem(name, data, strlen(data), blocks[bi],
-				 batches[ri], lenient, &ro);
+				 batches[ri], lenient, blocks[bi] ? 1 : 0,
+				 &ro);
 			if (ro.err)
 				fail_msg("block %zu batch %zu: %s (%s)",
 					 blocks[bi], batches[ri], ro.diag.msg,
@@ -183,17 +186,20 @@ static void check_csv(const char *data, const char *expected)
 /*
  * Reads data with every block size and checks that it fails with err
  * and exactly the message msg (and, if row != 0, diag.row == row).
+ * Small blocks start small too (see check_csv_opts) unless at_open,
+ * for errors found in the first 4 KiB read when the reader opens.
  */
-static void check_error_opts(const char *name, const char *data, size_t len,
-			     int lenient, dm_err err, const char *msg,
-			     uint64_t row)
+static void check_error_full(const char *name, const char *data, size_t len,
+			     int lenient, int at_open, dm_err err,
+			     const char *msg, uint64_t row)
 {
 	size_t bi;
 
 	for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
 		readout ro;
 
-		read_mem(name, data, len, blocks[bi], 0, lenient, &ro);
+		read_mem(name, data, len, blocks[bi], 0, lenient,
+			 blocks[bi] && !at_open ? 1 : 0, &ro);
 		if (ro.err != err)
 			fail_msg("block %zu: got %s (%s), expected %s",
 				 blocks[bi], dm_strerror(ro.err), ro.diag.msg,
@@ -203,6 +209,13 @@ static void check_error_opts(const char *name, const char *data, size_t len,
 			assert_int_equal(ro.diag.row, row);
 		readout_free(&ro);
 	}
+}
+
+static void check_error_opts(const char *name, const char *data, size_t len,
+			     int lenient, dm_err err, const char *msg,
+			     uint64_t row)
+{
+	check_error_full(name, data, len, lenient, 0, err, msg, row);
 }
 
 static void check_error(const char *data, dm_err err, const char *msg)
@@ -290,6 +303,9 @@ static void csv_semicolon(void **state)
 	check_csv("a;b;c\n1,5;2;3\n", "a,b,c\n1:|<1,5>|<2>|<3>\n");
 	/* quoted separators in the header do not count */
 	check_csv("\"a;1\",b\n1,2\n", "a;1,b\n1:|<1>|<2>\n");
+	/* a quote inside a field is a character, as for the tokeniser */
+	check_csv("ab\"c;d\n1;2\n", "ab\"c,d\n1:|<1>|<2>\n");
+	check_csv("\"a\"\"b;\";c\n1;2\n", "a\"b;,c\n1:|<1>|<2>\n");
 	/* a comma anywhere in the header wins */
 	check_csv("a;b,c\n1;2,3\n", "a;b,c\n1:|<1;2>|<3>\n");
 }
@@ -352,6 +368,8 @@ static void csv_blank_lines(void **state)
 	/* blank trailing lines are ignored */
 	check_csv("a,b\n1,2\n\n\n", "a,b\n1:|<1>|<2>\n");
 	check_csv("a,b\r\n1,2\r\n\r\n\r\n", "a,b\n1:|<1>|<2>\n");
+	check_csv("a,b\n1,2\n\r", "a,b\n1:|<1>|<2>\n");
+	check_csv("a,b\n1,2\n\n", "a,b\n1:|<1>|<2>\n");
 	/* blank lines elsewhere too, and are not counted as records */
 	check_csv("\n\na,b\n\n1,2\n\r\n3,4\n", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
 	/* a line of one empty quoted field is not blank */
@@ -366,7 +384,7 @@ static void csv_header_only(void **state)
 	check_csv("a,b,c\n", "a,b,c\n");
 	check_csv("a,b,c", "a,b,c\n");
 	check_csv("a,b,c\r\n\r\n", "a,b,c\n");
-	read_mem("t.csv", "a,b\n", 4, 0, 0, 0, &ro);
+	read_mem("t.csv", "a,b\n", 4, 0, 0, 0, 0, &ro);
 	assert_int_equal(ro.err, DM_OK);
 	assert_int_equal(ro.nbatches, 0);
 	readout_free(&ro);
@@ -403,6 +421,7 @@ static void csv_projection(void **state)
 {
 	const char *data = "a,b,c\n1,2,3\n4,5,6\n";
 	uint8_t keep[3] = {0, 1, 0};
+	dm_reader_opts opts = {1, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -412,11 +431,17 @@ static void csv_projection(void **state)
 	(void)state;
 	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
 					    &src), DM_OK);
-	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	assert_int_equal(dm_reader_open(src, &opts, &r, &d), DM_OK);
 	assert_int_equal(dm_reader_project(r, keep), DM_OK);
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
 	render_batch(&s, b);
-	assert_string_equal(s.p, "1:|NULL|<2>|NULL\n2:|NULL|<5>|NULL\n");
+	assert_string_equal(s.p, "1:|NULL|<2>|NULL\n");
+	/* NULL: every column again */
+	assert_int_equal(dm_reader_project(r, NULL), DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	s.len = 0;
+	render_batch(&s, b);
+	assert_string_equal(s.p, "2:|<4>|<5>|<6>\n");
 	dm_reader_free(r);
 	free(s.p);
 }
@@ -517,10 +542,10 @@ static void csv_err_binary(void **state)
 
 	(void)state;
 	/* a NUL in the first 4 KiB: not a CSV file at all */
-	check_error_opts("t.csv", bin, sizeof(bin) - 1, 0, DM_EFORMAT,
+	check_error_full("t.csv", bin, sizeof(bin) - 1, 0, 1, DM_EFORMAT,
 			 "'t.csv': binary data (NUL byte) — not a CSV file? "
 			 "(at byte offset 7)", 0);
-	check_error_opts("img.png", png, sizeof(png) - 1, 1, DM_EFORMAT,
+	check_error_full("img.png", png, sizeof(png) - 1, 1, 1, DM_EFORMAT,
 			 "'img.png': binary data (NUL byte) — not a CSV file? "
 			 "(at byte offset 8)", 0);
 	/* further on: the row and column are named */
@@ -614,6 +639,186 @@ static void csv_err_too_long_default(void **state)
 	dm_reader_free(r);
 }
 
+/* Reads data with explicit limits; returns the error (0 if none). */
+static dm_err read_tuned(const char *data, size_t len,
+			 const dmio_csv_tuning *tun, dm_diag *d)
+{
+	dm_reader_opts opts = {0, 0};
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_err err;
+
+	assert_int_equal(dm_source_open_mem("t.csv", data, len, 0, &src),
+			 DM_OK);
+	err = dmio_csv_reader_open_ex(src, &opts, tun, &r, d);
+	if (err)
+		return err;
+	while ((err = dm_reader_next(r, &b, d)) == DM_OK && b)
+		;
+	dm_reader_free(r);
+	return err;
+}
+
+/* The record limit is the same whether a record is seen in one read or
+ * in many, complete or cut off by the end of the file. */
+static void csv_err_too_long_in_buffer(void **state)
+{
+	dmio_csv_tuning tun = {0, 100, 0, 0};
+	char data[400];
+	dm_diag d;
+
+	(void)state;
+	/* complete, followed by more rows */
+	memset(data, 'y', sizeof(data));
+	memcpy(data, "a\n1\n", 4);
+	data[4 + 150] = '\n';
+	assert_int_equal(read_tuned(data, 4 + 150 + 1 + 3, &tun, &d),
+			 DM_ETOOBIG);
+	assert_string_equal(d.msg,
+			    "'t.csv': row 2, longer than 100 bytes (the limit)");
+	/* unterminated quote at the end of the file */
+	data[4] = '"';
+	assert_int_equal(read_tuned(data, 4 + 150, &tun, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg, "'t.csv': row 2, longer than 100 bytes (the "
+				   "limit); is a quote unbalanced?");
+	/* a NUL past the limit (and past the bytes checked at open) */
+	tun.sniff_bytes = 1;
+	data[4] = 'y';
+	data[4 + 120] = 0;
+	assert_int_equal(read_tuned(data, 4 + 150, &tun, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg,
+			    "'t.csv': row 2, longer than 100 bytes (the limit)");
+	/* the header: an unterminated quote, and a NUL */
+	memset(data, 'y', sizeof(data));
+	data[0] = '"';
+	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg, "'t.csv': header: longer than 100 bytes "
+				   "(the limit); is a quote unbalanced?");
+	tun.block_size = 7;
+	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg, "'t.csv': header: longer than 100 bytes "
+				   "(the limit); is a quote unbalanced?");
+	data[0] = 'y';
+	data[150] = 0;
+	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
+	tun.block_size = 0;
+	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg,
+			    "'t.csv': header: longer than 100 bytes (the limit)");
+}
+
+/* A NUL in the header, past the bytes checked at open. */
+static void csv_err_binary_header(void **state)
+{
+	dmio_csv_tuning tun = {0, 0, 0, 1};
+	dm_diag d;
+
+	(void)state;
+	assert_int_equal(read_tuned("a,b\0c\n1,2\n", 10, &tun, &d),
+			 DM_EFORMAT);
+	assert_string_equal(d.msg, "'t.csv': header: binary data (NUL byte) — "
+				   "not a CSV file? (at byte offset 3)");
+}
+
+/* A wide header (the name array grows) and a wide row. */
+static void csv_wide(void **state)
+{
+	sbuf s = {0};
+	char cell[32];
+	int j;
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	for (j = 0; j < 1000; j++) {
+		snprintf(cell, sizeof(cell), "%scol%d", j ? "," : "", j);
+		sb_str(&s, cell);
+	}
+	sb_str(&s, "\n");
+	for (j = 0; j < 1000; j++) {
+		snprintf(cell, sizeof(cell), "%s%d", j ? "," : "", j * 3);
+		sb_str(&s, cell);
+	}
+	sb_str(&s, "\n");
+	assert_int_equal(dm_source_open_mem("w.csv", s.p, s.len, 0, &src),
+			 DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	assert_int_equal(r->ncols, 1000);
+	assert_string_equal(r->names[999], "col999");
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
+	assert_int_equal(b->nrows, 1);
+	assert_int_equal(b->cols[999].str[0].len, 4);
+	assert_memory_equal(b->cols[999].str[0].ptr, "2997", 4);
+	dm_reader_free(r);
+	free(s.p);
+}
+
+/* A source that fails after some bytes. */
+typedef struct failing_source {
+	dm_source base;
+	const char *data;
+	size_t ok_bytes;
+} failing_source;
+
+static dm_err failing_read(dm_source *src, uint64_t off, void *buf,
+			   size_t len, size_t *got, dm_diag *diag)
+{
+	failing_source *fs = (failing_source *)src;
+
+	*got = 0;
+	if (off + len > fs->ok_bytes)
+		return dm_diag_set(diag, DM_EIO, src->name, 0, NULL,
+				   "read error at byte offset %llu",
+				   (unsigned long long)off);
+	if (off + len > src->size)
+		len = (size_t)(src->size - off);
+	memcpy(buf, fs->data + off, len);
+	*got = len;
+	return DM_OK;
+}
+
+static void failing_close(dm_source *src)
+{
+	(void)src;
+}
+
+static void csv_err_io(void **state)
+{
+	static const char data[] = "a,b\n1,2\n3,4\n5,6\n";
+	dm_reader_opts opts = {0, 0};
+	dmio_csv_tuning tun = {4, 0, 0, 1};
+	failing_source fs;
+	dm_reader *r;
+	dm_batch *b;
+	dm_diag d;
+
+	(void)state;
+	memset(&fs, 0, sizeof(fs));
+	fs.base.read = failing_read;
+	fs.base.close = failing_close;
+	fs.base.size = sizeof(data) - 1;
+	fs.base.name = "remote.csv";
+	fs.data = data;
+	fs.ok_bytes = 12;
+	assert_int_equal(dmio_csv_reader_open_ex(&fs.base, &opts, &tun, &r,
+						 &d), DM_OK);
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_EIO);
+	assert_null(b);
+	assert_string_equal(d.msg, "'remote.csv': read error at byte offset 12");
+	/* the failure sticks */
+	assert_int_equal(dm_reader_next(r, &b, &d), DM_EIO);
+	assert_string_equal(d.msg, "'remote.csv': the read failed earlier");
+	dm_reader_free(r);
+	/* while opening */
+	fs.ok_bytes = 2;
+	assert_int_equal(dmio_csv_reader_open_ex(&fs.base, &opts, &tun, &r,
+						 &d), DM_EIO);
+	assert_null(r);
+}
+
 /* ------------------------------------------------------------------ */
 /* Lenient mode                                                        */
 /* ------------------------------------------------------------------ */
@@ -629,7 +834,7 @@ static void csv_lenient_skips(void **state)
 		       "a,b,c\n1:|<1>|<2>|<3>\n3:|<6>|<7>|<8>\n"
 		       "6:|<14>|<15>|<16>\n",
 		       1);
-	read_mem("t.csv", data, strlen(data), 0, 0, 1, &ro);
+	read_mem("t.csv", data, strlen(data), 0, 0, 1, 0, &ro);
 	assert_int_equal(ro.err, DM_OK);
 	assert_int_equal(ro.skipped, 3);
 	assert_string_equal(ro.skip_example,
@@ -679,7 +884,7 @@ static void csv_lenient_all_bad(void **state)
 	readout ro;
 
 	(void)state;
-	read_mem("t.csv", "a,b\n1\n2\n3\n", 10, 0, 0, 1, &ro);
+	read_mem("t.csv", "a,b\n1\n2\n3\n", 10, 0, 0, 1, 0, &ro);
 	assert_int_equal(ro.err, DM_OK);
 	assert_int_equal(ro.nbatches, 0);
 	assert_int_equal(ro.skipped, 3);
@@ -864,9 +1069,9 @@ static void source_file_errors(void **state)
 				   "No such file or directory");
 	assert_string_equal(d.file, "tests/data/csv/nope.csv");
 	assert_int_equal(dm_source_open_file("tests/data/csv", &src, &d),
-			 DM_EINVAL);
+			 DM_EIO);
 	assert_string_equal(d.msg,
-			    "'tests/data/csv': cannot read: Is a directory");
+			    "'tests/data/csv': is a directory, not a data file");
 }
 
 static void source_file_pread(void **state)
@@ -1090,6 +1295,45 @@ static void writer_quoting(void **state)
 
 /* Header names that could mislead the reader's separator sniffing or
  * pass for a BOM are quoted, so that they read back unchanged. */
+/* Cells longer than the write buffer, with and without quotes. */
+static void writer_big_cells(void **state)
+{
+	const size_t n = 300000;
+	char *big = malloc(n);
+	dm_strref cells[2];
+	dm_column col = {DM_COL_TEXT, NULL, cells, NULL};
+	dm_batch b = {2, 1, &col, 1, NULL}, *rb;
+	char *names[] = {"t"}, *text;
+	size_t len, i;
+	dm_source *src;
+	dm_reader *r;
+	dm_diag d;
+
+	(void)state;
+	assert_non_null(big);
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	cells[0].ptr = big;
+	cells[0].len = (uint32_t)n;
+	cells[1].ptr = big;
+	cells[1].len = (uint32_t)n;
+	big[n / 2] = '"'; /* the second cell... */
+	cells[0].len = (uint32_t)(n / 2); /* ...the first has no quote */
+	text = write_to_string(names, 1, &b, ',', &len);
+	assert_int_equal(len, 2 + n / 2 + 1 + n + 3 + 1);
+	assert_int_equal(dm_source_open_mem("big.csv", text, len, 1, &src),
+			 DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	assert_int_equal(dm_reader_next(r, &rb, &d), DM_OK);
+	assert_int_equal(rb->nrows, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(rb->cols[0].str[i].len, cells[i].len);
+		assert_memory_equal(rb->cols[0].str[i].ptr, big, cells[i].len);
+	}
+	dm_reader_free(r);
+	free(big);
+}
+
 static void writer_header_round_trip(void **state)
 {
 	static char *const sets[][2] = {{"a;b", NULL},
@@ -1152,6 +1396,11 @@ static void writer_errors(void **state)
 	fp = tmpfile();
 	assert_non_null(fp);
 	assert_int_equal(dm_csv_writer_open(fp, ',', &w), DM_OK);
+	assert_int_equal(dm_csv_write_batch(w, NULL), DM_EINVAL);
+	col.f64 = NULL;
+	assert_int_equal(dm_csv_write_batch(w, &b), DM_EINVAL);
+	col.f64 = &v;
+	assert_int_equal(dm_csv_write_header(w, names, 0), DM_EINVAL);
 	assert_int_equal(dm_csv_write_header(w, names, 2), DM_OK);
 	assert_int_equal(dm_csv_write_batch(w, &b), DM_EINVAL);
 	dm_csv_writer_free(w);
@@ -1321,6 +1570,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_err_binary),
 	cmocka_unit_test(csv_err_too_long),
 	cmocka_unit_test(csv_err_too_long_default),
+	cmocka_unit_test(csv_err_too_long_in_buffer),
+	cmocka_unit_test(csv_err_binary_header),
+	cmocka_unit_test(csv_err_io),
+	cmocka_unit_test(csv_wide),
 	cmocka_unit_test(csv_lenient_skips),
 	cmocka_unit_test(csv_lenient_row_numbers),
 	cmocka_unit_test(csv_lenient_all_bad),
@@ -1335,6 +1588,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(reader_dispatch),
 	cmocka_unit_test(writer_format),
 	cmocka_unit_test(writer_quoting),
+	cmocka_unit_test(writer_big_cells),
 	cmocka_unit_test(writer_header_round_trip),
 	cmocka_unit_test(writer_errors),
 	cmocka_unit_test(writer_round_trip),

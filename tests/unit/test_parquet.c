@@ -832,6 +832,40 @@ static void malformed_pages(void **state)
 		buf_release(&ch);
 	}
 
+	/* DELTA_BYTE_ARRAY whose shared prefixes expand past the limit:
+	 * value i = the previous value + one byte */
+	{
+		static int64_t pre[100], suf[100];
+		static uint8_t page[4096];
+		size_t o = 0;
+		for (int i = 0; i < 100; i++) {
+			pre[i] = i;
+			suf[i] = 1;
+		}
+		o += dbp_encode(page + o, pre, 100);
+		o += dbp_encode(page + o, suf, 100);
+		memset(page + o, 'a', 100);
+		o += 100;
+		hb hd = { DM_PARQUET_BYTE_ARRAY, 0, 0, 0, 0, 100, 100, -1, 0 };
+		hb_page(&ch, 0, (int32_t)o, (int32_t)o, 100,
+			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, o);
+		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_OK);
+		dm_parquet_opts small = { 0 };
+		small.max_page_bytes = 1000;
+		assert_int_equal(read_hb(&hd, &ch, &small, &d), DM_ETOOBIG);
+		/* a prefix longer than the previous value */
+		pre[5] = 50;
+		o = dbp_encode(page, pre, 100);
+		o += dbp_encode(page + o, suf, 100);
+		memset(page + o, 'a', 100);
+		o += 100;
+		buf_release(&ch);
+		hb_page(&ch, 0, (int32_t)o, (int32_t)o, 100,
+			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, o);
+		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_EFORMAT);
+		buf_release(&ch);
+	}
+
 	/* decompression bombs */
 	{
 		size_t big = 64u << 20, zl;

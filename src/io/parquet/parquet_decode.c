@@ -274,3 +274,31 @@ const uint8_t *dbp_end(pq_dbp *d)
 {
 	return d->buf + (d->off < d->len ? d->off : d->len);
 }
+
+int dbp_skip(const uint8_t *p, size_t len, size_t *end)
+{
+	pq_dbp d;
+	uint64_t left;
+
+	if (dbp_init(&d, p, len))
+		return -1;
+	left = d.total ? d.total - 1 : 0;
+	while (left > 0) {
+		uint64_t md;
+		const uint8_t *w;
+		if (dbp_uvarint(&d, &md) || d.len - d.off < d.nmini)
+			return -1;
+		w = d.buf + d.off;
+		d.off += (size_t)d.nmini;
+		for (uint64_t mb = 0; mb < d.nmini && left > 0; mb++) {
+			if (w[mb] > 64)
+				return -1;
+			d.off += (size_t)(d.per_mini * w[mb] / 8);
+			left -= left < d.per_mini ? left : d.per_mini;
+			if (d.off > d.len && left > 0)
+				return -1;
+		}
+	}
+	*end = d.off < d.len ? d.off : d.len;
+	return 0;
+}

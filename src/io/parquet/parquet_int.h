@@ -156,6 +156,9 @@ typedef struct pq_dbp {
 int dbp_init(pq_dbp *d, const uint8_t *p, size_t len);
 /* Decodes n values (wrapping 64-bit arithmetic). */
 int dbp_get(pq_dbp *d, int64_t *out, size_t n);
+/* Finds the end of a DELTA_BINARY_PACKED stream without decoding (or
+ * storing) its values: *end is the offset of the first byte past it. */
+int dbp_skip(const uint8_t *p, size_t len, size_t *end);
 /* After all values are decoded: the first byte past the stream. */
 const uint8_t *dbp_end(pq_dbp *d);
 

@@ -38,7 +38,7 @@
 
 #define DEF_MAX_FOOTER ((uint64_t)64 << 20)
 #define DEF_MAX_PAGE ((uint64_t)512 << 20)
-#define DEF_MAX_RG ((uint64_t)4 << 30)
+#define ROWS_PER_BYTE 100000
 #define READAHEAD ((size_t)256 << 10)
 #define MAX_HEADER ((size_t)16 << 20)
 #define DEF_BATCH 8192
@@ -139,8 +139,6 @@ dm_err dm_parquet_open(dm_source *src, const dm_parquet_opts *opts,
 		f->opts.max_footer_bytes = DEF_MAX_FOOTER;
 	if (!f->opts.max_page_bytes)
 		f->opts.max_page_bytes = DEF_MAX_PAGE;
-	if (!f->opts.max_rowgroup_bytes)
-		f->opts.max_rowgroup_bytes = DEF_MAX_RG;
 
 	if (src->size < 12) {
 		err = dm_diag_set(diag, DM_EFORMAT, f->name, 0, NULL,
@@ -286,9 +284,16 @@ typedef struct pq_cc {
 	uint64_t bit;  /* PLAIN booleans: next bit */
 	pq_rle rle;    /* dictionary indices / RLE booleans */
 	pq_dbp dbp;
-	dm_strref *pstr; /* DELTA_(LENGTH_)BYTE_ARRAY: whole page */
-	uint8_t *pstr_data;
-	size_t pstr_n, pstr_i;
+	/* DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY, decoded a batch at a
+	 * time: lengths (dbp), prefix lengths (dbp2), then the bytes */
+	pq_dbp dbp2;
+	const uint8_t *sdata;
+	size_t pstr_n, pstr_i; /* values in the page, next */
+	uint64_t dba_total;    /* bytes materialised from the page */
+	uint8_t *prev;         /* DELTA_BYTE_ARRAY: the last value */
+	size_t prev_len, prev_cap;
+	int64_t *lens, *pres;  /* scratch lengths */
+	size_t lens_cap;
 	size_t bss_n, bss_i; /* BYTE_STREAM_SPLIT: values, next */
 	/* buffers still referenced by the batch being built */
 	void **retired;
@@ -340,8 +345,9 @@ static void cc_release(pq_cc *c)
 	free(c->dict);
 	free(c->dict_page);
 	free(c->page);
-	free(c->pstr);
-	free(c->pstr_data);
+	free(c->prev);
+	free(c->lens);
+	free(c->pres);
 	free(c->idx);
 	memset(c, 0, sizeof(*c));
 }
@@ -360,13 +366,19 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	size_t cretired = c->cretired;
 	uint32_t *idx = c->idx;
 	void **retired = c->retired;
+	uint8_t *prev = c->prev;
+	int64_t *lens = c->lens, *pres = c->pres;
+	size_t prev_cap = c->prev_cap, lens_cap = c->lens_cap;
 
 	free_retired(c);
 	free(c->dict);
 	free(c->dict_page);
-	free(c->pstr);
-	free(c->pstr_data);
 	memset(c, 0, sizeof(*c));
+	c->prev = prev;
+	c->prev_cap = prev_cap;
+	c->lens = lens;
+	c->pres = pres;
+	c->lens_cap = lens_cap;
 	c->page = page;
 	c->page_cap = page_cap;
 	c->rbuf = rbuf;
@@ -725,115 +737,6 @@ bad:
 	return BAD("truncated dictionary page");
 }
 
-/* DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY: decodes the page's n
- * values into c->pstr. */
-static dm_err decode_delta_strings(pq_cc *c, size_t n, dm_diag *diag)
-{
-	pq_dbp d;
-	int64_t *plen = NULL, *slen = NULL;
-	const uint8_t *p = c->vp, *data;
-	size_t len = (size_t)(c->vend - c->vp), i;
-	uint64_t total = 0, max = c->f->opts.max_page_bytes;
-	dm_err err = DM_OK;
-	int dba = c->enc == DM_PARQUET_ENC_DELTA_BYTE_ARRAY;
-
-	if (c->phys != DM_PARQUET_BYTE_ARRAY &&
-	    !(dba && c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY))
-		return BAD("delta string encoding on a non-byte-array column");
-	if ((uint64_t)n * sizeof(dm_strref) > max)
-		return cc_err(c, DM_ETOOBIG, diag, "%s",
-			      "page has too many values");
-	if (retire(c, c->pstr) || retire(c, c->pstr_data)) {
-		c->pstr = NULL;
-		c->pstr_data = NULL;
-		return DM_ENOMEM;
-	}
-	c->pstr = NULL;
-	c->pstr_data = NULL;
-	plen = calloc(n + 1, sizeof(int64_t));
-	slen = calloc(n + 1, sizeof(int64_t));
-	c->pstr = calloc(n + 1, sizeof(dm_strref));
-	if (!plen || !slen || !c->pstr) {
-		err = DM_ENOMEM;
-		goto out;
-	}
-	if (dba) {
-		if (dbp_init(&d, p, len) || d.total < n || dbp_get(&d, plen, n)) {
-			err = BAD("bad DELTA_BYTE_ARRAY prefix lengths");
-			goto out;
-		}
-		len -= (size_t)(dbp_end(&d) - p);
-		p = dbp_end(&d);
-	}
-	if (dbp_init(&d, p, len) || d.total < n || dbp_get(&d, slen, n)) {
-		err = BAD("bad delta-encoded lengths");
-		goto out;
-	}
-	data = dbp_end(&d);
-	len -= (size_t)(data - p);
-	for (i = 0; i < n; i++) {
-		if (slen[i] < 0 || (uint64_t)slen[i] > len) {
-			err = BAD("string lengths exceed the page");
-			goto out;
-		}
-		if (dba) {
-			uint64_t prev = i ? c->pstr[i - 1].len : 0;
-			if (plen[i] < 0 || (uint64_t)plen[i] > prev) {
-				err = BAD("DELTA_BYTE_ARRAY prefix longer than "
-					  "the previous value");
-				goto out;
-			}
-			total += (uint64_t)plen[i] + (uint64_t)slen[i];
-			if (total > max || (uint64_t)plen[i] + (uint64_t)slen[i] >
-						   0xffffffffu) {
-				err = cc_err(c, DM_ETOOBIG, diag, "%s",
-					     "DELTA_BYTE_ARRAY page expands past "
-					     "the page size limit");
-				goto out;
-			}
-			c->pstr[i].len = (uint32_t)(plen[i] + slen[i]);
-		} else {
-			c->pstr[i].ptr = (const char *)data;
-			c->pstr[i].len = (uint32_t)slen[i];
-		}
-		data += slen[i];
-		len -= (size_t)slen[i];
-	}
-	if (dba) {
-		uint8_t *o;
-		const uint8_t *sp;
-		if (!(c->pstr_data = malloc(total + 1))) {
-			err = DM_ENOMEM;
-			goto out;
-		}
-		o = c->pstr_data;
-		/* suffix data starts right after the lengths */
-		sp = dbp_end(&d);
-		for (i = 0; i < n; i++) {
-			size_t pl = (size_t)plen[i], sl = (size_t)slen[i];
-			if (pl)
-				memcpy(o, c->pstr[i - 1].ptr, pl);
-			memcpy(o + pl, sp, sl);
-			sp += sl;
-			c->pstr[i].ptr = (const char *)o;
-			o += pl + sl;
-		}
-		if (c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
-			for (i = 0; i < n; i++)
-				if (c->pstr[i].len != c->width) {
-					err = BAD("FIXED_LEN_BYTE_ARRAY value of "
-						  "the wrong length");
-					goto out;
-				}
-	}
-	c->pstr_n = n;
-	c->pstr_i = 0;
-out:
-	free(plen);
-	free(slen);
-	return err;
-}
-
 /* Loads the next data page (reading any dictionary page first). */
 static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 {
@@ -964,12 +867,32 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 				left -= k;
 			}
 		}
-		if (c->vp >= c->vend && n == 0) {
-			c->pstr_n = c->pstr_i = 0;
-			break;
+		{
+			const uint8_t *p = c->vp;
+			size_t len = (size_t)(c->vend - c->vp), end;
+			int dba = c->enc == DM_PARQUET_ENC_DELTA_BYTE_ARRAY;
+			c->pstr_n = n;
+			c->pstr_i = 0;
+			c->dba_total = 0;
+			c->prev_len = 0;
+			if (n == 0)
+				break;
+			if (c->phys != DM_PARQUET_BYTE_ARRAY &&
+			    !(dba && c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY))
+				return BAD("delta string encoding on a non-byte-array "
+					   "column");
+			if (dba) {
+				if (dbp_init(&c->dbp2, p, len) || c->dbp2.total < n ||
+				    dbp_skip(p, len, &end))
+					return BAD("bad DELTA_BYTE_ARRAY prefix lengths");
+				p += end;
+				len -= end;
+			}
+			if (dbp_init(&c->dbp, p, len) || c->dbp.total < n ||
+			    dbp_skip(p, len, &end))
+				return BAD("bad delta-encoded lengths");
+			c->sdata = p + end;
 		}
-		if ((err = decode_delta_strings(c, n, diag)))
-			return err;
 		break;
 	}
 	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT: {
@@ -981,32 +904,6 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 				   "value width");
 		c->bss_n = len / w;
 		c->bss_i = 0;
-		if (c->nk == NK_STR) {
-			/* FIXED_LEN_BYTE_ARRAY: join the streams of the whole
-			 * page into a buffer the values can point into */
-			size_t n = c->bss_n, i, j;
-			uint8_t *o;
-			if ((uint64_t)n * sizeof(dm_strref) > c->f->opts.max_page_bytes)
-				return cc_err(c, DM_ETOOBIG, diag, "%s",
-					      "page has too many values");
-			if (retire(c, c->pstr) || retire(c, c->pstr_data)) {
-				c->pstr = NULL;
-				c->pstr_data = NULL;
-				return DM_ENOMEM;
-			}
-			c->pstr = malloc((n + 1) * sizeof(dm_strref));
-			c->pstr_data = o = malloc(len + 1);
-			if (!c->pstr || !o)
-				return DM_ENOMEM;
-			for (i = 0; i < n; i++) {
-				for (j = 0; j < w; j++)
-					o[i * w + j] = c->vp[j * n + i];
-				c->pstr[i].ptr = (const char *)o + i * w;
-				c->pstr[i].len = (uint32_t)w;
-			}
-			c->pstr_n = n;
-			c->pstr_i = 0;
-		}
 		break;
 	}
 	default:
@@ -1033,6 +930,99 @@ static dm_err ensure_idx(pq_cc *c, size_t m)
 		return DM_ENOMEM;
 	c->idx = p;
 	c->idx_cap = m;
+	return DM_OK;
+}
+
+/*
+ * DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY: the next m values.  Lengths
+ * are decoded m at a time into scratch; DELTA_LENGTH values point into the
+ * page, DELTA_BYTE_ARRAY values (prefix of the previous value + suffix)
+ * are built in a buffer that lives until the next batch.  The bytes built
+ * from one page are bounded by max_page_bytes, so a page of long shared
+ * prefixes cannot expand without limit.
+ */
+static dm_err delta_strings(pq_cc *c, size_t m, dm_strref *os, dm_diag *diag)
+{
+	int dba = c->enc == DM_PARQUET_ENC_DELTA_BYTE_ARRAY;
+	size_t i, left = (size_t)(c->vend - c->sdata);
+	uint64_t total = 0, prev;
+	uint8_t *o;
+
+	if (m > c->pstr_n - c->pstr_i)
+		return BAD("more values than the delta-encoded page holds");
+	if (m > c->lens_cap) {
+		int64_t *a = realloc(c->lens, m * sizeof(*a));
+		if (a)
+			c->lens = a;
+		int64_t *b = realloc(c->pres, m * sizeof(*b));
+		if (b)
+			c->pres = b;
+		if (!a || !b)
+			return DM_ENOMEM;
+		c->lens_cap = m;
+	}
+	if (dbp_get(&c->dbp, c->lens, m) ||
+	    (dba && dbp_get(&c->dbp2, c->pres, m)))
+		return BAD("truncated delta-encoded lengths");
+	c->pstr_i += m;
+	prev = c->prev_len;
+	for (i = 0; i < m; i++) {
+		int64_t sl = c->lens[i], pl = dba ? c->pres[i] : 0;
+		if (sl < 0 || (uint64_t)sl > left)
+			return BAD("string lengths exceed the page");
+		left -= (size_t)sl;
+		if (pl < 0 || (uint64_t)pl > prev)
+			return BAD("DELTA_BYTE_ARRAY prefix longer than the "
+				   "previous value");
+		prev = (uint64_t)pl + (uint64_t)sl;
+		if (prev > 0xffffffffu)
+			return BAD("DELTA_BYTE_ARRAY value too long");
+		total += prev;
+	}
+	if (!dba) {
+		for (i = 0; i < m; i++) {
+			os[i].ptr = (const char *)c->sdata;
+			os[i].len = (uint32_t)c->lens[i];
+			c->sdata += c->lens[i];
+		}
+		return DM_OK;
+	}
+	c->dba_total += total;
+	if (c->dba_total > c->f->opts.max_page_bytes)
+		return cc_err(c, DM_ETOOBIG, diag, "%s",
+			      "DELTA_BYTE_ARRAY page expands past the page size "
+			      "limit");
+	if (!(o = malloc(total + 1)) || retire(c, o))
+		return DM_ENOMEM;
+	for (i = 0; i < m; i++) {
+		size_t pl = (size_t)c->pres[i], sl = (size_t)c->lens[i];
+		const uint8_t *pp = i ? (const uint8_t *)os[i - 1].ptr : c->prev;
+		if (pl)
+			memcpy(o, pp, pl);
+		if (sl)
+			memcpy(o + pl, c->sdata, sl);
+		c->sdata += sl;
+		os[i].ptr = (const char *)o;
+		os[i].len = (uint32_t)(pl + sl);
+		if (c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY &&
+		    os[i].len != c->width)
+			return BAD("FIXED_LEN_BYTE_ARRAY value of the wrong length");
+		o += pl + sl;
+	}
+	/* keep the last value for the next call's first prefix */
+	if (m) {
+		size_t l = os[m - 1].len;
+		if (l > c->prev_cap) {
+			uint8_t *q = realloc(c->prev, l);
+			if (!q)
+				return DM_ENOMEM;
+			c->prev = q;
+			c->prev_cap = l;
+		}
+		if (l)
+			memcpy(c->prev, os[m - 1].ptr, l);
+		c->prev_len = l;
+	}
 	return DM_OK;
 }
 
@@ -1145,11 +1135,7 @@ static dm_err cc_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
 		return DM_OK;
 	case DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY:
 	case DM_PARQUET_ENC_DELTA_BYTE_ARRAY:
-		if (m > c->pstr_n - c->pstr_i)
-			return BAD("more values than the delta-encoded page holds");
-		memcpy(os, c->pstr + c->pstr_i, m * sizeof(*os));
-		c->pstr_i += m;
-		return DM_OK;
+		return delta_strings(c, m, os, diag);
 	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT: {
 		size_t w = c->width, n = c->bss_n, j;
 		const uint8_t *s = c->vp;
@@ -1158,8 +1144,17 @@ static dm_err cc_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
 			return BAD("more values than the BYTE_STREAM_SPLIT page "
 				   "holds");
 		if (c->nk == NK_STR) {
-			memcpy(os, c->pstr + c->bss_i, m * sizeof(*os));
-			c->bss_i += m;
+			/* FIXED_LEN_BYTE_ARRAY: join the streams into a buffer
+			 * that lives until the next batch */
+			uint8_t *o = malloc(m * w + 1);
+			if (!o || retire(c, o))
+				return DM_ENOMEM;
+			for (i = 0; i < m; i++, c->bss_i++) {
+				for (j = 0; j < w; j++)
+					o[i * w + j] = s[j * n + c->bss_i];
+				os[i].ptr = (const char *)o + i * w;
+				os[i].len = (uint32_t)w;
+			}
 			return DM_OK;
 		}
 		if (w > sizeof(tmp))
@@ -1526,8 +1521,22 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
 		if (s->rg >= f->ft.nrg)
 			return DM_OK;
 		g = &f->ft.rg[s->rg++];
-		if (s->ncols && (uint64_t)g->num_rows >
-			f->opts.max_rowgroup_bytes / (8 * (uint64_t)s->ncols))
+		/* Work is bounded by what the file holds: even an all-NULL
+		 * or constant column takes a few bytes per page of at most
+		 * 2^31 values, and real writers stay far below this density.
+		 * A tiny file claiming billions of rows is refused, not
+		 * decoded for hours. */
+		if ((uint64_t)g->num_rows / ROWS_PER_BYTE >
+		    (uint64_t)f->ft.rginfo[s->rg - 1].total_compressed_size + 1)
+			return dm_diag_set(diag, DM_EFORMAT, f->name, 0, NULL,
+					   "row group %zu claims %lld rows in "
+					   "only %lld bytes",
+					   s->rg - 1, (long long)g->num_rows,
+					   (long long)f->ft.rginfo[s->rg - 1]
+						   .total_compressed_size);
+		if (f->opts.max_rowgroup_bytes && s->ncols &&
+		    (uint64_t)g->num_rows >
+			    f->opts.max_rowgroup_bytes / (8 * (uint64_t)s->ncols))
 			return dm_diag_set(diag, DM_ETOOBIG, f->name, 0, NULL,
 					   "row group %zu: %lld rows of %zu "
 					   "columns exceed the row group limit",
