@@ -33,7 +33,8 @@ extern "C" {
 	X(DM_EUNSUPPORTED, "unsupported feature")                     \
 	X(DM_ENET, "network or storage service error")                \
 	X(DM_EAUTH, "authentication or authorization failed")         \
-	X(DM_ECONFLICT, "concurrent modification")
+	X(DM_ECONFLICT, "concurrent modification")                    \
+	X(DM_EFULL, "buffer full; try again later")
 
 typedef enum dm_err {
 #define DM_ERR_ENUM_(code, msg) code,

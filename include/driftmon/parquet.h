@@ -24,6 +24,10 @@
  * optional, SNAPPY / ZSTD / uncompressed, statistics, dictionary-encoded
  * strings.  See docs/parquet.md.
  *
+ * Threads: a dm_parquet_file and its scans share buffers; use them from
+ * one thread at a time (open the file once per thread to read in
+ * parallel).  Batches may be read by many threads until the next call.
+ *
  * No function prints, exits or aborts on bad input: malformed files give
  * DM_EFORMAT (or DM_ETOOBIG past a limit, DM_EUNSUPPORTED for a feature
  * outside the list above) with a precise line in the dm_diag.
@@ -183,7 +187,7 @@ typedef struct dm_parquet_meta {
 /* Limits; zero fields take the defaults. */
 typedef struct dm_parquet_opts {
 	uint64_t max_footer_bytes; /* default 64 MiB */
-	uint64_t max_page_bytes;   /* one page, decompressed; default 512 MiB */
+	uint64_t max_page_bytes;   /* one page, decompressed; default 256 MiB */
 	/* Rows of one row group times the chosen columns times 8 bytes;
 	 * default 0, no limit (the reader streams pages, so this bounds
 	 * work, not memory).  Whatever the limits, a row group may not
@@ -286,7 +290,7 @@ typedef struct dm_parquet_wcol {
 typedef struct dm_parquet_writer_opts {
 	dm_parquet_codec codec; /* SNAPPY (default), ZSTD or UNCOMPRESSED */
 	int zstd_level;         /* 0 = 3 */
-	size_t rowgroup_rows;   /* 0 = 1,000,000 rows */
+	size_t rowgroup_rows;   /* rows per row group; 0 = 131072 */
 	size_t page_bytes;      /* target data page size; 0 = 1 MiB */
 	/* A string column chunk whose dictionary passes this many bytes
 	 * falls back to PLAIN for its later pages; 0 = 1 MiB. */
@@ -317,18 +321,23 @@ dm_err dm_parquet_writer_open_fp(FILE *fp, const dm_parquet_wcol *cols,
 
 /*
  * Appends the rows of b: b->ncols must equal the writer's ncols.  Column
- * i is DM_COL_DOUBLE for the numeric types (DOUBLE as is; INT64, INT32,
- * TIMESTAMP truncated toward zero after checking range — TIMESTAMP in
- * seconds since the epoch, fractional; BOOLEAN: nonzero is true) or
- * DM_COL_STRING/TEXT for STRING.  NULL flags (or, for numbers, a NaN in a
- * non-DOUBLE column) write NULL; a NULL in a required column is
- * DM_EINVAL.
+ * i is DM_COL_DOUBLE for the numeric types (DOUBLE as is, NaN included;
+ * INT64 and INT32 truncated toward zero after checking their range;
+ * TIMESTAMP in seconds since the epoch, fractional, rounded to the
+ * microsecond; BOOLEAN: nonzero is true) or DM_COL_STRING/TEXT for
+ * STRING.  NULL flags (or, for numbers, a NaN in a non-DOUBLE column)
+ * write NULL.  A NULL in a required column, a value out of range or a
+ * type mismatch is DM_EINVAL / DM_ESCHEMA, and poisons the writer: later
+ * calls fail and close removes the temporary file.
  */
 dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w, const dm_batch *b,
 				     dm_diag *diag);
 /*
  * Typed appends of n values to column col (all columns must receive the
- * same number of rows before the row group is cut).  null may be NULL.
+ * same number of rows before dm_parquet_writer_end_rows).  null may be
+ * NULL.  write_i64: INT64, INT32 (range checked), BOOLEAN (nonzero is
+ * true), TIMESTAMP in microseconds since the epoch.  write_f64: as for
+ * write_batch.  write_str: STRING columns; the bytes are copied.
  */
 dm_err dm_parquet_writer_write_i64(dm_parquet_writer *w, size_t col,
 				   const int64_t *v, const uint8_t *null,

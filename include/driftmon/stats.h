@@ -155,6 +155,9 @@ typedef struct dm_ks_result {
  * right-continuous and evaluated at every value of both samples, as
  * scipy.stats.ks_2samp does, so ties are handled the same way.
  * Returns NaN if either side is empty.
+ * wx or wy may be NULL (all weights 1); a tied value may be given as
+ * several entries.  Also NaN if a side has total weight 0, holds a NaN or
+ * is not sorted.  D is bit-identical to scipy's.
  */
 double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
 		       const double *y, const uint64_t *wy, size_t ny);
@@ -167,16 +170,25 @@ double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
  * For the exact method D is rounded to the lattice h/lcm(n1, n2) as scipy
  * does.  Fills *res (statistic is the possibly rounded D).  DM_EINVAL if
  * n1 or n2 is 0 or D is not in [0, 1].
+ * Allocates a temporary work area (min(n1, n2) + 1 doubles for the exact
+ * method with n1 != n2; the Durbin matrix of kstwo.sf), freed before it
+ * returns: DM_ENOMEM if that fails.  Cost: see src/stats/ks.c (at most
+ * ~0.1 ms for n1 = n2 <= 10000; up to ~0.1 s for n1 != n2 near 10000 at
+ * large D).
  */
 dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2, dm_ks_result *res);
 
 /* Convenience: D and p-value of two unsorted exact samples (sorts copies).
- * DM_EINVAL if either is empty, DM_ENOMEM on allocation failure. */
+ * DM_EINVAL if either is empty or holds a NaN, DM_ENOMEM on allocation
+ * failure. */
 dm_err dm_ks_2samp(const double *x, size_t n1, const double *y, size_t n2,
 		   dm_ks_result *res);
 
 /* Survival function of Kolmogorov's two-sided one-sample statistic for
- * sample size n, as scipy.stats.kstwo.sf(d, n). */
+ * sample size n, as scipy.stats.kstwo.sf(d, n): 1 for d <= 0.5/n, 0 for
+ * d >= 1, NaN for a NaN argument or an n that is not an integer >= 1.
+ * May allocate a temporary matrix (Durbin's method, <= 330 kB); NaN if
+ * that fails. */
 double dm_kstwo_sf(double d, double n);
 
 /* ------------------------------------------------------------------ */
@@ -191,7 +203,9 @@ double dm_chi2_sf(double x, double df);
  * categories (a 2 x k contingency table, as
  * scipy.stats.chi2_contingency(..., correction=False) with the all-zero
  * columns removed).  Sets *stat, *pvalue, *df.  With fewer than two
- * non-empty categories: stat 0, p-value 1, df 0.
+ * non-empty categories: stat 0, p-value 1, df 0.  If a or b is all zero
+ * (scipy refuses such a table): stat and p-value NaN, df = (non-empty
+ * categories) - 1.
  */
 void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
 			 double *stat, double *pvalue, int *df);

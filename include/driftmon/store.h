@@ -6,11 +6,17 @@
  * and back.
  *
  *   /path, ./path, file:///path   local folder (the embedded default)
+ *   az://<container>[/<prefix>]   Azure Blob Storage, account from the
+ *                                 environment (docs/azure.md)
+ *   https://<account>.blob.core.windows.net/<container>[/<prefix>]
+ *   http://127.0.0.1:10000/devstoreaccount1/<container>[/<prefix>]
+ *                                 (the emulator, azurite)
  */
 #ifndef DRIFTMON_STORE_H
 #define DRIFTMON_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "driftmon/error.h"
 #include "driftmon/table.h"
@@ -45,6 +51,47 @@ void dm_store_free_list(char **keys, size_t n);
 /* Opens an object as a random-access byte source (for readers). */
 dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
 			    dm_diag *diag);
+
+/*
+ * Conditional writes, for objects that racing writers replace (the
+ * latest report).  dm_store_get_tagged is dm_store_get that also returns
+ * the object's version tag (*etag, malloc'd, opaque).  dm_store_put_if
+ * writes only if the object is still at version etag, or, with etag
+ * NULL, only if it does not exist; otherwise DM_ECONFLICT and nothing is
+ * written.  On Azure these are ETags with If-Match / If-None-Match and
+ * the check and the write are one atomic step; the local folder compares
+ * content hashes just before its atomic rename (a narrow window remains
+ * between two processes on one folder).
+ */
+dm_err dm_store_get_tagged(dm_store *s, const char *key, size_t max,
+			   char **data, size_t *len, char **etag,
+			   dm_diag *diag);
+dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
+		       size_t len, const char *etag, dm_diag *diag);
+/*
+ * Replaces key with data unless keep(old, oldlen, ud) returns nonzero
+ * for the object stored now (say, a report newer than ours): read, decide,
+ * write conditionally, and start again if another writer came in between
+ * (at most 8 rounds, then DM_ECONFLICT).  *written (may be NULL) is 1 if
+ * data was written.  keep may be NULL (always replace).
+ */
+dm_err dm_store_replace_unless(dm_store *s, const char *key, const void *data,
+			       size_t len,
+			       int (*keep)(const char *old, size_t oldlen,
+					   void *ud),
+			       void *ud, int *written, dm_diag *diag);
+/* Deletes key; DM_ENOENT if it does not exist, DM_EUNSUPPORTED if the
+ * backend cannot. */
+dm_err dm_store_delete(dm_store *s, const char *key, dm_diag *diag);
+
+/* What a store moved so far (HTTP backends; zeros for a folder). */
+typedef struct dm_store_stats {
+	uint64_t requests;   /* HTTP requests sent, retries included */
+	uint64_t retries;    /* requests that repeated a failed one */
+	uint64_t bytes_down; /* response bodies received */
+	uint64_t bytes_up;   /* request bodies sent */
+} dm_store_stats;
+void dm_store_stats_get(const dm_store *s, dm_store_stats *out);
 
 /* Nonzero if s is usable as one component of a key: non-empty, at most
  * 200 bytes, printable, no '/', '\\', and not "." or "..". */

@@ -175,6 +175,17 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 	return EXIT_OK;
 }
 
+/* Nonzero if the stored report old is newer than ours (generated_at). */
+static int newer_report(const char *old, size_t oldlen, void *ours)
+{
+	dm_report_brief b;
+	dm_diag d;
+
+	if (dm_report_brief_parse(old, oldlen, "latest.json", &b, &d) != DM_OK)
+		return 0;
+	return ours && strcmp(b.generated_at, (const char *)ours) > 0;
+}
+
 static int write_report(dm_store *st, const dm_result *res, const char *json,
 			size_t len, time_t now, char **where)
 {
@@ -193,7 +204,9 @@ static int write_report(dm_store *st, const dm_result *res, const char *json,
 		return cli_fail_err(err, &diag, "cannot write report");
 	snprintf(key, sizeof(key), "drift-reports/%s/latest.json",
 		 res->model);
-	err = dm_store_put(st, key, json, len, &diag);
+	/* racing runs: a newer latest.json stays (ETag compare-and-swap) */
+	err = dm_store_replace_unless(st, key, json, len, newer_report,
+				      (void *)res->generated_at, NULL, &diag);
 	if (err != DM_OK)
 		return cli_fail_err(err, &diag, "cannot write report");
 	*where = dm_store_location(st, key);

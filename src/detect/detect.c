@@ -136,6 +136,54 @@ out:
 	return err;
 }
 
+/*
+ * The chi-square approximation needs expected cell counts of about 5 or
+ * more (Cochran 1954, "Some methods for strengthening the common chi-square
+ * tests", Biometrics 10(4)); with sparse categories and a small window it
+ * is anti-conservative and raises false alarms.  So categories whose
+ * expected count in the current row is below 5 are pooled into one bin
+ * (and that bin, if still below 5, into the smallest other one) before the
+ * test.  PSI is computed on the unpooled bins.  Returns the new bin count;
+ * a and b are rewritten in place.
+ */
+static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
+{
+	uint64_t na = 0, nb = 0, pa = 0, pb = 0;
+	size_t i, o = 0, smallest = SIZE_MAX;
+	double scale;
+
+	for (i = 0; i < k; i++) {
+		na += a[i];
+		nb += b[i];
+	}
+	if (na + nb == 0)
+		return k;
+	scale = (double)(na < nb ? na : nb) / (double)(na + nb);
+	for (i = 0; i < k; i++) {
+		if ((double)(a[i] + b[i]) * scale < 5.0) {
+			pa += a[i];
+			pb += b[i];
+		} else {
+			a[o] = a[i];
+			b[o++] = b[i];
+		}
+	}
+	if (pa + pb == 0)
+		return o;
+	if ((double)(pa + pb) * scale < 5.0 && o > 0) {
+		for (i = 0; i < o; i++)
+			if (smallest == SIZE_MAX ||
+			    a[i] + b[i] < a[smallest] + b[smallest])
+				smallest = i;
+		a[smallest] += pa;
+		b[smallest] += pb;
+		return o;
+	}
+	a[o] = pa;
+	b[o++] = pb;
+	return o;
+}
+
 /* Categorical: bins are the baseline's categories, then "other" (values
  * beyond the baseline's category cap), then "unseen". */
 static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
@@ -172,6 +220,7 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 	}
 	fr->unseen = cb[b->ncats + 1];
 	fr->psi = dm_psi(eb, cb, k);
+	k = pool_sparse(eb, cb, k);
 	dm_chi2_homogeneity(eb, cb, k, &fr->chi2_statistic, &fr->chi2_pvalue,
 			    &fr->chi2_df);
 	fr->pvalue = fr->chi2_pvalue;

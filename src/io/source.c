@@ -166,6 +166,8 @@ static void mem_close(dm_source *src)
 	free(ms);
 }
 
+/* On failure (DM_ENOMEM, or DM_EINVAL for NULL data with len > 0) the
+ * caller keeps ownership of data, even with own set. */
 dm_err dm_source_open_mem(const char *name, const void *data, size_t len,
 			  int own, dm_source **out)
 {

@@ -163,9 +163,117 @@ static double prob_outside_square(int64_t n, int64_t h)
  * the result is bit-identical; only the order of independent work
  * changes.
  */
+/* A block of up to KS_WAVE consecutive columns of the lattice. */
+typedef struct wave {
+	int kc;                  /* columns in the block */
+	int64_t tau_end;         /* steps to run */
+	int64_t col[KS_WAVE];    /* x of each column */
+	int64_t minj[KS_WAVE];   /* first row of its window */
+	int64_t len[KS_WAVE];    /* rows in its window */
+	int64_t ext[KS_WAVE];    /* rows [len, ext) are reset to 1 after it */
+	int64_t shift[KS_WAVE];  /* minj - minj of the column before */
+	int64_t lag[KS_WAVE];    /* steps behind the first column */
+	double dcol[KS_WAVE];
+	double v[KS_WAVE];       /* running value of each column */
+} wave;
+
+/* Sets up the block of columns x0.. from the window (prevmin, prevlen)
+ * of column x0 - 1 (scipy's minj/maxj formulas); 0 if some column has an
+ * empty window, which makes scipy return 1. */
+static int wave_init(wave *w, int64_t x0, int64_t m, int64_t n, int64_t mg,
+		     int64_t ng, int64_t h, int64_t lena, int64_t prevmin,
+		     int64_t prevlen)
+{
+	w->kc = m - x0 + 1 < KS_WAVE ? (int)(m - x0 + 1) : KS_WAVE;
+	w->tau_end = 0;
+	for (int c = 0; c < w->kc; c++) {
+		int64_t x = x0 + c;
+		int64_t mn = (int64_t)floor((double)(ng * x - h) / (double)mg) + 1;
+		if (mn < 0)
+			mn = 0;
+		if (mn > n)
+			mn = n;
+		int64_t mx = (int64_t)ceil((double)(ng * x + h) / (double)mg);
+		if (mx > n + 1)
+			mx = n + 1;
+		if (mx <= mn)
+			return 0;
+		w->col[c] = x;
+		w->dcol[c] = (double)x;
+		w->minj[c] = mn;
+		w->len[c] = mx - mn;
+		w->ext[c] = w->len[c];
+		if (prevlen > w->len[c])
+			w->ext[c] = prevlen < lena ? prevlen : lena;
+		if (w->ext[c] < w->len[c])
+			w->ext[c] = w->len[c];
+		w->shift[c] = mn - prevmin;
+		w->lag[c] = c == 0 ? 0 : w->lag[c - 1] + w->shift[c] + 1;
+		w->v[c] = mn == 0 ? 0.0 : 1.0;
+		if (w->lag[c] + w->ext[c] > w->tau_end)
+			w->tau_end = w->lag[c] + w->ext[c];
+		prevmin = mn;
+		prevlen = w->len[c];
+	}
+	return 1;
+}
+
+/* Step tau of the block, every column through memory: column c updates
+ * row tau - lag[c] of its window from the row shift[c] further down of
+ * the previous column, or resets a row behind its window to 1. */
+static void wave_step(wave *w, double *a, int64_t tau)
+{
+	for (int c = w->kc - 1; c >= 0; c--) {
+		int64_t jj = tau - w->lag[c];
+		if (jj < 0)
+			continue;
+		if (jj < w->len[c]) {
+			int64_t j = jj + w->minj[c];
+			w->v[c] = (a[jj + w->shift[c]] * w->dcol[c] +
+				   w->v[c] * (double)j) /
+				  (double)(w->col[c] + j);
+			a[jj] = w->v[c];
+		} else if (jj < w->ext[c]) {
+			a[jj] = 1.0;
+		}
+	}
+}
+
+/* Steps [lo, hi) of a full block in which every column computes and
+ * column c >= 1 reads exactly the value column c-1 wrote one step before:
+ * that value is taken from a register.  Columns are updated downwards so
+ * that v[c-1] still holds the previous step's value. */
+static void wave_run(wave *w, double *a, int64_t lo, int64_t hi)
+{
+	double v[KS_WAVE];
+	const double *src = a + w->shift[0] - w->lag[0];
+
+	for (int c = 0; c < KS_WAVE; c++)
+		v[c] = w->v[c];
+	for (int64_t tau = lo; tau < hi; tau++) {
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+		for (int c = KS_WAVE - 1; c >= 1; c--) {
+			int64_t j = tau - w->lag[c] + w->minj[c];
+			v[c] = (v[c - 1] * w->dcol[c] + v[c] * (double)j) /
+			       (double)(w->col[c] + j);
+			a[tau - w->lag[c]] = v[c];
+		}
+		int64_t j0 = tau - w->lag[0] + w->minj[0];
+		v[0] = (src[tau] * w->dcol[0] + v[0] * (double)j0) /
+		       (double)(w->col[0] + j0);
+		a[tau - w->lag[0]] = v[0];
+	}
+	for (int c = 0; c < KS_WAVE; c++)
+		w->v[c] = v[c];
+}
+
 static double prob_outer_inside(int64_t m, int64_t n, int64_t g, int64_t h,
 				double *a)
 {
+	wave w;
+
 	if (m < n) {
 		int64_t t = m;
 		m = n;
@@ -186,107 +294,24 @@ static double prob_outer_inside(int64_t m, int64_t n, int64_t g, int64_t h,
 	for (int64_t q = minj; q < maxj && q < lena; q++)
 		a[q] = 0.0;
 
-	for (int64_t i = 1; i <= m;) {
-		int kc = m - i + 1 < KS_WAVE ? (int)(m - i + 1) : KS_WAVE;
-		int64_t cmin[KS_WAVE], clen[KS_WAVE], cext[KS_WAVE];
-		int64_t shift[KS_WAVE], lag[KS_WAVE], ci[KS_WAVE];
-		double v[KS_WAVE], di[KS_WAVE];
-		int64_t prevmin = minj, prevlen = curlen, tau_end = 0;
-
-		/* The windows of the block's columns (scipy's minj, maxj). */
-		for (int c = 0; c < kc; c++) {
-			int64_t x = i + c;
-			int64_t mn = (int64_t)floor((double)(ng * x - h) /
-						    (double)mg) + 1;
-			if (mn < 0)
-				mn = 0;
-			if (mn > n)
-				mn = n;
-			int64_t mx = (int64_t)ceil((double)(ng * x + h) /
-						   (double)mg);
-			if (mx > n + 1)
-				mx = n + 1;
-			if (mx <= mn)
-				return 1.0;
-			ci[c] = x;
-			di[c] = (double)x;
-			cmin[c] = mn;
-			clen[c] = mx - mn;
-			/* entries [clen, cext) are reset to 1 after the column */
-			cext[c] = clen[c];
-			if (prevlen > clen[c])
-				cext[c] = prevlen < lena ? prevlen : lena;
-			if (cext[c] < clen[c])
-				cext[c] = clen[c];
-			shift[c] = mn - prevmin;
-			lag[c] = c == 0 ? 0 : lag[c - 1] + shift[c] + 1;
-			v[c] = mn == 0 ? 0.0 : 1.0;
-			if (lag[c] + cext[c] > tau_end)
-				tau_end = lag[c] + cext[c];
-			prevmin = mn;
-			prevlen = clen[c];
-		}
-
-		/* Steps in which every column computes and each column c >= 1
-		 * reads what column c-1 wrote in the step before: the value
-		 * can be taken from the register. */
-		int64_t lo = lag[kc - 1], hi = INT64_MAX;
-		for (int c = 0; c < kc; c++)
-			if (lag[c] + clen[c] < hi)
-				hi = lag[c] + clen[c];
-		if (kc != KS_WAVE || hi < lo)
-			lo = hi = tau_end;
-
-		for (int64_t tau = 0; tau < tau_end;) {
-			if (tau == lo && lo < hi) {
-				double vv[KS_WAVE];
-				const double *src = a + shift[0] - lag[0];
-				for (int c = 0; c < KS_WAVE; c++)
-					vv[c] = v[c];
-				for (; tau < hi; tau++) {
-					/* downwards, so vv[c-1] is still the value
-					 * of the step before */
-#if defined(__GNUC__)
-#pragma GCC unroll 16
-#endif
-					for (int c = KS_WAVE - 1; c >= 1; c--) {
-						int64_t j = tau - lag[c] + cmin[c];
-						vv[c] = (vv[c - 1] * di[c] +
-							 vv[c] * (double)j) /
-							(double)(ci[c] + j);
-						a[tau - lag[c]] = vv[c];
-					}
-					int64_t j0 = tau - lag[0] + cmin[0];
-					vv[0] = (src[tau] * di[0] + vv[0] * (double)j0) /
-						(double)(ci[0] + j0);
-					a[tau - lag[0]] = vv[0];
-				}
-				for (int c = 0; c < KS_WAVE; c++)
-					v[c] = vv[c];
-				continue;
-			}
-			/* General step: the same updates through memory, plus
-			 * the resets to 1 behind each finished column. */
-			for (int c = kc - 1; c >= 0; c--) {
-				int64_t jj = tau - lag[c];
-				if (jj < 0)
-					continue;
-				if (jj < clen[c]) {
-					int64_t j = jj + cmin[c];
-					v[c] = (a[jj + shift[c]] * di[c] +
-						v[c] * (double)j) /
-					       (double)(ci[c] + j);
-					a[jj] = v[c];
-				} else if (jj < cext[c]) {
-					a[jj] = 1.0;
-				}
-			}
-			tau++;
-		}
-		minj = cmin[kc - 1];
-		curlen = clen[kc - 1];
+	for (int64_t x0 = 1; x0 <= m; x0 += w.kc) {
+		if (!wave_init(&w, x0, m, n, mg, ng, h, lena, minj, curlen))
+			return 1.0;
+		/* the steps where wave_run applies */
+		int64_t lo = w.lag[w.kc - 1], hi = INT64_MAX;
+		for (int c = 0; c < w.kc; c++)
+			if (w.lag[c] + w.len[c] < hi)
+				hi = w.lag[c] + w.len[c];
+		if (w.kc != KS_WAVE || hi < lo)
+			lo = hi = w.tau_end;
+		for (int64_t tau = 0; tau < lo; tau++)
+			wave_step(&w, a, tau);
+		wave_run(&w, a, lo, hi);
+		for (int64_t tau = hi; tau < w.tau_end; tau++)
+			wave_step(&w, a, tau);
+		minj = w.minj[w.kc - 1];
+		curlen = w.len[w.kc - 1];
 		maxj = minj + curlen;
-		i += kc;
 	}
 	return a[maxj - minj - 1];
 }
@@ -322,7 +347,8 @@ dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2, dm_ks_result *res)
 				prob = prob_outside_square((int64_t)n1, h);
 			} else {
 				uint64_t nmin = n1 < n2 ? n1 : n2;
-				work = malloc((size_t)(nmin + 1) * sizeof(*work));
+				work = malloc((size_t)(nmin + 1) *
+					      sizeof(*work));
 				if (!work) {
 					err = DM_ENOMEM;
 					goto out;
@@ -344,7 +370,7 @@ dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2, dm_ks_result *res)
 		double en = m * n / (m + n);
 		p = dm_kstwo_sf(d, rint(en));
 		if (isnan(p)) {
-			/* only an allocation failure in kolmogn gives NaN here */
+			/* only a failed allocation in kolmogn gives NaN */
 			err = DM_ENOMEM;
 			goto out;
 		}

@@ -20,6 +20,14 @@ typedef struct dm_store_ops {
 			      dm_diag *diag);
 	char *(*location)(const dm_store *s, const char *key);
 	void (*free)(dm_store *s);
+	/* Optional (NULL: store.c supplies a fallback or DM_EUNSUPPORTED). */
+	dm_err (*get_tagged)(dm_store *s, const char *key, size_t max,
+			     char **data, size_t *len, char **etag,
+			     dm_diag *diag);
+	dm_err (*put_if)(dm_store *s, const char *key, const void *data,
+			 size_t len, const char *etag, dm_diag *diag);
+	dm_err (*del)(dm_store *s, const char *key, dm_diag *diag);
+	void (*stats)(const dm_store *s, dm_store_stats *out);
 } dm_store_ops;
 
 struct dm_store {
@@ -29,5 +37,6 @@ struct dm_store {
 
 /* Backends.  url is the full store URL. */
 dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag);
+dm_err dm_store_azure_open(const char *url, dm_store **out, dm_diag *diag);
 
 #endif

@@ -308,7 +308,7 @@ static dm_err local_open_source(dm_store *s, const char *key, dm_source **out,
 
 static const dm_store_ops local_ops = {
 	"local", local_get, local_put, local_list, local_open_source,
-	local_location, local_free,
+	local_location, local_free, NULL, NULL, NULL, NULL,
 };
 
 dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag)

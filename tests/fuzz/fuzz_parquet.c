@@ -22,7 +22,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void scan_all(dm_parquet_file *f, dm_parquet_mode mode)
+static void scan_all(dm_parquet_file *f, dm_parquet_mode mode, size_t batch)
 {
 	const dm_parquet_meta *m = dm_parquet_file_meta(f);
 	size_t cols[64], nc = m->ncolumns < 64 ? m->ncolumns : 64, n;
@@ -34,7 +34,7 @@ static void scan_all(dm_parquet_file *f, dm_parquet_mode mode)
 		cols[i] = i;
 	if (dm_parquet_scan_new(f, cols, nc, mode, &s, &d))
 		return;
-	while (dm_parquet_scan_next(s, 1000, &n, &d) == DM_OK && n) {
+	while (dm_parquet_scan_next(s, batch, &n, &d) == DM_OK && n) {
 		for (size_t j = 0; j < nc; j++) {
 			const dm_parquet_vec *v = dm_parquet_scan_column(s, j);
 			for (size_t i = 0; i < n; i++) {
@@ -70,8 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t total = (uint64_t)m->num_rows * (m->ncolumns + 1);
 		/* bound the work an input can ask for: a few million values */
 		if (total < (4u << 20)) {
-			scan_all(f, DM_PARQUET_RAW);
-			scan_all(f, DM_PARQUET_AS_DOUBLE);
+			/* batch sizes vary with the input, so that state
+			 * carried across batches (levels, dictionary and
+			 * delta decoders, shared prefixes) is exercised */
+			scan_all(f, DM_PARQUET_RAW, 1 + size % 997);
+			scan_all(f, DM_PARQUET_AS_DOUBLE, 4096);
 		}
 		dm_parquet_file_free(f);
 	}

@@ -283,6 +283,8 @@ def ks_random_cases():
         rng.poisson(5.0, 10000), rng.poisson(5.0, 10000))
     add("ties_dice_6_4000", "dice, 6 vs 4000", rng.integers(1, 7, 6),
         rng.integers(1, 7, 4000))
+    add("fallback_7_7", "n1 = n2 = 7, D = 1/7: exact fails, asymptotic p",
+        np.arange(7.0), np.arange(7.0) + 0.5)
     add("ties_mixed_1200_800", "continuous with 30% repeated zeros",
         np.where(rng.random(1200) < 0.3, 0.0, norm(1200)),
         np.where(rng.random(800) < 0.35, 0.0, norm(800, 0.1)))
@@ -360,6 +362,11 @@ def gen_ks_pvalue():
                 continue  # a statistic is in [0, 1]; the API rejects others
             D, p, m = ks_2samp_pvalue(float(d), n1, n2)
             lines.append("%d %d %s %s %s %s" % (n1, n2, r(d), r(D), r(p), m))
+    # n1 == n2, D = 1/n: scipy's exact sum gives 1.0000000000000002, which
+    # is not a probability, so ks_2samp falls back to the asymptotic p
+    for n in (5, 7, 13, 1000, 9999):
+        D, p, m = ks_2samp_pvalue(1.0 / n, n, n)
+        lines.append("%d %d %s %s %s %s" % (n, n, r(1.0 / n), r(D), r(p), m))
     with open(os.path.join(DATA, "ks_pvalue.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     return len(lines) - 1

@@ -689,7 +689,12 @@ static void csv_err_too_long_in_buffer(void **state)
 	assert_int_equal(read_tuned(data, 4 + 150, &tun, &d), DM_ETOOBIG);
 	assert_string_equal(d.msg,
 			    "'t.csv': row 2, longer than 100 bytes (the limit)");
-	/* the header: an unterminated quote, and a NUL */
+	/* the header: complete, an unterminated quote, and a NUL */
+	memset(data, 'y', sizeof(data));
+	data[150] = '\n';
+	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg,
+			    "'t.csv': header: longer than 100 bytes (the limit)");
 	memset(data, 'y', sizeof(data));
 	data[0] = '"';
 	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
@@ -708,13 +713,19 @@ static void csv_err_too_long_in_buffer(void **state)
 			    "'t.csv': header: longer than 100 bytes (the limit)");
 }
 
-/* A NUL in the header, past the bytes checked at open. */
+/* A NUL in the header, past the bytes checked at open; and one in the
+ * text after a closing quote. */
 static void csv_err_binary_header(void **state)
 {
 	dmio_csv_tuning tun = {0, 0, 0, 1};
 	dm_diag d;
 
 	(void)state;
+	assert_int_equal(read_tuned("a\n\"x\"y\0z\n", 10, &tun, &d),
+			 DM_EFORMAT);
+	assert_string_equal(d.msg, "'t.csv': row 1, column 'a': binary data "
+				   "(NUL byte) — not a CSV file? (at byte "
+				   "offset 6)");
 	assert_int_equal(read_tuned("a,b\0c\n1,2\n", 10, &tun, &d),
 			 DM_EFORMAT);
 	assert_string_equal(d.msg, "'t.csv': header: binary data (NUL byte) — "
@@ -754,6 +765,27 @@ static void csv_wide(void **state)
 	assert_memory_equal(b->cols[999].str[0].ptr, "2997", 4);
 	dm_reader_free(r);
 	free(s.p);
+}
+
+/* More than 2^20 columns. */
+static void csv_err_too_many_columns(void **state)
+{
+	size_t n = ((size_t)1 << 20) + 1, i;
+	char *data = malloc(2 * n);
+	dmio_csv_tuning tun = {0, 0, 0, 0};
+	dm_diag d;
+
+	(void)state;
+	assert_non_null(data);
+	for (i = 0; i < n; i++) {
+		data[2 * i] = 'x';
+		data[2 * i + 1] = ',';
+	}
+	data[2 * n - 1] = '\n';
+	assert_int_equal(read_tuned(data, 2 * n, &tun, &d), DM_ETOOBIG);
+	assert_string_equal(d.msg, "'t.csv': header: 1048577 columns, more "
+				   "than the limit of 1048576");
+	free(data);
 }
 
 /* A source that fails after some bytes. */
@@ -1573,6 +1605,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_err_too_long_in_buffer),
 	cmocka_unit_test(csv_err_binary_header),
 	cmocka_unit_test(csv_err_io),
+	cmocka_unit_test(csv_err_too_many_columns),
 	cmocka_unit_test(csv_wide),
 	cmocka_unit_test(csv_lenient_skips),
 	cmocka_unit_test(csv_lenient_row_numbers),

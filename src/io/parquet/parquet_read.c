@@ -37,7 +37,7 @@
 #include "io/parquet/parquet_int.h"
 
 #define DEF_MAX_FOOTER ((uint64_t)64 << 20)
-#define DEF_MAX_PAGE ((uint64_t)512 << 20)
+#define DEF_MAX_PAGE ((uint64_t)256 << 20)
 #define ROWS_PER_BYTE 100000
 #define READAHEAD ((size_t)256 << 10)
 #define MAX_HEADER ((size_t)16 << 20)
@@ -278,8 +278,13 @@ typedef struct pq_cc {
 	uint8_t *page;
 	size_t page_cap; /* bytes allocated at page (reused for numbers) */
 	uint64_t page_left; /* values (with NULLs) left in the page */
+	uint64_t rows_left; /* rows of the row group not yet read */
 	int enc;
 	pq_rle def;
+	/* deprecated BIT_PACKED definition levels (MSB first, no length) */
+	int def_bp;
+	const uint8_t *def_p;
+	uint64_t def_bits, def_pos;
 	const uint8_t *vp, *vend;
 	uint64_t bit;  /* PLAIN booleans: next bit */
 	pq_rle rle;    /* dictionary indices / RLE booleans */
@@ -407,6 +412,7 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 		start = dpo;
 	c->pos = (uint64_t)start;
 	c->end = c->pos + (uint64_t)k->info.total_compressed_size;
+	c->rows_left = (uint64_t)f->ft.rg[rg].num_rows;
 	if (c->end > f->src->size || c->end < c->pos)
 		return cc_err(c, DM_EFORMAT, diag, "%s",
 			      "column chunk extends past the end of the file");
@@ -775,11 +781,23 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 		page = c->page;
 		p = page;
 		end = page + h.usize;
-		if (c->max_def) {
+		c->def_bp = 0;
+		if (c->max_def && h.def_enc == DM_PARQUET_ENC_BIT_PACKED) {
+			/* one bit a level, most significant bit first */
+			uint64_t nb = ((uint64_t)h.num_values + 7) / 8;
+			if (nb > (uint64_t)(end - p))
+				return BAD("definition levels exceed the page");
+			c->def_bp = 1;
+			c->def_p = p;
+			c->def_bits = (uint64_t)h.num_values;
+			c->def_pos = 0;
+			p += nb;
+		} else if (c->max_def) {
 			uint32_t l;
 			if (h.def_enc != DM_PARQUET_ENC_RLE)
-				return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
-					      "definition levels not RLE-encoded");
+				return cc_err(c, DM_EUNSUPPORTED, diag,
+					      "definition levels in %s",
+					      dm_parquet_encoding_name(h.def_enc));
 			if (end - p < 4 || (l = rd_le32(p)) > (size_t)(end - p - 4))
 				return BAD("definition levels exceed the page");
 			rle_init(&c->def, p + 4, l, 1);
@@ -789,6 +807,7 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 		c->vend = end;
 	} else {
 		size_t lv;
+		c->def_bp = 0;
 		if (h.def_len < 0 || h.rep_len < 0)
 			return BAD("negative level sizes");
 		if (h.rep_len != 0)
@@ -826,14 +845,17 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 		if (c->phys != DM_PARQUET_BOOLEAN)
 			return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
 				      "RLE values in a non-BOOLEAN column");
-		if (h.type == 0 || c->vend - c->vp >= 4) {
+		/* booleans in RLE carry a 4-byte length (pages v1 and v2);
+		 * a page of NULLs may have no data at all */
+		if (c->vp == c->vend) {
+			rle_init(&c->rle, c->vend, 0, 1);
+		} else {
 			uint32_t l;
 			if (c->vend - c->vp < 4 ||
 			    (l = rd_le32(c->vp)) > (size_t)(c->vend - c->vp - 4))
 				return BAD("RLE boolean data exceed the page");
 			rle_init(&c->rle, c->vp + 4, l, 1);
-		} else
-			rle_init(&c->rle, c->vp, (size_t)(c->vend - c->vp), 1);
+		}
 		break;
 	case DM_PARQUET_ENC_DELTA_BINARY_PACKED:
 		if (c->phys != DM_PARQUET_INT32 && c->phys != DM_PARQUET_INT64)
@@ -853,10 +875,20 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 			n = h.num_nulls >= 0 && h.num_nulls <= h.num_values
 				    ? (size_t)(h.num_values - h.num_nulls)
 				    : 0;
-		else if (c->max_def) {
+		else if (c->max_def && c->def_bp) {
+			uint64_t lim = (uint64_t)h.num_values < c->rows_left
+					       ? (uint64_t)h.num_values
+					       : c->rows_left;
+			n = 0;
+			for (uint64_t i = 0; i < lim; i++)
+				n += (c->def_p[i >> 3] >> (7 - (i & 7))) & 1;
+		} else if (c->max_def) {
+			/* only the levels of rows this row group still has */
 			pq_rle tmp = c->def;
 			uint8_t lv[256];
-			size_t left = (size_t)h.num_values;
+			size_t left = (uint64_t)h.num_values < c->rows_left
+					      ? (size_t)h.num_values
+					      : (size_t)c->rows_left;
 			n = 0;
 			while (left) {
 				size_t k = left < sizeof(lv) ? left : sizeof(lv);
@@ -1209,9 +1241,16 @@ static dm_err cc_read(pq_cc *c, size_t n, uint8_t *null, void *vals,
 		}
 		k = n - done < c->page_left ? n - done : (size_t)c->page_left;
 		m = k;
-		if (c->max_def) {
-			if (rle_get_u8(&c->def, nl, k))
+		if (c->max_def && c->def_bp) {
+			if (k > c->def_bits - c->def_pos)
 				return BAD("truncated definition levels");
+			for (i = 0; i < k; i++, c->def_pos++)
+				nl[i] = (c->def_p[c->def_pos >> 3] >>
+					 (7 - (c->def_pos & 7))) & 1;
+		} else if (c->max_def && rle_get_u8(&c->def, nl, k)) {
+			return BAD("truncated definition levels");
+		}
+		if (c->max_def) {
 			m = 0;
 			for (i = 0; i < k; i++) {
 				if (nl[i] > 1)
@@ -1244,6 +1283,7 @@ static dm_err cc_read(pq_cc *c, size_t n, uint8_t *null, void *vals,
 		c->page_left -= k;
 		done += k;
 	}
+	c->rows_left -= n < c->rows_left ? n : c->rows_left;
 	return DM_OK;
 }
 

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A sealed WAL segment becomes Parquet files.
+ *
+ * The records of the segment are grouped by the UTC hour of their
+ * timestamp, their model and version, and schema variant: records whose
+ * columns agree in type and role share a file; a record that disagrees
+ * with a group (possible only if the schema was changed by hand between
+ * runs) opens the next variant.  Each group is held column by column in
+ * memory (so memory is bounded by the segment, which the thresholds
+ * bound) and written as one Parquet file:
+ *
+ *   timestamp      TIMESTAMP(MICROS, UTC), required
+ *   model_name     STRING, required
+ *   model_version  STRING, required
+ *   request_id     STRING, optional
+ *   <columns>      DOUBLE or STRING, optional, in order of first use
+ *
+ * named <prefix>/year=YYYY/month=MM/day=DD/hour=HH/
+ * part-<host>-<pid>-<nonce>-<seq>-<group>.parquet from the identity in
+ * the segment's header and the group's index in order of first record.
+ * The same segment therefore always gives the same names, which is what
+ * makes replay after a crash idempotent: a file uploaded before the
+ * crash is overwritten, never duplicated.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/jsonw.h"
+#include "driftmon/parquet.h"
+#include "logger/logger_int.h"
+
+#define RG_ROWS 65536
+
+typedef struct gcol {
+	char *name;
+	uint32_t len;
+	uint8_t pred;
+	uint8_t type; /* DM_LOG_NULL until a value gives it one */
+	size_t n, cap;
+	uint8_t *null;
+	double *f64;
+	uint64_t *soff; /* arena offset << 32 | length */
+} gcol;
+
+typedef struct group {
+	char *key; /* hour, model, version, variant: for the map */
+	size_t keylen;
+	int64_t hour;
+	char *model, *version;
+	uint32_t mlen, vlen;
+	unsigned variant;
+	size_t nrows, caprows;
+	int64_t *ts;
+	uint64_t *rid;  /* arena offset << 32 | length */
+	uint8_t *rid_null;
+	gcol *cols;
+	size_t ncols, capcols;
+	smap map;
+	lbuf arena;
+} group;
+
+typedef struct conv {
+	const lg_convert_opts *o;
+	group **g;
+	size_t ng, capg;
+	smap gmap;
+	lg_dec dec;
+	/* per batch: name index -> column of memo_g */
+	group **memo_g;
+	uint32_t *memo_c;
+	size_t capmemo;
+	uint64_t rows;
+	int bad; /* a malformed batch */
+	int oom;
+} conv;
+
+static void group_free(group *g)
+{
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->ncols; i++) {
+		free(g->cols[i].name);
+		free(g->cols[i].null);
+		free(g->cols[i].f64);
+		free(g->cols[i].soff);
+	}
+	free(g->cols);
+	free(g->key);
+	free(g->model);
+	free(g->version);
+	free(g->ts);
+	free(g->rid);
+	free(g->rid_null);
+	smap_release(&g->map);
+	lb_release(&g->arena);
+	free(g);
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* The group for (hour, model, version, variant), created if new. */
+static group *get_group(conv *c, int64_t hour, const char *m, uint32_t ml,
+			const char *v, uint32_t vl, unsigned variant)
+{
+	char key[600];
+	int kl;
+	uint32_t h;
+	smap_slot *s;
+	group *g;
+
+	kl = snprintf(key, sizeof(key), "%lld/%u/", (long long)hour, variant);
+	if (kl < 0 || (size_t)kl + ml + vl + 1 > sizeof(key))
+		return NULL;
+	memcpy(key + kl, m, ml);
+	key[kl + ml] = '\0';
+	memcpy(key + kl + ml + 1, v, vl);
+	kl += (int)(ml + 1 + vl);
+	h = smap_hash(key, (size_t)kl);
+	s = smap_find(&c->gmap, key, (size_t)kl, h);
+	if (s)
+		return c->g[s->val];
+	if (c->ng == c->capg) {
+		size_t cap = c->capg ? c->capg * 2 : 8;
+		group **p = realloc(c->g, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		c->g = p;
+		c->capg = cap;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	lb_init(&g->arena, (size_t)4 << 30);
+	g->key = dupn(key, (size_t)kl);
+	g->keylen = (size_t)kl;
+	g->model = dupn(m, ml);
+	g->version = dupn(v, vl);
+	g->mlen = ml;
+	g->vlen = vl;
+	g->hour = hour;
+	g->variant = variant;
+	if (!g->key || !g->model || !g->version ||
+	    smap_insert(&c->gmap, g->key, g->keylen, h, (uint32_t)c->ng) < 0) {
+		group_free(g);
+		return NULL;
+	}
+	c->g[c->ng++] = g;
+	return g;
+}
+
+static int col_reserve(gcol *k, size_t want)
+{
+	size_t cap;
+	uint8_t *nl;
+
+	if (want <= k->cap)
+		return 0;
+	cap = k->cap ? k->cap * 2 : 256;
+	while (cap < want)
+		cap *= 2;
+	nl = realloc(k->null, cap);
+	if (!nl)
+		return -1;
+	k->null = nl;
+	if (k->type == DM_LOG_NUMBER) {
+		double *f = realloc(k->f64, cap * sizeof(*f));
+
+		if (!f)
+			return -1;
+		k->f64 = f;
+	} else if (k->type == DM_LOG_STRING) {
+		uint64_t *s = realloc(k->soff, cap * sizeof(*s));
+
+		if (!s)
+			return -1;
+		k->soff = s;
+	}
+	k->cap = cap;
+	return 0;
+}
+
+/* Gives an all-NULL-so-far column its type. */
+static int col_settype(gcol *k, uint8_t type)
+{
+	k->type = type;
+	if (!k->cap)
+		return 0;
+	if (type == DM_LOG_NUMBER) {
+		k->f64 = calloc(k->cap, sizeof(*k->f64));
+		return k->f64 ? 0 : -1;
+	}
+	k->soff = calloc(k->cap, sizeof(*k->soff));
+	return k->soff ? 0 : -1;
+}
+
+/* Pads column k with NULLs up to row n. */
+static int col_pad(gcol *k, size_t n)
+{
+	if (k->n >= n)
+		return 0;
+	if (col_reserve(k, n) < 0)
+		return -1;
+	memset(k->null + k->n, 1, n - k->n);
+	if (k->f64)
+		memset(k->f64 + k->n, 0, (n - k->n) * sizeof(double));
+	if (k->soff)
+		memset(k->soff + k->n, 0, (n - k->n) * sizeof(uint64_t));
+	k->n = n;
+	return 0;
+}
+
+static long group_col(group *g, const char *name, uint32_t len)
+{
+	smap_slot *s = smap_find(&g->map, name, len, smap_hash(name, len));
+
+	return s ? (long)s->val : -1;
+}
+
+static long group_add_col(group *g, const char *name, uint32_t len,
+			  uint8_t pred)
+{
+	gcol *k;
+
+	if (g->ncols == g->capcols) {
+		size_t cap = g->capcols ? g->capcols * 2 : 16;
+		gcol *p = realloc(g->cols, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		g->cols = p;
+		g->capcols = cap;
+	}
+	k = &g->cols[g->ncols];
+	memset(k, 0, sizeof(*k));
+	k->name = dupn(name, len);
+	k->len = len;
+	k->pred = pred;
+	if (!k->name || smap_insert(&g->map, k->name, len, smap_hash(name, len),
+				    (uint32_t)g->ncols) < 0) {
+		free(k->name);
+		return -1;
+	}
+	return (long)g->ncols++;
+}
+
+/* 1 if every field of r fits group g's columns. */
+static int fits(const conv *c, const group *g, const lg_drec *r)
+{
+	size_t j;
+
+	for (j = 0; j < r->nfields; j++) {
+		const lg_dfield *f = &r->fields[j];
+		long ci = c->memo_g[f->name] == g
+				  ? (long)c->memo_c[f->name]
+				  : group_col((group *)g, c->dec.name[f->name],
+					      c->dec.name_len[f->name]);
+		const gcol *k;
+
+		if (ci < 0)
+			continue;
+		k = &g->cols[ci];
+		if (k->pred != f->prediction)
+			return 0;
+		if (f->type != DM_LOG_NULL && k->type != DM_LOG_NULL &&
+		    k->type != f->type)
+			return 0;
+	}
+	return 1;
+}
+
+static uint64_t arena_put(lbuf *a, const char *s, uint32_t len)
+{
+	uint64_t off = a->len;
+
+	lb_put(a, s, len);
+	return off << 32 | len;
+}
+
+static int add_record(conv *c, const lg_drec *r)
+{
+	lg_dec *d = &c->dec;
+	int64_t hour = r->ts_us / INT64_C(3600000000);
+	unsigned variant = 0;
+	group *g;
+	size_t row, j;
+
+	for (;;) {
+		g = get_group(c, hour, d->model[r->mv], d->mlen[r->mv],
+			      d->version[r->mv], d->vlen[r->mv], variant);
+		if (!g)
+			return -1;
+		if (fits(c, g, r))
+			break;
+		variant++;
+	}
+	row = g->nrows;
+	if (row == g->caprows) {
+		size_t cap = g->caprows ? g->caprows * 2 : 256;
+		int64_t *ts = realloc(g->ts, cap * sizeof(*ts));
+		uint64_t *rid;
+		uint8_t *rn;
+
+		if (!ts)
+			return -1;
+		g->ts = ts;
+		rid = realloc(g->rid, cap * sizeof(*rid));
+		if (!rid)
+			return -1;
+		g->rid = rid;
+		rn = realloc(g->rid_null, cap);
+		if (!rn)
+			return -1;
+		g->rid_null = rn;
+		g->caprows = cap;
+	}
+	g->ts[row] = r->ts_us;
+	g->rid_null[row] = r->rid == NULL;
+	g->rid[row] = r->rid ? arena_put(&g->arena, r->rid, r->rid_len) : 0;
+	for (j = 0; j < r->nfields; j++) {
+		const lg_dfield *f = &r->fields[j];
+		long ci;
+		gcol *k;
+
+		if (c->memo_g[f->name] == g) {
+			ci = (long)c->memo_c[f->name];
+		} else {
+			ci = group_col(g, d->name[f->name],
+				       d->name_len[f->name]);
+			if (ci < 0)
+				ci = group_add_col(g, d->name[f->name],
+						   d->name_len[f->name],
+						   f->prediction);
+			if (ci < 0)
+				return -1;
+			c->memo_g[f->name] = g;
+			c->memo_c[f->name] = (uint32_t)ci;
+		}
+		k = &g->cols[ci];
+		if (f->type != DM_LOG_NULL && k->type == DM_LOG_NULL &&
+		    col_settype(k, f->type) < 0)
+			return -1;
+		if (col_pad(k, row) < 0 || col_reserve(k, row + 1) < 0)
+			return -1;
+		k->null[row] = f->type == DM_LOG_NULL;
+		if (k->type == DM_LOG_NUMBER)
+			k->f64[row] = f->type == DM_LOG_NUMBER ? f->num : 0;
+		else if (k->type == DM_LOG_STRING)
+			k->soff[row] = f->type == DM_LOG_STRING
+					       ? arena_put(&g->arena, f->str,
+							   f->len)
+					       : 0;
+		k->n = row + 1;
+	}
+	g->nrows++;
+	if (g->arena.err)
+		return -1;
+	return 0;
+}
+
+static int on_batch(void *ctx, const uint8_t *payload, uint32_t len)
+{
+	conv *c = ctx;
+	lg_drec r;
+	int rc;
+
+	rc = lg_dec_open(&c->dec, payload, len);
+	if (rc == -1) {
+		c->bad = 1;
+		return 1;
+	}
+	if (rc < 0) {
+		c->oom = 1;
+		return 1;
+	}
+	if (c->dec.nnames > c->capmemo) {
+		size_t cap = c->dec.nnames;
+		group **mg = realloc(c->memo_g, cap * sizeof(*mg));
+		uint32_t *mc;
+
+		if (!mg) {
+			c->oom = 1;
+			return 1;
+		}
+		c->memo_g = mg;
+		mc = realloc(c->memo_c, cap * sizeof(*mc));
+		if (!mc) {
+			c->oom = 1;
+			return 1;
+		}
+		c->memo_c = mc;
+		c->capmemo = cap;
+	}
+	if (c->dec.nnames)
+		memset(c->memo_g, 0, c->dec.nnames * sizeof(*c->memo_g));
+	while ((rc = lg_dec_next(&c->dec, &r)) == 1) {
+		if (add_record(c, &r) < 0) {
+			c->oom = 1;
+			return 1;
+		}
+		c->rows++;
+	}
+	if (rc == -1) {
+		c->bad = 1;
+		return 1;
+	}
+	if (rc < 0) {
+		c->oom = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Type of an all-NULL column: the schema's, else number. */
+static uint8_t null_col_type(const lg_convert_opts *o, const group *g,
+			     const gcol *k)
+{
+	const lg_scol *sc;
+	uint8_t t = DM_LOG_NUMBER;
+
+	if (!o->schema)
+		return t;
+	if (o->schema_lock)
+		pthread_rwlock_rdlock(o->schema_lock);
+	sc = lg_schema_col(o->schema, g->model, g->mlen, g->version, g->vlen,
+			   k->name, k->len);
+	if (sc && sc->type == DM_LOG_STRING)
+		t = DM_LOG_STRING;
+	if (o->schema_lock)
+		pthread_rwlock_unlock(o->schema_lock);
+	return t;
+}
+
+static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
+			  group *g, size_t gi, lg_outfile *out,
+			  dm_diag *diag)
+{
+	dm_parquet_wcol *wc = NULL;
+	dm_parquet_writer_opts wo;
+	dm_parquet_writer *w = NULL;
+	dm_parquet_kv kv[3];
+	dm_strref *refs = NULL, *mref = NULL, *vref = NULL;
+	char segname[160], *preds = NULL, *buf = NULL;
+	size_t ncols = 4 + g->ncols, i, a, size = 0, plen;
+	FILE *fp = NULL;
+	int year, month, day, hour;
+	dm_err err = DM_OK;
+	jw j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < g->ncols; i++) {
+		gcol *k = &g->cols[i];
+
+		if (k->type == DM_LOG_NULL && col_settype(k, null_col_type(o, g, k)) < 0)
+			return DM_ENOMEM;
+		if (col_pad(k, g->nrows) < 0)
+			return DM_ENOMEM;
+	}
+	wc = calloc(ncols, sizeof(*wc));
+	refs = malloc(RG_ROWS * sizeof(*refs));
+	mref = malloc(RG_ROWS * sizeof(*mref));
+	vref = malloc(RG_ROWS * sizeof(*vref));
+	if (!wc || !refs || !mref || !vref) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < RG_ROWS; i++) {
+		mref[i].ptr = g->model;
+		mref[i].len = g->mlen;
+		vref[i].ptr = g->version;
+		vref[i].len = g->vlen;
+	}
+	wc[0].name = DM_LOG_COL_TIMESTAMP;
+	wc[0].type = DM_PARQUET_W_TIMESTAMP;
+	wc[1].name = DM_LOG_COL_MODEL;
+	wc[1].type = DM_PARQUET_W_STRING;
+	wc[2].name = DM_LOG_COL_VERSION;
+	wc[2].type = DM_PARQUET_W_STRING;
+	wc[3].name = DM_LOG_COL_REQUEST;
+	wc[3].type = DM_PARQUET_W_STRING;
+	wc[3].optional = 1;
+	jw_init(&j, 0, 0);
+	jw_arr(&j);
+	for (i = 0; i < g->ncols; i++) {
+		wc[4 + i].name = g->cols[i].name;
+		wc[4 + i].type = g->cols[i].type == DM_LOG_STRING
+					 ? DM_PARQUET_W_STRING
+					 : DM_PARQUET_W_DOUBLE;
+		wc[4 + i].optional = 1;
+		if (g->cols[i].pred)
+			jw_strn(&j, g->cols[i].name, g->cols[i].len);
+	}
+	jw_arr_end(&j);
+	if (jw_finish(&j, &preds, &plen) != DM_OK) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	snprintf(segname, sizeof(segname), "%s-%ld-%s-%u", id->host, id->pid,
+		 id->nonce, id->seq);
+	kv[0].key = "driftmon.log_format";
+	kv[0].value = "1";
+	kv[1].key = "driftmon.wal_segment";
+	kv[1].value = segname;
+	kv[2].key = "driftmon.prediction_columns";
+	kv[2].value = preds;
+	memset(&wo, 0, sizeof(wo));
+	wo.codec = (dm_parquet_codec)o->codec;
+	wo.rowgroup_rows = RG_ROWS;
+	wo.kv = kv;
+	wo.nkv = 3;
+	fp = open_memstream(&buf, &size);
+	if (!fp) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	err = dm_parquet_writer_open_fp(fp, wc, ncols, &wo, &w, diag);
+	if (err)
+		goto out;
+	for (a = 0; a < g->nrows && !err; a += RG_ROWS) {
+		size_t n = g->nrows - a < RG_ROWS ? g->nrows - a : RG_ROWS;
+
+		err = dm_parquet_writer_write_i64(w, 0, g->ts + a, NULL, n,
+						  diag);
+		if (!err)
+			err = dm_parquet_writer_write_str(w, 1, mref, NULL, n,
+							  diag);
+		if (!err)
+			err = dm_parquet_writer_write_str(w, 2, vref, NULL, n,
+							  diag);
+		for (i = 0; i < n; i++) {
+			refs[i].ptr = (const char *)g->arena.p +
+				      (g->rid[a + i] >> 32);
+			refs[i].len = (uint32_t)g->rid[a + i];
+		}
+		if (!err)
+			err = dm_parquet_writer_write_str(
+				w, 3, refs, g->rid_null + a, n, diag);
+		for (size_t ci = 0; ci < g->ncols && !err; ci++) {
+			gcol *k = &g->cols[ci];
+
+			if (k->type == DM_LOG_NUMBER) {
+				err = dm_parquet_writer_write_f64(
+					w, 4 + ci, k->f64 + a, k->null + a, n,
+					diag);
+				continue;
+			}
+			for (i = 0; i < n; i++) {
+				refs[i].ptr = (const char *)g->arena.p +
+					      (k->soff[a + i] >> 32);
+				refs[i].len = (uint32_t)k->soff[a + i];
+			}
+			err = dm_parquet_writer_write_str(w, 4 + ci, refs,
+							  k->null + a, n, diag);
+		}
+		if (!err)
+			err = dm_parquet_writer_end_rows(w, diag);
+	}
+	if (err) {
+		dm_parquet_writer_abort(w);
+		w = NULL;
+		goto out;
+	}
+	err = dm_parquet_writer_close(w, diag);
+	w = NULL;
+	if (err)
+		goto out;
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = DM_ENOMEM;
+		goto out;
+	}
+	fp = NULL;
+	lg_civil_from_us(g->hour * INT64_C(3600000000), &year, &month, &day,
+			 &hour);
+	if (asprintf(&out->key,
+		     "%s/year=%04d/month=%02d/day=%02d/hour=%02d/"
+		     "part-%s-%ld-%s-%u-%zu.parquet",
+		     o->prefix, year, month, day, hour, id->host, id->pid,
+		     id->nonce, id->seq, gi) < 0) {
+		out->key = NULL;
+		err = DM_ENOMEM;
+		goto out;
+	}
+	out->data = (uint8_t *)buf;
+	out->len = size;
+	out->rows = g->nrows;
+	buf = NULL;
+out:
+	if (w)
+		dm_parquet_writer_abort(w);
+	if (fp)
+		fclose(fp);
+	free(buf);
+	free(preds);
+	free(wc);
+	free(refs);
+	free(mref);
+	free(vref);
+	return err;
+}
+
+void lg_outfiles_free(lg_outfile *f, size_t n)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < n; i++) {
+		free(f[i].key);
+		free(f[i].data);
+	}
+	free(f);
+}
+
+dm_err lg_convert_segment(const char *path, const lg_convert_opts *o,
+			  lg_outfile **out, size_t *nout, uint64_t *rows,
+			  dm_diag *diag)
+{
+	conv c;
+	wal_scan sc;
+	lg_outfile *files = NULL;
+	size_t i, nf = 0;
+	int fd, rc;
+	dm_err err = DM_OK;
+
+	*out = NULL;
+	*nout = 0;
+	*rows = 0;
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dm_diag_set(diag, DM_EIO, path, 0, NULL, "%s",
+				   strerror(errno));
+	rc = wal_scan_fd(fd, on_batch, &c, &sc);
+	close(fd);
+	if (rc < 0 && !c.oom) {
+		err = dm_diag_set(diag, DM_EIO, path, 0, NULL, "read: %s",
+				  strerror(errno));
+		goto out;
+	}
+	if (c.oom) {
+		err = dm_diag_set(diag, DM_ENOMEM, path, 0, NULL,
+				  "out of memory converting the segment");
+		goto out;
+	}
+	if (sc.bad_magic || !sc.has_header || c.bad) {
+		err = dm_diag_set(diag, DM_EFORMAT, path, 0, NULL, "%s",
+				  sc.bad_magic	  ? "not a WAL segment"
+				  : !sc.has_header ? "segment has no header"
+						   : "malformed batch");
+		goto out;
+	}
+	files = calloc(c.ng ? c.ng : 1, sizeof(*files));
+	if (!files) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < c.ng; i++) {
+		err = write_group(o, &sc.id, c.g[i], i, &files[nf], diag);
+		if (err)
+			goto out;
+		nf++;
+		/* the group's columns are no longer needed */
+		group_free(c.g[i]);
+		c.g[i] = NULL;
+	}
+	*out = files;
+	*nout = nf;
+	*rows = c.rows;
+	files = NULL;
+	nf = 0;
+out:
+	lg_outfiles_free(files, nf);
+	for (i = 0; i < c.ng; i++)
+		group_free(c.g[i]);
+	free(c.g);
+	smap_release(&c.gmap);
+	lg_dec_release(&c.dec);
+	free(c.memo_g);
+	free(c.memo_c);
+	return err;
+}

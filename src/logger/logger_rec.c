@@ -1,0 +1,688 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Record batches: validation and the compact binary encoding a batch has
+ * in the write-ahead log (format in logger_int.h), and its decoding.
+ *
+ * The encoder is on the hot path of every dm_logger_log call, so it does
+ * the per-batch work once: a column name is looked up in a hash table
+ * (with a fast path for records that list their fields in the same order
+ * as the record before, as gateways do), validated when first seen in
+ * the batch, and then referred to by index.  The same pass records, per
+ * (model, version) and column, which types and roles the batch uses, so
+ * that the schema is checked once per column, not once per value.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "logger/logger_int.h"
+
+/* Valid UTF-8 (with an ASCII fast path: most names and values). */
+static int utf8_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 8 <= n) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+		i += 8;
+	}
+	while (i < n && !((unsigned char)s[i] & 0x80))
+		i++;
+	if (i == n)
+		return 1;
+	return dm_utf8_valid_prefix(s + i, n - i) == n - i;
+}
+
+/* Error about record irec (0-based), field 'field' (may be NULL). */
+static dm_err rec_err(dm_diag *diag, dm_err err, size_t irec, int multi,
+		      const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static dm_err rec_err(dm_diag *diag, dm_err err, size_t irec, int multi,
+		      const char *field, const char *fmt, ...)
+{
+	char reason[400], rec[48] = "";
+	va_list ap;
+
+	if (!diag)
+		return err;
+	dm_diag_clear(diag);
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (multi)
+		snprintf(rec, sizeof(rec), "record %zu: ", irec + 1);
+	if (field)
+		snprintf(diag->msg, sizeof(diag->msg), "%sfield '%.200s': %s",
+			 rec, field, reason);
+	else
+		snprintf(diag->msg, sizeof(diag->msg), "%s%s", rec, reason);
+	diag->row = irec + 1;
+	if (field)
+		snprintf(diag->column, sizeof(diag->column), "%s", field);
+	return err;
+}
+
+static int reserved(const char *s, size_t n)
+{
+	return (n == 9 && !memcmp(s, DM_LOG_COL_TIMESTAMP, 9)) ||
+	       (n == 10 && !memcmp(s, DM_LOG_COL_MODEL, 10)) ||
+	       (n == 13 && !memcmp(s, DM_LOG_COL_VERSION, 13)) ||
+	       (n == 10 && !memcmp(s, DM_LOG_COL_REQUEST, 10));
+}
+
+void lg_enc_init(lg_enc *e)
+{
+	memset(e, 0, sizeof(*e));
+	lb_init(&e->frame, (size_t)WAL_MAX_FRAME + WAL_FRAME_HDR);
+	lb_init(&e->names_b, WAL_MAX_FRAME);
+	lb_init(&e->mv_b, WAL_MAX_FRAME);
+	lb_init(&e->recs_b, WAL_MAX_FRAME);
+}
+
+void lg_enc_release(lg_enc *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->capmv; i++) {
+		free(e->mv[i].use);
+		free(e->mv[i].first);
+	}
+	free(e->mv);
+	free(e->names);
+	free(e->stamp);
+	smap_release(&e->name_map);
+	lb_release(&e->frame);
+	lb_release(&e->names_b);
+	lb_release(&e->mv_b);
+	lb_release(&e->recs_b);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Grows the per-name arrays (names, stamps, every mv's use/first) to
+ * hold at least want names. */
+static int grow_names(lg_enc *e, size_t want)
+{
+	size_t cap = e->capnames ? e->capnames : 64, i;
+	lg_name *nn;
+	uint32_t *st;
+
+	if (want <= e->capnames)
+		return 0;
+	while (cap < want)
+		cap *= 2;
+	nn = realloc(e->names, cap * sizeof(*nn));
+	if (!nn)
+		return -1;
+	e->names = nn;
+	st = realloc(e->stamp, cap * sizeof(*st));
+	if (!st)
+		return -1;
+	memset(st + e->capnames, 0, (cap - e->capnames) * sizeof(*st));
+	e->stamp = st;
+	for (i = 0; i < e->capmv; i++) {
+		uint8_t *u = realloc(e->mv[i].use, cap);
+		uint32_t *f;
+
+		if (!u)
+			return -1;
+		memset(u + e->capuse, 0, cap - e->capuse);
+		e->mv[i].use = u;
+		f = realloc(e->mv[i].first, cap * sizeof(*f));
+		if (!f)
+			return -1;
+		e->mv[i].first = f;
+	}
+	e->capnames = cap;
+	e->capuse = cap;
+	return 0;
+}
+
+/* Index of (model, version) in the batch, adding it (after checking
+ * it) if new.  -1 after an error (in *err). */
+static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec,
+		     int multi, dm_err *err, dm_diag *diag)
+{
+	size_t ml, vl, i;
+	lg_mv *m;
+
+	if (!r->model_name || !*r->model_name) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi, DM_LOG_COL_MODEL,
+			       "is missing");
+		return -1;
+	}
+	if (!r->model_version || !*r->model_version) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi,
+			       DM_LOG_COL_VERSION, "is missing");
+		return -1;
+	}
+	ml = strlen(r->model_name);
+	vl = strlen(r->model_version);
+	for (i = e->nmv; i-- > 0;) {
+		m = &e->mv[i];
+		if (m->mlen == ml && m->vlen == vl &&
+		    !memcmp(m->model, r->model_name, ml) &&
+		    !memcmp(m->version, r->model_version, vl))
+			return (long)i;
+	}
+	if (!dm_key_component_ok(r->model_name) ||
+	    !utf8_ok(r->model_name, ml)) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi, DM_LOG_COL_MODEL,
+			       "'%.100s' is not a valid name (1-200 printable "
+			       "UTF-8 characters, no '/' or '\\')",
+			       r->model_name);
+		return -1;
+	}
+	if (!dm_key_component_ok(r->model_version) ||
+	    !utf8_ok(r->model_version, vl)) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi,
+			       DM_LOG_COL_VERSION,
+			       "'%.100s' is not a valid version (1-200 "
+			       "printable UTF-8 characters, no '/' or '\\')",
+			       r->model_version);
+		return -1;
+	}
+	if (e->nmv == e->capmv) {
+		size_t cap = e->capmv ? e->capmv * 2 : 4;
+		lg_mv *p = realloc(e->mv, cap * sizeof(*p));
+
+		if (!p)
+			goto oom;
+		memset(p + e->capmv, 0, (cap - e->capmv) * sizeof(*p));
+		e->mv = p;
+		for (i = e->capmv; i < cap; i++) {
+			if (!e->capuse)
+				continue;
+			p[i].use = calloc(e->capuse, 1);
+			p[i].first = calloc(e->capuse, sizeof(uint32_t));
+			if (!p[i].use || !p[i].first) {
+				e->capmv = i + 1;
+				goto oom;
+			}
+		}
+		e->capmv = cap;
+	}
+	m = &e->mv[e->nmv];
+	if (e->capuse)
+		memset(m->use, 0, e->capuse);
+	m->model = r->model_name;
+	m->version = r->model_version;
+	m->mlen = (uint32_t)ml;
+	m->vlen = (uint32_t)vl;
+	lb_varint(&e->mv_b, ml);
+	lb_put(&e->mv_b, r->model_name, ml);
+	lb_varint(&e->mv_b, vl);
+	lb_put(&e->mv_b, r->model_version, vl);
+	return (long)e->nmv++;
+oom:
+	*err = rec_err(diag, DM_ENOMEM, irec, multi, NULL, "out of memory");
+	return -1;
+}
+
+/* Index of a column name, adding (after checking) it if new. */
+static long name_index(lg_enc *e, const char *name, size_t nlen,
+		       size_t irec, int multi, dm_err *err, dm_diag *diag)
+{
+	uint32_t h = smap_hash(name, nlen);
+	smap_slot *s = smap_find(&e->name_map, name, nlen, h);
+	size_t i;
+
+	if (s)
+		return (long)s->val;
+	if (nlen == 0 || nlen > 200) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi, NULL,
+			       "column name '%.60s%s' must be 1-200 bytes",
+			       name, nlen > 60 ? "..." : "");
+		return -1;
+	}
+	for (i = 0; i < nlen; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			*err = rec_err(diag, DM_EINVAL, irec, multi, NULL,
+				       "column name '%.60s' contains a "
+				       "control character",
+				       name);
+			return -1;
+		}
+	}
+	if (!utf8_ok(name, nlen)) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi, NULL,
+			       "column name is not valid UTF-8");
+		return -1;
+	}
+	if (reserved(name, nlen)) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi, name,
+			       "is a metadata column: it cannot be a feature "
+			       "or prediction");
+		return -1;
+	}
+	if (grow_names(e, e->nnames + 1) < 0 ||
+	    smap_insert(&e->name_map, name, nlen, h, (uint32_t)e->nnames) <
+		    0) {
+		*err = rec_err(diag, DM_ENOMEM, irec, multi, NULL,
+			       "out of memory");
+		return -1;
+	}
+	e->names[e->nnames].s = name;
+	e->names[e->nnames].len = (uint32_t)nlen;
+	e->names[e->nnames].hash = h;
+	lb_varint(&e->names_b, nlen);
+	lb_put(&e->names_b, name, nlen);
+	return (long)e->nnames++;
+}
+
+static const char *use_type_name(uint8_t use)
+{
+	return use & LG_USE_NUMBER ? "a number" : "a string";
+}
+
+dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
+		    int64_t now_us, const lg_limits *lim, dm_diag *diag)
+{
+	int multi = n > 1;
+	size_t i, j;
+	dm_err err = DM_OK;
+	uint32_t *prev = NULL;
+	size_t nprev = 0, capprev = 0;
+	uint8_t *hdr;
+
+	e->nnames = e->nmv = 0;
+	e->nrec = n;
+	smap_clear(&e->name_map);
+	if (e->capnames)
+		memset(e->stamp, 0, e->capnames * sizeof(*e->stamp));
+	e->frame.len = e->names_b.len = e->mv_b.len = e->recs_b.len = 0;
+	e->frame.err = e->names_b.err = e->mv_b.err = e->recs_b.err = 0;
+	if (n == 0)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "no records");
+	for (i = 0; i < n; i++) {
+		const dm_log_record *r = &recs[i];
+		int64_t ts = r->timestamp_us ? r->timestamp_us : now_us;
+		size_t nf = r->nfeatures + r->npredictions, rl = 0;
+		long mvi;
+		lg_mv *m;
+
+		if (ts < 0 || ts >= DM_LOG_TS_MAX_US) {
+			err = rec_err(diag, DM_EINVAL, i, multi,
+				      DM_LOG_COL_TIMESTAMP,
+				      "%lld microseconds since the epoch is "
+				      "out of range (1970 to 9999)",
+				      (long long)ts);
+			goto out;
+		}
+		if ((r->nfeatures && !r->features) ||
+		    (r->npredictions && !r->predictions)) {
+			err = rec_err(diag, DM_EINVAL, i, multi, NULL,
+				      "features or predictions missing");
+			goto out;
+		}
+		mvi = mv_index(e, r, i, multi, &err, diag);
+		if (mvi < 0)
+			goto out;
+		if (r->request_id) {
+			rl = strlen(r->request_id);
+			if (rl > lim->max_string_bytes) {
+				err = rec_err(diag, DM_ETOOBIG, i, multi,
+					      DM_LOG_COL_REQUEST,
+					      "longer than %zu bytes",
+					      lim->max_string_bytes);
+				goto out;
+			}
+			if (!utf8_ok(r->request_id, rl)) {
+				err = rec_err(diag, DM_EINVAL, i, multi,
+					      DM_LOG_COL_REQUEST,
+					      "not valid UTF-8");
+				goto out;
+			}
+		}
+		if (nf > lim->max_columns) {
+			err = rec_err(diag, DM_ETOOBIG, i, multi, NULL,
+				      "%zu columns: more than the limit of %zu",
+				      nf, lim->max_columns);
+			goto out;
+		}
+		if (nf > capprev) {
+			uint32_t *p = realloc(prev, nf * sizeof(*p));
+
+			if (!p) {
+				err = DM_ENOMEM;
+				goto out;
+			}
+			prev = p;
+			capprev = nf;
+		}
+		lb_varint(&e->recs_b, (uint64_t)ts);
+		lb_varint(&e->recs_b, (uint64_t)mvi);
+		if (r->request_id) {
+			lb_varint(&e->recs_b, rl + 1);
+			lb_put(&e->recs_b, r->request_id, rl);
+		} else {
+			lb_varint(&e->recs_b, 0);
+		}
+		lb_varint(&e->recs_b, nf);
+		for (j = 0; j < nf; j++) {
+			int pred = j >= r->nfeatures;
+			const dm_log_value *v =
+				pred ? &r->predictions[j - r->nfeatures]
+				     : &r->features[j];
+			size_t nl, sl = 0;
+			long idx = -1;
+			uint8_t use, want;
+
+			m = &e->mv[mvi]; /* (grow_names may move arrays) */
+			if (!v->name) {
+				err = rec_err(diag, DM_EINVAL, i, multi, NULL,
+					      "%s %zu has no name",
+					      pred ? "prediction" : "feature",
+					      pred ? j - r->nfeatures + 1
+						   : j + 1);
+				goto out;
+			}
+			nl = strlen(v->name);
+			if (j < nprev) {
+				const lg_name *pn = &e->names[prev[j]];
+
+				if (pn->len == nl &&
+				    !memcmp(pn->s, v->name, nl))
+					idx = (long)prev[j];
+			}
+			if (idx < 0) {
+				idx = name_index(e, v->name, nl, i, multi, &err,
+						 diag);
+				if (idx < 0)
+					goto out;
+				m = &e->mv[mvi];
+			}
+			prev[j] = (uint32_t)idx;
+			if (e->stamp[idx] == i + 1) {
+				err = rec_err(diag, DM_EINVAL, i, multi,
+					      v->name,
+					      "appears twice (a column name may "
+					      "be used once per record, by a "
+					      "feature or a prediction)");
+				goto out;
+			}
+			e->stamp[idx] = (uint32_t)(i + 1);
+			switch (v->type) {
+			case DM_LOG_NULL:
+				want = LG_USE_NULL;
+				break;
+			case DM_LOG_NUMBER:
+				want = LG_USE_NUMBER;
+				break;
+			case DM_LOG_STRING:
+				if (!v->str) {
+					err = rec_err(diag, DM_EINVAL, i, multi,
+						      v->name,
+						      "string value is NULL");
+					goto out;
+				}
+				sl = v->str_len ? v->str_len : strlen(v->str);
+				if (sl > lim->max_string_bytes) {
+					err = rec_err(diag, DM_ETOOBIG, i,
+						      multi, v->name,
+						      "string of %zu bytes: "
+						      "longer than the limit "
+						      "of %zu",
+						      sl,
+						      lim->max_string_bytes);
+					goto out;
+				}
+				if (!utf8_ok(v->str, sl)) {
+					err = rec_err(diag, DM_EINVAL, i, multi,
+						      v->name,
+						      "string is not valid "
+						      "UTF-8");
+					goto out;
+				}
+				want = LG_USE_STRING;
+				break;
+			default:
+				err = rec_err(diag, DM_EINVAL, i, multi,
+					      v->name, "unknown value type %d",
+					      (int)v->type);
+				goto out;
+			}
+			use = m->use[idx];
+			if ((use & (LG_USE_NUMBER | LG_USE_STRING)) &&
+			    want != LG_USE_NULL && !(use & want)) {
+				err = rec_err(diag, DM_ESCHEMA, i, multi,
+					      v->name,
+					      "type conflict: got %s, but "
+					      "record %u of this batch gives "
+					      "%s",
+					      use_type_name(want),
+					      m->first[idx] + 1,
+					      use_type_name(use));
+				goto out;
+			}
+			if ((use & (LG_USE_FEATURE | LG_USE_PREDICTION)) &&
+			    !(use & (pred ? LG_USE_PREDICTION
+					  : LG_USE_FEATURE))) {
+				err = rec_err(diag, DM_ESCHEMA, i, multi,
+					      v->name,
+					      "is a %s here but a %s in record "
+					      "%u of this batch",
+					      pred ? "prediction" : "feature",
+					      pred ? "feature" : "prediction",
+					      m->first[idx] + 1);
+				goto out;
+			}
+			if (!use || (want != LG_USE_NULL &&
+				     !(use & (LG_USE_NUMBER | LG_USE_STRING))))
+				m->first[idx] = (uint32_t)i;
+			m->use[idx] = use | want |
+				      (pred ? LG_USE_PREDICTION
+					    : LG_USE_FEATURE);
+			lb_varint(&e->recs_b, ((uint64_t)idx << 3) |
+						      ((uint64_t)pred << 2) |
+						      (uint64_t)v->type);
+			if (v->type == DM_LOG_NUMBER) {
+				lb_f64(&e->recs_b, v->num);
+			} else if (v->type == DM_LOG_STRING) {
+				lb_varint(&e->recs_b, sl);
+				lb_put(&e->recs_b, v->str, sl);
+			}
+		}
+		nprev = nf;
+		if (e->recs_b.err)
+			break;
+	}
+	if (e->names_b.err || e->mv_b.err || e->recs_b.err) {
+		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
+				  "batch too large (the limit is %u MiB "
+				  "encoded) or out of memory",
+				  WAL_MAX_FRAME >> 20);
+		goto out;
+	}
+	/* frame: header, type, tables, records */
+	if (!lb_reserve(&e->frame, WAL_FRAME_HDR + 1 + 30 + e->names_b.len +
+					   e->mv_b.len + e->recs_b.len)) {
+		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
+				  "batch too large (the limit is %u MiB "
+				  "encoded) or out of memory",
+				  WAL_MAX_FRAME >> 20);
+		goto out;
+	}
+	e->frame.len = WAL_FRAME_HDR;
+	lb_u8(&e->frame, WAL_REC_BATCH);
+	lb_varint(&e->frame, e->nnames);
+	lb_put(&e->frame, e->names_b.p, e->names_b.len);
+	lb_varint(&e->frame, e->nmv);
+	lb_put(&e->frame, e->mv_b.p, e->mv_b.len);
+	lb_varint(&e->frame, n);
+	lb_put(&e->frame, e->recs_b.p, e->recs_b.len);
+	if (e->frame.err || e->frame.len - WAL_FRAME_HDR > WAL_MAX_FRAME) {
+		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
+				  "batch too large (the limit is %u MiB "
+				  "encoded)",
+				  WAL_MAX_FRAME >> 20);
+		goto out;
+	}
+	hdr = e->frame.p;
+	wal_frame_header(hdr, hdr + WAL_FRAME_HDR,
+			 (uint32_t)(e->frame.len - WAL_FRAME_HDR));
+out:
+	free(prev);
+	return err;
+}
+
+/* ---- decoding ---------------------------------------------------------- */
+void lg_dec_release(lg_dec *d)
+{
+	if (!d)
+		return;
+	free(d->name);
+	free(d->name_len);
+	free(d->model);
+	free(d->version);
+	free(d->mlen);
+	free(d->vlen);
+	free(d->fields);
+	memset(d, 0, sizeof(*d));
+}
+
+static int get_str(const uint8_t **p, const uint8_t *end, const char **s,
+		   uint32_t *len)
+{
+	uint64_t n;
+
+	if (lb_get_varint(p, end, &n) < 0 || n > (uint64_t)(end - *p))
+		return -1;
+	*s = (const char *)*p;
+	*len = (uint32_t)n;
+	*p += n;
+	return 0;
+}
+
+int lg_dec_open(lg_dec *d, const uint8_t *payload, size_t len)
+{
+	const uint8_t *p = payload, *end = payload + len;
+	uint64_t n;
+	size_t i;
+
+	free(d->name);
+	free(d->name_len);
+	free(d->model);
+	free(d->version);
+	free(d->mlen);
+	free(d->vlen);
+	d->name = NULL;
+	d->name_len = NULL;
+	d->model = d->version = NULL;
+	d->mlen = d->vlen = NULL;
+	d->nnames = d->nmv = d->nrec = d->irec = 0;
+	if (len < 1 || *p++ != WAL_REC_BATCH)
+		return -1;
+	if (lb_get_varint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+		return -1;
+	d->nnames = (size_t)n;
+	d->name = malloc((d->nnames + 1) * sizeof(*d->name));
+	d->name_len = malloc((d->nnames + 1) * sizeof(*d->name_len));
+	if (!d->name || !d->name_len)
+		return -2;
+	for (i = 0; i < d->nnames; i++)
+		if (get_str(&p, end, &d->name[i], &d->name_len[i]) < 0 ||
+		    d->name_len[i] == 0)
+			return -1;
+	if (lb_get_varint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+		return -1;
+	d->nmv = (size_t)n;
+	d->model = malloc((d->nmv + 1) * sizeof(*d->model));
+	d->version = malloc((d->nmv + 1) * sizeof(*d->version));
+	d->mlen = malloc((d->nmv + 1) * sizeof(*d->mlen));
+	d->vlen = malloc((d->nmv + 1) * sizeof(*d->vlen));
+	if (!d->model || !d->version || !d->mlen || !d->vlen)
+		return -2;
+	for (i = 0; i < d->nmv; i++)
+		if (get_str(&p, end, &d->model[i], &d->mlen[i]) < 0 ||
+		    get_str(&p, end, &d->version[i], &d->vlen[i]) < 0 ||
+		    !d->mlen[i] || !d->vlen[i])
+			return -1;
+	if (lb_get_varint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+		return -1;
+	d->nrec = (size_t)n;
+	d->p = p;
+	d->end = end;
+	return 0;
+}
+
+int lg_dec_next(lg_dec *d, lg_drec *r)
+{
+	const uint8_t *p = d->p, *end = d->end;
+	uint64_t v, nf;
+	size_t j;
+
+	if (d->irec == d->nrec)
+		return p == end ? 0 : -1;
+	if (lb_get_varint(&p, end, &v) < 0 || v >= (uint64_t)DM_LOG_TS_MAX_US)
+		return -1;
+	r->ts_us = (int64_t)v;
+	if (lb_get_varint(&p, end, &v) < 0 || v >= d->nmv)
+		return -1;
+	r->mv = (uint32_t)v;
+	if (lb_get_varint(&p, end, &v) < 0)
+		return -1;
+	if (v == 0) {
+		r->rid = NULL;
+		r->rid_len = 0;
+	} else {
+		if (v - 1 > (uint64_t)(end - p))
+			return -1;
+		r->rid = (const char *)p;
+		r->rid_len = (uint32_t)(v - 1);
+		p += v - 1;
+	}
+	if (lb_get_varint(&p, end, &nf) < 0 || nf > (uint64_t)(end - p))
+		return -1;
+	if (nf > d->capfields) {
+		size_t cap = d->capfields ? d->capfields : 64;
+		lg_dfield *f;
+
+		while (cap < nf)
+			cap *= 2;
+		f = realloc(d->fields, cap * sizeof(*f));
+		if (!f)
+			return -2;
+		d->fields = f;
+		d->capfields = cap;
+	}
+	for (j = 0; j < nf; j++) {
+		lg_dfield *f = &d->fields[j];
+
+		if (lb_get_varint(&p, end, &v) < 0 || (v >> 3) >= d->nnames)
+			return -1;
+		f->name = (uint32_t)(v >> 3);
+		f->prediction = (uint8_t)((v >> 2) & 1);
+		f->type = (uint8_t)(v & 3);
+		f->str = NULL;
+		f->len = 0;
+		f->num = 0;
+		if (f->type == DM_LOG_NUMBER) {
+			if (end - p < 8)
+				return -1;
+			memcpy(&f->num, p, 8);
+			p += 8;
+		} else if (f->type == DM_LOG_STRING) {
+			if (get_str(&p, end, &f->str, &f->len) < 0)
+				return -1;
+		} else if (f->type != DM_LOG_NULL) {
+			return -1;
+		}
+	}
+	r->nfields = (size_t)nf;
+	r->fields = d->fields;
+	d->p = p;
+	d->irec++;
+	return 1;
+}
