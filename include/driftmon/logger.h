@@ -329,9 +329,7 @@ void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st);
 typedef struct dm_log_parsed {
 	dm_log_record *records;
 	size_t nrecords;
-	/* private */
-	dm_log_value *values_;
-	size_t nvalues_, capvalues_, caprecords_;
+	void *impl_; /* private: the values the records point into */
 } dm_log_parsed;
 
 /*

@@ -291,8 +291,17 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 			snprintf(name, sizeof(name), "%.*s", (int)len, p);
 			idx = dm_parquet_column_index(f, name);
 			if (idx < 0) {
-				fprintf(stderr, "driftmon: no readable column '%s' "
-						"in the file\n", name);
+				char q[520];
+				const char *why = NULL;
+				snprintf(q, sizeof(q), "'%s'", name);
+				for (size_t k = 0; k < m->nwarnings && !why; k++)
+					if (strstr(m->warnings[k], q))
+						why = m->warnings[k];
+				if (why)
+					fprintf(stderr, "driftmon: %s\n", why);
+				else
+					fprintf(stderr, "driftmon: no column '%s' in "
+							"the file\n", name);
 				goto out;
 			}
 			cols[nc++] = (size_t)idx;

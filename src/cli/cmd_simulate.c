@@ -32,15 +32,17 @@ static const char help[] =
 	"  --seeds N            seeds per cell (default 100)\n"
 	"  --baseline-rows N    training rows per seed (default 20000)\n"
 	"  --windows LIST       window sizes (default 100,1000,10000,100000)\n"
-	"  --threads N          worker threads (default 2)\n";
+	"  --threads N          worker threads (default 2)\n"
+	"  --verbose            print the features behind each false alarm\n";
 
-enum { O_SEEDS = 256, O_BROWS, O_WINDOWS, O_THREADS };
+enum { O_SEEDS = 256, O_BROWS, O_WINDOWS, O_THREADS, O_VERBOSE };
 
 static const struct option longopts[] = {
 	{"seeds", required_argument, NULL, O_SEEDS},
 	{"baseline-rows", required_argument, NULL, O_BROWS},
 	{"windows", required_argument, NULL, O_WINDOWS},
 	{"threads", required_argument, NULL, O_THREADS},
+	{"verbose", no_argument, NULL, O_VERBOSE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -66,6 +68,7 @@ struct job {
 	unsigned thread, nthreads;
 	pthread_mutex_t *lock;
 	int failed;
+	int verbose;
 };
 
 static dm_err profile_synth(dm_synth *g, uint64_t rows,
@@ -150,6 +153,27 @@ static void *worker(void *arg)
 			}
 			hit = cl->alert_code ? has_alert(&res, cl->alert_code)
 					     : res.drift_detected;
+			if (j->verbose && cl->is_far && hit) {
+				size_t q;
+
+				pthread_mutex_lock(j->lock);
+				fprintf(stderr, "false alarm: seed %llu, %llu rows:",
+					(unsigned long long)seed,
+					(unsigned long long)cl->rows);
+				for (q = 0; q < res.nfeatures; q++)
+					if (res.features[q].drifted)
+						fprintf(stderr,
+							" %s (psi %.3f, D %.3f, "
+							"p %.2g, adj %.2g)",
+							res.features[q].base->name,
+							res.features[q].psi,
+							res.features[q].ks_statistic,
+							res.features[q].pvalue,
+							res.features[q]
+								.pvalue_adjusted);
+				fputc('\n', stderr);
+				pthread_mutex_unlock(j->lock);
+			}
 			pthread_mutex_lock(j->lock);
 			cl->hits += hit;
 			cl->runs++;
@@ -173,7 +197,7 @@ int cmd_simulate(int argc, char **argv)
 	struct job jobs[16];
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	char **wl;
-	int c, rc = EXIT_OK;
+	int c, rc = EXIT_OK, verbose = 0;
 	time_t t0 = time(NULL);
 
 	windows[nw++] = 100;
@@ -219,6 +243,7 @@ int cmd_simulate(int argc, char **argv)
 				return cli_usage("simulate",
 						 "invalid --windows");
 			break;
+		case O_VERBOSE: verbose = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_bad_option("simulate", argc, argv);
 		}
@@ -265,6 +290,7 @@ int cmd_simulate(int argc, char **argv)
 		jobs[i].nthreads = (unsigned)threads;
 		jobs[i].lock = &lock;
 		jobs[i].failed = 0;
+		jobs[i].verbose = verbose;
 		if (pthread_create(&tid[i], NULL, worker, &jobs[i]) != 0)
 			return cli_fail("cannot start threads");
 	}

@@ -7,6 +7,7 @@
 
 #include "core/jsonw.h"
 #include "core/utf8.h"
+#include "io/numfmt.h"
 
 static void jw_strn_valid(jw *w, const char *s, size_t n);
 
@@ -169,18 +170,14 @@ void jw_str(jw *w, const char *s)
 
 int dm_fmt_double(char *buf, size_t size, double x)
 {
-	int n, prec;
+	char tmp[40];
+	size_t n = dm_numfmt_double(x, tmp);
 
-	if (x == 0.0)
-		return snprintf(buf, size, "%s", signbit(x) ? "-0.0" : "0");
-	if (x == floor(x) && fabs(x) < 1e15)
-		return snprintf(buf, size, "%.0f", x);
-	for (prec = 15; prec <= 17; prec++) {
-		n = snprintf(buf, size, "%.*g", prec, x);
-		if (prec == 17 || strtod(buf, NULL) == x)
-			return n;
-	}
-	return n;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+	return (int)n;
 }
 
 void jw_num(jw *w, double x)

@@ -55,8 +55,9 @@
 
 #define DEFAULT_BATCH_ROWS 8192
 /* Cells per batch when the caller does not choose batch_rows: keeps a
- * wide table's batch (17 bytes a cell) near 64 MiB. */
-#define DEFAULT_BATCH_CELLS ((size_t)1 << 22)
+ * batch (about 17 bytes a cell of text) near 1 MiB, so that the columns
+ * walked one after the other by the profiler stay in cache. */
+#define DEFAULT_BATCH_CELLS ((size_t)1 << 16)
 /* Cells per batch in any case (the arrays must stay allocatable). */
 #define MAX_BATCH_CELLS ((size_t)1 << 26)
 #define MAX_COLUMNS ((size_t)1 << 20)

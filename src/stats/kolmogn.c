@@ -54,7 +54,7 @@
  *     Distribution." J. Stat. Softw. 8(18), 1-4.
  * [4] Birnbaum ZW, Tingey FH (1951). "One-Sided Confidence Contours for
  *     Probability Distribution Functions." Ann. Math. Statist. 22(4),
- *     592-596, eq. (3).
+ *     592-596.
  * [5] Ruben H, Gambino J (1982). "The exact distribution of Kolmogorov's
  *     statistic D_n for n <= 10." Ann. Inst. Stat. Math. 34, 167-173.
  * [6] Pelz W, Good IJ (1976). "Approximating the Lower Tail-areas of the
@@ -79,6 +79,13 @@
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
+#endif
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+#ifndef M_LN2
+#define M_LN2 0.69314718055994530942
 #endif
 
 #define E128 128
@@ -143,7 +150,7 @@ static void matmul(double *c, const double *a, const double *b, int m)
 /*
  * Pr(D_n <= d) by [3]: write d = (k - h)/n with k = ceil(n d), 0 <= h < 1;
  * the answer is n!/n^n times entry (k, k) of H^n for the m x m matrix H,
- * m = 2k - 1, of [3] eq. (2).  H^n by repeated squaring, rescaling H by
+ * m = 2k - 1, of [3].  H^n by repeated squaring, rescaling H by
  * 2^-128 whenever its (k, k) entry exceeds 2^128 (scipy _kolmogn_DMTW).
  * Returns the clipped cdf; NaN if the work area cannot be allocated.
  * Cost O(m^3 log n); memory 3 m^2 doubles (m <= 117 on the paths that
@@ -217,13 +224,14 @@ static xprob kolmogn_dmtw_cdf(int64_t n, double d)
 		}
 		nn /= 2;
 		if (nn == 0)
-			break; /* scipy squares once more; the result is unused */
+			break; /* scipy squares once more, unused */
 		matmul(tmp, h_mat, h_mat, m);
 		double *sw = h_mat;
 		h_mat = tmp;
 		tmp = sw;
 		hexpnt *= 2;
-		if (fabs(h_mat[(size_t)(k - 1) * m + (k - 1)]) > (double)EP128) {
+		double hkk = h_mat[(size_t)(k - 1) * m + (k - 1)];
+		if (fabs(hkk) > (double)EP128) {
 			for (size_t q = 0; q < mm; q++)
 				h_mat[q] /= (double)EP128;
 			hexpnt += E128;
@@ -347,6 +355,7 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 	int roundf = f > 0.5 ? 1 : 0;
 	int64_t npwrs = 2 * (ll + 1);
 
+	assert(npwrs <= POM_MAXPWRS && npwrs >= 1);
 	if (npwrs > POM_MAXPWRS || npwrs < 1)
 		return res; /* not reachable from kolmogn_sf */
 	gpower[0] = twogpower[0] = onem2gpower[0] = 1.0;
@@ -388,6 +397,7 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 		py_slice(0, ln2, npwrs, &blo, &bhi);
 		const double *a = v0 + alo, *b = pwrs + blo;
 		int64_t la = ahi - alo, lb = bhi - blo;
+		assert(la > 0 && lb > 0);
 		if (la == 0 || lb == 0)
 			return res; /* numpy raises; not reachable */
 		int64_t lconv = la + lb - 1;
@@ -418,6 +428,7 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 	int64_t idx = n - v1s;
 	if (idx < 0)
 		idx += npwrs;
+	assert(idx >= 0 && idx < npwrs);
 	if (idx < 0 || idx >= npwrs)
 		return res; /* numpy raises IndexError; not reachable */
 	double ans = v1[idx];
@@ -490,7 +501,7 @@ static double np_pairwise_sum(const double *a, size_t n)
 /*
  * Pelz and Good's approximation [6] to Pr(D_n <= x): the Li-Chien /
  * Korolyuk expansion K0 + K1/sqrt(n) + K2/n + K3/n^1.5 with each K_i put
- * in theta-function form for small z = x sqrt(n) ([7] section 2.3;
+ * in theta-function form for small z = x sqrt(n) ([6, 7];
  * scipy _kolmogn_PelzGood).  Unclipped, as scipy returns it.
  */
 static double kolmogn_pelzgood_cdf(int64_t n, double x)
@@ -525,6 +536,7 @@ static double kolmogn_pelzgood_cdf(int64_t n, double x)
 
 	/* Horner scheme in q^8 over odd m = 2k - 1 */
 	int maxk = (int)ceil(16 * z / M_PI);
+	assert(maxk <= 8);
 	if (maxk > 8)
 		return NAN; /* needs z > 1.57; callers have z^2 < 2.2 */
 	for (int k = maxk; k > 0; k--) {
@@ -632,7 +644,8 @@ static double smirnov_sf(int64_t n, double x)
 
 	if (nxfl == 0 || (nxfl == 1 && alpha == 0)) {
 		/* x <= 1/n: sf = 1 - x (1 + x)^(n-1) */
-		long double tl = powl(1.0L + (long double)x, (long double)(n - 1));
+		long double tl =
+			powl(1.0L + (long double)x, (long double)(n - 1));
 		double cdf = (double)((long double)x * tl);
 		return clip01(1 - cdf);
 	}
@@ -735,7 +748,7 @@ static double kolmogn_sf(int64_t n, double x)
 		return 1.0;
 	double t = dn * x;
 	if (t <= 1.0) {
-		/* Ruben-Gambino [5]: cdf = n!/n^n (2t - 1)^n for 1/2n <= x <= 1/n */
+		/* Ruben-Gambino [5]: cdf = n!/n^n (2t-1)^n, 1/2n <= x <= 1/n */
 		double prob;
 		if (t <= 0.5)
 			return 1.0;

@@ -13,17 +13,22 @@
  *
  *   max(n1, n2) <= 10000: exact.  D is moved to the lattice h/lcm(n1, n2),
  *     h = round-half-even(D * lcm); h = 0 gives p = 1;
- *       n1 == n2: Hodges (1958) eq. (2.4), the reflection formula
+ *       n1 == n2: the reflection formula (Gnedenko and Korolyuk 1951, as
+ *         given by Hodges 1958)
  *         p = 2 sum_{k>=1} (-1)^(k-1) C(2n, n-kh)/C(2n, n), in scipy's
  *         nested (Horner-like) form (_compute_prob_outside_square);
- *       n1 != n2: the lattice-path count of Hodges (1958) section 3
+ *       n1 != n2: the lattice-path count of Hodges (1958)
  *         ("inside method", after Drion, Gnedenko and Korolyuk), in
  *         Viehmann's (2021, arXiv:2102.08037) recursion for 1 - p, which
  *         is computed directly without cancellation
  *         (scipy _stats_pythran._compute_outer_prob_inside_method).
- *     If the result is not a probability (NaN, or outside [0, 1]; the
- *     only failures that code can produce, as it runs in compiled Pythran
- *     without numpy's errstate), scipy falls back to the asymptotic p.
+ *     If the result is not a probability (NaN, or outside [0, 1], e.g.
+ *     1.0000000000000002 for n1 == n2 and h = 1), scipy falls back to the
+ *     asymptotic p.  That is its only fallback here: the two-sided code
+ *     runs in plain Python floats (n1 == n2) or compiled Pythran
+ *     (n1 != n2), where numpy's errstate(over/invalid='raise') traps
+ *     nothing; and the recursions cannot overflow (every value is a
+ *     probability or a product of ratios < 1).
  *   otherwise: kstwo.sf(D, round(n1 n2/(n1 + n2))) (see kolmogn.c).
  *
  * The exact recursions perform the same float64 operations in the same
@@ -118,7 +123,7 @@ double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
 
 /*
  * Pr(D_{n,n} >= h/n) = 2 sum_{k>=1} (-1)^(k-1) C(2n, n-kh)/C(2n, n)
- * (Hodges 1958, eq. 2.4), as P = 2 A1 (1 - A2 (1 - A3 (...))) with
+ * (Gnedenko-Korolyuk; Hodges 1958), as P = 2 A1 (1 - A2 (1 - ...)) with
  * A_k = prod_{j<h} (n - kh - j)/(n + kh + j + 1) (scipy
  * _compute_prob_outside_square).  O(n + h).
  */
@@ -144,8 +149,8 @@ static double prob_outside_square(int64_t n, int64_t h)
 /*
  * Pr(D_{m,n} >= h/lcm) for m != n: the proportion of monotone lattice
  * paths from (0,0) to (m,n) that leave the band |x/m - y/n| < h/lcm
- * (Hodges 1958, section 3), by Viehmann's recursion (arXiv:2102.08037,
- * section 3) for A(x,y) = 1 - (paths to (x,y) inside the band)/C(x+y, y):
+ * (Hodges 1958), by Viehmann's recursion (arXiv:2102.08037) for
+ * A(x,y) = 1 - (paths to (x,y) inside the band)/C(x+y, y):
  *   A(x,y) = (x A(x-1,y) + y A(x,y-1)) / (x + y),  A = 1 off the band.
  * work must hold min(n, m) + 1 doubles.
  *
@@ -188,7 +193,8 @@ static int wave_init(wave *w, int64_t x0, int64_t m, int64_t n, int64_t mg,
 	w->tau_end = 0;
 	for (int c = 0; c < w->kc; c++) {
 		int64_t x = x0 + c;
-		int64_t mn = (int64_t)floor((double)(ng * x - h) / (double)mg) + 1;
+		int64_t mn =
+			(int64_t)floor((double)(ng * x - h) / (double)mg) + 1;
 		if (mn < 0)
 			mn = 0;
 		if (mn > n)

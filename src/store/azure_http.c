@@ -348,7 +348,8 @@ static void tried_add(struct tried *t, const char *what)
 
 static const char *auth_hint(const az_client *c, const char *code)
 {
-	if (!strcmp(code, "AuthorizationPermissionMismatch"))
+	if (c->cred.kind != AZ_CRED_SAS &&
+	    !strcmp(code, "AuthorizationPermissionMismatch"))
 		return "the identity lacks a Storage Blob Data role on this "
 		       "container";
 	switch (c->cred.kind) {

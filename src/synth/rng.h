@@ -8,8 +8,10 @@
  * table (counts, categories).
  *
  * Every sampler is a pure function of the generator state, so a stream is
- * reproducible across runs and machines (given IEEE-754 doubles and a
- * correctly rounded libm for exp/log/sqrt, which glibc provides).  The
+ * reproducible across runs.  The bits are the same on every machine; the
+ * variates that go through exp() or log() are the same wherever the libm
+ * is (another libm may differ in a last bit, which can move a rare draw
+ * across a boundary).  The
  * samplers with a "_p" suffix take parameters prepared once by the
  * matching _init function, which moves the per-draw set-up cost (square
  * roots, exponentials) out of the hot loop.

@@ -1220,7 +1220,7 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 		break;
 	case FAM_BERN:
 		for (i = 0; i < n; i++)
-			x[i] = dm_rng_uniform(r) < d->c[lab[i]].a;
+			x[i] = dm_rng_bernoulli(r, d->c[lab[i]].a);
 		break;
 	case FAM_CAT:
 		for (i = 0; i < n; i++) {

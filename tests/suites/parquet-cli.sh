@@ -36,6 +36,7 @@ check cat_arrow_columns cat $data/arrow_v1_dict_lz4.parquet --columns ts,dt,s,u3
 check cat_parquetjs cat $data/parquetjs_v2_snappy.parquet --format=jsonl --limit=5
 check cat_hyparquet cat $data/hyparquet_encodings.parquet --limit 8
 check cat_no_such_column cat $data/hyparquet_default.parquet --columns nope
+check cat_nested_column cat $data/duckdb_v1_snappy.parquet --columns id,lst
 check cat_bad_format cat $data/hyparquet_default.parquet --format xml
 check not_parquet meta tests/data/parquet/manifest.json
 check missing_file schema tests/data/parquet/no-such-file.parquet

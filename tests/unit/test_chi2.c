@@ -101,7 +101,8 @@ static void chi2_homogeneity_matches_scipy(void **state)
 		assert_int_equal(dmv_double(&f, &stat), 0);
 		assert_int_equal(dmv_double(&f, &p), 0);
 		assert_int_equal(dmv_double(&f, &wdf), 0);
-		dm_chi2_homogeneity(a, b, (size_t)k, &got_stat, &got_p, &got_df);
+		dm_chi2_homogeneity(a, b, (size_t)k, &got_stat, &got_p,
+				    &got_df);
 		double e = dmv_err(got_p, p);
 		snprintf(where, sizeof(where), "case %zu (k=%llu)", ncase,
 			 (unsigned long long)k);
