@@ -8,7 +8,8 @@
  *     a test p-value: two-sample KS for numeric features, chi-square
  *     homogeneity for categorical ones;
  *   - the p-values are corrected for testing many features at once by
- *     Holm's step-down procedure at family-wise level alpha (0.05);
+ *     Holm's step-down procedure at family-wise level alpha (0.01: an
+ *     hourly job at 0.05 would raise a false alarm about once a day);
  *   - a feature has drifted when its corrected test is significant AND
  *     the shift is large enough to matter: PSI >= the minor band (0.1)
  *     or, for numeric features, KS D >= min_ks_d (0.05);
@@ -33,7 +34,7 @@ extern "C" {
 typedef struct dm_detect_config {
 	double psi_threshold;      /* DRIFT_PSI_THRESHOLD, default 0.2 */
 	double psi_minor;          /* lower PSI band, default 0.1 */
-	double alpha;              /* family-wise significance, 0.05 */
+	double alpha;              /* family-wise significance, 0.01 */
 	double min_ks_d;           /* KS effect floor, default 0.05 */
 	double critical_threshold; /* DRIFT_SCORE_CRITICAL_THRESHOLD, 0.5 */
 	uint64_t min_samples;      /* DRIFT_MIN_SAMPLES, default 100 */

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"parquet", cmd_parquet, "inspect Parquet files (schema, cat, meta)"},
 	{"report", cmd_report, "render a JSON drift report as HTML"},
 	{"history", cmd_history, "drift score of a model run by run"},
+	{"collect", cmd_collect, "HTTP collector: predictions -> hourly Parquet logs"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -21,7 +21,7 @@ void dm_detect_config_init(dm_detect_config *c)
 {
 	c->psi_threshold = 0.2;
 	c->psi_minor = 0.1;
-	c->alpha = 0.05;
+	c->alpha = 0.01;
 	c->min_ks_d = 0.05;
 	c->critical_threshold = 0.5;
 	c->min_samples = 100;

@@ -909,8 +909,8 @@ static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
 	return DM_OK;
 }
 
-dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
-			   size_t n, dm_diag *diag)
+static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
+			  size_t n, int multi, dm_diag *diag)
 {
 	lg_enc *e;
 	lg_learn *learn = NULL;
@@ -926,12 +926,12 @@ dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
 	if (!e)
 		return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
 				   "out of memory");
-	err = lg_enc_batch(e, recs, n, lg_now_us(), &lg->lim, diag);
+	err = lg_enc_batch(e, recs, n, lg_now_us(), &lg->lim, multi, diag);
 	if (err)
 		goto out;
 	pthread_rwlock_rdlock(&lg->schema_lock);
 	err = lg_schema_check(&lg->schema, e, &learn, &nlearn, &caplearn,
-			      n > 1, diag);
+			      multi, diag);
 	pthread_rwlock_unlock(&lg->schema_lock);
 	if (err)
 		goto out;
@@ -941,7 +941,7 @@ dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
 		pthread_rwlock_wrlock(&lg->schema_lock);
 		wr = 1;
 		err = lg_schema_check(&lg->schema, e, &learn, &nlearn,
-				      &caplearn, n > 1, diag);
+				      &caplearn, multi, diag);
 		if (err)
 			goto out;
 	}
@@ -983,9 +983,15 @@ done:
 	return err;
 }
 
+dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
+			   size_t n, dm_diag *diag)
+{
+	return log_records(lg, recs, n, 1, diag);
+}
+
 dm_err dm_logger_log(dm_logger *lg, const dm_log_record *rec, dm_diag *diag)
 {
-	return dm_logger_log_batch(lg, rec, 1, diag);
+	return log_records(lg, rec, 1, 0, diag);
 }
 
 /* ---- open / recovery -------------------------------------------------- */

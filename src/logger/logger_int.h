@@ -194,11 +194,12 @@ void lg_enc_init(lg_enc *e);
 void lg_enc_release(lg_enc *e);
 /*
  * Validates recs[0..n) and encodes them into e->frame (header filled).
- * now_us replaces timestamps of 0.  Errors (with a diag naming record
+ * now_us replaces timestamps of 0.  multi: messages say "record N: ".  Errors (with a diag naming record
  * and field): DM_EINVAL, DM_ETOOBIG, DM_ENOMEM.
  */
 dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
-		    int64_t now_us, const lg_limits *lim, dm_diag *diag);
+		    int64_t now_us, const lg_limits *lim, int multi,
+		    dm_diag *diag);
 
 /* Decoding a batch payload. */
 typedef struct lg_dfield {

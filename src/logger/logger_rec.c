@@ -286,9 +286,9 @@ static const char *use_type_name(uint8_t use)
 }
 
 dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
-		    int64_t now_us, const lg_limits *lim, dm_diag *diag)
+		    int64_t now_us, const lg_limits *lim, int multi,
+		    dm_diag *diag)
 {
-	int multi = n > 1;
 	size_t i, j;
 	dm_err err = DM_OK;
 	uint32_t *prev = NULL;

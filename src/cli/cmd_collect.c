@@ -1,0 +1,997 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * driftmon collect: the HTTP inference-log collector, for gateways in
+ * any language.  It wires libmicrohttpd to the logger library:
+ *
+ *   POST /v1/predictions   a JSON array of records, or NDJSON
+ *                          -> 202 once they are in the write-ahead log
+ *   GET  /healthz          200 ok / 503 draining or WAL nearly full
+ *   GET  /metrics          Prometheus text
+ *
+ * A request is all or nothing: 400 (malformed, naming the record and
+ * the field; or a type conflict, naming the column and both types),
+ * 401 (bearer token), 413 (body or record limits), 503 (WAL full:
+ * storage has been down too long; Retry-After) keep nothing of it.
+ *
+ * SIGTERM / SIGINT: stop accepting connections, let the requests in
+ * flight finish, upload everything (up to --drain-seconds), exit.
+ * docs/logger.md describes the operation.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "driftmon/logger.h"
+
+static const char help[] =
+	"usage: driftmon collect [--listen ADDR:PORT] [--wal-dir DIR]\n"
+	"                        [--store URL] [options]\n"
+	"\n"
+	"Receives prediction records over HTTP and writes them, through a\n"
+	"write-ahead log, as hourly Parquet partitions\n"
+	"inference-logs/year=YYYY/month=MM/day=DD/hour=HH/*.parquet in the\n"
+	"store (docs/logger.md).\n"
+	"\n"
+	"  POST /v1/predictions   JSON array of records, or NDJSON; 202 once\n"
+	"                         the records are in the write-ahead log\n"
+	"  GET  /healthz          200, or 503 when draining or the WAL is\n"
+	"                         nearly full\n"
+	"  GET  /metrics          Prometheus text\n"
+	"\n"
+	"  -l, --listen ADDR:PORT   where to listen (default 127.0.0.1:8080;\n"
+	"                           port 0 picks a free one)\n"
+	"      --port-file FILE     write the port listened on to FILE\n"
+	"  -w, --wal-dir DIR        write-ahead-log folder (default\n"
+	"                           $DRIFTMON_WAL_DIR or ./driftmon-wal)\n"
+	"      --store URL          storage (default $DRIFTMON_STORE or\n"
+	"                           ./driftmon-data)\n"
+	"      --prefix P           key prefix (default inference-logs)\n"
+	"      --fsync POLICY       always | interval (default) | never\n"
+	"      --fsync-ms N         interval of the interval policy (10)\n"
+	"      --flush-rows N       records per WAL segment / upload (10000)\n"
+	"      --flush-bytes SIZE   bytes per WAL segment (64MiB)\n"
+	"      --flush-seconds N    upload a segment this old (60)\n"
+	"      --wal-max-bytes SIZE refuse records (503) past this much\n"
+	"                           un-uploaded WAL (1GiB)\n"
+	"      --max-body-bytes SIZE  largest request body (16MiB)\n"
+	"      --max-records N      most records per request (10000)\n"
+	"      --max-connections N  concurrent connections (256)\n"
+	"      --schema FILE        declared schema (JSON: {\"columns\":\n"
+	"                           [{\"name\":..,\"type\":\"number\"|\"string\",\n"
+	"                           \"role\":\"feature\"|\"prediction\"}]});\n"
+	"                           default: learned per model and version\n"
+	"      --codec C            snappy (default) | zstd | none\n"
+	"      --host NAME          host part of file names (default: the\n"
+	"                           host name)\n"
+	"      --drain-seconds N    on SIGTERM, wait this long for the last\n"
+	"                           uploads (30)\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"Environment: DRIFTMON_COLLECTOR_TOKEN: when set, requests to\n"
+	"/v1/predictions need 'Authorization: Bearer <token>'.\n"
+	"SIZE takes K, M, G (or KiB, MiB, GiB) suffixes.\n";
+
+enum {
+	O_PORTFILE = 256, O_STORE, O_PREFIX, O_FSYNC, O_FSYNCMS, O_FROWS,
+	O_FBYTES, O_FSECS, O_WALMAX, O_MAXBODY, O_MAXREC, O_MAXCONN,
+	O_SCHEMA, O_CODEC, O_HOST, O_DRAIN
+};
+
+static const struct option longopts[] = {
+	{"listen", required_argument, NULL, 'l'},
+	{"port-file", required_argument, NULL, O_PORTFILE},
+	{"wal-dir", required_argument, NULL, 'w'},
+	{"store", required_argument, NULL, O_STORE},
+	{"prefix", required_argument, NULL, O_PREFIX},
+	{"fsync", required_argument, NULL, O_FSYNC},
+	{"fsync-ms", required_argument, NULL, O_FSYNCMS},
+	{"flush-rows", required_argument, NULL, O_FROWS},
+	{"flush-bytes", required_argument, NULL, O_FBYTES},
+	{"flush-seconds", required_argument, NULL, O_FSECS},
+	{"wal-max-bytes", required_argument, NULL, O_WALMAX},
+	{"max-body-bytes", required_argument, NULL, O_MAXBODY},
+	{"max-records", required_argument, NULL, O_MAXREC},
+	{"max-connections", required_argument, NULL, O_MAXCONN},
+	{"schema", required_argument, NULL, O_SCHEMA},
+	{"codec", required_argument, NULL, O_CODEC},
+	{"host", required_argument, NULL, O_HOST},
+	{"drain-seconds", required_argument, NULL, O_DRAIN},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Request-duration histogram buckets (seconds). */
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+				 0.025,	 0.05,	0.1,	0.25,  0.5,
+				 1,	 2.5,	5,	10};
+#define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
+
+/* HTTP status codes counted in the metrics. */
+static const unsigned codes[] = {200, 202, 400, 401, 404, 405, 413, 500, 503};
+#define NCODES (sizeof(codes) / sizeof(codes[0]))
+
+typedef struct collector {
+	dm_logger *lg;
+	const char *token;
+	size_t max_body, max_records;
+	uint64_t wal_max;
+	int draining;
+	/* metrics (atomics) */
+	uint64_t requests[NCODES];
+	uint64_t records_received, records_rejected, in_flight;
+	uint64_t hist[NBUCKETS + 1];
+	uint64_t dur_sum_us, dur_count;
+	pthread_mutex_t log_mu; /* serialises event lines on stderr */
+} collector;
+
+typedef struct req {
+	int post;       /* POST /v1/predictions */
+	int responded;  /* a response is queued */
+	int too_big;
+	char *body;
+	size_t len, cap;
+	struct timespec t0;
+} req;
+
+static void count_code(collector *c, unsigned code)
+{
+	size_t i;
+
+	for (i = 0; i < NCODES; i++)
+		if (codes[i] == code) {
+			__atomic_fetch_add(&c->requests[i], 1,
+					   __ATOMIC_RELAXED);
+			return;
+		}
+}
+
+static void on_event(void *ctx, dm_log_event ev, const char *msg)
+{
+	collector *c = ctx;
+	const char *what = "logger";
+
+	switch (ev) {
+	case DM_LOG_EV_UPLOAD_FAILED: what = "upload failed"; break;
+	case DM_LOG_EV_STORAGE_BACK: what = "storage back"; break;
+	case DM_LOG_EV_RECOVERED: what = "recovered"; break;
+	case DM_LOG_EV_TORN_TAIL: what = "recovered"; break;
+	case DM_LOG_EV_QUARANTINED: what = "quarantined"; break;
+	case DM_LOG_EV_WAL_FULL: what = "refusing records"; break;
+	}
+	pthread_mutex_lock(&c->log_mu);
+	fprintf(stderr, "driftmon collect: %s: %s\n", what, msg);
+	pthread_mutex_unlock(&c->log_mu);
+}
+
+/* ---- responses -------------------------------------------------------- */
+static enum MHD_Result respond(collector *c, req *r,
+			       struct MHD_Connection *conn, unsigned code,
+			       const char *ctype, const char *body,
+			       size_t len, int close_conn)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)body,
+					       MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	if (code == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate",
+					"Bearer realm=\"driftmon\"");
+	if (code == 503)
+		MHD_add_response_header(resp, "Retry-After", "5");
+	if (code == 405)
+		MHD_add_response_header(resp, "Allow",
+					r && r->post ? "POST" : "GET");
+	if (close_conn)
+		MHD_add_response_header(resp, "Connection", "close");
+	ret = MHD_queue_response(conn, code, resp);
+	MHD_destroy_response(resp);
+	if (r)
+		r->responded = 1;
+	count_code(c, code);
+	return ret;
+}
+
+/* {"error": msg[, "record": n][, "field": f]} */
+static enum MHD_Result respond_error(collector *c, req *r,
+				     struct MHD_Connection *conn,
+				     unsigned code, const char *msg,
+				     uint64_t record, const char *field,
+				     int close_conn)
+{
+	json_t *o = json_object();
+	char *txt;
+	enum MHD_Result ret;
+
+	json_object_set_new(o, "error", json_string(msg));
+	if (record)
+		json_object_set_new(o, "record", json_integer((json_int_t)record));
+	if (field && *field)
+		json_object_set_new(o, "field", json_string(field));
+	txt = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!txt)
+		return MHD_NO;
+	ret = respond(c, r, conn, code, "application/json", txt, strlen(txt),
+		      close_conn);
+	free(txt);
+	return ret;
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void observe(collector *c, double secs)
+{
+	size_t i;
+
+	for (i = 0; i < NBUCKETS && secs > buckets[i]; i++)
+		;
+	__atomic_fetch_add(&c->hist[i], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->dur_sum_us, (uint64_t)(secs * 1e6),
+			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->dur_count, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- endpoints ------------------------------------------------------------ */
+static enum MHD_Result metrics(collector *c, req *r,
+			       struct MHD_Connection *conn)
+{
+	dm_logger_stats st;
+	char *buf = NULL;
+	size_t len = 0, i;
+	uint64_t cum = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	enum MHD_Result ret;
+
+	if (!fp)
+		return MHD_NO;
+	dm_logger_get_stats(c->lg, &st);
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+	fprintf(fp, "# HELP driftmon_collector_requests_total HTTP requests "
+		    "answered, by status code.\n"
+		    "# TYPE driftmon_collector_requests_total counter\n");
+	for (i = 0; i < NCODES; i++)
+		fprintf(fp, "driftmon_collector_requests_total{code=\"%u\"} "
+			    "%llu\n",
+			codes[i], (unsigned long long)LOAD(c->requests[i]));
+	fprintf(fp,
+		"# HELP driftmon_collector_records_received_total Records "
+		"accepted (202).\n"
+		"# TYPE driftmon_collector_records_received_total counter\n"
+		"driftmon_collector_records_received_total %llu\n"
+		"# HELP driftmon_collector_records_rejected_total Records of "
+		"refused requests (as far as they were parsed).\n"
+		"# TYPE driftmon_collector_records_rejected_total counter\n"
+		"driftmon_collector_records_rejected_total %llu\n",
+		(unsigned long long)LOAD(c->records_received),
+		(unsigned long long)LOAD(c->records_rejected));
+	fprintf(fp, "# HELP driftmon_collector_request_duration_seconds Time "
+		    "to answer POST /v1/predictions.\n"
+		    "# TYPE driftmon_collector_request_duration_seconds "
+		    "histogram\n");
+	for (i = 0; i <= NBUCKETS; i++) {
+		cum += LOAD(c->hist[i]);
+		if (i < NBUCKETS)
+			fprintf(fp,
+				"driftmon_collector_request_duration_seconds_"
+				"bucket{le=\"%g\"} %llu\n",
+				buckets[i], (unsigned long long)cum);
+		else
+			fprintf(fp,
+				"driftmon_collector_request_duration_seconds_"
+				"bucket{le=\"+Inf\"} %llu\n",
+				(unsigned long long)cum);
+	}
+	fprintf(fp,
+		"driftmon_collector_request_duration_seconds_sum %.6f\n"
+		"driftmon_collector_request_duration_seconds_count %llu\n",
+		(double)LOAD(c->dur_sum_us) / 1e6,
+		(unsigned long long)LOAD(c->dur_count));
+#undef LOAD
+	fprintf(fp,
+		"# HELP driftmon_logger_records_logged_total Records written "
+		"to the write-ahead log.\n"
+		"# TYPE driftmon_logger_records_logged_total counter\n"
+		"driftmon_logger_records_logged_total %llu\n"
+		"# HELP driftmon_logger_records_flushed_total Records uploaded "
+		"in Parquet files.\n"
+		"# TYPE driftmon_logger_records_flushed_total counter\n"
+		"driftmon_logger_records_flushed_total %llu\n"
+		"# HELP driftmon_logger_records_pending Records in the "
+		"write-ahead log not yet uploaded.\n"
+		"# TYPE driftmon_logger_records_pending gauge\n"
+		"driftmon_logger_records_pending %llu\n"
+		"# HELP driftmon_logger_records_refused_full_total Records "
+		"refused because the write-ahead log was full.\n"
+		"# TYPE driftmon_logger_records_refused_full_total counter\n"
+		"driftmon_logger_records_refused_full_total %llu\n"
+		"# HELP driftmon_logger_files_uploaded_total Parquet files "
+		"uploaded.\n"
+		"# TYPE driftmon_logger_files_uploaded_total counter\n"
+		"driftmon_logger_files_uploaded_total %llu\n"
+		"# HELP driftmon_logger_flush_failures_total Failed uploads "
+		"(each is retried).\n"
+		"# TYPE driftmon_logger_flush_failures_total counter\n"
+		"driftmon_logger_flush_failures_total %llu\n"
+		"# HELP driftmon_logger_wal_bytes Bytes of write-ahead log on "
+		"disk.\n"
+		"# TYPE driftmon_logger_wal_bytes gauge\n"
+		"driftmon_logger_wal_bytes %llu\n"
+		"# HELP driftmon_logger_wal_max_bytes Cap on the write-ahead "
+		"log.\n"
+		"# TYPE driftmon_logger_wal_max_bytes gauge\n"
+		"driftmon_logger_wal_max_bytes %llu\n"
+		"# HELP driftmon_logger_wal_segments Write-ahead-log segments "
+		"on disk.\n"
+		"# TYPE driftmon_logger_wal_segments gauge\n"
+		"driftmon_logger_wal_segments %llu\n"
+		"# HELP driftmon_logger_segments_replayed_total Segments of an "
+		"earlier run found at start.\n"
+		"# TYPE driftmon_logger_segments_replayed_total counter\n"
+		"driftmon_logger_segments_replayed_total %llu\n"
+		"# HELP driftmon_logger_fsyncs_total fdatasync calls on the "
+		"write-ahead log.\n"
+		"# TYPE driftmon_logger_fsyncs_total counter\n"
+		"driftmon_logger_fsyncs_total %llu\n"
+		"# HELP driftmon_logger_storage_up 1 unless the last upload "
+		"failed.\n"
+		"# TYPE driftmon_logger_storage_up gauge\n"
+		"driftmon_logger_storage_up %d\n",
+		(unsigned long long)st.records_logged,
+		(unsigned long long)st.records_flushed,
+		(unsigned long long)st.records_pending,
+		(unsigned long long)st.records_refused_full,
+		(unsigned long long)st.files_uploaded,
+		(unsigned long long)st.upload_failures,
+		(unsigned long long)st.wal_bytes,
+		(unsigned long long)st.wal_max_bytes,
+		(unsigned long long)st.wal_segments,
+		(unsigned long long)st.segments_replayed,
+		(unsigned long long)st.fsyncs, st.storage_ok ? 1 : 0);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return MHD_NO;
+	}
+	ret = respond(c, r, conn, 200, "text/plain; version=0.0.4", buf, len,
+		      0);
+	free(buf);
+	return ret;
+}
+
+static enum MHD_Result healthz(collector *c, req *r,
+			       struct MHD_Connection *conn)
+{
+	dm_logger_stats st;
+	json_t *o = json_object();
+	unsigned code = 200;
+	const char *status = "ok";
+	char *txt;
+	enum MHD_Result ret;
+
+	dm_logger_get_stats(c->lg, &st);
+	if (__atomic_load_n(&c->draining, __ATOMIC_RELAXED)) {
+		code = 503;
+		status = "draining";
+	} else if (st.wal_bytes + c->max_body * 2 >= st.wal_max_bytes) {
+		code = 503;
+		status = "write-ahead log nearly full";
+	} else if (!st.storage_ok) {
+		status = "degraded: uploads failing";
+	}
+	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(o, "storage_ok", json_boolean(st.storage_ok));
+	json_object_set_new(o, "wal_bytes", json_integer((json_int_t)st.wal_bytes));
+	json_object_set_new(o, "wal_max_bytes",
+			    json_integer((json_int_t)st.wal_max_bytes));
+	json_object_set_new(o, "records_pending",
+			    json_integer((json_int_t)st.records_pending));
+	if (st.last_error[0] && !st.storage_ok)
+		json_object_set_new(o, "last_error", json_string(st.last_error));
+	txt = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!txt)
+		return MHD_NO;
+	ret = respond(c, r, conn, code, "application/json", txt, strlen(txt),
+		      0);
+	free(txt);
+	return ret;
+}
+
+/* Constant-time comparison of the bearer token. */
+static int token_ok(const collector *c, struct MHD_Connection *conn)
+{
+	const char *h;
+	size_t n, t, i;
+	unsigned char diff = 0;
+
+	if (!c->token)
+		return 1;
+	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return 0;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	n = strlen(h);
+	t = strlen(c->token);
+	diff = n != t;
+	for (i = 0; i < t; i++)
+		diff |= (unsigned char)(c->token[i] ^ (i < n ? h[i] : 0));
+	return diff == 0;
+}
+
+static unsigned status_for(dm_err err)
+{
+	switch (err) {
+	case DM_EINVAL:
+	case DM_EFORMAT:
+	case DM_ESCHEMA:
+		return 400;
+	case DM_ETOOBIG:
+		return 413;
+	case DM_EFULL:
+	case DM_EIO:
+	case DM_ENOMEM:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+static enum MHD_Result predictions(collector *c, req *r,
+				   struct MHD_Connection *conn)
+{
+	dm_log_parsed p;
+	dm_diag diag;
+	dm_err err;
+	enum MHD_Result ret;
+	char msg[64];
+
+	dm_diag_clear(&diag);
+	if (r->too_big) {
+		snprintf(msg, sizeof(msg), "body larger than %zu bytes",
+			 c->max_body);
+		ret = respond_error(c, r, conn, 413, msg, 0, NULL, 0);
+		goto done;
+	}
+	err = dm_log_parse_json(r->body, r->len, c->max_records, &p, &diag);
+	if (err == DM_OK)
+		err = dm_logger_log_batch(c->lg, p.records, p.nrecords, &diag);
+	if (err == DM_OK) {
+		snprintf(msg, sizeof(msg), "{\"accepted\":%zu}", p.nrecords);
+		__atomic_fetch_add(&c->records_received, p.nrecords,
+				   __ATOMIC_RELAXED);
+		ret = respond(c, r, conn, 202, "application/json", msg,
+			      strlen(msg), 0);
+	} else {
+		__atomic_fetch_add(&c->records_rejected, p.nrecords,
+				   __ATOMIC_RELAXED);
+		ret = respond_error(c, r, conn, status_for(err),
+				    diag.msg[0] ? diag.msg : dm_strerror(err),
+				    diag.row, diag.column, 0);
+	}
+	dm_log_parsed_release(&p);
+done:
+	observe(c, elapsed(&r->t0));
+	return ret;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *conn,
+			       const char *url, const char *method,
+			       const char *version, const char *upload_data,
+			       size_t *upload_data_size, void **con_cls)
+{
+	collector *c = cls;
+	req *r = *con_cls;
+
+	(void)version;
+	if (!r) {
+		int is_pred = !strcmp(url, "/v1/predictions");
+
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		clock_gettime(CLOCK_MONOTONIC, &r->t0);
+		r->post = is_pred;
+		__atomic_fetch_add(&c->in_flight, 1, __ATOMIC_SEQ_CST);
+		if (is_pred && strcmp(method, "POST") != 0)
+			return respond_error(c, r, conn, 405,
+					     "use POST for /v1/predictions", 0,
+					     NULL, 0);
+		if (!is_pred) {
+			if (strcmp(url, "/healthz") && strcmp(url, "/metrics"))
+				return respond_error(c, r, conn, 404,
+						     "no such endpoint "
+						     "(POST /v1/predictions, "
+						     "GET /healthz, GET "
+						     "/metrics)",
+						     0, NULL, 0);
+			if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+				return respond_error(c, r, conn, 405,
+						     "use GET", 0, NULL, 0);
+			return url[1] == 'h' ? healthz(c, r, conn)
+					     : metrics(c, r, conn);
+		}
+		if (__atomic_load_n(&c->draining, __ATOMIC_SEQ_CST))
+			return respond_error(c, r, conn, 503,
+					     "shutting down", 0, NULL, 1);
+		if (!token_ok(c, conn))
+			return respond_error(c, r, conn, 401,
+					     "missing or wrong bearer token "
+					     "(Authorization: Bearer ...)",
+					     0, NULL, 1);
+		{
+			const char *cl = MHD_lookup_connection_value(
+				conn, MHD_HEADER_KIND,
+				MHD_HTTP_HEADER_CONTENT_LENGTH);
+			uint64_t want = 0;
+
+			if (cl && cli_parse_u64(cl, &want) == 0) {
+				if (want > c->max_body) {
+					char msg[80];
+
+					snprintf(msg, sizeof(msg),
+						 "body larger than %zu bytes",
+						 c->max_body);
+					return respond_error(c, r, conn, 413,
+							     msg, 0, NULL, 1);
+				}
+				r->cap = (size_t)want + 1;
+				r->body = malloc(r->cap);
+				if (!r->body)
+					r->cap = 0;
+			}
+		}
+		return MHD_YES;
+	}
+	if (r->responded) {
+		*upload_data_size = 0; /* discard */
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		if (r->too_big || n > c->max_body - r->len) {
+			r->too_big = 1;
+			return MHD_YES;
+		}
+		if (r->len + n > r->cap) {
+			size_t cap = r->cap ? r->cap : 65536;
+			char *b;
+
+			while (cap < r->len + n)
+				cap *= 2;
+			b = realloc(r->body, cap);
+			if (!b)
+				return MHD_NO;
+			r->body = b;
+			r->cap = cap;
+		}
+		memcpy(r->body + r->len, upload_data, n);
+		r->len += n;
+		return MHD_YES;
+	}
+	return predictions(c, r, conn);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn,
+		      void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	collector *c = cls;
+	req *r = *con_cls;
+
+	(void)conn;
+	(void)toe;
+	if (!r)
+		return;
+	free(r->body);
+	free(r);
+	*con_cls = NULL;
+	__atomic_fetch_sub(&c->in_flight, 1, __ATOMIC_SEQ_CST);
+}
+
+/* ---- options ------------------------------------------------------------ */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char num[32];
+	size_t n = strspn(s, "0123456789");
+	uint64_t v, mul = 1;
+	const char *suf = s + n;
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (cli_parse_u64(num, &v) < 0)
+		return -1;
+	if (!*suf || !strcasecmp(suf, "b"))
+		mul = 1;
+	else if (!strcasecmp(suf, "k") || !strcasecmp(suf, "kib") ||
+		 !strcasecmp(suf, "kb"))
+		mul = 1024;
+	else if (!strcasecmp(suf, "m") || !strcasecmp(suf, "mib") ||
+		 !strcasecmp(suf, "mb"))
+		mul = 1024 * 1024;
+	else if (!strcasecmp(suf, "g") || !strcasecmp(suf, "gib") ||
+		 !strcasecmp(suf, "gb"))
+		mul = 1024ull * 1024 * 1024;
+	else
+		return -1;
+	if (v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	return cli_parse_u64(s, out) < 0 || *out < lo || *out > hi ? -1 : 0;
+}
+
+/* Reads a declared schema file into cols (names owned by *root). */
+static int load_schema(const char *path, json_t **root, dm_log_column **cols,
+		       size_t *n)
+{
+	json_error_t je;
+	json_t *arr;
+	size_t i;
+
+	*root = json_load_file(path, 0, &je);
+	if (!*root) {
+		cli_fail("cannot read schema '%s': line %d: %s", path, je.line,
+			 je.text);
+		return -1;
+	}
+	arr = json_object_get(*root, "columns");
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		cli_fail("schema '%s': expected {\"columns\": [...]} with at "
+			 "least one column",
+			 path);
+		return -1;
+	}
+	*n = json_array_size(arr);
+	*cols = calloc(*n, sizeof(**cols));
+	if (!*cols)
+		return -1;
+	for (i = 0; i < *n; i++) {
+		json_t *c = json_array_get(arr, i);
+		const char *name = json_string_value(json_object_get(c, "name"));
+		const char *type = json_string_value(json_object_get(c, "type"));
+		const char *role = json_string_value(json_object_get(c, "role"));
+
+		if (!name || !type || (strcmp(type, "number") &&
+				       strcmp(type, "string"))) {
+			cli_fail("schema '%s': column %zu: needs a \"name\" and "
+				 "a \"type\" (\"number\" or \"string\")",
+				 path, i + 1);
+			return -1;
+		}
+		if (role && strcmp(role, "feature") && strcmp(role, "prediction")) {
+			cli_fail("schema '%s': column '%s': role must be "
+				 "\"feature\" or \"prediction\"",
+				 path, name);
+			return -1;
+		}
+		(*cols)[i].name = name;
+		(*cols)[i].type = type[0] == 'n' ? DM_LOG_NUMBER : DM_LOG_STRING;
+		(*cols)[i].prediction = role && role[0] == 'p';
+	}
+	return 0;
+}
+
+/* "host:port", "[v6]:port", ":port" or "port". */
+static int parse_listen(const char *s, struct addrinfo **ai)
+{
+	char host[256] = "", port[16];
+	const char *colon;
+	struct addrinfo hints;
+
+	if (s[0] == '[') {
+		const char *e = strchr(s, ']');
+
+		if (!e || e[1] != ':' || (size_t)(e - s - 1) >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, (size_t)(e - s - 1));
+		host[e - s - 1] = '\0';
+		colon = e + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon) {
+			if ((size_t)(colon - s) >= sizeof(host))
+				return -1;
+			memcpy(host, s, (size_t)(colon - s));
+			host[colon - s] = '\0';
+		}
+	}
+	snprintf(port, sizeof(port), "%s", colon ? colon + 1 : s);
+	if (!*port || strspn(port, "0123456789") != strlen(port) ||
+	    strtoul(port, NULL, 10) > 65535)
+		return -1;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	return getaddrinfo(*host ? host : NULL, port, &hints, ai) == 0 ? 0 : -1;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%u\n", port);
+
+	return cli_write_file_atomic(path, buf, (size_t)n);
+}
+
+int cmd_collect(int argc, char **argv)
+{
+	const char *listen = "127.0.0.1:8080", *port_file = NULL,
+		   *schema_path = NULL, *store_flag = NULL;
+	const char *wal_env = getenv("DRIFTMON_WAL_DIR");
+	dm_logger_config cfg;
+	collector col;
+	struct addrinfo *ai = NULL;
+	struct MHD_Daemon *d = NULL;
+	const union MHD_DaemonInfo *info;
+	json_t *schema_root = NULL;
+	dm_log_column *schema_cols = NULL;
+	size_t nschema = 0;
+	uint64_t v, max_conn = 256, drain = 30;
+	sigset_t sigs;
+	dm_diag diag;
+	dm_err err;
+	int c, rc = EXIT_OK, sig = 0;
+	unsigned port;
+
+	memset(&col, 0, sizeof(col));
+	pthread_mutex_init(&col.log_mu, NULL);
+	dm_logger_config_init(&cfg);
+	cfg.wal_dir = wal_env && *wal_env ? wal_env : "./driftmon-wal";
+	col.max_body = (size_t)16 << 20;
+	col.max_records = 10000;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "l:w:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case O_PORTFILE: port_file = optarg; break;
+		case 'w': cfg.wal_dir = optarg; break;
+		case O_STORE: store_flag = optarg; break;
+		case O_PREFIX: cfg.prefix = optarg; break;
+		case O_FSYNC:
+			if (!strcmp(optarg, "always"))
+				cfg.fsync = DM_LOG_FSYNC_ALWAYS;
+			else if (!strcmp(optarg, "interval"))
+				cfg.fsync = DM_LOG_FSYNC_INTERVAL;
+			else if (!strcmp(optarg, "never"))
+				cfg.fsync = DM_LOG_FSYNC_NEVER;
+			else
+				return cli_usage("collect",
+						 "--fsync must be always, "
+						 "interval or never, not '%s'",
+						 optarg);
+			break;
+		case O_FSYNCMS:
+			if (parse_uint(optarg, 1, 60000, &v) < 0)
+				return cli_usage("collect",
+						 "--fsync-ms must be 1 to "
+						 "60000, not '%s'",
+						 optarg);
+			cfg.fsync_ms = (unsigned)v;
+			break;
+		case O_FROWS:
+			if (parse_uint(optarg, 1, 100000000, &v) < 0)
+				return cli_usage("collect",
+						 "--flush-rows must be 1 to "
+						 "100000000, not '%s'",
+						 optarg);
+			cfg.flush_rows = (size_t)v;
+			break;
+		case O_FBYTES:
+			if (parse_size(optarg, &v) < 0 || v < 4096 ||
+			    v > ((uint64_t)4 << 30))
+				return cli_usage("collect",
+						 "--flush-bytes must be a size "
+						 "from 4KiB to 4GiB, not '%s'",
+						 optarg);
+			cfg.flush_bytes = (size_t)v;
+			break;
+		case O_FSECS:
+			if (parse_uint(optarg, 1, 86400, &v) < 0)
+				return cli_usage("collect",
+						 "--flush-seconds must be 1 to "
+						 "86400, not '%s'",
+						 optarg);
+			cfg.flush_seconds = (unsigned)v;
+			break;
+		case O_WALMAX:
+			if (parse_size(optarg, &v) < 0 || v < 65536)
+				return cli_usage("collect",
+						 "--wal-max-bytes must be a "
+						 "size of at least 64KiB, not "
+						 "'%s'",
+						 optarg);
+			cfg.wal_max_bytes = v;
+			break;
+		case O_MAXBODY:
+			if (parse_size(optarg, &v) < 0 || v < 1024 ||
+			    v > ((uint64_t)1 << 30))
+				return cli_usage("collect",
+						 "--max-body-bytes must be a "
+						 "size from 1KiB to 1GiB, not "
+						 "'%s'",
+						 optarg);
+			col.max_body = (size_t)v;
+			break;
+		case O_MAXREC:
+			if (parse_uint(optarg, 1, 10000000, &v) < 0)
+				return cli_usage("collect",
+						 "--max-records must be 1 to "
+						 "10000000, not '%s'",
+						 optarg);
+			col.max_records = (size_t)v;
+			break;
+		case O_MAXCONN:
+			if (parse_uint(optarg, 1, 100000, &max_conn) < 0)
+				return cli_usage("collect",
+						 "--max-connections must be 1 "
+						 "to 100000, not '%s'",
+						 optarg);
+			break;
+		case O_SCHEMA: schema_path = optarg; break;
+		case O_CODEC: cfg.codec = optarg; break;
+		case O_HOST: cfg.host = optarg; break;
+		case O_DRAIN:
+			if (parse_uint(optarg, 1, 86400, &drain) < 0)
+				return cli_usage("collect",
+						 "--drain-seconds must be 1 to "
+						 "86400, not '%s'",
+						 optarg);
+			break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_bad_option("collect", argc, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("collect", "unexpected argument '%s'",
+				 argv[optind]);
+	if (parse_listen(listen, &ai) < 0)
+		return cli_usage("collect",
+				 "--listen: cannot use '%s' (expected "
+				 "HOST:PORT, [IPv6]:PORT or PORT)",
+				 listen);
+	if (schema_path && load_schema(schema_path, &schema_root,
+				       &schema_cols, &nschema) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	col.token = getenv("DRIFTMON_COLLECTOR_TOKEN");
+	if (col.token && !*col.token)
+		col.token = NULL;
+	cfg.store_url = cli_store_url(store_flag);
+	cfg.schema = schema_cols;
+	cfg.nschema = nschema;
+	cfg.close_timeout_ms = (unsigned)(drain * 1000);
+	cfg.on_event = on_event;
+	cfg.event_ctx = &col;
+	col.wal_max = cfg.wal_max_bytes;
+
+	/* Signals go to sigwait in this thread only: block them before any
+	 * thread starts (the logger's and microhttpd's inherit the mask). */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	dm_diag_clear(&diag);
+	err = dm_logger_open(&cfg, &col.lg, &diag);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, &diag, "cannot start the logger");
+		if (rc == EXIT_USAGE)
+			rc = EXIT_RUNTIME;
+		goto out;
+	}
+	d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			MHD_USE_POLL | MHD_USE_ITC,
+		0, NULL, NULL, handler, &col, MHD_OPTION_SOCK_ADDR,
+		ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed, &col,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256,
+		MHD_OPTION_END);
+	if (!d) {
+		rc = cli_fail("cannot listen on %s: %s", listen,
+			      strerror(errno));
+		goto out;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = info ? info->port : 0;
+	if (port_file && write_port_file(port_file, port) != EXIT_OK) {
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	fprintf(stderr,
+		"driftmon collect: listening on port %u (WAL '%s', store "
+		"'%s', fsync %s%s)\n",
+		port, cfg.wal_dir, cfg.store_url,
+		cfg.fsync == DM_LOG_FSYNC_ALWAYS   ? "always"
+		: cfg.fsync == DM_LOG_FSYNC_NEVER ? "never"
+						   : "interval",
+		col.token ? ", bearer token required" : "");
+
+	while (sigwait(&sigs, &sig) != 0)
+		;
+	/* Shutdown: stop accepting, let requests in flight finish, flush. */
+	__atomic_store_n(&col.draining, 1, __ATOMIC_SEQ_CST);
+	{
+		MHD_socket ls = MHD_quiesce_daemon(d);
+		int i;
+
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+		for (i = 0; i < 1000 &&
+			    __atomic_load_n(&col.in_flight, __ATOMIC_SEQ_CST);
+		     i++)
+			usleep(10000);
+	}
+	MHD_stop_daemon(d);
+	d = NULL;
+	{
+		dm_logger_stats st;
+
+		dm_logger_get_stats(col.lg, &st);
+		fprintf(stderr,
+			"driftmon collect: %s: stopped accepting; uploading "
+			"%llu records\n",
+			sig == SIGINT ? "SIGINT" : "SIGTERM",
+			(unsigned long long)st.records_pending);
+	}
+	dm_diag_clear(&diag);
+	err = dm_logger_close(col.lg, &diag);
+	col.lg = NULL;
+	if (err != DM_OK)
+		rc = cli_fail_err(err, &diag, "shutdown");
+	else
+		fprintf(stderr, "driftmon collect: all records uploaded; "
+				"exiting\n");
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	if (col.lg) {
+		dm_diag_clear(&diag);
+		(void)dm_logger_close(col.lg, &diag);
+	}
+	if (ai)
+		freeaddrinfo(ai);
+	free(schema_cols);
+	json_decref(schema_root);
+	pthread_mutex_destroy(&col.log_mu);
+	return rc;
+}
