@@ -335,13 +335,6 @@ double dm_sketch_rank_error(const dm_sketch *s)
 	return s->n ? s->err_w / (double)s->n : 0.0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
 		       size_t *n)
 {
@@ -381,7 +374,14 @@ dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
 	/* Level 0 sorted, then merge each level in. */
 	o = s->lv[0].len;
 	memcpy(v, s->lv[0].v, o * sizeof(double));
-	qsort(v, o, sizeof(double), cmp_double);
+	if (o > 0) {
+		uint64_t *keys = malloc(2 * o * sizeof(uint64_t));
+
+		if (!keys)
+			goto out;
+		dm_dsort(v, o, keys);
+		free(keys);
+	}
 	for (i = 0; i < o; i++)
 		w[i] = 1;
 	for (h = 1; h < s->nlev; h++) {

@@ -168,7 +168,7 @@ expect "baseline to a folder" 0
 
 run detect --model spam-detector --version v1 --at 2025-12-24T18:20:00Z --format json
 expect "detect" 0 '"drift_detected"'
-printf '%s' "$out" >"$T/detect1.json"
+cp "$T/.out" "$T/detect1.json"
 run list baselines
 expect "list baselines" 0 "spam-detector +v1 +baselines/spam-detector/v1/baseline.json"
 run list reports
@@ -326,7 +326,7 @@ check "killed: latest.json untouched" cmp -s "$T/latest2.json" "$T/detect1.json"
 sleep 1 # a new history stamp
 run detect --model spam-detector --version v1 --at 2025-12-24T18:20:00Z --format json
 expect "restarted: the rerun succeeds" 0 '"drift_detected"'
-printf '%s' "$out" >"$T/detect2.json"
+cp "$T/.out" "$T/detect2.json"
 ck get drift-reports/spam-detector/latest.json >"$T/latest3.json"
 check "rerun: latest.json replaced whole" cmp -s "$T/latest3.json" "$T/detect2.json"
 
@@ -449,7 +449,7 @@ if [ "$n" -eq 5 ]; then ok; else not_ok "workload identity: $n token exchanges f
 		DRIFTMON_AZURE_ATTEMPTS=2 DRIFTMON_AZURE_BACKOFF_MS=50 run status
 	expect_err "managed identity: endpoint down" 1 "no usable credentials \(managed identity"
 	DRIFTMON_STORE=http://127.0.0.1:$P2/tokacct/tokens run status
-	expect_err "no bearer tokens over http" 1 "bearer tokens are only sent over https"
+	expect_err "no bearer tokens over http" 2 "bearer tokens are only sent over https"
 	echo "$_pass $_fail" >"$T/sub2"
 )
 read -r _pass _fail <"$T/sub2"
