@@ -788,7 +788,7 @@ static void *flusher_main(void *arg)
 				lg->st_upfail++;
 				lg->storage_ok = 0;
 				snprintf(lg->last_error, sizeof(lg->last_error),
-					 "%s", err);
+					 "%.250s", err);
 				lg->backoff_ms = lg->backoff_ms
 							 ? lg->backoff_ms * 2
 							 : 100;

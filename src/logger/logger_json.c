@@ -644,11 +644,14 @@ static dm_err record(jp *j)
 				      *j->p == '-' || *j->p == 't' ||
 				      *j->p == 'f' || *j->p == 'n' ||
 				      (*j->p >= '0' && *j->p <= '9')))
-			return dm_diag_set(j->diag, DM_EFORMAT, NULL, j->rec + 1,
-					   NULL,
-					   "record %zu: expected an object, "
-					   "got %s",
-					   j->rec + 1, kind_of(*j->p));
+		{
+			dm_diag_set(j->diag, DM_EFORMAT, NULL, 0, NULL,
+				    "record %zu: expected an object, got %s",
+				    j->rec + 1, kind_of(*j->p));
+			if (j->diag)
+				j->diag->row = j->rec + 1;
+			return DM_EFORMAT;
+		}
 		return syn(j, "expected a record (an object)");
 	}
 	j->p++;

@@ -316,7 +316,7 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 	{
 		unsigned long long nonce;
 		struct timespec ts;
-		size_t bs = c->cfg.block_size, xl = 0;
+		size_t bs = c->cfg.block_size, xl = 0, xcap;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		pthread_mutex_lock(&c->mu);
@@ -334,13 +334,14 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 			goto out;
 		}
 		ids = calloc(nblocks, sizeof(*ids));
-		xml = malloc(nblocks * 80 + 128);
+		xcap = nblocks * 80 + 128;
+		xml = malloc(xcap);
 		if (!ids || !xml) {
 			err = DM_ENOMEM;
 			goto out;
 		}
-		xl = (size_t)sprintf(xml, "<?xml version=\"1.0\" "
-					  "encoding=\"utf-8\"?><BlockList>");
+		xl = (size_t)snprintf(xml, xcap, "<?xml version=\"1.0\" "
+						 "encoding=\"utf-8\"?><BlockList>");
 		for (i = 0; i < nblocks; i++) {
 			char raw[40], b64[64];
 			size_t off = i * bs;
@@ -354,8 +355,8 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 				err = DM_ENOMEM;
 				goto out;
 			}
-			xl += (size_t)sprintf(xml + xl, "<Latest>%s</Latest>",
-					      b64);
+			xl += (size_t)snprintf(xml + xl, xcap - xl,
+					       "<Latest>%s</Latest>", b64);
 			memset(&rq.query, 0, sizeof(rq.query));
 			rq.query[0].name = "comp";
 			rq.query[0].value = "block";
@@ -372,7 +373,7 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 			if (err != DM_OK)
 				goto out;
 		}
-		xl += (size_t)sprintf(xml + xl, "</BlockList>");
+		xl += (size_t)snprintf(xml + xl, xcap - xl, "</BlockList>");
 		snprintf(ctype, sizeof(ctype), "x-ms-blob-content-type: %s",
 			 content_type(key));
 		rq.query[0].value = "blocklist";
