@@ -207,6 +207,11 @@ typedef struct dm_logger_config {
 	 * other than [A-Za-z0-9._] become '_'. */
 	const char *host;
 
+	/* Background threads converting and uploading sealed segments
+	 * (default 2, at most 16): conversion of one overlaps the store's
+	 * writes of another. */
+	unsigned flush_threads;
+
 	/* Retry backoff after a failed upload: from 100 ms doubling up to
 	 * retry_max_ms (default 10,000). */
 	unsigned retry_max_ms;

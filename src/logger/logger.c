@@ -79,6 +79,8 @@ typedef struct walseg {
 typedef struct pend {
 	char name[96];
 	uint64_t size, rows;
+	uint64_t seq; /* order of sealing */
+	int busy;     /* a flusher thread is on it */
 	struct pend *next;
 } pend;
 
@@ -139,8 +141,9 @@ struct dm_logger {
 	uint64_t synced_lsn, st_fsyncs;
 	int sync_errno;
 
-	pthread_t flusher, syncer;
-	int have_flusher, have_syncer;
+	pthread_t flusher[16], syncer;
+	unsigned nflushers;
+	int have_syncer;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -345,7 +348,7 @@ static void seg_seal(dm_logger *lg)
 		else
 			lg->qhead = p;
 		lg->qtail = p;
-		lg->sealed_total++;
+		p->seq = ++lg->sealed_total;
 	}
 	/* (without p the segment stays on disk and is replayed by the next
 	 * open: nothing is lost) */
@@ -521,13 +524,7 @@ static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 		lb_release(&b);
 		return DM_ENOMEM;
 	}
-	if (lg->manifest_fd < 0)
-		lg->manifest_fd = openat(lg->dirfd, MANIFEST,
-					 O_WRONLY | O_APPEND | O_CREAT |
-						 O_CLOEXEC,
-					 0644);
-	if (lg->manifest_fd < 0 ||
-	    write(lg->manifest_fd, b.p, b.len) != (ssize_t)b.len ||
+	if (write(lg->manifest_fd, b.p, b.len) != (ssize_t)b.len ||
 	    (lg->fsync != DM_LOG_FSYNC_NEVER &&
 	     fdatasync(lg->manifest_fd) < 0))
 		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
@@ -759,6 +756,52 @@ out:
 	return rc;
 }
 
+/* The oldest sealed segment no thread is working on, if retrying is
+ * allowed now. */
+static pend *next_job(dm_logger *lg, int64_t now)
+{
+	pend *p;
+
+	if (now < lg->retry_at_ms)
+		return NULL;
+	for (p = lg->qhead; p; p = p->next)
+		if (!p->busy)
+			return p;
+	return NULL;
+}
+
+static void dequeue(dm_logger *lg, pend *p)
+{
+	pend **pp = &lg->qhead, *prev = NULL;
+
+	while (*pp && *pp != p) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (!*pp)
+		return;
+	*pp = p->next;
+	if (lg->qtail == p)
+		lg->qtail = prev;
+}
+
+/* 1 while a segment sealed at or before seq 'upto' is not done. */
+static int pending_upto(const dm_logger *lg, uint64_t upto)
+{
+	const pend *p;
+
+	for (p = lg->qhead; p; p = p->next)
+		if (p->seq <= upto)
+			return 1;
+	return 0;
+}
+
+/*
+ * Flusher threads (nflushers of them): each takes the oldest sealed
+ * segment nobody is converting, so conversion and the store's writes
+ * overlap.  Order does not matter for correctness: every segment's files
+ * and manifest line are its own.
+ */
 static void *flusher_main(void *arg)
 {
 	dm_logger *lg = arg;
@@ -767,24 +810,25 @@ static void *flusher_main(void *arg)
 	for (;;) {
 		int64_t now = lg_mono_ms(), wake = now + 1000;
 		walseg *a = lg->active;
+		pend *p;
 
 		if (a && a->rows && lg->flush_seconds &&
 		    now - a->first_ms >= (int64_t)lg->flush_seconds * 1000)
 			seg_seal(lg);
-		if (lg->qhead && now >= lg->retry_at_ms) {
-			pend *p = lg->qhead;
-			uint64_t rows = 0, files = 0;
+		if ((p = next_job(lg, now)) != NULL) {
+			uint64_t rows = 0, files = 0, waiting;
 			char err[700] = "";
 			int rc, was_ok;
 			unsigned backoff;
-			uint64_t waiting;
 
+			p->busy = 1;
 			pthread_mutex_unlock(&lg->mu);
 			rc = process_segment(lg, p, &rows, &files, err,
 					     sizeof(err));
 			pthread_mutex_lock(&lg->mu);
 			was_ok = lg->storage_ok;
 			if (rc == SEG_RETRY) {
+				p->busy = 0;
 				lg->st_upfail++;
 				lg->storage_ok = 0;
 				snprintf(lg->last_error, sizeof(lg->last_error),
@@ -796,9 +840,7 @@ static void *flusher_main(void *arg)
 					lg->backoff_ms = lg->retry_max_ms;
 				lg->retry_at_ms = lg_mono_ms() + lg->backoff_ms;
 			} else {
-				lg->qhead = p->next;
-				if (!lg->qhead)
-					lg->qtail = NULL;
+				dequeue(lg, p);
 				lg->wal_bytes -= p->size;
 				lg->wal_segments--;
 				lg->pending_rows -= p->rows;
@@ -822,8 +864,7 @@ static void *flusher_main(void *arg)
 				emit(lg, DM_LOG_EV_UPLOAD_FAILED,
 				     "%s (retrying in %u ms; %llu segments "
 				     "waiting)",
-				     err, backoff,
-				     (unsigned long long)waiting);
+				     err, backoff, (unsigned long long)waiting);
 			else if (rc == SEG_OK && !was_ok)
 				emit(lg, DM_LOG_EV_STORAGE_BACK,
 				     "uploads succeed again");
@@ -832,7 +873,8 @@ static void *flusher_main(void *arg)
 		}
 		if (lg->stop_flusher)
 			break;
-		if (lg->qhead && lg->retry_at_ms < wake)
+		if (lg->qhead && lg->retry_at_ms > now &&
+		    lg->retry_at_ms < wake)
 			wake = lg->retry_at_ms;
 		a = lg->active;
 		if (a && a->rows && lg->flush_seconds &&
@@ -1181,7 +1223,7 @@ static dm_err recover(dm_logger *lg, dm_diag *diag)
 		else
 			lg->qhead = p;
 		lg->qtail = p;
-		lg->sealed_total++;
+		p->seq = ++lg->sealed_total;
 		lg->wal_bytes += p->size;
 		lg->wal_segments++;
 		lg->pending_rows += p->rows;
@@ -1321,6 +1363,7 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 	pthread_rwlockattr_t ra;
 	char hn[256] = "";
 	uint8_t rnd[4];
+	unsigned nflush;
 	dm_err err = DM_OK;
 
 	*out = NULL;
@@ -1382,6 +1425,9 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 	lg->close_timeout_ms =
 		cfg->close_timeout_ms ? cfg->close_timeout_ms : 30000;
 	lg->on_event = cfg->on_event;
+	nflush = cfg->flush_threads ? cfg->flush_threads : 2;
+	if (nflush > 16)
+		nflush = 16;
 	lg->event_ctx = cfg->event_ctx;
 	lg->storage_ok = 1;
 	if (!cfg->codec || !strcmp(cfg->codec, "snappy"))
@@ -1463,6 +1509,14 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 		goto fail;
 	if ((err = recover(lg, diag)) != DM_OK)
 		goto fail;
+	lg->manifest_fd = openat(lg->dirfd, MANIFEST,
+				 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (lg->manifest_fd < 0) {
+		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
+				  "cannot open the manifest: %s",
+				  strerror(errno));
+		goto fail;
+	}
 	if ((err = dm_store_open(lg->store_url, &lg->store, diag)) != DM_OK)
 		goto fail;
 	if (pthread_create(&lg->syncer, NULL, syncer_main, lg) != 0) {
@@ -1470,14 +1524,25 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 		goto fail;
 	}
 	lg->have_syncer = 1;
-	if (pthread_create(&lg->flusher, NULL, flusher_main, lg) != 0) {
-		err = DM_ENOMEM;
-		goto fail;
+	while (lg->nflushers < nflush) {
+		if (pthread_create(&lg->flusher[lg->nflushers], NULL,
+				   flusher_main, lg) != 0) {
+			err = DM_ENOMEM;
+			goto fail;
+		}
+		lg->nflushers++;
 	}
-	lg->have_flusher = 1;
 	*out = lg;
 	return DM_OK;
 fail:
+	if (lg->nflushers) {
+		pthread_mutex_lock(&lg->mu);
+		lg->stop_flusher = 1;
+		pthread_cond_broadcast(&lg->work_cv);
+		pthread_mutex_unlock(&lg->mu);
+		while (lg->nflushers)
+			pthread_join(lg->flusher[--lg->nflushers], NULL);
+	}
 	if (lg->have_syncer) {
 		pthread_mutex_lock(&lg->sync_mu);
 		lg->stop_syncer = 1;
@@ -1501,8 +1566,8 @@ static dm_err wait_uploaded(dm_logger *lg, unsigned timeout_ms,
 	seg_seal(lg);
 	target = lg->sealed_total;
 	lg->retry_at_ms = 0; /* try now */
-	pthread_cond_signal(&lg->work_cv);
-	while (lg->done_total < target) {
+	pthread_cond_broadcast(&lg->work_cv);
+	while (pending_upto(lg, target)) {
 		struct timespec ts;
 		int64_t now = lg_mono_ms();
 
@@ -1551,8 +1616,8 @@ dm_err dm_logger_close(dm_logger *lg, dm_diag *diag)
 	lg->stop_flusher = 1;
 	pthread_cond_broadcast(&lg->work_cv);
 	pthread_mutex_unlock(&lg->mu);
-	if (lg->have_flusher)
-		pthread_join(lg->flusher, NULL);
+	while (lg->nflushers)
+		pthread_join(lg->flusher[--lg->nflushers], NULL);
 	pthread_mutex_lock(&lg->sync_mu);
 	lg->stop_syncer = 1;
 	pthread_cond_broadcast(&lg->sync_cv);

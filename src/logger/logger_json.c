@@ -385,8 +385,10 @@ static dm_err push(jp *j, int pred, const char *name, dm_log_value v)
 	return DM_OK;
 }
 
-/* A feature or prediction value. */
-static dm_err scalar(jp *j, const char *field, dm_log_value *v)
+/* A feature or prediction value; the field is named "<field>.<key>"
+ * (or "<field>" when key is NULL) in errors. */
+static dm_err scalar(jp *j, const char *field, const char *key,
+		     dm_log_value *v)
 {
 	char *s;
 	size_t len;
@@ -423,11 +425,16 @@ static dm_err scalar(jp *j, const char *field, dm_log_value *v)
 		v->type = DM_LOG_NULL;
 		return DM_OK;
 	case '{':
-	case '[':
-		return field_err(j, field,
+	case '[': {
+		char path[300];
+
+		snprintf(path, sizeof(path), "%s%s%.200s", field,
+			 key ? "." : "", key ? key : "");
+		return field_err(j, path,
 				 "expected a number, string, boolean or null, "
 				 "got %s",
 				 kind_of(*j->p));
+	}
 	default:
 		v->type = DM_LOG_NUMBER;
 		return num(j, &v->num);
@@ -437,7 +444,6 @@ static dm_err scalar(jp *j, const char *field, dm_log_value *v)
 /* {"name": value, ...} into features or predictions. */
 static dm_err object_of_values(jp *j, int pred, const char *field)
 {
-	char path[256];
 	dm_err err;
 
 	if (j->p >= j->end || *j->p != '{')
@@ -459,15 +465,18 @@ static dm_err object_of_values(jp *j, int pred, const char *field)
 			return syn(j, "expected a field name (a string)");
 		if ((err = str(j, &key, &klen)))
 			return err;
-		snprintf(path, sizeof(path), "%s.%s", field, key);
-		if (memchr(key, '\0', klen))
+		if (memchr(key, '\0', klen)) {
+			char path[300];
+
+			snprintf(path, sizeof(path), "%s.%.200s", field, key);
 			return field_err(j, path, "name contains NUL");
+		}
 		ws(j);
 		if (j->p >= j->end || *j->p != ':')
 			return syn(j, "expected ':' after a field name");
 		j->p++;
 		ws(j);
-		if ((err = scalar(j, path, &v)))
+		if ((err = scalar(j, field, key, &v)))
 			return err;
 		if ((err = push(j, pred, key, v)))
 			return err;
@@ -707,7 +716,7 @@ static dm_err record(jp *j)
 		default: {
 			dm_log_value v;
 
-			err = scalar(j, "prediction", &v);
+			err = scalar(j, "prediction", NULL, &v);
 			if (!err)
 				err = push(j, 1, "prediction", v);
 		}

@@ -342,7 +342,7 @@ static void tried_add(struct tried *t, const char *what)
 		return;
 	}
 	tried_flush(t);
-	snprintf(t->last, sizeof(t->last), "%s", what);
+	copy(t->last, sizeof(t->last), what);
 	t->rep = 1;
 }
 
@@ -728,6 +728,8 @@ dm_err az_send(az_client *c, const az_request *rq, az_response *rs,
 	else
 		err = run(c, &cl, &sk, rs, diag);
 	pthread_mutex_unlock(&c->mu);
+	if (err != DM_OK)
+		az_response_release(rs); /* no answer to look at */
 	free(sk.dyn);
 	free(url);
 	free(path);

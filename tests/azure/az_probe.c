@@ -105,7 +105,7 @@ static int parquet_read(dm_store *st, const char *key, char *colspec)
 	dm_parquet_file *f = NULL;
 	dm_parquet_scan *sc = NULL;
 	const dm_parquet_meta *m;
-	size_t cols[64], nc = 0, r, i, n;
+	size_t cols[64], nc = 0, r, i, n, nrg, ncol;
 	uint64_t rows = 0, chunks = 0, size, delivered;
 	dm_store_stats before, after;
 	char *tok, *save = NULL;
@@ -146,6 +146,8 @@ static int parquet_read(dm_store *st, const char *key, char *colspec)
 		rows += n;
 	} while (n);
 	delivered = src->bytes_read;
+	nrg = m->nrowgroups;
+	ncol = m->ncolumns;
 	dm_parquet_scan_free(sc);
 	dm_parquet_file_free(f);
 	dm_store_stats_get(st, &after);
@@ -154,8 +156,7 @@ static int parquet_read(dm_store *st, const char *key, char *colspec)
 	       ",\"rows\":%" PRIu64 ",\"chunk_bytes\":%" PRIu64
 	       ",\"rowgroups\":%zu,\"columns\":%zu}\n",
 	       size, delivered, after.bytes_down - before.bytes_down,
-	       after.requests - before.requests, rows, chunks, m->nrowgroups,
-	       m->ncolumns);
+	       after.requests - before.requests, rows, chunks, nrg, ncol);
 	return 0;
 }
 

@@ -75,10 +75,11 @@ command -v openssl >/dev/null || bail "needs openssl (apt-get install openssl)"
 BUILD=$(dirname "$DM")
 SANFLAGS=""
 case "$BUILD" in *san*) SANFLAGS="-fsanitize=address,undefined" ;; esac
+# the libraries the Makefile links with
+LIBS=$(sed -n 's/^LDLIBS := //p' Makefile)
 # shellcheck disable=SC2086
 cc -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $SANFLAGS -o "$T/az_probe" "$AZD/az_probe.c" \
-	"$BUILD/libdriftmon.a" -ljansson -lcurl -lsnappy -lzstd -lz -llz4 -lbrotlidec \
-	-lbrotlienc -lcrypto -lexpat -lm -pthread 2>"$T/cc.log" ||
+	"$BUILD/libdriftmon.a" $LIBS 2>"$T/cc.log" ||
 	bail "cannot build az_probe: $(head -n 5 "$T/cc.log")"
 PROBE=$T/az_probe
 

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * logger_bench: the inference-logger library measured directly (no HTTP).
+ *
+ *   logger_bench --store DIR --wal DIR [--threads T] [--records N]
+ *                [--features F] [--batch B] [--fsync always|interval|never]
+ *                [--fsync-ms MS] [--flush-rows R]
+ *
+ * Phase 1: T threads call dm_logger_log (B = 1) or dm_logger_log_batch
+ * (B records a call) until N records are logged; every call is timed.
+ * Phase 2: dm_logger_flush: the time to convert and upload what is left
+ * (the background flusher runs during phase 1 too).
+ *
+ * Prints one line of key=value pairs: calls, records, log_seconds,
+ * records_per_s, call p50/p99/max in microseconds, flush_seconds,
+ * end_to_end_records_per_s (N / (log + flush time)).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "driftmon/logger.h"
+
+static int nthreads = 1, features = 50, batch = 1;
+static long records = 200000;
+static dm_logger *lg;
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+typedef struct thr {
+	int id;
+	long n; /* records to log */
+	double *lat;
+	size_t nlat;
+	int errors;
+	pthread_t th;
+} thr;
+
+static void *run(void *arg)
+{
+	thr *t = arg;
+	char (*names)[16] = malloc((size_t)features * 16);
+	dm_log_value *vals = malloc((size_t)batch * (size_t)features *
+				    sizeof(*vals));
+	dm_log_value *pred = malloc((size_t)batch * sizeof(*pred));
+	dm_log_record *recs = calloc((size_t)batch, sizeof(*recs));
+	char (*ids)[40] = malloc((size_t)batch * 40);
+	uint64_t s = 0x9E3779B97F4A7C15ull * (uint64_t)(t->id + 1);
+	long done = 0;
+	int f, i;
+
+	for (f = 0; f < features; f++)
+		snprintf(names[f], 16, "f%02d", f);
+	t->lat = malloc(((size_t)(t->n / batch) + 2) * sizeof(double));
+	while (done < t->n) {
+		int k = t->n - done < batch ? (int)(t->n - done) : batch;
+		dm_diag diag;
+		double t0;
+
+		for (i = 0; i < k; i++) {
+			dm_log_value *v = vals + (size_t)i * (size_t)features;
+
+			for (f = 0; f < features; f++) {
+				s ^= s << 13;
+				s ^= s >> 7;
+				s ^= s << 17;
+				v[f] = dm_log_num(names[f],
+						  (double)(s % 100000) / 100.0);
+			}
+			pred[i] = dm_log_num("prediction", 0.5);
+			snprintf(ids[i], 40, "b-%d-%ld", t->id, done + i);
+			recs[i].model_name = "bench";
+			recs[i].model_version = "v1";
+			recs[i].request_id = ids[i];
+			recs[i].features = v;
+			recs[i].nfeatures = (size_t)features;
+			recs[i].predictions = &pred[i];
+			recs[i].npredictions = 1;
+		}
+		t0 = now_s();
+		if ((k == 1 ? dm_logger_log(lg, recs, &diag)
+			    : dm_logger_log_batch(lg, recs, (size_t)k,
+						  &diag)) != DM_OK) {
+			if (!t->errors++)
+				fprintf(stderr, "logger_bench: %s\n", diag.msg);
+		}
+		t->lat[t->nlat++] = now_s() - t0;
+		done += k;
+	}
+	free(names);
+	free(vals);
+	free(pred);
+	free(recs);
+	free(ids);
+	return NULL;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	dm_logger_config cfg;
+	dm_diag diag;
+	thr *t;
+	double t0, tlog, tflush, *all;
+	size_t nall = 0;
+	int i, errors = 0;
+
+	dm_logger_config_init(&cfg);
+	cfg.fsync_ms = 10;
+	for (i = 1; i + 1 < argc; i += 2) {
+		const char *a = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(a, "--store"))
+			cfg.store_url = v;
+		else if (!strcmp(a, "--wal"))
+			cfg.wal_dir = v;
+		else if (!strcmp(a, "--threads"))
+			nthreads = atoi(v);
+		else if (!strcmp(a, "--records"))
+			records = atol(v);
+		else if (!strcmp(a, "--features"))
+			features = atoi(v);
+		else if (!strcmp(a, "--batch"))
+			batch = atoi(v);
+		else if (!strcmp(a, "--fsync-ms"))
+			cfg.fsync_ms = (unsigned)atoi(v);
+		else if (!strcmp(a, "--flush-rows"))
+			cfg.flush_rows = (size_t)atol(v);
+		else if (!strcmp(a, "--fsync"))
+			cfg.fsync = !strcmp(v, "always")  ? DM_LOG_FSYNC_ALWAYS
+				    : !strcmp(v, "never") ? DM_LOG_FSYNC_NEVER
+							  : DM_LOG_FSYNC_INTERVAL;
+		else {
+			fprintf(stderr, "logger_bench: bad argument '%s'\n", a);
+			return 2;
+		}
+	}
+	if (i != argc || !cfg.store_url || !cfg.wal_dir || nthreads < 1 ||
+	    batch < 1 || features < 1 || records < 1) {
+		fprintf(stderr, "usage: logger_bench --store DIR --wal DIR "
+				"[--threads T] [--records N] [--features F] "
+				"[--batch B] [--fsync P] [--fsync-ms MS] "
+				"[--flush-rows R]\n");
+		return 2;
+	}
+	cfg.wal_max_bytes = (uint64_t)8 << 30;
+	if (dm_logger_open(&cfg, &lg, &diag) != DM_OK) {
+		fprintf(stderr, "logger_bench: %s\n", diag.msg);
+		return 1;
+	}
+	t = calloc((size_t)nthreads, sizeof(*t));
+	t0 = now_s();
+	for (i = 0; i < nthreads; i++) {
+		t[i].id = i;
+		t[i].n = records / nthreads + (i < records % nthreads);
+		pthread_create(&t[i].th, NULL, run, &t[i]);
+	}
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(t[i].th, NULL);
+		nall += t[i].nlat;
+		errors += t[i].errors;
+	}
+	tlog = now_s() - t0;
+	if (dm_logger_flush(lg, 0, &diag) != DM_OK)
+		fprintf(stderr, "logger_bench: flush: %s\n", diag.msg);
+	tflush = now_s() - t0 - tlog;
+	if (dm_logger_close(lg, &diag) != DM_OK)
+		fprintf(stderr, "logger_bench: close: %s\n", diag.msg);
+	all = malloc(nall * sizeof(double));
+	nall = 0;
+	for (i = 0; i < nthreads; i++) {
+		memcpy(all + nall, t[i].lat, t[i].nlat * sizeof(double));
+		nall += t[i].nlat;
+		free(t[i].lat);
+	}
+	qsort(all, nall, sizeof(double), cmpd);
+	printf("threads=%d batch=%d features=%d calls=%zu records=%ld "
+	       "errors=%d log_seconds=%.3f records_per_s=%.0f "
+	       "call_p50_us=%.2f call_p99_us=%.2f call_max_us=%.1f "
+	       "flush_seconds=%.3f end_to_end_records_per_s=%.0f\n",
+	       nthreads, batch, features, nall, records, errors, tlog,
+	       (double)records / tlog, all[nall / 2] * 1e6,
+	       all[(size_t)((double)nall * 0.99)] * 1e6, all[nall - 1] * 1e6,
+	       tflush, (double)records / (tlog + tflush));
+	free(all);
+	free(t);
+	return errors ? 1 : 0;
+}
