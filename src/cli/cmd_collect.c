@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -770,6 +771,11 @@ int cmd_collect(int argc, char **argv)
 
 	memset(&col, 0, sizeof(col));
 	pthread_mutex_init(&col.log_mu, NULL);
+	/* Request bodies and parsed records (~100 KB-10 MB) are allocated
+	 * and freed per request: keep them in the heap instead of mapping
+	 * and unmapping (and page-faulting) them every time. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	dm_logger_config_init(&cfg);
 	cfg.wal_dir = wal_env && *wal_env ? wal_env : "./driftmon-wal";
 	col.max_body = (size_t)16 << 20;

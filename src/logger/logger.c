@@ -1127,7 +1127,8 @@ static dm_err recover(dm_logger *lg, dm_diag *diag)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), cmpstr);
+	if (n)
+		qsort(names, n, sizeof(*names), cmpstr);
 	for (i = 0; i < n; i++) {
 		const char *nm = names[i];
 		replay_ctx rc;

@@ -38,6 +38,7 @@ typedef struct jp {
 	char *base, *p, *end;
 	size_t rec;    /* 0-based index of the record being parsed */
 	int in_rec;
+	int nul; /* the last string had a \u0000 */
 	size_t max_records;
 	dm_log_parsed *out;
 	jimpl *im;
@@ -157,6 +158,7 @@ static dm_err str(jp *j, char **s, size_t *len)
 	char *start = ++j->p, *p = start, *w, *end = j->end;
 	unsigned char hi = 0;
 
+	j->nul = 0;
 	while (p < end && *p != '"' && *p != '\\' &&
 	       (unsigned char)*p >= 0x20) {
 		hi |= (unsigned char)*p;
@@ -220,6 +222,7 @@ static dm_err str(jp *j, char **s, size_t *len)
 					      "\\u escape");
 			}
 			if (u < 0x80) {
+				j->nul |= u == 0;
 				*w++ = (char)u;
 			} else if (u < 0x800) {
 				*w++ = (char)(0xC0 | (u >> 6));
@@ -363,7 +366,9 @@ static int lit(jp *j, const char *w, size_t n)
 }
 
 /* ---- values --------------------------------------------------------------- */
-static dm_err push(jp *j, int pred, const char *name, dm_log_value v)
+/* A new value slot among the features or predictions (NULL: out of
+ * memory, diag set). */
+static dm_log_value *push(jp *j, int pred)
 {
 	jimpl *im = j->im;
 	dm_log_value **arr = pred ? &im->pv : &im->fv;
@@ -374,15 +379,15 @@ static dm_err push(jp *j, int pred, const char *name, dm_log_value v)
 		size_t c = *cap ? *cap * 2 : 256;
 		dm_log_value *p = realloc(*arr, c * sizeof(*p));
 
-		if (!p)
-			return dm_diag_set(j->diag, DM_ENOMEM, NULL, 0, NULL,
-					   "out of memory");
+		if (!p) {
+			dm_diag_set(j->diag, DM_ENOMEM, NULL, 0, NULL,
+				    "out of memory");
+			return NULL;
+		}
 		*arr = p;
 		*cap = c;
 	}
-	v.name = name;
-	(*arr)[(*n)++] = v;
-	return DM_OK;
+	return &(*arr)[(*n)++];
 }
 
 /* A feature or prediction value; the field is named "<field>.<key>"
@@ -394,7 +399,9 @@ static dm_err scalar(jp *j, const char *field, const char *key,
 	size_t len;
 	dm_err err;
 
-	memset(v, 0, sizeof(*v));
+	v->str = NULL;
+	v->str_len = 0;
+	v->num = 0;
 	if (j->p >= j->end)
 		return syn(j, "unexpected end of the body");
 	switch (*j->p) {
@@ -459,13 +466,13 @@ static dm_err object_of_values(jp *j, int pred, const char *field)
 	for (;;) {
 		char *key;
 		size_t klen;
-		dm_log_value v;
+		dm_log_value *v;
 
 		if (j->p >= j->end || *j->p != '"')
 			return syn(j, "expected a field name (a string)");
 		if ((err = str(j, &key, &klen)))
 			return err;
-		if (memchr(key, '\0', klen)) {
+		if (j->nul) {
 			char path[300];
 
 			snprintf(path, sizeof(path), "%s.%.200s", field, key);
@@ -476,9 +483,10 @@ static dm_err object_of_values(jp *j, int pred, const char *field)
 			return syn(j, "expected ':' after a field name");
 		j->p++;
 		ws(j);
-		if ((err = scalar(j, field, key, &v)))
-			return err;
-		if ((err = push(j, pred, key, v)))
+		if (!(v = push(j, pred)))
+			return DM_ENOMEM;
+		v->name = key;
+		if ((err = scalar(j, field, key, v)))
 			return err;
 		ws(j);
 		if (j->p < j->end && *j->p == ',') {
@@ -504,7 +512,7 @@ static dm_err string_field(jp *j, const char *field, const char **out,
 	if (j->p < j->end && *j->p == '"') {
 		if ((err = str(j, &s, &len)))
 			return err;
-		if (memchr(s, '\0', len))
+		if (j->nul)
 			return field_err(j, field, "contains NUL");
 		*out = s;
 		return DM_OK;
@@ -714,11 +722,12 @@ static dm_err record(jp *j)
 			err = object_of_values(j, 1, "predictions");
 			break;
 		default: {
-			dm_log_value v;
+			dm_log_value *v = push(j, 1);
 
-			err = scalar(j, "prediction", NULL, &v);
-			if (!err)
-				err = push(j, 1, "prediction", v);
+			if (!v)
+				return DM_ENOMEM;
+			v->name = "prediction";
+			err = scalar(j, "prediction", NULL, v);
 		}
 		}
 		if (err)

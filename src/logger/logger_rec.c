@@ -456,26 +456,34 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 			use = m->use[idx];
 			if ((use & (LG_USE_NUMBER | LG_USE_STRING)) &&
 			    want != LG_USE_NULL && !(use & want)) {
-				err = rec_err(diag, DM_ESCHEMA, i, multi,
-					      v->name,
-					      "type conflict: got %s, but "
-					      "record %u of this batch gives "
-					      "%s",
-					      use_type_name(want),
+				err = rec_err(diag, DM_ESCHEMA, i, multi, NULL,
+					      "column '%.200s': type conflict: "
+					      "got %s, but record %u of this "
+					      "batch gives %s",
+					      v->name, use_type_name(want),
 					      m->first[idx] + 1,
 					      use_type_name(use));
+				if (diag)
+					snprintf(diag->column,
+						 sizeof(diag->column), "%s",
+						 v->name);
 				goto out;
 			}
 			if ((use & (LG_USE_FEATURE | LG_USE_PREDICTION)) &&
 			    !(use & (pred ? LG_USE_PREDICTION
 					  : LG_USE_FEATURE))) {
-				err = rec_err(diag, DM_ESCHEMA, i, multi,
+				err = rec_err(diag, DM_ESCHEMA, i, multi, NULL,
+					      "column '%.200s': is a %s here "
+					      "but a %s in record %u of this "
+					      "batch",
 					      v->name,
-					      "is a %s here but a %s in record "
-					      "%u of this batch",
 					      pred ? "prediction" : "feature",
 					      pred ? "feature" : "prediction",
 					      m->first[idx] + 1);
+				if (diag)
+					snprintf(diag->column,
+						 sizeof(diag->column), "%s",
+						 v->name);
 				goto out;
 			}
 			if (!use || (want != LG_USE_NULL &&

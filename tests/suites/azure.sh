@@ -86,18 +86,6 @@ PROBE=$T/az_probe
 free_port() {
 	$PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
-wait_port() { # PORT: up to 30 s for a listener
-	$PY - "$1" <<'EOF'
-import socket, sys, time
-for _ in range(300):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-EOF
-}
 wait_file() { # FILE: up to 10 s
 	local i
 	for i in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done
@@ -326,6 +314,7 @@ mid_detect() { # SIGNAL: runs detect, sends SIGNAL to azurite mid-way
 		sleep 0.02
 	done
 	kill "-$1" "$AZ_PID"
+	[ "$1" = KILL ] && { wait "$AZ_PID"; } 2>/dev/null
 	wait "$w"
 	rc=$(cat "$T/mid.rc")
 	out=$(cat "$T/mid.out")
@@ -339,7 +328,6 @@ after_list=$(ck list drift-reports/)
 if [ "$before_list" = "$after_list" ]; then ok; else not_ok "frozen: a report was written"; fi
 mid_detect KILL
 expect_err "azurite killed mid-detect" 1 "cannot (read|list) logs: .*gave up after 3 attempts in [0-9.]+ s \(.*connection refused"
-wait "$AZ_PID" 2>/dev/null
 start_azurite "$P" "$T/az1"
 AZ_PID=$LAST_PID
 after_list=$(ck list drift-reports/)

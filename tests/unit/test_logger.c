@@ -515,7 +515,7 @@ static void enc_errors(void **state)
 		   "timestamp");
 	r[1] = (dm_log_record){0, "m", "v", NULL, str, 1, NULL, 0};
 	enc_expect(r, 2, DM_ESCHEMA,
-		   "record 2: field 'a': type conflict: got a string, but "
+		   "record 2: column 'a': type conflict: got a string, but "
 		   "record 1 of this batch gives a number",
 		   2, "a");
 	r[1] = (dm_log_record){0, "m", "v", NULL, NULL, 0, pa, 1};

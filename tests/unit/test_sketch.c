@@ -241,6 +241,15 @@ static void psi_formula(void **state)
 	}
 	assert_true(fabs(dm_psi(e, a, 3) - want) < 1e-15);
 	assert_true(fabs(dm_psi(e, e, 3)) < 1e-15);
+	/* proportions + baseline size give the same value as counts */
+	{
+		double props[3] = {0.5, 0.3, 0.2};
+
+		assert_true(fabs(dm_psi_props(props, 100, a, 3) -
+				 dm_psi(e, a, 3)) < 1e-15);
+		assert_true(isnan(dm_psi_props(props, 0, a, 3)));
+		assert_true(isnan(dm_psi_props(props, 100, z, 3)));
+	}
 	assert_true(isnan(dm_psi(e, z, 3)));
 	/* an empty bin stays finite */
 	{
