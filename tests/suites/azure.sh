@@ -58,12 +58,17 @@ bail() {
 }
 
 # ---- tools ----------------------------------------------------------------------
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-	[ "$(id -u)" = 0 ] || bail "needs node and npm (sudo apt-get install nodejs npm)"
+need=""
+command -v node >/dev/null || need="$need nodejs"
+command -v npm >/dev/null || need="$need npm"
+command -v openssl >/dev/null || need="$need openssl"
+if [ -n "$need" ]; then
+	[ "$(id -u)" = 0 ] || bail "missing Debian packages:$need (sudo apt-get install$need)"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >/dev/null 2>&1 || true
-	apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1 ||
-		bail "apt-get install nodejs npm failed"
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 ||
+		bail "apt-get install$need failed"
 fi
 if [ ! -e "$AZD/node_modules/.bin/azurite-blob" ] ||
 	[ ! -e "$AZD/node_modules/@azure/storage-blob/package.json" ]; then
@@ -71,7 +76,6 @@ if [ ! -e "$AZD/node_modules/.bin/azurite-blob" ] ||
 	(cd "$AZD" && npm ci --no-audit --no-fund --loglevel=error >"$T/npm.log" 2>&1) ||
 		bail "npm ci failed: $(tail -n 5 "$T/npm.log")"
 fi
-command -v openssl >/dev/null || bail "needs openssl (apt-get install openssl)"
 BUILD=$(dirname "$DM")
 SANFLAGS=""
 case "$BUILD" in *san*) SANFLAGS="-fsanitize=address,undefined" ;; esac

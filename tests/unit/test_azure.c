@@ -368,12 +368,15 @@ static void config_from_env(void **state)
 	dm_diag d;
 
 	(void)state;
+	unsetenv("DRIFTMON_AZURE_BACKOFF_MAX_MS");
+	unsetenv("DRIFTMON_AZURE_TIMEOUT_SECONDS");
 	setenv("DRIFTMON_AZURE_ATTEMPTS", "3", 1);
 	setenv("DRIFTMON_AZURE_BACKOFF_MS", "50", 1);
 	assert_int_equal(az_config_from_env(&c, &d), DM_OK);
 	assert_int_equal(c.attempts, 3);
 	assert_int_equal(c.backoff_ms, 50);
 	assert_int_equal(c.backoff_max_ms, 30000);
+	assert_int_equal(c.timeout_ms, 120000);
 	setenv("DRIFTMON_AZURE_ATTEMPTS", "0", 1);
 	assert_int_equal(az_config_from_env(&c, &d), DM_EINVAL);
 	assert_non_null(strstr(d.msg, "DRIFTMON_AZURE_ATTEMPTS"));
