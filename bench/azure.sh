@@ -143,6 +143,9 @@ mb() { $PY -c "print('%.1f' % ($1 / 1e6))"; }
 	done
 	echo "| synth --logs (CSV) to a folder | $PUT_LOCAL s | - | - | $(mb "$CSV_BYTES") MB |"
 	echo "| synth --logs (CSV) to azurite | $PUT_AZ s | $(grep -c . "$W/put.trace") | uploaded $(mb "$PUT_UP") MB | $(mb "$CSV_BYTES") MB |"
+	echo
+	echo "Downloaded includes the baseline ($(mb "$(stat -c %s "$LO_CSV/baselines/spam-detector/v1/baseline.json")") MB) and the listings;"
+	echo "azurite on 127.0.0.1, $(nproc) cores; median of $REPEAT runs."
 } | tee "$OUT/azure.md"
 {
 	printf 'case\tseconds\trequests\tbytes_down\tlog_bytes\n'

@@ -24,7 +24,11 @@
  *                  [--features F] [--bad-pct P] [--prefix ID]
  *                  [--ack-log FILE] [--token T] [--models K]
  *                  [--ts-start ISO --ts-hours H] [--exit-on-refused]
- *                  [--seed N]
+ *                  [--pause-ms MS] [--seed N]
+ *
+ * --pause-ms makes each connection wait between requests (a gentler
+ * load for the durability tests, where what matters is the number of
+ * kills, not the volume).
  *
  * Prints one summary line of key=value pairs (requests, ok, rejected,
  * errors, unexpected, records_acked, seconds, records_per_s, p50_ms,
@@ -63,8 +67,9 @@ static struct {
 	int ts_hours;
 	int exit_on_refused;
 	unsigned seed;
+	int pause_ms;
 } opt = {0, "127.0.0.1", 4, 0, 0, 100, 100, 50, 0, "r", NULL, NULL, 1,
-	 0, 1, 0, 1};
+	 0, 1, 0, 1, 0};
 
 static FILE *ack_fp;
 static pthread_mutex_t ack_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -404,6 +409,8 @@ static void *run(void *arg)
 			fd = -1;
 		}
 		req++;
+		if (opt.pause_ms)
+			usleep((useconds_t)opt.pause_ms * 1000);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -475,6 +482,8 @@ int main(int argc, char **argv)
 			opt.ts_start = parse_iso(v);
 		else if (ARG("--ts-hours"))
 			opt.ts_hours = atoi(v);
+		else if (ARG("--pause-ms"))
+			opt.pause_ms = atoi(v);
 		else if (ARG("--seed"))
 			opt.seed = (unsigned)atoi(v);
 		else if (!strcmp(a, "--exit-on-refused"))

@@ -16,7 +16,7 @@ echo "== 1. Sample data (training + 24 hours of inference logs with drift)"
 echo
 echo "== 2. Baseline from the training data"
 "$DM" baseline --model "$model" --version "$version" \
-	--input "$store/training-data/$model/train.csv"
+	--input "$store/training-data/$model/train.parquet"
 echo
 echo "== 3. Drift detection over the last 24 hours"
 "$DM" detect --model "$model" --version "$version"

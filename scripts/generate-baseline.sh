@@ -6,7 +6,7 @@ set -euo pipefail
 DM=$1 model=$2 version=$3 data=${4:-}
 store=${DRIFTMON_STORE:-./driftmon-data}
 if [ -z "$data" ]; then
-	data="$store/training-data/$model/train.csv"
+	data="$store/training-data/$model/train.parquet"
 	if [ ! -s "$data" ]; then
 		echo "No TRAINING_DATA given: generating sample data in $data"
 		"$DM" synth --model "$model" --version "$version" --training "$data"

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "driftmon/parquet.h"
 #include "driftmon/store.h"
 #include "driftmon/synth.h"
 #include "driftmon/table.h"
@@ -24,10 +25,12 @@ static const char help[] =
 	"lengths, categorical columns, some missing values).  By default it\n"
 	"writes the training data AND a day of hourly inference logs.\n"
 	"\n"
-	"  --training FILE        write training rows to FILE (.csv)\n"
+	"  --training FILE        write training rows to FILE (.parquet or\n"
+	"                         .pq: Parquet, SNAPPY; otherwise CSV)\n"
 	"  --current FILE         write --rows rows of (drifted) current\n"
 	"                         data to FILE\n"
 	"  --logs                 write hourly inference logs to the store\n"
+	"  --format parquet|csv   format of the logs (default parquet)\n"
 	"  --rows N               training / current rows (default 10000)\n"
 	"  --hours H              hours of logs (default 24)\n"
 	"  --rows-per-hour N      log rows per hour (default 500)\n"
@@ -48,11 +51,11 @@ static const char help[] =
 	"  -h, --help             this help\n"
 	"\n"
 	"With neither --training, --current nor --logs, writes\n"
-	"<store>/training-data/<model>/train.csv and the logs.\n";
+	"<store>/training-data/<model>/train.parquet and the logs.\n";
 
 enum { O_TRAINING = 256, O_CURRENT, O_LOGS, O_ROWS, O_HOURS, O_RPH, O_END,
        O_SCENARIO, O_DRIFTF, O_MAG, O_FEATURES, O_NUMERIC, O_SEED,
-       O_MODEL, O_VERSION, O_STORE };
+       O_MODEL, O_VERSION, O_STORE, O_FORMAT };
 
 static const struct option longopts[] = {
 	{"training", required_argument, NULL, O_TRAINING},
@@ -71,32 +74,122 @@ static const struct option longopts[] = {
 	{"model", required_argument, NULL, O_MODEL},
 	{"version", required_argument, NULL, O_VERSION},
 	{"store", required_argument, NULL, O_STORE},
+	{"format", required_argument, NULL, O_FORMAT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
 #define CHUNK 8192
 
-/* Streams rows of g to a CSV file. */
+/* Where rows go: a CSV or a Parquet writer on a stream. */
+struct sink {
+	int parquet;
+	dm_csv_writer *csv;
+	dm_parquet_writer *pq;
+};
+
+static int is_parquet_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return (n > 8 && !strcmp(path + n - 8, ".parquet")) ||
+	       (n > 3 && !strcmp(path + n - 3, ".pq"));
+}
+
+/* types[i]: the column's batch type; timestamp_col: index of a DOUBLE
+ * column of epoch seconds to store as a Parquet TIMESTAMP, or -1. */
+static dm_err sink_open(struct sink *k, FILE *fp, int parquet,
+			char *const *names, const dm_coltype *types,
+			size_t n, long timestamp_col, dm_diag *diag)
+{
+	dm_err err;
+	size_t i;
+
+	memset(k, 0, sizeof(*k));
+	k->parquet = parquet;
+	if (!parquet) {
+		err = dm_csv_writer_open(fp, ',', &k->csv);
+		if (err == DM_OK)
+			err = dm_csv_write_header(k->csv, names, n);
+		return err;
+	} else {
+		dm_parquet_wcol *cols = calloc(n, sizeof(*cols));
+
+		if (!cols)
+			return DM_ENOMEM;
+		for (i = 0; i < n; i++) {
+			cols[i].name = names[i];
+			cols[i].optional = 1;
+			cols[i].type = types[i] == DM_COL_DOUBLE
+					       ? DM_PARQUET_W_DOUBLE
+					       : DM_PARQUET_W_STRING;
+			if ((long)i == timestamp_col) {
+				cols[i].type = DM_PARQUET_W_TIMESTAMP;
+				cols[i].optional = 0;
+			}
+		}
+		err = dm_parquet_writer_open_fp(fp, cols, n, NULL, &k->pq,
+						diag);
+		free(cols);
+		return err;
+	}
+}
+
+static dm_err sink_write(struct sink *k, const dm_batch *b, dm_diag *diag)
+{
+	if (k->parquet)
+		return dm_parquet_writer_write_batch(k->pq, b, diag);
+	return dm_csv_write_batch(k->csv, b);
+}
+
+static dm_err sink_close(struct sink *k, dm_diag *diag)
+{
+	dm_err err = DM_OK;
+
+	if (k->pq) {
+		err = dm_parquet_writer_close(k->pq, diag);
+		k->pq = NULL;
+	}
+	dm_csv_writer_free(k->csv);
+	k->csv = NULL;
+	return err;
+}
+
+static void sink_abort(struct sink *k)
+{
+	if (k->pq)
+		dm_parquet_writer_abort(k->pq);
+	dm_csv_writer_free(k->csv);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Streams rows of g to a file (CSV, or Parquet by its name). */
 static int write_rows(dm_synth *g, uint64_t rows, const char *path)
 {
 	FILE *fp = fopen(path, "wb");
-	dm_csv_writer *w = NULL;
+	struct sink k = {0};
 	char **names;
+	dm_coltype *types;
 	size_t nc = dm_synth_ncols(g), i;
+	dm_diag diag;
 	int rc = EXIT_OK;
 
 	if (!fp)
 		return cli_fail("cannot write '%s'", path);
+	dm_diag_clear(&diag);
 	names = calloc(nc, sizeof(*names));
-	if (!names || dm_csv_writer_open(fp, ',', &w) != DM_OK) {
+	types = calloc(nc, sizeof(*types));
+	if (!names || !types) {
 		rc = cli_fail("out of memory");
 		goto out;
 	}
-	for (i = 0; i < nc; i++)
+	for (i = 0; i < nc; i++) {
 		names[i] = (char *)dm_synth_colname(g, i);
-	if (dm_csv_write_header(w, names, nc) != DM_OK) {
-		rc = cli_fail("cannot write '%s'", path);
+		types[i] = dm_synth_coltype(g, i);
+	}
+	if (sink_open(&k, fp, is_parquet_name(path), names, types, nc, -1,
+		      &diag) != DM_OK) {
+		rc = cli_fail("cannot write '%s': %s", path, diag.msg);
 		goto out;
 	}
 	while (rows > 0) {
@@ -104,15 +197,18 @@ static int write_rows(dm_synth *g, uint64_t rows, const char *path)
 		dm_batch *b;
 
 		if (dm_synth_next(g, n, &b) != DM_OK ||
-		    dm_csv_write_batch(w, b) != DM_OK) {
-			rc = cli_fail("cannot write '%s'", path);
+		    sink_write(&k, b, &diag) != DM_OK) {
+			rc = cli_fail("cannot write '%s': %s", path, diag.msg);
 			goto out;
 		}
 		rows -= n;
 	}
+	if (sink_close(&k, &diag) != DM_OK)
+		rc = cli_fail("cannot write '%s': %s", path, diag.msg);
 out:
-	dm_csv_writer_free(w);
+	sink_abort(&k);
 	free(names);
+	free(types);
 	if (fclose(fp) != 0 && rc == EXIT_OK)
 		rc = cli_fail("cannot write '%s'", path);
 	return rc;
@@ -138,25 +234,28 @@ static int mkparents(const char *path)
 /* One hour of logs: metadata columns, then the generator's columns. */
 static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 		      uint64_t rows, const char *model, const char *version,
-		      uint64_t seed)
+		      uint64_t seed, int parquet)
 {
 	size_t nc = dm_synth_ncols(g), i, j;
 	char **names = calloc(nc + 4, sizeof(*names));
+	dm_coltype *types = calloc(nc + 4, sizeof(*types));
 	dm_column *cols = calloc(nc + 4, sizeof(*cols));
 	dm_strref *ts = calloc(CHUNK, sizeof(*ts)), *rid = calloc(CHUNK, sizeof(*rid));
 	dm_strref *mn = calloc(CHUNK, sizeof(*mn)), *mv = calloc(CHUNK, sizeof(*mv));
+	double *tsd = calloc(CHUNK, sizeof(*tsd));
 	char *tsbuf = malloc((size_t)CHUNK * 24), *ridbuf = malloc((size_t)CHUNK * 40);
 	char *buf = NULL, key[256];
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
-	dm_csv_writer *w = NULL;
+	struct sink k = {0};
 	struct tm tm;
 	uint64_t done = 0, x = seed ^ (uint64_t)hour;
 	dm_diag diag;
 	int rc = EXIT_OK;
 
-	if (!names || !cols || !ts || !rid || !mn || !mv || !tsbuf ||
-	    !ridbuf || !mem || dm_csv_writer_open(mem, ',', &w) != DM_OK) {
+	dm_diag_clear(&diag);
+	if (!names || !types || !cols || !ts || !rid || !mn || !mv || !tsd ||
+	    !tsbuf || !ridbuf || !mem) {
 		rc = cli_fail("out of memory");
 		goto out;
 	}
@@ -164,22 +263,32 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 	names[1] = "model_name";
 	names[2] = "model_version";
 	names[3] = "request_id";
-	for (i = 0; i < nc; i++)
+	for (i = 0; i < 4; i++)
+		types[i] = DM_COL_STRING;
+	types[0] = parquet ? DM_COL_DOUBLE : DM_COL_STRING;
+	for (i = 0; i < nc; i++) {
 		names[4 + i] = (char *)dm_synth_colname(g, i);
-	if (dm_csv_write_header(w, names, nc + 4) != DM_OK) {
-		rc = cli_fail("cannot write logs");
+		types[4 + i] = dm_synth_coltype(g, i);
+	}
+	if (sink_open(&k, mem, parquet, names, types, nc + 4, 0, &diag) !=
+	    DM_OK) {
+		rc = cli_fail("cannot write logs: %s", diag.msg);
 		goto out;
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 4; i++)
 		cols[i].type = DM_COL_STRING;
+	if (parquet) {
+		cols[0].type = DM_COL_DOUBLE;
+		cols[0].f64 = tsd;
+	} else {
+		cols[0].str = ts;
 	}
-	cols[0].str = ts;
 	cols[1].str = mn;
 	cols[2].str = mv;
 	cols[3].str = rid;
 	while (done < rows) {
 		size_t n = rows - done < CHUNK ? (size_t)(rows - done) : CHUNK;
-		dm_batch *b, out;
+		dm_batch *b, outb;
 
 		if (dm_synth_next(g, n, &b) != DM_OK) {
 			rc = cli_fail("cannot generate data");
@@ -190,6 +299,7 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 
 			x = x * 6364136223846793005ull + 1442695040888963407ull;
 			t = hour + (time_t)((x >> 33) % 3600);
+			tsd[j] = (double)t;
 			gmtime_r(&t, &tm);
 			ts[j].ptr = tsbuf + j * 24;
 			ts[j].len = (uint32_t)strftime(tsbuf + j * 24, 24,
@@ -207,36 +317,39 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 		}
 		for (i = 0; i < nc; i++)
 			cols[4 + i] = b->cols[i];
-		out = *b;
-		out.ncols = nc + 4;
-		out.cols = cols;
-		if (dm_csv_write_batch(w, &out) != DM_OK) {
-			rc = cli_fail("cannot write logs");
+		outb = *b;
+		outb.ncols = nc + 4;
+		outb.cols = cols;
+		if (sink_write(&k, &outb, &diag) != DM_OK) {
+			rc = cli_fail("cannot write logs: %s", diag.msg);
 			goto out;
 		}
 		done += n;
 	}
-	dm_csv_writer_free(w);
-	w = NULL;
+	if (sink_close(&k, &diag) != DM_OK) {
+		rc = cli_fail("cannot write logs: %s", diag.msg);
+		goto out;
+	}
 	fclose(mem);
 	mem = NULL;
 	gmtime_r(&hour, &tm);
 	snprintf(key, sizeof(key),
 		 "inference-logs/year=%04d/month=%02d/day=%02d/hour=%02d/"
-		 "part-synth-%s-%s.csv",
+		 "part-synth-%s-%s.%s",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 model, version);
-	dm_diag_clear(&diag);
+		 model, version, parquet ? "parquet" : "csv");
 	if (dm_store_put(st, key, buf, len, &diag) != DM_OK)
 		rc = cli_fail_err(DM_EIO, &diag, "cannot write logs");
 out:
-	dm_csv_writer_free(w);
+	sink_abort(&k);
 	if (mem)
 		fclose(mem);
 	free(buf);
 	free(names);
+	free(types);
 	free(cols);
 	free(ts);
+	free(tsd);
 	free(rid);
 	free(mn);
 	free(mv);
@@ -250,6 +363,7 @@ int cmd_synth(int argc, char **argv)
 	const char *training = NULL, *current = NULL, *store_flag = NULL;
 	const char *model = "spam-detector", *version = "v1";
 	char *default_training = NULL;
+	int parquet = 1;
 	int logs = 0, c, rc = EXIT_OK;
 	uint64_t rows = 10000, hours = 24, rph = 500, u;
 	time_t end = time(NULL);
@@ -330,6 +444,17 @@ int cmd_synth(int argc, char **argv)
 		case O_MODEL: model = optarg; break;
 		case O_VERSION: version = optarg; break;
 		case O_STORE: store_flag = optarg; break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "parquet"))
+				parquet = 1;
+			else if (!strcmp(optarg, "csv"))
+				parquet = 0;
+			else
+				return cli_usage("synth",
+						 "invalid --format '%s': expected "
+						 "parquet or csv",
+						 optarg);
+			break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_bad_option("synth", argc, argv);
 		}
@@ -347,7 +472,7 @@ int cmd_synth(int argc, char **argv)
 			return cli_usage("synth", "say --training FILE for a "
 						  "remote store");
 		if (asprintf(&default_training,
-			     "%s/training-data/%s/train.csv",
+			     "%s/training-data/%s/train.parquet",
 			     strncmp(url, "file://", 7) ? url : url + 7,
 			     model) < 0)
 			return cli_fail("out of memory");
@@ -395,7 +520,8 @@ int cmd_synth(int argc, char **argv)
 				rc = cli_fail("cannot create the generator");
 				goto out;
 			}
-			rc = write_hour(st, g, h, rph, model, version, so.seed);
+			rc = write_hour(st, g, h, rph, model, version, so.seed,
+					parquet);
 			dm_synth_free(g);
 			g = NULL;
 			if (rc != EXIT_OK)

@@ -7,11 +7,11 @@
 run synth --rows 5000 --hours 6 --rows-per-hour 400 --magnitude 1.0 \
 	--end 2025-12-24T18:00:00Z --seed 7
 expect "synth" 0 "Training data: 5000 rows"
-check "training file" test -s "$T/store/training-data/spam-detector/train.csv"
-check "hour partition" test -s "$T/store/inference-logs/year=2025/month=12/day=24/hour=17/part-synth-spam-detector-v1.csv"
+check "training file" test -s "$T/store/training-data/spam-detector/train.parquet"
+check "hour partition" test -s "$T/store/inference-logs/year=2025/month=12/day=24/hour=17/part-synth-spam-detector-v1.parquet"
 
 run baseline --model spam-detector --version v1 \
-	--input "$T/store/training-data/spam-detector/train.csv"
+	--input "$T/store/training-data/spam-detector/train.parquet"
 expect "baseline" 0 "Baseline for spam-detector v1: 5000 rows"
 check "baseline key" test -s "$T/store/baselines/spam-detector/v1/baseline.json"
 

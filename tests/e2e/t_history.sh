@@ -10,7 +10,7 @@ run synth --rows 3000 --hours 3 --rows-per-hour 400 --magnitude 1.0 \
 	--end 2025-12-24T18:00:00Z --seed 7
 expect "synth" 0
 run baseline --model spam-detector --version v1 \
-	--input "$T/store/training-data/spam-detector/train.csv"
+	--input "$T/store/training-data/spam-detector/train.parquet"
 expect "baseline" 0
 if [ -z "$err" ]; then ok; else not_ok "baseline: stderr not empty (progress?): $err"; fi
 
@@ -51,8 +51,8 @@ run list reports
 if printf '%s' "$out" | grep -q "alerts.state\|unreadable"; then not_ok "list reports: $out"; else ok; fi
 
 # compare --format html goes to stdout; report re-renders a stored report.
-run compare --reference "$T/store/training-data/spam-detector/train.csv" \
-	--current "$T/store/inference-logs/year=2025/month=12/day=24/hour=17/part-synth-spam-detector-v1.csv" \
+run compare --reference "$T/store/training-data/spam-detector/train.parquet" \
+	--current "$T/store/inference-logs/year=2025/month=12/day=24/hour=17/part-synth-spam-detector-v1.parquet" \
 	--format html
 expect "compare --format html" 0 "^<!DOCTYPE html>"
 run compare --reference a.csv --current b.csv --format xml

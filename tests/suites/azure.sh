@@ -203,7 +203,7 @@ stamp = rep["generated_at"].replace("-", "").replace(":", "")
 want = {"baselines/spam-detector/v1/baseline.json",
         "drift-reports/spam-detector/latest.json",
         "drift-reports/spam-detector/v1/%s.json" % stamp}
-want |= {"inference-logs/year=2025/month=12/day=%02d/hour=%02d/part-synth-spam-detector-v1.csv"
+want |= {"inference-logs/year=2025/month=12/day=%02d/hour=%02d/part-synth-spam-detector-v1.parquet"
          % (23 + (h + 18) // 24, (h + 18) % 24) for h in range(24)}
 missing = want - set(names)
 assert not missing, "missing: %s" % sorted(missing)

@@ -269,7 +269,7 @@ if [ $built = 1 ]; then
 	chown 10001:10001 "$T/store"
 	# The only store this binary has is a folder (Azure: issue 4), so the
 	# ConfigMap's DRIFTMON_STORE / TRAINING_DATA point at the mounted one.
-	sets=(--set DRIFTMON_STORE=/store --set TRAINING_DATA=/store/training-data/spam-detector/train.csv)
+	sets=(--set DRIFTMON_STORE=/store --set TRAINING_DATA=/store/training-data/spam-detector/train.parquet)
 	echo "note: DRIFTMON_STORE and TRAINING_DATA set to the mounted folder /store (the dev overlay's azurite URL needs the Azure store)"
 	podman_args() { # REF CONTAINER [--set K=V]...: fills the array A
 		A=()
@@ -297,7 +297,7 @@ if [ $built = 1 ]; then
 	runp "${flags[@]}" -v "$T/store:/store" --env DRIFTMON_STORE=/store "$IMAGE" \
 		synth --rows 4000 --hours 24 --rows-per-hour 150 --seed 11
 	check "podman: synth writes sample training data and 24 h of logs to the mounted store" \
-		test "$rc" = 0 -a -s "$T/store/training-data/spam-detector/train.csv"
+		test "$rc" = 0 -a -s "$T/store/training-data/spam-detector/train.parquet"
 	[ "$rc" = 0 ] || echo "$err"
 
 	if podman_args CronJob/driftmon-baseline baseline "${sets[@]}"; then

@@ -127,7 +127,7 @@ DRIFTMON_STORE=$S50 run synth --rows 4000 --hours 4 --rows-per-hour 400 \
 	--magnitude 1.0 --end 2025-12-24T18:00:00Z --seed 7
 expect "synth 50" 0
 DRIFTMON_STORE=$S50 run baseline --model spam-detector --version v1 \
-	--input "$S50/training-data/spam-detector/train.csv"
+	--input "$S50/training-data/spam-detector/train.parquet"
 expect "baseline 50" 0
 for h in 2 3 4; do
 	DRIFTMON_STORE=$S50 run detect --model spam-detector --version v1 \
@@ -139,7 +139,7 @@ DRIFTMON_STORE=$S200 run synth --features 200 --rows 3000 --hours 2 \
 	--rows-per-hour 500 --end 2025-12-24T18:00:00Z --seed 9
 expect "synth 200" 0
 DRIFTMON_STORE=$S200 run baseline --model spam-detector --version v1 \
-	--input "$S200/training-data/spam-detector/train.csv"
+	--input "$S200/training-data/spam-detector/train.parquet"
 expect "baseline 200" 0
 DRIFTMON_STORE=$S200 run detect --model spam-detector --version v1 \
 	--at 2025-12-24T18:00:00Z --window-hours 2 --format none

@@ -150,7 +150,7 @@ run synth --rows 4000 --hours 4 --rows-per-hour 400 --magnitude 1.0 \
 	--end 2025-12-24T18:00:00Z --seed 7
 expect "synth" 0
 run baseline --model spam-detector --version v1 \
-	--input "$T/store/training-data/spam-detector/train.csv"
+	--input "$T/store/training-data/spam-detector/train.parquet"
 expect "baseline" 0
 run synth --logs --scenario none --hours 3 --rows-per-hour 800 \
 	--end 2025-12-25T18:00:00Z --seed 8
@@ -369,10 +369,10 @@ EOF
 
 # ---- run E: odd names are escaped ----------------------------------------------------
 run baseline --model 'odd "m" <x>' --version 'v2 beta/1' \
-	--input "$T/store/training-data/spam-detector/train.csv"
+	--input "$T/store/training-data/spam-detector/train.parquet"
 expect "E: a version with '/' is refused" 2
 run baseline --model 'odd "m" <x>' --version 'v2 b&ta' \
-	--input "$T/store/training-data/spam-detector/train.csv"
+	--input "$T/store/training-data/spam-detector/train.parquet"
 expect "E: baseline" 0
 run synth --current "$T/cur.csv" --rows 600 --seed 5
 DRIFT_PUSHGATEWAY_URL=$PG DRIFT_ALERTMANAGER_URL=$AM run detect \
