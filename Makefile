@@ -97,7 +97,7 @@ deps: ## Install missing Debian build packages (apt-get as root)
 	@scripts/deps.sh build
 
 # ---- development ------------------------------------------------------
-test: ## Run unit tests (cmocka)
+test: ## Run all tests (unit, end-to-end, suites; again under ASan+UBSan)
 	@scripts/deps.sh test
 	@scripts/run-tests.sh
 

@@ -113,6 +113,7 @@ struct dm_logger {
 
 	lg_schema schema;
 	pthread_rwlock_t schema_lock;
+	pthread_mutex_t save_mu;
 	encpool pool;
 
 	/* ---- under mu ---- */
@@ -660,19 +661,37 @@ out:
 }
 
 /* ---- the flusher ------------------------------------------------------------ */
-/* Saves the learned schema if it changed. */
+/*
+ * Saves the learned schema if it changed.  It is copied (as JSON) under
+ * the read lock and written without it, so that dm_logger_log never
+ * waits for the disk here; save_mu keeps two flushers from writing at
+ * once.  Learners set 'dirty' under the write lock, so clearing it under
+ * the read lock (with save_mu held) races with nobody.
+ */
 static dm_err save_schema(dm_logger *lg, dm_diag *diag)
 {
+	char *js = NULL;
 	dm_err err = DM_OK;
 
-	pthread_rwlock_wrlock(&lg->schema_lock);
-	if (lg->schema.dirty && !lg->schema.declared) {
-		err = lg_schema_save(&lg->schema, lg->dirfd, SCHEMA_FILE,
-				     diag);
-		if (!err)
+	if (lg->schema.declared)
+		return DM_OK;
+	pthread_mutex_lock(&lg->save_mu);
+	pthread_rwlock_rdlock(&lg->schema_lock);
+	if (lg->schema.dirty) {
+		js = lg_schema_json(&lg->schema);
+		if (js)
 			lg->schema.dirty = 0;
+		else
+			err = DM_ENOMEM;
 	}
 	pthread_rwlock_unlock(&lg->schema_lock);
+	if (js && (err = lg_schema_write(js, lg->dirfd, SCHEMA_FILE, diag))) {
+		pthread_rwlock_wrlock(&lg->schema_lock);
+		lg->schema.dirty = 1;
+		pthread_rwlock_unlock(&lg->schema_lock);
+	}
+	pthread_mutex_unlock(&lg->save_mu);
+	free(js);
 	return err;
 }
 
@@ -1346,6 +1365,7 @@ static void free_logger(dm_logger *lg)
 		close(lg->lockfd); /* releases the lock */
 	pthread_rwlock_destroy(&lg->schema_lock);
 	pthread_mutex_destroy(&lg->pool.mu);
+	pthread_mutex_destroy(&lg->save_mu);
 	pthread_mutex_destroy(&lg->mu);
 	pthread_mutex_destroy(&lg->sync_mu);
 	pthread_cond_destroy(&lg->work_cv);
@@ -1391,6 +1411,7 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 	pthread_mutex_init(&lg->mu, NULL);
 	pthread_mutex_init(&lg->sync_mu, NULL);
 	pthread_mutex_init(&lg->pool.mu, NULL);
+	pthread_mutex_init(&lg->save_mu, NULL);
 	cond_init_mono(&lg->work_cv);
 	cond_init_mono(&lg->done_cv);
 	cond_init_mono(&lg->sync_cv);

@@ -295,9 +295,12 @@ dm_err lg_schema_learn(lg_schema *s, const lg_enc *e, const lg_learn *l,
 /* Learns from a decoded record of a replayed segment (conflicts there
  * are ignored: the first type wins). */
 dm_err lg_schema_learn_rec(lg_schema *s, const lg_dec *d, const lg_drec *r);
-/* Saves / loads the learned schema (JSON) in path. */
-dm_err lg_schema_save(const lg_schema *s, int dirfd, const char *name,
-		      dm_diag *diag);
+/* The learned schema as JSON (malloc'd; NULL on allocation failure). */
+char *lg_schema_json(const lg_schema *s);
+/* Writes js atomically (temporary file, fdatasync, rename) as dirfd/name. */
+dm_err lg_schema_write(const char *js, int dirfd, const char *name,
+		       dm_diag *diag);
+/* Loads a schema written by lg_schema_write into s. */
 dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name,
 		      dm_diag *diag);
 

@@ -390,8 +390,7 @@ static json_t *jstrn(const char *s, size_t n)
 	return json_stringn(s, n);
 }
 
-/* Serialises the learned schema; NULL on allocation failure. */
-static char *schema_json(const lg_schema *s)
+char *lg_schema_json(const lg_schema *s)
 {
 	json_t *root = json_object(), *models = json_array();
 	char *out = NULL;
@@ -444,18 +443,14 @@ out:
 	return out;
 }
 
-dm_err lg_schema_save(const lg_schema *s, int dirfd, const char *name,
-		      dm_diag *diag)
+dm_err lg_schema_write(const char *js, int dirfd, const char *name,
+		       dm_diag *diag)
 {
-	char tmp[300], *js = schema_json(s);
-	size_t len, off = 0;
+	char tmp[300];
+	size_t len = strlen(js), off = 0;
 	int fd = -1;
 	dm_err err = DM_OK;
 
-	if (!js)
-		return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
-				   "out of memory");
-	len = strlen(js);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		    0644);
@@ -478,7 +473,6 @@ dm_err lg_schema_save(const lg_schema *s, int dirfd, const char *name,
 	if (renameat(dirfd, tmp, dirfd, name) < 0)
 		goto fail;
 	fsync(dirfd);
-	free(js);
 	return DM_OK;
 fail:
 	err = dm_diag_set(diag, DM_EIO, name, 0, NULL,
@@ -487,7 +481,6 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	unlinkat(dirfd, tmp, 0);
-	free(js);
 	return err;
 }
 
