@@ -145,4 +145,8 @@ dm_err cli_report_history(struct dm_store *st, const char *model,
 void cli_progress_attach(dm_profile_opts *po, const char *what);
 void cli_progress_done(void);
 
+/* --model and --version given and usable as storage key components;
+ * prints the usage error and returns EXIT_USAGE otherwise. */
+int cli_check_model(const char *cmd, const char *model, const char *version);
+
 #endif

@@ -397,3 +397,15 @@ unsigned cli_threads(void)
 		return 1;
 	return cpus > 4 ? 4 : (unsigned)cpus;
 }
+
+int cli_check_model(const char *cmd, const char *model, const char *version)
+{
+	if (!model || !version)
+		return cli_usage(cmd, "--model and --version are required");
+	if (!dm_key_component_ok(model) || !dm_key_component_ok(version))
+		return cli_usage(cmd,
+				 "invalid model name or version '%s' '%s': no "
+				 "'/', '\\', '..' or control characters",
+				 model, version);
+	return EXIT_OK;
+}

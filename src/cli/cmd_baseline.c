@@ -174,17 +174,8 @@ int cmd_baseline(int argc, char **argv)
 		rc = cli_fail("out of memory");
 		goto out;
 	}
-	if (!model || !version) {
-		rc = cli_usage("baseline", "--model and --version are required");
+	if ((rc = cli_check_model("baseline", model, version)) != EXIT_OK)
 		goto out;
-	}
-	if (!dm_key_component_ok(model) || !dm_key_component_ok(version)) {
-		rc = cli_usage("baseline",
-			       "invalid model name or version '%s' '%s': no "
-			       "'/', '\\', '..' or control characters",
-			       model, version);
-		goto out;
-	}
 	if (!inputs[0]) {
 		rc = cli_usage("baseline", "no input files (--input FILE)");
 		goto out;

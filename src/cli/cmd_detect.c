@@ -283,17 +283,8 @@ int cmd_detect(int argc, char **argv)
 		rc = cli_fail("out of memory");
 		goto out;
 	}
-	if (!model || !version) {
-		rc = cli_usage("detect", "--model and --version are required");
+	if ((rc = cli_check_model("detect", model, version)) != EXIT_OK)
 		goto out;
-	}
-	if (!dm_key_component_ok(model) || !dm_key_component_ok(version)) {
-		rc = cli_usage("detect",
-			       "invalid model name or version '%s' '%s': no "
-			       "'/', '\\', '..' or control characters",
-			       model, version);
-		goto out;
-	}
 	if (strcmp(format, "text") && strcmp(format, "json") &&
 	    strcmp(format, "none")) {
 		rc = cli_usage("detect", "invalid --format '%s': expected "
