@@ -34,7 +34,9 @@
  * errors, unexpected, records_acked, seconds, records_per_s, p50_ms,
  * p99_ms, max_ms).  Exit status 0, or 1 if any answer was unexpected.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

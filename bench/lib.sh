@@ -33,8 +33,10 @@ bench_ncols() {
 # FILE.cmd).  BENCH_REGEN=1 forces a rebuild.  CMD writes to a temporary
 # name first: the literal word @OUT@ in CMD is replaced by it, so an
 # interrupted run never leaves a half-written file that looks cached.
+# The temporary name keeps FILE's extension (train.tmp123.parquet), for
+# writers that choose the format by name.
 bench_cached() {
-	local file=$1 tmp want a
+	local file=$1 tmp want a base
 	shift
 	want=$(printf '%q ' "$@")
 	if [ "${BENCH_REGEN:-0}" != 1 ] && [ -s "$file" ] &&
@@ -42,7 +44,11 @@ bench_cached() {
 		bench_log "cached: ${file#"$BENCH_ROOT"/}"
 		return 0
 	fi
-	tmp="$file.tmp.$$"
+	base=$(basename "$file")
+	case $base in
+	?*.*) tmp="${file%.*}.tmp$$.${file##*.}" ;;
+	*) tmp="$file.tmp.$$" ;;
+	esac
 	local args=()
 	for a in "$@"; do
 		args+=("${a//@OUT@/$tmp}")
@@ -194,4 +200,37 @@ bench_title() {
 }
 bench_note() {
 	printf '%s\tnote\t%s\n' "$1" "$2" >>"$BENCH_OUT/notes.tsv"
+}
+
+# bench_block SECTION TITLE FILE: for a section measured by a script of
+# its own that writes a Markdown report (bench/azure.sh,
+# bench/collector.sh): report.py prints FILE and makes it the section's
+# block of BENCHMARKS.md, under "## TITLE" unless FILE starts with a
+# "## " heading of its own.
+bench_block() {
+	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$BENCH_OUT/blocks.tsv"
+}
+
+# bench_script SECTION SCRIPT [VAR=VALUE...]: runs a standalone benchmark
+# script (SCRIPT path/to/driftmon, with the VAR=VALUE settings in its
+# environment), its output in bench/out/logs/SECTION.log, as a sanity
+# check: a failing script is reported (and makes bench/run.sh exit 1)
+# without stopping the other sections.  Returns 1 if it failed.
+bench_script() {
+	local section=$1 script=$2 log=$BENCH_OUT/logs/$1.log
+	shift 2
+	bench_log "running ${script#"$BENCH_ROOT"/} (output: ${log#"$BENCH_ROOT"/})"
+	bench_check "$section" run _bench_script "$log" "$script" "$@"
+	[ "$(tail -n 1 "$BENCH_OUT/checks.tsv" | cut -f3)" = pass ]
+}
+_bench_script() { # LOG SCRIPT [VAR=VALUE...]
+	local log=$1 script=$2 start=$SECONDS
+	shift 2
+	if env "$@" "$script" "$DRIFTMON" >"$log" 2>&1; then
+		echo "${script#"$BENCH_ROOT"/} finished in $((SECONDS - start)) s"
+	else
+		tail -n 3 "$log"
+		echo "${script#"$BENCH_ROOT"/} FAILED (exit status non-zero); see ${log#"$BENCH_ROOT"/}"
+		return 1
+	fi
 }

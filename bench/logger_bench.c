@@ -15,7 +15,9 @@
  * records_per_s, call p50/p99/max in microseconds, flush_seconds,
  * end_to_end_records_per_s (N / (log + flush time)).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

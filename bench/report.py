@@ -5,8 +5,9 @@
   report.py --out bench/out --sections "csv ..." [--benchmarks BENCHMARKS.md]
             [--driftmon-version TEXT] [--elapsed SECONDS]
 
-Reads results.tsv, targets.tsv, checks.tsv, commands.tsv and notes.tsv in
---out (formats in bench/lib.sh), prints the tables, writes results.md,
+Reads results.tsv, targets.tsv, checks.tsv, commands.tsv, notes.tsv and
+blocks.tsv in --out (formats in bench/lib.sh), prints the tables, writes
+results.md,
 and with --benchmarks replaces each measured section's block in that file
 (between "<!-- BEGIN bench:NAME -->" and "<!-- END bench:NAME -->"),
 appending blocks that are not there yet and keeping everything else.
@@ -80,6 +81,7 @@ class Section:
         self.commands = []
         self.notes = []
         self.profile = []  # (job, rows, pct, dso, sym, src)
+        self.block = None  # Markdown from a standalone script
 
     # -- derived figures ---------------------------------------------
     def impls(self):
@@ -237,6 +239,13 @@ def load(outdir):
     for s, job, rows, pct, dso, sym, src in read_tsv(
             os.path.join(outdir, "profile.tsv"), 7):
         sec(s).profile.append((job, int(rows), float(pct), dso, sym, src))
+    for s, title, path in read_tsv(os.path.join(outdir, "blocks.tsv"), 3):
+        try:
+            with open(path) as f:
+                sec(s).block = f.read().strip("\n")
+            sec(s).title = title
+        except OSError as e:
+            sec(s).checks.append(("report", "FAIL", f"cannot read {path}: {e}"))
     for s, kind, text in read_tsv(os.path.join(outdir, "notes.tsv"), 3):
         if kind == "title":
             sec(s).title = text
@@ -303,6 +312,12 @@ def md_table(head, rows):
 
 
 def render_text(s):
+    if s.block is not None and not s.meas:
+        out = [f"== {s.title}", "", s.block]
+        if s.checks:
+            out += ["", "checks:"]
+            out += [f"  [{st}] {n}: {d}" for n, st, d in s.checks]
+        return "\n".join(out)
     out = [f"== {s.title}", "", text_table(
         MEAS_HEAD, [meas_cells(m) for m in s.table()])]
     if s.ratios():
@@ -321,8 +336,20 @@ def render_text(s):
     return "\n".join(out)
 
 
+def render_block(s, when, mach, version, h):
+    """A standalone script's own Markdown, under the section's title."""
+    if s.block.startswith("## "):
+        return s.block
+    return "\n".join([f"{h} {s.title}", "",
+                      f"Measured {when} on {mach}; {version}. Written by "
+                      f"the section's own script (see bench/sections/).", "",
+                      s.block])
+
+
 def render_md(s, when, mach, version, level=2):
     h = "#" * level
+    if s.block is not None and not s.meas:
+        return render_block(s, when, mach, version, h)
     out = [f"{h} {s.title}", "",
            f"Measured {when} on {mach}; {version}. "
            f"Largest load average (1 min) during a measurement: "
@@ -426,7 +453,7 @@ def main():
     if a.benchmarks:
         update_benchmarks(a.benchmarks, [
             (n, render_md(secs[n], when, mach, a.driftmon_version))
-            for n in order if secs[n].meas])
+            for n in order if secs[n].meas or secs[n].block is not None])
         print(f"updated: {a.benchmarks}")
     if failed:
         print("bench: a sanity check FAILED (see above)", file=sys.stderr)

@@ -15,13 +15,22 @@
 #             to show memory is flat): driftmon baseline / detect against
 #             the pandas + scipy peer in bench/peers/, and a check that
 #             both reach the same verdict.            (issue 2)
-#   (parquet  10,000,000 rows of SNAPPY Parquet against DuckDB: to be
-#             added as bench/sections/20-parquet.sh)   (issue 3)
+#   parquet   10,000,000 x 50 DOUBLE features of SNAPPY Parquet (plus 1M
+#             and 3M to show memory is flat): driftmon baseline / detect
+#             against DuckDB on one thread and on all cores, and checks
+#             that both compute the same figures.     (issue 3)
+#   azure     bench/azure.sh: detect over a 24-hour window in azurite
+#             vs a local folder.                      (issue 4)
+#   collector bench/collector.sh: `driftmon collect` under load, and the
+#             logger library.                         (issue 5)
 #
 # Environment:
 #   BENCH_SECTIONS="csv"   run only these sections (default: all)
 #   BENCH_ROWS="100000 300000 1000000"
 #                          CSV row counts (the largest is the headline)
+#   BENCH_PQ_ROWS="1000000 3000000 10000000"
+#                          Parquet row counts (DuckDB runs at the largest)
+#   BENCH_PQ_PEER=0        Parquet: driftmon only, no DuckDB
 #   BENCH_REPEAT=3         runs of each driftmon measurement; the median
 #                          wall time is kept (peers run once: they take
 #                          minutes and their noise averages out)
@@ -39,7 +48,7 @@
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
-	sed -n '3,38p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//'
 	[ $# -eq 1 ] && exit 0
 	exit 2
 fi
@@ -90,6 +99,7 @@ done
 : >"$BENCH_OUT/commands.tsv"
 : >"$BENCH_OUT/notes.tsv"
 : >"$BENCH_OUT/profile.tsv"
+: >"$BENCH_OUT/blocks.tsv"
 rm -f "$BENCH_OUT"/logs/*
 
 start=$SECONDS

@@ -712,9 +712,11 @@ static int quarantine(dm_logger *lg, const char *name, const char *why)
 	return 0;
 }
 
-/* Converts, uploads and retires one sealed segment (no lock held). */
-static int process_segment(dm_logger *lg, const pend *p, uint64_t *rows,
-			   uint64_t *files, char *errbuf, size_t errlen)
+/* Converts, uploads (through st) and retires one sealed segment (no
+ * lock held). */
+static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
+			   uint64_t *rows, uint64_t *files, char *errbuf,
+			   size_t errlen)
 {
 	char path[4200];
 	lg_convert_opts o;
@@ -746,8 +748,7 @@ static int process_segment(dm_logger *lg, const pend *p, uint64_t *rows,
 	}
 	for (i = 0; i < n; i++) {
 		dm_diag_clear(&diag);
-		err = dm_store_put(lg->store, f[i].key, f[i].data, f[i].len,
-				   &diag);
+		err = dm_store_put(st, f[i].key, f[i].data, f[i].len, &diag);
 		if (err) {
 			snprintf(errbuf, errlen, "cannot upload '%.150s': %.500s",
 				 f[i].key,
@@ -819,11 +820,13 @@ static int pending_upto(const dm_logger *lg, uint64_t upto)
  * Flusher threads (nflushers of them): each takes the oldest sealed
  * segment nobody is converting, so conversion and the store's writes
  * overlap.  Order does not matter for correctness: every segment's files
- * and manifest line are its own.
+ * and manifest line are its own.  Each thread has its own store handle
+ * (a backend need not allow concurrent calls on one).
  */
 static void *flusher_main(void *arg)
 {
 	dm_logger *lg = arg;
+	dm_store *st = NULL;
 
 	pthread_mutex_lock(&lg->mu);
 	for (;;) {
@@ -842,8 +845,19 @@ static void *flusher_main(void *arg)
 
 			p->busy = 1;
 			pthread_mutex_unlock(&lg->mu);
-			rc = process_segment(lg, p, &rows, &files, err,
-					     sizeof(err));
+			if (!st) {
+				dm_diag d;
+
+				dm_diag_clear(&d);
+				if (dm_store_open(lg->store_url, &st, &d) !=
+				    DM_OK)
+					snprintf(err, sizeof(err),
+						 "cannot open the store: %.600s",
+						 d.msg);
+			}
+			rc = st ? process_segment(lg, st, p, &rows, &files,
+						  err, sizeof(err))
+				: SEG_RETRY;
 			pthread_mutex_lock(&lg->mu);
 			was_ok = lg->storage_ok;
 			if (rc == SEG_RETRY) {
@@ -907,6 +921,7 @@ static void *flusher_main(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&lg->mu);
+	dm_store_free(st);
 	return NULL;
 }
 

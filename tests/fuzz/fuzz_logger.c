@@ -15,14 +15,8 @@
  *         must decode to the end or fail cleanly.
  * Any disagreement aborts.
  *
- * Build and run (see tests/fuzz/README):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *     -DDM_VERSION='"fuzz"' -Iinclude -Isrc tests/fuzz/fuzz_logger.c \
- *     src/logger/*.c src/core/*.c src/io/parse_double.c \
- *     build/libdriftmon.a -lmicrohttpd -ljansson -lcurl -lsnappy -lzstd \
- *     -lz -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lm -pthread \
- *     -o fuzz_logger
- *   ./fuzz_logger -max_total_time=60 /tmp/logger-corpus tests/fuzz/corpus_logger
+ * Build and run: see tests/fuzz/README (the logger's and core's sources
+ * compiled with the fuzzer, the rest from build/libdriftmon.a).
  */
 #include <jansson.h>
 #include <math.h>

@@ -573,7 +573,7 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 		    c->page_cap >= (size_t)h->usize + 8;
 	const uint8_t *src;
 	uint8_t *dst;
-	size_t csize = (size_t)h->csize, usize = (size_t)h->usize;
+	size_t csize = (size_t)h->csize, usize = (size_t)h->usize, alloc;
 	int codec = compressed ? (int)c->k->info.codec : DM_PARQUET_UNCOMPRESSED;
 	uint64_t ratio = pq_codec_max_ratio(codec);
 	const char *why = NULL;
@@ -617,7 +617,14 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	err = pq_check_size(codec, src + raw, csize - raw, usize - raw, &why);
 	if (err)
 		return cc_err(c, err, diag, "%s", why);
-	dst = reuse ? c->page : malloc(usize + 8); /* + 8: never malloc(0) */
+	/* + 8: never malloc(0).  A numeric data page gets 1/16 of slack, so
+	 * that the next page, a few bytes larger (fewer NULLs, a longer
+	 * RLE run), still fits and the buffer is reused. */
+	if (!reuse && out == &c->page && c->nk != NK_STR)
+		alloc = usize + usize / 16 + 8;
+	else
+		alloc = usize + 8;
+	dst = reuse ? c->page : malloc(alloc);
 	if (!dst)
 		return DM_ENOMEM;
 	memcpy(dst, src, raw);
@@ -630,14 +637,21 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	}
 	c->pos += csize;
 	if (!reuse) {
-		if (out == &c->page) {
+		if (out == &c->page && c->nk != NK_STR) {
+			/* numbers were copied out of the old page: free it now,
+			 * not at the next batch (with every column of a wide
+			 * file changing page in the same batch, retired pages
+			 * doubled the reader's memory) */
+			free(c->page);
+			c->page_cap = alloc;
+		} else if (out == &c->page) {
 			/* the old page may still back strings of this batch */
 			if (retire(c, c->page)) {
 				c->page = NULL;
 				free(dst);
 				return DM_ENOMEM;
 			}
-			c->page_cap = usize + 8;
+			c->page_cap = alloc;
 		}
 		*out = dst;
 	}

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# Benchmark section "parquet" (issue 3, "Speed"): driftmon baseline /
+# detect on SNAPPY Parquet against DuckDB (@duckdb/node-api, pinned in
+# bench/peers/duckdb/package.json) on one thread and on all cores.
+#
+# Data: `driftmon synth --numeric-only` written as Parquet (50 numeric
+# DOUBLE features + the prediction column; SNAPPY, 131,072-row groups):
+# training data, and current data with a 0.25-sd mean shift in 5
+# features, for each row count in BENCH_PQ_ROWS.  Cached in
+# bench/out/data.
+#
+# Jobs:  baseline  driftmon baseline --input train.parquet
+#                  DuckDB: per column count, null count, mean, stddev,
+#                  min, max and exact quantiles (deciles, p01..p99) in one
+#                  query, then the 10-bin histogram over the deciles
+#        detect    driftmon detect --input current.parquet
+#                  DuckDB: per column count, null count, mean, stddev,
+#                  min, max and the histogram over driftmon's baseline
+#                  bin edges, in one query
+# DuckDB runs at the largest row count only (it takes minutes there);
+# driftmon runs at every size, to show its memory stays flat.
+# Checks: DuckDB's exact figures against driftmon's (counts, min, max
+# equal; mean, std to 1e-9; exact deciles within the sketch's rank error;
+# every bin count of detect equal).
+#
+# Environment (besides bench/run.sh's):
+#   BENCH_PQ_ROWS="1000000 3000000 10000000"   row counts (largest: headline)
+#   BENCH_PQ_PEER=1      0: skip DuckDB (driftmon only)
+# Sourced by bench/run.sh (see bench/lib.sh).
+
+section_parquet() {
+	local rows_list=${BENCH_PQ_ROWS:-1000000 3000000 10000000}
+	local seed=42 k=5 rows train cur ncols store peer_dir big ncpu peer
+	local data=$BENCH_OUT/data
+	local pdir=$BENCH_ROOT/bench/peers/duckdb
+
+	bench_title parquet "Parquet: driftmon vs DuckDB (issue 3)"
+	ncpu=$(nproc)
+
+	for rows in $rows_list; do
+		case $rows in '' | *[!0-9]*) bench_die "BENCH_PQ_ROWS: not a row count: $rows" ;; esac
+	done
+	# shellcheck disable=SC2086 # split the list on purpose
+	rows_list=$(printf '%s\n' $rows_list | sort -n -u | tr '\n' ' ')
+	big=${rows_list% }
+	big=${big##* }
+
+	peer=${BENCH_PQ_PEER:-1}
+	if [ "$peer" = 1 ]; then
+		command -v node >/dev/null ||
+			bench_die "the Parquet section needs node and npm (Debian packages nodejs, npm), or BENCH_PQ_PEER=0"
+		if [ ! -e "$pdir/node_modules/@duckdb/node-api/package.json" ]; then
+			bench_log "installing @duckdb/node-api (npm ci in bench/peers/duckdb)"
+			(cd "$pdir" && npm ci --no-audit --no-fund --loglevel=error) \
+				>"$BENCH_OUT/logs/parquet-npm.log" 2>&1 ||
+				bench_die "npm ci failed; see bench/out/logs/parquet-npm.log"
+		fi
+		bench_target parquet speedup 1 duckdb-1t
+	fi
+	bench_target parquet peak_mb 200
+	bench_target parquet flat 1.2
+
+	# --- data (cached) ----------------------------------------------
+	for rows in $rows_list; do
+		bench_cached "$data/train_$rows.parquet" "$DRIFTMON" synth \
+			--training @OUT@ --rows "$rows" --numeric-only --seed "$seed"
+		bench_cached "$data/current_$rows.parquet" "$DRIFTMON" synth \
+			--current @OUT@ --rows "$rows" --numeric-only --seed "$seed" \
+			--scenario mean-shift --drift-features "$k"
+	done
+
+	for rows in $rows_list; do
+		train=$data/train_$rows.parquet
+		cur=$data/current_$rows.parquet
+		ncols=$("$DRIFTMON" parquet schema "$train" | grep -c .)
+		store=$BENCH_TMP/pq-store-$rows
+		peer_dir=$BENCH_TMP/pq-peer-$rows
+		mkdir -p "$peer_dir"
+		bench_warm "$train" "$cur"
+		bench_command parquet data synth "$rows" "$DRIFTMON" synth --training \
+			"$train" --rows "$rows" --numeric-only --seed "$seed"
+		bench_command parquet data synth "$rows" "$DRIFTMON" synth --current \
+			"$cur" --rows "$rows" --numeric-only --seed "$seed" \
+			--scenario mean-shift --drift-features "$k"
+
+		# --- driftmon ---------------------------------------------
+		bench_measure -n "$BENCH_REPEAT" parquet baseline driftmon "$rows" \
+			$((rows * ncols)) -- env DRIFTMON_STORE="$store" \
+			"$DRIFTMON" baseline --model bench --version v1 --input "$train"
+		bench_measure -n "$BENCH_REPEAT" parquet detect driftmon "$rows" \
+			$((rows * ncols)) -- env DRIFTMON_STORE="$store" \
+			"$DRIFTMON" detect --model bench --version v1 --input "$cur"
+
+		[ "$peer" = 1 ] && [ "$rows" = "$big" ] || continue
+
+		# --- peer: DuckDB, one thread and all cores ----------------
+		bench_command parquet data mkdir "$rows" mkdir -p "$peer_dir"
+		local t impl threads_list=1
+		[ "$ncpu" -gt 1 ] && threads_list="1 $ncpu"
+		for t in $threads_list; do
+			impl=duckdb-${t}t
+			bench_warm "$train" "$cur"
+			bench_measure parquet baseline "$impl" "$rows" $((rows * ncols)) -- \
+				node "$pdir/duckdb_drift.mjs" baseline --input "$train" \
+				--threads "$t" --output "$peer_dir/baseline-$t.json"
+			bench_measure parquet detect "$impl" "$rows" $((rows * ncols)) -- \
+				node "$pdir/duckdb_drift.mjs" detect --input "$cur" \
+				--baseline "$store/baselines/bench/v1/baseline.json" \
+				--threads "$t" --output "$peer_dir/detect-$t.json"
+			bench_check parquet "baseline-$impl-$rows" "$PY" \
+				"$BENCH_ROOT/bench/check_parquet.py" baseline \
+				"$store/baselines/bench/v1/baseline.json" "$peer_dir/baseline-$t.json"
+			bench_check parquet "detect-$impl-$rows" "$PY" \
+				"$BENCH_ROOT/bench/check_parquet.py" detect \
+				"$store/drift-reports/bench/latest.json" "$peer_dir/detect-$t.json"
+		done
+	done
+
+	# --- where driftmon's time goes (BENCH_PROFILE=1) --------------
+	store=$BENCH_TMP/pq-store-$big
+	bench_profile parquet baseline "$big" -- env DRIFTMON_STORE="$store" \
+		"$DRIFTMON" baseline --model bench --version v1 \
+		--input "$data/train_$big.parquet"
+	bench_profile parquet detect "$big" -- env DRIFTMON_STORE="$store" \
+		"$DRIFTMON" detect --model bench --version v1 \
+		--input "$data/current_$big.parquet"
+
+	local phases sizes
+	if [ "$peer" = 1 ]; then
+		phases=$(sed -n 's/^peer \(baseline\|detect\): \(.*\); [0-9]* columns.*/\1: \2/p' \
+			"$BENCH_OUT"/logs/parquet-{baseline,detect}-duckdb-1t-"$big".1.err |
+			paste -sd '|' - | sed 's/|/ \/ /g')
+		bench_note parquet "DuckDB's own phase timings at $big rows on one thread (wall): $phases."
+		bench_note parquet "DuckDB $(node -e "console.log(require('$pdir/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null) (\`@duckdb/node-api\`, bench/peers/duckdb/duckdb_drift.mjs): duckdb-1t is \`threads=1\`, duckdb-${ncpu}t all $ncpu cores; one run each. It reads the same files; its detect bins with driftmon's baseline edges, so the counts must match exactly (sanity checks below)."
+		bench_note parquet "Not the same work in every detail: driftmon also keeps a quantile sketch of each column, runs KS and PSI tests and writes the JSON and HTML reports; DuckDB's deciles are exact (it holds every value: hence its memory), driftmon's come from its sketch (rank error shown in the checks)."
+	fi
+	sizes=$(for rows in $rows_list; do
+		printf '%s rows %s MB; ' "$rows" \
+			"$(( ($(stat -c %s "$data/train_$rows.parquet") + 500000) / 1000000 ))"
+	done)
+	bench_note parquet "Data: \`driftmon synth --numeric-only --seed $seed --training FILE.parquet\` ($ncols DOUBLE columns, SNAPPY, the writer's defaults: 131,072-row groups, 1 MiB pages; ${sizes%; }); current data: \`--scenario mean-shift --drift-features $k\` (0.25 sd)."
+	bench_note parquet "driftmon: median of $BENCH_REPEAT runs (DRIFTMON_THREADS=${DRIFTMON_THREADS:-unset: $((ncpu > 4 ? 4 : ncpu)) threads on $ncpu cores}). Files are in the page cache before each job (read once beforehand)."
+	bench_note parquet "This machine is shared and was loaded during the run (see the load column): wall times are inflated by other work, so compare the CPU times (user + system, all threads) too."
+}
