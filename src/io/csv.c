@@ -526,7 +526,7 @@ static int cmp_name_ix(const void *a, const void *b)
 	return x->ix < y->ix ? -1 : x->ix > y->ix;
 }
 
-/* Checks names for empty and duplicate entries. */
+/* Checks names for duplicate entries (empty ones were named already). */
 static dm_err check_names(const csv_reader *r, const dm_strref *names,
 			  size_t n, dm_diag *diag)
 {
@@ -535,14 +535,6 @@ static dm_err check_names(const csv_reader *r, const dm_strref *names,
 	size_t i, dup = 0, first = 0;
 	dm_err err = DM_OK;
 
-	for (i = 0; i < n; i++) {
-		if (names[i].len == 0) {
-			err = dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
-					  "header: column %zu has an empty "
-					  "name", i + 1);
-			goto out;
-		}
-	}
 	v = malloc((n ? n : 1) * sizeof(*v));
 	if (!v) {
 		err = dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
@@ -588,7 +580,7 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 	dm_strref *f = NULL;
 	uint8_t *fnull = NULL;
 	uint32_t *ffix = NULL;
-	size_t fcap = 64, i;
+	size_t fcap = 64, i, nnamed = 0;
 	unsigned char *next;
 	dm_err err = DM_OK;
 	rec_out o;
@@ -696,6 +688,26 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 	}
 	apply_fixes(&o);
 	r->pos = (size_t)(next - r->buf);
+	/* An empty header cell (the index column pandas writes, say) is
+	 * named as pandas names it: "Unnamed: <0-based column>". */
+	for (i = 0; i < o.nf; i++) {
+		if (f[i].len == 0) {
+			char *nm = malloc(32);
+
+			if (!nm) {
+				err = dm_diag_set(diag, DM_ENOMEM, file, 0,
+						  NULL, "out of memory");
+				goto out;
+			}
+			f[i].len = (uint32_t)snprintf(nm, 32, "Unnamed: %zu",
+						      i);
+			f[i].ptr = nm;
+			ffix[i] = UINT32_MAX; /* marks a name we allocated */
+		} else {
+			ffix[i] = 0;
+		}
+		nnamed = i + 1;
+	}
 	err = check_names(r, f, o.nf, diag);
 	if (err)
 		goto out;
@@ -721,6 +733,9 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 		r->base.types[i] = DM_COL_TEXT;
 	}
 out:
+	for (i = 0; i < nnamed; i++)
+		if (ffix[i] == UINT32_MAX)
+			free((char *)f[i].ptr);
 	free(f);
 	free(fnull);
 	free(ffix);

@@ -294,9 +294,32 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 	return DM_OK;
 }
 
+/* Metadata columns, and the index column pandas writes with an empty
+ * name (read as "Unnamed: 0"): never features. */
 static int is_meta(const char *name)
 {
-	return in_list(meta_columns, name);
+	return in_list(meta_columns, name) ||
+	       strncmp(name, "Unnamed: ", 9) == 0;
+}
+
+/*
+ * Text that CSV writers use for a missing value besides the empty field
+ * (pandas' na_values without the NaN spellings, which stay NaN: invalid
+ * in logs, an error in training data).  Only for untyped text cells.
+ */
+static int na_marker(const char *s, size_t n)
+{
+	static const char *const m[] = {"NA",   "N/A",  "n/a", "NULL",
+					"null", "None", "<NA>", "#N/A",
+					"#NA",  "#N/A N/A", NULL};
+	size_t i;
+
+	if (n == 0 || n > 8)
+		return 0;
+	for (i = 0; m[i]; i++)
+		if (strlen(m[i]) == n && memcmp(m[i], s, n) == 0)
+			return 1;
+	return 0;
 }
 
 static dm_err add_extra(dm_profile *p, const char *name)
@@ -473,7 +496,8 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 	double x;
 
 	for (i = 0; i < nrows; i++) {
-		if ((keep && !keep[i]) || (col->null && col->null[i]))
+		if ((keep && !keep[i]) || (col->null && col->null[i]) ||
+		    na_marker(col->str[i].ptr, col->str[i].len))
 			continue;
 		seen++;
 		num += dm_parse_double(col->str[i].ptr, col->str[i].len, &x) ==
@@ -519,6 +543,11 @@ static dm_err add_numeric(dm_profile *p, const dm_profile_opts *o,
 			const dm_strref *s = &col->str[i];
 			int ok = dm_parse_double(s->ptr, s->len, &x) == 0;
 
+			if (!ok && col->type == DM_COL_TEXT &&
+			    na_marker(s->ptr, s->len)) {
+				f->missing++;
+				continue;
+			}
 			if (!ok || !isfinite(x)) {
 				if (strict)
 					return bad_value(diag, file,
@@ -589,6 +618,11 @@ static dm_err add_categorical(dm_feature *f, const dm_column *col,
 		} else {
 			const char *cs = col->str[i].ptr;
 			size_t cn = col->str[i].len;
+
+			if (col->type == DM_COL_TEXT && na_marker(cs, cn)) {
+				f->missing++;
+				continue;
+			}
 
 			if (dm_utf8_valid_prefix(cs, cn) != cn) {
 				/* not UTF-8: repair as JSON will store it */

@@ -141,7 +141,7 @@ json_check "10% malformed rows: MALFORMED_ROWS alert" \
 	 [a["severity"] for a in d["alerts"] if a["code"] == "MALFORMED_ROWS"] == ["WARNING"]'
 
 # A numeric feature that arrives as text: every value invalid, an alert.
-awk -F, -v OFS=, 'NR > 1 { $6 = "n/a" } 1' "$D/ok200.csv" >"$D/ytext.csv"
+awk -F, -v OFS=, 'NR > 1 { $6 = "high" } 1' "$D/ok200.csv" >"$D/ytext.csv"
 run detect --model m --version v1 --input "$D/ytext.csv" --no-write --format json
 expect "numeric feature full of text" 0
 json_check "numeric feature full of text: 100% invalid" \
