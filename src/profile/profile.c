@@ -866,6 +866,25 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	const char *file = r->src ? r->src->name : NULL;
 	uint64_t skipped0 = r->rows_skipped;
 
+	/* Current mode: decode only the baseline's features and the model
+	 * columns (a Parquet reader then reads only their bytes — ranged
+	 * GETs on remote storage).  Readers that cannot project read all. */
+	if (opts && opts->reference && r->rows_read == 0 && r->ncols > 0) {
+		uint8_t *keep = calloc(r->ncols, 1);
+		size_t c;
+
+		if (!keep)
+			return DM_ENOMEM;
+		for (c = 0; c < r->ncols; c++)
+			keep[c] = dm_profile_find(opts->reference,
+						  r->names[c]) != NULL ||
+				  !strcmp(r->names[c], "model_name") ||
+				  !strcmp(r->names[c], "model_version");
+		err = dm_reader_project(r, keep);
+		free(keep);
+		if (err != DM_OK && err != DM_EUNSUPPORTED)
+			return err;
+	}
 	for (;;) {
 		err = dm_reader_next(r, &b, diag);
 		if (err != DM_OK)
