@@ -313,7 +313,8 @@ def md_table(head, rows):
 
 def render_text(s):
     if s.block is not None and not s.meas:
-        out = [f"== {s.title}", "", s.block]
+        out = [s.block if s.block.startswith("## ")
+               else f"== {s.title}\n\n{s.block}"]
         if s.checks:
             out += ["", "checks:"]
             out += [f"  [{st}] {n}: {d}" for n, st, d in s.checks]
