@@ -149,4 +149,8 @@ void cli_progress_done(void);
  * prints the usage error and returns EXIT_USAGE otherwise. */
 int cli_check_model(const char *cmd, const char *model, const char *version);
 
+/* --bins N: a PSI bin count from 2 to DM_PSI_BINS_MAX into *out; prints
+ * the usage error and returns EXIT_USAGE otherwise. */
+int cli_parse_bins(const char *cmd, const char *arg, unsigned *out);
+
 #endif

@@ -409,3 +409,16 @@ int cli_check_model(const char *cmd, const char *model, const char *version)
 				 model, version);
 	return EXIT_OK;
 }
+
+int cli_parse_bins(const char *cmd, const char *arg, unsigned *out)
+{
+	uint64_t u;
+
+	if (cli_parse_u64(arg, &u) < 0 || u < 2 || u > DM_PSI_BINS_MAX)
+		return cli_usage(cmd,
+				 "invalid --bins '%s': expected a whole number "
+				 "from 2 to %d",
+				 arg, DM_PSI_BINS_MAX);
+	*out = (unsigned)u;
+	return EXIT_OK;
+}

@@ -137,15 +137,9 @@ int cmd_baseline(int argc, char **argv)
 			}
 			break;
 		case O_BINS:
-			if (cli_parse_u64(optarg, &u) < 0 || u < 2 ||
-			    u > DM_PSI_BINS_MAX) {
-				rc = cli_usage("baseline",
-					       "invalid --bins '%s': expected "
-					       "a whole number from 2 to 100",
-					       optarg);
+			if ((rc = cli_parse_bins("baseline", optarg,
+						 &po.nbins)) != EXIT_OK)
 				goto out;
-			}
-			po.nbins = (unsigned)u;
 			break;
 		case O_SKETCH:
 			if (cli_parse_u64(optarg, &u) < 0 || u < 16 ||

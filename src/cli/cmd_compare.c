@@ -64,7 +64,6 @@ int cmd_compare(int argc, char **argv)
 	dm_result res;
 	dm_diag diag;
 	dm_err err;
-	uint64_t u;
 	size_t len;
 	int c, rc = EXIT_OK, longidx = 0, fail_on_drift = 0;
 
@@ -93,15 +92,9 @@ int cmd_compare(int argc, char **argv)
 			categorical = cli_split_list(optarg);
 			break;
 		case O_BINS:
-			if (cli_parse_u64(optarg, &u) < 0 || u < 2 ||
-			    u > DM_PSI_BINS_MAX) {
-				rc = cli_usage("compare",
-					       "invalid --bins '%s': expected "
-					       "a whole number from 2 to 100",
-					       optarg);
+			if ((rc = cli_parse_bins("compare", optarg,
+						 &po.nbins)) != EXIT_OK)
 				goto out;
-			}
-			po.nbins = (unsigned)u;
 			break;
 		case O_FAIL: fail_on_drift = 1; break;
 		case O_SETTING:

@@ -43,4 +43,8 @@ int dmio_decimal_to_double(uint64_t m, long e, double *out);
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
 locale_t dmio_c_locale(void);
 
+/* 10^0 .. 10^19 and, as long doubles, 10^0 .. 10^27 (pow10.c). */
+extern const uint64_t dmio_pow10_u64[20];
+extern const long double dmio_pow10_ld[28];
+
 #endif

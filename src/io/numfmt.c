@@ -28,36 +28,13 @@ static const char digit_pairs[201] =
 	"34353637383940414243444546474849505152535455565758596061626364656667"
 	"6869707172737475767778798081828384858687888990919293949596979899";
 
-static const uint64_t pow10_u64[20] = {
-	1ULL,
-	10ULL,
-	100ULL,
-	1000ULL,
-	10000ULL,
-	100000ULL,
-	1000000ULL,
-	10000000ULL,
-	100000000ULL,
-	1000000000ULL,
-	10000000000ULL,
-	100000000000ULL,
-	1000000000000ULL,
-	10000000000000ULL,
-	100000000000000ULL,
-	1000000000000000ULL,
-	10000000000000000ULL,
-	100000000000000000ULL,
-	1000000000000000000ULL,
-	10000000000000000000ULL,
-};
-
 /* Writes the decimal digits of v; returns their count. */
 static size_t put_u64(uint64_t v, char *out)
 {
 	size_t n = 1;
 	char *p;
 
-	while (n < 20 && v >= pow10_u64[n])
+	while (n < 20 && v >= dmio_pow10_u64[n])
 		n++;
 	p = out + n;
 	while (v >= 100) {
@@ -110,7 +87,7 @@ static size_t put_decimal(uint64_t m, int k, int prec, char *out)
 		m /= 10;
 		k--;
 	}
-	for (nd = 1; nd < 20 && m >= pow10_u64[nd]; nd++)
+	for (nd = 1; nd < 20 && m >= dmio_pow10_u64[nd]; nd++)
 		;
 	e10 = (int)nd - 1 - k;
 	if (e10 >= -4 && e10 < prec) {
@@ -195,13 +172,6 @@ static int digits17_printf(double x, uint64_t *m, int *e10)
 	return 1;
 }
 
-static const long double pow10_ld[28] = {
-	1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,
-	1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L,
-	1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L,
-	1e24L, 1e25L, 1e26L, 1e27L,
-};
-
 #ifdef __SIZEOF_INT128__
 typedef unsigned __int128 u128;
 
@@ -282,8 +252,8 @@ static int scaled(double x, int k, uint64_t *m)
 	 * significand's value (x87 layout: the low 8 bytes): no slow
 	 * float-to-integer conversion. */
 	const long double magic = 0x1.8p63L;
-	long double p = k >= 0 ? (long double)x * pow10_ld[k]
-			       : (long double)x / pow10_ld[-k];
+	long double p = k >= 0 ? (long double)x * dmio_pow10_ld[k]
+			       : (long double)x / dmio_pow10_ld[-k];
 	long double q = p + magic, frac;
 	uint64_t r;
 

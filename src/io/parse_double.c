@@ -55,25 +55,6 @@ static const double pow10_exact[23] = {
 	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-static const uint64_t pow10_u64[16] = {
-	1ULL,
-	10ULL,
-	100ULL,
-	1000ULL,
-	10000ULL,
-	100000ULL,
-	1000000ULL,
-	10000000ULL,
-	100000000ULL,
-	1000000000ULL,
-	10000000000ULL,
-	100000000000ULL,
-	1000000000000ULL,
-	10000000000000ULL,
-	100000000000000ULL,
-	1000000000000000ULL,
-};
-
 /*
  * Mantissas of up to 19 digits with |e| <= 27 (the 17-digit text Python
  * writes for arbitrary doubles) on x86: m < 2^64 and 10^|e| (5^27 < 2^63)
@@ -91,13 +72,6 @@ static const uint64_t pow10_u64[16] = {
  */
 #if FAST_PATH && LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
 #define LD_PATH 1
-static const long double pow10_ld[28] = {
-	1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,
-	1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L,
-	1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L,
-	1e24L, 1e25L, 1e26L, 1e27L,
-};
-
 static int ld_path(uint64_t m, int e, double *out)
 {
 	volatile long double one = 1.0L, tiny = 0x1p-63L;
@@ -107,7 +81,7 @@ static int ld_path(uint64_t m, int e, double *out)
 	if (one + tiny == one)
 		return 0; /* x87 set to a shorter precision */
 	l = (long double)m;
-	l = e >= 0 ? l * pow10_ld[e] : l / pow10_ld[-e];
+	l = e >= 0 ? l * dmio_pow10_ld[e] : l / dmio_pow10_ld[-e];
 	memcpy(&sig, &l, sizeof(sig)); /* x87: the low 8 bytes hold the
 					* significand, integer bit included */
 	if ((sig & 0x7FF) == 0x400)
@@ -195,8 +169,8 @@ int dmio_decimal_to_double(uint64_t m, long e, double *out)
 			*out = v / pow10_exact[-e];
 			return 1;
 		}
-		if (e > 22 && e <= 22 + 15 && m <= TWO53 / pow10_u64[e - 22]) {
-			*out = (double)(m * pow10_u64[e - 22]) * 1e22;
+		if (e > 22 && e <= 22 + 15 && m <= TWO53 / dmio_pow10_u64[e - 22]) {
+			*out = (double)(m * dmio_pow10_u64[e - 22]) * 1e22;
 			return 1;
 		}
 	}

@@ -341,6 +341,18 @@ static dm_err add_extra(dm_profile *p, const char *name)
 	return DM_OK;
 }
 
+/* Every name of a NULL-terminated option list is a feature of p, or
+ * DM_ESCHEMA naming the first that is not. */
+static dm_err all_features(const dm_profile *p, const char *const *names,
+			   const char *file, const char *why, dm_diag *diag)
+{
+	for (; names && *names; names++)
+		if (!dm_profile_find(p, *names))
+			return dm_diag_set(diag, DM_ESCHEMA, file, 0, *names,
+					   "%s", why);
+	return DM_OK;
+}
+
 /*
  * Maps the columns of a batch to features.  map[c] = feature index or -1.
  * Creates features on the first call in baseline mode.
@@ -398,33 +410,19 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 		map[c] = f - p->feat;
 	}
 	if (creating) {
-		if (o && o->features) {
-			for (i = 0; o->features[i]; i++)
-				if (!dm_profile_find(p, o->features[i]))
-					return dm_diag_set(
-						diag, DM_ESCHEMA, file, 0,
-						o->features[i],
-						"--features names a column that "
-						"is not in the data");
-		}
-		if (o && o->categorical) {
-			for (i = 0; o->categorical[i]; i++)
-				if (!dm_profile_find(p, o->categorical[i]))
-					return dm_diag_set(
-						diag, DM_ESCHEMA, file, 0,
-						o->categorical[i],
-						"--categorical names a column "
-						"that is not a feature");
-		}
-		if (o && o->importance_names) {
-			for (i = 0; o->importance_names[i]; i++)
-				if (!dm_profile_find(p, o->importance_names[i]))
-					return dm_diag_set(
-						diag, DM_ESCHEMA, file, 0,
-						o->importance_names[i],
-						"--importance names a column "
-						"that is not a feature");
-		}
+		if (o && ((err = all_features(p, o->features, file,
+					      "--features names a column that "
+					      "is not in the data",
+					      diag)) != DM_OK ||
+			  (err = all_features(p, o->categorical, file,
+					      "--categorical names a column "
+					      "that is not a feature",
+					      diag)) != DM_OK ||
+			  (err = all_features(p, o->importance_names, file,
+					      "--importance names a column "
+					      "that is not a feature",
+					      diag)) != DM_OK))
+			return err;
 		if (p->nfeat == 0)
 			return dm_diag_set(diag, DM_ESCHEMA, file, 0, NULL,
 					   "no feature columns (the columns "

@@ -44,7 +44,7 @@ run() { # name corpus-dir extra-args... ; binary in $out/$name
 
 # shellcheck disable=SC2086
 if clang $CF tests/fuzz/fuzz_csv.c src/io/csv.c src/io/csv_write.c src/io/numfmt.c \
-	src/io/parse_double.c src/io/source.c src/core/error.c -lm -o "$out/fuzz_csv" 2>"$out/build-csv.log"; then
+	src/io/parse_double.c src/io/pow10.c src/io/source.c src/core/error.c -lm -o "$out/fuzz_csv" 2>"$out/build-csv.log"; then
 	run fuzz_csv tests/fuzz/corpus_csv -dict=../../../tests/fuzz/csv.dict
 else
 	echo "  FAIL: fuzz_csv does not build"; cat "$out/build-csv.log"; fail=$((fail + 1))
