@@ -7,7 +7,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
-build_pkgs="gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev libexpat1-dev libmicrohttpd-dev"
+build_pkgs="gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev libexpat1-dev libmicrohttpd-dev libyaml-dev"
 test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy time"
 bench_pkgs="$build_pkgs python3 python3-numpy python3-scipy python3-pandas time"
 

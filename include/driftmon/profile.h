@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "driftmon/error.h"
+#include "driftmon/schema.h"
 #include "driftmon/stats.h"
 #include "driftmon/table.h"
 
@@ -48,7 +49,18 @@ typedef struct dm_category {
 
 typedef struct dm_feature {
 	char *name;
-	dm_feature_type type;
+	dm_feature_type type; /* how it is analysed: numeric or categorical */
+	/* Monitoring schema (driftmon/schema.h): role and logical type, where
+	 * they came from and why (one short phrase, for the column table). */
+	dm_role role;
+	dm_ltype ltype;
+	dm_origin origin;
+	char reason[120];
+	/* Per-feature decision settings from the spec (NaN / "" = the
+	 * model's defaults). */
+	double psi_threshold;
+	double min_effect;
+	char test[24];
 	double importance; /* weight in the drift score; default 1 */
 	int present;       /* the feature was found in the data */
 	uint64_t count;    /* valid values */
@@ -85,6 +97,7 @@ typedef struct dm_profile {
 	char *model;
 	char *model_version;
 	char *created_at;
+	char *spec_yaml; /* the monitoring spec it was built with, or NULL */
 } dm_profile;
 
 /* ------------------------------------------------------------------ */
@@ -111,6 +124,9 @@ typedef struct dm_profile_opts {
 	 * data has them) equal these; NULL = no filter. */
 	const char *model_name;
 	const char *model_version;
+	/* Optional monitoring spec: roles, types, missing markers and
+	 * per-feature settings override what is inferred (baseline mode). */
+	const dm_spec *spec;
 	/*
 	 * strict = 1 (training data): an unparsable, NaN or infinite value
 	 * is an error naming file, row and column.  strict = 0 (inference

@@ -84,6 +84,7 @@ void dm_profile_release(dm_profile *p)
 	free(p->model);
 	free(p->model_version);
 	free(p->created_at);
+	free(p->spec_yaml);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -239,6 +240,8 @@ static dm_feature *add_feature(dm_profile *p, const char *name)
 	if (!f->name)
 		return NULL;
 	f->importance = 1.0;
+	f->psi_threshold = NAN;
+	f->min_effect = NAN;
 	dm_moments_init(&f->mom);
 	p->nfeat++;
 	return f;
