@@ -50,7 +50,10 @@ typedef enum dm_status {
 	DM_STATUS_MINOR,
 	DM_STATUS_DRIFT,
 	DM_STATUS_NOT_COMPARED, /* absent from the data, or no values */
-	DM_STATUS_INSUFFICIENT  /* fewer rows than min_samples */
+	DM_STATUS_INSUFFICIENT, /* fewer rows than min_samples */
+	/* the column's role (identifier, event time, text, label, ignored)
+	 * is not analysed for drift; reports list it apart */
+	DM_STATUS_NOT_MONITORED
 } dm_status;
 
 const char *dm_status_name(dm_status s);

@@ -37,6 +37,7 @@ const char *dm_status_name(dm_status s)
 	case DM_STATUS_DRIFT: return "drift";
 	case DM_STATUS_NOT_COMPARED: return "not_compared";
 	case DM_STATUS_INSUFFICIENT: return "insufficient_data";
+	case DM_STATUS_NOT_MONITORED: return "not_monitored";
 	}
 	return "unknown";
 }
