@@ -9,41 +9,62 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/termsafe.h"
 #include "driftmon/profile.h"
 #include "driftmon/store.h"
+
+/* Prints prefix and the formatted message on stderr as one line, with
+ * control characters from data (names, values) escaped. */
+static void print_line(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+
+	fputs(prefix, stderr);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("(out of memory formatting a message)", stderr);
+	} else {
+		dm_term_fputs(msg, stderr);
+		free(msg);
+	}
+	fputc('\n', stderr);
+}
 
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("driftmon: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line("driftmon: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_RUNTIME;
+}
+
+static void fail_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line("driftmon: ", fmt, ap);
+	va_end(ap);
 }
 
 int cli_fail_err(dm_err err, const dm_diag *diag, const char *what)
 {
-	if (diag && diag->msg[0])
-		fprintf(stderr, "driftmon: %s%s%s\n", what ? what : "",
-			what ? ": " : "", diag->msg);
-	else
-		fprintf(stderr, "driftmon: %s%s%s\n", what ? what : "",
-			what ? ": " : "", dm_strerror(err));
+	fail_line("%s%s%s", what ? what : "", what ? ": " : "",
+		  diag && diag->msg[0] ? diag->msg : dm_strerror(err));
 	return err == DM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char prefix[64];
 
-	fprintf(stderr, "driftmon %s: ", cmd);
+	snprintf(prefix, sizeof(prefix), "driftmon %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_line(prefix, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'driftmon %s --help'.\n", cmd);
+	fprintf(stderr, "Try 'driftmon %s --help'.\n", cmd);
 	return EXIT_USAGE;
 }
 
