@@ -77,6 +77,9 @@ typedef struct csv_reader {
 	int eof;          /* the source has no more bytes */
 
 	unsigned char sep;
+	/* Classic Mac line ends: once the first line end is seen to be a
+	 * lone CR, every CR is read as LF.  -1 = not yet known. */
+	int cr_only;
 	unsigned char ucls[256]; /* ends an unquoted field: sep, \n, NUL */
 	unsigned char qcls[256]; /* ends a quoted run: ", NUL */
 
@@ -339,6 +342,46 @@ static void compact(csv_reader *r)
 	r->buf[r->len] = 0;
 }
 
+/* Rewrites every CR in p[0..n) as LF (files with CR-only line ends). */
+static void cr_to_lf(unsigned char *p, size_t n)
+{
+	unsigned char *e = p + n;
+
+	while ((p = memchr(p, '\r', (size_t)(e - p))) != NULL)
+		*p++ = '\n';
+}
+
+/*
+ * Decides, once the first line end is in the buffer, whether the file
+ * ends its lines with a lone CR (classic Mac OS, some spreadsheet
+ * exports), and then rewrites every CR read so far and later as LF.
+ * Until then no line end has been seen, so nothing was tokenised past
+ * one.
+ */
+static void cr_check(csv_reader *r, size_t from)
+{
+	size_t i;
+
+	if (r->cr_only < 0) {
+		for (i = 0; i < r->len; i++) {
+			if (r->buf[i] == '\n') {
+				r->cr_only = 0;
+				break;
+			}
+			if (r->buf[i] == '\r') {
+				if (i + 1 < r->len)
+					r->cr_only = r->buf[i + 1] != '\n';
+				else if (r->eof)
+					r->cr_only = 0;
+				break;
+			}
+		}
+		from = 0;
+	}
+	if (r->cr_only > 0)
+		cr_to_lf(r->buf + from, r->len - from);
+}
+
 /*
  * Reads more input after the record starting at r->pos.  nrows is the
  * number of rows of the batch under construction (their cells point into
@@ -405,6 +448,8 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 	r->src_off += got;
 	if (got < want || r->src_off >= src->size)
 		r->eof = 1;
+	if (r->cr_only != 0)
+		cr_check(r, r->len - got);
 out:
 	if (r->buf)
 		r->buf[r->len] = 0;
@@ -995,6 +1040,7 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	if (!r->lim.sniff_bytes)
 		r->lim.sniff_bytes = DMIO_CSV_SNIFF_BYTES;
 	r->lenient = opts ? opts->lenient : 0;
+	r->cr_only = -1;
 
 	r->cap = 2 * r->lim.block_size;
 	r->buf = malloc(r->cap + BUF_PAD);
@@ -1027,6 +1073,7 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	}
 	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
+
 	err = sniff_sep(r, diag);
 	if (err)
 		goto out;

@@ -275,6 +275,19 @@ static void csv_crlf(void **state)
 	check_csv("a,b\n1,2\r\n3,4\n", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
 }
 
+/* Classic Mac line ends (a lone CR after the header) are line ends
+ * throughout, at every block size; quoted fields and a BOM too. */
+static void csv_cr_only(void **state)
+{
+	(void)state;
+	check_csv("a,b\r1,2\r3,4\r", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+	check_csv("a,b\r1,2\r3,4", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+	check_csv("\xEF\xBB\xBF" "a;b\r\"x;y\";2\r\r3;4\r",
+		  "a,b\n1:|<x;y>|<2>\n2:|<3>|<4>\n");
+	/* CRLF files are not CR-only */
+	check_csv("a,b\r\n1,2\r\n", "a,b\n1:|<1>|<2>\n");
+}
+
 static void csv_no_final_newline(void **state)
 {
 	(void)state;
@@ -1585,6 +1598,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_quotes),
 	cmocka_unit_test(csv_embedded_newlines),
 	cmocka_unit_test(csv_crlf),
+	cmocka_unit_test(csv_cr_only),
 	cmocka_unit_test(csv_no_final_newline),
 	cmocka_unit_test(csv_bom),
 	cmocka_unit_test(csv_semicolon),
