@@ -31,6 +31,9 @@ extern "C" {
 #define DM_PSI_BINS_MAX 100
 /* Distinct categories kept per feature; the rest are counted as "other". */
 #define DM_MAX_CATEGORIES 1024
+/* Columns a profile takes (a wider file is refused: memory grows with
+ * columns, about 6 KB each while profiling). */
+#define DM_MAX_COLUMNS 200000
 /* Weighted points kept per numeric feature in a stored baseline. */
 #define DM_BASELINE_SKETCH_ITEMS 16384
 
@@ -98,6 +101,7 @@ typedef struct dm_profile {
 	char *model_version;
 	char *created_at;
 	char *spec_yaml; /* the monitoring spec it was built with, or NULL */
+	struct dm_findex *findex; /* private: name -> feature hash index */
 } dm_profile;
 
 /* ------------------------------------------------------------------ */

@@ -19,6 +19,9 @@
 
 #include "core/utf8.h"
 #include "driftmon/profile.h"
+#include "profile/profile_int.h"
+
+static void findex_free(dm_profile *p);
 
 static const char *const meta_columns[] = {"timestamp", "model_name",
 					   "model_version", "request_id",
@@ -85,13 +88,96 @@ void dm_profile_release(dm_profile *p)
 	free(p->model_version);
 	free(p->created_at);
 	free(p->spec_yaml);
+	findex_free(p);
 	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * The name index: open addressing over feature numbers + 1 (0 = empty),
+ * kept by every function that adds a feature.  A profile whose index
+ * does not cover every feature (built by hand) is searched linearly.
+ * Lookups only read it, so profiling threads may share a reference.
+ */
+struct dm_findex {
+	uint32_t *slot;
+	size_t cap; /* a power of two, at least twice n */
+	size_t n;   /* features indexed: 0 .. n-1 */
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+static void findex_put(struct dm_findex *x, const dm_profile *p, size_t i)
+{
+	size_t j = name_hash(p->feat[i].name) & (x->cap - 1);
+
+	while (x->slot[j])
+		j = (j + 1) & (x->cap - 1);
+	x->slot[j] = (uint32_t)(i + 1);
+}
+
+dm_err dmp_profile_index_add(dm_profile *p, size_t i)
+{
+	struct dm_findex *x = p->findex;
+	size_t k;
+
+	if (i >= UINT32_MAX)
+		return DM_ETOOBIG;
+	if (!x) {
+		x = calloc(1, sizeof(*x));
+		if (!x)
+			return DM_ENOMEM;
+		p->findex = x;
+	}
+	if (x->n != i) /* not covering every feature: stays stale */
+		return DM_OK;
+	if (2 * (x->n + 1) > x->cap) {
+		size_t ncap = x->cap ? 2 * x->cap : 64;
+		uint32_t *ns = calloc(ncap, sizeof(*ns));
+
+		if (!ns)
+			return DM_ENOMEM;
+		free(x->slot);
+		x->slot = ns;
+		x->cap = ncap;
+		for (k = 0; k < x->n; k++)
+			findex_put(x, p, k);
+	}
+	findex_put(x, p, i);
+	x->n++;
+	return DM_OK;
+}
+
+static void findex_free(dm_profile *p)
+{
+	if (p->findex)
+		free(p->findex->slot);
+	free(p->findex);
+	p->findex = NULL;
 }
 
 dm_feature *dm_profile_find(const dm_profile *p, const char *name)
 {
-	size_t i;
+	const struct dm_findex *x = p->findex;
+	size_t i, j;
 
+	if (x && x->n == p->nfeat && x->cap) {
+		for (j = name_hash(name) & (x->cap - 1); x->slot[j];
+		     j = (j + 1) & (x->cap - 1)) {
+			i = x->slot[j] - 1;
+			if (strcmp(p->feat[i].name, name) == 0)
+				return &p->feat[i];
+		}
+		return NULL;
+	}
 	for (i = 0; i < p->nfeat; i++)
 		if (strcmp(p->feat[i].name, name) == 0)
 			return &p->feat[i];
@@ -244,6 +330,11 @@ static dm_feature *add_feature(dm_profile *p, const char *name)
 	f->min_effect = NAN;
 	dm_moments_init(&f->mom);
 	p->nfeat++;
+	if (dmp_profile_index_add(p, p->nfeat - 1) != DM_OK) {
+		p->nfeat--;
+		feature_release(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -325,11 +416,17 @@ static int na_marker(const char *s, size_t n)
 	return 0;
 }
 
+/* Names of data columns not profiled (for the report): the first
+ * DM_MAX_EXTRA_NAMES are kept. */
+#define DM_MAX_EXTRA_NAMES 1024
+
 static dm_err add_extra(dm_profile *p, const char *name)
 {
 	char **x;
 	size_t i;
 
+	if (p->nextra >= DM_MAX_EXTRA_NAMES)
+		return DM_OK;
 	for (i = 0; i < p->nextra; i++)
 		if (strcmp(p->extra_columns[i], name) == 0)
 			return DM_OK;
@@ -366,7 +463,14 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 {
 	size_t c, i;
 	int creating = (o == NULL || o->reference == NULL) && p->nfeat == 0;
+	uint8_t *seen = NULL; /* features already mapped (duplicates) */
 	dm_err err;
+
+	if (!creating) {
+		seen = calloc(p->nfeat + 1, 1);
+		if (!seen)
+			return DM_ENOMEM;
+	}
 
 	for (c = 0; c < ncols; c++) {
 		const char *name = names[c];
@@ -384,6 +488,13 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 				return dm_diag_set(diag, DM_EFORMAT, file, 0,
 						   name,
 						   "duplicate column name");
+			if (p->nfeat == DM_MAX_COLUMNS)
+				return dm_diag_set(
+					diag, DM_ETOOBIG, file, 0, NULL,
+					"%zu columns: more than driftmon "
+					"profiles at once (%d); choose them "
+					"with --features or --exclude",
+					ncols, DM_MAX_COLUMNS);
 			f = add_feature(p, name);
 			if (!f)
 				return DM_ENOMEM;
@@ -401,15 +512,18 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 		}
 		f = dm_profile_find(p, name);
 		if (!f) {
-			if (o && o->reference && (err = add_extra(p, name)))
+			if (o && o->reference && (err = add_extra(p, name))) {
+				free(seen);
 				return err;
+			}
 			continue;
 		}
-		for (i = 0; i < c; i++)
-			if (map[i] == f - p->feat)
-				return dm_diag_set(diag, DM_EFORMAT, file, 0,
-						   name,
-						   "duplicate column name");
+		if (seen[f - p->feat]) {
+			free(seen);
+			return dm_diag_set(diag, DM_EFORMAT, file, 0, name,
+					   "duplicate column name");
+		}
+		seen[f - p->feat] = 1;
 		map[c] = f - p->feat;
 	}
 	if (creating) {
@@ -435,19 +549,16 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 					   "--features and --exclude)");
 	} else if (!(o && o->reference)) {
 		/* Later training files must have every feature. */
-		for (i = 0; i < p->nfeat; i++) {
-			long f = (long)i;
-			int found = 0;
-
-			for (c = 0; c < ncols && !found; c++)
-				found = map[c] == f;
-			if (!found)
+		for (i = 0; i < p->nfeat; i++)
+			if (!seen[i]) {
+				free(seen);
 				return dm_diag_set(diag, DM_ESCHEMA, file, 0,
 						   p->feat[i].name,
 						   "column missing (present in "
 						   "the first input file)");
-		}
+			}
 	}
+	free(seen);
 	for (c = 0; c < ncols; c++)
 		if (map[c] >= 0)
 			p->feat[map[c]].present = 1;

@@ -254,10 +254,6 @@ dm_err dm_sketch_add_block(dm_sketch *s, const double *x, size_t n)
 
 	if (s->frozen)
 		return DM_EINVAL;
-	if (!l->v) {
-		if (reserve(&l->v, &l->cap, s->k) < 0)
-			return DM_ENOMEM;
-	}
 	while (n > 0) {
 		size_t room, take;
 
@@ -268,6 +264,19 @@ dm_err dm_sketch_add_block(dm_sketch *s, const double *x, size_t n)
 		}
 		room = s->k - l->len;
 		take = n < room ? n : room;
+		/* Level 0 grows with the data up to k values, so a feature
+		 * with few values (a wide file, a short window) costs few
+		 * bytes. */
+		if (l->len + take > l->cap) {
+			size_t want = l->cap * 2 > l->len + take
+					      ? l->cap * 2
+					      : l->len + take;
+
+			if (want > s->k)
+				want = s->k;
+			if (reserve(&l->v, &l->cap, want) < 0)
+				return DM_ENOMEM;
+		}
 		memcpy(l->v + l->len, x, take * sizeof(double));
 		l->len += take;
 		s->n += take;
