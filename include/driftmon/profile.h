@@ -34,6 +34,8 @@ extern "C" {
 /* Columns a profile takes (a wider file is refused: memory grows with
  * columns, about 6 KB each while profiling). */
 #define DM_MAX_COLUMNS 200000
+/* Bytes of a column (feature) name. */
+#define DM_MAX_NAME_BYTES 1024
 /* Weighted points kept per numeric feature in a stored baseline. */
 #define DM_BASELINE_SKETCH_ITEMS 16384
 

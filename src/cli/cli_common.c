@@ -360,10 +360,25 @@ int cli_load_baseline(struct dm_store *st, const char *model,
 		return cli_fail_err(err, &diag, "cannot read baseline");
 	loc = dm_store_location(st, key);
 	err = dm_baseline_from_json(json, len, loc ? loc : key, out, &diag);
-	free(loc);
 	free(json);
-	if (err != DM_OK)
+	if (err != DM_OK) {
+		free(loc);
 		return cli_fail_err(err, &diag, "bad baseline");
+	}
+	/* A baseline copied under another model or version would file its
+	 * reports under the wrong name: refuse it. */
+	if ((out->model && strcmp(out->model, model) != 0) ||
+	    (out->model_version && strcmp(out->model_version, version) != 0)) {
+		cli_fail("bad baseline: '%s': it is the baseline of model '%s' "
+			 "version '%s', stored under model '%s' version '%s'",
+			 loc ? loc : key, out->model ? out->model : "?",
+			 out->model_version ? out->model_version : "?", model,
+			 version);
+		free(loc);
+		dm_profile_release(out);
+		return EXIT_RUNTIME;
+	}
+	free(loc);
 	return EXIT_OK;
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/jsonw.h"
 #include "driftmon/profile.h"
+#include "profile/profile_int.h"
 
 static const double report_q[] = {0.01, 0.05, 0.10, 0.25, 0.50,
 				  0.75, 0.90, 0.95, 0.99};
@@ -396,24 +397,28 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		char path[200];
 
 		snprintf(path, sizeof(path), "features[%zu]", i);
-		p->nfeat = i + 1;
-		dm_moments_init(&f->mom);
-		f->importance = 1.0;
 		if (!fname || !*fname || !type) {
 			err = bad(&c, path, "needs 'name' and 'type'");
 			goto out;
 		}
-		for (j = 0; j < i; j++) {
-			if (strcmp(p->feat[j].name, fname) == 0) {
-				err = bad(&c, path, "duplicate feature name");
-				goto out;
-			}
+		if (strlen(fname) > DM_MAX_NAME_BYTES) {
+			err = bad(&c, path, "name longer than 1024 bytes");
+			goto out;
 		}
+		if (dm_profile_find(p, fname)) { /* p->nfeat == i here */
+			err = bad(&c, path, "duplicate feature name");
+			goto out;
+		}
+		p->nfeat = i + 1;
+		dm_moments_init(&f->mom);
+		f->importance = 1.0;
 		f->name = strdup(fname);
 		if (!f->name) {
 			err = DM_ENOMEM;
 			goto out;
 		}
+		if ((err = dmp_profile_index_add(p, i)) != DM_OK)
+			goto out;
 		snprintf(path, sizeof(path), "features[%zu] ('%.150s')", i,
 			 fname);
 		f->present = 1;
@@ -477,6 +482,7 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		if (err != DM_OK)
 			goto out;
 	}
+	err = dmp_baseline_validate(p, name, diag);
 out:
 	json_decref(root);
 	if (err != DM_OK)

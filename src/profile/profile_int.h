@@ -16,4 +16,13 @@
  */
 dm_err dmp_profile_index_add(dm_profile *p, size_t i);
 
+/*
+ * Checks a baseline read from storage as a whole (p's name index must
+ * cover every feature): names within DM_MAX_NAME_BYTES and unique,
+ * categories unique with counts adding up, bin counts adding up,
+ * moments consistent, count + missing within rows.  DM_EFORMAT with a
+ * diag naming name and the feature.
+ */
+dm_err dmp_baseline_validate(dm_profile *p, const char *name, dm_diag *diag);
+
 #endif

@@ -72,6 +72,23 @@ bad edges-counts 'd["features"][0]["bins"]["counts"].pop()' "field 'features\[0\
 bad counts-negative 'd["features"][0]["bins"]["counts"][0] = -3' "field 'features\[0\] \('a'\)\.bins\.counts\[0\]': counts must be non-negative integers$"
 bad categories-type 'd["features"][2]["categories"] = "k0,k1"' "field 'features\[2\] \('c'\)': needs a 'categories' array$"
 bad category-value 'del d["features"][2]["categories"][0]["value"]' "field 'features\[2\] \('c'\)': each category needs 'value' and 'count'$"
+# Checked as a whole (hostile baselines must not give a false verdict).
+bad category-twice 'c = d["features"][2]["categories"]; c[1]["value"] = c[0]["value"]' "feature 'c': category 'k[0-9]' appears twice$"
+bad category-sum 'd["features"][2]["categories"][0]["count"] += 1' "feature 'c': category counts add up to 301, not its count 300$"
+bad category-zero 'd["features"][2]["categories"][0]["count"] = 0; d["features"][2]["count"] -= 100' "feature 'c': a category with count 0$"
+bad bins-sum 'd["features"][0]["bins"]["counts"][0] += 5' "feature 'a': bin counts add up to 305, not its count 300$"
+bad mean-outside 'd["features"][0]["mean"] = 1e9' "feature 'a': mean, m2, min and max are not consistent"
+bad rows-too-few 'd["rows"] = 10' "feature 'a': count \+ missing \(300\) exceed the baseline's rows \(10\)$"
+bad name-too-long 'd["features"][1]["name"] = "n" * 5000' "field 'features\[1\]': name longer than 1024 bytes$"
+bad name-huge 'd["features"][1]["name"] = "x" * (8 << 20)' "field 'features\[1\]': name longer than 1024 bytes$"
+# Stored under one model and version, naming another.
+corrupt foreign 'd["model"] = "victim"'
+run detect --model foreign --version v1 --input "$D/current.csv"
+expect_err "baseline naming another model" 1 "^driftmon: bad baseline: '$T/store/baselines/foreign/v1/baseline\.json': it is the baseline of model 'victim' version 'v1', stored under model 'foreign' version 'v1'$"
+if [ -e "$T/store/drift-reports/victim" ]; then not_ok "a foreign baseline wrote reports under its model"; else ok; fi
+corrupt foreign-version 'd["model_version"] = "v9"'
+run detect --model foreign-version --version v1 --input "$D/current.csv" --no-write
+expect_err "baseline naming another version" 1 "it is the baseline of model 'good' version 'v9', stored under model 'foreign-version' version 'v1'$"
 
 # Not a crash: a baseline whose counts do not match its rows still loads
 # or fails cleanly (exit 0 or 1, never a signal).
