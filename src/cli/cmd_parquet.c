@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/termsafe.h"
 #include "driftmon/parquet.h"
 
 static const char usage[] =
@@ -222,9 +223,54 @@ static const char *escape_binary(const char *p, size_t n, char **buf,
 	return *buf;
 }
 
+/*
+ * A cell for a person's terminal: control characters other than the
+ * line breaks and tabs that CSV quoting carries (ESC, NUL, C1, bidi
+ * overrides, bytes that are not UTF-8) are escaped (core/termsafe.h).
+ * Returns s itself when nothing needs escaping, else a buffer that
+ * stays valid until the next call; NULL when out of memory.
+ */
+static const char *term_cell(const char *s, size_t *n)
+{
+	static char *buf;
+	static size_t cap;
+	size_t i = 0, o = 0, run;
+
+	if (!dm_term_unsafe(s, *n))
+		return s;
+	if (cap < 6 * *n + 8) {
+		char *nb = realloc(buf, 6 * *n + 8);
+
+		if (!nb)
+			return NULL;
+		buf = nb;
+		cap = 6 * *n + 8;
+	}
+	while (i < *n) {
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+			buf[o++] = s[i++];
+			continue;
+		}
+		for (run = 0; i + run < *n && s[i + run] != '\n' &&
+			      s[i + run] != '\r' && s[i + run] != '\t';
+		     run++)
+			;
+		o += dm_term_escape(s + i, run, buf + o, cap - o);
+		i += run;
+	}
+	*n = o;
+	return buf;
+}
+
 static void put_csv(const char *s, size_t n)
 {
 	int quote = 0;
+
+	s = term_cell(s, &n);
+	if (!s) {
+		fputs("(out of memory)", stdout);
+		return;
+	}
 
 	for (size_t i = 0; i < n; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
