@@ -442,10 +442,20 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 			json_t *cats = json_object_get(jf, "categories"), *jc;
 
 			f->type = DM_FEATURE_CATEGORICAL;
-			if (!json_is_array(cats) ||
-			    json_array_size(cats) > DM_MAX_CATEGORIES) {
+			if (!json_is_array(cats)) {
 				err = bad(&c, path, "needs a 'categories' "
 						    "array");
+				goto out;
+			}
+			if (json_array_size(cats) > DM_MAX_CATEGORIES) {
+				char why[120];
+
+				snprintf(why, sizeof(why),
+					 "%zu categories: at most %d are kept "
+					 "(the rest are counted in 'other')",
+					 json_array_size(cats),
+					 DM_MAX_CATEGORIES);
+				err = bad(&c, path, why);
 				goto out;
 			}
 			get_u64(jf, "other", &f->other);

@@ -79,6 +79,7 @@ bad category-zero 'd["features"][2]["categories"][0]["count"] = 0; d["features"]
 bad bins-sum 'd["features"][0]["bins"]["counts"][0] += 5' "feature 'a': bin counts add up to 305, not its count 300$"
 bad mean-outside 'd["features"][0]["mean"] = 1e9' "feature 'a': mean, m2, min and max are not consistent"
 bad rows-too-few 'd["rows"] = 10' "feature 'a': count \+ missing \(300\) exceed the baseline's rows \(10\)$"
+bad categories-too-many 'c = d["features"][2]["categories"]; c.extend({"value": "z%d" % i, "count": 1} for i in range(1000000)); d["features"][2]["count"] += 1000000' "field 'features\[2\] \('c'\)': 1000003 categories: at most 1024 are kept \(the rest are counted in 'other'\)$"
 bad name-too-long 'd["features"][1]["name"] = "n" * 5000' "field 'features\[1\]': name longer than 1024 bytes$"
 bad name-huge 'd["features"][1]["name"] = "x" * (8 << 20)' "field 'features\[1\]': name longer than 1024 bytes$"
 # Stored under one model and version, naming another.
