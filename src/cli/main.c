@@ -3,6 +3,7 @@
  * driftmon: drift monitoring for ML models in production.
  * One table of commands, one file per command (src/cli/cmd_*.c).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +50,22 @@ static void usage(FILE *fp)
 		"            3 drift detected (with --fail-on-drift).\n");
 }
 
+/*
+ * Standard output is checked once at the end: a full disk or a closed
+ * pipe must not pass for success (`driftmon list > /dev/full`).  A
+ * command that already failed keeps its own exit code.
+ */
+static int finish(int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	if (errno == EPIPE)
+		return rc ? rc : EXIT_RUNTIME;
+	fprintf(stderr, "driftmon: cannot write to standard output: %s\n",
+		strerror(errno ? errno : EIO));
+	return rc ? rc : EXIT_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -61,15 +78,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return EXIT_OK;
+		return finish(EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("driftmon %s\n", DM_VERSION);
-		return EXIT_OK;
+		return finish(EXIT_OK);
 	}
 	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return finish(commands[i].fn(argc - 1, argv + 1));
 	fprintf(stderr, "driftmon: '%s' is not a driftmon command. See "
 			"'driftmon --help'.\n",
 		argv[1]);
