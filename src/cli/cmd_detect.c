@@ -308,6 +308,11 @@ int cmd_detect(int argc, char **argv)
 	rc = cli_load_baseline(st, model, version, &base);
 	if (rc != EXIT_OK)
 		goto out;
+	/* the spec stored with the baseline: its defaults rank below the
+	 * environment and the flags */
+	if ((rc = cli_spec_apply_stored(&set, &base, model, version)) !=
+	    EXIT_OK)
+		goto out;
 	po.reference = &base;
 	po.model_name = model;
 	po.model_version = version;

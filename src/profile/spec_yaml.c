@@ -1219,15 +1219,19 @@ static void put_header(sbuf *b, const dm_spec *s)
 static void put_default(sbuf *b, const char *key, double v, double builtin,
 			const char *what)
 {
+	char t[40];
+	size_t n;
+
 	if (!isnan(v)) {
 		sb_printf(b, "  %s: ", key);
 		put_num(b, v);
 		sb_putc(b, '\n');
 		return;
 	}
-	sb_printf(b, "  # %s: ", key);
-	put_num(b, builtin);
-	sb_printf(b, "   (built-in default: %s)\n", what);
+	n = dm_numfmt_double(builtin, t);
+	t[n] = '\0';
+	sb_printf(b, "  # %s: %s%*s built-in: %s\n", key, t,
+		  (int)(24 - strlen(key) - n), "", what);
 }
 
 static void put_defaults(sbuf *b, const dm_spec *s)
@@ -1235,24 +1239,23 @@ static void put_defaults(sbuf *b, const dm_spec *s)
 	dm_detect_config d;
 
 	dm_detect_config_init(&d);
-	sb_puts(b, "\ndefaults:\n");
+	sb_puts(b, "\ndefaults:   # uncomment a line to set it\n");
 	put_default(b, "psi_threshold", s->psi_threshold, d.psi_threshold,
-		    "PSI above which a feature's drift is significant");
+		    "PSI above which drift is significant");
 	put_default(b, "alpha", s->alpha, d.alpha,
-		    "family-wise false-alarm level of the verdict");
+		    "false-alarm level of the verdict");
 	put_default(b, "critical_threshold", s->critical_threshold,
 		    d.critical_threshold, "drift score of a CRITICAL alert");
 	put_default(b, "min_samples",
 		    s->has_min_samples ? (double)s->min_samples : NAN,
-		    (double)d.min_samples,
-		    "fewer rows in a window give no verdict");
+		    (double)d.min_samples, "fewer rows give no verdict");
 	if (s->has_missing) {
 		sb_puts(b, "  missing_values: ");
 		put_markers(b, s->missing, s->nmissing);
 		sb_putc(b, '\n');
 	} else {
-		sb_puts(b, "  # missing_values: [\"\", \"NA\"]   (text read "
-			   "as missing; replaces the built-in markers)\n");
+		sb_puts(b, "  # missing_values: [\"\", \"NA\"]  text read as "
+			   "missing (replaces the built-in list)\n");
 	}
 }
 

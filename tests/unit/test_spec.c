@@ -182,8 +182,10 @@ static void round_trip_empty(void **state)
 	(void)state;
 	dm_spec_init(&s);
 	y = round_trip(&s);
-	assert_non_null(strstr(y, "  # psi_threshold: 0.2   (built-in"));
-	assert_non_null(strstr(y, "  # min_samples: 100   (built-in"));
+	assert_non_null(strstr(y, "  # psi_threshold: 0.2         built-in: "
+				  "PSI above which drift is significant\n"));
+	assert_non_null(strstr(y, "  # min_samples: 100           "
+				  "built-in: "));
 	assert_non_null(strstr(y, "\ncolumns: {}\n"));
 	free(y);
 	dm_spec_release(&s);
