@@ -239,10 +239,13 @@ int cmd_baseline(int argc, char **argv)
 		}
 	}
 	if (spec.dry_run) {
-		printf("Dry run: baseline for %s %s not stored (%llu rows, "
-		       "%zu features)\n",
-		       model, version, (unsigned long long)prof.rows,
-		       prof.nfeat);
+		/* stdout may be the spec (--suggest-spec -) */
+		fprintf(spec.suggest_file && !strcmp(spec.suggest_file, "-")
+				? stderr : stdout,
+			"Dry run: baseline for %s %s not stored (%llu rows, "
+			"%zu features)\n",
+			model, version, (unsigned long long)prof.rows,
+			prof.nfeat);
 		goto out;
 	}
 	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
