@@ -121,6 +121,15 @@ run compare --reference "$D/train.csv" --current "$D/train.csv" --spec "$T/d.yam
 expect "compare --spec" 0
 check "compare applies the spec's defaults" [ "$(psi)" = "0.7 50 0.001 0.9" ]
 
+# the complete example of docs/spec-format.md is a valid spec
+/usr/bin/python3 -c '
+import re, sys
+s = open("docs/spec-format.md", encoding="utf-8").read()
+sys.stdout.write(re.findall(r"```yaml\n(.*?)```", s, re.S)[0])' >"$T/doc.yaml"
+run compare --reference "$D/train.csv" --current "$D/train.csv" --spec "$T/doc.yaml" --format json
+expect "the documented example parses" 0
+check "the documented example's defaults" [ "$(psi)" = "0.25 500 0.005 0.5" ]
+
 # a stored spec that does not parse is a bad baseline
 B=$T/store/baselines/m/v1/baseline.json
 /usr/bin/python3 -c '
