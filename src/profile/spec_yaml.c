@@ -463,53 +463,44 @@ static const char *const *keys_of(enum level lv)
 	}
 }
 
-static const ynode *const *sort_base;
-
 static int by_key(const void *a, const void *b)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int r = strcmp(sort_base[i]->text, sort_base[j]->text);
+	const ynode *x = *(const ynode *const *)a;
+	const ynode *y = *(const ynode *const *)b;
+	int r = strcmp(x->text, y->text);
 
 	if (r)
 		return r;
-	return sort_base[i]->line < sort_base[j]->line ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* The duplicate key of m seen last in the file, if any: *dup and *first
- * get its node and the earlier one (keys compared as text). */
+/* The duplicate key of m that comes first in the file after its twin, if
+ * any: *dup and *first get it and the earlier one (keys compared as
+ * text).  Sorting keeps this O(n log n) for 10,000 columns. */
 static dm_err find_duplicate(const ynode *m, const ynode **dup,
 			     const ynode **first)
 {
-	size_t n = m->nkid / 2, i, *idx;
-	ynode **keys;
+	size_t n = m->nkid / 2, i;
+	const ynode **keys;
 
 	*dup = *first = NULL;
 	if (n < 2)
 		return DM_OK;
-	idx = malloc(n * sizeof(*idx));
 	keys = malloc(n * sizeof(*keys));
-	if (!idx || !keys) {
-		free(idx);
-		free(keys);
+	if (!keys)
 		return DM_ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		idx[i] = i;
+	for (i = 0; i < n; i++)
 		keys[i] = m->kid[2 * i];
-	}
-	sort_base = (const ynode *const *)keys;
-	qsort(idx, n, sizeof(*idx), by_key);
-	sort_base = NULL;
+	qsort(keys, n, sizeof(*keys), by_key);
 	for (i = 1; i < n; i++) {
-		const ynode *a = keys[idx[i - 1]], *b = keys[idx[i]];
+		const ynode *x = keys[i - 1], *y = keys[i];
 
-		if (strcmp(a->text, b->text) == 0 &&
-		    (!*dup || b->line < (*dup)->line)) {
-			*dup = b;
-			*first = a;
+		if (strcmp(x->text, y->text) == 0 &&
+		    (!*dup || y->line < (*dup)->line)) {
+			*dup = y;
+			*first = x;
 		}
 	}
-	free(idx);
 	free(keys);
 	return DM_OK;
 }
