@@ -95,13 +95,11 @@ int cli_spec_load(cli_spec *cs, const char *cmd, const char *model,
 		return EXIT_USAGE;
 	}
 	if (model && cs->spec.model && strcmp(model, cs->spec.model) != 0)
-		return cli_usage(cmd,
-				 "spec '%s' is for model '%s', not '%s'",
+		return cli_usage(cmd, "spec '%s' is for model '%s', not '%s'",
 				 cs->file, cs->spec.model, model);
 	if (version && cs->spec.model_version &&
 	    strcmp(version, cs->spec.model_version) != 0)
-		return cli_usage(cmd,
-				 "spec '%s' is for version '%s', not '%s'",
+		return cli_usage(cmd, "spec '%s' is for version '%s', not '%s'",
 				 cs->file, cs->spec.model_version, version);
 	po->spec = &cs->spec;
 	return EXIT_OK;
@@ -241,8 +239,8 @@ void cli_spec_apply(cli_settings *s, const dm_spec *spec, dm_profile *base)
 	}
 }
 
-int cli_spec_apply_stored(cli_settings *s, dm_profile *base,
-			  const char *model, const char *version)
+int cli_spec_apply_stored(cli_settings *s, dm_profile *base, const char *model,
+			  const char *version)
 {
 	dm_spec spec;
 	dm_diag diag;
@@ -254,8 +252,8 @@ int cli_spec_apply_stored(cli_settings *s, dm_profile *base,
 	snprintf(name, sizeof(name), "baselines/%s/%s/baseline.json: spec",
 		 model, version);
 	dm_diag_clear(&diag);
-	err = dm_spec_parse_yaml(base->spec_yaml, strlen(base->spec_yaml),
-				 name, &spec, &diag);
+	err = dm_spec_parse_yaml(base->spec_yaml, strlen(base->spec_yaml), name,
+				 &spec, &diag);
 	if (err != DM_OK)
 		return cli_fail_err(err, &diag, "bad baseline");
 	cli_spec_apply(s, &spec, base);

@@ -45,14 +45,15 @@
  * ...).  "auto" leaves the choice to driftmon (test = NULL). */
 static const char *const test_names[] = {"auto", "psi", "ks", "chi2", NULL};
 
-static const char *const top_keys[] = {"version", "model", "model_version",
+static const char *const top_keys[] = {"version",  "model",   "model_version",
 				       "defaults", "columns", NULL};
-static const char *const default_keys[] = {
-	"psi_threshold", "alpha", "critical_threshold", "min_samples",
-	"missing_values", NULL};
+static const char *const default_keys[] = {"psi_threshold",	 "alpha",
+					   "critical_threshold", "min_samples",
+					   "missing_values",	 NULL};
 static const char *const column_keys[] = {
-	"role",       "type",       "test",           "psi_threshold", "alpha",
-	"min_effect", "importance", "missing_values", NULL};
+	"role",		 "type",	   "test",
+	"psi_threshold", "alpha",	   "min_effect",
+	"importance",	 "missing_values", NULL};
 
 /* Accepted ranges (the detect flags accept the same). */
 struct range {
@@ -63,10 +64,8 @@ struct range {
 static const struct range r_psi = {0.0, 100.0, 0, "a number from 0 to 100"};
 static const struct range r_alpha = {0.0, 0.5, 1,
 				     "a significance level in (0, 0.5]"};
-static const struct range r_critical = {0.0, 1.0, 0,
-					"a number from 0 to 1"};
-static const struct range r_effect = {0.0, 100.0, 0,
-				      "a number from 0 to 100"};
+static const struct range r_critical = {0.0, 1.0, 0, "a number from 0 to 1"};
+static const struct range r_effect = {0.0, 100.0, 0, "a number from 0 to 100"};
 static const struct range r_importance = {0.0, 1e6, 0,
 					  "a weight from 0 to 1000000"};
 #define MAX_MIN_SAMPLES 1e15
@@ -114,8 +113,8 @@ struct ctx {
 	dm_diag *diag;
 };
 
-static dm_err failv(struct ctx *c, dm_err err, unsigned line,
-		    const char *path, const char *fmt, va_list ap)
+static dm_err failv(struct ctx *c, dm_err err, unsigned line, const char *path,
+		    const char *fmt, va_list ap)
 {
 	char why[512];
 
@@ -123,8 +122,8 @@ static dm_err failv(struct ctx *c, dm_err err, unsigned line,
 	if (path && *path)
 		return dm_diag_set(c->diag, err, c->name, 0, NULL,
 				   "line %u: %s: %s", line, path, why);
-	return dm_diag_set(c->diag, err, c->name, 0, NULL, "line %u: %s",
-			   line, why);
+	return dm_diag_set(c->diag, err, c->name, 0, NULL, "line %u: %s", line,
+			   why);
 }
 
 /* DM_EFORMAT: "'<file>': line N: <path>: <why>". */
@@ -142,11 +141,11 @@ static dm_err fail(struct ctx *c, unsigned line, const char *path,
 	return err;
 }
 
-static dm_err fail_as(struct ctx *c, dm_err e, unsigned line,
-		      const char *path, const char *fmt, ...)
+static dm_err fail_as(struct ctx *c, dm_err e, unsigned line, const char *path,
+		      const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-static dm_err fail_as(struct ctx *c, dm_err e, unsigned line,
-		      const char *path, const char *fmt, ...)
+static dm_err fail_as(struct ctx *c, dm_err e, unsigned line, const char *path,
+		      const char *fmt, ...)
 {
 	va_list ap;
 	dm_err err;
@@ -167,8 +166,8 @@ static unsigned mark_line(yaml_mark_t m)
 static dm_err syntax_error(struct ctx *c, yaml_parser_t *ps, const char *text,
 			   size_t len)
 {
-	size_t line = ps->problem_mark.line + 1, col = ps->problem_mark.column
-							     + 1, i;
+	size_t line = ps->problem_mark.line + 1,
+	       col = ps->problem_mark.column + 1, i;
 	const char *problem = ps->problem ? ps->problem : "syntax error";
 
 	if (ps->error == YAML_MEMORY_ERROR)
@@ -350,8 +349,8 @@ static const char *show(const char *s, char *buf, size_t cap)
 			keep--;
 	}
 	for (i = 0; i < keep; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
-								     : s[i];
+		buf[i] =
+			(unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	if (keep < n)
 		memcpy(buf + keep, "...", 3), keep += 3;
 	buf[keep] = '\0';
@@ -522,8 +521,9 @@ static dm_err check_map(struct ctx *c, const ynode *n, const char *path,
 	if (is_nothing(n))
 		return DM_OK;
 	if (n->kind != Y_MAP)
-		return fail(c, n->line, path, "expected a mapping (key: value "
-					      "lines), got %s",
+		return fail(c, n->line, path,
+			    "expected a mapping (key: value "
+			    "lines), got %s",
 			    kind_name(n));
 	for (i = 0; i < n->nkid; i += 2) {
 		const ynode *k = n->kid[i];
@@ -681,8 +681,8 @@ static dm_err get_name(struct ctx *c, const ynode *n, const char *path,
 			*idx = i;
 			return DM_OK;
 		}
-		off += (size_t)snprintf(list + off, sizeof(list) - off,
-					"%s%s", i ? ", " : "", names[i]);
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+					i ? ", " : "", names[i]);
 		if (off >= sizeof(list))
 			off = sizeof(list) - 1;
 	}
@@ -748,8 +748,7 @@ static dm_err get_markers(struct ctx *c, const ynode *n, const char *path,
 /* ------------------------------------------------------------------ */
 /* The format                                                          */
 /* ------------------------------------------------------------------ */
-static void key_path(char *buf, size_t cap, const char *parent,
-		     const char *key)
+static void key_path(char *buf, size_t cap, const char *parent, const char *key)
 {
 	snprintf(buf, cap, "%s%s%s", parent, *parent ? "." : "", key);
 }
@@ -786,8 +785,8 @@ static dm_err parse_defaults(struct ctx *c, const ynode *n, dm_spec *s)
 		    DM_OK)
 		return err;
 	if ((v = map_get(n, "critical_threshold")) &&
-	    (err = get_number(c, v, "defaults.critical_threshold",
-			      &r_critical, &s->critical_threshold)) != DM_OK)
+	    (err = get_number(c, v, "defaults.critical_threshold", &r_critical,
+			      &s->critical_threshold)) != DM_OK)
 		return err;
 	if ((v = map_get(n, "min_samples"))) {
 		err = get_whole(c, v, "defaults.min_samples", 1,
@@ -859,16 +858,14 @@ static dm_err parse_column(struct ctx *c, const ynode *key, const ynode *n,
 		return err;
 	if ((v = map_get(n, "role"))) {
 		key_path(kp, sizeof(kp), path, "role");
-		if ((err = get_name(c, v, kp, "role", role_table(names),
-				    &idx)))
+		if ((err = get_name(c, v, kp, "role", role_table(names), &idx)))
 			return err;
 		cs->role = (dm_role)idx;
 		cs->has_role = 1;
 	}
 	if ((v = map_get(n, "type"))) {
 		key_path(kp, sizeof(kp), path, "type");
-		if ((err = get_name(c, v, kp, "type", type_table(names),
-				    &idx)))
+		if ((err = get_name(c, v, kp, "type", type_table(names), &idx)))
 			return err;
 		cs->type = (dm_ltype)(idx + 1);
 		cs->has_type = 1;
@@ -917,9 +914,9 @@ static dm_err parse_columns(struct ctx *c, const ynode *n, dm_spec *s)
 	dm_err err;
 
 	if (n->kind == Y_MAP && n->nkid / 2 > DM_SPEC_MAX_COLUMNS)
-		return fail_as(c, DM_ETOOBIG, n->kid[2 * DM_SPEC_MAX_COLUMNS]->line,
-			       "columns", "more than %d columns",
-			       DM_SPEC_MAX_COLUMNS);
+		return fail_as(c, DM_ETOOBIG,
+			       n->kid[2 * DM_SPEC_MAX_COLUMNS]->line, "columns",
+			       "more than %d columns", DM_SPEC_MAX_COLUMNS);
 	if ((err = check_map(c, n, "columns", L_COLUMNS)) != DM_OK)
 		return err;
 	ncols = n->kind == Y_MAP ? n->nkid / 2 : 0;
@@ -945,8 +942,9 @@ static dm_err parse_root(struct ctx *c, const ynode *root, dm_spec *s)
 	dm_err err;
 
 	if (!root || is_nothing(root))
-		return fail(c, 1, NULL, "empty spec: expected 'version: %d', "
-					"'defaults:' and 'columns:'",
+		return fail(c, 1, NULL,
+			    "empty spec: expected 'version: %d', "
+			    "'defaults:' and 'columns:'",
 			    DM_SPEC_FORMAT_VERSION);
 	if (root->kind != Y_MAP)
 		return fail(c, root->line, NULL,
@@ -960,8 +958,9 @@ static dm_err parse_root(struct ctx *c, const ynode *root, dm_spec *s)
 		return fail(c, root->line, NULL,
 			    "missing 'version: %d' (the spec format version)",
 			    DM_SPEC_FORMAT_VERSION);
-	if ((err = get_whole(c, v, "version", 0, 1e9, "the format version "
-						      "(version: 1)",
+	if ((err = get_whole(c, v, "version", 0, 1e9,
+			     "the format version "
+			     "(version: 1)",
 			     &ver)) != DM_OK)
 		return err;
 	if (ver != DM_SPEC_FORMAT_VERSION)
@@ -1062,8 +1061,8 @@ static int utf8_ok(const char *s)
 static int plain_ok(const char *s)
 {
 	static const char *const reserved[] = {
-		"y", "n", "yes", "no", "true", "false", "on", "off", "null",
-		"nan", "inf", "infinity", NULL};
+		"y",   "n",    "yes", "no",  "true",	 "false", "on",
+		"off", "null", "nan", "inf", "infinity", NULL};
 	const char *p;
 	size_t i;
 
@@ -1115,12 +1114,14 @@ static void put_str(sbuf *b, const char *s)
 	sb_putc(b, '"');
 }
 
-/* A comment: printable characters only, on one line. */
+/* A comment: printable characters only, on one line, up to the first
+ * byte that is not UTF-8 (a reason cut short mid-character). */
 static void put_comment(sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + dm_utf8_valid_prefix(s, strlen(s));
 
-	while (*p) {
+	while (p < end) {
 		const unsigned char *start = p;
 		uint32_t c = next_cp(&p);
 
@@ -1191,8 +1192,8 @@ static void put_header(sbuf *b, const dm_spec *s)
 	sb_puts(b, "\n# Tests:");
 	for (i = 0; test_names[i]; i++)
 		sb_printf(b, " %s", test_names[i]);
-	sb_printf(b, "\n\nversion: %u\n", s->version ? s->version
-						     : DM_SPEC_FORMAT_VERSION);
+	sb_printf(b, "\n\nversion: %u\n",
+		  s->version ? s->version : DM_SPEC_FORMAT_VERSION);
 	if (s->model) {
 		sb_puts(b, "model: ");
 		put_str(b, s->model);
@@ -1295,11 +1296,11 @@ static void put_column(sbuf *b, const dm_column_spec *cs)
 		put_str(b, cs->test);
 		sb_putc(b, '\n');
 	}
-#define PUT_NUM_FIELD(field)                                               \
-	if (!isnan(cs->field)) {                                           \
-		sb_puts(b, "    " #field ": ");                            \
-		put_num(b, cs->field);                                     \
-		sb_putc(b, '\n');                                          \
+#define PUT_NUM_FIELD(field)                                                   \
+	if (!isnan(cs->field)) {                                               \
+		sb_puts(b, "    " #field ": ");                                \
+		put_num(b, cs->field);                                         \
+		sb_putc(b, '\n');                                              \
 	}
 	PUT_NUM_FIELD(psi_threshold)
 	PUT_NUM_FIELD(alpha)
@@ -1326,8 +1327,7 @@ static int spec_utf8_ok(const dm_spec *s)
 	for (i = 0; i < s->ncols; i++) {
 		const dm_column_spec *cs = &s->cols[i];
 
-		if (!utf8_ok(cs->name) || (cs->test && !utf8_ok(cs->test)) ||
-		    (cs->comment && !utf8_ok(cs->comment)))
+		if (!utf8_ok(cs->name) || (cs->test && !utf8_ok(cs->test)))
 			return 0;
 		for (j = 0; j < cs->nmissing; j++)
 			if (!utf8_ok(cs->missing[j]))

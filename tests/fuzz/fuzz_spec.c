@@ -46,7 +46,8 @@ static int col_eq(const dm_column_spec *x, const dm_column_spec *y)
 	return strcmp(x->name, y->name) == 0 && x->has_role == y->has_role &&
 	       (!x->has_role || x->role == y->role) &&
 	       x->has_type == y->has_type &&
-	       (!x->has_type || x->type == y->type) && str_eq(x->test, y->test) &&
+	       (!x->has_type || x->type == y->type) &&
+	       str_eq(x->test, y->test) &&
 	       num_eq(x->psi_threshold, y->psi_threshold) &&
 	       num_eq(x->alpha, y->alpha) &&
 	       num_eq(x->min_effect, y->min_effect) &&
@@ -87,8 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dm_err err;
 
 	dm_diag_clear(&d);
-	err = dm_spec_parse_yaml((const char *)data, size, "fuzz.yaml", &s,
-				 &d);
+	err = dm_spec_parse_yaml((const char *)data, size, "fuzz.yaml", &s, &d);
 	if (err != DM_OK) {
 		if (err != DM_ENOMEM &&
 		    (!d.msg[0] || strchr(d.msg, '\n') || s.ncols || s.cols))

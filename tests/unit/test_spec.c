@@ -192,18 +192,85 @@ static void round_trip_empty(void **state)
 }
 
 static const char *const odd_names[] = {
-	"a b", " leading", "trailing ", "a:b", "a: b", "key:", "\"quoted\"",
-	"it's", "#hash", "a #b", "- dash", "-", "?", ":", "[x]", "{y}", "a,b",
-	"&anchor", "*alias", "!tag", "%pct", "@at", "`bt`", "|", ">", "yes",
-	"No", "TRUE", "off", "y", "N", "null", "Null", "~", "1e3", "0x1F",
-	"0o17", "123", "-1", "1.5", ".5", ".inf", "-.inf", ".nan", "nan",
-	"inf", "1_000", "12:30", "2024-01-02", "<<", "=", "ünïcødé", "日本語",
-	"emoji \xf0\x9f\x98\x80", "tab\there", "new\nline", "cr\rx",
-	"back\\slash", "del\x7f", "ctl\x01\x1f", "nel\xc2\x85x",
-	"c1\xc2\x90x", "ls\xe2\x80\xa8ps\xe2\x80\xa9", "\xef\xbb\xbf" "bom",
-	"nbsp\xc2\xa0x", "fffe\xef\xbf\xbe", "plane1 \xf0\x90\x80\x80",
-	"x", "_", "a.b-c/d", "---", "...", "'", "\"", "\\", " ",
-	"very long " "name name name name name name name name name name"};
+	"a b",
+	" leading",
+	"trailing ",
+	"a:b",
+	"a: b",
+	"key:",
+	"\"quoted\"",
+	"it's",
+	"#hash",
+	"a #b",
+	"- dash",
+	"-",
+	"?",
+	":",
+	"[x]",
+	"{y}",
+	"a,b",
+	"&anchor",
+	"*alias",
+	"!tag",
+	"%pct",
+	"@at",
+	"`bt`",
+	"|",
+	">",
+	"yes",
+	"No",
+	"TRUE",
+	"off",
+	"y",
+	"N",
+	"null",
+	"Null",
+	"~",
+	"1e3",
+	"0x1F",
+	"0o17",
+	"123",
+	"-1",
+	"1.5",
+	".5",
+	".inf",
+	"-.inf",
+	".nan",
+	"nan",
+	"inf",
+	"1_000",
+	"12:30",
+	"2024-01-02",
+	"<<",
+	"=",
+	"ünïcødé",
+	"日本語",
+	"emoji \xf0\x9f\x98\x80",
+	"tab\there",
+	"new\nline",
+	"cr\rx",
+	"back\\slash",
+	"del\x7f",
+	"ctl\x01\x1f",
+	"nel\xc2\x85x",
+	"c1\xc2\x90x",
+	"ls\xe2\x80\xa8ps\xe2\x80\xa9",
+	"\xef\xbb\xbf"
+	"bom",
+	"nbsp\xc2\xa0x",
+	"fffe\xef\xbf\xbe",
+	"plane1 \xf0\x90\x80\x80",
+	"x",
+	"_",
+	"a.b-c/d",
+	"---",
+	"...",
+	"'",
+	"\"",
+	"\\",
+	" ",
+	"very long "
+	"name name name name name name name name name name"};
 
 static void round_trip_odd_names(void **state)
 {
@@ -370,8 +437,7 @@ static const struct bad bad_cases[] = {
 	{V "defaults:\n  critical_threshold: .inf\n", DM_EFORMAT,
 	 "line 3: defaults.critical_threshold: expected a number from 0 to 1, "
 	 "got '.inf'"},
-	{V "defaults:\n  psi_threshold: 0x10\n", DM_EFORMAT,
-	 "got '0x10'"},
+	{V "defaults:\n  psi_threshold: 0x10\n", DM_EFORMAT, "got '0x10'"},
 	{V "defaults:\n  min_samples: 1.5\n", DM_EFORMAT,
 	 "line 3: defaults.min_samples: expected a whole number >= 1, got "
 	 "'1.5'"},
@@ -397,10 +463,12 @@ static const struct bad bad_cases[] = {
 	{V "columns:\n  a:\n    role: {x: 1}\n", DM_EFORMAT,
 	 "line 4: columns.a.role: expected a role name, got a mapping"},
 	{V "model:\n", DM_EFORMAT, "line 2: model: expected text, got nothing"},
-	{V "model: [a]\n", DM_EFORMAT, "line 2: model: expected text, got a "
-				       "list"},
-	{V "? [a]\n: b\n", DM_EFORMAT, "line 2: a key must be a name, not a "
-				       "list"},
+	{V "model: [a]\n", DM_EFORMAT,
+	 "line 2: model: expected text, got a "
+	 "list"},
+	{V "? [a]\n: b\n", DM_EFORMAT,
+	 "line 2: a key must be a name, not a "
+	 "list"},
 	/* names */
 	{V "columns:\n  a:\n    role: featur\n", DM_EFORMAT,
 	 "line 4: columns.a.role: unknown role 'featur' (did you mean "
@@ -509,8 +577,8 @@ static void errors_name_line_and_key(void **state)
 		dm_err err;
 
 		dm_diag_clear(&d);
-		err = dm_spec_parse_yaml(b->yaml, strlen(b->yaml), "t.yaml",
-					 &s, &d);
+		err = dm_spec_parse_yaml(b->yaml, strlen(b->yaml), "t.yaml", &s,
+					 &d);
 		if (err != b->err || !strstr(d.msg, b->msg))
 			fail_msg("case %zu: got %s '%s', want %s '%s'\n%s", i,
 				 dm_strerror(err), d.msg, dm_strerror(b->err),
@@ -545,8 +613,7 @@ static void limits(void **state)
 	assert_non_null(t);
 	/* the file */
 	memset(t, '#', DM_SPEC_MAX_BYTES + 1);
-	assert_int_equal(parse_text(t, DM_SPEC_MAX_BYTES + 1, &d),
-			 DM_ETOOBIG);
+	assert_int_equal(parse_text(t, DM_SPEC_MAX_BYTES + 1, &d), DM_ETOOBIG);
 	assert_non_null(strstr(d.msg, "'big.yaml': the spec is 1048577 "
 				      "bytes; at most 1048576 are read"));
 	/* columns: 10000 are fine, 10001 are not */
@@ -580,8 +647,9 @@ static void limits(void **state)
 	assert_non_null(strstr(d.msg, "line 2: model: longer than 256 bytes "
 				      "(257)"));
 	/* missing markers: count and length */
-	n = (size_t)snprintf(t, cap, "version: 1\ndefaults:\n  "
-				     "missing_values: [");
+	n = (size_t)snprintf(t, cap,
+			     "version: 1\ndefaults:\n  "
+			     "missing_values: [");
 	for (i = 0; i <= DM_SPEC_MAX_MARKERS; i++)
 		n += (size_t)snprintf(t + n, cap - n, "%sm%zu", i ? ", " : "",
 				      i);
@@ -589,8 +657,9 @@ static void limits(void **state)
 	assert_int_equal(parse_text(t, n, &d), DM_ETOOBIG);
 	assert_non_null(strstr(d.msg, "line 3: defaults.missing_values: more "
 				      "than 64 missing markers (65)"));
-	n = (size_t)snprintf(t, cap, "version: 1\ndefaults:\n  "
-				     "missing_values:\n    - ok\n    - ");
+	n = (size_t)snprintf(t, cap,
+			     "version: 1\ndefaults:\n  "
+			     "missing_values:\n    - ok\n    - ");
 	memset(t + n, 'z', DM_SPEC_MAX_MARKER + 1);
 	n += DM_SPEC_MAX_MARKER + 1;
 	t[n++] = '\n';
@@ -613,6 +682,13 @@ static void writer_rejects_bad_utf8(void **state)
 	assert_int_equal(dm_spec_to_yaml(&s, &y, &len), DM_EINVAL);
 	assert_null(y);
 	assert_int_equal(len, 0);
+	/* a comment is only cut where it stops being UTF-8 */
+	free(s.cols[0].name);
+	s.cols[0].name = strdup("cafe");
+	s.cols[0].comment = strdup("inferred: caf\xc3\xa9 \xc3");
+	assert_int_equal(dm_spec_to_yaml(&s, &y, &len), DM_OK);
+	assert_non_null(strstr(y, "  cafe: {}  # inferred: caf\xc3\xa9 \n"));
+	free(y);
 	dm_spec_release(&s);
 }
 
@@ -663,9 +739,10 @@ static void suggest_from_profile(void **state)
 				  "integer\n"));
 	assert_non_null(strstr(y, "  \"event date\":\n    role: event_time  "
 				  "# spec\n    type: timestamp\n"));
-	assert_non_null(strstr(y, "  amount:\n    role: feature     # "
-				  "inferred\n    type: numeric\n    test: ks\n"
-				  "    psi_threshold: 0.4\n    importance: 3\n"));
+	assert_non_null(strstr(y,
+			       "  amount:\n    role: feature     # "
+			       "inferred\n    type: numeric\n    test: ks\n"
+			       "    psi_threshold: 0.4\n    importance: 3\n"));
 	dm_diag_clear(&d);
 	if (dm_spec_parse_yaml(y, len, "s.yaml", &back, &d) != DM_OK)
 		fail_msg("%s", d.msg);
