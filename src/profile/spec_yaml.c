@@ -1266,6 +1266,7 @@ static void put_column(sbuf *b, const dm_column_spec *cs)
 	put_str(&key, cs->name);
 	if (key.err) {
 		b->err = key.err;
+		sb_release(&key);
 		return;
 	}
 	sb_puts(b, key.len > 1000 ? "  ? " : "  ");

@@ -14,6 +14,78 @@
 #include "driftmon/profile.h"
 #include "driftmon/schema.h"
 
+/* ---- allocation failures ---------------------------------------------- */
+/*
+ * As in test_parquet.c: in builds without AddressSanitizer the binary
+ * interposes malloc, calloc and realloc (libyaml's allocations included)
+ * so that a test can make the Nth allocation fail; every error path must
+ * then end in DM_ENOMEM without a leak.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define DMTEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DMTEST_ASAN 1
+#endif
+#endif
+
+#ifndef DMTEST_ASAN
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t a, size_t b);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+static long fail_countdown = -1; /* allocations to let through; -1 all */
+static int fail_hit;
+static long live_blocks; /* allocations not yet freed */
+
+static int alloc_fails(void)
+{
+	if (fail_countdown < 0)
+		return 0;
+	if (fail_countdown-- == 0) {
+		fail_hit = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void *malloc(size_t n)
+{
+	void *p = alloc_fails() ? NULL : __libc_malloc(n);
+
+	live_blocks += p != NULL;
+	return p;
+}
+
+void *calloc(size_t a, size_t b)
+{
+	void *p = alloc_fails() ? NULL : __libc_calloc(a, b);
+
+	live_blocks += p != NULL;
+	return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+	void *q;
+
+	if (alloc_fails())
+		return NULL;
+	q = __libc_realloc(p, n);
+	if (!p && q)
+		live_blocks++;
+	else if (p && !q && n == 0)
+		live_blocks--;
+	return q;
+}
+
+void free(void *p)
+{
+	live_blocks -= p != NULL;
+	__libc_free(p);
+}
+#endif
+
 /* ---- helpers ------------------------------------------------------- */
 static char **strv(const char *const *src, size_t n)
 {
@@ -754,6 +826,111 @@ static void suggest_from_profile(void **state)
 	dm_spec_release(&s);
 }
 
+#ifndef DMTEST_ASAN
+static const char alloc_text[] =
+	"version: 1\nmodel: m\nmodel_version: v1\n"
+	"defaults:\n  psi_threshold: 0.3\n  alpha: 0.01\n"
+	"  critical_threshold: 0.5\n  min_samples: 9\n"
+	"  missing_values: [\"\", NA, \"n/a\"]\n"
+	"columns:\n"
+	"  id: {role: identifier, type: integer}\n"
+	"  \"a b\":\n    role: feature\n    type: numeric\n    test: ks\n"
+	"    psi_threshold: 0.2\n    alpha: 0.05\n    min_effect: 0.1\n"
+	"    importance: 2\n    missing_values: [None, \"-\"]\n"
+	"  yes: {}\n";
+
+/* 0: parse, 1: parse a bad spec, 2: write, 3: suggest from a profile */
+static dm_err alloc_step(int k, const dm_spec *good)
+{
+	static const char bad[] = "version: 1\ncolumns:\n  a: {}\n  b:\n"
+				  "    rol: x\n";
+	dm_feature f[2];
+	dm_profile p;
+	dm_spec s;
+	dm_diag d;
+	char *y = NULL;
+	size_t len;
+	dm_err err;
+
+	switch (k) {
+	case 0:
+	case 1:
+		err = k == 0 ? dm_spec_parse_yaml(alloc_text,
+						  sizeof(alloc_text) - 1, "a",
+						  &s, &d)
+			     : dm_spec_parse_yaml(bad, sizeof(bad) - 1, "b",
+						  &s, &d);
+		dm_spec_release(&s);
+		return err;
+	case 2:
+		err = dm_spec_to_yaml(good, &y, &len);
+		free(y);
+		return err;
+	default:
+		memset(f, 0, sizeof(f));
+		memset(&p, 0, sizeof(p));
+		f[0].name = (char *)"x";
+		f[0].type = DM_FEATURE_NUMERIC;
+		f[0].importance = 2;
+		snprintf(f[0].test, sizeof(f[0].test), "ks");
+		f[1].name = (char *)"c";
+		f[1].type = DM_FEATURE_CATEGORICAL;
+		snprintf(f[1].reason, sizeof(f[1].reason), "few values");
+		p.feat = f;
+		p.nfeat = 2;
+		p.model = (char *)"m";
+		err = dm_spec_from_profile(&p, &s);
+		dm_spec_release(&s);
+		return err;
+	}
+}
+#endif
+
+/* Every allocation of a parse, a write and a suggestion made to fail in
+ * turn: DM_ENOMEM (or, for the bad spec, its own error), never a leak. */
+static void allocation_failures(void **state)
+{
+	(void)state;
+#ifdef DMTEST_ASAN
+	skip();
+#else
+	dm_spec good;
+	dm_diag d;
+	int k;
+
+	assert_int_equal(dm_spec_parse_yaml(alloc_text, sizeof(alloc_text) - 1,
+					    "a", &good, &d),
+			 DM_OK);
+	for (k = 0; k < 4; k++) {
+		long nth;
+
+		for (nth = 0; nth < 100000; nth++) {
+			long before = live_blocks;
+			dm_err err;
+
+			fail_hit = 0;
+			fail_countdown = nth;
+			err = alloc_step(k, &good);
+			fail_countdown = -1;
+			if (!fail_hit) {
+				assert_int_equal(err, k == 1 ? DM_EFORMAT
+							     : DM_OK);
+				break;
+			}
+			if (err != DM_ENOMEM)
+				fail_msg("step %d, allocation %ld: %s", k, nth,
+					 dm_strerror(err));
+			if (live_blocks != before)
+				fail_msg("step %d, allocation %ld: %ld blocks "
+					 "leaked",
+					 k, nth, live_blocks - before);
+		}
+		assert_true(nth > 3);
+	}
+	dm_spec_release(&good);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -766,6 +943,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(limits),
 		cmocka_unit_test(writer_rejects_bad_utf8),
 		cmocka_unit_test(suggest_from_profile),
+		cmocka_unit_test(allocation_failures),
 	};
 
 	if (argc > 1)
