@@ -71,6 +71,25 @@ import json, sys
 sys.exit("version: 1" not in json.load(open(sys.argv[1]))["spec"])' \
 	"$T/store/baselines/m/v1/baseline.json"
 
+# odd names against an independent YAML implementation (PyYAML): what
+# driftmon writes, PyYAML reads as the same names; what PyYAML writes,
+# driftmon reads as the same names
+/usr/bin/python3 tests/oracle/spec_names.py "$D/odd.csv" "$T/pyyaml.yaml"
+run baseline --model odd --version v1 --input "$D/odd.csv" --suggest-spec "$T/odd1.yaml" --dry-run
+expect "odd names: suggest" 0 "Dry run: baseline for odd v1 not stored \(150 rows, 61 features\)"
+check "odd names: PyYAML reads driftmon's spec" /usr/bin/python3 -c '
+import csv, sys, yaml
+d = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+hdr = next(csv.reader(open(sys.argv[2], encoding="utf-8", newline="")))
+sys.exit(list(d["columns"]) != hdr)' "$T/odd1.yaml" "$D/odd.csv"
+run baseline --model odd --version v1 --input "$D/odd.csv" --spec "$T/pyyaml.yaml" \
+	--suggest-spec "$T/odd2.yaml" --dry-run
+expect "odd names: PyYAML's spec" 0 "Dry run: baseline for odd v1"
+check "odd names: driftmon reads PyYAML's spec" /usr/bin/python3 -c '
+import sys, yaml
+a, b = (yaml.safe_load(open(f, encoding="utf-8")) for f in sys.argv[1:3])
+sys.exit(list(a["columns"]) != list(b["columns"]))' "$T/odd1.yaml" "$T/odd2.yaml"
+
 # --suggest-spec - writes the spec to stdout; --dry-run stores nothing
 run baseline --model dry --version v1 --input "$D/train.csv" \
 	--suggest-spec - --dry-run
