@@ -23,6 +23,14 @@ extern "C" {
 #endif
 
 #define DM_SPEC_FORMAT_VERSION 1
+/* Limits of a spec file (docs/spec-format.md). */
+#define DM_SPEC_MAX_BYTES (1u << 20)  /* the file */
+#define DM_SPEC_MAX_COLUMNS 10000     /* entries under columns: */
+#define DM_SPEC_MAX_NAME 1024         /* bytes of a column name */
+#define DM_SPEC_MAX_TEXT 256          /* bytes of model, version, test */
+#define DM_SPEC_MAX_MARKERS 64        /* missing_values per list */
+#define DM_SPEC_MAX_MARKER 256        /* bytes of one missing marker */
+#define DM_SPEC_MAX_DEPTH 8           /* nesting of mappings and lists */
 
 typedef enum dm_role {
 	DM_ROLE_FEATURE = 0,    /* a model input: monitored for drift */
@@ -84,6 +92,8 @@ typedef struct dm_column_spec {
 	char **missing;       /* nmissing strings read as missing */
 	size_t nmissing;
 	unsigned line;        /* line in the spec file (diagnostics) */
+	char *comment;        /* written after the role (why it was
+				 inferred); never read back; NULL = none */
 } dm_column_spec;
 
 typedef struct dm_spec {
@@ -113,14 +123,42 @@ void dm_spec_release(dm_spec *s);
 const dm_column_spec *dm_spec_find(const dm_spec *s, const char *name);
 
 /*
- * Parses a spec in YAML.  Strict: an unknown key, a wrong type, an
- * unknown role/type/test name or a duplicate column is DM_EFORMAT with a
- * diag naming name, the line and the key.  *out is initialised here.
+ * Drift test names a column may ask for ("auto", "psi", "ks", "chi2");
+ * 1 if name is one of them.  "auto" is stored as test = NULL.
+ */
+int dm_spec_test_known(const char *name);
+
+/*
+ * Parses a spec in YAML (one document, UTF-8, docs/spec-format.md).
+ * Strict: an unknown key, a duplicate key or column, a wrong type (text
+ * where a number is needed, a list where a mapping is), an unknown
+ * role/type/test name or a value out of range is DM_EFORMAT; a version
+ * other than DM_SPEC_FORMAT_VERSION is DM_EVERSION; a file or list
+ * beyond the DM_SPEC_MAX_* limits is DM_ETOOBIG.  The diag then reads
+ * "'<name>': line N: <key path>: <what is wrong>" (lines from 1).
+ * *out is initialised here and released again on error.
  */
 dm_err dm_spec_parse_yaml(const char *text, size_t len, const char *name,
 			  dm_spec *out, dm_diag *diag);
-/* Writes s as YAML (with a comment header); *out is malloc'd. */
+/*
+ * Writes s as YAML: a comment header (what the file is, how to use it),
+ * the model defaults (those not given as comments showing the built-in
+ * value), then every column with its settings and its comment.  Column
+ * names and text are quoted whenever YAML would read them as anything
+ * but that exact text.  *out is malloc'd (free()), *len its length.
+ * DM_EINVAL if a string is not valid UTF-8 (YAML cannot carry it).
+ */
 dm_err dm_spec_to_yaml(const dm_spec *s, char **out, size_t *len);
+
+/*
+ * The spec a finished baseline profile implies: model and version, and
+ * for every feature its role, logical type, per-feature settings that
+ * differ from the defaults (test, psi_threshold, min_effect, importance)
+ * and a comment "<origin>: <reason>".  Model defaults are left "not
+ * given".  *out is initialised here (released again on error).
+ */
+struct dm_profile;
+dm_err dm_spec_from_profile(const struct dm_profile *p, dm_spec *out);
 
 #ifdef __cplusplus
 }

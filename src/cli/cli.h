@@ -57,6 +57,7 @@ const char *cli_store_url(const char *flag);
 typedef struct cli_settings {
 	dm_detect_config det;
 	double window_hours;
+	unsigned given; /* settings set by the environment or a flag */
 } cli_settings;
 
 /* Fills defaults and applies the environment; returns EXIT_OK or
@@ -66,6 +67,9 @@ int cli_settings_from_env(cli_settings *s);
  * 1 if handled, 0 if not a setting flag, -1 after printing an error. */
 int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
 		      const char *value);
+/* 1 if the setting of flag name (without "--") was set by the
+ * environment or a flag (so a spec's default must not replace it). */
+int cli_settings_given(const cli_settings *s, const char *name);
 
 /* Strict number parsing: the whole string, finite; returns 0 or -1. */
 int cli_parse_double(const char *s, double *out);
@@ -152,5 +156,34 @@ int cli_check_model(const char *cmd, const char *model, const char *version);
 /* --bins N: a PSI bin count from 2 to DM_PSI_BINS_MAX into *out; prints
  * the usage error and returns EXIT_USAGE otherwise. */
 int cli_parse_bins(const char *cmd, const char *arg, unsigned *out);
+
+/* ---- The monitoring spec (cli_spec.c, docs/spec-format.md) ----------- */
+typedef struct cli_spec {
+	const char *file;         /* --spec FILE, or NULL */
+	const char *suggest_file; /* --suggest-spec FILE ("-": stdout) */
+	int dry_run;              /* --dry-run: store no baseline */
+	dm_spec spec;             /* the parsed --spec */
+	char *text;               /* its text (stored with the baseline) */
+} cli_spec;
+
+void cli_spec_init(cli_spec *cs);
+void cli_spec_release(cli_spec *cs);
+/* Reads and parses --spec (when given), checks that it is for model and
+ * version (when it names them) and points po->spec at it.  Prints the
+ * error; returns an exit code (EXIT_USAGE for a bad spec). */
+int cli_spec_load(cli_spec *cs, const char *cmd, const char *model,
+		  const char *version, dm_profile_opts *po);
+/* After a baseline p is finished: keeps the --spec text in p->spec_yaml
+ * and writes --suggest-spec.  Prints the error; returns an exit code. */
+int cli_spec_after_baseline(cli_spec *cs, dm_profile *p);
+/* Applies spec to a run: its model defaults to s where neither the
+ * environment nor a flag set them, its per-column settings (test,
+ * psi_threshold, min_effect, importance) to the features of base. */
+void cli_spec_apply(cli_settings *s, const dm_spec *spec, dm_profile *base);
+/* detect: parses the spec stored in base, the baseline of model and
+ * version (if it has one), and applies it as cli_spec_apply does.
+ * Prints the error; returns an exit code. */
+int cli_spec_apply_stored(cli_settings *s, dm_profile *base,
+			  const char *model, const char *version);
 
 #endif

@@ -160,6 +160,7 @@ static const struct setting settings[] = {
 
 static void apply(cli_settings *s, size_t i, double v)
 {
+	s->given |= 1u << i;
 	switch (i) {
 	case 0: s->det.psi_threshold = v; break;
 	case 1: s->window_hours = v; break;
@@ -186,6 +187,7 @@ int cli_settings_from_env(cli_settings *s)
 
 	dm_detect_config_init(&s->det);
 	s->window_hours = 24;
+	s->given = 0;
 	for (i = 0; i < NSETTINGS; i++) {
 		const char *e = getenv(settings[i].env);
 		double v;
@@ -220,6 +222,16 @@ int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
 		apply(s, i, v);
 		return 1;
 	}
+	return 0;
+}
+
+int cli_settings_given(const cli_settings *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSETTINGS; i++)
+		if (strcmp(name, settings[i].flag) == 0)
+			return (s->given >> i) & 1;
 	return 0;
 }
 

@@ -34,6 +34,12 @@ static const char help[] =
 	"      --store URL         storage (default $DRIFTMON_STORE or\n"
 	"                          ./driftmon-data)\n"
 	"      --output FILE       also write the baseline JSON to FILE\n"
+	"      --spec FILE         monitoring spec (YAML): roles, types,\n"
+	"                          tests and thresholds per column; stored\n"
+	"                          with the baseline (docs/spec-format.md)\n"
+	"      --suggest-spec FILE write the spec driftmon inferred to FILE\n"
+	"      --dry-run           profile and write --suggest-spec or\n"
+	"                          --output, but store no baseline\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"Columns timestamp, model_name, model_version and request_id are\n"
@@ -42,7 +48,7 @@ static const char help[] =
 	"field is a missing value.\n";
 
 enum { O_FEATURES = 256, O_EXCLUDE, O_CATEGORICAL, O_IMPORTANCE, O_BINS,
-       O_SKETCH, O_STORE, O_OUTPUT };
+       O_SKETCH, O_STORE, O_OUTPUT, O_SPEC, O_SUGGEST, O_DRYRUN };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -56,6 +62,9 @@ static const struct option longopts[] = {
 	{"sketch-k", required_argument, NULL, O_SKETCH},
 	{"store", required_argument, NULL, O_STORE},
 	{"output", required_argument, NULL, O_OUTPUT},
+	{"spec", required_argument, NULL, O_SPEC},
+	{"suggest-spec", required_argument, NULL, O_SUGGEST},
+	{"dry-run", no_argument, NULL, O_DRYRUN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -98,6 +107,7 @@ int cmd_baseline(int argc, char **argv)
 	double *imp_vals = NULL;
 	dm_profile_opts po = {0};
 	dm_profile prof;
+	cli_spec spec;
 	dm_store *st = NULL;
 	dm_diag diag;
 	char key[600], *json = NULL, *loc = NULL, ts[32];
@@ -107,6 +117,7 @@ int cmd_baseline(int argc, char **argv)
 	dm_err err;
 
 	dm_profile_init(&prof, NULL);
+	cli_spec_init(&spec);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "m:v:i:h", longopts, NULL)) !=
 	       -1) {
@@ -154,6 +165,9 @@ int cmd_baseline(int argc, char **argv)
 			break;
 		case O_STORE: store_flag = optarg; break;
 		case O_OUTPUT: output = optarg; break;
+		case O_SPEC: spec.file = optarg; break;
+		case O_SUGGEST: spec.suggest_file = optarg; break;
+		case O_DRYRUN: spec.dry_run = 1; break;
 		case 'h':
 			fputs(help, stdout);
 			goto out;
@@ -181,6 +195,9 @@ int cmd_baseline(int argc, char **argv)
 	po.importance_values = imp_vals;
 	po.strict = 1;
 	po.threads = cli_threads();
+	if ((rc = cli_spec_load(&spec, "baseline", model, version, &po)) !=
+	    EXIT_OK)
+		goto out;
 	dm_profile_init(&prof, &po);
 	cli_progress_attach(&po, "baseline");
 	rc = cli_profile_files(inputs, &po, 0, &prof);
@@ -200,6 +217,8 @@ int cmd_baseline(int argc, char **argv)
 	prof.model = strdup(model);
 	prof.model_version = strdup(version);
 	prof.created_at = strdup(ts);
+	if ((rc = cli_spec_after_baseline(&spec, &prof)) != EXIT_OK)
+		goto out;
 	err = dm_baseline_to_json(&prof, &json, &len);
 	if (err != DM_OK) {
 		rc = cli_fail_err(err, NULL, "cannot serialise the baseline");
@@ -218,6 +237,16 @@ int cmd_baseline(int argc, char **argv)
 			rc = cli_fail("cannot write '%s'", output);
 			goto out;
 		}
+	}
+	if (spec.dry_run) {
+		/* stdout may be the spec (--suggest-spec -) */
+		fprintf(spec.suggest_file && !strcmp(spec.suggest_file, "-")
+				? stderr : stdout,
+			"Dry run: baseline for %s %s not stored (%llu rows, "
+			"%zu features)\n",
+			model, version, (unsigned long long)prof.rows,
+			prof.nfeat);
+		goto out;
 	}
 	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
 	if (err != DM_OK) {
@@ -246,6 +275,7 @@ out:
 	free(json);
 	dm_store_free(st);
 	dm_profile_release(&prof);
+	cli_spec_release(&spec);
 	cli_free_list(inputs);
 	cli_free_list(features);
 	cli_free_list(exclude);

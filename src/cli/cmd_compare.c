@@ -28,11 +28,14 @@ static const char help[] =
 	"      --bins N             PSI quantile bins (default 10)\n"
 	"      --psi-threshold X, --min-samples N, --critical-threshold X,\n"
 	"      --alpha X, --min-ks-d X   as for 'driftmon detect'\n"
+	"      --spec FILE          monitoring spec (YAML) for the reference:\n"
+	"                           roles, types, tests, thresholds\n"
+	"                           (docs/spec-format.md)\n"
 	"      --fail-on-drift      exit 3 when drift is detected\n"
 	"  -h, --help               this help\n";
 
 enum { O_FORMAT = 256, O_FEATURES, O_EXCLUDE, O_CATEGORICAL, O_BINS,
-       O_FAIL, O_SETTING };
+       O_FAIL, O_SETTING, O_SPEC };
 
 static const struct option longopts[] = {
 	{"reference", required_argument, NULL, 'r'},
@@ -43,6 +46,7 @@ static const struct option longopts[] = {
 	{"categorical", required_argument, NULL, O_CATEGORICAL},
 	{"bins", required_argument, NULL, O_BINS},
 	{"fail-on-drift", no_argument, NULL, O_FAIL},
+	{"spec", required_argument, NULL, O_SPEC},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"min-samples", required_argument, NULL, O_SETTING},
 	{"critical-threshold", required_argument, NULL, O_SETTING},
@@ -59,6 +63,7 @@ int cmd_compare(int argc, char **argv)
 	const char *format = "text";
 	char *json = NULL, ts[32];
 	cli_settings set;
+	cli_spec spec;
 	dm_profile_opts po = {0}, co = {0};
 	dm_profile pref, pcur;
 	dm_result res;
@@ -70,6 +75,7 @@ int cmd_compare(int argc, char **argv)
 	memset(&res, 0, sizeof(res));
 	dm_profile_init(&pref, NULL);
 	dm_profile_init(&pcur, NULL);
+	cli_spec_init(&spec);
 	if ((rc = cli_settings_from_env(&set)) != EXIT_OK)
 		goto out;
 	optind = 0;
@@ -97,6 +103,7 @@ int cmd_compare(int argc, char **argv)
 				goto out;
 			break;
 		case O_FAIL: fail_on_drift = 1; break;
+		case O_SPEC: spec.file = optarg; break;
 		case O_SETTING:
 			if (cli_settings_flag(&set, "compare",
 					      longopts[longidx].name,
@@ -140,6 +147,9 @@ int cmd_compare(int argc, char **argv)
 	po.categorical = (const char *const *)categorical;
 	po.strict = 1;
 	po.threads = cli_threads();
+	if ((rc = cli_spec_load(&spec, "compare", NULL, NULL, &po)) !=
+	    EXIT_OK)
+		goto out;
 	dm_profile_init(&pref, &po);
 	if ((rc = cli_profile_files(ref, &po, 0, &pref)) != EXIT_OK)
 		goto out;
@@ -149,6 +159,7 @@ int cmd_compare(int argc, char **argv)
 			      err == DM_EEMPTY ? "no data rows" : diag.msg);
 		goto out;
 	}
+	cli_spec_apply(&set, &spec.spec, &pref);
 	co.reference = &pref;
 	co.threads = po.threads;
 	if ((rc = cli_profile_files(cur, &co, 1, &pcur)) != EXIT_OK)
@@ -192,6 +203,7 @@ out:
 	dm_result_release(&res);
 	dm_profile_release(&pcur);
 	dm_profile_release(&pref);
+	cli_spec_release(&spec);
 	cli_free_list(ref);
 	cli_free_list(cur);
 	cli_free_list(features);

@@ -25,7 +25,9 @@ static const char help[] =
 	"store, or the files given, keeps rows whose model_name /\n"
 	"model_version columns (where present) match, compares them with\n"
 	"baselines/<model>/<version>/baseline.json, prints the summary and\n"
-	"writes the report.\n"
+	"writes the report.  Settings: a flag wins over the environment, the\n"
+	"environment over the monitoring spec stored with the baseline\n"
+	"(docs/spec-format.md), the spec over the built-in default.\n"
 	"\n"
 	"  -m, --model NAME             model name\n"
 	"  -v, --version V              model version\n"
@@ -307,6 +309,11 @@ int cmd_detect(int argc, char **argv)
 	}
 	rc = cli_load_baseline(st, model, version, &base);
 	if (rc != EXIT_OK)
+		goto out;
+	/* the spec stored with the baseline: its defaults rank below the
+	 * environment and the flags */
+	if ((rc = cli_spec_apply_stored(&set, &base, model, version)) !=
+	    EXIT_OK)
 		goto out;
 	po.reference = &base;
 	po.model_name = model;

@@ -165,6 +165,11 @@ dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
+	/* the monitoring spec it was built with, verbatim (optional) */
+	if (p->spec_yaml) {
+		jw_key(&w, "spec");
+		jw_str(&w, p->spec_yaml);
+	}
 	jw_obj_end(&w);
 	return jw_finish(&w, out, len);
 }
@@ -492,7 +497,22 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		if (err != DM_OK)
 			goto out;
 	}
-	err = dmp_baseline_validate(p, name, diag);
+	/* the monitoring spec (optional; parsed where it is used) */
+	if (json_object_get(root, "spec")) {
+		json_t *js = json_object_get(root, "spec");
+
+		if (!json_is_string(js) ||
+		    json_string_length(js) > DM_SPEC_MAX_BYTES ||
+		    strlen(json_string_value(js)) != json_string_length(js)) {
+			err = bad(&c, "spec", "must be the spec's YAML text");
+			goto out;
+		}
+		p->spec_yaml = strdup(json_string_value(js));
+		if (!p->spec_yaml)
+			err = DM_ENOMEM;
+	}
+	if (err == DM_OK)
+		err = dmp_baseline_validate(p, name, diag);
 out:
 	json_decref(root);
 	if (err != DM_OK)

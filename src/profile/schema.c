@@ -90,6 +90,7 @@ void dm_spec_release(dm_spec *s)
 	for (i = 0; i < s->ncols; i++) {
 		free(s->cols[i].name);
 		free(s->cols[i].test);
+		free(s->cols[i].comment);
 		free_strings(s->cols[i].missing, s->cols[i].nmissing);
 	}
 	free(s->cols);

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Every parser under libFuzzer with AddressSanitizer + UBSan, briefly
-# (FUZZ_SECONDS each, default 20): the CSV reader, the Parquet reader and
-# the stored-report readers.  Installs clang's runtime if missing.  Any
-# crash, leak or timeout fails the suite.  Long runs: tests/fuzz/README.
+# (FUZZ_SECONDS each, default 20): the CSV reader, the Parquet reader,
+# the stored-report readers and the monitoring spec reader.  Installs
+# clang's runtime if missing.  Any crash, leak or timeout fails the suite.
+# Long runs: tests/fuzz/README.
 set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-20}
@@ -23,7 +24,7 @@ if [ -n "$need" ]; then
 fi
 mkdir -p "$out"
 CF="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -DDM_VERSION=\"fuzz\" -Iinclude -Isrc"
-LIBS="-ljansson -lcurl -lsnappy -lzstd -lz -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lmicrohttpd -lm -pthread"
+LIBS="-lyaml -ljansson -lcurl -lsnappy -lzstd -lz -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lmicrohttpd -lm -pthread"
 
 run() { # name corpus-dir extra-args... ; binary in $out/$name
 	local name=$1 seeds=$2
@@ -63,6 +64,13 @@ if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_report.c $objs $LIBS -o "
 	run fuzz_report tests/fuzz/corpus_report
 else
 	echo "  FAIL: fuzz_report does not build"; tail -20 "$out/build-report.log"; fail=$((fail + 1))
+fi
+# The spec reader, with a write -> read round trip on every spec that parses.
+# shellcheck disable=SC2086
+if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_spec.c $objs $LIBS -o "$out/fuzz_spec" 2>"$out/build-spec.log"; then
+	run fuzz_spec tests/fuzz/corpus_spec -dict=../../../tests/fuzz/spec.dict
+else
+	echo "  FAIL: fuzz_spec does not build"; tail -20 "$out/build-spec.log"; fail=$((fail + 1))
 fi
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
