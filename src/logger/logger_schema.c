@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "driftmon/names.h"
 #include "logger/logger_int.h"
 
 static void model_release(lg_smodel *m)
@@ -93,15 +94,10 @@ static lg_scol *model_add(lg_smodel *m, const char *name, size_t len,
 
 static int name_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n == 0 || n > 200 || !strcmp(s, DM_LOG_COL_TIMESTAMP) ||
-	    !strcmp(s, DM_LOG_COL_MODEL) || !strcmp(s, DM_LOG_COL_VERSION) ||
-	    !strcmp(s, DM_LOG_COL_REQUEST))
+	if (dm_name_check("column", s, n, NULL) != DM_OK ||
+	    !strcmp(s, DM_LOG_COL_TIMESTAMP) || !strcmp(s, DM_LOG_COL_MODEL) ||
+	    !strcmp(s, DM_LOG_COL_VERSION) || !strcmp(s, DM_LOG_COL_REQUEST))
 		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
 	return 1;
 }
 
