@@ -43,6 +43,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +57,10 @@ void (*dm_logger_test_hook)(const char *point) = NULL;
 #define LOCK_FILE "LOCK"
 #define QUARANTINE "quarantine"
 #define MANIFEST_KEEP 1000
+/* Below this much free space the WAL folder counts as unwritable; a
+ * failed write is forgotten once this much more is free. */
+#define DISK_LOW ((uint64_t)64 << 10)
+#define DISK_RESUME ((uint64_t)256 << 10)
 
 const char *dm_log_type_name(dm_log_type t)
 {
@@ -132,6 +137,11 @@ struct dm_logger {
 	unsigned backoff_ms;
 	int storage_ok, full;
 	char last_error[256];
+	int disk_errno;       /* the last WAL write failed with this */
+	int disk_low;         /* less than DISK_LOW free (syncer checks) */
+	int schema_save_failing;
+	uint64_t disk_free;
+	int64_t disk_checked_ms;
 	uint64_t st_logged, st_rejected, st_full, st_flushed, st_files,
 		st_segdone, st_replayed, st_upfail;
 
@@ -307,6 +317,7 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 		}
 		lb_release(&b);
 		free(s);
+		lg->disk_errno = e ? e : EIO;
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				   "cannot create a WAL segment: %s",
 				   strerror(e));
@@ -460,6 +471,45 @@ static void sync_now(dm_logger *lg)
 	pthread_mutex_unlock(&lg->sync_mu);
 }
 
+/*
+ * Every half second: the free space of the WAL folder's disk.  Less than
+ * DISK_LOW counts as unwritable (readiness fails before a write does);
+ * a failed write is forgotten once DISK_RESUME is free again, so that
+ * readiness comes back by itself even when no client writes meanwhile
+ * (a load balancer sends nothing to a pod that is not ready).
+ */
+static void check_disk(dm_logger *lg)
+{
+	struct statvfs sv;
+	int64_t now = lg_mono_ms();
+	uint64_t avail;
+	int back = 0;
+
+	pthread_mutex_lock(&lg->mu);
+	if (now - lg->disk_checked_ms < 500) {
+		pthread_mutex_unlock(&lg->mu);
+		return;
+	}
+	lg->disk_checked_ms = now;
+	pthread_mutex_unlock(&lg->mu);
+	if (fstatvfs(lg->dirfd, &sv) < 0)
+		return;
+	avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	pthread_mutex_lock(&lg->mu);
+	lg->disk_free = avail;
+	lg->disk_low = avail < DISK_LOW;
+	if (lg->disk_errno && avail >= DISK_RESUME) {
+		lg->disk_errno = 0;
+		back = 1;
+	}
+	pthread_mutex_unlock(&lg->mu);
+	if (back)
+		emit(lg, DM_LOG_EV_DISK,
+		     "%llu bytes free again in '%s': the write-ahead log can be "
+		     "written",
+		     (unsigned long long)avail, lg->wal_dir);
+}
+
 /* INTERVAL: syncs every fsync_ms.  ALWAYS: callers sync themselves;
  * this only closes sealed segments.  NEVER: nothing to do (sealed
  * segments are closed at once). */
@@ -477,7 +527,12 @@ static void *syncer_main(void *arg)
 
 		timespec_in(&ts, period);
 		pthread_cond_timedwait(&lg->sync_cv, &lg->sync_mu, &ts);
-		if (lg->stop_syncer || lg->fsync == DM_LOG_FSYNC_NEVER)
+		if (lg->stop_syncer)
+			continue;
+		pthread_mutex_unlock(&lg->sync_mu);
+		check_disk(lg);
+		pthread_mutex_lock(&lg->sync_mu);
+		if (lg->fsync == DM_LOG_FSYNC_NEVER)
 			continue;
 		pthread_mutex_unlock(&lg->sync_mu);
 		pthread_mutex_lock(&lg->mu);
@@ -695,6 +750,28 @@ static dm_err save_schema(dm_logger *lg, dm_diag *diag)
 	return err;
 }
 
+/* Saves the learned schema if it changed, reporting the first failure
+ * and the recovery (the schema stays in memory and dirty meanwhile). */
+static void save_schema_noted(dm_logger *lg)
+{
+	dm_diag diag;
+	dm_err err;
+	int was, now;
+
+	dm_diag_clear(&diag);
+	err = save_schema(lg, &diag);
+	pthread_mutex_lock(&lg->mu);
+	was = lg->schema_save_failing;
+	now = lg->schema_save_failing = err != DM_OK;
+	pthread_mutex_unlock(&lg->mu);
+	if (now && !was)
+		emit(lg, DM_LOG_EV_DISK,
+		     "%s (kept in memory; saved again with the next upload)",
+		     diag.msg[0] ? diag.msg : dm_strerror(err));
+	else if (was && !now)
+		emit(lg, DM_LOG_EV_DISK, "the learned schema is saved again");
+}
+
 enum { SEG_OK, SEG_RETRY, SEG_QUARANTINED };
 
 static int quarantine(dm_logger *lg, const char *name, const char *why)
@@ -760,16 +837,26 @@ static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
 	}
 	*files = n;
 	hook("uploaded");
+	/*
+	 * Retiring the segment needs no new space on the WAL's disk, which
+	 * may be full: the learned schema and the manifest line are written
+	 * if they can be, and the segment is deleted either way.  Without
+	 * the manifest line a crash before the delete re-uploads the
+	 * segment under the same names (idempotent); without the schema
+	 * save it stays in memory, marked dirty, and is saved with the next
+	 * segment or at close.
+	 */
 	dm_diag_clear(&diag);
-	if ((err = save_schema(lg, &diag)) != DM_OK ||
-	    (err = manifest_done(lg, p->name, *rows, f, n, &diag)) != DM_OK) {
-		snprintf(errbuf, errlen, "%.600s",
-			 diag.msg[0] ? diag.msg : dm_strerror(err));
+	save_schema_noted(lg);
+	(void)manifest_done(lg, p->name, *rows, f, n, &diag);
+	hook("manifest");
+	if (unlinkat(lg->dirfd, p->name, 0) < 0 && errno != ENOENT) {
+		snprintf(errbuf, errlen, "cannot delete uploaded segment "
+					 "'%.90s': %.200s",
+			 p->name, strerror(errno));
 		rc = SEG_RETRY;
 		goto out;
 	}
-	hook("manifest");
-	unlinkat(lg->dirfd, p->name, 0);
 	hook("deleted");
 out:
 	lg_outfiles_free(f, n);
@@ -928,7 +1015,7 @@ static void *flusher_main(void *arg)
 /* ---- logging ------------------------------------------------------------ */
 /* Appends an encoded frame (under mu). */
 static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
-			 int *full_now, dm_diag *diag)
+			 int *full_now, int *disk_back, dm_diag *diag)
 {
 	size_t len = e->frame.len;
 	walseg *s;
@@ -963,15 +1050,22 @@ static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
 		int en = errno;
 
 		/* drop the partial frame; if that fails, seal the segment
-		 * so that nothing is ever appended after a torn frame */
-		if (ftruncate(s->fd, (off_t)s->size) < 0)
+		 * so that nothing is ever appended after a torn frame.  On a
+		 * full disk, seal it anyway: its upload and deletion is what
+		 * gives the space back. */
+		if (ftruncate(s->fd, (off_t)s->size) < 0 || s->rows)
 			seg_seal(lg);
+		lg->disk_errno = en ? en : EIO;
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				   "cannot write the write-ahead log: %s",
 				   strerror(en));
 	}
 	if (!s->rows)
 		s->first_ms = lg_mono_ms();
+	if (lg->disk_errno) {
+		lg->disk_errno = 0;
+		*disk_back = 1;
+	}
 	s->size += len;
 	s->rows += e->nrec;
 	lg->wal_bytes += len;
@@ -992,7 +1086,7 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	lg_learn *learn = NULL;
 	size_t nlearn = 0, caplearn = 0;
 	uint64_t lsn = 0;
-	int wr = 0, full_now = 0;
+	int wr = 0, full_now = 0, disk_back = 0, disk_was, disk_now = 0;
 	dm_err err;
 
 	if (!lg || (!recs && n))
@@ -1022,13 +1116,16 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 			goto out;
 	}
 	pthread_mutex_lock(&lg->mu);
-	err = wal_append(lg, e, &lsn, &full_now, diag);
+	disk_was = lg->disk_errno;
+	err = wal_append(lg, e, &lsn, &full_now, &disk_back, diag);
 	if (err == DM_OK)
 		lg->st_logged += n;
 	else {
 		lg->st_rejected += n;
 		if (err == DM_EFULL)
 			lg->st_full += n;
+		if (err == DM_EIO && !disk_was && lg->disk_errno)
+			disk_now = lg->disk_errno;
 	}
 	pthread_mutex_unlock(&lg->mu);
 	if (err == DM_OK && nlearn)
@@ -1039,6 +1136,14 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	}
 	if (full_now)
 		emit(lg, DM_LOG_EV_WAL_FULL, "%s", diag ? diag->msg : "");
+	if (disk_now)
+		emit(lg, DM_LOG_EV_DISK,
+		     "cannot write the write-ahead log in '%s': %s; records "
+		     "are refused until there is space again",
+		     lg->wal_dir, strerror(disk_now));
+	if (disk_back)
+		emit(lg, DM_LOG_EV_DISK,
+		     "the write-ahead log can be written again");
 	if (err)
 		goto done;
 	if (lg->fsync == DM_LOG_FSYNC_ALWAYS && sync_until(lg, lsn) < 0)
@@ -1708,6 +1813,15 @@ void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st)
 	st->storage_ok = lg->storage_ok;
 	snprintf(st->last_error, sizeof(st->last_error), "%s",
 		 lg->last_error);
+	st->wal_writable = !lg->disk_errno && !lg->disk_low;
+	if (lg->disk_errno)
+		snprintf(st->wal_error, sizeof(st->wal_error),
+			 "the last write failed: %s", strerror(lg->disk_errno));
+	else if (lg->disk_low)
+		snprintf(st->wal_error, sizeof(st->wal_error),
+			 "%llu bytes free on the disk",
+			 (unsigned long long)lg->disk_free);
+	st->disk_free_bytes = lg->disk_free;
 	pthread_mutex_unlock(&lg->mu);
 	pthread_mutex_lock(&lg->sync_mu);
 	st->fsyncs = lg->st_fsyncs;
