@@ -78,6 +78,7 @@ typedef struct walseg {
 	uint64_t size;
 	uint64_t rows;
 	int64_t first_ms; /* monotonic time of the first record */
+	uint64_t stamp;   /* order of creation (schema expiry) */
 	struct walseg *next;
 } walseg;
 
@@ -85,6 +86,7 @@ typedef struct pend {
 	char name[96];
 	uint64_t size, rows;
 	uint64_t seq; /* order of sealing */
+	uint64_t stamp; /* the segment's walseg stamp */
 	int busy;     /* a flusher thread is on it */
 	struct pend *next;
 } pend;
@@ -118,6 +120,8 @@ struct dm_logger {
 
 	lg_schema schema;
 	pthread_rwlock_t schema_lock;
+	int64_t ttl_ms;        /* schema expiry; 0 = never */
+	int64_t last_sweep_ms; /* under schema_lock (write) */
 	pthread_mutex_t save_mu;
 	encpool pool;
 
@@ -131,6 +135,7 @@ struct dm_logger {
 	int dir_dirty;
 	pend *qhead, *qtail;
 	uint64_t sealed_total, done_total;
+	uint64_t stamps;
 	uint64_t wal_bytes, wal_segments, pending_rows;
 	int closing, stop_flusher;
 	int64_t retry_at_ms;
@@ -156,6 +161,8 @@ struct dm_logger {
 	unsigned nflushers;
 	int have_syncer;
 };
+
+static size_t sweep(dm_logger *lg, int force);
 
 /* ---- small helpers ------------------------------------------------------- */
 static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
@@ -324,6 +331,7 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 	}
 	s->fd = fd;
 	s->size = b.len;
+	s->stamp = ++lg->stamps;
 	lb_release(&b);
 	lg->active = s;
 	lg->dir_dirty = 1;
@@ -355,6 +363,7 @@ static void seg_seal(dm_logger *lg)
 		snprintf(p->name, sizeof(p->name), "%s", s->name);
 		p->size = s->size;
 		p->rows = s->rows;
+		p->stamp = s->stamp;
 		if (lg->qtail)
 			lg->qtail->next = p;
 		else
@@ -518,6 +527,7 @@ static void *syncer_main(void *arg)
 	dm_logger *lg = arg;
 	unsigned period = lg->fsync == DM_LOG_FSYNC_INTERVAL ? lg->fsync_ms
 							     : 200;
+	int64_t last_sweep = lg_mono_ms();
 
 	pthread_mutex_lock(&lg->sync_mu);
 	while (!lg->stop_syncer) {
@@ -531,6 +541,10 @@ static void *syncer_main(void *arg)
 			continue;
 		pthread_mutex_unlock(&lg->sync_mu);
 		check_disk(lg);
+		if (lg->ttl_ms && lg_mono_ms() - last_sweep >= 60000) {
+			last_sweep = lg_mono_ms();
+			(void)sweep(lg, 1);
+		}
 		pthread_mutex_lock(&lg->sync_mu);
 		if (lg->fsync == DM_LOG_FSYNC_NEVER)
 			continue;
@@ -1012,10 +1026,52 @@ static void *flusher_main(void *arg)
 	return NULL;
 }
 
+/* ---- schema expiry -------------------------------------------------------- */
+/* The stamp of the oldest segment not yet uploaded (UINT64_MAX: none). */
+static uint64_t oldest_stamp(dm_logger *lg)
+{
+	uint64_t o = UINT64_MAX;
+	const pend *p;
+
+	pthread_mutex_lock(&lg->mu);
+	for (p = lg->qhead; p; p = p->next)
+		if (p->stamp < o)
+			o = p->stamp;
+	if (lg->active && lg->active->stamp < o)
+		o = lg->active->stamp;
+	pthread_mutex_unlock(&lg->mu);
+	return o;
+}
+
+/*
+ * Forgets the learned models and columns unused for schema_ttl whose
+ * records are all uploaded; at most once a second (force: now).
+ * Returns how many entries went.
+ */
+static size_t sweep(dm_logger *lg, int force)
+{
+	int64_t now;
+	uint64_t oldest;
+	size_t gone = 0;
+
+	if (!lg->ttl_ms || lg->schema.declared)
+		return 0;
+	oldest = oldest_stamp(lg);
+	pthread_rwlock_wrlock(&lg->schema_lock);
+	now = lg_mono_ms();
+	if (force || now - lg->last_sweep_ms >= 1000) {
+		lg->last_sweep_ms = now;
+		gone = lg_schema_expire(&lg->schema, now, lg->ttl_ms, oldest);
+	}
+	pthread_rwlock_unlock(&lg->schema_lock);
+	return gone;
+}
+
 /* ---- logging ------------------------------------------------------------ */
 /* Appends an encoded frame (under mu). */
 static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
-			 int *full_now, int *disk_back, dm_diag *diag)
+			 uint64_t *stamp, int *full_now, int *disk_back,
+			 dm_diag *diag)
 {
 	size_t len = e->frame.len;
 	walseg *s;
@@ -1072,6 +1128,7 @@ static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
 	lg->written_lsn += len;
 	lg->pending_rows += e->nrec;
 	*lsn = lg->written_lsn;
+	*stamp = s->stamp;
 	if (s->rows >= lg->flush_rows)
 		seg_seal(lg);
 	else if (s->rows == e->nrec)
@@ -1085,7 +1142,7 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	lg_enc *e;
 	lg_learn *learn = NULL;
 	size_t nlearn = 0, caplearn = 0;
-	uint64_t lsn = 0;
+	uint64_t lsn = 0, stamp = 0;
 	int wr = 0, full_now = 0, disk_back = 0, disk_was, disk_now = 0;
 	dm_err err;
 
@@ -1103,6 +1160,13 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	err = lg_schema_check(&lg->schema, e, &learn, &nlearn, &caplearn,
 			      multi, diag);
 	pthread_rwlock_unlock(&lg->schema_lock);
+	if (err == DM_ETOOBIG && sweep(lg, 0)) {
+		/* junk that nobody uses any more was forgotten: again */
+		pthread_rwlock_rdlock(&lg->schema_lock);
+		err = lg_schema_check(&lg->schema, e, &learn, &nlearn,
+				      &caplearn, multi, diag);
+		pthread_rwlock_unlock(&lg->schema_lock);
+	}
 	if (err)
 		goto out;
 	if (nlearn) {
@@ -1117,7 +1181,7 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	}
 	pthread_mutex_lock(&lg->mu);
 	disk_was = lg->disk_errno;
-	err = wal_append(lg, e, &lsn, &full_now, &disk_back, diag);
+	err = wal_append(lg, e, &lsn, &stamp, &full_now, &disk_back, diag);
 	if (err == DM_OK)
 		lg->st_logged += n;
 	else {
@@ -1128,8 +1192,18 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 			disk_now = lg->disk_errno;
 	}
 	pthread_mutex_unlock(&lg->mu);
-	if (err == DM_OK && nlearn)
+	if (err == DM_OK && nlearn) {
+		lg->schema.touch_ms = lg_mono_ms();
+		lg->schema.touch_stamp = stamp;
 		(void)lg_schema_learn(&lg->schema, e, learn, nlearn, NULL);
+	}
+	if (err == DM_OK && lg->ttl_ms && !lg->schema.declared) {
+		if (!wr)
+			pthread_rwlock_rdlock(&lg->schema_lock);
+		lg_schema_touch(&lg->schema, e, stamp, lg_mono_ms());
+		if (!wr)
+			pthread_rwlock_unlock(&lg->schema_lock);
+	}
 	if (wr) {
 		pthread_rwlock_unlock(&lg->schema_lock);
 		wr = 0;
@@ -1290,6 +1364,8 @@ static dm_err recover(dm_logger *lg, dm_diag *diag)
 		}
 		memset(&rc, 0, sizeof(rc));
 		rc.lg = lg;
+		lg->schema.touch_ms = lg_mono_ms();
+		lg->schema.touch_stamp = ++lg->stamps;
 		r = wal_scan_fd(fd, replay_batch, &rc, &sc);
 		lg_dec_release(&rc.dec);
 		if (r < 0 && !rc.bad) {
@@ -1358,6 +1434,7 @@ static dm_err recover(dm_logger *lg, dm_diag *diag)
 		snprintf(p->name, sizeof(p->name), "%s", nm);
 		p->size = sc.valid_end;
 		p->rows = rc.rows;
+		p->stamp = lg->schema.touch_stamp;
 		if (lg->qtail)
 			lg->qtail->next = p;
 		else
@@ -1645,12 +1722,18 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 			/* only informative */
 		}
 	}
+	lg->ttl_ms = (int64_t)(cfg->schema_ttl_set ? cfg->schema_ttl_s : 86400) *
+		     1000;
+	lg->schema.touch_ms = lg_mono_ms();
+	lg->schema.touch_stamp = 0;
 	if (!lg->schema.declared &&
 	    (err = lg_schema_load(&lg->schema, lg->dirfd, SCHEMA_FILE,
 				  diag)) != DM_OK)
 		goto fail;
 	if ((err = recover(lg, diag)) != DM_OK)
 		goto fail;
+	lg->disk_checked_ms = lg_mono_ms() - 1000;
+	check_disk(lg);
 	lg->manifest_fd = openat(lg->dirfd, MANIFEST,
 				 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (lg->manifest_fd < 0) {
@@ -1826,4 +1909,8 @@ void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st)
 	pthread_mutex_lock(&lg->sync_mu);
 	st->fsyncs = lg->st_fsyncs;
 	pthread_mutex_unlock(&lg->sync_mu);
+	pthread_rwlock_rdlock(&lg->schema_lock);
+	st->schema_entries = lg->schema.nentries;
+	st->schema_expired = lg->schema.nexpired;
+	pthread_rwlock_unlock(&lg->schema_lock);
 }
