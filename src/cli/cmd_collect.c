@@ -429,6 +429,49 @@ static enum MHD_Result metrics(collector *c, req *r,
 		(unsigned long long)st.wal_segments,
 		(unsigned long long)st.segments_replayed,
 		(unsigned long long)st.fsyncs, st.storage_ok ? 1 : 0);
+	{
+		uint64_t cut, over;
+		unsigned open_now;
+
+		pthread_mutex_lock(&c->conn_mu);
+		cut = c->conns_cut;
+		over = c->conns_overflow;
+		open_now = c->nconns;
+		pthread_mutex_unlock(&c->conn_mu);
+		fprintf(fp,
+			"# HELP driftmon_collector_connections_open Connections "
+			"open on the main listener.\n"
+			"# TYPE driftmon_collector_connections_open gauge\n"
+			"driftmon_collector_connections_open %u\n"
+			"# HELP driftmon_collector_connections_cut_total "
+			"Connections shut down because a request did not "
+			"arrive whole within --request-timeout.\n"
+			"# TYPE driftmon_collector_connections_cut_total "
+			"counter\n"
+			"driftmon_collector_connections_cut_total %llu\n"
+			"# HELP driftmon_collector_connections_overflow_total "
+			"Connections admitted past --max-connections (health "
+			"checks, 503s).\n"
+			"# TYPE driftmon_collector_connections_overflow_total "
+			"counter\n"
+			"driftmon_collector_connections_overflow_total %llu\n"
+			"# HELP driftmon_logger_wal_writable 0 while the "
+			"write-ahead log's disk cannot be written.\n"
+			"# TYPE driftmon_logger_wal_writable gauge\n"
+			"driftmon_logger_wal_writable %d\n"
+			"# HELP driftmon_logger_schema_entries Models x versions "
+			"and columns in the learned schema.\n"
+			"# TYPE driftmon_logger_schema_entries gauge\n"
+			"driftmon_logger_schema_entries %llu\n"
+			"# HELP driftmon_logger_schema_expired_total Learned "
+			"entries forgotten after --schema-ttl unused.\n"
+			"# TYPE driftmon_logger_schema_expired_total counter\n"
+			"driftmon_logger_schema_expired_total %llu\n",
+			open_now, (unsigned long long)cut,
+			(unsigned long long)over, st.wal_writable ? 1 : 0,
+			(unsigned long long)st.schema_entries,
+			(unsigned long long)st.schema_expired);
+	}
 	if (fclose(fp) != 0) {
 		free(buf);
 		return MHD_NO;
