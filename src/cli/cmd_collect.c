@@ -931,6 +931,79 @@ static void completed(void *cls, struct MHD_Connection *conn,
 	*con_cls = NULL;
 }
 
+/* ---- shutdown --------------------------------------------------------------- */
+typedef struct closer {
+	dm_logger *lg;
+	dm_diag diag;
+	dm_err err;
+	int done;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} closer;
+
+static void *closer_main(void *arg)
+{
+	closer *k = arg;
+	dm_err err = dm_logger_close(k->lg, &k->diag);
+
+	pthread_mutex_lock(&k->mu);
+	k->err = err;
+	k->done = 1;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+/*
+ * dm_logger_close waits --drain-seconds for the last uploads, then for
+ * the upload under way to return, which a store's own retries may make
+ * long.  Shutdown stays prompt: after --drain-seconds + 3 s the process
+ * says what stays in the WAL and exits 1 without waiting (the WAL is on
+ * disk: the next start uploads it).
+ */
+static dm_err close_bounded(collector *c, unsigned drain_s, const char *wal,
+			    dm_diag *diag)
+{
+	static closer k; /* outlives this call if the process exits early */
+	pthread_t t;
+	struct timespec ts;
+	dm_logger_stats st;
+	int done;
+
+	memset(&k, 0, sizeof(k));
+	k.lg = c->lg;
+	dm_diag_clear(&k.diag);
+	pthread_mutex_init(&k.mu, NULL);
+	pthread_cond_init(&k.cv, NULL);
+	dm_logger_get_stats(c->lg, &st);
+	if (pthread_create(&t, NULL, closer_main, &k) != 0)
+		return dm_logger_close(c->lg, diag);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)drain_s + 3;
+	pthread_mutex_lock(&k.mu);
+	while (!k.done &&
+	       pthread_cond_timedwait(&k.cv, &k.mu, &ts) != ETIMEDOUT)
+		;
+	done = k.done;
+	pthread_mutex_unlock(&k.mu);
+	if (!done) {
+		/* the stats of a logger being closed are still readable: it
+		 * is freed only when close returns, which has not happened */
+		fprintf(stderr,
+			"driftmon collect: shutdown: an upload was still under "
+			"way after %u s; of the %llu records waiting at the "
+			"signal, those not uploaded stay in the write-ahead log "
+			"'%s' and are uploaded by the next start\n",
+			drain_s + 3, (unsigned long long)st.records_pending,
+			wal);
+		fflush(stderr);
+		_exit(EXIT_RUNTIME);
+	}
+	pthread_join(t, NULL);
+	*diag = k.diag;
+	return k.err;
+}
+
 /* ---- options ------------------------------------------------------------ */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -1392,7 +1465,7 @@ int cmd_collect(int argc, char **argv)
 			(unsigned long long)st.records_pending);
 	}
 	dm_diag_clear(&diag);
-	err = dm_logger_close(col.lg, &diag);
+	err = close_bounded(&col, (unsigned)drain, cfg.wal_dir, &diag);
 	col.lg = NULL;
 	if (err != DM_OK) {
 		dm_redact(diag.msg, shown, sizeof(diag.msg));

@@ -598,7 +598,7 @@ def sc_privacy():
     check("privacy: stderr shows the URL redacted", "http://REDACTED@127.0.0.1:9/devstoreaccount1/logs" in err,
           err[:300])
     check("privacy: SIGTERM with storage down exits 1 in %.1f s, saying what stays" % secs,
-          rc == 1 and secs < 8 and "stay in the write-ahead log" in err, (rc, secs))
+          rc == 1 and secs < 6.5 and "stay in the write-ahead log" in err, (rc, secs))
     # an unusable URL's error message
     r = subprocess.run([BIN, "collect", "--listen", "127.0.0.1:0", "--wal-dir",
                         os.path.join(T, "priv-wal2"), "--store",
