@@ -6,6 +6,7 @@
 
 #include "dmtest.h"
 #include "driftmon/names.h"
+#include "driftmon/store.h"
 
 static void expect(const char *kind, const char *name, size_t len,
 		   const char *msg)
@@ -105,12 +106,52 @@ static void names_excerpt(void **state)
 		"abcdefghijkl...");
 }
 
+/* dm_redact (store.h): credentials out of anything printed. */
+static void redact_urls_and_secrets(void **state)
+{
+	char out[512];
+
+	(void)state;
+	assert_string_equal(
+		dm_redact("store 'https://alice:pw-S3cret@acct.blob.core.windows"
+			  ".net/logs' failed",
+			  out, sizeof(out)),
+		"store 'https://REDACTED@acct.blob.core.windows.net/logs' "
+		"failed");
+	assert_string_equal(dm_redact("ftp://bob@host/x", out, sizeof(out)),
+			    "ftp://REDACTED@host/x");
+	/* an @ after the path is not user information */
+	assert_string_equal(dm_redact("https://host/a@b", out, sizeof(out)),
+			    "https://host/a@b");
+	assert_string_equal(
+		dm_redact("GET https://a.blob/c?sv=2024&sig=AbC%2Bdef&se=1 500",
+			  out, sizeof(out)),
+		"GET https://a.blob/c?sv=2024&sig=REDACTED&se=1 500");
+	assert_string_equal(
+		dm_redact("DefaultEndpointsProtocol=https;AccountName=a;"
+			  "AccountKey=Zm9vYmFy==;EndpointSuffix=x",
+			  out, sizeof(out)),
+		"DefaultEndpointsProtocol=https;AccountName=a;"
+		"AccountKey=REDACTED;EndpointSuffix=x");
+	assert_string_equal(dm_redact("Authorization: Bearer abc.def", out,
+				      sizeof(out)),
+			    "Authorization: REDACTED");
+	assert_string_equal(dm_redact("/var/lib/wal: No space", out,
+				      sizeof(out)),
+			    "/var/lib/wal: No space");
+	/* cut, still terminated */
+	assert_int_equal(strlen(dm_redact("https://u:p@h/xxxxxxxxxxxx", out,
+					  8)),
+			 7);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_accept),
 		cmocka_unit_test(names_refuse),
 		cmocka_unit_test(names_excerpt),
+		cmocka_unit_test(redact_urls_and_secrets),
 	};
 
 	if (argc > 1)
