@@ -79,7 +79,8 @@ char *dm_name_excerpt(const char *s, size_t len, char *out, size_t outsz)
 		size_t k = utf8_next(p + i, len - i, &cp), tl;
 
 		if (k == 0)
-			tl = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", p[i]);
+			tl = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x",
+					      p[i]);
 		else if (bad_char(cp))
 			tl = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x",
 					      (unsigned)cp);
@@ -141,28 +142,27 @@ dm_err dm_name_check(const char *kind, const char *name, size_t len,
 		size_t k = utf8_next(p + i, len - i, &cp);
 
 		if (k == 0)
-			return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					   "%s%s '%s': not valid UTF-8 (byte "
-					   "%zu)",
-					   kind, noun,
-					   dm_name_excerpt(name, len, ex,
-							   sizeof(ex)),
-					   i + 1);
+			return dm_diag_set(
+				diag, DM_EINVAL, NULL, 0, NULL,
+				"%s%s '%s': not valid UTF-8 (byte "
+				"%zu)",
+				kind, noun,
+				dm_name_excerpt(name, len, ex, sizeof(ex)),
+				i + 1);
 		if ((what = bad_char(cp)) != NULL)
-			return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					   "%s%s '%s': contains U+%04X (%s)",
-					   kind, noun,
-					   dm_name_excerpt(name, len, ex,
-							   sizeof(ex)),
-					   (unsigned)cp, what);
+			return dm_diag_set(
+				diag, DM_EINVAL, NULL, 0, NULL,
+				"%s%s '%s': contains U+%04X (%s)", kind, noun,
+				dm_name_excerpt(name, len, ex, sizeof(ex)),
+				(unsigned)cp, what);
 		if (key && (cp == '/' || cp == '\\'))
-			return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					   "%s%s '%s': contains a path "
-					   "separator ('%c')",
-					   kind, noun,
-					   dm_name_excerpt(name, len, ex,
-							   sizeof(ex)),
-					   (char)cp);
+			return dm_diag_set(
+				diag, DM_EINVAL, NULL, 0, NULL,
+				"%s%s '%s': contains a path "
+				"separator ('%c')",
+				kind, noun,
+				dm_name_excerpt(name, len, ex, sizeof(ex)),
+				(char)cp);
 		i += k;
 	}
 	if (key && name[0] == '.')

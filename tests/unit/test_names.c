@@ -36,7 +36,7 @@ static void names_accept(void **state)
 	(void)state;
 	expect("model", S("spam-detector"), NULL);
 	expect("version", S("v1.2"), NULL);
-	expect("feature", S("km/h"), NULL);        /* not a path */
+	expect("feature", S("km/h"), NULL); /* not a path */
 	expect("feature", S(".hidden"), NULL);
 	expect("feature", S("caf\xc3\xa9"), NULL); /* é */
 	expect("model", S("\xe6\x97\xa5\xe6\x9c\xac"), NULL);
@@ -56,8 +56,7 @@ static void names_refuse(void **state)
 	(void)state;
 	expect("model", "", 0, "model name is empty");
 	memset(n, 'a', sizeof(n));
-	expect("model", n, 201,
-	       "model name 'aaaa");
+	expect("model", n, 201, "model name 'aaaa");
 	expect("model", n, 201, "201 bytes; the limit is 200 bytes");
 	/* 70 two-byte characters = 140 characters? no: 210 bytes */
 	for (int i = 0; i < 105; i++) {
@@ -78,15 +77,29 @@ static void names_refuse(void **state)
 	expect("feature", S("a\x7f"), "U+007F");
 	expect("feature", "a\0b", 3, "U+0000");
 	expect("model", S("x\xc2\x85y"), "U+0085 (a C1 control character)");
-	expect("model", S("x\xc2\x9b" "31m"), "U+009B (a C1");
-	expect("model", S("abc\xe2\x80\xae" "d"),
+	expect("model",
+	       S("x\xc2\x9b"
+		 "31m"),
+	       "U+009B (a C1");
+	expect("model",
+	       S("abc\xe2\x80\xae"
+		 "d"),
 	       "U+202E (a bidirectional override)");
 	expect("feature", S("\xe2\x80\xaa"), "U+202A");
-	expect("feature", S("\xe2\x81\xa6" "x"), "U+2066");
-	expect("feature", S("\xe2\x81\xa9" "x"), "U+2069");
-	expect("feature", S("\xe2\x80\x8f" "x"), "U+200F (a bidirectional mark)");
+	expect("feature",
+	       S("\xe2\x81\xa6"
+		 "x"),
+	       "U+2066");
+	expect("feature",
+	       S("\xe2\x81\xa9"
+		 "x"),
+	       "U+2069");
+	expect("feature",
+	       S("\xe2\x80\x8f"
+		 "x"),
+	       "U+200F (a bidirectional mark)");
 	expect("feature", S("a\xff"), "not valid UTF-8 (byte 2)");
-	expect("feature", S("a\xc0\xaf"), "not valid UTF-8"); /* overlong */
+	expect("feature", S("a\xc0\xaf"), "not valid UTF-8");	 /* overlong */
 	expect("feature", S("\xed\xa0\x80"), "not valid UTF-8"); /* surrogate */
 	expect("feature", S("\xf4\x90\x80\x80"), "not valid UTF-8");
 	expect("feature", S("\xe2\x80"), "not valid UTF-8"); /* cut short */
@@ -113,9 +126,10 @@ static void redact_urls_and_secrets(void **state)
 
 	(void)state;
 	assert_string_equal(
-		dm_redact("store 'https://alice:pw-S3cret@acct.blob.core.windows"
-			  ".net/logs' failed",
-			  out, sizeof(out)),
+		dm_redact(
+			"store 'https://alice:pw-S3cret@acct.blob.core.windows"
+			".net/logs' failed",
+			out, sizeof(out)),
 		"store 'https://REDACTED@acct.blob.core.windows.net/logs' "
 		"failed");
 	assert_string_equal(dm_redact("ftp://bob@host/x", out, sizeof(out)),
@@ -133,16 +147,15 @@ static void redact_urls_and_secrets(void **state)
 			  out, sizeof(out)),
 		"DefaultEndpointsProtocol=https;AccountName=a;"
 		"AccountKey=REDACTED;EndpointSuffix=x");
-	assert_string_equal(dm_redact("Authorization: Bearer abc.def", out,
-				      sizeof(out)),
-			    "Authorization: REDACTED");
-	assert_string_equal(dm_redact("/var/lib/wal: No space", out,
-				      sizeof(out)),
-			    "/var/lib/wal: No space");
+	assert_string_equal(
+		dm_redact("Authorization: Bearer abc.def", out, sizeof(out)),
+		"Authorization: REDACTED");
+	assert_string_equal(
+		dm_redact("/var/lib/wal: No space", out, sizeof(out)),
+		"/var/lib/wal: No space");
 	/* cut, still terminated */
-	assert_int_equal(strlen(dm_redact("https://u:p@h/xxxxxxxxxxxx", out,
-					  8)),
-			 7);
+	assert_int_equal(
+		strlen(dm_redact("https://u:p@h/xxxxxxxxxxxx", out, 8)), 7);
 }
 
 int main(int argc, char **argv)
