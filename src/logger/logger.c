@@ -170,7 +170,7 @@ static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 
 static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 {
-	char msg[600];
+	char msg[600], shown[600];
 	va_list ap;
 
 	if (!lg->on_event)
@@ -178,7 +178,8 @@ static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	lg->on_event(lg->event_ctx, ev, msg);
+	/* no credentials in what the application may print */
+	lg->on_event(lg->event_ctx, ev, dm_redact(msg, shown, sizeof(shown)));
 }
 
 static void hook(const char *point)
@@ -965,8 +966,8 @@ static void *flusher_main(void *arg)
 				p->busy = 0;
 				lg->st_upfail++;
 				lg->storage_ok = 0;
-				snprintf(lg->last_error, sizeof(lg->last_error),
-					 "%.250s", err);
+				dm_redact(err, lg->last_error,
+					  sizeof(lg->last_error));
 				lg->backoff_ms = lg->backoff_ms
 							 ? lg->backoff_ms * 2
 							 : 100;
