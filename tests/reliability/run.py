@@ -54,6 +54,7 @@ failed = 0
 T = tempfile.mkdtemp(prefix="dm-rel.")
 procs = []
 mounts = []
+collectors = []
 
 
 def ok(name):
@@ -90,6 +91,7 @@ class Collector:
             self.env.update(env)
         self.p = None
         self.hport = None
+        collectors.append(self)
 
     def start(self, wait=True):
         if os.path.exists(self.portfile):
@@ -625,6 +627,10 @@ def main():
                 import traceback
                 traceback.print_exc()
                 fail("%s: the scenario raised %r" % (name, e))
+        # under ASan/UBSan: no report from any collector run
+        bad = [c.dir for c in collectors
+               if "Sanitizer" in c.stderr() or "runtime error:" in c.stderr()]
+        check("no sanitizer report from %d collector runs" % len(collectors), not bad, bad)
     finally:
         for p in procs:
             if p.poll() is None:

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Every parser under libFuzzer with AddressSanitizer + UBSan, briefly
 # (FUZZ_SECONDS each, default 20): the CSV reader, the Parquet reader and
-# the stored-report readers.  Installs clang's runtime if missing.  Any
+# the stored-report readers, the collector's JSON records and the WAL.  Installs clang's runtime if missing.  Any
 # crash, leak or timeout fails the suite.  Long runs: tests/fuzz/README.
 set -u
 cd "$(dirname "$0")/../.."
@@ -23,7 +23,7 @@ if [ -n "$need" ]; then
 fi
 mkdir -p "$out"
 CF="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -DDM_VERSION=\"fuzz\" -Iinclude -Isrc"
-LIBS="-ljansson -lcurl -lsnappy -lzstd -lz -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lmicrohttpd -lm -pthread"
+LIBS="-ljansson -lcurl -lsnappy -lzstd -lz -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lyaml -lmicrohttpd -lm -pthread"
 
 run() { # name corpus-dir extra-args... ; binary in $out/$name
 	local name=$1 seeds=$2
@@ -63,6 +63,14 @@ if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_report.c $objs $LIBS -o "
 	run fuzz_report tests/fuzz/corpus_report
 else
 	echo "  FAIL: fuzz_report does not build"; tail -20 "$out/build-report.log"; fail=$((fail + 1))
+fi
+# The collector's JSON reader and the WAL (tests/fuzz/fuzz_logger.c), on the
+# same whole-library build.
+# shellcheck disable=SC2086
+if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_logger.c $objs $LIBS -o "$out/fuzz_logger" 2>"$out/build-logger.log"; then
+	run fuzz_logger tests/fuzz/corpus_logger -max_len=4096
+else
+	echo "  FAIL: fuzz_logger does not build"; tail -20 "$out/build-logger.log"; fail=$((fail + 1))
 fi
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
