@@ -104,8 +104,10 @@ void dm_store_stats_get(const dm_store *s, dm_store_stats *out);
  */
 char *dm_redact(const char *text, char *out, size_t outsz);
 
-/* Nonzero if s is usable as one component of a key: non-empty, at most
- * 200 bytes, printable, no '/', '\\', and not "." or "..". */
+/* Nonzero if s is usable as one component of a key (a model name or
+ * version): dm_name_check("model", ...) accepts it (driftmon/names.h:
+ * 1-200 bytes of UTF-8, no control or bidirectional characters, no '/'
+ * or '\\', not '.'-leading, not a reserved name). */
 int dm_key_component_ok(const char *s);
 
 #ifdef __cplusplus

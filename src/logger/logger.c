@@ -26,8 +26,9 @@
  * flush_bytes, when its first record is flush_seconds old (the flusher
  * checks), on dm_logger_flush and on close.  The flusher takes the
  * oldest sealed segment, converts it (logger_flush.c), uploads its
- * files, saves the learned schema, appends a "done" line to MANIFEST,
- * and deletes the segment.  A crash anywhere in between leaves the
+ * files, saves the learned schema and appends a "done" line to MANIFEST
+ * (both if the disk allows: a full disk must not keep a segment from
+ * being retired), and deletes the segment.  A crash anywhere in between leaves the
  * segment on disk; the next open re-uploads it under the same names
  * (idempotent) unless MANIFEST already says it is done.  Upload failures
  * are retried with exponential backoff, in order, for ever; new records

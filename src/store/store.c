@@ -8,21 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driftmon/names.h"
 #include "store/store_int.h"
 
 int dm_key_component_ok(const char *s)
 {
-	size_t n = s ? strlen(s) : 0, i;
-
-	if (n == 0 || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
-			return 0;
-	}
-	return 1;
+	/* the one name check (driftmon/names.h), model and version rules */
+	return s && dm_name_check("model", s, strlen(s), NULL) == DM_OK;
 }
 
 static int key_ok(const char *key)
