@@ -153,8 +153,11 @@ typedef enum dm_log_event {
 	DM_LOG_EV_QUARANTINED = 5,   /* a segment could not be converted; it
 				      * was moved to <wal_dir>/quarantine
 				      * and kept */
-	DM_LOG_EV_WAL_FULL = 6       /* the WAL reached its cap: records are
+	DM_LOG_EV_WAL_FULL = 6,      /* the WAL reached its cap: records are
 				      * being refused */
+	DM_LOG_EV_DISK = 7           /* the WAL folder cannot be written
+				      * (disk full, I/O error) or can be
+				      * again; msg says which */
 } dm_log_event;
 
 typedef struct dm_logger_config {
@@ -223,6 +226,17 @@ typedef struct dm_logger_config {
 	 * that dm_logger_log needs); msg is one line.  May be NULL. */
 	void (*on_event)(void *ctx, dm_log_event ev, const char *msg);
 	void *event_ctx;
+
+	/* Learned schemas only: a model and version, or a column of one,
+	 * that no record has used for schema_ttl_s seconds and of which no
+	 * record waits in the WAL is forgotten when a limit (max_models,
+	 * max_schema_columns) would refuse a new one, and at most once a
+	 * minute otherwise.  So junk names cannot hold the limits for
+	 * good.  A forgotten column's type is learned again from its next
+	 * record.  Default 86,400 (a day); schema_ttl_set = 1 with
+	 * schema_ttl_s = 0 keeps everything for ever. */
+	unsigned schema_ttl_s;
+	int schema_ttl_set;
 } dm_logger_config;
 
 /* Fills c with the defaults (all zero but the meaningful ones). */
@@ -304,6 +318,15 @@ typedef struct dm_logger_stats {
 	uint64_t wal_segments;  /* on disk now, the open one included */
 	int storage_ok;         /* 0 while uploads are failing */
 	char last_error[256];   /* the last upload failure, or "" */
+	/* 0 while the WAL folder cannot be written: the last write failed
+	 * (disk full, I/O error) and the disk has not shown free space
+	 * since, or it has less than 64 KiB free.  Records are refused
+	 * (DM_EIO) meanwhile; a readiness probe should fail. */
+	int wal_writable;
+	char wal_error[128];    /* why not, or "" */
+	uint64_t disk_free_bytes; /* free space of the WAL folder's disk */
+	uint64_t schema_entries;  /* models x versions + columns learned */
+	uint64_t schema_expired;  /* entries forgotten (schema_ttl) */
 } dm_logger_stats;
 
 /* A consistent snapshot of lg's counters. */

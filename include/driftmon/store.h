@@ -93,8 +93,21 @@ typedef struct dm_store_stats {
 } dm_store_stats;
 void dm_store_stats_get(const dm_store *s, dm_store_stats *out);
 
-/* Nonzero if s is usable as one component of a key: non-empty, at most
- * 200 bytes, printable, no '/', '\\', and not "." or "..". */
+/*
+ * Copies text into out (outsz bytes with the NUL; cut if longer) with
+ * every secret it recognises replaced by "REDACTED": the user
+ * information of URLs (https://user:password@host -> https://REDACTED@host),
+ * SAS signatures (sig=), account keys (AccountKey=), passwords,
+ * client secrets and assertions, access and refresh tokens, bearer and
+ * SharedKey credentials.  Use it on anything that may hold a store URL
+ * or a store's error before it is printed or served.  Returns out.
+ */
+char *dm_redact(const char *text, char *out, size_t outsz);
+
+/* Nonzero if s is usable as one component of a key (a model name or
+ * version): dm_name_check("model", ...) accepts it (driftmon/names.h:
+ * 1-200 bytes of UTF-8, no control or bidirectional characters, no '/'
+ * or '\\', not '.'-leading, not a reserved name). */
 int dm_key_component_ok(const char *s);
 
 #ifdef __cplusplus

@@ -47,6 +47,9 @@ int cli_bad_option(const char *cmd, int argc, char **argv);
 
 /* The store URL: --store, else $DRIFTMON_STORE, else ./driftmon-data. */
 const char *cli_store_url(const char *flag);
+/* The same for printing: credentials redacted (dm_redact; a static
+ * buffer). */
+const char *cli_store_shown(const char *flag);
 
 /*
  * Detection settings: defaults, then the environment (DRIFT_PSI_THRESHOLD,

@@ -105,6 +105,13 @@ const char *cli_store_url(const char *flag)
 	return "./driftmon-data";
 }
 
+const char *cli_store_shown(const char *flag)
+{
+	static char buf[1024];
+
+	return dm_redact(cli_store_url(flag), buf, sizeof(buf));
+}
+
 int cli_parse_double(const char *s, double *out)
 {
 	char *end;

@@ -5,7 +5,10 @@
  *
  *   POST /v1/predictions   a JSON array of records, or NDJSON
  *                          -> 202 once they are in the write-ahead log
- *   GET  /healthz          200 ok / 503 draining or WAL nearly full
+ *   GET  /healthz, /readyz 200 ok / 503 not ready (draining, the WAL
+ *                          full or unwritable); details only with the
+ *                          bearer token
+ *   GET  /livez            200 while the process serves
  *   GET  /metrics          Prometheus text
  *
  * A request is all or nothing: 400 (malformed, naming the record and
@@ -13,11 +16,19 @@
  * 401 (bearer token), 413 (body or record limits), 503 (WAL full:
  * storage has been down too long; Retry-After) keep nothing of it.
  *
+ * Connections: each request must arrive whole (headers and body) within
+ * --request-timeout of the connection's start or of the previous
+ * request's end, or a watchdog thread shuts the socket down; past
+ * --max-connections, --reserve-connections more are admitted to answer
+ * health checks and to tell other clients 503; --health-listen serves
+ * the probes on a listener of their own.
+ *
  * SIGTERM / SIGINT: stop accepting connections, let the requests in
  * flight finish, upload everything (up to --drain-seconds), exit.
  * docs/logger.md describes the operation.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <malloc.h>
@@ -36,6 +47,7 @@
 
 #include "cli/cli.h"
 #include "driftmon/logger.h"
+#include "driftmon/store.h"
 
 static const char help[] =
 	"usage: driftmon collect [--listen ADDR:PORT] [--wal-dir DIR]\n"
@@ -48,8 +60,10 @@ static const char help[] =
 	"\n"
 	"  POST /v1/predictions   JSON array of records, or NDJSON; 202 once\n"
 	"                         the records are in the write-ahead log\n"
-	"  GET  /healthz          200, or 503 when draining or the WAL is\n"
-	"                         nearly full\n"
+	"  GET  /healthz, /readyz 200, or 503 when not ready (draining, the\n"
+	"                         WAL full or not writable); details only\n"
+	"                         with the bearer token\n"
+	"  GET  /livez            200 while the process serves\n"
 	"  GET  /metrics          Prometheus text\n"
 	"\n"
 	"  -l, --listen ADDR:PORT   where to listen (default 127.0.0.1:8080;\n"
@@ -70,6 +84,18 @@ static const char help[] =
 	"      --max-body-bytes SIZE  largest request body (16MiB)\n"
 	"      --max-records N      most records per request (10000)\n"
 	"      --max-connections N  concurrent connections (256)\n"
+	"      --reserve-connections N  more connections past the limit,\n"
+	"                           for health checks and 503s (8)\n"
+	"      --request-timeout N  seconds for a request's headers and\n"
+	"                           body to arrive, in total (30)\n"
+	"      --health-listen ADDR:PORT  serve /healthz, /readyz, /livez\n"
+	"                           and /metrics on a listener of their own\n"
+	"      --max-models N       models x versions learned (10000)\n"
+	"      --max-columns N      columns learned per model and version\n"
+	"                           (10000)\n"
+	"      --schema-ttl N       forget learned models and columns unused\n"
+	"                           for N seconds, once their records are\n"
+	"                           uploaded (86400; 0 = never)\n"
 	"      --schema FILE        declared schema (JSON: {\"columns\":\n"
 	"                           [{\"name\":..,\"type\":\"number\"|\"string\",\n"
 	"                           \"role\":\"feature\"|\"prediction\"}]});\n"
@@ -86,30 +112,37 @@ static const char help[] =
 	"SIZE takes K, M, G (or KiB, MiB, GiB) suffixes.\n";
 
 enum {
-	O_PORTFILE = 256, O_STORE, O_PREFIX, O_FSYNC, O_FSYNCMS, O_FROWS,
-	O_FBYTES, O_FSECS, O_WALMAX, O_MAXBODY, O_MAXREC, O_MAXCONN,
-	O_SCHEMA, O_CODEC, O_HOST, O_DRAIN
+	OPT_PORTFILE = 256, OPT_STORE, OPT_PREFIX, OPT_FSYNC, OPT_FSYNCMS, OPT_FROWS,
+	OPT_FBYTES, OPT_FSECS, OPT_WALMAX, OPT_MAXBODY, OPT_MAXREC, OPT_MAXCONN,
+	OPT_SCHEMA, OPT_CODEC, OPT_HOST, OPT_DRAIN, OPT_RESERVE, OPT_REQTIMEOUT,
+	OPT_HEALTH, OPT_MAXMODELS, OPT_MAXCOLS, OPT_TTL
 };
 
 static const struct option longopts[] = {
 	{"listen", required_argument, NULL, 'l'},
-	{"port-file", required_argument, NULL, O_PORTFILE},
+	{"port-file", required_argument, NULL, OPT_PORTFILE},
 	{"wal-dir", required_argument, NULL, 'w'},
-	{"store", required_argument, NULL, O_STORE},
-	{"prefix", required_argument, NULL, O_PREFIX},
-	{"fsync", required_argument, NULL, O_FSYNC},
-	{"fsync-ms", required_argument, NULL, O_FSYNCMS},
-	{"flush-rows", required_argument, NULL, O_FROWS},
-	{"flush-bytes", required_argument, NULL, O_FBYTES},
-	{"flush-seconds", required_argument, NULL, O_FSECS},
-	{"wal-max-bytes", required_argument, NULL, O_WALMAX},
-	{"max-body-bytes", required_argument, NULL, O_MAXBODY},
-	{"max-records", required_argument, NULL, O_MAXREC},
-	{"max-connections", required_argument, NULL, O_MAXCONN},
-	{"schema", required_argument, NULL, O_SCHEMA},
-	{"codec", required_argument, NULL, O_CODEC},
-	{"host", required_argument, NULL, O_HOST},
-	{"drain-seconds", required_argument, NULL, O_DRAIN},
+	{"store", required_argument, NULL, OPT_STORE},
+	{"prefix", required_argument, NULL, OPT_PREFIX},
+	{"fsync", required_argument, NULL, OPT_FSYNC},
+	{"fsync-ms", required_argument, NULL, OPT_FSYNCMS},
+	{"flush-rows", required_argument, NULL, OPT_FROWS},
+	{"flush-bytes", required_argument, NULL, OPT_FBYTES},
+	{"flush-seconds", required_argument, NULL, OPT_FSECS},
+	{"wal-max-bytes", required_argument, NULL, OPT_WALMAX},
+	{"max-body-bytes", required_argument, NULL, OPT_MAXBODY},
+	{"max-records", required_argument, NULL, OPT_MAXREC},
+	{"max-connections", required_argument, NULL, OPT_MAXCONN},
+	{"schema", required_argument, NULL, OPT_SCHEMA},
+	{"codec", required_argument, NULL, OPT_CODEC},
+	{"host", required_argument, NULL, OPT_HOST},
+	{"drain-seconds", required_argument, NULL, OPT_DRAIN},
+	{"reserve-connections", required_argument, NULL, OPT_RESERVE},
+	{"request-timeout", required_argument, NULL, OPT_REQTIMEOUT},
+	{"health-listen", required_argument, NULL, OPT_HEALTH},
+	{"max-models", required_argument, NULL, OPT_MAXMODELS},
+	{"max-columns", required_argument, NULL, OPT_MAXCOLS},
+	{"schema-ttl", required_argument, NULL, OPT_TTL},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -124,12 +157,31 @@ static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
 static const unsigned codes[] = {200, 202, 400, 401, 404, 405, 413, 500, 503};
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
 
+/* One open connection, for the watchdog (conn_mu). */
+typedef struct conn_slot {
+	int fd;              /* our dup of the socket: shutdown() is safe on
+			      * it whatever the server does with its own */
+	int64_t deadline_ms; /* the request must be in by then; 0 while one
+			      * is being answered */
+	int overflow;        /* admitted past --max-connections */
+	int health;          /* on the --health-listen listener */
+	int cut;             /* shut down by the watchdog */
+	struct conn_slot *prev, *next;
+} conn_slot;
+
 typedef struct collector {
 	dm_logger *lg;
 	const char *token;
 	size_t max_body, max_records;
 	uint64_t wal_max;
 	int draining;
+	/* connections */
+	pthread_mutex_t conn_mu;
+	conn_slot *conns;
+	unsigned nconns, max_conn;
+	int64_t request_ms, overflow_ms, drain_at_ms;
+	int stop_watchdog;
+	uint64_t conns_cut, conns_overflow;
 	/* metrics (atomics) */
 	uint64_t requests[NCODES];
 	uint64_t records_received, records_rejected, in_flight;
@@ -140,6 +192,8 @@ typedef struct collector {
 
 typedef struct req {
 	int post;       /* POST /v1/predictions */
+	int counted;    /* in in_flight */
+	conn_slot *slot;
 	int responded;  /* a response is queued */
 	int too_big;
 	char *body;
@@ -163,6 +217,7 @@ static void on_event(void *ctx, dm_log_event ev, const char *msg)
 {
 	collector *c = ctx;
 	const char *what = "logger";
+	char shown[700];
 
 	switch (ev) {
 	case DM_LOG_EV_UPLOAD_FAILED: what = "upload failed"; break;
@@ -171,9 +226,11 @@ static void on_event(void *ctx, dm_log_event ev, const char *msg)
 	case DM_LOG_EV_TORN_TAIL: what = "recovered"; break;
 	case DM_LOG_EV_QUARANTINED: what = "quarantined"; break;
 	case DM_LOG_EV_WAL_FULL: what = "refusing records"; break;
+	case DM_LOG_EV_DISK: what = "write-ahead log disk"; break;
 	}
+	dm_redact(msg, shown, sizeof(shown));
 	pthread_mutex_lock(&c->log_mu);
-	fprintf(stderr, "driftmon collect: %s: %s\n", what, msg);
+	fprintf(stderr, "driftmon collect: %s: %s\n", what, shown);
 	pthread_mutex_unlock(&c->log_mu);
 }
 
@@ -372,6 +429,49 @@ static enum MHD_Result metrics(collector *c, req *r,
 		(unsigned long long)st.wal_segments,
 		(unsigned long long)st.segments_replayed,
 		(unsigned long long)st.fsyncs, st.storage_ok ? 1 : 0);
+	{
+		uint64_t cut, over;
+		unsigned open_now;
+
+		pthread_mutex_lock(&c->conn_mu);
+		cut = c->conns_cut;
+		over = c->conns_overflow;
+		open_now = c->nconns;
+		pthread_mutex_unlock(&c->conn_mu);
+		fprintf(fp,
+			"# HELP driftmon_collector_connections_open Connections "
+			"open on the main listener.\n"
+			"# TYPE driftmon_collector_connections_open gauge\n"
+			"driftmon_collector_connections_open %u\n"
+			"# HELP driftmon_collector_connections_cut_total "
+			"Connections shut down because a request did not "
+			"arrive whole within --request-timeout.\n"
+			"# TYPE driftmon_collector_connections_cut_total "
+			"counter\n"
+			"driftmon_collector_connections_cut_total %llu\n"
+			"# HELP driftmon_collector_connections_overflow_total "
+			"Connections admitted past --max-connections (health "
+			"checks, 503s).\n"
+			"# TYPE driftmon_collector_connections_overflow_total "
+			"counter\n"
+			"driftmon_collector_connections_overflow_total %llu\n"
+			"# HELP driftmon_logger_wal_writable 0 while the "
+			"write-ahead log's disk cannot be written.\n"
+			"# TYPE driftmon_logger_wal_writable gauge\n"
+			"driftmon_logger_wal_writable %d\n"
+			"# HELP driftmon_logger_schema_entries Models x versions "
+			"and columns in the learned schema.\n"
+			"# TYPE driftmon_logger_schema_entries gauge\n"
+			"driftmon_logger_schema_entries %llu\n"
+			"# HELP driftmon_logger_schema_expired_total Learned "
+			"entries forgotten after --schema-ttl unused.\n"
+			"# TYPE driftmon_logger_schema_expired_total counter\n"
+			"driftmon_logger_schema_expired_total %llu\n",
+			open_now, (unsigned long long)cut,
+			(unsigned long long)over, st.wal_writable ? 1 : 0,
+			(unsigned long long)st.schema_entries,
+			(unsigned long long)st.schema_expired);
+	}
 	if (fclose(fp) != 0) {
 		free(buf);
 		return MHD_NO;
@@ -382,20 +482,35 @@ static enum MHD_Result metrics(collector *c, req *r,
 	return ret;
 }
 
+static int token_ok(const collector *c, struct MHD_Connection *conn);
+
+/*
+ * Readiness (/healthz, /readyz): 503 while draining, while the WAL is
+ * (nearly) at its cap, or while its disk cannot be written; 200
+ * otherwise ("degraded" while uploads fail: records are still kept).
+ * Callers without the bearer token get the status word only: storage
+ * URLs, local paths and error texts are for the operator.  With the
+ * token the details come too, credentials redacted.
+ */
 static enum MHD_Result healthz(collector *c, req *r,
-			       struct MHD_Connection *conn)
+			       struct MHD_Connection *conn, int live)
 {
 	dm_logger_stats st;
 	json_t *o = json_object();
 	unsigned code = 200;
 	const char *status = "ok";
-	char *txt;
+	char *txt, shown[300];
 	enum MHD_Result ret;
 
 	dm_logger_get_stats(c->lg, &st);
-	if (__atomic_load_n(&c->draining, __ATOMIC_RELAXED)) {
+	if (live) {
+		status = "alive";
+	} else if (__atomic_load_n(&c->draining, __ATOMIC_RELAXED)) {
 		code = 503;
 		status = "draining";
+	} else if (!st.wal_writable) {
+		code = 503;
+		status = "write-ahead log cannot be written";
 	} else if (st.wal_bytes + c->max_body * 2 >= st.wal_max_bytes) {
 		code = 503;
 		status = "write-ahead log nearly full";
@@ -403,14 +518,32 @@ static enum MHD_Result healthz(collector *c, req *r,
 		status = "degraded: uploads failing";
 	}
 	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "storage_ok", json_boolean(st.storage_ok));
-	json_object_set_new(o, "wal_bytes", json_integer((json_int_t)st.wal_bytes));
-	json_object_set_new(o, "wal_max_bytes",
-			    json_integer((json_int_t)st.wal_max_bytes));
-	json_object_set_new(o, "records_pending",
-			    json_integer((json_int_t)st.records_pending));
-	if (st.last_error[0] && !st.storage_ok)
-		json_object_set_new(o, "last_error", json_string(st.last_error));
+	if (c->token && token_ok(c, conn)) {
+		json_object_set_new(o, "storage_ok",
+				    json_boolean(st.storage_ok));
+		json_object_set_new(o, "wal_writable",
+				    json_boolean(st.wal_writable));
+		json_object_set_new(o, "wal_bytes",
+				    json_integer((json_int_t)st.wal_bytes));
+		json_object_set_new(o, "wal_max_bytes",
+				    json_integer((json_int_t)st.wal_max_bytes));
+		json_object_set_new(o, "disk_free_bytes",
+				    json_integer((json_int_t)st.disk_free_bytes));
+		json_object_set_new(o, "records_pending",
+				    json_integer((json_int_t)st.records_pending));
+		json_object_set_new(o, "schema_entries",
+				    json_integer((json_int_t)st.schema_entries));
+		if (st.wal_error[0])
+			json_object_set_new(
+				o, "wal_error",
+				json_string(dm_redact(st.wal_error, shown,
+						      sizeof(shown))));
+		if (st.last_error[0] && !st.storage_ok)
+			json_object_set_new(
+				o, "last_error",
+				json_string(dm_redact(st.last_error, shown,
+						      sizeof(shown))));
+	}
 	txt = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!txt)
@@ -501,6 +634,222 @@ done:
 	return ret;
 }
 
+/* ---- connections ------------------------------------------------------ */
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static conn_slot *slot_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? (conn_slot *)ci->socket_context : NULL;
+}
+
+/* Sets the connection's deadline (0: none while a request is answered). */
+static void slot_deadline(collector *c, conn_slot *sl, int64_t deadline)
+{
+	if (!sl)
+		return;
+	pthread_mutex_lock(&c->conn_mu);
+	sl->deadline_ms = deadline;
+	pthread_mutex_unlock(&c->conn_mu);
+}
+
+/*
+ * A connection opens or closes.  Each gets a slot with a deadline for
+ * its first request; past --max-connections it is an overflow slot with
+ * a short one (it may ask for health or be told 503).  The socket is
+ * dup()ed so that the watchdog can shut it down without racing with the
+ * server closing its own descriptor.
+ */
+static void conn_notify(collector *c, int health, struct MHD_Connection *conn,
+			void **socket_context,
+			enum MHD_ConnectionNotificationCode toe)
+{
+	conn_slot *sl = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		sl = calloc(1, sizeof(*sl));
+		if (!sl)
+			return;
+		sl->fd = ci ? fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0) : -1;
+		sl->health = health;
+		pthread_mutex_lock(&c->conn_mu);
+		if (!health) {
+			c->nconns++;
+			sl->overflow = c->nconns > c->max_conn;
+			if (sl->overflow)
+				c->conns_overflow++;
+		}
+		sl->deadline_ms = mono_ms() + (sl->overflow || health
+						       ? c->overflow_ms
+						       : c->request_ms);
+		sl->next = c->conns;
+		if (c->conns)
+			c->conns->prev = sl;
+		c->conns = sl;
+		pthread_mutex_unlock(&c->conn_mu);
+		*socket_context = sl;
+		return;
+	}
+	if (!sl)
+		return;
+	pthread_mutex_lock(&c->conn_mu);
+	if (sl->prev)
+		sl->prev->next = sl->next;
+	else
+		c->conns = sl->next;
+	if (sl->next)
+		sl->next->prev = sl->prev;
+	if (!health)
+		c->nconns--;
+	pthread_mutex_unlock(&c->conn_mu);
+	if (sl->fd >= 0)
+		close(sl->fd);
+	free(sl);
+	*socket_context = NULL;
+}
+
+static void notify_main(void *cls, struct MHD_Connection *conn,
+			void **socket_context,
+			enum MHD_ConnectionNotificationCode toe)
+{
+	conn_notify(cls, 0, conn, socket_context, toe);
+}
+
+static void notify_health(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	conn_notify(cls, 1, conn, socket_context, toe);
+}
+
+/*
+ * The watchdog: a connection whose request has not arrived whole by its
+ * deadline (headers and body: a client sending one byte now and then is
+ * cut like a silent one) is shut down; the server then sees the end of
+ * the stream and closes it.  While draining, idle connections get one
+ * second more at most.
+ */
+static void *watchdog_main(void *arg)
+{
+	collector *c = arg;
+
+	for (;;) {
+		int64_t now = mono_ms(), drain;
+		conn_slot *sl;
+
+		pthread_mutex_lock(&c->conn_mu);
+		if (c->stop_watchdog) {
+			pthread_mutex_unlock(&c->conn_mu);
+			break;
+		}
+		drain = c->drain_at_ms;
+		for (sl = c->conns; sl; sl = sl->next) {
+			int64_t dl = sl->deadline_ms;
+
+			if (sl->cut)
+				continue;
+			if (drain && dl && dl > drain + 1000)
+				dl = drain + 1000;
+			if (!dl || now < dl)
+				continue;
+			sl->cut = 1;
+			c->conns_cut++;
+			if (sl->fd >= 0)
+				shutdown(sl->fd, SHUT_RDWR);
+		}
+		pthread_mutex_unlock(&c->conn_mu);
+		usleep(100 * 1000);
+	}
+	return NULL;
+}
+
+static int is_probe(const char *url)
+{
+	return !strcmp(url, "/healthz") || !strcmp(url, "/readyz") ||
+	       !strcmp(url, "/livez") || !strcmp(url, "/metrics");
+}
+
+static enum MHD_Result probe(collector *c, req *r, struct MHD_Connection *conn,
+			     const char *url, const char *method)
+{
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return respond_error(c, r, conn, 405, "use GET", 0, NULL, 0);
+	if (!strcmp(url, "/metrics"))
+		return metrics(c, r, conn);
+	return healthz(c, r, conn, !strcmp(url, "/livez"));
+}
+
+/* The first call of a request (its headers are in). */
+static enum MHD_Result request_start(collector *c, req *r,
+				     struct MHD_Connection *conn,
+				     const char *url, const char *method)
+{
+	if (is_probe(url))
+		return probe(c, r, conn, url, method);
+	if (r->slot && r->slot->health)
+		return respond_error(c, r, conn, 404,
+				     "no such endpoint (GET /healthz, /readyz, "
+				     "/livez, /metrics)",
+				     0, NULL, 0);
+	if (!r->post)
+		return respond_error(c, r, conn, 404,
+				     "no such endpoint (POST /v1/predictions, "
+				     "GET /healthz, /readyz, /livez, /metrics)",
+				     0, NULL, 0);
+	if (strcmp(method, "POST") != 0)
+		return respond_error(c, r, conn, 405,
+				     "use POST for /v1/predictions", 0, NULL, 0);
+	if (__atomic_load_n(&c->draining, __ATOMIC_SEQ_CST))
+		return respond_error(c, r, conn, 503, "shutting down", 0, NULL,
+				     1);
+	if (r->slot && r->slot->overflow) {
+		char msg[120];
+
+		snprintf(msg, sizeof(msg),
+			 "too many connections (more than %u); try again",
+			 c->max_conn);
+		return respond_error(c, r, conn, 503, msg, 0, NULL, 1);
+	}
+	if (!token_ok(c, conn))
+		return respond_error(c, r, conn, 401,
+				     "missing or wrong bearer token "
+				     "(Authorization: Bearer ...)",
+				     0, NULL, 1);
+	{
+		const char *cl = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		uint64_t want = 0;
+
+		if (cl && cli_parse_u64(cl, &want) == 0) {
+			if (want > c->max_body) {
+				char msg[80];
+
+				snprintf(msg, sizeof(msg),
+					 "body larger than %zu bytes",
+					 c->max_body);
+				return respond_error(c, r, conn, 413, msg, 0,
+						     NULL, 1);
+			}
+			r->cap = (size_t)want + 1;
+			r->body = malloc(r->cap);
+			if (!r->body)
+				r->cap = 0;
+		}
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn,
 			       const char *url, const char *method,
 			       const char *version, const char *upload_data,
@@ -511,64 +860,18 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn,
 
 	(void)version;
 	if (!r) {
-		int is_pred = !strcmp(url, "/v1/predictions");
-
 		r = calloc(1, sizeof(*r));
 		if (!r)
 			return MHD_NO;
 		*con_cls = r;
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
-		r->post = is_pred;
-		__atomic_fetch_add(&c->in_flight, 1, __ATOMIC_SEQ_CST);
-		if (is_pred && strcmp(method, "POST") != 0)
-			return respond_error(c, r, conn, 405,
-					     "use POST for /v1/predictions", 0,
-					     NULL, 0);
-		if (!is_pred) {
-			if (strcmp(url, "/healthz") && strcmp(url, "/metrics"))
-				return respond_error(c, r, conn, 404,
-						     "no such endpoint "
-						     "(POST /v1/predictions, "
-						     "GET /healthz, GET "
-						     "/metrics)",
-						     0, NULL, 0);
-			if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-				return respond_error(c, r, conn, 405,
-						     "use GET", 0, NULL, 0);
-			return url[1] == 'h' ? healthz(c, r, conn)
-					     : metrics(c, r, conn);
+		r->post = !strcmp(url, "/v1/predictions");
+		r->slot = slot_of(conn);
+		if (!r->slot || !r->slot->health) {
+			r->counted = 1;
+			__atomic_fetch_add(&c->in_flight, 1, __ATOMIC_SEQ_CST);
 		}
-		if (__atomic_load_n(&c->draining, __ATOMIC_SEQ_CST))
-			return respond_error(c, r, conn, 503,
-					     "shutting down", 0, NULL, 1);
-		if (!token_ok(c, conn))
-			return respond_error(c, r, conn, 401,
-					     "missing or wrong bearer token "
-					     "(Authorization: Bearer ...)",
-					     0, NULL, 1);
-		{
-			const char *cl = MHD_lookup_connection_value(
-				conn, MHD_HEADER_KIND,
-				MHD_HTTP_HEADER_CONTENT_LENGTH);
-			uint64_t want = 0;
-
-			if (cl && cli_parse_u64(cl, &want) == 0) {
-				if (want > c->max_body) {
-					char msg[80];
-
-					snprintf(msg, sizeof(msg),
-						 "body larger than %zu bytes",
-						 c->max_body);
-					return respond_error(c, r, conn, 413,
-							     msg, 0, NULL, 1);
-				}
-				r->cap = (size_t)want + 1;
-				r->body = malloc(r->cap);
-				if (!r->body)
-					r->cap = 0;
-			}
-		}
-		return MHD_YES;
+		return request_start(c, r, conn, url, method);
 	}
 	if (r->responded) {
 		*upload_data_size = 0; /* discard */
@@ -598,6 +901,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn,
 		r->len += n;
 		return MHD_YES;
 	}
+	/* the whole request is in: no deadline while it is answered */
+	slot_deadline(c, r->slot, 0);
 	return predictions(c, r, conn);
 }
 
@@ -607,14 +912,96 @@ static void completed(void *cls, struct MHD_Connection *conn,
 	collector *c = cls;
 	req *r = *con_cls;
 
-	(void)conn;
 	(void)toe;
+	/* the next request on this connection has its own deadline (which
+	 * also bounds how long a kept-alive connection may idle) */
+	if (r && r->slot)
+		slot_deadline(c, r->slot,
+			      mono_ms() + (r->slot->overflow || r->slot->health
+						   ? c->overflow_ms
+						   : c->request_ms));
+	else
+		slot_deadline(c, slot_of(conn), mono_ms() + c->request_ms);
 	if (!r)
 		return;
 	free(r->body);
+	if (r->counted)
+		__atomic_fetch_sub(&c->in_flight, 1, __ATOMIC_SEQ_CST);
 	free(r);
 	*con_cls = NULL;
-	__atomic_fetch_sub(&c->in_flight, 1, __ATOMIC_SEQ_CST);
+}
+
+/* ---- shutdown --------------------------------------------------------------- */
+typedef struct closer {
+	dm_logger *lg;
+	dm_diag diag;
+	dm_err err;
+	int done;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} closer;
+
+static void *closer_main(void *arg)
+{
+	closer *k = arg;
+	dm_err err = dm_logger_close(k->lg, &k->diag);
+
+	pthread_mutex_lock(&k->mu);
+	k->err = err;
+	k->done = 1;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+/*
+ * dm_logger_close waits --drain-seconds for the last uploads, then for
+ * the upload under way to return, which a store's own retries may make
+ * long.  Shutdown stays prompt: after --drain-seconds + 3 s the process
+ * says what stays in the WAL and exits 1 without waiting (the WAL is on
+ * disk: the next start uploads it).
+ */
+static dm_err close_bounded(collector *c, unsigned drain_s, const char *wal,
+			    dm_diag *diag)
+{
+	static closer k; /* outlives this call if the process exits early */
+	pthread_t t;
+	struct timespec ts;
+	dm_logger_stats st;
+	int done;
+
+	memset(&k, 0, sizeof(k));
+	k.lg = c->lg;
+	dm_diag_clear(&k.diag);
+	pthread_mutex_init(&k.mu, NULL);
+	pthread_cond_init(&k.cv, NULL);
+	dm_logger_get_stats(c->lg, &st);
+	if (pthread_create(&t, NULL, closer_main, &k) != 0)
+		return dm_logger_close(c->lg, diag);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)drain_s + 3;
+	pthread_mutex_lock(&k.mu);
+	while (!k.done &&
+	       pthread_cond_timedwait(&k.cv, &k.mu, &ts) != ETIMEDOUT)
+		;
+	done = k.done;
+	pthread_mutex_unlock(&k.mu);
+	if (!done) {
+		/* the stats of a logger being closed are still readable: it
+		 * is freed only when close returns, which has not happened */
+		fprintf(stderr,
+			"driftmon collect: shutdown: an upload was still under "
+			"way after %u s; of the %llu records waiting at the "
+			"signal, those not uploaded stay in the write-ahead log "
+			"'%s' and are uploaded by the next start\n",
+			drain_s + 3, (unsigned long long)st.records_pending,
+			wal);
+		fflush(stderr);
+		_exit(EXIT_RUNTIME);
+	}
+	pthread_join(t, NULL);
+	*diag = k.diag;
+	return k.err;
 }
 
 /* ---- options ------------------------------------------------------------ */
@@ -752,12 +1139,17 @@ static int write_port_file(const char *path, unsigned port)
 int cmd_collect(int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *port_file = NULL,
-		   *schema_path = NULL, *store_flag = NULL;
+		   *schema_path = NULL, *store_flag = NULL,
+		   *health_listen = NULL;
 	const char *wal_env = getenv("DRIFTMON_WAL_DIR");
 	dm_logger_config cfg;
 	collector col;
-	struct addrinfo *ai = NULL;
-	struct MHD_Daemon *d = NULL;
+	struct addrinfo *ai = NULL, *hai = NULL;
+	struct MHD_Daemon *d = NULL, *hd = NULL;
+	pthread_t watchdog;
+	int have_watchdog = 0;
+	uint64_t reserve = 8, req_timeout = 30, ttl = 86400;
+	char shown[sizeof(((dm_diag *)0)->msg)];
 	const union MHD_DaemonInfo *info;
 	json_t *schema_root = NULL;
 	dm_log_column *schema_cols = NULL;
@@ -771,6 +1163,7 @@ int cmd_collect(int argc, char **argv)
 
 	memset(&col, 0, sizeof(col));
 	pthread_mutex_init(&col.log_mu, NULL);
+	pthread_mutex_init(&col.conn_mu, NULL);
 	/* Request bodies and parsed records (~100 KB-10 MB) are allocated
 	 * and freed per request: keep them in the heap instead of mapping
 	 * and unmapping (and page-faulting) them every time. */
@@ -784,11 +1177,11 @@ int cmd_collect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "l:w:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': listen = optarg; break;
-		case O_PORTFILE: port_file = optarg; break;
+		case OPT_PORTFILE: port_file = optarg; break;
 		case 'w': cfg.wal_dir = optarg; break;
-		case O_STORE: store_flag = optarg; break;
-		case O_PREFIX: cfg.prefix = optarg; break;
-		case O_FSYNC:
+		case OPT_STORE: store_flag = optarg; break;
+		case OPT_PREFIX: cfg.prefix = optarg; break;
+		case OPT_FSYNC:
 			if (!strcmp(optarg, "always"))
 				cfg.fsync = DM_LOG_FSYNC_ALWAYS;
 			else if (!strcmp(optarg, "interval"))
@@ -801,7 +1194,7 @@ int cmd_collect(int argc, char **argv)
 						 "interval or never, not '%s'",
 						 optarg);
 			break;
-		case O_FSYNCMS:
+		case OPT_FSYNCMS:
 			if (parse_uint(optarg, 1, 60000, &v) < 0)
 				return cli_usage("collect",
 						 "--fsync-ms must be 1 to "
@@ -809,7 +1202,7 @@ int cmd_collect(int argc, char **argv)
 						 optarg);
 			cfg.fsync_ms = (unsigned)v;
 			break;
-		case O_FROWS:
+		case OPT_FROWS:
 			if (parse_uint(optarg, 1, 100000000, &v) < 0)
 				return cli_usage("collect",
 						 "--flush-rows must be 1 to "
@@ -817,7 +1210,7 @@ int cmd_collect(int argc, char **argv)
 						 optarg);
 			cfg.flush_rows = (size_t)v;
 			break;
-		case O_FBYTES:
+		case OPT_FBYTES:
 			if (parse_size(optarg, &v) < 0 || v < 4096 ||
 			    v > ((uint64_t)4 << 30))
 				return cli_usage("collect",
@@ -826,7 +1219,7 @@ int cmd_collect(int argc, char **argv)
 						 optarg);
 			cfg.flush_bytes = (size_t)v;
 			break;
-		case O_FSECS:
+		case OPT_FSECS:
 			if (parse_uint(optarg, 1, 86400, &v) < 0)
 				return cli_usage("collect",
 						 "--flush-seconds must be 1 to "
@@ -834,7 +1227,7 @@ int cmd_collect(int argc, char **argv)
 						 optarg);
 			cfg.flush_seconds = (unsigned)v;
 			break;
-		case O_WALMAX:
+		case OPT_WALMAX:
 			if (parse_size(optarg, &v) < 0 || v < 65536)
 				return cli_usage("collect",
 						 "--wal-max-bytes must be a "
@@ -843,7 +1236,7 @@ int cmd_collect(int argc, char **argv)
 						 optarg);
 			cfg.wal_max_bytes = v;
 			break;
-		case O_MAXBODY:
+		case OPT_MAXBODY:
 			if (parse_size(optarg, &v) < 0 || v < 1024 ||
 			    v > ((uint64_t)1 << 30))
 				return cli_usage("collect",
@@ -853,7 +1246,7 @@ int cmd_collect(int argc, char **argv)
 						 optarg);
 			col.max_body = (size_t)v;
 			break;
-		case O_MAXREC:
+		case OPT_MAXREC:
 			if (parse_uint(optarg, 1, 10000000, &v) < 0)
 				return cli_usage("collect",
 						 "--max-records must be 1 to "
@@ -861,21 +1254,59 @@ int cmd_collect(int argc, char **argv)
 						 optarg);
 			col.max_records = (size_t)v;
 			break;
-		case O_MAXCONN:
+		case OPT_MAXCONN:
 			if (parse_uint(optarg, 1, 100000, &max_conn) < 0)
 				return cli_usage("collect",
 						 "--max-connections must be 1 "
 						 "to 100000, not '%s'",
 						 optarg);
 			break;
-		case O_SCHEMA: schema_path = optarg; break;
-		case O_CODEC: cfg.codec = optarg; break;
-		case O_HOST: cfg.host = optarg; break;
-		case O_DRAIN:
+		case OPT_SCHEMA: schema_path = optarg; break;
+		case OPT_CODEC: cfg.codec = optarg; break;
+		case OPT_HOST: cfg.host = optarg; break;
+		case OPT_DRAIN:
 			if (parse_uint(optarg, 1, 86400, &drain) < 0)
 				return cli_usage("collect",
 						 "--drain-seconds must be 1 to "
 						 "86400, not '%s'",
+						 optarg);
+			break;
+		case OPT_RESERVE:
+			if (parse_uint(optarg, 0, 10000, &reserve) < 0)
+				return cli_usage("collect",
+						 "--reserve-connections must be "
+						 "0 to 10000, not '%s'",
+						 optarg);
+			break;
+		case OPT_REQTIMEOUT:
+			if (parse_uint(optarg, 1, 3600, &req_timeout) < 0)
+				return cli_usage("collect",
+						 "--request-timeout must be 1 "
+						 "to 3600, not '%s'",
+						 optarg);
+			break;
+		case OPT_HEALTH: health_listen = optarg; break;
+		case OPT_MAXMODELS:
+			if (parse_uint(optarg, 1, 10000000, &v) < 0)
+				return cli_usage("collect",
+						 "--max-models must be 1 to "
+						 "10000000, not '%s'",
+						 optarg);
+			cfg.max_models = (size_t)v;
+			break;
+		case OPT_MAXCOLS:
+			if (parse_uint(optarg, 1, 10000000, &v) < 0)
+				return cli_usage("collect",
+						 "--max-columns must be 1 to "
+						 "10000000, not '%s'",
+						 optarg);
+			cfg.max_schema_columns = (size_t)v;
+			break;
+		case OPT_TTL:
+			if (parse_uint(optarg, 0, 100000000, &ttl) < 0)
+				return cli_usage("collect",
+						 "--schema-ttl must be 0 to "
+						 "100000000 seconds, not '%s'",
 						 optarg);
 			break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
@@ -890,6 +1321,13 @@ int cmd_collect(int argc, char **argv)
 				 "--listen: cannot use '%s' (expected "
 				 "HOST:PORT, [IPv6]:PORT or PORT)",
 				 listen);
+	if (health_listen && parse_listen(health_listen, &hai) < 0) {
+		freeaddrinfo(ai);
+		return cli_usage("collect",
+				 "--health-listen: cannot use '%s' (expected "
+				 "HOST:PORT, [IPv6]:PORT or PORT)",
+				 health_listen);
+	}
 	if (schema_path && load_schema(schema_path, &schema_root,
 				       &schema_cols, &nschema) < 0) {
 		rc = EXIT_USAGE;
@@ -904,7 +1342,12 @@ int cmd_collect(int argc, char **argv)
 	cfg.close_timeout_ms = (unsigned)(drain * 1000);
 	cfg.on_event = on_event;
 	cfg.event_ctx = &col;
+	cfg.schema_ttl_s = (unsigned)ttl;
+	cfg.schema_ttl_set = 1;
 	col.wal_max = cfg.wal_max_bytes;
+	col.max_conn = (unsigned)max_conn;
+	col.request_ms = (int64_t)req_timeout * 1000;
+	col.overflow_ms = col.request_ms < 2000 ? col.request_ms : 2000;
 
 	/* Signals go to sigwait in this thread only: block them before any
 	 * thread starts (the logger's and microhttpd's inherit the mask). */
@@ -917,6 +1360,8 @@ int cmd_collect(int argc, char **argv)
 	dm_diag_clear(&diag);
 	err = dm_logger_open(&cfg, &col.lg, &diag);
 	if (err != DM_OK) {
+		dm_redact(diag.msg, shown, sizeof(diag.msg));
+		memcpy(diag.msg, shown, sizeof(diag.msg));
 		rc = cli_fail_err(err, &diag, "cannot start the logger");
 		if (rc == EXIT_USAGE)
 			rc = EXIT_RUNTIME;
@@ -927,8 +1372,9 @@ int cmd_collect(int argc, char **argv)
 			MHD_USE_POLL | MHD_USE_ITC,
 		0, NULL, NULL, handler, &col, MHD_OPTION_SOCK_ADDR,
 		ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed, &col,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_main, &col,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(max_conn + reserve),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)req_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256,
 		MHD_OPTION_END);
@@ -937,16 +1383,46 @@ int cmd_collect(int argc, char **argv)
 			      strerror(errno));
 		goto out;
 	}
+	if (hai) {
+		hd = MHD_start_daemon(
+			MHD_USE_INTERNAL_POLLING_THREAD |
+				MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+				MHD_USE_ITC,
+			0, NULL, NULL, handler, &col, MHD_OPTION_SOCK_ADDR,
+			hai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed,
+			&col, MHD_OPTION_NOTIFY_CONNECTION, notify_health, &col,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)5,
+			MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			(size_t)(32 * 1024), MHD_OPTION_END);
+		if (!hd) {
+			rc = cli_fail("cannot listen on %s: %s", health_listen,
+				      strerror(errno));
+			goto out;
+		}
+	}
+	if (pthread_create(&watchdog, NULL, watchdog_main, &col) != 0) {
+		rc = cli_fail("cannot start a thread");
+		goto out;
+	}
+	have_watchdog = 1;
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	port = info ? info->port : 0;
 	if (port_file && write_port_file(port_file, port) != EXIT_OK) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	if (hd) {
+		info = MHD_get_daemon_info(hd, MHD_DAEMON_INFO_BIND_PORT);
+		fprintf(stderr,
+			"driftmon collect: health checks on port %u\n",
+			info ? info->port : 0);
+	}
 	fprintf(stderr,
 		"driftmon collect: listening on port %u (WAL '%s', store "
 		"'%s', fsync %s%s)\n",
-		port, cfg.wal_dir, cfg.store_url,
+		port, cfg.wal_dir,
+		dm_redact(cfg.store_url, shown, sizeof(shown)),
 		cfg.fsync == DM_LOG_FSYNC_ALWAYS   ? "always"
 		: cfg.fsync == DM_LOG_FSYNC_NEVER ? "never"
 						   : "interval",
@@ -956,12 +1432,17 @@ int cmd_collect(int argc, char **argv)
 		;
 	/* Shutdown: stop accepting, let requests in flight finish, flush. */
 	__atomic_store_n(&col.draining, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&col.conn_mu);
+	col.drain_at_ms = mono_ms();
+	pthread_mutex_unlock(&col.conn_mu);
 	{
 		MHD_socket ls = MHD_quiesce_daemon(d);
 		int i;
 
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
+		/* requests being answered finish; idle and slow connections
+		 * are cut by the watchdog within a second */
 		for (i = 0; i < 1000 &&
 			    __atomic_load_n(&col.in_flight, __ATOMIC_SEQ_CST);
 		     i++)
@@ -969,6 +1450,10 @@ int cmd_collect(int argc, char **argv)
 	}
 	MHD_stop_daemon(d);
 	d = NULL;
+	if (hd) {
+		MHD_stop_daemon(hd);
+		hd = NULL;
+	}
 	{
 		dm_logger_stats st;
 
@@ -980,16 +1465,29 @@ int cmd_collect(int argc, char **argv)
 			(unsigned long long)st.records_pending);
 	}
 	dm_diag_clear(&diag);
-	err = dm_logger_close(col.lg, &diag);
+	err = close_bounded(&col, (unsigned)drain, cfg.wal_dir, &diag);
 	col.lg = NULL;
-	if (err != DM_OK)
+	if (err != DM_OK) {
+		dm_redact(diag.msg, shown, sizeof(diag.msg));
+		memcpy(diag.msg, shown, sizeof(diag.msg));
 		rc = cli_fail_err(err, &diag, "shutdown");
+	}
 	else
 		fprintf(stderr, "driftmon collect: all records uploaded; "
 				"exiting\n");
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	if (hd)
+		MHD_stop_daemon(hd);
+	if (have_watchdog) {
+		pthread_mutex_lock(&col.conn_mu);
+		col.stop_watchdog = 1;
+		pthread_mutex_unlock(&col.conn_mu);
+		pthread_join(watchdog, NULL);
+	}
+	if (hai)
+		freeaddrinfo(hai);
 	if (col.lg) {
 		dm_diag_clear(&diag);
 		(void)dm_logger_close(col.lg, &diag);
@@ -999,5 +1497,6 @@ out:
 	free(schema_cols);
 	json_decref(schema_root);
 	pthread_mutex_destroy(&col.log_mu);
+	pthread_mutex_destroy(&col.conn_mu);
 	return rc;
 }

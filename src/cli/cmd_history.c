@@ -133,7 +133,7 @@ int cmd_history(int argc, char **argv)
 		printf("No drift reports for %s%s%s in %s yet: run 'driftmon "
 		       "detect'.\n",
 		       model, version ? " " : "", version ? version : "",
-		       cli_store_url(store_flag));
+		       cli_store_shown(store_flag));
 		goto out;
 	}
 	printf("%-21s %-10s %9s %7s %8s %-10s %s\n", "RUN (UTC)", "VERSION",

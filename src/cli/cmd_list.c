@@ -118,7 +118,7 @@ int cmd_list(int argc, char **argv)
 	}
 	if (shown == 0)
 		fprintf(stderr, "driftmon: no %s in %s\n", what,
-			cli_store_url(store_flag));
+			cli_store_shown(store_flag));
 out:
 	dm_store_free_list(keys, n);
 	dm_store_free(st);

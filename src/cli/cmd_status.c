@@ -107,7 +107,7 @@ int cmd_status(int argc, char **argv)
 		printf("No drift reports%s%s in %s yet: run 'driftmon detect' "
 		       "(make run-drift-detection).\n",
 		       model ? " for " : "", model ? model : "",
-		       cli_store_url(store_flag));
+		       cli_store_shown(store_flag));
 out:
 	dm_store_free_list(keys, n);
 	dm_store_free(st);

@@ -538,7 +538,7 @@ int cmd_synth(int argc, char **argv)
 			       (unsigned long long)rph, a, b,
 			       dm_scenario_name(so.scenario),
 			       dn && *dn ? ": " : "", dn ? dn : "",
-			       "", cli_store_url(store_flag));
+			       "", cli_store_shown(store_flag));
 		}
 	}
 out:

@@ -26,8 +26,9 @@
  * flush_bytes, when its first record is flush_seconds old (the flusher
  * checks), on dm_logger_flush and on close.  The flusher takes the
  * oldest sealed segment, converts it (logger_flush.c), uploads its
- * files, saves the learned schema, appends a "done" line to MANIFEST,
- * and deletes the segment.  A crash anywhere in between leaves the
+ * files, saves the learned schema and appends a "done" line to MANIFEST
+ * (both if the disk allows: a full disk must not keep a segment from
+ * being retired), and deletes the segment.  A crash anywhere in between leaves the
  * segment on disk; the next open re-uploads it under the same names
  * (idempotent) unless MANIFEST already says it is done.  Upload failures
  * are retried with exponential backoff, in order, for ever; new records
@@ -43,6 +44,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +58,10 @@ void (*dm_logger_test_hook)(const char *point) = NULL;
 #define LOCK_FILE "LOCK"
 #define QUARANTINE "quarantine"
 #define MANIFEST_KEEP 1000
+/* Below this much free space the WAL folder counts as unwritable; a
+ * failed write is forgotten once this much more is free. */
+#define DISK_LOW ((uint64_t)64 << 10)
+#define DISK_RESUME ((uint64_t)256 << 10)
 
 const char *dm_log_type_name(dm_log_type t)
 {
@@ -73,6 +79,7 @@ typedef struct walseg {
 	uint64_t size;
 	uint64_t rows;
 	int64_t first_ms; /* monotonic time of the first record */
+	uint64_t stamp;   /* order of creation (schema expiry) */
 	struct walseg *next;
 } walseg;
 
@@ -80,6 +87,7 @@ typedef struct pend {
 	char name[96];
 	uint64_t size, rows;
 	uint64_t seq; /* order of sealing */
+	uint64_t stamp; /* the segment's walseg stamp */
 	int busy;     /* a flusher thread is on it */
 	struct pend *next;
 } pend;
@@ -113,6 +121,8 @@ struct dm_logger {
 
 	lg_schema schema;
 	pthread_rwlock_t schema_lock;
+	int64_t ttl_ms;        /* schema expiry; 0 = never */
+	int64_t last_sweep_ms; /* under schema_lock (write) */
 	pthread_mutex_t save_mu;
 	encpool pool;
 
@@ -126,12 +136,18 @@ struct dm_logger {
 	int dir_dirty;
 	pend *qhead, *qtail;
 	uint64_t sealed_total, done_total;
+	uint64_t stamps;
 	uint64_t wal_bytes, wal_segments, pending_rows;
 	int closing, stop_flusher;
 	int64_t retry_at_ms;
 	unsigned backoff_ms;
 	int storage_ok, full;
 	char last_error[256];
+	int disk_errno;       /* the last WAL write failed with this */
+	int disk_low;         /* less than DISK_LOW free (syncer checks) */
+	int schema_save_failing;
+	uint64_t disk_free;
+	int64_t disk_checked_ms;
 	uint64_t st_logged, st_rejected, st_full, st_flushed, st_files,
 		st_segdone, st_replayed, st_upfail;
 
@@ -147,13 +163,15 @@ struct dm_logger {
 	int have_syncer;
 };
 
+static size_t sweep(dm_logger *lg, int force);
+
 /* ---- small helpers ------------------------------------------------------- */
 static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 {
-	char msg[600];
+	char msg[600], shown[600];
 	va_list ap;
 
 	if (!lg->on_event)
@@ -161,7 +179,8 @@ static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	lg->on_event(lg->event_ctx, ev, msg);
+	/* no credentials in what the application may print */
+	lg->on_event(lg->event_ctx, ev, dm_redact(msg, shown, sizeof(shown)));
 }
 
 static void hook(const char *point)
@@ -307,12 +326,14 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 		}
 		lb_release(&b);
 		free(s);
+		lg->disk_errno = e ? e : EIO;
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				   "cannot create a WAL segment: %s",
 				   strerror(e));
 	}
 	s->fd = fd;
 	s->size = b.len;
+	s->stamp = ++lg->stamps;
 	lb_release(&b);
 	lg->active = s;
 	lg->dir_dirty = 1;
@@ -344,6 +365,7 @@ static void seg_seal(dm_logger *lg)
 		snprintf(p->name, sizeof(p->name), "%s", s->name);
 		p->size = s->size;
 		p->rows = s->rows;
+		p->stamp = s->stamp;
 		if (lg->qtail)
 			lg->qtail->next = p;
 		else
@@ -460,6 +482,45 @@ static void sync_now(dm_logger *lg)
 	pthread_mutex_unlock(&lg->sync_mu);
 }
 
+/*
+ * Every half second: the free space of the WAL folder's disk.  Less than
+ * DISK_LOW counts as unwritable (readiness fails before a write does);
+ * a failed write is forgotten once DISK_RESUME is free again, so that
+ * readiness comes back by itself even when no client writes meanwhile
+ * (a load balancer sends nothing to a pod that is not ready).
+ */
+static void check_disk(dm_logger *lg)
+{
+	struct statvfs sv;
+	int64_t now = lg_mono_ms();
+	uint64_t avail;
+	int back = 0;
+
+	pthread_mutex_lock(&lg->mu);
+	if (now - lg->disk_checked_ms < 500) {
+		pthread_mutex_unlock(&lg->mu);
+		return;
+	}
+	lg->disk_checked_ms = now;
+	pthread_mutex_unlock(&lg->mu);
+	if (fstatvfs(lg->dirfd, &sv) < 0)
+		return;
+	avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	pthread_mutex_lock(&lg->mu);
+	lg->disk_free = avail;
+	lg->disk_low = avail < DISK_LOW;
+	if (lg->disk_errno && avail >= DISK_RESUME) {
+		lg->disk_errno = 0;
+		back = 1;
+	}
+	pthread_mutex_unlock(&lg->mu);
+	if (back)
+		emit(lg, DM_LOG_EV_DISK,
+		     "%llu bytes free again in '%s': the write-ahead log can be "
+		     "written",
+		     (unsigned long long)avail, lg->wal_dir);
+}
+
 /* INTERVAL: syncs every fsync_ms.  ALWAYS: callers sync themselves;
  * this only closes sealed segments.  NEVER: nothing to do (sealed
  * segments are closed at once). */
@@ -468,6 +529,7 @@ static void *syncer_main(void *arg)
 	dm_logger *lg = arg;
 	unsigned period = lg->fsync == DM_LOG_FSYNC_INTERVAL ? lg->fsync_ms
 							     : 200;
+	int64_t last_sweep = lg_mono_ms();
 
 	pthread_mutex_lock(&lg->sync_mu);
 	while (!lg->stop_syncer) {
@@ -477,7 +539,16 @@ static void *syncer_main(void *arg)
 
 		timespec_in(&ts, period);
 		pthread_cond_timedwait(&lg->sync_cv, &lg->sync_mu, &ts);
-		if (lg->stop_syncer || lg->fsync == DM_LOG_FSYNC_NEVER)
+		if (lg->stop_syncer)
+			continue;
+		pthread_mutex_unlock(&lg->sync_mu);
+		check_disk(lg);
+		if (lg->ttl_ms && lg_mono_ms() - last_sweep >= 60000) {
+			last_sweep = lg_mono_ms();
+			(void)sweep(lg, 1);
+		}
+		pthread_mutex_lock(&lg->sync_mu);
+		if (lg->fsync == DM_LOG_FSYNC_NEVER)
 			continue;
 		pthread_mutex_unlock(&lg->sync_mu);
 		pthread_mutex_lock(&lg->mu);
@@ -695,6 +766,28 @@ static dm_err save_schema(dm_logger *lg, dm_diag *diag)
 	return err;
 }
 
+/* Saves the learned schema if it changed, reporting the first failure
+ * and the recovery (the schema stays in memory and dirty meanwhile). */
+static void save_schema_noted(dm_logger *lg)
+{
+	dm_diag diag;
+	dm_err err;
+	int was, now;
+
+	dm_diag_clear(&diag);
+	err = save_schema(lg, &diag);
+	pthread_mutex_lock(&lg->mu);
+	was = lg->schema_save_failing;
+	now = lg->schema_save_failing = err != DM_OK;
+	pthread_mutex_unlock(&lg->mu);
+	if (now && !was)
+		emit(lg, DM_LOG_EV_DISK,
+		     "%s (kept in memory; saved again with the next upload)",
+		     diag.msg[0] ? diag.msg : dm_strerror(err));
+	else if (was && !now)
+		emit(lg, DM_LOG_EV_DISK, "the learned schema is saved again");
+}
+
 enum { SEG_OK, SEG_RETRY, SEG_QUARANTINED };
 
 static int quarantine(dm_logger *lg, const char *name, const char *why)
@@ -760,16 +853,26 @@ static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
 	}
 	*files = n;
 	hook("uploaded");
+	/*
+	 * Retiring the segment needs no new space on the WAL's disk, which
+	 * may be full: the learned schema and the manifest line are written
+	 * if they can be, and the segment is deleted either way.  Without
+	 * the manifest line a crash before the delete re-uploads the
+	 * segment under the same names (idempotent); without the schema
+	 * save it stays in memory, marked dirty, and is saved with the next
+	 * segment or at close.
+	 */
 	dm_diag_clear(&diag);
-	if ((err = save_schema(lg, &diag)) != DM_OK ||
-	    (err = manifest_done(lg, p->name, *rows, f, n, &diag)) != DM_OK) {
-		snprintf(errbuf, errlen, "%.600s",
-			 diag.msg[0] ? diag.msg : dm_strerror(err));
+	save_schema_noted(lg);
+	(void)manifest_done(lg, p->name, *rows, f, n, &diag);
+	hook("manifest");
+	if (unlinkat(lg->dirfd, p->name, 0) < 0 && errno != ENOENT) {
+		snprintf(errbuf, errlen, "cannot delete uploaded segment "
+					 "'%.90s': %.200s",
+			 p->name, strerror(errno));
 		rc = SEG_RETRY;
 		goto out;
 	}
-	hook("manifest");
-	unlinkat(lg->dirfd, p->name, 0);
 	hook("deleted");
 out:
 	lg_outfiles_free(f, n);
@@ -864,8 +967,8 @@ static void *flusher_main(void *arg)
 				p->busy = 0;
 				lg->st_upfail++;
 				lg->storage_ok = 0;
-				snprintf(lg->last_error, sizeof(lg->last_error),
-					 "%.250s", err);
+				dm_redact(err, lg->last_error,
+					  sizeof(lg->last_error));
 				lg->backoff_ms = lg->backoff_ms
 							 ? lg->backoff_ms * 2
 							 : 100;
@@ -925,10 +1028,52 @@ static void *flusher_main(void *arg)
 	return NULL;
 }
 
+/* ---- schema expiry -------------------------------------------------------- */
+/* The stamp of the oldest segment not yet uploaded (UINT64_MAX: none). */
+static uint64_t oldest_stamp(dm_logger *lg)
+{
+	uint64_t o = UINT64_MAX;
+	const pend *p;
+
+	pthread_mutex_lock(&lg->mu);
+	for (p = lg->qhead; p; p = p->next)
+		if (p->stamp < o)
+			o = p->stamp;
+	if (lg->active && lg->active->stamp < o)
+		o = lg->active->stamp;
+	pthread_mutex_unlock(&lg->mu);
+	return o;
+}
+
+/*
+ * Forgets the learned models and columns unused for schema_ttl whose
+ * records are all uploaded; at most once a second (force: now).
+ * Returns how many entries went.
+ */
+static size_t sweep(dm_logger *lg, int force)
+{
+	int64_t now;
+	uint64_t oldest;
+	size_t gone = 0;
+
+	if (!lg->ttl_ms || lg->schema.declared)
+		return 0;
+	oldest = oldest_stamp(lg);
+	pthread_rwlock_wrlock(&lg->schema_lock);
+	now = lg_mono_ms();
+	if (force || now - lg->last_sweep_ms >= 1000) {
+		lg->last_sweep_ms = now;
+		gone = lg_schema_expire(&lg->schema, now, lg->ttl_ms, oldest);
+	}
+	pthread_rwlock_unlock(&lg->schema_lock);
+	return gone;
+}
+
 /* ---- logging ------------------------------------------------------------ */
 /* Appends an encoded frame (under mu). */
 static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
-			 int *full_now, dm_diag *diag)
+			 uint64_t *stamp, int *full_now, int *disk_back,
+			 dm_diag *diag)
 {
 	size_t len = e->frame.len;
 	walseg *s;
@@ -963,21 +1108,29 @@ static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
 		int en = errno;
 
 		/* drop the partial frame; if that fails, seal the segment
-		 * so that nothing is ever appended after a torn frame */
-		if (ftruncate(s->fd, (off_t)s->size) < 0)
+		 * so that nothing is ever appended after a torn frame.  On a
+		 * full disk, seal it anyway: its upload and deletion is what
+		 * gives the space back. */
+		if (ftruncate(s->fd, (off_t)s->size) < 0 || s->rows)
 			seg_seal(lg);
+		lg->disk_errno = en ? en : EIO;
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				   "cannot write the write-ahead log: %s",
 				   strerror(en));
 	}
 	if (!s->rows)
 		s->first_ms = lg_mono_ms();
+	if (lg->disk_errno) {
+		lg->disk_errno = 0;
+		*disk_back = 1;
+	}
 	s->size += len;
 	s->rows += e->nrec;
 	lg->wal_bytes += len;
 	lg->written_lsn += len;
 	lg->pending_rows += e->nrec;
 	*lsn = lg->written_lsn;
+	*stamp = s->stamp;
 	if (s->rows >= lg->flush_rows)
 		seg_seal(lg);
 	else if (s->rows == e->nrec)
@@ -991,8 +1144,8 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	lg_enc *e;
 	lg_learn *learn = NULL;
 	size_t nlearn = 0, caplearn = 0;
-	uint64_t lsn = 0;
-	int wr = 0, full_now = 0;
+	uint64_t lsn = 0, stamp = 0;
+	int wr = 0, full_now = 0, disk_back = 0, disk_was, disk_now = 0;
 	dm_err err;
 
 	if (!lg || (!recs && n))
@@ -1009,6 +1162,13 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	err = lg_schema_check(&lg->schema, e, &learn, &nlearn, &caplearn,
 			      multi, diag);
 	pthread_rwlock_unlock(&lg->schema_lock);
+	if (err == DM_ETOOBIG && sweep(lg, 0)) {
+		/* junk that nobody uses any more was forgotten: again */
+		pthread_rwlock_rdlock(&lg->schema_lock);
+		err = lg_schema_check(&lg->schema, e, &learn, &nlearn,
+				      &caplearn, multi, diag);
+		pthread_rwlock_unlock(&lg->schema_lock);
+	}
 	if (err)
 		goto out;
 	if (nlearn) {
@@ -1022,23 +1182,44 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 			goto out;
 	}
 	pthread_mutex_lock(&lg->mu);
-	err = wal_append(lg, e, &lsn, &full_now, diag);
+	disk_was = lg->disk_errno;
+	err = wal_append(lg, e, &lsn, &stamp, &full_now, &disk_back, diag);
 	if (err == DM_OK)
 		lg->st_logged += n;
 	else {
 		lg->st_rejected += n;
 		if (err == DM_EFULL)
 			lg->st_full += n;
+		if (err == DM_EIO && !disk_was && lg->disk_errno)
+			disk_now = lg->disk_errno;
 	}
 	pthread_mutex_unlock(&lg->mu);
-	if (err == DM_OK && nlearn)
+	if (err == DM_OK && nlearn) {
+		lg->schema.touch_ms = lg_mono_ms();
+		lg->schema.touch_stamp = stamp;
 		(void)lg_schema_learn(&lg->schema, e, learn, nlearn, NULL);
+	}
+	if (err == DM_OK && lg->ttl_ms && !lg->schema.declared) {
+		if (!wr)
+			pthread_rwlock_rdlock(&lg->schema_lock);
+		lg_schema_touch(&lg->schema, e, stamp, lg_mono_ms());
+		if (!wr)
+			pthread_rwlock_unlock(&lg->schema_lock);
+	}
 	if (wr) {
 		pthread_rwlock_unlock(&lg->schema_lock);
 		wr = 0;
 	}
 	if (full_now)
 		emit(lg, DM_LOG_EV_WAL_FULL, "%s", diag ? diag->msg : "");
+	if (disk_now)
+		emit(lg, DM_LOG_EV_DISK,
+		     "cannot write the write-ahead log in '%s': %s; records "
+		     "are refused until there is space again",
+		     lg->wal_dir, strerror(disk_now));
+	if (disk_back)
+		emit(lg, DM_LOG_EV_DISK,
+		     "the write-ahead log can be written again");
 	if (err)
 		goto done;
 	if (lg->fsync == DM_LOG_FSYNC_ALWAYS && sync_until(lg, lsn) < 0)
@@ -1185,6 +1366,8 @@ static dm_err recover(dm_logger *lg, dm_diag *diag)
 		}
 		memset(&rc, 0, sizeof(rc));
 		rc.lg = lg;
+		lg->schema.touch_ms = lg_mono_ms();
+		lg->schema.touch_stamp = ++lg->stamps;
 		r = wal_scan_fd(fd, replay_batch, &rc, &sc);
 		lg_dec_release(&rc.dec);
 		if (r < 0 && !rc.bad) {
@@ -1253,6 +1436,7 @@ static dm_err recover(dm_logger *lg, dm_diag *diag)
 		snprintf(p->name, sizeof(p->name), "%s", nm);
 		p->size = sc.valid_end;
 		p->rows = rc.rows;
+		p->stamp = lg->schema.touch_stamp;
 		if (lg->qtail)
 			lg->qtail->next = p;
 		else
@@ -1540,12 +1724,18 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 			/* only informative */
 		}
 	}
+	lg->ttl_ms = (int64_t)(cfg->schema_ttl_set ? cfg->schema_ttl_s : 86400) *
+		     1000;
+	lg->schema.touch_ms = lg_mono_ms();
+	lg->schema.touch_stamp = 0;
 	if (!lg->schema.declared &&
 	    (err = lg_schema_load(&lg->schema, lg->dirfd, SCHEMA_FILE,
 				  diag)) != DM_OK)
 		goto fail;
 	if ((err = recover(lg, diag)) != DM_OK)
 		goto fail;
+	lg->disk_checked_ms = lg_mono_ms() - 1000;
+	check_disk(lg);
 	lg->manifest_fd = openat(lg->dirfd, MANIFEST,
 				 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (lg->manifest_fd < 0) {
@@ -1708,8 +1898,21 @@ void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st)
 	st->storage_ok = lg->storage_ok;
 	snprintf(st->last_error, sizeof(st->last_error), "%s",
 		 lg->last_error);
+	st->wal_writable = !lg->disk_errno && !lg->disk_low;
+	if (lg->disk_errno)
+		snprintf(st->wal_error, sizeof(st->wal_error),
+			 "the last write failed: %s", strerror(lg->disk_errno));
+	else if (lg->disk_low)
+		snprintf(st->wal_error, sizeof(st->wal_error),
+			 "%llu bytes free on the disk",
+			 (unsigned long long)lg->disk_free);
+	st->disk_free_bytes = lg->disk_free;
 	pthread_mutex_unlock(&lg->mu);
 	pthread_mutex_lock(&lg->sync_mu);
 	st->fsyncs = lg->st_fsyncs;
 	pthread_mutex_unlock(&lg->sync_mu);
+	pthread_rwlock_rdlock(&lg->schema_lock);
+	st->schema_entries = lg->schema.nentries;
+	st->schema_expired = lg->schema.nexpired;
+	pthread_rwlock_unlock(&lg->schema_lock);
 }

@@ -245,6 +245,10 @@ typedef struct lg_scol {
 	uint8_t type;       /* DM_LOG_NUMBER / DM_LOG_STRING, or NULL: not
 			     * yet known (learned schemas only) */
 	uint8_t prediction; /* 1 = output column */
+	/* last use (schema_ttl): monotonic ms and the WAL stamp of the
+	 * segment that holds its last record; atomics */
+	int64_t used_ms;
+	uint64_t used_stamp;
 } lg_scol;
 
 typedef struct lg_smodel {
@@ -253,6 +257,8 @@ typedef struct lg_smodel {
 	lg_scol *cols;
 	size_t ncols, capcols;
 	smap map; /* name -> index in cols */
+	int64_t used_ms;     /* as lg_scol */
+	uint64_t used_stamp;
 } lg_smodel;
 
 typedef struct lg_schema {
@@ -263,6 +269,11 @@ typedef struct lg_schema {
 	smap map;            /* key -> index in models */
 	size_t max_cols, max_models;
 	int dirty;           /* learned something not yet saved */
+	/* what new entries and replayed records count as their last use */
+	int64_t touch_ms;
+	uint64_t touch_stamp;
+	uint64_t nentries;   /* learned models + their columns */
+	uint64_t nexpired;   /* entries forgotten so far */
 } lg_schema;
 
 /* Initialises s (declared columns copied when ndecl > 0). */
@@ -295,6 +306,15 @@ dm_err lg_schema_learn(lg_schema *s, const lg_enc *e, const lg_learn *l,
 /* Learns from a decoded record of a replayed segment (conflicts there
  * are ignored: the first type wins). */
 dm_err lg_schema_learn_rec(lg_schema *s, const lg_dec *d, const lg_drec *r);
+/* Marks the models and columns batch e uses as used now, by a record in
+ * the segment of WAL stamp 'stamp' (under either lock: atomics). */
+void lg_schema_touch(const lg_schema *s, const lg_enc *e, uint64_t stamp,
+		     int64_t now_ms);
+/* Forgets (write lock) the models and columns of a learned schema last
+ * used before now_ms - ttl_ms whose last record is in a segment stamped
+ * before oldest_stamp (all of those are uploaded).  Returns how many. */
+size_t lg_schema_expire(lg_schema *s, int64_t now_ms, int64_t ttl_ms,
+			uint64_t oldest_stamp);
 /* The learned schema as JSON (malloc'd; NULL on allocation failure). */
 char *lg_schema_json(const lg_schema *s);
 /* Writes js atomically (temporary file, fdatasync, rename) as dirfd/name. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "driftmon/names.h"
 #include "logger/logger_int.h"
 
 /* Valid UTF-8 (with an ASCII fast path: most names and values). */
@@ -153,6 +154,7 @@ static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec,
 {
 	size_t ml, vl, i;
 	lg_mv *m;
+	dm_diag nd;
 
 	if (!r->model_name || !*r->model_name) {
 		*err = rec_err(diag, DM_EINVAL, irec, multi, DM_LOG_COL_MODEL,
@@ -173,21 +175,15 @@ static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec,
 		    !memcmp(m->version, r->model_version, vl))
 			return (long)i;
 	}
-	if (!dm_key_component_ok(r->model_name) ||
-	    !utf8_ok(r->model_name, ml)) {
+	if (dm_name_check("model", r->model_name, ml, &nd) != DM_OK) {
 		*err = rec_err(diag, DM_EINVAL, irec, multi, DM_LOG_COL_MODEL,
-			       "'%.100s' is not a valid name (1-200 printable "
-			       "UTF-8 characters, no '/' or '\\')",
-			       r->model_name);
+			       "%s", nd.msg);
 		return -1;
 	}
-	if (!dm_key_component_ok(r->model_version) ||
-	    !utf8_ok(r->model_version, vl)) {
+	if (dm_name_check("model version", r->model_version, vl, &nd) !=
+	    DM_OK) {
 		*err = rec_err(diag, DM_EINVAL, irec, multi,
-			       DM_LOG_COL_VERSION,
-			       "'%.100s' is not a valid version (1-200 "
-			       "printable UTF-8 characters, no '/' or '\\')",
-			       r->model_version);
+			       DM_LOG_COL_VERSION, "%s", nd.msg);
 		return -1;
 	}
 	if (e->nmv == e->capmv) {
@@ -233,30 +229,12 @@ static long name_index(lg_enc *e, const char *name, size_t nlen,
 {
 	uint32_t h = smap_hash(name, nlen);
 	smap_slot *s = smap_find(&e->name_map, name, nlen, h);
-	size_t i;
+	dm_diag nd;
 
 	if (s)
 		return (long)s->val;
-	if (nlen == 0 || nlen > 200) {
-		*err = rec_err(diag, DM_EINVAL, irec, multi, NULL,
-			       "column name '%.60s%s' must be 1-200 bytes",
-			       name, nlen > 60 ? "..." : "");
-		return -1;
-	}
-	for (i = 0; i < nlen; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			*err = rec_err(diag, DM_EINVAL, irec, multi, NULL,
-				       "column name '%.60s' contains a "
-				       "control character",
-				       name);
-			return -1;
-		}
-	}
-	if (!utf8_ok(name, nlen)) {
-		*err = rec_err(diag, DM_EINVAL, irec, multi, NULL,
-			       "column name is not valid UTF-8");
+	if (dm_name_check("column", name, nlen, &nd) != DM_OK) {
+		*err = rec_err(diag, DM_EINVAL, irec, multi, NULL, "%s", nd.msg);
 		return -1;
 	}
 	if (reserved(name, nlen)) {

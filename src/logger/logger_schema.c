@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "driftmon/names.h"
 #include "logger/logger_int.h"
 
 static void model_release(lg_smodel *m)
@@ -93,15 +94,10 @@ static lg_scol *model_add(lg_smodel *m, const char *name, size_t len,
 
 static int name_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n == 0 || n > 200 || !strcmp(s, DM_LOG_COL_TIMESTAMP) ||
-	    !strcmp(s, DM_LOG_COL_MODEL) || !strcmp(s, DM_LOG_COL_VERSION) ||
-	    !strcmp(s, DM_LOG_COL_REQUEST))
+	if (dm_name_check("column", s, n, NULL) != DM_OK ||
+	    !strcmp(s, DM_LOG_COL_TIMESTAMP) || !strcmp(s, DM_LOG_COL_MODEL) ||
+	    !strcmp(s, DM_LOG_COL_VERSION) || !strcmp(s, DM_LOG_COL_REQUEST))
 		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
 	return 1;
 }
 
@@ -199,8 +195,25 @@ static lg_smodel *add_model(lg_schema *s, const char *m, size_t ml,
 		free(sm->key);
 		return NULL;
 	}
+	sm->used_ms = s->touch_ms;
+	sm->used_stamp = s->touch_stamp;
+	s->nentries++;
 	i = s->nmodels++;
 	return &s->models[i];
+}
+
+/* A learned column (counted, stamped). */
+static lg_scol *col_new(lg_schema *s, lg_smodel *m, const char *name,
+			size_t len, uint8_t type, uint8_t pred)
+{
+	lg_scol *c = model_add(m, name, len, type, pred);
+
+	if (c) {
+		c->used_ms = s->touch_ms;
+		c->used_stamp = s->touch_stamp;
+		s->nentries++;
+	}
+	return c;
 }
 
 const lg_scol *lg_schema_col(const lg_schema *s, const char *model,
@@ -343,8 +356,8 @@ dm_err lg_schema_learn(lg_schema *s, const lg_enc *e, const lg_learn *l,
 			return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
 					   "out of memory");
 		c = model_col(m, nm->s, nm->len);
-		if (!c && !(c = model_add(m, nm->s, nm->len, l[i].type,
-					  l[i].prediction)))
+		if (!c && !(c = col_new(s, m, nm->s, nm->len, l[i].type,
+					l[i].prediction)))
 			return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
 					   "out of memory");
 		if (c->type == DM_LOG_NULL)
@@ -366,20 +379,24 @@ dm_err lg_schema_learn_rec(lg_schema *s, const lg_dec *d, const lg_drec *r)
 	if (!m && !(m = add_model(s, d->model[r->mv], d->mlen[r->mv],
 				  d->version[r->mv], d->vlen[r->mv])))
 		return DM_ENOMEM;
+	m->used_ms = s->touch_ms;
+	m->used_stamp = s->touch_stamp;
 	for (i = 0; i < r->nfields; i++) {
 		const lg_dfield *f = &r->fields[i];
 		lg_scol *c = model_col(m, d->name[f->name], d->name_len[f->name]);
 
 		if (!c) {
-			if (!(c = model_add(m, d->name[f->name],
-					    d->name_len[f->name], f->type,
-					    f->prediction)))
+			if (!(c = col_new(s, m, d->name[f->name],
+					  d->name_len[f->name], f->type,
+					  f->prediction)))
 				return DM_ENOMEM;
 			s->dirty = 1;
 		} else if (c->type == DM_LOG_NULL && f->type != DM_LOG_NULL) {
 			c->type = f->type;
 			s->dirty = 1;
 		}
+		c->used_ms = s->touch_ms;
+		c->used_stamp = s->touch_stamp;
 	}
 	return DM_OK;
 }
@@ -569,9 +586,9 @@ dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name,
 			if (model_col(m, json_string_value(jn),
 				      json_string_length(jn)))
 				continue;
-			if (!model_add(m, json_string_value(jn),
-				       json_string_length(jn), type,
-				       !strcmp(role, "prediction"))) {
+			if (!col_new(s, m, json_string_value(jn),
+				     json_string_length(jn), type,
+				     !strcmp(role, "prediction"))) {
 				err = DM_ENOMEM;
 				goto out;
 			}
@@ -580,4 +597,125 @@ dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name,
 out:
 	json_decref(root);
 	return err;
+}
+
+/* ---- expiry (schema_ttl) ------------------------------------------------ */
+static void touch(int64_t *ms, uint64_t *stamp, int64_t now_ms, uint64_t st)
+{
+	__atomic_store_n(ms, now_ms, __ATOMIC_RELAXED);
+	if (__atomic_load_n(stamp, __ATOMIC_RELAXED) < st)
+		__atomic_store_n(stamp, st, __ATOMIC_RELAXED);
+}
+
+void lg_schema_touch(const lg_schema *s, const lg_enc *e, uint64_t stamp,
+		     int64_t now_ms)
+{
+	size_t i, k;
+
+	if (s->declared)
+		return;
+	for (i = 0; i < e->nmv; i++) {
+		const lg_mv *mv = &e->mv[i];
+		lg_smodel *m = find_model(s, mv->model, mv->mlen, mv->version,
+					  mv->vlen);
+
+		if (!m)
+			continue;
+		touch(&m->used_ms, &m->used_stamp, now_ms, stamp);
+		for (k = 0; k < e->nnames; k++) {
+			lg_scol *c;
+
+			if (!mv->use[k])
+				continue;
+			c = model_col(m, e->names[k].s, e->names[k].len);
+			if (c)
+				touch(&c->used_ms, &c->used_stamp, now_ms,
+				      stamp);
+		}
+	}
+}
+
+static int expired(int64_t used_ms, uint64_t used_stamp, int64_t now_ms,
+		   int64_t ttl_ms, uint64_t oldest_stamp)
+{
+	return used_ms + ttl_ms <= now_ms && used_stamp < oldest_stamp;
+}
+
+/* Rebuilds m's column map after columns were removed. */
+static int model_reindex(lg_smodel *m)
+{
+	size_t k;
+
+	smap_release(&m->map);
+	memset(&m->map, 0, sizeof(m->map));
+	for (k = 0; k < m->ncols; k++)
+		if (smap_insert(&m->map, m->cols[k].name, m->cols[k].len,
+				smap_hash(m->cols[k].name, m->cols[k].len),
+				(uint32_t)k) < 0)
+			return -1;
+	return 0;
+}
+
+size_t lg_schema_expire(lg_schema *s, int64_t now_ms, int64_t ttl_ms,
+			uint64_t oldest_stamp)
+{
+	size_t i, k, keep = 0, gone = 0;
+
+	if (s->declared || ttl_ms <= 0)
+		return 0;
+	for (i = 0; i < s->nmodels; i++) {
+		lg_smodel *m = &s->models[i];
+		size_t kc = 0, before = m->ncols;
+
+		if (expired(m->used_ms, m->used_stamp, now_ms, ttl_ms,
+			    oldest_stamp)) {
+			gone += 1 + m->ncols;
+			model_release(m);
+			continue;
+		}
+		for (k = 0; k < m->ncols; k++) {
+			lg_scol *c = &m->cols[k];
+
+			if (expired(c->used_ms, c->used_stamp, now_ms, ttl_ms,
+				    oldest_stamp)) {
+				free(c->name);
+				continue;
+			}
+			m->cols[kc++] = *c;
+		}
+		m->ncols = kc;
+		gone += before - kc;
+		if (kc != before && model_reindex(m) < 0) {
+			/* out of memory: forget the model rather than keep a
+			 * map that does not match its columns */
+			gone += 1 + m->ncols;
+			model_release(m);
+			continue;
+		}
+		if (keep != i)
+			s->models[keep] = *m;
+		keep++;
+	}
+	if (!gone)
+		return 0;
+	s->nmodels = keep;
+	smap_release(&s->map);
+	memset(&s->map, 0, sizeof(s->map));
+	for (i = 0; i < s->nmodels; i++)
+		if (smap_insert(&s->map, s->models[i].key, s->models[i].keylen,
+				smap_hash(s->models[i].key,
+					  s->models[i].keylen),
+				(uint32_t)i) < 0) {
+			/* cannot index them: forget the rest */
+			for (k = i; k < s->nmodels; k++) {
+				gone += 1 + s->models[k].ncols;
+				model_release(&s->models[k]);
+			}
+			s->nmodels = i;
+			break;
+		}
+	s->nentries = s->nentries > gone ? s->nentries - gone : 0;
+	s->nexpired += gone;
+	s->dirty = 1;
+	return gone;
 }

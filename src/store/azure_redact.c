@@ -3,6 +3,9 @@
  * Redaction: account keys, SAS signatures, bearer tokens and federated
  * assertions never reach a message, a log line or the trace file.
  *
+ * dm_redact() (store.h) is the first net for any text: the user
+ * information of URLs (scheme://user:password@host) goes too.
+ *
  * Two nets.  az_redact() knows where secrets sit in the text we handle
  * (query strings, connection strings, form bodies, JSON token answers,
  * Authorization headers) and replaces their values by "REDACTED" whatever
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "driftmon/store.h"
 #include "store/azure_int.h"
 
 #define MASK "REDACTED"
@@ -79,6 +83,19 @@ char *az_redact(const char *in, char *out, size_t outsz)
 	while (i < n && o < outsz - 1) {
 		const struct rule *hit = NULL;
 		size_t pl = 0, j;
+
+		/* scheme://user:password@host: the user information */
+		if (n - i > 3 && !memcmp(in + i, "://", 3)) {
+			for (j = i + 3; j < n && !strchr("/?#@ \t\r\n\"'<>", in[j]);
+			     j++)
+				;
+			if (j < n && in[j] == '@' && j > i + 3) {
+				put(out, outsz, &o, "://" MASK "@",
+				    strlen("://" MASK "@"));
+				i = j + 1;
+				continue;
+			}
+		}
 
 		for (r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
 			pl = strlen(rules[r].pat);
@@ -185,4 +202,9 @@ void az_scrub(char *s, size_t cap, const char *const *secrets, size_t n)
 			memmove(p + ml, p + sl, tail + 1);
 		}
 	}
+}
+
+char *dm_redact(const char *in, char *out, size_t outsz)
+{
+	return az_redact(in ? in : "", out, outsz);
 }

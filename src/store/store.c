@@ -8,21 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driftmon/names.h"
 #include "store/store_int.h"
 
 int dm_key_component_ok(const char *s)
 {
-	size_t n = s ? strlen(s) : 0, i;
-
-	if (n == 0 || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
-			return 0;
-	}
-	return 1;
+	/* the one name check (driftmon/names.h), model and version rules */
+	return s && dm_name_check("model", s, strlen(s), NULL) == DM_OK;
 }
 
 static int key_ok(const char *key)
@@ -58,13 +50,26 @@ dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag)
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "empty store URL");
 	if (!strncmp(url, "az://", 5) || !strncmp(url, "http://", 7) ||
-	    !strncmp(url, "https://", 8))
-		return dm_store_azure_open(url, out, diag);
-	if (strstr(url, "://") && strncmp(url, "file://", 7) != 0)
+	    !strncmp(url, "https://", 8)) {
+		dm_err err = dm_store_azure_open(url, out, diag);
+
+		/* the messages quote the URL: no credentials in them */
+		if (err && diag) {
+			char shown[sizeof(diag->msg)];
+
+			dm_redact(diag->msg, shown, sizeof(shown));
+			memcpy(diag->msg, shown, sizeof(shown));
+		}
+		return err;
+	}
+	if (strstr(url, "://") && strncmp(url, "file://", 7) != 0) {
+		char shown[512];
+
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "store '%s': unknown scheme (expected a "
 				   "folder, file://, az:// or https://)",
-				   url);
+				   dm_redact(url, shown, sizeof(shown)));
+	}
 	return dm_store_local_open(url, out, diag);
 }
 

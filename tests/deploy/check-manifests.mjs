@@ -261,10 +261,13 @@ function policy(objs, profile, ns) {
 			check(`${id(w)}: readiness and liveness probes`, cs.filter((c) => !(ps.initContainers || []).includes(c)).flatMap((c) => [
 				!c.readinessProbe && `${c.name}: no readinessProbe`, !c.livenessProbe && `${c.name}: no livenessProbe`]));
 			if (cs.some((c) => isDriftmonImage(c.image))) {
-				check(`${id(w)}: driftmon's probes are HTTP GET /healthz on a declared port`, cs.filter((c) => isDriftmonImage(c.image)).flatMap((c) =>
+				// readiness: /readyz (or /healthz, the same answer); liveness:
+				// /livez (or /healthz): docs/logger.md, the collector's probes
+				const paths = { readinessProbe: ["/readyz", "/healthz"], livenessProbe: ["/livez", "/healthz"] };
+				check(`${id(w)}: driftmon's probes are HTTP GET /readyz, /livez or /healthz on a declared port`, cs.filter((c) => isDriftmonImage(c.image)).flatMap((c) =>
 					["readinessProbe", "livenessProbe"].map((k) => {
 						const g = c[k]?.httpGet;
-						if (!g || g.path !== "/healthz") return `${c.name}: ${k} is not httpGet /healthz`;
+						if (!g || !paths[k].includes(g.path)) return `${c.name}: ${k} is not httpGet ${paths[k].join(" or ")}`;
 						const ok = (c.ports || []).some((p) => p.name === g.port || p.containerPort === g.port);
 						return !ok && `${c.name}: ${k} port ${g.port} is not a container port`;
 					})));

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Every parser under libFuzzer with AddressSanitizer + UBSan, briefly
 # (FUZZ_SECONDS each, default 20): the CSV reader, the Parquet reader,
-# the stored-report readers and the monitoring spec reader.  Installs
-# clang's runtime if missing.  Any crash, leak or timeout fails the suite.
-# Long runs: tests/fuzz/README.
+# the stored-report readers, the monitoring spec reader, the collector's
+# JSON records and the WAL.  Installs clang's runtime if missing.  Any
+# crash, leak or timeout fails the suite.  Long runs: tests/fuzz/README.
 set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-20}
@@ -71,6 +71,14 @@ if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_spec.c $objs $LIBS -o "$o
 	run fuzz_spec tests/fuzz/corpus_spec -dict=../../../tests/fuzz/spec.dict
 else
 	echo "  FAIL: fuzz_spec does not build"; tail -20 "$out/build-spec.log"; fail=$((fail + 1))
+fi
+# The collector's JSON reader and the WAL (tests/fuzz/fuzz_logger.c), on the
+# same whole-library build.
+# shellcheck disable=SC2086
+if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_logger.c $objs $LIBS -o "$out/fuzz_logger" 2>"$out/build-logger.log"; then
+	run fuzz_logger tests/fuzz/corpus_logger -max_len=4096
+else
+	echo "  FAIL: fuzz_logger does not build"; tail -20 "$out/build-logger.log"; fail=$((fail + 1))
 fi
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -504,7 +504,10 @@ static void enc_errors(void **state)
 	enc_expect(r, 2, DM_EINVAL, "field 'model_version': is missing", 2,
 		   "model_version");
 	r[1] = (dm_log_record){0, "a/b", "v", NULL, ok, 1, NULL, 0};
-	enc_expect(r, 2, DM_EINVAL, "not a valid name", 2, NULL);
+	enc_expect(r, 2, DM_EINVAL,
+		   "record 2: field 'model_name': model name 'a/b': contains a "
+		   "path separator ('/')",
+		   2, "model_name");
 	r[1] = (dm_log_record){0, "m", "v", NULL, dup, 2, NULL, 0};
 	enc_expect(r, 2, DM_EINVAL, "record 2: field 'a': appears twice", 2,
 		   "a");
