@@ -155,6 +155,9 @@ void cli_progress_done(void);
 /* --model and --version given and usable as storage key components;
  * prints the usage error and returns EXIT_USAGE otherwise. */
 int cli_check_model(const char *cmd, const char *model, const char *version);
+/* The one name check (driftmon/names.h) of a model name and/or version
+ * (either may be NULL): EXIT_OK, or the usage error naming the rule. */
+int cli_check_names(const char *cmd, const char *model, const char *version);
 
 /* --bins N: a PSI bin count from 2 to DM_PSI_BINS_MAX into *out; prints
  * the usage error and returns EXIT_USAGE otherwise. */

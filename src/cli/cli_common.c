@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/termsafe.h"
+#include "driftmon/names.h"
 #include "driftmon/profile.h"
 #include "driftmon/store.h"
 
@@ -457,11 +458,19 @@ int cli_check_model(const char *cmd, const char *model, const char *version)
 {
 	if (!model || !version)
 		return cli_usage(cmd, "--model and --version are required");
-	if (!dm_key_component_ok(model) || !dm_key_component_ok(version))
-		return cli_usage(cmd,
-				 "invalid model name or version '%s' '%s': no "
-				 "'/', '\\', '..' or control characters",
-				 model, version);
+	return cli_check_names(cmd, model, version);
+}
+
+int cli_check_names(const char *cmd, const char *model, const char *version)
+{
+	dm_diag d;
+
+	dm_diag_clear(&d);
+	if ((model &&
+	     dm_name_check("model name", model, strlen(model), &d) != DM_OK) ||
+	    (version && dm_name_check("model version", version,
+				      strlen(version), &d) != DM_OK))
+		return cli_usage(cmd, "invalid %s", d.msg);
 	return EXIT_OK;
 }
 

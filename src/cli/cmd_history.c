@@ -114,11 +114,8 @@ int cmd_history(int argc, char **argv)
 				 argv[optind]);
 	if (!model)
 		return cli_usage("history", "--model is required");
-	if (!dm_key_component_ok(model) ||
-	    (version && !dm_key_component_ok(version)))
-		return cli_usage("history",
-				 "invalid model name or version: no '/', "
-				 "'\\', '..' or control characters");
+	if (cli_check_names("history", model, version) != EXIT_OK)
+		return EXIT_USAGE;
 	dm_diag_clear(&diag);
 	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
 	if (err != DM_OK)

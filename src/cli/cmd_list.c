@@ -54,8 +54,8 @@ int cmd_list(int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_usage("list", "unexpected argument '%s'",
 				 argv[optind + 1]);
-	if (model && !dm_key_component_ok(model))
-		return cli_usage("list", "invalid model name '%s'", model);
+	if (cli_check_names("list", model, NULL) != EXIT_OK)
+		return EXIT_USAGE;
 	baselines = what[0] == 'b';
 	dm_diag_clear(&diag);
 	err = dm_store_open(cli_store_url(store_flag), &st, &diag);

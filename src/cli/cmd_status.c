@@ -49,8 +49,8 @@ int cmd_status(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("status", "unexpected argument '%s'",
 				 argv[optind]);
-	if (model && !dm_key_component_ok(model))
-		return cli_usage("status", "invalid model name '%s'", model);
+	if (cli_check_names("status", model, NULL) != EXIT_OK)
+		return EXIT_USAGE;
 	dm_diag_clear(&diag);
 	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
 	if (err != DM_OK)
