@@ -59,8 +59,12 @@ int cmd_list(int argc, char **argv)
 	baselines = what[0] == 'b';
 	dm_diag_clear(&diag);
 	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err != DM_OK)
+	if (err == DM_OK)
+		err = dm_store_check(st, &diag);
+	if (err != DM_OK) {
+		dm_store_free(st);
 		return cli_fail_err(err, &diag, "cannot open store");
+	}
 	snprintf(prefix, sizeof(prefix), "%s/%s%s",
 		 baselines ? "baselines" : "drift-reports", model ? model : "",
 		 model ? "/" : "");
