@@ -49,33 +49,38 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Levenshtein distance of a and b (at most 64 characters each, else a
- * large number). */
+/* Edit distance of a and b counting insertions, deletions,
+ * substitutions and swaps of two neighbours ("modle" -> "model") as one
+ * edit each (the optimal string alignment distance); a large number for
+ * names longer than 64 characters. */
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[65];
+	size_t d[3][65]; /* rows i-2, i-1, i (mod 3) */
 
 	if (la > 64 || lb > 64)
 		return SIZE_MAX / 2;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
+		size_t *cur = d[i % 3], *up = d[(i - 1) % 3],
+		       *up2 = d[(i + 1) % 3];
 
-		row[0] = i;
+		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
 
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
 		}
 	}
-	return row[lb];
+	return d[la % 3][lb];
 }
 
 const char *cli_closest_option(const struct option *opts, const char *name)
@@ -91,8 +96,9 @@ const char *cli_closest_option(const struct option *opts, const char *name)
 			best = opts[i].name;
 		}
 	}
-	/* close enough to be a typo: a third of the name, at least 2 */
-	if (best && bd <= (n / 3 > 2 ? n / 3 : 2))
+	/* close enough to be a typo: one edit in a short name, a quarter
+	 * of a longer one */
+	if (best && bd <= (n >= 8 ? n / 4 : 1))
 		return best;
 	return NULL;
 }
@@ -349,8 +355,9 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : md[m - 1];
 }
 
-#define SYNTAX "expected an ISO-8601 time such as 2025-12-24T17:00:00Z " \
-	       "or 2025-12-24T19:00:00+02:00"
+#define SYNTAX                                                          \
+	"expected an ISO-8601 UTC time such as 2025-12-24T17:00:00Z, or one " \
+	"with an offset such as 2025-12-24T19:00:00+02:00"
 
 int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n)
 {

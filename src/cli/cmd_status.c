@@ -144,8 +144,12 @@ int cmd_status(int argc, char **argv)
 		    dm_report_brief_parse(json, len, keys[i], &b, &diag) !=
 			    DM_OK) {
 			header(shown);
-			printf("%-20s %-10s (unreadable report: %s)\n", m,
-			       v[0] ? v : "?", diag.msg);
+			if (v[0])
+				printf("%-20s %-10s (unreadable report: %s)\n",
+				       m, v, diag.msg);
+			else
+				printf("%-20s (unreadable report: %s)\n", m,
+				       diag.msg);
 			free(json);
 			rc = EXIT_RUNTIME;
 			shown++;

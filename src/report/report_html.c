@@ -5,7 +5,7 @@
  * URL.
  *
  * Design.  There is one renderer, and it reads the JSON report
- * (docs/report-format.md, report_version 1): `detect` renders the JSON
+ * (docs/report-format.md, report_version 1 or 2): `detect` renders the JSON
  * text it has just written, `driftmon report` renders a stored one, so
  * both always agree.  Everything drawn comes from the profiles in the
  * report, never from rows, so the size depends on the number of features
@@ -932,7 +932,8 @@ static dm_err check_report(json_t *root, const char *name, dm_diag *diag)
 	if (!json_is_integer(v))
 		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 				   "field 'report_version': missing");
-	if (json_integer_value(v) != DM_REPORT_FORMAT_VERSION)
+	if (json_integer_value(v) < DM_REPORT_FORMAT_OLDEST ||
+	    json_integer_value(v) > DM_REPORT_FORMAT_VERSION)
 		return dm_diag_set(diag, DM_EVERSION, name, 0, NULL,
 				   "report_version %lld is not supported",
 				   (long long)json_integer_value(v));
