@@ -157,13 +157,13 @@ int cmd_report(int argc, char **argv)
 			const char *its = hist[i].window_end[0]
 						  ? hist[i].window_end
 						  : hist[i].generated_at;
-			int c = strcmp(its, mine);
+			int cmp = strcmp(its, mine);
 
 			/* the runs up to the report's own, in window order */
-			if (c == 0)
-				c = strcmp(hist[i].generated_at,
+			if (cmp == 0)
+				cmp = strcmp(hist[i].generated_at,
 					   brief.generated_at);
-			if (c > 0)
+			if (cmp > 0)
 				continue;
 			cli_report_points(&hist[i], 1, &pts[k++]);
 		}
