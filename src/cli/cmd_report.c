@@ -149,7 +149,6 @@ int cmd_report(int argc, char **argv)
 			       &diag) == DM_OK &&
 	    (pts = calloc(nhist + 1, sizeof(*pts)))) {
 		size_t k = 0;
-
 		const char *mine = brief.window_end[0] ? brief.window_end
 						       : brief.generated_at;
 
