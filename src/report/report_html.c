@@ -243,7 +243,8 @@ static void axis_labels(const double *v, size_t n, char (*out)[LABEL_CHARS])
 				x = 0; /* no "-0" */
 			snprintf(raw, sizeof(raw), "%.*f", dec, x);
 			group_thousands(raw, out[i], LABEL_CHARS - 2);
-			strcat(out[i], suffix);
+			snprintf(out[i] + strlen(out[i]),
+				 LABEL_CHARS - strlen(out[i]), "%s", suffix);
 			if (i > 0 && v[i] != v[i - 1] &&
 			    !strcmp(out[i], out[i - 1]))
 				distinct = 0;
