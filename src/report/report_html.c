@@ -138,6 +138,23 @@ static void put_g(sbuf *b, double x)
 		sb_printf(b, "%.4g", x);
 }
 
+static void group_thousands(const char *in, char *out, size_t n);
+
+/* A value of the data (a mean): 4 significant digits, but no exponent
+ * for large values ("100,012" rather than "1e+05"). */
+static void put_value(sbuf *b, double x)
+{
+	char raw[64], grouped[96];
+
+	if (isnan(x) || fabs(x) < 1e4 || fabs(x) >= 1e15) {
+		put_g(b, x);
+		return;
+	}
+	snprintf(raw, sizeof(raw), "%.0f", x);
+	group_thousands(raw, grouped, sizeof(grouped));
+	sb_puts(b, grouped);
+}
+
 /* A p-value: 3 significant digits. */
 static void put_p(sbuf *b, double x)
 {
@@ -182,8 +199,10 @@ static void axis_pct(sbuf *b, double v)
 /*
  * Axis labels that read as numbers: one scale for the whole axis (k, M,
  * G above 10,000, thousands separators below), and the fewest decimals
- * (at most 6) that keep neighbouring labels apart, so that 100000 and
- * 101000 read "100k" and "101k" rather than "1e+05" and "1.01e+05".
+ * (at most 6) that put each label within a tenth of the gap to its
+ * neighbour, trailing zeros dropped, so that 100000, 101000 and 102500
+ * read "100k", "101k" and "102.5k" rather than "1e+05", "1.01e+05" and
+ * "1.02e+05".
  * out[i] gets the label of v[i].
  */
 #define LABEL_CHARS 32
@@ -209,14 +228,18 @@ static void group_thousands(const char *in, char *out, size_t n)
 
 static void axis_labels(const double *v, size_t n, char (*out)[LABEL_CHARS])
 {
-	double m = 0, scale = 1;
+	double m = 0, scale = 1, gap = HUGE_VAL;
 	const char *suffix = "";
 	size_t i;
 	int dec;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (isfinite(v[i]) && fabs(v[i]) > m)
 			m = fabs(v[i]);
+		if (i > 0 && isfinite(v[i] - v[i - 1]) && v[i] != v[i - 1] &&
+		    fabs(v[i] - v[i - 1]) < gap)
+			gap = fabs(v[i] - v[i - 1]);
+	}
 	if (m >= 1e15 || (m > 0 && m < 1e-4)) {
 		for (i = 0; i < n; i++)
 			snprintf(out[i], LABEL_CHARS, "%.3g", v[i]);
@@ -232,25 +255,45 @@ static void axis_labels(const double *v, size_t n, char (*out)[LABEL_CHARS])
 		scale = 1e3;
 		suffix = "k";
 	}
+	/* the fewest decimals that put every label within a tenth of the
+	 * smallest gap between neighbours (3 significant digits for a
+	 * lone label) */
+	if (!isfinite(gap))
+		gap = m > 0 ? m * 0.05 : 1.0;
 	for (dec = 0; dec <= 6; dec++) {
-		int distinct = 1;
+		int close = 1;
 
-		for (i = 0; i < n; i++) {
-			char raw[LABEL_CHARS];
+		for (i = 0; i < n && close; i++) {
 			double x = v[i] / scale;
+			double r = round(x * pow(10.0, dec)) / pow(10.0, dec);
 
-			if (fabs(x) < 0.5 * pow(10.0, -dec))
-				x = 0; /* no "-0" */
-			snprintf(raw, sizeof(raw), "%.*f", dec, x);
-			group_thousands(raw, out[i], LABEL_CHARS - 2);
-			snprintf(out[i] + strlen(out[i]),
-				 LABEL_CHARS - strlen(out[i]), "%s", suffix);
-			if (i > 0 && v[i] != v[i - 1] &&
-			    !strcmp(out[i], out[i - 1]))
-				distinct = 0;
+			if (isfinite(v[i]) && fabs(r - x) * scale > 0.1 * gap)
+				close = 0;
 		}
-		if (distinct)
-			return;
+		if (close)
+			break;
+	}
+	if (dec > 6)
+		dec = 6;
+	for (i = 0; i < n; i++) {
+		char raw[LABEL_CHARS];
+		double x = v[i] / scale;
+		size_t len;
+
+		if (fabs(x) < 0.5 * pow(10.0, -dec))
+			x = 0; /* no "-0" */
+		snprintf(raw, sizeof(raw), "%.*f", dec, x);
+		/* "102.50" -> "102.5", "100.0" -> "100" */
+		if (strchr(raw, '.')) {
+			len = strlen(raw);
+			while (len > 0 && raw[len - 1] == '0')
+				raw[--len] = '\0';
+			if (len > 0 && raw[len - 1] == '.')
+				raw[--len] = '\0';
+		}
+		group_thousands(raw, out[i], LABEL_CHARS - 2);
+		snprintf(out[i] + strlen(out[i]), LABEL_CHARS - strlen(out[i]),
+			 "%s", suffix);
 	}
 }
 
@@ -1210,9 +1253,9 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 	stat(b, "adj. p", "padj", num(f, "pvalue_adjusted"), 1);
 	if (numeric) {
 		sb_puts(b, "<span>mean <b>");
-		put_g(b, num(base, "mean"));
+		put_value(b, num(base, "mean"));
 		sb_puts(b, " \xE2\x86\x92 ");
-		put_g(b, num(cur, "mean"));
+		put_value(b, num(cur, "mean"));
 		sb_puts(b, "</b></span> ");
 	} else if (num(f, "unseen") > 0) {
 		sb_printf(b, "<span>unseen <b class=\"unseen\">%.0f</b></span> ",
