@@ -57,16 +57,15 @@ static int latest_key(const char *key, char *m, size_t mn, char *v,
 	return 1;
 }
 
-/* Nonzero if keys has <model>/<version>/latest.json. */
-static int has_version_latest(char **keys, size_t n, const char *model,
-			      const char *version)
+/* Nonzero if keys has a <model>/<version>/latest.json. */
+static int has_version_latest(char **keys, size_t n, const char *model)
 {
 	char m[256], v[256];
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (latest_key(keys[i], m, sizeof(m), v, sizeof(v)) && v[0] &&
-		    !strcmp(m, model) && !strcmp(v, version))
+		    !strcmp(m, model))
 			return 1;
 	return 0;
 }
@@ -139,6 +138,11 @@ int cmd_status(int argc, char **argv)
 			continue;
 		if (model && strcmp(m, model) != 0)
 			continue;
+		/* The model's latest.json repeats the latest of its
+		 * versions (the same run wrote both); it is read only for
+		 * models whose reports predate per-version files. */
+		if (!v[0] && has_version_latest(keys, n, m))
+			continue;
 		if (dm_store_get(st, keys[i], 64u << 20, &json, &len,
 				 &diag) != DM_OK ||
 		    dm_report_brief_parse(json, len, keys[i], &b, &diag) !=
@@ -156,11 +160,6 @@ int cmd_status(int argc, char **argv)
 			continue;
 		}
 		free(json);
-		/* The model's latest.json repeats one version's latest
-		 * (written by the same run) unless it predates per-version
-		 * files. */
-		if (!v[0] && has_version_latest(keys, n, m, b.model_version))
-			continue;
 		header(shown);
 		snprintf(alerts, sizeof(alerts), "%lluC/%lluW",
 			 (unsigned long long)b.alerts_critical,

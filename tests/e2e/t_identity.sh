@@ -119,6 +119,21 @@ run status --model m
 check "status --model: both versions" test "$(printf '%s\n' "$out" | grep -c '^m ')" -eq 2
 run history --model m --version v2
 check "history of v2 only" test "$(printf '%s\n' "$out" | grep -c '^2025-01-01 ')" -eq 1
+# a store written before per-version files: the model's latest.json (a
+# report_version 1 report) still counts
+mkdir -p "$S/drift-reports/old-model"
+$PY - "$S/drift-reports/m/v1/latest.json" "$S/drift-reports/old-model/latest.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["report_version"] = 1
+r["model"] = "old-model"
+for k in ("data", "samples_note", "columns_not_monitored"):
+    r.pop(k)
+json.dump(r, open(sys.argv[2], "w"))
+EOF
+run status
+expect "status: an old-layout model" 0 "^old-model +v1 +2025-01-01 10:00 .* INSUFFICIENT DATA$"
+check "status: m still one line per version" test "$(printf '%s\n' "$out" | grep -c '^m ')" -eq 2
 
 # ---- why: each reason counted apart ------------------------------------
 run detect --model m --version v1 --at 2025-01-01T10:00:00Z --window-hours 2 --format json --no-write

@@ -607,6 +607,12 @@ static void not_monitored_columns_listed_apart(void **state)
 	assert_int_equal(count(h, "<article class=\"feat"), 2);
 	assert_null(strstr(h, "data-feature=\"customer_id\""));
 	free(h);
+	/* no per-feature series for them */
+	assert_int_equal(dm_report_metrics(&x.res, NULL, &h, &len), DM_OK);
+	assert_null(strstr(h, "customer_id"));
+	assert_null(strstr(h, "comment"));
+	assert_non_null(strstr(h, "feature=\"amount\""));
+	free(h);
 }
 
 /* Why rows were left out: each reason counted apart in the note, the
@@ -617,6 +623,7 @@ static void samples_note_counts_each_reason(void **state)
 	fixture x;
 	json_t *root, *data;
 	char *t, *n;
+	size_t len;
 
 	(void)state;
 	make(&x, "amount", 0);
@@ -656,6 +663,15 @@ static void samples_note_counts_each_reason(void **state)
 	assert_true(json_is_null(json_object_get(data, "files_outside_window")));
 	json_decref(root);
 	free(n);
+	/* and in the metrics, by reason */
+	assert_int_equal(dm_report_metrics(&x.res, NULL, &t, &len), DM_OK);
+	assert_non_null(strstr(t, "\ndriftmon_rows_filtered{model=\"spam\","
+				  "model_version=\"v1\",reason=\"other_version\"} 50\n"));
+	assert_non_null(strstr(t, "\ndriftmon_rows_filtered{model=\"spam\","
+				  "model_version=\"v1\",reason=\"other_model\"} 20\n"));
+	assert_non_null(strstr(t, "\ndriftmon_files_unreadable{model=\"spam\","
+				  "model_version=\"v1\"} 2\n"));
+	free(t);
 
 	/* an empty window: no logs in it, and where they are */
 	memset(&x.res.data, 0, sizeof(x.res.data));
