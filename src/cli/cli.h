@@ -54,6 +54,11 @@ int cli_bad_option_in(const char *cmd, int argc, char **argv,
 /* The long option of opts closest to name (without "--") when it is
  * close enough to be a typo; NULL otherwise. */
 const char *cli_closest_option(const struct option *opts, const char *name);
+/* Edits (insert, delete, substitute, swap two neighbours) from a to b;
+ * and whether distance edits in a name of len characters look like a
+ * typo. */
+size_t cli_edit_distance(const char *a, const char *b);
+int cli_is_typo(size_t len, size_t distance);
 
 /* The store URL: --store, else $DRIFTMON_STORE, else ./driftmon-data. */
 const char *cli_store_url(const char *flag);

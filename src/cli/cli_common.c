@@ -53,7 +53,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
  * substitutions and swaps of two neighbours ("modle" -> "model") as one
  * edit each (the optimal string alignment distance); a large number for
  * names longer than 64 characters. */
-static size_t edit_distance(const char *a, const char *b)
+size_t cli_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
 	size_t d[3][65]; /* rows i-2, i-1, i (mod 3) */
@@ -83,24 +83,26 @@ static size_t edit_distance(const char *a, const char *b)
 	return d[la % 3][lb];
 }
 
+int cli_is_typo(size_t len, size_t distance)
+{
+	/* one edit in a short name, a quarter of a longer one */
+	return distance <= (len >= 8 ? len / 4 : 1);
+}
+
 const char *cli_closest_option(const struct option *opts, const char *name)
 {
 	const char *best = NULL;
 	size_t bd = SIZE_MAX, n = strlen(name), i;
 
 	for (i = 0; opts && opts[i].name; i++) {
-		size_t d = edit_distance(name, opts[i].name);
+		size_t d = cli_edit_distance(name, opts[i].name);
 
 		if (d < bd) {
 			bd = d;
 			best = opts[i].name;
 		}
 	}
-	/* close enough to be a typo: one edit in a short name, a quarter
-	 * of a longer one */
-	if (best && bd <= (n >= 8 ? n / 4 : 1))
-		return best;
-	return NULL;
+	return best && cli_is_typo(n, bd) ? best : NULL;
 }
 
 int cli_bad_option_in(const char *cmd, int argc, char **argv,

@@ -209,6 +209,8 @@ run baseline --model m --version v1 --inptu x.csv
 expect_err "baseline --inptu" 2 "did you mean '--input'\?$"
 run detect --model m --version v1 --bogus
 expect_err "no suggestion for a flag far from any" 2 "^driftmon detect: unknown option '--bogus'$"
+run detcet --model m
+expect_err "a typo'd command" 2 "^driftmon: 'detcet' is not a driftmon command; did you mean 'detect'\? See 'driftmon --help'\.$"
 
 # ---- progress on a terminal -------------------------------------------------
 if command -v script >/dev/null; then
