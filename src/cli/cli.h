@@ -62,6 +62,12 @@ int cli_is_typo(size_t len, size_t distance);
 
 /* The store URL: --store, else $DRIFTMON_STORE, else ./driftmon-data. */
 const char *cli_store_url(const char *flag);
+/* Opens the store for a read command (list, status, history): a store
+ * that does not exist is an error naming it (with a hint when it is the
+ * default), never an empty listing.  Prints the error; returns an exit
+ * code. */
+struct dm_store;
+int cli_open_store_to_read(const char *flag, struct dm_store **out);
 
 /*
  * Detection settings: defaults, then the environment (DRIFT_PSI_THRESHOLD,
@@ -104,7 +110,6 @@ int cli_parse_time(const char *s, time_t *out);
 
 /* Reads and parses a baseline from the store; prints errors; returns an
  * exit code. */
-struct dm_store;
 int cli_load_baseline(struct dm_store *st, const char *model,
 		      const char *version, struct dm_profile *out);
 

@@ -153,6 +153,30 @@ const char *cli_store_url(const char *flag)
 	return "./driftmon-data";
 }
 
+int cli_open_store_to_read(const char *flag, struct dm_store **out)
+{
+	const char *url = cli_store_url(flag), *env = getenv("DRIFTMON_STORE");
+	int dflt = !(flag && *flag) && !(env && *env);
+	dm_diag diag;
+	dm_err err;
+
+	*out = NULL;
+	dm_diag_clear(&diag);
+	err = dm_store_open(url, out, &diag);
+	if (err == DM_OK)
+		err = dm_store_check(*out, &diag);
+	if (err == DM_OK)
+		return EXIT_OK;
+	dm_store_free(*out);
+	*out = NULL;
+	if (err == DM_ENOENT && dflt)
+		return cli_fail("cannot open store: %s (the default; give "
+				"--store or set DRIFTMON_STORE, or create it "
+				"with 'driftmon baseline')",
+				diag.msg);
+	return cli_fail_err(err, &diag, "cannot open store");
+}
+
 int cli_parse_double(const char *s, double *out)
 {
 	char *end;

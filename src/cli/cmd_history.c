@@ -135,14 +135,9 @@ int cmd_history(int argc, char **argv)
 		return cli_usage("history",
 				 "invalid model name or version: no '/', "
 				 "'\\', '..' or control characters");
+	if ((rc = cli_open_store_to_read(store_flag, &st)) != EXIT_OK)
+		return rc;
 	dm_diag_clear(&diag);
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err == DM_OK)
-		err = dm_store_check(st, &diag);
-	if (err != DM_OK) {
-		dm_store_free(st);
-		return cli_fail_err(err, &diag, "cannot open store");
-	}
 	err = cli_report_history(st, model, version, (size_t)last, &h, &n,
 				 &diag);
 	if (err != DM_OK) {

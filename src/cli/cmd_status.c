@@ -113,14 +113,9 @@ int cmd_status(int argc, char **argv)
 				 argv[optind]);
 	if (model && !dm_key_component_ok(model))
 		return cli_usage("status", "invalid model name '%s'", model);
-	dm_diag_clear(&diag);
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err == DM_OK)
-		err = dm_store_check(st, &diag);
-	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot open store");
+	if ((rc = cli_open_store_to_read(store_flag, &st)) != EXIT_OK)
 		goto out;
-	}
+	dm_diag_clear(&diag);
 	snprintf(prefix, sizeof(prefix), "drift-reports/%s%s",
 		 model ? model : "", model ? "/" : "");
 	err = dm_store_list(st, prefix, &keys, &n, &diag);

@@ -192,6 +192,9 @@ for cmd in "list reports" "list baselines" "status" "history --model m"; do
 	run $cmd --store "$T/no-such-store"
 	expect_err "$cmd on a missing store" 1 "store '$T/no-such-store' does not exist"
 done
+(cd "$T" && env -u DRIFTMON_STORE "$DM" history --model m >"$T/.out" 2>"$T/.err"); rc=$?
+out=$(cat "$T/.out"); err=$(cat "$T/.err")
+expect_err "the default store, missing" 1 "store './driftmon-data' does not exist \(the default; give --store or set DRIFTMON_STORE"
 DRIFTMON_STORE=$T/nope run status
 expect_err "status on a missing \$DRIFTMON_STORE" 1 "store '$T/nope' does not exist"
 : >"$T/a-file"
