@@ -29,7 +29,9 @@
 extern "C" {
 #endif
 
-#define DM_REPORT_FORMAT_VERSION 1
+/* 2: the features list holds the analysed columns only (the others are
+ * in columns_not_monitored); "data" says where the rows went. */
+#define DM_REPORT_FORMAT_VERSION 2
 
 typedef struct dm_detect_config {
 	double psi_threshold;      /* DRIFT_PSI_THRESHOLD, default 0.2 */
@@ -94,6 +96,31 @@ typedef struct dm_feature_result {
 	double severity_rank; /* for sorting: higher = worse */
 } dm_feature_result;
 
+/*
+ * Where the rows of a run came from and why some were not analysed (the
+ * report's "data" block, docs/report-format.md).  Filled by whoever read
+ * the data (the CLI's detect and compare); all zeros = not known.
+ */
+typedef struct dm_data_account {
+	int from_window;           /* read from the store's hour partitions */
+	uint64_t files_read;       /* data files profiled */
+	uint64_t files_empty;      /* empty files (no rows yet) */
+	uint64_t files_unreadable; /* skipped: could not be read */
+	char first_unreadable[200]; /* the first one's error */
+	/* Log files of the store outside the window; looked at only when
+	 * the window had fewer rows than min_samples (outside_counted). */
+	int outside_counted;
+	uint64_t files_outside;
+	char outside_before[32];   /* latest hour with logs before the
+				    * window (ISO-8601), "" if none */
+	char outside_after[32];    /* earliest hour with logs after it */
+	/* From the current profile (rows_filtered split by reason). */
+	uint64_t rows_other_model;
+	uint64_t rows_other_version;
+	char other_model_example[64];
+	char other_version_example[64];
+} dm_data_account;
+
 typedef struct dm_result {
 	char *model;
 	char *model_version;
@@ -115,6 +142,7 @@ typedef struct dm_result {
 	dm_detect_config config;
 	char **ignored_columns; /* borrowed from the current profile */
 	size_t nignored;
+	dm_data_account data;  /* set by the caller after dm_detect() */
 } dm_result;
 
 /*

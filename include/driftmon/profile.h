@@ -94,6 +94,14 @@ typedef struct dm_profile {
 	uint64_t rows;         /* rows profiled (after model filtering) */
 	uint64_t rows_skipped; /* malformed rows skipped (lenient) */
 	uint64_t rows_filtered; /* rows of other models/versions */
+	/* rows_filtered by reason: a row of another model counts as such
+	 * (whatever its version); rows_other_version are the model's own
+	 * rows of another version.  The first such value seen of each, for
+	 * the report ("" when none). */
+	uint64_t rows_other_model;
+	uint64_t rows_other_version;
+	char other_model_example[64];
+	char other_version_example[64];
 	uint32_t sketch_k;
 	unsigned nbins;
 	char **extra_columns;  /* columns of the data not profiled */

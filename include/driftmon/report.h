@@ -21,14 +21,32 @@ extern "C" {
 /* The JSON report of r (pretty-printed).  *out is malloc'd. */
 dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len);
 
-/* Prints the DRIFT DETECTION SUMMARY block to fp. */
+/* Oldest report_version the readers below accept (1: features may
+ * include columns that are not analysed; no "data" block). */
+#define DM_REPORT_FORMAT_OLDEST 1
+
+/* Prints the DRIFT DETECTION SUMMARY block to fp: the original system's
+ * lines, plus "Not analyzed: ..." under "Samples analyzed:" when rows
+ * were filtered out or skipped (dm_report_samples_note) and "Not
+ * monitored: ..." when the baseline has columns that are not analysed. */
 void dm_report_summary(const dm_result *r, FILE *fp);
+
+/*
+ * Why rows were not analysed, as one line: rows of other versions and of
+ * other models (each counted, with an example value), malformed rows,
+ * unreadable and empty files, a window without logs and the logs outside
+ * it (r->data).  NULL when there is nothing to say; never NULL when
+ * r->samples is 0 (but on allocation failure).  malloc'd.
+ */
+char *dm_report_samples_note(const dm_result *r);
 
 /* The headline of a stored report. */
 typedef struct dm_report_brief {
 	char model[128];
 	char model_version[64];
 	char generated_at[40];
+	char window_start[40]; /* "" when files were given */
+	char window_end[40];
 	uint64_t samples;
 	int drift_detected;
 	int insufficient;
@@ -61,6 +79,7 @@ dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 /* One run in the drift-score trend. */
 typedef struct dm_report_point {
 	char generated_at[40]; /* ISO-8601 UTC */
+	char window_end[40];   /* ISO-8601 UTC; "" when files were given */
 	double drift_score;
 	int drift_detected;
 	int insufficient;
@@ -82,8 +101,8 @@ typedef struct dm_html_opts {
 #define DM_HTML_HISTORY_DEFAULT 30
 
 /*
- * Renders a JSON report (report_version 1, as dm_report_to_json writes
- * it) as HTML.  name is used in diagnostics.  o may be NULL.  *out is
+ * Renders a JSON report (report_version DM_REPORT_FORMAT_OLDEST up to
+ * DM_REPORT_FORMAT_VERSION, as dm_report_to_json writes it) as HTML.  name is used in diagnostics.  o may be NULL.  *out is
  * malloc'd (free()), *len its length.  DM_EFORMAT / DM_EVERSION with a
  * diag naming the field for a malformed or unsupported report; missing
  * optional fields (NaN statistics, no current side) are drawn as "–".

@@ -61,7 +61,9 @@ dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
  * written.  On Azure these are ETags with If-Match / If-None-Match and
  * the check and the write are one atomic step; the local folder compares
  * content hashes just before its atomic rename (a narrow window remains
- * between two processes on one folder).
+ * between two processes on one folder), and creates (etag NULL) with
+ * link(2), which fails if the name exists: atomic there too, so a key
+ * created this way is never overwritten by a racing writer.
  */
 dm_err dm_store_get_tagged(dm_store *s, const char *key, size_t max,
 			   char **data, size_t *len, char **etag,
@@ -83,6 +85,13 @@ dm_err dm_store_replace_unless(dm_store *s, const char *key, const void *data,
 /* Deletes key; DM_ENOENT if it does not exist, DM_EUNSUPPORTED if the
  * backend cannot. */
 dm_err dm_store_delete(dm_store *s, const char *key, dm_diag *diag);
+
+/* DM_ENOENT, with a diag naming the location, if the store itself does
+ * not exist (a local folder that is missing or not a folder), so that a
+ * read command on a mistyped path is an error rather than an empty
+ * listing.  DM_OK otherwise (and for backends that cannot tell before
+ * a request). */
+dm_err dm_store_check(dm_store *s, dm_diag *diag);
 
 /* What a store moved so far (HTTP backends; zeros for a folder). */
 typedef struct dm_store_stats {

@@ -42,14 +42,35 @@ int cli_fail_err(dm_err err, const dm_diag *diag, const char *what);
 /* "driftmon <cmd>: <message>" plus a hint to --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Reports an unknown option seen by getopt; returns EXIT_USAGE. */
-int cli_bad_option(const char *cmd, int argc, char **argv);
+/* Reports an unknown option seen by getopt, suggesting the closest
+ * long option of opts for a typo ("did you mean '--window-hours'?");
+ * returns EXIT_USAGE. */
+struct option;
+int cli_bad_option_in(const char *cmd, int argc, char **argv,
+		      const struct option *opts);
+/* Every command names its getopt_long table longopts. */
+#define cli_bad_option(cmd, argc, argv) \
+	cli_bad_option_in(cmd, argc, argv, longopts)
+/* The long option of opts closest to name (without "--") when it is
+ * close enough to be a typo; NULL otherwise. */
+const char *cli_closest_option(const struct option *opts, const char *name);
+/* Edits (insert, delete, substitute, swap two neighbours) from a to b;
+ * and whether distance edits in a name of len characters look like a
+ * typo. */
+size_t cli_edit_distance(const char *a, const char *b);
+int cli_is_typo(size_t len, size_t distance);
 
 /* The store URL: --store, else $DRIFTMON_STORE, else ./driftmon-data. */
 const char *cli_store_url(const char *flag);
 /* The same for printing: credentials redacted (dm_redact; a static
  * buffer). */
 const char *cli_store_shown(const char *flag);
+/* Opens the store for a read command (list, status, history): a store
+ * that does not exist is an error naming it (with a hint when it is the
+ * default), never an empty listing.  Prints the error; returns an exit
+ * code. */
+struct dm_store;
+int cli_open_store_to_read(const char *flag, struct dm_store **out);
 
 /*
  * Detection settings: defaults, then the environment (DRIFT_PSI_THRESHOLD,
@@ -87,13 +108,15 @@ char **cli_list_append(char **v, const char *s);
 
 /* Time: ISO-8601 UTC ("2025-12-24T17:00:00Z"). */
 void cli_iso_time(time_t t, char *buf, size_t n);
-/* Parses "YYYY-MM-DDTHH[:MM[:SS]][Z]", "YYYY-MM-DD HH:MM:SS", or "now";
- * returns 0 or -1. */
+/* Parses "YYYY-MM-DD[THH[:MM[:SS[.frac]]]][Z|+HH[:MM]|-HH[:MM]]" (a
+ * space may stand for T; no offset means UTC) or "now"; the date must
+ * exist in the calendar and be from 1970 on.  Returns 0, or -1 with the
+ * reason in why (n bytes; why may be NULL). */
+int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n);
 int cli_parse_time(const char *s, time_t *out);
 
 /* Reads and parses a baseline from the store; prints errors; returns an
  * exit code. */
-struct dm_store;
 int cli_load_baseline(struct dm_store *st, const char *model,
 		      const char *version, struct dm_profile *out);
 
@@ -124,9 +147,19 @@ typedef struct cli_outputs {
  * DRIFT_ALERT_HOLD_HOURS); returns EXIT_OK or EXIT_USAGE after printing
  * the error. */
 int cli_outputs_init(cli_outputs *o);
+/* What detect wrote to the store: the history copy's key without
+ * ".json", and whether it became the version's and the model's
+ * latest.json. */
+typedef struct cli_written {
+	char stem[640];
+	int latest_version;
+	int latest_model;
+} cli_written;
+
 /*
  * After detect built (and, when written, stored) its report: the HTML
- * report beside the JSON (latest.html and <stamp>.html, when written),
+ * report beside the JSON (<stem>.html, and latest.html beside each
+ * latest.json it replaced), when written (w not NULL),
  * the metrics (--metrics-file; the Pushgateway when written) and the
  * alerts (Alertmanager, webhook, when written).  A failed delivery is a
  * warning on stderr; a local file that cannot be written is an error.
@@ -135,16 +168,22 @@ int cli_outputs_init(cli_outputs *o);
  */
 int cli_outputs_after_detect(cli_outputs *o, struct dm_store *st,
 			     const dm_result *res, const char *json,
-			     size_t len, time_t now, int written, FILE *info);
+			     size_t len, time_t now, const cli_written *w,
+			     FILE *info);
 /* Writes path atomically (temporary file + rename); "-" is stdout.
  * Prints the error; returns an exit code. */
 int cli_write_file_atomic(const char *path, const void *data, size_t len);
 /* The last max reports of model (and version, or all versions when
- * NULL) under drift-reports/<model>/<version>/<stamp>.json, oldest
- * first.  Unreadable ones are skipped.  *out is malloc'd. */
+ * NULL) under drift-reports/<model>/<version>/<window end>--<run>.json
+ * (or the older <run>.json), by window end then run time, oldest first;
+ * latest.json is not history.  Unreadable ones are skipped.  *out is
+ * malloc'd. */
 dm_err cli_report_history(struct dm_store *st, const char *model,
 			  const char *version, size_t max,
 			  dm_report_brief **out, size_t *n, dm_diag *diag);
+/* The trend points of history h[0..n) (pts has room for n). */
+void cli_report_points(const dm_report_brief *h, size_t n,
+		       dm_report_point *pts);
 
 /* ---- Progress line (cli_progress.c) ------------------------------------ */
 /* When stderr is a terminal, makes profiling with po show "WHAT: rows,

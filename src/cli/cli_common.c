@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the driftmon commands (see cli.h). */
 #include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,9 +71,65 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int cli_bad_option(const char *cmd, int argc, char **argv)
+/* Edit distance of a and b counting insertions, deletions,
+ * substitutions and swaps of two neighbours ("modle" -> "model") as one
+ * edit each (the optimal string alignment distance); a large number for
+ * names longer than 64 characters. */
+size_t cli_edit_distance(const char *a, const char *b)
 {
-	extern int optind, optopt;
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[3][65]; /* rows i-2, i-1, i (mod 3) */
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX / 2;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *cur = d[i % 3], *up = d[(i - 1) % 3],
+		       *up2 = d[(i + 1) % 3];
+
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+int cli_is_typo(size_t len, size_t distance)
+{
+	/* one edit in a short name, a quarter of a longer one */
+	return distance <= (len >= 8 ? len / 4 : 1);
+}
+
+const char *cli_closest_option(const struct option *opts, const char *name)
+{
+	const char *best = NULL;
+	size_t bd = SIZE_MAX, n = strlen(name), i;
+
+	for (i = 0; opts && opts[i].name; i++) {
+		size_t d = cli_edit_distance(name, opts[i].name);
+
+		if (d < bd) {
+			bd = d;
+			best = opts[i].name;
+		}
+	}
+	return best && cli_is_typo(n, bd) ? best : NULL;
+}
+
+int cli_bad_option_in(const char *cmd, int argc, char **argv,
+		      const struct option *opts)
+{
 	const char *arg = (optind > 0 && optind <= argc) ? argv[optind - 1]
 							 : "?";
 	int n;
@@ -81,8 +139,19 @@ int cli_bad_option(const char *cmd, int argc, char **argv)
 	 * has one it does not take ("--help=x"). */
 	if (strncmp(arg, "--", 2) == 0) {
 		n = (int)strcspn(arg, "=");
-		if (optopt == 0)
+		if (optopt == 0) {
+			char name[80];
+			const char *near;
+
+			snprintf(name, sizeof(name), "%.*s", n - 2, arg + 2);
+			near = cli_closest_option(opts, name);
+			if (near)
+				return cli_usage(cmd,
+						 "unknown option '%.*s'; did you "
+						 "mean '--%s'?",
+						 n, arg, near);
 			return cli_usage(cmd, "unknown option '%.*s'", n, arg);
+		}
 		if (arg[n] == '=')
 			return cli_usage(cmd, "option '%.*s' takes no value", n,
 					 arg);
@@ -111,6 +180,30 @@ const char *cli_store_shown(const char *flag)
 	static char buf[1024];
 
 	return dm_redact(cli_store_url(flag), buf, sizeof(buf));
+}
+
+int cli_open_store_to_read(const char *flag, struct dm_store **out)
+{
+	const char *url = cli_store_url(flag), *env = getenv("DRIFTMON_STORE");
+	int dflt = !(flag && *flag) && !(env && *env);
+	dm_diag diag;
+	dm_err err;
+
+	*out = NULL;
+	dm_diag_clear(&diag);
+	err = dm_store_open(url, out, &diag);
+	if (err == DM_OK)
+		err = dm_store_check(*out, &diag);
+	if (err == DM_OK)
+		return EXIT_OK;
+	dm_store_free(*out);
+	*out = NULL;
+	if (err == DM_ENOENT && dflt)
+		return cli_fail("cannot open store: %s (the default; give "
+				"--store or set DRIFTMON_STORE, or create it "
+				"with 'driftmon baseline')",
+				diag.msg);
+	return cli_fail_err(err, &diag, "cannot open store");
 }
 
 int cli_parse_double(const char *s, double *out)
@@ -305,55 +398,143 @@ void cli_iso_time(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int cli_parse_time(const char *s, time_t *out)
+/* Reads exactly n digits at *p; -1 if they are not there. */
+static int take_digits(const char **p, int n, int *v)
 {
-	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-	char sep = 'T';
+	int x = 0, i;
 
-	if (!s)
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		x = x * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*v = x;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int md[12] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : md[m - 1];
+}
+
+#define SYNTAX                                                          \
+	"expected an ISO-8601 UTC time such as 2025-12-24T17:00:00Z, or one " \
+	"with an offset such as 2025-12-24T19:00:00+02:00"
+
+int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n)
+{
+	static const char *const months[12] = {
+		"January", "February", "March",     "April",
+		"May",     "June",     "July",      "August",
+		"September", "October", "November", "December"};
+	struct tm tm;
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
+	char dummy[2];
+	time_t t;
+
+	if (!why) {
+		why = dummy;
+		n = sizeof(dummy);
+	}
+	if (!s) {
+		snprintf(why, n, SYNTAX);
 		return -1;
+	}
 	if (!strcmp(s, "now")) {
 		*out = time(NULL);
 		return 0;
 	}
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-		return -1;
-	s += n;
-	if (*s == 'T' || *s == ' ') {
-		sep = *s;
-		n = 0;
-		if (sscanf(s + 1, "%2d%n", &h, &n) != 1)
-			return -1;
-		s += 1 + n;
-		if (*s == ':') {
-			n = 0;
-			if (sscanf(s + 1, "%2d%n", &mi, &n) != 1)
+	if (take_digits(&p, 4, &y) < 0 || *p++ != '-' ||
+	    take_digits(&p, 2, &mo) < 0 || *p++ != '-' ||
+	    take_digits(&p, 2, &d) < 0)
+		goto syntax;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (take_digits(&p, 2, &h) < 0)
+			goto syntax;
+		if (*p == ':') {
+			p++;
+			if (take_digits(&p, 2, &mi) < 0)
+				goto syntax;
+			if (*p == ':') {
+				p++;
+				if (take_digits(&p, 2, &se) < 0)
+					goto syntax;
+				if (*p == '.' || *p == ',') {
+					/* fractions of a second: dropped */
+					p++;
+					if (*p < '0' || *p > '9')
+						goto syntax;
+					while (*p >= '0' && *p <= '9')
+						p++;
+				}
+			}
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p++ == '-' ? -1 : 1;
+			if (take_digits(&p, 2, &oh) < 0)
+				goto syntax;
+			if (*p == ':')
+				p++;
+			if (*p && take_digits(&p, 2, &om) < 0)
+				goto syntax;
+			if (oh > 23 || om > 59) {
+				snprintf(why, n, "UTC offset out of range "
+						 "(at most +/-23:59)");
 				return -1;
-			s += 1 + n;
-			if (*s == ':') {
-				n = 0;
-				if (sscanf(s + 1, "%2d%n", &se, &n) != 1)
-					return -1;
-				s += 1 + n;
 			}
 		}
 	}
-	(void)sep;
-	if (*s == 'Z')
-		s++;
-	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    se > 60 || h < 0 || mi < 0 || se < 0)
+	if (*p)
+		goto syntax;
+	if (y < 1970) {
+		snprintf(why, n, "year %d is before 1970", y);
 		return -1;
+	}
+	if (mo < 1 || mo > 12) {
+		snprintf(why, n, "month %02d does not exist", mo);
+		return -1;
+	}
+	if (d < 1 || d > days_in_month(y, mo)) {
+		snprintf(why, n, "%s %d has %d days", months[mo - 1], y,
+			 days_in_month(y, mo));
+		return -1;
+	}
+	if (h > 23 || mi > 59 || se > 59) {
+		snprintf(why, n, "time of day %02d:%02d:%02d does not exist", h,
+			 mi, se);
+		return -1;
+	}
+	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = se;
-	*out = timegm(&tm);
+	t = timegm(&tm) - sign * (time_t)(oh * 3600 + om * 60);
+	if (t < 0) {
+		snprintf(why, n, "before 1970-01-01T00:00:00Z");
+		return -1;
+	}
+	*out = t;
 	return 0;
+syntax:
+	snprintf(why, n, SYNTAX);
+	return -1;
+}
+
+int cli_parse_time(const char *s, time_t *out)
+{
+	return cli_parse_time_why(s, out, NULL, 0);
 }
 
 int cli_load_baseline(struct dm_store *st, const char *model,

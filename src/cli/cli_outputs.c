@@ -192,8 +192,11 @@ dm_err cli_report_history(dm_store *st, const char *model,
 		size_t kl = strlen(keys[i]);
 		const char *slash = strchr(rest, '/');
 
+		const char *base = strrchr(keys[i], '/');
+
 		/* <version>/<stamp>.json (or <stamp>.json under a version) */
-		if (kl < 5 || strcmp(keys[i] + kl - 5, ".json") != 0)
+		if (kl < 5 || strcmp(keys[i] + kl - 5, ".json") != 0 ||
+		    !strcmp(base ? base + 1 : keys[i], "latest.json"))
 			continue;
 		if (version ? slash != NULL
 			    : (!slash || strchr(slash + 1, '/') != NULL))
@@ -226,20 +229,37 @@ out:
 	return err;
 }
 
+void cli_report_points(const dm_report_brief *h, size_t n,
+		       dm_report_point *pts)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(pts[i].generated_at, sizeof(pts[i].generated_at),
+			 "%s", h[i].generated_at);
+		snprintf(pts[i].window_end, sizeof(pts[i].window_end), "%s",
+			 h[i].window_end);
+		pts[i].drift_score = h[i].drift_score;
+		pts[i].drift_detected = h[i].drift_detected;
+		pts[i].insufficient = h[i].insufficient;
+	}
+}
+
 static void warn(const char *what, const dm_diag *d, dm_err err)
 {
 	fprintf(stderr, "driftmon: warning: %s: %s\n", what,
 		d && d->msg[0] ? d->msg : dm_strerror(err));
 }
 
-/* The HTML report: latest.html and the history copy. */
+/* The HTML report: the history copy, and latest.html beside each
+ * latest.json this run replaced. */
 static int write_html(dm_store *st, const dm_result *res, const char *json,
-		      size_t len, const char *stamp, FILE *info)
+		      size_t len, const cli_written *w, FILE *info)
 {
 	char key[700], hkey[700], *loc = NULL, *html = NULL;
 	dm_report_brief *hist = NULL;
 	dm_report_point *pts = NULL;
-	size_t nhist = 0, hl = 0, i;
+	size_t nhist = 0, hl = 0;
 	dm_html_opts ho;
 	dm_diag diag;
 	dm_err err;
@@ -251,19 +271,11 @@ static int write_html(dm_store *st, const dm_result *res, const char *json,
 			       DM_HTML_HISTORY_DEFAULT, &hist, &nhist,
 			       &diag) == DM_OK &&
 	    (pts = calloc(nhist + 1, sizeof(*pts)))) {
-		for (i = 0; i < nhist; i++) {
-			snprintf(pts[i].generated_at,
-				 sizeof(pts[i].generated_at), "%s",
-				 hist[i].generated_at);
-			pts[i].drift_score = hist[i].drift_score;
-			pts[i].drift_detected = hist[i].drift_detected;
-			pts[i].insufficient = hist[i].insufficient;
-		}
+		cli_report_points(hist, nhist, pts);
 		ho.history = pts;
 		ho.nhistory = nhist;
 	}
-	snprintf(key, sizeof(key), "drift-reports/%s/%s/%s.json", res->model,
-		 res->model_version, stamp);
+	snprintf(key, sizeof(key), "%s.json", w->stem);
 	loc = dm_store_location(st, key);
 	ho.json_location = loc;
 	dm_diag_clear(&diag);
@@ -272,11 +284,14 @@ static int write_html(dm_store *st, const dm_result *res, const char *json,
 		rc = cli_fail_err(err, &diag, "cannot build the HTML report");
 		goto out;
 	}
-	snprintf(hkey, sizeof(hkey), "drift-reports/%s/%s/%s.html",
-		 res->model, res->model_version, stamp);
+	snprintf(hkey, sizeof(hkey), "%s.html", w->stem);
 	err = dm_store_put(st, hkey, html, hl, &diag);
+	snprintf(key, sizeof(key), "drift-reports/%s/%s/latest.html",
+		 res->model, res->model_version);
+	if (err == DM_OK && w->latest_version)
+		err = dm_store_put(st, key, html, hl, &diag);
 	snprintf(key, sizeof(key), "drift-reports/%s/latest.html", res->model);
-	if (err == DM_OK)
+	if (err == DM_OK && w->latest_model)
 		err = dm_store_put(st, key, html, hl, &diag);
 	if (err != DM_OK) {
 		rc = cli_fail_err(err, &diag, "cannot write the HTML report");
@@ -284,8 +299,9 @@ static int write_html(dm_store *st, const dm_result *res, const char *json,
 	}
 	if (info) {
 		free(loc);
-		loc = dm_store_location(st, key);
-		fprintf(info, "HTML report: %s\n", loc ? loc : key);
+		loc = dm_store_location(st, w->latest_model ? key : hkey);
+		fprintf(info, "HTML report: %s\n",
+			loc ? loc : w->latest_model ? key : hkey);
 	}
 out:
 	free(loc);
@@ -327,7 +343,7 @@ static int metrics(cli_outputs *o, const dm_result *res, time_t now,
 	return rc;
 }
 
-static void alerts(dm_store *st, const dm_result *res, const char *stamp,
+static void alerts(dm_store *st, const dm_result *res, const char *stem,
 		   time_t now, const dm_http_opts *h, double hold)
 {
 	const char *am = env("DRIFT_ALERTMANAGER_URL");
@@ -344,8 +360,7 @@ static void alerts(dm_store *st, const dm_result *res, const char *stamp,
 		return;
 	memset(&set, 0, sizeof(set));
 	memset(&ao, 0, sizeof(ao));
-	snprintf(key, sizeof(key), "drift-reports/%s/%s/%s.html", res->model,
-		 res->model_version, stamp);
+	snprintf(key, sizeof(key), "%s.html", stem);
 	loc = dm_store_location(st, key);
 	ao.report_location = loc;
 	ao.hold_seconds = hold;
@@ -399,27 +414,23 @@ out:
 
 int cli_outputs_after_detect(cli_outputs *o, dm_store *st,
 			     const dm_result *res, const char *json,
-			     size_t len, time_t now, int written, FILE *info)
+			     size_t len, time_t now, const cli_written *w,
+			     FILE *info)
 {
-	char stamp[32];
-	struct tm tm;
 	dm_http_opts h;
 	double hold;
 	int rc = EXIT_OK, r;
 
 	if (settings(&h, &hold) < 0)
 		return EXIT_USAGE;
-	/* The stamp of the history key cmd_detect.c wrote the JSON under. */
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (written)
-		rc = write_html(st, res, json, len, stamp, info);
+	if (w)
+		rc = write_html(st, res, json, len, w, info);
 	if (info)
 		fflush(info);
-	r = metrics(o, res, now, written, &h);
+	r = metrics(o, res, now, w != NULL, &h);
 	if (rc == EXIT_OK)
 		rc = r;
-	if (written)
-		alerts(st, res, stamp, now, &h, hold);
+	if (w)
+		alerts(st, res, w->stem, now, &h, hold);
 	return rc;
 }

@@ -80,7 +80,8 @@ void cli_progress_attach(dm_profile_opts *po, const char *what)
 	memset(&prog, 0, sizeof(prog));
 	prog.on = 1;
 	prog.what = what;
-	prog.t0 = prog.last = now_s();
+	prog.t0 = now_s();
+	prog.last = prog.t0 - 1.0; /* the first batch draws the line */
 	po->progress = on_rows;
 	po->progress_ctx = &prog;
 }

@@ -2,14 +2,23 @@
 /*
  * driftmon detect: profile the inference logs of the analysis window (or
  * the files given), compare them with the baseline, print the summary,
- * and write drift-reports/<model>/latest.json plus a history copy
- * drift-reports/<model>/<version>/<UTC timestamp>.json.
+ * and write the report (docs/report-format.md, "Where reports live"):
+ *   drift-reports/<model>/<version>/<window end>--<run time>-<nonce>.json
+ *       the history copy, created (never replaced) under a unique name,
+ *       so no run is lost to a backfill or a concurrent run;
+ *   drift-reports/<model>/<version>/latest.json   the version's latest;
+ *   drift-reports/<model>/latest.json             the model's latest
+ * where "latest" is the report with the latest window end (then run
+ * time), replaced by compare-and-swap so racing runs keep the newest.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "driftmon/profile.h"
@@ -33,9 +42,10 @@ static const char help[] =
 	"  -v, --version V              model version\n"
 	"  -w, --window-hours H         hours of logs (default 24, or\n"
 	"                               $DRIFT_ANALYSIS_WINDOW_HOURS)\n"
-	"      --at TIME                end of the window, ISO-8601 UTC\n"
-	"                               (default: now, rounded down to the "
-	"hour)\n"
+	"      --at TIME                end of the window, ISO-8601, UTC or\n"
+	"                               with an offset (2025-12-24T19:00+02:00;\n"
+	"                               default: now), rounded down to the "
+	"hour\n"
 	"  -i, --input FILE             compare these files instead of the "
 	"store's logs\n"
 	"      --psi-threshold X        PSI above which a feature counts as\n"
@@ -91,22 +101,26 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* Profiles every file under the hour partitions of [start, end). */
-/* Log files that could not be read (lenient mode): skipped, alerted. */
-struct skipped {
-	size_t n;
-	char first[800];
-};
+static int is_data_file(const char *k)
+{
+	size_t kl = strlen(k);
 
+	return (kl > 4 && !strcmp(k + kl - 4, ".csv")) ||
+	       (kl > 4 && !strcmp(k + kl - 4, ".tsv")) ||
+	       (kl > 8 && !strcmp(k + kl - 8, ".parquet"));
+}
+
+/* Profiles every file under the hour partitions of [start, end); counts
+ * files read, empty and unreadable (lenient mode: skipped) in *acct. */
 static int profile_window(dm_store *st, time_t start, time_t end,
 			  const dm_profile_opts *po, int lenient,
-			  dm_profile *cur, size_t *nfiles, struct skipped *sk)
+			  dm_profile *cur, dm_data_account *acct)
 {
 	time_t h;
 	dm_reader_opts ro = {0};
 
 	ro.lenient = lenient;
-	*nfiles = 0;
+	acct->from_window = 1;
 	for (h = start; h < end; h += 3600) {
 		struct tm tm;
 		char prefix[128];
@@ -129,12 +143,9 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 			dm_source *src = NULL;
 			dm_reader *r = NULL;
 			const char *k = keys[i];
-			size_t kl = strlen(k);
 
 			/* Data files only: .csv, .tsv, .parquet. */
-			if (!(kl > 4 && !strcmp(k + kl - 4, ".csv")) &&
-			    !(kl > 4 && !strcmp(k + kl - 4, ".tsv")) &&
-			    !(kl > 8 && !strcmp(k + kl - 8, ".parquet")))
+			if (!is_data_file(k))
 				continue;
 			err = dm_store_open_source(st, k, &src, &diag);
 			if (err == DM_OK)
@@ -143,6 +154,7 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 				/* an empty file (a writer that has not
 				 * written yet) holds no rows */
 				dm_reader_free(r);
+				acct->files_empty++;
 				continue;
 			}
 			if (err == DM_OK)
@@ -155,10 +167,14 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 				/* One bad file must not blind the monitor:
 				 * skip it (rows read before the error stay
 				 * counted) and raise an alert. */
-				if (sk->n++ == 0)
-					snprintf(sk->first, sizeof(sk->first),
-						 "%s", diag.msg[0] ? diag.msg
-								   : k);
+				if (acct->files_unreadable++ == 0)
+					snprintf(acct->first_unreadable,
+						 sizeof(acct->first_unreadable),
+						 "%.*s",
+						 (int)sizeof(
+							 acct->first_unreadable) -
+							 1,
+						 diag.msg[0] ? diag.msg : k);
 				fprintf(stderr,
 					"driftmon: warning: skipping log file: "
 					"%s\n",
@@ -170,48 +186,166 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 				return cli_fail_err(err, &diag,
 						    "cannot read logs");
 			}
-			(*nfiles)++;
+			acct->files_read++;
 		}
 		dm_store_free_list(keys, n);
 	}
 	return EXIT_OK;
 }
 
-/* Nonzero if the stored report old is newer than ours (generated_at). */
-static int newer_report(const char *old, size_t oldlen, void *ours)
+/* Where the rest of the store's logs are, for a window with too few
+ * rows: the data files outside [start, end), the latest hour with logs
+ * before it and the earliest after it.  Best effort: a listing that
+ * fails leaves the account as it was. */
+static void count_outside(dm_store *st, time_t start, time_t end,
+			  dm_data_account *acct)
 {
+	char **keys = NULL;
+	size_t n = 0, i;
+	time_t before = -1, after = -1;
+	dm_diag diag;
+
+	dm_diag_clear(&diag);
+	if (dm_store_list(st, "inference-logs/", &keys, &n, &diag) != DM_OK)
+		return;
+	acct->outside_counted = 1;
+	for (i = 0; i < n; i++) {
+		int y, mo, d, h;
+		struct tm tm;
+		time_t t;
+
+		if (!is_data_file(keys[i]) ||
+		    sscanf(keys[i],
+			   "inference-logs/year=%4d/month=%2d/day=%2d/"
+			   "hour=%2d/",
+			   &y, &mo, &d, &h) != 4)
+			continue;
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		t = timegm(&tm);
+		if (t >= start && t < end)
+			continue;
+		acct->files_outside++;
+		if (t < start && t > before)
+			before = t;
+		if (t >= end && (after < 0 || t < after))
+			after = t;
+	}
+	if (before >= 0)
+		cli_iso_time(before, acct->outside_before,
+			     sizeof(acct->outside_before));
+	if (after >= 0)
+		cli_iso_time(after, acct->outside_after,
+			     sizeof(acct->outside_after));
+	dm_store_free_list(keys, n);
+}
+
+/* What orders reports for "latest": the window end (the run time when
+ * files were given), then the run time. */
+struct order {
+	const char *end;
+	const char *generated;
+};
+
+/* Nonzero if the stored report old is newer than ours. */
+static int newer_report(const char *old, size_t oldlen, void *ud)
+{
+	const struct order *ours = ud;
 	dm_report_brief b;
 	dm_diag d;
+	const char *end;
+	int c;
 
 	if (dm_report_brief_parse(old, oldlen, "latest.json", &b, &d) != DM_OK)
 		return 0;
-	return ours && strcmp(b.generated_at, (const char *)ours) > 0;
+	end = b.window_end[0] ? b.window_end : b.generated_at;
+	c = strcmp(end, ours->end);
+	if (c == 0)
+		c = strcmp(b.generated_at, ours->generated);
+	return c > 0;
+}
+
+/* "20251224T170000Z" from an ISO-8601 UTC time "2025-12-24T17:00:00Z". */
+static void compact_stamp(const char *iso, char *out, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; iso[i] && k + 1 < n; i++)
+		if (iso[i] != '-' && iso[i] != ':')
+			out[k++] = iso[i];
+	out[k] = '\0';
+}
+
+/* Creates the history copy under a name no other run can hold: the
+ * window end and run time, then a random nonce; a name that exists
+ * (DM_ECONFLICT from the create-only write) draws another nonce. */
+static int write_history(dm_store *st, const dm_result *res,
+			 const char *json, size_t len, cli_written *w)
+{
+	char wend[32], gen[32];
+	dm_diag diag;
+	dm_err err = DM_ECONFLICT;
+	int attempt;
+
+	compact_stamp(res->window_end ? res->window_end : res->generated_at,
+		      wend, sizeof(wend));
+	compact_stamp(res->generated_at, gen, sizeof(gen));
+	for (attempt = 0; attempt < 16 && err == DM_ECONFLICT; attempt++) {
+		uint32_t nonce = 0;
+		char key[sizeof(w->stem) + 8];
+
+		if (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
+			nonce = (uint32_t)rand() ^ (uint32_t)getpid();
+		snprintf(w->stem, sizeof(w->stem),
+			 "drift-reports/%s/%s/%s--%s-%08" PRIx32, res->model,
+			 res->model_version, wend, gen, nonce);
+		snprintf(key, sizeof(key), "%s.json", w->stem);
+		dm_diag_clear(&diag);
+		err = dm_store_put_if(st, key, json, len, NULL, &diag);
+	}
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "cannot write report");
+	return EXIT_OK;
 }
 
 static int write_report(dm_store *st, const dm_result *res, const char *json,
-			size_t len, time_t now, char **where)
+			size_t len, cli_written *w, char **where)
 {
-	char key[700], stamp[32];
-	struct tm tm;
+	struct order ours;
+	char key[700];
 	dm_diag diag;
 	dm_err err;
+	int rc;
 
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	memset(w, 0, sizeof(*w));
+	rc = write_history(st, res, json, len, w);
+	if (rc != EXIT_OK)
+		return rc;
+	ours.end = res->window_end ? res->window_end : res->generated_at;
+	ours.generated = res->generated_at;
+	/* racing runs: a newer latest.json stays (compare-and-swap) */
+	snprintf(key, sizeof(key), "drift-reports/%s/%s/latest.json",
+		 res->model, res->model_version);
 	dm_diag_clear(&diag);
-	snprintf(key, sizeof(key), "drift-reports/%s/%s/%s.json", res->model,
-		 res->model_version, stamp);
-	err = dm_store_put(st, key, json, len, &diag);
+	err = dm_store_replace_unless(st, key, json, len, newer_report, &ours,
+				      &w->latest_version, &diag);
 	if (err != DM_OK)
 		return cli_fail_err(err, &diag, "cannot write report");
 	snprintf(key, sizeof(key), "drift-reports/%s/latest.json",
 		 res->model);
-	/* racing runs: a newer latest.json stays (ETag compare-and-swap) */
-	err = dm_store_replace_unless(st, key, json, len, newer_report,
-				      (void *)res->generated_at, NULL, &diag);
+	err = dm_store_replace_unless(st, key, json, len, newer_report, &ours,
+				      &w->latest_model, &diag);
 	if (err != DM_OK)
 		return cli_fail_err(err, &diag, "cannot write report");
-	*where = dm_store_location(st, key);
+	if (w->latest_model) {
+		*where = dm_store_location(st, key);
+	} else {
+		snprintf(key, sizeof(key), "%s.json", w->stem);
+		*where = dm_store_location(st, key);
+	}
 	return EXIT_OK;
 }
 
@@ -232,11 +366,14 @@ int cmd_detect(int argc, char **argv)
 	dm_diag diag;
 	dm_err err;
 	time_t now = time(NULL), at = now, start = 0, end = 0;
-	size_t len, i, nfiles = 0;
-	struct skipped skipped = {0, ""};
-	char ts[32], ws[32], we[32];
+	size_t len, i;
+	dm_data_account acct;
+	cli_written written;
+	char ts[32], ws[32], we[32], why[160];
 
 	memset(&res, 0, sizeof(res));
+	memset(&acct, 0, sizeof(acct));
+	memset(&written, 0, sizeof(written));
 	dm_profile_init(&base, NULL);
 	dm_profile_init(&cur, NULL);
 	if ((rc = cli_settings_from_env(&set)) != EXIT_OK ||
@@ -294,11 +431,8 @@ int cmd_detect(int argc, char **argv)
 			       format);
 		goto out;
 	}
-	if (at_s && cli_parse_time(at_s, &at) < 0) {
-		rc = cli_usage("detect",
-			       "invalid --at '%s': expected an ISO-8601 UTC "
-			       "time such as 2025-12-24T17:00:00Z",
-			       at_s);
+	if (at_s && cli_parse_time_why(at_s, &at, why, sizeof(why)) < 0) {
+		rc = cli_usage("detect", "invalid --at '%s': %s", at_s, why);
 		goto out;
 	}
 	dm_diag_clear(&diag);
@@ -323,15 +457,24 @@ int cmd_detect(int argc, char **argv)
 	cli_progress_attach(&po, "detect");
 	if (inputs[0]) {
 		rc = cli_profile_files(inputs, &po, !strict, &cur);
+		for (i = 0; inputs[i]; i++)
+			acct.files_read++;
 	} else {
 		end = at - at % 3600;
 		start = end - (time_t)set.window_hours * 3600;
-		rc = profile_window(st, start, end, &po, !strict, &cur,
-				    &nfiles, &skipped);
+		rc = profile_window(st, start, end, &po, !strict, &cur, &acct);
 	}
 	cli_progress_done();
 	if (rc != EXIT_OK)
 		goto out;
+	if (end && cur.rows < set.det.min_samples)
+		count_outside(st, start, end, &acct);
+	acct.rows_other_model = cur.rows_other_model;
+	acct.rows_other_version = cur.rows_other_version;
+	memcpy(acct.other_model_example, cur.other_model_example,
+	       sizeof(acct.other_model_example));
+	memcpy(acct.other_version_example, cur.other_version_example,
+	       sizeof(acct.other_version_example));
 	if (strict && cur.rows_skipped) {
 		rc = cli_fail("%llu malformed rows (--strict)",
 			      (unsigned long long)cur.rows_skipped);
@@ -348,14 +491,16 @@ int cmd_detect(int argc, char **argv)
 		rc = cli_fail_err(err, &diag, what);
 		goto out;
 	}
-	if (skipped.n) {
+	res.data = acct;
+	if (acct.files_unreadable) {
 		char msg[1000];
+		uint64_t nu = acct.files_unreadable;
 
 		snprintf(msg, sizeof(msg),
-			 "%zu log file%s could not be read and %s skipped "
-			 "(first: %s)",
-			 skipped.n, skipped.n == 1 ? "" : "s",
-			 skipped.n == 1 ? "was" : "were", skipped.first);
+			 "%" PRIu64 " log file%s could not be read and %s "
+			 "skipped (first: %s)",
+			 nu, nu == 1 ? "" : "s", nu == 1 ? "was" : "were",
+			 acct.first_unreadable);
 		err = dm_result_add_alert(&res, DM_SEV_WARNING,
 					  "UNREADABLE_FILES", NULL, msg);
 		if (err != DM_OK) {
@@ -377,12 +522,12 @@ int cmd_detect(int argc, char **argv)
 		goto out;
 	}
 	if (!no_write) {
-		rc = write_report(st, &res, json, len, now, &where);
+		rc = write_report(st, &res, json, len, &written, &where);
 		if (rc != EXIT_OK)
 			goto out;
 	}
 	if (!strcmp(format, "text")) {
-		if (end && nfiles == 0)
+		if (end && acct.files_read == 0)
 			fprintf(stderr,
 				"driftmon: warning: no inference logs found "
 				"for %s .. %s\n",
@@ -394,7 +539,7 @@ int cmd_detect(int argc, char **argv)
 		fwrite(json, 1, len, stdout);
 	}
 	rc = cli_outputs_after_detect(&outs, st, &res, json, len, now,
-				      !no_write,
+				      no_write ? NULL : &written,
 				      strcmp(format, "text") ? NULL : stdout);
 	if (rc == EXIT_OK && fail_on_drift && res.drift_detected)
 		rc = EXIT_DRIFT;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * driftmon history: the drift score of a model run by run, from the
- * report history in the store (drift-reports/<model>/<version>/<stamp>.json),
- * with a sparkline when the output is a terminal.
+ * report history in the store (drift-reports/<model>/<version>/
+ * <window end>--<run time>-<nonce>.json), one line per run with the
+ * window it covers and when it ran, ordered by window; a sparkline when
+ * the output is a terminal.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,9 +20,11 @@ static const char help[] =
 	"usage: driftmon history --model NAME [--version V] [--last N]\n"
 	"                        [--sparkline] [--store URL]\n"
 	"\n"
-	"Prints the drift score of the last N runs of a model (all versions,\n"
-	"or one), oldest first, from drift-reports/<model>/<version>/*.json,\n"
-	"and a sparkline of the score when the output is a terminal.\n"
+	"Prints the last N runs of a model (all versions, or one): the\n"
+	"window each covers (UTC), when it ran, its drift score and verdict,\n"
+	"ordered by window end (then run time), from\n"
+	"drift-reports/<model>/<version>/*.json, and a sparkline of the\n"
+	"score when the output is a terminal.\n"
 	"\n"
 	"  -m, --model NAME   model name\n"
 	"  -v, --version V    only this model version\n"
@@ -78,6 +82,18 @@ static void sparkline(const dm_report_brief *h, size_t n)
 		printf("  (no verdicts)\n");
 }
 
+/* "2025-12-24T17:00:00Z" -> "2025-12-24 17:00" (seconds: ":00" too);
+ * anything else unchanged. */
+static void readable_time(const char *iso, char *out, size_t n, int seconds)
+{
+	size_t len = strlen(iso);
+
+	if (len == 20 && iso[10] == 'T' && iso[19] == 'Z')
+		snprintf(out, n, "%.10s %.*s", iso, seconds ? 8 : 5, iso + 11);
+	else
+		snprintf(out, n, "%s", iso);
+}
+
 int cmd_history(int argc, char **argv)
 {
 	const char *model = NULL, *version = NULL, *store_flag = NULL;
@@ -116,10 +132,9 @@ int cmd_history(int argc, char **argv)
 		return cli_usage("history", "--model is required");
 	if (cli_check_names("history", model, version) != EXIT_OK)
 		return EXIT_USAGE;
+	if ((rc = cli_open_store_to_read(store_flag, &st)) != EXIT_OK)
+		return rc;
 	dm_diag_clear(&diag);
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err != DM_OK)
-		return cli_fail_err(err, &diag, "cannot open store");
 	err = cli_report_history(st, model, version, (size_t)last, &h, &n,
 				 &diag);
 	if (err != DM_OK) {
@@ -133,16 +148,28 @@ int cmd_history(int argc, char **argv)
 		       cli_store_shown(store_flag));
 		goto out;
 	}
-	printf("%-21s %-10s %9s %7s %8s %-10s %s\n", "RUN (UTC)", "VERSION",
-	       "SAMPLES", "SCORE", "DRIFTED", "ALERTS", "STATUS");
+	printf("%-36s %-19s %-10s %9s %7s %8s %-10s %s\n", "WINDOW (UTC)",
+	       "RUN (UTC)", "VERSION", "SAMPLES", "SCORE", "DRIFTED", "ALERTS",
+	       "STATUS");
 	for (i = 0; i < n; i++) {
-		char alerts[48];
+		char alerts[48], window[96], ran[40];
 
 		snprintf(alerts, sizeof(alerts), "%lluC/%lluW",
 			 (unsigned long long)h[i].alerts_critical,
 			 (unsigned long long)h[i].alerts_warning);
-		printf("%-21s %-10s %9llu %6.1f%% %4llu/%-3llu %-10s %s\n",
-		       h[i].generated_at, h[i].model_version,
+		if (h[i].window_start[0] && h[i].window_end[0]) {
+			char a[40], b[40];
+
+			readable_time(h[i].window_start, a, sizeof(a), 0);
+			readable_time(h[i].window_end, b, sizeof(b), 0);
+			snprintf(window, sizeof(window), "%s .. %s", a, b);
+		} else {
+			snprintf(window, sizeof(window), "(files given)");
+		}
+		readable_time(h[i].generated_at, ran, sizeof(ran), 1);
+		printf("%-36s %-19s %-10s %9llu %6.1f%% %4llu/%-3llu %-10s "
+		       "%s\n",
+		       window, ran, h[i].model_version,
 		       (unsigned long long)h[i].samples,
 		       100.0 * h[i].drift_score,
 		       (unsigned long long)h[i].features_drifted,

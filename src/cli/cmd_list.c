@@ -57,10 +57,9 @@ int cmd_list(int argc, char **argv)
 	if (cli_check_names("list", model, NULL) != EXIT_OK)
 		return EXIT_USAGE;
 	baselines = what[0] == 'b';
+	if ((rc = cli_open_store_to_read(store_flag, &st)) != EXIT_OK)
+		return rc;
 	dm_diag_clear(&diag);
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err != DM_OK)
-		return cli_fail_err(err, &diag, "cannot open store");
 	snprintf(prefix, sizeof(prefix), "%s/%s%s",
 		 baselines ? "baselines" : "drift-reports", model ? model : "",
 		 model ? "/" : "");

@@ -149,18 +149,22 @@ int cmd_report(int argc, char **argv)
 			       &diag) == DM_OK &&
 	    (pts = calloc(nhist + 1, sizeof(*pts)))) {
 		size_t k = 0;
+		const char *mine = brief.window_end[0] ? brief.window_end
+						       : brief.generated_at;
 
 		for (i = 0; i < nhist; i++) {
-			if (strcmp(hist[i].generated_at, brief.generated_at) >
-			    0)
+			const char *its = hist[i].window_end[0]
+						  ? hist[i].window_end
+						  : hist[i].generated_at;
+			int cmp = strcmp(its, mine);
+
+			/* the runs up to the report's own, in window order */
+			if (cmp == 0)
+				cmp = strcmp(hist[i].generated_at,
+					   brief.generated_at);
+			if (cmp > 0)
 				continue;
-			snprintf(pts[k].generated_at,
-				 sizeof(pts[k].generated_at), "%s",
-				 hist[i].generated_at);
-			pts[k].drift_score = hist[i].drift_score;
-			pts[k].drift_detected = hist[i].drift_detected;
-			pts[k].insufficient = hist[i].insufficient;
-			k++;
+			cli_report_points(&hist[i], 1, &pts[k++]);
 		}
 		ho.history = k > nmax ? pts + (k - nmax) : pts;
 		ho.nhistory = k > nmax ? (size_t)nmax : k;

@@ -15,8 +15,15 @@
 static const char help[] =
 	"usage: driftmon status [--model NAME] [--store URL]\n"
 	"\n"
-	"Prints the latest drift verdict per model from\n"
-	"drift-reports/<model>/latest.json.\n";
+	"Prints the latest drift verdict of every model version from\n"
+	"drift-reports/<model>/<version>/latest.json (and, for reports\n"
+	"written before per-version files existed,\n"
+	"drift-reports/<model>/latest.json).\n"
+	"\n"
+	"  -m, --model NAME   only this model\n"
+	"      --store URL    storage (default $DRIFTMON_STORE or\n"
+	"                     ./driftmon-data)\n"
+	"  -h, --help         this help\n";
 
 enum { O_STORE = 256 };
 
@@ -27,10 +34,65 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* The model and version a key names: "<m>/<v>/latest.json" (per
+ * version, *v set) or "<m>/latest.json" (the model's, *v = ""); 0 for
+ * any other key. */
+static int latest_key(const char *key, char *m, size_t mn, char *v,
+		      size_t vn)
+{
+	const char *k = key + strlen("drift-reports/");
+	const char *s1 = strchr(k, '/'), *s2;
+
+	if (!s1)
+		return 0;
+	snprintf(m, mn, "%.*s", (int)(s1 - k), k);
+	if (!strcmp(s1 + 1, "latest.json")) {
+		v[0] = '\0';
+		return 1;
+	}
+	s2 = strchr(s1 + 1, '/');
+	if (!s2 || strcmp(s2 + 1, "latest.json") != 0)
+		return 0;
+	snprintf(v, vn, "%.*s", (int)(s2 - s1 - 1), s1 + 1);
+	return 1;
+}
+
+/* Nonzero if keys has a <model>/<version>/latest.json. */
+static int has_version_latest(char **keys, size_t n, const char *model)
+{
+	char m[256], v[256];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (latest_key(keys[i], m, sizeof(m), v, sizeof(v)) && v[0] &&
+		    !strcmp(m, model))
+			return 1;
+	return 0;
+}
+
+/* "2025-12-24T17:00:00Z" -> "2025-12-24 17:00"; "" -> "(files given)". */
+static void window_end(const char *iso, char *out, size_t n)
+{
+	if (!iso[0])
+		snprintf(out, n, "(files given)");
+	else if (strlen(iso) == 20 && iso[10] == 'T')
+		snprintf(out, n, "%.10s %.5s", iso, iso + 11);
+	else
+		snprintf(out, n, "%s", iso);
+}
+
+static void header(size_t shown)
+{
+	if (shown == 0)
+		printf("%-20s %-10s %-16s %-21s %9s %7s %8s %-14s %s\n",
+		       "MODEL", "VERSION", "WINDOW END (UTC)", "LAST RUN",
+		       "SAMPLES", "SCORE", "DRIFTED", "ALERTS", "STATUS");
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const char *store_flag = NULL, *model = NULL;
-	char **keys = NULL;
+	char **keys = NULL, prefix[300];
 	size_t n = 0, i, shown = 0;
 	dm_store *st = NULL;
 	dm_diag diag;
@@ -51,50 +113,56 @@ int cmd_status(int argc, char **argv)
 				 argv[optind]);
 	if (cli_check_names("status", model, NULL) != EXIT_OK)
 		return EXIT_USAGE;
+	if ((rc = cli_open_store_to_read(store_flag, &st)) != EXIT_OK)
+		goto out;
 	dm_diag_clear(&diag);
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err != DM_OK)
-		return cli_fail_err(err, &diag, "cannot open store");
-	err = dm_store_list(st, "drift-reports/", &keys, &n, &diag);
+	snprintf(prefix, sizeof(prefix), "drift-reports/%s%s",
+		 model ? model : "", model ? "/" : "");
+	err = dm_store_list(st, prefix, &keys, &n, &diag);
 	if (err != DM_OK) {
 		rc = cli_fail_err(err, &diag, "cannot list reports");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		const char *k = keys[i] + strlen("drift-reports/");
-		const char *slash = strchr(k, '/');
+		char m[256], v[256], alerts[48], wend[40];
 		char *json = NULL;
 		size_t len = 0;
 		dm_report_brief b;
-		char alerts[48];
 
-		if (!slash || strcmp(slash + 1, "latest.json") != 0)
+		if (!latest_key(keys[i], m, sizeof(m), v, sizeof(v)))
 			continue;
-		if (model && (strlen(model) != (size_t)(slash - k) ||
-			      strncmp(k, model, (size_t)(slash - k)) != 0))
+		if (model && strcmp(m, model) != 0)
 			continue;
-		if (shown == 0)
-			printf("%-20s %-10s %-21s %9s %7s %8s %-14s %s\n",
-			       "MODEL", "VERSION", "LAST RUN", "SAMPLES",
-			       "SCORE", "DRIFTED", "ALERTS", "STATUS");
+		/* The model's latest.json repeats the latest of its
+		 * versions (the same run wrote both); it is read only for
+		 * models whose reports predate per-version files. */
+		if (!v[0] && has_version_latest(keys, n, m))
+			continue;
 		if (dm_store_get(st, keys[i], 64u << 20, &json, &len,
 				 &diag) != DM_OK ||
 		    dm_report_brief_parse(json, len, keys[i], &b, &diag) !=
 			    DM_OK) {
-			printf("%-20.*s (unreadable report: %s)\n",
-			       (int)(slash - k), k, diag.msg);
+			header(shown);
+			if (v[0])
+				printf("%-20s %-10s (unreadable report: %s)\n",
+				       m, v, diag.msg);
+			else
+				printf("%-20s (unreadable report: %s)\n", m,
+				       diag.msg);
 			free(json);
 			rc = EXIT_RUNTIME;
 			shown++;
 			continue;
 		}
 		free(json);
+		header(shown);
 		snprintf(alerts, sizeof(alerts), "%lluC/%lluW",
 			 (unsigned long long)b.alerts_critical,
 			 (unsigned long long)b.alerts_warning);
-		printf("%-20s %-10s %-21s %9llu %6.1f%% %4llu/%-3llu %-14s "
-		       "%s\n",
-		       b.model, b.model_version, b.generated_at,
+		window_end(b.window_end, wend, sizeof(wend));
+		printf("%-20s %-10s %-16s %-21s %9llu %6.1f%% %4llu/%-3llu "
+		       "%-14s %s\n",
+		       b.model, b.model_version, wend, b.generated_at,
 		       (unsigned long long)b.samples, 100.0 * b.drift_score,
 		       (unsigned long long)b.features_drifted,
 		       (unsigned long long)b.features_total, alerts,

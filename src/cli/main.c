@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,7 +69,7 @@ static int finish(int rc)
 
 int main(int argc, char **argv)
 {
-	size_t i;
+	size_t i, best = 0, bd = SIZE_MAX;
 
 	opterr = 0; /* the commands report bad options (cli_bad_option) */
 	if (argc < 2) {
@@ -87,6 +88,21 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return finish(commands[i].fn(argc - 1, argv + 1));
+	for (i = 0; i < NCOMMANDS; i++) {
+		size_t d = cli_edit_distance(argv[1], commands[i].name);
+
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	if (cli_is_typo(strlen(argv[1]), bd)) {
+		fprintf(stderr,
+			"driftmon: '%s' is not a driftmon command; did you "
+			"mean '%s'? See 'driftmon --help'.\n",
+			argv[1], commands[best].name);
+		return EXIT_USAGE;
+	}
 	fprintf(stderr, "driftmon: '%s' is not a driftmon command. See "
 			"'driftmon --help'.\n",
 		argv[1]);

@@ -771,6 +771,22 @@ static int cell_equals(const dm_column *col, size_t i, const char *want)
 	return col->str[i].len == n && memcmp(col->str[i].ptr, want, n) == 0;
 }
 
+/* Keeps the first filtered-out model name / version seen, for the
+ * report's reason ("rows of other versions, e.g. v2"). */
+static void note_example(char *dst, size_t n, const dm_column *col, size_t i)
+{
+	if (dst[0])
+		return;
+	if (col->null && col->null[i])
+		snprintf(dst, n, "%s", "(missing)");
+	else if (col->type == DM_COL_DOUBLE)
+		snprintf(dst, n, "%.17g", col->f64[i]);
+	else
+		snprintf(dst, n, "%.*s",
+			 (int)(col->str[i].len < n ? col->str[i].len : n - 1),
+			 col->str[i].ptr);
+}
+
 struct colwork {
 	dm_profile *p;
 	const dm_profile_opts *o;
@@ -903,11 +919,21 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 		for (i = 0; i < b->nrows; i++) {
 			keep[i] = 1;
 			if (o->model_name && mcol >= 0 &&
-			    !cell_equals(&b->cols[mcol], i, o->model_name))
+			    !cell_equals(&b->cols[mcol], i, o->model_name)) {
 				keep[i] = 0;
-			if (o->model_version && vcol >= 0 &&
-			    !cell_equals(&b->cols[vcol], i, o->model_version))
+				p->rows_other_model++;
+				note_example(p->other_model_example,
+					     sizeof(p->other_model_example),
+					     &b->cols[mcol], i);
+			} else if (o->model_version && vcol >= 0 &&
+				   !cell_equals(&b->cols[vcol], i,
+						o->model_version)) {
 				keep[i] = 0;
+				p->rows_other_version++;
+				note_example(p->other_version_example,
+					     sizeof(p->other_version_example),
+					     &b->cols[vcol], i);
+			}
 			if (!keep[i])
 				p->rows_filtered++;
 			else
@@ -1162,6 +1188,14 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 	dst->rows += src->rows;
 	dst->rows_skipped += src->rows_skipped;
 	dst->rows_filtered += src->rows_filtered;
+	dst->rows_other_model += src->rows_other_model;
+	dst->rows_other_version += src->rows_other_version;
+	if (!dst->other_model_example[0])
+		memcpy(dst->other_model_example, src->other_model_example,
+		       sizeof(dst->other_model_example));
+	if (!dst->other_version_example[0])
+		memcpy(dst->other_version_example, src->other_version_example,
+		       sizeof(dst->other_version_example));
 	for (i = 0; i < src->nextra; i++)
 		if ((err = add_extra(dst, src->extra_columns[i])) != DM_OK)
 			return err;

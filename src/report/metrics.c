@@ -118,6 +118,8 @@ static int compared(const dm_feature_result *f)
 
 static double fvalue(const dm_feature_result *f, enum fstat w)
 {
+	if (f->status == DM_STATUS_NOT_MONITORED)
+		return NAN; /* not a drift feature: no series */
 	switch (w) {
 	case F_DRIFTED: return compared(f) ? (f->drifted ? 1.0 : 0.0) : NAN;
 	case F_PSI: return f->psi;
@@ -169,6 +171,17 @@ dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
 	       "Malformed rows skipped in the last run.");
 	sample(&b, "driftmon_rows_skipped", r, NULL, NULL,
 	       (double)r->rows_skipped);
+	family(&b, "driftmon_rows_filtered", "gauge",
+	       "Rows of the data read that belong to another model or "
+	       "another version of the model, by reason.");
+	sample(&b, "driftmon_rows_filtered", r, "reason", "other_model",
+	       (double)r->data.rows_other_model);
+	sample(&b, "driftmon_rows_filtered", r, "reason", "other_version",
+	       (double)r->data.rows_other_version);
+	family(&b, "driftmon_files_unreadable", "gauge",
+	       "Log files skipped because they could not be read.");
+	sample(&b, "driftmon_files_unreadable", r, NULL, NULL,
+	       (double)r->data.files_unreadable);
 	family(&b, "driftmon_alerts", "gauge",
 	       "Alerts raised by the last run, by severity.");
 	sample(&b, "driftmon_alerts", r, "severity", "critical",

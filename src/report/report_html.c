@@ -5,7 +5,7 @@
  * URL.
  *
  * Design.  There is one renderer, and it reads the JSON report
- * (docs/report-format.md, report_version 1): `detect` renders the JSON
+ * (docs/report-format.md, report_version 1 or 2): `detect` renders the JSON
  * text it has just written, `driftmon report` renders a stored one, so
  * both always agree.  Everything drawn comes from the profiles in the
  * report, never from rows, so the size depends on the number of features
@@ -19,12 +19,19 @@
  * Charts per feature:
  *   - numeric: the baseline's and the current window's share of values in
  *     each PSI bin (bins over the baseline's quantile edges), overlaid;
- *     and, where the KS test decided, both ECDFs drawn through the stored
- *     quantiles (min, p01, p05, p25, p50, p75, p95, p99, max), which is
- *     the ECDF up to linear interpolation between them;
+ *     and, where the KS test decided, both ECDFs: a step function through
+ *     the exact values when the report lists them ("ecdf_steps": a
+ *     discrete feature with few distinct values), otherwise drawn
+ *     through the stored quantiles (min, p01, p05, p25, p50, p75, p95,
+ *     p99, max), which is the ECDF up to linear interpolation between
+ *     them.  Axis labels are round ticks in readable numbers ("100k",
+ *     "2,500", never "1e+05");
  *   - categorical: horizontal bars of the category shares, the largest
- *     categories first, the rest (and values unseen in the baseline) as
- *     one "other" bar.
+ *     categories first, then "other" (categories not drawn) and
+ *     "unseen" (values the baseline never saw) bars; the unseen
+ *     categories are named under the chart.
+ * The header says why rows were not analysed (the report's
+ * "samples_note") and which columns are not monitored.
  */
 #include <jansson.h>
 #include <math.h>
@@ -131,6 +138,23 @@ static void put_g(sbuf *b, double x)
 		sb_printf(b, "%.4g", x);
 }
 
+static void group_thousands(const char *in, char *out, size_t n);
+
+/* A value of the data (a mean): 4 significant digits, but no exponent
+ * for large values ("100,012" rather than "1e+05"). */
+static void put_value(sbuf *b, double x)
+{
+	char raw[64], grouped[96];
+
+	if (isnan(x) || fabs(x) < 1e4 || fabs(x) >= 1e15) {
+		put_g(b, x);
+		return;
+	}
+	snprintf(raw, sizeof(raw), "%.0f", x);
+	group_thousands(raw, grouped, sizeof(grouped));
+	sb_puts(b, grouped);
+}
+
 /* A p-value: 3 significant digits. */
 static void put_p(sbuf *b, double x)
 {
@@ -170,6 +194,129 @@ static void axis_pct(sbuf *b, double v)
 		sb_printf(b, "%.1f%%", pc);
 	else
 		sb_printf(b, "%.0f%%", pc);
+}
+
+/*
+ * Axis labels that read as numbers: one scale for the whole axis (k, M,
+ * G above 10,000, thousands separators below), and the fewest decimals
+ * (at most 6) that put each label within a tenth of the gap to its
+ * neighbour, trailing zeros dropped, so that 100000, 101000 and 102500
+ * read "100k", "101k" and "102.5k" rather than "1e+05", "1.01e+05" and
+ * "1.02e+05".
+ * out[i] gets the label of v[i].
+ */
+#define LABEL_CHARS 32
+static void group_thousands(const char *in, char *out, size_t n)
+{
+	const char *p = in, *end;
+	size_t o = 0, digits;
+
+	if (*p == '-')
+		out[o++] = *p++;
+	end = p + strspn(p, "0123456789");
+	digits = (size_t)(end - p);
+	while (p < end && o + 2 < n) {
+		out[o++] = *p++;
+		digits--;
+		if (digits > 0 && digits % 3 == 0)
+			out[o++] = ',';
+	}
+	while (*p && o + 1 < n)
+		out[o++] = *p++;
+	out[o] = '\0';
+}
+
+static void axis_labels(const double *v, size_t n, char (*out)[LABEL_CHARS])
+{
+	double m = 0, scale = 1, gap = HUGE_VAL;
+	const char *suffix = "";
+	size_t i;
+	int dec;
+
+	for (i = 0; i < n; i++) {
+		if (isfinite(v[i]) && fabs(v[i]) > m)
+			m = fabs(v[i]);
+		if (i > 0 && isfinite(v[i] - v[i - 1]) && v[i] != v[i - 1] &&
+		    fabs(v[i] - v[i - 1]) < gap)
+			gap = fabs(v[i] - v[i - 1]);
+	}
+	if (m >= 1e15 || (m > 0 && m < 1e-4)) {
+		for (i = 0; i < n; i++)
+			snprintf(out[i], LABEL_CHARS, "%.3g", v[i]);
+		return;
+	}
+	if (m >= 1e9) {
+		scale = 1e9;
+		suffix = "G";
+	} else if (m >= 1e6) {
+		scale = 1e6;
+		suffix = "M";
+	} else if (m >= 1e4) {
+		scale = 1e3;
+		suffix = "k";
+	}
+	/* the fewest decimals that put every label within a tenth of the
+	 * smallest gap between neighbours (3 significant digits for a
+	 * lone label) */
+	if (!isfinite(gap))
+		gap = m > 0 ? m * 0.05 : 1.0;
+	for (dec = 0; dec <= 6; dec++) {
+		int close = 1;
+
+		for (i = 0; i < n && close; i++) {
+			double x = v[i] / scale;
+			double r = round(x * pow(10.0, dec)) / pow(10.0, dec);
+
+			if (isfinite(v[i]) && fabs(r - x) * scale > 0.1 * gap)
+				close = 0;
+		}
+		if (close)
+			break;
+	}
+	if (dec > 6)
+		dec = 6;
+	for (i = 0; i < n; i++) {
+		char raw[LABEL_CHARS];
+		double x = v[i] / scale;
+		size_t len;
+
+		if (fabs(x) < 0.5 * pow(10.0, -dec))
+			x = 0; /* no "-0" */
+		snprintf(raw, sizeof(raw), "%.*f", dec, x);
+		/* "102.50" -> "102.5", "100.0" -> "100" */
+		if (strchr(raw, '.')) {
+			len = strlen(raw);
+			while (len > 0 && raw[len - 1] == '0')
+				raw[--len] = '\0';
+			if (len > 0 && raw[len - 1] == '.')
+				raw[--len] = '\0';
+		}
+		group_thousands(raw, out[i], LABEL_CHARS - 2);
+		snprintf(out[i] + strlen(out[i]), LABEL_CHARS - strlen(out[i]),
+			 "%s", suffix);
+	}
+}
+
+/* Round ticks over [lo, hi]: steps of 1, 2 or 5 times a power of ten,
+ * at most max of them.  Returns the count written to t. */
+static size_t nice_ticks(double lo, double hi, size_t max, double *t)
+{
+	static const double mult[] = {1, 2, 5, 10};
+	double span = hi - lo, step = 0, p, x;
+	size_t i, n = 0;
+
+	if (!(span > 0) || !isfinite(span))
+		return 0;
+	p = pow(10.0, floor(log10(span / (double)max)));
+	for (i = 0; i < 4; i++) {
+		step = mult[i] * p;
+		if (floor(hi / step) - ceil(lo / step) + 1 <= (double)max)
+			break;
+	}
+	for (x = ceil(lo / step); x <= floor(hi / step) + 1e-9 && n < max;
+	     x += 1)
+		t[n++] = x * step == 0 ? 0 : x * step;
+	return n;
 }
 
 static const char *status_class(const char *st)
@@ -251,7 +398,10 @@ static const char css[] =
 	".key.hb{background:#4c78a8b0}.key.hc{background:#f58518b0}"
 	"footer{color:#5c6370;font-size:12px;margin:24px 0 8px;"
 	"overflow-wrap:anywhere}"
-	".note{color:#5c6370;font-size:12px}";
+	".note{color:#5c6370;font-size:12px}"
+	".why{margin:8px 0 0;padding:6px 10px;background:#fff8e1;"
+	"border-radius:4px;font-size:13px}"
+	".unseen-list code{color:#b03a06}";
 
 typedef struct feat_ref {
 	json_t *f;
@@ -372,15 +522,35 @@ static void hist_numeric(sbuf *b, json_t *f, json_t *base, json_t *cur)
 	step = (size_t)ceil((double)ne * 34.0 / pw);
 	if (step < 1)
 		step = 1;
-	for (i = 0; i < ne && ne + 1 == nb; i += step) {
-		json_t *e = json_array_get(edges, i);
+	if (ne + 1 == nb && ne > 0) {
+		double *ev = calloc(ne, sizeof(*ev));
+		char(*lab)[LABEL_CHARS] = calloc(ne, sizeof(*lab));
+		size_t k = 0, j;
 
-		if (!json_is_number(e))
-			continue;
-		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" "
-			     "text-anchor=\"middle\">%.3g</text>",
-			  CL + bw * (double)(i + 1), bottom + 12,
-			  json_number_value(e));
+		if (!ev || !lab) {
+			b->err = DM_ENOMEM;
+			free(ev);
+			free(lab);
+			return;
+		}
+		for (i = 0; i < ne; i += step) {
+			json_t *e = json_array_get(edges, i);
+
+			ev[k++] = json_is_number(e) ? json_number_value(e)
+						    : NAN;
+		}
+		axis_labels(ev, k, lab);
+		for (i = 0, j = 0; i < ne; i += step, j++) {
+			if (isnan(ev[j]))
+				continue;
+			sb_printf(b, "<text class=\"xl\" x=\"%.1f\" "
+				     "y=\"%.0f\" text-anchor=\"middle\">",
+				  CL + bw * (double)(i + 1), bottom + 12);
+			esc(b, lab[j]);
+			sb_puts(b, "</text>");
+		}
+		free(ev);
+		free(lab);
 	}
 	sb_puts(b, "</svg></figure>");
 }
@@ -408,7 +578,15 @@ static void hbar(sbuf *b, const char *cls, double x0, double y, double w,
 			  cls, x0, y, w, h);
 }
 
-static void hist_categorical(sbuf *b, json_t *base, json_t *cur,
+/* Share of the current values that the baseline never saw. */
+static double unseen_share(json_t *f, json_t *cur)
+{
+	double u = num(f, "unseen"), c = num(cur, "count");
+
+	return cur && u > 0 && c > 0 ? u / c : 0.0;
+}
+
+static void hist_categorical(sbuf *b, json_t *f, json_t *base, json_t *cur,
 			     size_t maxcats)
 {
 	json_t *bc = json_object_get(base, "categories");
@@ -418,6 +596,9 @@ static void hist_categorical(sbuf *b, json_t *base, json_t *cur,
 	const char *key;
 	json_t *v;
 	double sum_b = 0, sum_c = 0, other_b, other_c, m = 0, ymax, H;
+	double unseen_c = unseen_share(f, cur);
+	json_t *ul = cur ? json_object_get(cur, "unseen_categories") : NULL;
+	size_t rows;
 	const double L = 104.0, R = 8.0, T = 4.0, row = 14.0;
 	double pw = CW - L - R;
 
@@ -448,35 +629,52 @@ static void hist_categorical(sbuf *b, json_t *base, json_t *cur,
 	}
 	other_b = sum_b < 1.0 ? 1.0 - sum_b : 0.0;
 	other_c = cc && sum_c < 1.0 ? 1.0 - sum_c : 0.0;
+	/* values the baseline never saw get their own bar */
+	if (unseen_c > other_c)
+		unseen_c = other_c;
+	other_c -= unseen_c;
 	if (other_b < 5e-4)
 		other_b = 0;
 	if (other_c < 5e-4)
 		other_c = 0;
+	if (unseen_c < 5e-4)
+		unseen_c = 0;
 	if (other_b > m)
 		m = other_b;
 	if (other_c > m)
 		m = other_c;
+	if (unseen_c > m)
+		m = unseen_c;
 	ymax = nice_max(m);
-	H = T + row * (double)(shown + (other_b > 0 || other_c > 0)) + 20.0;
+	rows = shown + (other_b > 0 || other_c > 0) + (unseen_c > 0);
+	H = T + row * (double)rows + 20.0;
 	sb_puts(b, "<figure><figcaption>Share of values per category"
 		   "</figcaption>");
 	sb_printf(b, "<svg class=\"chart hist cat\" viewBox=\"0 0 %.0f %.0f\" "
 		     "role=\"img\">",
 		  CW, H);
-	for (i = 0; i <= shown; i++) {
+	for (i = 0; i < rows; i++) {
 		double y = T + row * (double)i;
+		int is_unseen = unseen_c > 0 && i == rows - 1;
 		const char *name = i < shown ? bars[i].name : NULL;
-		double vb = i < shown ? bars[i].base : other_b;
-		double vc = i < shown ? bars[i].cur : other_c;
+		double vb = i < shown ? bars[i].base : is_unseen ? 0 : other_b;
+		double vc = i < shown ? bars[i].cur
+			    : is_unseen ? unseen_c
+					: other_c;
 
-		if (i == shown && !(other_b > 0 || other_c > 0))
-			break;
-		sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">",
-			  L - 4, y + 10);
-		if (name)
+		sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\"%s>",
+			  L - 4, y + 10, is_unseen ? " class=\"unseen-bar\"" : "");
+		if (name) {
 			esc_trunc(b, name, CAT_LABEL_CHARS);
-		else
-			sb_printf(b, "other / unseen (%zu)", k - shown);
+		} else if (is_unseen && json_array_size(ul) == 1) {
+			sb_puts(b, "unseen: ");
+			esc_trunc(b, json_string_value(json_array_get(ul, 0)),
+				  CAT_LABEL_CHARS - 8);
+		} else if (is_unseen) {
+			sb_printf(b, "unseen (%zu)", json_array_size(ul));
+		} else {
+			sb_printf(b, "other (%zu)", k - shown);
+		}
 		sb_puts(b, "</text>");
 		hbar(b, "hb", L, y + 1, pw * vb / ymax, 5.5);
 		if (cc)
@@ -584,61 +782,156 @@ static void ecdf_line(sbuf *b, const char *cls, const double *x,
 	sb_puts(b, "\"/>");
 }
 
+/* The exact steps of a side with few distinct values (the report's
+ * "ecdf_steps"): x[k] the values, y[k] the ECDF at each; 0 if absent. */
+#define MAX_STEPS 64
+static size_t ecdf_step_points(json_t *side, double *x, double *y)
+{
+	json_t *st = json_object_get(side, "ecdf_steps");
+	json_t *xs = json_object_get(st, "values"), *ys = json_object_get(st,
+									  "cdf");
+	size_t n = json_array_size(xs), i;
+
+	if (n == 0 || n > MAX_STEPS || json_array_size(ys) != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		json_t *a = json_array_get(xs, i), *c = json_array_get(ys, i);
+
+		if (!json_is_number(a) || !json_is_number(c) ||
+		    (i > 0 && json_number_value(a) <= x[i - 1]))
+			return 0;
+		x[i] = json_number_value(a);
+		y[i] = json_number_value(c);
+	}
+	return n;
+}
+
+/* A right-continuous step function through (x[k], y[k]), 0 before x[0]:
+ * flat runs and vertical jumps only, clipped to [lo, hi]. */
+static void ecdf_steps_line(sbuf *b, const char *cls, const double *x,
+			    const double *y, size_t n, double lo, double hi,
+			    double left, double pw, double top, double ph)
+{
+	double level = 0;
+	size_t i;
+
+#define SX(X) (left + pw * ((X) - lo) / (hi - lo))
+#define SY(Y) (top + ph * (1.0 - (Y)))
+	sb_printf(b, "<path class=\"%s step\" d=\"M%.1f %.1f", cls, SX(lo),
+		  SY(0.0));
+	for (i = 0; i < n; i++) {
+		if (x[i] < lo) {
+			level = y[i];
+			sb_printf(b, "V%.1f", SY(level));
+			continue;
+		}
+		if (x[i] > hi)
+			break;
+		sb_printf(b, "H%.1fV%.1f", SX(x[i]), SY(y[i]));
+		level = y[i];
+	}
+	sb_printf(b, "H%.1f\"/>", SX(hi));
+	(void)level;
+#undef SX
+#undef SY
+}
+
 static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 {
-	double bx[2 * (NQK + 2)], by[2 * (NQK + 2)];
-	double cx[2 * (NQK + 2)], cy[2 * (NQK + 2)];
-	size_t nb = ecdf_points(base, bx, by), nc = ecdf_points(cur, cx, cy);
-	double lo, hi, span, mn, mx;
+	double bx[MAX_STEPS + 2 * (NQK + 2)], by[MAX_STEPS + 2 * (NQK + 2)];
+	double cx[MAX_STEPS + 2 * (NQK + 2)], cy[MAX_STEPS + 2 * (NQK + 2)];
+	size_t bs = ecdf_step_points(base, bx, by);
+	size_t cs = ecdf_step_points(cur, cx, cy);
+	size_t nb = bs ? bs : ecdf_points(base, bx, by);
+	size_t nc = cs ? cs : ecdf_points(cur, cx, cy);
+	double lo, hi, span, mn, mx, ticks[6];
+	char lab[6][LABEL_CHARS];
 	const double H = 150.0, top = CT, bottom = 126.0;
 	double pw = CW - CL - CR, ph = bottom - top;
-	int g;
+	size_t nt, g;
 
-	if (nb < 2 || nc < 2)
+	if ((nb < 2 && !bs) || (nc < 2 && !cs))
 		return;
-	/* x range: the 1st..99th percentiles of both, stretched to the
-	 * extremes when they are not far out (heavy tails would squash
-	 * the rest). */
-	lo = bx[1] < cx[1] ? bx[1] : cx[1];
-	hi = bx[nb - 2] > cx[nc - 2] ? bx[nb - 2] : cx[nc - 2];
 	mn = bx[0] < cx[0] ? bx[0] : cx[0];
 	mx = bx[nb - 1] > cx[nc - 1] ? bx[nb - 1] : cx[nc - 1];
-	span = hi - lo;
-	if (mn >= lo - 0.25 * span)
-		lo = mn;
-	if (mx <= hi + 0.25 * span)
-		hi = mx;
+	if (bs || cs) {
+		/* discrete: every step in view, half a gap of margin */
+		double gap = HUGE_VAL;
+		size_t i;
+
+		for (i = 1; i < nb; i++)
+			if (bx[i] - bx[i - 1] < gap)
+				gap = bx[i] - bx[i - 1];
+		for (i = 1; i < nc; i++)
+			if (cx[i] - cx[i - 1] < gap)
+				gap = cx[i] - cx[i - 1];
+		if (!isfinite(gap) || !(gap > 0))
+			gap = fabs(mn) > 0 ? fabs(mn) * 0.2 : 1.0;
+		lo = mn - 0.5 * gap;
+		hi = mx + 0.5 * gap;
+	} else {
+		/* x range: the 1st..99th percentiles of both, stretched to
+		 * the extremes when they are not far out (heavy tails would
+		 * squash the rest). */
+		lo = bx[1] < cx[1] ? bx[1] : cx[1];
+		hi = bx[nb - 2] > cx[nc - 2] ? bx[nb - 2] : cx[nc - 2];
+		span = hi - lo;
+		if (mn >= lo - 0.25 * span)
+			lo = mn;
+		if (mx <= hi + 0.25 * span)
+			hi = mx;
+	}
 	if (!(hi > lo)) {
 		double d = fabs(lo) > 0 ? fabs(lo) * 0.1 : 0.5;
 
 		lo -= d;
 		hi += d;
 	}
-	nb = steps_into_atoms(bx, by, nb);
-	nc = steps_into_atoms(cx, cy, nc);
-	sb_puts(b, "<figure><figcaption>ECDF (through the stored quantiles)"
-		   "</figcaption>");
-	sb_printf(b, "<svg class=\"chart ecdf\" viewBox=\"0 0 %.0f %.0f\" "
+	if (!bs)
+		nb = steps_into_atoms(bx, by, nb);
+	if (!cs)
+		nc = steps_into_atoms(cx, cy, nc);
+	if (bs && cs)
+		sb_printf(b, "<figure><figcaption>ECDF (exact steps: %zu "
+			     "distinct values)</figcaption>",
+			  bs > cs ? bs : cs);
+	else
+		sb_puts(b, "<figure><figcaption>ECDF (through the stored "
+			   "quantiles)</figcaption>");
+	sb_printf(b, "<svg class=\"chart ecdf%s\" viewBox=\"0 0 %.0f %.0f\" "
 		     "role=\"img\">",
-		  CW, H);
+		  bs && cs ? " discrete" : "", CW, H);
 	for (g = 0; g <= 2; g++) {
-		double yy = bottom - ph * g / 2.0;
+		double yy = bottom - ph * (double)g / 2.0;
 
 		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
 			     "<text x=\"%.0f\" y=\"%.1f\" "
 			     "text-anchor=\"end\">%.1f</text>",
-			  CL, yy, CW - CR, CL - 3, yy + 3, g / 2.0);
+			  CL, yy, CW - CR, CL - 3, yy + 3, (double)g / 2.0);
 	}
-	ecdf_line(b, "lb", bx, by, nb, lo, hi, CL, pw, top, ph);
-	ecdf_line(b, "lc", cx, cy, nc, lo, hi, CL, pw, top, ph);
+	if (bs)
+		ecdf_steps_line(b, "lb", bx, by, nb, lo, hi, CL, pw, top, ph);
+	else
+		ecdf_line(b, "lb", bx, by, nb, lo, hi, CL, pw, top, ph);
+	if (cs)
+		ecdf_steps_line(b, "lc", cx, cy, nc, lo, hi, CL, pw, top, ph);
+	else
+		ecdf_line(b, "lc", cx, cy, nc, lo, hi, CL, pw, top, ph);
 	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", CL, bottom,
 		  CW - CR);
-	for (g = 0; g <= 2; g++)
-		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" "
-			     "text-anchor=\"%s\">%.3g</text>",
-			  CL + pw * g / 2.0, bottom + 12,
-			  g == 0 ? "start" : g == 1 ? "middle" : "end",
-			  lo + (hi - lo) * g / 2.0);
+	/* x axis: round ticks, readable labels */
+	nt = nice_ticks(lo, hi, 5, ticks);
+	axis_labels(ticks, nt, lab);
+	for (g = 0; g < nt; g++) {
+		double x = CL + pw * (ticks[g] - lo) / (hi - lo);
+
+		sb_printf(b, "<path class=\"gl\" d=\"M%.1f %.0fv3\"/>"
+			     "<text class=\"xl\" x=\"%.1f\" y=\"%.0f\" "
+			     "text-anchor=\"middle\">",
+			  x, bottom, x, bottom + 12);
+		esc(b, lab[g]);
+		sb_puts(b, "</text>");
+	}
 	sb_puts(b, "</svg></figure>");
 }
 
@@ -687,6 +980,11 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 			  : pts[i].drift_detected ? "pd"
 						  : "po",
 			  PX(i), PY(i), i + 1 == n ? "4.5" : "3");
+		if (pts[i].window_end[0]) {
+			sb_puts(b, "window to ");
+			esc(b, pts[i].window_end);
+			sb_puts(b, ", run ");
+		}
 		esc(b, pts[i].generated_at);
 		sb_puts(b, ": ");
 		if (pts[i].insufficient)
@@ -704,7 +1002,8 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 			break;
 		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">",
 			  PX(k), bottom + 14, g ? "end" : "start");
-		esc(b, pts[k].generated_at);
+		esc(b, pts[k].window_end[0] ? pts[k].window_end
+					    : pts[k].generated_at);
 		sb_puts(b, "</text>");
 	}
 #undef PX
@@ -717,6 +1016,32 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 static void kpi(sbuf *b, const char *dt, const char *cls)
 {
 	sb_printf(b, "<div><dt>%s</dt><dd class=\"%s\">", dt, cls);
+}
+
+/* "Not monitored (2): customer_id (identifier), comment (text)". */
+static void not_monitored(sbuf *b, json_t *cols)
+{
+	size_t n = json_array_size(cols), i;
+	json_t *c;
+
+	if (n == 0)
+		return;
+	sb_printf(b, "<p class=\"note\" id=\"not-monitored\">Not monitored "
+		     "(%zu): ",
+		  n);
+	json_array_foreach(cols, i, c) {
+		if (i == 50) {
+			sb_printf(b, ", \xE2\x80\xA6 and %zu more", n - i);
+			break;
+		}
+		if (i)
+			sb_puts(b, ", ");
+		esc_trunc(b, str(c, "name"), 60);
+		sb_puts(b, " (");
+		esc(b, str(c, "role"));
+		sb_puts(b, ")");
+	}
+	sb_puts(b, "</p>");
 }
 
 static void header(sbuf *b, json_t *root, int critical)
@@ -777,7 +1102,15 @@ static void header(sbuf *b, json_t *root, int critical)
 	if (num(root, "rows_skipped") > 0)
 		sb_printf(b, ". Malformed rows skipped: %.0f",
 			  num(root, "rows_skipped"));
-	sb_puts(b, ".</p></header>");
+	sb_puts(b, ".</p>");
+	if (str(root, "samples_note")) {
+		sb_puts(b, "<p class=\"why\" id=\"samples-note\"><b>Not "
+			   "analyzed:</b> ");
+		esc(b, str(root, "samples_note"));
+		sb_puts(b, "</p>");
+	}
+	not_monitored(b, json_object_get(root, "columns_not_monitored"));
+	sb_puts(b, "</header>");
 }
 
 static void alerts_section(sbuf *b, json_t *alerts)
@@ -860,6 +1193,33 @@ static void stat(sbuf *b, const char *label, const char *cls, double x,
 	sb_puts(b, "</b></span> ");
 }
 
+/* Names the categories of the current data that the baseline never saw
+ * (as many as the report lists), with their share of the values. */
+#define UNSEEN_SHOWN 20
+static void unseen_list(sbuf *b, json_t *f, json_t *cur)
+{
+	json_t *ul = cur ? json_object_get(cur, "unseen_categories") : NULL;
+	size_t n = json_array_size(ul), i;
+	double u = num(f, "unseen");
+
+	if (n == 0)
+		return;
+	sb_printf(b, "<p class=\"m unseen-list\">Unseen in the baseline "
+		     "(%.0f value%s, ",
+		  isnan(u) ? 0.0 : u, u == 1 ? "" : "s");
+	put_pct(b, unseen_share(f, cur));
+	sb_puts(b, " of the current data): ");
+	for (i = 0; i < n && i < UNSEEN_SHOWN; i++) {
+		sb_puts(b, i ? ", <code class=\"unseen-cat\">"
+			     : "<code class=\"unseen-cat\">");
+		esc_trunc(b, json_string_value(json_array_get(ul, i)), 40);
+		sb_puts(b, "</code>");
+	}
+	if (n > UNSEEN_SHOWN)
+		sb_printf(b, " \xE2\x80\xA6 and %zu more", n - UNSEEN_SHOWN);
+	sb_puts(b, "</p>");
+}
+
 static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 {
 	json_t *f = r->f;
@@ -893,9 +1253,9 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 	stat(b, "adj. p", "padj", num(f, "pvalue_adjusted"), 1);
 	if (numeric) {
 		sb_puts(b, "<span>mean <b>");
-		put_g(b, num(base, "mean"));
+		put_value(b, num(base, "mean"));
 		sb_puts(b, " \xE2\x86\x92 ");
-		put_g(b, num(cur, "mean"));
+		put_value(b, num(cur, "mean"));
 		sb_puts(b, "</b></span> ");
 	} else if (num(f, "unseen") > 0) {
 		sb_printf(b, "<span>unseen <b class=\"unseen\">%.0f</b></span> ",
@@ -909,11 +1269,12 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 	if (!cur)
 		sb_puts(b, "<p class=\"note\">Not in the current data "
 			   "(baseline only).</p>");
+	unseen_list(b, f, cur);
 	sb_puts(b, "<div class=\"charts\">");
 	if (numeric)
 		hist_numeric(b, f, base, cur);
 	else
-		hist_categorical(b, base, cur, maxcats);
+		hist_categorical(b, f, base, cur, maxcats);
 	if (numeric && cur && !isnan(num(f, "ks_statistic")))
 		ecdf_chart(b, base, cur);
 	sb_puts(b, "</div></article>");
@@ -932,7 +1293,8 @@ static dm_err check_report(json_t *root, const char *name, dm_diag *diag)
 	if (!json_is_integer(v))
 		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 				   "field 'report_version': missing");
-	if (json_integer_value(v) != DM_REPORT_FORMAT_VERSION)
+	if (json_integer_value(v) < DM_REPORT_FORMAT_OLDEST ||
+	    json_integer_value(v) > DM_REPORT_FORMAT_VERSION)
 		return dm_diag_set(diag, DM_EVERSION, name, 0, NULL,
 				   "report_version %lld is not supported",
 				   (long long)json_integer_value(v));
@@ -964,7 +1326,9 @@ static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
 				     size_t *n)
 {
 	const char *at = str(root, "generated_at");
+	const char *we = str(json_object_get(root, "window"), "end");
 	const char *st = str(root, "status");
+	const char *mine = we ? we : at; /* where the report sits in time */
 	size_t i, k = 0, nh = o ? o->nhistory : 0;
 	dm_report_point *p = calloc(nh + 1, sizeof(*p));
 	int self = 0;
@@ -973,16 +1337,26 @@ static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
 		return NULL;
 	for (i = 0; i < nh; i++) {
 		const dm_report_point *h = &o->history[i];
+		const char *its = h->window_end[0] ? h->window_end
+						   : h->generated_at;
+		int c = mine ? strcmp(its, mine) : 0;
 
-		if (at && strcmp(h->generated_at, at) > 0)
+		/* runs of later windows (or, in one window, later runs) are
+		 * after this report */
+		if (c == 0 && at)
+			c = strcmp(h->generated_at, at);
+		if (c > 0)
 			continue;
-		if (at && !strcmp(h->generated_at, at))
+		if (at && !strcmp(h->generated_at, at) &&
+		    !strcmp(h->window_end, we ? we : ""))
 			self = 1;
 		p[k++] = *h;
 	}
 	if (!self) {
 		snprintf(p[k].generated_at, sizeof(p[k].generated_at), "%s",
 			 at ? at : "");
+		snprintf(p[k].window_end, sizeof(p[k].window_end), "%s",
+			 we ? we : "");
 		p[k].drift_score = num(root, "drift_score");
 		p[k].drift_detected =
 			json_is_true(json_object_get(root, "drift_detected"));

@@ -17,6 +17,50 @@ static const char *const qn[] = {"p01", "p05", "p25", "p50",
 				 "p75", "p95", "p99"};
 #define NQ (sizeof(qs) / sizeof(qs[0]))
 #define MAX_CATS_IN_REPORT 50
+/* A numeric side with at most this many distinct values gets its exact
+ * step ECDF ("ecdf_steps"): a discrete feature drawn through quantiles
+ * would show values that never occur. */
+#define MAX_ECDF_STEPS 24
+
+/* "ecdf_steps": {"values": [...], "cdf": [...]} from the sketch when it
+ * holds few distinct values; nothing otherwise. */
+static void ecdf_steps(jw *w, const dm_feature *f)
+{
+	double *v = NULL, x[MAX_ECDF_STEPS], c[MAX_ECDF_STEPS];
+	uint64_t *wt = NULL, total = 0, run = 0;
+	size_t n = 0, i, k = 0;
+
+	if (!f->sketch || dm_sketch_items(f->sketch, &v, &wt, &n) != DM_OK ||
+	    n == 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		total += wt[i];
+	for (i = 0; i < n; i++) {
+		run += wt[i];
+		if (i + 1 < n && v[i + 1] == v[i])
+			continue;
+		if (k == MAX_ECDF_STEPS)
+			goto out; /* too many: not discrete */
+		x[k] = v[i];
+		c[k++] = (double)run / (double)total;
+	}
+	jw_key(w, "ecdf_steps");
+	jw_obj(w);
+	jw_key(w, "values");
+	jw_arr(w);
+	for (i = 0; i < k; i++)
+		jw_num(w, x[i]);
+	jw_arr_end(w);
+	jw_key(w, "cdf");
+	jw_arr(w);
+	for (i = 0; i < k; i++)
+		jw_num(w, c[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+out:
+	free(v);
+	free(wt);
+}
 
 static void side(jw *w, const dm_feature *f, const dm_feature *ref)
 {
@@ -62,6 +106,7 @@ static void side(jw *w, const dm_feature *f, const dm_feature *ref)
 						     (double)f->count
 					   : NAN);
 		jw_arr_end(w);
+		ecdf_steps(w, f);
 	} else {
 		/* Proportions over the reference's categories (the
 		 * baseline's own when ref == f), then other / unseen. */
@@ -101,6 +146,53 @@ static void num_or_null(jw *w, const char *k, double x)
 	jw_num(w, x);
 }
 
+static void str_or_null(jw *w, const char *k, const char *s)
+{
+	jw_key(w, k);
+	if (s && *s)
+		jw_str(w, s);
+	else
+		jw_null(w);
+}
+
+/* "data": where the rows went (docs/report-format.md), and the
+ * "samples_note" that explains it in one line. */
+static void data_block(jw *w, const dm_result *r)
+{
+	const dm_data_account *d = &r->data;
+	char *note = dm_report_samples_note(r);
+
+	jw_key(w, "data");
+	jw_obj(w);
+	jw_key(w, "source");
+	jw_str(w, d->from_window ? "window" : "files");
+	jw_key(w, "files_read");
+	jw_u64(w, d->files_read);
+	jw_key(w, "files_empty");
+	jw_u64(w, d->files_empty);
+	jw_key(w, "files_unreadable");
+	jw_u64(w, d->files_unreadable);
+	str_or_null(w, "first_unreadable", d->first_unreadable);
+	jw_key(w, "rows_other_model");
+	jw_u64(w, d->rows_other_model);
+	str_or_null(w, "other_model_example", d->other_model_example);
+	jw_key(w, "rows_other_version");
+	jw_u64(w, d->rows_other_version);
+	str_or_null(w, "other_version_example", d->other_version_example);
+	jw_key(w, "rows_malformed");
+	jw_u64(w, r->rows_skipped);
+	jw_key(w, "files_outside_window");
+	if (d->outside_counted)
+		jw_u64(w, d->files_outside);
+	else
+		jw_null(w);
+	str_or_null(w, "latest_hour_before_window", d->outside_before);
+	str_or_null(w, "earliest_hour_after_window", d->outside_after);
+	jw_obj_end(w);
+	str_or_null(w, "samples_note", note);
+	free(note);
+}
+
 dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 {
 	jw w;
@@ -132,6 +224,7 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	jw_u64(&w, r->rows_skipped);
 	jw_key(&w, "rows_filtered");
 	jw_u64(&w, r->rows_filtered);
+	data_block(&w, r);
 	jw_key(&w, "status");
 	jw_str(&w, r->insufficient ? "insufficient_data"
 	       : r->drift_detected ? "drift" : "ok");
@@ -179,12 +272,29 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	for (i = 0; i < r->nignored; i++)
 		jw_str(&w, r->ignored_columns[i]);
 	jw_arr_end(&w);
+	jw_key(&w, "columns_not_monitored");
+	jw_arr(&w);
+	for (i = 0; i < r->nfeatures; i++) {
+		const dm_feature_result *f = &r->features[i];
+
+		if (f->status != DM_STATUS_NOT_MONITORED)
+			continue;
+		jw_obj(&w);
+		jw_key(&w, "name");
+		jw_str(&w, f->base->name);
+		jw_key(&w, "role");
+		jw_str(&w, dm_role_name(f->base->role));
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
 	jw_key(&w, "features");
 	jw_arr(&w);
 	for (i = 0; i < r->nfeatures; i++) {
 		const dm_feature_result *f = &r->features[i];
 		const dm_feature *b = f->base;
 
+		if (f->status == DM_STATUS_NOT_MONITORED)
+			continue;
 		jw_obj(&w);
 		jw_key(&w, "name");
 		jw_str(&w, b->name);
@@ -258,8 +368,10 @@ dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 				  "field 'report_version': missing");
 		goto out;
 	}
-	if (json_integer_value(json_object_get(root, "report_version")) !=
-	    DM_REPORT_FORMAT_VERSION) {
+	if (json_integer_value(json_object_get(root, "report_version")) <
+		    DM_REPORT_FORMAT_OLDEST ||
+	    json_integer_value(json_object_get(root, "report_version")) >
+		    DM_REPORT_FORMAT_VERSION) {
 		err = dm_diag_set(diag, DM_EVERSION, name, 0, NULL,
 				  "report_version %lld is not supported",
 				  (long long)json_integer_value(json_object_get(
@@ -271,6 +383,10 @@ dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 		 sizeof(b->model_version));
 	copy_str(root, "generated_at", b->generated_at,
 		 sizeof(b->generated_at));
+	copy_str(json_object_get(root, "window"), "start", b->window_start,
+		 sizeof(b->window_start));
+	copy_str(json_object_get(root, "window"), "end", b->window_end,
+		 sizeof(b->window_end));
 	b->samples = (uint64_t)json_integer_value(json_object_get(root,
 								  "samples"));
 	b->drift_detected = json_is_true(json_object_get(root,

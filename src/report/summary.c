@@ -2,7 +2,10 @@
 /*
  * The DRIFT DETECTION SUMMARY, in exactly the shape of the original
  * system's "Example Output" (spec/original-readme.md): same lines, same
- * labels, same order.
+ * labels, same order.  Lines are only ever added: "Not analyzed: ..."
+ * under "Samples analyzed:" when rows were left out (with the reason of
+ * each), "Not monitored: ..." for columns whose role is not analysed,
+ * and a cut list of drifted features says how many more there are.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #define RULE "============================================================"
 #define MAX_NAMES 5
+#define MAX_NOT_MONITORED 10
 
 static int by_severity(const void *a, const void *b)
 {
@@ -21,16 +25,51 @@ static int by_severity(const void *a, const void *b)
 	       (x->severity_rank > y->severity_rank);
 }
 
+/* "Not monitored: id (identifier), comment (text)" when there are any. */
+static void not_monitored(const dm_result *r, FILE *fp)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < r->nfeatures; i++) {
+		const dm_feature_result *f = &r->features[i];
+
+		if (f->status != DM_STATUS_NOT_MONITORED)
+			continue;
+		if (k == MAX_NOT_MONITORED) {
+			size_t more = 0;
+
+			for (; i < r->nfeatures; i++)
+				more += r->features[i].status ==
+					DM_STATUS_NOT_MONITORED;
+			fprintf(fp, ", ... and %zu more", more);
+			break;
+		}
+		fprintf(fp, "%s%s (%s)", k++ ? ", " : "Not monitored: ",
+			f->base->name, dm_role_name(f->base->role));
+	}
+	if (k)
+		fputc('\n', fp);
+}
+
 void dm_report_summary(const dm_result *r, FILE *fp)
 {
 	const dm_feature_result **d;
 	size_t i, n = 0;
+	char *note;
 
 	fprintf(fp, "%s\nDRIFT DETECTION SUMMARY\n%s\n", RULE, RULE);
 	fprintf(fp, "Model: %s %s\n", r->model ? r->model : "(none)",
 		r->model_version ? r->model_version : "");
-	fprintf(fp, "Samples analyzed: %llu\n\n",
+	fprintf(fp, "Samples analyzed: %llu\n",
 		(unsigned long long)r->samples);
+	note = dm_report_samples_note(r);
+	if (note)
+		fprintf(fp, "Not analyzed: %s\n", note);
+	else if (r->samples == 0)
+		fprintf(fp, "Not analyzed: (out of memory)\n");
+	free(note);
+	not_monitored(r, fp);
+	fputc('\n', fp);
 	if (r->insufficient)
 		fprintf(fp, "Overall drift detected: UNKNOWN (insufficient "
 			    "data: %llu < %llu samples)\n",
@@ -54,7 +93,9 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 		fprintf(fp, "none");
 	for (i = 0; i < n && i < MAX_NAMES; i++)
 		fprintf(fp, "%s%s", i ? ", " : "", d[i]->base->name);
-	fprintf(fp, "%s\n", n > MAX_NAMES ? "..." : "");
+	if (n > MAX_NAMES)
+		fprintf(fp, "... and %zu more", n - MAX_NAMES);
+	fputc('\n', fp);
 	free(d);
 	fprintf(fp, "Alerts: %zu (%zu CRITICAL, %zu WARNING)\n", r->nalerts,
 		dm_result_count_alerts(r, DM_SEV_CRITICAL),

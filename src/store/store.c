@@ -186,6 +186,8 @@ dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
 
 	if (!key_ok(key))
 		return bad_key(diag, key);
+	if (!etag && s->ops->create)
+		return s->ops->create(s, key, data, len, diag);
 	if (s->ops->put_if)
 		return s->ops->put_if(s, key, data, len, etag, diag);
 	err = dm_store_get_tagged(s, key, 0, &cur, &cl, &tag, diag);
@@ -262,6 +264,11 @@ dm_err dm_store_delete(dm_store *s, const char *key, dm_diag *diag)
 		return dm_diag_set(diag, DM_EUNSUPPORTED, NULL, 0, NULL,
 				   "the %s store cannot delete", s->ops->name);
 	return s->ops->del(s, key, diag);
+}
+
+dm_err dm_store_check(dm_store *s, dm_diag *diag)
+{
+	return s->ops->check ? s->ops->check(s, diag) : DM_OK;
 }
 
 void dm_store_stats_get(const dm_store *s, dm_store_stats *out)

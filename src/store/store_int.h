@@ -28,6 +28,12 @@ typedef struct dm_store_ops {
 			 size_t len, const char *etag, dm_diag *diag);
 	dm_err (*del)(dm_store *s, const char *key, dm_diag *diag);
 	void (*stats)(const dm_store *s, dm_store_stats *out);
+	/* Writes key only if it does not exist, in one atomic step
+	 * (DM_ECONFLICT otherwise); NULL: put_if's fallback. */
+	dm_err (*create)(dm_store *s, const char *key, const void *data,
+			 size_t len, dm_diag *diag);
+	/* DM_ENOENT if the store itself does not exist; NULL: DM_OK. */
+	dm_err (*check)(dm_store *s, dm_diag *diag);
 } dm_store_ops;
 
 struct dm_store {

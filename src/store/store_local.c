@@ -119,8 +119,42 @@ static int mkdirs(char *path)
 	return 0;
 }
 
+static dm_err local_write(dm_store *s, const char *key, const void *data,
+			  size_t len, int create, dm_diag *diag);
+
 static dm_err local_put(dm_store *s, const char *key, const void *data,
-		    size_t len, dm_diag *diag)
+		       size_t len, dm_diag *diag)
+{
+	return local_write(s, key, data, len, 0, diag);
+}
+
+/* Create-only: the temporary file is linked to the name, which fails if
+ * the name exists (link(2) never replaces), so of two racing creators
+ * exactly one wins and the other gets DM_ECONFLICT. */
+static dm_err local_create(dm_store *s, const char *key, const void *data,
+			   size_t len, dm_diag *diag)
+{
+	return local_write(s, key, data, len, 1, diag);
+}
+
+static dm_err local_check(dm_store *s, dm_diag *diag)
+{
+	struct stat st;
+
+	if (stat(ROOT(s), &st) < 0 && errno == ENOENT)
+		return dm_diag_set(diag, DM_ENOENT, NULL, 0, NULL,
+				   "store '%s' does not exist", ROOT(s));
+	if (stat(ROOT(s), &st) < 0)
+		return dm_diag_set(diag, DM_EIO, NULL, 0, NULL,
+				   "store '%s': %s", ROOT(s), strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return dm_diag_set(diag, DM_ENOENT, NULL, 0, NULL,
+				   "store '%s': not a folder", ROOT(s));
+	return DM_OK;
+}
+
+static dm_err local_write(dm_store *s, const char *key, const void *data,
+			  size_t len, int create, dm_diag *diag)
 {
 	char *path = NULL, *tmp = NULL;
 	int fd = -1;
@@ -168,6 +202,16 @@ static dm_err local_put(dm_store *s, const char *key, const void *data,
 		goto out;
 	}
 	fd = -1;
+	if (create) {
+		if (link(tmp, path) < 0)
+			err = dm_diag_set(diag,
+					  errno == EEXIST ? DM_ECONFLICT
+							  : DM_EIO,
+					  path, 0, NULL, "cannot create: %s",
+					  strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
 	if (rename(tmp, path) < 0) {
 		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
 				  "cannot replace: %s", strerror(errno));
@@ -307,8 +351,15 @@ static dm_err local_open_source(dm_store *s, const char *key, dm_source **out,
 }
 
 static const dm_store_ops local_ops = {
-	"local", local_get, local_put, local_list, local_open_source,
-	local_location, local_free, NULL, NULL, NULL, NULL,
+	.name = "local",
+	.get = local_get,
+	.put = local_put,
+	.list = local_list,
+	.open_source = local_open_source,
+	.location = local_location,
+	.free = local_free,
+	.create = local_create,
+	.check = local_check,
 };
 
 dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag)

@@ -30,7 +30,8 @@ def g(x):
     return None if x is None else float("%.6g" % x)
 out = {k: d[k] for k in ("report_version", "samples", "rows_skipped", "rows_filtered",
                          "status", "drift_detected", "drift_score", "features_drifted",
-                         "features_total", "ignored_columns")}
+                         "features_total", "ignored_columns", "columns_not_monitored",
+                         "samples_note")}
 out["alerts"] = [[a["severity"], a["code"], a["feature"], a["message"]] for a in d["alerts"]]
 out["features"] = [[f["name"], f["type"], f["status"], f["drifted"], g(f["psi"]),
                     g(f["ks_statistic"]), g(f["ks_pvalue"]),

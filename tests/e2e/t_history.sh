@@ -25,18 +25,20 @@ for h in 1 2 3; do
 	sleep 1
 done
 check "latest.html" test -s "$T/store/drift-reports/spam-detector/latest.html"
-check "history html" test "$(ls "$T"/store/drift-reports/spam-detector/v1/*.html | wc -l)" -eq 3
+check "history html (3 runs + the version's latest.html)" \
+	test "$(ls "$T"/store/drift-reports/spam-detector/v1/*.html | wc -l)" -eq 4
+check "version latest.html" test -s "$T/store/drift-reports/spam-detector/v1/latest.html"
 check "metrics file" grep -q '^driftmon_drift_score{model="spam-detector",model_version="v1"} ' "$T/m.prom"
 check "no temporary files left" test "$(ls "$T" | grep -c 'm.prom.tmp')" -eq 0
 
 run history --model spam-detector
-expect "history" 0 "^RUN \(UTC\) +VERSION +SAMPLES +SCORE +DRIFTED +ALERTS +STATUS"
-n=$(printf '%s\n' "$out" | grep -cE '^20[0-9-]+T[0-9:]+Z +v1 +[0-9]+ +[0-9.]+% .* DRIFT$')
+expect "history" 0 "^WINDOW \(UTC\) +RUN \(UTC\) +VERSION +SAMPLES +SCORE +DRIFTED +ALERTS +STATUS"
+n=$(printf '%s\n' "$out" | grep -cE '^2025-12-24 1[5-7]:00 \.\. 2025-12-24 18:00 +20[0-9-]+ [0-9:]+ +v1 +[0-9]+ +[0-9.]+% .* DRIFT$')
 check "history: three runs" test "$n" -eq 3
 if printf '%s' "$out" | grep -q 'Drift score'; then not_ok "sparkline when not a terminal"; else ok; fi
 run history --model spam-detector --last 2 --sparkline
 expect "history --last 2 --sparkline" 0 "^Drift score [▁▂▃▄▅▆▇█]{2}  min [0-9.]+%, max [0-9.]+%, last [0-9.]+%$"
-n=$(printf '%s\n' "$out" | grep -cE '^20[0-9-]+T')
+n=$(printf '%s\n' "$out" | grep -cE '^2025-12-24 ')
 check "history --last 2" test "$n" -eq 2
 run history --model spam-detector --version v9
 expect "history of another version" 0 "No drift reports for spam-detector v9"

@@ -200,9 +200,14 @@ import json, sys
 names = open(sys.argv[1]).read().split()
 rep = json.load(open(sys.argv[2]))
 stamp = rep["generated_at"].replace("-", "").replace(":", "")
+wend = rep["window"]["end"].replace("-", "").replace(":", "")
 want = {"baselines/spam-detector/v1/baseline.json",
         "drift-reports/spam-detector/latest.json",
-        "drift-reports/spam-detector/v1/%s.json" % stamp}
+        "drift-reports/spam-detector/v1/latest.json"}
+# the history copy: <window end>--<run time>-<nonce>.json
+import re
+hist = [n for n in names if re.fullmatch(r"drift-reports/spam-detector/v1/%s--%s-[0-9a-f]{8}\.json" % (wend, stamp), n)]
+assert len(hist) == 1, [n for n in names if n.startswith("drift-reports/")]
 want |= {"inference-logs/year=2025/month=12/day=%02d/hour=%02d/part-synth-spam-detector-v1.parquet"
          % (23 + (h + 18) // 24, (h + 18) % 24) for h in range(24)}
 missing = want - set(names)

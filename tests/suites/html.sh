@@ -133,7 +133,6 @@ for h in 2 3 4; do
 	DRIFTMON_STORE=$S50 run detect --model spam-detector --version v1 \
 		--at 2025-12-24T18:00:00Z --window-hours $h
 	expect "detect 50 (${h}h)" 0 "HTML report: .*latest.html"
-	sleep 1 # one history key per second
 done
 DRIFTMON_STORE=$S200 run synth --features 200 --rows 3000 --hours 2 \
 	--rows-per-hour 500 --end 2025-12-24T18:00:00Z --seed 9
@@ -147,8 +146,9 @@ expect "detect 200" 0
 
 export R50="$S50/drift-reports/spam-detector/latest" R200="$S200/drift-reports/spam-detector/latest"
 check "history copy of the HTML" test -n "$(ls "$S50"/drift-reports/spam-detector/v1/*.html)"
-n_json=$(ls "$S50"/drift-reports/spam-detector/v1/*.json | wc -l)
-n_html=$(ls "$S50"/drift-reports/spam-detector/v1/*.html | wc -l)
+n_json=$(ls "$S50"/drift-reports/spam-detector/v1/*.json | grep -vc '/latest\.json$')
+n_html=$(ls "$S50"/drift-reports/spam-detector/v1/*.html | grep -vc '/latest\.html$')
+check "the version's latest.html" test -s "$S50/drift-reports/spam-detector/v1/latest.html"
 check "one HTML per JSON in the history" test "$n_json" -eq "$n_html" -a "$n_json" -eq 3
 
 size50=$(stat -c %s "$R50.html")
@@ -280,9 +280,9 @@ printf '{"report_version": 1, ' >"$T/trunc.json"
 run report --input "$T/trunc.json" --output "$T/x.html"
 expect "truncated JSON" 1 "trunc.json.*not valid JSON"
 one_line "truncated JSON, one line"
-$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); r["report_version"]=2; json.dump(r,open(sys.argv[2],"w"))' "$R50.json" "$T/v2.json"
-run report --input "$T/v2.json" --output "$T/x.html"
-expect "report_version 2" 1 "report_version 2 is not supported"
+$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); r["report_version"]=3; json.dump(r,open(sys.argv[2],"w"))' "$R50.json" "$T/v3.json"
+run report --input "$T/v3.json" --output "$T/x.html"
+expect "report_version 3 (from the future)" 1 "report_version 3 is not supported"
 $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); r["features"][3]["name"]=7; json.dump(r,open(sys.argv[2],"w"))' "$R50.json" "$T/badf.json"
 run report --input "$T/badf.json" --output "$T/x.html"
 expect "malformed feature" 1 "features\[3\]\.name"
@@ -355,6 +355,116 @@ assert len(d.cards) == 3 and d.handlers == 0
 names = [c["name"] for c in d.cards]
 assert names[0] == '<b onmouseover="x">col</b> & \'q\'', names
 assert d.cards[0]["h3"].startswith(names[0])
+EOF
+
+
+# ---- what a new user hit: unseen categories named, the step ECDF of a
+# discrete feature, readable axis numbers, the reasons in the header ------
+$PY - "$T/ref2.csv" "$T/cur2.csv" <<'EOF'
+import csv, random, sys
+random.seed(11)
+for path, cur in ((sys.argv[1], False), (sys.argv[2], True)):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["amount", "n_items", "channel"])
+        for i in range(800):
+            amount = round(random.gauss(100500 if cur else 100000, 400), 2)
+            n_items = random.choice([0, 1, 1, 2, 2, 2, 3, 4] if not cur else [1, 2, 3, 3, 4, 4])
+            chans = ["web", "app", "store"] + (["kiosk", "phone"] if cur else [])
+            w.writerow([amount, n_items, random.choice(chans)])
+EOF
+run compare --reference "$T/ref2.csv" --current "$T/cur2.csv" --format json
+expect "compare (new-user table), json" 0
+printf '%s\n' "$out" >"$T/cmp2.json"
+run compare --reference "$T/ref2.csv" --current "$T/cur2.csv" --format html
+expect "compare (new-user table), html" 0 "<!DOCTYPE html>"
+printf '%s\n' "$out" >"$T/cmp2.html"
+browse "$T/cmp2.html" "$T/cmp2"
+pycheck "unseen categories are named" <<'EOF'
+import json, os, re
+t = os.environ["T"]
+rep = json.load(open(os.path.join(t, "cmp2.json")))
+ch = next(f for f in rep["features"] if f["name"] == "channel")
+assert sorted(ch["current"]["unseen_categories"]) == ["kiosk", "phone"], ch["current"]
+dom = open(os.path.join(t, "cmp2.dom"), encoding="utf-8").read()
+card = dom[dom.index('data-feature="channel"'):]
+card = card[:card.index("</article>")]
+names = re.findall(r'<code class="unseen-cat">([^<]*)</code>', card)
+assert sorted(names) == ["kiosk", "phone"], names
+assert re.search(r'Unseen in the baseline \(%d values, [0-9.]+%% of the current data\)' % ch["unseen"], card), card[:600]
+assert re.search(r'class="unseen-bar">unseen \(2\)</text>', card), card
+EOF
+pycheck "the ECDF of a discrete feature is a step function" <<'EOF'
+import json, os, re
+t = os.environ["T"]
+rep = json.load(open(os.path.join(t, "cmp2.json")))
+f = next(f for f in rep["features"] if f["name"] == "n_items")
+assert f["baseline"]["ecdf_steps"]["values"] == [0, 1, 2, 3, 4], f["baseline"]["ecdf_steps"]
+assert f["current"]["ecdf_steps"]["values"] == [1, 2, 3, 4]
+assert abs(f["baseline"]["ecdf_steps"]["cdf"][-1] - 1) < 1e-12
+a = next(f for f in rep["features"] if f["name"] == "amount")
+assert "ecdf_steps" not in a["baseline"], "a continuous feature has no steps"
+dom = open(os.path.join(t, "cmp2.dom"), encoding="utf-8").read()
+card = dom[dom.index('data-feature="n_items"'):]
+card = card[:card.index("</article>")]
+svg = re.search(r'<svg class="chart ecdf discrete".*?</svg>', card, re.S)
+assert svg, "no step ECDF"
+paths = re.findall(r'<path class="(l[bc]) step" d="([^"]*)"', svg.group(0))
+assert sorted(c for c, _ in paths) == ["lb", "lc"], paths
+for c, d in paths:
+    cmds = re.findall(r"[A-Za-z]", d)
+    assert cmds[0] == "M" and set(cmds[1:]) <= {"H", "V"}, (c, d)
+    # one jump per distinct value
+    assert cmds.count("V") == (5 if c == "lb" else 4), (c, d)
+# the continuous feature keeps its line through the quantiles
+card = dom[dom.index('data-feature="amount"'):]
+card = card[:card.index("</article>")]
+assert '<svg class="chart ecdf"' in card and " step" not in card
+EOF
+pycheck "axis labels are readable numbers" <<'EOF'
+import math, os, re
+t = os.environ["T"]
+pat = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?[kMG]?$")
+n = 0
+for dom in ("cmp2.dom", "r50.dom", "r200.dom"):
+    src = open(os.path.join(t, dom), encoding="utf-8").read()
+    for lab in re.findall(r'<text class="xl"[^>]*>([^<]*)</text>', src):
+        assert "e+" not in lab and "e-" not in lab and pat.match(lab), (dom, lab)
+        n += 1
+assert n > 100, n
+src = open(os.path.join(t, "cmp2.dom"), encoding="utf-8").read()
+card = src[src.index('data-feature="amount"'):]
+card = card[:card.index("</article>")]
+labs = re.findall(r'<text class="xl"[^>]*>([^<]*)</text>', card)
+# values near 100,000: in thousands, neighbours told apart
+assert labs and all(l.endswith("k") for l in labs), labs
+ecdf = card[card.index('class="chart ecdf"'):]
+ticks = re.findall(r'<text class="xl"[^>]*>([^<]*)</text>', ecdf)
+assert 2 <= len(ticks) <= 5 and len(set(ticks)) == len(ticks), ticks
+vals = [float(x[:-1].replace(",", "")) for x in ticks]
+steps = {round(b - a, 6) for a, b in zip(vals, vals[1:])}
+assert len(steps) == 1, ticks  # evenly spaced
+step = steps.pop()
+assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 5), ticks  # round
+EOF
+$PY - "$R50.json" "$T/why.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["samples_note"] = "150 rows of other versions of spam-detector (e.g. 'v2')"
+r["columns_not_monitored"] = [{"name": "customer_id", "role": "identifier"},
+                              {"name": "comment", "role": "text"}]
+json.dump(r, open(sys.argv[2], "w"))
+EOF
+run report --input "$T/why.json" --output "$T/why.html" --history 0
+expect "report with reasons" 0
+browse "$T/why.html" "$T/why"
+pycheck "the header says why and what is not monitored" <<'EOF'
+import os, re
+dom = open(os.path.join(os.environ["T"], "why.dom"), encoding="utf-8").read()
+m = re.search(r'<p class="why" id="samples-note">(.*?)</p>', dom)
+assert m and "150 rows of other versions of spam-detector (e.g. 'v2')" in m.group(1).replace("&#39;", "'"), m
+m = re.search(r'<p class="note" id="not-monitored">(.*?)</p>', dom)
+assert m and m.group(1) == "Not monitored (2): customer_id (identifier), comment (text)", m
 EOF
 
 finish

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,7 +277,8 @@ static void html_rejects_bad_reports(void **state)
 	char *h = (char *)1;
 	size_t len;
 	dm_diag d;
-	const char *v2 = "{\"report_version\": 2, \"model\": \"m\", "
+	/* a version from the future */
+	const char *v2 = "{\"report_version\": 3, \"model\": \"m\", "
 			 "\"features\": []}";
 	const char *nof = "{\"report_version\": 1, \"model\": \"m\"}";
 	const char *badf = "{\"report_version\": 1, \"model\": \"m\", "
@@ -465,6 +467,313 @@ static void alerts_fire_then_resolve(void **state)
 	free(hook);
 }
 
+/* ---- summary, JSON and HTML: what a new user hit ------------------------- */
+
+/* The summary of r as a string (malloc'd). */
+static char *summary_of(const dm_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	dm_report_summary(r, fp);
+	fclose(fp);
+	return buf;
+}
+
+static json_t *json_of(const dm_result *r)
+{
+	char *j = NULL;
+	size_t len = 0;
+	json_t *root;
+	json_error_t je;
+
+	assert_int_equal(dm_report_to_json(r, &j, &len), DM_OK);
+	root = json_loadb(j, len, 0, &je);
+	assert_non_null(root);
+	free(j);
+	return root;
+}
+
+/* Eight drifted features: the summary names five and says how many
+ * more, keeping the original line's "..." */
+static void summary_cut_list_says_how_many_more(void **state)
+{
+	dm_feature feat[8];
+	dm_feature_result fr[8];
+	dm_result r;
+	char names[8][8], *t;
+	size_t i;
+
+	(void)state;
+	memset(feat, 0, sizeof(feat));
+	memset(fr, 0, sizeof(fr));
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < 8; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%zu", i);
+		feat[i].name = names[i];
+		feat[i].type = DM_FEATURE_NUMERIC;
+		fr[i].base = &feat[i];
+		fr[i].status = DM_STATUS_DRIFT;
+		fr[i].drifted = 1;
+		fr[i].severity_rank = (double)(8 - i); /* f0 worst */
+	}
+	r.model = (char *)"m";
+	r.model_version = (char *)"v1";
+	r.samples = 500;
+	r.drift_detected = 1;
+	r.features_drifted = 8;
+	r.features_total = 8;
+	r.features = fr;
+	r.nfeatures = 8;
+	dm_detect_config_init(&r.config);
+	t = summary_of(&r);
+	assert_non_null(strstr(t, "\nDrifted features: f0, f1, f2, f3, f4... "
+				  "and 3 more\n"));
+	assert_null(strstr(t, "Not analyzed")); /* nothing left out */
+	free(t);
+	/* exactly five: no "more" */
+	r.nfeatures = 5;
+	t = summary_of(&r);
+	assert_non_null(strstr(t, "\nDrifted features: f0, f1, f2, f3, f4\n"));
+	free(t);
+}
+
+/* Columns whose role is not analysed are listed apart: not in the
+ * features list or the count, a separate JSON array with their roles, one
+ * summary line, one HTML line and no card. */
+static void not_monitored_columns_listed_apart(void **state)
+{
+	fixture x;
+	dm_feature extra[2];
+	dm_feature_result fr[4];
+	json_t *root, *nm, *feats;
+	char *t, *h = NULL;
+	size_t len, i;
+	dm_diag d;
+
+	(void)state;
+	make(&x, "amount", 1);
+	memset(extra, 0, sizeof(extra));
+	extra[0].name = (char *)"customer_id";
+	extra[0].type = DM_FEATURE_NUMERIC;
+	extra[0].role = DM_ROLE_IDENTIFIER;
+	extra[1].name = (char *)"comment";
+	extra[1].type = DM_FEATURE_CATEGORICAL;
+	extra[1].role = DM_ROLE_TEXT;
+	memset(fr, 0, sizeof(fr));
+	fr[0] = x.fr[0];
+	fr[1].base = &extra[0];
+	fr[1].status = DM_STATUS_NOT_MONITORED;
+	fr[1].psi = fr[1].ks_statistic = fr[1].ks_pvalue = NAN;
+	fr[1].chi2_statistic = fr[1].chi2_pvalue = NAN;
+	fr[1].pvalue_adjusted = NAN;
+	fr[2] = fr[1];
+	fr[2].base = &extra[1];
+	fr[3] = x.fr[1];
+	x.res.features = fr;
+	x.res.nfeatures = 4;
+
+	root = json_of(&x.res);
+	assert_int_equal(json_integer_value(json_object_get(root, "report_version")),
+			 DM_REPORT_FORMAT_VERSION);
+	nm = json_object_get(root, "columns_not_monitored");
+	assert_int_equal(json_array_size(nm), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(nm, 0), "name")),
+			    "customer_id");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(nm, 0), "role")),
+			    "identifier");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(nm, 1), "role")),
+			    "text");
+	feats = json_object_get(root, "features");
+	assert_int_equal(json_array_size(feats), 2);
+	for (i = 0; i < 2; i++)
+		assert_string_not_equal(json_string_value(json_object_get(json_array_get(feats, i), "status")),
+					"not_monitored");
+	assert_int_equal(json_integer_value(json_object_get(root, "features_total")), 2);
+	json_decref(root);
+
+	t = summary_of(&x.res);
+	assert_non_null(strstr(t, "\nNot monitored: customer_id (identifier), "
+				  "comment (text)\n"));
+	assert_non_null(strstr(t, "\nFeatures drifted: 1/2\n"));
+	free(t);
+
+	assert_int_equal(dm_report_to_html(&x.res, NULL, &h, &len, &d), DM_OK);
+	assert_non_null(strstr(h, "<p class=\"note\" id=\"not-monitored\">Not "
+				  "monitored (2): customer_id (identifier), "
+				  "comment (text)</p>"));
+	assert_int_equal(count(h, "<article class=\"feat"), 2);
+	assert_null(strstr(h, "data-feature=\"customer_id\""));
+	free(h);
+	/* no per-feature series for them */
+	assert_int_equal(dm_report_metrics(&x.res, NULL, &h, &len), DM_OK);
+	assert_null(strstr(h, "customer_id"));
+	assert_null(strstr(h, "comment"));
+	assert_non_null(strstr(h, "feature=\"amount\""));
+	free(h);
+}
+
+/* Why rows were left out: each reason counted apart in the note, the
+ * JSON and the summary line under "Samples analyzed:"; zero samples are
+ * never shown without a reason. */
+static void samples_note_counts_each_reason(void **state)
+{
+	fixture x;
+	json_t *root, *data;
+	char *t, *n;
+	size_t len;
+
+	(void)state;
+	make(&x, "amount", 0);
+	/* nothing left out: no note */
+	assert_null(dm_report_samples_note(&x.res));
+	t = summary_of(&x.res);
+	assert_non_null(strstr(t, "\nSamples analyzed: 1000\n\nOverall drift"));
+	free(t);
+
+	x.res.rows_filtered = 70;
+	x.res.data.rows_other_version = 50;
+	snprintf(x.res.data.other_version_example,
+		 sizeof(x.res.data.other_version_example), "%s", "v2");
+	x.res.data.rows_other_model = 20;
+	snprintf(x.res.data.other_model_example,
+		 sizeof(x.res.data.other_model_example), "%s", "fraud");
+	x.res.rows_skipped = 1;
+	x.res.data.files_unreadable = 2;
+	snprintf(x.res.data.first_unreadable,
+		 sizeof(x.res.data.first_unreadable), "%s", "a.parquet: bad");
+	n = dm_report_samples_note(&x.res);
+	assert_string_equal(n, "50 rows of other versions of spam (e.g. 'v2'), "
+			       "20 rows of other models (e.g. 'fraud'), 1 "
+			       "malformed row, 2 unreadable files (first: "
+			       "a.parquet: bad)");
+	t = summary_of(&x.res);
+	assert_non_null(strstr(t, "\nSamples analyzed: 1000\nNot analyzed: 50 rows"));
+	free(t);
+	root = json_of(&x.res);
+	assert_string_equal(json_string_value(json_object_get(root, "samples_note")), n);
+	data = json_object_get(root, "data");
+	assert_int_equal(json_integer_value(json_object_get(data, "rows_other_version")), 50);
+	assert_int_equal(json_integer_value(json_object_get(data, "rows_other_model")), 20);
+	assert_int_equal(json_integer_value(json_object_get(data, "rows_malformed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(data, "files_unreadable")), 2);
+	assert_string_equal(json_string_value(json_object_get(data, "other_version_example")), "v2");
+	assert_true(json_is_null(json_object_get(data, "files_outside_window")));
+	json_decref(root);
+	free(n);
+	/* and in the metrics, by reason */
+	assert_int_equal(dm_report_metrics(&x.res, NULL, &t, &len), DM_OK);
+	assert_non_null(strstr(t, "\ndriftmon_rows_filtered{model=\"spam\","
+				  "model_version=\"v1\",reason=\"other_version\"} 50\n"));
+	assert_non_null(strstr(t, "\ndriftmon_rows_filtered{model=\"spam\","
+				  "model_version=\"v1\",reason=\"other_model\"} 20\n"));
+	assert_non_null(strstr(t, "\ndriftmon_files_unreadable{model=\"spam\","
+				  "model_version=\"v1\"} 2\n"));
+	free(t);
+
+	/* an empty window: no logs in it, and where they are */
+	memset(&x.res.data, 0, sizeof(x.res.data));
+	x.res.rows_filtered = 0;
+	x.res.rows_skipped = 0;
+	x.res.samples = 0;
+	x.res.insufficient = 1;
+	x.res.window_start = (char *)"2025-01-01T00:00:00Z";
+	x.res.window_end = (char *)"2025-01-02T00:00:00Z";
+	x.res.data.from_window = 1;
+	x.res.data.outside_counted = 1;
+	x.res.data.files_outside = 3;
+	snprintf(x.res.data.outside_before, sizeof(x.res.data.outside_before),
+		 "%s", "2024-12-30T05:00:00Z");
+	n = dm_report_samples_note(&x.res);
+	assert_string_equal(n, "no inference logs in the window "
+			       "2025-01-01T00:00:00Z .. 2025-01-02T00:00:00Z, 3 "
+			       "log files outside the window (latest hour "
+			       "before it: 2024-12-30T05:00:00Z)");
+	free(n);
+	/* zero rows and nothing known: still a reason */
+	memset(&x.res.data, 0, sizeof(x.res.data));
+	n = dm_report_samples_note(&x.res);
+	assert_string_equal(n, "no rows were read");
+	free(n);
+	x.res.data.files_read = 2;
+	n = dm_report_samples_note(&x.res);
+	assert_string_equal(n, "the 2 files read hold no rows");
+	free(n);
+	t = summary_of(&x.res);
+	assert_non_null(strstr(t, "\nSamples analyzed: 0\nNot analyzed: the 2 "
+				  "files read hold no rows\n"));
+	free(t);
+}
+
+/* A discrete numeric feature carries its exact step ECDF; axis labels
+ * of large values read as numbers. */
+static void ecdf_steps_and_readable_axes(void **state)
+{
+	fixture x;
+	dm_feature cur;
+	dm_feature_result fr;
+	double edges[3] = {100000, 101000, 102500};
+	uint64_t bins[4] = {250, 250, 250, 250}, cbins[4] = {100, 200, 300, 400};
+	static const double vals[] = {1, 1, 2, 3};
+	json_t *root, *st, *b;
+	char *h = NULL;
+	size_t len, i;
+	dm_diag d;
+
+	(void)state;
+	make(&x, "amount", 1);
+	x.feat[0].sketch = dm_sketch_new(64);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(dm_sketch_add(x.feat[0].sketch, vals[i]), DM_OK);
+	x.feat[0].count = 4;
+	root = json_of(&x.res);
+	b = json_object_get(json_array_get(json_object_get(root, "features"), 0), "baseline");
+	st = json_object_get(b, "ecdf_steps");
+	assert_non_null(st);
+	assert_int_equal(json_array_size(json_object_get(st, "values")), 3);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "values"), 2)) == 3.0);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"), 0)) == 0.5);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"), 1)) == 0.75);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"), 2)) == 1.0);
+	json_decref(root);
+	/* 30 distinct values: not discrete, no steps */
+	for (i = 0; i < 30; i++)
+		assert_int_equal(dm_sketch_add(x.feat[0].sketch, 10.0 + (double)i), DM_OK);
+	root = json_of(&x.res);
+	b = json_object_get(json_array_get(json_object_get(root, "features"), 0), "baseline");
+	assert_null(json_object_get(b, "ecdf_steps"));
+	json_decref(root);
+	dm_sketch_free(x.feat[0].sketch);
+	x.feat[0].sketch = NULL;
+
+	/* bin edges near 100,000 */
+	x.feat[0].nedges = 3;
+	x.feat[0].edges = edges;
+	x.feat[0].bins = bins;
+	x.feat[0].count = 1000;
+	cur = x.feat[0];
+	cur.present = 1;
+	cur.bins = cbins;
+	fr = x.fr[0];
+	fr.cur = &cur;
+	x.res.features[0] = fr;
+	assert_int_equal(dm_report_to_html(&x.res, NULL, &h, &len, &d), DM_OK);
+	assert_null(strstr(h, "e+05"));
+	/* a large mean reads as a number too */
+	x.feat[0].mom.n = 10;
+	x.feat[0].mom.mean = 100012.4;
+	free(h);
+	assert_int_equal(dm_report_to_html(&x.res, NULL, &h, &len, &d), DM_OK);
+	assert_non_null(strstr(h, "<span>mean <b>100,012 "));
+	assert_null(strstr(h, "e+05"));
+	assert_non_null(strstr(h, ">100k</text>"));
+	assert_non_null(strstr(h, ">101k</text>"));
+	assert_non_null(strstr(h, ">102.5k</text>"));
+	free(h);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +787,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(url_origin_hides_secrets),
 		cmocka_unit_test(http_refuses_other_schemes),
 		cmocka_unit_test(alerts_fire_then_resolve),
+		cmocka_unit_test(summary_cut_list_says_how_many_more),
+		cmocka_unit_test(not_monitored_columns_listed_apart),
+		cmocka_unit_test(samples_note_counts_each_reason),
+		cmocka_unit_test(ecdf_steps_and_readable_axes),
 	};
 
 	if (argc > 1)
