@@ -542,6 +542,7 @@ static void detect_no_shared_feature(void **state)
 	dm_profile b, c;
 	dm_result r;
 	dm_diag d;
+	size_t i;
 
 	(void)state;
 	prof_init(&b, 1000);
@@ -563,6 +564,34 @@ static void detect_no_shared_feature(void **state)
 	c.rows = 0;
 	run_detect(&b, &c, NULL, &r);
 	assert_true(r.insufficient);
+	dm_result_release(&r);
+	dm_profile_release(&b);
+	dm_profile_release(&c);
+
+	/* seven features: the message names five and the count; a current
+	 * file without other columns says "none" */
+	prof_init(&b, 1000);
+	prof_init(&c, 200);
+	for (i = 0; i < 7; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "f%zu", i);
+		cat2_add(&b, name, 500, 500);
+	}
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(dm_detect(&b, &c, NULL, &r, &d), DM_ESCHEMA);
+	assert_non_null(strstr(d.msg, "baseline features: f0, f1, f2, f3, "
+				      "f4, ... (7 in all); current columns: "
+				      "none)"));
+	dm_profile_release(&b);
+
+	/* a baseline that monitors nothing: no error, nothing compared */
+	prof_init(&b, 1000);
+	cat2_add(&b, "id", 500, 500)->role = DM_ROLE_IDENTIFIER;
+	run_detect(&b, &c, NULL, &r);
+	assert_int_equal(r.features_total, 0);
+	assert_false(r.drift_detected);
+	assert_int_equal(r.features[0].status, DM_STATUS_NOT_MONITORED);
 	dm_result_release(&r);
 	dm_profile_release(&b);
 	dm_profile_release(&c);
@@ -688,12 +717,25 @@ static void detect_prediction_drift(void **state)
 	assert_non_null(strstr(a->message, "prediction 'score' drifted"));
 	assert_int_equal(count_code(&r, "FEATURE_DRIFT"), 0);
 	assert_int_equal(count_code(&r, "DRIFT_DETECTED"), 0);
+	assert_int_equal(count_code(&r, "FEATURE_MISSING"), 0);
 	/* one family: the feature's p-value is adjusted for two tests */
 	p[0] = res_of(&r, "f")->pvalue;
 	p[1] = res_of(&r, "score")->pvalue;
 	assert_int_equal(dm_holm(p, 2, adj), DM_OK);
 	assert_true(res_of(&r, "f")->pvalue_adjusted == adj[0]);
 	assert_true(res_of(&r, "score")->pvalue_adjusted == adj[1]);
+	dm_result_release(&r);
+	dm_profile_release(&c);
+
+	/* a prediction column missing from the data is named as one */
+	prof_init(&c, 1000);
+	cat2_add(&c, "f", 500, 500);
+	run_detect(&b, &c, NULL, &r);
+	a = find_alert(&r, "FEATURE_MISSING", "score");
+	assert_non_null(a);
+	assert_non_null(strstr(a->message, "prediction 'score' of the "
+					   "baseline is missing"));
+	assert_int_equal(r.predictions_total, 0);
 	dm_result_release(&r);
 	dm_profile_release(&b);
 	dm_profile_release(&c);
@@ -1162,17 +1204,22 @@ static void detect_pooled_sparse_bin(void **state)
  * MISSING_RATE_JUMP needs a rise of 5 points AND of 3 standard errors:
  * from 20% with 100 current rows SE = 0.04, so +8 points is noise, +15
  * is an alert; with 10,000 rows +4 points is below the 5-point floor.
+ * From 0%, p0 is floored at 0.1% for the SE.
  */
 static void detect_missing_rate_se_gate(void **state)
 {
 	static const struct {
-		uint64_t rows, missing;
+		uint64_t base_missing, rows, missing;
 		int alert;
 	} cases[] = {
-		{100, 28, 0},	  /* +8 points < 3 SE (12) */
-		{100, 35, 1},	  /* +15 points */
-		{10000, 2400, 0}, /* +4 points < 5 */
-		{10000, 2600, 1}, /* +6 points, SE 0.004 */
+		{200, 100, 28, 0},     /* +8 points < 3 SE (12) */
+		{200, 100, 35, 1},     /* +15 points */
+		{200, 10000, 2400, 0}, /* +4 points < 5 */
+		{200, 10000, 2600, 1}, /* +6 points, SE 0.004 */
+		/* from 0% (the SE uses p0 floored at 0.1%: 3 SE = 0.0095
+		 * at 100 rows): the 5-point floor decides */
+		{0, 100, 4, 0},
+		{0, 100, 5, 1},
 	};
 	size_t i;
 
@@ -1185,12 +1232,14 @@ static void detect_missing_rate_se_gate(void **state)
 
 		prof_init(&b, 1000);
 		prof_init(&c, cases[i].rows);
-		f = cat2_add(&b, "m", 400, 400);
-		f->missing = 200; /* 20% */
+		f = cat2_add(&b, "m", 500 - cases[i].base_missing / 2,
+			     500 - cases[i].base_missing / 2);
+		f->missing = cases[i].base_missing; /* 20% or 0% */
 		f = cat2_add(&c, "m", n / 2, n - n / 2);
 		f->missing = cases[i].missing;
 		run_detect(&b, &c, NULL, &r);
-		assert_true(fabs(r.features[0].missing_rate_base - 0.2) <
+		assert_true(fabs(r.features[0].missing_rate_base -
+				 (double)cases[i].base_missing / 1000.0) <
 			    1e-15);
 		assert_int_equal(count_code(&r, "MISSING_RATE_JUMP"),
 				 cases[i].alert);
@@ -1352,6 +1401,46 @@ static void detect_score_weighting(void **state)
 	dm_profile_release(&c);
 }
 
+/* A compared column whose test has nothing to test (one category on both
+ * sides: df 0) is not tested, never significant, status none. */
+static void detect_untested_column(void **state)
+{
+	dm_profile b, c;
+	dm_result r;
+
+	(void)state;
+	prof_init(&b, 1000);
+	prof_init(&c, 200);
+	cat2_add(&b, "one", 1000, 0);
+	cat2_add(&c, "one", 200, 0);
+	run_detect(&b, &c, NULL, &r);
+	assert_false(r.features[0].tested);
+	assert_int_equal(r.features[0].chi2_df, 0);
+	assert_true(isnan(r.features[0].pvalue_adjusted));
+	assert_int_equal(r.features[0].status, DM_STATUS_NONE);
+	assert_int_equal(r.features_total, 1);
+	dm_result_release(&r);
+	dm_profile_release(&b);
+	dm_profile_release(&c);
+}
+
+/* Every status has its report name; release accepts NULL. */
+static void detect_status_names(void **state)
+{
+	(void)state;
+	assert_string_equal(dm_status_name(DM_STATUS_NONE), "none");
+	assert_string_equal(dm_status_name(DM_STATUS_MINOR), "minor");
+	assert_string_equal(dm_status_name(DM_STATUS_DRIFT), "drift");
+	assert_string_equal(dm_status_name(DM_STATUS_NOT_COMPARED),
+			    "not_compared");
+	assert_string_equal(dm_status_name(DM_STATUS_INSUFFICIENT),
+			    "insufficient_data");
+	assert_string_equal(dm_status_name(DM_STATUS_NOT_MONITORED),
+			    "not_monitored");
+	assert_string_equal(dm_status_name((dm_status)99), "unknown");
+	dm_result_release(NULL);
+}
+
 /* A version 1 baseline file gives every feature role FEATURE and no
  * per-feature thresholds (NaN): the old behaviour holds. */
 static void detect_v1_baseline_defaults(void **state)
@@ -1413,6 +1502,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(alert_feature_drift_numeric),
 		cmocka_unit_test(alert_invalid_values_and_malformed_rows),
 		cmocka_unit_test(detect_score_weighting),
+		cmocka_unit_test(detect_untested_column),
+		cmocka_unit_test(detect_status_names),
 		cmocka_unit_test(detect_v1_baseline_defaults),
 	};
 
