@@ -1,20 +1,39 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Drift detection: compare a current profile with a baseline feature by
- * feature, decide drift, score it and raise alerts.
+ * Drift detection: compare a current profile with a baseline column by
+ * column, decide drift, score it and raise alerts.
  *
  * The rule (docs/drift-decision.md):
- *   - every feature gets PSI (over the baseline's bins or categories) and
- *     a test p-value: two-sample KS for numeric features, chi-square
- *     homogeneity for categorical ones;
- *   - the p-values are corrected for testing many features at once by
- *     Holm's step-down procedure at family-wise level alpha (0.01: an
- *     hourly job at 0.05 would raise a false alarm about once a day);
- *   - a feature has drifted when its corrected test is significant AND
- *     the shift is large enough to matter: PSI >= the minor band (0.1)
- *     or, for numeric features, KS D >= min_ks_d (0.05);
- *   - drift is detected when at least one feature drifted; the drift
- *     score is the importance-weighted share of features drifted.
+ *   - only columns whose role is FEATURE or PREDICTION are compared; any
+ *     other role (label, event time, identifier, text, ignored) gets
+ *     status NOT_MONITORED, no statistics and no alerts;
+ *   - every compared column gets PSI (over the baseline's bins or
+ *     categories) and a test p-value: two-sample KS for numeric columns,
+ *     chi-square homogeneity for categorical ones;
+ *   - the p-values of all tested columns (features and predictions, one
+ *     family) are adjusted by Holm's step-down procedure (dm_holm) at
+ *     family-wise level alpha (0.01: an hourly job at 0.05 would raise a
+ *     false alarm about once a day);
+ *   - a column has DRIFTED when its Holm-adjusted p-value < alpha (the
+ *     false-alarm control) AND its shift is large enough to matter:
+ *       PSI > psi_threshold (DRIFT_PSI_THRESHOLD, 0.2: the original's
+ *       "significant drift", strictly above), or
+ *       the test's own effect passes its floor: KS D >= min_ks_d (0.05)
+ *       for numeric columns; for categorical ones only when the spec sets
+ *       min_effect, the total variation distance >= min_effect.
+ *     The column's own psi_threshold / min_effect (monitoring spec) replace
+ *     the model's when not NaN.  So a lower PSI threshold flags at least
+ *     as many columns and a higher one at most as many; a threshold above
+ *     every PSI turns the PSI rule off, leaving KS D as the only effect
+ *     measure (and --min-ks-d 1 makes PSI the only one);
+ *   - otherwise status MINOR when PSI >= min(psi_minor, psi_threshold)
+ *     (the original's 0.1-0.2 band) or the raw p-value < 0.05, else NONE;
+ *   - drift is detected when at least one FEATURE drifted; the drift score
+ *     is the importance-weighted share of compared FEATURES that drifted
+ *     (0 when their weights sum to 0).  A drifted PREDICTION raises its
+ *     own PREDICTION_DRIFT alert and counts in predictions_drifted, not
+ *     in the feature counts or the score;
+ *   - fewer than min_samples rows: no verdict (INSUFFICIENT_DATA).
  */
 #ifndef DRIFTMON_DETECT_H
 #define DRIFTMON_DETECT_H
@@ -87,8 +106,10 @@ typedef struct dm_feature_result {
 	double chi2_statistic; /* categorical only, else NaN */
 	double chi2_pvalue;
 	int chi2_df;
+	double tv_distance;  /* categorical only: total variation distance of
+				the category proportions, else NaN */
 	double pvalue;       /* the test's raw p-value */
-	double pvalue_adjusted; /* Holm-adjusted */
+	double pvalue_adjusted; /* Holm-adjusted (dm_holm); NaN if untested */
 	double missing_rate_base;
 	double missing_rate_cur;
 	double invalid_rate;
@@ -134,7 +155,9 @@ typedef struct dm_result {
 	int drift_detected;
 	double drift_score;
 	size_t features_drifted;
-	size_t features_total;  /* features compared */
+	size_t features_total;  /* role FEATURE columns compared */
+	size_t predictions_drifted;
+	size_t predictions_total; /* role PREDICTION columns compared */
 	dm_feature_result *features; /* nfeatures, in baseline order */
 	size_t nfeatures;
 	dm_alert *alerts;
@@ -147,8 +170,12 @@ typedef struct dm_result {
 
 /*
  * Compares current (built with the baseline as reference) against
- * baseline.  Fills *res (release with dm_result_release).  The profiles
- * must outlive *res (it points into them).
+ * baseline by the rule above.  Fills *res (release with
+ * dm_result_release).  The profiles must outlive *res (it points into
+ * them).  cfg NULL = the defaults.  Errors (*res is then released):
+ * DM_ESCHEMA with a diag when the current data has rows but none of the
+ * baseline's monitored columns; DM_ENOMEM when any allocation fails, the
+ * Holm adjustment's included (never a silent "no drift").
  */
 dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
 		 const dm_detect_config *cfg, dm_result *res, dm_diag *diag);

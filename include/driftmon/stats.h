@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * driftmon statistics: streaming moments, a mergeable quantile sketch,
- * PSI, the two-sample Kolmogorov-Smirnov test and the chi-square test.
+ * PSI, Holm's multiple-testing adjustment, the two-sample
+ * Kolmogorov-Smirnov test and the chi-square test.
  *
  * This layer depends on libc and libm only, so it can be embedded
  * anywhere.  All functions are reentrant; none allocates unless it says
@@ -134,6 +135,23 @@ double dm_psi(const uint64_t *expected, const uint64_t *actual,
  * baseline size n_expected used for smoothing. */
 double dm_psi_props(const double *expected_prop, uint64_t n_expected,
 		    const uint64_t *actual, size_t nbins);
+
+/* ------------------------------------------------------------------ */
+/* Multiple testing                                                    */
+/* ------------------------------------------------------------------ */
+/*
+ * Holm's step-down adjustment (Holm 1979) of the m p-values p[0..m):
+ * adj[i] is what statsmodels.stats.multitest.multipletests(p,
+ * method='holm')[1][i] gives (statsmodels 0.13), so rejecting
+ * adj[i] < alpha controls the family-wise error rate at alpha.
+ * p-values should lie in [0, 1].  A NaN p-value counts in m as the
+ * largest one and gets a NaN adjusted value (as statsmodels does); ties
+ * get equal adjusted values.  p and adj may be the same array.
+ * Allocates a work array of m entries, freed before it returns:
+ * DM_ENOMEM if that fails (or m is too large to allocate), and adj is
+ * then untouched.  m = 0: DM_OK, nothing written.
+ */
+dm_err dm_holm(const double *p, size_t m, double *adj);
 
 /* ------------------------------------------------------------------ */
 /* Two-sample Kolmogorov-Smirnov test                                  */

@@ -33,9 +33,13 @@ static const char help[] =
 	"  --baseline-rows N    training rows per seed (default 20000)\n"
 	"  --windows LIST       window sizes (default 100,1000,10000,100000)\n"
 	"  --threads N          worker threads (default 2)\n"
+	"  --psi-threshold X, --alpha X, --min-ks-d X\n"
+	"                       decision settings as for 'driftmon detect'\n"
+	"                       (default: the defaults; the environment is\n"
+	"                       not read, so runs are reproducible)\n"
 	"  --verbose            print the features behind each false alarm\n";
 
-enum { O_SEEDS = 256, O_BROWS, O_WINDOWS, O_THREADS, O_VERBOSE };
+enum { O_SEEDS = 256, O_BROWS, O_WINDOWS, O_THREADS, O_VERBOSE, O_SETTING };
 
 static const struct option longopts[] = {
 	{"seeds", required_argument, NULL, O_SEEDS},
@@ -43,6 +47,9 @@ static const struct option longopts[] = {
 	{"windows", required_argument, NULL, O_WINDOWS},
 	{"threads", required_argument, NULL, O_THREADS},
 	{"verbose", no_argument, NULL, O_VERBOSE},
+	{"psi-threshold", required_argument, NULL, O_SETTING},
+	{"alpha", required_argument, NULL, O_SETTING},
+	{"min-ks-d", required_argument, NULL, O_SETTING},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -67,6 +74,7 @@ struct job {
 	uint64_t baseline_rows;
 	unsigned thread, nthreads;
 	pthread_mutex_t *lock;
+	const dm_detect_config *cfg;
 	int failed;
 	int verbose;
 };
@@ -145,7 +153,7 @@ static void *worker(void *arg)
 			g = NULL;
 			if (dm_synth_new(&so, 1, 1 + c, &g) != DM_OK ||
 			    profile_synth(g, cl->rows, &co, &cur) != DM_OK ||
-			    dm_detect(&base, &cur, NULL, &res, NULL) != DM_OK) {
+			    dm_detect(&base, &cur, j->cfg, &res, NULL) != DM_OK) {
 				j->failed = 1;
 				dm_synth_free(g);
 				dm_profile_release(&cur);
@@ -190,27 +198,31 @@ static void *worker(void *arg)
 int cmd_simulate(int argc, char **argv)
 {
 	uint64_t seeds = 100, brows = 20000, threads = 2, windows[MAXW];
-	size_t nw = 0, i, nc = 0;
+	size_t nw = 0, i, nc = 0, met = 0, missed = 0;
 	struct cell cells[4 * MAXW + 8];
 	char labels[4 * MAXW + 8][64];
 	pthread_t tid[16];
 	struct job jobs[16];
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	char **wl;
-	int c, rc = EXIT_OK, verbose = 0;
+	int c, longidx = 0, rc = EXIT_OK, verbose = 0;
+	cli_settings set;
 	time_t t0 = time(NULL);
 
 	windows[nw++] = 100;
 	windows[nw++] = 1000;
 	windows[nw++] = 10000;
 	windows[nw++] = 100000;
+	dm_detect_config_init(&set.det);
+	set.window_hours = 24;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, &longidx)) != -1) {
 		switch (c) {
 		case O_SEEDS:
 			if (cli_parse_u64(optarg, &seeds) < 0 || seeds == 0)
 				return cli_usage("simulate",
-						 "invalid --seeds '%s'", optarg);
+						 "invalid --seeds '%s'",
+						 optarg);
 			break;
 		case O_BROWS:
 			if (cli_parse_u64(optarg, &brows) < 0 || brows < 100)
@@ -243,9 +255,20 @@ int cmd_simulate(int argc, char **argv)
 				return cli_usage("simulate",
 						 "invalid --windows");
 			break;
-		case O_VERBOSE: verbose = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("simulate", argc, argv);
+		case O_VERBOSE:
+			verbose = 1;
+			break;
+		case O_SETTING:
+			if (cli_settings_flag(&set, "simulate",
+					      longopts[longidx].name,
+					      optarg) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("simulate", argc, argv);
 		}
 	}
 	memset(cells, 0, sizeof(cells));
@@ -289,6 +312,7 @@ int cmd_simulate(int argc, char **argv)
 		jobs[i].thread = (unsigned)i;
 		jobs[i].nthreads = (unsigned)threads;
 		jobs[i].lock = &lock;
+		jobs[i].cfg = &set.det;
 		jobs[i].failed = 0;
 		jobs[i].verbose = verbose;
 		if (pthread_create(&tid[i], NULL, worker, &jobs[i]) != 0)
@@ -300,9 +324,11 @@ int cmd_simulate(int argc, char **argv)
 			rc = cli_fail("a simulation run failed");
 	}
 	printf("Synthetic drift scenarios: %llu seeds, baseline %llu rows, "
-	       "50 features + prediction (%lld s)\n\n",
+	       "50 features + prediction (%lld s)\n",
 	       (unsigned long long)seeds, (unsigned long long)brows,
 	       (long long)(time(NULL) - t0));
+	printf("Decision: alpha %g, PSI threshold %g, min KS D %g\n\n",
+	       set.det.alpha, set.det.psi_threshold, set.det.min_ks_d);
 	printf("%-38s %9s %10s %8s %s\n", "SCENARIO", "WINDOW", "RATE",
 	       "TARGET", "");
 	for (i = 0; i < nc; i++) {
@@ -317,10 +343,15 @@ int cmd_simulate(int argc, char **argv)
 			target = ">= 99%";
 			ok = r >= 0.99 ? "ok" : "MISSED";
 		}
-		if (!strcmp(ok, "MISSED"))
+		if (!strcmp(ok, "MISSED")) {
 			rc = EXIT_RUNTIME;
+			missed++;
+		} else if (*ok) {
+			met++;
+		}
 		printf("%-38s %9llu %9.1f%% %8s %s\n", cl->label,
 		       (unsigned long long)cl->rows, 100.0 * r, target, ok);
 	}
+	printf("\nTargets: %zu met, %zu missed\n", met, missed);
 	return rc;
 }

@@ -3,11 +3,12 @@
  * Comparing a current profile with its baseline (see detect.h for the
  * rule and docs/drift-decision.md for why it is this rule).
  *
- * Holm's step-down procedure (Holm 1979, "A simple sequentially rejective
- * multiple test procedure", Scand. J. Statist. 6(2)): with m p-values
- * sorted ascending p_(1) <= ... <= p_(m), the adjusted values are
- * p~_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)); rejecting p~ < alpha
- * controls the family-wise error rate at alpha under any dependence.
+ * dm_detect runs in steps, one function each: check_shared (the data is
+ * the right file), compare_feature (statistics of every monitored
+ * column), adjust (Holm over every tested column, src/stats/multitest.c),
+ * decide_all (the rule, the counts and the score), then the alerts
+ * (verdict_alerts, column_alerts).  Any failure, an allocation in the
+ * adjustment included, is an error of dm_detect: never "no drift".
  */
 #include <math.h>
 #include <stdarg.h>
@@ -185,6 +186,28 @@ static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
 	return o;
 }
 
+/* Total variation distance (1/2) sum_i |a_i / na - b_i / nb| between the
+ * proportions of two count vectors: the largest difference in the
+ * probability of any set of categories (for two categories it is the KS
+ * D of the 0/1 coding).  NaN when either side is empty. */
+static double tv_distance(const uint64_t *a, const uint64_t *b, size_t k)
+{
+	uint64_t na = 0, nb = 0;
+	double tv = 0.0;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		na += a[i];
+		nb += b[i];
+	}
+	if (na == 0 || nb == 0)
+		return NAN;
+	for (i = 0; i < k; i++)
+		tv += fabs((double)a[i] / (double)na -
+			   (double)b[i] / (double)nb);
+	return tv / 2.0;
+}
+
 /* Categorical: bins are the baseline's categories, then "other" (values
  * beyond the baseline's category cap), then "unseen". */
 static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
@@ -221,6 +244,7 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 	}
 	fr->unseen = cb[b->ncats + 1];
 	fr->psi = dm_psi(eb, cb, k);
+	fr->tv_distance = tv_distance(eb, cb, k);
 	k = pool_sparse(eb, cb, k);
 	dm_chi2_homogeneity(eb, cb, k, &fr->chi2_statistic, &fr->chi2_pvalue,
 			    &fr->chi2_df);
@@ -231,303 +255,363 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 	return DM_OK;
 }
 
-struct pidx {
-	double p;
-	size_t i;
-};
-
-static int cmp_pidx(const void *a, const void *b)
-{
-	const struct pidx *x = a, *y = b;
-
-	if (x->p < y->p)
-		return -1;
-	if (x->p > y->p)
-		return 1;
-	return (x->i > y->i) - (x->i < y->i);
-}
-
-static void holm(dm_result *r)
-{
-	struct pidx *v = malloc((r->nfeatures + 1) * sizeof(*v));
-	size_t m = 0, i;
-	double run = 0.0;
-
-	if (!v)
-		return;
-	for (i = 0; i < r->nfeatures; i++) {
-		if (r->features[i].tested) {
-			v[m].p = isnan(r->features[i].pvalue)
-					 ? 1.0
-					 : r->features[i].pvalue;
-			v[m++].i = i;
-		}
-	}
-	qsort(v, m, sizeof(*v), cmp_pidx);
-	for (i = 0; i < m; i++) {
-		double adj = (double)(m - i) * v[i].p;
-
-		if (adj > 1.0)
-			adj = 1.0;
-		if (adj > run)
-			run = adj;
-		r->features[v[i].i].pvalue_adjusted = run;
-	}
-	free(v);
-}
-
 static char *dupstr(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
 
 /* "a, b, c, ..." from the first few of n names (for messages). */
-static void join_names(char *buf, size_t size, const char *(*name)(
-			       const void *, size_t),
-		       const void *v, size_t n)
+static void join_names(char *buf, size_t size, char *const *names, size_t n)
 {
 	size_t i, off = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < n && i < 5 && off < size; i++)
 		off += (size_t)snprintf(buf + off, size - off, "%s%s",
-					i ? ", " : "", name(v, i));
+					i ? ", " : "", names[i]);
 	if (n > 5 && off < size)
 		snprintf(buf + off, size - off, ", ... (%zu in all)", n);
 	if (n == 0)
 		snprintf(buf, size, "none");
 }
 
-static const char *feat_name(const void *v, size_t i)
+/* Roles whose columns are compared: features and predictions. */
+static int monitored(const dm_feature *b)
 {
-	return ((const dm_profile *)v)->feat[i].name;
+	return b->role == DM_ROLE_FEATURE || b->role == DM_ROLE_PREDICTION;
 }
 
-static const char *extra_name(const void *v, size_t i)
+/*
+ * The current data must share at least one monitored column with the
+ * baseline (unless it has no rows, or the baseline monitors nothing):
+ * otherwise it is the wrong file, and DM_ESCHEMA names both column sets.
+ */
+static dm_err check_shared(const dm_profile *base, const dm_profile *cur,
+			   dm_diag *diag)
 {
-	return ((const dm_profile *)v)->extra_columns[i];
+	char **names, bn[200], cn[200];
+	size_t i, n = 0, shared = 0;
+
+	names = malloc((base->nfeat + 1) * sizeof(*names));
+	if (!names)
+		return DM_ENOMEM;
+	for (i = 0; i < base->nfeat; i++) {
+		const dm_feature *b = &base->feat[i];
+		const dm_feature *c = dm_profile_find(cur, b->name);
+
+		if (!monitored(b))
+			continue;
+		names[n++] = b->name;
+		shared += c && c->present;
+	}
+	if (shared > 0 || n == 0 || cur->rows == 0) {
+		free(names);
+		return DM_OK;
+	}
+	join_names(bn, sizeof(bn), names, n);
+	join_names(cn, sizeof(cn), cur->extra_columns, cur->nextra);
+	free(names);
+	return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
+			   "the current data shares no feature with the "
+			   "baseline (baseline features: %s; current columns: "
+			   "%s)",
+			   bn, cn);
+}
+
+/* Fills the statistics of feature i, or the reason it has none
+ * (not monitored, not compared, too few rows). */
+static dm_err compare_feature(dm_result *r, const dm_profile *cur, size_t i,
+			      const dm_feature *b)
+{
+	const dm_feature *c = dm_profile_find(cur, b->name);
+	dm_feature_result *fr = &r->features[i];
+	uint64_t cur_total;
+
+	fr->base = b;
+	fr->cur = c;
+	fr->psi = fr->ks_statistic = fr->ks_pvalue = NAN;
+	fr->chi2_statistic = fr->chi2_pvalue = fr->tv_distance = NAN;
+	fr->pvalue = fr->pvalue_adjusted = NAN;
+	fr->ks_method = NULL;
+	fr->missing_rate_base = fr->missing_rate_cur = fr->invalid_rate = NAN;
+	if (!monitored(b)) {
+		fr->status = DM_STATUS_NOT_MONITORED;
+		return DM_OK;
+	}
+	fr->missing_rate_base = rate(b->missing, b->count + b->missing);
+	if (!c || !c->present) {
+		fr->status = DM_STATUS_NOT_COMPARED;
+		return alert(r, DM_SEV_WARNING, "FEATURE_MISSING", b->name,
+			     "%s '%s' of the baseline is missing from the "
+			     "current data",
+			     b->role == DM_ROLE_PREDICTION ? "prediction"
+							   : "feature",
+			     b->name);
+	}
+	cur_total = c->count + c->missing + c->invalid;
+	fr->missing_rate_cur = rate(c->missing, cur_total);
+	fr->invalid_rate = rate(c->invalid, cur_total);
+	if (r->insufficient) {
+		fr->status = DM_STATUS_INSUFFICIENT;
+		return DM_OK;
+	}
+	if (b->count == 0 || c->count == 0 || b->type != c->type) {
+		fr->status = DM_STATUS_NOT_COMPARED;
+		return DM_OK;
+	}
+	fr->status = DM_STATUS_NONE;
+	return b->type == DM_FEATURE_NUMERIC ? compare_numeric(b, c, fr)
+					     : compare_categorical(b, c, fr);
+}
+
+/* Holm-adjusts the p-values of every tested column (features and
+ * predictions: one family, so that no alert escapes the control). */
+static dm_err adjust(dm_result *r)
+{
+	double *p = malloc((r->nfeatures + 1) * sizeof(*p));
+	size_t i, m = 0;
+	dm_err err;
+
+	if (!p)
+		return DM_ENOMEM;
+	for (i = 0; i < r->nfeatures; i++)
+		if (r->features[i].tested)
+			p[m++] = r->features[i].pvalue;
+	err = dm_holm(p, m, p);
+	for (i = 0, m = 0; err == DM_OK && i < r->nfeatures; i++)
+		if (r->features[i].tested)
+			r->features[i].pvalue_adjusted = p[m++];
+	free(p);
+	return err;
+}
+
+/* The PSI threshold and the test's effect floor of a column: its own
+ * (from the monitoring spec) when set, else the model's. */
+static double psi_threshold(const dm_feature *b, const dm_detect_config *cfg)
+{
+	return isnan(b->psi_threshold) ? cfg->psi_threshold : b->psi_threshold;
+}
+
+/* Whether the test's own effect size passes its floor: KS D >= min_effect
+ * (default min_ks_d) for numeric columns; for categorical ones the total
+ * variation distance >= min_effect, only when the spec sets min_effect
+ * (by default a categorical effect is judged by PSI alone). */
+static int test_effect_big(const dm_feature_result *fr,
+			   const dm_detect_config *cfg)
+{
+	const dm_feature *b = fr->base;
+
+	if (b->type == DM_FEATURE_NUMERIC)
+		return fr->ks_statistic >=
+		       (isnan(b->min_effect) ? cfg->min_ks_d : b->min_effect);
+	return !isnan(b->min_effect) && fr->tv_distance >= b->min_effect;
+}
+
+/* The rule of detect.h for one compared column. */
+static void decide(dm_feature_result *fr, const dm_detect_config *cfg)
+{
+	double thr = psi_threshold(fr->base, cfg);
+	int sig = fr->tested && fr->pvalue_adjusted < cfg->alpha;
+	int big = fr->psi > thr || test_effect_big(fr, cfg);
+
+	fr->drifted = sig && big;
+	if (fr->drifted)
+		fr->status = DM_STATUS_DRIFT;
+	else if (fr->psi >= fmin(cfg->psi_minor, thr) ||
+		 (fr->tested && fr->pvalue < 0.05))
+		fr->status = DM_STATUS_MINOR;
+	else
+		fr->status = DM_STATUS_NONE;
+	fr->severity_rank = (fr->drifted ? 1000.0 : 0.0) +
+			    (isnan(fr->psi) ? 0.0 : fr->psi) +
+			    (isnan(fr->ks_statistic) ? 0.0 : fr->ks_statistic);
+}
+
+/* Decides every compared column; counts and scores the features. */
+static void decide_all(dm_result *r, const dm_detect_config *cfg)
+{
+	double wsum = 0.0, wdrift = 0.0;
+	size_t i;
+
+	for (i = 0; i < r->nfeatures; i++) {
+		dm_feature_result *fr = &r->features[i];
+		const dm_feature *b = fr->base;
+
+		if (fr->status != DM_STATUS_NONE)
+			continue; /* not monitored, not compared, too few rows
+				   */
+		decide(fr, cfg);
+		if (b->role == DM_ROLE_PREDICTION) {
+			r->predictions_total++;
+			r->predictions_drifted += fr->drifted;
+			continue;
+		}
+		r->features_total++;
+		wsum += b->importance;
+		if (fr->drifted) {
+			r->features_drifted++;
+			wdrift += b->importance;
+		}
+	}
+	r->drift_score = wsum > 0 ? wdrift / wsum : 0.0;
+	r->drift_detected = r->features_drifted > 0;
+}
+
+/* INSUFFICIENT_DATA, or DRIFT_CRITICAL / DRIFT_DETECTED; MALFORMED_ROWS. */
+static dm_err verdict_alerts(dm_result *r, const dm_profile *cur,
+			     const dm_detect_config *cfg)
+{
+	uint64_t read = cur->rows + cur->rows_filtered + cur->rows_skipped;
+	dm_err err = DM_OK;
+
+	if (r->insufficient)
+		err = alert(r, DM_SEV_WARNING, "INSUFFICIENT_DATA", NULL,
+			    "only %llu samples in the window (minimum %llu): "
+			    "no drift verdict",
+			    (unsigned long long)cur->rows,
+			    (unsigned long long)cfg->min_samples);
+	else if (r->drift_detected && r->drift_score >= cfg->critical_threshold)
+		err = alert(r, DM_SEV_CRITICAL, "DRIFT_CRITICAL", NULL,
+			    "drift score %.1f%% is at or above the critical "
+			    "threshold %.1f%% (%zu/%zu features drifted)",
+			    100.0 * r->drift_score,
+			    100.0 * cfg->critical_threshold,
+			    r->features_drifted, r->features_total);
+	else if (r->drift_detected)
+		err = alert(r, DM_SEV_WARNING, "DRIFT_DETECTED", NULL,
+			    "drift detected in %zu/%zu features (score "
+			    "%.1f%%)",
+			    r->features_drifted, r->features_total,
+			    100.0 * r->drift_score);
+	if (err)
+		return err;
+	/* Malformed rows (wrong field count) skipped by a lenient reader:
+	 * a data-quality alert above the same rate as invalid values. */
+	if (cur->rows_skipped &&
+	    rate(cur->rows_skipped, read) > cfg->invalid_rate_alert)
+		err = alert(r, DM_SEV_WARNING, "MALFORMED_ROWS", NULL,
+			    "%llu of %llu rows (%.1f%%) were malformed and "
+			    "skipped",
+			    (unsigned long long)cur->rows_skipped,
+			    (unsigned long long)read,
+			    100.0 * rate(cur->rows_skipped, read));
+	return err;
+}
+
+/* FEATURE_DRIFT or PREDICTION_DRIFT for a drifted column. */
+static dm_err drift_alert(dm_result *r, const dm_feature_result *fr)
+{
+	const char *name = fr->base->name;
+	int pred = fr->base->role == DM_ROLE_PREDICTION;
+	const char *code = pred ? "PREDICTION_DRIFT" : "FEATURE_DRIFT";
+	const char *what = pred ? "prediction" : "feature";
+
+	if (fr->base->type == DM_FEATURE_NUMERIC)
+		return alert(r, DM_SEV_WARNING, code, name,
+			     "%s '%s' drifted: PSI %.3f, KS D %.3f (p = %.3g)",
+			     what, name, fr->psi, fr->ks_statistic,
+			     fr->ks_pvalue);
+	return alert(r, DM_SEV_WARNING, code, name,
+		     "%s '%s' drifted: PSI %.3f, chi-square p = %.3g%s", what,
+		     name, fr->psi, fr->chi2_pvalue,
+		     fr->unseen ? " (unseen categories)" : "");
+}
+
+/*
+ * MISSING_RATE_JUMP: the missing rate rose by at least missing_jump_alert
+ * (5 points) AND by at least 3 standard errors of a rate p0 estimated from
+ * the n1 current rows (SE = sqrt(p0 (1 - p0) / n1), p0 floored at 0.1%),
+ * so that a small window's noise does not alarm.  Not when the baseline
+ * rate is unknown (NaN: the baseline has no rows for the column).
+ */
+static dm_err missing_alert(dm_result *r, const dm_feature_result *fr,
+			    const dm_detect_config *cfg)
+{
+	double p0 = fr->missing_rate_base, p1 = fr->missing_rate_cur;
+	double n1, se;
+
+	if (isnan(p0) || isnan(p1))
+		return DM_OK;
+	n1 = (double)(fr->cur->count + fr->cur->missing + fr->cur->invalid);
+	se = sqrt((p0 > 0.001 ? p0 : 0.001) * (1.0 - p0) / (n1 > 0 ? n1 : 1));
+	if (p1 - p0 < cfg->missing_jump_alert || p1 - p0 < 3.0 * se)
+		return DM_OK;
+	return alert(r, DM_SEV_WARNING, "MISSING_RATE_JUMP", fr->base->name,
+		     "feature '%s': missing values rose from %.1f%% to %.1f%%",
+		     fr->base->name, 100.0 * p0, 100.0 * p1);
+}
+
+/* Per-column alerts: drift, invalid values, missing-rate jumps. */
+static dm_err column_alerts(dm_result *r, const dm_detect_config *cfg)
+{
+	dm_err err = DM_OK;
+	size_t i;
+
+	for (i = 0; i < r->nfeatures && err == DM_OK; i++) {
+		const dm_feature_result *fr = &r->features[i];
+		const char *name = fr->base->name;
+
+		if (fr->status == DM_STATUS_NOT_MONITORED)
+			continue;
+		if (fr->drifted && (err = drift_alert(r, fr)))
+			break;
+		if (!fr->cur || !fr->cur->present)
+			continue;
+		if (fr->invalid_rate > cfg->invalid_rate_alert &&
+		    (err = alert(r, DM_SEV_WARNING, "INVALID_VALUES", name,
+				 "feature '%s': %.1f%% of values are invalid "
+				 "(%llu, e.g. '%s')",
+				 name, 100.0 * fr->invalid_rate,
+				 (unsigned long long)fr->cur->invalid,
+				 fr->cur->invalid_example)))
+			break;
+		err = missing_alert(r, fr, cfg);
+	}
+	return err;
 }
 
 dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 		 const dm_detect_config *cfg_in, dm_result *r, dm_diag *diag)
 {
 	dm_detect_config cfg;
-	size_t i, shared = 0;
-	double wsum = 0.0, wdrift = 0.0;
-	dm_err err = DM_OK;
+	size_t i;
+	dm_err err;
 
 	memset(r, 0, sizeof(*r));
 	if (cfg_in)
 		cfg = *cfg_in;
 	else
 		dm_detect_config_init(&cfg);
+	if ((err = check_shared(base, cur, diag)))
+		return err;
 	r->config = cfg;
-	r->model = dupstr(base->model);
-	r->model_version = dupstr(base->model_version);
 	r->samples = cur->rows;
 	r->rows_skipped = cur->rows_skipped;
 	r->rows_filtered = cur->rows_filtered;
 	r->ignored_columns = cur->extra_columns;
 	r->nignored = cur->nextra;
-	r->nfeatures = base->nfeat;
-	r->features = calloc(base->nfeat + 1, sizeof(*r->features));
-	if (!r->features)
-		return DM_ENOMEM;
-	for (i = 0; i < base->nfeat; i++) {
-		const dm_feature *c = dm_profile_find(cur, base->feat[i].name);
-
-		if (c && c->present)
-			shared++;
-	}
-	if (shared == 0 && cur->rows > 0) {
-		char bn[200], cn[200];
-
-		join_names(bn, sizeof(bn), feat_name, base, base->nfeat);
-		join_names(cn, sizeof(cn), extra_name, cur, cur->nextra);
-		err = dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
-				  "the current data shares no feature with "
-				  "the baseline (baseline features: %s; "
-				  "current columns: %s)",
-				  bn, cn);
-		dm_result_release(r);
-		return err;
-	}
 	r->insufficient = cur->rows < cfg.min_samples;
-	for (i = 0; i < base->nfeat; i++) {
-		const dm_feature *b = &base->feat[i];
-		const dm_feature *c = dm_profile_find(cur, b->name);
-		dm_feature_result *fr = &r->features[i];
-		uint64_t cur_total;
-
-		fr->base = b;
-		fr->cur = c;
-		fr->psi = fr->ks_statistic = fr->ks_pvalue = NAN;
-		fr->chi2_statistic = fr->chi2_pvalue = NAN;
-		fr->pvalue = fr->pvalue_adjusted = NAN;
-		fr->ks_method = NULL;
-		fr->missing_rate_base = rate(b->missing, b->count + b->missing);
-		fr->missing_rate_cur = fr->invalid_rate = NAN;
-		if (!c || !c->present) {
-			fr->status = DM_STATUS_NOT_COMPARED;
-			if ((err = alert(r, DM_SEV_WARNING, "FEATURE_MISSING",
-					 b->name,
-					 "feature '%s' of the baseline is "
-					 "missing from the current data",
-					 b->name)))
-				goto out;
-			continue;
-		}
-		cur_total = c->count + c->missing + c->invalid;
-		fr->missing_rate_cur = rate(c->missing, cur_total);
-		fr->invalid_rate = rate(c->invalid, cur_total);
-		if (r->insufficient) {
-			fr->status = DM_STATUS_INSUFFICIENT;
-			continue;
-		}
-		if (b->count == 0 || c->count == 0 || b->type != c->type) {
-			fr->status = DM_STATUS_NOT_COMPARED;
-			continue;
-		}
-		err = b->type == DM_FEATURE_NUMERIC
-			      ? compare_numeric(b, c, fr)
-			      : compare_categorical(b, c, fr);
-		if (err != DM_OK)
-			goto out;
-		r->features_total++;
-	}
-	holm(r);
-	for (i = 0; i < r->nfeatures && !r->insufficient; i++) {
-		dm_feature_result *fr = &r->features[i];
-		const dm_feature *b = fr->base;
-		int big, sig;
-
-		if (fr->status == DM_STATUS_NOT_COMPARED)
-			continue;
-		wsum += b->importance;
-		sig = fr->tested && fr->pvalue_adjusted < cfg.alpha;
-		big = fr->psi >= cfg.psi_minor ||
-		      (b->type == DM_FEATURE_NUMERIC &&
-		       fr->ks_statistic >= cfg.min_ks_d);
-		fr->drifted = sig && big;
-		if (fr->drifted) {
-			fr->status = DM_STATUS_DRIFT;
-			r->features_drifted++;
-			wdrift += b->importance;
-		} else if (fr->psi >= cfg.psi_minor ||
-			   (fr->tested && fr->pvalue < 0.05)) {
-			fr->status = DM_STATUS_MINOR;
-		} else {
-			fr->status = DM_STATUS_NONE;
-		}
-		fr->severity_rank = (fr->drifted ? 1000.0 : 0.0) +
-				    (isnan(fr->psi) ? 0.0 : fr->psi) +
-				    (isnan(fr->ks_statistic)
-					     ? 0.0
-					     : fr->ks_statistic);
-	}
-	if (r->insufficient) {
-		r->drift_score = 0.0;
-		err = alert(r, DM_SEV_WARNING, "INSUFFICIENT_DATA", NULL,
-			    "only %llu samples in the window (minimum %llu): "
-			    "no drift verdict",
-			    (unsigned long long)cur->rows,
-			    (unsigned long long)cfg.min_samples);
-		if (err)
-			goto out;
-	} else {
-		r->drift_score = wsum > 0 ? wdrift / wsum : 0.0;
-		r->drift_detected = r->features_drifted > 0;
-	}
-	if (r->drift_detected && r->drift_score >= cfg.critical_threshold) {
-		err = alert(r, DM_SEV_CRITICAL, "DRIFT_CRITICAL", NULL,
-			    "drift score %.1f%% is at or above the critical "
-			    "threshold %.1f%% (%zu/%zu features drifted)",
-			    100.0 * r->drift_score,
-			    100.0 * cfg.critical_threshold,
-			    r->features_drifted, r->features_total);
-	} else if (r->drift_detected) {
-		err = alert(r, DM_SEV_WARNING, "DRIFT_DETECTED", NULL,
-			    "drift detected in %zu/%zu features (score "
-			    "%.1f%%)",
-			    r->features_drifted, r->features_total,
-			    100.0 * r->drift_score);
-	}
-	if (err)
+	r->nfeatures = base->nfeat;
+	r->model = dupstr(base->model);
+	r->model_version = dupstr(base->model_version);
+	r->features = calloc(base->nfeat + 1, sizeof(*r->features));
+	if (!r->features || (base->model && !r->model) ||
+	    (base->model_version && !r->model_version)) {
+		err = DM_ENOMEM;
 		goto out;
-	/* Malformed rows (wrong field count) skipped by a lenient reader:
-	 * a data-quality alert above the same rate as invalid values. */
-	if (cur->rows_skipped &&
-	    rate(cur->rows_skipped, cur->rows + cur->rows_filtered +
-					    cur->rows_skipped) >
-		    cfg.invalid_rate_alert) {
-		err = alert(r, DM_SEV_WARNING, "MALFORMED_ROWS", NULL,
-			    "%llu of %llu rows (%.1f%%) were malformed and "
-			    "skipped",
-			    (unsigned long long)cur->rows_skipped,
-			    (unsigned long long)(cur->rows + cur->rows_filtered +
-						 cur->rows_skipped),
-			    100.0 * rate(cur->rows_skipped,
-					 cur->rows + cur->rows_filtered +
-						 cur->rows_skipped));
-		if (err)
+	}
+	for (i = 0; i < base->nfeat; i++)
+		if ((err = compare_feature(r, cur, i, &base->feat[i])))
 			goto out;
+	if (!r->insufficient) {
+		/* an error here is never "no drift": the run fails */
+		if ((err = adjust(r)))
+			goto out;
+		decide_all(r, &cfg);
 	}
-	for (i = 0; i < r->nfeatures; i++) {
-		dm_feature_result *fr = &r->features[i];
-		const char *name = fr->base->name;
-
-		if (fr->drifted) {
-			if (fr->base->type == DM_FEATURE_NUMERIC)
-				err = alert(r, DM_SEV_WARNING, "FEATURE_DRIFT",
-					    name,
-					    "feature '%s' drifted: PSI %.3f, "
-					    "KS D %.3f (p = %.3g)",
-					    name, fr->psi, fr->ks_statistic,
-					    fr->ks_pvalue);
-			else
-				err = alert(r, DM_SEV_WARNING, "FEATURE_DRIFT",
-					    name,
-					    "feature '%s' drifted: PSI %.3f, "
-					    "chi-square p = %.3g%s",
-					    name, fr->psi, fr->chi2_pvalue,
-					    fr->unseen ? " (unseen categories)"
-						       : "");
-			if (err)
-				goto out;
-		}
-		if (!fr->cur || !fr->cur->present)
-			continue;
-		if (fr->invalid_rate > cfg.invalid_rate_alert) {
-			err = alert(r, DM_SEV_WARNING, "INVALID_VALUES", name,
-				    "feature '%s': %.1f%% of values are invalid "
-				    "(%llu, e.g. '%s')",
-				    name, 100.0 * fr->invalid_rate,
-				    (unsigned long long)fr->cur->invalid,
-				    fr->cur->invalid_example);
-			if (err)
-				goto out;
-		}
-		if (!isnan(fr->missing_rate_base) &&
-		    !isnan(fr->missing_rate_cur)) {
-			double p0 = fr->missing_rate_base;
-			double p1 = fr->missing_rate_cur;
-			double n1 = (double)(fr->cur->count + fr->cur->missing +
-					     fr->cur->invalid);
-			double se = sqrt((p0 > 0.001 ? p0 : 0.001) *
-					 (1.0 - p0) / (n1 > 0 ? n1 : 1));
-
-			if (p1 - p0 >= cfg.missing_jump_alert &&
-			    (p1 - p0) >= 3.0 * se) {
-				err = alert(r, DM_SEV_WARNING,
-					    "MISSING_RATE_JUMP", name,
-					    "feature '%s': missing values rose "
-					    "from %.1f%% to %.1f%%",
-					    name, 100.0 * p0, 100.0 * p1);
-				if (err)
-					goto out;
-			}
-		}
-	}
+	if ((err = verdict_alerts(r, cur, &cfg)))
+		goto out;
+	err = column_alerts(r, &cfg);
 out:
 	if (err != DM_OK)
 		dm_result_release(r);

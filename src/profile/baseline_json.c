@@ -417,6 +417,10 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		p->nfeat = i + 1;
 		dm_moments_init(&f->mom);
 		f->importance = 1.0;
+		/* version 1: role FEATURE (0, from calloc), the model's
+		 * thresholds (NaN = not set for this feature) */
+		f->psi_threshold = NAN;
+		f->min_effect = NAN;
 		f->name = strdup(fname);
 		if (!f->name) {
 			err = DM_ENOMEM;

@@ -84,8 +84,9 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 	d = malloc((r->nfeatures + 1) * sizeof(*d));
 	if (d) {
 		for (i = 0; i < r->nfeatures; i++)
-			if (r->features[i].drifted)
-				d[n++] = &r->features[i];
+			if (r->features[i].drifted &&
+			    r->features[i].base->role == DM_ROLE_FEATURE)
+				d[n++] = &r->features[i]; /* predictions: alerts */
 		qsort(d, n, sizeof(*d), by_severity);
 	}
 	fprintf(fp, "Drifted features: ");

@@ -3,8 +3,9 @@
 # Golden files: `driftmon compare` on the fixed pair in tests/data/e2e/
 # (made by make-fixtures.py) prints exactly compare.golden.txt, and its
 # JSON report matches compare.golden.json on the fields that do not
-# depend on the clock (statuses, alerts, counts; statistics to 6
-# significant digits).  `detect` on the same pair gives the same summary.
+# depend on the clock (statuses, alerts, counts, the thresholds used;
+# statistics, the Holm-adjusted p-values included, to 6 significant
+# digits).  `detect` on the same pair gives the same summary.
 # After an intended change: UPDATE_GOLDEN=1 tests/e2e/run.sh DRIFTMON t_golden
 . "$(dirname "$0")/lib.sh"
 
@@ -33,8 +34,10 @@ out = {k: d[k] for k in ("report_version", "samples", "rows_skipped", "rows_filt
                          "features_total", "ignored_columns", "columns_not_monitored",
                          "samples_note")}
 out["alerts"] = [[a["severity"], a["code"], a["feature"], a["message"]] for a in d["alerts"]]
+out["thresholds"] = d["thresholds"]
 out["features"] = [[f["name"], f["type"], f["status"], f["drifted"], g(f["psi"]),
-                    g(f["ks_statistic"]), g(f["ks_pvalue"]),
+                    g(f["ks_statistic"]), g(f["ks_pvalue"]), g(f["chi2_pvalue"]),
+                    g(f["pvalue_adjusted"]),
                     f["current"]["count"], f["current"]["missing"], f["current"]["invalid"]]
                    for f in d["features"]]
 for k, v in out.items():

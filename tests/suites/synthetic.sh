@@ -20,5 +20,22 @@ while read -r line; do
 	esac
 	if [ "$ok" = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "  FAIL: $line"; fi
 done <<<"$out"
+# The original target `make test-synthetic` runs the scenarios with a real
+# pass/fail: a small run meets its targets (exit 0); a decision that cries
+# wolf (alpha 0.5: about half the no-drift windows alarm) misses one and
+# fails the target.  Run on the build flavour of DRIFTMON.
+case $(basename "$(dirname "$DM")") in
+build-san) flavour=SAN=1 ;;
+build-cov) flavour=COV=1 ;;
+*) flavour= ;;
+esac
+small='--seeds 10 --windows 100,1000 --baseline-rows 2000'
+cd "$(dirname "$0")/../.." || exit 1
+mk=$(make -s --no-print-directory $flavour test-synthetic SYNTH_ARGS="$small" 2>&1)
+if [ $? -eq 0 ] && grep -q '^test-synthetic: every target met$' <<<"$mk"; then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "  FAIL: make test-synthetic: $mk"; fi
+mk=$(make -s --no-print-directory $flavour test-synthetic SYNTH_ARGS="$small --alpha 0.5" 2>&1)
+if [ $? -ne 0 ] && grep -q 'MISSED' <<<"$mk" && grep -q '^test-synthetic: FAILED' <<<"$mk"; then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "  FAIL: make test-synthetic with a missed target did not fail: $mk"; fi
 echo "synthetic: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
