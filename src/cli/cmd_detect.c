@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/termsafe.h"
 #include "driftmon/profile.h"
 #include "driftmon/report.h"
 #include "driftmon/store.h"
@@ -178,7 +179,7 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 				fprintf(stderr,
 					"driftmon: warning: skipping log file: "
 					"%s\n",
-					diag.msg[0] ? diag.msg : k);
+					dm_tsafe(diag.msg[0] ? diag.msg : k));
 				continue;
 			}
 			if (err != DM_OK) {

@@ -77,7 +77,8 @@ static int cmd_schema(dm_parquet_file *f)
 		       c->optional ? "optional" : "required");
 	}
 	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "driftmon: warning: %s\n", m->warnings[i]);
+		fprintf(stderr, "driftmon: warning: %s\n",
+			dm_tsafe(m->warnings[i]));
 	return 0;
 }
 
@@ -360,7 +361,8 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 			cols[nc] = nc;
 	}
 	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "driftmon: warning: %s\n", m->warnings[i]);
+		fprintf(stderr, "driftmon: warning: %s\n",
+			dm_tsafe(m->warnings[i]));
 	if ((err = dm_parquet_scan_new(f, cols, nc, DM_PARQUET_RAW, &s, &d))) {
 		fail(NULL, err, &d);
 		goto out;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/termsafe.h"
 #include "driftmon/report.h"
 #include "driftmon/store.h"
 
@@ -145,10 +146,11 @@ int cmd_status(int argc, char **argv)
 			header(shown);
 			if (v[0])
 				printf("%-20s %-10s (unreadable report: %s)\n",
-				       m, v, diag.msg);
+				       dm_tsafe(m), dm_tsafe(v),
+				       dm_tsafe(diag.msg));
 			else
-				printf("%-20s (unreadable report: %s)\n", m,
-				       diag.msg);
+				printf("%-20s (unreadable report: %s)\n",
+				       dm_tsafe(m), dm_tsafe(diag.msg));
 			free(json);
 			rc = EXIT_RUNTIME;
 			shown++;
@@ -162,7 +164,8 @@ int cmd_status(int argc, char **argv)
 		window_end(b.window_end, wend, sizeof(wend));
 		printf("%-20s %-10s %-16s %-21s %9llu %6.1f%% %4llu/%-3llu "
 		       "%-14s %s\n",
-		       b.model, b.model_version, wend, b.generated_at,
+		       dm_tsafe(b.model), dm_tsafe(b.model_version), wend,
+		       dm_tsafe(b.generated_at),
 		       (unsigned long long)b.samples, 100.0 * b.drift_score,
 		       (unsigned long long)b.features_drifted,
 		       (unsigned long long)b.features_total, alerts,
