@@ -339,6 +339,12 @@ static dm_err compare_feature(dm_result *r, const dm_profile *cur, size_t i,
 		return DM_OK;
 	}
 	fr->missing_rate_base = rate(b->missing, b->count + b->missing);
+	if ((!c || !c->present) && cur->rows == 0) {
+		/* No data at all (no logs in the window): INSUFFICIENT_DATA
+		 * says so once, not one FEATURE_MISSING per feature. */
+		fr->status = DM_STATUS_INSUFFICIENT;
+		return DM_OK;
+	}
 	if (!c || !c->present) {
 		fr->status = DM_STATUS_NOT_COMPARED;
 		return alert(r, DM_SEV_WARNING, "FEATURE_MISSING", b->name,

@@ -631,6 +631,40 @@ static void detect_insufficient(void **state)
 	dm_profile_release(&c);
 }
 
+/* No data at all (no logs in the window): one INSUFFICIENT_DATA alert,
+ * not one FEATURE_MISSING per feature of the baseline. */
+static void detect_no_data_one_alert(void **state)
+{
+	dm_profile b, c;
+	dm_detect_config cfg;
+	dm_result r;
+
+	(void)state;
+	prof_init(&b, 1000);
+	prof_init(&c, 0);
+	cat2_add(&b, "a", 500, 500);
+	cat2_add(&b, "b", 300, 700);
+	cat2_add(&b, "c", 100, 900);
+	dm_detect_config_init(&cfg);
+	run_detect(&b, &c, &cfg, &r);
+	assert_true(r.insufficient);
+	assert_int_equal(r.nalerts, 1);
+	assert_string_equal(r.alerts[0].code, "INSUFFICIENT_DATA");
+	assert_int_equal(count_code(&r, "FEATURE_MISSING"), 0);
+	assert_int_equal(res_of(&r, "b")->status, DM_STATUS_INSUFFICIENT);
+	dm_result_release(&r);
+	/* With rows but without the column: FEATURE_MISSING. */
+	c.rows = 500;
+	cat2_add(&c, "a", 250, 250);
+	cat2_add(&c, "c", 50, 450);
+	run_detect(&b, &c, &cfg, &r);
+	assert_int_equal(count_code(&r, "FEATURE_MISSING"), 1);
+	assert_int_equal(res_of(&r, "b")->status, DM_STATUS_NOT_COMPARED);
+	dm_result_release(&r);
+	dm_profile_release(&b);
+	dm_profile_release(&c);
+}
+
 /* Label, event time, identifier, text and ignored columns: status
  * NOT_MONITORED, no statistics, no alerts (not even when missing from
  * the data, full of invalid values or suddenly missing), not counted. */
@@ -1485,6 +1519,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(detect_no_feature_compared),
 		cmocka_unit_test(detect_no_shared_feature),
 		cmocka_unit_test(detect_insufficient),
+		cmocka_unit_test(detect_no_data_one_alert),
 		cmocka_unit_test(detect_roles_not_monitored),
 		cmocka_unit_test(detect_prediction_drift),
 		cmocka_unit_test(detect_effect_floor),
