@@ -12,9 +12,13 @@
 #   # catches: <the test that kills it: test binary + case, e2e file, suite>
 #   # run: <command, from the tree's root>   (optional; default: the unit
 #   #       tests and the e2e tests of the build)
-# The mutated tree is always built first (`make all lib test-unit-bins`);
-# a `# run:` command that needs the sanitizer build says `make SAN=1 ...`
-# itself (the scratch base is then built with SAN=1 too, once).
+#   # build: <command>  (optional; default `make -j1 all lib
+#   #       test-unit-bins`): what to rebuild before the run, e.g. just
+#   #       `make -j1 build/tests/test_parquet` for a run of that binary
+# The mutated tree is always built first; a build that fails makes the
+# mutant invalid.  A `# run:` command that needs the sanitizer build says
+# `make SAN=1 ...` itself (the scratch base is then built with SAN=1 too,
+# once).
 #
 # Every distinct run command is first run on the unmutated copy: a
 # command that fails there would make every mutant look caught, so the
@@ -53,6 +57,11 @@ mapfile -t mutants < <(printf '%s\n' "${mutants[@]}" | sort -u)
 
 header() { # FILE KEY: the value of "# KEY:" (first one)
 	sed -n "s/^# $2: *//p" "$1" | head -n 1
+}
+build_of() {
+	local b
+	b=$(header "$1" build)
+	printf '%s' "${b:-make --no-print-directory -j1 all lib test-unit-bins}"
 }
 run_of() {
 	local r
@@ -138,7 +147,7 @@ one() {
 	cp -a "$base" "$dir"
 	if ! patch -p1 -s --no-backup-if-mismatch -d "$dir" <"$m" >"$log" 2>&1; then
 		res="invalid (does not apply)"
-	elif ! (cd "$dir" && make --no-print-directory -j1 all lib test-unit-bins) >>"$log" 2>&1; then
+	elif ! (cd "$dir" && bash -c "$(build_of "$m")") >>"$log" 2>&1; then
 		res="invalid (does not build)"
 	else
 		(cd "$dir" && timeout "$tmo" bash -c "$(run_of "$m")") >>"$log" 2>&1
@@ -158,7 +167,7 @@ one() {
 	printf '  %-34s %s\n' "$name" "$res"
 	rm -rf "$dir"
 }
-export -f one header run_of where
+export -f one header run_of build_of where
 export scratch base tmo default_run
 mkdir -p "$scratch/res" "$scratch/log"
 printf '%s\n' "${mutants[@]}" | xargs -d '\n' -P "$jobs" -I{} bash -c 'one "$1"' _ {}
