@@ -1850,6 +1850,24 @@ static void writer_files_for_duckdb(void **state)
  * bound by one; these cases are what catch it (`make mutate`).
  */
 
+/* With DM_PARQUET_SEEDS=DIR, every boundary file is also written to DIR
+ * (bound-NNN), to seed the fuzzer (tests/fuzz/corpus_parquet). */
+static void seed_out(const pq_buf *f)
+{
+	static int n;
+	const char *dir = getenv("DM_PARQUET_SEEDS");
+	char path[512];
+	FILE *fp;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/bound-%03d", dir, n++);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(f->p, 1, f->len, fp), f->len);
+	fclose(fp);
+}
+
 /* The first column of a hand-built file: up to cap rows as doubles (or
  * strings, copied: at most 15 bytes, NUL-terminated) into f64 / str,
  * NULL flags into null; the error is returned and its message left in
@@ -1865,6 +1883,7 @@ static dm_err bread(const hb *h, const pq_buf *ch, int64_t dpo,
 	dm_parquet_scan *s = NULL;
 	size_t col = 0, n, i;
 
+	seed_out(&file);
 	buf_release(&file);
 	*rows = 0;
 	if (err)
@@ -2393,6 +2412,7 @@ static void bounds_footer(void **state)
 	dm_diag d;
 
 	assert_int_equal(rd_le32(f.p + f.len - 8), flen);
+	seed_out(&f);
 	pf = open_mem(f.p, f.len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
 	assert_int_equal(dm_parquet_file_meta(pf)->num_rows, 0);
