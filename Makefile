@@ -168,6 +168,10 @@ list-reports: $(BIN) ## List drift reports
 view-metrics: $(BIN) ## Quick drift status
 	@$(BIN) status
 
+mutate: ## Mutation testing: every tests/mutants/*.patch must be caught (MUTANTS='pq-*', MUTATE_JOBS, MUTATE_KEEP=1)
+	@scripts/deps.sh test
+	@scripts/mutate.sh $(MUTANTS)
+
 # ---- hygiene ------------------------------------------------------------
 lint: ## Banned calls and formatting checks (and the lint's self-test)
 	@scripts/lint.sh
