@@ -2443,6 +2443,100 @@ static void bounds_footer(void **state)
 	buf_release(&f);
 }
 
+/* A footer with ncols DOUBLE columns and one row group without rows,
+ * every chunk claiming tcs compressed bytes at offset 4. */
+static pq_buf sized_file(int ncols, int64_t tcs)
+{
+	pq_buf f = { 0 }, m = { 0 };
+	pq_tw t;
+	uint8_t tail[8];
+
+	buf_put(&f, "PAR1", 4);
+	tw_init(&t, &m);
+	tw_i32(&t, 1, 1);
+	tw_list_begin(&t, 2, TC_STRUCT, (uint32_t)ncols + 1);
+	tw_elem_struct_begin(&t);
+	tw_binary(&t, 4, "schema", 6);
+	tw_i32(&t, 5, ncols);
+	tw_struct_end(&t);
+	for (int i = 0; i < ncols; i++) {
+		tw_elem_struct_begin(&t);
+		tw_i32(&t, 1, DM_PARQUET_DOUBLE);
+		tw_i32(&t, 3, 0);
+		tw_binary(&t, 4, i ? "y" : "x", 1);
+		tw_struct_end(&t);
+	}
+	tw_i64(&t, 3, 0);
+	tw_list_begin(&t, 4, TC_STRUCT, 1);
+	tw_elem_struct_begin(&t);
+	tw_list_begin(&t, 1, TC_STRUCT, (uint32_t)ncols);
+	for (int i = 0; i < ncols; i++) {
+		tw_elem_struct_begin(&t);
+		tw_i64(&t, 2, 4);
+		tw_struct_begin(&t, 3);
+		tw_i32(&t, 1, DM_PARQUET_DOUBLE);
+		tw_list_begin(&t, 2, TC_I32, 1);
+		tw_elem_i32(&t, 0);
+		tw_list_begin(&t, 3, TC_BINARY, 1);
+		tw_elem_binary(&t, i ? "y" : "x", 1);
+		tw_i32(&t, 4, 0);
+		tw_i64(&t, 5, 0);
+		tw_i64(&t, 6, 0);
+		tw_i64(&t, 7, tcs);
+		tw_i64(&t, 9, 4);
+		tw_struct_end(&t);
+		tw_struct_end(&t);
+	}
+	tw_i64(&t, 2, 0);
+	tw_i64(&t, 3, 0);
+	tw_struct_end(&t);
+	buf_byte(&m, 0);
+	buf_put(&f, m.p, m.len);
+	wr_le32(tail, (uint32_t)m.len);
+	memcpy(tail + 4, "PAR1", 4);
+	buf_put(&f, tail, 8);
+	buf_release(&m);
+	return f;
+}
+
+/* Column chunk sizes: a chunk may claim up to the file's size (the
+ * row group's total is their sum), not more; sizes near INT64_MAX in
+ * several chunks are refused without overflowing the sum (UBSan). */
+static void bounds_chunk_sizes(void **state)
+{
+	(void)state;
+	pq_buf f = sized_file(2, 0);
+	int64_t fsize = (int64_t)f.len;
+	dm_parquet_file *pf;
+	dm_err err;
+	dm_diag d;
+
+	buf_release(&f);
+	for (int k = 0; k < 3; k++) { /* the size's varint changes the size */
+		f = sized_file(2, fsize);
+		fsize = (int64_t)f.len;
+		buf_release(&f);
+	}
+	f = sized_file(2, fsize);
+	assert_int_equal((int64_t)f.len, fsize);
+	seed_out(&f);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_int_equal(err, DM_OK);
+	assert_true(dm_parquet_file_meta(pf)->rowgroups[0].total_compressed_size ==
+		    2 * fsize);
+	dm_parquet_file_free(pf);
+	buf_release(&f);
+	f = sized_file(2, fsize + 1);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_refused(err, DM_EFORMAT, d, "offsets or sizes outside the file");
+	buf_release(&f);
+	f = sized_file(3, INT64_MAX - 1);
+	seed_out(&f);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_refused(err, DM_EFORMAT, d, "offsets or sizes outside the file");
+	buf_release(&f);
+}
+
 /* Thrift: a binary exactly as long as the bytes left, a list count
  * equal to them, 48 nested structs, a 10-byte varint whose last byte
  * is 1, INT32_MAX; and one more of each, refused. */
@@ -2605,6 +2699,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(bounds_page_and_chunk),
 	cmocka_unit_test(bounds_codec_ratio),
 	cmocka_unit_test(bounds_footer),
+	cmocka_unit_test(bounds_chunk_sizes),
 	cmocka_unit_test(bounds_thrift),
 	cmocka_unit_test(bounds_decoders),
 };
