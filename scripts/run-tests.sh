@@ -35,12 +35,16 @@ suite() { # name command...
 	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
 		lines+=("PASSED:  $name (${t0} s)")
-	elif [ $rc -eq 77 ]; then
+	elif [ $rc -eq 77 ] && [ -n "${DM_OPTIONAL:-}" ]; then
 		skipped=$((skipped + 1))
 		lines+=("SKIPPED: $name (${t0} s; optional in this run: DM_OPTIONAL=${DM_OPTIONAL:-})")
 	else
 		failed=$((failed + 1))
-		lines+=("FAILED:  $name (${t0} s, exit $rc)")
+		if [ $rc -eq 77 ]; then
+			lines+=("FAILED:  $name (${t0} s, exit 77 = skipped, but DM_OPTIONAL declares nothing optional)")
+		else
+			lines+=("FAILED:  $name (${t0} s, exit $rc)")
+		fi
 	fi
 	echo "=== ${lines[-1]}"
 }
