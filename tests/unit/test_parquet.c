@@ -2272,6 +2272,95 @@ static void bounds_delta_and_split(void **state)
 	}
 }
 
+/* A DATA_PAGE_V2 header and its body. */
+static void hb_page_v2(pq_buf *b, int32_t usize, int32_t csize, int32_t nvals,
+		       int32_t nnulls, int enc, int32_t def_len,
+		       const void *data, size_t len)
+{
+	pq_tw t;
+
+	tw_init(&t, b);
+	tw_i32(&t, 1, 3);
+	tw_i32(&t, 2, usize);
+	tw_i32(&t, 3, csize);
+	tw_struct_begin(&t, 8);
+	tw_i32(&t, 1, nvals);
+	tw_i32(&t, 2, nnulls);
+	tw_i32(&t, 3, nvals);
+	tw_i32(&t, 4, enc);
+	tw_i32(&t, 5, def_len);
+	tw_i32(&t, 6, 0);
+	tw_bool(&t, 7, 0);
+	tw_struct_end(&t);
+	buf_byte(b, 0);
+	buf_put(b, data, len);
+}
+
+/* Page v2: levels may fill the whole page (all NULL), not one byte
+ * more; DELTA_BYTE_ARRAY: a prefix as long as the previous value, not
+ * one byte longer; DELTA_BINARY_PACKED: blocks of 2^20 values, not
+ * 2^20 + 8. */
+static void bounds_v2_and_deltas(void **state)
+{
+	(void)state;
+	dm_diag d;
+	size_t rows;
+	double out[4];
+	uint8_t nul[4];
+	hb h = { DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0 };
+
+	for (int32_t dl = 2; dl <= 3; dl++) {
+		const uint8_t lv[2] = { 4 << 1, 0 }; /* 4 NULLs */
+		pq_buf ch = { 0 };
+		hb_page_v2(&ch, 2, 2, 4, 4, DM_PARQUET_ENC_PLAIN, dl, lv, 2);
+		if (dl == 2) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 4,
+					       &rows, &d), DM_OK);
+			assert_true(rows == 4 && nul[0] && nul[3]);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 4,
+					     &rows, &d),
+				       DM_EFORMAT, d, "level sizes exceed the page size");
+		}
+		buf_release(&ch);
+	}
+	/* "ab", then "ab" + "c" (prefix 2 = the whole previous value),
+	 * then prefix 4 of "abc" (one too long) */
+	for (int extra = 0; extra <= 1; extra++) {
+		int64_t pre[3] = { 0, 2, 3 + extra }, suf[3] = { 2, 1, 1 };
+		uint8_t page[128];
+		size_t pl = dbp_encode(page, pre, 3);
+		bstr s[3];
+		pl += dbp_encode(page + pl, suf, 3);
+		memcpy(page + pl, "abcd", 4);
+		pl += 4;
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 3,
+			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, pl);
+		hb hs = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0 };
+		if (!extra) {
+			assert_int_equal(bread(&hs, &ch, 4, NULL, NULL, s, NULL, 3,
+					       &rows, &d), DM_OK);
+			assert_string_equal(s[1], "abc");
+			assert_string_equal(s[2], "abcd");
+		} else {
+			assert_refused(bread(&hs, &ch, 4, NULL, NULL, s, NULL, 3,
+					     &rows, &d),
+				       DM_EFORMAT, d, "prefix longer than the previous");
+		}
+		buf_release(&ch);
+	}
+	{
+		pq_dbp dp;
+		/* block 2^20 = 0x80 0x80 0x40, 4 miniblocks, 1 value, first 0 */
+		const uint8_t ok[] = { 0x80, 0x80, 0x40, 0x04, 0x01, 0x00 };
+		/* 2^20 + 32 = 0xa0 0x80 0x40 */
+		const uint8_t bad[] = { 0xa0, 0x80, 0x40, 0x04, 0x01, 0x00 };
+		assert_int_equal(dbp_init(&dp, ok, sizeof(ok)), 0);
+		assert_int_equal(dbp_init(&dp, bad, sizeof(bad)), -1);
+	}
+}
+
 /* Page and chunk sizes: a page's compressed size may reach the end of
  * its chunk, not one byte past it; its uncompressed size may equal the
  * page limit, not exceed it; the chunk may end at the end of the file,
@@ -2696,6 +2785,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(bounds_plain_values),
 	cmocka_unit_test(bounds_rle_booleans),
 	cmocka_unit_test(bounds_delta_and_split),
+	cmocka_unit_test(bounds_v2_and_deltas),
 	cmocka_unit_test(bounds_page_and_chunk),
 	cmocka_unit_test(bounds_codec_ratio),
 	cmocka_unit_test(bounds_footer),
