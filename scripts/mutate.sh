@@ -187,7 +187,7 @@ for m in "${mutants[@]}"; do
 	fi
 	IFS=$'\t' read -r n loc res by failed <"$f"
 	printf '%-34s | %-42s | %-24s | %s\n' "$n" "$loc" "$res" "$by"
-	[ -n "$failed" ] && printf '%-34s   %-42s   %-24s   failed: %s\n' "" "" "" "$failed"
+	[ -n "$failed" ] && printf '    (failed: %s)\n' "$failed"
 	case "$res" in
 	caught*) caught=$((caught + 1)) ;;
 	survived) survived=$((survived + 1)); echo "    log: $scratch/log/$n.log (MUTATE_KEEP=1 keeps it)" ;;
