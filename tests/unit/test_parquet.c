@@ -2421,6 +2421,17 @@ static void bounds_page_and_chunk(void **state)
 			 DM_OK);
 	assert_refused(bread(&h, &ch, 3, NULL, out, NULL, NULL, 4, &rows, &d),
 		       DM_EFORMAT, d, "offsets or sizes outside the file");
+
+	/* rows per byte: a row group of B compressed bytes may claim up to
+	 * (B + 2) * 100000 - 1 rows (then runs out of values), not one
+	 * more (refused before anything is decoded) */
+	h.nrows = h.nvals = ((int64_t)ch.len + 2) * 100000 - 1;
+	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+		       DM_EFORMAT, d, "fewer values than its row group");
+	h.nrows++;
+	h.nvals++;
+	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+		       DM_EFORMAT, d, "rows in only");
 	buf_release(&ch);
 }
 
