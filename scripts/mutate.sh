@@ -37,7 +37,7 @@ jobs=${MUTATE_JOBS:-$(nproc 2>/dev/null || echo 2)}
 [ "$jobs" -gt 2 ] && [ -z "${MUTATE_JOBS:-}" ] && jobs=2
 [ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 tmo=${MUTATE_TIMEOUT:-600}
-default_run='scripts/run-unit.sh build >/dev/null 2>&1 || { scripts/run-unit.sh build 2>&1 | grep -E "FAILED|FAIL:" | head -5; exit 1; }; tests/e2e/run.sh build/driftmon'
+default_run='scripts/run-unit.sh build >unit.log 2>&1 || { grep -E "FAILED|FAIL:|runtime error|Sanitizer" unit.log | head -20; exit 1; }; tests/e2e/run.sh build/driftmon'
 
 # ---- which mutants ---------------------------------------------------------
 mutants=()
