@@ -2705,6 +2705,31 @@ static void bounds_thrift(void **state)
 	tc_init(&c, iover, sizeof(iover));
 	tc_i32(&c);
 	assert_int_equal(c.err, 1);
+
+	/* a long-form field id: 32767 (zigzag 0xfffe), not 32768 */
+	for (int over = 0; over <= 1; over++) {
+		const uint8_t fid[] = { TC_I8, over ? 0x80 : 0xfe, over ? 0x80 : 0xff,
+					over ? 0x04 : 0x03, 7 };
+		int16_t last = 0, id = 0;
+		int t;
+		tc_init(&c, fid, sizeof(fid));
+		assert_int_equal(tc_field(&c, &last, &id, &t), !over);
+		assert_int_equal(c.err, over);
+		if (!over)
+			assert_int_equal(id, INT16_MAX);
+	}
+	/* a map of 2 i8 -> i8 entries needs 4 bytes after its header;
+	 * 3 entries in them are refused up front */
+	for (uint8_t cnt = 2; cnt <= 3; cnt++) {
+		const uint8_t map[] = { cnt, TC_I8 << 4 | TC_I8, 1, 2, 3, 4 };
+		tc_init(&c, map, sizeof(map));
+		tc_skip(&c, TC_MAP);
+		assert_int_equal(c.err, cnt == 3);
+		if (cnt == 3)
+			assert_string_equal(c.why, "map count past the end");
+		else
+			assert_true(c.p == c.end);
+	}
 }
 
 /* The integer decoders: bit unpacking with exactly the bytes needed;
