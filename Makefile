@@ -58,7 +58,7 @@ LIBSO := $(BUILD)/libdriftmon.so
 
 .PHONY: all lib help deps clean test test-unit test-unit-bins test-e2e test-san test-cov \
 	test-synthetic demo bench generate-baseline run-drift-detection \
-	list-baselines list-reports view-metrics lint format
+	list-baselines list-reports view-metrics lint format fuzz mutate
 
 all: $(BIN) $(LIBSO)
 
@@ -82,7 +82,34 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/dmtest.h $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -Wno-missing-prototypes -MMD -MP -o $@ $< $(LIBA) $(LDFLAGS) -lcmocka $(LDLIBS)
 
+# ---- fuzz targets: every tests/fuzz/fuzz_*.c, built by pattern ----------
+# The library is compiled again with clang for libFuzzer (coverage
+# instrumentation, ASan + UBSan) into build-fuzz/; each target links
+# against that archive, so a new tests/fuzz/fuzz_<name>.c needs no rule.
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -pthread
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_LIB := build-fuzz/libdriftmon-fuzz.a
+
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN) ## Build every fuzz target (tests/fuzz/fuzz_*.c: clang, libFuzzer, ASan+UBSan) in build-fuzz/
+
 -include $(DEPS)
+ifneq ($(filter fuzz build-fuzz/%,$(MAKECMDGOALS)),)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+endif
 
 help: ## Show all targets
 	@echo "driftmon $(VERSION) — drift monitoring for ML models"
@@ -145,9 +172,14 @@ list-reports: $(BIN) ## List drift reports
 view-metrics: $(BIN) ## Quick drift status
 	@$(BIN) status
 
+mutate: ## Mutation testing: every tests/mutants/*.patch must be caught (MUTANTS='pq-*', MUTATE_JOBS, MUTATE_KEEP=1)
+	@scripts/deps.sh test
+	@scripts/mutate.sh $(MUTANTS)
+
 # ---- hygiene ------------------------------------------------------------
-lint: ## Banned calls and formatting checks
+lint: ## Banned calls and formatting checks (and the lint's self-test)
 	@scripts/lint.sh
+	@scripts/lint-selftest.sh
 
 clean: ## Remove build outputs
-	rm -rf build build-san build-cov
+	rm -rf build build-san build-cov build-fuzz

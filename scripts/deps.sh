@@ -2,28 +2,65 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages driftmon needs, if missing.
 #   scripts/deps.sh build   - to build driftmon
-#   scripts/deps.sh test    - to build and run the test suite
+#   scripts/deps.sh test    - to build and run the test suite (and the
+#                             de_DE.UTF-8 / fr_FR.UTF-8 locales the number
+#                             parser's locale test needs)
 #   scripts/deps.sh bench   - to run the benchmarks (pandas + scipy peer)
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
 build_pkgs="gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev libexpat1-dev libmicrohttpd-dev libyaml-dev"
-test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy time"
+test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy time locales clang libclang-rt-14-dev"
 bench_pkgs="$build_pkgs python3 python3-numpy python3-scipy python3-pandas time"
 
-case "${1:-build}" in
+mode=${1:-build}
+case "$mode" in
 build) want=$build_pkgs ;;
 test) want=$test_pkgs ;;
 bench) want=$bench_pkgs ;;
 *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
+# The locales with a decimal comma (tests/unit/test_parse_double.c).
+locales_missing() {
+	for l in de_DE fr_FR; do
+		locale -a 2>/dev/null | grep -qiE "^$l\.utf-?8$" || echo "$l.UTF-8"
+	done
+}
+need_locales() {
+	[ "$mode" = test ] || return 0
+	lm=$(locales_missing)
+	[ -z "$lm" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: locales$(printf ' %s' $lm) are missing. Generate them with:" >&2
+		for l in $lm; do
+			echo "  sudo sed -i 's/^# *\($l UTF-8\)/\1/' /etc/locale.gen" >&2
+		done
+		echo "  sudo locale-gen" >&2
+		exit 1
+	fi
+	echo "deps: generating locales:$(printf ' %s' $lm)" >&2
+	for l in $lm; do
+		if grep -qE "^# *$l UTF-8" /etc/locale.gen 2>/dev/null; then
+			sed -i "s/^# *\($l UTF-8\)/\1/" /etc/locale.gen
+		elif ! grep -qE "^$l UTF-8" /etc/locale.gen 2>/dev/null; then
+			echo "$l UTF-8" >>/etc/locale.gen
+		fi
+	done
+	locale-gen >&2 || { echo "deps: locale-gen failed" >&2; exit 1; }
+	lm=$(locales_missing)
+	[ -z "$lm" ] || { echo "deps: locales still missing:$lm" >&2; exit 1; }
+}
+
 missing=""
 for p in $want; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = "installed" ] || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	need_locales
+	exit 0
+fi
 
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing:$missing" >&2
@@ -36,3 +73,4 @@ else
 	echo "  sudo apt-get install -y$missing" >&2
 	exit 1
 fi
+need_locales

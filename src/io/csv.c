@@ -77,8 +77,9 @@ typedef struct csv_reader {
 	int eof;          /* the source has no more bytes */
 
 	unsigned char sep;
-	/* Classic Mac line ends: once the first line end is seen to be a
-	 * lone CR, every CR is read as LF.  -1 = not yet known. */
+	/* Classic Mac line ends: when the header ends in a lone CR (found
+	 * by sniff_sep, before any record is read), every CR is read as
+	 * LF.  -1 = not yet known. */
 	int cr_only;
 	unsigned char ucls[256]; /* ends an unquoted field: sep, \n, NUL */
 	unsigned char qcls[256]; /* ends a quoted run: ", NUL */
@@ -352,37 +353,6 @@ static void cr_to_lf(unsigned char *p, size_t n)
 }
 
 /*
- * Decides, once the first line end is in the buffer, whether the file
- * ends its lines with a lone CR (classic Mac OS, some spreadsheet
- * exports), and then rewrites every CR read so far and later as LF.
- * Until then no line end has been seen, so nothing was tokenised past
- * one.
- */
-static void cr_check(csv_reader *r, size_t from)
-{
-	size_t i;
-
-	if (r->cr_only < 0) {
-		for (i = 0; i < r->len; i++) {
-			if (r->buf[i] == '\n') {
-				r->cr_only = 0;
-				break;
-			}
-			if (r->buf[i] == '\r') {
-				if (i + 1 < r->len)
-					r->cr_only = r->buf[i + 1] != '\n';
-				else if (r->eof)
-					r->cr_only = 0;
-				break;
-			}
-		}
-		from = 0;
-	}
-	if (r->cr_only > 0)
-		cr_to_lf(r->buf + from, r->len - from);
-}
-
-/*
  * Reads more input after the record starting at r->pos.  nrows is the
  * number of rows of the batch under construction (their cells point into
  * the buffer and are rebased if it moves).  Sets *full instead of
@@ -448,8 +418,8 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 	r->src_off += got;
 	if (got < want || r->src_off >= src->size)
 		r->eof = 1;
-	if (r->cr_only != 0)
-		cr_check(r, r->len - got);
+	if (r->cr_only > 0)
+		cr_to_lf(r->buf + r->len - got, got);
 out:
 	if (r->buf)
 		r->buf[r->len] = 0;
@@ -481,13 +451,11 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 	size_t off = 0, line = 0, commas = 0, semis = 0, tabs = 0;
 	int state = 0, started = 0, full; /* 0 out, 1 in quotes, 2 after a
 					   * quote in quotes */
+	int tsv;
 	dm_err err = DM_OK;
 
 	dot = name ? strrchr(name, '.') : NULL;
-	if (dot && strcasecmp(dot, ".tsv") == 0) {
-		r->sep = '\t';
-		return DM_OK;
-	}
+	tsv = dot && strcasecmp(dot, ".tsv") == 0;
 	for (;;) {
 		size_t end = r->len - r->pos;
 
@@ -523,7 +491,15 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 				state = 1;
 			else if (c == '\n')
 				goto done;
-			else if (c == ',')
+			else if (c == '\r') {
+				/* CRLF, or a lone CR: classic Mac line ends */
+				if (r->pos + off + 1 >= r->len && !r->eof)
+					break; /* read the next byte first */
+				if (r->pos + off + 1 < r->len &&
+				    r->buf[r->pos + off + 1] != '\n')
+					r->cr_only = 1;
+				goto done;
+			} else if (c == ',')
 				commas++;
 			else if (c == ';')
 				semis++;
@@ -537,7 +513,13 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 			return err;
 	}
 done:
-	if (commas)
+	if (r->cr_only < 0)
+		r->cr_only = 0;
+	if (r->cr_only)
+		cr_to_lf(r->buf + r->pos, r->len - r->pos);
+	if (tsv)
+		r->sep = '\t';
+	else if (commas)
 		r->sep = ',';
 	else if (semis > tabs)
 		r->sep = ';';

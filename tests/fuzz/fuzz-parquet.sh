@@ -11,10 +11,8 @@ cd "$(dirname "$0")/../.."
 secs=${1:-60}
 out=${2:-build/fuzz-parquet}
 mkdir -p "$out/corpus"
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-D_GNU_SOURCE -Iinclude -Isrc tests/fuzz/fuzz_parquet.c src/io/parquet/*.c \
-	src/io/source.c src/core/error.c -lsnappy -lzstd -lz -llz4 -lbrotlidec -lm \
-	-o "$out/fuzz_parquet"
+make --no-print-directory build-fuzz/fuzz_parquet >/dev/null
+cp build-fuzz/fuzz_parquet "$out/fuzz_parquet"
 cd "$out"
 ./fuzz_parquet -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=65536 -print_final_stats=1 corpus \

@@ -1,39 +1,53 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# Every parser under libFuzzer with AddressSanitizer + UBSan, briefly
-# (FUZZ_SECONDS each, default 20): the CSV reader, the Parquet reader,
-# the stored-report readers, the monitoring spec reader, the collector's
-# JSON records and the WAL.  Installs clang's runtime if missing.  Any
-# crash, leak or timeout fails the suite.  Long runs: tests/fuzz/README.
+# Every fuzz target under libFuzzer with AddressSanitizer + UBSan, briefly
+# (FUZZ_SECONDS each, default 20).  The targets are every
+# tests/fuzz/fuzz_<name>.c, built by `make fuzz` (clang) into build-fuzz/;
+# each runs on a scratch corpus seeded from tests/fuzz/corpus_<name>/,
+# with tests/fuzz/<name>.dict as its dictionary and the libFuzzer flags
+# of tests/fuzz/fuzz_<name>.options (one a line) when they exist.
+# Installs clang and its runtime if missing (and fails if it cannot).
+# Any crash, leak or timeout, a target that does not build or does not
+# run, fails the suite.  Long runs: tests/fuzz/README.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/suites/lib/need.sh
+root=$PWD
 secs=${FUZZ_SECONDS:-20}
-out=build/fuzz
+out=build-fuzz/run
 pass=0 fail=0
 
-need=""
-command -v clang >/dev/null || need="$need clang"
-dpkg-query -W -f='${db:Status-Status}' libclang-rt-14-dev 2>/dev/null | grep -q '^installed$' || need="$need libclang-rt-14-dev"
-if [ -n "$need" ]; then
-	if [ "$(id -u)" = 0 ]; then
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 ||
-			{ apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null; }
-	else
-		echo "fuzz: needs:$need (sudo apt-get install$need)"; echo "fuzz: 0 passed, 1 failed"; exit 1
-	fi
+need_apt clang libclang-rt-14-dev || { echo "fuzz: $NEED_WHY"; echo "fuzz: 0 passed, 1 failed"; exit 1; }
+if ! make --no-print-directory -j"$(nproc 2>/dev/null || echo 2)" fuzz >build-fuzz.log 2>&1; then
+	grep -E 'error|Error' build-fuzz.log | head -20
+	echo "fuzz: the fuzz targets do not build (make fuzz; log in build-fuzz.log)"
+	echo "fuzz: 0 passed, 1 failed"
+	exit 1
 fi
+rm -f build-fuzz.log
 mkdir -p "$out"
-CF="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -DDM_VERSION=\"fuzz\" -Iinclude -Isrc"
-LIBS="-lyaml -ljansson -lcurl -lsnappy -lzstd -lz -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lmicrohttpd -lm -pthread"
-
-run() { # name corpus-dir extra-args... ; binary in $out/$name
-	local name=$1 seeds=$2
-	shift 2
-	local dir="$out/$name-run"
+ntargets=0
+for src in tests/fuzz/fuzz_*.c; do
+	[ -e "$src" ] || continue
+	name=$(basename "$src" .c)
+	short=${name#fuzz_}
+	bin=build-fuzz/$name
+	ntargets=$((ntargets + 1))
+	if [ ! -x "$bin" ]; then
+		echo "  FAIL: $name was not built"; fail=$((fail + 1)); continue
+	fi
+	dir=$out/$name
 	rm -rf "$dir"
 	mkdir -p "$dir/corpus"
-	(cd "$dir" && "../$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=65536 "$@" corpus "../../../$seeds" >log 2>&1)
+	args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536)
+	[ -f "tests/fuzz/$short.dict" ] && args+=(-dict="$root/tests/fuzz/$short.dict")
+	if [ -f "tests/fuzz/$name.options" ]; then
+		mapfile -t extra < <(grep -v '^#' "tests/fuzz/$name.options" | grep .)
+		args+=("${extra[@]}")
+	fi
+	seeds=()
+	[ -d "tests/fuzz/corpus_$short" ] && seeds+=("$root/tests/fuzz/corpus_$short")
+	(cd "$dir" && "$root/$bin" "${args[@]}" corpus "${seeds[@]}" >log 2>&1)
 	if ls "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-* >/dev/null 2>&1; then
 		echo "  FAIL: $name: findings in $dir"; tail -20 "$dir/log"; fail=$((fail + 1))
 	elif ! grep -q "Done [0-9]* runs" "$dir/log"; then
@@ -41,44 +55,7 @@ run() { # name corpus-dir extra-args... ; binary in $out/$name
 	else
 		echo "  ok: $name $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$dir/log")"; pass=$((pass + 1))
 	fi
-}
-
-# shellcheck disable=SC2086
-if clang $CF tests/fuzz/fuzz_csv.c src/io/csv.c src/io/csv_write.c src/io/numfmt.c \
-	src/io/parse_double.c src/io/pow10.c src/io/source.c src/core/error.c -lm -o "$out/fuzz_csv" 2>"$out/build-csv.log"; then
-	run fuzz_csv tests/fuzz/corpus_csv -dict=../../../tests/fuzz/csv.dict
-else
-	echo "  FAIL: fuzz_csv does not build"; cat "$out/build-csv.log"; fail=$((fail + 1))
-fi
-# shellcheck disable=SC2086
-if clang $CF tests/fuzz/fuzz_parquet.c src/io/parquet/*.c src/io/source.c src/core/error.c \
-	-lsnappy -lzstd -lz -llz4 -lbrotlidec -lm -o "$out/fuzz_parquet" 2>"$out/build-pq.log"; then
-	run fuzz_parquet tests/fuzz/corpus_parquet
-else
-	echo "  FAIL: fuzz_parquet does not build"; cat "$out/build-pq.log"; fail=$((fail + 1))
-fi
-# The report readers link the whole library (built with the fuzzer's flags).
-objs=$(find src -name '*.c' -not -path 'src/cli/*' | sort)
-# shellcheck disable=SC2086
-if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_report.c $objs $LIBS -o "$out/fuzz_report" 2>"$out/build-report.log"; then
-	run fuzz_report tests/fuzz/corpus_report
-else
-	echo "  FAIL: fuzz_report does not build"; tail -20 "$out/build-report.log"; fail=$((fail + 1))
-fi
-# The spec reader, with a write -> read round trip on every spec that parses.
-# shellcheck disable=SC2086
-if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_spec.c $objs $LIBS -o "$out/fuzz_spec" 2>"$out/build-spec.log"; then
-	run fuzz_spec tests/fuzz/corpus_spec -dict=../../../tests/fuzz/spec.dict
-else
-	echo "  FAIL: fuzz_spec does not build"; tail -20 "$out/build-spec.log"; fail=$((fail + 1))
-fi
-# The collector's JSON reader and the WAL (tests/fuzz/fuzz_logger.c), on the
-# same whole-library build.
-# shellcheck disable=SC2086
-if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_logger.c $objs $LIBS -o "$out/fuzz_logger" 2>"$out/build-logger.log"; then
-	run fuzz_logger tests/fuzz/corpus_logger -max_len=4096
-else
-	echo "  FAIL: fuzz_logger does not build"; tail -20 "$out/build-logger.log"; fail=$((fail + 1))
-fi
+done
+[ $ntargets -gt 0 ] || { echo "  FAIL: no fuzz target"; fail=$((fail + 1)); }
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,19 +4,17 @@
 # back by DuckDB (@duckdb/node-api, pinned in tests/interop/package.json)
 # and every value and type is compared.  The reading direction (fixtures
 # of real writers read by driftmon) is in the unit tests (test_parquet).
-# Skips, passing, when node/npm are missing or npm cannot install.
+# Installs node/npm (Debian) and the npm packages (npm ci) when missing;
+# if that fails the suite fails, unless DM_OPTIONAL lists "duckdb" (then
+# it exits 77: skipped).  Usage: tests/suites/parquet-duckdb.sh [DRIFTMON]
 set -u
 cd "$(dirname "$0")/../.."
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-	echo "parquet-duckdb: node/npm not installed; skipped"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 0
+. tests/suites/lib/need.sh
+build=$(dirname "${1:-build/driftmon}")
+need_npm tests/interop @duckdb/node-api || cannot_run parquet-duckdb duckdb "$NEED_WHY"
+if tests/interop/check-written.sh "$build"; then
+	echo "parquet-duckdb: 1 passed, 0 failed"
+else
+	echo "parquet-duckdb: 0 passed, 1 failed"
+	exit 1
 fi
-if [ ! -d tests/interop/node_modules/@duckdb/node-api ]; then
-	(cd tests/interop && npm ci --no-audit --no-fund >/dev/null 2>&1) || {
-		echo "parquet-duckdb: npm ci failed; skipped"
-		echo "0 passed, 0 failed, 1 skipped"
-		exit 0
-	}
-fi
-exec tests/interop/check-written.sh build

@@ -284,6 +284,8 @@ static void csv_cr_only(void **state)
 	check_csv("a,b\r1,2\r3,4", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
 	check_csv("\xEF\xBB\xBF" "a;b\r\"x;y\";2\r\r3;4\r",
 		  "a,b\n1:|<x;y>|<2>\n2:|<3>|<4>\n");
+	/* a CR inside quotes before the first line end is data */
+	check_csv("\"x\ry\",b\n1,2\n", "x\ry,b\n1:|<1>|<2>\n");
 	/* CRLF files are not CR-only */
 	check_csv("a,b\r\n1,2\r\n", "a,b\n1:|<1>|<2>\n");
 }
@@ -1593,6 +1595,151 @@ static void writer_round_trip(void **state)
 	free(pool);
 }
 
+/* ---- boundaries -------------------------------------------------------------------
+ * Each limit tried at exactly the boundary and one past it; each has a
+ * mutant in tests/mutants/csv-*.patch that these cases catch. */
+
+/* Reads data with limits; returns the error, the rows delivered and the
+ * length of the last cell of column 0. */
+static dm_err read_rows(const char *data, size_t len, const dmio_csv_tuning *tun,
+			const dm_reader_opts *opts, uint64_t *rows,
+			size_t *last_len, dm_diag *d)
+{
+	dm_source *src;
+	dm_reader *r;
+	dm_batch *b;
+	dm_err err;
+
+	*rows = 0;
+	assert_int_equal(dm_source_open_mem("t.csv", data, len, 0, &src), DM_OK);
+	err = dmio_csv_reader_open_ex(src, opts, tun, &r, d);
+	if (err)
+		return err;
+	while ((err = dm_reader_next(r, &b, d)) == DM_OK && b) {
+		*rows += b->nrows;
+		*last_len = b->cols[0].str[b->nrows - 1].len;
+	}
+	dm_reader_free(r);
+	return err;
+}
+
+/* A record (and a header) of exactly max_record bytes, its line end
+ * included, is read, whatever the read size; one byte more is refused.
+ * So is a last record without a line end. */
+static void csv_bounds_record_limit(void **state)
+{
+	static const size_t reads[] = { 0, 1, 7, 16, 99, 100, 101, 4096 };
+	static char data[512];
+	dm_reader_opts opts = { 0, 0 };
+	uint64_t rows;
+	size_t last = 0, n;
+	dm_diag d;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(reads) / sizeof(reads[0]); k++) {
+		dmio_csv_tuning tun = { reads[k], 100, 0, 0 };
+		for (size_t len = 100; len <= 101; len++) {
+			/* a data record of len bytes, then a short one */
+			memcpy(data, "a\n", 2);
+			memset(data + 2, 'y', len - 1);
+			data[2 + len - 1] = '\n';
+			memcpy(data + 2 + len, "z\n", 2);
+			n = 2 + len + 2;
+			if (len == 100) {
+				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
+							   &last, &d), DM_OK);
+				assert_int_equal(rows, 2);
+			} else {
+				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
+							   &last, &d), DM_ETOOBIG);
+				assert_string_equal(d.msg, "'t.csv': row 1, longer "
+							   "than 100 bytes (the limit)");
+			}
+			/* the last record, without a line end */
+			n = 2 + len;
+			memset(data + 2, 'y', len);
+			if (len == 100) {
+				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
+							   &last, &d), DM_OK);
+				assert_int_equal(rows, 1);
+				assert_int_equal(last, 100);
+			} else {
+				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
+							   &last, &d), DM_ETOOBIG);
+			}
+			/* the header */
+			memset(data, 'h', len - 1);
+			data[len - 1] = '\n';
+			memcpy(data + len, "1\n", 2);
+			n = len + 2;
+			if (len == 100) {
+				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
+							   &last, &d), DM_OK);
+				assert_int_equal(rows, 1);
+			} else {
+				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
+							   &last, &d), DM_ETOOBIG);
+				assert_string_equal(d.msg, "'t.csv': header: longer "
+							   "than 100 bytes (the limit)");
+			}
+		}
+	}
+}
+
+/* Exactly 2^20 columns are read (csv_err_too_many_columns: one more is
+ * refused). */
+static void csv_bounds_columns(void **state)
+{
+	size_t n = (size_t)1 << 20, i;
+	char *data = malloc(2 * n + 2 * n);
+	uint64_t rows;
+	size_t last = 0;
+	dmio_csv_tuning tun = { 0, 0, 0, 0 };
+	dm_reader_opts opts = { 0, 0 };
+	dm_diag d;
+
+	(void)state;
+	assert_non_null(data);
+	/* header c0..: one letter each would repeat; use the empty names
+	 * pandas numbers ("Unnamed: N") */
+	for (i = 0; i < n; i++)
+		data[i] = ',';
+	data[n - 1] = '\n';
+	for (i = 0; i < n; i++)
+		data[n + i] = i + 1 < n ? ',' : '\n';
+	assert_int_equal(read_rows(data, 2 * n, &tun, &opts, &rows, &last, &d),
+			 DM_OK);
+	assert_int_equal(rows, 1);
+	free(data);
+}
+
+/* A row with one field more than the header: refused (strict) or
+ * skipped (lenient), never stored past the batch's cells; the rows
+ * around it are intact.  The row is the last of a full batch, where a
+ * stray store would land past the end of the cell arrays (ASan). */
+static void csv_bounds_fields(void **state)
+{
+	static const char data[] = "a,b\n1,2\n3,4,5\n6,7\n";
+	dm_reader_opts strict = { 2, 0 }, lenient = { 2, 1 };
+	dmio_csv_tuning tun = { 0, 0, 0, 0 };
+	uint64_t rows;
+	size_t last = 0;
+	dm_diag d;
+
+	(void)state;
+	assert_int_equal(read_rows(data, sizeof(data) - 1, &tun, &strict, &rows,
+				   &last, &d), DM_EFORMAT);
+	assert_string_equal(d.msg, "'t.csv': row 2, expected 2 fields, found 3");
+	assert_int_equal(read_rows(data, sizeof(data) - 1, &tun, &lenient, &rows,
+				   &last, &d), DM_OK);
+	assert_int_equal(rows, 2);
+	assert_int_equal(last, 1); /* "6" */
+	/* one field fewer */
+	assert_int_equal(read_rows("a,b\n1\n", 6, &tun, &strict, &rows, &last,
+				   &d), DM_EFORMAT);
+	assert_string_equal(d.msg, "'t.csv': row 1, expected 2 fields, found 1");
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_basic),
 	cmocka_unit_test(csv_quotes),
@@ -1639,6 +1786,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(writer_header_round_trip),
 	cmocka_unit_test(writer_errors),
 	cmocka_unit_test(writer_round_trip),
+	cmocka_unit_test(csv_bounds_record_limit),
+	cmocka_unit_test(csv_bounds_columns),
+	cmocka_unit_test(csv_bounds_fields),
 };
 
 DMTEST_MAIN("csv", tests)

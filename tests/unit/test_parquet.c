@@ -573,8 +573,9 @@ static void hb_page(pq_buf *b, int type, int32_t usize, int32_t csize,
 		    len);
 }
 
-/* A one-column file around chunk bytes. */
-static pq_buf hb_file(const hb *h, const pq_buf *chunk)
+/* A one-column file around chunk bytes, its data page at offset dpo
+ * (the chunk starts at 4, after the magic). */
+static pq_buf hb_file_at(const hb *h, const pq_buf *chunk, int64_t dpo)
 {
 	pq_buf f = { 0 }, m = { 0 };
 	pq_tw t;
@@ -614,7 +615,7 @@ static pq_buf hb_file(const hb *h, const pq_buf *chunk)
 	tw_i64(&t, 5, h->nvals);
 	tw_i64(&t, 6, (int64_t)chunk->len);
 	tw_i64(&t, 7, (int64_t)chunk->len + h->csize_delta);
-	tw_i64(&t, 9, 4);
+	tw_i64(&t, 9, dpo);
 	if (h->dict_rel >= 0)
 		tw_i64(&t, 11, 4 + h->dict_rel);
 	tw_struct_end(&t);
@@ -629,6 +630,11 @@ static pq_buf hb_file(const hb *h, const pq_buf *chunk)
 	buf_put(&f, tail, 8);
 	buf_release(&m);
 	return f;
+}
+
+static pq_buf hb_file(const hb *h, const pq_buf *chunk)
+{
+	return hb_file_at(h, chunk, 4);
 }
 
 static void int96_and_legacy_types(void **state)
@@ -1836,6 +1842,955 @@ static void writer_files_for_duckdb(void **state)
 	}
 }
 
+/* ---- boundaries ------------------------------------------------------------------
+ *
+ * Every bound of the reader, tried at exactly the boundary: the largest
+ * input it must accept, and one more, which it must refuse with its own
+ * message.  Each has a mutant in tests/mutants/pq-*.patch that moves the
+ * bound by one; these cases are what catch it (`make mutate`).
+ */
+
+/* With DM_PARQUET_SEEDS=DIR, every boundary file is also written to DIR
+ * (bound-NNN), to seed the fuzzer (tests/fuzz/corpus_parquet). */
+static void seed_out(const pq_buf *f)
+{
+	static int n;
+	const char *dir = getenv("DM_PARQUET_SEEDS");
+	char path[512];
+	FILE *fp;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/bound-%03d", dir, n++);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(f->p, 1, f->len, fp), f->len);
+	fclose(fp);
+}
+
+/* The first column of a hand-built file: up to cap rows as doubles (or
+ * strings, copied: at most 15 bytes, NUL-terminated) into f64 / str,
+ * NULL flags into null; the error is returned and its message left in
+ * d. */
+typedef char bstr[16];
+static dm_err bread(const hb *h, const pq_buf *ch, int64_t dpo,
+		    const dm_parquet_opts *o, double *f64, bstr *str,
+		    uint8_t *null, size_t cap, size_t *rows, dm_diag *d)
+{
+	pq_buf file = hb_file_at(h, ch, dpo);
+	dm_err err;
+	dm_parquet_file *f = open_mem(file.p, file.len, o, &err, d);
+	dm_parquet_scan *s = NULL;
+	size_t col = 0, n, i;
+
+	seed_out(&file);
+	buf_release(&file);
+	*rows = 0;
+	if (err)
+		return err;
+	err = dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE, &s, d);
+	while (!err) {
+		const dm_parquet_vec *v;
+		err = dm_parquet_scan_next(s, 3, &n, d);
+		if (err || !n)
+			break;
+		v = dm_parquet_scan_column(s, 0);
+		for (i = 0; i < n && *rows < cap; i++, (*rows)++) {
+			if (f64 && v->f64)
+				f64[*rows] = v->f64[i];
+			if (str && v->str) {
+				size_t l = v->str[i].len < 15 ? v->str[i].len : 15;
+				memcpy(str[*rows], v->str[i].ptr, l);
+				str[*rows][l] = 0;
+			}
+			if (null)
+				null[*rows] = v->null ? v->null[i] : 0;
+		}
+	}
+	dm_parquet_scan_free(s);
+	dm_parquet_file_free(f);
+	return err;
+}
+
+/* Expects err and a message containing what. */
+#define assert_refused(call, err, d, what)                                     \
+	do {                                                                   \
+		assert_int_equal((call), (err));                               \
+		if (!strstr((d).msg, (what)))                                  \
+			fail_msg("message '%s' lacks '%s'", (d).msg, (what));  \
+	} while (0)
+
+static int bits_for(uint32_t v)
+{
+	int b = 0;
+
+	while (v >> b)
+		b++;
+	return b;
+}
+
+/* Dictionary index == n is refused, n - 1 accepted, for dictionaries of
+ * 1 to 6 entries, in RLE runs and in bit-packed runs, alone or after
+ * smaller indices. */
+static void bounds_dict_index(void **state)
+{
+	(void)state;
+	for (uint32_t n = 1; n <= 6; n++) {
+		double dict[6], out[8];
+		int bw = bits_for(n); /* wide enough to write index n */
+		for (uint32_t i = 0; i < n; i++)
+			dict[i] = 10 + i;
+		for (int form = 0; form < 2; form++) {
+			for (uint32_t top = n - 1; top <= n; top++) {
+				uint8_t page[16] = { 0 };
+				size_t pl = 0, rows;
+				uint64_t v[8];
+				pq_buf ch = { 0 };
+				dm_diag d;
+				uint32_t nv = form ? 8 : 4;
+				page[pl++] = (uint8_t)bw;
+				if (form == 0) { /* RLE run of 4 x top */
+					page[pl++] = 4 << 1;
+					page[pl++] = (uint8_t)top;
+				} else { /* one bit-packed group, top last */
+					page[pl++] = 1 << 1 | 1;
+					for (int i = 0; i < 8; i++)
+						v[i] = i == 7 ? top : (uint64_t)i % n;
+					pack(page + pl, v, 8, bw);
+					pl += (size_t)bw;
+				}
+				hb_page(&ch, 2, (int32_t)(8 * n), (int32_t)(8 * n),
+					(int32_t)n, DM_PARQUET_ENC_PLAIN, dict, 8 * n);
+				hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, (int32_t)nv,
+					DM_PARQUET_ENC_RLE_DICTIONARY, page, pl);
+				hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, nv, nv, 0, 0 };
+				if (top == n) {
+					assert_refused(bread(&h, &ch, 4, NULL, out, NULL,
+							     NULL, 8, &rows, &d),
+						       DM_EFORMAT, d,
+						       "dictionary index out of range");
+				} else {
+					assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+							       NULL, 8, &rows, &d),
+							 DM_OK);
+					assert_int_equal(rows, nv);
+					assert_true(out[nv - 1] == 10 + top);
+					if (form)
+						for (int i = 0; i < 7; i++)
+							assert_true(out[i] == 10 + i % n);
+				}
+				buf_release(&ch);
+			}
+		}
+	}
+}
+
+/* Dictionary indices 32 bits wide are accepted, 33 refused. */
+static void bounds_dict_bit_width(void **state)
+{
+	(void)state;
+	double dict[1] = { 7.5 }, out[4];
+	dm_diag d;
+	size_t rows;
+
+	for (int bw = 32; bw <= 33; bw++) {
+		uint8_t page[] = { (uint8_t)bw, 4 << 1, 0, 0, 0, 0, 0 };
+		pq_buf ch = { 0 };
+		hb_page(&ch, 2, 8, 8, 1, DM_PARQUET_ENC_PLAIN, dict, 8);
+		hb_page(&ch, 0, 7, 7, 4, DM_PARQUET_ENC_RLE_DICTIONARY, page, 7);
+		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0 };
+		if (bw == 32) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					       &rows, &d), DM_OK);
+			assert_true(rows == 4 && out[3] == 7.5);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					     &rows, &d),
+				       DM_EFORMAT, d, "bit width above 32");
+		}
+		buf_release(&ch);
+	}
+}
+
+/* A dictionary page of exactly n doubles holds n entries, not n + 1;
+ * a BYTE_ARRAY dictionary's last entry may end exactly at the end of
+ * its page, not one byte later. */
+static void bounds_dict_entries(void **state)
+{
+	(void)state;
+	double dict[3] = { 1, 2, 3 }, out[4];
+	const uint8_t idx[] = { 2, 4 << 1, 1 }; /* 4 x index 1 */
+	dm_diag d;
+	size_t rows;
+
+	for (int extra = 0; extra <= 1; extra++) {
+		pq_buf ch = { 0 };
+		hb_page(&ch, 2, 24, 24, 3 + extra, DM_PARQUET_ENC_PLAIN, dict, 24);
+		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
+		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0 };
+		if (!extra) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					       &rows, &d), DM_OK);
+			assert_true(out[0] == 2);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					     &rows, &d),
+				       DM_EFORMAT, d, "more entries than its page");
+		}
+		buf_release(&ch);
+	}
+	/* "ab", "cde": 4 + 2 + 4 + 3 bytes */
+	for (int extra = 0; extra <= 1; extra++) {
+		uint8_t dp[13] = { 2, 0, 0, 0, 'a', 'b', (uint8_t)(3 + extra), 0,
+				   0, 0, 'c', 'd', 'e' };
+		bstr s[4];
+		pq_buf ch = { 0 };
+		hb_page(&ch, 2, 13, 13, 2, DM_PARQUET_ENC_PLAIN, dp, 13);
+		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
+		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 4, 4, 0, 0 };
+		if (!extra) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL, 4,
+					       &rows, &d), DM_OK);
+			assert_string_equal(s[3], "cde");
+			assert_string_equal(s[0], "cde");
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, NULL, s, NULL, 4,
+					     &rows, &d),
+				       DM_EFORMAT, d, "truncated dictionary page");
+		}
+		buf_release(&ch);
+	}
+}
+
+/* Definition levels (RLE, with their 4-byte length) may fill the page
+ * exactly, not one byte more; a level of 1 is accepted, 2 refused;
+ * BIT_PACKED levels of 9 rows need 2 bytes. */
+static void bounds_def_levels(void **state)
+{
+	(void)state;
+	double out[9];
+	uint8_t nul[9];
+	dm_diag d;
+	size_t rows;
+	hb h = { DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0 };
+
+	for (uint8_t len = 2; len <= 3; len++) {
+		const uint8_t page[] = { len, 0, 0, 0, 4 << 1, 0 }; /* 4 NULLs */
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, 6, 6, 4, DM_PARQUET_ENC_PLAIN, page, 6);
+		if (len == 2) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
+					       &rows, &d), DM_OK);
+			assert_true(rows == 4 && nul[0] && nul[3]);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
+					     &rows, &d),
+				       DM_EFORMAT, d, "definition levels exceed");
+		}
+		buf_release(&ch);
+	}
+	for (uint8_t lv = 1; lv <= 2; lv++) {
+		uint8_t page[6 + 32] = { 2, 0, 0, 0, 4 << 1, lv };
+		double v[4] = { 1, 2, 3, 4 };
+		pq_buf ch = { 0 };
+		memcpy(page + 6, v, 32);
+		hb_page(&ch, 0, 38, 38, 4, DM_PARQUET_ENC_PLAIN, page, 38);
+		if (lv == 1) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
+					       &rows, &d), DM_OK);
+			assert_true(out[3] == 4 && !nul[3]);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
+					     &rows, &d),
+				       DM_EFORMAT, d, "definition level above 1");
+		}
+		buf_release(&ch);
+	}
+	h.nrows = h.nvals = 9;
+	for (int32_t nb = 2; nb >= 1; nb--) {
+		const uint8_t page[2] = { 0, 0 }; /* 9 NULLs, MSB first */
+		pq_buf ch = { 0 };
+		hb_page_def(&ch, 0, nb, nb, 9, DM_PARQUET_ENC_PLAIN,
+			    DM_PARQUET_ENC_BIT_PACKED, page, (size_t)nb);
+		if (nb == 2) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
+					       &rows, &d), DM_OK);
+			assert_true(rows == 9 && nul[8]);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
+					     &rows, &d),
+				       DM_EFORMAT, d, "definition levels exceed");
+		}
+		buf_release(&ch);
+	}
+}
+
+/* PLAIN values: byte arrays ending exactly at the end of the page (and
+ * one byte past it), doubles filling the page (and a page one byte
+ * short), 8 booleans in one byte (and 9). */
+static void bounds_plain_values(void **state)
+{
+	(void)state;
+	dm_diag d;
+	size_t rows;
+
+	for (int extra = 0; extra <= 1; extra++) {
+		const uint8_t page[13] = { 2, 0, 0, 0, 'a', 'b', (uint8_t)(3 + extra),
+					   0, 0, 0, 'c', 'd', 'e' };
+		bstr s[2];
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, 13, 13, 2, DM_PARQUET_ENC_PLAIN, page, 13);
+		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 2, 2, -1, 0 };
+		if (!extra) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL, 2,
+					       &rows, &d), DM_OK);
+			assert_string_equal(s[0], "ab");
+			assert_string_equal(s[1], "cde");
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, NULL, s, NULL, 2,
+					     &rows, &d),
+				       DM_EFORMAT, d, "PLAIN byte arrays exceed");
+		}
+		buf_release(&ch);
+	}
+	for (int32_t len = 32; len >= 31; len--) {
+		double v[4] = { 1, 2, 3, 4 }, out[4];
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, len, len, 4, DM_PARQUET_ENC_PLAIN, v, (size_t)len);
+		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
+		if (len == 32) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					       &rows, &d), DM_OK);
+			assert_true(out[3] == 4);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					     &rows, &d),
+				       DM_EFORMAT, d, "PLAIN values exceed");
+		}
+		buf_release(&ch);
+	}
+	for (int32_t nv = 8; nv <= 9; nv++) {
+		const uint8_t page[1] = { 0x81 };
+		double out[9];
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, 1, 1, nv, DM_PARQUET_ENC_PLAIN, page, 1);
+		hb h = { DM_PARQUET_BOOLEAN, 0, -1, 0, 0, nv, nv, -1, 0 };
+		if (nv == 8) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 9,
+					       &rows, &d), DM_OK);
+			assert_true(out[0] == 1 && out[1] == 0 && out[7] == 1);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 9,
+					     &rows, &d),
+				       DM_EFORMAT, d, "PLAIN booleans exceed");
+		}
+		buf_release(&ch);
+	}
+}
+
+/* RLE booleans: their 4-byte length may reach the end of the page, not
+ * one byte past it. */
+static void bounds_rle_booleans(void **state)
+{
+	(void)state;
+	dm_diag d;
+	size_t rows;
+	double out[4];
+
+	for (uint8_t len = 2; len <= 3; len++) {
+		const uint8_t page[] = { len, 0, 0, 0, 4 << 1, 1 };
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, 6, 6, 4, DM_PARQUET_ENC_RLE, page, 6);
+		hb h = { DM_PARQUET_BOOLEAN, 0, -1, 0, 0, 4, 4, -1, 0 };
+		if (len == 2) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					       &rows, &d), DM_OK);
+			assert_true(rows == 4 && out[3] == 1);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
+					     &rows, &d),
+				       DM_EFORMAT, d, "RLE boolean data exceed");
+		}
+		buf_release(&ch);
+	}
+}
+
+/* DELTA_LENGTH_BYTE_ARRAY: lengths adding up to exactly the bytes that
+ * follow them, and one more; BYTE_STREAM_SPLIT: n values in n * width
+ * bytes, and a page header claiming n + 1. */
+static void bounds_delta_and_split(void **state)
+{
+	(void)state;
+	dm_diag d;
+	size_t rows;
+
+	for (int extra = 0; extra <= 1; extra++) {
+		int64_t lens[3] = { 1, 2, 3 + extra };
+		uint8_t page[64];
+		size_t pl = dbp_encode(page, lens, 3);
+		bstr s[3];
+		memcpy(page + pl, "abbccc", 6);
+		pl += 6;
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 3,
+			DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY, page, pl);
+		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0 };
+		if (!extra) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL, 3,
+					       &rows, &d), DM_OK);
+			assert_string_equal(s[0], "a");
+			assert_string_equal(s[2], "ccc");
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, NULL, s, NULL, 3,
+					     &rows, &d),
+				       DM_EFORMAT, d, "string lengths exceed");
+		}
+		buf_release(&ch);
+	}
+	for (int32_t nv = 2; nv <= 3; nv++) {
+		/* 1.0f and 2.0f, byte streams of width 4 */
+		float f[2] = { 1.0f, 2.0f };
+		uint8_t page[8], *b = (uint8_t *)f;
+		double out[3];
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 4; j++)
+				page[j * 2 + i] = b[i * 4 + j];
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, 8, 8, nv, DM_PARQUET_ENC_BYTE_STREAM_SPLIT, page, 8);
+		hb h = { DM_PARQUET_FLOAT, 0, -1, 0, 0, nv, nv, -1, 0 };
+		if (nv == 2) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 3,
+					       &rows, &d), DM_OK);
+			assert_true(out[0] == 1 && out[1] == 2);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 3,
+					     &rows, &d),
+				       DM_EFORMAT, d, "more values than the "
+						      "BYTE_STREAM_SPLIT page");
+		}
+		buf_release(&ch);
+	}
+}
+
+/* A DATA_PAGE_V2 header and its body. */
+static void hb_page_v2(pq_buf *b, int32_t usize, int32_t csize, int32_t nvals,
+		       int32_t nnulls, int enc, int32_t def_len,
+		       const void *data, size_t len)
+{
+	pq_tw t;
+
+	tw_init(&t, b);
+	tw_i32(&t, 1, 3);
+	tw_i32(&t, 2, usize);
+	tw_i32(&t, 3, csize);
+	tw_struct_begin(&t, 8);
+	tw_i32(&t, 1, nvals);
+	tw_i32(&t, 2, nnulls);
+	tw_i32(&t, 3, nvals);
+	tw_i32(&t, 4, enc);
+	tw_i32(&t, 5, def_len);
+	tw_i32(&t, 6, 0);
+	tw_bool(&t, 7, 0);
+	tw_struct_end(&t);
+	buf_byte(b, 0);
+	buf_put(b, data, len);
+}
+
+/* Page v2: levels may fill the whole page (all NULL), not one byte
+ * more; DELTA_BYTE_ARRAY: a prefix as long as the previous value, not
+ * one byte longer; DELTA_BINARY_PACKED: blocks of 2^20 values, not
+ * 2^20 + 8. */
+static void bounds_v2_and_deltas(void **state)
+{
+	(void)state;
+	dm_diag d;
+	size_t rows;
+	double out[4];
+	uint8_t nul[4];
+	hb h = { DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0 };
+
+	for (int32_t dl = 2; dl <= 3; dl++) {
+		const uint8_t lv[2] = { 4 << 1, 0 }; /* 4 NULLs */
+		pq_buf ch = { 0 };
+		hb_page_v2(&ch, 2, 2, 4, 4, DM_PARQUET_ENC_PLAIN, dl, lv, 2);
+		if (dl == 2) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 4,
+					       &rows, &d), DM_OK);
+			assert_true(rows == 4 && nul[0] && nul[3]);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 4,
+					     &rows, &d),
+				       DM_EFORMAT, d, "level sizes exceed the page size");
+		}
+		buf_release(&ch);
+	}
+	/* "ab", then "ab" + "c" (prefix 2 = the whole previous value),
+	 * then prefix 4 of "abc" (one too long) */
+	for (int extra = 0; extra <= 1; extra++) {
+		int64_t pre[3] = { 0, 2, 3 + extra }, suf[3] = { 2, 1, 1 };
+		uint8_t page[128];
+		size_t pl = dbp_encode(page, pre, 3);
+		bstr s[3];
+		pl += dbp_encode(page + pl, suf, 3);
+		memcpy(page + pl, "abcd", 4);
+		pl += 4;
+		pq_buf ch = { 0 };
+		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 3,
+			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, pl);
+		hb hs = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0 };
+		if (!extra) {
+			assert_int_equal(bread(&hs, &ch, 4, NULL, NULL, s, NULL, 3,
+					       &rows, &d), DM_OK);
+			assert_string_equal(s[1], "abc");
+			assert_string_equal(s[2], "abcd");
+		} else {
+			assert_refused(bread(&hs, &ch, 4, NULL, NULL, s, NULL, 3,
+					     &rows, &d),
+				       DM_EFORMAT, d, "prefix longer than the previous");
+		}
+		buf_release(&ch);
+	}
+	{
+		pq_dbp dp;
+		/* block 2^20 = 0x80 0x80 0x40, 4 miniblocks, 1 value, first 0 */
+		const uint8_t ok[] = { 0x80, 0x80, 0x40, 0x04, 0x01, 0x00 };
+		/* 2^20 + 32 = 0xa0 0x80 0x40 */
+		const uint8_t bad[] = { 0xa0, 0x80, 0x40, 0x04, 0x01, 0x00 };
+		assert_int_equal(dbp_init(&dp, ok, sizeof(ok)), 0);
+		assert_int_equal(dbp_init(&dp, bad, sizeof(bad)), -1);
+	}
+}
+
+/* Page and chunk sizes: a page's compressed size may reach the end of
+ * its chunk, not one byte past it; its uncompressed size may equal the
+ * page limit, not exceed it; the chunk may end at the end of the file,
+ * not one byte past it; the data page offset may be 4 (just after the
+ * magic), not 3. */
+static void bounds_page_and_chunk(void **state)
+{
+	(void)state;
+	double v[4] = { 1, 2, 3, 4 }, out[4];
+	dm_parquet_opts o = { 0 };
+	dm_diag d;
+	size_t rows;
+	pq_buf ch = { 0 };
+	hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
+
+	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, v, 32);
+	assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+			 DM_OK);
+	assert_true(rows == 4 && out[3] == 4);
+	buf_release(&ch);
+	hb_page(&ch, 0, 32, 33, 4, DM_PARQUET_ENC_PLAIN, v, 32);
+	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+		       DM_EFORMAT, d, "page size is past the end of the column chunk");
+	buf_release(&ch);
+
+	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, v, 32);
+	o.max_page_bytes = 32;
+	assert_int_equal(bread(&h, &ch, 4, &o, out, NULL, NULL, 4, &rows, &d),
+			 DM_OK);
+	o.max_page_bytes = 31;
+	assert_refused(bread(&h, &ch, 4, &o, out, NULL, NULL, 4, &rows, &d),
+		       DM_ETOOBIG, d, "exceeds the page size limit");
+
+	/* the chunk's compressed size reaching the last byte of the file */
+	{
+		pq_buf file = hb_file(&h, &ch);
+		h.csize_delta = (int64_t)file.len - 4 - (int64_t)ch.len;
+		buf_release(&file);
+		/* the footer grows with the varint of the new size; settle */
+		for (int k = 0; k < 3; k++) {
+			file = hb_file(&h, &ch);
+			h.csize_delta = (int64_t)file.len - 4 - (int64_t)ch.len;
+			buf_release(&file);
+		}
+	}
+	assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+			 DM_OK);
+	assert_true(rows == 4 && out[0] == 1);
+	h.csize_delta++;
+	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+		       DM_EFORMAT, d, "column chunk extends past the end of the file");
+	h.csize_delta = 0;
+
+	/* the data page offset: 4 is where a chunk can start, 3 is in the
+	 * magic (the chunk is then one byte before its page: a PAR1 byte
+	 * would be read as a page header) */
+	assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+			 DM_OK);
+	assert_refused(bread(&h, &ch, 3, NULL, out, NULL, NULL, 4, &rows, &d),
+		       DM_EFORMAT, d, "offsets or sizes outside the file");
+
+	/* rows per byte: a row group of B compressed bytes may claim up to
+	 * (B + 2) * 100000 - 1 rows (then runs out of values), not one
+	 * more (refused before anything is decoded) */
+	h.nrows = h.nvals = ((int64_t)ch.len + 2) * 100000 - 1;
+	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+		       DM_EFORMAT, d, "fewer values than its row group");
+	h.nrows++;
+	h.nvals++;
+	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
+		       DM_EFORMAT, d, "rows in only");
+	buf_release(&ch);
+}
+
+/* The bomb check: a SNAPPY page may declare up to 32 x its compressed
+ * size + 64 bytes (then fails as a size mismatch), not one byte more
+ * (refused before anything is allocated or decompressed). */
+static void bounds_codec_ratio(void **state)
+{
+	(void)state;
+	uint8_t raw[512] = { 0 }, *z = NULL;
+	size_t zl;
+	dm_diag d;
+	size_t rows;
+	double out[1];
+
+	assert_int_equal(pq_compress(DM_PARQUET_SNAPPY, 0, raw, sizeof(raw), &z,
+				     &zl), DM_OK);
+	for (int extra = 0; extra <= 1; extra++) {
+		pq_buf ch = { 0 };
+		int32_t us = (int32_t)(zl * 32 + 64) + extra;
+		hb_page(&ch, 0, us, (int32_t)zl, 1, DM_PARQUET_ENC_PLAIN, z, zl);
+		hb h = { DM_PARQUET_DOUBLE, 0, -1, DM_PARQUET_SNAPPY, 0, 1, 1, -1, 0 };
+		if (!extra) {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 1,
+					     &rows, &d),
+				       DM_EFORMAT, d, "SNAPPY length differs");
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 1,
+					     &rows, &d),
+				       DM_EFORMAT, d, "decompression bomb");
+		}
+		buf_release(&ch);
+	}
+	free(z);
+}
+
+/* A file with no row groups whose footer starts right after the
+ * leading magic: footer length == file size - 12 is accepted, one more
+ * is refused; the footer limit likewise. */
+static pq_buf empty_file(void)
+{
+	pq_buf f = { 0 }, m = { 0 };
+	pq_tw t;
+	uint8_t tail[8];
+
+	buf_put(&f, "PAR1", 4);
+	tw_init(&t, &m);
+	tw_i32(&t, 1, 1);
+	tw_list_begin(&t, 2, TC_STRUCT, 2);
+	tw_elem_struct_begin(&t);
+	tw_binary(&t, 4, "schema", 6);
+	tw_i32(&t, 5, 1);
+	tw_struct_end(&t);
+	tw_elem_struct_begin(&t);
+	tw_i32(&t, 1, DM_PARQUET_DOUBLE);
+	tw_i32(&t, 3, 0);
+	tw_binary(&t, 4, "x", 1);
+	tw_struct_end(&t);
+	tw_i64(&t, 3, 0);
+	tw_list_begin(&t, 4, TC_STRUCT, 0);
+	buf_byte(&m, 0);
+	buf_put(&f, m.p, m.len);
+	wr_le32(tail, (uint32_t)m.len);
+	memcpy(tail + 4, "PAR1", 4);
+	buf_put(&f, tail, 8);
+	buf_release(&m);
+	return f;
+}
+
+static void bounds_footer(void **state)
+{
+	(void)state;
+	pq_buf f = empty_file();
+	uint32_t flen = (uint32_t)f.len - 12;
+	dm_parquet_opts o = { 0 };
+	dm_parquet_file *pf;
+	dm_err err;
+	dm_diag d;
+
+	assert_int_equal(rd_le32(f.p + f.len - 8), flen);
+	seed_out(&f);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_int_equal(err, DM_OK);
+	assert_int_equal(dm_parquet_file_meta(pf)->num_rows, 0);
+	assert_int_equal(dm_parquet_file_meta(pf)->ncolumns, 1);
+	dm_parquet_file_free(pf);
+	o.max_footer_bytes = flen;
+	pf = open_mem(f.p, f.len, &o, &err, &d);
+	assert_int_equal(err, DM_OK);
+	dm_parquet_file_free(pf);
+	o.max_footer_bytes = flen - 1;
+	pf = open_mem(f.p, f.len, &o, &err, &d);
+	assert_refused(err, DM_ETOOBIG, d, "exceeds the limit");
+	assert_null(pf);
+	wr_le32(f.p + f.len - 8, flen + 1);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_refused(err, DM_EFORMAT, d, "footer length");
+	assert_null(pf);
+	/* a schema whose root claims one child more than there are */
+	wr_le32(f.p + f.len - 8, flen);
+	{
+		uint8_t *nc = memmem(f.p, f.len, "schema", 6);
+		assert_non_null(nc);
+		assert_true(nc[6] == 0x15 && nc[7] == 0x02); /* field 5: 1 */
+		nc[7] = 0x04; /* 2 children */
+	}
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_refused(err, DM_EFORMAT, d, "schema tree is inconsistent");
+	buf_release(&f);
+}
+
+/* A footer with ncols DOUBLE columns and one row group without rows,
+ * every chunk claiming tcs compressed bytes at offset 4. */
+static pq_buf sized_file(int ncols, int64_t tcs)
+{
+	pq_buf f = { 0 }, m = { 0 };
+	pq_tw t;
+	uint8_t tail[8];
+
+	buf_put(&f, "PAR1", 4);
+	tw_init(&t, &m);
+	tw_i32(&t, 1, 1);
+	tw_list_begin(&t, 2, TC_STRUCT, (uint32_t)ncols + 1);
+	tw_elem_struct_begin(&t);
+	tw_binary(&t, 4, "schema", 6);
+	tw_i32(&t, 5, ncols);
+	tw_struct_end(&t);
+	for (int i = 0; i < ncols; i++) {
+		tw_elem_struct_begin(&t);
+		tw_i32(&t, 1, DM_PARQUET_DOUBLE);
+		tw_i32(&t, 3, 0);
+		tw_binary(&t, 4, i ? "y" : "x", 1);
+		tw_struct_end(&t);
+	}
+	tw_i64(&t, 3, 0);
+	tw_list_begin(&t, 4, TC_STRUCT, 1);
+	tw_elem_struct_begin(&t);
+	tw_list_begin(&t, 1, TC_STRUCT, (uint32_t)ncols);
+	for (int i = 0; i < ncols; i++) {
+		tw_elem_struct_begin(&t);
+		tw_i64(&t, 2, 4);
+		tw_struct_begin(&t, 3);
+		tw_i32(&t, 1, DM_PARQUET_DOUBLE);
+		tw_list_begin(&t, 2, TC_I32, 1);
+		tw_elem_i32(&t, 0);
+		tw_list_begin(&t, 3, TC_BINARY, 1);
+		tw_elem_binary(&t, i ? "y" : "x", 1);
+		tw_i32(&t, 4, 0);
+		tw_i64(&t, 5, 0);
+		tw_i64(&t, 6, 0);
+		tw_i64(&t, 7, tcs);
+		tw_i64(&t, 9, 4);
+		tw_struct_end(&t);
+		tw_struct_end(&t);
+	}
+	tw_i64(&t, 2, 0);
+	tw_i64(&t, 3, 0);
+	tw_struct_end(&t);
+	buf_byte(&m, 0);
+	buf_put(&f, m.p, m.len);
+	wr_le32(tail, (uint32_t)m.len);
+	memcpy(tail + 4, "PAR1", 4);
+	buf_put(&f, tail, 8);
+	buf_release(&m);
+	return f;
+}
+
+/* Column chunk sizes: a chunk may claim up to the file's size (the
+ * row group's total is their sum), not more; sizes near INT64_MAX in
+ * several chunks are refused without overflowing the sum (UBSan). */
+static void bounds_chunk_sizes(void **state)
+{
+	(void)state;
+	pq_buf f = sized_file(2, 0);
+	int64_t fsize = (int64_t)f.len;
+	dm_parquet_file *pf;
+	dm_err err;
+	dm_diag d;
+
+	buf_release(&f);
+	for (int k = 0; k < 3; k++) { /* the size's varint changes the size */
+		f = sized_file(2, fsize);
+		fsize = (int64_t)f.len;
+		buf_release(&f);
+	}
+	f = sized_file(2, fsize);
+	assert_int_equal((int64_t)f.len, fsize);
+	seed_out(&f);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_int_equal(err, DM_OK);
+	assert_true(dm_parquet_file_meta(pf)->rowgroups[0].total_compressed_size ==
+		    2 * fsize);
+	dm_parquet_file_free(pf);
+	buf_release(&f);
+	f = sized_file(2, fsize + 1);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_refused(err, DM_EFORMAT, d, "offsets or sizes outside the file");
+	buf_release(&f);
+	f = sized_file(3, INT64_MAX - 1);
+	seed_out(&f);
+	pf = open_mem(f.p, f.len, NULL, &err, &d);
+	assert_refused(err, DM_EFORMAT, d, "offsets or sizes outside the file");
+	buf_release(&f);
+}
+
+/* Thrift: a binary exactly as long as the bytes left, a list count
+ * equal to them, 48 nested structs, a 10-byte varint whose last byte
+ * is 1, INT32_MAX; and one more of each, refused. */
+static void bounds_thrift(void **state)
+{
+	(void)state;
+	pq_tc c;
+	uint32_t len;
+	int et;
+	uint8_t b[128];
+
+	b[0] = 3;
+	memcpy(b + 1, "abc", 3);
+	tc_init(&c, b, 4);
+	assert_non_null(tc_binary(&c, &len));
+	assert_true(len == 3 && c.err == 0 && c.p == c.end);
+	b[0] = 4;
+	tc_init(&c, b, 4);
+	assert_null(tc_binary(&c, &len));
+	assert_int_equal(c.err, 1);
+
+	b[0] = 3 << 4 | TC_I8; /* 3 bytes */
+	b[1] = b[2] = b[3] = 1;
+	tc_init(&c, b, 4);
+	assert_int_equal(tc_list(&c, &et), 3);
+	assert_int_equal(c.err, 0);
+	b[0] = 4 << 4 | TC_I8;
+	tc_init(&c, b, 4);
+	assert_int_equal(tc_list(&c, &et), 0);
+	assert_int_equal(c.err, 1);
+
+	/* depth: the outer struct is level 1, then k nested ones */
+	for (int k = 47; k <= 48; k++) {
+		size_t n = 0;
+		for (int i = 0; i < k; i++)
+			b[n++] = 0x1c; /* field 1, struct */
+		for (int i = 0; i <= k; i++)
+			b[n++] = 0; /* STOP */
+		tc_init(&c, b, n);
+		tc_skip(&c, TC_STRUCT);
+		assert_int_equal(c.err, k == 48);
+		if (k == 48)
+			assert_string_equal(c.why, "structs nested too deeply");
+	}
+
+	for (uint8_t last = 1; last <= 2; last++) {
+		for (int i = 0; i < 9; i++)
+			b[i] = 0x80;
+		b[9] = last;
+		tc_init(&c, b, 10);
+		uint64_t v = tc_uvarint(&c);
+		if (last == 1) {
+			assert_int_equal(c.err, 0);
+			assert_true(v == (uint64_t)1 << 63);
+		} else {
+			assert_int_equal(c.err, 1);
+		}
+	}
+
+	/* zigzag(INT32_MAX) = 0xfffffffe, zigzag(INT32_MAX + 1) = 2^32 */
+	const uint8_t imax[] = { 0xfe, 0xff, 0xff, 0xff, 0x0f };
+	const uint8_t iover[] = { 0x80, 0x80, 0x80, 0x80, 0x10 };
+	tc_init(&c, imax, sizeof(imax));
+	assert_int_equal(tc_i32(&c), INT32_MAX);
+	assert_int_equal(c.err, 0);
+	tc_init(&c, iover, sizeof(iover));
+	tc_i32(&c);
+	assert_int_equal(c.err, 1);
+
+	/* a long-form field id: 32767 (zigzag 0xfffe), not 32768 */
+	for (int over = 0; over <= 1; over++) {
+		const uint8_t fid[] = { TC_I8, over ? 0x80 : 0xfe, over ? 0x80 : 0xff,
+					over ? 0x04 : 0x03, 7 };
+		int16_t last = 0, id = 0;
+		int t;
+		tc_init(&c, fid, sizeof(fid));
+		assert_int_equal(tc_field(&c, &last, &id, &t), !over);
+		assert_int_equal(c.err, over);
+		if (!over)
+			assert_int_equal(id, INT16_MAX);
+	}
+	/* a map of 2 i8 -> i8 entries needs 4 bytes after its header;
+	 * 3 entries in them are refused up front */
+	for (uint8_t cnt = 2; cnt <= 3; cnt++) {
+		const uint8_t map[] = { cnt, TC_I8 << 4 | TC_I8, 1, 2, 3, 4 };
+		tc_init(&c, map, sizeof(map));
+		tc_skip(&c, TC_MAP);
+		assert_int_equal(c.err, cnt == 3);
+		if (cnt == 3)
+			assert_string_equal(c.why, "map count past the end");
+		else
+			assert_true(c.p == c.end);
+	}
+}
+
+/* The integer decoders: bit unpacking with exactly the bytes needed;
+ * a bit-packed run cut one byte short; an RLE run value of bit width 9
+ * (two bytes) given one; a DELTA_BINARY_PACKED header with 256
+ * miniblocks (the most there is room for) and 257. */
+static void bounds_decoders(void **state)
+{
+	(void)state;
+	uint64_t v[3] = { 5, 2, 7 }, o[3];
+	uint8_t *p = calloc(1, 2);
+	uint32_t out[8];
+	pq_rle r;
+	pq_dbp d;
+
+	/* 3 values of 3 bits: 9 bits, 2 bytes */
+	pack(p, v, 3, 3);
+	assert_int_equal(unpack_bits(p, 2, 0, 3, o, 3), 0);
+	assert_true(o[0] == 5 && o[1] == 2 && o[2] == 7);
+	assert_int_equal(unpack_bits(p, 1, 0, 3, o, 3), -1);
+	assert_int_equal(unpack_bits(p, 1, 0, 3, o, 2), 0);
+	free(p);
+
+	/* one bit-packed group of 8 x 3 bits = 3 bytes */
+	{
+		uint64_t g[8] = { 1, 2, 3, 4, 5, 6, 7, 0 };
+		uint8_t *run = calloc(1, 4);
+		run[0] = 1 << 1 | 1;
+		pack(run + 1, g, 8, 3);
+		rle_init(&r, run, 4, 3);
+		assert_int_equal(rle_get(&r, out, 8), 0);
+		assert_true(out[0] == 1 && out[6] == 7 && out[7] == 0);
+		rle_init(&r, run, 3, 3); /* 2 bytes of data: 5 values */
+		assert_int_equal(rle_get(&r, out, 5), 0);
+		assert_true(out[4] == 5);
+		rle_init(&r, run, 3, 3);
+		assert_int_equal(rle_get(&r, out, 6), -1);
+		free(run);
+	}
+	/* RLE run of 3 x 0x1ff at bit width 9 */
+	{
+		uint8_t *run = malloc(3);
+		run[0] = 3 << 1;
+		run[1] = 0xff;
+		run[2] = 0x01;
+		rle_init(&r, run, 3, 9);
+		assert_int_equal(rle_get(&r, out, 3), 0);
+		assert_true(out[2] == 0x1ff);
+		rle_init(&r, run, 2, 9);
+		assert_int_equal(rle_get(&r, out, 1), -1);
+		free(run);
+	}
+	/* 256 miniblocks of 8: block 2048 (0x80 0x10), 256 (0x80 0x02) */
+	{
+		const uint8_t ok[] = { 0x80, 0x10, 0x80, 0x02, 0x01, 0x02 };
+		const uint8_t bad[] = { 0x88, 0x10, 0x81, 0x02, 0x01, 0x02 };
+		assert_int_equal(dbp_init(&d, ok, sizeof(ok)), 0);
+		assert_int_equal(dbp_init(&d, bad, sizeof(bad)), -1);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(thrift_varint_zigzag),
 	cmocka_unit_test(thrift_fields_lists_skip),
@@ -1859,6 +2814,20 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(writer_errors),
 	cmocka_unit_test(allocation_failures),
 	cmocka_unit_test(writer_files_for_duckdb),
+	cmocka_unit_test(bounds_dict_index),
+	cmocka_unit_test(bounds_dict_bit_width),
+	cmocka_unit_test(bounds_dict_entries),
+	cmocka_unit_test(bounds_def_levels),
+	cmocka_unit_test(bounds_plain_values),
+	cmocka_unit_test(bounds_rle_booleans),
+	cmocka_unit_test(bounds_delta_and_split),
+	cmocka_unit_test(bounds_v2_and_deltas),
+	cmocka_unit_test(bounds_page_and_chunk),
+	cmocka_unit_test(bounds_codec_ratio),
+	cmocka_unit_test(bounds_footer),
+	cmocka_unit_test(bounds_chunk_sizes),
+	cmocka_unit_test(bounds_thrift),
+	cmocka_unit_test(bounds_decoders),
 };
 
 DMTEST_MAIN("parquet", tests)

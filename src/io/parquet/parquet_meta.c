@@ -720,11 +720,19 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 			gi->num_rows = g->num_rows;
 			gi->total_byte_size = g->total_byte_size;
 			gi->chunks = ft->chunkinfo + i * ft->ncols;
+			/* the sum over every chunk, read or skipped: sizes past
+			 * the file are left out (a read column's is refused
+			 * below) and the sum saturates, so that hostile sizes
+			 * cannot overflow it */
 			for (j = 0; j < ft->nleaves; j++) {
 				pq_chunk *k = &g->chunks[j];
-				if (k->has_meta && k->info.total_compressed_size > 0)
-					gi->total_compressed_size +=
-						k->info.total_compressed_size;
+				int64_t cs = k->info.total_compressed_size;
+				if (!k->has_meta || cs <= 0 || (uint64_t)cs > file_size)
+					continue;
+				if (gi->total_compressed_size > INT64_MAX - cs)
+					gi->total_compressed_size = INT64_MAX;
+				else
+					gi->total_compressed_size += cs;
 			}
 			for (j = 0; j < ft->ncols; j++) {
 				pq_chunk *k = &g->chunks[ft->cols[j].leaf];

@@ -226,11 +226,12 @@ void tc_skip(pq_tc *c, int type)
 		int kt, vt, b;
 		if (c->err || m == 0)
 			return;
-		if (m > (uint64_t)(c->end - c->p)) {
+		b = tc_byte(c);
+		/* every key and every value takes at least one byte */
+		if (m > (uint64_t)(c->end - c->p) / 2) {
 			tc_fail(c, "map count past the end");
 			return;
 		}
-		b = tc_byte(c);
 		kt = b >> 4;
 		vt = b & 15;
 		if (kt == TC_TRUE || kt == TC_FALSE)
