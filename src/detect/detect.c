@@ -528,6 +528,7 @@ dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 			}
 		}
 	}
+	err = dm_schema_check(base, cur, r);
 out:
 	if (err != DM_OK)
 		dm_result_release(r);
