@@ -665,6 +665,10 @@ static dm_err check_markers(dm_profile *p, dm_feature *f, int user_markers)
 		memmove(&f->na_counts[i], &f->na_counts[i + 1],
 			(f->nna - i - 1) * sizeof(*f->na_counts));
 		f->nna--;
+		if (f->ltype == DM_LTYPE_CATEGORICAL)
+			set_reason(f, "text values, %zu categories ('None' is "
+				      "one)",
+				   f->ncats);
 		return pf_warn(p,
 			       "column '%s': 'None' is its most common value "
 			       "(%llu of %llu): kept as a category, not read "
