@@ -375,16 +375,21 @@ static int id_name(const char *name)
 	       islower((unsigned char)name[n - 3]);
 }
 
-/* time, date, ts, created, timestamp, ... as a word of the name */
+/* How much a name says "the time of the row": 3 for event / created /
+ * timestamp / ts, 2 for a name with time or date in it (or *_at, *_ts),
+ * else 0. */
 static int time_name(const char *name)
 {
 	char l[128];
 
 	lower(name, l, sizeof(l));
-	return strstr(l, "time") || strstr(l, "date") ||
-	       strstr(l, "created") || strcmp(l, "ts") == 0 ||
-	       ends_with(l, "_ts") || starts_with(l, "ts_") ||
-	       ends_with(l, "_at") || strstr(l, "day");
+	if (strstr(l, "event") || strstr(l, "created") ||
+	    !strcmp(l, "timestamp") || !strcmp(l, "ts"))
+		return 3;
+	if (strstr(l, "time") || strstr(l, "date") || ends_with(l, "_ts") ||
+	    starts_with(l, "ts_") || ends_with(l, "_at"))
+		return 2;
+	return 0;
 }
 
 static int prediction_name(const char *name)
@@ -599,7 +604,8 @@ static void pick_event_time(dm_profile *p)
 	for (i = 0; i < p->nfeat && !fixed; i++)
 		if (p->feat[i].role == DM_ROLE_EVENT_TIME &&
 		    time_name(p->feat[i].name) &&
-		    (pick < 0 || !time_name(p->feat[pick].name)))
+		    (pick < 0 || time_name(p->feat[i].name) >
+					 time_name(p->feat[pick].name)))
 			pick = (long)i;
 	for (i = 0; i < p->nfeat && pick < 0; i++)
 		if (p->feat[i].role == DM_ROLE_EVENT_TIME)
