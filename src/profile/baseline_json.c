@@ -17,6 +17,7 @@
 
 #include "core/jsonw.h"
 #include "driftmon/profile.h"
+#include "profile/profile_int.h"
 
 static const double report_q[] = {0.01, 0.05, 0.10, 0.25, 0.50,
 				  0.75, 0.90, 0.95, 0.99};
@@ -629,6 +630,11 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 					goto out;
 				}
 			}
+			/* format 1 kept booleans as written ("True"); they
+			 * are read as the boolean they are */
+			if (err == DM_OK && ver == 1 && f->ncats > 0 &&
+			    pf_canon_bool_cats(f) == 0)
+				f->ltype = DM_LTYPE_BOOLEAN;
 		} else {
 			err = bad(&c, path, "type must be 'numeric' or "
 					    "'categorical'");
