@@ -644,6 +644,54 @@ static void baseline_versions(void **state)
 	free(t.p);
 }
 
+/* Parquet files of real writers: BOOLEAN, DATE, TIMESTAMP (every unit,
+ * local or UTC) are hinted; integers, decimals, strings and times of day
+ * are left to the values; a profile of the DuckDB fixture types them. */
+static void parquet_hints(void **state)
+{
+	static const struct {
+		const char *name;
+		dm_ltype lt;
+	} want[] = {
+		{"id", DM_LTYPE_UNKNOWN},   {"b", DM_LTYPE_BOOLEAN},
+		{"dec38", DM_LTYPE_UNKNOWN}, {"dt", DM_LTYPE_TIMESTAMP},
+		{"ts", DM_LTYPE_TIMESTAMP},  {"ts_ns", DM_LTYPE_TIMESTAMP},
+		{"tstz", DM_LTYPE_TIMESTAMP}, {"tod", DM_LTYPE_UNKNOWN},
+		{"s", DM_LTYPE_UNKNOWN},
+	};
+	dm_reader *r;
+	dm_diag d;
+	dm_profile p;
+	dm_profile_opts o = {0};
+	size_t i, c;
+
+	(void)state;
+	assert_int_equal(dm_reader_open_file("tests/data/parquet/"
+					     "duckdb_v1_uncompressed.parquet",
+					     NULL, &r, &d),
+			 DM_OK);
+	assert_non_null(r->ltypes);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (c = 0; c < r->ncols; c++)
+			if (!strcmp(r->names[c], want[i].name))
+				break;
+		assert_true(c < r->ncols);
+		if (r->ltypes[c] != want[i].lt)
+			fail_msg("%s: hint %s", want[i].name,
+				 dm_ltype_name(r->ltypes[c]));
+		assert_false(r->predictions[c]);
+	}
+	dm_profile_init(&p, &o);
+	assert_int_equal(dm_profile_add_reader(&p, &o, r, &d), DM_OK);
+	assert_int_equal(dm_profile_finish(&p, &d), DM_OK);
+	expect(&p, "b", DM_ROLE_FEATURE, DM_LTYPE_BOOLEAN, "Parquet BOOLEAN");
+	expect(&p, "dt", DM_ROLE_IGNORED, DM_LTYPE_TIMESTAMP, "Parquet DATE");
+	expect(&p, "f64", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC, NULL);
+	assert_int_equal(col(&p, "b")->ncats, 2);
+	dm_profile_release(&p);
+	dm_reader_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +706,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(spec_and_flags),
 		cmocka_unit_test(schema_checks),
 		cmocka_unit_test(baseline_versions),
+		cmocka_unit_test(parquet_hints),
 	};
 
 	if (argc > 1)
