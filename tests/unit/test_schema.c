@@ -626,6 +626,7 @@ static void baseline_versions(void **state)
 	assert_int_equal(dm_baseline_to_json(&q, &json2, &len2), DM_OK);
 	assert_int_equal(len, len2);
 	assert_memory_equal(json, json2, len);
+	dm_profile_release(&q);
 	/* an unknown role is named */
 	{
 		char *bad = strdup(json), *r = strstr(bad, "\"identifier\"");
