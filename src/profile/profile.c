@@ -723,13 +723,31 @@ static void note_schema_bad(dm_feature *f, const char *s, size_t n)
 	f->schema_bad++;
 }
 
-/* A missing marker in a text cell: counted per marker, 1; else 0. */
+/* Spaces only (the " " of a spreadsheet export's empty number): missing,
+ * as the empty field is. */
+static int is_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || (s[0] != ' ' && s[0] != '\t'))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* A missing text cell: blank, or a missing marker (counted per marker). */
 static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 		     size_t n)
 {
 	long k;
 
-	if (col->type == DM_COL_DOUBLE || (k = na_match(f, s, n)) < 0)
+	if (col->type == DM_COL_DOUBLE)
+		return 0;
+	if (is_blank(s, n))
+		return 1;
+	if ((k = na_match(f, s, n)) < 0)
 		return 0;
 	f->na_counts[k]++;
 	return 1;
@@ -751,7 +769,7 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		const dm_strref *c = &col->str[i];
 
 		if ((keep && !keep[i]) || (col->null && col->null[i]) ||
-		    na_match(f, c->ptr, c->len) >= 0)
+		    na_match(f, c->ptr, c->len) >= 0 || is_blank(c->ptr, c->len))
 			continue;
 		seen++;
 		if (col->type == DM_COL_TEXT &&

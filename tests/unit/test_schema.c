@@ -381,6 +381,18 @@ static void rule_missing_markers(void **state)
 				 !strcmp(f->na_markers[k], "N/A") ? 5 : 0);
 	dm_profile_release(&p);
 
+	/* a blank cell (a spreadsheet's " " for no number) is missing */
+	t.len = 0;
+	put(&t, "total,kind\n");
+	for (i = 0; i < 100; i++)
+		put(&t, "%s,%s\n", i % 10 ? "12.5" : " ", i % 5 ? "a" : "\t ");
+	baseline(t.p, &o, &p);
+	assert_int_equal(col(&p, "total")->missing, 10);
+	assert_int_equal(col(&p, "total")->type, DM_FEATURE_NUMERIC);
+	assert_int_equal(col(&p, "kind")->missing, 20);
+	assert_int_equal(col(&p, "kind")->ncats, 1);
+	dm_profile_release(&p);
+
 	/* "?" is not a default marker: a strict baseline refuses it */
 	t.len = 0;
 	put(&t, "x\n");
