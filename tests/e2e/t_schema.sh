@@ -140,4 +140,42 @@ expect "format 1 baseline" 0
 json_check "format 1: every column a feature, no drift" \
 	'not d["drift_detected"] and len(d["features"]) == 4 and
 	 [f["status"] for f in d["features"] if f["name"] == "is_member"] == ["none"]'
+# ---- a survey answer 'None': a category, and chi-square as scipy computes it -------
+# (the issue's table: 2,802 of 4,075 households answer 'None'; read as
+# missing, the column's main category vanished and a real shift scored
+# p = 0.52 where scipy on the actual values gives ~1e-15)
+/usr/bin/python3 - "$D" <<'EOF'
+import random, sys
+r = random.Random(3)
+def survey(path, n, weights):
+    with open(path, "w") as f:
+        f.write("children,age\n")
+        for i in range(n):
+            f.write("%s,%d\n" % (r.choices(["None", "One", "Two", "Three or more"], weights)[0], r.randrange(18, 90)))
+survey(sys.argv[1] + "/survey.csv", 4075, [2802, 700, 400, 173])
+survey(sys.argv[1] + "/survey2.csv", 4075, [2500, 900, 500, 175])
+EOF
+run baseline --model survey --version v1 --input "$D/survey.csv"
+expect "survey: None is a category" 0 "^children +feature +categorical +0 +text values, 4 categories \('None' is one\)$"
+run detect --model survey --version v1 --input "$D/survey2.csv" --no-write --format json
+expect "survey: detect" 0
+printf '%s' "$out" >"$T/survey.json"
+check "survey: chi-square p-value equals scipy's on the actual values" \
+	/usr/bin/python3 -c '
+import csv, json, sys
+from scipy.stats import chi2_contingency
+d = json.load(open(sys.argv[1]))
+f = [f for f in d["features"] if f["name"] == "children"][0]
+def counts(path):
+    c = {}
+    for row in csv.DictReader(open(path)):
+        c[row["children"]] = c.get(row["children"], 0) + 1
+    return c
+a, b = counts(sys.argv[2]), counts(sys.argv[3])
+keys = sorted(a)
+chi2, p, dof, _ = chi2_contingency([[a[k] for k in keys], [b.get(k, 0) for k in keys]])
+ok = abs(f["chi2_pvalue"] - p) <= 1e-9 * p and abs(f["chi2_statistic"] - chi2) <= 1e-9 * chi2
+if not ok:
+    print("driftmon p=%r stat=%r drifted=%r; scipy p=%r stat=%r" % (f["chi2_pvalue"], f["chi2_statistic"], f["drifted"], p, chi2))
+sys.exit(0 if ok else 1)' "$T/survey.json" "$D/survey.csv" "$D/survey2.csv"
 finish
