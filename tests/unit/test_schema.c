@@ -560,6 +560,31 @@ static void schema_checks(void **state)
 	dm_result_release(&r);
 	dm_profile_release(&c);
 
+	/* logs written before the collector stored BOOLEAN: DOUBLE 1/0 */
+	{
+		double v[4] = {0, 1, 1, 2};
+		uint8_t nul[4] = {0, 0, 1, 0};
+		dm_column cc = {DM_COL_DOUBLE, v, NULL, nul};
+		dm_batch bt = {4, 1, &cc, 1, NULL};
+		char *nm[] = {"flag"};
+		dm_profile_opts co = {0};
+		dm_diag d;
+
+		co.reference = &b;
+		dm_profile_init(&c, &co);
+		assert_int_equal(dm_profile_add_batch(&c, &co, &bt, nm, "x",
+						      &d),
+				 DM_OK);
+		f = col(&c, "flag");
+		assert_int_equal(f->count, 2);
+		assert_int_equal(f->missing, 1);
+		assert_int_equal(f->schema_bad, 1);
+		assert_string_equal(f->schema_bad_example, "2");
+		assert_int_equal(f->cats[0].count, 1); /* false */
+		assert_int_equal(f->cats[1].count, 1); /* true */
+		dm_profile_release(&c);
+	}
+
 	/* a third boolean value, a fraction in a code, numbers where the
 	 * baseline had letters, text in a numeric column, a new column */
 	u.len = 0;
