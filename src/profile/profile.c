@@ -403,12 +403,18 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 	return DM_OK;
 }
 
-/* Metadata columns, and the index column pandas writes with an empty
- * name (read as "Unnamed: 0"): never features. */
+/* The index pandas writes: in CSV a column with an empty name (read as
+ * "Unnamed: 0"), in Parquet (pyarrow) "__index_level_0__". */
+static int is_pandas_index(const char *name)
+{
+	return strncmp(name, "Unnamed: ", 9) == 0 ||
+	       strncmp(name, "__index_level_", 14) == 0;
+}
+
+/* Metadata columns and pandas' index: never features. */
 static int is_meta(const char *name)
 {
-	return in_list(meta_columns, name) ||
-	       strncmp(name, "Unnamed: ", 9) == 0;
+	return in_list(meta_columns, name) || is_pandas_index(name);
 }
 
 static dm_err add_extra(dm_profile *p, const char *name)
@@ -510,9 +516,8 @@ static dm_err setup_feature(const dm_profile_opts *o, dm_feature *f,
 			 "logger metadata column");
 	else if (is_meta(f->name))
 		fix_role(f, e, DM_ROLE_IGNORED, DM_ORIGIN_INFERRED,
-			 strncmp(f->name, "Unnamed: ", 9)
-				 ? "logger metadata column"
-				 : "pandas index column");
+			 is_pandas_index(f->name) ? "pandas index column"
+						  : "logger metadata column");
 	if (cs) {
 		if (cs->has_role)
 			fix_role(f, e, cs->role, DM_ORIGIN_SPEC, "spec");
