@@ -306,6 +306,7 @@ int dm_parse_bool(const char *s, size_t n)
 /* Values an identifier needs: fewer prove nothing (a small table's
  * 1..n column is as likely a feature), unless the name says "id". */
 #define PF_ID_MIN 1000
+#define PF_ID_MIN_STRINGS 200
 #define PF_ID_MIN_NAMED 20
 
 dm_err pf_warn(dm_profile *p, const char *fmt, ...)
@@ -505,7 +506,12 @@ static int looks_like_id(const dm_feature *f, const pf_evidence *e,
 	double words = e->txt_n ? (double)e->txt_words / (double)e->txt_n : 0;
 	int named = id_name(f->name);
 
-	if (f->count < (named ? PF_ID_MIN_NAMED : PF_ID_MIN) || isnan(share))
+	/* unique strings (emails, codes) are rarely a feature; unique
+	 * integers in a small table may well be */
+	if (f->count < (named ? PF_ID_MIN_NAMED
+		       : f->type == DM_FEATURE_NUMERIC ? PF_ID_MIN
+						       : PF_ID_MIN_STRINGS) ||
+	    isnan(share))
 		return 0;
 	if (f->type == DM_FEATURE_NUMERIC) {
 		double span = f->mom.max - f->mom.min + 1.0;
