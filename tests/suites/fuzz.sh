@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Every parser under libFuzzer with AddressSanitizer + UBSan, briefly
-# (FUZZ_SECONDS each, default 20): the CSV reader, the Parquet reader and
-# the stored-report readers.  Installs clang's runtime if missing.  Any
-# crash, leak or timeout fails the suite.  Long runs: tests/fuzz/README.
+# (FUZZ_SECONDS each, default 20): the CSV reader, the Parquet reader,
+# the stored-report readers and profiling with the schema inference.
+# Installs clang's runtime if missing.  Any crash, leak or timeout fails
+# the suite.  Long runs: tests/fuzz/README.
 set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-20}
@@ -63,6 +64,14 @@ if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_report.c $objs $LIBS -o "
 	run fuzz_report tests/fuzz/corpus_report
 else
 	echo "  FAIL: fuzz_report does not build"; tail -20 "$out/build-report.log"; fail=$((fail + 1))
+fi
+# Profiling and the monitoring schema (inference, dates, markers, the
+# baseline JSON written and read back, the schema checks): the library too.
+# shellcheck disable=SC2086
+if clang $CF -fsanitize=fuzzer-no-link tests/fuzz/fuzz_profile.c $objs $LIBS -lyaml -o "$out/fuzz_profile" 2>"$out/build-profile.log"; then
+	run fuzz_profile tests/fuzz/corpus_profile
+else
+	echo "  FAIL: fuzz_profile does not build"; tail -20 "$out/build-profile.log"; fail=$((fail + 1))
 fi
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
