@@ -131,6 +131,7 @@ void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
 	}
 	e->last = v[n - 1];
 	if (!e->have_last) {
+		e->first = v[0];
 		e->code_base = v[0] - PF_CODE_SPAN / 2;
 		e->have_last = 1;
 	}
@@ -159,6 +160,50 @@ void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
 		memcpy(&b, &x, sizeof(b));
 		offer(e, mix64(b));
 	}
+}
+
+int pf_evidence_merge(pf_evidence *d, const pf_evidence *s)
+{
+	size_t j, i;
+
+	if (s->have_last) {
+		if (d->have_last) {
+			d->increasing = d->increasing && s->increasing &&
+					s->first > d->last;
+			d->code_ok = d->code_ok && s->code_ok &&
+				     d->code_base == s->code_base;
+			d->last = s->last;
+		} else {
+			d->increasing = s->increasing;
+			d->code_ok = s->code_ok;
+			d->code_base = s->code_base;
+			d->first = s->first;
+			d->last = s->last;
+			d->have_last = 1;
+		}
+		d->all_int = d->all_int && s->all_int;
+		for (i = 0; i < PF_CODE_SPAN / 64; i++)
+			d->code_bits[i] |= s->code_bits[i];
+	}
+	/* distinct values: src's remembered hashes as if offered again
+	 * (a lower bound on what src saw when it stopped early) */
+	for (j = 0; s->dset && j < 2 * PF_DSET && !d->dstop; j++)
+		if (s->dset[j])
+			offer(d, s->dset[j]);
+	if (s->dstop && !s->full_at)
+		d->dstop = 1;
+	d->txt_n += s->txt_n;
+	d->txt_words += s->txt_words;
+	d->txt_bytes += s->txt_bytes;
+	d->fixed_role |= s->fixed_role;
+	d->fixed_type |= s->fixed_type;
+	d->user_markers |= s->user_markers;
+	d->reader_prediction |= s->reader_prediction;
+	if (!d->type_note[0])
+		memcpy(d->type_note, s->type_note, sizeof(d->type_note));
+	if (!d->role_note[0])
+		memcpy(d->role_note, s->role_note, sizeof(d->role_note));
+	return 0;
 }
 
 void pf_evidence_string(pf_evidence *e, const char *s, size_t n)

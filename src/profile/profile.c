@@ -1555,6 +1555,20 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 		d->invalid += s->invalid;
 		d->other += s->other;
 		d->unseen += s->unseen;
+		if (s->evidence && ((pf_evidence *)s->evidence)->gather) {
+			if (!d->evidence) {
+				pf_evidence *e = pf_evidence_new();
+
+				if (!e)
+					return DM_ENOMEM;
+				e->gather = 1;
+				e->increasing = e->code_ok = e->all_int = 1;
+				d->evidence = e;
+				d->ltype = s->ltype;
+			}
+			if (pf_evidence_merge(d->evidence, s->evidence) < 0)
+				return DM_ENOMEM;
+		}
 		if (d->schema_bad == 0 && s->schema_bad)
 			memcpy(d->schema_bad_example, s->schema_bad_example,
 			       sizeof(d->schema_bad_example));

@@ -29,7 +29,7 @@ typedef struct pf_evidence {
 	int all_int;    /* every value so far an integer */
 	int increasing; /* strictly increasing so far */
 	int have_last;
-	double last;
+	double first, last; /* first and last value seen */
 	int code_ok; /* every integer within PF_CODE_SPAN of code_base */
 	double code_base;
 	uint64_t code_bits[PF_CODE_SPAN / 64];
@@ -68,6 +68,9 @@ pf_evidence *pf_evidence_new(void);
 void pf_evidence_free(pf_evidence *e);
 /* Evidence from the n valid values of one numeric batch. */
 void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n);
+/* dst := evidence of dst's rows followed by src's (merging profiles of
+ * consecutive parts of the same data); -1 on allocation failure. */
+int pf_evidence_merge(pf_evidence *dst, const pf_evidence *src);
 /* Evidence from one string value (sampled; cheap once saturated). */
 void pf_evidence_string(pf_evidence *e, const char *s, size_t n);
 /* Baseline mode, at dm_profile_finish: decides every feature's logical

@@ -682,6 +682,81 @@ static void baseline_versions(void **state)
 	free(t.p);
 }
 
+/* Baselines of two parts merged, then finished: the same roles and types
+ * as the baseline of the whole. */
+static void merged_parts(void **state)
+{
+	struct text a = {0}, b = {0}, all = {0};
+	dm_profile_opts o = {0};
+	dm_profile pa, pb, m, whole;
+	dm_diag d;
+	size_t i;
+
+	(void)state;
+	put(&a, "id,flag,when,code,x,comment\n");
+	put(&b, "id,flag,when,code,x,comment\n");
+	put(&all, "id,flag,when,code,x,comment\n");
+	for (i = 0; i < 2400; i++) {
+		struct text *t = i < 1200 ? &a : &b;
+		char line[200];
+
+		snprintf(line, sizeof(line),
+			 "%zu,%s,2024-01-%02zu,%zu,%.3f,\"a b c d %zu\"\n", i,
+			 i % 3 ? "True" : "False", 1 + i % 28, i % 5,
+			 i * 0.37, i);
+		put(t, "%s", line);
+		put(&all, "%s", line);
+	}
+	o.strict = 1;
+	/* the parts are profiled, not finished (profile_text would) */
+	{
+		dm_source *src;
+		dm_reader *r;
+		dm_profile *parts[2] = {&pa, &pb};
+		const char *txt[2] = {a.p, b.p};
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			dm_profile_init(parts[k], &o);
+			assert_int_equal(dm_source_open_mem("p.csv", txt[k],
+							    strlen(txt[k]), 0,
+							    &src),
+					 DM_OK);
+			assert_int_equal(dm_reader_open(src, NULL, &r, &d),
+					 DM_OK);
+			assert_int_equal(dm_profile_add_reader(parts[k], &o, r,
+							       &d),
+					 DM_OK);
+			dm_reader_free(r);
+		}
+	}
+	dm_profile_init(&m, &o);
+	assert_int_equal(dm_profile_merge(&m, &pa, &d), DM_OK);
+	assert_int_equal(dm_profile_merge(&m, &pb, &d), DM_OK);
+	assert_int_equal(dm_profile_finish(&m, &d), DM_OK);
+	baseline(all.p, &o, &whole);
+	for (i = 0; i < whole.nfeat; i++) {
+		const dm_feature *x = &whole.feat[i], *y = col(&m, x->name);
+
+		if (x->role != y->role || x->ltype != y->ltype ||
+		    x->count != y->count || x->missing != y->missing)
+			fail_msg("%s: merged %s/%s, whole %s/%s", x->name,
+				 dm_role_name(y->role), dm_ltype_name(y->ltype),
+				 dm_role_name(x->role),
+				 dm_ltype_name(x->ltype));
+	}
+	expect(&m, "id", DM_ROLE_IDENTIFIER, DM_LTYPE_NUMERIC,
+	       "strictly increasing");
+	expect(&m, "flag", DM_ROLE_FEATURE, DM_LTYPE_BOOLEAN, NULL);
+	dm_profile_release(&pa);
+	dm_profile_release(&pb);
+	dm_profile_release(&m);
+	dm_profile_release(&whole);
+	free(a.p);
+	free(b.p);
+	free(all.p);
+}
+
 /* Parquet files of real writers: BOOLEAN, DATE, TIMESTAMP (every unit,
  * local or UTC) are hinted; integers, decimals, strings and times of day
  * are left to the values; a profile of the DuckDB fixture types them. */
@@ -744,6 +819,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(spec_and_flags),
 		cmocka_unit_test(schema_checks),
 		cmocka_unit_test(baseline_versions),
+		cmocka_unit_test(merged_parts),
 		cmocka_unit_test(parquet_hints),
 	};
 
