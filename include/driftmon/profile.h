@@ -111,6 +111,10 @@ typedef struct dm_profile {
 	unsigned nbins;
 	char **extra_columns;  /* columns of the data not profiled */
 	size_t nextra;
+	/* nextra flags: the extra column is a model output (the logger
+	 * marked it, or its name says so): expected in logs, not in
+	 * training data, so not a schema change */
+	uint8_t *extra_prediction;
 	/* baseline metadata (NULL when not a baseline) */
 	char *model;
 	char *model_version;

@@ -438,7 +438,7 @@ static int time_name(const char *name)
 	return 0;
 }
 
-static int prediction_name(const char *name)
+int pf_prediction_name(const char *name)
 {
 	static const char *const exact[] = {
 		"prediction", "predictions", "predicted", "pred", "y_pred",
@@ -615,7 +615,7 @@ static void decide_role(dm_feature *f, pf_evidence *e)
 		set_reason(f, "logger prediction column; %s", type_why);
 	} else if (f->ltype == DM_LTYPE_TIMESTAMP) {
 		f->role = DM_ROLE_EVENT_TIME; /* settled by pick_event_time */
-	} else if (prediction_name(f->name)) {
+	} else if (pf_prediction_name(f->name)) {
 		f->role = DM_ROLE_PREDICTION;
 		set_reason(f, "name '%.60s'; %s", f->name, type_why);
 	} else if (label_name(f->name)) {

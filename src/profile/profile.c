@@ -101,6 +101,7 @@ void dm_profile_release(dm_profile *p)
 	for (i = 0; i < p->nextra; i++)
 		free(p->extra_columns[i]);
 	free(p->extra_columns);
+	free(p->extra_prediction);
 	free(p->model);
 	free(p->model_version);
 	free(p->created_at);
@@ -417,21 +418,29 @@ static int is_meta(const char *name)
 	return in_list(meta_columns, name) || is_pandas_index(name);
 }
 
-static dm_err add_extra(dm_profile *p, const char *name)
+static dm_err add_extra(dm_profile *p, const char *name, int prediction)
 {
 	char **x;
+	uint8_t *fl;
 	size_t i;
 
 	for (i = 0; i < p->nextra; i++)
-		if (strcmp(p->extra_columns[i], name) == 0)
+		if (strcmp(p->extra_columns[i], name) == 0) {
+			p->extra_prediction[i] |= prediction != 0;
 			return DM_OK;
+		}
 	x = realloc(p->extra_columns, (p->nextra + 1) * sizeof(*x));
 	if (!x)
 		return DM_ENOMEM;
 	p->extra_columns = x;
+	fl = realloc(p->extra_prediction, p->nextra + 1);
+	if (!fl)
+		return DM_ENOMEM;
+	p->extra_prediction = fl;
 	x[p->nextra] = strdup(name);
 	if (!x[p->nextra])
 		return DM_ENOMEM;
+	fl[p->nextra] = prediction != 0;
 	p->nextra++;
 	return DM_OK;
 }
@@ -613,7 +622,10 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 		f = dm_profile_find(p, name);
 		if (!f) {
 			if (o && o->reference && !is_meta(name) &&
-			    (err = add_extra(p, name)))
+			    (err = add_extra(p, name,
+					     (r && r->predictions &&
+					      r->predictions[c]) ||
+						     pf_prediction_name(name))))
 				return err;
 			continue;
 		}
@@ -1600,7 +1612,8 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 	dst->rows_skipped += src->rows_skipped;
 	dst->rows_filtered += src->rows_filtered;
 	for (i = 0; i < src->nextra; i++)
-		if ((err = add_extra(dst, src->extra_columns[i])) != DM_OK)
+		if ((err = add_extra(dst, src->extra_columns[i],
+				     src->extra_prediction[i])) != DM_OK)
 			return err;
 	return DM_OK;
 }

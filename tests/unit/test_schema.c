@@ -588,9 +588,9 @@ static void schema_checks(void **state)
 	/* a third boolean value, a fraction in a code, numbers where the
 	 * baseline had letters, text in a numeric column, a new column */
 	u.len = 0;
-	put(&u, "flag,code,grade,x,extra\n");
+	put(&u, "flag,code,grade,x,extra,predicted_label\n");
 	for (i = 0; i < 400; i++)
-		put(&u, "%s,%s,%s,%s,1\n", i % 50 ? "True" : "maybe",
+		put(&u, "%s,%s,%s,%s,1,spam\n", i % 50 ? "True" : "maybe",
 		    i % 100 ? "2" : "2.5", i % 2 ? "7" : "A",
 		    i % 3 ? "n/a-ish" : "1.5");
 	current(&b, u.p, &c, &r);
@@ -602,7 +602,11 @@ static void schema_checks(void **state)
 	assert_int_equal(count_code(&r, "SCHEMA_TYPE_CHANGED", "grade"), 1);
 	assert_int_equal(col(&c, "grade")->schema_bad, 200);
 	assert_int_equal(count_code(&r, "SCHEMA_TYPE_CHANGED", "x"), 1);
+	/* a model output in the logs is expected: listed, no alert */
 	assert_int_equal(count_code(&r, "SCHEMA_NEW_COLUMN", "extra"), 1);
+	assert_int_equal(count_code(&r, "SCHEMA_NEW_COLUMN", NULL), 1);
+	assert_int_equal(r.nignored, 2);
+	assert_string_equal(r.ignored_columns[1], "predicted_label");
 	for (i = 0; i < r.nalerts; i++)
 		if (!strcmp(r.alerts[i].code, "SCHEMA_BOOLEAN_VALUE"))
 			assert_non_null(strstr(r.alerts[i].message, "'maybe'"));
