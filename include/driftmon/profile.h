@@ -111,9 +111,9 @@ typedef struct dm_profile {
 	unsigned nbins;
 	char **extra_columns;  /* columns of the data not profiled */
 	size_t nextra;
-	/* nextra flags: the extra column is a model output (the logger
-	 * marked it, or its name says so): expected in logs, not in
-	 * training data, so not a schema change */
+	/* nextra flags: the extra column is a model output or ground truth
+	 * (the logger marked it, or its name says so): expected in logs
+	 * and not in training data, or joined later; not a schema change */
 	uint8_t *extra_prediction;
 	/* baseline metadata (NULL when not a baseline) */
 	char *model;

@@ -453,7 +453,7 @@ int pf_prediction_name(const char *name)
 	       ends_with(l, "_probability");
 }
 
-static int label_name(const char *name)
+int pf_label_name(const char *name)
 {
 	static const char *const exact[] = {"label", "target", "y_true",
 					    "ground_truth", "groundtruth",
@@ -618,7 +618,7 @@ static void decide_role(dm_feature *f, pf_evidence *e)
 	} else if (pf_prediction_name(f->name)) {
 		f->role = DM_ROLE_PREDICTION;
 		set_reason(f, "name '%.60s'; %s", f->name, type_why);
-	} else if (label_name(f->name)) {
+	} else if (pf_label_name(f->name)) {
 		f->role = DM_ROLE_LABEL;
 		set_reason(f, "name '%.60s'; %s", f->name, type_why);
 	} else if (looks_like_id(f, e, why, sizeof(why))) {

@@ -625,7 +625,8 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 			    (err = add_extra(p, name,
 					     (r && r->predictions &&
 					      r->predictions[c]) ||
-						     pf_prediction_name(name))))
+						     pf_prediction_name(name) ||
+						     pf_label_name(name))))
 				return err;
 			continue;
 		}

@@ -85,6 +85,8 @@ int pf_canon_bool_cats(dm_feature *f);
 int pf_cat_add(dm_feature *f, const char *s, uint64_t n);
 /* The name says "model output" (prediction, score, y_pred, *_proba...). */
 int pf_prediction_name(const char *name);
+/* The name says "ground truth" (label, target, y_true, ground_truth). */
+int pf_label_name(const char *name);
 /* Appends a formatted warning to p. */
 dm_err pf_warn(dm_profile *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -16,9 +16,6 @@
         no feature drifted and no schema alert.
     messy-check.py shift REPORT.json a,b,c
         exactly these features drifted, and no schema alert.
-    A last argument --label-new (a baseline from the collector, which has
-    no label, against a table that has one) expects exactly one schema
-    alert: SCHEMA_NEW_COLUMN for 'label'.
 Prints one line saying what differs and exits 1, or exits 0.
 """
 import json
@@ -65,16 +62,10 @@ def schema(ref, other, logger):
                 fail("column %s: %s %r vs %r" % (c, n, a[c][i], b[c][i]))
 
 
-def report(path, label_new):
+def report(path):
     d = json.load(open(path))
     bad = [a["code"] + ": " + a["message"] for a in d["alerts"]
            if a["code"].startswith("SCHEMA_")]
-    if label_new:
-        want = [a for a in bad if a.startswith("SCHEMA_NEW_COLUMN: ") and
-                a.endswith(": label")]
-        if len(want) != 1:
-            fail("expected SCHEMA_NEW_COLUMN for label, got %s" % bad)
-        bad.remove(want[0])
     if bad:
         fail("schema alert: " + bad[0])
     # FEATURE_MISSING only for columns that are not analysed (metadata
@@ -88,12 +79,10 @@ def report(path, label_new):
 
 
 def main(argv):
-    label_new = "--label-new" in argv
-    argv = [a for a in argv if a != "--label-new"]
     if len(argv) >= 3 and argv[0] == "schema":
         schema(argv[1], argv[2], "--logger" in argv[3:])
     elif len(argv) >= 2 and argv[0] in ("same", "nodrift"):
-        d = report(argv[1], label_new)
+        d = report(argv[1])
         drifted = [f["name"] for f in d["features"] if f["drifted"]]
         if drifted:
             fail("drifted: %s" % drifted)
@@ -104,7 +93,7 @@ def main(argv):
                         fail("%s: %s = %r on the same rows" %
                              (f["name"], k, f[k]))
     elif len(argv) == 3 and argv[0] == "shift":
-        d = report(argv[1], label_new)
+        d = report(argv[1])
         drifted = sorted(f["name"] for f in d["features"] if f["drifted"])
         want = sorted(argv[2].split(","))
         if drifted != want:
