@@ -528,8 +528,9 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 		}
 		return;
 	}
-	if (f->ltype == DM_LTYPE_BOOLEAN ||
-	    (f->ncats > 0 && f->other == 0 && pf_canon_bool_cats(f) == 0)) {
+	/* (a boolean from the file gets its two categories in order too) */
+	if ((f->ltype == DM_LTYPE_BOOLEAN || (f->ncats > 0 && f->other == 0)) &&
+	    pf_canon_bool_cats(f) == 0) {
 		f->ltype = DM_LTYPE_BOOLEAN;
 		set_reason(f, "%s", e->type_note[0] ? e->type_note
 						    : "true/false values");

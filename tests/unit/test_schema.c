@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "driftmon/detect.h"
+#include "driftmon/parquet.h"
 #include "driftmon/profile.h"
 
 /* A growing CSV text. */
@@ -809,6 +812,73 @@ static void parquet_hints(void **state)
 	dm_reader_free(r);
 }
 
+/* A Parquet BOOLEAN column of only true values, a DOUBLE column marked a
+ * prediction by the logger's metadata, a TIMESTAMP: written here, then
+ * profiled (the boolean still has false and true, in that order). */
+static void parquet_written(void **state)
+{
+	static const dm_parquet_wcol wc[] = {
+		{"ok", DM_PARQUET_W_BOOLEAN, 1},
+		{"p", DM_PARQUET_W_DOUBLE, 1},
+		{"at", DM_PARQUET_W_TIMESTAMP, 0},
+	};
+	dm_parquet_kv kv = {"driftmon.prediction_columns", "[\"p\"]"};
+	dm_parquet_writer_opts wo;
+	dm_parquet_writer *w;
+	char path[] = "/tmp/dm-schema-XXXXXX";
+	double ok[50], p[50], at[50];
+	dm_reader *r;
+	dm_profile pr;
+	dm_profile_opts o = {0};
+	dm_diag d;
+	const dm_feature *f;
+	size_t i;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (i = 0; i < 50; i++) {
+		ok[i] = 1;
+		p[i] = i / 50.0;
+		at[i] = 1700000000.0 + 3600.0 * (double)i;
+	}
+	memset(&wo, 0, sizeof(wo));
+	wo.kv = &kv;
+	wo.nkv = 1;
+	assert_int_equal(dm_parquet_writer_open(path, wc, 3, &wo, &w, &d),
+			 DM_OK);
+	assert_int_equal(dm_parquet_writer_write_f64(w, 0, ok, NULL, 50, &d),
+			 DM_OK);
+	assert_int_equal(dm_parquet_writer_write_f64(w, 1, p, NULL, 50, &d),
+			 DM_OK);
+	assert_int_equal(dm_parquet_writer_write_f64(w, 2, at, NULL, 50, &d),
+			 DM_OK);
+	assert_int_equal(dm_parquet_writer_end_rows(w, &d), DM_OK);
+	assert_int_equal(dm_parquet_writer_close(w, &d), DM_OK);
+	assert_int_equal(dm_reader_open_file(path, NULL, &r, &d), DM_OK);
+	assert_true(r->predictions[1] && !r->predictions[0]);
+	dm_profile_init(&pr, &o);
+	assert_int_equal(dm_profile_add_reader(&pr, &o, r, &d), DM_OK);
+	assert_int_equal(dm_profile_finish(&pr, &d), DM_OK);
+	dm_reader_free(r);
+	unlink(path);
+	f = col(&pr, "ok");
+	assert_int_equal(f->ltype, DM_LTYPE_BOOLEAN);
+	assert_int_equal(f->ncats, 2);
+	assert_string_equal(f->cats[0].value, "false");
+	assert_int_equal(f->cats[0].count, 0);
+	assert_string_equal(f->cats[1].value, "true");
+	assert_int_equal(f->cats[1].count, 50);
+	expect(&pr, "p", DM_ROLE_PREDICTION, DM_LTYPE_NUMERIC,
+	       "logger prediction column");
+	expect(&pr, "at", DM_ROLE_EVENT_TIME, DM_LTYPE_TIMESTAMP,
+	       "Parquet TIMESTAMP");
+	assert_true(col(&pr, "at")->mom.min == 1700000000.0);
+	dm_profile_release(&pr);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -825,6 +895,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(baseline_versions),
 		cmocka_unit_test(merged_parts),
 		cmocka_unit_test(parquet_hints),
+		cmocka_unit_test(parquet_written),
 	};
 
 	if (argc > 1)
