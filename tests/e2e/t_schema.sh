@@ -60,6 +60,11 @@ json_check "baseline JSON: roles, types, reasons, markers" \
 	 "sketch" not in d["features"][0] and "categories" not in d["features"][2] and
 	 len(d["warnings"]) == 1'
 
+# a long name is cut so that each column stays one line
+{ echo "a_very_long_column_name_that_goes_on_and_on,b"; for i in $(seq 1 30); do echo "$((i % 4)),x$((i % 3))"; done; } >"$D/long.csv"
+run baseline --model long --version v1 --input "$D/long.csv"
+expect "long names cut" 0 "^a_very_long_column_name_tha~  feature     integer            0  integers, 4 distinct values \(a code\)$"
+
 # ---- flags ----------------------------------------------------------------------
 run "${B[@]}" --input "$D/train.csv" --role customer_id=feature --role comment=ignored \
 	--type n_items=categorical,is_member=categorical --missing-values 'NA,None' --output "$T/f.json"
