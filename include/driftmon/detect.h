@@ -184,6 +184,15 @@ void dm_result_release(dm_result *res);
  * feature may be NULL). */
 dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
 			   const char *feature, const char *message);
+/*
+ * Schema checks (docs/alerts.md): appends SCHEMA_NEW_COLUMN (columns the
+ * baseline does not have), SCHEMA_TYPE_CHANGED (values that no longer
+ * fit a column's logical type) and SCHEMA_BOOLEAN_VALUE (a boolean's
+ * third value) alerts to res.  Differences of representation only (CSV
+ * vs Parquet) raise nothing.  Called by dm_detect.
+ */
+dm_err dm_schema_check(const dm_profile *baseline, const dm_profile *current,
+		       dm_result *res);
 /* Number of alerts of a severity. */
 size_t dm_result_count_alerts(const dm_result *res, dm_severity sev);
 

@@ -51,10 +51,15 @@ extern "C" {
 typedef enum dm_log_type {
 	DM_LOG_NULL = 0,   /* missing: a Parquet NULL; fixes no type */
 	DM_LOG_NUMBER = 1, /* a DOUBLE column (NaN and infinities allowed) */
-	DM_LOG_STRING = 2  /* a STRING column (valid UTF-8) */
+	DM_LOG_STRING = 2, /* a STRING column (valid UTF-8) */
+	/* true/false (num 1/0): a number for the schema (booleans and
+	 * numbers mix in one column), written as a Parquet BOOLEAN column
+	 * in a file where all of the column's values are booleans, else as
+	 * DOUBLE 1/0 (docs/log-format.md) */
+	DM_LOG_BOOL = 3
 } dm_log_type;
 
-/* "null", "number", "string" ("?" for other values). */
+/* "null", "number", "string", "boolean" ("?" for other values). */
 const char *dm_log_type_name(dm_log_type t);
 
 /* One named value: a feature or a prediction (model output). */
@@ -76,6 +81,12 @@ static inline dm_log_value dm_log_num(const char *name, double x)
 static inline dm_log_value dm_log_str(const char *name, const char *s)
 {
 	dm_log_value v = {name, DM_LOG_STRING, 0, s, 0};
+	return v;
+}
+
+static inline dm_log_value dm_log_bool(const char *name, int b)
+{
+	dm_log_value v = {name, DM_LOG_BOOL, b ? 1.0 : 0.0, NULL, 0};
 	return v;
 }
 

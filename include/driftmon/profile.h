@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define DM_BASELINE_FORMAT_VERSION 1
+#define DM_BASELINE_FORMAT_VERSION 2
 #define DM_PSI_BINS_DEFAULT 10
 #define DM_PSI_BINS_MAX 100
 /* Distinct categories kept per feature; the rest are counted as "other". */
@@ -86,6 +86,24 @@ typedef struct dm_feature {
 	uint64_t unseen;   /* current profiles: values not in the reference */
 	uint32_t *hash;    /* open-addressing index into cats (private) */
 	size_t hash_cap;
+	/*
+	 * Missing markers: the strings read as missing in text cells besides
+	 * the empty field (nna strings, owned), and how many cells each
+	 * turned into missing (na_counts, parallel).  A baseline stores them
+	 * and current profiles apply the baseline's list.
+	 */
+	char **na_markers;
+	uint64_t *na_counts;
+	size_t nna;
+	/*
+	 * Current mode: values that do not fit the baseline's logical type
+	 * (a third value in a boolean column, a fraction in an integer code,
+	 * numbers where the baseline had words).  They are not drift and are
+	 * not counted in 'count'; the schema check reports them.
+	 */
+	uint64_t schema_bad;
+	char schema_bad_example[64];
+	void *evidence; /* private: inference evidence (baseline mode) */
 } dm_feature;
 
 typedef struct dm_profile {
@@ -106,12 +124,20 @@ typedef struct dm_profile {
 	unsigned nbins;
 	char **extra_columns;  /* columns of the data not profiled */
 	size_t nextra;
+	/* nextra flags: the extra column is a model output or ground truth
+	 * (the logger marked it, or its name says so): expected in logs
+	 * and not in training data, or joined later; not a schema change */
+	uint8_t *extra_prediction;
 	/* baseline metadata (NULL when not a baseline) */
 	char *model;
 	char *model_version;
 	char *created_at;
 	char *spec_yaml; /* the monitoring spec it was built with, or NULL */
 	struct dm_findex *findex; /* private: name -> feature hash index */
+	/* Warnings of dm_profile_finish (baseline mode): one sentence each,
+	 * e.g. a missing marker that is the most common value of a column. */
+	char **warnings;
+	size_t nwarnings;
 } dm_profile;
 
 /* ------------------------------------------------------------------ */
@@ -141,6 +167,18 @@ typedef struct dm_profile_opts {
 	/* Optional monitoring spec: roles, types, missing markers and
 	 * per-feature settings override what is inferred (baseline mode). */
 	const dm_spec *spec;
+	/*
+	 * Command-line overrides (baseline mode; they win over the spec):
+	 * --role COL=ROLE and --type COL=TYPE as parallel NULL-terminated
+	 * name lists and value arrays, and --missing-values, the model's
+	 * missing markers (NULL-terminated; replaces the defaults and the
+	 * spec's model-level list; a column's own list in the spec wins).
+	 */
+	const char *const *role_names;
+	const dm_role *role_values;
+	const char *const *ltype_names;
+	const dm_ltype *ltype_values;
+	const char *const *missing_values;
 	/*
 	 * strict = 1 (training data): an unparsable, NaN or infinite value
 	 * is an error naming file, row and column.  strict = 0 (inference
@@ -196,6 +234,23 @@ dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
 			    double *out);
 /* Looks up a feature by name; NULL if absent. */
 dm_feature *dm_profile_find(const dm_profile *p, const char *name);
+/* Nonzero when a column of this role is analysed (FEATURE, PREDICTION). */
+int dm_role_analysed(dm_role r);
+/* The missing markers used when neither the spec nor a flag sets them
+ * (NULL-terminated: NA, N/A, n/a, NULL, null, None, <NA>, #N/A, #NA,
+ * #N/A N/A). */
+extern const char *const dm_default_missing_markers[];
+/*
+ * Parses an ISO-8601 date or date-time: YYYY-MM-DD, optionally followed
+ * by 'T' or ' ' and hh:mm[:ss[.fraction]], optionally Z, UTC or an offset
+ * +hh, +hhmm, +hh:mm.  *out = seconds since 1970-01-01T00:00:00Z (a time
+ * without offset is read as UTC).  Returns 0, or -1 if [s, s+n) is not
+ * such a date.
+ */
+int dm_parse_datetime(const char *s, size_t n, double *out);
+/* Canonical booleans: 1 for true/True/TRUE, 0 for false/False/FALSE,
+ * -1 for anything else. */
+int dm_parse_bool(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Baseline files (docs/baseline-format.md)                            */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "driftmon/error.h"
+#include "driftmon/schema.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -112,6 +113,18 @@ struct dm_reader {
 	size_t ncols;
 	char **names;         /* ncols column names (owned) */
 	dm_coltype *types;    /* ncols declared types (TEXT for CSV) */
+	/*
+	 * Optional per-column hints from the file's own types (NULL when the
+	 * format has none, as CSV): ltypes[i] is DM_LTYPE_BOOLEAN or
+	 * DM_LTYPE_TIMESTAMP where the file says so (Parquet BOOLEAN, DATE,
+	 * TIMESTAMP, INT96), else DM_LTYPE_UNKNOWN (the values decide);
+	 * ltype_notes[i] a short static phrase ("Parquet DATE") or NULL;
+	 * predictions[i] nonzero when the writer marked the column a model
+	 * output (the logger's driftmon.prediction_columns).
+	 */
+	dm_ltype *ltypes;
+	const char **ltype_notes;
+	uint8_t *predictions;
 	uint64_t rows_read;   /* data rows delivered so far */
 	uint64_t rows_skipped; /* malformed rows skipped (lenient mode) */
 	char skip_example[256]; /* first skipped row's reason */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/termsafe.h"
 #include "driftmon/profile.h"
 #include "driftmon/store.h"
 
@@ -24,6 +25,17 @@ static const char help[] =
 	"      --exclude a,b       never profile these columns\n"
 	"      --categorical a,b   treat these columns as categorical (text\n"
 	"                          columns are categorical anyway)\n"
+	"      --role COL=ROLE     set a column's role (repeatable; also\n"
+	"                          a=identifier,b=text): feature, prediction,\n"
+	"                          label, event_time, identifier, text,\n"
+	"                          ignored\n"
+	"      --type COL=TYPE     set a column's logical type (repeatable):\n"
+	"                          numeric, integer, boolean, categorical,\n"
+	"                          timestamp, text\n"
+	"      --missing-values LIST\n"
+	"                          the strings read as missing, comma-\n"
+	"                          separated (default NA,N/A,n/a,NULL,null,\n"
+	"                          None,<NA>,#N/A,#NA,#N/A N/A; '' for none)\n"
 	"      --importance a=2,b=0.5\n"
 	"                          feature weights in the drift score\n"
 	"                          (default 1 each)\n"
@@ -42,13 +54,18 @@ static const char help[] =
 	"                          --output, but store no baseline\n"
 	"  -h, --help              this help\n"
 	"\n"
-	"Columns timestamp, model_name, model_version and request_id are\n"
-	"never features.  In training data an unparsable number, NaN or\n"
-	"infinity is an error naming the file, row and column; an empty\n"
-	"field is a missing value.\n";
+	"Every column gets a role and a logical type, inferred from the\n"
+	"file's types and the values (docs/schema.md) unless set; the table\n"
+	"printed after the build says which columns are monitored and why.\n"
+	"Identifiers, event times, free text, labels and ignored columns\n"
+	"are recorded, never drift features; the columns timestamp,\n"
+	"model_name, model_version and request_id never are.  In training\n"
+	"data an unparsable number, NaN or infinity is an error naming the\n"
+	"file, row and column; an empty field is a missing value.\n";
 
 enum { O_FEATURES = 256, O_EXCLUDE, O_CATEGORICAL, O_IMPORTANCE, O_BINS,
-       O_SKETCH, O_STORE, O_OUTPUT, O_SPEC, O_SUGGEST, O_DRYRUN };
+       O_SKETCH, O_STORE, O_OUTPUT, O_SPEC, O_SUGGEST, O_DRYRUN, O_ROLE,
+       O_TYPE, O_MISSING };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -65,6 +82,9 @@ static const struct option longopts[] = {
 	{"spec", required_argument, NULL, O_SPEC},
 	{"suggest-spec", required_argument, NULL, O_SUGGEST},
 	{"dry-run", no_argument, NULL, O_DRYRUN},
+	{"role", required_argument, NULL, O_ROLE},
+	{"type", required_argument, NULL, O_TYPE},
+	{"missing-values", required_argument, NULL, O_MISSING},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -98,12 +118,145 @@ static int parse_importance(const char *s, char ***names, double **vals)
 	return 0;
 }
 
+/* Overrides of --role / --type: names and values, parallel. */
+struct overrides {
+	char **names; /* NULL-terminated */
+	int *vals;
+	size_t n;
+};
+
+/* Adds "a=x,b=y" to o; parse maps a value name to its code (0) or fails
+ * (-1).  Returns 0, or -1 naming nothing (the caller reports). */
+static int add_overrides(struct overrides *o, const char *arg,
+			 int (*parse)(const char *, int *))
+{
+	char **items = cli_split_list(arg);
+	size_t i;
+	int rc = items && items[0] ? 0 : -1;
+
+	for (i = 0; rc == 0 && items[i]; i++) {
+		char *eq = strchr(items[i], '=');
+		char **nn;
+		int *nv, v;
+
+		if (!eq || eq == items[i] || parse(eq + 1, &v) < 0) {
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		nn = cli_list_append(o->names, items[i]);
+		if (!nn) {
+			rc = -1;
+			break;
+		}
+		o->names = nn;
+		nv = realloc(o->vals, (o->n + 1) * sizeof(int));
+		if (!nv) {
+			rc = -1;
+			break;
+		}
+		o->vals = nv;
+		o->vals[o->n++] = v;
+	}
+	cli_free_list(items);
+	return rc;
+}
+
+static int parse_role(const char *s, int *out)
+{
+	dm_role r;
+
+	if (dm_role_parse(s, &r) < 0)
+		return -1;
+	*out = (int)r;
+	return 0;
+}
+
+static int parse_ltype(const char *s, int *out)
+{
+	dm_ltype t;
+
+	if (dm_ltype_parse(s, &t) < 0)
+		return -1;
+	*out = (int)t;
+	return 0;
+}
+
+/* Columns per role and analysis kind, for the summary line. */
+static void count_columns(const dm_profile *p, size_t *nfeat, size_t *nnum,
+			  size_t *ncat, size_t *nother)
+{
+	size_t i;
+
+	*nfeat = *nnum = *ncat = *nother = 0;
+	for (i = 0; i < p->nfeat; i++) {
+		const dm_feature *f = &p->feat[i];
+
+		if (!dm_role_analysed(f->role)) {
+			(*nother)++;
+			continue;
+		}
+		(*nfeat)++;
+		*nnum += f->type == DM_FEATURE_NUMERIC;
+		*ncat += f->type == DM_FEATURE_CATEGORICAL;
+	}
+}
+
+/*
+ * The column table: what is monitored and why.  Names longer than the
+ * column are cut with '~' so that 50+ columns stay one line each.
+ */
+static void print_columns(const dm_profile *p)
+{
+	size_t i, j, w = 6;
+
+	/* names from data: escaped for the terminal (core/termsafe.h) */
+	for (i = 0; i < p->nfeat; i++) {
+		size_t n = strlen(dm_tsafe(p->feat[i].name));
+
+		if (n > w)
+			w = n;
+	}
+	if (w > 28)
+		w = 28;
+	printf("\n%-*s  %-10s  %-11s  %7s  %s\n", (int)w, "COLUMN", "ROLE",
+	       "TYPE", "MISSING", "WHY");
+	for (i = 0; i < p->nfeat; i++) {
+		const dm_feature *f = &p->feat[i];
+		const char *name = dm_tsafe(f->name);
+		size_t n = strlen(name);
+		char marks[120];
+		size_t off = 0;
+
+		marks[0] = '\0';
+		for (j = 0; j < f->nna && off < sizeof(marks); j++)
+			if (f->na_counts[j])
+				off += (size_t)snprintf(
+					marks + off, sizeof(marks) - off,
+					"%s'%s' %llu", off ? ", " : "",
+					dm_tsafe(f->na_markers[j]),
+					(unsigned long long)f->na_counts[j]);
+		if (n > w)
+			printf("%.*s~", (int)w - 1, name);
+		else
+			printf("%-*s", (int)w, name);
+		printf("  %-10s  %-11s  %7llu  %s%s%s%s\n", dm_role_name(f->role),
+		       dm_ltype_name(f->ltype), (unsigned long long)f->missing,
+		       dm_tsafe(f->reason), marks[0] ? " (missing: " : "", marks,
+		       marks[0] ? ")" : "");
+	}
+}
+
 int cmd_baseline(int argc, char **argv)
 {
 	const char *model = NULL, *version = NULL, *store_flag = NULL,
 		   *output = NULL;
 	char **inputs = calloc(1, sizeof(char *)), **features = NULL,
-	     **exclude = NULL, **categorical = NULL, **imp_names = NULL;
+	     **exclude = NULL, **categorical = NULL, **imp_names = NULL,
+	     **missing = NULL;
+	struct overrides roles = {0}, types = {0};
+	dm_role *role_vals = NULL;
+	dm_ltype *type_vals = NULL;
 	double *imp_vals = NULL;
 	dm_profile_opts po = {0};
 	dm_profile prof;
@@ -111,7 +264,7 @@ int cmd_baseline(int argc, char **argv)
 	dm_store *st = NULL;
 	dm_diag diag;
 	char key[600], *json = NULL, *loc = NULL, ts[32];
-	size_t len, i, nnum = 0, ncat = 0;
+	size_t len, i, nnum = 0, ncat = 0, nfeat = 0, nother = 0;
 	uint64_t u;
 	int c, rc = EXIT_OK;
 	dm_err err;
@@ -163,6 +316,37 @@ int cmd_baseline(int argc, char **argv)
 			}
 			po.sketch_k = (uint32_t)u;
 			break;
+		case O_ROLE:
+			if (add_overrides(&roles, optarg, parse_role) < 0) {
+				rc = cli_usage("baseline",
+					       "invalid --role '%s': expected "
+					       "COLUMN=ROLE with ROLE one of "
+					       "feature, prediction, label, "
+					       "event_time, identifier, text, "
+					       "ignored",
+					       optarg);
+				goto out;
+			}
+			break;
+		case O_TYPE:
+			if (add_overrides(&types, optarg, parse_ltype) < 0) {
+				rc = cli_usage("baseline",
+					       "invalid --type '%s': expected "
+					       "COLUMN=TYPE with TYPE one of "
+					       "numeric, integer, boolean, "
+					       "categorical, timestamp, text",
+					       optarg);
+				goto out;
+			}
+			break;
+		case O_MISSING:
+			cli_free_list(missing);
+			missing = cli_split_list(optarg);
+			if (!missing) {
+				rc = cli_fail("out of memory");
+				goto out;
+			}
+			break;
 		case O_STORE: store_flag = optarg; break;
 		case O_OUTPUT: output = optarg; break;
 		case O_SPEC: spec.file = optarg; break;
@@ -193,6 +377,21 @@ int cmd_baseline(int argc, char **argv)
 	po.categorical = (const char *const *)categorical;
 	po.importance_names = (const char *const *)imp_names;
 	po.importance_values = imp_vals;
+	po.missing_values = (const char *const *)missing;
+	role_vals = calloc(roles.n + 1, sizeof(*role_vals));
+	type_vals = calloc(types.n + 1, sizeof(*type_vals));
+	if (!role_vals || !type_vals) {
+		rc = cli_fail("out of memory");
+		goto out;
+	}
+	for (i = 0; i < roles.n; i++)
+		role_vals[i] = (dm_role)roles.vals[i];
+	for (i = 0; i < types.n; i++)
+		type_vals[i] = (dm_ltype)types.vals[i];
+	po.role_names = (const char *const *)roles.names;
+	po.role_values = role_vals;
+	po.ltype_names = (const char *const *)types.names;
+	po.ltype_values = type_vals;
 	po.strict = 1;
 	po.threads = cli_threads();
 	if ((rc = cli_spec_load(&spec, "baseline", model, version, &po)) !=
@@ -260,16 +459,21 @@ int cmd_baseline(int argc, char **argv)
 		rc = cli_fail_err(err, &diag, "cannot write baseline");
 		goto out;
 	}
-	for (i = 0; i < prof.nfeat; i++) {
-		nnum += prof.feat[i].type == DM_FEATURE_NUMERIC;
-		ncat += prof.feat[i].type == DM_FEATURE_CATEGORICAL;
-	}
+	count_columns(&prof, &nfeat, &nnum, &ncat, &nother);
 	loc = dm_store_location(st, key);
+	for (i = 0; i < prof.nwarnings; i++)
+		fprintf(stderr, "driftmon: warning: %s\n",
+			dm_tsafe(prof.warnings[i]));
 	printf("Baseline for %s %s: %llu rows, %zu features (%zu numeric, %zu "
-	       "categorical)\n",
-	       model, version, (unsigned long long)prof.rows, prof.nfeat, nnum,
+	       "categorical)",
+	       model, version, (unsigned long long)prof.rows, nfeat, nnum,
 	       ncat);
+	if (nother)
+		printf("; %zu column%s not monitored", nother,
+		       nother == 1 ? "" : "s");
+	printf("\n");
 	printf("Written to %s\n", loc ? loc : key);
+	print_columns(&prof);
 out:
 	free(loc);
 	free(json);
@@ -282,5 +486,12 @@ out:
 	cli_free_list(categorical);
 	cli_free_list(imp_names);
 	free(imp_vals);
+	cli_free_list(missing);
+	cli_free_list(roles.names);
+	cli_free_list(types.names);
+	free(roles.vals);
+	free(types.vals);
+	free(role_vals);
+	free(type_vals);
 	return rc;
 }

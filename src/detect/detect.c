@@ -618,6 +618,8 @@ dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 	if ((err = verdict_alerts(r, cur, &cfg)))
 		goto out;
 	err = column_alerts(r, &cfg);
+	if (err == DM_OK)
+		err = dm_schema_check(base, cur, r);
 out:
 	if (err != DM_OK)
 		dm_result_release(r);

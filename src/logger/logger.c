@@ -69,6 +69,7 @@ const char *dm_log_type_name(dm_log_type t)
 	case DM_LOG_NULL: return "null";
 	case DM_LOG_NUMBER: return "number";
 	case DM_LOG_STRING: return "string";
+	case DM_LOG_BOOL: return "boolean";
 	}
 	return "?";
 }

@@ -42,6 +42,7 @@ typedef struct gcol {
 	uint8_t pred;
 	uint8_t type; /* DM_LOG_NULL until a value gives it one */
 	size_t n, cap;
+	size_t nbool, nnum; /* NUMBER column: booleans and numbers in it */
 	uint8_t *null;
 	double *f64;
 	uint64_t *soff; /* arena offset << 32 | length */
@@ -279,7 +280,8 @@ static int fits(const conv *c, const group *g, const lg_drec *r)
 		if (k->pred != f->prediction)
 			return 0;
 		if (f->type != DM_LOG_NULL && k->type != DM_LOG_NULL &&
-		    k->type != f->type)
+		    k->type != (f->type == DM_LOG_BOOL ? DM_LOG_NUMBER
+						       : f->type))
 			return 0;
 	}
 	return 1;
@@ -354,13 +356,20 @@ static int add_record(conv *c, const lg_drec *r)
 		}
 		k = &g->cols[ci];
 		if (f->type != DM_LOG_NULL && k->type == DM_LOG_NULL &&
-		    col_settype(k, f->type) < 0)
+		    col_settype(k, f->type == DM_LOG_BOOL ? DM_LOG_NUMBER
+							  : f->type) < 0)
 			return -1;
 		if (col_pad(k, row) < 0 || col_reserve(k, row + 1) < 0)
 			return -1;
 		k->null[row] = f->type == DM_LOG_NULL;
-		if (k->type == DM_LOG_NUMBER)
-			k->f64[row] = f->type == DM_LOG_NUMBER ? f->num : 0;
+		if (k->type == DM_LOG_NUMBER) {
+			int isnum = f->type == DM_LOG_NUMBER;
+			int isbool = f->type == DM_LOG_BOOL;
+
+			k->f64[row] = isnum || isbool ? f->num : 0;
+			k->nnum += (size_t)isnum;
+			k->nbool += (size_t)isbool;
+		}
 		else if (k->type == DM_LOG_STRING)
 			k->soff[row] = f->type == DM_LOG_STRING
 					       ? arena_put(&g->arena, f->str,
@@ -499,8 +508,11 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	jw_arr(&j);
 	for (i = 0; i < g->ncols; i++) {
 		wc[4 + i].name = g->cols[i].name;
+		/* a column of booleans only is BOOLEAN (docs/log-format.md) */
 		wc[4 + i].type = g->cols[i].type == DM_LOG_STRING
 					 ? DM_PARQUET_W_STRING
+				 : g->cols[i].nbool && !g->cols[i].nnum
+					 ? DM_PARQUET_W_BOOLEAN
 					 : DM_PARQUET_W_DOUBLE;
 		wc[4 + i].optional = 1;
 		if (g->cols[i].pred)

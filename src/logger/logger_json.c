@@ -417,13 +417,13 @@ static dm_err scalar(jp *j, const char *field, const char *key,
 	case 't':
 		if (lit(j, "true", 4) < 0)
 			return syn(j, "invalid literal");
-		v->type = DM_LOG_NUMBER;
+		v->type = DM_LOG_BOOL;
 		v->num = 1;
 		return DM_OK;
 	case 'f':
 		if (lit(j, "false", 5) < 0)
 			return syn(j, "invalid literal");
-		v->type = DM_LOG_NUMBER;
+		v->type = DM_LOG_BOOL;
 		v->num = 0;
 		return DM_OK;
 	case 'n':

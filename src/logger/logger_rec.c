@@ -396,6 +396,7 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 				want = LG_USE_NULL;
 				break;
 			case DM_LOG_NUMBER:
+			case DM_LOG_BOOL:
 				want = LG_USE_NUMBER;
 				break;
 			case DM_LOG_STRING:
@@ -475,6 +476,8 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 						      (uint64_t)v->type);
 			if (v->type == DM_LOG_NUMBER) {
 				lb_f64(&e->recs_b, v->num);
+			} else if (v->type == DM_LOG_BOOL) {
+				lb_f64(&e->recs_b, v->num != 0 ? 1.0 : 0.0);
 			} else if (v->type == DM_LOG_STRING) {
 				lb_varint(&e->recs_b, sl);
 				lb_put(&e->recs_b, v->str, sl);
@@ -654,7 +657,7 @@ int lg_dec_next(lg_dec *d, lg_drec *r)
 		f->str = NULL;
 		f->len = 0;
 		f->num = 0;
-		if (f->type == DM_LOG_NUMBER) {
+		if (f->type == DM_LOG_NUMBER || f->type == DM_LOG_BOOL) {
 			if (end - p < 8)
 				return -1;
 			memcpy(&f->num, p, 8);

@@ -384,15 +384,17 @@ dm_err lg_schema_learn_rec(lg_schema *s, const lg_dec *d, const lg_drec *r)
 	for (i = 0; i < r->nfields; i++) {
 		const lg_dfield *f = &r->fields[i];
 		lg_scol *c = model_col(m, d->name[f->name], d->name_len[f->name]);
+		/* a boolean is a number for the schema */
+		uint8_t ft = f->type == DM_LOG_BOOL ? DM_LOG_NUMBER : f->type;
 
 		if (!c) {
 			if (!(c = col_new(s, m, d->name[f->name],
-					  d->name_len[f->name], f->type,
+					  d->name_len[f->name], ft,
 					  f->prediction)))
 				return DM_ENOMEM;
 			s->dirty = 1;
-		} else if (c->type == DM_LOG_NULL && f->type != DM_LOG_NULL) {
-			c->type = f->type;
+		} else if (c->type == DM_LOG_NULL && ft != DM_LOG_NULL) {
+			c->type = ft;
 			s->dirty = 1;
 		}
 		c->used_ms = s->touch_ms;

@@ -162,6 +162,9 @@ dm_err dmp_baseline_validate(dm_profile *p, const char *name, dm_diag *diag)
 		if (!(f->importance >= 0) || !isfinite(f->importance))
 			return bad(diag, name, f->name,
 				   "importance must be a finite number >= 0");
+		/* Columns that are not analysed keep counts only. */
+		if (!dm_role_analysed(f->role))
+			continue;
 		err = f->type == DM_FEATURE_CATEGORICAL
 			      ? check_categorical(f, name, diag)
 			      : check_numeric(f, name, diag);

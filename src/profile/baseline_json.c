@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Baseline files: a finished baseline profile to and from JSON
- * (docs/baseline-format.md, format_version 1).
+ * (docs/baseline-format.md, format_version 2; version 1 files are still
+ * read, every column then a feature).
  *
  * A numeric feature stores its moments, bin edges and counts, and its
  * quantile sketch as sorted (value, weight) pairs — every value when the
@@ -126,6 +127,11 @@ dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
 	jw_key(&w, "sketch_k");
 	jw_u64(&w, p->sketch_k);
 	jw_obj_end(&w);
+	jw_key(&w, "warnings");
+	jw_arr(&w);
+	for (i = 0; i < p->nwarnings; i++)
+		jw_str(&w, p->warnings[i]);
+	jw_arr_end(&w);
 	jw_key(&w, "features");
 	jw_arr(&w);
 	for (i = 0; i < p->nfeat; i++) {
@@ -138,11 +144,44 @@ dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
 		jw_str(&w, dm_feature_type_name(f->type));
 		jw_key(&w, "importance");
 		jw_num(&w, f->importance);
+		jw_key(&w, "role");
+		jw_str(&w, dm_role_name(f->role));
+		jw_key(&w, "ltype");
+		jw_str(&w, dm_ltype_name(f->ltype));
+		jw_key(&w, "origin");
+		jw_str(&w, dm_origin_name(f->origin));
+		jw_key(&w, "reason");
+		jw_str(&w, f->reason);
+		if (!isnan(f->psi_threshold)) {
+			jw_key(&w, "psi_threshold");
+			jw_num(&w, f->psi_threshold);
+		}
+		if (!isnan(f->min_effect)) {
+			jw_key(&w, "min_effect");
+			jw_num(&w, f->min_effect);
+		}
+		if (f->test[0]) {
+			jw_key(&w, "test");
+			jw_str(&w, f->test);
+		}
 		jw_key(&w, "count");
 		jw_u64(&w, f->count);
 		jw_key(&w, "missing");
 		jw_u64(&w, f->missing);
-		if (f->type == DM_FEATURE_NUMERIC) {
+		jw_key(&w, "missing_markers");
+		jw_arr(&w);
+		for (j = 0; j < f->nna; j++) {
+			jw_obj(&w);
+			jw_key(&w, "value");
+			jw_str(&w, f->na_markers[j]);
+			jw_key(&w, "count");
+			jw_u64(&w, f->na_counts[j]);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		if (!dm_role_analysed(f->role)) {
+			/* recorded for the schema, never analysed */
+		} else if (f->type == DM_FEATURE_NUMERIC) {
 			if ((err = write_numeric(&w, f)) != DM_OK) {
 				jw_release(&w);
 				return err;
@@ -319,6 +358,96 @@ out:
 	return err;
 }
 
+/*
+ * A feature's schema: role, logical type, origin, reason, per-feature
+ * settings and missing markers (format 2); a version 1 feature is a
+ * FEATURE of the type it names, with the default markers.
+ */
+static dm_err parse_schema(struct ctx *c, json_t *jf, dm_feature *f,
+			   const char *path, const char *type, uint64_t ver)
+{
+	json_t *mk, *jm;
+	const char *s;
+	char field[300];
+	size_t j, n;
+
+	f->psi_threshold = NAN;
+	f->min_effect = NAN;
+	if (ver == 1) {
+		f->role = DM_ROLE_FEATURE;
+		f->ltype = strcmp(type, "numeric") == 0 ? DM_LTYPE_NUMERIC
+							: DM_LTYPE_CATEGORICAL;
+		snprintf(f->reason, sizeof(f->reason), "baseline format 1");
+		n = 0;
+		while (dm_default_missing_markers[n])
+			n++;
+		f->na_markers = calloc(n + 1, sizeof(char *));
+		f->na_counts = calloc(n + 1, sizeof(uint64_t));
+		if (!f->na_markers || !f->na_counts)
+			return DM_ENOMEM;
+		for (j = 0; j < n; j++) {
+			if (!(f->na_markers[j] =
+				      strdup(dm_default_missing_markers[j])))
+				return DM_ENOMEM;
+			f->nna = j + 1;
+		}
+		return DM_OK;
+	}
+	s = json_string_value(json_object_get(jf, "role"));
+	if (!s || dm_role_parse(s, &f->role)) {
+		snprintf(field, sizeof(field), "%s.role", path);
+		return bad(c, field, "must be one of feature, prediction, "
+				     "label, event_time, identifier, text, "
+				     "ignored");
+	}
+	s = json_string_value(json_object_get(jf, "ltype"));
+	if (!s || (dm_ltype_parse(s, &f->ltype) && strcmp(s, "unknown"))) {
+		snprintf(field, sizeof(field), "%s.ltype", path);
+		return bad(c, field, "must be one of numeric, integer, "
+				     "boolean, categorical, timestamp, text, "
+				     "unknown");
+	}
+	s = json_string_value(json_object_get(jf, "origin"));
+	f->origin = s && !strcmp(s, "spec")   ? DM_ORIGIN_SPEC
+		    : s && !strcmp(s, "flag") ? DM_ORIGIN_FLAG
+					      : DM_ORIGIN_INFERRED;
+	s = json_string_value(json_object_get(jf, "reason"));
+	snprintf(f->reason, sizeof(f->reason), "%s", s ? s : "");
+	s = json_string_value(json_object_get(jf, "test"));
+	snprintf(f->test, sizeof(f->test), "%s", s ? s : "");
+	if (get_num(jf, "psi_threshold", &f->psi_threshold))
+		f->psi_threshold = NAN;
+	if (get_num(jf, "min_effect", &f->min_effect))
+		f->min_effect = NAN;
+	mk = json_object_get(jf, "missing_markers");
+	if (mk && !json_is_array(mk)) {
+		snprintf(field, sizeof(field), "%s.missing_markers", path);
+		return bad(c, field, "must be an array");
+	}
+	n = json_array_size(mk);
+	f->na_markers = calloc(n + 1, sizeof(char *));
+	f->na_counts = calloc(n + 1, sizeof(uint64_t));
+	if (!f->na_markers || !f->na_counts)
+		return DM_ENOMEM;
+	json_array_foreach(mk, j, jm) {
+		const char *v = json_string_value(json_object_get(jm, "value"));
+		uint64_t cnt = 0;
+
+		if (!v || (json_object_get(jm, "count") &&
+			   get_u64(jm, "count", &cnt))) {
+			snprintf(field, sizeof(field),
+				 "%s.missing_markers[%zu]", path, j);
+			return bad(c, field, "needs a string 'value' and a "
+					     "count");
+		}
+		if (!(f->na_markers[j] = strdup(v)))
+			return DM_ENOMEM;
+		f->na_counts[j] = cnt;
+		f->nna = j + 1;
+	}
+	return DM_OK;
+}
+
 dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 			     dm_profile *p, dm_diag *diag)
 {
@@ -350,10 +479,11 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		err = bad(&c, "format_version", "missing or not an integer");
 		goto out;
 	}
-	if (ver != DM_BASELINE_FORMAT_VERSION) {
+	if (ver != 1 && ver != DM_BASELINE_FORMAT_VERSION) {
 		err = dm_diag_set(diag, DM_EVERSION, name, 0, NULL,
 				  "baseline format_version %llu is not "
-				  "supported (this driftmon reads version %d)",
+				  "supported (this driftmon reads versions 1 "
+				  "to %d)",
 				  (unsigned long long)ver,
 				  DM_BASELINE_FORMAT_VERSION);
 		goto out;
@@ -374,6 +504,29 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		goto out;
 	}
 	get_u64(root, "rows_skipped", &p->rows_skipped);
+	{
+		json_t *jwarn = json_object_get(root, "warnings"), *x;
+
+		json_array_foreach(jwarn, i, x) {
+			char **wv = realloc(p->warnings,
+					    (p->nwarnings + 1) * sizeof(*wv));
+
+			if (!wv || !json_is_string(x)) {
+				err = wv ? bad(&c, "warnings",
+					       "must be strings")
+					 : DM_ENOMEM;
+				if (wv)
+					p->warnings = wv;
+				goto out;
+			}
+			p->warnings = wv;
+			if (!(wv[p->nwarnings] = strdup(json_string_value(x)))) {
+				err = DM_ENOMEM;
+				goto out;
+			}
+			p->nwarnings++;
+		}
+	}
 	if (json_is_string(json_object_get(root, "model")))
 		p->model = strdup(json_string_value(json_object_get(root,
 								    "model")));
@@ -444,7 +597,13 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 			err = bad(&c, path, "importance must be >= 0");
 			goto out;
 		}
-		if (strcmp(type, "numeric") == 0) {
+		if ((err = parse_schema(&c, jf, f, path, type, ver)) != DM_OK)
+			goto out;
+		if (!dm_role_analysed(f->role)) {
+			f->type = strcmp(type, "numeric") == 0
+					  ? DM_FEATURE_NUMERIC
+					  : DM_FEATURE_CATEGORICAL;
+		} else if (strcmp(type, "numeric") == 0) {
 			f->type = DM_FEATURE_NUMERIC;
 			err = parse_numeric(&c, jf, f, path, (uint32_t)k);
 		} else if (strcmp(type, "categorical") == 0) {
@@ -494,6 +653,11 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 					goto out;
 				}
 			}
+			/* format 1 kept booleans as written ("True"); they
+			 * are read as the boolean they are */
+			if (err == DM_OK && ver == 1 && f->ncats > 0 &&
+			    pf_canon_bool_cats(f) == 0)
+				f->ltype = DM_LTYPE_BOOLEAN;
 		} else {
 			err = bad(&c, path, "type must be 'numeric' or "
 					    "'categorical'");

@@ -27,6 +27,20 @@ static const char *const meta_columns[] = {"timestamp", "model_name",
 					   "model_version", "request_id",
 					   NULL};
 
+/*
+ * Text that CSV writers use for a missing value besides the empty field
+ * (pandas' na_values without the NaN spellings, which stay NaN: invalid
+ * in logs, an error in training data).  Only for text cells.
+ */
+const char *const dm_default_missing_markers[] = {
+	"NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A", "#NA",
+	"#N/A N/A", NULL};
+
+int dm_role_analysed(dm_role r)
+{
+	return r == DM_ROLE_FEATURE || r == DM_ROLE_PREDICTION;
+}
+
 const char *dm_feature_type_name(dm_feature_type t)
 {
 	switch (t) {
@@ -69,6 +83,11 @@ static void feature_release(dm_feature *f)
 		free(f->cats[i].value);
 	free(f->cats);
 	free(f->hash);
+	for (i = 0; i < f->nna; i++)
+		free(f->na_markers[i]);
+	free(f->na_markers);
+	free(f->na_counts);
+	pf_evidence_free(f->evidence);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -84,10 +103,14 @@ void dm_profile_release(dm_profile *p)
 	for (i = 0; i < p->nextra; i++)
 		free(p->extra_columns[i]);
 	free(p->extra_columns);
+	free(p->extra_prediction);
 	free(p->model);
 	free(p->model_version);
 	free(p->created_at);
 	free(p->spec_yaml);
+	for (i = 0; i < p->nwarnings; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
 	findex_free(p);
 	memset(p, 0, sizeof(*p));
 }
@@ -202,18 +225,6 @@ size_t dm_feature_bin(const dm_feature *f, double x)
 
 /* ---- categories ------------------------------------------------------ */
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static int cat_rehash(dm_feature *f, size_t cap)
 {
 	uint32_t *t = calloc(cap, sizeof(*t));
@@ -223,7 +234,7 @@ static int cat_rehash(dm_feature *f, size_t cap)
 		return -1;
 	for (i = 0; i < f->ncats; i++) {
 		const char *v = f->cats[i].value;
-		size_t j = hash_bytes(v, strlen(v)) & (cap - 1);
+		size_t j = pf_hash_bytes(v, strlen(v)) & (cap - 1);
 
 		while (t[j])
 			j = (j + 1) & (cap - 1);
@@ -243,7 +254,7 @@ static long cat_index(dm_feature *f, const char *s, size_t n, int add)
 	dm_category *c;
 
 	if (f->hash_cap) {
-		j = hash_bytes(s, n) & (f->hash_cap - 1);
+		j = pf_hash_bytes(s, n) & (f->hash_cap - 1);
 		while (f->hash[j]) {
 			const char *v = f->cats[f->hash[j] - 1].value;
 
@@ -280,7 +291,7 @@ static long cat_index(dm_feature *f, const char *s, size_t n, int add)
 			return -2;
 		}
 	} else {
-		j = hash_bytes(s, n) & (f->hash_cap - 1);
+		j = pf_hash_bytes(s, n) & (f->hash_cap - 1);
 		while (f->hash[j])
 			j = (j + 1) & (f->hash_cap - 1);
 		f->hash[j] = (uint32_t)f->ncats;
@@ -308,6 +319,45 @@ static dm_err cat_count(dm_feature *f, const char *s, size_t n, size_t nref,
 	if ((size_t)i >= nref)
 		f->unseen += w;
 	return DM_OK;
+}
+
+int pf_cat_add(dm_feature *f, const char *s, uint64_t n)
+{
+	long i = cat_index(f, s, strlen(s), 1);
+
+	if (i == -2)
+		return -1;
+	if (i < 0)
+		f->other += n;
+	else
+		f->cats[i].count += n;
+	return 0;
+}
+
+int pf_canon_bool_cats(dm_feature *f)
+{
+	uint64_t n[2] = {0, 0};
+	size_t i;
+
+	if (f->other)
+		return -1;
+	for (i = 0; i < f->ncats; i++) {
+		const char *v = f->cats[i].value;
+		int b = dm_parse_bool(v, strlen(v));
+
+		if (b < 0)
+			return -1;
+		n[b] += f->cats[i].count;
+	}
+	for (i = 0; i < f->ncats; i++)
+		free(f->cats[i].value);
+	f->ncats = 0;
+	free(f->hash);
+	f->hash = NULL;
+	f->hash_cap = 0;
+	if (pf_cat_add(f, "false", n[0]) < 0 || pf_cat_add(f, "true", n[1]) < 0)
+		return -1;
+	return 0;
 }
 
 /* ---- feature set ------------------------------------------------------ */
@@ -338,6 +388,47 @@ static dm_feature *add_feature(dm_profile *p, const char *name)
 	return f;
 }
 
+/* Sets f's missing markers to a copy of the n strings of list. */
+static dm_err set_markers(dm_feature *f, const char *const *list, size_t n)
+{
+	size_t i;
+
+	f->na_markers = calloc(n + 1, sizeof(char *));
+	f->na_counts = calloc(n + 1, sizeof(uint64_t));
+	if (!f->na_markers || !f->na_counts)
+		return DM_ENOMEM;
+	for (i = 0; i < n; i++) {
+		f->na_markers[i] = strdup(list[i]);
+		if (!f->na_markers[i])
+			return DM_ENOMEM;
+		f->nna = i + 1;
+	}
+	return DM_OK;
+}
+
+static size_t list_len(const char *const *l)
+{
+	size_t n = 0;
+
+	while (l && l[n])
+		n++;
+	return n;
+}
+
+/* Index of the missing marker [s, s+n) in f's list, or -1. */
+static long na_match(const dm_feature *f, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 16)
+		return -1;
+	for (i = 0; i < f->nna; i++)
+		if (strncmp(f->na_markers[i], s, n) == 0 &&
+		    f->na_markers[i][n] == '\0')
+			return (long)i;
+	return -1;
+}
+
 static dm_err feature_make_numeric(dm_profile *p, dm_feature *f)
 {
 	f->type = DM_FEATURE_NUMERIC;
@@ -365,6 +456,21 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 			return DM_ENOMEM;
 		f->type = rf->type;
 		f->importance = rf->importance;
+		f->role = rf->role;
+		f->ltype = rf->ltype;
+		f->origin = rf->origin;
+		memcpy(f->reason, rf->reason, sizeof(f->reason));
+		f->psi_threshold = rf->psi_threshold;
+		f->min_effect = rf->min_effect;
+		memcpy(f->test, rf->test, sizeof(f->test));
+		if (set_markers(f, (const char *const *)rf->na_markers,
+				rf->nna) != DM_OK)
+			return DM_ENOMEM;
+		if (!dm_role_analysed(rf->role))
+			continue; /* only its presence is looked at */
+		if (rf->type == DM_FEATURE_CATEGORICAL &&
+		    !(f->evidence = pf_evidence_new()))
+			return DM_ENOMEM;
 		if (rf->type == DM_FEATURE_NUMERIC) {
 			if (feature_make_numeric(p, f) != DM_OK)
 				return DM_ENOMEM;
@@ -388,63 +494,173 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 	return DM_OK;
 }
 
-/* Metadata columns, and the index column pandas writes with an empty
- * name (read as "Unnamed: 0"): never features. */
-static int is_meta(const char *name)
+/* The index pandas writes: in CSV a column with an empty name (read as
+ * "Unnamed: 0"), in Parquet (pyarrow) "__index_level_0__". */
+static int is_pandas_index(const char *name)
 {
-	return in_list(meta_columns, name) ||
-	       strncmp(name, "Unnamed: ", 9) == 0;
+	return strncmp(name, "Unnamed: ", 9) == 0 ||
+	       strncmp(name, "__index_level_", 14) == 0;
 }
 
-/*
- * Text that CSV writers use for a missing value besides the empty field
- * (pandas' na_values without the NaN spellings, which stay NaN: invalid
- * in logs, an error in training data).  Only for untyped text cells.
- */
-static int na_marker(const char *s, size_t n)
+/* Metadata columns and pandas' index: never features. */
+static int is_meta(const char *name)
 {
-	static const char *const m[] = {"NA",   "N/A",  "n/a", "NULL",
-					"null", "None", "<NA>", "#N/A",
-					"#NA",  "#N/A N/A", NULL};
-	size_t i;
-
-	if (n == 0 || n > 8)
-		return 0;
-	for (i = 0; m[i]; i++)
-		if (strlen(m[i]) == n && memcmp(m[i], s, n) == 0)
-			return 1;
-	return 0;
+	return in_list(meta_columns, name) || is_pandas_index(name);
 }
 
 /* Names of data columns not profiled (for the report): the first
  * DM_MAX_EXTRA_NAMES are kept. */
 #define DM_MAX_EXTRA_NAMES 1024
 
-static dm_err add_extra(dm_profile *p, const char *name)
+static dm_err add_extra(dm_profile *p, const char *name, int prediction)
 {
 	char **x;
+	uint8_t *fl;
 	size_t i;
 
 	if (p->nextra >= DM_MAX_EXTRA_NAMES)
 		return DM_OK;
 	for (i = 0; i < p->nextra; i++)
-		if (strcmp(p->extra_columns[i], name) == 0)
+		if (strcmp(p->extra_columns[i], name) == 0) {
+			p->extra_prediction[i] |= prediction != 0;
 			return DM_OK;
+		}
 	x = realloc(p->extra_columns, (p->nextra + 1) * sizeof(*x));
 	if (!x)
 		return DM_ENOMEM;
 	p->extra_columns = x;
+	fl = realloc(p->extra_prediction, p->nextra + 1);
+	if (!fl)
+		return DM_ENOMEM;
+	p->extra_prediction = fl;
 	x[p->nextra] = strdup(name);
 	if (!x[p->nextra])
 		return DM_ENOMEM;
+	fl[p->nextra] = prediction != 0;
 	p->nextra++;
 	return DM_OK;
 }
 
-/* Every name of a NULL-terminated option list is a feature of p, or
- * DM_ESCHEMA naming the first that is not. */
-static dm_err all_features(const dm_profile *p, const char *const *names,
-			   const char *file, const char *why, dm_diag *diag)
+/* The analysis kind a logical type implies. */
+static dm_feature_type kind_of(dm_ltype t)
+{
+	switch (t) {
+	case DM_LTYPE_NUMERIC:
+	case DM_LTYPE_INTEGER:
+	case DM_LTYPE_TIMESTAMP:
+		return DM_FEATURE_NUMERIC;
+	case DM_LTYPE_BOOLEAN:
+	case DM_LTYPE_CATEGORICAL:
+	case DM_LTYPE_TEXT:
+		return DM_FEATURE_CATEGORICAL;
+	default:
+		return DM_FEATURE_UNKNOWN;
+	}
+}
+
+static void fix_role(dm_feature *f, pf_evidence *e, dm_role r, dm_origin o,
+		     const char *why)
+{
+	f->role = r;
+	f->origin = o;
+	e->fixed_role = 1;
+	snprintf(e->role_note, sizeof(e->role_note), "%s", why);
+}
+
+static void fix_type(dm_feature *f, pf_evidence *e, dm_ltype t, dm_origin o,
+		     const char *why)
+{
+	f->ltype = t;
+	f->type = kind_of(t);
+	if (f->origin < o)
+		f->origin = o;
+	e->fixed_type = 1;
+	snprintf(e->type_note, sizeof(e->type_note), "%s", why);
+}
+
+/*
+ * Baseline mode: a new column's missing markers, its per-feature settings
+ * from the spec, and its role and type where a flag (which wins), the
+ * spec or the logger's metadata fixes them.  selected = 0 for a column
+ * --features leaves out or --exclude names.
+ */
+static dm_err setup_feature(const dm_profile_opts *o, dm_feature *f,
+			    const char *why_unselected)
+{
+	const dm_column_spec *cs = o ? dm_spec_find(o->spec, f->name) : NULL;
+	const char *const *mk = dm_default_missing_markers;
+	size_t nmk, i;
+	pf_evidence *e = pf_evidence_new();
+
+	if (!e)
+		return DM_ENOMEM;
+	e->gather = 1;
+	f->evidence = e;
+	if (cs && cs->has_missing) {
+		mk = (const char *const *)cs->missing;
+		nmk = cs->nmissing;
+		e->user_markers = 1;
+	} else if (o && o->missing_values) {
+		mk = o->missing_values;
+		nmk = list_len(mk);
+		e->user_markers = 1;
+	} else if (o && o->spec && o->spec->has_missing) {
+		mk = (const char *const *)o->spec->missing;
+		nmk = o->spec->nmissing;
+		e->user_markers = 1;
+	} else {
+		nmk = list_len(mk);
+	}
+	if (set_markers(f, mk, nmk) != DM_OK)
+		return DM_ENOMEM;
+	if (!strcmp(f->name, "timestamp"))
+		fix_role(f, e, DM_ROLE_EVENT_TIME, DM_ORIGIN_INFERRED,
+			 "logger metadata column");
+	else if (!strcmp(f->name, "request_id"))
+		fix_role(f, e, DM_ROLE_IDENTIFIER, DM_ORIGIN_INFERRED,
+			 "logger metadata column");
+	else if (is_meta(f->name))
+		fix_role(f, e, DM_ROLE_IGNORED, DM_ORIGIN_INFERRED,
+			 is_pandas_index(f->name) ? "pandas index column"
+						  : "logger metadata column");
+	if (cs) {
+		if (cs->has_role)
+			fix_role(f, e, cs->role, DM_ORIGIN_SPEC, "spec");
+		if (cs->has_type)
+			fix_type(f, e, cs->type, DM_ORIGIN_SPEC, "spec");
+		if (!isnan(cs->psi_threshold))
+			f->psi_threshold = cs->psi_threshold;
+		if (!isnan(cs->min_effect))
+			f->min_effect = cs->min_effect;
+		if (!isnan(cs->importance))
+			f->importance = cs->importance;
+		if (cs->test)
+			snprintf(f->test, sizeof(f->test), "%s", cs->test);
+	}
+	if (why_unselected)
+		fix_role(f, e, DM_ROLE_IGNORED, DM_ORIGIN_FLAG, why_unselected);
+	else if (o && in_list(o->features, f->name))
+		fix_role(f, e, DM_ROLE_FEATURE, DM_ORIGIN_FLAG, "--features");
+	if (o && in_list(o->categorical, f->name))
+		fix_type(f, e, DM_LTYPE_CATEGORICAL, DM_ORIGIN_FLAG,
+			 "--categorical");
+	for (i = 0; o && o->role_names && o->role_names[i]; i++)
+		if (!strcmp(o->role_names[i], f->name))
+			fix_role(f, e, o->role_values[i], DM_ORIGIN_FLAG,
+				 "--role flag");
+	for (i = 0; o && o->ltype_names && o->ltype_names[i]; i++)
+		if (!strcmp(o->ltype_names[i], f->name))
+			fix_type(f, e, o->ltype_values[i], DM_ORIGIN_FLAG,
+				 "--type flag");
+	for (i = 0; o && o->importance_names && o->importance_names[i]; i++)
+		if (!strcmp(o->importance_names[i], f->name))
+			f->importance = o->importance_values[i];
+	return DM_OK;
+}
+
+/* Every name of a parallel override list is a column of p. */
+static dm_err all_columns(const dm_profile *p, const char *const *names,
+			  const char *file, const char *why, dm_diag *diag)
 {
 	for (; names && *names; names++)
 		if (!dm_profile_find(p, *names))
@@ -455,13 +671,15 @@ static dm_err all_features(const dm_profile *p, const char *const *names,
 
 /*
  * Maps the columns of a batch to features.  map[c] = feature index or -1.
- * Creates features on the first call in baseline mode.
+ * Creates features on the first call in baseline mode: every column is
+ * recorded (the metadata columns and those the options leave out with
+ * their role), so the baseline knows the whole schema.
  */
 static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
-			  char *const *names, size_t ncols, long *map,
-			  const char *file, dm_diag *diag)
+			  const dm_reader *r, char *const *names, size_t ncols,
+			  long *map, const char *file, dm_diag *diag)
 {
-	size_t c, i;
+	size_t c, i, nanalysed = 0;
 	int creating = (o == NULL || o->reference == NULL) && p->nfeat == 0;
 	uint8_t *seen = NULL; /* features already mapped (duplicates) */
 	dm_err err;
@@ -474,16 +692,21 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 
 	for (c = 0; c < ncols; c++) {
 		const char *name = names[c];
+		const char *why = NULL;
 		dm_feature *f;
 
 		map[c] = -1;
-		if (is_meta(name))
-			continue;
 		if (creating) {
 			if (o && o->features && !in_list(o->features, name))
-				continue;
+				why = "not in --features";
 			if (o && in_list(o->exclude, name))
-				continue;
+				why = "--exclude";
+			if (o && in_list(o->exclude, name) &&
+			    in_list(o->features, name))
+				return dm_diag_set(diag, DM_ESCHEMA, file, 0,
+						   name,
+						   "both --features and "
+						   "--exclude name it");
 			if (dm_profile_find(p, name))
 				return dm_diag_set(diag, DM_EFORMAT, file, 0,
 						   name,
@@ -498,21 +721,22 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 			f = add_feature(p, name);
 			if (!f)
 				return DM_ENOMEM;
-			if (o && in_list(o->categorical, name))
-				f->type = DM_FEATURE_CATEGORICAL;
-			if (o && o->importance_names) {
-				for (i = 0; o->importance_names[i]; i++)
-					if (!strcmp(o->importance_names[i],
-						    name))
-						f->importance =
-							o->importance_values[i];
-			}
+			if ((err = setup_feature(o, f, why)) != DM_OK)
+				return err;
+			if (r && r->predictions && r->predictions[c])
+				((pf_evidence *)f->evidence)
+					->reader_prediction = 1;
 			map[c] = (long)(p->nfeat - 1);
 			continue;
 		}
 		f = dm_profile_find(p, name);
 		if (!f) {
-			if (o && o->reference && (err = add_extra(p, name))) {
+			if (o && o->reference && !is_meta(name) &&
+			    (err = add_extra(p, name,
+					     (r && r->predictions &&
+					      r->predictions[c]) ||
+						     pf_prediction_name(name) ||
+						     pf_label_name(name)))) {
 				free(seen);
 				return err;
 			}
@@ -527,20 +751,34 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 		map[c] = f - p->feat;
 	}
 	if (creating) {
-		if (o && ((err = all_features(p, o->features, file,
-					      "--features names a column that "
-					      "is not in the data",
-					      diag)) != DM_OK ||
-			  (err = all_features(p, o->categorical, file,
-					      "--categorical names a column "
-					      "that is not a feature",
-					      diag)) != DM_OK ||
-			  (err = all_features(p, o->importance_names, file,
-					      "--importance names a column "
-					      "that is not a feature",
-					      diag)) != DM_OK))
+		if (o && ((err = all_columns(p, o->features, file,
+					     "--features names a column that "
+					     "is not in the data",
+					     diag)) != DM_OK ||
+			  (err = all_columns(p, o->categorical, file,
+					     "--categorical names a column "
+					     "that is not a feature",
+					     diag)) != DM_OK ||
+			  (err = all_columns(p, o->importance_names, file,
+					     "--importance names a column "
+					     "that is not a feature",
+					     diag)) != DM_OK ||
+			  (err = all_columns(p, o->role_names, file,
+					     "--role names a column that is "
+					     "not in the data",
+					     diag)) != DM_OK ||
+			  (err = all_columns(p, o->ltype_names, file,
+					     "--type names a column that is "
+					     "not in the data",
+					     diag)) != DM_OK))
 			return err;
-		if (p->nfeat == 0)
+		for (i = 0; i < p->nfeat; i++) {
+			pf_evidence *e = p->feat[i].evidence;
+
+			nanalysed += !e->fixed_role ||
+				     dm_role_analysed(p->feat[i].role);
+		}
+		if (nanalysed == 0)
 			return dm_diag_set(diag, DM_ESCHEMA, file, 0, NULL,
 					   "no feature columns (the columns "
 					   "timestamp, model_name, "
@@ -548,8 +786,14 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 					   "are never features; check "
 					   "--features and --exclude)");
 	} else if (!(o && o->reference)) {
-		/* Later training files must have every feature. */
-		for (i = 0; i < p->nfeat; i++)
+		/* Later training files must have every column that may be
+		 * a feature. */
+		for (i = 0; i < p->nfeat; i++) {
+			pf_evidence *e = p->feat[i].evidence;
+
+			if (e && e->fixed_role &&
+			    !dm_role_analysed(p->feat[i].role))
+				continue;
 			if (!seen[i]) {
 				free(seen);
 				return dm_diag_set(diag, DM_ESCHEMA, file, 0,
@@ -557,6 +801,7 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 						   "column missing (present in "
 						   "the first input file)");
 			}
+		}
 	}
 	free(seen);
 	for (c = 0; c < ncols; c++)
@@ -600,37 +845,151 @@ static dm_err bad_value(dm_diag *diag, const char *file, uint64_t row,
 			   current ? "with --strict" : "in training data");
 }
 
-/* Decides the type of a text column from one batch. */
+static void note_schema_bad(dm_feature *f, const char *s, size_t n)
+{
+	if (f->schema_bad == 0)
+		snprintf(f->schema_bad_example, sizeof(f->schema_bad_example),
+			 "%.*s", (int)(n > 40 ? 40 : n), s);
+	f->schema_bad++;
+}
+
+/* Spaces only (the " " of a spreadsheet export's empty number): missing,
+ * as the empty field is. */
+static int is_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || (s[0] != ' ' && s[0] != '\t'))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* A missing text cell: blank, or a missing marker (counted per marker). */
+static int is_marker(dm_feature *f, const dm_column *col, const char *s,
+		     size_t n)
+{
+	long k;
+
+	if (col->type == DM_COL_DOUBLE)
+		return 0;
+	if (is_blank(s, n))
+		return 1;
+	if ((k = na_match(f, s, n)) < 0)
+		return 0;
+	f->na_counts[k]++;
+	return 1;
+}
+
+/*
+ * Decides the type of a text or string column from its first batch with
+ * values: numeric when at least 90% of its cells are numbers (text cells
+ * only: typed strings stay strings), a timestamp when at least 90% are
+ * ISO-8601 dates, else categorical.
+ */
 static void decide_text_type(dm_feature *f, const dm_column *col,
 			     const uint8_t *keep, size_t nrows)
 {
-	size_t i, seen = 0, num = 0;
+	size_t i, seen = 0, num = 0, date = 0, timed = 0;
 	double x;
 
 	for (i = 0; i < nrows; i++) {
+		const dm_strref *c = &col->str[i];
+
 		if ((keep && !keep[i]) || (col->null && col->null[i]) ||
-		    na_marker(col->str[i].ptr, col->str[i].len))
+		    na_match(f, c->ptr, c->len) >= 0 || is_blank(c->ptr, c->len))
 			continue;
 		seen++;
-		num += dm_parse_double(col->str[i].ptr, col->str[i].len, &x) ==
-		       0;
+		if (col->type == DM_COL_TEXT &&
+		    dm_parse_double(c->ptr, c->len, &x) == 0) {
+			num++;
+		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
+			date++;
+			timed += c->len > 10;
+		}
 	}
 	if (seen == 0)
 		return;
-	f->type = (num * 10 >= seen * 9) ? DM_FEATURE_NUMERIC
-					 : DM_FEATURE_CATEGORICAL;
+	if (num * 10 >= seen * 9) {
+		f->type = DM_FEATURE_NUMERIC;
+	} else if (date * 10 >= seen * 9) {
+		f->type = DM_FEATURE_NUMERIC;
+		f->ltype = DM_LTYPE_TIMESTAMP;
+		if (f->evidence)
+			snprintf(((pf_evidence *)f->evidence)->type_note,
+				 sizeof(((pf_evidence *)f->evidence)->type_note),
+				 "%s", timed ? "ISO-8601 date-times"
+					     : "ISO-8601 dates");
+	} else {
+		f->type = DM_FEATURE_CATEGORICAL;
+	}
 }
 
-static dm_err add_numeric(dm_profile *p, const dm_profile_opts *o,
-			  dm_feature *f, const dm_column *col,
-			  const uint8_t *keep, const dm_batch *b,
-			  struct scratch *sc, const char *file, dm_diag *diag)
+/* Counts the m valid values gathered in vals into a numeric feature. */
+static dm_err add_values(dm_feature *f, const double *vals, size_t m)
 {
-	size_t i, m = 0, nrows = b->nrows;
-	int strict = o && o->strict;
+	size_t i;
 	dm_err err;
 
-	(void)p;
+	if (m == 0)
+		return DM_OK;
+	if (f->evidence && ((pf_evidence *)f->evidence)->gather)
+		pf_evidence_numbers(f->evidence, vals, m);
+	f->count += m;
+	dm_moments_add_block(&f->mom, vals, m);
+	if ((err = dm_sketch_add_block(f->sketch, vals, m)) != DM_OK)
+		return err;
+	if (f->bins && f->nedges <= 16) {
+		/* Few edges: a branch-free count of the edges below x. */
+		const double *e = f->edges;
+		size_t ne = f->nedges, j;
+
+		for (i = 0; i < m; i++) {
+			double x = vals[i];
+			size_t bin = 0;
+
+			for (j = 0; j < ne; j++)
+				bin += e[j] < x;
+			f->bins[bin]++;
+		}
+	} else if (f->bins) {
+		for (i = 0; i < m; i++)
+			f->bins[dm_feature_bin(f, vals[i])]++;
+	}
+	return DM_OK;
+}
+
+/* Current mode, integer code: a fraction does not fit the baseline's
+ * type (a schema alert, not drift); returns the integers kept. */
+static size_t keep_integers(dm_feature *f, double *vals, size_t m)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < m; i++) {
+		double a = fabs(vals[i]);
+
+		if ((a >= 0x1p52) | (((a + 0x1p52) - 0x1p52) == a)) {
+			vals[k++] = vals[i];
+		} else {
+			char buf[40];
+			int n = snprintf(buf, sizeof(buf), "%.17g", vals[i]);
+
+			note_schema_bad(f, buf, (size_t)n);
+		}
+	}
+	return k;
+}
+
+static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
+			  const dm_column *col, const uint8_t *keep,
+			  const dm_batch *b, struct scratch *sc, int strict,
+			  const char *file, dm_diag *diag)
+{
+	size_t i, m = 0, nrows = b->nrows;
+	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
+
 	for (i = 0; i < nrows; i++) {
 		double x;
 
@@ -653,14 +1012,22 @@ static dm_err add_numeric(dm_profile *p, const dm_profile_opts *o,
 			}
 		} else {
 			const dm_strref *s = &col->str[i];
-			int ok = dm_parse_double(s->ptr, s->len, &x) == 0;
+			int ok = (dates && dm_parse_datetime(s->ptr, s->len,
+							     &x) == 0) ||
+				 dm_parse_double(s->ptr, s->len, &x) == 0;
 
-			if (!ok && col->type == DM_COL_TEXT &&
-			    na_marker(s->ptr, s->len)) {
+			if (!ok && is_marker(f, col, s->ptr, s->len)) {
 				f->missing++;
 				continue;
 			}
 			if (!ok || !isfinite(x)) {
+				if (strict && !ok && dates)
+					return dm_diag_set(
+						diag, DM_EFORMAT, file,
+						row_number(b, i), f->name,
+						"not a date: '%.*s'",
+						(int)(s->len > 60 ? 60 : s->len),
+						s->ptr);
 				if (strict)
 					return bad_value(diag, file,
 							 row_number(b, i),
@@ -673,35 +1040,40 @@ static dm_err add_numeric(dm_profile *p, const dm_profile_opts *o,
 		}
 		sc->vals[m++] = x;
 	}
-	if (m == 0)
-		return DM_OK;
-	f->count += m;
-	dm_moments_add_block(&f->mom, sc->vals, m);
-	if ((err = dm_sketch_add_block(f->sketch, sc->vals, m)) != DM_OK)
-		return err;
-	if (f->bins && f->nedges <= 16) {
-		/* Few edges: a branch-free count of the edges below x. */
-		const double *e = f->edges;
-		size_t ne = f->nedges, j;
-
-		for (i = 0; i < m; i++) {
-			double x = sc->vals[i];
-			size_t bin = 0;
-
-			for (j = 0; j < ne; j++)
-				bin += e[j] < x;
-			f->bins[bin]++;
-		}
-	} else if (f->bins) {
-		for (i = 0; i < m; i++)
-			f->bins[dm_feature_bin(f, sc->vals[i])]++;
-	}
-	return DM_OK;
+	if (o && o->reference && f->ltype == DM_LTYPE_INTEGER)
+		m = keep_integers(f, sc->vals, m);
+	return add_values(f, sc->vals, m);
 }
 
+/* Counts one valid string value (repaired to UTF-8 if need be). */
+static dm_err count_string(dm_feature *f, const char *cs, size_t cn,
+			   size_t nref, int ref_other)
+{
+	dm_err err;
+
+	if (f->evidence && ((pf_evidence *)f->evidence)->gather)
+		pf_evidence_string(f->evidence, cs, cn);
+	if (dm_utf8_valid_prefix(cs, cn) != cn) {
+		/* not UTF-8: repair as JSON will store it */
+		char *fix = malloc(2 * cn + 1);
+
+		if (!fix)
+			return DM_ENOMEM;
+		cn = dm_utf8_repair(cs, cn, fix);
+		err = cat_count(f, fix, cn, nref, ref_other, 1);
+		free(fix);
+		return err;
+	}
+	return cat_count(f, cs, cn, nref, ref_other, 1);
+}
+
+/*
+ * Categorical values.  numbers_bad (current mode): the baseline's
+ * categories are words, so a number is a change of type, counted apart.
+ */
 static dm_err add_categorical(dm_feature *f, const dm_column *col,
 			      const uint8_t *keep, size_t nrows, size_t nref,
-			      int ref_other)
+			      int ref_other, int numbers_bad)
 {
 	size_t i;
 	dm_err err;
@@ -726,29 +1098,93 @@ static dm_err add_categorical(dm_feature *f, const dm_column *col,
 				n = snprintf(buf, sizeof(buf), "%.0f", x);
 			else
 				n = snprintf(buf, sizeof(buf), "%.17g", x);
+			if (numbers_bad) {
+				note_schema_bad(f, buf, (size_t)n);
+				continue;
+			}
 			err = cat_count(f, buf, (size_t)n, nref, ref_other, 1);
 		} else {
 			const char *cs = col->str[i].ptr;
 			size_t cn = col->str[i].len;
+			double x;
 
-			if (col->type == DM_COL_TEXT && na_marker(cs, cn)) {
+			if (is_marker(f, col, cs, cn)) {
 				f->missing++;
 				continue;
 			}
-
-			if (dm_utf8_valid_prefix(cs, cn) != cn) {
-				/* not UTF-8: repair as JSON will store it */
-				char *fix = malloc(2 * cn + 1);
-
-				if (!fix)
-					return DM_ENOMEM;
-				cn = dm_utf8_repair(cs, cn, fix);
-				err = cat_count(f, fix, cn, nref, ref_other, 1);
-				free(fix);
-			} else {
-				err = cat_count(f, cs, cn, nref, ref_other, 1);
+			if (numbers_bad && dm_parse_double(cs, cn, &x) == 0) {
+				note_schema_bad(f, cs, cn);
+				continue;
 			}
+			err = count_string(f, cs, cn, nref, ref_other);
 		}
+		if (err != DM_OK)
+			return err;
+		f->count++;
+	}
+	return DM_OK;
+}
+
+/*
+ * A boolean column: true/false in any of the spellings pandas, Excel and
+ * DuckDB write, Parquet BOOLEAN (read as 1/0) and the numbers 0 and 1 are
+ * the canonical categories "false" and "true".  Anything else is a third
+ * value: an error in strict training data, else counted apart (a schema
+ * alert, never drift).
+ */
+static dm_err add_boolean(dm_feature *f, const dm_column *col,
+			  const uint8_t *keep, const dm_batch *b, size_t nref,
+			  int strict, const char *file, dm_diag *diag)
+{
+	size_t i;
+	dm_err err;
+
+	for (i = 0; i < b->nrows; i++) {
+		const char *cs = "";
+		size_t cn = 0;
+		char buf[40];
+		double x;
+		int v;
+
+		if (keep && !keep[i])
+			continue;
+		if (col->null && col->null[i]) {
+			f->missing++;
+			continue;
+		}
+		if (col->type == DM_COL_DOUBLE) {
+			x = col->f64[i];
+			if (isnan(x)) {
+				f->missing++;
+				continue;
+			}
+			cn = (size_t)snprintf(buf, sizeof(buf), "%.17g", x);
+			cs = buf;
+		} else {
+			cs = col->str[i].ptr;
+			cn = col->str[i].len;
+			if (is_marker(f, col, cs, cn)) {
+				f->missing++;
+				continue;
+			}
+			v = dm_parse_bool(cs, cn);
+			if (v >= 0)
+				goto count;
+			if (dm_parse_double(cs, cn, &x) != 0)
+				x = NAN;
+		}
+		v = x == 0.0 ? 0 : x == 1.0 ? 1 : -1;
+		if (v < 0) {
+			if (strict)
+				return dm_diag_set(diag, DM_EFORMAT, file,
+						   row_number(b, i), f->name,
+						   "not a boolean: '%.*s'",
+						   (int)(cn > 60 ? 60 : cn), cs);
+			note_schema_bad(f, cs, cn);
+			continue;
+		}
+count:
+		err = cat_count(f, v ? "true" : "false", v ? 4 : 5, nref, 0, 1);
 		if (err != DM_OK)
 			return err;
 		f->count++;
@@ -791,6 +1227,7 @@ struct colwork {
 	dm_profile *p;
 	const dm_profile_opts *o;
 	const dm_batch *b;
+	const dm_reader *r; /* for the file's type hints; may be NULL */
 	const long *map;
 	const uint8_t *keep;
 	const char *file;
@@ -801,6 +1238,29 @@ struct colwork {
 	dm_diag diag;
 };
 
+/* Baseline mode: the type of a column on its first batch with values,
+ * from the file's type hint or else from the values. */
+static void decide_type(dm_feature *f, const dm_column *col,
+			const dm_reader *r, size_t c, const uint8_t *keep,
+			size_t nrows)
+{
+	dm_ltype hint = r && r->ltypes && c < r->ncols ? r->ltypes[c]
+						      : DM_LTYPE_UNKNOWN;
+	pf_evidence *e = f->evidence;
+
+	if (hint != DM_LTYPE_UNKNOWN && col->type == DM_COL_DOUBLE) {
+		f->ltype = hint;
+		f->type = kind_of(hint);
+		if (e && r->ltype_notes && r->ltype_notes[c])
+			snprintf(e->type_note, sizeof(e->type_note), "%s",
+				 r->ltype_notes[c]);
+	} else if (col->type == DM_COL_DOUBLE) {
+		f->type = DM_FEATURE_NUMERIC;
+	} else {
+		decide_text_type(f, col, keep, nrows);
+	}
+}
+
 /* Profiles one column of a batch into its feature. */
 static dm_err add_column(struct colwork *w, size_t c)
 {
@@ -810,18 +1270,18 @@ static dm_err add_column(struct colwork *w, size_t c)
 	const uint8_t *keep = w->keep;
 	const dm_column *col = &b->cols[c];
 	dm_feature *f = &p->feat[w->map[c]];
+	pf_evidence *e = f->evidence;
 	size_t nref = SIZE_MAX, i;
-	int ref_other = 0;
+	int ref_other = 0, numbers_bad = 0;
+	int strict = o && o->strict;
 	dm_err err;
 
-	if (f->type == DM_FEATURE_UNKNOWN) {
-		if (col->type == DM_COL_DOUBLE)
-			f->type = DM_FEATURE_NUMERIC;
-		else if (col->type == DM_COL_STRING)
-			f->type = DM_FEATURE_CATEGORICAL;
-		else
-			decide_text_type(f, col, keep, b->nrows);
-	}
+	if (o && o->reference && !dm_role_analysed(f->role))
+		return DM_OK; /* only its presence matters */
+	if (e && e->fixed_role && !dm_role_analysed(f->role))
+		strict = 0; /* recorded, never analysed: no errors */
+	if (f->type == DM_FEATURE_UNKNOWN)
+		decide_type(f, col, w->r, c, keep, b->nrows);
 	if (f->type == DM_FEATURE_UNKNOWN) {
 		/* all missing so far: count and decide later */
 		for (i = 0; i < b->nrows; i++)
@@ -832,7 +1292,8 @@ static dm_err add_column(struct colwork *w, size_t c)
 	if (f->type == DM_FEATURE_NUMERIC) {
 		if (!f->sketch && (err = feature_make_numeric(p, f)) != DM_OK)
 			return err;
-		if (col->type == DM_COL_STRING) {
+		if (col->type == DM_COL_STRING &&
+		    f->ltype != DM_LTYPE_TIMESTAMP) {
 			/* typed strings in a numeric feature */
 			if (o && o->strict)
 				return dm_diag_set(&w->diag, DM_ESCHEMA, w->file,
@@ -843,9 +1304,20 @@ static dm_err add_column(struct colwork *w, size_t c)
 			for (i = 0; i < b->nrows; i++)
 				if (!keep || keep[i])
 					f->invalid++;
+			for (i = 0; i < b->nrows && f->invalid_example[0] == 0;
+			     i++)
+				if ((!keep || keep[i]) &&
+				    !(col->null && col->null[i]))
+					snprintf(f->invalid_example,
+						 sizeof(f->invalid_example),
+						 "%.*s",
+						 (int)(col->str[i].len > 60
+							       ? 60
+							       : col->str[i].len),
+						 col->str[i].ptr);
 			return DM_OK;
 		}
-		return add_numeric(p, o, f, col, keep, b, &w->sc, w->file,
+		return add_numeric(o, f, col, keep, b, &w->sc, strict, w->file,
 				   &w->diag);
 	}
 	if (o && o->reference) {
@@ -853,8 +1325,24 @@ static dm_err add_column(struct colwork *w, size_t c)
 
 		nref = rf ? rf->ncats : 0;
 		ref_other = rf && rf->other > 0;
+		if (e && e->ref_numeric_cats < 0 && rf) {
+			double x;
+
+			e->ref_numeric_cats = 0;
+			for (i = 0; i < rf->ncats; i++)
+				if (dm_parse_double(rf->cats[i].value,
+						    strlen(rf->cats[i].value),
+						    &x) == 0)
+					e->ref_numeric_cats = 1;
+		}
+		numbers_bad = e && e->ref_numeric_cats == 0 && rf &&
+			      rf->ncats > 0 && f->ltype != DM_LTYPE_BOOLEAN;
 	}
-	return add_categorical(f, col, keep, b->nrows, nref, ref_other);
+	if (f->ltype == DM_LTYPE_BOOLEAN)
+		return add_boolean(f, col, keep, b, nref, strict, w->file,
+				   &w->diag);
+	return add_categorical(f, col, keep, b->nrows, nref, ref_other,
+			       numbers_bad);
 }
 
 /* Thread body: columns t, t + nt, t + 2 nt, ... of the batch. */
@@ -879,9 +1367,9 @@ static void *column_worker(void *arg)
 	return NULL;
 }
 
-dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
-			    const dm_batch *b, char *const *names,
-			    const char *file, dm_diag *diag)
+static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
+			const dm_batch *b, char *const *names,
+			const dm_reader *r, const char *file, dm_diag *diag)
 {
 	long *map = NULL;
 	uint8_t *keep = NULL;
@@ -899,7 +1387,7 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 	map = malloc((b->ncols + 1) * sizeof(*map));
 	if (!map)
 		return DM_ENOMEM;
-	err = map_columns(p, o, names, b->ncols, map, file, diag);
+	err = map_columns(p, o, r, names, b->ncols, map, file, diag);
 	if (err != DM_OK)
 		goto out;
 	/* Model filter. */
@@ -951,6 +1439,7 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].p = p;
 		work[t].o = o;
 		work[t].b = b;
+		work[t].r = r;
 		work[t].map = map;
 		work[t].keep = keep;
 		work[t].file = file;
@@ -996,6 +1485,13 @@ out:
 	return err;
 }
 
+dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
+			    const dm_batch *b, char *const *names,
+			    const char *file, dm_diag *diag)
+{
+	return add_batch(p, o, b, names, NULL, file, diag);
+}
+
 dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			     dm_reader *r, dm_diag *diag)
 {
@@ -1013,11 +1509,14 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 
 		if (!keep)
 			return DM_ENOMEM;
-		for (c = 0; c < r->ncols; c++)
-			keep[c] = dm_profile_find(opts->reference,
-						  r->names[c]) != NULL ||
+		for (c = 0; c < r->ncols; c++) {
+			const dm_feature *rf =
+				dm_profile_find(opts->reference, r->names[c]);
+
+			keep[c] = (rf && dm_role_analysed(rf->role)) ||
 				  !strcmp(r->names[c], "model_name") ||
 				  !strcmp(r->names[c], "model_version");
+		}
 		err = dm_reader_project(r, keep);
 		free(keep);
 		if (err != DM_OK && err != DM_EUNSUPPORTED)
@@ -1029,7 +1528,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			return err;
 		if (!b)
 			break;
-		err = dm_profile_add_batch(p, opts, b, r->names, file, diag);
+		err = add_batch(p, opts, b, r->names, r, file, diag);
 		if (err != DM_OK)
 			return err;
 		if (opts && opts->progress)
@@ -1045,8 +1544,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			return DM_ENOMEM;
 		empty.ncols = r->ncols;
 		empty.cols = cols;
-		err = dm_profile_add_batch(p, opts, &empty, r->names, file,
-					   diag);
+		err = add_batch(p, opts, &empty, r->names, r, file, diag);
 		free(cols);
 		return err;
 	}
@@ -1055,23 +1553,56 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 
 /* ---- finishing and merging -------------------------------------------- */
 
+/* A column that is recorded but not analysed keeps its counts (and
+ * moments: an event time's range), not its values. */
+static void drop_values(dm_feature *f)
+{
+	size_t i;
+
+	dm_sketch_free(f->sketch);
+	f->sketch = NULL;
+	free(f->edges);
+	free(f->bins);
+	f->edges = NULL;
+	f->bins = NULL;
+	f->nedges = 0;
+	for (i = 0; i < f->ncats; i++)
+		free(f->cats[i].value);
+	free(f->cats);
+	free(f->hash);
+	f->cats = NULL;
+	f->hash = NULL;
+	f->ncats = f->cats_cap = f->hash_cap = 0;
+	f->other = 0;
+}
+
 dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 {
 	size_t i, j;
 
+	dm_err err;
+
 	if (p->rows == 0)
 		return dm_diag_set(diag, DM_EEMPTY, NULL, 0, NULL,
 				   "no data rows to profile");
+	for (i = 0; i < p->nfeat; i++)
+		if (p->feat[i].type == DM_FEATURE_UNKNOWN &&
+		    (err = feature_make_numeric(p, &p->feat[i])) != DM_OK)
+			return err;
+	if ((err = pf_infer(p)) != DM_OK)
+		return err;
 	for (i = 0; i < p->nfeat; i++) {
 		dm_feature *f = &p->feat[i];
 		double *v = NULL;
 		uint64_t *w = NULL, total = 0, acc;
 		size_t n = 0, k;
-		dm_err err;
 
-		if (f->type == DM_FEATURE_UNKNOWN &&
-		    (err = feature_make_numeric(p, f)) != DM_OK)
-			return err;
+		pf_evidence_free(f->evidence);
+		f->evidence = NULL;
+		if (!dm_role_analysed(f->role)) {
+			drop_values(f);
+			continue;
+		}
 		if (f->type != DM_FEATURE_NUMERIC)
 			continue;
 		free(f->edges);
@@ -1128,7 +1659,18 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 				return DM_ENOMEM;
 			f->type = src->feat[i].type;
 			f->importance = src->feat[i].importance;
-			if (f->type == DM_FEATURE_NUMERIC) {
+			f->role = src->feat[i].role;
+			f->ltype = src->feat[i].ltype;
+			f->origin = src->feat[i].origin;
+			memcpy(f->reason, src->feat[i].reason,
+			       sizeof(f->reason));
+			if (set_markers(f,
+					(const char *const *)src->feat[i]
+						.na_markers,
+					src->feat[i].nna) != DM_OK)
+				return DM_ENOMEM;
+			if (f->type == DM_FEATURE_NUMERIC &&
+			    dm_role_analysed(f->role)) {
 				if (feature_make_numeric(dst, f) != DM_OK)
 					return DM_ENOMEM;
 				f->nedges = src->feat[i].nedges;
@@ -1164,6 +1706,26 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 		d->invalid += s->invalid;
 		d->other += s->other;
 		d->unseen += s->unseen;
+		if (s->evidence && ((pf_evidence *)s->evidence)->gather) {
+			if (!d->evidence) {
+				pf_evidence *e = pf_evidence_new();
+
+				if (!e)
+					return DM_ENOMEM;
+				e->gather = 1;
+				e->increasing = e->code_ok = e->all_int = 1;
+				d->evidence = e;
+				d->ltype = s->ltype;
+			}
+			if (pf_evidence_merge(d->evidence, s->evidence) < 0)
+				return DM_ENOMEM;
+		}
+		if (d->schema_bad == 0 && s->schema_bad)
+			memcpy(d->schema_bad_example, s->schema_bad_example,
+			       sizeof(d->schema_bad_example));
+		d->schema_bad += s->schema_bad;
+		for (j = 0; j < s->nna && j < d->nna; j++)
+			d->na_counts[j] += s->na_counts[j];
 		if (s->type == DM_FEATURE_NUMERIC) {
 			dm_moments_merge(&d->mom, &s->mom);
 			if (s->sketch && d->sketch &&
@@ -1197,7 +1759,8 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 		memcpy(dst->other_version_example, src->other_version_example,
 		       sizeof(dst->other_version_example));
 	for (i = 0; i < src->nextra; i++)
-		if ((err = add_extra(dst, src->extra_columns[i])) != DM_OK)
+		if ((err = add_extra(dst, src->extra_columns[i],
+				     src->extra_prediction[i])) != DM_OK)
 			return err;
 	return DM_OK;
 }

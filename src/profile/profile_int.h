@@ -1,12 +1,95 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Private to src/profile/: shared by the profiler and the baseline
- * reader. */
+/*
+ * Private interface between profile.c (streaming profiles) and infer.c
+ * (the evidence gathered while a baseline streams through, and the
+ * decisions taken from it at dm_profile_finish: logical types, roles,
+ * missing-marker warnings).  See docs/schema.md.
+ */
 #ifndef DM_PROFILE_INT_H
 #define DM_PROFILE_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "driftmon/profile.h"
+
+/* Values remembered (as hashes) to estimate the share of distinct values;
+ * values offered before giving up; string values sampled for words. */
+#define PF_DSET 1024
+#define PF_DSET_STOP 65536
+#define PF_TEXT_SAMPLE 4096
+/* Integers within this span of the first one are tracked as a code. */
+#define PF_CODE_SPAN 256
+/* At most this many distinct integers make an integer code. */
+#define PF_CODE_MAX 32
+
+typedef struct pf_evidence {
+	int gather; /* baseline mode: gather evidence (else current mode) */
+	/* numbers (baseline mode) */
+	int all_int;    /* every value so far an integer */
+	int increasing; /* strictly increasing so far */
+	int have_last;
+	double first, last; /* first and last value seen */
+	int code_ok; /* every integer within PF_CODE_SPAN of code_base */
+	double code_base;
+	uint64_t code_bits[PF_CODE_SPAN / 64];
+	/* distinct values: hashes of the first ones (integers, strings) */
+	uint64_t *dset;
+	size_t dn;
+	uint64_t offered, full_at;
+	int dstop;
+	/* strings: words and bytes of the first PF_TEXT_SAMPLE values */
+	uint64_t txt_n, txt_words, txt_bytes;
+	/* where the logical type came from ("Parquet DATE", ...) */
+	char type_note[48];
+	int fixed_role; /* role set by flag, spec or metadata: keep it */
+	char role_note[48]; /* why the role is fixed */
+	int user_markers; /* missing markers set by flag or spec */
+	int fixed_type; /* logical type set by flag or spec */
+	int reader_prediction; /* the writer marked it a model output */
+	/* current mode: the baseline's categories include numbers (-1 =
+	 * not yet looked at) */
+	int ref_numeric_cats;
+} pf_evidence;
+
+static inline uint64_t pf_hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+pf_evidence *pf_evidence_new(void);
+void pf_evidence_free(pf_evidence *e);
+/* Evidence from the n valid values of one numeric batch. */
+void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n);
+/* dst := evidence of dst's rows followed by src's (merging profiles of
+ * consecutive parts of the same data); -1 on allocation failure. */
+int pf_evidence_merge(pf_evidence *dst, const pf_evidence *src);
+/* Evidence from one string value (sampled; cheap once saturated). */
+void pf_evidence_string(pf_evidence *e, const char *s, size_t n);
+/* Baseline mode, at dm_profile_finish: decides every feature's logical
+ * type and role (unless fixed), canonicalises boolean categories, warns
+ * about missing markers that hide a column's most common value, and
+ * drops the sketches and categories of columns that are not analysed. */
+dm_err pf_infer(dm_profile *p);
+/* Rewrites the categories of a boolean feature as exactly "false",
+ * "true" (merging spellings).  -1 if a category is not a boolean. */
+int pf_canon_bool_cats(dm_feature *f);
+/* Counts n more values of category s (added if new); -1 on failure. */
+int pf_cat_add(dm_feature *f, const char *s, uint64_t n);
+/* The name says "model output" (prediction, score, y_pred, *_proba...). */
+int pf_prediction_name(const char *name);
+/* The name says "ground truth" (label, target, y_true, ground_truth). */
+int pf_label_name(const char *name);
+/* Appends a formatted warning to p. */
+dm_err pf_warn(dm_profile *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * Adds feature i (the last one, i == nfeat - 1, whose name is set) to

@@ -609,6 +609,9 @@ static void json_records(void **state)
 	assert_memory_equal(r->features[1].str, "x\ny", 3);
 	assert_int_equal(r->features[2].type, DM_LOG_NULL);
 	assert_true(r->features[3].num == 1 && r->features[4].num == 0);
+	assert_int_equal(r->features[3].type, DM_LOG_BOOL);
+	assert_int_equal(r->features[4].type, DM_LOG_BOOL);
+	assert_int_equal(r->features[0].type, DM_LOG_NUMBER);
 	assert_true(r->features[5].num == -0.5e-3);
 	assert_int_equal(r->npredictions, 2);
 	assert_string_equal(r->predictions[0].name, "prediction");
@@ -1163,6 +1166,64 @@ static void logger_parquet_content(void **state)
 	dm_parquet_file_free(pf);
 }
 
+/* Booleans: a column of booleans only is a Parquet BOOLEAN; a column that
+ * mixes booleans and numbers (a number for the schema) is DOUBLE 1/0. */
+static void logger_booleans(void **state)
+{
+	const char *root = mktmp("booleans");
+	dm_logger_config c;
+	dm_logger *lg;
+	dm_diag diag;
+	dm_log_value f1[] = {dm_log_bool("b", 1), dm_log_bool("mix", 0)};
+	dm_log_value f2[] = {dm_log_bool("b", 0), dm_log_num("mix", 3)};
+	dm_log_record r1 = {INT64_C(1766595780000000), "m", "v1", NULL, f1, 2,
+			    NULL, 0};
+	dm_log_record r2 = {INT64_C(1766595781000000), "m", "v1", NULL, f2, 2,
+			    NULL, 0};
+	char path[800], name[300] = "";
+	dm_parquet_file *pf;
+	const dm_parquet_meta *m;
+	dm_parquet_scan *sc;
+	size_t cols[2] = {4, 5}, n;
+	DIR *d;
+	struct dirent *e;
+
+	(void)state;
+	config(&c, root);
+	assert_int_equal(dm_logger_open(&c, &lg, &diag), DM_OK);
+	assert_int_equal(dm_logger_log(lg, &r1, &diag), DM_OK);
+	assert_int_equal(dm_logger_log(lg, &r2, &diag), DM_OK);
+	assert_int_equal(dm_logger_close(lg, &diag), DM_OK);
+	snprintf(path, sizeof(path),
+		 "%s/store/inference-logs/year=2025/month=12/day=24/hour=17",
+		 root);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			snprintf(name, sizeof(name), "%s", e->d_name);
+	closedir(d);
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%s", name);
+	assert_int_equal(dm_parquet_open_file(path, NULL, &pf, &diag), DM_OK);
+	m = dm_parquet_file_meta(pf);
+	assert_int_equal(m->ncolumns, 6);
+	assert_string_equal(m->columns[4].name, "b");
+	assert_int_equal(m->columns[4].physical, DM_PARQUET_BOOLEAN);
+	assert_string_equal(m->columns[5].name, "mix");
+	assert_int_equal(m->columns[5].physical, DM_PARQUET_DOUBLE);
+	assert_int_equal(dm_parquet_scan_new(pf, cols, 2, DM_PARQUET_RAW, &sc,
+					     &diag),
+			 DM_OK);
+	assert_int_equal(dm_parquet_scan_next(sc, 0, &n, &diag), DM_OK);
+	assert_int_equal(n, 2);
+	assert_true(dm_parquet_scan_column(sc, 0)->i64[0] == 1);
+	assert_true(dm_parquet_scan_column(sc, 0)->i64[1] == 0);
+	assert_true(dm_parquet_scan_column(sc, 1)->f64[0] == 0);
+	assert_true(dm_parquet_scan_column(sc, 1)->f64[1] == 3);
+	dm_parquet_scan_free(sc);
+	dm_parquet_file_free(pf);
+}
+
 static void logger_schema_learned_and_kept(void **state)
 {
 	const char *root = mktmp("schema");
@@ -1607,6 +1668,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(iso_times),
 	cmocka_unit_test(logger_end_to_end),
 	cmocka_unit_test(logger_parquet_content),
+	cmocka_unit_test(logger_booleans),
 	cmocka_unit_test(logger_schema_learned_and_kept),
 	cmocka_unit_test(logger_declared_schema),
 	cmocka_unit_test(logger_outage_and_cap),

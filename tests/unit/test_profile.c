@@ -238,7 +238,7 @@ static void baseline_json_round_trip(void **state)
 	dm_profile_release(&back);
 	/* a wrong version and a broken field are named */
 	{
-		char *bad = strdup(json), *p = strstr(bad, "\"format_version\": 1");
+		char *bad = strdup(json), *p = strstr(bad, "\"format_version\": 2");
 
 		assert_non_null(p);
 		p[strlen("\"format_version\": ")] = '9';

@@ -1673,6 +1673,9 @@ static void pqr_free(dm_reader *r)
 	dm_parquet_scan_free(p->scan);
 	dm_parquet_file_free(p->f); /* closes the source */
 	free(p->base.types);
+	free(p->base.ltypes);
+	free(p->base.ltype_notes);
+	free(p->base.predictions);
 	free(p->base.names); /* the strings belong to the footer */
 	free(p->keep);
 	free(p->cols);
@@ -1741,6 +1744,51 @@ static dm_err pqr_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
 	return DM_OK;
 }
 
+/*
+ * The logical-type hint of a column: only what values alone cannot tell
+ * (a BOOLEAN column reads as 0/1, a timestamp as seconds).  Integers,
+ * decimals and strings get no hint, so that the same values give the same
+ * type whatever the format (docs/schema.md).
+ */
+static void column_hint(const dm_parquet_column_info *ci, dm_ltype *lt,
+			const char **note)
+{
+	*lt = DM_LTYPE_UNKNOWN;
+	*note = NULL;
+	if (ci->physical == DM_PARQUET_BOOLEAN) {
+		*lt = DM_LTYPE_BOOLEAN;
+		*note = "Parquet BOOLEAN";
+	} else if (ci->logical == DM_PARQUET_L_DATE) {
+		*lt = DM_LTYPE_TIMESTAMP;
+		*note = "Parquet DATE";
+	} else if (ci->logical == DM_PARQUET_L_TIMESTAMP) {
+		*lt = DM_LTYPE_TIMESTAMP;
+		*note = ci->physical == DM_PARQUET_INT96 ? "Parquet INT96 timestamp"
+							 : "Parquet TIMESTAMP";
+	}
+}
+
+/* The column is listed in the logger's driftmon.prediction_columns (a
+ * JSON array of names; matched as a quoted string). */
+static int is_prediction(const dm_parquet_meta *m, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < m->nkv; i++) {
+		const char *v = m->kv[i].value, *q;
+
+		if (!m->kv[i].key || !v ||
+		    strcmp(m->kv[i].key, "driftmon.prediction_columns") != 0)
+			continue;
+		for (q = strchr(v, '"'); q; q = strchr(q + 1, '"'))
+			if (strncmp(q + 1, name, n) == 0 && q[n + 1] == '"' &&
+			    (q == v || q[-1] == '[' || q[-1] == ',' ||
+			     q[-1] == ' '))
+				return 1;
+	}
+	return 0;
+}
+
 static const dm_reader_ops pq_reader_ops = {
 	.format = "parquet",
 	.next = pqr_next,
@@ -1775,11 +1823,16 @@ dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
 	p->base.ncols = m->ncolumns;
 	p->base.names = calloc(m->ncolumns + 1, sizeof(char *));
 	p->base.types = calloc(m->ncolumns + 1, sizeof(dm_coltype));
+	p->base.ltypes = calloc(m->ncolumns + 1, sizeof(dm_ltype));
+	p->base.ltype_notes = calloc(m->ncolumns + 1, sizeof(char *));
+	p->base.predictions = calloc(m->ncolumns + 1, 1);
 	p->keep = malloc(m->ncolumns + 1);
 	p->cols = calloc(m->ncolumns + 1, sizeof(dm_column));
 	p->allnull = malloc(nb);
 	p->empty = calloc(nb, sizeof(dm_strref));
-	if (!p->base.names || !p->base.types || !p->keep || !p->cols ||
+	if (!p->base.names || !p->base.types || !p->base.ltypes ||
+	    !p->base.ltype_notes || !p->base.predictions || !p->keep ||
+	    !p->cols ||
 	    !p->allnull || !p->empty) {
 		pqr_free(&p->base);
 		return DM_ENOMEM;
@@ -1790,6 +1843,9 @@ dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
 	for (i = 0; i < m->ncolumns; i++) {
 		p->base.names[i] = (char *)(uintptr_t)m->columns[i].name;
 		p->base.types[i] = m->columns[i].coltype;
+		column_hint(&m->columns[i], &p->base.ltypes[i],
+			    &p->base.ltype_notes[i]);
+		p->base.predictions[i] = is_prediction(m, m->columns[i].name);
 		p->keep[i] = 1;
 	}
 	*out = &p->base;

@@ -1,0 +1,783 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Inferring what each column of training data is (docs/schema.md).
+ *
+ * Design.  Inference streams like the profile: while the batches go
+ * through, profile.c hands each column's valid values to cheap evidence
+ * gatherers (per batch for numbers, per value but sampled for strings),
+ * and nothing is decided until dm_profile_finish, when all the evidence
+ * is in.  The evidence is bounded per column, never per row:
+ *
+ *   - numbers: whether every value is an integer, whether the values are
+ *     strictly increasing, and which integers near the first one occur
+ *     (a 256-bit map: a small domain is a code);
+ *   - distinct values: the hashes of the first values, up to PF_DSET of
+ *     them.  If the set fills after n values the share of distinct
+ *     values is about PF_DSET / n (an identifier fills it at once, a
+ *     category never); values stop being offered after PF_DSET_STOP;
+ *   - strings: words and bytes per value over the first PF_TEXT_SAMPLE
+ *     values (free text has several words per value);
+ *   - the logical type the file declares (Parquet BOOLEAN, DATE,
+ *     TIMESTAMP) or the values show (ISO-8601 dates, decided on the first
+ *     batch in profile.c; true/false spellings, from the categories).
+ *
+ * Then, for each column whose role no flag, spec or metadata fixed, in
+ * this order: a timestamp is the event time (the logger's 'timestamp'
+ * column, else the first named like a time, else the first) or ignored;
+ * a column the logger marked, or named like a prediction, is a
+ * prediction; one named like a label is the label; unique integers
+ * (strictly increasing, or nearly all distinct over a dense range, or
+ * named like an id with many values) and nearly-all-distinct short
+ * strings are identifiers; strings of several words, mostly distinct,
+ * are free text; everything else is a feature.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile/profile_int.h"
+
+pf_evidence *pf_evidence_new(void)
+{
+	pf_evidence *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->all_int = 1;
+	e->increasing = 1;
+	e->code_ok = 1;
+	e->ref_numeric_cats = -1;
+	return e;
+}
+
+void pf_evidence_free(pf_evidence *e)
+{
+	if (!e)
+		return;
+	free(e->dset);
+	free(e);
+}
+
+/* splitmix64's finaliser: spreads integer bits over the hash. */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
+/* Offers one value's hash to the distinct set. */
+static void offer(pf_evidence *e, uint64_t h)
+{
+	size_t j, cap = 2 * PF_DSET;
+
+	if (e->dstop)
+		return;
+	if (!e->dset) {
+		e->dset = calloc(cap, sizeof(uint64_t));
+		if (!e->dset) {
+			e->dstop = 1;
+			return;
+		}
+	}
+	h |= 1; /* 0 marks an empty slot */
+	e->offered++;
+	for (j = h & (cap - 1); e->dset[j]; j = (j + 1) & (cap - 1))
+		if (e->dset[j] == h)
+			goto done;
+	e->dset[j] = h;
+	if (++e->dn == PF_DSET) {
+		e->full_at = e->offered;
+		e->dstop = 1;
+	}
+done:
+	if (e->offered >= PF_DSET_STOP)
+		e->dstop = 1;
+}
+
+void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (e->all_int) {
+		int ok = 1;
+
+		/* |x| >= 2^52 is an integer; below, adding and removing 2^52
+		 * rounds to an integer, which equals |x| only if it is one */
+		for (i = 0; i < n; i++) {
+			double a = fabs(v[i]);
+
+			ok &= (a >= 0x1p52) | (((a + 0x1p52) - 0x1p52) == a);
+		}
+		e->all_int = ok;
+	}
+	if (e->increasing) {
+		double prev = e->have_last ? e->last : -INFINITY;
+		int inc = 1;
+
+		for (i = 0; i < n; i++) {
+			inc &= v[i] > prev;
+			prev = v[i];
+		}
+		e->increasing = inc;
+	}
+	e->last = v[n - 1];
+	if (!e->have_last) {
+		e->first = v[0];
+		e->code_base = v[0] - PF_CODE_SPAN / 2;
+		e->have_last = 1;
+	}
+	if (!e->all_int) {
+		e->code_ok = 0;
+		e->dstop = 1;
+		return;
+	}
+	if (e->code_ok) {
+		for (i = 0; i < n; i++) {
+			double d = v[i] - e->code_base;
+			unsigned k;
+
+			if (!(d >= 0 && d < PF_CODE_SPAN)) {
+				e->code_ok = 0;
+				break;
+			}
+			k = (unsigned)d;
+			e->code_bits[k >> 6] |= 1ull << (k & 63);
+		}
+	}
+	for (i = 0; i < n && !e->dstop; i++) {
+		uint64_t b;
+		double x = v[i] + 0.0; /* -0 -> +0 */
+
+		memcpy(&b, &x, sizeof(b));
+		offer(e, mix64(b));
+	}
+}
+
+int pf_evidence_merge(pf_evidence *d, const pf_evidence *s)
+{
+	size_t j, i;
+
+	if (s->have_last) {
+		if (d->have_last) {
+			d->increasing = d->increasing && s->increasing &&
+					s->first > d->last;
+			d->code_ok = d->code_ok && s->code_ok &&
+				     d->code_base == s->code_base;
+			d->last = s->last;
+		} else {
+			d->increasing = s->increasing;
+			d->code_ok = s->code_ok;
+			d->code_base = s->code_base;
+			d->first = s->first;
+			d->last = s->last;
+			d->have_last = 1;
+		}
+		d->all_int = d->all_int && s->all_int;
+		for (i = 0; i < PF_CODE_SPAN / 64; i++)
+			d->code_bits[i] |= s->code_bits[i];
+	}
+	/* distinct values: src's remembered hashes as if offered again
+	 * (a lower bound on what src saw when it stopped early) */
+	for (j = 0; s->dset && j < 2 * PF_DSET && !d->dstop; j++)
+		if (s->dset[j])
+			offer(d, s->dset[j]);
+	if (s->dstop && !s->full_at)
+		d->dstop = 1;
+	d->txt_n += s->txt_n;
+	d->txt_words += s->txt_words;
+	d->txt_bytes += s->txt_bytes;
+	d->fixed_role |= s->fixed_role;
+	d->fixed_type |= s->fixed_type;
+	d->user_markers |= s->user_markers;
+	d->reader_prediction |= s->reader_prediction;
+	if (!d->type_note[0])
+		memcpy(d->type_note, s->type_note, sizeof(d->type_note));
+	if (!d->role_note[0])
+		memcpy(d->role_note, s->role_note, sizeof(d->role_note));
+	return 0;
+}
+
+void pf_evidence_string(pf_evidence *e, const char *s, size_t n)
+{
+	if (e->txt_n < PF_TEXT_SAMPLE) {
+		size_t i, words = 0;
+		int in = 0;
+
+		for (i = 0; i < n; i++) {
+			int sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+				 s[i] == '\r';
+
+			words += !sp && !in;
+			in = !sp;
+		}
+		e->txt_n++;
+		e->txt_words += words;
+		e->txt_bytes += n;
+	}
+	if (!e->dstop)
+		offer(e, pf_hash_bytes(s, n));
+}
+
+/* ---- dates and booleans ------------------------------------------------ */
+
+static int digits(const char *s, size_t n, size_t at, size_t k, int *out)
+{
+	size_t i;
+	int v = 0;
+
+	if (at + k > n)
+		return -1;
+	for (i = 0; i < k; i++) {
+		if (s[at + i] < '0' || s[at + i] > '9')
+			return -1;
+		v = v * 10 + (s[at + i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms",
+ * days_from_civil). */
+static long days_from_civil(long y, int m, int d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int dm_parse_datetime(const char *s, size_t n, double *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+	int y, mo, d, hh = 0, mi = 0, ss = 0, oh = 0, om = 0;
+	size_t i = 0;
+	double frac = 0.0, sec;
+	int sign = 0;
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (digits(s, n, i, 4, &y) || i + 4 >= n || s[i + 4] != '-' ||
+	    digits(s, n, i + 5, 2, &mo) || i + 7 >= n || s[i + 7] != '-' ||
+	    digits(s, n, i + 8, 2, &d))
+		return -1;
+	i += 10;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 || y % 400 == 0))))
+		return -1;
+	if (i < n && (s[i] == 'T' || s[i] == ' ') && i + 1 < n &&
+	    isdigit((unsigned char)s[i + 1])) {
+		i++;
+		if (digits(s, n, i, 2, &hh) || i + 2 >= n || s[i + 2] != ':' ||
+		    digits(s, n, i + 3, 2, &mi))
+			return -1;
+		i += 5;
+		if (i < n && s[i] == ':') {
+			if (digits(s, n, i + 1, 2, &ss))
+				return -1;
+			i += 3;
+			if (i < n && (s[i] == '.' || s[i] == ',')) {
+				double scale = 0.1;
+
+				i++;
+				if (i >= n || !isdigit((unsigned char)s[i]))
+					return -1;
+				for (; i < n && isdigit((unsigned char)s[i]);
+				     i++, scale /= 10)
+					frac += (s[i] - '0') * scale;
+			}
+		}
+		if (hh > 23 || mi > 59 || ss > 60)
+			return -1;
+	}
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i < n && (s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
+		i++;
+	} else if (i + 3 == n && !strncmp(s + i, "UTC", 3)) {
+		i += 3;
+	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i] == '-' ? -1 : 1;
+		if (digits(s, n, i + 1, 2, &oh))
+			return -1;
+		i += 3;
+		if (i < n && s[i] == ':')
+			i++;
+		if (i < n) {
+			if (digits(s, n, i, 2, &om))
+				return -1;
+			i += 2;
+		}
+		if (oh > 23 || om > 59)
+			return -1;
+	}
+	if (i != n)
+		return -1;
+	sec = (double)days_from_civil(y, mo, d) * 86400.0 + hh * 3600.0 +
+	      mi * 60.0 + ss - sign * (oh * 3600.0 + om * 60.0);
+	*out = sec + frac;
+	return 0;
+}
+
+int dm_parse_bool(const char *s, size_t n)
+{
+	if (n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) ||
+		       !memcmp(s, "TRUE", 4)))
+		return 1;
+	if (n == 5 && (!memcmp(s, "false", 5) || !memcmp(s, "False", 5) ||
+		       !memcmp(s, "FALSE", 5)))
+		return 0;
+	return -1;
+}
+
+/* ---- decisions ------------------------------------------------------- */
+
+/* Values an identifier needs: fewer prove nothing (a small table's
+ * 1..n column is as likely a feature), unless the name says "id". */
+#define PF_ID_MIN 1000
+#define PF_ID_MIN_STRINGS 200
+#define PF_ID_MIN_NAMED 20
+
+dm_err pf_warn(dm_profile *p, const char *fmt, ...)
+{
+	char buf[400], **w;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	w = realloc(p->warnings, (p->nwarnings + 1) * sizeof(*w));
+	if (!w)
+		return DM_ENOMEM;
+	p->warnings = w;
+	w[p->nwarnings] = strdup(buf);
+	if (!w[p->nwarnings])
+		return DM_ENOMEM;
+	p->nwarnings++;
+	return DM_OK;
+}
+
+/* The name, lower-cased, in buf. */
+static void lower(const char *name, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < size; i++)
+		buf[i] = (char)tolower((unsigned char)name[i]);
+	buf[i] = '\0';
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int in_set(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/* id, *_id, *Id (camelCase), uuid, guid, key, *_key, *_uuid */
+static int id_name(const char *name)
+{
+	static const char *const exact[] = {"id",    "uuid",   "guid",
+					    "key",   "index",  "row",
+					    "rownum", "row_number", NULL};
+	char l[128];
+	size_t n = strlen(name);
+
+	lower(name, l, sizeof(l));
+	if (in_set(l, exact) || ends_with(l, "_id") || ends_with(l, "-id") ||
+	    ends_with(l, "_uuid") || ends_with(l, "_guid") ||
+	    ends_with(l, "_key"))
+		return 1;
+	return n > 2 && name[n - 2] == 'I' && name[n - 1] == 'd' &&
+	       islower((unsigned char)name[n - 3]);
+}
+
+/* How much a name says "the time of the row": 3 for event / created /
+ * timestamp / ts, 2 for a name with time or date in it (or *_at, *_ts),
+ * else 0. */
+static int time_name(const char *name)
+{
+	char l[128];
+
+	lower(name, l, sizeof(l));
+	if (strstr(l, "event") || strstr(l, "created") ||
+	    !strcmp(l, "timestamp") || !strcmp(l, "ts"))
+		return 3;
+	if (strstr(l, "time") || strstr(l, "date") || ends_with(l, "_ts") ||
+	    starts_with(l, "ts_") || ends_with(l, "_at"))
+		return 2;
+	return 0;
+}
+
+int pf_prediction_name(const char *name)
+{
+	static const char *const exact[] = {
+		"prediction", "predictions", "predicted", "pred", "y_pred",
+		"y_hat", "yhat", "score", "model_score", "proba",
+		"probability", "prediction_score", NULL};
+	char l[128];
+
+	lower(name, l, sizeof(l));
+	return in_set(l, exact) || starts_with(l, "predicted_") ||
+	       starts_with(l, "prediction_") || ends_with(l, "_pred") ||
+	       ends_with(l, "_prediction") || ends_with(l, "_proba") ||
+	       ends_with(l, "_probability");
+}
+
+int pf_label_name(const char *name)
+{
+	static const char *const exact[] = {"label", "target", "y_true",
+					    "ground_truth", "groundtruth",
+					    NULL};
+	char l[128];
+
+	lower(name, l, sizeof(l));
+	return in_set(l, exact);
+}
+
+/* Share of distinct values (NaN when nothing was offered). */
+static double distinct_share(const pf_evidence *e)
+{
+	if (e->full_at)
+		return (double)PF_DSET / (double)e->full_at;
+	return e->offered ? (double)e->dn / (double)e->offered : NAN;
+}
+
+/* Distinct values: exact when the set did not fill, else estimated. */
+static double distinct_count(const pf_evidence *e, uint64_t count)
+{
+	if (e->full_at)
+		return distinct_share(e) * (double)count;
+	return (double)e->dn;
+}
+
+static unsigned code_count(const pf_evidence *e)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < PF_CODE_SPAN / 64; i++)
+		n += (unsigned)__builtin_popcountll(e->code_bits[i]);
+	return n;
+}
+
+static void set_reason(dm_feature *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_reason(dm_feature *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* The logical type of a column whose type no flag or spec fixed, and the
+ * phrase that says why (f->reason, possibly extended by the role). */
+static void decide_ltype(dm_feature *f, pf_evidence *e)
+{
+	if (f->ltype == DM_LTYPE_TIMESTAMP) {
+		set_reason(f, "%s", e->type_note[0] ? e->type_note
+						    : "timestamps");
+		return;
+	}
+	if (f->type == DM_FEATURE_NUMERIC) {
+		unsigned k = code_count(e);
+
+		if (f->count == 0) {
+			f->ltype = DM_LTYPE_UNKNOWN;
+			set_reason(f, "no values");
+		} else if (e->all_int && e->code_ok && k <= PF_CODE_MAX) {
+			f->ltype = DM_LTYPE_INTEGER;
+			set_reason(f, "integers, %u distinct values (a code)", k);
+		} else if (e->all_int) {
+			f->ltype = DM_LTYPE_NUMERIC;
+			set_reason(f, "integers");
+		} else {
+			f->ltype = DM_LTYPE_NUMERIC;
+			set_reason(f, "numbers");
+		}
+		return;
+	}
+	/* (a boolean from the file gets its two categories in order too) */
+	if ((f->ltype == DM_LTYPE_BOOLEAN || (f->ncats > 0 && f->other == 0)) &&
+	    pf_canon_bool_cats(f) == 0) {
+		f->ltype = DM_LTYPE_BOOLEAN;
+		set_reason(f, "%s", e->type_note[0] ? e->type_note
+						    : "true/false values");
+		return;
+	}
+	f->ltype = DM_LTYPE_CATEGORICAL;
+	if (f->other)
+		set_reason(f, "text values, over %d categories",
+			   DM_MAX_CATEGORIES);
+	else
+		set_reason(f, "text values, %zu categories", f->ncats);
+}
+
+/* Identifier evidence: a phrase in why, or 0. */
+static int looks_like_id(const dm_feature *f, const pf_evidence *e,
+			 char *why, size_t size)
+{
+	double share = distinct_share(e), nd = distinct_count(e, f->count);
+	double words = e->txt_n ? (double)e->txt_words / (double)e->txt_n : 0;
+	int named = id_name(f->name);
+
+	/* unique strings (emails, codes) are rarely a feature; unique
+	 * integers in a small table may well be */
+	if (f->count < (named ? PF_ID_MIN_NAMED
+		       : f->type == DM_FEATURE_NUMERIC ? PF_ID_MIN
+						       : PF_ID_MIN_STRINGS) ||
+	    isnan(share))
+		return 0;
+	if (f->type == DM_FEATURE_NUMERIC) {
+		double span = f->mom.max - f->mom.min + 1.0;
+
+		if (!e->all_int || f->ltype == DM_LTYPE_TIMESTAMP)
+			return 0;
+		if (e->increasing) {
+			snprintf(why, size, "unique integers, strictly "
+					    "increasing");
+			return 1;
+		}
+		if (share >= 0.99 && span <= 2.0 * (double)f->count) {
+			snprintf(why, size, "unique integers (%.0f%% distinct)",
+				 100.0 * share);
+			return 1;
+		}
+	} else if (share >= 0.95 && words < 3.0) {
+		snprintf(why, size, "%.0f%% distinct values", 100.0 * share);
+		return 1;
+	}
+	if (named && (share >= 0.5 || nd >= 100)) {
+		snprintf(why, size, "name '%.60s', %.0f%% distinct", f->name,
+			 100.0 * share);
+		return 1;
+	}
+	return 0;
+}
+
+static int looks_like_text(const dm_feature *f, const pf_evidence *e,
+			   char *why, size_t size)
+{
+	double share = distinct_share(e);
+	double words, bytes;
+
+	if (f->type != DM_FEATURE_CATEGORICAL || !e->txt_n || f->count < 5 ||
+	    isnan(share) || share < 0.5)
+		return 0;
+	words = (double)e->txt_words / (double)e->txt_n;
+	bytes = (double)e->txt_bytes / (double)e->txt_n;
+	if (words < 3.0 && bytes < 40.0)
+		return 0;
+	snprintf(why, size, "%.1f words per value, %.0f%% distinct", words,
+		 100.0 * share);
+	return 1;
+}
+
+static void decide_role(dm_feature *f, pf_evidence *e)
+{
+	char why[100], type_why[sizeof(f->reason)];
+
+	memcpy(type_why, f->reason, sizeof(type_why));
+	if (f->ltype == DM_LTYPE_TEXT) {
+		f->role = DM_ROLE_TEXT;
+	} else if (e->reader_prediction) {
+		f->role = DM_ROLE_PREDICTION;
+		set_reason(f, "logger prediction column; %s", type_why);
+	} else if (f->ltype == DM_LTYPE_TIMESTAMP) {
+		f->role = DM_ROLE_EVENT_TIME; /* settled by pick_event_time */
+	} else if (pf_prediction_name(f->name)) {
+		f->role = DM_ROLE_PREDICTION;
+		set_reason(f, "name '%.60s'; %s", f->name, type_why);
+	} else if (pf_label_name(f->name)) {
+		f->role = DM_ROLE_LABEL;
+		set_reason(f, "name '%.60s'; %s", f->name, type_why);
+	} else if (looks_like_id(f, e, why, sizeof(why))) {
+		f->role = DM_ROLE_IDENTIFIER;
+		set_reason(f, "%s", why);
+	} else if (looks_like_text(f, e, why, sizeof(why))) {
+		f->role = DM_ROLE_TEXT;
+		f->ltype = DM_LTYPE_TEXT;
+		set_reason(f, "%s", why);
+	} else {
+		f->role = DM_ROLE_FEATURE;
+	}
+}
+
+/* One event time among the timestamps: a fixed one, else the logger's
+ * 'timestamp', else the first named like a time, else the first; the
+ * others are ignored. */
+static void pick_event_time(dm_profile *p)
+{
+	long pick = -1;
+	size_t i;
+	int fixed = 0;
+
+	for (i = 0; i < p->nfeat; i++) {
+		dm_feature *f = &p->feat[i];
+		pf_evidence *e = f->evidence;
+
+		if (f->role == DM_ROLE_EVENT_TIME && e && e->fixed_role) {
+			pick = (long)i;
+			fixed = 1;
+			break;
+		}
+	}
+	for (i = 0; i < p->nfeat && !fixed; i++)
+		if (p->feat[i].role == DM_ROLE_EVENT_TIME &&
+		    time_name(p->feat[i].name) &&
+		    (pick < 0 || time_name(p->feat[i].name) >
+					 time_name(p->feat[pick].name)))
+			pick = (long)i;
+	for (i = 0; i < p->nfeat && pick < 0; i++)
+		if (p->feat[i].role == DM_ROLE_EVENT_TIME)
+			pick = (long)i;
+	for (i = 0; i < p->nfeat; i++) {
+		dm_feature *f = &p->feat[i];
+		pf_evidence *e = f->evidence;
+		char type_why[sizeof(f->reason)];
+
+		if (f->role != DM_ROLE_EVENT_TIME || (e && e->fixed_role))
+			continue;
+		memcpy(type_why, f->reason, sizeof(type_why));
+		if ((long)i == pick) {
+			set_reason(f, "%s; the event time", type_why);
+		} else {
+			f->role = DM_ROLE_IGNORED;
+			set_reason(f, "%s; another timestamp: derive a feature "
+				      "(e.g. its age in days) to monitor it",
+				   type_why);
+		}
+	}
+}
+
+/*
+ * A missing marker that removed more values than a categorical column's
+ * most common value is worth a warning.  The default marker "None" is
+ * then more likely a real answer (a survey's "None") than a missing
+ * value: it is kept as a category, and the column's marker list loses it
+ * (so current data is read the same way).  A marker the user set is
+ * obeyed.
+ */
+static dm_err check_markers(dm_profile *p, dm_feature *f, int user_markers)
+{
+	uint64_t top = 0;
+	size_t i;
+
+	if (f->type != DM_FEATURE_CATEGORICAL || f->nna == 0 ||
+	    !dm_role_analysed(f->role))
+		return DM_OK;
+	for (i = 0; i < f->ncats; i++)
+		if (f->cats[i].count > top)
+			top = f->cats[i].count;
+	for (i = 0; i < f->nna; i++) {
+		uint64_t n = f->na_counts[i];
+
+		if (n == 0 || n <= top)
+			continue;
+		if (user_markers || strcmp(f->na_markers[i], "None") != 0)
+			return pf_warn(p,
+				       "column '%s': the missing marker '%s' "
+				       "removed %llu values, more than its "
+				       "most common value (%llu)",
+				       f->name, f->na_markers[i],
+				       (unsigned long long)n,
+				       (unsigned long long)top);
+		if (pf_cat_add(f, f->na_markers[i], n) < 0)
+			return DM_ENOMEM;
+		f->missing -= n;
+		f->count += n;
+		free(f->na_markers[i]);
+		memmove(&f->na_markers[i], &f->na_markers[i + 1],
+			(f->nna - i - 1) * sizeof(*f->na_markers));
+		memmove(&f->na_counts[i], &f->na_counts[i + 1],
+			(f->nna - i - 1) * sizeof(*f->na_counts));
+		f->nna--;
+		if (f->ltype == DM_LTYPE_CATEGORICAL)
+			set_reason(f, "text values, %zu categories ('None' is "
+				      "one)",
+				   f->ncats);
+		return pf_warn(p,
+			       "column '%s': 'None' is its most common value "
+			       "(%llu of %llu): kept as a category, not read "
+			       "as missing (set missing markers in the spec "
+			       "or with --missing-values to change this)",
+			       f->name, (unsigned long long)n,
+			       (unsigned long long)(f->count + f->missing));
+	}
+	return DM_OK;
+}
+
+dm_err pf_infer(dm_profile *p)
+{
+	size_t i;
+	dm_err err;
+
+	for (i = 0; i < p->nfeat; i++) {
+		dm_feature *f = &p->feat[i];
+		pf_evidence *e = f->evidence;
+
+		if (!e)
+			continue;
+		if (!e->fixed_type) {
+			decide_ltype(f, e);
+		} else {
+			if (f->ltype == DM_LTYPE_BOOLEAN &&
+			    pf_canon_bool_cats(f) < 0)
+				return DM_ENOMEM; /* values: add_boolean */
+			set_reason(f, "%s", e->type_note);
+		}
+		if (e->fixed_role) {
+			char type_why[sizeof(f->reason)];
+
+			memcpy(type_why, f->reason, sizeof(type_why));
+			if (strcmp(type_why, e->role_note))
+				set_reason(f, "%s; %s", e->role_note,
+					   type_why);
+			if (f->role == DM_ROLE_TEXT && !e->fixed_type)
+				f->ltype = DM_LTYPE_TEXT;
+			continue;
+		}
+		decide_role(f, e);
+	}
+	pick_event_time(p);
+	for (i = 0; i < p->nfeat; i++) {
+		dm_feature *f = &p->feat[i];
+		pf_evidence *e = f->evidence;
+
+		err = check_markers(p, f, e && e->user_markers);
+		if (err != DM_OK)
+			return err;
+	}
+	return DM_OK;
+}

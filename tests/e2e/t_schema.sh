@@ -1,0 +1,187 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The monitoring schema from the command line (docs/schema.md): the column
+# table `baseline` prints, the --role / --type / --missing-values flags,
+# the missing-marker warning, each schema alert of `detect`
+# (docs/alerts.md), and a format 1 baseline still read.
+. "$(dirname "$0")/lib.sh"
+
+D=$T/data
+mkdir -p "$D"
+/usr/bin/python3 - "$D" <<'EOF'
+import random, sys
+d = sys.argv[1]
+r = random.Random(7)
+words = "late refund great app crash price fast damaged love never".split()
+def table(path, n, first, kind="ok"):
+    with open(path, "w") as f:
+        f.write("customer_id,signup,comment,is_member,children,plan,n_items,amount\n")
+        for i in range(n):
+            member = "True" if r.random() < 0.4 else "False"
+            plan = r.choice(["basic", "plus", "pro"])
+            items = str(r.randrange(4))
+            amount = "%.2f" % r.lognormvariate(3, 0.5)
+            if kind == "bad":
+                if i % 25 == 0: member = "maybe"
+                if i % 50 == 0: items = "2.5"
+                amount = "n/a-ish" if i % 3 else amount
+            f.write("%d,2024-%02d-%02d,\"%s\",%s,%s,%s,%s,%s\n" % (
+                first + i, 1 + i % 12, 1 + i % 28,
+                " ".join(r.choice(words) for _ in range(r.randint(3, 9))) + " %d" % i,
+                member, r.choice(["None"] * 6 + ["One", "Two"]),
+                "NA" if i % 20 == 0 else plan, items, amount))
+table(d + "/train.csv", 1500, 1)
+table(d + "/same.csv", 1500, 1501)
+table(d + "/bad.csv", 1500, 3001, "bad")
+EOF
+B=(baseline --model shop --version v1)
+
+# ---- the column table ---------------------------------------------------------
+run "${B[@]}" --input "$D/train.csv" --output "$T/b.json"
+expect "baseline" 0 "^Baseline for shop v1: 1500 rows, 5 features \(2 numeric, 3 categorical\); 3 columns not monitored$"
+expect "table header" 0 "^COLUMN +ROLE +TYPE +MISSING +WHY$"
+expect "id row" 0 "^customer_id +identifier +numeric +0 +unique integers, strictly increasing$"
+expect "event time row" 0 "^signup +event_time +timestamp +0 +ISO-8601 dates; the event time$"
+expect "text row" 0 "^comment +text +text +0 +[0-9.]+ words per value, 100% distinct$"
+expect "boolean row" 0 "^is_member +feature +boolean +0 +true/false values$"
+expect "code row" 0 "^n_items +feature +integer +0 +integers, 4 distinct values \(a code\)$"
+expect "markers counted in the table" 0 "^plan +feature +categorical +75 +text values, 3 categories \(missing: 'NA' 75\)$"
+expect "survey None kept" 0 "^children +feature +categorical +0 +text values, 3 categories \('None' is one\)$"
+case $err in
+"driftmon: warning: column 'children': 'None' is its most common value ("*"): kept as a category, not read as missing"*) ok ;;
+*) not_ok "None warning on stderr: $err" ;;
+esac
+out=$(cat "$T/b.json")
+json_check "baseline JSON: roles, types, reasons, markers" \
+	'd["format_version"] == 2 and
+	 [(f["name"], f["role"], f["ltype"]) for f in d["features"]][:3] ==
+	   [("customer_id", "identifier", "numeric"), ("signup", "event_time", "timestamp"), ("comment", "text", "text")] and
+	 [m for f in d["features"] if f["name"] == "plan" for m in f["missing_markers"] if m["count"]] == [{"value": "NA", "count": 75}] and
+	 "sketch" not in d["features"][0] and "categories" not in d["features"][2] and
+	 len(d["warnings"]) == 1'
+
+# a long name is cut so that each column stays one line
+{ echo "a_very_long_column_name_that_goes_on_and_on,b"; for i in $(seq 1 30); do echo "$((i % 4)),x$((i % 3))"; done; } >"$D/long.csv"
+run baseline --model long --version v1 --input "$D/long.csv"
+expect "long names cut" 0 "^a_very_long_column_name_tha~  feature     integer            0  integers, 4 distinct values \(a code\)$"
+
+# ---- flags ----------------------------------------------------------------------
+run "${B[@]}" --input "$D/train.csv" --role customer_id=feature --role comment=ignored \
+	--type n_items=categorical,is_member=categorical --missing-values 'NA,None' --output "$T/f.json"
+expect "flags" 0 "6 features \(2 numeric, 4 categorical\); 2 columns not monitored"
+expect "--role in the table" 0 "^customer_id +feature +numeric +0 +--role flag; integers$"
+expect "--role ignored" 0 "^comment +ignored +categorical +0 +--role flag; text values, over 1024 categories$"
+expect "--type in the table" 0 "^n_items +feature +categorical +0 +--type flag$"
+expect "--missing-values: None is missing" 0 "^children +feature +categorical +[0-9]+ +text values, 2 categories \(missing: 'None' [0-9]+\)$"
+case $err in
+"driftmon: warning: column 'children': the missing marker 'None' removed "*) ok ;;
+*) not_ok "user marker warning: $err" ;;
+esac
+out=$(cat "$T/f.json")
+json_check "flags recorded with origin flag" \
+	'[f["origin"] for f in d["features"] if f["name"] in ("customer_id", "n_items")] == ["flag", "flag"]'
+
+run "${B[@]}" --input "$D/train.csv" --missing-values ''
+expect "--missing-values '': no markers" 0 "^plan +feature +categorical +0 +text values, 4 categories$"
+
+run "${B[@]}" --input "$D/train.csv" --role customer_id=key
+expect_err "--role with an unknown role" 2 "^driftmon baseline: invalid --role 'customer_id=key': expected COLUMN=ROLE with ROLE one of feature, prediction"
+run "${B[@]}" --input "$D/train.csv" --type amount
+expect_err "--type without a type" 2 "^driftmon baseline: invalid --type 'amount'"
+run "${B[@]}" --input "$D/train.csv" --role nosuch=text
+expect_err "--role names a missing column" 1 "column 'nosuch': --role names a column that is not in the data$"
+run "${B[@]}" --input "$D/train.csv" --type is_member=boolean,amount=boolean
+expect_err "--type boolean on numbers" 1 "row 1, column 'amount': not a boolean: '[0-9.]+'$"
+
+# ---- detect: schema alerts, never drift ------------------------------------------
+run "${B[@]}" --input "$D/train.csv"
+run detect --model shop --version v1 --input "$D/same.csv" --no-write --format json
+expect "detect same distribution" 0
+json_check "no drift, no schema alert, ids/text/time not compared" \
+	'not d["drift_detected"] and not [a for a in d["alerts"] if a["code"].startswith("SCHEMA_")] and
+	 all(not f["drifted"] for f in d["features"])'
+
+run detect --model shop --version v1 --input "$D/bad.csv" --no-write --format json
+expect "detect bad data" 0
+json_check "SCHEMA_BOOLEAN_VALUE" \
+	'[a["message"] for a in d["alerts"] if a["code"] == "SCHEMA_BOOLEAN_VALUE"] ==
+	 ["boolean column '"'"'is_member'"'"' has 60 values that are neither true nor false (e.g. '"'"'maybe'"'"'); not counted as drift"]'
+json_check "SCHEMA_TYPE_CHANGED: integer code" \
+	'[a["feature"] for a in d["alerts"] if a["code"] == "SCHEMA_TYPE_CHANGED" and "2.5" in a["message"]] == ["n_items"]'
+json_check "SCHEMA_TYPE_CHANGED: numbers now text" \
+	'[a["feature"] for a in d["alerts"] if a["code"] == "SCHEMA_TYPE_CHANGED" and "67% of the current values are not" in a["message"]] == ["amount"]'
+json_check "schema changes are not drift" \
+	'not any(f["drifted"] for f in d["features"] if f["name"] in ("is_member", "n_items"))'
+
+cut -d, -f1-7 "$D/same.csv" | sed '1s/$/,coupon/; 2,$s/$/,X1/' >"$D/newcol.csv"
+run detect --model shop --version v1 --input "$D/newcol.csv" --no-write --format json
+expect "detect new and missing columns" 0
+json_check "SCHEMA_NEW_COLUMN and FEATURE_MISSING" \
+	'[(a["code"], a["feature"]) for a in d["alerts"] if a["code"] in ("SCHEMA_NEW_COLUMN", "FEATURE_MISSING")] ==
+	 [("FEATURE_MISSING", "amount"), ("SCHEMA_NEW_COLUMN", "coupon")]'
+
+# ---- a format 1 baseline is still read -----------------------------------------------
+# (as the previous driftmon wrote it: every column a feature, booleans as
+# the CSV spelled them; they are read as the boolean they are)
+run "${B[@]}" --input "$D/train.csv" --features amount,plan,n_items,is_member --output "$T/b4.json"
+expect "baseline of four features" 0 "4 features"
+mkdir -p "$T/store/baselines/old/v1"
+/usr/bin/python3 - "$T/b4.json" "$T/store/baselines/old/v1/baseline.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["format_version"] = 1
+d["model"] = "old"  # the store refuses a baseline naming another model
+del d["warnings"]
+d["features"] = [f for f in d["features"] if f["role"] == "feature"]
+for f in d["features"]:
+    for k in ("role", "ltype", "origin", "reason", "missing_markers"):
+        del f[k]
+    if f["name"] == "is_member":
+        for c in f["categories"]:
+            c["value"] = c["value"].capitalize()
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+run detect --model old --version v1 --input "$D/same.csv" --no-write --format json
+expect "format 1 baseline" 0
+json_check "format 1: every column a feature, no drift" \
+	'not d["drift_detected"] and len(d["features"]) == 4 and
+	 [f["status"] for f in d["features"] if f["name"] == "is_member"] == ["none"]'
+# ---- a survey answer 'None': a category, and chi-square as scipy computes it -------
+# (the issue's table: 2,802 of 4,075 households answer 'None'; read as
+# missing, the column's main category vanished and a real shift scored
+# p = 0.52 where scipy on the actual values gives ~1e-15)
+/usr/bin/python3 - "$D" <<'EOF'
+import random, sys
+r = random.Random(3)
+def survey(path, n, weights):
+    with open(path, "w") as f:
+        f.write("children,age\n")
+        for i in range(n):
+            f.write("%s,%d\n" % (r.choices(["None", "One", "Two", "Three or more"], weights)[0], r.randrange(18, 90)))
+survey(sys.argv[1] + "/survey.csv", 4075, [2802, 700, 400, 173])
+survey(sys.argv[1] + "/survey2.csv", 4075, [2500, 900, 500, 175])
+EOF
+run baseline --model survey --version v1 --input "$D/survey.csv"
+expect "survey: None is a category" 0 "^children +feature +categorical +0 +text values, 4 categories \('None' is one\)$"
+run detect --model survey --version v1 --input "$D/survey2.csv" --no-write --format json
+expect "survey: detect" 0
+printf '%s' "$out" >"$T/survey.json"
+check "survey: chi-square p-value equals scipy's on the actual values" \
+	/usr/bin/python3 -c '
+import csv, json, sys
+from scipy.stats import chi2_contingency
+d = json.load(open(sys.argv[1]))
+f = [f for f in d["features"] if f["name"] == "children"][0]
+def counts(path):
+    c = {}
+    for row in csv.DictReader(open(path)):
+        c[row["children"]] = c.get(row["children"], 0) + 1
+    return c
+a, b = counts(sys.argv[2]), counts(sys.argv[3])
+keys = sorted(a)
+chi2, p, dof, _ = chi2_contingency([[a[k] for k in keys], [b.get(k, 0) for k in keys]])
+ok = abs(f["chi2_pvalue"] - p) <= 1e-9 * p and abs(f["chi2_statistic"] - chi2) <= 1e-9 * chi2
+if not ok:
+    print("driftmon p=%r stat=%r drifted=%r; scipy p=%r stat=%r" % (f["chi2_pvalue"], f["chi2_statistic"], f["drifted"], p, chi2))
+sys.exit(0 if ok else 1)' "$T/survey.json" "$D/survey.csv" "$D/survey2.csv"
+finish
