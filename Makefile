@@ -54,6 +54,17 @@ BIN := $(BUILD)/driftmon
 LIBA := $(BUILD)/libdriftmon.a
 LIBSO := $(BUILD)/libdriftmon.so
 
+# ---- the installable library: exports and soname ----------------------
+# Compiled hidden by default: only declarations marked DM_API in
+# include/driftmon/ are exported (include/driftmon/export.h); lint checks
+# the export list against the headers.
+# (library objects only: a test binary that interposes malloc must export it)
+$(LIB_OBJ): CFLAGS += -fvisibility=hidden
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libdriftmon.so.$(SOVERSION)
+LIBSO_REAL := $(BUILD)/libdriftmon.so.$(VERSION)
+# ---- end of exports and soname ------------------------------------------
+
 -include deploy/deploy.mk
 
 .PHONY: all lib help deps clean test test-unit test-unit-bins test-e2e test-san test-cov \
@@ -72,8 +83,16 @@ $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBSO): $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(LDFLAGS) $(LDLIBS)
+# The shared library: the real file carries VERSION, its SONAME the major
+# version; build/libdriftmon.so and build/libdriftmon.so.0 are symlinks.
+$(LIBSO_REAL): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/$(SONAME): $(LIBSO_REAL)
+	ln -sf $(notdir $<) $@
+
+$(LIBSO): $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)

@@ -24,6 +24,7 @@
 
 #include "driftmon/error.h"
 #include "driftmon/profile.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,7 +44,7 @@ typedef struct dm_detect_config {
 } dm_detect_config;
 
 /* Fills the defaults above. */
-void dm_detect_config_init(dm_detect_config *c);
+DM_API void dm_detect_config_init(dm_detect_config *c);
 
 typedef enum dm_status {
 	DM_STATUS_NONE = 0,
@@ -56,7 +57,7 @@ typedef enum dm_status {
 	DM_STATUS_NOT_MONITORED
 } dm_status;
 
-const char *dm_status_name(dm_status s);
+DM_API const char *dm_status_name(dm_status s);
 
 typedef enum dm_severity {
 	DM_SEV_WARNING = 0,
@@ -122,15 +123,15 @@ typedef struct dm_result {
  * baseline.  Fills *res (release with dm_result_release).  The profiles
  * must outlive *res (it points into them).
  */
-dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
+DM_API dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
 		 const dm_detect_config *cfg, dm_result *res, dm_diag *diag);
-void dm_result_release(dm_result *res);
+DM_API void dm_result_release(dm_result *res);
 /* Appends an alert (code and message are copied, truncated to fit;
  * feature may be NULL). */
-dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
+DM_API dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
 			   const char *feature, const char *message);
 /* Number of alerts of a severity. */
-size_t dm_result_count_alerts(const dm_result *res, dm_severity sev);
+DM_API size_t dm_result_count_alerts(const dm_result *res, dm_severity sev);
 
 #ifdef __cplusplus
 }

@@ -13,16 +13,17 @@
 
 #include "driftmon/detect.h"
 #include "driftmon/error.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* The JSON report of r (pretty-printed).  *out is malloc'd. */
-dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len);
+DM_API dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len);
 
 /* Prints the DRIFT DETECTION SUMMARY block to fp. */
-void dm_report_summary(const dm_result *r, FILE *fp);
+DM_API void dm_report_summary(const dm_result *r, FILE *fp);
 
 /* The headline of a stored report. */
 typedef struct dm_report_brief {
@@ -41,7 +42,7 @@ typedef struct dm_report_brief {
 
 /* Parses the headline fields of a JSON report.  DM_EFORMAT / DM_EVERSION
  * with a diag naming name and the field. */
-dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
+DM_API dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 			     dm_report_brief *b, dm_diag *diag);
 
 /* ------------------------------------------------------------------ */
@@ -88,15 +89,15 @@ typedef struct dm_html_opts {
  * diag naming the field for a malformed or unsupported report; missing
  * optional fields (NaN statistics, no current side) are drawn as "–".
  */
-dm_err dm_report_html_from_json(const char *json, size_t len,
+DM_API dm_err dm_report_html_from_json(const char *json, size_t len,
 				const char *name, const dm_html_opts *o,
 				char **out, size_t *outlen, dm_diag *diag);
 /* The same from a result: builds its JSON report and renders that. */
-dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
+DM_API dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
 			 char **out, size_t *outlen, dm_diag *diag);
 /* s HTML-escaped (& < > " ', control characters as U+FFFD) for text
  * and attribute values.  Returns a malloc'd string or NULL. */
-char *dm_html_escape(const char *s);
+DM_API char *dm_html_escape(const char *s);
 
 /* ------------------------------------------------------------------ */
 /* Prometheus text exposition (src/report/metrics.c)                   */
@@ -116,11 +117,11 @@ typedef struct dm_metrics_info {
 } dm_metrics_info;
 
 /* *out is malloc'd (free()), *len its length.  info may be NULL. */
-dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
+DM_API dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
 			 char **out, size_t *len);
 /* s escaped as a label value (\\, \", \n).  Returns a malloc'd string
  * or NULL. */
-char *dm_prom_escape_label(const char *s);
+DM_API char *dm_prom_escape_label(const char *s);
 
 #ifdef __cplusplus
 }

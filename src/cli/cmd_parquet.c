@@ -236,7 +236,7 @@ static const char *term_cell(const char *s, size_t *n)
 	static size_t cap;
 	size_t i = 0, o = 0, run;
 
-	if (!dm_term_unsafe(s, *n))
+	if (!term_unsafe(s, *n))
 		return s;
 	if (cap < 6 * *n + 8) {
 		char *nb = realloc(buf, 6 * *n + 8);
@@ -255,7 +255,7 @@ static const char *term_cell(const char *s, size_t *n)
 			      s[i + run] != '\r' && s[i + run] != '\t';
 		     run++)
 			;
-		o += dm_term_escape(s + i, run, buf + o, cap - o);
+		o += term_escape(s + i, run, buf + o, cap - o);
 		i += run;
 	}
 	*n = o;

@@ -736,13 +736,13 @@ static dm_err add_categorical(dm_feature *f, const dm_column *col,
 				continue;
 			}
 
-			if (dm_utf8_valid_prefix(cs, cn) != cn) {
+			if (utf8_valid_prefix(cs, cn) != cn) {
 				/* not UTF-8: repair as JSON will store it */
 				char *fix = malloc(2 * cn + 1);
 
 				if (!fix)
 					return DM_ENOMEM;
-				cn = dm_utf8_repair(cs, cn, fix);
+				cn = utf8_repair(cs, cn, fix);
 				err = cat_count(f, fix, cn, nref, ref_other, 1);
 				free(fix);
 			} else {

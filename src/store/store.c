@@ -59,13 +59,13 @@ dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag)
 				   "empty store URL");
 	if (!strncmp(url, "az://", 5) || !strncmp(url, "http://", 7) ||
 	    !strncmp(url, "https://", 8))
-		return dm_store_azure_open(url, out, diag);
+		return store_azure_open(url, out, diag);
 	if (strstr(url, "://") && strncmp(url, "file://", 7) != 0)
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "store '%s': unknown scheme (expected a "
 				   "folder, file://, az:// or https://)",
 				   url);
-	return dm_store_local_open(url, out, diag);
+	return store_local_open(url, out, diag);
 }
 
 void dm_store_free(dm_store *s)

@@ -8,7 +8,7 @@
 
 #include "driftmon/store.h"
 
-typedef struct dm_store_ops {
+typedef struct store_ops {
 	const char *name; /* "local", "azure" */
 	dm_err (*get)(dm_store *s, const char *key, size_t max, char **data,
 		      size_t *len, dm_diag *diag);
@@ -28,15 +28,15 @@ typedef struct dm_store_ops {
 			 size_t len, const char *etag, dm_diag *diag);
 	dm_err (*del)(dm_store *s, const char *key, dm_diag *diag);
 	void (*stats)(const dm_store *s, dm_store_stats *out);
-} dm_store_ops;
+} store_ops;
 
 struct dm_store {
-	const dm_store_ops *ops;
+	const store_ops *ops;
 	void *impl;
 };
 
 /* Backends.  url is the full store URL. */
-dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag);
-dm_err dm_store_azure_open(const char *url, dm_store **out, dm_diag *diag);
+dm_err store_local_open(const char *url, dm_store **out, dm_diag *diag);
+dm_err store_azure_open(const char *url, dm_store **out, dm_diag *diag);
 
 #endif

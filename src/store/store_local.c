@@ -306,12 +306,12 @@ static dm_err local_open_source(dm_store *s, const char *key, dm_source **out,
 	return err;
 }
 
-static const dm_store_ops local_ops = {
+static const store_ops local_ops = {
 	"local", local_get, local_put, local_list, local_open_source,
 	local_location, local_free, NULL, NULL, NULL, NULL,
 };
 
-dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag)
+dm_err store_local_open(const char *url, dm_store **out, dm_diag *diag)
 {
 	dm_store *s;
 	struct local *l;
