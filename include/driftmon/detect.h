@@ -124,12 +124,14 @@ typedef struct dm_result {
  * must outlive *res (it points into them).
  */
 DM_API dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
-		 const dm_detect_config *cfg, dm_result *res, dm_diag *diag);
+			const dm_detect_config *cfg, dm_result *res,
+			dm_diag *diag);
 DM_API void dm_result_release(dm_result *res);
 /* Appends an alert (code and message are copied, truncated to fit;
  * feature may be NULL). */
-DM_API dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
-			   const char *feature, const char *message);
+DM_API dm_err dm_result_add_alert(dm_result *res, dm_severity sev,
+				  const char *code, const char *feature,
+				  const char *message);
 /* Number of alerts of a severity. */
 DM_API size_t dm_result_count_alerts(const dm_result *res, dm_severity sev);
 

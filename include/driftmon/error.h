@@ -67,9 +67,9 @@ DM_API void dm_diag_clear(dm_diag *d);
  * row (0 = none), column (may be NULL) and a printf-style reason, and
  * returns err so that callers can write `return dm_diag_set(...)`.
  */
-DM_API dm_err dm_diag_set(dm_diag *d, dm_err err, const char *file, uint64_t row,
-		   const char *column, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+DM_API dm_err dm_diag_set(dm_diag *d, dm_err err, const char *file,
+			  uint64_t row, const char *column, const char *fmt,
+			  ...) __attribute__((format(printf, 6, 7)));
 
 #ifdef __cplusplus
 }

@@ -245,13 +245,13 @@ typedef struct dm_logger dm_logger;
  * errors.
  */
 DM_API dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
-		      dm_diag *diag);
+			     dm_diag *diag);
 
 /*
  * Appends one record to the WAL (see dm_logger_log_batch).
  */
 DM_API dm_err dm_logger_log(dm_logger *lg, const dm_log_record *rec,
-		     dm_diag *diag);
+			    dm_diag *diag);
 
 /*
  * Appends n records as one unit: either all are in the WAL when this
@@ -271,14 +271,15 @@ DM_API dm_err dm_logger_log(dm_logger *lg, const dm_log_record *rec,
  * disk.  The records are copied.
  */
 DM_API dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
-			   size_t n, dm_diag *diag);
+				  size_t n, dm_diag *diag);
 
 /*
  * Seals the current segment and waits until everything logged before
  * the call is uploaded, or timeout_ms passes (0 = no limit).  DM_OK, or
  * DM_ENET (storage failing: diag has the last error) on timeout.
  */
-DM_API dm_err dm_logger_flush(dm_logger *lg, unsigned timeout_ms, dm_diag *diag);
+DM_API dm_err dm_logger_flush(dm_logger *lg, unsigned timeout_ms,
+			      dm_diag *diag);
 
 /*
  * Stops the logger: seals the current segment, uploads everything
@@ -348,7 +349,7 @@ typedef struct dm_log_parsed {
  * dm_log_parsed_release.
  */
 DM_API dm_err dm_log_parse_json(char *body, size_t len, size_t max_records,
-			 dm_log_parsed *out, dm_diag *diag);
+				dm_log_parsed *out, dm_diag *diag);
 DM_API void dm_log_parsed_release(dm_log_parsed *p);
 
 /*

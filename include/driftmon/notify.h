@@ -52,8 +52,9 @@ typedef struct dm_http_opts {
  * NULL.  DM_EINVAL for a URL that is not http(s).
  */
 DM_API dm_err dm_http_send(const char *method, const char *url,
-		    const char *content_type, const char *body, size_t len,
-		    const dm_http_opts *o, long *status, dm_diag *diag);
+			   const char *content_type, const char *body,
+			   size_t len, const dm_http_opts *o, long *status,
+			   dm_diag *diag);
 
 /* scheme://host[:port] of url, for messages (malloc'd; NULL on failure). */
 DM_API char *dm_url_origin(const char *url);
@@ -66,12 +67,13 @@ DM_API char *dm_url_origin(const char *url);
  * Pushgateway's "@base64" form).  Returns a malloc'd string or NULL.
  */
 DM_API char *dm_pushgateway_url(const char *base, const char *job,
-			 const char *model, const char *model_version);
+				const char *model, const char *model_version);
 /* PUTs metrics (Prometheus text) to that URL: replaces the group, so
  * series of features that are gone disappear. */
 DM_API dm_err dm_pushgateway_push(const char *base, const char *model,
-			   const char *model_version, const char *metrics,
-			   size_t len, const dm_http_opts *o, dm_diag *diag);
+				  const char *model_version,
+				  const char *metrics, size_t len,
+				  const dm_http_opts *o, dm_diag *diag);
 
 /* ---- Alerts --------------------------------------------------------------------- */
 
@@ -123,28 +125,30 @@ typedef struct dm_alert_opts {
  * Release with dm_alert_set_release.
  */
 DM_API dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
-			  size_t prev_len, const dm_alert_opts *o,
-			  dm_alert_set *set, dm_diag *diag);
+				 size_t prev_len, const dm_alert_opts *o,
+				 dm_alert_set *set, dm_diag *diag);
 DM_API void dm_alert_set_release(dm_alert_set *set);
 /* The state to store after delivery: the firing alerts and, when
  * delivered is 0, the resolutions still to send.  *out is malloc'd. */
 DM_API dm_err dm_alert_set_state(const dm_alert_set *set, int delivered,
-			  char **out, size_t *len);
+				 char **out, size_t *len);
 
 /* Alertmanager API v2 body: a JSON array of {labels, annotations,
  * startsAt, endsAt}.  *out is malloc'd. */
 DM_API dm_err dm_alertmanager_payload(const dm_alert_set *set, char **out,
-			       size_t *len);
+				      size_t *len);
 /* POSTs the set to base_url + /api/v2/alerts (nothing sent when empty). */
-DM_API dm_err dm_alertmanager_post(const char *base_url, const dm_alert_set *set,
-			    const dm_http_opts *o, dm_diag *diag);
+DM_API dm_err dm_alertmanager_post(const char *base_url,
+				   const dm_alert_set *set,
+				   const dm_http_opts *o, dm_diag *diag);
 
 /* Webhook body: {"text": Slack-compatible summary, "model", ...,
  * "alerts": [...]}.  *out is malloc'd. */
-DM_API dm_err dm_webhook_payload(const dm_alert_set *set, char **out, size_t *len);
+DM_API dm_err dm_webhook_payload(const dm_alert_set *set, char **out,
+				 size_t *len);
 /* POSTs it to url (nothing sent when the set is empty). */
 DM_API dm_err dm_webhook_post(const char *url, const dm_alert_set *set,
-		       const dm_http_opts *o, dm_diag *diag);
+			      const dm_http_opts *o, dm_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -206,10 +206,11 @@ typedef struct dm_parquet_file dm_parquet_file;
  * DM_EUNSUPPORTED (encrypted footer), DM_ETOOBIG (a limit).
  */
 DM_API dm_err dm_parquet_open(dm_source *src, const dm_parquet_opts *opts,
-		       dm_parquet_file **out, dm_diag *diag);
+			      dm_parquet_file **out, dm_diag *diag);
 /* Opens a local file (dm_source_open_file + dm_parquet_open). */
-DM_API dm_err dm_parquet_open_file(const char *path, const dm_parquet_opts *opts,
-			    dm_parquet_file **out, dm_diag *diag);
+DM_API dm_err dm_parquet_open_file(const char *path,
+				   const dm_parquet_opts *opts,
+				   dm_parquet_file **out, dm_diag *diag);
 /* Metadata; valid until dm_parquet_file_free. */
 DM_API const dm_parquet_meta *dm_parquet_file_meta(const dm_parquet_file *f);
 /* Index of the readable column called name, or -1. */
@@ -245,17 +246,17 @@ typedef struct dm_parquet_scan dm_parquet_scan;
  * borrows f, which must outlive it.
  */
 DM_API dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols,
-			   size_t ncols, dm_parquet_mode mode,
-			   dm_parquet_scan **out, dm_diag *diag);
+				  size_t ncols, dm_parquet_mode mode,
+				  dm_parquet_scan **out, dm_diag *diag);
 /*
  * Decodes up to max_rows rows (0 = 8192) into the scan's batch and sets
  * *nrows; *nrows = 0 at the end.  A batch never crosses a row group.
  */
 DM_API dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
-			    size_t *nrows, dm_diag *diag);
+				   size_t *nrows, dm_diag *diag);
 /* Column i of the batch just decoded; valid until the next call. */
 DM_API const dm_parquet_vec *dm_parquet_scan_column(const dm_parquet_scan *s,
-					     size_t i);
+						    size_t i);
 /* Index of the row group the current batch came from. */
 DM_API size_t dm_parquet_scan_rowgroup(const dm_parquet_scan *s);
 DM_API void dm_parquet_scan_free(dm_parquet_scan *s);
@@ -266,7 +267,7 @@ DM_API void dm_parquet_scan_free(dm_parquet_scan *s);
  * dm_parquet_reader_meta(r)->warnings.
  */
 DM_API dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
-			      dm_reader **out, dm_diag *diag);
+				     dm_reader **out, dm_diag *diag);
 /* The metadata behind a Parquet reader, or NULL if r is not one. */
 DM_API const dm_parquet_meta *dm_parquet_reader_meta(const dm_reader *r);
 
@@ -310,15 +311,15 @@ typedef struct dm_parquet_writer dm_parquet_writer;
  * successful dm_parquet_writer_close: a crash never leaves a complete-
  * looking file at path.  cols are copied.  opts may be NULL.
  */
-DM_API dm_err dm_parquet_writer_open(const char *path, const dm_parquet_wcol *cols,
-			      size_t ncols,
-			      const dm_parquet_writer_opts *opts,
-			      dm_parquet_writer **out, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_open(const char *path,
+				     const dm_parquet_wcol *cols, size_t ncols,
+				     const dm_parquet_writer_opts *opts,
+				     dm_parquet_writer **out, dm_diag *diag);
 /* Writes to fp (not closed); the footer goes last. */
 DM_API dm_err dm_parquet_writer_open_fp(FILE *fp, const dm_parquet_wcol *cols,
-				 size_t ncols,
-				 const dm_parquet_writer_opts *opts,
-				 dm_parquet_writer **out, dm_diag *diag);
+					size_t ncols,
+					const dm_parquet_writer_opts *opts,
+					dm_parquet_writer **out, dm_diag *diag);
 
 /*
  * Appends the rows of b: b->ncols must equal the writer's ncols.  Column
@@ -331,8 +332,8 @@ DM_API dm_err dm_parquet_writer_open_fp(FILE *fp, const dm_parquet_wcol *cols,
  * type mismatch is DM_EINVAL / DM_ESCHEMA, and poisons the writer: later
  * calls fail and close removes the temporary file.
  */
-DM_API dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w, const dm_batch *b,
-				     dm_diag *diag);
+DM_API dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w,
+					    const dm_batch *b, dm_diag *diag);
 /*
  * Typed appends of n values to column col (all columns must receive the
  * same number of rows before dm_parquet_writer_end_rows).  null may be
@@ -341,14 +342,15 @@ DM_API dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w, const dm_batch
  * write_batch.  write_str: STRING columns; the bytes are copied.
  */
 DM_API dm_err dm_parquet_writer_write_i64(dm_parquet_writer *w, size_t col,
-				   const int64_t *v, const uint8_t *null,
-				   size_t n, dm_diag *diag);
+					  const int64_t *v, const uint8_t *null,
+					  size_t n, dm_diag *diag);
 DM_API dm_err dm_parquet_writer_write_f64(dm_parquet_writer *w, size_t col,
-				   const double *v, const uint8_t *null,
-				   size_t n, dm_diag *diag);
+					  const double *v, const uint8_t *null,
+					  size_t n, dm_diag *diag);
 DM_API dm_err dm_parquet_writer_write_str(dm_parquet_writer *w, size_t col,
-				   const dm_strref *v, const uint8_t *null,
-				   size_t n, dm_diag *diag);
+					  const dm_strref *v,
+					  const uint8_t *null, size_t n,
+					  dm_diag *diag);
 /* Marks the end of a row (after write_* of each column); cuts a row
  * group when full.  write_batch does this itself. */
 DM_API dm_err dm_parquet_writer_end_rows(dm_parquet_writer *w, dm_diag *diag);

@@ -162,11 +162,11 @@ DM_API void dm_profile_release(dm_profile *p);
  * features.  On error diag names the file, row and column.
  */
 DM_API dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
-			     dm_reader *r, dm_diag *diag);
+				    dm_reader *r, dm_diag *diag);
 /* Profiles one batch whose columns are named names[0..ncols). */
 DM_API dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *opts,
-			    const dm_batch *b, char *const *names,
-			    const char *file, dm_diag *diag);
+				   const dm_batch *b, char *const *names,
+				   const char *file, dm_diag *diag);
 
 /*
  * Baseline mode: after the last batch, computes the PSI bin edges from
@@ -179,14 +179,14 @@ DM_API dm_err dm_profile_finish(dm_profile *p, dm_diag *diag);
 /* dst := dst ∪ src for two profiles of the same features (same
  * reference).  DM_ESCHEMA if the feature sets differ. */
 DM_API dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
-			dm_diag *diag);
+			       dm_diag *diag);
 
 /* Index of the bin of x for feature f: the number of edges < x. */
 DM_API size_t dm_feature_bin(const dm_feature *f, double x);
 /* Quantiles q[0..nq) (each in [0, 1], ascending) of a numeric feature
  * from its sketch, by the lower empirical quantile; NaN when empty. */
-DM_API dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
-			    double *out);
+DM_API dm_err dm_feature_quantiles(const dm_feature *f, const double *q,
+				   size_t nq, double *out);
 /* Looks up a feature by name; NULL if absent. */
 DM_API dm_feature *dm_profile_find(const dm_profile *p, const char *name);
 
@@ -199,8 +199,9 @@ DM_API dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len);
 /* Parses a baseline written by dm_baseline_to_json into p (initialised
  * here).  name is used in diagnostics.  DM_EVERSION for another format
  * version, DM_EFORMAT naming the field for anything malformed. */
-DM_API dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
-			     dm_profile *p, dm_diag *diag);
+DM_API dm_err dm_baseline_from_json(const char *json, size_t len,
+				    const char *name, dm_profile *p,
+				    dm_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -42,8 +42,9 @@ typedef struct dm_report_brief {
 
 /* Parses the headline fields of a JSON report.  DM_EFORMAT / DM_EVERSION
  * with a diag naming name and the field. */
-DM_API dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
-			     dm_report_brief *b, dm_diag *diag);
+DM_API dm_err dm_report_brief_parse(const char *json, size_t len,
+				    const char *name, dm_report_brief *b,
+				    dm_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* HTML report (src/report/report_html.c)                              */
@@ -90,11 +91,12 @@ typedef struct dm_html_opts {
  * optional fields (NaN statistics, no current side) are drawn as "–".
  */
 DM_API dm_err dm_report_html_from_json(const char *json, size_t len,
-				const char *name, const dm_html_opts *o,
-				char **out, size_t *outlen, dm_diag *diag);
+				       const char *name, const dm_html_opts *o,
+				       char **out, size_t *outlen,
+				       dm_diag *diag);
 /* The same from a result: builds its JSON report and renders that. */
 DM_API dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
-			 char **out, size_t *outlen, dm_diag *diag);
+				char **out, size_t *outlen, dm_diag *diag);
 /* s HTML-escaped (& < > " ', control characters as U+FFFD) for text
  * and attribute values.  Returns a malloc'd string or NULL. */
 DM_API char *dm_html_escape(const char *s);
@@ -118,7 +120,7 @@ typedef struct dm_metrics_info {
 
 /* *out is malloc'd (free()), *len its length.  info may be NULL. */
 DM_API dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
-			 char **out, size_t *len);
+				char **out, size_t *len);
 /* s escaped as a label value (\\, \", \n).  Returns a malloc'd string
  * or NULL. */
 DM_API char *dm_prom_escape_label(const char *s);

@@ -140,7 +140,7 @@ DM_API int dm_spec_test_known(const char *name);
  * *out is initialised here and released again on error.
  */
 DM_API dm_err dm_spec_parse_yaml(const char *text, size_t len, const char *name,
-			  dm_spec *out, dm_diag *diag);
+				 dm_spec *out, dm_diag *diag);
 /*
  * Writes s as YAML: a comment header (what the file is, how to use it),
  * the model defaults (those not given as comments showing the built-in

@@ -87,7 +87,7 @@ DM_API double dm_sketch_rank_error(const dm_sketch *s);
  * number of pairs.  An empty sketch gives n = 0 and NULL arrays.
  */
 DM_API dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
-		       size_t *n);
+			      size_t *n);
 /*
  * Reduces sorted pairs in place to at most max_items pairs for storage:
  * consecutive pairs are grouped so that each group weighs at most
@@ -99,7 +99,7 @@ DM_API dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
  * *n is updated.
  */
 DM_API double dm_sketch_compress_items(double *vals, uint64_t *wts, size_t *n,
-				size_t max_items);
+				       size_t max_items);
 /*
  * Rebuilds a *frozen* sketch (one that can be queried but not added to
  * or merged into) from sorted pairs as written by dm_sketch_items() or
@@ -109,8 +109,8 @@ DM_API double dm_sketch_compress_items(double *vals, uint64_t *wts, size_t *n,
  * non-finite values, or a zero weight.
  */
 DM_API dm_sketch *dm_sketch_from_items(uint32_t k, const double *vals,
-				const uint64_t *wts, size_t n,
-				double rank_error);
+				       const uint64_t *wts, size_t n,
+				       double rank_error);
 /* Fraction of the weight at or below x (the right-continuous ECDF);
  * NaN when empty. */
 DM_API double dm_sketch_cdf(const dm_sketch *s, double x);
@@ -130,11 +130,11 @@ DM_API double dm_sketch_quantile(const dm_sketch *s, double q);
  */
 #define DM_PSI_ALPHA 0.5
 DM_API double dm_psi(const uint64_t *expected, const uint64_t *actual,
-	      size_t nbins);
+		     size_t nbins);
 /* Same with baseline proportions given directly (summing to 1) and the
  * baseline size n_expected used for smoothing. */
 DM_API double dm_psi_props(const double *expected_prop, uint64_t n_expected,
-		    const uint64_t *actual, size_t nbins);
+			   const uint64_t *actual, size_t nbins);
 
 /* ------------------------------------------------------------------ */
 /* Two-sample Kolmogorov-Smirnov test                                  */
@@ -161,7 +161,7 @@ typedef struct dm_ks_result {
  * is not sorted.  D is bit-identical to scipy's.
  */
 DM_API double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
-		       const double *y, const uint64_t *wy, size_t ny);
+			      const double *y, const uint64_t *wy, size_t ny);
 
 /*
  * Two-sided p-value of D for sample sizes n1, n2 exactly as
@@ -177,13 +177,14 @@ DM_API double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
  * ~0.1 ms for n1 = n2 <= 10000; up to ~0.1 s for n1 != n2 near 10000 at
  * large D).
  */
-DM_API dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2, dm_ks_result *res);
+DM_API dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2,
+			   dm_ks_result *res);
 
 /* Convenience: D and p-value of two unsorted exact samples (sorts copies).
  * DM_EINVAL if either is empty or holds a NaN, DM_ENOMEM on allocation
  * failure. */
-DM_API dm_err dm_ks_2samp(const double *x, size_t n1, const double *y, size_t n2,
-		   dm_ks_result *res);
+DM_API dm_err dm_ks_2samp(const double *x, size_t n1, const double *y,
+			  size_t n2, dm_ks_result *res);
 
 /* Survival function of Kolmogorov's two-sided one-sample statistic for
  * sample size n, as scipy.stats.kstwo.sf(d, n): 1 for d <= 0.5/n, 0 for
@@ -209,7 +210,7 @@ DM_API double dm_chi2_sf(double x, double df);
  * categories) - 1.
  */
 DM_API void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
-			 double *stat, double *pvalue, int *df);
+				double *stat, double *pvalue, int *df);
 
 #ifdef __cplusplus
 }

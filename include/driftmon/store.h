@@ -38,20 +38,20 @@ DM_API char *dm_store_location(const dm_store *s, const char *key);
 
 /* Reads a whole object (at most max bytes; 0 = 1 GiB).  *data is
  * malloc'd and NUL-terminated.  DM_ENOENT if it does not exist. */
-DM_API dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
-		    size_t *len, dm_diag *diag);
+DM_API dm_err dm_store_get(dm_store *s, const char *key, size_t max,
+			   char **data, size_t *len, dm_diag *diag);
 /* Writes an object atomically: readers see the old or the new content,
  * never a part.  Parent "folders" are created. */
 DM_API dm_err dm_store_put(dm_store *s, const char *key, const void *data,
-		    size_t len, dm_diag *diag);
+			   size_t len, dm_diag *diag);
 /* Lists every key under prefix (recursively), sorted.  *keys is a
  * malloc'd array of malloc'd strings: free with dm_store_free_list. */
 DM_API dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
-		     size_t *n, dm_diag *diag);
+			    size_t *n, dm_diag *diag);
 DM_API void dm_store_free_list(char **keys, size_t n);
 /* Opens an object as a random-access byte source (for readers). */
-DM_API dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
-			    dm_diag *diag);
+DM_API dm_err dm_store_open_source(dm_store *s, const char *key,
+				   dm_source **out, dm_diag *diag);
 
 /*
  * Conditional writes, for objects that racing writers replace (the
@@ -65,10 +65,10 @@ DM_API dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out
  * between two processes on one folder).
  */
 DM_API dm_err dm_store_get_tagged(dm_store *s, const char *key, size_t max,
-			   char **data, size_t *len, char **etag,
-			   dm_diag *diag);
+				  char **data, size_t *len, char **etag,
+				  dm_diag *diag);
 DM_API dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
-		       size_t len, const char *etag, dm_diag *diag);
+			      size_t len, const char *etag, dm_diag *diag);
 /*
  * Replaces key with data unless keep(old, oldlen, ud) returns nonzero
  * for the object stored now (say, a report newer than ours): read, decide,
@@ -76,11 +76,11 @@ DM_API dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
  * (at most 8 rounds, then DM_ECONFLICT).  *written (may be NULL) is 1 if
  * data was written.  keep may be NULL (always replace).
  */
-DM_API dm_err dm_store_replace_unless(dm_store *s, const char *key, const void *data,
-			       size_t len,
-			       int (*keep)(const char *old, size_t oldlen,
-					   void *ud),
-			       void *ud, int *written, dm_diag *diag);
+DM_API dm_err dm_store_replace_unless(dm_store *s, const char *key,
+				      const void *data, size_t len,
+				      int (*keep)(const char *old,
+						  size_t oldlen, void *ud),
+				      void *ud, int *written, dm_diag *diag);
 /* Deletes key; DM_ENOENT if it does not exist, DM_EUNSUPPORTED if the
  * backend cannot. */
 DM_API dm_err dm_store_delete(dm_store *s, const char *key, dm_diag *diag);

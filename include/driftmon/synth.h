@@ -61,8 +61,8 @@ typedef struct dm_synth dm_synth;
  * stream id draw the same rows; different stream ids give independent
  * streams (for example one per hour of logs).  Free with dm_synth_free().
  */
-DM_API dm_err dm_synth_new(const dm_synth_opts *opts, int drifted, uint64_t stream,
-		    dm_synth **out);
+DM_API dm_err dm_synth_new(const dm_synth_opts *opts, int drifted,
+			   uint64_t stream, dm_synth **out);
 DM_API void dm_synth_free(dm_synth *g);
 
 /* Columns: features in a fixed order, then "prediction" (a score in

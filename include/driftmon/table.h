@@ -43,14 +43,15 @@ struct dm_source {
 };
 
 /* Opens a local file.  Ownership of *out goes to the caller. */
-DM_API dm_err dm_source_open_file(const char *path, dm_source **out, dm_diag *diag);
+DM_API dm_err dm_source_open_file(const char *path, dm_source **out,
+				  dm_diag *diag);
 /* Wraps a memory buffer.  If own is nonzero the source frees data
  * (with free()) when closed. */
 DM_API dm_err dm_source_open_mem(const char *name, const void *data, size_t len,
-			  int own, dm_source **out);
+				 int own, dm_source **out);
 /* Reads exactly len bytes at off, or fails with DM_EFORMAT ("truncated"). */
-DM_API dm_err dm_source_pread(dm_source *src, uint64_t off, void *buf, size_t len,
-		       dm_diag *diag);
+DM_API dm_err dm_source_pread(dm_source *src, uint64_t off, void *buf,
+			      size_t len, dm_diag *diag);
 /* Closes and frees src; NULL is accepted. */
 DM_API void dm_source_close(dm_source *src);
 
@@ -124,10 +125,10 @@ struct dm_reader {
  * src in all cases (closes it on failure).
  */
 DM_API dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
-		      dm_reader **out, dm_diag *diag);
+			     dm_reader **out, dm_diag *diag);
 /* Opens a local file by path (dm_source_open_file + dm_reader_open). */
 DM_API dm_err dm_reader_open_file(const char *path, const dm_reader_opts *opts,
-			   dm_reader **out, dm_diag *diag);
+				  dm_reader **out, dm_diag *diag);
 /*
  * Delivers the next batch in *batch (owned by the reader, valid until the
  * next call), or *batch = NULL at end of data.
@@ -139,7 +140,7 @@ DM_API void dm_reader_free(dm_reader *r);
 
 /* CSV (RFC 4180: quotes, embedded separators and newlines, BOM, CRLF). */
 DM_API dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
-			  dm_reader **out, dm_diag *diag);
+				 dm_reader **out, dm_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* CSV writer                                                          */
@@ -165,7 +166,8 @@ typedef struct dm_csv_writer dm_csv_writer;
 DM_API dm_err dm_csv_writer_open(FILE *fp, char sep, dm_csv_writer **out);
 /* Writes the header row of n names (optional).  Once written, every
  * batch must have n columns (DM_EINVAL otherwise). */
-DM_API dm_err dm_csv_write_header(dm_csv_writer *w, char *const *names, size_t n);
+DM_API dm_err dm_csv_write_header(dm_csv_writer *w, char *const *names,
+				  size_t n);
 /* Writes the rows of b (any column types, NULL flags honoured). */
 DM_API dm_err dm_csv_write_batch(dm_csv_writer *w, const dm_batch *b);
 /* Frees w (NULL is accepted); everything written so far has already
