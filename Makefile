@@ -218,8 +218,10 @@ install: $(BIN) $(LIBA) $(LIBSO) ## Install CLI, headers, libraries, driftmon.pc
 	$(INSTALL) -m 755 $(LIBSO_REAL) $(DESTDIR)$(LIBDIR)/libdriftmon.so.$(VERSION)
 	ln -sf libdriftmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdriftmon.so
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' \
+		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' \
+		-e 's|@VERSION@|$(VERSION)|g' \
 		-e 's|@LIBS_PRIVATE@|$(LDLIBS)|g' driftmon.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/driftmon.pc
 	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/driftmon.pc
 	$(INSTALL) -m 644 man/driftmon.1 $(DESTDIR)$(MANDIR)/man1/driftmon.1
