@@ -117,7 +117,7 @@ fi
 # static: the same flags, libdriftmon.a instead of the .so beside it
 # shellcheck disable=SC2086
 if cc -std=c11 -Wall -Wextra -Werror -o embed-static embed.c $cflags \
-	${slibs/-ldriftmon/-Wl,-Bstatic -ldriftmon -Wl,-Bdynamic} 2>cc.log; then
+	${slibs/-ldriftmon/-l:libdriftmon.a} 2>cc.log; then
 	ok
 else
 	not_ok "build against the static library: $(head -n 5 cc.log)"
