@@ -54,6 +54,17 @@ BIN := $(BUILD)/driftmon
 LIBA := $(BUILD)/libdriftmon.a
 LIBSO := $(BUILD)/libdriftmon.so
 
+# ---- the installable library: exports and soname ----------------------
+# Compiled hidden by default: only declarations marked DM_API in
+# include/driftmon/ are exported (include/driftmon/export.h); lint checks
+# the export list against the headers.
+# (library objects only: a test binary that interposes malloc must export it)
+$(LIB_OBJ): CFLAGS += -fvisibility=hidden
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libdriftmon.so.$(SOVERSION)
+LIBSO_REAL := $(BUILD)/libdriftmon.so.$(VERSION)
+# ---- end of exports and soname ------------------------------------------
+
 -include deploy/deploy.mk
 
 .PHONY: all lib help deps clean test test-unit test-unit-bins test-e2e test-san test-cov \
@@ -72,8 +83,16 @@ $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBSO): $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(LDFLAGS) $(LDLIBS)
+# The shared library: the real file carries VERSION, its SONAME the major
+# version; build/libdriftmon.so and build/libdriftmon.so.0 are symlinks.
+$(LIBSO_REAL): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/$(SONAME): $(LIBSO_REAL)
+	ln -sf $(notdir $<) $@
+
+$(LIBSO): $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
@@ -114,7 +133,7 @@ endif
 help: ## Show all targets
 	@echo "driftmon $(VERSION) — drift monitoring for ML models"
 	@echo
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "} {printf "  make %-22s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: MODEL_NAME=$(MODEL_NAME) MODEL_VERSION=$(MODEL_VERSION)"
@@ -177,9 +196,77 @@ mutate: ## Mutation testing: every tests/mutants/*.patch must be caught (MUTANTS
 	@scripts/mutate.sh $(MUTANTS)
 
 # ---- hygiene ------------------------------------------------------------
-lint: ## Banned calls and formatting checks (and the lint's self-test)
+lint: ## Banned calls, SPDX lines, clang-format (.clang-format-enforced), exports of build/libdriftmon.so, the lint self-test
+	@scripts/deps.sh lint
 	@scripts/lint.sh
 	@scripts/lint-selftest.sh
 
 clean: ## Remove build outputs
 	rm -rf build build-san build-cov build-fuzz
+
+# ---- test-e2e, test-san and format: real recipes ----------------------
+test-e2e: $(BIN) ## Run the end-to-end CLI tests (tests/e2e) on this build flavour
+	@tests/e2e/run.sh $(BIN)
+
+test-san: ## Build with ASan+UBSan in build-san/ and run the unit and e2e tests under it
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory SAN=1 all lib test-unit-bins
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		scripts/run-unit.sh build-san
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/e2e/run.sh build-san/driftmon
+
+# The tree is brought to the .clang-format style file by file: `make
+# format` formats the files listed in .clang-format-enforced (what lint
+# checks); `make format FILES='src/a.c src/b.c'` formats those files too
+# and adds them to the list.
+format: ## clang-format -i the files in .clang-format-enforced (FILES=... adds files to it)
+	@scripts/deps.sh lint
+	@for f in $(FILES); do [ -f "$$f" ] || { echo "format: $$f does not exist" >&2; exit 1; }; \
+		grep -qxF "$$f" .clang-format-enforced || echo "$$f" >>.clang-format-enforced; done
+	@files=$$(grep -v '^\s*\(#\|$$\)' .clang-format-enforced); \
+		clang-format -i $$files && echo "format: $$(echo $$files | wc -w) files formatted"
+# ---- end of test-e2e, test-san and format -------------------------------
+
+# ---- install ----------------------------------------------------------
+#   make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=$(PREFIX)/lib]
+# installs the CLI, the public headers, libdriftmon.a, the shared library
+# with its links, driftmon.pc and the man page; `make uninstall` removes
+# them.  driftmon.pc lists the libraries libdriftmon links in Libs.private
+# (not Requires.private: `pkg-config --static` would then want libcurl's
+# own static closure, whose -dev packages are not installed).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+INSTALL ?= install
+PUBLIC_H := $(sort $(wildcard include/driftmon/*.h))
+
+.PHONY: install uninstall
+install: $(BIN) $(LIBA) $(LIBSO) ## Install CLI, headers, libraries, driftmon.pc, man page (PREFIX, DESTDIR, LIBDIR)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/driftmon $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/driftmon
+	$(INSTALL) -m 644 $(PUBLIC_H) $(DESTDIR)$(INCLUDEDIR)/driftmon/
+	$(INSTALL) -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libdriftmon.a
+	$(INSTALL) -m 755 $(LIBSO_REAL) $(DESTDIR)$(LIBDIR)/libdriftmon.so.$(VERSION)
+	ln -sf libdriftmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdriftmon.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' \
+		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' \
+		-e 's|@VERSION@|$(VERSION)|g' \
+		-e 's|@LIBS_PRIVATE@|$(LDLIBS)|g' driftmon.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/driftmon.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/driftmon.pc
+	$(INSTALL) -m 644 man/driftmon.1 $(DESTDIR)$(MANDIR)/man1/driftmon.1
+
+uninstall: ## Remove what `make install` installed (same PREFIX, DESTDIR, LIBDIR)
+	rm -f $(DESTDIR)$(BINDIR)/driftmon $(DESTDIR)$(MANDIR)/man1/driftmon.1 \
+		$(DESTDIR)$(PKGCONFIGDIR)/driftmon.pc $(DESTDIR)$(LIBDIR)/libdriftmon.a \
+		$(DESTDIR)$(LIBDIR)/libdriftmon.so $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libdriftmon.so.$(VERSION)
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/driftmon/,$(notdir $(PUBLIC_H)))
+	rmdir $(DESTDIR)$(INCLUDEDIR)/driftmon 2>/dev/null || true
+# ---- end of install -----------------------------------------------------

@@ -6,11 +6,12 @@
 #                             de_DE.UTF-8 / fr_FR.UTF-8 locales the number
 #                             parser's locale test needs)
 #   scripts/deps.sh bench   - to run the benchmarks (pandas + scipy peer)
+#   scripts/deps.sh lint    - for `make lint` and `make format` (clang-format)
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
 build_pkgs="gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev libexpat1-dev libmicrohttpd-dev libyaml-dev"
-test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy time locales clang libclang-rt-14-dev"
+test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy time locales clang libclang-rt-14-dev clang-format"
 bench_pkgs="$build_pkgs python3 python3-numpy python3-scipy python3-pandas time"
 
 mode=${1:-build}
@@ -18,7 +19,8 @@ case "$mode" in
 build) want=$build_pkgs ;;
 test) want=$test_pkgs ;;
 bench) want=$bench_pkgs ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+lint) want="clang-format" ;;
+*) echo "usage: $0 build|test|bench|lint" >&2; exit 2 ;;
 esac
 
 # The locales with a decimal comma (tests/unit/test_parse_double.c).

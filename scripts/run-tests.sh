@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The whole test suite (what `make test` and CI run):
-#   1. optimised build with -Werror, C unit tests, end-to-end CLI tests
+#   1. lint, optimised build with -Werror, the library's export list
+#      (scripts/lint.sh --exports), C unit tests, end-to-end CLI tests
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. interoperability and service tests that need extra tools
 #      (each suite installs what it needs and starts its own servers)
@@ -59,6 +60,7 @@ build() { make --no-print-directory -j"$jobs" "$@" all lib >/dev/null && make --
 suite "lint" scripts/lint.sh
 suite "lint self-test" scripts/lint-selftest.sh
 suite "build" build
+suite "exports" scripts/lint.sh --exports build
 suite "unit" scripts/run-unit.sh build
 suite "e2e" tests/e2e/run.sh build/driftmon
 for s in tests/suites/*.sh; do

@@ -43,6 +43,7 @@
 
 #include "driftmon/error.h"
 #include "driftmon/profile.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,7 +65,7 @@ typedef struct dm_detect_config {
 } dm_detect_config;
 
 /* Fills the defaults above. */
-void dm_detect_config_init(dm_detect_config *c);
+DM_API void dm_detect_config_init(dm_detect_config *c);
 
 typedef enum dm_status {
 	DM_STATUS_NONE = 0,
@@ -77,7 +78,7 @@ typedef enum dm_status {
 	DM_STATUS_NOT_MONITORED
 } dm_status;
 
-const char *dm_status_name(dm_status s);
+DM_API const char *dm_status_name(dm_status s);
 
 typedef enum dm_severity {
 	DM_SEV_WARNING = 0,
@@ -177,12 +178,13 @@ typedef struct dm_result {
  * baseline's monitored columns; DM_ENOMEM when any allocation fails, the
  * Holm adjustment's included (never a silent "no drift").
  */
-dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
-		 const dm_detect_config *cfg, dm_result *res, dm_diag *diag);
-void dm_result_release(dm_result *res);
+DM_API dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
+			const dm_detect_config *cfg, dm_result *res,
+			dm_diag *diag);
+DM_API void dm_result_release(dm_result *res);
 /* Appends an alert (code and message are copied, truncated to fit;
  * feature may be NULL). */
-dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
+DM_API dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
 			   const char *feature, const char *message);
 /*
  * Schema checks (docs/alerts.md): appends SCHEMA_NEW_COLUMN (columns the
@@ -191,10 +193,10 @@ dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
  * third value) alerts to res.  Differences of representation only (CSV
  * vs Parquet) raise nothing.  Called by dm_detect.
  */
-dm_err dm_schema_check(const dm_profile *baseline, const dm_profile *current,
+DM_API dm_err dm_schema_check(const dm_profile *baseline, const dm_profile *current,
 		       dm_result *res);
 /* Number of alerts of a severity. */
-size_t dm_result_count_alerts(const dm_result *res, dm_severity sev);
+DM_API size_t dm_result_count_alerts(const dm_result *res, dm_severity sev);
 
 #ifdef __cplusplus
 }

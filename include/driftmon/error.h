@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,7 +45,7 @@ typedef enum dm_err {
 } dm_err;
 
 /* Returns a static string describing err; never NULL. */
-const char *dm_strerror(dm_err err);
+DM_API const char *dm_strerror(dm_err err);
 
 /*
  * Diagnostics: the detail behind an error.  'msg' holds a complete line
@@ -59,16 +60,16 @@ typedef struct dm_diag {
 } dm_diag;
 
 /* Clears d (d may be NULL). */
-void dm_diag_clear(dm_diag *d);
+DM_API void dm_diag_clear(dm_diag *d);
 
 /*
  * Fills d (if non-NULL) with a message built from file (may be NULL),
  * row (0 = none), column (may be NULL) and a printf-style reason, and
  * returns err so that callers can write `return dm_diag_set(...)`.
  */
-dm_err dm_diag_set(dm_diag *d, dm_err err, const char *file, uint64_t row,
-		   const char *column, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+DM_API dm_err dm_diag_set(dm_diag *d, dm_err err, const char *file,
+			  uint64_t row, const char *column, const char *fmt,
+			  ...) __attribute__((format(printf, 6, 7)));
 
 #ifdef __cplusplus
 }

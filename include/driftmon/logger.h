@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "driftmon/error.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,7 +61,7 @@ typedef enum dm_log_type {
 } dm_log_type;
 
 /* "null", "number", "string", "boolean" ("?" for other values). */
-const char *dm_log_type_name(dm_log_type t);
+DM_API const char *dm_log_type_name(dm_log_type t);
 
 /* One named value: a feature or a prediction (model output). */
 typedef struct dm_log_value {
@@ -251,7 +252,7 @@ typedef struct dm_logger_config {
 } dm_logger_config;
 
 /* Fills c with the defaults (all zero but the meaningful ones). */
-void dm_logger_config_init(dm_logger_config *c);
+DM_API void dm_logger_config_init(dm_logger_config *c);
 
 /* ------------------------------------------------------------------ */
 /* The logger                                                          */
@@ -268,14 +269,14 @@ typedef struct dm_logger dm_logger;
  * (another process uses the folder), DM_EIO, DM_ENOMEM, or the store's
  * errors.
  */
-dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
-		      dm_diag *diag);
+DM_API dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
+			     dm_diag *diag);
 
 /*
  * Appends one record to the WAL (see dm_logger_log_batch).
  */
-dm_err dm_logger_log(dm_logger *lg, const dm_log_record *rec,
-		     dm_diag *diag);
+DM_API dm_err dm_logger_log(dm_logger *lg, const dm_log_record *rec,
+			    dm_diag *diag);
 
 /*
  * Appends n records as one unit: either all are in the WAL when this
@@ -294,15 +295,16 @@ dm_err dm_logger_log(dm_logger *lg, const dm_log_record *rec,
  * Never waits for the network; with DM_LOG_FSYNC_ALWAYS it waits for the
  * disk.  The records are copied.
  */
-dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
-			   size_t n, dm_diag *diag);
+DM_API dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
+				  size_t n, dm_diag *diag);
 
 /*
  * Seals the current segment and waits until everything logged before
  * the call is uploaded, or timeout_ms passes (0 = no limit).  DM_OK, or
  * DM_ENET (storage failing: diag has the last error) on timeout.
  */
-dm_err dm_logger_flush(dm_logger *lg, unsigned timeout_ms, dm_diag *diag);
+DM_API dm_err dm_logger_flush(dm_logger *lg, unsigned timeout_ms,
+			      dm_diag *diag);
 
 /*
  * Stops the logger: seals the current segment, uploads everything
@@ -311,7 +313,7 @@ dm_err dm_logger_flush(dm_logger *lg, unsigned timeout_ms, dm_diag *diag);
  * the error with a diag saying how many records stay in the WAL (they
  * are uploaded by the next dm_logger_open on the same folder).
  */
-dm_err dm_logger_close(dm_logger *lg, dm_diag *diag);
+DM_API dm_err dm_logger_close(dm_logger *lg, dm_diag *diag);
 
 typedef struct dm_logger_stats {
 	uint64_t records_logged;   /* accepted into the WAL by this process */
@@ -341,7 +343,7 @@ typedef struct dm_logger_stats {
 } dm_logger_stats;
 
 /* A consistent snapshot of lg's counters. */
-void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st);
+DM_API void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st);
 
 /* ------------------------------------------------------------------ */
 /* JSON records (what the HTTP collector receives)                     */
@@ -380,15 +382,15 @@ typedef struct dm_log_parsed {
  * wrong kind.  out is always initialised; release it with
  * dm_log_parsed_release.
  */
-dm_err dm_log_parse_json(char *body, size_t len, size_t max_records,
-			 dm_log_parsed *out, dm_diag *diag);
-void dm_log_parsed_release(dm_log_parsed *p);
+DM_API dm_err dm_log_parse_json(char *body, size_t len, size_t max_records,
+				dm_log_parsed *out, dm_diag *diag);
+DM_API void dm_log_parsed_release(dm_log_parsed *p);
 
 /*
  * Parses an ISO-8601 timestamp (see above) into microseconds since the
  * epoch.  Returns 0, or -1 if s[0..len) is not one (or is out of range).
  */
-int dm_log_parse_time(const char *s, size_t len, int64_t *us);
+DM_API int dm_log_parse_time(const char *s, size_t len, int64_t *us);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@
 #define DRIFTMON_NAMES_H
 
 #include <stddef.h>
+#include "driftmon/export.h"
 
 #include "driftmon/error.h"
 
@@ -50,7 +51,7 @@ extern "C" {
  * in which the name is shown escaped (never raw control characters).
  * diag may be NULL.
  */
-dm_err dm_name_check(const char *kind, const char *name, size_t len,
+DM_API dm_err dm_name_check(const char *kind, const char *name, size_t len,
 		     dm_diag *diag);
 
 /*
@@ -60,7 +61,7 @@ dm_err dm_name_check(const char *kind, const char *name, size_t len,
  * everything else becomes \xHH (bytes) or \uXXXX (characters); the
  * backslash itself becomes "\\".  Returns out.
  */
-char *dm_name_excerpt(const char *s, size_t len, char *out, size_t outsz);
+DM_API char *dm_name_excerpt(const char *s, size_t len, char *out, size_t outsz);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,7 @@
 
 #include "driftmon/detect.h"
 #include "driftmon/error.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,12 +51,13 @@ typedef struct dm_http_opts {
  * *status (may be NULL) gets the last HTTP status (0 if none).  o may be
  * NULL.  DM_EINVAL for a URL that is not http(s).
  */
-dm_err dm_http_send(const char *method, const char *url,
-		    const char *content_type, const char *body, size_t len,
-		    const dm_http_opts *o, long *status, dm_diag *diag);
+DM_API dm_err dm_http_send(const char *method, const char *url,
+			   const char *content_type, const char *body,
+			   size_t len, const dm_http_opts *o, long *status,
+			   dm_diag *diag);
 
 /* scheme://host[:port] of url, for messages (malloc'd; NULL on failure). */
-char *dm_url_origin(const char *url);
+DM_API char *dm_url_origin(const char *url);
 
 /* ---- Pushgateway ------------------------------------------------------------ */
 
@@ -64,13 +66,14 @@ char *dm_url_origin(const char *url);
  * each value percent-encoded (or, when it holds '/' or is empty, in the
  * Pushgateway's "@base64" form).  Returns a malloc'd string or NULL.
  */
-char *dm_pushgateway_url(const char *base, const char *job,
-			 const char *model, const char *model_version);
+DM_API char *dm_pushgateway_url(const char *base, const char *job,
+				const char *model, const char *model_version);
 /* PUTs metrics (Prometheus text) to that URL: replaces the group, so
  * series of features that are gone disappear. */
-dm_err dm_pushgateway_push(const char *base, const char *model,
-			   const char *model_version, const char *metrics,
-			   size_t len, const dm_http_opts *o, dm_diag *diag);
+DM_API dm_err dm_pushgateway_push(const char *base, const char *model,
+				  const char *model_version,
+				  const char *metrics, size_t len,
+				  const dm_http_opts *o, dm_diag *diag);
 
 /* ---- Alerts --------------------------------------------------------------------- */
 
@@ -121,29 +124,31 @@ typedef struct dm_alert_opts {
  * is DM_EFORMAT with a diag (the caller may go on without it).
  * Release with dm_alert_set_release.
  */
-dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
-			  size_t prev_len, const dm_alert_opts *o,
-			  dm_alert_set *set, dm_diag *diag);
-void dm_alert_set_release(dm_alert_set *set);
+DM_API dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
+				 size_t prev_len, const dm_alert_opts *o,
+				 dm_alert_set *set, dm_diag *diag);
+DM_API void dm_alert_set_release(dm_alert_set *set);
 /* The state to store after delivery: the firing alerts and, when
  * delivered is 0, the resolutions still to send.  *out is malloc'd. */
-dm_err dm_alert_set_state(const dm_alert_set *set, int delivered,
-			  char **out, size_t *len);
+DM_API dm_err dm_alert_set_state(const dm_alert_set *set, int delivered,
+				 char **out, size_t *len);
 
 /* Alertmanager API v2 body: a JSON array of {labels, annotations,
  * startsAt, endsAt}.  *out is malloc'd. */
-dm_err dm_alertmanager_payload(const dm_alert_set *set, char **out,
-			       size_t *len);
+DM_API dm_err dm_alertmanager_payload(const dm_alert_set *set, char **out,
+				      size_t *len);
 /* POSTs the set to base_url + /api/v2/alerts (nothing sent when empty). */
-dm_err dm_alertmanager_post(const char *base_url, const dm_alert_set *set,
-			    const dm_http_opts *o, dm_diag *diag);
+DM_API dm_err dm_alertmanager_post(const char *base_url,
+				   const dm_alert_set *set,
+				   const dm_http_opts *o, dm_diag *diag);
 
 /* Webhook body: {"text": Slack-compatible summary, "model", ...,
  * "alerts": [...]}.  *out is malloc'd. */
-dm_err dm_webhook_payload(const dm_alert_set *set, char **out, size_t *len);
+DM_API dm_err dm_webhook_payload(const dm_alert_set *set, char **out,
+				 size_t *len);
 /* POSTs it to url (nothing sent when the set is empty). */
-dm_err dm_webhook_post(const char *url, const dm_alert_set *set,
-		       const dm_http_opts *o, dm_diag *diag);
+DM_API dm_err dm_webhook_post(const char *url, const dm_alert_set *set,
+			      const dm_http_opts *o, dm_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -41,6 +41,7 @@
 
 #include "driftmon/error.h"
 #include "driftmon/table.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -108,10 +109,10 @@ enum {
 };
 
 /* Names for printing; never NULL ("?" for unknown values). */
-const char *dm_parquet_physical_name(int physical);
-const char *dm_parquet_codec_name(int codec);
-const char *dm_parquet_encoding_name(int encoding);
-const char *dm_parquet_logical_name(dm_parquet_logical logical);
+DM_API const char *dm_parquet_physical_name(int physical);
+DM_API const char *dm_parquet_codec_name(int codec);
+DM_API const char *dm_parquet_encoding_name(int encoding);
+DM_API const char *dm_parquet_logical_name(dm_parquet_logical logical);
 
 /* One readable (flat, supported) column. */
 typedef struct dm_parquet_column_info {
@@ -204,17 +205,18 @@ typedef struct dm_parquet_file dm_parquet_file;
  * NULL.  Errors: DM_EFORMAT (not Parquet, truncated, malformed footer),
  * DM_EUNSUPPORTED (encrypted footer), DM_ETOOBIG (a limit).
  */
-dm_err dm_parquet_open(dm_source *src, const dm_parquet_opts *opts,
-		       dm_parquet_file **out, dm_diag *diag);
+DM_API dm_err dm_parquet_open(dm_source *src, const dm_parquet_opts *opts,
+			      dm_parquet_file **out, dm_diag *diag);
 /* Opens a local file (dm_source_open_file + dm_parquet_open). */
-dm_err dm_parquet_open_file(const char *path, const dm_parquet_opts *opts,
-			    dm_parquet_file **out, dm_diag *diag);
+DM_API dm_err dm_parquet_open_file(const char *path,
+				   const dm_parquet_opts *opts,
+				   dm_parquet_file **out, dm_diag *diag);
 /* Metadata; valid until dm_parquet_file_free. */
-const dm_parquet_meta *dm_parquet_file_meta(const dm_parquet_file *f);
+DM_API const dm_parquet_meta *dm_parquet_file_meta(const dm_parquet_file *f);
 /* Index of the readable column called name, or -1. */
-long dm_parquet_column_index(const dm_parquet_file *f, const char *name);
+DM_API long dm_parquet_column_index(const dm_parquet_file *f, const char *name);
 /* Frees f and its source; NULL is accepted. */
-void dm_parquet_file_free(dm_parquet_file *f);
+DM_API void dm_parquet_file_free(dm_parquet_file *f);
 
 /* How a scan delivers values. */
 typedef enum dm_parquet_mode {
@@ -243,31 +245,31 @@ typedef struct dm_parquet_scan dm_parquet_scan;
  * meta->columns; repeats are allowed) over all row groups.  The scan
  * borrows f, which must outlive it.
  */
-dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols,
-			   size_t ncols, dm_parquet_mode mode,
-			   dm_parquet_scan **out, dm_diag *diag);
+DM_API dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols,
+				  size_t ncols, dm_parquet_mode mode,
+				  dm_parquet_scan **out, dm_diag *diag);
 /*
  * Decodes up to max_rows rows (0 = 8192) into the scan's batch and sets
  * *nrows; *nrows = 0 at the end.  A batch never crosses a row group.
  */
-dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
-			    size_t *nrows, dm_diag *diag);
+DM_API dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
+				   size_t *nrows, dm_diag *diag);
 /* Column i of the batch just decoded; valid until the next call. */
-const dm_parquet_vec *dm_parquet_scan_column(const dm_parquet_scan *s,
-					     size_t i);
+DM_API const dm_parquet_vec *dm_parquet_scan_column(const dm_parquet_scan *s,
+						    size_t i);
 /* Index of the row group the current batch came from. */
-size_t dm_parquet_scan_rowgroup(const dm_parquet_scan *s);
-void dm_parquet_scan_free(dm_parquet_scan *s);
+DM_API size_t dm_parquet_scan_rowgroup(const dm_parquet_scan *s);
+DM_API void dm_parquet_scan_free(dm_parquet_scan *s);
 
 /*
  * The dm_reader for Parquet (see table.h).  Takes ownership of src in
  * all cases.  Readable columns only; skipped columns are listed by
  * dm_parquet_reader_meta(r)->warnings.
  */
-dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
-			      dm_reader **out, dm_diag *diag);
+DM_API dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
+				     dm_reader **out, dm_diag *diag);
 /* The metadata behind a Parquet reader, or NULL if r is not one. */
-const dm_parquet_meta *dm_parquet_reader_meta(const dm_reader *r);
+DM_API const dm_parquet_meta *dm_parquet_reader_meta(const dm_reader *r);
 
 /* ------------------------------------------------------------------ */
 /* Writer                                                              */
@@ -309,15 +311,15 @@ typedef struct dm_parquet_writer dm_parquet_writer;
  * successful dm_parquet_writer_close: a crash never leaves a complete-
  * looking file at path.  cols are copied.  opts may be NULL.
  */
-dm_err dm_parquet_writer_open(const char *path, const dm_parquet_wcol *cols,
-			      size_t ncols,
-			      const dm_parquet_writer_opts *opts,
-			      dm_parquet_writer **out, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_open(const char *path,
+				     const dm_parquet_wcol *cols, size_t ncols,
+				     const dm_parquet_writer_opts *opts,
+				     dm_parquet_writer **out, dm_diag *diag);
 /* Writes to fp (not closed); the footer goes last. */
-dm_err dm_parquet_writer_open_fp(FILE *fp, const dm_parquet_wcol *cols,
-				 size_t ncols,
-				 const dm_parquet_writer_opts *opts,
-				 dm_parquet_writer **out, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_open_fp(FILE *fp, const dm_parquet_wcol *cols,
+					size_t ncols,
+					const dm_parquet_writer_opts *opts,
+					dm_parquet_writer **out, dm_diag *diag);
 
 /*
  * Appends the rows of b: b->ncols must equal the writer's ncols.  Column
@@ -330,8 +332,8 @@ dm_err dm_parquet_writer_open_fp(FILE *fp, const dm_parquet_wcol *cols,
  * type mismatch is DM_EINVAL / DM_ESCHEMA, and poisons the writer: later
  * calls fail and close removes the temporary file.
  */
-dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w, const dm_batch *b,
-				     dm_diag *diag);
+DM_API dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w,
+					    const dm_batch *b, dm_diag *diag);
 /*
  * Typed appends of n values to column col (all columns must receive the
  * same number of rows before dm_parquet_writer_end_rows).  null may be
@@ -339,25 +341,26 @@ dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w, const dm_batch *b,
  * true), TIMESTAMP in microseconds since the epoch.  write_f64: as for
  * write_batch.  write_str: STRING columns; the bytes are copied.
  */
-dm_err dm_parquet_writer_write_i64(dm_parquet_writer *w, size_t col,
-				   const int64_t *v, const uint8_t *null,
-				   size_t n, dm_diag *diag);
-dm_err dm_parquet_writer_write_f64(dm_parquet_writer *w, size_t col,
-				   const double *v, const uint8_t *null,
-				   size_t n, dm_diag *diag);
-dm_err dm_parquet_writer_write_str(dm_parquet_writer *w, size_t col,
-				   const dm_strref *v, const uint8_t *null,
-				   size_t n, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_write_i64(dm_parquet_writer *w, size_t col,
+					  const int64_t *v, const uint8_t *null,
+					  size_t n, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_write_f64(dm_parquet_writer *w, size_t col,
+					  const double *v, const uint8_t *null,
+					  size_t n, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_write_str(dm_parquet_writer *w, size_t col,
+					  const dm_strref *v,
+					  const uint8_t *null, size_t n,
+					  dm_diag *diag);
 /* Marks the end of a row (after write_* of each column); cuts a row
  * group when full.  write_batch does this itself. */
-dm_err dm_parquet_writer_end_rows(dm_parquet_writer *w, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_end_rows(dm_parquet_writer *w, dm_diag *diag);
 /*
  * Flushes the last row group, writes the footer and (for a path)
  * renames the file into place.  Frees w in all cases.
  */
-dm_err dm_parquet_writer_close(dm_parquet_writer *w, dm_diag *diag);
+DM_API dm_err dm_parquet_writer_close(dm_parquet_writer *w, dm_diag *diag);
 /* Frees w without finishing: the temporary file is removed. */
-void dm_parquet_writer_abort(dm_parquet_writer *w);
+DM_API void dm_parquet_writer_abort(dm_parquet_writer *w);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@
 #include "driftmon/schema.h"
 #include "driftmon/stats.h"
 #include "driftmon/table.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,7 +46,7 @@ typedef enum dm_feature_type {
 	DM_FEATURE_CATEGORICAL = 2
 } dm_feature_type;
 
-const char *dm_feature_type_name(dm_feature_type t);
+DM_API const char *dm_feature_type_name(dm_feature_type t);
 
 typedef struct dm_category {
 	char *value;
@@ -195,9 +196,9 @@ typedef struct dm_profile_opts {
 } dm_profile_opts;
 
 /* Initialises an empty profile (no features yet). */
-void dm_profile_init(dm_profile *p, const dm_profile_opts *opts);
+DM_API void dm_profile_init(dm_profile *p, const dm_profile_opts *opts);
 /* Releases everything p owns; p may be NULL. */
-void dm_profile_release(dm_profile *p);
+DM_API void dm_profile_release(dm_profile *p);
 
 /*
  * Profiles every batch of r into p.  The first reader fixes the feature
@@ -206,12 +207,12 @@ void dm_profile_release(dm_profile *p);
  * timestamp, model_name, model_version and request_id are never
  * features.  On error diag names the file, row and column.
  */
-dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
-			     dm_reader *r, dm_diag *diag);
+DM_API dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
+				    dm_reader *r, dm_diag *diag);
 /* Profiles one batch whose columns are named names[0..ncols). */
-dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *opts,
-			    const dm_batch *b, char *const *names,
-			    const char *file, dm_diag *diag);
+DM_API dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *opts,
+				   const dm_batch *b, char *const *names,
+				   const char *file, dm_diag *diag);
 
 /*
  * Baseline mode: after the last batch, computes the PSI bin edges from
@@ -219,23 +220,23 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *opts,
  * duplicate edges dropped) and the baseline's bin counts from the
  * sketch.  DM_EEMPTY with a diag if no rows were profiled.
  */
-dm_err dm_profile_finish(dm_profile *p, dm_diag *diag);
+DM_API dm_err dm_profile_finish(dm_profile *p, dm_diag *diag);
 
 /* dst := dst ∪ src for two profiles of the same features (same
  * reference).  DM_ESCHEMA if the feature sets differ. */
-dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
-			dm_diag *diag);
+DM_API dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
+			       dm_diag *diag);
 
 /* Index of the bin of x for feature f: the number of edges < x. */
-size_t dm_feature_bin(const dm_feature *f, double x);
+DM_API size_t dm_feature_bin(const dm_feature *f, double x);
 /* Quantiles q[0..nq) (each in [0, 1], ascending) of a numeric feature
  * from its sketch, by the lower empirical quantile; NaN when empty. */
-dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
-			    double *out);
+DM_API dm_err dm_feature_quantiles(const dm_feature *f, const double *q,
+				   size_t nq, double *out);
 /* Looks up a feature by name; NULL if absent. */
-dm_feature *dm_profile_find(const dm_profile *p, const char *name);
+DM_API dm_feature *dm_profile_find(const dm_profile *p, const char *name);
 /* Nonzero when a column of this role is analysed (FEATURE, PREDICTION). */
-int dm_role_analysed(dm_role r);
+DM_API int dm_role_analysed(dm_role r);
 /* The missing markers used when neither the spec nor a flag sets them
  * (NULL-terminated: NA, N/A, n/a, NULL, null, None, <NA>, #N/A, #NA,
  * #N/A N/A). */
@@ -247,22 +248,23 @@ extern const char *const dm_default_missing_markers[];
  * without offset is read as UTC).  Returns 0, or -1 if [s, s+n) is not
  * such a date.
  */
-int dm_parse_datetime(const char *s, size_t n, double *out);
+DM_API int dm_parse_datetime(const char *s, size_t n, double *out);
 /* Canonical booleans: 1 for true/True/TRUE, 0 for false/False/FALSE,
  * -1 for anything else. */
-int dm_parse_bool(const char *s, size_t n);
+DM_API int dm_parse_bool(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Baseline files (docs/baseline-format.md)                            */
 /* ------------------------------------------------------------------ */
 /* Serialises a finished baseline profile as JSON.  *out is malloc'd
  * (free()); *len its length. */
-dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len);
+DM_API dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len);
 /* Parses a baseline written by dm_baseline_to_json into p (initialised
  * here).  name is used in diagnostics.  DM_EVERSION for another format
  * version, DM_EFORMAT naming the field for anything malformed. */
-dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
-			     dm_profile *p, dm_diag *diag);
+DM_API dm_err dm_baseline_from_json(const char *json, size_t len,
+				    const char *name, dm_profile *p,
+				    dm_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -13,13 +13,14 @@
 
 #include "driftmon/detect.h"
 #include "driftmon/error.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* The JSON report of r (pretty-printed).  *out is malloc'd. */
-dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len);
+DM_API dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len);
 
 /* Oldest report_version the readers below accept (1: features may
  * include columns that are not analysed; no "data" block). */
@@ -29,7 +30,7 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len);
  * lines, plus "Not analyzed: ..." under "Samples analyzed:" when rows
  * were filtered out or skipped (dm_report_samples_note) and "Not
  * monitored: ..." when the baseline has columns that are not analysed. */
-void dm_report_summary(const dm_result *r, FILE *fp);
+DM_API void dm_report_summary(const dm_result *r, FILE *fp);
 
 /*
  * Why rows were not analysed, as one line: rows of other versions and of
@@ -38,7 +39,7 @@ void dm_report_summary(const dm_result *r, FILE *fp);
  * it (r->data).  NULL when there is nothing to say; never NULL when
  * r->samples is 0 (but on allocation failure).  malloc'd.
  */
-char *dm_report_samples_note(const dm_result *r);
+DM_API char *dm_report_samples_note(const dm_result *r);
 
 /* The headline of a stored report. */
 typedef struct dm_report_brief {
@@ -59,8 +60,9 @@ typedef struct dm_report_brief {
 
 /* Parses the headline fields of a JSON report.  DM_EFORMAT / DM_EVERSION
  * with a diag naming name and the field. */
-dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
-			     dm_report_brief *b, dm_diag *diag);
+DM_API dm_err dm_report_brief_parse(const char *json, size_t len,
+				    const char *name, dm_report_brief *b,
+				    dm_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* HTML report (src/report/report_html.c)                              */
@@ -107,15 +109,16 @@ typedef struct dm_html_opts {
  * diag naming the field for a malformed or unsupported report; missing
  * optional fields (NaN statistics, no current side) are drawn as "–".
  */
-dm_err dm_report_html_from_json(const char *json, size_t len,
-				const char *name, const dm_html_opts *o,
-				char **out, size_t *outlen, dm_diag *diag);
+DM_API dm_err dm_report_html_from_json(const char *json, size_t len,
+				       const char *name, const dm_html_opts *o,
+				       char **out, size_t *outlen,
+				       dm_diag *diag);
 /* The same from a result: builds its JSON report and renders that. */
-dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
-			 char **out, size_t *outlen, dm_diag *diag);
+DM_API dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
+				char **out, size_t *outlen, dm_diag *diag);
 /* s HTML-escaped (& < > " ', control characters as U+FFFD) for text
  * and attribute values.  Returns a malloc'd string or NULL. */
-char *dm_html_escape(const char *s);
+DM_API char *dm_html_escape(const char *s);
 
 /* ------------------------------------------------------------------ */
 /* Prometheus text exposition (src/report/metrics.c)                   */
@@ -135,11 +138,11 @@ typedef struct dm_metrics_info {
 } dm_metrics_info;
 
 /* *out is malloc'd (free()), *len its length.  info may be NULL. */
-dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
-			 char **out, size_t *len);
+DM_API dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
+				char **out, size_t *len);
 /* s escaped as a label value (\\, \", \n).  Returns a malloc'd string
  * or NULL. */
-char *dm_prom_escape_label(const char *s);
+DM_API char *dm_prom_escape_label(const char *s);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "driftmon/error.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,11 +64,11 @@ typedef enum dm_origin {
 
 /* Canonical lower-case names ("feature", "event_time", "integer", ...)
  * and their parsers (0 on success, -1 for an unknown name). */
-const char *dm_role_name(dm_role r);
-int dm_role_parse(const char *s, dm_role *out);
-const char *dm_ltype_name(dm_ltype t);
-int dm_ltype_parse(const char *s, dm_ltype *out);
-const char *dm_origin_name(dm_origin o);
+DM_API const char *dm_role_name(dm_role r);
+DM_API int dm_role_parse(const char *s, dm_role *out);
+DM_API const char *dm_ltype_name(dm_ltype t);
+DM_API int dm_ltype_parse(const char *s, dm_ltype *out);
+DM_API const char *dm_origin_name(dm_origin o);
 
 /* ------------------------------------------------------------------ */
 /* The monitoring spec (docs/spec-format.md)                           */
@@ -116,17 +117,17 @@ typedef struct dm_spec {
 
 /* Initialises an empty spec (version DM_SPEC_FORMAT_VERSION, every
  * setting "not given"). */
-void dm_spec_init(dm_spec *s);
+DM_API void dm_spec_init(dm_spec *s);
 /* Releases everything s owns; s may be NULL. */
-void dm_spec_release(dm_spec *s);
+DM_API void dm_spec_release(dm_spec *s);
 /* The column's settings, or NULL. */
-const dm_column_spec *dm_spec_find(const dm_spec *s, const char *name);
+DM_API const dm_column_spec *dm_spec_find(const dm_spec *s, const char *name);
 
 /*
  * Drift test names a column may ask for ("auto", "psi", "ks", "chi2");
  * 1 if name is one of them.  "auto" is stored as test = NULL.
  */
-int dm_spec_test_known(const char *name);
+DM_API int dm_spec_test_known(const char *name);
 
 /*
  * Parses a spec in YAML (one document, UTF-8, docs/spec-format.md).
@@ -138,8 +139,8 @@ int dm_spec_test_known(const char *name);
  * "'<name>': line N: <key path>: <what is wrong>" (lines from 1).
  * *out is initialised here and released again on error.
  */
-dm_err dm_spec_parse_yaml(const char *text, size_t len, const char *name,
-			  dm_spec *out, dm_diag *diag);
+DM_API dm_err dm_spec_parse_yaml(const char *text, size_t len, const char *name,
+				 dm_spec *out, dm_diag *diag);
 /*
  * Writes s as YAML: a comment header (what the file is, how to use it),
  * the model defaults (those not given as comments showing the built-in
@@ -148,7 +149,7 @@ dm_err dm_spec_parse_yaml(const char *text, size_t len, const char *name,
  * but that exact text.  *out is malloc'd (free()), *len its length.
  * DM_EINVAL if a string is not valid UTF-8 (YAML cannot carry it).
  */
-dm_err dm_spec_to_yaml(const dm_spec *s, char **out, size_t *len);
+DM_API dm_err dm_spec_to_yaml(const dm_spec *s, char **out, size_t *len);
 
 /*
  * The spec a finished baseline profile implies: model and version, and
@@ -158,7 +159,7 @@ dm_err dm_spec_to_yaml(const dm_spec *s, char **out, size_t *len);
  * given".  *out is initialised here (released again on error).
  */
 struct dm_profile;
-dm_err dm_spec_from_profile(const struct dm_profile *p, dm_spec *out);
+DM_API dm_err dm_spec_from_profile(const struct dm_profile *p, dm_spec *out);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "driftmon/error.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,17 +33,17 @@ typedef struct dm_moments {
 	double max;
 } dm_moments;
 
-void dm_moments_init(dm_moments *m);
+DM_API void dm_moments_init(dm_moments *m);
 /* Adds one finite value (the caller filters NaN/Inf). */
-void dm_moments_add(dm_moments *m, double x);
+DM_API void dm_moments_add(dm_moments *m, double x);
 /* Adds n values at once (two-pass over the block, then a Chan merge). */
-void dm_moments_add_block(dm_moments *m, const double *x, size_t n);
+DM_API void dm_moments_add_block(dm_moments *m, const double *x, size_t n);
 /* a := a ∪ b. */
-void dm_moments_merge(dm_moments *a, const dm_moments *b);
+DM_API void dm_moments_merge(dm_moments *a, const dm_moments *b);
 /* Sample variance (ddof = 1); NaN when n < 2. */
-double dm_moments_var(const dm_moments *m);
+DM_API double dm_moments_var(const dm_moments *m);
 /* Sample standard deviation (ddof = 1); NaN when n < 2. */
-double dm_moments_std(const dm_moments *m);
+DM_API double dm_moments_std(const dm_moments *m);
 
 /* ------------------------------------------------------------------ */
 /* Quantile sketch                                                     */
@@ -66,28 +67,28 @@ typedef struct dm_sketch dm_sketch;
 /* Allocates an empty sketch; k is rounded up to even, at least
  * DM_SKETCH_K_MIN.  Returns NULL on allocation failure.  Free with
  * dm_sketch_free(). */
-dm_sketch *dm_sketch_new(uint32_t k);
-void dm_sketch_free(dm_sketch *s);
+DM_API dm_sketch *dm_sketch_new(uint32_t k);
+DM_API void dm_sketch_free(dm_sketch *s);
 /* Adds a finite value.  DM_ENOMEM on allocation failure (s unchanged). */
-dm_err dm_sketch_add(dm_sketch *s, double x);
+DM_API dm_err dm_sketch_add(dm_sketch *s, double x);
 /* Adds n finite values (faster than n calls of dm_sketch_add). */
-dm_err dm_sketch_add_block(dm_sketch *s, const double *x, size_t n);
+DM_API dm_err dm_sketch_add_block(dm_sketch *s, const double *x, size_t n);
 /* dst := dst ∪ src (src unchanged).  Both must have the same k, and dst
  * must not be a frozen sketch (see dm_sketch_from_items): DM_EINVAL. */
-dm_err dm_sketch_merge(dm_sketch *dst, const dm_sketch *src);
-uint64_t dm_sketch_count(const dm_sketch *s);
-uint32_t dm_sketch_k(const dm_sketch *s);
+DM_API dm_err dm_sketch_merge(dm_sketch *dst, const dm_sketch *src);
+DM_API uint64_t dm_sketch_count(const dm_sketch *s);
+DM_API uint32_t dm_sketch_k(const dm_sketch *s);
 /* 1 while every value is held exactly. */
-int dm_sketch_is_exact(const dm_sketch *s);
+DM_API int dm_sketch_is_exact(const dm_sketch *s);
 /* Proven bound on the normalised rank error (0 when exact). */
-double dm_sketch_rank_error(const dm_sketch *s);
+DM_API double dm_sketch_rank_error(const dm_sketch *s);
 /*
  * The sketch as sorted (value, weight) pairs, ties kept as separate
  * entries.  *vals and *wts are allocated (free() both); *n receives the
  * number of pairs.  An empty sketch gives n = 0 and NULL arrays.
  */
-dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
-		       size_t *n);
+DM_API dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
+			      size_t *n);
 /*
  * Reduces sorted pairs in place to at most max_items pairs for storage:
  * consecutive pairs are grouped so that each group weighs at most
@@ -98,8 +99,8 @@ dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
  * nothing had to be merged; equal values are always merged, losslessly).
  * *n is updated.
  */
-double dm_sketch_compress_items(double *vals, uint64_t *wts, size_t *n,
-				size_t max_items);
+DM_API double dm_sketch_compress_items(double *vals, uint64_t *wts, size_t *n,
+				       size_t max_items);
 /*
  * Rebuilds a *frozen* sketch (one that can be queried but not added to
  * or merged into) from sorted pairs as written by dm_sketch_items() or
@@ -108,15 +109,15 @@ double dm_sketch_compress_items(double *vals, uint64_t *wts, size_t *n,
  * arrays are copied.  Returns NULL on allocation failure, unsorted or
  * non-finite values, or a zero weight.
  */
-dm_sketch *dm_sketch_from_items(uint32_t k, const double *vals,
-				const uint64_t *wts, size_t n,
-				double rank_error);
+DM_API dm_sketch *dm_sketch_from_items(uint32_t k, const double *vals,
+				       const uint64_t *wts, size_t n,
+				       double rank_error);
 /* Fraction of the weight at or below x (the right-continuous ECDF);
  * NaN when empty. */
-double dm_sketch_cdf(const dm_sketch *s, double x);
+DM_API double dm_sketch_cdf(const dm_sketch *s, double x);
 /* Quantile q in [0, 1] by the lower empirical quantile (inverse of the
  * right-continuous ECDF); NaN when empty. */
-double dm_sketch_quantile(const dm_sketch *s, double q);
+DM_API double dm_sketch_quantile(const dm_sketch *s, double q);
 
 /* ------------------------------------------------------------------ */
 /* Population Stability Index                                          */
@@ -129,12 +130,12 @@ double dm_sketch_quantile(const dm_sketch *s, double q);
  * the noise of nearly empty bins.  Returns NaN when either total is 0.
  */
 #define DM_PSI_ALPHA 0.5
-double dm_psi(const uint64_t *expected, const uint64_t *actual,
-	      size_t nbins);
+DM_API double dm_psi(const uint64_t *expected, const uint64_t *actual,
+		     size_t nbins);
 /* Same with baseline proportions given directly (summing to 1) and the
  * baseline size n_expected used for smoothing. */
-double dm_psi_props(const double *expected_prop, uint64_t n_expected,
-		    const uint64_t *actual, size_t nbins);
+DM_API double dm_psi_props(const double *expected_prop, uint64_t n_expected,
+			   const uint64_t *actual, size_t nbins);
 
 /* ------------------------------------------------------------------ */
 /* Multiple testing                                                    */
@@ -151,7 +152,7 @@ double dm_psi_props(const double *expected_prop, uint64_t n_expected,
  * DM_ENOMEM if that fails (or m is too large to allocate), and adj is
  * then untouched.  m = 0: DM_OK, nothing written.
  */
-dm_err dm_holm(const double *p, size_t m, double *adj);
+DM_API dm_err dm_holm(const double *p, size_t m, double *adj);
 
 /* ------------------------------------------------------------------ */
 /* Two-sample Kolmogorov-Smirnov test                                  */
@@ -177,8 +178,8 @@ typedef struct dm_ks_result {
  * several entries.  Also NaN if a side has total weight 0, holds a NaN or
  * is not sorted.  D is bit-identical to scipy's.
  */
-double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
-		       const double *y, const uint64_t *wy, size_t ny);
+DM_API double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
+			      const double *y, const uint64_t *wy, size_t ny);
 
 /*
  * Two-sided p-value of D for sample sizes n1, n2 exactly as
@@ -194,27 +195,28 @@ double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
  * ~0.1 ms for n1 = n2 <= 10000; up to ~0.1 s for n1 != n2 near 10000 at
  * large D).
  */
-dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2, dm_ks_result *res);
+DM_API dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2,
+			   dm_ks_result *res);
 
 /* Convenience: D and p-value of two unsorted exact samples (sorts copies).
  * DM_EINVAL if either is empty or holds a NaN, DM_ENOMEM on allocation
  * failure. */
-dm_err dm_ks_2samp(const double *x, size_t n1, const double *y, size_t n2,
-		   dm_ks_result *res);
+DM_API dm_err dm_ks_2samp(const double *x, size_t n1, const double *y,
+			  size_t n2, dm_ks_result *res);
 
 /* Survival function of Kolmogorov's two-sided one-sample statistic for
  * sample size n, as scipy.stats.kstwo.sf(d, n): 1 for d <= 0.5/n, 0 for
  * d >= 1, NaN for a NaN argument or an n that is not an integer >= 1.
  * May allocate a temporary matrix (Durbin's method, <= 330 kB); NaN if
  * that fails. */
-double dm_kstwo_sf(double d, double n);
+DM_API double dm_kstwo_sf(double d, double n);
 
 /* ------------------------------------------------------------------ */
 /* Chi-square                                                          */
 /* ------------------------------------------------------------------ */
 /* Survival function of the chi-square distribution with df degrees of
  * freedom, as scipy.stats.chi2.sf(x, df); 1 for x <= 0. */
-double dm_chi2_sf(double x, double df);
+DM_API double dm_chi2_sf(double x, double df);
 
 /*
  * Chi-square test of homogeneity of two count vectors over the same k
@@ -225,8 +227,8 @@ double dm_chi2_sf(double x, double df);
  * (scipy refuses such a table): stat and p-value NaN, df = (non-empty
  * categories) - 1.
  */
-void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
-			 double *stat, double *pvalue, int *df);
+DM_API void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
+				double *stat, double *pvalue, int *df);
 
 #ifdef __cplusplus
 }

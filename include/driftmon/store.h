@@ -20,6 +20,7 @@
 
 #include "driftmon/error.h"
 #include "driftmon/table.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,29 +29,29 @@ extern "C" {
 typedef struct dm_store dm_store;
 
 /* Opens the store named by url (see above).  Free with dm_store_free. */
-dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag);
-void dm_store_free(dm_store *s);
+DM_API dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag);
+DM_API void dm_store_free(dm_store *s);
 
 /* Where key lives, for messages ("./driftmon-data/drift-reports/...").
  * Returns a malloc'd string (NULL on allocation failure). */
-char *dm_store_location(const dm_store *s, const char *key);
+DM_API char *dm_store_location(const dm_store *s, const char *key);
 
 /* Reads a whole object (at most max bytes; 0 = 1 GiB).  *data is
  * malloc'd and NUL-terminated.  DM_ENOENT if it does not exist. */
-dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
-		    size_t *len, dm_diag *diag);
+DM_API dm_err dm_store_get(dm_store *s, const char *key, size_t max,
+			   char **data, size_t *len, dm_diag *diag);
 /* Writes an object atomically: readers see the old or the new content,
  * never a part.  Parent "folders" are created. */
-dm_err dm_store_put(dm_store *s, const char *key, const void *data,
-		    size_t len, dm_diag *diag);
+DM_API dm_err dm_store_put(dm_store *s, const char *key, const void *data,
+			   size_t len, dm_diag *diag);
 /* Lists every key under prefix (recursively), sorted.  *keys is a
  * malloc'd array of malloc'd strings: free with dm_store_free_list. */
-dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
-		     size_t *n, dm_diag *diag);
-void dm_store_free_list(char **keys, size_t n);
+DM_API dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
+			    size_t *n, dm_diag *diag);
+DM_API void dm_store_free_list(char **keys, size_t n);
 /* Opens an object as a random-access byte source (for readers). */
-dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
-			    dm_diag *diag);
+DM_API dm_err dm_store_open_source(dm_store *s, const char *key,
+				   dm_source **out, dm_diag *diag);
 
 /*
  * Conditional writes, for objects that racing writers replace (the
@@ -65,11 +66,11 @@ dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
  * link(2), which fails if the name exists: atomic there too, so a key
  * created this way is never overwritten by a racing writer.
  */
-dm_err dm_store_get_tagged(dm_store *s, const char *key, size_t max,
-			   char **data, size_t *len, char **etag,
-			   dm_diag *diag);
-dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
-		       size_t len, const char *etag, dm_diag *diag);
+DM_API dm_err dm_store_get_tagged(dm_store *s, const char *key, size_t max,
+				  char **data, size_t *len, char **etag,
+				  dm_diag *diag);
+DM_API dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
+			      size_t len, const char *etag, dm_diag *diag);
 /*
  * Replaces key with data unless keep(old, oldlen, ud) returns nonzero
  * for the object stored now (say, a report newer than ours): read, decide,
@@ -77,21 +78,21 @@ dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
  * (at most 8 rounds, then DM_ECONFLICT).  *written (may be NULL) is 1 if
  * data was written.  keep may be NULL (always replace).
  */
-dm_err dm_store_replace_unless(dm_store *s, const char *key, const void *data,
-			       size_t len,
-			       int (*keep)(const char *old, size_t oldlen,
-					   void *ud),
-			       void *ud, int *written, dm_diag *diag);
+DM_API dm_err dm_store_replace_unless(dm_store *s, const char *key,
+				      const void *data, size_t len,
+				      int (*keep)(const char *old,
+						  size_t oldlen, void *ud),
+				      void *ud, int *written, dm_diag *diag);
 /* Deletes key; DM_ENOENT if it does not exist, DM_EUNSUPPORTED if the
  * backend cannot. */
-dm_err dm_store_delete(dm_store *s, const char *key, dm_diag *diag);
+DM_API dm_err dm_store_delete(dm_store *s, const char *key, dm_diag *diag);
 
 /* DM_ENOENT, with a diag naming the location, if the store itself does
  * not exist (a local folder that is missing or not a folder), so that a
  * read command on a mistyped path is an error rather than an empty
  * listing.  DM_OK otherwise (and for backends that cannot tell before
  * a request). */
-dm_err dm_store_check(dm_store *s, dm_diag *diag);
+DM_API dm_err dm_store_check(dm_store *s, dm_diag *diag);
 
 /* What a store moved so far (HTTP backends; zeros for a folder). */
 typedef struct dm_store_stats {
@@ -100,7 +101,7 @@ typedef struct dm_store_stats {
 	uint64_t bytes_down; /* response bodies received */
 	uint64_t bytes_up;   /* request bodies sent */
 } dm_store_stats;
-void dm_store_stats_get(const dm_store *s, dm_store_stats *out);
+DM_API void dm_store_stats_get(const dm_store *s, dm_store_stats *out);
 
 /*
  * Copies text into out (outsz bytes with the NUL; cut if longer) with
@@ -111,13 +112,13 @@ void dm_store_stats_get(const dm_store *s, dm_store_stats *out);
  * SharedKey credentials.  Use it on anything that may hold a store URL
  * or a store's error before it is printed or served.  Returns out.
  */
-char *dm_redact(const char *text, char *out, size_t outsz);
+DM_API char *dm_redact(const char *text, char *out, size_t outsz);
 
 /* Nonzero if s is usable as one component of a key (a model name or
  * version): dm_name_check("model", ...) accepts it (driftmon/names.h:
  * 1-200 bytes of UTF-8, no control or bidirectional characters, no '/'
  * or '\\', not '.'-leading, not a reserved name). */
-int dm_key_component_ok(const char *s);
+DM_API int dm_key_component_ok(const char *s);
 
 #ifdef __cplusplus
 }

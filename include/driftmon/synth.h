@@ -18,6 +18,7 @@
 
 #include "driftmon/error.h"
 #include "driftmon/table.h"
+#include "driftmon/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,9 +39,9 @@ typedef enum dm_scenario {
 } dm_scenario;
 
 /* "none", "mean-shift", "scale", "new-category", "missing", "prior". */
-const char *dm_scenario_name(dm_scenario s);
+DM_API const char *dm_scenario_name(dm_scenario s);
 /* Parses a name as above; returns -1 if unknown. */
-int dm_scenario_parse(const char *name, dm_scenario *out);
+DM_API int dm_scenario_parse(const char *name, dm_scenario *out);
 
 typedef struct dm_synth_opts {
 	uint64_t seed;
@@ -60,23 +61,23 @@ typedef struct dm_synth dm_synth;
  * stream id draw the same rows; different stream ids give independent
  * streams (for example one per hour of logs).  Free with dm_synth_free().
  */
-dm_err dm_synth_new(const dm_synth_opts *opts, int drifted, uint64_t stream,
-		    dm_synth **out);
-void dm_synth_free(dm_synth *g);
+DM_API dm_err dm_synth_new(const dm_synth_opts *opts, int drifted,
+			   uint64_t stream, dm_synth **out);
+DM_API void dm_synth_free(dm_synth *g);
 
 /* Columns: features in a fixed order, then "prediction" (a score in
  * [0, 1]) and, if asked, "label".  Names and types stay valid while g
  * lives. */
-size_t dm_synth_ncols(const dm_synth *g);
-const char *dm_synth_colname(const dm_synth *g, size_t i);
-dm_coltype dm_synth_coltype(const dm_synth *g, size_t i);
+DM_API size_t dm_synth_ncols(const dm_synth *g);
+DM_API const char *dm_synth_colname(const dm_synth *g, size_t i);
+DM_API dm_coltype dm_synth_coltype(const dm_synth *g, size_t i);
 /* Names of the features the scenario touches, comma-separated (static
  * to g); "" for none. */
-const char *dm_synth_drifted_names(const dm_synth *g);
+DM_API const char *dm_synth_drifted_names(const dm_synth *g);
 
 /* Draws nrows rows into a batch owned by g (DOUBLE and STRING columns,
  * null flags for missing values), valid until the next call. */
-dm_err dm_synth_next(dm_synth *g, size_t nrows, dm_batch **out);
+DM_API dm_err dm_synth_next(dm_synth *g, size_t nrows, dm_batch **out);
 
 #ifdef __cplusplus
 }

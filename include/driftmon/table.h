@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "driftmon/export.h"
 
 #include "driftmon/error.h"
 #include "driftmon/schema.h"
@@ -43,16 +44,17 @@ struct dm_source {
 };
 
 /* Opens a local file.  Ownership of *out goes to the caller. */
-dm_err dm_source_open_file(const char *path, dm_source **out, dm_diag *diag);
+DM_API dm_err dm_source_open_file(const char *path, dm_source **out,
+				  dm_diag *diag);
 /* Wraps a memory buffer.  If own is nonzero the source frees data
  * (with free()) when closed. */
-dm_err dm_source_open_mem(const char *name, const void *data, size_t len,
-			  int own, dm_source **out);
+DM_API dm_err dm_source_open_mem(const char *name, const void *data, size_t len,
+				 int own, dm_source **out);
 /* Reads exactly len bytes at off, or fails with DM_EFORMAT ("truncated"). */
-dm_err dm_source_pread(dm_source *src, uint64_t off, void *buf, size_t len,
-		       dm_diag *diag);
+DM_API dm_err dm_source_pread(dm_source *src, uint64_t off, void *buf,
+			      size_t len, dm_diag *diag);
 /* Closes and frees src; NULL is accepted. */
-void dm_source_close(dm_source *src);
+DM_API void dm_source_close(dm_source *src);
 
 /* ------------------------------------------------------------------ */
 /* Column batches                                                      */
@@ -135,23 +137,23 @@ struct dm_reader {
  * "PAR1") or else by name (.csv, .tsv, .txt: CSV).  Takes ownership of
  * src in all cases (closes it on failure).
  */
-dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
-		      dm_reader **out, dm_diag *diag);
+DM_API dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
+			     dm_reader **out, dm_diag *diag);
 /* Opens a local file by path (dm_source_open_file + dm_reader_open). */
-dm_err dm_reader_open_file(const char *path, const dm_reader_opts *opts,
-			   dm_reader **out, dm_diag *diag);
+DM_API dm_err dm_reader_open_file(const char *path, const dm_reader_opts *opts,
+				  dm_reader **out, dm_diag *diag);
 /*
  * Delivers the next batch in *batch (owned by the reader, valid until the
  * next call), or *batch = NULL at end of data.
  */
-dm_err dm_reader_next(dm_reader *r, dm_batch **batch, dm_diag *diag);
-dm_err dm_reader_project(dm_reader *r, const uint8_t *keep);
+DM_API dm_err dm_reader_next(dm_reader *r, dm_batch **batch, dm_diag *diag);
+DM_API dm_err dm_reader_project(dm_reader *r, const uint8_t *keep);
 /* Frees r and its source; NULL is accepted. */
-void dm_reader_free(dm_reader *r);
+DM_API void dm_reader_free(dm_reader *r);
 
 /* CSV (RFC 4180: quotes, embedded separators and newlines, BOM, CRLF). */
-dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
-			  dm_reader **out, dm_diag *diag);
+DM_API dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
+				 dm_reader **out, dm_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* CSV writer                                                          */
@@ -174,15 +176,16 @@ typedef struct dm_csv_writer dm_csv_writer;
 
 /* Creates a writer on fp with separator sep (',', ';', '\t'...; not a
  * quote, CR or LF: DM_EINVAL).  *out is owned by the caller. */
-dm_err dm_csv_writer_open(FILE *fp, char sep, dm_csv_writer **out);
+DM_API dm_err dm_csv_writer_open(FILE *fp, char sep, dm_csv_writer **out);
 /* Writes the header row of n names (optional).  Once written, every
  * batch must have n columns (DM_EINVAL otherwise). */
-dm_err dm_csv_write_header(dm_csv_writer *w, char *const *names, size_t n);
+DM_API dm_err dm_csv_write_header(dm_csv_writer *w, char *const *names,
+				  size_t n);
 /* Writes the rows of b (any column types, NULL flags honoured). */
-dm_err dm_csv_write_batch(dm_csv_writer *w, const dm_batch *b);
+DM_API dm_err dm_csv_write_batch(dm_csv_writer *w, const dm_batch *b);
 /* Frees w (NULL is accepted); everything written so far has already
  * been handed to fwrite. */
-void dm_csv_writer_free(dm_csv_writer *w);
+DM_API void dm_csv_writer_free(dm_csv_writer *w);
 
 /* ------------------------------------------------------------------ */
 /* Number parsing                                                      */
@@ -193,7 +196,7 @@ void dm_csv_writer_free(dm_csv_writer *w);
  * case; surrounding spaces allowed) into the correctly rounded double, as
  * strtod would.  Returns 0 on success, -1 if the text is not a number.
  */
-int dm_parse_double(const char *s, size_t len, double *out);
+DM_API int dm_parse_double(const char *s, size_t len, double *out);
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,7 @@ static void print_line(const char *prefix, const char *fmt, va_list ap)
 	if (vasprintf(&msg, fmt, ap) < 0) {
 		fputs("(out of memory formatting a message)", stderr);
 	} else {
-		dm_term_fputs(msg, stderr);
+		term_fputs(msg, stderr);
 		free(msg);
 	}
 	fputc('\n', stderr);

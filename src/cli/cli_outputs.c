@@ -248,8 +248,8 @@ void cli_report_points(const dm_report_brief *h, size_t n,
 
 static void warn(const char *what, const dm_diag *d, dm_err err)
 {
-	fprintf(stderr, "driftmon: warning: %s: %s\n", dm_tsafe(what),
-		dm_tsafe(d && d->msg[0] ? d->msg : dm_strerror(err)));
+	fprintf(stderr, "driftmon: warning: %s: %s\n", term_safe(what),
+		term_safe(d && d->msg[0] ? d->msg : dm_strerror(err)));
 }
 
 /* The HTML report: the history copy, and latest.html beside each

@@ -212,7 +212,7 @@ static void print_columns(const dm_profile *p)
 
 	/* names from data: escaped for the terminal (core/termsafe.h) */
 	for (i = 0; i < p->nfeat; i++) {
-		size_t n = strlen(dm_tsafe(p->feat[i].name));
+		size_t n = strlen(term_safe(p->feat[i].name));
 
 		if (n > w)
 			w = n;
@@ -223,7 +223,7 @@ static void print_columns(const dm_profile *p)
 	       "TYPE", "MISSING", "WHY");
 	for (i = 0; i < p->nfeat; i++) {
 		const dm_feature *f = &p->feat[i];
-		const char *name = dm_tsafe(f->name);
+		const char *name = term_safe(f->name);
 		size_t n = strlen(name);
 		char marks[120];
 		size_t off = 0;
@@ -234,7 +234,7 @@ static void print_columns(const dm_profile *p)
 				off += (size_t)snprintf(
 					marks + off, sizeof(marks) - off,
 					"%s'%s' %llu", off ? ", " : "",
-					dm_tsafe(f->na_markers[j]),
+					term_safe(f->na_markers[j]),
 					(unsigned long long)f->na_counts[j]);
 		if (n > w)
 			printf("%.*s~", (int)w - 1, name);
@@ -242,7 +242,7 @@ static void print_columns(const dm_profile *p)
 			printf("%-*s", (int)w, name);
 		printf("  %-10s  %-11s  %7llu  %s%s%s%s\n", dm_role_name(f->role),
 		       dm_ltype_name(f->ltype), (unsigned long long)f->missing,
-		       dm_tsafe(f->reason), marks[0] ? " (missing: " : "", marks,
+		       term_safe(f->reason), marks[0] ? " (missing: " : "", marks,
 		       marks[0] ? ")" : "");
 	}
 }
@@ -463,7 +463,7 @@ int cmd_baseline(int argc, char **argv)
 	loc = dm_store_location(st, key);
 	for (i = 0; i < prof.nwarnings; i++)
 		fprintf(stderr, "driftmon: warning: %s\n",
-			dm_tsafe(prof.warnings[i]));
+			term_safe(prof.warnings[i]));
 	printf("Baseline for %s %s: %llu rows, %zu features (%zu numeric, %zu "
 	       "categorical)",
 	       model, version, (unsigned long long)prof.rows, nfeat, nnum,

@@ -179,7 +179,7 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 				fprintf(stderr,
 					"driftmon: warning: skipping log file: "
 					"%s\n",
-					dm_tsafe(diag.msg[0] ? diag.msg : k));
+					term_safe(diag.msg[0] ? diag.msg : k));
 				continue;
 			}
 			if (err != DM_OK) {

@@ -170,7 +170,7 @@ int cmd_history(int argc, char **argv)
 		readable_time(h[i].generated_at, ran, sizeof(ran), 1);
 		printf("%-36s %-19s %-10s %9llu %6.1f%% %4llu/%-3llu %-10s "
 		       "%s\n",
-		       window, ran, dm_tsafe(h[i].model_version),
+		       window, ran, term_safe(h[i].model_version),
 		       (unsigned long long)h[i].samples,
 		       100.0 * h[i].drift_score,
 		       (unsigned long long)h[i].features_drifted,

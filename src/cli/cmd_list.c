@@ -88,8 +88,8 @@ int cmd_list(int argc, char **argv)
 			snprintf(m, sizeof(m), "%.*s", (int)(s1 - p), p);
 			snprintf(v, sizeof(v), "%.*s", (int)(s2 - s1 - 1),
 				 s1 + 1);
-			printf("%-24s %-12s %s\n", dm_tsafe(m), dm_tsafe(v),
-			       dm_tsafe(k));
+			printf("%-24s %-12s %s\n", term_safe(m), term_safe(v),
+			       term_safe(k));
 			shown++;
 		} else {
 			char *json = NULL;
@@ -103,14 +103,14 @@ int cmd_list(int argc, char **argv)
 					 &diag) != DM_OK ||
 			    dm_report_brief_parse(json, len, k, &b,
 						  &diag) != DM_OK) {
-				printf("%-60s (unreadable: %s)\n", dm_tsafe(k),
-				       dm_tsafe(diag.msg));
+				printf("%-60s (unreadable: %s)\n", term_safe(k),
+				       term_safe(diag.msg));
 				free(json);
 				continue;
 			}
 			free(json);
-			printf("%-60s %-21s %6.1f%% %s\n", dm_tsafe(k),
-			       dm_tsafe(b.generated_at),
+			printf("%-60s %-21s %6.1f%% %s\n", term_safe(k),
+			       term_safe(b.generated_at),
 			       100.0 * b.drift_score,
 			       b.insufficient     ? "insufficient data"
 			       : b.drift_detected ? "YES"

@@ -78,7 +78,7 @@ static int cmd_schema(dm_parquet_file *f)
 	}
 	for (size_t i = 0; i < m->nwarnings; i++)
 		fprintf(stderr, "driftmon: warning: %s\n",
-			dm_tsafe(m->warnings[i]));
+			term_safe(m->warnings[i]));
 	return 0;
 }
 
@@ -237,7 +237,7 @@ static const char *term_cell(const char *s, size_t *n)
 	static size_t cap;
 	size_t i = 0, o = 0, run;
 
-	if (!dm_term_unsafe(s, *n))
+	if (!term_unsafe(s, *n))
 		return s;
 	if (cap < 6 * *n + 8) {
 		char *nb = realloc(buf, 6 * *n + 8);
@@ -256,7 +256,7 @@ static const char *term_cell(const char *s, size_t *n)
 			      s[i + run] != '\r' && s[i + run] != '\t';
 		     run++)
 			;
-		o += dm_term_escape(s + i, run, buf + o, cap - o);
+		o += term_escape(s + i, run, buf + o, cap - o);
 		i += run;
 	}
 	*n = o;
@@ -362,7 +362,7 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 	}
 	for (size_t i = 0; i < m->nwarnings; i++)
 		fprintf(stderr, "driftmon: warning: %s\n",
-			dm_tsafe(m->warnings[i]));
+			term_safe(m->warnings[i]));
 	if ((err = dm_parquet_scan_new(f, cols, nc, DM_PARQUET_RAW, &s, &d))) {
 		fail(NULL, err, &d);
 		goto out;

@@ -146,11 +146,11 @@ int cmd_status(int argc, char **argv)
 			header(shown);
 			if (v[0])
 				printf("%-20s %-10s (unreadable report: %s)\n",
-				       dm_tsafe(m), dm_tsafe(v),
-				       dm_tsafe(diag.msg));
+				       term_safe(m), term_safe(v),
+				       term_safe(diag.msg));
 			else
 				printf("%-20s (unreadable report: %s)\n",
-				       dm_tsafe(m), dm_tsafe(diag.msg));
+				       term_safe(m), term_safe(diag.msg));
 			free(json);
 			rc = EXIT_RUNTIME;
 			shown++;
@@ -164,8 +164,8 @@ int cmd_status(int argc, char **argv)
 		window_end(b.window_end, wend, sizeof(wend));
 		printf("%-20s %-10s %-16s %-21s %9llu %6.1f%% %4llu/%-3llu "
 		       "%-14s %s\n",
-		       dm_tsafe(b.model), dm_tsafe(b.model_version), wend,
-		       dm_tsafe(b.generated_at),
+		       term_safe(b.model), term_safe(b.model_version), wend,
+		       term_safe(b.generated_at),
 		       (unsigned long long)b.samples, 100.0 * b.drift_score,
 		       (unsigned long long)b.features_drifted,
 		       (unsigned long long)b.features_total, alerts,

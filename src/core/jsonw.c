@@ -103,7 +103,7 @@ void jw_arr_end(jw *w) { close_(w, "]"); }
 
 void jw_strn(jw *w, const char *s, size_t n)
 {
-	if (dm_utf8_valid_prefix(s, n) != n) {
+	if (utf8_valid_prefix(s, n) != n) {
 		/* Not UTF-8: store the Latin-1 reading (as profiles do). */
 		char *fix = malloc(2 * n + 1);
 
@@ -111,7 +111,7 @@ void jw_strn(jw *w, const char *s, size_t n)
 			w->err = DM_ENOMEM;
 			return;
 		}
-		n = dm_utf8_repair(s, n, fix);
+		n = utf8_repair(s, n, fix);
 		jw_strn(w, fix, n);
 		free(fix);
 		return;
@@ -168,10 +168,10 @@ void jw_str(jw *w, const char *s)
 	jw_strn(w, s, strlen(s));
 }
 
-int dm_fmt_double(char *buf, size_t size, double x)
+int jw_fmt_double(char *buf, size_t size, double x)
 {
 	char tmp[40];
-	size_t n = dm_numfmt_double(x, tmp);
+	size_t n = dmio_numfmt_double(x, tmp);
 
 	if (n >= size)
 		n = size - 1;
@@ -190,7 +190,7 @@ void jw_num(jw *w, double x)
 		put(w, "null", 4);
 		return;
 	}
-	n = dm_fmt_double(b, sizeof(b), x);
+	n = jw_fmt_double(b, sizeof(b), x);
 	put(w, b, (size_t)n);
 }
 

@@ -47,6 +47,6 @@ dm_err jw_finish(jw *w, char **out, size_t *len);
 void jw_release(jw *w);
 /* Formats x in the shortest round-trip form into buf (>= 32 bytes);
  * returns the length.  Not for NaN/Inf. */
-int dm_fmt_double(char *buf, size_t size, double x);
+int jw_fmt_double(char *buf, size_t size, double x);
 
 #endif

@@ -52,7 +52,7 @@ static int cp_unsafe(uint32_t c)
 	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
-int dm_term_unsafe(const char *s, size_t n)
+int term_unsafe(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
@@ -129,7 +129,7 @@ static const char *next_piece(const char *s, size_t n, size_t i, char *e,
 	return s + i;
 }
 
-size_t dm_term_escape(const char *s, size_t n, char *out, size_t cap)
+size_t term_escape(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t i, o = 0, k, elen, total = 0;
 	int cut;
@@ -158,7 +158,7 @@ size_t dm_term_escape(const char *s, size_t n, char *out, size_t cap)
 	return o;
 }
 
-int dm_term_fputs(const char *s, FILE *fp)
+int term_fputs(const char *s, FILE *fp)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, run = 0, k, elen;
@@ -185,7 +185,7 @@ int dm_term_fputs(const char *s, FILE *fp)
 	return 0;
 }
 
-const char *dm_tsafe(const char *s)
+const char *term_safe(const char *s)
 {
 	static _Thread_local char buf[8][512];
 	static _Thread_local unsigned next;
@@ -193,9 +193,9 @@ const char *dm_tsafe(const char *s)
 
 	if (!s)
 		return "(null)";
-	if (!dm_term_unsafe(s, strlen(s)) && strlen(s) < sizeof(buf[0]))
+	if (!term_unsafe(s, strlen(s)) && strlen(s) < sizeof(buf[0]))
 		return s;
 	b = buf[next++ % 8];
-	dm_term_escape(s, strlen(s), b, sizeof(buf[0]));
+	term_escape(s, strlen(s), b, sizeof(buf[0]));
 	return b;
 }

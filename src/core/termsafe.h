@@ -20,20 +20,20 @@
 #include <stdio.h>
 
 /* Nonzero if s[0..n) needs escaping. */
-int dm_term_unsafe(const char *s, size_t n);
+int term_unsafe(const char *s, size_t n);
 /*
  * Writes the escaped form of s[0..n) into out (capacity cap >= 1,
  * always NUL-terminated).  When it does not fit, the text is cut at a
  * character boundary and ends in "...".  Returns the length written.
  */
-size_t dm_term_escape(const char *s, size_t n, char *out, size_t cap);
+size_t term_escape(const char *s, size_t n, char *out, size_t cap);
 /* Writes the escaped form of the NUL-terminated s to fp. */
-int dm_term_fputs(const char *s, FILE *fp);
+int term_fputs(const char *s, FILE *fp);
 /*
  * The escaped form of s in one of 8 rotating thread-local buffers of
  * 512 bytes (longer text is cut with "..."): for printf arguments, at
  * most 8 in one call.  NULL gives "(null)".
  */
-const char *dm_tsafe(const char *s);
+const char *term_safe(const char *s);
 
 #endif

@@ -34,7 +34,7 @@ static size_t seq_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
-size_t dm_utf8_valid_prefix(const char *s, size_t n)
+size_t utf8_valid_prefix(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
@@ -54,7 +54,7 @@ size_t dm_utf8_valid_prefix(const char *s, size_t n)
 	return n;
 }
 
-size_t dm_utf8_repair(const char *s, size_t n, char *out)
+size_t utf8_repair(const char *s, size_t n, char *out)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, o = 0;

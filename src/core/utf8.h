@@ -13,9 +13,9 @@
 #include <stddef.h>
 
 /* Length of the valid UTF-8 prefix of s[0..n). */
-size_t dm_utf8_valid_prefix(const char *s, size_t n);
+size_t utf8_valid_prefix(const char *s, size_t n);
 /* Writes the repaired form of s[0..n) into out (capacity >= 2n + 1,
  * NUL-terminated); returns its length. */
-size_t dm_utf8_repair(const char *s, size_t n, char *out);
+size_t utf8_repair(const char *s, size_t n, char *out);
 
 #endif

@@ -206,7 +206,7 @@ dm_err dm_csv_write_batch(dm_csv_writer *w, const dm_batch *b)
 			if (c->null && c->null[i])
 				continue;
 			if (c->type == DM_COL_DOUBLE)
-				w->len += dm_numfmt_double(c->f64[i],
+				w->len += dmio_numfmt_double(c->f64[i],
 							w->buf + w->len);
 			else
 				put_text(w, c->str[i].ptr, c->str[i].len,

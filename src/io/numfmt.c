@@ -320,7 +320,7 @@ slow:
 }
 
 /* Text of a double cell; out has room for 32 bytes. */
-size_t dm_numfmt_double(double x, char *out)
+size_t dmio_numfmt_double(double x, char *out)
 {
 	size_t o = 0;
 

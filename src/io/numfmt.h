@@ -7,6 +7,6 @@
 
 /* Writes the text of x to out (room for 32 bytes, not NUL-terminated);
  * returns its length. */
-size_t dm_numfmt_double(double x, char *out);
+size_t dmio_numfmt_double(double x, char *out);
 
 #endif

@@ -51,7 +51,7 @@
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
 
-void (*dm_logger_test_hook)(const char *point) = NULL;
+void (*lg_test_hook)(const char *point) = NULL;
 
 #define MANIFEST "MANIFEST"
 #define SCHEMA_FILE "schema.json"
@@ -186,8 +186,8 @@ static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 
 static void hook(const char *point)
 {
-	if (dm_logger_test_hook)
-		dm_logger_test_hook(point);
+	if (lg_test_hook)
+		lg_test_hook(point);
 }
 
 static void timespec_in(struct timespec *ts, int64_t ms)
@@ -591,7 +591,7 @@ static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 		lb_release(&b);
 		return DM_ENOMEM;
 	}
-	snprintf(crc, sizeof(crc), "\t%08x\n", dm_crc32c(0, b.p, b.len));
+	snprintf(crc, sizeof(crc), "\t%08x\n", lg_crc32c(0, b.p, b.len));
 	lb_put(&b, crc, strlen(crc));
 	if (b.err) {
 		lb_release(&b);
@@ -623,7 +623,7 @@ static char *manifest_line(char *line, size_t len)
 	errno = 0;
 	crc = strtoul(tab + 1, &e, 16);
 	if (errno || e != line + len ||
-	    crc != dm_crc32c(0, line, (size_t)(tab - line)))
+	    crc != lg_crc32c(0, line, (size_t)(tab - line)))
 		return NULL;
 	tab = memchr(line + 5, '\t', len - 5);
 	if (!tab)

@@ -30,7 +30,7 @@
 
 /* ---- CRC32C (Castagnoli), as iSCSI, ext4 and LevelDB use it ------- */
 /* crc of p[0..n) continuing from crc (start with 0). */
-uint32_t dm_crc32c(uint32_t crc, const void *p, size_t n);
+uint32_t lg_crc32c(uint32_t crc, const void *p, size_t n);
 
 /* ---- growable byte buffer with a hard cap (sticky error) ---------- */
 typedef struct lbuf {
@@ -354,6 +354,6 @@ void lg_outfiles_free(lg_outfile *f, size_t n);
 
 /* Test hook: called at named points of the background work ("uploaded",
  * "manifest", "deleted"); a test may _exit() there to simulate a crash. */
-extern void (*dm_logger_test_hook)(const char *point);
+extern void (*lg_test_hook)(const char *point);
 
 #endif

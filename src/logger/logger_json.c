@@ -253,7 +253,7 @@ static dm_err str(jp *j, char **s, size_t *len)
 	*len = (size_t)(w - start);
 	j->p = p + 1;
 check:
-	if ((hi & 0x80) && dm_utf8_valid_prefix(*s, *len) != *len) {
+	if ((hi & 0x80) && utf8_valid_prefix(*s, *len) != *len) {
 		j->p = start - 1;
 		return syn(j, "string is not valid UTF-8");
 	}

@@ -37,7 +37,7 @@ static int utf8_ok(const char *s, size_t n)
 		i++;
 	if (i == n)
 		return 1;
-	return dm_utf8_valid_prefix(s + i, n - i) == n - i;
+	return utf8_valid_prefix(s + i, n - i) == n - i;
 }
 
 /* Error about record irec (0-based), field 'field' (may be NULL). */

@@ -92,7 +92,7 @@ crc_hw8(uint32_t c, const uint8_t *p, size_t n)
 }
 #endif
 
-uint32_t dm_crc32c(uint32_t crc, const void *p, size_t n)
+uint32_t lg_crc32c(uint32_t crc, const void *p, size_t n)
 {
 	uint32_t c = ~crc;
 

@@ -37,7 +37,7 @@ void wal_frame_header(uint8_t hdr[WAL_FRAME_HDR], const void *payload,
 		      uint32_t len)
 {
 	put_u32(hdr, len);
-	put_u32(hdr + 4, dm_crc32c(0, payload, len));
+	put_u32(hdr + 4, lg_crc32c(0, payload, len));
 }
 
 /* Header payload: type byte, then "host\npid\nnonce\nseq\ncreated_us\n". */
@@ -196,7 +196,7 @@ int wal_scan_fd(int fd, wal_frame_cb cb, void *ctx, wal_scan *res)
 			rc = -1;
 			break;
 		}
-		if ((size_t)r < len || dm_crc32c(0, buf, len) != crc)
+		if ((size_t)r < len || lg_crc32c(0, buf, len) != crc)
 			break;
 		if (res->nframes == 0) {
 			/* the first frame must be the segment header */

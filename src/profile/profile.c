@@ -1053,13 +1053,13 @@ static dm_err count_string(dm_feature *f, const char *cs, size_t cn,
 
 	if (f->evidence && ((pf_evidence *)f->evidence)->gather)
 		pf_evidence_string(f->evidence, cs, cn);
-	if (dm_utf8_valid_prefix(cs, cn) != cn) {
+	if (utf8_valid_prefix(cs, cn) != cn) {
 		/* not UTF-8: repair as JSON will store it */
 		char *fix = malloc(2 * cn + 1);
 
 		if (!fix)
 			return DM_ENOMEM;
-		cn = dm_utf8_repair(cs, cn, fix);
+		cn = utf8_repair(cs, cn, fix);
 		err = cat_count(f, fix, cn, nref, ref_other, 1);
 		free(fix);
 		return err;

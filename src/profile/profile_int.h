@@ -15,8 +15,8 @@
 
 /* Values remembered (as hashes) to estimate the share of distinct values;
  * values offered before giving up; string values sampled for words. */
-#define PF_DSET 1024
-#define PF_DSET_STOP 65536
+#define PF_DSET	       1024
+#define PF_DSET_STOP   65536
 #define PF_TEXT_SAMPLE 4096
 /* Integers within this span of the first one are tracked as a code. */
 #define PF_CODE_SPAN 256
@@ -26,11 +26,11 @@
 typedef struct pf_evidence {
 	int gather; /* baseline mode: gather evidence (else current mode) */
 	/* numbers (baseline mode) */
-	int all_int;    /* every value so far an integer */
+	int all_int;	/* every value so far an integer */
 	int increasing; /* strictly increasing so far */
 	int have_last;
 	double first, last; /* first and last value seen */
-	int code_ok; /* every integer within PF_CODE_SPAN of code_base */
+	int code_ok;	    /* every integer within PF_CODE_SPAN of code_base */
 	double code_base;
 	uint64_t code_bits[PF_CODE_SPAN / 64];
 	/* distinct values: hashes of the first ones (integers, strings) */
@@ -42,10 +42,10 @@ typedef struct pf_evidence {
 	uint64_t txt_n, txt_words, txt_bytes;
 	/* where the logical type came from ("Parquet DATE", ...) */
 	char type_note[48];
-	int fixed_role; /* role set by flag, spec or metadata: keep it */
-	char role_note[48]; /* why the role is fixed */
-	int user_markers; /* missing markers set by flag or spec */
-	int fixed_type; /* logical type set by flag or spec */
+	int fixed_role;	       /* role set by flag, spec or metadata: keep it */
+	char role_note[48];    /* why the role is fixed */
+	int user_markers;      /* missing markers set by flag or spec */
+	int fixed_type;	       /* logical type set by flag or spec */
 	int reader_prediction; /* the writer marked it a model output */
 	/* current mode: the baseline's categories include numbers (-1 =
 	 * not yet looked at) */

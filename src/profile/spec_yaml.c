@@ -1053,7 +1053,7 @@ static int printable(uint32_t c)
 
 static int utf8_ok(const char *s)
 {
-	return s && dm_utf8_valid_prefix(s, strlen(s)) == strlen(s);
+	return s && utf8_valid_prefix(s, strlen(s)) == strlen(s);
 }
 
 /* 1 when s can be written plain and reads back as the same string in
@@ -1119,7 +1119,7 @@ static void put_str(sbuf *b, const char *s)
 static void put_comment(sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + dm_utf8_valid_prefix(s, strlen(s));
+	const unsigned char *end = p + utf8_valid_prefix(s, strlen(s));
 
 	while (p < end) {
 		const unsigned char *start = p;
@@ -1135,7 +1135,7 @@ static void put_comment(sbuf *b, const char *s)
 static void put_num(sbuf *b, double x)
 {
 	char t[40];
-	size_t n = dm_numfmt_double(x, t);
+	size_t n = dmio_numfmt_double(x, t);
 
 	sb_putn(b, t, n);
 }
@@ -1220,7 +1220,7 @@ static void put_default(sbuf *b, const char *key, double v, double builtin,
 		sb_putc(b, '\n');
 		return;
 	}
-	n = dm_numfmt_double(builtin, t);
+	n = dmio_numfmt_double(builtin, t);
 	t[n] = '\0';
 	sb_printf(b, "  # %s: %s%*s built-in: %s\n", key, t,
 		  (int)(24 - strlen(key) - n), "", what);

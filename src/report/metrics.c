@@ -53,7 +53,7 @@ static void put_value(sbuf *b, double x)
 	else if (isnan(x))
 		sb_puts(b, "NaN");
 	else {
-		dm_fmt_double(num, sizeof(num), x);
+		jw_fmt_double(num, sizeof(num), x);
 		sb_puts(b, num);
 	}
 }

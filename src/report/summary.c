@@ -46,7 +46,7 @@ static void not_monitored(const dm_result *r, FILE *fp)
 			break;
 		}
 		fprintf(fp, "%s%s (%s)", k++ ? ", " : "Not monitored: ",
-			dm_tsafe(f->base->name), dm_role_name(f->base->role));
+			term_safe(f->base->name), dm_role_name(f->base->role));
 	}
 	if (k)
 		fputc('\n', fp);
@@ -60,14 +60,14 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 
 	fprintf(fp, "%s\nDRIFT DETECTION SUMMARY\n%s\n", RULE, RULE);
 	/* Names come from data and clients: escaped for the terminal. */
-	fprintf(fp, "Model: %s %s\n", r->model ? dm_tsafe(r->model) : "(none)",
-		r->model_version ? dm_tsafe(r->model_version) : "");
+	fprintf(fp, "Model: %s %s\n", r->model ? term_safe(r->model) : "(none)",
+		r->model_version ? term_safe(r->model_version) : "");
 	fprintf(fp, "Samples analyzed: %llu\n",
 		(unsigned long long)r->samples);
 	note = dm_report_samples_note(r);
 	if (note) {
 		fputs("Not analyzed: ", fp);
-		dm_term_fputs(note, fp);
+		term_fputs(note, fp);
 		fputc('\n', fp);
 	}
 	else if (r->samples == 0)
@@ -98,7 +98,7 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 	if (n == 0)
 		fprintf(fp, "none");
 	for (i = 0; i < n && i < MAX_NAMES; i++)
-		fprintf(fp, "%s%s", i ? ", " : "", dm_tsafe(d[i]->base->name));
+		fprintf(fp, "%s%s", i ? ", " : "", term_safe(d[i]->base->name));
 	if (n > MAX_NAMES)
 		fprintf(fp, "... and %zu more", n - MAX_NAMES);
 	fputc('\n', fp);

@@ -125,7 +125,7 @@ static int fixup(uint64_t *a, size_t n, size_t budget)
  * that defeats this runs out of the insertion budget (4 moves a value)
  * and gets the full six passes.
  */
-void dm_dsort(double *v, size_t n, uint64_t *tmp)
+void stats_dsort(double *v, size_t n, uint64_t *tmp)
 {
 	static _Thread_local size_t count[PASSES][NB];
 	uint64_t *a = tmp, *b = tmp + n, *r;

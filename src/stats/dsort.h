@@ -8,6 +8,6 @@
 
 /* Sorts n finite doubles ascending (-0.0 before +0.0).  tmp must hold
  * 2 * n keys. */
-void dm_dsort(double *v, size_t n, uint64_t *tmp);
+void stats_dsort(double *v, size_t n, uint64_t *tmp);
 
 #endif

@@ -176,7 +176,7 @@ static dm_err sort_level0(dm_sketch *s)
 		sc->keys = p;
 		sc->keys_cap = l->len * 2;
 	}
-	dm_dsort(l->v, l->len, sc->keys);
+	stats_dsort(l->v, l->len, sc->keys);
 	return DM_OK;
 }
 
@@ -388,7 +388,7 @@ dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
 
 		if (!keys)
 			goto out;
-		dm_dsort(v, o, keys);
+		stats_dsort(v, o, keys);
 		free(keys);
 	}
 	for (i = 0; i < o; i++)

@@ -51,7 +51,7 @@ dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag)
 				   "empty store URL");
 	if (!strncmp(url, "az://", 5) || !strncmp(url, "http://", 7) ||
 	    !strncmp(url, "https://", 8)) {
-		dm_err err = dm_store_azure_open(url, out, diag);
+		dm_err err = store_azure_open(url, out, diag);
 
 		/* the messages quote the URL: no credentials in them */
 		if (err && diag) {
@@ -70,7 +70,7 @@ dm_err dm_store_open(const char *url, dm_store **out, dm_diag *diag)
 				   "folder, file://, az:// or https://)",
 				   dm_redact(url, shown, sizeof(shown)));
 	}
-	return dm_store_local_open(url, out, diag);
+	return store_local_open(url, out, diag);
 }
 
 void dm_store_free(dm_store *s)

@@ -809,7 +809,7 @@ static void az_free(dm_store *s)
 	free(s);
 }
 
-static const dm_store_ops azure_ops = {
+static const store_ops azure_ops = {
 	.name = "azure",
 	.get = az_get,
 	.put = az_put,
@@ -1063,7 +1063,7 @@ out:
 	return err;
 }
 
-dm_err dm_store_azure_open(const char *url, dm_store **out, dm_diag *diag)
+dm_err store_azure_open(const char *url, dm_store **out, dm_diag *diag)
 {
 	az_client *c = calloc(1, sizeof(*c));
 	dm_store *s = calloc(1, sizeof(*s));

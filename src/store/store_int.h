@@ -8,7 +8,7 @@
 
 #include "driftmon/store.h"
 
-typedef struct dm_store_ops {
+typedef struct store_ops {
 	const char *name; /* "local", "azure" */
 	dm_err (*get)(dm_store *s, const char *key, size_t max, char **data,
 		      size_t *len, dm_diag *diag);
@@ -34,15 +34,15 @@ typedef struct dm_store_ops {
 			 size_t len, dm_diag *diag);
 	/* DM_ENOENT if the store itself does not exist; NULL: DM_OK. */
 	dm_err (*check)(dm_store *s, dm_diag *diag);
-} dm_store_ops;
+} store_ops;
 
 struct dm_store {
-	const dm_store_ops *ops;
+	const store_ops *ops;
 	void *impl;
 };
 
 /* Backends.  url is the full store URL. */
-dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag);
-dm_err dm_store_azure_open(const char *url, dm_store **out, dm_diag *diag);
+dm_err store_local_open(const char *url, dm_store **out, dm_diag *diag);
+dm_err store_azure_open(const char *url, dm_store **out, dm_diag *diag);
 
 #endif

@@ -350,7 +350,7 @@ static dm_err local_open_source(dm_store *s, const char *key, dm_source **out,
 	return err;
 }
 
-static const dm_store_ops local_ops = {
+static const store_ops local_ops = {
 	.name = "local",
 	.get = local_get,
 	.put = local_put,
@@ -362,7 +362,7 @@ static const dm_store_ops local_ops = {
 	.check = local_check,
 };
 
-dm_err dm_store_local_open(const char *url, dm_store **out, dm_diag *diag)
+dm_err store_local_open(const char *url, dm_store **out, dm_diag *diag)
 {
 	dm_store *s;
 	struct local *l;

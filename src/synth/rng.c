@@ -44,7 +44,7 @@ static once_flag zig_once = ONCE_FLAG_INIT;
 /* ------------------------------------------------------------------ */
 /* Seeding                                                             */
 /* ------------------------------------------------------------------ */
-uint64_t dm_rng_mix64(uint64_t z)
+uint64_t rng_mix64(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
@@ -55,15 +55,15 @@ uint64_t dm_rng_mix64(uint64_t z)
 static uint64_t splitmix64_next(uint64_t *x)
 {
 	*x += 0x9e3779b97f4a7c15ull;
-	return dm_rng_mix64(*x);
+	return rng_mix64(*x);
 }
 
-void dm_rng_seed(dm_rng *r, uint64_t seed, uint64_t stream)
+void rng_seed(rng_gen *r, uint64_t seed, uint64_t stream)
 {
 	/* Hash the stream id first so that (seed, stream) and
 	 * (seed + 1, stream - 1) do not collide. */
-	uint64_t x = dm_rng_mix64(seed ^ 0x6a09e667f3bcc909ull) ^
-		     dm_rng_mix64(stream + 0xbb67ae8584caa73bull);
+	uint64_t x = rng_mix64(seed ^ 0x6a09e667f3bcc909ull) ^
+		     rng_mix64(stream + 0xbb67ae8584caa73bull);
 	int i;
 
 	/* Every generator is seeded before use, so this is the one place
@@ -117,21 +117,21 @@ static void zig_init(void)
 }
 
 /* A variate from the normal tail beyond r (Marsaglia 1964). */
-static double normal_tail(dm_rng *r, int negative)
+static double normal_tail(rng_gen *r, int negative)
 {
 	double x, y;
 
 	do {
-		x = -log(dm_rng_uniform_pos(r)) / ZIG_R;
-		y = -log(dm_rng_uniform_pos(r));
+		x = -log(rng_uniform_pos(r)) / ZIG_R;
+		y = -log(rng_uniform_pos(r));
 	} while (y + y < x * x);
 	return negative ? -(ZIG_R + x) : ZIG_R + x;
 }
 
-double dm_rng_normal(dm_rng *r)
+double rng_normal(rng_gen *r)
 {
 	for (;;) {
-		uint64_t bits = dm_rng_u64(r);
+		uint64_t bits = rng_u64(r);
 		unsigned i = (unsigned)(bits & (ZIG_N - 1));
 		/* Top 53 bits: u uniform on [-1, 1). */
 		double u = (double)(bits >> 11) * 0x1.0p-52 - 1.0;
@@ -143,32 +143,32 @@ double dm_rng_normal(dm_rng *r)
 			return normal_tail(r, u < 0);
 		/* Wedge of layer i: accept under the density. */
 		x = u * zig.x[i];
-		if (zig.f[i] + dm_rng_uniform(r) * (zig.f[i + 1] - zig.f[i]) <
+		if (zig.f[i] + rng_uniform(r) * (zig.f[i + 1] - zig.f[i]) <
 		    exp(-0.5 * x * x))
 			return x;
 	}
 }
 
-double dm_rng_exponential(dm_rng *r)
+double rng_exponential(rng_gen *r)
 {
-	return -log(dm_rng_uniform_pos(r));
+	return -log(rng_uniform_pos(r));
 }
 
-double dm_rng_lognormal(dm_rng *r, double mu, double sigma)
+double rng_lognormal(rng_gen *r, double mu, double sigma)
 {
-	return exp(mu + sigma * dm_rng_normal(r));
+	return exp(mu + sigma * rng_normal(r));
 }
 
-double dm_rng_pareto(dm_rng *r, double xm, double alpha)
+double rng_pareto(rng_gen *r, double xm, double alpha)
 {
 	/* Inversion: X = xm U^(-1/alpha) = xm exp(E / alpha). */
-	return xm * exp(dm_rng_exponential(r) / alpha);
+	return xm * exp(rng_exponential(r) / alpha);
 }
 
 /* ------------------------------------------------------------------ */
 /* Gamma (Marsaglia and Tsang 2000)                                     */
 /* ------------------------------------------------------------------ */
-void dm_gamma_init(dm_gamma_par *p, double shape)
+void rng_gamma_init(rng_gamma_par *p, double shape)
 {
 	double a = shape < 1.0 ? shape + 1.0 : shape;
 
@@ -178,17 +178,17 @@ void dm_gamma_init(dm_gamma_par *p, double shape)
 	p->inv_a = shape < 1.0 ? 1.0 / shape : 0.0;
 }
 
-double dm_rng_gamma_p(dm_rng *r, const dm_gamma_par *p)
+double rng_gamma_p(rng_gen *r, const rng_gamma_par *p)
 {
 	double x, v, u, x2, g;
 
 	for (;;) {
 		do {
-			x = dm_rng_normal(r);
+			x = rng_normal(r);
 			v = 1.0 + p->c * x;
 		} while (v <= 0.0);
 		v = v * v * v;
-		u = dm_rng_uniform(r);
+		u = rng_uniform(r);
 		x2 = x * x;
 		/* Squeeze (their eq. 2), then the exact test. */
 		if (u < 1.0 - 0.0331 * x2 * x2)
@@ -198,16 +198,16 @@ double dm_rng_gamma_p(dm_rng *r, const dm_gamma_par *p)
 	}
 	g = p->d * v;
 	if (p->inv_a > 0.0) /* shape < 1: boost, G(a) = G(a+1) U^(1/a) */
-		g *= exp(-dm_rng_exponential(r) * p->inv_a);
+		g *= exp(-rng_exponential(r) * p->inv_a);
 	return g;
 }
 
-double dm_rng_gamma(dm_rng *r, double shape, double scale)
+double rng_gamma(rng_gen *r, double shape, double scale)
 {
-	dm_gamma_par p;
+	rng_gamma_par p;
 
-	dm_gamma_init(&p, shape);
-	return scale * dm_rng_gamma_p(r, &p);
+	rng_gamma_init(&p, shape);
+	return scale * rng_gamma_p(r, &p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -227,7 +227,7 @@ static const double log_fact_small[10] = {
 	12.80182748008146961,
 };
 
-double dm_log_factorial(double k)
+double rng_log_factorial(double k)
 {
 	const double ln_sqrt_2pi = 0.91893853320467274;
 	double x, x2, series;
@@ -247,7 +247,7 @@ double dm_log_factorial(double k)
 
 #define POISSON_PTRS_MIN 10.0
 
-void dm_poisson_init(dm_poisson_par *p, double mean)
+void rng_poisson_init(rng_poisson_par *p, double mean)
 {
 	double smu;
 
@@ -264,24 +264,24 @@ void dm_poisson_init(dm_poisson_par *p, double mean)
 
 /* Knuth: the number of uniforms whose running product stays above
  * exp(-mean). */
-static double poisson_knuth(dm_rng *r, double emean)
+static double poisson_knuth(rng_gen *r, double emean)
 {
-	double prod = dm_rng_uniform(r);
+	double prod = rng_uniform(r);
 	double k = 0.0;
 
 	while (prod > emean) {
 		k += 1.0;
-		prod *= dm_rng_uniform(r);
+		prod *= rng_uniform(r);
 	}
 	return k;
 }
 
 /* PTRS: transformed rejection with squeeze (Hörmann 1993, steps 1-3). */
-static double poisson_ptrs(dm_rng *r, const dm_poisson_par *p)
+static double poisson_ptrs(rng_gen *r, const rng_poisson_par *p)
 {
 	for (;;) {
-		double u = dm_rng_uniform(r) - 0.5;
-		double v = dm_rng_uniform(r);
+		double u = rng_uniform(r) - 0.5;
+		double v = rng_uniform(r);
 		double us = 0.5 - fabs(u);
 		double k;
 
@@ -295,64 +295,64 @@ static double poisson_ptrs(dm_rng *r, const dm_poisson_par *p)
 		/* The exact test; its logarithms are needed in few
 		 * iterations, so they are not prepared in advance. */
 		if (log(v * p->inv_alpha / (p->a / (us * us) + p->b)) <=
-		    -p->mean + k * log(p->mean) - dm_log_factorial(k))
+		    -p->mean + k * log(p->mean) - rng_log_factorial(k))
 			return k;
 	}
 }
 
-double dm_rng_poisson_p(dm_rng *r, const dm_poisson_par *p)
+double rng_poisson_p(rng_gen *r, const rng_poisson_par *p)
 {
 	if (p->ptrs)
 		return poisson_ptrs(r, p);
 	return poisson_knuth(r, p->emean);
 }
 
-double dm_rng_poisson(dm_rng *r, double mean)
+double rng_poisson(rng_gen *r, double mean)
 {
-	dm_poisson_par p;
+	rng_poisson_par p;
 
 	if (!(mean > 0.0))
 		return 0.0;
 	if (mean < POISSON_PTRS_MIN)
 		return poisson_knuth(r, exp(-mean));
-	dm_poisson_init(&p, mean);
+	rng_poisson_init(&p, mean);
 	return poisson_ptrs(r, &p);
 }
 
 /* ------------------------------------------------------------------ */
 /* Negative binomial, beta, binomial                                   */
 /* ------------------------------------------------------------------ */
-void dm_negbin_init(dm_negbin_par *p, double mean, double size)
+void rng_negbin_init(rng_negbin_par *p, double mean, double size)
 {
-	dm_gamma_init(&p->g, size);
+	rng_gamma_init(&p->g, size);
 	p->scale = mean / size;
 }
 
-double dm_rng_negbin_p(dm_rng *r, const dm_negbin_par *p)
+double rng_negbin_p(rng_gen *r, const rng_negbin_par *p)
 {
 	if (!(p->scale > 0.0))
 		return 0.0;
-	return dm_rng_poisson(r, p->scale * dm_rng_gamma_p(r, &p->g));
+	return rng_poisson(r, p->scale * rng_gamma_p(r, &p->g));
 }
 
-double dm_rng_negbin(dm_rng *r, double mean, double size)
+double rng_negbin(rng_gen *r, double mean, double size)
 {
-	dm_negbin_par p;
+	rng_negbin_par p;
 
-	dm_negbin_init(&p, mean, size);
-	return dm_rng_negbin_p(r, &p);
+	rng_negbin_init(&p, mean, size);
+	return rng_negbin_p(r, &p);
 }
 
-void dm_beta_init(dm_beta_par *p, double a, double b)
+void rng_beta_init(rng_beta_par *p, double a, double b)
 {
-	dm_gamma_init(&p->ga, a);
-	dm_gamma_init(&p->gb, b);
+	rng_gamma_init(&p->ga, a);
+	rng_gamma_init(&p->gb, b);
 }
 
-double dm_rng_beta_p(dm_rng *r, const dm_beta_par *p)
+double rng_beta_p(rng_gen *r, const rng_beta_par *p)
 {
-	double x = dm_rng_gamma_p(r, &p->ga);
-	double y = dm_rng_gamma_p(r, &p->gb);
+	double x = rng_gamma_p(r, &p->ga);
+	double y = rng_gamma_p(r, &p->gb);
 	double s = x + y;
 
 	/* Both underflow only for tiny shapes; fall back on the mean. */
@@ -361,21 +361,21 @@ double dm_rng_beta_p(dm_rng *r, const dm_beta_par *p)
 	return x / s;
 }
 
-double dm_rng_beta(dm_rng *r, double a, double b)
+double rng_beta(rng_gen *r, double a, double b)
 {
-	dm_beta_par p;
+	rng_beta_par p;
 
-	dm_beta_init(&p, a, b);
-	return dm_rng_beta_p(r, &p);
+	rng_beta_init(&p, a, b);
+	return rng_beta_p(r, &p);
 }
 
-double dm_rng_binomial_small(dm_rng *r, uint64_t n, double p)
+double rng_binomial_small(rng_gen *r, uint64_t n, double p)
 {
 	double k = 0.0;
 	uint64_t i;
 
 	for (i = 0; i < n; i++)
-		k += dm_rng_uniform(r) < p;
+		k += rng_uniform(r) < p;
 	return k;
 }
 
@@ -383,7 +383,7 @@ double dm_rng_binomial_small(dm_rng *r, uint64_t n, double p)
 /* Tabulated discrete distributions (guide tables)                     */
 /* ------------------------------------------------------------------ */
 /* Fills the guide table once cum[0..n-1] is set. */
-static int disc_guide(dm_disc *d)
+static int disc_guide(rng_disc_table *d)
 {
 	uint32_t i = 0, j;
 
@@ -400,7 +400,7 @@ static int disc_guide(dm_disc *d)
 	return 0;
 }
 
-void dm_disc_release(dm_disc *d)
+void rng_disc_release(rng_disc_table *d)
 {
 	free(d->cum);
 	free(d->guide);
@@ -409,7 +409,7 @@ void dm_disc_release(dm_disc *d)
 	d->n = 0;
 }
 
-int dm_disc_init_weights(dm_disc *d, const double *w, size_t n)
+int rng_disc_init_weights(rng_disc_table *d, const double *w, size_t n)
 {
 	double s = 0.0, t = 0.0;
 	size_t i, last = 0;
@@ -436,13 +436,13 @@ int dm_disc_init_weights(dm_disc *d, const double *w, size_t n)
 		d->cum[i] = i >= last ? 1.0 : t / s;
 	}
 	if (disc_guide(d)) {
-		dm_disc_release(d);
+		rng_disc_release(d);
 		return -1;
 	}
 	return 0;
 }
 
-int dm_disc_init_count(dm_disc *d, double mean, double size, double zero,
+int rng_disc_init_count(rng_disc_table *d, double mean, double size, double zero,
 		       unsigned shift)
 {
 	const double tail = 1e-10;
@@ -493,7 +493,7 @@ int dm_disc_init_count(dm_disc *d, double mean, double size, double zero,
 							 sizeof(*d->cum));
 
 			if (!nc) {
-				dm_disc_release(d);
+				rng_disc_release(d);
 				return -1;
 			}
 			d->cum = nc;
@@ -506,18 +506,18 @@ int dm_disc_init_count(dm_disc *d, double mean, double size, double zero,
 		if ((1.0 - c < tail && n > shift && py > 0.0 &&
 		     d->ra * (double)(n - 1 - shift) + d->rb <
 			     (double)(n - shift)) ||
-		    n == DM_DISC_MAX)
+		    n == RNG_DISC_MAX)
 			break;
 	}
 	d->n = n;
 	if (disc_guide(d)) {
-		dm_disc_release(d);
+		rng_disc_release(d);
 		return -1;
 	}
 	return 0;
 }
 
-double dm_disc_tail(const dm_disc *d, double u)
+double rng_disc_tail(const rng_disc_table *d, double u)
 {
 	double v = (double)(d->n - 1);
 	double c = d->cum[d->n - 1];

@@ -37,7 +37,7 @@
  * are always independent.
  *
  * Speed: counts and categories, whose parameters are fixed per class, are
- * drawn by inversion of a table with a guide (dm_disc: one uniform per
+ * drawn by inversion of a table with a guide (rng_disc_table: one uniform per
  * value), the rest by the samplers of rng.c with prepared parameters.
  * About 80 million values per second on one core (x86-64, -O2).
  */
@@ -490,12 +490,12 @@ struct feat {
 	int touched;      /* changed by this generator's scenario */
 	int nlev;         /* categorical: number of levels */
 	int tab;          /* draws from dd[] (counts, categories) */
-	dm_disc dd[2];    /* per class: tabulated distribution */
+	rng_disc_table dd[2];    /* per class: tabulated distribution */
 	dm_strref lev[MAX_LEVELS + NEW_LEVELS]; /* FAM_CAT as strings */
-	dm_negbin_par nb[2];
-	dm_poisson_par po[2];
-	dm_beta_par be[2];
-	dm_gamma_par ga[2];
+	rng_negbin_par nb[2];
+	rng_poisson_par po[2];
+	rng_beta_par be[2];
+	rng_gamma_par ga[2];
 };
 
 struct dm_synth {
@@ -503,7 +503,7 @@ struct dm_synth {
 	int drifted;
 	double mag;     /* effective scenario magnitude */
 	double spam;    /* spam share of this generator */
-	dm_rng rng;
+	rng_gen rng;
 	size_t nfeat;
 	size_t ncols;
 	struct feat *f;
@@ -600,7 +600,7 @@ static void training_moments(struct feat *f)
  * past the 50th, the same for every seed. */
 static double hash_unit(unsigned i, unsigned j)
 {
-	uint64_t h = dm_rng_mix64(((uint64_t)i << 32) ^ (j * 0x9e3779b9u) ^
+	uint64_t h = rng_mix64(((uint64_t)i << 32) ^ (j * 0x9e3779b9u) ^
 				  0x5851f42d4c957f2dull);
 
 	return (double)(h >> 11) * 0x1.0p-53;
@@ -724,7 +724,7 @@ static int is_class_dependent(const struct fdef *d)
 	}
 }
 
-/* Tabulates class k's distribution of a count feature (see dm_disc);
+/* Tabulates class k's distribution of a count feature (see rng_disc_table);
  * falls back on the direct samplers past the budget. */
 static dm_err tabulate_count(dm_synth *g, struct feat *f, int k)
 {
@@ -735,16 +735,16 @@ static dm_err tabulate_count(dm_synth *g, struct feat *f, int k)
 	if (!f->tab)
 		return DM_OK;
 	if (d->fam == FAM_NB)
-		rc = dm_disc_init_count(&f->dd[k], c->a, c->b, c->z, 0);
+		rc = rng_disc_init_count(&f->dd[k], c->a, c->b, c->z, 0);
 	else
-		rc = dm_disc_init_count(&f->dd[k], c->a, HUGE_VAL, c->z,
+		rc = rng_disc_init_count(&f->dd[k], c->a, HUGE_VAL, c->z,
 					d->fam == FAM_HURDLE);
 	if (rc < 0)
 		return DM_ENOMEM;
 	if (rc > 0 || g->tab_entries + f->dd[k].n > MAX_TAB_ENTRIES) {
-		dm_disc_release(&f->dd[k]);
+		rng_disc_release(&f->dd[k]);
 		if (k == 1)
-			dm_disc_release(&f->dd[0]);
+			rng_disc_release(&f->dd[0]);
 		f->tab = 0;
 		return DM_OK;
 	}
@@ -784,27 +784,27 @@ static dm_err prepare_feature(dm_synth *g, struct feat *f)
 
 		switch (d->fam) {
 		case FAM_NB:
-			dm_negbin_init(&f->nb[k], c->a, c->b);
+			rng_negbin_init(&f->nb[k], c->a, c->b);
 			if ((err = tabulate_count(g, f, k)))
 				return err;
 			break;
 		case FAM_POIS:
 		case FAM_HURDLE:
-			dm_poisson_init(&f->po[k], c->a);
+			rng_poisson_init(&f->po[k], c->a);
 			if ((err = tabulate_count(g, f, k)))
 				return err;
 			break;
 		case FAM_BETA:
-			dm_beta_init(&f->be[k], c->a, c->b);
+			rng_beta_init(&f->be[k], c->a, c->b);
 			break;
 		case FAM_GAMMA:
-			dm_gamma_init(&f->ga[k], c->a);
+			rng_gamma_init(&f->ga[k], c->a);
 			break;
 		case FAM_CAT:
 		case FAM_CATNUM:
 			assert(d->cat->n <= MAX_LEVELS);
 			f->nlev = (int)d->cat->n;
-			if (dm_disc_init_weights(&f->dd[k], d->cat->w[k],
+			if (rng_disc_init_weights(&f->dd[k], d->cat->w[k],
 						 d->cat->n))
 				return DM_ENOMEM;
 			break;
@@ -993,8 +993,8 @@ dm_err dm_synth_new(const dm_synth_opts *opts, int drifted, uint64_t stream,
 	g->nfeat = nf;
 	g->ncols = nf + 1 + (opts->with_label != 0);
 	/* Training and drifted generators never share a stream. */
-	dm_rng_seed(&g->rng, opts->seed,
-		    dm_rng_mix64(stream) ^ (g->drifted ? 0xd1f7ull : 0));
+	rng_seed(&g->rng, opts->seed,
+		    rng_mix64(stream) ^ (g->drifted ? 0xd1f7ull : 0));
 	g->f = calloc(nf, sizeof(*g->f));
 	if (!g->f) {
 		err = DM_ENOMEM;
@@ -1058,8 +1058,8 @@ void dm_synth_free(dm_synth *g)
 		return;
 	free_batch(g);
 	for (i = 0; g->f && i < g->nfeat; i++) {
-		dm_disc_release(&g->f[i].dd[0]);
-		dm_disc_release(&g->f[i].dd[1]);
+		rng_disc_release(&g->f[i].dd[0]);
+		rng_disc_release(&g->f[i].dd[1]);
 	}
 	free(g->f);
 	free(g->extra_names);
@@ -1133,11 +1133,11 @@ fail:
 }
 
 /* Integer-valued y by stochastic rounding: E[result] = y. */
-static inline double stoch_round(dm_rng *r, double y)
+static inline double stoch_round(rng_gen *r, double y)
 {
 	double fl = floor(y);
 
-	return fl + (dm_rng_uniform(r) < y - fl);
+	return fl + (rng_uniform(r) < y - fl);
 }
 
 /* Raw values of feature j for n rows. */
@@ -1147,14 +1147,14 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 	const struct fdef *d = &f->d;
 	dm_column *c = &g->cols[j];
 	const uint8_t *lab = g->label;
-	dm_rng *r = &g->rng;
+	rng_gen *r = &g->rng;
 	double *x = c->f64;
 	const double *wc = g->cols[X_WORD_COUNT].f64;
 	size_t i;
 
 	if (f->tab && d->fam != FAM_CAT) {
 		for (i = 0; i < n; i++)
-			x[i] = d->off + dm_rng_disc(r, &f->dd[lab[i]]);
+			x[i] = d->off + rng_disc(r, &f->dd[lab[i]]);
 		return;
 	}
 	switch (d->fam) {
@@ -1163,8 +1163,8 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 			const struct clsp *cp = &d->c[lab[i]];
 			double v = 0.0;
 
-			if (cp->z == 0.0 || dm_rng_uniform(r) >= cp->z)
-				v = dm_rng_negbin_p(r, &f->nb[lab[i]]);
+			if (cp->z == 0.0 || rng_uniform(r) >= cp->z)
+				v = rng_negbin_p(r, &f->nb[lab[i]]);
 			x[i] = d->off + v;
 		}
 		break;
@@ -1173,8 +1173,8 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 			double v = 0.0;
 
 			if (d->c[lab[i]].z == 0.0 ||
-			    dm_rng_uniform(r) >= d->c[lab[i]].z)
-				v = dm_rng_poisson_p(r, &f->po[lab[i]]);
+			    rng_uniform(r) >= d->c[lab[i]].z)
+				v = rng_poisson_p(r, &f->po[lab[i]]);
 			x[i] = d->off + v;
 		}
 		break;
@@ -1182,21 +1182,21 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 		for (i = 0; i < n; i++) {
 			double v = 0.0;
 
-			if (dm_rng_uniform(r) >= d->c[lab[i]].z)
-				v = 1.0 + dm_rng_poisson_p(r, &f->po[lab[i]]);
+			if (rng_uniform(r) >= d->c[lab[i]].z)
+				v = 1.0 + rng_poisson_p(r, &f->po[lab[i]]);
 			x[i] = d->off + v;
 		}
 		break;
 	case FAM_BETA:
 		for (i = 0; i < n; i++)
 			x[i] = d->off +
-			       d->mult * dm_rng_beta_p(r, &f->be[lab[i]]);
+			       d->mult * rng_beta_p(r, &f->be[lab[i]]);
 		break;
 	case FAM_NORMAL:
 		for (i = 0; i < n; i++) {
 			const struct clsp *cp = &d->c[lab[i]];
 			double v = d->off + d->mult * (cp->a + cp->b *
-							dm_rng_normal(r));
+							rng_normal(r));
 
 			x[i] = v < d->lo ? d->lo : v;
 		}
@@ -1206,8 +1206,8 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 			const struct clsp *cp = &d->c[lab[i]];
 			double v = 0.0;
 
-			if (cp->z == 0.0 || dm_rng_uniform(r) >= cp->z)
-				v = dm_rng_lognormal(r, cp->a, cp->b);
+			if (cp->z == 0.0 || rng_uniform(r) >= cp->z)
+				v = rng_lognormal(r, cp->a, cp->b);
 			v = d->off + d->mult * v;
 			x[i] = (d->flags & FL_ROUND) ? nearbyint(v) : v;
 		}
@@ -1215,21 +1215,21 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 	case FAM_GAMMA:
 		for (i = 0; i < n; i++)
 			x[i] = d->off + d->mult * d->c[lab[i]].b *
-						dm_rng_gamma_p(r, &f->ga[lab[i]]);
+						rng_gamma_p(r, &f->ga[lab[i]]);
 		break;
 	case FAM_PARETO:
 		for (i = 0; i < n; i++)
 			x[i] = d->off +
-			       d->mult * dm_rng_pareto(r, d->c[lab[i]].a,
+			       d->mult * rng_pareto(r, d->c[lab[i]].a,
 						       d->c[lab[i]].b);
 		break;
 	case FAM_BERN:
 		for (i = 0; i < n; i++)
-			x[i] = dm_rng_bernoulli(r, d->c[lab[i]].a);
+			x[i] = rng_bernoulli(r, d->c[lab[i]].a);
 		break;
 	case FAM_CAT:
 		for (i = 0; i < n; i++) {
-			double k = dm_rng_disc(r, &f->dd[lab[i]]);
+			double k = rng_disc(r, &f->dd[lab[i]]);
 
 			if (f->type == DM_COL_STRING)
 				c->str[i] = f->lev[(size_t)k];
@@ -1249,7 +1249,7 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 
 		for (i = 0; i < n; i++)
 			x[i] = uc[i] < 1.0 ? 0.0
-					   : 1.0 + dm_rng_binomial_small(
+					   : 1.0 + rng_binomial_small(
 						     r, (uint64_t)uc[i] - 1,
 						     d->c[lab[i]].a);
 		break;
@@ -1261,13 +1261,13 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 			const struct clsp *cp = &d->c[lab[i]];
 
 			x[i] = cc[i] +
-			       nearbyint(dm_rng_lognormal(r, cp->a, cp->b));
+			       nearbyint(rng_lognormal(r, cp->a, cp->b));
 		}
 		break;
 	}
 	case FAM_SENTENCES:
 		for (i = 0; i < n; i++)
-			x[i] = 1.0 + dm_rng_poisson(r, wc[i] / d->c[lab[i]].a);
+			x[i] = 1.0 + rng_poisson(r, wc[i] / d->c[lab[i]].a);
 		break;
 	case FAM_SENTLEN: {
 		const double *sc = g->cols[X_SENTENCE_COUNT].f64;
@@ -1283,7 +1283,7 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 			const struct clsp *cp = &d->c[lab[i]];
 
 			x[i] = na[i] < 1.0 ? 0.0
-					   : na[i] * dm_rng_lognormal(
+					   : na[i] * rng_lognormal(
 						     r, cp->a, cp->b);
 		}
 		break;
@@ -1299,7 +1299,7 @@ static void drift_feature(dm_synth *g, size_t j, size_t n)
 	struct feat *f = &g->f[j];
 	const struct fdef *d = &f->d;
 	dm_column *c = &g->cols[j];
-	dm_rng *r = &g->rng;
+	rng_gen *r = &g->rng;
 	double *x = c->f64;
 	int isint = (d->flags & FL_INT) != 0;
 	size_t i;
@@ -1333,9 +1333,9 @@ static void drift_feature(dm_synth *g, size_t j, size_t n)
 		for (i = 0; i < n; i++) {
 			uint32_t k;
 
-			if (!(dm_rng_uniform(r) < g->mag))
+			if (!(rng_uniform(r) < g->mag))
 				continue;
-			k = (uint32_t)f->nlev + dm_rng_below(r, NEW_LEVELS);
+			k = (uint32_t)f->nlev + rng_below(r, NEW_LEVELS);
 			if (f->type == DM_COL_STRING)
 				c->str[i] = f->lev[k];
 			else
@@ -1352,12 +1352,12 @@ static void draw_missing(dm_synth *g, size_t j, size_t n)
 {
 	struct feat *f = &g->f[j];
 	dm_column *c = &g->cols[j];
-	dm_rng *r = &g->rng;
+	rng_gen *r = &g->rng;
 	static const dm_strref empty = { "", 0 };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint8_t m = dm_rng_uniform(r) < f->miss;
+		uint8_t m = rng_uniform(r) < f->miss;
 
 		c->null[i] = m;
 		if (!m)
@@ -1373,11 +1373,11 @@ static void draw_missing(dm_synth *g, size_t j, size_t n)
 static void draw_prediction(dm_synth *g, size_t n)
 {
 	double *p = g->cols[g->nfeat].f64;
-	dm_rng *r = &g->rng;
+	rng_gen *r = &g->rng;
 	size_t i, t;
 
 	for (i = 0; i < n; i++)
-		p[i] = SCORE_INTERCEPT + SCORE_NOISE * dm_rng_normal(r);
+		p[i] = SCORE_INTERCEPT + SCORE_NOISE * rng_normal(r);
 	for (t = 0; t < sizeof(score_terms) / sizeof(score_terms[0]); t++) {
 		const struct term *tm = &score_terms[t];
 		const dm_column *c = &g->cols[tm->feat];
@@ -1411,7 +1411,7 @@ dm_err dm_synth_next(dm_synth *g, size_t nrows, dm_batch **out)
 	if (err)
 		return err;
 	for (i = 0; i < nrows; i++)
-		g->label[i] = dm_rng_uniform(&g->rng) < g->spam;
+		g->label[i] = rng_uniform(&g->rng) < g->spam;
 	for (j = 0; j < g->nfeat; j++)
 		draw_feature(g, j, nrows);
 	if (g->drifted && g->o.scenario != DM_SCEN_PRIOR)

@@ -31,7 +31,7 @@ static int cmpd(const void *a, const void *b)
 		return -1;
 	if (x > y)
 		return 1;
-	/* -0.0 before +0.0, as dm_dsort orders them */
+	/* -0.0 before +0.0, as stats_dsort orders them */
 	return signbit(y) - signbit(x);
 }
 
@@ -43,7 +43,7 @@ static void check(double *v, size_t n)
 
 	memcpy(want, v, n * sizeof(double));
 	qsort(want, n, sizeof(double), cmpd);
-	dm_dsort(v, n, tmp);
+	stats_dsort(v, n, tmp);
 	for (i = 0; i < n; i++)
 		assert_memory_equal(&v[i], &want[i], sizeof(double));
 	free(want);

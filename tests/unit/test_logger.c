@@ -137,18 +137,18 @@ static void crc32c_vectors(void **state)
 	int i;
 
 	(void)state;
-	assert_int_equal(dm_crc32c(0, s, 9), 0xE3069283u);
+	assert_int_equal(lg_crc32c(0, s, 9), 0xE3069283u);
 	memset(buf, 0, 32);
-	assert_int_equal(dm_crc32c(0, buf, 32), 0x8A9136AAu);
+	assert_int_equal(lg_crc32c(0, buf, 32), 0x8A9136AAu);
 	memset(buf, 0xff, 32);
-	assert_int_equal(dm_crc32c(0, buf, 32), 0x62A8AB43u);
+	assert_int_equal(lg_crc32c(0, buf, 32), 0x62A8AB43u);
 	for (i = 0; i < 32; i++)
 		buf[i] = (uint8_t)i;
-	assert_int_equal(dm_crc32c(0, buf, 32), 0x46DD794Eu);
+	assert_int_equal(lg_crc32c(0, buf, 32), 0x46DD794Eu);
 	for (i = 0; i < 32; i++)
 		buf[i] = (uint8_t)(31 - i);
-	assert_int_equal(dm_crc32c(0, buf, 32), 0x113FDB5Cu);
-	assert_int_equal(dm_crc32c(0, buf, 0), 0u);
+	assert_int_equal(lg_crc32c(0, buf, 32), 0x113FDB5Cu);
+	assert_int_equal(lg_crc32c(0, buf, 0), 0u);
 }
 
 static void crc32c_pieces(void **state)
@@ -161,11 +161,11 @@ static void crc32c_pieces(void **state)
 		buf[off] = (uint8_t)(off * 7 + 3);
 	/* every start alignment, every split point */
 	for (off = 0; off < 9; off++) {
-		uint32_t whole = dm_crc32c(0, buf + off, 200);
+		uint32_t whole = lg_crc32c(0, buf + off, 200);
 
 		for (cut = 0; cut <= 200; cut += 7)
 			assert_int_equal(
-				dm_crc32c(dm_crc32c(0, buf + off, cut),
+				lg_crc32c(lg_crc32c(0, buf + off, cut),
 					  buf + off + cut, 200 - cut),
 				whole);
 	}
@@ -251,7 +251,7 @@ static int count_frame(void *ctx, const uint8_t *p, uint32_t len)
 	struct frames_seen *f = ctx;
 
 	f->n++;
-	f->crc = dm_crc32c(f->crc, p, len);
+	f->crc = lg_crc32c(f->crc, p, len);
 	return 0;
 }
 
@@ -418,7 +418,7 @@ static void enc_roundtrip(void **state)
 		memcpy(&len, e.frame.p, 4);
 		memcpy(&crc, e.frame.p + 4, 4);
 		assert_int_equal(len, e.frame.len - 8);
-		assert_int_equal(crc, dm_crc32c(0, e.frame.p + 8, len));
+		assert_int_equal(crc, lg_crc32c(0, e.frame.p + 8, len));
 	}
 	memset(&d, 0, sizeof(d));
 	assert_int_equal(lg_dec_open(&d, e.frame.p + 8, e.frame.len - 8), 0);
@@ -1464,7 +1464,7 @@ static void crash_child(const char *root, const char *point, int after,
 			_exit(2);
 		crash_point = point;
 		crash_after = after;
-		dm_logger_test_hook = crash_hook;
+		lg_test_hook = crash_hook;
 		dm_logger_flush(lg, 10000, &diag);
 		_exit(point ? 3 : 0); /* the hook should have fired */
 	}

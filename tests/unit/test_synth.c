@@ -383,43 +383,43 @@ static void check_pmf(const char *what, const double *x, size_t n,
 
 static void rng_seeding(void **state)
 {
-	dm_rng a, b, c;
+	rng_gen a, b, c;
 	int i, same = 0;
 
 	(void)state;
-	dm_rng_seed(&a, 42, 0);
-	dm_rng_seed(&b, 42, 0);
-	dm_rng_seed(&c, 42, 1);
+	rng_seed(&a, 42, 0);
+	rng_seed(&b, 42, 0);
+	rng_seed(&c, 42, 1);
 	for (i = 0; i < 1000; i++) {
-		uint64_t x = dm_rng_u64(&a);
+		uint64_t x = rng_u64(&a);
 
-		assert_true(x == dm_rng_u64(&b));
-		same += x == dm_rng_u64(&c);
+		assert_true(x == rng_u64(&b));
+		same += x == rng_u64(&c);
 	}
 	assert_int_equal(same, 0);
 	/* Known first outputs: the streams must not change across runs,
 	 * machines or releases (integer arithmetic only). */
-	dm_rng_seed(&a, 0, 0);
-	assert_true(dm_rng_u64(&a) == 0x1b7cfc9e858681a0ull);
-	dm_rng_seed(&a, 42, 7);
-	assert_true(dm_rng_u64(&a) == 0x6ff2d9e3687b7b09ull);
+	rng_seed(&a, 0, 0);
+	assert_true(rng_u64(&a) == 0x1b7cfc9e858681a0ull);
+	rng_seed(&a, 42, 7);
+	assert_true(rng_u64(&a) == 0x6ff2d9e3687b7b09ull);
 }
 
 static void rng_uniform_normal(void **state)
 {
-	dm_rng r;
+	rng_gen r;
 	size_t i, tail3 = 0, tailr = 0, wedge = 0;
 	struct mom m;
 
 	(void)state;
-	dm_rng_seed(&r, 1, 1);
+	rng_seed(&r, 1, 1);
 	for (i = 0; i < NDRAWS; i++) {
-		draws[i] = dm_rng_uniform(&r);
+		draws[i] = rng_uniform(&r);
 		assert_true(draws[i] >= 0.0 && draws[i] < 1.0);
 	}
 	check_moments("uniform", draws, NDRAWS, 0.5, 1.0 / 12.0);
 	for (i = 0; i < NDRAWS; i++) {
-		double z = dm_rng_normal(&r);
+		double z = rng_normal(&r);
 
 		draws[i] = z;
 		tail3 += fabs(z) > 3.0;
@@ -448,15 +448,15 @@ static void rng_uniform_normal(void **state)
 static void rng_gamma_moments(void **state)
 {
 	static const double shapes[] = { 0.2, 0.8, 1.0, 2.5, 30.0 };
-	dm_rng r;
+	rng_gen r;
 	size_t s, i;
 	char what[64];
 
 	(void)state;
-	dm_rng_seed(&r, 2, 0);
+	rng_seed(&r, 2, 0);
 	for (s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
 		for (i = 0; i < NDRAWS; i++) {
-			draws[i] = dm_rng_gamma(&r, shapes[s], 2.0);
+			draws[i] = rng_gamma(&r, shapes[s], 2.0);
 			assert_true(draws[i] >= 0.0);
 		}
 		snprintf(what, sizeof(what), "gamma(%g, 2)", shapes[s]);
@@ -469,45 +469,45 @@ static void rng_poisson_moments(void **state)
 {
 	static const double means[] = { 0.05, 0.5, 3.0, 9.99, 10.0,
 					30.0, 250.0, 1e6 };
-	dm_rng r;
-	dm_poisson_par p;
+	rng_gen r;
+	rng_poisson_par p;
 	size_t s, i;
 	char what[64];
 
 	(void)state;
-	dm_rng_seed(&r, 3, 0);
+	rng_seed(&r, 3, 0);
 	for (s = 0; s < sizeof(means) / sizeof(means[0]); s++) {
-		dm_poisson_init(&p, means[s]);
+		rng_poisson_init(&p, means[s]);
 		for (i = 0; i < NDRAWS; i++)
-			draws[i] = (i & 1) ? dm_rng_poisson_p(&r, &p)
-					   : dm_rng_poisson(&r, means[s]);
+			draws[i] = (i & 1) ? rng_poisson_p(&r, &p)
+					   : rng_poisson(&r, means[s]);
 		snprintf(what, sizeof(what), "poisson(%g)", means[s]);
 		check_counts(what, draws, NDRAWS);
 		check_moments(what, draws, NDRAWS, means[s], means[s]);
 	}
-	assert_true(dm_rng_poisson(&r, 0.0) == 0.0);
+	assert_true(rng_poisson(&r, 0.0) == 0.0);
 }
 
 /* PTRS is a rejection method: check the probabilities themselves. */
 static void rng_poisson_pmf(void **state)
 {
 	static double pmf[80];
-	dm_rng r;
-	dm_poisson_par p;
+	rng_gen r;
+	rng_poisson_par p;
 	size_t i;
 	int k;
 
 	(void)state;
-	dm_rng_seed(&r, 4, 0);
-	dm_poisson_init(&p, 30.0);
+	rng_seed(&r, 4, 0);
+	rng_poisson_init(&p, 30.0);
 	for (i = 0; i < NDRAWS; i++)
-		draws[i] = dm_rng_poisson_p(&r, &p);
+		draws[i] = rng_poisson_p(&r, &p);
 	for (k = 0; k < 80; k++)
 		pmf[k] = exp(-30.0 + k * log(30.0) - lgamma(k + 1.0));
 	check_pmf("poisson(30)", draws, NDRAWS, pmf, 79);
 	/* ln k! against lgamma, across the table/Stirling boundary. */
 	for (k = 0; k < 200; k++)
-		assert_true(fabs(dm_log_factorial(k) - lgamma(k + 1.0)) <
+		assert_true(fabs(rng_log_factorial(k) - lgamma(k + 1.0)) <
 			    1e-11 * (1.0 + lgamma(k + 1.0)));
 }
 
@@ -516,29 +516,29 @@ static void rng_negbin_moments(void **state)
 	static const double par[][2] = {
 		{ 1.0, 0.8 }, { 0.05, 0.3 }, { 320.0, 1.2 }, { 30.0, 60.0 },
 	};
-	dm_rng r;
-	dm_disc d;
+	rng_gen r;
+	rng_disc_table d;
 	size_t s, i;
 	char what[64];
 
 	(void)state;
-	dm_rng_seed(&r, 5, 0);
+	rng_seed(&r, 5, 0);
 	for (s = 0; s < sizeof(par) / sizeof(par[0]); s++) {
 		double m = par[s][0], sz = par[s][1];
 
 		for (i = 0; i < NDRAWS; i++)
-			draws[i] = dm_rng_negbin(&r, m, sz);
+			draws[i] = rng_negbin(&r, m, sz);
 		snprintf(what, sizeof(what), "negbin(%g, %g)", m, sz);
 		check_counts(what, draws, NDRAWS);
 		check_moments(what, draws, NDRAWS, m, m + m * m / sz);
 		/* The same distribution from a table. */
-		assert_int_equal(dm_disc_init_count(&d, m, sz, 0.0, 0), 0);
+		assert_int_equal(rng_disc_init_count(&d, m, sz, 0.0, 0), 0);
 		for (i = 0; i < NDRAWS; i++)
-			draws[i] = dm_rng_disc(&r, &d);
+			draws[i] = rng_disc(&r, &d);
 		snprintf(what, sizeof(what), "table negbin(%g, %g)", m, sz);
 		check_counts(what, draws, NDRAWS);
 		check_moments(what, draws, NDRAWS, m, m + m * m / sz);
-		dm_disc_release(&d);
+		rng_disc_release(&d);
 	}
 }
 
@@ -547,79 +547,79 @@ static void rng_negbin_pmf(void **state)
 {
 	static double pmf[40];
 	const double m = 4.5, sz = 1.5, q = m / (m + sz);
-	dm_rng r;
-	dm_disc d;
+	rng_gen r;
+	rng_disc_table d;
 	size_t i;
 	int k;
 
 	(void)state;
-	dm_rng_seed(&r, 6, 0);
+	rng_seed(&r, 6, 0);
 	pmf[0] = pow(sz / (m + sz), sz);
 	for (k = 1; k < 40; k++)
 		pmf[k] = pmf[k - 1] * q * (k - 1 + sz) / k;
 	for (i = 0; i < NDRAWS; i++)
-		draws[i] = dm_rng_negbin(&r, m, sz);
+		draws[i] = rng_negbin(&r, m, sz);
 	check_pmf("negbin(4.5, 1.5)", draws, NDRAWS, pmf, 39);
-	assert_int_equal(dm_disc_init_count(&d, m, sz, 0.0, 0), 0);
+	assert_int_equal(rng_disc_init_count(&d, m, sz, 0.0, 0), 0);
 	for (i = 0; i < NDRAWS; i++)
-		draws[i] = dm_rng_disc(&r, &d);
+		draws[i] = rng_disc(&r, &d);
 	check_pmf("table negbin(4.5, 1.5)", draws, NDRAWS, pmf, 39);
-	dm_disc_release(&d);
+	rng_disc_release(&d);
 }
 
 /* Zero inflation and shift of the tables; the exact tail beyond them. */
 static void rng_disc_tables(void **state)
 {
 	static double pmf[60];
-	dm_rng r;
-	dm_disc d;
+	rng_gen r;
+	rng_disc_table d;
 	double c;
 	size_t i;
 	int k;
 
 	(void)state;
-	dm_rng_seed(&r, 7, 0);
+	rng_seed(&r, 7, 0);
 	/* 0 w.p. 0.8, else 1 + Poisson(0.5) */
-	assert_int_equal(dm_disc_init_count(&d, 0.5, HUGE_VAL, 0.8, 1), 0);
+	assert_int_equal(rng_disc_init_count(&d, 0.5, HUGE_VAL, 0.8, 1), 0);
 	memset(pmf, 0, sizeof(pmf));
 	pmf[0] = 0.8;
 	for (k = 1; k < 12; k++)
 		pmf[k] = 0.2 * exp(-0.5 + (k - 1) * log(0.5) - lgamma(k));
 	for (i = 0; i < NDRAWS; i++)
-		draws[i] = dm_rng_disc(&r, &d);
+		draws[i] = rng_disc(&r, &d);
 	check_pmf("hurdle poisson", draws, NDRAWS, pmf, 11);
-	dm_disc_release(&d);
+	rng_disc_release(&d);
 
 	/* The tail continues the table: inverting u just above the last
 	 * tabulated CDF value gives the next values, exactly. */
-	assert_int_equal(dm_disc_init_count(&d, 3.0, 2.0, 0.0, 0), 0);
-	assert_true(d.n > 10 && d.n < DM_DISC_MAX);
+	assert_int_equal(rng_disc_init_count(&d, 3.0, 2.0, 0.0, 0), 0);
+	assert_true(d.n > 10 && d.n < RNG_DISC_MAX);
 	c = d.cum[d.n - 1];
 	assert_true(1.0 - c < 1e-9);
 	{
 		double pn = d.last_p * (0.6 * (d.n - 1) + 1.2) / d.n;
 
-		assert_true(dm_disc_tail(&d, c) == d.n);
-		assert_true(dm_disc_tail(&d, c + 0.5 * pn) == d.n);
-		assert_true(dm_disc_tail(&d, c + 1.5 * pn) == d.n + 1);
+		assert_true(rng_disc_tail(&d, c) == d.n);
+		assert_true(rng_disc_tail(&d, c + 0.5 * pn) == d.n);
+		assert_true(rng_disc_tail(&d, c + 1.5 * pn) == d.n + 1);
 	}
-	dm_disc_release(&d);
+	rng_disc_release(&d);
 
 	/* Categorical weights, zeros included. */
 	{
 		static const double w[] = { 2.0, 0.0, 1.0, 5.0, 0.0 };
 
-		assert_int_equal(dm_disc_init_weights(&d, w, 5), 0);
+		assert_int_equal(rng_disc_init_weights(&d, w, 5), 0);
 		for (i = 0; i < NDRAWS; i++)
-			draws[i] = dm_rng_disc(&r, &d);
+			draws[i] = rng_disc(&r, &d);
 		for (k = 0; k < 5; k++)
 			pmf[k] = w[k] / 8.0;
 		check_pmf("categorical", draws, NDRAWS, pmf, 4);
 		for (i = 0; i < NDRAWS; i++)
 			assert_true(draws[i] != 1.0 && draws[i] != 4.0);
-		dm_disc_release(&d);
-		assert_int_equal(dm_disc_init_weights(&d, w + 4, 1), -1);
-		dm_disc_release(&d);
+		rng_disc_release(&d);
+		assert_int_equal(rng_disc_init_weights(&d, w + 4, 1), -1);
+		rng_disc_release(&d);
 	}
 }
 
@@ -628,17 +628,17 @@ static void rng_beta_moments(void **state)
 	static const double par[][2] = {
 		{ 2, 30 }, { 0.5, 0.5 }, { 30, 22 }, { 1.2, 8 },
 	};
-	dm_rng r;
+	rng_gen r;
 	size_t s, i;
 	char what[64];
 
 	(void)state;
-	dm_rng_seed(&r, 8, 0);
+	rng_seed(&r, 8, 0);
 	for (s = 0; s < sizeof(par) / sizeof(par[0]); s++) {
 		double a = par[s][0], b = par[s][1];
 
 		for (i = 0; i < NDRAWS; i++) {
-			draws[i] = dm_rng_beta(&r, a, b);
+			draws[i] = rng_beta(&r, a, b);
 			assert_true(draws[i] >= 0.0 && draws[i] <= 1.0);
 		}
 		snprintf(what, sizeof(what), "beta(%g, %g)", a, b);
@@ -649,26 +649,26 @@ static void rng_beta_moments(void **state)
 
 static void rng_lognormal_pareto(void **state)
 {
-	dm_rng r;
+	rng_gen r;
 	size_t i;
 
 	(void)state;
-	dm_rng_seed(&r, 9, 0);
+	rng_seed(&r, 9, 0);
 	for (i = 0; i < NDRAWS; i++)
-		draws[i] = dm_rng_lognormal(&r, 1.0, 0.5);
+		draws[i] = rng_lognormal(&r, 1.0, 0.5);
 	check_moments("lognormal(1, 0.5)", draws, NDRAWS, exp(1.125),
 		      expm1(0.25) * exp(2.25));
 	for (i = 0; i < NDRAWS; i++) {
-		draws[i] = dm_rng_pareto(&r, 2.0, 6.0);
+		draws[i] = rng_pareto(&r, 2.0, 6.0);
 		assert_true(draws[i] >= 2.0);
 	}
 	check_moments("pareto(2, 6)", draws, NDRAWS, 12.0 / 5.0,
 		      4.0 * 6.0 / (25.0 * 4.0));
 	for (i = 0; i < NDRAWS; i++)
-		draws[i] = dm_rng_exponential(&r);
+		draws[i] = rng_exponential(&r);
 	check_moments("exponential", draws, NDRAWS, 1.0, 1.0);
 	for (i = 0; i < NDRAWS; i++)
-		draws[i] = dm_rng_binomial_small(&r, 12, 0.3);
+		draws[i] = rng_binomial_small(&r, 12, 0.3);
 	check_moments("binomial(12, 0.3)", draws, NDRAWS, 3.6, 2.52);
 }
 

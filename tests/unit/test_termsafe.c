@@ -12,7 +12,7 @@ static void check(const char *in, size_t n, const char *want)
 {
 	char out[256];
 
-	dm_term_escape(in, n, out, sizeof(out));
+	term_escape(in, n, out, sizeof(out));
 	assert_string_equal(out, want);
 }
 
@@ -22,9 +22,9 @@ static void term_plain_unchanged(void **state)
 	check("url_count", 9, "url_count");
 	check("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", 12,
 	      "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
-	assert_int_equal(dm_term_unsafe("caf\xc3\xa9", 5), 0);
-	assert_string_equal(dm_tsafe("abc"), "abc");
-	assert_string_equal(dm_tsafe(NULL), "(null)");
+	assert_int_equal(term_unsafe("caf\xc3\xa9", 5), 0);
+	assert_string_equal(term_safe("abc"), "abc");
+	assert_string_equal(term_safe(NULL), "(null)");
 }
 
 static void term_c0_escaped(void **state)
@@ -35,7 +35,7 @@ static void term_c0_escaped(void **state)
 	      "\\e[2J\\e[1;31mPWNED\\e]0;TITLE\\x07");
 	check("a\nb\tc\rd\x7f", 8, "a\\nb\\tc\\rd\\x7f");
 	check("nul\0x", 5, "nul\\x00x");
-	assert_int_equal(dm_term_unsafe("a\x1b", 2), 1);
+	assert_int_equal(term_unsafe("a\x1b", 2), 1);
 }
 
 static void term_c1_and_bidi_escaped(void **state)
@@ -46,7 +46,7 @@ static void term_c1_and_bidi_escaped(void **state)
 	check("abc\xe2\x80\xaetxt.exe", 13, "abc\\u202etxt.exe"); /* RLO */
 	check("\xe2\x81\xa6x", 4, "\\u2066x");           /* LRI */
 	check("\xd8\x9c", 2, "\\u061c");                  /* ALM */
-	assert_int_equal(dm_term_unsafe("\xc2\x9b", 2), 1);
+	assert_int_equal(term_unsafe("\xc2\x9b", 2), 1);
 	/* U+00A0 and U+2028 are not controls this escapes */
 	check("\xc2\xa0", 2, "\xc2\xa0");
 }
@@ -65,19 +65,19 @@ static void term_cut_with_ellipsis(void **state)
 	char out[8];
 
 	(void)state;
-	dm_term_escape("abcdefghij", 10, out, sizeof(out));
+	term_escape("abcdefghij", 10, out, sizeof(out));
 	assert_string_equal(out, "abcd...");
-	dm_term_escape("abcdefg", 7, out, sizeof(out));
+	term_escape("abcdefg", 7, out, sizeof(out));
 	assert_string_equal(out, "abcdefg");
 	/* never cuts inside an escape or a UTF-8 sequence */
-	dm_term_escape("ab\x1b\x1b\x1b", 5, out, sizeof(out));
+	term_escape("ab\x1b\x1b\x1b", 5, out, sizeof(out));
 	assert_string_equal(out, "ab\\e...");
-	dm_term_escape("\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5", 9, out,
+	term_escape("\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5", 9, out,
 		       sizeof(out));
 	assert_string_equal(out, "\xe6\x97\xa5...");
 }
 
-static void term_fputs(void **state)
+static void term_fputs_escapes(void **state)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -85,7 +85,7 @@ static void term_fputs(void **state)
 
 	(void)state;
 	assert_non_null(fp);
-	assert_int_equal(dm_term_fputs("ok \x1b]0;x\a caf\xc3\xa9\xff", fp),
+	assert_int_equal(term_fputs("ok \x1b]0;x\a caf\xc3\xa9\xff", fp),
 			 0);
 	fclose(fp);
 	assert_string_equal(buf, "ok \\e]0;x\\x07 caf\xc3\xa9\\xff");
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(term_c1_and_bidi_escaped),
 		cmocka_unit_test(term_bad_utf8_as_bytes),
 		cmocka_unit_test(term_cut_with_ellipsis),
-		cmocka_unit_test(term_fputs),
+		cmocka_unit_test(term_fputs_escapes),
 	};
 
 	if (argc > 1)
