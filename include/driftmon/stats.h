@@ -228,6 +228,106 @@ double dm_chi2_sf(double x, double df);
 void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
 			 double *stat, double *pvalue, int *df);
 
+
+/* ------------------------------------------------------------------ */
+/* More drift tests (docs/statistics.md, "Statistical breadth")        */
+/* ------------------------------------------------------------------ */
+/*
+ * Numeric samples are given as sorted values with integer weights, as
+ * dm_sketch_items() returns them (w NULL = all weights 1; a tied value may
+ * be split over several entries).  When both sketches hold every value the
+ * results equal scipy's on the raw samples; otherwise see
+ * docs/statistics.md for the bound each inherits from the rank error.
+ */
+typedef struct dm_test_result {
+	double statistic;
+	double pvalue;      /* NaN for a distance without one */
+	const char *method; /* "exact", "asymp", "capped", "floored",
+			       "interp", or NULL */
+} dm_test_result;
+
+/* First Wasserstein distance between the two weighted samples, as
+ * scipy.stats.wasserstein_distance(x, y, wx, wy): the integral of
+ * |F_x - F_y|.  NaN if either side is empty or has weight 0. */
+double dm_wasserstein(const double *x, const uint64_t *wx, size_t nx,
+		      const double *y, const uint64_t *wy, size_t ny);
+/* Energy distance, as scipy.stats.energy_distance: sqrt(2) times the
+ * square root of the integral of (F_x - F_y)^2.  NaN as above. */
+double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
+			  const double *y, const uint64_t *wy, size_t ny);
+/*
+ * Cramér-von Mises two-sample test as scipy.stats.cramervonmises_2samp
+ * (method 'auto', scipy 1.10): midranks for ties, the exact p-value when
+ * max(n1, n2) <= 20 (total weights), else the asymptotic one.
+ * DM_EINVAL if a side has fewer than 2 observations, holds a NaN or is
+ * not sorted; DM_ENOMEM.
+ */
+dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
+		    const double *y, const uint64_t *wy, size_t ny,
+		    dm_test_result *res);
+/* The limiting CDF of the Cramér-von Mises statistic (scipy's
+ * _cdf_cvm_inf, series cut where a term falls below 1e-7). */
+double dm_cvm_inf_cdf(double x);
+/* The exact p-value P(U >= u) of the two-sample statistic U for sizes
+ * m, n (each 1..20), as scipy's _pval_cvm_2samp_exact.  NaN on bad
+ * sizes or allocation failure. */
+double dm_cvm_exact_pvalue(double u, unsigned m, unsigned n);
+/* Modified Bessel function of the second kind K_nu(x), x > 0. */
+double dm_bessel_k(double nu, double x);
+/*
+ * Anderson-Darling k-sample test for k = 2, as scipy.stats.anderson_ksamp
+ * ([x, y]) with midrank=True (scipy 1.10): statistic the standardised
+ * A2akN, p-value interpolated from Scholz and Stephens' table and capped
+ * to [0.001, 0.25] (method "capped" / "floored" at the caps, "interp"
+ * between).  DM_EINVAL with fewer than 2 distinct values, fewer than 4
+ * observations in all, an empty side, a NaN or unsorted input.
+ */
+dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
+			 const double *y, const uint64_t *wy, size_t ny,
+			 dm_test_result *res);
+
+/*
+ * Distances between two count vectors over the same k bins or
+ * categories (a: the baseline, b: the current data).  NaN when either
+ * total is 0.
+ *   Jensen-Shannon distance, as scipy.spatial.distance.jensenshannon(a,
+ *   b) (natural log; the square root of the divergence, in [0, sqrt(ln
+ *   2)]); empty bins need no smoothing.
+ *   Hellinger distance sqrt(sum (sqrt p - sqrt q)^2 / 2), in [0, 1].
+ *   KL divergence KL(baseline || current) = sum p ln(p / q) over the
+ *   proportions smoothed as PSI smooths them (DM_PSI_ALPHA), so an empty
+ *   bin keeps it finite (as scipy.stats.entropy of those proportions).
+ */
+double dm_js_distance(const uint64_t *a, const uint64_t *b, size_t k);
+double dm_hellinger(const uint64_t *a, const uint64_t *b, size_t k);
+double dm_kl_divergence(const uint64_t *a, const uint64_t *b, size_t k);
+
+/*
+ * G-test of homogeneity of two count vectors (scipy.stats.
+ * chi2_contingency(table, correction=False, lambda_="log-likelihood"),
+ * all-zero columns removed): conventions as dm_chi2_homogeneity.
+ */
+void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
+			  double *stat, double *pvalue, int *df);
+/*
+ * Two-proportion z-test with the pooled variance, as statsmodels'
+ * proportions_ztest([x1, x2], [n1, n2]): statistic z, two-sided p-value.
+ * When the pooled proportion is 0 or 1 (both sides constant and equal):
+ * z = 0, p = 1.  DM_EINVAL if n1 or n2 is 0 or x > n.
+ */
+dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
+		     dm_test_result *res);
+/*
+ * Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided, as
+ * scipy.stats.fisher_exact (scipy 1.10: tables as likely as the observed
+ * one within a relative 1e-14 count).  Statistic: the odds ratio
+ * (a d) / (b c) (inf when b c = 0, NaN for an empty row or column, whose
+ * p-value is 1).  Tail terms below 1e-300 of the mode's probability are
+ * left out.  DM_ENOMEM.
+ */
+dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		       dm_test_result *res);
+
 #ifdef __cplusplus
 }
 #endif
