@@ -328,6 +328,49 @@ dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
 dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		       dm_test_result *res);
 
+
+/* ------------------------------------------------------------------ */
+/* The drift tests a column may use (docs/drift-tests.md)              */
+/* ------------------------------------------------------------------ */
+typedef enum dm_test_id {
+	DM_TEST_AUTO = 0,    /* driftmon chooses by type and size */
+	DM_TEST_PSI,         /* PSI against psi_threshold (no p-value) */
+	DM_TEST_KS,          /* two-sample Kolmogorov-Smirnov */
+	DM_TEST_CHI2,        /* chi-square homogeneity */
+	DM_TEST_WASSERSTEIN, /* Wasserstein / baseline std (no p-value) */
+	DM_TEST_ENERGY,      /* energy distance of the data / baseline std */
+	DM_TEST_CVM,         /* Cramér-von Mises two-sample */
+	DM_TEST_ANDERSON,    /* Anderson-Darling k-sample, k = 2 */
+	DM_TEST_JS,          /* Jensen-Shannon distance (no p-value) */
+	DM_TEST_HELLINGER,   /* Hellinger distance (no p-value) */
+	DM_TEST_KL,          /* KL divergence (no p-value) */
+	DM_TEST_GTEST,       /* G-test (log-likelihood ratio) */
+	DM_TEST_ZTEST,       /* two-proportion z-test (two categories) */
+	DM_TEST_FISHER,      /* Fisher's exact test (two categories) */
+	DM_TEST_COUNT_
+} dm_test_id;
+
+/* The kinds of column a test applies to (bit set). */
+#define DM_KIND_NUMERIC 1u
+#define DM_KIND_CATEGORICAL 2u
+#define DM_KIND_BOOLEAN 4u /* a categorical column of two categories */
+
+typedef struct dm_test_info {
+	const char *name;  /* as in the spec and --test */
+	unsigned kinds;    /* DM_KIND_* it applies to */
+	int has_pvalue;    /* 1: the Holm family; 0: a distance */
+	double threshold;  /* a distance's default drift threshold (NaN for a
+			      test with a p-value; psi uses psi_threshold) */
+	const char *label; /* for messages ("Cramér-von Mises") */
+} dm_test_info;
+
+/* Information on test id (NULL for an id out of range). */
+const dm_test_info *dm_test_info_of(dm_test_id id);
+/* The id of a test name; -1 if unknown. */
+int dm_test_from_name(const char *name);
+/* "auto, psi, ks, ..." (all names, for messages). */
+const char *dm_test_names_list(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,7 +33,8 @@ static const char help[] =
 	"  --baseline-rows N    training rows per seed (default 20000)\n"
 	"  --windows LIST       window sizes (default 100,1000,10000,100000)\n"
 	"  --threads N          worker threads (default 2)\n"
-	"  --psi-threshold X, --alpha X, --min-ks-d X\n"
+	"  --psi-threshold X, --alpha X, --min-ks-d X, --test NAME,\n"
+	"  --test-threshold X\n"
 	"                       decision settings as for 'driftmon detect'\n"
 	"                       (default: the defaults; the environment is\n"
 	"                       not read, so runs are reproducible)\n"
@@ -50,6 +51,8 @@ static const struct option longopts[] = {
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"alpha", required_argument, NULL, O_SETTING},
 	{"min-ks-d", required_argument, NULL, O_SETTING},
+	{"test", required_argument, NULL, O_SETTING},
+	{"test-threshold", required_argument, NULL, O_SETTING},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };

@@ -1089,7 +1089,9 @@ static void detect_categorical_drift_without_unseen(void **state)
 	assert_int_equal(r.features[0].unseen, 0);
 	a = find_alert(&r, "FEATURE_DRIFT", "a");
 	assert_non_null(a);
-	assert_non_null(strstr(a->message, "chi-square p = "));
+	/* two categories: the z-test (docs/drift-tests.md) */
+	assert_non_null(strstr(a->message, "two-proportion z-test"));
+	assert_string_equal(r.features[0].test, "ztest");
 	assert_null(strstr(a->message, "unseen"));
 	dm_result_release(&r);
 	dm_profile_release(&c);
@@ -1101,6 +1103,9 @@ static void detect_categorical_drift_without_unseen(void **state)
 	assert_int_equal(r.features[0].unseen, 200);
 	a = find_alert(&r, "FEATURE_DRIFT", "a");
 	assert_non_null(a);
+	/* unseen values do not fit a 2x2 table: chi-square */
+	assert_non_null(strstr(a->message, "chi-square p = "));
+	assert_string_equal(r.features[0].test, "chi2");
 	assert_non_null(strstr(a->message, "(unseen categories)"));
 	dm_result_release(&r);
 	dm_profile_release(&b);
