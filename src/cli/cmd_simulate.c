@@ -6,6 +6,7 @@
  * several window sizes, and the detection rate of each scenario.
  */
 #include <getopt.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,8 +331,23 @@ int cmd_simulate(int argc, char **argv)
 	       "50 features + prediction (%lld s)\n",
 	       (unsigned long long)seeds, (unsigned long long)brows,
 	       (long long)(time(NULL) - t0));
-	printf("Decision: alpha %g, PSI threshold %g, min KS D %g\n\n",
+	printf("Decision: alpha %g, PSI threshold %g, min KS D %g\n",
 	       set.det.alpha, set.det.psi_threshold, set.det.min_ks_d);
+	{
+		const dm_test_info *ti =
+			dm_test_info_of((dm_test_id)set.det.test);
+
+		printf("Test: %s", ti->name);
+		if (!ti->has_pvalue && set.det.test != DM_TEST_PSI)
+			printf(" (threshold %g)",
+			       isnan(set.det.test_threshold)
+				       ? ti->threshold
+				       : set.det.test_threshold);
+		printf("%s\n\n",
+		       set.det.test == DM_TEST_AUTO
+			       ? " (KS, chi-square, z-test / Fisher)"
+			       : " (columns it does not apply to: automatic)");
+	}
 	printf("%-38s %9s %10s %8s %s\n", "SCENARIO", "WINDOW", "RATE",
 	       "TARGET", "");
 	for (i = 0; i < nc; i++) {
