@@ -265,6 +265,17 @@ double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
 dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
 		    const double *y, const uint64_t *wy, size_t ny,
 		    dm_test_result *res);
+/*
+ * scipy's midrank statistic is meant for continuous data: a group of c
+ * tied values adds about c^3 (n1^2 + n2^2) / (12 n1 n2 N^2) to T (the
+ * spread of the sample indices under one midrank), whatever the
+ * distributions.  Returns that sum over the tie groups (0 without ties;
+ * NaN for an empty side); the decision uses KS instead when it exceeds
+ * DM_CVM_MAX_TIE_EXCESS (docs/drift-tests.md).
+ */
+#define DM_CVM_MAX_TIE_EXCESS 0.01
+double dm_cvm_tie_excess(const double *x, const uint64_t *wx, size_t nx,
+			 const double *y, const uint64_t *wy, size_t ny);
 /* The limiting CDF of the Cramér-von Mises statistic (scipy's
  * _cdf_cvm_inf, series cut where a term falls below 1e-7). */
 double dm_cvm_inf_cdf(double x);

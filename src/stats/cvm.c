@@ -255,3 +255,24 @@ dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
 	}
 	return DM_OK;
 }
+
+double dm_cvm_tie_excess(const double *x, const uint64_t *wx, size_t nx,
+			 const double *y, const uint64_t *wy, size_t ny)
+{
+	int bad = 0;
+	double n1 = (double)dm_mwalk_total(x, wx, nx, &bad);
+	double n2 = (double)dm_mwalk_total(y, wy, ny, &bad);
+	double N = n1 + n2, s = 0.0;
+	dm_mwalk m;
+
+	if (bad || n1 == 0 || n2 == 0)
+		return NAN;
+	dm_mwalk_init(&m, x, wx, nx, y, wy, ny);
+	while (dm_mwalk_next(&m)) {
+		double c = (double)(m.cx + m.cy);
+
+		if (c > 1)
+			s += c * c * c;
+	}
+	return s * (n1 * n1 + n2 * n2) / (12.0 * n1 * n2 * N * N);
+}

@@ -270,6 +270,16 @@ static void cvm_edges(void **state)
 			 DM_OK);
 	assert_string_equal(r.method, "asymp");
 	free_case(&c);
+	/* heavy ties (counts): the midrank statistic is inflated, which
+	 * dm_cvm_tie_excess measures; none without ties */
+	one_case("poisson", &c);
+	assert_true(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) >
+		    DM_CVM_MAX_TIE_EXCESS);
+	free_case(&c);
+	one_case("n1000_1000_s0.05_sc1_rNone", &c);
+	assert_true(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) ==
+		    0.0);
+	free_case(&c);
 	/* fewer than two observations: scipy raises */
 	assert_int_equal(dm_cvm_2samp(&one, NULL, 1, two, NULL, 2, &r),
 			 DM_EINVAL);
