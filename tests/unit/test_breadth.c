@@ -276,6 +276,13 @@ static void cvm_edges(void **state)
 	assert_true(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) >
 		    DM_CVM_MAX_TIE_EXCESS);
 	free_case(&c);
+	/* ties_small: groups 2, 4, 4 (and 1) of 5 + 6 values:
+	 * (8 + 64 + 64) (25 + 36) / (12 * 30 * 121) */
+	one_case("ties_small", &c);
+	assert_true(fabs(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) /
+			 (136.0 * 61.0 / 43560.0) -
+			 1.0) < 1e-14);
+	free_case(&c);
 	one_case("n1000_1000_s0.05_sc1_rNone", &c);
 	assert_true(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) ==
 		    0.0);
@@ -554,6 +561,11 @@ static void fisher_edges(void **state)
 	/* [[3,1],[1,3]]: two-sided counts both tails: 34/70 */
 	assert_int_equal(dm_fisher_exact(3, 1, 1, 3, &r), DM_OK);
 	assert_true(fabs(r.pvalue - 34.0 / 70.0) < 1e-15);
+	/* the same below the mode: the other tail counts too */
+	assert_int_equal(dm_fisher_exact(1, 3, 3, 1, &r), DM_OK);
+	assert_true(fabs(r.pvalue - 34.0 / 70.0) < 1e-15);
+	assert_int_equal(dm_fisher_exact(0, 4, 4, 0, &r), DM_OK);
+	assert_true(fabs(r.pvalue - 2.0 / 70.0) < 1e-15);
 	/* zeros off the diagonal: odds ratio inf; the smallest table */
 	assert_int_equal(dm_fisher_exact(4, 0, 0, 4, &r), DM_OK);
 	assert_true(isinf(r.statistic));
