@@ -382,6 +382,68 @@ int dm_test_from_name(const char *name);
 /* "auto, psi, ks, ..." (all names, for messages). */
 const char *dm_test_names_list(void);
 
+
+/* ------------------------------------------------------------------ */
+/* Multivariate drift: covariance, PCA, reconstruction error           */
+/* ------------------------------------------------------------------ */
+/*
+ * A mergeable covariance of d numeric features (Welford's update, Chan et
+ * al.'s merge), for a PCA of the standardised features (the correlation
+ * matrix) at baseline time.  A window's mean reconstruction error (the
+ * squared distance of a standardised row from its projection on the kept
+ * components) rises when the features stop relating as they did, even
+ * when every marginal stays the same (docs/statistics.md).
+ */
+typedef struct dm_cov {
+	size_t d;
+	uint64_t n;
+	double *mean; /* d */
+	double *c;    /* d x d co-moment sums, row-major */
+} dm_cov;
+
+/* DM_ENOMEM; d >= 1. */
+dm_err dm_cov_init(dm_cov *c, size_t d);
+void dm_cov_release(dm_cov *c);
+/* Adds one row of d finite values. */
+void dm_cov_add(dm_cov *c, const double *row);
+/* a := a ∪ b (same d; DM_EINVAL otherwise). */
+dm_err dm_cov_merge(dm_cov *a, const dm_cov *b);
+/* Sample covariance (ddof 1) of features i, j; NaN when n < 2. */
+double dm_cov_get(const dm_cov *c, size_t i, size_t j);
+
+/*
+ * Eigen-decomposition of the symmetric d x d matrix a (row-major, not
+ * changed) by cyclic Jacobi rotations: eigenvalues in descending order in
+ * w, the eigenvectors as the columns of v (d x d, row-major).  DM_ENOMEM.
+ */
+dm_err dm_eigen_sym(const double *a, size_t d, double *w, double *v);
+
+typedef struct dm_pca {
+	size_t d, k;   /* features; components kept */
+	double *mean;  /* d */
+	double *sd;    /* d (ddof 1); a constant feature gets 1 */
+	double *w;     /* d eigenvalues of the correlation matrix, descending */
+	double *v;     /* d x d eigenvectors (columns), row-major */
+	double share;  /* share of the variance the k components keep */
+} dm_pca;
+
+/* The PCA of the standardised features of c, keeping the fewest leading
+ * components whose eigenvalues reach share (in (0, 1]) of their sum.
+ * DM_EINVAL when c->n < 2; DM_ENOMEM. */
+dm_err dm_pca_fit(const dm_cov *c, double share, dm_pca *p);
+void dm_pca_release(dm_pca *p);
+/* Squared reconstruction error of one row (standardised, projected on the
+ * k components, mapped back): |z|^2 - sum_{j<k} (v_j . z)^2. */
+double dm_pca_recon_error(const dm_pca *p, const double *row);
+/*
+ * The band for the mean error of a window of n rows with no drift:
+ * mean = sum of the discarded eigenvalues, and for Gaussian data the
+ * variance of one row's error is 2 sum of their squares, so
+ * [mean - z sqrt(2 sum w^2 / n), mean + z sqrt(...)].
+ */
+void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo,
+		 double *hi);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,11 @@ statsmodels, with fixed seeds:
       (numpy formula), scipy.stats.entropy of the PSI-smoothed proportions
       (KL(a || b)), chi2_contingency(lambda_="log-likelihood",
       correction=False) on the table without all-zero columns
+  tests/data/breadth_pca.txt      data sets (n rows of d features) with the
+      eigenvalues of their correlation matrix (numpy.linalg.eigh,
+      descending), the components kept for a share of the variance, and
+      the squared reconstruction error of rows (standardised with ddof 1,
+      projected on the kept eigenvectors)
   tests/data/breadth_2x2.txt      2x2 tables [[a, b], [c, d]] with
       scipy.stats.fisher_exact (odds ratio, two-sided p) and statsmodels'
       proportions_ztest([a, c], [a + b, c + d]) (z, p)
@@ -158,6 +163,29 @@ def tables():
     return t
 
 
+def pca_cases():
+    rng = np.random.default_rng(404)
+    out = []
+    for n, d, share in [(400, 5, 0.8), (300, 3, 0.9), (1000, 8, 0.7),
+                        (50, 4, 0.95)]:
+        a = rng.normal(size=(d, d))
+        x = rng.normal(size=(n, d)) @ a + rng.normal(size=d) * 3
+        x[:, 0] *= 100.0  # scales differ: the PCA is of standardised data
+        mean = x.mean(axis=0)
+        sd = x.std(axis=0, ddof=1)
+        r = np.corrcoef(x, rowvar=False)
+        w, v = np.linalg.eigh(r)
+        order = np.argsort(w)[::-1]
+        w, v = w[order], v[:, order]
+        cum = np.cumsum(w) / w.sum()
+        k = int(np.searchsorted(cum, share * (1 - 1e-12)) + 1)
+        z = (x - mean) / sd
+        proj = z @ v[:, :k]
+        err = (z ** 2).sum(axis=1) - (proj ** 2).sum(axis=1)
+        out.append((n, d, share, x, w, k, err[:20]))
+    return out
+
+
 def main():
     with open(os.path.join(DATA, "breadth_numeric.txt"), "w") as f:
         f.write("# case NAME nx x... ny y... expect wasserstein energy "
@@ -176,6 +204,15 @@ def main():
                 name, len(a), " ".join(str(int(v)) for v in a),
                 " ".join(str(int(v)) for v in b),
                 *(r(v) for v in ex[:5]), int(ex[5])))
+    with open(os.path.join(DATA, "breadth_pca.txt"), "w") as f:
+        f.write("# case n d share, n rows of d values, eigenvalues "
+                "(descending), k, errors of the first 20 rows\n")
+        for n, d, share, x, w, k, err in pca_cases():
+            f.write("case %d %d %s\n" % (n, d, r(share)))
+            for row in x:
+                f.write(" ".join(r(v) for v in row) + "\n")
+            f.write("eig %s\nk %d\nerr %s\n" % (
+                " ".join(r(v) for v in w), k, " ".join(r(v) for v in err)))
     with open(os.path.join(DATA, "breadth_2x2.txt"), "w") as f:
         f.write("# a b c d  fisher_oddsratio fisher_p  z z_p  "
                 "(z: proportions_ztest([a, c], [a+b, c+d]); nan where "

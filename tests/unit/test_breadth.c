@@ -610,6 +610,157 @@ static void bessel_and_cvm_limit(void **state)
 	assert_true(fabs(dm_cvm_inf_cdf(0.46136) - 0.95) < 1e-4);
 }
 
+/* ---- multivariate: covariance, PCA, reconstruction error ---- */
+
+/* Correlation eigenvalues, components kept and reconstruction errors
+ * against numpy.linalg.eigh; the covariance of two halves merged equals
+ * the covariance of the whole. */
+static void pca_matches_numpy(void **state)
+{
+	dmv_file f;
+	const char *t;
+	size_t ncases = 0, bad = 0;
+	dmv_worst w = { 0.0, "" };
+	(void)state;
+
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("breadth_pca.txt")), 0);
+	while ((t = dmv_tok(&f)) != NULL) {
+		uint64_t n = 0, d = 0, k = 0;
+		double share = 0, *x, want = 0;
+		dm_cov all, h1, h2;
+		dm_pca p;
+		char where[64];
+
+		assert_string_equal(t, "case");
+		assert_int_equal(dmv_u64(&f, &n), 0);
+		assert_int_equal(dmv_u64(&f, &d), 0);
+		assert_int_equal(dmv_double(&f, &share), 0);
+		x = malloc(n * d * sizeof(double));
+		for (size_t i = 0; i < n * d; i++)
+			assert_int_equal(dmv_double(&f, &x[i]), 0);
+		assert_int_equal(dm_cov_init(&all, d), DM_OK);
+		assert_int_equal(dm_cov_init(&h1, d), DM_OK);
+		assert_int_equal(dm_cov_init(&h2, d), DM_OK);
+		for (size_t i = 0; i < n; i++) {
+			dm_cov_add(&all, &x[i * d]);
+			dm_cov_add(i < n / 3 ? &h1 : &h2, &x[i * d]);
+		}
+		assert_int_equal(dm_cov_merge(&h1, &h2), DM_OK);
+		for (size_t i = 0; i < d; i++)
+			for (size_t j = 0; j < d; j++)
+				assert_true(dmv_err(dm_cov_get(&h1, i, j),
+						    dm_cov_get(&all, i, j)) <
+					    1e-12);
+		assert_int_equal(dm_pca_fit(&all, share, &p), DM_OK);
+		assert_int_equal(dmv_expect(&f, "eig"), 0);
+		for (size_t i = 0; i < d; i++) {
+			assert_int_equal(dmv_double(&f, &want), 0);
+			snprintf(where, sizeof(where), "case %zu eig %zu",
+				 ncases, i);
+			dmv_note(&w, dmv_err(p.w[i], want), where);
+			bad += !(dmv_err(p.w[i], want) <= RTOL);
+		}
+		assert_int_equal(dmv_expect(&f, "k"), 0);
+		assert_int_equal(dmv_u64(&f, &k), 0);
+		assert_int_equal(p.k, k);
+		assert_int_equal(dmv_expect(&f, "err"), 0);
+		for (size_t i = 0; i < 20; i++) {
+			double e;
+
+			assert_int_equal(dmv_double(&f, &want), 0);
+			e = dmv_err(dm_pca_recon_error(&p, &x[i * d]), want);
+			snprintf(where, sizeof(where), "case %zu row %zu",
+				 ncases, i);
+			dmv_note(&w, e, where);
+			if (!(e <= RTOL)) {
+				print_message("  %s: %.17g, numpy %.17g\n",
+					      where,
+					      dm_pca_recon_error(&p, &x[i * d]),
+					      want);
+				bad++;
+			}
+		}
+		dm_pca_release(&p);
+		dm_cov_release(&all);
+		dm_cov_release(&h1);
+		dm_cov_release(&h2);
+		free(x);
+		ncases++;
+	}
+	dmv_close(&f);
+	print_message("  %zu data sets: worst rel. error %.3g (%s)\n", ncases,
+		      w.err, w.where);
+	assert_true(ncases >= 4);
+	assert_int_equal(bad, 0);
+}
+
+/* xorshift64* and Box-Muller: a deterministic normal sample. */
+static double gauss(uint64_t *s)
+{
+	double u1, u2;
+
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	u1 = ((double)((*s * 2685821657736338717ull) >> 11) + 0.5) * 0x1p-53;
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	u2 = ((double)((*s * 2685821657736338717ull) >> 11) + 0.5) * 0x1p-53;
+	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+/* Two features with correlation +0.8 at baseline and -0.8 in the window:
+ * each marginal is N(0, 1) on both sides, so KS on either does not fire;
+ * the mean reconstruction error (one component kept) leaves its band. */
+static void pca_sees_a_flipped_correlation(void **state)
+{
+	uint64_t s = 0x9e3779b97f4a7c15ull;
+	dm_cov c;
+	dm_pca p;
+	double a[4000], b[4000], xa[1000], xb[1000], lo, hi, mean = 0.0;
+	double mean0 = 0.0;
+	dm_ks_result ks;
+	(void)state;
+
+	assert_int_equal(dm_cov_init(&c, 2), DM_OK);
+	for (int i = 0; i < 4000; i++) {
+		double z1 = gauss(&s), z2 = gauss(&s), row[2];
+
+		a[i] = z1;
+		b[i] = 0.8 * z1 + 0.6 * z2;
+		row[0] = a[i];
+		row[1] = b[i];
+		dm_cov_add(&c, row);
+	}
+	assert_int_equal(dm_pca_fit(&c, 0.8, &p), DM_OK);
+	assert_int_equal(p.k, 1);
+	dm_pca_band(&p, 1000, 3.0, &lo, &hi);
+	for (int i = 0; i < 1000; i++) {
+		double z1 = gauss(&s), z2 = gauss(&s), row[2], row0[2];
+
+		xa[i] = z1;
+		xb[i] = -0.8 * z1 + 0.6 * z2;
+		row[0] = xa[i];
+		row[1] = xb[i];
+		mean += dm_pca_recon_error(&p, row) / 1000.0;
+		row0[0] = a[i];
+		row0[1] = b[i];
+		mean0 += dm_pca_recon_error(&p, row0) / 1000.0;
+	}
+	print_message("  band [%.3f, %.3f]; baseline rows %.3f, flipped "
+		      "window %.3f\n",
+		      lo, hi, mean0, mean);
+	assert_true(mean0 >= lo && mean0 <= hi);
+	assert_true(mean > hi);
+	assert_int_equal(dm_ks_2samp(a, 4000, xa, 1000, &ks), DM_OK);
+	assert_true(ks.pvalue > 0.01);
+	assert_int_equal(dm_ks_2samp(b, 4000, xb, 1000, &ks), DM_OK);
+	assert_true(ks.pvalue > 0.01);
+	dm_pca_release(&p);
+	dm_cov_release(&c);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(numeric_tests_match_scipy),
 	cmocka_unit_test(wasserstein_edges),
@@ -624,6 +775,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(fisher_edges),
 	cmocka_unit_test(ztest_edges),
 	cmocka_unit_test(bessel_and_cvm_limit),
+	cmocka_unit_test(pca_matches_numpy),
+	cmocka_unit_test(pca_sees_a_flipped_correlation),
 };
 
 DMTEST_MAIN("breadth", tests)
