@@ -230,7 +230,7 @@ double dm_pca_recon_error(const dm_pca *p, const double *row)
 	double z2 = 0.0, proj = 0.0;
 
 	for (i = 0; i < d; i++) {
-		double z = row[i] - p->mean[i];
+		double z = (row[i] - p->mean[i]) / p->sd[i];
 
 		z2 += z * z;
 	}
