@@ -1677,6 +1677,64 @@ static void detect_two_categories_small_counts(void **state)
 	fixture_release(&b, &c);
 }
 
+/* cvm on a column of counts (heavy ties) is KS: scipy's midrank
+ * statistic would be inflated (dm_cvm_tie_excess); on continuous values
+ * it is cvm, equal to dm_cvm_2samp on the same samples. */
+static void detect_cvm_ties_use_ks(void **state)
+{
+	dm_profile b, c;
+	dm_detect_config cfg;
+	dm_result r;
+	dm_test_result tr;
+	double *x = logistic_grid(2000, 0.0, 1.0);
+	double *y = logistic_grid(300, 0.0, 1.0);
+	size_t i;
+
+	(void)state;
+	tests_fixture(&b, &c, 0.1);
+	dm_detect_config_init(&cfg);
+	cfg.test = DM_TEST_CVM;
+	run_detect(&b, &c, &cfg, &r);
+	assert_string_equal(res_of(&r, "x")->test, "cvm");
+	{
+		double *bv, *cv;
+		uint64_t *bw, *cw;
+		size_t bn, cn;
+
+		assert_int_equal(dm_sketch_items(b.feat[0].sketch, &bv, &bw,
+						 &bn),
+				 DM_OK);
+		assert_int_equal(dm_sketch_items(c.feat[0].sketch, &cv, &cw,
+						 &cn),
+				 DM_OK);
+		assert_int_equal(dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr),
+				 DM_OK);
+		free(bv);
+		free(bw);
+		free(cv);
+		free(cw);
+	}
+	assert_true(res_of(&r, "x")->test_pvalue == tr.pvalue);
+	dm_result_release(&r);
+	fixture_release(&b, &c);
+
+	for (i = 0; i < 2000; i++)
+		x[i] = floor(x[i] + 3.0);
+	for (i = 0; i < 300; i++)
+		y[i] = floor(y[i] + 3.0);
+	prof_init(&b, 2000);
+	prof_init(&c, 300);
+	num_set(feat_add(&b, "n", DM_FEATURE_NUMERIC), x, 2000, NULL, 4);
+	num_set(feat_add(&c, "n", DM_FEATURE_NUMERIC), y, 300, &b.feat[0], 0);
+	run_detect(&b, &c, &cfg, &r);
+	assert_string_equal(res_of(&r, "n")->test, "ks");
+	assert_true(res_of(&r, "n")->test_pvalue == res_of(&r, "n")->ks_pvalue);
+	dm_result_release(&r);
+	fixture_release(&b, &c);
+	free(x);
+	free(y);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1705,6 +1763,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(detect_distance_threshold),
 		cmocka_unit_test(detect_tests_holm_family),
 		cmocka_unit_test(detect_two_categories_small_counts),
+		cmocka_unit_test(detect_cvm_ties_use_ks),
 		cmocka_unit_test(detect_other_bin_not_unseen),
 		cmocka_unit_test(detect_pooled_sparse_bin),
 		cmocka_unit_test(detect_missing_rate_se_gate),
