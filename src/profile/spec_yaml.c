@@ -42,7 +42,7 @@
 #include "io/numfmt.h"
 
 /* Drift tests a column may ask for, in the order of dm_test_id
- * (driftmon/stats.h, docs/drift-tests.md; test_spec checks they agree).
+ * (driftmon/stats.h, docs/drift-tests.md; test_breadth checks they agree).
  * "auto" leaves the choice to driftmon (test = NULL). */
 static const char *const test_names[] = {
 	"auto",	    "psi",	     "ks",	  "chi2", "wasserstein",

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driftmon/schema.h"
 #include "driftmon/stats.h"
 
 #define RTOL 1e-9
@@ -761,6 +762,23 @@ static void pca_sees_a_flipped_correlation(void **state)
 	dm_cov_release(&c);
 }
 
+/* Every test of the table is a name the spec accepts, and back. */
+static void test_names_agree_with_spec(void **state)
+{
+	(void)state;
+	for (int i = 0; i < DM_TEST_COUNT_; i++) {
+		const dm_test_info *ti = dm_test_info_of((dm_test_id)i);
+
+		assert_non_null(ti);
+		assert_true(dm_spec_test_known(ti->name));
+		assert_int_equal(dm_test_from_name(ti->name), i);
+		assert_non_null(strstr(dm_test_names_list(), ti->name));
+	}
+	assert_false(dm_spec_test_known("wasserstien"));
+	assert_int_equal(dm_test_from_name("wasserstien"), -1);
+	assert_null(dm_test_info_of(DM_TEST_COUNT_));
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(numeric_tests_match_scipy),
 	cmocka_unit_test(wasserstein_edges),
@@ -776,6 +794,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(ztest_edges),
 	cmocka_unit_test(bessel_and_cvm_limit),
 	cmocka_unit_test(pca_matches_numpy),
+	cmocka_unit_test(test_names_agree_with_spec),
 	cmocka_unit_test(pca_sees_a_flipped_correlation),
 };
 
