@@ -8,8 +8,15 @@
  *     other role (label, event time, identifier, text, ignored) gets
  *     status NOT_MONITORED, no statistics and no alerts;
  *   - every compared column gets PSI (over the baseline's bins or
- *     categories) and a test p-value: two-sample KS for numeric columns,
- *     chi-square homogeneity for categorical ones;
+ *     categories), KS (numeric) or chi-square (categorical), and its drift
+ *     test (docs/drift-tests.md): --test, else the spec's, else the
+ *     automatic one (KS for numeric columns, chi-square for categorical
+ *     ones, the z-test or Fisher's exact test for two categories).  A
+ *     test with a p-value joins the Holm family below; a distance (psi,
+ *     wasserstein, energy, jensenshannon, hellinger, kl) has no p-value
+ *     and the column has DRIFTED when it reaches its threshold (the
+ *     column's min_effect, else --test-threshold, else the test's
+ *     default; psi: PSI > psi_threshold), MINOR from half of it;
  *   - the p-values of all tested columns (features and predictions, one
  *     family) are adjusted by Holm's step-down procedure (dm_holm) at
  *     family-wise level alpha (0.01: an hourly job at 0.05 would raise a
@@ -62,6 +69,13 @@ typedef struct dm_detect_config {
 	uint64_t min_samples;      /* DRIFT_MIN_SAMPLES, default 100 */
 	double invalid_rate_alert; /* invalid-value share alerting, 0.01 */
 	double missing_jump_alert; /* missing-rate rise alerting, 0.05 */
+	/* --test: one test (dm_test_id, driftmon/stats.h) for every column
+	 * of a kind it applies to, over the spec's choice; DM_TEST_AUTO (0)
+	 * = each column's own (spec) or the automatic choice. */
+	int test;
+	/* --test-threshold: a distance's drift threshold where the column
+	 * sets no min_effect; NaN = the test's default. */
+	double test_threshold;
 } dm_detect_config;
 
 /* Fills the defaults above. */
@@ -109,6 +123,16 @@ typedef struct dm_feature_result {
 	int chi2_df;
 	double tv_distance;  /* categorical only: total variation distance of
 				the category proportions, else NaN */
+	/* The column's drift test (docs/drift-tests.md): its name, its
+	 * statistic, its p-value (NaN for a distance) and, for a distance,
+	 * the threshold it was held to (NaN for a test with a p-value). */
+	const char *test;
+	double test_statistic;
+	double test_pvalue;
+	double test_threshold;
+	/* bound on |statistic - statistic on all the data| from the sketches
+	 * (0 when exact; NaN when no bound is stated) */
+	double test_error;
 	double pvalue;       /* the test's raw p-value */
 	double pvalue_adjusted; /* Holm-adjusted (dm_holm); NaN if untested */
 	double missing_rate_base;

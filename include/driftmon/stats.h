@@ -230,6 +230,222 @@ DM_API double dm_chi2_sf(double x, double df);
 DM_API void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
 				double *stat, double *pvalue, int *df);
 
+
+/* ------------------------------------------------------------------ */
+/* More drift tests (docs/statistics.md, "Statistical breadth")        */
+/* ------------------------------------------------------------------ */
+/*
+ * Numeric samples are given as sorted values with integer weights, as
+ * dm_sketch_items() returns them (w NULL = all weights 1; a tied value may
+ * be split over several entries).  When both sketches hold every value the
+ * results equal scipy's on the raw samples; otherwise see
+ * docs/statistics.md for the bound each inherits from the rank error.
+ */
+typedef struct dm_test_result {
+	double statistic;
+	double pvalue;      /* NaN for a distance without one */
+	const char *method; /* "exact", "asymp", "capped", "floored",
+			       "interp", or NULL */
+} dm_test_result;
+
+/* First Wasserstein distance between the two weighted samples, as
+ * scipy.stats.wasserstein_distance(x, y, wx, wy): the integral of
+ * |F_x - F_y|.  NaN if either side is empty or has weight 0. */
+double dm_wasserstein(const double *x, const uint64_t *wx, size_t nx,
+		      const double *y, const uint64_t *wy, size_t ny);
+/* Energy distance, as scipy.stats.energy_distance: sqrt(2) times the
+ * square root of the integral of (F_x - F_y)^2.  NaN as above. */
+double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
+			  const double *y, const uint64_t *wy, size_t ny);
+/*
+ * Cramér-von Mises two-sample test as scipy.stats.cramervonmises_2samp
+ * (method 'auto', scipy 1.10): midranks for ties, the exact p-value when
+ * max(n1, n2) <= 20 (total weights), else the asymptotic one.
+ * DM_EINVAL if a side has fewer than 2 observations, holds a NaN or is
+ * not sorted; DM_ENOMEM.
+ */
+dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
+		    const double *y, const uint64_t *wy, size_t ny,
+		    dm_test_result *res);
+/*
+ * scipy's midrank statistic is meant for continuous data: a group of c
+ * tied values adds about c^3 (n1^2 + n2^2) / (12 n1 n2 N^2) to T (the
+ * spread of the sample indices under one midrank), whatever the
+ * distributions.  Returns that sum over the tie groups (0 without ties;
+ * NaN for an empty side); the decision uses KS instead when it exceeds
+ * DM_CVM_MAX_TIE_EXCESS (docs/drift-tests.md).
+ */
+#define DM_CVM_MAX_TIE_EXCESS 0.01
+double dm_cvm_tie_excess(const double *x, const uint64_t *wx, size_t nx,
+			 const double *y, const uint64_t *wy, size_t ny);
+/* The limiting CDF of the Cramér-von Mises statistic (scipy's
+ * _cdf_cvm_inf, series cut where a term falls below 1e-7). */
+double dm_cvm_inf_cdf(double x);
+/* The exact p-value P(U >= u) of the two-sample statistic U for sizes
+ * m, n (each 1..20), as scipy's _pval_cvm_2samp_exact.  NaN on bad
+ * sizes or allocation failure. */
+double dm_cvm_exact_pvalue(double u, unsigned m, unsigned n);
+/* Modified Bessel function of the second kind K_nu(x), x > 0. */
+double dm_bessel_k(double nu, double x);
+/*
+ * Anderson-Darling k-sample test for k = 2, as scipy.stats.anderson_ksamp
+ * ([x, y]) with midrank=True (scipy 1.10): statistic the standardised
+ * A2akN, p-value interpolated from Scholz and Stephens' table and capped
+ * to [0.001, 0.25] (method "capped" / "floored" at the caps, "interp"
+ * between).  DM_EINVAL with fewer than 2 distinct values, fewer than 4
+ * observations in all, an empty side, a NaN or unsorted input.
+ */
+dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
+			 const double *y, const uint64_t *wy, size_t ny,
+			 dm_test_result *res);
+
+/*
+ * Distances between two count vectors over the same k bins or
+ * categories (a: the baseline, b: the current data).  NaN when either
+ * total is 0.
+ *   Jensen-Shannon distance, as scipy.spatial.distance.jensenshannon(a,
+ *   b) (natural log; the square root of the divergence, in [0, sqrt(ln
+ *   2)]); empty bins need no smoothing.
+ *   Hellinger distance sqrt(sum (sqrt p - sqrt q)^2 / 2), in [0, 1].
+ *   KL divergence KL(baseline || current) = sum p ln(p / q) over the
+ *   proportions smoothed as PSI smooths them (DM_PSI_ALPHA), so an empty
+ *   bin keeps it finite (as scipy.stats.entropy of those proportions).
+ */
+double dm_js_distance(const uint64_t *a, const uint64_t *b, size_t k);
+double dm_hellinger(const uint64_t *a, const uint64_t *b, size_t k);
+double dm_kl_divergence(const uint64_t *a, const uint64_t *b, size_t k);
+
+/*
+ * G-test of homogeneity of two count vectors (scipy.stats.
+ * chi2_contingency(table, correction=False, lambda_="log-likelihood"),
+ * all-zero columns removed): conventions as dm_chi2_homogeneity.
+ */
+void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
+			  double *stat, double *pvalue, int *df);
+/*
+ * Two-proportion z-test with the pooled variance, as statsmodels'
+ * proportions_ztest([x1, x2], [n1, n2]): statistic z, two-sided p-value.
+ * When the pooled proportion is 0 or 1 (both sides constant and equal):
+ * z = 0, p = 1.  DM_EINVAL if n1 or n2 is 0 or x > n.
+ */
+dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
+		     dm_test_result *res);
+/*
+ * Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided, as
+ * scipy.stats.fisher_exact (scipy 1.10: tables as likely as the observed
+ * one within a relative 1e-14 count).  Statistic: the odds ratio
+ * (a d) / (b c) (inf when b c = 0, NaN for an empty row or column, whose
+ * p-value is 1).  Tail terms below 1e-300 of the mode's probability are
+ * left out.  DM_ENOMEM.
+ */
+dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		       dm_test_result *res);
+
+
+/* ------------------------------------------------------------------ */
+/* The drift tests a column may use (docs/drift-tests.md)              */
+/* ------------------------------------------------------------------ */
+typedef enum dm_test_id {
+	DM_TEST_AUTO = 0,    /* driftmon chooses by type and size */
+	DM_TEST_PSI,         /* PSI against psi_threshold (no p-value) */
+	DM_TEST_KS,          /* two-sample Kolmogorov-Smirnov */
+	DM_TEST_CHI2,        /* chi-square homogeneity */
+	DM_TEST_WASSERSTEIN, /* Wasserstein / baseline std (no p-value) */
+	DM_TEST_ENERGY,      /* energy distance of the data / baseline std */
+	DM_TEST_CVM,         /* Cramér-von Mises two-sample */
+	DM_TEST_ANDERSON,    /* Anderson-Darling k-sample, k = 2 */
+	DM_TEST_JS,          /* Jensen-Shannon distance (no p-value) */
+	DM_TEST_HELLINGER,   /* Hellinger distance (no p-value) */
+	DM_TEST_KL,          /* KL divergence (no p-value) */
+	DM_TEST_GTEST,       /* G-test (log-likelihood ratio) */
+	DM_TEST_ZTEST,       /* two-proportion z-test (two categories) */
+	DM_TEST_FISHER,      /* Fisher's exact test (two categories) */
+	DM_TEST_COUNT_
+} dm_test_id;
+
+/* The kinds of column a test applies to (bit set). */
+#define DM_KIND_NUMERIC 1u
+#define DM_KIND_CATEGORICAL 2u
+#define DM_KIND_BOOLEAN 4u /* a categorical column of two categories */
+
+typedef struct dm_test_info {
+	const char *name;  /* as in the spec and --test */
+	unsigned kinds;    /* DM_KIND_* it applies to */
+	int has_pvalue;    /* 1: the Holm family; 0: a distance */
+	double threshold;  /* a distance's default drift threshold (NaN for a
+			      test with a p-value; psi uses psi_threshold) */
+	const char *label; /* for messages ("Cramér-von Mises") */
+} dm_test_info;
+
+/* Information on test id (NULL for an id out of range). */
+const dm_test_info *dm_test_info_of(dm_test_id id);
+/* The id of a test name; -1 if unknown. */
+int dm_test_from_name(const char *name);
+/* "auto, psi, ks, ..." (all names, for messages). */
+const char *dm_test_names_list(void);
+
+
+/* ------------------------------------------------------------------ */
+/* Multivariate drift: covariance, PCA, reconstruction error           */
+/* ------------------------------------------------------------------ */
+/*
+ * A mergeable covariance of d numeric features (Welford's update, Chan et
+ * al.'s merge), for a PCA of the standardised features (the correlation
+ * matrix) at baseline time.  A window's mean reconstruction error (the
+ * squared distance of a standardised row from its projection on the kept
+ * components) rises when the features stop relating as they did, even
+ * when every marginal stays the same (docs/statistics.md).
+ */
+typedef struct dm_cov {
+	size_t d;
+	uint64_t n;
+	double *mean; /* d */
+	double *c;    /* d x d co-moment sums, row-major */
+} dm_cov;
+
+/* DM_ENOMEM; d >= 1. */
+dm_err dm_cov_init(dm_cov *c, size_t d);
+void dm_cov_release(dm_cov *c);
+/* Adds one row of d finite values. */
+void dm_cov_add(dm_cov *c, const double *row);
+/* a := a ∪ b (same d; DM_EINVAL otherwise). */
+dm_err dm_cov_merge(dm_cov *a, const dm_cov *b);
+/* Sample covariance (ddof 1) of features i, j; NaN when n < 2. */
+double dm_cov_get(const dm_cov *c, size_t i, size_t j);
+
+/*
+ * Eigen-decomposition of the symmetric d x d matrix a (row-major, not
+ * changed) by cyclic Jacobi rotations: eigenvalues in descending order in
+ * w, the eigenvectors as the columns of v (d x d, row-major).  DM_ENOMEM.
+ */
+dm_err dm_eigen_sym(const double *a, size_t d, double *w, double *v);
+
+typedef struct dm_pca {
+	size_t d, k;   /* features; components kept */
+	double *mean;  /* d */
+	double *sd;    /* d (ddof 1); a constant feature gets 1 */
+	double *w;     /* d eigenvalues of the correlation matrix, descending */
+	double *v;     /* d x d eigenvectors (columns), row-major */
+	double share;  /* share of the variance the k components keep */
+} dm_pca;
+
+/* The PCA of the standardised features of c, keeping the fewest leading
+ * components whose eigenvalues reach share (in (0, 1]) of their sum.
+ * DM_EINVAL when c->n < 2; DM_ENOMEM. */
+dm_err dm_pca_fit(const dm_cov *c, double share, dm_pca *p);
+void dm_pca_release(dm_pca *p);
+/* Squared reconstruction error of one row (standardised, projected on the
+ * k components, mapped back): |z|^2 - sum_{j<k} (v_j . z)^2. */
+double dm_pca_recon_error(const dm_pca *p, const double *row);
+/*
+ * The band for the mean error of a window of n rows with no drift:
+ * mean = sum of the discarded eigenvalues, and for Gaussian data the
+ * variance of one row's error is 2 sum of their squares, so
+ * [mean - z sqrt(2 sum w^2 / n), mean + z sqrt(...)].
+ */
+void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo,
+		 double *hi);
+
 #ifdef __cplusplus
 }
 #endif

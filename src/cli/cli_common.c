@@ -312,6 +312,28 @@ int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
 	size_t i;
 	double v;
 
+	if (strcmp(name, "test") == 0) {
+		int id = dm_test_from_name(value);
+
+		if (id < 0) {
+			cli_usage(cmd, "invalid --test '%s': expected one of %s",
+				  value ? value : "", dm_test_names_list());
+			return -1;
+		}
+		s->det.test = id;
+		return 1;
+	}
+	if (strcmp(name, "test-threshold") == 0) {
+		if (cli_parse_double(value, &v) < 0 || v < 0.0 || v > 100.0) {
+			cli_usage(cmd,
+				  "invalid --test-threshold '%s': expected a "
+				  "number from 0 to 100",
+				  value ? value : "");
+			return -1;
+		}
+		s->det.test_threshold = v;
+		return 1;
+	}
 	for (i = 0; i < NSETTINGS; i++) {
 		if (strcmp(name, settings[i].flag) != 0)
 			continue;

@@ -27,7 +27,8 @@ static const char help[] =
 	"      --categorical a,b    treat these columns as categorical\n"
 	"      --bins N             PSI quantile bins (default 10)\n"
 	"      --psi-threshold X, --min-samples N, --critical-threshold X,\n"
-	"      --alpha X, --min-ks-d X   as for 'driftmon detect'\n"
+	"      --alpha X, --min-ks-d X, --test NAME, --test-threshold X\n"
+	"                           as for 'driftmon detect'\n"
 	"      --spec FILE          monitoring spec (YAML) for the reference:\n"
 	"                           roles, types, tests, thresholds\n"
 	"                           (docs/spec-format.md)\n"
@@ -52,6 +53,8 @@ static const struct option longopts[] = {
 	{"critical-threshold", required_argument, NULL, O_SETTING},
 	{"alpha", required_argument, NULL, O_SETTING},
 	{"min-ks-d", required_argument, NULL, O_SETTING},
+	{"test", required_argument, NULL, O_SETTING},
+	{"test-threshold", required_argument, NULL, O_SETTING},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };

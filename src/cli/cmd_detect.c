@@ -62,6 +62,16 @@ static const char help[] =
 	"                               verdict (default 0.01, or $DRIFT_ALPHA)\n"
 	"      --min-ks-d X             smallest KS D that counts (default "
 	"0.05)\n"
+	"      --test NAME              one drift test for every column it\n"
+	"                               applies to: psi, ks, chi2,\n"
+	"                               wasserstein, energy, cvm, anderson,\n"
+	"                               jensenshannon, hellinger, kl, gtest,\n"
+	"                               ztest, fisher (default auto: the\n"
+	"                               spec's, else by type and size;\n"
+	"                               docs/drift-tests.md)\n"
+	"      --test-threshold X       a distance's drift threshold where\n"
+	"                               the spec sets no min_effect\n"
+	"                               (default: the test's, 0.1)\n"
 	"      --strict                 malformed rows and unparsable, NaN or\n"
 	"                               infinite values are errors naming the\n"
 	"                               file, row and column; by default they\n"
@@ -98,6 +108,8 @@ static const struct option longopts[] = {
 	{"critical-threshold", required_argument, NULL, O_SETTING},
 	{"alpha", required_argument, NULL, O_SETTING},
 	{"min-ks-d", required_argument, NULL, O_SETTING},
+	{"test", required_argument, NULL, O_SETTING},
+	{"test-threshold", required_argument, NULL, O_SETTING},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };

@@ -6,6 +6,7 @@
  * several window sizes, and the detection rate of each scenario.
  */
 #include <getopt.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,8 @@ static const char help[] =
 	"  --baseline-rows N    training rows per seed (default 20000)\n"
 	"  --windows LIST       window sizes (default 100,1000,10000,100000)\n"
 	"  --threads N          worker threads (default 2)\n"
-	"  --psi-threshold X, --alpha X, --min-ks-d X\n"
+	"  --psi-threshold X, --alpha X, --min-ks-d X, --test NAME,\n"
+	"  --test-threshold X\n"
 	"                       decision settings as for 'driftmon detect'\n"
 	"                       (default: the defaults; the environment is\n"
 	"                       not read, so runs are reproducible)\n"
@@ -50,6 +52,8 @@ static const struct option longopts[] = {
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"alpha", required_argument, NULL, O_SETTING},
 	{"min-ks-d", required_argument, NULL, O_SETTING},
+	{"test", required_argument, NULL, O_SETTING},
+	{"test-threshold", required_argument, NULL, O_SETTING},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -327,8 +331,23 @@ int cmd_simulate(int argc, char **argv)
 	       "50 features + prediction (%lld s)\n",
 	       (unsigned long long)seeds, (unsigned long long)brows,
 	       (long long)(time(NULL) - t0));
-	printf("Decision: alpha %g, PSI threshold %g, min KS D %g\n\n",
+	printf("Decision: alpha %g, PSI threshold %g, min KS D %g\n",
 	       set.det.alpha, set.det.psi_threshold, set.det.min_ks_d);
+	{
+		const dm_test_info *ti =
+			dm_test_info_of((dm_test_id)set.det.test);
+
+		printf("Test: %s", ti->name);
+		if (!ti->has_pvalue && set.det.test != DM_TEST_PSI)
+			printf(" (threshold %g)",
+			       isnan(set.det.test_threshold)
+				       ? ti->threshold
+				       : set.det.test_threshold);
+		printf("%s\n\n",
+		       set.det.test == DM_TEST_AUTO
+			       ? " (KS, chi-square, z-test / Fisher)"
+			       : " (columns it does not apply to: automatic)");
+	}
 	printf("%-38s %9s %10s %8s %s\n", "SCENARIO", "WINDOW", "RATE",
 	       "TARGET", "");
 	for (i = 0; i < nc; i++) {

@@ -28,6 +28,8 @@ void dm_detect_config_init(dm_detect_config *c)
 	c->min_samples = 100;
 	c->invalid_rate_alert = 0.01;
 	c->missing_jump_alert = 0.05;
+	c->test = DM_TEST_AUTO;
+	c->test_threshold = NAN;
 }
 
 const char *dm_status_name(dm_status s)
@@ -101,15 +103,78 @@ static double rate(uint64_t part, uint64_t whole)
 	return whole ? (double)part / (double)whole : NAN;
 }
 
+/* The kind of a column for the choice of its test: numeric, two
+ * categories (and nothing beyond the category cap) or categorical. */
+static unsigned feature_kind(const dm_feature *b)
+{
+	if (b->type == DM_FEATURE_NUMERIC)
+		return DM_KIND_NUMERIC;
+	if (b->ncats == 2 && b->other == 0)
+		return DM_KIND_BOOLEAN;
+	return DM_KIND_CATEGORICAL;
+}
+
+/* The column's test: --test when it applies to the column's kind, else
+ * the spec's when it applies, else DM_TEST_AUTO (resolved by the
+ * compare_* functions, which see the counts). */
+static dm_test_id choose_test(const dm_feature *b,
+			      const dm_detect_config *cfg)
+{
+	unsigned kind = feature_kind(b);
+	const dm_test_info *ti = dm_test_info_of((dm_test_id)cfg->test);
+	int id;
+
+	if (cfg->test != DM_TEST_AUTO && ti && (ti->kinds & kind))
+		return (dm_test_id)cfg->test;
+	id = dm_test_from_name(b->test);
+	if (id > 0 && (dm_test_info_of((dm_test_id)id)->kinds & kind))
+		return (dm_test_id)id;
+	return DM_TEST_AUTO;
+}
+
+/* Records the test used and its result; a test with a p-value joins the
+ * Holm family. */
+static void set_test(dm_feature_result *fr, dm_test_id id, double stat,
+		     double pvalue)
+{
+	const dm_test_info *ti = dm_test_info_of(id);
+
+	fr->test = ti->name;
+	fr->test_statistic = stat;
+	fr->test_pvalue = ti->has_pvalue ? pvalue : NAN;
+	fr->pvalue = fr->test_pvalue;
+	fr->tested = ti->has_pvalue && !isnan(pvalue);
+}
+
+/* Population standard deviation (ddof 0, as numpy.std and Evidently's
+ * normed Wasserstein) of the baseline. */
+static double base_std(const dm_feature *b)
+{
+	return b->mom.n ? sqrt(b->mom.m2 / (double)b->mom.n) : NAN;
+}
+
+/* x / s with x / 0 = 0 for x = 0 and +inf otherwise (a constant
+ * baseline that moved has drifted at any threshold). */
+static double normed(double x, double s)
+{
+	if (s > 0.0)
+		return x / s;
+	return x == 0.0 ? 0.0 : INFINITY;
+}
+
 static dm_err compare_numeric(const dm_feature *b, const dm_feature *c,
+			      const dm_detect_config *cfg,
 			      dm_feature_result *fr)
 {
 	double *bv = NULL, *cv = NULL;
 	uint64_t *bw = NULL, *cw = NULL;
 	size_t bn = 0, cn = 0;
 	dm_ks_result ks;
+	dm_test_result tr;
+	dm_test_id id = choose_test(b, cfg);
 	dm_err err;
 	size_t nb = b->nedges + 1;
+	double sd = base_std(b), lo, hi;
 
 	fr->psi = (b->bins && c->bins) ? dm_psi(b->bins, c->bins, nb) : NAN;
 	err = dm_sketch_items(b->sketch, &bv, &bw, &bn);
@@ -128,8 +193,69 @@ static dm_err compare_numeric(const dm_feature *b, const dm_feature *c,
 	fr->ks_statistic = ks.statistic;
 	fr->ks_pvalue = ks.pvalue;
 	fr->ks_method = ks.method == DM_KS_EXACT ? "exact" : "asymp";
-	fr->pvalue = ks.pvalue;
-	fr->tested = 1;
+	lo = fmin(bv[0], cv[0]);
+	hi = fmax(bv[bn - 1], cv[cn - 1]);
+	fr->test_error = NAN;
+	switch (id) {
+	case DM_TEST_WASSERSTEIN:
+		set_test(fr, id, normed(dm_wasserstein(bv, bw, bn, cv, cw, cn),
+					sd), NAN);
+		/* |F_sketch - F| <= eps on each side, over [lo, hi] */
+		fr->test_error = normed(fr->ks_d_error * (hi - lo), sd);
+		break;
+	case DM_TEST_ENERGY:
+		set_test(fr, id,
+			 normed(dm_energy_distance(bv, bw, bn, cv, cw, cn),
+				sqrt(sd)),
+			 NAN);
+		break;
+	case DM_TEST_CVM:
+	case DM_TEST_ANDERSON:
+		if (id == DM_TEST_CVM &&
+		    !(dm_cvm_tie_excess(bv, bw, bn, cv, cw, cn) <=
+		      DM_CVM_MAX_TIE_EXCESS)) {
+			/* ties would inflate scipy's statistic: KS */
+			set_test(fr, DM_TEST_KS, ks.statistic, ks.pvalue);
+			fr->test_error = fr->ks_d_error;
+			break;
+		}
+		err = id == DM_TEST_CVM
+			      ? dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr)
+			      : dm_anderson_2samp(bv, bw, bn, cv, cw, cn, &tr);
+		if (err == DM_OK) {
+			set_test(fr, id, tr.statistic, tr.pvalue);
+			break;
+		}
+		if (err != DM_EINVAL)
+			goto out;
+		/* too few values, or one value in all: KS says it */
+		err = DM_OK;
+		set_test(fr, DM_TEST_KS, ks.statistic, ks.pvalue);
+		fr->test_error = fr->ks_d_error;
+		break;
+	case DM_TEST_PSI:
+		set_test(fr, id, fr->psi, NAN);
+		break;
+	case DM_TEST_JS:
+	case DM_TEST_HELLINGER:
+	case DM_TEST_KL:
+		set_test(fr, id,
+			 !(b->bins && c->bins) ? NAN
+			 : id == DM_TEST_JS    ? dm_js_distance(b->bins, c->bins,
+							     nb)
+			 : id == DM_TEST_HELLINGER
+				 ? dm_hellinger(b->bins, c->bins, nb)
+				 : dm_kl_divergence(b->bins, c->bins, nb),
+			 NAN);
+		fr->test_error = 0.0; /* bin counts are exact */
+		break;
+	default: /* auto, ks */
+		set_test(fr, DM_TEST_KS, ks.statistic, ks.pvalue);
+		fr->test_error = fr->ks_d_error;
+		break;
+	}
+	if (fr->ks_exact && isnan(fr->test_error))
+		fr->test_error = 0.0;
 out:
 	free(bv);
 	free(bw);
@@ -208,15 +334,46 @@ static double tv_distance(const uint64_t *a, const uint64_t *b, size_t k)
 	return tv / 2.0;
 }
 
+/* Two categories (feature_kind DM_KIND_BOOLEAN) with nothing unseen:
+ * the z-test, or Fisher's exact test when an expected cell count of the
+ * 2x2 table is below 5 (Cochran's rule, as pool_sparse).  e, c: counts
+ * of the two categories. */
+static dm_err two_by_two(dm_test_id id, const uint64_t *e, const uint64_t *c,
+			 dm_feature_result *fr)
+{
+	uint64_t n1 = e[0] + e[1], n2 = c[0] + c[1];
+	uint64_t k0 = e[0] + c[0], k1 = e[1] + c[1];
+	double mine = (double)(n1 < n2 ? n1 : n2) *
+		      (double)(k0 < k1 ? k0 : k1) / (double)(n1 + n2);
+	dm_test_result tr;
+	dm_err err;
+
+	if (id == DM_TEST_AUTO)
+		id = mine < 5.0 ? DM_TEST_FISHER : DM_TEST_ZTEST;
+	err = id == DM_TEST_FISHER
+		      ? dm_fisher_exact(e[0], e[1], c[0], c[1], &tr)
+		      : dm_prop_ztest(e[0], n1, c[0], n2, &tr);
+	if (err == DM_OK) {
+		set_test(fr, id, tr.statistic, tr.pvalue);
+		/* one category empty on both sides: nothing to test (as the
+		 * chi-square with df 0) */
+		fr->tested = fr->tested && k0 > 0 && k1 > 0;
+	}
+	return err;
+}
+
 /* Categorical: bins are the baseline's categories, then "other" (values
  * beyond the baseline's category cap), then "unseen". */
 static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
+				  const dm_detect_config *cfg,
 				  dm_feature_result *fr)
 {
 	size_t k = b->ncats + 2, i;
 	uint64_t *eb = calloc(k, sizeof(uint64_t));
 	uint64_t *cb = calloc(k, sizeof(uint64_t));
 	uint64_t matched = 0;
+	dm_test_id id = choose_test(b, cfg);
+	dm_err err = DM_OK;
 
 	if (!eb || !cb) {
 		free(eb);
@@ -245,14 +402,38 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 	fr->unseen = cb[b->ncats + 1];
 	fr->psi = dm_psi(eb, cb, k);
 	fr->tv_distance = tv_distance(eb, cb, k);
+	fr->test_error = 0.0; /* category counts are exact */
+	if (id == DM_TEST_PSI)
+		set_test(fr, id, fr->psi, NAN);
+	else if (id == DM_TEST_JS)
+		set_test(fr, id, dm_js_distance(eb, cb, k), NAN);
+	else if (id == DM_TEST_HELLINGER)
+		set_test(fr, id, dm_hellinger(eb, cb, k), NAN);
+	else if (id == DM_TEST_KL)
+		set_test(fr, id, dm_kl_divergence(eb, cb, k), NAN);
+	else if ((id == DM_TEST_AUTO || id == DM_TEST_ZTEST ||
+		  id == DM_TEST_FISHER) &&
+		 feature_kind(b) == DM_KIND_BOOLEAN && fr->unseen == 0)
+		err = two_by_two(id, eb, cb, fr);
 	k = pool_sparse(eb, cb, k);
 	dm_chi2_homogeneity(eb, cb, k, &fr->chi2_statistic, &fr->chi2_pvalue,
 			    &fr->chi2_df);
-	fr->pvalue = fr->chi2_pvalue;
-	fr->tested = fr->chi2_df > 0;
+	if (id == DM_TEST_GTEST) {
+		double g, gp;
+		int df;
+
+		dm_gtest_homogeneity(eb, cb, k, &g, &gp, &df);
+		set_test(fr, id, g, gp);
+		fr->tested = df > 0 && !isnan(gp);
+	} else if (!fr->test) {
+		/* chi2, auto; z / Fisher with unseen categories */
+		set_test(fr, DM_TEST_CHI2, fr->chi2_statistic,
+			 fr->chi2_pvalue);
+		fr->tested = fr->chi2_df > 0;
+	}
 	free(eb);
 	free(cb);
-	return DM_OK;
+	return err;
 }
 
 static char *dupstr(const char *s)
@@ -321,7 +502,7 @@ static dm_err check_shared(const dm_profile *base, const dm_profile *cur,
 /* Fills the statistics of feature i, or the reason it has none
  * (not monitored, not compared, too few rows). */
 static dm_err compare_feature(dm_result *r, const dm_profile *cur, size_t i,
-			      const dm_feature *b)
+			      const dm_feature *b, const dm_detect_config *cfg)
 {
 	const dm_feature *c = dm_profile_find(cur, b->name);
 	dm_feature_result *fr = &r->features[i];
@@ -332,6 +513,9 @@ static dm_err compare_feature(dm_result *r, const dm_profile *cur, size_t i,
 	fr->psi = fr->ks_statistic = fr->ks_pvalue = NAN;
 	fr->chi2_statistic = fr->chi2_pvalue = fr->tv_distance = NAN;
 	fr->pvalue = fr->pvalue_adjusted = NAN;
+	fr->test = NULL;
+	fr->test_statistic = fr->test_pvalue = fr->test_threshold = NAN;
+	fr->test_error = NAN;
 	fr->ks_method = NULL;
 	fr->missing_rate_base = fr->missing_rate_cur = fr->invalid_rate = NAN;
 	if (!monitored(b)) {
@@ -366,8 +550,9 @@ static dm_err compare_feature(dm_result *r, const dm_profile *cur, size_t i,
 		return DM_OK;
 	}
 	fr->status = DM_STATUS_NONE;
-	return b->type == DM_FEATURE_NUMERIC ? compare_numeric(b, c, fr)
-					     : compare_categorical(b, c, fr);
+	return b->type == DM_FEATURE_NUMERIC
+		       ? compare_numeric(b, c, cfg, fr)
+		       : compare_categorical(b, c, cfg, fr);
 }
 
 /* Holm-adjusts the p-values of every tested column (features and
@@ -413,21 +598,55 @@ static int test_effect_big(const dm_feature_result *fr,
 	return !isnan(b->min_effect) && fr->tv_distance >= b->min_effect;
 }
 
+/* A distance's threshold: the column's min_effect, else --test-threshold,
+ * else the test's default; psi: the PSI threshold. */
+static double distance_threshold(const dm_feature_result *fr,
+				 const dm_detect_config *cfg)
+{
+	const dm_feature *b = fr->base;
+	int id = dm_test_from_name(fr->test);
+
+	if (id == DM_TEST_PSI)
+		return psi_threshold(b, cfg);
+	if (!isnan(b->min_effect))
+		return b->min_effect;
+	if (!isnan(cfg->test_threshold))
+		return cfg->test_threshold;
+	return dm_test_info_of((dm_test_id)id)->threshold;
+}
+
 /* The rule of detect.h for one compared column. */
 static void decide(dm_feature_result *fr, const dm_detect_config *cfg)
 {
 	double thr = psi_threshold(fr->base, cfg);
+	int id = fr->test ? dm_test_from_name(fr->test) : DM_TEST_KS;
 	int sig = fr->tested && fr->pvalue_adjusted < cfg->alpha;
 	int big = fr->psi > thr || test_effect_big(fr, cfg);
 
-	fr->drifted = sig && big;
-	if (fr->drifted)
-		fr->status = DM_STATUS_DRIFT;
-	else if (fr->psi >= fmin(cfg->psi_minor, thr) ||
-		 (fr->tested && fr->pvalue < 0.05))
-		fr->status = DM_STATUS_MINOR;
-	else
-		fr->status = DM_STATUS_NONE;
+	if (id > 0 && !dm_test_info_of((dm_test_id)id)->has_pvalue) {
+		/* a distance: its threshold, no p-value */
+		double dt = distance_threshold(fr, cfg);
+		double x = fr->test_statistic;
+
+		fr->test_threshold = dt;
+		fr->drifted = id == DM_TEST_PSI ? x > dt : x >= dt;
+		if (fr->drifted)
+			fr->status = DM_STATUS_DRIFT;
+		else if (id == DM_TEST_PSI ? x >= fmin(cfg->psi_minor, dt)
+					   : x >= dt / 2.0)
+			fr->status = DM_STATUS_MINOR;
+		else
+			fr->status = DM_STATUS_NONE;
+	} else {
+		fr->drifted = sig && big;
+		if (fr->drifted)
+			fr->status = DM_STATUS_DRIFT;
+		else if (fr->psi >= fmin(cfg->psi_minor, thr) ||
+			 (fr->tested && fr->pvalue < 0.05))
+			fr->status = DM_STATUS_MINOR;
+		else
+			fr->status = DM_STATUS_NONE;
+	}
 	fr->severity_rank = (fr->drifted ? 1000.0 : 0.0) +
 			    (isnan(fr->psi) ? 0.0 : fr->psi) +
 			    (isnan(fr->ks_statistic) ? 0.0 : fr->ks_statistic);
@@ -511,15 +730,31 @@ static dm_err drift_alert(dm_result *r, const dm_feature_result *fr)
 	int pred = fr->base->role == DM_ROLE_PREDICTION;
 	const char *code = pred ? "PREDICTION_DRIFT" : "FEATURE_DRIFT";
 	const char *what = pred ? "prediction" : "feature";
+	int id = fr->test ? dm_test_from_name(fr->test) : -1;
 
-	if (fr->base->type == DM_FEATURE_NUMERIC)
+	if (id > 0 && !dm_test_info_of((dm_test_id)id)->has_pvalue)
+		return alert(r, DM_SEV_WARNING, code, name,
+			     "%s '%s' drifted: %s %.3f %s %.3g (PSI %.3f)%s",
+			     what, name, dm_test_info_of((dm_test_id)id)->label,
+			     fr->test_statistic,
+			     id == DM_TEST_PSI ? ">" : ">=",
+			     fr->test_threshold, fr->psi,
+			     fr->unseen ? " (unseen categories)" : "");
+	if (id == DM_TEST_KS || (id < 0 &&
+				 fr->base->type == DM_FEATURE_NUMERIC))
 		return alert(r, DM_SEV_WARNING, code, name,
 			     "%s '%s' drifted: PSI %.3f, KS D %.3f (p = %.3g)",
 			     what, name, fr->psi, fr->ks_statistic,
 			     fr->ks_pvalue);
+	if (id == DM_TEST_CHI2 || id < 0)
+		return alert(r, DM_SEV_WARNING, code, name,
+			     "%s '%s' drifted: PSI %.3f, chi-square p = %.3g%s",
+			     what, name, fr->psi, fr->chi2_pvalue,
+			     fr->unseen ? " (unseen categories)" : "");
 	return alert(r, DM_SEV_WARNING, code, name,
-		     "%s '%s' drifted: PSI %.3f, chi-square p = %.3g%s", what,
-		     name, fr->psi, fr->chi2_pvalue,
+		     "%s '%s' drifted: PSI %.3f, %s %.3g (p = %.3g)%s", what,
+		     name, fr->psi, dm_test_info_of((dm_test_id)id)->label,
+		     fr->test_statistic, fr->test_pvalue,
 		     fr->unseen ? " (unseen categories)" : "");
 }
 
@@ -607,7 +842,7 @@ dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 		goto out;
 	}
 	for (i = 0; i < base->nfeat; i++)
-		if ((err = compare_feature(r, cur, i, &base->feat[i])))
+		if ((err = compare_feature(r, cur, i, &base->feat[i], &cfg)))
 			goto out;
 	if (!r->insufficient) {
 		/* an error here is never "no drift": the run fails */

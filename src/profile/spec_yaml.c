@@ -41,9 +41,14 @@
 #include "driftmon/table.h"
 #include "io/numfmt.h"
 
-/* Drift tests a column may ask for; later work adds more (wasserstein,
- * ...).  "auto" leaves the choice to driftmon (test = NULL). */
-static const char *const test_names[] = {"auto", "psi", "ks", "chi2", NULL};
+/* Drift tests a column may ask for, in the order of dm_test_id
+ * (driftmon/stats.h, docs/drift-tests.md; test_breadth checks they agree).
+ * "auto" leaves the choice to driftmon (test = NULL). */
+static const char *const test_names[] = {
+	"auto",	    "psi",	     "ks",	  "chi2", "wasserstein",
+	"energy",   "cvm",	     "anderson",  "jensenshannon",
+	"hellinger", "kl",	     "gtest",	  "ztest", "fisher",
+	NULL};
 
 static const char *const top_keys[] = {"version",  "model",   "model_version",
 				       "defaults", "columns", NULL};

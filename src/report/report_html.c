@@ -1193,6 +1193,29 @@ static void stat(sbuf *b, const char *label, const char *cls, double x,
 	sb_puts(b, "</b></span> ");
 }
 
+/* The column's drift test when it is not the KS or chi-square shown
+ * beside PSI: its name, statistic and p-value or threshold. */
+static void test_line(sbuf *b, json_t *f)
+{
+	const char *t = str(f, "test");
+
+	if (!t || !strcmp(t, "ks") || !strcmp(t, "chi2"))
+		return;
+	sb_puts(b, "<span>test <b class=\"test\">");
+	esc(b, t);
+	sb_puts(b, " ");
+	put_g(b, num(f, "test_statistic"));
+	if (!isnan(num(f, "test_pvalue"))) {
+		sb_puts(b, ", p ");
+		put_p(b, num(f, "test_pvalue"));
+	} else if (!isnan(num(f, "test_threshold"))) {
+		sb_puts(b, " (threshold ");
+		put_g(b, num(f, "test_threshold"));
+		sb_puts(b, ")");
+	}
+	sb_puts(b, "</b></span> ");
+}
+
 /* Names the categories of the current data that the baseline never saw
  * (as many as the report lists), with their share of the values. */
 #define UNSEEN_SHOWN 20
@@ -1251,6 +1274,7 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 		stat(b, "\xCF\x87\xC2\xB2 p", "chi2p", num(f, "chi2_pvalue"), 1);
 	}
 	stat(b, "adj. p", "padj", num(f, "pvalue_adjusted"), 1);
+	test_line(b, f);
 	if (numeric) {
 		sb_puts(b, "<span>mean <b>");
 		put_value(b, num(base, "mean"));

@@ -242,6 +242,10 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	num_or_null(&w, "psi_minor", c->psi_minor);
 	num_or_null(&w, "alpha", c->alpha);
 	num_or_null(&w, "min_ks_d", c->min_ks_d);
+	jw_key(&w, "test");
+	jw_str(&w, c->test ? dm_test_info_of((dm_test_id)c->test)->name
+			   : "auto");
+	num_or_null(&w, "test_threshold", c->test_threshold);
 	num_or_null(&w, "critical", c->critical_threshold);
 	jw_key(&w, "min_samples");
 	jw_u64(&w, c->min_samples);
@@ -316,6 +320,11 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 		num_or_null(&w, "ks_statistic_error_bound", f->ks_d_error);
 		num_or_null(&w, "chi2_statistic", f->chi2_statistic);
 		num_or_null(&w, "chi2_pvalue", f->chi2_pvalue);
+		str_or_null(&w, "test", f->test);
+		num_or_null(&w, "test_statistic", f->test_statistic);
+		num_or_null(&w, "test_pvalue", f->test_pvalue);
+		num_or_null(&w, "test_threshold", f->test_threshold);
+		num_or_null(&w, "test_statistic_error_bound", f->test_error);
 		num_or_null(&w, "pvalue_adjusted", f->pvalue_adjusted);
 		if (b->type == DM_FEATURE_NUMERIC) {
 			size_t j;

@@ -1123,7 +1123,9 @@ static void detect_categorical_drift_without_unseen(void **state)
 	assert_int_equal(r.features[0].unseen, 0);
 	a = find_alert(&r, "FEATURE_DRIFT", "a");
 	assert_non_null(a);
-	assert_non_null(strstr(a->message, "chi-square p = "));
+	/* two categories: the z-test (docs/drift-tests.md) */
+	assert_non_null(strstr(a->message, "two-proportion z-test"));
+	assert_string_equal(r.features[0].test, "ztest");
 	assert_null(strstr(a->message, "unseen"));
 	dm_result_release(&r);
 	dm_profile_release(&c);
@@ -1135,6 +1137,9 @@ static void detect_categorical_drift_without_unseen(void **state)
 	assert_int_equal(r.features[0].unseen, 200);
 	a = find_alert(&r, "FEATURE_DRIFT", "a");
 	assert_non_null(a);
+	/* unseen values do not fit a 2x2 table: chi-square */
+	assert_non_null(strstr(a->message, "chi-square p = "));
+	assert_string_equal(r.features[0].test, "chi2");
 	assert_non_null(strstr(a->message, "(unseen categories)"));
 	dm_result_release(&r);
 	dm_profile_release(&b);
@@ -1505,6 +1510,265 @@ static void detect_v1_baseline_defaults(void **state)
 	dm_profile_release(&p);
 }
 
+/* ---- drift tests per column (docs/drift-tests.md) --------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A numeric column n1 / n2 rows (logistic grids, the current one shifted
+ * by shift), a two-category one and a three-category one. */
+static void tests_fixture(dm_profile *b, dm_profile *c, double shift)
+{
+	static const char *const abc[] = {"a", "b", "c"};
+	static const uint64_t cb3[] = {300, 300, 400}, cc3[] = {100, 100, 100};
+	double *x = logistic_grid(2000, 0.0, 1.0);
+	double *y = logistic_grid(300, shift, 1.0);
+
+	prof_init(b, 2000);
+	prof_init(c, 300);
+	num_set(feat_add(b, "x", DM_FEATURE_NUMERIC), x, 2000, NULL, 9);
+	num_set(feat_add(c, "x", DM_FEATURE_NUMERIC), y, 300, &b->feat[0], 0);
+	cat2_add(b, "flag", 1000, 1000);
+	cat2_add(c, "flag", 150, 150);
+	cat_set(feat_add(b, "kind", DM_FEATURE_CATEGORICAL), abc, cb3, 3, 0);
+	cat_set(feat_add(c, "kind", DM_FEATURE_CATEGORICAL), abc, cc3, 3, 0);
+	free(x);
+	free(y);
+}
+
+static void fixture_release(dm_profile *b, dm_profile *c)
+{
+	dm_profile_release(b);
+	dm_profile_release(c);
+}
+
+/* auto: KS, z-test (two categories), chi-square; the spec's test; --test
+ * over the spec for the columns it applies to, and only those. */
+static void detect_test_choice(void **state)
+{
+	dm_profile b, c;
+	dm_detect_config cfg;
+	dm_result r;
+
+	(void)state;
+	tests_fixture(&b, &c, 0.0);
+	run_detect(&b, &c, NULL, &r);
+	assert_string_equal(res_of(&r, "x")->test, "ks");
+	assert_true(res_of(&r, "x")->test_pvalue == res_of(&r, "x")->ks_pvalue);
+	assert_string_equal(res_of(&r, "flag")->test, "ztest");
+	assert_string_equal(res_of(&r, "kind")->test, "chi2");
+	dm_result_release(&r);
+
+	snprintf(b.feat[0].test, sizeof(b.feat[0].test), "cvm");
+	snprintf(b.feat[1].test, sizeof(b.feat[1].test), "fisher");
+	snprintf(b.feat[2].test, sizeof(b.feat[2].test), "gtest");
+	run_detect(&b, &c, NULL, &r);
+	assert_string_equal(res_of(&r, "x")->test, "cvm");
+	assert_string_equal(res_of(&r, "flag")->test, "fisher");
+	assert_string_equal(res_of(&r, "kind")->test, "gtest");
+	dm_result_release(&r);
+
+	dm_detect_config_init(&cfg);
+	cfg.test = DM_TEST_WASSERSTEIN; /* numeric only */
+	run_detect(&b, &c, &cfg, &r);
+	assert_string_equal(res_of(&r, "x")->test, "wasserstein");
+	assert_string_equal(res_of(&r, "flag")->test, "fisher");
+	dm_result_release(&r);
+	cfg.test = DM_TEST_JS; /* every kind */
+	run_detect(&b, &c, &cfg, &r);
+	assert_string_equal(res_of(&r, "x")->test, "jensenshannon");
+	assert_string_equal(res_of(&r, "flag")->test, "jensenshannon");
+	assert_string_equal(res_of(&r, "kind")->test, "jensenshannon");
+	dm_result_release(&r);
+	cfg.test = DM_TEST_ZTEST; /* two categories only */
+	run_detect(&b, &c, &cfg, &r);
+	assert_string_equal(res_of(&r, "x")->test, "cvm");
+	assert_string_equal(res_of(&r, "flag")->test, "ztest");
+	assert_string_equal(res_of(&r, "kind")->test, "gtest");
+	dm_result_release(&r);
+
+	/* a spec test the column's kind has not: the automatic one */
+	snprintf(b.feat[0].test, sizeof(b.feat[0].test), "fisher");
+	snprintf(b.feat[2].test, sizeof(b.feat[2].test), "ztest");
+	run_detect(&b, &c, NULL, &r);
+	assert_string_equal(res_of(&r, "x")->test, "ks");
+	assert_string_equal(res_of(&r, "kind")->test, "chi2");
+	dm_result_release(&r);
+	fixture_release(&b, &c);
+}
+
+/* A distance is held to its threshold (min_effect, else --test-threshold,
+ * else 0.1), has no p-value and stays out of the Holm family; the
+ * statistic is the Wasserstein distance over the baseline's population
+ * standard deviation. */
+static void detect_distance_threshold(void **state)
+{
+	dm_profile b, c;
+	dm_detect_config cfg;
+	dm_result r;
+	const dm_feature_result *fr;
+	double *x = logistic_grid(2000, 0.0, 1.0);
+	double *y = logistic_grid(300, 0.3, 1.0);
+	double w, sd, stat;
+
+	(void)state;
+	qsort(x, 2000, sizeof(double), cmp_double);
+	w = dm_wasserstein(x, NULL, 2000, y, NULL, 300);
+	tests_fixture(&b, &c, 0.3);
+	sd = sqrt(b.feat[0].mom.m2 / 2000.0);
+	dm_detect_config_init(&cfg);
+	cfg.test = DM_TEST_WASSERSTEIN;
+	run_detect(&b, &c, &cfg, &r);
+	fr = res_of(&r, "x");
+	stat = fr->test_statistic;
+	assert_true(fabs(stat - w / sd) <= 1e-12 * stat);
+	assert_true(stat > 0.1 && stat < 0.2);
+	assert_true(isnan(fr->test_pvalue) && isnan(fr->pvalue_adjusted));
+	assert_false(fr->tested);
+	assert_true(fr->test_threshold == 0.1);
+	assert_true(fr->drifted);
+	assert_non_null(strstr(find_alert(&r, "FEATURE_DRIFT", "x")->message,
+			       "Wasserstein (normed)"));
+	dm_result_release(&r);
+
+	cfg.test_threshold = stat; /* >= threshold: drift */
+	run_detect(&b, &c, &cfg, &r);
+	assert_true(res_of(&r, "x")->drifted);
+	dm_result_release(&r);
+	cfg.test_threshold = nextafter(stat, 1.0); /* just above: minor */
+	run_detect(&b, &c, &cfg, &r);
+	assert_false(res_of(&r, "x")->drifted);
+	assert_int_equal(res_of(&r, "x")->status, DM_STATUS_MINOR);
+	dm_result_release(&r);
+	cfg.test_threshold = 2.0 * stat + 0.01; /* below half: none */
+	run_detect(&b, &c, &cfg, &r);
+	assert_int_equal(res_of(&r, "x")->status, DM_STATUS_NONE);
+	dm_result_release(&r);
+	b.feat[0].min_effect = 0.05; /* the column's own wins */
+	run_detect(&b, &c, &cfg, &r);
+	assert_true(res_of(&r, "x")->drifted);
+	assert_true(res_of(&r, "x")->test_threshold == 0.05);
+	dm_result_release(&r);
+	free(x);
+	free(y);
+	fixture_release(&b, &c);
+}
+
+/* Tests with p-values share one Holm family; distances are not in it. */
+static void detect_tests_holm_family(void **state)
+{
+	dm_profile b, c;
+	dm_result r;
+	double p[2], adj[2];
+
+	(void)state;
+	tests_fixture(&b, &c, 0.2);
+	snprintf(b.feat[0].test, sizeof(b.feat[0].test), "anderson");
+	snprintf(b.feat[1].test, sizeof(b.feat[1].test), "hellinger");
+	run_detect(&b, &c, NULL, &r);
+	assert_false(res_of(&r, "flag")->tested);
+	p[0] = res_of(&r, "x")->test_pvalue;
+	p[1] = res_of(&r, "kind")->test_pvalue;
+	assert_int_equal(dm_holm(p, 2, adj), DM_OK);
+	assert_true(res_of(&r, "x")->pvalue_adjusted == adj[0]);
+	assert_true(res_of(&r, "kind")->pvalue_adjusted == adj[1]);
+	assert_true(p[0] >= 0.001 && p[0] <= 0.25); /* scipy's caps */
+	dm_result_release(&r);
+	fixture_release(&b, &c);
+}
+
+/* Two categories with a rare one: Fisher (an expected count below 5);
+ * an unseen value in the current data: chi-square. */
+static void detect_two_categories_small_counts(void **state)
+{
+	static const char *const abz[] = {"a", "b", "z"};
+	static const uint64_t cz[] = {190, 8, 2};
+	dm_profile b, c;
+	dm_result r;
+	dm_test_result fe;
+
+	(void)state;
+	prof_init(&b, 10000);
+	prof_init(&c, 200);
+	cat2_add(&b, "f", 9990, 10);
+	cat2_add(&c, "f", 192, 8);
+	run_detect(&b, &c, NULL, &r);
+	assert_string_equal(res_of(&r, "f")->test, "fisher");
+	assert_int_equal(dm_fisher_exact(9990, 10, 192, 8, &fe), DM_OK);
+	assert_true(res_of(&r, "f")->test_pvalue == fe.pvalue);
+	assert_true(res_of(&r, "f")->tested);
+	dm_result_release(&r);
+	dm_profile_release(&c);
+	prof_init(&c, 200);
+	cat_set(feat_add(&c, "f", DM_FEATURE_CATEGORICAL), abz, cz, 3, 0);
+	run_detect(&b, &c, NULL, &r);
+	assert_string_equal(res_of(&r, "f")->test, "chi2");
+	dm_result_release(&r);
+	fixture_release(&b, &c);
+}
+
+/* cvm on a column of counts (heavy ties) is KS: scipy's midrank
+ * statistic would be inflated (dm_cvm_tie_excess); on continuous values
+ * it is cvm, equal to dm_cvm_2samp on the same samples. */
+static void detect_cvm_ties_use_ks(void **state)
+{
+	dm_profile b, c;
+	dm_detect_config cfg;
+	dm_result r;
+	dm_test_result tr;
+	double *x = logistic_grid(2000, 0.0, 1.0);
+	double *y = logistic_grid(300, 0.0, 1.0);
+	size_t i;
+
+	(void)state;
+	tests_fixture(&b, &c, 0.1);
+	dm_detect_config_init(&cfg);
+	cfg.test = DM_TEST_CVM;
+	run_detect(&b, &c, &cfg, &r);
+	assert_string_equal(res_of(&r, "x")->test, "cvm");
+	{
+		double *bv, *cv;
+		uint64_t *bw, *cw;
+		size_t bn, cn;
+
+		assert_int_equal(dm_sketch_items(b.feat[0].sketch, &bv, &bw,
+						 &bn),
+				 DM_OK);
+		assert_int_equal(dm_sketch_items(c.feat[0].sketch, &cv, &cw,
+						 &cn),
+				 DM_OK);
+		assert_int_equal(dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr),
+				 DM_OK);
+		free(bv);
+		free(bw);
+		free(cv);
+		free(cw);
+	}
+	assert_true(res_of(&r, "x")->test_pvalue == tr.pvalue);
+	dm_result_release(&r);
+	fixture_release(&b, &c);
+
+	for (i = 0; i < 2000; i++)
+		x[i] = floor(x[i] + 3.0);
+	for (i = 0; i < 300; i++)
+		y[i] = floor(y[i] + 3.0);
+	prof_init(&b, 2000);
+	prof_init(&c, 300);
+	num_set(feat_add(&b, "n", DM_FEATURE_NUMERIC), x, 2000, NULL, 4);
+	num_set(feat_add(&c, "n", DM_FEATURE_NUMERIC), y, 300, &b.feat[0], 0);
+	run_detect(&b, &c, &cfg, &r);
+	assert_string_equal(res_of(&r, "n")->test, "ks");
+	assert_true(res_of(&r, "n")->test_pvalue == res_of(&r, "n")->ks_pvalue);
+	dm_result_release(&r);
+	fixture_release(&b, &c);
+	free(x);
+	free(y);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1530,6 +1794,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(detect_holm_adjusts),
 		cmocka_unit_test(detect_alloc_failures),
 		cmocka_unit_test(detect_categorical_drift_without_unseen),
+		cmocka_unit_test(detect_test_choice),
+		cmocka_unit_test(detect_distance_threshold),
+		cmocka_unit_test(detect_tests_holm_family),
+		cmocka_unit_test(detect_two_categories_small_counts),
+		cmocka_unit_test(detect_cvm_ties_use_ks),
 		cmocka_unit_test(detect_other_bin_not_unseen),
 		cmocka_unit_test(detect_pooled_sparse_bin),
 		cmocka_unit_test(detect_missing_rate_se_gate),

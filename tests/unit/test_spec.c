@@ -553,9 +553,13 @@ static const struct bad bad_cases[] = {
 	 "integer, boolean, categorical, timestamp, text)"},
 	{V "columns:\n  a:\n    type: unknown\n", DM_EFORMAT,
 	 "unknown type 'unknown'"},
-	{V "columns:\n  a:\n    test: wasserstein\n", DM_EFORMAT,
-	 "line 4: columns.a.test: unknown test 'wasserstein' (one of: auto, "
-	 "psi, ks, chi2)"},
+	{V "columns:\n  a:\n    test: wasserstien\n", DM_EFORMAT,
+	 "line 4: columns.a.test: unknown test 'wasserstien' (did you mean "
+	 "'wasserstein'?)"},
+	{V "columns:\n  a:\n    test: mann_whitney\n", DM_EFORMAT,
+	 "line 4: columns.a.test: unknown test 'mann_whitney' (one of: auto, "
+	 "psi, ks, chi2, wasserstein, energy, cvm, anderson, jensenshannon, "
+	 "hellinger, kl, gtest, ztest, fisher)"},
 	{V "columns:\n  a:\n    test: kss\n", DM_EFORMAT,
 	 "unknown test 'kss' (did you mean 'ks'?)"},
 	/* duplicates */
