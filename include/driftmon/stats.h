@@ -251,11 +251,11 @@ typedef struct dm_test_result {
 /* First Wasserstein distance between the two weighted samples, as
  * scipy.stats.wasserstein_distance(x, y, wx, wy): the integral of
  * |F_x - F_y|.  NaN if either side is empty or has weight 0. */
-double dm_wasserstein(const double *x, const uint64_t *wx, size_t nx,
+DM_API double dm_wasserstein(const double *x, const uint64_t *wx, size_t nx,
 		      const double *y, const uint64_t *wy, size_t ny);
 /* Energy distance, as scipy.stats.energy_distance: sqrt(2) times the
  * square root of the integral of (F_x - F_y)^2.  NaN as above. */
-double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
+DM_API double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
 			  const double *y, const uint64_t *wy, size_t ny);
 /*
  * Cramér-von Mises two-sample test as scipy.stats.cramervonmises_2samp
@@ -264,7 +264,7 @@ double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
  * DM_EINVAL if a side has fewer than 2 observations, holds a NaN or is
  * not sorted; DM_ENOMEM.
  */
-dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
+DM_API dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
 		    const double *y, const uint64_t *wy, size_t ny,
 		    dm_test_result *res);
 /*
@@ -276,17 +276,17 @@ dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
  * DM_CVM_MAX_TIE_EXCESS (docs/drift-tests.md).
  */
 #define DM_CVM_MAX_TIE_EXCESS 0.01
-double dm_cvm_tie_excess(const double *x, const uint64_t *wx, size_t nx,
+DM_API double dm_cvm_tie_excess(const double *x, const uint64_t *wx, size_t nx,
 			 const double *y, const uint64_t *wy, size_t ny);
 /* The limiting CDF of the Cramér-von Mises statistic (scipy's
  * _cdf_cvm_inf, series cut where a term falls below 1e-7). */
-double dm_cvm_inf_cdf(double x);
+DM_API double dm_cvm_inf_cdf(double x);
 /* The exact p-value P(U >= u) of the two-sample statistic U for sizes
  * m, n (each 1..20), as scipy's _pval_cvm_2samp_exact.  NaN on bad
  * sizes or allocation failure. */
-double dm_cvm_exact_pvalue(double u, unsigned m, unsigned n);
+DM_API double dm_cvm_exact_pvalue(double u, unsigned m, unsigned n);
 /* Modified Bessel function of the second kind K_nu(x), x > 0. */
-double dm_bessel_k(double nu, double x);
+DM_API double dm_bessel_k(double nu, double x);
 /*
  * Anderson-Darling k-sample test for k = 2, as scipy.stats.anderson_ksamp
  * ([x, y]) with midrank=True (scipy 1.10): statistic the standardised
@@ -295,7 +295,7 @@ double dm_bessel_k(double nu, double x);
  * between).  DM_EINVAL with fewer than 2 distinct values, fewer than 4
  * observations in all, an empty side, a NaN or unsorted input.
  */
-dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
+DM_API dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
 			 const double *y, const uint64_t *wy, size_t ny,
 			 dm_test_result *res);
 
@@ -311,16 +311,16 @@ dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
  *   proportions smoothed as PSI smooths them (DM_PSI_ALPHA), so an empty
  *   bin keeps it finite (as scipy.stats.entropy of those proportions).
  */
-double dm_js_distance(const uint64_t *a, const uint64_t *b, size_t k);
-double dm_hellinger(const uint64_t *a, const uint64_t *b, size_t k);
-double dm_kl_divergence(const uint64_t *a, const uint64_t *b, size_t k);
+DM_API double dm_js_distance(const uint64_t *a, const uint64_t *b, size_t k);
+DM_API double dm_hellinger(const uint64_t *a, const uint64_t *b, size_t k);
+DM_API double dm_kl_divergence(const uint64_t *a, const uint64_t *b, size_t k);
 
 /*
  * G-test of homogeneity of two count vectors (scipy.stats.
  * chi2_contingency(table, correction=False, lambda_="log-likelihood"),
  * all-zero columns removed): conventions as dm_chi2_homogeneity.
  */
-void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
+DM_API void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
 			  double *stat, double *pvalue, int *df);
 /*
  * Two-proportion z-test with the pooled variance, as statsmodels'
@@ -328,7 +328,7 @@ void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
  * When the pooled proportion is 0 or 1 (both sides constant and equal):
  * z = 0, p = 1.  DM_EINVAL if n1 or n2 is 0 or x > n.
  */
-dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
+DM_API dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
 		     dm_test_result *res);
 /*
  * Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided, as
@@ -338,7 +338,7 @@ dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
  * p-value is 1).  Tail terms below 1e-300 of the mode's probability are
  * left out.  DM_ENOMEM.
  */
-dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+DM_API dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		       dm_test_result *res);
 
 
@@ -378,11 +378,11 @@ typedef struct dm_test_info {
 } dm_test_info;
 
 /* Information on test id (NULL for an id out of range). */
-const dm_test_info *dm_test_info_of(dm_test_id id);
+DM_API const dm_test_info *dm_test_info_of(dm_test_id id);
 /* The id of a test name; -1 if unknown. */
-int dm_test_from_name(const char *name);
+DM_API int dm_test_from_name(const char *name);
 /* "auto, psi, ks, ..." (all names, for messages). */
-const char *dm_test_names_list(void);
+DM_API const char *dm_test_names_list(void);
 
 
 /* ------------------------------------------------------------------ */
@@ -404,21 +404,21 @@ typedef struct dm_cov {
 } dm_cov;
 
 /* DM_ENOMEM; d >= 1. */
-dm_err dm_cov_init(dm_cov *c, size_t d);
-void dm_cov_release(dm_cov *c);
+DM_API dm_err dm_cov_init(dm_cov *c, size_t d);
+DM_API void dm_cov_release(dm_cov *c);
 /* Adds one row of d finite values. */
-void dm_cov_add(dm_cov *c, const double *row);
+DM_API void dm_cov_add(dm_cov *c, const double *row);
 /* a := a ∪ b (same d; DM_EINVAL otherwise). */
-dm_err dm_cov_merge(dm_cov *a, const dm_cov *b);
+DM_API dm_err dm_cov_merge(dm_cov *a, const dm_cov *b);
 /* Sample covariance (ddof 1) of features i, j; NaN when n < 2. */
-double dm_cov_get(const dm_cov *c, size_t i, size_t j);
+DM_API double dm_cov_get(const dm_cov *c, size_t i, size_t j);
 
 /*
  * Eigen-decomposition of the symmetric d x d matrix a (row-major, not
  * changed) by cyclic Jacobi rotations: eigenvalues in descending order in
  * w, the eigenvectors as the columns of v (d x d, row-major).  DM_ENOMEM.
  */
-dm_err dm_eigen_sym(const double *a, size_t d, double *w, double *v);
+DM_API dm_err dm_eigen_sym(const double *a, size_t d, double *w, double *v);
 
 typedef struct dm_pca {
 	size_t d, k;   /* features; components kept */
@@ -432,18 +432,18 @@ typedef struct dm_pca {
 /* The PCA of the standardised features of c, keeping the fewest leading
  * components whose eigenvalues reach share (in (0, 1]) of their sum.
  * DM_EINVAL when c->n < 2; DM_ENOMEM. */
-dm_err dm_pca_fit(const dm_cov *c, double share, dm_pca *p);
-void dm_pca_release(dm_pca *p);
+DM_API dm_err dm_pca_fit(const dm_cov *c, double share, dm_pca *p);
+DM_API void dm_pca_release(dm_pca *p);
 /* Squared reconstruction error of one row (standardised, projected on the
  * k components, mapped back): |z|^2 - sum_{j<k} (v_j . z)^2. */
-double dm_pca_recon_error(const dm_pca *p, const double *row);
+DM_API double dm_pca_recon_error(const dm_pca *p, const double *row);
 /*
  * The band for the mean error of a window of n rows with no drift:
  * mean = sum of the discarded eigenvalues, and for Gaussian data the
  * variance of one row's error is 2 sum of their squares, so
  * [mean - z sqrt(2 sum w^2 / n), mean + z sqrt(...)].
  */
-void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo,
+DM_API void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo,
 		 double *hi);
 
 #ifdef __cplusplus

@@ -45,10 +45,9 @@
  * (driftmon/stats.h, docs/drift-tests.md; test_breadth checks they agree).
  * "auto" leaves the choice to driftmon (test = NULL). */
 static const char *const test_names[] = {
-	"auto",	    "psi",	     "ks",	  "chi2", "wasserstein",
-	"energy",   "cvm",	     "anderson",  "jensenshannon",
-	"hellinger", "kl",	     "gtest",	  "ztest", "fisher",
-	NULL};
+	"auto",	  "psi",   "ks",       "chi2",		"wasserstein",
+	"energy", "cvm",   "anderson", "jensenshannon", "hellinger",
+	"kl",	  "gtest", "ztest",    "fisher",	NULL};
 
 static const char *const top_keys[] = {"version",  "model",   "model_version",
 				       "defaults", "columns", NULL};
