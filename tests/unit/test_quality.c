@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Model-quality metrics (src/quality) against scikit-learn 1.2: the
+ * stored vectors tests/data/quality_class.txt, quality_regress.txt and
+ * quality_isotonic.txt (tests/oracle/gen_quality_vectors.py).  Each case
+ * lists its rows and the "key value" pairs sklearn computed; the test
+ * computes the same keys and requires every one to match to 1e-9
+ * (|got - want| <= 1e-9 max(1, |want|), NaN equal to NaN).  A key the
+ * test cannot compute fails, so the vector file and the test cannot drift
+ * apart silently.  Further cases check merging, the histogram AUC's
+ * bound, the named boundaries (AUC ties, F1's zero division) by hand, and
+ * CBPE on simulated data whose truth is known.
+ */
+#include "dmtest.h"
+#include "dmtest_vec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driftmon/quality.h"
+
+#define TOL 1e-9
+
+/* ---- key/value results --------------------------------------------- */
+
+struct kv {
+	char key[48];
+	double v;
+};
+
+struct kvs {
+	struct kv *a;
+	size_t n, cap;
+};
+
+static void kv_put(struct kvs *t, double v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void kv_put(struct kvs *t, double v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->a = realloc(t->a, t->cap * sizeof(*t->a));
+		assert_non_null(t->a);
+	}
+	va_start(ap, fmt);
+	vsnprintf(t->a[t->n].key, sizeof(t->a[t->n].key), fmt, ap);
+	va_end(ap);
+	t->a[t->n].v = v;
+	t->n++;
+}
+
+static int close_enough(double got, double want)
+{
+	if (isnan(got) || isnan(want))
+		return isnan(got) && isnan(want);
+	return fabs(got - want) <= TOL * fmax(1.0, fabs(want));
+}
+
+/* Reads "key value" pairs to "end" and checks each against t; returns
+ * the number of keys checked. */
+static size_t kv_check(dmv_file *f, const struct kvs *t, const char *cname,
+		       double *worst)
+{
+	size_t checked = 0, i;
+	const char *key;
+
+	while ((key = dmv_tok(f)) != NULL && strcmp(key, "end") != 0) {
+		double want = 0;
+		int found = 0;
+
+		assert_int_equal(dmv_double(f, &want), 0);
+		for (i = 0; i < t->n; i++) {
+			if (strcmp(t->a[i].key, key) != 0)
+				continue;
+			found = 1;
+			if (!close_enough(t->a[i].v, want))
+				fail_msg("%s: %s = %.17g, sklearn %.17g", cname,
+					 key, t->a[i].v, want);
+			if (!isnan(want) && fabs(t->a[i].v - want) > *worst)
+				*worst = fabs(t->a[i].v - want);
+		}
+		if (!found)
+			fail_msg("%s: key %s not computed", cname, key);
+		checked++;
+	}
+	return checked;
+}
+
+/* ---- classification ------------------------------------------------ */
+
+struct cls_case {
+	char name[64];
+	size_t k, n;
+	size_t *y, *yhat;
+	double *w, *prob;
+	unsigned char *pos;
+	double *p1;
+};
+
+static int cls_read(dmv_file *f, struct cls_case *c)
+{
+	uint64_t k = 0, n = 0, weighted = 0;
+	const char *name;
+	size_t i, j;
+
+	if (dmv_expect(f, "case") != 0)
+		return 0;
+	name = dmv_tok(f);
+	assert_non_null(name);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	assert_int_equal(dmv_u64(f, &k), 0);
+	assert_int_equal(dmv_u64(f, &n), 0);
+	assert_int_equal(dmv_u64(f, &weighted), 0);
+	c->k = k;
+	c->n = n;
+	c->y = calloc(n + 1, sizeof(size_t));
+	c->yhat = calloc(n + 1, sizeof(size_t));
+	c->w = calloc(n + 1, sizeof(double));
+	c->prob = calloc(n * k + 1, sizeof(double));
+	c->pos = calloc(n + 1, 1);
+	c->p1 = calloc(n + 1, sizeof(double));
+	assert_true(c->y && c->yhat && c->w && c->prob && c->pos && c->p1);
+	for (i = 0; i < n; i++) {
+		uint64_t y = 0, yh = 0;
+
+		assert_int_equal(dmv_u64(f, &y), 0);
+		assert_int_equal(dmv_u64(f, &yh), 0);
+		assert_int_equal(dmv_double(f, &c->w[i]), 0);
+		c->y[i] = y;
+		c->yhat[i] = yh;
+		for (j = 0; j < k; j++)
+			assert_int_equal(dmv_double(f, &c->prob[i * k + j]), 0);
+		c->pos[i] = y == 1;
+		c->p1[i] = c->prob[i * k + 1];
+	}
+	if (!weighted) {
+		free(c->w);
+		c->w = NULL;
+	}
+	return 1;
+}
+
+static void cls_free(struct cls_case *c)
+{
+	free(c->y);
+	free(c->yhat);
+	free(c->w);
+	free(c->prob);
+	free(c->pos);
+	free(c->p1);
+}
+
+static void put_prf(struct kvs *t, const char *avg, const dm_prf *p)
+{
+	kv_put(t, p->precision, "%s.precision", avg);
+	kv_put(t, p->recall, "%s.recall", avg);
+	kv_put(t, p->f1, "%s.f1", avg);
+}
+
+static void cls_binary_keys(const struct cls_case *c, struct kvs *t)
+{
+	size_t i, nb, j, b;
+	dm_err err;
+
+	kv_put(t, dm_roc_auc(c->p1, c->pos, c->w, c->n, &err), "roc_auc");
+	assert_int_equal(err, DM_OK);
+	kv_put(t, dm_average_precision(c->p1, c->pos, c->w, c->n, &err),
+	       "average_precision");
+	assert_int_equal(err, DM_OK);
+	kv_put(t, dm_log_loss(c->p1, 1, c->y, c->w, c->n, &err),
+	       "log_loss_1col");
+	assert_int_equal(err, DM_OK);
+	kv_put(t, dm_brier(c->p1, c->pos, c->w, c->n, &err), "brier");
+	assert_int_equal(err, DM_OK);
+	for (nb = 5; nb <= 10; nb += 5) {
+		dm_calib cal;
+
+		assert_int_equal(dm_calib_init(&cal, nb), DM_OK);
+		for (i = 0; i < c->n; i++)
+			assert_int_equal(dm_calib_add(&cal, c->p1[i], c->pos[i]),
+					 DM_OK);
+		for (b = 0, j = 0; b < nb; b++) {
+			double cnt = (double)cal.count[b];
+
+			if (cal.count[b] == 0)
+				continue;
+			kv_put(t, cal.sum_true[b] / cnt, "calib%zu.%zu.true", nb,
+			       j);
+			kv_put(t, cal.sum_prob[b] / cnt, "calib%zu.%zu.pred", nb,
+			       j);
+			j++;
+		}
+		kv_put(t, (double)j, "calib%zu.nonempty", nb);
+		dm_calib_release(&cal);
+	}
+}
+
+static void cls_keys(const struct cls_case *c, struct kvs *t)
+{
+	dm_confusion cm;
+	dm_class_scores s;
+	size_t a, b;
+	double m, w;
+	dm_err err;
+
+	assert_int_equal(dm_confusion_init(&cm, c->k), DM_OK);
+	assert_int_equal(dm_confusion_add_n(&cm, c->y, c->yhat, c->w, c->n),
+			 DM_OK);
+	for (a = 0; a < c->k; a++)
+		for (b = 0; b < c->k; b++)
+			kv_put(t, cm.m[a * c->k + b], "cm.%zu.%zu", a, b);
+	assert_int_equal(dm_class_scores_compute(&cm, &s), DM_OK);
+	for (a = 0; a < c->k; a++) {
+		kv_put(t, s.cls[a].precision, "precision.%zu", a);
+		kv_put(t, s.cls[a].recall, "recall.%zu", a);
+		kv_put(t, s.cls[a].f1, "f1.%zu", a);
+		kv_put(t, s.cls[a].support, "support.%zu", a);
+	}
+	put_prf(t, "macro", &s.macro);
+	put_prf(t, "micro", &s.micro);
+	put_prf(t, "weighted", &s.weighted);
+	kv_put(t, s.accuracy, "accuracy");
+	dm_class_scores_release(&s);
+	dm_confusion_release(&cm);
+	if (c->k == 2)
+		cls_binary_keys(c, t);
+	assert_int_equal(
+		dm_roc_auc_ovr(c->prob, c->y, c->w, c->n, c->k, &m, &w), DM_OK);
+	kv_put(t, m, "roc_auc_ovr.macro");
+	kv_put(t, w, "roc_auc_ovr.weighted");
+	assert_int_equal(dm_average_precision_ovr(c->prob, c->y, c->w, c->n,
+						  c->k, &m, &w),
+			 DM_OK);
+	kv_put(t, m, "average_precision_ovr.macro");
+	kv_put(t, w, "average_precision_ovr.weighted");
+	kv_put(t, dm_log_loss(c->prob, c->k, c->y, c->w, c->n, &err),
+	       "log_loss");
+	assert_int_equal(err, DM_OK);
+}
+
+static void quality_class_vs_sklearn(void **state)
+{
+	struct cls_case c;
+	dmv_file f;
+	size_t ncases = 0, nkeys = 0;
+	double worst = 0.0;
+
+	(void)state;
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_class.txt")), 0);
+	while (cls_read(&f, &c)) {
+		struct kvs t = {0};
+
+		cls_keys(&c, &t);
+		nkeys += kv_check(&f, &t, c.name, &worst);
+		free(t.a);
+		cls_free(&c);
+		ncases++;
+	}
+	dmv_close(&f);
+	assert_true(ncases >= 14);
+	printf("quality_class: %zu cases, %zu values, worst abs error %.3g\n",
+	       ncases, nkeys, worst);
+}
+
+/* ---- regression ---------------------------------------------------- */
+
+static void quality_regress_vs_sklearn(void **state)
+{
+	dmv_file f;
+	size_t ncases = 0, nkeys = 0;
+	double worst = 0.0;
+	static const double qs[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+
+	(void)state;
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_regress.txt")), 0);
+	while (dmv_expect(&f, "case") == 0) {
+		char name[64];
+		uint64_t n = 0, weighted = 0, i;
+		double *y, *yh, w = 0, qv[7];
+		dm_regress acc, half[2];
+		dm_regress_metrics m, mm;
+		struct kvs t = {0};
+
+		snprintf(name, sizeof(name), "%s", dmv_tok(&f));
+		assert_int_equal(dmv_u64(&f, &n), 0);
+		assert_int_equal(dmv_u64(&f, &weighted), 0);
+		y = malloc(n * sizeof(double));
+		yh = malloc(n * sizeof(double));
+		assert_true(y && yh);
+		dm_regress_init(&acc);
+		dm_regress_init(&half[0]);
+		dm_regress_init(&half[1]);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(dmv_double(&f, &y[i]), 0);
+			assert_int_equal(dmv_double(&f, &yh[i]), 0);
+			assert_int_equal(dmv_double(&f, &w), 0);
+			assert_int_equal(dm_regress_add(&acc, y[i], yh[i], w),
+					 DM_OK);
+			assert_int_equal(dm_regress_add(&half[i % 3 == 0],
+							y[i], yh[i], w),
+					 DM_OK);
+		}
+		dm_regress_metrics_compute(&acc, &m);
+		kv_put(&t, m.mae, "mae");
+		kv_put(&t, m.rmse, "rmse");
+		kv_put(&t, m.mape, "mape");
+		kv_put(&t, m.r2, "r2");
+		assert_int_equal(dm_error_quantiles(y, yh, n, qs, 7, qv), DM_OK);
+		for (i = 0; i < 7; i++)
+			kv_put(&t, qv[i], "q%s",
+			       i == 0 ? "0.0" : i == 6 ? "1.0" :
+			       i == 1 ? "0.05" : i == 2 ? "0.25" :
+			       i == 3 ? "0.5" : i == 4 ? "0.75" : "0.95");
+		nkeys += kv_check(&f, &t, name, &worst);
+		/* the merge of two interleaved parts gives the same metrics */
+		dm_regress_merge(&half[0], &half[1]);
+		dm_regress_metrics_compute(&half[0], &mm);
+		assert_true(close_enough(mm.mae, m.mae));
+		assert_true(close_enough(mm.rmse, m.rmse));
+		assert_true(close_enough(mm.mape, m.mape));
+		assert_true(close_enough(mm.r2, m.r2));
+		assert_int_equal(mm.n, n);
+		free(t.a);
+		free(y);
+		free(yh);
+		ncases++;
+	}
+	dmv_close(&f);
+	assert_true(ncases >= 8);
+	printf("quality_regress: %zu cases, %zu values, worst abs error "
+	       "%.3g\n",
+	       ncases, nkeys, worst);
+}
+
+/* ---- isotonic ------------------------------------------------------ */
+
+static void quality_isotonic_vs_sklearn(void **state)
+{
+	dmv_file f;
+	size_t ncases = 0, npred = 0;
+	double worst = 0.0;
+
+	(void)state;
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_isotonic.txt")),
+			 0);
+	while (dmv_expect(&f, "case") == 0) {
+		char name[64];
+		uint64_t n = 0, inc = 0, nq = 0, i;
+		double *x, *y, *w, ymin = 0, ymax = 0;
+		dm_isotonic m;
+
+		snprintf(name, sizeof(name), "%s", dmv_tok(&f));
+		assert_int_equal(dmv_u64(&f, &n), 0);
+		assert_int_equal(dmv_u64(&f, &inc), 0);
+		assert_int_equal(dmv_double(&f, &ymin), 0);
+		assert_int_equal(dmv_double(&f, &ymax), 0);
+		assert_int_equal(dmv_u64(&f, &nq), 0);
+		x = malloc(n * sizeof(double));
+		y = malloc(n * sizeof(double));
+		w = malloc(n * sizeof(double));
+		assert_true(x && y && w);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(dmv_double(&f, &x[i]), 0);
+			assert_int_equal(dmv_double(&f, &y[i]), 0);
+			assert_int_equal(dmv_double(&f, &w[i]), 0);
+		}
+		assert_int_equal(
+			dm_isotonic_fit(&m, x, y, w, n, (int)inc, ymin, ymax),
+			DM_OK);
+		for (i = 0; i < nq; i++) {
+			double t = 0, want = 0, got;
+
+			assert_int_equal(dmv_double(&f, &t), 0);
+			assert_int_equal(dmv_double(&f, &want), 0);
+			got = dm_isotonic_predict(&m, t);
+			if (!close_enough(got, want))
+				fail_msg("%s: f(%.17g) = %.17g, sklearn %.17g",
+					 name, t, got, want);
+			if (fabs(got - want) > worst)
+				worst = fabs(got - want);
+			npred++;
+		}
+		assert_int_equal(dmv_expect(&f, "end"), 0);
+		dm_isotonic_release(&m);
+		free(x);
+		free(y);
+		free(w);
+		ncases++;
+	}
+	dmv_close(&f);
+	assert_true(ncases >= 8);
+	printf("quality_isotonic: %zu cases, %zu predictions, worst abs error "
+	       "%.3g\n",
+	       ncases, npred, worst);
+}
+
+/* ---- named boundaries ----------------------------------------------- */
+
+/* Two tied positive/negative pairs count one half each. */
+static void quality_auc_ties_half(void **state)
+{
+	static const double s[] = {0.5, 0.5, 0.9, 0.1};
+	static const unsigned char pos[] = {1, 0, 1, 0};
+	dm_err err;
+
+	(void)state;
+	/* pairs: (0.5+,0.5-) 1/2, (0.5+,0.1-) 1, (0.9+,0.5-) 1, (0.9+,0.1-) 1 */
+	assert_true(fabs(dm_roc_auc(s, pos, NULL, 4, &err) - 3.5 / 4.0) <
+		    1e-15);
+	assert_int_equal(err, DM_OK);
+	/* AP: thresholds 0.9 (R 1/2, P 1), 0.5 (R 1, P 2/3) */
+	assert_true(fabs(dm_average_precision(s, pos, NULL, 4, &err) -
+			 (0.5 + 0.5 * 2.0 / 3.0)) < 1e-15);
+}
+
+/* A class never predicted has precision 0, not NaN, and F1 0. */
+static void quality_f1_zero_division(void **state)
+{
+	dm_confusion c;
+	dm_class_scores s;
+
+	(void)state;
+	assert_int_equal(dm_confusion_init(&c, 3), DM_OK);
+	assert_int_equal(dm_confusion_add(&c, 0, 0, 2.0), DM_OK);
+	assert_int_equal(dm_confusion_add(&c, 1, 0, 1.0), DM_OK);
+	assert_int_equal(dm_confusion_add(&c, 3, 0, 1.0), DM_EINVAL);
+	assert_int_equal(dm_confusion_add(&c, 0, 0, -1.0), DM_EINVAL);
+	assert_int_equal(dm_class_scores_compute(&c, &s), DM_OK);
+	assert_true(s.cls[1].precision == 0.0 && s.cls[1].recall == 0.0);
+	assert_true(s.cls[1].f1 == 0.0);
+	assert_true(s.cls[2].f1 == 0.0 && s.cls[2].support == 0.0);
+	/* class 0: P 2/3, R 1, F1 0.8; macro over all three classes */
+	assert_true(fabs(s.cls[0].f1 - 0.8) < 1e-15);
+	assert_true(fabs(s.macro.f1 - 0.8 / 3.0) < 1e-15);
+	assert_true(fabs(s.accuracy - 2.0 / 3.0) < 1e-15);
+	dm_class_scores_release(&s);
+	dm_confusion_release(&c);
+}
+
+/* Merged confusion matrices equal the matrix of all rows. */
+static void quality_confusion_merge(void **state)
+{
+	dm_confusion a, b, all;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(dm_confusion_init(&a, 4), DM_OK);
+	assert_int_equal(dm_confusion_init(&b, 4), DM_OK);
+	assert_int_equal(dm_confusion_init(&all, 4), DM_OK);
+	for (i = 0; i < 100; i++) {
+		size_t t = (i * 7) % 4, p = (i * 3 + 1) % 4;
+
+		assert_int_equal(dm_confusion_add(i % 2 ? &a : &b, t, p, 1.0),
+				 DM_OK);
+		assert_int_equal(dm_confusion_add(&all, t, p, 1.0), DM_OK);
+	}
+	assert_int_equal(dm_confusion_merge(&a, &b), DM_OK);
+	assert_memory_equal(a.m, all.m, 16 * sizeof(double));
+	dm_confusion_release(&b);
+	assert_int_equal(dm_confusion_init(&b, 3), DM_OK);
+	assert_int_equal(dm_confusion_merge(&a, &b), DM_EINVAL);
+	dm_confusion_release(&a);
+	dm_confusion_release(&b);
+	dm_confusion_release(&all);
+	dm_confusion_release(NULL);
+}
+
+/* The histogram AUC is within its bound of the exact AUC. */
+static void quality_hist_auc_bound(void **state)
+{
+	enum { N = 5000 };
+	double *s = malloc(N * sizeof(double)), exact, approx, bound;
+	unsigned char *pos = malloc(N);
+	dm_score_hist h, h2;
+	unsigned long long z = 12345;
+	size_t i;
+
+	(void)state;
+	assert_true(s && pos);
+	assert_int_equal(dm_score_hist_init(&h, 100, 0.0, 1.0), DM_OK);
+	assert_int_equal(dm_score_hist_init(&h2, 100, 0.0, 1.0), DM_OK);
+	for (i = 0; i < N; i++) {
+		double u, v;
+
+		z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+		u = (double)(z >> 11) / 9007199254740992.0;
+		z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+		v = (double)(z >> 11) / 9007199254740992.0;
+		s[i] = u;
+		pos[i] = v < u;
+		assert_int_equal(dm_score_hist_add(i % 2 ? &h : &h2, s[i],
+						   pos[i], 1.0),
+				 DM_OK);
+	}
+	assert_int_equal(dm_score_hist_merge(&h, &h2), DM_OK);
+	exact = dm_roc_auc(s, pos, NULL, N, NULL);
+	approx = dm_score_hist_auc(&h, &bound);
+	assert_true(bound > 0.0 && bound < 0.01);
+	assert_true(fabs(approx - exact) <= bound);
+	printf("hist AUC %.6f exact %.6f bound %.2g\n", approx, exact, bound);
+	dm_score_hist_release(&h);
+	dm_score_hist_release(&h2);
+	free(s);
+	free(pos);
+}
+
+/* Bad input is an error, not a crash or a silent number. */
+static void quality_bad_input(void **state)
+{
+	static const double s[] = {0.1, NAN};
+	static const unsigned char pos[] = {1, 0};
+	static const size_t y[] = {0, 5};
+	dm_calib c;
+	dm_err err;
+
+	(void)state;
+	assert_true(isnan(dm_roc_auc(s, pos, NULL, 2, &err)));
+	assert_int_equal(err, DM_EINVAL);
+	assert_true(isnan(dm_log_loss(s, 1, y, NULL, 2, &err)));
+	assert_int_equal(err, DM_EINVAL);
+	assert_int_equal(dm_calib_init(&c, 0), DM_EINVAL);
+	assert_int_equal(dm_calib_init(&c, 4), DM_OK);
+	assert_int_equal(dm_calib_add(&c, 1.5, 1), DM_EINVAL);
+	assert_int_equal(dm_calib_add(&c, NAN, 1), DM_EINVAL);
+	dm_calib_release(&c);
+	assert_int_equal(dm_confusion_init(&(dm_confusion){0}, 1), DM_EINVAL);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quality_class_vs_sklearn),
+		cmocka_unit_test(quality_regress_vs_sklearn),
+		cmocka_unit_test(quality_isotonic_vs_sklearn),
+		cmocka_unit_test(quality_auc_ties_half),
+		cmocka_unit_test(quality_f1_zero_division),
+		cmocka_unit_test(quality_confusion_merge),
+		cmocka_unit_test(quality_hist_auc_bound),
+		cmocka_unit_test(quality_bad_input),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests_name("quality", tests, NULL, NULL);
+}
