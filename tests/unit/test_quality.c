@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "driftmon/quality.h"
+#include "synth/rng.h"
 
 #define TOL 1e-9
 
@@ -531,6 +532,203 @@ static void quality_bad_input(void **state)
 	assert_int_equal(dm_confusion_init(&(dm_confusion){0}, 1), DM_EINVAL);
 }
 
+
+/* ---- CBPE ------------------------------------------------------------ */
+
+/* A hand-checked window: calibration maps 0.2 -> 0.2 and 0.8 -> 0.8. */
+static void quality_cbpe_hand_example(void **state)
+{
+	static const double rs[] = {0.2, 0.2, 0.2, 0.2, 0.2,
+				    0.8, 0.8, 0.8, 0.8, 0.8};
+	static const unsigned char rp[] = {1, 0, 0, 0, 0, 1, 1, 1, 1, 0};
+	static const double ws[] = {0.2, 0.8, 0.8};
+	dm_cbpe m;
+	dm_cbpe_estimate e;
+
+	(void)state;
+	assert_int_equal(dm_cbpe_fit(&m, rs, rp, 10, 0.5), DM_OK);
+	assert_int_equal(dm_cbpe_estimate_window(&m, ws, 3, &e), DM_OK);
+	assert_true(fabs(e.tp - 1.6) < 1e-12 && fabs(e.fp - 0.4) < 1e-12);
+	assert_true(fabs(e.fn - 0.2) < 1e-12 && fabs(e.tn - 0.8) < 1e-12);
+	assert_true(fabs(e.value[DM_CBPE_ACCURACY] - 0.8) < 1e-12);
+	assert_true(fabs(e.value[DM_CBPE_PRECISION] - 0.8) < 1e-12);
+	assert_true(fabs(e.value[DM_CBPE_RECALL] - 1.6 / 1.8) < 1e-12);
+	assert_true(fabs(e.value[DM_CBPE_F1] - 1.6 / 1.9) < 1e-12);
+	/* expected ROC: (1/3, 8/9) then (1, 1): area 7/9 */
+	assert_true(fabs(e.value[DM_CBPE_ROC_AUC] - 7.0 / 9.0) < 1e-12);
+	/* reference: accuracy 0.8 over 10 rows, std 0.4; window of 3 */
+	assert_true(fabs(m.ref_value[DM_CBPE_ACCURACY] - 0.8) < 1e-12);
+	assert_true(fabs(e.se[DM_CBPE_ACCURACY] - 0.4 / sqrt(3.0)) < 1e-12);
+	assert_true(fabs(e.lower[DM_CBPE_ACCURACY] - (0.8 - 1.2 / sqrt(3.0))) < 1e-12);
+	assert_true(e.upper[DM_CBPE_ACCURACY] == 1.0);
+	dm_cbpe_release(&m);
+	/* one class only, or no rows: no calibration */
+	assert_int_equal(dm_cbpe_fit(&m, rs, rp + 5, 4, 0.5), DM_EEMPTY);
+	assert_int_equal(dm_cbpe_fit(&m, rs, rp, 0, 0.5), DM_EEMPTY);
+	dm_cbpe_release(&m);
+}
+
+/*
+ * A synthetic task whose truth is known: x ~ N((shift, 0), I), the true
+ * log-odds t(x) = 1.5 x1 - x2 + 0.3 (+ concept, a change of P(y | x)).
+ * The model scores sigmoid(a t'(x) + b) with t' = t (calibration holds
+ * under any covariate shift: P(y | score) does not change) or t' tilted
+ * (the score misses part of t, so P(y | score) moves with the shift).
+ */
+struct task {
+	double shift;
+	double concept; /* added to the true log-odds */
+	int tilted;
+};
+
+static double sigmoid(double z)
+{
+	return 1.0 / (1.0 + exp(-z));
+}
+
+static void task_draw(dm_rng *r, const struct task *t, size_t n, double *s,
+		      unsigned char *y)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double x1 = dm_rng_normal(r) + t->shift, x2 = dm_rng_normal(r);
+		double lt = 1.5 * x1 - x2 + 0.3;
+		double lm = t->tilted ? 1.5 * x1 - 0.4 * x2 + 0.3 : lt;
+
+		y[i] = dm_rng_uniform(r) < sigmoid(lt + t->concept);
+		/* over-confident and biased: needs the calibration */
+		s[i] = sigmoid(2.0 * lm + 0.5);
+	}
+}
+
+struct cbpe_err {
+	double acc, auc, f1; /* mean |estimated - realized| */
+	double covered;      /* share of windows whose realized accuracy is
+				inside the band */
+	double realized_acc, estimated_acc;
+};
+
+static void cbpe_run(const struct task *t, int windows, struct cbpe_err *out)
+{
+	enum { NREF = 20000, NWIN = 5000 };
+	double *s = malloc(NREF * sizeof(double));
+	unsigned char *y = malloc(NREF);
+	struct task ref = {0.0, 0.0, t->tilted};
+	dm_cbpe m;
+	dm_rng r;
+	int w;
+
+	assert_true(s && y);
+	memset(out, 0, sizeof(*out));
+	dm_rng_seed(&r, 2026, (uint64_t)(t->shift * 100 + t->concept * 10 +
+					 t->tilted * 1000));
+	task_draw(&r, &ref, NREF, s, y);
+	assert_int_equal(dm_cbpe_fit(&m, s, y, NREF, 0.5), DM_OK);
+	for (w = 0; w < windows; w++) {
+		dm_cbpe_estimate e;
+		struct cbpe_cm {
+			double ok, tp, fp, fn;
+		} c = {0, 0, 0, 0};
+		double acc, f1, auc;
+		size_t i;
+
+		task_draw(&r, t, NWIN, s, y);
+		assert_int_equal(dm_cbpe_estimate_window(&m, s, NWIN, &e),
+				 DM_OK);
+		for (i = 0; i < NWIN; i++) {
+			int yh = s[i] >= 0.5;
+
+			c.ok += yh == y[i];
+			c.tp += yh && y[i];
+			c.fp += yh && !y[i];
+			c.fn += !yh && y[i];
+		}
+		acc = c.ok / NWIN;
+		f1 = c.tp / (c.tp + 0.5 * (c.fp + c.fn));
+		auc = dm_roc_auc(s, y, NULL, NWIN, NULL);
+		out->acc += fabs(e.value[DM_CBPE_ACCURACY] - acc) / windows;
+		out->auc += fabs(e.value[DM_CBPE_ROC_AUC] - auc) / windows;
+		out->f1 += fabs(e.value[DM_CBPE_F1] - f1) / windows;
+		out->covered += (acc >= e.lower[DM_CBPE_ACCURACY] &&
+				 acc <= e.upper[DM_CBPE_ACCURACY]) /
+				(double)windows;
+		out->realized_acc += acc / windows;
+		out->estimated_acc += e.value[DM_CBPE_ACCURACY] / windows;
+	}
+	dm_cbpe_release(&m);
+	free(s);
+	free(y);
+}
+
+static void cbpe_print(const char *what, const struct task *t,
+		       const struct cbpe_err *e)
+{
+	printf("cbpe %-9s shift %.2f concept %+.1f: accuracy realized %.4f "
+	       "estimated %.4f |err| %.4f, AUC |err| %.4f, F1 |err| %.4f, "
+	       "band covers %.0f%%\n",
+	       what, t->shift, t->concept, e->realized_acc, e->estimated_acc,
+	       e->acc, e->auc, e->f1, 100.0 * e->covered);
+}
+
+/* Covariate shift of growing strength, calibration holding: the
+ * estimates stay within 2 points of the realized values. */
+static void quality_cbpe_covariate_shift(void **state)
+{
+	static const double shifts[] = {0.0, 0.5, 1.0, 1.5, 2.0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++) {
+		struct task t = {shifts[i], 0.0, 0};
+		struct cbpe_err e;
+
+		cbpe_run(&t, 20, &e);
+		cbpe_print("holds", &t, &e);
+		assert_true(e.acc < 0.02);
+		assert_true(e.auc < 0.02);
+		assert_true(e.covered >= 0.9);
+	}
+}
+
+/* The score misses part of the truth: P(y | score) moves with the
+ * inputs and the estimate drifts away as the shift grows. */
+static void quality_cbpe_tilted_model(void **state)
+{
+	static const double shifts[] = {0.0, 1.0, 2.0};
+	struct cbpe_err e[3];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		struct task t = {shifts[i], 0.0, 1};
+
+		cbpe_run(&t, 10, &e[i]);
+		cbpe_print("tilted", &t, &e[i]);
+	}
+	assert_true(e[0].acc < 0.02);
+}
+
+/* Concept shift: P(y | x) changes, the scores do not, so CBPE (which
+ * sees only scores) keeps its estimate while the realized accuracy
+ * falls.  This is the documented failure. */
+static void quality_cbpe_concept_shift_missed(void **state)
+{
+	static const double concept[] = {-1.0, -2.0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct task t = {0.0, concept[i], 0};
+		struct cbpe_err e;
+
+		cbpe_run(&t, 10, &e);
+		cbpe_print("concept", &t, &e);
+		assert_true(e.acc > 0.05);
+		assert_true(e.covered < 0.1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +740,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(quality_confusion_merge),
 		cmocka_unit_test(quality_hist_auc_bound),
 		cmocka_unit_test(quality_bad_input),
+		cmocka_unit_test(quality_cbpe_hand_example),
+		cmocka_unit_test(quality_cbpe_covariate_shift),
+		cmocka_unit_test(quality_cbpe_tilted_model),
+		cmocka_unit_test(quality_cbpe_concept_shift_missed),
 	};
 
 	if (argc > 1)
