@@ -359,6 +359,51 @@ dm_err dm_cbpe_estimate_window(const dm_cbpe *m, const double *score,
 			       size_t n, dm_cbpe_estimate *out);
 void dm_cbpe_release(dm_cbpe *m);
 
+
+/* ------------------------------------------------------------------ */
+/* Standard errors and the drop rule                                   */
+/* ------------------------------------------------------------------ */
+/* sqrt(v (1 - v) / n): a proportion (accuracy, precision, recall) over
+ * n rows.  NaN for n = 0 or v outside [0, 1]. */
+double dm_se_proportion(double v, double n);
+/* Hanley and McNeil (1982, Radiology 143, eq. 2) standard error of an
+ * AUC a with npos positives and nneg negatives.  NaN if either is 0. */
+double dm_se_auc(double a, double npos, double nneg);
+/* Standard error of F1 = tp / (tp + (fp + fn) / 2) from the counts: the
+ * standard deviation of the per-row contributions (tp rows 1, fp and fn
+ * rows 0, scaled to mean F1) over sqrt(tp + fp + fn) (NannyML). */
+double dm_se_f1(double tp, double fp, double fn);
+/* Standard error of the MAE: sqrt((mean e^2 - MAE^2) / n) with n the
+ * number of rows of positive weight; NaN for fewer than 2. */
+double dm_se_mae(const dm_regress *r);
+
+/*
+ * One metric compared with its reference value.  The degradation is
+ * d = reference - window when higher is better, window - reference
+ * otherwise.  The drop test is one-sided, H0: d <= min_effect, with
+ * z = (d - min_effect) / sqrt(ref_se^2 + window_se^2) and
+ * p = P(Z >= z); the p-values of all tested metrics are Holm-adjusted
+ * together, and a metric has dropped when its adjusted p < alpha (and
+ * then d > min_effect).  A metric with a NaN value or standard error,
+ * or both standard errors 0, is not tested (tested 0, p NaN).
+ */
+typedef struct dm_quality_cmp {
+	const char *name;
+	double reference, ref_se;
+	double window, window_se;
+	int higher_is_better;
+	double min_effect; /* >= 0 */
+	/* results */
+	int tested;
+	double degradation;
+	double z, pvalue, pvalue_adjusted;
+	int dropped;
+} dm_quality_cmp;
+
+/* Fills the results of m[0..n).  DM_EINVAL for alpha outside (0, 1) or
+ * a negative min_effect; DM_ENOMEM. */
+dm_err dm_quality_drops(dm_quality_cmp *m, size_t n, double alpha);
+
 #ifdef __cplusplus
 }
 #endif

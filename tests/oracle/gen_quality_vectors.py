@@ -14,6 +14,9 @@ Writes, from fixed seeds, what Debian 12's scikit-learn (1.2.1, numpy
                                    numpy.quantile of the errors
   tests/data/quality_isotonic.txt  IsotonicRegression(out_of_bounds="clip")
                                    predictions
+  tests/data/quality_drop.txt      the drop rule: one-sided z-test p-values
+                                   (scipy.stats.norm.sf) Holm-adjusted by
+                                   statsmodels multipletests
 
 Run it with Debian's interpreter:
 
@@ -279,6 +282,54 @@ def gen_isotonic():
         f.write("\n".join(out) + "\n")
 
 
+def gen_drop():
+    from scipy.stats import norm
+    from statsmodels.stats.multitest import multipletests
+    rng = np.random.default_rng(99)
+    out = ["# case NAME m alpha; rows: ref ref_se win win_se higher min_effect"
+           " -> tested p p_adj dropped"]
+    cases = []
+    for c in range(6):
+        m = int(rng.integers(1, 7))
+        rows = []
+        for j in range(m):
+            ref = float(rng.uniform(0.6, 0.95))
+            win = ref - float(rng.normal(0.03, 0.04))
+            rows.append([ref, float(rng.uniform(0.002, 0.02)), win,
+                         float(rng.uniform(0.005, 0.03)), int(rng.integers(0, 2)),
+                         float(rng.choice([0.0, 0.01, 0.02]))])
+        cases.append(("random%d" % c, rows, 0.05))
+    cases.append(("one_untested", [[0.9, 0.0, 0.8, 0.0, 1, 0.0],
+                                   [0.9, 0.01, 0.85, 0.01, 1, 0.0],
+                                   [0.2, 0.01, 0.25, 0.02, 0, 0.01]], 0.01))
+    for name, rows, alpha in cases:
+        out.append("case %s %d %s" % (name, len(rows), r(alpha)))
+        ps, idx = [], []
+        res = []
+        for j, (ref, rse, win, wse, hib, me) in enumerate(rows):
+            d = ref - win if hib else win - ref
+            se = math.sqrt(rse * rse + wse * wse)
+            if se == 0:
+                res.append([0, float("nan")])
+                continue
+            z = (d - me) / se
+            res.append([1, norm.sf(z)])
+            ps.append(norm.sf(z))
+            idx.append(j)
+        adj = multipletests(ps, method="holm")[1] if ps else []
+        for j, row in enumerate(rows):
+            tested, pv = res[j]
+            pa = adj[idx.index(j)] if tested else float("nan")
+            d = row[0] - row[2] if row[4] else row[2] - row[0]
+            dropped = int(tested and pa < alpha and d > row[5])
+            out.append(" ".join(r(v) for v in row[:4]) + " %d %s -> %d %s %s %d" % (
+                row[4], r(row[5]), tested, r(pv), r(pa), dropped))
+        out.append("end")
+    with open(os.path.join(DATA, "quality_drop.txt"), "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
 gen_class()
 gen_regress()
+gen_drop()
 gen_isotonic()

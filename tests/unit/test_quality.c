@@ -729,6 +729,178 @@ static void quality_cbpe_concept_shift_missed(void **state)
 	}
 }
 
+/* ---- the drop rule --------------------------------------------------- */
+
+static void quality_drop_vs_scipy(void **state)
+{
+	dmv_file f;
+	size_t ncases = 0;
+
+	(void)state;
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_drop.txt")), 0);
+	while (dmv_expect(&f, "case") == 0) {
+		dm_quality_cmp m[8];
+		uint64_t n = 0, i, u = 0;
+		double alpha = 0, want[8][3] = {{0}};
+		uint64_t wt[8] = {0}, wd[8] = {0};
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s", dmv_tok(&f));
+		assert_int_equal(dmv_u64(&f, &n), 0);
+		assert_true(n <= 8);
+		assert_int_equal(dmv_double(&f, &alpha), 0);
+		for (i = 0; i < n; i++) {
+			memset(&m[i], 0, sizeof(m[i]));
+			assert_int_equal(dmv_double(&f, &m[i].reference), 0);
+			assert_int_equal(dmv_double(&f, &m[i].ref_se), 0);
+			assert_int_equal(dmv_double(&f, &m[i].window), 0);
+			assert_int_equal(dmv_double(&f, &m[i].window_se), 0);
+			assert_int_equal(dmv_u64(&f, &u), 0);
+			m[i].higher_is_better = (int)u;
+			assert_int_equal(dmv_double(&f, &m[i].min_effect), 0);
+			assert_int_equal(dmv_expect(&f, "->"), 0);
+			assert_int_equal(dmv_u64(&f, &wt[i]), 0);
+			assert_int_equal(dmv_double(&f, &want[i][0]), 0);
+			assert_int_equal(dmv_double(&f, &want[i][1]), 0);
+			assert_int_equal(dmv_u64(&f, &wd[i]), 0);
+		}
+		assert_int_equal(dmv_expect(&f, "end"), 0);
+		assert_int_equal(dm_quality_drops(m, n, alpha), DM_OK);
+		for (i = 0; i < n; i++) {
+			if ((uint64_t)m[i].tested != wt[i] ||
+			    (uint64_t)m[i].dropped != wd[i] ||
+			    !close_enough(m[i].pvalue, want[i][0]) ||
+			    !close_enough(m[i].pvalue_adjusted, want[i][1]))
+				fail_msg("%s row %u: tested %d p %.17g adj %.17g "
+					 "dropped %d; want %u %.17g %.17g %u",
+					 name, (unsigned)i, m[i].tested,
+					 m[i].pvalue, m[i].pvalue_adjusted,
+					 m[i].dropped, (unsigned)wt[i],
+					 want[i][0], want[i][1], (unsigned)wd[i]);
+		}
+		ncases++;
+	}
+	dmv_close(&f);
+	assert_true(ncases >= 7);
+	assert_int_equal(dm_quality_drops(NULL, 0, 0.0), DM_EINVAL);
+}
+
+static void quality_standard_errors(void **state)
+{
+	dm_regress r;
+
+	(void)state;
+	assert_true(fabs(dm_se_proportion(0.8, 100) - 0.04) < 1e-15);
+	assert_true(isnan(dm_se_proportion(0.8, 0)));
+	/* Hanley-McNeil Table: A = 0.5 with 1 + 1 rows: var 1/4 */
+	assert_true(fabs(dm_se_auc(0.5, 1, 1) - 0.5) < 1e-15);
+	assert_true(isnan(dm_se_auc(0.7, 0, 10)));
+	/* F1 = 1: every relevant row is a TP, no spread */
+	assert_true(dm_se_f1(10, 0, 0) == 0.0);
+	/* tp 1, fp 1: F1 2/3, rows {4/3, 0}: sd 2/3 over sqrt(2) */
+	assert_true(fabs(dm_se_f1(1, 1, 0) - (2.0 / 3.0) / sqrt(2.0)) <
+		    1e-15);
+	dm_regress_init(&r);
+	assert_int_equal(dm_regress_add(&r, 0, 1, 1), DM_OK);
+	assert_int_equal(dm_regress_add(&r, 0, -3, 1), DM_OK);
+	/* |e| = {1, 3}: MAE 2, mean e^2 5, sd 1, n 2 */
+	assert_true(fabs(dm_se_mae(&r) - 1.0 / sqrt(2.0)) < 1e-15);
+}
+
+/*
+ * The rule's false-alarm rate and power on the synthetic task: the
+ * reference and every window from the same model (no change), then
+ * windows under concept shift.  Realized accuracy, F1 and ROC AUC are
+ * tested together (Holm) at alpha 0.05 with no minimum effect.
+ */
+static int drop_window(dm_rng *r, const struct task *t, const double *ref,
+		       const double *ref_se, double *s, unsigned char *y,
+		       size_t n)
+{
+	dm_quality_cmp m[3];
+	double tp = 0, fp = 0, fn = 0, ok = 0, npos = 0, v[3], se[3];
+	size_t i;
+	int k, any = 0;
+
+	task_draw(r, t, n, s, y);
+	for (i = 0; i < n; i++) {
+		int yh = s[i] >= 0.5;
+
+		ok += yh == y[i];
+		tp += yh && y[i];
+		fp += yh && !y[i];
+		fn += !yh && y[i];
+		npos += y[i];
+	}
+	v[0] = ok / (double)n;
+	se[0] = dm_se_proportion(v[0], (double)n);
+	v[1] = tp / (tp + 0.5 * (fp + fn));
+	se[1] = dm_se_f1(tp, fp, fn);
+	v[2] = dm_roc_auc(s, y, NULL, n, NULL);
+	se[2] = dm_se_auc(v[2], npos, (double)n - npos);
+	for (k = 0; k < 3; k++) {
+		memset(&m[k], 0, sizeof(m[k]));
+		m[k].reference = ref[k];
+		m[k].ref_se = ref_se[k];
+		m[k].window = v[k];
+		m[k].window_se = se[k];
+		m[k].higher_is_better = 1;
+	}
+	assert_int_equal(dm_quality_drops(m, 3, 0.05), DM_OK);
+	for (k = 0; k < 3; k++)
+		any |= m[k].dropped;
+	return any;
+}
+
+static void quality_drop_false_alarms_and_power(void **state)
+{
+	enum { NREF = 20000, NWIN = 2000, RUNS = 400 };
+	double *s = malloc(NREF * sizeof(double)), ref[3], ref_se[3];
+	unsigned char *y = malloc(NREF);
+	struct task same = {0.0, 0.0, 0}, drift = {0.0, -0.5, 0};
+	struct task drift2 = {0.0, -1.0, 0};
+	double tp = 0, fp = 0, fn = 0, ok = 0, npos = 0;
+	int run, alarms = 0, hits = 0, hits2 = 0;
+	dm_rng r;
+	size_t i;
+
+	(void)state;
+	assert_true(s && y);
+	dm_rng_seed(&r, 77, 1);
+	task_draw(&r, &same, NREF, s, y);
+	for (i = 0; i < NREF; i++) {
+		int yh = s[i] >= 0.5;
+
+		ok += yh == y[i];
+		tp += yh && y[i];
+		fp += yh && !y[i];
+		fn += !yh && y[i];
+		npos += y[i];
+	}
+	ref[0] = ok / NREF;
+	ref_se[0] = dm_se_proportion(ref[0], NREF);
+	ref[1] = tp / (tp + 0.5 * (fp + fn));
+	ref_se[1] = dm_se_f1(tp, fp, fn);
+	ref[2] = dm_roc_auc(s, y, NULL, NREF, NULL);
+	ref_se[2] = dm_se_auc(ref[2], npos, NREF - npos);
+	for (run = 0; run < RUNS; run++) {
+		alarms += drop_window(&r, &same, ref, ref_se, s, y, NWIN);
+		hits += drop_window(&r, &drift, ref, ref_se, s, y, NWIN);
+		hits2 += drop_window(&r, &drift2, ref, ref_se, s, y, NWIN);
+	}
+	printf("drop rule: false alarms %d/%d (%.1f%%), detection of a "
+	       "concept shift of -0.5 log-odds %d/%d (%.1f%%), of -1 %d/%d "
+	       "(%.1f%%), windows of %d\n",
+	       alarms, RUNS, 100.0 * alarms / RUNS, hits, RUNS,
+	       100.0 * hits / RUNS, hits2, RUNS, 100.0 * hits2 / RUNS, NWIN);
+	/* at most alpha plus three binomial standard errors */
+	assert_true(alarms <= RUNS * 0.05 + 3 * sqrt(RUNS * 0.05 * 0.95));
+	assert_true(hits >= RUNS * 0.5);
+	assert_true(hits2 >= RUNS * 0.95);
+	free(s);
+	free(y);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -744,6 +916,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(quality_cbpe_covariate_shift),
 		cmocka_unit_test(quality_cbpe_tilted_model),
 		cmocka_unit_test(quality_cbpe_concept_shift_missed),
+		cmocka_unit_test(quality_drop_vs_scipy),
+		cmocka_unit_test(quality_standard_errors),
+		cmocka_unit_test(quality_drop_false_alarms_and_power),
 	};
 
 	if (argc > 1)
