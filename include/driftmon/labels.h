@@ -79,6 +79,7 @@ typedef struct dm_perf {
 				 request id */
 	uint64_t labelled;    /* joined with a label within the delay */
 	uint64_t late;        /* a label exists, later than the delay */
+	uint64_t labels_loaded; /* labels of the model and version read */
 	double max_delay_hours;
 	char prediction_column[128];
 	dm_perf_task task;

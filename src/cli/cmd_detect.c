@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "driftmon/labels.h"
 #include "driftmon/profile.h"
 #include "driftmon/report.h"
 #include "driftmon/store.h"
@@ -73,12 +74,20 @@ static const char help[] =
 	"                               alerts)\n"
 	"      --metrics-file FILE      also write the metrics (Prometheus\n"
 	"                               text) to FILE (docs/metrics.md)\n"
+	"      --label-max-delay-hours H\n"
+	"                               labels (driftmon labels) count for a\n"
+	"                               prediction up to H hours after it\n"
+	"                               (default 72); with labels stored, the\n"
+	"                               report gets a performance section\n"
+	"      --prediction-column NAME the logs' prediction column to join\n"
+	"                               with labels (default: the baseline's\n"
+	"                               first prediction column)\n"
 	"      --store URL              storage (default $DRIFTMON_STORE or\n"
 	"                               ./driftmon-data)\n"
 	"  -h, --help                   this help\n";
 
 enum { O_AT = 256, O_STRICT, O_FORMAT, O_FAIL, O_NOWRITE, O_STORE,
-       O_SETTING, O_METRICS };
+       O_SETTING, O_METRICS, O_LABEL_DELAY, O_PRED_COL };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -92,6 +101,8 @@ static const struct option longopts[] = {
 	{"no-write", no_argument, NULL, O_NOWRITE},
 	{"store", required_argument, NULL, O_STORE},
 	{"metrics-file", required_argument, NULL, O_METRICS},
+	{"label-max-delay-hours", required_argument, NULL, O_LABEL_DELAY},
+	{"prediction-column", required_argument, NULL, O_PRED_COL},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"min-samples", required_argument, NULL, O_SETTING},
 	{"critical-threshold", required_argument, NULL, O_SETTING},
@@ -349,10 +360,50 @@ static int write_report(dm_store *st, const dm_result *res, const char *json,
 	return EXIT_OK;
 }
 
+/* Default of --label-max-delay-hours. */
+#define LABEL_MAX_DELAY_HOURS 72.0
+
+/* Joins the window's predictions with the stored labels (when the
+ * baseline has a prediction column and labels of this model and version
+ * exist) and hands the measured performance to res. */
+static int attach_performance(dm_store *st, const char *model,
+			      const char *version, const dm_profile *base,
+			      time_t start, time_t end, double delay,
+			      const char *pred_col, dm_result *res)
+{
+	dm_perf *p;
+	dm_diag diag;
+	dm_err err;
+	size_t i;
+
+	for (i = 0; !pred_col && i < base->nfeat; i++)
+		if (base->feat[i].role == DM_ROLE_PREDICTION)
+			pred_col = base->feat[i].name;
+	if (!pred_col)
+		return EXIT_OK;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return cli_fail("out of memory");
+	dm_diag_clear(&diag);
+	err = dm_perf_join(st, model, version, start, end, delay, pred_col, p,
+			   &diag);
+	if (err != DM_OK) {
+		dm_perf_free(p);
+		return cli_fail_err(err, &diag, "cannot join labels");
+	}
+	if (p->labels_loaded == 0) {
+		dm_perf_free(p);
+		return EXIT_OK;
+	}
+	res->performance = p;
+	return EXIT_OK;
+}
+
 int cmd_detect(int argc, char **argv)
 {
 	const char *model = NULL, *version = NULL, *store_flag = NULL,
-		   *format = "text", *at_s = NULL;
+		   *format = "text", *at_s = NULL, *pred_col = NULL;
+	double label_delay = LABEL_MAX_DELAY_HOURS;
 	char **inputs = calloc(1, sizeof(char *)), *json = NULL,
 	     *where = NULL;
 	int c, rc = EXIT_OK, strict = 0, fail_on_drift = 0, no_write = 0;
@@ -400,6 +451,17 @@ int cmd_detect(int argc, char **argv)
 		case O_NOWRITE: no_write = 1; break;
 		case O_STORE: store_flag = optarg; break;
 		case O_METRICS: outs.metrics_file = optarg; break;
+		case O_LABEL_DELAY:
+			if (cli_parse_double(optarg, &label_delay) < 0 ||
+			    !(label_delay >= 0)) {
+				rc = cli_usage("detect", "invalid "
+					       "--label-max-delay-hours '%s': "
+					       "expected hours >= 0",
+					       optarg);
+				goto out;
+			}
+			break;
+		case O_PRED_COL: pred_col = optarg; break;
 		case O_SETTING:
 			if (cli_settings_flag(&set, "detect",
 					      longopts[longidx].name,
@@ -492,6 +554,10 @@ int cmd_detect(int argc, char **argv)
 		goto out;
 	}
 	res.data = acct;
+	if (end && (rc = attach_performance(st, model, version, &base, start,
+					    end, label_delay, pred_col,
+					    &res)) != EXIT_OK)
+		goto out;
 	if (acct.files_unreadable) {
 		char msg[1000];
 		uint64_t nu = acct.files_unreadable;

@@ -184,15 +184,17 @@ static const dm_parquet_wcol label_wcols[NCOLS] = {
 	{"timestamp", DM_PARQUET_W_TIMESTAMP, 0},
 };
 
-static struct hourw *hour_writer(struct hourw **hw, size_t *nh, int64_t hour,
+/* Each hour's writer is its own allocation: its memory stream holds the
+ * addresses of buf and len, which must not move. */
+static struct hourw *hour_writer(struct hourw ***hw, size_t *nh, int64_t hour,
 				 dm_err *err, dm_diag *diag)
 {
-	struct hourw *h, *grown;
+	struct hourw *h, **grown;
 	size_t i;
 
 	for (i = 0; i < *nh; i++)
-		if ((*hw)[i].hour == hour)
-			return &(*hw)[i];
+		if ((*hw)[i]->hour == hour)
+			return (*hw)[i];
 	if (*nh >= DM_LABELS_MAX_HOURS) {
 		*err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
 				   "labels span more than %d hours; split the "
@@ -206,29 +208,33 @@ static struct hourw *hour_writer(struct hourw **hw, size_t *nh, int64_t hour,
 		return NULL;
 	}
 	*hw = grown;
-	h = &grown[*nh];
-	memset(h, 0, sizeof(*h));
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		*err = DM_ENOMEM;
+		return NULL;
+	}
+	grown[(*nh)++] = h;
 	h->hour = hour;
 	h->fp = open_memstream(&h->buf, &h->len);
 	if (!h->fp) {
 		*err = DM_ENOMEM;
 		return NULL;
 	}
-	(*nh)++;
 	*err = dm_parquet_writer_open_fp(h->fp, label_wcols, NCOLS, NULL, &h->w,
 					 diag);
 	return *err == DM_OK ? h : NULL;
 }
 
-static void hours_free(struct hourw *hw, size_t nh)
+static void hours_free(struct hourw **hw, size_t nh)
 {
 	size_t i;
 
 	for (i = 0; i < nh; i++) {
-		dm_parquet_writer_abort(hw[i].w);
-		if (hw[i].fp)
-			fclose(hw[i].fp);
-		free(hw[i].buf);
+		dm_parquet_writer_abort(hw[i]->w);
+		if (hw[i]->fp)
+			fclose(hw[i]->fp);
+		free(hw[i]->buf);
+		free(hw[i]);
 	}
 	free(hw);
 }
@@ -269,7 +275,7 @@ static int tag_ok(const char *t)
 }
 
 static dm_err import_batch(const dm_batch *b, const long *idx,
-			   const char *file, struct hourw **hw, size_t *nh,
+			   const char *file, struct hourw ***hw, size_t *nh,
 			   uint64_t *rows, dm_diag *diag)
 {
 	char nb[NCOLS][40];
@@ -319,22 +325,22 @@ static dm_err import_batch(const dm_batch *b, const long *idx,
 	return DM_OK;
 }
 
-static dm_err put_hours(dm_store *st, struct hourw *hw, size_t nh,
+static dm_err put_hours(dm_store *st, struct hourw **hw, size_t nh,
 			const char *tag, dm_diag *diag)
 {
 	size_t i;
 	dm_err err = DM_OK;
 
 	for (i = 0; i < nh && err == DM_OK; i++) {
-		time_t t = (time_t)hw[i].hour;
+		time_t t = (time_t)hw[i]->hour;
 		struct tm tm;
 		char key[160];
 
-		err = dm_parquet_writer_close(hw[i].w, diag);
-		hw[i].w = NULL;
+		err = dm_parquet_writer_close(hw[i]->w, diag);
+		hw[i]->w = NULL;
 		if (err != DM_OK)
 			break;
-		if (fflush(hw[i].fp) != 0) {
+		if (fflush(hw[i]->fp) != 0) {
 			err = DM_ENOMEM;
 			break;
 		}
@@ -344,7 +350,7 @@ static dm_err put_hours(dm_store *st, struct hourw *hw, size_t nh,
 			 "labels-%s.parquet",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			 tm.tm_hour, tag);
-		err = dm_store_put(st, key, hw[i].buf, hw[i].len, diag);
+		err = dm_store_put(st, key, hw[i]->buf, hw[i]->len, diag);
 	}
 	return err;
 }
@@ -353,7 +359,7 @@ dm_err dm_labels_import(dm_store *st, dm_reader *r, const char *file,
 			const char *tag, dm_labels_import_stats *stats,
 			dm_diag *diag)
 {
-	struct hourw *hw = NULL;
+	struct hourw **hw = NULL;
 	size_t nh = 0, i;
 	long idx[NCOLS];
 	dm_batch *b = NULL;
@@ -388,12 +394,12 @@ dm_err dm_labels_import(dm_store *st, dm_reader *r, const char *file,
 	if (err != DM_OK)
 		goto out;
 	stats->files = nh;
-	stats->first_hour = stats->last_hour = hw[0].hour;
+	stats->first_hour = stats->last_hour = hw[0]->hour;
 	for (i = 1; i < nh; i++) {
-		if (hw[i].hour < stats->first_hour)
-			stats->first_hour = hw[i].hour;
-		if (hw[i].hour > stats->last_hour)
-			stats->last_hour = hw[i].hour;
+		if (hw[i]->hour < stats->first_hour)
+			stats->first_hour = hw[i]->hour;
+		if (hw[i]->hour > stats->last_hour)
+			stats->last_hour = hw[i]->hour;
 	}
 out:
 	hours_free(hw, nh);
@@ -723,6 +729,7 @@ dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 	jc.max_delay = max_delay_hours * 3600.0;
 	jc.pp = &pp;
 	jc.out = out;
+	out->labels_loaded = x.n;
 	err = scan_hours(st, "inference-logs", start, end, jnames, JCOLS,
 			 join_row, &jc, diag);
 	if (err == DM_OK && pp.n > 0)
