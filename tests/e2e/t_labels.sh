@@ -107,6 +107,14 @@ run detect --model b --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column score --format json
 json_check "binary: a longer delay takes the late labels" "d['performance']['labelled'] == 230 and d['performance']['labels_late'] == 0"
 
+run detect --model b --version v1 --at 2025-03-01T11:00:00Z --no-write \
+	--prediction-column score --label-max-delay-hours 2 --format none \
+	--metrics-file "$D/b.prom"
+expect "binary: metrics file" 0
+check "metrics: labelled count" grep -qx 'driftmon_model_predictions_labelled{model="b",model_version="v1"} 200' "$D/b.prom"
+check "metrics: late count" grep -qx 'driftmon_model_labels_late{model="b",model_version="v1"} 30' "$D/b.prom"
+check "metrics: ROC AUC" grep -qE '^driftmon_model_metric\{model="b",model_version="v1",metric="roc_auc"\} 0\.[0-9]+$' "$D/b.prom"
+
 run detect --model c --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column animal --format json
 json_check "multiclass: metrics equal sklearn" "(lambda e, q: q['task'] == 'classification' and q['labelled'] == e['n'] and abs(q['accuracy'] - e['acc']) < 1e-12 and abs(q['macro']['f1'] - e['f1']) < 1e-12 and [c['class'] for c in q['classes']] == ['cat', 'dog', 'eel'])(json.load(open('$E'))['c'], d['performance'])"
