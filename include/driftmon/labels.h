@@ -74,6 +74,9 @@ typedef enum dm_perf_task {
 /* Name of a task ("none", "binary_score", ...). */
 const char *dm_perf_task_name(dm_perf_task t);
 
+/* Metrics compared with the reference: accuracy, F1 (class 1), ROC AUC. */
+enum { DM_PERF_ACC, DM_PERF_F1, DM_PERF_AUC, DM_PERF_NCMP };
+
 typedef struct dm_perf {
 	uint64_t predictions; /* rows of the model and version with a
 				 request id */
@@ -92,6 +95,17 @@ typedef struct dm_perf {
 	double roc_auc, average_precision, log_loss, brier;
 	/* regression */
 	dm_regress_metrics reg;
+	/* every window prediction of the model and version that parses as
+	 * a number (labelled or not), for CBPE; owned */
+	double *wscores;
+	size_t nwscores, wscores_cap;
+	/* against the reference performance (dm_perf_compare) */
+	int compared;            /* a reference was given */
+	double ref[DM_PERF_NCMP]; /* reference accuracy, F1, ROC AUC */
+	dm_quality_cmp drop[DM_PERF_NCMP]; /* realized vs reference */
+	int has_estimate;
+	dm_cbpe_estimate estimate; /* CBPE from the window's scores */
+	int estimated_drop[DM_PERF_NCMP];
 } dm_perf;
 
 /* Frees what p owns; p may be NULL. */
@@ -126,6 +140,53 @@ dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
  */
 dm_err dm_perf_compute(const char *const *labels, const char *const *preds,
 		       size_t n, dm_perf *out);
+
+/* ------------------------------------------------------------------ */
+/* Reference performance (a validation set, given once per version)    */
+/* ------------------------------------------------------------------ */
+/*
+ * The performance of a binary classifier with scores on a labelled
+ * reference set, and what CBPE needs to estimate a window's performance
+ * from its scores: the isotonic calibrator and the sampling-error
+ * components.  Stored as baselines/<model>/<version>/reference-
+ * performance.json (format_version 1, docs/model-quality.md).
+ */
+typedef struct dm_refperf {
+	uint64_t rows;
+	double threshold;
+	double value[DM_PERF_NCMP]; /* accuracy, F1, ROC AUC */
+	double se[DM_PERF_NCMP];    /* their standard errors */
+	dm_cbpe cbpe;
+} dm_refperf;
+
+/* From pairs (label text 0/1, score text): DM_EFORMAT when a label is
+ * not 0/1 or a score not a number in [0, 1] (diag names the row), and
+ * the dm_cbpe_fit errors.  Release with dm_refperf_release. */
+dm_err dm_refperf_from_pairs(const char *const *labels,
+			     const char *const *scores, size_t n,
+			     double threshold, dm_refperf *out, dm_diag *diag);
+void dm_refperf_release(dm_refperf *r);
+/* JSON (malloc'd text) and back; from_json: DM_EFORMAT / DM_EVERSION
+ * with a diag naming the field. */
+dm_err dm_refperf_to_json(const dm_refperf *r, const char *model,
+			  const char *version, char **out, size_t *len);
+dm_err dm_refperf_from_json(const char *text, size_t len, const char *name,
+			    dm_refperf *out, dm_diag *diag);
+/* Reads pairs from a file (columns label_col and pred_col) and fits. */
+dm_err dm_refperf_from_reader(dm_reader *r, const char *file,
+			      const char *label_col, const char *pred_col,
+			      double threshold, dm_refperf *out,
+			      dm_diag *diag);
+
+/*
+ * Compares p (a binary-score window) with the reference: the realized
+ * accuracy, F1 and ROC AUC by the drop rule (dm_quality_drops: one-sided
+ * z-tests, Holm, alpha, min_effect), and the CBPE estimate from
+ * p->wscores, an estimated drop being an upper band below
+ * reference - min_effect.  Does nothing for other tasks.
+ */
+dm_err dm_perf_compare(dm_perf *p, const dm_refperf *ref, double alpha,
+		       double min_effect);
 
 #ifdef __cplusplus
 }

@@ -661,6 +661,30 @@ static dm_err pair_add(struct pairs *pp, const char *lab, const char *pred,
 	return DM_OK;
 }
 
+/* Keeps the prediction as a number when it is one (CBPE's input). */
+static dm_err add_score(dm_perf *p, const dm_column *c, size_t i)
+{
+	char buf[40];
+	const char *s;
+	size_t n;
+	double v;
+
+	if (!cell_text(c, i, buf, sizeof(buf), &s, &n) ||
+	    dm_parse_double(s, n, &v) != 0 || !isfinite(v))
+		return DM_OK;
+	if (p->nwscores == p->wscores_cap) {
+		size_t cap = p->wscores_cap ? 2 * p->wscores_cap : 1024;
+		double *g = realloc(p->wscores, cap * sizeof(double));
+
+		if (!g)
+			return DM_ENOMEM;
+		p->wscores = g;
+		p->wscores_cap = cap;
+	}
+	p->wscores[p->nwscores++] = v;
+	return DM_OK;
+}
+
 static dm_err join_row(void *ctx, const dm_batch *b, size_t i,
 		       const long *idx)
 {
@@ -675,6 +699,8 @@ static dm_err join_row(void *ctx, const dm_batch *b, size_t i,
 	if (!cell_eq(&b->cols[idx[J_MODEL]], i, c->model) ||
 	    !cell_eq(&b->cols[idx[J_VERSION]], i, c->version))
 		return DM_OK;
+	if (add_score(c->out, &b->cols[idx[J_PRED]], i) != DM_OK)
+		return DM_ENOMEM;
 	if (!cell_text(&b->cols[idx[J_RID]], i, b1, sizeof(b1), &rid, &rn))
 		return DM_OK;
 	c->out->predictions++;
@@ -747,6 +773,8 @@ out:
 }
 
 /* ---- metrics of the pairs ---------------------------------------------- */
+
+static void release_metrics(dm_perf *p);
 
 const char *dm_perf_task_name(dm_perf_task t)
 {
@@ -923,7 +951,7 @@ dm_err dm_perf_compute(const char *const *labels, const char *const *preds,
 		if (err == DM_ETOOBIG && all_num) {
 			dm_regress r;
 
-			dm_perf_release(out);
+			release_metrics(out);
 			out->task = DM_PERF_REGRESSION;
 			dm_regress_init(&r);
 			for (i = 0, err = DM_OK; i < n && err == DM_OK; i++)
@@ -937,12 +965,11 @@ out:
 	return err;
 }
 
-void dm_perf_release(dm_perf *p)
+/* Frees the classification results only (the window's scores stay). */
+static void release_metrics(dm_perf *p)
 {
 	size_t i;
 
-	if (!p)
-		return;
 	for (i = 0; p->classes && i < p->nclasses; i++)
 		free(p->classes[i]);
 	free(p->classes);
@@ -950,6 +977,16 @@ void dm_perf_release(dm_perf *p)
 	p->nclasses = 0;
 	dm_confusion_release(&p->cm);
 	dm_class_scores_release(&p->scores);
+}
+
+void dm_perf_release(dm_perf *p)
+{
+	if (!p)
+		return;
+	release_metrics(p);
+	free(p->wscores);
+	p->wscores = NULL;
+	p->nwscores = p->wscores_cap = 0;
 }
 
 void dm_perf_free(dm_perf *p)

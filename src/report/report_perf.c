@@ -68,6 +68,72 @@ static void classification(jw *w, const dm_perf *p)
 	}
 }
 
+static const char *const cmp_names[DM_PERF_NCMP] = {"accuracy", "f1",
+						    "roc_auc"};
+static const int cbpe_of[DM_PERF_NCMP] = {DM_CBPE_ACCURACY, DM_CBPE_F1,
+					  DM_CBPE_ROC_AUC};
+
+/* "reference": per metric its reference value and the drop test;
+ * "estimated": CBPE's expected confusion matrix and metrics with bands. */
+static void comparison(jw *w, const dm_perf *p)
+{
+	int i;
+
+	jw_key(w, "reference");
+	jw_obj(w);
+	for (i = 0; i < DM_PERF_NCMP; i++) {
+		const dm_quality_cmp *c = &p->drop[i];
+
+		jw_key(w, cmp_names[i]);
+		jw_obj(w);
+		num_or_null(w, "value", p->ref[i]);
+		jw_key(w, "tested");
+		jw_bool(w, c->tested);
+		num_or_null(w, "pvalue", c->pvalue);
+		num_or_null(w, "pvalue_adjusted", c->pvalue_adjusted);
+		jw_key(w, "dropped");
+		jw_bool(w, c->dropped);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+	jw_key(w, "estimated");
+	if (!p->has_estimate) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_key(w, "method");
+	jw_str(w, "cbpe");
+	jw_key(w, "rows");
+	jw_u64(w, p->estimate.n);
+	jw_key(w, "confusion_matrix");
+	jw_arr(w);
+	jw_arr(w);
+	jw_num(w, p->estimate.tn);
+	jw_num(w, p->estimate.fp);
+	jw_arr_end(w);
+	jw_arr(w);
+	jw_num(w, p->estimate.fn);
+	jw_num(w, p->estimate.tp);
+	jw_arr_end(w);
+	jw_arr_end(w);
+	for (i = 0; i < DM_CBPE_NMETRICS; i++) {
+		jw_key(w, dm_cbpe_metric_name(i));
+		jw_obj(w);
+		num_or_null(w, "value", p->estimate.value[i]);
+		num_or_null(w, "lower", p->estimate.lower[i]);
+		num_or_null(w, "upper", p->estimate.upper[i]);
+		jw_obj_end(w);
+	}
+	jw_key(w, "dropped");
+	jw_arr(w);
+	for (i = 0; i < DM_PERF_NCMP; i++)
+		if (p->estimated_drop[i])
+			jw_str(w, cmp_names[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
 void dm_report_perf_json(jw *w, const dm_perf *p)
 {
 	jw_key(w, "performance");
@@ -91,6 +157,8 @@ void dm_report_perf_json(jw *w, const dm_perf *p)
 	} else if (p->task != DM_PERF_NONE) {
 		classification(w, p);
 	}
+	if (p->compared)
+		comparison(w, p);
 	jw_obj_end(w);
 }
 
@@ -117,5 +185,18 @@ void dm_report_perf_summary(const dm_perf *p, FILE *fp)
 		break;
 	default:
 		break;
+	}
+	if (p->has_estimate) {
+		const dm_cbpe_estimate *e = &p->estimate;
+
+		fprintf(fp, "Estimated (CBPE): accuracy %.4f [%.4f, %.4f], "
+			    "ROC AUC %.4f [%.4f, %.4f]; reference %.4f, %.4f\n",
+			e->value[cbpe_of[DM_PERF_ACC]],
+			e->lower[cbpe_of[DM_PERF_ACC]],
+			e->upper[cbpe_of[DM_PERF_ACC]],
+			e->value[cbpe_of[DM_PERF_AUC]],
+			e->lower[cbpe_of[DM_PERF_AUC]],
+			e->upper[cbpe_of[DM_PERF_AUC]], p->ref[DM_PERF_ACC],
+			p->ref[DM_PERF_AUC]);
 	}
 }

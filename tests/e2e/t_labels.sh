@@ -79,6 +79,28 @@ with open(logs + "/hour=10/r.csv", "w") as f:
         lab.write("z%d,r,v1,%.4f,2025-03-01T10:59:00Z\n" % (i, t))
         y.append(t); p.append(pr)
 exp["r"] = dict(n=len(y), mae=mean_absolute_error(y, p), r2=r2_score(y, p))
+# reference performance: a validation set of the binary model, and two
+# more models of the same kind: "d" whose labels follow a shifted concept
+# (measured drop; CBPE cannot see it), "e" whose window has no labels
+# but scores near 0.5 (estimated drop)
+with open(d + "/validation.csv", "w") as f:
+    f.write("label,score\n")
+    for i in range(4000):
+        x = random.gauss(0, 1); s = sig(2 * x)
+        f.write("%d,%.4f\n" % (1 if random.random() < s else 0, s))
+for m, shift, scale, labelled in (("d", -2.0, 2.0, True), ("e", 0.0, 0.3, False)):
+    with open(d + "/train_%s.csv" % m, "w") as f:
+        f.write("x,score\n")
+        for i in range(400):
+            x = random.gauss(0, 1); f.write("%.4f,%.4f\n" % (x, sig(2 * x)))
+    with open(logs + "/hour=10/%s.csv" % m, "w") as f:
+        f.write("timestamp,model_name,model_version,request_id,x,score\n")
+        for i in range(1500):
+            x = random.gauss(0, 1); s = sig(scale * x)
+            f.write("2025-03-01T10:%02d:00Z,%s,v1,%s%d,%.4f,%.4f\n" % (i % 60, m, m, i, x, s))
+            if labelled:
+                t = 1 if random.random() < sig(2 * x + shift) else 0
+                lab.write("%s%d,%s,v1,%d,2025-03-01T11:00:00Z\n" % (m, i, m, t))
 lab.close()
 json.dump(exp, open(d + "/expected.json", "w"))
 PY
@@ -88,7 +110,7 @@ for m in b c r; do
 	expect "baseline $m" 0 "Baseline for $m v1"
 done
 run labels --input "$D/labels.csv"
-expect "labels stored" 0 "^Stored 901 labels in 3 hour files \(2025-03-01T10:00:00Z \.\. 2025-03-01T12:00:00Z\), tag labels$"
+expect "labels stored" 0 "^Stored 2401 labels in 3 hour files \(2025-03-01T10:00:00Z \.\. 2025-03-01T12:00:00Z\), tag labels$"
 check "labels: hourly Parquet partitions" test -f "$DRIFTMON_STORE/labels/year=2025/month=03/day=01/hour=11/labels-labels.parquet"
 run parquet cat "$DRIFTMON_STORE/labels/year=2025/month=03/day=01/hour=12/labels-labels.parquet"
 expect "labels: readable Parquet" 0 "^q200,b,v1,[01],2025-03-01T12:59:00Z$"
@@ -123,9 +145,35 @@ run detect --model r --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column price --format json
 json_check "regression: metrics equal sklearn" "(lambda e, q: q['task'] == 'regression' and q['labelled'] == e['n'] and abs(q['mae'] - e['mae']) < 1e-9 and abs(q['r2'] - e['r2']) < 1e-9)(json.load(open('$E'))['r'], d['performance'])"
 
-# no labels for this model: no performance section, the summary as before
-run detect --model b --version v1 --at 2025-03-05T11:00:00Z --no-write \
+# the reference performance (a validation set) and the drop rule
+for m in d e; do
+	run baseline --model $m --version v1 --input "$D/train_$m.csv"
+	expect "baseline $m" 0 "Baseline for $m v1"
+done
+for m in b d e; do
+	run reference --model $m --version v1 --input "$D/validation.csv" --prediction-column score
+	expect "reference $m" 0 "^Reference for $m v1: 4000 rows, accuracy 0\.[0-9]{4}, F1 0\.[0-9]{4}, ROC AUC 0\.[0-9]{4}$"
+done
+check "reference stored" test -f "$DRIFTMON_STORE/baselines/b/v1/reference-performance.json"
+run detect --model b --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column score --format json
+json_check "same model: no drop, measured or estimated" "not any(a['code'] in ('PERFORMANCE_DROP', 'ESTIMATED_PERFORMANCE_DROP') for a in d['alerts']) and d['performance']['estimated']['rows'] == 300 and abs(d['performance']['estimated']['accuracy']['value'] - d['performance']['reference']['accuracy']['value']) < 0.05"
+run detect --model d --version v1 --at 2025-03-01T11:00:00Z --no-write \
+	--prediction-column score --format json
+json_check "concept shift: measured drop" "any(a['code'] == 'PERFORMANCE_DROP' and 'measured accuracy' in a['message'] for a in d['alerts']) and d['performance']['reference']['accuracy']['dropped']"
+json_check "concept shift: CBPE does not see it" "not any(a['code'] == 'ESTIMATED_PERFORMANCE_DROP' for a in d['alerts'])"
+run detect --model e --version v1 --at 2025-03-01T11:00:00Z --no-write \
+	--prediction-column score --format json
+json_check "unsure scores, no labels: estimated drop" "d['performance']['labelled'] == 0 and d['performance']['task'] == 'none' and any(a['code'] == 'ESTIMATED_PERFORMANCE_DROP' and 'estimated accuracy' in a['message'] for a in d['alerts'])"
+run detect --model e --version v1 --at 2025-03-01T11:00:00Z --no-write \
+	--prediction-column score
+expect "summary: the estimate" 0 "^Estimated \(CBPE\): accuracy 0\.[0-9]{4} \[0\.[0-9]{4}, 0\.[0-9]{4}\], ROC AUC"
+run reference --model b --version v1 --input "$D/labels.csv" --prediction-column request_id
+expect_err "reference: not a score" 1 "^driftmon: cannot measure the reference: '$D/labels\.csv': row 1, column 'request_id': 'q0' is not a score in \[0, 1\]$"
+
+# no labels for this model: no performance section, the summary as before
+run detect --model c --version v1 --at 2025-03-05T11:00:00Z --no-write \
+	--prediction-column animal --format json
 json_check "no labels: no performance section" "'performance' not in d"
 
 # bad label files: one line naming the file, row and column; nothing stored
