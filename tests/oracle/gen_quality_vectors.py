@@ -14,6 +14,11 @@ Writes, from fixed seeds, what Debian 12's scikit-learn (1.2.1, numpy
                                    numpy.quantile of the errors
   tests/data/quality_isotonic.txt  IsotonicRegression(out_of_bounds="clip")
                                    predictions
+  tests/data/quality_cbpe.txt      CBPE estimates: sklearn's isotonic
+                                   calibrator, then NannyML's estimators
+                                   (metrics.py: estimate_f1, estimate_roc_auc
+                                   without its 5-decimal rounding, and the
+                                   expected confusion matrix)
   tests/data/quality_drop.txt      the drop rule: one-sided z-test p-values
                                    (scipy.stats.norm.sf) Holm-adjusted by
                                    statsmodels multipletests
@@ -329,7 +334,51 @@ def gen_drop():
         f.write("\n".join(out) + "\n")
 
 
+def gen_cbpe():
+    from sklearn.metrics import auc
+    rng = np.random.default_rng(11)
+    out = ["# case NAME nref nwin threshold; ref rows: score y; window rows: score;"
+           " then tp fp fn tn accuracy precision recall f1 roc_auc; end"]
+
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
+
+    for name, nref, nwin, shift, thr in (("noshift", 3000, 800, 0.0, 0.5),
+                                         ("shift1", 3000, 800, 1.0, 0.5),
+                                         ("threshold03", 2000, 500, 0.5, 0.3)):
+        x = rng.normal(0, 1, nref)
+        s = sig(2 * (1.5 * x + 0.3) + 0.5)
+        y = (rng.uniform(0, 1, nref) < sig(1.5 * x + 0.3)).astype(int)
+        xw = rng.normal(shift, 1, nwin)
+        sw = sig(2 * (1.5 * xw + 0.3) + 0.5)
+        cal = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1,
+                                 increasing=True).fit(s, y)
+        p = cal.predict(sw)
+        yp = (sw >= thr).astype(int)
+        tp = np.sum(np.where(yp == 1, p, 0)); fp = np.sum(np.where(yp == 1, 1 - p, 0))
+        fn = np.sum(np.where(yp == 0, p, 0)); tn = np.sum(np.where(yp == 0, 1 - p, 0))
+        acc = (tp + tn) / nwin
+        prec = tp / (tp + fp); rec = tp / (tp + fn)
+        f1 = tp / (tp + 0.5 * (fp + fn))
+        # NannyML estimate_roc_auc (scores have no ties here), no rounding
+        order = np.argsort(sw)[::-1]
+        ps = p[order]
+        tps = np.r_[0, np.cumsum(ps)]
+        fps = np.r_[0, 1 + np.arange(len(ps)) - np.cumsum(ps)]
+        roc = auc(fps / fps[-1], tps / tps[-1])
+        out.append("case %s %d %d %s" % (name, nref, nwin, r(thr)))
+        for a, b in zip(s, y):
+            out.append("%s %d" % (r(a), b))
+        for a in sw:
+            out.append(r(a))
+        out.append(" ".join(r(v) for v in (tp, fp, fn, tn, acc, prec, rec, f1, roc)))
+        out.append("end")
+    with open(os.path.join(DATA, "quality_cbpe.txt"), "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
 gen_class()
 gen_regress()
 gen_drop()
+gen_cbpe()
 gen_isotonic()

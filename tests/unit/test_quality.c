@@ -568,6 +568,67 @@ static void quality_cbpe_hand_example(void **state)
 	dm_cbpe_release(&m);
 }
 
+
+/* CBPE against NannyML's estimators on sklearn's calibrator (stored
+ * vectors): the expected confusion matrix, accuracy, precision, recall,
+ * F1 and ROC AUC. */
+static void quality_cbpe_vs_nannyml(void **state)
+{
+	dmv_file f;
+	size_t ncases = 0;
+
+	(void)state;
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_cbpe.txt")), 0);
+	while (dmv_expect(&f, "case") == 0) {
+		uint64_t nref = 0, nwin = 0, i, yy = 0;
+		double thr = 0, *rs, *ws, want[9] = {0}, got[9];
+		unsigned char *ry;
+		char name[64];
+		dm_cbpe m;
+		dm_cbpe_estimate e;
+		int k;
+
+		snprintf(name, sizeof(name), "%s", dmv_tok(&f));
+		assert_int_equal(dmv_u64(&f, &nref), 0);
+		assert_int_equal(dmv_u64(&f, &nwin), 0);
+		assert_int_equal(dmv_double(&f, &thr), 0);
+		rs = malloc(nref * sizeof(double));
+		ry = malloc(nref);
+		ws = malloc(nwin * sizeof(double));
+		assert_true(rs && ry && ws);
+		for (i = 0; i < nref; i++) {
+			assert_int_equal(dmv_double(&f, &rs[i]), 0);
+			assert_int_equal(dmv_u64(&f, &yy), 0);
+			ry[i] = (unsigned char)yy;
+		}
+		for (i = 0; i < nwin; i++)
+			assert_int_equal(dmv_double(&f, &ws[i]), 0);
+		for (k = 0; k < 9; k++)
+			assert_int_equal(dmv_double(&f, &want[k]), 0);
+		assert_int_equal(dmv_expect(&f, "end"), 0);
+		assert_int_equal(dm_cbpe_fit(&m, rs, ry, nref, thr), DM_OK);
+		assert_int_equal(dm_cbpe_estimate_window(&m, ws, nwin, &e),
+				 DM_OK);
+		got[0] = e.tp;
+		got[1] = e.fp;
+		got[2] = e.fn;
+		got[3] = e.tn;
+		for (k = 0; k < DM_CBPE_NMETRICS; k++)
+			got[4 + k] = e.value[k];
+		for (k = 0; k < 9; k++)
+			if (!close_enough(got[k], want[k]))
+				fail_msg("%s: value %d = %.17g, NannyML %.17g",
+					 name, k, got[k], want[k]);
+		dm_cbpe_release(&m);
+		free(rs);
+		free(ry);
+		free(ws);
+		ncases++;
+	}
+	dmv_close(&f);
+	assert_true(ncases >= 3);
+}
+
 /*
  * A synthetic task whose truth is known: x ~ N((shift, 0), I), the true
  * log-odds t(x) = 1.5 x1 - x2 + 0.3 (+ concept, a change of P(y | x)).
@@ -913,6 +974,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(quality_hist_auc_bound),
 		cmocka_unit_test(quality_bad_input),
 		cmocka_unit_test(quality_cbpe_hand_example),
+		cmocka_unit_test(quality_cbpe_vs_nannyml),
 		cmocka_unit_test(quality_cbpe_covariate_shift),
 		cmocka_unit_test(quality_cbpe_tilted_model),
 		cmocka_unit_test(quality_cbpe_concept_shift_missed),
