@@ -61,6 +61,7 @@ static void classification(jw *w, const dm_perf *p)
 	}
 	jw_arr_end(w);
 	if (p->task == DM_PERF_BINARY_SCORE) {
+		num_or_null(w, "f1", p->scores.cls[1].f1);
 		num_or_null(w, "roc_auc", p->roc_auc);
 		num_or_null(w, "average_precision", p->average_precision);
 		num_or_null(w, "log_loss", p->log_loss);

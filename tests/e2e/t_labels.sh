@@ -161,6 +161,13 @@ json_check "same model: no drop, measured or estimated" "not any(a['code'] in ('
 run detect --model d --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column score --format json
 json_check "concept shift: measured drop" "any(a['code'] == 'PERFORMANCE_DROP' and 'measured accuracy' in a['message'] for a in d['alerts']) and d['performance']['reference']['accuracy']['dropped']"
+run detect --model d --version v1 --at 2025-03-01T11:00:00Z \
+	--prediction-column score --format none
+expect "concept shift: reports written" 0
+check "html: performance section" grep -q '<h2 id="performance">Model performance</h2>' "$DRIFTMON_STORE/drift-reports/d/v1/latest.html"
+check "html: measured F1 and the estimate's band" grep -qE '<td>F1</td><td>0\.[0-9]+</td><td>0\.[0-9]+</td><td>0\.[0-9]+ \[0\.[0-9]+, 0\.[0-9]+\]</td>' "$DRIFTMON_STORE/drift-reports/d/v1/latest.html"
+run detect --model d --version v1 --at 2025-03-01T11:00:00Z --no-write \
+	--prediction-column score --format json
 json_check "concept shift: CBPE does not see it" "not any(a['code'] == 'ESTIMATED_PERFORMANCE_DROP' for a in d['alerts'])"
 run detect --model e --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column score --format json
