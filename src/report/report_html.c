@@ -1159,6 +1159,8 @@ static void perf_row(sbuf *b, const char *label, json_t *perf,
 	sb_printf(b, "<tr%s><td>%s</td><td>",
 		  json_is_true(dropped) ? " class=\"sev-warning\"" : "", label);
 	put_g(b, num(perf, key));
+	if (json_is_true(dropped))
+		sb_puts(b, " <strong>(drop)</strong>");
 	sb_puts(b, "</td><td>");
 	put_g(b, num(ref, "value"));
 	sb_puts(b, "</td><td>");

@@ -165,7 +165,7 @@ run detect --model d --version v1 --at 2025-03-01T11:00:00Z \
 	--prediction-column score --format none
 expect "concept shift: reports written" 0
 check "html: performance section" grep -q '<h2 id="performance">Model performance</h2>' "$DRIFTMON_STORE/drift-reports/d/v1/latest.html"
-check "html: measured F1 and the estimate's band" grep -qE '<td>F1</td><td>0\.[0-9]+</td><td>0\.[0-9]+</td><td>0\.[0-9]+ \[0\.[0-9]+, 0\.[0-9]+\]</td>' "$DRIFTMON_STORE/drift-reports/d/v1/latest.html"
+check "html: measured F1, its drop and the estimate's band" grep -qE '<td>F1</td><td>0\.[0-9]+ <strong>\(drop\)</strong></td><td>0\.[0-9]+</td><td>0\.[0-9]+ \[0\.[0-9]+, 0\.[0-9]+\]</td>' "$DRIFTMON_STORE/drift-reports/d/v1/latest.html"
 run detect --model d --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column score --format json
 json_check "concept shift: CBPE does not see it" "not any(a['code'] == 'ESTIMATED_PERFORMANCE_DROP' for a in d['alerts'])"
