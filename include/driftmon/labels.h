@@ -32,12 +32,14 @@ extern "C" {
 
 /* Most distinct hours one import may write (a bound on open writers). */
 #define DM_LABELS_MAX_HOURS 4096
+/* Longest maximum delay the join accepts (a leap year). */
+#define DM_LABELS_MAX_DELAY_HOURS 8784
 /* Most classes the join distinguishes. */
 #define DM_LABELS_MAX_CLASSES 256
 
 typedef struct dm_labels_import_stats {
-	uint64_t rows;  /* label records read and stored */
-	uint64_t files; /* Parquet files written (hours) */
+	uint64_t rows;		       /* label records read and stored */
+	uint64_t files;		       /* Parquet files written (hours) */
 	int64_t first_hour, last_hour; /* epoch seconds of the hours */
 } dm_labels_import_stats;
 
@@ -65,10 +67,10 @@ int dm_labels_parse_time(const char *s, size_t len, double *out);
 /* The join                                                            */
 /* ------------------------------------------------------------------ */
 typedef enum dm_perf_task {
-	DM_PERF_NONE = 0,       /* no labelled prediction */
-	DM_PERF_BINARY_SCORE,   /* labels 0/1, predictions scores in [0,1] */
+	DM_PERF_NONE = 0,	/* no labelled prediction */
+	DM_PERF_BINARY_SCORE,	/* labels 0/1, predictions scores in [0,1] */
 	DM_PERF_CLASSIFICATION, /* classes (binary or multiclass) */
-	DM_PERF_REGRESSION      /* numbers */
+	DM_PERF_REGRESSION	/* numbers */
 } dm_perf_task;
 
 /* Name of a task ("none", "binary_score", ...). */
@@ -78,18 +80,18 @@ const char *dm_perf_task_name(dm_perf_task t);
 enum { DM_PERF_ACC, DM_PERF_F1, DM_PERF_AUC, DM_PERF_NCMP };
 
 typedef struct dm_perf {
-	uint64_t predictions; /* rows of the model and version with a
-				 request id */
-	uint64_t labelled;    /* joined with a label within the delay */
-	uint64_t late;        /* a label exists, later than the delay */
+	uint64_t predictions;	/* rows of the model and version with a
+				   request id */
+	uint64_t labelled;	/* joined with a label within the delay */
+	uint64_t late;		/* a label exists, later than the delay */
 	uint64_t labels_loaded; /* labels of the model and version read */
 	double max_delay_hours;
 	char prediction_column[128];
 	dm_perf_task task;
 	/* classification */
 	size_t nclasses;
-	char **classes;      /* nclasses names, sorted (owned) */
-	dm_confusion cm;     /* rows true, columns predicted */
+	char **classes;	 /* nclasses names, sorted (owned) */
+	dm_confusion cm; /* rows true, columns predicted */
 	dm_class_scores scores;
 	/* binary with scores (class "1" positive); NaN otherwise */
 	double roc_auc, average_precision, log_loss, brier;
@@ -100,8 +102,8 @@ typedef struct dm_perf {
 	double *wscores;
 	size_t nwscores, wscores_cap;
 	/* against the reference performance (dm_perf_compare) */
-	int compared;            /* a reference was given */
-	double ref[DM_PERF_NCMP]; /* reference accuracy, F1, ROC AUC */
+	int compared;			   /* a reference was given */
+	double ref[DM_PERF_NCMP];	   /* reference accuracy, F1, ROC AUC */
 	dm_quality_cmp drop[DM_PERF_NCMP]; /* realized vs reference */
 	int has_estimate;
 	dm_cbpe_estimate estimate; /* CBPE from the window's scores */
@@ -124,7 +126,10 @@ void dm_perf_free(dm_perf *p);
  * request id has several labels the latest counts.  pred_col names the
  * prediction column of the logs.  The metrics follow the task the
  * values show (dm_perf_task).  Fills *out (release with
- * dm_perf_release).  Errors: store and file errors with a diag.
+ * dm_perf_release).  A file that cannot be read (malformed, empty,
+ * unsupported) is skipped, as detect's profiling pass skips it.  Errors:
+ * DM_EINVAL for a delay outside [0, DM_LABELS_MAX_DELAY_HOURS]; store
+ * errors with a diag.
  */
 dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 		    time_t start, time_t end, double max_delay_hours,
@@ -175,8 +180,7 @@ dm_err dm_refperf_from_json(const char *text, size_t len, const char *name,
 /* Reads pairs from a file (columns label_col and pred_col) and fits. */
 dm_err dm_refperf_from_reader(dm_reader *r, const char *file,
 			      const char *label_col, const char *pred_col,
-			      double threshold, dm_refperf *out,
-			      dm_diag *diag);
+			      double threshold, dm_refperf *out, dm_diag *diag);
 
 /*
  * Compares p (a binary-score window) with the reference: the realized

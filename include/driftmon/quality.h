@@ -206,8 +206,7 @@ typedef struct dm_score_hist {
 	double *neg;
 } dm_score_hist;
 
-dm_err dm_score_hist_init(dm_score_hist *h, size_t nbins, double lo,
-			  double hi);
+dm_err dm_score_hist_init(dm_score_hist *h, size_t nbins, double lo, double hi);
 void dm_score_hist_release(dm_score_hist *h);
 dm_err dm_score_hist_add(dm_score_hist *h, double score, int pos, double w);
 dm_err dm_score_hist_merge(dm_score_hist *dst, const dm_score_hist *src);
@@ -224,12 +223,12 @@ double dm_score_hist_auc(const dm_score_hist *h, double *bound);
  */
 typedef struct dm_regress {
 	uint64_t n;
-	double sw;      /* total weight */
-	double sw_abs;  /* sum w |e| */
-	double sw_sq;   /* sum w e^2 */
-	double sw_ape;  /* sum w |e| / max(|y|, DBL_EPSILON) */
-	double mean_y;  /* weighted mean of labels */
-	double m2_y;    /* sum w (y - mean_y)^2 */
+	double sw;     /* total weight */
+	double sw_abs; /* sum w |e| */
+	double sw_sq;  /* sum w e^2 */
+	double sw_ape; /* sum w |e| / max(|y|, DBL_EPSILON) */
+	double mean_y; /* weighted mean of labels */
+	double m2_y;   /* sum w (y - mean_y)^2 */
 } dm_regress;
 
 typedef struct dm_regress_metrics {
@@ -355,10 +354,9 @@ dm_err dm_cbpe_fit(dm_cbpe *m, const double *score, const unsigned char *pos,
  * whose expected denominator is 0 is NaN.  DM_EEMPTY for n = 0,
  * DM_EINVAL for a NaN score, DM_ENOMEM.
  */
-dm_err dm_cbpe_estimate_window(const dm_cbpe *m, const double *score,
-			       size_t n, dm_cbpe_estimate *out);
+dm_err dm_cbpe_estimate_window(const dm_cbpe *m, const double *score, size_t n,
+			       dm_cbpe_estimate *out);
 void dm_cbpe_release(dm_cbpe *m);
-
 
 /* ------------------------------------------------------------------ */
 /* Standard errors and the drop rule                                   */

@@ -542,11 +542,13 @@ int cmd_detect(int argc, char **argv)
 		case O_METRICS: outs.metrics_file = optarg; break;
 		case O_LABEL_DELAY:
 			if (cli_parse_double(optarg, &label_delay) < 0 ||
-			    !(label_delay >= 0)) {
+			    !(label_delay >= 0 &&
+			      label_delay <= DM_LABELS_MAX_DELAY_HOURS)) {
 				rc = cli_usage("detect", "invalid "
 					       "--label-max-delay-hours '%s': "
-					       "expected hours >= 0",
-					       optarg);
+					       "expected hours from 0 to %d",
+					       optarg,
+					       DM_LABELS_MAX_DELAY_HOURS);
 				goto out;
 			}
 			break;

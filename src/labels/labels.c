@@ -72,7 +72,8 @@ int dm_labels_parse_time(const char *s, size_t len, double *out)
 					p++;
 					if (p >= end || *p < '0' || *p > '9')
 						return -1;
-					for (; p < end && *p >= '0' && *p <= '9';
+					for (;
+					     p < end && *p >= '0' && *p <= '9';
 					     p++, scale /= 10)
 						frac += (*p - '0') * scale;
 				}
@@ -144,9 +145,8 @@ static int cell_time(const dm_column *c, size_t i, double *t)
 	}
 	if (c->str[i].len == 0)
 		return 0;
-	return dm_labels_parse_time(c->str[i].ptr, c->str[i].len, t) == 0
-		       ? 1
-		       : -1;
+	return dm_labels_parse_time(c->str[i].ptr, c->str[i].len, t) == 0 ? 1
+									  : -1;
 }
 
 static int find_cols(const dm_reader *r, const char *const *names, size_t n,
@@ -239,8 +239,7 @@ static void hours_free(struct hourw **hw, size_t nh)
 	free(hw);
 }
 
-static dm_err write_row(struct hourw *h, dm_strref *v, double ts,
-			dm_diag *diag)
+static dm_err write_row(struct hourw *h, dm_strref *v, double ts, dm_diag *diag)
 {
 	int64_t us = (int64_t)llround(ts * 1e6);
 	dm_err err = DM_OK;
@@ -274,17 +273,17 @@ static int tag_ok(const char *t)
 	return t[0] != '.';
 }
 
-static dm_err import_batch(const dm_batch *b, const long *idx,
-			   const char *file, struct hourw ***hw, size_t *nh,
-			   uint64_t *rows, dm_diag *diag)
+static dm_err import_batch(const dm_batch *b, const long *idx, const char *file,
+			   struct hourw ***hw, size_t *nh, uint64_t *rows,
+			   dm_diag *diag)
 {
 	char nb[NCOLS][40];
 	size_t i, j;
 	dm_err err = DM_OK;
 
 	for (i = 0; i < b->nrows; i++) {
-		uint64_t rowno = b->row_numbers ? b->row_numbers[i]
-						: b->first_row + i;
+		uint64_t rowno =
+			b->row_numbers ? b->row_numbers[i] : b->first_row + i;
 		dm_strref v[NCOLS];
 		struct hourw *h;
 		double ts = 0;
@@ -296,11 +295,12 @@ static dm_err import_batch(const dm_batch *b, const long *idx,
 
 			if (!cell_text(&b->cols[idx[j]], i, nb[j],
 				       sizeof(nb[j]), &s, &len))
-				return dm_diag_set(diag, DM_EFORMAT, file, rowno,
-						   col_names[j], "empty");
+				return dm_diag_set(diag, DM_EFORMAT, file,
+						   rowno, col_names[j],
+						   "empty");
 			if (len > CELL_MAX)
-				return dm_diag_set(diag, DM_EFORMAT, file, rowno,
-						   col_names[j],
+				return dm_diag_set(diag, DM_EFORMAT, file,
+						   rowno, col_names[j],
 						   "longer than %d bytes",
 						   CELL_MAX);
 			v[j].ptr = s;
@@ -523,6 +523,14 @@ static int cell_eq(const dm_column *c, size_t i, const char *s)
 typedef dm_err (*row_fn)(void *ctx, const dm_batch *b, size_t i,
 			 const long *idx);
 
+/* Errors that mean "this file cannot be read", not "the store failed". */
+static int bad_file(dm_err err)
+{
+	return err == DM_EEMPTY || err == DM_EFORMAT || err == DM_ETOOBIG ||
+	       err == DM_EUNSUPPORTED || err == DM_EVERSION ||
+	       err == DM_ESCHEMA;
+}
+
 /* Streams every data file of the hours [start, end) under prefix,
  * calling fn on each row; names[] must exist (files without them are
  * skipped). */
@@ -539,8 +547,9 @@ static dm_err scan_hours(dm_store *st, const char *prefix, time_t start,
 		struct tm tm;
 
 		gmtime_r(&h, &tm);
-		snprintf(p, sizeof(p), "%s/year=%04d/month=%02d/day=%02d/hour=%02d/",
-			 prefix, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		snprintf(p, sizeof(p),
+			 "%s/year=%04d/month=%02d/day=%02d/hour=%02d/", prefix,
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			 tm.tm_hour);
 		err = dm_store_list(st, p, &keys, &n, diag);
 		for (i = 0; i < n && err == DM_OK; i++) {
@@ -558,7 +567,9 @@ static dm_err scan_hours(dm_store *st, const char *prefix, time_t start,
 			err = dm_store_open_source(st, keys[i], &src, diag);
 			if (err == DM_OK)
 				err = dm_reader_open(src, &ro, &r, diag);
-			if (err == DM_EEMPTY) {
+			if (err != DM_OK && bad_file(err)) {
+				/* as detect's profiling pass: an unreadable
+				 * file is skipped (and alerted there) */
 				err = DM_OK;
 				dm_reader_free(r);
 				continue;
@@ -585,6 +596,8 @@ static dm_err scan_hours(dm_store *st, const char *prefix, time_t start,
 				for (j = 0; j < b->nrows && err == DM_OK; j++)
 					err = fn(ctx, b, j, idx);
 			}
+			if (err != DM_OK && bad_file(err))
+				err = DM_OK; /* rows before the error count */
 			dm_reader_free(r);
 		}
 		dm_store_free_list(keys, n);
@@ -597,8 +610,7 @@ struct load_ctx {
 	const char *model, *version;
 };
 
-static dm_err load_row(void *ctx, const dm_batch *b, size_t i,
-		       const long *idx)
+static dm_err load_row(void *ctx, const dm_batch *b, size_t i, const long *idx)
 {
 	struct load_ctx *c = ctx;
 	char b1[40], b2[40];
@@ -685,8 +697,7 @@ static dm_err add_score(dm_perf *p, const dm_column *c, size_t i)
 	return DM_OK;
 }
 
-static dm_err join_row(void *ctx, const dm_batch *b, size_t i,
-		       const long *idx)
+static dm_err join_row(void *ctx, const dm_batch *b, size_t i, const long *idx)
 {
 	struct join_ctx *c = ctx;
 	char b1[40], b2[40];
@@ -740,9 +751,12 @@ dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 	out->max_delay_hours = max_delay_hours;
 	snprintf(out->prediction_column, sizeof(out->prediction_column), "%s",
 		 pred_col);
-	if (!(max_delay_hours >= 0.0))
+	if (!(max_delay_hours >= 0.0 &&
+	      max_delay_hours <= DM_LABELS_MAX_DELAY_HOURS))
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				   "invalid maximum label delay");
+				   "invalid maximum label delay (0 to %d "
+				   "hours)",
+				   DM_LABELS_MAX_DELAY_HOURS);
 	lend = end + (time_t)ceil(max_delay_hours) * 3600;
 	/* labels stamped up to a day before the window count too (clocks) */
 	err = scan_hours(st, "labels", start - 24 * 3600, lend, col_names,
@@ -779,10 +793,14 @@ static void release_metrics(dm_perf *p);
 const char *dm_perf_task_name(dm_perf_task t)
 {
 	switch (t) {
-	case DM_PERF_BINARY_SCORE: return "binary_score";
-	case DM_PERF_CLASSIFICATION: return "classification";
-	case DM_PERF_REGRESSION: return "regression";
-	default: return "none";
+	case DM_PERF_BINARY_SCORE:
+		return "binary_score";
+	case DM_PERF_CLASSIFICATION:
+		return "classification";
+	case DM_PERF_REGRESSION:
+		return "regression";
+	default:
+		return "none";
 	}
 }
 

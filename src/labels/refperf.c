@@ -45,8 +45,8 @@ static void realized(const unsigned char *pos, const double *s, size_t n,
 	}
 	v[DM_PERF_ACC] = ok / (double)n;
 	se[DM_PERF_ACC] = dm_se_proportion(v[DM_PERF_ACC], (double)n);
-	v[DM_PERF_F1] = tp + 0.5 * (fp + fn) > 0 ? tp / (tp + 0.5 * (fp + fn))
-						 : NAN;
+	v[DM_PERF_F1] =
+		tp + 0.5 * (fp + fn) > 0 ? tp / (tp + 0.5 * (fp + fn)) : NAN;
 	se[DM_PERF_F1] = dm_se_f1(tp, fp, fn);
 	v[DM_PERF_AUC] = dm_roc_auc(s, pos, NULL, n, NULL);
 	se[DM_PERF_AUC] = dm_se_auc(v[DM_PERF_AUC], np, (double)n - np);
@@ -71,15 +71,16 @@ dm_err dm_refperf_from_pairs(const char *const *labels,
 
 		if (dm_parse_double(labels[i], strlen(labels[i]), &y) != 0 ||
 		    (y != 0.0 && y != 1.0)) {
-			err = dm_diag_set(diag, DM_EFORMAT, NULL, i + 1, "label",
-					  "'%.40s' is not 0 or 1", labels[i]);
+			err = dm_diag_set(diag, DM_EFORMAT, NULL, i + 1,
+					  "label", "'%.40s' is not 0 or 1",
+					  labels[i]);
 			goto out;
 		}
 		if (dm_parse_double(scores[i], strlen(scores[i]), &s[i]) != 0 ||
 		    !(s[i] >= 0.0 && s[i] <= 1.0)) {
-			err = dm_diag_set(diag, DM_EFORMAT, NULL, i + 1, "score",
-					  "'%.40s' is not a score in [0, 1]",
-					  scores[i]);
+			err = dm_diag_set(
+				diag, DM_EFORMAT, NULL, i + 1, "score",
+				"'%.40s' is not a score in [0, 1]", scores[i]);
 			goto out;
 		}
 		pos[i] = y == 1.0;
@@ -128,8 +129,7 @@ static void free_strs(char **v, size_t n)
 
 dm_err dm_refperf_from_reader(dm_reader *r, const char *file,
 			      const char *label_col, const char *pred_col,
-			      double threshold, dm_refperf *out,
-			      dm_diag *diag)
+			      double threshold, dm_refperf *out, dm_diag *diag)
 {
 	char **lab = NULL, **pre = NULL;
 	size_t n = 0, cap = 0, i;
@@ -361,8 +361,8 @@ dm_err dm_refperf_from_json(const char *text, size_t len, const char *name,
 	    get_arr(cb, "calibration_y", out->cbpe.cal.y, n) < 0 ||
 	    get_arr(cb, "reference_values", out->cbpe.ref_value,
 		    DM_CBPE_NMETRICS) < 0 ||
-	    get_arr(cb, "sampling_std", out->cbpe.se_std,
-		    DM_CBPE_NMETRICS) < 0 ||
+	    get_arr(cb, "sampling_std", out->cbpe.se_std, DM_CBPE_NMETRICS) <
+		    0 ||
 	    get_arr(cb, "sampling_fraction", out->cbpe.se_frac,
 		    DM_CBPE_NMETRICS) < 0 ||
 	    get_num(cb, "x_min", &out->cbpe.cal.x_min) < 0 ||
@@ -388,8 +388,8 @@ fail:
 dm_err dm_perf_compare(dm_perf *p, const dm_refperf *ref, double alpha,
 		       double min_effect)
 {
-	static const int cbpe_of[DM_PERF_NCMP] = {
-		DM_CBPE_ACCURACY, DM_CBPE_F1, DM_CBPE_ROC_AUC};
+	static const int cbpe_of[DM_PERF_NCMP] = {DM_CBPE_ACCURACY, DM_CBPE_F1,
+						  DM_CBPE_ROC_AUC};
 	dm_err err = DM_OK;
 	int i;
 
@@ -433,9 +433,8 @@ dm_err dm_perf_compare(dm_perf *p, const dm_refperf *ref, double alpha,
 			return err;
 		p->has_estimate = 1;
 		for (i = 0; i < DM_PERF_NCMP; i++)
-			p->estimated_drop[i] =
-				p->estimate.upper[cbpe_of[i]] <
-				ref->value[i] - min_effect;
+			p->estimated_drop[i] = p->estimate.upper[cbpe_of[i]] <
+					       ref->value[i] - min_effect;
 	}
 	return DM_OK;
 }

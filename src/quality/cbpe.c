@@ -246,8 +246,8 @@ static double expected_auc(const double *score, const double *p, size_t n,
 	return auc;
 }
 
-dm_err dm_cbpe_estimate_window(const dm_cbpe *m, const double *score,
-			       size_t n, dm_cbpe_estimate *out)
+dm_err dm_cbpe_estimate_window(const dm_cbpe *m, const double *score, size_t n,
+			       dm_cbpe_estimate *out)
 {
 	struct cnt c = {0, 0, 0, 0};
 	double *p;

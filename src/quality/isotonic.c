@@ -99,8 +99,8 @@ static void reverse(double *v, size_t n)
 }
 
 /* sklearn's _make_unique over rows sorted by (x, y); returns the count. */
-static size_t make_unique(const struct xyw *r, size_t n, double *ux,
-			  double *uy, double *uw)
+static size_t make_unique(const struct xyw *r, size_t n, double *ux, double *uy,
+			  double *uw)
 {
 	double cx = r[0].x, cy = 0.0, cw = 0.0;
 	size_t i, m = 0;
@@ -240,8 +240,7 @@ double dm_isotonic_predict(const dm_isotonic *m, double x)
 	}
 	hi = a < 1 ? 1 : (a > m->n - 1 ? m->n - 1 : a);
 	lo = hi - 1;
-	return (m->y[hi] - m->y[lo]) / (m->x[hi] - m->x[lo]) *
-		       (x - m->x[lo]) +
+	return (m->y[hi] - m->y[lo]) / (m->x[hi] - m->x[lo]) * (x - m->x[lo]) +
 	       m->y[lo];
 }
 

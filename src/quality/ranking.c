@@ -185,8 +185,8 @@ typedef double (*binary_metric)(const double *, const unsigned char *,
 				const double *, size_t, dm_err *);
 
 static dm_err ovr(binary_metric fn, const double *prob, const size_t *y,
-		  const double *w, size_t n, size_t k,
-		  double *macro, double *weighted)
+		  const double *w, size_t n, size_t k, double *macro,
+		  double *weighted)
 {
 	double *col = NULL, sum = 0.0, wsum = 0.0, wtot = 0.0;
 	unsigned char *pos = NULL;
@@ -246,16 +246,14 @@ dm_err dm_average_precision_ovr(const double *prob, const size_t *y,
 				const double *w, size_t n, size_t k,
 				double *macro, double *weighted)
 {
-	return ovr(dm_average_precision, prob, y, w, n, k, macro,
-		   weighted);
+	return ovr(dm_average_precision, prob, y, w, n, k, macro, weighted);
 }
 
 /* ---- score histogram ------------------------------------------------ */
 
 #define HIST_MAX_BINS 1000000
 
-dm_err dm_score_hist_init(dm_score_hist *h, size_t nbins, double lo,
-			  double hi)
+dm_err dm_score_hist_init(dm_score_hist *h, size_t nbins, double lo, double hi)
 {
 	memset(h, 0, sizeof(*h));
 	if (nbins < 1 || nbins > HIST_MAX_BINS || !isfinite(lo) ||

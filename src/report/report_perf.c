@@ -173,7 +173,8 @@ void dm_report_perf_summary(const dm_perf *p, FILE *fp)
 	fprintf(fp, ")\n");
 	switch (p->task) {
 	case DM_PERF_BINARY_SCORE:
-		fprintf(fp, "Performance: accuracy %.4f, F1 %.4f, ROC AUC %.4f\n",
+		fprintf(fp,
+			"Performance: accuracy %.4f, F1 %.4f, ROC AUC %.4f\n",
 			p->scores.accuracy, p->scores.cls[1].f1, p->roc_auc);
 		break;
 	case DM_PERF_CLASSIFICATION:
@@ -190,8 +191,9 @@ void dm_report_perf_summary(const dm_perf *p, FILE *fp)
 	if (p->has_estimate) {
 		const dm_cbpe_estimate *e = &p->estimate;
 
-		fprintf(fp, "Estimated (CBPE): accuracy %.4f [%.4f, %.4f], "
-			    "ROC AUC %.4f [%.4f, %.4f]; reference %.4f, %.4f\n",
+		fprintf(fp,
+			"Estimated (CBPE): accuracy %.4f [%.4f, %.4f], "
+			"ROC AUC %.4f [%.4f, %.4f]; reference %.4f, %.4f\n",
 			e->value[cbpe_of[DM_PERF_ACC]],
 			e->lower[cbpe_of[DM_PERF_ACC]],
 			e->upper[cbpe_of[DM_PERF_ACC]],

@@ -194,5 +194,13 @@ expect_err "labels: missing column" 1 "^driftmon: cannot store labels: '$D/nover
 run labels
 expect_err "labels: no input" 2 "^driftmon labels: say which file: --input FILE$"
 run detect --model b --version v1 --label-max-delay-hours -1
-expect_err "detect: bad delay" 2 "invalid --label-max-delay-hours '-1'"
+expect_err "detect: bad delay" 2 "invalid --label-max-delay-hours '-1': expected hours from 0 to 8784"
+run detect --model b --version v1 --label-max-delay-hours 1e9
+expect_err "detect: huge delay" 2 "invalid --label-max-delay-hours '1e9'"
+
+# an unreadable log file is skipped by the join as by the profiling pass
+printf 'PAR1 not really' >"$LOGS/hour=10/broken.parquet"
+run detect --model b --version v1 --at 2025-03-01T11:00:00Z --no-write \
+	--prediction-column score --format json
+json_check "join: a broken log file is skipped" "d['performance']['labelled'] == 230 and any(a['code'] == 'UNREADABLE_FILES' for a in d['alerts'])"
 finish

@@ -26,15 +26,13 @@ static void labels_parse_time(void **state)
 	assert_int_equal(
 		dm_labels_parse_time("2025-03-01T13:30:00+01:30", 25, &t), 0);
 	assert_true(t == 1740830400.0);
-	assert_int_equal(dm_labels_parse_time("2025-03-01 12:00:00.25Z", 23,
-					      &t),
-			 0);
+	assert_int_equal(
+		dm_labels_parse_time("2025-03-01 12:00:00.25Z", 23, &t), 0);
 	assert_true(t == 1740830400.25);
 	assert_int_equal(dm_labels_parse_time("2025-03-01", 10, &t), 0);
 	assert_true(t == 1740787200.0);
 	assert_int_equal(dm_labels_parse_time("2025-13-01", 10, &t), -1);
-	assert_int_equal(dm_labels_parse_time("2025-03-01T25:00Z", 17, &t),
-			 -1);
+	assert_int_equal(dm_labels_parse_time("2025-03-01T25:00Z", 17, &t), -1);
 	assert_int_equal(dm_labels_parse_time("yesterday", 9, &t), -1);
 	assert_int_equal(dm_labels_parse_time("2025-03-01Tx", 12, &t), -1);
 	/* the length bounds the parse: no read past it */
@@ -119,14 +117,14 @@ static void labels_import_and_join(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/labels.csv", dir);
-	assert_int_equal(
-		put_file(path, "request_id,model_name,model_version,label,"
-			       "timestamp\n"
-			       "a,m,v1,1,2025-03-01T10:30:00Z\n"
-			       "b,m,v1,0,2025-03-01T10:40:00Z\n"
-			       "c,m,v1,1,2025-03-01T12:30:00Z\n"
-			       "d,m,v2,1,2025-03-01T10:40:00Z\n"),
-		0);
+	assert_int_equal(put_file(path,
+				  "request_id,model_name,model_version,label,"
+				  "timestamp\n"
+				  "a,m,v1,1,2025-03-01T10:30:00Z\n"
+				  "b,m,v1,0,2025-03-01T10:40:00Z\n"
+				  "c,m,v1,1,2025-03-01T12:30:00Z\n"
+				  "d,m,v2,1,2025-03-01T10:40:00Z\n"),
+			 0);
 	snprintf(logs, sizeof(logs),
 		 "%s/inference-logs/year=2025/month=03/day=01/hour=10", dir);
 	{
@@ -149,8 +147,7 @@ static void labels_import_and_join(void **state)
 	dm_diag_clear(&diag);
 	assert_int_equal(dm_store_open(dir, &s, &diag), DM_OK);
 	assert_int_equal(dm_reader_open_file(path, NULL, &r, &diag), DM_OK);
-	assert_int_equal(dm_labels_import(s, r, path, "t1", &st, &diag),
-			 DM_OK);
+	assert_int_equal(dm_labels_import(s, r, path, "t1", &st, &diag), DM_OK);
 	dm_reader_free(r);
 	assert_true(st.rows == 4 && st.files == 2);
 	assert_int_equal(dm_perf_join(s, "m", "v1", start, start + 3600, 2.0,

@@ -183,17 +183,17 @@ static void cls_binary_keys(const struct cls_case *c, struct kvs *t)
 
 		assert_int_equal(dm_calib_init(&cal, nb), DM_OK);
 		for (i = 0; i < c->n; i++)
-			assert_int_equal(dm_calib_add(&cal, c->p1[i], c->pos[i]),
-					 DM_OK);
+			assert_int_equal(
+				dm_calib_add(&cal, c->p1[i], c->pos[i]), DM_OK);
 		for (b = 0, j = 0; b < nb; b++) {
 			double cnt = (double)cal.count[b];
 
 			if (cal.count[b] == 0)
 				continue;
-			kv_put(t, cal.sum_true[b] / cnt, "calib%zu.%zu.true", nb,
-			       j);
-			kv_put(t, cal.sum_prob[b] / cnt, "calib%zu.%zu.pred", nb,
-			       j);
+			kv_put(t, cal.sum_true[b] / cnt, "calib%zu.%zu.true",
+			       nb, j);
+			kv_put(t, cal.sum_prob[b] / cnt, "calib%zu.%zu.pred",
+			       nb, j);
 			j++;
 		}
 		kv_put(t, (double)j, "calib%zu.nonempty", nb);
@@ -302,8 +302,8 @@ static void quality_regress_vs_sklearn(void **state)
 			assert_int_equal(dmv_double(&f, &w), 0);
 			assert_int_equal(dm_regress_add(&acc, y[i], yh[i], w),
 					 DM_OK);
-			assert_int_equal(dm_regress_add(&half[i % 3 == 0],
-							y[i], yh[i], w),
+			assert_int_equal(dm_regress_add(&half[i % 3 == 0], y[i],
+							yh[i], w),
 					 DM_OK);
 		}
 		dm_regress_metrics_compute(&acc, &m);
@@ -311,12 +311,17 @@ static void quality_regress_vs_sklearn(void **state)
 		kv_put(&t, m.rmse, "rmse");
 		kv_put(&t, m.mape, "mape");
 		kv_put(&t, m.r2, "r2");
-		assert_int_equal(dm_error_quantiles(y, yh, n, qs, 7, qv), DM_OK);
+		assert_int_equal(dm_error_quantiles(y, yh, n, qs, 7, qv),
+				 DM_OK);
 		for (i = 0; i < 7; i++)
 			kv_put(&t, qv[i], "q%s",
-			       i == 0 ? "0.0" : i == 6 ? "1.0" :
-			       i == 1 ? "0.05" : i == 2 ? "0.25" :
-			       i == 3 ? "0.5" : i == 4 ? "0.75" : "0.95");
+			       i == 0	? "0.0"
+			       : i == 6 ? "1.0"
+			       : i == 1 ? "0.05"
+			       : i == 2 ? "0.25"
+			       : i == 3 ? "0.5"
+			       : i == 4 ? "0.75"
+					: "0.95");
 		nkeys += kv_check(&f, &t, name, &worst);
 		/* the merge of two interleaved parts gives the same metrics */
 		dm_regress_merge(&half[0], &half[1]);
@@ -347,8 +352,7 @@ static void quality_isotonic_vs_sklearn(void **state)
 	double worst = 0.0;
 
 	(void)state;
-	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_isotonic.txt")),
-			 0);
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_isotonic.txt")), 0);
 	while (dmv_expect(&f, "case") == 0) {
 		char name[64];
 		uint64_t n = 0, inc = 0, nq = 0, i;
@@ -410,7 +414,8 @@ static void quality_auc_ties_half(void **state)
 	dm_err err;
 
 	(void)state;
-	/* pairs: (0.5+,0.5-) 1/2, (0.5+,0.1-) 1, (0.9+,0.5-) 1, (0.9+,0.1-) 1 */
+	/* pairs: (0.5+,0.5-) 1/2, (0.5+,0.1-) 1, (0.9+,0.5-) 1, (0.9+,0.1-) 1
+	 */
 	assert_true(fabs(dm_roc_auc(s, pos, NULL, 4, &err) - 3.5 / 4.0) <
 		    1e-15);
 	assert_int_equal(err, DM_OK);
@@ -494,9 +499,9 @@ static void quality_hist_auc_bound(void **state)
 		v = (double)(z >> 11) / 9007199254740992.0;
 		s[i] = u;
 		pos[i] = v < u;
-		assert_int_equal(dm_score_hist_add(i % 2 ? &h : &h2, s[i],
-						   pos[i], 1.0),
-				 DM_OK);
+		assert_int_equal(
+			dm_score_hist_add(i % 2 ? &h : &h2, s[i], pos[i], 1.0),
+			DM_OK);
 	}
 	assert_int_equal(dm_score_hist_merge(&h, &h2), DM_OK);
 	exact = dm_roc_auc(s, pos, NULL, N, NULL);
@@ -532,7 +537,6 @@ static void quality_bad_input(void **state)
 	assert_int_equal(dm_confusion_init(&(dm_confusion){0}, 1), DM_EINVAL);
 }
 
-
 /* ---- CBPE ------------------------------------------------------------ */
 
 /* A hand-checked window: calibration maps 0.2 -> 0.2 and 0.8 -> 0.8. */
@@ -559,7 +563,8 @@ static void quality_cbpe_hand_example(void **state)
 	/* reference: accuracy 0.8 over 10 rows, std 0.4; window of 3 */
 	assert_true(fabs(m.ref_value[DM_CBPE_ACCURACY] - 0.8) < 1e-12);
 	assert_true(fabs(e.se[DM_CBPE_ACCURACY] - 0.4 / sqrt(3.0)) < 1e-12);
-	assert_true(fabs(e.lower[DM_CBPE_ACCURACY] - (0.8 - 1.2 / sqrt(3.0))) < 1e-12);
+	assert_true(fabs(e.lower[DM_CBPE_ACCURACY] - (0.8 - 1.2 / sqrt(3.0))) <
+		    1e-12);
 	assert_true(e.upper[DM_CBPE_ACCURACY] == 1.0);
 	dm_cbpe_release(&m);
 	/* one class only, or no rows: no calibration */
@@ -567,7 +572,6 @@ static void quality_cbpe_hand_example(void **state)
 	assert_int_equal(dm_cbpe_fit(&m, rs, rp, 0, 0.5), DM_EEMPTY);
 	dm_cbpe_release(&m);
 }
-
 
 /* CBPE against NannyML's estimators on sklearn's calibrator (stored
  * vectors): the expected confusion matrix, accuracy, precision, recall,
@@ -665,7 +669,7 @@ static void task_draw(dm_rng *r, const struct task *t, size_t n, double *s,
 
 struct cbpe_err {
 	double acc, auc, f1; /* mean |estimated - realized| */
-	double covered;      /* share of windows whose realized accuracy is
+	double covered;	     /* share of windows whose realized accuracy is
 				inside the band */
 	double realized_acc, estimated_acc;
 };
@@ -682,8 +686,9 @@ static void cbpe_run(const struct task *t, int windows, struct cbpe_err *out)
 
 	assert_true(s && y);
 	memset(out, 0, sizeof(*out));
-	dm_rng_seed(&r, 2026, (uint64_t)(t->shift * 100 + t->concept * 10 +
-					 t->tilted * 1000));
+	dm_rng_seed(&r, 2026,
+		    (uint64_t)(t->shift * 100 + t->concept * 10 +
+			       t->tilted * 1000));
 	task_draw(&r, &ref, NREF, s, y);
 	assert_int_equal(dm_cbpe_fit(&m, s, y, NREF, 0.5), DM_OK);
 	for (w = 0; w < windows; w++) {
@@ -832,12 +837,14 @@ static void quality_drop_vs_scipy(void **state)
 			    (uint64_t)m[i].dropped != wd[i] ||
 			    !close_enough(m[i].pvalue, want[i][0]) ||
 			    !close_enough(m[i].pvalue_adjusted, want[i][1]))
-				fail_msg("%s row %u: tested %d p %.17g adj %.17g "
+				fail_msg("%s row %u: tested %d p %.17g adj "
+					 "%.17g "
 					 "dropped %d; want %u %.17g %.17g %u",
 					 name, (unsigned)i, m[i].tested,
 					 m[i].pvalue, m[i].pvalue_adjusted,
 					 m[i].dropped, (unsigned)wt[i],
-					 want[i][0], want[i][1], (unsigned)wd[i]);
+					 want[i][0], want[i][1],
+					 (unsigned)wd[i]);
 		}
 		ncases++;
 	}
@@ -859,8 +866,7 @@ static void quality_standard_errors(void **state)
 	/* F1 = 1: every relevant row is a TP, no spread */
 	assert_true(dm_se_f1(10, 0, 0) == 0.0);
 	/* tp 1, fp 1: F1 2/3, rows {4/3, 0}: sd 2/3 over sqrt(2) */
-	assert_true(fabs(dm_se_f1(1, 1, 0) - (2.0 / 3.0) / sqrt(2.0)) <
-		    1e-15);
+	assert_true(fabs(dm_se_f1(1, 1, 0) - (2.0 / 3.0) / sqrt(2.0)) < 1e-15);
 	dm_regress_init(&r);
 	assert_int_equal(dm_regress_add(&r, 0, 1, 1), DM_OK);
 	assert_int_equal(dm_regress_add(&r, 0, -3, 1), DM_OK);
