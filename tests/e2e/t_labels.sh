@@ -115,6 +115,17 @@ check "labels: hourly Parquet partitions" test -f "$DRIFTMON_STORE/labels/year=2
 run parquet cat "$DRIFTMON_STORE/labels/year=2025/month=03/day=01/hour=12/labels-labels.parquet"
 expect "labels: readable Parquet" 0 "^q200,b,v1,[01],2025-03-01T12:59:00Z$"
 
+# a Parquet label file (the stored partition itself) imports the same
+# records under another tag
+cp "$DRIFTMON_STORE/labels/year=2025/month=03/day=01/hour=12/labels-labels.parquet" "$D/h12.parquet"
+run labels --input "$D/h12.parquet"
+expect "labels from Parquet" 0 "^Stored 180 labels in 1 hour file \(2025-03-01T12:00:00Z \.\. 2025-03-01T12:00:00Z\), tag h12$"
+run parquet cat "$DRIFTMON_STORE/labels/year=2025/month=03/day=01/hour=12/labels-h12.parquet"
+expect "labels from Parquet: same records" 0 "^q200,b,v1,[01],2025-03-01T12:59:00Z$"
+run labels --input "$D/h12.parquet"
+expect "labels: the same tag replaces" 0 "tag h12$"
+check "labels: one file per tag" test "$(ls "$DRIFTMON_STORE/labels/year=2025/month=03/day=01/hour=12/" | wc -l)" -eq 2
+
 E=$D/expected.json
 run detect --model b --version v1 --at 2025-03-01T11:00:00Z --no-write \
 	--prediction-column score --label-max-delay-hours 2 --format json
