@@ -191,6 +191,9 @@ typedef struct dm_result {
 	char **ignored_columns; /* borrowed from the current profile */
 	size_t nignored;
 	dm_data_account data;  /* set by the caller after dm_detect() */
+	/* Measured performance from joined labels (driftmon/labels.h), set
+	 * by the caller; owned (dm_perf_free), NULL when none. */
+	struct dm_perf *performance;
 } dm_result;
 
 /*

@@ -33,6 +33,8 @@ int cmd_parquet(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
+int cmd_labels(int argc, char **argv);
+int cmd_reference(int argc, char **argv);
 
 /* "driftmon: <message>" on stderr; returns EXIT_RUNTIME. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

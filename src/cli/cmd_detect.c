@@ -22,6 +22,7 @@
 
 #include "cli/cli.h"
 #include "core/termsafe.h"
+#include "driftmon/labels.h"
 #include "driftmon/profile.h"
 #include "driftmon/report.h"
 #include "driftmon/store.h"
@@ -84,12 +85,24 @@ static const char help[] =
 	"                               alerts)\n"
 	"      --metrics-file FILE      also write the metrics (Prometheus\n"
 	"                               text) to FILE (docs/metrics.md)\n"
+	"      --label-max-delay-hours H\n"
+	"                               labels (driftmon labels) count for a\n"
+	"                               prediction up to H hours after it\n"
+	"                               (default 72); with labels stored, the\n"
+	"                               report gets a performance section\n"
+	"      --prediction-column NAME the logs' prediction column to join\n"
+	"                               with labels (default: the baseline's\n"
+	"                               first prediction column)\n"
+	"      --min-performance-drop X smallest drop of accuracy, F1 or ROC\n"
+	"                               AUC below the reference (driftmon\n"
+	"                               reference) that alerts (default 0.02)\n"
 	"      --store URL              storage (default $DRIFTMON_STORE or\n"
 	"                               ./driftmon-data)\n"
 	"  -h, --help                   this help\n";
 
 enum { O_AT = 256, O_STRICT, O_FORMAT, O_FAIL, O_NOWRITE, O_STORE,
-       O_SETTING, O_METRICS };
+       O_SETTING, O_METRICS, O_LABEL_DELAY, O_PRED_COL,
+       O_MIN_DROP };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -103,6 +116,9 @@ static const struct option longopts[] = {
 	{"no-write", no_argument, NULL, O_NOWRITE},
 	{"store", required_argument, NULL, O_STORE},
 	{"metrics-file", required_argument, NULL, O_METRICS},
+	{"label-max-delay-hours", required_argument, NULL, O_LABEL_DELAY},
+	{"prediction-column", required_argument, NULL, O_PRED_COL},
+	{"min-performance-drop", required_argument, NULL, O_MIN_DROP},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"min-samples", required_argument, NULL, O_SETTING},
 	{"critical-threshold", required_argument, NULL, O_SETTING},
@@ -362,10 +378,134 @@ static int write_report(dm_store *st, const dm_result *res, const char *json,
 	return EXIT_OK;
 }
 
+/* Default of --label-max-delay-hours. */
+#define LABEL_MAX_DELAY_HOURS 72.0
+
+/* Default of --min-performance-drop. */
+#define MIN_PERFORMANCE_DROP 0.02
+
+/* The stored reference performance; 0 when there is none (*have 0). */
+static int load_reference(dm_store *st, const char *model,
+			  const char *version, dm_refperf *ref, int *have)
+{
+	char key[600], *text = NULL;
+	size_t len = 0;
+	dm_diag diag;
+	dm_err err;
+
+	*have = 0;
+	snprintf(key, sizeof(key),
+		 "baselines/%s/%s/reference-performance.json", model, version);
+	dm_diag_clear(&diag);
+	err = dm_store_get(st, key, 64u << 20, &text, &len, &diag);
+	if (err == DM_ENOENT)
+		return EXIT_OK;
+	if (err == DM_OK)
+		err = dm_refperf_from_json(text, len, key, ref, &diag);
+	free(text);
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "cannot read the reference "
+						"performance");
+	*have = 1;
+	return EXIT_OK;
+}
+
+static int perf_alerts(dm_result *res, const dm_perf *p)
+{
+	static const char *const what[DM_PERF_NCMP] = {"accuracy", "F1",
+						       "ROC AUC"};
+	static const int cbpe_of[DM_PERF_NCMP] = {
+		DM_CBPE_ACCURACY, DM_CBPE_F1, DM_CBPE_ROC_AUC};
+	char msg[300];
+	int i;
+
+	for (i = 0; i < DM_PERF_NCMP; i++) {
+		const dm_quality_cmp *c = &p->drop[i];
+		int k = cbpe_of[i];
+
+		if (c->dropped) {
+			snprintf(msg, sizeof(msg),
+				 "measured %s %.4f vs reference %.4f on %llu "
+				 "labelled predictions (Holm p = %.3g)",
+				 what[i], c->window, c->reference,
+				 (unsigned long long)p->labelled,
+				 c->pvalue_adjusted);
+			if (dm_result_add_alert(res, DM_SEV_WARNING,
+						"PERFORMANCE_DROP", NULL,
+						msg) != DM_OK)
+				return cli_fail("out of memory");
+		}
+		if (p->has_estimate && p->estimated_drop[i]) {
+			snprintf(msg, sizeof(msg),
+				 "estimated %s %.4f (band %.4f..%.4f, CBPE) vs "
+				 "reference %.4f",
+				 what[i], p->estimate.value[k],
+				 p->estimate.lower[k], p->estimate.upper[k],
+				 p->ref[i]);
+			if (dm_result_add_alert(res, DM_SEV_WARNING,
+						"ESTIMATED_PERFORMANCE_DROP",
+						NULL, msg) != DM_OK)
+				return cli_fail("out of memory");
+		}
+	}
+	return EXIT_OK;
+}
+
+/* Joins the window's predictions with the stored labels (when the
+ * baseline has a prediction column and labels of this model and version
+ * exist, or a reference performance does) and hands the measured and
+ * estimated performance to res, with its alerts. */
+static int attach_performance(dm_store *st, const char *model,
+			      const char *version, const dm_profile *base,
+			      time_t start, time_t end, double delay,
+			      const char *pred_col, double min_drop,
+			      dm_result *res)
+{
+	dm_refperf ref;
+	dm_perf *p;
+	dm_diag diag;
+	dm_err err;
+	size_t i;
+	int have_ref = 0, rc;
+
+	for (i = 0; !pred_col && i < base->nfeat; i++)
+		if (base->feat[i].role == DM_ROLE_PREDICTION)
+			pred_col = base->feat[i].name;
+	if (!pred_col)
+		return EXIT_OK;
+	memset(&ref, 0, sizeof(ref));
+	if ((rc = load_reference(st, model, version, &ref, &have_ref)) !=
+	    EXIT_OK)
+		return rc;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		dm_refperf_release(&ref);
+		return cli_fail("out of memory");
+	}
+	dm_diag_clear(&diag);
+	err = dm_perf_join(st, model, version, start, end, delay, pred_col, p,
+			   &diag);
+	if (err == DM_OK && have_ref)
+		err = dm_perf_compare(p, &ref, res->config.alpha, min_drop);
+	dm_refperf_release(&ref);
+	if (err != DM_OK) {
+		dm_perf_free(p);
+		return cli_fail_err(err, &diag, "cannot join labels");
+	}
+	if (p->labels_loaded == 0 && !have_ref) {
+		dm_perf_free(p);
+		return EXIT_OK;
+	}
+	res->performance = p;
+	return perf_alerts(res, p);
+}
+
 int cmd_detect(int argc, char **argv)
 {
 	const char *model = NULL, *version = NULL, *store_flag = NULL,
-		   *format = "text", *at_s = NULL;
+		   *format = "text", *at_s = NULL, *pred_col = NULL;
+	double label_delay = LABEL_MAX_DELAY_HOURS;
+	double min_drop = MIN_PERFORMANCE_DROP;
 	char **inputs = calloc(1, sizeof(char *)), *json = NULL,
 	     *where = NULL;
 	int c, rc = EXIT_OK, strict = 0, fail_on_drift = 0, no_write = 0;
@@ -413,6 +553,29 @@ int cmd_detect(int argc, char **argv)
 		case O_NOWRITE: no_write = 1; break;
 		case O_STORE: store_flag = optarg; break;
 		case O_METRICS: outs.metrics_file = optarg; break;
+		case O_LABEL_DELAY:
+			if (cli_parse_double(optarg, &label_delay) < 0 ||
+			    !(label_delay >= 0 &&
+			      label_delay <= DM_LABELS_MAX_DELAY_HOURS)) {
+				rc = cli_usage("detect", "invalid "
+					       "--label-max-delay-hours '%s': "
+					       "expected hours from 0 to %d",
+					       optarg,
+					       DM_LABELS_MAX_DELAY_HOURS);
+				goto out;
+			}
+			break;
+		case O_PRED_COL: pred_col = optarg; break;
+		case O_MIN_DROP:
+			if (cli_parse_double(optarg, &min_drop) < 0 ||
+			    !(min_drop >= 0 && min_drop <= 1)) {
+				rc = cli_usage("detect", "invalid "
+					       "--min-performance-drop '%s': "
+					       "expected a number in [0, 1]",
+					       optarg);
+				goto out;
+			}
+			break;
 		case O_SETTING:
 			if (cli_settings_flag(&set, "detect",
 					      longopts[longidx].name,
@@ -505,6 +668,10 @@ int cmd_detect(int argc, char **argv)
 		goto out;
 	}
 	res.data = acct;
+	if (end && (rc = attach_performance(st, model, version, &base, start,
+					    end, label_delay, pred_col, min_drop,
+					    &res)) != EXIT_OK)
+		goto out;
 	if (acct.files_unreadable) {
 		char msg[1000];
 		uint64_t nu = acct.files_unreadable;

@@ -20,6 +20,8 @@ struct command {
 static const struct command commands[] = {
 	{"baseline", cmd_baseline, "profile training data into a baseline"},
 	{"detect", cmd_detect, "compare recent inference logs with the baseline"},
+	{"labels", cmd_labels, "store ground-truth labels beside the logs"},
+	{"reference", cmd_reference, "store a validation set's performance (drops, CBPE)"},
 	{"compare", cmd_compare, "compare two datasets directly (no store)"},
 	{"list", cmd_list, "list stored baselines or reports"},
 	{"status", cmd_status, "latest drift verdict per model"},

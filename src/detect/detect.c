@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "driftmon/detect.h"
+#include "driftmon/labels.h"
 
 void dm_detect_config_init(dm_detect_config *c)
 {
@@ -56,6 +57,7 @@ void dm_result_release(dm_result *r)
 	free(r->window_end);
 	free(r->features);
 	free(r->alerts);
+	dm_perf_free(r->performance);
 	memset(r, 0, sizeof(*r));
 }
 

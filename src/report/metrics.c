@@ -15,6 +15,7 @@
 
 #include "core/jsonw.h"
 #include "core/sbuf.h"
+#include "driftmon/labels.h"
 #include "driftmon/report.h"
 
 /* Appends s escaped as a label value: \ " and newline. */
@@ -133,6 +134,58 @@ static double fvalue(const dm_feature_result *f, enum fstat w)
 	return NAN;
 }
 
+/* The measured performance (labels joined with predictions): counts and
+ * one driftmon_model_metric sample per finite metric. */
+static void performance(sbuf *b, const dm_result *r)
+{
+	const dm_perf *p = r->performance;
+	struct {
+		const char *name;
+		double v;
+	} m[12];
+	size_t n = 0, i;
+
+	family(b, "driftmon_model_predictions", "gauge",
+	       "Predictions in the window with a request id.");
+	sample(b, "driftmon_model_predictions", r, NULL, NULL,
+	       (double)p->predictions);
+	family(b, "driftmon_model_predictions_labelled", "gauge",
+	       "Predictions joined with a label within the maximum delay.");
+	sample(b, "driftmon_model_predictions_labelled", r, NULL, NULL,
+	       (double)p->labelled);
+	family(b, "driftmon_model_labels_late", "gauge",
+	       "Predictions whose label came after the maximum delay.");
+	sample(b, "driftmon_model_labels_late", r, NULL, NULL,
+	       (double)p->late);
+	if (p->task == DM_PERF_REGRESSION) {
+		m[n].name = "mae", m[n++].v = p->reg.mae;
+		m[n].name = "rmse", m[n++].v = p->reg.rmse;
+		m[n].name = "mape", m[n++].v = p->reg.mape;
+		m[n].name = "r2", m[n++].v = p->reg.r2;
+	} else if (p->task != DM_PERF_NONE) {
+		m[n].name = "accuracy", m[n++].v = p->scores.accuracy;
+		m[n].name = "precision_macro", m[n++].v = p->scores.macro.precision;
+		m[n].name = "recall_macro", m[n++].v = p->scores.macro.recall;
+		m[n].name = "f1_macro", m[n++].v = p->scores.macro.f1;
+		if (p->task == DM_PERF_BINARY_SCORE) {
+			m[n].name = "f1", m[n++].v = p->scores.cls[1].f1;
+			m[n].name = "roc_auc", m[n++].v = p->roc_auc;
+			m[n].name = "average_precision",
+			m[n++].v = p->average_precision;
+			m[n].name = "log_loss", m[n++].v = p->log_loss;
+			m[n].name = "brier", m[n++].v = p->brier;
+		}
+	}
+	if (n == 0)
+		return;
+	family(b, "driftmon_model_metric", "gauge",
+	       "Measured performance of the window's labelled predictions.");
+	for (i = 0; i < n; i++)
+		if (isfinite(m[i].v))
+			sample(b, "driftmon_model_metric", r, "metric",
+			       m[i].name, m[i].v);
+}
+
 dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
 			 char **out, size_t *len)
 {
@@ -200,6 +253,8 @@ dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
 		sample(&b, "driftmon_run_duration_seconds", r, NULL, NULL,
 		       info->run_duration);
 	}
+	if (r->performance)
+		performance(&b, r);
 	for (j = 0; j < sizeof(fstats) / sizeof(fstats[0]); j++) {
 		int any = 0;
 

@@ -844,7 +844,7 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 	size_t cs = ecdf_step_points(cur, cx, cy);
 	size_t nb = bs ? bs : ecdf_points(base, bx, by);
 	size_t nc = cs ? cs : ecdf_points(cur, cx, cy);
-	double lo, hi, span, mn, mx, ticks[6];
+	double lo, hi, span, mn, mx, ticks[6] = {0};
 	char lab[6][LABEL_CHARS];
 	const double H = 150.0, top = CT, bottom = 126.0;
 	double pw = CW - CL - CR, ph = bottom - top;
@@ -1144,6 +1144,97 @@ static void alerts_section(sbuf *b, json_t *alerts)
 		sb_puts(b, "</li>");
 	}
 	sb_puts(b, "</ul>");
+}
+
+/* One row of the performance table: measured, reference, estimated. */
+static void perf_row(sbuf *b, const char *label, json_t *perf,
+		     const char *key)
+{
+	json_t *ref = json_object_get(json_object_get(perf, "reference"), key);
+	json_t *est = json_object_get(json_object_get(perf, "estimated"), key);
+	json_t *dropped = json_object_get(ref, "dropped");
+
+	if (!json_object_get(perf, key) && !ref && !est)
+		return;
+	sb_printf(b, "<tr%s><td>%s</td><td>",
+		  json_is_true(dropped) ? " class=\"sev-warning\"" : "", label);
+	put_g(b, num(perf, key));
+	if (json_is_true(dropped))
+		sb_puts(b, " <strong>(drop)</strong>");
+	sb_puts(b, "</td><td>");
+	put_g(b, num(ref, "value"));
+	sb_puts(b, "</td><td>");
+	put_g(b, num(est, "value"));
+	if (est) {
+		sb_puts(b, " [");
+		put_g(b, num(est, "lower"));
+		sb_puts(b, ", ");
+		put_g(b, num(est, "upper"));
+		sb_puts(b, "]");
+	}
+	sb_puts(b, "</td></tr>");
+}
+
+/* Measured (labels), reference and estimated (CBPE) performance, and the
+ * confusion matrix (docs/model-quality.md). */
+static void performance_section(sbuf *b, json_t *perf)
+{
+	json_t *cm = json_object_get(perf, "confusion_matrix");
+	json_t *classes = json_object_get(perf, "classes"), *row, *c;
+	size_t i, j;
+
+	if (!json_is_object(perf))
+		return;
+	sb_puts(b, "<h2 id=\"performance\">Model performance</h2>"
+		   "<div class=\"panel\"><p class=\"note\">");
+	put_value(b, num(perf, "labelled"));
+	sb_puts(b, " of ");
+	put_value(b, num(perf, "predictions"));
+	sb_puts(b, " predictions have a label (column <code>");
+	esc(b, str(perf, "prediction_column"));
+	sb_puts(b, "</code>, maximum delay ");
+	put_g(b, num(perf, "max_delay_hours"));
+	sb_puts(b, " h); ");
+	put_value(b, num(perf, "labels_late"));
+	sb_puts(b, " labels came later.</p><table><thead><tr><th>Metric</th>"
+		   "<th>Measured</th><th>Reference</th><th>Estimated "
+		   "(CBPE) [band]</th></tr></thead><tbody>");
+	perf_row(b, "Accuracy", perf, "accuracy");
+	perf_row(b, "F1", perf, "f1");
+	perf_row(b, "ROC AUC", perf, "roc_auc");
+	perf_row(b, "Average precision", perf, "average_precision");
+	perf_row(b, "Log loss", perf, "log_loss");
+	perf_row(b, "Brier score", perf, "brier");
+	perf_row(b, "MAE", perf, "mae");
+	perf_row(b, "RMSE", perf, "rmse");
+	perf_row(b, "MAPE", perf, "mape");
+	perf_row(b, "R\xC2\xB2", perf, "r2");
+	sb_puts(b, "</tbody></table>");
+	if (json_is_array(cm) && json_array_size(cm) <= 20 &&
+	    json_array_size(classes) == json_array_size(cm)) {
+		sb_puts(b, "<table><caption>Confusion matrix (rows: label, "
+			   "columns: prediction)</caption><thead><tr><th></th>");
+		json_array_foreach(classes, i, c) {
+			sb_puts(b, "<th>");
+			esc(b, str(c, "class"));
+			sb_puts(b, "</th>");
+		}
+		sb_puts(b, "</tr></thead><tbody>");
+		json_array_foreach(cm, i, row) {
+			sb_puts(b, "<tr><th>");
+			esc(b, str(json_array_get(classes, i), "class"));
+			sb_puts(b, "</th>");
+			for (j = 0; j < json_array_size(row); j++) {
+				sb_puts(b, "<td>");
+				put_value(b, json_number_value(
+						     json_array_get(row, j)));
+				sb_puts(b, "</td>");
+			}
+			sb_puts(b, "</tr>");
+		}
+		sb_puts(b, "</tbody></table>");
+	}
+	sb_puts(b, "</div>\n");
 }
 
 static void table_section(sbuf *b, const feat_ref *fr, size_t n)
@@ -1456,6 +1547,7 @@ dm_err dm_report_html_from_json(const char *json, size_t len,
 	sb_printf(&b, ")</title><style>%s</style></head>\n<body><main>", css);
 	header(&b, root, critical);
 	alerts_section(&b, json_object_get(root, "alerts"));
+	performance_section(&b, json_object_get(root, "performance"));
 	sb_printf(&b, "<h2 id=\"trend\">Drift score, last %zu run%s</h2>"
 		      "<div class=\"panel\">",
 		  npts, npts == 1 ? "" : "s");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/jsonw.h"
+#include "report/report_perf.h"
 #include "driftmon/report.h"
 
 static const double qs[] = {0.01, 0.05, 0.25, 0.50, 0.75, 0.95, 0.99};
@@ -250,6 +251,8 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	jw_key(&w, "min_samples");
 	jw_u64(&w, c->min_samples);
 	jw_obj_end(&w);
+	if (r->performance)
+		dm_report_perf_json(&w, r->performance);
 	jw_key(&w, "alerts");
 	jw_arr(&w);
 	for (i = 0; i < r->nalerts; i++) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "core/termsafe.h"
+#include "report/report_perf.h"
 #include "driftmon/report.h"
 
 #define RULE "============================================================"
@@ -103,6 +104,8 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 		fprintf(fp, "... and %zu more", n - MAX_NAMES);
 	fputc('\n', fp);
 	free(d);
+	if (r->performance)
+		dm_report_perf_summary(r->performance, fp);
 	fprintf(fp, "Alerts: %zu (%zu CRITICAL, %zu WARNING)\n", r->nalerts,
 		dm_result_count_alerts(r, DM_SEV_CRITICAL),
 		dm_result_count_alerts(r, DM_SEV_WARNING));

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Ground truth: label records stored beside the inference logs, and the
+ * join of a window's predictions with them into measured performance.
+ *
+ * A label record is (request_id, model_name, model_version, label,
+ * timestamp): the label is a class name or a number, kept as text; the
+ * timestamp is when the truth became known (UTC).  Records are stored as
+ * Parquet, one file per import and hour of the timestamp:
+ *
+ *   labels/year=YYYY/month=MM/day=DD/hour=HH/labels-<tag>.parquet
+ *
+ * with columns timestamp (TIMESTAMP micros, UTC), model_name,
+ * model_version, request_id, label (STRING), all required.
+ * docs/model-quality.md describes the join.
+ */
+#ifndef DRIFTMON_LABELS_H
+#define DRIFTMON_LABELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "driftmon/export.h"
+
+#include "driftmon/error.h"
+#include "driftmon/quality.h"
+#include "driftmon/store.h"
+#include "driftmon/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Most distinct hours one import may write (a bound on open writers). */
+#define DM_LABELS_MAX_HOURS 4096
+/* Longest maximum delay the join accepts (a leap year). */
+#define DM_LABELS_MAX_DELAY_HOURS 8784
+/* Most classes the join distinguishes. */
+#define DM_LABELS_MAX_CLASSES 256
+
+typedef struct dm_labels_import_stats {
+	uint64_t rows;		       /* label records read and stored */
+	uint64_t files;		       /* Parquet files written (hours) */
+	int64_t first_hour, last_hour; /* epoch seconds of the hours */
+} dm_labels_import_stats;
+
+/*
+ * Reads label records from r (columns named request_id, model_name,
+ * model_version, label and timestamp, in any order; others ignored) and
+ * stores them.  file names the input in diagnostics.  tag (letters,
+ * digits, '-', '_', '.'; at most 64) names the import: importing again
+ * with the same tag replaces its files.  A timestamp is an ISO-8601 UTC
+ * time (YYYY-MM-DD[Thh[:mm[:ss[.f]]]][Z|+hh:mm]) or, from Parquet, a
+ * timestamp column.  Errors: DM_ESCHEMA when a column is missing;
+ * DM_EFORMAT for an empty request id, model, version or label or a bad
+ * timestamp (diag names the row and column); DM_ETOOBIG past
+ * DM_LABELS_MAX_HOURS hours; DM_EEMPTY when there is no record; store
+ * errors.  Nothing is stored unless every row is good.
+ */
+DM_API dm_err dm_labels_import(dm_store *st, dm_reader *r, const char *file,
+			const char *tag, dm_labels_import_stats *stats,
+			dm_diag *diag);
+
+/* ISO-8601 time to seconds since the epoch; 0 on success, -1 if bad. */
+DM_API int dm_labels_parse_time(const char *s, size_t len, double *out);
+
+/* ------------------------------------------------------------------ */
+/* The join                                                            */
+/* ------------------------------------------------------------------ */
+typedef enum dm_perf_task {
+	DM_PERF_NONE = 0,	/* no labelled prediction */
+	DM_PERF_BINARY_SCORE,	/* labels 0/1, predictions scores in [0,1] */
+	DM_PERF_CLASSIFICATION, /* classes (binary or multiclass) */
+	DM_PERF_REGRESSION	/* numbers */
+} dm_perf_task;
+
+/* Name of a task ("none", "binary_score", ...). */
+DM_API const char *dm_perf_task_name(dm_perf_task t);
+
+/* Metrics compared with the reference: accuracy, F1 (class 1), ROC AUC. */
+enum { DM_PERF_ACC, DM_PERF_F1, DM_PERF_AUC, DM_PERF_NCMP };
+
+typedef struct dm_perf {
+	uint64_t predictions;	/* rows of the model and version with a
+				   request id */
+	uint64_t labelled;	/* joined with a label within the delay */
+	uint64_t late;		/* a label exists, later than the delay */
+	uint64_t labels_loaded; /* labels of the model and version read */
+	double max_delay_hours;
+	char prediction_column[128];
+	dm_perf_task task;
+	/* classification */
+	size_t nclasses;
+	char **classes;	 /* nclasses names, sorted (owned) */
+	dm_confusion cm; /* rows true, columns predicted */
+	dm_class_scores scores;
+	/* binary with scores (class "1" positive); NaN otherwise */
+	double roc_auc, average_precision, log_loss, brier;
+	/* regression */
+	dm_regress_metrics reg;
+	/* every window prediction of the model and version that parses as
+	 * a number (labelled or not), for CBPE; owned */
+	double *wscores;
+	size_t nwscores, wscores_cap;
+	/* against the reference performance (dm_perf_compare) */
+	int compared;			   /* a reference was given */
+	double ref[DM_PERF_NCMP];	   /* reference accuracy, F1, ROC AUC */
+	dm_quality_cmp drop[DM_PERF_NCMP]; /* realized vs reference */
+	int has_estimate;
+	dm_cbpe_estimate estimate; /* CBPE from the window's scores */
+	int estimated_drop[DM_PERF_NCMP];
+} dm_perf;
+
+/* Frees what p owns; p may be NULL. */
+DM_API void dm_perf_release(dm_perf *p);
+/* Heap form for dm_result: frees and releases; NULL accepted. */
+DM_API void dm_perf_free(dm_perf *p);
+
+/*
+ * Joins the window [start, end) of the store's inference logs (the
+ * rows of model and version whose request_id is set) with the labels of
+ * the same model, version and request id stored for the hours
+ * [start, end + max_delay).  A prediction is labelled when its label's
+ * timestamp is at most max_delay_hours after the prediction's (a label
+ * stamped before the prediction counts too: clocks differ); a
+ * prediction row without a timestamp accepts any label found.  When one
+ * request id has several labels the latest counts.  pred_col names the
+ * prediction column of the logs.  The metrics follow the task the
+ * values show (dm_perf_task).  Fills *out (release with
+ * dm_perf_release).  A file that cannot be read (malformed, empty,
+ * unsupported) is skipped, as detect's profiling pass skips it.  Errors:
+ * DM_EINVAL for a delay outside [0, DM_LABELS_MAX_DELAY_HOURS]; store
+ * errors with a diag.
+ */
+DM_API dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
+		    time_t start, time_t end, double max_delay_hours,
+		    const char *pred_col, dm_perf *out, dm_diag *diag);
+
+/*
+ * The metrics of labelled pairs (label text, prediction text): the
+ * task is binary_score when every label is 0 or 1 and every prediction
+ * a number in [0, 1] not all 0/1; regression when all are numbers and
+ * some label is not an integer or there are more than
+ * DM_LABELS_MAX_CLASSES distinct values; classification otherwise.
+ * Fills the metric fields of out (counts untouched).
+ */
+DM_API dm_err dm_perf_compute(const char *const *labels, const char *const *preds,
+		       size_t n, dm_perf *out);
+
+/* ------------------------------------------------------------------ */
+/* Reference performance (a validation set, given once per version)    */
+/* ------------------------------------------------------------------ */
+/*
+ * The performance of a binary classifier with scores on a labelled
+ * reference set, and what CBPE needs to estimate a window's performance
+ * from its scores: the isotonic calibrator and the sampling-error
+ * components.  Stored as baselines/<model>/<version>/reference-
+ * performance.json (format_version 1, docs/model-quality.md).
+ */
+typedef struct dm_refperf {
+	uint64_t rows;
+	double threshold;
+	double value[DM_PERF_NCMP]; /* accuracy, F1, ROC AUC */
+	double se[DM_PERF_NCMP];    /* their standard errors */
+	dm_cbpe cbpe;
+} dm_refperf;
+
+/* From pairs (label text 0/1, score text): DM_EFORMAT when a label is
+ * not 0/1 or a score not a number in [0, 1] (diag names the row), and
+ * the dm_cbpe_fit errors.  Release with dm_refperf_release. */
+DM_API dm_err dm_refperf_from_pairs(const char *const *labels,
+			     const char *const *scores, size_t n,
+			     double threshold, dm_refperf *out, dm_diag *diag);
+DM_API void dm_refperf_release(dm_refperf *r);
+/* JSON (malloc'd text) and back; from_json: DM_EFORMAT / DM_EVERSION
+ * with a diag naming the field. */
+DM_API dm_err dm_refperf_to_json(const dm_refperf *r, const char *model,
+			  const char *version, char **out, size_t *len);
+DM_API dm_err dm_refperf_from_json(const char *text, size_t len, const char *name,
+			    dm_refperf *out, dm_diag *diag);
+/* Reads pairs from a file (columns label_col and pred_col) and fits. */
+DM_API dm_err dm_refperf_from_reader(dm_reader *r, const char *file,
+			      const char *label_col, const char *pred_col,
+			      double threshold, dm_refperf *out, dm_diag *diag);
+
+/*
+ * Compares p (a binary-score window) with the reference: the realized
+ * accuracy, F1 and ROC AUC by the drop rule (dm_quality_drops: one-sided
+ * z-tests, Holm, alpha, min_effect), and the CBPE estimate from
+ * p->wscores, an estimated drop being an upper band below
+ * reference - min_effect.  Does nothing for other tasks.
+ */
+DM_API dm_err dm_perf_compare(dm_perf *p, const dm_refperf *ref, double alpha,
+		       double min_effect);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
