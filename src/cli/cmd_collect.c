@@ -1042,18 +1042,44 @@ static int parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return cli_parse_u64(s, out) < 0 || *out < lo || *out > hi ? -1 : 0;
 }
 
-/* Reads a declared schema file into cols (names owned by *root). */
+/* The first key of object o not in the NULL-terminated list, or NULL. */
+static const char *unknown_key(json_t *o, const char *const *known)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(o, k, v) {
+		for (i = 0; known[i] && strcmp(known[i], k) != 0; i++)
+			;
+		if (!known[i])
+			return k;
+	}
+	return NULL;
+}
+
+/* Reads a declared schema file into cols (names owned by *root).
+ * Strict: an unknown key is an error naming it (a typo such as "rol"
+ * must not be ignored). */
 static int load_schema(const char *path, json_t **root, dm_log_column **cols,
 		       size_t *n)
 {
+	static const char *const top_keys[] = {"columns", NULL};
+	static const char *const col_keys[] = {"name", "type", "role", NULL};
 	json_error_t je;
 	json_t *arr;
+	const char *bad;
 	size_t i;
 
 	*root = json_load_file(path, 0, &je);
 	if (!*root) {
 		cli_fail("cannot read schema '%s': line %d: %s", path, je.line,
 			 je.text);
+		return -1;
+	}
+	if (json_is_object(*root) && (bad = unknown_key(*root, top_keys))) {
+		cli_fail("schema '%s': unknown key '%s' (expected \"columns\")",
+			 path, bad);
 		return -1;
 	}
 	arr = json_object_get(*root, "columns");
@@ -1073,6 +1099,12 @@ static int load_schema(const char *path, json_t **root, dm_log_column **cols,
 		const char *type = json_string_value(json_object_get(c, "type"));
 		const char *role = json_string_value(json_object_get(c, "role"));
 
+		if (json_is_object(c) && (bad = unknown_key(c, col_keys))) {
+			cli_fail("schema '%s': column %zu: unknown key '%s' "
+				 "(expected \"name\", \"type\", \"role\")",
+				 path, i + 1, bad);
+			return -1;
+		}
 		if (!name || !type || (strcmp(type, "number") &&
 				       strcmp(type, "string"))) {
 			cli_fail("schema '%s': column %zu: needs a \"name\" and "
