@@ -69,7 +69,7 @@ LIBSO_REAL := $(BUILD)/libdriftmon.so.$(VERSION)
 
 .PHONY: all lib help deps clean test test-unit test-unit-bins test-e2e test-san test-cov \
 	test-synthetic demo bench generate-baseline run-drift-detection \
-	list-baselines list-reports view-metrics lint format fuzz mutate
+	list-baselines list-reports view-metrics lint format fuzz fuzz-long mutate
 
 all: $(BIN) $(LIBSO)
 
@@ -124,6 +124,12 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
 fuzz: $(FUZZ_BIN) ## Build every fuzz target (tests/fuzz/fuzz_*.c: clang, libFuzzer, ASan+UBSan) in build-fuzz/
+
+# Longer fuzzing of every target: FUZZ_LONG_SECONDS each (default 3600),
+# one after the other; findings fail the run (tests/fuzz/README).
+FUZZ_LONG_SECONDS ?= 3600
+fuzz-long: ## Fuzz every parser for FUZZ_LONG_SECONDS each (default 1 h), findings fail
+	@FUZZ_SECONDS=$(FUZZ_LONG_SECONDS) tests/suites/fuzz.sh
 
 -include $(DEPS)
 ifneq ($(filter fuzz build-fuzz/%,$(MAKECMDGOALS)),)
