@@ -260,6 +260,127 @@ static long days_from_civil(long y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/* A run of 1..max digits at *i (advanced past it). */
+static int number(const char *s, size_t n, size_t *i, size_t max, int *out)
+{
+	size_t k = 0;
+	int v = 0;
+
+	while (*i + k < n && k < max && isdigit((unsigned char)s[*i + k]))
+		v = v * 10 + (s[*i + k++] - '0');
+	if (k == 0 || (*i + k < n && isdigit((unsigned char)s[*i + k])))
+		return -1;
+	*i += k;
+	*out = v;
+	return 0;
+}
+
+/* An English month name or its three-letter abbreviation at *i, any
+ * case: 1..12, or 0. */
+static int month_name(const char *s, size_t n, size_t *i)
+{
+	static const char *const m[] = {"january", "february", "march",
+					"april",   "may",      "june",
+					"july",    "august",   "september",
+					"october", "november", "december"};
+	size_t k, len;
+	int j;
+
+	for (j = 0; j < 12; j++) {
+		len = strlen(m[j]);
+		for (k = 0; k < len && *i + k < n &&
+			    tolower((unsigned char)s[*i + k]) == m[j][k];
+		     k++)
+			;
+		if (k == len || (k == 3 && (*i + 3 == n ||
+					    !isalpha((unsigned char)s[*i + 3])))) {
+			*i += k == len ? len : 3;
+			if (*i < n && s[*i] == '.')
+				(*i)++;
+			return j + 1;
+		}
+	}
+	return 0;
+}
+
+/* Two-digit years as POSIX strptime's %y: 69-99 are 1969-1999, 00-68
+ * are 2000-2068. */
+static int full_year(int y, size_t ndigits)
+{
+	return ndigits == 2 ? (y >= 69 ? 1900 + y : 2000 + y) : y;
+}
+
+/*
+ * Dates as spreadsheets, finance exports and US tools write them:
+ * 19-Sep-03, 19 Sep 2003, Sep 19, 2003, 2003/09/19 and 09/19/2003 (month
+ * first, as pandas reads it, unless the first number is above 12).  The
+ * date is checked by the caller.
+ */
+static int other_date(const char *s, size_t n, size_t *at, int *y, int *mo,
+		      int *d)
+{
+	size_t i = *at, k;
+	int a, b, c;
+
+	if (i < n && isalpha((unsigned char)s[i])) { /* Sep 19, 2003 */
+		if (!(*mo = month_name(s, n, &i)) || i >= n || s[i] != ' ')
+			return -1;
+		i++;
+		if (number(s, n, &i, 2, d) || i + 1 >= n || s[i] != ',' ||
+		    s[i + 1] != ' ')
+			return -1;
+		i += 2;
+		if (digits(s, n, i, 4, y))
+			return -1;
+		*at = i + 4;
+		return 0;
+	}
+	k = i;
+	if (number(s, n, &i, 4, &a) || i >= n)
+		return -1;
+	if (i - k == 4 && s[i] == '/') { /* 2003/09/19 */
+		i++;
+		if (number(s, n, &i, 2, mo) || i >= n || s[i] != '/')
+			return -1;
+		i++;
+		if (number(s, n, &i, 2, d))
+			return -1;
+		*y = a;
+		*at = i;
+		return 0;
+	}
+	if (i - k > 2)
+		return -1;
+	if (s[i] == '-' || s[i] == ' ') { /* 19-Sep-03, 19 Sep 2003 */
+		char sep = s[i++];
+
+		if (!(*mo = month_name(s, n, &i)) || i >= n || s[i] != sep)
+			return -1;
+		i++;
+		k = i;
+		if (number(s, n, &i, 4, &c) || (i - k != 2 && i - k != 4))
+			return -1;
+		*d = a;
+		*y = full_year(c, i - k);
+		*at = i;
+		return 0;
+	}
+	if (s[i] != '/') /* 09/19/2003 or 19/09/2003 */
+		return -1;
+	i++;
+	if (number(s, n, &i, 2, &b) || i >= n || s[i] != '/')
+		return -1;
+	i++;
+	k = i;
+	if (number(s, n, &i, 4, &c) || (i - k != 2 && i - k != 4))
+		return -1;
+	*mo = a > 12 ? b : a;
+	*d = a > 12 ? a : b;
+	*y = full_year(c, i - k);
+	*at = i;
+	return 0;
+}
+
 int dm_parse_datetime(const char *s, size_t n, double *out)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30,
@@ -273,11 +394,12 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 		n--;
 	while (i < n && s[i] == ' ')
 		i++;
-	if (digits(s, n, i, 4, &y) || i + 4 >= n || s[i + 4] != '-' ||
-	    digits(s, n, i + 5, 2, &mo) || i + 7 >= n || s[i + 7] != '-' ||
-	    digits(s, n, i + 8, 2, &d))
+	if (!digits(s, n, i, 4, &y) && i + 4 < n && s[i + 4] == '-' &&
+	    !digits(s, n, i + 5, 2, &mo) && i + 7 < n && s[i + 7] == '-' &&
+	    !digits(s, n, i + 8, 2, &d))
+		i += 10; /* ISO 8601 */
+	else if (other_date(s, n, &i, &y, &mo, &d) != 0)
 		return -1;
-	i += 10;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 || y % 400 == 0))))
 		return -1;

@@ -920,8 +920,8 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		if (f->evidence)
 			snprintf(((pf_evidence *)f->evidence)->type_note,
 				 sizeof(((pf_evidence *)f->evidence)->type_note),
-				 "%s", timed ? "ISO-8601 date-times"
-					     : "ISO-8601 dates");
+				 "%s", timed ? "date-times"
+					     : "dates");
 	} else {
 		f->type = DM_FEATURE_CATEGORICAL;
 	}

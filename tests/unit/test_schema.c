@@ -120,12 +120,25 @@ static void datetime_parser(void **state)
 		{"2024-01-01 12:30:15 UTC", 1704112215},
 		{"1969-12-31T23:59:59Z", -1},
 		{"1900-03-01", -2203891200},
+		/* spreadsheets, finance exports, US tools */
+		{"01/02/2024", 1704153600},   /* month first, as pandas */
+		{"19-Sep-03", 1063929600},
+		{"19-sep-2003", 1063929600},
+		{"19 Sep 2003", 1063929600},
+		{"Sep 19, 2003", 1063929600},
+		{"September 19, 2003", 1063929600},
+		{"2003/09/19", 1063929600},
+		{"19/09/2003", 1063929600},   /* day first: 19 > 12 */
+		{"9/19/2003 10:30", 1063967400},
+		{"31-Dec-99", 946598400},
 	};
 	static const char *const bad[] = {
 		"", "2024", "2024-1-01", "2024-01-1", "20240101", "2023-02-29",
 		"2024-13-01", "2024-04-31", "2024-01-01T25:00", "2024-01-01T",
 		"2024-01-01x", "2024-01-01T10:00:00+25:00", "12.5", "True",
-		"2024-01-01T10:00:00.", "01/02/2024"};
+		"2024-01-01T10:00:00.", "Sep 2003", "19-Sept-03", "32-Jan-2020",
+		"13/13/2020", "1/2/3", "19-Sep-203", "2003/9/19/1", "Sep 19 2003",
+		"19-Sep 2003", "02/30/2024"};
 	size_t i;
 	double x;
 
@@ -244,7 +257,7 @@ static void rule_event_time(void **state)
 		    50 + i % 40, 1 + i % 9, i % 10, i % 7, 1 + i % 28, i % 24);
 	baseline(t.p, &o, &p);
 	expect(&p, "created_at", DM_ROLE_EVENT_TIME, DM_LTYPE_TIMESTAMP,
-	       "ISO-8601 date-times; the event time");
+	       "date-times; the event time");
 	expect(&p, "birthday", DM_ROLE_IGNORED, DM_LTYPE_TIMESTAMP,
 	       "derive a feature");
 	expect(&p, "updated", DM_ROLE_IGNORED, DM_LTYPE_TIMESTAMP, NULL);
@@ -258,7 +271,7 @@ static void rule_event_time(void **state)
 		put(&t, "%zu,2024-01-%02zu,2023-01-01\n", i % 4, 1 + i % 28);
 	baseline(t.p, &o, &p);
 	expect(&p, "b", DM_ROLE_EVENT_TIME, DM_LTYPE_TIMESTAMP,
-	       "ISO-8601 dates");
+	       "dates");
 	expect(&p, "c", DM_ROLE_IGNORED, DM_LTYPE_TIMESTAMP, NULL);
 	dm_profile_release(&p);
 	free(t.p);
