@@ -78,12 +78,10 @@ static dm_err check_categorical(const dm_feature *f, const char *name,
 
 	if (f->ncats > DM_MAX_CATEGORIES)
 		return bad(diag, name, f->name, "more categories than allowed");
-	for (i = 0; i < f->ncats; i++) {
-		if (f->cats[i].count == 0)
-			return bad(diag, name, f->name,
-				   "a category with count 0");
+	/* (a category may have count 0: a boolean keeps both "false" and
+	 * "true") */
+	for (i = 0; i < f->ncats; i++)
 		sum = add_sat(sum, f->cats[i].count);
-	}
 	d = has_duplicate_category(f, &dup);
 	if (d < 0)
 		return DM_ENOMEM;

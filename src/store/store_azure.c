@@ -1105,7 +1105,7 @@ dm_err store_azure_open(const char *url, dm_store **out, dm_diag *diag)
 	     c->cred.kind == AZ_CRED_MANAGED) &&
 	    !strncmp(c->base, "http://", 7) && !c->cfg.allow_http) {
 		err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				  "store '%s': bearer tokens are only sent "
+				  "store '%s': Entra ID tokens are only sent "
 				  "over https://",
 				  url);
 		goto fail;

@@ -75,7 +75,6 @@ bad category-value 'del d["features"][2]["categories"][0]["value"]' "field 'feat
 # Checked as a whole (hostile baselines must not give a false verdict).
 bad category-twice 'c = d["features"][2]["categories"]; c[1]["value"] = c[0]["value"]' "feature 'c': category 'k[0-9]' appears twice$"
 bad category-sum 'd["features"][2]["categories"][0]["count"] += 1' "feature 'c': category counts add up to 301, not its count 300$"
-bad category-zero 'd["features"][2]["categories"][0]["count"] = 0; d["features"][2]["count"] -= 100' "feature 'c': a category with count 0$"
 bad bins-sum 'd["features"][0]["bins"]["counts"][0] += 5' "feature 'a': bin counts add up to 305, not its count 300$"
 bad mean-outside 'd["features"][0]["mean"] = 1e9' "feature 'a': mean, m2, min and max are not consistent"
 bad rows-too-few 'd["rows"] = 10' "feature 'a': count \+ missing \(300\) exceed the baseline's rows \(10\)$"

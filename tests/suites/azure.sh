@@ -472,7 +472,7 @@ if [ "$n" -eq 5 ]; then ok; else not_ok "workload identity: $n token exchanges f
 		DRIFTMON_AZURE_ATTEMPTS=2 DRIFTMON_AZURE_BACKOFF_MS=50 run status
 	expect_err "managed identity: endpoint down" 1 "no usable credentials \(managed identity"
 	DRIFTMON_STORE=http://127.0.0.1:$P2/tokacct/tokens run status
-	expect_err "no bearer tokens over http" 2 "bearer tokens are only sent over https"
+	expect_err "no bearer tokens over http" 2 "Entra ID tokens are only sent over https"
 	echo "$_pass $_fail" >"$T/sub2"
 )
 read -r _pass _fail <"$T/sub2"
