@@ -135,6 +135,7 @@ typedef struct dm_profile {
 	char *created_at;
 	char *spec_yaml; /* the monitoring spec it was built with, or NULL */
 	struct dm_findex *findex; /* private: name -> feature hash index */
+	size_t feat_cap; /* private: entries allocated in feat */
 	/* Warnings of dm_profile_finish (baseline mode): one sentence each,
 	 * e.g. a missing marker that is the most common value of a column. */
 	char **warnings;

@@ -364,12 +364,23 @@ int pf_canon_bool_cats(dm_feature *f)
 
 static dm_feature *add_feature(dm_profile *p, const char *name)
 {
-	dm_feature *nf = realloc(p->feat, (p->nfeat + 1) * sizeof(*nf));
 	dm_feature *f;
 
-	if (!nf)
-		return NULL;
-	p->feat = nf;
+	/* Geometric growth: a wide file adds 100,000 features, and a
+	 * realloc that moves the block each time is quadratic.  feat_cap is
+	 * kept here only; an array set elsewhere (a baseline read from
+	 * JSON) has feat_cap <= nfeat and is grown on the first add. */
+	if (p->nfeat + 1 > p->feat_cap) {
+		size_t cap = p->feat_cap > p->nfeat ? p->feat_cap : p->nfeat;
+		dm_feature *nf;
+
+		cap = cap < 16 ? 16 : 2 * cap;
+		nf = realloc(p->feat, cap * sizeof(*nf));
+		if (!nf)
+			return NULL;
+		p->feat = nf;
+		p->feat_cap = cap;
+	}
 	f = &p->feat[p->nfeat];
 	memset(f, 0, sizeof(*f));
 	f->name = strdup(name);
