@@ -8,47 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
 #include "driftmon/names.h"
-
-/* Decodes one UTF-8 character at s[0..n): returns its length (1-4) and
- * sets *cp, or 0 if the bytes there are not valid UTF-8 (overlong forms,
- * surrogates and code points past U+10FFFF included). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /* Why code point c may not be in a name, or NULL. */
 static const char *bad_char(uint32_t c)
@@ -76,7 +37,7 @@ char *dm_name_excerpt(const char *s, size_t len, char *out, size_t outsz)
 		len = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t k = utf8_next(p + i, len - i, &cp), tl;
+		size_t k = utf8_decode(p + i, len - i, &cp), tl;
 
 		if (k == 0)
 			tl = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x",
@@ -139,7 +100,7 @@ dm_err dm_name_check(const char *kind, const char *name, size_t len,
 				   DM_NAME_MAX_BYTES);
 	for (i = 0; i < len;) {
 		uint32_t cp;
-		size_t k = utf8_next(p + i, len - i, &cp);
+		size_t k = utf8_decode(p + i, len - i, &cp);
 
 		if (k == 0)
 			return dm_diag_set(

@@ -1,49 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "core/termsafe.h"
+#include "core/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
-
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), with its
- * code point in *cp; 0 if the bytes there are not valid UTF-8.
- */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 static int cp_unsafe(uint32_t c)
 {
@@ -63,7 +23,7 @@ int term_unsafe(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		k = utf8_seq(p + i, n - i, &c);
+		k = utf8_decode(p + i, n - i, &c);
 		if (k == 0 || cp_unsafe(c))
 			return 1;
 		i += k;
@@ -115,7 +75,7 @@ static const char *next_piece(const char *s, size_t n, size_t i, char *e,
 	const unsigned char *p = (const unsigned char *)s;
 	uint32_t c;
 
-	*k = utf8_seq(p + i, n - i, &c);
+	*k = utf8_decode(p + i, n - i, &c);
 	if (*k == 0) {
 		*k = 1;
 		*elen = escape_one(p[i], 1, e);
@@ -166,7 +126,7 @@ int term_fputs(const char *s, FILE *fp)
 	uint32_t c;
 
 	while (i + run < n) {
-		k = utf8_seq(p + i + run, n - i - run, &c);
+		k = utf8_decode(p + i + run, n - i - run, &c);
 		if (k != 0 && !cp_unsafe(c)) {
 			run += k;
 			continue;

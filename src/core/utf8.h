@@ -11,7 +11,12 @@
 #define DM_CORE_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+/* Decodes one UTF-8 character at s[0..n) (n >= 1): returns its length
+ * (1-4) and sets *cp, or 0 if the bytes there are not valid UTF-8
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Length of the valid UTF-8 prefix of s[0..n). */
 size_t utf8_valid_prefix(const char *s, size_t n);
 /* Writes the repaired form of s[0..n) into out (capacity >= 2n + 1,
