@@ -97,7 +97,7 @@ $(LIBSO): $(BUILD)/$(SONAME)
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/dmtest.h $(LIBA)
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/dmtest.h tests/unit/dmtest_alloc.h $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -Wno-missing-prototypes -MMD -MP -o $@ $< $(LIBA) $(LDFLAGS) -lcmocka $(LDLIBS)
 

@@ -34,53 +34,7 @@
  * and realloc (over glibc's __libc_* entry points) so that a test can
  * make the Nth allocation fail, as curl's torture tests do.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define DMTEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DMTEST_ASAN 1
-#endif
-#endif
-
-#ifndef DMTEST_ASAN
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t a, size_t b);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-static long fail_countdown = -1; /* allocations to let through; -1 all */
-static int fail_hit;
-
-static int alloc_fails(void)
-{
-	if (fail_countdown < 0)
-		return 0;
-	if (fail_countdown-- == 0) {
-		fail_hit = 1;
-		return 1;
-	}
-	return 0;
-}
-
-void *malloc(size_t n)
-{
-	return alloc_fails() ? NULL : __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-	return alloc_fails() ? NULL : __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-	return alloc_fails() ? NULL : __libc_realloc(p, n);
-}
-
-void free(void *p)
-{
-	__libc_free(p);
-}
-#endif
+#include "dmtest_alloc.h"
 
 /* ---- profiles by hand -------------------------------------------------- */
 #define SKETCH_K 65536u

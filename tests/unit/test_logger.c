@@ -42,53 +42,7 @@
 #include "logger/logger_int.h"
 
 /* ---- allocation failures --------------------------------------------- */
-#if defined(__SANITIZE_ADDRESS__)
-#define DMTEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DMTEST_ASAN 1
-#endif
-#endif
-
-#ifndef DMTEST_ASAN
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t a, size_t b);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-static long fail_countdown = -1; /* allocations to let through; -1 all */
-static int fail_hit;
-
-static int alloc_fails(void)
-{
-	if (__atomic_load_n(&fail_countdown, __ATOMIC_RELAXED) < 0)
-		return 0;
-	if (__atomic_fetch_sub(&fail_countdown, 1, __ATOMIC_RELAXED) == 0) {
-		fail_hit = 1;
-		return 1;
-	}
-	return 0;
-}
-
-void *malloc(size_t n)
-{
-	return alloc_fails() ? NULL : __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-	return alloc_fails() ? NULL : __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-	return alloc_fails() ? NULL : __libc_realloc(p, n);
-}
-
-void free(void *p)
-{
-	__libc_free(p);
-}
-#endif
+#include "dmtest_alloc.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 static char tmproot[256];

@@ -48,70 +48,7 @@
  * error path of the reader and writer then runs, and must end in a clean
  * DM_ENOMEM (or success) without a crash or a leak.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define DMTEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DMTEST_ASAN 1
-#endif
-#endif
-
-#ifndef DMTEST_ASAN
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t a, size_t b);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-static long fail_countdown = -1; /* allocations to let through; -1 all */
-static int fail_hit;
-static long live_blocks; /* allocations not yet freed */
-
-static int alloc_fails(void)
-{
-	if (fail_countdown < 0)
-		return 0;
-	if (fail_countdown-- == 0) {
-		fail_hit = 1;
-		return 1;
-	}
-	return 0;
-}
-
-void *malloc(size_t n)
-{
-	void *p = alloc_fails() ? NULL : __libc_malloc(n);
-
-	live_blocks += p != NULL;
-	return p;
-}
-
-void *calloc(size_t a, size_t b)
-{
-	void *p = alloc_fails() ? NULL : __libc_calloc(a, b);
-
-	live_blocks += p != NULL;
-	return p;
-}
-
-void *realloc(void *p, size_t n)
-{
-	void *q;
-
-	if (alloc_fails())
-		return NULL;
-	q = __libc_realloc(p, n);
-	if (!p && q)
-		live_blocks++;
-	else if (p && !q && n == 0)
-		live_blocks--;
-	return q;
-}
-
-void free(void *p)
-{
-	live_blocks -= p != NULL;
-	__libc_free(p);
-}
-#endif
+#include "dmtest_alloc.h"
 
 /* ---- helpers ------------------------------------------------------- */
 static dm_parquet_file *open_mem(const void *p, size_t n,
