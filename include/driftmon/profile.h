@@ -107,6 +107,32 @@ typedef struct dm_feature {
 	void *evidence; /* private: inference evidence (baseline mode) */
 } dm_feature;
 
+/*
+ * Multivariate drift (docs/statistics.md): the standardised numeric
+ * FEATURE columns profiled jointly, at most DM_MV_MAX_COLUMNS of them
+ * (the first ones, in column order).  Rows with a missing or invalid
+ * value in any of them are skipped and counted.  Baseline mode: a
+ * mergeable covariance during profiling, a PCA at dm_profile_finish;
+ * current mode: the sum of the rows' reconstruction errors against the
+ * reference's PCA.
+ */
+#define DM_MV_MAX_COLUMNS 64
+#define DM_MV_SHARE_DEFAULT 0.9
+typedef struct dm_multivariate {
+	size_t d;            /* columns */
+	char **columns;      /* d names */
+	size_t ncandidates;  /* numeric feature columns (d = min(that, 64)) */
+	uint64_t rows_used;  /* complete rows */
+	uint64_t rows_skipped; /* rows with a missing value among them */
+	dm_cov cov;          /* baseline mode, before the fit */
+	int fitted;          /* pca holds the fit */
+	dm_pca pca;
+	double ref_error;    /* baseline's own mean reconstruction error */
+	double ref_spread;   /* sd of one row's error (Gaussian) */
+	double err_sum;      /* current mode: sum of the rows' errors */
+	long *feat;          /* private: d feature indices */
+} dm_multivariate;
+
 typedef struct dm_profile {
 	size_t nfeat;
 	dm_feature *feat;
@@ -140,6 +166,8 @@ typedef struct dm_profile {
 	 * e.g. a missing marker that is the most common value of a column. */
 	char **warnings;
 	size_t nwarnings;
+	/* Multivariate profile, or NULL (fewer than 2 numeric features). */
+	dm_multivariate *mv;
 } dm_profile;
 
 /* ------------------------------------------------------------------ */
@@ -234,6 +262,10 @@ DM_API size_t dm_feature_bin(const dm_feature *f, double x);
  * from its sketch, by the lower empirical quantile; NaN when empty. */
 DM_API dm_err dm_feature_quantiles(const dm_feature *f, const double *q,
 				   size_t nq, double *out);
+/* Releases a multivariate profile and frees it; m may be NULL. */
+DM_API void dm_mv_free(dm_multivariate *m);
+/* dst := dst ∪ src (same columns): covariance or error sums. */
+DM_API dm_err dm_mv_merge(dm_multivariate *dst, const dm_multivariate *src);
 /* Looks up a feature by name; NULL if absent. */
 DM_API dm_feature *dm_profile_find(const dm_profile *p, const char *name);
 /* Nonzero when a column of this role is analysed (FEATURE, PREDICTION). */

@@ -98,6 +98,61 @@ static dm_err write_numeric(jw *w, const dm_feature *f)
 	return DM_OK;
 }
 
+static void write_nums(jw *w, const double *x, size_t n)
+{
+	size_t i;
+
+	jw_arr(w);
+	for (i = 0; i < n; i++)
+		jw_num(w, x[i]);
+	jw_arr_end(w);
+}
+
+/* The multivariate profile: columns, standardisation, all eigenvalues,
+ * the kept components (each a list of d loadings) and the baseline's
+ * own reconstruction error (docs/baseline-format.md). */
+static void write_mv(jw *w, const dm_multivariate *m)
+{
+	const dm_pca *a = &m->pca;
+	size_t i, j;
+
+	jw_key(w, "multivariate");
+	jw_obj(w);
+	jw_key(w, "columns");
+	jw_arr(w);
+	for (i = 0; i < m->d; i++)
+		jw_str(w, m->columns[i]);
+	jw_arr_end(w);
+	jw_key(w, "candidates");
+	jw_u64(w, m->ncandidates);
+	jw_key(w, "rows");
+	jw_u64(w, m->rows_used);
+	jw_key(w, "rows_skipped");
+	jw_u64(w, m->rows_skipped);
+	jw_key(w, "share");
+	jw_num(w, a->share);
+	jw_key(w, "means");
+	write_nums(w, a->mean, a->d);
+	jw_key(w, "sds");
+	write_nums(w, a->sd, a->d);
+	jw_key(w, "eigenvalues");
+	write_nums(w, a->w, a->d);
+	jw_key(w, "components");
+	jw_arr(w);
+	for (j = 0; j < a->k; j++) {
+		jw_arr(w);
+		for (i = 0; i < a->d; i++)
+			jw_num(w, a->v[i * a->d + j]);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "reference_error");
+	jw_num(w, m->ref_error);
+	jw_key(w, "reference_error_sd");
+	jw_num(w, m->ref_spread);
+	jw_obj_end(w);
+}
+
 dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
 {
 	jw w;
@@ -204,6 +259,8 @@ dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
+	if (p->mv && p->mv->fitted)
+		write_mv(&w, p->mv);
 	/* the monitoring spec it was built with, verbatim (optional) */
 	if (p->spec_yaml) {
 		jw_key(&w, "spec");
@@ -233,6 +290,23 @@ static int get_u64(json_t *o, const char *k, uint64_t *out)
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return -1;
 	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* n finite numbers from array a into x; -1 otherwise. */
+static int get_nums(json_t *a, double *x, size_t n)
+{
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) != n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return -1;
+		x[i] = json_number_value(v);
+	}
 	return 0;
 }
 
@@ -445,6 +519,111 @@ static dm_err parse_schema(struct ctx *c, json_t *jf, dm_feature *f,
 		f->na_counts[j] = cnt;
 		f->nna = j + 1;
 	}
+	return DM_OK;
+}
+
+/* The optional "multivariate" object (after the features). */
+static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
+{
+	json_t *cols = json_object_get(jm, "columns"), *comp;
+	dm_multivariate *m;
+	dm_pca *a;
+	size_t d, i, j, k;
+	double share;
+
+	if (!json_is_object(jm) || !json_is_array(cols) ||
+	    json_array_size(cols) < 2 ||
+	    json_array_size(cols) > DM_MV_MAX_COLUMNS)
+		return bad(c, "multivariate.columns",
+			   "needs 2 to 64 column names");
+	d = json_array_size(cols);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return DM_ENOMEM;
+	p->mv = m; /* released with p on error */
+	m->columns = calloc(d, sizeof(char *));
+	m->feat = calloc(d, sizeof(long));
+	if (!m->columns || !m->feat)
+		return DM_ENOMEM;
+	m->d = d;
+	for (i = 0; i < d; i++) {
+		json_t *x = json_array_get(cols, i);
+		const dm_feature *f;
+
+		if (!json_is_string(x))
+			return bad(c, "multivariate.columns",
+				   "must be column names");
+		f = dm_profile_find(p, json_string_value(x));
+		if (!f || f->type != DM_FEATURE_NUMERIC ||
+		    f->role != DM_ROLE_FEATURE)
+			return dm_diag_set(c->diag, DM_EFORMAT, c->name, 0,
+					   json_string_value(x),
+					   "field 'multivariate.columns': not "
+					   "a numeric feature of the baseline");
+		for (j = 0; j < i; j++)
+			if (m->feat[j] == (long)(f - p->feat))
+				return bad(c, "multivariate.columns",
+					   "a column is named twice");
+		m->feat[i] = (long)(f - p->feat);
+		if (!(m->columns[i] = strdup(f->name)))
+			return DM_ENOMEM;
+	}
+	comp = json_object_get(jm, "components");
+	k = json_is_array(comp) ? json_array_size(comp) : 0;
+	if (k < 1 || k > d)
+		return bad(c, "multivariate.components",
+			   "needs 1 to d lists of loadings");
+	if (get_u64(jm, "rows", &m->rows_used) || m->rows_used < 2 ||
+	    get_u64(jm, "rows_skipped", &m->rows_skipped) ||
+	    m->rows_used + m->rows_skipped > p->rows)
+		return bad(c, "multivariate.rows",
+			   "needs rows (>= 2) and rows_skipped adding up to "
+			   "at most the baseline's rows");
+	if (get_u64(jm, "candidates", &m->ncandidates) || m->ncandidates < d)
+		m->ncandidates = d;
+	if (get_num(jm, "share", &share) || !(share > 0 && share <= 1.0))
+		return bad(c, "multivariate.share", "must be in (0, 1]");
+	a = &m->pca;
+	a->d = d;
+	a->k = k;
+	a->share = share;
+	a->mean = malloc(d * sizeof(double));
+	a->sd = malloc(d * sizeof(double));
+	a->w = malloc(d * sizeof(double));
+	a->v = calloc(d * d, sizeof(double));
+	if (!a->mean || !a->sd || !a->w || !a->v)
+		return DM_ENOMEM;
+	if (get_nums(json_object_get(jm, "means"), a->mean, d))
+		return bad(c, "multivariate.means", "needs d finite numbers");
+	if (get_nums(json_object_get(jm, "sds"), a->sd, d))
+		return bad(c, "multivariate.sds", "needs d finite numbers");
+	for (i = 0; i < d; i++)
+		if (!(a->sd[i] > 0))
+			return bad(c, "multivariate.sds", "must be positive");
+	if (get_nums(json_object_get(jm, "eigenvalues"), a->w, d))
+		return bad(c, "multivariate.eigenvalues",
+			   "needs d finite numbers");
+	for (i = 0; i < d; i++)
+		if (a->w[i] < -1e-9 || (i > 0 && a->w[i] > a->w[i - 1]))
+			return bad(c, "multivariate.eigenvalues",
+				   "must be non-negative and descending");
+	for (j = 0; j < k; j++) {
+		double col[DM_MV_MAX_COLUMNS];
+
+		if (get_nums(json_array_get(comp, j), col, d))
+			return bad(c, "multivariate.components",
+				   "each needs d finite loadings");
+		for (i = 0; i < d; i++)
+			a->v[i * d + j] = col[i];
+	}
+	if (get_num(jm, "reference_error", &m->ref_error) ||
+	    !(m->ref_error >= 0) || !isfinite(m->ref_error) ||
+	    get_num(jm, "reference_error_sd", &m->ref_spread) ||
+	    !(m->ref_spread >= 0) || !isfinite(m->ref_spread))
+		return bad(c, "multivariate.reference_error",
+			   "needs reference_error and reference_error_sd "
+			   "(finite, >= 0)");
+	m->fitted = 1;
 	return DM_OK;
 }
 
@@ -681,6 +860,9 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 	}
 	if (err == DM_OK)
 		err = dmp_baseline_validate(p, name, diag);
+	/* multivariate drift (optional; older baselines have none) */
+	if (err == DM_OK && json_object_get(root, "multivariate"))
+		err = parse_mv(&c, json_object_get(root, "multivariate"), p);
 out:
 	json_decref(root);
 	if (err != DM_OK)

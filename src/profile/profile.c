@@ -20,6 +20,7 @@
 #include "core/utf8.h"
 #include "driftmon/profile.h"
 #include "profile/profile_int.h"
+#include "profile/mv_int.h"
 
 static void findex_free(dm_profile *p);
 
@@ -112,6 +113,7 @@ void dm_profile_release(dm_profile *p)
 		free(p->warnings[i]);
 	free(p->warnings);
 	findex_free(p);
+	dm_mv_free(p->mv);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -996,7 +998,7 @@ static size_t keep_integers(dm_feature *f, double *vals, size_t m)
 static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			  const dm_column *col, const uint8_t *keep,
 			  const dm_batch *b, struct scratch *sc, int strict,
-			  const char *file, dm_diag *diag)
+			  const char *file, dm_diag *diag, double *rowout)
 {
 	size_t i, m = 0, nrows = b->nrows;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
@@ -1050,6 +1052,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			}
 		}
 		sc->vals[m++] = x;
+		if (rowout)
+			rowout[i] = x; /* for the multivariate pass */
 	}
 	if (o && o->reference && f->ltype == DM_LTYPE_INTEGER)
 		m = keep_integers(f, sc->vals, m);
@@ -1242,6 +1246,7 @@ struct colwork {
 	const long *map;
 	const uint8_t *keep;
 	const char *file;
+	double **fvals; /* per feature: its parsed values by row, or NULL */
 	unsigned t, nt;
 	struct scratch sc;
 	dm_err err;
@@ -1329,7 +1334,8 @@ static dm_err add_column(struct colwork *w, size_t c)
 			return DM_OK;
 		}
 		return add_numeric(o, f, col, keep, b, &w->sc, strict, w->file,
-				   &w->diag);
+				   &w->diag,
+				   w->fvals ? w->fvals[w->map[c]] : NULL);
 	}
 	if (o && o->reference) {
 		const dm_feature *rf = dm_profile_find(o->reference, f->name);
@@ -1384,6 +1390,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 {
 	long *map = NULL;
 	uint8_t *keep = NULL;
+	double **fvals = NULL, *mvbuf = NULL;
 	struct colwork work[8];
 	pthread_t tid[8];
 	int started[8] = {0};
@@ -1441,6 +1448,26 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	} else {
 		p->rows += b->nrows;
 	}
+	/* The multivariate columns' values by row, filled by the column
+	 * workers (NaN = missing or not kept), so the joint pass does not
+	 * parse them again. */
+	if (o && o->reference && (err = pf_mv_setup(p, o->reference)) != DM_OK)
+		goto out;
+	if (p->mv && b->nrows) {
+		size_t j, d = p->mv->d;
+
+		fvals = calloc(p->nfeat, sizeof(*fvals));
+		mvbuf = malloc(d * b->nrows * sizeof(double));
+		if (!fvals || !mvbuf) {
+			err = DM_ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < d * b->nrows; i++)
+			mvbuf[i] = NAN;
+		for (j = 0; j < d; j++)
+			if (p->mv->feat[j] >= 0)
+				fvals[p->mv->feat[j]] = &mvbuf[j * b->nrows];
+	}
 	nt = o && o->threads > 1 ? o->threads : 1;
 	if (nt > 8)
 		nt = 8;
@@ -1454,6 +1481,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].map = map;
 		work[t].keep = keep;
 		work[t].file = file;
+		work[t].fvals = fvals;
 		work[t].t = t;
 		work[t].nt = nt;
 		work[t].err = DM_OK;
@@ -1488,9 +1516,18 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 			}
 		}
 	}
+	/* The joint (row-wise) pass of the multivariate profile. */
+	if (err == DM_OK)
+		err = pf_mv_setup(p, o ? o->reference : NULL);
+	if (err == DM_OK)
+		err = pf_mv_add_batch(p, b, map, keep,
+				      o ? o->reference : NULL,
+				      fvals ? mvbuf : NULL);
 out:
 	for (t = 0; t < nt; t++)
 		free(work[t].sc.vals);
+	free(fvals);
+	free(mvbuf);
 	free(map);
 	free(keep);
 	return err;
@@ -1601,6 +1638,8 @@ dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 		    (err = feature_make_numeric(p, &p->feat[i])) != DM_OK)
 			return err;
 	if ((err = pf_infer(p)) != DM_OK)
+		return err;
+	if ((err = pf_mv_finish(p, DM_MV_SHARE_DEFAULT)) != DM_OK)
 		return err;
 	for (i = 0; i < p->nfeat; i++) {
 		dm_feature *f = &p->feat[i];
@@ -1773,6 +1812,10 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 		if ((err = add_extra(dst, src->extra_columns[i],
 				     src->extra_prediction[i])) != DM_OK)
 			return err;
+	if ((err = pf_mv_merge(dst, src)) != DM_OK)
+		return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
+				   "the multivariate profiles differ in "
+				   "their columns");
 	return DM_OK;
 }
 

@@ -1,0 +1,367 @@
+/*
+ * Multivariate drift: the numeric feature columns profiled jointly
+ * (docs/statistics.md, "Multivariate drift").
+ *
+ * Baseline mode: a mergeable covariance of the raw values of the
+ * candidate columns (numeric, not a timestamp, not fixed to a role that
+ * is not analysed), at most DM_MV_MAX_COLUMNS; at dm_profile_finish the
+ * columns that ended up numeric FEATURE columns are kept (a covariance
+ * of a subset is the sub-matrix) and the PCA of their correlation
+ * matrix (corr = cov / (sd_i sd_j), exact from the final moments) is
+ * fitted.  Current mode: per complete row, the reconstruction error
+ * against the reference's PCA, summed.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile/profile_int.h"
+#include "profile/mv_int.h"
+
+void dm_mv_free(dm_multivariate *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->d; i++)
+		free(m->columns ? m->columns[i] : NULL);
+	free(m->columns);
+	free(m->feat);
+	dm_cov_release(&m->cov);
+	dm_pca_release(&m->pca);
+	free(m);
+}
+
+/* An empty profile of d columns (names copied). */
+static dm_multivariate *mv_new(size_t d, char *const *names)
+{
+	dm_multivariate *m = calloc(1, sizeof(*m));
+	size_t i;
+
+	if (!m)
+		return NULL;
+	m->columns = calloc(d ? d : 1, sizeof(char *));
+	m->feat = calloc(d ? d : 1, sizeof(long));
+	if (!m->columns || !m->feat)
+		goto fail;
+	m->d = d;
+	for (i = 0; i < d; i++)
+		if (!(m->columns[i] = strdup(names[i])))
+			goto fail;
+	return m;
+fail:
+	dm_mv_free(m);
+	return NULL;
+}
+
+dm_err pf_mv_setup(dm_profile *p, const dm_profile *ref)
+{
+	char **names = NULL;
+	size_t i, d = 0, cand = 0;
+	dm_multivariate *m;
+
+	if (p->mv)
+		return DM_OK;
+	if (ref) {
+		if (!ref->mv || !ref->mv->fitted)
+			return DM_OK;
+		m = mv_new(ref->mv->d, ref->mv->columns);
+		if (!m)
+			return DM_ENOMEM;
+		for (i = 0; i < m->d; i++) {
+			dm_feature *f = dm_profile_find(p, m->columns[i]);
+
+			m->feat[i] = f ? (long)(f - p->feat) : -1;
+		}
+		m->ncandidates = ref->mv->ncandidates;
+		p->mv = m;
+		return DM_OK;
+	}
+	names = malloc((p->nfeat ? p->nfeat : 1) * sizeof(char *));
+	if (!names)
+		return DM_ENOMEM;
+	for (i = 0; i < p->nfeat; i++) {
+		const dm_feature *f = &p->feat[i];
+		const pf_evidence *e = f->evidence;
+
+		if (f->type != DM_FEATURE_NUMERIC ||
+		    f->ltype == DM_LTYPE_TIMESTAMP ||
+		    (e && e->fixed_role && f->role != DM_ROLE_FEATURE))
+			continue;
+		cand++;
+		if (d < DM_MV_MAX_COLUMNS)
+			names[d++] = f->name;
+	}
+	if (d < 2) {
+		free(names);
+		return DM_OK; /* nothing to relate */
+	}
+	m = mv_new(d, names);
+	free(names);
+	if (!m)
+		return DM_ENOMEM;
+	m->ncandidates = cand;
+	for (i = 0; i < d; i++)
+		m->feat[i] = (long)(dm_profile_find(p, m->columns[i]) - p->feat);
+	if (dm_cov_init(&m->cov, d) != DM_OK) {
+		dm_mv_free(m);
+		return DM_ENOMEM;
+	}
+	p->mv = m;
+	return DM_OK;
+}
+
+/* The value of row i of col as a finite number, or -1. */
+static int cell_number(const dm_column *col, size_t i, double *x)
+{
+	if (col->null && col->null[i])
+		return -1;
+	if (col->type == DM_COL_DOUBLE)
+		*x = col->f64[i];
+	else if (dm_parse_double(col->str[i].ptr, col->str[i].len, x) != 0)
+		return -1;
+	return isfinite(*x) ? 0 : -1;
+}
+
+/*
+ * Baseline mode: the co-moments of the batch's complete rows x[0..n)
+ * (n x d, row-major), centred on the batch mean (upper triangle, then
+ * mirrored: a vectorisable inner loop), merged into m->cov (Chan et
+ * al.).  About 3x cheaper than dm_cov_add row by row.
+ */
+static dm_err cov_add_rows(dm_multivariate *m, double *x, size_t n)
+{
+	size_t d = m->d, i, j, r;
+	dm_cov b;
+	dm_err err;
+
+	if (n == 0)
+		return DM_OK;
+	if ((err = dm_cov_init(&b, d)) != DM_OK)
+		return err;
+	b.n = n;
+	for (r = 0; r < n; r++)
+		for (j = 0; j < d; j++)
+			b.mean[j] += x[r * d + j];
+	for (j = 0; j < d; j++)
+		b.mean[j] /= (double)n;
+	for (r = 0; r < n; r++)
+		for (j = 0; j < d; j++)
+			x[r * d + j] -= b.mean[j];
+	/* four rows at a time: a quarter of the loads and stores of c */
+	for (r = 0; r + 4 <= n; r += 4) {
+		const double *z0 = &x[r * d], *z1 = z0 + d, *z2 = z1 + d,
+			     *z3 = z2 + d;
+
+		for (i = 0; i < d; i++) {
+			double a0 = z0[i], a1 = z1[i], a2 = z2[i], a3 = z3[i];
+			double *restrict ci = &b.c[i * d];
+
+			for (j = i; j < d; j++)
+				ci[j] += a0 * z0[j] + a1 * z1[j] + a2 * z2[j] +
+					 a3 * z3[j];
+		}
+	}
+	for (; r < n; r++) {
+		const double *z = &x[r * d];
+
+		for (i = 0; i < d; i++) {
+			double zi = z[i];
+			double *restrict ci = &b.c[i * d];
+
+			for (j = i; j < d; j++)
+				ci[j] += zi * z[j];
+		}
+	}
+	for (i = 0; i < d; i++)
+		for (j = 0; j < i; j++)
+			b.c[i * d + j] = b.c[j * d + i];
+	err = dm_cov_merge(&m->cov, &b);
+	dm_cov_release(&b);
+	return err;
+}
+
+dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
+		       const uint8_t *keep, const dm_profile *ref,
+		       const double *vals)
+{
+	dm_multivariate *m = p->mv;
+	const dm_pca *pca = ref && ref->mv ? &ref->mv->pca : NULL;
+	const dm_column **cols;
+	double *rows, *row;
+	size_t c, i, j, n = 0;
+	dm_err err = DM_OK;
+
+	if (!m || (ref && !pca))
+		return DM_OK;
+	cols = calloc(m->d, sizeof(*cols));
+	/* current mode: one row; baseline mode: the batch's complete rows */
+	rows = malloc((pca ? 1 : (b->nrows ? b->nrows : 1)) * m->d *
+		      sizeof(double));
+	if (!cols || !rows) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	for (c = 0; c < b->ncols; c++)
+		for (j = 0; j < m->d; j++)
+			if (map[c] >= 0 && map[c] == m->feat[j])
+				cols[j] = &b->cols[c];
+	for (i = 0; i < b->nrows; i++) {
+		if (keep && !keep[i])
+			continue;
+		row = pca ? rows : &rows[n * m->d];
+		if (vals) {
+			for (j = 0; j < m->d; j++)
+				if (isnan(row[j] = vals[j * b->nrows + i]))
+					break;
+		} else {
+			for (j = 0; j < m->d; j++)
+				if (!cols[j] ||
+				    cell_number(cols[j], i, &row[j]) != 0)
+					break;
+		}
+		if (j < m->d) {
+			m->rows_skipped++;
+			continue;
+		}
+		m->rows_used++;
+		if (pca)
+			m->err_sum += dm_pca_recon_error(pca, row);
+		else
+			n++;
+	}
+	if (!pca)
+		err = cov_add_rows(m, rows, n);
+out:
+	free(cols);
+	free(rows);
+	return err;
+}
+
+dm_err pf_mv_finish(dm_profile *p, double share)
+{
+	dm_multivariate *m = p->mv, *k;
+	char **names;
+	size_t i, j, d = 0, *idx;
+	dm_err err;
+
+	if (!m)
+		return DM_OK;
+	names = malloc(m->d * sizeof(char *));
+	idx = malloc(m->d * sizeof(size_t));
+	if (!names || !idx) {
+		free(names);
+		free(idx);
+		return DM_ENOMEM;
+	}
+	for (i = 0; i < m->d; i++) {
+		const dm_feature *f = &p->feat[m->feat[i]];
+
+		if (f->type == DM_FEATURE_NUMERIC && f->role == DM_ROLE_FEATURE &&
+		    f->ltype != DM_LTYPE_TIMESTAMP) {
+			names[d] = m->columns[i];
+			idx[d++] = i;
+		}
+	}
+	if (d < 2 || m->rows_used < 2) {
+		free(names);
+		free(idx);
+		dm_mv_free(m);
+		p->mv = NULL;
+		return DM_OK;
+	}
+	k = mv_new(d, names);
+	if (!k || dm_cov_init(&k->cov, d) != DM_OK) {
+		free(names);
+		free(idx);
+		dm_mv_free(k);
+		return DM_ENOMEM;
+	}
+	k->cov.n = m->cov.n;
+	for (i = 0; i < d; i++) {
+		k->feat[i] = m->feat[idx[i]];
+		k->cov.mean[i] = m->cov.mean[idx[i]];
+		for (j = 0; j < d; j++)
+			k->cov.c[i * d + j] = m->cov.c[idx[i] * m->d + idx[j]];
+	}
+	k->ncandidates = m->ncandidates;
+	k->rows_used = m->rows_used;
+	k->rows_skipped = m->rows_skipped;
+	free(names);
+	free(idx);
+	dm_mv_free(m);
+	p->mv = k;
+	err = dm_pca_fit(&k->cov, share, &k->pca);
+	if (err != DM_OK)
+		return err;
+	k->fitted = 1;
+	pf_mv_reference(k);
+	return DM_OK;
+}
+
+void pf_mv_reference(dm_multivariate *m)
+{
+	const dm_pca *pca = &m->pca;
+	double mean = 0.0, sq = 0.0, n = (double)m->cov.n;
+	size_t j;
+
+	/* The baseline's standardised rows have the correlation matrix as
+	 * their covariance (ddof 1), so their mean reconstruction error is
+	 * (n - 1) / n times the sum of the discarded eigenvalues; for
+	 * Gaussian data one row's error has variance 2 sum w^2. */
+	for (j = pca->k; j < pca->d; j++) {
+		mean += pca->w[j];
+		sq += pca->w[j] * pca->w[j];
+	}
+	m->ref_error = n > 0 ? mean * (n - 1.0) / n : mean;
+	m->ref_spread = sqrt(2.0 * sq);
+}
+
+dm_err dm_mv_merge(dm_multivariate *dst, const dm_multivariate *src)
+{
+	size_t i;
+
+	if (dst->d != src->d)
+		return DM_EINVAL;
+	for (i = 0; i < dst->d; i++)
+		if (strcmp(dst->columns[i], src->columns[i]) != 0)
+			return DM_EINVAL;
+	if (dst->cov.d == dst->d && src->cov.d == src->d) {
+		dm_err err = dm_cov_merge(&dst->cov, &src->cov);
+
+		if (err != DM_OK)
+			return err;
+	}
+	dst->rows_used += src->rows_used;
+	dst->rows_skipped += src->rows_skipped;
+	dst->err_sum += src->err_sum;
+	return DM_OK;
+}
+
+dm_err pf_mv_merge(dm_profile *dst, const dm_profile *src)
+{
+	const dm_multivariate *s = src->mv;
+	dm_multivariate *m;
+	size_t i;
+
+	if (!s)
+		return DM_OK;
+	if (!dst->mv) {
+		m = mv_new(s->d, s->columns);
+		if (!m)
+			return DM_ENOMEM;
+		if (s->cov.d == s->d && dm_cov_init(&m->cov, s->d) != DM_OK) {
+			dm_mv_free(m);
+			return DM_ENOMEM;
+		}
+		for (i = 0; i < m->d; i++) {
+			dm_feature *f = dm_profile_find(dst, m->columns[i]);
+
+			m->feat[i] = f ? (long)(f - dst->feat) : -1;
+		}
+		m->ncandidates = s->ncandidates;
+		dst->mv = m;
+	}
+	return dm_mv_merge(dst->mv, s);
+}

@@ -1,0 +1,23 @@
+/* Private: the multivariate profile's hooks into profile.c. */
+#ifndef DM_MV_INT_H
+#define DM_MV_INT_H
+
+#include "driftmon/profile.h"
+
+/* Chooses the columns after the first batch (baseline mode: numeric
+ * candidates; current mode: the reference's, when it has a fit). */
+dm_err pf_mv_setup(dm_profile *p, const dm_profile *ref);
+/* Adds the complete rows of a batch (map: column -> feature index).
+ * vals: NULL, or the values of the d columns already parsed (d arrays
+ * of b->nrows, column j at vals + j nrows, NaN when missing). */
+dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
+		       const uint8_t *keep, const dm_profile *ref,
+		       const double *vals);
+/* Baseline mode: keeps the numeric FEATURE columns, fits the PCA. */
+dm_err pf_mv_finish(dm_profile *p, double share);
+/* dst := dst ∪ src (creates dst's when it has none). */
+dm_err pf_mv_merge(dm_profile *dst, const dm_profile *src);
+/* Sets ref_error and ref_spread from the fit. */
+void pf_mv_reference(dm_multivariate *m);
+
+#endif
