@@ -167,6 +167,27 @@ typedef struct dm_data_account {
 	char other_version_example[64];
 } dm_data_account;
 
+/*
+ * Multivariate drift (docs/alerts.md MULTIVARIATE_DRIFT): the window's
+ * mean reconstruction error against the baseline's PCA and its band:
+ * centre = the sum of the discarded eigenvalues, half-width =
+ * DM_MV_BAND_Z * max(Gaussian sd, the window's own sd of one row's
+ * error) / sqrt(rows).  Above the band = drift.  Its own alert: it
+ * does not count in features_drifted nor set drift_detected.
+ */
+#define DM_MV_BAND_Z 3.0
+typedef struct dm_mv_result {
+	int checked;        /* both profiles have it and rows >= min_samples */
+	int drifted;        /* error > hi */
+	double error;       /* window's mean reconstruction error */
+	double lo, hi;      /* band */
+	double reference;   /* the baseline's own mean error */
+	size_t columns, components;
+	double share;       /* variance share the components keep */
+	uint64_t rows;      /* complete rows of the window */
+	uint64_t rows_skipped;
+} dm_mv_result;
+
 typedef struct dm_result {
 	char *model;
 	char *model_version;
@@ -194,6 +215,7 @@ typedef struct dm_result {
 	/* Measured performance from joined labels (driftmon/labels.h), set
 	 * by the caller; owned (dm_perf_free), NULL when none. */
 	struct dm_perf *performance;
+	dm_mv_result multivariate; /* checked = 0 when not available */
 } dm_result;
 
 /*

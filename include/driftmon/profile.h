@@ -130,6 +130,7 @@ typedef struct dm_multivariate {
 	double ref_error;    /* baseline's own mean reconstruction error */
 	double ref_spread;   /* sd of one row's error (Gaussian) */
 	double err_sum;      /* current mode: sum of the rows' errors */
+	double err_sumsq;    /* current mode: sum of their squares */
 	long *feat;          /* private: d feature indices */
 } dm_multivariate;
 

@@ -813,6 +813,54 @@ static dm_err column_alerts(dm_result *r, const dm_detect_config *cfg)
 	return err;
 }
 
+/* MULTIVARIATE_DRIFT: the window's mean reconstruction error against
+ * the band from the baseline's PCA (detect.h, dm_mv_result). */
+static dm_err multivariate(dm_result *r, const dm_profile *base,
+			   const dm_profile *cur, const dm_detect_config *cfg)
+{
+	const dm_multivariate *bm = base->mv, *cm = cur->mv;
+	dm_mv_result *mv = &r->multivariate;
+	double n, var, sd_gauss, sd_win, half;
+
+	if (!bm || !bm->fitted || !cm || cm->d != bm->d)
+		return DM_OK;
+	mv->columns = bm->d;
+	mv->components = bm->pca.k;
+	mv->share = bm->pca.share;
+	mv->reference = bm->ref_error;
+	mv->rows = cm->rows_used;
+	mv->rows_skipped = cm->rows_skipped;
+	if (cm->rows_used < cfg->min_samples || cm->rows_used < 2)
+		return DM_OK;
+	n = (double)cm->rows_used;
+	mv->checked = 1;
+	mv->error = cm->err_sum / n;
+	dm_pca_band(&bm->pca, cm->rows_used, DM_MV_BAND_Z, &mv->lo, &mv->hi);
+	/* heavy tails: the window's own spread of one row's error when it
+	 * is wider than the Gaussian one */
+	sd_gauss = (mv->hi - mv->lo) / (2.0 * DM_MV_BAND_Z) * sqrt(n);
+	var = (cm->err_sumsq - n * mv->error * mv->error) / (n - 1.0);
+	sd_win = var > 0 ? sqrt(var) : 0.0;
+	if (sd_win > sd_gauss) {
+		double mid = (mv->lo + mv->hi) / 2.0;
+
+		half = DM_MV_BAND_Z * sd_win / sqrt(n);
+		mv->lo = mid - half;
+		mv->hi = mid + half;
+	}
+	if (mv->lo < 0)
+		mv->lo = 0;
+	mv->drifted = mv->error > mv->hi;
+	if (!mv->drifted)
+		return DM_OK;
+	return alert(r, DM_SEV_WARNING, "MULTIVARIATE_DRIFT", NULL,
+		     "the features relate differently: mean reconstruction "
+		     "error %.4g is above the baseline's band [%.4g, %.4g] "
+		     "(%zu columns, %zu components, %llu rows)",
+		     mv->error, mv->lo, mv->hi, mv->columns, mv->components,
+		     (unsigned long long)mv->rows);
+}
+
 dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 		 const dm_detect_config *cfg_in, dm_result *r, dm_diag *diag)
 {
@@ -855,6 +903,8 @@ dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 	if ((err = verdict_alerts(r, cur, &cfg)))
 		goto out;
 	err = column_alerts(r, &cfg);
+	if (err == DM_OK && !r->insufficient)
+		err = multivariate(r, base, cur, &cfg);
 	if (err == DM_OK)
 		err = dm_schema_check(base, cur, r);
 out:

@@ -226,8 +226,12 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 			continue;
 		}
 		m->rows_used++;
-		if (pca)
-			m->err_sum += dm_pca_recon_error(pca, row);
+		if (pca) {
+			double e = dm_pca_recon_error(pca, row);
+
+			m->err_sum += e;
+			m->err_sumsq += e * e;
+		}
 		else
 			n++;
 	}
@@ -336,6 +340,7 @@ dm_err dm_mv_merge(dm_multivariate *dst, const dm_multivariate *src)
 	dst->rows_used += src->rows_used;
 	dst->rows_skipped += src->rows_skipped;
 	dst->err_sum += src->err_sum;
+	dst->err_sumsq += src->err_sumsq;
 	return DM_OK;
 }
 

@@ -194,6 +194,46 @@ static void data_block(jw *w, const dm_result *r)
 	free(note);
 }
 
+/* The multivariate check (docs/report-format.md): present when the
+ * baseline has a multivariate profile; error and band null when it was
+ * not checked (too few complete rows). */
+static void write_multivariate(jw *w, const dm_mv_result *m)
+{
+	jw_key(w, "multivariate");
+	jw_obj(w);
+	jw_key(w, "checked");
+	jw_bool(w, m->checked);
+	jw_key(w, "drifted");
+	jw_bool(w, m->drifted);
+	jw_key(w, "error");
+	if (m->checked)
+		jw_num(w, m->error);
+	else
+		jw_null(w);
+	jw_key(w, "band");
+	if (m->checked) {
+		jw_arr(w);
+		jw_num(w, m->lo);
+		jw_num(w, m->hi);
+		jw_arr_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "reference_error");
+	jw_num(w, m->reference);
+	jw_key(w, "columns");
+	jw_u64(w, m->columns);
+	jw_key(w, "components");
+	jw_u64(w, m->components);
+	jw_key(w, "variance_share");
+	jw_num(w, m->share);
+	jw_key(w, "rows_used");
+	jw_u64(w, m->rows);
+	jw_key(w, "rows_skipped");
+	jw_u64(w, m->rows_skipped);
+	jw_obj_end(w);
+}
+
 dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 {
 	jw w;
@@ -253,6 +293,8 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	jw_obj_end(&w);
 	if (r->performance)
 		dm_report_perf_json(&w, r->performance);
+	if (r->multivariate.columns)
+		write_multivariate(&w, &r->multivariate);
 	jw_key(&w, "alerts");
 	jw_arr(&w);
 	for (i = 0; i < r->nalerts; i++) {
