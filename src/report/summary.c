@@ -106,6 +106,11 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 	free(d);
 	if (r->performance)
 		dm_report_perf_summary(r->performance, fp);
+	if (r->multivariate.drifted)
+		fprintf(fp, "Multivariate drift: YES (reconstruction error "
+			    "%.4g above the band [%.4g, %.4g])\n",
+			r->multivariate.error, r->multivariate.lo,
+			r->multivariate.hi);
 	fprintf(fp, "Alerts: %zu (%zu CRITICAL, %zu WARNING)\n", r->nalerts,
 		dm_result_count_alerts(r, DM_SEV_CRITICAL),
 		dm_result_count_alerts(r, DM_SEV_WARNING));

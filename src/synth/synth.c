@@ -68,11 +68,12 @@
 /* ------------------------------------------------------------------ */
 static const char *const scenario_names[DM_SCEN_COUNT_] = {
 	"none", "mean-shift", "scale", "new-category", "missing", "prior",
+	"correlation-flip",
 };
 
 /* Default strength of each scenario (see synth.h). */
 static const double scenario_default_mag[DM_SCEN_COUNT_] = {
-	0.0, 0.25, 0.5, 0.2, 0.3, 0.6,
+	0.0, 0.25, 0.5, 0.2, 0.3, 0.6, 0.0,
 };
 
 const char *dm_scenario_name(dm_scenario s)
@@ -516,6 +517,7 @@ struct dm_synth {
 	size_t cap;
 	uint8_t *label;
 	uint64_t next_row;
+	long flip;  /* correlation-flip: the feature whose ranks reverse */
 };
 
 /* ------------------------------------------------------------------ */
@@ -901,6 +903,7 @@ static void apply_scenario(dm_synth *g)
 
 	g->spam = TRAIN_SPAM;
 	g->mag = 0.0;
+	g->flip = -1;
 	if (!g->drifted || g->o.scenario == DM_SCEN_NONE)
 		return;
 	g->mag = g->o.magnitude > 0.0 ? g->o.magnitude
@@ -935,6 +938,17 @@ static void apply_scenario(dm_synth *g)
 		g->spam = g->mag;
 		for (i = 0; i < g->nfeat; i++)
 			g->f[i].touched = g->f[i].class_dep;
+		break;
+	case DM_SCEN_CORR_FLIP:
+		/* the pair url_count / link_domain_count (both numeric) */
+		for (i = 0; i < g->nfeat; i++) {
+			if (strcmp(g->f[i].d.name, "link_domain_count") == 0) {
+				g->flip = (long)i;
+				g->f[i].touched = 1;
+			} else if (strcmp(g->f[i].d.name, "url_count") == 0) {
+				g->f[i].touched = 1;
+			}
+		}
 		break;
 	default:
 		break;
@@ -1347,6 +1361,45 @@ static void drift_feature(dm_synth *g, size_t j, size_t n)
 	}
 }
 
+struct rank_item {
+	double x;
+	size_t i;
+};
+
+static int by_value(const void *a, const void *b)
+{
+	const struct rank_item *p = a, *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return p->i < q->i ? -1 : (p->i > q->i);
+}
+
+/* Correlation flip: the values of feature j are put back in reversed
+ * rank order (the smallest where the largest was): the same values,
+ * so the same marginal, and every correlation with j changes sign. */
+static dm_err flip_ranks(dm_synth *g, size_t j, size_t n)
+{
+	double *x = g->cols[j].f64;
+	struct rank_item *it;
+	size_t r;
+
+	if (n < 2)
+		return DM_OK;
+	it = malloc(n * sizeof(*it));
+	if (!it)
+		return DM_ENOMEM;
+	for (r = 0; r < n; r++) {
+		it[r].x = x[r];
+		it[r].i = r;
+	}
+	qsort(it, n, sizeof(*it), by_value);
+	for (r = 0; r < n; r++)
+		x[it[r].i] = it[n - 1 - r].x;
+	free(it);
+	return DM_OK;
+}
+
 /* Null flags of feature j (rate f->miss). */
 static void draw_missing(dm_synth *g, size_t j, size_t n)
 {
@@ -1418,6 +1471,9 @@ dm_err dm_synth_next(dm_synth *g, size_t nrows, dm_batch **out)
 		for (j = 0; j < g->nfeat; j++)
 			if (g->f[j].touched)
 				drift_feature(g, j, nrows);
+	if (g->drifted && g->o.scenario == DM_SCEN_CORR_FLIP && g->flip >= 0 &&
+	    (err = flip_ranks(g, (size_t)g->flip, nrows)) != DM_OK)
+		return err;
 	for (j = 0; j < g->nfeat; j++)
 		if (g->f[j].miss > 0.0)
 			draw_missing(g, j, nrows);
