@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Multivariate drift (docs/alerts.md MULTIVARIATE_DRIFT): a baseline of
+# synth training data stores a PCA of its numeric features; current data
+# whose url_count / link_domain_count correlation flips (synth
+# --scenario correlation-flip: both marginals unchanged) drifts in no
+# feature, yet raises MULTIVARIATE_DRIFT with a summary line; data of
+# the training distribution raises nothing.  An older baseline without
+# the "multivariate" object still loads (no section in the report); a
+# malformed one is refused naming the field.
+. "$(dirname "$0")/lib.sh"
+
+run synth --numeric-only --rows 20000 --seed 3 --training "$T/train.csv"
+expect "synth training" 0
+run synth --numeric-only --rows 5000 --seed 7 --scenario correlation-flip \
+	--current "$T/flip.csv"
+expect "synth correlation-flip" 0
+run synth --numeric-only --rows 5000 --seed 8 --scenario none \
+	--current "$T/same.csv"
+expect "synth none" 0
+run baseline -m mv -v 1 -i "$T/train.csv"
+expect "baseline" 0
+B="$DRIFTMON_STORE/baselines/mv/1/baseline.json"
+check "baseline has a multivariate PCA" /usr/bin/python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["multivariate"]
+d = len(m["columns"]); k = len(m["components"])
+assert d == 50 and 1 <= k < d, (d, k)
+assert m["share"] >= 0.9 and len(m["eigenvalues"]) == d
+assert all(len(c) == d for c in m["components"])
+assert abs(m["reference_error"] - sum(m["eigenvalues"][k:]) * (m["rows"] - 1) / m["rows"]) < 1e-9 * m["reference_error"]
+assert m["rows"] + m["rows_skipped"] == 20000
+' "$B"
+
+# the flipped correlation: no feature drifts, the multivariate check fires
+run detect -m mv -v 1 -i "$T/flip.csv"
+expect "detect flip: summary line" 0 '^Multivariate drift: YES'
+expect "detect flip: no drifted features" 0 '^Features drifted: 0/50'
+run detect -m mv -v 1 -i "$T/flip.csv" --format json
+json_check "flip: univariate verdict" \
+	'd["features_drifted"] == 0 and not d["drift_detected"]'
+json_check "flip: MULTIVARIATE_DRIFT" \
+	'[a["code"] for a in d["alerts"]] == ["MULTIVARIATE_DRIFT"]'
+json_check "flip: report section" \
+	'd["multivariate"]["drifted"] and d["multivariate"]["error"] > d["multivariate"]["band"][1] and d["multivariate"]["columns"] == 50 and d["multivariate"]["rows_used"] + d["multivariate"]["rows_skipped"] == 5000'
+
+# the same distribution: nothing
+run detect -m mv -v 1 -i "$T/same.csv" --format json
+expect "detect same" 0
+json_check "same: no alert" 'd["alerts"] == [] and d["features_drifted"] == 0'
+json_check "same: error inside the band" \
+	'd["multivariate"]["checked"] and not d["multivariate"]["drifted"] and d["multivariate"]["band"][0] <= d["multivariate"]["error"] <= d["multivariate"]["band"][1]'
+run detect -m mv -v 1 -i "$T/same.csv"
+if printf '%s\n' "$out" | grep -q '^Multivariate'; then
+	not_ok "same: a multivariate summary line"
+else ok; fi
+
+# an older baseline (no "multivariate" object) still loads
+/usr/bin/python3 - "$B" <<'EOF2'
+import json, sys
+b = json.load(open(sys.argv[1]))
+del b["multivariate"]
+json.dump(b, open(sys.argv[1], "w"))
+EOF2
+run detect -m mv -v 1 -i "$T/flip.csv" --format json
+expect "old baseline loads" 0
+json_check "old baseline: no multivariate section" \
+	'"multivariate" not in d and d["alerts"] == []'
+
+# a malformed one is refused, naming the field
+run baseline -m mv -v 2 -i "$T/train.csv"
+B2="$DRIFTMON_STORE/baselines/mv/2/baseline.json"
+/usr/bin/python3 - "$B2" <<'EOF2'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["multivariate"]["sds"][3] = -1.0
+json.dump(b, open(sys.argv[1], "w"))
+EOF2
+run detect -m mv -v 2 -i "$T/same.csv"
+expect "bad sds refused" 1 "multivariate.sds"
+one_line "bad sds: one line"
+finish
