@@ -172,13 +172,16 @@ typedef struct dm_data_account {
  * mean reconstruction error against the baseline's PCA and its band:
  * centre = the sum of the discarded eigenvalues, half-width =
  * DM_MV_BAND_Z * max(Gaussian sd, the window's own sd of one row's
- * error) / sqrt(rows).  Above the band = drift.  Its own alert: it
- * does not count in features_drifted nor set drift_detected.
+ * error) / sqrt(rows).  Above the band = drift.  Its own alert,
+ * raised only when no column drifted: it does not count in
+ * features_drifted nor set drift_detected.
  */
 #define DM_MV_BAND_Z 3.0
 typedef struct dm_mv_result {
 	int checked;        /* both profiles have it and rows >= min_samples */
 	int drifted;        /* error > hi */
+	int alerted;        /* MULTIVARIATE_DRIFT raised: drifted, and no
+			       feature or prediction drifted */
 	double error;       /* window's mean reconstruction error */
 	double lo, hi;      /* band */
 	double reference;   /* the baseline's own mean error */

@@ -299,6 +299,19 @@ dm_err pf_mv_finish(dm_profile *p, double share)
 	err = dm_pca_fit(&k->cov, share, &k->pca);
 	if (err != DM_OK)
 		return err;
+	/* Keeping every component leaves no error to watch: drop the last
+	 * (the check then watches the direction of least variance). */
+	if (k->pca.k >= d) {
+		double sum = 0.0, acc = 0.0;
+
+		k->pca.k = d - 1;
+		for (i = 0; i < d; i++) {
+			sum += k->pca.w[i];
+			if (i < d - 1)
+				acc += k->pca.w[i];
+		}
+		k->pca.share = sum > 0 ? acc / sum : 1.0;
+	}
 	k->fitted = 1;
 	pf_mv_reference(k);
 	return DM_OK;

@@ -106,7 +106,7 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 	free(d);
 	if (r->performance)
 		dm_report_perf_summary(r->performance, fp);
-	if (r->multivariate.drifted)
+	if (r->multivariate.alerted)
 		fprintf(fp, "Multivariate drift: YES (reconstruction error "
 			    "%.4g above the band [%.4g, %.4g])\n",
 			r->multivariate.error, r->multivariate.lo,

@@ -306,6 +306,7 @@ static void detect_flip(void **state)
 	assert_true(r.multivariate.drifted);
 	assert_true(r.multivariate.error > 3.0 * r.multivariate.hi);
 	assert_true(has_alert(&r, "MULTIVARIATE_DRIFT"));
+	assert_true(r.multivariate.alerted);
 	assert_int_equal(r.features_drifted, 0); /* marginals unchanged */
 	assert_false(r.drift_detected);
 	dm_result_release(&r);
