@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Multivariate drift: the numeric feature columns profiled jointly
  * (docs/statistics.md, "Multivariate drift").
@@ -103,7 +104,8 @@ dm_err pf_mv_setup(dm_profile *p, const dm_profile *ref)
 		return DM_ENOMEM;
 	m->ncandidates = cand;
 	for (i = 0; i < d; i++)
-		m->feat[i] = (long)(dm_profile_find(p, m->columns[i]) - p->feat);
+		m->feat[i] =
+			(long)(dm_profile_find(p, m->columns[i]) - p->feat);
 	if (dm_cov_init(&m->cov, d) != DM_OK) {
 		dm_mv_free(m);
 		return DM_ENOMEM;
@@ -231,8 +233,7 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 
 			m->err_sum += e;
 			m->err_sumsq += e * e;
-		}
-		else
+		} else
 			n++;
 	}
 	if (!pca)
@@ -262,7 +263,8 @@ dm_err pf_mv_finish(dm_profile *p, double share)
 	for (i = 0; i < m->d; i++) {
 		const dm_feature *f = &p->feat[m->feat[i]];
 
-		if (f->type == DM_FEATURE_NUMERIC && f->role == DM_ROLE_FEATURE &&
+		if (f->type == DM_FEATURE_NUMERIC &&
+		    f->role == DM_ROLE_FEATURE &&
 		    f->ltype != DM_LTYPE_TIMESTAMP) {
 			names[d] = m->columns[i];
 			idx[d++] = i;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private: the multivariate profile's hooks into profile.c. */
 #ifndef DM_MV_INT_H
 #define DM_MV_INT_H

@@ -100,9 +100,9 @@ static void add_rows(dm_profile *p, const dm_profile_opts *o,
 		b.ncols = NC;
 		b.cols = cols;
 		b.first_row = i + 1;
-		assert_int_equal(dm_profile_add_batch(p, o, &b, names, "t",
-						      NULL),
-				 DM_OK);
+		assert_int_equal(
+			dm_profile_add_batch(p, o, &b, names, "t", NULL),
+			DM_OK);
 	}
 }
 
@@ -151,7 +151,8 @@ static void check_fit(const dm_multivariate *m, const struct table *t)
 		mean[j] /= (double)n;
 	for (i = 0; i < t->n; i++)
 		for (j = 0; j < 3 && !t->cnull[i]; j++)
-			ss[j] += (t->v[j][i] - mean[j]) * (t->v[j][i] - mean[j]);
+			ss[j] +=
+				(t->v[j][i] - mean[j]) * (t->v[j][i] - mean[j]);
 	assert_int_equal(dm_pca_fit(&c, DM_MV_SHARE_DEFAULT, &want), DM_OK);
 	assert_non_null(m);
 	assert_true(m->fitted);
@@ -169,8 +170,7 @@ static void check_fit(const dm_multivariate *m, const struct table *t)
 	}
 	for (i = 0; i < 9; i++) /* eigenvectors up to sign */
 		close_to(fabs(m->pca.v[i]), fabs(want.v[i]), 1e-9);
-	close_to(m->ref_error, want.w[2] * (double)(n - 1) / (double)n,
-		 1e-10);
+	close_to(m->ref_error, want.w[2] * (double)(n - 1) / (double)n, 1e-10);
 	close_to(m->ref_spread, sqrt(2.0) * want.w[2], 1e-10);
 	dm_pca_release(&want);
 	dm_cov_release(&c);
@@ -246,9 +246,9 @@ static void json_round_trip(void **state)
 		at = strchr(at, ',');
 		*at = ' '; /* [[x y, ...]: not JSON */
 		dm_profile_release(&q);
-		assert_int_not_equal(dm_baseline_from_json(bad, len, "b.json",
-							   &q, &d),
-				     DM_OK);
+		assert_int_not_equal(
+			dm_baseline_from_json(bad, len, "b.json", &q, &d),
+			DM_OK);
 		free(bad);
 	}
 	free(js);
