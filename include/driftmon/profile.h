@@ -118,11 +118,14 @@ typedef struct dm_feature {
  */
 #define DM_MV_MAX_COLUMNS 64
 #define DM_MV_SHARE_DEFAULT 0.9
+/* Baseline mode: the covariance takes data rows 1, 1 + stride, ...
+ * (half the cost of the joint pass; windows take every row). */
+#define DM_MV_ROW_STRIDE 2
 typedef struct dm_multivariate {
 	size_t d;            /* columns */
 	char **columns;      /* d names */
 	size_t ncandidates;  /* numeric feature columns (d = min(that, 64)) */
-	uint64_t rows_used;  /* complete rows */
+	uint64_t rows_used;  /* complete rows (baseline: of the rows taken) */
 	uint64_t rows_skipped; /* rows with a missing value among them */
 	dm_cov cov;          /* baseline mode, before the fit */
 	int fitted;          /* pca holds the fit */

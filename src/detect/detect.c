@@ -830,8 +830,9 @@ static dm_err multivariate(dm_result *r, const dm_profile *base,
 	mv->reference = bm->ref_error;
 	mv->rows = cm->rows_used;
 	mv->rows_skipped = cm->rows_skipped;
-	if (cm->rows_used < cfg->min_samples || cm->rows_used < 2)
-		return DM_OK;
+	if (r->insufficient || cm->rows_used < cfg->min_samples ||
+	    cm->rows_used < 2)
+		return DM_OK; /* reported, not checked */
 	n = (double)cm->rows_used;
 	mv->checked = 1;
 	mv->error = cm->err_sum / n;
@@ -907,7 +908,7 @@ dm_err dm_detect(const dm_profile *base, const dm_profile *cur,
 	if ((err = verdict_alerts(r, cur, &cfg)))
 		goto out;
 	err = column_alerts(r, &cfg);
-	if (err == DM_OK && !r->insufficient)
+	if (err == DM_OK)
 		err = multivariate(r, base, cur, &cfg);
 	if (err == DM_OK)
 		err = dm_schema_check(base, cur, r);

@@ -129,6 +129,8 @@ static void write_mv(jw *w, const dm_multivariate *m)
 	jw_u64(w, m->rows_used);
 	jw_key(w, "rows_skipped");
 	jw_u64(w, m->rows_skipped);
+	jw_key(w, "row_stride");
+	jw_u64(w, DM_MV_ROW_STRIDE);
 	jw_key(w, "share");
 	jw_num(w, a->share);
 	jw_key(w, "means");

@@ -132,7 +132,8 @@ static int cell_number(const dm_column *col, size_t i, double *x)
  * mirrored: a vectorisable inner loop), merged into m->cov (Chan et
  * al.).  About 3x cheaper than dm_cov_add row by row.
  */
-static dm_err cov_add_rows(dm_multivariate *m, double *x, size_t n)
+__attribute__((optimize("tree-vectorize"))) static dm_err
+cov_add_rows(dm_multivariate *m, double *x, size_t n)
 {
 	size_t d = m->d, i, j, r;
 	dm_cov b;
@@ -211,6 +212,13 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 				cols[j] = &b->cols[c];
 	for (i = 0; i < b->nrows; i++) {
 		if (keep && !keep[i])
+			continue;
+		/* baseline: every DM_MV_ROW_STRIDE-th data row (by its row
+		 * number, so that profiles of parts merge to the whole's) */
+		if (!pca && DM_MV_ROW_STRIDE > 1 &&
+		    ((b->row_numbers ? b->row_numbers[i] : b->first_row + i) -
+		     1) % DM_MV_ROW_STRIDE !=
+			    0)
 			continue;
 		row = pca ? rows : &rows[n * m->d];
 		if (vals) {
