@@ -132,8 +132,7 @@ static int cell_number(const dm_column *col, size_t i, double *x)
  * mirrored: a vectorisable inner loop), merged into m->cov (Chan et
  * al.).  About 3x cheaper than dm_cov_add row by row.
  */
-__attribute__((optimize("tree-vectorize"))) static dm_err
-cov_add_rows(dm_multivariate *m, double *x, size_t n)
+static dm_err cov_add_rows(dm_multivariate *m, double *x, size_t n)
 {
 	size_t d = m->d, i, j, r;
 	dm_cov b;
