@@ -337,8 +337,11 @@ void pf_mv_reference(dm_multivariate *m)
 	 * (n - 1) / n times the sum of the discarded eigenvalues; for
 	 * Gaussian data one row's error has variance 2 sum w^2. */
 	for (j = pca->k; j < pca->d; j++) {
-		mean += pca->w[j];
-		sq += pca->w[j] * pca->w[j];
+		/* rounding leaves null directions at -1e-17: they are 0 */
+		double w = pca->w[j] > 0.0 ? pca->w[j] : 0.0;
+
+		mean += w;
+		sq += w * w;
 	}
 	m->ref_error = n > 0 ? mean * (n - 1.0) / n : mean;
 	m->ref_spread = sqrt(2.0 * sq);
