@@ -184,6 +184,19 @@ static dm_err cov_add_rows(dm_multivariate *m, double *x, size_t n)
 	return err;
 }
 
+/*
+ * Whether data row `row` (1-based) is taken: every stride-th row of the
+ * first DM_MV_DENSE_ROWS, every 4 * stride-th after (a 50 x 50
+ * covariance or a mean error is settled long before a million rows, and
+ * each row costs d^2 / 2 or d k multiplications).  By row number, so
+ * profiles of parts of a file merge to the whole's.
+ */
+static int mv_take(uint64_t row, unsigned stride)
+{
+	return (row - 1) % (row <= DM_MV_DENSE_ROWS ? stride : 4 * stride) ==
+	       0;
+}
+
 dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 		       const uint8_t *keep, const dm_profile *ref,
 		       const double *vals)
@@ -212,12 +225,12 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 	for (i = 0; i < b->nrows; i++) {
 		if (keep && !keep[i])
 			continue;
-		/* baseline: every DM_MV_ROW_STRIDE-th data row (by its row
-		 * number, so that profiles of parts merge to the whole's) */
-		if (!pca && DM_MV_ROW_STRIDE > 1 &&
-		    ((b->row_numbers ? b->row_numbers[i] : b->first_row + i) -
-		     1) % DM_MV_ROW_STRIDE !=
-			    0)
+		/* every DM_MV_ROW_STRIDE-th data row of a baseline, every
+		 * DM_MV_WINDOW_STRIDE-th of a window (by row number, so that
+		 * profiles of parts merge to the whole's) */
+		if (!mv_take(b->row_numbers ? b->row_numbers[i]
+					    : b->first_row + i,
+			     pca ? DM_MV_WINDOW_STRIDE : DM_MV_ROW_STRIDE))
 			continue;
 		row = pca ? rows : &rows[n * m->d];
 		if (vals) {

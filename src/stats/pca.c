@@ -227,20 +227,24 @@ dm_err dm_pca_fit(const dm_cov *c, double share, dm_pca *p)
 double dm_pca_recon_error(const dm_pca *p, const double *row)
 {
 	size_t d = p->d, i, j;
-	double z2 = 0.0, proj = 0.0;
+	double z2 = 0.0, proj = 0.0, zs[64], *z = zs;
 
+	/* standardise once (the projections reuse it) */
+	if (d > 64 && !(z = malloc(d * sizeof(*z))))
+		return NAN;
 	for (i = 0; i < d; i++) {
-		double z = (row[i] - p->mean[i]) / p->sd[i];
-
-		z2 += z * z;
+		z[i] = (row[i] - p->mean[i]) / p->sd[i];
+		z2 += z[i] * z[i];
 	}
 	for (j = 0; j < p->k; j++) {
 		double s = 0.0;
 
 		for (i = 0; i < d; i++)
-			s += p->v[i * d + j] * (row[i] - p->mean[i]) / p->sd[i];
+			s += p->v[i * d + j] * z[i];
 		proj += s * s;
 	}
+	if (z != zs)
+		free(z);
 	return z2 - proj > 0.0 ? z2 - proj : 0.0;
 }
 

@@ -42,7 +42,7 @@ json_check "flip: univariate verdict" \
 json_check "flip: MULTIVARIATE_DRIFT" \
 	'[a["code"] for a in d["alerts"]] == ["MULTIVARIATE_DRIFT"]'
 json_check "flip: report section" \
-	'd["multivariate"]["drifted"] and d["multivariate"]["error"] > d["multivariate"]["band"][1] and d["multivariate"]["columns"] == 50 and d["multivariate"]["rows_used"] + d["multivariate"]["rows_skipped"] == 5000'
+	'd["multivariate"]["drifted"] and d["multivariate"]["error"] > d["multivariate"]["band"][1] and d["multivariate"]["columns"] == 50 and d["multivariate"]["rows_used"] + d["multivariate"]["rows_skipped"] == 1250'
 
 # the same distribution: nothing
 run detect -m mv -v 1 -i "$T/same.csv" --format json
