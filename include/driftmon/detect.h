@@ -172,11 +172,14 @@ typedef struct dm_data_account {
  * mean reconstruction error against the baseline's PCA and its band:
  * centre = the sum of the discarded eigenvalues, half-width =
  * DM_MV_BAND_Z * max(Gaussian sd, the window's own sd of one row's
- * error) / sqrt(rows).  Above the band = drift.  Its own alert,
+ * error) / sqrt(rows).  Above the band and more than DM_MV_MIN_EFFECT
+ * (25%) above its centre = drift (an effect floor, as for one column:
+ * the band alone fired on same-distribution windows).  Its own alert,
  * raised only when no column drifted: it does not count in
  * features_drifted nor set drift_detected.
  */
 #define DM_MV_BAND_Z 3.0
+#define DM_MV_MIN_EFFECT 0.25
 typedef struct dm_mv_result {
 	int checked;        /* both profiles have it and rows >= min_samples */
 	int drifted;        /* error > hi */

@@ -851,7 +851,12 @@ static dm_err multivariate(dm_result *r, const dm_profile *base,
 	}
 	if (mv->lo < 0)
 		mv->lo = 0;
-	mv->drifted = mv->error > mv->hi;
+	/* Significant and large enough to matter, as for one column: the
+	 * band alone fired on same-distribution windows (heavy tails, and
+	 * the reference error is itself an estimate). */
+	mv->drifted = mv->error > mv->hi &&
+		      mv->error > (1.0 + DM_MV_MIN_EFFECT) *
+					  ((mv->lo + mv->hi) / 2.0);
 	/* The alert says what the univariate verdict cannot: raised only
 	 * when no column drifted (docs/drift-decision.md); the report's
 	 * section says drifted either way. */
