@@ -8,31 +8,15 @@
 #include <stdlib.h>
 
 #include "driftmon/stats.h"
+#include "stats/stats_int.h"
 
 void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
 			  double *stat, double *pvalue, int *df)
 {
-	double ra = 0.0, rb = 0.0, n, g = 0.0;
-	size_t kk = 0;
+	double ra, rb, n, g = 0.0;
 
-	for (size_t j = 0; j < k; j++) {
-		if (a[j] == 0 && b[j] == 0)
-			continue;
-		kk++;
-		ra += (double)a[j];
-		rb += (double)b[j];
-	}
-	if (kk < 2) {
-		*stat = 0.0;
-		*pvalue = 1.0;
-		*df = 0;
+	if (!stats_homogeneity_rows(a, b, k, &ra, &rb, stat, pvalue, df))
 		return;
-	}
-	*df = (int)(kk - 1);
-	if (ra == 0.0 || rb == 0.0) {
-		*stat = *pvalue = NAN;
-		return;
-	}
 	n = ra + rb;
 	for (size_t j = 0; j < k; j++) {
 		double col = (double)a[j] + (double)b[j];

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "driftmon/stats.h"
+#include "stats/stats_int.h"
 
 /* Round as scipy's float64 code does: no fused multiply-add. */
 #if defined(__clang__)
@@ -237,32 +238,50 @@ static double pairwise_sum_terms(term_iter *it, size_t n)
  * below 2^53.  If a or b is all zero, scipy refuses the table (an expected
  * count is 0): *stat and *pvalue are then NaN and *df is k' - 1.
  */
-void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
-			 double *stat, double *pvalue, int *df)
+/*
+ * The common start of the 2 x k homogeneity tests (chi-square, G-test):
+ * the row totals over the categories seen on either side and df.  Returns
+ * 0 when the caller has its answer already (fewer than two categories:
+ * statistic 0, p 1; an empty side: NaN), else 1.
+ */
+int stats_homogeneity_rows(const uint64_t *a, const uint64_t *b, size_t k,
+			   double *ra, double *rb, double *stat,
+			   double *pvalue, int *df)
 {
-	double ra = 0.0, rb = 0.0;
 	size_t kk = 0;
 
+	*ra = *rb = 0.0;
 	for (size_t j = 0; j < k; j++) {
 		if (a[j] == 0 && b[j] == 0)
 			continue;
 		kk++;
-		ra += (double)a[j];
-		rb += (double)b[j];
+		*ra += (double)a[j];
+		*rb += (double)b[j];
 	}
 	if (kk < 2) {
 		*stat = 0.0;
 		*pvalue = 1.0;
 		*df = 0;
-		return;
+		return 0;
 	}
 	*df = (int)(kk - 1);
-	if (ra == 0.0 || rb == 0.0) {
+	if (*ra == 0.0 || *rb == 0.0) {
 		*stat = NAN;
 		*pvalue = NAN;
-		return;
+		return 0;
 	}
+	return 1;
+}
+
+void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
+			 double *stat, double *pvalue, int *df)
+{
+	double ra, rb;
+
+	if (!stats_homogeneity_rows(a, b, k, &ra, &rb, stat, pvalue, df))
+		return;
 	term_iter it = { a, b, k, 0, 0, ra, rb, ra + rb };
-	*stat = pairwise_sum_terms(&it, 2 * kk);
+	/* df + 1 categories seen */
+	*stat = pairwise_sum_terms(&it, 2 * ((size_t)*df + 1));
 	*pvalue = dm_chi2_sf(*stat, (double)*df);
 }
