@@ -30,8 +30,8 @@
 
 struct dm_job {
 	dm_profile base; /* the baseline */
-	dm_profile cur;  /* the window (or the files given) */
-	dm_result res;   /* points into base and cur */
+	dm_profile cur;	 /* the window (or the files given) */
+	dm_result res;	 /* points into base and cur */
 };
 
 /* Puts "what: " before the diag's message (or the error's text when the
@@ -77,8 +77,7 @@ warn(const dm_job_opts *o, dm_job_warning what, const char *fmt, ...)
 
 /* Reads and checks the baseline of model and version. */
 static dm_err load_baseline(dm_store *st, const char *model,
-			    const char *version, dm_profile *out,
-			    dm_diag *diag)
+			    const char *version, dm_profile *out, dm_diag *diag)
 {
 	char key[DM_LAYOUT_KEY_MAX], *json = NULL, *loc;
 	size_t len = 0;
@@ -141,10 +140,10 @@ static dm_err apply_stored_spec(dm_job_settings *s, dm_profile *base,
 				     diag);
 	if (err != DM_OK)
 		return err;
-	strcat(name, ": spec");
+	memcpy(name + strlen(name), ": spec", sizeof(": spec"));
 	dm_diag_clear(diag);
-	err = dm_spec_parse_yaml(base->spec_yaml, strlen(base->spec_yaml),
-				 name, &spec, diag);
+	err = dm_spec_parse_yaml(base->spec_yaml, strlen(base->spec_yaml), name,
+				 &spec, diag);
 	if (err != DM_OK)
 		return fail(diag, err, "bad baseline");
 	dm_job_settings_apply_spec(s, &spec, base);
@@ -294,7 +293,7 @@ static void count_outside(dm_store *st, time_t start, time_t end,
 		time_t t;
 
 		if (!dm_layout_is_data_file(keys[i]) ||
-		    dm_layout_hour_parse("inference-logs", keys[i], &t) !=
+		    dm_layout_hour_parse(DM_LAYOUT_LOGS_ROOT, keys[i], &t) !=
 			    DM_OK)
 			continue;
 		if (t >= start && t < end)
@@ -347,8 +346,8 @@ static dm_err perf_alerts(dm_result *res, const dm_perf *p, dm_diag *diag)
 {
 	static const char *const what[DM_PERF_NCMP] = {"accuracy", "F1",
 						       "ROC AUC"};
-	static const int cbpe_of[DM_PERF_NCMP] = {
-		DM_CBPE_ACCURACY, DM_CBPE_F1, DM_CBPE_ROC_AUC};
+	static const int cbpe_of[DM_PERF_NCMP] = {DM_CBPE_ACCURACY, DM_CBPE_F1,
+						  DM_CBPE_ROC_AUC};
 	char msg[300];
 	int i;
 
@@ -451,8 +450,8 @@ static dm_err unreadable_alert(dm_result *res, const dm_data_account *acct,
 		 "(first: %s)",
 		 nu, nu == 1 ? "" : "s", nu == 1 ? "was" : "were",
 		 acct->first_unreadable);
-	err = dm_result_add_alert(res, DM_SEV_WARNING, "UNREADABLE_FILES",
-				  NULL, msg);
+	err = dm_result_add_alert(res, DM_SEV_WARNING, "UNREADABLE_FILES", NULL,
+				  msg);
 	if (err != DM_OK) {
 		dm_diag_clear(diag);
 		return fail(diag, err, "cannot compare");
@@ -467,9 +466,10 @@ static dm_err compare_failed(const dm_job_opts *o, dm_err err, dm_diag *diag)
 	int files = in && in[0];
 	char what[300];
 
-	snprintf(what, sizeof(what), "cannot compare %s%.200s%s with the "
-		 "baseline", files ? "'" : "",
-		 files ? in[0] : "the window's logs",
+	snprintf(what, sizeof(what),
+		 "cannot compare %s%.200s%s with the "
+		 "baseline",
+		 files ? "'" : "", files ? in[0] : "the window's logs",
 		 files ? (in[1] ? "' ..." : "'") : "");
 	return fail(diag, err, what);
 }
@@ -682,8 +682,10 @@ static time_t parse_iso(const char *s)
 	struct tm tm;
 	int y, mo, d, h, mi, se, n = 0;
 
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h,
-			 &mi, &se, &n) != 6 || n != 20 || s[n])
+	if (!s ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se,
+		   &n) != 6 ||
+	    n != 20 || s[n])
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
@@ -753,9 +755,8 @@ static dm_err write_latest(dm_store *st, const dm_result *res,
 	return err == DM_OK ? DM_OK : fail(diag, err, "cannot write report");
 }
 
-dm_err dm_job_write_report(dm_store *st, const dm_result *res,
-			   const char *json, size_t len, dm_job_written *w,
-			   dm_diag *diag)
+dm_err dm_job_write_report(dm_store *st, const dm_result *res, const char *json,
+			   size_t len, dm_job_written *w, dm_diag *diag)
 {
 	struct order ours;
 	char key[DM_LAYOUT_KEY_MAX], *built = NULL;

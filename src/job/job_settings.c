@@ -30,8 +30,7 @@ static const struct setting settings[] = {
 	 "a number >= 0"},
 	{"DRIFT_ANALYSIS_WINDOW_HOURS", "window-hours", 1, 24 * 366, 1,
 	 "a whole number of hours from 1 to 8784"},
-	{"DRIFT_MIN_SAMPLES", "min-samples", 1, 1e15, 1,
-	 "a whole number >= 1"},
+	{"DRIFT_MIN_SAMPLES", "min-samples", 1, 1e15, 1, "a whole number >= 1"},
 	{"DRIFT_SCORE_CRITICAL_THRESHOLD", "critical-threshold", 0.0, 1.0, 0,
 	 "a number from 0 to 1"},
 	{"DRIFT_ALPHA", "alpha", 1e-12, 0.5, 0,
@@ -60,12 +59,24 @@ static void apply(dm_job_settings *s, size_t i, double v)
 {
 	s->given |= 1u << i;
 	switch (i) {
-	case 0: s->det.psi_threshold = v; break;
-	case 1: s->window_hours = v; break;
-	case 2: s->det.min_samples = (uint64_t)v; break;
-	case 3: s->det.critical_threshold = v; break;
-	case 4: s->det.alpha = v; break;
-	case 5: s->det.min_ks_d = v; break;
+	case 0:
+		s->det.psi_threshold = v;
+		break;
+	case 1:
+		s->window_hours = v;
+		break;
+	case 2:
+		s->det.min_samples = (uint64_t)v;
+		break;
+	case 3:
+		s->det.critical_threshold = v;
+		break;
+	case 4:
+		s->det.alpha = v;
+		break;
+	case 5:
+		s->det.min_ks_d = v;
+		break;
 	}
 }
 

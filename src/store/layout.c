@@ -13,11 +13,10 @@
 #include "driftmon/store.h"
 
 /* Checks model and version (either may be NULL). */
-static dm_err check_names(const char *model, const char *version,
-			  dm_diag *diag)
+static dm_err check_names(const char *model, const char *version, dm_diag *diag)
 {
-	if (model && dm_name_check("model name", model, strlen(model), diag) !=
-			     DM_OK)
+	if (model &&
+	    dm_name_check("model name", model, strlen(model), diag) != DM_OK)
 		return DM_EINVAL;
 	if (version && dm_name_check("model version", version, strlen(version),
 				     diag) != DM_OK)
@@ -44,8 +43,8 @@ put(char *out, size_t n, dm_diag *diag, const char *fmt, ...)
 	return DM_OK;
 }
 
-dm_err dm_layout_baseline_key(const char *model, const char *version,
-			      char *out, size_t n, dm_diag *diag)
+dm_err dm_layout_baseline_key(const char *model, const char *version, char *out,
+			      size_t n, dm_diag *diag)
 {
 	if (!model || !version || check_names(model, version, diag))
 		return DM_EINVAL;
@@ -53,8 +52,8 @@ dm_err dm_layout_baseline_key(const char *model, const char *version,
 		   model, version);
 }
 
-dm_err dm_layout_refperf_key(const char *model, const char *version,
-			     char *out, size_t n, dm_diag *diag)
+dm_err dm_layout_refperf_key(const char *model, const char *version, char *out,
+			     size_t n, dm_diag *diag)
 {
 	if (!model || !version || check_names(model, version, diag))
 		return DM_EINVAL;
@@ -76,8 +75,7 @@ dm_err dm_layout_latest_key(const char *model, const char *version,
 	if (version)
 		return put(out, n, diag, DM_LAYOUT_REPORTS "%s/%s/latest.%s",
 			   model, version, ext);
-	return put(out, n, diag, DM_LAYOUT_REPORTS "%s/latest.%s", model,
-		   ext);
+	return put(out, n, diag, DM_LAYOUT_REPORTS "%s/latest.%s", model, ext);
 }
 
 /* "20251224T170000Z" */
@@ -183,9 +181,11 @@ static dm_err hour_path(time_t t, char *out, size_t n, dm_diag *diag)
 {
 	struct tm tm;
 
-	if (t < 0 || !gmtime_r(&t, &tm))
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 1 ||
+	    tm.tm_year + 1900 > 9999)
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				   "time %lld is before 1970", (long long)t);
+				   "time %lld is outside the years 1 to 9999",
+				   (long long)t);
 	return put(out, n, diag, "year=%04d/month=%02d/day=%02d/hour=%02d/",
 		   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour);
 }
@@ -204,12 +204,12 @@ dm_err dm_layout_hour_prefix(const char *root, time_t t, char *out, size_t n,
 
 dm_err dm_layout_logs_hour_prefix(time_t t, char *out, size_t n)
 {
-	return dm_layout_hour_prefix("inference-logs", t, out, n, NULL);
+	return dm_layout_hour_prefix(DM_LAYOUT_LOGS_ROOT, t, out, n, NULL);
 }
 
 dm_err dm_layout_labels_hour_prefix(time_t t, char *out, size_t n)
 {
-	return dm_layout_hour_prefix("labels", t, out, n, NULL);
+	return dm_layout_hour_prefix(DM_LAYOUT_LABELS_ROOT, t, out, n, NULL);
 }
 
 /* Exactly n digits at *p. */
@@ -259,8 +259,8 @@ dm_err dm_layout_hour_parse(const char *root, const char *key, time_t *hour)
 	    lit(&p, "/day=") < 0 || digits(&p, 2, &d) ||
 	    lit(&p, "/hour=") < 0 || digits(&p, 2, &h) || *p != '/')
 		return DM_EINVAL;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-	    d > month_days(y, mo) || h > 23)
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) ||
+	    h > 23)
 		return DM_EINVAL;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
