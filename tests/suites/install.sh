@@ -21,7 +21,7 @@
 # Installs pkg-config, man-db and binutils with apt-get when missing.
 # usage: tests/suites/install.sh [build/driftmon]
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
 bin=${1:-build/driftmon}
 build=$(dirname "$bin")
