@@ -11,7 +11,8 @@
  *
  * Resolving needs memory across runs: the alerts that fired last time.
  * The library keeps it in a small JSON "alert state" that the caller
- * stores (the CLI keeps it at drift-reports/<model>/alerts.state): build
+ * stores (the CLI keeps it at drift-reports/<model>/alerts.state,
+ * dm_layout_alerts_state_key): build
  * an alert set from the result and the previous state, deliver it, then
  * store the state it hands back.
  *
