@@ -48,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
 
@@ -1468,27 +1469,6 @@ out:
 	return err;
 }
 
-static int mkdirs(const char *path)
-{
-	char *p = strdup(path), *q;
-	int rc = 0;
-
-	if (!p)
-		return -1;
-	for (q = p + 1; *q; q++) {
-		if (*q != '/')
-			continue;
-		*q = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			rc = -1;
-		*q = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
 static void sanitize_host(char *dst, size_t size, const char *src)
 {
 	size_t i;
@@ -1686,7 +1666,7 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 		goto fail;
 
 	/* the folder, locked */
-	if (mkdirs(lg->wal_dir) < 0 ||
+	if (util_mkdirs(lg->wal_dir, strlen(lg->wal_dir), 0755) < 0 ||
 	    (lg->dirfd = open(lg->wal_dir, O_RDONLY | O_DIRECTORY |
 						   O_CLOEXEC)) < 0) {
 		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,

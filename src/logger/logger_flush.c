@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "core/jsonw.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
@@ -104,17 +105,6 @@ static void group_free(group *g)
 	free(g);
 }
 
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 /* The group for (hour, model, version, variant), created if new. */
 static group *get_group(conv *c, int64_t hour, const char *m, uint32_t ml,
 			const char *v, uint32_t vl, unsigned variant)
@@ -149,10 +139,10 @@ static group *get_group(conv *c, int64_t hour, const char *m, uint32_t ml,
 	if (!g)
 		return NULL;
 	lb_init(&g->arena, (size_t)4 << 30);
-	g->key = dupn(key, (size_t)kl);
+	g->key = util_dupn(key, (size_t)kl);
 	g->keylen = (size_t)kl;
-	g->model = dupn(m, ml);
-	g->version = dupn(v, vl);
+	g->model = util_dupn(m, ml);
+	g->version = util_dupn(v, vl);
 	g->mlen = ml;
 	g->vlen = vl;
 	g->hour = hour;
@@ -250,7 +240,7 @@ static long group_add_col(group *g, const char *name, uint32_t len,
 	}
 	k = &g->cols[g->ncols];
 	memset(k, 0, sizeof(*k));
-	k->name = dupn(name, len);
+	k->name = util_dupn(name, len);
 	k->len = len;
 	k->pred = pred;
 	if (!k->name || smap_insert(&g->map, k->name, len, smap_hash(name, len),

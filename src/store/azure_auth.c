@@ -29,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/util.h"
 #include "store/azure_int.h"
 
 /* ---- settings ------------------------------------------------------------- */
@@ -248,17 +249,6 @@ size_t az_b64_encode(const unsigned char *in, size_t len, char *out,
 }
 
 /* ---- connection strings ---------------------------------------------------- */
-static char *dupn(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
 static void strip_slash(char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -309,7 +299,7 @@ dm_err az_connstr_parse(const char *cs, az_connstr *out, dm_diag *diag)
 			goto out;
 		}
 		kl = (size_t)(eq - p);
-		val = dupn(eq + 1, n - kl - 1);
+		val = util_dupn(eq + 1, n - kl - 1);
 		if (!val) {
 			err = DM_ENOMEM;
 			goto out;
@@ -528,7 +518,7 @@ char *az_string_to_sign(const char *method, const char *account,
 		nl = (size_t)(colon - s);
 		while (nl > 0 && (s[nl - 1] == ' ' || s[nl - 1] == '\t'))
 			nl--;
-		hs[nx].name = dupn(s, nl);
+		hs[nx].name = util_dupn(s, nl);
 		if (!hs[nx].name)
 			goto fail;
 		for (k = 0; k < nl; k++)
