@@ -64,17 +64,6 @@ void (*lg_test_hook)(const char *point) = NULL;
 #define DISK_LOW ((uint64_t)64 << 10)
 #define DISK_RESUME ((uint64_t)256 << 10)
 
-const char *dm_log_type_name(dm_log_type t)
-{
-	switch (t) {
-	case DM_LOG_NULL: return "null";
-	case DM_LOG_NUMBER: return "number";
-	case DM_LOG_STRING: return "string";
-	case DM_LOG_BOOL: return "boolean";
-	}
-	return "?";
-}
-
 typedef struct walseg {
 	int fd;
 	char name[96];
