@@ -17,12 +17,18 @@
 const char *dm_status_name(dm_status s)
 {
 	switch (s) {
-	case DM_STATUS_NONE: return "none";
-	case DM_STATUS_MINOR: return "minor";
-	case DM_STATUS_DRIFT: return "drift";
-	case DM_STATUS_NOT_COMPARED: return "not_compared";
-	case DM_STATUS_INSUFFICIENT: return "insufficient_data";
-	case DM_STATUS_NOT_MONITORED: return "not_monitored";
+	case DM_STATUS_NONE:
+		return "none";
+	case DM_STATUS_MINOR:
+		return "minor";
+	case DM_STATUS_DRIFT:
+		return "drift";
+	case DM_STATUS_NOT_COMPARED:
+		return "not_compared";
+	case DM_STATUS_INSUFFICIENT:
+		return "insufficient_data";
+	case DM_STATUS_NOT_MONITORED:
+		return "not_monitored";
 	}
 	return "unknown";
 }

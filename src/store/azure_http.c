@@ -639,7 +639,11 @@ static dm_err sign_prep(az_client *c, const void *ud, struct curl_slist **h,
 			 c->account, sig);
 	} else if (c->cred.kind == AZ_CRED_WORKLOAD ||
 		   c->cred.kind == AZ_CRED_MANAGED) {
-		err = az_token_refresh(c, diag);
+		if (!c->cred.refresh)
+			return az_fail(c, diag, DM_EAUTH,
+				       "%s: no way to fetch a token",
+				       c->cred.source);
+		err = c->cred.refresh(c, diag);
 		if (err != DM_OK)
 			return err;
 		if (strlen(c->cred.token) + 32 > sizeof(auth))
@@ -768,7 +772,7 @@ static dm_err plain_prep(az_client *c, const void *ud, struct curl_slist **h,
 	return DM_OK;
 }
 
-/* Called with c->mu held (from az_token_refresh inside a signed call) or
+/* Called with c->mu held (from c->cred.refresh inside a signed call) or
  * not (at open): the lock is recursive. */
 dm_err az_http_plain(az_client *c, const char *url, const char *form,
 		     const char *header, const char *what, char **body,
