@@ -277,7 +277,7 @@ static void enc_put(dm_logger *lg, lg_enc *e)
 static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 {
 	wal_segid id;
-	lbuf b;
+	bbuf b;
 	walseg *s;
 	uint8_t *h;
 	int fd;
@@ -293,13 +293,13 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 		return DM_ENOMEM;
 	snprintf(s->name, sizeof(s->name), "%016llx-%s-%06u.wal",
 		 (unsigned long long)id.created_us, id.nonce, id.seq);
-	lb_init(&b, 4096);
-	lb_put(&b, WAL_MAGIC, WAL_MAGIC_LEN);
-	lb_reserve(&b, WAL_FRAME_HDR);
+	bb_init(&b, 4096);
+	bb_put(&b, WAL_MAGIC, WAL_MAGIC_LEN);
+	bb_reserve(&b, WAL_FRAME_HDR);
 	b.len += WAL_FRAME_HDR;
 	wal_header_encode(&b, &id);
 	if (b.err) {
-		lb_release(&b);
+		bb_release(&b);
 		free(s);
 		return DM_ENOMEM;
 	}
@@ -315,7 +315,7 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 			close(fd);
 			unlinkat(lg->dirfd, s->name, 0);
 		}
-		lb_release(&b);
+		bb_release(&b);
 		free(s);
 		lg->disk_errno = e ? e : EIO;
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
@@ -325,7 +325,7 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 	s->fd = fd;
 	s->size = b.len;
 	s->stamp = ++lg->stamps;
-	lb_release(&b);
+	bb_release(&b);
 	lg->active = s;
 	lg->dir_dirty = 1;
 	lg->wal_bytes += s->size;
@@ -562,29 +562,29 @@ static void *syncer_main(void *arg)
 static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 			    const lg_outfile *f, size_t n, dm_diag *diag)
 {
-	lbuf b;
+	bbuf b;
 	char num[64], crc[16];
 	size_t i;
 	dm_err err = DM_OK;
 
-	lb_init(&b, 0);
-	lb_put(&b, "done\t", 5);
-	lb_put(&b, seg, strlen(seg));
+	bb_init(&b, 0);
+	bb_put(&b, "done\t", 5);
+	bb_put(&b, seg, strlen(seg));
 	snprintf(num, sizeof(num), "\t%llu\t%zu", (unsigned long long)rows,
 		 n);
-	lb_put(&b, num, strlen(num));
+	bb_put(&b, num, strlen(num));
 	for (i = 0; i < n; i++) {
-		lb_u8(&b, '\t');
-		lb_put(&b, f[i].key, strlen(f[i].key));
+		bb_u8(&b, '\t');
+		bb_put(&b, f[i].key, strlen(f[i].key));
 	}
 	if (b.err) {
-		lb_release(&b);
+		bb_release(&b);
 		return DM_ENOMEM;
 	}
 	snprintf(crc, sizeof(crc), "\t%08x\n", lg_crc32c(0, b.p, b.len));
-	lb_put(&b, crc, strlen(crc));
+	bb_put(&b, crc, strlen(crc));
 	if (b.err) {
-		lb_release(&b);
+		bb_release(&b);
 		return DM_ENOMEM;
 	}
 	if (write(lg->manifest_fd, b.p, b.len) != (ssize_t)b.len ||
@@ -593,7 +593,7 @@ static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				  "cannot append to the manifest: %s",
 				  strerror(errno));
-	lb_release(&b);
+	bb_release(&b);
 	return err;
 }
 

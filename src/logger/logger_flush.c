@@ -63,7 +63,7 @@ typedef struct group {
 	gcol *cols;
 	size_t ncols, capcols;
 	smap map;
-	lbuf arena;
+	bbuf arena;
 } group;
 
 typedef struct conv {
@@ -101,7 +101,7 @@ static void group_free(group *g)
 	free(g->rid);
 	free(g->rid_null);
 	smap_release(&g->map);
-	lb_release(&g->arena);
+	bb_release(&g->arena);
 	free(g);
 }
 
@@ -138,7 +138,7 @@ static group *get_group(conv *c, int64_t hour, const char *m, uint32_t ml,
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
-	lb_init(&g->arena, (size_t)4 << 30);
+	bb_init(&g->arena, (size_t)4 << 30);
 	g->key = util_dupn(key, (size_t)kl);
 	g->keylen = (size_t)kl;
 	g->model = util_dupn(m, ml);
@@ -277,11 +277,11 @@ static int fits(const conv *c, const group *g, const lg_drec *r)
 	return 1;
 }
 
-static uint64_t arena_put(lbuf *a, const char *s, uint32_t len)
+static uint64_t arena_put(bbuf *a, const char *s, uint32_t len)
 {
 	uint64_t off = a->len;
 
-	lb_put(a, s, len);
+	bb_put(a, s, len);
 	return off << 32 | len;
 }
 
