@@ -114,7 +114,8 @@ int bb_get_uvarint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
 
 		/* the one overflow check: the 10th byte holds bit 63 only */
 		if (shift == 63 && c > 1)
-			return (c & 0x7e) ? BB_VARINT_OVERFLOW : BB_VARINT_TOO_LONG;
+			return (c & 0x7e) ? BB_VARINT_OVERFLOW
+					  : BB_VARINT_TOO_LONG;
 		x |= (uint64_t)(c & 0x7f) << shift;
 		if (!(c & 0x80)) {
 			*v = x;

@@ -72,7 +72,7 @@ enum {
 	BB_VARINT_OK = 0,
 	BB_VARINT_TRUNCATED = -1, /* the input ends inside the varint */
 	BB_VARINT_OVERFLOW = -2,  /* the 10th byte carries bits past 64 */
-	BB_VARINT_TOO_LONG = -3   /* more than 10 bytes */
+	BB_VARINT_TOO_LONG = -3	  /* more than 10 bytes */
 };
 
 /* Decodes the ULEB128 at *p (not past end) into *v and moves *p past

@@ -106,9 +106,10 @@ static void bbuf_varint_at_cap(void **state)
 /* ---- varints ------------------------------------------------------- */
 static void varint_round_trip(void **state)
 {
-	static const uint64_t u[] = {0,		 1,	    127,
-				     128,	 16383,	    16384,
-				     UINT32_MAX, (uint64_t)1 << 63, UINT64_MAX};
+	static const uint64_t u[] = {
+		0,	   1,	  127,	      128,
+		16383,	   16384, UINT32_MAX, (uint64_t)1 << 63,
+		UINT64_MAX};
 	static const int64_t s[] = {0, -1, 1, -64, 64, INT64_MIN, INT64_MAX};
 	bbuf b;
 	const uint8_t *p, *end;
@@ -167,9 +168,8 @@ static void varint_bad_input(void **state)
 	static const uint8_t over[] = {0xff, 0xff, 0xff, 0xff, 0xff,
 				       0xff, 0xff, 0xff, 0xff, 0x02};
 	/* eleven bytes: 0x80 ten times, then 0x00 */
-	static const uint8_t too_long[] = {0x80, 0x80, 0x80, 0x80,
-					   0x80, 0x80, 0x80, 0x80,
-					   0x80, 0x80, 0x00};
+	static const uint8_t too_long[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+					   0x80, 0x80, 0x80, 0x80, 0x00};
 	/* overlong but within ten bytes: 1 padded to three bytes */
 	static const uint8_t overlong[] = {0x81, 0x80, 0x00};
 	static const uint8_t cut[] = {0xff, 0xff};
