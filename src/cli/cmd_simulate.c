@@ -39,9 +39,20 @@ static const char help[] =
 	"                       decision settings as for 'driftmon detect'\n"
 	"                       (default: the defaults; the environment is\n"
 	"                       not read, so runs are reproducible)\n"
-	"  --verbose            print the features behind each false alarm\n";
+	"  --verbose            print the features behind each false alarm\n"
+	"\n"
+	"  --performance        instead: the performance alerts\n"
+	"                       (PERFORMANCE_DROP, ESTIMATED_PERFORMANCE_DROP)\n"
+	"                       on labelled windows of the same distribution\n"
+	"                       (false alarms), of concept drift with and\n"
+	"                       without input drift, of covariate and prior\n"
+	"                       shift (docs/model-quality.md)\n"
+	"  --window-rows N      labelled rows per window (default 2000)\n"
+	"  --reference-rows N   reference (validation) rows (default 5000)\n"
+	"  --min-performance-drop X  minimum effect (default 0.02)\n";
 
-enum { O_SEEDS = 256, O_BROWS, O_WINDOWS, O_THREADS, O_VERBOSE, O_SETTING };
+enum { O_SEEDS = 256, O_BROWS, O_WINDOWS, O_THREADS, O_VERBOSE, O_SETTING,
+       O_PERF, O_WROWS, O_RROWS, O_MINDROP };
 
 static const struct option longopts[] = {
 	{"seeds", required_argument, NULL, O_SEEDS},
@@ -49,6 +60,10 @@ static const struct option longopts[] = {
 	{"windows", required_argument, NULL, O_WINDOWS},
 	{"threads", required_argument, NULL, O_THREADS},
 	{"verbose", no_argument, NULL, O_VERBOSE},
+	{"performance", no_argument, NULL, O_PERF},
+	{"window-rows", required_argument, NULL, O_WROWS},
+	{"reference-rows", required_argument, NULL, O_RROWS},
+	{"min-performance-drop", required_argument, NULL, O_MINDROP},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"alpha", required_argument, NULL, O_SETTING},
 	{"min-ks-d", required_argument, NULL, O_SETTING},
@@ -209,7 +224,9 @@ int cmd_simulate(int argc, char **argv)
 	struct job jobs[16];
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	char **wl;
-	int c, longidx = 0, rc = EXIT_OK, verbose = 0;
+	int c, longidx = 0, rc = EXIT_OK, verbose = 0, perf = 0;
+	uint64_t wrows = 2000, rrows = 5000;
+	double min_drop = 0.02;
 	cli_settings set;
 	time_t t0 = time(NULL);
 
@@ -262,6 +279,27 @@ int cmd_simulate(int argc, char **argv)
 		case O_VERBOSE:
 			verbose = 1;
 			break;
+		case O_PERF:
+			perf = 1;
+			break;
+		case O_WROWS:
+		case O_RROWS:
+			if (cli_parse_u64(optarg, c == O_WROWS ? &wrows : &rrows) <
+				    0 ||
+			    (c == O_WROWS ? wrows : rrows) < 100)
+				return cli_usage("simulate",
+						 "invalid --%s '%s' (at least "
+						 "100)",
+						 longopts[longidx].name, optarg);
+			break;
+		case O_MINDROP:
+			if (cli_parse_double(optarg, &min_drop) < 0 ||
+			    !(min_drop >= 0 && min_drop < 1))
+				return cli_usage("simulate",
+						 "invalid --min-performance-drop "
+						 "'%s' (0 to 1)",
+						 optarg);
+			break;
 		case O_SETTING:
 			if (cli_settings_flag(&set, "simulate",
 					      longopts[longidx].name,
@@ -275,6 +313,9 @@ int cmd_simulate(int argc, char **argv)
 			return cli_bad_option("simulate", argc, argv);
 		}
 	}
+	if (perf)
+		return simulate_performance(seeds, rrows, wrows,
+					    set.det.alpha, min_drop);
 	memset(cells, 0, sizeof(cells));
 	for (i = 0; i < nw; i++) {
 		snprintf(labels[nc], sizeof(labels[nc]),
