@@ -36,6 +36,8 @@ extern "C" {
 #define DM_LABELS_MAX_HOURS 4096
 /* Longest maximum delay the join accepts (a leap year). */
 #define DM_LABELS_MAX_DELAY_HOURS 8784
+/* Bins of a binary-score window's calibration curve (dm_perf.calib). */
+#define DM_PERF_CALIB_BINS 10
 /* Most classes the join distinguishes. */
 #define DM_LABELS_MAX_CLASSES 256
 
@@ -121,6 +123,9 @@ typedef struct dm_perf {
 	dm_class_scores scores;
 	/* binary with scores (class "1" positive); NaN otherwise */
 	double roc_auc, average_precision, log_loss, brier;
+	/* binary with scores: the calibration curve (reliability
+	 * diagram), DM_PERF_CALIB_BINS uniform bins; nbins 0 otherwise */
+	dm_calib calib;
 	/* regression */
 	dm_regress_metrics reg;
 	/* every window prediction of the model and version that parses as
