@@ -23,6 +23,7 @@
 #include "driftmon/export.h"
 
 #include "driftmon/error.h"
+#include "driftmon/logger.h"
 #include "driftmon/quality.h"
 #include "driftmon/store.h"
 #include "driftmon/table.h"
@@ -35,6 +36,8 @@ extern "C" {
 #define DM_LABELS_MAX_HOURS 4096
 /* Longest maximum delay the join accepts (a leap year). */
 #define DM_LABELS_MAX_DELAY_HOURS 8784
+/* Bins of a binary-score window's calibration curve (dm_perf.calib). */
+#define DM_PERF_CALIB_BINS 10
 /* Most classes the join distinguishes. */
 #define DM_LABELS_MAX_CLASSES 256
 
@@ -60,6 +63,30 @@ typedef struct dm_labels_import_stats {
 DM_API dm_err dm_labels_import(dm_store *st, dm_reader *r, const char *file,
 			const char *tag, dm_labels_import_stats *stats,
 			dm_diag *diag);
+
+/*
+ * Label records as JSON (the collector's POST /v1/labels): a JSON array
+ * of objects, or NDJSON (one per line; blank lines ignored), each
+ *
+ *   {"request_id": "abc-123", "model_name": "spam", "model_version": "v1",
+ *    "label": "spam" | 1 | 0.25,              (a class name or a number)
+ *    "timestamp": "2025-12-24T17:03:00Z"}     (or seconds since 1970;
+ *                                              optional: now)
+ *
+ * into logger records (out->records) whose one output is the string
+ * column "label" (a number label as its shortest text: 1.0 is "1"), for
+ * a logger with prefix "labels" whose Parquet files the join reads.
+ * Any other field is an error.  At most max_records (0 = no limit; more
+ * is DM_ETOOBIG).  Errors: DM_EEMPTY (no record), DM_EFORMAT (malformed
+ * JSON naming the line and column; a missing, empty or mistyped field
+ * naming the record, diag->row, and the field, diag->column).  out is
+ * always initialised; release it with dm_labels_parsed_release (body
+ * may be freed before).
+ */
+DM_API dm_err dm_labels_parse_json(const char *body, size_t len,
+				   size_t max_records, dm_log_parsed *out,
+				   dm_diag *diag);
+DM_API void dm_labels_parsed_release(dm_log_parsed *p);
 
 /* ISO-8601 time to seconds since the epoch; 0 on success, -1 if bad. */
 DM_API int dm_labels_parse_time(const char *s, size_t len, double *out);
@@ -96,6 +123,9 @@ typedef struct dm_perf {
 	dm_class_scores scores;
 	/* binary with scores (class "1" positive); NaN otherwise */
 	double roc_auc, average_precision, log_loss, brier;
+	/* binary with scores: the calibration curve (reliability
+	 * diagram), DM_PERF_CALIB_BINS uniform bins; nbins 0 otherwise */
+	dm_calib calib;
 	/* regression */
 	dm_regress_metrics reg;
 	/* every window prediction of the model and version that parses as

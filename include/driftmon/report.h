@@ -56,6 +56,10 @@ typedef struct dm_report_brief {
 	uint64_t features_total;
 	uint64_t alerts_critical;
 	uint64_t alerts_warning;
+	/* the "performance" section's accuracy: measured (labels), its
+	 * reference, and CBPE's estimate with its band; NaN when absent */
+	double acc_measured, acc_reference;
+	double acc_estimated, acc_est_lower, acc_est_upper;
 } dm_report_brief;
 
 /* Parses the headline fields of a JSON report.  DM_EFORMAT / DM_EVERSION
@@ -85,7 +89,16 @@ typedef struct dm_report_point {
 	double drift_score;
 	int drift_detected;
 	int insufficient;
+	/* accuracy over time (the HTML report's performance chart): which
+	 * of the values below the run has (DM_POINT_*; 0 = none) */
+	int perf;
+	double acc_measured, acc_reference;
+	double acc_estimated, acc_est_lower, acc_est_upper;
 } dm_report_point;
+
+#define DM_POINT_MEASURED 1  /* acc_measured */
+#define DM_POINT_REFERENCE 2 /* acc_reference */
+#define DM_POINT_ESTIMATED 4 /* acc_estimated and its band */
 
 typedef struct dm_html_opts {
 	/* Earlier runs, oldest first (may include the report itself).

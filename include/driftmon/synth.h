@@ -39,10 +39,19 @@ typedef enum dm_scenario {
 				 within each batch: its marginal stays the
 				 same, its correlation with url_count
 				 (+0.92 in training) turns negative */
+	DM_SCEN_CONCEPT,      /* concept drift: the label (and only it) is
+				 flipped with probability magnitude (0.15)
+				 after the features and the score are drawn:
+				 the inputs and the scores keep their
+				 training distribution, the model degrades */
+	DM_SCEN_CONCEPT_INPUT, /* concept drift with input drift: labels
+				  flipped as DM_SCEN_CONCEPT and the mean of
+				  k numeric features shifted by 0.5 sd */
 	DM_SCEN_COUNT_
 } dm_scenario;
 
-/* "none", "mean-shift", "scale", "new-category", "missing", "prior". */
+/* "none", "mean-shift", "scale", "new-category", "missing", "prior",
+ * "correlation-flip", "concept-drift", "concept-input-drift". */
 DM_API const char *dm_scenario_name(dm_scenario s);
 /* Parses a name as above; returns -1 if unknown. */
 DM_API int dm_scenario_parse(const char *name, dm_scenario *out);

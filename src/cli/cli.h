@@ -96,6 +96,11 @@ int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
 int cli_parse_double(const char *s, double *out);
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/* driftmon simulate --performance (sim_perf.c): prints the rates of the
+ * performance alerts; an exit code. */
+int simulate_performance(uint64_t seeds, uint64_t ref_rows, uint64_t rows,
+			 double alpha, double min_effect);
+
 /* Splits "a,b,c" into a NULL-terminated malloc'd array (free with
  * cli_free_list); empty items are dropped. */
 char **cli_split_list(const char *s);

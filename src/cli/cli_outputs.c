@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -242,6 +243,20 @@ void cli_report_points(const dm_report_brief *h, size_t n,
 		pts[i].drift_score = h[i].drift_score;
 		pts[i].drift_detected = h[i].drift_detected;
 		pts[i].insufficient = h[i].insufficient;
+		pts[i].acc_measured = h[i].acc_measured;
+		pts[i].acc_reference = h[i].acc_reference;
+		pts[i].acc_estimated = h[i].acc_estimated;
+		pts[i].acc_est_lower = h[i].acc_est_lower;
+		pts[i].acc_est_upper = h[i].acc_est_upper;
+		pts[i].perf = (!isnan(h[i].acc_measured) ? DM_POINT_MEASURED
+							  : 0) |
+			      (!isnan(h[i].acc_reference) ? DM_POINT_REFERENCE
+							   : 0) |
+			      (!isnan(h[i].acc_estimated) &&
+					       !isnan(h[i].acc_est_lower) &&
+					       !isnan(h[i].acc_est_upper)
+				       ? DM_POINT_ESTIMATED
+				       : 0);
 	}
 }
 

@@ -5,6 +5,10 @@
  *
  *   POST /v1/predictions   a JSON array of records, or NDJSON
  *                          -> 202 once they are in the write-ahead log
+ *   POST /v1/labels        ground truth (request id, model, version,
+ *                          label, time), the same way, into labels/
+ *                          through a write-ahead log of its own
+ *                          (<wal-dir>/labels)
  *   GET  /healthz, /readyz 200 ok / 503 not ready (draining, the WAL
  *                          full or unwritable); details only with the
  *                          bearer token
@@ -46,6 +50,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "driftmon/labels.h"
 #include "driftmon/logger.h"
 #include "driftmon/store.h"
 
@@ -60,6 +65,10 @@ static const char help[] =
 	"\n"
 	"  POST /v1/predictions   JSON array of records, or NDJSON; 202 once\n"
 	"                         the records are in the write-ahead log\n"
+	"  POST /v1/labels        label records (request_id, model_name,\n"
+	"                         model_version, label, timestamp), the same\n"
+	"                         way, into labels/year=.../hour=HH/ (WAL\n"
+	"                         <wal-dir>/labels; docs/model-quality.md)\n"
 	"  GET  /healthz, /readyz 200, or 503 when not ready (draining, the\n"
 	"                         WAL full or not writable); details only\n"
 	"                         with the bearer token\n"
@@ -108,7 +117,7 @@ static const char help[] =
 	"  -h, --help               this help\n"
 	"\n"
 	"Environment: DRIFTMON_COLLECTOR_TOKEN: when set, requests to\n"
-	"/v1/predictions need 'Authorization: Bearer <token>'.\n"
+	"/v1/predictions and /v1/labels need 'Authorization: Bearer <token>'.\n"
 	"SIZE takes K, M, G (or KiB, MiB, GiB) suffixes.\n";
 
 enum {
@@ -171,6 +180,7 @@ typedef struct conn_slot {
 
 typedef struct collector {
 	dm_logger *lg;
+	dm_logger *labels_lg; /* POST /v1/labels: prefix labels/ */
 	const char *token;
 	size_t max_body, max_records;
 	uint64_t wal_max;
@@ -185,13 +195,15 @@ typedef struct collector {
 	/* metrics (atomics) */
 	uint64_t requests[NCODES];
 	uint64_t records_received, records_rejected, in_flight;
+	uint64_t labels_received, labels_rejected;
 	uint64_t hist[NBUCKETS + 1];
 	uint64_t dur_sum_us, dur_count;
 	pthread_mutex_t log_mu; /* serialises event lines on stderr */
 } collector;
 
 typedef struct req {
-	int post;       /* POST /v1/predictions */
+	int post;       /* POST /v1/predictions or /v1/labels */
+	int labels;     /* /v1/labels */
 	int counted;    /* in in_flight */
 	conn_slot *slot;
 	int responded;  /* a response is queued */
@@ -314,6 +326,42 @@ static void observe(collector *c, double secs)
 }
 
 /* ---- endpoints ------------------------------------------------------------ */
+/* POST /v1/labels and its write-ahead log. */
+static void labels_metrics(collector *c, FILE *fp)
+{
+	dm_logger_stats st;
+
+	dm_logger_get_stats(c->labels_lg, &st);
+	fprintf(fp,
+		"# HELP driftmon_collector_labels_received_total Label "
+		"records accepted (202).\n"
+		"# TYPE driftmon_collector_labels_received_total counter\n"
+		"driftmon_collector_labels_received_total %llu\n"
+		"# HELP driftmon_collector_labels_rejected_total Label records "
+		"of refused requests (as far as they were parsed).\n"
+		"# TYPE driftmon_collector_labels_rejected_total counter\n"
+		"driftmon_collector_labels_rejected_total %llu\n"
+		"# HELP driftmon_logger_labels_flushed_total Label records "
+		"uploaded in Parquet files.\n"
+		"# TYPE driftmon_logger_labels_flushed_total counter\n"
+		"driftmon_logger_labels_flushed_total %llu\n"
+		"# HELP driftmon_logger_labels_pending Label records in their "
+		"write-ahead log not yet uploaded.\n"
+		"# TYPE driftmon_logger_labels_pending gauge\n"
+		"driftmon_logger_labels_pending %llu\n"
+		"# HELP driftmon_logger_labels_wal_bytes Bytes of the labels' "
+		"write-ahead log on disk.\n"
+		"# TYPE driftmon_logger_labels_wal_bytes gauge\n"
+		"driftmon_logger_labels_wal_bytes %llu\n",
+		(unsigned long long)__atomic_load_n(&c->labels_received,
+						    __ATOMIC_RELAXED),
+		(unsigned long long)__atomic_load_n(&c->labels_rejected,
+						    __ATOMIC_RELAXED),
+		(unsigned long long)st.records_flushed,
+		(unsigned long long)st.records_pending,
+		(unsigned long long)st.wal_bytes);
+}
+
 static enum MHD_Result metrics(collector *c, req *r,
 			       struct MHD_Connection *conn)
 {
@@ -472,6 +520,7 @@ static enum MHD_Result metrics(collector *c, req *r,
 			(unsigned long long)st.schema_entries,
 			(unsigned long long)st.schema_expired);
 	}
+	labels_metrics(c, fp);
 	if (fclose(fp) != 0) {
 		free(buf);
 		return MHD_NO;
@@ -492,29 +541,40 @@ static int token_ok(const collector *c, struct MHD_Connection *conn);
  * URLs, local paths and error texts are for the operator.  With the
  * token the details come too, credentials redacted.
  */
+/* The readiness of one logger's WAL: NULL when ready, else why not. */
+static const char *wal_unready(const collector *c, const dm_logger_stats *st)
+{
+	if (!st->wal_writable)
+		return "write-ahead log cannot be written";
+	if (st->wal_bytes + c->max_body * 2 >= st->wal_max_bytes)
+		return "write-ahead log nearly full";
+	return NULL;
+}
+
 static enum MHD_Result healthz(collector *c, req *r,
 			       struct MHD_Connection *conn, int live)
 {
-	dm_logger_stats st;
+	dm_logger_stats st, lst;
 	json_t *o = json_object();
 	unsigned code = 200;
-	const char *status = "ok";
+	const char *status = "ok", *why;
 	char *txt, shown[300];
 	enum MHD_Result ret;
 
 	dm_logger_get_stats(c->lg, &st);
+	dm_logger_get_stats(c->labels_lg, &lst);
+	why = wal_unready(c, &st);
+	if (!why)
+		why = wal_unready(c, &lst); /* the labels' WAL */
 	if (live) {
 		status = "alive";
 	} else if (__atomic_load_n(&c->draining, __ATOMIC_RELAXED)) {
 		code = 503;
 		status = "draining";
-	} else if (!st.wal_writable) {
+	} else if (why) {
 		code = 503;
-		status = "write-ahead log cannot be written";
-	} else if (st.wal_bytes + c->max_body * 2 >= st.wal_max_bytes) {
-		code = 503;
-		status = "write-ahead log nearly full";
-	} else if (!st.storage_ok) {
+		status = why;
+	} else if (!st.storage_ok || !lst.storage_ok) {
 		status = "degraded: uploads failing";
 	}
 	json_object_set_new(o, "status", json_string(status));
@@ -533,6 +593,10 @@ static enum MHD_Result healthz(collector *c, req *r,
 				    json_integer((json_int_t)st.records_pending));
 		json_object_set_new(o, "schema_entries",
 				    json_integer((json_int_t)st.schema_entries));
+		json_object_set_new(o, "labels_pending",
+				    json_integer((json_int_t)lst.records_pending));
+		json_object_set_new(o, "labels_wal_bytes",
+				    json_integer((json_int_t)lst.wal_bytes));
 		if (st.wal_error[0])
 			json_object_set_new(
 				o, "wal_error",
@@ -596,9 +660,14 @@ static unsigned status_for(dm_err err)
 	}
 }
 
-static enum MHD_Result predictions(collector *c, req *r,
-				   struct MHD_Connection *conn)
+/* POST /v1/predictions and /v1/labels: all the records into the WAL,
+ * or none. */
+static enum MHD_Result ingest(collector *c, req *r,
+			      struct MHD_Connection *conn)
 {
+	dm_logger *lg = r->labels ? c->labels_lg : c->lg;
+	uint64_t *ok = r->labels ? &c->labels_received : &c->records_received;
+	uint64_t *bad = r->labels ? &c->labels_rejected : &c->records_rejected;
 	dm_log_parsed p;
 	dm_diag diag;
 	dm_err err;
@@ -612,23 +681,29 @@ static enum MHD_Result predictions(collector *c, req *r,
 		ret = respond_error(c, r, conn, 413, msg, 0, NULL, 0);
 		goto done;
 	}
-	err = dm_log_parse_json(r->body, r->len, c->max_records, &p, &diag);
+	if (r->labels)
+		err = dm_labels_parse_json(r->body, r->len, c->max_records, &p,
+					   &diag);
+	else
+		err = dm_log_parse_json(r->body, r->len, c->max_records, &p,
+					&diag);
 	if (err == DM_OK)
-		err = dm_logger_log_batch(c->lg, p.records, p.nrecords, &diag);
+		err = dm_logger_log_batch(lg, p.records, p.nrecords, &diag);
 	if (err == DM_OK) {
 		snprintf(msg, sizeof(msg), "{\"accepted\":%zu}", p.nrecords);
-		__atomic_fetch_add(&c->records_received, p.nrecords,
-				   __ATOMIC_RELAXED);
+		__atomic_fetch_add(ok, p.nrecords, __ATOMIC_RELAXED);
 		ret = respond(c, r, conn, 202, "application/json", msg,
 			      strlen(msg), 0);
 	} else {
-		__atomic_fetch_add(&c->records_rejected, p.nrecords,
-				   __ATOMIC_RELAXED);
+		__atomic_fetch_add(bad, p.nrecords, __ATOMIC_RELAXED);
 		ret = respond_error(c, r, conn, status_for(err),
 				    diag.msg[0] ? diag.msg : dm_strerror(err),
 				    diag.row, diag.column, 0);
 	}
-	dm_log_parsed_release(&p);
+	if (r->labels)
+		dm_labels_parsed_release(&p);
+	else
+		dm_log_parsed_release(&p);
 done:
 	observe(c, elapsed(&r->t0));
 	return ret;
@@ -805,11 +880,14 @@ static enum MHD_Result request_start(collector *c, req *r,
 	if (!r->post)
 		return respond_error(c, r, conn, 404,
 				     "no such endpoint (POST /v1/predictions, "
-				     "GET /healthz, /readyz, /livez, /metrics)",
+				     "/v1/labels, GET /healthz, /readyz, "
+				     "/livez, /metrics)",
 				     0, NULL, 0);
 	if (strcmp(method, "POST") != 0)
 		return respond_error(c, r, conn, 405,
-				     "use POST for /v1/predictions", 0, NULL, 0);
+				     r->labels ? "use POST for /v1/labels"
+					       : "use POST for /v1/predictions",
+				     0, NULL, 0);
 	if (__atomic_load_n(&c->draining, __ATOMIC_SEQ_CST))
 		return respond_error(c, r, conn, 503, "shutting down", 0, NULL,
 				     1);
@@ -865,7 +943,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		*con_cls = r;
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
-		r->post = !strcmp(url, "/v1/predictions");
+		r->labels = !strcmp(url, "/v1/labels");
+		r->post = r->labels || !strcmp(url, "/v1/predictions");
 		r->slot = slot_of(conn);
 		if (!r->slot || !r->slot->health) {
 			r->counted = 1;
@@ -903,7 +982,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn,
 	}
 	/* the whole request is in: no deadline while it is answered */
 	slot_deadline(c, r->slot, 0);
-	return predictions(c, r, conn);
+	return ingest(c, r, conn);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn,
@@ -937,8 +1016,8 @@ typedef struct closer {
 	dm_diag diag;
 	dm_err err;
 	int done;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_mutex_t *mu;
+	pthread_cond_t *cv;
 } closer;
 
 static void *closer_main(void *arg)
@@ -946,62 +1025,81 @@ static void *closer_main(void *arg)
 	closer *k = arg;
 	dm_err err = dm_logger_close(k->lg, &k->diag);
 
-	pthread_mutex_lock(&k->mu);
+	pthread_mutex_lock(k->mu);
 	k->err = err;
 	k->done = 1;
-	pthread_cond_signal(&k->cv);
-	pthread_mutex_unlock(&k->mu);
+	pthread_cond_signal(k->cv);
+	pthread_mutex_unlock(k->mu);
 	return NULL;
 }
 
 /*
  * dm_logger_close waits --drain-seconds for the last uploads, then for
  * the upload under way to return, which a store's own retries may make
- * long.  Shutdown stays prompt: after --drain-seconds + 3 s the process
- * says what stays in the WAL and exits 1 without waiting (the WAL is on
- * disk: the next start uploads it).
+ * long.  The predictions' and the labels' loggers close at once, in two
+ * threads; shutdown stays prompt: after --drain-seconds + 3 s the
+ * process says what stays in the WAL and exits 1 without waiting (the
+ * WAL is on disk: the next start uploads it).  The first error wins.
  */
 static dm_err close_bounded(collector *c, unsigned drain_s, const char *wal,
 			    dm_diag *diag)
 {
-	static closer k; /* outlives this call if the process exits early */
-	pthread_t t;
+	/* outlive this call if the process exits early */
+	static closer k[2];
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	dm_logger *lgs[2] = {c->lg, c->labels_lg};
+	pthread_t t[2];
+	int started[2] = {0, 0};
 	struct timespec ts;
-	dm_logger_stats st;
-	int done;
+	dm_logger_stats st, lst;
+	dm_err err = DM_OK;
+	int i, done;
 
-	memset(&k, 0, sizeof(k));
-	k.lg = c->lg;
-	dm_diag_clear(&k.diag);
-	pthread_mutex_init(&k.mu, NULL);
-	pthread_cond_init(&k.cv, NULL);
 	dm_logger_get_stats(c->lg, &st);
-	if (pthread_create(&t, NULL, closer_main, &k) != 0)
-		return dm_logger_close(c->lg, diag);
+	dm_logger_get_stats(c->labels_lg, &lst);
+	for (i = 0; i < 2; i++) {
+		memset(&k[i], 0, sizeof(k[i]));
+		k[i].lg = lgs[i];
+		k[i].mu = &mu;
+		k[i].cv = &cv;
+		dm_diag_clear(&k[i].diag);
+		if (pthread_create(&t[i], NULL, closer_main, &k[i]) == 0)
+			started[i] = 1;
+		else
+			closer_main(&k[i]);
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += (time_t)drain_s + 3;
-	pthread_mutex_lock(&k.mu);
-	while (!k.done &&
-	       pthread_cond_timedwait(&k.cv, &k.mu, &ts) != ETIMEDOUT)
+	pthread_mutex_lock(&mu);
+	while (!(k[0].done && k[1].done) &&
+	       pthread_cond_timedwait(&cv, &mu, &ts) != ETIMEDOUT)
 		;
-	done = k.done;
-	pthread_mutex_unlock(&k.mu);
+	done = k[0].done && k[1].done;
+	pthread_mutex_unlock(&mu);
 	if (!done) {
 		/* the stats of a logger being closed are still readable: it
 		 * is freed only when close returns, which has not happened */
 		fprintf(stderr,
 			"driftmon collect: shutdown: an upload was still under "
-			"way after %u s; of the %llu records waiting at the "
-			"signal, those not uploaded stay in the write-ahead log "
-			"'%s' and are uploaded by the next start\n",
+			"way after %u s; of the %llu records and %llu labels "
+			"waiting at the signal, those not uploaded stay in the "
+			"write-ahead log '%s' and are uploaded by the next "
+			"start\n",
 			drain_s + 3, (unsigned long long)st.records_pending,
-			wal);
+			(unsigned long long)lst.records_pending, wal);
 		fflush(stderr);
 		_exit(EXIT_RUNTIME);
 	}
-	pthread_join(t, NULL);
-	*diag = k.diag;
-	return k.err;
+	for (i = 0; i < 2; i++) {
+		if (started[i])
+			pthread_join(t[i], NULL);
+		if (k[i].err != DM_OK && err == DM_OK) {
+			err = k[i].err;
+			*diag = k[i].diag;
+		}
+	}
+	return err;
 }
 
 /* ---- options ------------------------------------------------------------ */
@@ -1168,218 +1266,452 @@ static int write_port_file(const char *path, unsigned port)
 	return cli_write_file_atomic(path, buf, (size_t)n);
 }
 
+/* ---- the command, step by step ------------------------------------------- */
+typedef struct options {
+	const char *listen, *port_file, *schema_path, *store_flag,
+		*health_listen;
+	uint64_t reserve, req_timeout, ttl, max_conn, drain;
+	dm_logger_config cfg; /* the predictions' logger */
+} options;
+
+/* One option into o or col: -1 when fine, else the exit code. */
+static int parse_option(int c, options *o, collector *col, int argc,
+			char **argv)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'l': o->listen = optarg; break;
+	case OPT_PORTFILE: o->port_file = optarg; break;
+	case 'w': o->cfg.wal_dir = optarg; break;
+	case OPT_STORE: o->store_flag = optarg; break;
+	case OPT_PREFIX: o->cfg.prefix = optarg; break;
+	case OPT_FSYNC:
+		if (!strcmp(optarg, "always"))
+			o->cfg.fsync = DM_LOG_FSYNC_ALWAYS;
+		else if (!strcmp(optarg, "interval"))
+			o->cfg.fsync = DM_LOG_FSYNC_INTERVAL;
+		else if (!strcmp(optarg, "never"))
+			o->cfg.fsync = DM_LOG_FSYNC_NEVER;
+		else
+			return cli_usage("collect",
+					 "--fsync must be always, "
+					 "interval or never, not '%s'",
+					 optarg);
+		break;
+	case OPT_FSYNCMS:
+		if (parse_uint(optarg, 1, 60000, &v) < 0)
+			return cli_usage("collect",
+					 "--fsync-ms must be 1 to "
+					 "60000, not '%s'",
+					 optarg);
+		o->cfg.fsync_ms = (unsigned)v;
+		break;
+	case OPT_FROWS:
+		if (parse_uint(optarg, 1, 100000000, &v) < 0)
+			return cli_usage("collect",
+					 "--flush-rows must be 1 to "
+					 "100000000, not '%s'",
+					 optarg);
+		o->cfg.flush_rows = (size_t)v;
+		break;
+	case OPT_FBYTES:
+		if (parse_size(optarg, &v) < 0 || v < 4096 ||
+		    v > ((uint64_t)4 << 30))
+			return cli_usage("collect",
+					 "--flush-bytes must be a size "
+					 "from 4KiB to 4GiB, not '%s'",
+					 optarg);
+		o->cfg.flush_bytes = (size_t)v;
+		break;
+	case OPT_FSECS:
+		if (parse_uint(optarg, 1, 86400, &v) < 0)
+			return cli_usage("collect",
+					 "--flush-seconds must be 1 to "
+					 "86400, not '%s'",
+					 optarg);
+		o->cfg.flush_seconds = (unsigned)v;
+		break;
+	case OPT_WALMAX:
+		if (parse_size(optarg, &v) < 0 || v < 65536)
+			return cli_usage("collect",
+					 "--wal-max-bytes must be a "
+					 "size of at least 64KiB, not "
+					 "'%s'",
+					 optarg);
+		o->cfg.wal_max_bytes = v;
+		break;
+	case OPT_MAXBODY:
+		if (parse_size(optarg, &v) < 0 || v < 1024 ||
+		    v > ((uint64_t)1 << 30))
+			return cli_usage("collect",
+					 "--max-body-bytes must be a "
+					 "size from 1KiB to 1GiB, not "
+					 "'%s'",
+					 optarg);
+		col->max_body = (size_t)v;
+		break;
+	case OPT_MAXREC:
+		if (parse_uint(optarg, 1, 10000000, &v) < 0)
+			return cli_usage("collect",
+					 "--max-records must be 1 to "
+					 "10000000, not '%s'",
+					 optarg);
+		col->max_records = (size_t)v;
+		break;
+	case OPT_MAXCONN:
+		if (parse_uint(optarg, 1, 100000, &o->max_conn) < 0)
+			return cli_usage("collect",
+					 "--max-connections must be 1 "
+					 "to 100000, not '%s'",
+					 optarg);
+		break;
+	case OPT_SCHEMA: o->schema_path = optarg; break;
+	case OPT_CODEC: o->cfg.codec = optarg; break;
+	case OPT_HOST: o->cfg.host = optarg; break;
+	case OPT_DRAIN:
+		if (parse_uint(optarg, 1, 86400, &o->drain) < 0)
+			return cli_usage("collect",
+					 "--drain-seconds must be 1 to "
+					 "86400, not '%s'",
+					 optarg);
+		break;
+	case OPT_RESERVE:
+		if (parse_uint(optarg, 0, 10000, &o->reserve) < 0)
+			return cli_usage("collect",
+					 "--reserve-connections must be "
+					 "0 to 10000, not '%s'",
+					 optarg);
+		break;
+	case OPT_REQTIMEOUT:
+		if (parse_uint(optarg, 1, 3600, &o->req_timeout) < 0)
+			return cli_usage("collect",
+					 "--request-timeout must be 1 "
+					 "to 3600, not '%s'",
+					 optarg);
+		break;
+	case OPT_HEALTH: o->health_listen = optarg; break;
+	case OPT_MAXMODELS:
+		if (parse_uint(optarg, 1, 10000000, &v) < 0)
+			return cli_usage("collect",
+					 "--max-models must be 1 to "
+					 "10000000, not '%s'",
+					 optarg);
+		o->cfg.max_models = (size_t)v;
+		break;
+	case OPT_MAXCOLS:
+		if (parse_uint(optarg, 1, 10000000, &v) < 0)
+			return cli_usage("collect",
+					 "--max-columns must be 1 to "
+					 "10000000, not '%s'",
+					 optarg);
+		o->cfg.max_schema_columns = (size_t)v;
+		break;
+	case OPT_TTL:
+		if (parse_uint(optarg, 0, 100000000, &o->ttl) < 0)
+			return cli_usage("collect",
+					 "--schema-ttl must be 0 to "
+					 "100000000 seconds, not '%s'",
+					 optarg);
+		break;
+	case 'h': fputs(help, stdout); return EXIT_OK;
+	default: return cli_bad_option("collect", argc, argv);
+	}
+	return -1;
+}
+
+/* Every option; -1 when the collector is to start, else the exit code. */
+static int parse_options(int argc, char **argv, options *o, collector *col)
+{
+	const char *wal_env = getenv("DRIFTMON_WAL_DIR");
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->listen = "127.0.0.1:8080";
+	o->reserve = 8;
+	o->req_timeout = 30;
+	o->ttl = 86400;
+	o->max_conn = 256;
+	o->drain = 30;
+	dm_logger_config_init(&o->cfg);
+	o->cfg.wal_dir = wal_env && *wal_env ? wal_env : "./driftmon-wal";
+	col->max_body = (size_t)16 << 20;
+	col->max_records = 10000;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "l:w:h", longopts, NULL)) != -1)
+		if ((rc = parse_option(c, o, col, argc, argv)) >= 0)
+			return rc;
+	if (optind < argc)
+		return cli_usage("collect", "unexpected argument '%s'",
+				 argv[optind]);
+	return -1;
+}
+
+/* The collector's settings and the loggers' configuration from o. */
+static void configure(options *o, collector *col, const dm_log_column *cols,
+		      size_t ncols)
+{
+	col->token = getenv("DRIFTMON_COLLECTOR_TOKEN");
+	if (col->token && !*col->token)
+		col->token = NULL;
+	o->cfg.store_url = cli_store_url(o->store_flag);
+	o->cfg.schema = cols;
+	o->cfg.nschema = ncols;
+	o->cfg.close_timeout_ms = (unsigned)(o->drain * 1000);
+	o->cfg.on_event = on_event;
+	o->cfg.event_ctx = col;
+	o->cfg.schema_ttl_s = (unsigned)o->ttl;
+	o->cfg.schema_ttl_set = 1;
+	col->wal_max = o->cfg.wal_max_bytes;
+	col->max_conn = (unsigned)o->max_conn;
+	col->request_ms = (int64_t)o->req_timeout * 1000;
+	col->overflow_ms = col->request_ms < 2000 ? col->request_ms : 2000;
+}
+
+static int logger_failed(dm_err err, dm_diag *diag, const char *what)
+{
+	char shown[sizeof(diag->msg)];
+	int rc;
+
+	dm_redact(diag->msg, shown, sizeof(diag->msg));
+	memcpy(diag->msg, shown, sizeof(diag->msg));
+	rc = cli_fail_err(err, diag, what);
+	return rc == EXIT_USAGE ? EXIT_RUNTIME : rc;
+}
+
+/*
+ * The predictions' logger, then the labels': the same store, limits and
+ * durability; prefix labels (where `driftmon labels` writes), the WAL
+ * folder <wal-dir>/labels (its own lock, manifest and cap), a declared
+ * schema of one string output, "label".
+ */
+static int open_loggers(collector *col, const options *o, char *lwal,
+			size_t lwal_n)
+{
+	static const dm_log_column label_col = {"label", DM_LOG_STRING, 1};
+	dm_logger_config lc = o->cfg;
+	dm_diag diag;
+	dm_err err;
+
+	dm_diag_clear(&diag);
+	err = dm_logger_open(&o->cfg, &col->lg, &diag);
+	if (err != DM_OK)
+		return logger_failed(err, &diag, "cannot start the logger");
+	if ((size_t)snprintf(lwal, lwal_n, "%s/labels", o->cfg.wal_dir) >=
+	    lwal_n)
+		return cli_fail("--wal-dir '%s' is too long", o->cfg.wal_dir);
+	lc.wal_dir = lwal;
+	lc.prefix = "labels";
+	lc.schema = &label_col;
+	lc.nschema = 1;
+	err = dm_logger_open(&lc, &col->labels_lg, &diag);
+	if (err != DM_OK)
+		return logger_failed(err, &diag,
+				     "cannot start the labels' logger");
+	return EXIT_OK;
+}
+
+typedef struct servers {
+	struct addrinfo *ai, *hai;
+	struct MHD_Daemon *d, *hd;
+	pthread_t watchdog;
+	int have_watchdog;
+	unsigned port;
+} servers;
+
+/* The listeners (resolved before any thread starts). */
+static int resolve(const options *o, servers *sv)
+{
+	if (parse_listen(o->listen, &sv->ai) < 0)
+		return cli_usage("collect",
+				 "--listen: cannot use '%s' (expected "
+				 "HOST:PORT, [IPv6]:PORT or PORT)",
+				 o->listen);
+	if (o->health_listen && parse_listen(o->health_listen, &sv->hai) < 0)
+		return cli_usage("collect",
+				 "--health-listen: cannot use '%s' (expected "
+				 "HOST:PORT, [IPv6]:PORT or PORT)",
+				 o->health_listen);
+	return EXIT_OK;
+}
+
+/* The HTTP daemons and the watchdog; writes the port file. */
+static int serve(collector *col, const options *o, servers *sv)
+{
+	const union MHD_DaemonInfo *info;
+
+	sv->d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			MHD_USE_POLL | MHD_USE_ITC,
+		0, NULL, NULL, handler, col, MHD_OPTION_SOCK_ADDR,
+		sv->ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed, col,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_main, col,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conn + o->reserve),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->req_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256,
+		MHD_OPTION_END);
+	if (!sv->d)
+		return cli_fail("cannot listen on %s: %s", o->listen,
+				strerror(errno));
+	if (sv->hai) {
+		sv->hd = MHD_start_daemon(
+			MHD_USE_INTERNAL_POLLING_THREAD |
+				MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+				MHD_USE_ITC,
+			0, NULL, NULL, handler, col, MHD_OPTION_SOCK_ADDR,
+			sv->hai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED,
+			completed, col, MHD_OPTION_NOTIFY_CONNECTION,
+			notify_health, col, MHD_OPTION_CONNECTION_LIMIT,
+			(unsigned)32, MHD_OPTION_CONNECTION_TIMEOUT,
+			(unsigned)5, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			(size_t)(32 * 1024), MHD_OPTION_END);
+		if (!sv->hd)
+			return cli_fail("cannot listen on %s: %s",
+					o->health_listen, strerror(errno));
+	}
+	if (pthread_create(&sv->watchdog, NULL, watchdog_main, col) != 0)
+		return cli_fail("cannot start a thread");
+	sv->have_watchdog = 1;
+	info = MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
+	sv->port = info ? info->port : 0;
+	if (o->port_file && write_port_file(o->port_file, sv->port) != EXIT_OK)
+		return EXIT_RUNTIME;
+	if (sv->hd) {
+		info = MHD_get_daemon_info(sv->hd, MHD_DAEMON_INFO_BIND_PORT);
+		fprintf(stderr,
+			"driftmon collect: health checks on port %u\n",
+			info ? info->port : 0);
+	}
+	return EXIT_OK;
+}
+
+static void announce(const collector *col, const options *o, unsigned port)
+{
+	char shown[sizeof(((dm_diag *)0)->msg)];
+
+	fprintf(stderr,
+		"driftmon collect: listening on port %u (WAL '%s', store "
+		"'%s', fsync %s%s)\n",
+		port, o->cfg.wal_dir,
+		dm_redact(o->cfg.store_url, shown, sizeof(shown)),
+		o->cfg.fsync == DM_LOG_FSYNC_ALWAYS   ? "always"
+		: o->cfg.fsync == DM_LOG_FSYNC_NEVER ? "never"
+						      : "interval",
+		col->token ? ", bearer token required" : "");
+}
+
+/* Stop accepting, let the requests in flight finish, stop the daemons. */
+static void quiesce(collector *col, servers *sv)
+{
+	MHD_socket ls;
+	int i;
+
+	__atomic_store_n(&col->draining, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&col->conn_mu);
+	col->drain_at_ms = mono_ms();
+	pthread_mutex_unlock(&col->conn_mu);
+	ls = MHD_quiesce_daemon(sv->d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	/* requests being answered finish; idle and slow connections are
+	 * cut by the watchdog within a second */
+	for (i = 0; i < 1000 &&
+		    __atomic_load_n(&col->in_flight, __ATOMIC_SEQ_CST);
+	     i++)
+		usleep(10000);
+	MHD_stop_daemon(sv->d);
+	sv->d = NULL;
+	if (sv->hd) {
+		MHD_stop_daemon(sv->hd);
+		sv->hd = NULL;
+	}
+}
+
+/* Upload what is pending (both loggers) and close them. */
+static int drain_loggers(collector *col, const options *o, int sig)
+{
+	dm_logger_stats st, lst;
+	char shown[sizeof(((dm_diag *)0)->msg)];
+	dm_diag diag;
+	dm_err err;
+
+	dm_logger_get_stats(col->lg, &st);
+	dm_logger_get_stats(col->labels_lg, &lst);
+	fprintf(stderr,
+		"driftmon collect: %s: stopped accepting; uploading %llu "
+		"records and %llu labels\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM",
+		(unsigned long long)st.records_pending,
+		(unsigned long long)lst.records_pending);
+	dm_diag_clear(&diag);
+	err = close_bounded(col, (unsigned)o->drain, o->cfg.wal_dir, &diag);
+	col->lg = col->labels_lg = NULL;
+	if (err != DM_OK) {
+		dm_redact(diag.msg, shown, sizeof(diag.msg));
+		memcpy(diag.msg, shown, sizeof(diag.msg));
+		return cli_fail_err(err, &diag, "shutdown");
+	}
+	fprintf(stderr, "driftmon collect: all records uploaded; exiting\n");
+	return EXIT_OK;
+}
+
+static void release(collector *col, servers *sv)
+{
+	dm_diag diag;
+
+	if (sv->d)
+		MHD_stop_daemon(sv->d);
+	if (sv->hd)
+		MHD_stop_daemon(sv->hd);
+	if (sv->have_watchdog) {
+		pthread_mutex_lock(&col->conn_mu);
+		col->stop_watchdog = 1;
+		pthread_mutex_unlock(&col->conn_mu);
+		pthread_join(sv->watchdog, NULL);
+	}
+	if (sv->hai)
+		freeaddrinfo(sv->hai);
+	if (sv->ai)
+		freeaddrinfo(sv->ai);
+	dm_diag_clear(&diag);
+	if (col->lg)
+		(void)dm_logger_close(col->lg, &diag);
+	if (col->labels_lg)
+		(void)dm_logger_close(col->labels_lg, &diag);
+}
+
 int cmd_collect(int argc, char **argv)
 {
-	const char *listen = "127.0.0.1:8080", *port_file = NULL,
-		   *schema_path = NULL, *store_flag = NULL,
-		   *health_listen = NULL;
-	const char *wal_env = getenv("DRIFTMON_WAL_DIR");
-	dm_logger_config cfg;
+	options o;
 	collector col;
-	struct addrinfo *ai = NULL, *hai = NULL;
-	struct MHD_Daemon *d = NULL, *hd = NULL;
-	pthread_t watchdog;
-	int have_watchdog = 0;
-	uint64_t reserve = 8, req_timeout = 30, ttl = 86400;
-	char shown[sizeof(((dm_diag *)0)->msg)];
-	const union MHD_DaemonInfo *info;
+	servers sv;
 	json_t *schema_root = NULL;
 	dm_log_column *schema_cols = NULL;
 	size_t nschema = 0;
-	uint64_t v, max_conn = 256, drain = 30;
+	char lwal[4096];
 	sigset_t sigs;
-	dm_diag diag;
-	dm_err err;
-	int c, rc = EXIT_OK, sig = 0;
-	unsigned port;
+	int rc, sig = 0;
 
 	memset(&col, 0, sizeof(col));
-	pthread_mutex_init(&col.log_mu, NULL);
-	pthread_mutex_init(&col.conn_mu, NULL);
+	memset(&sv, 0, sizeof(sv));
 	/* Request bodies and parsed records (~100 KB-10 MB) are allocated
 	 * and freed per request: keep them in the heap instead of mapping
 	 * and unmapping (and page-faulting) them every time. */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	dm_logger_config_init(&cfg);
-	cfg.wal_dir = wal_env && *wal_env ? wal_env : "./driftmon-wal";
-	col.max_body = (size_t)16 << 20;
-	col.max_records = 10000;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "l:w:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l': listen = optarg; break;
-		case OPT_PORTFILE: port_file = optarg; break;
-		case 'w': cfg.wal_dir = optarg; break;
-		case OPT_STORE: store_flag = optarg; break;
-		case OPT_PREFIX: cfg.prefix = optarg; break;
-		case OPT_FSYNC:
-			if (!strcmp(optarg, "always"))
-				cfg.fsync = DM_LOG_FSYNC_ALWAYS;
-			else if (!strcmp(optarg, "interval"))
-				cfg.fsync = DM_LOG_FSYNC_INTERVAL;
-			else if (!strcmp(optarg, "never"))
-				cfg.fsync = DM_LOG_FSYNC_NEVER;
-			else
-				return cli_usage("collect",
-						 "--fsync must be always, "
-						 "interval or never, not '%s'",
-						 optarg);
-			break;
-		case OPT_FSYNCMS:
-			if (parse_uint(optarg, 1, 60000, &v) < 0)
-				return cli_usage("collect",
-						 "--fsync-ms must be 1 to "
-						 "60000, not '%s'",
-						 optarg);
-			cfg.fsync_ms = (unsigned)v;
-			break;
-		case OPT_FROWS:
-			if (parse_uint(optarg, 1, 100000000, &v) < 0)
-				return cli_usage("collect",
-						 "--flush-rows must be 1 to "
-						 "100000000, not '%s'",
-						 optarg);
-			cfg.flush_rows = (size_t)v;
-			break;
-		case OPT_FBYTES:
-			if (parse_size(optarg, &v) < 0 || v < 4096 ||
-			    v > ((uint64_t)4 << 30))
-				return cli_usage("collect",
-						 "--flush-bytes must be a size "
-						 "from 4KiB to 4GiB, not '%s'",
-						 optarg);
-			cfg.flush_bytes = (size_t)v;
-			break;
-		case OPT_FSECS:
-			if (parse_uint(optarg, 1, 86400, &v) < 0)
-				return cli_usage("collect",
-						 "--flush-seconds must be 1 to "
-						 "86400, not '%s'",
-						 optarg);
-			cfg.flush_seconds = (unsigned)v;
-			break;
-		case OPT_WALMAX:
-			if (parse_size(optarg, &v) < 0 || v < 65536)
-				return cli_usage("collect",
-						 "--wal-max-bytes must be a "
-						 "size of at least 64KiB, not "
-						 "'%s'",
-						 optarg);
-			cfg.wal_max_bytes = v;
-			break;
-		case OPT_MAXBODY:
-			if (parse_size(optarg, &v) < 0 || v < 1024 ||
-			    v > ((uint64_t)1 << 30))
-				return cli_usage("collect",
-						 "--max-body-bytes must be a "
-						 "size from 1KiB to 1GiB, not "
-						 "'%s'",
-						 optarg);
-			col.max_body = (size_t)v;
-			break;
-		case OPT_MAXREC:
-			if (parse_uint(optarg, 1, 10000000, &v) < 0)
-				return cli_usage("collect",
-						 "--max-records must be 1 to "
-						 "10000000, not '%s'",
-						 optarg);
-			col.max_records = (size_t)v;
-			break;
-		case OPT_MAXCONN:
-			if (parse_uint(optarg, 1, 100000, &max_conn) < 0)
-				return cli_usage("collect",
-						 "--max-connections must be 1 "
-						 "to 100000, not '%s'",
-						 optarg);
-			break;
-		case OPT_SCHEMA: schema_path = optarg; break;
-		case OPT_CODEC: cfg.codec = optarg; break;
-		case OPT_HOST: cfg.host = optarg; break;
-		case OPT_DRAIN:
-			if (parse_uint(optarg, 1, 86400, &drain) < 0)
-				return cli_usage("collect",
-						 "--drain-seconds must be 1 to "
-						 "86400, not '%s'",
-						 optarg);
-			break;
-		case OPT_RESERVE:
-			if (parse_uint(optarg, 0, 10000, &reserve) < 0)
-				return cli_usage("collect",
-						 "--reserve-connections must be "
-						 "0 to 10000, not '%s'",
-						 optarg);
-			break;
-		case OPT_REQTIMEOUT:
-			if (parse_uint(optarg, 1, 3600, &req_timeout) < 0)
-				return cli_usage("collect",
-						 "--request-timeout must be 1 "
-						 "to 3600, not '%s'",
-						 optarg);
-			break;
-		case OPT_HEALTH: health_listen = optarg; break;
-		case OPT_MAXMODELS:
-			if (parse_uint(optarg, 1, 10000000, &v) < 0)
-				return cli_usage("collect",
-						 "--max-models must be 1 to "
-						 "10000000, not '%s'",
-						 optarg);
-			cfg.max_models = (size_t)v;
-			break;
-		case OPT_MAXCOLS:
-			if (parse_uint(optarg, 1, 10000000, &v) < 0)
-				return cli_usage("collect",
-						 "--max-columns must be 1 to "
-						 "10000000, not '%s'",
-						 optarg);
-			cfg.max_schema_columns = (size_t)v;
-			break;
-		case OPT_TTL:
-			if (parse_uint(optarg, 0, 100000000, &ttl) < 0)
-				return cli_usage("collect",
-						 "--schema-ttl must be 0 to "
-						 "100000000 seconds, not '%s'",
-						 optarg);
-			break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("collect", argc, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("collect", "unexpected argument '%s'",
-				 argv[optind]);
-	if (parse_listen(listen, &ai) < 0)
-		return cli_usage("collect",
-				 "--listen: cannot use '%s' (expected "
-				 "HOST:PORT, [IPv6]:PORT or PORT)",
-				 listen);
-	if (health_listen && parse_listen(health_listen, &hai) < 0) {
-		freeaddrinfo(ai);
-		return cli_usage("collect",
-				 "--health-listen: cannot use '%s' (expected "
-				 "HOST:PORT, [IPv6]:PORT or PORT)",
-				 health_listen);
-	}
-	if (schema_path && load_schema(schema_path, &schema_root,
-				       &schema_cols, &nschema) < 0) {
+	if ((rc = parse_options(argc, argv, &o, &col)) >= 0)
+		return rc;
+	pthread_mutex_init(&col.log_mu, NULL);
+	pthread_mutex_init(&col.conn_mu, NULL);
+	rc = resolve(&o, &sv);
+	if (rc == EXIT_OK && o.schema_path &&
+	    load_schema(o.schema_path, &schema_root, &schema_cols, &nschema) <
+		    0)
 		rc = EXIT_USAGE;
+	if (rc != EXIT_OK)
 		goto out;
-	}
-	col.token = getenv("DRIFTMON_COLLECTOR_TOKEN");
-	if (col.token && !*col.token)
-		col.token = NULL;
-	cfg.store_url = cli_store_url(store_flag);
-	cfg.schema = schema_cols;
-	cfg.nschema = nschema;
-	cfg.close_timeout_ms = (unsigned)(drain * 1000);
-	cfg.on_event = on_event;
-	cfg.event_ctx = &col;
-	cfg.schema_ttl_s = (unsigned)ttl;
-	cfg.schema_ttl_set = 1;
-	col.wal_max = cfg.wal_max_bytes;
-	col.max_conn = (unsigned)max_conn;
-	col.request_ms = (int64_t)req_timeout * 1000;
-	col.overflow_ms = col.request_ms < 2000 ? col.request_ms : 2000;
+	configure(&o, &col, schema_cols, nschema);
 
 	/* Signals go to sigwait in this thread only: block them before any
 	 * thread starts (the logger's and microhttpd's inherit the mask). */
@@ -1389,143 +1721,18 @@ int cmd_collect(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	dm_diag_clear(&diag);
-	err = dm_logger_open(&cfg, &col.lg, &diag);
-	if (err != DM_OK) {
-		dm_redact(diag.msg, shown, sizeof(diag.msg));
-		memcpy(diag.msg, shown, sizeof(diag.msg));
-		rc = cli_fail_err(err, &diag, "cannot start the logger");
-		if (rc == EXIT_USAGE)
-			rc = EXIT_RUNTIME;
+	rc = open_loggers(&col, &o, lwal, sizeof(lwal));
+	if (rc == EXIT_OK)
+		rc = serve(&col, &o, &sv);
+	if (rc != EXIT_OK)
 		goto out;
-	}
-	d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-			MHD_USE_POLL | MHD_USE_ITC,
-		0, NULL, NULL, handler, &col, MHD_OPTION_SOCK_ADDR,
-		ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed, &col,
-		MHD_OPTION_NOTIFY_CONNECTION, notify_main, &col,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(max_conn + reserve),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)req_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256,
-		MHD_OPTION_END);
-	if (!d) {
-		rc = cli_fail("cannot listen on %s: %s", listen,
-			      strerror(errno));
-		goto out;
-	}
-	if (hai) {
-		hd = MHD_start_daemon(
-			MHD_USE_INTERNAL_POLLING_THREAD |
-				MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-				MHD_USE_ITC,
-			0, NULL, NULL, handler, &col, MHD_OPTION_SOCK_ADDR,
-			hai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed,
-			&col, MHD_OPTION_NOTIFY_CONNECTION, notify_health, &col,
-			MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
-			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)5,
-			MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-			(size_t)(32 * 1024), MHD_OPTION_END);
-		if (!hd) {
-			rc = cli_fail("cannot listen on %s: %s", health_listen,
-				      strerror(errno));
-			goto out;
-		}
-	}
-	if (pthread_create(&watchdog, NULL, watchdog_main, &col) != 0) {
-		rc = cli_fail("cannot start a thread");
-		goto out;
-	}
-	have_watchdog = 1;
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	port = info ? info->port : 0;
-	if (port_file && write_port_file(port_file, port) != EXIT_OK) {
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	if (hd) {
-		info = MHD_get_daemon_info(hd, MHD_DAEMON_INFO_BIND_PORT);
-		fprintf(stderr,
-			"driftmon collect: health checks on port %u\n",
-			info ? info->port : 0);
-	}
-	fprintf(stderr,
-		"driftmon collect: listening on port %u (WAL '%s', store "
-		"'%s', fsync %s%s)\n",
-		port, cfg.wal_dir,
-		dm_redact(cfg.store_url, shown, sizeof(shown)),
-		cfg.fsync == DM_LOG_FSYNC_ALWAYS   ? "always"
-		: cfg.fsync == DM_LOG_FSYNC_NEVER ? "never"
-						   : "interval",
-		col.token ? ", bearer token required" : "");
-
+	announce(&col, &o, sv.port);
 	while (sigwait(&sigs, &sig) != 0)
 		;
-	/* Shutdown: stop accepting, let requests in flight finish, flush. */
-	__atomic_store_n(&col.draining, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_lock(&col.conn_mu);
-	col.drain_at_ms = mono_ms();
-	pthread_mutex_unlock(&col.conn_mu);
-	{
-		MHD_socket ls = MHD_quiesce_daemon(d);
-		int i;
-
-		if (ls != MHD_INVALID_SOCKET)
-			close(ls);
-		/* requests being answered finish; idle and slow connections
-		 * are cut by the watchdog within a second */
-		for (i = 0; i < 1000 &&
-			    __atomic_load_n(&col.in_flight, __ATOMIC_SEQ_CST);
-		     i++)
-			usleep(10000);
-	}
-	MHD_stop_daemon(d);
-	d = NULL;
-	if (hd) {
-		MHD_stop_daemon(hd);
-		hd = NULL;
-	}
-	{
-		dm_logger_stats st;
-
-		dm_logger_get_stats(col.lg, &st);
-		fprintf(stderr,
-			"driftmon collect: %s: stopped accepting; uploading "
-			"%llu records\n",
-			sig == SIGINT ? "SIGINT" : "SIGTERM",
-			(unsigned long long)st.records_pending);
-	}
-	dm_diag_clear(&diag);
-	err = close_bounded(&col, (unsigned)drain, cfg.wal_dir, &diag);
-	col.lg = NULL;
-	if (err != DM_OK) {
-		dm_redact(diag.msg, shown, sizeof(diag.msg));
-		memcpy(diag.msg, shown, sizeof(diag.msg));
-		rc = cli_fail_err(err, &diag, "shutdown");
-	}
-	else
-		fprintf(stderr, "driftmon collect: all records uploaded; "
-				"exiting\n");
+	quiesce(&col, &sv);
+	rc = drain_loggers(&col, &o, sig);
 out:
-	if (d)
-		MHD_stop_daemon(d);
-	if (hd)
-		MHD_stop_daemon(hd);
-	if (have_watchdog) {
-		pthread_mutex_lock(&col.conn_mu);
-		col.stop_watchdog = 1;
-		pthread_mutex_unlock(&col.conn_mu);
-		pthread_join(watchdog, NULL);
-	}
-	if (hai)
-		freeaddrinfo(hai);
-	if (col.lg) {
-		dm_diag_clear(&diag);
-		(void)dm_logger_close(col.lg, &diag);
-	}
-	if (ai)
-		freeaddrinfo(ai);
+	release(&col, &sv);
 	free(schema_cols);
 	json_decref(schema_root);
 	pthread_mutex_destroy(&col.log_mu);

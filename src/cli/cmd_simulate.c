@@ -50,7 +50,17 @@ static const char help[] =
 	"RATE is the share of windows with a drift verdict (or the alert);\n"
 	"with --test, BY TEST is the share where a column tested with it\n"
 	"drifted.  \"Columns per test\" counts the tests of the first\n"
-	"seed's no-drift windows.\n";
+	"seed's no-drift windows.\n"
+	"\n"
+	"  --performance        instead: the performance alerts\n"
+	"                       (PERFORMANCE_DROP, ESTIMATED_PERFORMANCE_DROP)\n"
+	"                       on labelled windows of the same distribution\n"
+	"                       (false alarms), of concept drift with and\n"
+	"                       without input drift, of covariate and prior\n"
+	"                       shift (docs/model-quality.md)\n"
+	"  --window-rows N      labelled rows per window (default 2000)\n"
+	"  --reference-rows N   reference (validation) rows (default 5000)\n"
+	"  --min-performance-drop X  minimum effect (default 0.02)\n";
 
 enum {
 	O_SEEDS = 256,
@@ -59,7 +69,11 @@ enum {
 	O_THREADS,
 	O_VERBOSE,
 	O_BOOLEANS,
-	O_SETTING
+	O_SETTING,
+	O_PERF,
+	O_WROWS,
+	O_RROWS,
+	O_MINDROP
 };
 
 static const struct option longopts[] = {
@@ -69,6 +83,10 @@ static const struct option longopts[] = {
 	{"threads", required_argument, NULL, O_THREADS},
 	{"verbose", no_argument, NULL, O_VERBOSE},
 	{"booleans", no_argument, NULL, O_BOOLEANS},
+	{"performance", no_argument, NULL, O_PERF},
+	{"window-rows", required_argument, NULL, O_WROWS},
+	{"reference-rows", required_argument, NULL, O_RROWS},
+	{"min-performance-drop", required_argument, NULL, O_MINDROP},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"alpha", required_argument, NULL, O_SETTING},
 	{"min-ks-d", required_argument, NULL, O_SETTING},
@@ -304,7 +322,9 @@ int cmd_simulate(int argc, char **argv)
 	struct job jobs[16];
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	char **wl;
-	int c, longidx = 0, rc = EXIT_OK, verbose = 0, booleans = 0;
+	int c, longidx = 0, rc = EXIT_OK, verbose = 0, booleans = 0, perf = 0;
+	uint64_t wrows = 2000, rrows = 5000;
+	double min_drop = 0.02;
 	cli_settings set;
 	dm_spec spec;
 	time_t t0 = time(NULL);
@@ -358,6 +378,27 @@ int cmd_simulate(int argc, char **argv)
 		case O_VERBOSE:
 			verbose = 1;
 			break;
+		case O_PERF:
+			perf = 1;
+			break;
+		case O_WROWS:
+		case O_RROWS:
+			if (cli_parse_u64(optarg, c == O_WROWS ? &wrows : &rrows) <
+				    0 ||
+			    (c == O_WROWS ? wrows : rrows) < 100)
+				return cli_usage("simulate",
+						 "invalid --%s '%s' (at least "
+						 "100)",
+						 longopts[longidx].name, optarg);
+			break;
+		case O_MINDROP:
+			if (cli_parse_double(optarg, &min_drop) < 0 ||
+			    !(min_drop >= 0 && min_drop < 1))
+				return cli_usage("simulate",
+						 "invalid --min-performance-drop "
+						 "'%s' (0 to 1)",
+						 optarg);
+			break;
 		case O_BOOLEANS:
 			booleans = 1;
 			break;
@@ -374,6 +415,9 @@ int cmd_simulate(int argc, char **argv)
 			return cli_bad_option("simulate", argc, argv);
 		}
 	}
+	if (perf)
+		return simulate_performance(seeds, rrows, wrows,
+					    set.det.alpha, min_drop);
 	dm_spec_init(&spec);
 	if (booleans && flags_spec(&spec) != DM_OK) {
 		dm_spec_release(&spec);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "driftmon/labels.h"
 #include "driftmon/layout.h"
 #include "driftmon/parquet.h"
 #include "driftmon/store.h"
@@ -38,11 +39,23 @@ static const char help[] =
 	"  --end TIME             logs cover the H full hours before TIME\n"
 	"                         (ISO-8601 UTC; default now)\n"
 	"  --scenario S           none, mean-shift, scale, new-category,\n"
-	"                         missing, prior, correlation-flip\n"
+	"                         missing, prior, correlation-flip,\n"
+	"                         concept-drift, concept-input-drift\n"
 	"                         (default mean-shift; correlation-flip\n"
 	"                         reverses link_domain_count's ranks: same\n"
 	"                         marginal, its correlation with url_count\n"
-	"                         turns negative)\n"
+	"                         turns negative; concept-drift flips each\n"
+	"                         label with probability --magnitude (0.15),\n"
+	"                         inputs and scores unchanged;\n"
+	"                         concept-input-drift adds a 0.5-sd mean\n"
+	"                         shift of --drift-features features)\n"
+	"  --labels               with --logs: also store each logged\n"
+	"                         request's label (labels/ partitions, as\n"
+	"                         'driftmon labels'), stamped one hour after\n"
+	"                         the prediction\n"
+	"  --validation FILE      write --rows training-distribution rows\n"
+	"                         with \"prediction\" and \"label\" (for\n"
+	"                         'driftmon reference')\n"
 	"  --drift-features K     features the scenario touches (default 5)\n"
 	"  --magnitude X          scenario strength (default: the\n"
 	"                         scenario's own; mean-shift: 0.25 sd)\n"
@@ -60,7 +73,7 @@ static const char help[] =
 
 enum { O_TRAINING = 256, O_CURRENT, O_LOGS, O_ROWS, O_HOURS, O_RPH, O_END,
        O_SCENARIO, O_DRIFTF, O_MAG, O_FEATURES, O_NUMERIC, O_SEED,
-       O_MODEL, O_VERSION, O_STORE, O_FORMAT };
+       O_MODEL, O_VERSION, O_STORE, O_FORMAT, O_LABELS, O_VALIDATION };
 
 static const struct option longopts[] = {
 	{"training", required_argument, NULL, O_TRAINING},
@@ -80,6 +93,8 @@ static const struct option longopts[] = {
 	{"version", required_argument, NULL, O_VERSION},
 	{"store", required_argument, NULL, O_STORE},
 	{"format", required_argument, NULL, O_FORMAT},
+	{"labels", no_argument, NULL, O_LABELS},
+	{"validation", required_argument, NULL, O_VALIDATION},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -237,11 +252,40 @@ static int mkparents(const char *path)
 }
 
 /* One hour of logs: metadata columns, then the generator's columns. */
+/* The hour's label records (CSV text) into labels/, tag synth-<hour>. */
+static int store_labels(dm_store *st, const char *csv, size_t len,
+			time_t hour)
+{
+	dm_source *src = NULL;
+	dm_reader *r = NULL;
+	dm_reader_opts ro = {0};
+	dm_labels_import_stats ls;
+	char tag[40];
+	dm_diag diag;
+	dm_err err;
+
+	dm_diag_clear(&diag);
+	snprintf(tag, sizeof(tag), "synth-%lld", (long long)hour);
+	err = dm_source_open_mem("labels.csv", csv, len, 0, &src);
+	if (err == DM_OK)
+		err = dm_reader_open(src, &ro, &r, &diag); /* owns src */
+	if (err == DM_OK)
+		err = dm_labels_import(st, r, "synth labels", tag, &ls, &diag);
+	dm_reader_free(r);
+	return err == DM_OK ? EXIT_OK
+			    : cli_fail_err(err, &diag, "cannot store labels");
+}
+
 static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 		      uint64_t rows, const char *model, const char *version,
-		      uint64_t seed, int parquet)
+		      uint64_t seed, int parquet, int labels)
 {
-	size_t nc = dm_synth_ncols(g), i, j;
+	/* with labels, the generator's last column ("label") goes to the
+	 * label records, not to the logs */
+	size_t nc = dm_synth_ncols(g) - (labels != 0), i, j;
+	char *lbuf = NULL;
+	size_t llen = 0;
+	FILE *lmem = labels ? open_memstream(&lbuf, &llen) : NULL;
 	char **names = calloc(nc + 4, sizeof(*names));
 	dm_coltype *types = calloc(nc + 4, sizeof(*types));
 	dm_column *cols = calloc(nc + 4, sizeof(*cols));
@@ -260,7 +304,7 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 
 	dm_diag_clear(&diag);
 	if (!names || !types || !cols || !ts || !rid || !mn || !mv || !tsd ||
-	    !tsbuf || !ridbuf || !mem) {
+	    !tsbuf || !ridbuf || !mem || (labels && !lmem)) {
 		rc = cli_fail("out of memory");
 		goto out;
 	}
@@ -275,6 +319,9 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 		names[4 + i] = (char *)dm_synth_colname(g, i);
 		types[4 + i] = dm_synth_coltype(g, i);
 	}
+	if (lmem)
+		fputs("request_id,model_name,model_version,label,timestamp\n",
+		      lmem);
 	if (sink_open(&k, mem, parquet, names, types, nc + 4, 0, &diag) !=
 	    DM_OK) {
 		rc = cli_fail("cannot write logs: %s", diag.msg);
@@ -322,6 +369,17 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 		}
 		for (i = 0; i < nc; i++)
 			cols[4 + i] = b->cols[i];
+		for (j = 0; lmem && j < n; j++) {
+			time_t lt = (time_t)tsd[j] + 3600;
+
+			gmtime_r(&lt, &tm);
+			fprintf(lmem, "%.*s,%s,%s,%.0f,", (int)rid[j].len,
+				rid[j].ptr, model, version,
+				b->cols[nc].f64[j]);
+			fprintf(lmem, "%04d-%02d-%02dT%02d:%02d:%02dZ\n",
+				tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+				tm.tm_hour, tm.tm_min, tm.tm_sec);
+		}
 		outb = *b;
 		outb.ncols = nc + 4;
 		outb.cols = cols;
@@ -343,7 +401,17 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 		 parquet ? "parquet" : "csv");
 	if (dm_store_put(st, key, buf, len, &diag) != DM_OK)
 		rc = cli_fail_err(DM_EIO, &diag, "cannot write logs");
+	if (rc == EXIT_OK && lmem) {
+		if (fclose(lmem) != 0)
+			rc = cli_fail("out of memory");
+		else
+			rc = store_labels(st, lbuf, llen, hour);
+		lmem = NULL;
+	}
 out:
+	if (lmem)
+		fclose(lmem);
+	free(lbuf);
 	sink_abort(&k);
 	if (mem)
 		fclose(mem);
@@ -367,7 +435,8 @@ int cmd_synth(int argc, char **argv)
 	const char *model = "spam-detector", *version = "v1";
 	char *default_training = NULL;
 	int parquet = 1;
-	int logs = 0, c, rc = EXIT_OK;
+	const char *validation = NULL;
+	int logs = 0, labels = 0, c, rc = EXIT_OK;
 	uint64_t rows = 10000, hours = 24, rph = 500, u;
 	time_t end = time(NULL);
 	dm_synth_opts so = {0};
@@ -458,6 +527,8 @@ int cmd_synth(int argc, char **argv)
 						 "parquet or csv",
 						 optarg);
 			break;
+		case O_LABELS: labels = 1; break;
+		case O_VALIDATION: validation = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_bad_option("synth", argc, argv);
 		}
@@ -468,7 +539,9 @@ int cmd_synth(int argc, char **argv)
 	if (!dm_key_component_ok(model) || !dm_key_component_ok(version))
 		return cli_usage("synth", "invalid --model or --version");
 	dm_diag_clear(&diag);
-	if (!training && !current && !logs) {
+	if (labels && !logs && (training || current || validation))
+		return cli_usage("synth", "--labels needs --logs");
+	if (!training && !current && !logs && !validation) {
 		const char *url = cli_store_url(store_flag);
 
 		if (strstr(url, "://") && strncmp(url, "file://", 7))
@@ -492,6 +565,23 @@ int cmd_synth(int argc, char **argv)
 			goto out;
 		printf("Training data: %llu rows x %zu columns -> %s\n",
 		       (unsigned long long)rows, dm_synth_ncols(g), training);
+		dm_synth_free(g);
+		g = NULL;
+	}
+	if (validation) {
+		dm_synth_opts vo = so;
+
+		vo.with_label = 1;
+		mkparents(validation);
+		if (dm_synth_new(&vo, 0, 2000000, &g) != DM_OK) {
+			rc = cli_fail("cannot create the generator");
+			goto out;
+		}
+		if ((rc = write_rows(g, rows, validation)) != EXIT_OK)
+			goto out;
+		printf("Validation data (predictions and labels): %llu rows "
+		       "-> %s\n",
+		       (unsigned long long)rows, validation);
 		dm_synth_free(g);
 		g = NULL;
 	}
@@ -519,12 +609,15 @@ int cmd_synth(int argc, char **argv)
 			goto out;
 		}
 		for (h = last - (time_t)hours * 3600; h < last; h += 3600, i++) {
-			if (dm_synth_new(&so, 1, 1 + i, &g) != DM_OK) {
+			dm_synth_opts lo = so;
+
+			lo.with_label = labels;
+			if (dm_synth_new(&lo, 1, 1 + i, &g) != DM_OK) {
 				rc = cli_fail("cannot create the generator");
 				goto out;
 			}
 			rc = write_hour(st, g, h, rph, model, version, so.seed,
-					parquet);
+					parquet, labels);
 			dm_synth_free(g);
 			g = NULL;
 			if (rc != EXIT_OK)

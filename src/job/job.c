@@ -348,6 +348,10 @@ static dm_err perf_alerts(dm_result *res, const dm_perf *p, dm_diag *diag)
 						       "ROC AUC"};
 	static const int cbpe_of[DM_PERF_NCMP] = {DM_CBPE_ACCURACY, DM_CBPE_F1,
 						  DM_CBPE_ROC_AUC};
+	/* the alert's feature field names the metric: one alert per
+	 * metric in Alertmanager (its feature label), each resolving */
+	static const char *const key[DM_PERF_NCMP] = {"accuracy", "f1",
+						      "roc_auc"};
 	char msg[300];
 	int i;
 
@@ -363,7 +367,7 @@ static dm_err perf_alerts(dm_result *res, const dm_perf *p, dm_diag *diag)
 				 (unsigned long long)p->labelled,
 				 c->pvalue_adjusted);
 			if (dm_result_add_alert(res, DM_SEV_WARNING,
-						"PERFORMANCE_DROP", NULL,
+						"PERFORMANCE_DROP", key[i],
 						msg) != DM_OK)
 				goto oom;
 		}
@@ -376,7 +380,7 @@ static dm_err perf_alerts(dm_result *res, const dm_perf *p, dm_diag *diag)
 				 p->ref[i]);
 			if (dm_result_add_alert(res, DM_SEV_WARNING,
 						"ESTIMATED_PERFORMANCE_DROP",
-						NULL, msg) != DM_OK)
+						key[i], msg) != DM_OK)
 				goto oom;
 		}
 	}

@@ -885,8 +885,13 @@ static dm_err binary_score(const double *y, const double *p, size_t n,
 	}
 	if (err == DM_OK)
 		err = dm_confusion_init(&out->cm, 2);
-	for (i = 0; i < n && err == DM_OK; i++)
+	if (err == DM_OK)
+		err = dm_calib_init(&out->calib, DM_PERF_CALIB_BINS);
+	for (i = 0; i < n && err == DM_OK; i++) {
 		err = dm_confusion_add(&out->cm, yi[i], p[i] >= 0.5, 1.0);
+		if (err == DM_OK)
+			err = dm_calib_add(&out->calib, p[i], pos[i]);
+	}
 	if (err == DM_OK)
 		err = dm_class_scores_compute(&out->cm, &out->scores);
 	if (err == DM_OK)
@@ -971,6 +976,8 @@ static void release_metrics(dm_perf *p)
 	p->nclasses = 0;
 	dm_confusion_release(&p->cm);
 	dm_class_scores_release(&p->scores);
+	dm_calib_release(&p->calib);
+	memset(&p->calib, 0, sizeof(p->calib));
 }
 
 void dm_perf_release(dm_perf *p)

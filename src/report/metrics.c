@@ -134,6 +134,60 @@ static double fvalue(const dm_feature_result *f, enum fstat w)
 	return NAN;
 }
 
+/* Against the reference performance (driftmon reference): the reference
+ * values, CBPE's estimate with its band, and which metrics dropped
+ * (1/0: the PERFORMANCE_DROP and ESTIMATED_PERFORMANCE_DROP alerts). */
+static void comparison(sbuf *b, const dm_result *r)
+{
+	static const char *const cmp[DM_PERF_NCMP] = {"accuracy", "f1",
+						      "roc_auc"};
+	static const struct {
+		const char *name, *help;
+	} est[3] = {
+		{"driftmon_model_metric_estimated",
+		 "Performance estimated from the window's scores (CBPE)."},
+		{"driftmon_model_metric_estimated_lower",
+		 "Lower end of the CBPE estimate's band."},
+		{"driftmon_model_metric_estimated_upper",
+		 "Upper end of the CBPE estimate's band."},
+	};
+	const dm_perf *p = r->performance;
+	int i, k;
+
+	family(b, "driftmon_model_metric_reference", "gauge",
+	       "Performance on the reference (validation) set.");
+	for (i = 0; i < DM_PERF_NCMP; i++)
+		if (isfinite(p->ref[i]))
+			sample(b, "driftmon_model_metric_reference", r,
+			       "metric", cmp[i], p->ref[i]);
+	family(b, "driftmon_model_performance_dropped", "gauge",
+	       "1 if the measured metric dropped below the reference "
+	       "(PERFORMANCE_DROP), else 0.");
+	for (i = 0; i < DM_PERF_NCMP; i++)
+		sample(b, "driftmon_model_performance_dropped", r, "metric",
+		       cmp[i], p->drop[i].dropped ? 1.0 : 0.0);
+	if (!p->has_estimate)
+		return;
+	for (k = 0; k < 3; k++) {
+		family(b, est[k].name, "gauge", est[k].help);
+		for (i = 0; i < DM_CBPE_NMETRICS; i++) {
+			double v = k == 0   ? p->estimate.value[i]
+				   : k == 1 ? p->estimate.lower[i]
+					    : p->estimate.upper[i];
+
+			if (isfinite(v))
+				sample(b, est[k].name, r, "metric",
+				       dm_cbpe_metric_name(i), v);
+		}
+	}
+	family(b, "driftmon_model_performance_estimated_dropped", "gauge",
+	       "1 if CBPE's band lies below the reference minus the minimum "
+	       "drop (ESTIMATED_PERFORMANCE_DROP), else 0.");
+	for (i = 0; i < DM_PERF_NCMP; i++)
+		sample(b, "driftmon_model_performance_estimated_dropped", r,
+		       "metric", cmp[i], p->estimated_drop[i] ? 1.0 : 0.0);
+}
+
 /* The measured performance (labels joined with predictions): counts and
  * one driftmon_model_metric sample per finite metric. */
 static void performance(sbuf *b, const dm_result *r)
@@ -176,14 +230,17 @@ static void performance(sbuf *b, const dm_result *r)
 			m[n].name = "brier", m[n++].v = p->brier;
 		}
 	}
-	if (n == 0)
-		return;
-	family(b, "driftmon_model_metric", "gauge",
-	       "Measured performance of the window's labelled predictions.");
-	for (i = 0; i < n; i++)
-		if (isfinite(m[i].v))
-			sample(b, "driftmon_model_metric", r, "metric",
-			       m[i].name, m[i].v);
+	if (n > 0) {
+		family(b, "driftmon_model_metric", "gauge",
+		       "Measured performance of the window's labelled "
+		       "predictions.");
+		for (i = 0; i < n; i++)
+			if (isfinite(m[i].v))
+				sample(b, "driftmon_model_metric", r, "metric",
+				       m[i].name, m[i].v);
+	}
+	if (p->compared)
+		comparison(b, r);
 }
 
 dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,

@@ -401,7 +401,16 @@ static const char css[] =
 	".note{color:#5c6370;font-size:12px}"
 	".why{margin:8px 0 0;padding:6px 10px;background:#fff8e1;"
 	"border-radius:4px;font-size:13px}"
-	".unseen-list code{color:#b03a06}";
+	".unseen-list code{color:#b03a06}"
+	".pm{stroke:#4c78a8;stroke-width:2;fill:none}.pmc{fill:#4c78a8}"
+	".pe{stroke:#f58518;stroke-width:1.5;stroke-dasharray:5 3;fill:none}"
+	".pec{fill:#f58518}.pband{fill:#f58518;fill-opacity:.15}"
+	".pr{stroke:#2b8a3e;stroke-width:1;stroke-dasharray:2 2;fill:none}"
+	".diag{stroke:#adb5bd;stroke-dasharray:3 3;fill:none}"
+	".cal{stroke:#4c78a8;stroke-width:2;fill:none}.calc{fill:#4c78a8}"
+	"svg.calib{max-width:320px}"
+	".key.pm{background:#4c78a8}.key.pe{background:#f58518}"
+	".key.pr{background:#2b8a3e}";
 
 typedef struct feat_ref {
 	json_t *f;
@@ -1011,6 +1020,212 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 	sb_puts(b, "</svg>");
 }
 
+/* Accuracy over time: measured (labels), CBPE's estimate with its band,
+ * the reference; each point carries its value in data-acc. */
+static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
+{
+	const double W = 640.0, H = 150.0, L = 40.0, R = 10.0, T = 10.0,
+		     bottom = 128.0;
+	double pw = W - L - R, ph = bottom - T, lo = 1, hi = 0;
+	size_t i;
+	int any = 0, pass;
+
+	for (i = 0; i < n; i++) {
+		const dm_report_point *p = &pts[i];
+		double v[4] = {NAN, NAN, NAN, NAN};
+		int k;
+
+		if (p->perf & DM_POINT_MEASURED)
+			v[0] = p->acc_measured;
+		if (p->perf & DM_POINT_REFERENCE)
+			v[1] = p->acc_reference;
+		if (p->perf & DM_POINT_ESTIMATED) {
+			v[2] = p->acc_est_lower;
+			v[3] = p->acc_est_upper;
+		}
+		for (k = 0; k < 4; k++)
+			if (!isnan(v[k])) {
+				lo = v[k] < lo ? v[k] : lo;
+				hi = v[k] > hi ? v[k] : hi;
+				any = 1;
+			}
+	}
+	if (!any)
+		return;
+	lo = floor(lo * 20 - 0.5) / 20;
+	hi = ceil(hi * 20 + 0.5) / 20;
+	lo = lo < 0 ? 0 : lo;
+	hi = hi > 1 ? 1 : hi;
+	sb_puts(b, "<h3>Accuracy over time</h3><p class=\"note\">"
+		   "<span class=\"key pm\"></span>measured (labels)"
+		   "<span class=\"key pe\"></span>estimated (CBPE) and its "
+		   "band<span class=\"key pr\"></span>reference</p>");
+	sb_printf(b, "<svg class=\"chart trend perf-trend\" viewBox=\"0 0 "
+		     "%.0f %.0f\" role=\"img\">",
+		  W, H);
+	for (i = 0; i <= 4; i++) {
+		double v = lo + (hi - lo) * (double)i / 4.0;
+		double y = bottom - ph * (double)i / 4.0;
+
+		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
+			     "<text x=\"%.0f\" y=\"%.1f\" "
+			     "text-anchor=\"end\">%.2f</text>",
+			  L, y, W - R, L - 3, y + 3, v);
+	}
+#define PX(i) (n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) \
+		     : L + pw / 2)
+#define PY(v) (bottom - ph * ((v) - lo) / (hi - lo))
+	/* the band: upper ends left to right, lower ends back */
+	for (i = 0, pass = 0; i < n; i++)
+		if (pts[i].perf & DM_POINT_ESTIMATED)
+			pass++;
+	if (pass > 1) {
+		int first = 1;
+
+		sb_puts(b, "<path class=\"pband\" d=\"");
+		for (i = 0; i < n; i++)
+			if (pts[i].perf & DM_POINT_ESTIMATED) {
+				sb_printf(b, "%s%.1f %.1f", first ? "M" : "L",
+					  PX(i), PY(pts[i].acc_est_upper));
+				first = 0;
+			}
+		for (i = n; i-- > 0;)
+			if (pts[i].perf & DM_POINT_ESTIMATED)
+				sb_printf(b, "L%.1f %.1f", PX(i),
+					  PY(pts[i].acc_est_lower));
+		sb_puts(b, "Z\"/>");
+	}
+	for (pass = 0; pass < 3; pass++) {
+		static const int bit[3] = {DM_POINT_REFERENCE,
+					   DM_POINT_ESTIMATED,
+					   DM_POINT_MEASURED};
+		static const char *const line[3] = {"pr", "pe", "pm"};
+		int first = 1;
+
+		sb_printf(b, "<path class=\"%s\" d=\"", line[pass]);
+		for (i = 0; i < n; i++) {
+			double v = pass == 0   ? pts[i].acc_reference
+				   : pass == 1 ? pts[i].acc_estimated
+					       : pts[i].acc_measured;
+
+			if (!(pts[i].perf & bit[pass]))
+				continue;
+			sb_printf(b, "%s%.1f %.1f", first ? "M" : "L", PX(i),
+				  PY(v));
+			first = 0;
+		}
+		sb_puts(b, "\"/>");
+	}
+	for (i = 0; i < n; i++) {
+		const char *when = pts[i].window_end[0] ? pts[i].window_end
+							: pts[i].generated_at;
+
+		if (pts[i].perf & DM_POINT_ESTIMATED) {
+			sb_printf(b, "<circle class=\"pec\" cx=\"%.1f\" "
+				     "cy=\"%.1f\" r=\"2.5\" data-acc=\"%.6f\">"
+				     "<title>",
+				  PX(i), PY(pts[i].acc_estimated),
+				  pts[i].acc_estimated);
+			esc(b, when);
+			sb_printf(b, ": estimated accuracy %.4f [%.4f, %.4f]"
+				     "</title></circle>",
+				  pts[i].acc_estimated, pts[i].acc_est_lower,
+				  pts[i].acc_est_upper);
+		}
+		if (pts[i].perf & DM_POINT_MEASURED) {
+			sb_printf(b, "<circle class=\"pmc\" cx=\"%.1f\" "
+				     "cy=\"%.1f\" r=\"3\" data-acc=\"%.6f\">"
+				     "<title>",
+				  PX(i), PY(pts[i].acc_measured),
+				  pts[i].acc_measured);
+			esc(b, when);
+			sb_printf(b, ": measured accuracy %.4f</title>"
+				     "</circle>",
+				  pts[i].acc_measured);
+		}
+	}
+	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", L, bottom,
+		  W - R);
+	if (n > 0) {
+		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\">", PX(0),
+			  bottom + 14);
+		esc(b, pts[0].window_end[0] ? pts[0].window_end
+					    : pts[0].generated_at);
+		sb_puts(b, "</text>");
+	}
+	if (n > 1) {
+		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" "
+			     "text-anchor=\"end\">",
+			  PX(n - 1), bottom + 14);
+		esc(b, pts[n - 1].window_end[0] ? pts[n - 1].window_end
+						: pts[n - 1].generated_at);
+		sb_puts(b, "</text>");
+	}
+#undef PX
+#undef PY
+	sb_puts(b, "</svg>");
+}
+
+/* The window's reliability diagram: per non-empty score bin, the share
+ * of positives against the mean score; the diagonal is perfect
+ * calibration.  Points carry data-x / data-y. */
+static void calibration_chart(sbuf *b, json_t *cal)
+{
+	const double S = 232.0, L = 34.0, T = 8.0, side = 180.0;
+	double bottom = T + side;
+	json_t *curve = json_object_get(cal, "curve"), *pt;
+	size_t i;
+	int first = 1;
+
+	if (!json_array_size(curve))
+		return;
+	sb_puts(b, "<figure class=\"calibration\"><figcaption>Calibration "
+		   "(reliability diagram): share of label 1 by score bin, "
+		   "against the bin's mean score; the diagonal is a perfectly "
+		   "calibrated model</figcaption>");
+	sb_printf(b, "<svg class=\"chart calib\" viewBox=\"0 0 %.0f %.0f\" "
+		     "role=\"img\">",
+		  S, S);
+	for (i = 0; i <= 4; i++) {
+		double v = (double)i / 4.0;
+
+		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
+			     "<text x=\"%.0f\" y=\"%.1f\" "
+			     "text-anchor=\"end\">%.2f</text>"
+			     "<text x=\"%.1f\" y=\"%.0f\" "
+			     "text-anchor=\"middle\">%.2f</text>",
+			  L, bottom - side * v, L + side, L - 3,
+			  bottom - side * v + 3, v, L + side * v, bottom + 12,
+			  v);
+	}
+	sb_printf(b, "<path class=\"diag\" d=\"M%.0f %.0fL%.0f %.0f\"/>",
+		  L, bottom, L + side, T);
+	sb_puts(b, "<path class=\"cal\" d=\"");
+	json_array_foreach(curve, i, pt) {
+		sb_printf(b, "%s%.1f %.1f", first ? "M" : "L",
+			  L + side * num(pt, "mean_predicted"),
+			  bottom - side * num(pt, "fraction_positive"));
+		first = 0;
+	}
+	sb_puts(b, "\"/>");
+	json_array_foreach(curve, i, pt) {
+		double x = num(pt, "mean_predicted"),
+		       y = num(pt, "fraction_positive");
+
+		sb_printf(b, "<circle class=\"calc\" cx=\"%.1f\" cy=\"%.1f\" "
+			     "r=\"3\" data-x=\"%.6f\" data-y=\"%.6f\" "
+			     "data-count=\"%.0f\"><title>mean score %.3f, "
+			     "share of 1 %.3f, ",
+			  L + side * x, bottom - side * y, x, y,
+			  num(pt, "count"), x, y);
+		put_value(b, num(pt, "count"));
+		sb_puts(b, " rows</title></circle>");
+	}
+	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0fM%.0f %.0fV%.0f\"/>",
+		  L, bottom, L + side, L, T, bottom);
+	sb_puts(b, "</svg></figure>");
+}
+
 /* ---- sections ------------------------------------------------------------- */
 
 static void kpi(sbuf *b, const char *dt, const char *cls)
@@ -1177,7 +1392,8 @@ static void perf_row(sbuf *b, const char *label, json_t *perf,
 
 /* Measured (labels), reference and estimated (CBPE) performance, and the
  * confusion matrix (docs/model-quality.md). */
-static void performance_section(sbuf *b, json_t *perf)
+static void performance_section(sbuf *b, json_t *perf,
+				const dm_report_point *pts, size_t npts)
 {
 	json_t *cm = json_object_get(perf, "confusion_matrix");
 	json_t *classes = json_object_get(perf, "classes"), *row, *c;
@@ -1234,6 +1450,8 @@ static void performance_section(sbuf *b, json_t *perf)
 		}
 		sb_puts(b, "</tbody></table>");
 	}
+	calibration_chart(b, json_object_get(perf, "calibration"));
+	perf_trend_chart(b, pts, npts);
 	sb_puts(b, "</div>\n");
 }
 
@@ -1435,6 +1653,32 @@ static dm_err check_report(json_t *root, const char *name, dm_diag *diag)
 	return DM_OK;
 }
 
+/* The report's own accuracy point (as dm_report_brief_parse reads it). */
+static void self_perf(json_t *perf, dm_report_point *p)
+{
+	json_t *ref = json_object_get(json_object_get(perf, "reference"),
+				      "accuracy");
+	json_t *est = json_object_get(json_object_get(perf, "estimated"),
+				      "accuracy");
+
+	if (json_is_number(json_object_get(perf, "accuracy"))) {
+		p->perf |= DM_POINT_MEASURED;
+		p->acc_measured = num(perf, "accuracy");
+	}
+	if (json_is_number(json_object_get(ref, "value"))) {
+		p->perf |= DM_POINT_REFERENCE;
+		p->acc_reference = num(ref, "value");
+	}
+	if (json_is_number(json_object_get(est, "value")) &&
+	    json_is_number(json_object_get(est, "lower")) &&
+	    json_is_number(json_object_get(est, "upper"))) {
+		p->perf |= DM_POINT_ESTIMATED;
+		p->acc_estimated = num(est, "value");
+		p->acc_est_lower = num(est, "lower");
+		p->acc_est_upper = num(est, "upper");
+	}
+}
+
 /* The history to draw: points up to the report's own time, then the
  * report itself if it is not among them. */
 static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
@@ -1476,6 +1720,7 @@ static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
 		p[k].drift_detected =
 			json_is_true(json_object_get(root, "drift_detected"));
 		p[k].insufficient = st && !strcmp(st, "insufficient_data");
+		self_perf(json_object_get(root, "performance"), &p[k]);
 		k++;
 	}
 	*n = k;
@@ -1547,7 +1792,8 @@ dm_err dm_report_html_from_json(const char *json, size_t len,
 	sb_printf(&b, ")</title><style>%s</style></head>\n<body><main>", css);
 	header(&b, root, critical);
 	alerts_section(&b, json_object_get(root, "alerts"));
-	performance_section(&b, json_object_get(root, "performance"));
+	performance_section(&b, json_object_get(root, "performance"), pts,
+			    npts);
 	sb_printf(&b, "<h2 id=\"trend\">Drift score, last %zu run%s</h2>"
 		      "<div class=\"panel\">",
 		  npts, npts == 1 ? "" : "s");

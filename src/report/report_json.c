@@ -404,6 +404,27 @@ static void copy_str(json_t *o, const char *k, char *dst, size_t n)
 	snprintf(dst, n, "%s", s ? s : "");
 }
 
+static double num_or_nan(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void perf_brief(json_t *perf, dm_report_brief *b)
+{
+	json_t *est = json_object_get(json_object_get(perf, "estimated"),
+				      "accuracy");
+
+	b->acc_measured = num_or_nan(perf, "accuracy");
+	b->acc_reference = num_or_nan(
+		json_object_get(json_object_get(perf, "reference"), "accuracy"),
+		"value");
+	b->acc_estimated = num_or_nan(est, "value");
+	b->acc_est_lower = num_or_nan(est, "lower");
+	b->acc_est_upper = num_or_nan(est, "upper");
+}
+
 dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 			     dm_report_brief *b, dm_diag *diag)
 {
@@ -455,6 +476,7 @@ dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 		json_object_get(root, "features_drifted"));
 	b->features_total = (uint64_t)json_integer_value(
 		json_object_get(root, "features_total"));
+	perf_brief(json_object_get(root, "performance"), b);
 	alerts = json_object_get(root, "alerts");
 	json_array_foreach(alerts, i, a) {
 		const char *sev = json_string_value(json_object_get(a,

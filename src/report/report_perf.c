@@ -30,6 +30,8 @@ static void prf(jw *w, const char *k, const dm_prf *p)
 	jw_obj_end(w);
 }
 
+static void calibration(jw *w, const dm_calib *c);
+
 static void classification(jw *w, const dm_perf *p)
 {
 	size_t i, j, k = p->cm.k;
@@ -66,7 +68,40 @@ static void classification(jw *w, const dm_perf *p)
 		num_or_null(w, "average_precision", p->average_precision);
 		num_or_null(w, "log_loss", p->log_loss);
 		num_or_null(w, "brier", p->brier);
+		calibration(w, &p->calib);
 	}
+}
+
+/* "calibration": the non-empty bins of the reliability diagram, as
+ * sklearn's calibration_curve(strategy="uniform") lists them. */
+static void calibration(jw *w, const dm_calib *c)
+{
+	size_t b;
+
+	if (!c->nbins)
+		return;
+	jw_key(w, "calibration");
+	jw_obj(w);
+	jw_key(w, "bins");
+	jw_u64(w, c->nbins);
+	jw_key(w, "curve");
+	jw_arr(w);
+	for (b = 0; b < c->nbins; b++) {
+		if (!c->count[b])
+			continue;
+		jw_obj(w);
+		jw_key(w, "bin");
+		jw_u64(w, b);
+		num_or_null(w, "mean_predicted",
+			    c->sum_prob[b] / (double)c->count[b]);
+		num_or_null(w, "fraction_positive",
+			    c->sum_true[b] / (double)c->count[b]);
+		jw_key(w, "count");
+		jw_u64(w, c->count[b]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
 }
 
 static const char *const cmp_names[DM_PERF_NCMP] = {"accuracy", "f1",

@@ -68,13 +68,17 @@
 /* ------------------------------------------------------------------ */
 static const char *const scenario_names[DM_SCEN_COUNT_] = {
 	"none", "mean-shift", "scale", "new-category", "missing", "prior",
-	"correlation-flip",
+	"correlation-flip", "concept-drift", "concept-input-drift",
 };
 
 /* Default strength of each scenario (see synth.h). */
 static const double scenario_default_mag[DM_SCEN_COUNT_] = {
-	0.0, 0.25, 0.5, 0.2, 0.3, 0.6, 0.0,
+	0.0, 0.25, 0.5, 0.2, 0.3, 0.6, 0.0, 0.15, 0.15,
 };
+
+/* The input part of DM_SCEN_CONCEPT_INPUT: a mean shift of this many
+ * standard deviations. */
+#define CONCEPT_INPUT_SHIFT 0.5
 
 const char *dm_scenario_name(dm_scenario s)
 {
@@ -910,8 +914,11 @@ static void apply_scenario(dm_synth *g)
 				      : scenario_default_mag[g->o.scenario];
 	switch (g->o.scenario) {
 	case DM_SCEN_MEAN_SHIFT:
+	case DM_SCEN_CONCEPT_INPUT:
 		pick_features(g, shift_order, sizeof(shift_order), k,
 			      ok_shift);
+		break;
+	case DM_SCEN_CONCEPT:
 		break;
 	case DM_SCEN_SCALE:
 		pick_features(g, scale_order, sizeof(scale_order), k,
@@ -1324,8 +1331,12 @@ static void drift_feature(dm_synth *g, size_t j, size_t n)
 	size_t i;
 
 	switch (g->o.scenario) {
-	case DM_SCEN_MEAN_SHIFT: {
-		double delta = g->mag * f->sd;
+	case DM_SCEN_MEAN_SHIFT:
+	case DM_SCEN_CONCEPT_INPUT: {
+		double delta = (g->o.scenario == DM_SCEN_MEAN_SHIFT
+					? g->mag
+					: CONCEPT_INPUT_SHIFT) *
+			       f->sd;
 
 		for (i = 0; i < n; i++) {
 			double y = x[i] + delta;
@@ -1483,6 +1494,12 @@ dm_err dm_synth_next(dm_synth *g, size_t nrows, dm_batch **out)
 		if (g->f[j].miss > 0.0)
 			draw_missing(g, j, nrows);
 	draw_prediction(g, nrows);
+	/* concept drift: P(label | inputs) changes, the inputs do not */
+	if (g->drifted && (g->o.scenario == DM_SCEN_CONCEPT ||
+			   g->o.scenario == DM_SCEN_CONCEPT_INPUT))
+		for (i = 0; i < nrows; i++)
+			if (rng_uniform(&g->rng) < g->mag)
+				g->label[i] = !g->label[i];
 	if (g->o.with_label) {
 		double *l = g->cols[g->nfeat + 1].f64;
 

@@ -185,6 +185,18 @@ flag_bad compare critical-threshold 1.01 "a number from 0 to 1"
 run detect --model m --version v1 -w 0
 expect_err "detect -w 0" 2 "^driftmon detect: invalid --window-hours '0'"
 
+# ---- model quality: synth --labels, simulate --performance ---------------------
+run synth --labels --training "$T/x.csv"
+expect_err "synth --labels without --logs" 2 "^driftmon synth: --labels needs --logs"
+run synth --scenario concept-drifts --logs
+expect_err "synth: unknown scenario" 2 "^driftmon synth: unknown --scenario 'concept-drifts'"
+run simulate --performance --window-rows 50
+expect_err "simulate --window-rows below 100" 2 "^driftmon simulate: invalid --window-rows '50' \(at least 100\)"
+run simulate --performance --min-performance-drop 1.5
+expect_err "simulate --min-performance-drop out of range" 2 "^driftmon simulate: invalid --min-performance-drop '1.5' \(0 to 1\)"
+run simulate --help
+expect "simulate --help: --performance" 0 "^  --performance +instead: the performance alerts"
+
 # A valid setting gets through to the next step (the missing baseline).
 DRIFT_PSI_THRESHOLD=0.3 DRIFT_MIN_SAMPLES=10 DRIFT_ANALYSIS_WINDOW_HOURS=6 \
 	DRIFT_SCORE_CRITICAL_THRESHOLD=1 run detect --model m --version v1

@@ -27,6 +27,9 @@ Scenarios (all by default), each reproducing a failure the attack found:
              never learned; with the token they fill --max-models /
              --max-columns, and are forgotten after --schema-ttl once
              uploaded while a model in use keeps its types
+  labels     POST /v1/labels: bad input gets a 4xx naming the field;
+             acknowledged labels survive kill -9 (none lost, none
+             doubled); detect's join sees them with the predictions
   privacy    /healthz without the token says only the status; with it
              the details, credentials redacted; a password, sig= and
              AccountKey= in store URLs are printed nowhere
@@ -612,8 +615,112 @@ def sc_privacy():
           r.returncode != 0 and secret not in r.stderr and "REDACTED" in r.stderr, r.stderr)
 
 
+def label_records(n, model="lab", version="v1", start=0):
+    """Label records of the requests records(n, model) made: 1 when the
+    score is at least 0.5, except every 4th (the model's mistakes)."""
+    out = []
+    for i in range(start, start + n):
+        score = (i % 100) / 100.0
+        y = int(score >= 0.5) if i % 4 else int(score < 0.5)
+        out.append({"request_id": "%s-%d" % (model, i), "model_name": model,
+                    "model_version": version, "label": y if i % 2 else str(y),
+                    "timestamp": "2025-03-01T10:%02d:30Z" % (i % 60)})
+    return out
+
+
+def post_labels(c, recs, **kw):
+    body = "\n".join(json.dumps(r) for r in recs)
+    return c.request("POST", "/v1/labels", body, **kw)
+
+
+def sc_labels():
+    print("== POST /v1/labels: bad input, kill -9, the join", flush=True)
+    store = os.path.join(T, "labels-store")
+    wal = os.path.join(T, "labels-wal")
+    c = Collector("labels", wal, store, ["--flush-seconds", "600",
+                                         "--max-body-bytes", "64KiB"])
+    check("labels: starts", c.start())
+    preds = records(240, model="lab")
+    for r in preds:
+        r["timestamp"] = "2025-03-01T10:%02d:00Z" % (int(r["request_id"].split("-")[1]) % 60)
+        r["features"].pop("body")
+    st, _ = c.post(preds)
+    check("labels: predictions acknowledged", st == 202, st)
+    good = label_records(1)[0]
+    bad = [("missing request id", dict((k, v) for k, v in good.items() if k != "request_id"),
+            400, "request_id"),
+           ("empty request id", dict(good, request_id=""), 400, "request_id"),
+           ("label neither class nor number", dict(good, label=[1]), 400, "label"),
+           ("unknown field", dict(good, score=0.3), 400, "score"),
+           ("bad timestamp", dict(good, timestamp="yesterday"), 400, "timestamp")]
+    for name, rec, code, field in bad:
+        st, body = post_labels(c, [rec])
+        try:
+            e = json.loads(body)
+        except ValueError:
+            e = {}
+        check("labels: %s -> %d naming the field" % (name, code),
+              st == code and e.get("field") == field and "\n" not in e.get("error", "\n"),
+              (st, body))
+    st, body = c.request("POST", "/v1/labels", '{"request_id": "x", ')
+    check("labels: bad JSON -> 400 with a one-line reason",
+          st == 400 and "malformed JSON" in body and "\n" not in body, (st, body))
+    st, body = c.request("POST", "/v1/labels", "\n".join(
+        json.dumps(dict(good, request_id="big-%d" % i)) for i in range(1200)))
+    check("labels: oversize body -> 413", st == 413 and "larger than" in body, (st, body))
+    st, body = post_labels(c, [good], auth=False)
+    check("labels: no token -> 401", st == 401, (st, body))
+    st, body = c.request("GET", "/v1/labels")
+    check("labels: GET -> 405", st == 405 and "POST" in body, (st, body))
+    # acknowledged batches, then kill -9 before any upload
+    acked = []
+    labs = label_records(200, model="lab")
+    for k in range(0, 200, 20):
+        st, body = post_labels(c, labs[k:k + 20])
+        if st == 202:
+            acked += [r["request_id"] for r in labs[k:k + 20]]
+    check("labels: 10 batches acknowledged", len(acked) == 200, len(acked))
+    check("labels: none uploaded before the kill (all in the WAL)",
+          not os.path.isdir(os.path.join(store, "labels")))
+    c.kill9()
+    c2 = Collector("labels2", wal, store, ["--flush-seconds", "1"])
+    check("labels: restarts after kill -9", c2.start())
+    rc, _ = c2.stop()
+    ids = store_ids(os.path.join(store, "labels"))
+    check("labels: kill -9 lost none of the %d acknowledged labels (%d stored, no duplicate)"
+          % (len(acked), len(ids)),
+          rc == 0 and sorted(ids) == sorted(acked), (rc, len(ids)))
+    check("labels: stored under labels/year=2025/month=03/day=01/hour=10",
+          os.path.isdir(os.path.join(store, "labels/year=2025/month=03/day=01/hour=10")))
+    # detect's join sees them
+    train = os.path.join(T, "labels-train.csv")
+    with open(train, "w") as f:
+        f.write("url_count,sender_domain,prediction\n")
+        for i in range(400):
+            f.write("%d,d%d.example.com,%.2f\n" % (i % 17, i % 5, (i % 100) / 100.0))
+    out = subprocess.run([BIN, "baseline", "--store", store, "--model", "lab",
+                          "--version", "v1", "--input", train],
+                         capture_output=True, text=True)
+    check("labels: baseline", out.returncode == 0, out.stderr)
+    out = subprocess.run([BIN, "detect", "--store", store, "--model", "lab",
+                          "--version", "v1", "--at", "2025-03-01T11:00:00Z",
+                          "--no-write", "--prediction-column", "prediction",
+                          "--format", "json"], capture_output=True, text=True)
+    try:
+        perf = json.loads(out.stdout)["performance"]
+    except (ValueError, KeyError) as e:
+        perf = {"error": repr(e), "stderr": out.stderr}
+    y = [int(r["label"]) for r in labs]
+    pred = [int((i % 100) / 100.0 >= 0.5) for i in range(200)]
+    acc = sum(a == b for a, b in zip(y, pred)) / 200.0
+    check("labels: detect joins them (200/240 labelled, accuracy %.3f)" % acc,
+          perf.get("predictions") == 240 and perf.get("labelled") == 200 and
+          abs(perf.get("accuracy", -1) - acc) < 1e-12, perf)
+
+
 SCENARIOS = [("disk", sc_disk), ("drain", sc_drain), ("conns", sc_conns),
-             ("limits", sc_limits), ("privacy", sc_privacy)]
+             ("limits", sc_limits), ("privacy", sc_privacy),
+             ("labels", sc_labels)]
 
 
 def main():

@@ -467,4 +467,57 @@ m = re.search(r'<p class="note" id="not-monitored">(.*?)</p>', dom)
 assert m and m.group(1) == "Not monitored (2): customer_id (identifier), comment (text)", m
 EOF
 
+# ---- model performance: accuracy over time and the calibration curve ------------------
+# three hours of the same distribution, then three of concept drift (15% of
+# labels flipped), with the labels; one detect per hour writes the history
+SP="$T/sperf"
+DRIFTMON_STORE=$SP run synth --training "$T/perf-train.csv" --validation "$T/perf-val.csv" --rows 4000 --seed 3
+expect "perf: training and validation data" 0
+DRIFTMON_STORE=$SP run synth --logs --labels --scenario none --hours 3 \
+	--rows-per-hour 1000 --end 2025-03-01T13:00:00Z
+expect "perf: logs and labels, same distribution" 0
+DRIFTMON_STORE=$SP run synth --logs --labels --scenario concept-drift --hours 3 \
+	--rows-per-hour 1000 --end 2025-03-01T16:00:00Z --seed 7
+expect "perf: logs and labels, concept drift" 0
+DRIFTMON_STORE=$SP run baseline --model spam-detector --version v1 --input "$T/perf-train.csv"
+expect "perf: baseline" 0
+DRIFTMON_STORE=$SP run reference --model spam-detector --version v1 --input "$T/perf-val.csv"
+expect "perf: reference" 0
+for h in 11 12 13 14 15 16; do
+	DRIFTMON_STORE=$SP run detect --model spam-detector --version v1 \
+		--at 2025-03-01T$h:00:00Z --window-hours 1
+	expect "perf: detect $h:00" 0 "HTML report: .*latest.html"
+done
+browse "$SP/drift-reports/spam-detector/latest.html" "$T/perf"
+pycheck "perf: the section renders: measured and estimated accuracy of each run, the calibration curve, the JSON's numbers" <<'EOF'
+import glob, json, os, re
+T = os.environ["T"]
+dom = open(os.path.join(T, "perf.dom"), encoding="utf-8").read()
+assert '<h2 id="performance">Model performance</h2>' in dom
+reps = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(T, "sperf/drift-reports/spam-detector/v1/2025*.json")))]
+assert len(reps) == 6, len(reps)
+trend = dom[dom.index('class="chart trend perf-trend"'):]
+trend = trend[:trend.index("</svg>")]
+meas = [float(x) for x in re.findall(r'<circle class="pmc"[^>]*data-acc="([0-9.]+)"', trend)]
+est = [float(x) for x in re.findall(r'<circle class="pec"[^>]*data-acc="([0-9.]+)"', trend)]
+want_m = [r["performance"]["accuracy"] for r in reps]
+want_e = [r["performance"]["estimated"]["accuracy"]["value"] for r in reps]
+assert len(meas) == 6 and all(abs(a - b) < 1e-6 for a, b in zip(meas, want_m)), (meas, want_m)
+assert len(est) == 6 and all(abs(a - b) < 1e-6 for a, b in zip(est, want_e)), (est, want_e)
+# the concept drift shows in the measured accuracy only
+assert min(want_m[:3]) > 0.9 and max(want_m[3:]) < 0.86, want_m
+assert min(want_e) > 0.9, want_e
+assert 'class="pband"' in trend and 'class="pr"' in trend
+cal = dom[dom.index('class="chart calib"'):]
+cal = cal[:cal.index("</svg>")]
+pts = [(float(x), float(y), int(c)) for x, y, c in re.findall(r'<circle class="calc"[^>]*data-x="([0-9.]+)" data-y="([0-9.]+)" data-count="([0-9]+)"', cal)]
+curve = reps[-1]["performance"]["calibration"]["curve"]
+assert len(pts) == len(curve) and len(curve) >= 5, (pts, curve)
+for (x, y, c), q in zip(pts, curve):
+    assert abs(x - q["mean_predicted"]) < 1e-6 and abs(y - q["fraction_positive"]) < 1e-6 and c == q["count"], (x, y, c, q)
+assert sum(c for _, _, c in pts) == reps[-1]["performance"]["labelled"]
+# three PERFORMANCE_DROP alerts in the last window, shown
+assert dom.count("PERFORMANCE_DROP") >= 3
+EOF
+
 finish

@@ -394,14 +394,88 @@ DRIFT_ALERTMANAGER_URL=ftp://127.0.0.1/ run detect --model spam-detector --versi
 expect "invalid URL is a usage error" 2 "^driftmon detect: invalid DRIFT_ALERTMANAGER_URL"
 DRIFT_NOTIFY_ATTEMPTS=0 run detect --model spam-detector --version v1
 expect "invalid attempts" 2 "DRIFT_NOTIFY_ATTEMPTS"
-before=$(wc -l <"$HOOK_LOG")
+# count the webhook's own posts: Alertmanager's (path /am) come when its
+# group timers fire, during this run too
+hook_posts() { grep -c '"path": "/hook' "$HOOK_LOG"; }
+before=$(hook_posts)
 DRIFT_WEBHOOK_URL=$HOOK/hook run detect --model spam-detector --version v1 \
 	--at 2025-12-24T18:00:00Z --window-hours 4 --no-write --metrics-file "$T/nw.prom"
 expect "--no-write" 0 "Overall drift detected: YES"
-check "--no-write sends nothing" test "$(wc -l <"$HOOK_LOG")" -eq "$before"
+check "--no-write sends nothing" test "$(hook_posts)" -eq "$before"
 check "--no-write still writes --metrics-file" test -s "$T/nw.prom"
 run detect --model spam-detector --version v1 --at 2025-12-24T18:00:00Z \
 	--metrics-file "$T/no/such/dir/m.prom"
 expect "unwritable --metrics-file is an error" 1 "cannot write '.*m.prom'"
+
+# ---- run P: performance alerts in Alertmanager (one per metric), then resolved ---------
+# model "scorer": two hours of concept drift (labels flipped) with labels,
+# then two of the same distribution
+PS="$T/perfstore"
+for args in "--training $T/ptrain.csv --validation $T/pval.csv --rows 4000 --seed 3" \
+	"--logs --labels --scenario concept-drift --hours 2 --rows-per-hour 1500 --end 2025-03-01T12:00:00Z --seed 7" \
+	"--logs --labels --scenario none --hours 2 --rows-per-hour 1500 --end 2025-03-01T14:00:00Z --seed 8"; do
+	# shellcheck disable=SC2086
+	DRIFTMON_STORE=$PS run synth --model scorer $args
+	expect "P: synth $args" 0
+done
+DRIFTMON_STORE=$PS run baseline --model scorer --version v1 --input "$T/ptrain.csv"
+expect "P: baseline" 0
+DRIFTMON_STORE=$PS run reference --model scorer --version v1 --input "$T/pval.csv"
+expect "P: reference" 0
+DRIFTMON_STORE=$PS DRIFT_PUSHGATEWAY_URL=$PG DRIFT_ALERTMANAGER_URL=$AM \
+	run detect --model scorer --version v1 --at 2025-03-01T12:00:00Z --window-hours 2
+expect "P1: detect (concept drift)" 0 "^Performance: accuracy 0\.8"
+export PREPORT="$PS/drift-reports/scorer/latest.json"
+pycheck "P1: one active DriftmonPerformanceDrop per dropped metric; pushgateway driftmon_model_* = the report's" <<'EOF'
+import json, os
+from lib import *
+r = json.load(open(os.environ["PREPORT"]))
+p = r["performance"]
+got = am_alerts("scorer")
+drops = {a["labels"]["feature"] for a in got if a["labels"]["alertname"] == "DriftmonPerformanceDrop"}
+assert drops == {"accuracy", "f1", "roc_auc"}, got
+assert all(a["status"]["state"] == "active" for a in got)
+assert not [a for a in got if a["labels"]["alertname"] == "DriftmonEstimatedPerformanceDrop"], got
+s = [x for x in samples(get(os.environ["PG"] + "/metrics")) if x[1].get("model") == "scorer"]
+val = lambda n, m=None: [v for k, l, v in s if k == n and l.get("metric") == m]
+assert val("driftmon_model_predictions_labelled") == [p["labelled"]] and p["labelled"] == 3000
+assert close(val("driftmon_model_metric", "accuracy")[0], p["accuracy"])
+assert close(val("driftmon_model_metric_reference", "accuracy")[0], p["reference"]["accuracy"]["value"])
+assert close(val("driftmon_model_metric_estimated", "accuracy")[0], p["estimated"]["accuracy"]["value"])
+assert val("driftmon_model_performance_dropped", "f1") == [1.0]
+assert val("driftmon_model_performance_estimated_dropped", "accuracy") == [0.0]
+# Alertmanager notifies its receiver of the three (group_wait 1 s)
+import time
+for _ in range(150):
+    res = [json.loads(p["body"]) for p in hook_posts("/am")]
+    firing = {a["labels"].get("feature") for b in res for a in b["alerts"]
+              if a["status"] == "firing" and a["labels"].get("model") == "scorer"}
+    if firing >= {"accuracy", "f1", "roc_auc"}:
+        break
+    time.sleep(0.2)
+assert firing >= {"accuracy", "f1", "roc_auc"}, firing
+EOF
+DRIFTMON_STORE=$PS DRIFT_PUSHGATEWAY_URL=$PG DRIFT_ALERTMANAGER_URL=$AM \
+	run detect --model scorer --version v1 --at 2025-03-01T14:00:00Z --window-hours 2
+expect "P2: detect (same distribution)" 0
+pycheck "P2: the performance alerts resolved in Alertmanager, which says so" <<'EOF'
+import json, os, time
+from lib import *
+r = json.load(open(os.environ["PREPORT"]))
+assert not [a for a in r["alerts"] if "PERFORMANCE" in a["code"]], r["alerts"]
+assert am_alerts("scorer") == [], am_alerts("scorer")
+key = lambda a: (a["labels"]["alertname"], a["labels"].get("feature", ""))
+want = {("DriftmonPerformanceDrop", m) for m in ("accuracy", "f1", "roc_auc")}
+for _ in range(150):
+    res = [json.loads(p["body"]) for p in hook_posts("/am")]
+    resolved = {key(a) for b in res for a in b["alerts"]
+                if a["status"] == "resolved" and a["labels"].get("model") == "scorer"}
+    if want <= resolved:
+        break
+    time.sleep(0.2)
+assert want <= resolved, resolved
+s = [x for x in samples(get(os.environ["PG"] + "/metrics")) if x[1].get("model") == "scorer"]
+assert [v for k, l, v in s if k == "driftmon_model_performance_dropped"] == [0.0, 0.0, 0.0]
+EOF
 
 finish

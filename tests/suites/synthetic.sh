@@ -20,6 +20,32 @@ while read -r line; do
 	esac
 	if [ "$ok" = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "  FAIL: $line"; fi
 done <<<"$out"
+# The performance alerts (docs/model-quality.md): 30 seeds of labelled
+# windows.  False alarms of either alert at most 10%; concept drift caught
+# by the measured alert (>= 95%) and not by CBPE, which cannot see it
+# (<= 10%); a covariate shift that lowers accuracy by 10 points caught by
+# CBPE (>= 90%).
+pout=$("$DM" simulate --performance --seeds 30 2>&1)
+echo "$pout"
+# perf LABEL-PREFIX MEASURED-TEST ESTIMATED-TEST (awk conditions on r)
+perf() {
+	local line m e
+	line=$(grep -m1 "^$1" <<<"$pout")
+	# the last two columns: realized and estimated rates
+	m=$(awk '$(NF-1) ~ /^[0-9.]+%$/ { sub(/%/, "", $(NF-1)); print $(NF-1) }' <<<"$line")
+	e=$(awk '$NF ~ /^[0-9.]+%$/ { sub(/%/, "", $NF); print $NF }' <<<"$line")
+	if [ -n "$m" ] && [ -n "$e" ] &&
+		[ "$(awk -v r="$m" "BEGIN { print ($2) }")" = 1 ] &&
+		[ "$(awk -v r="$e" "BEGIN { print ($3) }")" = 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "  FAIL: performance: $1: '$line'"
+	fi
+}
+perf "same distribution" "r <= 10" "r <= 10"
+perf "concept drift: 15%" "r >= 95" "r <= 10"
+perf "concept drift 15% + input" "r >= 95" "r <= 10"
+perf "covariate shift: mean shift 2 sd, 10 features" "r >= 90" "r >= 90"
 # The two-category tests: the 0/1 flags are numeric unless --booleans
 # declares them boolean; then the automatic choice gives them the z-test
 # (5 flags), --test fisher Fisher's exact test, and the targets still hold.

@@ -55,7 +55,157 @@ static void labels_task_binary_score(void **state)
 	assert_true(fabs(out.scores.accuracy - 0.75) < 1e-15);
 	/* pairs: (0.9, 0.4) (0.9, 0.7) (0.6, 0.4) win, (0.6, 0.7) loses */
 	assert_true(fabs(out.roc_auc - 0.75) < 1e-15);
+	/* the calibration curve: every row in one of 10 bins */
+	assert_int_equal(out.calib.nbins, DM_PERF_CALIB_BINS);
+	{
+		uint64_t n = 0;
+		double sp = 0, st = 0;
+		size_t k;
+
+		for (k = 0; k < out.calib.nbins; k++) {
+			n += out.calib.count[k];
+			sp += out.calib.sum_prob[k];
+			st += out.calib.sum_true[k];
+		}
+		assert_int_equal(n, 4);
+		assert_true(fabs(sp - 2.6) < 1e-12 && st == 2.0);
+		assert_int_equal(out.calib.count[8], 1); /* 0.9 */
+		assert_int_equal(out.calib.count[3], 1); /* 0.4 */
+	}
 	dm_perf_release(&out);
+	assert_int_equal(out.calib.nbins, 0);
+}
+
+/* POST /v1/labels bodies: NDJSON and arrays, labels as classes or
+ * numbers, timestamps as text or seconds. */
+static void labels_json_records(void **state)
+{
+	const char body[] =
+		"{\"request_id\":\"a\",\"model_name\":\"m\","
+		"\"model_version\":\"v1\",\"label\":1,"
+		"\"timestamp\":\"2025-03-01T12:00:00Z\"}\n"
+		"\n  \r\n"
+		"{\"request_id\":\"b\",\"model_name\":\"m\","
+		"\"model_version\":\"v1\",\"label\":1.0,"
+		"\"timestamp\":1740830400.5}\n"
+		"{\"label\":\"spam\",\"request_id\":\"c\",\"model_name\":"
+		"\"m\",\"model_version\":\"v1\"}\n"
+		"{\"request_id\":\"d\",\"model_name\":\"m\","
+		"\"model_version\":\"v1\",\"label\":0.25,\"timestamp\":null}";
+	const char arr[] = " [{\"request_id\":\"x\",\"model_name\":\"m\","
+			   "\"model_version\":\"v2\",\"label\":-3}]";
+	dm_log_parsed p;
+	dm_diag d;
+
+	(void)state;
+	assert_int_equal(dm_labels_parse_json(body, strlen(body), 0, &p, &d),
+			 DM_OK);
+	assert_int_equal(p.nrecords, 4);
+	assert_string_equal(p.records[0].request_id, "a");
+	assert_string_equal(p.records[0].model_name, "m");
+	assert_string_equal(p.records[0].model_version, "v1");
+	assert_true(p.records[0].timestamp_us == INT64_C(1740830400000000));
+	assert_int_equal(p.records[0].npredictions, 1);
+	assert_string_equal(p.records[0].predictions[0].name, "label");
+	assert_int_equal(p.records[0].predictions[0].type, DM_LOG_STRING);
+	assert_string_equal(p.records[0].predictions[0].str, "1");
+	assert_string_equal(p.records[1].predictions[0].str, "1");
+	assert_true(p.records[1].timestamp_us == INT64_C(1740830400500000));
+	assert_string_equal(p.records[2].predictions[0].str, "spam");
+	assert_true(p.records[2].timestamp_us == 0); /* now */
+	assert_string_equal(p.records[3].predictions[0].str, "0.25");
+	assert_true(p.records[3].timestamp_us == 0);
+	assert_int_equal(p.records[0].nfeatures, 0);
+	dm_labels_parsed_release(&p);
+	assert_int_equal(dm_labels_parse_json(arr, strlen(arr), 1, &p, &d),
+			 DM_OK);
+	assert_int_equal(p.nrecords, 1);
+	assert_string_equal(p.records[0].predictions[0].str, "-3");
+	dm_labels_parsed_release(&p);
+	dm_labels_parsed_release(NULL);
+}
+
+/* Each bad body: the error, the record and the field named. */
+static void labels_json_errors(void **state)
+{
+	static const struct {
+		const char *body;
+		dm_err err;
+		uint64_t row;
+		const char *field, *msg;
+	} c[] = {
+		{"{\"model_name\":\"m\",\"model_version\":\"v\",\"label\":1}",
+		 DM_EFORMAT, 1, "request_id", "record 1: field 'request_id': missing"},
+		{"{\"request_id\":\"\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1}",
+		 DM_EFORMAT, 1, "request_id", "empty"},
+		{"{\"request_id\":\"a\\u0000b\",\"model_name\":\"m\","
+		 "\"model_version\":\"v\",\"label\":1}",
+		 DM_EFORMAT, 0, NULL, "malformed JSON at line 1"},
+		{"{\"request_id\":7,\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1}",
+		 DM_EFORMAT, 1, "request_id", "expected a string"},
+		{"{\"request_id\":\"a\",\"model_version\":\"v\",\"label\":1}",
+		 DM_EFORMAT, 1, "model_name", "missing"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"label\":1}",
+		 DM_EFORMAT, 1, "model_version", "missing"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\"}",
+		 DM_EFORMAT, 1, "label", "missing"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":true}",
+		 DM_EFORMAT, 1, "label", "class name (string) or a number"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":\"\"}",
+		 DM_EFORMAT, 1, "label", "empty"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1,\"score\":2}",
+		 DM_EFORMAT, 1, "score", "unknown field"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1,\"timestamp\":\"yesterday\"}",
+		 DM_EFORMAT, 1, "timestamp", "ISO-8601"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1,\"timestamp\":-1}",
+		 DM_EFORMAT, 1, "timestamp", "out of range"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1,\"timestamp\":1e300}",
+		 DM_EFORMAT, 1, "timestamp", "out of range"},
+		{"[{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1}, 5]",
+		 DM_EFORMAT, 2, NULL, "record 2: expected an object"},
+		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		 "\"v\",\"label\":1}\n{\"request_id\":",
+		 DM_EFORMAT, 0, NULL, "malformed JSON at line 2"},
+		{"{\"request_id\":\"a\",\"request_id\":\"b\"}", DM_EFORMAT, 0,
+		 NULL, "malformed JSON"},
+		{"{\"a\":1} trailing", DM_EFORMAT, 0, NULL, "malformed JSON"},
+		{"{\"a\":1}", DM_EFORMAT, 1, "a", "unknown field"},
+		{"", DM_EEMPTY, 0, NULL, "empty body"},
+		{" \n\t\r\n", DM_EEMPTY, 0, NULL, "empty body"},
+		{"[]", DM_EEMPTY, 0, NULL, "no label record"},
+		{"{}\n{}\n{}", DM_ETOOBIG, 0, NULL, "more than the limit of 2"},
+		{"\"text\"", DM_EFORMAT, 0, NULL, "malformed JSON"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		dm_log_parsed p;
+		dm_diag d;
+		dm_err err;
+
+		dm_diag_clear(&d);
+		err = dm_labels_parse_json(c[i].body, strlen(c[i].body), 2, &p,
+					   &d);
+		if (err != c[i].err || d.row != c[i].row ||
+		    strcmp(d.column, c[i].field ? c[i].field : "") != 0 ||
+		    !strstr(d.msg, c[i].msg) || strchr(d.msg, '\n'))
+			fail_msg("case %zu: err %d row %llu column '%s': %s", i,
+				 (int)err, (unsigned long long)d.row, d.column,
+				 d.msg);
+		assert_int_equal(p.nrecords, 0);
+		dm_labels_parsed_release(&p);
+	}
 }
 
 static void labels_task_classes_and_regression(void **state)
@@ -175,6 +325,8 @@ static const struct CMUnitTest labels_tests[] = {
 	cmocka_unit_test(labels_task_binary_score),
 	cmocka_unit_test(labels_task_classes_and_regression),
 	cmocka_unit_test(labels_import_and_join),
+	cmocka_unit_test(labels_json_records),
+	cmocka_unit_test(labels_json_errors),
 };
 
 DMTEST_MAIN("labels", labels_tests)
