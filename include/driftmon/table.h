@@ -95,6 +95,9 @@ typedef struct dm_reader_opts {
 	/* Nonzero: a malformed row (wrong field count) is skipped and
 	 * counted instead of failing the read (inference logs). */
 	int lenient;
+	/* Threads that may tokenise a CSV batch (0 or 1: the calling
+	 * thread only).  Batches are the same whatever the number. */
+	unsigned threads;
 } dm_reader_opts;
 
 typedef struct dm_reader dm_reader;

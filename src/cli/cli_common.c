@@ -617,6 +617,7 @@ int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 	size_t i;
 
 	ro.lenient = lenient;
+	ro.threads = opts ? opts->threads : 1;
 	for (i = 0; files && files[i]; i++) {
 		dm_reader *r = NULL;
 		dm_diag diag;

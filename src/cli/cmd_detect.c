@@ -149,6 +149,7 @@ static int profile_window(dm_store *st, time_t start, time_t end,
 	dm_reader_opts ro = {0};
 
 	ro.lenient = lenient;
+	ro.threads = po ? po->threads : 1;
 	acct->from_window = 1;
 	for (h = start; h < end; h += 3600) {
 		struct tm tm;

@@ -120,7 +120,7 @@ static void read_mem(const char *name, const char *data, size_t len,
 		     size_t block, size_t batch_rows, int lenient,
 		     size_t sniff, readout *ro)
 {
-	dm_reader_opts opts = {batch_rows, lenient};
+	dm_reader_opts opts = {batch_rows, lenient, 0};
 	dmio_csv_tuning tun = {block, 0, 0, sniff};
 	dm_source *src = NULL;
 	dm_reader *r = NULL;
@@ -408,7 +408,7 @@ static void csv_header_only(void **state)
 static void csv_row_numbers_batches(void **state)
 {
 	const char *data = "v\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n";
-	dm_reader_opts opts = {3, 0};
+	dm_reader_opts opts = {3, 0, 0};
 	uint64_t want_first[] = {1, 4, 7, 10};
 	size_t want_n[] = {3, 3, 3, 1}, k = 0;
 	dm_source *src;
@@ -436,7 +436,7 @@ static void csv_projection(void **state)
 {
 	const char *data = "a,b,c\n1,2,3\n4,5,6\n";
 	uint8_t keep[3] = {0, 1, 0};
-	dm_reader_opts opts = {1, 0};
+	dm_reader_opts opts = {1, 0, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -587,7 +587,7 @@ static void csv_err_binary(void **state)
 
 static void csv_err_too_long(void **state)
 {
-	dm_reader_opts opts = {0, 0};
+	dm_reader_opts opts = {0, 0, 0};
 	dmio_csv_tuning tun = {16, 100, 0, 0};
 	char data[8000]; /* more than the reader reads when it opens */
 	dm_source *src;
@@ -658,7 +658,7 @@ static void csv_err_too_long_default(void **state)
 static dm_err read_tuned(const char *data, size_t len,
 			 const dmio_csv_tuning *tun, dm_diag *d)
 {
-	dm_reader_opts opts = {0, 0};
+	dm_reader_opts opts = {0, 0, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -835,7 +835,7 @@ static void failing_close(dm_source *src)
 static void csv_err_io(void **state)
 {
 	static const char data[] = "a,b\n1,2\n3,4\n5,6\n";
-	dm_reader_opts opts = {0, 0};
+	dm_reader_opts opts = {0, 0, 0};
 	dmio_csv_tuning tun = {4, 0, 0, 1};
 	failing_source fs;
 	dm_reader *r;
@@ -892,7 +892,7 @@ static void csv_lenient_skips(void **state)
 static void csv_lenient_row_numbers(void **state)
 {
 	const char *data = "a,b\n1,2\nbad\n3,4\n5,6\n";
-	dm_reader_opts opts = {0, 1};
+	dm_reader_opts opts = {0, 1, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -995,7 +995,7 @@ static void csv_large_spanning_blocks(void **state)
 	}
 	assert_true(s.len > ((size_t)1 << 20) * 2);
 	for (bi = 0; bi < sizeof(sizes) / sizeof(sizes[0]); bi++) {
-		dm_reader_opts opts = {1000, 0};
+		dm_reader_opts opts = {1000, 0, 0};
 		dmio_csv_tuning tun = {sizes[bi], 0, 0, 0};
 		dm_source *src;
 		dm_reader *r;
@@ -1069,7 +1069,7 @@ static void csv_long_record(void **state)
 /* A batch whose bytes pass the batch byte limit ends early. */
 static void csv_batch_byte_limit(void **state)
 {
-	dm_reader_opts opts = {0, 0};
+	dm_reader_opts opts = {0, 0, 0};
 	dmio_csv_tuning tun = {64, 0, 256, 0};
 	sbuf s = {0};
 	size_t i, total = 0, nb = 0;
@@ -1630,7 +1630,7 @@ static void csv_bounds_record_limit(void **state)
 {
 	static const size_t reads[] = { 0, 1, 7, 16, 99, 100, 101, 4096 };
 	static char data[512];
-	dm_reader_opts opts = { 0, 0 };
+	dm_reader_opts opts = { 0, 0, 0 };
 	uint64_t rows;
 	size_t last = 0, n;
 	dm_diag d;
@@ -1695,7 +1695,7 @@ static void csv_bounds_columns(void **state)
 	uint64_t rows;
 	size_t last = 0;
 	dmio_csv_tuning tun = { 0, 0, 0, 0 };
-	dm_reader_opts opts = { 0, 0 };
+	dm_reader_opts opts = { 0, 0, 0 };
 	dm_diag d;
 
 	(void)state;
@@ -1720,7 +1720,7 @@ static void csv_bounds_columns(void **state)
 static void csv_bounds_fields(void **state)
 {
 	static const char data[] = "a,b\n1,2\n3,4,5\n6,7\n";
-	dm_reader_opts strict = { 2, 0 }, lenient = { 2, 1 };
+	dm_reader_opts strict = { 2, 0, 0 }, lenient = { 2, 1, 0 };
 	dmio_csv_tuning tun = { 0, 0, 0, 0 };
 	uint64_t rows;
 	size_t last = 0;
