@@ -1405,8 +1405,9 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 		goto out;
 	}
 	r->threads = opts ? opts->threads : 0;
+	r->piece_bytes = r->lim.piece_bytes;
 	env = getenv("DRIFTMON_CSV_PIECE"); /* tests: force small pieces */
-	if (env && *env)
+	if (!r->piece_bytes && env && *env)
 		r->piece_bytes = strtoul(env, NULL, 10);
 	if (r->threads > 1 || r->piece_bytes) {
 		r->pieces = calloc(MAX_PIECES, sizeof(*r->pieces));

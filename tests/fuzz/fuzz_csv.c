@@ -89,7 +89,7 @@ static void read_all(const char *name, const uint8_t *data, size_t size,
 		     int numbers, reading *rd)
 {
 	dm_reader_opts opts = {batch_rows, lenient, 0};
-	dmio_csv_tuning tun = {block, MAX_RECORD, 0, SNIFF_BYTES};
+	dmio_csv_tuning tun = {block, MAX_RECORD, 0, SNIFF_BYTES, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
