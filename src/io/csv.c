@@ -838,7 +838,14 @@ static void finish_batch(csv_reader *r, size_t nrows)
  * the rows taken are undone after the check.
  */
 
-#define PIECE_MIN ((size_t)64 << 10) /* bytes; less is not worth a thread */
+/* Bytes per piece below which a batch is tokenised on one thread: a
+ * thread started and joined per batch costs more than it saves on the
+ * default batches (about 1 MiB: 65,536 cells), whose tokenising takes
+ * under a millisecond, and on a loaded machine each join can wait a time
+ * slice (the 1M x 51 bench file read on 2 threads in 0.5 MiB pieces:
+ * wall 1.1-1.5 s against 0.6-1.3 s on one, load 5-6).  Batches of wide
+ * or long cells (or a caller's large batch_rows) are cut. */
+#define PIECE_MIN ((size_t)1 << 20)
 #define MAX_PIECES 64
 
 typedef struct csv_piece {

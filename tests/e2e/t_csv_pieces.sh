@@ -7,15 +7,17 @@
 # ends, a BOM, ragged rows, bad values) are profiled with one thread and
 # no pieces, then with two threads and pieces of a few bytes
 # (DRIFTMON_CSV_PIECE), and with two threads and the default pieces on a
-# file large enough to be cut: the baseline JSON (but its creation time),
+# file whose batches are large enough to be cut: the baseline JSON (but its creation time),
 # the exit status and the error message must be byte for byte the same.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 G=$T/gen
 mkdir -p "$G"
 
-# Generated inputs: small edge cases and a 4 MB file with quoted
-# newlines, "" escapes and CRLF line ends.
+# Generated inputs: small edge cases and a 20 MB file with quoted
+# newlines, "" escapes, CRLF line ends and a long text column (batches of
+# about 2.8 MB of 8,192 rows: cut into the default pieces of 1 MiB or
+# more; checked by hand that they are).
 $PY - "$G" <<'EOF'
 import os, random, sys
 g = sys.argv[1]
@@ -26,8 +28,9 @@ def w(name, text):
 rows = []
 for i in range(60000):
     k = rnd.choice(['a', 'b', '"c\nd"', '"e,""f"""', ''])
-    rows.append('%d,%.4f,%s,%d\r\n' % (i, rnd.gauss(0, 1), k, rnd.randint(0, 5)))
-w("big_quoted_crlf.csv", "id,x,k,n\r\n" + "".join(rows))
+    t = '"%s"' % ("word, " * rnd.randint(45, 60)).replace("w", "w\n", i % 2)
+    rows.append('%d,%.4f,%s,%d,%s\r\n' % (i, rnd.gauss(0, 1), k, rnd.randint(0, 5), t))
+w("big_quoted_crlf.csv", "id,x,k,n,t\r\n" + "".join(rows))
 w("cr_only.csv", "x,k\r" + "".join("%d,%s\r" % (i, "ab"[i % 2]) for i in range(300)))
 w("bom_crlf.csv", "\ufeffx,y\r\n" + "".join("%d,%d\r\n" % (i, i * i) for i in range(300)))
 w("ragged.csv", "x,y\n" + "".join("%d,%d\n" % (i, i) for i in range(200)) + "7\n1,2\n")
@@ -81,13 +84,13 @@ for f in $(find tests/data tests/fuzz/corpus_csv tests/fuzz/corpus_profile \
 done
 [ "$n" -ge 50 ] && ok || not_ok "only $n CSV inputs found"
 
-# The default pieces (64 KiB and more) on the 4 MB file: the path the
+# The default pieces (1 MiB and more) on the 20 MB file: the path the
 # CLI takes with DRIFTMON_THREADS=2.
 profile "$G/big_quoted_crlf.csv" seq DRIFTMON_THREADS=1 DRIFTMON_CSV_PIECE=
 profile "$G/big_quoted_crlf.csv" par DRIFTMON_THREADS=2 DRIFTMON_CSV_PIECE=
-same "4 MB file, default pieces" seq par
+same "20 MB file, default pieces" seq par
 grep -q '"count": 60000' "$T/par.json" && ok ||
-	not_ok "4 MB file: 60000 values not counted"
+	not_ok "20 MB file: 60000 values not counted"
 
 # The errors the pieces leave to the sequential reader keep their rows.
 profile "$G/ragged.csv" par DRIFTMON_THREADS=2 DRIFTMON_CSV_PIECE=5
