@@ -70,7 +70,7 @@ extern "C" {
 typedef struct dm_job_settings {
 	dm_detect_config det; /* dm_detect_config_init defaults */
 	double window_hours;  /* default 24 (DM_JOB_WINDOW_HOURS) */
-	unsigned given;       /* private bookkeeping: use _given() */
+	unsigned given;	      /* private bookkeeping: use _given() */
 } dm_job_settings;
 
 /* Default of window_hours. */
@@ -78,7 +78,7 @@ typedef struct dm_job_settings {
 /* Defaults of dm_job_opts.label_max_delay_hours and
  * min_performance_drop. */
 #define DM_JOB_LABEL_MAX_DELAY_HOURS 72.0
-#define DM_JOB_MIN_PERFORMANCE_DROP 0.02
+#define DM_JOB_MIN_PERFORMANCE_DROP  0.02
 
 /* The defaults; nothing given. */
 DM_API void dm_job_settings_init(dm_job_settings *s);
@@ -112,8 +112,8 @@ DM_API int dm_job_settings_given(const dm_job_settings *s, const char *name);
  * given, its per-column settings (test, psi_threshold, min_effect,
  * importance) to the features of base (may be NULL).
  */
-DM_API void dm_job_settings_apply_spec(dm_job_settings *s,
-				       const dm_spec *spec, dm_profile *base);
+DM_API void dm_job_settings_apply_spec(dm_job_settings *s, const dm_spec *spec,
+				       dm_profile *base);
 
 /* ------------------------------------------------------------------ */
 /* One run                                                             */
