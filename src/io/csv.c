@@ -91,6 +91,18 @@ typedef struct csv_reader {
 	dm_strref *cells; /* ncols * batch_rows, column-major */
 	uint8_t *nulls;   /* ncols * batch_rows, column-major */
 	uint64_t *rownums; /* batch_rows record numbers */
+	/* base.batches_kept: two of everything above (and of buf), used in
+	 * turn; slot[cur] is the one in the fields above. */
+	struct csv_slot {
+		unsigned char *buf;
+		size_t cap;
+		dm_batch batch;
+		dm_column *cols;
+		dm_strref *cells;
+		uint8_t *nulls;
+		uint64_t *rownums;
+	} slot[2];
+	int cur;
 	uint32_t *fix;     /* fields of the current record to unescape */
 	uint8_t *keep;     /* ncols flags; NULL = every column */
 
@@ -1043,6 +1055,10 @@ static size_t par_batch(csv_reader *r, dm_diag *diag)
 
 		if (piece_alloc(r, k) < 0)
 			return 0;
+		if (k == 0) { /* the batch's own arrays (of this slot) */
+			pc->cells = r->cells;
+			pc->nulls = r->nulls;
+		}
 		pc->r = r;
 		pc->stop = k + 1 < np ? r->pieces[k + 1].start : base + region;
 		pc->nrows = 0;
@@ -1126,6 +1142,57 @@ static size_t par_batch(csv_reader *r, dm_diag *diag)
 	return row;
 }
 
+/* Saves the current batch state in slot[cur]. */
+static void slot_save(csv_reader *r)
+{
+	struct csv_slot *s = &r->slot[r->cur];
+
+	s->buf = r->buf;
+	s->cap = r->cap;
+	s->batch = r->batch;
+	s->cols = r->cols;
+	s->cells = r->cells;
+	s->nulls = r->nulls;
+	s->rownums = r->rownums;
+}
+
+/*
+ * Kept batches: instead of compacting, starts the next batch in the other
+ * slot, with the unconsumed bytes copied to the front of its buffer; the
+ * last batch and its bytes stay where they are until the call after.
+ */
+static dm_err slot_switch(csv_reader *r, dm_diag *diag)
+{
+	size_t tail = r->len - r->pos;
+	struct csv_slot *o = &r->slot[!r->cur];
+
+	if (o->cap < tail || !o->buf) {
+		size_t ncap = tail > r->cap ? tail : r->cap;
+		unsigned char *nb = malloc(ncap + BUF_PAD);
+
+		if (!nb)
+			return dm_diag_set(diag, DM_ENOMEM, r->base.src->name,
+					   0, NULL, "out of memory");
+		free(o->buf);
+		o->buf = nb;
+		o->cap = ncap;
+	}
+	memcpy(o->buf, r->buf + r->pos, tail);
+	slot_save(r);
+	r->cur = !r->cur;
+	r->buf = o->buf;
+	r->cap = o->cap;
+	r->len = tail;
+	r->pos = 0;
+	r->buf[r->len] = 0;
+	r->batch = o->batch;
+	r->cols = o->cols;
+	r->cells = o->cells;
+	r->nulls = o->nulls;
+	r->rownums = o->rownums;
+	return DM_OK;
+}
+
 static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 {
 	csv_reader *r = (csv_reader *)base;
@@ -1142,7 +1209,12 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 				   "the read failed earlier");
 	if (r->done)
 		return DM_OK;
-	compact(r); /* the previous batch's bytes are no longer needed */
+	if (!base->batches_kept) {
+		compact(r); /* the last batch's bytes are no longer needed */
+	} else if ((err = slot_switch(r, diag)) != DM_OK) {
+		r->failed = err;
+		return err;
+	}
 	memset(&o, 0, sizeof(o));
 	if (r->pieces)
 		row = par_batch(r, diag);
@@ -1255,6 +1327,10 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 		r->avg_rec = (r->pos + row - 1) / row;
 		finish_batch(r, row);
 		*out = &r->batch;
+		if (base->batches_kept) { /* its own copy, kept with the slot */
+			r->slot[r->cur].batch = r->batch;
+			*out = &r->slot[r->cur].batch;
+		}
 	}
 out:
 	if (err)
@@ -1292,6 +1368,15 @@ static void csv_free(dm_reader *base)
 			free(base->names[j]);
 	free(base->names);
 	free(base->types);
+	if (base->batches_kept) {
+		struct csv_slot *o = &r->slot[!r->cur];
+
+		free(o->buf);
+		free(o->cols);
+		free(o->cells);
+		free(o->nulls);
+		free(o->rownums);
+	}
 	free(r->buf);
 	free(r->cols);
 	free(r->cells);
@@ -1412,6 +1497,22 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 		goto out;
 	}
 	r->threads = opts ? opts->threads : 0;
+	if (r->threads > 1) {
+		/* batches kept one call longer: a second set of arrays (the
+		 * second buffer comes with the first switch) */
+		struct csv_slot *o = &r->slot[1];
+
+		o->cols = calloc(ncols, sizeof(*o->cols));
+		o->cells = malloc(ncols * br * sizeof(*o->cells));
+		o->nulls = malloc(ncols * br);
+		o->rownums = malloc(br * sizeof(*o->rownums));
+		r->base.batches_kept = 1; /* also for csv_free, from here */
+		if (!o->cols || !o->cells || !o->nulls || !o->rownums) {
+			err = dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0,
+					  NULL, "out of memory");
+			goto out;
+		}
+	}
 	r->piece_bytes = r->lim.piece_bytes;
 	env = getenv("DRIFTMON_CSV_PIECE"); /* tests: force small pieces */
 	if (!r->piece_bytes && env && *env)
