@@ -55,8 +55,9 @@ kv() { # line key
 
 # collector_run NAME FSYNC: one run; appends a table row to $tmp/rows.
 collector_run() {
-	local name=$1 fsync=$2 d=$tmp/$1 port c0 c1 line flushed pending t0 t1 drain
+	local name=$1 fsync=$2 d=$tmp/$1 port c0 c1 line flushed pending t0 t1 drain la
 	mkdir -p "$d"
+	la=$(cut -d' ' -f1 /proc/loadavg) # before the run, not after
 	"$DM" collect --listen 127.0.0.1:0 --port-file "$d/port" --wal-dir "$d/wal" \
 		--store "$d/store" --fsync "$fsync" --fsync-ms 10 --wal-max-bytes 8GiB \
 		2>"$d/log" &
@@ -79,13 +80,13 @@ collector_run() {
 	t1=$(date +%s.%N)
 	drain=$(echo "$t1 - $t0" | bc)
 	line=$(cat "$d/load.out")
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %.2f | %.2f |\n' \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %.2f | %.2f | %s |\n' \
 		"$name" "$fsync" "$(kv "$line" requests)" "$(kv "$line" records_acked)" \
 		"$(printf "%'.0f" "$(kv "$line" records_per_s)")" \
 		"$(kv "$line" p50_ms)" "$(kv "$line" p99_ms)" "$(kv "$line" max_ms)" \
 		"$(printf "%'.0f" "$(echo "$flushed / $secs" | bc)")" \
 		"$drain" "$(echo "$c1 - $c0" | bc)" \
-		"$(awk '{ print $1 + $2 }' "$d/load.time")" >>"$tmp/rows"
+		"$(awk '{ print $1 + $2 }' "$d/load.time")" "$la" >>"$tmp/rows"
 	echo "$(kv "$line" records_per_s) $flushed $pending" >"$tmp/$name.nums"
 }
 
@@ -99,30 +100,30 @@ for spec in "1 1" "2 1" "1 100"; do
 	set -- $spec
 	rm -rf "$tmp/lib.d"
 	log "library: $1 thread(s), batch $2"
+	la=$(cut -d' ' -f1 /proc/loadavg)
 	line=$("$tmp/lbench" --store "$tmp/lib.d/store" --wal "$tmp/lib.d/wal" \
 		--threads "$1" --batch "$2" --records 200000 --features 50 --fsync interval)
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
 		"$(printf "%'.0f" "$(kv "$line" records_per_s)")" \
 		"$(kv "$line" call_p50_us)" "$(kv "$line" call_p99_us)" \
 		"$(kv "$line" call_max_us)" "$(kv "$line" flush_seconds)" \
-		"$(printf "%'.0f" "$(kv "$line" end_to_end_records_per_s)")" >>"$tmp/lib"
+		"$(printf "%'.0f" "$(kv "$line" end_to_end_records_per_s)")" "$la" >>"$tmp/lib"
 done
 
 read -r rate flushed pending <"$tmp/interval.nums"
 status=pass
 awk -v r="$rate" 'BEGIN { exit !(r < 100000) }' && status="**MISS**"
-load=$(awk '{ print $1 }' /proc/loadavg)
 {
 	echo "## Inference logger: collector and library (issue 5)"
 	echo
-	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average $load at the end"
+	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average (1 min) before each run in the \"load\" columns"
 	echo "(this machine is shared); driftmon $("$DM" --version | awk '{ print $2 }')."
 	echo "Collector: $conns keep-alive connections over loopback for $secs s, each request"
 	echo "a JSON array of 100 records x 50 numeric features (~130 KB); the load client"
 	echo "(bench/collector_load.c) runs on the same 2 cores."
 	echo
-	echo "| run | fsync | requests | records acked | records/s acked | p50 ms | p99 ms | max ms | records/s uploaded during the run | drain s | collector cpu s | client cpu s |"
-	echo "|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	echo "| run | fsync | requests | records acked | records/s acked | p50 ms | p99 ms | max ms | records/s uploaded during the run | drain s | collector cpu s | client cpu s | load |"
+	echo "|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	cat "$tmp/rows"
 	echo
 	echo "\"uploaded during the run\": Parquet records in the store when the load stopped,"
@@ -132,8 +133,8 @@ load=$(awk '{ print $1 }' /proc/loadavg)
 	echo "Library (bench/logger_bench.c): 200,000 records of 50 features, fsync interval"
 	echo "10 ms; latency of each dm_logger_log / dm_logger_log_batch call."
 	echo
-	echo "| threads | records per call | records/s | call p50 us | call p99 us | call max us | flush s | end to end records/s |"
-	echo "|--:|--:|--:|--:|--:|--:|--:|--:|"
+	echo "| threads | records per call | records/s | call p50 us | call p99 us | call max us | flush s | end to end records/s | load |"
+	echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	cat "$tmp/lib"
 	echo
 	echo "| target | measured | status |"

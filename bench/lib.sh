@@ -82,7 +82,9 @@ _bench_secs() { # [h:]m:ss.ss -> seconds
 # bench_measure [-n RUNS] SECTION JOB IMPL ROWS VALUES -- CMD...
 #   Runs CMD under /usr/bin/time -v RUNS times (default 1), stdout and
 #   stderr to bench/out/logs/, and appends to results.tsv the run with the
-#   median wall-clock time, with the largest peak RSS of all runs.
+#   median wall-clock time (its CPU time and the load average taken just
+#   before it started), the number of runs, the smallest wall-clock time,
+#   and the largest peak RSS of all runs.
 #   VALUES is the number of values the job reads (rows x columns), for
 #   values/s.  A failing CMD stops the benchmark.  The command line is
 #   recorded in commands.tsv (repository paths made relative).
@@ -117,12 +119,13 @@ bench_measure() {
 			"$section" "$job" "$impl" "$rows" "$i" "$runs" "$wall" \
 			"$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" $((peak / 1024)))"
 	done
-	local med
+	local med wmin
 	med=$(printf '%s\n' "${lines[@]}" | sort -n -k1,1 | sed -n "$(((runs + 1) / 2))p")
+	wmin=$(printf '%s\n' "${lines[@]}" | sort -n -k1,1 | sed -n 1p | cut -d' ' -f1)
 	read -r wall user sys load <<<"$med"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 		"$section" "$job" "$impl" "$rows" "$runs" "$wall" "$user" "$sys" \
-		"$maxpeak" "$values" "$load" >>"$BENCH_OUT/results.tsv"
+		"$maxpeak" "$values" "$load" "$wmin" >>"$BENCH_OUT/results.tsv"
 	bench_command "$section" "$job" "$impl" "$rows" "$@"
 }
 

@@ -111,6 +111,7 @@ class Section:
             return None
         return {"job": E2E, "impl": impl, "rows": rows,
                 "wall": sum(m["wall"] for m in ms),
+                "wmin": sum(m["wmin"] for m in ms),
                 "cpu": sum(m["cpu"] for m in ms),
                 "peak": max(m["peak"] for m in ms),
                 "values": sum(m["values"] for m in ms),
@@ -222,11 +223,13 @@ def load(outdir):
         return secs.setdefault(n, Section(n))
 
     for (s, job, impl, rows, runs, wall, user, sysc, peak, values,
-         load1) in read_tsv(os.path.join(outdir, "results.tsv"), 11):
+         load1, wmin) in read_tsv(os.path.join(outdir, "results.tsv"), 12):
         sec(s).meas.append({
             "job": job, "impl": impl, "rows": int(rows), "runs": int(runs),
             "wall": float(wall), "cpu": float(user) + float(sysc),
-            "peak": int(peak), "values": int(values), "load": float(load1)})
+            "peak": int(peak), "values": int(values), "load": float(load1),
+            # results.tsv lines of older runs have no minimum: the median
+            "wmin": float(wmin) if wmin else float(wall)})
     for s, kind, value, peer in read_tsv(
             os.path.join(outdir, "targets.tsv"), 4):
         sec(s).targets.append((kind, value, peer))
@@ -256,12 +259,14 @@ def load(outdir):
 
 # ---- rendering ------------------------------------------------------
 
-MEAS_HEAD = ["job", "impl", "rows", "wall s", "cpu s", "rows/s",
-             "values/s", "peak MB", "load"]
+MEAS_HEAD = ["job", "impl", "rows", "runs", "wall s (median)",
+             "wall s (min)", "cpu s", "rows/s", "values/s", "peak MB",
+             "load"]
 
 
 def meas_cells(m):
-    return [m["job"], m["impl"], f"{m['rows']:,}", f"{m['wall']:.2f}",
+    return [m["job"], m["impl"], f"{m['rows']:,}", str(m["runs"]),
+            f"{m['wall']:.2f}", f"{m['wmin']:.2f}",
             f"{m['cpu']:.2f}", si(m["rows"] / max(m["wall"], 1e-9)),
             si(m["values"] / max(m["wall"], 1e-9)),
             f"{m['peak'] / 1024:.0f}", f"{m['load']:.1f}"]

@@ -31,9 +31,9 @@
 #   BENCH_PQ_ROWS="1000000 3000000 10000000"
 #                          Parquet row counts (DuckDB runs at the largest)
 #   BENCH_PQ_PEER=0        Parquet: driftmon only, no DuckDB
-#   BENCH_REPEAT=3         runs of each driftmon measurement; the median
-#                          wall time is kept (peers run once: they take
-#                          minutes and their noise averages out)
+#   BENCH_REPEAT=3         runs of each measurement (driftmon and the
+#                          CSV peer alike); the median and the fastest
+#                          wall time are reported
 #   BENCH_REGEN=1          regenerate the cached data in bench/out/data
 #   BENCH_NO_DOCS=1        leave BENCHMARKS.md alone
 #   BENCH_PROFILE=1        also profile driftmon's jobs at the largest

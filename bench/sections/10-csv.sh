@@ -56,19 +56,29 @@ section_csv() {
 			--scenario mean-shift --drift-features "$k"
 		bench_command csv data mkdir "$rows" mkdir -p "$peer_dir"
 
-		# --- driftmon ---------------------------------------------
+		# --- driftmon: its default threads, then one --------------
 		bench_measure -n "$BENCH_REPEAT" csv baseline driftmon "$rows" \
 			$((rows * ncols)) -- env DRIFTMON_STORE="$store" \
 			"$DRIFTMON" baseline --model bench --version v1 --input "$train"
 		bench_measure -n "$BENCH_REPEAT" csv detect driftmon "$rows" \
 			$((rows * ncols)) -- env DRIFTMON_STORE="$store" \
 			"$DRIFTMON" detect --model bench --version v1 --input "$cur"
+		bench_measure -n "$BENCH_REPEAT" csv baseline driftmon-1t "$rows" \
+			$((rows * ncols)) -- env DRIFTMON_STORE="$store-1t" \
+			DRIFTMON_THREADS=1 \
+			"$DRIFTMON" baseline --model bench --version v1 --input "$train"
+		bench_measure -n "$BENCH_REPEAT" csv detect driftmon-1t "$rows" \
+			$((rows * ncols)) -- env DRIFTMON_STORE="$store-1t" \
+			DRIFTMON_THREADS=1 \
+			"$DRIFTMON" detect --model bench --version v1 --input "$cur"
 
-		# --- peer: pandas + scipy ---------------------------------
-		bench_measure csv baseline pandas-scipy "$rows" $((rows * ncols)) -- \
+		# --- peer: pandas + scipy (one thread), as many runs -------
+		bench_measure -n "$BENCH_REPEAT" csv baseline pandas-scipy "$rows" \
+			$((rows * ncols)) -- \
 			"$PY" "$BENCH_ROOT/bench/peers/pandas_scipy_drift.py" baseline \
 			--input "$train" --output "$peer_dir/baseline.json"
-		bench_measure csv detect pandas-scipy "$rows" $((rows * ncols)) -- \
+		bench_measure -n "$BENCH_REPEAT" csv detect pandas-scipy "$rows" \
+			$((rows * ncols)) -- \
 			"$PY" "$BENCH_ROOT/bench/peers/pandas_scipy_drift.py" detect \
 			--baseline "$peer_dir/baseline.json" --reference "$train" \
 			--input "$cur" --output "$peer_dir/report.json"
@@ -91,6 +101,6 @@ section_csv() {
 		paste -sd '|' - | sed 's/|/ \/ /g')
 	bench_note csv "Peer's own phase timings at $rows rows (wall): $phases."
 	bench_note csv "Data: \`driftmon synth --numeric-only --seed $seed\` (50 numeric features + prediction = $ncols columns); current data: \`--scenario mean-shift --drift-features $k\` (0.25 sd)."
-	bench_note csv "driftmon: median of $BENCH_REPEAT runs (DRIFTMON_THREADS=${DRIFTMON_THREADS:-default}); peer: one run. Files are in the page cache before each job (read once beforehand)."
+	bench_note csv "Every side: $BENCH_REPEAT runs, the median and the fastest shown; \"load\" is the 1-minute load average just before the median run. Threads: driftmon = DRIFTMON_THREADS=${DRIFTMON_THREADS:-default} ($(nproc) CPUs: $(( $(nproc) > 4 ? 4 : $(nproc) )) threads by default), driftmon-1t = DRIFTMON_THREADS=1; pandas + scipy run on one thread (the peer's 1-thread row is its only row). The ratios against pandas-scipy use the multi-threaded driftmon; driftmon-1t is listed as a peer too, its ratio is the gain of the threads. Files are in the page cache before each job (read once beforehand)."
 	bench_note csv "The peer's detect also reads the training CSV: ks_2samp needs the raw training values, whereas driftmon compares with the sketch kept in baseline.json. values/s counts the values of the job's main input (rows x $ncols)."
 }

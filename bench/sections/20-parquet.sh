@@ -18,7 +18,11 @@
 #                  DuckDB: per column count, null count, mean, stddev,
 #                  min, max and the histogram over driftmon's baseline
 #                  bin edges, in one query
-# DuckDB runs at the largest row count only (it takes minutes there);
+# DuckDB runs each job with approx_quantile (like for like: -approx),
+# with exact quantiles (-exact), and a bare scan (sum, min, max per
+# column: -scan, baseline row only), on 1 thread and on all cores,
+# BENCH_REPEAT runs each like driftmon, and driftmon-1t is driftmon on
+# one thread; all at the largest row count only (it takes minutes there);
 # driftmon runs at every size, to show its memory stays flat.
 # Checks: DuckDB's exact figures against driftmon's (counts, min, max
 # equal; mean, std to 1e-9; exact deciles within the sketch's rank error;
@@ -56,7 +60,9 @@ section_parquet() {
 				>"$BENCH_OUT/logs/parquet-npm.log" 2>&1 ||
 				bench_die "npm ci failed; see bench/out/logs/parquet-npm.log"
 		fi
-		bench_target parquet speedup 1 duckdb-1t
+		# issue 18: >= 10x DuckDB on all cores computing the same
+		# statistics with approx_quantile
+		bench_target parquet speedup 10 "duckdb-${ncpu}t-approx"
 	fi
 	bench_target parquet peak_mb 200
 	bench_target parquet flat 1.2
@@ -84,7 +90,7 @@ section_parquet() {
 			"$cur" --rows "$rows" --numeric-only --seed "$seed" \
 			--scenario mean-shift --drift-features "$k"
 
-		# --- driftmon ---------------------------------------------
+		# --- driftmon: its default threads, then one --------------
 		bench_measure -n "$BENCH_REPEAT" parquet baseline driftmon "$rows" \
 			$((rows * ncols)) -- env DRIFTMON_STORE="$store" \
 			"$DRIFTMON" baseline --model bench --version v1 --input "$train"
@@ -94,25 +100,48 @@ section_parquet() {
 
 		[ "$peer" = 1 ] && [ "$rows" = "$big" ] || continue
 
+		bench_measure -n "$BENCH_REPEAT" parquet baseline driftmon-1t "$rows" \
+			$((rows * ncols)) -- env DRIFTMON_STORE="$store-1t" \
+			DRIFTMON_THREADS=1 \
+			"$DRIFTMON" baseline --model bench --version v1 --input "$train"
+		bench_measure -n "$BENCH_REPEAT" parquet detect driftmon-1t "$rows" \
+			$((rows * ncols)) -- env DRIFTMON_STORE="$store-1t" \
+			DRIFTMON_THREADS=1 \
+			"$DRIFTMON" detect --model bench --version v1 --input "$cur"
+
 		# --- peer: DuckDB, one thread and all cores ----------------
+		# Like for like first (approx_quantile: a sketch, as driftmon's
+		# deciles), then exact quantiles (quantile_disc), then the bare
+		# scan (sum, min, max: the floor), each as many runs as driftmon.
 		bench_command parquet data npm "$rows" npm ci --prefix "$pdir"
 		bench_command parquet data mkdir "$rows" mkdir -p "$peer_dir"
-		local t impl threads_list=1
+		local t q impl threads_list=1
 		[ "$ncpu" -gt 1 ] && threads_list="1 $ncpu"
 		for t in $threads_list; do
-			impl=duckdb-${t}t
-			bench_warm "$train" "$cur"
-			bench_measure parquet baseline "$impl" "$rows" $((rows * ncols)) -- \
-				node "$pdir/duckdb_drift.mjs" baseline --input "$train" \
-				--threads "$t" --output "$peer_dir/baseline-$t.json"
-			bench_measure parquet detect "$impl" "$rows" $((rows * ncols)) -- \
-				node "$pdir/duckdb_drift.mjs" detect --input "$cur" \
-				--baseline "$store/baselines/bench/v1/baseline.json" \
-				--threads "$t" --output "$peer_dir/detect-$t.json"
-			bench_check parquet "baseline-$impl-$rows" "$PY" \
+			for q in approx exact; do
+				impl=duckdb-${t}t-$q
+				bench_warm "$train" "$cur"
+				bench_measure -n "$BENCH_REPEAT" parquet baseline "$impl" \
+					"$rows" $((rows * ncols)) -- \
+					node "$pdir/duckdb_drift.mjs" baseline --input "$train" \
+					--threads "$t" --quantiles "$q" \
+					--output "$peer_dir/baseline-$t-$q.json"
+				# (detect does not use quantiles: the same query)
+				bench_measure -n "$BENCH_REPEAT" parquet detect "$impl" \
+					"$rows" $((rows * ncols)) -- \
+					node "$pdir/duckdb_drift.mjs" detect --input "$cur" \
+					--baseline "$store/baselines/bench/v1/baseline.json" \
+					--threads "$t" --output "$peer_dir/detect-$t.json"
+			done
+			bench_measure -n "$BENCH_REPEAT" parquet baseline \
+				"duckdb-${t}t-scan" "$rows" $((rows * ncols)) -- \
+				node "$pdir/duckdb_drift.mjs" scan --input "$train" \
+				--threads "$t" --output "$peer_dir/scan-$t.json"
+			bench_check parquet "baseline-duckdb-${t}t-exact-$rows" "$PY" \
 				"$BENCH_ROOT/bench/check_parquet.py" baseline \
-				"$store/baselines/bench/v1/baseline.json" "$peer_dir/baseline-$t.json"
-			bench_check parquet "detect-$impl-$rows" "$PY" \
+				"$store/baselines/bench/v1/baseline.json" \
+				"$peer_dir/baseline-$t-exact.json"
+			bench_check parquet "detect-duckdb-${t}t-$rows" "$PY" \
 				"$BENCH_ROOT/bench/check_parquet.py" detect \
 				"$store/drift-reports/bench/latest.json" "$peer_dir/detect-$t.json"
 		done
@@ -130,10 +159,10 @@ section_parquet() {
 	local phases sizes
 	if [ "$peer" = 1 ]; then
 		phases=$(sed -n 's/^peer \(baseline\|detect\): \(.*\); [0-9]* columns.*/\1: \2/p' \
-			"$BENCH_OUT"/logs/parquet-{baseline,detect}-duckdb-1t-"$big".1.err |
+			"$BENCH_OUT"/logs/parquet-{baseline,detect}-duckdb-1t-exact-"$big".1.err |
 			paste -sd '|' - | sed 's/|/ \/ /g')
 		bench_note parquet "DuckDB's own phase timings at $big rows on one thread (wall): $phases."
-		bench_note parquet "DuckDB $(node -e "console.log(require('$pdir/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null) (\`@duckdb/node-api\`, bench/peers/duckdb/duckdb_drift.mjs): duckdb-1t is \`threads=1\`, duckdb-${ncpu}t all $ncpu cores; one run each. It reads the same files; its detect bins with driftmon's baseline edges, so the counts must match exactly (sanity checks below)."
+		bench_note parquet "DuckDB $(node -e "console.log(require('$pdir/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null) (\`@duckdb/node-api\`, bench/peers/duckdb/duckdb_drift.mjs): duckdb-1t-* is \`threads=1\`, duckdb-${ncpu}t-* all $ncpu cores; *-approx computes the deciles with \`approx_quantile\` (a sketch, like driftmon's: the like-for-like peer), *-exact with \`quantile_disc\` (exact: not the same work), *-scan only sums, mins and maxes every column (the bare scan; baseline row only); $BENCH_REPEAT runs each, as driftmon. It reads the same files; its detect bins with driftmon's baseline edges, so the counts must match exactly (sanity checks below)."
 		bench_note parquet "Not the same work in every detail: driftmon also keeps a quantile sketch of each column, runs KS and PSI tests and writes the JSON and HTML reports; DuckDB's deciles are exact (it holds every value: hence its memory), driftmon's come from its sketch (rank error shown in the checks)."
 	fi
 	sizes=$(for rows in $rows_list; do
@@ -141,7 +170,7 @@ section_parquet() {
 			"$(( ($(stat -c %s "$data/train_$rows.parquet") + 500000) / 1000000 ))"
 	done)
 	bench_note parquet "Data: \`driftmon synth --numeric-only --seed $seed --training FILE.parquet\` ($ncols DOUBLE columns, SNAPPY, the writer's defaults: 131,072-row groups, 1 MiB pages; ${sizes%; }); current data: \`--scenario mean-shift --drift-features $k\` (0.25 sd)."
-	bench_note parquet "driftmon: median of $BENCH_REPEAT runs (DRIFTMON_THREADS=${DRIFTMON_THREADS:-unset: $((ncpu > 4 ? 4 : ncpu)) threads on $ncpu cores}). Files are in the page cache before each job (read once beforehand)."
+	bench_note parquet "Every side: $BENCH_REPEAT runs, the median and the fastest shown; \"load\" is the 1-minute load average just before the median run. driftmon: DRIFTMON_THREADS=${DRIFTMON_THREADS:-unset: $((ncpu > 4 ? 4 : ncpu)) threads on $ncpu cores}; driftmon-1t: DRIFTMON_THREADS=1 (at the largest size). Files are in the page cache before each job (read once beforehand)."
 	bench_note parquet "driftmon's peak memory is about one decompressed page per column (51 x the writer's 1 MiB pages: ~56 MB), the quantile sketches (~20 MB at 1M rows, growing with log(rows): the only growth), the read windows (51 x 256 KiB) and one 8192-row batch; it does not depend on the number of rows otherwise. DuckDB's exact quantiles hold every value of every column (10M x 51 doubles = 4 GB) before sorting."
 	bench_note parquet "This machine is shared: wall times depend on what else is running (see the load column), so compare the CPU times (user + system, all threads) too."
 }

@@ -95,6 +95,9 @@ typedef struct dm_reader_opts {
 	/* Nonzero: a malformed row (wrong field count) is skipped and
 	 * counted instead of failing the read (inference logs). */
 	int lenient;
+	/* Threads that may tokenise a CSV batch (0 or 1: the calling
+	 * thread only).  Batches are the same whatever the number. */
+	unsigned threads;
 } dm_reader_opts;
 
 typedef struct dm_reader dm_reader;
@@ -130,6 +133,11 @@ struct dm_reader {
 	uint64_t rows_read;   /* data rows delivered so far */
 	uint64_t rows_skipped; /* malformed rows skipped (lenient mode) */
 	char skip_example[256]; /* first skipped row's reason */
+	/* Nonzero: a batch stays valid until the second dm_reader_next
+	 * after it (not only until the next), so that one thread may read
+	 * batch k+1 while another still uses batch k.  The CSV reader
+	 * opened with threads > 1 does. */
+	int batches_kept;
 };
 
 /*

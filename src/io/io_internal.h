@@ -20,6 +20,11 @@ typedef struct dmio_csv_tuning {
 	size_t max_record;  /* longest record, bytes (default 64 MiB) */
 	size_t batch_bytes; /* a batch ends early past this (default 128 MiB) */
 	size_t sniff_bytes; /* checked for NULs at open (default 4 KiB) */
+	/* Bytes per piece when a batch is tokenised in pieces (see csv.c;
+	 * default: the batch's bytes over the threads, at least 64 KiB).
+	 * Set, pieces are cut even with one thread.  The environment
+	 * variable DRIFTMON_CSV_PIECE sets it for the CLI's tests. */
+	size_t piece_bytes;
 } dmio_csv_tuning;
 
 #define DMIO_CSV_BLOCK_SIZE ((size_t)1 << 20)

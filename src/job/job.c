@@ -161,6 +161,7 @@ dm_err dm_job_profile_files(const char *const *files,
 	size_t i;
 
 	ro.lenient = lenient;
+	ro.threads = opts ? opts->threads : 1;
 	for (i = 0; files && files[i]; i++) {
 		dm_reader *r = NULL;
 		dm_err err;
@@ -207,6 +208,7 @@ static dm_err profile_key(dm_store *st, const char *k, const dm_job_opts *o,
 	dm_err err;
 
 	ro.lenient = lenient;
+	ro.threads = po ? po->threads : 1;
 	err = dm_store_open_source(st, k, &src, diag);
 	if (err == DM_OK)
 		err = dm_reader_open(src, &ro, &r, diag);

@@ -1329,6 +1329,75 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 	return add_batch(p, o, b, names, NULL, file, diag);
 }
 
+/*
+ * Reading one batch ahead: when the reader keeps a batch valid until the
+ * second next call (r->batches_kept), a thread reads batch k+1 while the
+ * column workers profile batch k.  The batches are the reader's own, in
+ * the same order, so the profile is the one of the plain loop; the
+ * reader thread asks for batch k+1 only once the profiler has taken
+ * batch k (it is then done with batch k-1, which that call releases).
+ */
+struct ahead {
+	dm_reader *r;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	dm_batch *b; /* the batch read, or NULL at the end or on error */
+	dm_err err;
+	dm_diag diag;
+	int full; /* b/err not taken yet */
+	int stop; /* the profiler gave up */
+};
+
+static void *ahead_main(void *arg)
+{
+	struct ahead *a = arg;
+
+	for (;;) {
+		dm_batch *b;
+		dm_diag d;
+		dm_err err;
+
+		pthread_mutex_lock(&a->mu);
+		while (a->full && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			break;
+		}
+		pthread_mutex_unlock(&a->mu);
+		dm_diag_clear(&d);
+		err = dm_reader_next(a->r, &b, &d);
+		pthread_mutex_lock(&a->mu);
+		a->b = err == DM_OK ? b : NULL;
+		a->err = err;
+		a->diag = d;
+		a->full = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (err != DM_OK || !b)
+			break;
+	}
+	return NULL;
+}
+
+/* The next batch from the reader thread (as dm_reader_next). */
+static dm_err ahead_next(struct ahead *a, dm_batch **b, dm_diag *diag)
+{
+	dm_err err;
+
+	pthread_mutex_lock(&a->mu);
+	while (!a->full)
+		pthread_cond_wait(&a->cv, &a->mu);
+	*b = a->b;
+	err = a->err;
+	if (err != DM_OK && diag)
+		*diag = a->diag;
+	a->full = 0;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	return err;
+}
+
 dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			     dm_reader *r, dm_diag *diag)
 {
@@ -1359,6 +1428,41 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 		if (err != DM_OK && err != DM_EUNSUPPORTED)
 			return err;
 	}
+	if (r->batches_kept && opts && opts->threads > 1) {
+		struct ahead a;
+		pthread_t tid;
+
+		memset(&a, 0, sizeof(a));
+		a.r = r;
+		pthread_mutex_init(&a.mu, NULL);
+		pthread_cond_init(&a.cv, NULL);
+		if (pthread_create(&tid, NULL, ahead_main, &a) != 0) {
+			pthread_cond_destroy(&a.cv);
+			pthread_mutex_destroy(&a.mu);
+			goto plain;
+		}
+		for (;;) {
+			err = ahead_next(&a, &b, diag);
+			if (err != DM_OK || !b)
+				break;
+			err = add_batch(p, opts, b, r->names, r, file, diag);
+			if (err != DM_OK)
+				break;
+			if (opts->progress)
+				opts->progress(opts->progress_ctx, b->nrows);
+		}
+		pthread_mutex_lock(&a.mu);
+		a.stop = 1;
+		pthread_cond_broadcast(&a.cv);
+		pthread_mutex_unlock(&a.mu);
+		pthread_join(tid, NULL);
+		pthread_cond_destroy(&a.cv);
+		pthread_mutex_destroy(&a.mu);
+		if (err != DM_OK)
+			return err;
+		goto done;
+	}
+plain:
 	for (;;) {
 		err = dm_reader_next(r, &b, diag);
 		if (err != DM_OK)
@@ -1371,6 +1475,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 		if (opts && opts->progress)
 			opts->progress(opts->progress_ctx, b->nrows);
 	}
+done:
 	p->rows_skipped += r->rows_skipped - skipped0;
 	/* A header-only file still fixes the columns. */
 	if (r->rows_read == 0 && p->nfeat == 0) {

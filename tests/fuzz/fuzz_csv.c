@@ -88,8 +88,8 @@ static void read_all(const char *name, const uint8_t *data, size_t size,
 		     size_t block, size_t batch_rows, int lenient,
 		     int numbers, reading *rd)
 {
-	dm_reader_opts opts = {batch_rows, lenient};
-	dmio_csv_tuning tun = {block, MAX_RECORD, 0, SNIFF_BYTES};
+	dm_reader_opts opts = {batch_rows, lenient, 0};
+	dmio_csv_tuning tun = {block, MAX_RECORD, 0, SNIFF_BYTES, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -166,7 +166,7 @@ static void same(const reading *a, const reading *b)
 static void round_trip(const char *name, const uint8_t *data, size_t size,
 		       const reading *orig)
 {
-	dm_reader_opts opts = {0, 0};
+	dm_reader_opts opts = {0, 0, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_csv_writer *w;

@@ -114,14 +114,24 @@ static void drain(dm_reader *r, readout *ro)
 	dm_reader_free(r);
 }
 
+/*
+ * The piece sizes every reading is repeated with: 0 is the sequential
+ * reader; the others cut each batch into pieces of about that many bytes,
+ * tokenised on two threads (csv.c, "Parallel tokenising"), and must
+ * deliver exactly the same batches, errors and skip counts.
+ */
+static const size_t pieces[] = {0, 1, 4, 9, 64};
+static size_t cur_piece;
+
 /* Reads data (named name) with the given block size, batch size and
- * bytes checked for NULs at open (0 = defaults). */
+ * bytes checked for NULs at open (0 = defaults), in pieces of cur_piece
+ * bytes. */
 static void read_mem(const char *name, const char *data, size_t len,
 		     size_t block, size_t batch_rows, int lenient,
 		     size_t sniff, readout *ro)
 {
-	dm_reader_opts opts = {batch_rows, lenient};
-	dmio_csv_tuning tun = {block, 0, 0, sniff};
+	dm_reader_opts opts = {batch_rows, lenient, cur_piece ? 2 : 0};
+	dmio_csv_tuning tun = {block, 0, 0, sniff, cur_piece};
 	dm_source *src = NULL;
 	dm_reader *r = NULL;
 
@@ -155,27 +165,31 @@ static const size_t batches[] = {0, 1, 2, 3};
 static void check_csv_opts(const char *name, const char *data,
 			   const char *expected, int lenient)
 {
-	size_t bi, ri;
+	size_t bi, ri, pi;
 
+	for (pi = 0; pi < sizeof(pieces) / sizeof(pieces[0]); pi++)
 	for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
 		for (ri = 0; ri < sizeof(batches) / sizeof(batches[0]); ri++) {
 			readout ro;
 
+			cur_piece = pieces[pi];
 			read_mem(name, data, strlen(data), blocks[bi],
 				 batches[ri], lenient, blocks[bi] ? 1 : 0,
 				 &ro);
 			if (ro.err)
-				fail_msg("block %zu batch %zu: %s (%s)",
-					 blocks[bi], batches[ri], ro.diag.msg,
+				fail_msg("block %zu batch %zu piece %zu: %s "
+					 "(%s)", blocks[bi], batches[ri],
+					 cur_piece, ro.diag.msg,
 					 dm_strerror(ro.err));
 			if (strcmp(ro.text.p, expected) != 0)
-				fail_msg("block %zu batch %zu:\ngot:\n%s\n"
-					 "expected:\n%s",
-					 blocks[bi], batches[ri], ro.text.p,
-					 expected);
+				fail_msg("block %zu batch %zu piece %zu:\n"
+					 "got:\n%s\nexpected:\n%s",
+					 blocks[bi], batches[ri], cur_piece,
+					 ro.text.p, expected);
 			readout_free(&ro);
 		}
 	}
+	cur_piece = 0;
 }
 
 static void check_csv(const char *data, const char *expected)
@@ -193,22 +207,26 @@ static void check_error_full(const char *name, const char *data, size_t len,
 			     int lenient, int at_open, dm_err err,
 			     const char *msg, uint64_t row)
 {
-	size_t bi;
+	size_t bi, pi;
 
+	for (pi = 0; pi < sizeof(pieces) / sizeof(pieces[0]); pi++)
 	for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
 		readout ro;
 
+		cur_piece = pieces[pi];
 		read_mem(name, data, len, blocks[bi], 0, lenient,
 			 blocks[bi] && !at_open ? 1 : 0, &ro);
 		if (ro.err != err)
-			fail_msg("block %zu: got %s (%s), expected %s",
-				 blocks[bi], dm_strerror(ro.err), ro.diag.msg,
+			fail_msg("block %zu piece %zu: got %s (%s), expected "
+				 "%s", blocks[bi], cur_piece,
+				 dm_strerror(ro.err), ro.diag.msg,
 				 dm_strerror(err));
 		assert_string_equal(ro.diag.msg, msg);
 		if (row)
 			assert_int_equal(ro.diag.row, row);
 		readout_free(&ro);
 	}
+	cur_piece = 0;
 }
 
 static void check_error_opts(const char *name, const char *data, size_t len,
@@ -408,7 +426,7 @@ static void csv_header_only(void **state)
 static void csv_row_numbers_batches(void **state)
 {
 	const char *data = "v\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n";
-	dm_reader_opts opts = {3, 0};
+	dm_reader_opts opts = {3, 0, 0};
 	uint64_t want_first[] = {1, 4, 7, 10};
 	size_t want_n[] = {3, 3, 3, 1}, k = 0;
 	dm_source *src;
@@ -436,7 +454,7 @@ static void csv_projection(void **state)
 {
 	const char *data = "a,b,c\n1,2,3\n4,5,6\n";
 	uint8_t keep[3] = {0, 1, 0};
-	dm_reader_opts opts = {1, 0};
+	dm_reader_opts opts = {1, 0, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -587,8 +605,8 @@ static void csv_err_binary(void **state)
 
 static void csv_err_too_long(void **state)
 {
-	dm_reader_opts opts = {0, 0};
-	dmio_csv_tuning tun = {16, 100, 0, 0};
+	dm_reader_opts opts = {0, 0, 0};
+	dmio_csv_tuning tun = {16, 100, 0, 0, 0};
 	char data[8000]; /* more than the reader reads when it opens */
 	dm_source *src;
 	dm_reader *r;
@@ -658,7 +676,7 @@ static void csv_err_too_long_default(void **state)
 static dm_err read_tuned(const char *data, size_t len,
 			 const dmio_csv_tuning *tun, dm_diag *d)
 {
-	dm_reader_opts opts = {0, 0};
+	dm_reader_opts opts = {0, 0, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -679,7 +697,7 @@ static dm_err read_tuned(const char *data, size_t len,
  * in many, complete or cut off by the end of the file. */
 static void csv_err_too_long_in_buffer(void **state)
 {
-	dmio_csv_tuning tun = {0, 100, 0, 0};
+	dmio_csv_tuning tun = {0, 100, 0, 0, 0};
 	char data[400];
 	dm_diag d;
 
@@ -732,7 +750,7 @@ static void csv_err_too_long_in_buffer(void **state)
  * text after a closing quote. */
 static void csv_err_binary_header(void **state)
 {
-	dmio_csv_tuning tun = {0, 0, 0, 1};
+	dmio_csv_tuning tun = {0, 0, 0, 1, 0};
 	dm_diag d;
 
 	(void)state;
@@ -787,7 +805,7 @@ static void csv_err_too_many_columns(void **state)
 {
 	size_t n = ((size_t)1 << 20) + 1, i;
 	char *data = malloc(2 * n);
-	dmio_csv_tuning tun = {0, 0, 0, 0};
+	dmio_csv_tuning tun = {0, 0, 0, 0, 0};
 	dm_diag d;
 
 	(void)state;
@@ -835,8 +853,8 @@ static void failing_close(dm_source *src)
 static void csv_err_io(void **state)
 {
 	static const char data[] = "a,b\n1,2\n3,4\n5,6\n";
-	dm_reader_opts opts = {0, 0};
-	dmio_csv_tuning tun = {4, 0, 0, 1};
+	dm_reader_opts opts = {0, 0, 0};
+	dmio_csv_tuning tun = {4, 0, 0, 1, 0};
 	failing_source fs;
 	dm_reader *r;
 	dm_batch *b;
@@ -875,24 +893,104 @@ static void csv_lenient_skips(void **state)
 	const char *data = "a,b,c\n1,2,3\n4,5\n6,7,8\n9\n10,11,12,13\n"
 			   "14,15,16\n";
 	readout ro;
+	size_t pi;
 
 	(void)state;
 	check_csv_opts("t.csv", data,
 		       "a,b,c\n1:|<1>|<2>|<3>\n3:|<6>|<7>|<8>\n"
 		       "6:|<14>|<15>|<16>\n",
 		       1);
-	read_mem("t.csv", data, strlen(data), 0, 0, 1, 0, &ro);
-	assert_int_equal(ro.err, DM_OK);
-	assert_int_equal(ro.skipped, 3);
-	assert_string_equal(ro.skip_example,
-			    "row 2: expected 3 fields, found 2");
-	readout_free(&ro);
+	for (pi = 0; pi < sizeof(pieces) / sizeof(pieces[0]); pi++) {
+		cur_piece = pieces[pi];
+		read_mem("t.csv", data, strlen(data), 0, 0, 1, 0, &ro);
+		assert_int_equal(ro.err, DM_OK);
+		assert_int_equal(ro.skipped, 3);
+		assert_string_equal(ro.skip_example,
+				    "row 2: expected 3 fields, found 2");
+		readout_free(&ro);
+	}
+	cur_piece = 0;
+}
+
+/*
+ * Differential check of the parallel tokeniser: random texts made of the
+ * bytes that matter (quotes, separators, CR, LF, a BOM, CR-only line
+ * ends, ragged rows) are read sequentially and in pieces of 1 to 31
+ * bytes on two threads; everything delivered must be equal: rows, row
+ * numbers, cells, batch count, the error, its message and row, and the
+ * lenient skip count and example.
+ */
+static void csv_pieces_differential(void **state)
+{
+	static const char alpha[] = "a1,,,\"\"\n\n\r x";
+	static const size_t psz[] = {1, 2, 3, 7, 31};
+	static const size_t brs[] = {0, 2, 7};
+	uint64_t seed = 12345;
+	char data[400];
+	size_t it, n, i, pi, bi, diffs = 0, pieced = 0;
+
+	(void)state;
+	for (it = 0; it < 600; it++) {
+		int lenient = (int)(it & 1);
+
+		n = 0;
+		if (it % 7 == 3) {
+			memcpy(data, "\xEF\xBB\xBF", 3);
+			n = 3;
+		}
+		memcpy(data + n, it % 5 == 2 ? "a,b,c\r" : "a,b,c\n", 6);
+		n += 6;
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		for (i = 0, n += (size_t)(seed >> 33) % 300; i + 9 < n; i++) {
+			seed = seed * 6364136223846793005ULL +
+			       1442695040888963407ULL;
+			data[9 + i] = alpha[(seed >> 33) % (sizeof(alpha) - 1)];
+		}
+		for (bi = 0; bi < sizeof(brs) / sizeof(brs[0]); bi++) {
+			readout want;
+
+			cur_piece = 0;
+			read_mem("t.csv", data, n, 0, brs[bi], lenient, 0,
+				 &want);
+			for (pi = 0; pi < sizeof(psz) / sizeof(psz[0]); pi++) {
+				readout got;
+
+				cur_piece = psz[pi];
+				read_mem("t.csv", data, n, 0, brs[bi], lenient,
+					 0, &got);
+				if (got.err != want.err ||
+				    strcmp(got.diag.msg, want.diag.msg) ||
+				    got.diag.row != want.diag.row ||
+				    strcmp(got.text.p ? got.text.p : "",
+					   want.text.p ? want.text.p : "") ||
+				    got.nbatches != want.nbatches ||
+				    got.skipped != want.skipped ||
+				    strcmp(got.skip_example,
+					   want.skip_example)) {
+					diffs++;
+					fail_msg("input %zu (%zu bytes, batch "
+						 "%zu, piece %zu, lenient "
+						 "%d): %s / %s\ngot:\n%s\n"
+						 "expected:\n%s", it, n,
+						 brs[bi], psz[pi], lenient,
+						 got.diag.msg, want.diag.msg,
+						 got.text.p, want.text.p);
+				}
+				pieced++;
+				readout_free(&got);
+			}
+			readout_free(&want);
+		}
+	}
+	cur_piece = 0;
+	assert_int_equal(diffs, 0);
+	assert_int_equal(pieced, 600 * 3 * 5);
 }
 
 static void csv_lenient_row_numbers(void **state)
 {
 	const char *data = "a,b\n1,2\nbad\n3,4\n5,6\n";
-	dm_reader_opts opts = {0, 1};
+	dm_reader_opts opts = {0, 1, 0};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -995,8 +1093,8 @@ static void csv_large_spanning_blocks(void **state)
 	}
 	assert_true(s.len > ((size_t)1 << 20) * 2);
 	for (bi = 0; bi < sizeof(sizes) / sizeof(sizes[0]); bi++) {
-		dm_reader_opts opts = {1000, 0};
-		dmio_csv_tuning tun = {sizes[bi], 0, 0, 0};
+		dm_reader_opts opts = {1000, 0, 0};
+		dmio_csv_tuning tun = {sizes[bi], 0, 0, 0, 0};
 		dm_source *src;
 		dm_reader *r;
 		dm_batch *b;
@@ -1069,8 +1167,8 @@ static void csv_long_record(void **state)
 /* A batch whose bytes pass the batch byte limit ends early. */
 static void csv_batch_byte_limit(void **state)
 {
-	dm_reader_opts opts = {0, 0};
-	dmio_csv_tuning tun = {64, 0, 256, 0};
+	dm_reader_opts opts = {0, 0, 0};
+	dmio_csv_tuning tun = {64, 0, 256, 0, 0};
 	sbuf s = {0};
 	size_t i, total = 0, nb = 0;
 	dm_source *src;
@@ -1630,14 +1728,14 @@ static void csv_bounds_record_limit(void **state)
 {
 	static const size_t reads[] = { 0, 1, 7, 16, 99, 100, 101, 4096 };
 	static char data[512];
-	dm_reader_opts opts = { 0, 0 };
+	dm_reader_opts opts = { 0, 0, 0 };
 	uint64_t rows;
 	size_t last = 0, n;
 	dm_diag d;
 
 	(void)state;
 	for (size_t k = 0; k < sizeof(reads) / sizeof(reads[0]); k++) {
-		dmio_csv_tuning tun = { reads[k], 100, 0, 0 };
+		dmio_csv_tuning tun = { reads[k], 100, 0, 0, 0 };
 		for (size_t len = 100; len <= 101; len++) {
 			/* a data record of len bytes, then a short one */
 			memcpy(data, "a\n", 2);
@@ -1694,8 +1792,8 @@ static void csv_bounds_columns(void **state)
 	char *data = malloc(2 * n + 2 * n);
 	uint64_t rows;
 	size_t last = 0;
-	dmio_csv_tuning tun = { 0, 0, 0, 0 };
-	dm_reader_opts opts = { 0, 0 };
+	dmio_csv_tuning tun = { 0, 0, 0, 0, 0 };
+	dm_reader_opts opts = { 0, 0, 0 };
 	dm_diag d;
 
 	(void)state;
@@ -1720,8 +1818,8 @@ static void csv_bounds_columns(void **state)
 static void csv_bounds_fields(void **state)
 {
 	static const char data[] = "a,b\n1,2\n3,4,5\n6,7\n";
-	dm_reader_opts strict = { 2, 0 }, lenient = { 2, 1 };
-	dmio_csv_tuning tun = { 0, 0, 0, 0 };
+	dm_reader_opts strict = { 2, 0, 0 }, lenient = { 2, 1, 0 };
+	dmio_csv_tuning tun = { 0, 0, 0, 0, 0 };
 	uint64_t rows;
 	size_t last = 0;
 	dm_diag d;
@@ -1771,6 +1869,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_lenient_skips),
 	cmocka_unit_test(csv_lenient_row_numbers),
 	cmocka_unit_test(csv_lenient_all_bad),
+	cmocka_unit_test(csv_pieces_differential),
 	cmocka_unit_test(csv_large_spanning_blocks),
 	cmocka_unit_test(csv_long_record),
 	cmocka_unit_test(csv_batch_byte_limit),

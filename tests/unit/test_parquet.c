@@ -1211,7 +1211,7 @@ static void reader_interface(void **state)
 {
 	(void)state;
 	dm_reader *r = NULL;
-	dm_reader_opts o = { 100, 0 };
+	dm_reader_opts o = { 100, 0, 0 };
 	dm_diag d;
 	dm_batch *b;
 	uint64_t rows = 0;

@@ -17,6 +17,15 @@
 //       is driftmon's baseline.json (features[].bins.edges) or this
 //       script's own baseline output (features[].edges).
 //
+//   node duckdb_drift.mjs scan --input F.parquet --threads N --output S.json
+//       the bare scan: count(*), then sum, min and max of every numeric
+//       column in one query (reads and decodes every value once; the
+//       floor any profile of the file stands against).
+//
+// --quantiles exact|approx (baseline): quantile_disc (exact: holds every
+// value, then sorts; the default) or approx_quantile (DuckDB's t-digest
+// sketch: the like-for-like peer of driftmon's quantile sketch).
+//
 // --threads N: DuckDB's `threads` setting (0 = DuckDB's default, all
 // cores).  Phase timings go to stderr ("peer baseline: ...").  Output
 // JSON: {"rows": N, "threads": N, "features": [{"name", "count",
@@ -32,8 +41,9 @@ const NUMERIC = /^(DOUBLE|FLOAT|REAL|BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UIN
 
 function usage(msg) {
 	if (msg) process.stderr.write(`duckdb_drift: ${msg}\n`);
-	process.stderr.write('usage: duckdb_drift.mjs baseline|detect --input F.parquet ' +
-		'[--baseline B.json] [--threads N] --output OUT.json\n');
+	process.stderr.write('usage: duckdb_drift.mjs baseline|detect|scan --input F.parquet ' +
+		'[--baseline B.json] [--threads N] [--quantiles exact|approx] ' +
+		'--output OUT.json\n');
 	process.exit(2);
 }
 
@@ -44,7 +54,9 @@ for (let i = 3; i < process.argv.length; i += 2) {
 	if (!k.startsWith('--') || v === undefined) usage(`bad argument '${k}'`);
 	opt[k.slice(2)] = v;
 }
-if (job !== 'baseline' && job !== 'detect') usage();
+if (job !== 'baseline' && job !== 'detect' && job !== 'scan') usage();
+const qfun = { exact: 'quantile_disc', approx: 'approx_quantile' }[opt.quantiles ?? 'exact'];
+if (!qfun) usage('--quantiles: exact or approx');
 if (!opt.input || !opt.output || (job === 'detect' && !opt.baseline)) usage('missing an option');
 const threads = Number(opt.threads ?? 0);
 if (!Number.isInteger(threads) || threads < 0) usage('--threads: not a count');
@@ -108,7 +120,7 @@ const out = { rows: 0, threads: nthreads, features: [] };
 lap('setup');
 if (job === 'baseline') {
 	const qlist = `[${QS.join(', ')}]`;
-	const r = (await rowsOf(statsSql((x) => `quantile_disc(${x}, ${qlist})`)))[0];
+	const r = (await rowsOf(statsSql((x) => `${qfun}(${x}, ${qlist})`)))[0];
 	lap('stats+quantiles');
 	out.rows = Number(r[0]);
 	cols.forEach((name, i) => {
@@ -131,6 +143,19 @@ if (job === 'baseline') {
 	const h = (await rowsOf(`SELECT ${parts.join(', ')} FROM ${src}`))[0];
 	lap('histograms');
 	out.features.forEach((f, i) => { f.counts = binCounts(h[i], f.edges); });
+} else if (job === 'scan') {
+	const parts = ['count(*)'];
+	cols.forEach((c) => {
+		const x = ident(c);
+		parts.push(`sum(${x})`, `min(${x})`, `max(${x})`);
+	});
+	const r = (await rowsOf(`SELECT ${parts.join(', ')} FROM ${src}`))[0];
+	lap('scan');
+	out.rows = Number(r[0]);
+	cols.forEach((name, i) => {
+		out.features.push({ name, sum: num(r[1 + 3 * i]), min: num(r[2 + 3 * i]),
+			max: num(r[3 + 3 * i]) });
+	});
 } else {
 	const base = JSON.parse(readFileSync(opt.baseline, 'utf8'));
 	const edgesOf = new Map();
