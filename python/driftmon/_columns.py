@@ -110,7 +110,7 @@ def _series_column(name: str, s):
             return (name, BOOL, data.view(np.uint8), mask, False,
                     LTYPE_BOOLEAN, 0, None)
         return (name, col[1], col[2], mask, col[4], col[5], 0, None)
-    if isinstance(dt, np.dtype) and dt.kind in "fiubmM":
+    if isinstance(dt, np.dtype) and dt.kind != "O":
         return _numpy_column(name, s.to_numpy(copy=False))
     # object, string[python], ...: text values
     return _factorised(name, s)
