@@ -8,6 +8,7 @@ its arrays and the objects the package returns keep their counts over
 many calls, and repeated calls do not grow memory.
 """
 import gc
+import os
 import resource
 import sys
 import tracemalloc
@@ -18,6 +19,9 @@ import pandas as pd
 import driftmon
 
 ROWS = 3_000_000  # 24 MB per column
+# Under ASan (tests/suites/python.sh) the peak RSS includes the shadow
+# memory and quarantine: only the Python-side bounds are checked there.
+SAN = os.environ.get("DM_PY_SAN") == "1"
 
 
 def _maxrss_mb():
@@ -46,7 +50,8 @@ def test_float64_columns_are_not_copied():
     # a copy of one column would be 24 MB (Python) or raise the peak RSS
     # by as much (C); what is allowed is bounded by batches and sketches
     assert peak < 2 * 1024 * 1024, f"Python allocated {peak} bytes"
-    assert rss1 - rss0 < 12, f"peak RSS grew {rss1 - rss0:.1f} MB"
+    if not SAN:
+        assert rss1 - rss0 < 12, f"peak RSS grew {rss1 - rss0:.1f} MB"
 
 
 def test_integer_and_bool_columns_bounded_too():
@@ -109,4 +114,5 @@ def test_no_growth_over_many_calls(tmp_path):
     tracemalloc.stop()
     grown = sum(s.size_diff for s in snap1.compare_to(snap0, "filename"))
     assert grown < 256 * 1024, f"Python memory grew by {grown} bytes"
-    assert _maxrss_mb() - rss0 < 8
+    if not SAN:
+        assert _maxrss_mb() - rss0 < 8
