@@ -17,9 +17,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 CLI = os.environ.get("DRIFTMON_CLI", os.path.join(ROOT, "build", "driftmon"))
 
 
+def cli_env():
+    """The environment for the CLI: no DRIFT_* settings, and without the
+    sanitizer runtime preloaded into python3 (tests/suites/python.sh):
+    build/driftmon is not instrumented, and ASan's runtime in it can
+    deadlock."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("DRIFT_") and k != "LD_PRELOAD"}
+
+
 def run_cli(*args, check=True):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("DRIFT_")}
+    env = cli_env()
     env["DRIFTMON_THREADS"] = env.get("DRIFTMON_THREADS", "2")
     p = subprocess.run([CLI, *args], capture_output=True, text=True,
                        env=env)

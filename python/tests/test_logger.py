@@ -186,13 +186,13 @@ def test_collector_client():
 def test_collector_client_against_driftmon_collect(tmp_path):
     store = str(tmp_path / "store")
     portf = tmp_path / "port"
-    from conftest import CLI
+    from conftest import CLI, cli_env
     import subprocess
     proc = subprocess.Popen([CLI, "collect", "--listen", "127.0.0.1:0",
                              "--port-file", str(portf), "--wal-dir",
                              str(tmp_path / "wal"), "--store", store,
                              "--flush-seconds", "1"],
-                            stdout=subprocess.DEVNULL,
+                            env=cli_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     try:
         for _ in range(100):
