@@ -292,4 +292,5 @@ def compare(reference, current, *, model: Optional[str] = None,
     return Report(text)
 
 
-from .detect import detect  # noqa: E402  (needs the names above)
+from .detect import DetectWarning, detect  # noqa: E402
+__all__ += ["DetectWarning"]

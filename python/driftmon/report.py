@@ -18,12 +18,14 @@ class Report:
     report renders itself (``_repr_html_``).
     """
 
-    __slots__ = ("json", "_d", "_html")
+    __slots__ = ("json", "_d", "_html", "location")
 
     def __init__(self, text: str):
         self.json: str = text
         self._d: Dict[str, Any] = json.loads(text)
         self._html: Optional[str] = None
+        #: where detect() stored the report (None: not stored)
+        self.location: Optional[str] = None
 
     # the headline
     @property

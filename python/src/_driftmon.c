@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "driftmon/detect.h"
+#include "driftmon/job.h"
+#include "driftmon/layout.h"
 #include "driftmon/logger.h"
 #include "driftmon/profile.h"
 #include "driftmon/report.h"
@@ -970,6 +972,173 @@ static PyObject *store_get(PyObject *mod, PyObject *args)
 }
 
 /* ------------------------------------------------------------------ */
+/* The hourly job (driftmon/job.h)                                     */
+/* ------------------------------------------------------------------ */
+/* Warnings of dm_job_detect, collected into a list (called with the GIL
+ * released: only C here). */
+struct job_warnings {
+	char **msgs;
+	size_t n;
+};
+
+static void on_job_warning(void *ctx, dm_job_warning what, const char *msg)
+{
+	struct job_warnings *w = ctx;
+	char **v = realloc(w->msgs, (w->n + 1) * sizeof(*v));
+
+	if (!v)
+		return;
+	w->msgs = v;
+	if ((v[w->n] = strdup(msg)))
+		w->n++;
+}
+
+/* The HTML copies beside the JSON this run stored (as the CLI writes
+ * them, without the score trend). */
+static dm_err write_html(dm_store *st, const dm_result *res, const char *json,
+			 size_t len, const dm_job_written *w, dm_diag *diag)
+{
+	char key[DM_LAYOUT_KEY_MAX + 8];
+	char *html = NULL;
+	size_t hl = 0;
+	dm_err err;
+
+	snprintf(key, sizeof(key), "%s.json", w->stem);
+	err = dm_report_html_from_json(json, len, key, NULL, &html, &hl, diag);
+	if (err != DM_OK)
+		return err;
+	snprintf(key, sizeof(key), "%s.html", w->stem);
+	err = dm_store_put(st, key, html, hl, diag);
+	if (err == DM_OK && w->latest_version)
+		err = dm_layout_latest_key(res->model, res->model_version,
+					   "html", key, sizeof(key), diag);
+	if (err == DM_OK && w->latest_version)
+		err = dm_store_put(st, key, html, hl, diag);
+	if (err == DM_OK && w->latest_model)
+		err = dm_layout_latest_key(res->model, NULL, "html", key,
+					   sizeof(key), diag);
+	if (err == DM_OK && w->latest_model)
+		err = dm_store_put(st, key, html, hl, diag);
+	free(html);
+	return err;
+}
+
+/*
+ * detect(model, version, store, settings, at, inputs, strict, write)
+ *   -> (json, stored_key | None, [warning, ...])
+ * settings: {flag name: text} applied with dm_job_settings_set over the
+ * DRIFT_* environment, as the CLI's flags; at: Unix seconds or None.
+ */
+static PyObject *job_detect(PyObject *mod, PyObject *args)
+{
+	const char *model, *version, *url;
+	PyObject *settings, *atobj, *inobj, *result = NULL, *wl = NULL;
+	int strict, write;
+	char **inputs = NULL, *json = NULL, *loc = NULL;
+	struct job_warnings warned = {NULL, 0};
+	dm_job_opts jo;
+	dm_job *job = NULL;
+	dm_job_written written;
+	dm_store *st = NULL;
+	dm_diag diag;
+	dm_err err;
+	size_t len = 0, i;
+	Py_ssize_t pos = 0;
+	PyObject *key, *val;
+
+	if (!PyArg_ParseTuple(args, "sssO!OOpp", &model, &version, &url,
+			      &PyDict_Type, &settings, &atobj, &inobj, &strict,
+			      &write))
+		return NULL;
+	dm_diag_clear(&diag);
+	memset(&written, 0, sizeof(written));
+	err = dm_job_opts_from_env(&jo, &diag);
+	if (err != DM_OK)
+		return raise_dm(err, &diag, NULL);
+	jo.model = model;
+	jo.version = version;
+	jo.strict = strict;
+	while (PyDict_Next(settings, &pos, &key, &val)) {
+		const char *k = PyUnicode_AsUTF8(key);
+		PyObject *sv = PyObject_Str(val);
+		const char *v = sv ? PyUnicode_AsUTF8(sv) : NULL;
+
+		if (!k || !v) {
+			Py_XDECREF(sv);
+			return NULL;
+		}
+		err = dm_job_settings_set(&jo.settings, k, v, &diag);
+		Py_DECREF(sv);
+		if (err == DM_ENOENT) {
+			PyErr_Format(PyExc_TypeError, "unknown setting '%s'", k);
+			return NULL;
+		}
+		if (err != DM_OK)
+			return raise_dm(err, &diag, NULL);
+	}
+	if (atobj != Py_None) {
+		double t = PyFloat_AsDouble(atobj);
+
+		if (t == -1.0 && PyErr_Occurred())
+			return NULL;
+		if (!(t >= 0 && t < 253402300800.0)) {
+			PyErr_SetString(PyExc_ValueError,
+					"at: expected a time from 1970 to 9999");
+			return NULL;
+		}
+		jo.at = (time_t)t;
+	}
+	if (str_list(inobj, &inputs) < 0)
+		return NULL;
+	jo.inputs = (const char *const *)inputs;
+	jo.warn = on_job_warning;
+	jo.warn_ctx = &warned;
+	Py_BEGIN_ALLOW_THREADS
+	err = dm_store_open(url, &st, &diag);
+	if (err == DM_OK)
+		err = dm_job_detect(st, &jo, &job, &diag);
+	if (err == DM_OK)
+		err = dm_report_to_json(dm_job_result(job), &json, &len);
+	if (err == DM_OK && write) {
+		err = dm_job_write_report(st, dm_job_result(job), json, len,
+					  &written, &diag);
+		if (err == DM_OK)
+			err = write_html(st, dm_job_result(job), json, len,
+					 &written, &diag);
+		if (err == DM_OK)
+			loc = dm_store_location(st, written.key);
+	}
+	Py_END_ALLOW_THREADS
+	if (err != DM_OK) {
+		raise_dm(err, &diag, NULL);
+		goto out;
+	}
+	if (!(wl = PyList_New(0)))
+		goto out;
+	for (i = 0; i < warned.n; i++) {
+		PyObject *m = PyUnicode_FromString(warned.msgs[i]);
+
+		if (!m || PyList_Append(wl, m) < 0) {
+			Py_XDECREF(m);
+			goto out;
+		}
+		Py_DECREF(m);
+	}
+	result = Py_BuildValue("(s#zO)", json, (Py_ssize_t)len, loc, wl);
+out:
+	Py_XDECREF(wl);
+	for (i = 0; i < warned.n; i++)
+		free(warned.msgs[i]);
+	free(warned.msgs);
+	free(loc);
+	free(json);
+	dm_job_free(job);
+	dm_store_free(st);
+	free_list(inputs);
+	return result;
+}
+
+/* ------------------------------------------------------------------ */
 /* The logger                                                          */
 /* ------------------------------------------------------------------ */
 /*
@@ -1389,6 +1558,9 @@ static PyMethodDef module_methods[] = {
 	{"html_from_json", html_from_json, METH_VARARGS,
 	 "html_from_json(json, name) -> HTML"},
 	{"store_put", store_put, METH_VARARGS, "store_put(url, key, bytes)"},
+	{"detect", job_detect, METH_VARARGS,
+	 "detect(model, version, store, settings, at, inputs, strict, write)"
+	 " -> (json, location, warnings)"},
 	{"store_get", store_get, METH_VARARGS, "store_get(url, key)"},
 	{NULL, NULL, 0, NULL},
 };
