@@ -26,7 +26,6 @@ section_python() {
 	local data=$BENCH_OUT/data drv=$BENCH_ROOT/bench/python_compare.py
 
 	bench_title python "Python: driftmon.compare vs pandas + scipy (issue 16)"
-	bench_target python speedup 2 pandas-scipy
 
 	# --- the package (built against the in-tree library) -------------
 	(cd "$BENCH_ROOT" && make -s -j2 lib >/dev/null) ||
