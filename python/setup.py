@@ -34,6 +34,20 @@ PRIVATE_LIBS = ["microhttpd", "jansson", "curl", "snappy", "zstd", "z",
                 "m"]
 
 
+def _makefile_libs():
+    """The Makefile's LDLIBS (what libdriftmon.a needs), so that the list
+    stays in step with the library; PRIVATE_LIBS when not found."""
+    try:
+        with open(os.path.join(ROOT, "Makefile"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("LDLIBS :="):
+                    return [w for w in line.split(":=", 1)[1].split()
+                            if w.startswith("-l")]
+    except OSError:
+        pass
+    return ["-l" + lib for lib in PRIVATE_LIBS]
+
+
 def _pkg_config(*args):
     out = subprocess.run(["pkg-config", *args, "driftmon"], check=True,
                          capture_output=True, text=True).stdout
@@ -54,7 +68,7 @@ def _extension_args():
         if not os.path.exists(archive):
             raise SystemExit(f"driftmon: {archive} not found: run `make lib` "
                              "first, or set DRIFTMON_LIB=pkg-config")
-        link = [archive] + ["-l" + lib for lib in PRIVATE_LIBS] + ["-pthread"]
+        link = [archive] + _makefile_libs() + ["-pthread"]
         if os.path.basename(build.rstrip("/")) == "build-san":
             compile_args += ["-fsanitize=address,undefined",
                              "-fno-omit-frame-pointer"]

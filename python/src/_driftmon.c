@@ -455,6 +455,24 @@ struct colbuf {
 	dm_strref *dict;
 };
 
+/* Bytes of one element of a dm_mem_kind (0 for kinds not accepted). */
+static Py_ssize_t elem_size(int kind)
+{
+	switch (kind) {
+	case DM_MEM_F64: case DM_MEM_I64: case DM_MEM_U64:
+	case DM_MEM_TIME_NS: case DM_MEM_TIME_S:
+		return 8;
+	case DM_MEM_F32: case DM_MEM_I32: case DM_MEM_U32:
+		return 4;
+	case DM_MEM_I16: case DM_MEM_U16:
+		return 2;
+	case DM_MEM_I8: case DM_MEM_U8: case DM_MEM_BOOL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int get_buffer(PyObject *o, Py_buffer *b, const char *name)
 {
 	if (PyObject_GetBuffer(o, b, PyBUF_STRIDES) < 0)
@@ -537,6 +555,14 @@ static PyObject *profile_columns(PyObject *mod, PyObject *args)
 			PyErr_Format(PyExc_ValueError,
 				     "column '%s': unsupported kind %d", cname,
 				     kind);
+			goto out;
+		}
+		if (bufs[i].data.itemsize !=
+		    elem_size(kind == DM_MEM_CODES ? ckind : kind)) {
+			PyErr_Format(PyExc_ValueError,
+				     "column '%s': %zd-byte elements do not fit "
+				     "kind %d",
+				     cname, bufs[i].data.itemsize, kind);
 			goto out;
 		}
 		mc[i].data = bufs[i].data.buf;

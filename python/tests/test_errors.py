@@ -113,3 +113,15 @@ def test_category_code_out_of_range_is_an_error():
         _driftmon.profile_columns(
             "<t>", [("x", _columns.F64, np.ones(3), None, True, 0, 0,
                      None)], 2, {}, None)
+
+
+def test_element_size_checked():
+    from driftmon import _columns, _driftmon
+    with pytest.raises(ValueError, match="do not fit"):
+        _driftmon.profile_columns(
+            "<t>", [("x", _columns.F64, np.ones(4, dtype=np.int32), None,
+                     True, 0, 0, None)], 4, {}, None)
+    with pytest.raises(ValueError, match="do not fit"):
+        _driftmon.profile_columns(
+            "<t>", [("k", _columns.CODES, np.zeros(4, dtype=np.int16),
+                     None, False, 0, _columns.I8, [b"a"])], 4, {}, None)
