@@ -15,9 +15,10 @@
 # usage: tests/suites/python.sh build/driftmon
 set -u
 DM=$(realpath "${1:?usage: python.sh DRIFTMON}")
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 PY=/usr/bin/python3
+# shellcheck source=tests/suites/lib/need.sh
 . tests/suites/lib/need.sh
 
 if ! need_apt python3-dev python3-numpy python3-pandas python3-pytest \
