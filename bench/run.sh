@@ -23,6 +23,9 @@
 #             vs a local folder.                      (issue 4)
 #   collector bench/collector.sh: `driftmon collect` under load, and the
 #             logger library.                         (issue 5)
+#   python    driftmon.compare on DataFrames of 1,000,000 x 50 against
+#             the pandas + scipy peer on the same DataFrames, and the
+#             Python layer's overhead over `driftmon compare`. (issue 16)
 #
 # Environment:
 #   BENCH_SECTIONS="csv"   run only these sections (default: all)
@@ -31,6 +34,7 @@
 #   BENCH_PQ_ROWS="1000000 3000000 10000000"
 #                          Parquet row counts (DuckDB runs at the largest)
 #   BENCH_PQ_PEER=0        Parquet: driftmon only, no DuckDB
+#   BENCH_PY_ROWS="1000000" Python: row counts (DataFrames)
 #   BENCH_REPEAT=3         runs of each measurement (driftmon and the
 #                          CSV peer alike); the median and the fastest
 #                          wall time are reported

@@ -112,11 +112,9 @@ def holm(pvalues):
     return out
 
 
-def cmd_baseline(args):
-    ph = Phases()
-    df = pd.read_csv(args.input)
-    ph.mark("read_csv")
-
+def baseline_frame(df, bins, ph=None):
+    """The baseline of a DataFrame (the JSON document cmd_baseline
+    writes); ph marks the phases when given."""
     feats = numeric_features(df)
     x = df[feats]
     count = x.count()
@@ -127,9 +125,10 @@ def cmd_baseline(args):
     vmax = x.max()
     # One quantile pass (one sort per column) for the reported quantiles
     # and the bin edges together.
-    edge_levels = [round(j / args.bins, 10) for j in range(1, args.bins)]
+    edge_levels = [round(j / bins, 10) for j in range(1, bins)]
     quant = x.quantile(sorted(set(QUANTILES) | set(edge_levels)))
-    ph.mark("describe+quantiles")
+    if ph:
+        ph.mark("describe+quantiles")
 
     features = []
     for c in feats:
@@ -151,27 +150,30 @@ def cmd_baseline(args):
                      "counts": counts.tolist(),
                      "proportions": (counts / max(len(col), 1)).tolist()},
         })
-    ph.mark("bins")
+    if ph:
+        ph.mark("bins")
+    return {"rows": len(df), "features": features}
+
+
+def cmd_baseline(args):
+    ph = Phases()
+    df = pd.read_csv(args.input)
+    ph.mark("read_csv")
+    doc = baseline_frame(df, args.bins, ph)
 
     with open(args.output, "w") as f:
-        json.dump({"rows": len(df), "features": features}, f)
+        json.dump(doc, f)
     ph.mark("write")
     ph.report("baseline")
-    print(f"Baseline: {len(df)} rows, {len(features)} features -> "
+    print(f"Baseline: {len(df)} rows, {len(doc['features'])} features -> "
           f"{args.output}")
     return 0
 
 
-def cmd_detect(args):
-    ph = Phases()
-    with open(args.baseline) as f:
-        base = json.load(f)
-    feats = [b["name"] for b in base["features"]]
-    cur = pd.read_csv(args.input)
-    ph.mark("read_csv current")
-    ref = pd.read_csv(args.reference, usecols=feats)
-    ph.mark("read_csv reference")
-
+def detect_frames(base, ref, cur):
+    """The drift report (cmd_detect's JSON document) of DataFrame cur
+    against baseline document base and the training DataFrame ref (KS
+    needs its raw values)."""
     rows = []
     for b in base["features"]:
         c = b["name"]
@@ -189,7 +191,6 @@ def cmd_detect(args):
             "missing_rate": float(cur[c].isna().mean()),
             "mean": float(np.mean(a)) if len(a) else None,
         })
-    ph.mark("psi+ks")
 
     res = pd.DataFrame(rows)
     res["pvalue_adjusted"] = holm(res["ks_pvalue"])
@@ -210,6 +211,25 @@ def cmd_detect(args):
         "features_total": int(len(res)),
         "features": res.to_dict(orient="records"),
     }
+    return report
+
+
+def cmd_detect(args):
+    ph = Phases()
+    with open(args.baseline) as f:
+        base = json.load(f)
+    feats = [b["name"] for b in base["features"]]
+    cur = pd.read_csv(args.input)
+    ph.mark("read_csv current")
+    ref = pd.read_csv(args.reference, usecols=feats)
+    ph.mark("read_csv reference")
+
+    report = detect_frames(base, ref, cur)
+    ph.mark("psi+ks")
+    res = pd.DataFrame(report["features"])
+    drifted = res.loc[res["drifted"]].sort_values(
+        ["psi", "ks_statistic"], ascending=False)
+    score = report["drift_score"]
     with open(args.output, "w") as f:
         json.dump(report, f, default=lambda o: o.item())
     ph.mark("write")

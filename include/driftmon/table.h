@@ -159,6 +159,76 @@ DM_API dm_err dm_reader_project(dm_reader *r, const uint8_t *keep);
 /* Frees r and its source; NULL is accepted. */
 DM_API void dm_reader_free(dm_reader *r);
 
+/* ------------------------------------------------------------------ */
+/* In-memory columns (src/io/mem_reader.c)                             */
+/* ------------------------------------------------------------------ */
+/*
+ * A reader over columns that are already in memory (a pandas DataFrame,
+ * NumPy arrays, Arrow buffers): every column is a typed array of nrows
+ * elements, read in place.  A DM_MEM_F64 column with stride 8 is handed
+ * to the profile as it is (zero copy: the batches point into the
+ * caller's array); the other kinds are converted one batch at a time, so
+ * memory is bounded by a batch per column, never by the rows.
+ */
+typedef enum dm_mem_kind {
+	DM_MEM_F64 = 0, /* double */
+	DM_MEM_F32,     /* float */
+	DM_MEM_I64,     /* int64_t ... int8_t */
+	DM_MEM_I32,
+	DM_MEM_I16,
+	DM_MEM_I8,
+	DM_MEM_U64,     /* uint64_t ... uint8_t */
+	DM_MEM_U32,
+	DM_MEM_U16,
+	DM_MEM_U8,
+	DM_MEM_BOOL,    /* one byte, 0 = false, anything else = true:
+			 * the numbers 0 and 1 */
+	DM_MEM_TIME_NS, /* int64_t nanoseconds since the epoch (UTC),
+			 * INT64_MIN = missing (NumPy's NaT): seconds */
+	DM_MEM_TIME_S,  /* int64_t seconds since the epoch, INT64_MIN =
+			 * missing */
+	DM_MEM_STR,     /* dm_strref; ptr NULL = missing */
+	DM_MEM_CODES,   /* integer codes (code_kind, a DM_MEM_I* or DM_MEM_U*
+			 * kind) into dict; a negative code = missing */
+	DM_MEM_KIND_COUNT_
+} dm_mem_kind;
+
+typedef struct dm_mem_column {
+	const char *name;      /* column name (copied) */
+	dm_mem_kind kind;
+	const void *data;      /* element of row i at data + i * stride */
+	ptrdiff_t stride;      /* bytes; 0 = the element's size */
+	/* Optional: nrows flags (contiguous), nonzero = missing. */
+	const uint8_t *missing;
+	int nan_missing;       /* F64 / F32: NaN is missing (pandas) */
+	/* The logical type the data's own type says (DM_LTYPE_BOOLEAN for
+	 * booleans, DM_LTYPE_TIMESTAMP for datetimes) or DM_LTYPE_UNKNOWN
+	 * (the values decide), and a short static phrase saying where it
+	 * came from ("pandas bool") or NULL; as dm_reader.ltypes. */
+	dm_ltype hint;
+	const char *hint_note;
+	/* DM_MEM_CODES */
+	dm_mem_kind code_kind;
+	const dm_strref *dict;
+	size_t ndict;
+} dm_mem_column;
+
+/*
+ * Opens a reader on ncols columns of nrows rows.  The arrays (data,
+ * missing, dict and the strings they point to, hint_note) are borrowed:
+ * they must stay unchanged until the reader is freed.  name is what
+ * diagnostics call the data ("<DataFrame>").  opts->batch_rows sets the
+ * rows per batch (default 8192); lenient does not apply.  Errors:
+ * DM_EINVAL with a diag naming the column for no columns, a NULL array,
+ * an unknown kind or code kind; a code outside dict is DM_EFORMAT
+ * naming the row and column when the batch is read.  *out is owned by
+ * the caller (dm_reader_free).
+ */
+DM_API dm_err dm_mem_reader_open(const char *name, const dm_mem_column *cols,
+				 size_t ncols, size_t nrows,
+				 const dm_reader_opts *opts, dm_reader **out,
+				 dm_diag *diag);
+
 /* CSV (RFC 4180: quotes, embedded separators and newlines, BOM, CRLF). */
 DM_API dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
 				 dm_reader **out, dm_diag *diag);
