@@ -131,6 +131,17 @@ int cli_progress_enabled(void);
 int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 		      int lenient, dm_profile *p);
 
+/* Hour profiles (cli_hourly.c): 0 when --no-hourly-profiles (no_flag)
+ * or $DRIFTMON_NO_PROFILES forces raw reads. */
+int cli_hourly_enabled(int no_flag);
+/* detect's window [start, end) from hour profiles, reading raw only the
+ * hours without a fresh one (and storing theirs when write); prints
+ * warnings and errors; returns an exit code. */
+int cli_window_hourly(struct dm_store *st, const char *model,
+		      const char *version, int64_t start, int64_t end,
+		      const dm_profile_opts *po, int lenient, int write,
+		      dm_profile *cur, struct dm_data_account *acct);
+
 /* Profiling threads: $DRIFTMON_THREADS (1-8), else the online CPUs, at
  * most 4. */
 unsigned cli_threads(void);

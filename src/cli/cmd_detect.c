@@ -81,8 +81,11 @@ static const char help[] =
 	"      --format text|json|none  what to print (default text)\n"
 	"      --fail-on-drift          exit 3 when drift is detected\n"
 	"      --no-write               do not write the report to the store\n"
-	"                               (nor the HTML report, metrics push or\n"
-	"                               alerts)\n"
+	"                               (nor the HTML report, metrics push,\n"
+	"                               alerts or hour profiles)\n"
+	"      --no-hourly-profiles     read every hour's logs, not the hour\n"
+	"                               profiles (also $DRIFTMON_NO_PROFILES=1;\n"
+	"                               docs/hourly-profiles.md)\n"
 	"      --metrics-file FILE      also write the metrics (Prometheus\n"
 	"                               text) to FILE (docs/metrics.md)\n"
 	"      --label-max-delay-hours H\n"
@@ -102,7 +105,7 @@ static const char help[] =
 
 enum { O_AT = 256, O_STRICT, O_FORMAT, O_FAIL, O_NOWRITE, O_STORE,
        O_SETTING, O_METRICS, O_LABEL_DELAY, O_PRED_COL,
-       O_MIN_DROP };
+       O_MIN_DROP, O_NO_HOURLY };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -114,6 +117,7 @@ static const struct option longopts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
 	{"fail-on-drift", no_argument, NULL, O_FAIL},
 	{"no-write", no_argument, NULL, O_NOWRITE},
+	{"no-hourly-profiles", no_argument, NULL, O_NO_HOURLY},
 	{"store", required_argument, NULL, O_STORE},
 	{"metrics-file", required_argument, NULL, O_METRICS},
 	{"label-max-delay-hours", required_argument, NULL, O_LABEL_DELAY},
@@ -509,7 +513,7 @@ int cmd_detect(int argc, char **argv)
 	char **inputs = calloc(1, sizeof(char *)), *json = NULL,
 	     *where = NULL;
 	int c, rc = EXIT_OK, strict = 0, fail_on_drift = 0, no_write = 0;
-	int longidx = 0;
+	int longidx = 0, no_hourly = 0;
 	cli_settings set;
 	cli_outputs outs;
 	dm_profile base, cur;
@@ -551,6 +555,7 @@ int cmd_detect(int argc, char **argv)
 		case O_FORMAT: format = optarg; break;
 		case O_FAIL: fail_on_drift = 1; break;
 		case O_NOWRITE: no_write = 1; break;
+		case O_NO_HOURLY: no_hourly = 1; break;
 		case O_STORE: store_flag = optarg; break;
 		case O_METRICS: outs.metrics_file = optarg; break;
 		case O_LABEL_DELAY:
@@ -638,7 +643,13 @@ int cmd_detect(int argc, char **argv)
 	} else {
 		end = at - at % 3600;
 		start = end - (time_t)set.window_hours * 3600;
-		rc = profile_window(st, start, end, &po, !strict, &cur, &acct);
+		if (cli_hourly_enabled(no_hourly))
+			rc = cli_window_hourly(st, model, version, start, end,
+					       &po, !strict, !no_write, &cur,
+					       &acct);
+		else
+			rc = profile_window(st, start, end, &po, !strict, &cur,
+					    &acct);
 	}
 	cli_progress_done();
 	if (rc != EXIT_OK)
