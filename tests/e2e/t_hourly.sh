@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Hour profiles (docs/hourly-profiles.md): detect over 1 h, 24 h and 7 d
+# windows merged from hour profiles gives the report a raw read of the
+# logs gives (tests/e2e/report_cmp.py: every field; floats to 1e-9,
+# exactly while the window's sketch holds every value, else KS D within
+# the stated bound); a late file makes its hour stale,
+# a missing hour is empty, a corrupt, truncated, foreign-version or
+# other-baseline profile is rebuilt with a warning; --no-write writes none.
+. "$(dirname "$0")/lib.sh"
+unset DRIFT_PUSHGATEWAY_URL DRIFT_ALERTMANAGER_URL DRIFT_WEBHOOK_URL
+unset DRIFTMON_NO_PROFILES
+export DRIFTMON_PROFILE_STATS=1
+CMP="$(dirname "$0")/report_cmp.py"
+CMPFLAGS=
+AT=2025-12-24T18:00:00Z
+P="$T/store/profiles/spam-detector/v1/year=2025/month=12/day=24"
+L="$T/store/inference-logs/year=2025/month=12/day=24"
+
+run synth --rows 3000 --hours 170 --rows-per-hour 90 --end $AT --seed 11
+expect "synth" 0
+run baseline --model spam-detector --version v1 \
+	--input "$T/store/training-data/spam-detector/train.parquet"
+expect "baseline" 0
+
+# detect NAME HOURS: a raw read and a run from profiles, compared
+raw() {
+	DRIFTMON_NO_PROFILES=1 run detect --model spam-detector --version v1 \
+		--at $AT --window-hours "$1" --format json --no-write
+	expect "$2: raw read" 0
+	cp "$T/.out" "$T/raw.json"
+}
+prof() { # HOURS NAME STATS-PATTERN
+	run detect --model spam-detector --version v1 --at $AT \
+		--window-hours "$1" --format json
+	expect "$2: from profiles" 0 "$3"
+	cp "$T/.out" "$T/prof.json"
+	if res=$(python3 "$CMP" $CMPFLAGS "$T/raw.json" "$T/prof.json"); then ok
+	else not_ok "$2: profile-merged report differs from the raw read: $res"; fi
+}
+
+for w in 1 24 168; do
+	raw $w "${w}h"
+	prof $w "${w}h first run" "hour profiles: $w hours, 0 without logs, [0-9]+ from profiles, [0-9]+ read, 0 rebuilt"
+	prof $w "${w}h again" "hour profiles: $w hours, 0 without logs, $w from profiles, 0 read, 0 rebuilt, 0 written"
+done
+check "an hour profile per hour of logs" \
+	test "$(find "$T/store/profiles" -name profile.json | wc -l)" -eq 168
+run detect --model spam-detector --version v1 --at $AT --window-hours 168 --format json
+if cmp -s <(grep -v '"generated_at"' "$T/.out") <(grep -v '"generated_at"' "$T/prof.json"); then ok
+else not_ok "a second run from profiles differs"; fi
+check "the format names itself" grep -q '"format":"driftmon-hour-profile","format_version":1' "$P/hour=17/profile.json"
+
+# a late file: its hour is stale, rebuilt, and counted
+cp "$L/hour=10/part-synth-spam-detector-v1.parquet" "$L/hour=17/part-late.parquet"
+raw 24 "late file"
+prof 24 "late file" "hour profile .*hour=17/profile.json is stale \(it covers 1 log files, the hour has 2\)"
+expect "late file: stats" 0 "23 from profiles, 1 read, 1 rebuilt, 1 written"
+check "late file: the rebuilt profile covers it" grep -q part-late.parquet "$P/hour=17/profile.json"
+prof 24 "late file, rebuilt" "24 from profiles, 0 read, 0 rebuilt"
+
+# missing hours: logs gone (their profiles are not used) and a window
+# reaching past the logs
+rm -r "$L/hour=12" "$L/hour=13"
+raw 24 "missing hours"
+prof 24 "missing hours" "24 hours, 2 without logs, 22 from profiles, 0 read"
+DRIFTMON_NO_PROFILES=1 run detect --model spam-detector --version v1 \
+	--at 2025-12-24T21:00:00Z --window-hours 6 --format json --no-write
+cp "$T/.out" "$T/raw.json"
+run detect --model spam-detector --version v1 --at 2025-12-24T21:00:00Z \
+	--window-hours 6 --format json
+expect "window past the logs" 0 "6 hours, 3 without logs, 3 from profiles"
+cp "$T/.out" "$T/prof.json"
+res=$(python3 "$CMP" "$T/raw.json" "$T/prof.json") && ok || not_ok "window past the logs: $res"
+
+# corrupt profiles are never trusted: truncated, edited, foreign version
+raw 24 "corrupt"
+head -c 2000 "$P/hour=15/profile.json" >"$T/x" && mv "$T/x" "$P/hour=15/profile.json"
+prof 24 "truncated" "hour profile .*hour=15/profile.json cannot be used \(.*not valid JSON"
+expect "truncated: rebuilt" 0 "1 rebuilt, 1 written"
+sed -i 's/"format_version":1/"format_version":99/' "$P/hour=14/profile.json"
+prof 24 "foreign version" "hour=14/profile.json cannot be used \(.*format_version 99 is not supported"
+python3 - "$P/hour=16/profile.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [f for f in d["profile"]["features"] if "bins" in f][0]
+f["bins"][0] += 1
+json.dump(d, open(sys.argv[1], "w"))
+PY
+prof 24 "edited bin count" "hour=16/profile.json cannot be used \(.*do not add up to its count"
+expect "edited: rebuilt" 0 "1 rebuilt"
+python3 - "$P/hour=11/profile.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [f for f in d["profile"]["features"] if "categories" in f][0]
+f["categories"].append(["made-up", 5])
+json.dump(d, open(sys.argv[1], "w"))
+PY
+prof 24 "edited categories" "hour=11/profile.json cannot be used \(.*category counts do not add up"
+printf 'not json' >"$P/hour=09/profile.json"
+prof 24 "garbage" "hour=09/profile.json cannot be used"
+prof 24 "all rebuilt" "0 read, 0 rebuilt"
+
+# another baseline: every profile of the window is rebuilt
+sleep 1
+run baseline --model spam-detector --version v1 --rows 2000 \
+	--input "$T/store/training-data/spam-detector/train.parquet"
+run baseline --model spam-detector --version v1 \
+	--input "$T/store/training-data/spam-detector/train.parquet"
+expect "baseline rebuilt" 0
+raw 3 "new baseline"
+prof 3 "new baseline" "made against another baseline"
+expect "new baseline: all rebuilt" 0 "3 rebuilt, 3 written"
+
+# more values than the sketch holds (200 rows an hour for 7 days): KS D
+# within the stated bound, every count exact
+run synth --rows 3000 --hours 170 --rows-per-hour 200 --end $AT --seed 12
+expect "synth, more rows" 0
+rm -r "$T/store/profiles"
+CMPFLAGS=--sketch-bound
+raw 168 "7d inexact"
+prof 168 "7d inexact first" "168 hours, 0 without logs, 0 from profiles, 168 read"
+prof 168 "7d inexact again" "168 from profiles"
+check "7d inexact: the window is not exact" grep -q '"ks_exact": *false' "$T/prof.json"
+
+# --no-write writes no hour profile
+rm -r "$T/store/profiles"
+run detect --model spam-detector --version v1 --at $AT --window-hours 2 --no-write
+expect "--no-write" 0 "0 from profiles, 2 read, 0 rebuilt, 0 written"
+check "--no-write: no profiles" test ! -e "$T/store/profiles"
+run detect --model spam-detector --version v1 --at $AT --window-hours 2 \
+	--no-hourly-profiles --no-write
+expect "--no-hourly-profiles" 0
+if printf '%s' "$err" | grep -q "hour profiles:"; then
+	not_ok "--no-hourly-profiles still used profiles"
+else ok; fi
+finish
