@@ -144,6 +144,12 @@ typedef struct dm_hourly_opts {
 	int use_profiles;   /* read fresh hour profiles (0: every hour raw) */
 	int write_profiles; /* store the profile of each hour read raw */
 	int lenient;        /* skip unreadable and empty log files */
+	int rebuild;        /* read every hour raw even if its profile is
+			     * fresh (backfill --force) */
+	/* Only the hours whose index from start is shard_index modulo
+	 * shard_count (0 / 0 or 1: every hour); a Kubernetes Indexed Job's
+	 * JOB_COMPLETION_INDEX / JOB_COMPLETIONS. */
+	unsigned shard_index, shard_count;
 	/* Optional: one sentence per warning (a skipped log file, a stale,
 	 * corrupt or foreign hour profile rebuilt, a profile not written). */
 	void (*warn)(void *ctx, const char *msg);
@@ -173,6 +179,8 @@ typedef struct dm_hourly_stats {
  * arrived or went) gives a warning and is rebuilt, never trusted.
  * *cur is released and replaced; acct gets the files read, empty and
  * unreadable (from_window set); stats (may be NULL) what was done.
+ * With cur and acct NULL the hours are only profiled and stored (a
+ * backfill): nothing is merged.
  */
 DM_API dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 				       const char *version, int64_t start,

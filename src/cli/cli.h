@@ -24,6 +24,7 @@
 
 int cmd_baseline(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_status(int argc, char **argv);
@@ -134,6 +135,8 @@ int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 /* Hour profiles (cli_hourly.c): 0 when --no-hourly-profiles (no_flag)
  * or $DRIFTMON_NO_PROFILES forces raw reads. */
 int cli_hourly_enabled(int no_flag);
+/* dm_hourly_opts.warn: "driftmon: warning: MSG" on standard error. */
+void cli_hourly_warn(void *ctx, const char *msg);
 /* detect's window [start, end) from hour profiles, reading raw only the
  * hours without a fresh one (and storing theirs when write); prints
  * warnings and errors; returns an exit code. */

@@ -15,7 +15,7 @@
 #include "core/termsafe.h"
 #include "driftmon/hourprof.h"
 
-static void warn(void *ctx, const char *msg)
+void cli_hourly_warn(void *ctx, const char *msg)
 {
 	(void)ctx;
 	fprintf(stderr, "driftmon: warning: %s\n", term_safe(msg));
@@ -42,7 +42,7 @@ int cli_window_hourly(struct dm_store *st, const char *model,
 	ho.use_profiles = 1;
 	ho.write_profiles = write;
 	ho.lenient = lenient;
-	ho.warn = warn;
+	ho.warn = cli_hourly_warn;
 	dm_diag_clear(&diag);
 	err = dm_window_profile_hourly(st, model, version, start, end, po,
 				       &ho, cur, acct, &hs, &diag);

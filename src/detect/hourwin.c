@@ -228,7 +228,7 @@ static dm_err window_hour(dm_store *st, const char *model, const char *version,
 				  "hour profile key too long");
 		goto out;
 	}
-	if (ho->use_profiles &&
+	if (ho->use_profiles && !ho->rebuild &&
 	    stored_hour(st, key, model, version, h, keys, n, po, ho, &hp,
 			stats, &fatal, diag)) {
 		stats->from_profiles++;
@@ -245,7 +245,7 @@ static dm_err window_hour(dm_store *st, const char *model, const char *version,
 merge:
 	if (ho->on_hour)
 		ho->on_hour(ho->hour_ctx, &hp);
-	err = dm_window_acc_add(w, &hp, diag);
+	err = w ? dm_window_acc_add(w, &hp, diag) : DM_OK;
 out:
 	dm_hour_profile_release(&hp);
 	dm_store_free_list(keys, n);
@@ -262,6 +262,7 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 	dm_hourly_stats local;
 	dm_window_acc w;
 	int64_t h;
+	uint64_t idx = 0;
 	dm_err err = DM_OK;
 
 	if (!stats)
@@ -271,14 +272,17 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "hour profiles need the baseline");
 	dm_window_acc_init(&w);
-	for (h = start; h < end && err == DM_OK; h += 3600) {
+	for (h = start; h < end && err == DM_OK; h += 3600, idx++) {
+		if (ho->shard_count > 1 &&
+		    idx % ho->shard_count != ho->shard_index)
+			continue;
 		stats->hours++;
-		err = window_hour(st, model, version, h, po, ho, &w, stats,
-				  diag);
+		err = window_hour(st, model, version, h, po, ho,
+				  cur ? &w : NULL, stats, diag);
 	}
-	if (err == DM_OK)
+	if (err == DM_OK && cur)
 		err = dm_window_acc_finish(&w, cur);
-	if (err == DM_OK) {
+	if (err == DM_OK && acct) {
 		acct->from_window = 1;
 		acct->files_read = w.files_read;
 		acct->files_empty = w.files_empty;

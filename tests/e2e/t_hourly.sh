@@ -123,6 +123,35 @@ prof 168 "7d inexact first" "168 hours, 0 without logs, 0 from profiles, 168 rea
 prof 168 "7d inexact again" "168 from profiles"
 check "7d inexact: the window is not exact" grep -q '"ks_exact": *false' "$T/prof.json"
 
+# backfill: `driftmon profile` in three shards side by side (an Indexed
+# Job's indexes), then detect reads no log; rerunning one index alone
+# restores its hours
+rm -r "$T/store/profiles"
+for i in 0 1 2; do
+	JOB_COMPLETION_INDEX=$i JOB_COMPLETIONS=3 timeout 120 "$DM" profile \
+		--model spam-detector --version v1 --from 2025-12-17T18:00Z \
+		--to $AT >"$T/shard$i.out" 2>&1 &
+done
+wait
+for i in 0 1 2; do
+	check "backfill shard $i" grep -q "(shard $i/3): 56 hours, 0 without logs, 0 fresh, 56 read (0 stale or corrupt), 56 written" "$T/shard$i.out"
+done
+prof 168 "after the backfill" "168 hours, 0 without logs, 168 from profiles, 0 read"
+rm "$P/hour=16/profile.json" "$P/hour=13/profile.json"
+run profile --model spam-detector --version v1 --from 2025-12-17T18:00Z --to $AT --shard 1/3
+expect "rerun of one index" 0 "56 hours, 0 without logs, 54 fresh, 2 read \(0 stale or corrupt\), 2 written"
+run profile --model spam-detector --version v1 --from 2025-12-24T10:00Z --to $AT --force
+expect "profile --force" 0 ": 8 hours, 0 without logs, 0 fresh, 8 read"
+run profile --model spam-detector --version v1 --from 2025-12-24T10:00Z --to 2025-12-24T09:00Z
+expect_err "profile: empty range" 2 "--from must be before --to"
+run profile --model spam-detector --version v1 --from 2025-12-24T10:00Z --shard 3/3
+expect_err "profile: bad shard" 2 "invalid --shard '3/3'"
+JOB_COMPLETION_INDEX=x JOB_COMPLETIONS=3 run profile --model spam-detector \
+	--version v1 --from 2025-12-24T10:00Z
+expect_err "profile: bad JOB_COMPLETION_INDEX" 2 "invalid JOB_COMPLETION_INDEX 'x'"
+run profile --model spam-detector --version v9 --from 2025-12-24T10:00Z
+expect "profile: no baseline" 1 "baseline"
+
 # --no-write writes no hour profile
 rm -r "$T/store/profiles"
 run detect --model spam-detector --version v1 --at $AT --window-hours 2 --no-write
