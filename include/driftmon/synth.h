@@ -75,6 +75,9 @@ DM_API void dm_synth_free(dm_synth *g);
 DM_API size_t dm_synth_ncols(const dm_synth *g);
 DM_API const char *dm_synth_colname(const dm_synth *g, size_t i);
 DM_API dm_coltype dm_synth_coltype(const dm_synth *g, size_t i);
+/* 1 if column i is a 0/1 flag (a Bernoulli feature such as spf_pass),
+ * which `simulate --booleans` declares boolean; else 0. */
+DM_API int dm_synth_col_is_flag(const dm_synth *g, size_t i);
 /* Names of the features the scenario touches, comma-separated (static
  * to g); "" for none. */
 DM_API const char *dm_synth_drifted_names(const dm_synth *g);

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "driftmon/detect.h"
 #include "driftmon/profile.h"
+#include "driftmon/schema.h"
 #include "driftmon/synth.h"
 
 static const char help[] =
@@ -39,9 +40,27 @@ static const char help[] =
 	"                       decision settings as for 'driftmon detect'\n"
 	"                       (default: the defaults; the environment is\n"
 	"                       not read, so runs are reproducible)\n"
-	"  --verbose            print the features behind each false alarm\n";
+	"  --booleans           read the synthetic data's 0/1 flags\n"
+	"                       (spf_pass, ...) as booleans, so the\n"
+	"                       two-category tests (z-test, Fisher) see\n"
+	"                       them; by default they are numeric, as\n"
+	"                       driftmon infers 0/1 columns\n"
+	"  --verbose            print the features behind each false alarm\n"
+	"\n"
+	"RATE is the share of windows with a drift verdict (or the alert);\n"
+	"with --test, BY TEST is the share where a column tested with it\n"
+	"drifted.  \"Columns per test\" counts the tests of the first\n"
+	"seed's no-drift windows.\n";
 
-enum { O_SEEDS = 256, O_BROWS, O_WINDOWS, O_THREADS, O_VERBOSE, O_SETTING };
+enum {
+	O_SEEDS = 256,
+	O_BROWS,
+	O_WINDOWS,
+	O_THREADS,
+	O_VERBOSE,
+	O_BOOLEANS,
+	O_SETTING
+};
 
 static const struct option longopts[] = {
 	{"seeds", required_argument, NULL, O_SEEDS},
@@ -49,6 +68,7 @@ static const struct option longopts[] = {
 	{"windows", required_argument, NULL, O_WINDOWS},
 	{"threads", required_argument, NULL, O_THREADS},
 	{"verbose", no_argument, NULL, O_VERBOSE},
+	{"booleans", no_argument, NULL, O_BOOLEANS},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"alpha", required_argument, NULL, O_SETTING},
 	{"min-ks-d", required_argument, NULL, O_SETTING},
@@ -69,6 +89,8 @@ struct cell {
 	const char *alert_code; /* count this alert instead of the verdict */
 	unsigned hits;
 	unsigned runs;
+	unsigned by_test; /* runs where a column of the --test drifted */
+	unsigned used[DM_TEST_COUNT_]; /* tests of the columns, first seed */
 };
 
 struct job {
@@ -79,6 +101,7 @@ struct job {
 	unsigned thread, nthreads;
 	pthread_mutex_t *lock;
 	const dm_detect_config *cfg;
+	const dm_spec *spec; /* --booleans: the flags' type; or NULL */
 	int failed;
 	int verbose;
 };
@@ -109,6 +132,73 @@ static dm_err profile_synth(dm_synth *g, uint64_t rows,
 	return err;
 }
 
+/* The spec of --booleans: every 0/1 flag of the synthetic data typed
+ * boolean (DM_LTYPE_BOOLEAN), the other columns inferred. */
+static dm_err flags_spec(dm_spec *spec)
+{
+	dm_synth_opts so = {0};
+	dm_synth *g = NULL;
+	size_t i, nc;
+	dm_err err = dm_synth_new(&so, 0, 0, &g);
+
+	if (err != DM_OK)
+		return err;
+	nc = dm_synth_ncols(g);
+	spec->cols = calloc(nc, sizeof(*spec->cols));
+	for (i = 0; spec->cols && i < nc; i++) {
+		dm_column_spec *cs;
+
+		if (!dm_synth_col_is_flag(g, i))
+			continue;
+		cs = &spec->cols[spec->ncols++];
+		cs->psi_threshold = cs->alpha = cs->min_effect =
+			cs->importance = NAN;
+		cs->has_type = 1;
+		cs->type = DM_LTYPE_BOOLEAN;
+		if (!(cs->name = strdup(dm_synth_colname(g, i)))) {
+			spec->ncols--;
+			err = DM_ENOMEM;
+			break;
+		}
+	}
+	if (!spec->cols)
+		err = DM_ENOMEM;
+	dm_synth_free(g);
+	return err;
+}
+
+/* Counts the drift test each column of r was tested with (cells are
+ * disjoint per seed, so only seed 0's thread writes cl->used). */
+static void tally_tests(struct cell *cl, const dm_result *r)
+{
+	size_t q;
+
+	for (q = 0; q < r->nfeatures; q++) {
+		int id = r->features[q].test
+				 ? dm_test_from_name(r->features[q].test)
+				 : -1;
+
+		if (id >= 0 && id < DM_TEST_COUNT_)
+			cl->used[id]++;
+	}
+}
+
+/* 1 if a column tested with `test` (not auto) drifted in r: the share
+ * of a verdict that comes from the test itself. */
+static int drifted_by(const dm_result *r, dm_test_id test)
+{
+	const char *name = dm_test_info_of(test)->name;
+	size_t q;
+
+	if (test == DM_TEST_AUTO)
+		return 0;
+	for (q = 0; q < r->nfeatures; q++)
+		if (r->features[q].drifted && r->features[q].test &&
+		    !strcmp(r->features[q].test, name))
+			return 1;
+	return 0;
+}
+
 static int has_alert(const dm_result *r, const char *code)
 {
 	size_t i;
@@ -132,8 +222,9 @@ static void *worker(void *arg)
 		dm_synth *g = NULL;
 
 		so.seed = 1000 + seed;
-		dm_profile_init(&base, &po);
 		po.strict = 0;
+		po.spec = j->spec;
+		dm_profile_init(&base, &po);
 		if (dm_synth_new(&so, 0, 0, &g) != DM_OK ||
 		    profile_synth(g, j->baseline_rows, &po, &base) != DM_OK ||
 		    dm_profile_finish(&base, NULL) != DM_OK) {
@@ -148,7 +239,7 @@ static void *worker(void *arg)
 			dm_profile cur;
 			dm_profile_opts co = {0};
 			dm_result res;
-			int hit;
+			int hit, by;
 
 			so.scenario = cl->scen;
 			so.magnitude = cl->magnitude;
@@ -165,6 +256,9 @@ static void *worker(void *arg)
 			}
 			hit = cl->alert_code ? has_alert(&res, cl->alert_code)
 					     : res.drift_detected;
+			if (seed == 0)
+				tally_tests(cl, &res);
+			by = drifted_by(&res, (dm_test_id)j->cfg->test);
 			if (j->verbose && cl->is_far && hit) {
 				size_t q;
 
@@ -188,6 +282,7 @@ static void *worker(void *arg)
 			}
 			pthread_mutex_lock(j->lock);
 			cl->hits += hit;
+			cl->by_test += by;
 			cl->runs++;
 			pthread_mutex_unlock(j->lock);
 			dm_result_release(&res);
@@ -209,8 +304,9 @@ int cmd_simulate(int argc, char **argv)
 	struct job jobs[16];
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	char **wl;
-	int c, longidx = 0, rc = EXIT_OK, verbose = 0;
+	int c, longidx = 0, rc = EXIT_OK, verbose = 0, booleans = 0;
 	cli_settings set;
+	dm_spec spec;
 	time_t t0 = time(NULL);
 
 	windows[nw++] = 100;
@@ -262,6 +358,9 @@ int cmd_simulate(int argc, char **argv)
 		case O_VERBOSE:
 			verbose = 1;
 			break;
+		case O_BOOLEANS:
+			booleans = 1;
+			break;
 		case O_SETTING:
 			if (cli_settings_flag(&set, "simulate",
 					      longopts[longidx].name,
@@ -274,6 +373,11 @@ int cmd_simulate(int argc, char **argv)
 		default:
 			return cli_bad_option("simulate", argc, argv);
 		}
+	}
+	dm_spec_init(&spec);
+	if (booleans && flags_spec(&spec) != DM_OK) {
+		dm_spec_release(&spec);
+		return cli_fail("out of memory");
 	}
 	memset(cells, 0, sizeof(cells));
 	for (i = 0; i < nw; i++) {
@@ -317,16 +421,23 @@ int cmd_simulate(int argc, char **argv)
 		jobs[i].nthreads = (unsigned)threads;
 		jobs[i].lock = &lock;
 		jobs[i].cfg = &set.det;
+		jobs[i].spec = booleans ? &spec : NULL;
 		jobs[i].failed = 0;
 		jobs[i].verbose = verbose;
-		if (pthread_create(&tid[i], NULL, worker, &jobs[i]) != 0)
-			return cli_fail("cannot start threads");
+		if (pthread_create(&tid[i], NULL, worker, &jobs[i]) != 0) {
+			threads = i;
+			rc = cli_fail("cannot start threads");
+			break;
+		}
 	}
 	for (i = 0; i < threads; i++) {
 		pthread_join(tid[i], NULL);
 		if (jobs[i].failed)
 			rc = cli_fail("a simulation run failed");
 	}
+	dm_spec_release(&spec);
+	if (rc != EXIT_OK)
+		return rc;
 	printf("Synthetic drift scenarios: %llu seeds, baseline %llu rows, "
 	       "50 features + prediction (%lld s)\n",
 	       (unsigned long long)seeds, (unsigned long long)brows,
@@ -343,13 +454,15 @@ int cmd_simulate(int argc, char **argv)
 			       isnan(set.det.test_threshold)
 				       ? ti->threshold
 				       : set.det.test_threshold);
-		printf("%s\n\n",
+		printf("%s\n",
 		       set.det.test == DM_TEST_AUTO
 			       ? " (KS, chi-square, z-test / Fisher)"
 			       : " (columns it does not apply to: automatic)");
+		printf("0/1 flags: %s\n\n",
+		       booleans ? "booleans (--booleans)" : "numeric");
 	}
-	printf("%-38s %9s %10s %8s %s\n", "SCENARIO", "WINDOW", "RATE",
-	       "TARGET", "");
+	printf("%-38s %9s %10s %8s %-6s %s\n", "SCENARIO", "WINDOW", "RATE",
+	       "TARGET", "", set.det.test == DM_TEST_AUTO ? "" : "BY TEST");
 	for (i = 0; i < nc; i++) {
 		struct cell *cl = &cells[i];
 		double r = cl->runs ? (double)cl->hits / cl->runs : 0.0;
@@ -368,8 +481,25 @@ int cmd_simulate(int argc, char **argv)
 		} else if (*ok) {
 			met++;
 		}
-		printf("%-38s %9llu %9.1f%% %8s %s\n", cl->label,
+		printf("%-38s %9llu %9.1f%% %8s %-6s", cl->label,
 		       (unsigned long long)cl->rows, 100.0 * r, target, ok);
+		if (set.det.test != DM_TEST_AUTO && cl->runs)
+			printf(" %6.1f%%", 100.0 * cl->by_test / cl->runs);
+		putchar('\n');
+	}
+	printf("\nColumns per test (first seed):\n");
+	for (i = 0; i < nc; i++) {
+		int t;
+
+		if (!cells[i].is_far)
+			continue;
+		printf("  no drift, %llu rows:",
+		       (unsigned long long)cells[i].rows);
+		for (t = 0; t < DM_TEST_COUNT_; t++)
+			if (cells[i].used[t])
+				printf(" %s %u", dm_test_info_of((dm_test_id)t)->name,
+				       cells[i].used[t]);
+		putchar('\n');
 	}
 	printf("\nTargets: %zu met, %zu missed\n", met, missed);
 	return rc;

@@ -1102,6 +1102,11 @@ dm_coltype dm_synth_coltype(const dm_synth *g, size_t i)
 	return i < g->nfeat ? g->f[i].type : DM_COL_DOUBLE;
 }
 
+int dm_synth_col_is_flag(const dm_synth *g, size_t i)
+{
+	return g && i < g->nfeat && g->f[i].d.fam == FAM_BERN;
+}
+
 const char *dm_synth_drifted_names(const dm_synth *g)
 {
 	return g && g->drifted_names ? g->drifted_names : "";

@@ -20,6 +20,25 @@ while read -r line; do
 	esac
 	if [ "$ok" = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "  FAIL: $line"; fi
 done <<<"$out"
+# The two-category tests: the 0/1 flags are numeric unless --booleans
+# declares them boolean; then the automatic choice gives them the z-test
+# (5 flags), --test fisher Fisher's exact test, and the targets still hold.
+# check_run NAME WANT_REGEX ARGS...: simulate exits 0 and prints WANT_REGEX
+check_run() {
+	local name=$1 want=$2 o
+	shift 2
+	o=$("$DM" simulate --seeds 6 --windows 100,1000 --baseline-rows 3000 "$@" 2>&1)
+	if [ $? -eq 0 ] && grep -Eq "$want" <<<"$o"; then pass=$((pass + 1))
+	else fail=$((fail + 1)); echo "  FAIL: $name: expected /$want/ in: $o"; fi
+}
+check_run "flags numeric by default" 'no drift, 100 rows: ks 46 chi2 5$' --test auto
+check_run "--booleans: z-test on the flags" 'no drift, 1000 rows: ks 41 chi2 5 ztest 5$' --booleans
+check_run "--booleans --test fisher" 'no drift, 100 rows: ks 41 chi2 5 fisher 5$' --booleans --test fisher
+check_run "--booleans prints its mode" '^0/1 flags: booleans' --booleans
+o=$("$DM" simulate --seeds 10 --windows 100,1000 --baseline-rows 3000 --booleans --test ztest --alpha 0.5 2>&1)
+if [ $? -ne 0 ] && grep -q MISSED <<<"$o"; then pass=$((pass + 1))
+else fail=$((fail + 1)); echo "  FAIL: --booleans with alpha 0.5 did not miss a target: $o"; fi
+
 # The original target `make test-synthetic` runs the scenarios with a real
 # pass/fail: a small run meets its targets (exit 0); a decision that cries
 # wolf (alpha 0.5: about half the no-drift windows alarm) misses one and
