@@ -222,6 +222,14 @@ typedef struct dm_result {
 	 * by the caller; owned (dm_perf_free), NULL when none. */
 	struct dm_perf *performance;
 	dm_mv_result multivariate; /* checked = 0 when not available */
+	/* What the window was compared with (set by the caller; the report's
+	 * "reference"): reference_start NULL = the training baseline; else
+	 * the earlier production window [reference_start, reference_end)
+	 * (ISO-8601 UTC, owned) of reference_rows rows, merged from hour
+	 * profiles (detect --reference-window). */
+	char *reference_start;
+	char *reference_end;
+	uint64_t reference_rows;
 } dm_result;
 
 /*

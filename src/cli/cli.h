@@ -135,6 +135,24 @@ int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 /* Hour profiles (cli_hourly.c): 0 when --no-hourly-profiles (no_flag)
  * or $DRIFTMON_NO_PROFILES forces raw reads. */
 int cli_hourly_enabled(int no_flag);
+/* An earlier production window as the reference (detect
+ * --reference-window); zero it and dm_profile_init its prof first. */
+typedef struct cli_reference {
+	dm_profile prof; /* the window's profile: dm_detect's base */
+	char start[32], end[32];
+	int used;
+} cli_reference;
+/* The profile of the window SPEC into cr->prof, against po->reference:
+ * SPEC "168h" or "7d" = the window [start, end) that many hours back, or
+ * "START/END" (ISO-8601, rounded down to the hour).  From hour profiles
+ * when use (storing those it reads when write).  Prints errors; returns
+ * an exit code. */
+int cli_reference_window(struct dm_store *st, const char *model,
+			 const char *version, const char *spec, time_t start,
+			 time_t end, const dm_profile_opts *po, int lenient,
+			 int use, int write, cli_reference *cr);
+/* After dm_detect: names cr's window in res (nothing if unused). */
+int cli_reference_stamp(const cli_reference *cr, struct dm_result *res);
 /* dm_hourly_opts.warn: "driftmon: warning: MSG" on standard error. */
 void cli_hourly_warn(void *ctx, const char *msg);
 /* detect's window [start, end) from hour profiles, reading raw only the

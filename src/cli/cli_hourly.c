@@ -28,6 +28,103 @@ int cli_hourly_enabled(int no_flag)
 	return !no_flag && !(e && *e && strcmp(e, "0") != 0);
 }
 
+/* Hours a --reference-window may reach back or span (90 days). */
+#define REF_MAX_HOURS (24L * 90)
+
+/* "168h", "7d": *hours; -1 if not such a duration. */
+static int parse_shift(const char *s, long *hours)
+{
+	char *end;
+	long v;
+
+	if (!(*s >= '0' && *s <= '9'))
+		return -1;
+	v = strtol(s, &end, 10);
+	if (end == s || !(end[0] == 'h' || end[0] == 'd') || end[1] ||
+	    v < 1 || v > REF_MAX_HOURS)
+		return -1;
+	*hours = end[0] == 'd' ? v * 24 : v;
+	return *hours <= REF_MAX_HOURS ? 0 : -1;
+}
+
+int cli_reference_window(struct dm_store *st, const char *model,
+			 const char *version, const char *spec, time_t start,
+			 time_t end, const dm_profile_opts *po, int lenient,
+			 int use, int write, cli_reference *cr)
+{
+	dm_profile *ref = &cr->prof;
+	dm_profile_opts o = *po;
+	dm_hourly_opts ho = {0};
+	const char *slash = strchr(spec, '/');
+	time_t rs, re;
+	long shift;
+	char why[160];
+	dm_diag diag;
+	dm_err err;
+
+	if (slash) {
+		char first[64];
+
+		snprintf(first, sizeof(first), "%.*s",
+			 (int)(slash - spec < 63 ? slash - spec : 63), spec);
+		if (cli_parse_time_why(first, &rs, why, sizeof(why)) < 0 ||
+		    cli_parse_time_why(slash + 1, &re, why, sizeof(why)) < 0)
+			return cli_usage("detect", "invalid --reference-window "
+				 "'%s': %s", spec, why);
+		rs -= rs % 3600;
+		re -= re % 3600;
+	} else if (parse_shift(spec, &shift) == 0 && end) {
+		rs = start - (time_t)shift * 3600;
+		re = end - (time_t)shift * 3600;
+	} else {
+		return cli_usage("detect", "invalid --reference-window '%s': "
+			 "expected hours back (168h, 7d; not with --input) "
+			 "or START/END (ISO-8601)", spec);
+	}
+	if (re <= rs || (re - rs) / 3600 > REF_MAX_HOURS)
+		return cli_usage("detect", "invalid --reference-window '%s': "
+			 "the window must end after it starts and span at "
+			 "most %ld hours", spec, REF_MAX_HOURS);
+	o.progress = NULL;
+	ho.use_profiles = use;
+	ho.write_profiles = use && write;
+	ho.lenient = lenient;
+	ho.warn = cli_hourly_warn;
+	dm_diag_clear(&diag);
+	err = dm_window_profile_hourly(st, model, version, rs, re, &o, &ho,
+				       ref, NULL, NULL, &diag);
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "cannot read the reference "
+						"window");
+	cli_iso_time(rs, cr->start, sizeof(cr->start));
+	cli_iso_time(re, cr->end, sizeof(cr->end));
+	if (ref->rows == 0)
+		return cli_fail("the reference window %s .. %s has no rows of "
+				"%s %s", cr->start, cr->end, model, version);
+	/* the report names the model from its reference */
+	ref->model = strdup(po->reference->model ? po->reference->model
+						 : model);
+	ref->model_version = strdup(po->reference->model_version
+					    ? po->reference->model_version
+					    : version);
+	if (!ref->model || !ref->model_version)
+		return cli_fail("out of memory");
+	cr->used = 1;
+	return EXIT_OK;
+}
+
+int cli_reference_stamp(const cli_reference *cr, dm_result *res)
+{
+	if (!cr->used)
+		return EXIT_OK;
+	res->reference_start = strdup(cr->start);
+	res->reference_end = strdup(cr->end);
+	res->reference_rows = cr->prof.rows;
+	if (!res->reference_start || !res->reference_end)
+		return cli_fail("out of memory");
+	return EXIT_OK;
+}
+
 int cli_window_hourly(struct dm_store *st, const char *model,
 		      const char *version, int64_t start, int64_t end,
 		      const dm_profile_opts *po, int lenient, int write,

@@ -83,6 +83,11 @@ static const char help[] =
 	"      --no-write               do not write the report to the store\n"
 	"                               (nor the HTML report, metrics push,\n"
 	"                               alerts or hour profiles)\n"
+	"      --reference-window W     compare with an earlier production\n"
+	"                               window instead of the baseline: 168h\n"
+	"                               or 7d (the same hours that long ago)\n"
+	"                               or START/END (ISO-8601); built from\n"
+	"                               hour profiles\n"
 	"      --no-hourly-profiles     read every hour's logs, not the hour\n"
 	"                               profiles (also $DRIFTMON_NO_PROFILES=1;\n"
 	"                               docs/hourly-profiles.md)\n"
@@ -105,7 +110,7 @@ static const char help[] =
 
 enum { O_AT = 256, O_STRICT, O_FORMAT, O_FAIL, O_NOWRITE, O_STORE,
        O_SETTING, O_METRICS, O_LABEL_DELAY, O_PRED_COL,
-       O_MIN_DROP, O_NO_HOURLY };
+       O_MIN_DROP, O_NO_HOURLY, O_REF_WINDOW };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -118,6 +123,7 @@ static const struct option longopts[] = {
 	{"fail-on-drift", no_argument, NULL, O_FAIL},
 	{"no-write", no_argument, NULL, O_NOWRITE},
 	{"no-hourly-profiles", no_argument, NULL, O_NO_HOURLY},
+	{"reference-window", required_argument, NULL, O_REF_WINDOW},
 	{"store", required_argument, NULL, O_STORE},
 	{"metrics-file", required_argument, NULL, O_METRICS},
 	{"label-max-delay-hours", required_argument, NULL, O_LABEL_DELAY},
@@ -507,7 +513,8 @@ static int attach_performance(dm_store *st, const char *model,
 int cmd_detect(int argc, char **argv)
 {
 	const char *model = NULL, *version = NULL, *store_flag = NULL,
-		   *format = "text", *at_s = NULL, *pred_col = NULL;
+		   *format = "text", *at_s = NULL, *pred_col = NULL,
+		   *ref_window = NULL;
 	double label_delay = LABEL_MAX_DELAY_HOURS;
 	double min_drop = MIN_PERFORMANCE_DROP;
 	char **inputs = calloc(1, sizeof(char *)), *json = NULL,
@@ -517,6 +524,7 @@ int cmd_detect(int argc, char **argv)
 	cli_settings set;
 	cli_outputs outs;
 	dm_profile base, cur;
+	cli_reference cref;
 	dm_profile_opts po = {0};
 	dm_result res;
 	dm_store *st = NULL;
@@ -533,6 +541,8 @@ int cmd_detect(int argc, char **argv)
 	memset(&written, 0, sizeof(written));
 	dm_profile_init(&base, NULL);
 	dm_profile_init(&cur, NULL);
+	memset(&cref, 0, sizeof(cref));
+	dm_profile_init(&cref.prof, NULL);
 	if ((rc = cli_settings_from_env(&set)) != EXIT_OK ||
 	    (rc = cli_outputs_init(&outs)) != EXIT_OK)
 		goto out;
@@ -556,6 +566,7 @@ int cmd_detect(int argc, char **argv)
 		case O_FAIL: fail_on_drift = 1; break;
 		case O_NOWRITE: no_write = 1; break;
 		case O_NO_HOURLY: no_hourly = 1; break;
+		case O_REF_WINDOW: ref_window = optarg; break;
 		case O_STORE: store_flag = optarg; break;
 		case O_METRICS: outs.metrics_file = optarg; break;
 		case O_LABEL_DELAY:
@@ -667,7 +678,16 @@ int cmd_detect(int argc, char **argv)
 			      (unsigned long long)cur.rows_skipped);
 		goto out;
 	}
-	err = dm_detect(&base, &cur, &set.det, &res, &diag);
+	if (ref_window &&
+	    (rc = cli_reference_window(st, model, version, ref_window, start,
+				       end, &po, !strict,
+				       cli_hourly_enabled(no_hourly),
+				       !no_write, &cref)) != EXIT_OK)
+		goto out;
+	err = dm_detect(cref.used ? &cref.prof : &base, &cur, &set.det, &res,
+			&diag);
+	if (err == DM_OK && (rc = cli_reference_stamp(&cref, &res)) != EXIT_OK)
+		goto out;
 	if (err != DM_OK) {
 		char what[300];
 
@@ -739,6 +759,7 @@ out:
 	free(where);
 	dm_result_release(&res);
 	dm_profile_release(&cur);
+	dm_profile_release(&cref.prof);
 	dm_profile_release(&base);
 	dm_store_free(st);
 	cli_free_list(inputs);

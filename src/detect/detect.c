@@ -55,6 +55,8 @@ void dm_result_release(dm_result *r)
 	free(r->generated_at);
 	free(r->window_start);
 	free(r->window_end);
+	free(r->reference_start);
+	free(r->reference_end);
 	free(r->features);
 	free(r->alerts);
 	dm_perf_free(r->performance);

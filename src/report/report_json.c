@@ -234,6 +234,25 @@ static void write_multivariate(jw *w, const dm_mv_result *m)
 	jw_obj_end(w);
 }
 
+/* What the window was compared with: the training baseline or an
+ * earlier production window (docs/report-format.md, "reference"). */
+static void reference_block(jw *w, const dm_result *r)
+{
+	jw_key(w, "reference");
+	jw_obj(w);
+	jw_key(w, "kind");
+	jw_str(w, r->reference_start ? "window" : "baseline");
+	if (r->reference_start) {
+		jw_key(w, "start");
+		jw_str(w, r->reference_start);
+		jw_key(w, "end");
+		jw_str(w, r->reference_end);
+		jw_key(w, "rows");
+		jw_u64(w, r->reference_rows);
+	}
+	jw_obj_end(w);
+}
+
 dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 {
 	jw w;
@@ -259,6 +278,7 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	jw_key(&w, "end");
 	jw_str(&w, r->window_end);
 	jw_obj_end(&w);
+	reference_block(&w, r);
 	jw_key(&w, "samples");
 	jw_u64(&w, r->samples);
 	jw_key(&w, "rows_skipped");
