@@ -134,6 +134,23 @@ static dm_err read_hour(dm_store *st, char *const *keys, size_t n,
 	return err;
 }
 
+/* Nothing in hp that strict mode refuses: malformed rows, unreadable or
+ * empty files, invalid values. */
+static int strict_clean(const dm_hour_profile *hp)
+{
+	size_t i;
+
+	if (hp->prof.rows_skipped)
+		return 0;
+	for (i = 0; i < hp->nfiles; i++)
+		if (hp->files[i].state != DM_HOUR_FILE_READ)
+			return 0;
+	for (i = 0; i < hp->prof.nfeat; i++)
+		if (hp->prof.feat[i].invalid)
+			return 0;
+	return 1;
+}
+
 /* The stored profile of the hour if it is there, whole and fresh: 1,
  * with hp filled; 0 (hp empty) if it must be rebuilt. */
 static int stored_hour(dm_store *st, const char *key, const char *model,
@@ -170,6 +187,12 @@ static int stored_hour(dm_store *st, const char *key, const char *model,
 			  "from the logs",
 		      key, d.msg[0] ? d.msg : dm_strerror(err));
 		stats->rebuilt++;
+		return 0;
+	}
+	if (!ho->lenient && !strict_clean(hp)) {
+		/* made leniently, with something strict mode refuses: read
+		 * the hour to name the file, row and column */
+		dm_hour_profile_release(hp);
 		return 0;
 	}
 	if (!dm_hour_profile_covers(hp, keys, n)) {
@@ -232,6 +255,9 @@ static dm_err window_hour(dm_store *st, const char *model, const char *version,
 	    stored_hour(st, key, model, version, h, keys, n, po, ho, &hp,
 			stats, &fatal, diag)) {
 		stats->from_profiles++;
+		/* progress counts the rows the hour stands for */
+		if (po->progress && hp.prof.rows)
+			po->progress(po->progress_ctx, hp.prof.rows);
 		goto merge;
 	}
 	if ((err = fatal) != DM_OK)
