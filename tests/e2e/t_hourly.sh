@@ -152,6 +152,49 @@ expect_err "profile: bad JOB_COMPLETION_INDEX" 2 "invalid JOB_COMPLETION_INDEX '
 run profile --model spam-detector --version v9 --from 2025-12-24T10:00Z
 expect "profile: no baseline" 1 "baseline"
 
+# reference windows: day 1 without drift, day 2 shifted; against the
+# baseline day 2 drifts, against itself nothing does (PSI 0), against
+# day 1 it drifts; profile-merged and raw reference reports agree
+rm -r "$T/store/profiles" "$T/store/inference-logs"
+run synth --hours 24 --rows-per-hour 100 --end 2025-12-23T18:00:00Z \
+	--scenario none --seed 21
+expect "synth day 1" 0
+run synth --hours 24 --rows-per-hour 100 --end $AT --magnitude 1.0 --seed 22
+expect "synth day 2" 0
+run detect --model spam-detector --version v1 --at $AT --window-hours 24 --no-write
+expect "day 2 vs the baseline" 0 "Overall drift detected: YES"
+if printf '%s' "$out" | grep -q "^Reference:"; then
+	not_ok "a Reference: line without --reference-window"; else ok; fi
+run detect --model spam-detector --version v1 --at $AT --window-hours 24 \
+	--reference-window 2025-12-23T18:00Z/2025-12-24T18:00Z --format json
+expect "day 2 vs itself" 0
+json_check "day 2 vs itself: window reference, no drift, PSI 0" \
+	'd["reference"] == {"kind": "window", "start": "2025-12-23T18:00:00Z", "end": "2025-12-24T18:00:00Z", "rows": 2400} and not d["drift_detected"] and max(f["psi"] for f in d["features"] if f.get("psi") is not None) == 0'
+run detect --model spam-detector --version v1 --at $AT --window-hours 24 \
+	--reference-window 24h
+expect "day 2 vs day 1" 0 "^Reference: production window 2025-12-22T18:00:00Z \.\. 2025-12-23T18:00:00Z \(2400 rows\)$"
+expect "day 2 vs day 1: drift" 0 "Overall drift detected: YES"
+run detect --model spam-detector --version v1 --at $AT --window-hours 24 \
+	--reference-window 1d --format json --no-write
+cp "$T/.out" "$T/prof.json"
+DRIFTMON_NO_PROFILES=1 run detect --model spam-detector --version v1 --at $AT \
+	--window-hours 24 --reference-window 1d --format json --no-write
+expect "day 2 vs day 1, raw" 0
+json_check "day 2 vs day 1, raw: a window reference" 'd["reference"]["kind"] == "window"'
+res=$(python3 "$CMP" "$T/.out" "$T/prof.json") && ok || not_ok "reference window from profiles vs raw: $res"
+run detect --model spam-detector --version v1 --at $AT --format json --no-write
+json_check "no --reference-window: the baseline" 'd["reference"] == {"kind": "baseline"}'
+export DRIFTMON_PROFILE_STATS=0
+run detect --model spam-detector --version v1 --at $AT --reference-window 2020-01-01T00:00Z/2020-01-01T05:00Z --no-write
+expect_err "an empty reference window" 1 "the reference window 2020-01-01T00:00:00Z \.\. 2020-01-01T05:00:00Z has no rows"
+run detect --model spam-detector --version v1 --reference-window 5x
+expect_err "--reference-window 5x" 2 "invalid --reference-window '5x'"
+run detect --model spam-detector --version v1 --reference-window 2025-12-24T00:00Z/2025-12-23T00:00Z
+expect_err "--reference-window backwards" 2 "must end after it starts"
+run detect --model spam-detector --version v1 --input "$T/store/training-data/spam-detector/train.parquet" --reference-window 24h
+expect_err "--reference-window 24h with --input" 2 "not with --input"
+export DRIFTMON_PROFILE_STATS=1
+
 # --no-write writes no hour profile
 rm -r "$T/store/profiles"
 run detect --model spam-detector --version v1 --at $AT --window-hours 2 --no-write
