@@ -158,10 +158,19 @@ void cli_hourly_warn(void *ctx, const char *msg);
 /* detect's window [start, end) from hour profiles, reading raw only the
  * hours without a fresh one (and storing theirs when write); prints
  * warnings and errors; returns an exit code. */
+/* The trend: PSI against the baseline per feature and hour. */
+typedef struct cli_trend {
+	double *psi; /* nfeat * hours, feature-major; NaN = no values */
+	size_t hours;
+	char start[32];
+} cli_trend;
 int cli_window_hourly(struct dm_store *st, const char *model,
 		      const char *version, int64_t start, int64_t end,
 		      const dm_profile_opts *po, int lenient, int write,
-		      dm_profile *cur, struct dm_data_account *acct);
+		      dm_profile *cur, struct dm_data_account *acct,
+		      cli_trend *tr);
+/* After dm_detect: hands tr's PSI to res (hourly_psi); nothing if none. */
+int cli_trend_attach(cli_trend *tr, struct dm_result *res);
 
 /* Profiling threads: $DRIFTMON_THREADS (1-8), else the online CPUs, at
  * most 4. */

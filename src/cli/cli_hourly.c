@@ -7,6 +7,7 @@
  * on standard error saying which hours came from profiles.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,12 +126,49 @@ int cli_reference_stamp(const cli_reference *cr, dm_result *res)
 	return EXIT_OK;
 }
 
+/* The trend being collected: the baseline and PSI per feature and hour. */
+struct trend_ctx {
+	const dm_profile *base;
+	int64_t start;
+	cli_trend *tr;
+};
+
+static void trend_hour(void *ctx, const dm_hour_profile *hp)
+{
+	struct trend_ctx *t = ctx;
+	const dm_profile *b = t->base;
+	size_t h = (size_t)((hp->hour - t->start) / 3600), i;
+
+	if (h >= t->tr->hours)
+		return;
+	for (i = 0; i < b->nfeat; i++)
+		t->tr->psi[i * t->tr->hours + h] =
+			hp->prof.nfeat == b->nfeat
+				? dm_feature_psi(&b->feat[i], &hp->prof.feat[i])
+				: NAN;
+}
+
+int cli_trend_attach(cli_trend *tr, dm_result *res)
+{
+	if (!tr->psi)
+		return EXIT_OK;
+	res->hourly_start = strdup(tr->start);
+	if (!res->hourly_start)
+		return cli_fail("out of memory");
+	res->hourly_psi = tr->psi;
+	res->hourly_hours = tr->hours;
+	tr->psi = NULL;
+	return EXIT_OK;
+}
+
 int cli_window_hourly(struct dm_store *st, const char *model,
 		      const char *version, int64_t start, int64_t end,
 		      const dm_profile_opts *po, int lenient, int write,
-		      dm_profile *cur, dm_data_account *acct)
+		      dm_profile *cur, dm_data_account *acct, cli_trend *tr)
 {
 	dm_hourly_opts ho = {0};
+	struct trend_ctx tc;
+	size_t i, n;
 	dm_hourly_stats hs;
 	const char *show = getenv("DRIFTMON_PROFILE_STATS");
 	dm_diag diag;
@@ -140,6 +178,21 @@ int cli_window_hourly(struct dm_store *st, const char *model,
 	ho.write_profiles = write;
 	ho.lenient = lenient;
 	ho.warn = cli_hourly_warn;
+	if (tr && po->reference && end > start) {
+		tr->hours = (size_t)((end - start) / 3600);
+		n = po->reference->nfeat * tr->hours;
+		tr->psi = malloc((n ? n : 1) * sizeof(double));
+		if (!tr->psi)
+			return cli_fail("out of memory");
+		for (i = 0; i < n; i++)
+			tr->psi[i] = NAN;
+		cli_iso_time((time_t)start, tr->start, sizeof(tr->start));
+		tc.base = po->reference;
+		tc.start = start;
+		tc.tr = tr;
+		ho.on_hour = trend_hour;
+		ho.hour_ctx = &tc;
+	}
 	dm_diag_clear(&diag);
 	err = dm_window_profile_hourly(st, model, version, start, end, po,
 				       &ho, cur, acct, &hs, &diag);

@@ -525,6 +525,7 @@ int cmd_detect(int argc, char **argv)
 	cli_outputs outs;
 	dm_profile base, cur;
 	cli_reference cref;
+	cli_trend trend;
 	dm_profile_opts po = {0};
 	dm_result res;
 	dm_store *st = NULL;
@@ -542,6 +543,7 @@ int cmd_detect(int argc, char **argv)
 	dm_profile_init(&base, NULL);
 	dm_profile_init(&cur, NULL);
 	memset(&cref, 0, sizeof(cref));
+	memset(&trend, 0, sizeof(trend));
 	dm_profile_init(&cref.prof, NULL);
 	if ((rc = cli_settings_from_env(&set)) != EXIT_OK ||
 	    (rc = cli_outputs_init(&outs)) != EXIT_OK)
@@ -657,7 +659,7 @@ int cmd_detect(int argc, char **argv)
 		if (cli_hourly_enabled(no_hourly))
 			rc = cli_window_hourly(st, model, version, start, end,
 					       &po, !strict, !no_write, &cur,
-					       &acct);
+					       &acct, &trend);
 		else
 			rc = profile_window(st, start, end, &po, !strict, &cur,
 					    &acct);
@@ -686,7 +688,8 @@ int cmd_detect(int argc, char **argv)
 		goto out;
 	err = dm_detect(cref.used ? &cref.prof : &base, &cur, &set.det, &res,
 			&diag);
-	if (err == DM_OK && (rc = cli_reference_stamp(&cref, &res)) != EXIT_OK)
+	if (err == DM_OK && ((rc = cli_reference_stamp(&cref, &res)) != EXIT_OK ||
+			     (rc = cli_trend_attach(&trend, &res)) != EXIT_OK))
 		goto out;
 	if (err != DM_OK) {
 		char what[300];
@@ -760,6 +763,7 @@ out:
 	dm_result_release(&res);
 	dm_profile_release(&cur);
 	dm_profile_release(&cref.prof);
+	free(trend.psi);
 	dm_profile_release(&base);
 	dm_store_free(st);
 	cli_free_list(inputs);

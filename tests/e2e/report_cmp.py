@@ -12,7 +12,7 @@ import sys
 SKETCH_KEYS = {"ks_d", "ks_statistic", "ks_pvalue", "pvalue",
                "pvalue_adjusted", "statistic", "p01", "p05", "p10", "p25",
                "p50", "p75", "p90", "p95", "p99", "median"}
-IGNORE = {"generated_at"}
+IGNORE = {"generated_at", "hourly_psi"}  # hourly_psi: profiles only
 # --sketch-bound: the sketches are not exact (more values than k): the
 # sketch's own figures (bounds, exactness, p-values, quantiles, alert
 # texts that quote them) are not compared; KS D must agree within the

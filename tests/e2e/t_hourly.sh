@@ -123,6 +123,30 @@ prof 168 "7d inexact first" "168 hours, 0 without logs, 0 from profiles, 168 rea
 prof 168 "7d inexact again" "168 from profiles"
 check "7d inexact: the window is not exact" grep -q '"ks_exact": *false' "$T/prof.json"
 
+# the trend: each feature's PSI hour by hour equals the PSI of a one-hour
+# window of that hour; hours without logs (past the logs' end) are null
+run detect --model spam-detector --version v1 --at 2025-12-24T20:00:00Z --window-hours 24 \
+	--format json --no-write
+cp "$T/.out" "$T/trend.json"
+json_check "hourly_psi: 24 values from the window start, 2 hours null" \
+	'all(f["hourly_psi"]["start"] == "2025-12-23T20:00:00Z" and len(f["hourly_psi"]["values"]) == 24 and f["hourly_psi"]["values"][22] is None and f["hourly_psi"]["values"][23] is None and None not in f["hourly_psi"]["values"][:22] for f in d["features"])'
+for h in 03 09 17; do
+	run detect --model spam-detector --version v1 --at "2025-12-24T$h:00:00Z" \
+		--window-hours 1 --format json --no-write
+	python3 - "$T/trend.json" "$T/.out" "$h" <<'PY' && ok || not_ok "hourly_psi of hour $h differs from a 1-hour window"
+import json, sys
+t = json.load(open(sys.argv[1])); o = json.load(open(sys.argv[2]))
+k = 4 + int(sys.argv[3]) - 1   # hours since 2025-12-23T20:00
+one = {f["name"]: f["psi"] for f in o["features"]}
+bad = [(f["name"], f["hourly_psi"]["values"][k], one[f["name"]])
+       for f in t["features"]
+       if (f["hourly_psi"]["values"][k] is None) != (one[f["name"]] is None)
+       or (one[f["name"]] is not None
+           and abs(f["hourly_psi"]["values"][k] - one[f["name"]]) > 1e-12)]
+print(bad[:3]); sys.exit(1 if bad else 0)
+PY
+done
+
 # backfill: `driftmon profile` in three shards side by side (an Indexed
 # Job's indexes), then detect reads no log; rerunning one index alone
 # restores its hours
