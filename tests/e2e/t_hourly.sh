@@ -147,6 +147,25 @@ print(bad[:3]); sys.exit(1 if bad else 0)
 PY
 done
 
+# ... shown by history --feature and in the HTML report
+run detect --model spam-detector --version v1 --at 2025-12-24T22:00:00Z --window-hours 8
+expect "detect with a trend (the latest window)" 0
+run history --model spam-detector --feature url_count --sparkline
+expect "history --feature" 0 "^PSI of url_count hour by hour \(drift-reports/spam-detector/latest.json, 8 hours\)$"
+want=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=[f for f in d["features"] if f["name"]=="url_count"][0]["hourly_psi"]["values"]; print("%.4f" % v[20])' "$T/trend.json")
+expect "history --feature: the hour's PSI" 0 "^2025-12-24 16:00  $want$"
+expect "history --feature: hours without logs" 0 "^2025-12-24 19:00  -$"
+expect "history --feature: sparkline" 0 "^PSI .*··  min [0-9.]+, max [0-9.]+, last [0-9.]+$"
+check "HTML: PSI hour by hour" grep -q '<h2 id="hourly">PSI hour by hour</h2>' "$T/store/drift-reports/spam-detector/latest.html"
+check "HTML: six hourly charts" test "$(grep -o 'class="chart hourly"' "$T/store/drift-reports/spam-detector/latest.html" | wc -l)" -eq 6
+run history --model spam-detector --feature no_such_column
+expect_err "history --feature: unknown" 1 "no feature of that name"
+run detect --model spam-detector --version v1 --at 2025-12-24T22:00:00Z --window-hours 8 --no-hourly-profiles
+expect "detect without profiles" 0
+run history --model spam-detector --feature url_count
+expect_err "history --feature: a raw report" 1 "has no hourly PSI"
+check "HTML of a raw report: no hourly section" sh -c "! grep -q 'id=\"hourly\"' '$T/store/drift-reports/spam-detector/latest.html'"
+
 # backfill: `driftmon profile` in three shards side by side (an Indexed
 # Job's indexes), then detect reads no log; rerunning one index alone
 # restores its hours
