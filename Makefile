@@ -155,6 +155,9 @@ test: ## Run all tests (unit, end-to-end, suites; again under ASan+UBSan)
 
 test-unit-bins: $(UNIT_BIN)
 
+# test_job compares the library's hourly job with the CLI of the same build
+$(BUILD)/tests/test_job: | $(BIN)
+
 test-unit: $(UNIT_BIN) ## Run only the C unit tests of this build flavour
 	@scripts/run-unit.sh $(BUILD)
 

@@ -2,7 +2,7 @@
 /*
  * Hourly profiles (docs/hourly-profiles.md): the current-mode profile of
  * one hour of one model version's inference logs against its baseline,
- * stored once under
+ * stored once under dm_layout_hour_profile_key (driftmon/layout.h):
  *   profiles/<model>/<version>/year=YYYY/month=MM/day=DD/hour=HH/profile.json
  * with the list of log files it covers, so that a window of any length is
  * the merge of its hours' profiles and an hour of logs is read once.
@@ -40,7 +40,7 @@ extern "C" {
 /* What became of one log file of the hour. */
 typedef enum dm_hour_file_state {
 	DM_HOUR_FILE_READ = 0,
-	DM_HOUR_FILE_EMPTY = 1,     /* no rows yet (skipped, lenient) */
+	DM_HOUR_FILE_EMPTY = 1,	    /* no rows yet (skipped, lenient) */
 	DM_HOUR_FILE_UNREADABLE = 2 /* skipped with a warning (lenient) */
 } dm_hour_file_state;
 
@@ -55,12 +55,12 @@ typedef struct dm_hour_items {
 	double *v;
 	uint64_t *w;
 	size_t n;
-	uint64_t total;  /* sum of w: the feature's count */
-	double err_w;    /* proven rank-error bound, in weight (not /total) */
+	uint64_t total; /* sum of w: the feature's count */
+	double err_w;	/* proven rank-error bound, in weight (not /total) */
 } dm_hour_items;
 
 typedef struct dm_hour_profile {
-	int64_t hour;              /* start of the hour, seconds since 1970 */
+	int64_t hour;		   /* start of the hour, seconds since 1970 */
 	char *baseline_created_at; /* created_at of the baseline used */
 	/* what the profile depends on in that baseline (names, types,
 	 * roles, bin edges, reference categories): FNV-1a 64 */
@@ -81,8 +81,7 @@ DM_API void dm_hour_profile_init(dm_hour_profile *hp, int64_t hour);
 DM_API void dm_hour_profile_release(dm_hour_profile *hp);
 /* Records one log file of the hour (key copied). */
 DM_API dm_err dm_hour_profile_add_file(dm_hour_profile *hp, const char *key,
-				       uint64_t size,
-				       dm_hour_file_state state);
+				       uint64_t size, dm_hour_file_state state);
 /*
  * Takes the hour's current-mode profile cur (built against the baseline
  * ref, whose created_at is recorded): cur's contents move into hp->prof
@@ -91,9 +90,6 @@ DM_API dm_err dm_hour_profile_add_file(dm_hour_profile *hp, const char *key,
  */
 DM_API dm_err dm_hour_profile_take(dm_hour_profile *hp, dm_profile *cur,
 				   const dm_profile *ref);
-/* The store key of an hour profile, into buf (n bytes); -1 if cut. */
-DM_API int dm_hour_profile_key(const char *model, const char *version,
-			       int64_t hour, char *buf, size_t n);
 /* Serialises hp (docs/hourly-profiles.md).  *out is malloc'd. */
 DM_API dm_err dm_hour_profile_to_json(const dm_hour_profile *hp,
 				      const char *model, const char *version,
@@ -114,12 +110,12 @@ DM_API dm_err dm_hour_profile_from_json(const char *json, size_t len,
 					dm_hour_profile *hp, dm_diag *diag);
 /* 1 if hp covers exactly the data files keys[0..n) (the hour's listing,
  * data files only, any order), 0 if a file arrived or went since. */
-DM_API int dm_hour_profile_covers(const dm_hour_profile *hp,
-				  char *const *keys, size_t n);
+DM_API int dm_hour_profile_covers(const dm_hour_profile *hp, char *const *keys,
+				  size_t n);
 
 /* The merge of hour profiles into a window's profile. */
 typedef struct dm_window_acc {
-	dm_profile prof;      /* merged so far (nfeat 0 until a non-empty hour) */
+	dm_profile prof; /* merged so far (nfeat 0 until a non-empty hour) */
 	dm_hour_items *items; /* prof.nfeat entries */
 	uint64_t files_read, files_empty, files_unreadable;
 	char first_unreadable[200];
@@ -138,13 +134,13 @@ DM_API dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp,
 DM_API dm_err dm_window_acc_finish(dm_window_acc *w, dm_profile *out);
 
 /* ------------------------------------------------------------------ */
-/* Windows from hour profiles (src/detect/hourwin.c)                   */
+/* Windows from hour profiles (src/job/hourwin.c)                   */
 /* ------------------------------------------------------------------ */
 typedef struct dm_hourly_opts {
 	int use_profiles;   /* read fresh hour profiles (0: every hour raw) */
 	int write_profiles; /* store the profile of each hour read raw */
-	int lenient;        /* skip unreadable and empty log files */
-	int rebuild;        /* read every hour raw even if its profile is
+	int lenient;	    /* skip unreadable and empty log files */
+	int rebuild;	    /* read every hour raw even if its profile is
 			     * fresh (backfill --force) */
 	/* Only the hours whose index from start is shard_index modulo
 	 * shard_count (0 / 0 or 1: every hour); a Kubernetes Indexed Job's
@@ -160,12 +156,12 @@ typedef struct dm_hourly_opts {
 } dm_hourly_opts;
 
 typedef struct dm_hourly_stats {
-	uint64_t hours;            /* hours of the window */
-	uint64_t hours_empty;      /* without log files */
-	uint64_t from_profiles;    /* hours merged from a fresh profile */
-	uint64_t read_raw;         /* hours whose logs were read */
-	uint64_t rebuilt;          /* stale, corrupt or foreign profiles */
-	uint64_t written;          /* hour profiles stored */
+	uint64_t hours;		/* hours of the window */
+	uint64_t hours_empty;	/* without log files */
+	uint64_t from_profiles; /* hours merged from a fresh profile */
+	uint64_t read_raw;	/* hours whose logs were read */
+	uint64_t rebuilt;	/* stale, corrupt or foreign profiles */
+	uint64_t written;	/* hour profiles stored */
 } dm_hourly_stats;
 
 /*

@@ -47,10 +47,14 @@ extern "C" {
 
 /* The top-level folders (each with its trailing '/'). */
 #define DM_LAYOUT_BASELINES "baselines/"
-#define DM_LAYOUT_REPORTS "drift-reports/"
-#define DM_LAYOUT_LOGS "inference-logs/"
-#define DM_LAYOUT_LABELS "labels/"
-#define DM_LAYOUT_PROFILES "profiles/"
+#define DM_LAYOUT_REPORTS   "drift-reports/"
+#define DM_LAYOUT_LOGS	    "inference-logs/"
+#define DM_LAYOUT_LABELS    "labels/"
+#define DM_LAYOUT_PROFILES  "profiles/"
+/* The roots of the hour partitions, as dm_layout_hour_prefix and
+ * dm_layout_hour_parse take them (no trailing '/'). */
+#define DM_LAYOUT_LOGS_ROOT   "inference-logs"
+#define DM_LAYOUT_LABELS_ROOT "labels"
 
 /* baselines/<model>/<version>/baseline.json */
 DM_API dm_err dm_layout_baseline_key(const char *model, const char *version,
@@ -84,8 +88,8 @@ DM_API dm_err dm_layout_history_key(const char *model, const char *version,
 				    size_t n, dm_diag *diag);
 
 /* drift-reports/<model>/alerts.state (dm_alert_set_state). */
-DM_API dm_err dm_layout_alerts_state_key(const char *model, char *out,
-					 size_t n, dm_diag *diag);
+DM_API dm_err dm_layout_alerts_state_key(const char *model, char *out, size_t n,
+					 dm_diag *diag);
 
 /*
  * The folder of a model's or a version's reports, for dm_store_list:
@@ -95,9 +99,8 @@ DM_API dm_err dm_layout_alerts_state_key(const char *model, char *out,
  */
 DM_API dm_err dm_layout_reports_prefix(const char *model, const char *version,
 				       char *out, size_t n, dm_diag *diag);
-DM_API dm_err dm_layout_baselines_prefix(const char *model,
-					 const char *version, char *out,
-					 size_t n, dm_diag *diag);
+DM_API dm_err dm_layout_baselines_prefix(const char *model, const char *version,
+					 char *out, size_t n, dm_diag *diag);
 
 /*
  * An hour partition: "<root>/year=YYYY/month=MM/day=DD/hour=HH/" for the
@@ -118,8 +121,8 @@ DM_API dm_err dm_layout_labels_hour_prefix(time_t t, char *out, size_t n);
  * the epoch seconds of that hour and returns DM_OK.  DM_EINVAL when key
  * is not under root, the partition is not spelled exactly so (four-digit
  * year, two-digit month, day and hour, in that order), or the date or
- * hour does not exist (month 13, February 30, hour 24).  The inverse of
- * dm_layout_hour_prefix: parse(prefix(t)) == t - t % 3600.
+ * hour does not exist (year 0000, month 13, February 30, hour 24).  The inverse
+ * of dm_layout_hour_prefix: parse(prefix(t)) == t - t % 3600.
  */
 DM_API dm_err dm_layout_hour_parse(const char *root, const char *key,
 				   time_t *hour);
@@ -136,9 +139,9 @@ DM_API dm_err dm_layout_labels_key(time_t t, const char *tag, char *out,
  * for the UTC hour containing hour.  The file name may still change
  * before the hourly profiles ship; call this, never spell the key.
  */
-DM_API dm_err dm_layout_hour_profile_key(const char *model,
-					 const char *version, time_t hour,
-					 char *out, size_t n, dm_diag *diag);
+DM_API dm_err dm_layout_hour_profile_key(const char *model, const char *version,
+					 time_t hour, char *out, size_t n,
+					 dm_diag *diag);
 
 /*
  * Parsing keys back (for listings):
@@ -150,8 +153,7 @@ DM_API dm_err dm_layout_hour_profile_key(const char *model,
  * that does not fit.
  */
 DM_API dm_err dm_layout_parse_baseline_key(const char *key, char *model,
-					   size_t mn, char *version,
-					   size_t vn);
+					   size_t mn, char *version, size_t vn);
 DM_API dm_err dm_layout_parse_latest_key(const char *key, char *model,
 					 size_t mn, char *version, size_t vn);
 

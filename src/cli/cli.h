@@ -14,6 +14,7 @@
 
 #include "driftmon/detect.h"
 #include "driftmon/error.h"
+#include "driftmon/job.h"
 #include "driftmon/profile.h"
 
 /* Exit codes (docs/cli.md). */
@@ -76,16 +77,13 @@ struct dm_store;
 int cli_open_store_to_read(const char *flag, struct dm_store **out);
 
 /*
- * Detection settings: defaults, then the environment (DRIFT_PSI_THRESHOLD,
- * DRIFT_ANALYSIS_WINDOW_HOURS, DRIFT_MIN_SAMPLES,
- * DRIFT_SCORE_CRITICAL_THRESHOLD), then flags.  An invalid value is an
- * error naming the variable or flag.
+ * Detection settings (driftmon/job.h): defaults, then the environment
+ * (DRIFT_PSI_THRESHOLD, DRIFT_ANALYSIS_WINDOW_HOURS, DRIFT_MIN_SAMPLES,
+ * DRIFT_SCORE_CRITICAL_THRESHOLD, DRIFT_ALPHA, DRIFT_MIN_KS_D), then
+ * flags, with the stored spec below both.  An invalid value is an error
+ * naming the variable or flag.
  */
-typedef struct cli_settings {
-	dm_detect_config det;
-	double window_hours;
-	unsigned given; /* settings set by the environment or a flag */
-} cli_settings;
+typedef dm_job_settings cli_settings;
 
 /* Fills defaults and applies the environment; returns EXIT_OK or
  * EXIT_USAGE after printing the error. */
@@ -94,9 +92,6 @@ int cli_settings_from_env(cli_settings *s);
  * 1 if handled, 0 if not a setting flag, -1 after printing an error. */
 int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
 		      const char *value);
-/* 1 if the setting of flag name (without "--") was set by the
- * environment or a flag (so a spec's default must not replace it). */
-int cli_settings_given(const cli_settings *s, const char *name);
 
 /* Strict number parsing: the whole string, finite; returns 0 or -1. */
 int cli_parse_double(const char *s, double *out);
@@ -118,11 +113,6 @@ void cli_iso_time(time_t t, char *buf, size_t n);
 int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n);
 int cli_parse_time(const char *s, time_t *out);
 
-/* Reads and parses a baseline from the store; prints errors; returns an
- * exit code. */
-int cli_load_baseline(struct dm_store *st, const char *model,
-		      const char *version, struct dm_profile *out);
-
 /* 1 when stderr is a terminal (progress lines). */
 int cli_progress_enabled(void);
 
@@ -135,42 +125,15 @@ int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 /* Hour profiles (cli_hourly.c): 0 when --no-hourly-profiles (no_flag)
  * or $DRIFTMON_NO_PROFILES forces raw reads. */
 int cli_hourly_enabled(int no_flag);
-/* An earlier production window as the reference (detect
- * --reference-window); zero it and dm_profile_init its prof first. */
-typedef struct cli_reference {
-	dm_profile prof; /* the window's profile: dm_detect's base */
-	char start[32], end[32];
-	int used;
-} cli_reference;
-/* The profile of the window SPEC into cr->prof, against po->reference:
- * SPEC "168h" or "7d" = the window [start, end) that many hours back, or
- * "START/END" (ISO-8601, rounded down to the hour).  From hour profiles
- * when use (storing those it reads when write).  Prints errors; returns
- * an exit code. */
-int cli_reference_window(struct dm_store *st, const char *model,
-			 const char *version, const char *spec, time_t start,
-			 time_t end, const dm_profile_opts *po, int lenient,
-			 int use, int write, cli_reference *cr);
-/* After dm_detect: names cr's window in res (nothing if unused). */
-int cli_reference_stamp(const cli_reference *cr, struct dm_result *res);
-/* dm_hourly_opts.warn: "driftmon: warning: MSG" on standard error. */
-void cli_hourly_warn(void *ctx, const char *msg);
-/* detect's window [start, end) from hour profiles, reading raw only the
- * hours without a fresh one (and storing theirs when write); prints
- * warnings and errors; returns an exit code. */
-/* The trend: PSI against the baseline per feature and hour. */
-typedef struct cli_trend {
-	double *psi; /* nfeat * hours, feature-major; NaN = no values */
-	size_t hours;
-	char start[32];
-} cli_trend;
-int cli_window_hourly(struct dm_store *st, const char *model,
-		      const char *version, int64_t start, int64_t end,
-		      const dm_profile_opts *po, int lenient, int write,
-		      dm_profile *cur, struct dm_data_account *acct,
-		      cli_trend *tr);
-/* After dm_detect: hands tr's PSI to res (hourly_psi); nothing if none. */
-int cli_trend_attach(cli_trend *tr, struct dm_result *res);
+struct dm_job_opts;
+struct dm_hourly_stats;
+/* detect --reference-window SPEC into jo: "168h" / "7d" (the window's
+ * hours that long ago; not with input files) or "START/END" (ISO-8601).
+ * Prints usage errors; returns an exit code. */
+int cli_reference_parse(const char *spec, int inputs, struct dm_job_opts *jo);
+/* With $DRIFTMON_PROFILE_STATS=1: one line on standard error saying what
+ * the hour profiles of a window did. */
+void cli_hourly_stats_print(const struct dm_hourly_stats *hs);
 
 /* Profiling threads: $DRIFTMON_THREADS (1-8), else the online CPUs, at
  * most 4. */
@@ -190,14 +153,10 @@ typedef struct cli_outputs {
  * DRIFT_ALERT_HOLD_HOURS); returns EXIT_OK or EXIT_USAGE after printing
  * the error. */
 int cli_outputs_init(cli_outputs *o);
-/* What detect wrote to the store: the history copy's key without
- * ".json", and whether it became the version's and the model's
- * latest.json. */
-typedef struct cli_written {
-	char stem[640];
-	int latest_version;
-	int latest_model;
-} cli_written;
+/* What detect wrote to the store (dm_job_write_report): the history
+ * copy's key without ".json", and whether it became the version's and
+ * the model's latest.json. */
+typedef dm_job_written cli_written;
 
 /*
  * After detect built (and, when written, stored) its report: the HTML
@@ -264,14 +223,5 @@ int cli_spec_load(cli_spec *cs, const char *cmd, const char *model,
 /* After a baseline p is finished: keeps the --spec text in p->spec_yaml
  * and writes --suggest-spec.  Prints the error; returns an exit code. */
 int cli_spec_after_baseline(cli_spec *cs, dm_profile *p);
-/* Applies spec to a run: its model defaults to s where neither the
- * environment nor a flag set them, its per-column settings (test,
- * psi_threshold, min_effect, importance) to the features of base. */
-void cli_spec_apply(cli_settings *s, const dm_spec *spec, dm_profile *base);
-/* detect: parses the spec stored in base, the baseline of model and
- * version (if it has one), and applies it as cli_spec_apply does.
- * Prints the error; returns an exit code. */
-int cli_spec_apply_stored(cli_settings *s, dm_profile *base,
-			  const char *model, const char *version);
 
 #endif

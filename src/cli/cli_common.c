@@ -236,72 +236,14 @@ int cli_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-struct setting {
-	const char *env;
-	const char *flag;
-	double lo, hi; /* accepted range, inclusive */
-	int integer;
-	const char *what;
-};
-
-static const struct setting settings[] = {
-	{"DRIFT_PSI_THRESHOLD", "psi-threshold", 0.0, 100.0, 0,
-	 "a number >= 0"},
-	{"DRIFT_ANALYSIS_WINDOW_HOURS", "window-hours", 1, 24 * 366, 1,
-	 "a whole number of hours from 1 to 8784"},
-	{"DRIFT_MIN_SAMPLES", "min-samples", 1, 1e15, 1,
-	 "a whole number >= 1"},
-	{"DRIFT_SCORE_CRITICAL_THRESHOLD", "critical-threshold", 0.0, 1.0, 0,
-	 "a number from 0 to 1"},
-	{"DRIFT_ALPHA", "alpha", 1e-12, 0.5, 0,
-	 "a significance level in (0, 0.5]"},
-	{"DRIFT_MIN_KS_D", "min-ks-d", 0.0, 1.0, 0, "a number from 0 to 1"},
-};
-#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
-
-static void apply(cli_settings *s, size_t i, double v)
-{
-	s->given |= 1u << i;
-	switch (i) {
-	case 0: s->det.psi_threshold = v; break;
-	case 1: s->window_hours = v; break;
-	case 2: s->det.min_samples = (uint64_t)v; break;
-	case 3: s->det.critical_threshold = v; break;
-	case 4: s->det.alpha = v; break;
-	case 5: s->det.min_ks_d = v; break;
-	}
-}
-
-static int check(size_t i, const char *value, double *v)
-{
-	const struct setting *st = &settings[i];
-
-	if (cli_parse_double(value, v) < 0 || *v < st->lo || *v > st->hi ||
-	    (st->integer && *v != floor(*v)))
-		return -1;
-	return 0;
-}
-
 int cli_settings_from_env(cli_settings *s)
 {
-	size_t i;
+	dm_diag d;
 
-	dm_detect_config_init(&s->det);
-	s->window_hours = 24;
-	s->given = 0;
-	for (i = 0; i < NSETTINGS; i++) {
-		const char *e = getenv(settings[i].env);
-		double v;
-
-		if (!e)
-			continue;
-		if (check(i, e, &v) < 0) {
-			fprintf(stderr,
-				"driftmon: invalid %s='%s': expected %s\n",
-				settings[i].env, e, settings[i].what);
-			return EXIT_USAGE;
-		}
-		apply(s, i, v);
+	dm_diag_clear(&d);
+	if (dm_job_settings_from_env(s, &d) != DM_OK) {
+		fprintf(stderr, "driftmon: %s\n", d.msg);
+		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
@@ -309,53 +251,18 @@ int cli_settings_from_env(cli_settings *s)
 int cli_settings_flag(cli_settings *s, const char *cmd, const char *name,
 		      const char *value)
 {
-	size_t i;
-	double v;
+	dm_diag d;
+	dm_err err;
 
-	if (strcmp(name, "test") == 0) {
-		int id = dm_test_from_name(value);
-
-		if (id < 0) {
-			cli_usage(cmd, "invalid --test '%s': expected one of %s",
-				  value ? value : "", dm_test_names_list());
-			return -1;
-		}
-		s->det.test = id;
-		return 1;
+	dm_diag_clear(&d);
+	err = dm_job_settings_set(s, name, value, &d);
+	if (err == DM_ENOENT)
+		return 0;
+	if (err != DM_OK) {
+		cli_usage(cmd, "%s", d.msg);
+		return -1;
 	}
-	if (strcmp(name, "test-threshold") == 0) {
-		if (cli_parse_double(value, &v) < 0 || v < 0.0 || v > 100.0) {
-			cli_usage(cmd,
-				  "invalid --test-threshold '%s': expected a "
-				  "number from 0 to 100",
-				  value ? value : "");
-			return -1;
-		}
-		s->det.test_threshold = v;
-		return 1;
-	}
-	for (i = 0; i < NSETTINGS; i++) {
-		if (strcmp(name, settings[i].flag) != 0)
-			continue;
-		if (check(i, value, &v) < 0) {
-			cli_usage(cmd, "invalid --%s '%s': expected %s", name,
-				  value ? value : "", settings[i].what);
-			return -1;
-		}
-		apply(s, i, v);
-		return 1;
-	}
-	return 0;
-}
-
-int cli_settings_given(const cli_settings *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NSETTINGS; i++)
-		if (strcmp(name, settings[i].flag) == 0)
-			return (s->given >> i) & 1;
-	return 0;
+	return 1;
 }
 
 char **cli_list_append(char **v, const char *s)
@@ -559,52 +466,6 @@ int cli_parse_time(const char *s, time_t *out)
 	return cli_parse_time_why(s, out, NULL, 0);
 }
 
-int cli_load_baseline(struct dm_store *st, const char *model,
-		      const char *version, struct dm_profile *out)
-{
-	char key[600], *json = NULL, *loc;
-	size_t len = 0;
-	dm_diag diag;
-	dm_err err;
-
-	snprintf(key, sizeof(key), "baselines/%s/%s/baseline.json", model,
-		 version);
-	dm_diag_clear(&diag);
-	err = dm_store_get(st, key, 0, &json, &len, &diag);
-	if (err == DM_ENOENT) {
-		loc = dm_store_location(st, key);
-		cli_fail("no baseline for model '%s' version '%s' (looked for "
-			 "'%s'); create it with 'driftmon baseline'",
-			 model, version, loc ? loc : key);
-		free(loc);
-		return EXIT_RUNTIME;
-	}
-	if (err != DM_OK)
-		return cli_fail_err(err, &diag, "cannot read baseline");
-	loc = dm_store_location(st, key);
-	err = dm_baseline_from_json(json, len, loc ? loc : key, out, &diag);
-	free(json);
-	if (err != DM_OK) {
-		free(loc);
-		return cli_fail_err(err, &diag, "bad baseline");
-	}
-	/* A baseline copied under another model or version would file its
-	 * reports under the wrong name: refuse it. */
-	if ((out->model && strcmp(out->model, model) != 0) ||
-	    (out->model_version && strcmp(out->model_version, version) != 0)) {
-		cli_fail("bad baseline: '%s': it is the baseline of model '%s' "
-			 "version '%s', stored under model '%s' version '%s'",
-			 loc ? loc : key, out->model ? out->model : "?",
-			 out->model_version ? out->model_version : "?", model,
-			 version);
-		free(loc);
-		dm_profile_release(out);
-		return EXIT_RUNTIME;
-	}
-	free(loc);
-	return EXIT_OK;
-}
-
 int cli_progress_enabled(void)
 {
 	return isatty(2);
@@ -613,48 +474,20 @@ int cli_progress_enabled(void)
 int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 		      int lenient, dm_profile *p)
 {
-	dm_reader_opts ro = {0};
-	size_t i;
+	dm_diag diag;
+	dm_err err;
 
-	ro.lenient = lenient;
-	for (i = 0; files && files[i]; i++) {
-		dm_reader *r = NULL;
-		dm_diag diag;
-		dm_err err;
-
-		dm_diag_clear(&diag);
-		err = dm_reader_open_file(files[i], &ro, &r, &diag);
-		if (err == DM_OK)
-			err = dm_profile_add_reader(p, opts, r, &diag);
-		dm_reader_free(r);
-		if (err != DM_OK) {
-			if (!diag.msg[0])
-				dm_diag_set(&diag, err, files[i], 0, NULL, "%s",
-					    dm_strerror(err));
-			else if (!diag.file[0]) {
-				char msg[sizeof(diag.msg)];
-
-				snprintf(msg, sizeof(msg), "%s", diag.msg);
-				dm_diag_set(&diag, err, files[i], 0, NULL,
-					    "%s", msg);
-			}
-			return cli_fail_err(err, &diag, "cannot read");
-		}
-	}
+	dm_diag_clear(&diag);
+	err = dm_job_profile_files((const char *const *)files, opts, lenient,
+				   p, &diag);
+	if (err != DM_OK)
+		return cli_fail_err(err, &diag, "cannot read");
 	return EXIT_OK;
 }
 
 unsigned cli_threads(void)
 {
-	const char *e = getenv("DRIFTMON_THREADS");
-	uint64_t n;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (e && cli_parse_u64(e, &n) == 0 && n >= 1 && n <= 8)
-		return (unsigned)n;
-	if (cpus < 1)
-		return 1;
-	return cpus > 4 ? 4 : (unsigned)cpus;
+	return dm_job_threads_from_env();
 }
 
 int cli_check_model(const char *cmd, const char *model, const char *version)

@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "core/termsafe.h"
+#include "driftmon/layout.h"
 #include "driftmon/notify.h"
 #include "driftmon/report.h"
 #include "driftmon/store.h"
@@ -165,18 +166,16 @@ dm_err cli_report_history(dm_store *st, const char *model,
 			  const char *version, size_t max,
 			  dm_report_brief **out, size_t *n, dm_diag *diag)
 {
-	char prefix[600], **keys = NULL, **hist = NULL;
+	char prefix[DM_LAYOUT_KEY_MAX], **keys = NULL, **hist = NULL;
 	size_t nkeys = 0, nh = 0, i, first;
 	dm_err err;
 
 	*out = NULL;
 	*n = 0;
-	if (version)
-		snprintf(prefix, sizeof(prefix), "drift-reports/%s/%s/", model,
-			 version);
-	else
-		snprintf(prefix, sizeof(prefix), "drift-reports/%s/", model);
-	err = dm_store_list(st, prefix, &keys, &nkeys, diag);
+	err = dm_layout_reports_prefix(model, version, prefix, sizeof(prefix),
+				       diag);
+	if (err == DM_OK)
+		err = dm_store_list(st, prefix, &keys, &nkeys, diag);
 	if (err == DM_ENOENT) {
 		dm_diag_clear(diag);
 		return DM_OK;
@@ -257,7 +256,8 @@ static void warn(const char *what, const dm_diag *d, dm_err err)
 static int write_html(dm_store *st, const dm_result *res, const char *json,
 		      size_t len, const cli_written *w, FILE *info)
 {
-	char key[700], hkey[700], *loc = NULL, *html = NULL;
+	char key[DM_LAYOUT_KEY_MAX + 8], hkey[DM_LAYOUT_KEY_MAX + 8];
+	char *loc = NULL, *html = NULL;
 	dm_report_brief *hist = NULL;
 	dm_report_point *pts = NULL;
 	size_t nhist = 0, hl = 0;
@@ -287,11 +287,14 @@ static int write_html(dm_store *st, const dm_result *res, const char *json,
 	}
 	snprintf(hkey, sizeof(hkey), "%s.html", w->stem);
 	err = dm_store_put(st, hkey, html, hl, &diag);
-	snprintf(key, sizeof(key), "drift-reports/%s/%s/latest.html",
-		 res->model, res->model_version);
+	if (err == DM_OK && w->latest_version)
+		err = dm_layout_latest_key(res->model, res->model_version,
+					   "html", key, sizeof(key), &diag);
 	if (err == DM_OK && w->latest_version)
 		err = dm_store_put(st, key, html, hl, &diag);
-	snprintf(key, sizeof(key), "drift-reports/%s/latest.html", res->model);
+	if (err == DM_OK && w->latest_model)
+		err = dm_layout_latest_key(res->model, NULL, "html", key,
+					   sizeof(key), &diag);
 	if (err == DM_OK && w->latest_model)
 		err = dm_store_put(st, key, html, hl, &diag);
 	if (err != DM_OK) {
@@ -349,7 +352,8 @@ static void alerts(dm_store *st, const dm_result *res, const char *stem,
 {
 	const char *am = env("DRIFT_ALERTMANAGER_URL");
 	const char *hook = env("DRIFT_WEBHOOK_URL");
-	char key[700], *state = NULL, *loc = NULL, *next = NULL;
+	char key[DM_LAYOUT_KEY_MAX + 8], *state = NULL, *loc = NULL;
+	char *next = NULL;
 	size_t slen = 0, nlen = 0;
 	dm_alert_opts ao;
 	dm_alert_set set;
@@ -366,10 +370,10 @@ static void alerts(dm_store *st, const dm_result *res, const char *stem,
 	ao.report_location = loc;
 	ao.hold_seconds = hold;
 	ao.now = now;
-	snprintf(key, sizeof(key), "drift-reports/%s/alerts.state",
-		 res->model);
 	dm_diag_clear(&diag);
-	err = dm_store_get(st, key, 16u << 20, &state, &slen, &diag);
+	err = dm_layout_alerts_state_key(res->model, key, sizeof(key), &diag);
+	if (err == DM_OK)
+		err = dm_store_get(st, key, 16u << 20, &state, &slen, &diag);
 	if (err != DM_OK && err != DM_ENOENT)
 		warn("cannot read the alert state (alerts that ended may not "
 		     "resolve)",

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/termsafe.h"
+#include "driftmon/layout.h"
 #include "driftmon/profile.h"
 #include "driftmon/store.h"
 
@@ -263,7 +264,7 @@ int cmd_baseline(int argc, char **argv)
 	cli_spec spec;
 	dm_store *st = NULL;
 	dm_diag diag;
-	char key[600], *json = NULL, *loc = NULL, ts[32];
+	char key[DM_LAYOUT_KEY_MAX], *json = NULL, *loc = NULL, ts[32];
 	size_t len, i, nnum = 0, ncat = 0, nfeat = 0, nother = 0;
 	uint64_t u;
 	int c, rc = EXIT_OK;
@@ -452,9 +453,9 @@ int cmd_baseline(int argc, char **argv)
 		rc = cli_fail_err(err, &diag, "cannot open store");
 		goto out;
 	}
-	snprintf(key, sizeof(key), "baselines/%s/%s/baseline.json", model,
-		 version);
-	err = dm_store_put(st, key, json, len, &diag);
+	err = dm_layout_baseline_key(model, version, key, sizeof(key), &diag);
+	if (err == DM_OK)
+		err = dm_store_put(st, key, json, len, &diag);
 	if (err != DM_OK) {
 		rc = cli_fail_err(err, &diag, "cannot write baseline");
 		goto out;

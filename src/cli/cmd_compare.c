@@ -162,7 +162,7 @@ int cmd_compare(int argc, char **argv)
 			      err == DM_EEMPTY ? "no data rows" : diag.msg);
 		goto out;
 	}
-	cli_spec_apply(&set, &spec.spec, &pref);
+	dm_job_settings_apply_spec(&set, &spec.spec, &pref);
 	co.reference = &pref;
 	co.threads = po.threads;
 	if ((rc = cli_profile_files(cur, &co, 1, &pcur)) != EXIT_OK)

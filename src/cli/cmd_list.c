@@ -28,7 +28,7 @@ static const struct option longopts[] = {
 int cmd_list(int argc, char **argv)
 {
 	const char *store_flag = NULL, *model = NULL, *what;
-	char **keys = NULL, prefix[300];
+	char **keys = NULL, prefix[DM_LAYOUT_KEY_MAX];
 	size_t n = 0, i, shown = 0;
 	dm_store *st = NULL;
 	dm_diag diag;
@@ -61,10 +61,11 @@ int cmd_list(int argc, char **argv)
 	if ((rc = cli_open_store_to_read(store_flag, &st)) != EXIT_OK)
 		return rc;
 	dm_diag_clear(&diag);
-	snprintf(prefix, sizeof(prefix), "%s/%s%s",
-		 baselines ? "baselines" : "drift-reports", model ? model : "",
-		 model ? "/" : "");
-	err = dm_store_list(st, prefix, &keys, &n, &diag);
+	err = (baselines ? dm_layout_baselines_prefix
+			 : dm_layout_reports_prefix)(model, NULL, prefix,
+						     sizeof(prefix), &diag);
+	if (err == DM_OK)
+		err = dm_store_list(st, prefix, &keys, &n, &diag);
 	if (err != DM_OK) {
 		rc = cli_fail_err(err, &diag, "cannot list");
 		goto out;
@@ -79,15 +80,10 @@ int cmd_list(int argc, char **argv)
 
 		if (baselines) {
 			char m[256], v[256];
-			const char *p = k + strlen("baselines/");
-			const char *s1 = strchr(p, '/'), *s2;
 
-			if (!s1 || !(s2 = strchr(s1 + 1, '/')) ||
-			    strcmp(s2 + 1, "baseline.json") != 0)
+			if (dm_layout_parse_baseline_key(k, m, sizeof(m), v,
+							 sizeof(v)) != DM_OK)
 				continue;
-			snprintf(m, sizeof(m), "%.*s", (int)(s1 - p), p);
-			snprintf(v, sizeof(v), "%.*s", (int)(s2 - s1 - 1),
-				 s1 + 1);
 			printf("%-24s %-12s %s\n", term_safe(m), term_safe(v),
 			       term_safe(k));
 			shown++;

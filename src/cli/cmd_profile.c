@@ -16,7 +16,9 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/termsafe.h"
 #include "driftmon/hourprof.h"
+#include "driftmon/job.h"
 #include "driftmon/store.h"
 
 static const char help[] =
@@ -65,6 +67,14 @@ static const struct option longopts[] = {
 /* Shards of one range. */
 #define PROFILE_MAX_SHARDS 100000u
 
+/* The library's warnings, one line each on standard error. */
+static void warned(void *ctx, dm_job_warning what, const char *msg)
+{
+	(void)ctx;
+	(void)what;
+	fprintf(stderr, "driftmon: warning: %s\n", term_safe(msg));
+}
+
 /* "I/N" into *i, *n; -1 if malformed. */
 static int parse_shard(const char *s, unsigned *i, unsigned *n)
 {
@@ -109,15 +119,15 @@ int cmd_profile(int argc, char **argv)
 	int c, rc = EXIT_OK, strict = 0, force = 0;
 	time_t from = 0, to = time(NULL);
 	char why[160], fs[32], ts[32];
-	dm_hourly_opts ho = {0};
+	unsigned shard_index = 0, shard_count = 0;
 	dm_hourly_stats hs;
-	dm_profile_opts po = {0};
-	dm_profile base;
+	dm_job_opts jo;
 	dm_store *st = NULL;
 	dm_diag diag;
 	dm_err err;
 
-	dm_profile_init(&base, NULL);
+	dm_job_opts_init(&jo);
+	memset(&hs, 0, sizeof(hs));
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "m:v:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -165,8 +175,8 @@ int cmd_profile(int argc, char **argv)
 			       PROFILE_MAX_HOURS);
 		goto out;
 	}
-	if (shard_s ? parse_shard(shard_s, &ho.shard_index, &ho.shard_count)
-		    : (rc = shard_from_env(&ho.shard_index, &ho.shard_count))) {
+	if (shard_s ? parse_shard(shard_s, &shard_index, &shard_count)
+		    : (rc = shard_from_env(&shard_index, &shard_count))) {
 		if (rc == EXIT_OK)
 			rc = cli_usage("profile", "invalid --shard '%s': "
 						  "expected I/N with 0 <= I < N",
@@ -179,29 +189,23 @@ int cmd_profile(int argc, char **argv)
 		rc = cli_fail_err(err, &diag, "cannot open store");
 		goto out;
 	}
-	if ((rc = cli_load_baseline(st, model, version, &base)) != EXIT_OK)
-		goto out;
-	po.reference = &base;
-	po.model_name = model;
-	po.model_version = version;
-	po.strict = strict;
-	po.threads = cli_threads();
-	ho.use_profiles = 1;
-	ho.write_profiles = 1;
-	ho.rebuild = force;
-	ho.lenient = !strict;
-	ho.warn = cli_hourly_warn;
-	err = dm_window_profile_hourly(st, model, version, from, to, &po, &ho,
-				       NULL, NULL, &hs, &diag);
+	jo.model = model;
+	jo.version = version;
+	jo.strict = strict;
+	jo.threads = cli_threads();
+	jo.warn = warned;
+	err = dm_job_profile_hours(st, &jo, from, to, shard_index,
+				   shard_count, force, &hs, &diag);
 	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot profile logs");
+		cli_fail("%s", diag.msg[0] ? diag.msg : dm_strerror(err));
+		rc = err == DM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 		goto out;
 	}
 	cli_iso_time(from, fs, sizeof(fs));
 	cli_iso_time(to, ts, sizeof(ts));
 	printf("Hour profiles of %s %s, %s .. %s", model, version, fs, ts);
-	if (ho.shard_count > 1)
-		printf(" (shard %u/%u)", ho.shard_index, ho.shard_count);
+	if (shard_count > 1)
+		printf(" (shard %u/%u)", shard_index, shard_count);
 	printf(": %" PRIu64 " hours, %" PRIu64 " without logs, %" PRIu64
 	       " fresh, %" PRIu64 " read (%" PRIu64 " stale or corrupt), %"
 	       PRIu64 " written\n",
@@ -211,7 +215,6 @@ int cmd_profile(int argc, char **argv)
 		rc = cli_fail("%" PRIu64 " hour profiles could not be written",
 			      hs.read_raw - hs.written);
 out:
-	dm_profile_release(&base);
 	dm_store_free(st);
 	return rc;
 }

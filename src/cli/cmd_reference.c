@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "driftmon/labels.h"
+#include "driftmon/layout.h"
 #include "driftmon/store.h"
 #include "driftmon/table.h"
 
@@ -55,7 +56,7 @@ int cmd_reference(int argc, char **argv)
 	const char *model = NULL, *version = NULL, *input = NULL;
 	const char *store_flag = NULL, *lcol = "label", *pcol = "prediction";
 	double thr = 0.5;
-	char key[600], *json = NULL;
+	char key[DM_LAYOUT_KEY_MAX], *json = NULL;
 	size_t len = 0;
 	dm_refperf ref;
 	dm_store *st = NULL;
@@ -105,8 +106,9 @@ int cmd_reference(int argc, char **argv)
 	err = dm_refperf_to_json(&ref, model, version, &json, &len);
 	if (err == DM_OK)
 		err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	snprintf(key, sizeof(key),
-		 "baselines/%s/%s/reference-performance.json", model, version);
+	if (err == DM_OK)
+		err = dm_layout_refperf_key(model, version, key, sizeof(key),
+					    &diag);
 	if (err == DM_OK)
 		err = dm_store_put(st, key, json, len, &diag);
 	if (err != DM_OK) {

@@ -41,21 +41,7 @@ static const struct option longopts[] = {
 static int latest_key(const char *key, char *m, size_t mn, char *v,
 		      size_t vn)
 {
-	const char *k = key + strlen("drift-reports/");
-	const char *s1 = strchr(k, '/'), *s2;
-
-	if (!s1)
-		return 0;
-	snprintf(m, mn, "%.*s", (int)(s1 - k), k);
-	if (!strcmp(s1 + 1, "latest.json")) {
-		v[0] = '\0';
-		return 1;
-	}
-	s2 = strchr(s1 + 1, '/');
-	if (!s2 || strcmp(s2 + 1, "latest.json") != 0)
-		return 0;
-	snprintf(v, vn, "%.*s", (int)(s2 - s1 - 1), s1 + 1);
-	return 1;
+	return dm_layout_parse_latest_key(key, m, mn, v, vn) == DM_OK;
 }
 
 /* Nonzero if keys has a <model>/<version>/latest.json. */
@@ -93,7 +79,7 @@ static void header(size_t shown)
 int cmd_status(int argc, char **argv)
 {
 	const char *store_flag = NULL, *model = NULL;
-	char **keys = NULL, prefix[300];
+	char **keys = NULL, prefix[DM_LAYOUT_KEY_MAX];
 	size_t n = 0, i, shown = 0;
 	dm_store *st = NULL;
 	dm_diag diag;
@@ -117,9 +103,10 @@ int cmd_status(int argc, char **argv)
 	if ((rc = cli_open_store_to_read(store_flag, &st)) != EXIT_OK)
 		goto out;
 	dm_diag_clear(&diag);
-	snprintf(prefix, sizeof(prefix), "drift-reports/%s%s",
-		 model ? model : "", model ? "/" : "");
-	err = dm_store_list(st, prefix, &keys, &n, &diag);
+	err = dm_layout_reports_prefix(model, NULL, prefix, sizeof(prefix),
+				       &diag);
+	if (err == DM_OK)
+		err = dm_store_list(st, prefix, &keys, &n, &diag);
 	if (err != DM_OK) {
 		rc = cli_fail_err(err, &diag, "cannot list reports");
 		goto out;

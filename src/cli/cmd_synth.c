@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "driftmon/layout.h"
 #include "driftmon/parquet.h"
 #include "driftmon/store.h"
 #include "driftmon/synth.h"
@@ -248,7 +249,7 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 	dm_strref *mn = calloc(CHUNK, sizeof(*mn)), *mv = calloc(CHUNK, sizeof(*mv));
 	double *tsd = calloc(CHUNK, sizeof(*tsd));
 	char *tsbuf = malloc((size_t)CHUNK * 24), *ridbuf = malloc((size_t)CHUNK * 40);
-	char *buf = NULL, key[256];
+	char *buf = NULL, key[DM_LAYOUT_KEY_MAX];
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	struct sink k = {0};
@@ -336,12 +337,10 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 	}
 	fclose(mem);
 	mem = NULL;
-	gmtime_r(&hour, &tm);
-	snprintf(key, sizeof(key),
-		 "inference-logs/year=%04d/month=%02d/day=%02d/hour=%02d/"
-		 "part-synth-%s-%s.%s",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 model, version, parquet ? "parquet" : "csv");
+	dm_layout_logs_hour_prefix(hour, key, sizeof(key));
+	snprintf(key + strlen(key), sizeof(key) - strlen(key),
+		 "part-synth-%s-%s.%s", model, version,
+		 parquet ? "parquet" : "csv");
 	if (dm_store_put(st, key, buf, len, &diag) != DM_OK)
 		rc = cli_fail_err(DM_EIO, &diag, "cannot write logs");
 out:

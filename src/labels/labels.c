@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "driftmon/labels.h"
+#include "driftmon/layout.h"
 #include "driftmon/parquet.h"
 
 enum { C_RID, C_MODEL, C_VERSION, C_LABEL, C_TS, NCOLS };
@@ -256,21 +257,12 @@ static dm_err write_row(struct hourw *h, dm_strref *v, double ts, dm_diag *diag)
 	return err;
 }
 
+/* The tag rule is the layout's (dm_layout_labels_key). */
 static int tag_ok(const char *t)
 {
-	size_t n = strlen(t), i;
+	char key[DM_LAYOUT_KEY_MAX];
 
-	if (n == 0 || n > 64)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = t[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		      c == '.'))
-			return 0;
-	}
-	return t[0] != '.';
+	return dm_layout_labels_key(0, t, key, sizeof(key), NULL) == DM_OK;
 }
 
 static dm_err import_batch(const dm_batch *b, const long *idx, const char *file,
@@ -333,8 +325,7 @@ static dm_err put_hours(dm_store *st, struct hourw **hw, size_t nh,
 
 	for (i = 0; i < nh && err == DM_OK; i++) {
 		time_t t = (time_t)hw[i]->hour;
-		struct tm tm;
-		char key[160];
+		char key[DM_LAYOUT_KEY_MAX];
 
 		err = dm_parquet_writer_close(hw[i]->w, diag);
 		hw[i]->w = NULL;
@@ -344,13 +335,10 @@ static dm_err put_hours(dm_store *st, struct hourw **hw, size_t nh,
 			err = DM_ENOMEM;
 			break;
 		}
-		gmtime_r(&t, &tm);
-		snprintf(key, sizeof(key),
-			 "labels/year=%04d/month=%02d/day=%02d/hour=%02d/"
-			 "labels-%s.parquet",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour, tag);
-		err = dm_store_put(st, key, hw[i]->buf, hw[i]->len, diag);
+		err = dm_layout_labels_key(t, tag, key, sizeof(key), diag);
+		if (err == DM_OK)
+			err = dm_store_put(st, key, hw[i]->buf, hw[i]->len,
+					   diag);
 	}
 	return err;
 }
@@ -500,15 +488,6 @@ static void idx_free(struct labidx *x)
 	free(x->t);
 }
 
-static int is_parquet_or_csv(const char *k)
-{
-	size_t n = strlen(k);
-
-	return (n > 8 && !strcmp(k + n - 8, ".parquet")) ||
-	       (n > 4 && !strcmp(k + n - 4, ".csv")) ||
-	       (n > 4 && !strcmp(k + n - 4, ".tsv"));
-}
-
 static int cell_eq(const dm_column *c, size_t i, const char *s)
 {
 	char buf[40];
@@ -542,15 +521,12 @@ static dm_err scan_hours(dm_store *st, const char *prefix, time_t start,
 	dm_err err = DM_OK;
 
 	for (h = start; h < end && err == DM_OK; h += 3600) {
-		char p[160], **keys = NULL;
+		char p[DM_LAYOUT_KEY_MAX], **keys = NULL;
 		size_t n = 0, i;
-		struct tm tm;
 
-		gmtime_r(&h, &tm);
-		snprintf(p, sizeof(p),
-			 "%s/year=%04d/month=%02d/day=%02d/hour=%02d/", prefix,
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour);
+		err = dm_layout_hour_prefix(prefix, h, p, sizeof(p), diag);
+		if (err != DM_OK)
+			break;
 		err = dm_store_list(st, p, &keys, &n, diag);
 		for (i = 0; i < n && err == DM_OK; i++) {
 			dm_source *src = NULL;
@@ -561,7 +537,7 @@ static dm_err scan_hours(dm_store *st, const char *prefix, time_t start,
 			uint8_t *keep;
 			size_t j;
 
-			if (!is_parquet_or_csv(keys[i]))
+			if (!dm_layout_is_data_file(keys[i]))
 				continue;
 			ro.lenient = 1;
 			err = dm_store_open_source(st, keys[i], &src, diag);
@@ -759,7 +735,7 @@ dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 				   DM_LABELS_MAX_DELAY_HOURS);
 	lend = end + (time_t)ceil(max_delay_hours) * 3600;
 	/* labels stamped up to a day before the window count too (clocks) */
-	err = scan_hours(st, "labels", start - 24 * 3600, lend, col_names,
+	err = scan_hours(st, DM_LAYOUT_LABELS_ROOT, start - 24 * 3600, lend, col_names,
 			 NCOLS, load_row, &lc, diag);
 	if (err != DM_OK)
 		goto out;
@@ -770,7 +746,7 @@ dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 	jc.pp = &pp;
 	jc.out = out;
 	out->labels_loaded = x.n;
-	err = scan_hours(st, "inference-logs", start, end, jnames, JCOLS,
+	err = scan_hours(st, DM_LAYOUT_LOGS_ROOT, start, end, jnames, JCOLS,
 			 join_row, &jc, diag);
 	if (err == DM_OK && pp.n > 0)
 		err = dm_perf_compute((const char *const *)pp.lab,

@@ -48,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "driftmon/layout.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
 
@@ -237,7 +238,7 @@ static int write_all(int fd, const void *p, size_t n, uint64_t off)
 void dm_logger_config_init(dm_logger_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->prefix = "inference-logs";
+	c->prefix = DM_LAYOUT_LOGS_ROOT;
 	c->fsync = DM_LOG_FSYNC_INTERVAL;
 	c->fsync_ms = 10;
 	c->flush_rows = 10000;
@@ -1506,28 +1507,14 @@ static void sanitize_host(char *dst, size_t size, const char *src)
 		snprintf(dst, size, "host");
 }
 
+/* A prefix is a root of hour partitions (dm_layout_hour_prefix), and
+ * no tab. */
 static int prefix_ok(const char *p)
 {
-	const char *s = p;
+	char key[DM_LAYOUT_KEY_MAX];
 
-	if (!*p || *p == '/' || p[strlen(p) - 1] == '/')
-		return 0;
-	while (*s) {
-		const char *e = strchr(s, '/');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		char part[256];
-
-		if (n == 0 || n >= sizeof(part))
-			return 0;
-		memcpy(part, s, n);
-		part[n] = '\0';
-		if (!dm_key_component_ok(part) || strchr(part, '\t'))
-			return 0;
-		s += n;
-		if (*s == '/')
-			s++;
-	}
-	return 1;
+	return !strchr(p, '\t') &&
+	       dm_layout_hour_prefix(p, 0, key, sizeof(key), NULL) == DM_OK;
 }
 
 static void free_logger(dm_logger *lg)
@@ -1623,7 +1610,7 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 	pthread_rwlock_init(&lg->schema_lock, &ra);
 	pthread_rwlockattr_destroy(&ra);
 	lg->store_url = strdup(cfg->store_url);
-	lg->prefix = strdup(cfg->prefix ? cfg->prefix : "inference-logs");
+	lg->prefix = strdup(cfg->prefix ? cfg->prefix : DM_LAYOUT_LOGS_ROOT);
 	lg->wal_dir = strdup(cfg->wal_dir);
 	if (!lg->store_url || !lg->prefix || !lg->wal_dir) {
 		err = DM_ENOMEM;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "core/jsonw.h"
+#include "driftmon/layout.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
 
@@ -468,7 +469,7 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	char segname[160], *preds = NULL, *buf = NULL;
 	size_t ncols = 4 + g->ncols, i, a, size = 0, plen;
 	FILE *fp = NULL;
-	int year, month, day, hour;
+	char hp[DM_LAYOUT_KEY_MAX];
 	dm_err err = DM_OK;
 	jw j;
 
@@ -598,13 +599,13 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 		goto out;
 	}
 	fp = NULL;
-	lg_civil_from_us(g->hour * INT64_C(3600000000), &year, &month, &day,
-			 &hour);
-	if (asprintf(&out->key,
-		     "%s/year=%04d/month=%02d/day=%02d/hour=%02d/"
-		     "part-%s-%ld-%s-%u-%zu.parquet",
-		     o->prefix, year, month, day, hour, id->host, id->pid,
-		     id->nonce, id->seq, gi) < 0) {
+	/* the hour partition of the layout (driftmon/layout.h) */
+	err = dm_layout_hour_prefix(o->prefix, (time_t)(g->hour * 3600), hp,
+				    sizeof(hp), diag);
+	if (err)
+		goto out;
+	if (asprintf(&out->key, "%spart-%s-%ld-%s-%u-%zu.parquet", hp,
+		     id->host, id->pid, id->nonce, id->seq, gi) < 0) {
 		out->key = NULL;
 		err = DM_ENOMEM;
 		goto out;

@@ -167,8 +167,8 @@ dm_err dm_hour_profile_take(dm_hour_profile *hp, dm_profile *cur,
 	hp->prof = *cur;
 	dm_profile_init(cur, NULL);
 	free(hp->baseline_created_at);
-	hp->baseline_created_at = strdup(ref->created_at ? ref->created_at
-							 : "");
+	hp->baseline_created_at =
+		strdup(ref->created_at ? ref->created_at : "");
 	if (!hp->baseline_created_at)
 		return DM_ENOMEM;
 	hp->baseline_fingerprint = fingerprint(ref);
@@ -193,22 +193,6 @@ static void hour_iso(int64_t hour, char *buf, size_t n)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%dT%H:00:00Z", &tm);
-}
-
-int dm_hour_profile_key(const char *model, const char *version, int64_t hour,
-			char *buf, size_t n)
-{
-	time_t t = (time_t)hour;
-	struct tm tm;
-	int k;
-
-	gmtime_r(&t, &tm);
-	k = snprintf(buf, n,
-		     "profiles/%s/%s/year=%04d/month=%02d/day=%02d/hour=%02d/"
-		     "profile.json",
-		     model, version, tm.tm_year + 1900, tm.tm_mon + 1,
-		     tm.tm_mday, tm.tm_hour);
-	return k < 0 || (size_t)k >= n ? -1 : 0;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -483,19 +467,21 @@ static dm_err parse_files(struct ctx *c, json_t *root, dm_hour_profile *hp)
 
 	if (!json_is_array(files))
 		return bad(c, "files", "must be an array");
-	json_array_foreach(files, i, jf) {
+	json_array_foreach(files, i, jf)
+	{
 		const char *key = json_string_value(json_object_get(jf, "key"));
-		const char *st = json_string_value(json_object_get(jf,
-								   "state"));
+		const char *st =
+			json_string_value(json_object_get(jf, "state"));
 		uint64_t size;
 		int s;
 
 		for (s = 0; st && s < 3 && strcmp(st, state_names[s]); s++)
 			;
 		if (!key || !st || s == 3 || get_u64(jf, "size", &size))
-			return bad(c, "files", "each needs a key, a size and a "
-					       "state (read, empty, "
-					       "unreadable)");
+			return bad(c, "files",
+				   "each needs a key, a size and a "
+				   "state (read, empty, "
+				   "unreadable)");
 		err = dm_hour_profile_add_file(hp, key, size,
 					       (dm_hour_file_state)s);
 		if (err != DM_OK)
@@ -521,15 +507,17 @@ static dm_err parse_rows(struct ctx *c, json_t *jp, dm_profile *p)
 		    sizeof(p->other_model_example)) ||
 	    get_str(jp, "other_version_example", p->other_version_example,
 		    sizeof(p->other_version_example)))
-		return bad(c, "profile.rows", "row counts and examples are "
-					      "missing or malformed");
+		return bad(c, "profile.rows",
+			   "row counts and examples are "
+			   "missing or malformed");
 	if (!json_is_array(ex))
 		return bad(c, "profile.extra_columns", "must be an array");
 	p->extra_columns = calloc(json_array_size(ex) + 1, sizeof(char *));
 	p->extra_prediction = calloc(json_array_size(ex) + 1, 1);
 	if (!p->extra_columns || !p->extra_prediction)
 		return DM_ENOMEM;
-	json_array_foreach(ex, i, x) {
+	json_array_foreach(ex, i, x)
+	{
 		const char *n = json_string_value(json_object_get(x, "name"));
 		json_t *pr = json_object_get(x, "prediction");
 
@@ -554,8 +542,9 @@ static dm_err parse_sketch(struct ctx *c, json_t *sk, const char *path,
 	if (!json_is_array(vals) || (wts && !json_is_array(wts)) ||
 	    (wts && json_array_size(wts) != json_array_size(vals)) ||
 	    get_num(sk, "error_weight", &it->err_w) || !(it->err_w >= 0))
-		return bad(c, path, "sketch needs 'values' (and 'weights' of "
-				    "the same length) and 'error_weight'");
+		return bad(c, path,
+			   "sketch needs 'values' (and 'weights' of "
+			   "the same length) and 'error_weight'");
 	n = json_array_size(vals);
 	it->v = malloc((n + 1) * sizeof(double));
 	it->w = malloc((n + 1) * sizeof(uint64_t));
@@ -567,11 +556,12 @@ static dm_err parse_sketch(struct ctx *c, json_t *sk, const char *path,
 
 		if (!json_is_number(x) || !isfinite(json_number_value(x)) ||
 		    (i > 0 && json_number_value(x) < it->v[i - 1]) ||
-		    (wts && (!json_is_integer(y) ||
-			     json_integer_value(y) <= 0)))
-			return bad(c, path, "sketch values must be sorted "
-					    "finite numbers with positive "
-					    "integer weights");
+		    (wts &&
+		     (!json_is_integer(y) || json_integer_value(y) <= 0)))
+			return bad(c, path,
+				   "sketch values must be sorted "
+				   "finite numbers with positive "
+				   "integer weights");
 		it->v[i] = json_number_value(x);
 		it->w[i] = wts ? (uint64_t)json_integer_value(y) : 1;
 		it->total += it->w[i];
@@ -606,8 +596,9 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, const char *path,
 		json_t *x = json_array_get(bins, j);
 
 		if (!json_is_integer(x) || json_integer_value(x) < 0)
-			return bad(c, path, "bin counts must be non-negative "
-					    "integers");
+			return bad(c, path,
+				   "bin counts must be non-negative "
+				   "integers");
 		f->bins[j] = (uint64_t)json_integer_value(x);
 		sum += f->bins[j];
 	}
@@ -615,8 +606,9 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, const char *path,
 		return err;
 	if (sum != f->count || f->mom.n != f->count || it->total != f->count ||
 	    (f->count && !(f->mom.min <= f->mom.max && f->mom.m2 >= 0)))
-		return bad(c, path, "bins, moments and sketch do not add up "
-				    "to its count");
+		return bad(c, path,
+			   "bins, moments and sketch do not add up "
+			   "to its count");
 	dm_sketch_free(f->sketch);
 	f->sketch = NULL;
 	return DM_OK;
@@ -632,18 +624,21 @@ static dm_err parse_categorical(struct ctx *c, json_t *jf, const char *path,
 	if (get_u64(jf, "unseen", &f->unseen) ||
 	    get_u64(jf, "other", &f->other) || !json_is_array(cats) ||
 	    json_array_size(cats) > DM_MAX_CATEGORIES)
-		return bad(c, path, "needs 'unseen', 'other' and at most "
-				    "1024 'categories'");
-	json_array_foreach(cats, j, x) {
+		return bad(c, path,
+			   "needs 'unseen', 'other' and at most "
+			   "1024 'categories'");
+	json_array_foreach(cats, j, x)
+	{
 		json_t *v = json_array_get(x, 0), *n = json_array_get(x, 1);
 
 		if (json_array_size(x) != 2 || !json_is_string(v) ||
 		    !json_is_integer(n) || json_integer_value(n) < 0)
 			return bad(c, path, "each category is [value, count]");
-		if (j < f->ncats && strcmp(f->cats[j].value,
-					   json_string_value(v)) != 0)
-			return bad(c, path, "categories are not in the "
-					    "baseline's order");
+		if (j < f->ncats &&
+		    strcmp(f->cats[j].value, json_string_value(v)) != 0)
+			return bad(c, path,
+				   "categories are not in the "
+				   "baseline's order");
 		if (pf_cat_add(f, json_string_value(v),
 			       (uint64_t)json_integer_value(n)) < 0)
 			return DM_ENOMEM;
@@ -679,16 +674,18 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, size_t i, dm_feature *f,
 	     get_str(jf, "schema_bad_example", f->schema_bad_example,
 		     sizeof(f->schema_bad_example))) ||
 	    !json_is_array(na) || json_array_size(na) != f->nna)
-		return bad(c, path, "needs present, count, missing, invalid, "
-				    "schema_bad and one missing-marker count "
-				    "per baseline marker");
+		return bad(c, path,
+			   "needs present, count, missing, invalid, "
+			   "schema_bad and one missing-marker count "
+			   "per baseline marker");
 	f->present = json_is_true(json_object_get(jf, "present"));
 	for (j = 0; j < f->nna; j++) {
 		json_t *x = json_array_get(na, j);
 
 		if (!json_is_integer(x) || json_integer_value(x) < 0)
-			return bad(c, path, "missing-marker counts must be "
-					    "non-negative integers");
+			return bad(c, path,
+				   "missing-marker counts must be "
+				   "non-negative integers");
 		f->na_counts[j] = (uint64_t)json_integer_value(x);
 	}
 	if (!dm_role_analysed(f->role))
@@ -753,10 +750,10 @@ static dm_err parse_profile(struct ctx *c, json_t *jp, const dm_profile *ref,
 		return DM_ENOMEM;
 	if ((err = parse_rows(c, jp, p)) != DM_OK)
 		return err;
-	json_array_foreach(feats, i, jf)
-		if ((err = parse_feature(c, jf, i, &p->feat[i],
-					 &hp->items[i])) != DM_OK)
-			return err;
+	json_array_foreach(feats, i,
+			   jf) if ((err = parse_feature(c, jf, i, &p->feat[i],
+							&hp->items[i])) !=
+				   DM_OK) return err;
 	if (json_object_get(jp, "multivariate"))
 		return parse_mv(c, json_object_get(jp, "multivariate"), p);
 	if (p->mv)
@@ -787,8 +784,8 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 	hour_iso(hour, iso, sizeof(iso));
 	s = json_string_value(json_object_get(root, "baseline_created_at"));
 	if (!json_is_string(json_object_get(root, "model")) ||
-	    strcmp(json_string_value(json_object_get(root, "model")),
-		   model) != 0 ||
+	    strcmp(json_string_value(json_object_get(root, "model")), model) !=
+		    0 ||
 	    !json_is_string(json_object_get(root, "model_version")) ||
 	    strcmp(json_string_value(json_object_get(root, "model_version")),
 		   version) != 0 ||
@@ -806,11 +803,10 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 	return DM_OK;
 }
 
-dm_err dm_hour_profile_from_json(const char *json, size_t len,
-				 const char *name, const char *model,
-				 const char *version, int64_t hour,
-				 const dm_profile *ref, dm_hour_profile *hp,
-				 dm_diag *diag)
+dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
+				 const char *model, const char *version,
+				 int64_t hour, const dm_profile *ref,
+				 dm_hour_profile *hp, dm_diag *diag)
 {
 	struct ctx c = {name, diag};
 	json_error_t je;
@@ -843,8 +839,8 @@ dm_err dm_hour_profile_from_json(const char *json, size_t len,
 		hp->baseline_fingerprint = fingerprint(ref);
 		snprintf(fp, sizeof(fp), "%016" PRIx64,
 			 hp->baseline_fingerprint);
-		if (!json_is_string(json_object_get(root,
-						    "baseline_fingerprint")) ||
+		if (!json_is_string(
+			    json_object_get(root, "baseline_fingerprint")) ||
 		    strcmp(json_string_value(json_object_get(
 				   root, "baseline_fingerprint")),
 			   fp) != 0)
@@ -929,9 +925,9 @@ static dm_err items_merge(dm_hour_items *dst, const dm_hour_items *src,
 	dst->total += src->total;
 	dst->err_w += src->err_w;
 	if (n > 4 * k)
-		dst->err_w += dm_sketch_compress_items(dst->v, dst->w, &dst->n,
-						       k) *
-			      (double)dst->total;
+		dst->err_w +=
+			dm_sketch_compress_items(dst->v, dst->w, &dst->n, k) *
+			(double)dst->total;
 	return DM_OK;
 }
 
@@ -950,8 +946,7 @@ static void account_files(dm_window_acc *w, const dm_hour_profile *hp)
 	}
 }
 
-dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp,
-			 dm_diag *diag)
+dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp, dm_diag *diag)
 {
 	size_t i, k;
 	dm_err err;
@@ -981,8 +976,7 @@ dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp,
 
 dm_err dm_window_acc_finish(dm_window_acc *w, dm_profile *out)
 {
-	size_t i, k = w->prof.sketch_k ? w->prof.sketch_k
-				       : DM_SKETCH_K_DEFAULT;
+	size_t i, k = w->prof.sketch_k ? w->prof.sketch_k : DM_SKETCH_K_DEFAULT;
 
 	for (i = 0; i < w->prof.nfeat; i++) {
 		dm_feature *f = &w->prof.feat[i];
@@ -995,12 +989,13 @@ dm_err dm_window_acc_finish(dm_window_acc *w, dm_profile *out)
 							      &it->n, k) *
 				     (double)it->total;
 		dm_sketch_free(f->sketch);
-		f->sketch = it->n ? dm_sketch_from_items(
-					    (uint32_t)k, it->v, it->w, it->n,
-					    it->total ? it->err_w /
-								(double)it->total
-						      : 0.0)
-				  : dm_sketch_new((uint32_t)k);
+		f->sketch =
+			it->n ? dm_sketch_from_items(
+					(uint32_t)k, it->v, it->w, it->n,
+					it->total
+						? it->err_w / (double)it->total
+						: 0.0)
+			      : dm_sketch_new((uint32_t)k);
 		if (!f->sketch)
 			return DM_ENOMEM;
 	}

@@ -14,8 +14,8 @@
 #define TREND_MAX_HOURS (24u * 90)
 
 static dm_err trend_values(json_t *hp, const char *name, const char *feature,
-			   char *start, size_t startn, double **vals,
-			   size_t *n, dm_diag *diag)
+			   char *start, size_t startn, double **vals, size_t *n,
+			   dm_diag *diag)
 {
 	json_t *v = json_object_get(hp, "values"), *x;
 	const char *s = json_string_value(json_object_get(hp, "start"));
@@ -31,7 +31,8 @@ static dm_err trend_values(json_t *hp, const char *name, const char *feature,
 	*vals = malloc((json_array_size(v) + 1) * sizeof(double));
 	if (!*vals)
 		return DM_ENOMEM;
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		if (!json_is_number(x) && !json_is_null(x)) {
 			free(*vals);
 			*vals = NULL;
@@ -63,7 +64,8 @@ dm_err dm_report_hourly_psi(const char *json, size_t len, const char *name,
 				   je.text);
 	err = dm_diag_set(diag, DM_ENOENT, name, 0, feature,
 			  "no feature of that name in the report");
-	json_array_foreach(json_object_get(root, "features"), i, f) {
+	json_array_foreach(json_object_get(root, "features"), i, f)
+	{
 		const char *fn = json_string_value(json_object_get(f, "name"));
 
 		if (!fn || strcmp(fn, feature) != 0)

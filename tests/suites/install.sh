@@ -11,13 +11,18 @@
 #     (run with LD_LIBRARY_PATH) and with `pkg-config --static` against
 #     libdriftmon.a, and both give the expected verdicts, the same as the
 #     installed CLI's on the same files;
+#   - examples/embed_detect.c, built the same way, runs the hourly job
+#     through the installed library (dm_job_detect, dm_job_write_report)
+#     and gets the installed CLI's report (JSON equal but generated_at)
+#     and warning on the same store, and writes what the CLI writes;
 #   - the man page renders without warnings and names every command of
 #     `driftmon --help`;
 #   - `make uninstall` removes everything it installed.
 # Installs pkg-config, man-db and binutils with apt-get when missing.
 # usage: tests/suites/install.sh [build/driftmon]
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
+root=$(pwd)
 bin=${1:-build/driftmon}
 build=$(dirname "$bin")
 passed=0
@@ -161,6 +166,52 @@ if "$u/bin/driftmon" synth --training train.csv --current cur.csv --rows 3000 \
 		test "$(wc -l <<<"$out")" = 1 -a -n "$(grep missing.csv <<<"$out")"
 else
 	not_ok "driftmon synth: $(tail -n 3 synth.log)"
+fi
+
+echo "== the hourly job through the library (examples/embed_detect.c)"
+cp "$root/examples/embed_detect.c" .
+# shellcheck disable=SC2086
+if cc -std=c11 -Wall -Wextra -Werror -o embed-detect embed_detect.c $cflags $libs 2>cc.log; then
+	ok
+else
+	not_ok "build embed_detect.c against the shared library: $(head -n 5 cc.log)"
+fi
+S=$T/jobstore
+if "$u/bin/driftmon" synth --store "$S" --rows 3000 --hours 3 --rows-per-hour 400 \
+	--magnitude 1.0 --end 2025-12-24T18:00:00Z --seed 7 >synth.log 2>&1 &&
+	"$u/bin/driftmon" baseline --store "$S" --model spam-detector --version v1 \
+		--input "$S/training-data/spam-detector/train.parquet" >>synth.log 2>&1; then
+	# one unreadable file in the window: both skip it with a warning
+	echo "not a Parquet file" >"$S/inference-logs/year=2025/month=12/day=24/hour=16/broken.parquet"
+	at=$(date -u -d 2025-12-24T18:30:00Z +%s)
+	DRIFT_ANALYSIS_WINDOW_HOURS=3 "$u/bin/driftmon" detect --store "$S" --model spam-detector \
+		--version v1 --at 2025-12-24T18:30:00Z --format json --no-write >cli.json 2>cli.err
+	DRIFT_ANALYSIS_WINDOW_HOURS=3 LD_LIBRARY_PATH=$u/lib ./embed-detect "$S" spam-detector v1 \
+		"$at" >lib.json 2>lib.err
+	rc=$?
+	check "embed-detect: exit 3, drift detected (exit $rc: $(head -n 3 lib.err))" test "$rc" = 3
+	check "embed-detect: the CLI's report, JSON equal but generated_at" python3 -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+for r in (a, b):
+    r.pop("generated_at")
+sys.exit(a != b or not a.get("drift_detected"))' cli.json lib.json
+	w_cli=$(sed -n 's/^driftmon: warning: \(skipping log file: .*\)/\1/p' cli.err)
+	w_lib=$(sed -n 's/^embed_detect: warning: \(skipping log file: .*\)/\1/p' lib.err)
+	check "embed-detect: the CLI's warning ($w_lib)" test -n "$w_lib" -a "$w_lib" = "$w_cli"
+	hist=$(find "$S/drift-reports/spam-detector/v1" -name '*--*.json' | wc -l)
+	check "embed-detect: one history copy written ($hist)" test "$hist" = 1
+	check "embed-detect: the model's latest.json written" \
+		test -s "$S/drift-reports/spam-detector/latest.json"
+	check "embed-detect: the version's latest.json written" \
+		test -s "$S/drift-reports/spam-detector/v1/latest.json"
+	check "driftmon status reads the library's report" \
+		grep -qE "spam-detector +v1 .* DRIFT" <("$u/bin/driftmon" status --store "$S" 2>&1)
+	out=$(LD_LIBRARY_PATH=$u/lib ./embed-detect "$S" spam-detector v9 "$at" 2>&1)
+	check "embed-detect: no baseline is one error line ($out)" \
+		test "$(wc -l <<<"$out")" = 1 -a -n "$(grep "no baseline for model 'spam-detector' version 'v9'" <<<"$out")"
+else
+	not_ok "driftmon synth/baseline for the job: $(tail -n 3 synth.log)"
 fi
 cd - >/dev/null || exit 1
 

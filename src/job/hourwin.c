@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "driftmon/hourprof.h"
+#include "driftmon/layout.h"
+#include "job/job_int.h"
 
 static void warnf(const dm_hourly_opts *ho, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -29,48 +31,30 @@ static void warnf(const dm_hourly_opts *ho, const char *fmt, ...)
 	ho->warn(ho->warn_ctx, msg);
 }
 
-static int is_data_file(const char *k)
-{
-	size_t kl = strlen(k);
-
-	return (kl > 4 && !strcmp(k + kl - 4, ".csv")) ||
-	       (kl > 4 && !strcmp(k + kl - 4, ".tsv")) ||
-	       (kl > 8 && !strcmp(k + kl - 8, ".parquet"));
-}
-
 /* The data files of the hour starting at h (sorted): *keys owns them. */
 static dm_err hour_files(dm_store *st, int64_t h, char ***keys, size_t *n,
 			 dm_diag *diag)
 {
-	time_t t = (time_t)h;
-	struct tm tm;
-	char prefix[128];
+	char prefix[DM_LAYOUT_KEY_MAX];
 	size_t i, k = 0;
 	dm_err err;
 
-	gmtime_r(&t, &tm);
-	snprintf(prefix, sizeof(prefix),
-		 "inference-logs/year=%04d/month=%02d/day=%02d/hour=%02d/",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour);
+	err = dm_layout_logs_hour_prefix((time_t)h, prefix, sizeof(prefix));
+	if (err != DM_OK)
+		return dm_diag_set(diag, err, NULL, 0, NULL,
+				   "cannot list logs of hour %lld",
+				   (long long)h);
 	err = dm_store_list(st, prefix, keys, n, diag);
 	if (err != DM_OK)
 		return err;
 	for (i = 0; i < *n; i++) {
-		if (is_data_file((*keys)[i]))
+		if (dm_layout_is_data_file((*keys)[i]))
 			(*keys)[k++] = (*keys)[i];
 		else
 			free((*keys)[i]);
 	}
 	*n = k;
 	return DM_OK;
-}
-
-/* Errors that make one log file unreadable (lenient: skipped). */
-static int skippable(dm_err err)
-{
-	return err == DM_EFORMAT || err == DM_ETOOBIG ||
-	       err == DM_EUNSUPPORTED || err == DM_EVERSION ||
-	       err == DM_ESCHEMA;
 }
 
 /* Reads one log file into cur and records it in hp. */
@@ -99,7 +83,7 @@ static dm_err read_file(dm_store *st, const char *key,
 	if (err == DM_OK)
 		err = dm_profile_add_reader(cur, po, r, diag);
 	dm_reader_free(r);
-	if (err != DM_OK && ho->lenient && skippable(err)) {
+	if (err != DM_OK && ho->lenient && job_skippable(err)) {
 		const char *why = diag->msg[0] ? diag->msg : key;
 
 		if (!hp->first_unreadable[0])
@@ -165,8 +149,7 @@ static int stored_hour(dm_store *st, const char *key, const char *model,
 	dm_err err;
 
 	dm_diag_clear(&d);
-	err = dm_store_get(st, key, DM_HOUR_PROFILE_MAX_BYTES, &text, &len,
-			   &d);
+	err = dm_store_get(st, key, DM_HOUR_PROFILE_MAX_BYTES, &text, &len, &d);
 	if (err == DM_ENOENT)
 		return 0;
 	if (err != DM_OK && err != DM_ETOOBIG) {
@@ -183,8 +166,9 @@ static int stored_hour(dm_store *st, const char *key, const char *model,
 		return 0;
 	}
 	if (err != DM_OK) {
-		warnf(ho, "hour profile %s cannot be used (%s): rebuilding it "
-			  "from the logs",
+		warnf(ho,
+		      "hour profile %s cannot be used (%s): rebuilding it "
+		      "from the logs",
 		      key, d.msg[0] ? d.msg : dm_strerror(err));
 		stats->rebuilt++;
 		return 0;
@@ -196,8 +180,9 @@ static int stored_hour(dm_store *st, const char *key, const char *model,
 		return 0;
 	}
 	if (!dm_hour_profile_covers(hp, keys, n)) {
-		warnf(ho, "hour profile %s is stale (it covers %zu log files, "
-			  "the hour has %zu): rebuilding it from the logs",
+		warnf(ho,
+		      "hour profile %s is stale (it covers %zu log files, "
+		      "the hour has %zu): rebuilding it from the logs",
 		      key, hp->nfiles, n);
 		dm_hour_profile_release(hp);
 		stats->rebuilt++;
@@ -233,7 +218,7 @@ static dm_err window_hour(dm_store *st, const char *model, const char *version,
 			  const dm_hourly_opts *ho, dm_window_acc *w,
 			  dm_hourly_stats *stats, dm_diag *diag)
 {
-	char **keys = NULL, key[700];
+	char **keys = NULL, key[DM_LAYOUT_KEY_MAX];
 	size_t n = 0;
 	dm_hour_profile hp;
 	dm_err err, fatal = DM_OK;
@@ -246,14 +231,13 @@ static dm_err window_hour(dm_store *st, const char *model, const char *version,
 		stats->hours_empty++;
 		goto merge;
 	}
-	if (dm_hour_profile_key(model, version, h, key, sizeof(key)) < 0) {
-		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
-				  "hour profile key too long");
+	err = dm_layout_hour_profile_key(model, version, (time_t)h, key,
+					 sizeof(key), diag);
+	if (err != DM_OK)
 		goto out;
-	}
 	if (ho->use_profiles && !ho->rebuild &&
-	    stored_hour(st, key, model, version, h, keys, n, po, ho, &hp,
-			stats, &fatal, diag)) {
+	    stored_hour(st, key, model, version, h, keys, n, po, ho, &hp, stats,
+			&fatal, diag)) {
 		stats->from_profiles++;
 		/* progress counts the rows the hour stands for */
 		if (po->progress && hp.prof.rows)
@@ -279,8 +263,8 @@ out:
 }
 
 dm_err dm_window_profile_hourly(dm_store *st, const char *model,
-				const char *version, int64_t start,
-				int64_t end, const dm_profile_opts *po,
+				const char *version, int64_t start, int64_t end,
+				const dm_profile_opts *po,
 				const dm_hourly_opts *ho, dm_profile *cur,
 				dm_data_account *acct, dm_hourly_stats *stats,
 				dm_diag *diag)
