@@ -116,7 +116,9 @@ DM_API int dm_hour_profile_covers(const dm_hour_profile *hp, char *const *keys,
 /* The merge of hour profiles into a window's profile. */
 typedef struct dm_window_acc {
 	dm_profile prof; /* merged so far (nfeat 0 until a non-empty hour) */
-	dm_hour_items *items; /* prof.nfeat entries */
+	/* private: per feature (prof.nfeat), the sketch points as a stack
+	 * of sorted runs merged like a binary counter */
+	struct dm_item_runs *runs;
 	uint64_t files_read, files_empty, files_unreadable;
 	char first_unreadable[200];
 } dm_window_acc;

@@ -11,8 +11,9 @@
  * live sketch cannot be written compactly, so an hour keeps at most
  * DM_HOUR_SKETCH_ITEMS weighted points per feature (every value while the
  * hour has no more), with its proven rank-error bound in weight.  The
- * window merges the points of its hours (sorted merge; compressed back to
- * the sketch's k points when they pass 4 k) and carries the bounds,
+ * window merges the points of its hours (sorted runs merged like a binary
+ * counter; a run of more than the sketch's k points is compressed to k)
+ * and carries the bounds,
  * summed, into a frozen sketch: KS and quantiles stay within the stated
  * bound and are exact while the window holds at most k values.
  *
@@ -873,6 +874,32 @@ int dm_hour_profile_covers(const dm_hour_profile *hp, char *const *keys,
 
 /* ---- the window ------------------------------------------------------- */
 
+/* Sorted runs of points deeper than this are merged regardless. */
+#define MAX_RUNS 40
+
+/*
+ * One feature's points over the hours merged so far: a stack of sorted
+ * runs, each run larger than the one above it.  A new hour's points are
+ * pushed and merged down while the top run is at least as large as the
+ * one below (a binary counter), and a merged run of more than k points
+ * is compressed to k: every point is moved O(log hours) times instead of
+ * once per hour, and runs never exceed 2 k points.
+ */
+struct dm_item_runs {
+	dm_hour_items r[MAX_RUNS];
+	size_t n;
+};
+
+static void runs_free_all(struct dm_item_runs *runs, size_t nfeat)
+{
+	size_t i, j;
+
+	for (i = 0; runs && i < nfeat; i++)
+		for (j = 0; j < runs[i].n; j++)
+			items_release(&runs[i].r[j]);
+	free(runs);
+}
+
 void dm_window_acc_init(dm_window_acc *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -883,26 +910,22 @@ void dm_window_acc_release(dm_window_acc *w)
 {
 	if (!w)
 		return;
-	items_free_all(w->items, w->prof.nfeat);
+	runs_free_all(w->runs, w->prof.nfeat);
 	dm_profile_release(&w->prof);
 	memset(w, 0, sizeof(*w));
 }
 
-/* dst := the sorted merge of dst and src's points; compressed to k
- * points when they pass 4 k (the bound grows by the compression's). */
-static dm_err items_merge(dm_hour_items *dst, const dm_hour_items *src,
-			  size_t k)
+/* dst := the sorted merge of dst and src's points (src released);
+ * compressed to k points when there are more (the bound grows by the
+ * compression's). */
+static dm_err items_merge(dm_hour_items *dst, dm_hour_items *src, size_t k)
 {
 	size_t n = dst->n + src->n, i = 0, j = 0, o = 0;
 	double *v;
 	uint64_t *w;
 
-	if (src->n == 0) {
-		dst->err_w += src->err_w;
-		return DM_OK;
-	}
-	v = malloc(n * sizeof(double));
-	w = malloc(n * sizeof(uint64_t));
+	v = malloc((n ? n : 1) * sizeof(double));
+	w = malloc((n ? n : 1) * sizeof(uint64_t));
 	if (!v || !w) {
 		free(v);
 		free(w);
@@ -924,10 +947,44 @@ static dm_err items_merge(dm_hour_items *dst, const dm_hour_items *src,
 	dst->n = n;
 	dst->total += src->total;
 	dst->err_w += src->err_w;
-	if (n > 4 * k)
+	items_release(src);
+	if (n > k)
 		dst->err_w +=
 			dm_sketch_compress_items(dst->v, dst->w, &dst->n, k) *
 			(double)dst->total;
+	return DM_OK;
+}
+
+/* Pushes it (moved: it is left empty) and merges down. */
+static dm_err runs_push(struct dm_item_runs *s, dm_hour_items *it, size_t k)
+{
+	dm_err err;
+
+	s->r[s->n++] = *it;
+	memset(it, 0, sizeof(*it));
+	while (s->n >= 2 &&
+	       (s->r[s->n - 1].n >= s->r[s->n - 2].n || s->n == MAX_RUNS)) {
+		err = items_merge(&s->r[s->n - 2], &s->r[s->n - 1], k);
+		if (err != DM_OK)
+			return err;
+		s->n--;
+	}
+	return DM_OK;
+}
+
+/* Every run merged into r[0] (at most k points). */
+static dm_err runs_collapse(struct dm_item_runs *s, size_t k)
+{
+	dm_err err;
+
+	while (s->n >= 2) {
+		err = items_merge(&s->r[s->n - 2], &s->r[s->n - 1], k);
+		if (err != DM_OK)
+			return err;
+		s->n--;
+	}
+	if (s->n == 0)
+		s->n = 1; /* an empty run */
 	return DM_OK;
 }
 
@@ -956,20 +1013,20 @@ dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp, dm_diag *diag)
 		return DM_OK;
 	if (w->prof.nfeat == 0) {
 		/* the first hour with rows: its profile is the window's */
+		w->runs = calloc(hp->prof.nfeat, sizeof(*w->runs));
+		if (!w->runs)
+			return DM_ENOMEM;
 		dm_profile_release(&w->prof);
 		w->prof = hp->prof;
-		w->items = hp->items;
-		hp->items = NULL;
 		dm_profile_init(&hp->prof, NULL);
-		return DM_OK;
-	}
-	if ((err = dm_profile_merge(&w->prof, &hp->prof, diag)) != DM_OK)
+	} else if ((err = dm_profile_merge(&w->prof, &hp->prof, diag)) !=
+		   DM_OK) {
 		return err;
+	}
 	k = w->prof.sketch_k ? w->prof.sketch_k : DM_SKETCH_K_DEFAULT;
 	for (i = 0; i < w->prof.nfeat; i++)
 		if (analysed_numeric(&w->prof.feat[i]) &&
-		    (err = items_merge(&w->items[i], &hp->items[i], k)) !=
-			    DM_OK)
+		    (err = runs_push(&w->runs[i], &hp->items[i], k)) != DM_OK)
 			return err;
 	return DM_OK;
 }
@@ -980,14 +1037,14 @@ dm_err dm_window_acc_finish(dm_window_acc *w, dm_profile *out)
 
 	for (i = 0; i < w->prof.nfeat; i++) {
 		dm_feature *f = &w->prof.feat[i];
-		dm_hour_items *it = &w->items[i];
+		dm_hour_items *it;
+		dm_err err;
 
 		if (!analysed_numeric(f))
 			continue;
-		if (it->n > k)
-			it->err_w += dm_sketch_compress_items(it->v, it->w,
-							      &it->n, k) *
-				     (double)it->total;
+		if ((err = runs_collapse(&w->runs[i], k)) != DM_OK)
+			return err;
+		it = &w->runs[i].r[0];
 		dm_sketch_free(f->sketch);
 		f->sketch =
 			it->n ? dm_sketch_from_items(
@@ -999,8 +1056,8 @@ dm_err dm_window_acc_finish(dm_window_acc *w, dm_profile *out)
 		if (!f->sketch)
 			return DM_ENOMEM;
 	}
-	items_free_all(w->items, w->prof.nfeat);
-	w->items = NULL;
+	runs_free_all(w->runs, w->prof.nfeat);
+	w->runs = NULL;
 	dm_profile_release(out);
 	*out = w->prof;
 	dm_profile_init(&w->prof, NULL);
