@@ -5,6 +5,7 @@
  * data with known answers.
  */
 #include "dmtest.h"
+#include "dmtest_alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -551,6 +552,67 @@ static void hour_profile_refuses_corrupt(void **state)
 	free_table(&cur);
 }
 
+/* Every allocation of reading an hour profile back and merging it into a
+ * window, made to fail in turn: a clean error (jansson reports its own
+ * failures as malformed JSON), never a crash or a leak. */
+static void hour_profile_alloc_failures(void **state)
+{
+#ifdef DMTEST_ASAN
+	(void)state;
+	skip();
+#else
+	struct table base, cur;
+	dm_profile bp, win;
+	dm_hour_profile hp;
+	char *j = NULL;
+	size_t l = 0;
+	long n;
+
+	(void)state;
+	make_table(&base, 3000, 0, 0);
+	make_table(&cur, 400, 0.3, 1);
+	build_baseline(&bp, &base);
+	hour_of(&hp, &bp, &cur, 0, cur.n, 7200);
+	assert_int_equal(dm_hour_profile_to_json(&hp, "m", "v1", &j, &l),
+			 DM_OK);
+	dm_hour_profile_release(&hp);
+	for (n = 0;; n++) {
+		long before = live_blocks;
+		dm_hour_profile back;
+		dm_window_acc acc;
+		dm_err err;
+
+		dm_window_acc_init(&acc);
+		dm_profile_init(&win, NULL);
+		fail_hit = 0;
+		fail_countdown = n;
+		err = dm_hour_profile_from_json(j, l, "p", "m", "v1", 7200, &bp,
+						&back, NULL);
+		if (err == DM_OK) {
+			err = dm_window_acc_add(&acc, &back, NULL);
+			if (err == DM_OK)
+				err = dm_window_acc_finish(&acc, &win);
+			dm_hour_profile_release(&back);
+		}
+		fail_countdown = -1;
+		dm_window_acc_release(&acc);
+		dm_profile_release(&win);
+		assert_true(err == DM_OK || err == DM_ENOMEM ||
+			    err == DM_EFORMAT);
+		assert_int_equal(live_blocks, before);
+		if (!fail_hit) {
+			assert_int_equal(err, DM_OK);
+			break;
+		}
+	}
+	assert_true(n > 50);
+	free(j);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +622,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(hour_profile_round_trip),
 		cmocka_unit_test(hour_profiles_merge_to_window),
 		cmocka_unit_test(hour_profile_refuses_corrupt),
+		cmocka_unit_test(hour_profile_alloc_failures),
 	};
 
 	if (argc > 1)
