@@ -206,7 +206,7 @@ mutate: ## Mutation testing: every tests/mutants/*.patch must be caught (MUTANTS
 	@scripts/mutate.sh $(MUTANTS)
 
 # ---- hygiene ------------------------------------------------------------
-lint: ## Banned calls, SPDX lines, clang-format (.clang-format-enforced), exports of build/libdriftmon.so, the lint self-test
+lint: ## Banned calls, SPDX lines, clang-format (.clang-format-enforced), exports of build/libdriftmon.so, call cycles (scripts/call-cycles.sh), the lint self-test
 	@scripts/deps.sh lint
 	@scripts/lint.sh
 	@scripts/lint-selftest.sh

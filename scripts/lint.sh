@@ -22,6 +22,9 @@
 #                                   only the export check; fails when
 #                                   BUILD/libdriftmon.so (default build)
 #                                   is missing (run after the build)
+#   cycles         when BUILD has objects: no call cycles between source
+#                  files (scripts/call-cycles.sh: a file calls another's
+#                  functions, never the other way round as well)
 # Builds nothing.  Prints "lint: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -131,6 +134,18 @@ check_exports() { # BUILD required(0|1)
 	return $bad
 }
 
+check_cycles() { # BUILD
+	local out rc
+	out=$(scripts/call-cycles.sh "$1" 2>&1)
+	rc=$?
+	case $rc in
+	0) echo "lint: cycles: none ($(printf '%s\n' "$out" | tail -n 1 | sed 's/.* among //'))" ;;
+	2) echo "lint: cycles: $1 not built yet, checked after the build"; return 0 ;;
+	*) printf '%s\n' "$out"; echo "lint: call cycles between source files (break them: scripts/call-cycles.sh --edges)" ;;
+	esac
+	return $rc
+}
+
 only=()
 if [ "${1:-}" = --exports ]; then
 	check_exports "${2:-build}" 1
@@ -150,6 +165,8 @@ else
 	result format $?
 	check_exports build 0
 	result exports $?
+	check_cycles build
+	result cycles $?
 fi
 echo "lint: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -42,7 +42,8 @@ extern "C" {
 typedef struct dm_http_opts {
 	unsigned attempts; /* total attempts; 0 = 3, at most 10 */
 	long timeout_ms;   /* per attempt; 0 = 10000 */
-	long backoff_ms;   /* wait before the 2nd attempt, doubling; 0 = 500 */
+	long backoff_ms;   /* wait before the 2nd attempt, doubling up to
+			    * 30 s, each drawn from [w/2, w); 0 = 500 */
 } dm_http_opts;
 
 /*

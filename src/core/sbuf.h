@@ -1,25 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private: a growable text buffer with a hard cap (curl's dynbuf), for
- * the HTML report, the Prometheus text and HTTP bodies.  Errors are
- * sticky: append freely, check sb_finish() (or sb.err) once at the end.
+ * Private: a growable text buffer with a hard cap, for the HTML report,
+ * the Prometheus text and HTTP bodies.  It is the byte buffer of
+ * core/bbuf.h with a NUL kept after the text (b.p, when non-NULL, is a
+ * C string of b.len bytes).  Errors are sticky: append freely, check
+ * sb_finish() (or b.err) once at the end.
  */
 #ifndef DM_CORE_SBUF_H
 #define DM_CORE_SBUF_H
 
 #include <stddef.h>
 
+#include "core/bbuf.h"
 #include "driftmon/error.h"
 
-typedef struct sbuf {
-	char *buf;   /* NUL-terminated when non-NULL */
-	size_t len;
-	size_t cap;
-	size_t max;  /* hard cap on len */
-	dm_err err;
-} sbuf;
+typedef bbuf sbuf;
 
-/* max = 0: 64 MiB. */
+/* The cap of sb_init(b, 0): 64 MiB of text. */
+#define SB_MAX_DEFAULT ((size_t)64 << 20)
+
+/* At most max bytes of text (0: SB_MAX_DEFAULT). */
 void sb_init(sbuf *b, size_t max);
 void sb_putn(sbuf *b, const char *s, size_t n);
 void sb_puts(sbuf *b, const char *s);

@@ -11,13 +11,13 @@
  * adjustment included, is an error of dm_detect: never "no drift".
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driftmon/detect.h"
 #include "driftmon/labels.h"
+#include "detect/detect_int.h"
 
 void dm_detect_config_init(dm_detect_config *c)
 {
@@ -31,77 +31,6 @@ void dm_detect_config_init(dm_detect_config *c)
 	c->missing_jump_alert = 0.05;
 	c->test = DM_TEST_AUTO;
 	c->test_threshold = NAN;
-}
-
-const char *dm_status_name(dm_status s)
-{
-	switch (s) {
-	case DM_STATUS_NONE: return "none";
-	case DM_STATUS_MINOR: return "minor";
-	case DM_STATUS_DRIFT: return "drift";
-	case DM_STATUS_NOT_COMPARED: return "not_compared";
-	case DM_STATUS_INSUFFICIENT: return "insufficient_data";
-	case DM_STATUS_NOT_MONITORED: return "not_monitored";
-	}
-	return "unknown";
-}
-
-void dm_result_release(dm_result *r)
-{
-	if (!r)
-		return;
-	free(r->model);
-	free(r->model_version);
-	free(r->generated_at);
-	free(r->window_start);
-	free(r->window_end);
-	free(r->reference_start);
-	free(r->reference_end);
-	free(r->hourly_psi);
-	free(r->hourly_start);
-	free(r->features);
-	free(r->alerts);
-	dm_perf_free(r->performance);
-	memset(r, 0, sizeof(*r));
-}
-
-size_t dm_result_count_alerts(const dm_result *r, dm_severity sev)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < r->nalerts; i++)
-		n += r->alerts[i].severity == sev;
-	return n;
-}
-
-static dm_err alert(dm_result *r, dm_severity sev, const char *code,
-		    const char *feature, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static dm_err alert(dm_result *r, dm_severity sev, const char *code,
-		    const char *feature, const char *fmt, ...)
-{
-	dm_alert *a = realloc(r->alerts, (r->nalerts + 1) * sizeof(*a));
-	va_list ap;
-
-	if (!a)
-		return DM_ENOMEM;
-	r->alerts = a;
-	a = &a[r->nalerts++];
-	memset(a, 0, sizeof(*a));
-	a->severity = sev;
-	snprintf(a->code, sizeof(a->code), "%s", code);
-	snprintf(a->feature, sizeof(a->feature), "%s", feature ? feature : "");
-	va_start(ap, fmt);
-	vsnprintf(a->message, sizeof(a->message), fmt, ap);
-	va_end(ap);
-	return DM_OK;
-}
-
-dm_err dm_result_add_alert(dm_result *r, dm_severity sev, const char *code,
-			   const char *feature, const char *message)
-{
-	return alert(r, sev, code, feature, "%s", message);
 }
 
 static double rate(uint64_t part, uint64_t whole)
@@ -572,12 +501,12 @@ static dm_err compare_feature(dm_result *r, const dm_profile *cur, size_t i,
 	}
 	if (!c || !c->present) {
 		fr->status = DM_STATUS_NOT_COMPARED;
-		return alert(r, DM_SEV_WARNING, "FEATURE_MISSING", b->name,
-			     "%s '%s' of the baseline is missing from the "
-			     "current data",
-			     b->role == DM_ROLE_PREDICTION ? "prediction"
-							   : "feature",
-			     b->name);
+		return det_alertf(r, DM_SEV_WARNING, "FEATURE_MISSING", b->name,
+				  "%s '%s' of the baseline is missing from the "
+				  "current data",
+				  b->role == DM_ROLE_PREDICTION ? "prediction"
+								: "feature",
+				  b->name);
 	}
 	cur_total = c->count + c->missing + c->invalid;
 	fr->missing_rate_cur = rate(c->missing, cur_total);
@@ -731,36 +660,38 @@ static dm_err verdict_alerts(dm_result *r, const dm_profile *cur,
 	dm_err err = DM_OK;
 
 	if (r->insufficient)
-		err = alert(r, DM_SEV_WARNING, "INSUFFICIENT_DATA", NULL,
-			    "only %llu samples in the window (minimum %llu): "
-			    "no drift verdict",
-			    (unsigned long long)cur->rows,
-			    (unsigned long long)cfg->min_samples);
+		err = det_alertf(
+			r, DM_SEV_WARNING, "INSUFFICIENT_DATA", NULL,
+			"only %llu samples in the window (minimum %llu): "
+			"no drift verdict",
+			(unsigned long long)cur->rows,
+			(unsigned long long)cfg->min_samples);
 	else if (r->drift_detected && r->drift_score >= cfg->critical_threshold)
-		err = alert(r, DM_SEV_CRITICAL, "DRIFT_CRITICAL", NULL,
-			    "drift score %.1f%% is at or above the critical "
-			    "threshold %.1f%% (%zu/%zu features drifted)",
-			    100.0 * r->drift_score,
-			    100.0 * cfg->critical_threshold,
-			    r->features_drifted, r->features_total);
+		err = det_alertf(
+			r, DM_SEV_CRITICAL, "DRIFT_CRITICAL", NULL,
+			"drift score %.1f%% is at or above the critical "
+			"threshold %.1f%% (%zu/%zu features drifted)",
+			100.0 * r->drift_score, 100.0 * cfg->critical_threshold,
+			r->features_drifted, r->features_total);
 	else if (r->drift_detected)
-		err = alert(r, DM_SEV_WARNING, "DRIFT_DETECTED", NULL,
-			    "drift detected in %zu/%zu features (score "
-			    "%.1f%%)",
-			    r->features_drifted, r->features_total,
-			    100.0 * r->drift_score);
+		err = det_alertf(r, DM_SEV_WARNING, "DRIFT_DETECTED", NULL,
+				 "drift detected in %zu/%zu features (score "
+				 "%.1f%%)",
+				 r->features_drifted, r->features_total,
+				 100.0 * r->drift_score);
 	if (err)
 		return err;
 	/* Malformed rows (wrong field count) skipped by a lenient reader:
 	 * a data-quality alert above the same rate as invalid values. */
 	if (cur->rows_skipped &&
 	    rate(cur->rows_skipped, read) > cfg->invalid_rate_alert)
-		err = alert(r, DM_SEV_WARNING, "MALFORMED_ROWS", NULL,
-			    "%llu of %llu rows (%.1f%%) were malformed and "
-			    "skipped",
-			    (unsigned long long)cur->rows_skipped,
-			    (unsigned long long)read,
-			    100.0 * rate(cur->rows_skipped, read));
+		err = det_alertf(
+			r, DM_SEV_WARNING, "MALFORMED_ROWS", NULL,
+			"%llu of %llu rows (%.1f%%) were malformed and "
+			"skipped",
+			(unsigned long long)cur->rows_skipped,
+			(unsigned long long)read,
+			100.0 * rate(cur->rows_skipped, read));
 	return err;
 }
 
@@ -774,29 +705,31 @@ static dm_err drift_alert(dm_result *r, const dm_feature_result *fr)
 	int id = fr->test ? dm_test_from_name(fr->test) : -1;
 
 	if (id > 0 && !dm_test_info_of((dm_test_id)id)->has_pvalue)
-		return alert(r, DM_SEV_WARNING, code, name,
-			     "%s '%s' drifted: %s %.3f %s %.3g (PSI %.3f)%s",
-			     what, name, dm_test_info_of((dm_test_id)id)->label,
-			     fr->test_statistic,
-			     id == DM_TEST_PSI ? ">" : ">=",
-			     fr->test_threshold, fr->psi,
-			     fr->unseen ? " (unseen categories)" : "");
+		return det_alertf(
+			r, DM_SEV_WARNING, code, name,
+			"%s '%s' drifted: %s %.3f %s %.3g (PSI %.3f)%s", what,
+			name, dm_test_info_of((dm_test_id)id)->label,
+			fr->test_statistic,
+			id == DM_TEST_PSI ? ">" : ">=", fr->test_threshold,
+			fr->psi, fr->unseen ? " (unseen categories)" : "");
 	if (id == DM_TEST_KS || (id < 0 &&
 				 fr->base->type == DM_FEATURE_NUMERIC))
-		return alert(r, DM_SEV_WARNING, code, name,
-			     "%s '%s' drifted: PSI %.3f, KS D %.3f (p = %.3g)",
-			     what, name, fr->psi, fr->ks_statistic,
-			     fr->ks_pvalue);
+		return det_alertf(
+			r, DM_SEV_WARNING, code, name,
+			"%s '%s' drifted: PSI %.3f, KS D %.3f (p = %.3g)", what,
+			name, fr->psi, fr->ks_statistic, fr->ks_pvalue);
 	if (id == DM_TEST_CHI2 || id < 0)
-		return alert(r, DM_SEV_WARNING, code, name,
-			     "%s '%s' drifted: PSI %.3f, chi-square p = %.3g%s",
-			     what, name, fr->psi, fr->chi2_pvalue,
-			     fr->unseen ? " (unseen categories)" : "");
-	return alert(r, DM_SEV_WARNING, code, name,
-		     "%s '%s' drifted: PSI %.3f, %s %.3g (p = %.3g)%s", what,
-		     name, fr->psi, dm_test_info_of((dm_test_id)id)->label,
-		     fr->test_statistic, fr->test_pvalue,
-		     fr->unseen ? " (unseen categories)" : "");
+		return det_alertf(
+			r, DM_SEV_WARNING, code, name,
+			"%s '%s' drifted: PSI %.3f, chi-square p = %.3g%s",
+			what, name, fr->psi, fr->chi2_pvalue,
+			fr->unseen ? " (unseen categories)" : "");
+	return det_alertf(r, DM_SEV_WARNING, code, name,
+			  "%s '%s' drifted: PSI %.3f, %s %.3g (p = %.3g)%s",
+			  what, name, fr->psi,
+			  dm_test_info_of((dm_test_id)id)->label,
+			  fr->test_statistic, fr->test_pvalue,
+			  fr->unseen ? " (unseen categories)" : "");
 }
 
 /*
@@ -818,9 +751,10 @@ static dm_err missing_alert(dm_result *r, const dm_feature_result *fr,
 	se = sqrt((p0 > 0.001 ? p0 : 0.001) * (1.0 - p0) / (n1 > 0 ? n1 : 1));
 	if (p1 - p0 < cfg->missing_jump_alert || p1 - p0 < 3.0 * se)
 		return DM_OK;
-	return alert(r, DM_SEV_WARNING, "MISSING_RATE_JUMP", fr->base->name,
-		     "feature '%s': missing values rose from %.1f%% to %.1f%%",
-		     fr->base->name, 100.0 * p0, 100.0 * p1);
+	return det_alertf(
+		r, DM_SEV_WARNING, "MISSING_RATE_JUMP", fr->base->name,
+		"feature '%s': missing values rose from %.1f%% to %.1f%%",
+		fr->base->name, 100.0 * p0, 100.0 * p1);
 }
 
 /* Per-column alerts: drift, invalid values, missing-rate jumps. */
@@ -840,12 +774,13 @@ static dm_err column_alerts(dm_result *r, const dm_detect_config *cfg)
 		if (!fr->cur || !fr->cur->present)
 			continue;
 		if (fr->invalid_rate > cfg->invalid_rate_alert &&
-		    (err = alert(r, DM_SEV_WARNING, "INVALID_VALUES", name,
-				 "feature '%s': %.1f%% of values are invalid "
-				 "(%llu, e.g. '%s')",
-				 name, 100.0 * fr->invalid_rate,
-				 (unsigned long long)fr->cur->invalid,
-				 fr->cur->invalid_example)))
+		    (err = det_alertf(
+			     r, DM_SEV_WARNING, "INVALID_VALUES", name,
+			     "feature '%s': %.1f%% of values are invalid "
+			     "(%llu, e.g. '%s')",
+			     name, 100.0 * fr->invalid_rate,
+			     (unsigned long long)fr->cur->invalid,
+			     fr->cur->invalid_example)))
 			break;
 		err = missing_alert(r, fr, cfg);
 	}
@@ -902,12 +837,13 @@ static dm_err multivariate(dm_result *r, const dm_profile *base,
 	if (!mv->drifted || r->drift_detected || r->predictions_drifted)
 		return DM_OK;
 	mv->alerted = 1;
-	return alert(r, DM_SEV_WARNING, "MULTIVARIATE_DRIFT", NULL,
-		     "the features relate differently: mean reconstruction "
-		     "error %.4g is above the baseline's band [%.4g, %.4g] "
-		     "(%zu columns, %zu components, %llu rows)",
-		     mv->error, mv->lo, mv->hi, mv->columns, mv->components,
-		     (unsigned long long)mv->rows);
+	return det_alertf(
+		r, DM_SEV_WARNING, "MULTIVARIATE_DRIFT", NULL,
+		"the features relate differently: mean reconstruction "
+		"error %.4g is above the baseline's band [%.4g, %.4g] "
+		"(%zu columns, %zu components, %llu rows)",
+		mv->error, mv->lo, mv->hi, mv->columns, mv->components,
+		(unsigned long long)mv->rows);
 }
 
 dm_err dm_detect(const dm_profile *base, const dm_profile *cur,

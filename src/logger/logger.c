@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "driftmon/layout.h"
+#include "core/util.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
 
@@ -63,17 +64,6 @@ void (*lg_test_hook)(const char *point) = NULL;
  * failed write is forgotten once this much more is free. */
 #define DISK_LOW ((uint64_t)64 << 10)
 #define DISK_RESUME ((uint64_t)256 << 10)
-
-const char *dm_log_type_name(dm_log_type t)
-{
-	switch (t) {
-	case DM_LOG_NULL: return "null";
-	case DM_LOG_NUMBER: return "number";
-	case DM_LOG_STRING: return "string";
-	case DM_LOG_BOOL: return "boolean";
-	}
-	return "?";
-}
 
 typedef struct walseg {
 	int fd;
@@ -288,7 +278,7 @@ static void enc_put(dm_logger *lg, lg_enc *e)
 static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 {
 	wal_segid id;
-	lbuf b;
+	bbuf b;
 	walseg *s;
 	uint8_t *h;
 	int fd;
@@ -304,13 +294,13 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 		return DM_ENOMEM;
 	snprintf(s->name, sizeof(s->name), "%016llx-%s-%06u.wal",
 		 (unsigned long long)id.created_us, id.nonce, id.seq);
-	lb_init(&b, 4096);
-	lb_put(&b, WAL_MAGIC, WAL_MAGIC_LEN);
-	lb_reserve(&b, WAL_FRAME_HDR);
+	bb_init(&b, 4096);
+	bb_put(&b, WAL_MAGIC, WAL_MAGIC_LEN);
+	bb_reserve(&b, WAL_FRAME_HDR);
 	b.len += WAL_FRAME_HDR;
 	wal_header_encode(&b, &id);
 	if (b.err) {
-		lb_release(&b);
+		bb_release(&b);
 		free(s);
 		return DM_ENOMEM;
 	}
@@ -326,7 +316,7 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 			close(fd);
 			unlinkat(lg->dirfd, s->name, 0);
 		}
-		lb_release(&b);
+		bb_release(&b);
 		free(s);
 		lg->disk_errno = e ? e : EIO;
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
@@ -336,7 +326,7 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 	s->fd = fd;
 	s->size = b.len;
 	s->stamp = ++lg->stamps;
-	lb_release(&b);
+	bb_release(&b);
 	lg->active = s;
 	lg->dir_dirty = 1;
 	lg->wal_bytes += s->size;
@@ -573,29 +563,29 @@ static void *syncer_main(void *arg)
 static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 			    const lg_outfile *f, size_t n, dm_diag *diag)
 {
-	lbuf b;
+	bbuf b;
 	char num[64], crc[16];
 	size_t i;
 	dm_err err = DM_OK;
 
-	lb_init(&b, 0);
-	lb_put(&b, "done\t", 5);
-	lb_put(&b, seg, strlen(seg));
+	bb_init(&b, 0);
+	bb_put(&b, "done\t", 5);
+	bb_put(&b, seg, strlen(seg));
 	snprintf(num, sizeof(num), "\t%llu\t%zu", (unsigned long long)rows,
 		 n);
-	lb_put(&b, num, strlen(num));
+	bb_put(&b, num, strlen(num));
 	for (i = 0; i < n; i++) {
-		lb_u8(&b, '\t');
-		lb_put(&b, f[i].key, strlen(f[i].key));
+		bb_u8(&b, '\t');
+		bb_put(&b, f[i].key, strlen(f[i].key));
 	}
 	if (b.err) {
-		lb_release(&b);
+		bb_release(&b);
 		return DM_ENOMEM;
 	}
 	snprintf(crc, sizeof(crc), "\t%08x\n", lg_crc32c(0, b.p, b.len));
-	lb_put(&b, crc, strlen(crc));
+	bb_put(&b, crc, strlen(crc));
 	if (b.err) {
-		lb_release(&b);
+		bb_release(&b);
 		return DM_ENOMEM;
 	}
 	if (write(lg->manifest_fd, b.p, b.len) != (ssize_t)b.len ||
@@ -604,7 +594,7 @@ static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				  "cannot append to the manifest: %s",
 				  strerror(errno));
-	lb_release(&b);
+	bb_release(&b);
 	return err;
 }
 
@@ -1469,27 +1459,6 @@ out:
 	return err;
 }
 
-static int mkdirs(const char *path)
-{
-	char *p = strdup(path), *q;
-	int rc = 0;
-
-	if (!p)
-		return -1;
-	for (q = p + 1; *q; q++) {
-		if (*q != '/')
-			continue;
-		*q = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			rc = -1;
-		*q = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
 static void sanitize_host(char *dst, size_t size, const char *src)
 {
 	size_t i;
@@ -1673,7 +1642,7 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 		goto fail;
 
 	/* the folder, locked */
-	if (mkdirs(lg->wal_dir) < 0 ||
+	if (util_mkdirs(lg->wal_dir, strlen(lg->wal_dir), 0755) < 0 ||
 	    (lg->dirfd = open(lg->wal_dir, O_RDONLY | O_DIRECTORY |
 						   O_CLOEXEC)) < 0) {
 		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,

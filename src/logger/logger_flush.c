@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "core/jsonw.h"
 #include "driftmon/layout.h"
 #include "driftmon/parquet.h"
@@ -63,7 +64,7 @@ typedef struct group {
 	gcol *cols;
 	size_t ncols, capcols;
 	smap map;
-	lbuf arena;
+	bbuf arena;
 } group;
 
 typedef struct conv {
@@ -101,19 +102,8 @@ static void group_free(group *g)
 	free(g->rid);
 	free(g->rid_null);
 	smap_release(&g->map);
-	lb_release(&g->arena);
+	bb_release(&g->arena);
 	free(g);
-}
-
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
 }
 
 /* The group for (hour, model, version, variant), created if new. */
@@ -149,11 +139,11 @@ static group *get_group(conv *c, int64_t hour, const char *m, uint32_t ml,
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
-	lb_init(&g->arena, (size_t)4 << 30);
-	g->key = dupn(key, (size_t)kl);
+	bb_init(&g->arena, (size_t)4 << 30);
+	g->key = util_dupn(key, (size_t)kl);
 	g->keylen = (size_t)kl;
-	g->model = dupn(m, ml);
-	g->version = dupn(v, vl);
+	g->model = util_dupn(m, ml);
+	g->version = util_dupn(v, vl);
 	g->mlen = ml;
 	g->vlen = vl;
 	g->hour = hour;
@@ -251,7 +241,7 @@ static long group_add_col(group *g, const char *name, uint32_t len,
 	}
 	k = &g->cols[g->ncols];
 	memset(k, 0, sizeof(*k));
-	k->name = dupn(name, len);
+	k->name = util_dupn(name, len);
 	k->len = len;
 	k->pred = pred;
 	if (!k->name || smap_insert(&g->map, k->name, len, smap_hash(name, len),
@@ -288,11 +278,11 @@ static int fits(const conv *c, const group *g, const lg_drec *r)
 	return 1;
 }
 
-static uint64_t arena_put(lbuf *a, const char *s, uint32_t len)
+static uint64_t arena_put(bbuf *a, const char *s, uint32_t len)
 {
 	uint64_t off = a->len;
 
-	lb_put(a, s, len);
+	bb_put(a, s, len);
 	return off << 32 | len;
 }
 

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bbuf.h"
 #include "driftmon/logger.h"
 #include "driftmon/store.h"
 
@@ -32,24 +33,7 @@
 /* crc of p[0..n) continuing from crc (start with 0). */
 uint32_t lg_crc32c(uint32_t crc, const void *p, size_t n);
 
-/* ---- growable byte buffer with a hard cap (sticky error) ---------- */
-typedef struct lbuf {
-	uint8_t *p;
-	size_t len, cap, max; /* max 0 = 1 GiB */
-	int err;              /* 1 after a failed allocation or the cap */
-} lbuf;
-
-void lb_init(lbuf *b, size_t max);
-void lb_release(lbuf *b);
-/* Makes room for n more bytes; returns a pointer to them or NULL. */
-uint8_t *lb_reserve(lbuf *b, size_t n);
-void lb_put(lbuf *b, const void *p, size_t n);
-void lb_u8(lbuf *b, uint8_t v);
-void lb_varint(lbuf *b, uint64_t v);
-void lb_f64(lbuf *b, double v);
-
-/* Varint decoding (LEB128, at most 10 bytes); returns 0 or -1. */
-int lb_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
+/* ---- byte buffers: core/bbuf.h (bb_put, bb_uvarint, bb_get_uvarint) - */
 
 /* ---- string hash map (key bytes -> uint32 value) ------------------- */
 typedef struct smap_slot {
@@ -106,7 +90,7 @@ typedef struct wal_segid {
 } wal_segid;
 
 /* Encodes the header frame's payload into b. */
-void wal_header_encode(lbuf *b, const wal_segid *id);
+void wal_header_encode(bbuf *b, const wal_segid *id);
 /* Parses a header payload; returns 0 or -1. */
 int wal_header_decode(const uint8_t *p, size_t len, wal_segid *id);
 
@@ -176,7 +160,7 @@ typedef struct lg_mv {
 
 /* An encoded batch, ready to append (frame header included). */
 typedef struct lg_enc {
-	lbuf frame;   /* 8 bytes of frame header, then the payload */
+	bbuf frame;   /* 8 bytes of frame header, then the payload */
 	size_t nrec;
 	/* tables, valid until lg_enc_release (they point into the records) */
 	lg_name *names;
@@ -187,7 +171,7 @@ typedef struct lg_enc {
 	/* scratch */
 	smap name_map;
 	uint32_t *stamp;
-	lbuf names_b, mv_b, recs_b;
+	bbuf names_b, mv_b, recs_b;
 } lg_enc;
 
 void lg_enc_init(lg_enc *e);

@@ -81,10 +81,10 @@ static int reserved(const char *s, size_t n)
 void lg_enc_init(lg_enc *e)
 {
 	memset(e, 0, sizeof(*e));
-	lb_init(&e->frame, (size_t)WAL_MAX_FRAME + WAL_FRAME_HDR);
-	lb_init(&e->names_b, WAL_MAX_FRAME);
-	lb_init(&e->mv_b, WAL_MAX_FRAME);
-	lb_init(&e->recs_b, WAL_MAX_FRAME);
+	bb_init(&e->frame, (size_t)WAL_MAX_FRAME + WAL_FRAME_HDR);
+	bb_init(&e->names_b, WAL_MAX_FRAME);
+	bb_init(&e->mv_b, WAL_MAX_FRAME);
+	bb_init(&e->recs_b, WAL_MAX_FRAME);
 }
 
 void lg_enc_release(lg_enc *e)
@@ -101,10 +101,10 @@ void lg_enc_release(lg_enc *e)
 	free(e->names);
 	free(e->stamp);
 	smap_release(&e->name_map);
-	lb_release(&e->frame);
-	lb_release(&e->names_b);
-	lb_release(&e->mv_b);
-	lb_release(&e->recs_b);
+	bb_release(&e->frame);
+	bb_release(&e->names_b);
+	bb_release(&e->mv_b);
+	bb_release(&e->recs_b);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -213,10 +213,10 @@ static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec,
 	m->version = r->model_version;
 	m->mlen = (uint32_t)ml;
 	m->vlen = (uint32_t)vl;
-	lb_varint(&e->mv_b, ml);
-	lb_put(&e->mv_b, r->model_name, ml);
-	lb_varint(&e->mv_b, vl);
-	lb_put(&e->mv_b, r->model_version, vl);
+	bb_uvarint(&e->mv_b, ml);
+	bb_put(&e->mv_b, r->model_name, ml);
+	bb_uvarint(&e->mv_b, vl);
+	bb_put(&e->mv_b, r->model_version, vl);
 	return (long)e->nmv++;
 oom:
 	*err = rec_err(diag, DM_ENOMEM, irec, multi, NULL, "out of memory");
@@ -253,8 +253,8 @@ static long name_index(lg_enc *e, const char *name, size_t nlen,
 	e->names[e->nnames].s = name;
 	e->names[e->nnames].len = (uint32_t)nlen;
 	e->names[e->nnames].hash = h;
-	lb_varint(&e->names_b, nlen);
-	lb_put(&e->names_b, name, nlen);
+	bb_uvarint(&e->names_b, nlen);
+	bb_put(&e->names_b, name, nlen);
 	return (long)e->nnames++;
 }
 
@@ -339,15 +339,15 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 			prev = p;
 			capprev = nf;
 		}
-		lb_varint(&e->recs_b, (uint64_t)ts);
-		lb_varint(&e->recs_b, (uint64_t)mvi);
+		bb_uvarint(&e->recs_b, (uint64_t)ts);
+		bb_uvarint(&e->recs_b, (uint64_t)mvi);
 		if (r->request_id) {
-			lb_varint(&e->recs_b, rl + 1);
-			lb_put(&e->recs_b, r->request_id, rl);
+			bb_uvarint(&e->recs_b, rl + 1);
+			bb_put(&e->recs_b, r->request_id, rl);
 		} else {
-			lb_varint(&e->recs_b, 0);
+			bb_uvarint(&e->recs_b, 0);
 		}
-		lb_varint(&e->recs_b, nf);
+		bb_uvarint(&e->recs_b, nf);
 		for (j = 0; j < nf; j++) {
 			int pred = j >= r->nfeatures;
 			const dm_log_value *v =
@@ -471,16 +471,16 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 			m->use[idx] = use | want |
 				      (pred ? LG_USE_PREDICTION
 					    : LG_USE_FEATURE);
-			lb_varint(&e->recs_b, ((uint64_t)idx << 3) |
+			bb_uvarint(&e->recs_b, ((uint64_t)idx << 3) |
 						      ((uint64_t)pred << 2) |
 						      (uint64_t)v->type);
 			if (v->type == DM_LOG_NUMBER) {
-				lb_f64(&e->recs_b, v->num);
+				bb_f64(&e->recs_b, v->num);
 			} else if (v->type == DM_LOG_BOOL) {
-				lb_f64(&e->recs_b, v->num != 0 ? 1.0 : 0.0);
+				bb_f64(&e->recs_b, v->num != 0 ? 1.0 : 0.0);
 			} else if (v->type == DM_LOG_STRING) {
-				lb_varint(&e->recs_b, sl);
-				lb_put(&e->recs_b, v->str, sl);
+				bb_uvarint(&e->recs_b, sl);
+				bb_put(&e->recs_b, v->str, sl);
 			}
 		}
 		nprev = nf;
@@ -495,7 +495,7 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 		goto out;
 	}
 	/* frame: header, type, tables, records */
-	if (!lb_reserve(&e->frame, WAL_FRAME_HDR + 1 + 30 + e->names_b.len +
+	if (!bb_reserve(&e->frame, WAL_FRAME_HDR + 1 + 30 + e->names_b.len +
 					   e->mv_b.len + e->recs_b.len)) {
 		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
 				  "batch too large (the limit is %u MiB "
@@ -504,13 +504,13 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 		goto out;
 	}
 	e->frame.len = WAL_FRAME_HDR;
-	lb_u8(&e->frame, WAL_REC_BATCH);
-	lb_varint(&e->frame, e->nnames);
-	lb_put(&e->frame, e->names_b.p, e->names_b.len);
-	lb_varint(&e->frame, e->nmv);
-	lb_put(&e->frame, e->mv_b.p, e->mv_b.len);
-	lb_varint(&e->frame, n);
-	lb_put(&e->frame, e->recs_b.p, e->recs_b.len);
+	bb_u8(&e->frame, WAL_REC_BATCH);
+	bb_uvarint(&e->frame, e->nnames);
+	bb_put(&e->frame, e->names_b.p, e->names_b.len);
+	bb_uvarint(&e->frame, e->nmv);
+	bb_put(&e->frame, e->mv_b.p, e->mv_b.len);
+	bb_uvarint(&e->frame, n);
+	bb_put(&e->frame, e->recs_b.p, e->recs_b.len);
 	if (e->frame.err || e->frame.len - WAL_FRAME_HDR > WAL_MAX_FRAME) {
 		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
 				  "batch too large (the limit is %u MiB "
@@ -546,7 +546,7 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s,
 {
 	uint64_t n;
 
-	if (lb_get_varint(p, end, &n) < 0 || n > (uint64_t)(end - *p))
+	if (bb_get_uvarint(p, end, &n) < 0 || n > (uint64_t)(end - *p))
 		return -1;
 	*s = (const char *)*p;
 	*len = (uint32_t)n;
@@ -573,7 +573,7 @@ int lg_dec_open(lg_dec *d, const uint8_t *payload, size_t len)
 	d->nnames = d->nmv = d->nrec = d->irec = 0;
 	if (len < 1 || *p++ != WAL_REC_BATCH)
 		return -1;
-	if (lb_get_varint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+	if (bb_get_uvarint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
 		return -1;
 	d->nnames = (size_t)n;
 	d->name = malloc((d->nnames + 1) * sizeof(*d->name));
@@ -584,7 +584,7 @@ int lg_dec_open(lg_dec *d, const uint8_t *payload, size_t len)
 		if (get_str(&p, end, &d->name[i], &d->name_len[i]) < 0 ||
 		    d->name_len[i] == 0)
 			return -1;
-	if (lb_get_varint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+	if (bb_get_uvarint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
 		return -1;
 	d->nmv = (size_t)n;
 	d->model = malloc((d->nmv + 1) * sizeof(*d->model));
@@ -598,7 +598,7 @@ int lg_dec_open(lg_dec *d, const uint8_t *payload, size_t len)
 		    get_str(&p, end, &d->version[i], &d->vlen[i]) < 0 ||
 		    !d->mlen[i] || !d->vlen[i])
 			return -1;
-	if (lb_get_varint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+	if (bb_get_uvarint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
 		return -1;
 	d->nrec = (size_t)n;
 	d->p = p;
@@ -614,13 +614,13 @@ int lg_dec_next(lg_dec *d, lg_drec *r)
 
 	if (d->irec == d->nrec)
 		return p == end ? 0 : -1;
-	if (lb_get_varint(&p, end, &v) < 0 || v >= (uint64_t)DM_LOG_TS_MAX_US)
+	if (bb_get_uvarint(&p, end, &v) < 0 || v >= (uint64_t)DM_LOG_TS_MAX_US)
 		return -1;
 	r->ts_us = (int64_t)v;
-	if (lb_get_varint(&p, end, &v) < 0 || v >= d->nmv)
+	if (bb_get_uvarint(&p, end, &v) < 0 || v >= d->nmv)
 		return -1;
 	r->mv = (uint32_t)v;
-	if (lb_get_varint(&p, end, &v) < 0)
+	if (bb_get_uvarint(&p, end, &v) < 0)
 		return -1;
 	if (v == 0) {
 		r->rid = NULL;
@@ -632,7 +632,7 @@ int lg_dec_next(lg_dec *d, lg_drec *r)
 		r->rid_len = (uint32_t)(v - 1);
 		p += v - 1;
 	}
-	if (lb_get_varint(&p, end, &nf) < 0 || nf > (uint64_t)(end - p))
+	if (bb_get_uvarint(&p, end, &nf) < 0 || nf > (uint64_t)(end - p))
 		return -1;
 	if (nf > d->capfields) {
 		size_t cap = d->capfields ? d->capfields : 64;
@@ -649,7 +649,7 @@ int lg_dec_next(lg_dec *d, lg_drec *r)
 	for (j = 0; j < nf; j++) {
 		lg_dfield *f = &d->fields[j];
 
-		if (lb_get_varint(&p, end, &v) < 0 || (v >> 3) >= d->nnames)
+		if (bb_get_uvarint(&p, end, &v) < 0 || (v >> 3) >= d->nnames)
 			return -1;
 		f->name = (uint32_t)(v >> 3);
 		f->prediction = (uint8_t)((v >> 2) & 1);

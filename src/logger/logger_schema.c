@@ -225,6 +225,18 @@ const lg_scol *lg_schema_col(const lg_schema *s, const char *model,
 	return m ? model_col(m, name, nlen) : NULL;
 }
 
+/* The type names live with the schema that records the types. */
+const char *dm_log_type_name(dm_log_type t)
+{
+	switch (t) {
+	case DM_LOG_NULL: return "null";
+	case DM_LOG_NUMBER: return "number";
+	case DM_LOG_STRING: return "string";
+	case DM_LOG_BOOL: return "boolean";
+	}
+	return "?";
+}
+
 static const char *tname(uint8_t t)
 {
 	return dm_log_type_name((dm_log_type)t);

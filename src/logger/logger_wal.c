@@ -41,18 +41,18 @@ void wal_frame_header(uint8_t hdr[WAL_FRAME_HDR], const void *payload,
 }
 
 /* Header payload: type byte, then "host\npid\nnonce\nseq\ncreated_us\n". */
-void wal_header_encode(lbuf *b, const wal_segid *id)
+void wal_header_encode(bbuf *b, const wal_segid *id)
 {
 	char txt[256];
 	int n = snprintf(txt, sizeof(txt), "%s\n%ld\n%s\n%u\n%lld\n", id->host,
 			 id->pid, id->nonce, id->seq,
 			 (long long)id->created_us);
 
-	lb_u8(b, WAL_REC_HEADER);
+	bb_u8(b, WAL_REC_HEADER);
 	if (n > 0 && (size_t)n < sizeof(txt))
-		lb_put(b, txt, (size_t)n);
-	else
-		b->err = 1;
+		bb_put(b, txt, (size_t)n);
+	else if (!b->err)
+		b->err = DM_ETOOBIG;
 }
 
 /* Copies the next '\n'-terminated field of [*p, end) into out. */

@@ -3,31 +3,31 @@
  * One HTTP request with bounded retries, over libcurl, for the
  * Pushgateway, Alertmanager and webhooks (see notify.h).
  *
- * Retried: transport errors that may be transient (connection refused
- * or reset, timeouts, DNS), 408, 429 and 5xx, at most `attempts` times
- * in all, waiting backoff, 2*backoff, ... between attempts.  Not
- * retried: other 4xx (the request itself is wrong) and a malformed URL.
+ * Retried (the shared policy of src/net/http_retry.h): transport errors
+ * that may be transient (connection refused or reset, timeouts, DNS),
+ * 408, 429 and 5xx (but 501, 505), at most `attempts` times in all,
+ * waiting about backoff, 2*backoff, ... (capped at 30 s, with equal
+ * jitter: each wait drawn from [w/2, w)) between attempts.  Not retried:
+ * other 4xx (the request itself is wrong) and a malformed URL.
  * Only http and https are allowed and redirects are not followed, so a
  * misconfigured URL cannot send the body elsewhere.  The answer body is
  * kept up to 1 KiB, for the error message.
  */
 #include <curl/curl.h>
-#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "driftmon/notify.h"
+#include "net/http_retry.h"
 
 #define ANSWER_MAX 1024
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_OK;
-
-static void init_curl(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
+/* The cap of one wait between attempts. */
+#define BACKOFF_MAX_MS 30000L
+/* Attempts: the default and the most allowed. */
+#define ATTEMPTS_DEFAULT 3
+#define ATTEMPTS_MAX 10
 
 typedef struct answer {
 	char text[ANSWER_MAX + 1];
@@ -73,36 +73,6 @@ char *dm_url_origin(const char *url)
 	return out;
 }
 
-static int transient(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
 /* The first line of the answer, trimmed, for the message. */
 static void first_line(const answer *a, char *out, size_t n)
 {
@@ -118,9 +88,10 @@ dm_err dm_http_send(const char *method, const char *url,
 		    const char *content_type, const char *body, size_t len,
 		    const dm_http_opts *o, long *status, dm_diag *diag)
 {
-	unsigned attempts = o && o->attempts ? o->attempts : 3, i;
+	unsigned attempts = o && o->attempts ? o->attempts : ATTEMPTS_DEFAULT, i;
 	long timeout = o && o->timeout_ms > 0 ? o->timeout_ms : 10000;
 	long backoff = o && o->backoff_ms > 0 ? o->backoff_ms : 500;
+	net_retry pol;
 	struct curl_slist *hdr = NULL, *h;
 	char ctype[128], *origin = NULL, why[200];
 	CURL *c = NULL;
@@ -129,15 +100,19 @@ dm_err dm_http_send(const char *method, const char *url,
 
 	if (status)
 		*status = 0;
-	if (attempts > 10)
-		attempts = 10;
+	if (attempts > ATTEMPTS_MAX)
+		attempts = ATTEMPTS_MAX;
+	memset(&pol, 0, sizeof(pol));
+	pol.attempts = attempts;
+	pol.backoff_ms = backoff;
+	pol.backoff_max_ms = backoff > BACKOFF_MAX_MS ? backoff : BACKOFF_MAX_MS;
+	pol.rng = (uint64_t)(uintptr_t)&pol ^ (uint64_t)time(NULL);
 	if (strncmp(url, "http://", 7) != 0 &&
 	    strncmp(url, "https://", 8) != 0)
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "not an http(s) URL");
 	origin = dm_url_origin(url);
-	pthread_once(&curl_once, init_curl);
-	if (curl_init_rc != CURLE_OK || !origin || !(c = curl_easy_init())) {
+	if (net_curl_init() != CURLE_OK || !origin || !(c = curl_easy_init())) {
 		err = dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
 				  "cannot initialise libcurl");
 		goto out;
@@ -151,14 +126,16 @@ dm_err dm_http_send(const char *method, const char *url,
 		goto nomem;
 	hdr = h;
 	snprintf(why, sizeof(why), "no attempt made");
+	net_retry_start(&pol);
 	for (i = 0; i < attempts; i++) {
 		answer a;
 		CURLcode rc;
+		double wait;
 
 		if (i > 0) {
-			sleep_ms(backoff);
-			if (backoff < 30000)
-				backoff *= 2;
+			if (net_retry_wait(&pol, i, -1, &wait) != NET_RETRY)
+				break;
+			net_sleep_s(wait);
 		}
 		memset(&a, 0, sizeof(a));
 		curl_easy_reset(c);
@@ -172,14 +149,7 @@ dm_err dm_http_send(const char *method, const char *url,
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 				 timeout < 5000 ? timeout : 5000L);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS,
-				 (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
+		net_curl_defaults(c);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
 		rc = curl_easy_perform(c);
@@ -194,7 +164,7 @@ dm_err dm_http_send(const char *method, const char *url,
 		}
 		if (rc != CURLE_OK) {
 			snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
-			if (!transient(rc)) {
+			if (!net_transient_curl(rc)) {
 				i++;
 				break;
 			}
@@ -204,7 +174,7 @@ dm_err dm_http_send(const char *method, const char *url,
 			first_line(&a, line, sizeof(line));
 			snprintf(why, sizeof(why), "HTTP %ld%s%s", code,
 				 line[0] ? ": " : "", line);
-			if (!(code == 408 || code == 429 || code >= 500)) {
+			if (!net_transient_status(code)) {
 				i++;
 				break;
 			}

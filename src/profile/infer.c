@@ -903,3 +903,29 @@ dm_err pf_infer(dm_profile *p)
 	}
 	return DM_OK;
 }
+
+int pf_canon_bool_cats(dm_feature *f)
+{
+	uint64_t n[2] = {0, 0};
+	size_t i;
+
+	if (f->other)
+		return -1;
+	for (i = 0; i < f->ncats; i++) {
+		const char *v = f->cats[i].value;
+		int b = dm_parse_bool(v, strlen(v));
+
+		if (b < 0)
+			return -1;
+		n[b] += f->cats[i].count;
+	}
+	for (i = 0; i < f->ncats; i++)
+		free(f->cats[i].value);
+	f->ncats = 0;
+	free(f->hash);
+	f->hash = NULL;
+	f->hash_cap = 0;
+	if (pf_cat_add(f, "false", n[0]) < 0 || pf_cat_add(f, "true", n[1]) < 0)
+		return -1;
+	return 0;
+}

@@ -22,7 +22,6 @@
 #include "profile/profile_int.h"
 #include "profile/mv_int.h"
 
-static void findex_free(dm_profile *p);
 
 static const char *const meta_columns[] = {"timestamp", "model_name",
 					   "model_version", "request_id",
@@ -36,11 +35,6 @@ static const char *const meta_columns[] = {"timestamp", "model_name",
 const char *const dm_default_missing_markers[] = {
 	"NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A", "#NA",
 	"#N/A N/A", NULL};
-
-int dm_role_analysed(dm_role r)
-{
-	return r == DM_ROLE_FEATURE || r == DM_ROLE_PREDICTION;
-}
 
 const char *dm_feature_type_name(dm_feature_type t)
 {
@@ -112,101 +106,9 @@ void dm_profile_release(dm_profile *p)
 	for (i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);
 	free(p->warnings);
-	findex_free(p);
+	dmp_profile_index_free(p);
 	dm_mv_free(p->mv);
 	memset(p, 0, sizeof(*p));
-}
-
-/*
- * The name index: open addressing over feature numbers + 1 (0 = empty),
- * kept by every function that adds a feature.  A profile whose index
- * does not cover every feature (built by hand) is searched linearly.
- * Lookups only read it, so profiling threads may share a reference.
- */
-struct dm_findex {
-	uint32_t *slot;
-	size_t cap; /* a power of two, at least twice n */
-	size_t n;   /* features indexed: 0 .. n-1 */
-};
-
-static uint64_t name_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h ^ (h >> 29);
-}
-
-static void findex_put(struct dm_findex *x, const dm_profile *p, size_t i)
-{
-	size_t j = name_hash(p->feat[i].name) & (x->cap - 1);
-
-	while (x->slot[j])
-		j = (j + 1) & (x->cap - 1);
-	x->slot[j] = (uint32_t)(i + 1);
-}
-
-dm_err dmp_profile_index_add(dm_profile *p, size_t i)
-{
-	struct dm_findex *x = p->findex;
-	size_t k;
-
-	if (i >= UINT32_MAX)
-		return DM_ETOOBIG;
-	if (!x) {
-		x = calloc(1, sizeof(*x));
-		if (!x)
-			return DM_ENOMEM;
-		p->findex = x;
-	}
-	if (x->n != i) /* not covering every feature: stays stale */
-		return DM_OK;
-	if (2 * (x->n + 1) > x->cap) {
-		size_t ncap = x->cap ? 2 * x->cap : 64;
-		uint32_t *ns = calloc(ncap, sizeof(*ns));
-
-		if (!ns)
-			return DM_ENOMEM;
-		free(x->slot);
-		x->slot = ns;
-		x->cap = ncap;
-		for (k = 0; k < x->n; k++)
-			findex_put(x, p, k);
-	}
-	findex_put(x, p, i);
-	x->n++;
-	return DM_OK;
-}
-
-static void findex_free(dm_profile *p)
-{
-	if (p->findex)
-		free(p->findex->slot);
-	free(p->findex);
-	p->findex = NULL;
-}
-
-dm_feature *dm_profile_find(const dm_profile *p, const char *name)
-{
-	const struct dm_findex *x = p->findex;
-	size_t i, j;
-
-	if (x && x->n == p->nfeat && x->cap) {
-		for (j = name_hash(name) & (x->cap - 1); x->slot[j];
-		     j = (j + 1) & (x->cap - 1)) {
-			i = x->slot[j] - 1;
-			if (strcmp(p->feat[i].name, name) == 0)
-				return &p->feat[i];
-		}
-		return NULL;
-	}
-	for (i = 0; i < p->nfeat; i++)
-		if (strcmp(p->feat[i].name, name) == 0)
-			return &p->feat[i];
-	return NULL;
 }
 
 size_t dm_feature_bin(const dm_feature *f, double x)
@@ -225,88 +127,14 @@ size_t dm_feature_bin(const dm_feature *f, double x)
 	return lo;
 }
 
-/* ---- categories ------------------------------------------------------ */
-
-static int cat_rehash(dm_feature *f, size_t cap)
-{
-	uint32_t *t = calloc(cap, sizeof(*t));
-	size_t i;
-
-	if (!t)
-		return -1;
-	for (i = 0; i < f->ncats; i++) {
-		const char *v = f->cats[i].value;
-		size_t j = pf_hash_bytes(v, strlen(v)) & (cap - 1);
-
-		while (t[j])
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)(i + 1);
-	}
-	free(f->hash);
-	f->hash = t;
-	f->hash_cap = cap;
-	return 0;
-}
-
-/* Finds (or, if add, inserts) a category; returns its index, or -1 if
- * absent and not added, -2 on allocation failure. */
-static long cat_index(dm_feature *f, const char *s, size_t n, int add)
-{
-	size_t j;
-	dm_category *c;
-
-	if (f->hash_cap) {
-		j = pf_hash_bytes(s, n) & (f->hash_cap - 1);
-		while (f->hash[j]) {
-			const char *v = f->cats[f->hash[j] - 1].value;
-
-			if (strncmp(v, s, n) == 0 && v[n] == '\0')
-				return (long)f->hash[j] - 1;
-			j = (j + 1) & (f->hash_cap - 1);
-		}
-	}
-	if (!add || f->ncats >= DM_MAX_CATEGORIES)
-		return -1;
-	if (f->ncats == f->cats_cap) {
-		size_t cap = f->cats_cap ? f->cats_cap * 2 : 16;
-
-		c = realloc(f->cats, cap * sizeof(*c));
-		if (!c)
-			return -2;
-		f->cats = c;
-		f->cats_cap = cap;
-	}
-	c = &f->cats[f->ncats];
-	c->value = strndup(s, n);
-	if (!c->value)
-		return -2;
-	c->count = 0;
-	f->ncats++;
-	if (f->ncats * 2 > f->hash_cap) {
-		size_t cap = f->hash_cap ? f->hash_cap * 2 : 64;
-
-		while (cap < f->ncats * 2)
-			cap *= 2;
-		if (cat_rehash(f, cap) < 0) {
-			free(c->value);
-			f->ncats--;
-			return -2;
-		}
-	} else {
-		j = pf_hash_bytes(s, n) & (f->hash_cap - 1);
-		while (f->hash[j])
-			j = (j + 1) & (f->hash_cap - 1);
-		f->hash[j] = (uint32_t)f->ncats;
-	}
-	return (long)f->ncats - 1;
-}
+/* ---- categories (the table itself: categories.c) ------------------- */
 
 /* Counts one categorical value.  nref is the number of reference
  * categories (current mode) or SIZE_MAX (baseline mode). */
 static dm_err cat_count(dm_feature *f, const char *s, size_t n, size_t nref,
 			int ref_has_other, uint64_t w)
 {
-	long i = cat_index(f, s, n, 1);
+	long i = pf_cat_index(f, s, n, 1);
 
 	if (i == -2)
 		return DM_ENOMEM;
@@ -321,45 +149,6 @@ static dm_err cat_count(dm_feature *f, const char *s, size_t n, size_t nref,
 	if ((size_t)i >= nref)
 		f->unseen += w;
 	return DM_OK;
-}
-
-int pf_cat_add(dm_feature *f, const char *s, uint64_t n)
-{
-	long i = cat_index(f, s, strlen(s), 1);
-
-	if (i == -2)
-		return -1;
-	if (i < 0)
-		f->other += n;
-	else
-		f->cats[i].count += n;
-	return 0;
-}
-
-int pf_canon_bool_cats(dm_feature *f)
-{
-	uint64_t n[2] = {0, 0};
-	size_t i;
-
-	if (f->other)
-		return -1;
-	for (i = 0; i < f->ncats; i++) {
-		const char *v = f->cats[i].value;
-		int b = dm_parse_bool(v, strlen(v));
-
-		if (b < 0)
-			return -1;
-		n[b] += f->cats[i].count;
-	}
-	for (i = 0; i < f->ncats; i++)
-		free(f->cats[i].value);
-	f->ncats = 0;
-	free(f->hash);
-	f->hash = NULL;
-	f->hash_cap = 0;
-	if (pf_cat_add(f, "false", n[0]) < 0 || pf_cat_add(f, "true", n[1]) < 0)
-		return -1;
-	return 0;
 }
 
 /* ---- feature set ------------------------------------------------------ */
@@ -499,7 +288,7 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 			for (j = 0; j < rf->ncats; j++) {
 				const char *v = rf->cats[j].value;
 
-				if (cat_index(f, v, strlen(v), 1) < 0)
+				if (pf_cat_index(f, v, strlen(v), 1) < 0)
 					return DM_ENOMEM;
 			}
 		}
@@ -1793,7 +1582,7 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 		} else {
 			for (j = 0; j < s->ncats; j++) {
 				const char *v = s->cats[j].value;
-				long k = cat_index(d, v, strlen(v), 1);
+				long k = pf_cat_index(d, v, strlen(v), 1);
 
 				if (k == -2)
 					return DM_ENOMEM;

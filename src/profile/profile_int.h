@@ -83,6 +83,10 @@ dm_err pf_infer(dm_profile *p);
 int pf_canon_bool_cats(dm_feature *f);
 /* Counts n more values of category s (added if new); -1 on failure. */
 int pf_cat_add(dm_feature *f, const char *s, uint64_t n);
+/* Finds (or, if add, inserts) the category of the n bytes at s; returns
+ * its index, or -1 if absent and not added (also past
+ * DM_MAX_CATEGORIES), -2 on allocation failure (categories.c). */
+long pf_cat_index(dm_feature *f, const char *s, size_t n, int add);
 /* The name says "model output" (prediction, score, y_pred, *_proba...). */
 int pf_prediction_name(const char *name);
 /* The name says "ground truth" (label, target, y_true, ground_truth). */
@@ -98,6 +102,8 @@ dm_err pf_warn(dm_profile *p, const char *fmt, ...)
  * indexed is searched linearly.
  */
 dm_err dmp_profile_index_add(dm_profile *p, size_t i);
+/* Frees the name index of p (findex.c). */
+void dmp_profile_index_free(dm_profile *p);
 
 /* Current mode: gives the empty profile p the reference's features,
  * types, edges and categories (and its multivariate columns), as the

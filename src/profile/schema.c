@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driftmon/profile.h"
 #include "driftmon/schema.h"
 
 static const char *const role_names[DM_ROLE_COUNT_] = {
@@ -108,4 +109,9 @@ const dm_column_spec *dm_spec_find(const dm_spec *s, const char *name)
 		if (strcmp(s->cols[i].name, name) == 0)
 			return &s->cols[i];
 	return NULL;
+}
+
+int dm_role_analysed(dm_role r)
+{
+	return r == DM_ROLE_FEATURE || r == DM_ROLE_PREDICTION;
 }

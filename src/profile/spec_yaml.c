@@ -1274,7 +1274,7 @@ static void put_column(sbuf *b, const dm_column_spec *cs)
 		return;
 	}
 	sb_puts(b, key.len > 1000 ? "  ? " : "  ");
-	sb_putn(b, key.buf, key.len);
+	sb_putn(b, (const char *)key.p, key.len);
 	sb_puts(b, key.len > 1000 ? "\n  :" : ":");
 	if (!any)
 		sb_puts(b, " {}");

@@ -3,15 +3,17 @@
  * One Azure REST call over libcurl, with bounded retries.
  *
  * Every attempt is signed anew (a fresh x-ms-date; a bearer token
- * refreshed if it is about to expire).  Retried: 408, 429, 500, 502, 503,
- * 504 and transport failures that may pass (connection refused or reset,
- * timeouts, DNS, an empty reply); never 401/403 (the credentials are
- * wrong: retrying only delays the message), other 4xx, or a TLS
- * certificate that does not verify.  Waits grow exponentially from
- * cfg.backoff_ms, capped at cfg.backoff_max_ms, with "equal jitter" (half
- * the wait fixed, half random) so that many clients do not retry in step;
- * a Retry-After (seconds or HTTP date, or x-ms-retry-after-ms) lengthens
- * the wait, and one longer than the cap ends the call at once.  Each
+ * refreshed if it is about to expire).  Which failures are retried and
+ * how long to wait is the shared policy of src/net/http_retry.h: 408,
+ * 429, 5xx (but 501, 505) and transport failures that may pass
+ * (connection refused or reset, timeouts, DNS, an empty reply); never
+ * 401/403 (the credentials are wrong: retrying only delays the
+ * message), other 4xx, or a TLS certificate that does not verify.  Waits
+ * grow exponentially from cfg.backoff_ms, capped at cfg.backoff_max_ms,
+ * with "equal jitter" (half the wait fixed, half random) so that many
+ * clients do not retry in step; a Retry-After (seconds or HTTP date, or
+ * x-ms-retry-after-ms) lengthens the wait, and one longer than the cap
+ * ends the call at once.  Each
  * attempt is bounded by cfg.timeout_ms and a stall (no byte for 60 s);
  * so the whole call is bounded by attempts x (timeout + cap).
  *
@@ -31,14 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "net/http_retry.h"
 #include "store/azure_int.h"
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void init_curl(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* ---- messages -------------------------------------------------------------- */
 static size_t secrets_of(const az_client *c, const char **v)
@@ -76,14 +72,6 @@ dm_err az_fail(az_client *c, dm_diag *diag, dm_err err, const char *fmt, ...)
 	va_end(ap);
 	scrub(c, msg, sizeof(msg));
 	return dm_diag_set(diag, err, NULL, 0, NULL, "%s", msg);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void trace(az_client *c, const char *method, const char *url,
@@ -265,32 +253,6 @@ void az_response_release(az_response *rs)
 }
 
 /* ---- the retry loop ---------------------------------------------------------- */
-static int retry_status(long s)
-{
-	return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 ||
-	       s == 504;
-}
-
-static int transient(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 static const char *short_error(CURLcode rc)
 {
 	switch (rc) {
@@ -364,29 +326,6 @@ static const char *auth_hint(const az_client *c, const char *code)
 	}
 }
 
-static uint64_t rnd(az_client *c)
-{
-	uint64_t x = c->rng ? c->rng : 0x9e3779b97f4a7c15ull;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	c->rng = x;
-	return x;
-}
-
-static void sleep_s(double s)
-{
-	struct timespec ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 typedef dm_err (*prep_fn)(az_client *c, const void *ud,
 			  struct curl_slist **h, dm_diag *diag);
 
@@ -408,21 +347,28 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 {
 	CURL *h = c->curl;
 	struct tried tried;
-	double t0 = now_s();
+	double t0 = net_now_s();
 	unsigned attempt;
 	dm_err err = DM_OK;
 	char errbuf[CURL_ERROR_SIZE];
+	net_retry pol = {
+		.attempts = c->cfg.attempts,
+		.backoff_ms = c->cfg.backoff_ms,
+		.backoff_max_ms = c->cfg.backoff_max_ms,
+		.rng = c->rng,
+	};
 
+	net_retry_start(&pol);
 	memset(&tried, 0, sizeof(tried));
 	for (attempt = 1; attempt <= c->cfg.attempts; attempt++) {
 		struct curl_slist *hdrs = NULL;
 		struct hstate hs;
 		CURLcode cc;
 		long status = 0;
-		double t1 = now_s(), wait;
+		double t1 = net_now_s(), wait;
 		curl_off_t up = 0;
 		char outcome[200];
-		int retry;
+		int retry, stop;
 
 		free(sk->dyn);
 		sk->dyn = NULL;
@@ -442,9 +388,7 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 		curl_easy_reset(h);
 		errbuf[0] = '\0';
 		curl_easy_setopt(h, CURLOPT_URL, cl->url);
-		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		net_curl_defaults(h);
 		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 				 c->cfg.connect_timeout_ms);
@@ -494,8 +438,8 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 		if (cc != CURLE_OK) {
 			snprintf(outcome, sizeof(outcome), "%s",
 				 short_error(cc));
-			retry = transient(cc);
-		} else if (retry_status(status)) {
+			retry = net_transient_curl(cc);
+		} else if (net_transient_status(status)) {
 			snprintf(outcome, sizeof(outcome), "HTTP %ld%s%s",
 				 status, rs->code[0] ? " " : "", rs->code);
 			retry = 1;
@@ -504,7 +448,7 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 			retry = 0;
 		}
 		trace(c, cl->method, cl->url, attempt, status,
-		      outcome[0] ? outcome : NULL, (now_s() - t1) * 1000.0,
+		      outcome[0] ? outcome : NULL, (net_now_s() - t1) * 1000.0,
 		      (uint64_t)up, sk->len);
 		if (cc == CURLE_OK && !retry) {
 			/* an answer */
@@ -533,48 +477,36 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 			return az_fail(c, diag, DM_ENET, "%s: %s", cl->what,
 				       tried.text);
 		}
-		if (attempt == c->cfg.attempts)
+		stop = net_retry_wait(&pol, attempt, hs.retry_after, &wait);
+		c->rng = pol.rng;
+		if (stop == NET_STOP_ATTEMPTS)
 			break;
-		{
-			double base = (double)c->cfg.backoff_ms / 1000.0,
-			       cap = (double)c->cfg.backoff_max_ms / 1000.0;
-			unsigned k;
-
-			wait = base;
-			for (k = 1; k < attempt && wait < cap; k++)
-				wait *= 2;
-			if (wait > cap)
-				wait = cap;
-			/* equal jitter: [wait/2, wait) */
-			wait = wait / 2 +
-			       wait / 2 * (double)(rnd(c) >> 11) / 9007199254740992.0;
-			if (hs.retry_after >= 0) {
-				if (hs.retry_after > cap) {
-					tried_flush(&tried);
-					return az_fail(
-						c, diag, DM_ENET,
-						"%s: the service asked to "
-						"retry after %.0f s, more "
-						"than DRIFTMON_AZURE_BACKOFF_"
-						"MAX_MS allows (%s)",
-						cl->what, hs.retry_after,
-						tried.text);
-				}
-				if (hs.retry_after > wait)
-					wait = hs.retry_after;
-			}
+		if (stop != NET_RETRY) {
+			tried_flush(&tried);
+			if (stop == NET_STOP_RETRY_AFTER)
+				return az_fail(c, diag, DM_ENET,
+					       "%s: the service asked to retry "
+					       "after %.0f s, more than "
+					       "DRIFTMON_AZURE_BACKOFF_MAX_MS "
+					       "allows (%s)",
+					       cl->what, hs.retry_after,
+					       tried.text);
+			return az_fail(c, diag, DM_ENET,
+				       "%s: out of time after %u attempts "
+				       "(%s)",
+				       cl->what, attempt, tried.text);
 		}
-		sleep_s(wait);
+		net_sleep_s(wait);
 	}
 	tried_flush(&tried);
 	return az_fail(c, diag, DM_ENET,
 		       "%s: gave up after %u attempts in %.1f s (%s)", cl->what,
-		       c->cfg.attempts, now_s() - t0, tried.text);
+		       c->cfg.attempts, net_now_s() - t0, tried.text);
 }
 
 static void ensure_curl(az_client *c)
 {
-	pthread_once(&curl_once, init_curl);
+	net_curl_init();
 	if (!c->curl)
 		c->curl = curl_easy_init();
 }
@@ -639,7 +571,11 @@ static dm_err sign_prep(az_client *c, const void *ud, struct curl_slist **h,
 			 c->account, sig);
 	} else if (c->cred.kind == AZ_CRED_WORKLOAD ||
 		   c->cred.kind == AZ_CRED_MANAGED) {
-		err = az_token_refresh(c, diag);
+		if (!c->cred.refresh)
+			return az_fail(c, diag, DM_EAUTH,
+				       "%s: no way to fetch a token",
+				       c->cred.source);
+		err = c->cred.refresh(c, diag);
 		if (err != DM_OK)
 			return err;
 		if (strlen(c->cred.token) + 32 > sizeof(auth))
@@ -768,7 +704,7 @@ static dm_err plain_prep(az_client *c, const void *ud, struct curl_slist **h,
 	return DM_OK;
 }
 
-/* Called with c->mu held (from az_token_refresh inside a signed call) or
+/* Called with c->mu held (from c->cred.refresh inside a signed call) or
  * not (at open): the lock is recursive. */
 dm_err az_http_plain(az_client *c, const char *url, const char *form,
 		     const char *header, const char *what, char **body,

@@ -139,6 +139,8 @@ typedef enum az_cred_kind {
 	AZ_CRED_MANAGED = 4   /* Entra: managed identity via IMDS */
 } az_cred_kind;
 
+struct az_client;
+
 typedef struct az_cred {
 	az_cred_kind kind;
 	char source[96];           /* where it came from, for messages */
@@ -152,6 +154,11 @@ typedef struct az_cred {
 	char *authority;           /* with trailing '/' */
 	char *imds;                /* managed identity endpoint */
 	char *token;               /* current bearer token */
+	/* Fetches or renews token (az_token_refresh for the Entra kinds,
+	 * set by az_cred_choose; NULL for Shared Key and SAS).  Called by
+	 * the HTTP layer before a signed request, through this pointer so
+	 * that azure_http.c does not depend on azure_auth.c. */
+	dm_err (*refresh)(struct az_client *c, dm_diag *diag);
 	time_t token_expires;
 	char *assertion;           /* last federated token read (scrubbed) */
 } az_cred;
@@ -237,7 +244,8 @@ dm_err az_http_plain(az_client *c, const char *url, const char *form,
 		     const char *header, const char *what, char **body,
 		     long *status, dm_diag *diag);
 /* Fills the credential's bearer token if missing or within 5 minutes of
- * expiry (azure_auth.c).  DM_EAUTH with a clear message on failure. */
+ * expiry (azure_auth.c; c->cred.refresh).  DM_EAUTH with a clear message
+ * on failure. */
 dm_err az_token_refresh(az_client *c, dm_diag *diag);
 /* Chooses the credential for c->account (azure_auth.c; see
  * docs/azure.md for the order). cs may be NULL. */

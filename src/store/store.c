@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "driftmon/names.h"
 #include "store/store_int.h"
 
@@ -15,26 +16,6 @@ int dm_key_component_ok(const char *s)
 {
 	/* the one name check (driftmon/names.h), model and version rules */
 	return s && dm_name_check("model", s, strlen(s), NULL) == DM_OK;
-}
-
-static int key_ok(const char *key)
-{
-	const char *p = key;
-
-	if (!key || !*key || *key == '/')
-		return 0;
-	while (*p) {
-		const char *e = strchr(p, '/');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	return 1;
 }
 
 static dm_err bad_key(dm_diag *diag, const char *key)
@@ -89,7 +70,7 @@ dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
 {
 	*data = NULL;
 	*len = 0;
-	if (!key_ok(key))
+	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	return s->ops->get(s, key, max ? max : (size_t)1 << 30, data, len,
 			   diag);
@@ -98,7 +79,7 @@ dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
 dm_err dm_store_put(dm_store *s, const char *key, const void *data,
 		    size_t len, dm_diag *diag)
 {
-	if (!key_ok(key))
+	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	return s->ops->put(s, key, data, len, diag);
 }
@@ -126,7 +107,7 @@ dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
 			    dm_diag *diag)
 {
 	*out = NULL;
-	if (!key_ok(key))
+	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	return s->ops->open_source(s, key, out, diag);
 }
@@ -158,7 +139,7 @@ dm_err dm_store_get_tagged(dm_store *s, const char *key, size_t max,
 	*data = NULL;
 	*len = 0;
 	*etag = NULL;
-	if (!key_ok(key))
+	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	if (!max)
 		max = (size_t)1 << 30;
@@ -184,7 +165,7 @@ dm_err dm_store_put_if(dm_store *s, const char *key, const void *data,
 	size_t cl = 0;
 	dm_err err;
 
-	if (!key_ok(key))
+	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	if (!etag && s->ops->create)
 		return s->ops->create(s, key, data, len, diag);
@@ -258,7 +239,7 @@ dm_err dm_store_replace_unless(dm_store *s, const char *key, const void *data,
 
 dm_err dm_store_delete(dm_store *s, const char *key, dm_diag *diag)
 {
-	if (!key_ok(key))
+	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	if (!s->ops->del)
 		return dm_diag_set(diag, DM_EUNSUPPORTED, NULL, 0, NULL,

@@ -38,6 +38,7 @@
 
 #include <curl/curl.h>
 
+#include "core/util.h"
 #include "store/azure_int.h"
 #include "store/store_int.h"
 
@@ -526,21 +527,10 @@ out:
 
 static int key_usable(const char *k)
 {
-	const char *p = k;
+	const char *p;
 
-	if (!*k || *k == '/')
+	if (!util_key_path_ok(k))
 		return 0;
-	while (*p) {
-		const char *e = strchr(p, '/');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
 	for (p = k; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return 0;

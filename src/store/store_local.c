@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "store/store_int.h"
 
 struct local {
@@ -102,23 +103,6 @@ out:
 	return err;
 }
 
-static int mkdirs(char *path)
-{
-	char *p;
-
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
 static dm_err local_write(dm_store *s, const char *key, const void *data,
 			  size_t len, int create, dm_diag *diag);
 
@@ -156,7 +140,7 @@ static dm_err local_check(dm_store *s, dm_diag *diag)
 static dm_err local_write(dm_store *s, const char *key, const void *data,
 			  size_t len, int create, dm_diag *diag)
 {
-	char *path = NULL, *tmp = NULL;
+	char *path = NULL, *tmp = NULL, *slash;
 	int fd = -1;
 	const char *p = data;
 	size_t left = len;
@@ -171,7 +155,8 @@ static dm_err local_write(dm_store *s, const char *key, const void *data,
 		err = DM_ENOMEM;
 		goto out;
 	}
-	if (mkdirs(path) < 0) {
+	slash = strrchr(path, '/');
+	if (util_mkdirs(path, slash ? (size_t)(slash - path) : 0, 0777) < 0) {
 		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
 				  "cannot create folder: %s", strerror(errno));
 		goto out;

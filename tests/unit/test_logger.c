@@ -129,30 +129,31 @@ static void varints(void **state)
 {
 	static const uint64_t v[] = {0,	  1,	127,	     128,    300,
 				     16383, 16384, UINT32_MAX, UINT64_MAX};
-	lbuf b;
+	bbuf b;
 	const uint8_t *p, *end;
 	uint64_t x;
 	size_t i;
 	uint8_t bad[11];
 
 	(void)state;
-	lb_init(&b, 0);
+	bb_init(&b, 0);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		lb_varint(&b, v[i]);
+		bb_uvarint(&b, v[i]);
 	p = b.p;
 	end = b.p + b.len;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		assert_int_equal(lb_get_varint(&p, end, &x), 0);
+		assert_int_equal(bb_get_uvarint(&p, end, &x), 0);
 		assert_true(x == v[i]);
 	}
 	assert_true(p == end);
-	assert_int_equal(lb_get_varint(&p, end, &x), -1); /* empty */
-	memset(bad, 0xff, sizeof(bad));                   /* too long */
+	assert_int_equal(bb_get_uvarint(&p, end, &x), BB_VARINT_TRUNCATED);
+	memset(bad, 0xff, sizeof(bad)); /* past 64 bits */
 	p = bad;
-	assert_int_equal(lb_get_varint(&p, bad + sizeof(bad), &x), -1);
+	assert_int_equal(bb_get_uvarint(&p, bad + sizeof(bad), &x),
+			 BB_VARINT_OVERFLOW);
 	p = bad; /* truncated */
-	assert_int_equal(lb_get_varint(&p, bad + 3, &x), -1);
-	lb_release(&b);
+	assert_int_equal(bb_get_uvarint(&p, bad + 3, &x), BB_VARINT_TRUNCATED);
+	bb_release(&b);
 }
 
 /* ---- WAL framing ---------------------------------------------------------- */
@@ -161,7 +162,7 @@ static void varints(void **state)
  * frame k (k = 0 the header). */
 static uint8_t *make_segment(size_t nframes, size_t *len, size_t *ends)
 {
-	lbuf b;
+	bbuf b;
 	wal_segid id;
 	size_t k, start;
 
@@ -171,20 +172,20 @@ static uint8_t *make_segment(size_t nframes, size_t *len, size_t *ends)
 	snprintf(id.nonce, sizeof(id.nonce), "abcd0123");
 	id.seq = 7;
 	id.created_us = 1700000000000000;
-	lb_init(&b, 0);
-	lb_put(&b, WAL_MAGIC, WAL_MAGIC_LEN);
+	bb_init(&b, 0);
+	bb_put(&b, WAL_MAGIC, WAL_MAGIC_LEN);
 	for (k = 0; k <= nframes; k++) {
 		start = b.len;
-		lb_reserve(&b, WAL_FRAME_HDR);
+		bb_reserve(&b, WAL_FRAME_HDR);
 		b.len += WAL_FRAME_HDR;
 		if (k == 0) {
 			wal_header_encode(&b, &id);
 		} else {
 			size_t n = 1 + k * 13 % 97, i;
 
-			lb_u8(&b, WAL_REC_BATCH);
+			bb_u8(&b, WAL_REC_BATCH);
 			for (i = 0; i < n; i++)
-				lb_u8(&b, (uint8_t)(k + i));
+				bb_u8(&b, (uint8_t)(k + i));
 		}
 		wal_frame_header(b.p + start, b.p + start + WAL_FRAME_HDR,
 				 (uint32_t)(b.len - start - WAL_FRAME_HDR));

@@ -126,7 +126,7 @@ static void thrift_varint_zigzag(void **state)
 static void thrift_fields_lists_skip(void **state)
 {
 	(void)state;
-	pq_buf b = { 0 };
+	bbuf b = { 0 };
 	pq_tw w;
 	pq_tc c;
 	int16_t last = 0, id;
@@ -142,8 +142,8 @@ static void thrift_fields_lists_skip(void **state)
 	tw_struct_begin(&w, 303);
 	tw_binary(&w, 1, "abc", 3);
 	tw_struct_end(&w);
-	buf_byte(&b, TC_STOP);
-	assert_false(b.oom);
+	bb_u8(&b, TC_STOP);
+	assert_false(b.err);
 
 	tc_init(&c, b.p, b.len);
 	assert_true(tc_field(&c, &last, &id, &t));
@@ -173,7 +173,7 @@ static void thrift_fields_lists_skip(void **state)
 		tc_skip(&c, TC_STRUCT);
 		assert_int_equal(c.err, 1);
 	}
-	buf_release(&b);
+	bb_release(&b);
 }
 
 static void thrift_hostile_counts_and_depth(void **state)
@@ -481,7 +481,7 @@ typedef struct hb {
 	int64_t csize_delta;
 } hb;
 
-static void hb_page_def(pq_buf *b, int type, int32_t usize, int32_t csize,
+static void hb_page_def(bbuf *b, int type, int32_t usize, int32_t csize,
 			int32_t nvals, int enc, int def_enc, const void *data,
 			size_t len)
 {
@@ -499,11 +499,11 @@ static void hb_page_def(pq_buf *b, int type, int32_t usize, int32_t csize,
 		tw_i32(&t, 4, DM_PARQUET_ENC_RLE);
 	}
 	tw_struct_end(&t);
-	buf_byte(b, 0);
-	buf_put(b, data, len);
+	bb_u8(b, 0);
+	bb_put(b, data, len);
 }
 
-static void hb_page(pq_buf *b, int type, int32_t usize, int32_t csize,
+static void hb_page(bbuf *b, int type, int32_t usize, int32_t csize,
 		    int32_t nvals, int enc, const void *data, size_t len)
 {
 	hb_page_def(b, type, usize, csize, nvals, enc, DM_PARQUET_ENC_RLE, data,
@@ -512,14 +512,14 @@ static void hb_page(pq_buf *b, int type, int32_t usize, int32_t csize,
 
 /* A one-column file around chunk bytes, its data page at offset dpo
  * (the chunk starts at 4, after the magic). */
-static pq_buf hb_file_at(const hb *h, const pq_buf *chunk, int64_t dpo)
+static bbuf hb_file_at(const hb *h, const bbuf *chunk, int64_t dpo)
 {
-	pq_buf f = { 0 }, m = { 0 };
+	bbuf f = { 0 }, m = { 0 };
 	pq_tw t;
 	uint8_t tail[8];
 
-	buf_put(&f, "PAR1", 4);
-	buf_put(&f, chunk->p, chunk->len);
+	bb_put(&f, "PAR1", 4);
+	bb_put(&f, chunk->p, chunk->len);
 	tw_init(&t, &m);
 	tw_i32(&t, 1, 1);
 	tw_list_begin(&t, 2, TC_STRUCT, 2);
@@ -560,16 +560,16 @@ static pq_buf hb_file_at(const hb *h, const pq_buf *chunk, int64_t dpo)
 	tw_i64(&t, 2, 100);
 	tw_i64(&t, 3, h->nrows);
 	tw_struct_end(&t);
-	buf_byte(&m, 0);
-	buf_put(&f, m.p, m.len);
+	bb_u8(&m, 0);
+	bb_put(&f, m.p, m.len);
 	wr_le32(tail, (uint32_t)m.len);
 	memcpy(tail + 4, "PAR1", 4);
-	buf_put(&f, tail, 8);
-	buf_release(&m);
+	bb_put(&f, tail, 8);
+	bb_release(&m);
 	return f;
 }
 
-static pq_buf hb_file(const hb *h, const pq_buf *chunk)
+static bbuf hb_file(const hb *h, const bbuf *chunk)
 {
 	return hb_file_at(h, chunk, 4);
 }
@@ -586,10 +586,10 @@ static void int96_and_legacy_types(void **state)
 	memcpy(v + 8, &d0, 4);
 	memcpy(v + 12, &ns1, 8);
 	memcpy(v + 20, &d1, 4);
-	pq_buf ch = { 0 };
+	bbuf ch = { 0 };
 	hb_page(&ch, 0, 24, 24, 2, DM_PARQUET_ENC_PLAIN, v, 24);
 	hb h = { DM_PARQUET_INT96, 0, -1, 0, 0, 2, 2, -1, 0 };
-	pq_buf file = hb_file(&h, &ch);
+	bbuf file = hb_file(&h, &ch);
 	dm_err err;
 	dm_diag d;
 	dm_parquet_file *f = open_mem(file.p, file.len, NULL, &err, &d);
@@ -616,8 +616,8 @@ static void int96_and_legacy_types(void **state)
 	assert_true(vec->f64[1] == -1.0);
 	dm_parquet_scan_free(s);
 	dm_parquet_file_free(f);
-	buf_release(&file);
-	buf_release(&ch);
+	bb_release(&file);
+	bb_release(&ch);
 
 	/* legacy converted types: UINT_8 on INT32, DECIMAL on FLBA,
 	 * INTERVAL (skipped with a warning) */
@@ -632,8 +632,8 @@ static void int96_and_legacy_types(void **state)
 	assert_int_equal(m->columns[0].int_bits, 8);
 	assert_int_equal(m->columns[0].int_signed, 0);
 	dm_parquet_file_free(f);
-	buf_release(&file);
-	buf_release(&ch);
+	bb_release(&file);
+	bb_release(&ch);
 
 	uint8_t iv[12] = { 0 };
 	hb_page(&ch, 0, 12, 12, 1, DM_PARQUET_ENC_PLAIN, iv, 12);
@@ -647,11 +647,11 @@ static void int96_and_legacy_types(void **state)
 	assert_non_null(strstr(m->warnings[0], "'x'"));
 	assert_non_null(strstr(m->warnings[0], "INTERVAL"));
 	dm_parquet_file_free(f);
-	buf_release(&file);
-	buf_release(&ch);
+	bb_release(&file);
+	bb_release(&ch);
 }
 
-static dm_err read_hb(const hb *h, const pq_buf *ch, const dm_parquet_opts *o,
+static dm_err read_hb(const hb *h, const bbuf *ch, const dm_parquet_opts *o,
 		      dm_diag *d);
 
 /* The deprecated BIT_PACKED encoding of definition levels (old
@@ -661,7 +661,7 @@ static void bit_packed_levels(void **state)
 	(void)state;
 	uint8_t page[1 + 24];
 	double v[3] = { 1.5, -2, 4e300 };
-	pq_buf ch = { 0 };
+	bbuf ch = { 0 };
 	hb h = { DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0 };
 	dm_err err;
 	dm_diag d;
@@ -672,7 +672,7 @@ static void bit_packed_levels(void **state)
 	memcpy(page + 1, v, 24);
 	hb_page_def(&ch, 0, sizeof(page), sizeof(page), 4, DM_PARQUET_ENC_PLAIN,
 		    DM_PARQUET_ENC_BIT_PACKED, page, sizeof(page));
-	pq_buf file = hb_file(&h, &ch);
+	bbuf file = hb_file(&h, &ch);
 	dm_parquet_file *f = open_mem(file.p, file.len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
 	assert_int_equal(dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE,
@@ -689,13 +689,13 @@ static void bit_packed_levels(void **state)
 	assert_true(x->f64[0] == 4e300);
 	dm_parquet_scan_free(s);
 	dm_parquet_file_free(f);
-	buf_release(&file);
+	bb_release(&file);
 	/* levels cut short */
-	buf_release(&ch);
+	bb_release(&ch);
 	hb_page_def(&ch, 0, 0, 0, 4, DM_PARQUET_ENC_PLAIN,
 		    DM_PARQUET_ENC_BIT_PACKED, page, 0);
 	assert_int_equal(read_hb(&h, &ch, NULL, &d), DM_EFORMAT);
-	buf_release(&ch);
+	bb_release(&ch);
 }
 
 /* FIXED_LEN_BYTE_ARRAY(3) DECIMAL in BYTE_STREAM_SPLIT, optional, v1 */
@@ -708,7 +708,7 @@ static void flba_byte_stream_split(void **state)
 	const uint8_t page[] = { 2, 0, 0, 0, 0x03, 0x0b,
 				 0x00, 0xff, 0x00, 0x00, 0xff, 0x01,
 				 0x01, 0xfe, 0x2c };
-	pq_buf ch = { 0 };
+	bbuf ch = { 0 };
 	hb h = { DM_PARQUET_FIXED_LEN_BYTE_ARRAY, 1, 5, 0, 3, 4, 4, -1, 0 };
 	dm_err err;
 	dm_diag d;
@@ -717,7 +717,7 @@ static void flba_byte_stream_split(void **state)
 
 	hb_page(&ch, 0, sizeof(page), sizeof(page), 4,
 		DM_PARQUET_ENC_BYTE_STREAM_SPLIT, page, sizeof(page));
-	pq_buf file = hb_file(&h, &ch);
+	bbuf file = hb_file(&h, &ch);
 	dm_parquet_file *f = open_mem(file.p, file.len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
 	assert_int_equal(dm_parquet_file_meta(f)->columns[0].logical,
@@ -733,19 +733,19 @@ static void flba_byte_stream_split(void **state)
 	assert_int_equal(v->null[0] + v->null[1] + v->null[3], 0);
 	dm_parquet_scan_free(s);
 	dm_parquet_file_free(f);
-	buf_release(&file);
-	buf_release(&ch);
+	bb_release(&file);
+	bb_release(&ch);
 }
 
-static dm_err read_hb(const hb *h, const pq_buf *ch, const dm_parquet_opts *o,
+static dm_err read_hb(const hb *h, const bbuf *ch, const dm_parquet_opts *o,
 		      dm_diag *d)
 {
-	pq_buf file = hb_file(h, ch);
+	bbuf file = hb_file(h, ch);
 	dm_err err;
 	uint64_t rows;
 	dm_parquet_file *f = open_mem(file.p, file.len, o, &err, d);
 
-	buf_release(&file);
+	bb_release(&file);
 	if (err)
 		return err;
 	err = read_all(f, DM_PARQUET_AS_DOUBLE, &rows, d);
@@ -757,31 +757,31 @@ static void malformed_pages(void **state)
 {
 	(void)state;
 	dm_diag d;
-	pq_buf ch = { 0 };
+	bbuf ch = { 0 };
 	double vals[4] = { 1, 2, 3, 4 };
 
 	/* a good file first */
 	hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, vals, 32);
 	assert_int_equal(read_hb(&h, &ch, NULL, &d), DM_OK);
-	buf_release(&ch);
+	bb_release(&ch);
 
 	/* the compressed size lies (past the chunk) */
 	hb_page(&ch, 0, 32, 5000, 4, DM_PARQUET_ENC_PLAIN, vals, 32);
 	assert_int_equal(read_hb(&h, &ch, NULL, &d), DM_EFORMAT);
 	assert_non_null(strstr(d.msg, "past the end"));
-	buf_release(&ch);
+	bb_release(&ch);
 
 	/* the uncompressed size lies */
 	hb_page(&ch, 0, 40, 32, 4, DM_PARQUET_ENC_PLAIN, vals, 32);
 	assert_int_equal(read_hb(&h, &ch, NULL, &d), DM_EFORMAT);
-	buf_release(&ch);
+	bb_release(&ch);
 
 	/* more values than the page holds */
 	hb_page(&ch, 0, 32, 32, 5, DM_PARQUET_ENC_PLAIN, vals, 32);
 	h.nrows = h.nvals = 5;
 	assert_int_equal(read_hb(&h, &ch, NULL, &d), DM_EFORMAT);
-	buf_release(&ch);
+	bb_release(&ch);
 
 	/* huge counts: 2^40 rows in a tiny file */
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, vals, 32);
@@ -799,14 +799,14 @@ static void malformed_pages(void **state)
 	h.csize_delta = 1000;
 	assert_int_equal(read_hb(&h, &ch, NULL, &d), DM_EFORMAT);
 	h.csize_delta = 0;
-	buf_release(&ch);
+	bb_release(&ch);
 
 	/* a page larger than the limit */
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, vals, 32);
 	o.max_rows = 0;
 	o.max_page_bytes = 16;
 	assert_int_equal(read_hb(&h, &ch, &o, &d), DM_ETOOBIG);
-	buf_release(&ch);
+	bb_release(&ch);
 
 	/* dictionary index out of range */
 	{
@@ -821,11 +821,11 @@ static void malformed_pages(void **state)
 		ch.p[dlen + ch.len - dlen - 1] = 1;
 		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_OK);
 		/* a dictionary that claims more entries than its page holds */
-		buf_release(&ch);
+		bb_release(&ch);
 		hb_page(&ch, 2, 16, 16, 1000000, DM_PARQUET_ENC_PLAIN, vals, 16);
 		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
 		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_EFORMAT);
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 
 	/* DELTA_BYTE_ARRAY whose shared prefixes expand past the limit:
@@ -855,11 +855,11 @@ static void malformed_pages(void **state)
 		pl += dbp_encode(page + pl, suf, 100);
 		memset(page + pl, 'a', 100);
 		pl += 100;
-		buf_release(&ch);
+		bb_release(&ch);
 		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 100,
 			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, pl);
 		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_EFORMAT);
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 
 	/* decompression bombs */
@@ -876,7 +876,7 @@ static void malformed_pages(void **state)
 		assert_int_equal(read_hb(&hs, &ch, NULL, &d), DM_EFORMAT);
 		assert_non_null(strstr(d.msg, "bomb"));
 		free(z);
-		buf_release(&ch);
+		bb_release(&ch);
 		/* ZSTD: 64 MiB of zeros, honestly declared, is refused by a
 		 * 1 MiB page limit; declared as 1 KiB it is refused as a
 		 * size mismatch */
@@ -887,21 +887,21 @@ static void malformed_pages(void **state)
 		hs.codec = DM_PARQUET_ZSTD;
 		o.max_page_bytes = 1u << 20;
 		assert_int_equal(read_hb(&hs, &ch, &o, &d), DM_ETOOBIG);
-		buf_release(&ch);
+		bb_release(&ch);
 		hb_page(&ch, 0, 1024, (int32_t)zl, 4, DM_PARQUET_ENC_PLAIN, z, zl);
 		assert_int_equal(read_hb(&hs, &ch, NULL, &d), DM_EFORMAT);
-		buf_release(&ch);
+		bb_release(&ch);
 		/* ZSTD claiming 200 MiB from 100 bytes: ratio bound */
 		hb_page(&ch, 0, 200 << 20, 100, 4, DM_PARQUET_ENC_PLAIN, z, 100);
 		assert_int_equal(read_hb(&hs, &ch, NULL, &d), DM_EFORMAT);
 		free(z);
 		free(zeros);
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 }
 
 /* A small file made by the writer: 3 columns, 2 row groups. */
-static pq_buf small_file(void)
+static bbuf small_file(void)
 {
 	dm_parquet_wcol cols[] = { { "a", DM_PARQUET_W_INT64, 0 },
 				   { "b", DM_PARQUET_W_STRING, 1 },
@@ -912,7 +912,7 @@ static pq_buf small_file(void)
 	char *mem = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&mem, &len);
-	pq_buf out = { 0 };
+	bbuf out = { 0 };
 
 	o.codec = DM_PARQUET_SNAPPY;
 	o.rowgroup_rows = 25;
@@ -929,7 +929,7 @@ static pq_buf small_file(void)
 	}
 	assert_int_equal(dm_parquet_writer_close(w, &d), DM_OK);
 	fclose(fp);
-	buf_put(&out, mem, len);
+	bb_put(&out, mem, len);
 	free(mem);
 	return out;
 }
@@ -937,7 +937,7 @@ static pq_buf small_file(void)
 static void malformed_files_truncated_and_flipped(void **state)
 {
 	(void)state;
-	pq_buf f = small_file();
+	bbuf f = small_file();
 	dm_err err;
 	dm_diag d;
 	uint64_t rows;
@@ -992,7 +992,7 @@ static void malformed_files_truncated_and_flipped(void **state)
 	memcpy(f.p + f.len - 4, "PARE", 4);
 	pf = open_mem(f.p, f.len, NULL, &err, &d);
 	assert_int_equal(err, DM_EUNSUPPORTED);
-	buf_release(&f);
+	bb_release(&f);
 }
 
 /* ---- interop fixtures ------------------------------------------------------ */
@@ -1789,7 +1789,7 @@ static void writer_files_for_duckdb(void **state)
 
 /* With DM_PARQUET_SEEDS=DIR, every boundary file is also written to DIR
  * (bound-NNN), to seed the fuzzer (tests/fuzz/corpus_parquet). */
-static void seed_out(const pq_buf *f)
+static void seed_out(const bbuf *f)
 {
 	static int n;
 	const char *dir = getenv("DM_PARQUET_SEEDS");
@@ -1810,18 +1810,18 @@ static void seed_out(const pq_buf *f)
  * NULL flags into null; the error is returned and its message left in
  * d. */
 typedef char bstr[16];
-static dm_err bread(const hb *h, const pq_buf *ch, int64_t dpo,
+static dm_err bread(const hb *h, const bbuf *ch, int64_t dpo,
 		    const dm_parquet_opts *o, double *f64, bstr *str,
 		    uint8_t *null, size_t cap, size_t *rows, dm_diag *d)
 {
-	pq_buf file = hb_file_at(h, ch, dpo);
+	bbuf file = hb_file_at(h, ch, dpo);
 	dm_err err;
 	dm_parquet_file *f = open_mem(file.p, file.len, o, &err, d);
 	dm_parquet_scan *s = NULL;
 	size_t col = 0, n, i;
 
 	seed_out(&file);
-	buf_release(&file);
+	bb_release(&file);
 	*rows = 0;
 	if (err)
 		return err;
@@ -1882,7 +1882,7 @@ static void bounds_dict_index(void **state)
 				uint8_t page[16] = { 0 };
 				size_t pl = 0, rows;
 				uint64_t v[8];
-				pq_buf ch = { 0 };
+				bbuf ch = { 0 };
 				dm_diag d;
 				uint32_t nv = form ? 8 : 4;
 				page[pl++] = (uint8_t)bw;
@@ -1916,7 +1916,7 @@ static void bounds_dict_index(void **state)
 						for (int i = 0; i < 7; i++)
 							assert_true(out[i] == 10 + i % n);
 				}
-				buf_release(&ch);
+				bb_release(&ch);
 			}
 		}
 	}
@@ -1932,7 +1932,7 @@ static void bounds_dict_bit_width(void **state)
 
 	for (int bw = 32; bw <= 33; bw++) {
 		uint8_t page[] = { (uint8_t)bw, 4 << 1, 0, 0, 0, 0, 0 };
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 2, 8, 8, 1, DM_PARQUET_ENC_PLAIN, dict, 8);
 		hb_page(&ch, 0, 7, 7, 4, DM_PARQUET_ENC_RLE_DICTIONARY, page, 7);
 		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0 };
@@ -1945,7 +1945,7 @@ static void bounds_dict_bit_width(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "bit width above 32");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 }
 
@@ -1961,7 +1961,7 @@ static void bounds_dict_entries(void **state)
 	size_t rows;
 
 	for (int extra = 0; extra <= 1; extra++) {
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 2, 24, 24, 3 + extra, DM_PARQUET_ENC_PLAIN, dict, 24);
 		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
 		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0 };
@@ -1974,14 +1974,14 @@ static void bounds_dict_entries(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "more entries than its page");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	/* "ab", "cde": 4 + 2 + 4 + 3 bytes */
 	for (int extra = 0; extra <= 1; extra++) {
 		uint8_t dp[13] = { 2, 0, 0, 0, 'a', 'b', (uint8_t)(3 + extra), 0,
 				   0, 0, 'c', 'd', 'e' };
 		bstr s[4];
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 2, 13, 13, 2, DM_PARQUET_ENC_PLAIN, dp, 13);
 		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
 		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 4, 4, 0, 0 };
@@ -1995,7 +1995,7 @@ static void bounds_dict_entries(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "truncated dictionary page");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 }
 
@@ -2013,7 +2013,7 @@ static void bounds_def_levels(void **state)
 
 	for (uint8_t len = 2; len <= 3; len++) {
 		const uint8_t page[] = { len, 0, 0, 0, 4 << 1, 0 }; /* 4 NULLs */
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, 6, 6, 4, DM_PARQUET_ENC_PLAIN, page, 6);
 		if (len == 2) {
 			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
@@ -2024,12 +2024,12 @@ static void bounds_def_levels(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "definition levels exceed");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	for (uint8_t lv = 1; lv <= 2; lv++) {
 		uint8_t page[6 + 32] = { 2, 0, 0, 0, 4 << 1, lv };
 		double v[4] = { 1, 2, 3, 4 };
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		memcpy(page + 6, v, 32);
 		hb_page(&ch, 0, 38, 38, 4, DM_PARQUET_ENC_PLAIN, page, 38);
 		if (lv == 1) {
@@ -2041,12 +2041,12 @@ static void bounds_def_levels(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "definition level above 1");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	h.nrows = h.nvals = 9;
 	for (int32_t nb = 2; nb >= 1; nb--) {
 		const uint8_t page[2] = { 0, 0 }; /* 9 NULLs, MSB first */
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page_def(&ch, 0, nb, nb, 9, DM_PARQUET_ENC_PLAIN,
 			    DM_PARQUET_ENC_BIT_PACKED, page, (size_t)nb);
 		if (nb == 2) {
@@ -2058,7 +2058,7 @@ static void bounds_def_levels(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "definition levels exceed");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 }
 
@@ -2075,7 +2075,7 @@ static void bounds_plain_values(void **state)
 		const uint8_t page[13] = { 2, 0, 0, 0, 'a', 'b', (uint8_t)(3 + extra),
 					   0, 0, 0, 'c', 'd', 'e' };
 		bstr s[2];
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, 13, 13, 2, DM_PARQUET_ENC_PLAIN, page, 13);
 		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 2, 2, -1, 0 };
 		if (!extra) {
@@ -2088,11 +2088,11 @@ static void bounds_plain_values(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "PLAIN byte arrays exceed");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	for (int32_t len = 32; len >= 31; len--) {
 		double v[4] = { 1, 2, 3, 4 }, out[4];
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, len, len, 4, DM_PARQUET_ENC_PLAIN, v, (size_t)len);
 		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
 		if (len == 32) {
@@ -2104,12 +2104,12 @@ static void bounds_plain_values(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "PLAIN values exceed");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	for (int32_t nv = 8; nv <= 9; nv++) {
 		const uint8_t page[1] = { 0x81 };
 		double out[9];
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, 1, 1, nv, DM_PARQUET_ENC_PLAIN, page, 1);
 		hb h = { DM_PARQUET_BOOLEAN, 0, -1, 0, 0, nv, nv, -1, 0 };
 		if (nv == 8) {
@@ -2121,7 +2121,7 @@ static void bounds_plain_values(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "PLAIN booleans exceed");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 }
 
@@ -2136,7 +2136,7 @@ static void bounds_rle_booleans(void **state)
 
 	for (uint8_t len = 2; len <= 3; len++) {
 		const uint8_t page[] = { len, 0, 0, 0, 4 << 1, 1 };
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, 6, 6, 4, DM_PARQUET_ENC_RLE, page, 6);
 		hb h = { DM_PARQUET_BOOLEAN, 0, -1, 0, 0, 4, 4, -1, 0 };
 		if (len == 2) {
@@ -2148,7 +2148,7 @@ static void bounds_rle_booleans(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "RLE boolean data exceed");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 }
 
@@ -2168,7 +2168,7 @@ static void bounds_delta_and_split(void **state)
 		bstr s[3];
 		memcpy(page + pl, "abbccc", 6);
 		pl += 6;
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 3,
 			DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY, page, pl);
 		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0 };
@@ -2182,7 +2182,7 @@ static void bounds_delta_and_split(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "string lengths exceed");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	for (int32_t nv = 2; nv <= 3; nv++) {
 		/* 1.0f and 2.0f, byte streams of width 4 */
@@ -2192,7 +2192,7 @@ static void bounds_delta_and_split(void **state)
 		for (int i = 0; i < 2; i++)
 			for (int j = 0; j < 4; j++)
 				page[j * 2 + i] = b[i * 4 + j];
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, 8, 8, nv, DM_PARQUET_ENC_BYTE_STREAM_SPLIT, page, 8);
 		hb h = { DM_PARQUET_FLOAT, 0, -1, 0, 0, nv, nv, -1, 0 };
 		if (nv == 2) {
@@ -2205,12 +2205,12 @@ static void bounds_delta_and_split(void **state)
 				       DM_EFORMAT, d, "more values than the "
 						      "BYTE_STREAM_SPLIT page");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 }
 
 /* A DATA_PAGE_V2 header and its body. */
-static void hb_page_v2(pq_buf *b, int32_t usize, int32_t csize, int32_t nvals,
+static void hb_page_v2(bbuf *b, int32_t usize, int32_t csize, int32_t nvals,
 		       int32_t nnulls, int enc, int32_t def_len,
 		       const void *data, size_t len)
 {
@@ -2229,8 +2229,8 @@ static void hb_page_v2(pq_buf *b, int32_t usize, int32_t csize, int32_t nvals,
 	tw_i32(&t, 6, 0);
 	tw_bool(&t, 7, 0);
 	tw_struct_end(&t);
-	buf_byte(b, 0);
-	buf_put(b, data, len);
+	bb_u8(b, 0);
+	bb_put(b, data, len);
 }
 
 /* Page v2: levels may fill the whole page (all NULL), not one byte
@@ -2248,7 +2248,7 @@ static void bounds_v2_and_deltas(void **state)
 
 	for (int32_t dl = 2; dl <= 3; dl++) {
 		const uint8_t lv[2] = { 4 << 1, 0 }; /* 4 NULLs */
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page_v2(&ch, 2, 2, 4, 4, DM_PARQUET_ENC_PLAIN, dl, lv, 2);
 		if (dl == 2) {
 			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 4,
@@ -2259,7 +2259,7 @@ static void bounds_v2_and_deltas(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "level sizes exceed the page size");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	/* "ab", then "ab" + "c" (prefix 2 = the whole previous value),
 	 * then prefix 4 of "abc" (one too long) */
@@ -2271,7 +2271,7 @@ static void bounds_v2_and_deltas(void **state)
 		pl += dbp_encode(page + pl, suf, 3);
 		memcpy(page + pl, "abcd", 4);
 		pl += 4;
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 3,
 			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, pl);
 		hb hs = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0 };
@@ -2285,7 +2285,7 @@ static void bounds_v2_and_deltas(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "prefix longer than the previous");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	{
 		pq_dbp dp;
@@ -2310,18 +2310,18 @@ static void bounds_page_and_chunk(void **state)
 	dm_parquet_opts o = { 0 };
 	dm_diag d;
 	size_t rows;
-	pq_buf ch = { 0 };
+	bbuf ch = { 0 };
 	hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
 
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, v, 32);
 	assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
 			 DM_OK);
 	assert_true(rows == 4 && out[3] == 4);
-	buf_release(&ch);
+	bb_release(&ch);
 	hb_page(&ch, 0, 32, 33, 4, DM_PARQUET_ENC_PLAIN, v, 32);
 	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
 		       DM_EFORMAT, d, "page size is past the end of the column chunk");
-	buf_release(&ch);
+	bb_release(&ch);
 
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, v, 32);
 	o.max_page_bytes = 32;
@@ -2333,14 +2333,14 @@ static void bounds_page_and_chunk(void **state)
 
 	/* the chunk's compressed size reaching the last byte of the file */
 	{
-		pq_buf file = hb_file(&h, &ch);
+		bbuf file = hb_file(&h, &ch);
 		h.csize_delta = (int64_t)file.len - 4 - (int64_t)ch.len;
-		buf_release(&file);
+		bb_release(&file);
 		/* the footer grows with the varint of the new size; settle */
 		for (int k = 0; k < 3; k++) {
 			file = hb_file(&h, &ch);
 			h.csize_delta = (int64_t)file.len - 4 - (int64_t)ch.len;
-			buf_release(&file);
+			bb_release(&file);
 		}
 	}
 	assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
@@ -2369,7 +2369,7 @@ static void bounds_page_and_chunk(void **state)
 	h.nvals++;
 	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
 		       DM_EFORMAT, d, "rows in only");
-	buf_release(&ch);
+	bb_release(&ch);
 }
 
 /* The bomb check: a SNAPPY page may declare up to 32 x its compressed
@@ -2387,7 +2387,7 @@ static void bounds_codec_ratio(void **state)
 	assert_int_equal(pq_compress(DM_PARQUET_SNAPPY, 0, raw, sizeof(raw), &z,
 				     &zl), DM_OK);
 	for (int extra = 0; extra <= 1; extra++) {
-		pq_buf ch = { 0 };
+		bbuf ch = { 0 };
 		int32_t us = (int32_t)(zl * 32 + 64) + extra;
 		hb_page(&ch, 0, us, (int32_t)zl, 1, DM_PARQUET_ENC_PLAIN, z, zl);
 		hb h = { DM_PARQUET_DOUBLE, 0, -1, DM_PARQUET_SNAPPY, 0, 1, 1, -1, 0 };
@@ -2400,7 +2400,7 @@ static void bounds_codec_ratio(void **state)
 					     &rows, &d),
 				       DM_EFORMAT, d, "decompression bomb");
 		}
-		buf_release(&ch);
+		bb_release(&ch);
 	}
 	free(z);
 }
@@ -2408,13 +2408,13 @@ static void bounds_codec_ratio(void **state)
 /* A file with no row groups whose footer starts right after the
  * leading magic: footer length == file size - 12 is accepted, one more
  * is refused; the footer limit likewise. */
-static pq_buf empty_file(void)
+static bbuf empty_file(void)
 {
-	pq_buf f = { 0 }, m = { 0 };
+	bbuf f = { 0 }, m = { 0 };
 	pq_tw t;
 	uint8_t tail[8];
 
-	buf_put(&f, "PAR1", 4);
+	bb_put(&f, "PAR1", 4);
 	tw_init(&t, &m);
 	tw_i32(&t, 1, 1);
 	tw_list_begin(&t, 2, TC_STRUCT, 2);
@@ -2429,19 +2429,19 @@ static pq_buf empty_file(void)
 	tw_struct_end(&t);
 	tw_i64(&t, 3, 0);
 	tw_list_begin(&t, 4, TC_STRUCT, 0);
-	buf_byte(&m, 0);
-	buf_put(&f, m.p, m.len);
+	bb_u8(&m, 0);
+	bb_put(&f, m.p, m.len);
 	wr_le32(tail, (uint32_t)m.len);
 	memcpy(tail + 4, "PAR1", 4);
-	buf_put(&f, tail, 8);
-	buf_release(&m);
+	bb_put(&f, tail, 8);
+	bb_release(&m);
 	return f;
 }
 
 static void bounds_footer(void **state)
 {
 	(void)state;
-	pq_buf f = empty_file();
+	bbuf f = empty_file();
 	uint32_t flen = (uint32_t)f.len - 12;
 	dm_parquet_opts o = { 0 };
 	dm_parquet_file *pf;
@@ -2477,18 +2477,18 @@ static void bounds_footer(void **state)
 	}
 	pf = open_mem(f.p, f.len, NULL, &err, &d);
 	assert_refused(err, DM_EFORMAT, d, "schema tree is inconsistent");
-	buf_release(&f);
+	bb_release(&f);
 }
 
 /* A footer with ncols DOUBLE columns and one row group without rows,
  * every chunk claiming tcs compressed bytes at offset 4. */
-static pq_buf sized_file(int ncols, int64_t tcs)
+static bbuf sized_file(int ncols, int64_t tcs)
 {
-	pq_buf f = { 0 }, m = { 0 };
+	bbuf f = { 0 }, m = { 0 };
 	pq_tw t;
 	uint8_t tail[8];
 
-	buf_put(&f, "PAR1", 4);
+	bb_put(&f, "PAR1", 4);
 	tw_init(&t, &m);
 	tw_i32(&t, 1, 1);
 	tw_list_begin(&t, 2, TC_STRUCT, (uint32_t)ncols + 1);
@@ -2527,12 +2527,12 @@ static pq_buf sized_file(int ncols, int64_t tcs)
 	tw_i64(&t, 2, 0);
 	tw_i64(&t, 3, 0);
 	tw_struct_end(&t);
-	buf_byte(&m, 0);
-	buf_put(&f, m.p, m.len);
+	bb_u8(&m, 0);
+	bb_put(&f, m.p, m.len);
 	wr_le32(tail, (uint32_t)m.len);
 	memcpy(tail + 4, "PAR1", 4);
-	buf_put(&f, tail, 8);
-	buf_release(&m);
+	bb_put(&f, tail, 8);
+	bb_release(&m);
 	return f;
 }
 
@@ -2542,17 +2542,17 @@ static pq_buf sized_file(int ncols, int64_t tcs)
 static void bounds_chunk_sizes(void **state)
 {
 	(void)state;
-	pq_buf f = sized_file(2, 0);
+	bbuf f = sized_file(2, 0);
 	int64_t fsize = (int64_t)f.len;
 	dm_parquet_file *pf;
 	dm_err err;
 	dm_diag d;
 
-	buf_release(&f);
+	bb_release(&f);
 	for (int k = 0; k < 3; k++) { /* the size's varint changes the size */
 		f = sized_file(2, fsize);
 		fsize = (int64_t)f.len;
-		buf_release(&f);
+		bb_release(&f);
 	}
 	f = sized_file(2, fsize);
 	assert_int_equal((int64_t)f.len, fsize);
@@ -2562,16 +2562,16 @@ static void bounds_chunk_sizes(void **state)
 	assert_true(dm_parquet_file_meta(pf)->rowgroups[0].total_compressed_size ==
 		    2 * fsize);
 	dm_parquet_file_free(pf);
-	buf_release(&f);
+	bb_release(&f);
 	f = sized_file(2, fsize + 1);
 	pf = open_mem(f.p, f.len, NULL, &err, &d);
 	assert_refused(err, DM_EFORMAT, d, "offsets or sizes outside the file");
-	buf_release(&f);
+	bb_release(&f);
 	f = sized_file(3, INT64_MAX - 1);
 	seed_out(&f);
 	pf = open_mem(f.p, f.len, NULL, &err, &d);
 	assert_refused(err, DM_EFORMAT, d, "offsets or sizes outside the file");
-	buf_release(&f);
+	bb_release(&f);
 }
 
 /* Thrift: a binary exactly as long as the bytes left, a list count

@@ -65,18 +65,10 @@ void rle_init(pq_rle *r, const uint8_t *p, size_t len, int bw)
 static int rle_next_run(pq_rle *r)
 {
 	for (;;) {
-		uint64_t h = 0;
-		int shift = 0;
-		for (;;) {
-			if (r->p >= r->end || shift > 35)
-				return -1;
-			uint8_t b = *r->p++;
-			h |= (uint64_t)(b & 0x7f) << shift;
-			if (!(b & 0x80))
-				break;
-			shift += 7;
-		}
-		if (h > 0xffffffffull)
+		uint64_t h;
+
+		if (bb_get_uvarint(&r->p, r->end, &h) != BB_VARINT_OK ||
+		    h > 0xffffffffull)
 			return -1;
 		if (h & 1) {
 			uint64_t groups = h >> 1;
@@ -160,25 +152,19 @@ int rle_get_u8(pq_rle *r, uint8_t *out, size_t n)
 /* ---- DELTA_BINARY_PACKED ------------------------------------------ */
 static int dbp_uvarint(pq_dbp *d, uint64_t *out)
 {
-	uint64_t v = 0;
-	int shift = 0;
+	const uint8_t *p = d->buf + d->off;
 
-	for (;;) {
-		if (d->off >= d->len || shift > 63)
-			return -1;
-		uint8_t b = d->buf[d->off++];
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			break;
-		shift += 7;
-	}
-	*out = v;
+	if (d->off > d->len ||
+	    bb_get_uvarint(&p, d->buf + d->len, out) != BB_VARINT_OK)
+		return -1;
+	d->off = (size_t)(p - d->buf);
 	return 0;
 }
 
+/* DELTA_BINARY_PACKED keeps values as uint64_t: wrapping arithmetic. */
 static uint64_t unzz(uint64_t v)
 {
-	return (v >> 1) ^ (~(v & 1) + 1);
+	return (uint64_t)bb_unzigzag(v);
 }
 
 int dbp_init(pq_dbp *d, const uint8_t *p, size_t len)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/bbuf.h"
 #include "driftmon/parquet.h"
 
 /* ---- Thrift compact protocol: reader ------------------------------ */
@@ -62,26 +63,16 @@ int tc_struct_begin(pq_tc *c);
 void tc_struct_end(pq_tc *c);
 
 /* ---- Thrift compact protocol: writer ------------------------------ */
-typedef struct pq_buf {
-	uint8_t *p;
-	size_t len, cap;
-	int oom;
-} pq_buf;
-
-void buf_put(pq_buf *b, const void *p, size_t n);
-void buf_byte(pq_buf *b, uint8_t v);
-void buf_uvarint(pq_buf *b, uint64_t v);
-void buf_release(pq_buf *b);
-/* Ensures room for n more bytes; returns 0 on failure (b->oom set). */
-int buf_reserve(pq_buf *b, size_t n);
+/* The output is a core/bbuf.h buffer (bb_put, bb_u8, bb_uvarint; a
+ * zeroed one has the default cap, BB_MAX_DEFAULT). */
 
 typedef struct pq_tw {
-	pq_buf *b;
+	bbuf *b;
 	int16_t last[32];
 	int depth;
 } pq_tw;
 
-void tw_init(pq_tw *w, pq_buf *b);
+void tw_init(pq_tw *w, bbuf *b);
 void tw_field(pq_tw *w, int16_t id, int type);
 void tw_i32(pq_tw *w, int16_t id, int32_t v);
 void tw_i64(pq_tw *w, int16_t id, int64_t v);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "io/parquet/parquet_int.h"
 
 static const char oom_why[] = "out of memory";
@@ -309,17 +310,6 @@ static void parse_rowgroup(pq_tc *c, pq_rowgroup *g, size_t nleaves,
 	tc_struct_end(c);
 }
 
-static char *dupn(const uint8_t *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (!s)
-		return NULL;
-	if (n)
-		memcpy(s, p, n);
-	s[n] = 0;
-	return s;
-}
 
 static int add_warning(pq_footer *ft, const char *fmt, const char *name,
 		       const char *detail)
@@ -332,7 +322,7 @@ static int add_warning(pq_footer *ft, const char *fmt, const char *name,
 	if (!w)
 		return -1;
 	ft->warn = w;
-	if (!(w[ft->nwarn] = dupn((const uint8_t *)line, strlen(line))))
+	if (!(w[ft->nwarn] = util_dupn((const uint8_t *)line, strlen(line))))
 		return -1;
 	ft->nwarn++;
 	return 0;
@@ -593,8 +583,8 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 				tc_struct_end(&c);
 				if (c.err)
 					break;
-				ft->kvstr[2 * i] = dupn(k ? k : (const uint8_t *)"", kl);
-				ft->kvstr[2 * i + 1] = v ? dupn(v, vl) : NULL;
+				ft->kvstr[2 * i] = util_dupn(k ? k : (const uint8_t *)"", kl);
+				ft->kvstr[2 * i + 1] = v ? util_dupn(v, vl) : NULL;
 				if (!ft->kvstr[2 * i] || (v && !ft->kvstr[2 * i + 1])) {
 					err = DM_ENOMEM;
 					goto out;
@@ -608,7 +598,7 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 			const uint8_t *p = tc_binary(&c, &n);
 			if (c.err)
 				goto bad;
-			if (!(ft->created_by = dupn(p, n))) {
+			if (!(ft->created_by = util_dupn(p, n))) {
 				err = DM_ENOMEM;
 				goto out;
 			}
@@ -646,7 +636,7 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 			const sel *e = &els[i];
 			size_t before = ft->nleaves, nl = 0;
 			long nx = walk(els, nel, i, 1, &nl);
-			char *nm = dupn(e->name ? e->name : (const uint8_t *)"",
+			char *nm = util_dupn(e->name ? e->name : (const uint8_t *)"",
 					e->name_len);
 			(void)before;
 			if (nx < 0 || !nm) {

@@ -38,32 +38,24 @@ int tc_fail(pq_tc *c, const char *why)
 uint64_t tc_uvarint(pq_tc *c)
 {
 	uint64_t v = 0;
-	int shift = 0;
 
-	while (!c->err) {
-		if (c->p >= c->end)
-			return tc_fail(c, "truncated varint");
-		uint8_t b = *c->p++;
-		if (shift == 63 && (b & 0x7e))
-			return tc_fail(c, "varint overflows 64 bits");
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v;
-		shift += 7;
-		if (shift > 63)
-			return tc_fail(c, "varint too long");
+	if (c->err)
+		return 0;
+	switch (bb_get_uvarint(&c->p, c->end, &v)) {
+	case BB_VARINT_OK:
+		return v;
+	case BB_VARINT_TRUNCATED:
+		return tc_fail(c, "truncated varint");
+	case BB_VARINT_OVERFLOW:
+		return tc_fail(c, "varint overflows 64 bits");
+	default:
+		return tc_fail(c, "varint too long");
 	}
-	return 0;
-}
-
-static int64_t unzigzag(uint64_t v)
-{
-	return (int64_t)((v >> 1) ^ (~(v & 1) + 1));
 }
 
 int64_t tc_i64(pq_tc *c)
 {
-	return unzigzag(tc_uvarint(c));
+	return bb_unzigzag(tc_uvarint(c));
 }
 
 int32_t tc_i32(pq_tc *c)
@@ -270,75 +262,8 @@ void tc_skip(pq_tc *c, int type)
 }
 
 /* ---- writer -------------------------------------------------------- */
-int buf_reserve(pq_buf *b, size_t n)
-{
-	size_t cap;
-	uint8_t *p;
 
-	if (b->oom)
-		return 0;
-	if (b->cap - b->len >= n)
-		return 1;
-	cap = b->cap ? b->cap : 256;
-	while (cap - b->len < n) {
-		if (cap > SIZE_MAX / 2) {
-			b->oom = 1;
-			return 0;
-		}
-		cap *= 2;
-	}
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = 1;
-		return 0;
-	}
-	b->p = p;
-	b->cap = cap;
-	return 1;
-}
-
-void buf_put(pq_buf *b, const void *p, size_t n)
-{
-	if (!n || !buf_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-void buf_byte(pq_buf *b, uint8_t v)
-{
-	if (!buf_reserve(b, 1))
-		return;
-	b->p[b->len++] = v;
-}
-
-void buf_uvarint(pq_buf *b, uint64_t v)
-{
-	uint8_t tmp[10];
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		tmp[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (uint8_t)v;
-	buf_put(b, tmp, n);
-}
-
-void buf_release(pq_buf *b)
-{
-	if (!b)
-		return;
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
-static uint64_t zigzag(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-void tw_init(pq_tw *w, pq_buf *b)
+void tw_init(pq_tw *w, bbuf *b)
 {
 	memset(w, 0, sizeof(*w));
 	w->b = b;
@@ -349,10 +274,10 @@ void tw_field(pq_tw *w, int16_t id, int type)
 	int16_t delta = (int16_t)(id - w->last[w->depth]);
 
 	if (delta > 0 && delta <= 15)
-		buf_byte(w->b, (uint8_t)(delta << 4 | type));
+		bb_u8(w->b, (uint8_t)(delta << 4 | type));
 	else {
-		buf_byte(w->b, (uint8_t)type);
-		buf_uvarint(w->b, zigzag(id));
+		bb_u8(w->b, (uint8_t)type);
+		bb_svarint(w->b, id);
 	}
 	w->last[w->depth] = id;
 }
@@ -360,13 +285,13 @@ void tw_field(pq_tw *w, int16_t id, int type)
 void tw_i32(pq_tw *w, int16_t id, int32_t v)
 {
 	tw_field(w, id, TC_I32);
-	buf_uvarint(w->b, zigzag(v));
+	bb_svarint(w->b, v);
 }
 
 void tw_i64(pq_tw *w, int16_t id, int64_t v)
 {
 	tw_field(w, id, TC_I64);
-	buf_uvarint(w->b, zigzag(v));
+	bb_svarint(w->b, v);
 }
 
 void tw_bool(pq_tw *w, int16_t id, int v)
@@ -377,8 +302,8 @@ void tw_bool(pq_tw *w, int16_t id, int v)
 void tw_binary(pq_tw *w, int16_t id, const void *p, size_t n)
 {
 	tw_field(w, id, TC_BINARY);
-	buf_uvarint(w->b, n);
-	buf_put(w->b, p, n);
+	bb_uvarint(w->b, n);
+	bb_put(w->b, p, n);
 }
 
 void tw_struct_begin(pq_tw *w, int16_t id)
@@ -396,7 +321,7 @@ void tw_elem_struct_begin(pq_tw *w)
 
 void tw_struct_end(pq_tw *w)
 {
-	buf_byte(w->b, TC_STOP);
+	bb_u8(w->b, TC_STOP);
 	if (w->depth > 0)
 		w->depth--;
 }
@@ -405,20 +330,20 @@ void tw_list_begin(pq_tw *w, int16_t id, int etype, uint32_t n)
 {
 	tw_field(w, id, TC_LIST);
 	if (n < 15)
-		buf_byte(w->b, (uint8_t)(n << 4 | (uint32_t)etype));
+		bb_u8(w->b, (uint8_t)(n << 4 | (uint32_t)etype));
 	else {
-		buf_byte(w->b, (uint8_t)(0xf0 | etype));
-		buf_uvarint(w->b, n);
+		bb_u8(w->b, (uint8_t)(0xf0 | etype));
+		bb_uvarint(w->b, n);
 	}
 }
 
 void tw_elem_i32(pq_tw *w, int32_t v)
 {
-	buf_uvarint(w->b, zigzag(v));
+	bb_svarint(w->b, v);
 }
 
 void tw_elem_binary(pq_tw *w, const void *p, size_t n)
 {
-	buf_uvarint(w->b, n);
-	buf_put(w->b, p, n);
+	bb_uvarint(w->b, n);
+	bb_put(w->b, p, n);
 }

@@ -38,7 +38,7 @@ typedef struct wchunk {
 	uint32_t encodings;
 	int64_t nulls;
 	int has_minmax;
-	pq_buf min, max; /* PLAIN bytes */
+	bbuf min, max; /* PLAIN bytes */
 } wchunk;
 
 typedef struct wrg {
@@ -53,7 +53,7 @@ typedef struct wcol {
 	int optional;
 	int phys;
 	/* the open page */
-	pq_buf vals;      /* PLAIN values (or nothing in dictionary mode) */
+	bbuf vals;      /* PLAIN values (or nothing in dictionary mode) */
 	uint32_t *idx;    /* dictionary indices of the page */
 	size_t nidx, idxcap;
 	uint8_t *lev;     /* definition levels of the page */
@@ -61,13 +61,13 @@ typedef struct wcol {
 	size_t page_vals; /* non-NULL values */
 	uint64_t bits;    /* booleans: bits used in the last byte */
 	/* the chunk so far */
-	pq_buf chunk;
+	bbuf chunk;
 	int64_t chunk_usize, chunk_values;
 	size_t rows; /* rows in the current row group */
 	/* dictionary of the chunk */
 	int dict_on;       /* still adding to the dictionary */
 	int dict_used;
-	pq_buf dict;       /* PLAIN: length + bytes */
+	bbuf dict;       /* PLAIN: length + bytes */
 	size_t *dict_off;  /* entry -> offset in dict */
 	size_t dict_n, dict_cap;
 	uint32_t *slots;   /* open addressing: entry + 1 */
@@ -77,7 +77,7 @@ typedef struct wcol {
 	int has_minmax;
 	double dmin, dmax;
 	int64_t imin, imax;
-	pq_buf smin, smax;
+	bbuf smin, smax;
 	uint32_t encodings;
 } wcol;
 
@@ -131,15 +131,15 @@ static dm_err wwrite(dm_parquet_writer *w, const void *p, size_t n,
 static void wcol_release(wcol *c)
 {
 	free(c->name);
-	buf_release(&c->vals);
+	bb_release(&c->vals);
 	free(c->idx);
 	free(c->lev);
-	buf_release(&c->chunk);
-	buf_release(&c->dict);
+	bb_release(&c->chunk);
+	bb_release(&c->dict);
 	free(c->dict_off);
 	free(c->slots);
-	buf_release(&c->smin);
-	buf_release(&c->smax);
+	bb_release(&c->smin);
+	bb_release(&c->smax);
 }
 
 static void writer_free(dm_parquet_writer *w)
@@ -153,8 +153,8 @@ static void writer_free(dm_parquet_writer *w)
 	free(w->c);
 	for (i = 0; i < w->nrg; i++) {
 		for (j = 0; j < w->ncols; j++) {
-			buf_release(&w->rgs[i].chunks[j].min);
-			buf_release(&w->rgs[i].chunks[j].max);
+			bb_release(&w->rgs[i].chunks[j].min);
+			bb_release(&w->rgs[i].chunks[j].max);
 		}
 		free(w->rgs[i].chunks);
 	}
@@ -323,16 +323,16 @@ static size_t run_at(const uint32_t *v, size_t n, size_t i)
 	return j - i;
 }
 
-static void rle_encode(pq_buf *b, const uint32_t *v, size_t n, int bw)
+static void rle_encode(bbuf *b, const uint32_t *v, size_t n, int bw)
 {
 	size_t i = 0, vb = ((size_t)bw + 7) / 8;
 
 	while (i < n) {
 		size_t run = run_at(v, n, i);
 		if (run >= 8) {
-			buf_uvarint(b, (uint64_t)run << 1);
+			bb_uvarint(b, (uint64_t)run << 1);
 			for (size_t k = 0; k < vb; k++)
-				buf_byte(b, (uint8_t)(v[i] >> (8 * k)));
+				bb_u8(b, (uint8_t)(v[i] >> (8 * k)));
 			i += run;
 			continue;
 		}
@@ -341,8 +341,8 @@ static void rle_encode(pq_buf *b, const uint32_t *v, size_t n, int bw)
 			i += 8;
 			groups++;
 		} while (i < n && groups < 63 && run_at(v, n, i) < 8);
-		buf_uvarint(b, (uint64_t)groups << 1 | 1);
-		if (!buf_reserve(b, groups * (size_t)bw))
+		bb_uvarint(b, (uint64_t)groups << 1 | 1);
+		if (!bb_reserve(b, groups * (size_t)bw))
 			return;
 		uint8_t *o = b->p + b->len;
 		memset(o, 0, groups * (size_t)bw);
@@ -371,7 +371,7 @@ static int bit_width(uint64_t max)
 }
 
 /* ---- pages ---------------------------------------------------------- */
-static void page_header(pq_buf *b, int type, size_t usize, size_t csize,
+static void page_header(bbuf *b, int type, size_t usize, size_t csize,
 			int32_t nvals, int enc)
 {
 	pq_tw t;
@@ -393,12 +393,12 @@ static void page_header(pq_buf *b, int type, size_t usize, size_t csize,
 		tw_i32(&t, 4, DM_PARQUET_ENC_RLE);
 		tw_struct_end(&t);
 	}
-	buf_byte(b, TC_STOP);
+	bb_u8(b, TC_STOP);
 }
 
 /* Compresses raw and appends header + data to out. */
-static dm_err emit_page(dm_parquet_writer *w, pq_buf *out, int type,
-			const pq_buf *raw, int32_t nvals, int enc,
+static dm_err emit_page(dm_parquet_writer *w, bbuf *out, int type,
+			const bbuf *raw, int32_t nvals, int enc,
 			int64_t *usize)
 {
 	uint8_t *z = NULL;
@@ -412,17 +412,17 @@ static dm_err emit_page(dm_parquet_writer *w, pq_buf *out, int type,
 	if (err)
 		return err;
 	page_header(out, type, raw->len, zl, nvals, enc);
-	buf_put(out, z, zl);
+	bb_put(out, z, zl);
 	free(z);
-	if (out->oom)
-		return DM_ENOMEM;
+	if (out->err)
+		return out->err;
 	*usize += (int64_t)(out->len - before - zl + raw->len);
 	return DM_OK;
 }
 
 static dm_err flush_page(dm_parquet_writer *w, wcol *c)
 {
-	pq_buf page = { 0 };
+	bbuf page = { 0 };
 	dm_err err;
 	size_t nrows = c->nlev;
 	int enc;
@@ -430,7 +430,7 @@ static dm_err flush_page(dm_parquet_writer *w, wcol *c)
 	if (!nrows)
 		return DM_OK;
 	if (c->optional) {
-		pq_buf lv = { 0 };
+		bbuf lv = { 0 };
 		uint32_t *tmp = malloc(nrows * sizeof(uint32_t));
 		uint8_t len4[4];
 		if (!tmp)
@@ -440,29 +440,30 @@ static dm_err flush_page(dm_parquet_writer *w, wcol *c)
 		rle_encode(&lv, tmp, nrows, 1);
 		free(tmp);
 		wr_le32(len4, (uint32_t)lv.len);
-		buf_put(&page, len4, 4);
-		buf_put(&page, lv.p, lv.len);
-		buf_release(&lv);
+		bb_put(&page, len4, 4);
+		bb_put(&page, lv.p, lv.len);
+		bb_release(&lv);
 	}
 	if (c->nidx) {
 		int bw = bit_width(c->dict_n ? c->dict_n - 1 : 0);
 		if (bw == 0)
 			bw = 1;
-		buf_byte(&page, (uint8_t)bw);
+		bb_u8(&page, (uint8_t)bw);
 		rle_encode(&page, c->idx, c->nidx, bw);
 		enc = DM_PARQUET_ENC_PLAIN_DICTIONARY;
 		c->dict_used = 1;
 	} else {
-		buf_put(&page, c->vals.p, c->vals.len);
+		bb_put(&page, c->vals.p, c->vals.len);
 		enc = DM_PARQUET_ENC_PLAIN;
 	}
-	if (page.oom) {
-		buf_release(&page);
-		return DM_ENOMEM;
+	if (page.err) {
+		err = page.err;
+		bb_release(&page);
+		return err;
 	}
 	err = emit_page(w, &c->chunk, 0, &page, (int32_t)nrows, enc,
 			&c->chunk_usize);
-	buf_release(&page);
+	bb_release(&page);
 	if (err)
 		return err;
 	c->encodings |= 1u << enc;
@@ -554,9 +555,9 @@ static long dict_index(wcol *c, const char *p, uint32_t l)
 	}
 	c->dict_off[c->dict_n] = c->dict.len;
 	wr_le32(len4, l);
-	buf_put(&c->dict, len4, 4);
-	buf_put(&c->dict, p, l);
-	if (c->dict.oom)
+	bb_put(&c->dict, len4, 4);
+	bb_put(&c->dict, p, l);
+	if (c->dict.err)
 		return -1;
 	c->slots[h] = (uint32_t)c->dict_n + 1;
 	return (long)c->dict_n++;
@@ -582,8 +583,8 @@ static void stat_str(wcol *c, const char *p, uint32_t l)
 		return;
 	if (!c->has_minmax) {
 		c->smin.len = c->smax.len = 0;
-		buf_put(&c->smin, p, l);
-		buf_put(&c->smax, p, l);
+		bb_put(&c->smin, p, l);
+		bb_put(&c->smax, p, l);
 		c->has_minmax = 1;
 		return;
 	}
@@ -591,13 +592,13 @@ static void stat_str(wcol *c, const char *p, uint32_t l)
 	int r = memcmp(p, c->smin.p, ml);
 	if (r < 0 || (r == 0 && l < c->smin.len)) {
 		c->smin.len = 0;
-		buf_put(&c->smin, p, l);
+		bb_put(&c->smin, p, l);
 	}
 	ml = c->smax.len < l ? c->smax.len : l;
 	r = memcmp(p, c->smax.p, ml);
 	if (r > 0 || (r == 0 && l > c->smax.len)) {
 		c->smax.len = 0;
-		buf_put(&c->smax, p, l);
+		bb_put(&c->smax, p, l);
 	}
 }
 
@@ -626,18 +627,18 @@ static dm_err add_i64(dm_parquet_writer *w, wcol *c, int64_t v)
 {
 	if (c->phys == DM_PARQUET_BOOLEAN) {
 		if (c->bits % 8 == 0)
-			buf_byte(&c->vals, 0);
+			bb_u8(&c->vals, 0);
 		if (v)
 			c->vals.p[c->vals.len - 1] |= (uint8_t)(1u << (c->bits % 8));
 		c->bits++;
 	} else if (c->phys == DM_PARQUET_INT32) {
 		int32_t x = (int32_t)v;
-		buf_put(&c->vals, &x, 4);
+		bb_put(&c->vals, &x, 4);
 	} else {
-		buf_put(&c->vals, &v, 8);
+		bb_put(&c->vals, &v, 8);
 	}
-	if (c->vals.oom)
-		return DM_ENOMEM;
+	if (c->vals.err)
+		return c->vals.err;
 	if (c->phys == DM_PARQUET_BOOLEAN)
 		v = v != 0;
 	if (!c->has_minmax) {
@@ -654,9 +655,9 @@ static dm_err add_i64(dm_parquet_writer *w, wcol *c, int64_t v)
 
 static dm_err add_f64(dm_parquet_writer *w, wcol *c, double v)
 {
-	buf_put(&c->vals, &v, 8);
-	if (c->vals.oom)
-		return DM_ENOMEM;
+	bb_put(&c->vals, &v, 8);
+	if (c->vals.err)
+		return c->vals.err;
 	if (v == v) {
 		if (v == 0)
 			v = 0.0; /* stats of zeros: min -0, max +0 below */
@@ -694,10 +695,10 @@ static dm_err add_str(dm_parquet_writer *w, wcol *c, const char *p,
 	} else {
 		uint8_t len4[4];
 		wr_le32(len4, l);
-		buf_put(&c->vals, len4, 4);
-		buf_put(&c->vals, p, l);
-		if (c->vals.oom)
-			return DM_ENOMEM;
+		bb_put(&c->vals, len4, 4);
+		bb_put(&c->vals, p, l);
+		if (c->vals.err)
+			return c->vals.err;
 	}
 	stat_str(c, p, l);
 	return after_value(w, c);
@@ -757,7 +758,7 @@ static dm_err f64_bulk(dm_parquet_writer *w, wcol *c, const double *v,
 		uint8_t *dst;
 		room = used < w->o.page_bytes ? (w->o.page_bytes - used + 7) / 8 : 1;
 		k = n - i < room ? n - i : room;
-		if (!buf_reserve(&c->vals, k * 8))
+		if (!bb_reserve(&c->vals, k * 8))
 			return DM_ENOMEM;
 		if (c->nlev + k > c->levcap) {
 			size_t cap = c->levcap ? c->levcap : 1024;
@@ -877,31 +878,31 @@ dm_err dm_parquet_writer_write_str(dm_parquet_writer *w, size_t col,
 }
 
 /* ---- row groups ----------------------------------------------------------- */
-static void put_stat_value(wcol *c, pq_buf *b, int max)
+static void put_stat_value(wcol *c, bbuf *b, int max)
 {
 	switch (c->phys) {
 	case DM_PARQUET_DOUBLE: {
 		double v = max ? c->dmax : c->dmin;
 		if (v == 0)
 			v = max ? 0.0 : -0.0;
-		buf_put(b, &v, 8);
+		bb_put(b, &v, 8);
 		break;
 	}
 	case DM_PARQUET_INT32: {
 		int32_t v = (int32_t)(max ? c->imax : c->imin);
-		buf_put(b, &v, 4);
+		bb_put(b, &v, 4);
 		break;
 	}
 	case DM_PARQUET_BOOLEAN:
-		buf_byte(b, (uint8_t)(max ? c->imax : c->imin));
+		bb_u8(b, (uint8_t)(max ? c->imax : c->imin));
 		break;
 	case DM_PARQUET_BYTE_ARRAY:
-		buf_put(b, max ? c->smax.p : c->smin.p,
+		bb_put(b, max ? c->smax.p : c->smin.p,
 			max ? c->smax.len : c->smin.len);
 		break;
 	default: {
 		int64_t v = max ? c->imax : c->imin;
-		buf_put(b, &v, 8);
+		bb_put(b, &v, 8);
 	}
 	}
 }
@@ -943,12 +944,12 @@ static dm_err flush_rowgroup(dm_parquet_writer *w, dm_diag *diag)
 			return err;
 		k->dict_off = -1;
 		if (c->dict_used) {
-			pq_buf dp = { 0 };
+			bbuf dp = { 0 };
 			err = emit_page(w, &dp, 2, &c->dict, (int32_t)c->dict_n,
 					DM_PARQUET_ENC_PLAIN_DICTIONARY, &usize);
 			if (!err)
 				err = wwrite(w, dp.p, dp.len, diag);
-			buf_release(&dp);
+			bb_release(&dp);
 			if (err)
 				return err;
 			k->dict_off = start;
@@ -966,7 +967,7 @@ static dm_err flush_rowgroup(dm_parquet_writer *w, dm_diag *diag)
 			k->has_minmax = 1;
 			put_stat_value(c, &k->min, 0);
 			put_stat_value(c, &k->max, 1);
-			if (k->min.oom || k->max.oom)
+			if (k->min.err || k->max.err)
 				return DM_ENOMEM;
 		}
 		g->usize += k->usize;
@@ -1080,7 +1081,7 @@ static void write_schema(dm_parquet_writer *w, pq_tw *t)
 
 static dm_err write_footer(dm_parquet_writer *w, dm_diag *diag)
 {
-	pq_buf b = { 0 };
+	bbuf b = { 0 };
 	pq_tw t;
 	uint8_t tail[8];
 	dm_err err;
@@ -1147,9 +1148,9 @@ static dm_err write_footer(dm_parquet_writer *w, dm_diag *diag)
 		}
 	}
 	tw_binary(&t, 6, w->created_by, strlen(w->created_by));
-	buf_byte(&b, TC_STOP);
-	if (b.oom || b.len > UINT32_MAX) {
-		buf_release(&b);
+	bb_u8(&b, TC_STOP);
+	if (b.err || b.len > UINT32_MAX) {
+		bb_release(&b);
 		return DM_ENOMEM;
 	}
 	wr_le32(tail, (uint32_t)b.len);
@@ -1157,7 +1158,7 @@ static dm_err write_footer(dm_parquet_writer *w, dm_diag *diag)
 	err = wwrite(w, b.p, b.len, diag);
 	if (!err)
 		err = wwrite(w, tail, 8, diag);
-	buf_release(&b);
+	bb_release(&b);
 	return err;
 }
 
