@@ -23,6 +23,10 @@
 #             vs a local folder.                      (issue 4)
 #   collector bench/collector.sh: `driftmon collect` under load, and the
 #             logger library.                         (issue 5)
+#   hourly    detect over 24 h, 7 d and 30 d windows of 100,000 rows an
+#             hour from hour profiles vs the raw logs, the backfill, and
+#             the size of one hour's profile (BENCH_HOURLY_ROWS,
+#             BENCH_HOURLY_WINDOWS).                  (issue 12)
 #
 # Environment:
 #   BENCH_SECTIONS="csv"   run only these sections (default: all)
