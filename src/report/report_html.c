@@ -935,6 +935,22 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 	sb_puts(b, "</svg></figure>");
 }
 
+/* The top of a PSI axis: nice_max up to 1, then 1, 2 or 5 times a power
+ * of ten (PSI has no upper bound). */
+static double psi_axis_max(double m)
+{
+	static const double f[] = {1.0, 2.0, 5.0, 10.0};
+	double p;
+	size_t i;
+
+	if (!(m > 1.0))
+		return nice_max(m);
+	p = pow(10.0, floor(log10(m)));
+	for (i = 0; i < 3 && m > f[i] * p; i++)
+		;
+	return f[i] * p;
+}
+
 /* Features charted hour by hour (the most severe first). */
 #define HOURLY_CHARTS 6
 
@@ -958,7 +974,7 @@ static void hourly_chart(sbuf *b, json_t *f, double thr)
 	}
 	if (!isnan(thr) && thr > ymax)
 		ymax = thr;
-	ymax = nice_max(ymax > 0 ? ymax * 1.1 : 0.1);
+	ymax = psi_axis_max(ymax > 0 ? ymax * 1.1 : 0.1);
 	sb_puts(b, "<h3>");
 	esc(b, str(f, "name"));
 	sb_puts(b, "</h3>");

@@ -157,6 +157,15 @@ expect "history --feature: the hour's PSI" 0 "^2025-12-24 16:00  $want$"
 expect "history --feature: hours without logs" 0 "^2025-12-24 19:00  -$"
 expect "history --feature: sparkline" 0 "^PSI .*··  min [0-9.]+, max [0-9.]+, last [0-9.]+$"
 check "HTML: PSI hour by hour" grep -q '<h2 id="hourly">PSI hour by hour</h2>' "$T/store/drift-reports/spam-detector/latest.html"
+python3 - "$T/store/drift-reports/spam-detector/latest.html" <<'PY' && ok || not_ok "HTML: hourly lines leave their chart (PSI above 1 off the axis?)"
+import re, sys
+h = open(sys.argv[1]).read()
+ys = [float(y) for c in re.findall(r'<svg class="chart hourly".*?</svg>', h, re.S)
+      for d in re.findall(r'<path class="lt" d="([^"]*)"', c)
+      for y in re.findall(r'[ML][0-9.]+ ([0-9.]+)', d)]
+print(len(ys), min(ys), max(ys))
+sys.exit(0 if ys and min(ys) >= 8 and max(ys) <= 76 else 1)
+PY
 check "HTML: six hourly charts" test "$(grep -o 'class="chart hourly"' "$T/store/drift-reports/spam-detector/latest.html" | wc -l)" -eq 6
 run history --model spam-detector --feature no_such_column
 expect_err "history --feature: unknown" 1 "no feature of that name"
