@@ -39,6 +39,19 @@ prof() { # HOURS NAME STATS-PATTERN
 	else not_ok "$2: profile-merged report differs from the raw read: $res"; fi
 }
 
+# lines_inside HTML NAME: every hourly PSI line stays inside its chart
+lines_inside() {
+	python3 - "$1" <<'PY' && ok || not_ok "$2"
+import re, sys
+h = open(sys.argv[1]).read()
+ys = [float(y) for c in re.findall(r'<svg class="chart hourly".*?</svg>', h, re.S)
+      for d in re.findall(r'<path class="lt" d="([^"]*)"', c)
+      for y in re.findall(r'[ML][0-9.]+ (-?[0-9.]+)', d)]
+print(len(ys), min(ys), max(ys))
+sys.exit(0 if ys and min(ys) >= 8 and max(ys) <= 76 else 1)
+PY
+}
+
 for w in 1 24 168; do
 	raw $w "${w}h"
 	prof $w "${w}h first run" "hour profiles: $w hours, 0 without logs, [0-9]+ from profiles, [0-9]+ read, 0 rebuilt"
@@ -157,15 +170,7 @@ expect "history --feature: the hour's PSI" 0 "^2025-12-24 16:00  $want$"
 expect "history --feature: hours without logs" 0 "^2025-12-24 19:00  -$"
 expect "history --feature: sparkline" 0 "^PSI .*··  min [0-9.]+, max [0-9.]+, last [0-9.]+$"
 check "HTML: PSI hour by hour" grep -q '<h2 id="hourly">PSI hour by hour</h2>' "$T/store/drift-reports/spam-detector/latest.html"
-python3 - "$T/store/drift-reports/spam-detector/latest.html" <<'PY' && ok || not_ok "HTML: hourly lines leave their chart (PSI above 1 off the axis?)"
-import re, sys
-h = open(sys.argv[1]).read()
-ys = [float(y) for c in re.findall(r'<svg class="chart hourly".*?</svg>', h, re.S)
-      for d in re.findall(r'<path class="lt" d="([^"]*)"', c)
-      for y in re.findall(r'[ML][0-9.]+ ([0-9.]+)', d)]
-print(len(ys), min(ys), max(ys))
-sys.exit(0 if ys and min(ys) >= 8 and max(ys) <= 76 else 1)
-PY
+lines_inside "$T/store/drift-reports/spam-detector/latest.html" "HTML: hourly lines inside their charts"
 check "HTML: six hourly charts" test "$(grep -o 'class="chart hourly"' "$T/store/drift-reports/spam-detector/latest.html" | wc -l)" -eq 6
 run history --model spam-detector --feature no_such_column
 expect_err "history --feature: unknown" 1 "no feature of that name"
@@ -235,7 +240,11 @@ expect "day 2 vs day 1, raw" 0
 json_check "day 2 vs day 1, raw: a window reference" 'd["reference"]["kind"] == "window"'
 res=$(python3 "$CMP" "$T/.out" "$T/prof.json") && ok || not_ok "reference window from profiles vs raw: $res"
 run detect --model spam-detector --version v1 --at $AT --format json --no-write
+cp "$T/.out" "$T/big.json"
+json_check "day 2: hourly PSI above 1 (for the chart's axis)" 'max(max(v for v in f["hourly_psi"]["values"] if v is not None) for f in d["features"]) > 1'
 json_check "no --reference-window: the baseline" 'd["reference"] == {"kind": "baseline"}'
+run report --input "$T/big.json" --output "$T/big.html"
+lines_inside "$T/big.html" "HTML: hourly lines of PSI above 1 inside their charts"
 export DRIFTMON_PROFILE_STATS=0
 run detect --model spam-detector --version v1 --at $AT --reference-window 2020-01-01T00:00Z/2020-01-01T05:00Z --no-write
 expect_err "an empty reference window" 1 "the reference window 2020-01-01T00:00:00Z \.\. 2020-01-01T05:00:00Z has no rows"
