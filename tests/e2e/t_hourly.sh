@@ -72,6 +72,21 @@ expect "late file: stats" 0 "23 from profiles, 1 read, 1 rebuilt, 1 written"
 check "late file: the rebuilt profile covers it" grep -q part-late.parquet "$P/hour=17/profile.json"
 prof 24 "late file, rebuilt" "24 from profiles, 0 read, 0 rebuilt"
 
+# an unreadable file, an empty file and rows of another model in an
+# hour: the data block, the UNREADABLE_FILES alert and the filtered rows
+# come out of the profile as out of the raw read
+printf 'not parquet at all' >"$L/hour=16/part-bad.parquet"
+: >"$L/hour=16/part-empty.csv"
+printf 'model_name,model_version,url_count\nother-model,v1,3\nother-model,v1,4\nspam-detector,v9,5\n' \
+	>"$L/hour=16/part-other.csv"
+raw 24 "odd files"
+json_check "odd files, raw: counted" 'd["data"]["files_unreadable"] == 1 and d["data"]["files_empty"] == 1 and d["data"]["rows_other_model"] == 2 and d["data"]["rows_other_version"] == 1 and any(a["code"] == "UNREADABLE_FILES" for a in d["alerts"])'
+prof 24 "odd files, read" "skipping log file: .*part-bad.parquet"
+prof 24 "odd files, from the profile" "24 from profiles, 0 read"
+rm "$L/hour=16/part-bad.parquet" "$L/hour=16/part-empty.csv" "$L/hour=16/part-other.csv"
+raw 24 "odd files gone"
+prof 24 "odd files gone" "23 from profiles, 1 read, 1 rebuilt"
+
 # missing hours: logs gone (their profiles are not used) and a window
 # reaching past the logs
 rm -r "$L/hour=12" "$L/hour=13"
