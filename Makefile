@@ -66,6 +66,7 @@ LIBSO_REAL := $(BUILD)/libdriftmon.so.$(VERSION)
 # ---- end of exports and soname ------------------------------------------
 
 -include deploy/deploy.mk
+-include deploy/hourly.mk
 
 .PHONY: all lib help deps clean test test-unit test-unit-bins test-e2e test-san test-cov \
 	test-synthetic demo bench generate-baseline run-drift-detection \

@@ -26,6 +26,10 @@
 #   python    driftmon.compare on DataFrames of 1,000,000 x 50 against
 #             the pandas + scipy peer on the same DataFrames, and the
 #             Python layer's overhead over `driftmon compare`. (issue 16)
+#   hourly    detect over 24 h, 7 d and 30 d windows of 100,000 rows an
+#             hour from hour profiles vs the raw logs, the backfill, and
+#             the size of one hour's profile (BENCH_HOURLY_ROWS,
+#             BENCH_HOURLY_WINDOWS).                  (issue 12)
 #
 # Environment:
 #   BENCH_SECTIONS="csv"   run only these sections (default: all)

@@ -222,6 +222,22 @@ typedef struct dm_result {
 	 * by the caller; owned (dm_perf_free), NULL when none. */
 	struct dm_perf *performance;
 	dm_mv_result multivariate; /* checked = 0 when not available */
+	/* What the window was compared with (set by the caller; the report's
+	 * "reference"): reference_start NULL = the training baseline; else
+	 * the earlier production window [reference_start, reference_end)
+	 * (ISO-8601 UTC, owned) of reference_rows rows, merged from hour
+	 * profiles (detect --reference-window). */
+	char *reference_start;
+	char *reference_end;
+	uint64_t reference_rows;
+	/* The trend (set by the caller, owned; NULL when the window was not
+	 * merged from hour profiles): PSI against the baseline of each hour
+	 * of the window, hourly_psi[i * hourly_hours + h] for feature i (in
+	 * features order) and hour h from hourly_start (ISO-8601 UTC); NaN
+	 * for an hour without values of the feature. */
+	double *hourly_psi;
+	size_t hourly_hours;
+	char *hourly_start;
 } dm_result;
 
 /*
@@ -233,6 +249,14 @@ typedef struct dm_result {
  * baseline's monitored columns; DM_ENOMEM when any allocation fails, the
  * Holm adjustment's included (never a silent "no drift").
  */
+/*
+ * The PSI of current feature c against baseline feature b as dm_detect
+ * computes it: over the baseline's bins (numeric) or its categories,
+ * "other" and unseen values (categorical).  NaN when b is not analysed
+ * or c has no values.
+ */
+DM_API double dm_feature_psi(const dm_feature *b, const dm_feature *c);
+
 DM_API dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
 			const dm_detect_config *cfg, dm_result *res,
 			dm_diag *diag);

@@ -127,8 +127,14 @@ typedef enum dm_job_warning {
 	DM_JOB_WARN_SKIPPED_FILE = 1,
 	/* "no inference logs found for <start> .. <end>": the window had no
 	 * data file (raised after the window is read) */
-	DM_JOB_WARN_NO_LOGS = 2
+	DM_JOB_WARN_NO_LOGS = 2,
+	/* "hour profile <key> cannot be used (...)" / "... is stale ...":
+	 * a stored hour profile was not trusted and is rebuilt from the
+	 * logs; "cannot write hour profile ..." */
+	DM_JOB_WARN_HOUR_PROFILE = 3
 } dm_job_warning;
+
+struct dm_hourly_stats;
 
 /* Use dm_job_opts_init or dm_job_opts_from_env, then set the fields. */
 typedef struct dm_job_opts {
@@ -165,7 +171,32 @@ typedef struct dm_job_opts {
 	 * log file: 'x.csv': not a Parquet file"); NULL = dropped. */
 	void (*warn)(void *ctx, dm_job_warning what, const char *msg);
 	void *warn_ctx;
+	/*
+	 * Hour profiles (docs/hourly-profiles.md).  hourly 1 (the default):
+	 * the window is the merge of its hours' stored profiles, and only
+	 * hours without a fresh one are read from their logs (their
+	 * profiles stored when write_profiles; default 0, as dm_job_detect
+	 * writes nothing else); the report then has each feature's
+	 * hourly_psi.  hourly 0: every hour is read from its logs.
+	 */
+	int hourly;
+	int write_profiles;
+	/*
+	 * The reference (the report's "reference"): the baseline when all
+	 * are 0; reference_shift_hours > 0: the window's own hours that many
+	 * hours earlier; else [reference_start, reference_end) (rounded down
+	 * to the hour, end after start, at most DM_JOB_REFERENCE_MAX_HOURS):
+	 * an earlier production window, profiled against the baseline.
+	 * A shift needs the store's window (not inputs).
+	 */
+	unsigned reference_shift_hours;
+	time_t reference_start, reference_end;
+	/* Optional: what the hour profiles of the window did. */
+	struct dm_hourly_stats *hourly_stats;
 } dm_job_opts;
+
+/* Hours a reference window may span or reach back (90 days). */
+#define DM_JOB_REFERENCE_MAX_HOURS (24 * 90)
 
 #define DM_JOB_NOW ((time_t)-1)
 
@@ -211,6 +242,24 @@ typedef struct dm_job dm_job;
  */
 DM_API dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 			    dm_diag *diag);
+
+/*
+ * The backfill of hour profiles (driftmon profile; docs/hourly-
+ * profiles.md): reads the baseline of o->model / o->version and stores
+ * the profile of every hour of [from, to) (rounded down to the hour)
+ * that has log files and no fresh profile (every such hour with force);
+ * with shard_count > 1 only the hours whose index from `from` is
+ * shard_index modulo shard_count (an Indexed Job's share).  Uses o's
+ * model, version, strict, threads, progress and warn (kind
+ * DM_JOB_WARN_HOUR_PROFILE or _SKIPPED_FILE).  stats (may be NULL): what
+ * was done.  Errors as dm_job_detect's, DM_EINVAL for an empty range or
+ * a bad shard.
+ */
+DM_API dm_err dm_job_profile_hours(dm_store *st, const dm_job_opts *o,
+				   time_t from, time_t to, unsigned shard_index,
+				   unsigned shard_count, int force,
+				   struct dm_hourly_stats *stats,
+				   dm_diag *diag);
 
 /* The result of a run (owned by job; valid until dm_job_free). */
 DM_API dm_result *dm_job_result(dm_job *job);

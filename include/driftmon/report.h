@@ -157,6 +157,18 @@ DM_API dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
  * or NULL. */
 DM_API char *dm_prom_escape_label(const char *s);
 
+/*
+ * One feature's PSI hour by hour from a JSON report (features[].
+ * hourly_psi, docs/hourly-profiles.md "The trend"): the first hour into
+ * start (startn bytes), *vals (malloc'd; NaN for an hour without values)
+ * and *n hours.  DM_ENOENT with a diag when the report has no such
+ * feature or no hourly PSI for it; DM_EFORMAT when malformed.
+ */
+DM_API dm_err dm_report_hourly_psi(const char *json, size_t len,
+				   const char *name, const char *feature,
+				   char *start, size_t startn, double **vals,
+				   size_t *n, dm_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

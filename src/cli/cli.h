@@ -25,6 +25,7 @@
 
 int cmd_baseline(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_status(int argc, char **argv);
@@ -125,6 +126,19 @@ int cli_progress_enabled(void);
  * count malformed rows.  Prints errors; returns an exit code. */
 int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 		      int lenient, dm_profile *p);
+
+/* Hour profiles (cli_hourly.c): 0 when --no-hourly-profiles (no_flag)
+ * or $DRIFTMON_NO_PROFILES forces raw reads. */
+int cli_hourly_enabled(int no_flag);
+struct dm_job_opts;
+struct dm_hourly_stats;
+/* detect --reference-window SPEC into jo: "168h" / "7d" (the window's
+ * hours that long ago; not with input files) or "START/END" (ISO-8601).
+ * Prints usage errors; returns an exit code. */
+int cli_reference_parse(const char *spec, int inputs, struct dm_job_opts *jo);
+/* With $DRIFTMON_PROFILE_STATS=1: one line on standard error saying what
+ * the hour profiles of a window did. */
+void cli_hourly_stats_print(const struct dm_hourly_stats *hs);
 
 /* Profiling threads: $DRIFTMON_THREADS (1-8), else the online CPUs, at
  * most 4. */

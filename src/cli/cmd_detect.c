@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "core/termsafe.h"
 #include "driftmon/job.h"
+#include "driftmon/hourprof.h"
 #include "driftmon/labels.h"
 #include "driftmon/report.h"
 #include "driftmon/store.h"
@@ -75,8 +76,16 @@ static const char help[] =
 	"      --format text|json|none  what to print (default text)\n"
 	"      --fail-on-drift          exit 3 when drift is detected\n"
 	"      --no-write               do not write the report to the store\n"
-	"                               (nor the HTML report, metrics push or\n"
-	"                               alerts)\n"
+	"                               (nor the HTML report, metrics push,\n"
+	"                               alerts or hour profiles)\n"
+	"      --reference-window W     compare with an earlier production\n"
+	"                               window instead of the baseline: 168h\n"
+	"                               or 7d (the same hours that long ago)\n"
+	"                               or START/END (ISO-8601); built from\n"
+	"                               hour profiles\n"
+	"      --no-hourly-profiles     read every hour's logs, not the hour\n"
+	"                               profiles (also $DRIFTMON_NO_PROFILES=1;\n"
+	"                               docs/hourly-profiles.md)\n"
 	"      --metrics-file FILE      also write the metrics (Prometheus\n"
 	"                               text) to FILE (docs/metrics.md)\n"
 	"      --label-max-delay-hours H\n"
@@ -96,7 +105,7 @@ static const char help[] =
 
 enum { O_AT = 256, O_STRICT, O_FORMAT, O_FAIL, O_NOWRITE, O_STORE,
        O_SETTING, O_METRICS, O_LABEL_DELAY, O_PRED_COL,
-       O_MIN_DROP };
+       O_MIN_DROP, O_NO_HOURLY, O_REF_WINDOW };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -108,6 +117,8 @@ static const struct option longopts[] = {
 	{"format", required_argument, NULL, O_FORMAT},
 	{"fail-on-drift", no_argument, NULL, O_FAIL},
 	{"no-write", no_argument, NULL, O_NOWRITE},
+	{"no-hourly-profiles", no_argument, NULL, O_NO_HOURLY},
+	{"reference-window", required_argument, NULL, O_REF_WINDOW},
 	{"store", required_argument, NULL, O_STORE},
 	{"metrics-file", required_argument, NULL, O_METRICS},
 	{"label-max-delay-hours", required_argument, NULL, O_LABEL_DELAY},
@@ -160,7 +171,9 @@ int cmd_detect(int argc, char **argv)
 	char **inputs = calloc(1, sizeof(char *)), *json = NULL,
 	     *where = NULL;
 	int c, rc = EXIT_OK, fail_on_drift = 0, no_write = 0;
-	int longidx = 0;
+	int longidx = 0, no_hourly = 0;
+	const char *ref_window = NULL;
+	dm_hourly_stats hstats;
 	cli_outputs outs;
 	dm_job_opts jo;
 	dm_job *job = NULL;
@@ -200,6 +213,8 @@ int cmd_detect(int argc, char **argv)
 		case O_FORMAT: format = optarg; break;
 		case O_FAIL: fail_on_drift = 1; break;
 		case O_NOWRITE: no_write = 1; break;
+		case O_NO_HOURLY: no_hourly = 1; break;
+		case O_REF_WINDOW: ref_window = optarg; break;
 		case O_STORE: store_flag = optarg; break;
 		case O_METRICS: outs.metrics_file = optarg; break;
 		case O_LABEL_DELAY:
@@ -270,6 +285,14 @@ int cmd_detect(int argc, char **argv)
 		rc = cli_fail_err(err, &diag, "cannot open store");
 		goto out;
 	}
+	if (ref_window &&
+	    (rc = cli_reference_parse(ref_window, inputs[0] != NULL, &jo)) !=
+		    EXIT_OK)
+		goto out;
+	memset(&hstats, 0, sizeof(hstats));
+	jo.hourly = cli_hourly_enabled(no_hourly);
+	jo.write_profiles = !no_write;
+	jo.hourly_stats = &hstats;
 	jo.inputs = (const char *const *)inputs;
 	jo.threads = cli_threads();
 	jo.warn = on_warning;
@@ -283,6 +306,7 @@ int cmd_detect(int argc, char **argv)
 	}
 	err = dm_job_detect(st, &jo, &job, &diag);
 	cli_progress_done();
+	cli_hourly_stats_print(&hstats);
 	if (err != DM_OK) {
 		rc = job_failed(err, &diag);
 		goto out;

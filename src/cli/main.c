@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{"baseline", cmd_baseline, "profile training data into a baseline"},
 	{"detect", cmd_detect, "compare recent inference logs with the baseline"},
+	{"profile", cmd_profile, "store hour profiles of stored logs (backfill)"},
 	{"labels", cmd_labels, "store ground-truth labels beside the logs"},
 	{"reference", cmd_reference, "store a validation set's performance (drops, CBPE)"},
 	{"compare", cmd_compare, "compare two datasets directly (no store)"},

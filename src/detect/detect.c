@@ -297,24 +297,15 @@ static dm_err two_by_two(dm_test_id id, const uint64_t *e, const uint64_t *c,
 	return err;
 }
 
-/* Categorical: bins are the baseline's categories, then "other" (values
- * beyond the baseline's category cap), then "unseen". */
-static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
-				  const dm_detect_config *cfg,
-				  dm_feature_result *fr)
+/* Categorical bins (k = b->ncats + 2): the baseline's categories, then
+ * "other" (values beyond the baseline's category cap), then "unseen";
+ * eb the baseline's counts, cb c's. */
+static void category_bins(const dm_feature *b, const dm_feature *c,
+			  uint64_t *eb, uint64_t *cb)
 {
-	size_t k = b->ncats + 2, i;
-	uint64_t *eb = calloc(k, sizeof(uint64_t));
-	uint64_t *cb = calloc(k, sizeof(uint64_t));
 	uint64_t matched = 0;
-	dm_test_id id = choose_test(b, cfg);
-	dm_err err = DM_OK;
+	size_t i;
 
-	if (!eb || !cb) {
-		free(eb);
-		free(cb);
-		return DM_ENOMEM;
-	}
 	for (i = 0; i < b->ncats; i++) {
 		size_t j;
 
@@ -334,6 +325,50 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 	} else {
 		cb[b->ncats + 1] = c->count - matched;
 	}
+}
+
+double dm_feature_psi(const dm_feature *b, const dm_feature *c)
+{
+	uint64_t *eb, *cb;
+	size_t k;
+	double psi;
+
+	if (!dm_role_analysed(b->role) || c->count == 0)
+		return NAN;
+	if (b->type == DM_FEATURE_NUMERIC)
+		return b->bins && c->bins ? dm_psi(b->bins, c->bins,
+						   b->nedges + 1)
+					  : NAN;
+	k = b->ncats + 2;
+	eb = calloc(k, sizeof(uint64_t));
+	cb = calloc(k, sizeof(uint64_t));
+	psi = NAN;
+	if (eb && cb) {
+		category_bins(b, c, eb, cb);
+		psi = dm_psi(eb, cb, k);
+	}
+	free(eb);
+	free(cb);
+	return psi;
+}
+
+/* Categorical: the bins of category_bins. */
+static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
+				  const dm_detect_config *cfg,
+				  dm_feature_result *fr)
+{
+	size_t k = b->ncats + 2;
+	uint64_t *eb = calloc(k, sizeof(uint64_t));
+	uint64_t *cb = calloc(k, sizeof(uint64_t));
+	dm_test_id id = choose_test(b, cfg);
+	dm_err err = DM_OK;
+
+	if (!eb || !cb) {
+		free(eb);
+		free(cb);
+		return DM_ENOMEM;
+	}
+	category_bins(b, c, eb, cb);
 	fr->unseen = cb[b->ncats + 1];
 	fr->psi = dm_psi(eb, cb, k);
 	fr->tv_distance = tv_distance(eb, cb, k);

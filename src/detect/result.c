@@ -42,6 +42,10 @@ void dm_result_release(dm_result *r)
 	free(r->generated_at);
 	free(r->window_start);
 	free(r->window_end);
+	free(r->reference_start);
+	free(r->reference_end);
+	free(r->hourly_psi);
+	free(r->hourly_start);
 	free(r->features);
 	free(r->alerts);
 	dm_perf_free(r->performance);

@@ -14,6 +14,7 @@
  * `driftmon detect` is argument parsing around these calls.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,16 +23,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "driftmon/hourprof.h"
 #include "driftmon/job.h"
 #include "driftmon/labels.h"
 #include "driftmon/layout.h"
 #include "driftmon/names.h"
 #include "driftmon/report.h"
+#include "job/job_int.h"
 
 struct dm_job {
 	dm_profile base; /* the baseline */
 	dm_profile cur;	 /* the window (or the files given) */
-	dm_result res;	 /* points into base and cur */
+	dm_profile ref;	 /* a reference window (nfeat 0: the baseline) */
+	dm_result res;	 /* points into base, cur and ref */
+	/* the trend of an hourly window: PSI per feature and hour */
+	double *trend;
+	size_t trend_hours;
+	time_t trend_start;
 };
 
 /* Puts "what: " before the diag's message (or the error's text when the
@@ -188,7 +196,7 @@ dm_err dm_job_profile_files(const char *const *files,
 }
 
 /* Errors a lenient window survives by skipping the file. */
-static int skippable(dm_err err)
+int job_skippable(dm_err err)
 {
 	return err == DM_EFORMAT || err == DM_ETOOBIG ||
 	       err == DM_EUNSUPPORTED || err == DM_EVERSION ||
@@ -222,7 +230,7 @@ static dm_err profile_key(dm_store *st, const char *k, const dm_job_opts *o,
 	if (err == DM_OK)
 		err = dm_profile_add_reader(cur, po, r, diag);
 	dm_reader_free(r);
-	if (err != DM_OK && lenient && skippable(err)) {
+	if (err != DM_OK && lenient && job_skippable(err)) {
 		/* One bad file must not blind the monitor: skip it (rows read
 		 * before the error stay counted) and raise an alert. */
 		const char *why = diag->msg[0] ? diag->msg : k;
@@ -273,6 +281,67 @@ static dm_err profile_window(dm_store *st, time_t start, time_t end,
 		dm_store_free_list(keys, n);
 	}
 	return err;
+}
+
+/* dm_hourly_opts.warn: a skipped log file, or an hour profile. */
+static void hourly_warn(void *ctx, const char *msg)
+{
+	const dm_job_opts *o = ctx;
+	static const char skip[] = "skipping log file: ";
+
+	warn(o,
+	     strncmp(msg, skip, sizeof(skip) - 1) ? DM_JOB_WARN_HOUR_PROFILE
+						  : DM_JOB_WARN_SKIPPED_FILE,
+	     "%s", msg);
+}
+
+/* dm_hourly_opts.on_hour: the hour's PSI of every feature. */
+static void trend_hour(void *ctx, const dm_hour_profile *hp)
+{
+	dm_job *job = ctx;
+	const dm_profile *b = &job->base;
+	size_t h = (size_t)((hp->hour - job->trend_start) / 3600), i;
+
+	if (h >= job->trend_hours)
+		return;
+	for (i = 0; i < b->nfeat; i++)
+		job->trend[i * job->trend_hours + h] =
+			hp->prof.nfeat == b->nfeat
+				? dm_feature_psi(&b->feat[i], &hp->prof.feat[i])
+				: NAN;
+}
+
+/* [start, end) from hour profiles into p (docs/hourly-profiles.md);
+ * with trend, the job's trend is collected on the way. */
+static dm_err hourly_window(dm_store *st, const dm_job_opts *o, dm_job *job,
+			    time_t start, time_t end, const dm_profile_opts *po,
+			    int trend, dm_profile *p, dm_data_account *acct,
+			    dm_hourly_stats *stats, dm_diag *diag)
+{
+	dm_hourly_opts ho = {0};
+	size_t i, n;
+
+	ho.use_profiles = o->hourly;
+	ho.write_profiles = o->hourly && o->write_profiles;
+	ho.lenient = !o->strict;
+	ho.warn = hourly_warn;
+	ho.warn_ctx = (void *)o;
+	if (trend && o->hourly) {
+		job->trend_hours = (size_t)((end - start) / 3600);
+		job->trend_start = start;
+		n = job->base.nfeat * job->trend_hours;
+		job->trend = malloc((n ? n : 1) * sizeof(double));
+		if (!job->trend)
+			return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
+					   "out of memory");
+		for (i = 0; i < n; i++)
+			job->trend[i] = NAN;
+		ho.on_hour = trend_hour;
+		ho.hour_ctx = job;
+	}
+	dm_diag_clear(diag);
+	return dm_window_profile_hourly(st, o->model, o->version, start, end,
+					po, &ho, p, acct, stats, diag);
 }
 
 /* Where the rest of the store's logs are, for a window with too few
@@ -507,7 +576,32 @@ static dm_err check_opts(const dm_job_opts *o, dm_diag *diag)
 				   "invalid window of %g hours: expected 1 "
 				   "to 8784",
 				   o->settings.window_hours);
+	if (o->reference_shift_hours &&
+	    (o->reference_shift_hours > DM_JOB_REFERENCE_MAX_HOURS ||
+	     (o->inputs && o->inputs[0])))
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "invalid reference shift of %u hours: "
+				   "1 to %d, and not with input files",
+				   o->reference_shift_hours,
+				   DM_JOB_REFERENCE_MAX_HOURS);
+	if (!o->reference_shift_hours &&
+	    (o->reference_start || o->reference_end) &&
+	    !(o->reference_end - o->reference_end % 3600 >
+		      o->reference_start - o->reference_start % 3600 &&
+	      (o->reference_end - o->reference_start) / 3600 <=
+		      DM_JOB_REFERENCE_MAX_HOURS))
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "invalid reference window: it must end "
+				   "after it starts and span at most %d hours",
+				   DM_JOB_REFERENCE_MAX_HOURS);
 	return DM_OK;
+}
+
+/* A reference window was asked for (else the baseline). */
+static int has_reference(const dm_job_opts *o)
+{
+	return o->reference_shift_hours || o->reference_start ||
+	       o->reference_end;
 }
 
 /* Reads the window (or the files) into job->cur; fills acct. */
@@ -533,6 +627,11 @@ static dm_err read_current(dm_store *st, const dm_job_opts *o, dm_job *job,
 			return fail(diag, err, "cannot read");
 		for (i = 0; o->inputs[i]; i++)
 			acct->files_read++;
+	} else if (o->hourly) {
+		err = hourly_window(st, o, job, start, end, &po, 1, &job->cur,
+				    acct, o->hourly_stats, diag);
+		if (err != DM_OK)
+			return fail(diag, err, "cannot read logs");
 	} else {
 		err = profile_window(st, start, end, o, &po, &job->cur, acct,
 				     diag);
@@ -551,6 +650,75 @@ static dm_err read_current(dm_store *st, const dm_job_opts *o, dm_job *job,
 		return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
 				   "%llu malformed rows (--strict)",
 				   (unsigned long long)job->cur.rows_skipped);
+	return DM_OK;
+}
+
+/* The reference window of o (if any) into job->ref: its hours from
+ * profiles like the window's, against the baseline. */
+static dm_err read_reference(dm_store *st, const dm_job_opts *o, dm_job *job,
+			     time_t start, time_t end, time_t *rs, time_t *re,
+			     dm_diag *diag)
+{
+	dm_profile_opts po = {0};
+	char a[32], b[32];
+	dm_err err;
+
+	if (o->reference_shift_hours) {
+		*rs = start - (time_t)o->reference_shift_hours * 3600;
+		*re = end - (time_t)o->reference_shift_hours * 3600;
+	} else {
+		*rs = o->reference_start - o->reference_start % 3600;
+		*re = o->reference_end - o->reference_end % 3600;
+	}
+	po.reference = &job->base;
+	po.model_name = o->model;
+	po.model_version = o->version;
+	po.strict = o->strict;
+	po.threads = o->threads;
+	err = hourly_window(st, o, job, *rs, *re, &po, 0, &job->ref, NULL, NULL,
+			    diag);
+	if (err != DM_OK)
+		return fail(diag, err, "cannot read the reference window");
+	iso_time(*rs, a, sizeof(a));
+	iso_time(*re, b, sizeof(b));
+	if (job->ref.rows == 0)
+		return dm_diag_set(diag, DM_EEMPTY, NULL, 0, NULL,
+				   "the reference window %s .. %s has no rows "
+				   "of %s %s",
+				   a, b, o->model, o->version);
+	/* the report names the model from its reference */
+	job->ref.model = strdup(job->base.model ? job->base.model : o->model);
+	job->ref.model_version = strdup(
+		job->base.model_version ? job->base.model_version : o->version);
+	job->res.reference_start = strdup(a);
+	job->res.reference_end = strdup(b);
+	if (!job->ref.model || !job->ref.model_version ||
+	    !job->res.reference_start || !job->res.reference_end)
+		return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
+				   "out of memory");
+	return DM_OK;
+}
+
+/* Hands the reference and the trend to the result (after dm_detect,
+ * which starts the result afresh). */
+static dm_err stamp_hourly(dm_job *job, char *ref_start, char *ref_end,
+			   dm_diag *diag)
+{
+	char t[32];
+
+	job->res.reference_start = ref_start;
+	job->res.reference_end = ref_end;
+	job->res.reference_rows = ref_start ? job->ref.rows : 0;
+	if (!job->trend)
+		return DM_OK;
+	iso_time(job->trend_start, t, sizeof(t));
+	job->res.hourly_start = strdup(t);
+	if (!job->res.hourly_start)
+		return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
+				   "out of memory");
+	job->res.hourly_psi = job->trend;
+	job->res.hourly_hours = job->trend_hours;
+	job->trend = NULL;
 	return DM_OK;
 }
 
@@ -578,7 +746,8 @@ dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 	dm_job_settings set;
 	dm_data_account acct;
 	dm_job *job;
-	time_t now, at, start = 0, end = 0;
+	time_t now, at, start = 0, end = 0, rs = 0, re = 0;
+	char *ref_start = NULL, *ref_end = NULL;
 	dm_err err;
 
 	*out = NULL;
@@ -591,6 +760,7 @@ dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 				   "out of memory");
 	dm_profile_init(&job->base, NULL);
 	dm_profile_init(&job->cur, NULL);
+	dm_profile_init(&job->ref, NULL);
 	memset(&acct, 0, sizeof(acct));
 	set = o->settings;
 	now = o->now ? o->now : time(NULL);
@@ -606,13 +776,25 @@ dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 	job->res.config = set.det; /* min_samples for read_current */
 	if (err == DM_OK)
 		err = read_current(st, o, job, start, end, &acct, diag);
+	if (err == DM_OK && has_reference(o))
+		err = read_reference(st, o, job, start, end, &rs, &re, diag);
 	if (err != DM_OK)
 		goto out;
-	err = dm_detect(&job->base, &job->cur, &set.det, &job->res, diag);
+	/* dm_detect starts the result afresh: keep the reference's name */
+	ref_start = job->res.reference_start;
+	ref_end = job->res.reference_end;
+	job->res.reference_start = job->res.reference_end = NULL;
+	err = dm_detect(job->ref.nfeat ? &job->ref : &job->base, &job->cur,
+			&set.det, &job->res, diag);
 	if (err != DM_OK) {
+		free(ref_start);
+		free(ref_end);
 		err = compare_failed(o, err, diag);
 		goto out;
 	}
+	err = stamp_hourly(job, ref_start, ref_end, diag);
+	if (err != DM_OK)
+		goto out;
 	job->res.data = acct;
 	if (end)
 		err = attach_performance(st, o, &job->base, start, end,
@@ -628,6 +810,52 @@ out:
 	}
 	*out = job;
 	return DM_OK;
+}
+
+dm_err dm_job_profile_hours(dm_store *st, const dm_job_opts *o, time_t from,
+			    time_t to, unsigned shard_index,
+			    unsigned shard_count, int force,
+			    dm_hourly_stats *stats, dm_diag *diag)
+{
+	dm_profile base;
+	dm_profile_opts po = {0};
+	dm_hourly_opts ho = {0};
+	dm_err err;
+
+	dm_diag_clear(diag);
+	if ((err = check_opts(o, diag)) != DM_OK)
+		return err;
+	from -= from % 3600;
+	to -= to % 3600;
+	if (to <= from || (shard_count && shard_index >= shard_count))
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "invalid hours or shard");
+	dm_profile_init(&base, NULL);
+	err = load_baseline(st, o->model, o->version, &base, diag);
+	if (err == DM_OK) {
+		po.reference = &base;
+		po.model_name = o->model;
+		po.model_version = o->version;
+		po.strict = o->strict;
+		po.threads = o->threads;
+		po.progress = o->progress;
+		po.progress_ctx = o->progress_ctx;
+		ho.use_profiles = 1;
+		ho.write_profiles = 1;
+		ho.rebuild = force;
+		ho.lenient = !o->strict;
+		ho.warn = hourly_warn;
+		ho.warn_ctx = (void *)o;
+		ho.shard_index = shard_index;
+		ho.shard_count = shard_count;
+		err = dm_window_profile_hourly(st, o->model, o->version, from,
+					       to, &po, &ho, NULL, NULL, stats,
+					       diag);
+		if (err != DM_OK)
+			err = fail(diag, err, "cannot profile logs");
+	}
+	dm_profile_release(&base);
+	return err;
 }
 
 dm_result *dm_job_result(dm_job *job)
@@ -651,7 +879,9 @@ void dm_job_free(dm_job *job)
 		return;
 	dm_result_release(&job->res);
 	dm_profile_release(&job->cur);
+	dm_profile_release(&job->ref);
 	dm_profile_release(&job->base);
+	free(job->trend);
 	free(job);
 }
 

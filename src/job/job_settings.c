@@ -211,6 +211,7 @@ void dm_job_opts_init(dm_job_opts *o)
 	o->label_max_delay_hours = DM_JOB_LABEL_MAX_DELAY_HOURS;
 	o->min_performance_drop = DM_JOB_MIN_PERFORMANCE_DROP;
 	o->threads = 1;
+	o->hourly = 1;
 }
 
 unsigned dm_job_threads_from_env(void)

@@ -296,6 +296,13 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 	return DM_OK;
 }
 
+dm_err dmp_profile_from_reference(dm_profile *p, const dm_profile *ref)
+{
+	dm_err err = init_from_reference(p, ref);
+
+	return err != DM_OK ? err : pf_mv_setup(p, ref);
+}
+
 /* The index pandas writes: in CSV a column with an empty name (read as
  * "Unnamed: 0"), in Parquet (pyarrow) "__index_level_0__". */
 static int is_pandas_index(const char *name)

@@ -105,6 +105,11 @@ dm_err dmp_profile_index_add(dm_profile *p, size_t i);
 /* Frees the name index of p (findex.c). */
 void dmp_profile_index_free(dm_profile *p);
 
+/* Current mode: gives the empty profile p the reference's features,
+ * types, edges and categories (and its multivariate columns), as the
+ * first batch against ref would (hour profiles read back). */
+dm_err dmp_profile_from_reference(dm_profile *p, const dm_profile *ref);
+
 /*
  * Checks a baseline read from storage as a whole (p's name index must
  * cover every feature): names within DM_MAX_NAME_BYTES and unique,

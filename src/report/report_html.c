@@ -944,6 +944,107 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 	sb_puts(b, "</svg></figure>");
 }
 
+/* The top of a PSI axis: nice_max up to 1, then 1, 2 or 5 times a power
+ * of ten (PSI has no upper bound). */
+static double psi_axis_max(double m)
+{
+	static const double f[] = {1.0, 2.0, 5.0, 10.0};
+	double p;
+	size_t i;
+
+	if (!(m > 1.0))
+		return nice_max(m);
+	p = pow(10.0, floor(log10(m)));
+	for (i = 0; i < 3 && m > f[i] * p; i++)
+		;
+	return f[i] * p;
+}
+
+/* Features charted hour by hour (the most severe first). */
+#define HOURLY_CHARTS 6
+
+/* One feature's PSI per hour (hourly_psi: start and values, null for an
+ * hour without values) as a line with gaps, and the PSI threshold. */
+static void hourly_chart(sbuf *b, json_t *f, double thr)
+{
+	const double W = 640.0, H = 96.0, L = 40.0, R = 10.0, T = 8.0,
+		     bottom = 76.0;
+	json_t *hp = json_object_get(f, "hourly_psi");
+	json_t *vals = json_object_get(hp, "values");
+	size_t n = json_array_size(vals), i;
+	double ymax = 0, pw = W - L - R, ph = bottom - T;
+	int pen = 0;
+
+	for (i = 0; i < n; i++) {
+		double v = json_number_value(json_array_get(vals, i));
+
+		if (json_is_number(json_array_get(vals, i)) && v > ymax)
+			ymax = v;
+	}
+	if (!isnan(thr) && thr > ymax)
+		ymax = thr;
+	ymax = psi_axis_max(ymax > 0 ? ymax * 1.1 : 0.1);
+	sb_puts(b, "<h3>");
+	esc(b, str(f, "name"));
+	sb_puts(b, "</h3>");
+	sb_printf(b, "<svg class=\"chart hourly\" viewBox=\"0 0 %.0f %.0f\" "
+		     "role=\"img\"><title>PSI hour by hour from ",
+		  W, H);
+	esc(b, str(hp, "start"));
+	sb_puts(b, "</title>");
+	sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">"
+		     "%.3g</text><text x=\"%.0f\" y=\"%.1f\" "
+		     "text-anchor=\"end\">0</text>",
+		  L - 3, T + 3, ymax, L - 3, bottom + 3);
+	if (!isnan(thr) && thr <= ymax)
+		sb_printf(b, "<path class=\"th\" d=\"M%.0f %.1fH%.0f\"/>", L,
+			  bottom - ph * thr / ymax, W - R);
+	sb_puts(b, "<path class=\"lt\" d=\"");
+	for (i = 0; i < n; i++) {
+		json_t *x = json_array_get(vals, i);
+		double px = n > 1 ? L + pw * (double)i / (double)(n - 1)
+				  : L + pw / 2;
+
+		if (!json_is_number(x)) {
+			pen = 0;
+			continue;
+		}
+		sb_printf(b, "%s%.1f %.1f", pen ? "L" : "M", px,
+			  bottom - ph * json_number_value(x) / ymax);
+		pen = 1;
+	}
+	sb_printf(b, "\"/><path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>"
+		     "<text x=\"%.0f\" y=\"%.0f\">",
+		  L, bottom, W - R, L, bottom + 14);
+	esc(b, str(hp, "start"));
+	sb_printf(b, "</text><text x=\"%.0f\" y=\"%.0f\" "
+		     "text-anchor=\"end\">%zu hours</text></svg>",
+		  W - R, bottom + 14, n);
+}
+
+/* "PSI hour by hour" (reports merged from hour profiles): the most
+ * severe features' trend inside the window. */
+static void hourly_section(sbuf *b, const feat_ref *fr, size_t nf,
+			   double thr)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < nf; i++)
+		if (json_object_get(fr[i].f, "hourly_psi"))
+			break;
+	if (i == nf)
+		return;
+	sb_puts(b, "<h2 id=\"hourly\">PSI hour by hour</h2>"
+		   "<div class=\"panel\">");
+	for (i = 0; i < nf && k < HOURLY_CHARTS; i++) {
+		if (!json_object_get(fr[i].f, "hourly_psi"))
+			continue;
+		hourly_chart(b, fr[i].f, thr);
+		k++;
+	}
+	sb_puts(b, "</div>\n");
+}
+
 static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 			double critical)
 {
@@ -1800,6 +1901,8 @@ dm_err dm_report_html_from_json(const char *json, size_t len,
 	trend_chart(&b, pts, npts,
 		    num(json_object_get(root, "thresholds"), "critical"));
 	sb_puts(&b, "</div>\n");
+	hourly_section(&b, fr, nf,
+		       num(json_object_get(root, "thresholds"), "psi"));
 	table_section(&b, fr, nf);
 	sb_puts(&b, "\n<h2 id=\"features\">Distributions</h2><p class=\"note\">"
 		    "<span class=\"key hb\"></span>baseline"

@@ -234,6 +234,49 @@ static void write_multivariate(jw *w, const dm_mv_result *m)
 	jw_obj_end(w);
 }
 
+/* The feature's PSI hour by hour (docs/hourly-profiles.md, "The
+ * trend"): the first hour and one value (or null) per hour. */
+static void hourly_block(jw *w, const dm_result *r, size_t i)
+{
+	size_t h;
+
+	jw_key(w, "hourly_psi");
+	jw_obj(w);
+	jw_key(w, "start");
+	jw_str(w, r->hourly_start);
+	jw_key(w, "values");
+	jw_arr(w);
+	for (h = 0; h < r->hourly_hours; h++) {
+		double x = r->hourly_psi[i * r->hourly_hours + h];
+
+		if (isfinite(x))
+			jw_num(w, x);
+		else
+			jw_null(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+/* What the window was compared with: the training baseline or an
+ * earlier production window (docs/report-format.md, "reference"). */
+static void reference_block(jw *w, const dm_result *r)
+{
+	jw_key(w, "reference");
+	jw_obj(w);
+	jw_key(w, "kind");
+	jw_str(w, r->reference_start ? "window" : "baseline");
+	if (r->reference_start) {
+		jw_key(w, "start");
+		jw_str(w, r->reference_start);
+		jw_key(w, "end");
+		jw_str(w, r->reference_end);
+		jw_key(w, "rows");
+		jw_u64(w, r->reference_rows);
+	}
+	jw_obj_end(w);
+}
+
 dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 {
 	jw w;
@@ -259,6 +302,7 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	jw_key(&w, "end");
 	jw_str(&w, r->window_end);
 	jw_obj_end(&w);
+	reference_block(&w, r);
 	jw_key(&w, "samples");
 	jw_u64(&w, r->samples);
 	jw_key(&w, "rows_skipped");
@@ -371,6 +415,8 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 		num_or_null(&w, "test_threshold", f->test_threshold);
 		num_or_null(&w, "test_statistic_error_bound", f->test_error);
 		num_or_null(&w, "pvalue_adjusted", f->pvalue_adjusted);
+		if (r->hourly_psi)
+			hourly_block(&w, r, i);
 		if (b->type == DM_FEATURE_NUMERIC) {
 			size_t j;
 

@@ -63,6 +63,12 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 	/* Names come from data and clients: escaped for the terminal. */
 	fprintf(fp, "Model: %s %s\n", r->model ? term_safe(r->model) : "(none)",
 		r->model_version ? term_safe(r->model_version) : "");
+	if (r->reference_start)
+		fprintf(fp, "Reference: production window %s .. %s (%llu "
+			    "rows)\n",
+			term_safe(r->reference_start),
+			term_safe(r->reference_end),
+			(unsigned long long)r->reference_rows);
 	fprintf(fp, "Samples analyzed: %llu\n",
 		(unsigned long long)r->samples);
 	note = dm_report_samples_note(r);

@@ -5,12 +5,14 @@
  * data with known answers.
  */
 #include "dmtest.h"
+#include "dmtest_alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driftmon/detect.h"
+#include "driftmon/hourprof.h"
 #include "driftmon/profile.h"
 
 static uint64_t st = 0x9e3779b97f4a7c15ull;
@@ -320,12 +322,307 @@ static void detect_decides(void **state)
 	free_table(&shifted);
 }
 
+/* The hour profile of rows [lo, hi) of t against bp, for the hour h. */
+static void hour_of(dm_hour_profile *hp, const dm_profile *bp,
+		    const struct table *t, size_t lo, size_t hi, int64_t h)
+{
+	dm_profile_opts o = {0};
+	dm_profile cur;
+
+	o.reference = bp;
+	dm_profile_init(&cur, &o);
+	add_rows(&cur, &o, t, lo, hi);
+	dm_hour_profile_init(hp, h);
+	assert_int_equal(dm_hour_profile_add_file(hp, "inference-logs/x.csv",
+						  123, DM_HOUR_FILE_READ),
+			 DM_OK);
+	assert_int_equal(dm_hour_profile_take(hp, &cur, bp), DM_OK);
+	dm_profile_release(&cur);
+}
+
+/* JSON -> profile -> JSON gives the same bytes: every count, bin,
+ * category, moment and sketch point reads back exactly (an hour that
+ * keeps every value and one whose points were compressed). */
+static void hour_profile_round_trip(void **state)
+{
+	static const size_t sizes[] = {700, 30000};
+	struct table base, cur;
+	dm_profile bp;
+	size_t s;
+
+	(void)state;
+	make_table(&base, 20000, 0, 0);
+	make_table(&cur, 30000, 0.3, 1);
+	build_baseline(&bp, &base);
+	for (s = 0; s < 2; s++) {
+		dm_hour_profile hp, back;
+		char *j1 = NULL, *j2 = NULL;
+		size_t l1 = 0, l2 = 0;
+		const dm_feature *x;
+
+		hour_of(&hp, &bp, &cur, 0, sizes[s], 3600 * 480000);
+		assert_int_equal(dm_hour_profile_to_json(&hp, "m", "v1", &j1,
+							 &l1),
+				 DM_OK);
+		assert_int_equal(dm_hour_profile_from_json(j1, l1, "p", "m",
+							   "v1", 3600 * 480000,
+							   &bp, &back, NULL),
+				 DM_OK);
+		assert_int_equal(dm_hour_profile_to_json(&back, "m", "v1", &j2,
+							 &l2),
+				 DM_OK);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(j1, j2, l1);
+		x = dm_profile_find(&back.prof, "x");
+		assert_int_equal(x->count, sizes[s]);
+		assert_true(x->mom.mean == dm_profile_find(&hp.prof, "x")->mom.mean);
+		assert_int_equal(back.items[0].n, hp.items[0].n);
+		/* 700 values are all kept; 30000 are compressed to the cap */
+		assert_true(s ? hp.items[0].n <= DM_HOUR_SKETCH_ITEMS &&
+					hp.items[0].err_w > 0
+			      : hp.items[0].n == 700 && hp.items[0].err_w == 0);
+		assert_int_equal(dm_hour_profile_covers(
+					 &back,
+					 (char *const[]){"inference-logs/x.csv"}, 1),
+				 1);
+		assert_int_equal(dm_hour_profile_covers(
+					 &back,
+					 (char *const[]){"inference-logs/x.csv",
+							 "inference-logs/late.csv"},
+					 2),
+				 0);
+		free(j1);
+		free(j2);
+		dm_hour_profile_release(&hp);
+		dm_hour_profile_release(&back);
+	}
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+}
+
+/* A window merged from three hour profiles equals profiling the rows
+ * in one go: counts, bins, categories exactly, moments to 1e-12,
+ * quantiles within the stated bounds; exact KS while the window keeps
+ * every value. */
+static void hour_profiles_merge_to_window(void **state)
+{
+	struct table base, cur;
+	dm_profile bp, whole, win;
+	dm_profile_opts o = {0};
+	dm_window_acc acc;
+	size_t i, j, h;
+
+	(void)state;
+	make_table(&base, 20000, 0, 0);
+	make_table(&cur, 3000, 0.3, 1);
+	build_baseline(&bp, &base);
+	o.reference = &bp;
+	dm_profile_init(&whole, &o);
+	add_rows(&whole, &o, &cur, 0, cur.n);
+	dm_window_acc_init(&acc);
+	dm_profile_init(&win, NULL);
+	for (h = 0; h < 3; h++) {
+		dm_hour_profile hp;
+
+		hour_of(&hp, &bp, &cur, h * 1000, (h + 1) * 1000,
+			3600 * (int64_t)h);
+		assert_int_equal(dm_window_acc_add(&acc, &hp, NULL), DM_OK);
+		dm_hour_profile_release(&hp);
+	}
+	assert_int_equal(acc.files_read, 3);
+	assert_int_equal(dm_window_acc_finish(&acc, &win), DM_OK);
+	dm_window_acc_release(&acc);
+	assert_int_equal(win.rows, whole.rows);
+	for (i = 0; i < whole.nfeat; i++) {
+		const dm_feature *w = &whole.feat[i], *m = &win.feat[i];
+
+		assert_string_equal(w->name, m->name);
+		assert_int_equal(w->count, m->count);
+		assert_int_equal(w->missing, m->missing);
+		assert_int_equal(w->unseen, m->unseen);
+		if (w->type == DM_FEATURE_NUMERIC) {
+			double q[3] = {0.1, 0.5, 0.9}, qw[3], qm[3];
+
+			for (j = 0; j <= w->nedges; j++)
+				assert_int_equal(w->bins[j], m->bins[j]);
+			assert_true(fabs(w->mom.mean - m->mom.mean) < 1e-12);
+			assert_true(fabs(w->mom.m2 / m->mom.m2 - 1) < 1e-12);
+			assert_true(dm_sketch_is_exact(m->sketch));
+			dm_feature_quantiles(w, q, 3, qw);
+			dm_feature_quantiles(m, q, 3, qm);
+			for (j = 0; j < 3; j++)
+				assert_true(qw[j] == qm[j]);
+		} else {
+			assert_int_equal(w->ncats, m->ncats);
+			for (j = 0; j < w->ncats; j++) {
+				assert_string_equal(w->cats[j].value,
+						    m->cats[j].value);
+				assert_int_equal(w->cats[j].count,
+						 m->cats[j].count);
+			}
+		}
+		{
+			double pm = dm_feature_psi(&bp.feat[i], m);
+			double pw = dm_feature_psi(&bp.feat[i], w);
+
+			assert_true(pm == pw || (isnan(pm) && isnan(pw)));
+			assert_true(dm_role_analysed(bp.feat[i].role) ==
+				    !isnan(pw));
+		}
+	}
+	dm_profile_release(&whole);
+	dm_profile_release(&win);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+}
+
+/* j with the first occurrence of from replaced by to (malloc'd). */
+static char *replace1(const char *j, const char *from, const char *to)
+{
+	const char *at = strstr(j, from);
+	size_t n = strlen(j) - strlen(from) + strlen(to);
+	char *o;
+
+	assert_non_null(at);
+	o = malloc(n + 1);
+	memcpy(o, j, (size_t)(at - j));
+	memcpy(o + (at - j), to, strlen(to));
+	memcpy(o + (at - j) + strlen(to), at + strlen(from),
+	       strlen(at + strlen(from)) + 1);
+	return o;
+}
+
+/* Truncated, foreign-version, other-baseline, other-hour and edited
+ * profiles are refused with the error that says why. */
+static void hour_profile_refuses_corrupt(void **state)
+{
+	struct table base, cur;
+	dm_profile bp;
+	dm_hour_profile hp, back;
+	char *j = NULL, *bad;
+	size_t l = 0;
+	dm_diag d;
+
+	(void)state;
+	make_table(&base, 5000, 0, 0);
+	make_table(&cur, 500, 0.3, 1);
+	build_baseline(&bp, &base);
+	hour_of(&hp, &bp, &cur, 0, cur.n, 7200);
+	assert_int_equal(dm_hour_profile_to_json(&hp, "m", "v1", &j, &l),
+			 DM_OK);
+	dm_diag_clear(&d);
+	assert_int_equal(dm_hour_profile_from_json(j, l / 2, "p", "m", "v1",
+						   7200, &bp, &back, &d),
+			 DM_EFORMAT);
+	assert_non_null(strstr(d.msg, "not valid JSON"));
+	bad = replace1(j, "\"format_version\":1", "\"format_version\":2");
+	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
+						   "v1", 7200, &bp, &back, &d),
+			 DM_EVERSION);
+	free(bad);
+	assert_int_equal(dm_hour_profile_from_json(j, l, "p", "m", "v1", 3600,
+						   &bp, &back, &d),
+			 DM_ESCHEMA);
+	assert_int_equal(dm_hour_profile_from_json(j, l, "p", "m", "v2", 7200,
+						   &bp, &back, &d),
+			 DM_ESCHEMA);
+	bad = replace1(j, "2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z");
+	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
+						   "v1", 7200, &bp, &back, &d),
+			 DM_ESCHEMA);
+	assert_non_null(strstr(d.msg, "another baseline"));
+	free(bad);
+	bad = replace1(j, "\"bins\":[", "\"bins\":[1");
+	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
+						   "v1", 7200, &bp, &back, &d),
+			 DM_EFORMAT);
+	assert_non_null(strstr(d.msg, "do not add up"));
+	free(bad);
+	bad = replace1(j, "\"baseline_fingerprint\":\"", "\"baseline_fingerprint\":\"0");
+	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
+						   "v1", 7200, &bp, &back, &d),
+			 DM_ESCHEMA);
+	free(bad);
+	free(j);
+	dm_hour_profile_release(&hp);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+}
+
+/* Every allocation of reading an hour profile back and merging it into a
+ * window, made to fail in turn: a clean error (jansson reports its own
+ * failures as malformed JSON), never a crash or a leak. */
+static void hour_profile_alloc_failures(void **state)
+{
+#ifdef DMTEST_ASAN
+	(void)state;
+	skip();
+#else
+	struct table base, cur;
+	dm_profile bp, win;
+	dm_hour_profile hp;
+	char *j = NULL;
+	size_t l = 0;
+	long n;
+
+	(void)state;
+	make_table(&base, 3000, 0, 0);
+	make_table(&cur, 400, 0.3, 1);
+	build_baseline(&bp, &base);
+	hour_of(&hp, &bp, &cur, 0, cur.n, 7200);
+	assert_int_equal(dm_hour_profile_to_json(&hp, "m", "v1", &j, &l),
+			 DM_OK);
+	dm_hour_profile_release(&hp);
+	for (n = 0;; n++) {
+		long before = live_blocks;
+		dm_hour_profile back;
+		dm_window_acc acc;
+		dm_err err;
+
+		dm_window_acc_init(&acc);
+		dm_profile_init(&win, NULL);
+		fail_hit = 0;
+		fail_countdown = n;
+		err = dm_hour_profile_from_json(j, l, "p", "m", "v1", 7200, &bp,
+						&back, NULL);
+		if (err == DM_OK) {
+			err = dm_window_acc_add(&acc, &back, NULL);
+			if (err == DM_OK)
+				err = dm_window_acc_finish(&acc, &win);
+			dm_hour_profile_release(&back);
+		}
+		fail_countdown = -1;
+		dm_window_acc_release(&acc);
+		dm_profile_release(&win);
+		assert_true(err == DM_OK || err == DM_ENOMEM ||
+			    err == DM_EFORMAT);
+		assert_int_equal(live_blocks, before);
+		if (!fail_hit) {
+			assert_int_equal(err, DM_OK);
+			break;
+		}
+	}
+	assert_true(n > 50);
+	free(j);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(merge_equals_union),
 		cmocka_unit_test(baseline_json_round_trip),
 		cmocka_unit_test(detect_decides),
+		cmocka_unit_test(hour_profile_round_trip),
+		cmocka_unit_test(hour_profiles_merge_to_window),
+		cmocka_unit_test(hour_profile_refuses_corrupt),
+		cmocka_unit_test(hour_profile_alloc_failures),
 	};
 
 	if (argc > 1)

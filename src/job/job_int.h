@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private helpers shared by the files of src/job (job.c, hourwin.c).
+ */
+#ifndef DM_JOB_INT_H
+#define DM_JOB_INT_H
+
+#include "driftmon/error.h"
+
+/* Errors that make one log file unreadable: in lenient mode the file is
+ * skipped (and counted), not the run failed. */
+int job_skippable(dm_err err);
+
+#endif

@@ -1,0 +1,1065 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hour profiles (docs/hourly-profiles.md): one hour's current-mode
+ * profile to and from JSON, and the merge of hours into a window.
+ *
+ * Design.  An hour profile is the profile detect would build for that
+ * hour alone, against the baseline, so the window is dm_profile_merge of
+ * its hours in order: counts, bins, categories (first-seen order kept),
+ * schema findings and row accounts add up exactly as if the files had
+ * been read one after the other.  The one lossy part is the sketch: a
+ * live sketch cannot be written compactly, so an hour keeps at most
+ * DM_HOUR_SKETCH_ITEMS weighted points per feature (every value while the
+ * hour has no more), with its proven rank-error bound in weight.  The
+ * window merges the points of its hours (sorted runs merged like a binary
+ * counter; a run of more than the sketch's k points is compressed to k)
+ * and carries the bounds,
+ * summed, into a frozen sketch: KS and quantiles stay within the stated
+ * bound and are exact while the window holds at most k values.
+ *
+ * A file read back is trusted only if it is whole and consistent: its
+ * format and version, model, version, hour, and the fingerprint of the
+ * baseline it was profiled against (feature names, types, bin edges,
+ * reference categories) must match, and each feature's bins, points and
+ * moments must add up to its count.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/jsonw.h"
+#include "driftmon/hourprof.h"
+#include "profile/mv_int.h"
+#include "profile/profile_int.h"
+
+#define FORMAT_NAME "driftmon-hour-profile"
+
+static void items_release(dm_hour_items *it)
+{
+	free(it->v);
+	free(it->w);
+	memset(it, 0, sizeof(*it));
+}
+
+static void items_free_all(dm_hour_items *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; items && i < n; i++)
+		items_release(&items[i]);
+	free(items);
+}
+
+void dm_hour_profile_init(dm_hour_profile *hp, int64_t hour)
+{
+	memset(hp, 0, sizeof(*hp));
+	hp->hour = hour;
+	dm_profile_init(&hp->prof, NULL);
+}
+
+void dm_hour_profile_release(dm_hour_profile *hp)
+{
+	size_t i;
+
+	if (!hp)
+		return;
+	for (i = 0; i < hp->nfiles; i++)
+		free(hp->files[i].key);
+	free(hp->files);
+	free(hp->baseline_created_at);
+	items_free_all(hp->items, hp->prof.nfeat);
+	dm_profile_release(&hp->prof);
+	memset(hp, 0, sizeof(*hp));
+}
+
+dm_err dm_hour_profile_add_file(dm_hour_profile *hp, const char *key,
+				uint64_t size, dm_hour_file_state state)
+{
+	dm_hour_file *f = realloc(hp->files, (hp->nfiles + 1) * sizeof(*f));
+
+	if (!f)
+		return DM_ENOMEM;
+	hp->files = f;
+	f[hp->nfiles].key = strdup(key);
+	if (!f[hp->nfiles].key)
+		return DM_ENOMEM;
+	f[hp->nfiles].size = size;
+	f[hp->nfiles].state = state;
+	hp->nfiles++;
+	return DM_OK;
+}
+
+static int analysed_numeric(const dm_feature *f)
+{
+	return f->type == DM_FEATURE_NUMERIC && dm_role_analysed(f->role);
+}
+
+/* The sketch of f as at most max points; the sketch is freed. */
+static dm_err sketch_to_items(dm_feature *f, size_t max, dm_hour_items *it)
+{
+	double added;
+	dm_err err;
+
+	memset(it, 0, sizeof(*it));
+	if (!f->sketch)
+		return DM_OK;
+	err = dm_sketch_items(f->sketch, &it->v, &it->w, &it->n);
+	if (err != DM_OK)
+		return err;
+	it->total = dm_sketch_count(f->sketch);
+	it->err_w = dm_sketch_rank_error(f->sketch) * (double)it->total;
+	added = dm_sketch_compress_items(it->v, it->w, &it->n, max);
+	it->err_w += added * (double)it->total;
+	dm_sketch_free(f->sketch);
+	f->sketch = NULL;
+	return DM_OK;
+}
+
+/* FNV-1a over bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* What an hour profile depends on in the baseline: feature names and
+ * types, roles, bin edges and reference categories (in order). */
+static uint64_t fingerprint(const dm_profile *ref)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i, j;
+
+	for (i = 0; i < ref->nfeat; i++) {
+		const dm_feature *f = &ref->feat[i];
+		int t = (int)f->type, r = (int)f->role;
+
+		h = fnv(h, f->name, strlen(f->name) + 1);
+		h = fnv(h, &t, sizeof(t));
+		h = fnv(h, &r, sizeof(r));
+		for (j = 0; analysed_numeric(f) && j < f->nedges; j++)
+			h = fnv(h, &f->edges[j], sizeof(double));
+		for (j = 0; f->type == DM_FEATURE_CATEGORICAL && j < f->ncats;
+		     j++)
+			h = fnv(h, f->cats[j].value,
+				strlen(f->cats[j].value) + 1);
+	}
+	return h;
+}
+
+dm_err dm_hour_profile_take(dm_hour_profile *hp, dm_profile *cur,
+			    const dm_profile *ref)
+{
+	size_t i;
+	dm_err err;
+
+	items_free_all(hp->items, hp->prof.nfeat);
+	hp->items = NULL;
+	dm_profile_release(&hp->prof);
+	hp->prof = *cur;
+	dm_profile_init(cur, NULL);
+	free(hp->baseline_created_at);
+	hp->baseline_created_at =
+		strdup(ref->created_at ? ref->created_at : "");
+	if (!hp->baseline_created_at)
+		return DM_ENOMEM;
+	hp->baseline_fingerprint = fingerprint(ref);
+	if (hp->prof.nfeat == 0)
+		return DM_OK;
+	hp->items = calloc(hp->prof.nfeat, sizeof(*hp->items));
+	if (!hp->items)
+		return DM_ENOMEM;
+	for (i = 0; i < hp->prof.nfeat; i++)
+		if (analysed_numeric(&hp->prof.feat[i]) &&
+		    (err = sketch_to_items(&hp->prof.feat[i],
+					   DM_HOUR_SKETCH_ITEMS,
+					   &hp->items[i])) != DM_OK)
+			return err;
+	return DM_OK;
+}
+
+static void hour_iso(int64_t hour, char *buf, size_t n)
+{
+	time_t t = (time_t)hour;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:00:00Z", &tm);
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static const char *const state_names[] = {"read", "empty", "unreadable"};
+
+static void write_num_or_null(jw *w, const char *k, double x, int have)
+{
+	jw_key(w, k);
+	if (have && isfinite(x))
+		jw_num(w, x);
+	else
+		jw_null(w);
+}
+
+static void write_numeric(jw *w, const dm_feature *f, const dm_hour_items *it)
+{
+	size_t i;
+	int all_one = 1;
+
+	jw_key(w, "moments");
+	jw_obj(w);
+	jw_key(w, "n");
+	jw_u64(w, f->mom.n);
+	write_num_or_null(w, "mean", f->mom.mean, f->mom.n > 0);
+	write_num_or_null(w, "m2", f->mom.m2, f->mom.n > 0);
+	write_num_or_null(w, "min", f->mom.min, f->mom.n > 0);
+	write_num_or_null(w, "max", f->mom.max, f->mom.n > 0);
+	jw_obj_end(w);
+	jw_key(w, "bins");
+	jw_arr(w);
+	for (i = 0; f->bins && i <= f->nedges; i++)
+		jw_u64(w, f->bins[i]);
+	jw_arr_end(w);
+	jw_key(w, "sketch");
+	jw_obj(w);
+	jw_key(w, "error_weight");
+	jw_num(w, it->err_w);
+	jw_key(w, "values");
+	jw_arr(w);
+	for (i = 0; i < it->n; i++) {
+		jw_num(w, it->v[i]);
+		all_one &= it->w[i] == 1;
+	}
+	jw_arr_end(w);
+	if (!all_one) {
+		jw_key(w, "weights");
+		jw_arr(w);
+		for (i = 0; i < it->n; i++)
+			jw_u64(w, it->w[i]);
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+}
+
+static void write_feature(jw *w, const dm_feature *f, const dm_hour_items *it)
+{
+	size_t j;
+
+	jw_obj(w);
+	jw_key(w, "name");
+	jw_str(w, f->name);
+	jw_key(w, "present");
+	jw_bool(w, f->present);
+	jw_key(w, "count");
+	jw_u64(w, f->count);
+	jw_key(w, "missing");
+	jw_u64(w, f->missing);
+	jw_key(w, "invalid");
+	jw_u64(w, f->invalid);
+	if (f->invalid) {
+		jw_key(w, "invalid_example");
+		jw_str(w, f->invalid_example);
+	}
+	jw_key(w, "schema_bad");
+	jw_u64(w, f->schema_bad);
+	if (f->schema_bad) {
+		jw_key(w, "schema_bad_example");
+		jw_str(w, f->schema_bad_example);
+	}
+	jw_key(w, "missing_marker_counts");
+	jw_arr(w);
+	for (j = 0; j < f->nna; j++)
+		jw_u64(w, f->na_counts[j]);
+	jw_arr_end(w);
+	if (!dm_role_analysed(f->role)) {
+		/* only its presence is looked at */
+	} else if (f->type == DM_FEATURE_NUMERIC) {
+		write_numeric(w, f, it);
+	} else {
+		jw_key(w, "unseen");
+		jw_u64(w, f->unseen);
+		jw_key(w, "other");
+		jw_u64(w, f->other);
+		jw_key(w, "categories");
+		jw_arr(w);
+		for (j = 0; j < f->ncats; j++) {
+			jw_arr(w);
+			jw_str(w, f->cats[j].value);
+			jw_u64(w, f->cats[j].count);
+			jw_arr_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+}
+
+static void write_rows(jw *w, const dm_profile *p)
+{
+	size_t i;
+
+	jw_key(w, "rows");
+	jw_u64(w, p->rows);
+	jw_key(w, "rows_skipped");
+	jw_u64(w, p->rows_skipped);
+	jw_key(w, "rows_filtered");
+	jw_u64(w, p->rows_filtered);
+	jw_key(w, "rows_other_model");
+	jw_u64(w, p->rows_other_model);
+	jw_key(w, "rows_other_version");
+	jw_u64(w, p->rows_other_version);
+	jw_key(w, "other_model_example");
+	jw_str(w, p->other_model_example);
+	jw_key(w, "other_version_example");
+	jw_str(w, p->other_version_example);
+	jw_key(w, "extra_columns");
+	jw_arr(w);
+	for (i = 0; i < p->nextra; i++) {
+		jw_obj(w);
+		jw_key(w, "name");
+		jw_str(w, p->extra_columns[i]);
+		jw_key(w, "prediction");
+		jw_bool(w, p->extra_prediction[i]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void write_mv(jw *w, const dm_multivariate *m)
+{
+	size_t i;
+
+	jw_key(w, "multivariate");
+	jw_obj(w);
+	jw_key(w, "columns");
+	jw_arr(w);
+	for (i = 0; i < m->d; i++)
+		jw_str(w, m->columns[i]);
+	jw_arr_end(w);
+	jw_key(w, "rows");
+	jw_u64(w, m->rows_used);
+	jw_key(w, "rows_skipped");
+	jw_u64(w, m->rows_skipped);
+	jw_key(w, "error_sum");
+	jw_num(w, m->err_sum);
+	jw_key(w, "error_sumsq");
+	jw_num(w, m->err_sumsq);
+	jw_obj_end(w);
+}
+
+dm_err dm_hour_profile_to_json(const dm_hour_profile *hp, const char *model,
+			       const char *version, char **out, size_t *len)
+{
+	const dm_profile *p = &hp->prof;
+	char iso[32], fp[24];
+	size_t i;
+	jw w;
+
+	hour_iso(hp->hour, iso, sizeof(iso));
+	jw_init(&w, 0, 0);
+	jw_obj(&w);
+	jw_key(&w, "format");
+	jw_str(&w, FORMAT_NAME);
+	jw_key(&w, "format_version");
+	jw_u64(&w, DM_HOUR_PROFILE_FORMAT_VERSION);
+	jw_key(&w, "model");
+	jw_str(&w, model);
+	jw_key(&w, "model_version");
+	jw_str(&w, version);
+	jw_key(&w, "hour");
+	jw_str(&w, iso);
+	jw_key(&w, "baseline_created_at");
+	jw_str(&w, hp->baseline_created_at ? hp->baseline_created_at : "");
+	jw_key(&w, "files");
+	jw_arr(&w);
+	for (i = 0; i < hp->nfiles; i++) {
+		jw_obj(&w);
+		jw_key(&w, "key");
+		jw_str(&w, hp->files[i].key);
+		jw_key(&w, "size");
+		jw_u64(&w, hp->files[i].size);
+		jw_key(&w, "state");
+		jw_str(&w, state_names[hp->files[i].state]);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_key(&w, "first_unreadable");
+	jw_str(&w, hp->first_unreadable);
+	jw_key(&w, "profile");
+	jw_obj(&w);
+	jw_key(&w, "sketch_k");
+	jw_u64(&w, p->sketch_k);
+	write_rows(&w, p);
+	jw_key(&w, "features");
+	jw_arr(&w);
+	for (i = 0; i < p->nfeat; i++)
+		write_feature(&w, &p->feat[i], &hp->items[i]);
+	jw_arr_end(&w);
+	if (p->mv)
+		write_mv(&w, p->mv);
+	jw_obj_end(&w);
+	jw_key(&w, "baseline_fingerprint");
+	snprintf(fp, sizeof(fp), "%016" PRIx64, hp->baseline_fingerprint);
+	jw_str(&w, fp);
+	jw_obj_end(&w);
+	return jw_finish(&w, out, len);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+struct ctx {
+	const char *name;
+	dm_diag *diag;
+};
+
+static dm_err bad(struct ctx *c, const char *field, const char *why)
+{
+	return dm_diag_set(c->diag, DM_EFORMAT, c->name, 0, NULL,
+			   "hour profile field '%s': %s", field, why);
+}
+
+static int get_u64(json_t *o, const char *k, uint64_t *out)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* A finite number, or null (NaN). */
+static int get_num(json_t *o, const char *k, double *out)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (json_is_null(v)) {
+		*out = NAN;
+		return 0;
+	}
+	if (!json_is_number(v) || !isfinite(json_number_value(v)))
+		return -1;
+	*out = json_number_value(v);
+	return 0;
+}
+
+static int get_str(json_t *o, const char *k, char *buf, size_t n)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (!json_is_string(v) || json_string_length(v) >= n)
+		return -1;
+	memcpy(buf, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+static dm_err parse_files(struct ctx *c, json_t *root, dm_hour_profile *hp)
+{
+	json_t *files = json_object_get(root, "files"), *jf;
+	size_t i;
+	dm_err err;
+
+	if (!json_is_array(files))
+		return bad(c, "files", "must be an array");
+	json_array_foreach(files, i, jf)
+	{
+		const char *key = json_string_value(json_object_get(jf, "key"));
+		const char *st =
+			json_string_value(json_object_get(jf, "state"));
+		uint64_t size;
+		int s;
+
+		for (s = 0; st && s < 3 && strcmp(st, state_names[s]); s++)
+			;
+		if (!key || !st || s == 3 || get_u64(jf, "size", &size))
+			return bad(c, "files",
+				   "each needs a key, a size and a "
+				   "state (read, empty, "
+				   "unreadable)");
+		err = dm_hour_profile_add_file(hp, key, size,
+					       (dm_hour_file_state)s);
+		if (err != DM_OK)
+			return err;
+	}
+	if (get_str(root, "first_unreadable", hp->first_unreadable,
+		    sizeof(hp->first_unreadable)))
+		return bad(c, "first_unreadable", "must be a short string");
+	return DM_OK;
+}
+
+static dm_err parse_rows(struct ctx *c, json_t *jp, dm_profile *p)
+{
+	json_t *ex = json_object_get(jp, "extra_columns"), *x;
+	size_t i;
+
+	if (get_u64(jp, "rows", &p->rows) ||
+	    get_u64(jp, "rows_skipped", &p->rows_skipped) ||
+	    get_u64(jp, "rows_filtered", &p->rows_filtered) ||
+	    get_u64(jp, "rows_other_model", &p->rows_other_model) ||
+	    get_u64(jp, "rows_other_version", &p->rows_other_version) ||
+	    get_str(jp, "other_model_example", p->other_model_example,
+		    sizeof(p->other_model_example)) ||
+	    get_str(jp, "other_version_example", p->other_version_example,
+		    sizeof(p->other_version_example)))
+		return bad(c, "profile.rows",
+			   "row counts and examples are "
+			   "missing or malformed");
+	if (!json_is_array(ex))
+		return bad(c, "profile.extra_columns", "must be an array");
+	p->extra_columns = calloc(json_array_size(ex) + 1, sizeof(char *));
+	p->extra_prediction = calloc(json_array_size(ex) + 1, 1);
+	if (!p->extra_columns || !p->extra_prediction)
+		return DM_ENOMEM;
+	json_array_foreach(ex, i, x)
+	{
+		const char *n = json_string_value(json_object_get(x, "name"));
+		json_t *pr = json_object_get(x, "prediction");
+
+		if (!n || !json_is_boolean(pr))
+			return bad(c, "profile.extra_columns",
+				   "each needs a name and 'prediction'");
+		if (!(p->extra_columns[i] = strdup(n)))
+			return DM_ENOMEM;
+		p->extra_prediction[i] = json_is_true(pr);
+		p->nextra = i + 1;
+	}
+	return DM_OK;
+}
+
+static dm_err parse_sketch(struct ctx *c, json_t *sk, const char *path,
+			   dm_hour_items *it)
+{
+	json_t *vals = json_object_get(sk, "values");
+	json_t *wts = json_object_get(sk, "weights");
+	size_t i, n;
+
+	if (!json_is_array(vals) || (wts && !json_is_array(wts)) ||
+	    (wts && json_array_size(wts) != json_array_size(vals)) ||
+	    get_num(sk, "error_weight", &it->err_w) || !(it->err_w >= 0))
+		return bad(c, path,
+			   "sketch needs 'values' (and 'weights' of "
+			   "the same length) and 'error_weight'");
+	n = json_array_size(vals);
+	it->v = malloc((n + 1) * sizeof(double));
+	it->w = malloc((n + 1) * sizeof(uint64_t));
+	if (!it->v || !it->w)
+		return DM_ENOMEM;
+	for (i = 0; i < n; i++) {
+		json_t *x = json_array_get(vals, i);
+		json_t *y = wts ? json_array_get(wts, i) : NULL;
+
+		if (!json_is_number(x) || !isfinite(json_number_value(x)) ||
+		    (i > 0 && json_number_value(x) < it->v[i - 1]) ||
+		    (wts &&
+		     (!json_is_integer(y) || json_integer_value(y) <= 0)))
+			return bad(c, path,
+				   "sketch values must be sorted "
+				   "finite numbers with positive "
+				   "integer weights");
+		it->v[i] = json_number_value(x);
+		it->w[i] = wts ? (uint64_t)json_integer_value(y) : 1;
+		it->total += it->w[i];
+	}
+	it->n = n;
+	return DM_OK;
+}
+
+static dm_err parse_numeric(struct ctx *c, json_t *jf, const char *path,
+			    dm_feature *f, dm_hour_items *it)
+{
+	json_t *mom = json_object_get(jf, "moments");
+	json_t *bins = json_object_get(jf, "bins");
+	uint64_t sum = 0;
+	double mean, m2, mn, mx;
+	size_t j;
+	dm_err err;
+
+	if (get_u64(mom, "n", &f->mom.n) || get_num(mom, "mean", &mean) ||
+	    get_num(mom, "m2", &m2) || get_num(mom, "min", &mn) ||
+	    get_num(mom, "max", &mx))
+		return bad(c, path, "moments need n, mean, m2, min and max");
+	if (f->mom.n) {
+		f->mom.mean = mean;
+		f->mom.m2 = m2;
+		f->mom.min = mn;
+		f->mom.max = mx;
+	}
+	if (!json_is_array(bins) || json_array_size(bins) != f->nedges + 1)
+		return bad(c, path, "needs one bin count per baseline bin");
+	for (j = 0; j <= f->nedges; j++) {
+		json_t *x = json_array_get(bins, j);
+
+		if (!json_is_integer(x) || json_integer_value(x) < 0)
+			return bad(c, path,
+				   "bin counts must be non-negative "
+				   "integers");
+		f->bins[j] = (uint64_t)json_integer_value(x);
+		sum += f->bins[j];
+	}
+	if ((err = parse_sketch(c, json_object_get(jf, "sketch"), path, it)))
+		return err;
+	if (sum != f->count || f->mom.n != f->count || it->total != f->count ||
+	    (f->count && !(f->mom.min <= f->mom.max && f->mom.m2 >= 0)))
+		return bad(c, path,
+			   "bins, moments and sketch do not add up "
+			   "to its count");
+	dm_sketch_free(f->sketch);
+	f->sketch = NULL;
+	return DM_OK;
+}
+
+static dm_err parse_categorical(struct ctx *c, json_t *jf, const char *path,
+				dm_feature *f)
+{
+	json_t *cats = json_object_get(jf, "categories"), *x;
+	uint64_t sum = 0;
+	size_t j;
+
+	if (get_u64(jf, "unseen", &f->unseen) ||
+	    get_u64(jf, "other", &f->other) || !json_is_array(cats) ||
+	    json_array_size(cats) > DM_MAX_CATEGORIES)
+		return bad(c, path,
+			   "needs 'unseen', 'other' and at most "
+			   "1024 'categories'");
+	json_array_foreach(cats, j, x)
+	{
+		json_t *v = json_array_get(x, 0), *n = json_array_get(x, 1);
+
+		if (json_array_size(x) != 2 || !json_is_string(v) ||
+		    !json_is_integer(n) || json_integer_value(n) < 0)
+			return bad(c, path, "each category is [value, count]");
+		if (j < f->ncats &&
+		    strcmp(f->cats[j].value, json_string_value(v)) != 0)
+			return bad(c, path,
+				   "categories are not in the "
+				   "baseline's order");
+		if (pf_cat_add(f, json_string_value(v),
+			       (uint64_t)json_integer_value(n)) < 0)
+			return DM_ENOMEM;
+		sum += (uint64_t)json_integer_value(n);
+	}
+	if (f->ncats != json_array_size(cats) || sum + f->other > f->count)
+		return bad(c, path, "category counts do not add up");
+	return DM_OK;
+}
+
+static dm_err parse_feature(struct ctx *c, json_t *jf, size_t i, dm_feature *f,
+			    dm_hour_items *it)
+{
+	json_t *na = json_object_get(jf, "missing_marker_counts");
+	const char *name = json_string_value(json_object_get(jf, "name"));
+	char path[200];
+	size_t j;
+
+	snprintf(path, sizeof(path), "profile.features[%zu]", i);
+	if (!name || strcmp(name, f->name) != 0)
+		return dm_diag_set(c->diag, DM_ESCHEMA, c->name, 0, NULL,
+				   "hour profile field '%s': not the "
+				   "baseline's feature '%.100s'",
+				   path, f->name);
+	if (!json_is_boolean(json_object_get(jf, "present")) ||
+	    get_u64(jf, "count", &f->count) ||
+	    get_u64(jf, "missing", &f->missing) ||
+	    get_u64(jf, "invalid", &f->invalid) ||
+	    get_u64(jf, "schema_bad", &f->schema_bad) ||
+	    (f->invalid && get_str(jf, "invalid_example", f->invalid_example,
+				   sizeof(f->invalid_example))) ||
+	    (f->schema_bad &&
+	     get_str(jf, "schema_bad_example", f->schema_bad_example,
+		     sizeof(f->schema_bad_example))) ||
+	    !json_is_array(na) || json_array_size(na) != f->nna)
+		return bad(c, path,
+			   "needs present, count, missing, invalid, "
+			   "schema_bad and one missing-marker count "
+			   "per baseline marker");
+	f->present = json_is_true(json_object_get(jf, "present"));
+	for (j = 0; j < f->nna; j++) {
+		json_t *x = json_array_get(na, j);
+
+		if (!json_is_integer(x) || json_integer_value(x) < 0)
+			return bad(c, path,
+				   "missing-marker counts must be "
+				   "non-negative integers");
+		f->na_counts[j] = (uint64_t)json_integer_value(x);
+	}
+	if (!dm_role_analysed(f->role))
+		return DM_OK;
+	if (f->type == DM_FEATURE_NUMERIC)
+		return parse_numeric(c, jf, path, f, it);
+	return parse_categorical(c, jf, path, f);
+}
+
+static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
+{
+	json_t *cols = json_object_get(jm, "columns");
+	dm_multivariate *m = p->mv;
+	size_t i;
+
+	if (!m || !json_is_array(cols) || json_array_size(cols) != m->d)
+		return bad(c, "profile.multivariate",
+			   "does not match the baseline's columns");
+	for (i = 0; i < m->d; i++)
+		if (!json_is_string(json_array_get(cols, i)) ||
+		    strcmp(json_string_value(json_array_get(cols, i)),
+			   m->columns[i]) != 0)
+			return bad(c, "profile.multivariate.columns",
+				   "not the baseline's columns");
+	if (get_u64(jm, "rows", &m->rows_used) ||
+	    get_u64(jm, "rows_skipped", &m->rows_skipped) ||
+	    get_num(jm, "error_sum", &m->err_sum) || isnan(m->err_sum) ||
+	    get_num(jm, "error_sumsq", &m->err_sumsq) || isnan(m->err_sumsq))
+		return bad(c, "profile.multivariate",
+			   "needs rows, rows_skipped, error_sum and "
+			   "error_sumsq");
+	return DM_OK;
+}
+
+static dm_err parse_profile(struct ctx *c, json_t *jp, const dm_profile *ref,
+			    dm_hour_profile *hp)
+{
+	json_t *feats = json_object_get(jp, "features"), *jf;
+	dm_profile *p = &hp->prof;
+	size_t i;
+	dm_err err;
+
+	if (!json_is_object(jp) || !json_is_array(feats))
+		return bad(c, "profile", "needs a 'features' array");
+	if (json_array_size(feats) == 0) {
+		/* an hour whose files held no rows */
+		if ((err = parse_rows(c, jp, p)) != DM_OK)
+			return err;
+		if (p->rows || p->rows_filtered)
+			return bad(c, "profile.features", "empty with rows");
+		return DM_OK;
+	}
+	if ((err = dmp_profile_from_reference(p, ref)) != DM_OK)
+		return err;
+	if (json_array_size(feats) != p->nfeat)
+		return dm_diag_set(c->diag, DM_ESCHEMA, c->name, 0, NULL,
+				   "hour profile has %zu features, the "
+				   "baseline %zu",
+				   json_array_size(feats), p->nfeat);
+	hp->items = calloc(p->nfeat, sizeof(*hp->items));
+	if (!hp->items)
+		return DM_ENOMEM;
+	if ((err = parse_rows(c, jp, p)) != DM_OK)
+		return err;
+	json_array_foreach(feats, i,
+			   jf) if ((err = parse_feature(c, jf, i, &p->feat[i],
+							&hp->items[i])) !=
+				   DM_OK) return err;
+	if (json_object_get(jp, "multivariate"))
+		return parse_mv(c, json_object_get(jp, "multivariate"), p);
+	if (p->mv)
+		return bad(c, "profile.multivariate", "missing");
+	return DM_OK;
+}
+
+/* The header: format, version, and whose hour it is. */
+static dm_err check_header(struct ctx *c, json_t *root, const char *model,
+			   const char *version, int64_t hour,
+			   const dm_profile *ref)
+{
+	const char *s = json_string_value(json_object_get(root, "format"));
+	char iso[32];
+	uint64_t ver;
+
+	if (!s || strcmp(s, FORMAT_NAME) != 0)
+		return bad(c, "format", "not a driftmon hour profile");
+	if (get_u64(root, "format_version", &ver))
+		return bad(c, "format_version", "missing or not an integer");
+	if (ver != DM_HOUR_PROFILE_FORMAT_VERSION)
+		return dm_diag_set(c->diag, DM_EVERSION, c->name, 0, NULL,
+				   "hour profile format_version %llu is not "
+				   "supported (this driftmon reads version "
+				   "%d)",
+				   (unsigned long long)ver,
+				   DM_HOUR_PROFILE_FORMAT_VERSION);
+	hour_iso(hour, iso, sizeof(iso));
+	s = json_string_value(json_object_get(root, "baseline_created_at"));
+	if (!json_is_string(json_object_get(root, "model")) ||
+	    strcmp(json_string_value(json_object_get(root, "model")), model) !=
+		    0 ||
+	    !json_is_string(json_object_get(root, "model_version")) ||
+	    strcmp(json_string_value(json_object_get(root, "model_version")),
+		   version) != 0 ||
+	    !json_is_string(json_object_get(root, "hour")) ||
+	    strcmp(json_string_value(json_object_get(root, "hour")), iso) != 0)
+		return dm_diag_set(c->diag, DM_ESCHEMA, c->name, 0, NULL,
+				   "hour profile is not of %.100s %.100s at "
+				   "%s",
+				   model, version, iso);
+	if (!s || strcmp(s, ref->created_at ? ref->created_at : "") != 0)
+		return dm_diag_set(c->diag, DM_ESCHEMA, c->name, 0, NULL,
+				   "hour profile was made against another "
+				   "baseline (created %.40s)",
+				   s ? s : "?");
+	return DM_OK;
+}
+
+dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
+				 const char *model, const char *version,
+				 int64_t hour, const dm_profile *ref,
+				 dm_hour_profile *hp, dm_diag *diag)
+{
+	struct ctx c = {name, diag};
+	json_error_t je;
+	json_t *root;
+	char fp[24];
+	dm_err err;
+
+	dm_hour_profile_init(hp, hour);
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				   "not valid JSON (line %d, column %d: %s)",
+				   je.line, je.column, je.text);
+	err = json_is_object(root)
+		      ? check_header(&c, root, model, version, hour, ref)
+		      : bad(&c, "format", "not a driftmon hour profile");
+	if (err == DM_OK) {
+		const char *s = json_string_value(
+			json_object_get(root, "baseline_created_at"));
+
+		hp->baseline_created_at = strdup(s);
+		err = hp->baseline_created_at ? DM_OK : DM_ENOMEM;
+	}
+	if (err == DM_OK)
+		err = parse_files(&c, root, hp);
+	if (err == DM_OK)
+		err = parse_profile(&c, json_object_get(root, "profile"), ref,
+				    hp);
+	if (err == DM_OK) {
+		hp->baseline_fingerprint = fingerprint(ref);
+		snprintf(fp, sizeof(fp), "%016" PRIx64,
+			 hp->baseline_fingerprint);
+		if (!json_is_string(
+			    json_object_get(root, "baseline_fingerprint")) ||
+		    strcmp(json_string_value(json_object_get(
+				   root, "baseline_fingerprint")),
+			   fp) != 0)
+			err = dm_diag_set(diag, DM_ESCHEMA, name, 0, NULL,
+					  "hour profile was made against "
+					  "another baseline (fingerprint)");
+	}
+	json_decref(root);
+	if (err != DM_OK)
+		dm_hour_profile_release(hp);
+	return err;
+}
+
+int dm_hour_profile_covers(const dm_hour_profile *hp, char *const *keys,
+			   size_t n)
+{
+	size_t i, j;
+
+	if (n != hp->nfiles)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < hp->nfiles; j++)
+			if (strcmp(keys[i], hp->files[j].key) == 0)
+				break;
+		if (j == hp->nfiles)
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- the window ------------------------------------------------------- */
+
+/* Sorted runs of points deeper than this are merged regardless. */
+#define MAX_RUNS 40
+
+/*
+ * One feature's points over the hours merged so far: a stack of sorted
+ * runs, each run larger than the one above it.  A new hour's points are
+ * pushed and merged down while the top run is at least as large as the
+ * one below (a binary counter), and a merged run of more than k points
+ * is compressed to k: every point is moved O(log hours) times instead of
+ * once per hour, and runs never exceed 2 k points.
+ */
+struct dm_item_runs {
+	dm_hour_items r[MAX_RUNS];
+	size_t n;
+};
+
+static void runs_free_all(struct dm_item_runs *runs, size_t nfeat)
+{
+	size_t i, j;
+
+	for (i = 0; runs && i < nfeat; i++)
+		for (j = 0; j < runs[i].n; j++)
+			items_release(&runs[i].r[j]);
+	free(runs);
+}
+
+void dm_window_acc_init(dm_window_acc *w)
+{
+	memset(w, 0, sizeof(*w));
+	dm_profile_init(&w->prof, NULL);
+}
+
+void dm_window_acc_release(dm_window_acc *w)
+{
+	if (!w)
+		return;
+	runs_free_all(w->runs, w->prof.nfeat);
+	dm_profile_release(&w->prof);
+	memset(w, 0, sizeof(*w));
+}
+
+/* dst := the sorted merge of dst and src's points (src released);
+ * compressed to k points when there are more (the bound grows by the
+ * compression's). */
+static dm_err items_merge(dm_hour_items *dst, dm_hour_items *src, size_t k)
+{
+	size_t n = dst->n + src->n, i = 0, j = 0, o = 0;
+	double *v;
+	uint64_t *w;
+
+	v = malloc((n ? n : 1) * sizeof(double));
+	w = malloc((n ? n : 1) * sizeof(uint64_t));
+	if (!v || !w) {
+		free(v);
+		free(w);
+		return DM_ENOMEM;
+	}
+	while (i < dst->n || j < src->n) {
+		if (j == src->n || (i < dst->n && dst->v[i] <= src->v[j])) {
+			v[o] = dst->v[i];
+			w[o++] = dst->w[i++];
+		} else {
+			v[o] = src->v[j];
+			w[o++] = src->w[j++];
+		}
+	}
+	free(dst->v);
+	free(dst->w);
+	dst->v = v;
+	dst->w = w;
+	dst->n = n;
+	dst->total += src->total;
+	dst->err_w += src->err_w;
+	items_release(src);
+	if (n > k)
+		dst->err_w +=
+			dm_sketch_compress_items(dst->v, dst->w, &dst->n, k) *
+			(double)dst->total;
+	return DM_OK;
+}
+
+/* Pushes it (moved: it is left empty) and merges down. */
+static dm_err runs_push(struct dm_item_runs *s, dm_hour_items *it, size_t k)
+{
+	dm_err err;
+
+	s->r[s->n++] = *it;
+	memset(it, 0, sizeof(*it));
+	while (s->n >= 2 &&
+	       (s->r[s->n - 1].n >= s->r[s->n - 2].n || s->n == MAX_RUNS)) {
+		err = items_merge(&s->r[s->n - 2], &s->r[s->n - 1], k);
+		if (err != DM_OK)
+			return err;
+		s->n--;
+	}
+	return DM_OK;
+}
+
+/* Every run merged into r[0] (at most k points). */
+static dm_err runs_collapse(struct dm_item_runs *s, size_t k)
+{
+	dm_err err;
+
+	while (s->n >= 2) {
+		err = items_merge(&s->r[s->n - 2], &s->r[s->n - 1], k);
+		if (err != DM_OK)
+			return err;
+		s->n--;
+	}
+	if (s->n == 0)
+		s->n = 1; /* an empty run */
+	return DM_OK;
+}
+
+static void account_files(dm_window_acc *w, const dm_hour_profile *hp)
+{
+	size_t i;
+
+	for (i = 0; i < hp->nfiles; i++) {
+		if (hp->files[i].state == DM_HOUR_FILE_READ)
+			w->files_read++;
+		else if (hp->files[i].state == DM_HOUR_FILE_EMPTY)
+			w->files_empty++;
+		else if (w->files_unreadable++ == 0)
+			memcpy(w->first_unreadable, hp->first_unreadable,
+			       sizeof(w->first_unreadable));
+	}
+}
+
+dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp, dm_diag *diag)
+{
+	size_t i, k;
+	dm_err err;
+
+	account_files(w, hp);
+	if (hp->prof.nfeat == 0)
+		return DM_OK;
+	if (w->prof.nfeat == 0) {
+		/* the first hour with rows: its profile is the window's */
+		w->runs = calloc(hp->prof.nfeat, sizeof(*w->runs));
+		if (!w->runs)
+			return DM_ENOMEM;
+		dm_profile_release(&w->prof);
+		w->prof = hp->prof;
+		dm_profile_init(&hp->prof, NULL);
+	} else if ((err = dm_profile_merge(&w->prof, &hp->prof, diag)) !=
+		   DM_OK) {
+		return err;
+	}
+	k = w->prof.sketch_k ? w->prof.sketch_k : DM_SKETCH_K_DEFAULT;
+	for (i = 0; i < w->prof.nfeat; i++)
+		if (analysed_numeric(&w->prof.feat[i]) &&
+		    (err = runs_push(&w->runs[i], &hp->items[i], k)) != DM_OK)
+			return err;
+	return DM_OK;
+}
+
+dm_err dm_window_acc_finish(dm_window_acc *w, dm_profile *out)
+{
+	size_t i, k = w->prof.sketch_k ? w->prof.sketch_k : DM_SKETCH_K_DEFAULT;
+
+	for (i = 0; i < w->prof.nfeat; i++) {
+		dm_feature *f = &w->prof.feat[i];
+		dm_hour_items *it;
+		dm_err err;
+
+		if (!analysed_numeric(f))
+			continue;
+		if ((err = runs_collapse(&w->runs[i], k)) != DM_OK)
+			return err;
+		it = &w->runs[i].r[0];
+		dm_sketch_free(f->sketch);
+		f->sketch =
+			it->n ? dm_sketch_from_items(
+					(uint32_t)k, it->v, it->w, it->n,
+					it->total
+						? it->err_w / (double)it->total
+						: 0.0)
+			      : dm_sketch_new((uint32_t)k);
+		if (!f->sketch)
+			return DM_ENOMEM;
+	}
+	runs_free_all(w->runs, w->prof.nfeat);
+	w->runs = NULL;
+	dm_profile_release(out);
+	*out = w->prof;
+	dm_profile_init(&w->prof, NULL);
+	return DM_OK;
+}
