@@ -19,6 +19,22 @@
 #include "driftmon/labels.h"
 #include "detect/detect_int.h"
 
+/* Cochran's rule: a bin whose expected count is below 5 is pooled (the
+ * chi-square approximation needs it), and a 2 x 2 table with a smaller
+ * expected count gets Fisher's exact test instead of the z-test. */
+#define MIN_EXPECTED_COUNT 5.0
+/* Below its drift verdict, a column is "minor" when a test's p-value is
+ * under 5% (significant without the effect size) ... */
+#define MINOR_PVALUE 0.05
+/* ... or a distance reaches half its threshold. */
+#define MINOR_DISTANCE_SHARE 0.5
+/* MISSING_RATE_JUMP: the rise of the missing rate must pass both the
+ * configured jump and 3 standard errors of the baseline rate, which is
+ * floored at 0.1% so that a column never missing does not alert on one
+ * missing value. */
+#define MISSING_JUMP_SE 3.0
+#define MISSING_RATE_FLOOR 0.001
+
 void dm_detect_config_init(dm_detect_config *c)
 {
 	c->psi_threshold = 0.2;
@@ -223,7 +239,7 @@ static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
 		return k;
 	scale = (double)(na < nb ? na : nb) / (double)(na + nb);
 	for (i = 0; i < k; i++) {
-		if ((double)(a[i] + b[i]) * scale < 5.0) {
+		if ((double)(a[i] + b[i]) * scale < MIN_EXPECTED_COUNT) {
 			pa += a[i];
 			pb += b[i];
 		} else {
@@ -233,7 +249,7 @@ static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
 	}
 	if (pa + pb == 0)
 		return o;
-	if ((double)(pa + pb) * scale < 5.0 && o > 0) {
+	if ((double)(pa + pb) * scale < MIN_EXPECTED_COUNT && o > 0) {
 		for (i = 0; i < o; i++)
 			if (smallest == SIZE_MAX ||
 			    a[i] + b[i] < a[smallest] + b[smallest])
@@ -284,7 +300,7 @@ static dm_err two_by_two(dm_test_id id, const uint64_t *e, const uint64_t *c,
 	dm_err err;
 
 	if (id == DM_TEST_AUTO)
-		id = mine < 5.0 ? DM_TEST_FISHER : DM_TEST_ZTEST;
+		id = mine < MIN_EXPECTED_COUNT ? DM_TEST_FISHER : DM_TEST_ZTEST;
 	err = id == DM_TEST_FISHER
 		      ? dm_fisher_exact(e[0], e[1], c[0], c[1], &tr)
 		      : dm_prop_ztest(e[0], n1, c[0], n2, &tr);
@@ -603,7 +619,7 @@ static void decide(dm_feature_result *fr, const dm_detect_config *cfg)
 		if (fr->drifted)
 			fr->status = DM_STATUS_DRIFT;
 		else if (id == DM_TEST_PSI ? x >= fmin(cfg->psi_minor, dt)
-					   : x >= dt / 2.0)
+					   : x >= MINOR_DISTANCE_SHARE * dt)
 			fr->status = DM_STATUS_MINOR;
 		else
 			fr->status = DM_STATUS_NONE;
@@ -612,7 +628,7 @@ static void decide(dm_feature_result *fr, const dm_detect_config *cfg)
 		if (fr->drifted)
 			fr->status = DM_STATUS_DRIFT;
 		else if (fr->psi >= fmin(cfg->psi_minor, thr) ||
-			 (fr->tested && fr->pvalue < 0.05))
+			 (fr->tested && fr->pvalue < MINOR_PVALUE))
 			fr->status = DM_STATUS_MINOR;
 		else
 			fr->status = DM_STATUS_NONE;
@@ -748,8 +764,10 @@ static dm_err missing_alert(dm_result *r, const dm_feature_result *fr,
 	if (isnan(p0) || isnan(p1))
 		return DM_OK;
 	n1 = (double)(fr->cur->count + fr->cur->missing + fr->cur->invalid);
-	se = sqrt((p0 > 0.001 ? p0 : 0.001) * (1.0 - p0) / (n1 > 0 ? n1 : 1));
-	if (p1 - p0 < cfg->missing_jump_alert || p1 - p0 < 3.0 * se)
+	se = sqrt((p0 > MISSING_RATE_FLOOR ? p0 : MISSING_RATE_FLOOR) *
+		  (1.0 - p0) / (n1 > 0 ? n1 : 1));
+	if (p1 - p0 < cfg->missing_jump_alert ||
+	    p1 - p0 < MISSING_JUMP_SE * se)
 		return DM_OK;
 	return det_alertf(
 		r, DM_SEV_WARNING, "MISSING_RATE_JUMP", fr->base->name,

@@ -1533,17 +1533,24 @@ static void free_logger(dm_logger *lg)
 	free(lg);
 }
 
-dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
-		      dm_diag *diag)
-{
-	dm_logger *lg;
-	pthread_rwlockattr_t ra;
-	char hn[256] = "";
-	uint8_t rnd[4];
-	unsigned nflush;
-	dm_err err = DM_OK;
+/* The defaults of dm_logger_config (driftmon/logger.h), for fields 0. */
+#define DEF_FSYNC_MS 10
+#define DEF_FLUSH_ROWS 10000
+#define DEF_FLUSH_BYTES ((size_t)64 << 20)
+#define DEF_WAL_MAX_BYTES ((uint64_t)1 << 30)
+#define DEF_MAX_COLUMNS 1000
+#define DEF_MAX_STRING_BYTES 65536
+#define DEF_RETRY_MAX_MS 10000
+#define DEF_CLOSE_TIMEOUT_MS 30000
+#define DEF_FLUSH_THREADS 2
+#define MAX_FLUSH_THREADS 16
+#define DEF_SCHEMA_TTL_S 86400
+#define DEF_MAX_SCHEMA_COLUMNS 10000
+#define DEF_MAX_MODELS 10000
 
-	*out = NULL;
+/* The settings that must be given or valid before anything is made. */
+static dm_err check_config(const dm_logger_config *cfg, dm_diag *diag)
+{
 	if (!cfg || !cfg->store_url || !*cfg->store_url)
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "logger: no store URL");
@@ -1560,10 +1567,13 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "logger: unknown fsync policy %d",
 				   (int)cfg->fsync);
-	lg = calloc(1, sizeof(*lg));
-	if (!lg)
-		return DM_ENOMEM;
-	lg->dirfd = lg->lockfd = lg->manifest_fd = -1;
+	return DM_OK;
+}
+
+static void init_locks(dm_logger *lg)
+{
+	pthread_rwlockattr_t ra;
+
 	pthread_mutex_init(&lg->mu, NULL);
 	pthread_mutex_init(&lg->sync_mu, NULL);
 	pthread_mutex_init(&lg->pool.mu, NULL);
@@ -1578,49 +1588,66 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&lg->schema_lock, &ra);
 	pthread_rwlockattr_destroy(&ra);
+}
+
+/* cfg's settings, defaults for those left 0; *nflush: flusher threads. */
+static dm_err apply_settings(dm_logger *lg, const dm_logger_config *cfg,
+			     unsigned *nflush, dm_diag *diag)
+{
 	lg->store_url = strdup(cfg->store_url);
 	lg->prefix = strdup(cfg->prefix ? cfg->prefix : DM_LAYOUT_LOGS_ROOT);
 	lg->wal_dir = strdup(cfg->wal_dir);
-	if (!lg->store_url || !lg->prefix || !lg->wal_dir) {
-		err = DM_ENOMEM;
-		goto fail;
-	}
+	if (!lg->store_url || !lg->prefix || !lg->wal_dir)
+		return DM_ENOMEM;
 	while (strlen(lg->wal_dir) > 1 &&
 	       lg->wal_dir[strlen(lg->wal_dir) - 1] == '/')
 		lg->wal_dir[strlen(lg->wal_dir) - 1] = '\0';
 	lg->fsync = cfg->fsync;
-	lg->fsync_ms = cfg->fsync_ms ? cfg->fsync_ms : 10;
-	lg->flush_rows = cfg->flush_rows ? cfg->flush_rows : 10000;
+	lg->fsync_ms = cfg->fsync_ms ? cfg->fsync_ms : DEF_FSYNC_MS;
+	lg->flush_rows = cfg->flush_rows ? cfg->flush_rows : DEF_FLUSH_ROWS;
 	lg->flush_bytes = cfg->flush_bytes ? cfg->flush_bytes
-					   : (size_t)64 << 20;
+					   : DEF_FLUSH_BYTES;
 	lg->flush_seconds = cfg->flush_seconds;
 	lg->wal_max = cfg->wal_max_bytes ? cfg->wal_max_bytes
-					 : (uint64_t)1 << 30;
-	lg->lim.max_columns = cfg->max_columns ? cfg->max_columns : 1000;
-	lg->lim.max_string_bytes =
-		cfg->max_string_bytes ? cfg->max_string_bytes : 65536;
-	lg->retry_max_ms = cfg->retry_max_ms ? cfg->retry_max_ms : 10000;
-	lg->close_timeout_ms =
-		cfg->close_timeout_ms ? cfg->close_timeout_ms : 30000;
+					 : DEF_WAL_MAX_BYTES;
+	lg->lim.max_columns = cfg->max_columns ? cfg->max_columns
+					       : DEF_MAX_COLUMNS;
+	lg->lim.max_string_bytes = cfg->max_string_bytes
+					   ? cfg->max_string_bytes
+					   : DEF_MAX_STRING_BYTES;
+	lg->retry_max_ms = cfg->retry_max_ms ? cfg->retry_max_ms
+					     : DEF_RETRY_MAX_MS;
+	lg->close_timeout_ms = cfg->close_timeout_ms ? cfg->close_timeout_ms
+						     : DEF_CLOSE_TIMEOUT_MS;
 	lg->on_event = cfg->on_event;
-	nflush = cfg->flush_threads ? cfg->flush_threads : 2;
-	if (nflush > 16)
-		nflush = 16;
+	*nflush = cfg->flush_threads ? cfg->flush_threads : DEF_FLUSH_THREADS;
+	if (*nflush > MAX_FLUSH_THREADS)
+		*nflush = MAX_FLUSH_THREADS;
 	lg->event_ctx = cfg->event_ctx;
 	lg->storage_ok = 1;
+	lg->ttl_ms = (int64_t)(cfg->schema_ttl_set ? cfg->schema_ttl_s
+						   : DEF_SCHEMA_TTL_S) *
+		     1000;
 	if (!cfg->codec || !strcmp(cfg->codec, "snappy"))
 		lg->codec = DM_PARQUET_SNAPPY;
 	else if (!strcmp(cfg->codec, "zstd"))
 		lg->codec = DM_PARQUET_ZSTD;
 	else if (!strcmp(cfg->codec, "none"))
 		lg->codec = DM_PARQUET_UNCOMPRESSED;
-	else {
-		err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				  "logger: unknown codec '%s' (snappy, zstd "
-				  "or none)",
-				  cfg->codec);
-		goto fail;
-	}
+	else
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "logger: unknown codec '%s' (snappy, zstd "
+				   "or none)",
+				   cfg->codec);
+	return DM_OK;
+}
+
+/* Host, pid and a random nonce: the names of this logger's segments. */
+static void make_identity(dm_logger *lg, const dm_logger_config *cfg)
+{
+	char hn[256] = "";
+	uint8_t rnd[4];
+
 	if (cfg->host)
 		snprintf(hn, sizeof(hn), "%s", cfg->host);
 	else if (gethostname(hn, sizeof(hn) - 1) < 0)
@@ -1634,31 +1661,28 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 	}
 	snprintf(lg->nonce, sizeof(lg->nonce), "%02x%02x%02x%02x", rnd[0],
 		 rnd[1], rnd[2], rnd[3]);
-	err = lg_schema_init(&lg->schema, cfg->schema, cfg->nschema,
-			     cfg->max_schema_columns ? cfg->max_schema_columns
-						     : 10000,
-			     cfg->max_models ? cfg->max_models : 10000, diag);
-	if (err)
-		goto fail;
+}
 
-	/* the folder, locked */
+/* The write-ahead-log folder, created and locked (flock on LOCK_FILE,
+ * which then holds our pid for the message of a second logger). */
+static dm_err lock_wal_dir(dm_logger *lg, dm_diag *diag)
+{
+	char pidtxt[32];
+	int l;
+
 	if (util_mkdirs(lg->wal_dir, strlen(lg->wal_dir), 0755) < 0 ||
 	    (lg->dirfd = open(lg->wal_dir, O_RDONLY | O_DIRECTORY |
-						   O_CLOEXEC)) < 0) {
-		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
-				  "cannot create the write-ahead-log folder: "
-				  "%s",
-				  strerror(errno));
-		goto fail;
-	}
+						   O_CLOEXEC)) < 0)
+		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
+				   "cannot create the write-ahead-log folder: "
+				   "%s",
+				   strerror(errno));
 	lg->lockfd = openat(lg->dirfd, LOCK_FILE,
 			    O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lg->lockfd < 0) {
-		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
-				  "cannot create the lock file: %s",
-				  strerror(errno));
-		goto fail;
-	}
+	if (lg->lockfd < 0)
+		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
+				   "cannot create the lock file: %s",
+				   strerror(errno));
 	if (flock(lg->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		char other[32] = "";
 		ssize_t r = pread(lg->lockfd, other, sizeof(other) - 1, 0);
@@ -1666,59 +1690,60 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 		if (r > 0)
 			other[r] = '\0';
 		other[strcspn(other, "\n")] = '\0';
-		err = dm_diag_set(diag, DM_ECONFLICT, lg->wal_dir, 0, NULL,
-				  "write-ahead-log folder in use by another "
-				  "logger (pid %s)",
-				  other[0] ? other : "?");
-		goto fail;
+		return dm_diag_set(diag, DM_ECONFLICT, lg->wal_dir, 0, NULL,
+				   "write-ahead-log folder in use by another "
+				   "logger (pid %s)",
+				   other[0] ? other : "?");
 	}
-	{
-		char pidtxt[32];
-		int l = snprintf(pidtxt, sizeof(pidtxt), "%ld\n", lg->pid);
+	l = snprintf(pidtxt, sizeof(pidtxt), "%ld\n", lg->pid);
+	if (ftruncate(lg->lockfd, 0) < 0 ||
+	    pwrite(lg->lockfd, pidtxt, (size_t)l, 0) != l) {
+		/* only informative */
+	}
+	return DM_OK;
+}
 
-		if (ftruncate(lg->lockfd, 0) < 0 ||
-		    pwrite(lg->lockfd, pidtxt, (size_t)l, 0) != l) {
-			/* only informative */
-		}
-	}
-	lg->ttl_ms = (int64_t)(cfg->schema_ttl_set ? cfg->schema_ttl_s : 86400) *
-		     1000;
+/* The schema, the segments left by the last run, the manifest. */
+static dm_err recover_state(dm_logger *lg, dm_diag *diag)
+{
+	dm_err err;
+
 	lg->schema.touch_ms = lg_mono_ms();
 	lg->schema.touch_stamp = 0;
 	if (!lg->schema.declared &&
 	    (err = lg_schema_load(&lg->schema, lg->dirfd, SCHEMA_FILE,
 				  diag)) != DM_OK)
-		goto fail;
+		return err;
 	if ((err = recover(lg, diag)) != DM_OK)
-		goto fail;
+		return err;
 	lg->disk_checked_ms = lg_mono_ms() - 1000;
 	check_disk(lg);
 	lg->manifest_fd = openat(lg->dirfd, MANIFEST,
 				 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (lg->manifest_fd < 0) {
-		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
-				  "cannot open the manifest: %s",
-				  strerror(errno));
-		goto fail;
-	}
-	if ((err = dm_store_open(lg->store_url, &lg->store, diag)) != DM_OK)
-		goto fail;
-	if (pthread_create(&lg->syncer, NULL, syncer_main, lg) != 0) {
-		err = DM_ENOMEM;
-		goto fail;
-	}
+	if (lg->manifest_fd < 0)
+		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
+				   "cannot open the manifest: %s",
+				   strerror(errno));
+	return DM_OK;
+}
+
+static dm_err start_threads(dm_logger *lg, unsigned nflush)
+{
+	if (pthread_create(&lg->syncer, NULL, syncer_main, lg) != 0)
+		return DM_ENOMEM;
 	lg->have_syncer = 1;
 	while (lg->nflushers < nflush) {
 		if (pthread_create(&lg->flusher[lg->nflushers], NULL,
-				   flusher_main, lg) != 0) {
-			err = DM_ENOMEM;
-			goto fail;
-		}
+				   flusher_main, lg) != 0)
+			return DM_ENOMEM;
 		lg->nflushers++;
 	}
-	*out = lg;
 	return DM_OK;
-fail:
+}
+
+/* Stops the threads start_threads started (a failed open). */
+static void stop_threads(dm_logger *lg)
+{
 	if (lg->nflushers) {
 		pthread_mutex_lock(&lg->mu);
 		lg->stop_flusher = 1;
@@ -1734,6 +1759,42 @@ fail:
 		pthread_mutex_unlock(&lg->sync_mu);
 		pthread_join(lg->syncer, NULL);
 	}
+}
+
+dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
+		      dm_diag *diag)
+{
+	dm_logger *lg;
+	unsigned nflush = 0;
+	dm_err err;
+
+	*out = NULL;
+	if ((err = check_config(cfg, diag)) != DM_OK)
+		return err;
+	lg = calloc(1, sizeof(*lg));
+	if (!lg)
+		return DM_ENOMEM;
+	lg->dirfd = lg->lockfd = lg->manifest_fd = -1;
+	init_locks(lg);
+	if ((err = apply_settings(lg, cfg, &nflush, diag)) != DM_OK)
+		goto fail;
+	make_identity(lg, cfg);
+	err = lg_schema_init(&lg->schema, cfg->schema, cfg->nschema,
+			     cfg->max_schema_columns ? cfg->max_schema_columns
+						     : DEF_MAX_SCHEMA_COLUMNS,
+			     cfg->max_models ? cfg->max_models : DEF_MAX_MODELS,
+			     diag);
+	if (err != DM_OK)
+		goto fail;
+	if ((err = lock_wal_dir(lg, diag)) != DM_OK ||
+	    (err = recover_state(lg, diag)) != DM_OK ||
+	    (err = dm_store_open(lg->store_url, &lg->store, diag)) != DM_OK ||
+	    (err = start_threads(lg, nflush)) != DM_OK)
+		goto fail;
+	*out = lg;
+	return DM_OK;
+fail:
+	stop_threads(lg);
 	free_logger(lg);
 	return err;
 }

@@ -21,6 +21,99 @@
 
 static const char oom_why[] = "out of memory";
 
+/*
+ * Thrift field ids, as numbered in parquet.thrift (apache/parquet-format),
+ * one enum per struct; only the fields driftmon reads or refuses.
+ */
+enum file_metadata_field {
+	FMD_VERSION = 1,
+	FMD_SCHEMA = 2,
+	FMD_NUM_ROWS = 3,
+	FMD_ROW_GROUPS = 4,
+	FMD_KEY_VALUE_METADATA = 5,
+	FMD_CREATED_BY = 6,
+	FMD_ENCRYPTION_ALGORITHM = 8
+};
+enum schema_element_field {
+	SE_TYPE = 1,
+	SE_TYPE_LENGTH = 2,
+	SE_REPETITION_TYPE = 3,
+	SE_NAME = 4,
+	SE_NUM_CHILDREN = 5,
+	SE_CONVERTED_TYPE = 6,
+	SE_SCALE = 7,
+	SE_PRECISION = 8,
+	SE_LOGICAL_TYPE = 10
+};
+/* The members of the LogicalType union (its field ids). */
+enum logical_type_member {
+	LT_NONE = 0, /* no LogicalType */
+	LT_STRING = 1,
+	LT_ENUM = 4,
+	LT_DECIMAL = 5,
+	LT_DATE = 6,
+	LT_TIME = 7,
+	LT_TIMESTAMP = 8,
+	LT_INTEGER = 10,
+	LT_UNKNOWN = 11,
+	LT_JSON = 12,
+	LT_BSON = 13,
+	LT_UUID = 14,
+	LT_FLOAT16 = 15,
+	LT_GEOMETRY = 17,
+	LT_GEOGRAPHY = 18
+};
+enum decimal_type_field { DEC_SCALE = 1, DEC_PRECISION = 2 };
+/* TimeType and TimestampType */
+enum time_type_field { TT_IS_ADJUSTED_TO_UTC = 1, TT_UNIT = 2 };
+enum int_type_field { IT_BIT_WIDTH = 1, IT_IS_SIGNED = 2 };
+/* The members of the TimeUnit union: MILLIS, MICROS, NANOS (the same
+ * numbers as dm_parquet_unit). */
+enum time_unit_member { TU_MILLIS = 1, TU_NANOS = 3 };
+enum statistics_field {
+	ST_MAX = 1, /* deprecated, signed order */
+	ST_MIN = 2,
+	ST_NULL_COUNT = 3,
+	ST_DISTINCT_COUNT = 4,
+	ST_MAX_VALUE = 5,
+	ST_MIN_VALUE = 6
+};
+enum column_metadata_field {
+	CM_TYPE = 1,
+	CM_ENCODINGS = 2,
+	CM_CODEC = 4,
+	CM_NUM_VALUES = 5,
+	CM_TOTAL_UNCOMPRESSED_SIZE = 6,
+	CM_TOTAL_COMPRESSED_SIZE = 7,
+	CM_DATA_PAGE_OFFSET = 9,
+	CM_INDEX_PAGE_OFFSET = 10,
+	CM_DICTIONARY_PAGE_OFFSET = 11,
+	CM_STATISTICS = 12
+};
+enum column_chunk_field {
+	CK_FILE_PATH = 1,
+	CK_META_DATA = 3,
+	CK_CRYPTO_METADATA = 8
+};
+enum row_group_field { RG_COLUMNS = 1, RG_TOTAL_BYTE_SIZE = 2, RG_NUM_ROWS = 3 };
+enum key_value_field { KV_KEY = 1, KV_VALUE = 2 };
+/* FieldRepetitionType */
+enum repetition { REP_REQUIRED = 0, REP_OPTIONAL = 1, REP_REPEATED = 2 };
+
+/* The ColumnMetaData fields a chunk must have (parse_colmeta's seen). */
+enum {
+	CM_SEEN_TYPE = 1,
+	CM_SEEN_CODEC = 2,
+	CM_SEEN_NUM_VALUES = 4,
+	CM_SEEN_COMPRESSED_SIZE = 8,
+	CM_SEEN_DATA_PAGE_OFFSET = 16,
+	CM_SEEN_ALL = 31
+};
+/* The FileMetaData fields a footer must have. */
+enum { FMD_SEEN_SCHEMA = 1, FMD_SEEN_NUM_ROWS = 2, FMD_SEEN_ROW_GROUPS = 4 };
+/* pq_chunk.external: where the chunk's data is. */
+enum { CHUNK_HERE = 0, CHUNK_OTHER_FILE = 1, CHUNK_ENCRYPTED = 2 };
+
 typedef struct sel {
 	int type;         /* -1 absent */
 	int32_t type_length;
@@ -46,7 +139,7 @@ static void parse_unit(pq_tc *c, int *unit)
 	if (!tc_struct_begin(c))
 		return;
 	while (tc_field(c, &last, &id, &t)) {
-		if (t == TC_STRUCT && id >= 1 && id <= 3)
+		if (t == TC_STRUCT && id >= TU_MILLIS && id <= TU_NANOS)
 			*unit = id;
 		tc_skip(c, t);
 	}
@@ -71,19 +164,22 @@ static void parse_logical(pq_tc *c, sel *e)
 		if (!tc_struct_begin(c))
 			break;
 		while (tc_field(c, &l2, &id2, &t2)) {
-			if (id == 5 && id2 == 1 && t2 == TC_I32)
+			if (id == LT_DECIMAL && id2 == DEC_SCALE && t2 == TC_I32)
 				e->lscale = tc_i32(c);
-			else if (id == 5 && id2 == 2 && t2 == TC_I32)
+			else if (id == LT_DECIMAL && id2 == DEC_PRECISION &&
+				 t2 == TC_I32)
 				e->lprecision = tc_i32(c);
-			else if ((id == 7 || id == 8) && id2 == 1 &&
-				 t2 == TC_BOOL)
+			else if ((id == LT_TIME || id == LT_TIMESTAMP) &&
+				 id2 == TT_IS_ADJUSTED_TO_UTC && t2 == TC_BOOL)
 				e->utc = c->boolval;
-			else if ((id == 7 || id == 8) && id2 == 2 &&
-				 t2 == TC_STRUCT)
+			else if ((id == LT_TIME || id == LT_TIMESTAMP) &&
+				 id2 == TT_UNIT && t2 == TC_STRUCT)
 				parse_unit(c, &e->unit);
-			else if (id == 10 && id2 == 1 && t2 == TC_I8)
+			else if (id == LT_INTEGER && id2 == IT_BIT_WIDTH &&
+				 t2 == TC_I8)
 				e->int_bits = (int8_t)tc_byte(c);
-			else if (id == 10 && id2 == 2 && t2 == TC_BOOL)
+			else if (id == LT_INTEGER && id2 == IT_IS_SIGNED &&
+				 t2 == TC_BOOL)
 				e->int_signed = c->boolval;
 			else
 				tc_skip(c, t2);
@@ -103,24 +199,24 @@ static void parse_schema_el(pq_tc *c, sel *e)
 	if (!tc_struct_begin(c))
 		return;
 	while (tc_field(c, &last, &id, &t)) {
-		if (id == 1 && t == TC_I32)
+		if (id == SE_TYPE && t == TC_I32)
 			e->type = tc_i32(c);
-		else if (id == 2 && t == TC_I32)
+		else if (id == SE_TYPE_LENGTH && t == TC_I32)
 			e->type_length = tc_i32(c);
-		else if (id == 3 && t == TC_I32)
+		else if (id == SE_REPETITION_TYPE && t == TC_I32)
 			e->rep = tc_i32(c);
-		else if (id == 4 && t == TC_BINARY)
+		else if (id == SE_NAME && t == TC_BINARY)
 			e->name = tc_binary(c, &e->name_len);
-		else if (id == 5 && t == TC_I32) {
+		else if (id == SE_NUM_CHILDREN && t == TC_I32) {
 			e->has_children = 1;
 			e->num_children = tc_i32(c);
-		} else if (id == 6 && t == TC_I32)
+		} else if (id == SE_CONVERTED_TYPE && t == TC_I32)
 			e->converted = tc_i32(c);
-		else if (id == 7 && t == TC_I32)
+		else if (id == SE_SCALE && t == TC_I32)
 			e->scale = tc_i32(c);
-		else if (id == 8 && t == TC_I32)
+		else if (id == SE_PRECISION && t == TC_I32)
 			e->precision = tc_i32(c);
-		else if (id == 10 && t == TC_STRUCT)
+		else if (id == SE_LOGICAL_TYPE && t == TC_STRUCT)
 			parse_logical(c, e);
 		else
 			tc_skip(c, t);
@@ -138,19 +234,19 @@ static void parse_stats(pq_tc *c, dm_parquet_stats *s)
 	if (!tc_struct_begin(c))
 		return;
 	while (tc_field(c, &last, &id, &t)) {
-		if (id == 1 && t == TC_BINARY)
+		if (id == ST_MAX && t == TC_BINARY)
 			lmax = tc_binary(c, &lmax_len);
-		else if (id == 2 && t == TC_BINARY)
+		else if (id == ST_MIN && t == TC_BINARY)
 			lmin = tc_binary(c, &lmin_len);
-		else if (id == 3 && t == TC_I64) {
+		else if (id == ST_NULL_COUNT && t == TC_I64) {
 			s->has_null_count = 1;
 			s->null_count = tc_i64(c);
-		} else if (id == 4 && t == TC_I64) {
+		} else if (id == ST_DISTINCT_COUNT && t == TC_I64) {
 			s->has_distinct_count = 1;
 			s->distinct_count = tc_i64(c);
-		} else if (id == 5 && t == TC_BINARY)
+		} else if (id == ST_MAX_VALUE && t == TC_BINARY)
 			s->max = tc_binary(c, &s->max_len);
-		else if (id == 6 && t == TC_BINARY)
+		else if (id == ST_MIN_VALUE && t == TC_BINARY)
 			s->min = tc_binary(c, &s->min_len);
 		else
 			tc_skip(c, t);
@@ -175,13 +271,13 @@ static void parse_colmeta(pq_tc *c, pq_chunk *k)
 		return;
 	while (tc_field(c, &last, &id, &t)) {
 		switch (id) {
-		case 1:
+		case CM_TYPE:
 			if (t != TC_I32)
 				goto skip;
 			k->type = tc_i32(c);
-			seen |= 1;
+			seen |= CM_SEEN_TYPE;
 			break;
-		case 2:
+		case CM_ENCODINGS:
 			if (t != TC_LIST)
 				goto skip;
 			n = tc_list(c, &et);
@@ -193,46 +289,46 @@ static void parse_colmeta(pq_tc *c, pq_chunk *k)
 					k->info.encodings |= 1u << e;
 			}
 			break;
-		case 4:
+		case CM_CODEC:
 			if (t != TC_I32)
 				goto skip;
 			k->info.codec = (dm_parquet_codec)tc_i32(c);
-			seen |= 2;
+			seen |= CM_SEEN_CODEC;
 			break;
-		case 5:
+		case CM_NUM_VALUES:
 			if (t != TC_I64)
 				goto skip;
 			k->info.num_values = tc_i64(c);
-			seen |= 4;
+			seen |= CM_SEEN_NUM_VALUES;
 			break;
-		case 6:
+		case CM_TOTAL_UNCOMPRESSED_SIZE:
 			if (t != TC_I64)
 				goto skip;
 			k->info.total_uncompressed_size = tc_i64(c);
 			break;
-		case 7:
+		case CM_TOTAL_COMPRESSED_SIZE:
 			if (t != TC_I64)
 				goto skip;
 			k->info.total_compressed_size = tc_i64(c);
-			seen |= 8;
+			seen |= CM_SEEN_COMPRESSED_SIZE;
 			break;
-		case 9:
+		case CM_DATA_PAGE_OFFSET:
 			if (t != TC_I64)
 				goto skip;
 			k->info.data_page_offset = tc_i64(c);
-			seen |= 16;
+			seen |= CM_SEEN_DATA_PAGE_OFFSET;
 			break;
-		case 10:
+		case CM_INDEX_PAGE_OFFSET:
 			if (t != TC_I64)
 				goto skip;
 			k->index_page_offset = tc_i64(c);
 			break;
-		case 11:
+		case CM_DICTIONARY_PAGE_OFFSET:
 			if (t != TC_I64)
 				goto skip;
 			k->info.dictionary_page_offset = tc_i64(c);
 			break;
-		case 12:
+		case CM_STATISTICS:
 			if (t != TC_STRUCT)
 				goto skip;
 			parse_stats(c, &k->info.stats);
@@ -243,7 +339,7 @@ static void parse_colmeta(pq_tc *c, pq_chunk *k)
 		}
 	}
 	tc_struct_end(c);
-	if (seen == 31)
+	if (seen == CM_SEEN_ALL)
 		k->has_meta = 1;
 }
 
@@ -257,14 +353,14 @@ static void parse_chunk(pq_tc *c, pq_chunk *k)
 	if (!tc_struct_begin(c))
 		return;
 	while (tc_field(c, &last, &id, &t)) {
-		if (id == 1 && t == TC_BINARY) {
+		if (id == CK_FILE_PATH && t == TC_BINARY) {
 			uint32_t n;
 			tc_binary(c, &n);
-			k->external = 1;
-		} else if (id == 3 && t == TC_STRUCT)
+			k->external = CHUNK_OTHER_FILE;
+		} else if (id == CK_META_DATA && t == TC_STRUCT)
 			parse_colmeta(c, k);
-		else if (id == 8)
-			k->external = 2; /* encrypted */
+		else if (id == CK_CRYPTO_METADATA)
+			k->external = CHUNK_ENCRYPTED;
 		else
 			tc_skip(c, t);
 	}
@@ -281,7 +377,7 @@ static void parse_rowgroup(pq_tc *c, pq_rowgroup *g, size_t nleaves,
 	if (!tc_struct_begin(c))
 		return;
 	while (tc_field(c, &last, &id, &t)) {
-		if (id == 1 && t == TC_LIST && !g->chunks) {
+		if (id == RG_COLUMNS && t == TC_LIST && !g->chunks) {
 			n = tc_list(c, &et);
 			if (c->err)
 				break;
@@ -300,9 +396,9 @@ static void parse_rowgroup(pq_tc *c, pq_rowgroup *g, size_t nleaves,
 			}
 			for (i = 0; i < n && !c->err; i++)
 				parse_chunk(c, &g->chunks[i]);
-		} else if (id == 2 && t == TC_I64)
+		} else if (id == RG_TOTAL_BYTE_SIZE && t == TC_I64)
 			g->total_byte_size = tc_i64(c);
-		else if (id == 3 && t == TC_I64)
+		else if (id == RG_NUM_ROWS && t == TC_I64)
 			g->num_rows = tc_i64(c);
 		else
 			tc_skip(c, t);
@@ -338,40 +434,40 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 	memset(ci, 0, sizeof(*ci));
 	ci->physical = (dm_parquet_physical)p;
 	ci->type_length = p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY ? e->type_length : 0;
-	ci->optional = e->rep == 1;
+	ci->optional = e->rep == REP_OPTIONAL;
 	ci->converted_type = e->converted;
 	ci->coltype = DM_COL_DOUBLE;
 	if (p < 0 || p > 7)
 		return "unknown physical type";
 	if (p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY && e->type_length <= 0)
 		return "FIXED_LEN_BYTE_ARRAY without a positive length";
-	if (lg == 0 && e->converted >= 0) {
+	if (lg == LT_NONE && e->converted >= 0) {
 		/* legacy ConvertedType */
 		switch (e->converted) {
-		case 0: lg = 1; break;                   /* UTF8 */
-		case 4: lg = 4; break;                   /* ENUM */
-		case 5: lg = 5; break;                   /* DECIMAL */
-		case 6: lg = 6; break;                   /* DATE */
-		case 7: lg = 7; ci->unit = DM_PARQUET_MILLIS; break;
-		case 8: lg = 7; ci->unit = DM_PARQUET_MICROS; break;
-		case 9: lg = 8; ci->unit = DM_PARQUET_MILLIS; ci->utc = 1; break;
-		case 10: lg = 8; ci->unit = DM_PARQUET_MICROS; ci->utc = 1; break;
+		case 0: lg = LT_STRING; break;                   /* UTF8 */
+		case 4: lg = LT_ENUM; break;                   /* ENUM */
+		case 5: lg = LT_DECIMAL; break;                   /* DECIMAL */
+		case 6: lg = LT_DATE; break;                   /* DATE */
+		case 7: lg = LT_TIME; ci->unit = DM_PARQUET_MILLIS; break;
+		case 8: lg = LT_TIME; ci->unit = DM_PARQUET_MICROS; break;
+		case 9: lg = LT_TIMESTAMP; ci->unit = DM_PARQUET_MILLIS; ci->utc = 1; break;
+		case 10: lg = LT_TIMESTAMP; ci->unit = DM_PARQUET_MICROS; ci->utc = 1; break;
 		case 11: case 12: case 13: case 14:
-			lg = 10;
+			lg = LT_INTEGER;
 			ci->int_signed = 0;
 			ci->int_bits = 8 << (e->converted - 11);
 			break;
 		case 15: case 16: case 17: case 18:
-			lg = 10;
+			lg = LT_INTEGER;
 			ci->int_signed = 1;
 			ci->int_bits = 8 << (e->converted - 15);
 			break;
-		case 19: lg = 12; break;                 /* JSON */
-		case 20: lg = 13; break;                 /* BSON */
+		case 19: lg = LT_JSON; break;                 /* JSON */
+		case 20: lg = LT_BSON; break;                 /* BSON */
 		case 21: return "INTERVAL is not supported";
 		default: return "unsupported converted type";
 		}
-		if (lg == 5) {
+		if (lg == LT_DECIMAL) {
 			ci->scale = e->scale;
 			ci->precision = e->precision;
 		}
@@ -384,8 +480,8 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 		ci->precision = e->lprecision;
 	}
 	switch (lg) {
-	case 0:
-	case 11: /* UNKNOWN: only NULLs */
+	case LT_NONE:
+	case LT_UNKNOWN: /* only NULLs */
 		ci->logical = lg ? DM_PARQUET_L_NULL : DM_PARQUET_L_NONE;
 		if (p == DM_PARQUET_INT96) {
 			ci->logical = DM_PARQUET_L_TIMESTAMP;
@@ -395,18 +491,19 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 		    p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
 			ci->coltype = DM_COL_STRING;
 		return NULL;
-	case 1: case 4: case 12: case 13: case 14: case 17: case 18:
-		ci->logical = lg == 1 ? DM_PARQUET_L_STRING
-			      : lg == 4 ? DM_PARQUET_L_ENUM
-			      : lg == 12 ? DM_PARQUET_L_JSON
-			      : lg == 14 ? DM_PARQUET_L_UUID
+	case LT_STRING: case LT_ENUM: case LT_JSON: case LT_BSON: case LT_UUID:
+	case LT_GEOMETRY: case LT_GEOGRAPHY:
+		ci->logical = lg == LT_STRING ? DM_PARQUET_L_STRING
+			      : lg == LT_ENUM ? DM_PARQUET_L_ENUM
+			      : lg == LT_JSON ? DM_PARQUET_L_JSON
+			      : lg == LT_UUID ? DM_PARQUET_L_UUID
 			      : DM_PARQUET_L_BSON;
 		if (p != DM_PARQUET_BYTE_ARRAY &&
 		    p != DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
 			return "string type on a non-byte-array column";
 		ci->coltype = DM_COL_STRING;
 		return NULL;
-	case 5:
+	case LT_DECIMAL:
 		ci->logical = DM_PARQUET_L_DECIMAL;
 		if (p != DM_PARQUET_INT32 && p != DM_PARQUET_INT64 &&
 		    p != DM_PARQUET_BYTE_ARRAY &&
@@ -415,20 +512,20 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 		if (ci->scale < 0 || ci->scale > 76)
 			return "DECIMAL scale out of range";
 		return NULL;
-	case 6:
+	case LT_DATE:
 		ci->logical = DM_PARQUET_L_DATE;
 		return p == DM_PARQUET_INT32 ? NULL : "DATE not on INT32";
-	case 7:
-	case 8:
-		ci->logical = lg == 7 ? DM_PARQUET_L_TIME : DM_PARQUET_L_TIMESTAMP;
+	case LT_TIME:
+	case LT_TIMESTAMP:
+		ci->logical = lg == LT_TIME ? DM_PARQUET_L_TIME : DM_PARQUET_L_TIMESTAMP;
 		if (ci->unit < DM_PARQUET_MILLIS || ci->unit > DM_PARQUET_NANOS)
 			return "time unit missing";
 		if (p != DM_PARQUET_INT64 &&
-		    !(p == DM_PARQUET_INT32 && lg == 7 &&
+		    !(p == DM_PARQUET_INT32 && lg == LT_TIME &&
 		      ci->unit == DM_PARQUET_MILLIS))
 			return "TIME/TIMESTAMP on an unsupported physical type";
 		return NULL;
-	case 10:
+	case LT_INTEGER:
 		ci->logical = DM_PARQUET_L_INT;
 		if (p != DM_PARQUET_INT32 && p != DM_PARQUET_INT64)
 			return "INTEGER not on INT32/INT64";
@@ -436,7 +533,7 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 		    ci->int_bits != 32 && ci->int_bits != 64)
 			return "INTEGER bit width not 8/16/32/64";
 		return NULL;
-	case 15:
+	case LT_FLOAT16:
 		ci->logical = DM_PARQUET_L_FLOAT16;
 		return p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY && e->type_length == 2
 			       ? NULL
@@ -475,18 +572,280 @@ static long walk(const sel *els, size_t nel, size_t i, int depth,
 	return (long)j;
 }
 
+/*
+ * The steps of pq_footer_parse return DM_OK, STEP_BAD (a malformed
+ * footer: *why says how, or else the Thrift reader's c->why), or an
+ * error to return as it is (DM_ENOMEM, or one whose message is in diag).
+ */
+#define STEP_BAD (-1)
+
+/* FileMetaData.schema: the elements, and the tree they flatten. */
+static int read_schema(pq_tc *c, pq_footer *ft, sel **els, size_t *nel,
+		       const char **why)
+{
+	int et;
+	uint32_t n = tc_list(c, &et), i;
+
+	if (c->err || et != TC_STRUCT || n == 0) {
+		*why = "bad schema list";
+		return STEP_BAD;
+	}
+	*els = calloc(n, sizeof(**els));
+	if (!*els)
+		return DM_ENOMEM;
+	*nel = n;
+	for (i = 0; i < n && !c->err; i++)
+		parse_schema_el(c, &(*els)[i]);
+	if (c->err)
+		return STEP_BAD;
+	if (walk(*els, *nel, 0, 0, &ft->nleaves) != (long)*nel) {
+		*why = "schema tree is inconsistent";
+		return STEP_BAD;
+	}
+	return DM_OK;
+}
+
+/* FileMetaData.row_groups (after the schema, which says how many
+ * columns each must have). */
+static int read_rowgroups(pq_tc *c, pq_footer *ft, int have_schema,
+			  const char **why)
+{
+	int et;
+	uint32_t n = tc_list(c, &et), i;
+
+	if (c->err)
+		return STEP_BAD;
+	if (!have_schema) {
+		*why = "row groups before the schema";
+		return STEP_BAD;
+	}
+	if (n && et != TC_STRUCT) {
+		*why = "bad row group list";
+		return STEP_BAD;
+	}
+	ft->rg = calloc(n ? n : 1, sizeof(*ft->rg));
+	if (!ft->rg)
+		return DM_ENOMEM;
+	ft->nrg = n;
+	for (i = 0; i < n && !c->err; i++) {
+		parse_rowgroup(c, &ft->rg[i], ft->nleaves, why);
+		if (!c->err && !ft->rg[i].chunks) {
+			if (ft->nleaves) {
+				*why = "row group without columns";
+				return STEP_BAD;
+			}
+			ft->rg[i].chunks = calloc(1, sizeof(pq_chunk));
+			if (!ft->rg[i].chunks)
+				return DM_ENOMEM;
+		}
+	}
+	return DM_OK;
+}
+
+/* FileMetaData.key_value_metadata, copied as strings (kvstr). */
+static int read_key_values(pq_tc *c, pq_footer *ft)
+{
+	int et;
+	uint32_t n = tc_list(c, &et), i;
+
+	if (c->err || (n && et != TC_STRUCT))
+		return STEP_BAD;
+	ft->kv = calloc(n ? n : 1, sizeof(*ft->kv));
+	ft->kvstr = calloc(2 * (size_t)n + 1, sizeof(char *));
+	ft->nkvstr = 2 * (size_t)n;
+	if (!ft->kv || !ft->kvstr)
+		return DM_ENOMEM;
+	for (i = 0; i < n && !c->err; i++) {
+		int16_t l2 = 0, id2;
+		int t2;
+		const uint8_t *k = NULL, *v = NULL;
+		uint32_t kl = 0, vl = 0;
+		if (!tc_struct_begin(c))
+			break;
+		while (tc_field(c, &l2, &id2, &t2)) {
+			if (id2 == KV_KEY && t2 == TC_BINARY)
+				k = tc_binary(c, &kl);
+			else if (id2 == KV_VALUE && t2 == TC_BINARY)
+				v = tc_binary(c, &vl);
+			else
+				tc_skip(c, t2);
+		}
+		tc_struct_end(c);
+		if (c->err)
+			break;
+		ft->kvstr[2 * i] = util_dupn(k ? k : (const uint8_t *)"", kl);
+		ft->kvstr[2 * i + 1] = v ? util_dupn(v, vl) : NULL;
+		if (!ft->kvstr[2 * i] || (v && !ft->kvstr[2 * i + 1]))
+			return DM_ENOMEM;
+		ft->kv[ft->nkv].key = ft->kvstr[2 * i];
+		ft->kv[ft->nkv].value = ft->kvstr[2 * i + 1];
+		ft->nkv++;
+	}
+	return DM_OK;
+}
+
+/* The readable columns: the flat leaves under the root, each mapped to
+ * a column type; nested, repeated or unsupported ones get a warning. */
+static int map_top_columns(pq_footer *ft, const sel *els, size_t nel,
+			   const char **why)
+{
+	size_t leaf = 0, i = 1;
+
+	ft->cols = calloc(ft->nleaves ? ft->nleaves : 1, sizeof(*ft->cols));
+	ft->names = calloc(ft->nleaves ? ft->nleaves : 1, sizeof(char *));
+	if (!ft->cols || !ft->names)
+		return DM_ENOMEM;
+	for (int32_t k = 0; k < els[0].num_children; k++) {
+		const sel *e = &els[i];
+		size_t nl = 0;
+		long nx = walk(els, nel, i, 1, &nl);
+		char *nm = util_dupn(e->name ? e->name : (const uint8_t *)"",
+				     e->name_len);
+		int r = 0;
+
+		if (nx < 0 || !nm) {
+			free(nm);
+			if (!nm)
+				return DM_ENOMEM;
+			*why = "schema tree is inconsistent";
+			return STEP_BAD;
+		}
+		if (nl != 1 || (e->has_children && e->num_children > 0)) {
+			char detail[64];
+			snprintf(detail, sizeof(detail), "%zu leaf column%s",
+				 nl, nl == 1 ? "" : "s");
+			r = add_warning(ft, "column '%s' skipped: nested "
+					"group (%s); nested columns are "
+					"not supported", nm, detail);
+			free(nm);
+		} else if (e->rep == REP_REPEATED) {
+			r = add_warning(ft, "column '%s' skipped: %s", nm,
+					"repeated (nested columns are "
+					"not supported)");
+			free(nm);
+		} else {
+			dm_parquet_column_info *ci = &ft->cols[ft->ncols];
+			const char *bad = map_column(e, ci);
+			if (bad) {
+				r = add_warning(ft, "column '%s' skipped: %s",
+						nm, bad);
+				free(nm);
+			} else {
+				ci->name = nm;
+				ci->leaf = leaf;
+				ft->names[ft->ncols++] = nm;
+			}
+		}
+		if (r)
+			return DM_ENOMEM;
+		leaf += nl;
+		i = (size_t)nx;
+	}
+	return DM_OK;
+}
+
+/* A read column's chunk in row group i: here, complete, of the
+ * schema's type, inside the file. */
+static dm_err check_chunk(const pq_chunk *k, const dm_parquet_column_info *col,
+			  size_t i, uint64_t file_size, const char *name,
+			  dm_diag *diag)
+{
+	const char *cn = col->name;
+
+	if (k->external == CHUNK_ENCRYPTED)
+		return dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
+				   cn, "encrypted column");
+	if (k->external)
+		return dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
+				   cn, "column data in another "
+				   "file (file_path)");
+	if (!k->has_meta)
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
+				   "row group %zu: column chunk "
+				   "without complete metadata", i);
+	if (k->type != (int)col->physical)
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
+				   "row group %zu: chunk type "
+				   "differs from the schema", i);
+	if (k->info.total_compressed_size < 0 ||
+	    k->info.data_page_offset < 4 ||
+	    (uint64_t)k->info.total_compressed_size >
+		    file_size ||
+	    (uint64_t)k->info.data_page_offset >
+		    file_size ||
+	    k->info.num_values < 0)
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
+				   "row group %zu: column chunk "
+				   "offsets or sizes outside the "
+				   "file", i);
+	return DM_OK;
+}
+
+/* The row groups' infos, the chunks of the read columns checked and
+ * exported, the row counts added up against num_rows. */
+static int export_rowgroups(pq_footer *ft, uint64_t file_size,
+			    const char *name, dm_diag *diag, const char **why)
+{
+	int64_t total = 0;
+	size_t i, j;
+	dm_err err;
+
+	ft->rginfo = calloc(ft->nrg ? ft->nrg : 1, sizeof(*ft->rginfo));
+	ft->chunkinfo = calloc(ft->nrg * ft->ncols + 1, sizeof(*ft->chunkinfo));
+	if (!ft->rginfo || !ft->chunkinfo)
+		return DM_ENOMEM;
+	for (i = 0; i < ft->nrg; i++) {
+		pq_rowgroup *g = &ft->rg[i];
+		dm_parquet_rowgroup_info *gi = &ft->rginfo[i];
+		if (g->num_rows < 0 || g->num_rows > INT64_MAX - total) {
+			*why = "bad row group row count";
+			return STEP_BAD;
+		}
+		total += g->num_rows;
+		gi->num_rows = g->num_rows;
+		gi->total_byte_size = g->total_byte_size;
+		gi->chunks = ft->chunkinfo + i * ft->ncols;
+		/* the sum over every chunk, read or skipped: sizes past
+		 * the file are left out (a read column's is refused
+		 * below) and the sum saturates, so that hostile sizes
+		 * cannot overflow it */
+		for (j = 0; j < ft->nleaves; j++) {
+			pq_chunk *k = &g->chunks[j];
+			int64_t cs = k->info.total_compressed_size;
+			if (!k->has_meta || cs <= 0 || (uint64_t)cs > file_size)
+				continue;
+			if (gi->total_compressed_size > INT64_MAX - cs)
+				gi->total_compressed_size = INT64_MAX;
+			else
+				gi->total_compressed_size += cs;
+		}
+		for (j = 0; j < ft->ncols; j++) {
+			pq_chunk *k = &g->chunks[ft->cols[j].leaf];
+
+			err = check_chunk(k, &ft->cols[j], i, file_size, name,
+					  diag);
+			if (err != DM_OK)
+				return err;
+			ft->chunkinfo[i * ft->ncols + j] = k->info;
+		}
+	}
+	if (total != ft->num_rows) {
+		*why = "row groups' row counts do not add up to num_rows";
+		return STEP_BAD;
+	}
+	return DM_OK;
+}
+
 dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 		       uint64_t file_size, const char *name, dm_diag *diag)
 {
 	pq_tc c;
 	int16_t last = 0, id;
-	int t, et;
+	int t, seen = 0, rc = DM_OK;
 	sel *els = NULL;
 	size_t nel = 0;
-	int seen = 0;
 	const char *why = NULL;
 	dm_err err = DM_OK;
-	size_t i, j;
 
 	memset(ft, 0, sizeof(*ft));
 	ft->buf = buf;
@@ -495,114 +854,29 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 	if (!tc_struct_begin(&c))
 		goto bad;
 	while (tc_field(&c, &last, &id, &t)) {
-		if (id == 1 && t == TC_I32) {
+		if (id == FMD_VERSION && t == TC_I32) {
 			ft->version = tc_i32(&c);
-		} else if (id == 2 && t == TC_LIST && !els) {
-			uint32_t n = tc_list(&c, &et);
-			if (c.err || et != TC_STRUCT || n == 0) {
-				why = "bad schema list";
-				goto bad;
-			}
-			els = calloc(n, sizeof(*els));
-			if (!els) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-			nel = n;
-			for (i = 0; i < n && !c.err; i++)
-				parse_schema_el(&c, &els[i]);
-			if (c.err)
-				goto bad;
-			if (walk(els, nel, 0, 0, &ft->nleaves) != (long)nel) {
-				why = "schema tree is inconsistent";
-				goto bad;
-			}
-			seen |= 1;
-		} else if (id == 3 && t == TC_I64) {
+		} else if (id == FMD_SCHEMA && t == TC_LIST && !els) {
+			rc = read_schema(&c, ft, &els, &nel, &why);
+			seen |= FMD_SEEN_SCHEMA;
+		} else if (id == FMD_NUM_ROWS && t == TC_I64) {
 			ft->num_rows = tc_i64(&c);
-			seen |= 2;
-		} else if (id == 4 && t == TC_LIST && !ft->rg) {
-			uint32_t n = tc_list(&c, &et);
-			if (c.err)
-				goto bad;
-			if (!els) {
-				why = "row groups before the schema";
-				goto bad;
-			}
-			if (n && et != TC_STRUCT) {
-				why = "bad row group list";
-				goto bad;
-			}
-			ft->rg = calloc(n ? n : 1, sizeof(*ft->rg));
-			if (!ft->rg) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-			ft->nrg = n;
-			for (i = 0; i < n && !c.err; i++) {
-				parse_rowgroup(&c, &ft->rg[i], ft->nleaves, &why);
-				if (!c.err && !ft->rg[i].chunks) {
-					if (ft->nleaves) {
-						why = "row group without columns";
-						goto bad;
-					}
-					ft->rg[i].chunks = calloc(1, sizeof(pq_chunk));
-					if (!ft->rg[i].chunks) {
-						err = DM_ENOMEM;
-						goto out;
-					}
-				}
-			}
-			seen |= 4;
-		} else if (id == 5 && t == TC_LIST && !ft->kv) {
-			uint32_t n = tc_list(&c, &et);
-			if (c.err || (n && et != TC_STRUCT))
-				goto bad;
-			ft->kv = calloc(n ? n : 1, sizeof(*ft->kv));
-			ft->kvstr = calloc(2 * (size_t)n + 1, sizeof(char *));
-			ft->nkvstr = 2 * (size_t)n;
-			if (!ft->kv || !ft->kvstr) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-			for (i = 0; i < n && !c.err; i++) {
-				int16_t l2 = 0, id2;
-				int t2;
-				const uint8_t *k = NULL, *v = NULL;
-				uint32_t kl = 0, vl = 0;
-				if (!tc_struct_begin(&c))
-					break;
-				while (tc_field(&c, &l2, &id2, &t2)) {
-					if (id2 == 1 && t2 == TC_BINARY)
-						k = tc_binary(&c, &kl);
-					else if (id2 == 2 && t2 == TC_BINARY)
-						v = tc_binary(&c, &vl);
-					else
-						tc_skip(&c, t2);
-				}
-				tc_struct_end(&c);
-				if (c.err)
-					break;
-				ft->kvstr[2 * i] = util_dupn(k ? k : (const uint8_t *)"", kl);
-				ft->kvstr[2 * i + 1] = v ? util_dupn(v, vl) : NULL;
-				if (!ft->kvstr[2 * i] || (v && !ft->kvstr[2 * i + 1])) {
-					err = DM_ENOMEM;
-					goto out;
-				}
-				ft->kv[ft->nkv].key = ft->kvstr[2 * i];
-				ft->kv[ft->nkv].value = ft->kvstr[2 * i + 1];
-				ft->nkv++;
-			}
-		} else if (id == 6 && t == TC_BINARY && !ft->created_by) {
+			seen |= FMD_SEEN_NUM_ROWS;
+		} else if (id == FMD_ROW_GROUPS && t == TC_LIST && !ft->rg) {
+			rc = read_rowgroups(&c, ft, els != NULL, &why);
+			seen |= FMD_SEEN_ROW_GROUPS;
+		} else if (id == FMD_KEY_VALUE_METADATA && t == TC_LIST &&
+			   !ft->kv) {
+			rc = read_key_values(&c, ft);
+		} else if (id == FMD_CREATED_BY && t == TC_BINARY &&
+			   !ft->created_by) {
 			uint32_t n;
 			const uint8_t *p = tc_binary(&c, &n);
 			if (c.err)
 				goto bad;
-			if (!(ft->created_by = util_dupn(p, n))) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-		} else if (id == 8) {
+			if (!(ft->created_by = util_dupn(p, n)))
+				rc = DM_ENOMEM;
+		} else if (id == FMD_ENCRYPTION_ALGORITHM) {
 			err = dm_diag_set(diag, DM_EUNSUPPORTED, name, 0, NULL,
 					  "encrypted Parquet files are not "
 					  "supported");
@@ -610,10 +884,12 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 		} else {
 			tc_skip(&c, t);
 		}
+		if (rc != DM_OK)
+			goto step_failed;
 	}
 	if (c.err)
 		goto bad;
-	if (seen != 7) {
+	if (seen != (FMD_SEEN_SCHEMA | FMD_SEEN_NUM_ROWS | FMD_SEEN_ROW_GROUPS)) {
 		why = "FileMetaData lacks schema, num_rows or row_groups";
 		goto bad;
 	}
@@ -621,157 +897,16 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 		why = "negative num_rows";
 		goto bad;
 	}
-
-	/* readable columns */
-	ft->cols = calloc(ft->nleaves ? ft->nleaves : 1, sizeof(*ft->cols));
-	ft->names = calloc(ft->nleaves ? ft->nleaves : 1, sizeof(char *));
-	if (!ft->cols || !ft->names) {
-		err = DM_ENOMEM;
+	rc = map_top_columns(ft, els, nel, &why);
+	if (rc == DM_OK)
+		rc = export_rowgroups(ft, file_size, name, diag, &why);
+	if (rc == DM_OK)
+		goto out;
+step_failed:
+	if (rc != STEP_BAD) {
+		err = (dm_err)rc;
 		goto out;
 	}
-	{
-		size_t leaf = 0;
-		i = 1;
-		for (int32_t k = 0; k < els[0].num_children; k++) {
-			const sel *e = &els[i];
-			size_t before = ft->nleaves, nl = 0;
-			long nx = walk(els, nel, i, 1, &nl);
-			char *nm = util_dupn(e->name ? e->name : (const uint8_t *)"",
-					e->name_len);
-			(void)before;
-			if (nx < 0 || !nm) {
-				free(nm);
-				err = nm ? DM_EFORMAT : DM_ENOMEM;
-				why = "schema tree is inconsistent";
-				if (err == DM_EFORMAT)
-					goto bad;
-				goto out;
-			}
-			if (nl != 1 || (e->has_children && e->num_children > 0)) {
-				char detail[64];
-				snprintf(detail, sizeof(detail), "%zu leaf column%s",
-					 nl, nl == 1 ? "" : "s");
-				if (add_warning(ft, "column '%s' skipped: nested "
-						"group (%s); nested columns are "
-						"not supported", nm, detail)) {
-					free(nm);
-					err = DM_ENOMEM;
-					goto out;
-				}
-				free(nm);
-			} else if (e->rep == 2) {
-				if (add_warning(ft, "column '%s' skipped: %s", nm,
-						"repeated (nested columns are "
-						"not supported)")) {
-					free(nm);
-					err = DM_ENOMEM;
-					goto out;
-				}
-				free(nm);
-			} else {
-				dm_parquet_column_info *ci = &ft->cols[ft->ncols];
-				const char *bad = map_column(e, ci);
-				if (bad) {
-					int r = add_warning(ft, "column '%s' skipped: %s",
-							    nm, bad);
-					free(nm);
-					if (r) {
-						err = DM_ENOMEM;
-						goto out;
-					}
-				} else {
-					ci->name = nm;
-					ci->leaf = leaf;
-					ft->names[ft->ncols++] = nm;
-				}
-			}
-			leaf += nl;
-			i = (size_t)nx;
-		}
-	}
-
-	/* check chunks of readable columns, export infos */
-	ft->rginfo = calloc(ft->nrg ? ft->nrg : 1, sizeof(*ft->rginfo));
-	ft->chunkinfo = calloc(ft->nrg * ft->ncols + 1, sizeof(*ft->chunkinfo));
-	if (!ft->rginfo || !ft->chunkinfo) {
-		err = DM_ENOMEM;
-		goto out;
-	}
-	{
-		int64_t total = 0;
-		for (i = 0; i < ft->nrg; i++) {
-			pq_rowgroup *g = &ft->rg[i];
-			dm_parquet_rowgroup_info *gi = &ft->rginfo[i];
-			if (g->num_rows < 0 || g->num_rows > INT64_MAX - total) {
-				why = "bad row group row count";
-				goto bad;
-			}
-			total += g->num_rows;
-			gi->num_rows = g->num_rows;
-			gi->total_byte_size = g->total_byte_size;
-			gi->chunks = ft->chunkinfo + i * ft->ncols;
-			/* the sum over every chunk, read or skipped: sizes past
-			 * the file are left out (a read column's is refused
-			 * below) and the sum saturates, so that hostile sizes
-			 * cannot overflow it */
-			for (j = 0; j < ft->nleaves; j++) {
-				pq_chunk *k = &g->chunks[j];
-				int64_t cs = k->info.total_compressed_size;
-				if (!k->has_meta || cs <= 0 || (uint64_t)cs > file_size)
-					continue;
-				if (gi->total_compressed_size > INT64_MAX - cs)
-					gi->total_compressed_size = INT64_MAX;
-				else
-					gi->total_compressed_size += cs;
-			}
-			for (j = 0; j < ft->ncols; j++) {
-				pq_chunk *k = &g->chunks[ft->cols[j].leaf];
-				const char *cn = ft->cols[j].name;
-				if (k->external == 2) {
-					err = dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
-							  cn, "encrypted column");
-					goto out;
-				}
-				if (k->external) {
-					err = dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
-							  cn, "column data in another "
-							  "file (file_path)");
-					goto out;
-				}
-				if (!k->has_meta) {
-					err = dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
-							  "row group %zu: column chunk "
-							  "without complete metadata", i);
-					goto out;
-				}
-				if (k->type != (int)ft->cols[j].physical) {
-					err = dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
-							  "row group %zu: chunk type "
-							  "differs from the schema", i);
-					goto out;
-				}
-				if (k->info.total_compressed_size < 0 ||
-				    k->info.data_page_offset < 4 ||
-				    (uint64_t)k->info.total_compressed_size >
-					    file_size ||
-				    (uint64_t)k->info.data_page_offset >
-					    file_size ||
-				    k->info.num_values < 0) {
-					err = dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
-							  "row group %zu: column chunk "
-							  "offsets or sizes outside the "
-							  "file", i);
-					goto out;
-				}
-				ft->chunkinfo[i * ft->ncols + j] = k->info;
-			}
-		}
-		if (total != ft->num_rows) {
-			why = "row groups' row counts do not add up to num_rows";
-			goto bad;
-		}
-	}
-	goto out;
 bad:
 	if (why == oom_why || c.why == oom_why) {
 		err = DM_ENOMEM;
