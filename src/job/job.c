@@ -195,14 +195,6 @@ dm_err dm_job_profile_files(const char *const *files,
 	return DM_OK;
 }
 
-/* Errors a lenient window survives by skipping the file. */
-int job_skippable(dm_err err)
-{
-	return err == DM_EFORMAT || err == DM_ETOOBIG ||
-	       err == DM_EUNSUPPORTED || err == DM_EVERSION ||
-	       err == DM_ESCHEMA;
-}
-
 /* Profiles one data file of the window: DM_OK, or (lenient) counts it
  * as empty or skipped. */
 static dm_err profile_key(dm_store *st, const char *k, const dm_job_opts *o,

@@ -9,6 +9,11 @@
 
 /* Errors that make one log file unreadable: in lenient mode the file is
  * skipped (and counted), not the run failed. */
-int job_skippable(dm_err err);
+static inline int job_skippable(dm_err err)
+{
+	return err == DM_EFORMAT || err == DM_ETOOBIG ||
+	       err == DM_EUNSUPPORTED || err == DM_EVERSION ||
+	       err == DM_ESCHEMA;
+}
 
 #endif
