@@ -213,9 +213,13 @@ hist = [n for n in names if re.fullmatch(r"drift-reports/spam-detector/v1/%s--%s
 assert len(hist) == 1, [n for n in names if n.startswith("drift-reports/")]
 want |= {"inference-logs/year=2025/month=12/day=%02d/hour=%02d/part-synth-spam-detector-v1.parquet"
          % (23 + (h + 18) // 24, (h + 18) % 24) for h in range(24)}
+# detect read every hour raw, so it wrote each hour's profile
+# (docs/hourly-profiles.md)
+want |= {"profiles/spam-detector/v1/year=2025/month=12/day=%02d/hour=%02d/profile.json"
+         % (23 + (h + 18) // 24, (h + 18) % 24) for h in range(24)}
 missing = want - set(names)
 assert not missing, "missing: %s" % sorted(missing)
-extra = [n for n in names if not n.startswith(("baselines/", "inference-logs/", "drift-reports/"))]
+extra = [n for n in names if not n.startswith(("baselines/", "inference-logs/", "drift-reports/", "profiles/spam-detector/v1/"))]
 assert not extra, "unexpected blobs: %s" % extra
 assert names == sorted(names, key=lambda s: s.encode())
 EOF
@@ -399,7 +403,7 @@ else
 fi
 if [ "$pages" -eq 3 ] && [ "$markers" -eq 2 ]; then ok; else not_ok "continuation: $pages pages, $markers markers"; fi
 $PROBE dirs "$S" "" >"$T/dirs.txt"
-if [ "$(tr '\n' ' ' <"$T/dirs.txt")" = "baselines/ drift-reports/ inference-logs/ " ]; then ok; else not_ok "delimiter listing: $(cat "$T/dirs.txt")"; fi
+if [ "$(tr '\n' ' ' <"$T/dirs.txt")" = "baselines/ drift-reports/ inference-logs/ profiles/ " ]; then ok; else not_ok "delimiter listing: $(cat "$T/dirs.txt")"; fi
 LIST_S=$($PY -c "print('%.2f' % ($t2 - $t1))")
 FILL_S=$($PY -c "print('%.1f' % ($(cat "$T/fill.done") - $FILL_T0))")
 
