@@ -456,15 +456,106 @@ static dm_err cc_fill(pq_cc *c, size_t need, dm_diag *diag)
 	return DM_OK;
 }
 
+/* PageType (parquet.thrift). */
+enum page_type {
+	PAGE_DATA = 0,
+	PAGE_INDEX = 1,
+	PAGE_DICTIONARY = 2,
+	PAGE_DATA_V2 = 3
+};
+/* The Thrift field ids of PageHeader and of the page headers it holds. */
+enum page_header_field {
+	PH_TYPE = 1,
+	PH_UNCOMPRESSED_SIZE = 2,
+	PH_COMPRESSED_SIZE = 3,
+	PH_DATA_PAGE_HEADER = 5,
+	PH_DICTIONARY_PAGE_HEADER = 7,
+	PH_DATA_PAGE_HEADER_V2 = 8
+};
+/* DataPageHeader, DictionaryPageHeader and DataPageHeaderV2 all have
+ * num_values first. */
+enum { XPH_NUM_VALUES = 1 };
+enum data_page_header_field {
+	DP_ENCODING = 2,
+	DP_DEFINITION_LEVEL_ENCODING = 3,
+	DP_REPETITION_LEVEL_ENCODING = 4
+};
+enum dictionary_page_header_field { DICT_ENCODING = 2 };
+enum data_page_header_v2_field {
+	V2_NUM_NULLS = 2,
+	V2_NUM_ROWS = 3,
+	V2_ENCODING = 4,
+	V2_DEFINITION_LEVELS_BYTE_LENGTH = 5,
+	V2_REPETITION_LEVELS_BYTE_LENGTH = 6,
+	V2_IS_COMPRESSED = 7
+};
+
 typedef struct pq_ph {
-	int type;
+	int type; /* enum page_type, -1 absent */
 	int32_t usize, csize;
 	int32_t num_values, num_nulls, num_rows;
-	int enc, def_enc, rep_enc;
+	int32_t enc, def_enc, rep_enc;
 	int32_t def_len, rep_len;
 	int is_compressed;
 	int has_dp, has_dict, has_v2;
 } pq_ph;
+
+/* One I32 field of the page header struct id (a PH_*_HEADER): its slot
+ * in h, or NULL for a field that is skipped. */
+static int32_t *ph_i32_slot(pq_ph *h, int16_t id, int16_t field)
+{
+	if (field == XPH_NUM_VALUES)
+		return &h->num_values;
+	switch (id) {
+	case PH_DATA_PAGE_HEADER:
+		switch (field) {
+		case DP_ENCODING: return &h->enc;
+		case DP_DEFINITION_LEVEL_ENCODING: return &h->def_enc;
+		case DP_REPETITION_LEVEL_ENCODING: return &h->rep_enc;
+		}
+		break;
+	case PH_DICTIONARY_PAGE_HEADER:
+		if (field == DICT_ENCODING)
+			return &h->enc;
+		break;
+	default: /* PH_DATA_PAGE_HEADER_V2 */
+		switch (field) {
+		case V2_NUM_NULLS: return &h->num_nulls;
+		case V2_NUM_ROWS: return &h->num_rows;
+		case V2_ENCODING: return &h->enc;
+		case V2_DEFINITION_LEVELS_BYTE_LENGTH: return &h->def_len;
+		case V2_REPETITION_LEVELS_BYTE_LENGTH: return &h->rep_len;
+		}
+	}
+	return NULL;
+}
+
+/* One of PageHeader's page headers (id: a PH_*_HEADER field). */
+static void parse_sub_ph(pq_tc *t, pq_ph *h, int16_t id)
+{
+	int16_t last = 0, field;
+	int ty;
+	int32_t *slot;
+
+	if (id == PH_DATA_PAGE_HEADER)
+		h->has_dp = 1;
+	else if (id == PH_DICTIONARY_PAGE_HEADER)
+		h->has_dict = 1;
+	else
+		h->has_v2 = 1;
+	if (!tc_struct_begin(t))
+		return; /* t->err is set: the caller's loop stops */
+	while (tc_field(t, &last, &field, &ty)) {
+		if (ty == TC_I32 && (slot = ph_i32_slot(h, id, field)))
+			*slot = tc_i32(t);
+		else if (id == PH_DATA_PAGE_HEADER_V2 &&
+			 field == V2_IS_COMPRESSED && ty == TC_BOOL)
+			h->is_compressed = t->boolval;
+		else
+			tc_skip(t, ty);
+	}
+	tc_struct_end(t);
+}
 
 static void parse_ph(pq_tc *t, pq_ph *h)
 {
@@ -477,51 +568,18 @@ static void parse_ph(pq_tc *t, pq_ph *h)
 	if (!tc_struct_begin(t))
 		return;
 	while (tc_field(t, &last, &id, &ty)) {
-		if (id == 1 && ty == TC_I32)
+		if (id == PH_TYPE && ty == TC_I32)
 			h->type = tc_i32(t);
-		else if (id == 2 && ty == TC_I32)
+		else if (id == PH_UNCOMPRESSED_SIZE && ty == TC_I32)
 			h->usize = tc_i32(t);
-		else if (id == 3 && ty == TC_I32)
+		else if (id == PH_COMPRESSED_SIZE && ty == TC_I32)
 			h->csize = tc_i32(t);
-		else if ((id == 5 || id == 7 || id == 8) && ty == TC_STRUCT) {
-			int16_t l2 = 0, i2;
-			int t2;
-			if (id == 5)
-				h->has_dp = 1;
-			else if (id == 7)
-				h->has_dict = 1;
-			else
-				h->has_v2 = 1;
-			if (!tc_struct_begin(t))
-				break;
-			while (tc_field(t, &l2, &i2, &t2)) {
-				if (i2 == 1 && t2 == TC_I32)
-					h->num_values = tc_i32(t);
-				else if (id == 5 && i2 == 2 && t2 == TC_I32)
-					h->enc = tc_i32(t);
-				else if (id == 5 && i2 == 3 && t2 == TC_I32)
-					h->def_enc = tc_i32(t);
-				else if (id == 5 && i2 == 4 && t2 == TC_I32)
-					h->rep_enc = tc_i32(t);
-				else if (id == 7 && i2 == 2 && t2 == TC_I32)
-					h->enc = tc_i32(t);
-				else if (id == 8 && i2 == 2 && t2 == TC_I32)
-					h->num_nulls = tc_i32(t);
-				else if (id == 8 && i2 == 3 && t2 == TC_I32)
-					h->num_rows = tc_i32(t);
-				else if (id == 8 && i2 == 4 && t2 == TC_I32)
-					h->enc = tc_i32(t);
-				else if (id == 8 && i2 == 5 && t2 == TC_I32)
-					h->def_len = tc_i32(t);
-				else if (id == 8 && i2 == 6 && t2 == TC_I32)
-					h->rep_len = tc_i32(t);
-				else if (id == 8 && i2 == 7 && t2 == TC_BOOL)
-					h->is_compressed = t->boolval;
-				else
-					tc_skip(t, t2);
-			}
-			tc_struct_end(t);
-		} else
+		else if ((id == PH_DATA_PAGE_HEADER ||
+			  id == PH_DICTIONARY_PAGE_HEADER ||
+			  id == PH_DATA_PAGE_HEADER_V2) &&
+			 ty == TC_STRUCT)
+			parse_sub_ph(t, h, id);
+		else
 			tc_skip(t, ty);
 	}
 	tc_struct_end(t);
@@ -757,206 +815,294 @@ bad:
 	return BAD("truncated dictionary page");
 }
 
-/* Loads the next data page (reading any dictionary page first). */
-static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
+/*
+ * Reads page headers until a data page's (v1 or v2): dictionary pages on
+ * the way are decoded, index pages and unknown pages skipped.
+ */
+static dm_err cc_data_header(pq_cc *c, pq_ph *h, dm_diag *diag)
 {
-	pq_ph h;
-	dm_err err;
 	uint8_t *page = NULL;
+	dm_err err;
 
 	for (;;) {
 		if (c->pos >= c->end)
 			return BAD("column chunk has fewer values than its row "
 				   "group");
-		if ((err = cc_header(c, &h, diag)))
+		if ((err = cc_header(c, h, diag)))
 			return err;
-		if (h.type == 2) { /* DICTIONARY_PAGE */
-			if (!h.has_dict)
+		if (h->type == PAGE_DICTIONARY) {
+			if (!h->has_dict)
 				return BAD("dictionary page without its header");
-			if ((err = cc_body(c, &h, 0, 1, &page, diag)))
+			if ((err = cc_body(c, h, 0, 1, &page, diag)))
 				return err;
-			if ((err = decode_dict(c, &h, page, diag)))
+			if ((err = decode_dict(c, h, page, diag)))
 				return err;
 			continue;
 		}
-		if (h.type == 0 || h.type == 3)
+		if (h->type == PAGE_DATA || h->type == PAGE_DATA_V2)
 			break;
-		/* index pages and unknown pages: skip */
-		c->pos += (uint64_t)h.csize;
+		c->pos += (uint64_t)h->csize;
 	}
-	if ((h.type == 0 && !h.has_dp) || (h.type == 3 && !h.has_v2))
+	if ((h->type == PAGE_DATA && !h->has_dp) ||
+	    (h->type == PAGE_DATA_V2 && !h->has_v2))
 		return BAD("data page without its header");
-	if (h.num_values < 0)
+	if (h->num_values < 0)
 		return BAD("negative value count in a data page");
-	if (h.type == 0) {
-		const uint8_t *p, *end;
-		if ((err = cc_body(c, &h, 0, 1, &c->page, diag)))
-			return err;
-		page = c->page;
-		p = page;
-		end = page + h.usize;
-		c->def_bp = 0;
-		if (c->max_def && h.def_enc == DM_PARQUET_ENC_BIT_PACKED) {
-			/* one bit a level, most significant bit first */
-			uint64_t nb = ((uint64_t)h.num_values + 7) / 8;
-			if (nb > (uint64_t)(end - p))
-				return BAD("definition levels exceed the page");
-			c->def_bp = 1;
-			c->def_p = p;
-			c->def_bits = (uint64_t)h.num_values;
-			c->def_pos = 0;
-			p += nb;
-		} else if (c->max_def) {
-			uint32_t l;
-			if (h.def_enc != DM_PARQUET_ENC_RLE)
-				return cc_err(c, DM_EUNSUPPORTED, diag,
-					      "definition levels in %s",
-					      dm_parquet_encoding_name(h.def_enc));
-			if (end - p < 4 || (l = rd_le32(p)) > (size_t)(end - p - 4))
-				return BAD("definition levels exceed the page");
-			rle_init(&c->def, p + 4, l, 1);
-			p += 4 + l;
-		}
-		c->vp = p;
-		c->vend = end;
-	} else {
-		size_t lv;
-		c->def_bp = 0;
-		if (h.def_len < 0 || h.rep_len < 0)
-			return BAD("negative level sizes");
-		if (h.rep_len != 0)
-			return BAD("repetition levels in a flat column");
-		lv = (size_t)h.def_len;
-		if ((err = cc_body(c, &h, lv, h.is_compressed, &c->page, diag)))
-			return err;
-		page = c->page;
-		if (c->max_def)
-			rle_init(&c->def, page, lv, 1);
-		c->vp = page + lv;
-		c->vend = page + h.usize;
+	return DM_OK;
+}
+
+/* The 4-byte little-endian length before RLE levels and RLE booleans. */
+#define RLE_LEN_BYTES 4
+/* Widest dictionary index, in bits. */
+#define MAX_DICT_BIT_WIDTH 32
+
+/*
+ * A v1 data page: reads its body, then the definition levels at its
+ * start (RLE with a length, or the deprecated BIT_PACKED); the values
+ * follow them.
+ */
+static dm_err cc_page_v1(pq_cc *c, const pq_ph *h, dm_diag *diag)
+{
+	const uint8_t *p, *end;
+	dm_err err;
+
+	if ((err = cc_body(c, h, 0, 1, &c->page, diag)))
+		return err;
+	p = c->page;
+	end = c->page + h->usize;
+	c->def_bp = 0;
+	if (c->max_def && h->def_enc == DM_PARQUET_ENC_BIT_PACKED) {
+		/* one bit a level, most significant bit first */
+		uint64_t nb = ((uint64_t)h->num_values + 7) / 8;
+		if (nb > (uint64_t)(end - p))
+			return BAD("definition levels exceed the page");
+		c->def_bp = 1;
+		c->def_p = p;
+		c->def_bits = (uint64_t)h->num_values;
+		c->def_pos = 0;
+		p += nb;
+	} else if (c->max_def) {
+		uint32_t l;
+		if (h->def_enc != DM_PARQUET_ENC_RLE)
+			return cc_err(c, DM_EUNSUPPORTED, diag,
+				      "definition levels in %s",
+				      dm_parquet_encoding_name(h->def_enc));
+		if (end - p < RLE_LEN_BYTES ||
+		    (l = rd_le32(p)) > (size_t)(end - p - RLE_LEN_BYTES))
+			return BAD("definition levels exceed the page");
+		rle_init(&c->def, p + RLE_LEN_BYTES, l, 1);
+		p += RLE_LEN_BYTES + l;
 	}
-	c->page_left = (uint64_t)h.num_values;
-	c->enc = h.enc;
+	c->vp = p;
+	c->vend = end;
+	return DM_OK;
+}
+
+/*
+ * A v2 data page: the levels come first, uncompressed, with their sizes
+ * in the header (a flat column has no repetition levels); only the values
+ * may be compressed.
+ */
+static dm_err cc_page_v2(pq_cc *c, const pq_ph *h, dm_diag *diag)
+{
+	size_t lv;
+	dm_err err;
+
+	c->def_bp = 0;
+	if (h->def_len < 0 || h->rep_len < 0)
+		return BAD("negative level sizes");
+	if (h->rep_len != 0)
+		return BAD("repetition levels in a flat column");
+	lv = (size_t)h->def_len;
+	if ((err = cc_body(c, h, lv, h->is_compressed, &c->page, diag)))
+		return err;
+	if (c->max_def)
+		rle_init(&c->def, c->page, lv, 1);
+	c->vp = c->page + lv;
+	c->vend = c->page + h->usize;
+	return DM_OK;
+}
+
+/* Dictionary indices: a bit width byte, then RLE / bit-packed runs. */
+static dm_err start_dict_indices(pq_cc *c, dm_diag *diag)
+{
+	if (!c->has_dict)
+		return BAD("dictionary-encoded page without a dictionary");
+	if (c->vp >= c->vend) {
+		/* all values NULL: no bit width byte needed */
+		rle_init(&c->rle, c->vend, 0, 0);
+		return DM_OK;
+	}
+	if (*c->vp > MAX_DICT_BIT_WIDTH)
+		return BAD("dictionary index bit width above 32");
+	rle_init(&c->rle, c->vp + 1, (size_t)(c->vend - c->vp - 1), *c->vp);
+	return DM_OK;
+}
+
+/* RLE booleans: a 4-byte length (pages v1 and v2), then runs of width 1;
+ * a page of NULLs may have no data at all. */
+static dm_err start_rle_bools(pq_cc *c, dm_diag *diag)
+{
+	uint32_t l;
+
+	if (c->phys != DM_PARQUET_BOOLEAN)
+		return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
+			      "RLE values in a non-BOOLEAN column");
+	if (c->vp == c->vend) {
+		rle_init(&c->rle, c->vend, 0, 1);
+		return DM_OK;
+	}
+	if (c->vend - c->vp < RLE_LEN_BYTES ||
+	    (l = rd_le32(c->vp)) > (size_t)(c->vend - c->vp - RLE_LEN_BYTES))
+		return BAD("RLE boolean data exceed the page");
+	rle_init(&c->rle, c->vp + RLE_LEN_BYTES, l, 1);
+	return DM_OK;
+}
+
+static dm_err start_delta_ints(pq_cc *c, dm_diag *diag)
+{
+	if (c->phys != DM_PARQUET_INT32 && c->phys != DM_PARQUET_INT64)
+		return BAD("DELTA_BINARY_PACKED on a non-integer column");
+	if (c->vp >= c->vend) {
+		memset(&c->dbp, 0, sizeof(c->dbp));
+		return DM_OK;
+	}
+	if (dbp_init(&c->dbp, c->vp, (size_t)(c->vend - c->vp)))
+		return BAD("bad DELTA_BINARY_PACKED header");
+	return DM_OK;
+}
+
+/* Definition levels counted a chunk at a time (a stack buffer). */
+#define LEVEL_CHUNK 256
+
+/*
+ * The non-NULL values of the page, in *n: a v2 page says; a v1 page's
+ * levels are counted, only those of rows this row group still has.
+ */
+static dm_err page_nonnull(pq_cc *c, const pq_ph *h, size_t *n,
+			   dm_diag *diag)
+{
+	uint64_t lim = (uint64_t)h->num_values < c->rows_left
+			       ? (uint64_t)h->num_values
+			       : c->rows_left;
+
+	*n = (size_t)h->num_values;
+	if (h->type == PAGE_DATA_V2) {
+		*n = h->num_nulls >= 0 && h->num_nulls <= h->num_values
+			     ? (size_t)(h->num_values - h->num_nulls)
+			     : 0;
+	} else if (c->max_def && c->def_bp) {
+		*n = 0;
+		for (uint64_t i = 0; i < lim; i++)
+			*n += (c->def_p[i >> 3] >> (7 - (i & 7))) & 1;
+	} else if (c->max_def) {
+		pq_rle tmp = c->def;
+		uint8_t lv[LEVEL_CHUNK];
+		size_t left = (size_t)lim;
+		*n = 0;
+		while (left) {
+			size_t k = left < sizeof(lv) ? left : sizeof(lv);
+			if (rle_get_u8(&tmp, lv, k))
+				return BAD("truncated definition levels");
+			for (size_t i = 0; i < k; i++)
+				*n += lv[i] != 0;
+			left -= k;
+		}
+	}
+	return DM_OK;
+}
+
+/*
+ * DELTA_LENGTH_BYTE_ARRAY (lengths, then the bytes) and DELTA_BYTE_ARRAY
+ * (prefix lengths, suffix lengths, then the suffixes): reads the headers
+ * of the length streams; delta_strings decodes them a batch at a time.
+ */
+static dm_err start_delta_strings(pq_cc *c, const pq_ph *h, dm_diag *diag)
+{
+	const uint8_t *p = c->vp;
+	size_t n, len = (size_t)(c->vend - c->vp), end;
+	int dba = c->enc == DM_PARQUET_ENC_DELTA_BYTE_ARRAY;
+	dm_err err;
+
+	if ((err = page_nonnull(c, h, &n, diag)))
+		return err;
+	c->pstr_n = n;
+	c->pstr_i = 0;
+	c->dba_total = 0;
+	c->prev_len = 0;
+	if (n == 0)
+		return DM_OK;
+	if (c->phys != DM_PARQUET_BYTE_ARRAY &&
+	    !(dba && c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY))
+		return BAD("delta string encoding on a non-byte-array column");
+	if (dba) {
+		if (dbp_init(&c->dbp2, p, len) || c->dbp2.total < n ||
+		    dbp_skip(p, len, &end))
+			return BAD("bad DELTA_BYTE_ARRAY prefix lengths");
+		p += end;
+		len -= end;
+	}
+	if (dbp_init(&c->dbp, p, len) || c->dbp.total < n ||
+	    dbp_skip(p, len, &end))
+		return BAD("bad delta-encoded lengths");
+	c->sdata = p + end;
+	return DM_OK;
+}
+
+static dm_err start_split(pq_cc *c, dm_diag *diag)
+{
+	size_t w = c->width, len = (size_t)(c->vend - c->vp);
+
+	if (!w || c->phys == DM_PARQUET_BOOLEAN)
+		return BAD("BYTE_STREAM_SPLIT on a variable-width column");
+	if (len % w)
+		return BAD("BYTE_STREAM_SPLIT data not a multiple of the value "
+			   "width");
+	c->bss_n = len / w;
+	c->bss_i = 0;
+	return DM_OK;
+}
+
+/* Sets up the decoder of the page's values, [c->vp, c->vend). */
+static dm_err cc_start_values(pq_cc *c, const pq_ph *h, dm_diag *diag)
+{
+	c->page_left = (uint64_t)h->num_values;
+	c->enc = h->enc;
 	c->bit = 0;
 	switch (c->enc) {
 	case DM_PARQUET_ENC_PLAIN:
-		break;
+		return DM_OK;
 	case DM_PARQUET_ENC_PLAIN_DICTIONARY:
 	case DM_PARQUET_ENC_RLE_DICTIONARY:
-		if (!c->has_dict)
-			return BAD("dictionary-encoded page without a dictionary");
-		if (c->vp >= c->vend) {
-			/* all values NULL: no bit width byte needed */
-			rle_init(&c->rle, c->vend, 0, 0);
-			break;
-		}
-		if (*c->vp > 32)
-			return BAD("dictionary index bit width above 32");
-		rle_init(&c->rle, c->vp + 1, (size_t)(c->vend - c->vp - 1),
-			 *c->vp);
-		break;
+		return start_dict_indices(c, diag);
 	case DM_PARQUET_ENC_RLE:
-		if (c->phys != DM_PARQUET_BOOLEAN)
-			return cc_err(c, DM_EUNSUPPORTED, diag, "%s",
-				      "RLE values in a non-BOOLEAN column");
-		/* booleans in RLE carry a 4-byte length (pages v1 and v2);
-		 * a page of NULLs may have no data at all */
-		if (c->vp == c->vend) {
-			rle_init(&c->rle, c->vend, 0, 1);
-		} else {
-			uint32_t l;
-			if (c->vend - c->vp < 4 ||
-			    (l = rd_le32(c->vp)) > (size_t)(c->vend - c->vp - 4))
-				return BAD("RLE boolean data exceed the page");
-			rle_init(&c->rle, c->vp + 4, l, 1);
-		}
-		break;
+		return start_rle_bools(c, diag);
 	case DM_PARQUET_ENC_DELTA_BINARY_PACKED:
-		if (c->phys != DM_PARQUET_INT32 && c->phys != DM_PARQUET_INT64)
-			return BAD("DELTA_BINARY_PACKED on a non-integer column");
-		if (c->vp >= c->vend) {
-			memset(&c->dbp, 0, sizeof(c->dbp));
-			break;
-		}
-		if (dbp_init(&c->dbp, c->vp, (size_t)(c->vend - c->vp)))
-			return BAD("bad DELTA_BINARY_PACKED header");
-		break;
+		return start_delta_ints(c, diag);
 	case DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY:
-	case DM_PARQUET_ENC_DELTA_BYTE_ARRAY: {
-		/* count the non-NULL values of the page */
-		size_t n = (size_t)h.num_values;
-		if (h.type == 3)
-			n = h.num_nulls >= 0 && h.num_nulls <= h.num_values
-				    ? (size_t)(h.num_values - h.num_nulls)
-				    : 0;
-		else if (c->max_def && c->def_bp) {
-			uint64_t lim = (uint64_t)h.num_values < c->rows_left
-					       ? (uint64_t)h.num_values
-					       : c->rows_left;
-			n = 0;
-			for (uint64_t i = 0; i < lim; i++)
-				n += (c->def_p[i >> 3] >> (7 - (i & 7))) & 1;
-		} else if (c->max_def) {
-			/* only the levels of rows this row group still has */
-			pq_rle tmp = c->def;
-			uint8_t lv[256];
-			size_t left = (uint64_t)h.num_values < c->rows_left
-					      ? (size_t)h.num_values
-					      : (size_t)c->rows_left;
-			n = 0;
-			while (left) {
-				size_t k = left < sizeof(lv) ? left : sizeof(lv);
-				if (rle_get_u8(&tmp, lv, k))
-					return BAD("truncated definition levels");
-				for (size_t i = 0; i < k; i++)
-					n += lv[i] != 0;
-				left -= k;
-			}
-		}
-		{
-			const uint8_t *p = c->vp;
-			size_t len = (size_t)(c->vend - c->vp), end;
-			int dba = c->enc == DM_PARQUET_ENC_DELTA_BYTE_ARRAY;
-			c->pstr_n = n;
-			c->pstr_i = 0;
-			c->dba_total = 0;
-			c->prev_len = 0;
-			if (n == 0)
-				break;
-			if (c->phys != DM_PARQUET_BYTE_ARRAY &&
-			    !(dba && c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY))
-				return BAD("delta string encoding on a non-byte-array "
-					   "column");
-			if (dba) {
-				if (dbp_init(&c->dbp2, p, len) || c->dbp2.total < n ||
-				    dbp_skip(p, len, &end))
-					return BAD("bad DELTA_BYTE_ARRAY prefix lengths");
-				p += end;
-				len -= end;
-			}
-			if (dbp_init(&c->dbp, p, len) || c->dbp.total < n ||
-			    dbp_skip(p, len, &end))
-				return BAD("bad delta-encoded lengths");
-			c->sdata = p + end;
-		}
-		break;
-	}
-	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT: {
-		size_t w = c->width, len = (size_t)(c->vend - c->vp);
-		if (!w || c->phys == DM_PARQUET_BOOLEAN)
-			return BAD("BYTE_STREAM_SPLIT on a variable-width column");
-		if (len % w)
-			return BAD("BYTE_STREAM_SPLIT data not a multiple of the "
-				   "value width");
-		c->bss_n = len / w;
-		c->bss_i = 0;
-		break;
-	}
+	case DM_PARQUET_ENC_DELTA_BYTE_ARRAY:
+		return start_delta_strings(c, h, diag);
+	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT:
+		return start_split(c, diag);
 	default:
 		return cc_err(c, DM_EUNSUPPORTED, diag, "unsupported encoding %s",
 			      dm_parquet_encoding_name(c->enc));
 	}
-	return DM_OK;
+}
+
+/* Loads the next data page (reading any dictionary page first). */
+static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
+{
+	pq_ph h;
+	dm_err err;
+
+	if ((err = cc_data_header(c, &h, diag)))
+		return err;
+	err = h.type == PAGE_DATA ? cc_page_v1(c, &h, diag)
+				  : cc_page_v2(c, &h, diag);
+	if (err)
+		return err;
+	return cc_start_values(c, &h, diag);
 }
 
 static inline int64_t int96_ns(const uint8_t *p)
@@ -987,8 +1133,9 @@ static dm_err ensure_idx(pq_cc *c, size_t m)
  * from one page are bounded by max_page_bytes, so a page of long shared
  * prefixes cannot expand without limit.
  */
-static dm_err delta_strings(pq_cc *c, size_t m, dm_strref *os, dm_diag *diag)
+static dm_err delta_strings(pq_cc *c, size_t m, void *out, dm_diag *diag)
 {
+	dm_strref *os = out;
 	int dba = c->enc == DM_PARQUET_ENC_DELTA_BYTE_ARRAY;
 	size_t i, left = (size_t)(c->vend - c->sdata);
 	uint64_t total = 0, prev;
@@ -1072,164 +1219,237 @@ static dm_err delta_strings(pq_cc *c, size_t m, dm_strref *os, dm_diag *diag)
 	return DM_OK;
 }
 
-/* Decodes m non-NULL values of the current page into out (native). */
-static dm_err cc_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
+/* Bytes of a PLAIN INT96 (nanoseconds of the day, then the Julian day). */
+#define INT96_BYTES 12
+/* Widest BYTE_STREAM_SPLIT value decoded to a number (DOUBLE, INT64). */
+#define MAX_SPLIT_NUMBER 16
+
+/* PLAIN BOOLEAN: one bit a value, least significant bit first. */
+static dm_err plain_bools(pq_cc *c, size_t m, int64_t *oi, dm_diag *diag)
+{
+	size_t avail = (size_t)(c->vend - c->vp);
+
+	if ((c->bit + m + 7) / 8 > avail)
+		return BAD("PLAIN booleans exceed the page");
+	for (size_t i = 0; i < m; i++, c->bit++)
+		oi[i] = (c->vp[c->bit >> 3] >> (c->bit & 7)) & 1;
+	return DM_OK;
+}
+
+/* PLAIN BYTE_ARRAY: each value a 4-byte length and its bytes. */
+static dm_err plain_byte_arrays(pq_cc *c, size_t m, dm_strref *os,
+				dm_diag *diag)
+{
+	const uint8_t *p = c->vp, *end = c->vend;
+
+	for (size_t i = 0; i < m; i++) {
+		uint32_t l;
+		if (end - p < 4)
+			return BAD("PLAIN byte arrays exceed the page");
+		l = rd_le32(p);
+		p += 4;
+		if (l > (size_t)(end - p))
+			return BAD("PLAIN byte arrays exceed the page");
+		os[i].ptr = (const char *)p;
+		os[i].len = l;
+		p += l;
+	}
+	c->vp = p;
+	return DM_OK;
+}
+
+/* PLAIN values of a fixed width (c->width): numbers and
+ * FIXED_LEN_BYTE_ARRAY. */
+static dm_err plain_fixed(pq_cc *c, size_t m, void *out, dm_diag *diag)
 {
 	size_t i, avail = (size_t)(c->vend - c->vp);
 	int64_t *oi = out;
 	double *of = out;
 	dm_strref *os = out;
+
+	if ((uint64_t)m * c->width > avail)
+		return BAD("PLAIN values exceed the page");
+	switch (c->phys) {
+	case DM_PARQUET_DOUBLE:
+		memcpy(of, c->vp, m * sizeof(double));
+		break;
+	case DM_PARQUET_INT64:
+		memcpy(oi, c->vp, m * sizeof(int64_t));
+		break;
+	case DM_PARQUET_FLOAT:
+		for (i = 0; i < m; i++) {
+			float v;
+			memcpy(&v, c->vp + sizeof(v) * i, sizeof(v));
+			of[i] = v;
+		}
+		break;
+	case DM_PARQUET_INT32:
+		for (i = 0; i < m; i++)
+			oi[i] = (int32_t)rd_le32(c->vp + sizeof(int32_t) * i);
+		break;
+	case DM_PARQUET_INT96:
+		for (i = 0; i < m; i++)
+			oi[i] = int96_ns(c->vp + INT96_BYTES * i);
+		break;
+	default: /* FIXED_LEN_BYTE_ARRAY */
+		for (i = 0; i < m; i++) {
+			os[i].ptr = (const char *)c->vp + i * c->width;
+			os[i].len = (uint32_t)c->width;
+		}
+	}
+	c->vp += m * c->width;
+	return DM_OK;
+}
+
+static dm_err plain_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	if (c->phys == DM_PARQUET_BOOLEAN)
+		return plain_bools(c, m, out, diag);
+	if (c->phys == DM_PARQUET_BYTE_ARRAY)
+		return plain_byte_arrays(c, m, out, diag);
+	return plain_fixed(c, m, out, diag);
+}
+
+/* Dictionary indices, checked against the dictionary, then looked up. */
+static dm_err dict_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	uint32_t maxi = 0, n = c->dict_n;
+	size_t i;
 	dm_err err;
+
+	if ((err = ensure_idx(c, m)))
+		return err;
+	if (rle_get(&c->rle, c->idx, m))
+		return BAD("truncated dictionary indices");
+	for (i = 0; i < m; i++)
+		maxi = c->idx[i] > maxi ? c->idx[i] : maxi;
+	if (maxi >= n)
+		return BAD("dictionary index out of range");
+	if (c->nk == NK_STR) {
+		const dm_strref *d = c->dict;
+		dm_strref *os = out;
+		for (i = 0; i < m; i++)
+			os[i] = d[c->idx[i]];
+	} else {
+		const int64_t *d = c->dict; /* double bits alike */
+		int64_t *oi = out;
+		for (i = 0; i < m; i++)
+			oi[i] = d[c->idx[i]];
+	}
+	return DM_OK;
+}
+
+static dm_err rle_bools(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	int64_t *oi = out;
+	dm_err err;
+
+	if ((err = ensure_idx(c, m)))
+		return err;
+	if (rle_get(&c->rle, c->idx, m))
+		return BAD("truncated RLE booleans");
+	for (size_t i = 0; i < m; i++)
+		oi[i] = c->idx[i] & 1;
+	return DM_OK;
+}
+
+static dm_err delta_ints(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	int64_t *oi = out;
+
+	if (!c->dbp.buf || dbp_get(&c->dbp, oi, m))
+		return BAD("truncated DELTA_BINARY_PACKED values");
+	if (c->phys == DM_PARQUET_INT32)
+		for (size_t i = 0; i < m; i++)
+			oi[i] = (int32_t)(uint32_t)(uint64_t)oi[i];
+	return DM_OK;
+}
+
+/* BYTE_STREAM_SPLIT FIXED_LEN_BYTE_ARRAY: the streams joined into a
+ * buffer that lives until the next batch. */
+static dm_err split_strings(pq_cc *c, size_t m, dm_strref *os)
+{
+	size_t w = c->width, n = c->bss_n, i, j;
+	const uint8_t *s = c->vp;
+	uint8_t *o = malloc(m * w + 1);
+
+	if (!o || retire(c, o))
+		return DM_ENOMEM;
+	for (i = 0; i < m; i++, c->bss_i++) {
+		for (j = 0; j < w; j++)
+			o[i * w + j] = s[j * n + c->bss_i];
+		os[i].ptr = (const char *)o + i * w;
+		os[i].len = (uint32_t)w;
+	}
+	return DM_OK;
+}
+
+/* BYTE_STREAM_SPLIT numbers: byte j of value i is in stream j. */
+static dm_err split_numbers(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	size_t w = c->width, n = c->bss_n, i, j;
+	const uint8_t *s = c->vp;
+	uint8_t tmp[MAX_SPLIT_NUMBER];
+	int64_t *oi = out;
+	double *of = out;
+
+	if (w > sizeof(tmp))
+		return BAD("BYTE_STREAM_SPLIT value too wide");
+	for (i = 0; i < m; i++, c->bss_i++) {
+		for (j = 0; j < w; j++)
+			tmp[j] = s[j * n + c->bss_i];
+		switch (c->phys) {
+		case DM_PARQUET_DOUBLE: memcpy(&of[i], tmp, sizeof(double)); break;
+		case DM_PARQUET_INT64: memcpy(&oi[i], tmp, sizeof(int64_t)); break;
+		case DM_PARQUET_FLOAT: {
+			float v;
+			memcpy(&v, tmp, sizeof(v));
+			of[i] = v;
+			break;
+		}
+		case DM_PARQUET_INT32:
+			oi[i] = (int32_t)rd_le32(tmp);
+			break;
+		default:
+			return BAD("BYTE_STREAM_SPLIT on an unsupported type");
+		}
+	}
+	return DM_OK;
+}
+
+static dm_err split_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	if (m > c->bss_n - c->bss_i)
+		return BAD("more values than the BYTE_STREAM_SPLIT page holds");
+	if (c->nk == NK_STR)
+		return split_strings(c, m, out);
+	return split_numbers(c, m, out, diag);
+}
+
+/* A decoder of m non-NULL values of the current page into out. */
+typedef dm_err (*value_decoder)(pq_cc *c, size_t m, void *out, dm_diag *diag);
+
+static const value_decoder value_decoders[] = {
+	[DM_PARQUET_ENC_PLAIN] = plain_values,
+	[DM_PARQUET_ENC_PLAIN_DICTIONARY] = dict_values,
+	[DM_PARQUET_ENC_RLE_DICTIONARY] = dict_values,
+	[DM_PARQUET_ENC_RLE] = rle_bools,
+	[DM_PARQUET_ENC_DELTA_BINARY_PACKED] = delta_ints,
+	[DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY] = delta_strings,
+	[DM_PARQUET_ENC_DELTA_BYTE_ARRAY] = delta_strings,
+	[DM_PARQUET_ENC_BYTE_STREAM_SPLIT] = split_values,
+};
+
+/* Decodes m non-NULL values of the current page into out (native). */
+static dm_err cc_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
+{
+	size_t n = sizeof(value_decoders) / sizeof(value_decoders[0]);
 
 	if (!m)
 		return DM_OK;
-	switch (c->enc) {
-	case DM_PARQUET_ENC_PLAIN:
-		if (c->phys == DM_PARQUET_BOOLEAN) {
-			if ((c->bit + m + 7) / 8 > avail)
-				return BAD("PLAIN booleans exceed the page");
-			for (i = 0; i < m; i++, c->bit++)
-				oi[i] = (c->vp[c->bit >> 3] >> (c->bit & 7)) & 1;
-			return DM_OK;
-		}
-		if (c->phys == DM_PARQUET_BYTE_ARRAY) {
-			const uint8_t *p = c->vp, *end = c->vend;
-			for (i = 0; i < m; i++) {
-				uint32_t l;
-				if (end - p < 4)
-					return BAD("PLAIN byte arrays exceed the page");
-				l = rd_le32(p);
-				p += 4;
-				if (l > (size_t)(end - p))
-					return BAD("PLAIN byte arrays exceed the page");
-				os[i].ptr = (const char *)p;
-				os[i].len = l;
-				p += l;
-			}
-			c->vp = p;
-			return DM_OK;
-		}
-		if ((uint64_t)m * c->width > avail)
-			return BAD("PLAIN values exceed the page");
-		switch (c->phys) {
-		case DM_PARQUET_DOUBLE:
-			memcpy(of, c->vp, m * 8);
-			break;
-		case DM_PARQUET_INT64:
-			memcpy(oi, c->vp, m * 8);
-			break;
-		case DM_PARQUET_FLOAT:
-			for (i = 0; i < m; i++) {
-				float v;
-				memcpy(&v, c->vp + 4 * i, 4);
-				of[i] = v;
-			}
-			break;
-		case DM_PARQUET_INT32:
-			for (i = 0; i < m; i++)
-				oi[i] = (int32_t)rd_le32(c->vp + 4 * i);
-			break;
-		case DM_PARQUET_INT96:
-			for (i = 0; i < m; i++)
-				oi[i] = int96_ns(c->vp + 12 * i);
-			break;
-		default: /* FIXED_LEN_BYTE_ARRAY */
-			for (i = 0; i < m; i++) {
-				os[i].ptr = (const char *)c->vp + i * c->width;
-				os[i].len = (uint32_t)c->width;
-			}
-		}
-		c->vp += m * c->width;
-		return DM_OK;
-	case DM_PARQUET_ENC_PLAIN_DICTIONARY:
-	case DM_PARQUET_ENC_RLE_DICTIONARY: {
-		uint32_t maxi = 0, n = c->dict_n;
-		if ((err = ensure_idx(c, m)))
-			return err;
-		if (rle_get(&c->rle, c->idx, m))
-			return BAD("truncated dictionary indices");
-		for (i = 0; i < m; i++)
-			maxi = c->idx[i] > maxi ? c->idx[i] : maxi;
-		if (maxi >= n)
-			return BAD("dictionary index out of range");
-		if (c->nk == NK_STR) {
-			const dm_strref *d = c->dict;
-			for (i = 0; i < m; i++)
-				os[i] = d[c->idx[i]];
-		} else {
-			const int64_t *d = c->dict; /* double bits alike */
-			for (i = 0; i < m; i++)
-				oi[i] = d[c->idx[i]];
-		}
-		return DM_OK;
-	}
-	case DM_PARQUET_ENC_RLE: {
-		if ((err = ensure_idx(c, m)))
-			return err;
-		if (rle_get(&c->rle, c->idx, m))
-			return BAD("truncated RLE booleans");
-		for (i = 0; i < m; i++)
-			oi[i] = c->idx[i] & 1;
-		return DM_OK;
-	}
-	case DM_PARQUET_ENC_DELTA_BINARY_PACKED:
-		if (!c->dbp.buf || dbp_get(&c->dbp, oi, m))
-			return BAD("truncated DELTA_BINARY_PACKED values");
-		if (c->phys == DM_PARQUET_INT32)
-			for (i = 0; i < m; i++)
-				oi[i] = (int32_t)(uint32_t)(uint64_t)oi[i];
-		return DM_OK;
-	case DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY:
-	case DM_PARQUET_ENC_DELTA_BYTE_ARRAY:
-		return delta_strings(c, m, os, diag);
-	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT: {
-		size_t w = c->width, n = c->bss_n, j;
-		const uint8_t *s = c->vp;
-		uint8_t tmp[16];
-		if (m > n - c->bss_i)
-			return BAD("more values than the BYTE_STREAM_SPLIT page "
-				   "holds");
-		if (c->nk == NK_STR) {
-			/* FIXED_LEN_BYTE_ARRAY: join the streams into a buffer
-			 * that lives until the next batch */
-			uint8_t *o = malloc(m * w + 1);
-			if (!o || retire(c, o))
-				return DM_ENOMEM;
-			for (i = 0; i < m; i++, c->bss_i++) {
-				for (j = 0; j < w; j++)
-					o[i * w + j] = s[j * n + c->bss_i];
-				os[i].ptr = (const char *)o + i * w;
-				os[i].len = (uint32_t)w;
-			}
-			return DM_OK;
-		}
-		if (w > sizeof(tmp))
-			return BAD("BYTE_STREAM_SPLIT value too wide");
-		for (i = 0; i < m; i++, c->bss_i++) {
-			for (j = 0; j < w; j++)
-				tmp[j] = s[j * n + c->bss_i];
-			switch (c->phys) {
-			case DM_PARQUET_DOUBLE: memcpy(&of[i], tmp, 8); break;
-			case DM_PARQUET_INT64: memcpy(&oi[i], tmp, 8); break;
-			case DM_PARQUET_FLOAT: {
-				float v;
-				memcpy(&v, tmp, 4);
-				of[i] = v;
-				break;
-			}
-			case DM_PARQUET_INT32:
-				oi[i] = (int32_t)rd_le32(tmp);
-				break;
-			default:
-				return BAD("BYTE_STREAM_SPLIT on an unsupported "
-					   "type");
-			}
-		}
-		return DM_OK;
-	}
-	default:
+	if ((unsigned)c->enc >= n || !value_decoders[c->enc])
 		return BAD("unsupported encoding");
-	}
+	return value_decoders[c->enc](c, m, out, diag);
 }
 
 /*
