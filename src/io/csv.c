@@ -157,6 +157,137 @@ typedef struct rec_out {
 	} while (0)
 
 /*
+ * A scan stopped at a NUL at q, in field nf: a NUL byte in the data
+ * (REC_NUL), the end of the buffered data with more to come (REC_MORE;
+ * in_quote says whether inside a quoted field), or the end of the input
+ * (REC_OK).
+ */
+static inline int at_nul(const unsigned char *q, const unsigned char *end,
+			 int eof, rec_out *o, size_t nf, int in_quote)
+{
+	if (q < end) {
+		o->bad = q;
+		o->nf = nf;
+		return REC_NUL;
+	}
+	if (!eof) {
+		o->in_quote = in_quote;
+		return REC_MORE;
+	}
+	return REC_OK;
+}
+
+/* A quoted field found by quoted_field. */
+typedef struct qfield {
+	unsigned char *s;    /* its first content byte */
+	size_t len;          /* raw length (with any text after the quote) */
+	int fix;             /* needs unescape_field */
+	int last;            /* the record ends with it */
+	unsigned char *next; /* where the next field or record starts */
+} qfield;
+
+/*
+ * The quoted part of a quoted field, from its first content byte f->s:
+ * returns REC_OK with *close at the closing quote ("" escapes set
+ * f->fix), or REC_NUL / REC_MORE / REC_QUOTE.  nf is the field's index.
+ */
+static inline int scan_quoted(const unsigned char *qcls, qfield *f,
+			      const unsigned char *end, int eof, rec_out *o,
+			      size_t nf, unsigned char **close)
+{
+	unsigned char *q = f->s;
+
+	for (;;) {
+		while (!qcls[*q])
+			q++;
+		if (*q == 0) {
+			int rc = at_nul(q, end, eof, o, nf, 1);
+			o->nf = nf;
+			return rc == REC_OK ? REC_QUOTE : rc;
+		}
+		if (q[1] == '"') { /* "" escape */
+			f->fix = 1;
+			q += 2;
+			continue;
+		}
+		if (q + 1 == end && !eof) { /* may be a split "" */
+			o->in_quote = 1;
+			return REC_MORE;
+		}
+		*close = q;
+		return REC_OK;
+	}
+}
+
+/*
+ * Text after a quoted field's closing quote (q is the byte after it) is
+ * kept literally up to the next separator or line end; the raw span
+ * (closing quote included) is cleaned by unescape.
+ */
+static inline int quoted_tail(const csv_reader *r, unsigned char *q,
+			      const unsigned char *end, int eof, rec_out *o,
+			      size_t nf, qfield *f)
+{
+	int rc;
+
+	while (!r->ucls[*q])
+		q++;
+	f->len = (size_t)(q - f->s);
+	f->fix = 1;
+	f->last = *q != r->sep;
+	if (!f->last) {
+		f->next = q + 1;
+		return REC_OK;
+	}
+	if (*q == 0 && (rc = at_nul(q, end, eof, o, nf, 0)) != REC_OK)
+		return rc;
+	if (q[-1] == '\r')
+		f->len--;
+	f->next = *q == '\n' ? q + 1 : q;
+	return REC_OK;
+}
+
+/*
+ * A quoted field starting at p (its opening quote): fills f, or returns
+ * REC_NUL / REC_MORE / REC_QUOTE as parse_record does.
+ */
+static inline int quoted_field(const csv_reader *r, unsigned char *p,
+			       const unsigned char *end, int eof, rec_out *o,
+			       size_t nf, qfield *f)
+{
+	unsigned char *q;
+	int rc;
+
+	f->s = p + 1;
+	f->fix = 0;
+	rc = scan_quoted(r->qcls, f, end, eof, o, nf, &q);
+	if (rc != REC_OK)
+		return rc;
+	f->len = (size_t)(q - f->s);
+	q++; /* past the closing quote */
+	f->last = 1;
+	if (*q == r->sep) {
+		f->last = 0;
+		f->next = q + 1;
+	} else if (*q == '\n') {
+		f->next = q + 1;
+	} else if (*q == '\r' && q[1] == '\n') {
+		f->next = q + 2;
+	} else if (q == end) { /* eof: checked in scan_quoted */
+		f->next = q;
+	} else if (*q == '\r' && q + 1 == end) {
+		if (!eof) {
+			o->in_quote = 0;
+			return REC_MORE;
+		}
+		f->next = q + 1;
+	} else {
+		return quoted_tail(r, q, end, eof, o, nf, f);
+	}
+	return REC_OK;
+}
+
+/*
  * Tokenises one record starting at p.  end is the end of the buffered
  * data (*end == 0, the sentinel); eof says whether more data can follow.
  * Fields are stored but not unescaped (see unescape_field).
@@ -165,14 +296,15 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 			const unsigned char *end, int eof, rec_out *o,
 			unsigned char **next)
 {
-	const unsigned char *ucls = r->ucls, *qcls = r->qcls;
+	const unsigned char *ucls = r->ucls;
 	const unsigned char sep = r->sep;
 	dm_strref *const cell = o->cell;
 	uint8_t *const null = o->null;
 	const size_t stride = o->stride, maxf = o->maxf;
 	size_t nf = 0, nfix = 0, flen;
 	unsigned char *q, *s;
-	int fix;
+	qfield qf;
+	int rc;
 
 	for (;;) {
 		if (*p != '"') {
@@ -186,121 +318,28 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 				p = q + 1;
 				continue;
 			}
-			if (*q == '\n') {
-				if (flen && q[-1] == '\r')
-					flen--;
-				if (nf == 0 && flen == 0) {
-					*next = q + 1;
-					return REC_BLANK;
-				}
-				STORE_FIELD(s, flen, flen == 0, 0);
-				p = q + 1;
-				break;
-			}
-			if (q < end) { /* a NUL byte in the data */
-				o->bad = q;
-				o->nf = nf;
-				return REC_NUL;
-			}
-			if (!eof) {
-				o->in_quote = 0;
-				return REC_MORE;
-			}
+			if (*q != '\n' &&
+			    (rc = at_nul(q, end, eof, o, nf, 0)) != REC_OK)
+				return rc;
+			/* the record's last field: before '\n' or at the
+			 * end of the input */
 			if (flen && q[-1] == '\r')
 				flen--;
 			if (nf == 0 && flen == 0) {
-				*next = q;
+				*next = *q == '\n' ? q + 1 : q;
 				return REC_BLANK;
 			}
 			STORE_FIELD(s, flen, flen == 0, 0);
-			p = q;
+			p = *q == '\n' ? q + 1 : q;
 			break;
 		}
-
-		/* Quoted field: s is its first content byte. */
-		s = q = p + 1;
-		fix = 0;
-		for (;;) {
-			while (!qcls[*q])
-				q++;
-			if (*q == 0) {
-				o->nf = nf;
-				if (q < end) {
-					o->bad = q;
-					return REC_NUL;
-				}
-				if (!eof) {
-					o->in_quote = 1;
-					return REC_MORE;
-				}
-				return REC_QUOTE;
-			}
-			if (q[1] == '"') { /* "" escape */
-				fix = 1;
-				q += 2;
-				continue;
-			}
-			if (q + 1 == end && !eof) { /* may be a split "" */
-				o->in_quote = 1;
-				return REC_MORE;
-			}
+		rc = quoted_field(r, p, end, eof, o, nf, &qf);
+		if (rc != REC_OK)
+			return rc;
+		STORE_FIELD(qf.s, qf.len, 0, qf.fix);
+		p = qf.next;
+		if (qf.last)
 			break;
-		}
-		flen = (size_t)(q - s); /* q is the closing quote */
-		q++;
-		if (*q == sep) {
-			STORE_FIELD(s, flen, 0, fix);
-			p = q + 1;
-			continue;
-		}
-		if (*q == '\n') {
-			STORE_FIELD(s, flen, 0, fix);
-			p = q + 1;
-			break;
-		}
-		if (*q == '\r' && q[1] == '\n') {
-			STORE_FIELD(s, flen, 0, fix);
-			p = q + 2;
-			break;
-		}
-		if (q == end) { /* eof: checked above */
-			STORE_FIELD(s, flen, 0, fix);
-			p = q;
-			break;
-		}
-		if (*q == '\r' && q + 1 == end) {
-			if (!eof) {
-				o->in_quote = 0;
-				return REC_MORE;
-			}
-			STORE_FIELD(s, flen, 0, fix);
-			p = q + 1;
-			break;
-		}
-		/* Text after the closing quote is kept literally; the raw
-		 * span (closing quote included) is cleaned by unescape. */
-		while (!ucls[*q])
-			q++;
-		flen = (size_t)(q - s);
-		if (*q == sep) {
-			STORE_FIELD(s, flen, 0, 1);
-			p = q + 1;
-			continue;
-		}
-		if (*q == 0 && q < end) {
-			o->bad = q;
-			o->nf = nf;
-			return REC_NUL;
-		}
-		if (*q == 0 && !eof) {
-			o->in_quote = 0;
-			return REC_MORE;
-		}
-		if (q[-1] == '\r')
-			flen--;
-		STORE_FIELD(s, flen, 0, 1);
-		p = *q == '\n' ? q + 1 : q;
-		break;
 	}
 	o->nf = nf;
 	o->nfix = nfix;
@@ -619,172 +658,205 @@ out:
 	return err;
 }
 
-/* Parses the header record into r->base.names. */
-static dm_err read_header(csv_reader *r, dm_diag *diag)
+/* Header fields the first parse has room for (it grows to fit). */
+#define HEADER_FIELDS 64
+/* Room for "Unnamed: <column>". */
+#define UNNAMED_SIZE 32
+/* A header name allocated by name_unnamed (in hdr_fields.fix). */
+#define NAME_ALLOCATED UINT32_MAX
+
+/* The header record's fields while it is read. */
+typedef struct hdr_fields {
+	dm_strref *f;
+	uint8_t *null;
+	uint32_t *fix; /* parse_record's fix list, then NAME_ALLOCATED marks */
+	size_t cap;
+	size_t nnamed; /* fields whose fix entry is a mark */
+} hdr_fields;
+
+static void hdr_release(hdr_fields *h)
+{
+	for (size_t i = 0; i < h->nnamed; i++)
+		if (h->fix[i] == NAME_ALLOCATED)
+			free((char *)h->f[i].ptr);
+	free(h->f);
+	free(h->null);
+	free(h->fix);
+	*h = (hdr_fields){ .cap = h->cap };
+}
+
+static dm_err hdr_alloc(const csv_reader *r, hdr_fields *h, dm_diag *diag)
+{
+	h->f = malloc(h->cap * sizeof(*h->f));
+	h->null = malloc(h->cap);
+	h->fix = malloc(h->cap * sizeof(*h->fix));
+	if (!h->f || !h->null || !h->fix)
+		return dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
+				   "out of memory");
+	return DM_OK;
+}
+
+static dm_err header_too_long(const csv_reader *r, int quote_hint,
+			      dm_diag *diag)
+{
+	return dm_diag_set(diag, DM_ETOOBIG, r->base.src->name, 0, NULL,
+			   "header: longer than %zu bytes (the limit)%s",
+			   r->lim.max_record,
+			   quote_hint ? "; is a quote unbalanced?" : "");
+}
+
+/* A header that parse_record rejected (REC_NUL or REC_QUOTE). */
+static dm_err header_bad(const csv_reader *r, int rc, const rec_out *o,
+			 dm_diag *diag)
 {
 	const char *file = r->base.src->name;
-	dm_strref *f = NULL;
-	uint8_t *fnull = NULL;
-	uint32_t *ffix = NULL;
-	size_t fcap = 64, i, nnamed = 0;
-	unsigned char *next;
-	dm_err err = DM_OK;
-	rec_out o;
+
+	if ((rc == REC_NUL &&
+	     (size_t)(o->bad - r->buf) - r->pos > r->lim.max_record) ||
+	    (rc == REC_QUOTE && r->len - r->pos > r->lim.max_record))
+		/* as it would be reported with smaller reads */
+		return header_too_long(r, rc == REC_QUOTE, diag);
+	if (rc == REC_NUL)
+		return dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
+				   "header: binary data (NUL byte) — not a CSV "
+				   "file? (at byte offset %llu)",
+				   src_offset(r, o->bad));
+	return dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
+			   "header: unterminated quoted field (column %zu)",
+			   o->nf + 1);
+}
+
+/*
+ * Reads the header record into h, growing h until it fits: on success o
+ * describes it and *next is where the data begins.
+ */
+static dm_err scan_header(csv_reader *r, hdr_fields *h, rec_out *o,
+			  unsigned char **next, dm_diag *diag)
+{
 	int rc, full;
+	dm_err err;
 
 	for (;;) {
-		if (!f) {
-			f = malloc(fcap * sizeof(*f));
-			fnull = malloc(fcap);
-			ffix = malloc(fcap * sizeof(*ffix));
-			if (!f || !fnull || !ffix) {
-				err = dm_diag_set(diag, DM_ENOMEM, file, 0,
-						  NULL, "out of memory");
-				goto out;
-			}
-		}
+		if (!h->f && (err = hdr_alloc(r, h, diag)))
+			return err;
 		if (r->pos == r->len) {
-			if (r->eof) {
-				err = dm_diag_set(diag, DM_EEMPTY, file, 0,
-						  NULL, "no header row (the "
-						  "file has only blank "
-						  "lines)");
-				goto out;
-			}
-			err = fill(r, 0, &full, diag);
-			if (err)
-				goto out;
+			if (r->eof)
+				return dm_diag_set(diag, DM_EEMPTY,
+						   r->base.src->name, 0, NULL,
+						   "no header row (the file has "
+						   "only blank lines)");
+			if ((err = fill(r, 0, &full, diag)))
+				return err;
 			continue;
 		}
-		memset(&o, 0, sizeof(o));
-		o.cell = f;
-		o.null = fnull;
-		o.stride = 1;
-		o.maxf = fcap;
-		o.fix = ffix;
+		memset(o, 0, sizeof(*o));
+		o->cell = h->f;
+		o->null = h->null;
+		o->stride = 1;
+		o->maxf = h->cap;
+		o->fix = h->fix;
 		rc = parse_record(r, r->buf + r->pos, r->buf + r->len, r->eof,
-				  &o, &next);
+				  o, next);
 		if (rc == REC_MORE) {
-			if (r->len - r->pos > r->lim.max_record) {
-				err = dm_diag_set(diag, DM_ETOOBIG, file, 0,
-						  NULL, "header: longer than "
-						  "%zu bytes (the limit)%s",
-						  r->lim.max_record,
-						  o.in_quote ? "; is a quote "
-						  "unbalanced?" : "");
-				goto out;
-			}
-			err = fill(r, 0, &full, diag);
-			if (err)
-				goto out;
+			if (r->len - r->pos > r->lim.max_record)
+				return header_too_long(r, o->in_quote, diag);
+			if ((err = fill(r, 0, &full, diag)))
+				return err;
 			continue;
 		}
 		if (rc == REC_BLANK) {
-			r->pos = (size_t)(next - r->buf);
+			r->pos = (size_t)(*next - r->buf);
 			continue;
 		}
-		if ((rc == REC_NUL &&
-		     (size_t)(o.bad - r->buf) - r->pos > r->lim.max_record) ||
-		    (rc == REC_QUOTE && r->len - r->pos > r->lim.max_record)) {
-			/* as it would be reported with smaller reads */
-			err = dm_diag_set(diag, DM_ETOOBIG, file, 0, NULL,
-					  "header: longer than %zu bytes (the "
-					  "limit)%s", r->lim.max_record,
-					  rc == REC_QUOTE ? "; is a quote "
-					  "unbalanced?" : "");
-			goto out;
-		}
-		if (rc == REC_NUL) {
-			err = dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
-					  "header: binary data (NUL byte) — "
-					  "not a CSV file? (at byte offset "
-					  "%llu)", src_offset(r, o.bad));
-			goto out;
-		}
-		if (rc == REC_QUOTE) {
-			err = dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
-					  "header: unterminated quoted field "
-					  "(column %zu)", o.nf + 1);
-			goto out;
-		}
-		/* REC_OK */
-		if ((size_t)(next - r->buf) - r->pos > r->lim.max_record) {
-			err = dm_diag_set(diag, DM_ETOOBIG, file, 0, NULL,
-					  "header: longer than %zu bytes (the "
-					  "limit)", r->lim.max_record);
-			goto out;
-		}
-		if (o.nf > MAX_COLUMNS) {
-			err = dm_diag_set(diag, DM_ETOOBIG, file, 0, NULL,
-					  "header: %zu columns, more than the "
-					  "limit of %zu", o.nf, MAX_COLUMNS);
-			goto out;
-		}
-		if (o.nf > fcap) { /* grow and parse again */
-			fcap = o.nf;
-			free(f);
-			free(fnull);
-			free(ffix);
-			f = NULL;
-			fnull = NULL;
-			ffix = NULL;
-			continue;
-		}
-		break;
+		if (rc != REC_OK)
+			return header_bad(r, rc, o, diag);
+		if ((size_t)(*next - r->buf) - r->pos > r->lim.max_record)
+			return header_too_long(r, 0, diag);
+		if (o->nf > MAX_COLUMNS)
+			return dm_diag_set(diag, DM_ETOOBIG, r->base.src->name, 0,
+					   NULL, "header: %zu columns, more than "
+					   "the limit of %zu", o->nf,
+					   MAX_COLUMNS);
+		if (o->nf <= h->cap)
+			return DM_OK;
+		/* grow and parse again */
+		hdr_release(h);
+		h->cap = o->nf;
 	}
-	apply_fixes(&o);
-	r->pos = (size_t)(next - r->buf);
-	/* An empty header cell (the index column pandas writes, say) is
-	 * named as pandas names it: "Unnamed: <0-based column>". */
-	for (i = 0; i < o.nf; i++) {
-		if (f[i].len == 0) {
-			char *nm = malloc(32);
+}
 
-			if (!nm) {
-				err = dm_diag_set(diag, DM_ENOMEM, file, 0,
-						  NULL, "out of memory");
-				goto out;
-			}
-			f[i].len = (uint32_t)snprintf(nm, 32, "Unnamed: %zu",
-						      i);
-			f[i].ptr = nm;
-			ffix[i] = UINT32_MAX; /* marks a name we allocated */
+/*
+ * Names the empty header cells (the index column pandas writes, say) as
+ * pandas does: "Unnamed: <0-based column>".
+ */
+static dm_err name_unnamed(const csv_reader *r, hdr_fields *h, size_t n,
+			   dm_diag *diag)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (h->f[i].len == 0) {
+			char *nm = malloc(UNNAMED_SIZE);
+
+			if (!nm)
+				return dm_diag_set(diag, DM_ENOMEM,
+						   r->base.src->name, 0, NULL,
+						   "out of memory");
+			h->f[i].len = (uint32_t)snprintf(nm, UNNAMED_SIZE,
+							 "Unnamed: %zu", i);
+			h->f[i].ptr = nm;
+			h->fix[i] = NAME_ALLOCATED;
 		} else {
-			ffix[i] = 0;
+			h->fix[i] = 0;
 		}
-		nnamed = i + 1;
+		h->nnamed = i + 1;
 	}
-	err = check_names(r, f, o.nf, diag);
-	if (err)
-		goto out;
-	r->base.names = calloc(o.nf, sizeof(char *));
-	r->base.types = calloc(o.nf, sizeof(dm_coltype));
-	if (!r->base.names || !r->base.types) {
-		err = dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
-				  "out of memory");
-		goto out;
-	}
-	r->base.ncols = o.nf;
-	for (i = 0; i < o.nf; i++) {
+	return DM_OK;
+}
+
+/* Copies the n names into r->base.names (all columns TEXT). */
+static dm_err copy_names(csv_reader *r, const dm_strref *f, size_t n,
+			 dm_diag *diag)
+{
+	const char *file = r->base.src->name;
+
+	r->base.names = calloc(n, sizeof(char *));
+	r->base.types = calloc(n, sizeof(dm_coltype));
+	if (!r->base.names || !r->base.types)
+		return dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
+				   "out of memory");
+	r->base.ncols = n;
+	for (size_t i = 0; i < n; i++) {
 		char *nm = malloc((size_t)f[i].len + 1);
 
-		if (!nm) {
-			err = dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
-					  "out of memory");
-			goto out;
-		}
+		if (!nm)
+			return dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
+					   "out of memory");
 		memcpy(nm, f[i].ptr, f[i].len);
 		nm[f[i].len] = 0;
 		r->base.names[i] = nm;
 		r->base.types[i] = DM_COL_TEXT;
 	}
+	return DM_OK;
+}
+
+/* Parses the header record into r->base.names. */
+static dm_err read_header(csv_reader *r, dm_diag *diag)
+{
+	hdr_fields h = { .cap = HEADER_FIELDS };
+	unsigned char *next;
+	rec_out o;
+	dm_err err;
+
+	if ((err = scan_header(r, &h, &o, &next, diag)))
+		goto out;
+	apply_fixes(&o);
+	r->pos = (size_t)(next - r->buf);
+	if ((err = name_unnamed(r, &h, o.nf, diag)))
+		goto out;
+	if ((err = check_names(r, h.f, o.nf, diag)))
+		goto out;
+	err = copy_names(r, h.f, o.nf, diag);
 out:
-	for (i = 0; i < nnamed; i++)
-		if (ffix[i] == UINT32_MAX)
-			free((char *)f[i].ptr);
-	free(f);
-	free(fnull);
-	free(ffix);
+	hdr_release(&h);
 	return err;
 }
 
