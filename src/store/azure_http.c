@@ -341,15 +341,193 @@ struct call {
 	int is_plain; /* token endpoints: 401/403 are answers, not errors */
 };
 
+/* A transfer that moves under 1 byte/s for 60 s has stalled. */
+#define STALL_BYTES_PER_S 1L
+#define STALL_S 60L
+/* CURLOPT_SSL_VERIFYHOST: the certificate must name the host. */
+#define VERIFY_HOST_NAME 2L
+#define USER_AGENT "driftmon/" DM_VERSION " (libcurl)"
+enum {
+	HTTP_CLIENT_ERROR = 400,
+	HTTP_UNAUTHORIZED = 401,
+	HTTP_FORBIDDEN = 403
+};
+
+/* What one attempt of a call came to. */
+struct attempt {
+	CURLcode cc;
+	long status;
+	curl_off_t up;     /* bytes sent */
+	char outcome[200]; /* what went wrong ("" for an answer) */
+	int retry;         /* worth another attempt */
+};
+
+/* Empties the sink and the response for a new attempt. */
+static void attempt_reset(struct sink *sk, az_response *rs, struct hstate *hs)
+{
+	free(sk->dyn);
+	sk->dyn = NULL;
+	sk->dcap = sk->len = 0;
+	sk->too_big = 0;
+	memset(rs, 0, sizeof(*rs));
+	hs->rs = rs;
+	hs->sk = sk;
+	hs->retry_after = -1;
+}
+
+/* HEAD, GET, or a method with an optional body. */
+static void set_method(CURL *h, const struct call *cl)
+{
+	if (!strcmp(cl->method, "HEAD")) {
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else if (!strcmp(cl->method, "GET")) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	} else {
+		if (cl->has_body) {
+			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)cl->blen);
+			curl_easy_setopt(h, CURLOPT_POSTFIELDS,
+					 cl->body ? cl->body : "");
+		}
+		if (strcmp(cl->method, "POST"))
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, cl->method);
+	}
+}
+
+/* Sets up c->curl for one attempt of cl: timeouts, TLS, headers, where
+ * the answer goes. */
+static void set_request(az_client *c, const struct call *cl,
+			struct curl_slist *hdrs, char *errbuf, struct sink *sk,
+			struct hstate *hs)
+{
+	CURL *h = c->curl;
+
+	curl_easy_reset(h);
+	errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, cl->url);
+	net_curl_defaults(h);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			 c->cfg.connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, STALL_BYTES_PER_S);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, STALL_S);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, VERIFY_HOST_NAME);
+	if (c->cfg.ca_bundle[0])
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->cfg.ca_bundle);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, sk);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, hs);
+	set_method(h, cl);
+}
+
+/* Whether the attempt failed, and if so whether it may pass. */
+static void classify(struct attempt *at, const az_response *rs)
+{
+	if (at->cc != CURLE_OK) {
+		snprintf(at->outcome, sizeof(at->outcome), "%s",
+			 short_error(at->cc));
+		at->retry = net_transient_curl(at->cc);
+	} else if (net_transient_status(at->status)) {
+		snprintf(at->outcome, sizeof(at->outcome), "HTTP %ld%s%s",
+			 at->status, rs->code[0] ? " " : "", rs->code);
+		at->retry = 1;
+	} else {
+		at->outcome[0] = '\0';
+		at->retry = 0;
+	}
+}
+
+/* One attempt of cl (the attempt-th), into *at; an error only when the
+ * request could not be prepared. */
+static dm_err attempt_once(az_client *c, const struct call *cl,
+			   unsigned attempt, char *errbuf, struct sink *sk,
+			   az_response *rs, struct hstate *hs,
+			   struct attempt *at, dm_diag *diag)
+{
+	struct curl_slist *hdrs = NULL;
+	dm_err err;
+
+	attempt_reset(sk, rs, hs);
+	if (cl->prep) {
+		err = cl->prep(c, cl->ud, &hdrs, diag);
+		if (err != DM_OK) {
+			curl_slist_free_all(hdrs);
+			return err;
+		}
+	}
+	set_request(c, cl, hdrs, errbuf, sk, hs);
+	c->stats.requests++;
+	if (attempt > 1)
+		c->stats.retries++;
+	at->status = 0;
+	at->up = 0;
+	at->cc = curl_easy_perform(c->curl);
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &at->status);
+	curl_easy_getinfo(c->curl, CURLINFO_SIZE_UPLOAD_T, &at->up);
+	curl_slist_free_all(hdrs);
+	c->stats.bytes_down += sk->len;
+	c->stats.bytes_up += (uint64_t)at->up;
+	rs->status = at->status;
+	rs->too_big = sk->too_big;
+	if (at->cc == CURLE_WRITE_ERROR && sk->too_big && at->status)
+		at->cc = CURLE_OK; /* the caller reports the size */
+	classify(at, rs);
+	return DM_OK;
+}
+
+/* An answer (not retried): the body to rs; 401/403 fail the call. */
+static dm_err take_answer(az_client *c, const struct call *cl,
+			  struct sink *sk, az_response *rs, long status,
+			  dm_diag *diag)
+{
+	if (!sk->dst && sk->dyn) {
+		rs->body = sk->dyn;
+		sk->dyn = NULL;
+	}
+	rs->len = sk->len;
+	if (!rs->code[0] && status >= HTTP_CLIENT_ERROR && rs->body)
+		az_error_code(rs->body, rs->len, rs->code, sizeof(rs->code));
+	if (!cl->is_plain &&
+	    (status == HTTP_UNAUTHORIZED || status == HTTP_FORBIDDEN))
+		return az_fail(c, diag, DM_EAUTH,
+			       "%s: authentication failed (HTTP %ld%s%s) "
+			       "using the %s; %s (not retried)",
+			       cl->what, status, rs->code[0] ? " " : "",
+			       rs->code, c->cred.source,
+			       auth_hint(c, rs->code));
+	return DM_OK;
+}
+
+/* The retry policy said stop before the attempts ran out. */
+static dm_err retry_refused(az_client *c, const struct call *cl,
+			    struct tried *tried, int stop, double retry_after,
+			    unsigned attempt, dm_diag *diag)
+{
+	tried_flush(tried);
+	if (stop == NET_STOP_RETRY_AFTER)
+		return az_fail(c, diag, DM_ENET,
+			       "%s: the service asked to retry after %.0f s, "
+			       "more than DRIFTMON_AZURE_BACKOFF_MAX_MS "
+			       "allows (%s)",
+			       cl->what, retry_after, tried->text);
+	return az_fail(c, diag, DM_ENET,
+		       "%s: out of time after %u attempts (%s)", cl->what,
+		       attempt, tried->text);
+}
+
 /* Runs cl with retries; c->mu is held. */
 static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 		  az_response *rs, dm_diag *diag)
 {
-	CURL *h = c->curl;
 	struct tried tried;
 	double t0 = net_now_s();
 	unsigned attempt;
-	dm_err err = DM_OK;
+	dm_err err;
 	char errbuf[CURL_ERROR_SIZE];
 	net_retry pol = {
 		.attempts = c->cfg.attempts,
@@ -361,118 +539,22 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 	net_retry_start(&pol);
 	memset(&tried, 0, sizeof(tried));
 	for (attempt = 1; attempt <= c->cfg.attempts; attempt++) {
-		struct curl_slist *hdrs = NULL;
+		struct attempt at;
 		struct hstate hs;
-		CURLcode cc;
-		long status = 0;
 		double t1 = net_now_s(), wait;
-		curl_off_t up = 0;
-		char outcome[200];
-		int retry, stop;
+		int stop;
 
-		free(sk->dyn);
-		sk->dyn = NULL;
-		sk->dcap = sk->len = 0;
-		sk->too_big = 0;
-		memset(rs, 0, sizeof(*rs));
-		hs.rs = rs;
-		hs.sk = sk;
-		hs.retry_after = -1;
-		if (cl->prep) {
-			err = cl->prep(c, cl->ud, &hdrs, diag);
-			if (err != DM_OK) {
-				curl_slist_free_all(hdrs);
-				return err;
-			}
-		}
-		curl_easy_reset(h);
-		errbuf[0] = '\0';
-		curl_easy_setopt(h, CURLOPT_URL, cl->url);
-		net_curl_defaults(h);
-		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-				 c->cfg.connect_timeout_ms);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-		if (c->cfg.ca_bundle[0])
-			curl_easy_setopt(h, CURLOPT_CAINFO, c->cfg.ca_bundle);
-		curl_easy_setopt(h, CURLOPT_USERAGENT,
-				 "driftmon/" DM_VERSION " (libcurl)");
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, sk);
-		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(h, CURLOPT_HEADERDATA, &hs);
-		if (!strcmp(cl->method, "HEAD")) {
-			curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-		} else if (!strcmp(cl->method, "GET")) {
-			curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-		} else {
-			if (cl->has_body) {
-				curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-						 (curl_off_t)cl->blen);
-				curl_easy_setopt(h, CURLOPT_POSTFIELDS,
-						 cl->body ? cl->body : "");
-			}
-			if (strcmp(cl->method, "POST"))
-				curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST,
-						 cl->method);
-		}
-		c->stats.requests++;
-		if (attempt > 1)
-			c->stats.retries++;
-		cc = curl_easy_perform(h);
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &up);
-		curl_slist_free_all(hdrs);
-		c->stats.bytes_down += sk->len;
-		c->stats.bytes_up += (uint64_t)up;
-		rs->status = status;
-		rs->too_big = sk->too_big;
-		if (cc == CURLE_WRITE_ERROR && sk->too_big && status) {
-			cc = CURLE_OK; /* the caller reports the size */
-		}
-		if (cc != CURLE_OK) {
-			snprintf(outcome, sizeof(outcome), "%s",
-				 short_error(cc));
-			retry = net_transient_curl(cc);
-		} else if (net_transient_status(status)) {
-			snprintf(outcome, sizeof(outcome), "HTTP %ld%s%s",
-				 status, rs->code[0] ? " " : "", rs->code);
-			retry = 1;
-		} else {
-			outcome[0] = '\0';
-			retry = 0;
-		}
-		trace(c, cl->method, cl->url, attempt, status,
-		      outcome[0] ? outcome : NULL, (net_now_s() - t1) * 1000.0,
-		      (uint64_t)up, sk->len);
-		if (cc == CURLE_OK && !retry) {
-			/* an answer */
-			if (!sk->dst && sk->dyn) {
-				rs->body = sk->dyn;
-				sk->dyn = NULL;
-			}
-			rs->len = sk->len;
-			if (!rs->code[0] && status >= 400 && rs->body)
-				az_error_code(rs->body, rs->len, rs->code,
-					      sizeof(rs->code));
-			if (!cl->is_plain && (status == 401 || status == 403))
-				return az_fail(c, diag, DM_EAUTH,
-					       "%s: authentication failed (HTTP "
-					       "%ld%s%s) using the %s; %s (not "
-					       "retried)",
-					       cl->what, status,
-					       rs->code[0] ? " " : "", rs->code,
-					       c->cred.source,
-					       auth_hint(c, rs->code));
-			return DM_OK;
-		}
-		tried_add(&tried, outcome);
-		if (!retry) {
+		err = attempt_once(c, cl, attempt, errbuf, sk, rs, &hs, &at,
+				   diag);
+		if (err != DM_OK)
+			return err;
+		trace(c, cl->method, cl->url, attempt, at.status,
+		      at.outcome[0] ? at.outcome : NULL,
+		      (net_now_s() - t1) * 1000.0, (uint64_t)at.up, sk->len);
+		if (at.cc == CURLE_OK && !at.retry)
+			return take_answer(c, cl, sk, rs, at.status, diag);
+		tried_add(&tried, at.outcome);
+		if (!at.retry) {
 			tried_flush(&tried);
 			return az_fail(c, diag, DM_ENET, "%s: %s", cl->what,
 				       tried.text);
@@ -481,21 +563,9 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 		c->rng = pol.rng;
 		if (stop == NET_STOP_ATTEMPTS)
 			break;
-		if (stop != NET_RETRY) {
-			tried_flush(&tried);
-			if (stop == NET_STOP_RETRY_AFTER)
-				return az_fail(c, diag, DM_ENET,
-					       "%s: the service asked to retry "
-					       "after %.0f s, more than "
-					       "DRIFTMON_AZURE_BACKOFF_MAX_MS "
-					       "allows (%s)",
-					       cl->what, hs.retry_after,
-					       tried.text);
-			return az_fail(c, diag, DM_ENET,
-				       "%s: out of time after %u attempts "
-				       "(%s)",
-				       cl->what, attempt, tried.text);
-		}
+		if (stop != NET_RETRY)
+			return retry_refused(c, cl, &tried, stop, hs.retry_after,
+					     attempt, diag);
 		net_sleep_s(wait);
 	}
 	tried_flush(&tried);

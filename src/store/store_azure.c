@@ -884,122 +884,173 @@ static dm_err split_endpoint(const char *u, char **base, char **rest,
 	return DM_OK;
 }
 
-dm_err az_parse_store_url(az_client *c, const char *url, const az_connstr *cs,
-			  dm_diag *diag)
+#define AZ_SCHEME "az://"
+#define AZ_SCHEME_LEN (sizeof(AZ_SCHEME) - 1)
+/* Characters of a rejected URL quoted in its message. */
+#define URL_SHOWN_MAX 200
+#define DEFAULT_ENDPOINT_SUFFIX "core.windows.net"
+
+/*
+ * az:// with an endpoint from the connection string (BlobEndpoint): the
+ * account, when not given, is the endpoint's (<acct>.blob... or /<acct>).
+ */
+static dm_err az_from_endpoint(az_client *c, const az_connstr *cs,
+			       const char **acct, char **host, dm_diag *diag)
 {
-	char *rest = NULL, *host = NULL, *p, *slash;
-	const char *loc;
-	dm_err err = DM_OK;
+	if (split_endpoint(cs->blob_endpoint, &c->base, &c->acct_path, host) !=
+	    DM_OK)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "AZURE_STORAGE_CONNECTION_STRING: bad "
+				   "BlobEndpoint");
+	if (!*acct) {
+		if (c->acct_path[0])
+			*acct = c->acct_path + 1;
+		else
+			c->account = strndup(*host, strcspn(*host, "."));
+	}
+	return DM_OK;
+}
+
+/* az:// without an endpoint: https://<account>.blob.<suffix>. */
+static void az_default_endpoint(az_client *c, const az_connstr *cs,
+				char **host)
+{
+	const char *proto = cs && cs->protocol ? cs->protocol : "https";
+	const char *sfx = cs && cs->suffix
+				  ? cs->suffix
+				  : getenv("AZURE_STORAGE_ENDPOINT_SUFFIX");
+
+	if (!sfx || !*sfx)
+		sfx = DEFAULT_ENDPOINT_SUFFIX;
+	if (asprintf(&c->base, "%s://%s.blob.%s", proto, c->account, sfx) < 0)
+		c->base = NULL;
+	c->acct_path = strdup("");
+	free(*host);
+	*host = NULL;
+	if (c->base)
+		*host = strndup(c->base + strlen(proto) + strlen("://"),
+				strlen(c->base));
+}
+
+/*
+ * az://container[/prefix]: the account from the connection string or
+ * AZURE_STORAGE_ACCOUNT, the endpoint from the connection string or the
+ * default one.  *loc receives the container[/prefix] part.
+ */
+static dm_err az_parse_az_url(az_client *c, const char *url,
+			      const az_connstr *cs, const char **loc,
+			      char **host, dm_diag *diag)
+{
+	const char *acct = cs && cs->account ? cs->account
+					     : getenv("AZURE_STORAGE_ACCOUNT");
+	dm_err err;
+
+	*loc = url + AZ_SCHEME_LEN;
+	if (cs && cs->blob_endpoint &&
+	    (err = az_from_endpoint(c, cs, &acct, host, diag)))
+		return err;
+	if (!acct && !c->account)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "store '%s': az:// needs the storage "
+				   "account: set AZURE_STORAGE_ACCOUNT or "
+				   "AZURE_STORAGE_CONNECTION_STRING",
+				   url);
+	if (!c->account)
+		c->account = strdup(acct);
+	if (!c->base)
+		az_default_endpoint(c, cs, host);
+	return DM_OK;
+}
+
+/*
+ * http(s)://<account>.blob.<suffix>/container[/prefix], or path style
+ * (an emulator, an IP address): http(s)://host[:port]/<account>/
+ * container[/prefix].  *loc receives the container[/prefix] part; *rest
+ * and *host are the caller's to free.
+ */
+static dm_err az_parse_http_url(az_client *c, const char *url,
+				const char **loc, char **rest, char **host)
+{
+	char *p, *slash;
+	dm_err err;
+
+	if ((err = split_endpoint(url, &c->base, rest, host)) != DM_OK)
+		return err;
+	p = *rest;
+	while (*p == '/')
+		p++;
+	if (strstr(*host, ".blob.") && !isdigit((unsigned char)(*host)[0])) {
+		/* <account>.blob.<suffix> */
+		c->account = strndup(*host, strcspn(*host, "."));
+		c->acct_path = strdup("");
+	} else {
+		/* path style: /<account>/<container>... */
+		slash = strchr(p, '/');
+		c->account = slash ? strndup(p, (size_t)(slash - p))
+				   : strdup(p);
+		if (c->account &&
+		    asprintf(&c->acct_path, "/%s", c->account) < 0)
+			c->acct_path = NULL;
+		p = slash ? slash + 1 : p + strlen(p);
+	}
+	*loc = url + (p - *rest) + strlen(c->base);
+	return DM_OK;
+}
+
+/* "store '<url>': invalid <what> name '<name>' (<rule>)", the name cut
+ * at shown characters. */
+static dm_err az_bad_name(dm_diag *diag, const char *url, const char *what,
+			  int shown, const char *name, const char *rule)
+{
+	return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+			   "store '%s': invalid %s name '%.*s' (%s)", url, what,
+			   shown, name, rule);
+}
+
+/* The account's name, and plain http only to a loopback emulator. */
+static dm_err az_check_endpoint(const az_client *c, const char *url,
+				const char *host, dm_diag *diag)
+{
+	if (!account_ok(c->account))
+		return az_bad_name(diag, url, "storage account", 40, c->account,
+				   "3 to 24 lowercase letters and digits");
+	if (!strncmp(c->base, "http://", strlen("http://")) &&
+	    !loopback(host) && !c->cfg.allow_http)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "store '%s': plain http:// is only allowed "
+				   "to a loopback emulator; use https:// (or "
+				   "set DRIFTMON_AZURE_ALLOW_HTTP=1)",
+				   url);
+	return DM_OK;
+}
+
+/* The prefix, checked and without trailing slashes, ends in one '/'
+ * (none when empty). */
+static dm_err az_set_prefix(az_client *c, const char *url, dm_diag *diag)
+{
+	size_t n = strlen(c->prefix);
+	char *q = NULL;
+
+	while (n > 0 && c->prefix[n - 1] == '/')
+		c->prefix[--n] = '\0';
+	if (!n)
+		return DM_OK;
+	if (strstr(c->prefix, "//") || !key_usable(c->prefix))
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "store '%s': invalid prefix", url);
+	if (asprintf(&q, "%s/", c->prefix) < 0)
+		return DM_ENOMEM;
+	free(c->prefix);
+	c->prefix = q;
+	return DM_OK;
+}
+
+/* container[/prefix], at loc. */
+static dm_err az_parse_location(az_client *c, const char *url,
+				const char *loc, dm_diag *diag)
+{
 	size_t n;
 
-	n = strcspn(url, "?#");
-	if (url[n])
-		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				   "store '%.*s': the URL must not carry a "
-				   "query string; put a SAS token in "
-				   "AZURE_STORAGE_SAS_TOKEN",
-				   (int)(n < 200 ? n : 200), url);
-	if (!strncmp(url, "az://", 5)) {
-		const char *acct = cs && cs->account
-					   ? cs->account
-					   : getenv("AZURE_STORAGE_ACCOUNT");
-
-		loc = url + 5;
-		if (cs && cs->blob_endpoint) {
-			err = split_endpoint(cs->blob_endpoint, &c->base,
-					     &c->acct_path, &host);
-			if (err != DM_OK) {
-				err = dm_diag_set(
-					diag, DM_EINVAL, NULL, 0, NULL,
-					"AZURE_STORAGE_CONNECTION_STRING: bad "
-					"BlobEndpoint");
-				goto out;
-			}
-			if (!acct) {
-				/* from the endpoint: <acct>.blob... or
-				 * /<acct> */
-				if (c->acct_path[0])
-					acct = c->acct_path + 1;
-				else
-					c->account = strndup(
-						host, strcspn(host, "."));
-			}
-		}
-		if (!acct && !c->account) {
-			err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					  "store '%s': az:// needs the storage "
-					  "account: set AZURE_STORAGE_ACCOUNT "
-					  "or AZURE_STORAGE_CONNECTION_STRING",
-					  url);
-			goto out;
-		}
-		if (!c->account)
-			c->account = strdup(acct);
-		if (!c->base) {
-			const char *proto = cs && cs->protocol ? cs->protocol
-							       : "https";
-			const char *sfx = cs && cs->suffix
-						  ? cs->suffix
-						  : getenv("AZURE_STORAGE_"
-							   "ENDPOINT_SUFFIX");
-
-			if (!sfx || !*sfx)
-				sfx = "core.windows.net";
-			if (asprintf(&c->base, "%s://%s.blob.%s", proto,
-				     c->account, sfx) < 0)
-				c->base = NULL;
-			c->acct_path = strdup("");
-			free(host);
-			host = NULL;
-			if (c->base)
-				host = strndup(c->base + strlen(proto) + 3,
-					       strlen(c->base));
-		}
-	} else {
-		err = split_endpoint(url, &c->base, &rest, &host);
-		if (err != DM_OK)
-			goto out;
-		p = rest;
-		while (*p == '/')
-			p++;
-		if (strstr(host, ".blob.") && !isdigit((unsigned char)host[0])) {
-			/* <account>.blob.<suffix> */
-			c->account = strndup(host, strcspn(host, "."));
-			c->acct_path = strdup("");
-		} else {
-			/* path style: /<account>/<container>... */
-			slash = strchr(p, '/');
-			c->account = slash ? strndup(p, (size_t)(slash - p))
-					   : strdup(p);
-			if (c->account &&
-			    asprintf(&c->acct_path, "/%s", c->account) < 0)
-				c->acct_path = NULL;
-			p = slash ? slash + 1 : p + strlen(p);
-		}
-		loc = url + (p - rest) + strlen(c->base);
-	}
-	if (!c->account || !c->base || !c->acct_path || !host) {
-		err = DM_ENOMEM;
-		goto out;
-	}
-	if (!account_ok(c->account)) {
-		err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				  "store '%s': invalid storage account name "
-				  "'%.40s' (3 to 24 lowercase letters and "
-				  "digits)",
-				  url, c->account);
-		goto out;
-	}
-	if (!strncmp(c->base, "http://", 7) && !loopback(host) &&
-	    !c->cfg.allow_http) {
-		err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				  "store '%s': plain http:// is only allowed "
-				  "to a loopback emulator; use https:// (or "
-				  "set DRIFTMON_AZURE_ALLOW_HTTP=1)",
-				  url);
-		goto out;
-	}
-	/* container[/prefix] */
 	while (*loc == '/')
 		loc++;
 	n = strcspn(loc, "/");
@@ -1008,45 +1059,61 @@ dm_err az_parse_store_url(az_client *c, const char *url, const az_connstr *cs,
 	while (*loc == '/')
 		loc++;
 	c->prefix = strdup(loc);
-	if (!c->container || !c->prefix) {
-		err = DM_ENOMEM;
-		goto out;
-	}
-	if (!container_ok(c->container)) {
-		err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				  "store '%s': invalid container name '%.70s' "
-				  "(3 to 63 lowercase letters, digits and "
-				  "single hyphens)",
-				  url, c->container);
-		goto out;
-	}
-	n = strlen(c->prefix);
-	while (n > 0 && c->prefix[n - 1] == '/')
-		c->prefix[--n] = '\0';
-	if (n) {
-		char *q = NULL;
+	if (!c->container || !c->prefix)
+		return DM_ENOMEM;
+	if (!container_ok(c->container))
+		return az_bad_name(diag, url, "container", 70, c->container,
+				   "3 to 63 lowercase letters, digits and "
+				   "single hyphens");
+	return az_set_prefix(c, url, diag);
+}
 
-		if (strstr(c->prefix, "//") || !key_usable(c->prefix)) {
-			err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					  "store '%s': invalid prefix", url);
-			goto out;
-		}
-		if (asprintf(&q, "%s/", c->prefix) < 0) {
-			err = DM_ENOMEM;
-			goto out;
-		}
-		free(c->prefix);
-		c->prefix = q;
-	}
-	/* the URL as messages show it */
+/* The URL as messages show it: without trailing slashes. */
+static dm_err az_set_display_url(az_client *c, const char *url)
+{
+	size_t n;
+
 	if (asprintf(&c->url, "%.*s", (int)strlen(url), url) < 0) {
 		c->url = NULL;
-		err = DM_ENOMEM;
-		goto out;
+		return DM_ENOMEM;
 	}
 	n = strlen(c->url);
 	while (n > 0 && c->url[n - 1] == '/')
 		c->url[--n] = '\0';
+	return DM_OK;
+}
+
+dm_err az_parse_store_url(az_client *c, const char *url, const az_connstr *cs,
+			  dm_diag *diag)
+{
+	char *rest = NULL, *host = NULL;
+	const char *loc = NULL;
+	dm_err err;
+	size_t n;
+
+	n = strcspn(url, "?#");
+	if (url[n])
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "store '%.*s': the URL must not carry a "
+				   "query string; put a SAS token in "
+				   "AZURE_STORAGE_SAS_TOKEN",
+				   (int)(n < URL_SHOWN_MAX ? n : URL_SHOWN_MAX),
+				   url);
+	if (!strncmp(url, AZ_SCHEME, AZ_SCHEME_LEN))
+		err = az_parse_az_url(c, url, cs, &loc, &host, diag);
+	else
+		err = az_parse_http_url(c, url, &loc, &rest, &host);
+	if (err)
+		goto out;
+	if (!c->account || !c->base || !c->acct_path || !host) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	if ((err = az_check_endpoint(c, url, host, diag)))
+		goto out;
+	if ((err = az_parse_location(c, url, loc, diag)))
+		goto out;
+	err = az_set_display_url(c, url);
 out:
 	free(rest);
 	free(host);
