@@ -70,12 +70,16 @@ static dm_err rec_err(dm_diag *diag, dm_err err, size_t irec, int multi,
 	return err;
 }
 
+/* s (n bytes) is the metadata column col (a string literal). */
+#define IS_COLUMN(s, n, col) \
+	((n) == sizeof(col) - 1 && !memcmp((s), col, sizeof(col) - 1))
+
 static int reserved(const char *s, size_t n)
 {
-	return (n == 9 && !memcmp(s, DM_LOG_COL_TIMESTAMP, 9)) ||
-	       (n == 10 && !memcmp(s, DM_LOG_COL_MODEL, 10)) ||
-	       (n == 13 && !memcmp(s, DM_LOG_COL_VERSION, 13)) ||
-	       (n == 10 && !memcmp(s, DM_LOG_COL_REQUEST, 10));
+	return IS_COLUMN(s, n, DM_LOG_COL_TIMESTAMP) ||
+	       IS_COLUMN(s, n, DM_LOG_COL_MODEL) ||
+	       IS_COLUMN(s, n, DM_LOG_COL_VERSION) ||
+	       IS_COLUMN(s, n, DM_LOG_COL_REQUEST);
 }
 
 void lg_enc_init(lg_enc *e)
@@ -263,16 +267,33 @@ static const char *use_type_name(uint8_t use)
 	return use & LG_USE_NUMBER ? "a number" : "a string";
 }
 
-dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
-		    int64_t now_us, const lg_limits *lim, int multi,
-		    dm_diag *diag)
-{
-	size_t i, j;
-	dm_err err = DM_OK;
-	uint32_t *prev = NULL;
-	size_t nprev = 0, capprev = 0;
-	uint8_t *hdr;
+/* A field's tag in a record: (name index << 3) | (prediction << 2) |
+ * type (logger_int.h). */
+#define TAG_NAME_SHIFT 3
+#define TAG_PRED_SHIFT 2
+#define TAG_TYPE_MASK 3u
+/* What a frame holds besides its three tables: the type byte and the
+ * three counts (uvarints of at most 10 bytes). */
+#define FRAME_TYPE_BYTES 1
+#define FRAME_COUNTS_BYTES 30
 
+/* One lg_enc_batch call: its settings, and the record being encoded. */
+typedef struct enc_run {
+	lg_enc *e;
+	const lg_limits *lim;
+	int multi;
+	dm_diag *diag;
+	size_t irec; /* the record (0-based) */
+	long mvi;    /* its (model, version) */
+	/* the name indices of the record before, by position (records
+	 * usually list their fields in the same order) */
+	uint32_t *prev;
+	size_t nprev, capprev;
+} enc_run;
+
+/* Empties e's tables and buffers for a batch of n records. */
+static void enc_reset(lg_enc *e, size_t n)
+{
 	e->nnames = e->nmv = 0;
 	e->nrec = n;
 	smap_clear(&e->name_map);
@@ -280,229 +301,274 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 		memset(e->stamp, 0, e->capnames * sizeof(*e->stamp));
 	e->frame.len = e->names_b.len = e->mv_b.len = e->recs_b.len = 0;
 	e->frame.err = e->names_b.err = e->mv_b.err = e->recs_b.err = 0;
-	if (n == 0)
-		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				   "no records");
-	for (i = 0; i < n; i++) {
-		const dm_log_record *r = &recs[i];
-		int64_t ts = r->timestamp_us ? r->timestamp_us : now_us;
-		size_t nf = r->nfeatures + r->npredictions, rl = 0;
-		long mvi;
-		lg_mv *m;
+}
 
-		if (ts < 0 || ts >= DM_LOG_TS_MAX_US) {
-			err = rec_err(diag, DM_EINVAL, i, multi,
-				      DM_LOG_COL_TIMESTAMP,
-				      "%lld microseconds since the epoch is "
-				      "out of range (1970 to 9999)",
-				      (long long)ts);
-			goto out;
-		}
-		if ((r->nfeatures && !r->features) ||
-		    (r->npredictions && !r->predictions)) {
-			err = rec_err(diag, DM_EINVAL, i, multi, NULL,
-				      "features or predictions missing");
-			goto out;
-		}
-		mvi = mv_index(e, r, i, multi, &err, diag);
-		if (mvi < 0)
-			goto out;
-		if (r->request_id) {
-			rl = strlen(r->request_id);
-			if (rl > lim->max_string_bytes) {
-				err = rec_err(diag, DM_ETOOBIG, i, multi,
-					      DM_LOG_COL_REQUEST,
-					      "longer than %zu bytes",
-					      lim->max_string_bytes);
-				goto out;
-			}
-			if (!utf8_ok(r->request_id, rl)) {
-				err = rec_err(diag, DM_EINVAL, i, multi,
-					      DM_LOG_COL_REQUEST,
-					      "not valid UTF-8");
-				goto out;
-			}
-		}
-		if (nf > lim->max_columns) {
-			err = rec_err(diag, DM_ETOOBIG, i, multi, NULL,
-				      "%zu columns: more than the limit of %zu",
-				      nf, lim->max_columns);
-			goto out;
-		}
-		if (nf > capprev) {
-			uint32_t *p = realloc(prev, nf * sizeof(*p));
+/* The request id: *rl receives its length (0 if none). */
+static dm_err check_request_id(enc_run *x, const char *id, size_t *rl)
+{
+	*rl = 0;
+	if (!id)
+		return DM_OK;
+	*rl = strlen(id);
+	if (*rl > x->lim->max_string_bytes)
+		return rec_err(x->diag, DM_ETOOBIG, x->irec, x->multi,
+			       DM_LOG_COL_REQUEST, "longer than %zu bytes",
+			       x->lim->max_string_bytes);
+	if (!utf8_ok(id, *rl))
+		return rec_err(x->diag, DM_EINVAL, x->irec, x->multi,
+			       DM_LOG_COL_REQUEST, "not valid UTF-8");
+	return DM_OK;
+}
 
-			if (!p) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-			prev = p;
-			capprev = nf;
-		}
-		bb_uvarint(&e->recs_b, (uint64_t)ts);
-		bb_uvarint(&e->recs_b, (uint64_t)mvi);
-		if (r->request_id) {
-			bb_uvarint(&e->recs_b, rl + 1);
-			bb_put(&e->recs_b, r->request_id, rl);
-		} else {
-			bb_uvarint(&e->recs_b, 0);
-		}
-		bb_uvarint(&e->recs_b, nf);
-		for (j = 0; j < nf; j++) {
-			int pred = j >= r->nfeatures;
-			const dm_log_value *v =
-				pred ? &r->predictions[j - r->nfeatures]
-				     : &r->features[j];
-			size_t nl, sl = 0;
-			long idx = -1;
-			uint8_t use, want;
+/*
+ * What a record must have before its fields: a timestamp in range,
+ * its arrays, a valid (model, version) (x->mvi), a valid request id
+ * (*rl: its length), at most max_columns fields (room in x->prev).
+ */
+static dm_err check_record(enc_run *x, const dm_log_record *r, int64_t ts,
+			   size_t *rl)
+{
+	size_t nf = r->nfeatures + r->npredictions;
+	dm_err err = DM_OK;
 
-			m = &e->mv[mvi]; /* (grow_names may move arrays) */
-			if (!v->name) {
-				err = rec_err(diag, DM_EINVAL, i, multi, NULL,
-					      "%s %zu has no name",
-					      pred ? "prediction" : "feature",
-					      pred ? j - r->nfeatures + 1
-						   : j + 1);
-				goto out;
-			}
-			nl = strlen(v->name);
-			if (j < nprev) {
-				const lg_name *pn = &e->names[prev[j]];
+	if (ts < 0 || ts >= DM_LOG_TS_MAX_US)
+		return rec_err(x->diag, DM_EINVAL, x->irec, x->multi,
+			       DM_LOG_COL_TIMESTAMP,
+			       "%lld microseconds since the epoch is out of "
+			       "range (1970 to 9999)",
+			       (long long)ts);
+	if ((r->nfeatures && !r->features) ||
+	    (r->npredictions && !r->predictions))
+		return rec_err(x->diag, DM_EINVAL, x->irec, x->multi, NULL,
+			       "features or predictions missing");
+	x->mvi = mv_index(x->e, r, x->irec, x->multi, &err, x->diag);
+	if (x->mvi < 0)
+		return err;
+	if ((err = check_request_id(x, r->request_id, rl)))
+		return err;
+	if (nf > x->lim->max_columns)
+		return rec_err(x->diag, DM_ETOOBIG, x->irec, x->multi, NULL,
+			       "%zu columns: more than the limit of %zu", nf,
+			       x->lim->max_columns);
+	if (nf > x->capprev) {
+		uint32_t *p = realloc(x->prev, nf * sizeof(*p));
 
-				if (pn->len == nl &&
-				    !memcmp(pn->s, v->name, nl))
-					idx = (long)prev[j];
-			}
-			if (idx < 0) {
-				idx = name_index(e, v->name, nl, i, multi, &err,
-						 diag);
-				if (idx < 0)
-					goto out;
-				m = &e->mv[mvi];
-			}
-			prev[j] = (uint32_t)idx;
-			if (e->stamp[idx] == i + 1) {
-				err = rec_err(diag, DM_EINVAL, i, multi,
-					      v->name,
-					      "appears twice (a column name may "
-					      "be used once per record, by a "
-					      "feature or a prediction)");
-				goto out;
-			}
-			e->stamp[idx] = (uint32_t)(i + 1);
-			switch (v->type) {
-			case DM_LOG_NULL:
-				want = LG_USE_NULL;
-				break;
-			case DM_LOG_NUMBER:
-			case DM_LOG_BOOL:
-				want = LG_USE_NUMBER;
-				break;
-			case DM_LOG_STRING:
-				if (!v->str) {
-					err = rec_err(diag, DM_EINVAL, i, multi,
-						      v->name,
-						      "string value is NULL");
-					goto out;
-				}
-				sl = v->str_len ? v->str_len : strlen(v->str);
-				if (sl > lim->max_string_bytes) {
-					err = rec_err(diag, DM_ETOOBIG, i,
-						      multi, v->name,
-						      "string of %zu bytes: "
-						      "longer than the limit "
-						      "of %zu",
-						      sl,
-						      lim->max_string_bytes);
-					goto out;
-				}
-				if (!utf8_ok(v->str, sl)) {
-					err = rec_err(diag, DM_EINVAL, i, multi,
-						      v->name,
-						      "string is not valid "
-						      "UTF-8");
-					goto out;
-				}
-				want = LG_USE_STRING;
-				break;
-			default:
-				err = rec_err(diag, DM_EINVAL, i, multi,
-					      v->name, "unknown value type %d",
-					      (int)v->type);
-				goto out;
-			}
-			use = m->use[idx];
-			if ((use & (LG_USE_NUMBER | LG_USE_STRING)) &&
-			    want != LG_USE_NULL && !(use & want)) {
-				err = rec_err(diag, DM_ESCHEMA, i, multi, NULL,
-					      "column '%.200s': type conflict: "
-					      "got %s, but record %u of this "
-					      "batch gives %s",
-					      v->name, use_type_name(want),
-					      m->first[idx] + 1,
-					      use_type_name(use));
-				if (diag)
-					snprintf(diag->column,
-						 sizeof(diag->column), "%s",
-						 v->name);
-				goto out;
-			}
-			if ((use & (LG_USE_FEATURE | LG_USE_PREDICTION)) &&
-			    !(use & (pred ? LG_USE_PREDICTION
-					  : LG_USE_FEATURE))) {
-				err = rec_err(diag, DM_ESCHEMA, i, multi, NULL,
-					      "column '%.200s': is a %s here "
-					      "but a %s in record %u of this "
-					      "batch",
-					      v->name,
-					      pred ? "prediction" : "feature",
-					      pred ? "feature" : "prediction",
-					      m->first[idx] + 1);
-				if (diag)
-					snprintf(diag->column,
-						 sizeof(diag->column), "%s",
-						 v->name);
-				goto out;
-			}
-			if (!use || (want != LG_USE_NULL &&
-				     !(use & (LG_USE_NUMBER | LG_USE_STRING))))
-				m->first[idx] = (uint32_t)i;
-			m->use[idx] = use | want |
-				      (pred ? LG_USE_PREDICTION
-					    : LG_USE_FEATURE);
-			bb_uvarint(&e->recs_b, ((uint64_t)idx << 3) |
-						      ((uint64_t)pred << 2) |
-						      (uint64_t)v->type);
-			if (v->type == DM_LOG_NUMBER) {
-				bb_f64(&e->recs_b, v->num);
-			} else if (v->type == DM_LOG_BOOL) {
-				bb_f64(&e->recs_b, v->num != 0 ? 1.0 : 0.0);
-			} else if (v->type == DM_LOG_STRING) {
-				bb_uvarint(&e->recs_b, sl);
-				bb_put(&e->recs_b, v->str, sl);
-			}
-		}
-		nprev = nf;
-		if (e->recs_b.err)
-			break;
+		if (!p)
+			return DM_ENOMEM;
+		x->prev = p;
+		x->capprev = nf;
 	}
-	if (e->names_b.err || e->mv_b.err || e->recs_b.err) {
-		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
-				  "batch too large (the limit is %u MiB "
-				  "encoded) or out of memory",
-				  WAL_MAX_FRAME >> 20);
-		goto out;
+	return DM_OK;
+}
+
+/*
+ * The index of field j's name (v->name, nl bytes) in *idx: the record
+ * before's at the same position if it is the same name, else from the
+ * table (checked when new).  A name used twice in a record is an error.
+ */
+static dm_err field_index(enc_run *x, const dm_log_value *v, size_t nl,
+			  size_t j, long *idx)
+{
+	lg_enc *e = x->e;
+	dm_err err = DM_OK;
+
+	*idx = -1;
+	if (j < x->nprev) {
+		const lg_name *pn = &e->names[x->prev[j]];
+
+		if (pn->len == nl && !memcmp(pn->s, v->name, nl))
+			*idx = (long)x->prev[j];
 	}
-	/* frame: header, type, tables, records */
-	if (!bb_reserve(&e->frame, WAL_FRAME_HDR + 1 + 30 + e->names_b.len +
-					   e->mv_b.len + e->recs_b.len)) {
-		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
-				  "batch too large (the limit is %u MiB "
-				  "encoded) or out of memory",
-				  WAL_MAX_FRAME >> 20);
-		goto out;
+	if (*idx < 0) {
+		*idx = name_index(e, v->name, nl, x->irec, x->multi, &err,
+				  x->diag);
+		if (*idx < 0)
+			return err;
 	}
+	x->prev[j] = (uint32_t)*idx;
+	if (e->stamp[*idx] == x->irec + 1)
+		return rec_err(x->diag, DM_EINVAL, x->irec, x->multi, v->name,
+			       "appears twice (a column name may be used once "
+			       "per record, by a feature or a prediction)");
+	e->stamp[*idx] = (uint32_t)(x->irec + 1);
+	return DM_OK;
+}
+
+/* The use (LG_USE_NULL, _NUMBER or _STRING) of value v in *want, a
+ * string's length in *sl (checked: present, bounded, UTF-8). */
+static dm_err value_use(enc_run *x, const dm_log_value *v, uint8_t *want,
+			size_t *sl)
+{
+	switch (v->type) {
+	case DM_LOG_NULL:
+		*want = LG_USE_NULL;
+		return DM_OK;
+	case DM_LOG_NUMBER:
+	case DM_LOG_BOOL:
+		*want = LG_USE_NUMBER;
+		return DM_OK;
+	case DM_LOG_STRING:
+		if (!v->str)
+			return rec_err(x->diag, DM_EINVAL, x->irec, x->multi,
+				       v->name, "string value is NULL");
+		*sl = v->str_len ? v->str_len : strlen(v->str);
+		if (*sl > x->lim->max_string_bytes)
+			return rec_err(x->diag, DM_ETOOBIG, x->irec, x->multi,
+				       v->name,
+				       "string of %zu bytes: longer than the "
+				       "limit of %zu",
+				       *sl, x->lim->max_string_bytes);
+		if (!utf8_ok(v->str, *sl))
+			return rec_err(x->diag, DM_EINVAL, x->irec, x->multi,
+				       v->name, "string is not valid UTF-8");
+		*want = LG_USE_STRING;
+		return DM_OK;
+	default:
+		return rec_err(x->diag, DM_EINVAL, x->irec, x->multi, v->name,
+			       "unknown value type %d", (int)v->type);
+	}
+}
+
+/* A schema error about column name: the message names it, so the field
+ * is not repeated; diag->column still gets it. */
+static dm_err column_err(enc_run *x, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static dm_err column_err(enc_run *x, const char *name, const char *fmt, ...)
+{
+	char reason[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	rec_err(x->diag, DM_ESCHEMA, x->irec, x->multi, NULL, "%s", reason);
+	if (x->diag)
+		snprintf(x->diag->column, sizeof(x->diag->column), "%s", name);
+	return DM_ESCHEMA;
+}
+
+/*
+ * Checks column idx's use in this record (want, as a prediction or not)
+ * against its earlier uses in the batch for this (model, version), then
+ * adds it: a column keeps one type (numbers or strings; NULLs fit both)
+ * and one role.
+ */
+static dm_err add_use(enc_run *x, const dm_log_value *v, long idx,
+		      uint8_t want, int pred)
+{
+	lg_mv *m = &x->e->mv[x->mvi]; /* after name_index: it may move */
+	uint8_t use = m->use[idx];
+	uint8_t role = pred ? LG_USE_PREDICTION : LG_USE_FEATURE;
+
+	if ((use & (LG_USE_NUMBER | LG_USE_STRING)) && want != LG_USE_NULL &&
+	    !(use & want))
+		return column_err(x, v->name,
+				  "column '%.200s': type conflict: got %s, but "
+				  "record %u of this batch gives %s",
+				  v->name, use_type_name(want),
+				  m->first[idx] + 1, use_type_name(use));
+	if ((use & (LG_USE_FEATURE | LG_USE_PREDICTION)) && !(use & role))
+		return column_err(x, v->name,
+				  "column '%.200s': is a %s here but a %s in "
+				  "record %u of this batch",
+				  v->name, pred ? "prediction" : "feature",
+				  pred ? "feature" : "prediction",
+				  m->first[idx] + 1);
+	if (!use ||
+	    (want != LG_USE_NULL && !(use & (LG_USE_NUMBER | LG_USE_STRING))))
+		m->first[idx] = (uint32_t)x->irec;
+	m->use[idx] = use | want | role;
+	return DM_OK;
+}
+
+/* Appends a field: its tag, then its value. */
+static void put_field(bbuf *b, long idx, int pred, const dm_log_value *v,
+		      size_t sl)
+{
+	bb_uvarint(b, ((uint64_t)idx << TAG_NAME_SHIFT) |
+			      ((uint64_t)pred << TAG_PRED_SHIFT) |
+			      (uint64_t)v->type);
+	if (v->type == DM_LOG_NUMBER) {
+		bb_f64(b, v->num);
+	} else if (v->type == DM_LOG_BOOL) {
+		bb_f64(b, v->num != 0 ? 1.0 : 0.0);
+	} else if (v->type == DM_LOG_STRING) {
+		bb_uvarint(b, sl);
+		bb_put(b, v->str, sl);
+	}
+}
+
+/* Field j of record r (its features, then its predictions). */
+static dm_err enc_field(enc_run *x, const dm_log_record *r, size_t j)
+{
+	int pred = j >= r->nfeatures;
+	const dm_log_value *v =
+		pred ? &r->predictions[j - r->nfeatures] : &r->features[j];
+	size_t sl = 0;
+	long idx;
+	uint8_t want = 0;
+	dm_err err;
+
+	if (!v->name)
+		return rec_err(x->diag, DM_EINVAL, x->irec, x->multi, NULL,
+			       "%s %zu has no name",
+			       pred ? "prediction" : "feature",
+			       pred ? j - r->nfeatures + 1 : j + 1);
+	if ((err = field_index(x, v, strlen(v->name), j, &idx)))
+		return err;
+	if ((err = value_use(x, v, &want, &sl)))
+		return err;
+	if ((err = add_use(x, v, idx, want, pred)))
+		return err;
+	put_field(&x->e->recs_b, idx, pred, v, sl);
+	return DM_OK;
+}
+
+/* Record x->irec: checked, then appended to e->recs_b. */
+static dm_err enc_record(enc_run *x, const dm_log_record *r, int64_t now_us)
+{
+	bbuf *b = &x->e->recs_b;
+	int64_t ts = r->timestamp_us ? r->timestamp_us : now_us;
+	size_t nf = r->nfeatures + r->npredictions, rl = 0, j;
+	dm_err err;
+
+	if ((err = check_record(x, r, ts, &rl)))
+		return err;
+	bb_uvarint(b, (uint64_t)ts);
+	bb_uvarint(b, (uint64_t)x->mvi);
+	if (r->request_id) {
+		bb_uvarint(b, rl + 1);
+		bb_put(b, r->request_id, rl);
+	} else {
+		bb_uvarint(b, 0);
+	}
+	bb_uvarint(b, nf);
+	for (j = 0; j < nf; j++)
+		if ((err = enc_field(x, r, j)))
+			return err;
+	x->nprev = nf;
+	return DM_OK;
+}
+
+static dm_err frame_too_large(dm_diag *diag, const char *or_what)
+{
+	return dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
+			   "batch too large (the limit is %u MiB encoded)%s",
+			   WAL_MAX_FRAME >> 20, or_what);
+}
+
+/* The frame of the n records encoded: header, type, tables, records. */
+static dm_err enc_frame(lg_enc *e, size_t n, dm_diag *diag)
+{
+	uint8_t *hdr;
+
+	if (e->names_b.err || e->mv_b.err || e->recs_b.err)
+		return frame_too_large(diag, " or out of memory");
+	if (!bb_reserve(&e->frame, WAL_FRAME_HDR + FRAME_TYPE_BYTES +
+					   FRAME_COUNTS_BYTES + e->names_b.len +
+					   e->mv_b.len + e->recs_b.len))
+		return frame_too_large(diag, " or out of memory");
 	e->frame.len = WAL_FRAME_HDR;
 	bb_u8(&e->frame, WAL_REC_BATCH);
 	bb_uvarint(&e->frame, e->nnames);
@@ -511,18 +577,34 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 	bb_put(&e->frame, e->mv_b.p, e->mv_b.len);
 	bb_uvarint(&e->frame, n);
 	bb_put(&e->frame, e->recs_b.p, e->recs_b.len);
-	if (e->frame.err || e->frame.len - WAL_FRAME_HDR > WAL_MAX_FRAME) {
-		err = dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
-				  "batch too large (the limit is %u MiB "
-				  "encoded)",
-				  WAL_MAX_FRAME >> 20);
-		goto out;
-	}
+	if (e->frame.err || e->frame.len - WAL_FRAME_HDR > WAL_MAX_FRAME)
+		return frame_too_large(diag, "");
 	hdr = e->frame.p;
 	wal_frame_header(hdr, hdr + WAL_FRAME_HDR,
 			 (uint32_t)(e->frame.len - WAL_FRAME_HDR));
+	return DM_OK;
+}
+
+dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
+		    int64_t now_us, const lg_limits *lim, int multi,
+		    dm_diag *diag)
+{
+	enc_run x = { .e = e, .lim = lim, .multi = multi, .diag = diag };
+	dm_err err = DM_OK;
+
+	enc_reset(e, n);
+	if (n == 0)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "no records");
+	for (x.irec = 0; x.irec < n; x.irec++) {
+		if ((err = enc_record(&x, &recs[x.irec], now_us)))
+			goto out;
+		if (e->recs_b.err)
+			break;
+	}
+	err = enc_frame(e, n, diag);
 out:
-	free(prev);
+	free(x.prev);
 	return err;
 }
 
@@ -649,11 +731,12 @@ int lg_dec_next(lg_dec *d, lg_drec *r)
 	for (j = 0; j < nf; j++) {
 		lg_dfield *f = &d->fields[j];
 
-		if (bb_get_uvarint(&p, end, &v) < 0 || (v >> 3) >= d->nnames)
+		if (bb_get_uvarint(&p, end, &v) < 0 ||
+		    (v >> TAG_NAME_SHIFT) >= d->nnames)
 			return -1;
-		f->name = (uint32_t)(v >> 3);
-		f->prediction = (uint8_t)((v >> 2) & 1);
-		f->type = (uint8_t)(v & 3);
+		f->name = (uint32_t)(v >> TAG_NAME_SHIFT);
+		f->prediction = (uint8_t)((v >> TAG_PRED_SHIFT) & 1);
+		f->type = (uint8_t)(v & TAG_TYPE_MASK);
 		f->str = NULL;
 		f->len = 0;
 		f->num = 0;
