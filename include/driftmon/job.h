@@ -263,7 +263,9 @@ DM_API dm_err dm_job_profile_hours(dm_store *st, const dm_job_opts *o,
 
 /* The result of a run (owned by job; valid until dm_job_free). */
 DM_API dm_result *dm_job_result(dm_job *job);
-/* The baseline read and the profile of the window (or files). */
+/* The baseline read and the profile of the window (or files; their
+ * numeric columns are counted against the baseline's ECDF, dm_feature
+ * ecdf, unless the run's tests need a sketch: dm_profile_opts). */
 DM_API const dm_profile *dm_job_baseline(const dm_job *job);
 DM_API const dm_profile *dm_job_window(const dm_job *job);
 /* Frees job (NULL accepted). */

@@ -76,6 +76,10 @@ typedef struct dm_feature {
 	/* numeric */
 	dm_moments mom;
 	dm_sketch *sketch;
+	/* Current mode with dm_profile_opts.window_ecdf: the window counted
+	 * against the reference's stored ECDF instead of a sketch (sketch
+	 * NULL); bins are derived from it. */
+	dm_ecdf_count *ecdf;
 	size_t nedges;   /* interior bin edges; bins = nedges + 1 */
 	double *edges;
 	uint64_t *bins;
@@ -200,6 +204,17 @@ typedef struct dm_profile_opts {
 	 * dm_profile_finish()).
 	 */
 	const dm_profile *reference;
+	/*
+	 * Current mode: count each numeric column's values against the
+	 * reference's stored ECDF (dm_ecdf_count: KS exact relative to it,
+	 * bins derived) instead of keeping a sketch of the window, unless
+	 * window_test (the run's --test, a dm_test_id) or the column's own
+	 * spec test needs the values (dm_test_needs_values).  Such a profile
+	 * cannot be merged or saved: only for one window compared once
+	 * (detect --input, compare).  0 = a sketch, as a baseline.
+	 */
+	int window_ecdf;
+	int window_test;
 	/* Keep only rows whose model_name / model_version columns (when the
 	 * data has them) equal these; NULL = no filter. */
 	const char *model_name;
@@ -268,8 +283,15 @@ DM_API dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 
 /* Index of the bin of x for feature f: the number of edges < x. */
 DM_API size_t dm_feature_bin(const dm_feature *f, double x);
+/* The values of a numeric feature as sorted weighted items (free both):
+ * its sketch's, or those of its dm_ecdf_count (dm_ecdf_count_items);
+ * *exact = 0 when some items stand for values not known (an interval of
+ * the reference's points).  No items (n = 0) when it has neither. */
+DM_API dm_err dm_feature_items(const dm_feature *f, double **vals,
+			       uint64_t **wts, size_t *n, int *exact);
 /* Quantiles q[0..nq) (each in [0, 1], ascending) of a numeric feature
- * from its sketch, by the lower empirical quantile; NaN when empty. */
+ * from its sketch, by the lower empirical quantile (or
+ * dm_ecdf_count_quantiles); NaN when empty. */
 DM_API dm_err dm_feature_quantiles(const dm_feature *f, const double *q,
 				   size_t nq, double *out);
 /* Releases a multivariate profile and frees it; m may be NULL. */

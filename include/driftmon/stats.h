@@ -204,6 +204,57 @@ DM_API dm_err dm_ks_pvalue(double d, uint64_t n1, uint64_t n2,
 DM_API dm_err dm_ks_2samp(const double *x, size_t n1, const double *y,
 			  size_t n2, dm_ks_result *res);
 
+/*
+ * A window's exact ECDF at the points of a reference step ECDF (a stored
+ * baseline's sketch: sorted values ref with integer weights wref, NULL =
+ * all 1), for KS against that reference without a sketch of the window
+ * (src/stats/ecdfcount.c).  extra: nextra more points of reference
+ * weight 0 (e.g. the PSI bin edges, so that dm_ecdf_count_le() can
+ * answer there).  Values outside the reference's range also go into a
+ * sketch of capacity k (quantiles in the tails).  NULL if ref is empty,
+ * unsorted, holds a NaN or weighs 0, or on allocation failure.  Memory:
+ * ~4 words per distinct point.
+ */
+typedef struct dm_ecdf_count dm_ecdf_count;
+DM_API dm_ecdf_count *dm_ecdf_count_new(const double *ref,
+					const uint64_t *wref, size_t nref,
+					const double *extra, size_t nextra,
+					uint32_t k);
+DM_API void dm_ecdf_count_free(dm_ecdf_count *c);
+/* Adds n window values (NaNs are skipped): O(log m) each, no sort.
+ * They are counted in blocks: call dm_ecdf_count_finish() before any
+ * of the functions below, which see only the values counted.  DM_ENOMEM
+ * if a buffer or the tail sketch cannot grow. */
+DM_API dm_err dm_ecdf_count_add(dm_ecdf_count *c, const double *x, size_t n);
+/* Counts the values added and not counted yet. */
+DM_API dm_err dm_ecdf_count_finish(dm_ecdf_count *c);
+/* Window values counted; the reference's total weight. */
+DM_API uint64_t dm_ecdf_count_n(const dm_ecdf_count *c);
+DM_API uint64_t dm_ecdf_count_ref_n(const dm_ecdf_count *c);
+/* D = sup |F_ref - F_window|: bit-identical to dm_ks_statistic() of the
+ * reference's weighted points against every window value (scipy's
+ * ks_2samp); NaN if no value was counted. */
+DM_API double dm_ecdf_count_ks(const dm_ecdf_count *c);
+/* The window's counts in the bins of nedges sorted edges, as
+ * dm_feature_bin counts them (bin j: values in (edges[j-1], edges[j]]);
+ * bins has nedges + 1 entries.  DM_EINVAL if an edge is not one of the
+ * points (give the edges as extra points).  O(m + nedges). */
+DM_API dm_err dm_ecdf_count_bins(const dm_ecdf_count *c, const double *edges,
+				 size_t nedges, uint64_t *bins);
+/* Lower quantiles q[0..nq) (ascending) of the window: exact where one
+ * falls on a point, interpolated linearly in rank inside an interval
+ * between two points (the true value lies in it), from the tails' sketch
+ * outside the points; NaN when empty. */
+DM_API dm_err dm_ecdf_count_quantiles(const dm_ecdf_count *c, const double *q,
+				      size_t nq, double *out);
+/* The window as sorted weighted items (as dm_sketch_items; free both):
+ * the tails' sketch items, each point's count at its value, and the
+ * count of each open interval between points at the interval's upper
+ * point (so a lower quantile falling there is that point).  *exact = 0
+ * when an interval holds values (their values are not known). */
+DM_API dm_err dm_ecdf_count_items(const dm_ecdf_count *c, double **vals,
+				  uint64_t **wts, size_t *n, int *exact);
+
 /* Survival function of Kolmogorov's two-sided one-sample statistic for
  * sample size n, as scipy.stats.kstwo.sf(d, n): 1 for d <= 0.5/n, 0 for
  * d >= 1, NaN for a NaN argument or an n that is not an integer >= 1.
@@ -379,6 +430,10 @@ typedef struct dm_test_info {
 
 /* Information on test id (NULL for an id out of range). */
 DM_API const dm_test_info *dm_test_info_of(dm_test_id id);
+/* 1 if test id compares the two samples' values beyond KS (wasserstein,
+ * energy, cvm, anderson): the window then needs a sketch, not only
+ * dm_ecdf_count. */
+DM_API int dm_test_needs_values(int id);
 /* The id of a test name; -1 if unknown. */
 DM_API int dm_test_from_name(const char *name);
 /* "auto, psi, ks, ..." (all names, for messages). */

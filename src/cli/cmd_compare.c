@@ -165,6 +165,9 @@ int cmd_compare(int argc, char **argv)
 	dm_job_settings_apply_spec(&set, &spec.spec, &pref);
 	co.reference = &pref;
 	co.threads = po.threads;
+	/* compared once: counted against the reference's ECDF, no sketch */
+	co.window_ecdf = 1;
+	co.window_test = set.det.test;
 	if ((rc = cli_profile_files(cur, &co, 1, &pcur)) != EXIT_OK)
 		goto out;
 	err = dm_detect(&pref, &pcur, &set.det, &res, &diag);

@@ -113,77 +113,63 @@ static double normed(double x, double s)
 	return x == 0.0 ? 0.0 : INFINITY;
 }
 
-static dm_err compare_numeric(const dm_feature *b, const dm_feature *c,
-			      const dm_detect_config *cfg,
-			      dm_feature_result *fr)
+/* The column's test when it compares the two sides' values
+ * (dm_test_needs_values): wasserstein, energy, cvm, anderson. */
+static dm_err values_test(dm_test_id id, const dm_feature *b,
+			  const double *bv, const uint64_t *bw, size_t bn,
+			  const double *cv, const uint64_t *cw, size_t cn,
+			  const dm_ks_result *ks, dm_feature_result *fr)
 {
-	double *bv = NULL, *cv = NULL;
-	uint64_t *bw = NULL, *cw = NULL;
-	size_t bn = 0, cn = 0;
-	dm_ks_result ks;
+	double sd = base_std(b);
 	dm_test_result tr;
-	dm_test_id id = choose_test(b, cfg);
 	dm_err err;
-	size_t nb = b->nedges + 1;
-	double sd = base_std(b), lo, hi;
 
-	fr->psi = (b->bins && c->bins) ? dm_psi(b->bins, c->bins, nb) : NAN;
-	err = dm_sketch_items(b->sketch, &bv, &bw, &bn);
-	if (err == DM_OK)
-		err = dm_sketch_items(c->sketch, &cv, &cw, &cn);
-	if (err != DM_OK)
-		goto out;
-	fr->ks_statistic = dm_ks_statistic(bv, bw, bn, cv, cw, cn);
-	fr->ks_d_error = dm_sketch_rank_error(b->sketch) +
-			 dm_sketch_rank_error(c->sketch);
-	fr->ks_exact = fr->ks_d_error == 0.0;
-	err = dm_ks_pvalue(fr->ks_statistic, dm_sketch_count(b->sketch),
-			   dm_sketch_count(c->sketch), &ks);
-	if (err != DM_OK)
-		goto out;
-	fr->ks_statistic = ks.statistic;
-	fr->ks_pvalue = ks.pvalue;
-	fr->ks_method = ks.method == DM_KS_EXACT ? "exact" : "asymp";
-	lo = fmin(bv[0], cv[0]);
-	hi = fmax(bv[bn - 1], cv[cn - 1]);
-	fr->test_error = NAN;
-	switch (id) {
-	case DM_TEST_WASSERSTEIN:
+	if (id == DM_TEST_WASSERSTEIN) {
+		double lo = fmin(bv[0], cv[0]), hi = fmax(bv[bn - 1], cv[cn - 1]);
+
 		set_test(fr, id, normed(dm_wasserstein(bv, bw, bn, cv, cw, cn),
 					sd), NAN);
 		/* |F_sketch - F| <= eps on each side, over [lo, hi] */
 		fr->test_error = normed(fr->ks_d_error * (hi - lo), sd);
-		break;
-	case DM_TEST_ENERGY:
+		return DM_OK;
+	}
+	if (id == DM_TEST_ENERGY) {
 		set_test(fr, id,
 			 normed(dm_energy_distance(bv, bw, bn, cv, cw, cn),
 				sqrt(sd)),
 			 NAN);
-		break;
-	case DM_TEST_CVM:
-	case DM_TEST_ANDERSON:
-		if (id == DM_TEST_CVM &&
-		    !(dm_cvm_tie_excess(bv, bw, bn, cv, cw, cn) <=
-		      DM_CVM_MAX_TIE_EXCESS)) {
-			/* ties would inflate scipy's statistic: KS */
-			set_test(fr, DM_TEST_KS, ks.statistic, ks.pvalue);
-			fr->test_error = fr->ks_d_error;
-			break;
-		}
-		err = id == DM_TEST_CVM
-			      ? dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr)
-			      : dm_anderson_2samp(bv, bw, bn, cv, cw, cn, &tr);
-		if (err == DM_OK) {
-			set_test(fr, id, tr.statistic, tr.pvalue);
-			break;
-		}
-		if (err != DM_EINVAL)
-			goto out;
-		/* too few values, or one value in all: KS says it */
-		err = DM_OK;
-		set_test(fr, DM_TEST_KS, ks.statistic, ks.pvalue);
+		return DM_OK;
+	}
+	if (id == DM_TEST_CVM &&
+	    !(dm_cvm_tie_excess(bv, bw, bn, cv, cw, cn) <=
+	      DM_CVM_MAX_TIE_EXCESS)) {
+		/* ties would inflate scipy's statistic: KS */
+		set_test(fr, DM_TEST_KS, ks->statistic, ks->pvalue);
 		fr->test_error = fr->ks_d_error;
-		break;
+		return DM_OK;
+	}
+	err = id == DM_TEST_CVM ? dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr)
+				: dm_anderson_2samp(bv, bw, bn, cv, cw, cn, &tr);
+	if (err == DM_OK) {
+		set_test(fr, id, tr.statistic, tr.pvalue);
+		return DM_OK;
+	}
+	if (err != DM_EINVAL)
+		return err;
+	/* too few values, or one value in all: KS says it */
+	set_test(fr, DM_TEST_KS, ks->statistic, ks->pvalue);
+	fr->test_error = fr->ks_d_error;
+	return DM_OK;
+}
+
+/* The column's test from the bins or KS: psi, the bin distances, KS. */
+static void counts_test(dm_test_id id, const dm_feature *b,
+			const dm_feature *c, const dm_ks_result *ks,
+			dm_feature_result *fr)
+{
+	size_t nb = b->nedges + 1;
+
+	switch (id) {
 	case DM_TEST_PSI:
 		set_test(fr, id, fr->psi, NAN);
 		break;
@@ -201,10 +187,83 @@ static dm_err compare_numeric(const dm_feature *b, const dm_feature *c,
 		fr->test_error = 0.0; /* bin counts are exact */
 		break;
 	default: /* auto, ks */
-		set_test(fr, DM_TEST_KS, ks.statistic, ks.pvalue);
+		set_test(fr, DM_TEST_KS, ks->statistic, ks->pvalue);
 		fr->test_error = fr->ks_d_error;
 		break;
 	}
+}
+
+/*
+ * KS of a window counted against the baseline's stored ECDF
+ * (dm_profile_opts.window_ecdf, src/stats/ecdfcount.c): D is exact
+ * relative to the stored ECDF, so its error is the baseline sketch's
+ * rank error alone.  DM_EINVAL if the counts were not taken against this
+ * baseline.
+ */
+static dm_err ks_counted(const dm_feature *b, const dm_feature *c,
+			 dm_feature_result *fr, dm_ks_result *ks)
+{
+	if (!b->sketch ||
+	    dm_ecdf_count_ref_n(c->ecdf) != dm_sketch_count(b->sketch))
+		return DM_EINVAL;
+	fr->ks_statistic = dm_ecdf_count_ks(c->ecdf);
+	fr->ks_d_error = dm_sketch_rank_error(b->sketch);
+	fr->ks_exact = fr->ks_d_error == 0.0;
+	return dm_ks_pvalue(fr->ks_statistic, dm_ecdf_count_ref_n(c->ecdf),
+			    dm_ecdf_count_n(c->ecdf), ks);
+}
+
+/* KS of the two sketches; their items are left in bv.., cv.. */
+static dm_err ks_sketches(const dm_feature *b, const dm_feature *c,
+			  dm_feature_result *fr, dm_ks_result *ks,
+			  double **bv, uint64_t **bw, size_t *bn, double **cv,
+			  uint64_t **cw, size_t *cn)
+{
+	dm_err err = dm_sketch_items(b->sketch, bv, bw, bn);
+
+	if (err == DM_OK)
+		err = dm_sketch_items(c->sketch, cv, cw, cn);
+	if (err != DM_OK)
+		return err;
+	fr->ks_statistic = dm_ks_statistic(*bv, *bw, *bn, *cv, *cw, *cn);
+	fr->ks_d_error = dm_sketch_rank_error(b->sketch) +
+			 dm_sketch_rank_error(c->sketch);
+	fr->ks_exact = fr->ks_d_error == 0.0;
+	return dm_ks_pvalue(fr->ks_statistic, dm_sketch_count(b->sketch),
+			    dm_sketch_count(c->sketch), ks);
+}
+
+static dm_err compare_numeric(const dm_feature *b, const dm_feature *c,
+			      const dm_detect_config *cfg,
+			      dm_feature_result *fr)
+{
+	double *bv = NULL, *cv = NULL;
+	uint64_t *bw = NULL, *cw = NULL;
+	size_t bn = 0, cn = 0;
+	dm_ks_result ks;
+	dm_test_id id = choose_test(b, cfg);
+	dm_err err;
+
+	fr->psi = (b->bins && c->bins) ? dm_psi(b->bins, c->bins,
+						b->nedges + 1)
+				       : NAN;
+	/* a window counted against the baseline's ECDF kept no values:
+	 * only when its test needs none (window_counted in profile.c) */
+	if (c->ecdf)
+		err = dm_test_needs_values(id) ? DM_EINVAL
+					       : ks_counted(b, c, fr, &ks);
+	else
+		err = ks_sketches(b, c, fr, &ks, &bv, &bw, &bn, &cv, &cw, &cn);
+	if (err != DM_OK)
+		goto out;
+	fr->ks_statistic = ks.statistic;
+	fr->ks_pvalue = ks.pvalue;
+	fr->ks_method = ks.method == DM_KS_EXACT ? "exact" : "asymp";
+	fr->test_error = NAN;
+	if (dm_test_needs_values(id))
+		err = values_test(id, b, bv, bw, bn, cv, cw, cn, &ks, fr);
+	else
+		counts_test(id, b, c, &ks, fr);
 	if (fr->ks_exact && isnan(fr->test_error))
 		fr->test_error = 0.0;
 out:

@@ -612,6 +612,10 @@ static dm_err read_current(dm_store *st, const dm_job_opts *o, dm_job *job,
 	po.threads = o->threads;
 	po.progress = o->progress;
 	po.progress_ctx = o->progress_ctx;
+	/* Files compared once with the baseline: count their values against
+	 * its stored ECDF rather than sketch them (dm_profile_opts) */
+	po.window_ecdf = !end && !has_reference(o);
+	po.window_test = job->res.config.test;
 	if (!end) {
 		err = dm_job_profile_files(o->inputs, &po, !o->strict,
 					   &job->cur, diag);

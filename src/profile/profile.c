@@ -72,6 +72,7 @@ static void feature_release(dm_feature *f)
 
 	free(f->name);
 	dm_sketch_free(f->sketch);
+	dm_ecdf_count_free(f->ecdf);
 	free(f->edges);
 	free(f->bins);
 	for (i = 0; i < f->ncats; i++)
@@ -242,9 +243,40 @@ static dm_err feature_make_numeric(dm_profile *p, dm_feature *f)
 	return DM_OK;
 }
 
+/* Whether feature rf of the reference is counted against its stored
+ * ECDF in a window profiled with o (dm_profile_opts.window_ecdf). */
+static int window_counted(const dm_profile_opts *o, const dm_feature *rf)
+{
+	return o && o->window_ecdf && rf->sketch &&
+	       dm_sketch_count(rf->sketch) > 0 &&
+	       !dm_test_needs_values(o->window_test) &&
+	       !dm_test_needs_values(dm_test_from_name(rf->test));
+}
+
+/* f's dm_ecdf_count against the reference feature rf's sketch items
+ * and bin edges. */
+static dm_err make_ecdf(const dm_profile *p, dm_feature *f,
+			const dm_feature *rf)
+{
+	double *v = NULL;
+	uint64_t *w = NULL;
+	size_t n = 0;
+	dm_err err = dm_sketch_items(rf->sketch, &v, &w, &n);
+
+	if (err != DM_OK)
+		return err;
+	f->type = DM_FEATURE_NUMERIC;
+	f->ecdf = dm_ecdf_count_new(v, w, n, rf->edges, rf->nedges,
+				    p->sketch_k);
+	free(v);
+	free(w);
+	return f->ecdf ? DM_OK : DM_ENOMEM;
+}
+
 /* Current mode: copy the reference's features (names, types, edges,
- * category list) into p. */
-static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
+ * category list) into p; o: the options (window_ecdf), or NULL. */
+static dm_err init_from_reference(dm_profile *p, const dm_profile *ref,
+				  const dm_profile_opts *o)
 {
 	size_t i, j;
 
@@ -274,8 +306,12 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 		    !(f->evidence = pf_evidence_new()))
 			return DM_ENOMEM;
 		if (rf->type == DM_FEATURE_NUMERIC) {
-			if (feature_make_numeric(p, f) != DM_OK)
-				return DM_ENOMEM;
+			dm_err err = window_counted(o, rf)
+					     ? make_ecdf(p, f, rf)
+					     : feature_make_numeric(p, f);
+
+			if (err != DM_OK)
+				return err;
 			f->nedges = rf->nedges;
 			f->edges = malloc((rf->nedges + 1) * sizeof(double));
 			f->bins = calloc(rf->nedges + 1, sizeof(uint64_t));
@@ -298,7 +334,7 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref)
 
 dm_err dmp_profile_from_reference(dm_profile *p, const dm_profile *ref)
 {
-	dm_err err = init_from_reference(p, ref);
+	dm_err err = init_from_reference(p, ref, NULL);
 
 	return err != DM_OK ? err : pf_mv_setup(p, ref);
 }
@@ -748,6 +784,8 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m)
 		pf_evidence_numbers(f->evidence, vals, m);
 	f->count += m;
 	dm_moments_add_block(&f->mom, vals, m);
+	if (f->ecdf) /* bins: ecdf_bins() once the values are in */
+		return dm_ecdf_count_add(f->ecdf, vals, m);
 	if ((err = dm_sketch_add_block(f->sketch, vals, m)) != DM_OK)
 		return err;
 	if (f->bins && f->nedges <= 16) {
@@ -1102,7 +1140,8 @@ static dm_err add_column(struct colwork *w, size_t c)
 		return DM_OK;
 	}
 	if (f->type == DM_FEATURE_NUMERIC) {
-		if (!f->sketch && (err = feature_make_numeric(p, f)) != DM_OK)
+		if (!f->sketch && !f->ecdf &&
+		    (err = feature_make_numeric(p, f)) != DM_OK)
 			return err;
 		if (col->type == DM_COL_STRING &&
 		    f->ltype != DM_LTYPE_TIMESTAMP) {
@@ -1196,7 +1235,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	long mcol = -1, vcol = -1;
 
 	if (o && o->reference && p->nfeat == 0 &&
-	    (err = init_from_reference(p, o->reference)) != DM_OK)
+	    (err = init_from_reference(p, o->reference, o)) != DM_OK)
 		return err;
 	map = malloc((b->ncols + 1) * sizeof(*map));
 	if (!map)
@@ -1329,11 +1368,37 @@ out:
 	return err;
 }
 
+/* Counts the values buffered by every feature counted against the
+ * reference's ECDF, then its bins (bin j: the values in
+ * (edge j-1, edge j], as dm_feature_bin); O(points) each, so once per
+ * reader or batch, not per value. */
+static dm_err ecdf_bins(dm_profile *p)
+{
+	size_t i;
+	dm_err err;
+
+	for (i = 0; i < p->nfeat; i++) {
+		dm_feature *f = &p->feat[i];
+
+		if (!f->ecdf)
+			continue;
+		if ((err = dm_ecdf_count_finish(f->ecdf)) != DM_OK)
+			return err;
+		if (f->bins &&
+		    (err = dm_ecdf_count_bins(f->ecdf, f->edges, f->nedges,
+					      f->bins)) != DM_OK)
+			return err;
+	}
+	return DM_OK;
+}
+
 dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 			    const dm_batch *b, char *const *names,
 			    const char *file, dm_diag *diag)
 {
-	return add_batch(p, o, b, names, NULL, file, diag);
+	dm_err err = add_batch(p, o, b, names, NULL, file, diag);
+
+	return err != DM_OK ? err : ecdf_bins(p);
 }
 
 /*
@@ -1484,6 +1549,8 @@ plain:
 	}
 done:
 	p->rows_skipped += r->rows_skipped - skipped0;
+	if ((err = ecdf_bins(p)) != DM_OK)
+		return err;
 	/* A header-only file still fixes the columns. */
 	if (r->rows_read == 0 && p->nfeat == 0) {
 		dm_batch empty = {0};
@@ -1510,6 +1577,8 @@ static void drop_values(dm_feature *f)
 
 	dm_sketch_free(f->sketch);
 	f->sketch = NULL;
+	dm_ecdf_count_free(f->ecdf);
+	f->ecdf = NULL;
 	free(f->edges);
 	free(f->bins);
 	f->edges = NULL;
@@ -1677,6 +1746,10 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 		d->schema_bad += s->schema_bad;
 		for (j = 0; j < s->nna && j < d->nna; j++)
 			d->na_counts[j] += s->na_counts[j];
+		if (s->ecdf || d->ecdf)
+			return dm_diag_set(diag, DM_EINVAL, NULL, 0, s->name,
+					   "a window counted against its "
+					   "baseline's ECDF cannot be merged");
 		if (s->type == DM_FEATURE_NUMERIC) {
 			dm_moments_merge(&d->mom, &s->mom);
 			if (s->sketch && d->sketch &&
@@ -1720,6 +1793,20 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 	return DM_OK;
 }
 
+dm_err dm_feature_items(const dm_feature *f, double **vals, uint64_t **wts,
+			size_t *n, int *exact)
+{
+	*vals = NULL;
+	*wts = NULL;
+	*n = 0;
+	*exact = 1;
+	if (f->ecdf)
+		return dm_ecdf_count_items(f->ecdf, vals, wts, n, exact);
+	if (f->sketch)
+		return dm_sketch_items(f->sketch, vals, wts, n);
+	return DM_OK;
+}
+
 dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
 			    double *out)
 {
@@ -1728,6 +1815,8 @@ dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
 	size_t n = 0, i, k = 0;
 	dm_err err;
 
+	if (f->ecdf)
+		return dm_ecdf_count_quantiles(f->ecdf, q, nq, out);
 	for (i = 0; i < nq; i++)
 		out[i] = NAN;
 	if (!f->sketch || dm_sketch_count(f->sketch) == 0)

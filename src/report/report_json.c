@@ -23,16 +23,19 @@ static const char *const qn[] = {"p01", "p05", "p25", "p50",
  * would show values that never occur. */
 #define MAX_ECDF_STEPS 24
 
-/* "ecdf_steps": {"values": [...], "cdf": [...]} from the sketch when it
- * holds few distinct values; nothing otherwise. */
+/* "ecdf_steps": {"values": [...], "cdf": [...]} from the sketch (or the
+ * ECDF counts) when it holds few distinct values; nothing otherwise. */
 static void ecdf_steps(jw *w, const dm_feature *f)
 {
 	double *v = NULL, x[MAX_ECDF_STEPS], c[MAX_ECDF_STEPS];
 	uint64_t *wt = NULL, total = 0, run = 0;
 	size_t n = 0, i, k = 0;
+	int exact;
 
-	if (!f->sketch || dm_sketch_items(f->sketch, &v, &wt, &n) != DM_OK ||
-	    n == 0)
+	/* not when some items stand for unknown values (a window counted
+	 * against the baseline's ECDF with values between its points) */
+	if (dm_feature_items(f, &v, &wt, &n, &exact) != DM_OK || n == 0 ||
+	    !exact)
 		goto out;
 	for (i = 0; i < n; i++)
 		total += wt[i];

@@ -55,3 +55,9 @@ const char *dm_test_names_list(void)
 	return "auto, psi, ks, chi2, wasserstein, energy, cvm, anderson, "
 	       "jensenshannon, hellinger, kl, gtest, ztest, fisher";
 }
+
+int dm_test_needs_values(int id)
+{
+	return id == DM_TEST_WASSERSTEIN || id == DM_TEST_ENERGY ||
+	       id == DM_TEST_CVM || id == DM_TEST_ANDERSON;
+}

@@ -49,6 +49,7 @@
 #include <string.h>
 
 #include "driftmon/stats.h"
+#include "stats/stats_int.h"
 
 /* The p-values must round as scipy's do: no fused multiply-add. */
 #if defined(__clang__)
@@ -108,17 +109,9 @@ double dm_ks_statistic(const double *x, const uint64_t *wx, size_t nx,
 			cx += wx ? wx[i] : 1;
 		for (; j < ny && y[j] == v; j++)
 			cy += wy ? wy[j] : 1;
-		double diff = (double)cx / n1 - (double)cy / n2;
-		if (diff > dmax)
-			dmax = diff;
-		if (diff < dmin)
-			dmin = diff;
+		ks_track((double)cx / n1 - (double)cy / n2, &dmax, &dmin);
 	}
-	/* scipy: minS = clip(-min, 0, 1); D = minS if minS > maxS else maxS */
-	double mins = -dmin;
-	if (mins > 1.0)
-		mins = 1.0;
-	return mins > dmax ? mins : dmax;
+	return ks_from_extremes(dmax, dmin);
 }
 
 /*

@@ -109,4 +109,50 @@ run compare -r "$T/ref.csv" -c "$T/cur.csv" --test-threshold -1
 expect "a bad threshold" 2 "invalid --test-threshold '-1'"
 run compare -r "$T/ref.csv" -c "$T/cur.csv" --test cvm --format html
 expect "HTML names the test" 0 '<span>test <b class="test">cvm '
+
+# KS against the stored baseline's ECDF (docs/drift-tests.md, "KS
+# against a stored baseline"): detect --input counts the window's values
+# against the baseline's stored sketch, so D is scipy's ks_2samp of the
+# stored (value, weight) pairs against every window value, bit for bit,
+# its bound is the baseline's rank error alone, and D is within that
+# bound of ks_2samp on the raw samples; empty cells are missing.
+/usr/bin/python3 - "$T" <<'EOF2'
+import sys
+d = sys.argv[1]
+with open(d + "/cur.csv") as f, open(d + "/cur_na.csv", "w") as g:
+    for i, line in enumerate(f):
+        g.write((",".join([""] + line.split(",")[1:])) if i % 9 == 5 else line)
+EOF2
+run baseline --model kst --version v1 --input "$T/ref.csv" --sketch-k 64
+expect "baseline, k 64" 0
+run detect --model kst --version v1 --input "$T/cur_na.csv" --format json
+expect "detect against a k 64 sketch" 0
+printf '%s' "$out" >"$T/kst.json"
+kst=$(/usr/bin/python3 - "$T" 2>&1 <<'EOF2'
+import json, sys, numpy as np, pandas as pd, scipy.stats as st
+d = sys.argv[1]
+b = json.load(open(d + "/store/baselines/kst/v1/baseline.json"))
+r = json.load(open(d + "/kst.json"))
+sk = [f for f in b["features"] if f["name"] == "x"][0]["sketch"]
+fx = [f for f in r["features"] if f["name"] == "x"][0]
+x = pd.read_csv(d + "/ref.csv")["x"].values
+y = pd.read_csv(d + "/cur_na.csv")["x"].dropna().values
+stored = np.repeat(sk["values"], sk.get("weights") or 1)
+want = st.ks_2samp(stored, y)
+bad = []
+if fx["ks_statistic"] != want.statistic:
+    bad.append("D %r, ks_2samp on the stored pairs %r" % (fx["ks_statistic"], want.statistic))
+if abs(fx["ks_pvalue"] - want.pvalue) > 1e-9 * max(want.pvalue, 1e-300):
+    bad.append("p %r, ks_2samp %r" % (fx["ks_pvalue"], want.pvalue))
+if fx["ks_statistic_error_bound"] != sk["rank_error"] or sk["rank_error"] <= 0:
+    bad.append("bound %r, the baseline's rank error %r" % (fx["ks_statistic_error_bound"], sk["rank_error"]))
+raw = st.ks_2samp(x, y).statistic
+if abs(fx["ks_statistic"] - raw) > sk["rank_error"] + 1e-12:
+    bad.append("D %r is beyond the bound of the raw samples' %r" % (fx["ks_statistic"], raw))
+if fx["current"]["count"] != len(y) or fx["ks_exact"]:
+    bad.append("count %r (want %d), exact %r" % (fx["current"]["count"], len(y), fx["ks_exact"]))
+print("; ".join(bad))
+EOF2
+)
+[ -z "$kst" ] && ok || not_ok "KS against the stored ECDF: $kst"
 finish

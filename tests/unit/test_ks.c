@@ -621,6 +621,227 @@ static void ks_pvalue_speed(void **state)
 	assert_true(dt < 1.0);
 }
 
+/* ------------------------------------------------------------------ */
+/* KS against a stored ECDF (dm_ecdf_count, src/stats/ecdfcount.c)     */
+/* ------------------------------------------------------------------ */
+
+/* Counts window w[0..n) against the reference (rv, rw, rn) with extra
+ * points, in chunks of irregular sizes and with a NaN after every 7th
+ * value (skipped); returns the counter, finished. */
+static dm_ecdf_count *count_window(const double *rv, const uint64_t *rw,
+				   size_t rn, const double *extra,
+				   size_t nextra, const double *w, size_t n)
+{
+	/* the tails' sketch holds every value of these windows */
+	dm_ecdf_count *c = dm_ecdf_count_new(rv, rw, rn, extra, nextra,
+					     16384);
+	double buf[40];
+	size_t i = 0, k = 0, chunk = 1;
+
+	assert_non_null(c);
+	while (i < n) {
+		buf[k++] = w[i++];
+		if (i % 7 == 0)
+			buf[k++] = NAN;
+		if (k >= chunk || k + 2 > sizeof(buf) / sizeof(buf[0]) ||
+		    i == n) {
+			assert_int_equal(dm_ecdf_count_add(c, buf, k), DM_OK);
+			k = 0;
+			chunk = chunk % 37 + 1;
+		}
+	}
+	assert_int_equal(dm_ecdf_count_finish(c), DM_OK);
+	return c;
+}
+
+typedef struct counted_tally {
+	size_t n, bad, outside;
+	dmv_worst worst;
+} counted_tally;
+
+/* One orientation: the reference is side r (its distinct values with
+ * their counts, ties split in two entries as a sketch may give them),
+ * the window side w (every value, shuffled). */
+static void check_counted_side(const ks_case *c, const uint64_t *rc,
+			       uint64_t rn_total, double *w, uint64_t wn,
+			       counted_tally *t)
+{
+	double *rv = malloc(2 * c->nv * sizeof(*rv));
+	uint64_t *rw = malloc(2 * c->nv * sizeof(*rw));
+	/* extra points of weight 0: between values, below and above all */
+	double extra[4] = { pooled_value(0) - 5.0, pooled_value(c->nv / 2) +
+						  0.1,
+			    pooled_value(c->nv) + 5.0, pooled_value(1) };
+	dm_ks_result res;
+
+	assert_true(rv && rw);
+	size_t rn = weighted(c, rc, 1, rv, rw);
+	shuf_state = 0x243F6A8885A308D3ull ^ (uint64_t)c->nv;
+	shuffle(w, wn);
+	for (int ex = 0; ex < 2; ex++) {
+		dm_ecdf_count *e = count_window(rv, rw, rn, extra,
+						ex ? 4 : 0, w, wn);
+		double d = dm_ecdf_count_ks(e);
+
+		assert_int_equal(dm_ecdf_count_n(e), wn);
+		assert_int_equal(dm_ecdf_count_ref_n(e), rn_total);
+		assert_int_equal(dm_ks_pvalue(d, rn_total, wn, &res), DM_OK);
+		double err = dmv_err(res.pvalue, c->p);
+		dmv_note(&t->worst, err, c->name);
+		t->n++;
+		if (d != c->stat_raw || res.method != c->method ||
+		    !(err <= P_RTOL)) {
+			t->bad++;
+			print_message("  %s: counted D %.17g p %.17g, scipy "
+				      "%.17g %.17g\n",
+				      c->name, d, res.pvalue, c->stat_raw, c->p);
+		}
+		dm_ecdf_count_free(e);
+	}
+	/* window values outside the reference's range */
+	t->outside += w[0] != w[0] || wn == 0 ? 0 : 1;
+	free(rv);
+	free(rw);
+}
+
+static void check_counted(const ks_case *c, void *arg)
+{
+	double *x = malloc(c->n1 * sizeof(*x)), *y = malloc(c->n2 * sizeof(*y));
+
+	assert_true(x && y);
+	expand(c, x, y);
+	check_counted_side(c, c->cx, c->n1, y, c->n2, arg);
+	check_counted_side(c, c->cy, c->n2, x, c->n1, arg);
+	free(x);
+	free(y);
+}
+
+/* D of every stored pair with one side as a stored (weighted) ECDF and
+ * the other counted against it, in both orders, with extra points and
+ * NaNs in the window: bit-identical to scipy's ks_2samp, and its
+ * p-value and method as scipy's. */
+static void ks_counted_matches_scipy(void **state)
+{
+	counted_tally t;
+	(void)state;
+
+	memset(&t, 0, sizeof(t));
+	size_t n = for_each_case(check_counted, &t);
+	print_message("  %zu cases, %zu statistics, %zu off; worst p rel. "
+		      "error %.3g (%s)\n",
+		      n, t.n, t.bad, t.worst.err, t.worst.where);
+	assert_true(n >= 60);
+	assert_int_equal(t.bad, 0);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Bins, quantiles and items of a window counted against a sketch's
+ * items: bins as dm_feature_bin counts them (the number of edges < x),
+ * quantiles exact at a point and within the interval of points (or the
+ * tails' exact values) elsewhere. */
+static void ecdf_count_bins_quantiles(void **state)
+{
+	enum { NREF = 20000, NW = 3001, NE = 9 };
+	static const double qs[] = { 0.0, 0.001, 0.01, 0.05, 0.25, 0.5,
+				     0.75, 0.95, 0.99, 1.0 };
+	dm_sketch *sk = dm_sketch_new(256);
+	double *rv, *w = malloc(NW * sizeof(*w)), edges[NE], q[10], *iv;
+	uint64_t *rw, bins[NE + 1], brute[NE + 1] = { 0 }, *iw, tot = 0;
+	size_t rn, n_items, i, j;
+	int exact;
+	(void)state;
+
+	assert_true(sk && w);
+	shuf_state = 0x9E3779B97F4A7C15ull;
+	for (i = 0; i < NREF; i++) /* discrete-ish: many ties */
+		assert_int_equal(dm_sketch_add(sk, (double)(xorshift() % 4001) /
+							   100.0),
+				 DM_OK);
+	assert_int_equal(dm_sketch_items(sk, &rv, &rw, &rn), DM_OK);
+	for (j = 0; j < NE; j++)
+		edges[j] = 4.0 * (double)(j + 1) + 0.005; /* not points */
+	for (i = 0; i < NW; i++) /* shifted: tails below and above */
+		w[i] = (double)(xorshift() % 5001) / 100.0 - 5.0;
+	dm_ecdf_count *c = count_window(rv, rw, rn, edges, NE, w, NW);
+	assert_int_equal(dm_ecdf_count_bins(c, edges, NE, bins), DM_OK);
+	for (i = 0; i < NW; i++) {
+		size_t b = 0;
+		for (j = 0; j < NE; j++)
+			b += edges[j] < w[i];
+		brute[b]++;
+	}
+	for (j = 0; j <= NE; j++)
+		assert_int_equal(bins[j], brute[j]);
+	/* an edge that is not a point cannot be answered */
+	double off = 0.0051;
+	assert_int_equal(dm_ecdf_count_bins(c, &off, 1, bins), DM_EINVAL);
+
+	qsort(w, NW, sizeof(*w), cmp_dbl);
+	assert_int_equal(dm_ecdf_count_quantiles(c, qs, 10, q), DM_OK);
+	for (i = 0; i < 10; i++) {
+		size_t r = qs[i] <= 0.0 ? 0 : (size_t)ceil(qs[i] * NW) - 1;
+		double x = w[r];
+		size_t lo = 0;
+
+		/* the reference points around x */
+		while (lo < rn && rv[lo] < x)
+			lo++;
+		if (lo < rn && rv[lo] == x)
+			assert_true(q[i] == x); /* a point: exact */
+		else if (lo == 0 || lo == rn)
+			assert_true(q[i] == x); /* tails: exact sketch */
+		else
+			assert_true(q[i] > rv[lo - 1] && q[i] <= rv[lo]);
+	}
+	assert_int_equal(dm_ecdf_count_items(c, &iv, &iw, &n_items, &exact),
+			 DM_OK);
+	for (i = 0; i < n_items; i++) {
+		tot += iw[i];
+		if (i)
+			assert_true(iv[i] >= iv[i - 1]);
+	}
+	assert_int_equal(tot, NW);
+	assert_int_equal(exact, 0); /* window values between the points */
+	free(iv);
+	free(iw);
+	dm_ecdf_count_free(c);
+
+	/* a window on the points only: items exact, equal to the window */
+	c = count_window(rv, rw, rn, NULL, 0, rv, rn);
+	assert_int_equal(dm_ecdf_count_items(c, &iv, &iw, &n_items, &exact),
+			 DM_OK);
+	assert_int_equal(exact, 1);
+	for (i = 0, tot = 0; i < n_items; i++)
+		tot += iw[i];
+	assert_int_equal(tot, rn);
+	assert_true(dm_ecdf_count_ks(c) > 0.0 || rn == 1);
+	free(iv);
+	free(iw);
+	dm_ecdf_count_free(c);
+
+	/* no value: NaN D, NaN quantiles; bad references refused */
+	c = dm_ecdf_count_new(rv, rw, rn, NULL, 0, 64);
+	assert_true(isnan(dm_ecdf_count_ks(c)));
+	assert_int_equal(dm_ecdf_count_quantiles(c, qs, 1, q), DM_OK);
+	assert_true(isnan(q[0]));
+	dm_ecdf_count_free(c);
+	double bad[2] = { 2.0, 1.0 }, nan1 = NAN;
+	uint64_t zero[2] = { 0, 0 };
+	assert_null(dm_ecdf_count_new(bad, NULL, 2, NULL, 0, 64));
+	assert_null(dm_ecdf_count_new(&nan1, NULL, 1, NULL, 0, 64));
+	assert_null(dm_ecdf_count_new(rv, zero, 1, NULL, 0, 64));
+	assert_null(dm_ecdf_count_new(rv, rw, 0, NULL, 0, 64));
+	free(rv);
+	free(rw);
+	free(w);
+	dm_sketch_free(sk);
+}
+
 /* The comparison itself must be able to fail. */
 static void ks_checker_rejects_errors(void **state)
 {
@@ -637,6 +858,8 @@ static void ks_checker_rejects_errors(void **state)
 static const struct CMUnitTest ks_tests[] = {
 	cmocka_unit_test(ks_checker_rejects_errors),
 	cmocka_unit_test(ks_statistic_matches_scipy),
+	cmocka_unit_test(ks_counted_matches_scipy),
+	cmocka_unit_test(ecdf_count_bins_quantiles),
 	cmocka_unit_test(ks_2samp_matches_scipy),
 	cmocka_unit_test(ks_published_values),
 	cmocka_unit_test(ks_pvalue_grid),
