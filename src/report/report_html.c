@@ -1518,6 +1518,7 @@ static void performance_section(sbuf *b, json_t *perf,
 		   "(CBPE) [band]</th></tr></thead><tbody>");
 	perf_row(b, "Accuracy", perf, "accuracy");
 	perf_row(b, "F1", perf, "f1");
+	perf_row(b, "Macro F1", perf, "f1_macro");
 	perf_row(b, "ROC AUC", perf, "roc_auc");
 	perf_row(b, "Average precision", perf, "average_precision");
 	perf_row(b, "Log loss", perf, "log_loss");
