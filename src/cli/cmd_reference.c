@@ -58,6 +58,36 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+static int parse_task(const char *s, dm_perf_task *t)
+{
+	if (!strcmp(s, "binary_score"))
+		*t = DM_PERF_BINARY_SCORE;
+	else if (!strcmp(s, "classification"))
+		*t = DM_PERF_CLASSIFICATION;
+	else if (!strcmp(s, "regression"))
+		*t = DM_PERF_REGRESSION;
+	else
+		return -1;
+	return 0;
+}
+
+static void print_reference(const dm_refperf *r, const char *model,
+			    const char *version, const char *key)
+{
+	printf("Reference for %s %s: %llu rows, ", model, version,
+	       (unsigned long long)r->rows);
+	if (r->task == DM_PERF_CLASSIFICATION)
+		printf("%zu classes, accuracy %.4f, macro F1 %.4f\n",
+		       r->nclasses, r->value[0], r->value[1]);
+	else if (r->task == DM_PERF_REGRESSION)
+		printf("MAE %.6g, RMSE %.6g\n", r->value[0], r->value[1]);
+	else
+		printf("accuracy %.4f, F1 %.4f, ROC AUC %.4f\n",
+		       r->value[DM_PERF_ACC], r->value[DM_PERF_F1],
+		       r->value[DM_PERF_AUC]);
+	printf("Written to %s\n", key);
+}
+
 int cmd_reference(int argc, char **argv)
 {
 	const char *model = NULL, *version = NULL, *input = NULL;
@@ -91,13 +121,7 @@ int cmd_reference(int argc, char **argv)
 						 optarg);
 			break;
 		case O_TASK:
-			if (!strcmp(optarg, "binary_score"))
-				task = DM_PERF_BINARY_SCORE;
-			else if (!strcmp(optarg, "classification"))
-				task = DM_PERF_CLASSIFICATION;
-			else if (!strcmp(optarg, "regression"))
-				task = DM_PERF_REGRESSION;
-			else
+			if (parse_task(optarg, &task) < 0)
 				return cli_usage("reference",
 						 "invalid --task '%s': expected "
 						 "binary_score, classification "
@@ -137,22 +161,7 @@ int cmd_reference(int argc, char **argv)
 		rc = cli_fail_err(err, &diag, "cannot store the reference");
 		goto out;
 	}
-	if (task == DM_PERF_CLASSIFICATION)
-		printf("Reference for %s %s: %llu rows, %zu classes, accuracy "
-		       "%.4f, macro F1 %.4f\nWritten to %s\n",
-		       model, version, (unsigned long long)ref.rows,
-		       ref.nclasses, ref.value[0], ref.value[1], key);
-	else if (task == DM_PERF_REGRESSION)
-		printf("Reference for %s %s: %llu rows, MAE %.6g, RMSE %.6g\n"
-		       "Written to %s\n",
-		       model, version, (unsigned long long)ref.rows,
-		       ref.value[0], ref.value[1], key);
-	else
-		printf("Reference for %s %s: %llu rows, accuracy %.4f, F1 "
-		       "%.4f, ROC AUC %.4f\nWritten to %s\n",
-		       model, version, (unsigned long long)ref.rows,
-		       ref.value[DM_PERF_ACC], ref.value[DM_PERF_F1],
-		       ref.value[DM_PERF_AUC], key);
+	print_reference(&ref, model, version, key);
 out:
 	free(json);
 	dm_refperf_release(&ref);

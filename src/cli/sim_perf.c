@@ -340,6 +340,24 @@ static int simulate_tasks(uint64_t seeds, size_t ref_rows, size_t rows,
 	return rc;
 }
 
+static void print_binary(const struct pcell *cells, size_t nc)
+{
+	size_t i;
+
+	printf("%-58s %9s %9s %9s %9s\n", "scenario", "accuracy", "CBPE acc",
+	       "realized", "estimated");
+	printf("%-58s %9s %9s %9s %9s\n", "", "(mean)", "(mean)",
+	       "PERF_DROP", "EST_DROP");
+	for (i = 0; i < nc; i++)
+		printf("%-58s %9.4f %9.4f %8.1f%% %8.1f%%\n", cells[i].label,
+		       cells[i].acc_real / cells[i].runs,
+		       cells[i].acc_est / cells[i].runs,
+		       100.0 * cells[i].realized / cells[i].runs,
+		       100.0 * cells[i].estimated / cells[i].runs);
+	printf("\n(the first row's rates are false alarms; the others are "
+	       "detections)\n");
+}
+
 int simulate_performance(uint64_t seeds, uint64_t ref_rows, uint64_t rows,
 			 double alpha, double min_effect)
 {
@@ -424,18 +442,7 @@ int simulate_performance(uint64_t seeds, uint64_t ref_rows, uint64_t rows,
 	       "of %llu labelled rows; alpha %g, minimum drop %g\n\n",
 	       (unsigned long long)seeds, (unsigned long long)ref_rows,
 	       (unsigned long long)rows, alpha, min_effect);
-	printf("%-58s %9s %9s %9s %9s\n", "scenario", "accuracy", "CBPE acc",
-	       "realized", "estimated");
-	printf("%-58s %9s %9s %9s %9s\n", "", "(mean)", "(mean)",
-	       "PERF_DROP", "EST_DROP");
-	for (i = 0; i < nc; i++)
-		printf("%-58s %9.4f %9.4f %8.1f%% %8.1f%%\n", cells[i].label,
-		       cells[i].acc_real / cells[i].runs,
-		       cells[i].acc_est / cells[i].runs,
-		       100.0 * cells[i].realized / cells[i].runs,
-		       100.0 * cells[i].estimated / cells[i].runs);
-	printf("\n(the first row's rates are false alarms; the others are "
-	       "detections)\n");
+	print_binary(cells, nc);
 	rc = simulate_tasks(seeds, (size_t)ref_rows, (size_t)rows, alpha,
 			    min_effect);
 out:

@@ -15,9 +15,9 @@ LOGS=$DRIFTMON_STORE/inference-logs/year=2025/month=03/day=01
 # (sklearn) in expected.json.
 #   mc1 / mc2  three animals; mc1's window errs as the validation set
 #              (20%), mc2's errs on 45% of rows
-#   rg1 / rg2  prices; window labels are whole numbers (the join alone
-#              would call them classes: the regression reference makes
-#              them a regression), as the validation set's; rg1 errs
+#   rg1 / rg2  counts: labels and predictions whole numbers, under 256
+#              distinct values (the join alone would call them classes:
+#              the regression reference makes them a regression); rg1 errs
 #              as the validation set (sd 1), rg2 with sd 1.5
 #   bs         a binary classifier whose labels follow a shifted concept
 /usr/bin/python3 - "$D" "$LOGS" <<'PY'
@@ -52,8 +52,8 @@ y, p = [], []
 with open(d + "/val_rg.csv", "w") as f:
     f.write("label,prediction\n")
     for i in range(2000):
-        pr = round(random.gauss(50, 10), 3); t = int(round(pr + random.gauss(0, 1)))
-        f.write("%d,%.3f\n" % (t, pr)); y.append(t); p.append(pr)
+        pr = int(round(random.gauss(50, 10) + random.gauss(0, 1))); t = int(round(pr + random.gauss(0, 1)))
+        f.write("%d,%d\n" % (t, pr)); y.append(t); p.append(pr)
 exp["rg"] = dict(mae=mean_absolute_error(y, p), rmse=math.sqrt(mean_squared_error(y, p)))
 with open(d + "/val_bs.csv", "w") as f:
     f.write("label,prediction\n")
@@ -73,8 +73,8 @@ for m, sd in (("rg1", 1.0), ("rg2", 1.5)):
     with open(logs + "/hour=10/%s.csv" % m, "w") as f:
         f.write("timestamp,model_name,model_version,request_id,x,price\n")
         for i in range(600):
-            pr = round(random.gauss(50, 10), 3); t = int(round(pr + random.gauss(0, sd)))
-            f.write("2025-03-01T10:%02d:00Z,%s,v1,%s-%d,%.4f,%.3f\n" % (i % 60, m, m, i, random.gauss(0, 1), pr))
+            pr = int(round(random.gauss(50, 10) + random.gauss(0, 1))); t = int(round(pr + random.gauss(0, sd)))
+            f.write("2025-03-01T10:%02d:00Z,%s,v1,%s-%d,%.4f,%d\n" % (i % 60, m, m, i, random.gauss(0, 1), pr))
             lab.write("%s-%d,%s,v1,%d,2025-03-01T11:00:00Z\n" % (m, i, m, t))
             y.append(t); p.append(pr)
     exp[m] = dict(mae=mean_absolute_error(y, p), rmse=math.sqrt(mean_squared_error(y, p)))
@@ -101,7 +101,7 @@ for m in mc1 mc2; do
 done
 for m in rg1 rg2; do
 	run reference --model $m --version v1 --input "$D/val_rg.csv" --task regression
-	expect "reference $m" 0 "^Reference for $m v1: 2000 rows, MAE 0\.[0-9]+, RMSE [01]\.[0-9]+$"
+	expect "reference $m" 0 "^Reference for $m v1: 2000 rows, MAE [01]\.[0-9]+, RMSE [01]\.[0-9]+$"
 done
 check "reference: format_version 2" /usr/bin/python3 -c "
 import json, sys
@@ -122,6 +122,12 @@ json_check "classes, worse: PERFORMANCE_DROP f1_macro" "any(a['code'] == 'PERFOR
 run detect --model mc2 --version v1 --at 2025-03-01T11:00:00Z \
 	--prediction-column animal --format none
 expect "classes, worse: reports written" 0
+check "html: the chart's macro F1 point is the report's" /usr/bin/python3 -c "
+import json, re, sys
+h = open('$DRIFTMON_STORE/drift-reports/mc2/v1/latest.html', encoding='utf-8').read()
+r = json.load(open('$DRIFTMON_STORE/drift-reports/mc2/v1/latest.json'))
+f = [float(x) for x in re.findall(r'<circle class=\"pfc\"[^>]*data-f1=\"([0-9.]+)\"', h)]
+sys.exit(not (len(f) == 1 and abs(f[0] - r['performance']['f1_macro']) < 1e-6 and 'data-auc' not in h))"
 check "html: macro F1 row with its drop" grep -qE '<td>Macro F1</td><td>0\.[0-9]+ <strong>\(drop\)</strong></td><td>0\.[0-9]+</td>' "$DRIFTMON_STORE/drift-reports/mc2/v1/latest.html"
 
 # regression
