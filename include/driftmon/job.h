@@ -78,7 +78,7 @@ typedef struct dm_job_settings {
 /* Defaults of dm_job_opts.label_max_delay_hours and
  * min_performance_drop. */
 #define DM_JOB_LABEL_MAX_DELAY_HOURS 72.0
-#define DM_JOB_MIN_PERFORMANCE_DROP  0.02
+#define DM_JOB_MIN_PERFORMANCE_DROP  DM_SPEC_MIN_PERFORMANCE_DROP
 
 /* The defaults; nothing given. */
 DM_API void dm_job_settings_init(dm_job_settings *s);
@@ -159,8 +159,11 @@ typedef struct dm_job_opts {
 	/* The logs' prediction column joined with labels; NULL = the
 	 * baseline's first prediction column. */
 	const char *prediction_column;
-	/* Smallest drop of accuracy, F1 or ROC AUC that alerts, in [0, 1];
-	 * DM_JOB_MIN_PERFORMANCE_DROP. */
+	/* Smallest drop of a model metric that alerts, in [0, 1] (for
+	 * MAE and RMSE a fraction of the reference value).  NaN (the
+	 * default of dm_job_opts_init): the stored spec's
+	 * defaults.min_performance_drop, else DM_JOB_MIN_PERFORMANCE_DROP;
+	 * a number (the --min-performance-drop flag) wins over the spec. */
 	double min_performance_drop;
 	/* Profiling threads (0 or 1: the calling thread; at most 8). */
 	unsigned threads;

@@ -104,8 +104,14 @@ typedef enum dm_perf_task {
 /* Name of a task ("none", "binary_score", ...). */
 DM_API const char *dm_perf_task_name(dm_perf_task t);
 
-/* Metrics compared with the reference: accuracy, F1 (class 1), ROC AUC. */
+/* Metrics compared with the reference, by slot: binary_score accuracy,
+ * F1 (class 1), ROC AUC; classification accuracy, macro F1 (slot 2
+ * unused); regression MAE, RMSE (slot 2 unused). */
 enum { DM_PERF_ACC, DM_PERF_F1, DM_PERF_AUC, DM_PERF_NCMP };
+
+/* The name of slot i of task t ("accuracy", "f1", "roc_auc", "f1_macro",
+ * "mae", "rmse"), or NULL when the task has no metric there. */
+DM_API const char *dm_perf_metric_name(dm_perf_task t, int i);
 
 typedef struct dm_perf {
 	uint64_t predictions;	/* rows of the model and version with a
@@ -128,12 +134,14 @@ typedef struct dm_perf {
 	dm_calib calib;
 	/* regression */
 	dm_regress_metrics reg;
+	dm_error_moments errm; /* of |e| and e^2 (the drop test) */
 	/* every window prediction of the model and version that parses as
 	 * a number (labelled or not), for CBPE; owned */
 	double *wscores;
 	size_t nwscores, wscores_cap;
 	/* against the reference performance (dm_perf_compare) */
 	int compared;			   /* a reference was given */
+	dm_perf_task ref_task;		   /* the reference's task */
 	double ref[DM_PERF_NCMP];	   /* reference accuracy, F1, ROC AUC */
 	dm_quality_cmp drop[DM_PERF_NCMP]; /* realized vs reference */
 	int has_estimate;
@@ -158,13 +166,16 @@ DM_API void dm_perf_free(dm_perf *p);
  * prediction column of the logs.  The metrics follow the task the
  * values show (dm_perf_task).  Fills *out (release with
  * dm_perf_release).  A file that cannot be read (malformed, empty,
- * unsupported) is skipped, as detect's profiling pass skips it.  Errors:
- * DM_EINVAL for a delay outside [0, DM_LABELS_MAX_DELAY_HOURS]; store
- * errors with a diag.
+ * unsupported) is skipped, as detect's profiling pass skips it.  task
+ * DM_PERF_NONE infers the task from the values (dm_perf_compute);
+ * another is the reference's task, forced when the values allow it
+ * (dm_perf_compute_task).  Errors: DM_EINVAL for a delay outside
+ * [0, DM_LABELS_MAX_DELAY_HOURS]; store errors with a diag.
  */
 DM_API dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 		    time_t start, time_t end, double max_delay_hours,
-		    const char *pred_col, dm_perf *out, dm_diag *diag);
+		    const char *pred_col, dm_perf_task task, dm_perf *out,
+		    dm_diag *diag);
 
 /*
  * The metrics of labelled pairs (label text, prediction text): the
@@ -176,23 +187,38 @@ DM_API dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
  */
 DM_API dm_err dm_perf_compute(const char *const *labels, const char *const *preds,
 		       size_t n, dm_perf *out);
+/* The same with the task given: classification always applies (the
+ * values as class names); regression when every label and prediction
+ * is a finite number; binary_score (or none, or regression on text)
+ * falls back to dm_perf_compute's inference. */
+DM_API dm_err dm_perf_compute_task(const char *const *labels,
+				   const char *const *preds, size_t n,
+				   dm_perf_task task, dm_perf *out);
 
 /* ------------------------------------------------------------------ */
 /* Reference performance (a validation set, given once per version)    */
 /* ------------------------------------------------------------------ */
 /*
- * The performance of a binary classifier with scores on a labelled
- * reference set, and what CBPE needs to estimate a window's performance
- * from its scores: the isotonic calibrator and the sampling-error
- * components.  Stored as baselines/<model>/<version>/reference-
- * performance.json (format_version 1, docs/model-quality.md).
+ * The performance of a model on a labelled reference set.  A binary
+ * classifier with scores (task binary_score): accuracy, F1, ROC AUC and
+ * what CBPE needs to estimate a window's performance from its scores
+ * (the isotonic calibrator and the sampling-error components); stored
+ * as baselines/<model>/<version>/reference-performance.json
+ * (format_version 1).  A classifier of class names (classification):
+ * accuracy and macro F1 with their standard errors and the classes; a
+ * regression: MAE and RMSE and the moments of |e| and e^2 (format_version
+ * 2; docs/model-quality.md).
  */
 typedef struct dm_refperf {
 	uint64_t rows;
 	double threshold;
-	double value[DM_PERF_NCMP]; /* accuracy, F1, ROC AUC */
+	double value[DM_PERF_NCMP]; /* by slot (dm_perf_metric_name) */
 	double se[DM_PERF_NCMP];    /* their standard errors */
-	dm_cbpe cbpe;
+	dm_cbpe cbpe;		    /* binary_score only */
+	dm_perf_task task;	    /* 0 (a zeroed struct) = binary_score */
+	dm_error_moments errm;	    /* regression */
+	size_t nclasses;	    /* classification: the classes seen */
+	char **classes;
 } dm_refperf;
 
 /* From pairs (label text 0/1, score text): DM_EFORMAT when a label is
@@ -208,17 +234,31 @@ DM_API dm_err dm_refperf_to_json(const dm_refperf *r, const char *model,
 			  const char *version, char **out, size_t *len);
 DM_API dm_err dm_refperf_from_json(const char *text, size_t len, const char *name,
 			    dm_refperf *out, dm_diag *diag);
-/* Reads pairs from a file (columns label_col and pred_col) and fits. */
+/* From pairs of a task: binary_score as dm_refperf_from_pairs;
+ * classification (any text; at most DM_LABELS_MAX_CLASSES classes, else
+ * DM_ETOOBIG); regression (DM_EFORMAT naming the row and "label" or
+ * "score" when a value is not a finite number; at least 2 rows). */
+DM_API dm_err dm_refperf_from_pairs_task(const char *const *labels,
+					 const char *const *preds, size_t n,
+					 dm_perf_task task, double threshold,
+					 dm_refperf *out, dm_diag *diag);
+/* Reads pairs from a file (columns label_col and pred_col) and fits
+ * (dm_refperf_from_pairs_task). */
 DM_API dm_err dm_refperf_from_reader(dm_reader *r, const char *file,
 			      const char *label_col, const char *pred_col,
-			      double threshold, dm_refperf *out, dm_diag *diag);
+			      dm_perf_task task, double threshold,
+			      dm_refperf *out, dm_diag *diag);
 
 /*
- * Compares p (a binary-score window) with the reference: the realized
- * accuracy, F1 and ROC AUC by the drop rule (dm_quality_drops: one-sided
- * z-tests, Holm, alpha, min_effect), and the CBPE estimate from
- * p->wscores, an estimated drop being an upper band below
- * reference - min_effect.  Does nothing for other tasks.
+ * Compares p with the reference when their tasks agree, by the drop
+ * rule (dm_quality_drops: one-sided tests, Holm over the task's metrics,
+ * alpha, min_effect): binary_score accuracy, F1 and ROC AUC (z-tests);
+ * classification accuracy and macro F1 (z-tests; dm_se_proportion,
+ * dm_se_f1_macro); regression MAE and RMSE (Welch t-tests of |e| and
+ * e^2, min_effect relative: MAE (1 + min_effect) and RMSE
+ * (1 + min_effect), i.e. MSE (1 + min_effect)^2).  For a binary_score
+ * reference, also the CBPE estimate from p->wscores, an estimated drop
+ * being an upper band below reference - min_effect.
  */
 DM_API dm_err dm_perf_compare(dm_perf *p, const dm_refperf *ref, double alpha,
 		       double min_effect);

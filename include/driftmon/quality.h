@@ -385,6 +385,19 @@ DM_API double dm_se_mae(const dm_regress *r);
  * together, and a metric has dropped when its adjusted p < alpha (and
  * then d > min_effect).  A metric with a NaN value or standard error,
  * or both standard errors 0, is not tested (tested 0, p NaN).
+ *
+ * relative 1: min_effect is a fraction of the reference value: the
+ * margin is m = min_effect |reference|, and the statistic
+ * (d - m) / sqrt(window_se^2 + k^2 ref_se^2), k = 1 + min_effect (lower
+ * is better) or 1 - min_effect (higher), so that the test compares the
+ * window with the reference scaled by k; dropped needs d > m.  Both
+ * ref_n and window_n > 1 (the rows behind standard errors of means):
+ * Welch's t with the Welch-Satterthwaite degrees of freedom
+ * df = S^2 / (window_se^4 / (window_n - 1) + k^4 ref_se^4 / (ref_n - 1)),
+ * S the squared denominator, and p = P(T_df >= t), as scipy's
+ * ttest_ind(window, k * reference, equal_var=False,
+ * alternative="greater") on the rows (lower is better); otherwise the
+ * normal approximation (df NaN).
  */
 typedef struct dm_quality_cmp {
 	const char *name;
@@ -397,7 +410,37 @@ typedef struct dm_quality_cmp {
 	double degradation;
 	double z, pvalue, pvalue_adjusted;
 	int dropped;
+	/* options (after the results: zero = absolute margin, normal) */
+	int relative;
+	double ref_n, window_n;
+	double df; /* result: Welch's degrees of freedom, or NaN */
 } dm_quality_cmp;
+
+/* Student's t survival function P(T_df >= t) (the regularized
+ * incomplete beta function; the normal one for an infinite df).  NaN
+ * for a NaN argument or df <= 0. */
+DM_API double dm_t_sf(double t, double df);
+
+/* Standard error of the macro F1 of a confusion matrix: the root of the
+ * sum of the per-class dm_se_f1 squared, over k, the classes treated as
+ * independent (classes with no row and no prediction count 0).  NaN for
+ * an empty matrix. */
+DM_API double dm_se_f1_macro(const dm_confusion *cm);
+
+/*
+ * Moments of the errors e = pred - label of n pairs: their count, the
+ * mean and sample variance (ddof 1) of |e| and of e^2 (two passes).
+ * The means are the MAE and the MSE; what the Welch drop test of a
+ * regression's MAE and RMSE needs.  Variances NaN below 2 rows.
+ */
+typedef struct dm_error_moments {
+	double n;
+	double abs_mean, abs_var;
+	double sq_mean, sq_var;
+} dm_error_moments;
+
+DM_API void dm_error_moments_compute(const double *label, const double *pred,
+				     size_t n, dm_error_moments *out);
 
 /* Fills the results of m[0..n).  DM_EINVAL for alpha outside (0, 1) or
  * a negative min_effect; DM_ENOMEM. */

@@ -60,6 +60,9 @@ typedef struct dm_report_brief {
 	 * reference, and CBPE's estimate with its band; NaN when absent */
 	double acc_measured, acc_reference;
 	double acc_estimated, acc_est_lower, acc_est_upper;
+	/* measured F1 (binary scores: class 1's; class names: macro) and
+	 * ROC AUC; NaN when absent */
+	double f1_measured, auc_measured;
 } dm_report_brief;
 
 /* Parses the headline fields of a JSON report.  DM_EFORMAT / DM_EVERSION
@@ -94,11 +97,14 @@ typedef struct dm_report_point {
 	int perf;
 	double acc_measured, acc_reference;
 	double acc_estimated, acc_est_lower, acc_est_upper;
+	double f1_measured, auc_measured; /* as dm_report_brief */
 } dm_report_point;
 
 #define DM_POINT_MEASURED 1  /* acc_measured */
 #define DM_POINT_REFERENCE 2 /* acc_reference */
 #define DM_POINT_ESTIMATED 4 /* acc_estimated and its band */
+#define DM_POINT_F1 8	     /* f1_measured */
+#define DM_POINT_AUC 16	     /* auc_measured */
 
 typedef struct dm_html_opts {
 	/* Earlier runs, oldest first (may include the report itself).

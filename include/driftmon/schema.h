@@ -24,6 +24,8 @@ extern "C" {
 #endif
 
 #define DM_SPEC_FORMAT_VERSION 1
+/* Built-in defaults.min_performance_drop (DM_JOB_MIN_PERFORMANCE_DROP). */
+#define DM_SPEC_MIN_PERFORMANCE_DROP 0.02
 /* Limits of a spec file (docs/spec-format.md). */
 #define DM_SPEC_MAX_BYTES (1u << 20)  /* the file */
 #define DM_SPEC_MAX_COLUMNS 10000     /* entries under columns: */
@@ -107,6 +109,9 @@ typedef struct dm_spec {
 	double critical_threshold;
 	uint64_t min_samples;
 	int has_min_samples;
+	/* Smallest performance drop that alerts (dm_job_opts.
+	 * min_performance_drop), in [0, 1]; NaN = not given. */
+	double min_performance_drop;
 	int has_missing;      /* default missing markers given */
 	char **missing;
 	size_t nmissing;

@@ -248,6 +248,8 @@ void cli_report_points(const dm_report_brief *h, size_t n,
 		pts[i].acc_estimated = h[i].acc_estimated;
 		pts[i].acc_est_lower = h[i].acc_est_lower;
 		pts[i].acc_est_upper = h[i].acc_est_upper;
+		pts[i].f1_measured = h[i].f1_measured;
+		pts[i].auc_measured = h[i].auc_measured;
 		pts[i].perf = (!isnan(h[i].acc_measured) ? DM_POINT_MEASURED
 							  : 0) |
 			      (!isnan(h[i].acc_reference) ? DM_POINT_REFERENCE
@@ -256,7 +258,9 @@ void cli_report_points(const dm_report_brief *h, size_t n,
 					       !isnan(h[i].acc_est_lower) &&
 					       !isnan(h[i].acc_est_upper)
 				       ? DM_POINT_ESTIMATED
-				       : 0);
+				       : 0) |
+			      (!isnan(h[i].f1_measured) ? DM_POINT_F1 : 0) |
+			      (!isnan(h[i].auc_measured) ? DM_POINT_AUC : 0);
 	}
 }
 

@@ -116,6 +116,7 @@ static dm_err keep_given(dm_spec *sug, const dm_spec *given)
 	sug->psi_threshold = given->psi_threshold;
 	sug->alpha = given->alpha;
 	sug->critical_threshold = given->critical_threshold;
+	sug->min_performance_drop = given->min_performance_drop;
 	sug->has_min_samples = given->has_min_samples;
 	sug->min_samples = given->min_samples;
 	if (given->has_missing && !sug->has_missing) {

@@ -133,10 +133,11 @@ static dm_err load_baseline(dm_store *st, const char *model,
 }
 
 /* The spec stored with the baseline: its defaults rank below the
- * settings given (environment, flags). */
+ * settings given (environment, flags).  *min_drop gets the spec's
+ * defaults.min_performance_drop when the run gave none (NaN). */
 static dm_err apply_stored_spec(dm_job_settings *s, dm_profile *base,
 				const char *model, const char *version,
-				dm_diag *diag)
+				double *min_drop, dm_diag *diag)
 {
 	dm_spec spec;
 	char name[DM_LAYOUT_KEY_MAX + 8];
@@ -155,6 +156,8 @@ static dm_err apply_stored_spec(dm_job_settings *s, dm_profile *base,
 	if (err != DM_OK)
 		return fail(diag, err, "bad baseline");
 	dm_job_settings_apply_spec(s, &spec, base);
+	if (isnan(*min_drop))
+		*min_drop = spec.min_performance_drop;
 	dm_spec_release(&spec);
 	return DM_OK;
 }
@@ -405,6 +408,22 @@ static dm_err load_reference(dm_store *st, const char *model,
 	return DM_OK;
 }
 
+/* How an alert's message names a metric. */
+static const char *metric_words(const char *name)
+{
+	static const char *const w[][2] = {{"f1", "F1"},
+					   {"roc_auc", "ROC AUC"},
+					   {"f1_macro", "macro F1"},
+					   {"mae", "MAE"},
+					   {"rmse", "RMSE"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (!strcmp(name, w[i][0]))
+			return w[i][1];
+	return name;
+}
+
 static dm_err perf_alerts(dm_result *res, const dm_perf *p, dm_diag *diag)
 {
 	static const char *const what[DM_PERF_NCMP] = {"accuracy", "F1",
@@ -422,15 +441,15 @@ static dm_err perf_alerts(dm_result *res, const dm_perf *p, dm_diag *diag)
 		const dm_quality_cmp *c = &p->drop[i];
 		int k = cbpe_of[i];
 
-		if (c->dropped) {
+		if (c->dropped && c->name) {
 			snprintf(msg, sizeof(msg),
-				 "measured %s %.4f vs reference %.4f on %llu "
+				 "measured %s %.6g vs reference %.6g on %llu "
 				 "labelled predictions (Holm p = %.3g)",
-				 what[i], c->window, c->reference,
+				 metric_words(c->name), c->window, c->reference,
 				 (unsigned long long)p->labelled,
 				 c->pvalue_adjusted);
 			if (dm_result_add_alert(res, DM_SEV_WARNING,
-						"PERFORMANCE_DROP", key[i],
+						"PERFORMANCE_DROP", c->name,
 						msg) != DM_OK)
 				goto oom;
 		}
@@ -458,7 +477,8 @@ oom:
  * estimated performance to res, with its alerts. */
 static dm_err attach_performance(dm_store *st, const dm_job_opts *o,
 				 const dm_profile *base, time_t start,
-				 time_t end, dm_result *res, dm_diag *diag)
+				 time_t end, double min_drop, dm_result *res,
+				 dm_diag *diag)
 {
 	const char *pred_col = o->prediction_column;
 	dm_refperf ref;
@@ -483,11 +503,14 @@ static dm_err attach_performance(dm_store *st, const dm_job_opts *o,
 				   "out of memory");
 	}
 	dm_diag_clear(diag);
-	err = dm_perf_join(st, o->model, o->version, start, end,
-			   o->label_max_delay_hours, pred_col, p, diag);
+	err = dm_perf_join(
+		st, o->model, o->version, start, end, o->label_max_delay_hours,
+		pred_col,
+		have_ref ? (ref.task ? ref.task : DM_PERF_BINARY_SCORE)
+			 : DM_PERF_NONE,
+		p, diag);
 	if (err == DM_OK && have_ref)
-		err = dm_perf_compare(p, &ref, res->config.alpha,
-				      o->min_performance_drop);
+		err = dm_perf_compare(p, &ref, res->config.alpha, min_drop);
 	dm_refperf_release(&ref);
 	if (err != DM_OK) {
 		dm_perf_free(p);
@@ -557,7 +580,8 @@ static dm_err check_opts(const dm_job_opts *o, dm_diag *diag)
 				   "from 0 to %d",
 				   o->label_max_delay_hours,
 				   DM_LABELS_MAX_DELAY_HOURS);
-	if (!(o->min_performance_drop >= 0 && o->min_performance_drop <= 1))
+	if (!isnan(o->min_performance_drop) &&
+	    !(o->min_performance_drop >= 0 && o->min_performance_drop <= 1))
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "invalid minimum performance drop %g: "
 				   "expected a number in [0, 1]",
@@ -744,6 +768,7 @@ dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 	dm_job *job;
 	time_t now, at, start = 0, end = 0, rs = 0, re = 0;
 	char *ref_start = NULL, *ref_end = NULL;
+	double min_drop = o->min_performance_drop; /* flag, spec, built-in */
 	dm_err err;
 
 	*out = NULL;
@@ -768,7 +793,9 @@ dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 	err = load_baseline(st, o->model, o->version, &job->base, diag);
 	if (err == DM_OK)
 		err = apply_stored_spec(&set, &job->base, o->model, o->version,
-					diag);
+					&min_drop, diag);
+	if (isnan(min_drop))
+		min_drop = DM_JOB_MIN_PERFORMANCE_DROP;
 	job->res.config = set.det; /* min_samples for read_current */
 	if (err == DM_OK)
 		err = read_current(st, o, job, start, end, &acct, diag);
@@ -794,7 +821,7 @@ dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 	job->res.data = acct;
 	if (end)
 		err = attach_performance(st, o, &job->base, start, end,
-					 &job->res, diag);
+					 min_drop, &job->res, diag);
 	if (err == DM_OK)
 		err = unreadable_alert(&job->res, &acct, diag);
 	if (err == DM_OK)

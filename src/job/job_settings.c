@@ -209,7 +209,7 @@ void dm_job_opts_init(dm_job_opts *o)
 	o->at = DM_JOB_NOW;
 	dm_job_settings_init(&o->settings);
 	o->label_max_delay_hours = DM_JOB_LABEL_MAX_DELAY_HOURS;
-	o->min_performance_drop = DM_JOB_MIN_PERFORMANCE_DROP;
+	o->min_performance_drop = NAN; /* the spec's, else the built-in */
 	o->threads = 1;
 	o->hourly = 1;
 }

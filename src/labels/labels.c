@@ -709,7 +709,8 @@ static dm_err join_row(void *ctx, const dm_batch *b, size_t i, const long *idx)
 
 dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 		    time_t start, time_t end, double max_delay_hours,
-		    const char *pred_col, dm_perf *out, dm_diag *diag)
+		    const char *pred_col, dm_perf_task task, dm_perf *out,
+		    dm_diag *diag)
 {
 	struct labidx x = {NULL, 0, 0};
 	struct pairs pp = {NULL, NULL, 0, 0};
@@ -749,8 +750,9 @@ dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 	err = scan_hours(st, DM_LAYOUT_LOGS_ROOT, start, end, jnames, JCOLS,
 			 join_row, &jc, diag);
 	if (err == DM_OK && pp.n > 0)
-		err = dm_perf_compute((const char *const *)pp.lab,
-				      (const char *const *)pp.pred, pp.n, out);
+		err = dm_perf_compute_task((const char *const *)pp.lab,
+					   (const char *const *)pp.pred, pp.n,
+					   task, out);
 out:
 	for (i = 0; i < pp.n; i++) {
 		free(pp.lab[i]);
@@ -765,6 +767,27 @@ out:
 /* ---- metrics of the pairs ---------------------------------------------- */
 
 static void release_metrics(dm_perf *p);
+
+const char *dm_perf_metric_name(dm_perf_task t, int i)
+{
+	static const char *const names[3][DM_PERF_NCMP] = {
+		{"accuracy", "f1", "roc_auc"},
+		{"accuracy", "f1_macro", NULL},
+		{"mae", "rmse", NULL}};
+
+	if (i < 0 || i >= DM_PERF_NCMP)
+		return NULL;
+	switch (t) {
+	case DM_PERF_BINARY_SCORE:
+		return names[0][i];
+	case DM_PERF_CLASSIFICATION:
+		return names[1][i];
+	case DM_PERF_REGRESSION:
+		return names[2][i];
+	default:
+		return NULL;
+	}
+}
 
 const char *dm_perf_task_name(dm_perf_task t)
 {
@@ -908,6 +931,55 @@ static dm_err binary_score(const double *y, const double *p, size_t n,
 	return err;
 }
 
+/* The regression metrics of n number pairs. */
+static dm_err regression(const double *y, const double *p, size_t n,
+			 dm_perf *out)
+{
+	dm_regress r;
+	size_t i;
+	dm_err err = DM_OK;
+
+	out->task = DM_PERF_REGRESSION;
+	dm_regress_init(&r);
+	for (i = 0; i < n && err == DM_OK; i++)
+		err = dm_regress_add(&r, y[i], p[i], 1.0);
+	dm_regress_metrics_compute(&r, &out->reg);
+	dm_error_moments_compute(y, p, n, &out->errm);
+	return err;
+}
+
+dm_err dm_perf_compute_task(const char *const *labels,
+			    const char *const *preds, size_t n,
+			    dm_perf_task task, dm_perf *out)
+{
+	double *y, *p;
+	size_t i;
+	int all_num = 1;
+	dm_err err;
+
+	if (n == 0 || (task != DM_PERF_CLASSIFICATION &&
+		       task != DM_PERF_REGRESSION))
+		return dm_perf_compute(labels, preds, n, out);
+	if (task == DM_PERF_CLASSIFICATION) {
+		out->task = DM_PERF_CLASSIFICATION;
+		return classification(labels, preds, n, out);
+	}
+	y = malloc(n * sizeof(double));
+	p = malloc(n * sizeof(double));
+	if (!y || !p) {
+		free(y);
+		free(p);
+		return DM_ENOMEM;
+	}
+	for (i = 0; i < n && all_num; i++)
+		all_num = num(labels[i], &y[i]) && num(preds[i], &p[i]);
+	err = all_num ? regression(y, p, n, out)
+		      : dm_perf_compute(labels, preds, n, out);
+	free(y);
+	free(p);
+	return err;
+}
+
 dm_err dm_perf_compute(const char *const *labels, const char *const *preds,
 		       size_t n, dm_perf *out)
 {
@@ -937,25 +1009,13 @@ dm_err dm_perf_compute(const char *const *labels, const char *const *preds,
 		out->task = DM_PERF_BINARY_SCORE;
 		err = binary_score(y, p, n, out);
 	} else if (all_num && !yint) {
-		dm_regress r;
-
-		out->task = DM_PERF_REGRESSION;
-		dm_regress_init(&r);
-		for (i = 0; i < n && err == DM_OK; i++)
-			err = dm_regress_add(&r, y[i], p[i], 1.0);
-		dm_regress_metrics_compute(&r, &out->reg);
+		err = regression(y, p, n, out);
 	} else {
 		out->task = DM_PERF_CLASSIFICATION;
 		err = classification(labels, preds, n, out);
 		if (err == DM_ETOOBIG && all_num) {
-			dm_regress r;
-
 			release_metrics(out);
-			out->task = DM_PERF_REGRESSION;
-			dm_regress_init(&r);
-			for (i = 0, err = DM_OK; i < n && err == DM_OK; i++)
-				err = dm_regress_add(&r, y[i], p[i], 1.0);
-			dm_regress_metrics_compute(&r, &out->reg);
+			err = regression(y, p, n, out);
 		}
 	}
 out:

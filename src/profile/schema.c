@@ -71,6 +71,7 @@ void dm_spec_init(dm_spec *s)
 	s->psi_threshold = NAN;
 	s->alpha = NAN;
 	s->critical_threshold = NAN;
+	s->min_performance_drop = NAN;
 }
 
 static void free_strings(char **v, size_t n)

@@ -51,9 +51,13 @@ static const char *const test_names[] = {
 
 static const char *const top_keys[] = {"version",  "model",   "model_version",
 				       "defaults", "columns", NULL};
-static const char *const default_keys[] = {"psi_threshold",	 "alpha",
-					   "critical_threshold", "min_samples",
-					   "missing_values",	 NULL};
+static const char *const default_keys[] = {"psi_threshold",
+					   "alpha",
+					   "critical_threshold",
+					   "min_samples",
+					   "missing_values",
+					   "min_performance_drop",
+					   NULL};
 static const char *const column_keys[] = {
 	"role",		 "type",	   "test",
 	"psi_threshold", "alpha",	   "min_effect",
@@ -69,6 +73,7 @@ static const struct range r_psi = {0.0, 100.0, 0, "a number from 0 to 100"};
 static const struct range r_alpha = {0.0, 0.5, 1,
 				     "a significance level in (0, 0.5]"};
 static const struct range r_critical = {0.0, 1.0, 0, "a number from 0 to 1"};
+static const struct range r_perf_drop = {0.0, 1.0, 0, "a number from 0 to 1"};
 static const struct range r_effect = {0.0, 100.0, 0, "a number from 0 to 100"};
 static const struct range r_importance = {0.0, 1e6, 0,
 					  "a weight from 0 to 1000000"};
@@ -792,6 +797,10 @@ static dm_err parse_defaults(struct ctx *c, const ynode *n, dm_spec *s)
 	    (err = get_number(c, v, "defaults.critical_threshold", &r_critical,
 			      &s->critical_threshold)) != DM_OK)
 		return err;
+	if ((v = map_get(n, "min_performance_drop")) &&
+	    (err = get_number(c, v, "defaults.min_performance_drop",
+			      &r_perf_drop, &s->min_performance_drop)) != DM_OK)
+		return err;
 	if ((v = map_get(n, "min_samples"))) {
 		err = get_whole(c, v, "defaults.min_samples", 1,
 				MAX_MIN_SAMPLES, "a whole number >= 1", &x);
@@ -1245,6 +1254,9 @@ static void put_defaults(sbuf *b, const dm_spec *s)
 	put_default(b, "min_samples",
 		    s->has_min_samples ? (double)s->min_samples : NAN,
 		    (double)d.min_samples, "fewer rows give no verdict");
+	put_default(b, "min_performance_drop", s->min_performance_drop,
+		    DM_SPEC_MIN_PERFORMANCE_DROP,
+		    "smallest drop of a model metric that alerts");
 	if (s->has_missing) {
 		sb_puts(b, "  missing_values: ");
 		put_markers(b, s->missing, s->nmissing);

@@ -128,3 +128,34 @@ dm_err dm_error_quantiles(const double *label, const double *pred, size_t n,
 	free(e);
 	return DM_OK;
 }
+
+void dm_error_moments_compute(const double *label, const double *pred, size_t n,
+			      dm_error_moments *out)
+{
+	double sa = 0.0, ss = 0.0, va = 0.0, vs = 0.0;
+	size_t i;
+
+	out->n = (double)n;
+	out->abs_mean = out->sq_mean = out->abs_var = out->sq_var = NAN;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		double e = pred[i] - label[i];
+
+		sa += fabs(e);
+		ss += e * e;
+	}
+	out->abs_mean = sa / (double)n;
+	out->sq_mean = ss / (double)n;
+	if (n < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		double e = pred[i] - label[i];
+		double da = fabs(e) - out->abs_mean, ds = e * e - out->sq_mean;
+
+		va += da * da;
+		vs += ds * ds;
+	}
+	out->abs_var = va / (double)(n - 1);
+	out->sq_var = vs / (double)(n - 1);
+}

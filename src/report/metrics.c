@@ -157,15 +157,17 @@ static void comparison(sbuf *b, const dm_result *r)
 	family(b, "driftmon_model_metric_reference", "gauge",
 	       "Performance on the reference (validation) set.");
 	for (i = 0; i < DM_PERF_NCMP; i++)
-		if (isfinite(p->ref[i]))
+		if (p->drop[i].name && isfinite(p->ref[i]))
 			sample(b, "driftmon_model_metric_reference", r,
-			       "metric", cmp[i], p->ref[i]);
+			       "metric", p->drop[i].name, p->ref[i]);
 	family(b, "driftmon_model_performance_dropped", "gauge",
 	       "1 if the measured metric dropped below the reference "
 	       "(PERFORMANCE_DROP), else 0.");
 	for (i = 0; i < DM_PERF_NCMP; i++)
-		sample(b, "driftmon_model_performance_dropped", r, "metric",
-		       cmp[i], p->drop[i].dropped ? 1.0 : 0.0);
+		if (p->drop[i].name)
+			sample(b, "driftmon_model_performance_dropped", r,
+			       "metric", p->drop[i].name,
+			       p->drop[i].dropped ? 1.0 : 0.0);
 	if (!p->has_estimate)
 		return;
 	for (k = 0; k < 3; k++) {

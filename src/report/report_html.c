@@ -410,7 +410,10 @@ static const char css[] =
 	".cal{stroke:#4c78a8;stroke-width:2;fill:none}.calc{fill:#4c78a8}"
 	"svg.calib{max-width:320px}"
 	".key.pm{background:#4c78a8}.key.pe{background:#f58518}"
-	".key.pr{background:#2b8a3e}";
+	".key.pr{background:#2b8a3e}"
+	".pf{stroke:#b279a2;stroke-width:1.5;fill:none}.pfc{fill:#b279a2}"
+	".pa{stroke:#72b7b2;stroke-width:1.5;fill:none}.pac{fill:#72b7b2}"
+	".key.pf{background:#b279a2}.key.pa{background:#72b7b2}";
 
 typedef struct feat_ref {
 	json_t *f;
@@ -1121,8 +1124,62 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 	sb_puts(b, "</svg>");
 }
 
+/* Measured F1 and ROC AUC of each run, as lines beside accuracy: each
+ * point carries its value in data-f1 / data-auc. */
+static void perf_trend_extra(sbuf *b, const dm_report_point *pts, size_t n,
+			     double lo, double hi)
+{
+	static const struct {
+		int bit;
+		const char *line, *dot, *data, *what;
+	} m[2] = {{DM_POINT_F1, "pf", "pfc", "f1", "F1"},
+		  {DM_POINT_AUC, "pa", "pac", "auc", "ROC AUC"}};
+	const double W = 640.0, L = 40.0, R = 10.0, T = 10.0, bottom = 128.0;
+	double pw = W - L - R, ph = bottom - T;
+	size_t i;
+	int k;
+
+#define PX(i) (n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) \
+		     : L + pw / 2)
+#define PY(v) (bottom - ph * ((v) - lo) / (hi - lo))
+	for (k = 0; k < 2; k++) {
+		int first = 1;
+
+		sb_printf(b, "<path class=\"%s\" d=\"", m[k].line);
+		for (i = 0; i < n; i++) {
+			double v = k ? pts[i].auc_measured : pts[i].f1_measured;
+
+			if (!(pts[i].perf & m[k].bit))
+				continue;
+			sb_printf(b, "%s%.1f %.1f", first ? "M" : "L", PX(i),
+				  PY(v));
+			first = 0;
+		}
+		sb_puts(b, "\"/>");
+		for (i = 0; i < n; i++) {
+			double v = k ? pts[i].auc_measured : pts[i].f1_measured;
+			const char *when = pts[i].window_end[0]
+						   ? pts[i].window_end
+						   : pts[i].generated_at;
+
+			if (!(pts[i].perf & m[k].bit))
+				continue;
+			sb_printf(b, "<circle class=\"%s\" cx=\"%.1f\" "
+				     "cy=\"%.1f\" r=\"2.5\" data-%s=\"%.6f\">"
+				     "<title>",
+				  m[k].dot, PX(i), PY(v), m[k].data, v);
+			esc(b, when);
+			sb_printf(b, ": measured %s %.4f</title></circle>",
+				  m[k].what, v);
+		}
+	}
+#undef PX
+#undef PY
+}
+
 /* Accuracy over time: measured (labels), CBPE's estimate with its band,
- * the reference; each point carries its value in data-acc. */
+ * the reference, and the measured F1 and ROC AUC; each accuracy point
+ * carries its value in data-acc. */
 static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 {
 	const double W = 640.0, H = 150.0, L = 40.0, R = 10.0, T = 10.0,
@@ -1133,7 +1190,7 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 
 	for (i = 0; i < n; i++) {
 		const dm_report_point *p = &pts[i];
-		double v[4] = {NAN, NAN, NAN, NAN};
+		double v[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
 		int k;
 
 		if (p->perf & DM_POINT_MEASURED)
@@ -1144,7 +1201,11 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 			v[2] = p->acc_est_lower;
 			v[3] = p->acc_est_upper;
 		}
-		for (k = 0; k < 4; k++)
+		if (p->perf & DM_POINT_F1)
+			v[4] = p->f1_measured;
+		if (p->perf & DM_POINT_AUC)
+			v[5] = p->auc_measured;
+		for (k = 0; k < 6; k++)
 			if (!isnan(v[k])) {
 				lo = v[k] < lo ? v[k] : lo;
 				hi = v[k] > hi ? v[k] : hi;
@@ -1160,7 +1221,9 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 	sb_puts(b, "<h3>Accuracy over time</h3><p class=\"note\">"
 		   "<span class=\"key pm\"></span>measured (labels)"
 		   "<span class=\"key pe\"></span>estimated (CBPE) and its "
-		   "band<span class=\"key pr\"></span>reference</p>");
+		   "band<span class=\"key pr\"></span>reference"
+		   "<span class=\"key pf\"></span>measured F1"
+		   "<span class=\"key pa\"></span>measured ROC AUC</p>");
 	sb_printf(b, "<svg class=\"chart trend perf-trend\" viewBox=\"0 0 "
 		     "%.0f %.0f\" role=\"img\">",
 		  W, H);
@@ -1217,6 +1280,7 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 		}
 		sb_puts(b, "\"/>");
 	}
+	perf_trend_extra(b, pts, n, lo, hi);
 	for (i = 0; i < n; i++) {
 		const char *when = pts[i].window_end[0] ? pts[i].window_end
 							: pts[i].generated_at;
@@ -1518,6 +1582,7 @@ static void performance_section(sbuf *b, json_t *perf,
 		   "(CBPE) [band]</th></tr></thead><tbody>");
 	perf_row(b, "Accuracy", perf, "accuracy");
 	perf_row(b, "F1", perf, "f1");
+	perf_row(b, "Macro F1", perf, "f1_macro");
 	perf_row(b, "ROC AUC", perf, "roc_auc");
 	perf_row(b, "Average precision", perf, "average_precision");
 	perf_row(b, "Log loss", perf, "log_loss");
@@ -1766,6 +1831,12 @@ static void self_perf(json_t *perf, dm_report_point *p)
 		p->perf |= DM_POINT_MEASURED;
 		p->acc_measured = num(perf, "accuracy");
 	}
+	p->f1_measured = num(perf, json_is_number(json_object_get(perf, "f1"))
+					   ? "f1"
+					   : "f1_macro");
+	p->auc_measured = num(perf, "roc_auc");
+	p->perf |= (isnan(p->f1_measured) ? 0 : DM_POINT_F1) |
+		   (isnan(p->auc_measured) ? 0 : DM_POINT_AUC);
 	if (json_is_number(json_object_get(ref, "value"))) {
 		p->perf |= DM_POINT_REFERENCE;
 		p->acc_reference = num(ref, "value");

@@ -472,6 +472,10 @@ static void perf_brief(json_t *perf, dm_report_brief *b)
 	b->acc_estimated = num_or_nan(est, "value");
 	b->acc_est_lower = num_or_nan(est, "lower");
 	b->acc_est_upper = num_or_nan(est, "upper");
+	b->f1_measured = num_or_nan(perf, "f1");
+	if (isnan(b->f1_measured))
+		b->f1_measured = num_or_nan(perf, "f1_macro");
+	b->auc_measured = num_or_nan(perf, "roc_auc");
 }
 
 dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,

@@ -62,6 +62,8 @@ static void classification(jw *w, const dm_perf *p)
 		jw_arr_end(w);
 	}
 	jw_arr_end(w);
+	if (p->task == DM_PERF_CLASSIFICATION)
+		num_or_null(w, "f1_macro", p->scores.macro.f1);
 	if (p->task == DM_PERF_BINARY_SCORE) {
 		num_or_null(w, "f1", p->scores.cls[1].f1);
 		num_or_null(w, "roc_auc", p->roc_auc);
@@ -120,9 +122,12 @@ static void comparison(jw *w, const dm_perf *p)
 	for (i = 0; i < DM_PERF_NCMP; i++) {
 		const dm_quality_cmp *c = &p->drop[i];
 
-		jw_key(w, cmp_names[i]);
+		if (!c->name)
+			continue; /* a slot the reference's task has not */
+		jw_key(w, c->name);
 		jw_obj(w);
 		num_or_null(w, "value", p->ref[i]);
+		num_or_null(w, "min_effect", c->min_effect);
 		jw_key(w, "tested");
 		jw_bool(w, c->tested);
 		num_or_null(w, "pvalue", c->pvalue);

@@ -467,7 +467,7 @@ m = re.search(r'<p class="note" id="not-monitored">(.*?)</p>', dom)
 assert m and m.group(1) == "Not monitored (2): customer_id (identifier), comment (text)", m
 EOF
 
-# ---- model performance: accuracy over time and the calibration curve ------------------
+# ---- model performance: accuracy, F1 and ROC AUC over time and the calibration curve ------------------
 # three hours of the same distribution, then three of concept drift (15% of
 # labels flipped), with the labels; one detect per hour writes the history
 SP="$T/sperf"
@@ -504,6 +504,14 @@ want_m = [r["performance"]["accuracy"] for r in reps]
 want_e = [r["performance"]["estimated"]["accuracy"]["value"] for r in reps]
 assert len(meas) == 6 and all(abs(a - b) < 1e-6 for a, b in zip(meas, want_m)), (meas, want_m)
 assert len(est) == 6 and all(abs(a - b) < 1e-6 for a, b in zip(est, want_e)), (est, want_e)
+# F1 and ROC AUC beside accuracy, each point the run's measured value
+f1 = [float(x) for x in re.findall(r'<circle class="pfc"[^>]*data-f1="([0-9.]+)"', trend)]
+auc = [float(x) for x in re.findall(r'<circle class="pac"[^>]*data-auc="([0-9.]+)"', trend)]
+want_f = [r["performance"]["f1"] for r in reps]
+want_a = [r["performance"]["roc_auc"] for r in reps]
+assert len(f1) == 6 and all(abs(a - b) < 1e-6 for a, b in zip(f1, want_f)), (f1, want_f)
+assert len(auc) == 6 and all(abs(a - b) < 1e-6 for a, b in zip(auc, want_a)), (auc, want_a)
+assert 'class="pf"' in trend and 'class="pa"' in trend
 # the concept drift shows in the measured accuracy only
 assert min(want_m[:3]) > 0.9 and max(want_m[3:]) < 0.86, want_m
 assert min(want_e) > 0.9, want_e

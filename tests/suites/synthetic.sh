@@ -46,6 +46,25 @@ perf "same distribution" "r <= 10" "r <= 10"
 perf "concept drift: 15%" "r >= 95" "r <= 10"
 perf "concept drift 15% + input" "r >= 95" "r <= 10"
 perf "covariate shift: mean shift 2 sd, 10 features" "r >= 90" "r >= 90"
+# The classifier of class names and the regression (the "any drop"
+# column, third from the end): no more than 10% false alarms, a clear
+# degradation caught in >= 95% of windows.
+perf_task() { # LABEL-PREFIX TEST
+	local line a
+	line=$(grep -m1 "^$1" <<<"$pout")
+	a=$(awk '$(NF-2) ~ /^[0-9.]+%$/ { sub(/%/, "", $(NF-2)); print $(NF-2) }' <<<"$line")
+	if [ -n "$a" ] && [ "$(awk -v r="$a" "BEGIN { print ($2) }")" = 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "  FAIL: performance: $1: '$line'"
+	fi
+}
+perf_task "same distribution (20% errors" "r <= 10"
+perf_task "30% errors" "r >= 95"
+perf_task "rare class (10%) always taken" "r >= 95"
+perf_task "same distribution, normal errors" "r <= 10"
+perf_task "same distribution, Laplace errors" "r <= 10"
+perf_task "errors 20% wider" "r >= 95"
 # The two-category tests: the 0/1 flags are numeric unless --booleans
 # declares them boolean; then the automatic choice gives them the z-test
 # (5 flags), --test fisher Fisher's exact test, and the targets still hold.

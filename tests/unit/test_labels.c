@@ -243,6 +243,114 @@ static void labels_task_classes_and_regression(void **state)
 	dm_perf_free(NULL);
 }
 
+/* The reference performance of a classifier of class names and of a
+ * regression: measured, written as format_version 2 and read back; the
+ * task forced on a window; bad input named. */
+static void labels_refperf_tasks(void **state)
+{
+	const char *y[] = {"cat", "dog", "eel", "dog", "cat"};
+	const char *p[] = {"cat", "cat", "eel", "dog", "cat"};
+	const char *yr[] = {"1", "2", "3", "5"};
+	const char *pr[] = {"1.5", "2", "4", "3"};
+	const char *bad[] = {"1", "2", "x", "5"};
+	dm_refperf ref, back;
+	dm_perf w;
+	dm_diag d;
+	char *json = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(dm_refperf_from_pairs_task(y, p, 5,
+						    DM_PERF_CLASSIFICATION,
+						    0.5, &ref, &d),
+			 DM_OK);
+	assert_int_equal(ref.task, DM_PERF_CLASSIFICATION);
+	assert_int_equal(ref.nclasses, 3);
+	assert_true(fabs(ref.value[0] - 0.8) < 1e-15);
+	assert_true(fabs(ref.se[0] - sqrt(0.8 * 0.2 / 5)) < 1e-15);
+	assert_int_equal(dm_refperf_to_json(&ref, "m", "v1", &json, &len),
+			 DM_OK);
+	assert_non_null(strstr(json, "\"format_version\": 2"));
+	assert_int_equal(dm_refperf_from_json(json, len, "r.json", &back, &d),
+			 DM_OK);
+	assert_int_equal(back.task, DM_PERF_CLASSIFICATION);
+	assert_int_equal(back.nclasses, 3);
+	assert_string_equal(back.classes[1], "dog");
+	assert_true(back.value[1] == ref.value[1] && back.se[1] == ref.se[1]);
+	free(json);
+	dm_refperf_release(&back);
+	dm_refperf_release(&ref);
+
+	/* regression: MAE 0.875, errors {0.5, 0, 1, -2} */
+	assert_int_equal(dm_refperf_from_pairs_task(yr, pr, 4,
+						    DM_PERF_REGRESSION, 0.5,
+						    &ref, &d),
+			 DM_OK);
+	assert_true(fabs(ref.value[0] - 0.875) < 1e-15);
+	assert_true(fabs(ref.value[1] - sqrt(5.25 / 4)) < 1e-15);
+	assert_true(ref.errm.n == 4 && fabs(ref.errm.sq_mean - 5.25 / 4) <
+					       1e-15);
+	assert_int_equal(dm_refperf_to_json(&ref, "m", "v1", &json, &len),
+			 DM_OK);
+	assert_int_equal(dm_refperf_from_json(json, len, "r.json", &back, &d),
+			 DM_OK);
+	assert_int_equal(back.task, DM_PERF_REGRESSION);
+	assert_true(back.errm.abs_var == ref.errm.abs_var &&
+		    back.errm.sq_var == ref.errm.sq_var);
+	dm_refperf_release(&back);
+	/* integer labels: the join would say classification; the
+	 * regression reference forces regression on the window */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(dm_perf_compute_task(yr, yr, 4, DM_PERF_REGRESSION,
+					      &w),
+			 DM_OK);
+	assert_int_equal(w.task, DM_PERF_REGRESSION);
+	w.labelled = 4;
+	assert_int_equal(dm_perf_compare(&w, &ref, 0.01, 0.02), DM_OK);
+	assert_string_equal(w.drop[0].name, "mae");
+	assert_false(w.drop[0].dropped); /* no error at all */
+	dm_perf_release(&w);
+	/* a window of another task is not tested */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(dm_perf_compute(y, p, 5, &w), DM_OK);
+	assert_int_equal(dm_perf_compare(&w, &ref, 0.01, 0.02), DM_OK);
+	assert_true(w.compared && !w.drop[0].tested && !w.drop[1].tested);
+	dm_perf_release(&w);
+	dm_refperf_release(&ref);
+	/* format 2 with a field missing or wrong */
+	{
+		const char *missing = "{\"format_version\": 2, \"task\": "
+				      "\"regression\", \"rows\": 4, "
+				      "\"metrics\": {\"mae\": {}, \"rmse\": "
+				      "{}}}";
+		const char *future = "{\"format_version\": 3}";
+
+		assert_int_equal(dm_refperf_from_json(missing, strlen(missing),
+						      "r.json", &back, &d),
+				 DM_EFORMAT);
+		assert_non_null(strstr(d.msg, "'errors'"));
+		assert_int_equal(dm_refperf_from_json(future, strlen(future),
+						      "r.json", &back, &d),
+				 DM_EVERSION);
+	}
+	/* bad values name the row and column */
+	assert_int_equal(dm_refperf_from_pairs_task(bad, pr, 4,
+						    DM_PERF_REGRESSION, 0.5,
+						    &ref, &d),
+			 DM_EFORMAT);
+	assert_true(d.row == 3);
+	assert_string_equal(d.column, "label");
+	assert_int_equal(dm_refperf_from_pairs_task(yr, bad, 4,
+						    DM_PERF_REGRESSION, 0.5,
+						    &ref, &d),
+			 DM_EFORMAT);
+	assert_string_equal(d.column, "score");
+	assert_int_equal(dm_refperf_from_pairs_task(y, p, 1,
+						    DM_PERF_CLASSIFICATION,
+						    0.5, &ref, &d),
+			 DM_EEMPTY);
+}
+
 /* Writes text to path; 0 on success. */
 static int put_file(const char *path, const char *text)
 {
@@ -301,7 +409,7 @@ static void labels_import_and_join(void **state)
 	dm_reader_free(r);
 	assert_true(st.rows == 4 && st.files == 2);
 	assert_int_equal(dm_perf_join(s, "m", "v1", start, start + 3600, 2.0,
-				      "score", &perf, &diag),
+				      "score", DM_PERF_NONE, &perf, &diag),
 			 DM_OK);
 	/* a, b labelled; c 2.5 hours later: late; the empty id and e without
 	 * a label count as predictions; d is another version */
@@ -324,6 +432,7 @@ static const struct CMUnitTest labels_tests[] = {
 	cmocka_unit_test(labels_parse_time),
 	cmocka_unit_test(labels_task_binary_score),
 	cmocka_unit_test(labels_task_classes_and_regression),
+	cmocka_unit_test(labels_refperf_tasks),
 	cmocka_unit_test(labels_import_and_join),
 	cmocka_unit_test(labels_json_records),
 	cmocka_unit_test(labels_json_errors),

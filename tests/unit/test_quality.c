@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driftmon/labels.h"
 #include "driftmon/quality.h"
 #include "synth/rng.h"
 
@@ -853,6 +854,122 @@ static void quality_drop_vs_scipy(void **state)
 	assert_int_equal(dm_quality_drops(NULL, 0, 0.0), DM_EINVAL);
 }
 
+/* |got - want| <= 1e-9 |want| (p-values: relative, however small). */
+static int close_rel(double got, double want)
+{
+	if (isnan(got) || isnan(want))
+		return isnan(got) && isnan(want);
+	return fabs(got - want) <= 1e-9 * fabs(want) + 1e-300;
+}
+
+/* One "class" or "regress" case of quality_perf_tasks.txt: reference
+ * and window pairs through dm_refperf_from_pairs_task,
+ * dm_perf_compute_task and dm_perf_compare, against sklearn, scipy and
+ * statsmodels. */
+static void perf_task_case(dmv_file *f, dm_perf_task task)
+{
+	const char *lab[1000], *pre[1000];
+	uint64_t nref = 0, nwin = 0, i, wd = 0;
+	double d = 0, alpha = 0, want[5];
+	char name[64];
+	dm_refperf ref;
+	dm_perf p;
+	dm_diag diag;
+	int m;
+
+	snprintf(name, sizeof(name), "%s", dmv_tok(f));
+	assert_int_equal(dmv_u64(f, &nref), 0);
+	assert_int_equal(dmv_u64(f, &nwin), 0);
+	assert_int_equal(dmv_double(f, &d), 0);
+	assert_int_equal(dmv_double(f, &alpha), 0);
+	assert_true(nref <= 1000 && nwin <= 1000);
+	for (i = 0; i < nref; i++) {
+		lab[i] = dmv_tok(f);
+		pre[i] = dmv_tok(f);
+	}
+	assert_int_equal(dm_refperf_from_pairs_task(lab, pre, nref, task, 0.5,
+						    &ref, &diag),
+			 DM_OK);
+	for (i = 0; i < nwin; i++) {
+		lab[i] = dmv_tok(f);
+		pre[i] = dmv_tok(f);
+	}
+	memset(&p, 0, sizeof(p));
+	p.predictions = p.labelled = nwin;
+	assert_int_equal(dm_perf_compute_task(lab, pre, nwin, task, &p), DM_OK);
+	assert_int_equal(p.task, task);
+	assert_int_equal(dm_perf_compare(&p, &ref, alpha, d), DM_OK);
+	for (m = 0; m < 2; m++) {
+		const dm_quality_cmp *c = &p.drop[m];
+		const char *key = dmv_tok(f);
+		int k, nw = task == DM_PERF_REGRESSION ? 5 : 4;
+
+		assert_non_null(c->name);
+		assert_string_equal(c->name, key);
+		for (k = 0; k < nw; k++)
+			assert_int_equal(dmv_double(f, &want[k]), 0);
+		assert_int_equal(dmv_u64(f, &wd), 0);
+		if (!close_enough(p.ref[m], want[0]) ||
+		    !close_enough(c->reference, want[0]) ||
+		    !close_enough(c->window, want[1]) ||
+		    (nw == 5 && !close_enough(c->z, want[2])) ||
+		    !close_rel(c->pvalue, want[nw - 2]) ||
+		    !close_rel(c->pvalue_adjusted, want[nw - 1]) ||
+		    c->dropped != (int)wd || !c->tested)
+			fail_msg("%s %s: ref %.17g window %.17g stat %.17g p "
+				 "%.17g adj %.17g dropped %d; want %.17g "
+				 "%.17g ... p %.17g adj %.17g dropped %u",
+				 name, key, p.ref[m], c->window, c->z,
+				 c->pvalue, c->pvalue_adjusted, c->dropped,
+				 want[0], want[1], want[nw - 2], want[nw - 1],
+				 (unsigned)wd);
+	}
+	assert_null(p.drop[2].name);
+	assert_false(p.drop[2].tested);
+	assert_false(p.has_estimate);
+	assert_int_equal(dmv_expect(f, "end"), 0);
+	dm_perf_release(&p);
+	dm_refperf_release(&ref);
+}
+
+static void quality_perf_tasks_vs_scipy(void **state)
+{
+	dmv_file f;
+	size_t ntsf = 0, ncls = 0, nreg = 0;
+	char *t;
+
+	(void)state;
+	assert_int_equal(dmv_open(&f, DMTEST_DATA("quality_perf_tasks.txt")),
+			 0);
+	while ((t = dmv_tok(&f)) != NULL) {
+		if (!strcmp(t, "tsf")) {
+			double x = 0, df = 0, want = 0, got;
+
+			assert_int_equal(dmv_double(&f, &x), 0);
+			assert_int_equal(dmv_double(&f, &df), 0);
+			assert_int_equal(dmv_double(&f, &want), 0);
+			got = dm_t_sf(x, df);
+			if (!close_rel(got, want))
+				fail_msg("t.sf(%g, %g) = %.17g, want %.17g", x,
+					 df, got, want);
+			ntsf++;
+		} else if (!strcmp(t, "class")) {
+			perf_task_case(&f, DM_PERF_CLASSIFICATION);
+			ncls++;
+		} else {
+			assert_string_equal(t, "regress");
+			perf_task_case(&f, DM_PERF_REGRESSION);
+			nreg++;
+		}
+	}
+	dmv_close(&f);
+	assert_true(ntsf >= 40 && ncls >= 5 && nreg >= 5);
+	assert_true(isnan(dm_t_sf(NAN, 3)) && isnan(dm_t_sf(1, 0)));
+	assert_true(dm_t_sf(INFINITY, 3) == 0.0);
+	assert_true(fabs(dm_t_sf(1.5, INFINITY) - 0.5 * erfc(1.5 / sqrt(2.0))) <
+		    1e-16);
+}
+
 static void quality_standard_errors(void **state)
 {
 	dm_regress r;
@@ -985,6 +1102,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(quality_cbpe_tilted_model),
 		cmocka_unit_test(quality_cbpe_concept_shift_missed),
 		cmocka_unit_test(quality_drop_vs_scipy),
+		cmocka_unit_test(quality_perf_tasks_vs_scipy),
 		cmocka_unit_test(quality_standard_errors),
 		cmocka_unit_test(quality_drop_false_alarms_and_power),
 	};

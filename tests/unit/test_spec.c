@@ -80,6 +80,7 @@ static void assert_spec_equal(const dm_spec *a, const dm_spec *b)
 	assert_true(num_eq(a->psi_threshold, b->psi_threshold));
 	assert_true(num_eq(a->alpha, b->alpha));
 	assert_true(num_eq(a->critical_threshold, b->critical_threshold));
+	assert_true(num_eq(a->min_performance_drop, b->min_performance_drop));
 	assert_int_equal(a->has_min_samples, b->has_min_samples);
 	assert_int_equal(a->min_samples, b->min_samples);
 	assert_int_equal(a->has_missing, b->has_missing);
@@ -142,6 +143,7 @@ static void round_trip_full(void **state)
 	s.psi_threshold = 0.25;
 	s.alpha = 0.001;
 	s.critical_threshold = 0.6;
+	s.min_performance_drop = 0.035;
 	s.min_samples = 500;
 	s.has_min_samples = 1;
 	s.missing = strv(dmiss, 5);
@@ -354,7 +356,8 @@ static void parse_styles(void **state)
 		"# comment\n"
 		"version: 1\n"
 		"model: 'spam detector'\n"
-		"defaults: {psi_threshold: 2e-1, alpha: .01, min_samples: 50}\n"
+		"defaults: {psi_threshold: 2e-1, alpha: .01, min_samples: 50, "
+		"min_performance_drop: 5e-2}\n"
 		"columns:\n"
 		"  ? complex key\n"
 		"  : role: label\n"
@@ -379,6 +382,7 @@ static void parse_styles(void **state)
 	assert_true(s.psi_threshold == 0.2);
 	assert_true(s.alpha == 0.01);
 	assert_true(isnan(s.critical_threshold));
+	assert_true(s.min_performance_drop == 0.05);
 	assert_int_equal(s.min_samples, 50);
 	assert_int_equal(s.ncols, 6);
 	assert_string_equal(s.cols[0].name, "complex key");
@@ -523,6 +527,19 @@ static const struct bad bad_cases[] = {
 	{V "defaults:\n  critical_threshold: 1.01\n", DM_EFORMAT,
 	 "defaults.critical_threshold: must be a number from 0 to 1, got "
 	 "1.01"},
+	{V "defaults:\n  min_performance_drop: 1.5\n", DM_EFORMAT,
+	 "line 3: defaults.min_performance_drop: must be a number from 0 to "
+	 "1, got 1.5"},
+	{V "defaults:\n  min_performance_drop: -0.01\n", DM_EFORMAT,
+	 "defaults.min_performance_drop: must be a number from 0 to 1, got "
+	 "-0.01"},
+	{V "defaults:\n  min_performance_drop: \"0.02\"\n", DM_EFORMAT,
+	 "defaults.min_performance_drop: expected a number from 0 to 1, got "
+	 "quoted text"},
+	{V "defaults:\n  min_performance_drop: [0.02]\n", DM_EFORMAT,
+	 "defaults.min_performance_drop: expected a number from 0 to 1"},
+	{V "defaults:\n  min_performance_dro: 0.02\n", DM_EFORMAT,
+	 "(did you mean 'min_performance_drop'?)"},
 	{V "defaults:\n  min_samples: 0\n", DM_EFORMAT,
 	 "defaults.min_samples: must be a whole number >= 1, got 0"},
 	{V "columns:\n  a:\n    psi_threshold: -1\n", DM_EFORMAT,
