@@ -517,7 +517,7 @@ static void hour_profile_refuses_corrupt(void **state)
 						   7200, &bp, &back, &d),
 			 DM_EFORMAT);
 	assert_non_null(strstr(d.msg, "not valid JSON"));
-	bad = replace1(j, "\"format_version\":1", "\"format_version\":2");
+	bad = replace1(j, "\"format_version\":2", "\"format_version\":3");
 	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
 						   "v1", 7200, &bp, &back, &d),
 			 DM_EVERSION);
