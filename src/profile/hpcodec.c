@@ -352,8 +352,10 @@ int hpc_blobs_lift(const char *json, size_t len, char **out, size_t *outlen,
 				if ((size_t)(v - t - 1) >= HPC_BLOB_MIN) {
 					memcpy(o + olen, p, (size_t)(t - p));
 					olen += (size_t)(t - p);
-					olen += (size_t)sprintf(
-						o + olen, "\"@%zu\"", b->n);
+					/* fits in the string it replaces */
+					olen += (size_t)snprintf(
+						o + olen, (size_t)(v - t + 1),
+						"\"@%zu\"", b->n);
 					if (blob_add(b, t + 1,
 						     (size_t)(v - t - 1)) < 0)
 						goto oom;
