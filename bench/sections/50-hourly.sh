@@ -15,7 +15,12 @@
 #   profiles  detect --window-hours H --no-write (all hours fresh)
 # Checks: the profile-merged and raw reports flag the same features, and
 # detect from profiles reads no log (DRIFTMON_PROFILE_STATS line).
-# Settings: BENCH_HOURLY_ROWS, BENCH_HOURLY_WINDOWS="24 168 720".
+# Settings: BENCH_HOURLY_ROWS, BENCH_HOURLY_WINDOWS="24 168 720".  The
+# defaults write 720 hours of 100,000 rows (about 13 GB of Parquet, and
+# the raw 720-hour detect reads all of it); the cost from profiles does
+# not depend on the rows once an hour has more values than its profile
+# keeps points (1024 per feature), so BENCH_HOURLY_ROWS=3000 measures
+# the same merge on a 0.4 GB store (docs/hourly-profiles.md, "Cost").
 # Sourced by bench/run.sh (see bench/lib.sh).
 
 section_hourly() {
@@ -77,5 +82,7 @@ sys.exit(0 if fa == fb and a["samples"] == b["samples"] else 1)' \
 	done
 	size=$(find "$store/profiles" -name profile.json -printf '%s\n' |
 		sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	bench_check hourly profile-size sh -c "echo 'one hour profile of 50 features + prediction, $per rows: $((size / 1024)) KB (median of $max hours)'"
+	fv=$(grep -o '"format_version":[0-9]*' \
+		"$(find "$store/profiles" -name profile.json -print -quit)")
+	bench_check hourly profile-size sh -c "echo 'one hour profile of 50 features + prediction, $per rows: $((size / 1024)) KB (median of $max hours, format_version ${fv#*:})'"
 }

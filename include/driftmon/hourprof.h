@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define DM_HOUR_PROFILE_FORMAT_VERSION 1
+#define DM_HOUR_PROFILE_FORMAT_VERSION 2
 /* Weighted points kept per numeric feature in an hour profile: the
  * stored sketch's rank error grows by at most 2 / this (0.2%). */
 #define DM_HOUR_SKETCH_ITEMS 1024

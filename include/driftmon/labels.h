@@ -176,6 +176,18 @@ DM_API dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 		    time_t start, time_t end, double max_delay_hours,
 		    const char *pred_col, dm_perf_task task, dm_perf *out,
 		    dm_diag *diag);
+/*
+ * dm_perf_join for a caller that needs the window's prediction scores
+ * only with labels (no reference performance to estimate against): when
+ * no label of the model version is found, the window's logs are not
+ * read at all (out->labels_loaded is 0, nothing else is filled), so a
+ * window merged from hour profiles stays free of raw reads.
+ */
+DM_API dm_err dm_perf_join_if_labelled(dm_store *st, const char *model,
+				       const char *version, time_t start,
+				       time_t end, double max_delay_hours,
+				       const char *pred_col, dm_perf *out,
+				       dm_diag *diag);
 
 /*
  * The metrics of labelled pairs (label text, prediction text): the

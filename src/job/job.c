@@ -503,12 +503,17 @@ static dm_err attach_performance(dm_store *st, const dm_job_opts *o,
 				   "out of memory");
 	}
 	dm_diag_clear(diag);
-	err = dm_perf_join(
-		st, o->model, o->version, start, end, o->label_max_delay_hours,
-		pred_col,
-		have_ref ? (ref.task ? ref.task : DM_PERF_BINARY_SCORE)
-			 : DM_PERF_NONE,
-		p, diag);
+	/* without a reference performance the window's scores matter only
+	 * with labels: no labels, no read of the logs */
+	if (have_ref)
+		err = dm_perf_join(st, o->model, o->version, start, end,
+				   o->label_max_delay_hours, pred_col,
+				   ref.task ? ref.task : DM_PERF_BINARY_SCORE,
+				   p, diag);
+	else
+		err = dm_perf_join_if_labelled(st, o->model, o->version, start,
+					       end, o->label_max_delay_hours,
+					       pred_col, p, diag);
 	if (err == DM_OK && have_ref)
 		err = dm_perf_compare(p, &ref, res->config.alpha, min_drop);
 	dm_refperf_release(&ref);

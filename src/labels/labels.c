@@ -707,10 +707,10 @@ static dm_err join_row(void *ctx, const dm_batch *b, size_t i, const long *idx)
 	return pair_add(c->pp, l->label, pred, pn);
 }
 
-dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
-		    time_t start, time_t end, double max_delay_hours,
-		    const char *pred_col, dm_perf_task task, dm_perf *out,
-		    dm_diag *diag)
+static dm_err perf_join(dm_store *st, const char *model, const char *version,
+		       time_t start, time_t end, double max_delay_hours,
+		       const char *pred_col, dm_perf_task task,
+		       int scores_wanted, dm_perf *out, dm_diag *diag)
 {
 	struct labidx x = {NULL, 0, 0};
 	struct pairs pp = {NULL, NULL, 0, 0};
@@ -747,6 +747,8 @@ dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
 	jc.pp = &pp;
 	jc.out = out;
 	out->labels_loaded = x.n;
+	if (x.n == 0 && !scores_wanted)
+		goto out;
 	err = scan_hours(st, DM_LAYOUT_LOGS_ROOT, start, end, jnames, JCOLS,
 			 join_row, &jc, diag);
 	if (err == DM_OK && pp.n > 0)
@@ -762,6 +764,24 @@ out:
 	free(pp.pred);
 	idx_free(&x);
 	return err;
+}
+
+dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
+		    time_t start, time_t end, double max_delay_hours,
+		    const char *pred_col, dm_perf_task task, dm_perf *out,
+		    dm_diag *diag)
+{
+	return perf_join(st, model, version, start, end, max_delay_hours,
+			 pred_col, task, 1, out, diag);
+}
+
+dm_err dm_perf_join_if_labelled(dm_store *st, const char *model,
+				const char *version, time_t start, time_t end,
+				double max_delay_hours, const char *pred_col,
+				dm_perf *out, dm_diag *diag)
+{
+	return perf_join(st, model, version, start, end, max_delay_hours,
+			 pred_col, DM_PERF_NONE, 0, out, diag);
 }
 
 /* ---- metrics of the pairs ---------------------------------------------- */

@@ -33,6 +33,7 @@
 
 #include "core/jsonw.h"
 #include "driftmon/hourprof.h"
+#include "profile/hpcodec.h"
 #include "profile/mv_int.h"
 #include "profile/profile_int.h"
 
@@ -209,10 +210,23 @@ static void write_num_or_null(jw *w, const char *k, double x, int have)
 		jw_null(w);
 }
 
+/* "k": the encoded points b64 (freed), or the encoder's failure */
+static void write_b64(jw *w, const char *k, int rc, char *b64)
+{
+	if (rc != 0) {
+		w->err = DM_ENOMEM;
+		return;
+	}
+	jw_key(w, k);
+	jw_str(w, b64);
+	free(b64);
+}
+
 static void write_numeric(jw *w, const dm_feature *f, const dm_hour_items *it)
 {
-	size_t i;
-	int all_one = 1;
+	char *b64 = NULL;
+	size_t i, len = 0;
+	int all_one = 1, rc;
 
 	jw_key(w, "moments");
 	jw_obj(w);
@@ -232,19 +246,15 @@ static void write_numeric(jw *w, const dm_feature *f, const dm_hour_items *it)
 	jw_obj(w);
 	jw_key(w, "error_weight");
 	jw_num(w, it->err_w);
-	jw_key(w, "values");
-	jw_arr(w);
-	for (i = 0; i < it->n; i++) {
-		jw_num(w, it->v[i]);
+	jw_key(w, "n");
+	jw_u64(w, it->n);
+	for (i = 0; i < it->n; i++)
 		all_one &= it->w[i] == 1;
-	}
-	jw_arr_end(w);
+	rc = hpc_values_encode(it->v, it->n, &b64, &len);
+	write_b64(w, "values", rc, b64);
 	if (!all_one) {
-		jw_key(w, "weights");
-		jw_arr(w);
-		for (i = 0; i < it->n; i++)
-			jw_u64(w, it->w[i]);
-		jw_arr_end(w);
+		rc = hpc_weights_encode(it->w, it->n, &b64, &len);
+		write_b64(w, "weights", rc, b64);
 	}
 	jw_obj_end(w);
 }
@@ -417,6 +427,8 @@ dm_err dm_hour_profile_to_json(const dm_hour_profile *hp, const char *model,
 struct ctx {
 	const char *name;
 	dm_diag *diag;
+	uint64_t version; /* the file's format_version (1 or 2) */
+	hpc_blobs *blobs; /* the encoded sketches lifted out of the text */
 };
 
 static dm_err bad(struct ctx *c, const char *field, const char *why)
@@ -533,16 +545,30 @@ static dm_err parse_rows(struct ctx *c, json_t *jp, dm_profile *p)
 	return DM_OK;
 }
 
-static dm_err parse_sketch(struct ctx *c, json_t *sk, const char *path,
-			   dm_hour_items *it)
+/* Sorted finite values with positive weights (their sum into total). */
+static int items_ok(dm_hour_items *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->n; i++) {
+		if (!isfinite(it->v[i]) || (i > 0 && it->v[i] < it->v[i - 1]) ||
+		    it->w[i] == 0)
+			return 0;
+		it->total += it->w[i];
+	}
+	return 1;
+}
+
+/* format_version 1: "values" and "weights" as JSON arrays. */
+static dm_err parse_sketch_v1(struct ctx *c, json_t *sk, const char *path,
+			      dm_hour_items *it)
 {
 	json_t *vals = json_object_get(sk, "values");
 	json_t *wts = json_object_get(sk, "weights");
 	size_t i, n;
 
 	if (!json_is_array(vals) || (wts && !json_is_array(wts)) ||
-	    (wts && json_array_size(wts) != json_array_size(vals)) ||
-	    get_num(sk, "error_weight", &it->err_w) || !(it->err_w >= 0))
+	    (wts && json_array_size(wts) != json_array_size(vals)))
 		return bad(c, path,
 			   "sketch needs 'values' (and 'weights' of "
 			   "the same length) and 'error_weight'");
@@ -555,20 +581,79 @@ static dm_err parse_sketch(struct ctx *c, json_t *sk, const char *path,
 		json_t *x = json_array_get(vals, i);
 		json_t *y = wts ? json_array_get(wts, i) : NULL;
 
-		if (!json_is_number(x) || !isfinite(json_number_value(x)) ||
-		    (i > 0 && json_number_value(x) < it->v[i - 1]) ||
-		    (wts &&
-		     (!json_is_integer(y) || json_integer_value(y) <= 0)))
+		if (!json_is_number(x) || (wts && (!json_is_integer(y) ||
+						   json_integer_value(y) <= 0)))
 			return bad(c, path,
 				   "sketch values must be sorted "
 				   "finite numbers with positive "
 				   "integer weights");
 		it->v[i] = json_number_value(x);
 		it->w[i] = wts ? (uint64_t)json_integer_value(y) : 1;
-		it->total += it->w[i];
 	}
 	it->n = n;
 	return DM_OK;
+}
+
+/* format_version 2: "n" points, "values" and "weights" encoded
+ * (hpcodec.h). */
+static dm_err parse_sketch_v2(struct ctx *c, json_t *sk, const char *path,
+			      dm_hour_items *it)
+{
+	json_t *vals = json_object_get(sk, "values");
+	json_t *wts = json_object_get(sk, "weights");
+	const char *why = NULL, *vt, *wt = NULL;
+	char msg[160];
+	uint64_t n;
+	size_t i, vl, wl = 0;
+	int rc;
+
+	if (get_u64(sk, "n", &n) || n > DM_HOUR_SKETCH_ITEMS ||
+	    !json_is_string(vals) || (wts && !json_is_string(wts)))
+		return bad(c, path,
+			   "sketch needs 'n' (at most 1024), 'values' "
+			   "(and 'weights') as base64 strings and "
+			   "'error_weight'");
+	it->v = malloc((n + 1) * sizeof(double));
+	it->w = malloc((n + 1) * sizeof(uint64_t));
+	if (!it->v || !it->w)
+		return DM_ENOMEM;
+	if (hpc_blob_take(c->blobs, json_string_value(vals),
+			  json_string_length(vals), &vt, &vl) ||
+	    (wts && hpc_blob_take(c->blobs, json_string_value(wts),
+				  json_string_length(wts), &wt, &wl)))
+		return bad(c, path, "sketch: not an encoded sketch");
+	rc = hpc_values_decode(vt, vl, n, it->v, &why);
+	if (rc == 0 && wts)
+		rc = hpc_weights_decode(wt, wl, n, it->w, &why);
+	for (i = 0; rc == 0 && !wts && i < n; i++)
+		it->w[i] = 1;
+	if (rc == -2)
+		return DM_ENOMEM;
+	if (rc != 0) {
+		snprintf(msg, sizeof(msg), "sketch: %s", why);
+		return bad(c, path, msg);
+	}
+	it->n = n;
+	return DM_OK;
+}
+
+static dm_err parse_sketch(struct ctx *c, json_t *sk, const char *path,
+			   dm_hour_items *it)
+{
+	dm_err err;
+
+	if (!json_is_object(sk) || get_num(sk, "error_weight", &it->err_w) ||
+	    !(it->err_w >= 0))
+		return bad(c, path,
+			   "sketch needs 'values' (and 'weights') and "
+			   "'error_weight'");
+	err = c->version == 1 ? parse_sketch_v1(c, sk, path, it)
+			      : parse_sketch_v2(c, sk, path, it);
+	if (err == DM_OK && !items_ok(it))
+		return bad(c, path,
+			   "sketch values must be sorted finite numbers "
+			   "with positive integer weights");
+	return err;
 }
 
 static dm_err parse_numeric(struct ctx *c, json_t *jf, const char *path,
@@ -775,13 +860,14 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 		return bad(c, "format", "not a driftmon hour profile");
 	if (get_u64(root, "format_version", &ver))
 		return bad(c, "format_version", "missing or not an integer");
-	if (ver != DM_HOUR_PROFILE_FORMAT_VERSION)
+	if (ver < 1 || ver > DM_HOUR_PROFILE_FORMAT_VERSION)
 		return dm_diag_set(c->diag, DM_EVERSION, c->name, 0, NULL,
 				   "hour profile format_version %llu is not "
-				   "supported (this driftmon reads version "
-				   "%d)",
+				   "supported (this driftmon reads versions "
+				   "1 to %d)",
 				   (unsigned long long)ver,
 				   DM_HOUR_PROFILE_FORMAT_VERSION);
+	c->version = ver;
 	hour_iso(hour, iso, sizeof(iso));
 	s = json_string_value(json_object_get(root, "baseline_created_at"));
 	if (!json_is_string(json_object_get(root, "model")) ||
@@ -809,18 +895,37 @@ dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
 				 int64_t hour, const dm_profile *ref,
 				 dm_hour_profile *hp, dm_diag *diag)
 {
-	struct ctx c = {name, diag};
+	struct ctx c = {name, diag, 0, NULL};
+	hpc_blobs blobs;
 	json_error_t je;
 	json_t *root;
-	char fp[24];
+	char fp[24], *lifted = NULL;
+	size_t llen = 0, i;
 	dm_err err;
+	int rc;
 
 	dm_hour_profile_init(hp, hour);
-	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
+	/* the encoded sketches are checked by their own decoder; the JSON
+	 * parser reads the rest (the original text if lifting fails) */
+	rc = hpc_blobs_lift(json, len, &lifted, &llen, &blobs);
+	if (rc == -2)
+		return dm_diag_set(diag, DM_ENOMEM, name, 0, NULL,
+				   "out of memory");
+	c.blobs = &blobs;
+	root = rc == 0 ? json_loadb(lifted, llen, JSON_REJECT_DUPLICATES, &je)
+		       : NULL;
+	free(lifted);
+	if (!root) {
+		/* the error as positioned in the file itself */
+		hpc_blobs_release(&blobs);
+		root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	}
+	if (!root) {
+		hpc_blobs_release(&blobs);
 		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 				   "not valid JSON (line %d, column %d: %s)",
 				   je.line, je.column, je.text);
+	}
 	err = json_is_object(root)
 		      ? check_header(&c, root, model, version, hour, ref)
 		      : bad(&c, "format", "not a driftmon hour profile");
@@ -849,7 +954,13 @@ dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
 					  "hour profile was made against "
 					  "another baseline (fingerprint)");
 	}
+	for (i = 0; err == DM_OK && i < blobs.n; i++)
+		if (!blobs.taken[i])
+			err = bad(&c, "profile.features",
+				  "an encoded 'values' or 'weights' is not in "
+				  "a numeric feature's sketch");
 	json_decref(root);
+	hpc_blobs_release(&blobs);
 	if (err != DM_OK)
 		dm_hour_profile_release(hp);
 	return err;

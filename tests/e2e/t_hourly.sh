@@ -62,7 +62,7 @@ check "an hour profile per hour of logs" \
 run detect --model spam-detector --version v1 --at $AT --window-hours 168 --format json
 if cmp -s <(grep -v '"generated_at"' "$T/.out") <(grep -v '"generated_at"' "$T/prof.json"); then ok
 else not_ok "a second run from profiles differs"; fi
-check "the format names itself" grep -q '"format":"driftmon-hour-profile","format_version":1' "$P/hour=17/profile.json"
+check "the format names itself" grep -q '"format":"driftmon-hour-profile","format_version":2' "$P/hour=17/profile.json"
 
 # a late file: its hour is stale, rebuilt, and counted
 cp "$L/hour=10/part-synth-spam-detector-v1.parquet" "$L/hour=17/part-late.parquet"
@@ -106,7 +106,7 @@ raw 24 "corrupt"
 head -c 2000 "$P/hour=15/profile.json" >"$T/x" && mv "$T/x" "$P/hour=15/profile.json"
 prof 24 "truncated" "hour profile .*hour=15/profile.json cannot be used \(.*not valid JSON"
 expect "truncated: rebuilt" 0 "1 rebuilt, 1 written"
-sed -i 's/"format_version":1/"format_version":99/' "$P/hour=14/profile.json"
+sed -i 's/"format_version":2/"format_version":99/' "$P/hour=14/profile.json"
 prof 24 "foreign version" "hour=14/profile.json cannot be used \(.*format_version 99 is not supported"
 python3 - "$P/hour=16/profile.json" <<'PY'
 import json, sys
@@ -128,6 +128,66 @@ prof 24 "edited categories" "hour=11/profile.json cannot be used \(.*category co
 printf 'not json' >"$P/hour=09/profile.json"
 prof 24 "garbage" "hour=09/profile.json cannot be used"
 prof 24 "all rebuilt" "0 read, 0 rebuilt"
+
+# format_version 2 encodes the sketch points (base64 of little-endian
+# float64 values, of LEB128 weights): Python's own decoding of them is a
+# valid version-1 profile, which is still read (no rebuild) and merges
+# to the same report; damaged encodings are rebuilt
+edit_sketch() { # FILE MODE: rewrite the first sketch with weights
+	python3 - "$@" <<'PY'
+import base64, json, struct, sys
+path, mode = sys.argv[1], sys.argv[2]
+d = json.load(open(path))
+def varints(b):
+    out, x, sh = [], 0, 0
+    for c in b:
+        x |= (c & 0x7f) << sh; sh += 7
+        if not c & 0x80:
+            out.append(x); x, sh = 0, 0
+    return out
+feats = [f for f in d["profile"]["features"] if "sketch" in f]
+if mode == "v1":
+    d["format_version"] = 1
+    for f in feats:
+        sk = f["sketch"]; n = sk.pop("n")
+        sk["values"] = list(struct.unpack("<%dd" % n, base64.b64decode(sk["values"])))
+        if "weights" in sk:
+            sk["weights"] = varints(base64.b64decode(sk["weights"]))
+            assert len(sk["weights"]) == n
+        assert sum(sk.get("weights", [1] * n)) == f["count"]
+else:
+    sk = [f["sketch"] for f in feats if "weights" in f["sketch"]][0]
+    if mode == "bad-char":
+        sk["values"] = "!" + sk["values"][1:]
+    elif mode == "cut-weights":
+        sk["weights"] = sk["weights"][:-4]
+    elif mode == "n":
+        sk["n"] += 1
+    elif mode == "unsorted":
+        v = list(struct.unpack("<%dd" % sk["n"], base64.b64decode(sk["values"])))
+        v[0], v[-1] = v[-1], v[0]
+        sk["values"] = base64.b64encode(struct.pack("<%dd" % len(v), *v)).decode()
+    elif mode == "moved":
+        d["files"][0]["values"] = sk.pop("values")
+json.dump(d, open(path, "w"), separators=(",", ":"))
+PY
+}
+edit_sketch "$P/hour=15/profile.json" v1
+check "a version-1 profile" grep -q '"format_version":1,' "$P/hour=15/profile.json"
+prof 24 "version 1 still read" "from profiles, 0 read, 0 rebuilt"
+edit_sketch "$P/hour=14/profile.json" bad-char
+prof 24 "encoded values: a foreign character" "hour=14/profile.json cannot be used \(.*values are not base64"
+edit_sketch "$P/hour=14/profile.json" cut-weights
+prof 24 "encoded weights cut" "hour=14/profile.json cannot be used \(.*sketch: weights"
+edit_sketch "$P/hour=14/profile.json" n
+prof 24 "sketch n one more" "hour=14/profile.json cannot be used \(.*sketch: values"
+edit_sketch "$P/hour=14/profile.json" unsorted
+prof 24 "encoded values unsorted" "hour=14/profile.json cannot be used \(.*must be sorted"
+edit_sketch "$P/hour=14/profile.json" moved
+prof 24 "encoded values moved" "hour=14/profile.json cannot be used \(.*sketch needs"
+head -c 3000 "$P/hour=14/profile.json" >"$T/x" && mv "$T/x" "$P/hour=14/profile.json"
+prof 24 "truncated inside an encoded sketch" "hour=14/profile.json cannot be used \(.*not valid JSON"
+prof 24 "encoded: all rebuilt" "0 read, 0 rebuilt"
 
 # another baseline: every profile of the window is rebuilt
 sleep 1

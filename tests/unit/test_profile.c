@@ -8,12 +8,14 @@
 #include "dmtest_alloc.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driftmon/detect.h"
 #include "driftmon/hourprof.h"
 #include "driftmon/profile.h"
+#include "profile/hpcodec.h"
 
 static uint64_t st = 0x9e3779b97f4a7c15ull;
 
@@ -517,7 +519,7 @@ static void hour_profile_refuses_corrupt(void **state)
 						   7200, &bp, &back, &d),
 			 DM_EFORMAT);
 	assert_non_null(strstr(d.msg, "not valid JSON"));
-	bad = replace1(j, "\"format_version\":1", "\"format_version\":2");
+	bad = replace1(j, "\"format_version\":2", "\"format_version\":3");
 	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
 						   "v1", 7200, &bp, &back, &d),
 			 DM_EVERSION);
@@ -544,6 +546,87 @@ static void hour_profile_refuses_corrupt(void **state)
 	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
 						   "v1", 7200, &bp, &back, &d),
 			 DM_ESCHEMA);
+	free(bad);
+	free(j);
+	dm_hour_profile_release(&hp);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+}
+
+/* j with its first sketch replaced by n points (values 0..n-1, weights
+ * 1 but the last, all adding up to count), encoded as format 2 does. */
+static char *with_sketch_of(const char *j, size_t n, uint64_t count)
+{
+	const char *at = strstr(j, "\"sketch\":{"), *end;
+	double *v = malloc(n * sizeof(double));
+	uint64_t *w = malloc(n * sizeof(uint64_t));
+	char *sv, *sw, *sk, *o;
+	size_t lv, lw, i, m;
+
+	assert_non_null(at);
+	end = strchr(at, '}');
+	for (i = 0; i < n; i++) {
+		v[i] = (double)i;
+		w[i] = 1;
+	}
+	w[n - 1] = count - (n - 1);
+	assert_int_equal(hpc_values_encode(v, n, &sv, &lv), 0);
+	assert_int_equal(hpc_weights_encode(w, n, &sw, &lw), 0);
+	m = lv + lw + 100;
+	sk = malloc(m);
+	snprintf(sk, m,
+		 "\"sketch\":{\"error_weight\":0,\"n\":%zu,\"values\":\"%s\","
+		 "\"weights\":\"%s\"}",
+		 n, sv, sw);
+	m = strlen(j) + strlen(sk) + 1;
+	o = malloc(m);
+	snprintf(o, m, "%.*s%s%s", (int)(at - j), j, sk, end + 1);
+	free(v);
+	free(w);
+	free(sv);
+	free(sw);
+	free(sk);
+	return o;
+}
+
+/* The bound on a stored sketch's points: 1024 read, 1025 refused with
+ * the reader's own message. */
+static void hour_profile_bounds_sketch_n(void **state)
+{
+	struct table base, cur;
+	dm_profile bp;
+	dm_hour_profile hp, back;
+	char *j = NULL, *bad;
+	size_t l = 0, i;
+	uint64_t count = 0;
+	dm_diag d;
+
+	(void)state;
+	make_table(&base, 3000, 0, 0);
+	make_table(&cur, 3000, 0.3, 1);
+	build_baseline(&bp, &base);
+	hour_of(&hp, &bp, &cur, 0, cur.n, 7200);
+	for (i = 0; i < hp.prof.nfeat && !count; i++)
+		if (hp.prof.feat[i].type == DM_FEATURE_NUMERIC &&
+		    dm_role_analysed(hp.prof.feat[i].role))
+			count = hp.prof.feat[i].count;
+	assert_true(count >= DM_HOUR_SKETCH_ITEMS + 1);
+	assert_int_equal(dm_hour_profile_to_json(&hp, "m", "v1", &j, &l),
+			 DM_OK);
+	bad = with_sketch_of(j, DM_HOUR_SKETCH_ITEMS, count);
+	dm_diag_clear(&d);
+	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
+						   "v1", 7200, &bp, &back, &d),
+			 DM_OK);
+	assert_int_equal(back.items[i - 1].n, DM_HOUR_SKETCH_ITEMS);
+	dm_hour_profile_release(&back);
+	free(bad);
+	bad = with_sketch_of(j, DM_HOUR_SKETCH_ITEMS + 1, count);
+	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
+						   "v1", 7200, &bp, &back, &d),
+			 DM_EFORMAT);
+	assert_non_null(strstr(d.msg, "at most 1024"));
 	free(bad);
 	free(j);
 	dm_hour_profile_release(&hp);
@@ -622,6 +705,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(hour_profile_round_trip),
 		cmocka_unit_test(hour_profiles_merge_to_window),
 		cmocka_unit_test(hour_profile_refuses_corrupt),
+		cmocka_unit_test(hour_profile_bounds_sketch_n),
 		cmocka_unit_test(hour_profile_alloc_failures),
 	};
 
