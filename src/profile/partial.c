@@ -25,6 +25,7 @@
 
 #include "core/jsonw.h"
 #include "driftmon/partial.h"
+#include "profile/json_get.h"
 #include "profile/mv_int.h"
 #include "profile/profile_int.h"
 #include "stats/sketch_state.h"
@@ -248,24 +249,22 @@ static dm_err write_feature(jw *w, const dm_feature *f)
 
 static void write_nums(jw *w, const char *k, const double *x, size_t n)
 {
-	size_t i;
+	const double *end = x + n;
 
 	jw_key(w, k);
-	jw_arr(w);
-	for (i = 0; i < n; i++)
-		jw_num(w, x[i]);
+	for (jw_arr(w); x < end; x++)
+		jw_num(w, *x);
 	jw_arr_end(w);
 }
 
 static void write_mv(jw *w, const dm_multivariate *m)
 {
-	size_t i;
+	size_t i = 0;
 
 	jw_key(w, "multivariate");
 	jw_obj(w);
 	jw_key(w, "columns");
-	jw_arr(w);
-	for (i = 0; i < m->d; i++)
+	for (jw_arr(w); i < m->d; i++)
 		jw_str(w, m->columns[i]);
 	jw_arr_end(w);
 	key_u64(w, "candidates", m->ncandidates);
@@ -367,21 +366,11 @@ static dm_err bad(struct ctx *c, const char *field, const char *why)
 			   "baseline partial: field '%s': %s", field, why);
 }
 
-static int get_u64(json_t *o, const char *k, uint64_t *out)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
 static int get_flag(json_t *o, const char *k, int *out)
 {
 	uint64_t u;
 
-	if (get_u64(o, k, &u) || u > 1)
+	if (pj_get_u64(o, k, &u) || u > 1)
 		return -1;
 	*out = (int)u;
 	return 0;
@@ -402,17 +391,6 @@ static int get_num(json_t *o, const char *k, double nul_value, double *out)
 	return 0;
 }
 
-static int get_str(json_t *o, const char *k, char *buf, size_t n)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!json_is_string(v) || json_string_length(v) >= n ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return -1;
-	memcpy(buf, json_string_value(v), json_string_length(v) + 1);
-	return 0;
-}
-
 static int hex64(json_t *v, uint64_t *out)
 {
 	const char *s = json_string_value(v);
@@ -422,22 +400,6 @@ static int hex64(json_t *v, uint64_t *out)
 		return -1;
 	*out = strtoull(s, &end, 16);
 	return *end ? -1 : 0;
-}
-
-static int get_nums(json_t *a, double *x, size_t n)
-{
-	size_t i;
-
-	if (!json_is_array(a) || json_array_size(a) != n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		json_t *v = json_array_get(a, i);
-
-		if (!json_is_number(v) || !isfinite(json_number_value(v)))
-			return -1;
-		x[i] = json_number_value(v);
-	}
-	return 0;
 }
 
 static dm_err parse_evidence(struct ctx *c, json_t *je, pf_evidence *e)
@@ -453,15 +415,15 @@ static dm_err parse_evidence(struct ctx *c, json_t *je, pf_evidence *e)
 	    get_num(je, "last", 0, &e->last) ||
 	    get_flag(je, "code_ok", &e->code_ok) ||
 	    get_num(je, "code_base", 0, &e->code_base) ||
-	    get_u64(je, "offered", &e->offered) ||
-	    get_u64(je, "full_at", &e->full_at) ||
+	    pj_get_u64(je, "offered", &e->offered) ||
+	    pj_get_u64(je, "full_at", &e->full_at) ||
 	    get_flag(je, "stopped", &e->dstop) ||
-	    get_u64(je, "text_values", &e->txt_n) ||
-	    get_u64(je, "text_words", &e->txt_words) ||
-	    get_u64(je, "text_bytes", &e->txt_bytes) ||
-	    get_str(je, "type_note", e->type_note, sizeof(e->type_note)) ||
+	    pj_get_u64(je, "text_values", &e->txt_n) ||
+	    pj_get_u64(je, "text_words", &e->txt_words) ||
+	    pj_get_u64(je, "text_bytes", &e->txt_bytes) ||
+	    pj_get_str(je, "type_note", e->type_note, sizeof(e->type_note)) ||
 	    get_flag(je, "fixed_role", &e->fixed_role) ||
-	    get_str(je, "role_note", e->role_note, sizeof(e->role_note)) ||
+	    pj_get_str(je, "role_note", e->role_note, sizeof(e->role_note)) ||
 	    get_flag(je, "user_markers", &e->user_markers) ||
 	    get_flag(je, "fixed_type", &e->fixed_type) ||
 	    get_flag(je, "reader_prediction", &e->reader_prediction))
@@ -515,8 +477,8 @@ static dm_err parse_sketch(struct ctx *c, json_t *js, dm_profile *p,
 	dm_err err = DM_OK;
 
 	memset(&st, 0, sizeof(st));
-	if (get_u64(js, "k", &k) || k != p->sketch_k + (p->sketch_k & 1u) ||
-	    get_u64(js, "n", &st.n) ||
+	if (pj_get_u64(js, "k", &k) || k != p->sketch_k + (p->sketch_k & 1u) ||
+	    pj_get_u64(js, "n", &st.n) ||
 	    get_num(js, "error_weight", NAN, &st.err_w) || !(st.err_w >= 0))
 		return bad(c, "sketch", "k, n or error_weight missing or "
 					"wrong");
@@ -530,7 +492,7 @@ static dm_err parse_sketch(struct ctx *c, json_t *js, dm_profile *p,
 		json_t *vals = json_object_get(jl, "values");
 		uint64_t flip;
 
-		if (get_u64(jl, "flip", &flip) || flip > 1 ||
+		if (pj_get_u64(jl, "flip", &flip) || flip > 1 ||
 		    !json_is_array(vals)) {
 			err = bad(c, "sketch.levels", "flip or values missing");
 			break;
@@ -540,7 +502,7 @@ static dm_err parse_sketch(struct ctx *c, json_t *js, dm_profile *p,
 			err = DM_ENOMEM;
 			break;
 		}
-		if (get_nums(vals, buf[h], n)) {
+		if (pj_get_nums(vals, buf[h], n)) {
 			err = bad(c, "sketch.levels", "values must be numbers");
 			break;
 		}
@@ -658,22 +620,22 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 		return bad(c, "role", "not a role");
 	if (strcmp(lt, "unknown") != 0 && dm_ltype_parse(lt, &f->ltype) < 0)
 		return bad(c, "logical_type", "not a logical type");
-	if (get_u64(jf, "origin", &origin) || origin > DM_ORIGIN_SPEC ||
-	    get_str(jf, "reason", f->reason, sizeof(f->reason)) ||
+	if (pj_get_u64(jf, "origin", &origin) || origin > DM_ORIGIN_SPEC ||
+	    pj_get_str(jf, "reason", f->reason, sizeof(f->reason)) ||
 	    get_num(jf, "psi_threshold", NAN, &f->psi_threshold) ||
 	    get_num(jf, "min_effect", NAN, &f->min_effect) ||
-	    get_str(jf, "test", f->test, sizeof(f->test)) ||
+	    pj_get_str(jf, "test", f->test, sizeof(f->test)) ||
 	    get_num(jf, "importance", NAN, &f->importance) ||
-	    !(f->importance >= 0) || get_u64(jf, "present", &present) ||
-	    present > 1 || get_u64(jf, "count", &f->count) ||
-	    get_u64(jf, "missing", &f->missing) ||
-	    get_u64(jf, "invalid", &f->invalid) ||
-	    get_str(jf, "invalid_example", f->invalid_example,
+	    !(f->importance >= 0) || pj_get_u64(jf, "present", &present) ||
+	    present > 1 || pj_get_u64(jf, "count", &f->count) ||
+	    pj_get_u64(jf, "missing", &f->missing) ||
+	    pj_get_u64(jf, "invalid", &f->invalid) ||
+	    pj_get_str(jf, "invalid_example", f->invalid_example,
 		    sizeof(f->invalid_example)) ||
-	    get_u64(jf, "schema_bad", &f->schema_bad) ||
-	    get_str(jf, "schema_bad_example", f->schema_bad_example,
+	    pj_get_u64(jf, "schema_bad", &f->schema_bad) ||
+	    pj_get_str(jf, "schema_bad_example", f->schema_bad_example,
 		    sizeof(f->schema_bad_example)) ||
-	    get_u64(jf, "other", &f->other))
+	    pj_get_u64(jf, "other", &f->other))
 		return bad(c, "features", "a field is missing or of the wrong "
 					  "type");
 	f->origin = (dm_origin)origin;
@@ -681,7 +643,7 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 	if ((err = parse_markers(c, json_object_get(jf, "missing_markers"),
 				 f)) != DM_OK)
 		return err;
-	if (!json_is_object(mom) || get_u64(mom, "n", &f->mom.n) ||
+	if (!json_is_object(mom) || pj_get_u64(mom, "n", &f->mom.n) ||
 	    get_num(mom, "mean", 0, &f->mom.mean) ||
 	    get_num(mom, "m2", 0, &f->mom.m2) ||
 	    get_num(mom, "min", INFINITY, &f->mom.min) ||
@@ -724,7 +686,7 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 	dm_multivariate *m;
 
 	if (!json_is_array(cols) || d < 2 || d > DM_MV_MAX_COLUMNS ||
-	    get_u64(jm, "candidates", &cand) || cand < d)
+	    pj_get_u64(jm, "candidates", &cand) || cand < d)
 		return bad(c, "multivariate", "columns or candidates wrong");
 	if (!(names = calloc(d, sizeof(char *))))
 		return DM_ENOMEM;
@@ -739,11 +701,11 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 	if (err != DM_OK)
 		return err;
 	m = p->mv;
-	if (get_u64(jm, "rows_used", &m->rows_used) ||
-	    get_u64(jm, "rows_skipped", &m->rows_skipped) ||
-	    get_u64(jm, "cov_n", &m->cov.n) ||
-	    get_nums(json_object_get(jm, "cov_mean"), m->cov.mean, d) ||
-	    get_nums(json_object_get(jm, "cov_comoments"), m->cov.c, d * d))
+	if (pj_get_u64(jm, "rows_used", &m->rows_used) ||
+	    pj_get_u64(jm, "rows_skipped", &m->rows_skipped) ||
+	    pj_get_u64(jm, "cov_n", &m->cov.n) ||
+	    pj_get_nums(json_object_get(jm, "cov_mean"), m->cov.mean, d) ||
+	    pj_get_nums(json_object_get(jm, "cov_comoments"), m->cov.c, d * d))
 		return bad(c, "multivariate", "counts or co-moments wrong");
 	return DM_OK;
 }
@@ -755,16 +717,16 @@ static dm_err parse_profile(struct ctx *c, json_t *jp, dm_profile *p)
 	size_t i;
 	dm_err err;
 
-	if (!json_is_object(jp) || get_u64(jp, "sketch_k", &k) || k < 16 ||
-	    k > (1u << 24) || get_u64(jp, "bins", &nb) || nb < 2 ||
-	    nb > DM_PSI_BINS_MAX || get_u64(jp, "rows", &p->rows) ||
-	    get_u64(jp, "rows_skipped", &p->rows_skipped) ||
-	    get_u64(jp, "rows_filtered", &p->rows_filtered) ||
-	    get_u64(jp, "rows_other_model", &p->rows_other_model) ||
-	    get_u64(jp, "rows_other_version", &p->rows_other_version) ||
-	    get_str(jp, "other_model_example", p->other_model_example,
+	if (!json_is_object(jp) || pj_get_u64(jp, "sketch_k", &k) || k < 16 ||
+	    k > (1u << 24) || pj_get_u64(jp, "bins", &nb) || nb < 2 ||
+	    nb > DM_PSI_BINS_MAX || pj_get_u64(jp, "rows", &p->rows) ||
+	    pj_get_u64(jp, "rows_skipped", &p->rows_skipped) ||
+	    pj_get_u64(jp, "rows_filtered", &p->rows_filtered) ||
+	    pj_get_u64(jp, "rows_other_model", &p->rows_other_model) ||
+	    pj_get_u64(jp, "rows_other_version", &p->rows_other_version) ||
+	    pj_get_str(jp, "other_model_example", p->other_model_example,
 		    sizeof(p->other_model_example)) ||
-	    get_str(jp, "other_version_example", p->other_version_example,
+	    pj_get_str(jp, "other_version_example", p->other_version_example,
 		    sizeof(p->other_version_example)))
 		return bad(c, "profile", "a row count or setting is missing "
 					 "or wrong");
@@ -818,31 +780,31 @@ static dm_err parse_header(struct ctx *c, json_t *root, dm_partial *pt)
 	if (!fmt || strcmp(fmt, FORMAT_NAME) != 0)
 		return bad(c, "format", "not a driftmon baseline partial "
 					"(expected \"" FORMAT_NAME "\")");
-	if (get_u64(root, "format_version", &ver))
+	if (pj_get_u64(root, "format_version", &ver))
 		return bad(c, "format_version", "missing or not an integer");
 	if (ver != DM_PARTIAL_FORMAT_VERSION)
 		return dm_diag_set(c->diag, DM_EFORMAT, c->name, 0, NULL,
 				   "baseline partial: format_version %" PRIu64
 				   " is not supported (this driftmon reads %d)",
 				   ver, DM_PARTIAL_FORMAT_VERSION);
-	if (get_str(root, "model", buf, sizeof(buf)) ||
+	if (pj_get_str(root, "model", buf, sizeof(buf)) ||
 	    !(pt->model = strdup(buf)) ||
-	    get_str(root, "model_version", buf, sizeof(buf)) ||
+	    pj_get_str(root, "model_version", buf, sizeof(buf)) ||
 	    !(pt->model_version = strdup(buf)) ||
-	    get_str(root, "created_at", buf, sizeof(buf)) ||
+	    pj_get_str(root, "created_at", buf, sizeof(buf)) ||
 	    !(pt->created_at = strdup(buf)))
 		return bad(c, "model", "model, model_version or created_at "
 				       "missing");
-	if (get_u64(root, "shards", &u) || u < 1 || u > 100000)
+	if (pj_get_u64(root, "shards", &u) || u < 1 || u > 100000)
 		return bad(c, "shards", "expected 1 to 100000");
 	pt->shards = (unsigned)u;
-	if (get_u64(root, "shard", &u) || u >= pt->shards)
+	if (pj_get_u64(root, "shard", &u) || u >= pt->shards)
 		return bad(c, "shard", "expected 0 to shards - 1");
 	pt->shard = (unsigned)u;
 	if (hex64(json_object_get(root, "run_fingerprint"),
 		  &pt->run_fingerprint))
 		return bad(c, "run_fingerprint", "expected 16 hex digits");
-	if (get_u64(root, "files_total", &pt->files_total))
+	if (pj_get_u64(root, "files_total", &pt->files_total))
 		return bad(c, "files_total", "missing");
 	if (!json_is_array(files) || json_array_size(files) > pt->files_total)
 		return bad(c, "files", "expected at most files_total files");
@@ -850,7 +812,7 @@ static dm_err parse_header(struct ctx *c, json_t *root, dm_partial *pt)
 	{
 		const char *k = json_string_value(json_object_get(x, "key"));
 
-		if (!k || get_u64(x, "size", &u))
+		if (!k || pj_get_u64(x, "size", &u))
 			return bad(c, "files", "expected {key, size} objects");
 		if (dm_partial_add_file(pt, k, u) != DM_OK)
 			return DM_ENOMEM;
