@@ -9,6 +9,16 @@ SHARDS ?= 4
 BACKFILL_NAME ?= $(shell date -u +%Y%m%d%H%M%S)
 DM_BACKFILL_VARS = FROM='$(FROM)' TO='$(TO)' SHARDS='$(SHARDS)'
 
+# The ConfigMap the deployed pods read is named driftmon-config-<content
+# hash> by kustomize, so the Jobs applied out of band take its name from
+# the same render `make deploy` applies (OVERLAY, NAMESPACE); a shell
+# fragment that sets $$cm.
+define dm_configmap
+cm=$$($(MAKE) -s --no-print-directory render OVERLAY='$(OVERLAY)' NAMESPACE='$(NAMESPACE)' 2>/dev/null | \
+		awk '/^kind: ConfigMap/ { c = 1 } c && /^  name: driftmon-config/ { print $$2; exit }'); \
+	[ -n "$$cm" ] || { echo "make: cannot render OVERLAY=$(OVERLAY) to find the driftmon-config ConfigMap's name (make render)" >&2; exit 1; }
+endef
+
 define dm_backfill_check
 	@test -n '$(FROM)' || { echo "make: FROM=<ISO-8601 time> is required" >&2; exit 2; }
 	@case '$(SHARDS)' in ''|*[!0-9]*|0) echo "make: SHARDS must be a positive integer" >&2; exit 2;; esac
@@ -25,7 +35,7 @@ backfill-local: $(BIN) ## Hour profiles of FROM..TO (MODEL_NAME, MODEL_VERSION) 
 
 backfill-manifest: ## Print the backfill Indexed Job for FROM, TO, SHARDS (IMAGE_REPO:IMAGE_TAG); no cluster needed
 	$(dm_backfill_check)
-	@sed -e 's|@FROM@|$(FROM)|g' -e 's|@TO@|$(if $(TO),$(TO),$(shell date -u +%Y-%m-%dT%H:00Z))|g' \
+	@$(dm_configmap); sed -e "s|@CONFIGMAP@|$$cm|g" -e 's|@FROM@|$(FROM)|g' -e 's|@TO@|$(if $(TO),$(TO),$(shell date -u +%Y-%m-%dT%H:00Z))|g' \
 		-e 's|@SHARDS@|$(SHARDS)|g' -e 's|@NAME@|$(BACKFILL_NAME)|g' \
 		-e 's|@IMAGE@|$(IMAGE_REPO):$(IMAGE_TAG)|g' deploy/k8s/jobs/backfill.yaml
 
@@ -66,8 +76,8 @@ baseline-sharded-local: $(BIN) ## Baseline of INPUT / INPUT_PREFIX (MODEL_NAME, 
 baseline-sharded-manifest: ## Print the sharded-baseline Jobs (Indexed Job + merge) for INPUT_PREFIX, SHARDS; no cluster needed
 	@test -n '$(INPUT_PREFIX)' || { echo "make: INPUT_PREFIX=<store prefix of the training files> is required" >&2; exit 2; }
 	@case '$(SHARDS)' in ''|*[!0-9]*|0) echo "make: SHARDS must be a positive integer" >&2; exit 2;; esac
-	@for f in baseline-sharded baseline-merge; do \
-		sed -e 's|@INPUT_PREFIX@|$(INPUT_PREFIX)|g' \
+	@$(dm_configmap); for f in baseline-sharded baseline-merge; do \
+		sed -e "s|@CONFIGMAP@|$$cm|g" -e 's|@INPUT_PREFIX@|$(INPUT_PREFIX)|g' \
 		-e 's|@SHARDS@|$(SHARDS)|g' -e 's|@NAME@|$(BACKFILL_NAME)|g' \
 		-e 's|@IMAGE@|$(IMAGE_REPO):$(IMAGE_TAG)|g' deploy/k8s/jobs/$$f.yaml; \
 		[ $$f = baseline-merge ] || echo ---; \

@@ -519,6 +519,15 @@ static int open_store(const struct bl_args *a, dm_store **st)
 			    : cli_fail_err(err, &diag, "cannot open store");
 }
 
+static int no_files(const struct bl_args *a)
+{
+	if (a->prefix)
+		return cli_fail("no data files (.parquet, .csv, .tsv) in the "
+				"input: none under prefix '%s' of %s",
+				a->prefix, cli_store_shown(a->store_flag));
+	return cli_fail("no data files (.parquet, .csv, .tsv) in the input");
+}
+
 /* Step 3 of a shard: profile its share, store the partial. */
 static int build_shard(struct bl_args *a, const dm_profile_opts *po,
 		       dm_store *st)
@@ -531,7 +540,7 @@ static int build_shard(struct bl_args *a, const dm_profile_opts *po,
 
 	dm_profile_init(&prof, po);
 	if (rc == EXIT_OK && ff.n == 0)
-		rc = cli_fail("no data files in the input");
+		rc = no_files(a);
 	for (i = 0; rc == EXIT_OK && i < ff.n; i++)
 		fp = fnv_str(fp, ff.keys[i]);
 	if (rc == EXIT_OK) {
@@ -574,7 +583,7 @@ static int build_profile(struct bl_args *a, dm_profile_opts *po,
 		   (rc = fanout_list_inputs(a->inputs, a->prefix, *st,
 					    &ff)) == EXIT_OK) {
 		rc = ff.n ? fanout_profile(&ff, 0, ff.n, *st, po, prof)
-			  : cli_fail("no data files in the input");
+			  : no_files(a);
 	}
 	cli_progress_done();
 	fanout_files_release(&ff);
