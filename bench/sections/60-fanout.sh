@@ -4,9 +4,10 @@
 # sharded baseline of BENCH_FANOUT_ROWS rows (default 100,000,000) x 5
 # numeric DOUBLE columns (Parquet, SNAPPY, 1% NULLs; smooth random walks
 # written by bench/parquet_bench.c) in BENCH_FANOUT_FILES files (default
-# 16: one file written once and hard-linked, so the files are equal)
-# across 1, 2, 4 and 8 workers (BENCH_FANOUT_WORKERS).  The workers are
-# processes side by side on this machine, each `driftmon baseline
+# 16: one file written once and hard-linked, so the files are equal and
+# read from the page cache) across 1, 2, 4 and 8 workers
+# (BENCH_FANOUT_WORKERS).  The workers are processes side by side on
+# this machine (bench/fanout_workers.sh), each `driftmon baseline
 # --shard I/N` with DRIFTMON_THREADS=1, as an Indexed Job's pods would
 # run; on a 2-core machine more than 2 workers share the cores, so the
 # figures to read are the CPU time per worker (it falls as 1/N) and the
@@ -40,6 +41,12 @@ section_fanout() {
 		bench_die "fanout: cannot build bench/parquet_bench.c (make lib first)"
 	mkdir -p "$data"
 	bench_cached "$data/fanout-$per.parquet" "$tool" write @OUT@ "$per" 5 snappy
+	# shellcheck disable=SC2046
+	bench_command fanout data parquet_bench "$rows" gcc -O2 -std=c11 \
+		-D_GNU_SOURCE -Iinclude -Isrc -o "$tool" bench/parquet_bench.c \
+		build/libdriftmon.a $(sed -n 's/^LDLIBS := //p' "$BENCH_ROOT/Makefile")
+	bench_command fanout data parquet_bench "$rows" "$tool" write \
+		"$data/fanout-$per.parquet" "$per" 5 snappy
 	dir=$data/fanout-$rows-$nfiles
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -50,22 +57,9 @@ section_fanout() {
 	bench_warm "$data/fanout-$per.parquet"
 	store=$BENCH_TMP/fanout-store
 	for n in $workers; do
-		cat >"$BENCH_TMP/fanout-$n.sh" <<SH
-#!/bin/bash
-# $n workers side by side, each under /usr/bin/time (one line each)
-pids=()
-for ((i = 0; i < $n; i++)); do
-	DRIFTMON_THREADS=1 $BENCH_TIME -f "worker \$i/$n: %U s user, %S s sys, %e s wall, %M KB peak" \
-		-o "$BENCH_TMP/fanout-$n.w\$i" "$DRIFTMON" baseline --store "$store" \
-		-m fanout -v n$n --input "$dir" --shard \$i/$n >/dev/null &
-	pids+=(\$!)
-done
-rc=0
-for p in "\${pids[@]}"; do wait "\$p" || rc=1; done
-exit \$rc
-SH
 		bench_measure fanout "workers-$n" driftmon "$rows" $((rows * 5)) -- \
-			bash "$BENCH_TMP/fanout-$n.sh"
+			bash "$BENCH_ROOT/bench/fanout_workers.sh" "$DRIFTMON" "$n" \
+			"$store" "n$n" "$dir" "$BENCH_TMP/fanout-$n.w"
 		bench_check fanout "per-worker-$n" sh -c "cat '$BENCH_TMP'/fanout-$n.w* | paste -sd \\; -"
 		bench_check fanout "partials-$n" sh -c "du -cb '$store/baselines/fanout/n$n/partials/'*.json | tail -n 1 | awk '{ printf \"$n partials: %.1f MB in all\\n\", \$1 / 1048576 }'"
 		bench_measure fanout "merge-$n" driftmon "$rows" $((rows * 5)) -- \
@@ -76,5 +70,5 @@ SH
 			"$BENCH_TMP/fanout-merged-$(set -- $workers; echo "$1").json" \
 			"$BENCH_TMP/fanout-merged-$n.json"
 	done
-	bench_note fanout "$rows rows x 5 numeric columns in $nfiles Parquet files; workers are processes with DRIFTMON_THREADS=1 sharing this machine's cores ($(nproc)), so read CPU per worker (checks), not wall."
+	bench_note fanout "$rows rows x 5 numeric columns in $nfiles Parquet files (hard links of one file of $per rows: ${dir#"$BENCH_ROOT"/}/part-NNN.parquet); workers are processes with DRIFTMON_THREADS=1 sharing this machine's cores ($(nproc)), so read CPU per worker (checks), not wall."
 }
