@@ -101,8 +101,11 @@ static int add_folder(fanout_files *ff, const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **names = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, dlen = strlen(dir);
 	int rc = EXIT_OK;
+
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--; /* "in/" and "in" list the same keys */
 
 	if (!d)
 		return cli_fail("cannot read folder '%s'", dir);
@@ -111,7 +114,7 @@ static int add_folder(fanout_files *ff, const char *dir)
 
 		if (e->d_name[0] == '.' || !data_file(e->d_name))
 			continue;
-		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		size_t len = dlen + strlen(e->d_name) + 2;
 
 		nn = realloc(names, (n + 1) * sizeof(char *));
 		if (!nn || !(nn[n] = malloc(len))) {
@@ -120,7 +123,7 @@ static int add_folder(fanout_files *ff, const char *dir)
 			break;
 		}
 		names = nn;
-		snprintf(names[n++], len, "%s/%s", dir, e->d_name);
+		snprintf(names[n++], len, "%.*s/%s", (int)dlen, dir, e->d_name);
 	}
 	closedir(d);
 	if (n)

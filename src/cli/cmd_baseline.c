@@ -440,8 +440,10 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 			return cli_bad_option("baseline", argc, argv);
 		if ((rc = parse_option(a, po, c, optarg)) != EXIT_OK)
 			return rc;
-		/* what shapes the profile: partials must agree on it */
-		if (c != 'm' && c != 'v' && c != O_STORE && c != O_OUTPUT &&
+		/* what shapes the profile: partials must agree on it (the
+		 * input counts by its file list, build_shard) */
+		if (c != 'm' && c != 'v' && c != 'i' && c != O_PREFIX &&
+		    c != O_STORE && c != O_OUTPUT &&
 		    c != O_SUGGEST && c != O_DRYRUN && c != O_SHARD &&
 		    c != O_MERGE && c != O_SHARDS && c != 'h') {
 			char code[16];
@@ -578,7 +580,8 @@ static int build_profile(struct bl_args *a, dm_profile_opts *po,
 	if (!a->prefix) {
 		if ((rc = fanout_list_inputs(a->inputs, NULL, NULL, &ff)) ==
 		    EXIT_OK)
-			rc = cli_profile_files(ff.keys, po, 0, prof);
+			rc = ff.n ? cli_profile_files(ff.keys, po, 0, prof)
+				  : no_files(a);
 	} else if ((rc = open_store(a, st)) == EXIT_OK &&
 		   (rc = fanout_list_inputs(a->inputs, a->prefix, *st,
 					    &ff)) == EXIT_OK) {

@@ -90,6 +90,17 @@ sed -i 's/"format_version":1/"format_version":99/' \
 run baseline -m fan -v bad --merge-partials --shards 2
 expect_err "future partial" 1 "format_version 99 is not supported"
 
+# the same files named another way are the same run; an empty folder
+# has no data files
+"$DM" baseline -m fan -v spell --input "$T/in/" --shard 0/2 >/dev/null
+"$DM" baseline -m fan -v spell --input "$T/in" --shard 1/2 >/dev/null
+merged_equal "input spelled with and without a slash" spell
+mkdir -p "$T/empty"
+run baseline -m fan -v x --input "$T/empty" --shard 0/2
+expect_err "empty folder" 1 "no data files \(.parquet, .csv, .tsv\) in the input"
+run baseline -m fan -v x --input-prefix nothing/ --shard 0/2
+expect_err "empty prefix" 1 "none under prefix 'nothing/' of"
+
 # no partials at all
 run baseline -m fan -v none --merge-partials
 expect_err "no partials" 1 "no baseline partials under baselines/fan/none/partials/"
