@@ -8,6 +8,7 @@
  * corrupt partial is refused naming the field.
  */
 #include "dmtest.h"
+#include "dmtest_alloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -276,12 +277,65 @@ static void partial_refuses_corrupt(void **state)
 	dm_partial_release(&pt);
 }
 
+/* Every allocation of reading a partial back and merging it, made to
+ * fail in turn: a clean error (jansson reports its own failures as
+ * malformed JSON), never a crash or a leak. */
+static void partial_alloc_failures(void **state)
+{
+#ifdef DMTEST_ASAN
+	(void)state;
+	skip();
+#else
+	dm_partial pt, other;
+	char *j = NULL;
+	size_t l = 0;
+	long n;
+
+	(void)state;
+	part(0, 1500, 256, &pt);
+	part(1500, 3000, 256, &other);
+	assert_int_equal(dm_partial_to_json(&pt, &j, &l), DM_OK);
+	dm_partial_release(&pt);
+	for (n = 0;; n++) {
+		long before = live_blocks;
+		dm_partial back;
+		dm_err err;
+
+		fail_hit = 0;
+		fail_countdown = n;
+		err = dm_partial_from_json(j, l, "p", &back, NULL);
+		if (err == DM_OK) {
+			err = dm_partial_merge(&back.prof, &other.prof, NULL);
+			if (err == DM_OK)
+				err = dm_profile_finish(&back.prof, NULL);
+			dm_partial_release(&back);
+		}
+		fail_countdown = -1;
+		assert_true(err == DM_OK || err == DM_ENOMEM ||
+			    err == DM_EFORMAT);
+		assert_int_equal(live_blocks, before);
+		if (!fail_hit) {
+			assert_int_equal(err, DM_OK);
+			break;
+		}
+		/* merging changed other's types only where it was unknown:
+		 * take a fresh one for the next round */
+		dm_partial_release(&other);
+		part(1500, 3000, 256, &other);
+	}
+	assert_true(n > 50);
+	free(j);
+	dm_partial_release(&other);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(partial_round_trip),
 		cmocka_unit_test(partials_merge_like_one_pass),
 		cmocka_unit_test(partial_refuses_corrupt),
+		cmocka_unit_test(partial_alloc_failures),
 	};
 
 	if (argc > 1)
