@@ -231,9 +231,13 @@ int pf_evidence_merge(pf_evidence *d, const pf_evidence *s)
 	}
 	if (s->dstop && !s->full_at)
 		d->dstop = 1;
-	d->txt_n += s->txt_n;
-	d->txt_words += s->txt_words;
-	d->txt_bytes += s->txt_bytes;
+	if (d->txt_n < PF_TEXT_SAMPLE) {
+		/* one pass samples the first PF_TEXT_SAMPLE strings: once
+		 * dst has them, src's add nothing */
+		d->txt_n += s->txt_n;
+		d->txt_words += s->txt_words;
+		d->txt_bytes += s->txt_bytes;
+	}
 	d->fixed_role |= s->fixed_role;
 	d->fixed_type |= s->fixed_type;
 	d->user_markers |= s->user_markers;
