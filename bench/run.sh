@@ -30,6 +30,10 @@
 #             hour from hour profiles vs the raw logs, the backfill, and
 #             the size of one hour's profile (BENCH_HOURLY_ROWS,
 #             BENCH_HOURLY_WINDOWS).                  (issue 12)
+#   fanout    a sharded baseline of 100M rows x 5 numeric columns across
+#             1, 2, 4 and 8 workers: CPU per worker, wall, merge time,
+#             peak RSS (BENCH_FANOUT_ROWS, BENCH_FANOUT_FILES,
+#             BENCH_FANOUT_WORKERS).                  (issue 12)
 #
 # Environment:
 #   BENCH_SECTIONS="csv"   run only these sections (default: all)
@@ -56,7 +60,7 @@
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
-	sed -n '3,47p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,59p' "$0" | sed 's/^# \{0,1\}//'
 	[ $# -eq 1 ] && exit 0
 	exit 2
 fi

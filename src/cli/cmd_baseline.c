@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_fanout.h"
 #include "core/termsafe.h"
 #include "driftmon/layout.h"
 #include "driftmon/profile.h"
@@ -14,6 +15,9 @@
 
 static const char help[] =
 	"usage: driftmon baseline --model NAME --version V --input FILE...\n"
+	"       driftmon baseline --model NAME --version V --input ... "
+	"--shard I/N\n"
+	"       driftmon baseline --model NAME --version V --merge-partials\n"
 	"\n"
 	"Profiles training data (CSV or Parquet) and writes\n"
 	"baselines/<model>/<version>/baseline.json to the store.\n"
@@ -21,7 +25,21 @@ static const char help[] =
 	"  -m, --model NAME        model name (no '/' or '..')\n"
 	"  -v, --version V         model version\n"
 	"  -i, --input FILE        training data; repeat, or list files after\n"
-	"                          the options\n"
+	"                          the options; a folder stands for its\n"
+	"                          .parquet/.csv/.tsv files (sorted)\n"
+	"      --input-prefix P    also the data files under prefix P of the\n"
+	"                          store (sorted keys; Azure or a folder)\n"
+	"      --shard I/N         profile only share I of N of the files (a\n"
+	"                          contiguous run, 0 <= I < N) and store it\n"
+	"                          as a partial under\n"
+	"                          baselines/<model>/<version>/partials/;\n"
+	"                          --shard job takes $JOB_COMPLETION_INDEX /\n"
+	"                          $JOB_COMPLETIONS (a Kubernetes Indexed Job)\n"
+	"      --merge-partials    merge the N partials of a sharded run into\n"
+	"                          baseline.json (all must be there, of the\n"
+	"                          same input and options)\n"
+	"      --shards N          with --merge-partials: the run's N (default:\n"
+	"                          the one count found)\n"
 	"      --features a,b      profile only these columns\n"
 	"      --exclude a,b       never profile these columns\n"
 	"      --categorical a,b   treat these columns as categorical (text\n"
@@ -62,11 +80,15 @@ static const char help[] =
 	"are recorded, never drift features; the columns timestamp,\n"
 	"model_name, model_version and request_id never are.  In training\n"
 	"data an unparsable number, NaN or infinity is an error naming the\n"
-	"file, row and column; an empty field is a missing value.\n";
+	"file, row and column; an empty field is a missing value.\n"
+	"\n"
+	"A sharded build (docs/fanout.md) gives the baseline a single\n"
+	"process gives on the same files: pass every shard the same input\n"
+	"and options, then run --merge-partials once.\n";
 
 enum { O_FEATURES = 256, O_EXCLUDE, O_CATEGORICAL, O_IMPORTANCE, O_BINS,
        O_SKETCH, O_STORE, O_OUTPUT, O_SPEC, O_SUGGEST, O_DRYRUN, O_ROLE,
-       O_TYPE, O_MISSING };
+       O_TYPE, O_MISSING, O_PREFIX, O_SHARD, O_MERGE, O_SHARDS };
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -86,6 +108,10 @@ static const struct option longopts[] = {
 	{"role", required_argument, NULL, O_ROLE},
 	{"type", required_argument, NULL, O_TYPE},
 	{"missing-values", required_argument, NULL, O_MISSING},
+	{"input-prefix", required_argument, NULL, O_PREFIX},
+	{"shard", required_argument, NULL, O_SHARD},
+	{"merge-partials", no_argument, NULL, O_MERGE},
+	{"shards", required_argument, NULL, O_SHARDS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -248,251 +274,455 @@ static void print_columns(const dm_profile *p)
 	}
 }
 
-int cmd_baseline(int argc, char **argv)
-{
-	const char *model = NULL, *version = NULL, *store_flag = NULL,
-		   *output = NULL;
-	char **inputs = calloc(1, sizeof(char *)), **features = NULL,
-	     **exclude = NULL, **categorical = NULL, **imp_names = NULL,
-	     **missing = NULL;
-	struct overrides roles = {0}, types = {0};
-	dm_role *role_vals = NULL;
-	dm_ltype *type_vals = NULL;
-	double *imp_vals = NULL;
-	dm_profile_opts po = {0};
-	dm_profile prof;
+/* What the command line asked for. */
+struct bl_args {
+	const char *model, *version, *store_flag, *output, *prefix;
+	char **inputs, **features, **exclude, **categorical, **imp_names,
+		**missing;
+	struct overrides roles, types;
+	dm_role *role_vals;
+	dm_ltype *type_vals;
+	double *imp_vals;
 	cli_spec spec;
-	dm_store *st = NULL;
-	dm_diag diag;
-	char key[DM_LAYOUT_KEY_MAX], *json = NULL, *loc = NULL, ts[32];
-	size_t len, i, nnum = 0, ncat = 0, nfeat = 0, nother = 0;
-	uint64_t u;
-	int c, rc = EXIT_OK;
-	dm_err err;
+	int sharded, merge;
+	unsigned shard, shards;
+	/* FNV-1a 64 of the options that shape the profile (partials of one
+	 * run must agree) */
+	uint64_t fingerprint;
+};
 
-	dm_profile_init(&prof, NULL);
-	cli_spec_init(&spec);
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	do {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	} while (*s++);
+	return h;
+}
+
+static void args_release(struct bl_args *a)
+{
+	cli_spec_release(&a->spec);
+	cli_free_list(a->inputs);
+	cli_free_list(a->features);
+	cli_free_list(a->exclude);
+	cli_free_list(a->categorical);
+	cli_free_list(a->imp_names);
+	free(a->imp_vals);
+	cli_free_list(a->missing);
+	cli_free_list(a->roles.names);
+	cli_free_list(a->types.names);
+	free(a->roles.vals);
+	free(a->types.vals);
+	free(a->role_vals);
+	free(a->type_vals);
+}
+
+/* --shard I/N or --shard job. */
+static int parse_shard_arg(struct bl_args *a, const char *arg)
+{
+	a->sharded = 1;
+	if (!strcmp(arg, "job")) {
+		int rc = cli_shard_from_env("baseline", &a->shard, &a->shards);
+
+		if (rc == EXIT_OK && a->shards == 0)
+			rc = cli_usage("baseline",
+				       "--shard job: JOB_COMPLETION_INDEX and "
+				       "JOB_COMPLETIONS are not both set");
+		return rc;
+	}
+	if (cli_parse_shard(arg, &a->shard, &a->shards) < 0)
+		return cli_usage("baseline",
+				 "invalid --shard '%s': expected I/N with "
+				 "0 <= I < N, or job",
+				 arg);
+	return EXIT_OK;
+}
+
+/* One option; EXIT_OK, or an exit code after printing the error (-1:
+ * --help was printed). */
+static int parse_option(struct bl_args *a, dm_profile_opts *po, int c,
+			const char *arg)
+{
+	uint64_t u;
+
+	switch (c) {
+	case 'm': a->model = arg; break;
+	case 'v': a->version = arg; break;
+	case 'i': a->inputs = cli_list_append(a->inputs, arg); break;
+	case O_FEATURES:
+		cli_free_list(a->features);
+		a->features = cli_split_list(arg);
+		break;
+	case O_EXCLUDE:
+		cli_free_list(a->exclude);
+		a->exclude = cli_split_list(arg);
+		break;
+	case O_CATEGORICAL:
+		cli_free_list(a->categorical);
+		a->categorical = cli_split_list(arg);
+		break;
+	case O_IMPORTANCE:
+		if (parse_importance(arg, &a->imp_names, &a->imp_vals))
+			return cli_usage("baseline",
+					 "invalid --importance '%s': expected "
+					 "name=weight,... with weights >= 0",
+					 arg);
+		break;
+	case O_BINS: return cli_parse_bins("baseline", arg, &po->nbins);
+	case O_SKETCH:
+		if (cli_parse_u64(arg, &u) < 0 || u < 16 || u > (1u << 24))
+			return cli_usage("baseline",
+					 "invalid --sketch-k '%s': expected 16 "
+					 "to 16777216",
+					 arg);
+		po->sketch_k = (uint32_t)u;
+		break;
+	case O_ROLE:
+		if (add_overrides(&a->roles, arg, parse_role) < 0)
+			return cli_usage("baseline",
+					 "invalid --role '%s': expected "
+					 "COLUMN=ROLE with ROLE one of feature, "
+					 "prediction, label, event_time, "
+					 "identifier, text, ignored",
+					 arg);
+		break;
+	case O_TYPE:
+		if (add_overrides(&a->types, arg, parse_ltype) < 0)
+			return cli_usage("baseline",
+					 "invalid --type '%s': expected "
+					 "COLUMN=TYPE with TYPE one of numeric, "
+					 "integer, boolean, categorical, "
+					 "timestamp, text",
+					 arg);
+		break;
+	case O_MISSING:
+		cli_free_list(a->missing);
+		a->missing = cli_split_list(arg);
+		if (!a->missing)
+			return cli_fail("out of memory");
+		break;
+	case O_STORE: a->store_flag = arg; break;
+	case O_OUTPUT: a->output = arg; break;
+	case O_SPEC: a->spec.file = arg; break;
+	case O_SUGGEST: a->spec.suggest_file = arg; break;
+	case O_DRYRUN: a->spec.dry_run = 1; break;
+	case O_PREFIX: a->prefix = arg; break;
+	case O_SHARD: return parse_shard_arg(a, arg);
+	case O_MERGE: a->merge = 1; break;
+	case O_SHARDS:
+		if (cli_parse_u64(arg, &u) < 0 || u < 1 || u > CLI_MAX_SHARDS)
+			return cli_usage("baseline",
+					 "invalid --shards '%s': expected 1 "
+					 "to %u",
+					 arg, CLI_MAX_SHARDS);
+		a->shards = (unsigned)u;
+		break;
+	case 'h': fputs(help, stdout); return -1;
+	default: return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Step 1: the command line into a and po.  -1 after --help. */
+static int parse_args(int argc, char **argv, struct bl_args *a,
+		      dm_profile_opts *po)
+{
+	size_t i;
+	int c, rc;
+
+	a->inputs = calloc(1, sizeof(char *));
+	a->fingerprint = 1469598103934665603ull;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "m:v:i:h", longopts, NULL)) !=
 	       -1) {
-		switch (c) {
-		case 'm': model = optarg; break;
-		case 'v': version = optarg; break;
-		case 'i': inputs = cli_list_append(inputs, optarg); break;
-		case O_FEATURES:
-			cli_free_list(features);
-			features = cli_split_list(optarg);
-			break;
-		case O_EXCLUDE:
-			cli_free_list(exclude);
-			exclude = cli_split_list(optarg);
-			break;
-		case O_CATEGORICAL:
-			cli_free_list(categorical);
-			categorical = cli_split_list(optarg);
-			break;
-		case O_IMPORTANCE:
-			if (parse_importance(optarg, &imp_names, &imp_vals)) {
-				rc = cli_usage("baseline",
-					       "invalid --importance '%s': "
-					       "expected name=weight,... with "
-					       "weights >= 0",
-					       optarg);
-				goto out;
-			}
-			break;
-		case O_BINS:
-			if ((rc = cli_parse_bins("baseline", optarg,
-						 &po.nbins)) != EXIT_OK)
-				goto out;
-			break;
-		case O_SKETCH:
-			if (cli_parse_u64(optarg, &u) < 0 || u < 16 ||
-			    u > (1u << 24)) {
-				rc = cli_usage("baseline",
-					       "invalid --sketch-k '%s': "
-					       "expected 16 to 16777216",
-					       optarg);
-				goto out;
-			}
-			po.sketch_k = (uint32_t)u;
-			break;
-		case O_ROLE:
-			if (add_overrides(&roles, optarg, parse_role) < 0) {
-				rc = cli_usage("baseline",
-					       "invalid --role '%s': expected "
-					       "COLUMN=ROLE with ROLE one of "
-					       "feature, prediction, label, "
-					       "event_time, identifier, text, "
-					       "ignored",
-					       optarg);
-				goto out;
-			}
-			break;
-		case O_TYPE:
-			if (add_overrides(&types, optarg, parse_ltype) < 0) {
-				rc = cli_usage("baseline",
-					       "invalid --type '%s': expected "
-					       "COLUMN=TYPE with TYPE one of "
-					       "numeric, integer, boolean, "
-					       "categorical, timestamp, text",
-					       optarg);
-				goto out;
-			}
-			break;
-		case O_MISSING:
-			cli_free_list(missing);
-			missing = cli_split_list(optarg);
-			if (!missing) {
-				rc = cli_fail("out of memory");
-				goto out;
-			}
-			break;
-		case O_STORE: store_flag = optarg; break;
-		case O_OUTPUT: output = optarg; break;
-		case O_SPEC: spec.file = optarg; break;
-		case O_SUGGEST: spec.suggest_file = optarg; break;
-		case O_DRYRUN: spec.dry_run = 1; break;
-		case 'h':
-			fputs(help, stdout);
-			goto out;
-		default:
-			rc = cli_bad_option("baseline", argc, argv);
-			goto out;
+		if (c == '?' || c == ':')
+			return cli_bad_option("baseline", argc, argv);
+		if ((rc = parse_option(a, po, c, optarg)) != EXIT_OK)
+			return rc;
+		/* what shapes the profile: partials must agree on it (the
+		 * input counts by its file list, build_shard) */
+		if (c != 'm' && c != 'v' && c != 'i' && c != O_PREFIX &&
+		    c != O_STORE && c != O_OUTPUT &&
+		    c != O_SUGGEST && c != O_DRYRUN && c != O_SHARD &&
+		    c != O_MERGE && c != O_SHARDS && c != 'h') {
+			char code[16];
+
+			snprintf(code, sizeof(code), "%d", c);
+			a->fingerprint = fnv_str(a->fingerprint, code);
+			a->fingerprint = fnv_str(a->fingerprint,
+						 optarg ? optarg : "");
 		}
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++)
-		inputs = cli_list_append(inputs, argv[i]);
-	if (!inputs) {
-		rc = cli_fail("out of memory");
-		goto out;
-	}
-	if ((rc = cli_check_model("baseline", model, version)) != EXIT_OK)
-		goto out;
-	if (!inputs[0]) {
-		rc = cli_usage("baseline", "no input files (--input FILE)");
-		goto out;
-	}
-	po.features = (const char *const *)features;
-	po.exclude = (const char *const *)exclude;
-	po.categorical = (const char *const *)categorical;
-	po.importance_names = (const char *const *)imp_names;
-	po.importance_values = imp_vals;
-	po.missing_values = (const char *const *)missing;
-	role_vals = calloc(roles.n + 1, sizeof(*role_vals));
-	type_vals = calloc(types.n + 1, sizeof(*type_vals));
-	if (!role_vals || !type_vals) {
-		rc = cli_fail("out of memory");
-		goto out;
-	}
-	for (i = 0; i < roles.n; i++)
-		role_vals[i] = (dm_role)roles.vals[i];
-	for (i = 0; i < types.n; i++)
-		type_vals[i] = (dm_ltype)types.vals[i];
-	po.role_names = (const char *const *)roles.names;
-	po.role_values = role_vals;
-	po.ltype_names = (const char *const *)types.names;
-	po.ltype_values = type_vals;
-	po.strict = 1;
-	po.threads = cli_threads();
-	if ((rc = cli_spec_load(&spec, "baseline", model, version, &po)) !=
+		a->inputs = cli_list_append(a->inputs, argv[i]);
+	if (!a->inputs)
+		return cli_fail("out of memory");
+	if ((rc = cli_check_model("baseline", a->model, a->version)) !=
 	    EXIT_OK)
-		goto out;
-	dm_profile_init(&prof, &po);
-	cli_progress_attach(&po, "baseline");
-	rc = cli_profile_files(inputs, &po, 0, &prof);
-	cli_progress_done();
-	if (rc != EXIT_OK)
-		goto out;
+		return rc;
+	if (a->merge && (a->sharded || a->inputs[0] || a->prefix))
+		return cli_usage("baseline", "--merge-partials reads the "
+					     "partials: no --shard or input");
+	if (a->shards && !a->merge && !a->sharded)
+		return cli_usage("baseline", "--shards N goes with "
+					     "--merge-partials");
+	if (a->sharded && (a->spec.dry_run || a->output || a->spec.suggest_file))
+		return cli_usage("baseline", "--dry-run, --output and "
+					     "--suggest-spec go with the merge "
+					     "(--merge-partials), not a shard");
+	if (!a->merge && !a->inputs[0] && !a->prefix)
+		return cli_usage("baseline", "no input files (--input FILE)");
+	return EXIT_OK;
+}
+
+/* Step 2: the profiling options the flags and the spec give. */
+static int set_opts(struct bl_args *a, dm_profile_opts *po)
+{
+	size_t i;
+	int rc;
+
+	po->features = (const char *const *)a->features;
+	po->exclude = (const char *const *)a->exclude;
+	po->categorical = (const char *const *)a->categorical;
+	po->importance_names = (const char *const *)a->imp_names;
+	po->importance_values = a->imp_vals;
+	po->missing_values = (const char *const *)a->missing;
+	a->role_vals = calloc(a->roles.n + 1, sizeof(*a->role_vals));
+	a->type_vals = calloc(a->types.n + 1, sizeof(*a->type_vals));
+	if (!a->role_vals || !a->type_vals)
+		return cli_fail("out of memory");
+	for (i = 0; i < a->roles.n; i++)
+		a->role_vals[i] = (dm_role)a->roles.vals[i];
+	for (i = 0; i < a->types.n; i++)
+		a->type_vals[i] = (dm_ltype)a->types.vals[i];
+	po->role_names = (const char *const *)a->roles.names;
+	po->role_values = a->role_vals;
+	po->ltype_names = (const char *const *)a->types.names;
+	po->ltype_values = a->type_vals;
+	po->strict = 1;
+	po->threads = cli_threads();
+	if (a->merge)
+		return EXIT_OK; /* the partials carry it all */
+	rc = cli_spec_load(&a->spec, "baseline", a->model, a->version, po);
+	if (rc == EXIT_OK && a->spec.text)
+		a->fingerprint = fnv_str(a->fingerprint, a->spec.text);
+	return rc;
+}
+
+static int open_store(const struct bl_args *a, dm_store **st)
+{
+	dm_diag diag;
+	dm_err err;
+
 	dm_diag_clear(&diag);
-	err = dm_profile_finish(&prof, &diag);
+	err = dm_store_open(cli_store_url(a->store_flag), st, &diag);
+	return err == DM_OK ? EXIT_OK
+			    : cli_fail_err(err, &diag, "cannot open store");
+}
+
+static int no_files(const struct bl_args *a)
+{
+	if (a->prefix)
+		return cli_fail("no data files (.parquet, .csv, .tsv) in the "
+				"input: none under prefix '%s' of %s",
+				a->prefix, cli_store_shown(a->store_flag));
+	return cli_fail("no data files (.parquet, .csv, .tsv) in the input");
+}
+
+/* Step 3 of a shard: profile its share, store the partial. */
+static int build_shard(struct bl_args *a, const dm_profile_opts *po,
+		       dm_store *st)
+{
+	fanout_files ff;
+	dm_profile prof;
+	size_t lo, hi, i;
+	uint64_t fp = a->fingerprint;
+	int rc = fanout_list_inputs(a->inputs, a->prefix, st, &ff);
+
+	dm_profile_init(&prof, po);
+	if (rc == EXIT_OK && ff.n == 0)
+		rc = no_files(a);
+	for (i = 0; rc == EXIT_OK && i < ff.n; i++)
+		fp = fnv_str(fp, ff.keys[i]);
+	if (rc == EXIT_OK) {
+		fanout_share(ff.n, a->shard, a->shards, &lo, &hi);
+		rc = fanout_profile(&ff, lo, hi, st, po, &prof);
+	}
+	if (rc == EXIT_OK && a->spec.text &&
+	    !(prof.spec_yaml = strdup(a->spec.text)))
+		rc = cli_fail("out of memory");
+	if (rc == EXIT_OK)
+		rc = fanout_write_partial(st, a->model, a->version, a->shard,
+					  a->shards, fp, &ff, lo, hi, &prof);
+	dm_profile_release(&prof);
+	fanout_files_release(&ff);
+	return rc;
+}
+
+/* Step 3: the unfinished profile of the whole input, read here or
+ * merged from the partials. */
+static int build_profile(struct bl_args *a, dm_profile_opts *po,
+			 dm_store **st, dm_profile *prof)
+{
+	fanout_files ff;
+	int rc;
+
+	memset(&ff, 0, sizeof(ff));
+	dm_profile_init(prof, po);
+	if (a->merge) {
+		if ((rc = open_store(a, st)) != EXIT_OK)
+			return rc;
+		return fanout_merge_partials(*st, a->model, a->version,
+					     a->shards, prof);
+	}
+	cli_progress_attach(po, "baseline");
+	if (!a->prefix) {
+		if ((rc = fanout_list_inputs(a->inputs, NULL, NULL, &ff)) ==
+		    EXIT_OK)
+			rc = ff.n ? cli_profile_files(ff.keys, po, 0, prof)
+				  : no_files(a);
+	} else if ((rc = open_store(a, st)) == EXIT_OK &&
+		   (rc = fanout_list_inputs(a->inputs, a->prefix, *st,
+					    &ff)) == EXIT_OK) {
+		rc = ff.n ? fanout_profile(&ff, 0, ff.n, *st, po, prof)
+			  : no_files(a);
+	}
+	cli_progress_done();
+	fanout_files_release(&ff);
+	return rc;
+}
+
+/* Step 4: finish (bin edges, types, roles), stamp, apply the spec. */
+static int finish_profile(struct bl_args *a, dm_profile *prof)
+{
+	char ts[32];
+	dm_diag diag;
+	dm_err err;
+
+	dm_diag_clear(&diag);
+	err = dm_profile_finish(prof, &diag);
 	if (err != DM_OK) {
-		rc = cli_fail("cannot build a baseline from %s%s: %s", inputs[0],
-			      inputs[1] ? " ..." : "",
-			      err == DM_EEMPTY ? "no data rows (header only?)"
-					       : diag.msg);
-		goto out;
+		const char *what = a->merge ? "the partials"
+			: a->inputs[0] ? a->inputs[0] : a->prefix;
+
+		return cli_fail("cannot build a baseline from %s%s: %s", what,
+				!a->merge && a->inputs[0] && a->inputs[1]
+					? " ..." : "",
+				err == DM_EEMPTY ? "no data rows (header only?)"
+						 : diag.msg);
 	}
 	cli_iso_time(time(NULL), ts, sizeof(ts));
-	prof.model = strdup(model);
-	prof.model_version = strdup(version);
-	prof.created_at = strdup(ts);
-	if ((rc = cli_spec_after_baseline(&spec, &prof)) != EXIT_OK)
-		goto out;
-	err = dm_baseline_to_json(&prof, &json, &len);
-	if (err != DM_OK) {
-		rc = cli_fail_err(err, NULL, "cannot serialise the baseline");
-		goto out;
-	}
-	if (output) {
-		FILE *fp = fopen(output, "wb");
+	prof->model = strdup(a->model);
+	prof->model_version = strdup(a->version);
+	prof->created_at = strdup(ts);
+	if (!prof->model || !prof->model_version || !prof->created_at)
+		return cli_fail("out of memory");
+	return cli_spec_after_baseline(&a->spec, prof);
+}
 
-		if (!fp || fwrite(json, 1, len, fp) != len) {
-			if (fp)
-				fclose(fp);
-			rc = cli_fail("cannot write '%s'", output);
-			goto out;
-		}
-		if (fclose(fp) != 0) {
-			rc = cli_fail("cannot write '%s'", output);
-			goto out;
-		}
-	}
-	if (spec.dry_run) {
-		/* stdout may be the spec (--suggest-spec -) */
-		fprintf(spec.suggest_file && !strcmp(spec.suggest_file, "-")
-				? stderr : stdout,
-			"Dry run: baseline for %s %s not stored (%llu rows, "
-			"%zu features)\n",
-			model, version, (unsigned long long)prof.rows,
-			prof.nfeat);
-		goto out;
-	}
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot open store");
-		goto out;
-	}
-	err = dm_layout_baseline_key(model, version, key, sizeof(key), &diag);
-	if (err == DM_OK)
-		err = dm_store_put(st, key, json, len, &diag);
-	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot write baseline");
-		goto out;
-	}
-	count_columns(&prof, &nfeat, &nnum, &ncat, &nother);
-	loc = dm_store_location(st, key);
-	for (i = 0; i < prof.nwarnings; i++)
+static int write_output(const char *path, const char *json, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+	int ok = fp && fwrite(json, 1, len, fp) == len;
+
+	if (fp && fclose(fp) != 0)
+		ok = 0;
+	return ok ? EXIT_OK : cli_fail("cannot write '%s'", path);
+}
+
+/* Step 5 (after a store): the summary and the column table. */
+static void print_summary(const struct bl_args *a, const dm_profile *prof,
+			  const char *where)
+{
+	size_t i, nnum, ncat, nfeat, nother;
+
+	count_columns(prof, &nfeat, &nnum, &ncat, &nother);
+	for (i = 0; i < prof->nwarnings; i++)
 		fprintf(stderr, "driftmon: warning: %s\n",
-			term_safe(prof.warnings[i]));
+			term_safe(prof->warnings[i]));
 	printf("Baseline for %s %s: %llu rows, %zu features (%zu numeric, %zu "
 	       "categorical)",
-	       model, version, (unsigned long long)prof.rows, nfeat, nnum,
-	       ncat);
+	       a->model, a->version, (unsigned long long)prof->rows, nfeat,
+	       nnum, ncat);
 	if (nother)
 		printf("; %zu column%s not monitored", nother,
 		       nother == 1 ? "" : "s");
 	printf("\n");
-	printf("Written to %s\n", loc ? loc : key);
-	print_columns(&prof);
+	printf("Written to %s\n", where);
+	print_columns(prof);
+}
+
+/* Step 5: serialise; --output; the store unless --dry-run. */
+static int store_baseline(struct bl_args *a, dm_profile *prof, dm_store **st)
+{
+	char key[DM_LAYOUT_KEY_MAX], *json = NULL, *loc = NULL;
+	size_t len;
+	dm_diag diag;
+	dm_err err;
+	int rc = EXIT_OK;
+
+	err = dm_baseline_to_json(prof, &json, &len);
+	if (err != DM_OK)
+		return cli_fail_err(err, NULL, "cannot serialise the baseline");
+	if (a->output && (rc = write_output(a->output, json, len)) != EXIT_OK)
+		goto out;
+	if (a->spec.dry_run) {
+		/* stdout may be the spec (--suggest-spec -) */
+		fprintf(a->spec.suggest_file &&
+				!strcmp(a->spec.suggest_file, "-")
+			? stderr : stdout,
+			"Dry run: baseline for %s %s not stored (%llu rows, "
+			"%zu features)\n",
+			a->model, a->version, (unsigned long long)prof->rows,
+			prof->nfeat);
+		goto out;
+	}
+	if (!*st && (rc = open_store(a, st)) != EXIT_OK)
+		goto out;
+	dm_diag_clear(&diag);
+	err = dm_layout_baseline_key(a->model, a->version, key, sizeof(key),
+				     &diag);
+	if (err == DM_OK)
+		err = dm_store_put(*st, key, json, len, &diag);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, &diag, "cannot write baseline");
+		goto out;
+	}
+	loc = dm_store_location(*st, key);
+	print_summary(a, prof, loc ? loc : key);
 out:
 	free(loc);
 	free(json);
+	return rc;
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	struct bl_args a;
+	dm_profile_opts po = {0};
+	dm_profile prof;
+	dm_store *st = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	cli_spec_init(&a.spec);
+	dm_profile_init(&prof, NULL);
+	rc = parse_args(argc, argv, &a, &po);
+	if (rc == EXIT_OK)
+		rc = set_opts(&a, &po);
+	if (rc == EXIT_OK && a.sharded) {
+		if ((rc = open_store(&a, &st)) == EXIT_OK)
+			rc = build_shard(&a, &po, st);
+	} else if (rc == EXIT_OK) {
+		rc = build_profile(&a, &po, &st, &prof);
+		if (rc == EXIT_OK)
+			rc = finish_profile(&a, &prof);
+		if (rc == EXIT_OK)
+			rc = store_baseline(&a, &prof, &st);
+	}
 	dm_store_free(st);
 	dm_profile_release(&prof);
-	cli_spec_release(&spec);
-	cli_free_list(inputs);
-	cli_free_list(features);
-	cli_free_list(exclude);
-	cli_free_list(categorical);
-	cli_free_list(imp_names);
-	free(imp_vals);
-	cli_free_list(missing);
-	cli_free_list(roles.names);
-	cli_free_list(types.names);
-	free(roles.vals);
-	free(types.vals);
-	free(role_vals);
-	free(type_vals);
-	return rc;
+	args_release(&a);
+	return rc < 0 ? EXIT_OK : rc;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_fanout.h"
 #include "core/termsafe.h"
 #include "driftmon/hourprof.h"
 #include "driftmon/job.h"
@@ -65,7 +66,6 @@ static const struct option longopts[] = {
 /* Hours one run may cover (ten years). */
 #define PROFILE_MAX_HOURS (24L * 366 * 10)
 /* Shards of one range. */
-#define PROFILE_MAX_SHARDS 100000u
 
 /* The library's warnings, one line each on standard error. */
 static void warned(void *ctx, dm_job_warning what, const char *msg)
@@ -73,43 +73,6 @@ static void warned(void *ctx, dm_job_warning what, const char *msg)
 	(void)ctx;
 	(void)what;
 	fprintf(stderr, "driftmon: warning: %s\n", term_safe(msg));
-}
-
-/* "I/N" into *i, *n; -1 if malformed. */
-static int parse_shard(const char *s, unsigned *i, unsigned *n)
-{
-	char *end;
-	unsigned long a, b;
-
-	a = strtoul(s, &end, 10);
-	if (end == s || *end != '/' || s[0] == '-')
-		return -1;
-	s = end + 1;
-	b = strtoul(s, &end, 10);
-	if (end == s || *end || s[0] == '-' || b < 1 ||
-	    b > PROFILE_MAX_SHARDS || a >= b)
-		return -1;
-	*i = (unsigned)a;
-	*n = (unsigned)b;
-	return 0;
-}
-
-/* The Indexed Job's share, when both variables are set. */
-static int shard_from_env(unsigned *i, unsigned *n)
-{
-	const char *ji = getenv("JOB_COMPLETION_INDEX");
-	const char *jn = getenv("JOB_COMPLETIONS");
-	char buf[64];
-
-	if (!ji || !*ji || !jn || !*jn)
-		return 0;
-	snprintf(buf, sizeof(buf), "%s/%s", ji, jn);
-	if (parse_shard(buf, i, n) < 0)
-		return cli_usage("profile", "invalid JOB_COMPLETION_INDEX '%s' "
-				 "/ JOB_COMPLETIONS '%s': expected 0 <= index "
-				 "< completions",
-				 ji, jn);
-	return 0;
 }
 
 int cmd_profile(int argc, char **argv)
@@ -175,8 +138,9 @@ int cmd_profile(int argc, char **argv)
 			       PROFILE_MAX_HOURS);
 		goto out;
 	}
-	if (shard_s ? parse_shard(shard_s, &shard_index, &shard_count)
-		    : (rc = shard_from_env(&shard_index, &shard_count))) {
+	if (shard_s ? cli_parse_shard(shard_s, &shard_index, &shard_count)
+		    : (rc = cli_shard_from_env("profile", &shard_index,
+						 &shard_count))) {
 		if (rc == EXIT_OK)
 			rc = cli_usage("profile", "invalid --shard '%s': "
 						  "expected I/N with 0 <= I < N",

@@ -17,6 +17,7 @@
 
 #include "core/jsonw.h"
 #include "driftmon/profile.h"
+#include "profile/json_get.h"
 #include "profile/profile_int.h"
 
 static const double report_q[] = {0.01, 0.05, 0.10, 0.25, 0.50,
@@ -285,33 +286,6 @@ static dm_err bad(struct ctx *c, const char *field, const char *why)
 			   "field '%s': %s", field, why);
 }
 
-static int get_u64(json_t *o, const char *k, uint64_t *out)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
-/* n finite numbers from array a into x; -1 otherwise. */
-static int get_nums(json_t *a, double *x, size_t n)
-{
-	size_t i;
-
-	if (!json_is_array(a) || json_array_size(a) != n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		json_t *v = json_array_get(a, i);
-
-		if (!json_is_number(v) || !isfinite(json_number_value(v)))
-			return -1;
-		x[i] = json_number_value(v);
-	}
-	return 0;
-}
-
 /* A number, or null for NaN. */
 static int get_num(json_t *o, const char *k, double *out)
 {
@@ -510,7 +484,7 @@ static dm_err parse_schema(struct ctx *c, json_t *jf, dm_feature *f,
 		uint64_t cnt = 0;
 
 		if (!v || (json_object_get(jm, "count") &&
-			   get_u64(jm, "count", &cnt))) {
+			   pj_get_u64(jm, "count", &cnt))) {
 			snprintf(field, sizeof(field),
 				 "%s.missing_markers[%zu]", path, j);
 			return bad(c, field, "needs a string 'value' and a "
@@ -575,13 +549,13 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 	if (k < 1 || k > d)
 		return bad(c, "multivariate.components",
 			   "needs 1 to d lists of loadings");
-	if (get_u64(jm, "rows", &m->rows_used) || m->rows_used < 2 ||
-	    get_u64(jm, "rows_skipped", &m->rows_skipped) ||
+	if (pj_get_u64(jm, "rows", &m->rows_used) || m->rows_used < 2 ||
+	    pj_get_u64(jm, "rows_skipped", &m->rows_skipped) ||
 	    m->rows_used + m->rows_skipped > p->rows)
 		return bad(c, "multivariate.rows",
 			   "needs rows (>= 2) and rows_skipped adding up to "
 			   "at most the baseline's rows");
-	if (get_u64(jm, "candidates", &m->ncandidates) || m->ncandidates < d)
+	if (pj_get_u64(jm, "candidates", &m->ncandidates) || m->ncandidates < d)
 		m->ncandidates = d;
 	if (get_num(jm, "share", &share) || !(share > 0 && share <= 1.0))
 		return bad(c, "multivariate.share", "must be in (0, 1]");
@@ -595,14 +569,14 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 	a->v = calloc(d * d, sizeof(double));
 	if (!a->mean || !a->sd || !a->w || !a->v)
 		return DM_ENOMEM;
-	if (get_nums(json_object_get(jm, "means"), a->mean, d))
+	if (pj_get_nums(json_object_get(jm, "means"), a->mean, d))
 		return bad(c, "multivariate.means", "needs d finite numbers");
-	if (get_nums(json_object_get(jm, "sds"), a->sd, d))
+	if (pj_get_nums(json_object_get(jm, "sds"), a->sd, d))
 		return bad(c, "multivariate.sds", "needs d finite numbers");
 	for (i = 0; i < d; i++)
 		if (!(a->sd[i] > 0))
 			return bad(c, "multivariate.sds", "must be positive");
-	if (get_nums(json_object_get(jm, "eigenvalues"), a->w, d))
+	if (pj_get_nums(json_object_get(jm, "eigenvalues"), a->w, d))
 		return bad(c, "multivariate.eigenvalues",
 			   "needs d finite numbers");
 	for (i = 0; i < d; i++)
@@ -612,7 +586,7 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 	for (j = 0; j < k; j++) {
 		double col[DM_MV_MAX_COLUMNS];
 
-		if (get_nums(json_array_get(comp, j), col, d))
+		if (pj_get_nums(json_array_get(comp, j), col, d))
 			return bad(c, "multivariate.components",
 				   "each needs d finite loadings");
 		for (i = 0; i < d; i++)
@@ -656,7 +630,7 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 					"(expected \"driftmon-baseline\")");
 		goto out;
 	}
-	if (get_u64(root, "format_version", &ver)) {
+	if (pj_get_u64(root, "format_version", &ver)) {
 		err = bad(&c, "format_version", "missing or not an integer");
 		goto out;
 	}
@@ -670,8 +644,8 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		goto out;
 	}
 	settings = json_object_get(root, "settings");
-	if (get_u64(settings, "psi_bins", &bins) ||
-	    get_u64(settings, "sketch_k", &k) || bins < 1 ||
+	if (pj_get_u64(settings, "psi_bins", &bins) ||
+	    pj_get_u64(settings, "sketch_k", &k) || bins < 1 ||
 	    bins > DM_PSI_BINS_MAX || k < DM_SKETCH_K_MIN || k > (1u << 24)) {
 		err = bad(&c, "settings", "needs psi_bins (1-100) and "
 					  "sketch_k");
@@ -680,11 +654,11 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 	o.nbins = (unsigned)bins;
 	o.sketch_k = (uint32_t)k;
 	dm_profile_init(p, &o);
-	if (get_u64(root, "rows", &p->rows)) {
+	if (pj_get_u64(root, "rows", &p->rows)) {
 		err = bad(&c, "rows", "missing or not a non-negative integer");
 		goto out;
 	}
-	get_u64(root, "rows_skipped", &p->rows_skipped);
+	pj_get_u64(root, "rows_skipped", &p->rows_skipped);
 	{
 		json_t *jwarn = json_object_get(root, "warnings"), *x;
 
@@ -765,8 +739,8 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		snprintf(path, sizeof(path), "features[%zu] ('%.150s')", i,
 			 fname);
 		f->present = 1;
-		if (get_u64(jf, "count", &f->count) ||
-		    get_u64(jf, "missing", &f->missing)) {
+		if (pj_get_u64(jf, "count", &f->count) ||
+		    pj_get_u64(jf, "missing", &f->missing)) {
 			err = bad(&c, path, "needs non-negative integer "
 					    "'count' and 'missing'");
 			goto out;
@@ -807,7 +781,7 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 				err = bad(&c, path, why);
 				goto out;
 			}
-			get_u64(jf, "other", &f->other);
+			pj_get_u64(jf, "other", &f->other);
 			f->cats = calloc(json_array_size(cats) + 1,
 					 sizeof(dm_category));
 			if (!f->cats) {
@@ -820,7 +794,7 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 					json_object_get(jc, "value"));
 				uint64_t cnt;
 
-				if (!cv || get_u64(jc, "count", &cnt)) {
+				if (!cv || pj_get_u64(jc, "count", &cnt)) {
 					err = bad(&c, path,
 						  "each category needs 'value' "
 						  "and 'count'");

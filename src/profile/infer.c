@@ -162,16 +162,42 @@ void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
 	}
 }
 
+/* d's code map takes s's integers, rebased from s's first value to d's:
+ * 1 if they all fall in d's span (as in one pass over both), else 0. */
+static int rebase_code(pf_evidence *d, const pf_evidence *s)
+{
+	double shift = s->code_base - d->code_base;
+	long sh;
+	unsigned k;
+
+	if (!(fabs(shift) < PF_CODE_SPAN))
+		return 0;
+	sh = (long)shift;
+	if ((double)sh != shift)
+		return 0;
+	for (k = 0; k < PF_CODE_SPAN; k++) {
+		long t = (long)k + sh;
+
+		if (!(s->code_bits[k >> 6] >> (k & 63) & 1))
+			continue;
+		if (t < 0 || t >= PF_CODE_SPAN)
+			return 0;
+		d->code_bits[t >> 6] |= 1ull << (t & 63);
+	}
+	return 1;
+}
+
 int pf_evidence_merge(pf_evidence *d, const pf_evidence *s)
 {
-	size_t j, i;
+	uint64_t offered;
+	size_t j;
 
 	if (s->have_last) {
 		if (d->have_last) {
 			d->increasing = d->increasing && s->increasing &&
 					s->first > d->last;
 			d->code_ok = d->code_ok && s->code_ok &&
-				     d->code_base == s->code_base;
+				     rebase_code(d, s);
 			d->last = s->last;
 		} else {
 			d->increasing = s->increasing;
@@ -180,21 +206,38 @@ int pf_evidence_merge(pf_evidence *d, const pf_evidence *s)
 			d->first = s->first;
 			d->last = s->last;
 			d->have_last = 1;
+			memcpy(d->code_bits, s->code_bits,
+			       sizeof(d->code_bits));
 		}
 		d->all_int = d->all_int && s->all_int;
-		for (i = 0; i < PF_CODE_SPAN / 64; i++)
-			d->code_bits[i] |= s->code_bits[i];
+		if (!d->code_ok)
+			memset(d->code_bits, 0, sizeof(d->code_bits));
 	}
 	/* distinct values: src's remembered hashes as if offered again
 	 * (a lower bound on what src saw when it stopped early) */
+	offered = d->offered;
 	for (j = 0; s->dset && j < 2 * PF_DSET && !d->dstop; j++)
 		if (s->dset[j])
 			offer(d, s->dset[j]);
+	if (!d->dstop && !s->dstop && s->offered > d->offered - offered) {
+		/* src offered s->offered values, not only its distinct
+		 * ones: count them as one pass would (exact while neither
+		 * set filled nor stopped) */
+		d->offered = offered + s->offered;
+		if (d->offered >= PF_DSET_STOP) {
+			d->offered = PF_DSET_STOP;
+			d->dstop = 1;
+		}
+	}
 	if (s->dstop && !s->full_at)
 		d->dstop = 1;
-	d->txt_n += s->txt_n;
-	d->txt_words += s->txt_words;
-	d->txt_bytes += s->txt_bytes;
+	if (d->txt_n < PF_TEXT_SAMPLE) {
+		/* one pass samples the first PF_TEXT_SAMPLE strings: once
+		 * dst has them, src's add nothing */
+		d->txt_n += s->txt_n;
+		d->txt_words += s->txt_words;
+		d->txt_bytes += s->txt_bytes;
+	}
 	d->fixed_role |= s->fixed_role;
 	d->fixed_type |= s->fixed_type;
 	d->user_markers |= s->user_markers;

@@ -408,3 +408,30 @@ dm_err pf_mv_merge(dm_profile *dst, const dm_profile *src)
 	}
 	return dm_mv_merge(dst->mv, s);
 }
+
+dm_err pf_mv_restore(dm_profile *p, size_t d, char *const *names,
+		     size_t ncand)
+{
+	dm_multivariate *m = mv_new(d, names);
+	size_t i;
+
+	if (!m)
+		return DM_ENOMEM;
+	if (dm_cov_init(&m->cov, d) != DM_OK) {
+		dm_mv_free(m);
+		return DM_ENOMEM;
+	}
+	for (i = 0; i < d; i++) {
+		dm_feature *f = dm_profile_find(p, m->columns[i]);
+
+		if (!f) {
+			dm_mv_free(m);
+			return DM_EFORMAT;
+		}
+		m->feat[i] = (long)(f - p->feat);
+	}
+	m->ncandidates = ncand;
+	dm_mv_free(p->mv);
+	p->mv = m;
+	return DM_OK;
+}

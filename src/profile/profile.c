@@ -1839,3 +1839,66 @@ dm_err dm_feature_quantiles(const dm_feature *f, const double *q, size_t nq,
 	free(w);
 	return DM_OK;
 }
+
+/* ---- baseline partials (partial.c) ------------------------------------ */
+
+dm_feature *dmp_profile_add_feature(dm_profile *p, const char *name)
+{
+	return add_feature(p, name);
+}
+
+dm_err dmp_feature_set_markers(dm_feature *f, const char *const *list,
+			       size_t n)
+{
+	return set_markers(f, list, n);
+}
+
+dm_err dmp_baseline_merge_part(dm_profile *dst, dm_profile *src,
+			       dm_diag *diag)
+{
+	size_t i;
+
+	if (dst->nfeat != src->nfeat || dst->sketch_k != src->sketch_k ||
+	    dst->nbins != src->nbins)
+		return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
+				   "the partials differ in their columns, "
+				   "bins or sketch size");
+	for (i = 0; i < src->nfeat; i++) {
+		dm_feature *s = &src->feat[i];
+		dm_feature *d = &dst->feat[i];
+
+		if (strcmp(s->name, d->name) != 0)
+			return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, s->name,
+					   "the partials differ in their "
+					   "columns ('%s' where another has "
+					   "'%s')",
+					   s->name, d->name);
+		if (s->type == d->type)
+			continue;
+		if (s->type == DM_FEATURE_UNKNOWN) {
+			/* only missing cells in src: nothing to add but
+			 * counts */
+			s->type = d->type;
+			if (s->type == DM_FEATURE_NUMERIC &&
+			    feature_make_numeric(src, s) != DM_OK)
+				return DM_ENOMEM;
+			continue;
+		}
+		if (d->type != DM_FEATURE_UNKNOWN)
+			return dm_diag_set(
+				diag, DM_ESCHEMA, NULL, 0, s->name,
+				"column '%s' is %s in one partial and %s in "
+				"another (its files differ in type: set "
+				"--type or build in one process)",
+				s->name, dm_feature_type_name(d->type),
+				dm_feature_type_name(s->type));
+		/* all missing so far: the type the next values decide, as a
+		 * single pass would */
+		d->type = s->type;
+		d->ltype = s->ltype;
+		if (d->type == DM_FEATURE_NUMERIC &&
+		    feature_make_numeric(dst, d) != DM_OK)
+			return DM_ENOMEM;
+	}
+	return dm_profile_merge(dst, src, diag);
+}

@@ -119,4 +119,12 @@ dm_err dmp_profile_from_reference(dm_profile *p, const dm_profile *ref);
  */
 dm_err dmp_baseline_validate(dm_profile *p, const char *name, dm_diag *diag);
 
+/* Baseline partials (partial.c): add_feature and set_markers of
+ * profile.c, and dm_partial_merge (dst := dst's rows then src's, after
+ * giving a column that was all missing in one the other's type). */
+dm_feature *dmp_profile_add_feature(dm_profile *p, const char *name);
+dm_err dmp_feature_set_markers(dm_feature *f, const char *const *list,
+			       size_t n);
+dm_err dmp_baseline_merge_part(dm_profile *dst, dm_profile *src, dm_diag *diag);
+
 #endif

@@ -41,8 +41,9 @@
 
 #include "driftmon/stats.h"
 #include "stats/dsort.h"
+#include "stats/sketch_state.h"
 
-#define MAXLEV 60
+#define MAXLEV SKETCH_STATE_MAXLEV
 
 struct level {
 	double *v;
@@ -589,4 +590,69 @@ out:
 	free(v);
 	free(w);
 	return r;
+}
+
+/* ---- exact state (baseline partials, src/profile/partial.c) ----------- */
+
+dm_err sketch_state_get(const dm_sketch *s, sketch_state *st)
+{
+	unsigned h;
+
+	if (s->frozen)
+		return DM_EINVAL;
+	st->k = s->k;
+	st->n = s->n;
+	st->err_w = s->err_w;
+	st->nlev = s->nlev;
+	for (h = 0; h < s->nlev; h++) {
+		st->v[h] = s->lv[h].v;
+		st->len[h] = s->lv[h].len;
+		st->flip[h] = s->lv[h].flip;
+	}
+	return DM_OK;
+}
+
+dm_sketch *sketch_state_new(const sketch_state *st)
+{
+	dm_sketch *s;
+	unsigned h;
+	uint64_t n = 0;
+
+	if (st->nlev < 1 || st->nlev > SKETCH_STATE_MAXLEV ||
+	    !(st->err_w >= 0) || st->k < DM_SKETCH_K_MIN || (st->k & 1u))
+		return NULL;
+	s = dm_sketch_new(st->k);
+	if (!s)
+		return NULL;
+	for (h = 0; h < st->nlev; h++) {
+		struct level *l = &s->lv[h];
+		size_t i;
+
+		/* level 0 holds fewer than k values, the others fewer than
+		 * k/4, each of weight 2^h; above level 0 they are sorted */
+		if (st->len[h] >= (h ? s->kup : s->k) || st->flip[h] > 1)
+			goto bad;
+		for (i = 0; i < st->len[h]; i++)
+			if (!isfinite(st->v[h][i]) ||
+			    (h && i && st->v[h][i] < st->v[h][i - 1]))
+				goto bad;
+		if (st->len[h] &&
+		    reserve(&l->v, &l->cap, st->len[h]) < 0)
+			goto bad;
+		if (st->len[h])
+			memcpy(l->v, st->v[h], st->len[h] * sizeof(double));
+		l->len = st->len[h];
+		l->flip = st->flip[h];
+		n += (uint64_t)st->len[h] << h;
+	}
+	s->nlev = st->nlev;
+	s->err_w = st->err_w;
+	s->n = st->n;
+	/* compactions keep the weight: it adds up to the count */
+	if (n != st->n || (st->nlev == 1 && st->err_w != 0))
+		goto bad;
+	return s;
+bad:
+	dm_sketch_free(s);
+	return NULL;
 }

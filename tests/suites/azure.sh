@@ -17,6 +17,9 @@
 #             no partial report; restarted: the rerun succeeds
 #   races     two detects at once: latest.json is one whole report;
 #             If-Match / If-None-Match conflicts
+#   fan-out   sharded baseline indexes side by side (--input-prefix,
+#             --shard job) merged == one process; a missing partial blob;
+#             the backfill's indexes side by side (docs/fanout.md)
 #   listing   12,000 blobs: continuation markers, sorted, complete;
 #             a delimiter listing
 #   parquet   a projected read downloads the footer and the chosen
@@ -384,6 +387,69 @@ printf 'four' | $PROBE put-if "$S" race/x.txt "$tag" >"$T/p4"
 got=$(cat "$T/p1" "$T/p2" "$T/p3" "$T/p4" | tr '\n' ' ')$(ck get race/x.txt)
 if [ "$got" = "written conflict written conflict three" ]; then ok; else not_ok "If-None-Match / If-Match: $got"; fi
 $PROBE delete "$S" race/x.txt && ! ck get race/x.txt >/dev/null 2>&1 && ok || not_ok "Delete Blob"
+
+# ---- fan-out (docs/fanout.md) ------------------------------------------------------------------
+# The Indexed Job's indexes as processes side by side against azurite:
+# a sharded baseline of the 24 hourly log files under a store prefix
+# (--input-prefix, --shard job) merged == the single-process baseline
+# of the same blobs, and == one built from a local copy of the same
+# files; then the backfill (profile, JOB_COMPLETION_INDEX) side by side,
+# after which detect reads no raw log.
+SF="http://127.0.0.1:$P/devstoreaccount1/fanout"
+DRIFTMON_STORE=$SF run synth --logs --hours 24 --rows-per-hour 300 --end "$END" --seed 11
+expect "fan-out: logs to azurite" 0 "Inference logs: 24 hours"
+DRIFTMON_STORE=$SF run baseline -m fan -v single --input-prefix inference-logs/ --output "$T/fan-single.json"
+expect "fan-out: single-process baseline from a store prefix" 0 "Baseline for fan single: 7200 rows"
+DRIFTMON_STORE=$T/local run baseline -m fan -v local --input-prefix inference-logs/ --output "$T/fan-local.json"
+expect "fan-out: the same from a folder store" 0 "7200 rows"
+if res=$($PY tests/e2e/baseline_cmp.py "$T/fan-single.json" "$T/fan-local.json"); then ok
+else not_ok "fan-out: azurite and folder baselines differ: $res"; fi
+for n in 1 2 4; do
+	fp=()
+	for ((i = 0; i < n; i++)); do
+		DRIFTMON_STORE=$SF JOB_COMPLETION_INDEX=$i JOB_COMPLETIONS=$n "$DM" baseline \
+			-m fan -v n$n --input-prefix inference-logs/ --shard job \
+			>"$T/fan$i.out" 2>&1 </dev/null &
+		fp+=($!)
+	done
+	ffail=0
+	for i in "${!fp[@]}"; do wait "${fp[$i]}" || ffail=1; done
+	if [ "$ffail" -eq 0 ]; then ok; else not_ok "fan-out: $n shards: $(cat "$T"/fan*.out)"; fi
+	DRIFTMON_STORE=$SF run baseline -m fan -v n$n --merge-partials --output "$T/fan-merged.json"
+	expect "fan-out: merge of $n" 0 "Written to $SF/baselines/fan/n$n/baseline.json"
+	if res=$($PY tests/e2e/baseline_cmp.py "$T/fan-single.json" "$T/fan-merged.json"); then ok
+	else not_ok "fan-out: $n shards against azurite differ from one process: $res"; fi
+done
+# the partials are blobs the official client reads
+nodeck list "$CONN" fanout baselines/fan/n4/partials/ >"$T/fan-parts.txt"
+if [ "$(grep -c 'part-0000[0-3]-of-00004.json' "$T/fan-parts.txt")" -eq 4 ]; then ok
+else not_ok "fan-out: partial blobs: $(cat "$T/fan-parts.txt")"; fi
+# a missing partial blob is named; rerunning that index is enough
+$PROBE delete "$SF" baselines/fan/n4/partials/part-00002-of-00004.json
+DRIFTMON_STORE=$SF run baseline -m fan -v n4 --merge-partials
+expect_err "fan-out: missing partial blob" 1 "1 of 4 partials missing.*shard 2 "
+DRIFTMON_STORE=$SF JOB_COMPLETION_INDEX=2 JOB_COMPLETIONS=4 run baseline -m fan -v n4 \
+	--input-prefix inference-logs/ --shard job
+expect "fan-out: rerun of index 2" 0 "shard 2/4: 6 of 24 files"
+DRIFTMON_STORE=$SF run baseline -m fan -v n4 --merge-partials --output "$T/fan-merged.json"
+expect "fan-out: merge after the rerun" 0
+$PY tests/e2e/baseline_cmp.py "$T/fan-single.json" "$T/fan-merged.json" >/dev/null && ok ||
+	not_ok "fan-out: merge after the rerun differs"
+# the backfill of hour profiles, three indexes side by side
+fp=()
+for i in 0 1 2; do
+	DRIFTMON_STORE=$SF JOB_COMPLETION_INDEX=$i JOB_COMPLETIONS=3 "$DM" profile \
+		--model fan --version n4 --from 2025-12-23T18:00Z --to "$END" \
+		>"$T/bf$i.out" 2>&1 </dev/null &
+	fp+=($!)
+done
+for i in 0 1 2; do
+	wait "${fp[$i]}" && grep -q "(shard $i/3): 8 hours, 0 without logs, 0 fresh, 8 read (0 stale or corrupt), 8 written" "$T/bf$i.out" &&
+		ok || not_ok "fan-out: backfill shard $i: $(cat "$T/bf$i.out")"
+done
+DRIFTMON_STORE=$SF DRIFTMON_PROFILE_STATS=1 run detect --model fan --version n4 \
+	--at 2025-12-24T18:20:00Z --window-hours 24 --no-write
+expect "fan-out: detect after the backfill reads no log" 0 "24 hours, 0 without logs, 24 from profiles, 0 read"
 
 # ---- 12,000 blobs --------------------------------------------------------------------------
 wait "$FILL_PID" 2>/dev/null

@@ -17,7 +17,10 @@
 #      (runtime runc, --network none, read-only root, non-root) with
 #      exactly the user, env, args, emptyDirs and limits of the rendered
 #      CronJobs: --version, synth -> baseline -> detect on sample data
-#      mounted in; the collector's /healthz when `driftmon collect` exists.
+#      mounted in; the collector's /healthz when `driftmon collect` exists;
+#      the sharded baseline's Indexed Job (make baseline-sharded-manifest)
+#      as three containers side by side, then its merge Job: the merged
+#      baseline equals a single-process one (docs/fanout.md).
 # Usage: tests/suites/deploy.sh path/to/driftmon
 # DM_DEPLOY_DOCKERFILE=1 also builds deploy/docker/Dockerfile with buildah
 # against a Debian 12 base made by debootstrap (slow: several minutes).
@@ -336,6 +339,107 @@ if [ $built = 1 ]; then
 	echo "detect peak RSS on this 24 h window: ${rss_kb} KiB; the CronJob requests $((${req% *} / 1048576)) MiB, limit $((${req#* } / 1048576)) MiB (podman ran it with --memory at the limit)"
 	check "detect's measured peak RSS (${rss_kb} KiB) is below the CronJob's memory request" \
 		test "$((rss_kb * 1024))" -lt "${req% *}"
+
+	# Fan-out (docs/fanout.md): the sharded baseline's Indexed Job, as
+	# `make baseline-sharded-manifest` renders it, run as three containers
+	# side by side (JOB_COMPLETION_INDEX 0..2, what Kubernetes sets), then
+	# the merge Job's container; the result equals the single-process
+	# baseline of the same files.  The store is the mounted folder: these
+	# runs keep the suite's --network none (azurite on the host is not
+	# reachable from a container without a network; the Azure path of the
+	# same indexes is in tests/suites/azure.sh, as processes).
+	"$MAKE_BIN" -s --no-print-directory baseline-sharded-manifest INPUT_PREFIX=inference-logs/ \
+		OVERLAY=dev SHARDS=3 BACKFILL_NAME=suite IMAGE_REPO=driftmon IMAGE_TAG="$TAG" >"$T/fan.yaml" 2>"$T/fan.err" ||
+		not_ok "make baseline-sharded-manifest: $(cat "$T/fan.err")"
+	ns=$(/usr/bin/python3 -c 'import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("driftmon-config"):
+        print(d["metadata"].get("namespace", "")); break' "$T/run.yaml")
+	[ -n "$ns" ] || not_ok "the rendered dev overlay has no driftmon-config ConfigMap with a namespace"
+	{ cat "$T/run.yaml"; echo ---; sed "s/^  name: driftmon-baseline-\(shards\|merge\)-suite\$/&\n  namespace: $ns/" "$T/fan.yaml"; } >"$T/fanrun.yaml"
+	fan_args() { # REF CONTAINER: fills A from the fan-out manifests (model version "fan")
+		A=()
+		mapfile -d '' A < <("${CHECK[@]}" podman-args "$T/fanrun.yaml" "$@" "${sets[@]}" --set MODEL_VERSION=fan)
+		[ ${#A[@]} -gt 0 ]
+	}
+	if fan_args Job/driftmon-baseline-shards-suite baseline-shard; then
+		fpids=()
+		for i in 0 1 2; do
+			podman "${STORE[@]}" "${RUN[@]}" -v "$T/store:/store" --env JOB_COMPLETION_INDEX=$i \
+				"${A[@]}" >"$T/fan$i.out" 2>&1 &
+			fpids+=($!)
+		done
+		frc=0
+		for i in 0 1 2; do wait "${fpids[$i]}" || frc=1; done
+		check "podman: the sharded baseline's three indexes side by side ($(grep -ho 'shard [0-9]/3: [0-9]* of [0-9]* files, [0-9]* rows' "$T"/fan[012].out | tr '\n' ';'))" \
+			test "$frc" = 0 -a "$(ls "$T/store/baselines/spam-detector/fan/partials" 2>/dev/null | grep -c 'of-00003.json')" = 3
+		[ "$frc" = 0 ] || cat "$T"/fan[012].out
+	else
+		not_ok "podman-args for the sharded baseline's Indexed Job"
+	fi
+	if fan_args Job/driftmon-baseline-merge-suite baseline-merge; then
+		runp -v "$T/store:/store" "${A[@]}"
+		check "podman: the merge Job's container writes the baseline (${out%%$'\n'*})" \
+			test "$rc" = 0 -a -s "$T/store/baselines/spam-detector/fan/baseline.json"
+		[ "$rc" = 0 ] || echo "$err"
+		"$DM" baseline -m spam-detector -v single --input-prefix inference-logs/ \
+			--store "$T/store" --dry-run --output "$T/fan-single.json" >/dev/null 2>&1
+		check "podman: merged baseline == the single-process baseline of the same files ($(/usr/bin/python3 tests/e2e/baseline_cmp.py "$T/fan-single.json" "$T/store/baselines/spam-detector/fan/baseline.json" | head -n 1))" \
+			/usr/bin/python3 tests/e2e/baseline_cmp.py "$T/fan-single.json" "$T/store/baselines/spam-detector/fan/baseline.json"
+	else
+		not_ok "podman-args for the sharded baseline's merge Job"
+	fi
+
+	# The same Jobs against azurite (tests/azure's, when `npm ci` has
+	# installed it there): the one place these runs leave --network none,
+	# for --network host, as the Azure store is reached over loopback.
+	AZB=$ROOT/tests/azure/node_modules/.bin/azurite-blob
+	if [ -x "$AZB" ]; then
+		ap=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+		"$AZB" --blobHost 127.0.0.1 --blobPort "$ap" --skipApiVersionCheck --disableTelemetry \
+			--loose --silent --inMemoryPersistence >"$T/azurite.log" 2>&1 &
+		azpid=$!
+		for _ in $(seq 100); do
+			/usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$ap" 2>/dev/null && break
+			sleep 0.1
+		done
+		AS="http://127.0.0.1:$ap/devstoreaccount1/fan"
+		"$DM" synth --logs --hours 12 --rows-per-hour 200 --seed 5 --store "$AS" >/dev/null 2>&1 ||
+			not_ok "synth to azurite for the containers"
+		"$DM" baseline -m spam-detector -v single --input-prefix inference-logs/ --store "$AS" \
+			--dry-run --output "$T/fan-az-single.json" >/dev/null 2>&1
+		RUNH=(run --rm --runtime runc --network host --ulimit nofile=1024:1024 --ulimit nproc=1000:1000)
+		sets_az=(--set "DRIFTMON_STORE=$AS" --set MODEL_VERSION=fanaz)
+		A=()
+		mapfile -d '' A < <("${CHECK[@]}" podman-args "$T/fanrun.yaml" Job/driftmon-baseline-shards-suite baseline-shard "${sets_az[@]}")
+		fpids=()
+		for i in 0 1 2; do
+			podman "${STORE[@]}" "${RUNH[@]}" --env JOB_COMPLETION_INDEX=$i "${A[@]}" >"$T/fanaz$i.out" 2>&1 &
+			fpids+=($!)
+		done
+		frc=0
+		for i in 0 1 2; do wait "${fpids[$i]}" || frc=1; done
+		A=()
+		mapfile -d '' A < <("${CHECK[@]}" podman-args "$T/fanrun.yaml" Job/driftmon-baseline-merge-suite baseline-merge "${sets_az[@]}")
+		# the merge container writes baseline.json to azurite; the host
+		# merges the containers' partials again to compare them
+		[ "$frc" = 0 ] && podman "${STORE[@]}" "${RUNH[@]}" "${A[@]}" >"$T/fanaz-m.out" 2>&1 &&
+			grep -q "Written to $AS/baselines/spam-detector/fanaz/baseline.json" "$T/fanaz-m.out" || frc=1
+		if [ "$frc" = 0 ]; then
+			"$DM" baseline -m spam-detector -v fanaz --merge-partials --store "$AS" --dry-run \
+				--output "$T/fan-az-merged.json" >/dev/null 2>&1
+			check "podman (--network host): three index containers and the merge against azurite == one process ($(/usr/bin/python3 tests/e2e/baseline_cmp.py "$T/fan-az-single.json" "$T/fan-az-merged.json" | head -n 1))" \
+				/usr/bin/python3 tests/e2e/baseline_cmp.py "$T/fan-az-single.json" "$T/fan-az-merged.json"
+		elif grep -qiE "network|connect|resolve" "$T"/fanaz*.out; then
+			skipped "podman --network host cannot reach azurite on the host's loopback here: $(grep -hiE 'network|connect|resolve' "$T"/fanaz*.out | head -n 1)"
+		else
+			not_ok "podman: the sharded baseline against azurite: $(cat "$T"/fanaz*.out | head -n 5)"
+		fi
+		kill "$azpid" 2>/dev/null
+		wait "$azpid" 2>/dev/null
+	else
+		skipped "the sharded baseline's containers against azurite: azurite not installed (run tests/suites/azure.sh once: npm ci in tests/azure)"
+	fi
 
 	# The collector (a missing collect command is a failure, not a skip).
 	if "$DM" collect --help >/dev/null 2>&1; then
