@@ -322,6 +322,8 @@ typedef struct lg_outfile {
 	uint8_t *data;
 	size_t len;
 	uint64_t rows;
+	int64_t hour;		/* start of its UTC hour, seconds */
+	char *model, *version;	/* of its rows */
 } lg_outfile;
 
 /*
