@@ -1750,6 +1750,11 @@ static void make_identity(dm_logger *lg, const dm_logger_config *cfg)
 	}
 	snprintf(lg->nonce, sizeof(lg->nonce), "%02x%02x%02x%02x", rnd[0],
 		 rnd[1], rnd[2], rnd[3]);
+	/* segment numbers of six digits (100001 on): the keys of one run's
+	 * files sort in the order of its segments for 899,999 of them,
+	 * which is the order detect reads an hour's files in and the one
+	 * hour profiles are fed in (logger_prof.c) */
+	lg->seq = LG_SEQ_FIRST - 1;
 }
 
 /* The write-ahead-log folder, created and locked (flock on LOCK_FILE,
