@@ -1978,9 +1978,14 @@ dm_err dm_logger_close(dm_logger *lg, dm_diag *diag)
 		(void)do_sync(lg, &goal);
 	}
 	(void)save_schema(lg, NULL);
-	/* the hours still open, the current one included: a file uploaded
-	 * later (next start) makes a profile stale, never wrong */
-	if (lg->prof && lg->store)
+	pthread_mutex_lock(&lg->mu);
+	left = lg->pending_rows;
+	pthread_mutex_unlock(&lg->mu);
+	/* the hours still open, the current one included (a file uploaded
+	 * later, by the next start, makes a profile stale, never wrong);
+	 * not while uploads fail: the store's retries would hold the exit
+	 * past close_timeout_ms (and detect builds those hours) */
+	if (lg->prof && lg->store && !left)
 		lg_prof_close_hours(lg->prof, lg->store, INT64_MAX);
 	pthread_mutex_lock(&lg->mu);
 	left = lg->pending_rows;
