@@ -15,6 +15,10 @@
 #  2. The library alone (bench/logger_bench.c): dm_logger_log of one
 #     record of 50 features from 1 and 2 threads, per-call latency p50 /
 #     p99 / max; and dm_logger_log_batch of 100 records.
+#  3. The cost of hour profiles (bench/hour_profiles.sh, issue 12): CPU
+#     time per record of the library and the collector with and without
+#     them, a baseline in the store (BENCH_HP_REPS, BENCH_HP_RECORDS,
+#     BENCH_HP_SECONDS; BENCH_HP=0 skips it).
 #
 # Environment: BENCH_COLLECTOR_SECONDS, BENCH_COLLECTOR_CONNS (default 8),
 # BENCH_NO_DOCS=1 (leave BENCHMARKS.md alone).  Writes
@@ -23,7 +27,7 @@
 # collector on the 2-core machine (MISS is reported, not an error).
 set -euo pipefail
 if [ $# -ne 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
-	sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'
 	[ $# -eq 1 ] && exit 0
 	exit 2
 fi
@@ -142,6 +146,10 @@ awk -v r="$rate" 'BEGIN { exit !(r < 100000) }' && status="**MISS**"
 	printf '| >= 100,000 records/s through the collector (fsync 10 ms) | %s | %s |\n' \
 		"$(printf "%'.0f" "$rate")" "$status"
 } >"$out/collector.md"
+if [ "${BENCH_HP:-1}" != 0 ]; then
+	log "hour profiles: bench/hour_profiles.sh"
+	{ echo; bash "$root/bench/hour_profiles.sh" "$DM" | sed 's/^## /### /'; } >>"$out/collector.md"
+fi
 cat "$out/collector.md"
 
 if [ "${BENCH_NO_DOCS:-0}" != 1 ]; then

@@ -4,7 +4,7 @@
  *
  *   logger_bench --store DIR --wal DIR [--threads T] [--records N]
  *                [--features F] [--batch B] [--fsync always|interval|never]
- *                [--fsync-ms MS] [--flush-rows R]
+ *                [--fsync-ms MS] [--flush-rows R] [--hour-profiles on|off]
  *
  * Phase 1: T threads call dm_logger_log (B = 1) or dm_logger_log_batch
  * (B records a call) until N records are logged; every call is timed.
@@ -13,7 +13,11 @@
  *
  * Prints one line of key=value pairs: calls, records, log_seconds,
  * records_per_s, call p50/p99/max in microseconds, flush_seconds,
- * end_to_end_records_per_s (N / (log + flush time)).
+ * end_to_end_records_per_s (N / (log + flush time)), and the process's
+ * CPU time (user + system, every thread: the callers and the flushers,
+ * close included) in all and per record.  --hour-profiles off sets
+ * no_hour_profiles (docs/hourly-profiles.md); they are on by default and
+ * cost something only when the store has the baseline of bench v1.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "driftmon/logger.h"
@@ -106,6 +111,15 @@ static void *run(void *arg)
 	return NULL;
 }
 
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
 static int cmpd(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -118,7 +132,7 @@ int main(int argc, char **argv)
 	dm_logger_config cfg;
 	dm_diag diag;
 	thr *t;
-	double t0, tlog, tflush, *all;
+	double t0, tlog, tflush, *all, cpu0, cpu;
 	size_t nall = 0;
 	int i, errors = 0;
 
@@ -143,6 +157,8 @@ int main(int argc, char **argv)
 			cfg.fsync_ms = (unsigned)atoi(v);
 		else if (!strcmp(a, "--flush-rows"))
 			cfg.flush_rows = (size_t)atol(v);
+		else if (!strcmp(a, "--hour-profiles"))
+			cfg.no_hour_profiles = !strcmp(v, "off");
 		else if (!strcmp(a, "--fsync"))
 			cfg.fsync = !strcmp(v, "always")  ? DM_LOG_FSYNC_ALWAYS
 				    : !strcmp(v, "never") ? DM_LOG_FSYNC_NEVER
@@ -157,7 +173,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: logger_bench --store DIR --wal DIR "
 				"[--threads T] [--records N] [--features F] "
 				"[--batch B] [--fsync P] [--fsync-ms MS] "
-				"[--flush-rows R]\n");
+				"[--flush-rows R] [--hour-profiles on|off]\n");
 		return 2;
 	}
 	cfg.wal_max_bytes = (uint64_t)8 << 30;
@@ -166,6 +182,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t = calloc((size_t)nthreads, sizeof(*t));
+	cpu0 = cpu_s();
 	t0 = now_s();
 	for (i = 0; i < nthreads; i++) {
 		t[i].id = i;
@@ -183,6 +200,7 @@ int main(int argc, char **argv)
 	tflush = now_s() - t0 - tlog;
 	if (dm_logger_close(lg, &diag) != DM_OK)
 		fprintf(stderr, "logger_bench: close: %s\n", diag.msg);
+	cpu = cpu_s() - cpu0;
 	all = malloc(nall * sizeof(double));
 	nall = 0;
 	for (i = 0; i < nthreads; i++) {
@@ -194,11 +212,14 @@ int main(int argc, char **argv)
 	printf("threads=%d batch=%d features=%d calls=%zu records=%ld "
 	       "errors=%d log_seconds=%.3f records_per_s=%.0f "
 	       "call_p50_us=%.2f call_p99_us=%.2f call_max_us=%.1f "
-	       "flush_seconds=%.3f end_to_end_records_per_s=%.0f\n",
+	       "flush_seconds=%.3f end_to_end_records_per_s=%.0f "
+	       "hour_profiles=%s cpu_seconds=%.3f cpu_us_per_record=%.3f\n",
 	       nthreads, batch, features, nall, records, errors, tlog,
 	       (double)records / tlog, all[nall / 2] * 1e6,
 	       all[(size_t)((double)nall * 0.99)] * 1e6, all[nall - 1] * 1e6,
-	       tflush, (double)records / (tlog + tflush));
+	       tflush, (double)records / (tlog + tflush),
+	       cfg.no_hour_profiles ? "off" : "on", cpu,
+	       cpu * 1e6 / (double)records);
 	free(all);
 	free(t);
 	return errors ? 1 : 0;

@@ -167,9 +167,12 @@ typedef enum dm_log_event {
 				      * and kept */
 	DM_LOG_EV_WAL_FULL = 6,      /* the WAL reached its cap: records are
 				      * being refused */
-	DM_LOG_EV_DISK = 7           /* the WAL folder cannot be written
+	DM_LOG_EV_DISK = 7,          /* the WAL folder cannot be written
 				      * (disk full, I/O error) or can be
 				      * again; msg says which */
+	DM_LOG_EV_HOUR_PROFILE = 8   /* information about hour profiles:
+				      * no baseline for a model version, an
+				      * hour left to detect (and why) */
 } dm_log_event;
 
 typedef struct dm_logger_config {
@@ -249,6 +252,16 @@ typedef struct dm_logger_config {
 	 * schema_ttl_s = 0 keeps everything for ever. */
 	unsigned schema_ttl_s;
 	int schema_ttl_set;
+
+	/* Hour profiles (docs/hourly-profiles.md): for every model version
+	 * with a baseline in the store (baselines/<model>/<version>/
+	 * baseline.json, read at each new hour), the flusher threads
+	 * profile the files they upload and, once an hour is over and its
+	 * files are uploaded (or at close), store the hour's profile detect
+	 * would build, if the hour's data files in the store are exactly
+	 * those this logger profiled.  Only with the default prefix.
+	 * 1 = off. */
+	int no_hour_profiles;
 } dm_logger_config;
 
 /* Fills c with the defaults (all zero but the meaningful ones). */
@@ -340,6 +353,8 @@ typedef struct dm_logger_stats {
 	uint64_t disk_free_bytes; /* free space of the WAL folder's disk */
 	uint64_t schema_entries;  /* models x versions + columns learned */
 	uint64_t schema_expired;  /* entries forgotten (schema_ttl) */
+	uint64_t hour_profiles_written; /* stored (no_hour_profiles) */
+	uint64_t hour_profiles_skipped; /* left to detect (see the events) */
 } dm_logger_stats;
 
 /* A consistent snapshot of lg's counters. */

@@ -44,7 +44,8 @@ class Logger:
                  wal_max_bytes: Optional[int] = ...,
                  flush_threads: Optional[int] = ...,
                  close_timeout_ms: Optional[int] = ...,
-                 retry_max_ms: Optional[int] = ...) -> None: ...
+                 retry_max_ms: Optional[int] = ...,
+                 hour_profiles: bool = ...) -> None: ...
     def log(self, model: str, version: str, features: Mapping[str, Any],
             predictions: Optional[Mapping[str, Any]] = ...,
             request_id: Optional[str] = ...,

@@ -25,7 +25,9 @@ class Logger(_driftmon.Logger):
     ("inference-logs"), fsync ("interval", "always", "never"), codec
     ("snappy", "zstd", "none"), host; keywords flush_rows, flush_bytes,
     flush_seconds, fsync_ms, wal_max_bytes, flush_threads,
-    close_timeout_ms, retry_max_ms (docs/logger.md).
+    close_timeout_ms, retry_max_ms (docs/logger.md); hour_profiles (True:
+    the hour profiles of model versions with a baseline are written as
+    the logger uploads, docs/hourly-profiles.md; False: not).
 
     Errors: InvalidArgumentError (a bad record), SchemaError (a value of
     another type than its column's), LoggerFullError (the WAL is at its

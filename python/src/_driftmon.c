@@ -1210,12 +1210,12 @@ static int logger_init(LoggerObject *self, PyObject *args, PyObject *kw)
 				 "codec", "host", "flush_rows", "flush_bytes",
 				 "flush_seconds", "fsync_ms", "wal_max_bytes",
 				 "flush_threads", "close_timeout_ms",
-				 "retry_max_ms", NULL};
+				 "retry_max_ms", "hour_profiles", NULL};
 	const char *store, *wal, *prefix = NULL, *fsync = NULL, *codec = NULL,
 			      *host = NULL;
 	PyObject *num[8] = {NULL};
 	unsigned long long u[8] = {0};
-	int given[8] = {0};
+	int given[8] = {0}, hour_profiles = 1;
 	dm_logger_config cfg;
 	dm_diag diag;
 	dm_err err;
@@ -1225,11 +1225,11 @@ static int logger_init(LoggerObject *self, PyObject *args, PyObject *kw)
 		PyErr_SetString(PyExc_RuntimeError, "logger already open");
 		return -1;
 	}
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "ss|zzzz$OOOOOOOO", kwlist,
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "ss|zzzz$OOOOOOOOp", kwlist,
 					 &store, &wal, &prefix, &fsync, &codec,
 					 &host, &num[0], &num[1], &num[2],
 					 &num[3], &num[4], &num[5], &num[6],
-					 &num[7]))
+					 &num[7], &hour_profiles))
 		return -1;
 	for (k = 0; k < 8; k++) {
 		unsigned long long max = k == 0 || k == 1 || k == 4
@@ -1246,6 +1246,7 @@ static int logger_init(LoggerObject *self, PyObject *args, PyObject *kw)
 	cfg.prefix = prefix;
 	cfg.codec = codec;
 	cfg.host = host;
+	cfg.no_hour_profiles = !hour_profiles;
 	if (fsync) {
 		if (!strcmp(fsync, "interval"))
 			cfg.fsync = DM_LOG_FSYNC_INTERVAL;

@@ -114,6 +114,10 @@ static const char help[] =
 	"                           host name)\n"
 	"      --drain-seconds N    on SIGTERM, wait this long for the last\n"
 	"                           uploads (30)\n"
+	"      --no-hourly-profiles do not store the hour profiles of the\n"
+	"                           model versions that have a baseline\n"
+	"                           (docs/hourly-profiles.md; also\n"
+	"                           DRIFTMON_NO_PROFILES=1)\n"
 	"  -h, --help               this help\n"
 	"\n"
 	"Environment: DRIFTMON_COLLECTOR_TOKEN: when set, requests to\n"
@@ -124,7 +128,7 @@ enum {
 	OPT_PORTFILE = 256, OPT_STORE, OPT_PREFIX, OPT_FSYNC, OPT_FSYNCMS, OPT_FROWS,
 	OPT_FBYTES, OPT_FSECS, OPT_WALMAX, OPT_MAXBODY, OPT_MAXREC, OPT_MAXCONN,
 	OPT_SCHEMA, OPT_CODEC, OPT_HOST, OPT_DRAIN, OPT_RESERVE, OPT_REQTIMEOUT,
-	OPT_HEALTH, OPT_MAXMODELS, OPT_MAXCOLS, OPT_TTL
+	OPT_HEALTH, OPT_MAXMODELS, OPT_MAXCOLS, OPT_TTL, OPT_NOPROF
 };
 
 static const struct option longopts[] = {
@@ -152,6 +156,7 @@ static const struct option longopts[] = {
 	{"max-models", required_argument, NULL, OPT_MAXMODELS},
 	{"max-columns", required_argument, NULL, OPT_MAXCOLS},
 	{"schema-ttl", required_argument, NULL, OPT_TTL},
+	{"no-hourly-profiles", no_argument, NULL, OPT_NOPROF},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -239,6 +244,7 @@ static void on_event(void *ctx, dm_log_event ev, const char *msg)
 	case DM_LOG_EV_QUARANTINED: what = "quarantined"; break;
 	case DM_LOG_EV_WAL_FULL: what = "refusing records"; break;
 	case DM_LOG_EV_DISK: what = "write-ahead log disk"; break;
+	case DM_LOG_EV_HOUR_PROFILE: what = "hour profiles"; break;
 	}
 	dm_redact(msg, shown, sizeof(shown));
 	pthread_mutex_lock(&c->log_mu);
@@ -514,11 +520,23 @@ static enum MHD_Result metrics(collector *c, req *r,
 			"# HELP driftmon_logger_schema_expired_total Learned "
 			"entries forgotten after --schema-ttl unused.\n"
 			"# TYPE driftmon_logger_schema_expired_total counter\n"
-			"driftmon_logger_schema_expired_total %llu\n",
+			"driftmon_logger_schema_expired_total %llu\n"
+			"# HELP driftmon_logger_hour_profiles_written_total "
+			"Hour profiles stored (docs/hourly-profiles.md).\n"
+			"# TYPE driftmon_logger_hour_profiles_written_total "
+			"counter\n"
+			"driftmon_logger_hour_profiles_written_total %llu\n"
+			"# HELP driftmon_logger_hour_profiles_skipped_total "
+			"Hour profiles left to detect.\n"
+			"# TYPE driftmon_logger_hour_profiles_skipped_total "
+			"counter\n"
+			"driftmon_logger_hour_profiles_skipped_total %llu\n",
 			open_now, (unsigned long long)cut,
 			(unsigned long long)over, st.wal_writable ? 1 : 0,
 			(unsigned long long)st.schema_entries,
-			(unsigned long long)st.schema_expired);
+			(unsigned long long)st.schema_expired,
+			(unsigned long long)st.hour_profiles_written,
+			(unsigned long long)st.hour_profiles_skipped);
 	}
 	labels_metrics(c, fp);
 	if (fclose(fp) != 0) {
@@ -1414,6 +1432,7 @@ static int parse_option(int c, options *o, collector *col, int argc,
 					 "100000000 seconds, not '%s'",
 					 optarg);
 		break;
+	case OPT_NOPROF: o->cfg.no_hour_profiles = 1; break;
 	case 'h': fputs(help, stdout); return EXIT_OK;
 	default: return cli_bad_option("collect", argc, argv);
 	}
@@ -1462,6 +1481,8 @@ static void configure(options *o, collector *col, const dm_log_column *cols,
 	o->cfg.event_ctx = col;
 	o->cfg.schema_ttl_s = (unsigned)o->ttl;
 	o->cfg.schema_ttl_set = 1;
+	if (!cli_hourly_enabled(0))
+		o->cfg.no_hour_profiles = 1;
 	col->wal_max = o->cfg.wal_max_bytes;
 	col->max_conn = (unsigned)o->max_conn;
 	col->request_ms = (int64_t)o->req_timeout * 1000;

@@ -52,6 +52,7 @@
 #include "core/util.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
+#include "logger/logger_prof.h"
 
 void (*lg_test_hook)(const char *point) = NULL;
 
@@ -110,6 +111,7 @@ struct dm_logger {
 	long pid;
 	char nonce[17];
 	uint32_t seq;
+	int hour_profiles; /* write them (start the lg_prof at open) */
 
 	lg_schema schema;
 	pthread_rwlock_t schema_lock;
@@ -153,6 +155,10 @@ struct dm_logger {
 	pthread_t flusher[16], syncer;
 	unsigned nflushers;
 	int have_syncer;
+
+	/* hour profiles (logger_prof.c); NULL when off */
+	lg_prof *prof;
+	int64_t prof_tick_ms; /* under mu: next close of ended hours */
 };
 
 static size_t sweep(dm_logger *lg, int force);
@@ -173,6 +179,11 @@ static void emit(dm_logger *lg, dm_log_event ev, const char *fmt, ...)
 	va_end(ap);
 	/* no credentials in what the application may print */
 	lg->on_event(lg->event_ctx, ev, dm_redact(msg, shown, sizeof(shown)));
+}
+
+static void prof_note(void *ctx, const char *msg)
+{
+	emit(ctx, DM_LOG_EV_HOUR_PROFILE, "%s", msg);
 }
 
 static void hook(const char *point)
@@ -797,6 +808,31 @@ static int quarantine(dm_logger *lg, const char *name, const char *why)
 	return 0;
 }
 
+static int pending_busy_before(const dm_logger *lg, uint64_t seq);
+
+/*
+ * Hour profiles are fed in the order segments were sealed (the order of
+ * their files' keys): waits while another flusher is still on an
+ * earlier segment.  One waiting for a retry is not waited for (its
+ * hours are then left to detect).
+ */
+static void prof_wait_turn(dm_logger *lg, uint64_t seq)
+{
+	int64_t deadline = lg_mono_ms() + 60000;
+
+	pthread_mutex_lock(&lg->mu);
+	while (pending_busy_before(lg, seq)) {
+		struct timespec ts;
+		int64_t now = lg_mono_ms();
+
+		if (now >= deadline)
+			break;
+		timespec_in(&ts, deadline - now < 1000 ? deadline - now : 1000);
+		pthread_cond_timedwait(&lg->done_cv, &lg->mu, &ts);
+	}
+	pthread_mutex_unlock(&lg->mu);
+}
+
 /* Converts, uploads (through st) and retires one sealed segment (no
  * lock held). */
 static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
@@ -845,6 +881,10 @@ static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
 	}
 	*files = n;
 	hook("uploaded");
+	if (lg->prof) {
+		prof_wait_turn(lg, p->seq);
+		lg_prof_feed(lg->prof, st, f, n);
+	}
 	/*
 	 * Retiring the segment needs no new space on the WAL's disk, which
 	 * may be full: the learned schema and the manifest line are written
@@ -900,6 +940,43 @@ static void dequeue(dm_logger *lg, pend *p)
 		lg->qtail = prev;
 }
 
+/* 1 while a flusher is on a segment sealed before seq (under mu). */
+static int pending_busy_before(const dm_logger *lg, uint64_t seq)
+{
+	const pend *p;
+
+	for (p = lg->qhead; p; p = p->next)
+		if (p->seq < seq && p->busy)
+			return 1;
+	return 0;
+}
+
+/* Creation time (µs) of a segment from its name "<created hex>-...". */
+static int64_t seg_created_us(const char *name)
+{
+	return (int64_t)strtoull(name, NULL, 16);
+}
+
+/*
+ * Hour profiles: the hours that ended before the oldest segment not yet
+ * uploaded was created (and before now) have all their files uploaded
+ * (records of the past logged late make a profile stale, which detect
+ * notices).  Under mu.
+ */
+static int64_t prof_upto_us(const dm_logger *lg)
+{
+	int64_t upto = lg_now_us(), c;
+	const pend *p;
+
+	for (p = lg->qhead; p; p = p->next)
+		if ((c = seg_created_us(p->name)) < upto)
+			upto = c;
+	if (lg->active && lg->active->rows &&
+	    (c = seg_created_us(lg->active->name)) < upto)
+		upto = c;
+	return upto;
+}
+
 /* 1 while a segment sealed at or before seq 'upto' is not done. */
 static int pending_upto(const dm_logger *lg, uint64_t upto)
 {
@@ -932,6 +1009,15 @@ static void *flusher_main(void *arg)
 		if (a && a->rows && lg->flush_seconds &&
 		    now - a->first_ms >= (int64_t)lg->flush_seconds * 1000)
 			seg_seal(lg);
+		if (lg->prof && st && now >= lg->prof_tick_ms) {
+			int64_t upto = prof_upto_us(lg);
+
+			lg->prof_tick_ms = now + 1000;
+			pthread_mutex_unlock(&lg->mu);
+			lg_prof_close_hours(lg->prof, st, upto);
+			pthread_mutex_lock(&lg->mu);
+			continue;
+		}
 		if ((p = next_job(lg, now)) != NULL) {
 			uint64_t rows = 0, files = 0, waiting;
 			char err[700] = "";
@@ -1512,6 +1598,7 @@ static void free_logger(dm_logger *lg)
 		free(lg->pool.v[i]);
 	}
 	lg_schema_release(&lg->schema);
+	lg_prof_free(lg->prof);
 	dm_store_free(lg->store);
 	if (lg->manifest_fd >= 0)
 		close(lg->manifest_fd);
@@ -1620,6 +1707,8 @@ static dm_err apply_settings(dm_logger *lg, const dm_logger_config *cfg,
 	lg->close_timeout_ms = cfg->close_timeout_ms ? cfg->close_timeout_ms
 						     : DEF_CLOSE_TIMEOUT_MS;
 	lg->on_event = cfg->on_event;
+	lg->hour_profiles = !cfg->no_hour_profiles &&
+			    !strcmp(lg->prefix, DM_LAYOUT_LOGS_ROOT);
 	*nflush = cfg->flush_threads ? cfg->flush_threads : DEF_FLUSH_THREADS;
 	if (*nflush > MAX_FLUSH_THREADS)
 		*nflush = MAX_FLUSH_THREADS;
@@ -1661,6 +1750,11 @@ static void make_identity(dm_logger *lg, const dm_logger_config *cfg)
 	}
 	snprintf(lg->nonce, sizeof(lg->nonce), "%02x%02x%02x%02x", rnd[0],
 		 rnd[1], rnd[2], rnd[3]);
+	/* segment numbers of six digits (100001 on): the keys of one run's
+	 * files sort in the order of its segments for 899,999 of them,
+	 * which is the order detect reads an hour's files in and the one
+	 * hour profiles are fed in (logger_prof.c) */
+	lg->seq = LG_SEQ_FIRST - 1;
 }
 
 /* The write-ahead-log folder, created and locked (flock on LOCK_FILE,
@@ -1786,6 +1880,15 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 			     diag);
 	if (err != DM_OK)
 		goto fail;
+	if (lg->hour_profiles &&
+	    (lg->prof = lg_prof_new(prof_note, lg,
+				    (int64_t)(lg->flush_seconds
+						      ? lg->flush_seconds
+						      : 60) *
+					    1000)) == NULL) {
+		err = DM_ENOMEM;
+		goto fail;
+	}
 	if ((err = lock_wal_dir(lg, diag)) != DM_OK ||
 	    (err = recover_state(lg, diag)) != DM_OK ||
 	    (err = dm_store_open(lg->store_url, &lg->store, diag)) != DM_OK ||
@@ -1877,6 +1980,15 @@ dm_err dm_logger_close(dm_logger *lg, dm_diag *diag)
 	(void)save_schema(lg, NULL);
 	pthread_mutex_lock(&lg->mu);
 	left = lg->pending_rows;
+	pthread_mutex_unlock(&lg->mu);
+	/* the hours still open, the current one included (a file uploaded
+	 * later, by the next start, makes a profile stale, never wrong);
+	 * not while uploads fail: the store's retries would hold the exit
+	 * past close_timeout_ms (and detect builds those hours) */
+	if (lg->prof && lg->store && !left)
+		lg_prof_close_hours(lg->prof, lg->store, INT64_MAX);
+	pthread_mutex_lock(&lg->mu);
+	left = lg->pending_rows;
 	bytes = lg->wal_bytes;
 	snprintf(last, sizeof(last), "%s", lg->last_error);
 	pthread_mutex_unlock(&lg->mu);
@@ -1926,6 +2038,8 @@ void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st)
 			 (unsigned long long)lg->disk_free);
 	st->disk_free_bytes = lg->disk_free;
 	pthread_mutex_unlock(&lg->mu);
+	lg_prof_counts(lg->prof, &st->hour_profiles_written,
+		       &st->hour_profiles_skipped);
 	pthread_mutex_lock(&lg->sync_mu);
 	st->fsyncs = lg->st_fsyncs;
 	pthread_mutex_unlock(&lg->sync_mu);

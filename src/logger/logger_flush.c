@@ -447,6 +447,15 @@ static uint8_t null_col_type(const lg_convert_opts *o, const group *g,
 	return t;
 }
 
+static void lg_outfiles_free_one(lg_outfile *f)
+{
+	free(f->key);
+	free(f->data);
+	free(f->model);
+	free(f->version);
+	memset(f, 0, sizeof(*f));
+}
+
 static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 			  group *g, size_t gi, lg_outfile *out,
 			  dm_diag *diag)
@@ -603,7 +612,14 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	out->data = (uint8_t *)buf;
 	out->len = size;
 	out->rows = g->nrows;
+	out->hour = g->hour * 3600;
+	out->model = util_dupn(g->model, g->mlen);
+	out->version = util_dupn(g->version, g->vlen);
 	buf = NULL;
+	if (!out->model || !out->version) {
+		lg_outfiles_free_one(out);
+		err = DM_ENOMEM;
+	}
 out:
 	if (w)
 		dm_parquet_writer_abort(w);
@@ -624,10 +640,8 @@ void lg_outfiles_free(lg_outfile *f, size_t n)
 
 	if (!f)
 		return;
-	for (i = 0; i < n; i++) {
-		free(f[i].key);
-		free(f[i].data);
-	}
+	for (i = 0; i < n; i++)
+		lg_outfiles_free_one(&f[i]);
 	free(f);
 }
 

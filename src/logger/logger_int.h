@@ -80,6 +80,9 @@ enum { WAL_REC_HEADER = 1, WAL_REC_BATCH = 2 };
 void wal_frame_header(uint8_t hdr[WAL_FRAME_HDR], const void *payload,
 		      uint32_t len);
 
+/* The first segment number of a run (six digits: see make_identity). */
+#define LG_SEQ_FIRST 100001u
+
 /* Identity of a segment: where its Parquet files' names come from. */
 typedef struct wal_segid {
 	char host[65];
@@ -322,6 +325,8 @@ typedef struct lg_outfile {
 	uint8_t *data;
 	size_t len;
 	uint64_t rows;
+	int64_t hour;		/* start of its UTC hour, seconds */
+	char *model, *version;	/* of its rows */
 } lg_outfile;
 
 /*

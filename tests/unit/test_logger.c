@@ -1081,7 +1081,7 @@ static void logger_parquet_content(void **state)
 				snprintf(name, sizeof(name), "%s", e->d_name);
 		closedir(d);
 		assert_true(!strncmp(name, "part-unit-", 10));
-		assert_non_null(strstr(name, "-1-0.parquet"));
+		assert_non_null(strstr(name, "-100001-0.parquet"));
 		snprintf(path + strlen(path), sizeof(path) - strlen(path),
 			 "/%s", name);
 	}
