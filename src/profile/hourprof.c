@@ -34,6 +34,7 @@
 #include "core/jsonw.h"
 #include "driftmon/hourprof.h"
 #include "profile/hpcodec.h"
+#include "profile/json_get.h"
 #include "profile/mv_int.h"
 #include "profile/profile_int.h"
 
@@ -437,31 +438,6 @@ static dm_err bad(struct ctx *c, const char *field, const char *why)
 			   "hour profile field '%s': %s", field, why);
 }
 
-static int get_u64(json_t *o, const char *k, uint64_t *out)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return -1;
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
-/* A finite number, or null (NaN). */
-static int get_num(json_t *o, const char *k, double *out)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (json_is_null(v)) {
-		*out = NAN;
-		return 0;
-	}
-	if (!json_is_number(v) || !isfinite(json_number_value(v)))
-		return -1;
-	*out = json_number_value(v);
-	return 0;
-}
-
 static int get_str(json_t *o, const char *k, char *buf, size_t n)
 {
 	json_t *v = json_object_get(o, k);
@@ -490,7 +466,7 @@ static dm_err parse_files(struct ctx *c, json_t *root, dm_hour_profile *hp)
 
 		for (s = 0; st && s < 3 && strcmp(st, state_names[s]); s++)
 			;
-		if (!key || !st || s == 3 || get_u64(jf, "size", &size))
+		if (!key || !st || s == 3 || pj_get_u64(jf, "size", &size))
 			return bad(c, "files",
 				   "each needs a key, a size and a "
 				   "state (read, empty, "
@@ -511,11 +487,11 @@ static dm_err parse_rows(struct ctx *c, json_t *jp, dm_profile *p)
 	json_t *ex = json_object_get(jp, "extra_columns"), *x;
 	size_t i;
 
-	if (get_u64(jp, "rows", &p->rows) ||
-	    get_u64(jp, "rows_skipped", &p->rows_skipped) ||
-	    get_u64(jp, "rows_filtered", &p->rows_filtered) ||
-	    get_u64(jp, "rows_other_model", &p->rows_other_model) ||
-	    get_u64(jp, "rows_other_version", &p->rows_other_version) ||
+	if (pj_get_u64(jp, "rows", &p->rows) ||
+	    pj_get_u64(jp, "rows_skipped", &p->rows_skipped) ||
+	    pj_get_u64(jp, "rows_filtered", &p->rows_filtered) ||
+	    pj_get_u64(jp, "rows_other_model", &p->rows_other_model) ||
+	    pj_get_u64(jp, "rows_other_version", &p->rows_other_version) ||
 	    get_str(jp, "other_model_example", p->other_model_example,
 		    sizeof(p->other_model_example)) ||
 	    get_str(jp, "other_version_example", p->other_version_example,
@@ -607,7 +583,7 @@ static dm_err parse_sketch_v2(struct ctx *c, json_t *sk, const char *path,
 	size_t i, vl, wl = 0;
 	int rc;
 
-	if (get_u64(sk, "n", &n) || n > DM_HOUR_SKETCH_ITEMS ||
+	if (pj_get_u64(sk, "n", &n) || n > DM_HOUR_SKETCH_ITEMS ||
 	    !json_is_string(vals) || (wts && !json_is_string(wts)))
 		return bad(c, path,
 			   "sketch needs 'n' (at most 1024), 'values' "
@@ -642,7 +618,8 @@ static dm_err parse_sketch(struct ctx *c, json_t *sk, const char *path,
 {
 	dm_err err;
 
-	if (!json_is_object(sk) || get_num(sk, "error_weight", &it->err_w) ||
+	if (!json_is_object(sk) ||
+	    pj_get_num(sk, "error_weight", NAN, &it->err_w) ||
 	    !(it->err_w >= 0))
 		return bad(c, path,
 			   "sketch needs 'values' (and 'weights') and "
@@ -666,9 +643,11 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, const char *path,
 	size_t j;
 	dm_err err;
 
-	if (get_u64(mom, "n", &f->mom.n) || get_num(mom, "mean", &mean) ||
-	    get_num(mom, "m2", &m2) || get_num(mom, "min", &mn) ||
-	    get_num(mom, "max", &mx))
+	if (pj_get_u64(mom, "n", &f->mom.n) ||
+	    pj_get_num(mom, "mean", NAN, &mean) ||
+	    pj_get_num(mom, "m2", NAN, &m2) ||
+	    pj_get_num(mom, "min", NAN, &mn) ||
+	    pj_get_num(mom, "max", NAN, &mx))
 		return bad(c, path, "moments need n, mean, m2, min and max");
 	if (f->mom.n) {
 		f->mom.mean = mean;
@@ -707,8 +686,8 @@ static dm_err parse_categorical(struct ctx *c, json_t *jf, const char *path,
 	uint64_t sum = 0;
 	size_t j;
 
-	if (get_u64(jf, "unseen", &f->unseen) ||
-	    get_u64(jf, "other", &f->other) || !json_is_array(cats) ||
+	if (pj_get_u64(jf, "unseen", &f->unseen) ||
+	    pj_get_u64(jf, "other", &f->other) || !json_is_array(cats) ||
 	    json_array_size(cats) > DM_MAX_CATEGORIES)
 		return bad(c, path,
 			   "needs 'unseen', 'other' and at most "
@@ -750,10 +729,10 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, size_t i, dm_feature *f,
 				   "baseline's feature '%.100s'",
 				   path, f->name);
 	if (!json_is_boolean(json_object_get(jf, "present")) ||
-	    get_u64(jf, "count", &f->count) ||
-	    get_u64(jf, "missing", &f->missing) ||
-	    get_u64(jf, "invalid", &f->invalid) ||
-	    get_u64(jf, "schema_bad", &f->schema_bad) ||
+	    pj_get_u64(jf, "count", &f->count) ||
+	    pj_get_u64(jf, "missing", &f->missing) ||
+	    pj_get_u64(jf, "invalid", &f->invalid) ||
+	    pj_get_u64(jf, "schema_bad", &f->schema_bad) ||
 	    (f->invalid && get_str(jf, "invalid_example", f->invalid_example,
 				   sizeof(f->invalid_example))) ||
 	    (f->schema_bad &&
@@ -796,10 +775,12 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 			   m->columns[i]) != 0)
 			return bad(c, "profile.multivariate.columns",
 				   "not the baseline's columns");
-	if (get_u64(jm, "rows", &m->rows_used) ||
-	    get_u64(jm, "rows_skipped", &m->rows_skipped) ||
-	    get_num(jm, "error_sum", &m->err_sum) || isnan(m->err_sum) ||
-	    get_num(jm, "error_sumsq", &m->err_sumsq) || isnan(m->err_sumsq))
+	if (pj_get_u64(jm, "rows", &m->rows_used) ||
+	    pj_get_u64(jm, "rows_skipped", &m->rows_skipped) ||
+	    pj_get_num(jm, "error_sum", NAN, &m->err_sum) ||
+	    isnan(m->err_sum) ||
+	    pj_get_num(jm, "error_sumsq", NAN, &m->err_sumsq) ||
+	    isnan(m->err_sumsq))
 		return bad(c, "profile.multivariate",
 			   "needs rows, rows_skipped, error_sum and "
 			   "error_sumsq");
@@ -858,7 +839,7 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 
 	if (!s || strcmp(s, FORMAT_NAME) != 0)
 		return bad(c, "format", "not a driftmon hour profile");
-	if (get_u64(root, "format_version", &ver))
+	if (pj_get_u64(root, "format_version", &ver))
 		return bad(c, "format_version", "missing or not an integer");
 	if (ver < 1 || ver > DM_HOUR_PROFILE_FORMAT_VERSION)
 		return dm_diag_set(c->diag, DM_EVERSION, c->name, 0, NULL,

@@ -15,6 +15,20 @@ int pj_get_u64(json_t *o, const char *k, uint64_t *out)
 	return 0;
 }
 
+int pj_get_num(json_t *o, const char *k, double nul_value, double *out)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (json_is_null(v)) {
+		*out = nul_value;
+		return 0;
+	}
+	if (!json_is_number(v) || !isfinite(json_number_value(v)))
+		return -1;
+	*out = json_number_value(v);
+	return 0;
+}
+
 int pj_get_nums(json_t *a, double *x, size_t n)
 {
 	size_t i;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Private: strict field readers shared by the JSON formats of
- * src/profile (baseline_json.c, partial.c); each returns 0 or -1. */
+ * src/profile (baseline_json.c, partial.c, hourprof.c); each returns 0 or -1. */
 #ifndef DM_PROFILE_JSON_GET_H
 #define DM_PROFILE_JSON_GET_H
 
@@ -10,6 +10,8 @@
 
 /* A non-negative integer field. */
 int pj_get_u64(json_t *o, const char *k, uint64_t *out);
+/* A finite number, or JSON null read as nul_value. */
+int pj_get_num(json_t *o, const char *k, double nul_value, double *out);
 /* n finite numbers from array a into x. */
 int pj_get_nums(json_t *a, double *x, size_t n);
 /* A string field of fewer than n bytes without NUL bytes, copied. */

@@ -376,21 +376,6 @@ static int get_flag(json_t *o, const char *k, int *out)
 	return 0;
 }
 
-/* A finite number, or null for nul_value. */
-static int get_num(json_t *o, const char *k, double nul_value, double *out)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (json_is_null(v)) {
-		*out = nul_value;
-		return 0;
-	}
-	if (!json_is_number(v) || !isfinite(json_number_value(v)))
-		return -1;
-	*out = json_number_value(v);
-	return 0;
-}
-
 static int hex64(json_t *v, uint64_t *out)
 {
 	const char *s = json_string_value(v);
@@ -411,10 +396,10 @@ static dm_err parse_evidence(struct ctx *c, json_t *je, pf_evidence *e)
 	if (get_flag(je, "all_int", &e->all_int) ||
 	    get_flag(je, "increasing", &e->increasing) ||
 	    get_flag(je, "have_last", &e->have_last) ||
-	    get_num(je, "first", 0, &e->first) ||
-	    get_num(je, "last", 0, &e->last) ||
+	    pj_get_num(je, "first", 0, &e->first) ||
+	    pj_get_num(je, "last", 0, &e->last) ||
 	    get_flag(je, "code_ok", &e->code_ok) ||
-	    get_num(je, "code_base", 0, &e->code_base) ||
+	    pj_get_num(je, "code_base", 0, &e->code_base) ||
 	    pj_get_u64(je, "offered", &e->offered) ||
 	    pj_get_u64(je, "full_at", &e->full_at) ||
 	    get_flag(je, "stopped", &e->dstop) ||
@@ -479,7 +464,7 @@ static dm_err parse_sketch(struct ctx *c, json_t *js, dm_profile *p,
 	memset(&st, 0, sizeof(st));
 	if (pj_get_u64(js, "k", &k) || k != p->sketch_k + (p->sketch_k & 1u) ||
 	    pj_get_u64(js, "n", &st.n) ||
-	    get_num(js, "error_weight", NAN, &st.err_w) || !(st.err_w >= 0))
+	    pj_get_num(js, "error_weight", NAN, &st.err_w) || !(st.err_w >= 0))
 		return bad(c, "sketch", "k, n or error_weight missing or "
 					"wrong");
 	if (!json_is_array(levels) || json_array_size(levels) < 1 ||
@@ -622,10 +607,10 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 		return bad(c, "logical_type", "not a logical type");
 	if (pj_get_u64(jf, "origin", &origin) || origin > DM_ORIGIN_SPEC ||
 	    pj_get_str(jf, "reason", f->reason, sizeof(f->reason)) ||
-	    get_num(jf, "psi_threshold", NAN, &f->psi_threshold) ||
-	    get_num(jf, "min_effect", NAN, &f->min_effect) ||
+	    pj_get_num(jf, "psi_threshold", NAN, &f->psi_threshold) ||
+	    pj_get_num(jf, "min_effect", NAN, &f->min_effect) ||
 	    pj_get_str(jf, "test", f->test, sizeof(f->test)) ||
-	    get_num(jf, "importance", NAN, &f->importance) ||
+	    pj_get_num(jf, "importance", NAN, &f->importance) ||
 	    !(f->importance >= 0) || pj_get_u64(jf, "present", &present) ||
 	    present > 1 || pj_get_u64(jf, "count", &f->count) ||
 	    pj_get_u64(jf, "missing", &f->missing) ||
@@ -644,10 +629,10 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 				 f)) != DM_OK)
 		return err;
 	if (!json_is_object(mom) || pj_get_u64(mom, "n", &f->mom.n) ||
-	    get_num(mom, "mean", 0, &f->mom.mean) ||
-	    get_num(mom, "m2", 0, &f->mom.m2) ||
-	    get_num(mom, "min", INFINITY, &f->mom.min) ||
-	    get_num(mom, "max", -INFINITY, &f->mom.max) || f->mom.m2 < 0 ||
+	    pj_get_num(mom, "mean", 0, &f->mom.mean) ||
+	    pj_get_num(mom, "m2", 0, &f->mom.m2) ||
+	    pj_get_num(mom, "min", INFINITY, &f->mom.min) ||
+	    pj_get_num(mom, "max", -INFINITY, &f->mom.max) || f->mom.m2 < 0 ||
 	    (f->mom.n && !(f->mom.min <= f->mom.max)))
 		return bad(c, "moments", "missing or inconsistent");
 	v = json_object_get(jf, "sketch");
