@@ -285,7 +285,13 @@ def compare(reference, current, *, model: Optional[str] = None,
     if isinstance(current, Profile) and not isinstance(current, Baseline):
         cur = current
     else:
-        cur = profile(current, base)
+        # compared once, as `driftmon compare` does: counted against the
+        # baseline's stored ECDF rather than sketched (docs/statistics.md)
+        handle, label = _build(current, reference=base, name=None,
+                               names=None,
+                               options={"window_ecdf": True,
+                                        "window_test": thresholds.get("test")})
+        cur = Profile(handle, label)
     cfg = {k: v for k, v in thresholds.items() if v is not None}
     text = _driftmon.compare(base._p, cur._p, cfg, model or cur.name,
                              version)

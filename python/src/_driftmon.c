@@ -332,6 +332,26 @@ static int dict_str(PyObject *d, const char *key, char **out)
 	return 0;
 }
 
+/* A window compared once (driftmon.compare, as `driftmon compare`):
+ * "window_ecdf" counts it against the reference's stored ECDF instead
+ * of sketching it, unless "window_test" (a test name) needs the values
+ * (dm_profile_opts.window_ecdf). */
+static int window_opts(PyObject *d, struct popts *o)
+{
+	PyObject *v = d ? PyDict_GetItemString(d, "window_ecdf") : NULL;
+	char *test = NULL;
+	int id;
+
+	if (v && v != Py_None)
+		o->po.window_ecdf = PyObject_IsTrue(v);
+	if (dict_str(d, "window_test", &test) < 0)
+		return -1;
+	id = test ? dm_test_from_name(test) : DM_TEST_AUTO;
+	free(test);
+	o->po.window_test = id < 0 ? DM_TEST_AUTO : id;
+	return 0;
+}
+
 /* Options dict: features, exclude, categorical, missing_values (lists),
  * bins (int), spec (YAML text), spec_name, model, version, strict. */
 static int popts_from(PyObject *d, ProfileObject *ref, struct popts *o)
@@ -399,6 +419,8 @@ static int popts_from(PyObject *d, ProfileObject *ref, struct popts *o)
 		o->po.reference = &ref->prof;
 		o->po.strict = 0;
 		o->po.spec = NULL;
+		if (window_opts(d, o) < 0)
+			goto fail;
 	}
 	free(specname);
 	return 0;
