@@ -297,6 +297,7 @@ static void labels_refperf_tasks(void **state)
 	assert_int_equal(back.task, DM_PERF_REGRESSION);
 	assert_true(back.errm.abs_var == ref.errm.abs_var &&
 		    back.errm.sq_var == ref.errm.sq_var);
+	free(json);
 	dm_refperf_release(&back);
 	/* integer labels: the join would say classification; the
 	 * regression reference forces regression on the window */
