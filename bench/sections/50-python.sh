@@ -58,7 +58,7 @@ section_python() {
 			$((2 * rows * ncols)) -- "$PY" "$drv" frames --engine driftmon \
 			"$data/train_$rows.pkl" "$data/current_$rows.pkl" \
 			"$BENCH_TMP/py-$rows.json"
-		bench_measure python frames pandas-scipy "$rows" \
+		bench_measure -n "$BENCH_REPEAT" python frames pandas-scipy "$rows" \
 			$((2 * rows * ncols)) -- "$PY" "$drv" frames --engine pandas-scipy \
 			"$data/train_$rows.pkl" "$data/current_$rows.pkl" \
 			"$BENCH_TMP/peer-$rows.json"
