@@ -299,15 +299,7 @@ static void write_feature(jw *w, const dm_feature *f, const dm_hour_items *it)
 		jw_u64(w, f->unseen);
 		jw_key(w, "other");
 		jw_u64(w, f->other);
-		jw_key(w, "categories");
-		jw_arr(w);
-		for (j = 0; j < f->ncats; j++) {
-			jw_arr(w);
-			jw_str(w, f->cats[j].value);
-			jw_u64(w, f->cats[j].count);
-			jw_arr_end(w);
-		}
-		jw_arr_end(w);
+		pj_put_categories(w, f);
 	}
 	jw_obj_end(w);
 }

@@ -55,3 +55,18 @@ int pj_get_str(json_t *o, const char *k, char *buf, size_t n)
 	memcpy(buf, json_string_value(v), json_string_length(v) + 1);
 	return 0;
 }
+
+void pj_put_categories(jw *w, const dm_feature *f)
+{
+	size_t j;
+
+	jw_key(w, "categories");
+	jw_arr(w);
+	for (j = 0; j < f->ncats; j++) {
+		jw_arr(w);
+		jw_str(w, f->cats[j].value);
+		jw_u64(w, f->cats[j].count);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+}

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/jsonw.h"
+#include "driftmon/profile.h"
+
 /* A non-negative integer field. */
 int pj_get_u64(json_t *o, const char *k, uint64_t *out);
 /* A finite number, or JSON null read as nul_value. */
@@ -16,5 +19,9 @@ int pj_get_num(json_t *o, const char *k, double nul_value, double *out);
 int pj_get_nums(json_t *a, double *x, size_t n);
 /* A string field of fewer than n bytes without NUL bytes, copied. */
 int pj_get_str(json_t *o, const char *k, char *buf, size_t n);
+
+/* "categories": [[value, count], ...] of feature f (the hour profile
+ * and the partial write them alike). */
+void pj_put_categories(jw *w, const dm_feature *f);
 
 #endif

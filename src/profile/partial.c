@@ -231,15 +231,7 @@ static dm_err write_feature(jw *w, const dm_feature *f)
 	jw_obj_end(w);
 	if (f->sketch && write_sketch(w, f->sketch) != DM_OK)
 		return DM_EINVAL;
-	jw_key(w, "categories");
-	jw_arr(w);
-	for (j = 0; j < f->ncats; j++) {
-		jw_arr(w);
-		jw_str(w, f->cats[j].value);
-		jw_u64(w, f->cats[j].count);
-		jw_arr_end(w);
-	}
-	jw_arr_end(w);
+	pj_put_categories(w, f);
 	key_u64(w, "other", f->other);
 	if (f->evidence)
 		write_evidence(w, f->evidence);
