@@ -206,7 +206,7 @@ mutate: ## Mutation testing: every tests/mutants/*.patch must be caught (MUTANTS
 	@scripts/mutate.sh $(MUTANTS)
 
 # ---- hygiene ------------------------------------------------------------
-lint: ## Banned calls, SPDX lines, clang-format (.clang-format-enforced), exports of build/libdriftmon.so, call cycles (scripts/call-cycles.sh), the lint self-test
+lint: ## Banned calls, SPDX lines, clang-format (every C file), exports of build/libdriftmon.so, call cycles (scripts/call-cycles.sh), the lint self-test
 	@scripts/deps.sh lint
 	@scripts/lint.sh
 	@scripts/lint-selftest.sh
@@ -226,15 +226,11 @@ test-san: ## Build with ASan+UBSan in build-san/ and run the unit and e2e tests 
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/e2e/run.sh build-san/driftmon
 
-# The tree is brought to the .clang-format style file by file: `make
-# format` formats the files listed in .clang-format-enforced (what lint
-# checks); `make format FILES='src/a.c src/b.c'` formats those files too
-# and adds them to the list.
-format: ## clang-format -i the files in .clang-format-enforced (FILES=... adds files to it)
+# `make format` formats every C source and header (scripts/c-sources.sh)
+# to .clang-format; scripts/lint.sh fails on any file it would change.
+format: ## clang-format -i every C source and header (what lint checks)
 	@scripts/deps.sh lint
-	@for f in $(FILES); do [ -f "$$f" ] || { echo "format: $$f does not exist" >&2; exit 1; }; \
-		grep -qxF "$$f" .clang-format-enforced || echo "$$f" >>.clang-format-enforced; done
-	@files=$$(grep -v '^\s*\(#\|$$\)' .clang-format-enforced); \
+	@files=$$(scripts/c-sources.sh); \
 		clang-format -i $$files && echo "format: $$(echo $$files | wc -w) files formatted"
 # ---- end of test-e2e, test-san and format -------------------------------
 

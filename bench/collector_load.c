@@ -70,8 +70,8 @@ static struct {
 	int exit_on_refused;
 	unsigned seed;
 	int pause_ms;
-} opt = {0, "127.0.0.1", 4, 0, 0, 100, 100, 50, 0, "r", NULL, NULL, 1,
-	 0, 1, 0, 1, 0};
+} opt = {0,   "127.0.0.1", 4,	 0, 0, 100, 100, 50, 0,
+	 "r", NULL,	   NULL, 1, 0, 1,   0,	 1,  0};
 
 static FILE *ack_fp;
 static pthread_mutex_t ack_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -177,16 +177,16 @@ static int make_body(buf *b, int conn, long req, int n, uint64_t *rng)
 		}
 		if (!(bad == 3 && i == badrec)) {
 			snprintf(tmp, sizeof(tmp), "\"model_name\":\"m%d\",",
-				 opt.models > 1
-					 ? (int)(xorshift(rng) %
-						 (uint64_t)opt.models)
-					 : 0);
+				 opt.models > 1 ? (int)(xorshift(rng) %
+							(uint64_t)opt.models)
+						: 0);
 			puts_(b, tmp);
 		}
 		if (bad == 4 && i == badrec)
 			puts_(b, "\"model_nmae\":\"typo\",");
 		snprintf(tmp, sizeof(tmp),
-			 "\"model_version\":\"v1\",\"request_id\":\"%s-%d-%ld-%d\","
+			 "\"model_version\":\"v1\",\"request_id\":\"%s-%d-%ld-%"
+			 "d\","
 			 "\"features\":{",
 			 opt.prefix, conn, req, i);
 		puts_(b, tmp);
@@ -491,9 +491,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--exit-on-refused"))
 			opt.exit_on_refused = 1;
 		else {
-			fprintf(stderr, "collector_load: bad argument '%s' "
-					"(see the comment at the top of "
-					"bench/collector_load.c)\n",
+			fprintf(stderr,
+				"collector_load: bad argument '%s' "
+				"(see the comment at the top of "
+				"bench/collector_load.c)\n",
 				a);
 			return 2;
 		}

@@ -55,12 +55,12 @@ typedef struct thr {
 static void *run(void *arg)
 {
 	thr *t = arg;
-	char (*names)[16] = malloc((size_t)features * 16);
-	dm_log_value *vals = malloc((size_t)batch * (size_t)features *
-				    sizeof(*vals));
+	char(*names)[16] = malloc((size_t)features * 16);
+	dm_log_value *vals =
+		malloc((size_t)batch * (size_t)features * sizeof(*vals));
 	dm_log_value *pred = malloc((size_t)batch * sizeof(*pred));
 	dm_log_record *recs = calloc((size_t)batch, sizeof(*recs));
-	char (*ids)[40] = malloc((size_t)batch * 40);
+	char(*ids)[40] = malloc((size_t)batch * 40);
 	uint64_t s = 0x9E3779B97F4A7C15ull * (uint64_t)(t->id + 1);
 	long done = 0;
 	int f, i;
@@ -160,9 +160,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--hour-profiles"))
 			cfg.no_hour_profiles = !strcmp(v, "off");
 		else if (!strcmp(a, "--fsync"))
-			cfg.fsync = !strcmp(v, "always")  ? DM_LOG_FSYNC_ALWAYS
-				    : !strcmp(v, "never") ? DM_LOG_FSYNC_NEVER
-							  : DM_LOG_FSYNC_INTERVAL;
+			cfg.fsync = !strcmp(v, "always") ? DM_LOG_FSYNC_ALWAYS
+				    : !strcmp(v, "never")
+					    ? DM_LOG_FSYNC_NEVER
+					    : DM_LOG_FSYNC_INTERVAL;
 		else {
 			fprintf(stderr, "logger_bench: bad argument '%s'\n", a);
 			return 2;

@@ -30,14 +30,16 @@ int main(int argc, char **argv)
 {
 	dm_diag d;
 	if (argc >= 5 && !strcmp(argv[1], "write")) {
-		size_t rows = strtoull(argv[3], NULL, 10), ncol = strtoull(argv[4], NULL, 10);
+		size_t rows = strtoull(argv[3], NULL, 10),
+		       ncol = strtoull(argv[4], NULL, 10);
 		dm_parquet_wcol *cols = calloc(ncol, sizeof(*cols));
-		char (*names)[24] = calloc(ncol, 24);
-		dm_parquet_writer_opts o = { 0 };
+		char(*names)[24] = calloc(ncol, 24);
+		dm_parquet_writer_opts o = {0};
 		dm_parquet_writer *w;
 		o.codec = argc > 5 && !strcmp(argv[5], "zstd") ? DM_PARQUET_ZSTD
-			  : argc > 5 && !strcmp(argv[5], "none") ? DM_PARQUET_UNCOMPRESSED
-								 : DM_PARQUET_SNAPPY;
+			  : argc > 5 && !strcmp(argv[5], "none")
+				  ? DM_PARQUET_UNCOMPRESSED
+				  : DM_PARQUET_SNAPPY;
 		for (size_t j = 0; j < ncol; j++) {
 			snprintf(names[j], 24, "f%zu", j);
 			cols[j].name = names[j];
@@ -57,12 +59,17 @@ int main(int argc, char **argv)
 			size_t n = rows - r < B ? rows - r : B;
 			for (size_t j = 0; j < ncol; j++) {
 				for (size_t i = 0; i < n; i++) {
-					s ^= s << 13; s ^= s >> 7; s ^= s << 17;
-					walk[j] += ((double)(s >> 11) / 9007199254740992.0 - 0.5);
+					s ^= s << 13;
+					s ^= s >> 7;
+					s ^= s << 17;
+					walk[j] += ((double)(s >> 11) /
+							    9007199254740992.0 -
+						    0.5);
 					v[i] = walk[j] + (double)j;
 					nl[i] = (s & 127) == 0;
 				}
-				if (dm_parquet_writer_write_f64(w, j, v, nl, n, &d)) {
+				if (dm_parquet_writer_write_f64(w, j, v, nl, n,
+								&d)) {
 					fprintf(stderr, "%s\n", d.msg);
 					return 1;
 				}
@@ -86,7 +93,8 @@ int main(int argc, char **argv)
 		const dm_parquet_meta *m = dm_parquet_file_meta(f);
 		size_t nc = m->ncolumns, n;
 		size_t *cols = malloc(nc * sizeof(*cols));
-		double *sum = calloc(nc, 8), *mn = malloc(nc * 8), *mx = malloc(nc * 8);
+		double *sum = calloc(nc, 8), *mn = malloc(nc * 8),
+		       *mx = malloc(nc * 8);
 		uint64_t *cnt = calloc(nc, 8), *nul = calloc(nc, 8), vals = 0;
 		for (size_t j = 0; j < nc; j++) {
 			cols[j] = j;
@@ -94,11 +102,13 @@ int main(int argc, char **argv)
 			mx[j] = -1e308;
 		}
 		dm_parquet_scan *s;
-		if (dm_parquet_scan_new(f, cols, nc, DM_PARQUET_AS_DOUBLE, &s, &d))
+		if (dm_parquet_scan_new(f, cols, nc, DM_PARQUET_AS_DOUBLE, &s,
+					&d))
 			return 1;
 		while (!dm_parquet_scan_next(s, 8192, &n, &d) && n) {
 			for (size_t j = 0; j < nc; j++) {
-				const dm_parquet_vec *v = dm_parquet_scan_column(s, j);
+				const dm_parquet_vec *v =
+					dm_parquet_scan_column(s, j);
 				double a = 0, lo = mn[j], hi = mx[j];
 				size_t c = 0;
 				for (size_t i = 0; i < n; i++) {
@@ -119,15 +129,18 @@ int main(int argc, char **argv)
 			vals += n * nc;
 		}
 		double t = now() - t0;
-		printf("read %llu values (%zu columns) in %.3f s: %.1f M values/s, %.1f MB/s of file; "
+		printf("read %llu values (%zu columns) in %.3f s: %.1f M "
+		       "values/s, %.1f MB/s of file; "
 		       "f0: n=%llu nulls=%llu mean=%.6g min=%.6g max=%.6g\n",
 		       (unsigned long long)vals, nc, t, vals / t / 1e6,
 		       m->file_size / t / 1e6, (unsigned long long)cnt[0],
-		       (unsigned long long)nul[0], sum[0] / cnt[0], mn[0], mx[0]);
+		       (unsigned long long)nul[0], sum[0] / cnt[0], mn[0],
+		       mx[0]);
 		dm_parquet_scan_free(s);
 		dm_parquet_file_free(f);
 		return 0;
 	}
-	fprintf(stderr, "usage: parquet_bench write FILE ROWS COLS [snappy|zstd|none] | read FILE\n");
+	fprintf(stderr, "usage: parquet_bench write FILE ROWS COLS "
+			"[snappy|zstd|none] | read FILE\n");
 	return 2;
 }

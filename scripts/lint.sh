@@ -6,11 +6,9 @@
 #                  snprintf, vsnprintf, fgets or strtok_r pass whatever
 #                  else is on the line
 #   spdx           every C file opens with an SPDX line
-#   format         clang-format --dry-run -Werror on the files listed in
-#                  .clang-format-enforced (the tree is being brought to
-#                  the .clang-format style file by file: a file joins the
-#                  list once it is clean, usually when it is next touched;
-#                  `make format` formats the listed files)
+#   format         clang-format --dry-run -Werror on every C source and
+#                  header (scripts/c-sources.sh); `make format` formats
+#                  them
 #   exports        when BUILD/libdriftmon.so exists: the exported symbols
 #                  are exactly the functions declared in include/driftmon/
 #                  (each marked DM_API) and all start with dm_
@@ -79,12 +77,7 @@ check_format() {
 		echo "lint: clang-format missing (scripts/deps.sh lint installs it)"
 		return 1
 	fi
-	for f in $(grep -v '^\s*\(#\|$\)' .clang-format-enforced); do
-		if [ ! -e "$f" ]; then
-			echo "lint: .clang-format-enforced lists $f, which does not exist"
-			bad=1
-			continue
-		fi
+	for f in $(scripts/c-sources.sh); do
 		n=$((n + 1))
 		if ! out=$(clang-format --dry-run -Werror "$f" 2>&1); then
 			printf '%s\n' "$out" | head -n 6

@@ -61,12 +61,12 @@ extern "C" {
 #define DM_REPORT_FORMAT_VERSION 2
 
 typedef struct dm_detect_config {
-	double psi_threshold;      /* DRIFT_PSI_THRESHOLD, default 0.2 */
-	double psi_minor;          /* lower PSI band, default 0.1 */
-	double alpha;              /* family-wise significance, 0.01 */
-	double min_ks_d;           /* KS effect floor, default 0.05 */
+	double psi_threshold;	   /* DRIFT_PSI_THRESHOLD, default 0.2 */
+	double psi_minor;	   /* lower PSI band, default 0.1 */
+	double alpha;		   /* family-wise significance, 0.01 */
+	double min_ks_d;	   /* KS effect floor, default 0.05 */
 	double critical_threshold; /* DRIFT_SCORE_CRITICAL_THRESHOLD, 0.5 */
-	uint64_t min_samples;      /* DRIFT_MIN_SAMPLES, default 100 */
+	uint64_t min_samples;	   /* DRIFT_MIN_SAMPLES, default 100 */
 	double invalid_rate_alert; /* invalid-value share alerting, 0.01 */
 	double missing_jump_alert; /* missing-rate rise alerting, 0.05 */
 	/* --test: one test (dm_test_id, driftmon/stats.h) for every column
@@ -108,21 +108,21 @@ typedef struct dm_alert {
 
 typedef struct dm_feature_result {
 	const dm_feature *base; /* in the baseline profile */
-	const dm_feature *cur;  /* in the current profile (may be absent) */
+	const dm_feature *cur;	/* in the current profile (may be absent) */
 	dm_status status;
 	int drifted;
-	int tested;          /* a p-value was computed */
-	double psi;          /* NaN when not compared */
-	double ks_statistic; /* numeric only, else NaN */
-	double ks_pvalue;    /* numeric only, else NaN */
-	double ks_d_error;   /* bound on |D - D_exact| from the sketches */
-	int ks_exact;        /* both sides held every value */
+	int tested;	       /* a p-value was computed */
+	double psi;	       /* NaN when not compared */
+	double ks_statistic;   /* numeric only, else NaN */
+	double ks_pvalue;      /* numeric only, else NaN */
+	double ks_d_error;     /* bound on |D - D_exact| from the sketches */
+	int ks_exact;	       /* both sides held every value */
 	const char *ks_method; /* "exact" / "asymp" */
 	double chi2_statistic; /* categorical only, else NaN */
 	double chi2_pvalue;
 	int chi2_df;
-	double tv_distance;  /* categorical only: total variation distance of
-				the category proportions, else NaN */
+	double tv_distance; /* categorical only: total variation distance of
+			       the category proportions, else NaN */
 	/* The column's drift test (docs/drift-tests.md): its name, its
 	 * statistic, its p-value (NaN for a distance) and, for a distance,
 	 * the threshold it was held to (NaN for a test with a p-value). */
@@ -133,12 +133,12 @@ typedef struct dm_feature_result {
 	/* bound on |statistic - statistic on all the data| from the sketches
 	 * (0 when exact; NaN when no bound is stated) */
 	double test_error;
-	double pvalue;       /* the test's raw p-value */
+	double pvalue;		/* the test's raw p-value */
 	double pvalue_adjusted; /* Holm-adjusted (dm_holm); NaN if untested */
 	double missing_rate_base;
 	double missing_rate_cur;
 	double invalid_rate;
-	uint64_t unseen;     /* categorical: values not in the baseline */
+	uint64_t unseen;      /* categorical: values not in the baseline */
 	double severity_rank; /* for sorting: higher = worse */
 } dm_feature_result;
 
@@ -148,18 +148,18 @@ typedef struct dm_feature_result {
  * the data (the CLI's detect and compare); all zeros = not known.
  */
 typedef struct dm_data_account {
-	int from_window;           /* read from the store's hour partitions */
-	uint64_t files_read;       /* data files profiled */
-	uint64_t files_empty;      /* empty files (no rows yet) */
-	uint64_t files_unreadable; /* skipped: could not be read */
+	int from_window;	    /* read from the store's hour partitions */
+	uint64_t files_read;	    /* data files profiled */
+	uint64_t files_empty;	    /* empty files (no rows yet) */
+	uint64_t files_unreadable;  /* skipped: could not be read */
 	char first_unreadable[200]; /* the first one's error */
 	/* Log files of the store outside the window; looked at only when
 	 * the window had fewer rows than min_samples (outside_counted). */
 	int outside_counted;
 	uint64_t files_outside;
-	char outside_before[32];   /* latest hour with logs before the
-				    * window (ISO-8601), "" if none */
-	char outside_after[32];    /* earliest hour with logs after it */
+	char outside_before[32]; /* latest hour with logs before the
+				  * window (ISO-8601), "" if none */
+	char outside_after[32];	 /* earliest hour with logs after it */
 	/* From the current profile (rows_filtered split by reason). */
 	uint64_t rows_other_model;
 	uint64_t rows_other_version;
@@ -178,38 +178,38 @@ typedef struct dm_data_account {
  * raised only when no column drifted: it does not count in
  * features_drifted nor set drift_detected.
  */
-#define DM_MV_BAND_Z 3.0
+#define DM_MV_BAND_Z	 3.0
 #define DM_MV_MIN_EFFECT 0.25
 typedef struct dm_mv_result {
-	int checked;        /* both profiles have it and rows >= min_samples */
-	int drifted;        /* error > hi */
-	int alerted;        /* MULTIVARIATE_DRIFT raised: drifted, and no
-			       feature or prediction drifted */
-	double error;       /* window's mean reconstruction error */
-	double lo, hi;      /* band */
-	double reference;   /* the baseline's own mean error */
+	int checked;	  /* both profiles have it and rows >= min_samples */
+	int drifted;	  /* error > hi */
+	int alerted;	  /* MULTIVARIATE_DRIFT raised: drifted, and no
+			     feature or prediction drifted */
+	double error;	  /* window's mean reconstruction error */
+	double lo, hi;	  /* band */
+	double reference; /* the baseline's own mean error */
 	size_t columns, components;
-	double share;       /* variance share the components keep */
-	uint64_t rows;      /* complete rows of the window */
+	double share;  /* variance share the components keep */
+	uint64_t rows; /* complete rows of the window */
 	uint64_t rows_skipped;
 } dm_mv_result;
 
 typedef struct dm_result {
 	char *model;
 	char *model_version;
-	char *generated_at;   /* ISO-8601 UTC */
-	char *window_start;   /* ISO-8601 UTC or NULL (files given) */
+	char *generated_at; /* ISO-8601 UTC */
+	char *window_start; /* ISO-8601 UTC or NULL (files given) */
 	char *window_end;
 	uint64_t samples;
 	uint64_t rows_skipped;
 	uint64_t rows_filtered;
-	int insufficient;     /* fewer samples than min_samples: no verdict */
+	int insufficient; /* fewer samples than min_samples: no verdict */
 	int drift_detected;
 	double drift_score;
 	size_t features_drifted;
-	size_t features_total;  /* role FEATURE columns compared */
+	size_t features_total; /* role FEATURE columns compared */
 	size_t predictions_drifted;
-	size_t predictions_total; /* role PREDICTION columns compared */
+	size_t predictions_total;    /* role PREDICTION columns compared */
 	dm_feature_result *features; /* nfeatures, in baseline order */
 	size_t nfeatures;
 	dm_alert *alerts;
@@ -217,7 +217,7 @@ typedef struct dm_result {
 	dm_detect_config config;
 	char **ignored_columns; /* borrowed from the current profile */
 	size_t nignored;
-	dm_data_account data;  /* set by the caller after dm_detect() */
+	dm_data_account data; /* set by the caller after dm_detect() */
 	/* Measured performance from joined labels (driftmon/labels.h), set
 	 * by the caller; owned (dm_perf_free), NULL when none. */
 	struct dm_perf *performance;
@@ -263,8 +263,9 @@ DM_API dm_err dm_detect(const dm_profile *baseline, const dm_profile *current,
 DM_API void dm_result_release(dm_result *res);
 /* Appends an alert (code and message are copied, truncated to fit;
  * feature may be NULL). */
-DM_API dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *code,
-			   const char *feature, const char *message);
+DM_API dm_err dm_result_add_alert(dm_result *res, dm_severity sev,
+				  const char *code, const char *feature,
+				  const char *message);
 /*
  * Schema checks (docs/alerts.md): appends SCHEMA_NEW_COLUMN (columns the
  * baseline does not have), SCHEMA_TYPE_CHANGED (values that no longer
@@ -272,8 +273,8 @@ DM_API dm_err dm_result_add_alert(dm_result *res, dm_severity sev, const char *c
  * third value) alerts to res.  Differences of representation only (CSV
  * vs Parquet) raise nothing.  Called by dm_detect.
  */
-DM_API dm_err dm_schema_check(const dm_profile *baseline, const dm_profile *current,
-		       dm_result *res);
+DM_API dm_err dm_schema_check(const dm_profile *baseline,
+			      const dm_profile *current, dm_result *res);
 /* Number of alerts of a severity. */
 DM_API size_t dm_result_count_alerts(const dm_result *res, dm_severity sev);
 

@@ -20,28 +20,28 @@ extern "C" {
 #endif
 
 /* One table gives both the codes and their messages (see dm_strerror). */
-#define DM_ERRORS(X)                                                  \
-	X(DM_OK, "success")                                           \
-	X(DM_ENOMEM, "out of memory")                                 \
-	X(DM_EIO, "input/output error")                               \
-	X(DM_ENOENT, "no such file or key")                           \
-	X(DM_EFORMAT, "malformed input")                              \
-	X(DM_EINVAL, "invalid argument")                              \
-	X(DM_EVERSION, "unsupported format version")                  \
-	X(DM_ESCHEMA, "schema mismatch")                              \
-	X(DM_EEMPTY, "no data")                                       \
-	X(DM_ETOOBIG, "input exceeds a size limit")                   \
-	X(DM_EUNSUPPORTED, "unsupported feature")                     \
-	X(DM_ENET, "network or storage service error")                \
-	X(DM_EAUTH, "authentication or authorization failed")         \
-	X(DM_ECONFLICT, "concurrent modification")                    \
+#define DM_ERRORS(X)                                                           \
+	X(DM_OK, "success")                                                    \
+	X(DM_ENOMEM, "out of memory")                                          \
+	X(DM_EIO, "input/output error")                                        \
+	X(DM_ENOENT, "no such file or key")                                    \
+	X(DM_EFORMAT, "malformed input")                                       \
+	X(DM_EINVAL, "invalid argument")                                       \
+	X(DM_EVERSION, "unsupported format version")                           \
+	X(DM_ESCHEMA, "schema mismatch")                                       \
+	X(DM_EEMPTY, "no data")                                                \
+	X(DM_ETOOBIG, "input exceeds a size limit")                            \
+	X(DM_EUNSUPPORTED, "unsupported feature")                              \
+	X(DM_ENET, "network or storage service error")                         \
+	X(DM_EAUTH, "authentication or authorization failed")                  \
+	X(DM_ECONFLICT, "concurrent modification")                             \
 	X(DM_EFULL, "buffer full; try again later")
 
 typedef enum dm_err {
 #define DM_ERR_ENUM_(code, msg) code,
 	DM_ERRORS(DM_ERR_ENUM_)
 #undef DM_ERR_ENUM_
-	DM_ERR_COUNT_
+		DM_ERR_COUNT_
 } dm_err;
 
 /* Returns a static string describing err; never NULL. */

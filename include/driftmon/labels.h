@@ -61,8 +61,8 @@ typedef struct dm_labels_import_stats {
  * errors.  Nothing is stored unless every row is good.
  */
 DM_API dm_err dm_labels_import(dm_store *st, dm_reader *r, const char *file,
-			const char *tag, dm_labels_import_stats *stats,
-			dm_diag *diag);
+			       const char *tag, dm_labels_import_stats *stats,
+			       dm_diag *diag);
 
 /*
  * Label records as JSON (the collector's POST /v1/labels): a JSON array
@@ -173,9 +173,9 @@ DM_API void dm_perf_free(dm_perf *p);
  * [0, DM_LABELS_MAX_DELAY_HOURS]; store errors with a diag.
  */
 DM_API dm_err dm_perf_join(dm_store *st, const char *model, const char *version,
-		    time_t start, time_t end, double max_delay_hours,
-		    const char *pred_col, dm_perf_task task, dm_perf *out,
-		    dm_diag *diag);
+			   time_t start, time_t end, double max_delay_hours,
+			   const char *pred_col, dm_perf_task task,
+			   dm_perf *out, dm_diag *diag);
 /*
  * dm_perf_join for a caller that needs the window's prediction scores
  * only with labels (no reference performance to estimate against): when
@@ -197,8 +197,8 @@ DM_API dm_err dm_perf_join_if_labelled(dm_store *st, const char *model,
  * DM_LABELS_MAX_CLASSES distinct values; classification otherwise.
  * Fills the metric fields of out (counts untouched).
  */
-DM_API dm_err dm_perf_compute(const char *const *labels, const char *const *preds,
-		       size_t n, dm_perf *out);
+DM_API dm_err dm_perf_compute(const char *const *labels,
+			      const char *const *preds, size_t n, dm_perf *out);
 /* The same with the task given: classification always applies (the
  * values as class names); regression when every label and prediction
  * is a finite number; binary_score (or none, or regression on text)
@@ -237,15 +237,17 @@ typedef struct dm_refperf {
  * not 0/1 or a score not a number in [0, 1] (diag names the row), and
  * the dm_cbpe_fit errors.  Release with dm_refperf_release. */
 DM_API dm_err dm_refperf_from_pairs(const char *const *labels,
-			     const char *const *scores, size_t n,
-			     double threshold, dm_refperf *out, dm_diag *diag);
+				    const char *const *scores, size_t n,
+				    double threshold, dm_refperf *out,
+				    dm_diag *diag);
 DM_API void dm_refperf_release(dm_refperf *r);
 /* JSON (malloc'd text) and back; from_json: DM_EFORMAT / DM_EVERSION
  * with a diag naming the field. */
 DM_API dm_err dm_refperf_to_json(const dm_refperf *r, const char *model,
-			  const char *version, char **out, size_t *len);
-DM_API dm_err dm_refperf_from_json(const char *text, size_t len, const char *name,
-			    dm_refperf *out, dm_diag *diag);
+				 const char *version, char **out, size_t *len);
+DM_API dm_err dm_refperf_from_json(const char *text, size_t len,
+				   const char *name, dm_refperf *out,
+				   dm_diag *diag);
 /* From pairs of a task: binary_score as dm_refperf_from_pairs;
  * classification (any text; at most DM_LABELS_MAX_CLASSES classes, else
  * DM_ETOOBIG); regression (DM_EFORMAT naming the row and "label" or
@@ -257,9 +259,10 @@ DM_API dm_err dm_refperf_from_pairs_task(const char *const *labels,
 /* Reads pairs from a file (columns label_col and pred_col) and fits
  * (dm_refperf_from_pairs_task). */
 DM_API dm_err dm_refperf_from_reader(dm_reader *r, const char *file,
-			      const char *label_col, const char *pred_col,
-			      dm_perf_task task, double threshold,
-			      dm_refperf *out, dm_diag *diag);
+				     const char *label_col,
+				     const char *pred_col, dm_perf_task task,
+				     double threshold, dm_refperf *out,
+				     dm_diag *diag);
 
 /*
  * Compares p with the reference when their tasks agree, by the drop
@@ -273,7 +276,7 @@ DM_API dm_err dm_refperf_from_reader(dm_reader *r, const char *file,
  * being an upper band below reference - min_effect.
  */
 DM_API dm_err dm_perf_compare(dm_perf *p, const dm_refperf *ref, double alpha,
-		       double min_effect);
+			      double min_effect);
 
 #ifdef __cplusplus
 }

@@ -68,9 +68,9 @@ typedef struct dm_log_value {
 	const char *name; /* column name: 1-200 bytes of UTF-8, no control
 			   * characters; not one of the metadata columns */
 	dm_log_type type;
-	double num;       /* DM_LOG_NUMBER */
-	const char *str;  /* DM_LOG_STRING: the bytes */
-	size_t str_len;   /* their length; 0 = strlen(str) */
+	double num;	 /* DM_LOG_NUMBER */
+	const char *str; /* DM_LOG_STRING: the bytes */
+	size_t str_len;	 /* their length; 0 = strlen(str) */
 } dm_log_value;
 
 static inline dm_log_value dm_log_num(const char *name, double x)
@@ -100,9 +100,9 @@ static inline dm_log_value dm_log_null(const char *name)
 /* Columns every log file has (docs/log-format.md); no feature or
  * prediction may use these names. */
 #define DM_LOG_COL_TIMESTAMP "timestamp"
-#define DM_LOG_COL_MODEL "model_name"
-#define DM_LOG_COL_VERSION "model_version"
-#define DM_LOG_COL_REQUEST "request_id"
+#define DM_LOG_COL_MODEL     "model_name"
+#define DM_LOG_COL_VERSION   "model_version"
+#define DM_LOG_COL_REQUEST   "request_id"
 
 /* Oldest and newest timestamps accepted: 1970-01-01 up to (not
  * including) 10000-01-01, in microseconds since the epoch (UTC). */
@@ -112,9 +112,9 @@ typedef struct dm_log_record {
 	/* When the prediction was made: microseconds since the Unix epoch,
 	 * UTC.  0 = now (the time of the dm_logger_log call). */
 	int64_t timestamp_us;
-	const char *model_name;    /* required: a key component (store.h) */
+	const char *model_name;	   /* required: a key component (store.h) */
 	const char *model_version; /* required: a key component */
-	const char *request_id;    /* optional (NULL): for tracing */
+	const char *request_id;	   /* optional (NULL): for tracing */
 	const dm_log_value *features;
 	size_t nfeatures;
 	const dm_log_value *predictions; /* outputs: "prediction", ... */
@@ -151,7 +151,7 @@ typedef enum dm_log_fsync {
 typedef struct dm_log_column {
 	const char *name;
 	dm_log_type type; /* DM_LOG_NUMBER or DM_LOG_STRING */
-	int prediction;   /* 1: a model output, 0: a feature */
+	int prediction;	  /* 1: a model output, 0: a feature */
 } dm_log_column;
 
 /* Events reported from the background (on_event). */
@@ -165,9 +165,9 @@ typedef enum dm_log_event {
 	DM_LOG_EV_QUARANTINED = 5,   /* a segment could not be converted; it
 				      * was moved to <wal_dir>/quarantine
 				      * and kept */
-	DM_LOG_EV_WAL_FULL = 6,      /* the WAL reached its cap: records are
+	DM_LOG_EV_WAL_FULL = 6,	     /* the WAL reached its cap: records are
 				      * being refused */
-	DM_LOG_EV_DISK = 7,          /* the WAL folder cannot be written
+	DM_LOG_EV_DISK = 7,	     /* the WAL folder cannot be written
 				      * (disk full, I/O error) or can be
 				      * again; msg says which */
 	DM_LOG_EV_HOUR_PROFILE = 8   /* information about hour profiles:
@@ -185,8 +185,8 @@ typedef struct dm_logger_config {
 	 * earlier run replays what that run had not uploaded.  Required. */
 	const char *wal_dir;
 
-	dm_log_fsync fsync;  /* default DM_LOG_FSYNC_INTERVAL */
-	unsigned fsync_ms;   /* INTERVAL period; default 10 */
+	dm_log_fsync fsync; /* default DM_LOG_FSYNC_INTERVAL */
+	unsigned fsync_ms;  /* INTERVAL period; default 10 */
 
 	/* A WAL segment is sealed (and becomes Parquet files) when it holds
 	 * flush_rows records, or flush_bytes bytes, or its first record is
@@ -332,24 +332,24 @@ typedef struct dm_logger_stats {
 	uint64_t records_logged;   /* accepted into the WAL by this process */
 	uint64_t records_rejected; /* refused: invalid, schema, limits, full */
 	uint64_t records_refused_full; /* of which because the WAL was full */
-	uint64_t records_flushed;  /* in uploaded Parquet files */
-	uint64_t records_pending;  /* in the WAL, not yet uploaded */
+	uint64_t records_flushed;      /* in uploaded Parquet files */
+	uint64_t records_pending;      /* in the WAL, not yet uploaded */
 	uint64_t files_uploaded;
 	uint64_t segments_done;
 	uint64_t segments_replayed; /* found at open, from an earlier run */
 	uint64_t upload_failures;
 	uint64_t fsyncs;
-	uint64_t wal_bytes;     /* on disk now (all pending segments) */
+	uint64_t wal_bytes; /* on disk now (all pending segments) */
 	uint64_t wal_max_bytes;
-	uint64_t wal_segments;  /* on disk now, the open one included */
-	int storage_ok;         /* 0 while uploads are failing */
-	char last_error[256];   /* the last upload failure, or "" */
+	uint64_t wal_segments; /* on disk now, the open one included */
+	int storage_ok;	       /* 0 while uploads are failing */
+	char last_error[256];  /* the last upload failure, or "" */
 	/* 0 while the WAL folder cannot be written: the last write failed
 	 * (disk full, I/O error) and the disk has not shown free space
 	 * since, or it has less than 64 KiB free.  Records are refused
 	 * (DM_EIO) meanwhile; a readiness probe should fail. */
 	int wal_writable;
-	char wal_error[128];    /* why not, or "" */
+	char wal_error[128];	  /* why not, or "" */
 	uint64_t disk_free_bytes; /* free space of the WAL folder's disk */
 	uint64_t schema_entries;  /* models x versions + columns learned */
 	uint64_t schema_expired;  /* entries forgotten (schema_ttl) */

@@ -52,7 +52,7 @@ extern "C" {
  * diag may be NULL.
  */
 DM_API dm_err dm_name_check(const char *kind, const char *name, size_t len,
-		     dm_diag *diag);
+			    dm_diag *diag);
 
 /*
  * Writes a printable, escaped excerpt of s[0..len) into out (at most
@@ -61,7 +61,8 @@ DM_API dm_err dm_name_check(const char *kind, const char *name, size_t len,
  * everything else becomes \xHH (bytes) or \uXXXX (characters); the
  * backslash itself becomes "\\".  Returns out.
  */
-DM_API char *dm_name_excerpt(const char *s, size_t len, char *out, size_t outsz);
+DM_API char *dm_name_excerpt(const char *s, size_t len, char *out,
+			     size_t outsz);
 
 #ifdef __cplusplus
 }

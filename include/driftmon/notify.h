@@ -61,7 +61,8 @@ DM_API dm_err dm_http_send(const char *method, const char *url,
 /* scheme://host[:port] of url, for messages (malloc'd; NULL on failure). */
 DM_API char *dm_url_origin(const char *url);
 
-/* ---- Pushgateway ------------------------------------------------------------ */
+/* ---- Pushgateway ------------------------------------------------------------
+ */
 
 /*
  * The push URL: base + /metrics/job/<job>/model/<model>/model_version/<v>,
@@ -77,20 +78,21 @@ DM_API dm_err dm_pushgateway_push(const char *base, const char *model,
 				  const char *metrics, size_t len,
 				  const dm_http_opts *o, dm_diag *diag);
 
-/* ---- Alerts --------------------------------------------------------------------- */
+/* ---- Alerts
+ * --------------------------------------------------------------------- */
 
 typedef struct dm_notify_alert {
-	char alertname[64];  /* "DriftmonFeatureDrift" from FEATURE_DRIFT */
-	char severity[16];   /* "critical" / "warning" */
+	char alertname[64]; /* "DriftmonFeatureDrift" from FEATURE_DRIFT */
+	char severity[16];  /* "critical" / "warning" */
 	char model[256];
 	char model_version[256];
-	char feature[128];   /* "" when the alert is not about one feature */
+	char feature[128]; /* "" when the alert is not about one feature */
 	char code[32];
 	char summary[320];
-	char starts_at[32];  /* ISO-8601 UTC */
-	char ends_at[32];    /* firing: now + hold; resolved: when it ended */
+	char starts_at[32]; /* ISO-8601 UTC */
+	char ends_at[32];   /* firing: now + hold; resolved: when it ended */
 	int resolved;
-	unsigned retries;    /* resolved and not yet delivered: runs so far */
+	unsigned retries; /* resolved and not yet delivered: runs so far */
 } dm_notify_alert;
 
 typedef struct dm_alert_set {
@@ -100,17 +102,17 @@ typedef struct dm_alert_set {
 	/* The run, for annotations and the webhook's text. */
 	char model[256];
 	char model_version[256];
-	char status[32];         /* "drift", "ok", "insufficient_data" */
+	char status[32]; /* "drift", "ok", "insufficient_data" */
 	char generated_at[40];
 	double drift_score;
 	uint64_t features_drifted;
 	uint64_t features_total;
 	uint64_t samples;
-	char *report;            /* report location (malloc'd) or NULL */
+	char *report; /* report location (malloc'd) or NULL */
 } dm_alert_set;
 
 typedef struct dm_alert_opts {
-	time_t now;             /* 0 = time(NULL) */
+	time_t now; /* 0 = time(NULL) */
 	/* A firing alert's endsAt is now + hold: if no later run re-sends
 	 * it, Alertmanager resolves it by itself.  0 = 3 hours. */
 	double hold_seconds;

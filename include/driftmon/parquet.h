@@ -67,13 +67,13 @@ typedef enum dm_parquet_logical {
 	DM_PARQUET_L_JSON,
 	DM_PARQUET_L_BSON,
 	DM_PARQUET_L_UUID,
-	DM_PARQUET_L_INT,       /* int_bits, int_signed */
-	DM_PARQUET_L_DECIMAL,   /* scale, precision */
-	DM_PARQUET_L_DATE,      /* days since 1970-01-01 */
-	DM_PARQUET_L_TIME,      /* since midnight, in unit */
+	DM_PARQUET_L_INT,	/* int_bits, int_signed */
+	DM_PARQUET_L_DECIMAL,	/* scale, precision */
+	DM_PARQUET_L_DATE,	/* days since 1970-01-01 */
+	DM_PARQUET_L_TIME,	/* since midnight, in unit */
 	DM_PARQUET_L_TIMESTAMP, /* since the epoch, in unit (INT96: NANOS) */
 	DM_PARQUET_L_FLOAT16,
-	DM_PARQUET_L_NULL       /* LogicalType UNKNOWN: only NULLs */
+	DM_PARQUET_L_NULL /* LogicalType UNKNOWN: only NULLs */
 } dm_parquet_logical;
 
 typedef enum dm_parquet_unit {
@@ -119,16 +119,16 @@ typedef struct dm_parquet_column_info {
 	const char *name;
 	dm_parquet_physical physical;
 	int32_t type_length; /* FIXED_LEN_BYTE_ARRAY width, else 0 */
-	int optional;        /* 1: may hold NULLs (definition level 1) */
+	int optional;	     /* 1: may hold NULLs (definition level 1) */
 	dm_parquet_logical logical;
-	int int_bits;   /* L_INT: 8, 16, 32, 64 */
-	int int_signed; /* L_INT: 1 signed, 0 unsigned */
+	int int_bits;		  /* L_INT: 8, 16, 32, 64 */
+	int int_signed;		  /* L_INT: 1 signed, 0 unsigned */
 	int32_t scale, precision; /* L_DECIMAL */
-	dm_parquet_unit unit;     /* L_TIME, L_TIMESTAMP */
-	int utc;                  /* L_TIMESTAMP: isAdjustedToUTC */
-	int converted_type;       /* raw ConvertedType, -1 if absent */
-	dm_coltype coltype;       /* DM_COL_DOUBLE or DM_COL_STRING */
-	size_t leaf;              /* index among all leaf columns */
+	dm_parquet_unit unit;	  /* L_TIME, L_TIMESTAMP */
+	int utc;		  /* L_TIMESTAMP: isAdjustedToUTC */
+	int converted_type;	  /* raw ConvertedType, -1 if absent */
+	dm_coltype coltype;	  /* DM_COL_DOUBLE or DM_COL_STRING */
+	size_t leaf;		  /* index among all leaf columns */
 } dm_parquet_column_info;
 
 typedef struct dm_parquet_stats {
@@ -291,14 +291,14 @@ typedef struct dm_parquet_wcol {
 
 typedef struct dm_parquet_writer_opts {
 	dm_parquet_codec codec; /* SNAPPY (default), ZSTD or UNCOMPRESSED */
-	int zstd_level;         /* 0 = 3 */
-	size_t rowgroup_rows;   /* rows per row group; 0 = 131072 */
-	size_t page_bytes;      /* target data page size; 0 = 1 MiB */
+	int zstd_level;		/* 0 = 3 */
+	size_t rowgroup_rows;	/* rows per row group; 0 = 131072 */
+	size_t page_bytes;	/* target data page size; 0 = 1 MiB */
 	/* A string column chunk whose dictionary passes this many bytes
 	 * falls back to PLAIN for its later pages; 0 = 1 MiB. */
 	size_t dict_max_bytes;
-	int no_dictionary; /* 1: strings always PLAIN */
-	int no_stats;      /* 1: no statistics */
+	int no_dictionary;	 /* 1: strings always PLAIN */
+	int no_stats;		 /* 1: no statistics */
 	const dm_parquet_kv *kv; /* key-value metadata (copied) */
 	size_t nkv;
 	const char *created_by; /* default "driftmon <version>" */

@@ -30,13 +30,13 @@ extern "C" {
 typedef struct dm_partial {
 	char *model;
 	char *model_version;
-	unsigned shard;  /* 0-based index of this share */
+	unsigned shard;	 /* 0-based index of this share */
 	unsigned shards; /* shares of the run */
 	/* FNV-1a 64 of the run's whole input file list and profiling
 	 * options: partials of one run share it */
 	uint64_t run_fingerprint;
 	uint64_t files_total; /* input files of the whole run */
-	char **files;         /* this share's files, in order */
+	char **files;	      /* this share's files, in order */
 	uint64_t *sizes;      /* their sizes when read (0 unknown) */
 	size_t nfiles;
 	char *created_at;
@@ -51,8 +51,7 @@ DM_API void dm_partial_release(dm_partial *pt);
 DM_API dm_err dm_partial_add_file(dm_partial *pt, const char *key,
 				  uint64_t size);
 /* Serialises pt (one line of JSON, no indentation). */
-DM_API dm_err dm_partial_to_json(const dm_partial *pt, char **out,
-				 size_t *len);
+DM_API dm_err dm_partial_to_json(const dm_partial *pt, char **out, size_t *len);
 /* Parses and checks a partial (name for messages).  DM_EFORMAT with a
  * diag naming name and the field when it is not a whole, consistent
  * partial of this format_version. */
@@ -63,8 +62,7 @@ DM_API dm_err dm_partial_from_json(const char *json, size_t len,
  * profiles of the same columns; src may be changed: a column that was
  * all missing in one takes the other's type).  DM_ESCHEMA with a diag
  * when the columns, bins, sketch size or a column's type differ. */
-DM_API dm_err dm_partial_merge(dm_profile *dst, dm_profile *src,
-			       dm_diag *diag);
+DM_API dm_err dm_partial_merge(dm_profile *dst, dm_profile *src, dm_diag *diag);
 
 #ifdef __cplusplus
 }

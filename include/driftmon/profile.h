@@ -28,8 +28,8 @@ extern "C" {
 #endif
 
 #define DM_BASELINE_FORMAT_VERSION 2
-#define DM_PSI_BINS_DEFAULT 10
-#define DM_PSI_BINS_MAX 100
+#define DM_PSI_BINS_DEFAULT	   10
+#define DM_PSI_BINS_MAX		   100
 /* Distinct categories kept per feature; the rest are counted as "other". */
 #define DM_MAX_CATEGORIES 1024
 /* Columns a profile takes (a wider file is refused: memory grows with
@@ -41,7 +41,8 @@ extern "C" {
 #define DM_BASELINE_SKETCH_ITEMS 16384
 
 typedef enum dm_feature_type {
-	DM_FEATURE_UNKNOWN = 0, /* not yet decided (all values missing so far) */
+	DM_FEATURE_UNKNOWN =
+		0, /* not yet decided (all values missing so far) */
 	DM_FEATURE_NUMERIC = 1,
 	DM_FEATURE_CATEGORICAL = 2
 } dm_feature_type;
@@ -68,8 +69,8 @@ typedef struct dm_feature {
 	double min_effect;
 	char test[24];
 	double importance; /* weight in the drift score; default 1 */
-	int present;       /* the feature was found in the data */
-	uint64_t count;    /* valid values */
+	int present;	   /* the feature was found in the data */
+	uint64_t count;	   /* valid values */
 	uint64_t missing;  /* NULL / empty cells */
 	uint64_t invalid;  /* unparsable, NaN or infinite (lenient mode) */
 	char invalid_example[96]; /* first invalid cell, for the report */
@@ -80,16 +81,16 @@ typedef struct dm_feature {
 	 * against the reference's stored ECDF instead of a sketch (sketch
 	 * NULL); bins are derived from it. */
 	dm_ecdf_count *ecdf;
-	size_t nedges;   /* interior bin edges; bins = nedges + 1 */
+	size_t nedges; /* interior bin edges; bins = nedges + 1 */
 	double *edges;
 	uint64_t *bins;
 	/* categorical */
 	dm_category *cats; /* ncats categories, in first-seen order */
 	size_t ncats;
 	size_t cats_cap;
-	uint64_t other;    /* values beyond DM_MAX_CATEGORIES */
-	uint64_t unseen;   /* current profiles: values not in the reference */
-	uint32_t *hash;    /* open-addressing index into cats (private) */
+	uint64_t other;	 /* values beyond DM_MAX_CATEGORIES */
+	uint64_t unseen; /* current profiles: values not in the reference */
+	uint32_t *hash;	 /* open-addressing index into cats (private) */
 	size_t hash_cap;
 	/*
 	 * Missing markers: the strings read as missing in text cells besides
@@ -120,7 +121,7 @@ typedef struct dm_feature {
  * current mode: the sum of the rows' reconstruction errors against the
  * reference's PCA.
  */
-#define DM_MV_MAX_COLUMNS 64
+#define DM_MV_MAX_COLUMNS   64
 #define DM_MV_SHARE_DEFAULT 0.9
 /* Baseline mode: the covariance takes data rows 1, 1 + stride, ...
  * (half the cost of the joint pass). */
@@ -132,26 +133,26 @@ typedef struct dm_feature {
 /* Past this many data rows of a file the strides are four times wider. */
 #define DM_MV_DENSE_ROWS 200000
 typedef struct dm_multivariate {
-	size_t d;            /* columns */
-	char **columns;      /* d names */
-	size_t ncandidates;  /* numeric feature columns (d = min(that, 64)) */
-	uint64_t rows_used;  /* complete rows (baseline: of the rows taken) */
+	size_t d;	       /* columns */
+	char **columns;	       /* d names */
+	size_t ncandidates;    /* numeric feature columns (d = min(that, 64)) */
+	uint64_t rows_used;    /* complete rows (baseline: of the rows taken) */
 	uint64_t rows_skipped; /* rows with a missing value among them */
-	dm_cov cov;          /* baseline mode, before the fit */
-	int fitted;          /* pca holds the fit */
+	dm_cov cov;	       /* baseline mode, before the fit */
+	int fitted;	       /* pca holds the fit */
 	dm_pca pca;
-	double ref_error;    /* baseline's own mean reconstruction error */
-	double ref_spread;   /* sd of one row's error (Gaussian) */
-	double err_sum;      /* current mode: sum of the rows' errors */
-	double err_sumsq;    /* current mode: sum of their squares */
-	long *feat;          /* private: d feature indices */
+	double ref_error;  /* baseline's own mean reconstruction error */
+	double ref_spread; /* sd of one row's error (Gaussian) */
+	double err_sum;	   /* current mode: sum of the rows' errors */
+	double err_sumsq;  /* current mode: sum of their squares */
+	long *feat;	   /* private: d feature indices */
 } dm_multivariate;
 
 typedef struct dm_profile {
 	size_t nfeat;
 	dm_feature *feat;
-	uint64_t rows;         /* rows profiled (after model filtering) */
-	uint64_t rows_skipped; /* malformed rows skipped (lenient) */
+	uint64_t rows;		/* rows profiled (after model filtering) */
+	uint64_t rows_skipped;	/* malformed rows skipped (lenient) */
 	uint64_t rows_filtered; /* rows of other models/versions */
 	/* rows_filtered by reason: a row of another model counts as such
 	 * (whatever its version); rows_other_version are the model's own
@@ -163,7 +164,7 @@ typedef struct dm_profile {
 	char other_version_example[64];
 	uint32_t sketch_k;
 	unsigned nbins;
-	char **extra_columns;  /* columns of the data not profiled */
+	char **extra_columns; /* columns of the data not profiled */
 	size_t nextra;
 	/* nextra flags: the extra column is a model output or ground truth
 	 * (the logger marked it, or its name says so): expected in logs
@@ -175,7 +176,7 @@ typedef struct dm_profile {
 	char *created_at;
 	char *spec_yaml; /* the monitoring spec it was built with, or NULL */
 	struct dm_findex *findex; /* private: name -> feature hash index */
-	size_t feat_cap; /* private: entries allocated in feat */
+	size_t feat_cap;	  /* private: entries allocated in feat */
 	/* Warnings of dm_profile_finish (baseline mode): one sentence each,
 	 * e.g. a missing marker that is the most common value of a column. */
 	char **warnings;
@@ -189,10 +190,10 @@ typedef struct dm_profile {
 /* ------------------------------------------------------------------ */
 typedef struct dm_profile_opts {
 	uint32_t sketch_k; /* 0 = DM_SKETCH_K_DEFAULT */
-	unsigned nbins;    /* PSI bins; 0 = DM_PSI_BINS_DEFAULT */
+	unsigned nbins;	   /* PSI bins; 0 = DM_PSI_BINS_DEFAULT */
 	/* Feature selection by column name (NULL-terminated lists, or NULL). */
-	const char *const *features;    /* only these */
-	const char *const *exclude;     /* never these */
+	const char *const *features;	/* only these */
+	const char *const *exclude;	/* never these */
 	const char *const *categorical; /* force categorical */
 	/* Optional per-feature weights, parallel lists ("name", weight). */
 	const char *const *importance_names;

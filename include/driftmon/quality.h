@@ -61,11 +61,12 @@ DM_API dm_err dm_confusion_init(dm_confusion *c, size_t k);
 DM_API void dm_confusion_release(dm_confusion *c);
 /* Adds one row of weight w: DM_EINVAL if a class is >= k or w is not a
  * finite value >= 0 (the matrix is then unchanged). */
-DM_API dm_err dm_confusion_add(dm_confusion *c, size_t truth, size_t pred, double w);
+DM_API dm_err dm_confusion_add(dm_confusion *c, size_t truth, size_t pred,
+			       double w);
 /* Adds n rows (w may be NULL); stops at the first bad row, returning
  * DM_EINVAL, with the rows before it added. */
 DM_API dm_err dm_confusion_add_n(dm_confusion *c, const size_t *truth,
-			  const size_t *pred, const double *w, size_t n);
+				 const size_t *pred, const double *w, size_t n);
 /* dst += src; DM_EINVAL if their k differ. */
 DM_API dm_err dm_confusion_merge(dm_confusion *dst, const dm_confusion *src);
 /* Total weight. */
@@ -102,7 +103,8 @@ typedef struct dm_class_scores {
 
 /* Fills s from c (allocates s->cls): DM_ENOMEM; release with
  * dm_class_scores_release. */
-DM_API dm_err dm_class_scores_compute(const dm_confusion *c, dm_class_scores *s);
+DM_API dm_err dm_class_scores_compute(const dm_confusion *c,
+				      dm_class_scores *s);
 /* Frees s->cls; s may be NULL. */
 DM_API void dm_class_scores_release(dm_class_scores *s);
 
@@ -119,7 +121,7 @@ DM_API void dm_class_scores_release(dm_class_scores *s);
  * weight) or DM_OK.  Allocates O(n) temporarily.
  */
 DM_API double dm_roc_auc(const double *score, const unsigned char *pos,
-		  const double *w, size_t n, dm_err *err);
+			 const double *w, size_t n, dm_err *err);
 
 /*
  * Average precision as sklearn.metrics.average_precision_score:
@@ -127,8 +129,9 @@ DM_API double dm_roc_auc(const double *score, const unsigned char *pos,
  * no interpolation.  0 when no row is positive (sklearn warns and gives
  * 0), NaN when n is 0.  Errors as dm_roc_auc.
  */
-DM_API double dm_average_precision(const double *score, const unsigned char *pos,
-			    const double *w, size_t n, dm_err *err);
+DM_API double dm_average_precision(const double *score,
+				   const unsigned char *pos, const double *w,
+				   size_t n, dm_err *err);
 
 /*
  * One-vs-rest over k classes: prob is n x k row-major (prob[i*k + c]),
@@ -139,11 +142,12 @@ DM_API double dm_average_precision(const double *score, const unsigned char *pos
  * such a class scores as dm_average_precision says.  DM_EINVAL for k < 2,
  * a class >= k or a NaN probability; DM_ENOMEM.
  */
-DM_API dm_err dm_roc_auc_ovr(const double *prob, const size_t *y, const double *w,
-		      size_t n, size_t k, double *macro, double *weighted);
+DM_API dm_err dm_roc_auc_ovr(const double *prob, const size_t *y,
+			     const double *w, size_t n, size_t k, double *macro,
+			     double *weighted);
 DM_API dm_err dm_average_precision_ovr(const double *prob, const size_t *y,
-				const double *w, size_t n, size_t k,
-				double *macro, double *weighted);
+				       const double *w, size_t n, size_t k,
+				       double *macro, double *weighted);
 
 /* ------------------------------------------------------------------ */
 /* Probabilistic metrics                                               */
@@ -157,12 +161,12 @@ DM_API dm_err dm_average_precision_ovr(const double *prob, const size_t *y,
  * NaN for n = 0 or zero total weight; *err as dm_roc_auc.
  */
 DM_API double dm_log_loss(const double *prob, size_t k, const size_t *y,
-		   const double *w, size_t n, dm_err *err);
+			  const double *w, size_t n, dm_err *err);
 
 /* Brier score (binary): weighted mean of (pos_i - p_i)^2, as
  * sklearn.metrics.brier_score_loss.  NaN for n = 0 or zero weight. */
-DM_API double dm_brier(const double *p, const unsigned char *pos, const double *w,
-		size_t n, dm_err *err);
+DM_API double dm_brier(const double *p, const unsigned char *pos,
+		       const double *w, size_t n, dm_err *err);
 
 /*
  * Calibration curve with nbins uniform bins on [0, 1], as
@@ -207,9 +211,11 @@ typedef struct dm_score_hist {
 	double *neg;
 } dm_score_hist;
 
-DM_API dm_err dm_score_hist_init(dm_score_hist *h, size_t nbins, double lo, double hi);
+DM_API dm_err dm_score_hist_init(dm_score_hist *h, size_t nbins, double lo,
+				 double hi);
 DM_API void dm_score_hist_release(dm_score_hist *h);
-DM_API dm_err dm_score_hist_add(dm_score_hist *h, double score, int pos, double w);
+DM_API dm_err dm_score_hist_add(dm_score_hist *h, double score, int pos,
+				double w);
 DM_API dm_err dm_score_hist_merge(dm_score_hist *dst, const dm_score_hist *src);
 /* NaN (and bound NaN) when a class has zero weight. */
 DM_API double dm_score_hist_auc(const dm_score_hist *h, double *bound);
@@ -244,10 +250,12 @@ typedef struct dm_regress_metrics {
 
 DM_API void dm_regress_init(dm_regress *r);
 /* DM_EINVAL for a non-finite value or a bad weight (r unchanged). */
-DM_API dm_err dm_regress_add(dm_regress *r, double label, double pred, double w);
+DM_API dm_err dm_regress_add(dm_regress *r, double label, double pred,
+			     double w);
 DM_API void dm_regress_merge(dm_regress *dst, const dm_regress *src);
 /* NaN everywhere when the total weight is 0. */
-DM_API void dm_regress_metrics_compute(const dm_regress *r, dm_regress_metrics *m);
+DM_API void dm_regress_metrics_compute(const dm_regress *r,
+				       dm_regress_metrics *m);
 
 /*
  * Quantiles of the errors pred[i] - label[i] at levels q[0..nq) in
@@ -255,8 +263,9 @@ DM_API void dm_regress_metrics_compute(const dm_regress *r, dm_regress_metrics *
  * statistics).  Held values; allocates O(n).  DM_EEMPTY for n = 0,
  * DM_EINVAL for a level outside [0, 1] or a NaN value, DM_ENOMEM.
  */
-DM_API dm_err dm_error_quantiles(const double *label, const double *pred, size_t n,
-			  const double *q, size_t nq, double *out);
+DM_API dm_err dm_error_quantiles(const double *label, const double *pred,
+				 size_t n, const double *q, size_t nq,
+				 double *out);
 
 /* ------------------------------------------------------------------ */
 /* Isotonic regression                                                 */
@@ -285,8 +294,8 @@ typedef struct dm_isotonic {
  * when no row has positive weight, DM_ENOMEM.
  */
 DM_API dm_err dm_isotonic_fit(dm_isotonic *m, const double *x, const double *y,
-		       const double *w, size_t n, int increasing, double y_min,
-		       double y_max);
+			      const double *w, size_t n, int increasing,
+			      double y_min, double y_max);
 /* The fitted value at x (NaN for a NaN x). */
 DM_API double dm_isotonic_predict(const dm_isotonic *m, double x);
 DM_API void dm_isotonic_release(dm_isotonic *m);
@@ -348,15 +357,15 @@ DM_API const char *dm_cbpe_metric_name(int metric);
  * n is 0 or one class is absent, DM_ENOMEM.  Release with
  * dm_cbpe_release.
  */
-DM_API dm_err dm_cbpe_fit(dm_cbpe *m, const double *score, const unsigned char *pos,
-		   size_t n, double threshold);
+DM_API dm_err dm_cbpe_fit(dm_cbpe *m, const double *score,
+			  const unsigned char *pos, size_t n, double threshold);
 /*
  * Estimates a window's performance from its scores alone.  A metric
  * whose expected denominator is 0 is NaN.  DM_EEMPTY for n = 0,
  * DM_EINVAL for a NaN score, DM_ENOMEM.
  */
-DM_API dm_err dm_cbpe_estimate_window(const dm_cbpe *m, const double *score, size_t n,
-			       dm_cbpe_estimate *out);
+DM_API dm_err dm_cbpe_estimate_window(const dm_cbpe *m, const double *score,
+				      size_t n, dm_cbpe_estimate *out);
 DM_API void dm_cbpe_release(dm_cbpe *m);
 
 /* ------------------------------------------------------------------ */

@@ -100,11 +100,11 @@ typedef struct dm_report_point {
 	double f1_measured, auc_measured; /* as dm_report_brief */
 } dm_report_point;
 
-#define DM_POINT_MEASURED 1  /* acc_measured */
-#define DM_POINT_REFERENCE 2 /* acc_reference */
-#define DM_POINT_ESTIMATED 4 /* acc_estimated and its band */
-#define DM_POINT_F1 8	     /* f1_measured */
-#define DM_POINT_AUC 16	     /* auc_measured */
+#define DM_POINT_MEASURED  1  /* acc_measured */
+#define DM_POINT_REFERENCE 2  /* acc_reference */
+#define DM_POINT_ESTIMATED 4  /* acc_estimated and its band */
+#define DM_POINT_F1	   8  /* f1_measured */
+#define DM_POINT_AUC	   16 /* auc_measured */
 
 typedef struct dm_html_opts {
 	/* Earlier runs, oldest first (may include the report itself).
@@ -123,10 +123,11 @@ typedef struct dm_html_opts {
 
 /*
  * Renders a JSON report (report_version DM_REPORT_FORMAT_OLDEST up to
- * DM_REPORT_FORMAT_VERSION, as dm_report_to_json writes it) as HTML.  name is used in diagnostics.  o may be NULL.  *out is
- * malloc'd (free()), *len its length.  DM_EFORMAT / DM_EVERSION with a
- * diag naming the field for a malformed or unsupported report; missing
- * optional fields (NaN statistics, no current side) are drawn as "–".
+ * DM_REPORT_FORMAT_VERSION, as dm_report_to_json writes it) as HTML.  name is
+ * used in diagnostics.  o may be NULL.  *out is malloc'd (free()), *len its
+ * length.  DM_EFORMAT / DM_EVERSION with a diag naming the field for a
+ * malformed or unsupported report; missing optional fields (NaN statistics, no
+ * current side) are drawn as "–".
  */
 DM_API dm_err dm_report_html_from_json(const char *json, size_t len,
 				       const char *name, const dm_html_opts *o,

@@ -27,41 +27,41 @@ extern "C" {
 /* Built-in defaults.min_performance_drop (DM_JOB_MIN_PERFORMANCE_DROP). */
 #define DM_SPEC_MIN_PERFORMANCE_DROP 0.02
 /* Limits of a spec file (docs/spec-format.md). */
-#define DM_SPEC_MAX_BYTES (1u << 20)  /* the file */
-#define DM_SPEC_MAX_COLUMNS 10000     /* entries under columns: */
-#define DM_SPEC_MAX_NAME 1024         /* bytes of a column name */
-#define DM_SPEC_MAX_TEXT 256          /* bytes of model, version, test */
-#define DM_SPEC_MAX_MARKERS 64        /* missing_values per list */
-#define DM_SPEC_MAX_MARKER 256        /* bytes of one missing marker */
-#define DM_SPEC_MAX_DEPTH 8           /* nesting of mappings and lists */
+#define DM_SPEC_MAX_BYTES   (1u << 20) /* the file */
+#define DM_SPEC_MAX_COLUMNS 10000      /* entries under columns: */
+#define DM_SPEC_MAX_NAME    1024       /* bytes of a column name */
+#define DM_SPEC_MAX_TEXT    256	       /* bytes of model, version, test */
+#define DM_SPEC_MAX_MARKERS 64	       /* missing_values per list */
+#define DM_SPEC_MAX_MARKER  256	       /* bytes of one missing marker */
+#define DM_SPEC_MAX_DEPTH   8	       /* nesting of mappings and lists */
 
 typedef enum dm_role {
-	DM_ROLE_FEATURE = 0,    /* a model input: monitored for drift */
+	DM_ROLE_FEATURE = 0,	/* a model input: monitored for drift */
 	DM_ROLE_PREDICTION = 1, /* a model output (score, class) */
-	DM_ROLE_LABEL = 2,      /* ground truth */
+	DM_ROLE_LABEL = 2,	/* ground truth */
 	DM_ROLE_EVENT_TIME = 3, /* when the row happened */
 	DM_ROLE_IDENTIFIER = 4, /* a key: customer id, request id */
-	DM_ROLE_TEXT = 5,       /* free text */
-	DM_ROLE_IGNORED = 6,    /* recorded, never analysed */
+	DM_ROLE_TEXT = 5,	/* free text */
+	DM_ROLE_IGNORED = 6,	/* recorded, never analysed */
 	DM_ROLE_COUNT_
 } dm_role;
 
 typedef enum dm_ltype {
-	DM_LTYPE_UNKNOWN = 0,     /* not yet decided (all values missing) */
-	DM_LTYPE_NUMERIC = 1,     /* a measured quantity */
-	DM_LTYPE_INTEGER = 2,     /* a small integer domain (a code) */
-	DM_LTYPE_BOOLEAN = 3,     /* true / false */
+	DM_LTYPE_UNKNOWN = 0,	  /* not yet decided (all values missing) */
+	DM_LTYPE_NUMERIC = 1,	  /* a measured quantity */
+	DM_LTYPE_INTEGER = 2,	  /* a small integer domain (a code) */
+	DM_LTYPE_BOOLEAN = 3,	  /* true / false */
 	DM_LTYPE_CATEGORICAL = 4, /* a value from a set */
-	DM_LTYPE_TIMESTAMP = 5,   /* a date or an instant */
-	DM_LTYPE_TEXT = 6,        /* free text */
+	DM_LTYPE_TIMESTAMP = 5,	  /* a date or an instant */
+	DM_LTYPE_TEXT = 6,	  /* free text */
 	DM_LTYPE_COUNT_
 } dm_ltype;
 
 /* Where a column's role and type came from. */
 typedef enum dm_origin {
 	DM_ORIGIN_INFERRED = 0, /* from the file's types and values */
-	DM_ORIGIN_FLAG = 1,     /* a command-line flag */
-	DM_ORIGIN_SPEC = 2      /* the monitoring spec */
+	DM_ORIGIN_FLAG = 1,	/* a command-line flag */
+	DM_ORIGIN_SPEC = 2	/* the monitoring spec */
 } dm_origin;
 
 /* Canonical lower-case names ("feature", "event_time", "integer", ...)
@@ -86,23 +86,23 @@ typedef struct dm_column_spec {
 	dm_role role;
 	int has_type;
 	dm_ltype type;
-	char *test;           /* drift test name; NULL = automatic */
+	char *test;	      /* drift test name; NULL = automatic */
 	double psi_threshold; /* NaN = the model's */
-	double alpha;         /* NaN = the model's (family-wise control) */
+	double alpha;	      /* NaN = the model's (family-wise control) */
 	double min_effect;    /* effect floor of the test; NaN = default */
 	double importance;    /* weight in the drift score; NaN = 1 */
 	int has_missing;      /* missing markers given (replace defaults) */
-	char **missing;       /* nmissing strings read as missing */
+	char **missing;	      /* nmissing strings read as missing */
 	size_t nmissing;
-	unsigned line;        /* line in the spec file (diagnostics) */
-	char *comment;        /* written after the role (why it was
-				 inferred); never read back; NULL = none */
+	unsigned line; /* line in the spec file (diagnostics) */
+	char *comment; /* written after the role (why it was
+			  inferred); never read back; NULL = none */
 } dm_column_spec;
 
 typedef struct dm_spec {
-	unsigned version;     /* DM_SPEC_FORMAT_VERSION */
-	char *model;          /* optional: the model it is for */
-	char *model_version;  /* optional */
+	unsigned version;    /* DM_SPEC_FORMAT_VERSION */
+	char *model;	     /* optional: the model it is for */
+	char *model_version; /* optional */
 	/* Model defaults (NaN / 0 = not given). */
 	double psi_threshold;
 	double alpha;
@@ -112,7 +112,7 @@ typedef struct dm_spec {
 	/* Smallest performance drop that alerts (dm_job_opts.
 	 * min_performance_drop), in [0, 1]; NaN = not given. */
 	double min_performance_drop;
-	int has_missing;      /* default missing markers given */
+	int has_missing; /* default missing markers given */
 	char **missing;
 	size_t nmissing;
 	/* Columns. */

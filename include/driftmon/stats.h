@@ -62,7 +62,7 @@ DM_API double dm_moments_std(const dm_moments *m);
 typedef struct dm_sketch dm_sketch;
 
 #define DM_SKETCH_K_DEFAULT 16384u
-#define DM_SKETCH_K_MIN 16u
+#define DM_SKETCH_K_MIN	    16u
 
 /* Allocates an empty sketch; k is rounded up to even, at least
  * DM_SKETCH_K_MIN.  Returns NULL on allocation failure.  Free with
@@ -158,14 +158,14 @@ DM_API dm_err dm_holm(const double *p, size_t m, double *adj);
 /* Two-sample Kolmogorov-Smirnov test                                  */
 /* ------------------------------------------------------------------ */
 typedef enum dm_ks_method {
-	DM_KS_EXACT = 0,  /* exact distribution of D (small samples) */
-	DM_KS_ASYMP = 1   /* kstwo.sf(D, round(n1*n2/(n1+n2))) */
+	DM_KS_EXACT = 0, /* exact distribution of D (small samples) */
+	DM_KS_ASYMP = 1	 /* kstwo.sf(D, round(n1*n2/(n1+n2))) */
 } dm_ks_method;
 
 typedef struct dm_ks_result {
-	double statistic;     /* D = sup |F1 - F2| */
-	double pvalue;        /* two-sided */
-	dm_ks_method method;  /* the method that produced pvalue */
+	double statistic;    /* D = sup |F1 - F2| */
+	double pvalue;	     /* two-sided */
+	dm_ks_method method; /* the method that produced pvalue */
 } dm_ks_result;
 
 /*
@@ -216,10 +216,9 @@ DM_API dm_err dm_ks_2samp(const double *x, size_t n1, const double *y,
  * ~4 words per distinct point.
  */
 typedef struct dm_ecdf_count dm_ecdf_count;
-DM_API dm_ecdf_count *dm_ecdf_count_new(const double *ref,
-					const uint64_t *wref, size_t nref,
-					const double *extra, size_t nextra,
-					uint32_t k);
+DM_API dm_ecdf_count *dm_ecdf_count_new(const double *ref, const uint64_t *wref,
+					size_t nref, const double *extra,
+					size_t nextra, uint32_t k);
 DM_API void dm_ecdf_count_free(dm_ecdf_count *c);
 /* Adds n window values (NaNs are skipped): O(log m) each, no sort.
  * They are counted in blocks: call dm_ecdf_count_finish() before any
@@ -281,7 +280,6 @@ DM_API double dm_chi2_sf(double x, double df);
 DM_API void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
 				double *stat, double *pvalue, int *df);
 
-
 /* ------------------------------------------------------------------ */
 /* More drift tests (docs/statistics.md, "Statistical breadth")        */
 /* ------------------------------------------------------------------ */
@@ -294,7 +292,7 @@ DM_API void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
  */
 typedef struct dm_test_result {
 	double statistic;
-	double pvalue;      /* NaN for a distance without one */
+	double pvalue;	    /* NaN for a distance without one */
 	const char *method; /* "exact", "asymp", "capped", "floored",
 			       "interp", or NULL */
 } dm_test_result;
@@ -303,11 +301,12 @@ typedef struct dm_test_result {
  * scipy.stats.wasserstein_distance(x, y, wx, wy): the integral of
  * |F_x - F_y|.  NaN if either side is empty or has weight 0. */
 DM_API double dm_wasserstein(const double *x, const uint64_t *wx, size_t nx,
-		      const double *y, const uint64_t *wy, size_t ny);
+			     const double *y, const uint64_t *wy, size_t ny);
 /* Energy distance, as scipy.stats.energy_distance: sqrt(2) times the
  * square root of the integral of (F_x - F_y)^2.  NaN as above. */
 DM_API double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
-			  const double *y, const uint64_t *wy, size_t ny);
+				 const double *y, const uint64_t *wy,
+				 size_t ny);
 /*
  * Cramér-von Mises two-sample test as scipy.stats.cramervonmises_2samp
  * (method 'auto', scipy 1.10): midranks for ties, the exact p-value when
@@ -316,8 +315,8 @@ DM_API double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
  * not sorted; DM_ENOMEM.
  */
 DM_API dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
-		    const double *y, const uint64_t *wy, size_t ny,
-		    dm_test_result *res);
+			   const double *y, const uint64_t *wy, size_t ny,
+			   dm_test_result *res);
 /*
  * scipy's midrank statistic is meant for continuous data: a group of c
  * tied values adds about c^3 (n1^2 + n2^2) / (12 n1 n2 N^2) to T (the
@@ -328,7 +327,7 @@ DM_API dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
  */
 #define DM_CVM_MAX_TIE_EXCESS 0.01
 DM_API double dm_cvm_tie_excess(const double *x, const uint64_t *wx, size_t nx,
-			 const double *y, const uint64_t *wy, size_t ny);
+				const double *y, const uint64_t *wy, size_t ny);
 /* The limiting CDF of the Cramér-von Mises statistic (scipy's
  * _cdf_cvm_inf, series cut where a term falls below 1e-7). */
 DM_API double dm_cvm_inf_cdf(double x);
@@ -347,8 +346,8 @@ DM_API double dm_bessel_k(double nu, double x);
  * observations in all, an empty side, a NaN or unsorted input.
  */
 DM_API dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
-			 const double *y, const uint64_t *wy, size_t ny,
-			 dm_test_result *res);
+				const double *y, const uint64_t *wy, size_t ny,
+				dm_test_result *res);
 
 /*
  * Distances between two count vectors over the same k bins or
@@ -372,7 +371,7 @@ DM_API double dm_kl_divergence(const uint64_t *a, const uint64_t *b, size_t k);
  * all-zero columns removed): conventions as dm_chi2_homogeneity.
  */
 DM_API void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
-			  double *stat, double *pvalue, int *df);
+				 double *stat, double *pvalue, int *df);
 /*
  * Two-proportion z-test with the pooled variance, as statsmodels'
  * proportions_ztest([x1, x2], [n1, n2]): statistic z, two-sided p-value.
@@ -380,7 +379,7 @@ DM_API void dm_gtest_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
  * z = 0, p = 1.  DM_EINVAL if n1 or n2 is 0 or x > n.
  */
 DM_API dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
-		     dm_test_result *res);
+			    dm_test_result *res);
 /*
  * Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided, as
  * scipy.stats.fisher_exact (scipy 1.10: tables as likely as the observed
@@ -390,39 +389,38 @@ DM_API dm_err dm_prop_ztest(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
  * left out.  DM_ENOMEM.
  */
 DM_API dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
-		       dm_test_result *res);
-
+			      dm_test_result *res);
 
 /* ------------------------------------------------------------------ */
 /* The drift tests a column may use (docs/drift-tests.md)              */
 /* ------------------------------------------------------------------ */
 typedef enum dm_test_id {
 	DM_TEST_AUTO = 0,    /* driftmon chooses by type and size */
-	DM_TEST_PSI,         /* PSI against psi_threshold (no p-value) */
-	DM_TEST_KS,          /* two-sample Kolmogorov-Smirnov */
-	DM_TEST_CHI2,        /* chi-square homogeneity */
+	DM_TEST_PSI,	     /* PSI against psi_threshold (no p-value) */
+	DM_TEST_KS,	     /* two-sample Kolmogorov-Smirnov */
+	DM_TEST_CHI2,	     /* chi-square homogeneity */
 	DM_TEST_WASSERSTEIN, /* Wasserstein / baseline std (no p-value) */
-	DM_TEST_ENERGY,      /* energy distance of the data / baseline std */
-	DM_TEST_CVM,         /* Cramér-von Mises two-sample */
+	DM_TEST_ENERGY,	     /* energy distance of the data / baseline std */
+	DM_TEST_CVM,	     /* Cramér-von Mises two-sample */
 	DM_TEST_ANDERSON,    /* Anderson-Darling k-sample, k = 2 */
-	DM_TEST_JS,          /* Jensen-Shannon distance (no p-value) */
+	DM_TEST_JS,	     /* Jensen-Shannon distance (no p-value) */
 	DM_TEST_HELLINGER,   /* Hellinger distance (no p-value) */
-	DM_TEST_KL,          /* KL divergence (no p-value) */
-	DM_TEST_GTEST,       /* G-test (log-likelihood ratio) */
-	DM_TEST_ZTEST,       /* two-proportion z-test (two categories) */
-	DM_TEST_FISHER,      /* Fisher's exact test (two categories) */
+	DM_TEST_KL,	     /* KL divergence (no p-value) */
+	DM_TEST_GTEST,	     /* G-test (log-likelihood ratio) */
+	DM_TEST_ZTEST,	     /* two-proportion z-test (two categories) */
+	DM_TEST_FISHER,	     /* Fisher's exact test (two categories) */
 	DM_TEST_COUNT_
 } dm_test_id;
 
 /* The kinds of column a test applies to (bit set). */
-#define DM_KIND_NUMERIC 1u
+#define DM_KIND_NUMERIC	    1u
 #define DM_KIND_CATEGORICAL 2u
-#define DM_KIND_BOOLEAN 4u /* a categorical column of two categories */
+#define DM_KIND_BOOLEAN	    4u /* a categorical column of two categories */
 
 typedef struct dm_test_info {
 	const char *name;  /* as in the spec and --test */
-	unsigned kinds;    /* DM_KIND_* it applies to */
-	int has_pvalue;    /* 1: the Holm family; 0: a distance */
+	unsigned kinds;	   /* DM_KIND_* it applies to */
+	int has_pvalue;	   /* 1: the Holm family; 0: a distance */
 	double threshold;  /* a distance's default drift threshold (NaN for a
 			      test with a p-value; psi uses psi_threshold) */
 	const char *label; /* for messages ("Cramér-von Mises") */
@@ -438,7 +436,6 @@ DM_API int dm_test_needs_values(int id);
 DM_API int dm_test_from_name(const char *name);
 /* "auto, psi, ks, ..." (all names, for messages). */
 DM_API const char *dm_test_names_list(void);
-
 
 /* ------------------------------------------------------------------ */
 /* Multivariate drift: covariance, PCA, reconstruction error           */
@@ -476,12 +473,12 @@ DM_API double dm_cov_get(const dm_cov *c, size_t i, size_t j);
 DM_API dm_err dm_eigen_sym(const double *a, size_t d, double *w, double *v);
 
 typedef struct dm_pca {
-	size_t d, k;   /* features; components kept */
-	double *mean;  /* d */
-	double *sd;    /* d (ddof 1); a constant feature gets 1 */
-	double *w;     /* d eigenvalues of the correlation matrix, descending */
-	double *v;     /* d x d eigenvectors (columns), row-major */
-	double share;  /* share of the variance the k components keep */
+	size_t d, k;  /* features; components kept */
+	double *mean; /* d */
+	double *sd;   /* d (ddof 1); a constant feature gets 1 */
+	double *w;    /* d eigenvalues of the correlation matrix, descending */
+	double *v;    /* d x d eigenvectors (columns), row-major */
+	double share; /* share of the variance the k components keep */
 } dm_pca;
 
 /* The PCA of the standardised features of c, keeping the fewest leading
@@ -499,7 +496,7 @@ DM_API double dm_pca_recon_error(const dm_pca *p, const double *row);
  * [mean - z sqrt(2 sum w^2 / n), mean + z sqrt(...)].
  */
 DM_API void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo,
-		 double *hi);
+			double *hi);
 
 #ifdef __cplusplus
 }

@@ -25,25 +25,25 @@ extern "C" {
 #endif
 
 typedef enum dm_scenario {
-	DM_SCEN_NONE = 0,     /* no drift */
-	DM_SCEN_MEAN_SHIFT,   /* mean of k numeric features shifts by
-				 magnitude x their standard deviation */
-	DM_SCEN_SCALE,        /* spread of k numeric features scales by
-				 (1 + magnitude) */
-	DM_SCEN_NEW_CATEGORY, /* categorical features gain unseen values
-				 (share = magnitude, capped at 0.9) */
-	DM_SCEN_MISSING,      /* missing rate of k features rises to
-				 magnitude (capped at 0.95) */
-	DM_SCEN_PRIOR,        /* spam share moves from 0.3 to magnitude */
-	DM_SCEN_CORR_FLIP,    /* link_domain_count's ranks are reversed
-				 within each batch: its marginal stays the
-				 same, its correlation with url_count
-				 (+0.92 in training) turns negative */
-	DM_SCEN_CONCEPT,      /* concept drift: the label (and only it) is
-				 flipped with probability magnitude (0.15)
-				 after the features and the score are drawn:
-				 the inputs and the scores keep their
-				 training distribution, the model degrades */
+	DM_SCEN_NONE = 0,      /* no drift */
+	DM_SCEN_MEAN_SHIFT,    /* mean of k numeric features shifts by
+				  magnitude x their standard deviation */
+	DM_SCEN_SCALE,	       /* spread of k numeric features scales by
+				  (1 + magnitude) */
+	DM_SCEN_NEW_CATEGORY,  /* categorical features gain unseen values
+				  (share = magnitude, capped at 0.9) */
+	DM_SCEN_MISSING,       /* missing rate of k features rises to
+				  magnitude (capped at 0.95) */
+	DM_SCEN_PRIOR,	       /* spam share moves from 0.3 to magnitude */
+	DM_SCEN_CORR_FLIP,     /* link_domain_count's ranks are reversed
+				  within each batch: its marginal stays the
+				  same, its correlation with url_count
+				  (+0.92 in training) turns negative */
+	DM_SCEN_CONCEPT,       /* concept drift: the label (and only it) is
+				  flipped with probability magnitude (0.15)
+				  after the features and the score are drawn:
+				  the inputs and the scores keep their
+				  training distribution, the model degrades */
 	DM_SCEN_CONCEPT_INPUT, /* concept drift with input drift: labels
 				  flipped as DM_SCEN_CONCEPT and the mean of
 				  k numeric features shifted by 0.5 sd */
@@ -59,11 +59,11 @@ DM_API int dm_scenario_parse(const char *name, dm_scenario *out);
 typedef struct dm_synth_opts {
 	uint64_t seed;
 	dm_scenario scenario;
-	unsigned nfeatures;     /* >= 50; 0 = 50 */
+	unsigned nfeatures;	 /* >= 50; 0 = 50 */
 	unsigned drift_features; /* k features the scenario touches; 0 = 5 */
-	double magnitude;       /* scenario strength; <= 0 = scenario default */
-	int numeric_only;       /* nonzero: only DOUBLE features (benchmarks) */
-	int with_label;         /* nonzero: add an integer "label" column */
+	double magnitude; /* scenario strength; <= 0 = scenario default */
+	int numeric_only; /* nonzero: only DOUBLE features (benchmarks) */
+	int with_label;	  /* nonzero: add an integer "label" column */
 } dm_synth_opts;
 
 typedef struct dm_synth dm_synth;

@@ -60,7 +60,7 @@ DM_API void dm_source_close(dm_source *src);
 /* Column batches                                                      */
 /* ------------------------------------------------------------------ */
 typedef enum dm_coltype {
-	DM_COL_TEXT = 0,   /* untyped text cells (CSV): parsed by the consumer */
+	DM_COL_TEXT = 0, /* untyped text cells (CSV): parsed by the consumer */
 	DM_COL_DOUBLE = 1, /* numbers (any numeric physical type, as double) */
 	DM_COL_STRING = 2  /* typed strings (categories) */
 } dm_coltype;
@@ -72,9 +72,9 @@ typedef struct dm_strref {
 
 typedef struct dm_column {
 	dm_coltype type;
-	double *f64;    /* DM_COL_DOUBLE: nrows values */
+	double *f64;	/* DM_COL_DOUBLE: nrows values */
 	dm_strref *str; /* DM_COL_TEXT / DM_COL_STRING: nrows cells */
-	uint8_t *null;  /* nrows flags, 1 = missing; NULL means none missing */
+	uint8_t *null;	/* nrows flags, 1 = missing; NULL means none missing */
 } dm_column;
 
 typedef struct dm_batch {
@@ -116,8 +116,8 @@ struct dm_reader {
 	const dm_reader_ops *ops;
 	dm_source *src; /* owned */
 	size_t ncols;
-	char **names;         /* ncols column names (owned) */
-	dm_coltype *types;    /* ncols declared types (TEXT for CSV) */
+	char **names;	   /* ncols column names (owned) */
+	dm_coltype *types; /* ncols declared types (TEXT for CSV) */
 	/*
 	 * Optional per-column hints from the file's own types (NULL when the
 	 * format has none, as CSV): ltypes[i] is DM_LTYPE_BOOLEAN or
@@ -130,8 +130,8 @@ struct dm_reader {
 	dm_ltype *ltypes;
 	const char **ltype_notes;
 	uint8_t *predictions;
-	uint64_t rows_read;   /* data rows delivered so far */
-	uint64_t rows_skipped; /* malformed rows skipped (lenient mode) */
+	uint64_t rows_read;	/* data rows delivered so far */
+	uint64_t rows_skipped;	/* malformed rows skipped (lenient mode) */
 	char skip_example[256]; /* first skipped row's reason */
 	/* Nonzero: a batch stays valid until the second dm_reader_next
 	 * after it (not only until the next), so that one thread may read
@@ -172,35 +172,35 @@ DM_API void dm_reader_free(dm_reader *r);
  */
 typedef enum dm_mem_kind {
 	DM_MEM_F64 = 0, /* double */
-	DM_MEM_F32,     /* float */
-	DM_MEM_I64,     /* int64_t ... int8_t */
+	DM_MEM_F32,	/* float */
+	DM_MEM_I64,	/* int64_t ... int8_t */
 	DM_MEM_I32,
 	DM_MEM_I16,
 	DM_MEM_I8,
-	DM_MEM_U64,     /* uint64_t ... uint8_t */
+	DM_MEM_U64, /* uint64_t ... uint8_t */
 	DM_MEM_U32,
 	DM_MEM_U16,
 	DM_MEM_U8,
-	DM_MEM_BOOL,    /* one byte, 0 = false, anything else = true:
+	DM_MEM_BOOL,	/* one byte, 0 = false, anything else = true:
 			 * the numbers 0 and 1 */
 	DM_MEM_TIME_NS, /* int64_t nanoseconds since the epoch (UTC),
 			 * INT64_MIN = missing (NumPy's NaT): seconds */
-	DM_MEM_TIME_S,  /* int64_t seconds since the epoch, INT64_MIN =
+	DM_MEM_TIME_S,	/* int64_t seconds since the epoch, INT64_MIN =
 			 * missing */
-	DM_MEM_STR,     /* dm_strref; ptr NULL = missing */
-	DM_MEM_CODES,   /* integer codes (code_kind, a DM_MEM_I* or DM_MEM_U*
+	DM_MEM_STR,	/* dm_strref; ptr NULL = missing */
+	DM_MEM_CODES,	/* integer codes (code_kind, a DM_MEM_I* or DM_MEM_U*
 			 * kind) into dict; a negative code = missing */
 	DM_MEM_KIND_COUNT_
 } dm_mem_kind;
 
 typedef struct dm_mem_column {
-	const char *name;      /* column name (copied) */
+	const char *name; /* column name (copied) */
 	dm_mem_kind kind;
-	const void *data;      /* element of row i at data + i * stride */
-	ptrdiff_t stride;      /* bytes; 0 = the element's size */
+	const void *data; /* element of row i at data + i * stride */
+	ptrdiff_t stride; /* bytes; 0 = the element's size */
 	/* Optional: nrows flags (contiguous), nonzero = missing. */
 	const uint8_t *missing;
-	int nan_missing;       /* F64 / F32: NaN is missing (pandas) */
+	int nan_missing; /* F64 / F32: NaN is missing (pandas) */
 	/* The logical type the data's own type says (DM_LTYPE_BOOLEAN for
 	 * booleans, DM_LTYPE_TIMESTAMP for datetimes) or DM_LTYPE_UNKNOWN
 	 * (the values decide), and a short static phrase saying where it
@@ -242,10 +242,10 @@ DM_API dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,
  * non-NULL string (so that it reads back as "" rather than NULL); header
  * names also when they contain ',', ';' or a tab (so that the reader
  * sniffs the same separator).  NULL cells are written empty (so in a
- * one-column file a NULL is an empty line, which readers skip).  Doubles are written in the shortest text
- * that reads back to the same double (at most 17 significant digits;
- * integer values below 1e15 without exponent or fraction: "3", not
- * "3.0"); NaN and infinities as "nan", "inf", "-inf" (dm_parse_double
+ * one-column file a NULL is an empty line, which readers skip).  Doubles are
+ * written in the shortest text that reads back to the same double (at most 17
+ * significant digits; integer values below 1e15 without exponent or fraction:
+ * "3", not "3.0"); NaN and infinities as "nan", "inf", "-inf" (dm_parse_double
  * reads them).  Output is buffered and handed to fwrite at the end of
  * every dm_csv_write_header / dm_csv_write_batch call, so a write error
  * shows up as DM_EIO from that call.  fp is not closed or flushed.

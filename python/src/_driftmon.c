@@ -36,7 +36,7 @@
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
-static PyObject *err_base;   /* DriftmonError */
+static PyObject *err_base; /* DriftmonError */
 static PyObject *err_by_code[DM_ERR_COUNT_];
 
 static PyObject *raise_dm(dm_err err, const dm_diag *diag, const char *what)
@@ -68,13 +68,14 @@ static PyObject *raise_dm(dm_err err, const dm_diag *diag, const char *what)
 			PyObject_SetAttrString(exc, "code", v);
 			Py_DECREF(v);
 		}
-		v = PyUnicode_FromString(diag && diag->file[0] ? diag->file : "");
+		v = PyUnicode_FromString(diag && diag->file[0] ? diag->file
+							       : "");
 		if (v) {
 			PyObject_SetAttrString(exc, "file", v);
 			Py_DECREF(v);
 		}
 		v = PyUnicode_FromString(diag && diag->column[0] ? diag->column
-								   : "");
+								 : "");
 		if (v) {
 			PyObject_SetAttrString(exc, "column", v);
 			Py_DECREF(v);
@@ -114,7 +115,8 @@ static int str_list(PyObject *seq, char ***out)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		const char *s = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i));
+		const char *s =
+			PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i));
 
 		if (!s || !(v[i] = strdup(s))) {
 			if (s)
@@ -156,9 +158,8 @@ static unsigned default_threads(void)
 /* Profile objects                                                     */
 /* ------------------------------------------------------------------ */
 typedef struct {
-	PyObject_HEAD
-	dm_profile prof;
-	int baseline; /* finished baseline (not a current profile) */
+	PyObject_HEAD dm_profile prof;
+	int baseline;	     /* finished baseline (not a current profile) */
 	PyObject *reference; /* current mode: the Profile it points into */
 } ProfileObject;
 
@@ -238,10 +239,9 @@ static PyObject *profile_get_meta(ProfileObject *self, void *c)
 {
 	const dm_profile *p = &self->prof;
 
-	return Py_BuildValue("{s:z,s:z,s:z,s:O}", "model", p->model,
-			     "version", p->model_version, "created_at",
-			     p->created_at, "baseline",
-			     self->baseline ? Py_True : Py_False);
+	return Py_BuildValue("{s:z,s:z,s:z,s:O}", "model", p->model, "version",
+			     p->model_version, "created_at", p->created_at,
+			     "baseline", self->baseline ? Py_True : Py_False);
 }
 
 static PyObject *profile_get_warnings(ProfileObject *self, void *c)
@@ -439,10 +439,9 @@ static PyObject *finish(ProfileObject *p, struct popts *o, const char *what)
 
 	if (!p->reference) {
 		dm_diag_clear(&diag);
-		Py_BEGIN_ALLOW_THREADS
-		err = dm_profile_finish(&p->prof, &diag);
-		Py_END_ALLOW_THREADS
-		if (err != DM_OK) {
+		Py_BEGIN_ALLOW_THREADS err = dm_profile_finish(&p->prof, &diag);
+		Py_END_ALLOW_THREADS if (err != DM_OK)
+		{
 			if (err == DM_EEMPTY)
 				snprintf(diag.msg, sizeof(diag.msg),
 					 "%s: no data rows", what);
@@ -481,14 +480,22 @@ struct colbuf {
 static Py_ssize_t elem_size(int kind)
 {
 	switch (kind) {
-	case DM_MEM_F64: case DM_MEM_I64: case DM_MEM_U64:
-	case DM_MEM_TIME_NS: case DM_MEM_TIME_S:
+	case DM_MEM_F64:
+	case DM_MEM_I64:
+	case DM_MEM_U64:
+	case DM_MEM_TIME_NS:
+	case DM_MEM_TIME_S:
 		return 8;
-	case DM_MEM_F32: case DM_MEM_I32: case DM_MEM_U32:
+	case DM_MEM_F32:
+	case DM_MEM_I32:
+	case DM_MEM_U32:
 		return 4;
-	case DM_MEM_I16: case DM_MEM_U16:
+	case DM_MEM_I16:
+	case DM_MEM_U16:
 		return 2;
-	case DM_MEM_I8: case DM_MEM_U8: case DM_MEM_BOOL:
+	case DM_MEM_I8:
+	case DM_MEM_U8:
+	case DM_MEM_BOOL:
 		return 1;
 	default:
 		return 0;
@@ -581,10 +588,11 @@ static PyObject *profile_columns(PyObject *mod, PyObject *args)
 		}
 		if (bufs[i].data.itemsize !=
 		    elem_size(kind == DM_MEM_CODES ? ckind : kind)) {
-			PyErr_Format(PyExc_ValueError,
-				     "column '%s': %zd-byte elements do not fit "
-				     "kind %d",
-				     cname, bufs[i].data.itemsize, kind);
+			PyErr_Format(
+				PyExc_ValueError,
+				"column '%s': %zd-byte elements do not fit "
+				"kind %d",
+				cname, bufs[i].data.itemsize, kind);
 			goto out;
 		}
 		mc[i].data = bufs[i].data.buf;
@@ -598,10 +606,11 @@ static PyObject *profile_columns(PyObject *mod, PyObject *args)
 			if (bufs[i].missing.itemsize != 1 ||
 			    bufs[i].missing.strides[0] != 1 ||
 			    bufs[i].missing.shape[0] != nrows) {
-				PyErr_Format(PyExc_ValueError,
-					     "column '%s': the missing mask must "
-					     "be %zd contiguous bytes",
-					     cname, nrows);
+				PyErr_Format(
+					PyExc_ValueError,
+					"column '%s': the missing mask must "
+					"be %zd contiguous bytes",
+					cname, nrows);
 				goto out;
 			}
 			mc[i].missing = bufs[i].missing.buf;
@@ -615,7 +624,8 @@ static PyObject *profile_columns(PyObject *mod, PyObject *args)
 				goto out;
 			}
 			nd = PyList_GET_SIZE(dict);
-			bufs[i].dict = calloc((size_t)nd + 1, sizeof(dm_strref));
+			bufs[i].dict =
+				calloc((size_t)nd + 1, sizeof(dm_strref));
 			if (!bufs[i].dict) {
 				PyErr_NoMemory();
 				goto out;
@@ -651,10 +661,10 @@ static PyObject *profile_columns(PyObject *mod, PyObject *args)
 		Py_INCREF(ref);
 		p->reference = (PyObject *)ref;
 	}
-	Py_BEGIN_ALLOW_THREADS
-	err = dm_profile_add_reader(&p->prof, &o.po, r, &diag);
-	Py_END_ALLOW_THREADS
-	if (err != DM_OK) {
+	Py_BEGIN_ALLOW_THREADS err =
+		dm_profile_add_reader(&p->prof, &o.po, r, &diag);
+	Py_END_ALLOW_THREADS if (err != DM_OK)
+	{
 		Py_CLEAR(p);
 		raise_dm(err, &diag, "cannot read");
 		goto out;
@@ -716,8 +726,8 @@ static PyObject *profile_files(PyObject *mod, PyObject *args)
 		p->reference = (PyObject *)ref;
 	}
 	dm_diag_clear(&diag);
-	Py_BEGIN_ALLOW_THREADS
-	for (i = 0; files[i] && err == DM_OK; i++) {
+	Py_BEGIN_ALLOW_THREADS for (i = 0; files[i] && err == DM_OK; i++)
+	{
 		dm_reader *r = NULL;
 
 		err = dm_reader_open_file(files[i], &ro, &r, &diag);
@@ -734,8 +744,8 @@ static PyObject *profile_files(PyObject *mod, PyObject *args)
 			dm_diag_set(&diag, err, files[i], 0, NULL, "%s", msg);
 		}
 	}
-	Py_END_ALLOW_THREADS
-	if (err != DM_OK) {
+	Py_END_ALLOW_THREADS if (err != DM_OK)
+	{
 		Py_CLEAR(p);
 		raise_dm(err, &diag, "cannot read");
 		goto out;
@@ -788,8 +798,8 @@ static int cfg_double(PyObject *d, const char *key, double *out, double lo,
 		return -1;
 	if (!(x >= lo && x <= hi)) {
 		PyErr_Format(PyExc_ValueError,
-			     "%s: expected a number from %g to %g, got %R",
-			     key, lo, hi, v);
+			     "%s: expected a number from %g to %g, got %R", key,
+			     lo, hi, v);
 		return -1;
 	}
 	*out = x;
@@ -874,8 +884,8 @@ static PyObject *compare(PyObject *mod, PyObject *args)
 	if ((k = cfg_double(cfgd, "alpha", &cfg.alpha, 1e-12, 0.5)) < 0)
 		return NULL;
 	given |= k ? 2 : 0;
-	if ((k = cfg_double(cfgd, "critical_threshold",
-			    &cfg.critical_threshold, 0, 1)) < 0)
+	if ((k = cfg_double(cfgd, "critical_threshold", &cfg.critical_threshold,
+			    0, 1)) < 0)
 		return NULL;
 	given |= k ? 4 : 0;
 	x = NAN;
@@ -892,8 +902,7 @@ static PyObject *compare(PyObject *mod, PyObject *args)
 	}
 	if (cfg_double(cfgd, "min_ks_d", &cfg.min_ks_d, 0, 1) < 0 ||
 	    cfg_double(cfgd, "psi_minor", &cfg.psi_minor, 0, 100) < 0 ||
-	    cfg_double(cfgd, "test_threshold", &cfg.test_threshold, 0, 100) <
-		    0)
+	    cfg_double(cfgd, "test_threshold", &cfg.test_threshold, 0, 100) < 0)
 		return NULL;
 	if ((v = PyDict_GetItemString(cfgd, "test")) && v != Py_None) {
 		const char *t = PyUnicode_AsUTF8(v);
@@ -912,11 +921,10 @@ static PyObject *compare(PyObject *mod, PyObject *args)
 	apply_spec(&cfg, given, &ref->prof);
 	memset(&res, 0, sizeof(res));
 	dm_diag_clear(&diag);
-	Py_BEGIN_ALLOW_THREADS
-	err = dm_detect(&ref->prof, &cur->prof, &cfg, &res, &diag);
-	Py_END_ALLOW_THREADS
-	if (err != DM_OK)
-		return raise_dm(err, &diag, "cannot compare");
+	Py_BEGIN_ALLOW_THREADS err =
+		dm_detect(&ref->prof, &cur->prof, &cfg, &res, &diag);
+	Py_END_ALLOW_THREADS if (err != DM_OK) return raise_dm(
+		err, &diag, "cannot compare");
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -976,12 +984,11 @@ static PyObject *store_put(PyObject *mod, PyObject *args)
 	if (!PyArg_ParseTuple(args, "ssy#", &url, &key, &data, &len))
 		return NULL;
 	dm_diag_clear(&diag);
-	Py_BEGIN_ALLOW_THREADS
-	err = dm_store_open(url, &st, &diag);
+	Py_BEGIN_ALLOW_THREADS err = dm_store_open(url, &st, &diag);
 	if (err == DM_OK)
 		err = dm_store_put(st, key, data, (size_t)len, &diag);
-	Py_END_ALLOW_THREADS
-	if (err != DM_OK) {
+	Py_END_ALLOW_THREADS if (err != DM_OK)
+	{
 		dm_store_free(st);
 		return raise_dm(err, &diag, "cannot write to the store");
 	}
@@ -1005,13 +1012,11 @@ static PyObject *store_get(PyObject *mod, PyObject *args)
 	if (!PyArg_ParseTuple(args, "ss", &url, &key))
 		return NULL;
 	dm_diag_clear(&diag);
-	Py_BEGIN_ALLOW_THREADS
-	err = dm_store_open(url, &st, &diag);
+	Py_BEGIN_ALLOW_THREADS err = dm_store_open(url, &st, &diag);
 	if (err == DM_OK)
 		err = dm_store_get(st, key, (size_t)1 << 30, &data, &len,
 				   &diag);
-	Py_END_ALLOW_THREADS
-	dm_store_free(st);
+	Py_END_ALLOW_THREADS dm_store_free(st);
 	if (err != DM_OK)
 		return raise_dm(err, &diag, "cannot read from the store");
 	r = PyBytes_FromStringAndSize(data, (Py_ssize_t)len);
@@ -1118,7 +1123,8 @@ static PyObject *job_detect(PyObject *mod, PyObject *args)
 		err = dm_job_settings_set(&jo.settings, k, v, &diag);
 		Py_DECREF(sv);
 		if (err == DM_ENOENT) {
-			PyErr_Format(PyExc_TypeError, "unknown setting '%s'", k);
+			PyErr_Format(PyExc_TypeError, "unknown setting '%s'",
+				     k);
 			return NULL;
 		}
 		if (err != DM_OK)
@@ -1130,8 +1136,9 @@ static PyObject *job_detect(PyObject *mod, PyObject *args)
 		if (t == -1.0 && PyErr_Occurred())
 			return NULL;
 		if (!(t >= 0 && t < 253402300800.0)) {
-			PyErr_SetString(PyExc_ValueError,
-					"at: expected a time from 1970 to 9999");
+			PyErr_SetString(
+				PyExc_ValueError,
+				"at: expected a time from 1970 to 9999");
 			return NULL;
 		}
 		jo.at = (time_t)t;
@@ -1141,8 +1148,7 @@ static PyObject *job_detect(PyObject *mod, PyObject *args)
 	jo.inputs = (const char *const *)inputs;
 	jo.warn = on_job_warning;
 	jo.warn_ctx = &warned;
-	Py_BEGIN_ALLOW_THREADS
-	err = dm_store_open(url, &st, &diag);
+	Py_BEGIN_ALLOW_THREADS err = dm_store_open(url, &st, &diag);
 	if (err == DM_OK)
 		err = dm_job_detect(st, &jo, &job, &diag);
 	if (err == DM_OK)
@@ -1156,8 +1162,8 @@ static PyObject *job_detect(PyObject *mod, PyObject *args)
 		if (err == DM_OK)
 			loc = dm_store_location(st, written.key);
 	}
-	Py_END_ALLOW_THREADS
-	if (err != DM_OK) {
+	Py_END_ALLOW_THREADS if (err != DM_OK)
+	{
 		raise_dm(err, &diag, NULL);
 		goto out;
 	}
@@ -1196,8 +1202,7 @@ out:
  * keeps close() from freeing the logger under a log() in flight.
  */
 typedef struct {
-	PyObject_HEAD
-	dm_logger *lg;
+	PyObject_HEAD dm_logger *lg;
 	pthread_rwlock_t lock;
 } LoggerObject;
 
@@ -1228,13 +1233,24 @@ static int opt_uint(PyObject *v, const char *key, unsigned long long max,
 
 static int logger_init(LoggerObject *self, PyObject *args, PyObject *kw)
 {
-	static char *kwlist[] = {"store", "wal_dir", "prefix", "fsync",
-				 "codec", "host", "flush_rows", "flush_bytes",
-				 "flush_seconds", "fsync_ms", "wal_max_bytes",
-				 "flush_threads", "close_timeout_ms",
-				 "retry_max_ms", "hour_profiles", NULL};
+	static char *kwlist[] = {"store",
+				 "wal_dir",
+				 "prefix",
+				 "fsync",
+				 "codec",
+				 "host",
+				 "flush_rows",
+				 "flush_bytes",
+				 "flush_seconds",
+				 "fsync_ms",
+				 "wal_max_bytes",
+				 "flush_threads",
+				 "close_timeout_ms",
+				 "retry_max_ms",
+				 "hour_profiles",
+				 NULL};
 	const char *store, *wal, *prefix = NULL, *fsync = NULL, *codec = NULL,
-			      *host = NULL;
+				 *host = NULL;
 	PyObject *num[8] = {NULL};
 	unsigned long long u[8] = {0};
 	int given[8] = {0}, hour_profiles = 1;
@@ -1301,10 +1317,9 @@ static int logger_init(LoggerObject *self, PyObject *args, PyObject *kw)
 	if (given[7])
 		cfg.retry_max_ms = (unsigned)u[7];
 	dm_diag_clear(&diag);
-	Py_BEGIN_ALLOW_THREADS
-	err = dm_logger_open(&cfg, &self->lg, &diag);
-	Py_END_ALLOW_THREADS
-	if (err != DM_OK) {
+	Py_BEGIN_ALLOW_THREADS err = dm_logger_open(&cfg, &self->lg, &diag);
+	Py_END_ALLOW_THREADS if (err != DM_OK)
+	{
 		self->lg = NULL;
 		raise_dm(err, &diag, "cannot open the logger");
 		return -1;
@@ -1327,14 +1342,12 @@ static dm_err close_logger(LoggerObject *self, dm_diag *diag)
 {
 	dm_err err = DM_OK;
 
-	Py_BEGIN_ALLOW_THREADS
-	pthread_rwlock_wrlock(&self->lock);
+	Py_BEGIN_ALLOW_THREADS pthread_rwlock_wrlock(&self->lock);
 	if (self->lg)
 		err = dm_logger_close(self->lg, diag);
 	self->lg = NULL;
 	pthread_rwlock_unlock(&self->lock);
-	Py_END_ALLOW_THREADS
-	return err;
+	Py_END_ALLOW_THREADS return err;
 }
 
 static void logger_dealloc(LoggerObject *self)
@@ -1417,8 +1430,9 @@ static int log_values(PyObject *d, const char *what, dm_log_value *vals,
 
 static PyObject *logger_log(LoggerObject *self, PyObject *args, PyObject *kw)
 {
-	static char *kwlist[] = {"model", "version", "features", "predictions",
-				 "request_id", "timestamp", NULL};
+	static char *kwlist[] = {"model",	"version",    "features",
+				 "predictions", "request_id", "timestamp",
+				 NULL};
 	const char *model, *version, *reqid = NULL;
 	PyObject *features, *preds = Py_None, *tsobj = Py_None;
 	dm_log_value *vals = NULL;
@@ -1466,15 +1480,13 @@ static PyObject *logger_log(LoggerObject *self, PyObject *args, PyObject *kw)
 	rec.predictions = vals + nf;
 	rec.npredictions = np;
 	dm_diag_clear(&diag);
-	Py_BEGIN_ALLOW_THREADS
-	pthread_rwlock_rdlock(&self->lock);
+	Py_BEGIN_ALLOW_THREADS pthread_rwlock_rdlock(&self->lock);
 	if (self->lg)
 		err = dm_logger_log(self->lg, &rec, &diag);
 	else
 		err = DM_ERR_COUNT_;
 	pthread_rwlock_unlock(&self->lock);
-	Py_END_ALLOW_THREADS
-	free(vals);
+	Py_END_ALLOW_THREADS free(vals);
 	if (err == DM_ERR_COUNT_) {
 		PyErr_SetString(PyExc_ValueError, "the logger is closed");
 		return NULL;
@@ -1494,18 +1506,16 @@ static PyObject *logger_flush(LoggerObject *self, PyObject *args)
 	if (!PyArg_ParseTuple(args, "|d", &timeout))
 		return NULL;
 	dm_diag_clear(&diag);
-	Py_BEGIN_ALLOW_THREADS
-	pthread_rwlock_rdlock(&self->lock);
+	Py_BEGIN_ALLOW_THREADS pthread_rwlock_rdlock(&self->lock);
 	if (self->lg)
-		err = dm_logger_flush(self->lg,
-				      timeout > 0 ? (unsigned)(timeout * 1000)
-						  : 0,
-				      &diag);
+		err = dm_logger_flush(
+			self->lg, timeout > 0 ? (unsigned)(timeout * 1000) : 0,
+			&diag);
 	else
 		closed = 1;
 	pthread_rwlock_unlock(&self->lock);
-	Py_END_ALLOW_THREADS
-	if (closed) {
+	Py_END_ALLOW_THREADS if (closed)
+	{
 		PyErr_SetString(PyExc_ValueError, "the logger is closed");
 		return NULL;
 	}
@@ -1531,14 +1541,13 @@ static PyObject *logger_stats(LoggerObject *self, PyObject *unused)
 	dm_logger_stats st;
 	int open;
 
-	Py_BEGIN_ALLOW_THREADS
-	pthread_rwlock_rdlock(&self->lock);
+	Py_BEGIN_ALLOW_THREADS pthread_rwlock_rdlock(&self->lock);
 	open = self->lg != NULL;
 	if (open)
 		dm_logger_get_stats(self->lg, &st);
 	pthread_rwlock_unlock(&self->lock);
-	Py_END_ALLOW_THREADS
-	if (!open) {
+	Py_END_ALLOW_THREADS if (!open)
+	{
 		PyErr_SetString(PyExc_ValueError, "the logger is closed");
 		return NULL;
 	}
@@ -1551,9 +1560,8 @@ static PyObject *logger_stats(LoggerObject *self, PyObject *unused)
 		(unsigned long long)st.files_uploaded, "upload_failures",
 		(unsigned long long)st.upload_failures, "wal_bytes",
 		(unsigned long long)st.wal_bytes, "storage_ok",
-		st.storage_ok ? Py_True : Py_False, "last_error",
-		st.last_error, "wal_writable",
-		st.wal_writable ? Py_True : Py_False);
+		st.storage_ok ? Py_True : Py_False, "last_error", st.last_error,
+		"wal_writable", st.wal_writable ? Py_True : Py_False);
 }
 
 static PyObject *logger_closed(LoggerObject *self, void *c)
@@ -1615,9 +1623,15 @@ static PyMethodDef module_methods[] = {
 };
 
 static struct PyModuleDef moduledef = {
-	PyModuleDef_HEAD_INIT, "_driftmon",
-	"libdriftmon bindings (use the driftmon package)", -1,
-	module_methods, NULL, NULL, NULL, NULL,
+	PyModuleDef_HEAD_INIT,
+	"_driftmon",
+	"libdriftmon bindings (use the driftmon package)",
+	-1,
+	module_methods,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
 };
 
 /* Exception classes: name, codes, extra Python base. */
@@ -1628,8 +1642,12 @@ static int add_errors(PyObject *m)
 		dm_err codes[3];
 		PyObject **extra;
 	} classes[] = {
-		{"FormatError", {DM_EFORMAT, DM_EVERSION, DM_ETOOBIG}, &PyExc_ValueError},
-		{"InvalidArgumentError", {DM_EINVAL, DM_EUNSUPPORTED, 0}, &PyExc_ValueError},
+		{"FormatError",
+		 {DM_EFORMAT, DM_EVERSION, DM_ETOOBIG},
+		 &PyExc_ValueError},
+		{"InvalidArgumentError",
+		 {DM_EINVAL, DM_EUNSUPPORTED, 0},
+		 &PyExc_ValueError},
 		{"SchemaError", {DM_ESCHEMA, 0, 0}, &PyExc_ValueError},
 		{"EmptyDataError", {DM_EEMPTY, 0, 0}, &PyExc_ValueError},
 		{"NotFoundError", {DM_ENOENT, 0, 0}, &PyExc_FileNotFoundError},
@@ -1641,10 +1659,12 @@ static int add_errors(PyObject *m)
 
 	err_base = PyErr_NewExceptionWithDoc(
 		"driftmon.DriftmonError",
-		"An error of libdriftmon; str() is the library's message, .code "
+		"An error of libdriftmon; str() is the library's message, "
+		".code "
 		"its dm_err, .file/.row/.column the detail.",
 		NULL, NULL);
-	if (!err_base || PyModule_AddObjectRef(m, "DriftmonError", err_base) < 0)
+	if (!err_base ||
+	    PyModule_AddObjectRef(m, "DriftmonError", err_base) < 0)
 		return -1;
 	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
 		char full[80];

@@ -18,10 +18,10 @@
 #include "driftmon/profile.h"
 
 /* Exit codes (docs/cli.md). */
-#define EXIT_OK 0
+#define EXIT_OK	     0
 #define EXIT_RUNTIME 1 /* bad input data, storage or I/O failure */
-#define EXIT_USAGE 2   /* unknown flag, invalid setting or argument */
-#define EXIT_DRIFT 3   /* --fail-on-drift and drift was detected */
+#define EXIT_USAGE   2 /* unknown flag, invalid setting or argument */
+#define EXIT_DRIFT   3 /* --fail-on-drift and drift was detected */
 
 int cmd_baseline(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
@@ -53,7 +53,7 @@ struct option;
 int cli_bad_option_in(const char *cmd, int argc, char **argv,
 		      const struct option *opts);
 /* Every command names its getopt_long table longopts. */
-#define cli_bad_option(cmd, argc, argv) \
+#define cli_bad_option(cmd, argc, argv)                                        \
 	cli_bad_option_in(cmd, argc, argv, longopts)
 /* The long option of opts closest to name (without "--") when it is
  * close enough to be a typo; NULL otherwise. */
@@ -121,7 +121,6 @@ int cli_parse_time(const char *s, time_t *out);
 /* 1 when stderr is a terminal (progress lines). */
 int cli_progress_enabled(void);
 
-
 /* Profiles local files (CSV / Parquet) into p; lenient readers skip and
  * count malformed rows.  Prints errors; returns an exit code. */
 int cli_profile_files(char *const *files, const dm_profile_opts *opts,
@@ -149,7 +148,7 @@ unsigned cli_threads(void);
 
 typedef struct cli_outputs {
 	const char *metrics_file; /* --metrics-file, or NULL */
-	double t0;                /* monotonic clock at the start of the run */
+	double t0;		  /* monotonic clock at the start of the run */
 } cli_outputs;
 
 /* Starts the run clock and checks the delivery settings in the
@@ -174,9 +173,8 @@ typedef dm_job_written cli_written;
  * code.
  */
 int cli_outputs_after_detect(cli_outputs *o, struct dm_store *st,
-			     const dm_result *res, const char *json,
-			     size_t len, time_t now, const cli_written *w,
-			     FILE *info);
+			     const dm_result *res, const char *json, size_t len,
+			     time_t now, const cli_written *w, FILE *info);
 /* Writes path atomically (temporary file + rename); "-" is stdout.
  * Prints the error; returns an exit code. */
 int cli_write_file_atomic(const char *path, const void *data, size_t len);
@@ -211,11 +209,11 @@ int cli_parse_bins(const char *cmd, const char *arg, unsigned *out);
 
 /* ---- The monitoring spec (cli_spec.c, docs/spec-format.md) ----------- */
 typedef struct cli_spec {
-	const char *file;         /* --spec FILE, or NULL */
+	const char *file;	  /* --spec FILE, or NULL */
 	const char *suggest_file; /* --suggest-spec FILE ("-": stdout) */
-	int dry_run;              /* --dry-run: store no baseline */
-	dm_spec spec;             /* the parsed --spec */
-	char *text;               /* its text (stored with the baseline) */
+	int dry_run;		  /* --dry-run: store no baseline */
+	dm_spec spec;		  /* the parsed --spec */
+	char *text;		  /* its text (stored with the baseline) */
 } cli_spec;
 
 void cli_spec_init(cli_spec *cs);

@@ -130,8 +130,8 @@ const char *cli_closest_option(const struct option *opts, const char *name)
 int cli_bad_option_in(const char *cmd, int argc, char **argv,
 		      const struct option *opts)
 {
-	const char *arg = (optind > 0 && optind <= argc) ? argv[optind - 1]
-							 : "?";
+	const char *arg =
+		(optind > 0 && optind <= argc) ? argv[optind - 1] : "?";
 	int n;
 
 	/* getopt_long sets optopt to 0 for an unknown (or ambiguous) long
@@ -146,10 +146,11 @@ int cli_bad_option_in(const char *cmd, int argc, char **argv,
 			snprintf(name, sizeof(name), "%.*s", n - 2, arg + 2);
 			near = cli_closest_option(opts, name);
 			if (near)
-				return cli_usage(cmd,
-						 "unknown option '%.*s'; did you "
-						 "mean '--%s'?",
-						 n, arg, near);
+				return cli_usage(
+					cmd,
+					"unknown option '%.*s'; did you "
+					"mean '--%s'?",
+					n, arg, near);
 			return cli_usage(cmd, "unknown option '%.*s'", n, arg);
 		}
 		if (arg[n] == '=')
@@ -158,8 +159,9 @@ int cli_bad_option_in(const char *cmd, int argc, char **argv,
 		return cli_usage(cmd, "option '%s' needs a value", arg);
 	}
 	if (optopt > 0 && optopt < 256)
-		return cli_usage(cmd, "unknown option '-%c', or it needs a "
-				      "value",
+		return cli_usage(cmd,
+				 "unknown option '-%c', or it needs a "
+				 "value",
 				 optopt);
 	return cli_usage(cmd, "unknown option '%s'", arg);
 }
@@ -351,16 +353,16 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : md[m - 1];
 }
 
-#define SYNTAX                                                          \
-	"expected an ISO-8601 UTC time such as 2025-12-24T17:00:00Z, or one " \
+#define SYNTAX                                                                 \
+	"expected an ISO-8601 UTC time such as 2025-12-24T17:00:00Z, or one "  \
 	"with an offset such as 2025-12-24T19:00:00+02:00"
 
 int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n)
 {
 	static const char *const months[12] = {
-		"January", "February", "March",     "April",
-		"May",     "June",     "July",      "August",
-		"September", "October", "November", "December"};
+		"January",   "February", "March",    "April",
+		"May",	     "June",	 "July",     "August",
+		"September", "October",	 "November", "December"};
 	struct tm tm;
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
@@ -416,8 +418,9 @@ int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n)
 			if (*p && take_digits(&p, 2, &om) < 0)
 				goto syntax;
 			if (oh > 23 || om > 59) {
-				snprintf(why, n, "UTC offset out of range "
-						 "(at most +/-23:59)");
+				snprintf(why, n,
+					 "UTC offset out of range "
+					 "(at most +/-23:59)");
 				return -1;
 			}
 		}
@@ -478,8 +481,8 @@ int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 	dm_err err;
 
 	dm_diag_clear(&diag);
-	err = dm_job_profile_files((const char *const *)files, opts, lenient,
-				   p, &diag);
+	err = dm_job_profile_files((const char *const *)files, opts, lenient, p,
+				   &diag);
 	if (err != DM_OK)
 		return cli_fail_err(err, &diag, "cannot read");
 	return EXIT_OK;
@@ -504,8 +507,8 @@ int cli_check_names(const char *cmd, const char *model, const char *version)
 	dm_diag_clear(&d);
 	if ((model &&
 	     dm_name_check("model name", model, strlen(model), &d) != DM_OK) ||
-	    (version && dm_name_check("model version", version,
-				      strlen(version), &d) != DM_OK))
+	    (version && dm_name_check("model version", version, strlen(version),
+				      &d) != DM_OK))
 		return cli_usage(cmd, "invalid %s", d.msg);
 	return EXIT_OK;
 }

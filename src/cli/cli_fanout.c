@@ -46,7 +46,8 @@ int cli_shard_from_env(const char *cmd, unsigned *i, unsigned *n)
 		return EXIT_OK;
 	snprintf(buf, sizeof(buf), "%s/%s", ji, jn);
 	if (cli_parse_shard(buf, i, n) < 0)
-		return cli_usage(cmd, "invalid JOB_COMPLETION_INDEX '%s' "
+		return cli_usage(cmd,
+				 "invalid JOB_COMPLETION_INDEX '%s' "
 				 "/ JOB_COMPLETIONS '%s': expected 0 <= index "
 				 "< completions",
 				 ji, jn);
@@ -173,7 +174,8 @@ int fanout_list_inputs(char *const *inputs, const char *prefix, dm_store *st,
 		dm_diag_clear(&diag);
 		err = dm_store_list(st, prefix, &keys, &n, &diag);
 		if (err != DM_OK)
-			return cli_fail_err(err, &diag, "cannot list the input");
+			return cli_fail_err(err, &diag,
+					    "cannot list the input");
 		for (i = 0; i < n; i++)
 			if (data_file(keys[i]) &&
 			    add_file(ff, keys[i], 0, 1) < 0) {
@@ -197,15 +199,14 @@ void fanout_files_release(fanout_files *ff)
 	memset(ff, 0, sizeof(*ff));
 }
 
-void fanout_share(size_t n, unsigned i, unsigned shards, size_t *lo,
-		  size_t *hi)
+void fanout_share(size_t n, unsigned i, unsigned shards, size_t *lo, size_t *hi)
 {
 	*lo = (size_t)((uint64_t)n * i / shards);
 	*hi = (size_t)((uint64_t)n * (i + 1) / shards);
 }
 
-int fanout_profile(const fanout_files *ff, size_t lo, size_t hi,
-		   dm_store *st, const dm_profile_opts *po, dm_profile *p)
+int fanout_profile(const fanout_files *ff, size_t lo, size_t hi, dm_store *st,
+		   const dm_profile_opts *po, dm_profile *p)
 {
 	dm_reader_opts ro = {0};
 	size_t i;
@@ -437,11 +438,9 @@ int fanout_merge_partials(dm_store *st, const char *model, const char *version,
 				  &missing);
 		if (missing) {
 			if (nmiss++ < 10 && moff < sizeof(miss) - 12)
-				moff += (size_t)snprintf(miss + moff,
-							 sizeof(miss) - moff,
-							 "%s%u", nmiss > 1 ? ", "
-									   : "",
-							 i);
+				moff += (size_t)snprintf(
+					miss + moff, sizeof(miss) - moff,
+					"%s%u", nmiss > 1 ? ", " : "", i);
 			continue;
 		}
 		if (rc != EXIT_OK || nmiss) {
@@ -477,10 +476,11 @@ int fanout_merge_partials(dm_store *st, const char *model, const char *version,
 			      "had %" PRIu64,
 			      files, first.files_total);
 	if (nmiss)
-		rc = cli_fail("%u of %u partials missing under %s: shard%s %s%s "
-			      "(rerun: driftmon baseline ... --shard I/%u)",
-			      nmiss, shards, prefix, nmiss > 1 ? "s" : "", miss,
-			      nmiss > 10 ? ", ..." : "", shards);
+		rc = cli_fail(
+			"%u of %u partials missing under %s: shard%s %s%s "
+			"(rerun: driftmon baseline ... --shard I/%u)",
+			nmiss, shards, prefix, nmiss > 1 ? "s" : "", miss,
+			nmiss > 10 ? ", ..." : "", shards);
 	dm_partial_release(&first);
 	return rc;
 }

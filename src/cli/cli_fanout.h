@@ -38,8 +38,8 @@ void fanout_share(size_t n, unsigned i, unsigned shards, size_t *lo,
 		  size_t *hi);
 /* Profiles files [lo, hi) into p (baseline or current mode, as po
  * says).  Prints errors; returns an exit code. */
-int fanout_profile(const fanout_files *ff, size_t lo, size_t hi,
-		   dm_store *st, const dm_profile_opts *po, dm_profile *p);
+int fanout_profile(const fanout_files *ff, size_t lo, size_t hi, dm_store *st,
+		   const dm_profile_opts *po, dm_profile *p);
 
 /* baselines/<model>/<version>/partials/ (with the slash) into out. */
 int fanout_partials_prefix(const char *model, const char *version, char *out,

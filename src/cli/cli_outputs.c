@@ -54,15 +54,17 @@ static int settings(dm_http_opts *h, double *hold_seconds)
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
 		if ((v = env(urls[i])) && strncmp(v, "http://", 7) != 0 &&
 		    strncmp(v, "https://", 8) != 0) {
-			cli_usage("detect", "invalid %s: expected an http:// or "
-					    "https:// URL",
+			cli_usage("detect",
+				  "invalid %s: expected an http:// or "
+				  "https:// URL",
 				  urls[i]);
 			return -1;
 		}
 	if ((v = env("DRIFT_NOTIFY_ATTEMPTS"))) {
 		if (cli_parse_u64(v, &u) < 0 || u < 1 || u > 10) {
-			cli_usage("detect", "invalid DRIFT_NOTIFY_ATTEMPTS '%s': "
-					    "expected 1 to 10",
+			cli_usage("detect",
+				  "invalid DRIFT_NOTIFY_ATTEMPTS '%s': "
+				  "expected 1 to 10",
 				  v);
 			return -1;
 		}
@@ -82,8 +84,9 @@ static int settings(dm_http_opts *h, double *hold_seconds)
 	}
 	if ((v = env("DRIFT_ALERT_HOLD_HOURS"))) {
 		if (cli_parse_double(v, &d) < 0 || !(d > 0) || d > 24 * 30) {
-			cli_usage("detect", "invalid DRIFT_ALERT_HOLD_HOURS '%s': "
-					    "expected hours in (0, 720]",
+			cli_usage("detect",
+				  "invalid DRIFT_ALERT_HOLD_HOURS '%s': "
+				  "expected hours in (0, 720]",
 				  v);
 			return -1;
 		}
@@ -163,9 +166,9 @@ static int by_stamp(const void *a, const void *b)
 	return c ? c : strcmp(x, y);
 }
 
-dm_err cli_report_history(dm_store *st, const char *model,
-			  const char *version, size_t max,
-			  dm_report_brief **out, size_t *n, dm_diag *diag)
+dm_err cli_report_history(dm_store *st, const char *model, const char *version,
+			  size_t max, dm_report_brief **out, size_t *n,
+			  dm_diag *diag)
 {
 	char prefix[DM_LAYOUT_KEY_MAX], **keys = NULL, **hist = NULL;
 	size_t nkeys = 0, nh = 0, i, first;
@@ -230,14 +233,13 @@ out:
 	return err;
 }
 
-void cli_report_points(const dm_report_brief *h, size_t n,
-		       dm_report_point *pts)
+void cli_report_points(const dm_report_brief *h, size_t n, dm_report_point *pts)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		snprintf(pts[i].generated_at, sizeof(pts[i].generated_at),
-			 "%s", h[i].generated_at);
+		snprintf(pts[i].generated_at, sizeof(pts[i].generated_at), "%s",
+			 h[i].generated_at);
 		snprintf(pts[i].window_end, sizeof(pts[i].window_end), "%s",
 			 h[i].window_end);
 		pts[i].drift_score = h[i].drift_score;
@@ -250,17 +252,16 @@ void cli_report_points(const dm_report_brief *h, size_t n,
 		pts[i].acc_est_upper = h[i].acc_est_upper;
 		pts[i].f1_measured = h[i].f1_measured;
 		pts[i].auc_measured = h[i].auc_measured;
-		pts[i].perf = (!isnan(h[i].acc_measured) ? DM_POINT_MEASURED
-							  : 0) |
-			      (!isnan(h[i].acc_reference) ? DM_POINT_REFERENCE
-							   : 0) |
-			      (!isnan(h[i].acc_estimated) &&
-					       !isnan(h[i].acc_est_lower) &&
-					       !isnan(h[i].acc_est_upper)
-				       ? DM_POINT_ESTIMATED
-				       : 0) |
-			      (!isnan(h[i].f1_measured) ? DM_POINT_F1 : 0) |
-			      (!isnan(h[i].auc_measured) ? DM_POINT_AUC : 0);
+		pts[i].perf =
+			(!isnan(h[i].acc_measured) ? DM_POINT_MEASURED : 0) |
+			(!isnan(h[i].acc_reference) ? DM_POINT_REFERENCE : 0) |
+			(!isnan(h[i].acc_estimated) &&
+					 !isnan(h[i].acc_est_lower) &&
+					 !isnan(h[i].acc_est_upper)
+				 ? DM_POINT_ESTIMATED
+				 : 0) |
+			(!isnan(h[i].f1_measured) ? DM_POINT_F1 : 0) |
+			(!isnan(h[i].auc_measured) ? DM_POINT_AUC : 0);
 	}
 }
 
@@ -324,7 +325,9 @@ static int write_html(dm_store *st, const dm_result *res, const char *json,
 		free(loc);
 		loc = dm_store_location(st, w->latest_model ? key : hkey);
 		fprintf(info, "HTML report: %s\n",
-			loc ? loc : w->latest_model ? key : hkey);
+			loc		  ? loc
+			: w->latest_model ? key
+					  : hkey);
 	}
 out:
 	free(loc);
@@ -436,10 +439,9 @@ out:
 	free(loc);
 }
 
-int cli_outputs_after_detect(cli_outputs *o, dm_store *st,
-			     const dm_result *res, const char *json,
-			     size_t len, time_t now, const cli_written *w,
-			     FILE *info)
+int cli_outputs_after_detect(cli_outputs *o, dm_store *st, const dm_result *res,
+			     const char *json, size_t len, time_t now,
+			     const cli_written *w, FILE *info)
 {
 	dm_http_opts h;
 	double hold;

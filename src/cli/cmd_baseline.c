@@ -34,11 +34,13 @@ static const char help[] =
 	"                          as a partial under\n"
 	"                          baselines/<model>/<version>/partials/;\n"
 	"                          --shard job takes $JOB_COMPLETION_INDEX /\n"
-	"                          $JOB_COMPLETIONS (a Kubernetes Indexed Job)\n"
+	"                          $JOB_COMPLETIONS (a Kubernetes Indexed "
+	"Job)\n"
 	"      --merge-partials    merge the N partials of a sharded run into\n"
 	"                          baseline.json (all must be there, of the\n"
 	"                          same input and options)\n"
-	"      --shards N          with --merge-partials: the run's N (default:\n"
+	"      --shards N          with --merge-partials: the run's N "
+	"(default:\n"
 	"                          the one count found)\n"
 	"      --features a,b      profile only these columns\n"
 	"      --exclude a,b       never profile these columns\n"
@@ -86,9 +88,26 @@ static const char help[] =
 	"process gives on the same files: pass every shard the same input\n"
 	"and options, then run --merge-partials once.\n";
 
-enum { O_FEATURES = 256, O_EXCLUDE, O_CATEGORICAL, O_IMPORTANCE, O_BINS,
-       O_SKETCH, O_STORE, O_OUTPUT, O_SPEC, O_SUGGEST, O_DRYRUN, O_ROLE,
-       O_TYPE, O_MISSING, O_PREFIX, O_SHARD, O_MERGE, O_SHARDS };
+enum {
+	O_FEATURES = 256,
+	O_EXCLUDE,
+	O_CATEGORICAL,
+	O_IMPORTANCE,
+	O_BINS,
+	O_SKETCH,
+	O_STORE,
+	O_OUTPUT,
+	O_SPEC,
+	O_SUGGEST,
+	O_DRYRUN,
+	O_ROLE,
+	O_TYPE,
+	O_MISSING,
+	O_PREFIX,
+	O_SHARD,
+	O_MERGE,
+	O_SHARDS
+};
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -267,9 +286,10 @@ static void print_columns(const dm_profile *p)
 			printf("%.*s~", (int)w - 1, name);
 		else
 			printf("%-*s", (int)w, name);
-		printf("  %-10s  %-11s  %7llu  %s%s%s%s\n", dm_role_name(f->role),
-		       dm_ltype_name(f->ltype), (unsigned long long)f->missing,
-		       term_safe(f->reason), marks[0] ? " (missing: " : "", marks,
+		printf("  %-10s  %-11s  %7llu  %s%s%s%s\n",
+		       dm_role_name(f->role), dm_ltype_name(f->ltype),
+		       (unsigned long long)f->missing, term_safe(f->reason),
+		       marks[0] ? " (missing: " : "", marks,
 		       marks[0] ? ")" : "");
 	}
 }
@@ -347,9 +367,15 @@ static int parse_option(struct bl_args *a, dm_profile_opts *po, int c,
 	uint64_t u;
 
 	switch (c) {
-	case 'm': a->model = arg; break;
-	case 'v': a->version = arg; break;
-	case 'i': a->inputs = cli_list_append(a->inputs, arg); break;
+	case 'm':
+		a->model = arg;
+		break;
+	case 'v':
+		a->version = arg;
+		break;
+	case 'i':
+		a->inputs = cli_list_append(a->inputs, arg);
+		break;
 	case O_FEATURES:
 		cli_free_list(a->features);
 		a->features = cli_split_list(arg);
@@ -369,7 +395,8 @@ static int parse_option(struct bl_args *a, dm_profile_opts *po, int c,
 					 "name=weight,... with weights >= 0",
 					 arg);
 		break;
-	case O_BINS: return cli_parse_bins("baseline", arg, &po->nbins);
+	case O_BINS:
+		return cli_parse_bins("baseline", arg, &po->nbins);
 	case O_SKETCH:
 		if (cli_parse_u64(arg, &u) < 0 || u < 16 || u > (1u << 24))
 			return cli_usage("baseline",
@@ -380,21 +407,23 @@ static int parse_option(struct bl_args *a, dm_profile_opts *po, int c,
 		break;
 	case O_ROLE:
 		if (add_overrides(&a->roles, arg, parse_role) < 0)
-			return cli_usage("baseline",
-					 "invalid --role '%s': expected "
-					 "COLUMN=ROLE with ROLE one of feature, "
-					 "prediction, label, event_time, "
-					 "identifier, text, ignored",
-					 arg);
+			return cli_usage(
+				"baseline",
+				"invalid --role '%s': expected "
+				"COLUMN=ROLE with ROLE one of feature, "
+				"prediction, label, event_time, "
+				"identifier, text, ignored",
+				arg);
 		break;
 	case O_TYPE:
 		if (add_overrides(&a->types, arg, parse_ltype) < 0)
-			return cli_usage("baseline",
-					 "invalid --type '%s': expected "
-					 "COLUMN=TYPE with TYPE one of numeric, "
-					 "integer, boolean, categorical, "
-					 "timestamp, text",
-					 arg);
+			return cli_usage(
+				"baseline",
+				"invalid --type '%s': expected "
+				"COLUMN=TYPE with TYPE one of numeric, "
+				"integer, boolean, categorical, "
+				"timestamp, text",
+				arg);
 		break;
 	case O_MISSING:
 		cli_free_list(a->missing);
@@ -402,14 +431,29 @@ static int parse_option(struct bl_args *a, dm_profile_opts *po, int c,
 		if (!a->missing)
 			return cli_fail("out of memory");
 		break;
-	case O_STORE: a->store_flag = arg; break;
-	case O_OUTPUT: a->output = arg; break;
-	case O_SPEC: a->spec.file = arg; break;
-	case O_SUGGEST: a->spec.suggest_file = arg; break;
-	case O_DRYRUN: a->spec.dry_run = 1; break;
-	case O_PREFIX: a->prefix = arg; break;
-	case O_SHARD: return parse_shard_arg(a, arg);
-	case O_MERGE: a->merge = 1; break;
+	case O_STORE:
+		a->store_flag = arg;
+		break;
+	case O_OUTPUT:
+		a->output = arg;
+		break;
+	case O_SPEC:
+		a->spec.file = arg;
+		break;
+	case O_SUGGEST:
+		a->spec.suggest_file = arg;
+		break;
+	case O_DRYRUN:
+		a->spec.dry_run = 1;
+		break;
+	case O_PREFIX:
+		a->prefix = arg;
+		break;
+	case O_SHARD:
+		return parse_shard_arg(a, arg);
+	case O_MERGE:
+		a->merge = 1;
+		break;
 	case O_SHARDS:
 		if (cli_parse_u64(arg, &u) < 0 || u < 1 || u > CLI_MAX_SHARDS)
 			return cli_usage("baseline",
@@ -418,8 +462,11 @@ static int parse_option(struct bl_args *a, dm_profile_opts *po, int c,
 					 arg, CLI_MAX_SHARDS);
 		a->shards = (unsigned)u;
 		break;
-	case 'h': fputs(help, stdout); return -1;
-	default: return EXIT_USAGE;
+	case 'h':
+		fputs(help, stdout);
+		return -1;
+	default:
+		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
@@ -434,8 +481,7 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 	a->inputs = calloc(1, sizeof(char *));
 	a->fingerprint = 1469598103934665603ull;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "m:v:i:h", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "m:v:i:h", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return cli_bad_option("baseline", argc, argv);
 		if ((rc = parse_option(a, po, c, optarg)) != EXIT_OK)
@@ -443,23 +489,22 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 		/* what shapes the profile: partials must agree on it (the
 		 * input counts by its file list, build_shard) */
 		if (c != 'm' && c != 'v' && c != 'i' && c != O_PREFIX &&
-		    c != O_STORE && c != O_OUTPUT &&
-		    c != O_SUGGEST && c != O_DRYRUN && c != O_SHARD &&
-		    c != O_MERGE && c != O_SHARDS && c != 'h') {
+		    c != O_STORE && c != O_OUTPUT && c != O_SUGGEST &&
+		    c != O_DRYRUN && c != O_SHARD && c != O_MERGE &&
+		    c != O_SHARDS && c != 'h') {
 			char code[16];
 
 			snprintf(code, sizeof(code), "%d", c);
 			a->fingerprint = fnv_str(a->fingerprint, code);
-			a->fingerprint = fnv_str(a->fingerprint,
-						 optarg ? optarg : "");
+			a->fingerprint =
+				fnv_str(a->fingerprint, optarg ? optarg : "");
 		}
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++)
 		a->inputs = cli_list_append(a->inputs, argv[i]);
 	if (!a->inputs)
 		return cli_fail("out of memory");
-	if ((rc = cli_check_model("baseline", a->model, a->version)) !=
-	    EXIT_OK)
+	if ((rc = cli_check_model("baseline", a->model, a->version)) != EXIT_OK)
 		return rc;
 	if (a->merge && (a->sharded || a->inputs[0] || a->prefix))
 		return cli_usage("baseline", "--merge-partials reads the "
@@ -467,7 +512,8 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 	if (a->shards && !a->merge && !a->sharded)
 		return cli_usage("baseline", "--shards N goes with "
 					     "--merge-partials");
-	if (a->sharded && (a->spec.dry_run || a->output || a->spec.suggest_file))
+	if (a->sharded &&
+	    (a->spec.dry_run || a->output || a->spec.suggest_file))
 		return cli_usage("baseline", "--dry-run, --output and "
 					     "--suggest-spec go with the merge "
 					     "(--merge-partials), not a shard");
@@ -562,8 +608,8 @@ static int build_shard(struct bl_args *a, const dm_profile_opts *po,
 
 /* Step 3: the unfinished profile of the whole input, read here or
  * merged from the partials. */
-static int build_profile(struct bl_args *a, dm_profile_opts *po,
-			 dm_store **st, dm_profile *prof)
+static int build_profile(struct bl_args *a, dm_profile_opts *po, dm_store **st,
+			 dm_profile *prof)
 {
 	fanout_files ff;
 	int rc;
@@ -583,8 +629,8 @@ static int build_profile(struct bl_args *a, dm_profile_opts *po,
 			rc = ff.n ? cli_profile_files(ff.keys, po, 0, prof)
 				  : no_files(a);
 	} else if ((rc = open_store(a, st)) == EXIT_OK &&
-		   (rc = fanout_list_inputs(a->inputs, a->prefix, *st,
-					    &ff)) == EXIT_OK) {
+		   (rc = fanout_list_inputs(a->inputs, a->prefix, *st, &ff)) ==
+			   EXIT_OK) {
 		rc = ff.n ? fanout_profile(&ff, 0, ff.n, *st, po, prof)
 			  : no_files(a);
 	}
@@ -603,14 +649,15 @@ static int finish_profile(struct bl_args *a, dm_profile *prof)
 	dm_diag_clear(&diag);
 	err = dm_profile_finish(prof, &diag);
 	if (err != DM_OK) {
-		const char *what = a->merge ? "the partials"
-			: a->inputs[0] ? a->inputs[0] : a->prefix;
+		const char *what = a->merge	  ? "the partials"
+				   : a->inputs[0] ? a->inputs[0]
+						  : a->prefix;
 
-		return cli_fail("cannot build a baseline from %s%s: %s", what,
-				!a->merge && a->inputs[0] && a->inputs[1]
-					? " ..." : "",
-				err == DM_EEMPTY ? "no data rows (header only?)"
-						 : diag.msg);
+		return cli_fail(
+			"cannot build a baseline from %s%s: %s", what,
+			!a->merge && a->inputs[0] && a->inputs[1] ? " ..." : "",
+			err == DM_EEMPTY ? "no data rows (header only?)"
+					 : diag.msg);
 	}
 	cli_iso_time(time(NULL), ts, sizeof(ts));
 	prof->model = strdup(a->model);
@@ -670,8 +717,9 @@ static int store_baseline(struct bl_args *a, dm_profile *prof, dm_store **st)
 	if (a->spec.dry_run) {
 		/* stdout may be the spec (--suggest-spec -) */
 		fprintf(a->spec.suggest_file &&
-				!strcmp(a->spec.suggest_file, "-")
-			? stderr : stdout,
+					!strcmp(a->spec.suggest_file, "-")
+				? stderr
+				: stdout,
 			"Dry run: baseline for %s %s not stored (%llu rows, "
 			"%zu features)\n",
 			a->model, a->version, (unsigned long long)prof->rows,

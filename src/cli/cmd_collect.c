@@ -106,7 +106,8 @@ static const char help[] =
 	"                           for N seconds, once their records are\n"
 	"                           uploaded (86400; 0 = never)\n"
 	"      --schema FILE        declared schema (JSON: {\"columns\":\n"
-	"                           [{\"name\":..,\"type\":\"number\"|\"string\",\n"
+	"                           "
+	"[{\"name\":..,\"type\":\"number\"|\"string\",\n"
 	"                           \"role\":\"feature\"|\"prediction\"}]});\n"
 	"                           default: learned per model and version\n"
 	"      --codec C            snappy (default) | zstd | none\n"
@@ -125,10 +126,29 @@ static const char help[] =
 	"SIZE takes K, M, G (or KiB, MiB, GiB) suffixes.\n";
 
 enum {
-	OPT_PORTFILE = 256, OPT_STORE, OPT_PREFIX, OPT_FSYNC, OPT_FSYNCMS, OPT_FROWS,
-	OPT_FBYTES, OPT_FSECS, OPT_WALMAX, OPT_MAXBODY, OPT_MAXREC, OPT_MAXCONN,
-	OPT_SCHEMA, OPT_CODEC, OPT_HOST, OPT_DRAIN, OPT_RESERVE, OPT_REQTIMEOUT,
-	OPT_HEALTH, OPT_MAXMODELS, OPT_MAXCOLS, OPT_TTL, OPT_NOPROF
+	OPT_PORTFILE = 256,
+	OPT_STORE,
+	OPT_PREFIX,
+	OPT_FSYNC,
+	OPT_FSYNCMS,
+	OPT_FROWS,
+	OPT_FBYTES,
+	OPT_FSECS,
+	OPT_WALMAX,
+	OPT_MAXBODY,
+	OPT_MAXREC,
+	OPT_MAXCONN,
+	OPT_SCHEMA,
+	OPT_CODEC,
+	OPT_HOST,
+	OPT_DRAIN,
+	OPT_RESERVE,
+	OPT_REQTIMEOUT,
+	OPT_HEALTH,
+	OPT_MAXMODELS,
+	OPT_MAXCOLS,
+	OPT_TTL,
+	OPT_NOPROF
 };
 
 static const struct option longopts[] = {
@@ -173,13 +193,13 @@ static const unsigned codes[] = {200, 202, 400, 401, 404, 405, 413, 500, 503};
 
 /* One open connection, for the watchdog (conn_mu). */
 typedef struct conn_slot {
-	int fd;              /* our dup of the socket: shutdown() is safe on
+	int fd;		     /* our dup of the socket: shutdown() is safe on
 			      * it whatever the server does with its own */
 	int64_t deadline_ms; /* the request must be in by then; 0 while one
 			      * is being answered */
-	int overflow;        /* admitted past --max-connections */
-	int health;          /* on the --health-listen listener */
-	int cut;             /* shut down by the watchdog */
+	int overflow;	     /* admitted past --max-connections */
+	int health;	     /* on the --health-listen listener */
+	int cut;	     /* shut down by the watchdog */
 	struct conn_slot *prev, *next;
 } conn_slot;
 
@@ -207,11 +227,11 @@ typedef struct collector {
 } collector;
 
 typedef struct req {
-	int post;       /* POST /v1/predictions or /v1/labels */
-	int labels;     /* /v1/labels */
-	int counted;    /* in in_flight */
+	int post;    /* POST /v1/predictions or /v1/labels */
+	int labels;  /* /v1/labels */
+	int counted; /* in in_flight */
 	conn_slot *slot;
-	int responded;  /* a response is queued */
+	int responded; /* a response is queued */
 	int too_big;
 	char *body;
 	size_t len, cap;
@@ -237,14 +257,30 @@ static void on_event(void *ctx, dm_log_event ev, const char *msg)
 	char shown[700];
 
 	switch (ev) {
-	case DM_LOG_EV_UPLOAD_FAILED: what = "upload failed"; break;
-	case DM_LOG_EV_STORAGE_BACK: what = "storage back"; break;
-	case DM_LOG_EV_RECOVERED: what = "recovered"; break;
-	case DM_LOG_EV_TORN_TAIL: what = "recovered"; break;
-	case DM_LOG_EV_QUARANTINED: what = "quarantined"; break;
-	case DM_LOG_EV_WAL_FULL: what = "refusing records"; break;
-	case DM_LOG_EV_DISK: what = "write-ahead log disk"; break;
-	case DM_LOG_EV_HOUR_PROFILE: what = "hour profiles"; break;
+	case DM_LOG_EV_UPLOAD_FAILED:
+		what = "upload failed";
+		break;
+	case DM_LOG_EV_STORAGE_BACK:
+		what = "storage back";
+		break;
+	case DM_LOG_EV_RECOVERED:
+		what = "recovered";
+		break;
+	case DM_LOG_EV_TORN_TAIL:
+		what = "recovered";
+		break;
+	case DM_LOG_EV_QUARANTINED:
+		what = "quarantined";
+		break;
+	case DM_LOG_EV_WAL_FULL:
+		what = "refusing records";
+		break;
+	case DM_LOG_EV_DISK:
+		what = "write-ahead log disk";
+		break;
+	case DM_LOG_EV_HOUR_PROFILE:
+		what = "hour profiles";
+		break;
 	}
 	dm_redact(msg, shown, sizeof(shown));
 	pthread_mutex_lock(&c->log_mu);
@@ -255,8 +291,8 @@ static void on_event(void *ctx, dm_log_event ev, const char *msg)
 /* ---- responses -------------------------------------------------------- */
 static enum MHD_Result respond(collector *c, req *r,
 			       struct MHD_Connection *conn, unsigned code,
-			       const char *ctype, const char *body,
-			       size_t len, int close_conn)
+			       const char *ctype, const char *body, size_t len,
+			       int close_conn)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -286,10 +322,9 @@ static enum MHD_Result respond(collector *c, req *r,
 
 /* {"error": msg[, "record": n][, "field": f]} */
 static enum MHD_Result respond_error(collector *c, req *r,
-				     struct MHD_Connection *conn,
-				     unsigned code, const char *msg,
-				     uint64_t record, const char *field,
-				     int close_conn)
+				     struct MHD_Connection *conn, unsigned code,
+				     const char *msg, uint64_t record,
+				     const char *field, int close_conn)
 {
 	json_t *o = json_object();
 	char *txt;
@@ -297,7 +332,8 @@ static enum MHD_Result respond_error(collector *c, req *r,
 
 	json_object_set_new(o, "error", json_string(msg));
 	if (record)
-		json_object_set_new(o, "record", json_integer((json_int_t)record));
+		json_object_set_new(o, "record",
+				    json_integer((json_int_t)record));
 	if (field && *field)
 		json_object_set_new(o, "field", json_string(field));
 	txt = json_dumps(o, JSON_COMPACT);
@@ -331,7 +367,8 @@ static void observe(collector *c, double secs)
 	__atomic_fetch_add(&c->dur_count, 1, __ATOMIC_RELAXED);
 }
 
-/* ---- endpoints ------------------------------------------------------------ */
+/* ---- endpoints ------------------------------------------------------------
+ */
 /* POST /v1/labels and its write-ahead log. */
 static void labels_metrics(collector *c, FILE *fp)
 {
@@ -386,8 +423,9 @@ static enum MHD_Result metrics(collector *c, req *r,
 		    "answered, by status code.\n"
 		    "# TYPE driftmon_collector_requests_total counter\n");
 	for (i = 0; i < NCODES; i++)
-		fprintf(fp, "driftmon_collector_requests_total{code=\"%u\"} "
-			    "%llu\n",
+		fprintf(fp,
+			"driftmon_collector_requests_total{code=\"%u\"} "
+			"%llu\n",
 			codes[i], (unsigned long long)LOAD(c->requests[i]));
 	fprintf(fp,
 		"# HELP driftmon_collector_records_received_total Records "
@@ -493,7 +531,8 @@ static enum MHD_Result metrics(collector *c, req *r,
 		open_now = c->nconns;
 		pthread_mutex_unlock(&c->conn_mu);
 		fprintf(fp,
-			"# HELP driftmon_collector_connections_open Connections "
+			"# HELP driftmon_collector_connections_open "
+			"Connections "
 			"open on the main listener.\n"
 			"# TYPE driftmon_collector_connections_open gauge\n"
 			"driftmon_collector_connections_open %u\n"
@@ -513,7 +552,8 @@ static enum MHD_Result metrics(collector *c, req *r,
 			"write-ahead log's disk cannot be written.\n"
 			"# TYPE driftmon_logger_wal_writable gauge\n"
 			"driftmon_logger_wal_writable %d\n"
-			"# HELP driftmon_logger_schema_entries Models x versions "
+			"# HELP driftmon_logger_schema_entries Models x "
+			"versions "
 			"and columns in the learned schema.\n"
 			"# TYPE driftmon_logger_schema_entries gauge\n"
 			"driftmon_logger_schema_entries %llu\n"
@@ -605,14 +645,18 @@ static enum MHD_Result healthz(collector *c, req *r,
 				    json_integer((json_int_t)st.wal_bytes));
 		json_object_set_new(o, "wal_max_bytes",
 				    json_integer((json_int_t)st.wal_max_bytes));
-		json_object_set_new(o, "disk_free_bytes",
-				    json_integer((json_int_t)st.disk_free_bytes));
-		json_object_set_new(o, "records_pending",
-				    json_integer((json_int_t)st.records_pending));
-		json_object_set_new(o, "schema_entries",
-				    json_integer((json_int_t)st.schema_entries));
-		json_object_set_new(o, "labels_pending",
-				    json_integer((json_int_t)lst.records_pending));
+		json_object_set_new(
+			o, "disk_free_bytes",
+			json_integer((json_int_t)st.disk_free_bytes));
+		json_object_set_new(
+			o, "records_pending",
+			json_integer((json_int_t)st.records_pending));
+		json_object_set_new(
+			o, "schema_entries",
+			json_integer((json_int_t)st.schema_entries));
+		json_object_set_new(
+			o, "labels_pending",
+			json_integer((json_int_t)lst.records_pending));
 		json_object_set_new(o, "labels_wal_bytes",
 				    json_integer((json_int_t)lst.wal_bytes));
 		if (st.wal_error[0])
@@ -680,8 +724,7 @@ static unsigned status_for(dm_err err)
 
 /* POST /v1/predictions and /v1/labels: all the records into the WAL,
  * or none. */
-static enum MHD_Result ingest(collector *c, req *r,
-			      struct MHD_Connection *conn)
+static enum MHD_Result ingest(collector *c, req *r, struct MHD_Connection *conn)
 {
 	dm_logger *lg = r->labels ? c->labels_lg : c->lg;
 	uint64_t *ok = r->labels ? &c->labels_received : &c->records_received;
@@ -783,9 +826,9 @@ static void conn_notify(collector *c, int health, struct MHD_Connection *conn,
 			if (sl->overflow)
 				c->conns_overflow++;
 		}
-		sl->deadline_ms = mono_ms() + (sl->overflow || health
-						       ? c->overflow_ms
-						       : c->request_ms);
+		sl->deadline_ms =
+			mono_ms() + (sl->overflow || health ? c->overflow_ms
+							    : c->request_ms);
 		sl->next = c->conns;
 		if (c->conns)
 			c->conns->prev = sl;
@@ -1003,8 +1046,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn,
 	return ingest(c, r, conn);
 }
 
-static void completed(void *cls, struct MHD_Connection *conn,
-		      void **con_cls, enum MHD_RequestTerminationCode toe)
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
 {
 	collector *c = cls;
 	req *r = *con_cls;
@@ -1028,7 +1071,8 @@ static void completed(void *cls, struct MHD_Connection *conn,
 	*con_cls = NULL;
 }
 
-/* ---- shutdown --------------------------------------------------------------- */
+/* ---- shutdown ---------------------------------------------------------------
+ */
 typedef struct closer {
 	dm_logger *lg;
 	dm_diag diag;
@@ -1165,7 +1209,8 @@ static const char *unknown_key(json_t *o, const char *const *known)
 	json_t *v;
 	size_t i;
 
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		for (i = 0; known[i] && strcmp(known[i], k) != 0; i++)
 			;
 		if (!known[i])
@@ -1211,9 +1256,12 @@ static int load_schema(const char *path, json_t **root, dm_log_column **cols,
 		return -1;
 	for (i = 0; i < *n; i++) {
 		json_t *c = json_array_get(arr, i);
-		const char *name = json_string_value(json_object_get(c, "name"));
-		const char *type = json_string_value(json_object_get(c, "type"));
-		const char *role = json_string_value(json_object_get(c, "role"));
+		const char *name =
+			json_string_value(json_object_get(c, "name"));
+		const char *type =
+			json_string_value(json_object_get(c, "type"));
+		const char *role =
+			json_string_value(json_object_get(c, "role"));
 
 		if (json_is_object(c) && (bad = unknown_key(c, col_keys))) {
 			cli_fail("schema '%s': column %zu: unknown key '%s' "
@@ -1221,21 +1269,24 @@ static int load_schema(const char *path, json_t **root, dm_log_column **cols,
 				 path, i + 1, bad);
 			return -1;
 		}
-		if (!name || !type || (strcmp(type, "number") &&
-				       strcmp(type, "string"))) {
-			cli_fail("schema '%s': column %zu: needs a \"name\" and "
-				 "a \"type\" (\"number\" or \"string\")",
-				 path, i + 1);
+		if (!name || !type ||
+		    (strcmp(type, "number") && strcmp(type, "string"))) {
+			cli_fail(
+				"schema '%s': column %zu: needs a \"name\" and "
+				"a \"type\" (\"number\" or \"string\")",
+				path, i + 1);
 			return -1;
 		}
-		if (role && strcmp(role, "feature") && strcmp(role, "prediction")) {
+		if (role && strcmp(role, "feature") &&
+		    strcmp(role, "prediction")) {
 			cli_fail("schema '%s': column '%s': role must be "
 				 "\"feature\" or \"prediction\"",
 				 path, name);
 			return -1;
 		}
 		(*cols)[i].name = name;
-		(*cols)[i].type = type[0] == 'n' ? DM_LOG_NUMBER : DM_LOG_STRING;
+		(*cols)[i].type =
+			type[0] == 'n' ? DM_LOG_NUMBER : DM_LOG_STRING;
 		(*cols)[i].prediction = role && role[0] == 'p';
 	}
 	return 0;
@@ -1299,11 +1350,21 @@ static int parse_option(int c, options *o, collector *col, int argc,
 	uint64_t v;
 
 	switch (c) {
-	case 'l': o->listen = optarg; break;
-	case OPT_PORTFILE: o->port_file = optarg; break;
-	case 'w': o->cfg.wal_dir = optarg; break;
-	case OPT_STORE: o->store_flag = optarg; break;
-	case OPT_PREFIX: o->cfg.prefix = optarg; break;
+	case 'l':
+		o->listen = optarg;
+		break;
+	case OPT_PORTFILE:
+		o->port_file = optarg;
+		break;
+	case 'w':
+		o->cfg.wal_dir = optarg;
+		break;
+	case OPT_STORE:
+		o->store_flag = optarg;
+		break;
+	case OPT_PREFIX:
+		o->cfg.prefix = optarg;
+		break;
 	case OPT_FSYNC:
 		if (!strcmp(optarg, "always"))
 			o->cfg.fsync = DM_LOG_FSYNC_ALWAYS;
@@ -1384,9 +1445,15 @@ static int parse_option(int c, options *o, collector *col, int argc,
 					 "to 100000, not '%s'",
 					 optarg);
 		break;
-	case OPT_SCHEMA: o->schema_path = optarg; break;
-	case OPT_CODEC: o->cfg.codec = optarg; break;
-	case OPT_HOST: o->cfg.host = optarg; break;
+	case OPT_SCHEMA:
+		o->schema_path = optarg;
+		break;
+	case OPT_CODEC:
+		o->cfg.codec = optarg;
+		break;
+	case OPT_HOST:
+		o->cfg.host = optarg;
+		break;
 	case OPT_DRAIN:
 		if (parse_uint(optarg, 1, 86400, &o->drain) < 0)
 			return cli_usage("collect",
@@ -1408,7 +1475,9 @@ static int parse_option(int c, options *o, collector *col, int argc,
 					 "to 3600, not '%s'",
 					 optarg);
 		break;
-	case OPT_HEALTH: o->health_listen = optarg; break;
+	case OPT_HEALTH:
+		o->health_listen = optarg;
+		break;
 	case OPT_MAXMODELS:
 		if (parse_uint(optarg, 1, 10000000, &v) < 0)
 			return cli_usage("collect",
@@ -1432,9 +1501,14 @@ static int parse_option(int c, options *o, collector *col, int argc,
 					 "100000000 seconds, not '%s'",
 					 optarg);
 		break;
-	case OPT_NOPROF: o->cfg.no_hour_profiles = 1; break;
-	case 'h': fputs(help, stdout); return EXIT_OK;
-	default: return cli_bad_option("collect", argc, argv);
+	case OPT_NOPROF:
+		o->cfg.no_hour_profiles = 1;
+		break;
+	case 'h':
+		fputs(help, stdout);
+		return EXIT_OK;
+	default:
+		return cli_bad_option("collect", argc, argv);
 	}
 	return -1;
 }
@@ -1562,16 +1636,17 @@ static int serve(collector *col, const options *o, servers *sv)
 	const union MHD_DaemonInfo *info;
 
 	sv->d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-			MHD_USE_POLL | MHD_USE_ITC,
+		MHD_USE_INTERNAL_POLLING_THREAD |
+			MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+			MHD_USE_ITC,
 		0, NULL, NULL, handler, col, MHD_OPTION_SOCK_ADDR,
 		sv->ai->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, completed, col,
 		MHD_OPTION_NOTIFY_CONNECTION, notify_main, col,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conn + o->reserve),
+		MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)(o->max_conn + o->reserve),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->req_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256,
-		MHD_OPTION_END);
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256, MHD_OPTION_END);
 	if (!sv->d)
 		return cli_fail("cannot listen on %s: %s", o->listen,
 				strerror(errno));
@@ -1600,8 +1675,7 @@ static int serve(collector *col, const options *o, servers *sv)
 		return EXIT_RUNTIME;
 	if (sv->hd) {
 		info = MHD_get_daemon_info(sv->hd, MHD_DAEMON_INFO_BIND_PORT);
-		fprintf(stderr,
-			"driftmon collect: health checks on port %u\n",
+		fprintf(stderr, "driftmon collect: health checks on port %u\n",
 			info ? info->port : 0);
 	}
 	return EXIT_OK;
@@ -1616,9 +1690,9 @@ static void announce(const collector *col, const options *o, unsigned port)
 		"'%s', fsync %s%s)\n",
 		port, o->cfg.wal_dir,
 		dm_redact(o->cfg.store_url, shown, sizeof(shown)),
-		o->cfg.fsync == DM_LOG_FSYNC_ALWAYS   ? "always"
+		o->cfg.fsync == DM_LOG_FSYNC_ALWAYS  ? "always"
 		: o->cfg.fsync == DM_LOG_FSYNC_NEVER ? "never"
-						      : "interval",
+						     : "interval",
 		col->token ? ", bearer token required" : "");
 }
 
@@ -1637,8 +1711,8 @@ static void quiesce(collector *col, servers *sv)
 		close(ls);
 	/* requests being answered finish; idle and slow connections are
 	 * cut by the watchdog within a second */
-	for (i = 0; i < 1000 &&
-		    __atomic_load_n(&col->in_flight, __ATOMIC_SEQ_CST);
+	for (i = 0;
+	     i < 1000 && __atomic_load_n(&col->in_flight, __ATOMIC_SEQ_CST);
 	     i++)
 		usleep(10000);
 	MHD_stop_daemon(sv->d);

@@ -35,8 +35,16 @@ static const char help[] =
 	"      --fail-on-drift      exit 3 when drift is detected\n"
 	"  -h, --help               this help\n";
 
-enum { O_FORMAT = 256, O_FEATURES, O_EXCLUDE, O_CATEGORICAL, O_BINS,
-       O_FAIL, O_SETTING, O_SPEC };
+enum {
+	O_FORMAT = 256,
+	O_FEATURES,
+	O_EXCLUDE,
+	O_CATEGORICAL,
+	O_BINS,
+	O_FAIL,
+	O_SETTING,
+	O_SPEC
+};
 
 static const struct option longopts[] = {
 	{"reference", required_argument, NULL, 'r'},
@@ -61,7 +69,8 @@ static const struct option longopts[] = {
 
 int cmd_compare(int argc, char **argv)
 {
-	char **ref = calloc(1, sizeof(char *)), **cur = calloc(1, sizeof(char *));
+	char **ref = calloc(1, sizeof(char *)),
+	     **cur = calloc(1, sizeof(char *));
 	char **features = NULL, **exclude = NULL, **categorical = NULL;
 	const char *format = "text";
 	char *json = NULL, ts[32];
@@ -85,9 +94,15 @@ int cmd_compare(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+r:c:h", longopts, &longidx)) !=
 	       -1) {
 		switch (c) {
-		case 'r': ref = cli_list_append(ref, optarg); break;
-		case 'c': cur = cli_list_append(cur, optarg); break;
-		case O_FORMAT: format = optarg; break;
+		case 'r':
+			ref = cli_list_append(ref, optarg);
+			break;
+		case 'c':
+			cur = cli_list_append(cur, optarg);
+			break;
+		case O_FORMAT:
+			format = optarg;
+			break;
 		case O_FEATURES:
 			cli_free_list(features);
 			features = cli_split_list(optarg);
@@ -105,8 +120,12 @@ int cmd_compare(int argc, char **argv)
 						 &po.nbins)) != EXIT_OK)
 				goto out;
 			break;
-		case O_FAIL: fail_on_drift = 1; break;
-		case O_SPEC: spec.file = optarg; break;
+		case O_FAIL:
+			fail_on_drift = 1;
+			break;
+		case O_SPEC:
+			spec.file = optarg;
+			break;
 		case O_SETTING:
 			if (cli_settings_flag(&set, "compare",
 					      longopts[longidx].name,
@@ -140,8 +159,9 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (strcmp(format, "text") && strcmp(format, "json") &&
 	    strcmp(format, "html")) {
-		rc = cli_usage("compare", "invalid --format '%s': expected "
-					  "text, json or html",
+		rc = cli_usage("compare",
+			       "invalid --format '%s': expected "
+			       "text, json or html",
 			       format);
 		goto out;
 	}
@@ -150,8 +170,7 @@ int cmd_compare(int argc, char **argv)
 	po.categorical = (const char *const *)categorical;
 	po.strict = 1;
 	po.threads = cli_threads();
-	if ((rc = cli_spec_load(&spec, "compare", NULL, NULL, &po)) !=
-	    EXIT_OK)
+	if ((rc = cli_spec_load(&spec, "compare", NULL, NULL, &po)) != EXIT_OK)
 		goto out;
 	dm_profile_init(&pref, &po);
 	if ((rc = cli_profile_files(ref, &po, 0, &pref)) != EXIT_OK)
@@ -174,8 +193,10 @@ int cmd_compare(int argc, char **argv)
 	if (err != DM_OK) {
 		char what[300];
 
-		snprintf(what, sizeof(what), "cannot compare '%.120s' with "
-			 "'%.120s'", cur[0], ref[0]);
+		snprintf(what, sizeof(what),
+			 "cannot compare '%.120s' with "
+			 "'%.120s'",
+			 cur[0], ref[0]);
 		rc = cli_fail_err(err, &diag, what);
 		goto out;
 	}
@@ -195,7 +216,8 @@ int cmd_compare(int argc, char **argv)
 	} else if (!strcmp(format, "html")) {
 		err = dm_report_to_html(&res, NULL, &json, &len, &diag);
 		if (err != DM_OK) {
-			rc = cli_fail_err(err, &diag, "cannot build the report");
+			rc = cli_fail_err(err, &diag,
+					  "cannot build the report");
 			goto out;
 		}
 		rc = cli_write_file_atomic("-", json, len);

@@ -40,7 +40,8 @@ static const char help[] =
 	"  -w, --window-hours H         hours of logs (default 24, or\n"
 	"                               $DRIFT_ANALYSIS_WINDOW_HOURS)\n"
 	"      --at TIME                end of the window, ISO-8601, UTC or\n"
-	"                               with an offset (2025-12-24T19:00+02:00;\n"
+	"                               with an offset "
+	"(2025-12-24T19:00+02:00;\n"
 	"                               default: now), rounded down to the "
 	"hour\n"
 	"  -i, --input FILE             compare these files instead of the "
@@ -55,7 +56,8 @@ static const char help[] =
 	"                               (default 0.5, or\n"
 	"                               $DRIFT_SCORE_CRITICAL_THRESHOLD)\n"
 	"      --alpha X                family-wise false-alarm level of the\n"
-	"                               verdict (default 0.01, or $DRIFT_ALPHA)\n"
+	"                               verdict (default 0.01, or "
+	"$DRIFT_ALPHA)\n"
 	"      --min-ks-d X             smallest KS D that counts (default "
 	"0.05)\n"
 	"      --test NAME              one drift test for every column it\n"
@@ -84,7 +86,8 @@ static const char help[] =
 	"                               or START/END (ISO-8601); built from\n"
 	"                               hour profiles\n"
 	"      --no-hourly-profiles     read every hour's logs, not the hour\n"
-	"                               profiles (also $DRIFTMON_NO_PROFILES=1;\n"
+	"                               profiles (also "
+	"$DRIFTMON_NO_PROFILES=1;\n"
 	"                               docs/hourly-profiles.md)\n"
 	"      --metrics-file FILE      also write the metrics (Prometheus\n"
 	"                               text) to FILE (docs/metrics.md)\n"
@@ -106,9 +109,21 @@ static const char help[] =
 	"                               ./driftmon-data)\n"
 	"  -h, --help                   this help\n";
 
-enum { O_AT = 256, O_STRICT, O_FORMAT, O_FAIL, O_NOWRITE, O_STORE,
-       O_SETTING, O_METRICS, O_LABEL_DELAY, O_PRED_COL,
-       O_MIN_DROP, O_NO_HOURLY, O_REF_WINDOW };
+enum {
+	O_AT = 256,
+	O_STRICT,
+	O_FORMAT,
+	O_FAIL,
+	O_NOWRITE,
+	O_STORE,
+	O_SETTING,
+	O_METRICS,
+	O_LABEL_DELAY,
+	O_PRED_COL,
+	O_MIN_DROP,
+	O_NO_HOURLY,
+	O_REF_WINDOW
+};
 
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
@@ -171,8 +186,7 @@ static int job_failed(dm_err err, const dm_diag *diag)
 int cmd_detect(int argc, char **argv)
 {
 	const char *store_flag = NULL, *format = "text", *at_s = NULL;
-	char **inputs = calloc(1, sizeof(char *)), *json = NULL,
-	     *where = NULL;
+	char **inputs = calloc(1, sizeof(char *)), *json = NULL, *where = NULL;
 	int c, rc = EXIT_OK, fail_on_drift = 0, no_write = 0;
 	int longidx = 0, no_hourly = 0;
 	const char *ref_window = NULL;
@@ -198,11 +212,15 @@ int cmd_detect(int argc, char **argv)
 	    (rc = cli_outputs_init(&outs)) != EXIT_OK)
 		goto out;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "m:v:w:i:h", longopts,
-				&longidx)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:v:w:i:h", longopts, &longidx)) !=
+	       -1) {
 		switch (c) {
-		case 'm': jo.model = optarg; break;
-		case 'v': jo.version = optarg; break;
+		case 'm':
+			jo.model = optarg;
+			break;
+		case 'v':
+			jo.version = optarg;
+			break;
 		case 'w':
 			if (cli_settings_flag(&jo.settings, "detect",
 					      "window-hours", optarg) < 0) {
@@ -210,23 +228,44 @@ int cmd_detect(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case 'i': inputs = cli_list_append(inputs, optarg); break;
-		case O_AT: at_s = optarg; break;
-		case O_STRICT: jo.strict = 1; break;
-		case O_FORMAT: format = optarg; break;
-		case O_FAIL: fail_on_drift = 1; break;
-		case O_NOWRITE: no_write = 1; break;
-		case O_NO_HOURLY: no_hourly = 1; break;
-		case O_REF_WINDOW: ref_window = optarg; break;
-		case O_STORE: store_flag = optarg; break;
-		case O_METRICS: outs.metrics_file = optarg; break;
+		case 'i':
+			inputs = cli_list_append(inputs, optarg);
+			break;
+		case O_AT:
+			at_s = optarg;
+			break;
+		case O_STRICT:
+			jo.strict = 1;
+			break;
+		case O_FORMAT:
+			format = optarg;
+			break;
+		case O_FAIL:
+			fail_on_drift = 1;
+			break;
+		case O_NOWRITE:
+			no_write = 1;
+			break;
+		case O_NO_HOURLY:
+			no_hourly = 1;
+			break;
+		case O_REF_WINDOW:
+			ref_window = optarg;
+			break;
+		case O_STORE:
+			store_flag = optarg;
+			break;
+		case O_METRICS:
+			outs.metrics_file = optarg;
+			break;
 		case O_LABEL_DELAY:
 			if (cli_parse_double(optarg,
 					     &jo.label_max_delay_hours) < 0 ||
 			    !(jo.label_max_delay_hours >= 0 &&
 			      jo.label_max_delay_hours <=
 				      DM_LABELS_MAX_DELAY_HOURS)) {
-				rc = cli_usage("detect", "invalid "
+				rc = cli_usage("detect",
+					       "invalid "
 					       "--label-max-delay-hours '%s': "
 					       "expected hours from 0 to %d",
 					       optarg,
@@ -234,13 +273,16 @@ int cmd_detect(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case O_PRED_COL: jo.prediction_column = optarg; break;
+		case O_PRED_COL:
+			jo.prediction_column = optarg;
+			break;
 		case O_MIN_DROP:
-			if (cli_parse_double(optarg,
-					     &jo.min_performance_drop) < 0 ||
+			if (cli_parse_double(optarg, &jo.min_performance_drop) <
+				    0 ||
 			    !(jo.min_performance_drop >= 0 &&
 			      jo.min_performance_drop <= 1)) {
-				rc = cli_usage("detect", "invalid "
+				rc = cli_usage("detect",
+					       "invalid "
 					       "--min-performance-drop '%s': "
 					       "expected a number in [0, 1]",
 					       optarg);
@@ -273,8 +315,9 @@ int cmd_detect(int argc, char **argv)
 		goto out;
 	if (strcmp(format, "text") && strcmp(format, "json") &&
 	    strcmp(format, "none")) {
-		rc = cli_usage("detect", "invalid --format '%s': expected "
-					 "text, json or none",
+		rc = cli_usage("detect",
+			       "invalid --format '%s': expected "
+			       "text, json or none",
 			       format);
 		goto out;
 	}

@@ -58,8 +58,7 @@ static const struct option longopts[] = {
 
 /* ▁▂▃▄▅▆▇█ scaled to the largest of v[0..n); "·" for NaN (no value).
  * pct: print the figures as percentages. */
-static void spark_values(const char *label, const double *v, size_t n,
-			 int pct)
+static void spark_values(const char *label, const double *v, size_t n, int pct)
 {
 	static const char *const bars[] = {"\u2581", "\u2582", "\u2583",
 					   "\u2584", "\u2585", "\u2586",
@@ -188,21 +187,35 @@ int cmd_history(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+m:v:n:f:h", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case 'v': version = optarg; break;
+		case 'm':
+			model = optarg;
+			break;
+		case 'v':
+			version = optarg;
+			break;
 		case 'n':
 			if (cli_parse_u64(optarg, &last) < 0 || last < 1 ||
 			    last > 100000)
-				return cli_usage("history",
-						 "invalid --last '%s': expected "
-						 "1 to 100000",
-						 optarg);
+				return cli_usage(
+					"history",
+					"invalid --last '%s': expected "
+					"1 to 100000",
+					optarg);
 			break;
-		case 'f': feature = optarg; break;
-		case O_SPARK: spark = 1; break;
-		case O_STORE: store_flag = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("history", argc, argv);
+		case 'f':
+			feature = optarg;
+			break;
+		case O_SPARK:
+			spark = 1;
+			break;
+		case O_STORE:
+			store_flag = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("history", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -258,9 +271,9 @@ int cmd_history(int argc, char **argv)
 		       100.0 * h[i].drift_score,
 		       (unsigned long long)h[i].features_drifted,
 		       (unsigned long long)h[i].features_total, alerts,
-		       h[i].insufficient       ? "INSUFFICIENT DATA"
-		       : h[i].drift_detected   ? "DRIFT"
-					       : "OK");
+		       h[i].insufficient     ? "INSUFFICIENT DATA"
+		       : h[i].drift_detected ? "DRIFT"
+					     : "OK");
 	}
 	if (spark)
 		sparkline(h, n);

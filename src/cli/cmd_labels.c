@@ -26,7 +26,8 @@ static const char help[] =
 	"                     model_name, model_version, label (a class or a\n"
 	"                     number) and timestamp (ISO-8601 UTC, when the\n"
 	"                     label became known)\n"
-	"      --tag TAG      names this import (default: from the file name);\n"
+	"      --tag TAG      names this import (default: from the file "
+	"name);\n"
 	"                     importing again with the same tag replaces it\n"
 	"      --store URL    the store (default $DRIFTMON_STORE)\n"
 	"\n"
@@ -83,11 +84,20 @@ int cmd_labels(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "i:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'i': input = optarg; break;
-		case O_TAG: tag = optarg; break;
-		case O_STORE: store_flag = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("labels", argc, argv);
+		case 'i':
+			input = optarg;
+			break;
+		case O_TAG:
+			tag = optarg;
+			break;
+		case O_STORE:
+			store_flag = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("labels", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -38,10 +38,17 @@ int cmd_list(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case O_STORE: store_flag = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("list", argc, argv);
+		case 'm':
+			model = optarg;
+			break;
+		case O_STORE:
+			store_flag = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("list", argc, argv);
 		}
 	}
 	if (optind >= argc)
@@ -49,8 +56,9 @@ int cmd_list(int argc, char **argv)
 					 "reports");
 	what = argv[optind];
 	if (strcmp(what, "baselines") && strcmp(what, "reports"))
-		return cli_usage("list", "cannot list '%s': expected "
-					 "baselines or reports",
+		return cli_usage("list",
+				 "cannot list '%s': expected "
+				 "baselines or reports",
 				 what);
 	if (optind + 1 < argc)
 		return cli_usage("list", "unexpected argument '%s'",
@@ -97,8 +105,8 @@ int cmd_list(int argc, char **argv)
 				continue;
 			if (dm_store_get(st, k, 64u << 20, &json, &len,
 					 &diag) != DM_OK ||
-			    dm_report_brief_parse(json, len, k, &b,
-						  &diag) != DM_OK) {
+			    dm_report_brief_parse(json, len, k, &b, &diag) !=
+				    DM_OK) {
 				printf("%-60s (unreadable: %s)\n", term_safe(k),
 				       term_safe(diag.msg));
 				free(json);
@@ -106,9 +114,8 @@ int cmd_list(int argc, char **argv)
 			}
 			free(json);
 			printf("%-60s %-21s %6.1f%% %s\n", term_safe(k),
-			       term_safe(b.generated_at),
-			       100.0 * b.drift_score,
-			       b.insufficient     ? "insufficient data"
+			       term_safe(b.generated_at), 100.0 * b.drift_score,
+			       b.insufficient	  ? "insufficient data"
 			       : b.drift_detected ? "YES"
 						  : "no");
 			shown++;

@@ -61,7 +61,8 @@ static void type_text(const dm_parquet_column_info *c, char *buf, size_t n)
 							 : ", local");
 		break;
 	default:
-		snprintf(buf, n, "%s %s", ph, dm_parquet_logical_name(c->logical));
+		snprintf(buf, n, "%s %s", ph,
+			 dm_parquet_logical_name(c->logical));
 	}
 }
 
@@ -123,9 +124,9 @@ static void fmt_time_of_day(char *buf, size_t n, int64_t frac_units,
 			 (int)(s / 60 % 60), (int)(s % 60));
 }
 
-static void fmt_value(const dm_parquet_column_info *c,
-		      const dm_parquet_vec *v, size_t i, char *buf, size_t n,
-		      int *is_str, const char **sp, size_t *slen)
+static void fmt_value(const dm_parquet_column_info *c, const dm_parquet_vec *v,
+		      size_t i, char *buf, size_t n, int *is_str,
+		      const char **sp, size_t *slen)
 {
 	*is_str = 0;
 	if (v->str) {
@@ -136,7 +137,8 @@ static void fmt_value(const dm_parquet_column_info *c,
 			const uint8_t *u = (const uint8_t *)v->str[i].ptr;
 			size_t o = 0;
 			for (int k = 0; k < 16; k++) {
-				o += (size_t)snprintf(buf + o, n - o, "%02x", u[k]);
+				o += (size_t)snprintf(buf + o, n - o, "%02x",
+						      u[k]);
 				if (k == 3 || k == 5 || k == 7 || k == 9)
 					buf[o++] = '-';
 			}
@@ -188,8 +190,8 @@ static void fmt_value(const dm_parquet_column_info *c,
 			civil(days, &y, &mo, &d);
 			fmt_time_of_day(tod, sizeof(tod), sr * per + r, per,
 					r ? digits : 0);
-			snprintf(buf, n, "%04lld-%02u-%02uT%sZ", (long long)y, mo,
-				 d, tod);
+			snprintf(buf, n, "%04lld-%02u-%02uT%sZ", (long long)y,
+				 mo, d, tod);
 		}
 	} else if (c->logical == DM_PARQUET_L_INT && !c->int_signed) {
 		snprintf(buf, n, "%" PRIu64, (uint64_t)x);
@@ -218,7 +220,8 @@ static const char *escape_binary(const char *p, size_t n, char **buf,
 		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
 			(*buf)[o++] = (char)ch;
 		else
-			o += (size_t)snprintf(*buf + o, *cap - o, "\\x%02X", ch);
+			o += (size_t)snprintf(*buf + o, *cap - o, "\\x%02X",
+					      ch);
 	}
 	*len = o;
 	return *buf;
@@ -341,14 +344,17 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 				char q[520];
 				const char *why = NULL;
 				snprintf(q, sizeof(q), "'%s'", name);
-				for (size_t k = 0; k < m->nwarnings && !why; k++)
+				for (size_t k = 0; k < m->nwarnings && !why;
+				     k++)
 					if (strstr(m->warnings[k], q))
 						why = m->warnings[k];
 				if (why)
 					fprintf(stderr, "driftmon: %s\n", why);
 				else
-					fprintf(stderr, "driftmon: no column '%s' in "
-							"the file\n", name);
+					fprintf(stderr,
+						"driftmon: no column '%s' in "
+						"the file\n",
+						name);
 				goto out;
 			}
 			cols[nc++] = (size_t)idx;
@@ -389,8 +395,10 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 			if (jsonl)
 				putchar('{');
 			for (size_t j = 0; j < nc; j++) {
-				const dm_parquet_column_info *c = &m->columns[cols[j]];
-				const dm_parquet_vec *v = dm_parquet_scan_column(s, j);
+				const dm_parquet_column_info *c =
+					&m->columns[cols[j]];
+				const dm_parquet_vec *v =
+					dm_parquet_scan_column(s, j);
 				int isnull = v->null && v->null[i];
 				int is_str;
 				const char *sp = NULL;
@@ -406,11 +414,14 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 						fputs("null", stdout);
 					continue;
 				}
-				fmt_value(c, v, i, buf, sizeof(buf), &is_str, &sp, &sl);
-				if (is_str && (c->logical == DM_PARQUET_L_NONE ||
-					       c->logical == DM_PARQUET_L_BSON) &&
-				    !(sp = escape_binary(v->str[i].ptr, v->str[i].len,
-							 &bin, &bincap, &sl))) {
+				fmt_value(c, v, i, buf, sizeof(buf), &is_str,
+					  &sp, &sl);
+				if (is_str &&
+				    (c->logical == DM_PARQUET_L_NONE ||
+				     c->logical == DM_PARQUET_L_BSON) &&
+				    !(sp = escape_binary(v->str[i].ptr,
+							 v->str[i].len, &bin,
+							 &bincap, &sl))) {
 					fail("out of memory", DM_ENOMEM, NULL);
 					goto out;
 				}
@@ -530,7 +541,8 @@ static void stat_text(const dm_parquet_column_info *c, const uint8_t *p,
 		fmt_value(c, &v, 0, buf, n, &is_str, &sp, &sl);
 		if (c->logical == DM_PARQUET_L_UUID && sp == buf)
 			return;
-		snprintf(buf, n, "\"%.*s\"%s", (int)sl, sp, len > 40 ? "..." : "");
+		snprintf(buf, n, "\"%.*s\"%s", (int)sl, sp,
+			 len > 40 ? "..." : "");
 		return;
 	}
 	fmt_value(c, &v, 0, buf, n, &is_str, &sp, &sl);
@@ -571,11 +583,14 @@ static int cmd_meta(dm_parquet_file *f)
 			enc[0] = 0;
 			for (int e = 0; e < 32; e++)
 				if (k->encodings & (1u << e))
-					o += (size_t)snprintf(enc + o, sizeof(enc) - o,
-							      "%s%s", o ? "," : "",
-							      dm_parquet_encoding_name(e));
-			stat_text(c, k->stats.min, k->stats.min_len, a, sizeof(a));
-			stat_text(c, k->stats.max, k->stats.max_len, b, sizeof(b));
+					o += (size_t)snprintf(
+						enc + o, sizeof(enc) - o,
+						"%s%s", o ? "," : "",
+						dm_parquet_encoding_name(e));
+			stat_text(c, k->stats.min, k->stats.min_len, a,
+				  sizeof(a));
+			stat_text(c, k->stats.max, k->stats.max_len, b,
+				  sizeof(b));
 			printf("  %s: %s %s, %" PRId64 " values, %" PRId64
 			       " -> %" PRId64 " bytes, offset %" PRId64,
 			       c->name, dm_parquet_codec_name(k->codec), enc,
@@ -623,8 +638,10 @@ int cmd_parquet(int argc, char **argv)
 			else if (!strcmp(v, "jsonl"))
 				jsonl = 1;
 			else {
-				fprintf(stderr, "driftmon: unknown format '%s' "
-						"(csv or jsonl)\n", v);
+				fprintf(stderr,
+					"driftmon: unknown format '%s' "
+					"(csv or jsonl)\n",
+					v);
 				return EXIT_USAGE;
 			}
 		} else if ((!strcmp(a, "--limit") && i + 1 < argc) ||
@@ -634,7 +651,8 @@ int cmd_parquet(int argc, char **argv)
 			errno = 0;
 			limit = strtoll(v, &end, 10);
 			if (errno || *end || limit < 0) {
-				fprintf(stderr, "driftmon: bad --limit '%s'\n", v);
+				fprintf(stderr, "driftmon: bad --limit '%s'\n",
+					v);
 				return EXIT_USAGE;
 			}
 		} else if (a[0] == '-' && a[1]) {
@@ -644,7 +662,8 @@ int cmd_parquet(int argc, char **argv)
 		} else if (!file)
 			file = a;
 		else {
-			fprintf(stderr, "driftmon: too many arguments\n%s", usage);
+			fprintf(stderr, "driftmon: too many arguments\n%s",
+				usage);
 			return EXIT_USAGE;
 		}
 	}

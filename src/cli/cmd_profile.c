@@ -77,8 +77,8 @@ static void warned(void *ctx, dm_job_warning what, const char *msg)
 
 int cmd_profile(int argc, char **argv)
 {
-	const char *model = NULL, *version = NULL, *from_s = NULL,
-		   *to_s = NULL, *store_flag = NULL, *shard_s = NULL;
+	const char *model = NULL, *version = NULL, *from_s = NULL, *to_s = NULL,
+		   *store_flag = NULL, *shard_s = NULL;
 	int c, rc = EXIT_OK, strict = 0, force = 0;
 	time_t from = 0, to = time(NULL);
 	char why[160], fs[32], ts[32];
@@ -94,14 +94,30 @@ int cmd_profile(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "m:v:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case 'v': version = optarg; break;
-		case O_FROM: from_s = optarg; break;
-		case O_TO: to_s = optarg; break;
-		case O_SHARD: shard_s = optarg; break;
-		case O_FORCE: force = 1; break;
-		case O_STRICT: strict = 1; break;
-		case O_STORE: store_flag = optarg; break;
+		case 'm':
+			model = optarg;
+			break;
+		case 'v':
+			version = optarg;
+			break;
+		case O_FROM:
+			from_s = optarg;
+			break;
+		case O_TO:
+			to_s = optarg;
+			break;
+		case O_SHARD:
+			shard_s = optarg;
+			break;
+		case O_FORCE:
+			force = 1;
+			break;
+		case O_STRICT:
+			strict = 1;
+			break;
+		case O_STORE:
+			store_flag = optarg;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			goto out;
@@ -133,17 +149,19 @@ int cmd_profile(int argc, char **argv)
 	from -= from % 3600;
 	to -= to % 3600;
 	if (to <= from || (to - from) / 3600 > PROFILE_MAX_HOURS) {
-		rc = cli_usage("profile", "--from must be before --to, at most "
-					  "%ld hours apart",
+		rc = cli_usage("profile",
+			       "--from must be before --to, at most "
+			       "%ld hours apart",
 			       PROFILE_MAX_HOURS);
 		goto out;
 	}
 	if (shard_s ? cli_parse_shard(shard_s, &shard_index, &shard_count)
 		    : (rc = cli_shard_from_env("profile", &shard_index,
-						 &shard_count))) {
+					       &shard_count))) {
 		if (rc == EXIT_OK)
-			rc = cli_usage("profile", "invalid --shard '%s': "
-						  "expected I/N with 0 <= I < N",
+			rc = cli_usage("profile",
+				       "invalid --shard '%s': "
+				       "expected I/N with 0 <= I < N",
 				       shard_s);
 		goto out;
 	}
@@ -158,8 +176,8 @@ int cmd_profile(int argc, char **argv)
 	jo.strict = strict;
 	jo.threads = cli_threads();
 	jo.warn = warned;
-	err = dm_job_profile_hours(st, &jo, from, to, shard_index,
-				   shard_count, force, &hs, &diag);
+	err = dm_job_profile_hours(st, &jo, from, to, shard_index, shard_count,
+				   force, &hs, &diag);
 	if (err != DM_OK) {
 		cli_fail("%s", diag.msg[0] ? diag.msg : dm_strerror(err));
 		rc = err == DM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
@@ -171,8 +189,8 @@ int cmd_profile(int argc, char **argv)
 	if (shard_count > 1)
 		printf(" (shard %u/%u)", shard_index, shard_count);
 	printf(": %" PRIu64 " hours, %" PRIu64 " without logs, %" PRIu64
-	       " fresh, %" PRIu64 " read (%" PRIu64 " stale or corrupt), %"
-	       PRIu64 " written\n",
+	       " fresh, %" PRIu64 " read (%" PRIu64
+	       " stale or corrupt), %" PRIu64 " written\n",
 	       hs.hours, hs.hours_empty, hs.from_profiles, hs.read_raw,
 	       hs.rebuilt, hs.written);
 	if (hs.written < hs.read_raw)

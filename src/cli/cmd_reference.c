@@ -24,7 +24,8 @@ static const char help[] =
 	"                          [--task T] [--threshold T] [--store URL]\n"
 	"\n"
 	"Measures a model on a labelled validation set and stores its\n"
-	"performance in baselines/<model>/<version>/reference-performance.json.\n"
+	"performance in "
+	"baselines/<model>/<version>/reference-performance.json.\n"
 	"A binary classifier with scores (labels 0/1, scores in [0, 1]):\n"
 	"accuracy, F1, ROC AUC, their standard errors and the isotonic\n"
 	"calibration CBPE needs; a classifier of class names: accuracy and\n"
@@ -107,11 +108,21 @@ int cmd_reference(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "m:v:i:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case 'v': version = optarg; break;
-		case 'i': input = optarg; break;
-		case O_LABEL: lcol = optarg; break;
-		case O_PRED: pcol = optarg; break;
+		case 'm':
+			model = optarg;
+			break;
+		case 'v':
+			version = optarg;
+			break;
+		case 'i':
+			input = optarg;
+			break;
+		case O_LABEL:
+			lcol = optarg;
+			break;
+		case O_PRED:
+			pcol = optarg;
+			break;
 		case O_THR:
 			if (cli_parse_double(optarg, &thr) < 0 ||
 			    !(thr >= 0 && thr <= 1))
@@ -122,15 +133,21 @@ int cmd_reference(int argc, char **argv)
 			break;
 		case O_TASK:
 			if (parse_task(optarg, &task) < 0)
-				return cli_usage("reference",
-						 "invalid --task '%s': expected "
-						 "binary_score, classification "
-						 "or regression",
-						 optarg);
+				return cli_usage(
+					"reference",
+					"invalid --task '%s': expected "
+					"binary_score, classification "
+					"or regression",
+					optarg);
 			break;
-		case O_STORE: store_flag = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("reference", argc, argv);
+		case O_STORE:
+			store_flag = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("reference", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -108,8 +108,12 @@ int cmd_report(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+i:o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'i': input = optarg; break;
-		case 'o': output = optarg; break;
+		case 'i':
+			input = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
 		case O_HISTORY:
 			if (cli_parse_u64(optarg, &nmax) < 0 || nmax > 10000)
 				return cli_usage("report",
@@ -117,9 +121,14 @@ int cmd_report(int argc, char **argv)
 						 "expected 0 to 10000",
 						 optarg);
 			break;
-		case O_STORE: store_flag = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("report", argc, argv);
+		case O_STORE:
+			store_flag = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("report", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -161,7 +170,7 @@ int cmd_report(int argc, char **argv)
 			/* the runs up to the report's own, in window order */
 			if (cmp == 0)
 				cmp = strcmp(hist[i].generated_at,
-					   brief.generated_at);
+					     brief.generated_at);
 			if (cmp > 0)
 				continue;
 			cli_report_points(&hist[i], 1, &pts[k++]);

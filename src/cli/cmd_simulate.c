@@ -53,7 +53,8 @@ static const char help[] =
 	"seed's no-drift windows.\n"
 	"\n"
 	"  --performance        instead: the performance alerts\n"
-	"                       (PERFORMANCE_DROP, ESTIMATED_PERFORMANCE_DROP)\n"
+	"                       (PERFORMANCE_DROP, "
+	"ESTIMATED_PERFORMANCE_DROP)\n"
 	"                       on labelled windows of the same distribution\n"
 	"                       (false alarms), of concept drift with and\n"
 	"                       without input drift, of covariate and prior\n"
@@ -103,7 +104,7 @@ struct cell {
 	dm_scenario scen;
 	double magnitude;
 	uint64_t rows;
-	int is_far; /* counts false alarms rather than detections */
+	int is_far;		/* counts false alarms rather than detections */
 	const char *alert_code; /* count this alert instead of the verdict */
 	unsigned hits;
 	unsigned runs;
@@ -266,7 +267,8 @@ static void *worker(void *arg)
 			g = NULL;
 			if (dm_synth_new(&so, 1, 1 + c, &g) != DM_OK ||
 			    profile_synth(g, cl->rows, &co, &cur) != DM_OK ||
-			    dm_detect(&base, &cur, j->cfg, &res, NULL) != DM_OK) {
+			    dm_detect(&base, &cur, j->cfg, &res, NULL) !=
+				    DM_OK) {
 				j->failed = 1;
 				dm_synth_free(g);
 				dm_profile_release(&cur);
@@ -281,17 +283,21 @@ static void *worker(void *arg)
 				size_t q;
 
 				pthread_mutex_lock(j->lock);
-				fprintf(stderr, "false alarm: seed %llu, %llu rows:",
+				fprintf(stderr,
+					"false alarm: seed %llu, %llu rows:",
 					(unsigned long long)seed,
 					(unsigned long long)cl->rows);
 				for (q = 0; q < res.nfeatures; q++)
 					if (res.features[q].drifted)
 						fprintf(stderr,
-							" %s (psi %.3f, D %.3f, "
+							" %s (psi %.3f, D "
+							"%.3f, "
 							"p %.2g, adj %.2g)",
-							res.features[q].base->name,
+							res.features[q]
+								.base->name,
 							res.features[q].psi,
-							res.features[q].ks_statistic,
+							res.features[q]
+								.ks_statistic,
 							res.features[q].pvalue,
 							res.features[q]
 								.pvalue_adjusted);
@@ -383,21 +389,23 @@ int cmd_simulate(int argc, char **argv)
 			break;
 		case O_WROWS:
 		case O_RROWS:
-			if (cli_parse_u64(optarg, c == O_WROWS ? &wrows : &rrows) <
-				    0 ||
+			if (cli_parse_u64(optarg,
+					  c == O_WROWS ? &wrows : &rrows) < 0 ||
 			    (c == O_WROWS ? wrows : rrows) < 100)
 				return cli_usage("simulate",
 						 "invalid --%s '%s' (at least "
 						 "100)",
-						 longopts[longidx].name, optarg);
+						 longopts[longidx].name,
+						 optarg);
 			break;
 		case O_MINDROP:
 			if (cli_parse_double(optarg, &min_drop) < 0 ||
 			    !(min_drop >= 0 && min_drop < 1))
-				return cli_usage("simulate",
-						 "invalid --min-performance-drop "
-						 "'%s' (0 to 1)",
-						 optarg);
+				return cli_usage(
+					"simulate",
+					"invalid --min-performance-drop "
+					"'%s' (0 to 1)",
+					optarg);
 			break;
 		case O_BOOLEANS:
 			booleans = 1;
@@ -416,8 +424,8 @@ int cmd_simulate(int argc, char **argv)
 		}
 	}
 	if (perf)
-		return simulate_performance(seeds, rrows, wrows,
-					    set.det.alpha, min_drop);
+		return simulate_performance(seeds, rrows, wrows, set.det.alpha,
+					    min_drop);
 	dm_spec_init(&spec);
 	if (booleans && flags_spec(&spec) != DM_OK) {
 		dm_spec_release(&spec);
@@ -541,7 +549,8 @@ int cmd_simulate(int argc, char **argv)
 		       (unsigned long long)cells[i].rows);
 		for (t = 0; t < DM_TEST_COUNT_; t++)
 			if (cells[i].used[t])
-				printf(" %s %u", dm_test_info_of((dm_test_id)t)->name,
+				printf(" %s %u",
+				       dm_test_info_of((dm_test_id)t)->name,
 				       cells[i].used[t]);
 		putchar('\n');
 	}

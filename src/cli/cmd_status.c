@@ -38,8 +38,7 @@ static const struct option longopts[] = {
 /* The model and version a key names: "<m>/<v>/latest.json" (per
  * version, *v set) or "<m>/latest.json" (the model's, *v = ""); 0 for
  * any other key. */
-static int latest_key(const char *key, char *m, size_t mn, char *v,
-		      size_t vn)
+static int latest_key(const char *key, char *m, size_t mn, char *v, size_t vn)
 {
 	return dm_layout_parse_latest_key(key, m, mn, v, vn) == DM_OK;
 }
@@ -89,10 +88,17 @@ int cmd_status(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+m:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': model = optarg; break;
-		case O_STORE: store_flag = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("status", argc, argv);
+		case 'm':
+			model = optarg;
+			break;
+		case O_STORE:
+			store_flag = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("status", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -126,8 +132,8 @@ int cmd_status(int argc, char **argv)
 		 * models whose reports predate per-version files. */
 		if (!v[0] && has_version_latest(keys, n, m))
 			continue;
-		if (dm_store_get(st, keys[i], 64u << 20, &json, &len,
-				 &diag) != DM_OK ||
+		if (dm_store_get(st, keys[i], 64u << 20, &json, &len, &diag) !=
+			    DM_OK ||
 		    dm_report_brief_parse(json, len, keys[i], &b, &diag) !=
 			    DM_OK) {
 			header(shown);
@@ -152,11 +158,11 @@ int cmd_status(int argc, char **argv)
 		printf("%-20s %-10s %-16s %-21s %9llu %6.1f%% %4llu/%-3llu "
 		       "%-14s %s\n",
 		       term_safe(b.model), term_safe(b.model_version), wend,
-		       term_safe(b.generated_at),
-		       (unsigned long long)b.samples, 100.0 * b.drift_score,
+		       term_safe(b.generated_at), (unsigned long long)b.samples,
+		       100.0 * b.drift_score,
 		       (unsigned long long)b.features_drifted,
 		       (unsigned long long)b.features_total, alerts,
-		       b.insufficient     ? "INSUFFICIENT DATA"
+		       b.insufficient	  ? "INSUFFICIENT DATA"
 		       : b.drift_detected ? "DRIFT"
 					  : "OK");
 		shown++;

@@ -71,9 +71,27 @@ static const char help[] =
 	"With neither --training, --current nor --logs, writes\n"
 	"<store>/training-data/<model>/train.parquet and the logs.\n";
 
-enum { O_TRAINING = 256, O_CURRENT, O_LOGS, O_ROWS, O_HOURS, O_RPH, O_END,
-       O_SCENARIO, O_DRIFTF, O_MAG, O_FEATURES, O_NUMERIC, O_SEED,
-       O_MODEL, O_VERSION, O_STORE, O_FORMAT, O_LABELS, O_VALIDATION };
+enum {
+	O_TRAINING = 256,
+	O_CURRENT,
+	O_LOGS,
+	O_ROWS,
+	O_HOURS,
+	O_RPH,
+	O_END,
+	O_SCENARIO,
+	O_DRIFTF,
+	O_MAG,
+	O_FEATURES,
+	O_NUMERIC,
+	O_SEED,
+	O_MODEL,
+	O_VERSION,
+	O_STORE,
+	O_FORMAT,
+	O_LABELS,
+	O_VALIDATION
+};
 
 static const struct option longopts[] = {
 	{"training", required_argument, NULL, O_TRAINING},
@@ -119,8 +137,8 @@ static int is_parquet_name(const char *path)
 /* types[i]: the column's batch type; timestamp_col: index of a DOUBLE
  * column of epoch seconds to store as a Parquet TIMESTAMP, or -1. */
 static dm_err sink_open(struct sink *k, FILE *fp, int parquet,
-			char *const *names, const dm_coltype *types,
-			size_t n, long timestamp_col, dm_diag *diag)
+			char *const *names, const dm_coltype *types, size_t n,
+			long timestamp_col, dm_diag *diag)
 {
 	dm_err err;
 	size_t i;
@@ -253,8 +271,7 @@ static int mkparents(const char *path)
 
 /* One hour of logs: metadata columns, then the generator's columns. */
 /* The hour's label records (CSV text) into labels/, tag synth-<hour>. */
-static int store_labels(dm_store *st, const char *csv, size_t len,
-			time_t hour)
+static int store_labels(dm_store *st, const char *csv, size_t len, time_t hour)
 {
 	dm_source *src = NULL;
 	dm_reader *r = NULL;
@@ -276,9 +293,9 @@ static int store_labels(dm_store *st, const char *csv, size_t len,
 			    : cli_fail_err(err, &diag, "cannot store labels");
 }
 
-static int write_hour(dm_store *st, dm_synth *g, time_t hour,
-		      uint64_t rows, const char *model, const char *version,
-		      uint64_t seed, int parquet, int labels)
+static int write_hour(dm_store *st, dm_synth *g, time_t hour, uint64_t rows,
+		      const char *model, const char *version, uint64_t seed,
+		      int parquet, int labels)
 {
 	/* with labels, the generator's last column ("label") goes to the
 	 * label records, not to the logs */
@@ -289,10 +306,13 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 	char **names = calloc(nc + 4, sizeof(*names));
 	dm_coltype *types = calloc(nc + 4, sizeof(*types));
 	dm_column *cols = calloc(nc + 4, sizeof(*cols));
-	dm_strref *ts = calloc(CHUNK, sizeof(*ts)), *rid = calloc(CHUNK, sizeof(*rid));
-	dm_strref *mn = calloc(CHUNK, sizeof(*mn)), *mv = calloc(CHUNK, sizeof(*mv));
+	dm_strref *ts = calloc(CHUNK, sizeof(*ts)),
+		  *rid = calloc(CHUNK, sizeof(*rid));
+	dm_strref *mn = calloc(CHUNK, sizeof(*mn)),
+		  *mv = calloc(CHUNK, sizeof(*mv));
 	double *tsd = calloc(CHUNK, sizeof(*tsd));
-	char *tsbuf = malloc((size_t)CHUNK * 24), *ridbuf = malloc((size_t)CHUNK * 40);
+	char *tsbuf = malloc((size_t)CHUNK * 24),
+	     *ridbuf = malloc((size_t)CHUNK * 40);
 	char *buf = NULL, key[DM_LAYOUT_KEY_MAX];
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
@@ -354,9 +374,8 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 			tsd[j] = (double)t;
 			gmtime_r(&t, &tm);
 			ts[j].ptr = tsbuf + j * 24;
-			ts[j].len = (uint32_t)strftime(tsbuf + j * 24, 24,
-						       "%Y-%m-%dT%H:%M:%SZ",
-						       &tm);
+			ts[j].len = (uint32_t)strftime(
+				tsbuf + j * 24, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 			mn[j].ptr = model;
 			mn[j].len = (uint32_t)strlen(model);
 			mv[j].ptr = version;
@@ -374,8 +393,7 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour,
 
 			gmtime_r(&lt, &tm);
 			fprintf(lmem, "%.*s,%s,%s,%.0f,", (int)rid[j].len,
-				rid[j].ptr, model, version,
-				b->cols[nc].f64[j]);
+				rid[j].ptr, model, version, b->cols[nc].f64[j]);
 			fprintf(lmem, "%04d-%02d-%02dT%02d:%02d:%02dZ\n",
 				tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 				tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -450,9 +468,15 @@ int cmd_synth(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_TRAINING: training = optarg; break;
-		case O_CURRENT: current = optarg; break;
-		case O_LOGS: logs = 1; break;
+		case O_TRAINING:
+			training = optarg;
+			break;
+		case O_CURRENT:
+			current = optarg;
+			break;
+		case O_LOGS:
+			logs = 1;
+			break;
 		case O_ROWS:
 			if (cli_parse_u64(optarg, &rows) < 0 || rows == 0)
 				return cli_usage("synth", "invalid --rows '%s'",
@@ -462,7 +486,8 @@ int cmd_synth(int argc, char **argv)
 			if (cli_parse_u64(optarg, &hours) < 0 || hours == 0 ||
 			    hours > 24 * 366)
 				return cli_usage("synth",
-						 "invalid --hours '%s'", optarg);
+						 "invalid --hours '%s'",
+						 optarg);
 			break;
 		case O_RPH:
 			if (cli_parse_u64(optarg, &rph) < 0)
@@ -486,9 +511,10 @@ int cmd_synth(int argc, char **argv)
 			break;
 		case O_DRIFTF:
 			if (cli_parse_u64(optarg, &u) < 0 || u > 1000)
-				return cli_usage("synth",
-						 "invalid --drift-features '%s'",
-						 optarg);
+				return cli_usage(
+					"synth",
+					"invalid --drift-features '%s'",
+					optarg);
 			so.drift_features = (unsigned)u;
 			break;
 		case O_MAG:
@@ -507,30 +533,46 @@ int cmd_synth(int argc, char **argv)
 						 optarg);
 			so.nfeatures = (unsigned)u;
 			break;
-		case O_NUMERIC: so.numeric_only = 1; break;
+		case O_NUMERIC:
+			so.numeric_only = 1;
+			break;
 		case O_SEED:
 			if (cli_parse_u64(optarg, &so.seed) < 0)
 				return cli_usage("synth", "invalid --seed '%s'",
 						 optarg);
 			break;
-		case O_MODEL: model = optarg; break;
-		case O_VERSION: version = optarg; break;
-		case O_STORE: store_flag = optarg; break;
+		case O_MODEL:
+			model = optarg;
+			break;
+		case O_VERSION:
+			version = optarg;
+			break;
+		case O_STORE:
+			store_flag = optarg;
+			break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "parquet"))
 				parquet = 1;
 			else if (!strcmp(optarg, "csv"))
 				parquet = 0;
 			else
-				return cli_usage("synth",
-						 "invalid --format '%s': expected "
-						 "parquet or csv",
-						 optarg);
+				return cli_usage(
+					"synth",
+					"invalid --format '%s': expected "
+					"parquet or csv",
+					optarg);
 			break;
-		case O_LABELS: labels = 1; break;
-		case O_VALIDATION: validation = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_bad_option("synth", argc, argv);
+		case O_LABELS:
+			labels = 1;
+			break;
+		case O_VALIDATION:
+			validation = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_bad_option("synth", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -605,10 +647,12 @@ int cmd_synth(int argc, char **argv)
 		char a[32], b[32];
 
 		if (dm_store_open(cli_store_url(store_flag), &st, &diag)) {
-			rc = cli_fail_err(DM_EINVAL, &diag, "cannot open store");
+			rc = cli_fail_err(DM_EINVAL, &diag,
+					  "cannot open store");
 			goto out;
 		}
-		for (h = last - (time_t)hours * 3600; h < last; h += 3600, i++) {
+		for (h = last - (time_t)hours * 3600; h < last;
+		     h += 3600, i++) {
 			dm_synth_opts lo = so;
 
 			lo.with_label = labels;
@@ -628,13 +672,14 @@ int cmd_synth(int argc, char **argv)
 		if (dm_synth_new(&so, 1, 1, &g) == DM_OK) {
 			const char *dn = dm_synth_drifted_names(g);
 
-			printf("Inference logs: %llu hours x %llu rows (%s .. %s, "
+			printf("Inference logs: %llu hours x %llu rows (%s .. "
+			       "%s, "
 			       "scenario %s%s%s%s) -> %s/inference-logs/\n",
 			       (unsigned long long)hours,
 			       (unsigned long long)rph, a, b,
 			       dm_scenario_name(so.scenario),
-			       dn && *dn ? ": " : "", dn ? dn : "",
-			       "", cli_store_shown(store_flag));
+			       dn && *dn ? ": " : "", dn ? dn : "", "",
+			       cli_store_shown(store_flag));
 		}
 	}
 out:

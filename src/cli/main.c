@@ -19,19 +19,24 @@ struct command {
 
 static const struct command commands[] = {
 	{"baseline", cmd_baseline, "profile training data into a baseline"},
-	{"detect", cmd_detect, "compare recent inference logs with the baseline"},
-	{"profile", cmd_profile, "store hour profiles of stored logs (backfill)"},
+	{"detect", cmd_detect,
+	 "compare recent inference logs with the baseline"},
+	{"profile", cmd_profile,
+	 "store hour profiles of stored logs (backfill)"},
 	{"labels", cmd_labels, "store ground-truth labels beside the logs"},
-	{"reference", cmd_reference, "store a validation set's performance (drops, CBPE)"},
+	{"reference", cmd_reference,
+	 "store a validation set's performance (drops, CBPE)"},
 	{"compare", cmd_compare, "compare two datasets directly (no store)"},
 	{"list", cmd_list, "list stored baselines or reports"},
 	{"status", cmd_status, "latest drift verdict per model"},
-	{"synth", cmd_synth, "generate sample training data and inference logs"},
+	{"synth", cmd_synth,
+	 "generate sample training data and inference logs"},
 	{"simulate", cmd_simulate, "measure false-alarm and detection rates"},
 	{"parquet", cmd_parquet, "inspect Parquet files (schema, cat, meta)"},
 	{"report", cmd_report, "render a JSON drift report as HTML"},
 	{"history", cmd_history, "drift score of a model run by run"},
-	{"collect", cmd_collect, "HTTP collector: predictions -> hourly Parquet logs"},
+	{"collect", cmd_collect,
+	 "HTTP collector: predictions -> hourly Parquet logs"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -46,12 +51,11 @@ static void usage(FILE *fp)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(fp,
-		"\nStorage: --store URL or DRIFTMON_STORE (default "
-		"./driftmon-data).\n"
-		"Exit codes: 0 success, 1 runtime error (data, storage), 2 "
-		"usage error,\n"
-		"            3 drift detected (with --fail-on-drift).\n");
+	fprintf(fp, "\nStorage: --store URL or DRIFTMON_STORE (default "
+		    "./driftmon-data).\n"
+		    "Exit codes: 0 success, 1 runtime error (data, storage), 2 "
+		    "usage error,\n"
+		    "            3 drift detected (with --fail-on-drift).\n");
 }
 
 /*
@@ -106,8 +110,9 @@ int main(int argc, char **argv)
 			argv[1], commands[best].name);
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "driftmon: '%s' is not a driftmon command. See "
-			"'driftmon --help'.\n",
+	fprintf(stderr,
+		"driftmon: '%s' is not a driftmon command. See "
+		"'driftmon --help'.\n",
 		argv[1]);
 	return EXIT_USAGE;
 }

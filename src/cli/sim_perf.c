@@ -258,9 +258,8 @@ static dm_err run_task(dm_perf_task task, struct tcell *cells, size_t nc,
 
 			rng_seed(&r, s, 1000 + 10 * (uint64_t)task + i);
 			draw_task(&r, task, &cells[i], ref_rows, 0, t);
-			err = dm_refperf_from_pairs_task(t->lp, t->pp, ref_rows,
-							 task, 0.5, &ref,
-							 &diag);
+			err = dm_refperf_from_pairs_task(
+				t->lp, t->pp, ref_rows, task, 0.5, &ref, &diag);
 			if (err == DM_OK)
 				err = task_window(&r, task, &cells[i], rows,
 						  &ref, alpha, min_effect, t);
@@ -276,25 +275,31 @@ static int simulate_tasks(uint64_t seeds, size_t ref_rows, size_t rows,
 #define MIX 0.4, 0.3, 0.2, 0.1
 	struct tcell cls[] = {
 		{.label = "same distribution (20% errors; false alarms)",
-		 .err = 0.2, .prior = {MIX}},
+		 .err = 0.2,
+		 .prior = {MIX}},
 		{.label = "23% errors", .err = 0.23, .prior = {MIX}},
 		{.label = "26% errors", .err = 0.26, .prior = {MIX}},
 		{.label = "30% errors", .err = 0.30, .prior = {MIX}},
 		{.label = "rare class (10%) always taken for another",
-		 .err = 0.2, .prior = {MIX}, .rare_missed = 1},
+		 .err = 0.2,
+		 .prior = {MIX},
+		 .rare_missed = 1},
 		{.label = "prior shift: mix 0.1/0.2/0.3/0.4, same errors",
-		 .err = 0.2, .prior = {0.1, 0.2, 0.3, 0.4}},
+		 .err = 0.2,
+		 .prior = {0.1, 0.2, 0.3, 0.4}},
 	};
 #undef MIX
 	struct tcell reg[] = {
 		{.label = "same distribution, normal errors (false alarms)",
 		 .scale = 1.0},
 		{.label = "same distribution, Laplace errors (false alarms)",
-		 .scale = 1.0, .laplace = 1},
+		 .scale = 1.0,
+		 .laplace = 1},
 		{.label = "errors 5% wider", .scale = 1.05},
 		{.label = "errors 10% wider", .scale = 1.10},
 		{.label = "errors 20% wider", .scale = 1.20},
-		{.label = "errors 10% wider, Laplace", .scale = 1.10,
+		{.label = "errors 10% wider, Laplace",
+		 .scale = 1.10,
 		 .laplace = 1},
 		{.label = "bias of 0.3 sd", .scale = 1.0, .bias = 0.3},
 	};
@@ -325,10 +330,11 @@ static int simulate_tasks(uint64_t seeds, size_t ref_rows, size_t rows,
 	if (err != DM_OK) {
 		rc = cli_fail("simulation failed: %s", dm_strerror(err));
 	} else {
-		print_task("Classifier of 4 class names (reference: 20% errors, "
-			   "mix 0.4/0.3/0.2/0.1); PERFORMANCE_DROP:",
-			   "accuracy", "macro F1", cls,
-			   sizeof(cls) / sizeof(cls[0]));
+		print_task(
+			"Classifier of 4 class names (reference: 20% errors, "
+			"mix 0.4/0.3/0.2/0.1); PERFORMANCE_DROP:",
+			"accuracy", "macro F1", cls,
+			sizeof(cls) / sizeof(cls[0]));
 		print_task("Regression (reference: errors N(0, 1)); minimum "
 			   "effect relative; PERFORMANCE_DROP:",
 			   "MAE", "RMSE", reg, sizeof(reg) / sizeof(reg[0]));
@@ -346,8 +352,8 @@ static void print_binary(const struct pcell *cells, size_t nc)
 
 	printf("%-58s %9s %9s %9s %9s\n", "scenario", "accuracy", "CBPE acc",
 	       "realized", "estimated");
-	printf("%-58s %9s %9s %9s %9s\n", "", "(mean)", "(mean)",
-	       "PERF_DROP", "EST_DROP");
+	printf("%-58s %9s %9s %9s %9s\n", "", "(mean)", "(mean)", "PERF_DROP",
+	       "EST_DROP");
 	for (i = 0; i < nc; i++)
 		printf("%-58s %9.4f %9.4f %8.1f%% %8.1f%%\n", cells[i].label,
 		       cells[i].acc_real / cells[i].runs,
@@ -365,23 +371,30 @@ int simulate_performance(uint64_t seeds, uint64_t ref_rows, uint64_t rows,
 		{.label = "same distribution (false alarms)",
 		 .scen = DM_SCEN_NONE},
 		{.label = "concept drift: 15% of labels flipped",
-		 .scen = DM_SCEN_CONCEPT, .magnitude = 0.15},
+		 .scen = DM_SCEN_CONCEPT,
+		 .magnitude = 0.15},
 		{.label = "concept drift: 5% of labels flipped",
-		 .scen = DM_SCEN_CONCEPT, .magnitude = 0.05},
+		 .scen = DM_SCEN_CONCEPT,
+		 .magnitude = 0.05},
 		{.label = "concept drift 15% + input shift 0.5 sd, 5 features",
-		 .scen = DM_SCEN_CONCEPT_INPUT, .magnitude = 0.15,
+		 .scen = DM_SCEN_CONCEPT_INPUT,
+		 .magnitude = 0.15,
 		 .drift_features = 5},
 		{.label = "covariate shift: mean shift 1 sd, 5 features",
-		 .scen = DM_SCEN_MEAN_SHIFT, .magnitude = 1.0,
+		 .scen = DM_SCEN_MEAN_SHIFT,
+		 .magnitude = 1.0,
 		 .drift_features = 5},
 		{.label = "covariate shift: mean shift 2 sd, 5 features",
-		 .scen = DM_SCEN_MEAN_SHIFT, .magnitude = 2.0,
+		 .scen = DM_SCEN_MEAN_SHIFT,
+		 .magnitude = 2.0,
 		 .drift_features = 5},
 		{.label = "covariate shift: mean shift 2 sd, 10 features",
-		 .scen = DM_SCEN_MEAN_SHIFT, .magnitude = 2.0,
+		 .scen = DM_SCEN_MEAN_SHIFT,
+		 .magnitude = 2.0,
 		 .drift_features = 10},
 		{.label = "prior shift: spam share 0.3 -> 0.6",
-		 .scen = DM_SCEN_PRIOR, .magnitude = 0.6},
+		 .scen = DM_SCEN_PRIOR,
+		 .magnitude = 0.6},
 	};
 	size_t nc = sizeof(cells) / sizeof(cells[0]), i, n;
 	struct pairs_txt t;
@@ -390,8 +403,9 @@ int simulate_performance(uint64_t seeds, uint64_t ref_rows, uint64_t rows,
 	int rc = EXIT_OK;
 
 	if (rows > PS_MAXROWS || ref_rows > PS_MAXROWS)
-		return cli_usage("simulate", "--performance takes at most %d "
-					     "rows per window and reference",
+		return cli_usage("simulate",
+				 "--performance takes at most %d "
+				 "rows per window and reference",
 				 PS_MAXROWS);
 	n = (size_t)(rows > ref_rows ? rows : ref_rows);
 	t.lab = calloc(n, sizeof(*t.lab));
@@ -417,8 +431,8 @@ int simulate_performance(uint64_t seeds, uint64_t ref_rows, uint64_t rows,
 			err = draw_pairs(g, (size_t)ref_rows, &t);
 		dm_synth_free(g);
 		if (err == DM_OK)
-			err = dm_refperf_from_pairs(t.lp, t.sp, (size_t)ref_rows,
-						    0.5, &ref, &diag);
+			err = dm_refperf_from_pairs(
+				t.lp, t.sp, (size_t)ref_rows, 0.5, &ref, &diag);
 		for (i = 0; i < nc && err == DM_OK; i++) {
 			int real = 0, est = 0;
 			double ar = NAN, ae = NAN;

@@ -96,10 +96,22 @@ static void close_(jw *w, const char *c)
 	put(w, c, 1);
 }
 
-void jw_obj(jw *w) { open(w, "{"); }
-void jw_obj_end(jw *w) { close_(w, "}"); }
-void jw_arr(jw *w) { open(w, "["); }
-void jw_arr_end(jw *w) { close_(w, "]"); }
+void jw_obj(jw *w)
+{
+	open(w, "{");
+}
+void jw_obj_end(jw *w)
+{
+	close_(w, "}");
+}
+void jw_arr(jw *w)
+{
+	open(w, "[");
+}
+void jw_arr_end(jw *w)
+{
+	close_(w, "]");
+}
 
 void jw_strn(jw *w, const char *s, size_t n)
 {
@@ -134,11 +146,21 @@ static void jw_strn_valid(jw *w, const char *s, size_t n)
 		put(w, s + start, i - start);
 		start = i + 1;
 		switch (c) {
-		case '"': put(w, "\\\"", 2); break;
-		case '\\': put(w, "\\\\", 2); break;
-		case '\n': put(w, "\\n", 2); break;
-		case '\r': put(w, "\\r", 2); break;
-		case '\t': put(w, "\\t", 2); break;
+		case '"':
+			put(w, "\\\"", 2);
+			break;
+		case '\\':
+			put(w, "\\\\", 2);
+			break;
+		case '\n':
+			put(w, "\\n", 2);
+			break;
+		case '\r':
+			put(w, "\\r", 2);
+			break;
+		case '\t':
+			put(w, "\\t", 2);
+			break;
 		default:
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[c >> 4];

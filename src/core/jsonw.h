@@ -17,7 +17,7 @@ typedef struct jw {
 	char *buf;
 	size_t len;
 	size_t cap;
-	size_t max;     /* hard cap on len */
+	size_t max; /* hard cap on len */
 	int depth;
 	int need_comma[64];
 	int pretty;
@@ -26,10 +26,10 @@ typedef struct jw {
 
 /* max = 0: 1 GiB. pretty: indent with two spaces. */
 void jw_init(jw *w, size_t max, int pretty);
-void jw_obj(jw *w);      /* { */
-void jw_obj_end(jw *w);  /* } */
-void jw_arr(jw *w);      /* [ */
-void jw_arr_end(jw *w);  /* ] */
+void jw_obj(jw *w);	/* { */
+void jw_obj_end(jw *w); /* } */
+void jw_arr(jw *w);	/* [ */
+void jw_arr_end(jw *w); /* ] */
 void jw_key(jw *w, const char *k);
 void jw_str(jw *w, const char *s);
 void jw_strn(jw *w, const char *s, size_t n);

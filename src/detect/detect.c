@@ -32,7 +32,7 @@
  * configured jump and 3 standard errors of the baseline rate, which is
  * floored at 0.1% so that a column never missing does not alert on one
  * missing value. */
-#define MISSING_JUMP_SE 3.0
+#define MISSING_JUMP_SE	   3.0
 #define MISSING_RATE_FLOOR 0.001
 
 void dm_detect_config_init(dm_detect_config *c)
@@ -68,8 +68,7 @@ static unsigned feature_kind(const dm_feature *b)
 /* The column's test: --test when it applies to the column's kind, else
  * the spec's when it applies, else DM_TEST_AUTO (resolved by the
  * compare_* functions, which see the counts). */
-static dm_test_id choose_test(const dm_feature *b,
-			      const dm_detect_config *cfg)
+static dm_test_id choose_test(const dm_feature *b, const dm_detect_config *cfg)
 {
 	unsigned kind = feature_kind(b);
 	const dm_test_info *ti = dm_test_info_of((dm_test_id)cfg->test);
@@ -115,20 +114,22 @@ static double normed(double x, double s)
 
 /* The column's test when it compares the two sides' values
  * (dm_test_needs_values): wasserstein, energy, cvm, anderson. */
-static dm_err values_test(dm_test_id id, const dm_feature *b,
-			  const double *bv, const uint64_t *bw, size_t bn,
-			  const double *cv, const uint64_t *cw, size_t cn,
-			  const dm_ks_result *ks, dm_feature_result *fr)
+static dm_err values_test(dm_test_id id, const dm_feature *b, const double *bv,
+			  const uint64_t *bw, size_t bn, const double *cv,
+			  const uint64_t *cw, size_t cn, const dm_ks_result *ks,
+			  dm_feature_result *fr)
 {
 	double sd = base_std(b);
 	dm_test_result tr;
 	dm_err err;
 
 	if (id == DM_TEST_WASSERSTEIN) {
-		double lo = fmin(bv[0], cv[0]), hi = fmax(bv[bn - 1], cv[cn - 1]);
+		double lo = fmin(bv[0], cv[0]),
+		       hi = fmax(bv[bn - 1], cv[cn - 1]);
 
-		set_test(fr, id, normed(dm_wasserstein(bv, bw, bn, cv, cw, cn),
-					sd), NAN);
+		set_test(fr, id,
+			 normed(dm_wasserstein(bv, bw, bn, cv, cw, cn), sd),
+			 NAN);
 		/* |F_sketch - F| <= eps on each side, over [lo, hi] */
 		fr->test_error = normed(fr->ks_d_error * (hi - lo), sd);
 		return DM_OK;
@@ -140,16 +141,16 @@ static dm_err values_test(dm_test_id id, const dm_feature *b,
 			 NAN);
 		return DM_OK;
 	}
-	if (id == DM_TEST_CVM &&
-	    !(dm_cvm_tie_excess(bv, bw, bn, cv, cw, cn) <=
-	      DM_CVM_MAX_TIE_EXCESS)) {
+	if (id == DM_TEST_CVM && !(dm_cvm_tie_excess(bv, bw, bn, cv, cw, cn) <=
+				   DM_CVM_MAX_TIE_EXCESS)) {
 		/* ties would inflate scipy's statistic: KS */
 		set_test(fr, DM_TEST_KS, ks->statistic, ks->pvalue);
 		fr->test_error = fr->ks_d_error;
 		return DM_OK;
 	}
-	err = id == DM_TEST_CVM ? dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr)
-				: dm_anderson_2samp(bv, bw, bn, cv, cw, cn, &tr);
+	err = id == DM_TEST_CVM
+		      ? dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr)
+		      : dm_anderson_2samp(bv, bw, bn, cv, cw, cn, &tr);
 	if (err == DM_OK) {
 		set_test(fr, id, tr.statistic, tr.pvalue);
 		return DM_OK;
@@ -163,9 +164,8 @@ static dm_err values_test(dm_test_id id, const dm_feature *b,
 }
 
 /* The column's test from the bins or KS: psi, the bin distances, KS. */
-static void counts_test(dm_test_id id, const dm_feature *b,
-			const dm_feature *c, const dm_ks_result *ks,
-			dm_feature_result *fr)
+static void counts_test(dm_test_id id, const dm_feature *b, const dm_feature *c,
+			const dm_ks_result *ks, dm_feature_result *fr)
 {
 	size_t nb = b->nedges + 1;
 
@@ -178,8 +178,8 @@ static void counts_test(dm_test_id id, const dm_feature *b,
 	case DM_TEST_KL:
 		set_test(fr, id,
 			 !(b->bins && c->bins) ? NAN
-			 : id == DM_TEST_JS    ? dm_js_distance(b->bins, c->bins,
-							     nb)
+			 : id == DM_TEST_JS
+				 ? dm_js_distance(b->bins, c->bins, nb)
 			 : id == DM_TEST_HELLINGER
 				 ? dm_hellinger(b->bins, c->bins, nb)
 				 : dm_kl_divergence(b->bins, c->bins, nb),
@@ -215,9 +215,9 @@ static dm_err ks_counted(const dm_feature *b, const dm_feature *c,
 
 /* KS of the two sketches; their items are left in bv.., cv.. */
 static dm_err ks_sketches(const dm_feature *b, const dm_feature *c,
-			  dm_feature_result *fr, dm_ks_result *ks,
-			  double **bv, uint64_t **bw, size_t *bn, double **cv,
-			  uint64_t **cw, size_t *cn)
+			  dm_feature_result *fr, dm_ks_result *ks, double **bv,
+			  uint64_t **bw, size_t *bn, double **cv, uint64_t **cw,
+			  size_t *cn)
 {
 	dm_err err = dm_sketch_items(b->sketch, bv, bw, bn);
 
@@ -244,8 +244,7 @@ static dm_err compare_numeric(const dm_feature *b, const dm_feature *c,
 	dm_test_id id = choose_test(b, cfg);
 	dm_err err;
 
-	fr->psi = (b->bins && c->bins) ? dm_psi(b->bins, c->bins,
-						b->nedges + 1)
+	fr->psi = (b->bins && c->bins) ? dm_psi(b->bins, c->bins, b->nedges + 1)
 				       : NAN;
 	/* a window counted against the baseline's ECDF kept no values:
 	 * only when its test needs none (window_counted in profile.c) */
@@ -411,9 +410,9 @@ double dm_feature_psi(const dm_feature *b, const dm_feature *c)
 	if (!dm_role_analysed(b->role) || c->count == 0)
 		return NAN;
 	if (b->type == DM_FEATURE_NUMERIC)
-		return b->bins && c->bins ? dm_psi(b->bins, c->bins,
-						   b->nedges + 1)
-					  : NAN;
+		return b->bins && c->bins
+			       ? dm_psi(b->bins, c->bins, b->nedges + 1)
+			       : NAN;
 	k = b->ncats + 2;
 	eb = calloc(k, sizeof(uint64_t));
 	cb = calloc(k, sizeof(uint64_t));
@@ -472,8 +471,7 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 		fr->tested = df > 0 && !isnan(gp);
 	} else if (!fr->test) {
 		/* chi2, auto; z / Fisher with unseen categories */
-		set_test(fr, DM_TEST_CHI2, fr->chi2_statistic,
-			 fr->chi2_pvalue);
+		set_test(fr, DM_TEST_CHI2, fr->chi2_statistic, fr->chi2_pvalue);
 		fr->tested = fr->chi2_df > 0;
 	}
 	free(eb);
@@ -787,8 +785,8 @@ static dm_err drift_alert(dm_result *r, const dm_feature_result *fr)
 			fr->test_statistic,
 			id == DM_TEST_PSI ? ">" : ">=", fr->test_threshold,
 			fr->psi, fr->unseen ? " (unseen categories)" : "");
-	if (id == DM_TEST_KS || (id < 0 &&
-				 fr->base->type == DM_FEATURE_NUMERIC))
+	if (id == DM_TEST_KS ||
+	    (id < 0 && fr->base->type == DM_FEATURE_NUMERIC))
 		return det_alertf(
 			r, DM_SEV_WARNING, code, name,
 			"%s '%s' drifted: PSI %.3f, KS D %.3f (p = %.3g)", what,
@@ -825,8 +823,7 @@ static dm_err missing_alert(dm_result *r, const dm_feature_result *fr,
 	n1 = (double)(fr->cur->count + fr->cur->missing + fr->cur->invalid);
 	se = sqrt((p0 > MISSING_RATE_FLOOR ? p0 : MISSING_RATE_FLOOR) *
 		  (1.0 - p0) / (n1 > 0 ? n1 : 1));
-	if (p1 - p0 < cfg->missing_jump_alert ||
-	    p1 - p0 < MISSING_JUMP_SE * se)
+	if (p1 - p0 < cfg->missing_jump_alert || p1 - p0 < MISSING_JUMP_SE * se)
 		return DM_OK;
 	return det_alertf(
 		r, DM_SEV_WARNING, "MISSING_RATE_JUMP", fr->base->name,

@@ -61,7 +61,7 @@
 #define DEFAULT_BATCH_CELLS ((size_t)1 << 16)
 /* Cells per batch in any case (the arrays must stay allocatable). */
 #define MAX_BATCH_CELLS ((size_t)1 << 26)
-#define MAX_COLUMNS ((size_t)1 << 20)
+#define MAX_COLUMNS	((size_t)1 << 20)
 /* Bytes after the data: the NUL sentinel and some slack. */
 #define BUF_PAD 8
 
@@ -72,10 +72,10 @@ typedef struct csv_reader {
 
 	unsigned char *buf; /* cap + BUF_PAD bytes; buf[len] == 0 */
 	size_t cap;
-	size_t len;     /* bytes of input in buf */
-	size_t pos;     /* start of the first record not yet consumed */
+	size_t len;	  /* bytes of input in buf */
+	size_t pos;	  /* start of the first record not yet consumed */
 	uint64_t src_off; /* next source offset to read */
-	int eof;          /* the source has no more bytes */
+	int eof;	  /* the source has no more bytes */
 
 	unsigned char sep;
 	/* Classic Mac line ends: when the header ends in a lone CR (found
@@ -88,8 +88,8 @@ typedef struct csv_reader {
 	size_t batch_rows;
 	dm_batch batch;
 	dm_column *cols;
-	dm_strref *cells; /* ncols * batch_rows, column-major */
-	uint8_t *nulls;   /* ncols * batch_rows, column-major */
+	dm_strref *cells;  /* ncols * batch_rows, column-major */
+	uint8_t *nulls;	   /* ncols * batch_rows, column-major */
 	uint64_t *rownums; /* batch_rows record numbers */
 	/* base.batches_kept: two of everything above (and of buf), used in
 	 * turn; slot[cur] is the one in the fields above. */
@@ -103,17 +103,17 @@ typedef struct csv_reader {
 		uint64_t *rownums;
 	} slot[2];
 	int cur;
-	uint32_t *fix;     /* fields of the current record to unescape */
-	uint8_t *keep;     /* ncols flags; NULL = every column */
+	uint32_t *fix; /* fields of the current record to unescape */
+	uint8_t *keep; /* ncols flags; NULL = every column */
 
-	unsigned threads;   /* tokenising threads (dm_reader_opts) */
-	size_t piece_bytes; /* forced piece size (DRIFTMON_CSV_PIECE) */
-	size_t piece_cap;   /* rows a piece but the first may hold */
-	size_t avg_rec;     /* bytes per row of the last batch */
+	unsigned threads;	  /* tokenising threads (dm_reader_opts) */
+	size_t piece_bytes;	  /* forced piece size (DRIFTMON_CSV_PIECE) */
+	size_t piece_cap;	  /* rows a piece but the first may hold */
+	size_t avg_rec;		  /* bytes per row of the last batch */
 	struct csv_piece *pieces; /* MAX_PIECES, or NULL: sequential only */
 
 	uint64_t records; /* data records consumed (delivered or skipped) */
-	dm_err failed;    /* sticky: the error that stopped the read */
+	dm_err failed;	  /* sticky: the error that stopped the read */
 	int done;
 } csv_reader;
 
@@ -122,38 +122,38 @@ typedef struct csv_reader {
 /* ------------------------------------------------------------------ */
 
 enum {
-	REC_OK,    /* a complete record; *next is the start of the next */
+	REC_OK,	   /* a complete record; *next is the start of the next */
 	REC_BLANK, /* a blank line; *next is after it */
 	REC_MORE,  /* the record continues past the buffered data */
 	REC_QUOTE, /* end of input inside a quoted field */
-	REC_NUL    /* a NUL byte in the input, at o->bad */
+	REC_NUL	   /* a NUL byte in the input, at o->bad */
 };
 
 /* Where parse_record puts a record's fields. */
 typedef struct rec_out {
 	dm_strref *cell; /* field j goes to cell[j * stride] ... */
-	uint8_t *null;   /* ... and its null flag to null[j * stride] */
+	uint8_t *null;	 /* ... and its null flag to null[j * stride] */
 	size_t stride;
 	size_t maxf;   /* fields beyond maxf are counted, not stored */
 	uint32_t *fix; /* receives stored fields needing unescaping */
 	size_t nfix;
-	size_t nf;            /* fields in the record (REC_OK), or index of
-			       * the field being scanned (errors) */
-	int in_quote;         /* REC_MORE: stopped inside a quoted field */
+	size_t nf;		  /* fields in the record (REC_OK), or index of
+				   * the field being scanned (errors) */
+	int in_quote;		  /* REC_MORE: stopped inside a quoted field */
 	const unsigned char *bad; /* REC_NUL: the NUL byte */
 } rec_out;
 
-#define STORE_FIELD(start, n, isnull, needfix)                               \
-	do {                                                               \
-		if (nf < maxf) {                                           \
-			dm_strref *c_ = &cell[nf * stride];                \
-			c_->ptr = (const char *)(start);                   \
-			c_->len = (uint32_t)(n);                           \
-			null[nf * stride] = (uint8_t)(isnull);             \
-			if (needfix)                                       \
-				o->fix[nfix++] = (uint32_t)nf;             \
-		}                                                          \
-		nf++;                                                      \
+#define STORE_FIELD(start, n, isnull, needfix)                                 \
+	do {                                                                   \
+		if (nf < maxf) {                                               \
+			dm_strref *c_ = &cell[nf * stride];                    \
+			c_->ptr = (const char *)(start);                       \
+			c_->len = (uint32_t)(n);                               \
+			null[nf * stride] = (uint8_t)(isnull);                 \
+			if (needfix)                                           \
+				o->fix[nfix++] = (uint32_t)nf;                 \
+		}                                                              \
+		nf++;                                                          \
 	} while (0)
 
 /*
@@ -180,9 +180,9 @@ static inline int at_nul(const unsigned char *q, const unsigned char *end,
 /* A quoted field found by quoted_field. */
 typedef struct qfield {
 	unsigned char *s;    /* its first content byte */
-	size_t len;          /* raw length (with any text after the quote) */
-	int fix;             /* needs unescape_field */
-	int last;            /* the record ends with it */
+	size_t len;	     /* raw length (with any text after the quote) */
+	int fix;	     /* needs unescape_field */
+	int last;	     /* the record ends with it */
 	unsigned char *next; /* where the next field or record starts */
 } qfield;
 
@@ -446,9 +446,9 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 			ncap = need; /* no slack past the batch limit */
 		nbuf = malloc(ncap + BUF_PAD);
 		if (!nbuf) {
-			err = dm_diag_set(diag, DM_ENOMEM, src->name, 0, NULL,
-					  "out of memory (%zu-byte read buffer)",
-					  ncap);
+			err = dm_diag_set(
+				diag, DM_ENOMEM, src->name, 0, NULL,
+				"out of memory (%zu-byte read buffer)", ncap);
 			goto out;
 		}
 		memcpy(nbuf, r->buf, r->len);
@@ -460,8 +460,8 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 
 				for (i = 0; i < nrows; i++)
 					c[i].ptr = (const char *)nbuf +
-						   ((const unsigned char *)
-							    c[i].ptr -
+						   ((const unsigned char *)c[i]
+							    .ptr -
 						    r->buf);
 			}
 		}
@@ -544,8 +544,8 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 			prev = off > line ? r->buf[r->pos + off - 1] : ',';
 			/* as in the tokeniser, a quote opens a quoted field
 			 * only at its start (after any candidate separator) */
-			if (c == '"' && (prev == ',' || prev == ';' ||
-					 prev == '\t'))
+			if (c == '"' &&
+			    (prev == ',' || prev == ';' || prev == '\t'))
 				state = 1;
 			else if (c == '\n')
 				goto done;
@@ -612,8 +612,8 @@ static int cmp_name_ix(const void *a, const void *b)
 }
 
 /* Checks names for duplicate entries (empty ones were named already). */
-static dm_err check_names(const csv_reader *r, const dm_strref *names,
-			  size_t n, dm_diag *diag)
+static dm_err check_names(const csv_reader *r, const dm_strref *names, size_t n,
+			  dm_diag *diag)
 {
 	const char *file = r->base.src->name;
 	name_ix *v = NULL;
@@ -651,7 +651,8 @@ static dm_err check_names(const csv_reader *r, const dm_strref *names,
 		col[len] = 0;
 		err = dm_diag_set(diag, DM_EFORMAT, file, 0, col,
 				  "header: duplicate column name (columns %zu "
-				  "and %zu)", first + 1, dup + 1);
+				  "and %zu)",
+				  first + 1, dup + 1);
 	}
 out:
 	free(v);
@@ -682,7 +683,7 @@ static void hdr_release(hdr_fields *h)
 	free(h->f);
 	free(h->null);
 	free(h->fix);
-	*h = (hdr_fields){ .cap = h->cap };
+	*h = (hdr_fields){.cap = h->cap};
 }
 
 static dm_err hdr_alloc(const csv_reader *r, hdr_fields *h, dm_diag *diag)
@@ -741,10 +742,11 @@ static dm_err scan_header(csv_reader *r, hdr_fields *h, rec_out *o,
 			return err;
 		if (r->pos == r->len) {
 			if (r->eof)
-				return dm_diag_set(diag, DM_EEMPTY,
-						   r->base.src->name, 0, NULL,
-						   "no header row (the file has "
-						   "only blank lines)");
+				return dm_diag_set(
+					diag, DM_EEMPTY, r->base.src->name, 0,
+					NULL,
+					"no header row (the file has "
+					"only blank lines)");
 			if ((err = fill(r, 0, &full, diag)))
 				return err;
 			continue;
@@ -773,10 +775,11 @@ static dm_err scan_header(csv_reader *r, hdr_fields *h, rec_out *o,
 		if ((size_t)(*next - r->buf) - r->pos > r->lim.max_record)
 			return header_too_long(r, 0, diag);
 		if (o->nf > MAX_COLUMNS)
-			return dm_diag_set(diag, DM_ETOOBIG, r->base.src->name, 0,
-					   NULL, "header: %zu columns, more than "
-					   "the limit of %zu", o->nf,
-					   MAX_COLUMNS);
+			return dm_diag_set(diag, DM_ETOOBIG, r->base.src->name,
+					   0, NULL,
+					   "header: %zu columns, more than "
+					   "the limit of %zu",
+					   o->nf, MAX_COLUMNS);
 		if (o->nf <= h->cap)
 			return DM_OK;
 		/* grow and parse again */
@@ -841,7 +844,7 @@ static dm_err copy_names(csv_reader *r, const dm_strref *f, size_t n,
 /* Parses the header record into r->base.names. */
 static dm_err read_header(csv_reader *r, dm_diag *diag)
 {
-	hdr_fields h = { .cap = HEADER_FIELDS };
+	hdr_fields h = {.cap = HEADER_FIELDS};
 	unsigned char *next;
 	rec_out o;
 	dm_err err;
@@ -894,7 +897,7 @@ static void finish_batch(csv_reader *r, size_t nrows)
 	r->batch.first_row = r->rownums[0];
 	r->batch.row_numbers =
 		r->rownums[nrows - 1] - r->rownums[0] + 1 == nrows ? NULL
-								    : r->rownums;
+								   : r->rownums;
 	r->base.rows_read += nrows;
 }
 
@@ -929,25 +932,25 @@ static void finish_batch(csv_reader *r, size_t nrows)
  * slice (the 1M x 51 bench file read on 2 threads in 0.5 MiB pieces:
  * wall 1.1-1.5 s against 0.6-1.3 s on one, load 5-6).  Batches of wide
  * or long cells (or a caller's large batch_rows) are cut. */
-#define PIECE_MIN ((size_t)1 << 20)
+#define PIECE_MIN  ((size_t)1 << 20)
 #define MAX_PIECES 64
 
 typedef struct csv_piece {
 	const csv_reader *r;
 	unsigned char *start, *stop; /* parse from start to a record end
 				      * at or past stop */
-	size_t cap, stride;          /* rows it may hold; cell stride */
-	dm_strref *cells;            /* ncols x stride, column-major */
+	size_t cap, stride;	     /* rows it may hold; cell stride */
+	dm_strref *cells;	     /* ncols x stride, column-major */
 	uint8_t *nulls;
-	uint64_t *recno;       /* record number (from 1 in the piece) */
+	uint64_t *recno;	/* record number (from 1 in the piece) */
 	unsigned char **rowend; /* where each row's record ends */
-	uint32_t *tmpfix;      /* ncols: parse_record's fix list */
-	size_t *fix;           /* cells (j * stride + i) to unescape */
+	uint32_t *tmpfix;	/* ncols: parse_record's fix list */
+	size_t *fix;		/* cells (j * stride + i) to unescape */
 	size_t nfix, fixcap;
 	size_t nrows;
-	uint64_t nrec;   /* records: rows + skipped (lenient) */
-	uint64_t skip1;  /* the first skipped record (0: none) */
-	size_t skip1_nf; /* its field count */
+	uint64_t nrec;	    /* records: rows + skipped (lenient) */
+	uint64_t skip1;	    /* the first skipped record (0: none) */
+	size_t skip1_nf;    /* its field count */
 	unsigned char *end; /* where parsing stopped */
 } csv_piece;
 
@@ -1029,8 +1032,7 @@ static int piece_alloc(csv_reader *r, size_t k)
 		pc->cells = malloc(ncols * pc->cap * sizeof(*pc->cells));
 		pc->nulls = malloc(ncols * pc->cap);
 	}
-	return pc->recno && pc->rowend && pc->tmpfix && pc->cells &&
-			       pc->nulls
+	return pc->recno && pc->rowend && pc->tmpfix && pc->cells && pc->nulls
 		       ? 0
 		       : -1;
 }
@@ -1187,14 +1189,12 @@ static size_t par_batch(csv_reader *r, dm_diag *diag)
 			dm_strref *c = &r->cells[j2 * br + row + i2];
 
 			if (i2 < n)
-				c->len = unescape_field((char *)c->ptr,
-							c->len);
+				c->len = unescape_field((char *)c->ptr, c->len);
 		}
 		for (i = 0; i < n; i++)
 			r->rownums[row + i] = r->records + recs + pc->recno[i];
-		if (pc->skip1 && pc->skip1 <= nrec && r->base.rows_skipped +
-							      skips ==
-						      0)
+		if (pc->skip1 && pc->skip1 <= nrec &&
+		    r->base.rows_skipped + skips == 0)
 			snprintf(r->base.skip_example,
 				 sizeof(r->base.skip_example),
 				 "row %llu: expected %zu fields, found %zu",
@@ -1318,7 +1318,8 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 				err = dm_diag_set(diag, DM_ETOOBIG, file,
 						  r->records, NULL,
 						  "longer than %zu bytes (the "
-						  "limit)", r->lim.max_record);
+						  "limit)",
+						  r->lim.max_record);
 				goto out;
 			}
 			r->pos = (size_t)(next - r->buf);
@@ -1333,7 +1334,8 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 				err = dm_diag_set(diag, DM_EFORMAT, file,
 						  r->records, NULL,
 						  "expected %zu fields, found "
-						  "%zu", ncols, o.nf);
+						  "%zu",
+						  ncols, o.nf);
 				goto out;
 			}
 			if (base->rows_skipped++ == 0)
@@ -1354,9 +1356,11 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 				err = dm_diag_set(diag, DM_ETOOBIG, file,
 						  r->records + 1, NULL,
 						  "longer than %zu bytes (the "
-						  "limit)%s", r->lim.max_record,
+						  "limit)%s",
+						  r->lim.max_record,
 						  o.in_quote ? "; is a quote "
-						  "unbalanced?" : "");
+							       "unbalanced?"
+							     : "");
 				goto out;
 			}
 			err = fill(r, row, &full, diag);
@@ -1375,7 +1379,8 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 					  "longer than %zu bytes (the limit)%s",
 					  r->lim.max_record,
 					  rc == REC_QUOTE ? "; is a quote "
-					  "unbalanced?" : "");
+							    "unbalanced?"
+							  : "");
 			goto out;
 		}
 		if (rc == REC_NUL) {
@@ -1565,7 +1570,8 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	if (!r->cols || !r->cells || !r->nulls || !r->rownums || !r->fix) {
 		err = dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
 				  "out of memory (batch of %zu rows x %zu "
-				  "columns)", br, ncols);
+				  "columns)",
+				  br, ncols);
 		goto out;
 	}
 	r->threads = opts ? opts->threads : 0;

@@ -55,7 +55,7 @@ struct dm_csv_writer {
 	size_t ncols; /* from the header; 0 = not fixed */
 	int failed;
 	size_t len;
-	unsigned char special[256];      /* bytes that force quoting */
+	unsigned char special[256];	 /* bytes that force quoting */
 	unsigned char special_name[256]; /* the same in the header */
 	unsigned char quote_all[256];
 	char buf[WBUF_SIZE];
@@ -67,8 +67,7 @@ struct dm_csv_writer {
 
 static int flush_buf(dm_csv_writer *w)
 {
-	if (w->len && !w->failed &&
-	    fwrite(w->buf, 1, w->len, w->fp) != w->len)
+	if (w->len && !w->failed && fwrite(w->buf, 1, w->len, w->fp) != w->len)
 		w->failed = 1;
 	w->len = 0;
 	return w->failed ? -1 : 0;
@@ -207,7 +206,7 @@ dm_err dm_csv_write_batch(dm_csv_writer *w, const dm_batch *b)
 				continue;
 			if (c->type == DM_COL_DOUBLE)
 				w->len += dmio_numfmt_double(c->f64[i],
-							w->buf + w->len);
+							     w->buf + w->len);
 			else
 				put_text(w, c->str[i].ptr, c->str[i].len,
 					 w->special);

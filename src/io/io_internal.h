@@ -27,8 +27,8 @@ typedef struct dmio_csv_tuning {
 	size_t piece_bytes;
 } dmio_csv_tuning;
 
-#define DMIO_CSV_BLOCK_SIZE ((size_t)1 << 20)
-#define DMIO_CSV_MAX_RECORD ((size_t)64 << 20)
+#define DMIO_CSV_BLOCK_SIZE  ((size_t)1 << 20)
+#define DMIO_CSV_MAX_RECORD  ((size_t)64 << 20)
 #define DMIO_CSV_BATCH_BYTES ((size_t)128 << 20)
 #define DMIO_CSV_SNIFF_BYTES ((size_t)4096)
 

@@ -21,25 +21,33 @@ typedef struct mem_reader {
 	dm_mem_column *cols; /* ncols, names copied into base.names */
 	size_t nrows;
 	size_t batch_rows;
-	size_t row0;   /* first row of the next batch */
+	size_t row0; /* first row of the next batch */
 	dm_batch batch;
 	dm_column *bcols;
-	double **vals;   /* per column: converted values (or NULL) */
+	double **vals;	  /* per column: converted values (or NULL) */
 	dm_strref **strs; /* per column: strings of CODES / STR (or NULL) */
-	uint8_t **nulls; /* per column: missing flags (or NULL) */
+	uint8_t **nulls;  /* per column: missing flags (or NULL) */
 } mem_reader;
 
 static size_t kind_size(dm_mem_kind k)
 {
 	switch (k) {
-	case DM_MEM_F64: case DM_MEM_I64: case DM_MEM_U64:
-	case DM_MEM_TIME_NS: case DM_MEM_TIME_S:
+	case DM_MEM_F64:
+	case DM_MEM_I64:
+	case DM_MEM_U64:
+	case DM_MEM_TIME_NS:
+	case DM_MEM_TIME_S:
 		return 8;
-	case DM_MEM_F32: case DM_MEM_I32: case DM_MEM_U32:
+	case DM_MEM_F32:
+	case DM_MEM_I32:
+	case DM_MEM_U32:
 		return 4;
-	case DM_MEM_I16: case DM_MEM_U16:
+	case DM_MEM_I16:
+	case DM_MEM_U16:
 		return 2;
-	case DM_MEM_I8: case DM_MEM_U8: case DM_MEM_BOOL:
+	case DM_MEM_I8:
+	case DM_MEM_U8:
+	case DM_MEM_BOOL:
 		return 1;
 	case DM_MEM_STR:
 		return sizeof(dm_strref);
@@ -58,33 +66,68 @@ static int integer_kind(dm_mem_kind k)
 static int64_t int_at(dm_mem_kind k, const unsigned char *p)
 {
 	switch (k) {
-	case DM_MEM_I64: { int64_t v; memcpy(&v, p, 8); return v; }
-	case DM_MEM_I32: { int32_t v; memcpy(&v, p, 4); return v; }
-	case DM_MEM_I16: { int16_t v; memcpy(&v, p, 2); return v; }
-	case DM_MEM_I8: return (int8_t)*p;
+	case DM_MEM_I64: {
+		int64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
+	case DM_MEM_I32: {
+		int32_t v;
+		memcpy(&v, p, 4);
+		return v;
+	}
+	case DM_MEM_I16: {
+		int16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	case DM_MEM_I8:
+		return (int8_t)*p;
 	case DM_MEM_U64: {
 		uint64_t v;
 		memcpy(&v, p, 8);
 		return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 	}
-	case DM_MEM_U32: { uint32_t v; memcpy(&v, p, 4); return v; }
-	case DM_MEM_U16: { uint16_t v; memcpy(&v, p, 2); return v; }
-	default: return *p;
+	case DM_MEM_U32: {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return v;
+	}
+	case DM_MEM_U16: {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	default:
+		return *p;
 	}
 }
 
 /* A numeric element as double; *miss set for NaT and, if asked, NaN. */
-static double num_at(const dm_mem_column *c, const unsigned char *p,
-		     int *miss)
+static double num_at(const dm_mem_column *c, const unsigned char *p, int *miss)
 {
 	double x;
 	int64_t t;
 
 	switch (c->kind) {
-	case DM_MEM_F64: memcpy(&x, p, 8); break;
-	case DM_MEM_F32: { float f; memcpy(&f, p, 4); x = f; break; }
-	case DM_MEM_U64: { uint64_t v; memcpy(&v, p, 8); x = (double)v; break; }
-	case DM_MEM_BOOL: x = *p ? 1.0 : 0.0; break;
+	case DM_MEM_F64:
+		memcpy(&x, p, 8);
+		break;
+	case DM_MEM_F32: {
+		float f;
+		memcpy(&f, p, 4);
+		x = f;
+		break;
+	}
+	case DM_MEM_U64: {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		x = (double)v;
+		break;
+	}
+	case DM_MEM_BOOL:
+		x = *p ? 1.0 : 0.0;
+		break;
 	case DM_MEM_TIME_NS:
 	case DM_MEM_TIME_S:
 		memcpy(&t, p, 8);
@@ -105,7 +148,9 @@ static double num_at(const dm_mem_column *c, const unsigned char *p,
 			x = (double)s + (double)ns / 1e9;
 		}
 		break;
-	default: x = (double)int_at(c->kind, p); break;
+	default:
+		x = (double)int_at(c->kind, p);
+		break;
 	}
 	if (c->nan_missing && isnan(x))
 		*miss = 1;
@@ -136,7 +181,8 @@ static dm_err fill_column(mem_reader *r, size_t j, size_t r0, size_t n,
 		bc->type = DM_COL_STRING;
 		bc->str = out;
 		for (i = 0; i < n; i++) {
-			const unsigned char *p = base + (ptrdiff_t)(r0 + i) * st;
+			const unsigned char *p =
+				base + (ptrdiff_t)(r0 + i) * st;
 
 			out[i].ptr = NULL;
 			out[i].len = 0;
@@ -266,8 +312,8 @@ static int in_place(const dm_mem_column *c)
 }
 
 /* Checks column c; DM_OK or DM_EINVAL with a diag. */
-static dm_err check_column(const char *name, const dm_mem_column *c,
-			   size_t j, dm_diag *diag)
+static dm_err check_column(const char *name, const dm_mem_column *c, size_t j,
+			   dm_diag *diag)
 {
 	if (!c->name)
 		return dm_diag_set(diag, DM_EINVAL, name, 0, NULL,

@@ -259,7 +259,7 @@ static int scaled(double x, int k, uint64_t *m)
 
 	memcpy(&r, &q, sizeof(r));
 	r -= 0xC000000000000000ULL; /* round(p) */
-	frac = p - (q - magic);     /* in [-0.5, 0.5] */
+	frac = p - (q - magic);	    /* in [-0.5, 0.5] */
 	if (frac > 0.49L || frac < -0.49L) {
 #ifdef __SIZEOF_INT128__
 		uint64_t f = frac > 0 ? r : r - 1; /* floor(p) */
@@ -340,4 +340,3 @@ size_t dmio_numfmt_double(double x, char *out)
 		return o + put_u64((uint64_t)x, out + o); /* 0 too: "0", "-0" */
 	return o + shortest_positive(x, out + o);
 }
-

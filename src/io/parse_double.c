@@ -50,9 +50,8 @@
 
 /* Exactly representable powers of ten. */
 static const double pow10_exact[23] = {
-	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-	1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,	1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
 /*
@@ -70,7 +69,8 @@ static const double pow10_exact[23] = {
  * This needs the x87 precision control at its default (64 bits), which
  * is checked, cheaply, every time.
  */
-#if FAST_PATH && LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+#if FAST_PATH && LDBL_MANT_DIG == 64 &&                                        \
+	(defined(__x86_64__) || defined(__i386__))
 #define LD_PATH 1
 static int ld_path(uint64_t m, int e, double *out)
 {
@@ -169,7 +169,8 @@ int dmio_decimal_to_double(uint64_t m, long e, double *out)
 			*out = v / pow10_exact[-e];
 			return 1;
 		}
-		if (e > 22 && e <= 22 + 15 && m <= TWO53 / dmio_pow10_u64[e - 22]) {
+		if (e > 22 && e <= 22 + 15 &&
+		    m <= TWO53 / dmio_pow10_u64[e - 22]) {
 			*out = (double)(m * dmio_pow10_u64[e - 22]) * 1e22;
 			return 1;
 		}
@@ -197,7 +198,8 @@ int dm_parse_double(const char *s, size_t len, double *out)
 		neg = *p++ == '-';
 	if (p == end)
 		return -1;
-	if (lower((unsigned char)*p) == 'n' || lower((unsigned char)*p) == 'i') {
+	if (lower((unsigned char)*p) == 'n' ||
+	    lower((unsigned char)*p) == 'i') {
 		size_t n = (size_t)(end - p);
 
 		if (word_is(p, n, "nan"))

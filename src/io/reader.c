@@ -34,7 +34,10 @@ static const char *compressed_kind(const unsigned char *m, size_t n)
 	if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f &&
 	    m[3] == 0xfd)
 		return "zstd";
-	if (n >= 6 && memcmp(m, "\xfd" "7zXZ\0", 6) == 0)
+	if (n >= 6 && memcmp(m,
+			     "\xfd"
+			     "7zXZ\0",
+			     6) == 0)
 		return "xz";
 	if (n >= 3 && memcmp(m, "BZh", 3) == 0 && n >= 4 && m[3] >= '1' &&
 	    m[3] <= '9')
@@ -70,7 +73,8 @@ dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
 	if (kind) {
 		err = dm_diag_set(diag, DM_EUNSUPPORTED, src->name, 0, NULL,
 				  "%s-compressed data is not supported; "
-				  "decompress the file first", kind);
+				  "decompress the file first",
+				  kind);
 		goto out;
 	}
 	if (strcasecmp(ext, "parquet") == 0 || strcasecmp(ext, "pq") == 0) {
@@ -112,8 +116,7 @@ dm_err dm_reader_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
 {
 	*batch = NULL;
 	if (!r || !r->ops || !r->ops->next)
-		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-				   "no reader");
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL, "no reader");
 	return r->ops->next(r, batch, diag);
 }
 

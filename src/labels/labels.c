@@ -708,9 +708,9 @@ static dm_err join_row(void *ctx, const dm_batch *b, size_t i, const long *idx)
 }
 
 static dm_err perf_join(dm_store *st, const char *model, const char *version,
-		       time_t start, time_t end, double max_delay_hours,
-		       const char *pred_col, dm_perf_task task,
-		       int scores_wanted, dm_perf *out, dm_diag *diag)
+			time_t start, time_t end, double max_delay_hours,
+			const char *pred_col, dm_perf_task task,
+			int scores_wanted, dm_perf *out, dm_diag *diag)
 {
 	struct labidx x = {NULL, 0, 0};
 	struct pairs pp = {NULL, NULL, 0, 0};
@@ -736,8 +736,8 @@ static dm_err perf_join(dm_store *st, const char *model, const char *version,
 				   DM_LABELS_MAX_DELAY_HOURS);
 	lend = end + (time_t)ceil(max_delay_hours) * 3600;
 	/* labels stamped up to a day before the window count too (clocks) */
-	err = scan_hours(st, DM_LAYOUT_LABELS_ROOT, start - 24 * 3600, lend, col_names,
-			 NCOLS, load_row, &lc, diag);
+	err = scan_hours(st, DM_LAYOUT_LABELS_ROOT, start - 24 * 3600, lend,
+			 col_names, NCOLS, load_row, &lc, diag);
 	if (err != DM_OK)
 		goto out;
 	jc.x = &x;
@@ -968,17 +968,16 @@ static dm_err regression(const double *y, const double *p, size_t n,
 	return err;
 }
 
-dm_err dm_perf_compute_task(const char *const *labels,
-			    const char *const *preds, size_t n,
-			    dm_perf_task task, dm_perf *out)
+dm_err dm_perf_compute_task(const char *const *labels, const char *const *preds,
+			    size_t n, dm_perf_task task, dm_perf *out)
 {
 	double *y, *p;
 	size_t i;
 	int all_num = 1;
 	dm_err err;
 
-	if (n == 0 || (task != DM_PERF_CLASSIFICATION &&
-		       task != DM_PERF_REGRESSION))
+	if (n == 0 ||
+	    (task != DM_PERF_CLASSIFICATION && task != DM_PERF_REGRESSION))
 		return dm_perf_compute(labels, preds, n, out);
 	if (task == DM_PERF_CLASSIFICATION) {
 		out->task = DM_PERF_CLASSIFICATION;

@@ -19,22 +19,22 @@
 #include "driftmon/labels.h"
 
 typedef struct limpl {
-	json_t **roots;	    /* one per NDJSON line, or the array */
+	json_t **roots; /* one per NDJSON line, or the array */
 	size_t nroots;
 	dm_log_value *vals; /* one "label" per record */
 	char (*num)[32];    /* a number label's text */
 } limpl;
 
-static const char *const known[] = {"request_id", "model_name",
-				    "model_version", "label", "timestamp"};
+static const char *const known[] = {"request_id", "model_name", "model_version",
+				    "label", "timestamp"};
 
 /* A bad record: the message names it (and the field); diag->row and
  * diag->column carry them for the collector's answer. */
-static dm_err bad(dm_diag *diag, size_t rec, const char *field,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static dm_err bad(dm_diag *diag, size_t rec, const char *field, const char *fmt,
+		  ...) __attribute__((format(printf, 4, 5)));
 
-static dm_err bad(dm_diag *diag, size_t rec, const char *field,
-		  const char *fmt, ...)
+static dm_err bad(dm_diag *diag, size_t rec, const char *field, const char *fmt,
+		  ...)
 {
 	char why[400];
 	va_list ap;
@@ -117,7 +117,8 @@ static dm_err one_record(json_t *o, size_t rec, dm_log_record *r,
 
 	if (!json_is_object(o))
 		return bad(diag, rec, NULL, "expected an object");
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 			if (!strcmp(key, known[i]))
 				break;
@@ -183,10 +184,11 @@ static dm_err load(const char *s, size_t n, size_t line, limpl *im,
 	json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
 
 	if (!j)
-		return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
-				   "malformed JSON at line %zu, column %d: %s",
-				   line + (size_t)(je.line > 0 ? je.line - 1 : 0),
-				   je.column, je.text);
+		return dm_diag_set(
+			diag, DM_EFORMAT, NULL, 0, NULL,
+			"malformed JSON at line %zu, column %d: %s",
+			line + (size_t)(je.line > 0 ? je.line - 1 : 0),
+			je.column, je.text);
 	return push_root(im, j);
 }
 
@@ -244,15 +246,15 @@ dm_err dm_labels_parse_json(const char *body, size_t len, size_t max_records,
 	if (err != DM_OK)
 		return err;
 	arr = im->nroots == 1 && json_is_array(im->roots[0]) ? im->roots[0]
-							      : NULL;
+							     : NULL;
 	n = arr ? json_array_size(arr) : im->nroots;
 	if (n == 0)
 		return dm_diag_set(diag, DM_EEMPTY, NULL, 0, NULL,
 				   "no label record in the body");
 	if (max_records && n > max_records)
 		return dm_diag_set(diag, DM_ETOOBIG, NULL, 0, NULL,
-				   "%zu records, more than the limit of %zu",
-				   n, max_records);
+				   "%zu records, more than the limit of %zu", n,
+				   max_records);
 	out->records = calloc(n, sizeof(*out->records));
 	im->vals = calloc(n, sizeof(*im->vals));
 	im->num = calloc(n, sizeof(*im->num));

@@ -28,8 +28,8 @@
  * oldest sealed segment, converts it (logger_flush.c), uploads its
  * files, saves the learned schema and appends a "done" line to MANIFEST
  * (both if the disk allows: a full disk must not keep a segment from
- * being retired), and deletes the segment.  A crash anywhere in between leaves the
- * segment on disk; the next open re-uploads it under the same names
+ * being retired), and deletes the segment.  A crash anywhere in between leaves
+ * the segment on disk; the next open re-uploads it under the same names
  * (idempotent) unless MANIFEST already says it is done.  Upload failures
  * are retried with exponential backoff, in order, for ever; new records
  * keep going to new segments until the WAL reaches wal_max_bytes.
@@ -56,14 +56,14 @@
 
 void (*lg_test_hook)(const char *point) = NULL;
 
-#define MANIFEST "MANIFEST"
-#define SCHEMA_FILE "schema.json"
-#define LOCK_FILE "LOCK"
-#define QUARANTINE "quarantine"
+#define MANIFEST      "MANIFEST"
+#define SCHEMA_FILE   "schema.json"
+#define LOCK_FILE     "LOCK"
+#define QUARANTINE    "quarantine"
 #define MANIFEST_KEEP 1000
 /* Below this much free space the WAL folder counts as unwritable; a
  * failed write is forgotten once this much more is free. */
-#define DISK_LOW ((uint64_t)64 << 10)
+#define DISK_LOW    ((uint64_t)64 << 10)
 #define DISK_RESUME ((uint64_t)256 << 10)
 
 typedef struct walseg {
@@ -72,16 +72,16 @@ typedef struct walseg {
 	uint64_t size;
 	uint64_t rows;
 	int64_t first_ms; /* monotonic time of the first record */
-	uint64_t stamp;   /* order of creation (schema expiry) */
+	uint64_t stamp;	  /* order of creation (schema expiry) */
 	struct walseg *next;
 } walseg;
 
 typedef struct pend {
 	char name[96];
 	uint64_t size, rows;
-	uint64_t seq; /* order of sealing */
+	uint64_t seq;	/* order of sealing */
 	uint64_t stamp; /* the segment's walseg stamp */
-	int busy;     /* a flusher thread is on it */
+	int busy;	/* a flusher thread is on it */
 	struct pend *next;
 } pend;
 
@@ -115,7 +115,7 @@ struct dm_logger {
 
 	lg_schema schema;
 	pthread_rwlock_t schema_lock;
-	int64_t ttl_ms;        /* schema expiry; 0 = never */
+	int64_t ttl_ms;	       /* schema expiry; 0 = never */
 	int64_t last_sweep_ms; /* under schema_lock (write) */
 	pthread_mutex_t save_mu;
 	encpool pool;
@@ -137,8 +137,8 @@ struct dm_logger {
 	unsigned backoff_ms;
 	int storage_ok, full;
 	char last_error[256];
-	int disk_errno;       /* the last WAL write failed with this */
-	int disk_low;         /* less than DISK_LOW free (syncer checks) */
+	int disk_errno; /* the last WAL write failed with this */
+	int disk_low;	/* less than DISK_LOW free (syncer checks) */
 	int schema_save_failing;
 	uint64_t disk_free;
 	int64_t disk_checked_ms;
@@ -250,7 +250,8 @@ void dm_logger_config_init(dm_logger_config *c)
 	c->close_timeout_ms = 30000;
 }
 
-/* ---- encoder pool --------------------------------------------------------- */
+/* ---- encoder pool ---------------------------------------------------------
+ */
 static lg_enc *enc_get(dm_logger *lg)
 {
 	lg_enc *e = NULL;
@@ -318,8 +319,8 @@ static dm_err seg_create(dm_logger *lg, dm_diag *diag)
 	h = b.p + WAL_MAGIC_LEN;
 	wal_frame_header(h, h + WAL_FRAME_HDR,
 			 (uint32_t)(b.len - WAL_MAGIC_LEN - WAL_FRAME_HDR));
-	fd = openat(lg->dirfd, s->name,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = openat(lg->dirfd, s->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0644);
 	if (fd < 0 || write_all(fd, b.p, b.len, 0) < 0) {
 		int e = errno;
 
@@ -388,7 +389,8 @@ static void seg_seal(dm_logger *lg)
 	pthread_cond_signal(&lg->work_cv);
 }
 
-/* ---- the sync role ---------------------------------------------------------- */
+/* ---- the sync role ----------------------------------------------------------
+ */
 /* Syncs everything written so far; the caller holds the sync role. */
 static int do_sync(dm_logger *lg, uint64_t *goal)
 {
@@ -519,7 +521,8 @@ static void check_disk(dm_logger *lg)
 	pthread_mutex_unlock(&lg->mu);
 	if (back)
 		emit(lg, DM_LOG_EV_DISK,
-		     "%llu bytes free again in '%s': the write-ahead log can be "
+		     "%llu bytes free again in '%s': the write-ahead log can "
+		     "be "
 		     "written",
 		     (unsigned long long)avail, lg->wal_dir);
 }
@@ -530,8 +533,8 @@ static void check_disk(dm_logger *lg)
 static void *syncer_main(void *arg)
 {
 	dm_logger *lg = arg;
-	unsigned period = lg->fsync == DM_LOG_FSYNC_INTERVAL ? lg->fsync_ms
-							     : 200;
+	unsigned period =
+		lg->fsync == DM_LOG_FSYNC_INTERVAL ? lg->fsync_ms : 200;
 	int64_t last_sweep = lg_mono_ms();
 
 	pthread_mutex_lock(&lg->sync_mu);
@@ -569,7 +572,8 @@ static void *syncer_main(void *arg)
 	return NULL;
 }
 
-/* ---- manifest ------------------------------------------------------------- */
+/* ---- manifest -------------------------------------------------------------
+ */
 /* Appends "done <segment> <rows> <nfiles> <key>..." with a CRC32C. */
 static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 			    const lg_outfile *f, size_t n, dm_diag *diag)
@@ -582,8 +586,7 @@ static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 	bb_init(&b, 0);
 	bb_put(&b, "done\t", 5);
 	bb_put(&b, seg, strlen(seg));
-	snprintf(num, sizeof(num), "\t%llu\t%zu", (unsigned long long)rows,
-		 n);
+	snprintf(num, sizeof(num), "\t%llu\t%zu", (unsigned long long)rows, n);
 	bb_put(&b, num, strlen(num));
 	for (i = 0; i < n; i++) {
 		bb_u8(&b, '\t');
@@ -600,8 +603,7 @@ static dm_err manifest_done(dm_logger *lg, const char *seg, uint64_t rows,
 		return DM_ENOMEM;
 	}
 	if (write(lg->manifest_fd, b.p, b.len) != (ssize_t)b.len ||
-	    (lg->fsync != DM_LOG_FSYNC_NEVER &&
-	     fdatasync(lg->manifest_fd) < 0))
+	    (lg->fsync != DM_LOG_FSYNC_NEVER && fdatasync(lg->manifest_fd) < 0))
 		err = dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				  "cannot append to the manifest: %s",
 				  strerror(errno));
@@ -650,12 +652,12 @@ static dm_err manifest_load(dm_logger *lg, smap *done, char **names,
 
 	*names = NULL;
 	if (fd < 0)
-		return errno == ENOENT ? DM_OK
-				       : dm_diag_set(diag, DM_EIO, lg->wal_dir,
-						     0, NULL,
-						     "cannot read the manifest: "
-						     "%s",
-						     strerror(errno));
+		return errno == ENOENT
+			       ? DM_OK
+			       : dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
+					     "cannot read the manifest: "
+					     "%s",
+					     strerror(errno));
 	if (fstat(fd, &st) < 0 || st.st_size > (off_t)(256 << 20)) {
 		close(fd);
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
@@ -704,14 +706,13 @@ static dm_err manifest_load(dm_logger *lg, smap *done, char **names,
 	/* compact: keep the last lines as history */
 	k = nlines > MANIFEST_KEEP ? nlines - MANIFEST_KEEP : 0;
 	if (k > 0 || p < end) {
-		int tfd = openat(lg->dirfd, MANIFEST ".tmp",
-				 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				 0644);
+		int tfd =
+			openat(lg->dirfd, MANIFEST ".tmp",
+			       O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		int ok = tfd >= 0;
 
 		for (; ok && k < nlines; k++)
-			ok = write(tfd, starts[k], lens[k]) ==
-			     (ssize_t)lens[k];
+			ok = write(tfd, starts[k], lens[k]) == (ssize_t)lens[k];
 		if (ok)
 			ok = fdatasync(tfd) == 0;
 		if (tfd >= 0)
@@ -734,7 +735,8 @@ out:
 	return err;
 }
 
-/* ---- the flusher ------------------------------------------------------------ */
+/* ---- the flusher ------------------------------------------------------------
+ */
 /*
  * Saves the learned schema if it changed.  It is copied (as JSON) under
  * the read lock and written without it, so that dm_logger_log never
@@ -860,7 +862,7 @@ static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
 		snprintf(errbuf, errlen, "%.500s",
 			 diag.msg[0] ? diag.msg : dm_strerror(err));
 		return quarantine(lg, p->name, errbuf) == 0 ? SEG_QUARANTINED
-							     : SEG_RETRY;
+							    : SEG_RETRY;
 	}
 	if (err) {
 		snprintf(errbuf, errlen, "converting '%.90s': %.500s", p->name,
@@ -871,8 +873,8 @@ static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
 		dm_diag_clear(&diag);
 		err = dm_store_put(st, f[i].key, f[i].data, f[i].len, &diag);
 		if (err) {
-			snprintf(errbuf, errlen, "cannot upload '%.150s': %.500s",
-				 f[i].key,
+			snprintf(errbuf, errlen,
+				 "cannot upload '%.150s': %.500s", f[i].key,
 				 diag.msg[0] ? diag.msg : dm_strerror(err));
 			rc = SEG_RETRY;
 			goto out;
@@ -899,8 +901,9 @@ static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
 	(void)manifest_done(lg, p->name, *rows, f, n, &diag);
 	hook("manifest");
 	if (unlinkat(lg->dirfd, p->name, 0) < 0 && errno != ENOENT) {
-		snprintf(errbuf, errlen, "cannot delete uploaded segment "
-					 "'%.90s': %.200s",
+		snprintf(errbuf, errlen,
+			 "cannot delete uploaded segment "
+			 "'%.90s': %.200s",
 			 p->name, strerror(errno));
 		rc = SEG_RETRY;
 		goto out;
@@ -1032,12 +1035,13 @@ static void *flusher_main(void *arg)
 				dm_diag_clear(&d);
 				if (dm_store_open(lg->store_url, &st, &d) !=
 				    DM_OK)
-					snprintf(err, sizeof(err),
-						 "cannot open the store: %.600s",
-						 d.msg);
+					snprintf(
+						err, sizeof(err),
+						"cannot open the store: %.600s",
+						d.msg);
 			}
-			rc = st ? process_segment(lg, st, p, &rows, &files,
-						  err, sizeof(err))
+			rc = st ? process_segment(lg, st, p, &rows, &files, err,
+						  sizeof(err))
 				: SEG_RETRY;
 			pthread_mutex_lock(&lg->mu);
 			was_ok = lg->storage_ok;
@@ -1106,7 +1110,8 @@ static void *flusher_main(void *arg)
 	return NULL;
 }
 
-/* ---- schema expiry -------------------------------------------------------- */
+/* ---- schema expiry --------------------------------------------------------
+ */
 /* The stamp of the oldest segment not yet uploaded (UINT64_MAX: none). */
 static uint64_t oldest_stamp(dm_logger *lg)
 {
@@ -1216,8 +1221,8 @@ static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
 	return DM_OK;
 }
 
-static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
-			  size_t n, int multi, dm_diag *diag)
+static dm_err log_records(dm_logger *lg, const dm_log_record *recs, size_t n,
+			  int multi, dm_diag *diag)
 {
 	lg_enc *e;
 	lg_learn *learn = NULL;
@@ -1237,8 +1242,8 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs,
 	if (err)
 		goto out;
 	pthread_rwlock_rdlock(&lg->schema_lock);
-	err = lg_schema_check(&lg->schema, e, &learn, &nlearn, &caplearn,
-			      multi, diag);
+	err = lg_schema_check(&lg->schema, e, &learn, &nlearn, &caplearn, multi,
+			      diag);
 	pthread_rwlock_unlock(&lg->schema_lock);
 	if (err == DM_ETOOBIG && sweep(lg, 0)) {
 		/* junk that nobody uses any more was forgotten: again */
@@ -1318,8 +1323,8 @@ done:
 	return err;
 }
 
-dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs,
-			   size_t n, dm_diag *diag)
+dm_err dm_logger_log_batch(dm_logger *lg, const dm_log_record *recs, size_t n,
+			   dm_diag *diag)
 {
 	return log_records(lg, recs, n, 1, diag);
 }
@@ -1429,7 +1434,8 @@ static dm_err recover(dm_logger *lg, dm_diag *diag)
 		pend *p;
 		int fd, r;
 
-		if (smap_find(&done, nm, strlen(nm), smap_hash(nm, strlen(nm)))) {
+		if (smap_find(&done, nm, strlen(nm),
+			      smap_hash(nm, strlen(nm)))) {
 			/* uploaded before the crash; only the delete was
 			 * missing */
 			unlinkat(lg->dirfd, nm, 0);
@@ -1621,19 +1627,19 @@ static void free_logger(dm_logger *lg)
 }
 
 /* The defaults of dm_logger_config (driftmon/logger.h), for fields 0. */
-#define DEF_FSYNC_MS 10
-#define DEF_FLUSH_ROWS 10000
-#define DEF_FLUSH_BYTES ((size_t)64 << 20)
-#define DEF_WAL_MAX_BYTES ((uint64_t)1 << 30)
-#define DEF_MAX_COLUMNS 1000
-#define DEF_MAX_STRING_BYTES 65536
-#define DEF_RETRY_MAX_MS 10000
-#define DEF_CLOSE_TIMEOUT_MS 30000
-#define DEF_FLUSH_THREADS 2
-#define MAX_FLUSH_THREADS 16
-#define DEF_SCHEMA_TTL_S 86400
+#define DEF_FSYNC_MS	       10
+#define DEF_FLUSH_ROWS	       10000
+#define DEF_FLUSH_BYTES	       ((size_t)64 << 20)
+#define DEF_WAL_MAX_BYTES      ((uint64_t)1 << 30)
+#define DEF_MAX_COLUMNS	       1000
+#define DEF_MAX_STRING_BYTES   65536
+#define DEF_RETRY_MAX_MS       10000
+#define DEF_CLOSE_TIMEOUT_MS   30000
+#define DEF_FLUSH_THREADS      2
+#define MAX_FLUSH_THREADS      16
+#define DEF_SCHEMA_TTL_S       86400
 #define DEF_MAX_SCHEMA_COLUMNS 10000
-#define DEF_MAX_MODELS 10000
+#define DEF_MAX_MODELS	       10000
 
 /* The settings that must be given or valid before anything is made. */
 static dm_err check_config(const dm_logger_config *cfg, dm_diag *diag)
@@ -1671,8 +1677,8 @@ static void init_locks(dm_logger *lg)
 	pthread_rwlockattr_init(&ra);
 	/* writers (batches adding columns, the schema save) must not
 	 * starve behind a steady stream of readers */
-	pthread_rwlockattr_setkind_np(&ra,
-				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlockattr_setkind_np(
+		&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&lg->schema_lock, &ra);
 	pthread_rwlockattr_destroy(&ra);
 }
@@ -1692,18 +1698,16 @@ static dm_err apply_settings(dm_logger *lg, const dm_logger_config *cfg,
 	lg->fsync = cfg->fsync;
 	lg->fsync_ms = cfg->fsync_ms ? cfg->fsync_ms : DEF_FSYNC_MS;
 	lg->flush_rows = cfg->flush_rows ? cfg->flush_rows : DEF_FLUSH_ROWS;
-	lg->flush_bytes = cfg->flush_bytes ? cfg->flush_bytes
-					   : DEF_FLUSH_BYTES;
+	lg->flush_bytes = cfg->flush_bytes ? cfg->flush_bytes : DEF_FLUSH_BYTES;
 	lg->flush_seconds = cfg->flush_seconds;
-	lg->wal_max = cfg->wal_max_bytes ? cfg->wal_max_bytes
-					 : DEF_WAL_MAX_BYTES;
-	lg->lim.max_columns = cfg->max_columns ? cfg->max_columns
-					       : DEF_MAX_COLUMNS;
-	lg->lim.max_string_bytes = cfg->max_string_bytes
-					   ? cfg->max_string_bytes
-					   : DEF_MAX_STRING_BYTES;
-	lg->retry_max_ms = cfg->retry_max_ms ? cfg->retry_max_ms
-					     : DEF_RETRY_MAX_MS;
+	lg->wal_max =
+		cfg->wal_max_bytes ? cfg->wal_max_bytes : DEF_WAL_MAX_BYTES;
+	lg->lim.max_columns =
+		cfg->max_columns ? cfg->max_columns : DEF_MAX_COLUMNS;
+	lg->lim.max_string_bytes = cfg->max_string_bytes ? cfg->max_string_bytes
+							 : DEF_MAX_STRING_BYTES;
+	lg->retry_max_ms =
+		cfg->retry_max_ms ? cfg->retry_max_ms : DEF_RETRY_MAX_MS;
 	lg->close_timeout_ms = cfg->close_timeout_ms ? cfg->close_timeout_ms
 						     : DEF_CLOSE_TIMEOUT_MS;
 	lg->on_event = cfg->on_event;
@@ -1765,14 +1769,14 @@ static dm_err lock_wal_dir(dm_logger *lg, dm_diag *diag)
 	int l;
 
 	if (util_mkdirs(lg->wal_dir, strlen(lg->wal_dir), 0755) < 0 ||
-	    (lg->dirfd = open(lg->wal_dir, O_RDONLY | O_DIRECTORY |
-						   O_CLOEXEC)) < 0)
+	    (lg->dirfd =
+		     open(lg->wal_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				   "cannot create the write-ahead-log folder: "
 				   "%s",
 				   strerror(errno));
-	lg->lockfd = openat(lg->dirfd, LOCK_FILE,
-			    O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	lg->lockfd = openat(lg->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC,
+			    0644);
 	if (lg->lockfd < 0)
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				   "cannot create the lock file: %s",
@@ -1805,15 +1809,16 @@ static dm_err recover_state(dm_logger *lg, dm_diag *diag)
 	lg->schema.touch_ms = lg_mono_ms();
 	lg->schema.touch_stamp = 0;
 	if (!lg->schema.declared &&
-	    (err = lg_schema_load(&lg->schema, lg->dirfd, SCHEMA_FILE,
-				  diag)) != DM_OK)
+	    (err = lg_schema_load(&lg->schema, lg->dirfd, SCHEMA_FILE, diag)) !=
+		    DM_OK)
 		return err;
 	if ((err = recover(lg, diag)) != DM_OK)
 		return err;
 	lg->disk_checked_ms = lg_mono_ms() - 1000;
 	check_disk(lg);
-	lg->manifest_fd = openat(lg->dirfd, MANIFEST,
-				 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	lg->manifest_fd =
+		openat(lg->dirfd, MANIFEST,
+		       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (lg->manifest_fd < 0)
 		return dm_diag_set(diag, DM_EIO, lg->wal_dir, 0, NULL,
 				   "cannot open the manifest: %s",
@@ -1881,11 +1886,10 @@ dm_err dm_logger_open(const dm_logger_config *cfg, dm_logger **out,
 	if (err != DM_OK)
 		goto fail;
 	if (lg->hour_profiles &&
-	    (lg->prof = lg_prof_new(prof_note, lg,
-				    (int64_t)(lg->flush_seconds
-						      ? lg->flush_seconds
-						      : 60) *
-					    1000)) == NULL) {
+	    (lg->prof = lg_prof_new(
+		     prof_note, lg,
+		     (int64_t)(lg->flush_seconds ? lg->flush_seconds : 60) *
+			     1000)) == NULL) {
 		err = DM_ENOMEM;
 		goto fail;
 	}
@@ -1903,8 +1907,7 @@ fail:
 }
 
 /* ---- flush / close / stats ------------------------------------------- */
-static dm_err wait_uploaded(dm_logger *lg, unsigned timeout_ms,
-			    dm_diag *diag)
+static dm_err wait_uploaded(dm_logger *lg, unsigned timeout_ms, dm_diag *diag)
 {
 	uint64_t target;
 	int64_t deadline = timeout_ms ? lg_mono_ms() + timeout_ms : 0;
@@ -1924,15 +1927,14 @@ static dm_err wait_uploaded(dm_logger *lg, unsigned timeout_ms,
 				diag, DM_ENET, NULL, 0, NULL,
 				"%llu records not uploaded after %u ms%s%s",
 				(unsigned long long)lg->pending_rows,
-				timeout_ms,
-				lg->last_error[0] ? ": " : "",
+				timeout_ms, lg->last_error[0] ? ": " : "",
 				lg->last_error);
 			break;
 		}
-		timespec_in(&ts, deadline ? (deadline - now < 200
-						     ? deadline - now
-						     : 200)
-					  : 200);
+		timespec_in(
+			&ts,
+			deadline ? (deadline - now < 200 ? deadline - now : 200)
+				 : 200);
 		pthread_cond_timedwait(&lg->done_cv, &lg->mu, &ts);
 	}
 	pthread_mutex_unlock(&lg->mu);
@@ -1998,8 +2000,8 @@ dm_err dm_logger_close(dm_logger *lg, dm_diag *diag)
 				  "uploaded%s%s; they stay in the write-ahead "
 				  "log and are uploaded by the next start",
 				  (unsigned long long)left,
-				  (unsigned long long)bytes, last[0] ? ": " : "",
-				  last);
+				  (unsigned long long)bytes,
+				  last[0] ? ": " : "", last);
 	} else {
 		err = DM_OK;
 	}
@@ -2026,8 +2028,7 @@ void dm_logger_get_stats(dm_logger *lg, dm_logger_stats *st)
 	st->wal_max_bytes = lg->wal_max;
 	st->wal_segments = lg->wal_segments;
 	st->storage_ok = lg->storage_ok;
-	snprintf(st->last_error, sizeof(st->last_error), "%s",
-		 lg->last_error);
+	snprintf(st->last_error, sizeof(st->last_error), "%s", lg->last_error);
 	st->wal_writable = !lg->disk_errno && !lg->disk_low;
 	if (lg->disk_errno)
 		snprintf(st->wal_error, sizeof(st->wal_error),

@@ -59,7 +59,7 @@ typedef struct group {
 	unsigned variant;
 	size_t nrows, caprows;
 	int64_t *ts;
-	uint64_t *rid;  /* arena offset << 32 | length */
+	uint64_t *rid; /* arena offset << 32 | length */
 	uint8_t *rid_null;
 	gcol *cols;
 	size_t ncols, capcols;
@@ -271,8 +271,8 @@ static int fits(const conv *c, const group *g, const lg_drec *r)
 		if (k->pred != f->prediction)
 			return 0;
 		if (f->type != DM_LOG_NULL && k->type != DM_LOG_NULL &&
-		    k->type != (f->type == DM_LOG_BOOL ? DM_LOG_NUMBER
-						       : f->type))
+		    k->type !=
+			    (f->type == DM_LOG_BOOL ? DM_LOG_NUMBER : f->type))
 			return 0;
 	}
 	return 1;
@@ -360,12 +360,11 @@ static int add_record(conv *c, const lg_drec *r)
 			k->f64[row] = isnum || isbool ? f->num : 0;
 			k->nnum += (size_t)isnum;
 			k->nbool += (size_t)isbool;
-		}
-		else if (k->type == DM_LOG_STRING)
-			k->soff[row] = f->type == DM_LOG_STRING
-					       ? arena_put(&g->arena, f->str,
-							   f->len)
-					       : 0;
+		} else if (k->type == DM_LOG_STRING)
+			k->soff[row] =
+				f->type == DM_LOG_STRING
+					? arena_put(&g->arena, f->str, f->len)
+					: 0;
 		k->n = row + 1;
 	}
 	g->nrows++;
@@ -457,8 +456,7 @@ static void lg_outfiles_free_one(lg_outfile *f)
 }
 
 static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
-			  group *g, size_t gi, lg_outfile *out,
-			  dm_diag *diag)
+			  group *g, size_t gi, lg_outfile *out, dm_diag *diag)
 {
 	dm_parquet_wcol *wc = NULL;
 	dm_parquet_writer_opts wo;
@@ -476,7 +474,8 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	for (i = 0; i < g->ncols; i++) {
 		gcol *k = &g->cols[i];
 
-		if (k->type == DM_LOG_NULL && col_settype(k, null_col_type(o, g, k)) < 0)
+		if (k->type == DM_LOG_NULL &&
+		    col_settype(k, null_col_type(o, g, k)) < 0)
 			return DM_ENOMEM;
 		if (col_pad(k, g->nrows) < 0)
 			return DM_ENOMEM;
@@ -603,8 +602,8 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 				    sizeof(hp), diag);
 	if (err)
 		goto out;
-	if (asprintf(&out->key, "%spart-%s-%ld-%s-%u-%zu.parquet", hp,
-		     id->host, id->pid, id->nonce, id->seq, gi) < 0) {
+	if (asprintf(&out->key, "%spart-%s-%ld-%s-%u-%zu.parquet", hp, id->host,
+		     id->pid, id->nonce, id->seq, gi) < 0) {
 		out->key = NULL;
 		err = DM_ENOMEM;
 		goto out;
@@ -679,7 +678,7 @@ dm_err lg_convert_segment(const char *path, const lg_convert_opts *o,
 	}
 	if (sc.bad_magic || !sc.has_header || c.bad) {
 		err = dm_diag_set(diag, DM_EFORMAT, path, 0, NULL, "%s",
-				  sc.bad_magic	  ? "not a WAL segment"
+				  sc.bad_magic	   ? "not a WAL segment"
 				  : !sc.has_header ? "segment has no header"
 						   : "malformed batch");
 		goto out;

@@ -51,8 +51,7 @@ typedef struct smap {
 
 uint32_t smap_hash(const char *s, size_t len);
 /* Returns the slot of key, or NULL. */
-smap_slot *smap_find(const smap *m, const char *key, size_t len,
-		     uint32_t hash);
+smap_slot *smap_find(const smap *m, const char *key, size_t len, uint32_t hash);
 /* Inserts key (pointer kept, not copied: it must outlive the map) with
  * val; key must not be present.  Returns 0 or -1 (allocation). */
 int smap_insert(smap *m, const char *key, size_t len, uint32_t hash,
@@ -61,16 +60,15 @@ void smap_clear(smap *m); /* empties, keeps the table */
 void smap_release(smap *m);
 
 /* ---- time ----------------------------------------------------------- */
-int64_t lg_now_us(void);      /* CLOCK_REALTIME */
-int64_t lg_mono_ms(void);     /* CLOCK_MONOTONIC */
+int64_t lg_now_us(void);  /* CLOCK_REALTIME */
+int64_t lg_mono_ms(void); /* CLOCK_MONOTONIC */
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t lg_days_from_civil(int64_t y, unsigned m, unsigned d);
 /* Splits microseconds since the epoch into a UTC date and hour. */
-void lg_civil_from_us(int64_t us, int *year, int *month, int *day,
-		      int *hour);
+void lg_civil_from_us(int64_t us, int *year, int *month, int *day, int *hour);
 
 /* ---- WAL framing ---------------------------------------------------- */
-#define WAL_MAGIC "DMWAL\0\1\n"
+#define WAL_MAGIC     "DMWAL\0\1\n"
 #define WAL_MAGIC_LEN 8
 #define WAL_FRAME_HDR 8
 #define WAL_MAX_FRAME (64u << 20)
@@ -102,8 +100,8 @@ typedef struct wal_scan {
 	uint64_t file_size;
 	uint64_t valid_end; /* end of the last valid frame (or the magic) */
 	uint64_t nframes;   /* valid frames, the header included */
-	int bad_magic;      /* not a segment file (or shorter than the magic) */
-	int has_header;     /* the first frame is a valid header */
+	int bad_magic;	    /* not a segment file (or shorter than the magic) */
+	int has_header;	    /* the first frame is a valid header */
 	wal_segid id;
 } wal_scan;
 
@@ -156,14 +154,14 @@ typedef struct lg_name {
 typedef struct lg_mv {
 	const char *model, *version;
 	uint32_t mlen, vlen;
-	uint8_t *use;       /* per name index: LG_USE_* bits */
-	uint32_t *first;    /* per name index: 0-based record that first
-			     * gave it a non-NULL value (or used it) */
+	uint8_t *use;	 /* per name index: LG_USE_* bits */
+	uint32_t *first; /* per name index: 0-based record that first
+			  * gave it a non-NULL value (or used it) */
 } lg_mv;
 
 /* An encoded batch, ready to append (frame header included). */
 typedef struct lg_enc {
-	bbuf frame;   /* 8 bytes of frame header, then the payload */
+	bbuf frame; /* 8 bytes of frame header, then the payload */
 	size_t nrec;
 	/* tables, valid until lg_enc_release (they point into the records) */
 	lg_name *names;
@@ -181,8 +179,8 @@ void lg_enc_init(lg_enc *e);
 void lg_enc_release(lg_enc *e);
 /*
  * Validates recs[0..n) and encodes them into e->frame (header filled).
- * now_us replaces timestamps of 0.  multi: messages say "record N: ".  Errors (with a diag naming record
- * and field): DM_EINVAL, DM_ETOOBIG, DM_ENOMEM.
+ * now_us replaces timestamps of 0.  multi: messages say "record N: ".  Errors
+ * (with a diag naming record and field): DM_EINVAL, DM_ETOOBIG, DM_ENOMEM.
  */
 dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 		    int64_t now_us, const lg_limits *lim, int multi,
@@ -191,7 +189,7 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 /* Decoding a batch payload. */
 typedef struct lg_dfield {
 	uint32_t name;
-	uint8_t type;       /* dm_log_type */
+	uint8_t type; /* dm_log_type */
 	uint8_t prediction;
 	double num;
 	const char *str;
@@ -229,7 +227,7 @@ void lg_dec_release(lg_dec *d);
 typedef struct lg_scol {
 	char *name;
 	uint32_t len;
-	uint8_t type;       /* DM_LOG_NUMBER / DM_LOG_STRING, or NULL: not
+	uint8_t type;	    /* DM_LOG_NUMBER / DM_LOG_STRING, or NULL: not
 			     * yet known (learned schemas only) */
 	uint8_t prediction; /* 1 = output column */
 	/* last use (schema_ttl): monotonic ms and the WAL stamp of the
@@ -243,24 +241,24 @@ typedef struct lg_smodel {
 	uint32_t keylen;
 	lg_scol *cols;
 	size_t ncols, capcols;
-	smap map; /* name -> index in cols */
-	int64_t used_ms;     /* as lg_scol */
+	smap map;	 /* name -> index in cols */
+	int64_t used_ms; /* as lg_scol */
 	uint64_t used_stamp;
 } lg_smodel;
 
 typedef struct lg_schema {
-	int declared;        /* 1: the columns of 'decl' only, for every model */
+	int declared; /* 1: the columns of 'decl' only, for every model */
 	lg_smodel decl;
-	lg_smodel *models;   /* learned */
+	lg_smodel *models; /* learned */
 	size_t nmodels, capmodels;
-	smap map;            /* key -> index in models */
+	smap map; /* key -> index in models */
 	size_t max_cols, max_models;
-	int dirty;           /* learned something not yet saved */
+	int dirty; /* learned something not yet saved */
 	/* what new entries and replayed records count as their last use */
 	int64_t touch_ms;
 	uint64_t touch_stamp;
-	uint64_t nentries;   /* learned models + their columns */
-	uint64_t nexpired;   /* entries forgotten so far */
+	uint64_t nentries; /* learned models + their columns */
+	uint64_t nexpired; /* entries forgotten so far */
 } lg_schema;
 
 /* Initialises s (declared columns copied when ndecl > 0). */
@@ -268,9 +266,9 @@ dm_err lg_schema_init(lg_schema *s, const dm_log_column *decl, size_t ndecl,
 		      size_t max_cols, size_t max_models, dm_diag *diag);
 void lg_schema_release(lg_schema *s);
 /* The column of model/version called name, or NULL. */
-const lg_scol *lg_schema_col(const lg_schema *s, const char *model,
-			     size_t mlen, const char *version, size_t vlen,
-			     const char *name, size_t nlen);
+const lg_scol *lg_schema_col(const lg_schema *s, const char *model, size_t mlen,
+			     const char *version, size_t vlen, const char *name,
+			     size_t nlen);
 
 /* One column a batch would teach the schema. */
 typedef struct lg_learn {
@@ -284,9 +282,9 @@ typedef struct lg_learn {
  * DM_ESCHEMA for a conflict (diag names record, column and types),
  * DM_ETOOBIG past a limit, DM_ENOMEM.
  */
-dm_err lg_schema_check(const lg_schema *s, const lg_enc *e,
-		       lg_learn **learn, size_t *nlearn, size_t *caplearn,
-		       int nrec_in_msg, dm_diag *diag);
+dm_err lg_schema_check(const lg_schema *s, const lg_enc *e, lg_learn **learn,
+		       size_t *nlearn, size_t *caplearn, int nrec_in_msg,
+		       dm_diag *diag);
 /* Adds the columns found by lg_schema_check (after re-checking them). */
 dm_err lg_schema_learn(lg_schema *s, const lg_enc *e, const lg_learn *l,
 		       size_t n, dm_diag *diag);
@@ -308,13 +306,12 @@ char *lg_schema_json(const lg_schema *s);
 dm_err lg_schema_write(const char *js, int dirfd, const char *name,
 		       dm_diag *diag);
 /* Loads a schema written by lg_schema_write into s. */
-dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name,
-		      dm_diag *diag);
+dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name, dm_diag *diag);
 
 /* ---- conversion of a segment into Parquet ------------------------------ */
 typedef struct lg_convert_opts {
-	const char *prefix;  /* "inference-logs" */
-	int codec;           /* dm_parquet_codec */
+	const char *prefix;	 /* "inference-logs" */
+	int codec;		 /* dm_parquet_codec */
 	const lg_schema *schema; /* types of all-NULL columns; may be NULL */
 	pthread_rwlock_t *schema_lock; /* taken for reading around lookups */
 } lg_convert_opts;
@@ -325,8 +322,8 @@ typedef struct lg_outfile {
 	uint8_t *data;
 	size_t len;
 	uint64_t rows;
-	int64_t hour;		/* start of its UTC hour, seconds */
-	char *model, *version;	/* of its rows */
+	int64_t hour;	       /* start of its UTC hour, seconds */
+	char *model, *version; /* of its rows */
 } lg_outfile;
 
 /*

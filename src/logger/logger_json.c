@@ -36,7 +36,7 @@ typedef struct jimpl {
 
 typedef struct jp {
 	char *base, *p, *end;
-	size_t rec;    /* 0-based index of the record being parsed */
+	size_t rec; /* 0-based index of the record being parsed */
 	int in_rec;
 	int nul; /* the last string had a \u0000 */
 	size_t max_records;
@@ -103,14 +103,20 @@ static dm_err field_err(jp *j, const char *field, const char *fmt, ...)
 static const char *kind_of(char c)
 {
 	switch (c) {
-	case '{': return "an object";
-	case '[': return "an array";
-	case '"': return "a string";
+	case '{':
+		return "an object";
+	case '[':
+		return "an array";
+	case '"':
+		return "a string";
 	case 't':
-	case 'f': return "a boolean";
-	case 'n': return "null";
-	default: return (c == '-' || (c >= '0' && c <= '9')) ? "a number"
-							     : "invalid JSON";
+	case 'f':
+		return "a boolean";
+	case 'n':
+		return "null";
+	default:
+		return (c == '-' || (c >= '0' && c <= '9')) ? "a number"
+							    : "invalid JSON";
 	}
 }
 
@@ -188,14 +194,38 @@ static dm_err str(jp *j, char **s, size_t *len)
 		if (++p >= end)
 			break;
 		switch (*p) {
-		case '"': *w++ = '"'; p++; break;
-		case '\\': *w++ = '\\'; p++; break;
-		case '/': *w++ = '/'; p++; break;
-		case 'b': *w++ = '\b'; p++; break;
-		case 'f': *w++ = '\f'; p++; break;
-		case 'n': *w++ = '\n'; p++; break;
-		case 'r': *w++ = '\r'; p++; break;
-		case 't': *w++ = '\t'; p++; break;
+		case '"':
+			*w++ = '"';
+			p++;
+			break;
+		case '\\':
+			*w++ = '\\';
+			p++;
+			break;
+		case '/':
+			*w++ = '/';
+			p++;
+			break;
+		case 'b':
+			*w++ = '\b';
+			p++;
+			break;
+		case 'f':
+			*w++ = '\f';
+			p++;
+			break;
+		case 'n':
+			*w++ = '\n';
+			p++;
+			break;
+		case 'r':
+			*w++ = '\r';
+			p++;
+			break;
+		case 't':
+			*w++ = '\t';
+			p++;
+			break;
 		case 'u': {
 			unsigned u, lo;
 
@@ -205,9 +235,9 @@ static dm_err str(jp *j, char **s, size_t *len)
 			}
 			p += 5;
 			if (u >= 0xD800 && u <= 0xDBFF) {
-				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-				    hex4(p + 2, end, &lo) < 0 || lo < 0xDC00 ||
-				    lo > 0xDFFF) {
+				if (end - p < 6 || p[0] != '\\' ||
+				    p[1] != 'u' || hex4(p + 2, end, &lo) < 0 ||
+				    lo < 0xDC00 || lo > 0xDFFF) {
 					j->p = p;
 					return syn(j, "unpaired UTF-16 "
 						      "surrogate in a \\u "
@@ -365,7 +395,8 @@ static int lit(jp *j, const char *w, size_t n)
 	return 0;
 }
 
-/* ---- values --------------------------------------------------------------- */
+/* ---- values ---------------------------------------------------------------
+ */
 /* A new value slot among the features or predictions (NULL: out of
  * memory, diag set). */
 static dm_log_value *push(jp *j, int pred)
@@ -392,8 +423,7 @@ static dm_log_value *push(jp *j, int pred)
 
 /* A feature or prediction value; the field is named "<field>.<key>"
  * (or "<field>" when key is NULL) in errors. */
-static dm_err scalar(jp *j, const char *field, const char *key,
-		     dm_log_value *v)
+static dm_err scalar(jp *j, const char *field, const char *key, dm_log_value *v)
 {
 	char *s;
 	size_t len;
@@ -525,7 +555,8 @@ static dm_err string_field(jp *j, const char *field, const char **out,
 	}
 	return field_err(j, field, "expected a string%s, got %s",
 			 nullable ? " or null" : "",
-			 j->p < j->end ? kind_of(*j->p) : "the end of the body");
+			 j->p < j->end ? kind_of(*j->p)
+				       : "the end of the body");
 }
 
 enum {
@@ -657,11 +688,10 @@ static dm_err record(jp *j)
 	im->pstart[j->rec] = im->np;
 	o->nrecords++;
 	if (j->p >= j->end || *j->p != '{') {
-		if (j->p < j->end && (*j->p == '[' || *j->p == '"' ||
-				      *j->p == '-' || *j->p == 't' ||
-				      *j->p == 'f' || *j->p == 'n' ||
-				      (*j->p >= '0' && *j->p <= '9')))
-		{
+		if (j->p < j->end &&
+		    (*j->p == '[' || *j->p == '"' || *j->p == '-' ||
+		     *j->p == 't' || *j->p == 'f' || *j->p == 'n' ||
+		     (*j->p >= '0' && *j->p <= '9'))) {
 			dm_diag_set(j->diag, DM_EFORMAT, NULL, 0, NULL,
 				    "record %zu: expected an object, got %s",
 				    j->rec + 1, kind_of(*j->p));
@@ -813,8 +843,8 @@ dm_err dm_log_parse_json(char *body, size_t len, size_t max_records,
 				break;
 			if ((err = record(&j)))
 				return err;
-			while (j.p < j.end && (*j.p == ' ' || *j.p == '\t' ||
-					       *j.p == '\r'))
+			while (j.p < j.end &&
+			       (*j.p == ' ' || *j.p == '\t' || *j.p == '\r'))
 				j.p++;
 			if (j.p < j.end && *j.p != '\n')
 				return syn(&j, "expected a newline after a "
@@ -826,12 +856,12 @@ dm_err dm_log_parse_json(char *body, size_t len, size_t max_records,
 		return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
 				   "no records in the body");
 	for (i = 0; i < out->nrecords; i++) {
-		out->records[i].features =
-			out->records[i].nfeatures ? im->fv + im->fstart[i]
-						  : NULL;
-		out->records[i].predictions =
-			out->records[i].npredictions ? im->pv + im->pstart[i]
-						     : NULL;
+		out->records[i].features = out->records[i].nfeatures
+						   ? im->fv + im->fstart[i]
+						   : NULL;
+		out->records[i].predictions = out->records[i].npredictions
+						      ? im->pv + im->pstart[i]
+						      : NULL;
 	}
 	return err;
 }

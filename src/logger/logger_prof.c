@@ -32,18 +32,18 @@
 
 typedef struct lp_prof {
 	char *model, *version;
-	dm_profile *base; /* NULL: no baseline, nothing profiled */
-	dm_profile cur;	  /* the hour so far */
+	dm_profile *base;   /* NULL: no baseline, nothing profiled */
+	dm_profile cur;	    /* the hour so far */
 	dm_hour_profile hp; /* the files fed */
-	int missed;	  /* made after files of the hour were fed */
-	int failed;	  /* a file could not be profiled */
+	int missed;	    /* made after files of the hour were fed */
+	int failed;	    /* a file could not be profiled */
 } lp_prof;
 
 typedef struct lp_hour {
 	int64_t hour; /* seconds since 1970 */
 	char **keys;  /* data files fed, in order */
 	size_t nkeys, capkeys;
-	int unordered; /* a key did not sort after the previous one */
+	int unordered;	/* a key did not sort after the previous one */
 	int64_t fed_ms; /* monotonic time of the last file fed */
 	lp_prof *profs;
 	size_t nprofs, capprofs;
@@ -190,8 +190,7 @@ static int load_baseline(lg_prof *p, dm_store *st, const char *model,
 	    DM_OK)
 		return 0;
 	err = dm_store_get(st, key, LP_BASELINE_MAX_BYTES, &json, &len, &d);
-	snprintf(what, sizeof(what), "%d %s", err == DM_OK ? 0 : (int)err,
-		 key);
+	snprintf(what, sizeof(what), "%d %s", err == DM_OK ? 0 : (int)err, key);
 	if (err == DM_ENOENT) {
 		if (first_time(p, what))
 			notef(p,
@@ -210,9 +209,9 @@ static int load_baseline(lg_prof *p, dm_store *st, const char *model,
 	if (err == DM_OK)
 		err = dm_baseline_from_json(json, len, key, b, &d);
 	free(json);
-	if (err == DM_OK && ((b->model && strcmp(b->model, model)) ||
-			     (b->model_version &&
-			      strcmp(b->model_version, version)))) {
+	if (err == DM_OK &&
+	    ((b->model && strcmp(b->model, model)) ||
+	     (b->model_version && strcmp(b->model_version, version)))) {
 		err = DM_EFORMAT;
 		snprintf(d.msg, sizeof(d.msg),
 			 "it is the baseline of another model or version");

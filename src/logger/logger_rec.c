@@ -71,7 +71,7 @@ static dm_err rec_err(dm_diag *diag, dm_err err, size_t irec, int multi,
 }
 
 /* s (n bytes) is the metadata column col (a string literal). */
-#define IS_COLUMN(s, n, col) \
+#define IS_COLUMN(s, n, col)                                                   \
 	((n) == sizeof(col) - 1 && !memcmp((s), col, sizeof(col) - 1))
 
 static int reserved(const char *s, size_t n)
@@ -153,8 +153,8 @@ static int grow_names(lg_enc *e, size_t want)
 
 /* Index of (model, version) in the batch, adding it (after checking
  * it) if new.  -1 after an error (in *err). */
-static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec,
-		     int multi, dm_err *err, dm_diag *diag)
+static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec, int multi,
+		     dm_err *err, dm_diag *diag)
 {
 	size_t ml, vl, i;
 	lg_mv *m;
@@ -166,8 +166,8 @@ static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec,
 		return -1;
 	}
 	if (!r->model_version || !*r->model_version) {
-		*err = rec_err(diag, DM_EINVAL, irec, multi,
-			       DM_LOG_COL_VERSION, "is missing");
+		*err = rec_err(diag, DM_EINVAL, irec, multi, DM_LOG_COL_VERSION,
+			       "is missing");
 		return -1;
 	}
 	ml = strlen(r->model_name);
@@ -186,8 +186,8 @@ static long mv_index(lg_enc *e, const dm_log_record *r, size_t irec,
 	}
 	if (dm_name_check("model version", r->model_version, vl, &nd) !=
 	    DM_OK) {
-		*err = rec_err(diag, DM_EINVAL, irec, multi,
-			       DM_LOG_COL_VERSION, "%s", nd.msg);
+		*err = rec_err(diag, DM_EINVAL, irec, multi, DM_LOG_COL_VERSION,
+			       "%s", nd.msg);
 		return -1;
 	}
 	if (e->nmv == e->capmv) {
@@ -228,8 +228,8 @@ oom:
 }
 
 /* Index of a column name, adding (after checking) it if new. */
-static long name_index(lg_enc *e, const char *name, size_t nlen,
-		       size_t irec, int multi, dm_err *err, dm_diag *diag)
+static long name_index(lg_enc *e, const char *name, size_t nlen, size_t irec,
+		       int multi, dm_err *err, dm_diag *diag)
 {
 	uint32_t h = smap_hash(name, nlen);
 	smap_slot *s = smap_find(&e->name_map, name, nlen, h);
@@ -238,7 +238,8 @@ static long name_index(lg_enc *e, const char *name, size_t nlen,
 	if (s)
 		return (long)s->val;
 	if (dm_name_check("column", name, nlen, &nd) != DM_OK) {
-		*err = rec_err(diag, DM_EINVAL, irec, multi, NULL, "%s", nd.msg);
+		*err = rec_err(diag, DM_EINVAL, irec, multi, NULL, "%s",
+			       nd.msg);
 		return -1;
 	}
 	if (reserved(name, nlen)) {
@@ -248,8 +249,7 @@ static long name_index(lg_enc *e, const char *name, size_t nlen,
 		return -1;
 	}
 	if (grow_names(e, e->nnames + 1) < 0 ||
-	    smap_insert(&e->name_map, name, nlen, h, (uint32_t)e->nnames) <
-		    0) {
+	    smap_insert(&e->name_map, name, nlen, h, (uint32_t)e->nnames) < 0) {
 		*err = rec_err(diag, DM_ENOMEM, irec, multi, NULL,
 			       "out of memory");
 		return -1;
@@ -271,10 +271,10 @@ static const char *use_type_name(uint8_t use)
  * type (logger_int.h). */
 #define TAG_NAME_SHIFT 3
 #define TAG_PRED_SHIFT 2
-#define TAG_TYPE_MASK 3u
+#define TAG_TYPE_MASK  3u
 /* What a frame holds besides its three tables: the type byte and the
  * three counts (uvarints of at most 10 bytes). */
-#define FRAME_TYPE_BYTES 1
+#define FRAME_TYPE_BYTES   1
 #define FRAME_COUNTS_BYTES 30
 
 /* One lg_enc_batch call: its settings, and the record being encoded. */
@@ -454,8 +454,8 @@ static dm_err column_err(enc_run *x, const char *name, const char *fmt, ...)
  * adds it: a column keeps one type (numbers or strings; NULLs fit both)
  * and one role.
  */
-static dm_err add_use(enc_run *x, const dm_log_value *v, long idx,
-		      uint8_t want, int pred)
+static dm_err add_use(enc_run *x, const dm_log_value *v, long idx, uint8_t want,
+		      int pred)
 {
 	lg_mv *m = &x->e->mv[x->mvi]; /* after name_index: it may move */
 	uint8_t use = m->use[idx];
@@ -589,7 +589,7 @@ dm_err lg_enc_batch(lg_enc *e, const dm_log_record *recs, size_t n,
 		    int64_t now_us, const lg_limits *lim, int multi,
 		    dm_diag *diag)
 {
-	enc_run x = { .e = e, .lim = lim, .multi = multi, .diag = diag };
+	enc_run x = {.e = e, .lim = lim, .multi = multi, .diag = diag};
 	dm_err err = DM_OK;
 
 	enc_reset(e, n);

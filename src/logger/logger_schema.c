@@ -216,9 +216,9 @@ static lg_scol *col_new(lg_schema *s, lg_smodel *m, const char *name,
 	return c;
 }
 
-const lg_scol *lg_schema_col(const lg_schema *s, const char *model,
-			     size_t mlen, const char *version, size_t vlen,
-			     const char *name, size_t nlen)
+const lg_scol *lg_schema_col(const lg_schema *s, const char *model, size_t mlen,
+			     const char *version, size_t vlen, const char *name,
+			     size_t nlen)
 {
 	const lg_smodel *m = find_model(s, model, mlen, version, vlen);
 
@@ -229,10 +229,14 @@ const lg_scol *lg_schema_col(const lg_schema *s, const char *model,
 const char *dm_log_type_name(dm_log_type t)
 {
 	switch (t) {
-	case DM_LOG_NULL: return "null";
-	case DM_LOG_NUMBER: return "number";
-	case DM_LOG_STRING: return "string";
-	case DM_LOG_BOOL: return "boolean";
+	case DM_LOG_NULL:
+		return "null";
+	case DM_LOG_NUMBER:
+		return "number";
+	case DM_LOG_STRING:
+		return "string";
+	case DM_LOG_BOOL:
+		return "boolean";
 	}
 	return "?";
 }
@@ -242,12 +246,12 @@ static const char *tname(uint8_t t)
 	return dm_log_type_name((dm_log_type)t);
 }
 
-static dm_err col_err(dm_diag *diag, int multi, uint32_t rec,
-		      const lg_name *n, const char *fmt, ...)
+static dm_err col_err(dm_diag *diag, int multi, uint32_t rec, const lg_name *n,
+		      const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-static dm_err col_err(dm_diag *diag, int multi, uint32_t rec,
-		      const lg_name *n, const char *fmt, ...)
+static dm_err col_err(dm_diag *diag, int multi, uint32_t rec, const lg_name *n,
+		      const char *fmt, ...)
 {
 	char reason[400], where[48] = "";
 	va_list ap;
@@ -268,9 +272,9 @@ static dm_err col_err(dm_diag *diag, int multi, uint32_t rec,
 	return DM_ESCHEMA;
 }
 
-dm_err lg_schema_check(const lg_schema *s, const lg_enc *e,
-		       lg_learn **learn, size_t *nlearn, size_t *caplearn,
-		       int multi, dm_diag *diag)
+dm_err lg_schema_check(const lg_schema *s, const lg_enc *e, lg_learn **learn,
+		       size_t *nlearn, size_t *caplearn, int multi,
+		       dm_diag *diag)
 {
 	size_t i, k, newmodels = 0;
 
@@ -299,21 +303,20 @@ dm_err lg_schema_check(const lg_schema *s, const lg_enc *e,
 				return col_err(diag, multi, mv->first[k], n,
 					       "not in the declared schema");
 			if (c && c->prediction != pred)
-				return col_err(diag, multi, mv->first[k], n,
-					       "is a %s in the schema of model "
-					       "'%s' version '%s', got it as a "
-					       "%s",
-					       c->prediction ? "prediction"
-							     : "feature",
-					       m == &s->decl ? "*" : m->key,
-					       m == &s->decl
-						       ? "*"
-						       : m->key +
-								 strlen(m->key) +
-								 1,
-					       pred ? "prediction" : "feature");
-			if (c && type != DM_LOG_NULL && c->type != DM_LOG_NULL &&
-			    c->type != type)
+				return col_err(
+					diag, multi, mv->first[k], n,
+					"is a %s in the schema of model "
+					"'%s' version '%s', got it as a "
+					"%s",
+					c->prediction ? "prediction"
+						      : "feature",
+					m == &s->decl ? "*" : m->key,
+					m == &s->decl
+						? "*"
+						: m->key + strlen(m->key) + 1,
+					pred ? "prediction" : "feature");
+			if (c && type != DM_LOG_NULL &&
+			    c->type != DM_LOG_NULL && c->type != type)
 				return col_err(diag, multi, mv->first[k], n,
 					       "type conflict: the schema has "
 					       "%s, got %s",
@@ -395,7 +398,8 @@ dm_err lg_schema_learn_rec(lg_schema *s, const lg_dec *d, const lg_drec *r)
 	m->used_stamp = s->touch_stamp;
 	for (i = 0; i < r->nfields; i++) {
 		const lg_dfield *f = &r->fields[i];
-		lg_scol *c = model_col(m, d->name[f->name], d->name_len[f->name]);
+		lg_scol *c =
+			model_col(m, d->name[f->name], d->name_len[f->name]);
 		/* a boolean is a number for the schema */
 		uint8_t ft = f->type == DM_LOG_BOOL ? DM_LOG_NUMBER : f->type;
 
@@ -442,8 +446,7 @@ char *lg_schema_json(const lg_schema *s)
 		}
 		json_object_set_new(jm, "model", jstrn(m->key, ml));
 		json_object_set_new(jm, "version",
-				    jstrn(m->key + ml + 1,
-					  m->keylen - ml - 1));
+				    jstrn(m->key + ml + 1, m->keylen - ml - 1));
 		for (k = 0; k < m->ncols; k++) {
 			const lg_scol *c = &m->cols[k];
 			json_t *jc = json_object();
@@ -483,8 +486,7 @@ dm_err lg_schema_write(const char *js, int dirfd, const char *name,
 	dm_err err = DM_OK;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0644);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		goto fail;
 	while (off < len) {
@@ -515,8 +517,7 @@ fail:
 	return err;
 }
 
-dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name,
-		      dm_diag *diag)
+dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name, dm_diag *diag)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	json_t *root = NULL, *models;
@@ -565,10 +566,9 @@ dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name,
 		}
 		if (s->declared)
 			continue;
-		m = find_model(s, json_string_value(jmod),
-			       json_string_length(jmod),
-			       json_string_value(jver),
-			       json_string_length(jver));
+		m = find_model(
+			s, json_string_value(jmod), json_string_length(jmod),
+			json_string_value(jver), json_string_length(jver));
 		if (!m && !(m = add_model(s, json_string_value(jmod),
 					  json_string_length(jmod),
 					  json_string_value(jver),
@@ -579,10 +579,10 @@ dm_err lg_schema_load(lg_schema *s, int dirfd, const char *name,
 		for (k = 0; k < json_array_size(cols); k++) {
 			json_t *jc = json_array_get(cols, k);
 			json_t *jn = json_object_get(jc, "name");
-			const char *t = json_string_value(
-				json_object_get(jc, "type"));
-			const char *role = json_string_value(
-				json_object_get(jc, "role"));
+			const char *t =
+				json_string_value(json_object_get(jc, "type"));
+			const char *role =
+				json_string_value(json_object_get(jc, "role"));
 			uint8_t type = DM_LOG_NULL;
 
 			if (!json_is_string(jn) || !role) {
@@ -716,10 +716,10 @@ size_t lg_schema_expire(lg_schema *s, int64_t now_ms, int64_t ttl_ms,
 	smap_release(&s->map);
 	memset(&s->map, 0, sizeof(s->map));
 	for (i = 0; i < s->nmodels; i++)
-		if (smap_insert(&s->map, s->models[i].key, s->models[i].keylen,
-				smap_hash(s->models[i].key,
-					  s->models[i].keylen),
-				(uint32_t)i) < 0) {
+		if (smap_insert(
+			    &s->map, s->models[i].key, s->models[i].keylen,
+			    smap_hash(s->models[i].key, s->models[i].keylen),
+			    (uint32_t)i) < 0) {
 			/* cannot index them: forget the rest */
 			for (k = i; k < s->nmodels; k++) {
 				gone += 1 + s->models[k].ncols;

@@ -33,9 +33,9 @@ static void crc_init(void)
 	}
 	for (uint32_t i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
-					  crc_table[0][crc_table[t - 1][i] &
-						       0xff];
+			crc_table[t][i] =
+				(crc_table[t - 1][i] >> 8) ^
+				crc_table[0][crc_table[t - 1][i] & 0xff];
 #if defined(__x86_64__) && defined(__GNUC__)
 	__builtin_cpu_init();
 	crc_hw = __builtin_cpu_supports("sse4.2");
@@ -118,8 +118,7 @@ uint32_t smap_hash(const char *s, size_t len)
 	return h ? h : 1;
 }
 
-smap_slot *smap_find(const smap *m, const char *key, size_t len,
-		     uint32_t hash)
+smap_slot *smap_find(const smap *m, const char *key, size_t len, uint32_t hash)
 {
 	size_t mask, i;
 
@@ -223,8 +222,7 @@ int64_t lg_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-void lg_civil_from_us(int64_t us, int *year, int *month, int *day,
-		      int *hour)
+void lg_civil_from_us(int64_t us, int *year, int *month, int *day, int *hour)
 {
 	int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
 	int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400;

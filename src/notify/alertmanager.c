@@ -30,7 +30,7 @@
 #include "core/jsonw.h"
 #include "driftmon/notify.h"
 
-#define STATE_VERSION 1
+#define STATE_VERSION	    1
 #define MAX_RESOLVE_RETRIES 24
 
 static void iso(time_t t, char *buf, size_t n)
@@ -117,8 +117,8 @@ static int from_json(json_t *o, dm_notify_alert *a)
 	     json_string_value(json_object_get(o, "startsAt")));
 	copy(a->ends_at, sizeof(a->ends_at),
 	     json_string_value(json_object_get(o, "endsAt")));
-	a->retries = (unsigned)json_integer_value(json_object_get(o,
-								  "retries"));
+	a->retries =
+		(unsigned)json_integer_value(json_object_get(o, "retries"));
 	return 1;
 }
 
@@ -166,15 +166,14 @@ dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
 		goto out;
 	}
 	nprev = 0;
-	json_array_foreach(firing, i, v)
-		if (from_json(v, &prev[nprev]))
-			nprev++;
+	json_array_foreach(firing, i, v) if (from_json(v, &prev[nprev]))
+		nprev++;
 	nfiring_prev = nprev;
-	json_array_foreach(unsent, i, v)
-		if (from_json(v, &prev[nprev])) {
-			prev[nprev].resolved = 1;
-			nprev++;
-		}
+	json_array_foreach(unsent, i, v) if (from_json(v, &prev[nprev]))
+	{
+		prev[nprev].resolved = 1;
+		nprev++;
+	}
 
 	/* The run's alerts, one per label set. */
 	for (i = 0; i < r->nalerts; i++) {
@@ -219,8 +218,9 @@ dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
 	copy(set->model, sizeof(set->model), r->model);
 	copy(set->model_version, sizeof(set->model_version), r->model_version);
 	copy(set->status, sizeof(set->status),
-	     r->insufficient ? "insufficient_data"
-	     : r->drift_detected ? "drift" : "ok");
+	     r->insufficient	 ? "insufficient_data"
+	     : r->drift_detected ? "drift"
+				 : "ok");
 	copy(set->generated_at, sizeof(set->generated_at),
 	     r->generated_at ? r->generated_at : snow);
 	set->drift_score = r->drift_score;
@@ -275,8 +275,8 @@ static void put_alert_state(jw *w, const dm_notify_alert *a)
 	jw_obj_end(w);
 }
 
-dm_err dm_alert_set_state(const dm_alert_set *set, int delivered,
-			  char **out, size_t *len)
+dm_err dm_alert_set_state(const dm_alert_set *set, int delivered, char **out,
+			  size_t *len)
 {
 	time_t now = time(NULL);
 	char snow[32];
@@ -350,8 +350,7 @@ static void description(const dm_alert_set *set, const dm_notify_alert *a,
 			 (unsigned long long)set->samples);
 }
 
-dm_err dm_alertmanager_payload(const dm_alert_set *set, char **out,
-			       size_t *len)
+dm_err dm_alertmanager_payload(const dm_alert_set *set, char **out, size_t *len)
 {
 	jw w;
 	size_t i;

@@ -27,7 +27,7 @@
 #define BACKOFF_MAX_MS 30000L
 /* Attempts: the default and the most allowed. */
 #define ATTEMPTS_DEFAULT 3
-#define ATTEMPTS_MAX 10
+#define ATTEMPTS_MAX	 10
 
 typedef struct answer {
 	char text[ANSWER_MAX + 1];
@@ -88,7 +88,8 @@ dm_err dm_http_send(const char *method, const char *url,
 		    const char *content_type, const char *body, size_t len,
 		    const dm_http_opts *o, long *status, dm_diag *diag)
 {
-	unsigned attempts = o && o->attempts ? o->attempts : ATTEMPTS_DEFAULT, i;
+	unsigned attempts = o && o->attempts ? o->attempts : ATTEMPTS_DEFAULT,
+		 i;
 	long timeout = o && o->timeout_ms > 0 ? o->timeout_ms : 10000;
 	long backoff = o && o->backoff_ms > 0 ? o->backoff_ms : 500;
 	net_retry pol;
@@ -105,10 +106,10 @@ dm_err dm_http_send(const char *method, const char *url,
 	memset(&pol, 0, sizeof(pol));
 	pol.attempts = attempts;
 	pol.backoff_ms = backoff;
-	pol.backoff_max_ms = backoff > BACKOFF_MAX_MS ? backoff : BACKOFF_MAX_MS;
+	pol.backoff_max_ms =
+		backoff > BACKOFF_MAX_MS ? backoff : BACKOFF_MAX_MS;
 	pol.rng = (uint64_t)(uintptr_t)&pol ^ (uint64_t)time(NULL);
-	if (strncmp(url, "http://", 7) != 0 &&
-	    strncmp(url, "https://", 8) != 0)
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "not an http(s) URL");
 	origin = dm_url_origin(url);
@@ -163,7 +164,8 @@ dm_err dm_http_send(const char *method, const char *url,
 			goto out;
 		}
 		if (rc != CURLE_OK) {
-			snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
+			snprintf(why, sizeof(why), "%s",
+				 curl_easy_strerror(rc));
 			if (!net_transient_curl(rc)) {
 				i++;
 				break;

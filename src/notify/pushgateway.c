@@ -74,8 +74,8 @@ static void label(sbuf *b, const char *name, const char *value)
 	}
 }
 
-char *dm_pushgateway_url(const char *base, const char *job,
-			 const char *model, const char *model_version)
+char *dm_pushgateway_url(const char *base, const char *job, const char *model,
+			 const char *model_version)
 {
 	size_t n = strlen(base);
 	sbuf b;

@@ -45,8 +45,9 @@ static dm_err text(const dm_alert_set *set, char **out)
 		sb_printf(&b, ": no verdict, insufficient data (%llu samples)",
 			  (unsigned long long)set->samples);
 	else
-		sb_printf(&b, ": %s, drift score %.1f%% (%llu/%llu features "
-			      "drifted, %llu samples)",
+		sb_printf(&b,
+			  ": %s, drift score %.1f%% (%llu/%llu features "
+			  "drifted, %llu samples)",
 			  !strcmp(set->status, "drift") ? "DRIFT DETECTED"
 							: "no drift",
 			  100.0 * set->drift_score,
@@ -61,7 +62,7 @@ static dm_err text(const dm_alert_set *set, char **out)
 			continue;
 		}
 		sb_printf(&b, "\n\xE2\x80\xA2 [%s] ",
-			  a->resolved ? "RESOLVED"
+			  a->resolved			     ? "RESOLVED"
 			  : !strcmp(a->severity, "critical") ? "CRITICAL"
 							     : "WARNING");
 		slack(&b, a->summary);

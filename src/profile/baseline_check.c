@@ -119,9 +119,9 @@ static dm_err check_numeric(const dm_feature *f, const char *name,
 				   f->name, (unsigned long long)sum,
 				   (unsigned long long)f->count);
 	if (f->count > 0 &&
-	    (!isfinite(f->mom.mean) || !isfinite(f->mom.m2) ||
-	     f->mom.m2 < 0 || !isfinite(f->mom.min) ||
-	     !isfinite(f->mom.max) || f->mom.min > f->mom.max ||
+	    (!isfinite(f->mom.mean) || !isfinite(f->mom.m2) || f->mom.m2 < 0 ||
+	     !isfinite(f->mom.min) || !isfinite(f->mom.max) ||
+	     f->mom.min > f->mom.max ||
 	     f->mom.mean < f->mom.min - 1e-9 * fabs(f->mom.min) - 1e-300 ||
 	     f->mom.mean > f->mom.max + 1e-9 * fabs(f->mom.max) + 1e-300))
 		return bad(diag, name, f->name,
@@ -147,8 +147,7 @@ dm_err dmp_baseline_validate(dm_profile *p, const char *name, dm_diag *diag)
 		if (dm_profile_find(p, f->name) != f)
 			return bad(diag, name, f->name,
 				   "duplicate feature name");
-		if (add_sat(f->count, f->missing) > p->rows &&
-		    p->rows != 0)
+		if (add_sat(f->count, f->missing) > p->rows && p->rows != 0)
 			return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 					   "feature '%.150s': count + missing "
 					   "(%llu) exceed the baseline's rows "

@@ -71,8 +71,8 @@ static dm_err write_numeric(jw *w, const dm_feature *f)
 	if (f->sketch && (err = dm_sketch_items(f->sketch, &v, &wt, &n)))
 		return err;
 	err_bound = f->sketch ? dm_sketch_rank_error(f->sketch) : 0.0;
-	err_bound += dm_sketch_compress_items(v, wt, &n,
-					      DM_BASELINE_SKETCH_ITEMS);
+	err_bound +=
+		dm_sketch_compress_items(v, wt, &n, DM_BASELINE_SKETCH_ITEMS);
 	for (i = 0; i < n; i++)
 		all_one &= wt[i] == 1;
 	jw_key(w, "sketch");
@@ -315,8 +315,9 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 	if (get_num(jf, "mean", &mean) || get_num(jf, "min", &mn) ||
 	    get_num(jf, "max", &mx) || get_num(jf, "m2", &m2) ||
 	    get_num(jf, "std", &std))
-		return bad(c, path, "mean, std, min, max and m2 must be "
-				    "numbers");
+		return bad(c, path,
+			   "mean, std, min, max and m2 must be "
+			   "numbers");
 	f->mom.n = f->count;
 	f->mom.mean = isnan(mean) ? 0.0 : mean;
 	f->mom.m2 = isnan(m2) ? 0.0 : m2;
@@ -329,8 +330,9 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 	    json_array_size(counts) != json_array_size(edges) + 1 ||
 	    json_array_size(edges) >= DM_PSI_BINS_MAX) {
 		snprintf(field, sizeof(field), "%s.bins", path);
-		return bad(c, field, "needs 'edges' and 'counts' arrays, "
-				     "one more count than edges");
+		return bad(c, field,
+			   "needs 'edges' and 'counts' arrays, "
+			   "one more count than edges");
 	}
 	f->nedges = json_array_size(edges);
 	f->edges = malloc((f->nedges + 1) * sizeof(double));
@@ -344,7 +346,8 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 		    (i > 0 && json_number_value(e) <= f->edges[i - 1])) {
 			snprintf(field, sizeof(field), "%s.bins.edges[%zu]",
 				 path, i);
-			return bad(c, field, "edges must be increasing numbers");
+			return bad(c, field,
+				   "edges must be increasing numbers");
 		}
 		f->edges[i] = json_number_value(e);
 	}
@@ -354,8 +357,9 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 		if (!json_is_integer(e) || json_integer_value(e) < 0) {
 			snprintf(field, sizeof(field), "%s.bins.counts[%zu]",
 				 path, i);
-			return bad(c, field, "counts must be non-negative "
-					     "integers");
+			return bad(c, field,
+				   "counts must be non-negative "
+				   "integers");
 		}
 		f->bins[i] = (uint64_t)json_integer_value(e);
 	}
@@ -366,9 +370,10 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 	    (wts && json_array_size(wts) != json_array_size(vals)) ||
 	    get_num(sk, "rank_error", &rank_error) || !(rank_error >= 0)) {
 		snprintf(field, sizeof(field), "%s.sketch", path);
-		return bad(c, field, "needs 'values' (and optional "
-				     "'weights' of the same length) and "
-				     "'rank_error'");
+		return bad(c, field,
+			   "needs 'values' (and optional "
+			   "'weights' of the same length) and "
+			   "'rank_error'");
 	}
 	n = json_array_size(vals);
 	v = malloc((n + 1) * sizeof(double));
@@ -381,12 +386,14 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 		json_t *x = json_array_get(vals, i);
 		json_t *y = wts ? json_array_get(wts, i) : NULL;
 
-		if (!json_is_number(x) || (wts && (!json_is_integer(y) ||
-						  json_integer_value(y) <= 0))) {
+		if (!json_is_number(x) ||
+		    (wts &&
+		     (!json_is_integer(y) || json_integer_value(y) <= 0))) {
 			snprintf(field, sizeof(field), "%s.sketch.values[%zu]",
 				 path, i);
-			err = bad(c, field, "not a number (or weight not a "
-					    "positive integer)");
+			err = bad(c, field,
+				  "not a number (or weight not a "
+				  "positive integer)");
 			goto out;
 		}
 		v[i] = json_number_value(x);
@@ -446,16 +453,18 @@ static dm_err parse_schema(struct ctx *c, json_t *jf, dm_feature *f,
 	s = json_string_value(json_object_get(jf, "role"));
 	if (!s || dm_role_parse(s, &f->role)) {
 		snprintf(field, sizeof(field), "%s.role", path);
-		return bad(c, field, "must be one of feature, prediction, "
-				     "label, event_time, identifier, text, "
-				     "ignored");
+		return bad(c, field,
+			   "must be one of feature, prediction, "
+			   "label, event_time, identifier, text, "
+			   "ignored");
 	}
 	s = json_string_value(json_object_get(jf, "ltype"));
 	if (!s || (dm_ltype_parse(s, &f->ltype) && strcmp(s, "unknown"))) {
 		snprintf(field, sizeof(field), "%s.ltype", path);
-		return bad(c, field, "must be one of numeric, integer, "
-				     "boolean, categorical, timestamp, text, "
-				     "unknown");
+		return bad(c, field,
+			   "must be one of numeric, integer, "
+			   "boolean, categorical, timestamp, text, "
+			   "unknown");
 	}
 	s = json_string_value(json_object_get(jf, "origin"));
 	f->origin = s && !strcmp(s, "spec")   ? DM_ORIGIN_SPEC
@@ -479,7 +488,8 @@ static dm_err parse_schema(struct ctx *c, json_t *jf, dm_feature *f,
 	f->na_counts = calloc(n + 1, sizeof(uint64_t));
 	if (!f->na_markers || !f->na_counts)
 		return DM_ENOMEM;
-	json_array_foreach(mk, j, jm) {
+	json_array_foreach(mk, j, jm)
+	{
 		const char *v = json_string_value(json_object_get(jm, "value"));
 		uint64_t cnt = 0;
 
@@ -487,8 +497,9 @@ static dm_err parse_schema(struct ctx *c, json_t *jf, dm_feature *f,
 			   pj_get_u64(jm, "count", &cnt))) {
 			snprintf(field, sizeof(field),
 				 "%s.missing_markers[%zu]", path, j);
-			return bad(c, field, "needs a string 'value' and a "
-					     "count");
+			return bad(c, field,
+				   "needs a string 'value' and a "
+				   "count");
 		}
 		if (!(f->na_markers[j] = strdup(v)))
 			return DM_ENOMEM;
@@ -626,8 +637,9 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 	    !json_is_string(json_object_get(root, "format")) ||
 	    strcmp(json_string_value(json_object_get(root, "format")),
 		   "driftmon-baseline") != 0) {
-		err = bad(&c, "format", "not a driftmon baseline "
-					"(expected \"driftmon-baseline\")");
+		err = bad(&c, "format",
+			  "not a driftmon baseline "
+			  "(expected \"driftmon-baseline\")");
 		goto out;
 	}
 	if (pj_get_u64(root, "format_version", &ver)) {
@@ -647,8 +659,9 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 	if (pj_get_u64(settings, "psi_bins", &bins) ||
 	    pj_get_u64(settings, "sketch_k", &k) || bins < 1 ||
 	    bins > DM_PSI_BINS_MAX || k < DM_SKETCH_K_MIN || k > (1u << 24)) {
-		err = bad(&c, "settings", "needs psi_bins (1-100) and "
-					  "sketch_k");
+		err = bad(&c, "settings",
+			  "needs psi_bins (1-100) and "
+			  "sketch_k");
 		goto out;
 	}
 	o.nbins = (unsigned)bins;
@@ -662,7 +675,8 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 	{
 		json_t *jwarn = json_object_get(root, "warnings"), *x;
 
-		json_array_foreach(jwarn, i, x) {
+		json_array_foreach(jwarn, i, x)
+		{
 			char **wv = realloc(p->warnings,
 					    (p->nwarnings + 1) * sizeof(*wv));
 
@@ -675,7 +689,8 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 				goto out;
 			}
 			p->warnings = wv;
-			if (!(wv[p->nwarnings] = strdup(json_string_value(x)))) {
+			if (!(wv[p->nwarnings] =
+				      strdup(json_string_value(x)))) {
 				err = DM_ENOMEM;
 				goto out;
 			}
@@ -683,14 +698,14 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		}
 	}
 	if (json_is_string(json_object_get(root, "model")))
-		p->model = strdup(json_string_value(json_object_get(root,
-								    "model")));
+		p->model = strdup(
+			json_string_value(json_object_get(root, "model")));
 	if (json_is_string(json_object_get(root, "model_version")))
 		p->model_version = strdup(json_string_value(
 			json_object_get(root, "model_version")));
 	if (json_is_string(json_object_get(root, "created_at")))
-		p->created_at = strdup(json_string_value(
-			json_object_get(root, "created_at")));
+		p->created_at = strdup(
+			json_string_value(json_object_get(root, "created_at")));
 	feats = json_object_get(root, "features");
 	if (!json_is_array(feats) || json_array_size(feats) == 0) {
 		err = bad(&c, "features", "missing or empty");
@@ -701,12 +716,13 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		err = DM_ENOMEM;
 		goto out;
 	}
-	json_array_foreach(feats, i, jf) {
+	json_array_foreach(feats, i, jf)
+	{
 		dm_feature *f = &p->feat[i];
-		const char *fname = json_string_value(json_object_get(jf,
-								      "name"));
-		const char *type = json_string_value(json_object_get(jf,
-								     "type"));
+		const char *fname =
+			json_string_value(json_object_get(jf, "name"));
+		const char *type =
+			json_string_value(json_object_get(jf, "type"));
 		char path[200];
 
 		snprintf(path, sizeof(path), "features[%zu]", i);
@@ -741,8 +757,9 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 		f->present = 1;
 		if (pj_get_u64(jf, "count", &f->count) ||
 		    pj_get_u64(jf, "missing", &f->missing)) {
-			err = bad(&c, path, "needs non-negative integer "
-					    "'count' and 'missing'");
+			err = bad(&c, path,
+				  "needs non-negative integer "
+				  "'count' and 'missing'");
 			goto out;
 		}
 		if (json_is_number(json_object_get(jf, "importance")))
@@ -766,8 +783,9 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 
 			f->type = DM_FEATURE_CATEGORICAL;
 			if (!json_is_array(cats)) {
-				err = bad(&c, path, "needs a 'categories' "
-						    "array");
+				err = bad(&c, path,
+					  "needs a 'categories' "
+					  "array");
 				goto out;
 			}
 			if (json_array_size(cats) > DM_MAX_CATEGORIES) {
@@ -789,7 +807,8 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 				goto out;
 			}
 			f->cats_cap = json_array_size(cats) + 1;
-			json_array_foreach(cats, j, jc) {
+			json_array_foreach(cats, j, jc)
+			{
 				const char *cv = json_string_value(
 					json_object_get(jc, "value"));
 				uint64_t cnt;
@@ -814,8 +833,9 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 			    pf_canon_bool_cats(f) == 0)
 				f->ltype = DM_LTYPE_BOOLEAN;
 		} else {
-			err = bad(&c, path, "type must be 'numeric' or "
-					    "'categorical'");
+			err = bad(&c, path,
+				  "type must be 'numeric' or "
+				  "'categorical'");
 		}
 		if (err != DM_OK)
 			goto out;

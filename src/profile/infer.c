@@ -196,8 +196,8 @@ int pf_evidence_merge(pf_evidence *d, const pf_evidence *s)
 		if (d->have_last) {
 			d->increasing = d->increasing && s->increasing &&
 					s->first > d->last;
-			d->code_ok = d->code_ok && s->code_ok &&
-				     rebase_code(d, s);
+			d->code_ok =
+				d->code_ok && s->code_ok && rebase_code(d, s);
 			d->last = s->last;
 		} else {
 			d->increasing = s->increasing;
@@ -324,7 +324,7 @@ static int month_name(const char *s, size_t n, size_t *i)
 {
 	static const char *const m[] = {"january", "february", "march",
 					"april",   "may",      "june",
-					"july",    "august",   "september",
+					"july",	   "august",   "september",
 					"october", "november", "december"};
 	size_t k, len;
 	int j;
@@ -335,8 +335,9 @@ static int month_name(const char *s, size_t n, size_t *i)
 			    tolower((unsigned char)s[*i + k]) == m[j][k];
 		     k++)
 			;
-		if (k == len || (k == 3 && (*i + 3 == n ||
-					    !isalpha((unsigned char)s[*i + 3])))) {
+		if (k == len ||
+		    (k == 3 &&
+		     (*i + 3 == n || !isalpha((unsigned char)s[*i + 3])))) {
 			*i += k == len ? len : 3;
 			if (*i < n && s[*i] == '.')
 				(*i)++;
@@ -515,9 +516,9 @@ int dm_parse_bool(const char *s, size_t n)
 
 /* Values an identifier needs: fewer prove nothing (a small table's
  * 1..n column is as likely a feature), unless the name says "id". */
-#define PF_ID_MIN 1000
+#define PF_ID_MIN	  1000
 #define PF_ID_MIN_STRINGS 200
-#define PF_ID_MIN_NAMED 20
+#define PF_ID_MIN_NAMED	  20
 
 dm_err pf_warn(dm_profile *p, const char *fmt, ...)
 {
@@ -571,8 +572,8 @@ static int in_set(const char *s, const char *const *set)
 /* id, *_id, *Id (camelCase), uuid, guid, key, *_key, *_uuid */
 static int id_name(const char *name)
 {
-	static const char *const exact[] = {"id",    "uuid",   "guid",
-					    "key",   "index",  "row",
+	static const char *const exact[] = {"id",     "uuid",	    "guid",
+					    "key",    "index",	    "row",
 					    "rownum", "row_number", NULL};
 	char l[128];
 	size_t n = strlen(name);
@@ -606,9 +607,10 @@ static int time_name(const char *name)
 int pf_prediction_name(const char *name)
 {
 	static const char *const exact[] = {
-		"prediction", "predictions", "predicted", "pred", "y_pred",
-		"y_hat", "yhat", "score", "model_score", "proba",
-		"probability", "prediction_score", NULL};
+		"prediction",  "predictions", "predicted",   "pred",
+		"y_pred",      "y_hat",	      "yhat",	     "score",
+		"model_score", "proba",	      "probability", "prediction_score",
+		NULL};
 	char l[128];
 
 	lower(name, l, sizeof(l));
@@ -620,9 +622,9 @@ int pf_prediction_name(const char *name)
 
 int pf_label_name(const char *name)
 {
-	static const char *const exact[] = {"label", "target", "y_true",
-					    "ground_truth", "groundtruth",
-					    NULL};
+	static const char *const exact[] = {"label",	   "target",
+					    "y_true",	   "ground_truth",
+					    "groundtruth", NULL};
 	char l[128];
 
 	lower(name, l, sizeof(l));
@@ -671,8 +673,8 @@ static void set_reason(dm_feature *f, const char *fmt, ...)
 static void decide_ltype(dm_feature *f, pf_evidence *e)
 {
 	if (f->ltype == DM_LTYPE_TIMESTAMP) {
-		set_reason(f, "%s", e->type_note[0] ? e->type_note
-						    : "timestamps");
+		set_reason(f, "%s",
+			   e->type_note[0] ? e->type_note : "timestamps");
 		return;
 	}
 	if (f->type == DM_FEATURE_NUMERIC) {
@@ -683,7 +685,8 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 			set_reason(f, "no values");
 		} else if (e->all_int && e->code_ok && k <= PF_CODE_MAX) {
 			f->ltype = DM_LTYPE_INTEGER;
-			set_reason(f, "integers, %u distinct values (a code)", k);
+			set_reason(f, "integers, %u distinct values (a code)",
+				   k);
 		} else if (e->all_int) {
 			f->ltype = DM_LTYPE_NUMERIC;
 			set_reason(f, "integers");
@@ -697,8 +700,9 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 	if ((f->ltype == DM_LTYPE_BOOLEAN || (f->ncats > 0 && f->other == 0)) &&
 	    pf_canon_bool_cats(f) == 0) {
 		f->ltype = DM_LTYPE_BOOLEAN;
-		set_reason(f, "%s", e->type_note[0] ? e->type_note
-						    : "true/false values");
+		set_reason(f, "%s",
+			   e->type_note[0] ? e->type_note
+					   : "true/false values");
 		return;
 	}
 	f->ltype = DM_LTYPE_CATEGORICAL;
@@ -710,8 +714,8 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 }
 
 /* Identifier evidence: a phrase in why, or 0. */
-static int looks_like_id(const dm_feature *f, const pf_evidence *e,
-			 char *why, size_t size)
+static int looks_like_id(const dm_feature *f, const pf_evidence *e, char *why,
+			 size_t size)
 {
 	double share = distinct_share(e), nd = distinct_count(e, f->count);
 	double words = e->txt_n ? (double)e->txt_words / (double)e->txt_n : 0;
@@ -719,9 +723,9 @@ static int looks_like_id(const dm_feature *f, const pf_evidence *e,
 
 	/* unique strings (emails, codes) are rarely a feature; unique
 	 * integers in a small table may well be */
-	if (f->count < (named ? PF_ID_MIN_NAMED
-		       : f->type == DM_FEATURE_NUMERIC ? PF_ID_MIN
-						       : PF_ID_MIN_STRINGS) ||
+	if (f->count < (named				? PF_ID_MIN_NAMED
+			: f->type == DM_FEATURE_NUMERIC ? PF_ID_MIN
+							: PF_ID_MIN_STRINGS) ||
 	    isnan(share))
 		return 0;
 	if (f->type == DM_FEATURE_NUMERIC) {
@@ -730,8 +734,9 @@ static int looks_like_id(const dm_feature *f, const pf_evidence *e,
 		if (!e->all_int || f->ltype == DM_LTYPE_TIMESTAMP)
 			return 0;
 		if (e->increasing) {
-			snprintf(why, size, "unique integers, strictly "
-					    "increasing");
+			snprintf(why, size,
+				 "unique integers, strictly "
+				 "increasing");
 			return 1;
 		}
 		if (share >= 0.99 && span <= 2.0 * (double)f->count) {
@@ -751,8 +756,8 @@ static int looks_like_id(const dm_feature *f, const pf_evidence *e,
 	return 0;
 }
 
-static int looks_like_text(const dm_feature *f, const pf_evidence *e,
-			   char *why, size_t size)
+static int looks_like_text(const dm_feature *f, const pf_evidence *e, char *why,
+			   size_t size)
 {
 	double share = distinct_share(e);
 	double words, bytes;
@@ -839,8 +844,9 @@ static void pick_event_time(dm_profile *p)
 			set_reason(f, "%s; the event time", type_why);
 		} else {
 			f->role = DM_ROLE_IGNORED;
-			set_reason(f, "%s; another timestamp: derive a feature "
-				      "(e.g. its age in days) to monitor it",
+			set_reason(f,
+				   "%s; another timestamp: derive a feature "
+				   "(e.g. its age in days) to monitor it",
 				   type_why);
 		}
 	}
@@ -889,8 +895,9 @@ static dm_err check_markers(dm_profile *p, dm_feature *f, int user_markers)
 			(f->nna - i - 1) * sizeof(*f->na_counts));
 		f->nna--;
 		if (f->ltype == DM_LTYPE_CATEGORICAL)
-			set_reason(f, "text values, %zu categories ('None' is "
-				      "one)",
+			set_reason(f,
+				   "text values, %zu categories ('None' is "
+				   "one)",
 				   f->ncats);
 		return pf_warn(p,
 			       "column '%s': 'None' is its most common value "
@@ -927,8 +934,7 @@ dm_err pf_infer(dm_profile *p)
 
 			memcpy(type_why, f->reason, sizeof(type_why));
 			if (strcmp(type_why, e->role_note))
-				set_reason(f, "%s; %s", e->role_note,
-					   type_why);
+				set_reason(f, "%s; %s", e->role_note, type_why);
 			if (f->role == DM_ROLE_TEXT && !e->fixed_type)
 				f->ltype = DM_LTYPE_TEXT;
 			continue;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Private: strict field readers shared by the JSON formats of
- * src/profile (baseline_json.c, partial.c, hourprof.c); each returns 0 or -1. */
+ * src/profile (baseline_json.c, partial.c, hourprof.c); each returns 0 or -1.
+ */
 #ifndef DM_PROFILE_JSON_GET_H
 #define DM_PROFILE_JSON_GET_H
 

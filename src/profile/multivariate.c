@@ -193,8 +193,7 @@ static dm_err cov_add_rows(dm_multivariate *m, double *x, size_t n)
  */
 static int mv_take(uint64_t row, unsigned stride)
 {
-	return (row - 1) % (row <= DM_MV_DENSE_ROWS ? stride : 4 * stride) ==
-	       0;
+	return (row - 1) % (row <= DM_MV_DENSE_ROWS ? stride : 4 * stride) == 0;
 }
 
 dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
@@ -409,8 +408,7 @@ dm_err pf_mv_merge(dm_profile *dst, const dm_profile *src)
 	return dm_mv_merge(dst->mv, s);
 }
 
-dm_err pf_mv_restore(dm_profile *p, size_t d, char *const *names,
-		     size_t ncand)
+dm_err pf_mv_restore(dm_profile *p, size_t d, char *const *names, size_t ncand)
 {
 	dm_multivariate *m = mv_new(d, names);
 	size_t i;

@@ -24,7 +24,6 @@ void pf_mv_reference(dm_multivariate *m);
 /* Baseline partials: gives p an empty multivariate profile of the d
  * named columns (features of p) with ncand candidates; DM_EFORMAT if a
  * name is not a feature of p. */
-dm_err pf_mv_restore(dm_profile *p, size_t d, char *const *names,
-		     size_t ncand);
+dm_err pf_mv_restore(dm_profile *p, size_t d, char *const *names, size_t ncand);
 
 #endif

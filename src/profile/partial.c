@@ -404,8 +404,9 @@ static dm_err parse_evidence(struct ctx *c, json_t *je, pf_evidence *e)
 	    get_flag(je, "user_markers", &e->user_markers) ||
 	    get_flag(je, "fixed_type", &e->fixed_type) ||
 	    get_flag(je, "reader_prediction", &e->reader_prediction))
-		return bad(c, "evidence", "a field is missing or of the wrong "
-					  "type");
+		return bad(c, "evidence",
+			   "a field is missing or of the wrong "
+			   "type");
 	if (!json_is_array(bits) || json_array_size(bits) != PF_CODE_SPAN / 64)
 		return bad(c, "evidence.code_bits", "expected 4 hex words");
 	for (i = 0; i < PF_CODE_SPAN / 64; i++)
@@ -414,13 +415,15 @@ static dm_err parse_evidence(struct ctx *c, json_t *je, pf_evidence *e)
 				   "expected 16 hex digits");
 	ds = json_object_get(je, "distinct");
 	if (!json_is_array(ds) || json_array_size(ds) > PF_DSET)
-		return bad(c, "evidence.distinct", "expected at most 1024 "
-						   "hashes");
+		return bad(c, "evidence.distinct",
+			   "expected at most 1024 "
+			   "hashes");
 	e->dn = json_array_size(ds);
 	if (e->dn > e->offered ||
 	    (e->full_at && (e->dn != PF_DSET || e->full_at > e->offered)))
-		return bad(c, "evidence.distinct", "does not add up with "
-						   "'offered' and 'full_at'");
+		return bad(c, "evidence.distinct",
+			   "does not add up with "
+			   "'offered' and 'full_at'");
 	e->gather = 1;
 	if (e->dn == 0 && e->offered == 0)
 		return DM_OK;
@@ -457,8 +460,9 @@ static dm_err parse_sketch(struct ctx *c, json_t *js, dm_profile *p,
 	if (pj_get_u64(js, "k", &k) || k != p->sketch_k + (p->sketch_k & 1u) ||
 	    pj_get_u64(js, "n", &st.n) ||
 	    pj_get_num(js, "error_weight", NAN, &st.err_w) || !(st.err_w >= 0))
-		return bad(c, "sketch", "k, n or error_weight missing or "
-					"wrong");
+		return bad(c, "sketch",
+			   "k, n or error_weight missing or "
+			   "wrong");
 	if (!json_is_array(levels) || json_array_size(levels) < 1 ||
 	    json_array_size(levels) > SKETCH_STATE_MAXLEV)
 		return bad(c, "sketch.levels", "expected 1 to 60 levels");
@@ -488,9 +492,10 @@ static dm_err parse_sketch(struct ctx *c, json_t *js, dm_profile *p,
 		st.flip[h] = (unsigned)flip;
 	}
 	if (err == DM_OK && !(f->sketch = sketch_state_new(&st)))
-		err = bad(c, "sketch", "not a state the sketch can be in "
-				       "(levels overfull or unsorted, or "
-				       "weights not adding up to n)");
+		err = bad(c, "sketch",
+			  "not a state the sketch can be in "
+			  "(levels overfull or unsorted, or "
+			  "weights not adding up to n)");
 	for (h = 0; h < SKETCH_STATE_MAXLEV; h++)
 		free(buf[h]);
 	if (err == DM_OK && st.n != f->mom.n)
@@ -508,14 +513,16 @@ static dm_err parse_cats(struct ctx *c, json_t *jc, dm_feature *f)
 		return bad(c, "categories", "expected at most 1024 pairs");
 	json_array_foreach(jc, i, pair)
 	{
-		json_t *v = json_array_get(pair, 0), *n = json_array_get(pair, 1);
+		json_t *v = json_array_get(pair, 0),
+		       *n = json_array_get(pair, 1);
 		long k;
 
 		if (!json_is_array(pair) || json_array_size(pair) != 2 ||
 		    !json_is_string(v) || !json_is_integer(n) ||
 		    json_integer_value(n) < 0)
-			return bad(c, "categories", "expected [value, count] "
-						    "pairs");
+			return bad(c, "categories",
+				   "expected [value, count] "
+				   "pairs");
 		k = pf_cat_index(f, json_string_value(v), json_string_length(v),
 				 1);
 		if (k == -2)
@@ -526,8 +533,9 @@ static dm_err parse_cats(struct ctx *c, json_t *jc, dm_feature *f)
 		sum += f->cats[k].count;
 	}
 	if (sum + f->other > f->count)
-		return bad(c, "categories", "counts add up to more than the "
-					    "count");
+		return bad(c, "categories",
+			   "counts add up to more than the "
+			   "count");
 	return DM_OK;
 }
 
@@ -579,8 +587,9 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 	dm_err err;
 
 	if (!name || !type || !role || !lt)
-		return bad(c, "features", "a feature lacks name, type, role or "
-					  "logical_type");
+		return bad(c, "features",
+			   "a feature lacks name, type, role or "
+			   "logical_type");
 	if (dm_profile_find(p, name))
 		return bad(c, "features", "a feature name occurs twice");
 	if (!(f = dmp_profile_add_feature(p, name)))
@@ -591,8 +600,9 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 	else if (!strcmp(type, "categorical"))
 		f->type = DM_FEATURE_CATEGORICAL;
 	else if (strcmp(type, "unknown") != 0)
-		return bad(c, "type", "expected numeric, categorical or "
-				      "unknown");
+		return bad(c, "type",
+			   "expected numeric, categorical or "
+			   "unknown");
 	if (dm_role_parse(role, &f->role) < 0)
 		return bad(c, "role", "not a role");
 	if (strcmp(lt, "unknown") != 0 && dm_ltype_parse(lt, &f->ltype) < 0)
@@ -608,13 +618,14 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 	    pj_get_u64(jf, "missing", &f->missing) ||
 	    pj_get_u64(jf, "invalid", &f->invalid) ||
 	    pj_get_str(jf, "invalid_example", f->invalid_example,
-		    sizeof(f->invalid_example)) ||
+		       sizeof(f->invalid_example)) ||
 	    pj_get_u64(jf, "schema_bad", &f->schema_bad) ||
 	    pj_get_str(jf, "schema_bad_example", f->schema_bad_example,
-		    sizeof(f->schema_bad_example)) ||
+		       sizeof(f->schema_bad_example)) ||
 	    pj_get_u64(jf, "other", &f->other))
-		return bad(c, "features", "a field is missing or of the wrong "
-					  "type");
+		return bad(c, "features",
+			   "a field is missing or of the wrong "
+			   "type");
 	f->origin = (dm_origin)origin;
 	f->present = (int)present;
 	if ((err = parse_markers(c, json_object_get(jf, "missing_markers"),
@@ -702,11 +713,12 @@ static dm_err parse_profile(struct ctx *c, json_t *jp, dm_profile *p)
 	    pj_get_u64(jp, "rows_other_model", &p->rows_other_model) ||
 	    pj_get_u64(jp, "rows_other_version", &p->rows_other_version) ||
 	    pj_get_str(jp, "other_model_example", p->other_model_example,
-		    sizeof(p->other_model_example)) ||
+		       sizeof(p->other_model_example)) ||
 	    pj_get_str(jp, "other_version_example", p->other_version_example,
-		    sizeof(p->other_version_example)))
-		return bad(c, "profile", "a row count or setting is missing "
-					 "or wrong");
+		       sizeof(p->other_version_example)))
+		return bad(c, "profile",
+			   "a row count or setting is missing "
+			   "or wrong");
 	p->sketch_k = (uint32_t)k;
 	p->nbins = (unsigned)nb;
 	jx = json_object_get(jp, "extra_columns");
@@ -734,8 +746,7 @@ static dm_err parse_profile(struct ctx *c, json_t *jp, dm_profile *p)
 	{
 		if ((err = parse_feature(c, x, p)) != DM_OK)
 			return err;
-		if (p->feat[i].count + p->feat[i].missing +
-			    p->feat[i].invalid >
+		if (p->feat[i].count + p->feat[i].missing + p->feat[i].invalid >
 		    p->rows + p->rows_skipped)
 			return bad(c, "count",
 				   "count and missing exceed the rows");
@@ -755,8 +766,9 @@ static dm_err parse_header(struct ctx *c, json_t *root, dm_partial *pt)
 	size_t i;
 
 	if (!fmt || strcmp(fmt, FORMAT_NAME) != 0)
-		return bad(c, "format", "not a driftmon baseline partial "
-					"(expected \"" FORMAT_NAME "\")");
+		return bad(c, "format",
+			   "not a driftmon baseline partial "
+			   "(expected \"" FORMAT_NAME "\")");
 	if (pj_get_u64(root, "format_version", &ver))
 		return bad(c, "format_version", "missing or not an integer");
 	if (ver != DM_PARTIAL_FORMAT_VERSION)
@@ -770,8 +782,9 @@ static dm_err parse_header(struct ctx *c, json_t *root, dm_partial *pt)
 	    !(pt->model_version = strdup(buf)) ||
 	    pj_get_str(root, "created_at", buf, sizeof(buf)) ||
 	    !(pt->created_at = strdup(buf)))
-		return bad(c, "model", "model, model_version or created_at "
-				       "missing");
+		return bad(c, "model",
+			   "model, model_version or created_at "
+			   "missing");
 	if (pj_get_u64(root, "shards", &u) || u < 1 || u > 100000)
 		return bad(c, "shards", "expected 1 to 100000");
 	pt->shards = (unsigned)u;

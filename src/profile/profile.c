@@ -22,10 +22,8 @@
 #include "profile/profile_int.h"
 #include "profile/mv_int.h"
 
-
 static const char *const meta_columns[] = {"timestamp", "model_name",
-					   "model_version", "request_id",
-					   NULL};
+					   "model_version", "request_id", NULL};
 
 /*
  * Text that CSV writers use for a missing value besides the empty field
@@ -33,8 +31,8 @@ static const char *const meta_columns[] = {"timestamp", "model_name",
  * in logs, an error in training data).  Only for text cells.
  */
 const char *const dm_default_missing_markers[] = {
-	"NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A", "#NA",
-	"#N/A N/A", NULL};
+	"NA",	"N/A",	"n/a", "NULL",	   "null", "None",
+	"<NA>", "#N/A", "#NA", "#N/A N/A", NULL};
 
 const char *dm_feature_type_name(dm_feature_type t)
 {
@@ -61,8 +59,8 @@ static int in_list(const char *const *list, const char *name)
 void dm_profile_init(dm_profile *p, const dm_profile_opts *opts)
 {
 	memset(p, 0, sizeof(*p));
-	p->sketch_k = opts && opts->sketch_k ? opts->sketch_k
-					     : DM_SKETCH_K_DEFAULT;
+	p->sketch_k =
+		opts && opts->sketch_k ? opts->sketch_k : DM_SKETCH_K_DEFAULT;
 	p->nbins = opts && opts->nbins ? opts->nbins : DM_PSI_BINS_DEFAULT;
 }
 
@@ -266,8 +264,8 @@ static dm_err make_ecdf(const dm_profile *p, dm_feature *f,
 	if (err != DM_OK)
 		return err;
 	f->type = DM_FEATURE_NUMERIC;
-	f->ecdf = dm_ecdf_count_new(v, w, n, rf->edges, rf->nedges,
-				    p->sketch_k);
+	f->ecdf =
+		dm_ecdf_count_new(v, w, n, rf->edges, rf->nedges, p->sketch_k);
 	free(v);
 	free(w);
 	return f->ecdf ? DM_OK : DM_ENOMEM;
@@ -670,8 +668,8 @@ static uint64_t row_number(const dm_batch *b, size_t i)
 static void note_invalid(dm_feature *f, const char *s, size_t n)
 {
 	if (f->invalid == 0)
-		snprintf(f->invalid_example, sizeof(f->invalid_example),
-			 "%.*s", (int)(n > 60 ? 60 : n), s);
+		snprintf(f->invalid_example, sizeof(f->invalid_example), "%.*s",
+			 (int)(n > 60 ? 60 : n), s);
 	f->invalid++;
 }
 
@@ -744,7 +742,8 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		const dm_strref *c = &col->str[i];
 
 		if ((keep && !keep[i]) || (col->null && col->null[i]) ||
-		    na_match(f, c->ptr, c->len) >= 0 || is_blank(c->ptr, c->len))
+		    na_match(f, c->ptr, c->len) >= 0 ||
+		    is_blank(c->ptr, c->len))
 			continue;
 		seen++;
 		if (col->type == DM_COL_TEXT &&
@@ -763,10 +762,10 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		f->type = DM_FEATURE_NUMERIC;
 		f->ltype = DM_LTYPE_TIMESTAMP;
 		if (f->evidence)
-			snprintf(((pf_evidence *)f->evidence)->type_note,
-				 sizeof(((pf_evidence *)f->evidence)->type_note),
-				 "%s", timed ? "date-times"
-					     : "dates");
+			snprintf(
+				((pf_evidence *)f->evidence)->type_note,
+				sizeof(((pf_evidence *)f->evidence)->type_note),
+				"%s", timed ? "date-times" : "dates");
 	} else {
 		f->type = DM_FEATURE_CATEGORICAL;
 	}
@@ -859,8 +858,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			}
 		} else {
 			const dm_strref *s = &col->str[i];
-			int ok = (dates && dm_parse_datetime(s->ptr, s->len,
-							     &x) == 0) ||
+			int ok = (dates &&
+				  dm_parse_datetime(s->ptr, s->len, &x) == 0) ||
 				 dm_parse_double(s->ptr, s->len, &x) == 0;
 
 			if (!ok && is_marker(f, col, s->ptr, s->len)) {
@@ -873,14 +872,14 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 						diag, DM_EFORMAT, file,
 						row_number(b, i), f->name,
 						"not a date: '%.*s'",
-						(int)(s->len > 60 ? 60 : s->len),
+						(int)(s->len > 60 ? 60
+								  : s->len),
 						s->ptr);
 				if (strict)
-					return bad_value(diag, file,
-							 row_number(b, i),
-							 f->name, s->ptr,
-							 s->len, x, ok,
-							 o->reference != NULL);
+					return bad_value(
+						diag, file, row_number(b, i),
+						f->name, s->ptr, s->len, x, ok,
+						o->reference != NULL);
 				note_invalid(f, s->ptr, s->len);
 				continue;
 			}
@@ -1028,11 +1027,12 @@ static dm_err add_boolean(dm_feature *f, const dm_column *col,
 				return dm_diag_set(diag, DM_EFORMAT, file,
 						   row_number(b, i), f->name,
 						   "not a boolean: '%.*s'",
-						   (int)(cn > 60 ? 60 : cn), cs);
+						   (int)(cn > 60 ? 60 : cn),
+						   cs);
 			note_schema_bad(f, cs, cn);
 			continue;
 		}
-count:
+	count:
 		err = cat_count(f, v ? "true" : "false", v ? 4 : 5, nref, 0, 1);
 		if (err != DM_OK)
 			return err;
@@ -1090,12 +1090,11 @@ struct colwork {
 
 /* Baseline mode: the type of a column on its first batch with values,
  * from the file's type hint or else from the values. */
-static void decide_type(dm_feature *f, const dm_column *col,
-			const dm_reader *r, size_t c, const uint8_t *keep,
-			size_t nrows)
+static void decide_type(dm_feature *f, const dm_column *col, const dm_reader *r,
+			size_t c, const uint8_t *keep, size_t nrows)
 {
 	dm_ltype hint = r && r->ltypes && c < r->ncols ? r->ltypes[c]
-						      : DM_LTYPE_UNKNOWN;
+						       : DM_LTYPE_UNKNOWN;
 	pf_evidence *e = f->evidence;
 
 	if (hint != DM_LTYPE_UNKNOWN && col->type == DM_COL_DOUBLE) {
@@ -1147,8 +1146,8 @@ static dm_err add_column(struct colwork *w, size_t c)
 		    f->ltype != DM_LTYPE_TIMESTAMP) {
 			/* typed strings in a numeric feature */
 			if (o && o->strict)
-				return dm_diag_set(&w->diag, DM_ESCHEMA, w->file,
-						   0, f->name,
+				return dm_diag_set(&w->diag, DM_ESCHEMA,
+						   w->file, 0, f->name,
 						   "the baseline has a numeric "
 						   "feature but the data has "
 						   "strings");
@@ -1164,7 +1163,8 @@ static dm_err add_column(struct colwork *w, size_t c)
 						 "%.*s",
 						 (int)(col->str[i].len > 60
 							       ? 60
-							       : col->str[i].len),
+							       : col->str[i]
+									 .len),
 						 col->str[i].ptr);
 			return DM_OK;
 		}
@@ -1250,8 +1250,8 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		else if (strcmp(names[c], "model_version") == 0)
 			vcol = (long)c;
 	}
-	if (o && ((o->model_name && mcol >= 0) ||
-		  (o->model_version && vcol >= 0))) {
+	if (o &&
+	    ((o->model_name && mcol >= 0) || (o->model_version && vcol >= 0))) {
 		keep = malloc(b->nrows ? b->nrows : 1);
 		if (!keep) {
 			err = DM_ENOMEM;
@@ -1321,8 +1321,8 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].nt = nt;
 		work[t].err = DM_OK;
 		work[t].err_col = SIZE_MAX;
-		work[t].sc.vals = malloc((b->nrows ? b->nrows : 1) *
-					 sizeof(double));
+		work[t].sc.vals =
+			malloc((b->nrows ? b->nrows : 1) * sizeof(double));
 		if (!work[t].sc.vals)
 			err = DM_ENOMEM;
 	}
@@ -1355,8 +1355,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	if (err == DM_OK)
 		err = pf_mv_setup(p, o ? o->reference : NULL);
 	if (err == DM_OK)
-		err = pf_mv_add_batch(p, b, map, keep,
-				      o ? o->reference : NULL,
+		err = pf_mv_add_batch(p, b, map, keep, o ? o->reference : NULL,
 				      fvals ? mvbuf : NULL);
 out:
 	for (t = 0; t < nt; t++)
@@ -1554,7 +1553,8 @@ done:
 	/* A header-only file still fixes the columns. */
 	if (r->rows_read == 0 && p->nfeat == 0) {
 		dm_batch empty = {0};
-		dm_column *cols = calloc(r->ncols ? r->ncols : 1, sizeof(*cols));
+		dm_column *cols =
+			calloc(r->ncols ? r->ncols : 1, sizeof(*cols));
 
 		if (!cols)
 			return DM_ENOMEM;
@@ -1647,7 +1647,8 @@ dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 		for (j = 1; j < p->nbins; j++) {
 			double q = (double)j / (double)p->nbins;
 
-			while (k < n && (double)(acc + w[k]) < q * (double)total)
+			while (k < n &&
+			       (double)(acc + w[k]) < q * (double)total)
 				acc += w[k++];
 			if (k >= n)
 				break;
@@ -1664,8 +1665,7 @@ dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 	return DM_OK;
 }
 
-dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
-			dm_diag *diag)
+dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src, dm_diag *diag)
 {
 	size_t i, j;
 	dm_err err;
@@ -1696,8 +1696,8 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src,
 				f->nedges = src->feat[i].nedges;
 				f->edges = malloc((f->nedges + 1) *
 						  sizeof(double));
-				f->bins = calloc(f->nedges + 1,
-						 sizeof(uint64_t));
+				f->bins =
+					calloc(f->nedges + 1, sizeof(uint64_t));
 				if (!f->edges || !f->bins)
 					return DM_ENOMEM;
 				if (f->nedges)
@@ -1847,14 +1847,12 @@ dm_feature *dmp_profile_add_feature(dm_profile *p, const char *name)
 	return add_feature(p, name);
 }
 
-dm_err dmp_feature_set_markers(dm_feature *f, const char *const *list,
-			       size_t n)
+dm_err dmp_feature_set_markers(dm_feature *f, const char *const *list, size_t n)
 {
 	return set_markers(f, list, n);
 }
 
-dm_err dmp_baseline_merge_part(dm_profile *dst, dm_profile *src,
-			       dm_diag *diag)
+dm_err dmp_baseline_merge_part(dm_profile *dst, dm_profile *src, dm_diag *diag)
 {
 	size_t i;
 

@@ -11,8 +11,8 @@
 #include "driftmon/schema.h"
 
 static const char *const role_names[DM_ROLE_COUNT_] = {
-	"feature", "prediction", "label",  "event_time",
-	"identifier", "text",    "ignored"};
+	"feature",    "prediction", "label",  "event_time",
+	"identifier", "text",	    "ignored"};
 static const char *const ltype_names[DM_LTYPE_COUNT_] = {
 	"unknown",     "numeric",   "integer", "boolean",
 	"categorical", "timestamp", "text"};

@@ -66,8 +66,8 @@ static void family(sbuf *b, const char *name, const char *type,
 }
 
 /* name{model="..",model_version=".."[,k="v"]} value */
-static void sample(sbuf *b, const char *name, const dm_result *r,
-		   const char *k, const char *v, double x)
+static void sample(sbuf *b, const char *name, const dm_result *r, const char *k,
+		   const char *v, double x)
 {
 	sb_puts(b, name);
 	sb_puts(b, "{model=\"");
@@ -83,8 +83,7 @@ static void sample(sbuf *b, const char *name, const dm_result *r,
 	sb_putc(b, '\n');
 }
 
-enum fstat { F_DRIFTED, F_PSI, F_KS_D, F_KS_P, F_CHI2_P, F_P_ADJ,
-	     F_MISSING };
+enum fstat { F_DRIFTED, F_PSI, F_KS_D, F_KS_P, F_CHI2_P, F_P_ADJ, F_MISSING };
 
 static const struct {
 	enum fstat which;
@@ -122,14 +121,20 @@ static double fvalue(const dm_feature_result *f, enum fstat w)
 	if (f->status == DM_STATUS_NOT_MONITORED)
 		return NAN; /* not a drift feature: no series */
 	switch (w) {
-	case F_DRIFTED: return compared(f) ? (f->drifted ? 1.0 : 0.0) : NAN;
-	case F_PSI: return f->psi;
-	case F_KS_D: return f->ks_statistic;
-	case F_KS_P: return f->ks_pvalue;
-	case F_CHI2_P: return f->chi2_pvalue;
-	case F_P_ADJ: return f->tested ? f->pvalue_adjusted : NAN;
-	case F_MISSING: return f->cur && f->cur->present
-				       ? f->missing_rate_cur : NAN;
+	case F_DRIFTED:
+		return compared(f) ? (f->drifted ? 1.0 : 0.0) : NAN;
+	case F_PSI:
+		return f->psi;
+	case F_KS_D:
+		return f->ks_statistic;
+	case F_KS_P:
+		return f->ks_pvalue;
+	case F_CHI2_P:
+		return f->chi2_pvalue;
+	case F_P_ADJ:
+		return f->tested ? f->pvalue_adjusted : NAN;
+	case F_MISSING:
+		return f->cur && f->cur->present ? f->missing_rate_cur : NAN;
 	}
 	return NAN;
 }
@@ -211,8 +216,7 @@ static void performance(sbuf *b, const dm_result *r)
 	       (double)p->labelled);
 	family(b, "driftmon_model_labels_late", "gauge",
 	       "Predictions whose label came after the maximum delay.");
-	sample(b, "driftmon_model_labels_late", r, NULL, NULL,
-	       (double)p->late);
+	sample(b, "driftmon_model_labels_late", r, NULL, NULL, (double)p->late);
 	if (p->task == DM_PERF_REGRESSION) {
 		m[n].name = "mae", m[n++].v = p->reg.mae;
 		m[n].name = "rmse", m[n++].v = p->reg.rmse;
@@ -220,7 +224,8 @@ static void performance(sbuf *b, const dm_result *r)
 		m[n].name = "r2", m[n++].v = p->reg.r2;
 	} else if (p->task != DM_PERF_NONE) {
 		m[n].name = "accuracy", m[n++].v = p->scores.accuracy;
-		m[n].name = "precision_macro", m[n++].v = p->scores.macro.precision;
+		m[n].name = "precision_macro",
+		m[n++].v = p->scores.macro.precision;
 		m[n].name = "recall_macro", m[n++].v = p->scores.macro.recall;
 		m[n].name = "f1_macro", m[n++].v = p->scores.macro.f1;
 		if (p->task == DM_PERF_BINARY_SCORE) {
@@ -303,8 +308,8 @@ dm_err dm_report_metrics(const dm_result *r, const dm_metrics_info *info,
 	if (info && info->run_timestamp > 0) {
 		family(&b, "driftmon_last_run_timestamp_seconds", "gauge",
 		       "Unix time the last run started.");
-		sample(&b, "driftmon_last_run_timestamp_seconds", r, NULL,
-		       NULL, info->run_timestamp);
+		sample(&b, "driftmon_last_run_timestamp_seconds", r, NULL, NULL,
+		       info->run_timestamp);
 	}
 	if (info && info->run_duration >= 0) {
 		family(&b, "driftmon_run_duration_seconds", "gauge",

@@ -41,9 +41,9 @@
 #include "core/sbuf.h"
 #include "driftmon/report.h"
 
-#define HTML_MAX ((size_t)64 << 20)
+#define HTML_MAX	 ((size_t)64 << 20)
 #define MAX_ALERTS_SHOWN 200
-#define CAT_LABEL_CHARS 16
+#define CAT_LABEL_CHARS	 16
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -73,11 +73,21 @@ static void esc(sbuf *b, const char *s)
 		unsigned char c = (unsigned char)*p;
 
 		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
 		default:
 			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
 				rep = "\xEF\xBF\xBD";
@@ -176,7 +186,7 @@ static void put_pct(sbuf *b, double x)
 static double nice_max(double m)
 {
 	static const double steps[] = {0.002, 0.004, 0.01, 0.02, 0.04,
-				       0.05,  0.1,   0.2,  0.3,  0.4,
+				       0.05,  0.1,   0.2,  0.3,	 0.4,
 				       0.5,   0.6,   0.8,  1.0};
 	size_t i;
 
@@ -332,7 +342,8 @@ static const char *status_class(const char *st)
 	return "st-na";
 }
 
-/* ---- the page ------------------------------------------------------------- */
+/* ---- the page -------------------------------------------------------------
+ */
 
 static const char css[] =
 	"*{box-sizing:border-box}"
@@ -419,7 +430,7 @@ typedef struct feat_ref {
 	json_t *f;
 	size_t index;
 	int rank_class; /* drift 3, minor 2, none 1, other 0 */
-	double rank;    /* psi + ks d */
+	double rank;	/* psi + ks d */
 } feat_ref;
 
 static int by_severity(const void *a, const void *b)
@@ -440,10 +451,11 @@ static double pvalue_of(json_t *f)
 	return isnan(p) ? num(f, "chi2_pvalue") : p;
 }
 
-/* ---- charts --------------------------------------------------------------- */
+/* ---- charts ---------------------------------------------------------------
+ */
 
 #define CW 300.0 /* chart viewBox width */
-#define CL 34.0  /* left margin (y labels) */
+#define CL 34.0	 /* left margin (y labels) */
 #define CR 6.0
 #define CT 8.0
 
@@ -457,8 +469,8 @@ static void share_grid(sbuf *b, double ymax, double top, double bottom,
 		double v = ymax * k / 2.0;
 		double y = bottom - (bottom - top) * k / 2.0;
 
-		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>",
-			  left, y, right);
+		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>", left,
+			  y, right);
 		sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">",
 			  left - 3, y + 3);
 		axis_pct(b, v);
@@ -496,9 +508,9 @@ static double max_of(json_t *arr)
 	json_t *v;
 	double m = 0;
 
-	json_array_foreach(arr, i, v)
-		if (json_is_number(v) && json_number_value(v) > m)
-			m = json_number_value(v);
+	json_array_foreach(arr, i,
+			   v) if (json_is_number(v) && json_number_value(v) > m)
+		m = json_number_value(v);
 	return m;
 }
 
@@ -521,8 +533,9 @@ static void hist_numeric(sbuf *b, json_t *f, json_t *base, json_t *cur)
 	bw = pw / (double)nb;
 	sb_puts(b, "<figure><figcaption>Share of values per baseline bin"
 		   "</figcaption>");
-	sb_printf(b, "<svg class=\"chart hist\" viewBox=\"0 0 %.0f %.0f\" "
-		     "role=\"img\">",
+	sb_printf(b,
+		  "<svg class=\"chart hist\" viewBox=\"0 0 %.0f %.0f\" "
+		  "role=\"img\">",
 		  CW, H);
 	share_grid(b, ymax, CT, bottom, CL, CW - CR);
 	vbars(b, "hb", bp, nb, ymax, CT, bottom);
@@ -548,15 +561,16 @@ static void hist_numeric(sbuf *b, json_t *f, json_t *base, json_t *cur)
 		for (i = 0; i < ne; i += step) {
 			json_t *e = json_array_get(edges, i);
 
-			ev[k++] = json_is_number(e) ? json_number_value(e)
-						    : NAN;
+			ev[k++] =
+				json_is_number(e) ? json_number_value(e) : NAN;
 		}
 		axis_labels(ev, k, lab);
 		for (i = 0, j = 0; i < ne; i += step, j++) {
 			if (isnan(ev[j]))
 				continue;
-			sb_printf(b, "<text class=\"xl\" x=\"%.1f\" "
-				     "y=\"%.0f\" text-anchor=\"middle\">",
+			sb_printf(b,
+				  "<text class=\"xl\" x=\"%.1f\" "
+				  "y=\"%.0f\" text-anchor=\"middle\">",
 				  CL + bw * (double)(i + 1), bottom + 12);
 			esc(b, lab[j]);
 			sb_puts(b, "</text>");
@@ -585,8 +599,9 @@ static void hbar(sbuf *b, const char *cls, double x0, double y, double w,
 		 double h)
 {
 	if (w > 0.05)
-		sb_printf(b, "<rect class=\"%s\" x=\"%.0f\" y=\"%.1f\" "
-			     "width=\"%.1f\" height=\"%.1f\"/>",
+		sb_printf(b,
+			  "<rect class=\"%s\" x=\"%.0f\" y=\"%.1f\" "
+			  "width=\"%.1f\" height=\"%.1f\"/>",
 			  cls, x0, y, w, h);
 }
 
@@ -621,7 +636,8 @@ static void hist_categorical(sbuf *b, json_t *f, json_t *base, json_t *cur,
 		b->err = DM_ENOMEM;
 		return;
 	}
-	json_object_foreach(bc, key, v) {
+	json_object_foreach(bc, key, v)
+	{
 		json_t *c = json_object_get(cc, key);
 
 		bars[k].name = key;
@@ -662,20 +678,23 @@ static void hist_categorical(sbuf *b, json_t *f, json_t *base, json_t *cur,
 	H = T + row * (double)rows + 20.0;
 	sb_puts(b, "<figure><figcaption>Share of values per category"
 		   "</figcaption>");
-	sb_printf(b, "<svg class=\"chart hist cat\" viewBox=\"0 0 %.0f %.0f\" "
-		     "role=\"img\">",
+	sb_printf(b,
+		  "<svg class=\"chart hist cat\" viewBox=\"0 0 %.0f %.0f\" "
+		  "role=\"img\">",
 		  CW, H);
 	for (i = 0; i < rows; i++) {
 		double y = T + row * (double)i;
 		int is_unseen = unseen_c > 0 && i == rows - 1;
 		const char *name = i < shown ? bars[i].name : NULL;
 		double vb = i < shown ? bars[i].base : is_unseen ? 0 : other_b;
-		double vc = i < shown ? bars[i].cur
+		double vc = i < shown	? bars[i].cur
 			    : is_unseen ? unseen_c
 					: other_c;
 
-		sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\"%s>",
-			  L - 4, y + 10, is_unseen ? " class=\"unseen-bar\"" : "");
+		sb_printf(b,
+			  "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\"%s>",
+			  L - 4, y + 10,
+			  is_unseen ? " class=\"unseen-bar\"" : "");
 		if (name) {
 			esc_trunc(b, name, CAT_LABEL_CHARS);
 		} else if (is_unseen && json_array_size(ul) == 1) {
@@ -699,10 +718,13 @@ static void hist_categorical(sbuf *b, json_t *f, json_t *base, json_t *cur,
 		sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fV%.1f\"/>", L, T,
 			  bottom);
 		for (g = 0; g <= 2; g++) {
-			sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" "
-				     "text-anchor=\"%s\">",
+			sb_printf(b,
+				  "<text x=\"%.1f\" y=\"%.1f\" "
+				  "text-anchor=\"%s\">",
 				  L + pw * g / 2.0, bottom + 11,
-				  g == 0 ? "start" : g == 1 ? "middle" : "end");
+				  g == 0   ? "start"
+				  : g == 1 ? "middle"
+					   : "end");
 			axis_pct(b, ymax * g / 2.0);
 			sb_puts(b, "</text>");
 		}
@@ -752,8 +774,7 @@ static size_t steps_into_atoms(double *x, double *y, size_t n)
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		if (i > 0 && x[i] > x[i - 1] && i + 1 < n &&
-		    x[i + 1] == x[i]) {
+		if (i > 0 && x[i] > x[i - 1] && i + 1 < n && x[i + 1] == x[i]) {
 			ox[k] = x[i];
 			oy[k++] = y[i - 1];
 		}
@@ -772,21 +793,21 @@ static void ecdf_line(sbuf *b, const char *cls, const double *x,
 {
 	size_t i, out = 0;
 
-#define EMIT(X, Y)                                                        \
-	sb_printf(b, "%s%.1f %.1f", out++ ? "L" : "M",                    \
-		  left + pw * ((X) - lo) / (hi - lo), top + ph * (1.0 - (Y)))
+#define EMIT(X, Y)                                                             \
+	sb_printf(b, "%s%.1f %.1f", out++ ? "L" : "M",                         \
+		  left + pw * ((X)-lo) / (hi - lo), top + ph * (1.0 - (Y)))
 	sb_printf(b, "<path class=\"%s\" d=\"", cls);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && x[i - 1] < lo && x[i] > lo)
 			EMIT(lo, y[i - 1] + (y[i] - y[i - 1]) *
-					     (lo - x[i - 1]) /
-					     (x[i] - x[i - 1]));
+						    (lo - x[i - 1]) /
+						    (x[i] - x[i - 1]));
 		if (x[i] >= lo && x[i] <= hi)
 			EMIT(x[i], y[i]);
 		if (i > 0 && x[i - 1] < hi && x[i] > hi) {
 			EMIT(hi, y[i - 1] + (y[i] - y[i - 1]) *
-					     (hi - x[i - 1]) /
-					     (x[i] - x[i - 1]));
+						    (hi - x[i - 1]) /
+						    (x[i] - x[i - 1]));
 			break;
 		}
 	}
@@ -800,8 +821,8 @@ static void ecdf_line(sbuf *b, const char *cls, const double *x,
 static size_t ecdf_step_points(json_t *side, double *x, double *y)
 {
 	json_t *st = json_object_get(side, "ecdf_steps");
-	json_t *xs = json_object_get(st, "values"), *ys = json_object_get(st,
-									  "cdf");
+	json_t *xs = json_object_get(st, "values"),
+	       *ys = json_object_get(st, "cdf");
 	size_t n = json_array_size(xs), i;
 
 	if (n == 0 || n > MAX_STEPS || json_array_size(ys) != n)
@@ -827,7 +848,7 @@ static void ecdf_steps_line(sbuf *b, const char *cls, const double *x,
 	double level = 0;
 	size_t i;
 
-#define SX(X) (left + pw * ((X) - lo) / (hi - lo))
+#define SX(X) (left + pw * ((X)-lo) / (hi - lo))
 #define SY(Y) (top + ph * (1.0 - (Y)))
 	sb_printf(b, "<path class=\"%s step\" d=\"M%.1f %.1f", cls, SX(lo),
 		  SY(0.0));
@@ -904,21 +925,24 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 	if (!cs)
 		nc = steps_into_atoms(cx, cy, nc);
 	if (bs && cs)
-		sb_printf(b, "<figure><figcaption>ECDF (exact steps: %zu "
-			     "distinct values)</figcaption>",
+		sb_printf(b,
+			  "<figure><figcaption>ECDF (exact steps: %zu "
+			  "distinct values)</figcaption>",
 			  bs > cs ? bs : cs);
 	else
 		sb_puts(b, "<figure><figcaption>ECDF (through the stored "
 			   "quantiles)</figcaption>");
-	sb_printf(b, "<svg class=\"chart ecdf%s\" viewBox=\"0 0 %.0f %.0f\" "
-		     "role=\"img\">",
+	sb_printf(b,
+		  "<svg class=\"chart ecdf%s\" viewBox=\"0 0 %.0f %.0f\" "
+		  "role=\"img\">",
 		  bs && cs ? " discrete" : "", CW, H);
 	for (g = 0; g <= 2; g++) {
 		double yy = bottom - ph * (double)g / 2.0;
 
-		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
-			     "<text x=\"%.0f\" y=\"%.1f\" "
-			     "text-anchor=\"end\">%.1f</text>",
+		sb_printf(b,
+			  "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
+			  "<text x=\"%.0f\" y=\"%.1f\" "
+			  "text-anchor=\"end\">%.1f</text>",
 			  CL, yy, CW - CR, CL - 3, yy + 3, (double)g / 2.0);
 	}
 	if (bs)
@@ -937,9 +961,10 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 	for (g = 0; g < nt; g++) {
 		double x = CL + pw * (ticks[g] - lo) / (hi - lo);
 
-		sb_printf(b, "<path class=\"gl\" d=\"M%.1f %.0fv3\"/>"
-			     "<text class=\"xl\" x=\"%.1f\" y=\"%.0f\" "
-			     "text-anchor=\"middle\">",
+		sb_printf(b,
+			  "<path class=\"gl\" d=\"M%.1f %.0fv3\"/>"
+			  "<text class=\"xl\" x=\"%.1f\" y=\"%.0f\" "
+			  "text-anchor=\"middle\">",
 			  x, bottom, x, bottom + 12);
 		esc(b, lab[g]);
 		sb_puts(b, "</text>");
@@ -990,14 +1015,16 @@ static void hourly_chart(sbuf *b, json_t *f, double thr)
 	sb_puts(b, "<h3>");
 	esc(b, str(f, "name"));
 	sb_puts(b, "</h3>");
-	sb_printf(b, "<svg class=\"chart hourly\" viewBox=\"0 0 %.0f %.0f\" "
-		     "role=\"img\"><title>PSI hour by hour from ",
+	sb_printf(b,
+		  "<svg class=\"chart hourly\" viewBox=\"0 0 %.0f %.0f\" "
+		  "role=\"img\"><title>PSI hour by hour from ",
 		  W, H);
 	esc(b, str(hp, "start"));
 	sb_puts(b, "</title>");
-	sb_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">"
-		     "%.3g</text><text x=\"%.0f\" y=\"%.1f\" "
-		     "text-anchor=\"end\">0</text>",
+	sb_printf(b,
+		  "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">"
+		  "%.3g</text><text x=\"%.0f\" y=\"%.1f\" "
+		  "text-anchor=\"end\">0</text>",
 		  L - 3, T + 3, ymax, L - 3, bottom + 3);
 	if (!isnan(thr) && thr <= ymax)
 		sb_printf(b, "<path class=\"th\" d=\"M%.0f %.1fH%.0f\"/>", L,
@@ -1016,19 +1043,20 @@ static void hourly_chart(sbuf *b, json_t *f, double thr)
 			  bottom - ph * json_number_value(x) / ymax);
 		pen = 1;
 	}
-	sb_printf(b, "\"/><path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>"
-		     "<text x=\"%.0f\" y=\"%.0f\">",
+	sb_printf(b,
+		  "\"/><path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>"
+		  "<text x=\"%.0f\" y=\"%.0f\">",
 		  L, bottom, W - R, L, bottom + 14);
 	esc(b, str(hp, "start"));
-	sb_printf(b, "</text><text x=\"%.0f\" y=\"%.0f\" "
-		     "text-anchor=\"end\">%zu hours</text></svg>",
+	sb_printf(b,
+		  "</text><text x=\"%.0f\" y=\"%.0f\" "
+		  "text-anchor=\"end\">%zu hours</text></svg>",
 		  W - R, bottom + 14, n);
 }
 
 /* "PSI hour by hour" (reports merged from hour profiles): the most
  * severe features' trend inside the window. */
-static void hourly_section(sbuf *b, const feat_ref *fr, size_t nf,
-			   double thr)
+static void hourly_section(sbuf *b, const feat_ref *fr, size_t nf, double thr)
 {
 	size_t i, k = 0;
 
@@ -1063,22 +1091,25 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 	if (!isnan(critical) && critical > ymax && critical <= 1.0)
 		ymax = critical;
 	ymax = nice_max(ymax * 1.1);
-	sb_printf(b, "<svg class=\"chart trend\" viewBox=\"0 0 %.0f %.0f\" "
-		     "role=\"img\">",
+	sb_printf(b,
+		  "<svg class=\"chart trend\" viewBox=\"0 0 %.0f %.0f\" "
+		  "role=\"img\">",
 		  W, H);
 	share_grid(b, ymax, T, bottom, L, W - R);
 	if (!isnan(critical) && critical <= ymax) {
 		double y = bottom - ph * critical / ymax;
 
-		sb_printf(b, "<path class=\"th\" d=\"M%.0f %.1fH%.0f\"/>"
-			     "<text x=\"%.0f\" y=\"%.1f\" "
-			     "text-anchor=\"end\">critical</text>",
+		sb_printf(b,
+			  "<path class=\"th\" d=\"M%.0f %.1fH%.0f\"/>"
+			  "<text x=\"%.0f\" y=\"%.1f\" "
+			  "text-anchor=\"end\">critical</text>",
 			  L, y, W - R, W - R, y - 3);
 	}
-#define PX(i) (n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) \
-		     : L + pw / 2)
-#define PY(i) (bottom - ph * (isnan(pts[i].drift_score) ? 0 : \
-			      pts[i].drift_score) / ymax)
+#define PX(i)                                                                  \
+	(n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) : L + pw / 2)
+#define PY(i)                                                                  \
+	(bottom -                                                              \
+	 ph * (isnan(pts[i].drift_score) ? 0 : pts[i].drift_score) / ymax)
 	if (n > 1) {
 		sb_puts(b, "<path class=\"lt\" d=\"");
 		for (i = 0; i < n; i++)
@@ -1087,9 +1118,10 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 		sb_puts(b, "\"/>");
 	}
 	for (i = 0; i < n; i++) {
-		sb_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" "
-			     "r=\"%s\"><title>",
-			  pts[i].insufficient     ? "pi"
+		sb_printf(b,
+			  "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" "
+			  "r=\"%s\"><title>",
+			  pts[i].insufficient	  ? "pi"
 			  : pts[i].drift_detected ? "pd"
 						  : "po",
 			  PX(i), PY(i), i + 1 == n ? "4.5" : "3");
@@ -1139,9 +1171,9 @@ static void perf_trend_extra(sbuf *b, const dm_report_point *pts, size_t n,
 	size_t i;
 	int k;
 
-#define PX(i) (n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) \
-		     : L + pw / 2)
-#define PY(v) (bottom - ph * ((v) - lo) / (hi - lo))
+#define PX(i)                                                                  \
+	(n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) : L + pw / 2)
+#define PY(v) (bottom - ph * ((v)-lo) / (hi - lo))
 	for (k = 0; k < 2; k++) {
 		int first = 1;
 
@@ -1164,9 +1196,10 @@ static void perf_trend_extra(sbuf *b, const dm_report_point *pts, size_t n,
 
 			if (!(pts[i].perf & m[k].bit))
 				continue;
-			sb_printf(b, "<circle class=\"%s\" cx=\"%.1f\" "
-				     "cy=\"%.1f\" r=\"2.5\" data-%s=\"%.6f\">"
-				     "<title>",
+			sb_printf(b,
+				  "<circle class=\"%s\" cx=\"%.1f\" "
+				  "cy=\"%.1f\" r=\"2.5\" data-%s=\"%.6f\">"
+				  "<title>",
 				  m[k].dot, PX(i), PY(v), m[k].data, v);
 			esc(b, when);
 			sb_printf(b, ": measured %s %.4f</title></circle>",
@@ -1224,21 +1257,23 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 		   "band<span class=\"key pr\"></span>reference"
 		   "<span class=\"key pf\"></span>measured F1"
 		   "<span class=\"key pa\"></span>measured ROC AUC</p>");
-	sb_printf(b, "<svg class=\"chart trend perf-trend\" viewBox=\"0 0 "
-		     "%.0f %.0f\" role=\"img\">",
+	sb_printf(b,
+		  "<svg class=\"chart trend perf-trend\" viewBox=\"0 0 "
+		  "%.0f %.0f\" role=\"img\">",
 		  W, H);
 	for (i = 0; i <= 4; i++) {
 		double v = lo + (hi - lo) * (double)i / 4.0;
 		double y = bottom - ph * (double)i / 4.0;
 
-		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
-			     "<text x=\"%.0f\" y=\"%.1f\" "
-			     "text-anchor=\"end\">%.2f</text>",
+		sb_printf(b,
+			  "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
+			  "<text x=\"%.0f\" y=\"%.1f\" "
+			  "text-anchor=\"end\">%.2f</text>",
 			  L, y, W - R, L - 3, y + 3, v);
 	}
-#define PX(i) (n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) \
-		     : L + pw / 2)
-#define PY(v) (bottom - ph * ((v) - lo) / (hi - lo))
+#define PX(i)                                                                  \
+	(n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) : L + pw / 2)
+#define PY(v) (bottom - ph * ((v)-lo) / (hi - lo))
 	/* the band: upper ends left to right, lower ends back */
 	for (i = 0, pass = 0; i < n; i++)
 		if (pts[i].perf & DM_POINT_ESTIMATED)
@@ -1286,26 +1321,30 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 							: pts[i].generated_at;
 
 		if (pts[i].perf & DM_POINT_ESTIMATED) {
-			sb_printf(b, "<circle class=\"pec\" cx=\"%.1f\" "
-				     "cy=\"%.1f\" r=\"2.5\" data-acc=\"%.6f\">"
-				     "<title>",
+			sb_printf(b,
+				  "<circle class=\"pec\" cx=\"%.1f\" "
+				  "cy=\"%.1f\" r=\"2.5\" data-acc=\"%.6f\">"
+				  "<title>",
 				  PX(i), PY(pts[i].acc_estimated),
 				  pts[i].acc_estimated);
 			esc(b, when);
-			sb_printf(b, ": estimated accuracy %.4f [%.4f, %.4f]"
-				     "</title></circle>",
+			sb_printf(b,
+				  ": estimated accuracy %.4f [%.4f, %.4f]"
+				  "</title></circle>",
 				  pts[i].acc_estimated, pts[i].acc_est_lower,
 				  pts[i].acc_est_upper);
 		}
 		if (pts[i].perf & DM_POINT_MEASURED) {
-			sb_printf(b, "<circle class=\"pmc\" cx=\"%.1f\" "
-				     "cy=\"%.1f\" r=\"3\" data-acc=\"%.6f\">"
-				     "<title>",
+			sb_printf(b,
+				  "<circle class=\"pmc\" cx=\"%.1f\" "
+				  "cy=\"%.1f\" r=\"3\" data-acc=\"%.6f\">"
+				  "<title>",
 				  PX(i), PY(pts[i].acc_measured),
 				  pts[i].acc_measured);
 			esc(b, when);
-			sb_printf(b, ": measured accuracy %.4f</title>"
-				     "</circle>",
+			sb_printf(b,
+				  ": measured accuracy %.4f</title>"
+				  "</circle>",
 				  pts[i].acc_measured);
 		}
 	}
@@ -1319,8 +1358,9 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 		sb_puts(b, "</text>");
 	}
 	if (n > 1) {
-		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\" "
-			     "text-anchor=\"end\">",
+		sb_printf(b,
+			  "<text x=\"%.1f\" y=\"%.0f\" "
+			  "text-anchor=\"end\">",
 			  PX(n - 1), bottom + 14);
 		esc(b, pts[n - 1].window_end[0] ? pts[n - 1].window_end
 						: pts[n - 1].generated_at);
@@ -1348,50 +1388,57 @@ static void calibration_chart(sbuf *b, json_t *cal)
 		   "(reliability diagram): share of label 1 by score bin, "
 		   "against the bin's mean score; the diagonal is a perfectly "
 		   "calibrated model</figcaption>");
-	sb_printf(b, "<svg class=\"chart calib\" viewBox=\"0 0 %.0f %.0f\" "
-		     "role=\"img\">",
+	sb_printf(b,
+		  "<svg class=\"chart calib\" viewBox=\"0 0 %.0f %.0f\" "
+		  "role=\"img\">",
 		  S, S);
 	for (i = 0; i <= 4; i++) {
 		double v = (double)i / 4.0;
 
-		sb_printf(b, "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
-			     "<text x=\"%.0f\" y=\"%.1f\" "
-			     "text-anchor=\"end\">%.2f</text>"
-			     "<text x=\"%.1f\" y=\"%.0f\" "
-			     "text-anchor=\"middle\">%.2f</text>",
+		sb_printf(b,
+			  "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
+			  "<text x=\"%.0f\" y=\"%.1f\" "
+			  "text-anchor=\"end\">%.2f</text>"
+			  "<text x=\"%.1f\" y=\"%.0f\" "
+			  "text-anchor=\"middle\">%.2f</text>",
 			  L, bottom - side * v, L + side, L - 3,
 			  bottom - side * v + 3, v, L + side * v, bottom + 12,
 			  v);
 	}
-	sb_printf(b, "<path class=\"diag\" d=\"M%.0f %.0fL%.0f %.0f\"/>",
-		  L, bottom, L + side, T);
+	sb_printf(b, "<path class=\"diag\" d=\"M%.0f %.0fL%.0f %.0f\"/>", L,
+		  bottom, L + side, T);
 	sb_puts(b, "<path class=\"cal\" d=\"");
-	json_array_foreach(curve, i, pt) {
+	json_array_foreach(curve, i, pt)
+	{
 		sb_printf(b, "%s%.1f %.1f", first ? "M" : "L",
 			  L + side * num(pt, "mean_predicted"),
 			  bottom - side * num(pt, "fraction_positive"));
 		first = 0;
 	}
 	sb_puts(b, "\"/>");
-	json_array_foreach(curve, i, pt) {
+	json_array_foreach(curve, i, pt)
+	{
 		double x = num(pt, "mean_predicted"),
 		       y = num(pt, "fraction_positive");
 
-		sb_printf(b, "<circle class=\"calc\" cx=\"%.1f\" cy=\"%.1f\" "
-			     "r=\"3\" data-x=\"%.6f\" data-y=\"%.6f\" "
-			     "data-count=\"%.0f\"><title>mean score %.3f, "
-			     "share of 1 %.3f, ",
+		sb_printf(b,
+			  "<circle class=\"calc\" cx=\"%.1f\" cy=\"%.1f\" "
+			  "r=\"3\" data-x=\"%.6f\" data-y=\"%.6f\" "
+			  "data-count=\"%.0f\"><title>mean score %.3f, "
+			  "share of 1 %.3f, ",
 			  L + side * x, bottom - side * y, x, y,
 			  num(pt, "count"), x, y);
 		put_value(b, num(pt, "count"));
 		sb_puts(b, " rows</title></circle>");
 	}
-	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0fM%.0f %.0fV%.0f\"/>",
+	sb_printf(b,
+		  "<path class=\"ax\" d=\"M%.0f %.0fH%.0fM%.0f %.0fV%.0f\"/>",
 		  L, bottom, L + side, L, T, bottom);
 	sb_puts(b, "</svg></figure>");
 }
 
-/* ---- sections ------------------------------------------------------------- */
+/* ---- sections -------------------------------------------------------------
+ */
 
 static void kpi(sbuf *b, const char *dt, const char *cls)
 {
@@ -1406,10 +1453,12 @@ static void not_monitored(sbuf *b, json_t *cols)
 
 	if (n == 0)
 		return;
-	sb_printf(b, "<p class=\"note\" id=\"not-monitored\">Not monitored "
-		     "(%zu): ",
+	sb_printf(b,
+		  "<p class=\"note\" id=\"not-monitored\">Not monitored "
+		  "(%zu): ",
 		  n);
-	json_array_foreach(cols, i, c) {
+	json_array_foreach(cols, i, c)
+	{
 		if (i == 50) {
 			sb_printf(b, ", \xE2\x80\xA6 and %zu more", n - i);
 			break;
@@ -1504,17 +1553,20 @@ static void alerts_section(sbuf *b, json_t *alerts)
 		return;
 	}
 	sb_puts(b, "<ul class=\"alerts\">");
-	json_array_foreach(alerts, i, a) {
+	json_array_foreach(alerts, i, a)
+	{
 		const char *sev = str(a, "severity");
 		int crit = sev && !strcmp(sev, "CRITICAL");
 
 		if (i == MAX_ALERTS_SHOWN) {
-			sb_printf(b, "<li>\xE2\x80\xA6 and %zu more (see the JSON "
-				     "report)</li>",
+			sb_printf(b,
+				  "<li>\xE2\x80\xA6 and %zu more (see the JSON "
+				  "report)</li>",
 				  n - i);
 			break;
 		}
-		sb_printf(b, "<li class=\"sev-%s\"><span class=\"sev\">%s</span>",
+		sb_printf(b,
+			  "<li class=\"sev-%s\"><span class=\"sev\">%s</span>",
 			  crit ? "critical" : "warning",
 			  crit ? "CRITICAL" : "WARNING");
 		sb_puts(b, "<code>");
@@ -1527,8 +1579,7 @@ static void alerts_section(sbuf *b, json_t *alerts)
 }
 
 /* One row of the performance table: measured, reference, estimated. */
-static void perf_row(sbuf *b, const char *label, json_t *perf,
-		     const char *key)
+static void perf_row(sbuf *b, const char *label, json_t *perf, const char *key)
 {
 	json_t *ref = json_object_get(json_object_get(perf, "reference"), key);
 	json_t *est = json_object_get(json_object_get(perf, "estimated"), key);
@@ -1594,15 +1645,18 @@ static void performance_section(sbuf *b, json_t *perf,
 	sb_puts(b, "</tbody></table>");
 	if (json_is_array(cm) && json_array_size(cm) <= 20 &&
 	    json_array_size(classes) == json_array_size(cm)) {
-		sb_puts(b, "<table><caption>Confusion matrix (rows: label, "
-			   "columns: prediction)</caption><thead><tr><th></th>");
-		json_array_foreach(classes, i, c) {
+		sb_puts(b,
+			"<table><caption>Confusion matrix (rows: label, "
+			"columns: prediction)</caption><thead><tr><th></th>");
+		json_array_foreach(classes, i, c)
+		{
 			sb_puts(b, "<th>");
 			esc(b, str(c, "class"));
 			sb_puts(b, "</th>");
 		}
 		sb_puts(b, "</tr></thead><tbody>");
-		json_array_foreach(cm, i, row) {
+		json_array_foreach(cm, i, row)
+		{
 			sb_puts(b, "<tr><th>");
 			esc(b, str(json_array_get(classes, i), "class"));
 			sb_puts(b, "</th>");
@@ -1640,7 +1694,8 @@ static void table_section(sbuf *b, const feat_ref *fr, size_t n)
 		esc_trunc(b, str(f, "name"), 60);
 		sb_puts(b, "</a></td><td>");
 		esc(b, str(f, "type"));
-		sb_printf(b, "</td><td><span class=\"b %s\">", status_class(st));
+		sb_printf(b, "</td><td><span class=\"b %s\">",
+			  status_class(st));
 		esc(b, st ? st : "?");
 		sb_puts(b, "</span></td><td class=\"n\">");
 		put_g(b, num(f, "psi"));
@@ -1702,8 +1757,9 @@ static void unseen_list(sbuf *b, json_t *f, json_t *cur)
 
 	if (n == 0)
 		return;
-	sb_printf(b, "<p class=\"m unseen-list\">Unseen in the baseline "
-		     "(%.0f value%s, ",
+	sb_printf(b,
+		  "<p class=\"m unseen-list\">Unseen in the baseline "
+		  "(%.0f value%s, ",
 		  isnan(u) ? 0.0 : u, u == 1 ? "" : "s");
 	put_pct(b, unseen_share(f, cur));
 	sb_puts(b, " of the current data): ");
@@ -1728,8 +1784,9 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 
 	if (!json_is_object(cur))
 		cur = NULL;
-	sb_printf(b, "<article class=\"feat %s\" id=\"f-%zu\" "
-		     "data-feature=\"",
+	sb_printf(b,
+		  "<article class=\"feat %s\" id=\"f-%zu\" "
+		  "data-feature=\"",
 		  status_class(st), r->index);
 	esc(b, str(f, "name"));
 	sb_printf(b, "\" data-status=\"");
@@ -1746,7 +1803,8 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 		stat(b, "KS D", "ksd", num(f, "ks_statistic"), 0);
 		stat(b, "KS p", "ksp", num(f, "ks_pvalue"), 1);
 	} else {
-		stat(b, "\xCF\x87\xC2\xB2 p", "chi2p", num(f, "chi2_pvalue"), 1);
+		stat(b, "\xCF\x87\xC2\xB2 p", "chi2p", num(f, "chi2_pvalue"),
+		     1);
 	}
 	stat(b, "adj. p", "padj", num(f, "pvalue_adjusted"), 1);
 	test_line(b, f);
@@ -1757,7 +1815,8 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 		put_value(b, num(cur, "mean"));
 		sb_puts(b, "</b></span> ");
 	} else if (num(f, "unseen") > 0) {
-		sb_printf(b, "<span>unseen <b class=\"unseen\">%.0f</b></span> ",
+		sb_printf(b,
+			  "<span>unseen <b class=\"unseen\">%.0f</b></span> ",
 			  num(f, "unseen"));
 	}
 	sb_puts(b, "<span>missing <b>");
@@ -1779,7 +1838,8 @@ static void feature_card(sbuf *b, const feat_ref *r, size_t maxcats)
 	sb_puts(b, "</div></article>");
 }
 
-/* ---- entry points ----------------------------------------------------------- */
+/* ---- entry points -----------------------------------------------------------
+ */
 
 static dm_err check_report(json_t *root, const char *name, dm_diag *diag)
 {
@@ -1804,7 +1864,8 @@ static dm_err check_report(json_t *root, const char *name, dm_diag *diag)
 		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 				   "field 'features': missing or not an "
 				   "array");
-	json_array_foreach(json_object_get(root, "features"), i, f) {
+	json_array_foreach(json_object_get(root, "features"), i, f)
+	{
 		if (!json_is_string(json_object_get(f, "name")))
 			return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 					   "field 'features[%zu].name': "
@@ -1822,10 +1883,10 @@ static dm_err check_report(json_t *root, const char *name, dm_diag *diag)
 /* The report's own accuracy point (as dm_report_brief_parse reads it). */
 static void self_perf(json_t *perf, dm_report_point *p)
 {
-	json_t *ref = json_object_get(json_object_get(perf, "reference"),
-				      "accuracy");
-	json_t *est = json_object_get(json_object_get(perf, "estimated"),
-				      "accuracy");
+	json_t *ref =
+		json_object_get(json_object_get(perf, "reference"), "accuracy");
+	json_t *est =
+		json_object_get(json_object_get(perf, "estimated"), "accuracy");
 
 	if (json_is_number(json_object_get(perf, "accuracy"))) {
 		p->perf |= DM_POINT_MEASURED;
@@ -1868,8 +1929,8 @@ static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
 		return NULL;
 	for (i = 0; i < nh; i++) {
 		const dm_report_point *h = &o->history[i];
-		const char *its = h->window_end[0] ? h->window_end
-						   : h->generated_at;
+		const char *its =
+			h->window_end[0] ? h->window_end : h->generated_at;
 		int c = mine ? strcmp(its, mine) : 0;
 
 		/* runs of later windows (or, in one window, later runs) are
@@ -1899,9 +1960,9 @@ static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
 	return p;
 }
 
-dm_err dm_report_html_from_json(const char *json, size_t len,
-				const char *name, const dm_html_opts *o,
-				char **out, size_t *outlen, dm_diag *diag)
+dm_err dm_report_html_from_json(const char *json, size_t len, const char *name,
+				const dm_html_opts *o, char **out,
+				size_t *outlen, dm_diag *diag)
 {
 	json_error_t je;
 	json_t *root = json_loadb(json, len, 0, &je), *feats, *a;
@@ -1936,7 +1997,7 @@ dm_err dm_report_html_from_json(const char *json, size_t len,
 
 		fr[i].f = f;
 		fr[i].index = i;
-		fr[i].rank_class = !st ? 0
+		fr[i].rank_class = !st			  ? 0
 				   : !strcmp(st, "drift") ? 3
 				   : !strcmp(st, "minor") ? 2
 				   : !strcmp(st, "none")  ? 1
@@ -1944,7 +2005,8 @@ dm_err dm_report_html_from_json(const char *json, size_t len,
 		fr[i].rank = (isnan(psi) ? 0 : psi) + (isnan(d) ? 0 : d);
 	}
 	qsort(fr, nf, sizeof(*fr), by_severity);
-	json_array_foreach(json_object_get(root, "alerts"), i, a) {
+	json_array_foreach(json_object_get(root, "alerts"), i, a)
+	{
 		const char *sev = str(a, "severity");
 
 		critical |= sev && !strcmp(sev, "CRITICAL");
@@ -1966,8 +2028,9 @@ dm_err dm_report_html_from_json(const char *json, size_t len,
 	alerts_section(&b, json_object_get(root, "alerts"));
 	performance_section(&b, json_object_get(root, "performance"), pts,
 			    npts);
-	sb_printf(&b, "<h2 id=\"trend\">Drift score, last %zu run%s</h2>"
-		      "<div class=\"panel\">",
+	sb_printf(&b,
+		  "<h2 id=\"trend\">Drift score, last %zu run%s</h2>"
+		  "<div class=\"panel\">",
 		  npts, npts == 1 ? "" : "s");
 	trend_chart(&b, pts, npts,
 		    num(json_object_get(root, "thresholds"), "critical"));
@@ -2005,8 +2068,8 @@ out:
 	return err;
 }
 
-dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o,
-			 char **out, size_t *outlen, dm_diag *diag)
+dm_err dm_report_to_html(const dm_result *r, const dm_html_opts *o, char **out,
+			 size_t *outlen, dm_diag *diag)
 {
 	char *json = NULL;
 	size_t len = 0;

@@ -16,7 +16,7 @@
 static const double qs[] = {0.01, 0.05, 0.25, 0.50, 0.75, 0.95, 0.99};
 static const char *const qn[] = {"p01", "p05", "p25", "p50",
 				 "p75", "p95", "p99"};
-#define NQ (sizeof(qs) / sizeof(qs[0]))
+#define NQ		   (sizeof(qs) / sizeof(qs[0]))
 #define MAX_CATS_IN_REPORT 50
 /* A numeric side with at most this many distinct values gets its exact
  * step ECDF ("ecdf_steps"): a discrete feature drawn through quantiles
@@ -106,9 +106,9 @@ static void side(jw *w, const dm_feature *f, const dm_feature *ref)
 		jw_key(w, "bin_proportions");
 		jw_arr(w);
 		for (i = 0; f->bins && i <= f->nedges; i++)
-			jw_num(w, f->count ? (double)f->bins[i] /
-						     (double)f->count
-					   : NAN);
+			jw_num(w,
+			       f->count ? (double)f->bins[i] / (double)f->count
+					: NAN);
 		jw_arr_end(w);
 		ecdf_steps(w, f);
 	} else {
@@ -127,15 +127,16 @@ static void side(jw *w, const dm_feature *f, const dm_feature *ref)
 					break;
 				}
 			jw_key(w, ref->cats[i].value);
-			jw_num(w, f->count ? (double)c / (double)f->count
-					   : NAN);
+			jw_num(w,
+			       f->count ? (double)c / (double)f->count : NAN);
 		}
 		jw_obj_end(w);
 		if (f != ref) {
 			jw_key(w, "unseen_categories");
 			jw_arr(w);
-			for (i = ref->ncats; i < f->ncats && i < ref->ncats +
-							   MAX_CATS_IN_REPORT;
+			for (i = ref->ncats;
+			     i < f->ncats &&
+			     i < ref->ncats + MAX_CATS_IN_REPORT;
 			     i++)
 				jw_str(w, f->cats[i].value);
 			jw_arr_end(w);
@@ -314,8 +315,9 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	jw_u64(&w, r->rows_filtered);
 	data_block(&w, r);
 	jw_key(&w, "status");
-	jw_str(&w, r->insufficient ? "insufficient_data"
-	       : r->drift_detected ? "drift" : "ok");
+	jw_str(&w, r->insufficient     ? "insufficient_data"
+		   : r->drift_detected ? "drift"
+				       : "ok");
 	jw_key(&w, "drift_detected");
 	jw_bool(&w, r->drift_detected);
 	jw_key(&w, "drift_score");
@@ -331,8 +333,8 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 	num_or_null(&w, "alpha", c->alpha);
 	num_or_null(&w, "min_ks_d", c->min_ks_d);
 	jw_key(&w, "test");
-	jw_str(&w, c->test ? dm_test_info_of((dm_test_id)c->test)->name
-			   : "auto");
+	jw_str(&w,
+	       c->test ? dm_test_info_of((dm_test_id)c->test)->name : "auto");
 	num_or_null(&w, "test_threshold", c->test_threshold);
 	num_or_null(&w, "critical", c->critical_threshold);
 	jw_key(&w, "min_samples");
@@ -349,8 +351,8 @@ dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
 
 		jw_obj(&w);
 		jw_key(&w, "severity");
-		jw_str(&w, a->severity == DM_SEV_CRITICAL ? "CRITICAL"
-							   : "WARNING");
+		jw_str(&w,
+		       a->severity == DM_SEV_CRITICAL ? "CRITICAL" : "WARNING");
 		jw_key(&w, "code");
 		jw_str(&w, a->code);
 		jw_key(&w, "message");
@@ -462,8 +464,8 @@ static double num_or_nan(json_t *o, const char *k)
 
 static void perf_brief(json_t *perf, dm_report_brief *b)
 {
-	json_t *est = json_object_get(json_object_get(perf, "estimated"),
-				      "accuracy");
+	json_t *est =
+		json_object_get(json_object_get(perf, "estimated"), "accuracy");
 
 	b->acc_measured = num_or_nan(perf, "accuracy");
 	b->acc_reference = num_or_nan(
@@ -515,25 +517,26 @@ dm_err dm_report_brief_parse(const char *json, size_t len, const char *name,
 		 sizeof(b->window_start));
 	copy_str(json_object_get(root, "window"), "end", b->window_end,
 		 sizeof(b->window_end));
-	b->samples = (uint64_t)json_integer_value(json_object_get(root,
-								  "samples"));
-	b->drift_detected = json_is_true(json_object_get(root,
-							 "drift_detected"));
-	b->insufficient = json_is_string(json_object_get(root, "status")) &&
-			  !strcmp(json_string_value(json_object_get(root,
-								    "status")),
-				  "insufficient_data");
-	b->drift_score = json_number_value(json_object_get(root,
-							   "drift_score"));
+	b->samples =
+		(uint64_t)json_integer_value(json_object_get(root, "samples"));
+	b->drift_detected =
+		json_is_true(json_object_get(root, "drift_detected"));
+	b->insufficient =
+		json_is_string(json_object_get(root, "status")) &&
+		!strcmp(json_string_value(json_object_get(root, "status")),
+			"insufficient_data");
+	b->drift_score =
+		json_number_value(json_object_get(root, "drift_score"));
 	b->features_drifted = (uint64_t)json_integer_value(
 		json_object_get(root, "features_drifted"));
 	b->features_total = (uint64_t)json_integer_value(
 		json_object_get(root, "features_total"));
 	perf_brief(json_object_get(root, "performance"), b);
 	alerts = json_object_get(root, "alerts");
-	json_array_foreach(alerts, i, a) {
-		const char *sev = json_string_value(json_object_get(a,
-								    "severity"));
+	json_array_foreach(alerts, i, a)
+	{
+		const char *sev =
+			json_string_value(json_object_get(a, "severity"));
 
 		if (sev && !strcmp(sev, "CRITICAL"))
 			b->alerts_critical++;

@@ -14,8 +14,8 @@
 #include "report/report_perf.h"
 #include "driftmon/report.h"
 
-#define RULE "============================================================"
-#define MAX_NAMES 5
+#define RULE		  "============================================================"
+#define MAX_NAMES	  5
 #define MAX_NOT_MONITORED 10
 
 static int by_severity(const void *a, const void *b)
@@ -64,27 +64,27 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 	fprintf(fp, "Model: %s %s\n", r->model ? term_safe(r->model) : "(none)",
 		r->model_version ? term_safe(r->model_version) : "");
 	if (r->reference_start)
-		fprintf(fp, "Reference: production window %s .. %s (%llu "
-			    "rows)\n",
+		fprintf(fp,
+			"Reference: production window %s .. %s (%llu "
+			"rows)\n",
 			term_safe(r->reference_start),
 			term_safe(r->reference_end),
 			(unsigned long long)r->reference_rows);
-	fprintf(fp, "Samples analyzed: %llu\n",
-		(unsigned long long)r->samples);
+	fprintf(fp, "Samples analyzed: %llu\n", (unsigned long long)r->samples);
 	note = dm_report_samples_note(r);
 	if (note) {
 		fputs("Not analyzed: ", fp);
 		term_fputs(note, fp);
 		fputc('\n', fp);
-	}
-	else if (r->samples == 0)
+	} else if (r->samples == 0)
 		fprintf(fp, "Not analyzed: (out of memory)\n");
 	free(note);
 	not_monitored(r, fp);
 	fputc('\n', fp);
 	if (r->insufficient)
-		fprintf(fp, "Overall drift detected: UNKNOWN (insufficient "
-			    "data: %llu < %llu samples)\n",
+		fprintf(fp,
+			"Overall drift detected: UNKNOWN (insufficient "
+			"data: %llu < %llu samples)\n",
 			(unsigned long long)r->samples,
 			(unsigned long long)r->config.min_samples);
 	else
@@ -98,7 +98,8 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 		for (i = 0; i < r->nfeatures; i++)
 			if (r->features[i].drifted &&
 			    r->features[i].base->role == DM_ROLE_FEATURE)
-				d[n++] = &r->features[i]; /* predictions: alerts */
+				d[n++] = &r->features[i]; /* predictions: alerts
+							   */
 		qsort(d, n, sizeof(*d), by_severity);
 	}
 	fprintf(fp, "Drifted features: ");
@@ -113,8 +114,9 @@ void dm_report_summary(const dm_result *r, FILE *fp)
 	if (r->performance)
 		dm_report_perf_summary(r->performance, fp);
 	if (r->multivariate.alerted)
-		fprintf(fp, "Multivariate drift: YES (reconstruction error "
-			    "%.4g above the band [%.4g, %.4g])\n",
+		fprintf(fp,
+			"Multivariate drift: YES (reconstruction error "
+			"%.4g above the band [%.4g, %.4g])\n",
 			r->multivariate.error, r->multivariate.lo,
 			r->multivariate.hi);
 	fprintf(fp, "Alerts: %zu (%zu CRITICAL, %zu WARNING)\n", r->nalerts,

@@ -15,10 +15,9 @@
 /* Least-squares quadratic through (x[i], y[i]), i < 7, evaluated at t
  * (numpy.polyfit(x, y, 2) then polyval; normal equations about the mean
  * of x in long double, which is well conditioned for these 7 points). */
-static double quad_fit_eval(const double *x, const double *y, int n,
-			    double t)
+static double quad_fit_eval(const double *x, const double *y, int n, double t)
 {
-	long double mx = 0, s[5] = { 0 }, r[3] = { 0 }, m[3][4], c[3];
+	long double mx = 0, s[5] = {0}, r[3] = {0}, m[3][4], c[3];
 	int i, j, k;
 
 	for (i = 0; i < n; i++)
@@ -74,14 +73,14 @@ dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
 			 const double *y, const uint64_t *wy, size_t ny,
 			 dm_test_result *res)
 {
-	static const double b0[7] = { 0.675, 1.281, 1.645, 1.96,
-				      2.326, 2.573, 3.085 };
-	static const double b1[7] = { -0.245, 0.25,  0.678, 1.149,
-				      1.822,  2.364, 3.615 };
-	static const double b2[7] = { -0.105, -0.305, -0.362, -0.391,
-				      -0.396, -0.345, -0.154 };
-	static const double sig[7] = { 0.25, 0.1, 0.05, 0.025,
-				       0.01, 0.005, 0.001 };
+	static const double b0[7] = {0.675, 1.281, 1.645, 1.96,
+				     2.326, 2.573, 3.085};
+	static const double b1[7] = {-0.245, 0.25,  0.678, 1.149,
+				     1.822,  2.364, 3.615};
+	static const double b2[7] = {-0.105, -0.305, -0.362, -0.391,
+				     -0.396, -0.345, -0.154};
+	static const double sig[7] = {0.25, 0.1,   0.05, 0.025,
+				      0.01, 0.005, 0.001};
 	int bad = 0;
 	uint64_t n1 = dm_mwalk_total(x, wx, nx, &bad);
 	uint64_t n2 = dm_mwalk_total(y, wy, ny, &bad);
@@ -128,8 +127,8 @@ dm_err dm_anderson_2samp(const double *x, const uint64_t *wx, size_t nx,
 	}
 	h = hs + 1.0;
 	a = (4 * g - 6) * (k - 1) + (10 - 6 * g) * H;
-	b = (2 * g - 4) * k * k + 8 * h * k + (2 * g - 14 * h - 4) * H -
-	    8 * h + 4 * g - 6;
+	b = (2 * g - 4) * k * k + 8 * h * k + (2 * g - 14 * h - 4) * H - 8 * h +
+	    4 * g - 6;
 	c = (6 * h + 2 * g - 2) * k * k + (4 * h - 4 * g + 6) * k +
 	    (2 * h - 6) * H + 4 * h;
 	d = (2 * h + 6) * k * k - 4 * h * k;

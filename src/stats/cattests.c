@@ -88,8 +88,8 @@ static long double hsf(const hyper *h, int64_t t)
 }
 
 /* scipy's _binary_search_for_binom_tst on sign * pmf */
-static int64_t bsearch_pmf(const hyper *h, int sign, long double d,
-			   int64_t lo, int64_t hi)
+static int64_t bsearch_pmf(const hyper *h, int sign, long double d, int64_t lo,
+			   int64_t hi)
 {
 	while (lo < hi) {
 		int64_t mid = lo + (hi - lo) / 2;
@@ -126,8 +126,7 @@ dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 					  : INFINITY;
 	slo = n - n2 > 0 ? n - n2 : 0;
 	shi = n < n1 ? n : n1;
-	mode = (int64_t)((double)((n + 1) * (n1 + 1)) /
-			 (double)(n1 + n2 + 2));
+	mode = (int64_t)((double)((n + 1) * (n1 + 1)) / (double)(n1 + n2 + 2));
 	if (mode < slo)
 		mode = slo;
 	if (mode > shi)
@@ -157,15 +156,14 @@ dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		return DM_ENOMEM;
 	w[mode - lo] = 1.0L;
 	for (x = mode; x < hi; x++)
-		w[x + 1 - lo] = w[x - lo] * (long double)(n1 - x) *
-				(long double)(n - x) /
-				((long double)(x + 1) *
-				 (long double)(n2 - n + x + 1));
+		w[x + 1 - lo] =
+			w[x - lo] * (long double)(n1 - x) *
+			(long double)(n - x) /
+			((long double)(x + 1) * (long double)(n2 - n + x + 1));
 	for (x = mode; x > lo; x--)
-		w[x - 1 - lo] = w[x - lo] * (long double)x *
-				(long double)(n2 - n + x) /
-				((long double)(n1 - x + 1) *
-				 (long double)(n - x + 1));
+		w[x - 1 - lo] =
+			w[x - lo] * (long double)x * (long double)(n2 - n + x) /
+			((long double)(n1 - x + 1) * (long double)(n - x + 1));
 	for (x = lo; x <= hi; x++)
 		tot += w[x - lo];
 	for (x = lo; x <= hi; x++)
@@ -180,13 +178,13 @@ dm_err dm_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 	} else if (x0 < mode) {
 		p = hcdf(&h, x0);
 		if (!(hpmf(&h, n) > pexact * gam))
-			p += hsf(&h, bsearch_pmf(&h, -1, -pexact * gam, mode,
-						 n));
+			p += hsf(&h,
+				 bsearch_pmf(&h, -1, -pexact * gam, mode, n));
 	} else {
 		p = hsf(&h, x0 - 1);
 		if (!(hpmf(&h, 0) > pexact * gam))
-			p += hcdf(&h, bsearch_pmf(&h, 1, pexact * gam, 0,
-						  mode));
+			p += hcdf(&h,
+				  bsearch_pmf(&h, 1, pexact * gam, 0, mode));
 	}
 	free(w);
 	res->pvalue = p < 1.0L ? (double)p : 1.0;

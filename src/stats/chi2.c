@@ -46,7 +46,7 @@
 #endif
 
 #define IGAM_MAXITER 100000
-#define LENTZ_TINY 1e-300
+#define LENTZ_TINY   1e-300
 
 /* log(1 + u) - u, accurate also for small |u|.  With w = u/(2 + u),
  * log(1 + u) = 2 atanh(w) = 2 (w + w^3/3 + w^5/5 + ...), and 2w - u =
@@ -73,13 +73,13 @@ static double log1pmx(double u)
 static double stirling_err(double a)
 {
 	double r = 1.0 / a, r2 = r * r;
-	return r * (1.0 / 12 -
-		    r2 * (1.0 / 360 -
-			  r2 * (1.0 / 1260 -
-				r2 * (1.0 / 1680 -
-				      r2 * (1.0 / 1188 -
-					    r2 * (691.0 / 360360 -
-						  r2 * (1.0 / 156)))))));
+	return r *
+	       (1.0 / 12 - r2 * (1.0 / 360 -
+				 r2 * (1.0 / 1260 -
+				       r2 * (1.0 / 1680 -
+					     r2 * (1.0 / 1188 -
+						   r2 * (691.0 / 360360 -
+							 r2 * (1.0 / 156)))))));
 }
 
 /* log(x^a e^-x / Gamma(a)). */
@@ -245,8 +245,8 @@ static double pairwise_sum_terms(term_iter *it, size_t n)
  * statistic 0, p 1; an empty side: NaN), else 1.
  */
 int stats_homogeneity_rows(const uint64_t *a, const uint64_t *b, size_t k,
-			   double *ra, double *rb, double *stat,
-			   double *pvalue, int *df)
+			   double *ra, double *rb, double *stat, double *pvalue,
+			   int *df)
 {
 	size_t kk = 0;
 
@@ -280,7 +280,7 @@ void dm_chi2_homogeneity(const uint64_t *a, const uint64_t *b, size_t k,
 
 	if (!stats_homogeneity_rows(a, b, k, &ra, &rb, stat, pvalue, df))
 		return;
-	term_iter it = { a, b, k, 0, 0, ra, rb, ra + rb };
+	term_iter it = {a, b, k, 0, 0, ra, rb, ra + rb};
 	/* df + 1 categories seen */
 	*stat = pairwise_sum_terms(&it, 2 * ((size_t)*df + 1));
 	*pvalue = dm_chi2_sf(*stat, (double)*df);

@@ -162,7 +162,7 @@ double dm_cvm_exact_pvalue(double s, unsigned m, unsigned n)
 		gs[0].n = 1;
 	}
 	for (unsigned u = 0; u <= n && !fail; u++) {
-		ftab tmp = { NULL, NULL, 0 };
+		ftab tmp = {NULL, NULL, 0};
 
 		for (unsigned v = 0; v <= m && !fail; v++) {
 			int64_t d = (int64_t)(a * v) - (int64_t)(b * u);
@@ -232,18 +232,17 @@ dm_err dm_cvm_2samp(const double *x, const uint64_t *wx, size_t nx,
 	res->statistic = t;
 	if (n1 <= 20 && n2 <= 20) {
 		res->method = "exact";
-		res->pvalue = dm_cvm_exact_pvalue(u, (unsigned)n1,
-						  (unsigned)n2);
+		res->pvalue =
+			dm_cvm_exact_pvalue(u, (unsigned)n1, (unsigned)n2);
 		return isnan(res->pvalue) ? DM_ENOMEM : DM_OK;
 	}
 	res->method = "asymp";
 	{
 		double et = (1.0 + 1.0 / N) / 6.0;
-		double vt = (N + 1.0) *
-			    (4.0 * k * N -
-			     3.0 * ((double)n1 * (double)n1 +
-				    (double)n2 * (double)n2) -
-			     2.0 * k);
+		double vt = (N + 1.0) * (4.0 * k * N -
+					 3.0 * ((double)n1 * (double)n1 +
+						(double)n2 * (double)n2) -
+					 2.0 * k);
 		double tn;
 
 		vt = vt / (45.0 * N * N * 4.0 * k);

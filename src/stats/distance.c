@@ -53,8 +53,8 @@ double dm_energy_distance(const double *x, const uint64_t *wx, size_t nx,
 	return sqrt(2.0) * sqrt(cdf_distance(2, x, wx, nx, y, wy, ny));
 }
 
-static int totals(const uint64_t *a, const uint64_t *b, size_t k,
-		  double *ta, double *tb)
+static int totals(const uint64_t *a, const uint64_t *b, size_t k, double *ta,
+		  double *tb)
 {
 	uint64_t na = 0, nb = 0;
 

@@ -12,29 +12,28 @@
 
 #include "driftmon/stats.h"
 
-#define NUM DM_KIND_NUMERIC
-#define CAT DM_KIND_CATEGORICAL
+#define NUM  DM_KIND_NUMERIC
+#define CAT  DM_KIND_CATEGORICAL
 #define BOOL DM_KIND_BOOLEAN
 
 static const dm_test_info tests[DM_TEST_COUNT_] = {
-	[DM_TEST_AUTO] = { "auto", NUM | CAT | BOOL, 1, NAN, "automatic" },
-	[DM_TEST_PSI] = { "psi", NUM | CAT | BOOL, 0, NAN, "PSI" },
-	[DM_TEST_KS] = { "ks", NUM, 1, NAN, "Kolmogorov-Smirnov" },
-	[DM_TEST_CHI2] = { "chi2", CAT | BOOL, 1, NAN, "chi-square" },
-	[DM_TEST_WASSERSTEIN] = { "wasserstein", NUM, 0, 0.1,
-				  "Wasserstein (normed)" },
-	[DM_TEST_ENERGY] = { "energy", NUM, 0, 0.1,
-			     "energy distance (normed)" },
-	[DM_TEST_CVM] = { "cvm", NUM, 1, NAN, "Cramér-von Mises" },
-	[DM_TEST_ANDERSON] = { "anderson", NUM, 1, NAN, "Anderson-Darling" },
-	[DM_TEST_JS] = { "jensenshannon", NUM | CAT | BOOL, 0, 0.1,
-			 "Jensen-Shannon" },
-	[DM_TEST_HELLINGER] = { "hellinger", NUM | CAT | BOOL, 0, 0.1,
-				"Hellinger" },
-	[DM_TEST_KL] = { "kl", NUM | CAT | BOOL, 0, 0.1, "KL divergence" },
-	[DM_TEST_GTEST] = { "gtest", CAT | BOOL, 1, NAN, "G-test" },
-	[DM_TEST_ZTEST] = { "ztest", BOOL, 1, NAN, "two-proportion z-test" },
-	[DM_TEST_FISHER] = { "fisher", BOOL, 1, NAN, "Fisher's exact test" },
+	[DM_TEST_AUTO] = {"auto", NUM | CAT | BOOL, 1, NAN, "automatic"},
+	[DM_TEST_PSI] = {"psi", NUM | CAT | BOOL, 0, NAN, "PSI"},
+	[DM_TEST_KS] = {"ks", NUM, 1, NAN, "Kolmogorov-Smirnov"},
+	[DM_TEST_CHI2] = {"chi2", CAT | BOOL, 1, NAN, "chi-square"},
+	[DM_TEST_WASSERSTEIN] = {"wasserstein", NUM, 0, 0.1,
+				 "Wasserstein (normed)"},
+	[DM_TEST_ENERGY] = {"energy", NUM, 0, 0.1, "energy distance (normed)"},
+	[DM_TEST_CVM] = {"cvm", NUM, 1, NAN, "Cramér-von Mises"},
+	[DM_TEST_ANDERSON] = {"anderson", NUM, 1, NAN, "Anderson-Darling"},
+	[DM_TEST_JS] = {"jensenshannon", NUM | CAT | BOOL, 0, 0.1,
+			"Jensen-Shannon"},
+	[DM_TEST_HELLINGER] = {"hellinger", NUM | CAT | BOOL, 0, 0.1,
+			       "Hellinger"},
+	[DM_TEST_KL] = {"kl", NUM | CAT | BOOL, 0, 0.1, "KL divergence"},
+	[DM_TEST_GTEST] = {"gtest", CAT | BOOL, 1, NAN, "G-test"},
+	[DM_TEST_ZTEST] = {"ztest", BOOL, 1, NAN, "two-proportion z-test"},
+	[DM_TEST_FISHER] = {"fisher", BOOL, 1, NAN, "Fisher's exact test"},
 };
 
 const dm_test_info *dm_test_info_of(dm_test_id id)

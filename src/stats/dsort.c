@@ -23,8 +23,8 @@ static inline uint64_t key_of(double d)
 
 static inline double double_of(uint64_t k)
 {
-	uint64_t u = (k & 0x8000000000000000ull) ? (k & ~0x8000000000000000ull)
-						 : ~k;
+	uint64_t u =
+		(k & 0x8000000000000000ull) ? (k & ~0x8000000000000000ull) : ~k;
 	double d;
 
 	memcpy(&d, &u, sizeof(d));
@@ -47,8 +47,8 @@ static void insertion(double *v, size_t n)
 
 /* 11-bit digits: six passes cover 64 bits; the 2048-entry histograms
  * (6 x 16 KiB) stay in L1/L2. */
-#define DIGIT 11
-#define NB (1u << DIGIT)
+#define DIGIT  11
+#define NB     (1u << DIGIT)
 #define PASSES 6
 
 /* Histograms of every digit of the keys a[0..n). */

@@ -47,25 +47,25 @@
 #include "stats/stats_int.h"
 
 struct dm_ecdf_count {
-	size_t m;         /* distinct points */
-	double *p;        /* p[0..m-1], sorted, distinct; p[-1] and
-			     p[m..m + 2^levels) are NaN */
-	double *pbuf;     /* the allocation of p */
-	uint64_t *rcum;   /* reference weight <= p[i] */
-	uint64_t rtotal;  /* reference total weight */
-	uint32_t *hot;    /* 2m + 1 window counts since the last flush */
-	uint64_t *slot;   /* 2m + 1 flushed counts (NULL until needed) */
+	size_t m;	    /* distinct points */
+	double *p;	    /* p[0..m-1], sorted, distinct; p[-1] and
+			       p[m..m + 2^levels) are NaN */
+	double *pbuf;	    /* the allocation of p */
+	uint64_t *rcum;	    /* reference weight <= p[i] */
+	uint64_t rtotal;    /* reference total weight */
+	uint32_t *hot;	    /* 2m + 1 window counts since the last flush */
+	uint64_t *slot;	    /* 2m + 1 flushed counts (NULL until needed) */
 	uint64_t unflushed; /* values in hot */
-	uint64_t n;       /* window values counted */
+	uint64_t n;	    /* window values counted */
 	/* the grid that starts each search: a value v in bucket
 	 * b = clamp((v - g0) * inv_w, 0, nb - 1) is above the first first[b]
 	 * points and below those from first[b + 1] on */
 	double g0, inv_w, nbm1;
-	uint32_t *first;  /* nb + 1 entries */
-	unsigned levels;  /* 2^levels > points in any bucket */
-	dm_sketch *tail;  /* the window's values outside [p_0, p_{m-1}] */
-	uint32_t k;       /* its capacity */
-	double *pend;     /* values added, not counted yet (PEND of them) */
+	uint32_t *first; /* nb + 1 entries */
+	unsigned levels; /* 2^levels > points in any bucket */
+	dm_sketch *tail; /* the window's values outside [p_0, p_{m-1}] */
+	uint32_t k;	 /* its capacity */
+	double *pend;	 /* values added, not counted yet (PEND of them) */
 	size_t npend;
 };
 

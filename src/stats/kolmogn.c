@@ -88,7 +88,7 @@
 #define M_LN2 0.69314718055994530942
 #endif
 
-#define E128 128
+#define E128  128
 #define EP128 0x1p128L
 #define EM128 0x1p-128L
 
@@ -158,7 +158,7 @@ static void matmul(double *c, const double *a, const double *b, int m)
  */
 static xprob kolmogn_dmtw_cdf(int64_t n, double d)
 {
-	xprob res = { NAN, 0 };
+	xprob res = {NAN, 0};
 	double *h_mat = NULL, *hpwr = NULL, *tmp = NULL;
 	double *v = NULL, *w = NULL;
 	int64_t nn, expnt = 0, hexpnt = 0;
@@ -345,7 +345,7 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 	double bufa[POM_MAXPWRS], bufb[POM_MAXPWRS];
 	double *v0 = bufa, *v1 = bufb;
 	int64_t v0s = 0, v1s = 0, expnt = 0, j1, j2;
-	xprob res = { NAN, 0 };
+	xprob res = {NAN, 0};
 
 	double t = (double)n * x;
 	int64_t ll = (int64_t)floor(t);
@@ -364,8 +364,8 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 	for (int64_t m = 1; m < npwrs; m++) {
 		gpower[m] = gpower[m - 1] * g_over_n / (double)m;
 		twogpower[m] = twogpower[m - 1] * two_g_over_n / (double)m;
-		onem2gpower[m] = onem2gpower[m - 1] * one_minus_two_g_over_n /
-				 (double)m;
+		onem2gpower[m] =
+			onem2gpower[m - 1] * one_minus_two_g_over_n / (double)m;
 	}
 	for (int64_t q = 0; q < npwrs; q++)
 		v0[q] = v1[q] = 0.0;
@@ -509,7 +509,7 @@ static double kolmogn_pelzgood_cdf(int64_t n, double x)
 	const double pi2 = pow(M_PI, 2.0), pi4 = pow(M_PI, 4.0);
 	const double pi6 = pow(M_PI, 6.0);
 	const double sqrt2pi = sqrt(2 * M_PI), sqrt3 = sqrt(3.0);
-	double kk[4] = { 0.0, 0.0, 0.0, 0.0 };
+	double kk[4] = {0.0, 0.0, 0.0, 0.0};
 	double t2[8], t3[8];
 
 	if (x <= 0.0)
@@ -698,8 +698,7 @@ static double smirnov_sf(int64_t n, double x)
 		else if (b2 <= 0.0L)
 			term = 0.0L;
 		else
-			term = expl((logc + logc_err) +
-				    (lv - 1.0L) * logl(b1) +
+			term = expl((logc + logc_err) + (lv - 1.0L) * logl(b1) +
 				    (ln - lv) * logl(b2));
 		if (isfinite(term) && term != 0.0L)
 			sum += term;
@@ -725,11 +724,10 @@ static double log_nfactorial_div_n_pow_n(int64_t n)
 {
 	/* B_{2j}/(2j)/(2j-1) for j = 8, ..., 1 (Abramowitz-Stegun 6.1.40) */
 	static const double stirling[8] = {
-		-2.955065359477124183e-2, 6.4102564102564102564e-3,
+		-2.955065359477124183e-2,  6.4102564102564102564e-3,
 		-1.9175269175269175269e-3, 8.4175084175084175084e-4,
-		-5.952380952380952381e-4, 7.9365079365079365079e-4,
-		-2.7777777777777777778e-3, 8.3333333333333333333e-2
-	};
+		-5.952380952380952381e-4,  7.9365079365079365079e-4,
+		-2.7777777777777777778e-3, 8.3333333333333333333e-2};
 	double dn = (double)n;
 	double rn = 1.0 / dn, y = 0.0, u = rn / dn;
 	for (int i = 0; i < 8; i++)

@@ -163,16 +163,16 @@ static double prob_outside_square(int64_t n, int64_t h)
  */
 /* A block of up to KS_WAVE consecutive columns of the lattice. */
 typedef struct wave {
-	int kc;                  /* columns in the block */
-	int64_t tau_end;         /* steps to run */
-	int64_t col[KS_WAVE];    /* x of each column */
-	int64_t minj[KS_WAVE];   /* first row of its window */
-	int64_t len[KS_WAVE];    /* rows in its window */
-	int64_t ext[KS_WAVE];    /* rows [len, ext) are reset to 1 after it */
-	int64_t shift[KS_WAVE];  /* minj - minj of the column before */
-	int64_t lag[KS_WAVE];    /* steps behind the first column */
+	int kc;			/* columns in the block */
+	int64_t tau_end;	/* steps to run */
+	int64_t col[KS_WAVE];	/* x of each column */
+	int64_t minj[KS_WAVE];	/* first row of its window */
+	int64_t len[KS_WAVE];	/* rows in its window */
+	int64_t ext[KS_WAVE];	/* rows [len, ext) are reset to 1 after it */
+	int64_t shift[KS_WAVE]; /* minj - minj of the column before */
+	int64_t lag[KS_WAVE];	/* steps behind the first column */
 	double dcol[KS_WAVE];
-	double v[KS_WAVE];       /* running value of each column */
+	double v[KS_WAVE]; /* running value of each column */
 } wave;
 
 /* Sets up the block of columns x0.. from the window (prevmin, prevlen)

@@ -36,9 +36,8 @@ static inline uint64_t dm_mwalk_total(const double *x, const uint64_t *w,
 }
 
 static inline void dm_mwalk_init(dm_mwalk *m, const double *x,
-				 const uint64_t *wx, size_t nx,
-				 const double *y, const uint64_t *wy,
-				 size_t ny)
+				 const uint64_t *wx, size_t nx, const double *y,
+				 const uint64_t *wy, size_t ny)
 {
 	m->x = x;
 	m->wx = wx;

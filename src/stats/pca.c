@@ -248,8 +248,7 @@ double dm_pca_recon_error(const dm_pca *p, const double *row)
 	return z2 - proj > 0.0 ? z2 - proj : 0.0;
 }
 
-void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo,
-		 double *hi)
+void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo, double *hi)
 {
 	double m = 0.0, v = 0.0;
 

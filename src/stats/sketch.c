@@ -7,10 +7,10 @@
  * with limited memory"; Karnin, Lang and Liberty 2016, "Optimal quantile
  * approximation in streams", the KLL sketch), all of the same capacity k.
  * Level 0 is an append buffer of raw values (capacity k); the levels above
- * have capacity k/4.  When a level is full it is sorted and compacted: every other value (starting at an
- * offset that alternates between 0 and 1 on successive compactions of
- * that level) moves to the level above with twice the weight; the rest
- * are dropped.  A value at level h weighs 2^h.
+ * have capacity k/4.  When a level is full it is sorted and compacted: every
+ * other value (starting at an offset that alternates between 0 and 1 on
+ * successive compactions of that level) moves to the level above with twice the
+ * weight; the rest are dropped.  A value at level h weighs 2^h.
  *
  * Error bound.  For any x, one compaction of level h changes the weight
  * counted at or below x by at most 2^h (the sorted values pair up and
@@ -308,7 +308,8 @@ dm_err dm_sketch_merge(dm_sketch *dst, const dm_sketch *src)
 		if (h == 0) {
 			if (reserve(&dl->v, &dl->cap, dl->len + sl->len) < 0)
 				return DM_ENOMEM;
-			memcpy(dl->v + dl->len, sl->v, sl->len * sizeof(double));
+			memcpy(dl->v + dl->len, sl->v,
+			       sl->len * sizeof(double));
 			dl->len += sl->len;
 		} else {
 			err = merge_into(dst, dl, sl->v, sl->len);
@@ -505,8 +506,7 @@ dm_sketch *dm_sketch_from_items(uint32_t k, const double *vals,
 	}
 	for (i = 0; i < n; i++) {
 		if (!isfinite(vals[i]) || wts[i] == 0 ||
-		    (i > 0 && vals[i] < vals[i - 1]) ||
-		    cum + wts[i] < cum)
+		    (i > 0 && vals[i] < vals[i - 1]) || cum + wts[i] < cum)
 			goto fail;
 		cum += wts[i];
 		s->fv[i] = vals[i];
@@ -636,8 +636,7 @@ dm_sketch *sketch_state_new(const sketch_state *st)
 			if (!isfinite(st->v[h][i]) ||
 			    (h && i && st->v[h][i] < st->v[h][i - 1]))
 				goto bad;
-		if (st->len[h] &&
-		    reserve(&l->v, &l->cap, st->len[h]) < 0)
+		if (st->len[h] && reserve(&l->v, &l->cap, st->len[h]) < 0)
 			goto bad;
 		if (st->len[h])
 			memcpy(l->v, st->v[h], st->len[h] * sizeof(double));

@@ -8,8 +8,8 @@
 
 /* chi2.c: the common start of the 2 x k homogeneity tests (see there). */
 int stats_homogeneity_rows(const uint64_t *a, const uint64_t *b, size_t k,
-			   double *ra, double *rb, double *stat,
-			   double *pvalue, int *df);
+			   double *ra, double *rb, double *stat, double *pvalue,
+			   int *df);
 
 /* KS (ks.c, ecdfcount.c): the running extremes of F1 - F2 ... */
 static inline void ks_track(double diff, double *dmax, double *dmin)

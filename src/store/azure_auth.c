@@ -28,7 +28,8 @@
 #include "core/util.h"
 #include "store/azure_int.h"
 
-/* ---- settings ------------------------------------------------------------- */
+/* ---- settings -------------------------------------------------------------
+ */
 static int env_num(const char *name, unsigned long long lo,
 		   unsigned long long hi, unsigned long long *v, dm_diag *diag)
 {
@@ -67,13 +68,13 @@ dm_err az_config_from_env(az_config *c, dm_diag *diag)
 	c->read_ahead = (size_t)1 << 20;
 	c->list_max = 10000000;
 	c->create_container = 1;
-#define NUM(name, lo, hi, field, mul)                                  \
-	do {                                                           \
-		v = 0;                                                 \
-		if (env_num(name, lo, hi, &v, diag) < 0)               \
-			return DM_EINVAL;                              \
-		if (v)                                                 \
-			c->field = (__typeof__(c->field))(v * (mul));  \
+#define NUM(name, lo, hi, field, mul)                                          \
+	do {                                                                   \
+		v = 0;                                                         \
+		if (env_num(name, lo, hi, &v, diag) < 0)                       \
+			return DM_EINVAL;                                      \
+		if (v)                                                         \
+			c->field = (__typeof__(c->field))(v * (mul));          \
 	} while (0)
 	NUM("DRIFTMON_AZURE_ATTEMPTS", 1, 20, attempts, 1);
 	NUM("DRIFTMON_AZURE_TIMEOUT_SECONDS", 1, 86400, timeout_ms, 1000);
@@ -110,7 +111,8 @@ dm_err az_config_from_env(az_config *c, dm_diag *diag)
 	return DM_OK;
 }
 
-/* ---- connection strings ---------------------------------------------------- */
+/* ---- connection strings ----------------------------------------------------
+ */
 static void strip_slash(char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -235,7 +237,8 @@ out:
 	return err;
 }
 
-/* ---- credentials ----------------------------------------------------------- */
+/* ---- credentials -----------------------------------------------------------
+ */
 void az_cred_release(az_cred *c)
 {
 	if (!c)
@@ -312,12 +315,13 @@ dm_err az_cred_choose(az_client *c, const az_connstr *cs, dm_diag *diag)
 	if (cs && wants(forced, "connection-string") &&
 	    (!cs->account || !strcmp(cs->account, c->account))) {
 		if (cs->key)
-			return set_key(c, cs->key,
-				       cs->devstore
-					       ? "AZURE_STORAGE_CONNECTION_STRING "
-						 "(UseDevelopmentStorage)"
-					       : "AZURE_STORAGE_CONNECTION_STRING",
-				       diag);
+			return set_key(
+				c, cs->key,
+				cs->devstore
+					? "AZURE_STORAGE_CONNECTION_STRING "
+					  "(UseDevelopmentStorage)"
+					: "AZURE_STORAGE_CONNECTION_STRING",
+				diag);
 		if (cs->sas)
 			return set_sas(c, cs->sas,
 				       "AZURE_STORAGE_CONNECTION_STRING");
@@ -370,10 +374,11 @@ dm_err az_cred_choose(az_client *c, const az_connstr *cs, dm_diag *diag)
 		return DM_OK;
 	}
 	if (forced && !strcasecmp(forced, "workload-identity"))
-		return dm_diag_set(diag, DM_EAUTH, NULL, 0, NULL,
-				   "workload identity needs "
-				   "AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID "
-				   "and AZURE_TENANT_ID");
+		return dm_diag_set(
+			diag, DM_EAUTH, NULL, 0, NULL,
+			"workload identity needs "
+			"AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID "
+			"and AZURE_TENANT_ID");
 	if (forced && strcasecmp(forced, "managed-identity"))
 		return dm_diag_set(diag, DM_EAUTH, NULL, 0, NULL,
 				   "DRIFTMON_AZURE_CREDENTIAL=%s but its "
@@ -388,8 +393,9 @@ dm_err az_cred_choose(az_client *c, const az_connstr *cs, dm_diag *diag)
 	} else if ((s = env("AZURE_POD_IDENTITY_AUTHORITY_HOST"))) {
 		size_t l = strlen(s);
 
-		if (asprintf(&c->cred.imds, "%s%smetadata/identity/oauth2/token",
-			     s, l && s[l - 1] == '/' ? "" : "/") < 0)
+		if (asprintf(&c->cred.imds,
+			     "%s%smetadata/identity/oauth2/token", s,
+			     l && s[l - 1] == '/' ? "" : "/") < 0)
 			c->cred.imds = NULL;
 	} else {
 		c->cred.imds = strdup(AZ_IMDS_DEFAULT);
@@ -401,7 +407,8 @@ dm_err az_cred_choose(az_client *c, const az_connstr *cs, dm_diag *diag)
 	return c->cred.imds ? DM_OK : DM_ENOMEM;
 }
 
-/* ---- tokens ------------------------------------------------------------------ */
+/* ---- tokens
+ * ------------------------------------------------------------------ */
 static char *read_small_file(const char *path, size_t max, int *eno)
 {
 	FILE *fp = fopen(path, "rb");
@@ -476,12 +483,11 @@ static void oauth_error(const char *body, char *out, size_t n)
 	out[0] = '\0';
 	if (doc && json_is_object(doc)) {
 		e = json_string_value(json_object_get(doc, "error"));
-		d = json_string_value(json_object_get(doc,
-						      "error_description"));
+		d = json_string_value(
+			json_object_get(doc, "error_description"));
 	}
 	if (e)
-		snprintf(out, n, ": %s%s%.200s", e, d ? ": " : "",
-			 d ? d : "");
+		snprintf(out, n, ": %s%s%.200s", e, d ? ": " : "", d ? d : "");
 	else if (body && *body)
 		snprintf(out, n, ": %.200s", body);
 	/* one line */
@@ -542,9 +548,9 @@ dm_err az_token_refresh(az_client *c, dm_diag *diag)
 					: NULL;
 		if (!scope || (c->cred.client_id && !cid) ||
 		    asprintf(&url, "%s%sapi-version=2018-02-01&resource=%s%s%s",
-			     c->cred.imds, strchr(c->cred.imds, '?') ? "&" : "?",
-			     scope, cid ? "&client_id=" : "",
-			     cid ? cid : "") < 0) {
+			     c->cred.imds,
+			     strchr(c->cred.imds, '?') ? "&" : "?", scope,
+			     cid ? "&client_id=" : "", cid ? cid : "") < 0) {
 			url = NULL;
 			err = DM_ENOMEM;
 			goto out;

@@ -36,7 +36,8 @@
 #include "net/http_retry.h"
 #include "store/azure_int.h"
 
-/* ---- messages -------------------------------------------------------------- */
+/* ---- messages --------------------------------------------------------------
+ */
 static size_t secrets_of(const az_client *c, const char **v)
 {
 	size_t n = 0;
@@ -75,8 +76,8 @@ dm_err az_fail(az_client *c, dm_diag *diag, dm_err err, const char *fmt, ...)
 }
 
 static void trace(az_client *c, const char *method, const char *url,
-		  unsigned attempt, long status, const char *outcome,
-		  double ms, uint64_t up, uint64_t down)
+		  unsigned attempt, long status, const char *outcome, double ms,
+		  uint64_t up, uint64_t down)
 {
 	char line[2048], stamp[40];
 	struct timeval tv;
@@ -99,7 +100,8 @@ static void trace(az_client *c, const char *method, const char *url,
 	fflush(c->trace);
 }
 
-/* ---- answers ----------------------------------------------------------------- */
+/* ---- answers
+ * ----------------------------------------------------------------- */
 struct sink {
 	char *dst; /* caller's buffer */
 	size_t cap;
@@ -252,25 +254,34 @@ void az_response_release(az_response *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-/* ---- the retry loop ---------------------------------------------------------- */
+/* ---- the retry loop
+ * ---------------------------------------------------------- */
 static const char *short_error(CURLcode rc)
 {
 	switch (rc) {
-	case CURLE_COULDNT_CONNECT: return "connection refused";
-	case CURLE_OPERATION_TIMEDOUT: return "timed out";
-	case CURLE_COULDNT_RESOLVE_HOST: return "host not found";
+	case CURLE_COULDNT_CONNECT:
+		return "connection refused";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timed out";
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "host not found";
 	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR: return "connection reset";
-	case CURLE_GOT_NOTHING: return "empty reply";
-	case CURLE_PARTIAL_FILE: return "answer cut short";
+	case CURLE_RECV_ERROR:
+		return "connection reset";
+	case CURLE_GOT_NOTHING:
+		return "empty reply";
+	case CURLE_PARTIAL_FILE:
+		return "answer cut short";
 	case CURLE_PEER_FAILED_VERIFICATION:
 		return "TLS certificate not trusted (set AZURE_CA_BUNDLE to "
 		       "a CA bundle that holds its issuer)";
 	case CURLE_SSL_CACERT_BADFILE:
 		return "cannot read the CA bundle (AZURE_CA_BUNDLE / "
 		       "CURL_CA_BUNDLE)";
-	case CURLE_SSL_CONNECT_ERROR: return "TLS handshake failed";
-	default: return curl_easy_strerror(rc);
+	case CURLE_SSL_CONNECT_ERROR:
+		return "TLS handshake failed";
+	default:
+		return curl_easy_strerror(rc);
 	}
 }
 
@@ -326,8 +337,8 @@ static const char *auth_hint(const az_client *c, const char *code)
 	}
 }
 
-typedef dm_err (*prep_fn)(az_client *c, const void *ud,
-			  struct curl_slist **h, dm_diag *diag);
+typedef dm_err (*prep_fn)(az_client *c, const void *ud, struct curl_slist **h,
+			  dm_diag *diag);
 
 struct call {
 	const char *method;
@@ -343,23 +354,19 @@ struct call {
 
 /* A transfer that moves under 1 byte/s for 60 s has stalled. */
 #define STALL_BYTES_PER_S 1L
-#define STALL_S 60L
+#define STALL_S		  60L
 /* CURLOPT_SSL_VERIFYHOST: the certificate must name the host. */
 #define VERIFY_HOST_NAME 2L
-#define USER_AGENT "driftmon/" DM_VERSION " (libcurl)"
-enum {
-	HTTP_CLIENT_ERROR = 400,
-	HTTP_UNAUTHORIZED = 401,
-	HTTP_FORBIDDEN = 403
-};
+#define USER_AGENT	 "driftmon/" DM_VERSION " (libcurl)"
+enum { HTTP_CLIENT_ERROR = 400, HTTP_UNAUTHORIZED = 401, HTTP_FORBIDDEN = 403 };
 
 /* What one attempt of a call came to. */
 struct attempt {
 	CURLcode cc;
 	long status;
-	curl_off_t up;     /* bytes sent */
+	curl_off_t up;	   /* bytes sent */
 	char outcome[200]; /* what went wrong ("" for an answer) */
-	int retry;         /* worth another attempt */
+	int retry;	   /* worth another attempt */
 };
 
 /* Empties the sink and the response for a new attempt. */
@@ -481,9 +488,8 @@ static dm_err attempt_once(az_client *c, const struct call *cl,
 }
 
 /* An answer (not retried): the body to rs; 401/403 fail the call. */
-static dm_err take_answer(az_client *c, const struct call *cl,
-			  struct sink *sk, az_response *rs, long status,
-			  dm_diag *diag)
+static dm_err take_answer(az_client *c, const struct call *cl, struct sink *sk,
+			  az_response *rs, long status, dm_diag *diag)
 {
 	if (!sk->dst && sk->dyn) {
 		rs->body = sk->dyn;
@@ -564,8 +570,8 @@ static dm_err run(az_client *c, const struct call *cl, struct sink *sk,
 		if (stop == NET_STOP_ATTEMPTS)
 			break;
 		if (stop != NET_RETRY)
-			return retry_refused(c, cl, &tried, stop, hs.retry_after,
-					     attempt, diag);
+			return retry_refused(c, cl, &tried, stop,
+					     hs.retry_after, attempt, diag);
 		net_sleep_s(wait);
 	}
 	tried_flush(&tried);
@@ -581,7 +587,8 @@ static void ensure_curl(az_client *c)
 		c->curl = curl_easy_init();
 }
 
-/* ---- signed calls -------------------------------------------------------------- */
+/* ---- signed calls
+ * -------------------------------------------------------------- */
 struct signed_req {
 	const az_request *rq;
 	const char *path; /* acct_path + rq->path */
@@ -742,7 +749,8 @@ dm_err az_send(az_client *c, const az_request *rq, az_response *rs,
 	return err;
 }
 
-/* ---- token endpoints ------------------------------------------------------------ */
+/* ---- token endpoints
+ * ------------------------------------------------------------ */
 struct plain_req {
 	const char *header;
 	int form;

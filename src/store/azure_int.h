@@ -30,12 +30,12 @@
 /* The storage emulator's well-known account (public, documented by
  * Microsoft; not a secret). */
 #define AZ_DEVSTORE_ACCOUNT "devstoreaccount1"
-#define AZ_DEVSTORE_KEY                                                     \
-	"Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZ" \
+#define AZ_DEVSTORE_KEY                                                        \
+	"Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZ"  \
 	"FPTOtr/KBHBeksoGMGw=="
-#define AZ_STORAGE_SCOPE "https://storage.azure.com/.default"
-#define AZ_STORAGE_RESOURCE "https://storage.azure.com/"
-#define AZ_IMDS_DEFAULT "http://169.254.169.254/metadata/identity/oauth2/token"
+#define AZ_STORAGE_SCOPE     "https://storage.azure.com/.default"
+#define AZ_STORAGE_RESOURCE  "https://storage.azure.com/"
+#define AZ_IMDS_DEFAULT	     "http://169.254.169.254/metadata/identity/oauth2/token"
 #define AZ_AUTHORITY_DEFAULT "https://login.microsoftonline.com/"
 
 /* ---- redaction (azure_redact.c) --------------------------------------- */
@@ -56,19 +56,20 @@ void az_scrub(char *s, size_t cap, const char *const *secrets, size_t n);
 
 /* ---- configuration ------------------------------------------------------ */
 typedef struct az_config {
-	unsigned attempts;        /* DRIFTMON_AZURE_ATTEMPTS (5, 1..20) */
-	long timeout_ms;          /* DRIFTMON_AZURE_TIMEOUT_SECONDS (120) */
-	long connect_timeout_ms;  /* DRIFTMON_AZURE_CONNECT_TIMEOUT_SECONDS (10) */
-	long backoff_ms;          /* DRIFTMON_AZURE_BACKOFF_MS (500) */
-	long backoff_max_ms;      /* DRIFTMON_AZURE_BACKOFF_MAX_MS (30000) */
-	size_t put_threshold;     /* DRIFTMON_AZURE_PUT_THRESHOLD (32 MiB) */
-	size_t block_size;        /* DRIFTMON_AZURE_BLOCK_SIZE (8 MiB) */
-	size_t read_ahead;        /* DRIFTMON_AZURE_READ_AHEAD (1 MiB) */
-	size_t list_max;          /* DRIFTMON_AZURE_LIST_MAX (10,000,000) */
-	int create_container;     /* DRIFTMON_AZURE_CREATE_CONTAINER (1) */
-	int allow_http;           /* DRIFTMON_AZURE_ALLOW_HTTP (0) */
-	char ca_bundle[1024];     /* AZURE_CA_BUNDLE, else CURL_CA_BUNDLE */
-	char trace[1024];         /* DRIFTMON_AZURE_TRACE: a file to append to */
+	unsigned attempts;	 /* DRIFTMON_AZURE_ATTEMPTS (5, 1..20) */
+	long timeout_ms;	 /* DRIFTMON_AZURE_TIMEOUT_SECONDS (120) */
+	long connect_timeout_ms; /* DRIFTMON_AZURE_CONNECT_TIMEOUT_SECONDS (10)
+				  */
+	long backoff_ms;	 /* DRIFTMON_AZURE_BACKOFF_MS (500) */
+	long backoff_max_ms;	 /* DRIFTMON_AZURE_BACKOFF_MAX_MS (30000) */
+	size_t put_threshold;	 /* DRIFTMON_AZURE_PUT_THRESHOLD (32 MiB) */
+	size_t block_size;	 /* DRIFTMON_AZURE_BLOCK_SIZE (8 MiB) */
+	size_t read_ahead;	 /* DRIFTMON_AZURE_READ_AHEAD (1 MiB) */
+	size_t list_max;	 /* DRIFTMON_AZURE_LIST_MAX (10,000,000) */
+	int create_container;	 /* DRIFTMON_AZURE_CREATE_CONTAINER (1) */
+	int allow_http;		 /* DRIFTMON_AZURE_ALLOW_HTTP (0) */
+	char ca_bundle[1024];	 /* AZURE_CA_BUNDLE, else CURL_CA_BUNDLE */
+	char trace[1024];	 /* DRIFTMON_AZURE_TRACE: a file to append to */
 } az_config;
 
 /* Reads the settings above from the environment; DM_EINVAL with the
@@ -77,13 +78,13 @@ dm_err az_config_from_env(az_config *c, dm_diag *diag);
 
 /* ---- connection strings (azure_auth.c) --------------------------------- */
 typedef struct az_connstr {
-	char *account;       /* AccountName */
-	char *key;           /* AccountKey (base64) */
-	char *sas;           /* SharedAccessSignature (without '?') */
+	char *account;	     /* AccountName */
+	char *key;	     /* AccountKey (base64) */
+	char *sas;	     /* SharedAccessSignature (without '?') */
 	char *blob_endpoint; /* BlobEndpoint, without trailing '/' */
-	char *protocol;      /* DefaultEndpointsProtocol */
-	char *suffix;        /* EndpointSuffix */
-	int devstore;        /* UseDevelopmentStorage=true */
+	char *protocol;	     /* DefaultEndpointsProtocol */
+	char *suffix;	     /* EndpointSuffix */
+	int devstore;	     /* UseDevelopmentStorage=true */
 } az_connstr;
 
 /* Parses "Key=value;Key=value" (keys case-insensitive; unknown keys
@@ -93,7 +94,8 @@ typedef struct az_connstr {
 dm_err az_connstr_parse(const char *cs, az_connstr *out, dm_diag *diag);
 void az_connstr_release(az_connstr *c);
 
-/* ---- Shared Key ------------------------------------------------------------ */
+/* ---- Shared Key ------------------------------------------------------------
+ */
 typedef struct az_param {
 	const char *name;  /* lowercase */
 	const char *value; /* not encoded */
@@ -131,7 +133,8 @@ long az_b64_decode(const char *in, unsigned char *out, size_t outsz);
 size_t az_b64_encode(const unsigned char *in, size_t len, char *out,
 		     size_t outsz);
 
-/* ---- credentials ---------------------------------------------------------- */
+/* ---- credentials ----------------------------------------------------------
+ */
 typedef enum az_cred_kind {
 	AZ_CRED_SHARED_KEY = 1,
 	AZ_CRED_SAS = 2,
@@ -143,29 +146,30 @@ struct az_client;
 
 typedef struct az_cred {
 	az_cred_kind kind;
-	char source[96];           /* where it came from, for messages */
-	unsigned char key[128];    /* Shared Key (decoded) */
+	char source[96];	/* where it came from, for messages */
+	unsigned char key[128]; /* Shared Key (decoded) */
 	size_t keylen;
-	char *key_b64;             /* as given (kept to scrub messages) */
-	char *sas;                 /* SAS query, no leading '?' */
-	char *client_id;           /* workload / user-assigned identity */
+	char *key_b64;	 /* as given (kept to scrub messages) */
+	char *sas;	 /* SAS query, no leading '?' */
+	char *client_id; /* workload / user-assigned identity */
 	char *tenant_id;
 	char *token_file;
-	char *authority;           /* with trailing '/' */
-	char *imds;                /* managed identity endpoint */
-	char *token;               /* current bearer token */
+	char *authority; /* with trailing '/' */
+	char *imds;	 /* managed identity endpoint */
+	char *token;	 /* current bearer token */
 	/* Fetches or renews token (az_token_refresh for the Entra kinds,
 	 * set by az_cred_choose; NULL for Shared Key and SAS).  Called by
 	 * the HTTP layer before a signed request, through this pointer so
 	 * that azure_http.c does not depend on azure_auth.c. */
 	dm_err (*refresh)(struct az_client *c, dm_diag *diag);
 	time_t token_expires;
-	char *assertion;           /* last federated token read (scrubbed) */
+	char *assertion; /* last federated token read (scrubbed) */
 } az_cred;
 
 void az_cred_release(az_cred *c);
 
-/* ---- the client ------------------------------------------------------------- */
+/* ---- the client -------------------------------------------------------------
+ */
 typedef struct az_stats {
 	uint64_t requests; /* HTTP attempts sent */
 	uint64_t retries;  /* attempts after the first of a call */
@@ -175,24 +179,24 @@ typedef struct az_stats {
 
 typedef struct az_client {
 	pthread_mutex_t mu;
-	int refs;           /* the store and each open source */
-	void *curl;         /* CURL *, reused (keeps connections alive) */
+	int refs;   /* the store and each open source */
+	void *curl; /* CURL *, reused (keeps connections alive) */
 	az_config cfg;
 	az_cred cred;
 	char *account;
-	char *base;         /* scheme://host[:port] */
-	char *acct_path;    /* "" (host style) or "/<account>" (path style) */
+	char *base;	 /* scheme://host[:port] */
+	char *acct_path; /* "" (host style) or "/<account>" (path style) */
 	char *container;
-	char *prefix;       /* blob name prefix ("" or "a/b/") */
-	char *url;          /* the store URL as given (normalised) */
+	char *prefix; /* blob name prefix ("" or "a/b/") */
+	char *url;    /* the store URL as given (normalised) */
 	FILE *trace;
 	az_stats stats;
 	uint64_t rng;
 } az_client;
 
 typedef struct az_request {
-	const char *method;  /* GET, HEAD, PUT, DELETE */
-	const char *path;    /* after acct_path: "/container[/blob]" encoded */
+	const char *method; /* GET, HEAD, PUT, DELETE */
+	const char *path;   /* after acct_path: "/container[/blob]" encoded */
 	az_param query[6];
 	size_t nquery;
 	const char *headers[8]; /* extra "Name: value" (signed) */
@@ -210,15 +214,15 @@ typedef struct az_request {
 
 typedef struct az_response {
 	long status;
-	char *body;   /* malloc'd (NUL-terminated) unless the request had buf */
-	size_t len;   /* bytes of body (in body or in buf) */
+	char *body; /* malloc'd (NUL-terminated) unless the request had buf */
+	size_t len; /* bytes of body (in body or in buf) */
 	char etag[256];
-	char code[128];          /* x-ms-error-code or the XML <Code> */
+	char code[128];		 /* x-ms-error-code or the XML <Code> */
 	uint64_t content_length; /* valid when has_length */
 	int has_length;
-	uint64_t total;          /* from Content-Range "bytes a-b/total" */
+	uint64_t total; /* from Content-Range "bytes a-b/total" */
 	int has_total;
-	int too_big;             /* the body passed max_body / cap */
+	int too_big; /* the body passed max_body / cap */
 } az_response;
 
 void az_response_release(az_response *rs);
@@ -262,11 +266,12 @@ int az_url_decode(char *s);
 dm_err az_fail(az_client *c, dm_diag *diag, dm_err err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* ---- List Blobs (azure_xml.c) ------------------------------------------------ */
+/* ---- List Blobs (azure_xml.c)
+ * ------------------------------------------------ */
 typedef struct az_list_page {
-	char **names;     /* blob names (decoded) */
+	char **names; /* blob names (decoded) */
 	size_t n, cap;
-	char **prefixes;  /* BlobPrefix names (with a delimiter) */
+	char **prefixes; /* BlobPrefix names (with a delimiter) */
 	size_t np, pcap;
 	char *next_marker; /* NULL or "" when done */
 } az_list_page;
@@ -279,7 +284,8 @@ void az_list_page_release(az_list_page *pg);
 /* The <Code> of an error answer ("" if none) into code. */
 void az_error_code(const char *xml, size_t len, char *code, size_t n);
 
-/* ---- the backend (store_azure.c) ---------------------------------------------- */
+/* ---- the backend (store_azure.c)
+ * ---------------------------------------------- */
 /* Fills c's account, base, acct_path, container, prefix and url from a
  * store URL (c->cfg must be set; cs may be NULL). */
 dm_err az_parse_store_url(az_client *c, const char *url, const az_connstr *cs,

@@ -24,12 +24,12 @@
 #define MASK "REDACTED"
 
 enum kind {
-	FIELD,  /* name=value in a query, form or connection string */
-	CONN,   /* Name=value in a connection string: value runs to ';' */
-	JSON,   /* "name": "value" */
+	FIELD,	/* name=value in a query, form or connection string */
+	CONN,	/* Name=value in a connection string: value runs to ';' */
+	JSON,	/* "name": "value" */
 	SCHEME, /* Authorization scheme: the credential runs to a space */
-	SKEY,   /* SharedKey account:signature */
-	HEADER  /* Authorization: the rest of the line */
+	SKEY,	/* SharedKey account:signature */
+	HEADER	/* Authorization: the rest of the line */
 };
 
 static const struct rule {
@@ -86,8 +86,8 @@ char *az_redact(const char *in, char *out, size_t outsz)
 
 		/* scheme://user:password@host: the user information */
 		if (n - i > 3 && !memcmp(in + i, "://", 3)) {
-			for (j = i + 3; j < n && !strchr("/?#@ \t\r\n\"'<>", in[j]);
-			     j++)
+			for (j = i + 3;
+			     j < n && !strchr("/?#@ \t\r\n\"'<>", in[j]); j++)
 				;
 			if (j < n && in[j] == '@' && j > i + 3) {
 				put(out, outsz, &o, "://" MASK "@",
@@ -125,8 +125,8 @@ char *az_redact(const char *in, char *out, size_t outsz)
 		case JSON: {
 			size_t k = j;
 
-			while (k < n && (in[k] == ' ' || in[k] == ':' ||
-					 in[k] == '\t'))
+			while (k < n &&
+			       (in[k] == ' ' || in[k] == ':' || in[k] == '\t'))
 				k++;
 			if (k < n && in[k] == '"') {
 				put(out, outsz, &o, in + j, k + 1 - j);

@@ -125,8 +125,8 @@ long az_b64_decode(const char *in, unsigned char *out, size_t outsz)
 size_t az_b64_encode(const unsigned char *in, size_t len, char *out,
 		     size_t outsz)
 {
-	static const char a[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst"
+				"uvwxyz0123456789+/";
 	size_t i, o = 0;
 
 	if (outsz < 4 * ((len + 2) / 3) + 1) {
@@ -156,7 +156,8 @@ size_t az_b64_encode(const unsigned char *in, size_t len, char *out,
 	return o;
 }
 
-/* ---- Shared Key ------------------------------------------------------------- */
+/* ---- Shared Key -------------------------------------------------------------
+ */
 /* The value of header name in headers ("" if absent), trimmed. */
 static void header_value(const char *const *h, size_t nh, const char *name,
 			 const char **v, size_t *vl)
@@ -232,10 +233,17 @@ char *az_string_to_sign(const char *method, const char *account,
 			const char *const *headers, size_t nheaders)
 {
 	static const char *const std[] = {
-		"Content-Encoding", "Content-Language", "Content-Length",
-		"Content-MD5",      "Content-Type",     "Date",
-		"If-Modified-Since", "If-Match",        "If-None-Match",
-		"If-Unmodified-Since", "Range",
+		"Content-Encoding",
+		"Content-Language",
+		"Content-Length",
+		"Content-MD5",
+		"Content-Type",
+		"Date",
+		"If-Modified-Since",
+		"If-Match",
+		"If-None-Match",
+		"If-Unmodified-Since",
+		"Range",
 	};
 	sbuf b;
 	struct hdr *hs = NULL;

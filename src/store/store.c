@@ -76,16 +76,16 @@ dm_err dm_store_get(dm_store *s, const char *key, size_t max, char **data,
 			   diag);
 }
 
-dm_err dm_store_put(dm_store *s, const char *key, const void *data,
-		    size_t len, dm_diag *diag)
+dm_err dm_store_put(dm_store *s, const char *key, const void *data, size_t len,
+		    dm_diag *diag)
 {
 	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	return s->ops->put(s, key, data, len, diag);
 }
 
-dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,
-		     size_t *n, dm_diag *diag)
+dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys, size_t *n,
+		     dm_diag *diag)
 {
 	*keys = NULL;
 	*n = 0;
@@ -112,7 +112,8 @@ dm_err dm_store_open_source(dm_store *s, const char *key, dm_source **out,
 	return s->ops->open_source(s, key, out, diag);
 }
 
-/* ---- conditional writes ---------------------------------------------------- */
+/* ---- conditional writes ----------------------------------------------------
+ */
 /* The local fallback's version tag: FNV-1a 64 of the content and its
  * length. */
 static char *content_tag(const char *data, size_t len)
@@ -131,8 +132,7 @@ static char *content_tag(const char *data, size_t len)
 }
 
 dm_err dm_store_get_tagged(dm_store *s, const char *key, size_t max,
-			   char **data, size_t *len, char **etag,
-			   dm_diag *diag)
+			   char **data, size_t *len, char **etag, dm_diag *diag)
 {
 	dm_err err;
 

@@ -42,7 +42,7 @@
 #include "store/azure_int.h"
 #include "store/store_int.h"
 
-#define LIST_PAGE "5000"
+#define LIST_PAGE  "5000"
 #define MIN_WINDOW ((size_t)64 << 10)
 
 static az_client *AZ(const dm_store *s)
@@ -127,7 +127,8 @@ static dm_err bad_status(az_client *c, dm_diag *diag, const char *what,
 		       rs->code[0] ? " " : "", rs->code);
 }
 
-/* ---- get ---------------------------------------------------------------------- */
+/* ---- get
+ * ---------------------------------------------------------------------- */
 static dm_err get_blob(az_client *c, const char *key, size_t max, char **data,
 		       size_t *len, char **etag, dm_diag *diag)
 {
@@ -200,7 +201,8 @@ static dm_err az_get_tagged(dm_store *s, const char *key, size_t max,
 	return get_blob(AZ(s), key, max, data, len, etag, diag);
 }
 
-/* ---- put ---------------------------------------------------------------------- */
+/* ---- put
+ * ---------------------------------------------------------------------- */
 static dm_err create_container(az_client *c, dm_diag *diag)
 {
 	az_request rq;
@@ -276,8 +278,7 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 {
 	az_request rq;
 	az_response rs;
-	char *path = blob_path(c, key), *what = NULL, *condh = NULL,
-	     ctype[128];
+	char *path = blob_path(c, key), *what = NULL, *condh = NULL, ctype[128];
 	char **ids = NULL, *xml = NULL;
 	size_t nblocks = 0, i;
 	int created = 0;
@@ -323,7 +324,8 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 		pthread_mutex_lock(&c->mu);
 		c->rng ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
 			  (uint64_t)getpid();
-		c->rng = c->rng * 6364136223846793005ull + 1442695040888963407ull;
+		c->rng = c->rng * 6364136223846793005ull +
+			 1442695040888963407ull;
 		nonce = (unsigned long long)c->rng;
 		pthread_mutex_unlock(&c->mu);
 		nblocks = (len + bs - 1) / bs;
@@ -341,8 +343,9 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 			err = DM_ENOMEM;
 			goto out;
 		}
-		xl = (size_t)snprintf(xml, xcap, "<?xml version=\"1.0\" "
-						 "encoding=\"utf-8\"?><BlockList>");
+		xl = (size_t)snprintf(xml, xcap,
+				      "<?xml version=\"1.0\" "
+				      "encoding=\"utf-8\"?><BlockList>");
 		for (i = 0; i < nblocks; i++) {
 			char raw[40], b64[64];
 			size_t off = i * bs;
@@ -403,8 +406,8 @@ out:
 	return err;
 }
 
-static dm_err az_put(dm_store *s, const char *key, const void *data,
-		     size_t len, dm_diag *diag)
+static dm_err az_put(dm_store *s, const char *key, const void *data, size_t len,
+		     dm_diag *diag)
 {
 	return put_blob(AZ(s), key, data, len, NULL, diag);
 }
@@ -441,7 +444,8 @@ static dm_err az_del(dm_store *s, const char *key, dm_diag *diag)
 	return err;
 }
 
-/* ---- list ------------------------------------------------------------------------ */
+/* ---- list
+ * ------------------------------------------------------------------------ */
 dm_err az_list(az_client *c, const char *prefix, const char *delimiter,
 	       az_list_page *out, dm_diag *diag)
 {
@@ -576,7 +580,8 @@ static dm_err az_list_keys(dm_store *s, const char *prefix, char ***keys,
 	return DM_OK;
 }
 
-/* ---- ranged sources ---------------------------------------------------------------- */
+/* ---- ranged sources
+ * ---------------------------------------------------------------- */
 typedef struct az_src {
 	dm_source base;
 	az_client *c;
@@ -587,12 +592,12 @@ typedef struct az_src {
 	size_t wcap, wlen;
 	uint64_t woff;
 	uint64_t last_end; /* end of the last fetch */
-	size_t seq;        /* current window for sequential reads */
+	size_t seq;	   /* current window for sequential reads */
 } az_src;
 
 /* Fetches [off, off + len) into dst; *got may be short at the end. */
-static dm_err fetch(az_src *a, uint64_t off, size_t len, void *dst,
-		    size_t *got, dm_diag *diag)
+static dm_err fetch(az_src *a, uint64_t off, size_t len, void *dst, size_t *got,
+		    dm_diag *diag)
 {
 	az_request rq;
 	az_response rs;
@@ -813,7 +818,9 @@ static const store_ops azure_ops = {
 	.stats = az_stats_get,
 };
 
-/* ---- URLs ----------------------------------------------------------------------------- */
+/* ---- URLs
+ * -----------------------------------------------------------------------------
+ */
 static int container_ok(const char *s)
 {
 	size_t n = strlen(s), i;
@@ -823,8 +830,8 @@ static int container_ok(const char *s)
 	for (i = 0; i < n; i++) {
 		char ch = s[i];
 
-		if (!(islower((unsigned char)ch) || isdigit((unsigned char)ch) ||
-		      ch == '-'))
+		if (!(islower((unsigned char)ch) ||
+		      isdigit((unsigned char)ch) || ch == '-'))
 			return 0;
 		if (ch == '-' && s[i + 1] == '-')
 			return 0;
@@ -884,10 +891,10 @@ static dm_err split_endpoint(const char *u, char **base, char **rest,
 	return DM_OK;
 }
 
-#define AZ_SCHEME "az://"
+#define AZ_SCHEME     "az://"
 #define AZ_SCHEME_LEN (sizeof(AZ_SCHEME) - 1)
 /* Characters of a rejected URL quoted in its message. */
-#define URL_SHOWN_MAX 200
+#define URL_SHOWN_MAX		200
 #define DEFAULT_ENDPOINT_SUFFIX "core.windows.net"
 
 /*
@@ -912,8 +919,7 @@ static dm_err az_from_endpoint(az_client *c, const az_connstr *cs,
 }
 
 /* az:// without an endpoint: https://<account>.blob.<suffix>. */
-static void az_default_endpoint(az_client *c, const az_connstr *cs,
-				char **host)
+static void az_default_endpoint(az_client *c, const az_connstr *cs, char **host)
 {
 	const char *proto = cs && cs->protocol ? cs->protocol : "https";
 	const char *sfx = cs && cs->suffix
@@ -968,8 +974,8 @@ static dm_err az_parse_az_url(az_client *c, const char *url,
  * container[/prefix].  *loc receives the container[/prefix] part; *rest
  * and *host are the caller's to free.
  */
-static dm_err az_parse_http_url(az_client *c, const char *url,
-				const char **loc, char **rest, char **host)
+static dm_err az_parse_http_url(az_client *c, const char *url, const char **loc,
+				char **rest, char **host)
 {
 	char *p, *slash;
 	dm_err err;
@@ -986,8 +992,8 @@ static dm_err az_parse_http_url(az_client *c, const char *url,
 	} else {
 		/* path style: /<account>/<container>... */
 		slash = strchr(p, '/');
-		c->account = slash ? strndup(p, (size_t)(slash - p))
-				   : strdup(p);
+		c->account =
+			slash ? strndup(p, (size_t)(slash - p)) : strdup(p);
 		if (c->account &&
 		    asprintf(&c->acct_path, "/%s", c->account) < 0)
 			c->acct_path = NULL;
@@ -1046,8 +1052,8 @@ static dm_err az_set_prefix(az_client *c, const char *url, dm_diag *diag)
 }
 
 /* container[/prefix], at loc. */
-static dm_err az_parse_location(az_client *c, const char *url,
-				const char *loc, dm_diag *diag)
+static dm_err az_parse_location(az_client *c, const char *url, const char *loc,
+				dm_diag *diag)
 {
 	size_t n;
 

@@ -14,8 +14,8 @@ typedef struct store_ops {
 		      size_t *len, dm_diag *diag);
 	dm_err (*put)(dm_store *s, const char *key, const void *data,
 		      size_t len, dm_diag *diag);
-	dm_err (*list)(dm_store *s, const char *prefix, char ***keys,
-		       size_t *n, dm_diag *diag);
+	dm_err (*list)(dm_store *s, const char *prefix, char ***keys, size_t *n,
+		       dm_diag *diag);
 	dm_err (*open_source)(dm_store *s, const char *key, dm_source **out,
 			      dm_diag *diag);
 	char *(*location)(const dm_store *s, const char *key);

@@ -49,7 +49,7 @@ static char *local_location(const dm_store *s, const char *key)
 }
 
 static dm_err local_get(dm_store *s, const char *key, size_t max, char **data,
-		    size_t *len, dm_diag *diag)
+			size_t *len, dm_diag *diag)
 {
 	char *path;
 	FILE *fp;
@@ -107,7 +107,7 @@ static dm_err local_write(dm_store *s, const char *key, const void *data,
 			  size_t len, int create, dm_diag *diag);
 
 static dm_err local_put(dm_store *s, const char *key, const void *data,
-		       size_t len, dm_diag *diag)
+			size_t len, dm_diag *diag)
 {
 	return local_write(s, key, data, len, 0, diag);
 }
@@ -189,11 +189,10 @@ static dm_err local_write(dm_store *s, const char *key, const void *data,
 	fd = -1;
 	if (create) {
 		if (link(tmp, path) < 0)
-			err = dm_diag_set(diag,
-					  errno == EEXIST ? DM_ECONFLICT
-							  : DM_EIO,
-					  path, 0, NULL, "cannot create: %s",
-					  strerror(errno));
+			err = dm_diag_set(
+				diag, errno == EEXIST ? DM_ECONFLICT : DM_EIO,
+				path, 0, NULL, "cannot create: %s",
+				strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
@@ -260,8 +259,8 @@ static dm_err walk(const dm_store *s, const char *rel, const char *prefix,
 
 		if (e->d_name[0] == '.' || strstr(e->d_name, ".tmp-"))
 			continue;
-		if (asprintf(&key, "%s%s%s", rel, *rel ? "/" : "",
-			     e->d_name) < 0) {
+		if (asprintf(&key, "%s%s%s", rel, *rel ? "/" : "", e->d_name) <
+		    0) {
 			err = DM_ENOMEM;
 			break;
 		}
@@ -298,7 +297,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static dm_err local_list(dm_store *s, const char *prefix, char ***keys,
-		     size_t *n, dm_diag *diag)
+			 size_t *n, dm_diag *diag)
 {
 	struct list l = {0};
 	dm_err err;
@@ -320,9 +319,8 @@ static dm_err local_list(dm_store *s, const char *prefix, char ***keys,
 	return DM_OK;
 }
 
-
 static dm_err local_open_source(dm_store *s, const char *key, dm_source **out,
-			    dm_diag *diag)
+				dm_diag *diag)
 {
 	char *path;
 	dm_err err;

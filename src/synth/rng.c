@@ -90,8 +90,8 @@ void rng_seed(rng_gen *r, uint64_t seed, uint64_t stream)
 
 static struct {
 	double x[ZIG_N + 1];
-	double f[ZIG_N + 1];  /* f(x[i]) (f[0] unused) */
-	double k[ZIG_N];      /* x[i+1] / x[i]: |u| below it is accepted */
+	double f[ZIG_N + 1]; /* f(x[i]) (f[0] unused) */
+	double k[ZIG_N];     /* x[i+1] / x[i]: |u| below it is accepted */
 } zig;
 
 static void zig_init(void)
@@ -99,7 +99,7 @@ static void zig_init(void)
 	const double r = ZIG_R;
 	double fr = exp(-0.5 * r * r);
 	double v = r * fr + 1.25331413731550025 /* sqrt(pi / 2) */ *
-				 erfc(r * 0.70710678118654752);
+				    erfc(r * 0.70710678118654752);
 	int i;
 
 	zig.x[0] = v / fr;
@@ -442,8 +442,8 @@ int rng_disc_init_weights(rng_disc_table *d, const double *w, size_t n)
 	return 0;
 }
 
-int rng_disc_init_count(rng_disc_table *d, double mean, double size, double zero,
-		       unsigned shift)
+int rng_disc_init_count(rng_disc_table *d, double mean, double size,
+			double zero, unsigned shift)
 {
 	const double tail = 1e-10;
 	double p0, py, c = 0.0, y;
@@ -489,8 +489,8 @@ int rng_disc_init_count(rng_disc_table *d, double mean, double size, double zero
 		if (n == 0)
 			pv += zero;
 		if (n == cap) {
-			double *nc = realloc(d->cum, 2 * (size_t)cap *
-							 sizeof(*d->cum));
+			double *nc = realloc(d->cum,
+					     2 * (size_t)cap * sizeof(*d->cum));
 
 			if (!nc) {
 				rng_disc_release(d);

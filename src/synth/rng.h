@@ -113,8 +113,8 @@ double rng_gamma(rng_gen *r, double shape, double scale);
  * Hörmann's PTRS above.  Returns an integer-valued double. */
 typedef struct rng_poisson_par {
 	double mean;
-	double emean;     /* exp(-mean) (Knuth) */
-	double b, a;      /* PTRS constants */
+	double emean; /* exp(-mean) (Knuth) */
+	double b, a;  /* PTRS constants */
 	double inv_alpha, vr;
 	int ptrs;
 } rng_poisson_par;
@@ -160,7 +160,7 @@ double rng_binomial_small(rng_gen *r, uint64_t n, double p);
  */
 #define RNG_DISC_MAX 32768
 typedef struct rng_disc_table {
-	double *cum;     /* cum[i] = P(X <= i) */
+	double *cum;	 /* cum[i] = P(X <= i) */
 	uint32_t *guide; /* guide[j] = min { i : cum[i] > j / n } */
 	uint32_t n;
 	/* Past the table: P(v) = zw pY(v - shift), pY(y + 1) = pY(y)
@@ -176,8 +176,8 @@ typedef struct rng_disc_table {
  * (P(Y = 0) underflows), -1 on allocation failure.  Release with
  * rng_disc_release().
  */
-int rng_disc_init_count(rng_disc_table *d, double mean, double size, double zero,
-		       unsigned shift);
+int rng_disc_init_count(rng_disc_table *d, double mean, double size,
+			double zero, unsigned shift);
 /* Categorical: tabulates P(X = i) proportional to w[i], i < n (w[i] >=
  * 0).  Returns 0, or -1 on allocation failure or if no w[i] is > 0. */
 int rng_disc_init_weights(rng_disc_table *d, const double *w, size_t n);

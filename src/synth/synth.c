@@ -51,24 +51,31 @@
 #include "driftmon/synth.h"
 #include "synth/rng.h"
 
-#define BASE_FEATURES 50
-#define MAX_FEATURES 10000
+#define BASE_FEATURES  50
+#define MAX_FEATURES   10000
 #define MAX_BATCH_ROWS ((size_t)1 << 22)
-#define MAX_LEVELS 24
-#define NEW_LEVELS 3
-#define TRAIN_SPAM 0.3
+#define MAX_LEVELS     24
+#define NEW_LEVELS     3
+#define TRAIN_SPAM     0.3
 /* Count tables of one generator hold at most this many entries (48 MiB);
  * features past the budget draw with the direct samplers. */
 #define MAX_TAB_ENTRIES ((size_t)1 << 22)
-#define DEFAULT_K 5
-#define NAME_W sizeof("feature_4294967295") /* extra feature names */
+#define DEFAULT_K	5
+#define NAME_W		sizeof("feature_4294967295") /* extra feature names */
 
 /* ------------------------------------------------------------------ */
 /* Scenario names                                                      */
 /* ------------------------------------------------------------------ */
 static const char *const scenario_names[DM_SCEN_COUNT_] = {
-	"none", "mean-shift", "scale", "new-category", "missing", "prior",
-	"correlation-flip", "concept-drift", "concept-input-drift",
+	"none",
+	"mean-shift",
+	"scale",
+	"new-category",
+	"missing",
+	"prior",
+	"correlation-flip",
+	"concept-drift",
+	"concept-input-drift",
 };
 
 /* Default strength of each scenario (see synth.h). */
@@ -107,7 +114,7 @@ int dm_scenario_parse(const char *name, dm_scenario *out)
 /* Feature definitions                                                 */
 /* ------------------------------------------------------------------ */
 enum family {
-	FAM_NB,        /* negative binomial: a = mean, b = size */
+	FAM_NB,	       /* negative binomial: a = mean, b = size */
 	FAM_POIS,      /* Poisson: a = mean */
 	FAM_HURDLE,    /* 1 + Poisson(a) (times the zero inflation) */
 	FAM_BETA,      /* beta: a, b */
@@ -156,8 +163,8 @@ struct fdef {
 	const char *name;
 	unsigned char fam;
 	unsigned char flags;
-	double miss;   /* baseline missing rate */
-	double lo, hi; /* range (drift clamps to it) */
+	double miss;	  /* baseline missing rate */
+	double lo, hi;	  /* range (drift clamps to it) */
 	double off, mult; /* value = off + mult * draw */
 	struct clsp c[2]; /* ham, spam */
 	const struct catdef *cat;
@@ -176,26 +183,26 @@ static const double lang_w1[] = {
 	.55, .05, .03, .04, .04, .01, .01, .11, .09, .02, .05,
 };
 static const char *const tld_lv[] = {
-	"com", "net", "org", "edu", "gov", "de", "uk", "fr",
-	"ru", "cn", "info", "biz", "xyz", "top", "io", "co",
+	"com", "net", "org",  "edu", "gov", "de",  "uk", "fr",
+	"ru",  "cn",  "info", "biz", "xyz", "top", "io", "co",
 };
 static const double tld_w0[] = {
-	.55, .08, .08, .06, .02, .05, .05, .04,
+	.55,  .08,  .08, .06,  .02,  .05,  .05, .04,
 	.005, .005, .01, .005, .002, .001, .03, .02,
 };
 static const double tld_w1[] = {
 	.30, .08, .02, .005, .001, .02, .02, .01,
-	.12, .10, .08, .06, .07, .07, .01, .03,
+	.12, .10, .08, .06,  .07,  .07, .01, .03,
 };
 static const char *const ctype_lv[] = {
-	"text/plain", "text/html", "multipart/alternative",
+	"text/plain",	   "text/html",		"multipart/alternative",
 	"multipart/mixed", "multipart/related",
 };
-static const double ctype_w0[] = { .40, .10, .35, .12, .03 };
-static const double ctype_w1[] = { .10, .45, .30, .05, .10 };
+static const double ctype_w0[] = {.40, .10, .35, .12, .03};
+static const double ctype_w1[] = {.10, .45, .30, .05, .10};
 static const char *const client_lv[] = {
-	"outlook", "gmail-web", "apple-mail", "thunderbird", "ios-mail",
-	"android-gmail", "yahoo-web", "bulk-mailer", "php-mailer", "unknown",
+	"outlook",	 "gmail-web", "apple-mail",  "thunderbird", "ios-mail",
+	"android-gmail", "yahoo-web", "bulk-mailer", "php-mailer",  "unknown",
 };
 static const double client_w0[] = {
 	.30, .25, .12, .05, .10, .10, .05, .01, .005, .015,
@@ -204,219 +211,590 @@ static const double client_w1[] = {
 	.05, .05, .01, .01, .02, .02, .04, .35, .25, .20,
 };
 static const char *const charset_lv[] = {
-	"utf-8", "us-ascii", "iso-8859-1", "windows-1252", "koi8-r",
-	"gb2312", "shift_jis",
+	"utf-8",  "us-ascii", "iso-8859-1", "windows-1252",
+	"koi8-r", "gb2312",   "shift_jis",
 };
-static const double charset_w0[] = { .78, .08, .06, .06, .005, .005, .01 };
-static const double charset_w1[] = { .55, .05, .08, .10, .08, .10, .04 };
+static const double charset_w0[] = {.78, .08, .06, .06, .005, .005, .01};
+static const double charset_w1[] = {.55, .05, .08, .10, .08, .10, .04};
 /* hour_sent: office hours for ham, around the clock for spam. */
 static const double hour_w0[24] = {
-	.5, .3, .2, .2, .2, .3, .8, 1.5, 3, 4.5, 5, 5,
-	4.5, 5, 5, 4.8, 4.5, 3.5, 2.5, 2, 1.8, 1.5, 1, .7,
+	.5,  .3, .2, .2,  .2,  .3,  .8,	 1.5, 3,   4.5, 5, 5,
+	4.5, 5,	 5,  4.8, 4.5, 3.5, 2.5, 2,   1.8, 1.5, 1, .7,
 };
 static const double hour_w1[24] = {
-	3, 3, 3.2, 3.4, 3.5, 3.5, 3.3, 3.5, 3.8, 4, 4, 4,
-	4, 4, 4, 4, 4, 4, 4, 4, 3.8, 3.5, 3.3, 3.1,
+	3, 3, 3.2, 3.4, 3.5, 3.5, 3.3, 3.5, 3.8, 4,   4,   4,
+	4, 4, 4,   4,	4,   4,	  4,   4,   3.8, 3.5, 3.3, 3.1,
 };
 /* day_of_week (0 = Monday): the same for both classes. */
-static const double day_w[7] = { .17, .18, .18, .17, .15, .08, .07 };
+static const double day_w[7] = {.17, .18, .18, .17, .15, .08, .07};
 
-static const struct catdef cat_language = {
-	lang_lv, 11, { lang_w0, lang_w1 }
-};
-static const struct catdef cat_tld = { tld_lv, 16, { tld_w0, tld_w1 } };
-static const struct catdef cat_ctype = {
-	ctype_lv, 5, { ctype_w0, ctype_w1 }
-};
-static const struct catdef cat_client = {
-	client_lv, 10, { client_w0, client_w1 }
-};
+static const struct catdef cat_language = {lang_lv, 11, {lang_w0, lang_w1}};
+static const struct catdef cat_tld = {tld_lv, 16, {tld_w0, tld_w1}};
+static const struct catdef cat_ctype = {ctype_lv, 5, {ctype_w0, ctype_w1}};
+static const struct catdef cat_client = {client_lv, 10, {client_w0, client_w1}};
 static const struct catdef cat_charset = {
-	charset_lv, 7, { charset_w0, charset_w1 }
-};
-static const struct catdef cat_hour = { NULL, 24, { hour_w0, hour_w1 } };
-static const struct catdef cat_day = { NULL, 7, { day_w, day_w } };
+	charset_lv, 7, {charset_w0, charset_w1}};
+static const struct catdef cat_hour = {NULL, 24, {hour_w0, hour_w1}};
+static const struct catdef cat_day = {NULL, 7, {day_w, day_w}};
 
 /* Indices of the base features (the order of base_features[]). */
 enum {
-	X_URL_COUNT, X_WORD_COUNT, X_AVG_WORD_LENGTH, X_CHAR_COUNT,
+	X_URL_COUNT,
+	X_WORD_COUNT,
+	X_AVG_WORD_LENGTH,
+	X_CHAR_COUNT,
 	X_UPPERCASE_RATIO,
-	X_DIGIT_RATIO, X_PUNCTUATION_RATIO, X_WHITESPACE_RATIO,
-	X_EXCLAMATION_COUNT, X_QUESTION_COUNT, X_DOLLAR_COUNT,
-	X_HTML_TAG_COUNT, X_LINK_DOMAIN_COUNT, X_IMAGE_COUNT,
-	X_MAX_WORD_LENGTH, X_SUBJECT_LENGTH,
-	X_SUBJECT_UPPERCASE_RATIO, X_SUBJECT_HAS_EXCLAMATION, X_BODY_LENGTH,
-	X_SENTENCE_COUNT, X_AVG_SENTENCE_LENGTH, X_NUM_RECIPIENTS,
-	X_NUM_ATTACHMENTS, X_ATTACHMENT_SIZE_KB, X_REPLY_DEPTH, X_HOUR_SENT,
-	X_DAY_OF_WEEK, X_SENDER_DOMAIN_AGE_DAYS, X_SPF_PASS, X_DKIM_PASS,
-	X_DMARC_PASS, X_HAS_UNSUBSCRIBE_LINK, X_SPAM_WORD_COUNT,
-	X_MONEY_WORD_COUNT, X_URGENCY_SCORE, X_SENTIMENT_SCORE,
-	X_READABILITY_SCORE, X_LANGUAGE, X_SENDER_TLD, X_CONTENT_TYPE,
-	X_CLIENT, X_CHARSET, X_RECEIVED_HOPS, X_HEADER_COUNT,
-	X_TEXT_ENTROPY, X_LEXICAL_DIVERSITY, X_STOPWORD_RATIO, X_EMOJI_COUNT,
-	X_SENDER_HISTORY_COUNT, X_IP_REPUTATION_SCORE, X_COUNT_
+	X_DIGIT_RATIO,
+	X_PUNCTUATION_RATIO,
+	X_WHITESPACE_RATIO,
+	X_EXCLAMATION_COUNT,
+	X_QUESTION_COUNT,
+	X_DOLLAR_COUNT,
+	X_HTML_TAG_COUNT,
+	X_LINK_DOMAIN_COUNT,
+	X_IMAGE_COUNT,
+	X_MAX_WORD_LENGTH,
+	X_SUBJECT_LENGTH,
+	X_SUBJECT_UPPERCASE_RATIO,
+	X_SUBJECT_HAS_EXCLAMATION,
+	X_BODY_LENGTH,
+	X_SENTENCE_COUNT,
+	X_AVG_SENTENCE_LENGTH,
+	X_NUM_RECIPIENTS,
+	X_NUM_ATTACHMENTS,
+	X_ATTACHMENT_SIZE_KB,
+	X_REPLY_DEPTH,
+	X_HOUR_SENT,
+	X_DAY_OF_WEEK,
+	X_SENDER_DOMAIN_AGE_DAYS,
+	X_SPF_PASS,
+	X_DKIM_PASS,
+	X_DMARC_PASS,
+	X_HAS_UNSUBSCRIBE_LINK,
+	X_SPAM_WORD_COUNT,
+	X_MONEY_WORD_COUNT,
+	X_URGENCY_SCORE,
+	X_SENTIMENT_SCORE,
+	X_READABILITY_SCORE,
+	X_LANGUAGE,
+	X_SENDER_TLD,
+	X_CONTENT_TYPE,
+	X_CLIENT,
+	X_CHARSET,
+	X_RECEIVED_HOPS,
+	X_HEADER_COUNT,
+	X_TEXT_ENTROPY,
+	X_LEXICAL_DIVERSITY,
+	X_STOPWORD_RATIO,
+	X_EMOJI_COUNT,
+	X_SENDER_HISTORY_COUNT,
+	X_IP_REPUTATION_SCORE,
+	X_COUNT_
 };
 
 /* name, family, flags, missing, lo, hi, off, mult, ham, spam, categories */
 #define CNT_ (FL_INT)
 static const struct fdef base_features[BASE_FEATURES] = {
-	[X_URL_COUNT] = {
-		"url_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-		{ { 0, 1.0, 0.8 }, { 0, 4.5, 1.5 } }, NULL },
-	[X_WORD_COUNT] = {
-		"word_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-		{ { 0, 180, 1.6 }, { 0, 320, 1.2 } }, NULL },
-	[X_AVG_WORD_LENGTH] = {
-		"avg_word_length", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0, 1, INF_,
-		0, 1,
-		{ { 0, 4.6, 0.35 }, { 0, 5.0, 0.55 } }, NULL },
-	[X_CHAR_COUNT] = {
-		"char_count", FAM_CHARS, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, NULL },
-	[X_UPPERCASE_RATIO] = {
-		"uppercase_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
-		{ { 0, 2, 30 }, { 0, 3, 10 } }, NULL },
-	[X_DIGIT_RATIO] = {
-		"digit_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
-		{ { 0, 1.5, 50 }, { 0, 2.5, 30 } }, NULL },
-	[X_PUNCTUATION_RATIO] = {
-		"punctuation_ratio", FAM_BETA, FL_SHIFT, 0, 0, 1, 0, 1,
-		{ { 0, 5, 80 }, { 0, 6, 50 } }, NULL },
-	[X_WHITESPACE_RATIO] = {
-		"whitespace_ratio", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0,
-		1,
-		{ { 0, 40, 200 }, { 0, 30, 170 } }, NULL },
-	[X_EXCLAMATION_COUNT] = {
-		"exclamation_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-		{ { 0, 0.3, 0.5 }, { 0, 3, 0.8 } }, NULL },
-	[X_QUESTION_COUNT] = {
-		"question_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 1.2, 2 }, { 0, 1.2, 2 } }, NULL },
-	[X_DOLLAR_COUNT] = {
-		"dollar_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 0.05, 0.3 }, { 0, 1.5, 0.5 } }, NULL },
-	[X_HTML_TAG_COUNT] = {
-		"html_tag_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-		{ { 0.6, 30, 1.5 }, { 0.15, 80, 1.2 } }, NULL },
-	[X_LINK_DOMAIN_COUNT] = {
-		"link_domain_count", FAM_LINKDOM, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 0.2, 0 }, { 0, 0.5, 0 } }, NULL },
-	[X_IMAGE_COUNT] = {
-		"image_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 0.4, 0.5 }, { 0, 2, 1 } }, NULL },
-	[X_MAX_WORD_LENGTH] = {
-		"max_word_length", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 6, 1,
-		{ { 0, 7, 4 }, { 0, 12, 2 } }, NULL },
-	[X_SUBJECT_LENGTH] = {
-		"subject_length", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-		{ { 0, 38, 5 }, { 0, 52, 4 } }, NULL },
-	[X_SUBJECT_UPPERCASE_RATIO] = {
-		"subject_uppercase_ratio", FAM_BETA, 0, 0, 0, 1, 0, 1,
-		{ { 0, 1.2, 14 }, { 0, 2.2, 5 } }, NULL },
-	[X_SUBJECT_HAS_EXCLAMATION] = {
-		"subject_has_exclamation", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-		{ { 0, 0.03, 0 }, { 0, 0.3, 0 } }, NULL },
-	[X_BODY_LENGTH] = {
-		"body_length", FAM_BODYLEN, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 6.0, 1.2 }, { 0, 7.2, 1.0 } }, NULL },
-	[X_SENTENCE_COUNT] = {
-		"sentence_count", FAM_SENTENCES, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 16, 0 }, { 0, 11, 0 } }, NULL },
-	[X_AVG_SENTENCE_LENGTH] = {
-		"avg_sentence_length", FAM_SENTLEN, 0, 0, 0, INF_, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, NULL },
-	[X_NUM_RECIPIENTS] = {
-		"num_recipients", FAM_NB, CNT_, 0, 1, INF_, 1, 1,
-		{ { 0, 0.8, 0.6 }, { 0, 6, 0.4 } }, NULL },
-	[X_NUM_ATTACHMENTS] = {
-		"num_attachments", FAM_HURDLE, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0.8, 0.5, 0 }, { 0.85, 0.1, 0 } }, NULL },
-	[X_ATTACHMENT_SIZE_KB] = {
-		"attachment_size_kb", FAM_ATTSIZE, 0, 0, 0, INF_, 0, 1,
-		{ { 0, 5.0, 1.3 }, { 0, 4.2, 1.6 } }, NULL },
-	[X_REPLY_DEPTH] = {
-		"reply_depth", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 0.9, 1 }, { 0, 0.1, 0.3 } }, NULL },
-	[X_HOUR_SENT] = {
-		"hour_sent", FAM_CATNUM, CNT_, 0, 0, 23, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_hour },
-	[X_DAY_OF_WEEK] = {
-		"day_of_week", FAM_CATNUM, CNT_, 0, 0, 6, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_day },
-	[X_SENDER_DOMAIN_AGE_DAYS] = {
-		"sender_domain_age_days", FAM_LOGNORMAL,
-		CNT_ | FL_ROUND | FL_SHIFT, 0.04, 0, INF_, 0, 1,
-		{ { 0, 7.3, 1.0 }, { 0, 4.8, 1.5 } }, NULL },
-	[X_SPF_PASS] = {
-		"spf_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-		{ { 0, 0.96, 0 }, { 0, 0.55, 0 } }, NULL },
-	[X_DKIM_PASS] = {
-		"dkim_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-		{ { 0, 0.93, 0 }, { 0, 0.45, 0 } }, NULL },
-	[X_DMARC_PASS] = {
-		"dmarc_pass", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-		{ { 0, 0.88, 0 }, { 0, 0.35, 0 } }, NULL },
-	[X_HAS_UNSUBSCRIBE_LINK] = {
-		"has_unsubscribe_link", FAM_BERN, CNT_, 0, 0, 1, 0, 1,
-		{ { 0, 0.25, 0 }, { 0, 0.65, 0 } }, NULL },
-	[X_SPAM_WORD_COUNT] = {
-		"spam_word_count", FAM_NB, CNT_ | FL_SHIFT, 0, 0, INF_, 0, 1,
-		{ { 0, 0.6, 0.8 }, { 0, 7, 1.5 } }, NULL },
-	[X_MONEY_WORD_COUNT] = {
-		"money_word_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 0.3, 0.5 }, { 0, 3.5, 1 } }, NULL },
-	[X_URGENCY_SCORE] = {
-		"urgency_score", FAM_BETA, 0, 0, 0, 1, 0, 1,
-		{ { 0, 1.2, 8 }, { 0, 3, 4 } }, NULL },
-	[X_SENTIMENT_SCORE] = {
-		"sentiment_score", FAM_BETA, FL_SHIFT, 0, -1, 1, -1, 2,
-		{ { 0, 10, 8 }, { 0, 14, 6 } }, NULL },
-	[X_READABILITY_SCORE] = {
-		"readability_score", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0.02,
-		-INF_, INF_, 0, 1,
-		{ { 0, 62, 12 }, { 0, 52, 16 } }, NULL },
-	[X_LANGUAGE] = {
-		"language", FAM_CAT, 0, 0.01, 0, 0, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_language },
-	[X_SENDER_TLD] = {
-		"sender_tld", FAM_CAT, 0, 0, 0, 0, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_tld },
-	[X_CONTENT_TYPE] = {
-		"content_type", FAM_CAT, 0, 0, 0, 0, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_ctype },
-	[X_CLIENT] = {
-		"client", FAM_CAT, 0, 0, 0, 0, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_client },
-	[X_CHARSET] = {
-		"charset", FAM_CAT, 0, 0, 0, 0, 0, 1,
-		{ { 0, 0, 0 }, { 0, 0, 0 } }, &cat_charset },
-	[X_RECEIVED_HOPS] = {
-		"received_hops", FAM_POIS, CNT_, 0, 2, INF_, 2, 1,
-		{ { 0, 3, 0 }, { 0, 3, 0 } }, NULL },
-	[X_HEADER_COUNT] = {
-		"header_count", FAM_NB, CNT_ | FL_SHIFT | FL_SCALE, 0, 0, INF_,
-		0, 1,
-		{ { 0, 30, 60 }, { 0, 26, 40 } }, NULL },
-	[X_TEXT_ENTROPY] = {
-		"text_entropy", FAM_NORMAL, FL_SHIFT | FL_SCALE, 0, 0, INF_, 0,
-		1,
-		{ { 0, 4.15, 0.12 }, { 0, 4.35, 0.18 } }, NULL },
-	[X_LEXICAL_DIVERSITY] = {
-		"lexical_diversity", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0,
-		1,
-		{ { 0, 30, 22 }, { 0, 22, 26 } }, NULL },
-	[X_STOPWORD_RATIO] = {
-		"stopword_ratio", FAM_BETA, FL_SHIFT | FL_SCALE, 0, 0, 1, 0, 1,
-		{ { 0, 35, 60 }, { 0, 25, 70 } }, NULL },
-	[X_EMOJI_COUNT] = {
-		"emoji_count", FAM_NB, CNT_, 0, 0, INF_, 0, 1,
-		{ { 0, 0.2, 0.3 }, { 0, 1.5, 0.4 } }, NULL },
-	[X_SENDER_HISTORY_COUNT] = {
-		"sender_history_count", FAM_NB, CNT_, 0.03, 0, INF_, 0, 1,
-		{ { 0, 12, 0.4 }, { 0, 0.2, 0.2 } }, NULL },
-	[X_IP_REPUTATION_SCORE] = {
-		"ip_reputation_score", FAM_BETA, 0, 0.05, 0, 100, 0, 100,
-		{ { 0, 8, 2 }, { 0, 3, 4 } }, NULL },
+	[X_URL_COUNT] = {"url_count",
+			 FAM_NB,
+			 CNT_ | FL_SHIFT,
+			 0,
+			 0,
+			 INF_,
+			 0,
+			 1,
+			 {{0, 1.0, 0.8}, {0, 4.5, 1.5}},
+			 NULL},
+	[X_WORD_COUNT] = {"word_count",
+			  FAM_NB,
+			  CNT_ | FL_SHIFT,
+			  0,
+			  0,
+			  INF_,
+			  0,
+			  1,
+			  {{0, 180, 1.6}, {0, 320, 1.2}},
+			  NULL},
+	[X_AVG_WORD_LENGTH] = {"avg_word_length",
+			       FAM_NORMAL,
+			       FL_SHIFT | FL_SCALE,
+			       0,
+			       1,
+			       INF_,
+			       0,
+			       1,
+			       {{0, 4.6, 0.35}, {0, 5.0, 0.55}},
+			       NULL},
+	[X_CHAR_COUNT] = {"char_count",
+			  FAM_CHARS,
+			  CNT_,
+			  0,
+			  0,
+			  INF_,
+			  0,
+			  1,
+			  {{0, 0, 0}, {0, 0, 0}},
+			  NULL},
+	[X_UPPERCASE_RATIO] = {"uppercase_ratio",
+			       FAM_BETA,
+			       FL_SHIFT,
+			       0,
+			       0,
+			       1,
+			       0,
+			       1,
+			       {{0, 2, 30}, {0, 3, 10}},
+			       NULL},
+	[X_DIGIT_RATIO] = {"digit_ratio",
+			   FAM_BETA,
+			   FL_SHIFT,
+			   0,
+			   0,
+			   1,
+			   0,
+			   1,
+			   {{0, 1.5, 50}, {0, 2.5, 30}},
+			   NULL},
+	[X_PUNCTUATION_RATIO] = {"punctuation_ratio",
+				 FAM_BETA,
+				 FL_SHIFT,
+				 0,
+				 0,
+				 1,
+				 0,
+				 1,
+				 {{0, 5, 80}, {0, 6, 50}},
+				 NULL},
+	[X_WHITESPACE_RATIO] = {"whitespace_ratio",
+				FAM_BETA,
+				FL_SHIFT | FL_SCALE,
+				0,
+				0,
+				1,
+				0,
+				1,
+				{{0, 40, 200}, {0, 30, 170}},
+				NULL},
+	[X_EXCLAMATION_COUNT] = {"exclamation_count",
+				 FAM_NB,
+				 CNT_ | FL_SHIFT,
+				 0,
+				 0,
+				 INF_,
+				 0,
+				 1,
+				 {{0, 0.3, 0.5}, {0, 3, 0.8}},
+				 NULL},
+	[X_QUESTION_COUNT] = {"question_count",
+			      FAM_NB,
+			      CNT_,
+			      0,
+			      0,
+			      INF_,
+			      0,
+			      1,
+			      {{0, 1.2, 2}, {0, 1.2, 2}},
+			      NULL},
+	[X_DOLLAR_COUNT] = {"dollar_count",
+			    FAM_NB,
+			    CNT_,
+			    0,
+			    0,
+			    INF_,
+			    0,
+			    1,
+			    {{0, 0.05, 0.3}, {0, 1.5, 0.5}},
+			    NULL},
+	[X_HTML_TAG_COUNT] = {"html_tag_count",
+			      FAM_NB,
+			      CNT_ | FL_SHIFT,
+			      0,
+			      0,
+			      INF_,
+			      0,
+			      1,
+			      {{0.6, 30, 1.5}, {0.15, 80, 1.2}},
+			      NULL},
+	[X_LINK_DOMAIN_COUNT] = {"link_domain_count",
+				 FAM_LINKDOM,
+				 CNT_,
+				 0,
+				 0,
+				 INF_,
+				 0,
+				 1,
+				 {{0, 0.2, 0}, {0, 0.5, 0}},
+				 NULL},
+	[X_IMAGE_COUNT] = {"image_count",
+			   FAM_NB,
+			   CNT_,
+			   0,
+			   0,
+			   INF_,
+			   0,
+			   1,
+			   {{0, 0.4, 0.5}, {0, 2, 1}},
+			   NULL},
+	[X_MAX_WORD_LENGTH] = {"max_word_length",
+			       FAM_NB,
+			       CNT_ | FL_SHIFT,
+			       0,
+			       0,
+			       INF_,
+			       6,
+			       1,
+			       {{0, 7, 4}, {0, 12, 2}},
+			       NULL},
+	[X_SUBJECT_LENGTH] = {"subject_length",
+			      FAM_NB,
+			      CNT_ | FL_SHIFT,
+			      0,
+			      0,
+			      INF_,
+			      0,
+			      1,
+			      {{0, 38, 5}, {0, 52, 4}},
+			      NULL},
+	[X_SUBJECT_UPPERCASE_RATIO] = {"subject_uppercase_ratio",
+				       FAM_BETA,
+				       0,
+				       0,
+				       0,
+				       1,
+				       0,
+				       1,
+				       {{0, 1.2, 14}, {0, 2.2, 5}},
+				       NULL},
+	[X_SUBJECT_HAS_EXCLAMATION] = {"subject_has_exclamation",
+				       FAM_BERN,
+				       CNT_,
+				       0,
+				       0,
+				       1,
+				       0,
+				       1,
+				       {{0, 0.03, 0}, {0, 0.3, 0}},
+				       NULL},
+	[X_BODY_LENGTH] = {"body_length",
+			   FAM_BODYLEN,
+			   CNT_,
+			   0,
+			   0,
+			   INF_,
+			   0,
+			   1,
+			   {{0, 6.0, 1.2}, {0, 7.2, 1.0}},
+			   NULL},
+	[X_SENTENCE_COUNT] = {"sentence_count",
+			      FAM_SENTENCES,
+			      CNT_,
+			      0,
+			      0,
+			      INF_,
+			      0,
+			      1,
+			      {{0, 16, 0}, {0, 11, 0}},
+			      NULL},
+	[X_AVG_SENTENCE_LENGTH] = {"avg_sentence_length",
+				   FAM_SENTLEN,
+				   0,
+				   0,
+				   0,
+				   INF_,
+				   0,
+				   1,
+				   {{0, 0, 0}, {0, 0, 0}},
+				   NULL},
+	[X_NUM_RECIPIENTS] = {"num_recipients",
+			      FAM_NB,
+			      CNT_,
+			      0,
+			      1,
+			      INF_,
+			      1,
+			      1,
+			      {{0, 0.8, 0.6}, {0, 6, 0.4}},
+			      NULL},
+	[X_NUM_ATTACHMENTS] = {"num_attachments",
+			       FAM_HURDLE,
+			       CNT_,
+			       0,
+			       0,
+			       INF_,
+			       0,
+			       1,
+			       {{0.8, 0.5, 0}, {0.85, 0.1, 0}},
+			       NULL},
+	[X_ATTACHMENT_SIZE_KB] = {"attachment_size_kb",
+				  FAM_ATTSIZE,
+				  0,
+				  0,
+				  0,
+				  INF_,
+				  0,
+				  1,
+				  {{0, 5.0, 1.3}, {0, 4.2, 1.6}},
+				  NULL},
+	[X_REPLY_DEPTH] = {"reply_depth",
+			   FAM_NB,
+			   CNT_,
+			   0,
+			   0,
+			   INF_,
+			   0,
+			   1,
+			   {{0, 0.9, 1}, {0, 0.1, 0.3}},
+			   NULL},
+	[X_HOUR_SENT] = {"hour_sent",
+			 FAM_CATNUM,
+			 CNT_,
+			 0,
+			 0,
+			 23,
+			 0,
+			 1,
+			 {{0, 0, 0}, {0, 0, 0}},
+			 &cat_hour},
+	[X_DAY_OF_WEEK] = {"day_of_week",
+			   FAM_CATNUM,
+			   CNT_,
+			   0,
+			   0,
+			   6,
+			   0,
+			   1,
+			   {{0, 0, 0}, {0, 0, 0}},
+			   &cat_day},
+	[X_SENDER_DOMAIN_AGE_DAYS] = {"sender_domain_age_days",
+				      FAM_LOGNORMAL,
+				      CNT_ | FL_ROUND | FL_SHIFT,
+				      0.04,
+				      0,
+				      INF_,
+				      0,
+				      1,
+				      {{0, 7.3, 1.0}, {0, 4.8, 1.5}},
+				      NULL},
+	[X_SPF_PASS] = {"spf_pass",
+			FAM_BERN,
+			CNT_,
+			0,
+			0,
+			1,
+			0,
+			1,
+			{{0, 0.96, 0}, {0, 0.55, 0}},
+			NULL},
+	[X_DKIM_PASS] = {"dkim_pass",
+			 FAM_BERN,
+			 CNT_,
+			 0,
+			 0,
+			 1,
+			 0,
+			 1,
+			 {{0, 0.93, 0}, {0, 0.45, 0}},
+			 NULL},
+	[X_DMARC_PASS] = {"dmarc_pass",
+			  FAM_BERN,
+			  CNT_,
+			  0,
+			  0,
+			  1,
+			  0,
+			  1,
+			  {{0, 0.88, 0}, {0, 0.35, 0}},
+			  NULL},
+	[X_HAS_UNSUBSCRIBE_LINK] = {"has_unsubscribe_link",
+				    FAM_BERN,
+				    CNT_,
+				    0,
+				    0,
+				    1,
+				    0,
+				    1,
+				    {{0, 0.25, 0}, {0, 0.65, 0}},
+				    NULL},
+	[X_SPAM_WORD_COUNT] = {"spam_word_count",
+			       FAM_NB,
+			       CNT_ | FL_SHIFT,
+			       0,
+			       0,
+			       INF_,
+			       0,
+			       1,
+			       {{0, 0.6, 0.8}, {0, 7, 1.5}},
+			       NULL},
+	[X_MONEY_WORD_COUNT] = {"money_word_count",
+				FAM_NB,
+				CNT_,
+				0,
+				0,
+				INF_,
+				0,
+				1,
+				{{0, 0.3, 0.5}, {0, 3.5, 1}},
+				NULL},
+	[X_URGENCY_SCORE] = {"urgency_score",
+			     FAM_BETA,
+			     0,
+			     0,
+			     0,
+			     1,
+			     0,
+			     1,
+			     {{0, 1.2, 8}, {0, 3, 4}},
+			     NULL},
+	[X_SENTIMENT_SCORE] = {"sentiment_score",
+			       FAM_BETA,
+			       FL_SHIFT,
+			       0,
+			       -1,
+			       1,
+			       -1,
+			       2,
+			       {{0, 10, 8}, {0, 14, 6}},
+			       NULL},
+	[X_READABILITY_SCORE] = {"readability_score",
+				 FAM_NORMAL,
+				 FL_SHIFT | FL_SCALE,
+				 0.02,
+				 -INF_,
+				 INF_,
+				 0,
+				 1,
+				 {{0, 62, 12}, {0, 52, 16}},
+				 NULL},
+	[X_LANGUAGE] = {"language",
+			FAM_CAT,
+			0,
+			0.01,
+			0,
+			0,
+			0,
+			1,
+			{{0, 0, 0}, {0, 0, 0}},
+			&cat_language},
+	[X_SENDER_TLD] = {"sender_tld",
+			  FAM_CAT,
+			  0,
+			  0,
+			  0,
+			  0,
+			  0,
+			  1,
+			  {{0, 0, 0}, {0, 0, 0}},
+			  &cat_tld},
+	[X_CONTENT_TYPE] = {"content_type",
+			    FAM_CAT,
+			    0,
+			    0,
+			    0,
+			    0,
+			    0,
+			    1,
+			    {{0, 0, 0}, {0, 0, 0}},
+			    &cat_ctype},
+	[X_CLIENT] = {"client",
+		      FAM_CAT,
+		      0,
+		      0,
+		      0,
+		      0,
+		      0,
+		      1,
+		      {{0, 0, 0}, {0, 0, 0}},
+		      &cat_client},
+	[X_CHARSET] = {"charset",
+		       FAM_CAT,
+		       0,
+		       0,
+		       0,
+		       0,
+		       0,
+		       1,
+		       {{0, 0, 0}, {0, 0, 0}},
+		       &cat_charset},
+	[X_RECEIVED_HOPS] = {"received_hops",
+			     FAM_POIS,
+			     CNT_,
+			     0,
+			     2,
+			     INF_,
+			     2,
+			     1,
+			     {{0, 3, 0}, {0, 3, 0}},
+			     NULL},
+	[X_HEADER_COUNT] = {"header_count",
+			    FAM_NB,
+			    CNT_ | FL_SHIFT | FL_SCALE,
+			    0,
+			    0,
+			    INF_,
+			    0,
+			    1,
+			    {{0, 30, 60}, {0, 26, 40}},
+			    NULL},
+	[X_TEXT_ENTROPY] = {"text_entropy",
+			    FAM_NORMAL,
+			    FL_SHIFT | FL_SCALE,
+			    0,
+			    0,
+			    INF_,
+			    0,
+			    1,
+			    {{0, 4.15, 0.12}, {0, 4.35, 0.18}},
+			    NULL},
+	[X_LEXICAL_DIVERSITY] = {"lexical_diversity",
+				 FAM_BETA,
+				 FL_SHIFT | FL_SCALE,
+				 0,
+				 0,
+				 1,
+				 0,
+				 1,
+				 {{0, 30, 22}, {0, 22, 26}},
+				 NULL},
+	[X_STOPWORD_RATIO] = {"stopword_ratio",
+			      FAM_BETA,
+			      FL_SHIFT | FL_SCALE,
+			      0,
+			      0,
+			      1,
+			      0,
+			      1,
+			      {{0, 35, 60}, {0, 25, 70}},
+			      NULL},
+	[X_EMOJI_COUNT] = {"emoji_count",
+			   FAM_NB,
+			   CNT_,
+			   0,
+			   0,
+			   INF_,
+			   0,
+			   1,
+			   {{0, 0.2, 0.3}, {0, 1.5, 0.4}},
+			   NULL},
+	[X_SENDER_HISTORY_COUNT] = {"sender_history_count",
+				    FAM_NB,
+				    CNT_,
+				    0.03,
+				    0,
+				    INF_,
+				    0,
+				    1,
+				    {{0, 12, 0.4}, {0, 0.2, 0.2}},
+				    NULL},
+	[X_IP_REPUTATION_SCORE] = {"ip_reputation_score",
+				   FAM_BETA,
+				   0,
+				   0.05,
+				   0,
+				   100,
+				   0,
+				   100,
+				   {{0, 8, 2}, {0, 3, 4}},
+				   NULL},
 };
 _Static_assert(X_COUNT_ == BASE_FEATURES, "feature index enum");
 /* Derived features are drawn after their sources (in column order). */
@@ -432,30 +810,53 @@ _Static_assert(X_WORD_COUNT < X_CHAR_COUNT &&
 /* The order in which scenarios pick their k features among the base
  * ones (eligible features past the 50th follow in index order). */
 static const unsigned char shift_order[] = {
-	X_URL_COUNT, X_WORD_COUNT, X_UPPERCASE_RATIO, X_AVG_WORD_LENGTH,
-	X_SENDER_DOMAIN_AGE_DAYS, X_READABILITY_SCORE, X_SUBJECT_LENGTH,
-	X_TEXT_ENTROPY, X_HTML_TAG_COUNT, X_SPAM_WORD_COUNT, X_HEADER_COUNT,
-	X_LEXICAL_DIVERSITY, X_MAX_WORD_LENGTH, X_WHITESPACE_RATIO,
-	X_STOPWORD_RATIO, X_PUNCTUATION_RATIO, X_DIGIT_RATIO,
-	X_SENTIMENT_SCORE, X_EXCLAMATION_COUNT,
+	X_URL_COUNT,
+	X_WORD_COUNT,
+	X_UPPERCASE_RATIO,
+	X_AVG_WORD_LENGTH,
+	X_SENDER_DOMAIN_AGE_DAYS,
+	X_READABILITY_SCORE,
+	X_SUBJECT_LENGTH,
+	X_TEXT_ENTROPY,
+	X_HTML_TAG_COUNT,
+	X_SPAM_WORD_COUNT,
+	X_HEADER_COUNT,
+	X_LEXICAL_DIVERSITY,
+	X_MAX_WORD_LENGTH,
+	X_WHITESPACE_RATIO,
+	X_STOPWORD_RATIO,
+	X_PUNCTUATION_RATIO,
+	X_DIGIT_RATIO,
+	X_SENTIMENT_SCORE,
+	X_EXCLAMATION_COUNT,
 };
 static const unsigned char scale_order[] = {
-	X_AVG_WORD_LENGTH, X_READABILITY_SCORE, X_TEXT_ENTROPY,
+	X_AVG_WORD_LENGTH,  X_READABILITY_SCORE, X_TEXT_ENTROPY,
 	X_WHITESPACE_RATIO, X_LEXICAL_DIVERSITY, X_STOPWORD_RATIO,
 	X_HEADER_COUNT,
 };
 static const unsigned char missing_order[] = {
-	X_SENDER_DOMAIN_AGE_DAYS, X_IP_REPUTATION_SCORE,
-	X_SENDER_HISTORY_COUNT, X_READABILITY_SCORE, X_LANGUAGE,
-	X_URL_COUNT, X_WORD_COUNT, X_UPPERCASE_RATIO, X_SPAM_WORD_COUNT,
-	X_HTML_TAG_COUNT, X_SUBJECT_LENGTH, X_SENDER_TLD,
+	X_SENDER_DOMAIN_AGE_DAYS,
+	X_IP_REPUTATION_SCORE,
+	X_SENDER_HISTORY_COUNT,
+	X_READABILITY_SCORE,
+	X_LANGUAGE,
+	X_URL_COUNT,
+	X_WORD_COUNT,
+	X_UPPERCASE_RATIO,
+	X_SPAM_WORD_COUNT,
+	X_HTML_TAG_COUNT,
+	X_SUBJECT_LENGTH,
+	X_SENDER_TLD,
 };
 static const unsigned char newcat_order[] = {
 	X_LANGUAGE, X_SENDER_TLD, X_CONTENT_TYPE, X_CLIENT, X_CHARSET,
 };
 
 static const char *const new_level_names[NEW_LEVELS] = {
-	"xx-new-1", "xx-new-2", "xx-new-3",
+	"xx-new-1",
+	"xx-new-2",
+	"xx-new-3",
 };
 
 /* The model score: logistic(intercept + sum w g(x) + N(0, noise^2)),
@@ -466,22 +867,22 @@ struct term {
 	double w, impute;
 };
 static const struct term score_terms[] = {
-	{ X_URL_COUNT, 1, 0.27, 1 },
-	{ X_UPPERCASE_RATIO, 0, 3.0, 0.1 },
-	{ X_SPAM_WORD_COUNT, 1, 0.42, 1 },
-	{ X_MONEY_WORD_COUNT, 1, 0.3, 0 },
-	{ X_EXCLAMATION_COUNT, 1, 0.24, 0 },
-	{ X_SPF_PASS, 0, -0.6, 1 },
-	{ X_DKIM_PASS, 0, -0.48, 1 },
-	{ X_HAS_UNSUBSCRIBE_LINK, 0, 0.36, 0 },
-	{ X_SENDER_DOMAIN_AGE_DAYS, 1, -0.27, 1000 },
-	{ X_IP_REPUTATION_SCORE, 0, -0.018, 70 },
-	{ X_SENDER_HISTORY_COUNT, 1, -0.24, 1 },
+	{X_URL_COUNT, 1, 0.27, 1},
+	{X_UPPERCASE_RATIO, 0, 3.0, 0.1},
+	{X_SPAM_WORD_COUNT, 1, 0.42, 1},
+	{X_MONEY_WORD_COUNT, 1, 0.3, 0},
+	{X_EXCLAMATION_COUNT, 1, 0.24, 0},
+	{X_SPF_PASS, 0, -0.6, 1},
+	{X_DKIM_PASS, 0, -0.48, 1},
+	{X_HAS_UNSUBSCRIBE_LINK, 0, 0.36, 0},
+	{X_SENDER_DOMAIN_AGE_DAYS, 1, -0.27, 1000},
+	{X_IP_REPUTATION_SCORE, 0, -0.018, 70},
+	{X_SENDER_HISTORY_COUNT, 1, -0.24, 1},
 };
 /* Tuned so that the training AUC is about 0.98 and the mean score about
  * the spam share. */
 #define SCORE_INTERCEPT 1.6
-#define SCORE_NOISE 1.2
+#define SCORE_NOISE	1.2
 
 /* ------------------------------------------------------------------ */
 /* Generator state                                                     */
@@ -489,13 +890,13 @@ static const struct term score_terms[] = {
 struct feat {
 	struct fdef d;
 	dm_coltype type;
-	double miss;      /* missing rate in this generator */
-	double mean, sd;  /* under the training distribution; NaN unknown */
-	int class_dep;    /* distribution depends on the label */
-	int touched;      /* changed by this generator's scenario */
-	int nlev;         /* categorical: number of levels */
-	int tab;          /* draws from dd[] (counts, categories) */
-	rng_disc_table dd[2];    /* per class: tabulated distribution */
+	double miss;	      /* missing rate in this generator */
+	double mean, sd;      /* under the training distribution; NaN unknown */
+	int class_dep;	      /* distribution depends on the label */
+	int touched;	      /* changed by this generator's scenario */
+	int nlev;	      /* categorical: number of levels */
+	int tab;	      /* draws from dd[] (counts, categories) */
+	rng_disc_table dd[2]; /* per class: tabulated distribution */
 	dm_strref lev[MAX_LEVELS + NEW_LEVELS]; /* FAM_CAT as strings */
 	rng_negbin_par nb[2];
 	rng_poisson_par po[2];
@@ -506,8 +907,8 @@ struct feat {
 struct dm_synth {
 	dm_synth_opts o;
 	int drifted;
-	double mag;     /* effective scenario magnitude */
-	double spam;    /* spam share of this generator */
+	double mag;  /* effective scenario magnitude */
+	double spam; /* spam share of this generator */
 	rng_gen rng;
 	size_t nfeat;
 	size_t ncols;
@@ -521,7 +922,7 @@ struct dm_synth {
 	size_t cap;
 	uint8_t *label;
 	uint64_t next_row;
-	long flip;  /* correlation-flip: the feature whose ranks reverse */
+	long flip; /* correlation-flip: the feature whose ranks reverse */
 };
 
 /* ------------------------------------------------------------------ */
@@ -595,8 +996,8 @@ static void training_moments(struct feat *f)
 	class_moments(&f->d, &f->d.c[0], &m0, &v0);
 	class_moments(&f->d, &f->d.c[1], &m1, &v1);
 	f->mean = (1.0 - p) * m0 + p * m1;
-	f->sd = sqrt((1.0 - p) * v0 + p * v1 + p * (1.0 - p) * (m1 - m0) *
-							       (m1 - m0));
+	f->sd = sqrt((1.0 - p) * v0 + p * v1 +
+		     p * (1.0 - p) * (m1 - m0) * (m1 - m0));
 }
 
 /* ------------------------------------------------------------------ */
@@ -607,7 +1008,7 @@ static void training_moments(struct feat *f)
 static double hash_unit(unsigned i, unsigned j)
 {
 	uint64_t h = rng_mix64(((uint64_t)i << 32) ^ (j * 0x9e3779b9u) ^
-				  0x5851f42d4c957f2dull);
+			       0x5851f42d4c957f2dull);
 
 	return (double)(h >> 11) * 0x1.0p-53;
 }
@@ -744,7 +1145,7 @@ static dm_err tabulate_count(dm_synth *g, struct feat *f, int k)
 		rc = rng_disc_init_count(&f->dd[k], c->a, c->b, c->z, 0);
 	else
 		rc = rng_disc_init_count(&f->dd[k], c->a, HUGE_VAL, c->z,
-					d->fam == FAM_HURDLE);
+					 d->fam == FAM_HURDLE);
 	if (rc < 0)
 		return DM_ENOMEM;
 	if (rc > 0 || g->tab_entries + f->dd[k].n > MAX_TAB_ENTRIES) {
@@ -811,7 +1212,7 @@ static dm_err prepare_feature(dm_synth *g, struct feat *f)
 			assert(d->cat->n <= MAX_LEVELS);
 			f->nlev = (int)d->cat->n;
 			if (rng_disc_init_weights(&f->dd[k], d->cat->w[k],
-						 d->cat->n))
+						  d->cat->n))
 				return DM_ENOMEM;
 			break;
 		default:
@@ -915,20 +1316,17 @@ static void apply_scenario(dm_synth *g)
 	switch (g->o.scenario) {
 	case DM_SCEN_MEAN_SHIFT:
 	case DM_SCEN_CONCEPT_INPUT:
-		pick_features(g, shift_order, sizeof(shift_order), k,
-			      ok_shift);
+		pick_features(g, shift_order, sizeof(shift_order), k, ok_shift);
 		break;
 	case DM_SCEN_CONCEPT:
 		break;
 	case DM_SCEN_SCALE:
-		pick_features(g, scale_order, sizeof(scale_order), k,
-			      ok_scale);
+		pick_features(g, scale_order, sizeof(scale_order), k, ok_scale);
 		break;
 	case DM_SCEN_NEW_CATEGORY:
 		if (g->mag > 0.9)
 			g->mag = 0.9;
-		pick_features(g, newcat_order, sizeof(newcat_order), k,
-			      ok_cat);
+		pick_features(g, newcat_order, sizeof(newcat_order), k, ok_cat);
 		break;
 	case DM_SCEN_MISSING:
 		if (g->mag > 0.95)
@@ -1015,7 +1413,7 @@ dm_err dm_synth_new(const dm_synth_opts *opts, int drifted, uint64_t stream,
 	g->ncols = nf + 1 + (opts->with_label != 0);
 	/* Training and drifted generators never share a stream. */
 	rng_seed(&g->rng, opts->seed,
-		    rng_mix64(stream) ^ (g->drifted ? 0xd1f7ull : 0));
+		 rng_mix64(stream) ^ (g->drifted ? 0xd1f7ull : 0));
 	g->f = calloc(nf, sizeof(*g->f));
 	if (!g->f) {
 		err = DM_ENOMEM;
@@ -1035,7 +1433,8 @@ dm_err dm_synth_new(const dm_synth_opts *opts, int drifted, uint64_t stream,
 			char *name =
 				g->extra_names + (i - BASE_FEATURES) * NAME_W;
 
-			snprintf(name, NAME_W, "feature_%03u", (unsigned)(i + 1));
+			snprintf(name, NAME_W, "feature_%03u",
+				 (unsigned)(i + 1));
 			extra_feature(&g->f[i].d, (unsigned)(i + 1), name);
 		}
 		err = prepare_feature(g, &g->f[i]);
@@ -1215,14 +1614,13 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 		break;
 	case FAM_BETA:
 		for (i = 0; i < n; i++)
-			x[i] = d->off +
-			       d->mult * rng_beta_p(r, &f->be[lab[i]]);
+			x[i] = d->off + d->mult * rng_beta_p(r, &f->be[lab[i]]);
 		break;
 	case FAM_NORMAL:
 		for (i = 0; i < n; i++) {
 			const struct clsp *cp = &d->c[lab[i]];
-			double v = d->off + d->mult * (cp->a + cp->b *
-							rng_normal(r));
+			double v = d->off +
+				   d->mult * (cp->a + cp->b * rng_normal(r));
 
 			x[i] = v < d->lo ? d->lo : v;
 		}
@@ -1245,9 +1643,8 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 		break;
 	case FAM_PARETO:
 		for (i = 0; i < n; i++)
-			x[i] = d->off +
-			       d->mult * rng_pareto(r, d->c[lab[i]].a,
-						       d->c[lab[i]].b);
+			x[i] = d->off + d->mult * rng_pareto(r, d->c[lab[i]].a,
+							     d->c[lab[i]].b);
 		break;
 	case FAM_BERN:
 		for (i = 0; i < n; i++)
@@ -1274,10 +1671,11 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 		const double *uc = g->cols[X_URL_COUNT].f64;
 
 		for (i = 0; i < n; i++)
-			x[i] = uc[i] < 1.0 ? 0.0
-					   : 1.0 + rng_binomial_small(
-						     r, (uint64_t)uc[i] - 1,
-						     d->c[lab[i]].a);
+			x[i] = uc[i] < 1.0
+				       ? 0.0
+				       : 1.0 + rng_binomial_small(
+						       r, (uint64_t)uc[i] - 1,
+						       d->c[lab[i]].a);
 		break;
 	}
 	case FAM_BODYLEN: {
@@ -1308,9 +1706,9 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 		for (i = 0; i < n; i++) {
 			const struct clsp *cp = &d->c[lab[i]];
 
-			x[i] = na[i] < 1.0 ? 0.0
-					   : na[i] * rng_lognormal(
-						     r, cp->a, cp->b);
+			x[i] = na[i] < 1.0
+				       ? 0.0
+				       : na[i] * rng_lognormal(r, cp->a, cp->b);
 		}
 		break;
 	}
@@ -1422,7 +1820,7 @@ static void draw_missing(dm_synth *g, size_t j, size_t n)
 	struct feat *f = &g->f[j];
 	dm_column *c = &g->cols[j];
 	rng_gen *r = &g->rng;
-	static const dm_strref empty = { "", 0 };
+	static const dm_strref empty = {"", 0};
 	size_t i;
 
 	for (i = 0; i < n; i++) {

@@ -39,8 +39,7 @@ static int fail(const char *what, dm_err err, const dm_diag *d)
 	return 1;
 }
 
-static int parquet_write(dm_store *st, const char *key, size_t rows,
-			 size_t rg)
+static int parquet_write(dm_store *st, const char *key, size_t rows, size_t rg)
 {
 	dm_synth_opts so = {0};
 	dm_synth *g = NULL;
@@ -215,7 +214,8 @@ int main(int argc, char **argv)
 		char *data, *tag;
 		size_t len;
 
-		err = dm_store_get_tagged(st, argv[3], 0, &data, &len, &tag, &d);
+		err = dm_store_get_tagged(st, argv[3], 0, &data, &len, &tag,
+					  &d);
 		if (err)
 			return fail("get", err, &d);
 		printf("%s\n", tag);

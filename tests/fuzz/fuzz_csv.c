@@ -85,8 +85,8 @@ static void check_number(const char *s, uint32_t n)
 }
 
 static void read_all(const char *name, const uint8_t *data, size_t size,
-		     size_t block, size_t batch_rows, int lenient,
-		     int numbers, reading *rd)
+		     size_t block, size_t batch_rows, int lenient, int numbers,
+		     reading *rd)
 {
 	dm_reader_opts opts = {batch_rows, lenient, 0};
 	dmio_csv_tuning tun = {block, MAX_RECORD, 0, SNIFF_BYTES, 0};

@@ -54,7 +54,8 @@ static void check_roundtrip(const dm_log_parsed *p)
 
 		if (lg_dec_next(&d, &r) != 1)
 			abort();
-		if ((uint64_t)r.ts_us != (uint64_t)(in->timestamp_us ? in->timestamp_us : 1))
+		if ((uint64_t)r.ts_us !=
+		    (uint64_t)(in->timestamp_us ? in->timestamp_us : 1))
 			abort();
 		if (!in->request_id != !r.rid ||
 		    (r.rid && (r.rid_len != strlen(in->request_id) ||
@@ -79,7 +80,8 @@ static void check_roundtrip(const dm_log_parsed *p)
 			if (v->type == DM_LOG_NUMBER &&
 			    memcmp(&f->num, &v->num, 8) != 0)
 				abort();
-			sl = v->str_len ? v->str_len : (v->str ? strlen(v->str) : 0);
+			sl = v->str_len ? v->str_len
+					: (v->str ? strlen(v->str) : 0);
 			if (v->type == DM_LOG_STRING &&
 			    (f->len != sl || memcmp(f->str, v->str, sl)))
 				abort();
@@ -109,13 +111,13 @@ static void fuzz_json(const uint8_t *data, size_t size)
 			i++;
 		if (i < size && copy[i] == '[') {
 			json_error_t je;
-			json_t *j = json_loadb(copy, size,
-					       JSON_ALLOW_NUL |
-						       JSON_DECODE_INT_AS_REAL,
-					       &je);
+			json_t *j = json_loadb(
+				copy, size,
+				JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &je);
 
 			if (!j) {
-				fprintf(stderr, "jansson rejects: %s\n", je.text);
+				fprintf(stderr, "jansson rejects: %s\n",
+					je.text);
 				abort();
 			}
 			json_decref(j);

@@ -45,7 +45,8 @@ static void scan_all(dm_parquet_file *f, dm_parquet_mode mode, size_t batch)
 				else if (v->i64)
 					sink += (double)v->i64[i];
 				else if (v->str && v->str[i].len)
-					sink += (uint8_t)v->str[i].ptr[v->str[i].len - 1];
+					sink += (uint8_t)v->str[i]
+							.ptr[v->str[i].len - 1];
 			}
 		}
 	}
@@ -55,7 +56,7 @@ static void scan_all(dm_parquet_file *f, dm_parquet_mode mode, size_t batch)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	dm_parquet_opts o = { 0 };
+	dm_parquet_opts o = {0};
 	dm_parquet_file *f = NULL;
 	dm_source *src = NULL;
 	dm_diag d;

@@ -13,7 +13,8 @@
  *     src/report/report_html.c src/report/report_json.c src/core/sbuf.c \
  *     src/core/jsonw.c src/core/error.c build/libdriftmon.a \
  *     -ljansson -lm -o fuzz_report
- *   ./fuzz_report -max_total_time=60 /tmp/report-corpus tests/fuzz/corpus_report
+ *   ./fuzz_report -max_total_time=60 /tmp/report-corpus
+ * tests/fuzz/corpus_report
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,12 +36,13 @@ static size_t count(const char *s, const char *needle)
 static int markup_ok(const char *h)
 {
 	static const char *const tags[] = {
-		"!DOCTYPE", "html", "head", "meta", "title", "style", "body",
-		"main", "header", "h1", "h2", "h3", "small", "div", "dl", "dt",
-		"dd", "p", "span", "ul", "li", "code", "table", "thead",
-		"tbody", "tr", "th", "td", "a", "article", "figure",
-		"figcaption", "svg", "path", "rect", "text", "circle", "b",
-		"footer", NULL};
+		"!DOCTYPE", "html",	  "head",   "meta", "title", "style",
+		"body",	    "main",	  "header", "h1",   "h2",    "h3",
+		"small",    "div",	  "dl",	    "dt",   "dd",    "p",
+		"span",	    "ul",	  "li",	    "code", "table", "thead",
+		"tbody",    "tr",	  "th",	    "td",   "a",     "article",
+		"figure",   "figcaption", "svg",    "path", "rect",  "text",
+		"circle",   "b",	  "footer", NULL};
 	const char *p;
 
 	for (p = strchr(h, '<'); p; p = strchr(p + 1, '<')) {

@@ -13,13 +13,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#define DMTEST_MAIN(group_name, tests)                                  \
-	int main(int argc, char **argv)                                 \
-	{                                                               \
-		if (argc > 1)                                           \
-			cmocka_set_test_filter(argv[1]);                \
-		return cmocka_run_group_tests_name(group_name, tests,   \
-						   NULL, NULL);         \
+#define DMTEST_MAIN(group_name, tests)                                         \
+	int main(int argc, char **argv)                                        \
+	{                                                                      \
+		if (argc > 1)                                                  \
+			cmocka_set_test_filter(argv[1]);                       \
+		return cmocka_run_group_tests_name(group_name, tests, NULL,    \
+						   NULL);                      \
 	}
 
 /* Path of a file under tests/data, relative to the repository root (the

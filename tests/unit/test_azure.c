@@ -97,7 +97,8 @@ static void sts_zero_length_signs_empty(void **state)
 
 	(void)state;
 	assert_non_null(s);
-	assert_string_equal(s, "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-version:1\n/a/c");
+	assert_string_equal(s,
+			    "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-version:1\n/a/c");
 	free(s);
 }
 
@@ -119,9 +120,8 @@ static void hmac_vectors(void **state)
 			 0);
 	assert_string_equal(sig,
 			    "Su5rvibNeMxB7A4I87rOtEgCDtdICsL8v5H+yJs0W+M=");
-	assert_int_equal(az_hmac_b64(key, (size_t)kl, every_rule, sig,
-				     sizeof(sig)),
-			 0);
+	assert_int_equal(
+		az_hmac_b64(key, (size_t)kl, every_rule, sig, sizeof(sig)), 0);
 	assert_string_equal(sig,
 			    "Xlug9g8izc7BfW6XFU5tV3JM8yFzUmoMXWADWUSNH14=");
 }
@@ -146,7 +146,8 @@ static void base64_round_trip(void **state)
 	assert_int_equal(az_b64_decode("QUJD", back, 2), -1); /* overflow */
 }
 
-/* ---- redaction ------------------------------------------------------------------ */
+/* ---- redaction
+ * ------------------------------------------------------------------ */
 static void redacted(const char *in, const char *want)
 {
 	char out[512];
@@ -192,7 +193,8 @@ static void redact_truncates_safely(void **state)
 	char out[16];
 
 	(void)state;
-	az_redact("https://x/?sig=abcdefghijklmnopqrstuvwxyz", out, sizeof(out));
+	az_redact("https://x/?sig=abcdefghijklmnopqrstuvwxyz", out,
+		  sizeof(out));
 	assert_int_equal(strlen(out), 15);
 	assert_null(strstr(out, "abcdef"));
 	az_redact("", out, sizeof(out));
@@ -211,25 +213,27 @@ static void scrub_exact_secrets(void **state)
 				 "token REDACTED too");
 }
 
-/* ---- connection strings, URLs, listings --------------------------------------------- */
+/* ---- connection strings, URLs, listings
+ * --------------------------------------------- */
 static void connstr_devstore(void **state)
 {
 	az_connstr cs;
 	dm_diag d;
 
 	(void)state;
-	assert_int_equal(az_connstr_parse("UseDevelopmentStorage=true", &cs, &d),
-			 DM_OK);
+	assert_int_equal(
+		az_connstr_parse("UseDevelopmentStorage=true", &cs, &d), DM_OK);
 	assert_string_equal(cs.account, AZ_DEVSTORE_ACCOUNT);
 	assert_string_equal(cs.key, AZ_DEVSTORE_KEY);
 	assert_string_equal(cs.blob_endpoint,
 			    "http://127.0.0.1:10000/devstoreaccount1");
 	az_connstr_release(&cs);
-	assert_int_equal(az_connstr_parse("DefaultEndpointsProtocol=https;"
-					  "AccountName=acct1;AccountKey=a2V5;"
-					  "EndpointSuffix=core.chinacloudapi.cn",
-					  &cs, &d),
-			 DM_OK);
+	assert_int_equal(
+		az_connstr_parse("DefaultEndpointsProtocol=https;"
+				 "AccountName=acct1;AccountKey=a2V5;"
+				 "EndpointSuffix=core.chinacloudapi.cn",
+				 &cs, &d),
+		DM_OK);
 	assert_string_equal(cs.account, "acct1");
 	assert_string_equal(cs.key, "a2V5");
 	assert_string_equal(cs.suffix, "core.chinacloudapi.cn");
@@ -282,9 +286,9 @@ static void store_urls(void **state)
 	assert_string_equal(c.container, "reports");
 	assert_string_equal(c.prefix, "team/a/");
 	release(&c);
-	assert_int_equal(parse("http://127.0.0.1:10000/devstoreaccount1/dmx",
-			       &c, &d),
-			 DM_OK);
+	assert_int_equal(
+		parse("http://127.0.0.1:10000/devstoreaccount1/dmx", &c, &d),
+		DM_OK);
 	assert_string_equal(c.account, "devstoreaccount1");
 	assert_string_equal(c.base, "http://127.0.0.1:10000");
 	assert_string_equal(c.acct_path, "/devstoreaccount1");
@@ -312,14 +316,14 @@ static void store_urls(void **state)
 			 DM_EINVAL);
 	assert_non_null(strstr(d.msg, "https"));
 	release(&c);
-	assert_int_equal(parse("https://acct.blob.core.windows.net/Bad_Name",
-			       &c, &d),
-			 DM_EINVAL);
+	assert_int_equal(
+		parse("https://acct.blob.core.windows.net/Bad_Name", &c, &d),
+		DM_EINVAL);
 	assert_non_null(strstr(d.msg, "container name"));
 	release(&c);
-	assert_int_equal(parse("https://acct.blob.core.windows.net/ok1/a/../b",
-			       &c, &d),
-			 DM_EINVAL);
+	assert_int_equal(
+		parse("https://acct.blob.core.windows.net/ok1/a/../b", &c, &d),
+		DM_EINVAL);
 	release(&c);
 }
 
@@ -348,13 +352,13 @@ static void list_answers(void **state)
 	assert_string_equal(pg.prefixes[0], "p/dir/");
 	assert_string_equal(pg.next_marker, "2!12!MDAwMDA1");
 	az_list_page_release(&pg);
-	assert_int_equal(az_list_parse("<Error><Code>X</Code></Error>", 29,
-				       &pg, &d),
-			 DM_EFORMAT);
+	assert_int_equal(
+		az_list_parse("<Error><Code>X</Code></Error>", 29, &pg, &d),
+		DM_EFORMAT);
 	az_list_page_release(&pg);
-	assert_int_equal(az_list_parse("<EnumerationResults><Blobs>", 27, &pg,
-				       &d),
-			 DM_EFORMAT);
+	assert_int_equal(
+		az_list_parse("<EnumerationResults><Blobs>", 27, &pg, &d),
+		DM_EFORMAT);
 	az_list_page_release(&pg);
 	az_error_code("<?xml?><Error><Code>AuthenticationFailed</Code>"
 		      "<Message>m</Message></Error>",

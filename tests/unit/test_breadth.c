@@ -22,7 +22,7 @@
 #include "driftmon/schema.h"
 #include "driftmon/stats.h"
 
-#define RTOL 1e-9
+#define RTOL	1e-9
 #define PV_ATOL 1e-12
 
 typedef struct ncase {
@@ -167,7 +167,7 @@ static void numeric_tests_match_scipy(void **state)
 {
 	dmv_file f;
 	ncase c;
-	dmv_worst ws = { 0.0, "" }, wp = { 0.0, "" };
+	dmv_worst ws = {0.0, ""}, wp = {0.0, ""};
 	size_t n = 0, bad = 0, exact = 0, asymp = 0;
 	(void)state;
 
@@ -195,7 +195,7 @@ static void numeric_tests_match_scipy(void **state)
 /* One named case, both input forms, plus what the edge implies. */
 static void one_case(const char *name, ncase *c)
 {
-	dmv_worst ws = { 0.0, "" }, wp = { 0.0, "" };
+	dmv_worst ws = {0.0, ""}, wp = {0.0, ""};
 
 	load_ncase(name, c);
 	assert_int_equal(check_ncase(c, 0, &ws, &wp), 0);
@@ -211,7 +211,7 @@ static void free_case(ncase *c)
 static void wasserstein_edges(void **state)
 {
 	ncase c;
-	double v[3] = { 1, 2, 3 };
+	double v[3] = {1, 2, 3};
 	(void)state;
 
 	one_case("const_both", &c); /* constant, equal: 0 */
@@ -230,13 +230,12 @@ static void wasserstein_edges(void **state)
 static void energy_edges(void **state)
 {
 	ncase c;
-	double v[3] = { 1, 3, 2 }; /* unsorted: NaN */
+	double v[3] = {1, 3, 2}; /* unsorted: NaN */
 	(void)state;
 
 	one_case("const_diff", &c);
 	/* two point masses d apart: sqrt(2 d) */
-	assert_true(fabs(dm_energy_distance(c.x, NULL, c.nx, c.y, NULL,
-					    c.ny) -
+	assert_true(fabs(dm_energy_distance(c.x, NULL, c.nx, c.y, NULL, c.ny) -
 			 sqrt(2.0)) < 1e-15);
 	free_case(&c);
 	one_case("all_tied_but_one", &c);
@@ -250,7 +249,7 @@ static void cvm_edges(void **state)
 {
 	ncase c;
 	dm_test_result r;
-	double one = 1.0, two[2] = { 1, 2 };
+	double one = 1.0, two[2] = {1, 2};
 	(void)state;
 
 	one_case("ties_small", &c); /* midranks in the exact branch */
@@ -281,12 +280,11 @@ static void cvm_edges(void **state)
 	 * (8 + 64 + 64) (25 + 36) / (12 * 30 * 121) */
 	one_case("ties_small", &c);
 	assert_true(fabs(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) /
-			 (136.0 * 61.0 / 43560.0) -
+				 (136.0 * 61.0 / 43560.0) -
 			 1.0) < 1e-14);
 	free_case(&c);
 	one_case("n1000_1000_s0.05_sc1_rNone", &c);
-	assert_true(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) ==
-		    0.0);
+	assert_true(dm_cvm_tie_excess(c.x, NULL, c.nx, c.y, NULL, c.ny) == 0.0);
 	free_case(&c);
 	/* fewer than two observations: scipy raises */
 	assert_int_equal(dm_cvm_2samp(&one, NULL, 1, two, NULL, 2, &r),
@@ -301,28 +299,25 @@ static void anderson_edges(void **state)
 	(void)state;
 
 	one_case("const_both", &c); /* one distinct value: scipy raises */
-	assert_int_equal(dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny,
-					   &r),
-			 DM_EINVAL);
+	assert_int_equal(
+		dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny, &r),
+		DM_EINVAL);
 	free_case(&c);
 	one_case("tiny2", &c); /* capped at 0.25 */
-	assert_int_equal(dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny,
-					   &r),
-			 DM_OK);
+	assert_int_equal(
+		dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny, &r), DM_OK);
 	assert_true(r.pvalue == 0.25);
 	assert_string_equal(r.method, "capped");
 	free_case(&c);
 	one_case("n800_1200_s1.5_sc1_rNone", &c); /* floored at 0.001 */
-	assert_int_equal(dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny,
-					   &r),
-			 DM_OK);
+	assert_int_equal(
+		dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny, &r), DM_OK);
 	assert_true(r.pvalue == 0.001);
 	assert_string_equal(r.method, "floored");
 	free_case(&c);
 	one_case("poisson", &c); /* heavy ties */
-	assert_int_equal(dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny,
-					   &r),
-			 DM_OK);
+	assert_int_equal(
+		dm_anderson_2samp(c.x, NULL, c.nx, c.y, NULL, c.ny, &r), DM_OK);
 	free_case(&c);
 	one_case("const_x", &c);
 	free_case(&c);
@@ -367,7 +362,7 @@ static int read_ccase(dmv_file *f, ccase *c)
 
 static size_t check_ccase(const ccase *c, dmv_worst *w)
 {
-	double got[5], want[5] = { c->js, c->hell, c->kl, c->g, c->gp };
+	double got[5], want[5] = {c->js, c->hell, c->kl, c->g, c->gp};
 	size_t bad = 0;
 	int df;
 
@@ -416,7 +411,7 @@ static void count_tests_match_scipy(void **state)
 {
 	dmv_file f;
 	ccase c;
-	dmv_worst w = { 0.0, "" };
+	dmv_worst w = {0.0, ""};
 	size_t n = 0, bad = 0;
 	(void)state;
 
@@ -435,8 +430,8 @@ static void count_tests_match_scipy(void **state)
 static void js_hellinger_edges(void **state)
 {
 	ccase c;
-	dmv_worst w = { 0.0, "" };
-	uint64_t z[2] = { 0, 0 }, o[2] = { 1, 1 };
+	dmv_worst w = {0.0, ""};
+	uint64_t z[2] = {0, 0}, o[2] = {1, 1};
 	(void)state;
 
 	load_ccase("disjoint", &c); /* no overlap: the maxima */
@@ -457,7 +452,7 @@ static void js_hellinger_edges(void **state)
 static void kl_edges(void **state)
 {
 	ccase c;
-	dmv_worst w = { 0.0, "" };
+	dmv_worst w = {0.0, ""};
 	(void)state;
 
 	load_ccase("empty_bin_b", &c); /* an empty current bin: finite */
@@ -472,8 +467,8 @@ static void kl_edges(void **state)
 static void gtest_edges(void **state)
 {
 	ccase c;
-	dmv_worst w = { 0.0, "" };
-	uint64_t a[3] = { 4, 6, 0 }, z[3] = { 0, 0, 0 };
+	dmv_worst w = {0.0, ""};
+	uint64_t a[3] = {4, 6, 0}, z[3] = {0, 0, 0};
 	double s, p;
 	int df;
 	(void)state;
@@ -501,7 +496,7 @@ static void tables_match_scipy(void **state)
 	uint64_t t[4];
 	double want[4];
 	size_t n = 0, bad = 0;
-	dmv_worst w = { 0.0, "" };
+	dmv_worst w = {0.0, ""};
 	(void)state;
 
 	assert_int_equal(dmv_open(&f, DMTEST_DATA("breadth_2x2.txt")), 0);
@@ -521,21 +516,20 @@ static void tables_match_scipy(void **state)
 		snprintf(where, sizeof(where), "[[%llu %llu] [%llu %llu]]",
 			 (unsigned long long)t[0], (unsigned long long)t[1],
 			 (unsigned long long)t[2], (unsigned long long)t[3]);
-		double e[4] = { dmv_err(fr.statistic, want[0]),
-				pv_err(fr.pvalue, want[1]),
-				/* statsmodels gives none: ours is z 0, p 1 */
-				isnan(want[2]) ? (zr.pvalue == 1.0 ? 0 : 1)
-					       : dmv_err(zr.statistic, want[2]),
-				isnan(want[3]) ? 0 : pv_err(zr.pvalue, want[3]) };
+		double e[4] = {dmv_err(fr.statistic, want[0]),
+			       pv_err(fr.pvalue, want[1]),
+			       /* statsmodels gives none: ours is z 0, p 1 */
+			       isnan(want[2]) ? (zr.pvalue == 1.0 ? 0 : 1)
+					      : dmv_err(zr.statistic, want[2]),
+			       isnan(want[3]) ? 0 : pv_err(zr.pvalue, want[3])};
 
 		for (int i = 0; i < 4; i++) {
 			dmv_note(&w, e[i], where);
 			if (!(e[i] <= RTOL)) {
 				print_message("  %s[%d]: got %.17g %.17g "
 					      "%.17g %.17g, want %.17g\n",
-					      where, i, fr.statistic,
-					      fr.pvalue, zr.statistic,
-					      zr.pvalue, want[i]);
+					      where, i, fr.statistic, fr.pvalue,
+					      zr.statistic, zr.pvalue, want[i]);
 				bad++;
 			}
 		}
@@ -605,8 +599,8 @@ static void bessel_and_cvm_limit(void **state)
 		    1e-13);
 	assert_true(fabs(dm_bessel_k(0.25, 0.01) / 6.165741264139234 - 1) <
 		    1e-13);
-	assert_true(fabs(dm_bessel_k(0.25, 30.0) / 2.1346641833090352e-14 -
-			 1) < 1e-12);
+	assert_true(fabs(dm_bessel_k(0.25, 30.0) / 2.1346641833090352e-14 - 1) <
+		    1e-12);
 	/* the CvM limit: cdf(0.46136) ~ 0.95 (Anderson-Darling 1952) */
 	assert_true(fabs(dm_cvm_inf_cdf(0.46136) - 0.95) < 1e-4);
 }
@@ -621,7 +615,7 @@ static void pca_matches_numpy(void **state)
 	dmv_file f;
 	const char *t;
 	size_t ncases = 0, bad = 0;
-	dmv_worst w = { 0.0, "" };
+	dmv_worst w = {0.0, ""};
 	(void)state;
 
 	assert_int_equal(dmv_open(&f, DMTEST_DATA("breadth_pca.txt")), 0);

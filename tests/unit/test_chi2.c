@@ -23,7 +23,7 @@
 static void chi2_sf_matches_scipy(void **state)
 {
 	dmv_file f;
-	dmv_worst worst_small = { 0.0, "" }, worst_large = { 0.0, "" };
+	dmv_worst worst_small = {0.0, ""}, worst_large = {0.0, ""};
 	size_t n = 0, bad = 0, ntiny = 0;
 	double max_df = 0.0, df = 0, x = 0, want = 0;
 	(void)state;
@@ -80,7 +80,7 @@ static void chi2_sf_edges(void **state)
 static void chi2_homogeneity_matches_scipy(void **state)
 {
 	dmv_file f;
-	dmv_worst worst = { 0.0, "" };
+	dmv_worst worst = {0.0, ""};
 	size_t ncase = 0, bad = 0, ntiny = 0;
 	(void)state;
 
@@ -109,18 +109,19 @@ static void chi2_homogeneity_matches_scipy(void **state)
 		dmv_note(&worst, e, where);
 		ncase++;
 		ntiny += p < 1e-100;
-		if (got_stat != stat || !(e <= SF_RTOL) ||
-		    got_df != (int)wdf) {
+		if (got_stat != stat || !(e <= SF_RTOL) || got_df != (int)wdf) {
 			bad++;
 			print_message("  %s: %.17g %.17g %d; scipy %.17g %.17g "
-				      "%d\n", where, got_stat, got_p, got_df,
-				      stat, p, (int)wdf);
+				      "%d\n",
+				      where, got_stat, got_p, got_df, stat, p,
+				      (int)wdf);
 		}
 	}
 	assert_null(dmv_tok(&f)); /* the whole file was cases */
 	dmv_close(&f);
 	print_message("  %zu tables: statistic bit-identical, worst p rel. "
-		      "error %.3g (%s)\n", ncase, worst.err, worst.where);
+		      "error %.3g (%s)\n",
+		      ncase, worst.err, worst.where);
 	assert_true(ncase >= 40 && ntiny >= 2);
 	assert_int_equal(bad, 0);
 }
@@ -128,10 +129,10 @@ static void chi2_homogeneity_matches_scipy(void **state)
 /* Empty categories are dropped; degenerate tables. */
 static void chi2_homogeneity_edges(void **state)
 {
-	const uint64_t a[5] = { 10, 0, 20, 0, 30 };
-	const uint64_t b[5] = { 15, 0, 10, 0, 35 };
-	const uint64_t a3[3] = { 10, 20, 30 }, b3[3] = { 15, 10, 35 };
-	const uint64_t z[3] = { 0, 0, 0 };
+	const uint64_t a[5] = {10, 0, 20, 0, 30};
+	const uint64_t b[5] = {15, 0, 10, 0, 35};
+	const uint64_t a3[3] = {10, 20, 30}, b3[3] = {15, 10, 35};
+	const uint64_t z[3] = {0, 0, 0};
 	double s1, p1, s2, p2;
 	int d1, d2;
 	(void)state;
@@ -156,7 +157,7 @@ static void chi2_homogeneity_edges(void **state)
 	assert_true(isnan(s1) && isnan(p1) && d1 == 2);
 
 	/* identical proportions: statistic 0, p-value 1 */
-	const uint64_t c1[3] = { 1, 2, 3 }, c2[3] = { 2, 4, 6 };
+	const uint64_t c1[3] = {1, 2, 3}, c2[3] = {2, 4, 6};
 	dm_chi2_homogeneity(c1, c2, 3, &s1, &p1, &d1);
 	assert_true(s1 == 0.0 && p1 == 1.0 && d1 == 2);
 }

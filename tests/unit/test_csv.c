@@ -55,10 +55,10 @@ static void sb_u64(sbuf *s, unsigned long long v)
 
 /* Result of reading a whole CSV. */
 typedef struct readout {
-	dm_err err;     /* of open, or of the failing next */
-	int open_err;   /* err came from open */
+	dm_err err;   /* of open, or of the failing next */
+	int open_err; /* err came from open */
 	dm_diag diag;
-	sbuf text;      /* "names\nrow: |<cell>|NULL...\n" */
+	sbuf text; /* "names\nrow: |<cell>|NULL...\n" */
 	size_t nbatches;
 	uint64_t skipped;
 	char skip_example[256];
@@ -70,8 +70,8 @@ static void render_batch(sbuf *s, const dm_batch *b)
 	size_t i, j;
 
 	for (i = 0; i < b->nrows; i++) {
-		sb_u64(s, b->row_numbers ? b->row_numbers[i]
-					 : b->first_row + i);
+		sb_u64(s,
+		       b->row_numbers ? b->row_numbers[i] : b->first_row + i);
 		sb_str(s, ":");
 		for (j = 0; j < b->ncols; j++) {
 			const dm_column *c = &b->cols[j];
@@ -127,8 +127,8 @@ static size_t cur_piece;
  * bytes checked for NULs at open (0 = defaults), in pieces of cur_piece
  * bytes. */
 static void read_mem(const char *name, const char *data, size_t len,
-		     size_t block, size_t batch_rows, int lenient,
-		     size_t sniff, readout *ro)
+		     size_t block, size_t batch_rows, int lenient, size_t sniff,
+		     readout *ro)
 {
 	dm_reader_opts opts = {batch_rows, lenient, cur_piece ? 2 : 0};
 	dmio_csv_tuning tun = {block, 0, 0, sniff, cur_piece};
@@ -168,27 +168,32 @@ static void check_csv_opts(const char *name, const char *data,
 	size_t bi, ri, pi;
 
 	for (pi = 0; pi < sizeof(pieces) / sizeof(pieces[0]); pi++)
-	for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
-		for (ri = 0; ri < sizeof(batches) / sizeof(batches[0]); ri++) {
-			readout ro;
+		for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
+			for (ri = 0; ri < sizeof(batches) / sizeof(batches[0]);
+			     ri++) {
+				readout ro;
 
-			cur_piece = pieces[pi];
-			read_mem(name, data, strlen(data), blocks[bi],
-				 batches[ri], lenient, blocks[bi] ? 1 : 0,
-				 &ro);
-			if (ro.err)
-				fail_msg("block %zu batch %zu piece %zu: %s "
-					 "(%s)", blocks[bi], batches[ri],
-					 cur_piece, ro.diag.msg,
-					 dm_strerror(ro.err));
-			if (strcmp(ro.text.p, expected) != 0)
-				fail_msg("block %zu batch %zu piece %zu:\n"
-					 "got:\n%s\nexpected:\n%s",
-					 blocks[bi], batches[ri], cur_piece,
-					 ro.text.p, expected);
-			readout_free(&ro);
+				cur_piece = pieces[pi];
+				read_mem(name, data, strlen(data), blocks[bi],
+					 batches[ri], lenient,
+					 blocks[bi] ? 1 : 0, &ro);
+				if (ro.err)
+					fail_msg("block %zu batch %zu piece "
+						 "%zu: %s "
+						 "(%s)",
+						 blocks[bi], batches[ri],
+						 cur_piece, ro.diag.msg,
+						 dm_strerror(ro.err));
+				if (strcmp(ro.text.p, expected) != 0)
+					fail_msg("block %zu batch %zu piece "
+						 "%zu:\n"
+						 "got:\n%s\nexpected:\n%s",
+						 blocks[bi], batches[ri],
+						 cur_piece, ro.text.p,
+						 expected);
+				readout_free(&ro);
+			}
 		}
-	}
 	cur_piece = 0;
 }
 
@@ -210,22 +215,24 @@ static void check_error_full(const char *name, const char *data, size_t len,
 	size_t bi, pi;
 
 	for (pi = 0; pi < sizeof(pieces) / sizeof(pieces[0]); pi++)
-	for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
-		readout ro;
+		for (bi = 0; bi < sizeof(blocks) / sizeof(blocks[0]); bi++) {
+			readout ro;
 
-		cur_piece = pieces[pi];
-		read_mem(name, data, len, blocks[bi], 0, lenient,
-			 blocks[bi] && !at_open ? 1 : 0, &ro);
-		if (ro.err != err)
-			fail_msg("block %zu piece %zu: got %s (%s), expected "
-				 "%s", blocks[bi], cur_piece,
-				 dm_strerror(ro.err), ro.diag.msg,
-				 dm_strerror(err));
-		assert_string_equal(ro.diag.msg, msg);
-		if (row)
-			assert_int_equal(ro.diag.row, row);
-		readout_free(&ro);
-	}
+			cur_piece = pieces[pi];
+			read_mem(name, data, len, blocks[bi], 0, lenient,
+				 blocks[bi] && !at_open ? 1 : 0, &ro);
+			if (ro.err != err)
+				fail_msg("block %zu piece %zu: got %s (%s), "
+					 "expected "
+					 "%s",
+					 blocks[bi], cur_piece,
+					 dm_strerror(ro.err), ro.diag.msg,
+					 dm_strerror(err));
+			assert_string_equal(ro.diag.msg, msg);
+			if (row)
+				assert_int_equal(ro.diag.row, row);
+			readout_free(&ro);
+		}
 	cur_piece = 0;
 }
 
@@ -300,7 +307,8 @@ static void csv_cr_only(void **state)
 	(void)state;
 	check_csv("a,b\r1,2\r3,4\r", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
 	check_csv("a,b\r1,2\r3,4", "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
-	check_csv("\xEF\xBB\xBF" "a;b\r\"x;y\";2\r\r3;4\r",
+	check_csv("\xEF\xBB\xBF"
+		  "a;b\r\"x;y\";2\r\r3;4\r",
 		  "a,b\n1:|<x;y>|<2>\n2:|<3>|<4>\n");
 	/* a CR inside quotes before the first line end is data */
 	check_csv("\"x\ry\",b\n1,2\n", "x\ry,b\n1:|<1>|<2>\n");
@@ -324,7 +332,9 @@ static void csv_no_final_newline(void **state)
 static void csv_bom(void **state)
 {
 	(void)state;
-	check_csv("\xEF\xBB\xBF" "a,b\n1,2\n", "a,b\n1:|<1>|<2>\n");
+	check_csv("\xEF\xBB\xBF"
+		  "a,b\n1,2\n",
+		  "a,b\n1:|<1>|<2>\n");
 	check_csv("\xEF\xBB\xBF\"a\",b\n1,2\n", "a,b\n1:|<1>|<2>\n");
 	/* only at the start of the file */
 	check_csv("a,b\n\xEF\xBB\xBF,2\n", "a,b\n1:|<\xEF\xBB\xBF>|<2>\n");
@@ -372,8 +382,9 @@ static void csv_null_flags_absent(void **state)
 	dm_diag d;
 
 	(void)state;
-	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, strlen(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
 	assert_string_equal(r->ops->format, "csv");
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
@@ -435,8 +446,9 @@ static void csv_row_numbers_batches(void **state)
 	dm_diag d;
 
 	(void)state;
-	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, strlen(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dm_csv_reader_open(src, &opts, &r, &d), DM_OK);
 	while (dm_reader_next(r, &b, &d) == DM_OK && b) {
 		assert_true(k < 4);
@@ -462,8 +474,9 @@ static void csv_projection(void **state)
 	sbuf s = {0};
 
 	(void)state;
-	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, strlen(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dm_reader_open(src, &opts, &r, &d), DM_OK);
 	assert_int_equal(dm_reader_project(r, keep), DM_OK);
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
@@ -490,10 +503,12 @@ static void csv_err_empty_file(void **state)
 			 "'empty.csv': file is empty", 0);
 	check_error_opts("blank.csv", "\n\r\n\n", 4, 0, DM_EEMPTY,
 			 "'blank.csv': no header row (the file has only "
-			 "blank lines)", 0);
+			 "blank lines)",
+			 0);
 	check_error_opts("bom.csv", "\xEF\xBB\xBF", 3, 0, DM_EEMPTY,
 			 "'bom.csv': no header row (the file has only "
-			 "blank lines)", 0);
+			 "blank lines)",
+			 0);
 }
 
 static void csv_err_header(void **state)
@@ -548,22 +563,25 @@ static void csv_err_ragged(void **state)
 static void csv_err_unterminated_quote(void **state)
 {
 	(void)state;
-	check_error_opts("t.csv", "a,b\n1,2\n3,\"abc\n4,5\n", 19, 0,
-			 DM_EFORMAT,
+	check_error_opts("t.csv", "a,b\n1,2\n3,\"abc\n4,5\n", 19, 0, DM_EFORMAT,
 			 "'t.csv': column 'b': unterminated quoted field "
-			 "starting at row 2", 2);
+			 "starting at row 2",
+			 2);
 	/* a quote closed and reopened by "" at the very end */
 	check_error_opts("t.csv", "a\n\"x\"\"", 6, 0, DM_EFORMAT,
 			 "'t.csv': column 'a': unterminated quoted field "
-			 "starting at row 1", 1);
+			 "starting at row 1",
+			 1);
 	/* still fatal in lenient mode (and must not hang) */
 	check_error_opts("t.csv", "a,b\n1,2\n3\n\"", 11, 1, DM_EFORMAT,
 			 "'t.csv': column 'a': unterminated quoted field "
-			 "starting at row 3", 3);
+			 "starting at row 3",
+			 3);
 	/* beyond the last column: no column name */
 	check_error_opts("t.csv", "a\n1,\"", 5, 0, DM_EFORMAT,
 			 "'t.csv': unterminated quoted field starting at "
-			 "row 1", 1);
+			 "row 1",
+			 1);
 }
 
 static void csv_err_binary(void **state)
@@ -577,10 +595,12 @@ static void csv_err_binary(void **state)
 	/* a NUL in the first 4 KiB: not a CSV file at all */
 	check_error_full("t.csv", bin, sizeof(bin) - 1, 0, 1, DM_EFORMAT,
 			 "'t.csv': binary data (NUL byte) — not a CSV file? "
-			 "(at byte offset 7)", 0);
+			 "(at byte offset 7)",
+			 0);
 	check_error_full("img.png", png, sizeof(png) - 1, 1, 1, DM_EFORMAT,
 			 "'img.png': binary data (NUL byte) — not a CSV file? "
-			 "(at byte offset 8)", 0);
+			 "(at byte offset 8)",
+			 0);
 	/* further on: the row and column are named */
 	sb_str(&s, "a,b\n");
 	for (i = 0; i < 1100; i++)
@@ -590,16 +610,19 @@ static void csv_err_binary(void **state)
 	assert_true(off == 4 + 4400 + 3);
 	check_error_opts("t.csv", s.p, s.len, 0, DM_EFORMAT,
 			 "'t.csv': row 1101, column 'b': binary data (NUL "
-			 "byte) — not a CSV file? (at byte offset 4407)", 1101);
+			 "byte) — not a CSV file? (at byte offset 4407)",
+			 1101);
 	check_error_opts("t.csv", s.p, s.len, 1, DM_EFORMAT,
 			 "'t.csv': row 1101, column 'b': binary data (NUL "
-			 "byte) — not a CSV file? (at byte offset 4407)", 1101);
+			 "byte) — not a CSV file? (at byte offset 4407)",
+			 1101);
 	/* inside a quoted field */
 	s.len -= 6;
 	sb_put(&s, "\"x\0\",2\n", 7);
 	check_error_opts("t.csv", s.p, s.len, 0, DM_EFORMAT,
 			 "'t.csv': row 1101, column 'a': binary data (NUL "
-			 "byte) — not a CSV file? (at byte offset 4406)", 1101);
+			 "byte) — not a CSV file? (at byte offset 4406)",
+			 1101);
 	free(s.p);
 }
 
@@ -616,13 +639,14 @@ static void csv_err_too_long(void **state)
 	(void)state;
 	memset(data, 'x', sizeof(data));
 	memcpy(data, "a\nshort\n", 8);
-	assert_int_equal(dm_source_open_mem("t.csv", data, sizeof(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, sizeof(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
 			 DM_OK);
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_ETOOBIG);
-	assert_string_equal(d.msg,
-			    "'t.csv': row 2, longer than 100 bytes (the limit)");
+	assert_string_equal(
+		d.msg, "'t.csv': row 2, longer than 100 bytes (the limit)");
 	/* the failure sticks */
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_ETOOBIG);
 	assert_null(b);
@@ -630,8 +654,9 @@ static void csv_err_too_long(void **state)
 
 	/* an unbalanced quote runs into the limit before EOF */
 	data[8] = '"';
-	assert_int_equal(dm_source_open_mem("t.csv", data, sizeof(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, sizeof(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
 			 DM_OK);
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_ETOOBIG);
@@ -641,12 +666,13 @@ static void csv_err_too_long(void **state)
 
 	/* the header too */
 	memset(data, 'x', sizeof(data));
-	assert_int_equal(dm_source_open_mem("t.csv", data, sizeof(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, sizeof(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
 			 DM_ETOOBIG);
-	assert_string_equal(d.msg,
-			    "'t.csv': header: longer than 100 bytes (the limit)");
+	assert_string_equal(
+		d.msg, "'t.csv': header: longer than 100 bytes (the limit)");
 }
 
 /* The real limit: one 65 MiB line with the default tuning. */
@@ -708,8 +734,8 @@ static void csv_err_too_long_in_buffer(void **state)
 	data[4 + 150] = '\n';
 	assert_int_equal(read_tuned(data, 4 + 150 + 1 + 3, &tun, &d),
 			 DM_ETOOBIG);
-	assert_string_equal(d.msg,
-			    "'t.csv': row 2, longer than 100 bytes (the limit)");
+	assert_string_equal(
+		d.msg, "'t.csv': row 2, longer than 100 bytes (the limit)");
 	/* unterminated quote at the end of the file */
 	data[4] = '"';
 	assert_int_equal(read_tuned(data, 4 + 150, &tun, &d), DM_ETOOBIG);
@@ -720,14 +746,14 @@ static void csv_err_too_long_in_buffer(void **state)
 	data[4] = 'y';
 	data[4 + 120] = 0;
 	assert_int_equal(read_tuned(data, 4 + 150, &tun, &d), DM_ETOOBIG);
-	assert_string_equal(d.msg,
-			    "'t.csv': row 2, longer than 100 bytes (the limit)");
+	assert_string_equal(
+		d.msg, "'t.csv': row 2, longer than 100 bytes (the limit)");
 	/* the header: complete, an unterminated quote, and a NUL */
 	memset(data, 'y', sizeof(data));
 	data[150] = '\n';
 	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
-	assert_string_equal(d.msg,
-			    "'t.csv': header: longer than 100 bytes (the limit)");
+	assert_string_equal(
+		d.msg, "'t.csv': header: longer than 100 bytes (the limit)");
 	memset(data, 'y', sizeof(data));
 	data[0] = '"';
 	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
@@ -742,8 +768,8 @@ static void csv_err_too_long_in_buffer(void **state)
 	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
 	tun.block_size = 0;
 	assert_int_equal(read_tuned(data, 200, &tun, &d), DM_ETOOBIG);
-	assert_string_equal(d.msg,
-			    "'t.csv': header: longer than 100 bytes (the limit)");
+	assert_string_equal(
+		d.msg, "'t.csv': header: longer than 100 bytes (the limit)");
 }
 
 /* A NUL in the header, past the bytes checked at open; and one in the
@@ -759,8 +785,7 @@ static void csv_err_binary_header(void **state)
 	assert_string_equal(d.msg, "'t.csv': row 1, column 'a': binary data "
 				   "(NUL byte) — not a CSV file? (at byte "
 				   "offset 6)");
-	assert_int_equal(read_tuned("a,b\0c\n1,2\n", 10, &tun, &d),
-			 DM_EFORMAT);
+	assert_int_equal(read_tuned("a,b\0c\n1,2\n", 10, &tun, &d), DM_EFORMAT);
 	assert_string_equal(d.msg, "'t.csv': header: binary data (NUL byte) — "
 				   "not a CSV file? (at byte offset 3)");
 }
@@ -828,8 +853,8 @@ typedef struct failing_source {
 	size_t ok_bytes;
 } failing_source;
 
-static dm_err failing_read(dm_source *src, uint64_t off, void *buf,
-			   size_t len, size_t *got, dm_diag *diag)
+static dm_err failing_read(dm_source *src, uint64_t off, void *buf, size_t len,
+			   size_t *got, dm_diag *diag)
 {
 	failing_source *fs = (failing_source *)src;
 
@@ -868,19 +893,20 @@ static void csv_err_io(void **state)
 	fs.base.name = "remote.csv";
 	fs.data = data;
 	fs.ok_bytes = 12;
-	assert_int_equal(dmio_csv_reader_open_ex(&fs.base, &opts, &tun, &r,
-						 &d), DM_OK);
+	assert_int_equal(dmio_csv_reader_open_ex(&fs.base, &opts, &tun, &r, &d),
+			 DM_OK);
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_EIO);
 	assert_null(b);
-	assert_string_equal(d.msg, "'remote.csv': read error at byte offset 12");
+	assert_string_equal(d.msg,
+			    "'remote.csv': read error at byte offset 12");
 	/* the failure sticks */
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_EIO);
 	assert_string_equal(d.msg, "'remote.csv': the read failed earlier");
 	dm_reader_free(r);
 	/* while opening */
 	fs.ok_bytes = 2;
-	assert_int_equal(dmio_csv_reader_open_ex(&fs.base, &opts, &tun, &r,
-						 &d), DM_EIO);
+	assert_int_equal(dmio_csv_reader_open_ex(&fs.base, &opts, &tun, &r, &d),
+			 DM_EIO);
 	assert_null(r);
 }
 
@@ -971,10 +997,11 @@ static void csv_pieces_differential(void **state)
 					fail_msg("input %zu (%zu bytes, batch "
 						 "%zu, piece %zu, lenient "
 						 "%d): %s / %s\ngot:\n%s\n"
-						 "expected:\n%s", it, n,
-						 brs[bi], psz[pi], lenient,
-						 got.diag.msg, want.diag.msg,
-						 got.text.p, want.text.p);
+						 "expected:\n%s",
+						 it, n, brs[bi], psz[pi],
+						 lenient, got.diag.msg,
+						 want.diag.msg, got.text.p,
+						 want.text.p);
 				}
 				pieced++;
 				readout_free(&got);
@@ -997,8 +1024,9 @@ static void csv_lenient_row_numbers(void **state)
 	dm_diag d;
 
 	(void)state;
-	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, strlen(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dm_reader_open(src, &opts, &r, &d), DM_OK);
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
 	assert_int_equal(b->nrows, 3);
@@ -1013,8 +1041,9 @@ static void csv_lenient_row_numbers(void **state)
 
 	/* skipped before the batch: first_row moves, no row_numbers */
 	opts.batch_rows = 1;
-	assert_int_equal(dm_source_open_mem("t.csv", data, strlen(data), 0,
-					    &src), DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, strlen(data), 0, &src),
+		DM_OK);
 	assert_int_equal(dm_reader_open(src, &opts, &r, &d), DM_OK);
 	assert_int_equal(dm_reader_next(r, &b, &d), DM_OK);
 	assert_int_equal(b->first_row, 1);
@@ -1101,10 +1130,12 @@ static void csv_large_spanning_blocks(void **state)
 		dm_diag d;
 
 		seen = 0;
-		assert_int_equal(dm_source_open_mem("big.csv", s.p, s.len, 0,
-						    &src), DM_OK);
-		assert_int_equal(dmio_csv_reader_open_ex(src, &opts, &tun, &r,
-							 &d), DM_OK);
+		assert_int_equal(
+			dm_source_open_mem("big.csv", s.p, s.len, 0, &src),
+			DM_OK);
+		assert_int_equal(
+			dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
+			DM_OK);
 		while (dm_reader_next(r, &b, &d) == DM_OK && b) {
 			for (i = 0; i < b->nrows; i++) {
 				size_t row = (size_t)b->first_row + i - 1;
@@ -1121,8 +1152,8 @@ static void csv_large_spanning_blocks(void **state)
 						continue;
 					}
 					assert_int_equal(c->str[i].len, n);
-					assert_memory_equal(c->str[i].ptr,
-							    cell, n);
+					assert_memory_equal(c->str[i].ptr, cell,
+							    n);
 				}
 				seen++;
 			}
@@ -1207,16 +1238,17 @@ static void source_file_errors(void **state)
 	dm_diag d;
 
 	(void)state;
-	assert_int_equal(dm_source_open_file("tests/data/csv/nope.csv", &src,
-					     &d), DM_ENOENT);
+	assert_int_equal(
+		dm_source_open_file("tests/data/csv/nope.csv", &src, &d),
+		DM_ENOENT);
 	assert_null(src);
 	assert_string_equal(d.msg, "'tests/data/csv/nope.csv': cannot open: "
 				   "No such file or directory");
 	assert_string_equal(d.file, "tests/data/csv/nope.csv");
 	assert_int_equal(dm_source_open_file("tests/data/csv", &src, &d),
 			 DM_EIO);
-	assert_string_equal(d.msg,
-			    "'tests/data/csv': is a directory, not a data file");
+	assert_string_equal(
+		d.msg, "'tests/data/csv': is a directory, not a data file");
 }
 
 static void source_file_pread(void **state)
@@ -1227,8 +1259,9 @@ static void source_file_pread(void **state)
 	size_t got;
 
 	(void)state;
-	assert_int_equal(dm_source_open_file(DMTEST_DATA("csv/basic.csv"),
-					     &src, &d), DM_OK);
+	assert_int_equal(
+		dm_source_open_file(DMTEST_DATA("csv/basic.csv"), &src, &d),
+		DM_OK);
 	assert_string_equal(src->name, "tests/data/csv/basic.csv");
 	assert_true(src->size > 8);
 	assert_int_equal(dm_source_pread(src, 0, buf, 4, &d), DM_OK);
@@ -1273,8 +1306,9 @@ static void reader_open_file(void **state)
 	sbuf s = {0};
 
 	(void)state;
-	assert_int_equal(dm_reader_open_file(DMTEST_DATA("csv/basic.csv"),
-					     NULL, &r, &d), DM_OK);
+	assert_int_equal(
+		dm_reader_open_file(DMTEST_DATA("csv/basic.csv"), NULL, &r, &d),
+		DM_OK);
 	assert_int_equal(r->ncols, 3);
 	assert_string_equal(r->names[0], "id");
 	assert_string_equal(r->names[1], "score");
@@ -1286,16 +1320,16 @@ static void reader_open_file(void **state)
 				 "3:|<3>|<-1e-3>|<two\nlines \"quoted\">\n");
 	dm_reader_free(r);
 	free(s.p);
-	assert_int_equal(dm_reader_open_file("tests/data/csv/missing.csv",
-					     NULL, &r, &d), DM_ENOENT);
+	assert_int_equal(
+		dm_reader_open_file("tests/data/csv/missing.csv", NULL, &r, &d),
+		DM_ENOENT);
 	assert_null(r);
 }
 
 static void reader_fixtures(void **state)
 {
-	static const char *const files[] = {"csv/bom_crlf.csv",
-					    "csv/semicolon.csv",
-					    "csv/tabs.tsv"};
+	static const char *const files[] = {
+		"csv/bom_crlf.csv", "csv/semicolon.csv", "csv/tabs.tsv"};
 	size_t k;
 
 	(void)state;
@@ -1344,8 +1378,9 @@ static void reader_dispatch(void **state)
 		dm_reader *r = (dm_reader *)1;
 		dm_diag d;
 
-		assert_int_equal(dm_source_open_mem("x.csv", "PAR1\0\0\0\0",
-						    8, 0, &src), DM_OK);
+		assert_int_equal(
+			dm_source_open_mem("x.csv", "PAR1\0\0\0\0", 8, 0, &src),
+			DM_OK);
 		assert_int_not_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
 		assert_null(r);
 		assert_int_equal(strncmp(d.msg, "'x.csv': ", 9), 0);
@@ -1371,8 +1406,8 @@ static void reader_dispatch(void **state)
 /* ------------------------------------------------------------------ */
 
 /* Writes b (with names) to a memory stream; returns the text. */
-static char *write_to_string(char *const *names, size_t n,
-			     const dm_batch *b, char sep, size_t *len)
+static char *write_to_string(char *const *names, size_t n, const dm_batch *b,
+			     char sep, size_t *len)
 {
 	char *text = NULL;
 	FILE *fp = open_memstream(&text, len);
@@ -1389,11 +1424,26 @@ static char *write_to_string(char *const *names, size_t n,
 
 static void writer_format(void **state)
 {
-	static const double v[] = {3.0, -2.0, 0.0, -0.0, 0.1, 1.0 / 3.0,
-				   1e15, 123456789012345.0, 1e20, 1.5e-5,
-				   0.0001, 2.5e300, 5e-324, NAN, INFINITY,
-				   -INFINITY, 0.30000000000000004, 100.25,
-				   999999999999999.0, 1e16};
+	static const double v[] = {3.0,
+				   -2.0,
+				   0.0,
+				   -0.0,
+				   0.1,
+				   1.0 / 3.0,
+				   1e15,
+				   123456789012345.0,
+				   1e20,
+				   1.5e-5,
+				   0.0001,
+				   2.5e300,
+				   5e-324,
+				   NAN,
+				   INFINITY,
+				   -INFINITY,
+				   0.30000000000000004,
+				   100.25,
+				   999999999999999.0,
+				   1e16};
 	static const char *const want =
 		"x\n3\n-2\n0\n-0\n0.1\n0.3333333333333333\n1e+15\n"
 		"123456789012345\n1e+20\n1.5e-05\n0.0001\n2.5e+300\n"
@@ -1413,9 +1463,10 @@ static void writer_format(void **state)
 
 static void writer_quoting(void **state)
 {
-	dm_strref s[] = {{"plain", 5}, {"a,b", 3}, {"say \"hi\"", 8},
-			 {"two\nlines", 9}, {"cr\r", 3}, {"", 0}, {"x", 1},
-			 {"semi;colon", 10}};
+	dm_strref s[] = {{"plain", 5},	    {"a,b", 3},
+			 {"say \"hi\"", 8}, {"two\nlines", 9},
+			 {"cr\r", 3},	    {"", 0},
+			 {"x", 1},	    {"semi;colon", 10}};
 	uint8_t nul[] = {0, 0, 0, 0, 0, 0, 1, 0};
 	dm_column col[2] = {{DM_COL_STRING, NULL, s, nul},
 			    {DM_COL_TEXT, NULL, s, NULL}};
@@ -1426,11 +1477,11 @@ static void writer_quoting(void **state)
 
 	(void)state;
 	text = write_to_string(names, 2, &b, ',', &len);
-	assert_string_equal(text,
-			    "\"na,me\",\"q\"\"n\"\nplain,plain\n\"a,b\",\"a,b\"\n"
-			    "\"say \"\"hi\"\"\",\"say \"\"hi\"\"\"\n"
-			    "\"two\nlines\",\"two\nlines\"\n\"cr\r\",\"cr\r\"\n"
-			    "\"\",\"\"\n,x\nsemi;colon,semi;colon\n");
+	assert_string_equal(
+		text, "\"na,me\",\"q\"\"n\"\nplain,plain\n\"a,b\",\"a,b\"\n"
+		      "\"say \"\"hi\"\"\",\"say \"\"hi\"\"\"\n"
+		      "\"two\nlines\",\"two\nlines\"\n\"cr\r\",\"cr\r\"\n"
+		      "\"\",\"\"\n,x\nsemi;colon,semi;colon\n");
 	free(text);
 	text = write_to_string(names, 2, &b, ';', &len);
 	assert_int_equal(strncmp(text, "\"na,me\";\"q\"\"n\"\n", 14), 0);
@@ -1462,7 +1513,7 @@ static void writer_big_cells(void **state)
 	cells[0].len = (uint32_t)n;
 	cells[1].ptr = big;
 	cells[1].len = (uint32_t)n;
-	big[n / 2] = '"'; /* the second cell... */
+	big[n / 2] = '"';		  /* the second cell... */
 	cells[0].len = (uint32_t)(n / 2); /* ...the first has no quote */
 	text = write_to_string(names, 1, &b, ',', &len);
 	assert_int_equal(len, 2 + n / 2 + 1 + n + 3 + 1);
@@ -1500,8 +1551,8 @@ static void writer_header_round_trip(void **state)
 		dm_batch *rb;
 		dm_diag d;
 
-		assert_int_equal(dm_source_open_mem("h.csv", text, len, 1,
-						    &src), DM_OK);
+		assert_int_equal(
+			dm_source_open_mem("h.csv", text, len, 1, &src), DM_OK);
 		assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
 		assert_int_equal(r->ncols, nn[k]);
 		for (j = 0; j < nn[k]; j++)
@@ -1593,8 +1644,7 @@ static double random_double(void)
 		memcpy(&x, &bits, sizeof(x));
 		return x;
 	default: /* normal-ish values */
-		return ((double)(rng() >> 11) / 9007199254740992.0 - 0.5) *
-		       1e4;
+		return ((double)(rng() >> 11) / 9007199254740992.0 - 0.5) * 1e4;
 	}
 }
 
@@ -1659,7 +1709,8 @@ static void writer_round_trip(void **state)
 			if (!isnull) {
 				assert_int_equal(dm_parse_double(c0->str[i].ptr,
 								 c0->str[i].len,
-								 &v), 0);
+								 &v),
+						 0);
 				if (isnan(f[row]))
 					assert_true(isnan(v));
 				else
@@ -1668,10 +1719,12 @@ static void writer_round_trip(void **state)
 				if (!isnan(f[row])) {
 					char ref[40];
 
-					reference_text(f[row], ref, sizeof(ref));
-					differ += strlen(ref) != c0->str[i].len ||
-						  memcmp(ref, c0->str[i].ptr,
-							 strlen(ref)) != 0;
+					reference_text(f[row], ref,
+						       sizeof(ref));
+					differ +=
+						strlen(ref) != c0->str[i].len ||
+						memcmp(ref, c0->str[i].ptr,
+						       strlen(ref)) != 0;
 				}
 			}
 			isnull = c1->null && c1->null[i];
@@ -1693,15 +1746,16 @@ static void writer_round_trip(void **state)
 	free(pool);
 }
 
-/* ---- boundaries -------------------------------------------------------------------
- * Each limit tried at exactly the boundary and one past it; each has a
- * mutant in tests/mutants/csv-*.patch that these cases catch. */
+/* ---- boundaries
+ * ------------------------------------------------------------------- Each
+ * limit tried at exactly the boundary and one past it; each has a mutant in
+ * tests/mutants/csv-*.patch that these cases catch. */
 
 /* Reads data with limits; returns the error, the rows delivered and the
  * length of the last cell of column 0. */
-static dm_err read_rows(const char *data, size_t len, const dmio_csv_tuning *tun,
-			const dm_reader_opts *opts, uint64_t *rows,
-			size_t *last_len, dm_diag *d)
+static dm_err read_rows(const char *data, size_t len,
+			const dmio_csv_tuning *tun, const dm_reader_opts *opts,
+			uint64_t *rows, size_t *last_len, dm_diag *d)
 {
 	dm_source *src;
 	dm_reader *r;
@@ -1709,7 +1763,8 @@ static dm_err read_rows(const char *data, size_t len, const dmio_csv_tuning *tun
 	dm_err err;
 
 	*rows = 0;
-	assert_int_equal(dm_source_open_mem("t.csv", data, len, 0, &src), DM_OK);
+	assert_int_equal(dm_source_open_mem("t.csv", data, len, 0, &src),
+			 DM_OK);
 	err = dmio_csv_reader_open_ex(src, opts, tun, &r, d);
 	if (err)
 		return err;
@@ -1726,16 +1781,16 @@ static dm_err read_rows(const char *data, size_t len, const dmio_csv_tuning *tun
  * So is a last record without a line end. */
 static void csv_bounds_record_limit(void **state)
 {
-	static const size_t reads[] = { 0, 1, 7, 16, 99, 100, 101, 4096 };
+	static const size_t reads[] = {0, 1, 7, 16, 99, 100, 101, 4096};
 	static char data[512];
-	dm_reader_opts opts = { 0, 0, 0 };
+	dm_reader_opts opts = {0, 0, 0};
 	uint64_t rows;
 	size_t last = 0, n;
 	dm_diag d;
 
 	(void)state;
 	for (size_t k = 0; k < sizeof(reads) / sizeof(reads[0]); k++) {
-		dmio_csv_tuning tun = { reads[k], 100, 0, 0, 0 };
+		dmio_csv_tuning tun = {reads[k], 100, 0, 0, 0};
 		for (size_t len = 100; len <= 101; len++) {
 			/* a data record of len bytes, then a short one */
 			memcpy(data, "a\n", 2);
@@ -1744,26 +1799,31 @@ static void csv_bounds_record_limit(void **state)
 			memcpy(data + 2 + len, "z\n", 2);
 			n = 2 + len + 2;
 			if (len == 100) {
-				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
-							   &last, &d), DM_OK);
+				assert_int_equal(read_rows(data, n, &tun, &opts,
+							   &rows, &last, &d),
+						 DM_OK);
 				assert_int_equal(rows, 2);
 			} else {
-				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
-							   &last, &d), DM_ETOOBIG);
-				assert_string_equal(d.msg, "'t.csv': row 1, longer "
-							   "than 100 bytes (the limit)");
+				assert_int_equal(read_rows(data, n, &tun, &opts,
+							   &rows, &last, &d),
+						 DM_ETOOBIG);
+				assert_string_equal(
+					d.msg, "'t.csv': row 1, longer "
+					       "than 100 bytes (the limit)");
 			}
 			/* the last record, without a line end */
 			n = 2 + len;
 			memset(data + 2, 'y', len);
 			if (len == 100) {
-				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
-							   &last, &d), DM_OK);
+				assert_int_equal(read_rows(data, n, &tun, &opts,
+							   &rows, &last, &d),
+						 DM_OK);
 				assert_int_equal(rows, 1);
 				assert_int_equal(last, 100);
 			} else {
-				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
-							   &last, &d), DM_ETOOBIG);
+				assert_int_equal(read_rows(data, n, &tun, &opts,
+							   &rows, &last, &d),
+						 DM_ETOOBIG);
 			}
 			/* the header */
 			memset(data, 'h', len - 1);
@@ -1771,14 +1831,17 @@ static void csv_bounds_record_limit(void **state)
 			memcpy(data + len, "1\n", 2);
 			n = len + 2;
 			if (len == 100) {
-				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
-							   &last, &d), DM_OK);
+				assert_int_equal(read_rows(data, n, &tun, &opts,
+							   &rows, &last, &d),
+						 DM_OK);
 				assert_int_equal(rows, 1);
 			} else {
-				assert_int_equal(read_rows(data, n, &tun, &opts, &rows,
-							   &last, &d), DM_ETOOBIG);
-				assert_string_equal(d.msg, "'t.csv': header: longer "
-							   "than 100 bytes (the limit)");
+				assert_int_equal(read_rows(data, n, &tun, &opts,
+							   &rows, &last, &d),
+						 DM_ETOOBIG);
+				assert_string_equal(
+					d.msg, "'t.csv': header: longer "
+					       "than 100 bytes (the limit)");
 			}
 		}
 	}
@@ -1792,8 +1855,8 @@ static void csv_bounds_columns(void **state)
 	char *data = malloc(2 * n + 2 * n);
 	uint64_t rows;
 	size_t last = 0;
-	dmio_csv_tuning tun = { 0, 0, 0, 0, 0 };
-	dm_reader_opts opts = { 0, 0, 0 };
+	dmio_csv_tuning tun = {0, 0, 0, 0, 0};
+	dm_reader_opts opts = {0, 0, 0};
 	dm_diag d;
 
 	(void)state;
@@ -1818,24 +1881,29 @@ static void csv_bounds_columns(void **state)
 static void csv_bounds_fields(void **state)
 {
 	static const char data[] = "a,b\n1,2\n3,4,5\n6,7\n";
-	dm_reader_opts strict = { 2, 0, 0 }, lenient = { 2, 1, 0 };
-	dmio_csv_tuning tun = { 0, 0, 0, 0, 0 };
+	dm_reader_opts strict = {2, 0, 0}, lenient = {2, 1, 0};
+	dmio_csv_tuning tun = {0, 0, 0, 0, 0};
 	uint64_t rows;
 	size_t last = 0;
 	dm_diag d;
 
 	(void)state;
 	assert_int_equal(read_rows(data, sizeof(data) - 1, &tun, &strict, &rows,
-				   &last, &d), DM_EFORMAT);
-	assert_string_equal(d.msg, "'t.csv': row 2, expected 2 fields, found 3");
-	assert_int_equal(read_rows(data, sizeof(data) - 1, &tun, &lenient, &rows,
-				   &last, &d), DM_OK);
+				   &last, &d),
+			 DM_EFORMAT);
+	assert_string_equal(d.msg,
+			    "'t.csv': row 2, expected 2 fields, found 3");
+	assert_int_equal(read_rows(data, sizeof(data) - 1, &tun, &lenient,
+				   &rows, &last, &d),
+			 DM_OK);
 	assert_int_equal(rows, 2);
 	assert_int_equal(last, 1); /* "6" */
 	/* one field fewer */
-	assert_int_equal(read_rows("a,b\n1\n", 6, &tun, &strict, &rows, &last,
-				   &d), DM_EFORMAT);
-	assert_string_equal(d.msg, "'t.csv': row 1, expected 2 fields, found 1");
+	assert_int_equal(
+		read_rows("a,b\n1\n", 6, &tun, &strict, &rows, &last, &d),
+		DM_EFORMAT);
+	assert_string_equal(d.msg,
+			    "'t.csv': row 1, expected 2 fields, found 1");
 }
 
 static const struct CMUnitTest tests[] = {

@@ -1689,12 +1689,12 @@ static void detect_cvm_ties_use_ks(void **state)
 		uint64_t *bw, *cw;
 		size_t bn, cn;
 
-		assert_int_equal(dm_sketch_items(b.feat[0].sketch, &bv, &bw,
-						 &bn),
-				 DM_OK);
-		assert_int_equal(dm_sketch_items(c.feat[0].sketch, &cv, &cw,
-						 &cn),
-				 DM_OK);
+		assert_int_equal(
+			dm_sketch_items(b.feat[0].sketch, &bv, &bw, &bn),
+			DM_OK);
+		assert_int_equal(
+			dm_sketch_items(c.feat[0].sketch, &cv, &cw, &cn),
+			DM_OK);
 		assert_int_equal(dm_cvm_2samp(bv, bw, bn, cv, cw, cn, &tr),
 				 DM_OK);
 		free(bv);

@@ -63,12 +63,25 @@ static void dsort_matches_qsort(void **state)
 			double u = (double)(r >> 11) / 9007199254740992.0;
 
 			switch (kind) {
-			case 0: v[i] = (u - 0.5) * pow(10, (double)(r % 40) - 20); break;
-			case 1: v[i] = (double)(r % 1000); break;           /* integers */
-			case 2: v[i] = (double)(r % 3) - 1.0; break;        /* ties */
-			case 3: v[i] = 1.0 + u * 1e-12; break;              /* clustered */
-			case 4: v[i] = 1.7e9 + u * 3600.0; break;           /* timestamps */
-			default: v[i] = (r & 1) ? 0.0 : -0.0; break;        /* signed zeros */
+			case 0:
+				v[i] = (u - 0.5) *
+				       pow(10, (double)(r % 40) - 20);
+				break;
+			case 1:
+				v[i] = (double)(r % 1000);
+				break; /* integers */
+			case 2:
+				v[i] = (double)(r % 3) - 1.0;
+				break; /* ties */
+			case 3:
+				v[i] = 1.0 + u * 1e-12;
+				break; /* clustered */
+			case 4:
+				v[i] = 1.7e9 + u * 3600.0;
+				break; /* timestamps */
+			default:
+				v[i] = (r & 1) ? 0.0 : -0.0;
+				break; /* signed zeros */
 			}
 		}
 		check(v, N);

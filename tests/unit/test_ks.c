@@ -34,8 +34,8 @@ typedef struct ks_case {
 	uint64_t n1, n2;
 	size_t nv;
 	uint64_t *cx, *cy;
-	double stat_raw;   /* D before the exact method's rounding */
-	double stat, p;    /* ks_2samp(x, y) */
+	double stat_raw; /* D before the exact method's rounding */
+	double stat, p;	 /* ks_2samp(x, y) */
 	dm_ks_method method;
 	int has_published;
 	double pub_stat, pub_p;
@@ -316,12 +316,12 @@ static void check_statistic(const ks_case *c, void *arg)
  * split-tie inputs, in both orders: bit-identical to scipy's. */
 static void ks_statistic_matches_scipy(void **state)
 {
-	stat_tally t = { 0, 0 };
+	stat_tally t = {0, 0};
 	(void)state;
 
 	size_t n = for_each_case(check_statistic, &t);
-	print_message("  %zu cases, %zu statistics, %zu not bit-identical\n",
-		      n, t.n, t.bad);
+	print_message("  %zu cases, %zu statistics, %zu not bit-identical\n", n,
+		      t.n, t.bad);
 	assert_true(n >= 60);
 	assert_int_equal(t.bad, 0);
 }
@@ -430,7 +430,7 @@ static void ks_published_values(void **state)
 static void ks_pvalue_grid(void **state)
 {
 	dmv_file f;
-	dmv_worst worst_exact = { 0.0, "" }, worst_asymp = { 0.0, "" };
+	dmv_worst worst_exact = {0.0, ""}, worst_asymp = {0.0, ""};
 	size_t n = 0, bad = 0, nexact = 0, bitexact = 0, nasymp = 0;
 	double slowest = 0.0;
 	char slow_where[160] = "";
@@ -451,8 +451,8 @@ static void ks_pvalue_grid(void **state)
 		assert_int_equal(dmv_double(&f, &d), 0);
 		assert_int_equal(dmv_double(&f, &p), 0);
 		assert_non_null(t = dmv_tok(&f));
-		dm_ks_method m = strcmp(t, "exact") == 0 ? DM_KS_EXACT
-							 : DM_KS_ASYMP;
+		dm_ks_method m =
+			strcmp(t, "exact") == 0 ? DM_KS_EXACT : DM_KS_ASYMP;
 		double t0 = dmv_cpu_seconds();
 		assert_int_equal(dm_ks_pvalue(din, n1, n2, &res), DM_OK);
 		double dt = dmv_cpu_seconds() - t0;
@@ -472,8 +472,9 @@ static void ks_pvalue_grid(void **state)
 		if (res.statistic != d || !(e <= P_RTOL) || res.method != m) {
 			bad++;
 			print_message("  %s: D %.17g p %.17g m %d; scipy %.17g "
-				      "%.17g %d\n", where, res.statistic,
-				      res.pvalue, res.method, d, p, m);
+				      "%.17g %d\n",
+				      where, res.statistic, res.pvalue,
+				      res.method, d, p, m);
 		}
 	}
 	dmv_close(&f);
@@ -481,8 +482,8 @@ static void ks_pvalue_grid(void **state)
 		      "bit-identical), asymp %zu (worst %.3g at %s); slowest "
 		      "%.1f ms (%s)\n",
 		      n, nexact, worst_exact.err, worst_exact.where, bitexact,
-		      nasymp, worst_asymp.err, worst_asymp.where,
-		      1e3 * slowest, slow_where);
+		      nasymp, worst_asymp.err, worst_asymp.where, 1e3 * slowest,
+		      slow_where);
 	assert_true(n >= 400 && nexact >= 150 && nasymp >= 150);
 	assert_int_equal(bad, 0);
 #if FLT_EVAL_METHOD == 0
@@ -497,10 +498,14 @@ static void ks_pvalue_grid(void **state)
 static void kstwo_sf_branches(void **state)
 {
 	static const char *const branches[] = {
-		"support", "one", "rg_low_small", "rg_low_stirling", "rg_high",
-		"smirnov_x05", "dmtw_n140", "pomeranz", "smirnov_n140", "zero",
-		"smirnov", "smirnov_approx", "dmtw", "pelzgood", "badn"
-	};
+		"support",	"one",
+		"rg_low_small", "rg_low_stirling",
+		"rg_high",	"smirnov_x05",
+		"dmtw_n140",	"pomeranz",
+		"smirnov_n140", "zero",
+		"smirnov",	"smirnov_approx",
+		"dmtw",		"pelzgood",
+		"badn"};
 	enum { NB = sizeof(branches) / sizeof(branches[0]) };
 	dmv_worst worst[NB];
 	size_t count[NB], bad = 0;
@@ -549,10 +554,10 @@ static void kstwo_sf_branches(void **state)
 static void ks_edge_cases(void **state)
 {
 	dm_ks_result res;
-	const double one[1] = { 1.0 }, two[2] = { 1.0, 2.0 };
-	const double unsorted[3] = { 1.0, 3.0, 2.0 };
-	const double withnan[2] = { 1.0, NAN };
-	const uint64_t zero_w[2] = { 0, 0 };
+	const double one[1] = {1.0}, two[2] = {1.0, 2.0};
+	const double unsorted[3] = {1.0, 3.0, 2.0};
+	const double withnan[2] = {1.0, NAN};
+	const uint64_t zero_w[2] = {0, 0};
 	(void)state;
 
 	assert_int_equal(dm_ks_pvalue(0.5, 0, 3, &res), DM_EINVAL);
@@ -598,7 +603,7 @@ static void ks_edge_cases(void **state)
  * switch-over stays reasonable; CPU time, not wall time. */
 static void ks_pvalue_speed(void **state)
 {
-	static const double ds[] = { 0.005, 0.02, 0.1, 0.3, 0.7, 1.0 };
+	static const double ds[] = {0.005, 0.02, 0.1, 0.3, 0.7, 1.0};
 	double worst_eq = 0.0, t0, dt;
 	dm_ks_result res;
 	(void)state;
@@ -616,7 +621,8 @@ static void ks_pvalue_speed(void **state)
 	assert_int_equal(dm_ks_pvalue(0.02, 10000, 9999, &res), DM_OK);
 	dt = dmv_cpu_seconds() - t0;
 	print_message("  n1 = n2 = 10000 exact: slowest %.3f ms; 10000 x 9999 "
-		      "at D = 0.02: %.1f ms\n", 1e3 * worst_eq, 1e3 * dt);
+		      "at D = 0.02: %.1f ms\n",
+		      1e3 * worst_eq, 1e3 * dt);
 	assert_true(worst_eq < 0.050);
 	assert_true(dt < 1.0);
 }
@@ -633,8 +639,7 @@ static dm_ecdf_count *count_window(const double *rv, const uint64_t *rw,
 				   size_t nextra, const double *w, size_t n)
 {
 	/* the tails' sketch holds every value of these windows */
-	dm_ecdf_count *c = dm_ecdf_count_new(rv, rw, rn, extra, nextra,
-					     16384);
+	dm_ecdf_count *c = dm_ecdf_count_new(rv, rw, rn, extra, nextra, 16384);
 	double buf[40];
 	size_t i = 0, k = 0, chunk = 1;
 
@@ -669,9 +674,8 @@ static void check_counted_side(const ks_case *c, const uint64_t *rc,
 	double *rv = malloc(2 * c->nv * sizeof(*rv));
 	uint64_t *rw = malloc(2 * c->nv * sizeof(*rw));
 	/* extra points of weight 0: between values, below and above all */
-	double extra[4] = { pooled_value(0) - 5.0, pooled_value(c->nv / 2) +
-						  0.1,
-			    pooled_value(c->nv) + 5.0, pooled_value(1) };
+	double extra[4] = {pooled_value(0) - 5.0, pooled_value(c->nv / 2) + 0.1,
+			   pooled_value(c->nv) + 5.0, pooled_value(1)};
 	dm_ks_result res;
 
 	assert_true(rv && rw);
@@ -679,8 +683,8 @@ static void check_counted_side(const ks_case *c, const uint64_t *rc,
 	shuf_state = 0x243F6A8885A308D3ull ^ (uint64_t)c->nv;
 	shuffle(w, wn);
 	for (int ex = 0; ex < 2; ex++) {
-		dm_ecdf_count *e = count_window(rv, rw, rn, extra,
-						ex ? 4 : 0, w, wn);
+		dm_ecdf_count *e =
+			count_window(rv, rw, rn, extra, ex ? 4 : 0, w, wn);
 		double d = dm_ecdf_count_ks(e);
 
 		assert_int_equal(dm_ecdf_count_n(e), wn);
@@ -694,7 +698,8 @@ static void check_counted_side(const ks_case *c, const uint64_t *rc,
 			t->bad++;
 			print_message("  %s: counted D %.17g p %.17g, scipy "
 				      "%.17g %.17g\n",
-				      c->name, d, res.pvalue, c->stat_raw, c->p);
+				      c->name, d, res.pvalue, c->stat_raw,
+				      c->p);
 		}
 		dm_ecdf_count_free(e);
 	}
@@ -747,11 +752,11 @@ static int cmp_dbl(const void *a, const void *b)
 static void ecdf_count_bins_quantiles(void **state)
 {
 	enum { NREF = 20000, NW = 3001, NE = 9 };
-	static const double qs[] = { 0.0, 0.001, 0.01, 0.05, 0.25, 0.5,
-				     0.75, 0.95, 0.99, 1.0 };
+	static const double qs[] = {0.0, 0.001, 0.01, 0.05, 0.25,
+				    0.5, 0.75,	0.95, 0.99, 1.0};
 	dm_sketch *sk = dm_sketch_new(256);
 	double *rv, *w = malloc(NW * sizeof(*w)), edges[NE], q[10], *iv;
-	uint64_t *rw, bins[NE + 1], brute[NE + 1] = { 0 }, *iw, tot = 0;
+	uint64_t *rw, bins[NE + 1], brute[NE + 1] = {0}, *iw, tot = 0;
 	size_t rn, n_items, i, j;
 	int exact;
 	(void)state;
@@ -759,9 +764,9 @@ static void ecdf_count_bins_quantiles(void **state)
 	assert_true(sk && w);
 	shuf_state = 0x9E3779B97F4A7C15ull;
 	for (i = 0; i < NREF; i++) /* discrete-ish: many ties */
-		assert_int_equal(dm_sketch_add(sk, (double)(xorshift() % 4001) /
-							   100.0),
-				 DM_OK);
+		assert_int_equal(
+			dm_sketch_add(sk, (double)(xorshift() % 4001) / 100.0),
+			DM_OK);
 	assert_int_equal(dm_sketch_items(sk, &rv, &rw, &rn), DM_OK);
 	for (j = 0; j < NE; j++)
 		edges[j] = 4.0 * (double)(j + 1) + 0.005; /* not points */
@@ -830,8 +835,8 @@ static void ecdf_count_bins_quantiles(void **state)
 	assert_int_equal(dm_ecdf_count_quantiles(c, qs, 1, q), DM_OK);
 	assert_true(isnan(q[0]));
 	dm_ecdf_count_free(c);
-	double bad[2] = { 2.0, 1.0 }, nan1 = NAN;
-	uint64_t zero[2] = { 0, 0 };
+	double bad[2] = {2.0, 1.0}, nan1 = NAN;
+	uint64_t zero[2] = {0, 0};
 	assert_null(dm_ecdf_count_new(bad, NULL, 2, NULL, 0, 64));
 	assert_null(dm_ecdf_count_new(&nan1, NULL, 1, NULL, 0, 64));
 	assert_null(dm_ecdf_count_new(rv, zero, 1, NULL, 0, 64));

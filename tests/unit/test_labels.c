@@ -135,7 +135,8 @@ static void labels_json_errors(void **state)
 		const char *field, *msg;
 	} c[] = {
 		{"{\"model_name\":\"m\",\"model_version\":\"v\",\"label\":1}",
-		 DM_EFORMAT, 1, "request_id", "record 1: field 'request_id': missing"},
+		 DM_EFORMAT, 1, "request_id",
+		 "record 1: field 'request_id': missing"},
 		{"{\"request_id\":\"\",\"model_name\":\"m\",\"model_version\":"
 		 "\"v\",\"label\":1}",
 		 DM_EFORMAT, 1, "request_id", "empty"},
@@ -170,7 +171,8 @@ static void labels_json_errors(void **state)
 		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
 		 "\"v\",\"label\":1,\"timestamp\":1e300}",
 		 DM_EFORMAT, 1, "timestamp", "out of range"},
-		{"[{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
+		{"[{\"request_id\":\"a\",\"model_name\":\"m\",\"model_"
+		 "version\":"
 		 "\"v\",\"label\":1}, 5]",
 		 DM_EFORMAT, 2, NULL, "record 2: expected an object"},
 		{"{\"request_id\":\"a\",\"model_name\":\"m\",\"model_version\":"
@@ -261,8 +263,8 @@ static void labels_refperf_tasks(void **state)
 
 	(void)state;
 	assert_int_equal(dm_refperf_from_pairs_task(y, p, 5,
-						    DM_PERF_CLASSIFICATION,
-						    0.5, &ref, &d),
+						    DM_PERF_CLASSIFICATION, 0.5,
+						    &ref, &d),
 			 DM_OK);
 	assert_int_equal(ref.task, DM_PERF_CLASSIFICATION);
 	assert_int_equal(ref.nclasses, 3);
@@ -282,14 +284,13 @@ static void labels_refperf_tasks(void **state)
 	dm_refperf_release(&ref);
 
 	/* regression: MAE 0.875, errors {0.5, 0, 1, -2} */
-	assert_int_equal(dm_refperf_from_pairs_task(yr, pr, 4,
-						    DM_PERF_REGRESSION, 0.5,
-						    &ref, &d),
+	assert_int_equal(dm_refperf_from_pairs_task(
+				 yr, pr, 4, DM_PERF_REGRESSION, 0.5, &ref, &d),
 			 DM_OK);
 	assert_true(fabs(ref.value[0] - 0.875) < 1e-15);
 	assert_true(fabs(ref.value[1] - sqrt(5.25 / 4)) < 1e-15);
-	assert_true(ref.errm.n == 4 && fabs(ref.errm.sq_mean - 5.25 / 4) <
-					       1e-15);
+	assert_true(ref.errm.n == 4 &&
+		    fabs(ref.errm.sq_mean - 5.25 / 4) < 1e-15);
 	assert_int_equal(dm_refperf_to_json(&ref, "m", "v1", &json, &len),
 			 DM_OK);
 	assert_int_equal(dm_refperf_from_json(json, len, "r.json", &back, &d),
@@ -302,9 +303,8 @@ static void labels_refperf_tasks(void **state)
 	/* integer labels: the join would say classification; the
 	 * regression reference forces regression on the window */
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(dm_perf_compute_task(yr, yr, 4, DM_PERF_REGRESSION,
-					      &w),
-			 DM_OK);
+	assert_int_equal(
+		dm_perf_compute_task(yr, yr, 4, DM_PERF_REGRESSION, &w), DM_OK);
 	assert_int_equal(w.task, DM_PERF_REGRESSION);
 	w.labelled = 4;
 	assert_int_equal(dm_perf_compare(&w, &ref, 0.01, 0.02), DM_OK);
@@ -335,20 +335,18 @@ static void labels_refperf_tasks(void **state)
 				 DM_EVERSION);
 	}
 	/* bad values name the row and column */
-	assert_int_equal(dm_refperf_from_pairs_task(bad, pr, 4,
-						    DM_PERF_REGRESSION, 0.5,
-						    &ref, &d),
+	assert_int_equal(dm_refperf_from_pairs_task(
+				 bad, pr, 4, DM_PERF_REGRESSION, 0.5, &ref, &d),
 			 DM_EFORMAT);
 	assert_true(d.row == 3);
 	assert_string_equal(d.column, "label");
-	assert_int_equal(dm_refperf_from_pairs_task(yr, bad, 4,
-						    DM_PERF_REGRESSION, 0.5,
-						    &ref, &d),
+	assert_int_equal(dm_refperf_from_pairs_task(
+				 yr, bad, 4, DM_PERF_REGRESSION, 0.5, &ref, &d),
 			 DM_EFORMAT);
 	assert_string_equal(d.column, "score");
 	assert_int_equal(dm_refperf_from_pairs_task(y, p, 1,
-						    DM_PERF_CLASSIFICATION,
-						    0.5, &ref, &d),
+						    DM_PERF_CLASSIFICATION, 0.5,
+						    &ref, &d),
 			 DM_EEMPTY);
 }
 

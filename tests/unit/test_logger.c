@@ -118,16 +118,15 @@ static void crc32c_pieces(void **state)
 		uint32_t whole = lg_crc32c(0, buf + off, 200);
 
 		for (cut = 0; cut <= 200; cut += 7)
-			assert_int_equal(
-				lg_crc32c(lg_crc32c(0, buf + off, cut),
-					  buf + off + cut, 200 - cut),
-				whole);
+			assert_int_equal(lg_crc32c(lg_crc32c(0, buf + off, cut),
+						   buf + off + cut, 200 - cut),
+					 whole);
 	}
 }
 
 static void varints(void **state)
 {
-	static const uint64_t v[] = {0,	  1,	127,	     128,    300,
+	static const uint64_t v[] = {0,	    1,	   127,	       128,	  300,
 				     16383, 16384, UINT32_MAX, UINT64_MAX};
 	bbuf b;
 	const uint8_t *p, *end;
@@ -156,7 +155,8 @@ static void varints(void **state)
 	bb_release(&b);
 }
 
-/* ---- WAL framing ---------------------------------------------------------- */
+/* ---- WAL framing ----------------------------------------------------------
+ */
 /* Builds a segment: magic, header frame, nframes batch-like frames of
  * different sizes.  Returns the buffer; ends[k] is the end offset of
  * frame k (k = 0 the header). */
@@ -323,8 +323,11 @@ static void wal_corruption(void **state)
 static void wal_header_rejects(void **state)
 {
 	wal_segid id;
-	const char *bad[] = {"",	  "\x01",	    "\x01h\n1\nn\n1\n",
-			     "\x01h/x\n1\nn\n1\n1\n", "\x01h\n-1\nn\n1\n1\n",
+	const char *bad[] = {"",
+			     "\x01",
+			     "\x01h\n1\nn\n1\n",
+			     "\x01h/x\n1\nn\n1\n1\n",
+			     "\x01h\n-1\nn\n1\n1\n",
 			     "\x01h\n1\nn\n1\n1\nextra"};
 	size_t i;
 
@@ -333,18 +336,21 @@ static void wal_header_rejects(void **state)
 		assert_int_equal(wal_header_decode((const uint8_t *)bad[i],
 						   strlen(bad[i]), &id),
 				 -1);
-	assert_int_equal(wal_header_decode((const uint8_t *)"\x01h\n1\nn\n2\n3\n",
-					   11, &id),
-			 0);
+	assert_int_equal(
+		wal_header_decode((const uint8_t *)"\x01h\n1\nn\n2\n3\n", 11,
+				  &id),
+		0);
 	assert_int_equal(id.seq, 2);
 }
 
-/* ---- batch encoding ------------------------------------------------------- */
+/* ---- batch encoding -------------------------------------------------------
+ */
 static const lg_limits lim = {1000, 65536};
 
 static void enc_roundtrip(void **state)
 {
-	dm_log_value f1[] = {dm_log_num("x", 1.5), dm_log_str("cat", "a\xc3\xa9"),
+	dm_log_value f1[] = {dm_log_num("x", 1.5),
+			     dm_log_str("cat", "a\xc3\xa9"),
 			     dm_log_null("gone"), dm_log_num("nan", NAN)};
 	dm_log_value p1[] = {dm_log_num("prediction", 0.25)};
 	dm_log_value f2[] = {dm_log_num("x", -2), dm_log_str("cat", ""),
@@ -358,8 +364,8 @@ static void enc_roundtrip(void **state)
 
 	(void)state;
 	memset(r, 0, sizeof(r));
-	r[0] = (dm_log_record){1766595780000001, "m", "v1", "req-1", f1, 4,
-			       p1, 1};
+	r[0] = (dm_log_record){
+		1766595780000001, "m", "v1", "req-1", f1, 4, p1, 1};
 	r[1] = (dm_log_record){0, "m", "v1", NULL, f2, 3, p2, 1};
 	r[2] = (dm_log_record){5, "other", "v2", "", NULL, 0, NULL, 0};
 	lg_enc_init(&e);
@@ -482,8 +488,8 @@ static void enc_errors(void **state)
 	r[1] = (dm_log_record){-5, "m", "v", NULL, ok, 1, NULL, 0};
 	enc_expect(r, 2, DM_EINVAL, "field 'timestamp': -5 microseconds", 2,
 		   "timestamp");
-	r[1] = (dm_log_record){DM_LOG_TS_MAX_US, "m", "v", NULL, ok, 1, NULL,
-			       0};
+	r[1] = (dm_log_record){
+		DM_LOG_TS_MAX_US, "m", "v", NULL, ok, 1, NULL, 0};
 	enc_expect(r, 2, DM_EINVAL, "out of range", 2, "timestamp");
 	r[1] = (dm_log_record){0, "m", "v", NULL, badutf, 1, NULL, 0};
 	enc_expect(r, 2, DM_EINVAL, "field 's': string is not valid UTF-8", 2,
@@ -523,7 +529,8 @@ static void enc_errors(void **state)
 	}
 }
 
-/* ---- JSON records ---------------------------------------------------------- */
+/* ---- JSON records ----------------------------------------------------------
+ */
 static dm_err parse(const char *txt, dm_log_parsed *p, dm_diag *diag)
 {
 	static char buf[1 << 16];
@@ -578,11 +585,12 @@ static void json_records(void **state)
 	dm_log_parsed_release(&p);
 
 	/* NDJSON, blank lines, CRLF */
-	assert_int_equal(parse("{\"model_name\":\"m\",\"model_version\":\"v\"}\r\n"
-			       "\n  \n{\"model_name\":\"m\",\"model_version\":"
-			       "\"v\",\"timestamp\":null}\n",
-			       &p, &diag),
-			 DM_OK);
+	assert_int_equal(
+		parse("{\"model_name\":\"m\",\"model_version\":\"v\"}\r\n"
+		      "\n  \n{\"model_name\":\"m\",\"model_version\":"
+		      "\"v\",\"timestamp\":null}\n",
+		      &p, &diag),
+		DM_OK);
 	assert_int_equal(p.nrecords, 2);
 	assert_true(p.records[1].timestamp_us == 0);
 	dm_log_parsed_release(&p);
@@ -601,13 +609,15 @@ static void json_errors(void **state)
 	static const struct json_case cases[] = {
 		{"", DM_EFORMAT, "empty body", 0, ""},
 		{"[]", DM_EFORMAT, "no records", 0, ""},
-		{"[{\"model_name\":\"m\",\"model_version\":\"v\"},{\"model_name\""
+		{"[{\"model_name\":\"m\",\"model_version\":\"v\"},{\"model_"
+		 "name\""
 		 ":\"m\",\"model_version\":\"v\",\"features\":{\"a\":[1]}}]",
 		 DM_EFORMAT,
 		 "record 2: field 'features.a': expected a number, string, "
 		 "boolean or null, got an array",
 		 2, "features.a"},
-		{"{\"model_name\":\"m\",\"model_version\":\"v\",\"featurs\":{}}",
+		{"{\"model_name\":\"m\",\"model_version\":\"v\",\"featurs\":{}"
+		 "}",
 		 DM_EFORMAT, "record 1: field 'featurs': unknown field", 1,
 		 "featurs"},
 		{"{\"model_name\":\"m\"}", DM_EFORMAT,
@@ -625,21 +635,25 @@ static void json_errors(void **state)
 		 DM_EFORMAT, "milliseconds?", 1, "timestamp"},
 		{"{\"model_name\":\"m\",\"model_version\":\"v\",\"features\":"
 		 "[1]}",
-		 DM_EFORMAT, "field 'features': expected an object, got an array",
-		 1, "features"},
-		{"{\"model_name\":\"m\",\"model_version\":\"v\"}\n{\"model_name\":"
+		 DM_EFORMAT,
+		 "field 'features': expected an object, got an array", 1,
+		 "features"},
+		{"{\"model_name\":\"m\",\"model_version\":\"v\"}\n{\"model_"
+		 "name\":"
 		 "\"m\",",
 		 DM_EFORMAT, "record 2 (line 2, column 19): invalid JSON", 2,
 		 ""},
-		{"{\"model_name\":\"m\",\"model_version\":\"v\"} {}", DM_EFORMAT,
-		 "expected a newline after a record", 0, ""},
-		{"[{\"model_name\":\"m\",\"model_version\":\"v\"},]", DM_EFORMAT,
-		 "record 2 (line 1, column 41): invalid JSON: expected a record",
+		{"{\"model_name\":\"m\",\"model_version\":\"v\"} {}",
+		 DM_EFORMAT, "expected a newline after a record", 0, ""},
+		{"[{\"model_name\":\"m\",\"model_version\":\"v\"},]",
+		 DM_EFORMAT,
+		 "record 2 (line 1, column 41): invalid JSON: expected a "
+		 "record",
 		 2, ""},
-		{"[1]", DM_EFORMAT, "record 1: expected an object, got a number",
-		 1, ""},
-		{"[{\"model_name\":\"m\",\"model_version\":\"v\"}] x", DM_EFORMAT,
-		 "unexpected data after the array", 0, ""},
+		{"[1]", DM_EFORMAT,
+		 "record 1: expected an object, got a number", 1, ""},
+		{"[{\"model_name\":\"m\",\"model_version\":\"v\"}] x",
+		 DM_EFORMAT, "unexpected data after the array", 0, ""},
 	};
 	size_t i;
 
@@ -658,14 +672,15 @@ static void json_errors(void **state)
 	}
 	/* the record limit */
 	{
-		char body[] = "{\"model_name\":\"m\",\"model_version\":\"v\"}\n"
-			      "{\"model_name\":\"m\",\"model_version\":\"v\"}\n";
+		char body[] =
+			"{\"model_name\":\"m\",\"model_version\":\"v\"}\n"
+			"{\"model_name\":\"m\",\"model_version\":\"v\"}\n";
 		dm_log_parsed p;
 		dm_diag diag;
 
-		assert_int_equal(dm_log_parse_json(body, strlen(body), 1, &p,
-						   &diag),
-				 DM_ETOOBIG);
+		assert_int_equal(
+			dm_log_parse_json(body, strlen(body), 1, &p, &diag),
+			DM_ETOOBIG);
 		assert_non_null(strstr(diag.msg, "more than 1 records"));
 		dm_log_parsed_release(&p);
 	}
@@ -675,20 +690,40 @@ static void json_errors(void **state)
  * must reject.  Each is placed as the value of a feature. */
 static void json_vs_jansson(void **state)
 {
-	static const char *valid[] = {
-		"0",	      "-0",	    "1",	 "-1",	       "1.5",
-		"1e3",	      "1E+3",	    "1e-3",	 "123456789012345678901234",
-		"0.1",	      "0.30000000000000004", "1.7976931348623157e308",
-		"4.9e-324",   "2.2250738585072014e-308", "1e-400", "9007199254740993",
-		"0.000001234", "\"\"",	    "\"\\u00e9\"", "\"\\ud83d\\ude00\"",
-		"\"\\/\\b\\f\\n\\r\\t\"",   "\"caf\xc3\xa9\"", "true", "false",
-		"null",	      "123.456e-2", "-12345678901234567890.5"};
+	static const char *valid[] = {"0",
+				      "-0",
+				      "1",
+				      "-1",
+				      "1.5",
+				      "1e3",
+				      "1E+3",
+				      "1e-3",
+				      "123456789012345678901234",
+				      "0.1",
+				      "0.30000000000000004",
+				      "1.7976931348623157e308",
+				      "4.9e-324",
+				      "2.2250738585072014e-308",
+				      "1e-400",
+				      "9007199254740993",
+				      "0.000001234",
+				      "\"\"",
+				      "\"\\u00e9\"",
+				      "\"\\ud83d\\ude00\"",
+				      "\"\\/\\b\\f\\n\\r\\t\"",
+				      "\"caf\xc3\xa9\"",
+				      "true",
+				      "false",
+				      "null",
+				      "123.456e-2",
+				      "-12345678901234567890.5"};
 	static const char *invalid[] = {
-		"01",	  "1.",	      ".5",	   "+1",       "NaN",
-		"Infinity", "-",       "1e",	   "1e+",      "0x10",
-		"'a'",	  "\"a",      "\"\\x\"",   "\"\\u12\"", "\"\\ud800\"",
-		"\"\\udc00\"", "\"a\x01\"", "\"\xff\"", "\"\xc3\"", "tru",
-		"nul",	  "1 2",      "--1",	   "1e400"};
+		"01",	     "1.",	  ".5",		 "+1",
+		"NaN",	     "Infinity",  "-",		 "1e",
+		"1e+",	     "0x10",	  "'a'",	 "\"a",
+		"\"\\x\"",   "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"",
+		"\"a\x01\"", "\"\xff\"",  "\"\xc3\"",	 "tru",
+		"nul",	     "1 2",	  "--1",	 "1e400"};
 	size_t i;
 
 	(void)state;
@@ -776,7 +811,8 @@ static void json_numbers_random(void **state)
 		e = (int)((s >> 16) % 61) - 30;
 		snprintf(num, sizeof(num), "%s%.*llu", (s >> 40) & 1 ? "-" : "",
 			 digits,
-			 (unsigned long long)((s >> 3) % 10000000000000000000ull));
+			 (unsigned long long)((s >> 3) %
+					      10000000000000000000ull));
 		if (frac > 0 && frac < (int)strlen(num)) {
 			size_t l = strlen(num);
 
@@ -816,7 +852,8 @@ static void iso_times(void **state)
 	assert_int_equal(dm_log_parse_time("2025-12-24T17:03:00Z", 20, &us), 0);
 	assert_true(us == INT64_C(1766595780000000));
 	assert_int_equal(
-		dm_log_parse_time("2025-12-24 18:03:00.123456789+01:00", 35, &us),
+		dm_log_parse_time("2025-12-24 18:03:00.123456789+01:00", 35,
+				  &us),
 		0);
 	assert_true(us == INT64_C(1766595780123456));
 	assert_int_equal(dm_log_parse_time("2025-12-24T17:03", 16, &us), 0);
@@ -824,10 +861,14 @@ static void iso_times(void **state)
 	assert_int_equal(dm_log_parse_time("2024-02-29T00:00:00-0230", 24, &us),
 			 0);
 	assert_true(us == INT64_C(1709173800000000));
-	assert_int_equal(dm_log_parse_time("2023-02-29T00:00:00Z", 20, &us), -1);
-	assert_int_equal(dm_log_parse_time("2025-13-01T00:00:00Z", 20, &us), -1);
-	assert_int_equal(dm_log_parse_time("2025-12-24T24:00:00Z", 20, &us), -1);
-	assert_int_equal(dm_log_parse_time("1969-12-31T23:59:59Z", 20, &us), -1);
+	assert_int_equal(dm_log_parse_time("2023-02-29T00:00:00Z", 20, &us),
+			 -1);
+	assert_int_equal(dm_log_parse_time("2025-13-01T00:00:00Z", 20, &us),
+			 -1);
+	assert_int_equal(dm_log_parse_time("2025-12-24T24:00:00Z", 20, &us),
+			 -1);
+	assert_int_equal(dm_log_parse_time("1969-12-31T23:59:59Z", 20, &us),
+			 -1);
 	assert_int_equal(dm_log_parse_time("2025-12-24", 10, &us), -1);
 	assert_int_equal(dm_log_parse_time("2025-12-24T17:03:00Zx", 21, &us),
 			 -1);
@@ -845,7 +886,8 @@ static void iso_times(void **state)
 	}
 }
 
-/* ---- the logger end to end ------------------------------------------------- */
+/* ---- the logger end to end -------------------------------------------------
+ */
 /* request_id -> count over every Parquet file under dir. */
 #define MAXIDS 200000
 static char *ids[MAXIDS];
@@ -881,9 +923,9 @@ static int collect_cb(const char *path, const struct stat *sb, int flag,
 	ci = dm_parquet_column_index(f, "request_id");
 	assert_true(ci >= 0);
 	col = (size_t)ci;
-	assert_int_equal(dm_parquet_scan_new(f, &col, 1, DM_PARQUET_RAW, &s,
-					     &diag),
-			 DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(f, &col, 1, DM_PARQUET_RAW, &s, &diag),
+		DM_OK);
 	while (dm_parquet_scan_next(s, 0, &nrows, &diag) == DM_OK && nrows) {
 		const dm_parquet_vec *v = dm_parquet_scan_column(s, 0);
 
@@ -896,8 +938,8 @@ static int collect_cb(const char *path, const struct stat *sb, int flag,
 			k = id_find(v->str[i].ptr, v->str[i].len);
 			if (k < 0) {
 				assert_true(nids < MAXIDS);
-				ids[nids] = strndup(v->str[i].ptr,
-						    v->str[i].len);
+				ids[nids] =
+					strndup(v->str[i].ptr, v->str[i].len);
 				idcount[nids] = 1;
 				nids++;
 			} else {
@@ -982,7 +1024,8 @@ static dm_err log_range(dm_logger *lg, const char *prefix, size_t from,
 		snprintf(id, sizeof(id), "%s%zu", prefix, i);
 		f[0] = dm_log_num("x", (double)i);
 		f[1] = dm_log_str("cat", i % 3 ? "a" : "b");
-		f[2] = i % 5 ? dm_log_num("sometimes", 1) : dm_log_null("sometimes");
+		f[2] = i % 5 ? dm_log_num("sometimes", 1)
+			     : dm_log_null("sometimes");
 		p[0] = dm_log_num("prediction", 0.5);
 		memset(&r, 0, sizeof(r));
 		r.timestamp_us = INT64_C(1766595780000000) +
@@ -1053,8 +1096,8 @@ static void logger_parquet_content(void **state)
 	dm_log_value f[] = {dm_log_num("x", 2.5), dm_log_str("s", "hello"),
 			    dm_log_null("n")};
 	dm_log_value p[] = {dm_log_str("label", "spam")};
-	dm_log_record r = {INT64_C(1766595780123456), "m", "v1", "rid", f, 3,
-			   p, 1};
+	dm_log_record r = {
+		INT64_C(1766595780123456), "m", "v1", "rid", f, 3, p, 1};
 	char path[800];
 	dm_parquet_file *pf;
 	const dm_parquet_meta *m;
@@ -1103,17 +1146,17 @@ static void logger_parquet_content(void **state)
 	for (i = 0; i < m->nkv; i++)
 		if (!strcmp(m->kv[i].key, "driftmon.prediction_columns"))
 			assert_string_equal(m->kv[i].value, "[\"label\"]");
-	assert_int_equal(dm_parquet_scan_new(pf, cols, 8, DM_PARQUET_RAW, &sc,
-					     &diag),
-			 DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(pf, cols, 8, DM_PARQUET_RAW, &sc, &diag),
+		DM_OK);
 	assert_int_equal(dm_parquet_scan_next(sc, 0, &n, &diag), DM_OK);
 	assert_int_equal(n, 1);
 	assert_true(dm_parquet_scan_column(sc, 0)->i64[0] ==
 		    INT64_C(1766595780123456));
 	assert_memory_equal(dm_parquet_scan_column(sc, 1)->str[0].ptr, "m", 1);
 	assert_true(dm_parquet_scan_column(sc, 4)->f64[0] == 2.5);
-	assert_memory_equal(dm_parquet_scan_column(sc, 5)->str[0].ptr,
-			    "hello", 5);
+	assert_memory_equal(dm_parquet_scan_column(sc, 5)->str[0].ptr, "hello",
+			    5);
 	assert_true(dm_parquet_scan_column(sc, 6)->null[0]);
 	assert_memory_equal(dm_parquet_scan_column(sc, 7)->str[0].ptr, "spam",
 			    4);
@@ -1131,10 +1174,10 @@ static void logger_booleans(void **state)
 	dm_diag diag;
 	dm_log_value f1[] = {dm_log_bool("b", 1), dm_log_bool("mix", 0)};
 	dm_log_value f2[] = {dm_log_bool("b", 0), dm_log_num("mix", 3)};
-	dm_log_record r1 = {INT64_C(1766595780000000), "m", "v1", NULL, f1, 2,
-			    NULL, 0};
-	dm_log_record r2 = {INT64_C(1766595781000000), "m", "v1", NULL, f2, 2,
-			    NULL, 0};
+	dm_log_record r1 = {
+		INT64_C(1766595780000000), "m", "v1", NULL, f1, 2, NULL, 0};
+	dm_log_record r2 = {
+		INT64_C(1766595781000000), "m", "v1", NULL, f2, 2, NULL, 0};
 	char path[800], name[300] = "";
 	dm_parquet_file *pf;
 	const dm_parquet_meta *m;
@@ -1166,9 +1209,9 @@ static void logger_booleans(void **state)
 	assert_int_equal(m->columns[4].physical, DM_PARQUET_BOOLEAN);
 	assert_string_equal(m->columns[5].name, "mix");
 	assert_int_equal(m->columns[5].physical, DM_PARQUET_DOUBLE);
-	assert_int_equal(dm_parquet_scan_new(pf, cols, 2, DM_PARQUET_RAW, &sc,
-					     &diag),
-			 DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(pf, cols, 2, DM_PARQUET_RAW, &sc, &diag),
+		DM_OK);
 	assert_int_equal(dm_parquet_scan_next(sc, 0, &n, &diag), DM_OK);
 	assert_int_equal(n, 2);
 	assert_true(dm_parquet_scan_column(sc, 0)->i64[0] == 1);
@@ -1519,7 +1562,8 @@ static void replay_torn_tail(void **state)
 	/* half a frame: a length that promises more than there is */
 	fd = open(path, O_WRONLY | O_APPEND);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "\x40\x00\x00\x00\x12\x34\x56\x78\x02", 9), 9);
+	assert_int_equal(write(fd, "\x40\x00\x00\x00\x12\x34\x56\x78\x02", 9),
+			 9);
 	close(fd);
 	config(&c, root);
 	assert_int_equal(dm_logger_open(&c, &lg, &diag), DM_OK);

@@ -69,18 +69,25 @@ static void mem_kinds_converted(void **state)
 	dm_diag d;
 
 	memset(c, 0, sizeof(c));
-	c[0] = (dm_mem_column){.name = "i", .kind = DM_MEM_I32, .data = iv,
-			       .missing = miss};
-	c[1] = (dm_mem_column){.name = "w", .kind = DM_MEM_F64, .data = wide,
-			       .stride = 16};
-	c[2] = (dm_mem_column){.name = "b", .kind = DM_MEM_BOOL, .data = bv,
+	c[0] = (dm_mem_column){
+		.name = "i", .kind = DM_MEM_I32, .data = iv, .missing = miss};
+	c[1] = (dm_mem_column){
+		.name = "w", .kind = DM_MEM_F64, .data = wide, .stride = 16};
+	c[2] = (dm_mem_column){.name = "b",
+			       .kind = DM_MEM_BOOL,
+			       .data = bv,
 			       .hint = DM_LTYPE_BOOLEAN};
-	c[3] = (dm_mem_column){.name = "t", .kind = DM_MEM_TIME_NS, .data = tv,
+	c[3] = (dm_mem_column){.name = "t",
+			       .kind = DM_MEM_TIME_NS,
+			       .data = tv,
 			       .hint = DM_LTYPE_TIMESTAMP};
 	c[4] = (dm_mem_column){.name = "s", .kind = DM_MEM_STR, .data = sv};
-	c[5] = (dm_mem_column){.name = "k", .kind = DM_MEM_CODES,
-			       .data = codes, .code_kind = DM_MEM_I8,
-			       .dict = dict, .ndict = 2};
+	c[5] = (dm_mem_column){.name = "k",
+			       .kind = DM_MEM_CODES,
+			       .data = codes,
+			       .code_kind = DM_MEM_I8,
+			       .dict = dict,
+			       .ndict = 2};
 	assert_int_equal(dm_mem_reader_open(NULL, c, 6, 3, NULL, &r, &d),
 			 DM_OK);
 	assert_int_equal(r->ltypes[2], DM_LTYPE_BOOLEAN);
@@ -108,8 +115,12 @@ static void mem_bad_input(void **state)
 {
 	int16_t codes[2] = {0, 3};
 	dm_strref dict[1] = {{"x", 1}};
-	dm_mem_column c = {.name = "cat", .kind = DM_MEM_CODES, .data = codes,
-			   .code_kind = DM_MEM_I16, .dict = dict, .ndict = 1};
+	dm_mem_column c = {.name = "cat",
+			   .kind = DM_MEM_CODES,
+			   .data = codes,
+			   .code_kind = DM_MEM_I16,
+			   .dict = dict,
+			   .ndict = 1};
 	dm_reader *r = NULL;
 	dm_batch *b;
 	dm_diag d;
@@ -160,8 +171,8 @@ static void mem_profile_equals_csv(void **state)
 		}
 	}
 	memset(c, 0, sizeof(c));
-	c[0] = (dm_mem_column){.name = "x", .kind = DM_MEM_F64, .data = x,
-			       .nan_missing = 1};
+	c[0] = (dm_mem_column){
+		.name = "x", .kind = DM_MEM_F64, .data = x, .nan_missing = 1};
 	c[1] = (dm_mem_column){.name = "k", .kind = DM_MEM_I64, .data = k};
 	po.strict = 1;
 	dm_profile_init(&a, &po);
@@ -171,9 +182,9 @@ static void mem_profile_equals_csv(void **state)
 	assert_int_equal(dm_profile_add_reader(&a, &po, r, &d), DM_OK);
 	dm_reader_free(r);
 	assert_int_equal(dm_profile_finish(&a, &d), DM_OK);
-	assert_int_equal(dm_source_open_mem("t.csv", csv, (size_t)(p - csv),
-					    0, &src),
-			 DM_OK);
+	assert_int_equal(
+		dm_source_open_mem("t.csv", csv, (size_t)(p - csv), 0, &src),
+		DM_OK);
 	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
 	assert_int_equal(dm_profile_add_reader(&bp, &po, r, &d), DM_OK);
 	dm_reader_free(r);
@@ -201,10 +212,9 @@ static void mem_profile_equals_csv(void **state)
 	free(csv);
 }
 
-DMTEST_MAIN("mem_reader",
-	    ((const struct CMUnitTest[]){
-		    cmocka_unit_test(mem_f64_in_place),
-		    cmocka_unit_test(mem_kinds_converted),
-		    cmocka_unit_test(mem_bad_input),
-		    cmocka_unit_test(mem_profile_equals_csv),
-	    }))
+DMTEST_MAIN("mem_reader", ((const struct CMUnitTest[]){
+				  cmocka_unit_test(mem_f64_in_place),
+				  cmocka_unit_test(mem_kinds_converted),
+				  cmocka_unit_test(mem_bad_input),
+				  cmocka_unit_test(mem_profile_equals_csv),
+			  }))

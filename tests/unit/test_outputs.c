@@ -85,13 +85,17 @@ static void make(fixture *x, const char *numeric_name, int drift)
 	dm_detect_config_init(&x->res.config);
 	if (drift) {
 		x->alerts[0].severity = DM_SEV_CRITICAL;
-		snprintf(x->alerts[0].code, sizeof(x->alerts[0].code), "%s", "DRIFT_CRITICAL");
-		snprintf(x->alerts[0].message, sizeof(x->alerts[0].message), "%s", "drift score 50%");
+		snprintf(x->alerts[0].code, sizeof(x->alerts[0].code), "%s",
+			 "DRIFT_CRITICAL");
+		snprintf(x->alerts[0].message, sizeof(x->alerts[0].message),
+			 "%s", "drift score 50%");
 		x->alerts[1].severity = DM_SEV_WARNING;
-		snprintf(x->alerts[1].code, sizeof(x->alerts[1].code), "%s", "FEATURE_DRIFT");
+		snprintf(x->alerts[1].code, sizeof(x->alerts[1].code), "%s",
+			 "FEATURE_DRIFT");
 		snprintf(x->alerts[1].feature, sizeof(x->alerts[1].feature),
 			 "%s", numeric_name);
-		snprintf(x->alerts[1].message, sizeof(x->alerts[1].message), "%s", "feature drifted <a&b>");
+		snprintf(x->alerts[1].message, sizeof(x->alerts[1].message),
+			 "%s", "feature drifted <a&b>");
 		x->alerts[2] = x->alerts[1]; /* a duplicate label set */
 		x->res.alerts = x->alerts;
 		x->res.nalerts = 3;
@@ -107,7 +111,8 @@ static int count(const char *hay, const char *needle)
 	return n;
 }
 
-/* ---- Prometheus text ------------------------------------------------------ */
+/* ---- Prometheus text ------------------------------------------------------
+ */
 
 static void prom_label_escaping(void **state)
 {
@@ -208,7 +213,8 @@ static void prom_one_help_type_per_family(void **state)
 	free(t);
 }
 
-/* ---- HTML ------------------------------------------------------------------ */
+/* ---- HTML ------------------------------------------------------------------
+ */
 
 static void html_escape_cases(void **state)
 {
@@ -218,8 +224,12 @@ static void html_escape_cases(void **state)
 	assert_string_equal(s, "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;"
 			       "&lt;/script&gt;");
 	free(s);
-	s = dm_html_escape("a\x01" "b\x7f" "c\td\xC3\xA9");
-	assert_string_equal(s, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\td\xC3\xA9");
+	s = dm_html_escape("a\x01"
+			   "b\x7f"
+			   "c\td\xC3\xA9");
+	assert_string_equal(s, "a\xEF\xBF\xBD"
+			       "b\xEF\xBF\xBD"
+			       "c\td\xC3\xA9");
 	free(s);
 	s = dm_html_escape("");
 	assert_string_equal(s, "");
@@ -240,9 +250,11 @@ static void html_from_result_escapes_names(void **state)
 	make(&x, evil, 1);
 	x.res.model = (char *)"m<u>";
 	memset(hist, 0, sizeof(hist));
-	snprintf(hist[0].generated_at, sizeof(hist[0].generated_at), "%s", "2025-12-24T17:00:00Z");
+	snprintf(hist[0].generated_at, sizeof(hist[0].generated_at), "%s",
+		 "2025-12-24T17:00:00Z");
 	hist[0].drift_score = 0.1;
-	snprintf(hist[1].generated_at, sizeof(hist[1].generated_at), "%s", "2025-12-25T00:00:00Z"); /* later: left out */
+	snprintf(hist[1].generated_at, sizeof(hist[1].generated_at), "%s",
+		 "2025-12-25T00:00:00Z"); /* later: left out */
 	memset(&o, 0, sizeof(o));
 	o.history = hist;
 	o.nhistory = 2;
@@ -288,9 +300,9 @@ static void html_rejects_bad_reports(void **state)
 			    "\"features\": []}";
 
 	(void)state;
-	assert_int_equal(dm_report_html_from_json("{", 1, "r.json", NULL, &h,
-						  &len, &d),
-			 DM_EFORMAT);
+	assert_int_equal(
+		dm_report_html_from_json("{", 1, "r.json", NULL, &h, &len, &d),
+		DM_EFORMAT);
 	assert_null(h);
 	assert_non_null(strstr(d.msg, "r.json"));
 	assert_int_equal(dm_report_html_from_json(v2, strlen(v2), "r.json",
@@ -306,14 +318,14 @@ static void html_rejects_bad_reports(void **state)
 	assert_non_null(strstr(d.msg, "features[1].name"));
 	/* Minimal but valid: renders, every statistic "–". */
 	assert_int_equal(dm_report_html_from_json(empty, strlen(empty),
-						  "r.json", NULL, &h, &len,
-						  &d),
+						  "r.json", NULL, &h, &len, &d),
 			 DM_OK);
 	assert_non_null(strstr(h, "Features by severity (0)"));
 	free(h);
 }
 
-/* ---- Pushgateway ------------------------------------------------------------- */
+/* ---- Pushgateway
+ * ------------------------------------------------------------- */
 
 static void pushgateway_url_encoding(void **state)
 {
@@ -348,12 +360,13 @@ static void http_refuses_other_schemes(void **state)
 	dm_diag d;
 
 	(void)state;
-	assert_int_equal(dm_http_send("POST", "file:///etc/passwd", NULL, "",
-				      0, NULL, NULL, &d),
+	assert_int_equal(dm_http_send("POST", "file:///etc/passwd", NULL, "", 0,
+				      NULL, NULL, &d),
 			 DM_EINVAL);
 }
 
-/* ---- Alerts across runs --------------------------------------------------------- */
+/* ---- Alerts across runs
+ * --------------------------------------------------------- */
 
 static void alerts_fire_then_resolve(void **state)
 {
@@ -388,9 +401,8 @@ static void alerts_fire_then_resolve(void **state)
 	j = json_loads(am, 0, NULL);
 	assert_non_null(j);
 	assert_int_equal(json_array_size(j), 2);
-	assert_null(json_object_get(json_object_get(json_array_get(j, 0),
-						    "labels"),
-				    "feature"));
+	assert_null(json_object_get(
+		json_object_get(json_array_get(j, 0), "labels"), "feature"));
 	assert_string_equal(
 		json_string_value(json_object_get(
 			json_object_get(json_array_get(j, 1), "labels"),
@@ -404,7 +416,8 @@ static void alerts_fire_then_resolve(void **state)
 	json_decref(j);
 	assert_int_equal(dm_webhook_payload(&set, &hook, &lh), DM_OK);
 	assert_non_null(strstr(hook, "DRIFT DETECTED"));
-	assert_non_null(strstr(hook, "feature drifted &lt;a&amp;b&gt;")); /* Slack */
+	assert_non_null(
+		strstr(hook, "feature drifted &lt;a&amp;b&gt;")); /* Slack */
 	assert_non_null(strstr(hook, "\"summary\":\"feature drifted <a&b>\""));
 	assert_int_equal(dm_alert_set_state(&set, 1, &st1, &l1), DM_OK);
 	dm_alert_set_release(&set);
@@ -445,8 +458,7 @@ static void alerts_fire_then_resolve(void **state)
 	dm_alert_set_release(&set);
 	j = json_loads(st3, 0, NULL);
 	assert_int_equal(json_array_size(json_object_get(j, "firing")), 0);
-	assert_int_equal(json_array_size(json_object_get(j,
-							 "unsent_resolved")),
+	assert_int_equal(json_array_size(json_object_get(j, "unsent_resolved")),
 			 0);
 	json_decref(j);
 
@@ -457,9 +469,9 @@ static void alerts_fire_then_resolve(void **state)
 	dm_alert_set_release(&set);
 
 	/* A broken state is reported, not trusted. */
-	assert_int_equal(dm_alert_set_build(&calm.res, "[1,2]", 5, &o, &set,
-					    &d),
-			 DM_EFORMAT);
+	assert_int_equal(
+		dm_alert_set_build(&calm.res, "[1,2]", 5, &o, &set, &d),
+		DM_EFORMAT);
 	free(st1);
 	free(st2);
 	free(st3);
@@ -576,22 +588,29 @@ static void not_monitored_columns_listed_apart(void **state)
 	x.res.nfeatures = 4;
 
 	root = json_of(&x.res);
-	assert_int_equal(json_integer_value(json_object_get(root, "report_version")),
-			 DM_REPORT_FORMAT_VERSION);
+	assert_int_equal(
+		json_integer_value(json_object_get(root, "report_version")),
+		DM_REPORT_FORMAT_VERSION);
 	nm = json_object_get(root, "columns_not_monitored");
 	assert_int_equal(json_array_size(nm), 2);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(nm, 0), "name")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(nm, 0), "name")),
 			    "customer_id");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(nm, 0), "role")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(nm, 0), "role")),
 			    "identifier");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(nm, 1), "role")),
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(nm, 1), "role")),
 			    "text");
 	feats = json_object_get(root, "features");
 	assert_int_equal(json_array_size(feats), 2);
 	for (i = 0; i < 2; i++)
-		assert_string_not_equal(json_string_value(json_object_get(json_array_get(feats, i), "status")),
-					"not_monitored");
-	assert_int_equal(json_integer_value(json_object_get(root, "features_total")), 2);
+		assert_string_not_equal(
+			json_string_value(json_object_get(
+				json_array_get(feats, i), "status")),
+			"not_monitored");
+	assert_int_equal(
+		json_integer_value(json_object_get(root, "features_total")), 2);
 	json_decref(root);
 
 	t = summary_of(&x.res);
@@ -650,25 +669,39 @@ static void samples_note_counts_each_reason(void **state)
 			       "malformed row, 2 unreadable files (first: "
 			       "a.parquet: bad)");
 	t = summary_of(&x.res);
-	assert_non_null(strstr(t, "\nSamples analyzed: 1000\nNot analyzed: 50 rows"));
+	assert_non_null(
+		strstr(t, "\nSamples analyzed: 1000\nNot analyzed: 50 rows"));
 	free(t);
 	root = json_of(&x.res);
-	assert_string_equal(json_string_value(json_object_get(root, "samples_note")), n);
+	assert_string_equal(
+		json_string_value(json_object_get(root, "samples_note")), n);
 	data = json_object_get(root, "data");
-	assert_int_equal(json_integer_value(json_object_get(data, "rows_other_version")), 50);
-	assert_int_equal(json_integer_value(json_object_get(data, "rows_other_model")), 20);
-	assert_int_equal(json_integer_value(json_object_get(data, "rows_malformed")), 1);
-	assert_int_equal(json_integer_value(json_object_get(data, "files_unreadable")), 2);
-	assert_string_equal(json_string_value(json_object_get(data, "other_version_example")), "v2");
-	assert_true(json_is_null(json_object_get(data, "files_outside_window")));
+	assert_int_equal(
+		json_integer_value(json_object_get(data, "rows_other_version")),
+		50);
+	assert_int_equal(
+		json_integer_value(json_object_get(data, "rows_other_model")),
+		20);
+	assert_int_equal(
+		json_integer_value(json_object_get(data, "rows_malformed")), 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(data, "files_unreadable")),
+		2);
+	assert_string_equal(json_string_value(json_object_get(
+				    data, "other_version_example")),
+			    "v2");
+	assert_true(
+		json_is_null(json_object_get(data, "files_outside_window")));
 	json_decref(root);
 	free(n);
 	/* and in the metrics, by reason */
 	assert_int_equal(dm_report_metrics(&x.res, NULL, &t, &len), DM_OK);
-	assert_non_null(strstr(t, "\ndriftmon_rows_filtered{model=\"spam\","
-				  "model_version=\"v1\",reason=\"other_version\"} 50\n"));
-	assert_non_null(strstr(t, "\ndriftmon_rows_filtered{model=\"spam\","
-				  "model_version=\"v1\",reason=\"other_model\"} 20\n"));
+	assert_non_null(strstr(
+		t, "\ndriftmon_rows_filtered{model=\"spam\","
+		   "model_version=\"v1\",reason=\"other_version\"} 50\n"));
+	assert_non_null(
+		strstr(t, "\ndriftmon_rows_filtered{model=\"spam\","
+			  "model_version=\"v1\",reason=\"other_model\"} 20\n"));
 	assert_non_null(strstr(t, "\ndriftmon_files_unreadable{model=\"spam\","
 				  "model_version=\"v1\"} 2\n"));
 	free(t);
@@ -687,10 +720,11 @@ static void samples_note_counts_each_reason(void **state)
 	snprintf(x.res.data.outside_before, sizeof(x.res.data.outside_before),
 		 "%s", "2024-12-30T05:00:00Z");
 	n = dm_report_samples_note(&x.res);
-	assert_string_equal(n, "no inference logs in the window "
-			       "2025-01-01T00:00:00Z .. 2025-01-02T00:00:00Z, 3 "
-			       "log files outside the window (latest hour "
-			       "before it: 2024-12-30T05:00:00Z)");
+	assert_string_equal(n,
+			    "no inference logs in the window "
+			    "2025-01-01T00:00:00Z .. 2025-01-02T00:00:00Z, 3 "
+			    "log files outside the window (latest hour "
+			    "before it: 2024-12-30T05:00:00Z)");
 	free(n);
 	/* zero rows and nothing known: still a reason */
 	memset(&x.res.data, 0, sizeof(x.res.data));
@@ -715,7 +749,8 @@ static void ecdf_steps_and_readable_axes(void **state)
 	dm_feature cur;
 	dm_feature_result fr;
 	double edges[3] = {100000, 101000, 102500};
-	uint64_t bins[4] = {250, 250, 250, 250}, cbins[4] = {100, 200, 300, 400};
+	uint64_t bins[4] = {250, 250, 250, 250},
+		 cbins[4] = {100, 200, 300, 400};
 	static const double vals[] = {1, 1, 2, 3};
 	json_t *root, *st, *b;
 	char *h = NULL;
@@ -726,23 +761,34 @@ static void ecdf_steps_and_readable_axes(void **state)
 	make(&x, "amount", 1);
 	x.feat[0].sketch = dm_sketch_new(64);
 	for (i = 0; i < 4; i++)
-		assert_int_equal(dm_sketch_add(x.feat[0].sketch, vals[i]), DM_OK);
+		assert_int_equal(dm_sketch_add(x.feat[0].sketch, vals[i]),
+				 DM_OK);
 	x.feat[0].count = 4;
 	root = json_of(&x.res);
-	b = json_object_get(json_array_get(json_object_get(root, "features"), 0), "baseline");
+	b = json_object_get(
+		json_array_get(json_object_get(root, "features"), 0),
+		"baseline");
 	st = json_object_get(b, "ecdf_steps");
 	assert_non_null(st);
 	assert_int_equal(json_array_size(json_object_get(st, "values")), 3);
-	assert_true(json_number_value(json_array_get(json_object_get(st, "values"), 2)) == 3.0);
-	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"), 0)) == 0.5);
-	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"), 1)) == 0.75);
-	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"), 2)) == 1.0);
+	assert_true(json_number_value(json_array_get(
+			    json_object_get(st, "values"), 2)) == 3.0);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"),
+						     0)) == 0.5);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"),
+						     1)) == 0.75);
+	assert_true(json_number_value(json_array_get(json_object_get(st, "cdf"),
+						     2)) == 1.0);
 	json_decref(root);
 	/* 30 distinct values: not discrete, no steps */
 	for (i = 0; i < 30; i++)
-		assert_int_equal(dm_sketch_add(x.feat[0].sketch, 10.0 + (double)i), DM_OK);
+		assert_int_equal(
+			dm_sketch_add(x.feat[0].sketch, 10.0 + (double)i),
+			DM_OK);
 	root = json_of(&x.res);
-	b = json_object_get(json_array_get(json_object_get(root, "features"), 0), "baseline");
+	b = json_object_get(
+		json_array_get(json_object_get(root, "features"), 0),
+		"baseline");
 	assert_null(json_object_get(b, "ecdf_steps"));
 	json_decref(root);
 	dm_sketch_free(x.feat[0].sketch);

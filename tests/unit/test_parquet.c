@@ -68,8 +68,8 @@ static dm_parquet_file *open_mem(const void *p, size_t n,
 }
 
 /* Reads every column of f to the end; returns the first error. */
-static dm_err read_all(dm_parquet_file *f, dm_parquet_mode mode,
-		       uint64_t *rows, dm_diag *d)
+static dm_err read_all(dm_parquet_file *f, dm_parquet_mode mode, uint64_t *rows,
+		       dm_diag *d)
 {
 	const dm_parquet_meta *m = dm_parquet_file_meta(f);
 	size_t *cols = calloc(m->ncolumns + 1, sizeof(size_t)), n;
@@ -97,8 +97,8 @@ static dm_err read_all(dm_parquet_file *f, dm_parquet_mode mode,
 static void thrift_varint_zigzag(void **state)
 {
 	(void)state;
-	const uint8_t b[] = { 0x96, 0x01, 0x03, 0x04, 0xff, 0xff, 0xff, 0xff,
-			      0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+	const uint8_t b[] = {0x96, 0x01, 0x03, 0x04, 0xff, 0xff, 0xff,
+			     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
 	pq_tc c;
 
 	tc_init(&c, b, sizeof(b));
@@ -111,13 +111,13 @@ static void thrift_varint_zigzag(void **state)
 	assert_int_equal(c.err, 1);
 
 	/* an 11-byte varint and a 64-bit overflow are errors */
-	const uint8_t over[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-				 0xff, 0xff, 0x7f };
+	const uint8_t over[] = {0xff, 0xff, 0xff, 0xff, 0xff,
+				0xff, 0xff, 0xff, 0xff, 0x7f};
 	tc_init(&c, over, sizeof(over));
 	tc_uvarint(&c);
 	assert_int_equal(c.err, 1);
 	/* i32 out of range */
-	const uint8_t big[] = { 0x80, 0x80, 0x80, 0x80, 0x20 };
+	const uint8_t big[] = {0x80, 0x80, 0x80, 0x80, 0x20};
 	tc_init(&c, big, sizeof(big));
 	tc_i32(&c);
 	assert_int_equal(c.err, 1);
@@ -126,7 +126,7 @@ static void thrift_varint_zigzag(void **state)
 static void thrift_fields_lists_skip(void **state)
 {
 	(void)state;
-	bbuf b = { 0 };
+	bbuf b = {0};
 	pq_tw w;
 	pq_tc c;
 	int16_t last = 0, id;
@@ -182,12 +182,12 @@ static void thrift_hostile_counts_and_depth(void **state)
 	pq_tc c;
 	int et;
 	/* list of 2^31 i32s in 6 bytes */
-	const uint8_t lst[] = { 0xf5, 0x80, 0x80, 0x80, 0x80, 0x08 };
+	const uint8_t lst[] = {0xf5, 0x80, 0x80, 0x80, 0x80, 0x08};
 	tc_init(&c, lst, sizeof(lst));
 	assert_int_equal(tc_list(&c, &et), 0);
 	assert_int_equal(c.err, 1);
 	/* binary longer than the buffer */
-	const uint8_t bin[] = { 0x10, 'a' };
+	const uint8_t bin[] = {0x10, 'a'};
 	uint32_t len;
 	tc_init(&c, bin, sizeof(bin));
 	assert_null(tc_binary(&c, &len));
@@ -200,13 +200,13 @@ static void thrift_hostile_counts_and_depth(void **state)
 	tc_skip(&c, TC_STRUCT);
 	assert_int_equal(c.err, 1);
 	/* bad field type */
-	const uint8_t bad[] = { 0x1e };
+	const uint8_t bad[] = {0x1e};
 	tc_init(&c, bad, 1);
 	tc_skip(&c, TC_STRUCT);
 	assert_int_equal(c.err, 1);
 	/* map of string -> i32 is skipped */
-	const uint8_t map[] = { 0x1b, 0x02, 0x85, 0x01, 'k', 0x02, 0x01, 'l',
-				0x04, 0x00 };
+	const uint8_t map[] = {0x1b, 0x02, 0x85, 0x01, 'k',
+			       0x02, 0x01, 'l',	 0x04, 0x00};
 	tc_init(&c, map, sizeof(map));
 	tc_skip(&c, TC_STRUCT);
 	assert_int_equal(c.err, 0);
@@ -228,7 +228,7 @@ static void rle_hybrid_all_widths(void **state)
 {
 	(void)state;
 	for (int bw = 0; bw <= 32; bw++) {
-		uint8_t buf[4096] = { 0 };
+		uint8_t buf[4096] = {0};
 		size_t o = 0, vb = ((size_t)bw + 7) / 8;
 		uint64_t mask = bw == 32 ? 0xffffffffu : ((1ull << bw) - 1);
 		uint64_t vals[24 + 50];
@@ -288,7 +288,8 @@ static size_t dbp_encode(uint8_t *o, const int64_t *v, size_t n)
 	p += uleb(o + p, block);
 	p += uleb(o + p, nmini);
 	p += uleb(o + p, n);
-	p += uleb(o + p, n ? ((uint64_t)v[0] << 1) ^ (uint64_t)(v[0] >> 63) : 0);
+	p += uleb(o + p,
+		  n ? ((uint64_t)v[0] << 1) ^ (uint64_t)(v[0] >> 63) : 0);
 	for (size_t i = 1; i < n; i += block) {
 		size_t m = n - i < block ? n - i : block;
 		uint64_t d[128];
@@ -298,11 +299,12 @@ static size_t dbp_encode(uint8_t *o, const int64_t *v, size_t n)
 			if ((int64_t)d[k] < mind)
 				mind = (int64_t)d[k];
 		}
-		p += uleb(o + p, ((uint64_t)mind << 1) ^ (uint64_t)(mind >> 63));
+		p += uleb(o + p,
+			  ((uint64_t)mind << 1) ^ (uint64_t)(mind >> 63));
 		size_t wpos = p;
 		p += nmini;
 		for (size_t mb = 0; mb < nmini; mb++) {
-			uint64_t vals[32] = { 0 }, mx = 0;
+			uint64_t vals[32] = {0}, mx = 0;
 			size_t s = mb * per;
 			if (s >= m) {
 				o[wpos + mb] = 0;
@@ -358,14 +360,14 @@ static void delta_binary_packed_roundtrip(void **state)
 		}
 	}
 	/* bad headers */
-	const uint8_t bad1[] = { 0x00, 0x04, 0x01, 0x00 }; /* block 0 */
-	const uint8_t bad2[] = { 0x80, 0x01, 0x03, 0x01, 0x00 }; /* 128/3 */
+	const uint8_t bad1[] = {0x00, 0x04, 0x01, 0x00};       /* block 0 */
+	const uint8_t bad2[] = {0x80, 0x01, 0x03, 0x01, 0x00}; /* 128/3 */
 	pq_dbp d;
 	assert_int_equal(dbp_init(&d, bad1, sizeof(bad1)), -1);
 	assert_int_equal(dbp_init(&d, bad2, sizeof(bad2)), -1);
 	/* miniblock bit width 65 */
-	const uint8_t bad3[] = { 0x80, 0x01, 0x04, 0x05, 0x00, 0x00,
-				 65, 0, 0, 0 };
+	const uint8_t bad3[] = {0x80, 0x01, 0x04, 0x05, 0x00,
+				0x00, 65,   0,	  0,	0};
 	assert_int_equal(dbp_init(&d, bad3, sizeof(bad3)), 0);
 	assert_int_equal(dbp_get(&d, out, 5), -1);
 }
@@ -381,15 +383,18 @@ static void codecs_against_their_libraries(void **state)
 	for (size_t i = 0; i < n; i++)
 		raw[i] = (uint8_t)((i * 7) % 251 ^ (i >> 10));
 	/* SNAPPY, ZSTD, none: through pq_compress */
-	int mine[] = { DM_PARQUET_UNCOMPRESSED, DM_PARQUET_SNAPPY, DM_PARQUET_ZSTD };
+	int mine[] = {DM_PARQUET_UNCOMPRESSED, DM_PARQUET_SNAPPY,
+		      DM_PARQUET_ZSTD};
 	for (int k = 0; k < 3; k++) {
 		uint8_t *c = NULL;
-		assert_int_equal(pq_compress(mine[k], 0, raw, n, &c, &cl), DM_OK);
-		assert_int_equal(pq_decompress(mine[k], c, cl, out, n, &why), DM_OK);
+		assert_int_equal(pq_compress(mine[k], 0, raw, n, &c, &cl),
+				 DM_OK);
+		assert_int_equal(pq_decompress(mine[k], c, cl, out, n, &why),
+				 DM_OK);
 		assert_memory_equal(out, raw, n);
 		/* the wrong size is an error either way */
-		assert_int_not_equal(pq_decompress(mine[k], c, cl, out, n - 1, &why),
-				     DM_OK);
+		assert_int_not_equal(
+			pq_decompress(mine[k], c, cl, out, n - 1, &why), DM_OK);
 		if (mine[k] != DM_PARQUET_UNCOMPRESSED) {
 			c[cl / 2] ^= 0x55;
 			(void)pq_decompress(mine[k], c, cl, out, n, &why);
@@ -401,7 +406,8 @@ static void codecs_against_their_libraries(void **state)
 		z_stream zs;
 		memset(&zs, 0, sizeof(zs));
 		assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 31, 8,
-					      Z_DEFAULT_STRATEGY), Z_OK);
+					      Z_DEFAULT_STRATEGY),
+				 Z_OK);
 		zs.next_in = raw;
 		zs.avail_in = (uInt)(n / 2);
 		zs.next_out = z;
@@ -418,22 +424,25 @@ static void codecs_against_their_libraries(void **state)
 		assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
 		cl += zs.total_out;
 		deflateEnd(&zs);
-		assert_int_equal(pq_decompress(DM_PARQUET_GZIP, z, cl, out, n, &why),
-				 DM_OK);
+		assert_int_equal(
+			pq_decompress(DM_PARQUET_GZIP, z, cl, out, n, &why),
+			DM_OK);
 		assert_memory_equal(out, raw, n);
-		assert_int_equal(pq_decompress(DM_PARQUET_GZIP, z, cl, out, n - 1,
-					       &why), DM_EFORMAT);
+		assert_int_equal(
+			pq_decompress(DM_PARQUET_GZIP, z, cl, out, n - 1, &why),
+			DM_EFORMAT);
 	}
 	/* LZ4_RAW, legacy LZ4 in Hadoop framing, LZ4 frame */
 	{
 		int c1 = LZ4_compress_default((const char *)raw, (char *)z + 8,
 					      (int)(n / 2), (int)n);
 		assert_true(c1 > 0);
-		assert_int_equal(pq_decompress(DM_PARQUET_LZ4_RAW, z + 8, (size_t)c1,
-					       out, n / 2, &why), DM_OK);
+		assert_int_equal(pq_decompress(DM_PARQUET_LZ4_RAW, z + 8,
+					       (size_t)c1, out, n / 2, &why),
+				 DM_OK);
 		assert_memory_equal(out, raw, n / 2);
-		uint32_t be[2] = { __builtin_bswap32((uint32_t)(n / 2)),
-				   __builtin_bswap32((uint32_t)c1) };
+		uint32_t be[2] = {__builtin_bswap32((uint32_t)(n / 2)),
+				  __builtin_bswap32((uint32_t)c1)};
 		memcpy(z, be, 8);
 		int c2 = LZ4_compress_default((const char *)raw + n / 2,
 					      (char *)z + 16 + c1,
@@ -443,25 +452,30 @@ static void codecs_against_their_libraries(void **state)
 		memcpy(z + 8 + c1, be, 8);
 		assert_int_equal(pq_decompress(DM_PARQUET_LZ4, z,
 					       (size_t)(16 + c1 + c2), out, n,
-					       &why), DM_OK);
+					       &why),
+				 DM_OK);
 		assert_memory_equal(out, raw, n);
 		size_t fl = LZ4F_compressFrame(z, n * 2, raw, n, NULL);
 		assert_false(LZ4F_isError(fl));
-		assert_int_equal(pq_decompress(DM_PARQUET_LZ4, z, fl, out, n, &why),
-				 DM_OK);
+		assert_int_equal(
+			pq_decompress(DM_PARQUET_LZ4, z, fl, out, n, &why),
+			DM_OK);
 		assert_memory_equal(out, raw, n);
 	}
 	/* BROTLI */
 	{
 		size_t bl = n * 2;
-		assert_true(BrotliEncoderCompress(5, 22, BROTLI_MODE_GENERIC, n, raw,
-						  &bl, z));
-		assert_int_equal(pq_check_size(DM_PARQUET_BROTLI, z, bl, n, &why),
-				 DM_OK);
-		assert_int_not_equal(pq_check_size(DM_PARQUET_BROTLI, z, bl, n - 1,
-						   &why), DM_OK);
-		assert_int_equal(pq_decompress(DM_PARQUET_BROTLI, z, bl, out, n,
-					       &why), DM_OK);
+		assert_true(BrotliEncoderCompress(5, 22, BROTLI_MODE_GENERIC, n,
+						  raw, &bl, z));
+		assert_int_equal(
+			pq_check_size(DM_PARQUET_BROTLI, z, bl, n, &why),
+			DM_OK);
+		assert_int_not_equal(
+			pq_check_size(DM_PARQUET_BROTLI, z, bl, n - 1, &why),
+			DM_OK);
+		assert_int_equal(
+			pq_decompress(DM_PARQUET_BROTLI, z, bl, out, n, &why),
+			DM_OK);
 		assert_memory_equal(out, raw, n);
 	}
 	assert_int_equal(pq_decompress(DM_PARQUET_LZO, raw, 10, out, 10, &why),
@@ -514,7 +528,7 @@ static void hb_page(bbuf *b, int type, int32_t usize, int32_t csize,
  * (the chunk starts at 4, after the magic). */
 static bbuf hb_file_at(const hb *h, const bbuf *chunk, int64_t dpo)
 {
-	bbuf f = { 0 }, m = { 0 };
+	bbuf f = {0}, m = {0};
 	pq_tw t;
 	uint8_t tail[8];
 
@@ -586,9 +600,9 @@ static void int96_and_legacy_types(void **state)
 	memcpy(v + 8, &d0, 4);
 	memcpy(v + 12, &ns1, 8);
 	memcpy(v + 20, &d1, 4);
-	bbuf ch = { 0 };
+	bbuf ch = {0};
 	hb_page(&ch, 0, 24, 24, 2, DM_PARQUET_ENC_PLAIN, v, 24);
-	hb h = { DM_PARQUET_INT96, 0, -1, 0, 0, 2, 2, -1, 0 };
+	hb h = {DM_PARQUET_INT96, 0, -1, 0, 0, 2, 2, -1, 0};
 	bbuf file = hb_file(&h, &ch);
 	dm_err err;
 	dm_diag d;
@@ -600,16 +614,17 @@ static void int96_and_legacy_types(void **state)
 	assert_int_equal(m->columns[0].unit, DM_PARQUET_NANOS);
 	size_t col = 0, n;
 	dm_parquet_scan *s;
-	assert_int_equal(dm_parquet_scan_new(f, &col, 1, DM_PARQUET_RAW, &s, &d),
-			 DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(f, &col, 1, DM_PARQUET_RAW, &s, &d), DM_OK);
 	assert_int_equal(dm_parquet_scan_next(s, 0, &n, &d), DM_OK);
 	assert_int_equal(n, 2);
 	const dm_parquet_vec *vec = dm_parquet_scan_column(s, 0);
 	assert_true(vec->i64[0] == 946684800500000000ll);
 	assert_true(vec->i64[1] == -1000000000ll);
 	dm_parquet_scan_free(s);
-	assert_int_equal(dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE,
-					     &s, &d), DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE, &s, &d),
+		DM_OK);
 	assert_int_equal(dm_parquet_scan_next(s, 0, &n, &d), DM_OK);
 	vec = dm_parquet_scan_column(s, 0);
 	assert_true(vec->f64[0] == 946684800.5);
@@ -621,9 +636,9 @@ static void int96_and_legacy_types(void **state)
 
 	/* legacy converted types: UINT_8 on INT32, DECIMAL on FLBA,
 	 * INTERVAL (skipped with a warning) */
-	uint32_t u[3] = { 0, 200, 255 };
+	uint32_t u[3] = {0, 200, 255};
 	hb_page(&ch, 0, 12, 12, 3, DM_PARQUET_ENC_PLAIN, u, 12);
-	hb h2 = { DM_PARQUET_INT32, 0, 11, 0, 0, 3, 3, -1, 0 };
+	hb h2 = {DM_PARQUET_INT32, 0, 11, 0, 0, 3, 3, -1, 0};
 	file = hb_file(&h2, &ch);
 	f = open_mem(file.p, file.len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
@@ -635,9 +650,9 @@ static void int96_and_legacy_types(void **state)
 	bb_release(&file);
 	bb_release(&ch);
 
-	uint8_t iv[12] = { 0 };
+	uint8_t iv[12] = {0};
 	hb_page(&ch, 0, 12, 12, 1, DM_PARQUET_ENC_PLAIN, iv, 12);
-	hb h3 = { DM_PARQUET_FIXED_LEN_BYTE_ARRAY, 1, 21, 0, 12, 1, 1, -1, 0 };
+	hb h3 = {DM_PARQUET_FIXED_LEN_BYTE_ARRAY, 1, 21, 0, 12, 1, 1, -1, 0};
 	file = hb_file(&h3, &ch);
 	f = open_mem(file.p, file.len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
@@ -660,9 +675,9 @@ static void bit_packed_levels(void **state)
 {
 	(void)state;
 	uint8_t page[1 + 24];
-	double v[3] = { 1.5, -2, 4e300 };
-	bbuf ch = { 0 };
-	hb h = { DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0 };
+	double v[3] = {1.5, -2, 4e300};
+	bbuf ch = {0};
+	hb h = {DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0};
 	dm_err err;
 	dm_diag d;
 	size_t col = 0, n;
@@ -675,8 +690,9 @@ static void bit_packed_levels(void **state)
 	bbuf file = hb_file(&h, &ch);
 	dm_parquet_file *f = open_mem(file.p, file.len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
-	assert_int_equal(dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE,
-					     &s, &d), DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE, &s, &d),
+		DM_OK);
 	assert_int_equal(dm_parquet_scan_next(s, 3, &n, &d), DM_OK);
 	assert_int_equal(n, 3);
 	const dm_parquet_vec *x = dm_parquet_scan_column(s, 0);
@@ -705,11 +721,10 @@ static void flba_byte_stream_split(void **state)
 	/* levels: 4-byte length, RLE run of 4 x 1 (bw 1); then the streams
 	 * of 1, -2, 300 (big-endian 00 00 01, FF FF FE, 00 01 2C); row 2 NULL
 	 * -> levels 1 1 0 1 as a bit-packed group */
-	const uint8_t page[] = { 2, 0, 0, 0, 0x03, 0x0b,
-				 0x00, 0xff, 0x00, 0x00, 0xff, 0x01,
-				 0x01, 0xfe, 0x2c };
-	bbuf ch = { 0 };
-	hb h = { DM_PARQUET_FIXED_LEN_BYTE_ARRAY, 1, 5, 0, 3, 4, 4, -1, 0 };
+	const uint8_t page[] = {2,    0,    0,	  0,	0x03, 0x0b, 0x00, 0xff,
+				0x00, 0x00, 0xff, 0x01, 0x01, 0xfe, 0x2c};
+	bbuf ch = {0};
+	hb h = {DM_PARQUET_FIXED_LEN_BYTE_ARRAY, 1, 5, 0, 3, 4, 4, -1, 0};
 	dm_err err;
 	dm_diag d;
 	size_t col = 0, n;
@@ -722,8 +737,9 @@ static void flba_byte_stream_split(void **state)
 	assert_int_equal(err, DM_OK);
 	assert_int_equal(dm_parquet_file_meta(f)->columns[0].logical,
 			 DM_PARQUET_L_DECIMAL);
-	assert_int_equal(dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE,
-					     &s, &d), DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(f, &col, 1, DM_PARQUET_AS_DOUBLE, &s, &d),
+		DM_OK);
 	assert_int_equal(dm_parquet_scan_next(s, 0, &n, &d), DM_OK);
 	assert_int_equal(n, 4);
 	const dm_parquet_vec *v = dm_parquet_scan_column(s, 0);
@@ -757,11 +773,11 @@ static void malformed_pages(void **state)
 {
 	(void)state;
 	dm_diag d;
-	bbuf ch = { 0 };
-	double vals[4] = { 1, 2, 3, 4 };
+	bbuf ch = {0};
+	double vals[4] = {1, 2, 3, 4};
 
 	/* a good file first */
-	hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
+	hb h = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0};
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, vals, 32);
 	assert_int_equal(read_hb(&h, &ch, NULL, &d), DM_OK);
 	bb_release(&ch);
@@ -787,7 +803,7 @@ static void malformed_pages(void **state)
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, vals, 32);
 	h.nrows = h.nvals = 1ll << 40;
 	assert_int_not_equal(read_hb(&h, &ch, NULL, &d), DM_OK);
-	dm_parquet_opts o = { 0 };
+	dm_parquet_opts o = {0};
 	o.max_rows = 1000000;
 	assert_int_equal(read_hb(&h, &ch, &o, &d), DM_ETOOBIG);
 	/* fewer values in the chunk than rows */
@@ -810,11 +826,11 @@ static void malformed_pages(void **state)
 
 	/* dictionary index out of range */
 	{
-		uint8_t idx[] = { 2, 4 << 1, 3 }; /* bw 2, RLE run of 4 x 3 */
+		uint8_t idx[] = {2, 4 << 1, 3}; /* bw 2, RLE run of 4 x 3 */
 		hb_page(&ch, 2, 16, 16, 2, DM_PARQUET_ENC_PLAIN, vals, 16);
 		size_t dlen = ch.len;
 		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
-		hb hd = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0 };
+		hb hd = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0};
 		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_EFORMAT);
 		assert_non_null(strstr(d.msg, "out of range"));
 		/* index 1 is fine */
@@ -822,7 +838,8 @@ static void malformed_pages(void **state)
 		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_OK);
 		/* a dictionary that claims more entries than its page holds */
 		bb_release(&ch);
-		hb_page(&ch, 2, 16, 16, 1000000, DM_PARQUET_ENC_PLAIN, vals, 16);
+		hb_page(&ch, 2, 16, 16, 1000000, DM_PARQUET_ENC_PLAIN, vals,
+			16);
 		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
 		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_EFORMAT);
 		bb_release(&ch);
@@ -842,11 +859,11 @@ static void malformed_pages(void **state)
 		pl += dbp_encode(page + pl, suf, 100);
 		memset(page + pl, 'a', 100);
 		pl += 100;
-		hb hd = { DM_PARQUET_BYTE_ARRAY, 0, 0, 0, 0, 100, 100, -1, 0 };
+		hb hd = {DM_PARQUET_BYTE_ARRAY, 0, 0, 0, 0, 100, 100, -1, 0};
 		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 100,
 			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, pl);
 		assert_int_equal(read_hb(&hd, &ch, NULL, &d), DM_OK);
-		dm_parquet_opts small = { 0 };
+		dm_parquet_opts small = {0};
 		small.max_page_bytes = 1000;
 		assert_int_equal(read_hb(&hd, &ch, &small, &d), DM_ETOOBIG);
 		/* a prefix longer than the previous value */
@@ -868,11 +885,20 @@ static void malformed_pages(void **state)
 		uint8_t *zeros = calloc(1, big), *z = NULL;
 		/* SNAPPY claiming 64 MiB from a few bytes: refused before any
 		 * allocation by the codec's ratio bound */
-		assert_int_equal(pq_compress(DM_PARQUET_SNAPPY, 0, zeros, 1000,
-					     &z, &zl), DM_OK);
+		assert_int_equal(
+			pq_compress(DM_PARQUET_SNAPPY, 0, zeros, 1000, &z, &zl),
+			DM_OK);
 		hb_page(&ch, 0, (int32_t)big, (int32_t)zl, 4,
 			DM_PARQUET_ENC_PLAIN, z, zl);
-		hb hs = { DM_PARQUET_DOUBLE, 0, -1, DM_PARQUET_SNAPPY, 0, 4, 4, -1, 0 };
+		hb hs = {DM_PARQUET_DOUBLE,
+			 0,
+			 -1,
+			 DM_PARQUET_SNAPPY,
+			 0,
+			 4,
+			 4,
+			 -1,
+			 0};
 		assert_int_equal(read_hb(&hs, &ch, NULL, &d), DM_EFORMAT);
 		assert_non_null(strstr(d.msg, "bomb"));
 		free(z);
@@ -880,19 +906,22 @@ static void malformed_pages(void **state)
 		/* ZSTD: 64 MiB of zeros, honestly declared, is refused by a
 		 * 1 MiB page limit; declared as 1 KiB it is refused as a
 		 * size mismatch */
-		assert_int_equal(pq_compress(DM_PARQUET_ZSTD, 0, zeros, big,
-					     &z, &zl), DM_OK);
+		assert_int_equal(
+			pq_compress(DM_PARQUET_ZSTD, 0, zeros, big, &z, &zl),
+			DM_OK);
 		hb_page(&ch, 0, (int32_t)big, (int32_t)zl, 4,
 			DM_PARQUET_ENC_PLAIN, z, zl);
 		hs.codec = DM_PARQUET_ZSTD;
 		o.max_page_bytes = 1u << 20;
 		assert_int_equal(read_hb(&hs, &ch, &o, &d), DM_ETOOBIG);
 		bb_release(&ch);
-		hb_page(&ch, 0, 1024, (int32_t)zl, 4, DM_PARQUET_ENC_PLAIN, z, zl);
+		hb_page(&ch, 0, 1024, (int32_t)zl, 4, DM_PARQUET_ENC_PLAIN, z,
+			zl);
 		assert_int_equal(read_hb(&hs, &ch, NULL, &d), DM_EFORMAT);
 		bb_release(&ch);
 		/* ZSTD claiming 200 MiB from 100 bytes: ratio bound */
-		hb_page(&ch, 0, 200 << 20, 100, 4, DM_PARQUET_ENC_PLAIN, z, 100);
+		hb_page(&ch, 0, 200 << 20, 100, 4, DM_PARQUET_ENC_PLAIN, z,
+			100);
 		assert_int_equal(read_hb(&hs, &ch, NULL, &d), DM_EFORMAT);
 		free(z);
 		free(zeros);
@@ -903,28 +932,35 @@ static void malformed_pages(void **state)
 /* A small file made by the writer: 3 columns, 2 row groups. */
 static bbuf small_file(void)
 {
-	dm_parquet_wcol cols[] = { { "a", DM_PARQUET_W_INT64, 0 },
-				   { "b", DM_PARQUET_W_STRING, 1 },
-				   { "c", DM_PARQUET_W_DOUBLE, 1 } };
-	dm_parquet_writer_opts o = { 0 };
+	dm_parquet_wcol cols[] = {{"a", DM_PARQUET_W_INT64, 0},
+				  {"b", DM_PARQUET_W_STRING, 1},
+				  {"c", DM_PARQUET_W_DOUBLE, 1}};
+	dm_parquet_writer_opts o = {0};
 	dm_parquet_writer *w;
 	dm_diag d;
 	char *mem = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&mem, &len);
-	bbuf out = { 0 };
+	bbuf out = {0};
 
 	o.codec = DM_PARQUET_SNAPPY;
 	o.rowgroup_rows = 25;
-	assert_int_equal(dm_parquet_writer_open_fp(fp, cols, 3, &o, &w, &d), DM_OK);
+	assert_int_equal(dm_parquet_writer_open_fp(fp, cols, 3, &o, &w, &d),
+			 DM_OK);
 	for (int i = 0; i < 40; i++) {
 		int64_t a = i * 1000;
-		dm_strref s = { i % 3 ? "abc" : "xyzw", i % 3 ? 3 : 4 };
+		dm_strref s = {i % 3 ? "abc" : "xyzw", i % 3 ? 3 : 4};
 		double c = i / 4.0;
 		uint8_t nb = i % 5 == 0, nc = i % 7 == 0;
-		assert_int_equal(dm_parquet_writer_write_i64(w, 0, &a, NULL, 1, &d), DM_OK);
-		assert_int_equal(dm_parquet_writer_write_str(w, 1, &s, &nb, 1, &d), DM_OK);
-		assert_int_equal(dm_parquet_writer_write_f64(w, 2, &c, &nc, 1, &d), DM_OK);
+		assert_int_equal(
+			dm_parquet_writer_write_i64(w, 0, &a, NULL, 1, &d),
+			DM_OK);
+		assert_int_equal(
+			dm_parquet_writer_write_str(w, 1, &s, &nb, 1, &d),
+			DM_OK);
+		assert_int_equal(
+			dm_parquet_writer_write_f64(w, 2, &c, &nc, 1, &d),
+			DM_OK);
 		assert_int_equal(dm_parquet_writer_end_rows(w, &d), DM_OK);
 	}
 	assert_int_equal(dm_parquet_writer_close(w, &d), DM_OK);
@@ -958,13 +994,14 @@ static void malformed_files_truncated_and_flipped(void **state)
 	}
 	/* every byte flipped three ways: any outcome but a crash */
 	for (size_t i = 0; i < f.len; i++) {
-		static const uint8_t x[] = { 0x01, 0x80, 0xff };
+		static const uint8_t x[] = {0x01, 0x80, 0xff};
 		for (int k = 0; k < 3; k++) {
 			f.p[i] ^= x[k];
 			pf = open_mem(f.p, f.len, NULL, &err, &d);
 			if (!err) {
 				(void)read_all(pf, DM_PARQUET_RAW, &rows, &d);
-				(void)read_all(pf, DM_PARQUET_AS_DOUBLE, &rows, &d);
+				(void)read_all(pf, DM_PARQUET_AS_DOUBLE, &rows,
+					       &d);
 			}
 			dm_parquet_file_free(pf);
 			f.p[i] ^= x[k];
@@ -995,7 +1032,8 @@ static void malformed_files_truncated_and_flipped(void **state)
 	bb_release(&f);
 }
 
-/* ---- interop fixtures ------------------------------------------------------ */
+/* ---- interop fixtures ------------------------------------------------------
+ */
 static int hexeq(const dm_strref *s, const char *hex)
 {
 	static const char dg[] = "0123456789ABCDEF";
@@ -1023,8 +1061,9 @@ static double expect_double(const char *kind, json_t *jv)
 	const char *s = json_string_value(jv);
 	if (!strcmp(kind, "f64")) {
 		if (s)
-			return !strcmp(s, "NaN") ? NAN : !strcmp(s, "inf") ? INFINITY
-										 : -INFINITY;
+			return !strcmp(s, "NaN")   ? NAN
+			       : !strcmp(s, "inf") ? INFINITY
+						   : -INFINITY;
 		return json_number_value(jv);
 	}
 	return strtod(s, NULL);
@@ -1071,7 +1110,8 @@ static int check_fixture(const char *file, const char *expected)
 		for (size_t k = 0; k < m->nwarnings; k++)
 			found |= strstr(m->warnings[k], q) != NULL;
 		if (!found) {
-			print_error("%s: no warning for nested column %s\n", file, nm);
+			print_error("%s: no warning for nested column %s\n",
+				    file, nm);
 			bad++;
 		}
 	}
@@ -1094,71 +1134,136 @@ static int check_fixture(const char *file, const char *expected)
 	for (int mode = 0; mode < 2 && !bad; mode++) {
 		dm_parquet_scan *s = NULL;
 		row = 0;
-		err = dm_parquet_scan_new(f, idx, ncols,
-					  mode ? DM_PARQUET_AS_DOUBLE : DM_PARQUET_RAW,
-					  &s, &d);
+		err = dm_parquet_scan_new(
+			f, idx, ncols,
+			mode ? DM_PARQUET_AS_DOUBLE : DM_PARQUET_RAW, &s, &d);
 		while (!err && !bad) {
 			err = dm_parquet_scan_next(s, 77, &n, &d);
 			if (err || !n)
 				break;
 			for (size_t j = 0; j < ncols && bad < 5; j++) {
 				json_t *cj = json_array_get(cols, j);
-				const char *kind = json_string_value(json_object_get(cj, "kind"));
+				const char *kind = json_string_value(
+					json_object_get(cj, "kind"));
 				json_t *vals = json_object_get(cj, "values");
-				const dm_parquet_vec *v = dm_parquet_scan_column(s, j);
-				const dm_parquet_column_info *ci = &m->columns[idx[j]];
+				const dm_parquet_vec *v =
+					dm_parquet_scan_column(s, j);
+				const dm_parquet_column_info *ci =
+					&m->columns[idx[j]];
 				for (size_t i = 0; i < n && bad < 5; i++) {
-					json_t *e = json_array_get(vals, row + i);
+					json_t *e =
+						json_array_get(vals, row + i);
 					int isnull = v->null && v->null[i];
 					int ok = 1;
 					if (json_is_null(e) || isnull) {
 						ok = json_is_null(e) && isnull;
 					} else if (mode == 1) {
-						if (!strcmp(kind, "str") || !strcmp(kind, "hex"))
+						if (!strcmp(kind, "str") ||
+						    !strcmp(kind, "hex"))
 							continue;
 						double want, got = v->f64[i];
 						if (!strcmp(kind, "i64"))
-							want = (ci->logical == DM_PARQUET_L_DATE ? 86400.0 : 1.0) *
-							       (ci->logical == DM_PARQUET_L_INT && !ci->int_signed
-									? (double)strtoull(json_string_value(e), NULL, 10)
-									: (double)strtoll(json_string_value(e), NULL, 10));
+							want = (ci->logical == DM_PARQUET_L_DATE
+									? 86400.0
+									: 1.0) *
+							       (ci->logical == DM_PARQUET_L_INT &&
+										!ci->int_signed
+									? (double)strtoull(
+										  json_string_value(
+											  e),
+										  NULL,
+										  10)
+									: (double)strtoll(
+										  json_string_value(
+											  e),
+										  NULL,
+										  10));
 						else if (!strcmp(kind, "ns"))
-							want = (double)strtoll(json_string_value(e), NULL, 10) / 1e9;
+							want = (double)strtoll(
+								       json_string_value(
+									       e),
+								       NULL,
+								       10) /
+							       1e9;
 						else if (!strcmp(kind, "us"))
-							want = (double)strtoll(json_string_value(e), NULL, 10) / 1e6;
+							want = (double)strtoll(
+								       json_string_value(
+									       e),
+								       NULL,
+								       10) /
+							       1e6;
 						else
-							want = expect_double(kind, e);
-						ok = (want != want && got != got) || want == got ||
-						     fabs(want - got) <= 1e-9 * fmax(1, fabs(want));
+							want = expect_double(
+								kind, e);
+						ok = (want != want &&
+						      got != got) ||
+						     want == got ||
+						     fabs(want - got) <=
+							     1e-9 * fmax(1,
+									 fabs(want));
 					} else if (!strcmp(kind, "str")) {
-						const char *w = json_string_value(e);
-						ok = v->str && strlen(w) == v->str[i].len &&
-						     !memcmp(w, v->str[i].ptr, v->str[i].len);
+						const char *w =
+							json_string_value(e);
+						ok = v->str &&
+						     strlen(w) ==
+							     v->str[i].len &&
+						     !memcmp(w, v->str[i].ptr,
+							     v->str[i].len);
 					} else if (!strcmp(kind, "hex")) {
-						ok = v->str && hexeq(&v->str[i], json_string_value(e));
+						ok = v->str &&
+						     hexeq(&v->str[i],
+							   json_string_value(
+								   e));
 					} else if (!strcmp(kind, "i64")) {
-						const char *w = json_string_value(e);
-						int64_t want = w[0] == '-' ? strtoll(w, NULL, 10)
-									   : (int64_t)strtoull(w, NULL, 10);
-						ok = v->i64 && v->i64[i] == want;
+						const char *w =
+							json_string_value(e);
+						int64_t want =
+							w[0] == '-'
+								? strtoll(w,
+									  NULL,
+									  10)
+								: (int64_t)strtoull(
+									  w,
+									  NULL,
+									  10);
+						ok = v->i64 &&
+						     v->i64[i] == want;
 					} else if (!strcmp(kind, "ns")) {
-						ok = v->i64 && to_ns(ci, v->i64[i]) ==
-								       strtoll(json_string_value(e), NULL, 10);
+						ok = v->i64 &&
+						     to_ns(ci, v->i64[i]) ==
+							     strtoll(json_string_value(
+									     e),
+								     NULL, 10);
 					} else if (!strcmp(kind, "us")) {
-						ok = v->i64 && to_ns(ci, v->i64[i]) ==
-								       1000 * strtoll(json_string_value(e), NULL, 10);
+						ok = v->i64 &&
+						     to_ns(ci, v->i64[i]) ==
+							     1000 * strtoll(json_string_value(
+										    e),
+									    NULL,
+									    10);
 					} else if (!strcmp(kind, "f64")) {
-						double want = expect_double(kind, e);
-						ok = v->f64 && ((want != want && v->f64[i] != v->f64[i]) ||
-								want == v->f64[i]);
+						double want =
+							expect_double(kind, e);
+						ok = v->f64 &&
+						     ((want != want &&
+						       v->f64[i] !=
+							       v->f64[i]) ||
+						      want == v->f64[i]);
 					} else if (!strcmp(kind, "dec")) {
-						double want = strtod(json_string_value(e), NULL);
-						ok = v->f64 && fabs(v->f64[i] - want) <=
-								       1e-15 * fmax(1, fabs(want));
+						double want = strtod(
+							json_string_value(e),
+							NULL);
+						ok = v->f64 &&
+						     fabs(v->f64[i] - want) <=
+							     1e-15 * fmax(1,
+									  fabs(want));
 					}
 					if (!ok) {
-						print_error("%s: mode %d column %s row %zu differs\n",
-							    file, mode, ci->name, row + i);
+						print_error(
+							"%s: mode %d column %s "
+							"row %zu differs\n",
+							file, mode, ci->name,
+							row + i);
 						bad++;
 					}
 				}
@@ -1184,48 +1289,71 @@ out:
 static void check_writer(const char *prefix)
 {
 	json_error_t je;
-	json_t *man = json_load_file("tests/data/parquet/manifest.json", 0, &je);
+	json_t *man =
+		json_load_file("tests/data/parquet/manifest.json", 0, &je);
 	int bad = 0, count = 0;
 
 	assert_non_null(man);
 	for (size_t i = 0; i < json_array_size(man); i++) {
 		json_t *e = json_array_get(man, i);
-		const char *file = json_string_value(json_object_get(e, "file"));
+		const char *file =
+			json_string_value(json_object_get(e, "file"));
 		if (strncmp(file, prefix, strlen(prefix)))
 			continue;
 		count++;
-		bad += check_fixture(file, json_string_value(json_object_get(e, "expected")));
+		bad += check_fixture(file, json_string_value(json_object_get(
+						   e, "expected")));
 	}
 	json_decref(man);
 	assert_true(count > 0);
 	assert_int_equal(bad, 0);
 }
 
-static void interop_duckdb(void **state) { (void)state; check_writer("duckdb_"); }
-static void interop_arrow_rs(void **state) { (void)state; check_writer("arrow_"); }
-static void interop_hyparquet(void **state) { (void)state; check_writer("hyparquet_"); }
-static void interop_parquetjs(void **state) { (void)state; check_writer("parquetjs_"); }
+static void interop_duckdb(void **state)
+{
+	(void)state;
+	check_writer("duckdb_");
+}
+static void interop_arrow_rs(void **state)
+{
+	(void)state;
+	check_writer("arrow_");
+}
+static void interop_hyparquet(void **state)
+{
+	(void)state;
+	check_writer("hyparquet_");
+}
+static void interop_parquetjs(void **state)
+{
+	(void)state;
+	check_writer("parquetjs_");
+}
 
-/* ---- dm_reader --------------------------------------------------------------- */
+/* ---- dm_reader
+ * --------------------------------------------------------------- */
 static void reader_interface(void **state)
 {
 	(void)state;
 	dm_reader *r = NULL;
-	dm_reader_opts o = { 100, 0, 0 };
+	dm_reader_opts o = {100, 0, 0};
 	dm_diag d;
 	dm_batch *b;
 	uint64_t rows = 0;
 	size_t nulls = 0;
 
-	assert_int_equal(dm_reader_open_file("tests/data/parquet/duckdb_rowgroups_v2.parquet",
-					     &o, &r, &d), DM_OK);
+	assert_int_equal(
+		dm_reader_open_file(
+			"tests/data/parquet/duckdb_rowgroups_v2.parquet", &o,
+			&r, &d),
+		DM_OK);
 	assert_string_equal(r->ops->format, "parquet");
 	assert_int_equal(r->ncols, 3);
 	assert_string_equal(r->names[1], "d");
 	assert_int_equal(r->types[1], DM_COL_DOUBLE);
 	assert_int_equal(r->types[2], DM_COL_STRING);
 	assert_non_null(dm_parquet_reader_meta(r));
-	uint8_t keep[3] = { 0, 1, 1 };
+	uint8_t keep[3] = {0, 1, 1};
 	assert_int_equal(dm_reader_project(r, keep), DM_OK);
 	while (dm_reader_next(r, &b, &d) == DM_OK && b) {
 		assert_true(b->nrows <= 100);
@@ -1249,8 +1377,12 @@ static void reader_interface(void **state)
 	const dm_parquet_meta *m = dm_parquet_reader_meta(r);
 	uint64_t want = 12 + m->footer_len;
 	for (size_t g = 0; g < m->nrowgroups; g++)
-		want += (uint64_t)(m->rowgroups[g].chunks[1].total_compressed_size +
-				   m->rowgroups[g].chunks[2].total_compressed_size);
+		want += (uint64_t)(m->rowgroups[g]
+					   .chunks[1]
+					   .total_compressed_size +
+				   m->rowgroups[g]
+					   .chunks[2]
+					   .total_compressed_size);
 	if (r->src->bytes_read > want + 8) /* + the format sniff */
 		print_error("read %llu bytes, want %llu\n",
 			    (unsigned long long)r->src->bytes_read,
@@ -1261,26 +1393,28 @@ static void reader_interface(void **state)
 	assert_null(dm_parquet_reader_meta(NULL));
 }
 
-/* ---- writer ---------------------------------------------------------------------- */
+/* ---- writer
+ * ---------------------------------------------------------------------- */
 static void writer_roundtrip(void **state)
 {
 	(void)state;
-	const int codecs[] = { DM_PARQUET_SNAPPY, DM_PARQUET_ZSTD,
-			       DM_PARQUET_UNCOMPRESSED };
-	dm_parquet_wcol cols[] = { { "d", DM_PARQUET_W_DOUBLE, 1 },
-				   { "i64", DM_PARQUET_W_INT64, 0 },
-				   { "i32", DM_PARQUET_W_INT32, 1 },
-				   { "b", DM_PARQUET_W_BOOLEAN, 1 },
-				   { "s", DM_PARQUET_W_STRING, 1 },
-				   { "ts", DM_PARQUET_W_TIMESTAMP, 1 } };
+	const int codecs[] = {DM_PARQUET_SNAPPY, DM_PARQUET_ZSTD,
+			      DM_PARQUET_UNCOMPRESSED};
+	dm_parquet_wcol cols[] = {{"d", DM_PARQUET_W_DOUBLE, 1},
+				  {"i64", DM_PARQUET_W_INT64, 0},
+				  {"i32", DM_PARQUET_W_INT32, 1},
+				  {"b", DM_PARQUET_W_BOOLEAN, 1},
+				  {"s", DM_PARQUET_W_STRING, 1},
+				  {"ts", DM_PARQUET_W_TIMESTAMP, 1}};
 	const size_t N = 5000;
 	char path[] = "build/tests/parquet-roundtrip.parquet";
 
 	mkdir("build", 0777);
 	mkdir("build/tests", 0777);
 	for (int k = 0; k < 3; k++) {
-		dm_parquet_writer_opts o = { 0 };
-		dm_parquet_kv kv[] = { { "model", "spam-detector" }, { "empty", NULL } };
+		dm_parquet_writer_opts o = {0};
+		dm_parquet_kv kv[] = {{"model", "spam-detector"},
+				      {"empty", NULL}};
 		dm_parquet_writer *w;
 		dm_diag d;
 		struct stat st;
@@ -1291,12 +1425,14 @@ static void writer_roundtrip(void **state)
 		o.dict_max_bytes = 2000; /* strings fall back to PLAIN */
 		o.kv = kv;
 		o.nkv = 2;
-		assert_int_equal(dm_parquet_writer_open(path, cols, 6, &o, &w, &d), DM_OK);
+		assert_int_equal(
+			dm_parquet_writer_open(path, cols, 6, &o, &w, &d),
+			DM_OK);
 		/* batches through the dm_batch interface */
 		double *dv[6];
 		uint8_t *nl[6];
 		dm_strref *sv = calloc(N, sizeof(*sv));
-		char (*sb)[32] = calloc(N, 32);
+		char(*sb)[32] = calloc(N, 32);
 		for (int c = 0; c < 6; c++) {
 			dv[c] = calloc(N, sizeof(double));
 			nl[c] = calloc(N, 1);
@@ -1309,7 +1445,8 @@ static void writer_roundtrip(void **state)
 			nl[2][i] = i % 13 == 0;
 			dv[3][i] = i % 3 == 0;
 			nl[3][i] = i % 17 == 0;
-			snprintf(sb[i], 32, i < 2000 ? "cat%zu" : "u%zu-%zu", i % 40, i);
+			snprintf(sb[i], 32, i < 2000 ? "cat%zu" : "u%zu-%zu",
+				 i % 40, i);
 			sv[i].ptr = sb[i];
 			sv[i].len = (uint32_t)strlen(sb[i]);
 			nl[4][i] = i % 19 == 0;
@@ -1325,18 +1462,22 @@ static void writer_roundtrip(void **state)
 		}
 		for (size_t off = 0; off < N; off += 1234) {
 			dm_column part[6];
-			dm_batch b = { 0 };
+			dm_batch b = {0};
 			size_t n = N - off < 1234 ? N - off : 1234;
 			for (int c = 0; c < 6; c++) {
 				part[c] = bc[c];
 				part[c].f64 = bc[c].f64 + off;
-				part[c].str = bc[c].str ? bc[c].str + off : NULL;
-				part[c].null = bc[c].null ? bc[c].null + off : NULL;
+				part[c].str =
+					bc[c].str ? bc[c].str + off : NULL;
+				part[c].null =
+					bc[c].null ? bc[c].null + off : NULL;
 			}
 			b.nrows = n;
 			b.ncols = 6;
 			b.cols = part;
-			assert_int_equal(dm_parquet_writer_write_batch(w, &b, &d), DM_OK);
+			assert_int_equal(
+				dm_parquet_writer_write_batch(w, &b, &d),
+				DM_OK);
 			/* nothing at the final path until close */
 			assert_int_not_equal(stat(path, &st), 0);
 		}
@@ -1345,7 +1486,8 @@ static void writer_roundtrip(void **state)
 
 		/* read it back */
 		dm_parquet_file *f;
-		assert_int_equal(dm_parquet_open_file(path, NULL, &f, &d), DM_OK);
+		assert_int_equal(dm_parquet_open_file(path, NULL, &f, &d),
+				 DM_OK);
 		const dm_parquet_meta *m = dm_parquet_file_meta(f);
 		assert_int_equal(m->num_rows, N);
 		assert_int_equal(m->nrowgroups, 4);
@@ -1370,13 +1512,16 @@ static void writer_roundtrip(void **state)
 		memcpy(&mn, m->rowgroups[0].chunks[1].stats.min, 8);
 		assert_true(mn == (int64_t)(-1e12));
 
-		size_t all[6] = { 0, 1, 2, 3, 4, 5 }, n, row = 0;
+		size_t all[6] = {0, 1, 2, 3, 4, 5}, n, row = 0;
 		dm_parquet_scan *s;
-		assert_int_equal(dm_parquet_scan_new(f, all, 6, DM_PARQUET_AS_DOUBLE,
-						     &s, &d), DM_OK);
+		assert_int_equal(dm_parquet_scan_new(f, all, 6,
+						     DM_PARQUET_AS_DOUBLE, &s,
+						     &d),
+				 DM_OK);
 		while (dm_parquet_scan_next(s, 999, &n, &d) == DM_OK && n) {
 			for (int c = 0; c < 6; c++) {
-				const dm_parquet_vec *v = dm_parquet_scan_column(s, c);
+				const dm_parquet_vec *v =
+					dm_parquet_scan_column(s, c);
 				for (size_t i = 0; i < n; i++) {
 					size_t r = row + i;
 					int isnull = v->null && v->null[i];
@@ -1385,14 +1530,20 @@ static void writer_roundtrip(void **state)
 					if (want_null)
 						continue;
 					if (c == 4) {
-						assert_int_equal(v->str[i].len, sv[r].len);
-						assert_memory_equal(v->str[i].ptr, sv[r].ptr, sv[r].len);
+						assert_int_equal(v->str[i].len,
+								 sv[r].len);
+						assert_memory_equal(
+							v->str[i].ptr,
+							sv[r].ptr, sv[r].len);
 					} else if (c == 5) {
-						assert_true(fabs(v->f64[i] - dv[5][r]) < 1e-6);
+						assert_true(fabs(v->f64[i] -
+								 dv[5][r]) <
+							    1e-6);
 					} else if (c == 0 && r == 3) {
 						assert_true(isnan(v->f64[i]));
 					} else {
-						assert_true(v->f64[i] == dv[c][r]);
+						assert_true(v->f64[i] ==
+							    dv[c][r]);
 					}
 				}
 			}
@@ -1415,9 +1566,9 @@ static void writer_roundtrip(void **state)
 static void large_pages(void **state)
 {
 	(void)state;
-	dm_parquet_wcol cols[] = { { "x", DM_PARQUET_W_DOUBLE, 1 },
-				   { "s", DM_PARQUET_W_STRING, 0 } };
-	dm_parquet_writer_opts o = { 0 };
+	dm_parquet_wcol cols[] = {{"x", DM_PARQUET_W_DOUBLE, 1},
+				  {"s", DM_PARQUET_W_STRING, 0}};
+	dm_parquet_writer_opts o = {0};
 	dm_parquet_writer *w;
 	dm_diag d;
 	char *mem = NULL;
@@ -1426,7 +1577,7 @@ static void large_pages(void **state)
 	double *x = malloc(N * sizeof(double));
 	uint8_t *nl = calloc(N, 1);
 	dm_strref *sv = malloc(N * sizeof(*sv));
-	char (*sb)[16] = malloc(N * 16);
+	char(*sb)[16] = malloc(N * 16);
 	uint64_t r = 7;
 
 	o.page_bytes = 4u << 20;
@@ -1441,26 +1592,34 @@ static void large_pages(void **state)
 		sv[i].ptr = sb[i];
 		sv[i].len = (uint32_t)strlen(sb[i]);
 	}
-	assert_int_equal(dm_parquet_writer_open_fp(fp, cols, 2, &o, &w, &d), DM_OK);
-	assert_int_equal(dm_parquet_writer_write_f64(w, 0, x, nl, N, &d), DM_OK);
-	assert_int_equal(dm_parquet_writer_write_str(w, 1, sv, NULL, N, &d), DM_OK);
+	assert_int_equal(dm_parquet_writer_open_fp(fp, cols, 2, &o, &w, &d),
+			 DM_OK);
+	assert_int_equal(dm_parquet_writer_write_f64(w, 0, x, nl, N, &d),
+			 DM_OK);
+	assert_int_equal(dm_parquet_writer_write_str(w, 1, sv, NULL, N, &d),
+			 DM_OK);
 	assert_int_equal(dm_parquet_writer_close(w, &d), DM_OK);
 	fclose(fp);
 	dm_err err;
 	dm_parquet_file *f = open_mem(mem, len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
-	assert_true(dm_parquet_file_meta(f)->rowgroups[0].chunks[0].total_compressed_size >
-		    (1 << 20));
-	size_t all[2] = { 1, 0 };
+	assert_true(dm_parquet_file_meta(f)
+			    ->rowgroups[0]
+			    .chunks[0]
+			    .total_compressed_size > (1 << 20));
+	size_t all[2] = {1, 0};
 	dm_parquet_scan *s;
-	assert_int_equal(dm_parquet_scan_new(f, all, 2, DM_PARQUET_RAW, &s, &d), DM_OK);
+	assert_int_equal(dm_parquet_scan_new(f, all, 2, DM_PARQUET_RAW, &s, &d),
+			 DM_OK);
 	while (dm_parquet_scan_next(s, 50000, &n, &d) == DM_OK && n) {
 		const dm_parquet_vec *vs = dm_parquet_scan_column(s, 0);
 		const dm_parquet_vec *vx = dm_parquet_scan_column(s, 1);
 		for (size_t i = 0; i < n; i++) {
 			assert_int_equal(vs->str[i].len, sv[row + i].len);
-			assert_memory_equal(vs->str[i].ptr, sv[row + i].ptr, sv[row + i].len);
-			assert_int_equal(vx->null ? vx->null[i] : 0, nl[row + i]);
+			assert_memory_equal(vs->str[i].ptr, sv[row + i].ptr,
+					    sv[row + i].len);
+			assert_int_equal(vx->null ? vx->null[i] : 0,
+					 nl[row + i]);
 			if (!nl[row + i])
 				assert_true(vx->f64[i] == x[row + i]);
 		}
@@ -1493,7 +1652,7 @@ static void wide_scan_memory(void **state)
 	enum { C = 24, N = 200000, PAGE = 64 << 10 };
 	dm_parquet_wcol cols[C];
 	char names[C][8];
-	dm_parquet_writer_opts o = { 0 };
+	dm_parquet_writer_opts o = {0};
 	dm_parquet_writer *w;
 	dm_diag d;
 	dm_err err;
@@ -1506,7 +1665,7 @@ static void wide_scan_memory(void **state)
 
 	for (size_t j = 0; j < C; j++) {
 		snprintf(names[j], sizeof(names[j]), "c%zu", j);
-		cols[j] = (dm_parquet_wcol){ names[j], DM_PARQUET_W_DOUBLE, 1 };
+		cols[j] = (dm_parquet_wcol){names[j], DM_PARQUET_W_DOUBLE, 1};
 		all[j] = j;
 	}
 	/* no NULLs, then half NULLs: the later pages are larger */
@@ -1520,17 +1679,20 @@ static void wide_scan_memory(void **state)
 	o.page_bytes = PAGE;
 	o.rowgroup_rows = N;
 	o.codec = DM_PARQUET_UNCOMPRESSED;
-	assert_int_equal(dm_parquet_writer_open_fp(fp, cols, C, &o, &w, &d), DM_OK);
+	assert_int_equal(dm_parquet_writer_open_fp(fp, cols, C, &o, &w, &d),
+			 DM_OK);
 	for (size_t j = 0; j < C; j++)
-		assert_int_equal(dm_parquet_writer_write_f64(w, j, x, nl, N, &d), DM_OK);
+		assert_int_equal(
+			dm_parquet_writer_write_f64(w, j, x, nl, N, &d), DM_OK);
 	assert_int_equal(dm_parquet_writer_end_rows(w, &d), DM_OK);
 	assert_int_equal(dm_parquet_writer_close(w, &d), DM_OK);
 	fclose(fp);
 	dm_parquet_file *f = open_mem(mem, len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
 	dm_parquet_scan *s;
-	assert_int_equal(dm_parquet_scan_new(f, all, C, DM_PARQUET_AS_DOUBLE, &s, &d),
-			 DM_OK);
+	assert_int_equal(
+		dm_parquet_scan_new(f, all, C, DM_PARQUET_AS_DOUBLE, &s, &d),
+		DM_OK);
 	while (dm_parquet_scan_next(s, 4096, &n, &d) == DM_OK && n) {
 		struct mallinfo2 mi = mallinfo2();
 		size_t use = mi.uordblks + mi.hblkhd;
@@ -1538,7 +1700,8 @@ static void wide_scan_memory(void **state)
 			first = use;
 		peak = use > peak ? use : peak;
 		for (size_t i = 0; i < n; i++) {
-			const dm_parquet_vec *v = dm_parquet_scan_column(s, C - 1);
+			const dm_parquet_vec *v =
+				dm_parquet_scan_column(s, C - 1);
 			assert_int_equal(v->null ? v->null[i] : 0, nl[row + i]);
 			if (!nl[row + i])
 				assert_true(v->f64[i] == x[row + i]);
@@ -1547,8 +1710,10 @@ static void wide_scan_memory(void **state)
 	}
 	assert_int_equal(row, N);
 	if (peak - first > (size_t)C * PAGE / 2)
-		print_error("heap grew by %zu bytes during the scan (first batch: "
-			    "%zu)\n", peak - first, first);
+		print_error(
+			"heap grew by %zu bytes during the scan (first batch: "
+			"%zu)\n",
+			peak - first, first);
 	assert_true(peak - first <= (size_t)C * PAGE / 2);
 	dm_parquet_scan_free(s);
 	dm_parquet_file_free(f);
@@ -1579,10 +1744,10 @@ static dm_err alloc_read(const char *path)
 
 static dm_err alloc_write(void)
 {
-	dm_parquet_wcol cols[] = { { "d", DM_PARQUET_W_DOUBLE, 1 },
-				   { "s", DM_PARQUET_W_STRING, 1 } };
-	dm_parquet_writer_opts o = { 0 };
-	dm_parquet_kv kv = { "k", "v" };
+	dm_parquet_wcol cols[] = {{"d", DM_PARQUET_W_DOUBLE, 1},
+				  {"s", DM_PARQUET_W_STRING, 1}};
+	dm_parquet_writer_opts o = {0};
+	dm_parquet_kv kv = {"k", "v"};
 	dm_parquet_writer *w;
 	dm_diag d;
 	dm_err err;
@@ -1591,15 +1756,16 @@ static dm_err alloc_write(void)
 	o.rowgroup_rows = 30;
 	o.kv = &kv;
 	o.nkv = 1;
-	err = dm_parquet_writer_open("build/tests/parquet-alloc.parquet", cols, 2,
-				     &o, &w, &d);
+	err = dm_parquet_writer_open("build/tests/parquet-alloc.parquet", cols,
+				     2, &o, &w, &d);
 	for (int i = 0; !err && i < 70; i++) {
 		double x = i;
 		uint8_t nl = i % 4 == 0;
-		dm_strref s = { i % 2 ? "odd" : "even", i % 2 ? 3u : 4u };
+		dm_strref s = {i % 2 ? "odd" : "even", i % 2 ? 3u : 4u};
 		err = dm_parquet_writer_write_f64(w, 0, &x, &nl, 1, &d);
 		if (!err)
-			err = dm_parquet_writer_write_str(w, 1, &s, NULL, 1, &d);
+			err = dm_parquet_writer_write_str(w, 1, &s, NULL, 1,
+							  &d);
 		if (!err)
 			err = dm_parquet_writer_end_rows(w, &d);
 	}
@@ -1643,11 +1809,13 @@ static void allocation_failures(void **state)
 			 * anything else that fails must say so */
 			if (err != DM_OK && err != DM_ENOMEM && err != DM_EIO)
 				print_error("%s: allocation %ld: error %d\n",
-					    k < 4 ? files[k] : "writer", nth, err);
-			assert_true(err == DM_OK || err == DM_ENOMEM || err == DM_EIO ||
-				    err == DM_EFORMAT);
+					    k < 4 ? files[k] : "writer", nth,
+					    err);
+			assert_true(err == DM_OK || err == DM_ENOMEM ||
+				    err == DM_EIO || err == DM_EFORMAT);
 			if (heap_in_use() != before)
-				print_error("%s: allocation %ld failed: %zd blocks leaked\n",
+				print_error("%s: allocation %ld failed: %zd "
+					    "blocks leaked\n",
 					    k < 4 ? files[k] : "writer", nth,
 					    (ssize_t)(heap_in_use() - before));
 			assert_true(heap_in_use() == before);
@@ -1661,7 +1829,7 @@ static void allocation_failures(void **state)
 static void writer_errors(void **state)
 {
 	(void)state;
-	dm_parquet_wcol cols[] = { { "a", DM_PARQUET_W_INT32, 0 } };
+	dm_parquet_wcol cols[] = {{"a", DM_PARQUET_W_INT32, 0}};
 	dm_parquet_writer *w;
 	dm_diag d;
 	char path[] = "build/tests/parquet-abort.parquet";
@@ -1672,27 +1840,31 @@ static void writer_errors(void **state)
 
 	mkdir("build", 0777);
 	mkdir("build/tests", 0777);
-	assert_int_equal(dm_parquet_writer_open(path, cols, 1, NULL, &w, &d), DM_OK);
+	assert_int_equal(dm_parquet_writer_open(path, cols, 1, NULL, &w, &d),
+			 DM_OK);
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
 	assert_int_equal(stat(tmp, &st), 0);
-	assert_int_equal(dm_parquet_writer_write_i64(w, 0, &ok, NULL, 1, &d), DM_OK);
-	assert_int_equal(dm_parquet_writer_write_i64(w, 0, &big, NULL, 1, &d), DM_EINVAL);
+	assert_int_equal(dm_parquet_writer_write_i64(w, 0, &ok, NULL, 1, &d),
+			 DM_OK);
+	assert_int_equal(dm_parquet_writer_write_i64(w, 0, &big, NULL, 1, &d),
+			 DM_EINVAL);
 	/* a failed writer refuses to close into a file */
 	assert_int_not_equal(dm_parquet_writer_close(w, &d), DM_OK);
 	assert_int_not_equal(stat(path, &st), 0);
 	assert_int_not_equal(stat(tmp, &st), 0);
 
-	assert_int_equal(dm_parquet_writer_open(path, cols, 1, NULL, &w, &d), DM_OK);
+	assert_int_equal(dm_parquet_writer_open(path, cols, 1, NULL, &w, &d),
+			 DM_OK);
 	assert_int_equal(dm_parquet_writer_write_i64(w, 0, &ok, &isnull, 1, &d),
 			 DM_EINVAL); /* NULL in a required column */
 	dm_parquet_writer_abort(w);
 	assert_int_not_equal(stat(tmp, &st), 0);
-	dm_parquet_writer_opts o = { 0 };
+	dm_parquet_writer_opts o = {0};
 	o.codec = DM_PARQUET_BROTLI;
 	assert_int_equal(dm_parquet_writer_open(path, cols, 1, &o, &w, &d),
 			 DM_EUNSUPPORTED);
-	dm_parquet_wcol dup[] = { { "a", DM_PARQUET_W_INT32, 0 },
-				  { "a", DM_PARQUET_W_INT32, 0 } };
+	dm_parquet_wcol dup[] = {{"a", DM_PARQUET_W_INT32, 0},
+				 {"a", DM_PARQUET_W_INT32, 0}};
 	assert_int_equal(dm_parquet_writer_open(path, dup, 2, NULL, &w, &d),
 			 DM_EINVAL);
 }
@@ -1706,15 +1878,15 @@ static void writer_files_for_duckdb(void **state)
 {
 	(void)state;
 	const char *dir = "build/tests/parquet-written";
-	const int codecs[] = { DM_PARQUET_SNAPPY, DM_PARQUET_ZSTD,
-			       DM_PARQUET_UNCOMPRESSED };
-	const char *cname[] = { "snappy", "zstd", "uncompressed" };
-	dm_parquet_wcol cols[] = { { "d", DM_PARQUET_W_DOUBLE, 1 },
-				   { "i64", DM_PARQUET_W_INT64, 1 },
-				   { "i32", DM_PARQUET_W_INT32, 0 },
-				   { "b", DM_PARQUET_W_BOOLEAN, 1 },
-				   { "s", DM_PARQUET_W_STRING, 1 },
-				   { "ts", DM_PARQUET_W_TIMESTAMP, 1 } };
+	const int codecs[] = {DM_PARQUET_SNAPPY, DM_PARQUET_ZSTD,
+			      DM_PARQUET_UNCOMPRESSED};
+	const char *cname[] = {"snappy", "zstd", "uncompressed"};
+	dm_parquet_wcol cols[] = {{"d", DM_PARQUET_W_DOUBLE, 1},
+				  {"i64", DM_PARQUET_W_INT64, 1},
+				  {"i32", DM_PARQUET_W_INT32, 0},
+				  {"b", DM_PARQUET_W_BOOLEAN, 1},
+				  {"s", DM_PARQUET_W_STRING, 1},
+				  {"ts", DM_PARQUET_W_TIMESTAMP, 1}};
 	const size_t N = 3000;
 
 	mkdir("build", 0777);
@@ -1722,64 +1894,95 @@ static void writer_files_for_duckdb(void **state)
 	mkdir(dir, 0777);
 	for (int k = 0; k < 3; k++) {
 		char path[256], jpath[256];
-		dm_parquet_writer_opts o = { 0 };
+		dm_parquet_writer_opts o = {0};
 		dm_parquet_writer *w;
 		dm_diag d;
 		o.codec = (dm_parquet_codec)codecs[k];
 		o.rowgroup_rows = 1000;
 		o.dict_max_bytes = k == 1 ? 500 : 0;
 		o.no_dictionary = k == 2;
-		snprintf(path, sizeof(path), "%s/written_%s.parquet", dir, cname[k]);
-		snprintf(jpath, sizeof(jpath), "%s/written_%s.json", dir, cname[k]);
-		assert_int_equal(dm_parquet_writer_open(path, cols, 6, &o, &w, &d), DM_OK);
+		snprintf(path, sizeof(path), "%s/written_%s.parquet", dir,
+			 cname[k]);
+		snprintf(jpath, sizeof(jpath), "%s/written_%s.json", dir,
+			 cname[k]);
+		assert_int_equal(
+			dm_parquet_writer_open(path, cols, 6, &o, &w, &d),
+			DM_OK);
 		json_t *root = json_object(), *jc = json_array();
 		json_t *jv[6];
 		for (int c = 0; c < 6; c++) {
 			json_t *e = json_object();
 			jv[c] = json_array();
-			json_object_set_new(e, "name", json_string(cols[c].name));
+			json_object_set_new(e, "name",
+					    json_string(cols[c].name));
 			json_object_set_new(e, "values", jv[c]);
 			json_array_append_new(jc, e);
 		}
 		json_object_set_new(root, "columns", jc);
 		for (size_t i = 0; i < N; i++) {
 			char sb[64], num[32];
-			double dv = i % 101 == 0 ? -0.0 : cos((double)i) * 1e-3 * (double)i;
-			int64_t iv = (int64_t)i * 3037000493ll - 4500000000000ll;
+			double dv = i % 101 == 0
+					    ? -0.0
+					    : cos((double)i) * 1e-3 * (double)i;
+			int64_t iv =
+				(int64_t)i * 3037000493ll - 4500000000000ll;
 			int64_t i32 = (int64_t)(i * 7919 % 200000) - 100000;
 			int64_t bv = i % 3 == 1;
 			int64_t tv = 1700000000000000ll + (int64_t)i * 1234567;
 			dm_strref s;
-			uint8_t n0 = i % 7 == 0, n1 = i % 11 == 0, n3 = i % 5 == 0,
-				n4 = i % 9 == 0, n5 = i % 13 == 0;
-			snprintf(sb, sizeof(sb), i % 4 ? "label-%zu" : "ünïcode \"%zu\",\n",
+			uint8_t n0 = i % 7 == 0, n1 = i % 11 == 0,
+				n3 = i % 5 == 0, n4 = i % 9 == 0,
+				n5 = i % 13 == 0;
+			snprintf(sb, sizeof(sb),
+				 i % 4 ? "label-%zu" : "ünïcode \"%zu\",\n",
 				 i % (k == 1 ? 300 : 25));
 			s.ptr = sb;
 			s.len = (uint32_t)strlen(sb);
-			assert_int_equal(dm_parquet_writer_write_f64(w, 0, &dv, &n0, 1, &d), DM_OK);
-			assert_int_equal(dm_parquet_writer_write_i64(w, 1, &iv, &n1, 1, &d), DM_OK);
-			assert_int_equal(dm_parquet_writer_write_i64(w, 2, &i32, NULL, 1, &d), DM_OK);
-			assert_int_equal(dm_parquet_writer_write_i64(w, 3, &bv, &n3, 1, &d), DM_OK);
-			assert_int_equal(dm_parquet_writer_write_str(w, 4, &s, &n4, 1, &d), DM_OK);
-			assert_int_equal(dm_parquet_writer_write_i64(w, 5, &tv, &n5, 1, &d), DM_OK);
-			assert_int_equal(dm_parquet_writer_end_rows(w, &d), DM_OK);
-			json_array_append_new(jv[0], n0 ? json_null() : json_real(dv));
+			assert_int_equal(dm_parquet_writer_write_f64(
+						 w, 0, &dv, &n0, 1, &d),
+					 DM_OK);
+			assert_int_equal(dm_parquet_writer_write_i64(
+						 w, 1, &iv, &n1, 1, &d),
+					 DM_OK);
+			assert_int_equal(dm_parquet_writer_write_i64(
+						 w, 2, &i32, NULL, 1, &d),
+					 DM_OK);
+			assert_int_equal(dm_parquet_writer_write_i64(
+						 w, 3, &bv, &n3, 1, &d),
+					 DM_OK);
+			assert_int_equal(dm_parquet_writer_write_str(
+						 w, 4, &s, &n4, 1, &d),
+					 DM_OK);
+			assert_int_equal(dm_parquet_writer_write_i64(
+						 w, 5, &tv, &n5, 1, &d),
+					 DM_OK);
+			assert_int_equal(dm_parquet_writer_end_rows(w, &d),
+					 DM_OK);
+			json_array_append_new(jv[0],
+					      n0 ? json_null() : json_real(dv));
 			snprintf(num, sizeof(num), "%lld", (long long)iv);
-			json_array_append_new(jv[1], n1 ? json_null() : json_string(num));
+			json_array_append_new(jv[1], n1 ? json_null()
+							: json_string(num));
 			snprintf(num, sizeof(num), "%lld", (long long)i32);
 			json_array_append_new(jv[2], json_string(num));
-			json_array_append_new(jv[3], n3 ? json_null() : json_boolean(bv));
-			json_array_append_new(jv[4], n4 ? json_null() : json_string(sb));
+			json_array_append_new(jv[3], n3 ? json_null()
+							: json_boolean(bv));
+			json_array_append_new(jv[4], n4 ? json_null()
+							: json_string(sb));
 			snprintf(num, sizeof(num), "%lld", (long long)tv);
-			json_array_append_new(jv[5], n5 ? json_null() : json_string(num));
+			json_array_append_new(jv[5], n5 ? json_null()
+							: json_string(num));
 		}
 		assert_int_equal(dm_parquet_writer_close(w, &d), DM_OK);
-		assert_int_equal(json_dump_file(root, jpath, JSON_REAL_PRECISION(17)), 0);
+		assert_int_equal(
+			json_dump_file(root, jpath, JSON_REAL_PRECISION(17)),
+			0);
 		json_decref(root);
 	}
 }
 
-/* ---- boundaries ------------------------------------------------------------------
+/* ---- boundaries
+ * ------------------------------------------------------------------
  *
  * Every bound of the reader, tried at exactly the boundary: the largest
  * input it must accept, and one more, which it must refuse with its own
@@ -1836,7 +2039,8 @@ static dm_err bread(const hb *h, const bbuf *ch, int64_t dpo,
 			if (f64 && v->f64)
 				f64[*rows] = v->f64[i];
 			if (str && v->str) {
-				size_t l = v->str[i].len < 15 ? v->str[i].len : 15;
+				size_t l =
+					v->str[i].len < 15 ? v->str[i].len : 15;
 				memcpy(str[*rows], v->str[i].ptr, l);
 				str[*rows][l] = 0;
 			}
@@ -1879,10 +2083,10 @@ static void bounds_dict_index(void **state)
 			dict[i] = 10 + i;
 		for (int form = 0; form < 2; form++) {
 			for (uint32_t top = n - 1; top <= n; top++) {
-				uint8_t page[16] = { 0 };
+				uint8_t page[16] = {0};
 				size_t pl = 0, rows;
 				uint64_t v[8];
-				bbuf ch = { 0 };
+				bbuf ch = {0};
 				dm_diag d;
 				uint32_t nv = form ? 8 : 4;
 				page[pl++] = (uint8_t)bw;
@@ -1892,29 +2096,45 @@ static void bounds_dict_index(void **state)
 				} else { /* one bit-packed group, top last */
 					page[pl++] = 1 << 1 | 1;
 					for (int i = 0; i < 8; i++)
-						v[i] = i == 7 ? top : (uint64_t)i % n;
+						v[i] = i == 7 ? top
+							      : (uint64_t)i % n;
 					pack(page + pl, v, 8, bw);
 					pl += (size_t)bw;
 				}
-				hb_page(&ch, 2, (int32_t)(8 * n), (int32_t)(8 * n),
-					(int32_t)n, DM_PARQUET_ENC_PLAIN, dict, 8 * n);
-				hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, (int32_t)nv,
-					DM_PARQUET_ENC_RLE_DICTIONARY, page, pl);
-				hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, nv, nv, 0, 0 };
+				hb_page(&ch, 2, (int32_t)(8 * n),
+					(int32_t)(8 * n), (int32_t)n,
+					DM_PARQUET_ENC_PLAIN, dict, 8 * n);
+				hb_page(&ch, 0, (int32_t)pl, (int32_t)pl,
+					(int32_t)nv,
+					DM_PARQUET_ENC_RLE_DICTIONARY, page,
+					pl);
+				hb h = {DM_PARQUET_DOUBLE,
+					0,
+					-1,
+					0,
+					0,
+					nv,
+					nv,
+					0,
+					0};
 				if (top == n) {
-					assert_refused(bread(&h, &ch, 4, NULL, out, NULL,
-							     NULL, 8, &rows, &d),
+					assert_refused(bread(&h, &ch, 4, NULL,
+							     out, NULL, NULL, 8,
+							     &rows, &d),
 						       DM_EFORMAT, d,
-						       "dictionary index out of range");
+						       "dictionary index out "
+						       "of range");
 				} else {
-					assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
-							       NULL, 8, &rows, &d),
+					assert_int_equal(bread(&h, &ch, 4, NULL,
+							       out, NULL, NULL,
+							       8, &rows, &d),
 							 DM_OK);
 					assert_int_equal(rows, nv);
 					assert_true(out[nv - 1] == 10 + top);
 					if (form)
 						for (int i = 0; i < 7; i++)
-							assert_true(out[i] == 10 + i % n);
+							assert_true(out[i] ==
+								    10 + i % n);
 				}
 				bb_release(&ch);
 			}
@@ -1926,23 +2146,25 @@ static void bounds_dict_index(void **state)
 static void bounds_dict_bit_width(void **state)
 {
 	(void)state;
-	double dict[1] = { 7.5 }, out[4];
+	double dict[1] = {7.5}, out[4];
 	dm_diag d;
 	size_t rows;
 
 	for (int bw = 32; bw <= 33; bw++) {
-		uint8_t page[] = { (uint8_t)bw, 4 << 1, 0, 0, 0, 0, 0 };
-		bbuf ch = { 0 };
+		uint8_t page[] = {(uint8_t)bw, 4 << 1, 0, 0, 0, 0, 0};
+		bbuf ch = {0};
 		hb_page(&ch, 2, 8, 8, 1, DM_PARQUET_ENC_PLAIN, dict, 8);
-		hb_page(&ch, 0, 7, 7, 4, DM_PARQUET_ENC_RLE_DICTIONARY, page, 7);
-		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0 };
+		hb_page(&ch, 0, 7, 7, 4, DM_PARQUET_ENC_RLE_DICTIONARY, page,
+			7);
+		hb h = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0};
 		if (bw == 32) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 4, &rows, &d),
+					 DM_OK);
 			assert_true(rows == 4 && out[3] == 7.5);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					     &rows, &d),
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     4, &rows, &d),
 				       DM_EFORMAT, d, "bit width above 32");
 		}
 		bb_release(&ch);
@@ -1955,45 +2177,50 @@ static void bounds_dict_bit_width(void **state)
 static void bounds_dict_entries(void **state)
 {
 	(void)state;
-	double dict[3] = { 1, 2, 3 }, out[4];
-	const uint8_t idx[] = { 2, 4 << 1, 1 }; /* 4 x index 1 */
+	double dict[3] = {1, 2, 3}, out[4];
+	const uint8_t idx[] = {2, 4 << 1, 1}; /* 4 x index 1 */
 	dm_diag d;
 	size_t rows;
 
 	for (int extra = 0; extra <= 1; extra++) {
-		bbuf ch = { 0 };
-		hb_page(&ch, 2, 24, 24, 3 + extra, DM_PARQUET_ENC_PLAIN, dict, 24);
+		bbuf ch = {0};
+		hb_page(&ch, 2, 24, 24, 3 + extra, DM_PARQUET_ENC_PLAIN, dict,
+			24);
 		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
-		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0 };
+		hb h = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, 0, 0};
 		if (!extra) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 4, &rows, &d),
+					 DM_OK);
 			assert_true(out[0] == 2);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					     &rows, &d),
-				       DM_EFORMAT, d, "more entries than its page");
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     4, &rows, &d),
+				       DM_EFORMAT, d,
+				       "more entries than its page");
 		}
 		bb_release(&ch);
 	}
 	/* "ab", "cde": 4 + 2 + 4 + 3 bytes */
 	for (int extra = 0; extra <= 1; extra++) {
-		uint8_t dp[13] = { 2, 0, 0, 0, 'a', 'b', (uint8_t)(3 + extra), 0,
-				   0, 0, 'c', 'd', 'e' };
+		uint8_t dp[13] = {2, 0, 0, 0,	'a', 'b', (uint8_t)(3 + extra),
+				  0, 0, 0, 'c', 'd', 'e'};
 		bstr s[4];
-		bbuf ch = { 0 };
+		bbuf ch = {0};
 		hb_page(&ch, 2, 13, 13, 2, DM_PARQUET_ENC_PLAIN, dp, 13);
 		hb_page(&ch, 0, 3, 3, 4, DM_PARQUET_ENC_RLE_DICTIONARY, idx, 3);
-		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 4, 4, 0, 0 };
+		hb h = {DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 4, 4, 0, 0};
 		if (!extra) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL, 4,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL,
+					       4, &rows, &d),
+					 DM_OK);
 			assert_string_equal(s[3], "cde");
 			assert_string_equal(s[0], "cde");
 		} else {
 			assert_refused(bread(&h, &ch, 4, NULL, NULL, s, NULL, 4,
 					     &rows, &d),
-				       DM_EFORMAT, d, "truncated dictionary page");
+				       DM_EFORMAT, d,
+				       "truncated dictionary page");
 		}
 		bb_release(&ch);
 	}
@@ -2009,54 +2236,60 @@ static void bounds_def_levels(void **state)
 	uint8_t nul[9];
 	dm_diag d;
 	size_t rows;
-	hb h = { DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0 };
+	hb h = {DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0};
 
 	for (uint8_t len = 2; len <= 3; len++) {
-		const uint8_t page[] = { len, 0, 0, 0, 4 << 1, 0 }; /* 4 NULLs */
-		bbuf ch = { 0 };
+		const uint8_t page[] = {len, 0, 0, 0, 4 << 1, 0}; /* 4 NULLs */
+		bbuf ch = {0};
 		hb_page(&ch, 0, 6, 6, 4, DM_PARQUET_ENC_PLAIN, page, 6);
 		if (len == 2) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					       9, &rows, &d),
+					 DM_OK);
 			assert_true(rows == 4 && nul[0] && nul[3]);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
-					     &rows, &d),
-				       DM_EFORMAT, d, "definition levels exceed");
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					     9, &rows, &d),
+				       DM_EFORMAT, d,
+				       "definition levels exceed");
 		}
 		bb_release(&ch);
 	}
 	for (uint8_t lv = 1; lv <= 2; lv++) {
-		uint8_t page[6 + 32] = { 2, 0, 0, 0, 4 << 1, lv };
-		double v[4] = { 1, 2, 3, 4 };
-		bbuf ch = { 0 };
+		uint8_t page[6 + 32] = {2, 0, 0, 0, 4 << 1, lv};
+		double v[4] = {1, 2, 3, 4};
+		bbuf ch = {0};
 		memcpy(page + 6, v, 32);
 		hb_page(&ch, 0, 38, 38, 4, DM_PARQUET_ENC_PLAIN, page, 38);
 		if (lv == 1) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					       9, &rows, &d),
+					 DM_OK);
 			assert_true(out[3] == 4 && !nul[3]);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
-					     &rows, &d),
-				       DM_EFORMAT, d, "definition level above 1");
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					     9, &rows, &d),
+				       DM_EFORMAT, d,
+				       "definition level above 1");
 		}
 		bb_release(&ch);
 	}
 	h.nrows = h.nvals = 9;
 	for (int32_t nb = 2; nb >= 1; nb--) {
-		const uint8_t page[2] = { 0, 0 }; /* 9 NULLs, MSB first */
-		bbuf ch = { 0 };
+		const uint8_t page[2] = {0, 0}; /* 9 NULLs, MSB first */
+		bbuf ch = {0};
 		hb_page_def(&ch, 0, nb, nb, 9, DM_PARQUET_ENC_PLAIN,
 			    DM_PARQUET_ENC_BIT_PACKED, page, (size_t)nb);
 		if (nb == 2) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					       9, &rows, &d),
+					 DM_OK);
 			assert_true(rows == 9 && nul[8]);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 9,
-					     &rows, &d),
-				       DM_EFORMAT, d, "definition levels exceed");
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					     9, &rows, &d),
+				       DM_EFORMAT, d,
+				       "definition levels exceed");
 		}
 		bb_release(&ch);
 	}
@@ -2072,53 +2305,59 @@ static void bounds_plain_values(void **state)
 	size_t rows;
 
 	for (int extra = 0; extra <= 1; extra++) {
-		const uint8_t page[13] = { 2, 0, 0, 0, 'a', 'b', (uint8_t)(3 + extra),
-					   0, 0, 0, 'c', 'd', 'e' };
+		const uint8_t page[13] = {
+			2, 0, 0, 0,   'a', 'b', (uint8_t)(3 + extra),
+			0, 0, 0, 'c', 'd', 'e'};
 		bstr s[2];
-		bbuf ch = { 0 };
+		bbuf ch = {0};
 		hb_page(&ch, 0, 13, 13, 2, DM_PARQUET_ENC_PLAIN, page, 13);
-		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 2, 2, -1, 0 };
+		hb h = {DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 2, 2, -1, 0};
 		if (!extra) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL, 2,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL,
+					       2, &rows, &d),
+					 DM_OK);
 			assert_string_equal(s[0], "ab");
 			assert_string_equal(s[1], "cde");
 		} else {
 			assert_refused(bread(&h, &ch, 4, NULL, NULL, s, NULL, 2,
 					     &rows, &d),
-				       DM_EFORMAT, d, "PLAIN byte arrays exceed");
+				       DM_EFORMAT, d,
+				       "PLAIN byte arrays exceed");
 		}
 		bb_release(&ch);
 	}
 	for (int32_t len = 32; len >= 31; len--) {
-		double v[4] = { 1, 2, 3, 4 }, out[4];
-		bbuf ch = { 0 };
-		hb_page(&ch, 0, len, len, 4, DM_PARQUET_ENC_PLAIN, v, (size_t)len);
-		hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
+		double v[4] = {1, 2, 3, 4}, out[4];
+		bbuf ch = {0};
+		hb_page(&ch, 0, len, len, 4, DM_PARQUET_ENC_PLAIN, v,
+			(size_t)len);
+		hb h = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0};
 		if (len == 32) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 4, &rows, &d),
+					 DM_OK);
 			assert_true(out[3] == 4);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					     &rows, &d),
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     4, &rows, &d),
 				       DM_EFORMAT, d, "PLAIN values exceed");
 		}
 		bb_release(&ch);
 	}
 	for (int32_t nv = 8; nv <= 9; nv++) {
-		const uint8_t page[1] = { 0x81 };
+		const uint8_t page[1] = {0x81};
 		double out[9];
-		bbuf ch = { 0 };
+		bbuf ch = {0};
 		hb_page(&ch, 0, 1, 1, nv, DM_PARQUET_ENC_PLAIN, page, 1);
-		hb h = { DM_PARQUET_BOOLEAN, 0, -1, 0, 0, nv, nv, -1, 0 };
+		hb h = {DM_PARQUET_BOOLEAN, 0, -1, 0, 0, nv, nv, -1, 0};
 		if (nv == 8) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 9,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 9, &rows, &d),
+					 DM_OK);
 			assert_true(out[0] == 1 && out[1] == 0 && out[7] == 1);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 9,
-					     &rows, &d),
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     9, &rows, &d),
 				       DM_EFORMAT, d, "PLAIN booleans exceed");
 		}
 		bb_release(&ch);
@@ -2135,18 +2374,20 @@ static void bounds_rle_booleans(void **state)
 	double out[4];
 
 	for (uint8_t len = 2; len <= 3; len++) {
-		const uint8_t page[] = { len, 0, 0, 0, 4 << 1, 1 };
-		bbuf ch = { 0 };
+		const uint8_t page[] = {len, 0, 0, 0, 4 << 1, 1};
+		bbuf ch = {0};
 		hb_page(&ch, 0, 6, 6, 4, DM_PARQUET_ENC_RLE, page, 6);
-		hb h = { DM_PARQUET_BOOLEAN, 0, -1, 0, 0, 4, 4, -1, 0 };
+		hb h = {DM_PARQUET_BOOLEAN, 0, -1, 0, 0, 4, 4, -1, 0};
 		if (len == 2) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 4, &rows, &d),
+					 DM_OK);
 			assert_true(rows == 4 && out[3] == 1);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4,
-					     &rows, &d),
-				       DM_EFORMAT, d, "RLE boolean data exceed");
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     4, &rows, &d),
+				       DM_EFORMAT, d,
+				       "RLE boolean data exceed");
 		}
 		bb_release(&ch);
 	}
@@ -2162,19 +2403,20 @@ static void bounds_delta_and_split(void **state)
 	size_t rows;
 
 	for (int extra = 0; extra <= 1; extra++) {
-		int64_t lens[3] = { 1, 2, 3 + extra };
+		int64_t lens[3] = {1, 2, 3 + extra};
 		uint8_t page[64];
 		size_t pl = dbp_encode(page, lens, 3);
 		bstr s[3];
 		memcpy(page + pl, "abbccc", 6);
 		pl += 6;
-		bbuf ch = { 0 };
+		bbuf ch = {0};
 		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 3,
 			DM_PARQUET_ENC_DELTA_LENGTH_BYTE_ARRAY, page, pl);
-		hb h = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0 };
+		hb h = {DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0};
 		if (!extra) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL, 3,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, NULL, s, NULL,
+					       3, &rows, &d),
+					 DM_OK);
 			assert_string_equal(s[0], "a");
 			assert_string_equal(s[2], "ccc");
 		} else {
@@ -2186,24 +2428,27 @@ static void bounds_delta_and_split(void **state)
 	}
 	for (int32_t nv = 2; nv <= 3; nv++) {
 		/* 1.0f and 2.0f, byte streams of width 4 */
-		float f[2] = { 1.0f, 2.0f };
+		float f[2] = {1.0f, 2.0f};
 		uint8_t page[8], *b = (uint8_t *)f;
 		double out[3];
 		for (int i = 0; i < 2; i++)
 			for (int j = 0; j < 4; j++)
 				page[j * 2 + i] = b[i * 4 + j];
-		bbuf ch = { 0 };
-		hb_page(&ch, 0, 8, 8, nv, DM_PARQUET_ENC_BYTE_STREAM_SPLIT, page, 8);
-		hb h = { DM_PARQUET_FLOAT, 0, -1, 0, 0, nv, nv, -1, 0 };
+		bbuf ch = {0};
+		hb_page(&ch, 0, 8, 8, nv, DM_PARQUET_ENC_BYTE_STREAM_SPLIT,
+			page, 8);
+		hb h = {DM_PARQUET_FLOAT, 0, -1, 0, 0, nv, nv, -1, 0};
 		if (nv == 2) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 3,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 3, &rows, &d),
+					 DM_OK);
 			assert_true(out[0] == 1 && out[1] == 2);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 3,
-					     &rows, &d),
-				       DM_EFORMAT, d, "more values than the "
-						      "BYTE_STREAM_SPLIT page");
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     3, &rows, &d),
+				       DM_EFORMAT, d,
+				       "more values than the "
+				       "BYTE_STREAM_SPLIT page");
 		}
 		bb_release(&ch);
 	}
@@ -2244,55 +2489,60 @@ static void bounds_v2_and_deltas(void **state)
 	size_t rows;
 	double out[4];
 	uint8_t nul[4];
-	hb h = { DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0 };
+	hb h = {DM_PARQUET_DOUBLE, 1, -1, 0, 0, 4, 4, -1, 0};
 
 	for (int32_t dl = 2; dl <= 3; dl++) {
-		const uint8_t lv[2] = { 4 << 1, 0 }; /* 4 NULLs */
-		bbuf ch = { 0 };
+		const uint8_t lv[2] = {4 << 1, 0}; /* 4 NULLs */
+		bbuf ch = {0};
 		hb_page_v2(&ch, 2, 2, 4, 4, DM_PARQUET_ENC_PLAIN, dl, lv, 2);
 		if (dl == 2) {
-			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul, 4,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					       4, &rows, &d),
+					 DM_OK);
 			assert_true(rows == 4 && nul[0] && nul[3]);
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul, 4,
-					     &rows, &d),
-				       DM_EFORMAT, d, "level sizes exceed the page size");
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, nul,
+					     4, &rows, &d),
+				       DM_EFORMAT, d,
+				       "level sizes exceed the page size");
 		}
 		bb_release(&ch);
 	}
 	/* "ab", then "ab" + "c" (prefix 2 = the whole previous value),
 	 * then prefix 4 of "abc" (one too long) */
 	for (int extra = 0; extra <= 1; extra++) {
-		int64_t pre[3] = { 0, 2, 3 + extra }, suf[3] = { 2, 1, 1 };
+		int64_t pre[3] = {0, 2, 3 + extra}, suf[3] = {2, 1, 1};
 		uint8_t page[128];
 		size_t pl = dbp_encode(page, pre, 3);
 		bstr s[3];
 		pl += dbp_encode(page + pl, suf, 3);
 		memcpy(page + pl, "abcd", 4);
 		pl += 4;
-		bbuf ch = { 0 };
+		bbuf ch = {0};
 		hb_page(&ch, 0, (int32_t)pl, (int32_t)pl, 3,
 			DM_PARQUET_ENC_DELTA_BYTE_ARRAY, page, pl);
-		hb hs = { DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0 };
+		hb hs = {DM_PARQUET_BYTE_ARRAY, 0, -1, 0, 0, 3, 3, -1, 0};
 		if (!extra) {
-			assert_int_equal(bread(&hs, &ch, 4, NULL, NULL, s, NULL, 3,
-					       &rows, &d), DM_OK);
+			assert_int_equal(bread(&hs, &ch, 4, NULL, NULL, s, NULL,
+					       3, &rows, &d),
+					 DM_OK);
 			assert_string_equal(s[1], "abc");
 			assert_string_equal(s[2], "abcd");
 		} else {
-			assert_refused(bread(&hs, &ch, 4, NULL, NULL, s, NULL, 3,
-					     &rows, &d),
-				       DM_EFORMAT, d, "prefix longer than the previous");
+			assert_refused(bread(&hs, &ch, 4, NULL, NULL, s, NULL,
+					     3, &rows, &d),
+				       DM_EFORMAT, d,
+				       "prefix longer than the previous");
 		}
 		bb_release(&ch);
 	}
 	{
 		pq_dbp dp;
-		/* block 2^20 = 0x80 0x80 0x40, 4 miniblocks, 1 value, first 0 */
-		const uint8_t ok[] = { 0x80, 0x80, 0x40, 0x04, 0x01, 0x00 };
+		/* block 2^20 = 0x80 0x80 0x40, 4 miniblocks, 1 value, first 0
+		 */
+		const uint8_t ok[] = {0x80, 0x80, 0x40, 0x04, 0x01, 0x00};
 		/* 2^20 + 32 = 0xa0 0x80 0x40 */
-		const uint8_t bad[] = { 0xa0, 0x80, 0x40, 0x04, 0x01, 0x00 };
+		const uint8_t bad[] = {0xa0, 0x80, 0x40, 0x04, 0x01, 0x00};
 		assert_int_equal(dbp_init(&dp, ok, sizeof(ok)), 0);
 		assert_int_equal(dbp_init(&dp, bad, sizeof(bad)), -1);
 	}
@@ -2306,12 +2556,12 @@ static void bounds_v2_and_deltas(void **state)
 static void bounds_page_and_chunk(void **state)
 {
 	(void)state;
-	double v[4] = { 1, 2, 3, 4 }, out[4];
-	dm_parquet_opts o = { 0 };
+	double v[4] = {1, 2, 3, 4}, out[4];
+	dm_parquet_opts o = {0};
 	dm_diag d;
 	size_t rows;
-	bbuf ch = { 0 };
-	hb h = { DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0 };
+	bbuf ch = {0};
+	hb h = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 4, 4, -1, 0};
 
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, v, 32);
 	assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
@@ -2320,7 +2570,8 @@ static void bounds_page_and_chunk(void **state)
 	bb_release(&ch);
 	hb_page(&ch, 0, 32, 33, 4, DM_PARQUET_ENC_PLAIN, v, 32);
 	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
-		       DM_EFORMAT, d, "page size is past the end of the column chunk");
+		       DM_EFORMAT, d,
+		       "page size is past the end of the column chunk");
 	bb_release(&ch);
 
 	hb_page(&ch, 0, 32, 32, 4, DM_PARQUET_ENC_PLAIN, v, 32);
@@ -2348,7 +2599,8 @@ static void bounds_page_and_chunk(void **state)
 	assert_true(rows == 4 && out[0] == 1);
 	h.csize_delta++;
 	assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 4, &rows, &d),
-		       DM_EFORMAT, d, "column chunk extends past the end of the file");
+		       DM_EFORMAT, d,
+		       "column chunk extends past the end of the file");
 	h.csize_delta = 0;
 
 	/* the data page offset: 4 is where a chunk can start, 3 is in the
@@ -2378,26 +2630,36 @@ static void bounds_page_and_chunk(void **state)
 static void bounds_codec_ratio(void **state)
 {
 	(void)state;
-	uint8_t raw[512] = { 0 }, *z = NULL;
+	uint8_t raw[512] = {0}, *z = NULL;
 	size_t zl;
 	dm_diag d;
 	size_t rows;
 	double out[1];
 
-	assert_int_equal(pq_compress(DM_PARQUET_SNAPPY, 0, raw, sizeof(raw), &z,
-				     &zl), DM_OK);
+	assert_int_equal(
+		pq_compress(DM_PARQUET_SNAPPY, 0, raw, sizeof(raw), &z, &zl),
+		DM_OK);
 	for (int extra = 0; extra <= 1; extra++) {
-		bbuf ch = { 0 };
+		bbuf ch = {0};
 		int32_t us = (int32_t)(zl * 32 + 64) + extra;
-		hb_page(&ch, 0, us, (int32_t)zl, 1, DM_PARQUET_ENC_PLAIN, z, zl);
-		hb h = { DM_PARQUET_DOUBLE, 0, -1, DM_PARQUET_SNAPPY, 0, 1, 1, -1, 0 };
+		hb_page(&ch, 0, us, (int32_t)zl, 1, DM_PARQUET_ENC_PLAIN, z,
+			zl);
+		hb h = {DM_PARQUET_DOUBLE,
+			0,
+			-1,
+			DM_PARQUET_SNAPPY,
+			0,
+			1,
+			1,
+			-1,
+			0};
 		if (!extra) {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 1,
-					     &rows, &d),
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     1, &rows, &d),
 				       DM_EFORMAT, d, "SNAPPY length differs");
 		} else {
-			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL, 1,
-					     &rows, &d),
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     1, &rows, &d),
 				       DM_EFORMAT, d, "decompression bomb");
 		}
 		bb_release(&ch);
@@ -2410,7 +2672,7 @@ static void bounds_codec_ratio(void **state)
  * is refused; the footer limit likewise. */
 static bbuf empty_file(void)
 {
-	bbuf f = { 0 }, m = { 0 };
+	bbuf f = {0}, m = {0};
 	pq_tw t;
 	uint8_t tail[8];
 
@@ -2443,7 +2705,7 @@ static void bounds_footer(void **state)
 	(void)state;
 	bbuf f = empty_file();
 	uint32_t flen = (uint32_t)f.len - 12;
-	dm_parquet_opts o = { 0 };
+	dm_parquet_opts o = {0};
 	dm_parquet_file *pf;
 	dm_err err;
 	dm_diag d;
@@ -2473,7 +2735,7 @@ static void bounds_footer(void **state)
 		uint8_t *nc = memmem(f.p, f.len, "schema", 6);
 		assert_non_null(nc);
 		assert_true(nc[6] == 0x15 && nc[7] == 0x02); /* field 5: 1 */
-		nc[7] = 0x04; /* 2 children */
+		nc[7] = 0x04;				     /* 2 children */
 	}
 	pf = open_mem(f.p, f.len, NULL, &err, &d);
 	assert_refused(err, DM_EFORMAT, d, "schema tree is inconsistent");
@@ -2484,7 +2746,7 @@ static void bounds_footer(void **state)
  * every chunk claiming tcs compressed bytes at offset 4. */
 static bbuf sized_file(int ncols, int64_t tcs)
 {
-	bbuf f = { 0 }, m = { 0 };
+	bbuf f = {0}, m = {0};
 	pq_tw t;
 	uint8_t tail[8];
 
@@ -2559,8 +2821,9 @@ static void bounds_chunk_sizes(void **state)
 	seed_out(&f);
 	pf = open_mem(f.p, f.len, NULL, &err, &d);
 	assert_int_equal(err, DM_OK);
-	assert_true(dm_parquet_file_meta(pf)->rowgroups[0].total_compressed_size ==
-		    2 * fsize);
+	assert_true(
+		dm_parquet_file_meta(pf)->rowgroups[0].total_compressed_size ==
+		2 * fsize);
 	dm_parquet_file_free(pf);
 	bb_release(&f);
 	f = sized_file(2, fsize + 1);
@@ -2634,8 +2897,8 @@ static void bounds_thrift(void **state)
 	}
 
 	/* zigzag(INT32_MAX) = 0xfffffffe, zigzag(INT32_MAX + 1) = 2^32 */
-	const uint8_t imax[] = { 0xfe, 0xff, 0xff, 0xff, 0x0f };
-	const uint8_t iover[] = { 0x80, 0x80, 0x80, 0x80, 0x10 };
+	const uint8_t imax[] = {0xfe, 0xff, 0xff, 0xff, 0x0f};
+	const uint8_t iover[] = {0x80, 0x80, 0x80, 0x80, 0x10};
 	tc_init(&c, imax, sizeof(imax));
 	assert_int_equal(tc_i32(&c), INT32_MAX);
 	assert_int_equal(c.err, 0);
@@ -2645,8 +2908,9 @@ static void bounds_thrift(void **state)
 
 	/* a long-form field id: 32767 (zigzag 0xfffe), not 32768 */
 	for (int over = 0; over <= 1; over++) {
-		const uint8_t fid[] = { TC_I8, over ? 0x80 : 0xfe, over ? 0x80 : 0xff,
-					over ? 0x04 : 0x03, 7 };
+		const uint8_t fid[] = {TC_I8, over ? 0x80 : 0xfe,
+				       over ? 0x80 : 0xff, over ? 0x04 : 0x03,
+				       7};
 		int16_t last = 0, id = 0;
 		int t;
 		tc_init(&c, fid, sizeof(fid));
@@ -2658,7 +2922,7 @@ static void bounds_thrift(void **state)
 	/* a map of 2 i8 -> i8 entries needs 4 bytes after its header;
 	 * 3 entries in them are refused up front */
 	for (uint8_t cnt = 2; cnt <= 3; cnt++) {
-		const uint8_t map[] = { cnt, TC_I8 << 4 | TC_I8, 1, 2, 3, 4 };
+		const uint8_t map[] = {cnt, TC_I8 << 4 | TC_I8, 1, 2, 3, 4};
 		tc_init(&c, map, sizeof(map));
 		tc_skip(&c, TC_MAP);
 		assert_int_equal(c.err, cnt == 3);
@@ -2676,7 +2940,7 @@ static void bounds_thrift(void **state)
 static void bounds_decoders(void **state)
 {
 	(void)state;
-	uint64_t v[3] = { 5, 2, 7 }, o[3];
+	uint64_t v[3] = {5, 2, 7}, o[3];
 	uint8_t *p = calloc(1, 2);
 	uint32_t out[8];
 	pq_rle r;
@@ -2692,7 +2956,7 @@ static void bounds_decoders(void **state)
 
 	/* one bit-packed group of 8 x 3 bits = 3 bytes */
 	{
-		uint64_t g[8] = { 1, 2, 3, 4, 5, 6, 7, 0 };
+		uint64_t g[8] = {1, 2, 3, 4, 5, 6, 7, 0};
 		uint8_t *run = calloc(1, 4);
 		run[0] = 1 << 1 | 1;
 		pack(run + 1, g, 8, 3);
@@ -2721,8 +2985,8 @@ static void bounds_decoders(void **state)
 	}
 	/* 256 miniblocks of 8: block 2048 (0x80 0x10), 256 (0x80 0x02) */
 	{
-		const uint8_t ok[] = { 0x80, 0x10, 0x80, 0x02, 0x01, 0x02 };
-		const uint8_t bad[] = { 0x88, 0x10, 0x81, 0x02, 0x01, 0x02 };
+		const uint8_t ok[] = {0x80, 0x10, 0x80, 0x02, 0x01, 0x02};
+		const uint8_t bad[] = {0x88, 0x10, 0x81, 0x02, 0x01, 0x02};
 		assert_int_equal(dbp_init(&d, ok, sizeof(ok)), 0);
 		assert_int_equal(dbp_init(&d, bad, sizeof(bad)), -1);
 	}

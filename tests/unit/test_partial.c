@@ -21,8 +21,7 @@
 /* Rows [lo, hi) of a fixed table: "x" a smooth walk of doubles, "code"
  * small integers (1% missing; each part starts at another value), "id" strictly
  * increasing integers, "color" a category. */
-static void feed(dm_profile *p, const dm_profile_opts *o, size_t lo,
-		 size_t hi)
+static void feed(dm_profile *p, const dm_profile_opts *o, size_t lo, size_t hi)
 {
 	static const char *const colors[] = {"red", "green", "blue"};
 	static char *const names[] = {"x", "code", "id", "color"};
@@ -61,8 +60,9 @@ static void feed(dm_profile *p, const dm_profile_opts *o, size_t lo,
 		b.ncols = 4;
 		b.cols = cols;
 		b.first_row = at + 1;
-		assert_int_equal(dm_profile_add_batch(p, o, &b, names, "t", NULL),
-				 DM_OK);
+		assert_int_equal(
+			dm_profile_add_batch(p, o, &b, names, "t", NULL),
+			DM_OK);
 		free(x);
 		free(code);
 		free(id);
@@ -179,7 +179,8 @@ static void check_merge(uint32_t k, size_t n, int exact_edges)
 			continue;
 		assert_true(fabs(f->mom.mean - g->mom.mean) <=
 			    1e-12 * fmax(1, fabs(f->mom.mean)));
-		assert_true(f->mom.min == g->mom.min && f->mom.max == g->mom.max);
+		assert_true(f->mom.min == g->mom.min &&
+			    f->mom.max == g->mom.max);
 		if (exact_edges) {
 			assert_int_equal(f->nedges, g->nedges);
 			for (j = 0; j < f->nedges; j++)
@@ -192,8 +193,10 @@ static void check_merge(uint32_t k, size_t n, int exact_edges)
 
 			assert_true(bound > 0);
 			for (j = 0; j < f->nedges && j < g->nedges; j++) {
-				double r1 = dm_sketch_cdf(f->sketch, f->edges[j]);
-				double r2 = dm_sketch_cdf(f->sketch, g->edges[j]);
+				double r1 =
+					dm_sketch_cdf(f->sketch, f->edges[j]);
+				double r2 =
+					dm_sketch_cdf(f->sketch, g->edges[j]);
 
 				assert_true(fabs(r1 - r2) <=
 					    bound + 2.0 / (double)f->count);
@@ -203,8 +206,7 @@ static void check_merge(uint32_t k, size_t n, int exact_edges)
 	/* the code column stayed an integer code, the id an identifier */
 	assert_int_equal(dm_profile_find(&one, "code")->ltype,
 			 DM_LTYPE_INTEGER);
-	assert_int_equal(dm_profile_find(&one, "id")->role,
-			 DM_ROLE_IDENTIFIER);
+	assert_int_equal(dm_profile_find(&one, "id")->role, DM_ROLE_IDENTIFIER);
 	dm_profile_release(&one);
 	dm_partial_release(&a);
 	dm_partial_release(&b);

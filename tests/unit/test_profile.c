@@ -107,8 +107,9 @@ static void add_rows(dm_profile *p, const dm_profile_opts *o,
 		b.ncols = 4;
 		b.cols = cols;
 		b.first_row = i + 1;
-		assert_int_equal(dm_profile_add_batch(p, o, &b, names, "t", NULL),
-				 DM_OK);
+		assert_int_equal(
+			dm_profile_add_batch(p, o, &b, names, "t", NULL),
+			DM_OK);
 		free(mc);
 	}
 }
@@ -171,12 +172,15 @@ static void merge_equals_union(void **state)
 				dm_feature_quantiles(w, q, 3, qw);
 				dm_feature_quantiles(m, q, 3, qm);
 				for (j = 0; j < 3; j++) {
-					/* both within eps in rank of each other */
-					double fw = dm_sketch_cdf(w->sketch, qm[j]);
+					/* both within eps in rank of each other
+					 */
+					double fw =
+						dm_sketch_cdf(w->sketch, qm[j]);
 
 					if (strcmp(w->name, "x") == 0)
-						assert_true(fabs(fw - q[j]) <=
-							    eps + 2.0 / (double)w->count);
+						assert_true(
+							fabs(fw - q[j]) <=
+							eps + 2.0 / (double)w->count);
 					else /* few distinct values: equal */
 						assert_true(qw[j] == qm[j]);
 				}
@@ -184,9 +188,10 @@ static void merge_equals_union(void **state)
 		} else {
 			assert_int_equal(w->ncats, m->ncats);
 			for (j = 0; j < w->ncats; j++)
-				assert_int_equal(
-					w->cats[j].count,
-					dm_profile_find(&a, w->name)->cats[j].count);
+				assert_int_equal(w->cats[j].count,
+						 dm_profile_find(&a, w->name)
+							 ->cats[j]
+							 .count);
 		}
 	}
 	assert_int_equal(dm_profile_find(&whole, "c")->unseen > 0, 1);
@@ -242,27 +247,28 @@ static void baseline_json_round_trip(void **state)
 	dm_profile_release(&back);
 	/* a wrong version and a broken field are named */
 	{
-		char *bad = strdup(json), *p = strstr(bad, "\"format_version\": 2");
+		char *bad = strdup(json),
+		     *p = strstr(bad, "\"format_version\": 2");
 
 		assert_non_null(p);
 		p[strlen("\"format_version\": ")] = '9';
-		assert_int_equal(dm_baseline_from_json(bad, len, "b.json", &back,
-						       &d),
-				 DM_EVERSION);
+		assert_int_equal(
+			dm_baseline_from_json(bad, len, "b.json", &back, &d),
+			DM_EVERSION);
 		assert_non_null(strstr(d.msg, "format_version 9"));
 		free(bad);
 		bad = strdup(json);
 		p = strstr(bad, "\"counts\": [");
 		p[1] = 'x';
-		assert_int_equal(dm_baseline_from_json(bad, len, "b.json", &back,
-						       &d),
-				 DM_EFORMAT);
+		assert_int_equal(
+			dm_baseline_from_json(bad, len, "b.json", &back, &d),
+			DM_EFORMAT);
 		assert_non_null(strstr(d.msg, "'b.json'"));
 		assert_non_null(strstr(d.msg, "bins"));
 		free(bad);
-		assert_int_equal(dm_baseline_from_json("{", 1, "b.json", &back,
-						       &d),
-				 DM_EFORMAT);
+		assert_int_equal(
+			dm_baseline_from_json("{", 1, "b.json", &back, &d),
+			DM_EFORMAT);
 	}
 	free(json);
 	dm_profile_release(&bp);
@@ -363,36 +369,39 @@ static void hour_profile_round_trip(void **state)
 		const dm_feature *x;
 
 		hour_of(&hp, &bp, &cur, 0, sizes[s], 3600 * 480000);
-		assert_int_equal(dm_hour_profile_to_json(&hp, "m", "v1", &j1,
-							 &l1),
-				 DM_OK);
+		assert_int_equal(
+			dm_hour_profile_to_json(&hp, "m", "v1", &j1, &l1),
+			DM_OK);
 		assert_int_equal(dm_hour_profile_from_json(j1, l1, "p", "m",
 							   "v1", 3600 * 480000,
 							   &bp, &back, NULL),
 				 DM_OK);
-		assert_int_equal(dm_hour_profile_to_json(&back, "m", "v1", &j2,
-							 &l2),
-				 DM_OK);
+		assert_int_equal(
+			dm_hour_profile_to_json(&back, "m", "v1", &j2, &l2),
+			DM_OK);
 		assert_int_equal(l1, l2);
 		assert_memory_equal(j1, j2, l1);
 		x = dm_profile_find(&back.prof, "x");
 		assert_int_equal(x->count, sizes[s]);
-		assert_true(x->mom.mean == dm_profile_find(&hp.prof, "x")->mom.mean);
+		assert_true(x->mom.mean ==
+			    dm_profile_find(&hp.prof, "x")->mom.mean);
 		assert_int_equal(back.items[0].n, hp.items[0].n);
 		/* 700 values are all kept; 30000 are compressed to the cap */
 		assert_true(s ? hp.items[0].n <= DM_HOUR_SKETCH_ITEMS &&
-					hp.items[0].err_w > 0
+					    hp.items[0].err_w > 0
 			      : hp.items[0].n == 700 && hp.items[0].err_w == 0);
-		assert_int_equal(dm_hour_profile_covers(
-					 &back,
-					 (char *const[]){"inference-logs/x.csv"}, 1),
-				 1);
-		assert_int_equal(dm_hour_profile_covers(
-					 &back,
-					 (char *const[]){"inference-logs/x.csv",
-							 "inference-logs/late.csv"},
-					 2),
-				 0);
+		assert_int_equal(
+			dm_hour_profile_covers(
+				&back, (char *const[]){"inference-logs/x.csv"},
+				1),
+			1);
+		assert_int_equal(
+			dm_hour_profile_covers(
+				&back,
+				(char *const[]){"inference-logs/x.csv",
+						"inference-logs/late.csv"},
+				2),
+			0);
 		free(j1);
 		free(j2);
 		dm_hour_profile_release(&hp);
@@ -542,7 +551,8 @@ static void hour_profile_refuses_corrupt(void **state)
 			 DM_EFORMAT);
 	assert_non_null(strstr(d.msg, "do not add up"));
 	free(bad);
-	bad = replace1(j, "\"baseline_fingerprint\":\"", "\"baseline_fingerprint\":\"0");
+	bad = replace1(j, "\"baseline_fingerprint\":\"",
+		       "\"baseline_fingerprint\":\"0");
 	assert_int_equal(dm_hour_profile_from_json(bad, strlen(bad), "p", "m",
 						   "v1", 7200, &bp, &back, &d),
 			 DM_ESCHEMA);

@@ -688,8 +688,8 @@ static void cbpe_run(const struct task *t, int windows, struct cbpe_err *out)
 	assert_true(s && y);
 	memset(out, 0, sizeof(*out));
 	rng_seed(&r, 2026,
-		    (uint64_t)(t->shift * 100 + t->concept * 10 +
-			       t->tilted * 1000));
+		 (uint64_t)(t->shift * 100 + t->concept * 10 +
+			    t->tilted * 1000));
 	task_draw(&r, &ref, NREF, s, y);
 	assert_int_equal(dm_cbpe_fit(&m, s, y, NREF, 0.5), DM_OK);
 	for (w = 0; w < windows; w++) {

@@ -121,24 +121,42 @@ static void datetime_parser(void **state)
 		{"1969-12-31T23:59:59Z", -1},
 		{"1900-03-01", -2203891200},
 		/* spreadsheets, finance exports, US tools */
-		{"01/02/2024", 1704153600},   /* month first, as pandas */
+		{"01/02/2024", 1704153600}, /* month first, as pandas */
 		{"19-Sep-03", 1063929600},
 		{"19-sep-2003", 1063929600},
 		{"19 Sep 2003", 1063929600},
 		{"Sep 19, 2003", 1063929600},
 		{"September 19, 2003", 1063929600},
 		{"2003/09/19", 1063929600},
-		{"19/09/2003", 1063929600},   /* day first: 19 > 12 */
+		{"19/09/2003", 1063929600}, /* day first: 19 > 12 */
 		{"9/19/2003 10:30", 1063967400},
 		{"31-Dec-99", 946598400},
 	};
-	static const char *const bad[] = {
-		"", "2024", "2024-1-01", "2024-01-1", "20240101", "2023-02-29",
-		"2024-13-01", "2024-04-31", "2024-01-01T25:00", "2024-01-01T",
-		"2024-01-01x", "2024-01-01T10:00:00+25:00", "12.5", "True",
-		"2024-01-01T10:00:00.", "Sep 2003", "19-Sept-03", "32-Jan-2020",
-		"13/13/2020", "1/2/3", "19-Sep-203", "2003/9/19/1", "Sep 19 2003",
-		"19-Sep 2003", "02/30/2024"};
+	static const char *const bad[] = {"",
+					  "2024",
+					  "2024-1-01",
+					  "2024-01-1",
+					  "20240101",
+					  "2023-02-29",
+					  "2024-13-01",
+					  "2024-04-31",
+					  "2024-01-01T25:00",
+					  "2024-01-01T",
+					  "2024-01-01x",
+					  "2024-01-01T10:00:00+25:00",
+					  "12.5",
+					  "True",
+					  "2024-01-01T10:00:00.",
+					  "Sep 2003",
+					  "19-Sept-03",
+					  "32-Jan-2020",
+					  "13/13/2020",
+					  "1/2/3",
+					  "19-Sep-203",
+					  "2003/9/19/1",
+					  "Sep 19 2003",
+					  "19-Sep 2003",
+					  "02/30/2024"};
 	size_t i;
 	double x;
 
@@ -252,8 +270,9 @@ static void rule_event_time(void **state)
 	(void)state;
 	put(&t, "birthday,x,created_at,updated\n");
 	for (i = 0; i < 300; i++)
-		put(&t, "19%02zu-0%zu-1%zu,%zu,2024-03-%02zu %02zu:10:00,"
-			"2024-03-01T10:00:00Z\n",
+		put(&t,
+		    "19%02zu-0%zu-1%zu,%zu,2024-03-%02zu %02zu:10:00,"
+		    "2024-03-01T10:00:00Z\n",
 		    50 + i % 40, 1 + i % 9, i % 10, i % 7, 1 + i % 28, i % 24);
 	baseline(t.p, &o, &p);
 	expect(&p, "created_at", DM_ROLE_EVENT_TIME, DM_LTYPE_TIMESTAMP,
@@ -270,8 +289,7 @@ static void rule_event_time(void **state)
 	for (i = 0; i < 50; i++)
 		put(&t, "%zu,2024-01-%02zu,2023-01-01\n", i % 4, 1 + i % 28);
 	baseline(t.p, &o, &p);
-	expect(&p, "b", DM_ROLE_EVENT_TIME, DM_LTYPE_TIMESTAMP,
-	       "dates");
+	expect(&p, "b", DM_ROLE_EVENT_TIME, DM_LTYPE_TIMESTAMP, "dates");
 	expect(&p, "c", DM_ROLE_IGNORED, DM_LTYPE_TIMESTAMP, NULL);
 	dm_profile_release(&p);
 	free(t.p);
@@ -293,7 +311,9 @@ static void rule_boolean_and_codes(void **state)
 	for (i = 0; i < 200; i++)
 		put(&t, "%s,%s,%zu,%zu,%zu.0,%zu,%s\n",
 		    i % 4 ? "True" : "False",
-		    i % 3 == 0 ? "TRUE" : i % 3 == 1 ? "false" : "",
+		    i % 3 == 0	 ? "TRUE"
+		    : i % 3 == 1 ? "false"
+				 : "",
 		    i % 2, i % 6, i % 6, i, "False");
 	baseline(t.p, &o, &p);
 	expect(&p, "flag", DM_ROLE_FEATURE, DM_LTYPE_BOOLEAN,
@@ -336,8 +356,9 @@ static void rule_names(void **state)
 	put(&t, ",timestamp,model_name,model_version,request_id,x,"
 		"predicted_class,score,y_true,label\n");
 	for (i = 0; i < 40; i++)
-		put(&t, "%zu,2025-01-01T00:%02zu:00Z,m,v1,r%zu,%zu,%s,%.2f,%zu,"
-			"%zu\n",
+		put(&t,
+		    "%zu,2025-01-01T00:%02zu:00Z,m,v1,r%zu,%zu,%s,%.2f,%zu,"
+		    "%zu\n",
 		    i, i, i, i % 5, i % 2 ? "a" : "b", i / 40.0, i % 2, i % 2);
 	baseline(t.p, &o, &p);
 	expect(&p, "Unnamed: 0", DM_ROLE_IGNORED, DM_LTYPE_NUMERIC,
@@ -348,8 +369,8 @@ static void rule_names(void **state)
 	expect(&p, "request_id", DM_ROLE_IDENTIFIER, DM_LTYPE_CATEGORICAL,
 	       NULL);
 	expect(&p, "x", DM_ROLE_FEATURE, DM_LTYPE_INTEGER, NULL);
-	expect(&p, "predicted_class", DM_ROLE_PREDICTION,
-	       DM_LTYPE_CATEGORICAL, "name 'predicted_class'");
+	expect(&p, "predicted_class", DM_ROLE_PREDICTION, DM_LTYPE_CATEGORICAL,
+	       "name 'predicted_class'");
 	expect(&p, "score", DM_ROLE_PREDICTION, DM_LTYPE_NUMERIC, NULL);
 	expect(&p, "y_true", DM_ROLE_LABEL, DM_LTYPE_INTEGER, NULL);
 	expect(&p, "label", DM_ROLE_LABEL, DM_LTYPE_INTEGER, NULL);
@@ -374,9 +395,10 @@ static void rule_missing_markers(void **state)
 	put(&t, "children,x,plan\n");
 	for (i = 0; i < 100; i++)
 		put(&t, "%s,%s,%s\n",
-		    i % 10 < 6 ? "None" : i % 10 < 9 ? "One" : "Two",
-		    i % 10 == 0 ? "NA" : "1.5",
-		    i % 20 == 0 ? "N/A" : "basic");
+		    i % 10 < 6	 ? "None"
+		    : i % 10 < 9 ? "One"
+				 : "Two",
+		    i % 10 == 0 ? "NA" : "1.5", i % 20 == 0 ? "N/A" : "basic");
 	baseline(t.p, &o, &p);
 	f = col(&p, "children");
 	assert_int_equal(f->missing, 0);
@@ -588,9 +610,8 @@ static void schema_checks(void **state)
 
 		co.reference = &b;
 		dm_profile_init(&c, &co);
-		assert_int_equal(dm_profile_add_batch(&c, &co, &bt, nm, "x",
-						      &d),
-				 DM_OK);
+		assert_int_equal(
+			dm_profile_add_batch(&c, &co, &bt, nm, "x", &d), DM_OK);
 		f = col(&c, "flag");
 		assert_int_equal(f->count, 2);
 		assert_int_equal(f->missing, 1);
@@ -639,7 +660,8 @@ static void baseline_versions(void **state)
 {
 	static const char v1[] =
 		"{\"format\": \"driftmon-baseline\", \"format_version\": 1, "
-		"\"rows\": 2, \"settings\": {\"psi_bins\": 10, \"sketch_k\": 64},"
+		"\"rows\": 2, \"settings\": {\"psi_bins\": 10, \"sketch_k\": "
+		"64},"
 		" \"features\": [{\"name\": \"c\", \"type\": \"categorical\", "
 		"\"count\": 2, \"missing\": 0, \"categories\": [{\"value\": "
 		"\"a\", \"count\": 2}], \"other\": 0}]}";
@@ -651,9 +673,9 @@ static void baseline_versions(void **state)
 	size_t len, len2, i;
 
 	(void)state;
-	assert_int_equal(dm_baseline_from_json(v1, strlen(v1), "v1.json", &p,
-					       &d),
-			 DM_OK);
+	assert_int_equal(
+		dm_baseline_from_json(v1, strlen(v1), "v1.json", &p, &d),
+		DM_OK);
 	assert_int_equal(p.feat[0].role, DM_ROLE_FEATURE);
 	assert_int_equal(p.feat[0].ltype, DM_LTYPE_CATEGORICAL);
 	assert_int_equal(p.feat[0].nna, 10);
@@ -661,8 +683,9 @@ static void baseline_versions(void **state)
 
 	put(&t, "id,flag,plan,when\n");
 	for (i = 0; i < 1200; i++)
-		put(&t, "%zu,%s,%s,2024-01-%02zu\n", i, i % 2 ? "true" : "false",
-		    i % 7 ? "basic" : "NA", 1 + i % 28);
+		put(&t, "%zu,%s,%s,2024-01-%02zu\n", i,
+		    i % 2 ? "true" : "false", i % 7 ? "basic" : "NA",
+		    1 + i % 28);
 	baseline(t.p, &o, &p);
 	p.model = strdup("m");
 	p.model_version = strdup("v");
@@ -689,9 +712,9 @@ static void baseline_versions(void **state)
 		char *bad = strdup(json), *r = strstr(bad, "\"identifier\"");
 
 		memcpy(r + 1, "identifiex", 10);
-		assert_int_equal(dm_baseline_from_json(bad, len, "b.json", &q,
-						       &d),
-				 DM_EFORMAT);
+		assert_int_equal(
+			dm_baseline_from_json(bad, len, "b.json", &q, &d),
+			DM_EFORMAT);
 		assert_non_null(strstr(d.msg, "role"));
 		free(bad);
 	}
@@ -722,8 +745,8 @@ static void merged_parts(void **state)
 
 		snprintf(line, sizeof(line),
 			 "%zu,%s,2024-01-%02zu,%zu,%.3f,\"a b c d %zu\"\n", i,
-			 i % 3 ? "True" : "False", 1 + i % 28, i % 5,
-			 i * 0.37, i);
+			 i % 3 ? "True" : "False", 1 + i % 28, i % 5, i * 0.37,
+			 i);
 		put(t, "%s", line);
 		put(&all, "%s", line);
 	}
@@ -744,9 +767,9 @@ static void merged_parts(void **state)
 					 DM_OK);
 			assert_int_equal(dm_reader_open(src, NULL, &r, &d),
 					 DM_OK);
-			assert_int_equal(dm_profile_add_reader(parts[k], &o, r,
-							       &d),
-					 DM_OK);
+			assert_int_equal(
+				dm_profile_add_reader(parts[k], &o, r, &d),
+				DM_OK);
 			dm_reader_free(r);
 		}
 	}
@@ -786,9 +809,9 @@ static void parquet_hints(void **state)
 		const char *name;
 		dm_ltype lt;
 	} want[] = {
-		{"id", DM_LTYPE_UNKNOWN},   {"b", DM_LTYPE_BOOLEAN},
-		{"dec38", DM_LTYPE_UNKNOWN}, {"dt", DM_LTYPE_TIMESTAMP},
-		{"ts", DM_LTYPE_TIMESTAMP},  {"ts_ns", DM_LTYPE_TIMESTAMP},
+		{"id", DM_LTYPE_UNKNOWN},     {"b", DM_LTYPE_BOOLEAN},
+		{"dec38", DM_LTYPE_UNKNOWN},  {"dt", DM_LTYPE_TIMESTAMP},
+		{"ts", DM_LTYPE_TIMESTAMP},   {"ts_ns", DM_LTYPE_TIMESTAMP},
 		{"tstz", DM_LTYPE_TIMESTAMP}, {"tod", DM_LTYPE_UNKNOWN},
 		{"s", DM_LTYPE_UNKNOWN},
 	};

@@ -65,8 +65,8 @@ static void moments_match_two_pass(void **state)
 	assert_true(fabs(a.mean - (double)mean) < 1e-12 * 1e6);
 	assert_true(fabs(dm_moments_var(&a) / (double)(ss / (N - 1)) - 1) <
 		    1e-9);
-	assert_true(fabs(dm_moments_var(&whole) / (double)(ss / (N - 1)) -
-			 1) < 1e-9);
+	assert_true(fabs(dm_moments_var(&whole) / (double)(ss / (N - 1)) - 1) <
+		    1e-9);
 	dm_moments_init(&b);
 	assert_true(isnan(dm_moments_var(&b)));
 	free(x);
@@ -170,7 +170,8 @@ static void sketch_merge_bound_holds(void **state)
 		dm_sketch *s = dm_sketch_new(512);
 		size_t lo = N * p / PARTS, hi = N * (p + 1) / PARTS;
 
-		assert_int_equal(dm_sketch_add_block(s, x + lo, hi - lo), DM_OK);
+		assert_int_equal(dm_sketch_add_block(s, x + lo, hi - lo),
+				 DM_OK);
 		assert_int_equal(dm_sketch_merge(all, s), DM_OK);
 		dm_sketch_free(s);
 	}

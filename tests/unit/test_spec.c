@@ -816,8 +816,8 @@ static dm_err alloc_step(int k, const dm_spec *good)
 		err = k == 0 ? dm_spec_parse_yaml(alloc_text,
 						  sizeof(alloc_text) - 1, "a",
 						  &s, &d)
-			     : dm_spec_parse_yaml(bad, sizeof(bad) - 1, "b",
-						  &s, &d);
+			     : dm_spec_parse_yaml(bad, sizeof(bad) - 1, "b", &s,
+						  &d);
 		dm_spec_release(&s);
 		return err;
 	case 2:
@@ -871,8 +871,8 @@ static void allocation_failures(void **state)
 			err = alloc_step(k, &good);
 			fail_countdown = -1;
 			if (!fail_hit) {
-				assert_int_equal(err, k == 1 ? DM_EFORMAT
-							     : DM_OK);
+				assert_int_equal(err,
+						 k == 1 ? DM_EFORMAT : DM_OK);
 				break;
 			}
 			if (err != DM_ENOMEM)

@@ -32,10 +32,10 @@
 struct colstat {
 	char name[64];
 	dm_coltype type;
-	double n;      /* non-missing values */
-	double miss;   /* missing values */
+	double n;		 /* non-missing values */
+	double miss;		 /* missing values */
 	double mean, m2, m3, m4; /* central moment sums (Pébay 2008) */
-	double tmean, tm2; /* the same for asinh(value): light tails */
+	double tmean, tm2;	 /* the same for asinh(value): light tails */
 	double min, max;
 	double nonint; /* non-integer values */
 	size_t ncat;
@@ -125,8 +125,8 @@ static double stat_share(const struct colstat *c, const char *value)
 }
 
 /* Draws rows rows (in batches of 8192) and summarises every column. */
-static void sample_collect(const dm_synth_opts *o, int drifted,
-			   uint64_t stream, size_t rows, struct sample *s)
+static void sample_collect(const dm_synth_opts *o, int drifted, uint64_t stream,
+			   size_t rows, struct sample *s)
 {
 	dm_synth *g = NULL;
 	size_t done = 0, i, j;
@@ -137,8 +137,7 @@ static void sample_collect(const dm_synth_opts *o, int drifted,
 	s->rows = rows;
 	s->c = calloc(s->ncols, sizeof(*s->c));
 	assert_non_null(s->c);
-	snprintf(s->names, sizeof(s->names), "%s",
-		 dm_synth_drifted_names(g));
+	snprintf(s->names, sizeof(s->names), "%s", dm_synth_drifted_names(g));
 	for (j = 0; j < s->ncols; j++) {
 		snprintf(s->c[j].name, sizeof(s->c[j].name), "%s",
 			 dm_synth_colname(g, j));
@@ -216,8 +215,7 @@ static double se_diff(const struct colstat *a, const struct colstat *b)
 
 /* Asserts that two samples of a column have the same missing rate and
  * the same mean, or for strings the same shares (within 5 SE). */
-static void assert_same_column(const struct colstat *a,
-			       const struct colstat *b)
+static void assert_same_column(const struct colstat *a, const struct colstat *b)
 {
 	double pa = stat_missrate(a), pb = stat_missrate(b);
 	double pm = 0.5 * (pa + pb);
@@ -320,8 +318,8 @@ static void check_moments(const char *what, const double *x, size_t n,
 	double se_var = sqrt(fabs(m.m4 - m.m2 * m.m2) / m.n);
 
 	if (fabs(m.mean - mu) > 6.0 * se_mean + 1e-12)
-		fail_msg("%s: mean %.6g, expected %.6g (%.1f SE)", what,
-			 m.mean, mu, (m.mean - mu) / se_mean);
+		fail_msg("%s: mean %.6g, expected %.6g (%.1f SE)", what, m.mean,
+			 mu, (m.mean - mu) / se_mean);
 	if (fabs(m.m2 - var) > 6.0 * se_var + 1e-12)
 		fail_msg("%s: variance %.6g, expected %.6g (%.1f SE)", what,
 			 m.m2, var, (m.m2 - var) / se_var);
@@ -447,7 +445,7 @@ static void rng_uniform_normal(void **state)
 
 static void rng_gamma_moments(void **state)
 {
-	static const double shapes[] = { 0.2, 0.8, 1.0, 2.5, 30.0 };
+	static const double shapes[] = {0.2, 0.8, 1.0, 2.5, 30.0};
 	rng_gen r;
 	size_t s, i;
 	char what[64];
@@ -467,8 +465,8 @@ static void rng_gamma_moments(void **state)
 
 static void rng_poisson_moments(void **state)
 {
-	static const double means[] = { 0.05, 0.5, 3.0, 9.99, 10.0,
-					30.0, 250.0, 1e6 };
+	static const double means[] = {0.05, 0.5,  3.0,	  9.99,
+				       10.0, 30.0, 250.0, 1e6};
 	rng_gen r;
 	rng_poisson_par p;
 	size_t s, i;
@@ -514,7 +512,10 @@ static void rng_poisson_pmf(void **state)
 static void rng_negbin_moments(void **state)
 {
 	static const double par[][2] = {
-		{ 1.0, 0.8 }, { 0.05, 0.3 }, { 320.0, 1.2 }, { 30.0, 60.0 },
+		{1.0, 0.8},
+		{0.05, 0.3},
+		{320.0, 1.2},
+		{30.0, 60.0},
 	};
 	rng_gen r;
 	rng_disc_table d;
@@ -607,7 +608,7 @@ static void rng_disc_tables(void **state)
 
 	/* Categorical weights, zeros included. */
 	{
-		static const double w[] = { 2.0, 0.0, 1.0, 5.0, 0.0 };
+		static const double w[] = {2.0, 0.0, 1.0, 5.0, 0.0};
 
 		assert_int_equal(rng_disc_init_weights(&d, w, 5), 0);
 		for (i = 0; i < NDRAWS; i++)
@@ -626,7 +627,10 @@ static void rng_disc_tables(void **state)
 static void rng_beta_moments(void **state)
 {
 	static const double par[][2] = {
-		{ 2, 30 }, { 0.5, 0.5 }, { 30, 22 }, { 1.2, 8 },
+		{2, 30},
+		{0.5, 0.5},
+		{30, 22},
+		{1.2, 8},
 	};
 	rng_gen r;
 	size_t s, i;
@@ -683,13 +687,11 @@ static void synth_scenario_names(void **state)
 	(void)state;
 	for (i = 0; i < DM_SCEN_COUNT_; i++) {
 		assert_int_equal(
-			dm_scenario_parse(dm_scenario_name((dm_scenario)i),
-					  &s),
+			dm_scenario_parse(dm_scenario_name((dm_scenario)i), &s),
 			0);
 		assert_int_equal(s, i);
 	}
-	assert_string_equal(dm_scenario_name(DM_SCEN_MEAN_SHIFT),
-			    "mean-shift");
+	assert_string_equal(dm_scenario_name(DM_SCEN_MEAN_SHIFT), "mean-shift");
 	assert_string_equal(dm_scenario_name(DM_SCEN_NEW_CATEGORY),
 			    "new-category");
 	assert_int_equal(dm_scenario_parse("drift", &s), -1);
@@ -771,7 +773,7 @@ static int batches_equal(const dm_batch *a, const dm_batch *b)
 
 static void synth_deterministic(void **state)
 {
-	static const size_t sizes[] = { 1000, 1, 777, 4096 };
+	static const size_t sizes[] = {1000, 1, 777, 4096};
 	dm_synth_opts o = default_opts(12345);
 	dm_scenario sc;
 	size_t k;
@@ -816,11 +818,11 @@ static void synth_deterministic(void **state)
 	/* Known values pin the stream across runs and releases: the first
 	 * url_count and word_count of seed 1, stream 0. */
 	{
-		static const double url[16] = { 0, 1, 4, 2,  1, 1, 4, 19,
-						 6, 0, 1, 1,  7, 0, 1, 1 };
+		static const double url[16] = {0, 1, 4, 2, 1, 1, 4, 19,
+					       6, 0, 1, 1, 7, 0, 1, 1};
 		static const double words[16] = {
-			150, 266, 54,  181, 31,  12,  178, 13,
-			973, 70,  133, 251, 400, 68,  132, 119,
+			150, 266, 54,  181, 31,	 12, 178, 13,
+			973, 70,  133, 251, 400, 68, 132, 119,
 		};
 		dm_synth_opts o1 = default_opts(1);
 		dm_synth *a = NULL;
@@ -870,8 +872,7 @@ static void synth_columns(void **state)
 		if (dm_synth_coltype(g, i) == DM_COL_STRING)
 			nstr++;
 		else
-			assert_int_equal(dm_synth_coltype(g, i),
-					 DM_COL_DOUBLE);
+			assert_int_equal(dm_synth_coltype(g, i), DM_COL_DOUBLE);
 	}
 	assert_int_equal(nstr, 5);
 	for (i = 0; i < 5; i++) {
@@ -945,9 +946,15 @@ static void synth_extra_features(void **state)
 static void synth_value_ranges(void **state)
 {
 	static const char *const unit[] = {
-		"uppercase_ratio", "digit_ratio", "punctuation_ratio",
-		"whitespace_ratio", "subject_uppercase_ratio", "urgency_score",
-		"lexical_diversity", "stopword_ratio", "prediction",
+		"uppercase_ratio",
+		"digit_ratio",
+		"punctuation_ratio",
+		"whitespace_ratio",
+		"subject_uppercase_ratio",
+		"urgency_score",
+		"lexical_diversity",
+		"stopword_ratio",
+		"prediction",
 	};
 	dm_synth_opts o = default_opts(6);
 	struct sample s;
@@ -985,20 +992,40 @@ static void synth_value_ranges(void **state)
 }
 
 static const char *const count_features[] = {
-	"url_count", "word_count", "char_count", "exclamation_count",
-	"question_count", "dollar_count", "html_tag_count",
-	"link_domain_count", "image_count", "max_word_length",
-	"subject_length", "body_length", "sentence_count", "num_recipients",
-	"num_attachments", "reply_depth", "sender_domain_age_days",
-	"spam_word_count", "money_word_count", "received_hops",
-	"header_count", "emoji_count", "sender_history_count",
+	"url_count",
+	"word_count",
+	"char_count",
+	"exclamation_count",
+	"question_count",
+	"dollar_count",
+	"html_tag_count",
+	"link_domain_count",
+	"image_count",
+	"max_word_length",
+	"subject_length",
+	"body_length",
+	"sentence_count",
+	"num_recipients",
+	"num_attachments",
+	"reply_depth",
+	"sender_domain_age_days",
+	"spam_word_count",
+	"money_word_count",
+	"received_hops",
+	"header_count",
+	"emoji_count",
+	"sender_history_count",
 };
 
 static void synth_counts_integer(void **state)
 {
 	static const char *const binary[] = {
-		"subject_has_exclamation", "spf_pass", "dkim_pass",
-		"dmarc_pass", "has_unsubscribe_link", "label",
+		"subject_has_exclamation",
+		"spf_pass",
+		"dkim_pass",
+		"dmarc_pass",
+		"has_unsubscribe_link",
+		"label",
 	};
 	dm_synth_opts o = default_opts(7);
 	struct sample s;
@@ -1034,9 +1061,11 @@ static const struct {
 	const char *name;
 	double rate;
 } baseline_missing[] = {
-	{ "sender_domain_age_days", 0.04 }, { "readability_score", 0.02 },
-	{ "language", 0.01 },                { "sender_history_count", 0.03 },
-	{ "ip_reputation_score", 0.05 },
+	{"sender_domain_age_days", 0.04},
+	{"readability_score", 0.02},
+	{"language", 0.01},
+	{"sender_history_count", 0.03},
+	{"ip_reputation_score", 0.05},
 };
 
 static double baseline_rate(const char *name)
@@ -1079,9 +1108,9 @@ static void synth_baseline_missing(void **state)
 		assert_int_equal(dm_synth_new(&o, 0, 0, &g), DM_OK);
 		assert_int_equal(dm_synth_next(g, 10, &b), DM_OK);
 		for (j = 0; j < b->ncols; j++)
-			assert_true((b->cols[j].null != NULL) ==
-				    (baseline_rate(dm_synth_colname(g, j)) >
-				     0));
+			assert_true(
+				(b->cols[j].null != NULL) ==
+				(baseline_rate(dm_synth_colname(g, j)) > 0));
 		dm_synth_free(g);
 	}
 	sample_free(&s);
@@ -1144,8 +1173,7 @@ static void check_mean_shift(const struct sample *a, const struct sample *b,
 		 * rounding), integrality and missing rate. */
 		se = hypot(stat_sd_relse(x), stat_sd_relse(y));
 		if (fabs(stat_sd(y) / sd - 1.0) > 5.0 * se + 0.01)
-			fail_msg("%s: sd ratio %.4f", x->name,
-				 stat_sd(y) / sd);
+			fail_msg("%s: sd ratio %.4f", x->name, stat_sd(y) / sd);
 		assert_true((x->nonint == 0) == (y->nonint == 0));
 		assert_true(fabs(stat_missrate(x) - stat_missrate(y)) < 0.005);
 	}
@@ -1249,8 +1277,7 @@ static void scen_scale(void **state)
 
 static void scen_new_category(void **state)
 {
-	static const char *const newv[] = { "xx-new-1", "xx-new-2",
-					    "xx-new-3" };
+	static const char *const newv[] = {"xx-new-1", "xx-new-2", "xx-new-3"};
 	dm_synth_opts o = default_opts(25);
 	struct sample a, b;
 	size_t i, j, k;
@@ -1274,10 +1301,9 @@ static void scen_new_category(void **state)
 			double p = stat_share(y, newv[k]);
 
 			assert_true(stat_share(x, newv[k]) == 0.0);
-			if (fabs(p - 0.2 / 3) >
-			    5.0 * sqrt(0.07 * 0.93 / y->n))
-				fail_msg("%s: share of %s %g", x->name,
-					 newv[k], p);
+			if (fabs(p - 0.2 / 3) > 5.0 * sqrt(0.07 * 0.93 / y->n))
+				fail_msg("%s: share of %s %g", x->name, newv[k],
+					 p);
 			tot += p;
 		}
 		assert_true(fabs(tot - 0.2) < 5.0 * sqrt(0.16 / y->n));
@@ -1331,10 +1357,9 @@ static void scen_missing(void **state)
 	sample_collect(&o, 0, 0, NROWS, &a);
 	o.scenario = DM_SCEN_MISSING;
 	sample_collect(&o, 1, 0, NROWS, &b);
-	assert_string_equal(b.names,
-			    "sender_domain_age_days,readability_score,"
-			    "language,sender_history_count,"
-			    "ip_reputation_score");
+	assert_string_equal(b.names, "sender_domain_age_days,readability_score,"
+				     "language,sender_history_count,"
+				     "ip_reputation_score");
 	for (j = 0; j < a.ncols; j++) {
 		const struct colstat *x = &a.c[j], *y = &b.c[j];
 		double p;
@@ -1367,7 +1392,9 @@ static void scen_missing(void **state)
 static void scen_prior(void **state)
 {
 	static const char *const same[] = {
-		"question_count", "day_of_week", "received_hops",
+		"question_count",
+		"day_of_week",
+		"received_hops",
 	};
 	dm_synth_opts o = default_opts(27);
 	struct sample a, b;

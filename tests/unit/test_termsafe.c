@@ -41,11 +41,13 @@ static void term_c0_escaped(void **state)
 static void term_c1_and_bidi_escaped(void **state)
 {
 	(void)state;
-	check("a\xc2\x85z", 4, "a\\u0085z");             /* NEL */
-	check("a\xc2\x9b" "31m", 6, "a\\u009b31m");      /* CSI */
+	check("a\xc2\x85z", 4, "a\\u0085z"); /* NEL */
+	check("a\xc2\x9b"
+	      "31m",
+	      6, "a\\u009b31m");				  /* CSI */
 	check("abc\xe2\x80\xaetxt.exe", 13, "abc\\u202etxt.exe"); /* RLO */
-	check("\xe2\x81\xa6x", 4, "\\u2066x");           /* LRI */
-	check("\xd8\x9c", 2, "\\u061c");                  /* ALM */
+	check("\xe2\x81\xa6x", 4, "\\u2066x");			  /* LRI */
+	check("\xd8\x9c", 2, "\\u061c");			  /* ALM */
 	assert_int_equal(term_unsafe("\xc2\x9b", 2), 1);
 	/* U+00A0 and U+2028 are not controls this escapes */
 	check("\xc2\xa0", 2, "\xc2\xa0");
@@ -55,9 +57,9 @@ static void term_bad_utf8_as_bytes(void **state)
 {
 	(void)state;
 	check("\xff\xfe", 2, "\\xff\\xfe");
-	check("\xc0\xaf", 2, "\\xc0\\xaf");               /* overlong */
-	check("\xed\xa0\x80", 3, "\\xed\\xa0\\x80");      /* surrogate */
-	check("\xe2\x80", 2, "\\xe2\\x80");               /* truncated */
+	check("\xc0\xaf", 2, "\\xc0\\xaf");	     /* overlong */
+	check("\xed\xa0\x80", 3, "\\xed\\xa0\\x80"); /* surrogate */
+	check("\xe2\x80", 2, "\\xe2\\x80");	     /* truncated */
 }
 
 static void term_cut_with_ellipsis(void **state)
@@ -73,7 +75,7 @@ static void term_cut_with_ellipsis(void **state)
 	term_escape("ab\x1b\x1b\x1b", 5, out, sizeof(out));
 	assert_string_equal(out, "ab\\e...");
 	term_escape("\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5", 9, out,
-		       sizeof(out));
+		    sizeof(out));
 	assert_string_equal(out, "\xe6\x97\xa5...");
 }
 
@@ -85,8 +87,7 @@ static void term_fputs_escapes(void **state)
 
 	(void)state;
 	assert_non_null(fp);
-	assert_int_equal(term_fputs("ok \x1b]0;x\a caf\xc3\xa9\xff", fp),
-			 0);
+	assert_int_equal(term_fputs("ok \x1b]0;x\a caf\xc3\xa9\xff", fp), 0);
 	fclose(fp);
 	assert_string_equal(buf, "ok \\e]0;x\\x07 caf\xc3\xa9\\xff");
 	free(buf);

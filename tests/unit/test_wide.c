@@ -22,8 +22,7 @@ struct wide {
 
 /* One row, ncols numeric columns named prefix0..; order reversed if
  * rev. */
-static void wide_make(struct wide *w, size_t ncols, const char *prefix,
-		      int rev)
+static void wide_make(struct wide *w, size_t ncols, const char *prefix, int rev)
 {
 	size_t c;
 
@@ -108,9 +107,9 @@ static void wide_current_any_order_with_extras(void **state)
 	cur.names[0] = strdup("extra_col");
 	oc.reference = &p;
 	dm_profile_init(&q, &oc);
-	assert_int_equal(dm_profile_add_batch(&q, &oc, &cur.b, cur.names,
-					      "c.csv", NULL),
-			 DM_OK);
+	assert_int_equal(
+		dm_profile_add_batch(&q, &oc, &cur.b, cur.names, "c.csv", NULL),
+		DM_OK);
 	for (c = 0; c < NW; c++) {
 		dm_feature *f = dm_profile_find(&q, base.names[c]);
 
@@ -139,9 +138,9 @@ static void wide_duplicate_refused(void **state)
 	free(base.names[999]);
 	base.names[999] = strdup("f0");
 	dm_profile_init(&p, &o);
-	assert_int_equal(dm_profile_add_batch(&p, &o, &base.b, base.names,
-					      "b.csv", &d),
-			 DM_EFORMAT);
+	assert_int_equal(
+		dm_profile_add_batch(&p, &o, &base.b, base.names, "b.csv", &d),
+		DM_EFORMAT);
 	assert_non_null(strstr(d.msg, "duplicate column name"));
 	assert_non_null(strstr(d.msg, "'f0'"));
 	dm_profile_release(&p);
@@ -158,9 +157,9 @@ static void wide_duplicate_refused(void **state)
 	cur.names[500] = strdup("f7");
 	oc.reference = &p;
 	dm_profile_init(&q, &oc);
-	assert_int_equal(dm_profile_add_batch(&q, &oc, &cur.b, cur.names,
-					      "c.csv", &d),
-			 DM_EFORMAT);
+	assert_int_equal(
+		dm_profile_add_batch(&q, &oc, &cur.b, cur.names, "c.csv", &d),
+		DM_EFORMAT);
 	assert_non_null(strstr(d.msg, "duplicate column name"));
 	assert_non_null(strstr(d.msg, "'f7'"));
 	dm_profile_release(&q);

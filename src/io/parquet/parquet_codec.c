@@ -44,8 +44,8 @@ uint64_t pq_codec_max_ratio(int codec)
 	}
 }
 
-dm_err pq_check_size(int codec, const uint8_t *src, size_t src_len,
-		     size_t len, const char **why)
+dm_err pq_check_size(int codec, const uint8_t *src, size_t src_len, size_t len,
+		     const char **why)
 {
 	if (codec == DM_PARQUET_ZSTD) {
 		unsigned long long fcs = ZSTD_getFrameContentSize(src, src_len);
@@ -55,7 +55,8 @@ dm_err pq_check_size(int codec, const uint8_t *src, size_t src_len,
 			return DM_EFORMAT;
 		}
 	} else if (codec == DM_PARQUET_BROTLI) {
-		BrotliDecoderState *st = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+		BrotliDecoderState *st =
+			BrotliDecoderCreateInstance(NULL, NULL, NULL);
 		uint8_t tmp[16384];
 		size_t avail_in = src_len, total = 0;
 		const uint8_t *in = src;
@@ -83,7 +84,8 @@ dm_err pq_check_size(int codec, const uint8_t *src, size_t src_len,
 		if (r != BROTLI_DECODER_RESULT_SUCCESS || total != len) {
 			*why = total > len ? "BROTLI data decompresses to more "
 					     "than the page size"
-					   : "corrupt BROTLI data or wrong page size";
+					   : "corrupt BROTLI data or wrong "
+					     "page size";
 			return DM_EFORMAT;
 		}
 	}
@@ -124,7 +126,8 @@ static dm_err gunzip(const uint8_t *src, size_t src_len, uint8_t *dst,
 			goto out;
 		}
 		if (rc == Z_BUF_ERROR && zs.avail_out == 0) {
-			*why = "GZIP data decompresses to more than the page size";
+			*why = "GZIP data decompresses to more than the page "
+			       "size";
 			err = DM_EFORMAT;
 			goto out;
 		}
@@ -193,7 +196,8 @@ static int lz4_frame(const uint8_t *src, size_t src_len, uint8_t *dst,
 		in_done += in_sz;
 		out_done += out_sz;
 		if (r == 0) {
-			rc = (out_done == dst_len && in_done == src_len) ? 0 : -1;
+			rc = (out_done == dst_len && in_done == src_len) ? 0
+									 : -1;
 			break;
 		}
 		if (in_sz == 0 && out_sz == 0)
@@ -246,7 +250,8 @@ dm_err pq_decompress(int codec, const uint8_t *src, size_t src_len,
 		size_t n;
 		if (fcs != ZSTD_CONTENTSIZE_UNKNOWN &&
 		    fcs != ZSTD_CONTENTSIZE_ERROR && fcs > dst_len) {
-			*why = "ZSTD data decompresses to more than the page size";
+			*why = "ZSTD data decompresses to more than the page "
+			       "size";
 			return DM_EFORMAT;
 		}
 		n = ZSTD_decompress(dst, dst_len, src, src_len);
@@ -256,13 +261,16 @@ dm_err pq_decompress(int codec, const uint8_t *src, size_t src_len,
 			return DM_ENOMEM;
 		}
 		if (ZSTD_isError(n)) {
-			*why = ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall
-				       ? "ZSTD data decompresses to more than the page size"
+			*why = ZSTD_getErrorCode(n) ==
+					       ZSTD_error_dstSize_tooSmall
+				       ? "ZSTD data decompresses to more than "
+					 "the page size"
 				       : "corrupt ZSTD data";
 			return DM_EFORMAT;
 		}
 		if (n != dst_len) {
-			*why = "ZSTD data decompresses to less than the page size";
+			*why = "ZSTD data decompresses to less than the page "
+			       "size";
 			return DM_EFORMAT;
 		}
 		return DM_OK;
@@ -290,7 +298,8 @@ dm_err pq_decompress(int codec, const uint8_t *src, size_t src_len,
 		return DM_EFORMAT;
 	}
 	case DM_PARQUET_BROTLI: {
-		BrotliDecoderState *st = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+		BrotliDecoderState *st =
+			BrotliDecoderCreateInstance(NULL, NULL, NULL);
 		size_t avail_in = src_len, avail_out = dst_len;
 		const uint8_t *in = src;
 		uint8_t *o = dst;
@@ -300,8 +309,8 @@ dm_err pq_decompress(int codec, const uint8_t *src, size_t src_len,
 			*why = "out of memory";
 			return DM_ENOMEM;
 		}
-		r = BrotliDecoderDecompressStream(st, &avail_in, &in, &avail_out,
-						  &o, NULL);
+		r = BrotliDecoderDecompressStream(st, &avail_in, &in,
+						  &avail_out, &o, NULL);
 		alloc_failed = r == BROTLI_DECODER_RESULT_ERROR &&
 			       BrotliDecoderGetErrorCode(st) <=
 				       BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES;

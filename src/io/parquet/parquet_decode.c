@@ -19,7 +19,7 @@ static inline uint64_t load64(const uint8_t *p, size_t avail, size_t byte)
 {
 	if (byte + 8 <= avail)
 		return rd_le64(p + byte);
-	uint8_t tmp[8] = { 0 };
+	uint8_t tmp[8] = {0};
 	if (byte < avail)
 		memcpy(tmp, p + byte, avail - byte);
 	return rd_le64(tmp);
@@ -102,8 +102,8 @@ static int rle_next_run(pq_rle *r)
 }
 
 #define RLE_GET_BODY(T)                                                        \
-	uint64_t mask = r->bw >= 32 ? 0xffffffffull                            \
-				    : (((uint64_t)1 << r->bw) - 1);            \
+	uint64_t mask =                                                        \
+		r->bw >= 32 ? 0xffffffffull : (((uint64_t)1 << r->bw) - 1);    \
 	while (n) {                                                            \
 		size_t k, i;                                                   \
 		if (!r->left && rle_next_run(r))                               \
@@ -122,9 +122,10 @@ static int rle_next_run(pq_rle *r)
 				return -1;                                     \
 			for (i = 0; i < k; i++, bit += (uint64_t)r->bw) {      \
 				size_t byte = (size_t)(bit >> 3);              \
-				uint64_t w = byte + 8 <= avail                 \
-						     ? rd_le64(bp + byte)      \
-						     : load64(bp, avail, byte); \
+				uint64_t w =                                   \
+					byte + 8 <= avail                      \
+						? rd_le64(bp + byte)           \
+						: load64(bp, avail, byte);     \
 				out[i] = (T)((w >> (bit & 7)) & mask);         \
 			}                                                      \
 			r->bp_pos += k;                                        \
@@ -177,9 +178,8 @@ int dbp_init(pq_dbp *d, const uint8_t *p, size_t len)
 	if (dbp_uvarint(d, &d->block_size) || dbp_uvarint(d, &d->nmini) ||
 	    dbp_uvarint(d, &d->total) || dbp_uvarint(d, &first))
 		return -1;
-	if (d->block_size == 0 || d->block_size > (1u << 20) ||
-	    d->nmini == 0 || d->nmini > 256 ||
-	    d->block_size % d->nmini != 0)
+	if (d->block_size == 0 || d->block_size > (1u << 20) || d->nmini == 0 ||
+	    d->nmini > 256 || d->block_size % d->nmini != 0)
 		return -1;
 	d->per_mini = d->block_size / d->nmini;
 	if (d->per_mini % 8 != 0)

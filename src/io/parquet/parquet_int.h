@@ -37,9 +37,9 @@ enum {
  */
 typedef struct pq_tc {
 	const uint8_t *p, *end;
-	int err;      /* 0 ok, 1 truncated/malformed */
-	int depth;    /* struct nesting, bounded */
-	int boolval;  /* value of the last TC_BOOL field */
+	int err;     /* 0 ok, 1 truncated/malformed */
+	int depth;   /* struct nesting, bounded */
+	int boolval; /* value of the last TC_BOOL field */
 	const char *why;
 } pq_tc;
 
@@ -79,7 +79,7 @@ void tw_i64(pq_tw *w, int16_t id, int64_t v);
 void tw_bool(pq_tw *w, int16_t id, int v);
 void tw_binary(pq_tw *w, int16_t id, const void *p, size_t n);
 void tw_struct_begin(pq_tw *w, int16_t id); /* field header + push */
-void tw_struct_end(pq_tw *w);               /* STOP + pop */
+void tw_struct_end(pq_tw *w);		    /* STOP + pop */
 void tw_list_begin(pq_tw *w, int16_t id, int etype, uint32_t n);
 void tw_elem_struct_begin(pq_tw *w); /* struct element of a list */
 void tw_elem_i32(pq_tw *w, int32_t v);
@@ -96,8 +96,8 @@ dm_err pq_decompress(int codec, const uint8_t *src, size_t src_len,
 /* Before allocating: checks that src can decompress to len bytes where
  * the format says so without decompressing (ZSTD frame sizes) or by a
  * dry run that stores nothing (BROTLI, which bounds no ratio). */
-dm_err pq_check_size(int codec, const uint8_t *src, size_t src_len,
-		     size_t len, const char **why);
+dm_err pq_check_size(int codec, const uint8_t *src, size_t src_len, size_t len,
+		     const char **why);
 /* Compresses src into a new malloc'd *out (codec SNAPPY, ZSTD or none). */
 dm_err pq_compress(int codec, int level, const uint8_t *src, size_t len,
 		   uint8_t **out, size_t *out_len);
@@ -110,12 +110,12 @@ uint64_t pq_codec_max_ratio(int codec);
 typedef struct pq_rle {
 	const uint8_t *p, *end;
 	int bw;
-	uint32_t left;    /* values left in the current run */
-	int rle;          /* current run is an RLE run */
-	uint32_t value;   /* RLE run value */
+	uint32_t left;	   /* values left in the current run */
+	int rle;	   /* current run is an RLE run */
+	uint32_t value;	   /* RLE run value */
 	const uint8_t *bp; /* bit-packed run data */
-	size_t bp_bytes;  /* bytes available from bp */
-	uint64_t bp_pos;  /* index of the next value in the bit-packed run */
+	size_t bp_bytes;   /* bytes available from bp */
+	uint64_t bp_pos;   /* index of the next value in the bit-packed run */
 } pq_rle;
 
 void rle_init(pq_rle *r, const uint8_t *p, size_t len, int bw);
@@ -130,16 +130,16 @@ int rle_get_u8(pq_rle *r, uint8_t *out, size_t n);
 typedef struct pq_dbp {
 	const uint8_t *buf;
 	size_t len;
-	size_t off;         /* next unread byte (may pass len: padding) */
+	size_t off; /* next unread byte (may pass len: padding) */
 	uint64_t block_size, nmini, per_mini;
 	uint64_t total, done;
 	uint64_t last;
 	uint64_t min_delta;
 	uint8_t widths[256];
-	uint64_t mini;      /* index of current miniblock in block */
+	uint64_t mini;	    /* index of current miniblock in block */
 	uint64_t mini_left; /* values left in current miniblock */
-	size_t moff;        /* offset of current miniblock data */
-	uint64_t mpos;      /* index within miniblock */
+	size_t moff;	    /* offset of current miniblock data */
+	uint64_t mpos;	    /* index within miniblock */
 	int in_block;
 } pq_dbp;
 
@@ -200,7 +200,7 @@ typedef struct pq_footer {
 	size_t nleaves;
 	size_t ncols;
 	dm_parquet_column_info *cols; /* readable columns */
-	char **names;                 /* owned names of cols */
+	char **names;		      /* owned names of cols */
 	size_t nrg;
 	pq_rowgroup *rg;
 	dm_parquet_rowgroup_info *rginfo;

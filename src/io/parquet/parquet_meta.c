@@ -95,7 +95,11 @@ enum column_chunk_field {
 	CK_META_DATA = 3,
 	CK_CRYPTO_METADATA = 8
 };
-enum row_group_field { RG_COLUMNS = 1, RG_TOTAL_BYTE_SIZE = 2, RG_NUM_ROWS = 3 };
+enum row_group_field {
+	RG_COLUMNS = 1,
+	RG_TOTAL_BYTE_SIZE = 2,
+	RG_NUM_ROWS = 3
+};
 enum key_value_field { KV_KEY = 1, KV_VALUE = 2 };
 /* FieldRepetitionType */
 enum repetition { REP_REQUIRED = 0, REP_OPTIONAL = 1, REP_REPEATED = 2 };
@@ -115,17 +119,17 @@ enum { FMD_SEEN_SCHEMA = 1, FMD_SEEN_NUM_ROWS = 2, FMD_SEEN_ROW_GROUPS = 4 };
 enum { CHUNK_HERE = 0, CHUNK_OTHER_FILE = 1, CHUNK_ENCRYPTED = 2 };
 
 typedef struct sel {
-	int type;         /* -1 absent */
+	int type; /* -1 absent */
 	int32_t type_length;
-	int rep;          /* -1 absent */
+	int rep; /* -1 absent */
 	const uint8_t *name;
 	uint32_t name_len;
 	int has_children;
 	int32_t num_children;
-	int converted;    /* -1 absent */
+	int converted; /* -1 absent */
 	int32_t scale, precision;
-	int logical;      /* LogicalType union field id, 0 absent */
-	int unit;         /* TIME/TIMESTAMP */
+	int logical; /* LogicalType union field id, 0 absent */
+	int unit;    /* TIME/TIMESTAMP */
 	int utc;
 	int int_bits, int_signed;
 	int32_t lscale, lprecision;
@@ -164,7 +168,8 @@ static void parse_logical(pq_tc *c, sel *e)
 		if (!tc_struct_begin(c))
 			break;
 		while (tc_field(c, &l2, &id2, &t2)) {
-			if (id == LT_DECIMAL && id2 == DEC_SCALE && t2 == TC_I32)
+			if (id == LT_DECIMAL && id2 == DEC_SCALE &&
+			    t2 == TC_I32)
 				e->lscale = tc_i32(c);
 			else if (id == LT_DECIMAL && id2 == DEC_PRECISION &&
 				 t2 == TC_I32)
@@ -406,7 +411,6 @@ static void parse_rowgroup(pq_tc *c, pq_rowgroup *g, size_t nleaves,
 	tc_struct_end(c);
 }
 
-
 static int add_warning(pq_footer *ft, const char *fmt, const char *name,
 		       const char *detail)
 {
@@ -433,7 +437,8 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 
 	memset(ci, 0, sizeof(*ci));
 	ci->physical = (dm_parquet_physical)p;
-	ci->type_length = p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY ? e->type_length : 0;
+	ci->type_length =
+		p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY ? e->type_length : 0;
 	ci->optional = e->rep == REP_OPTIONAL;
 	ci->converted_type = e->converted;
 	ci->coltype = DM_COL_DOUBLE;
@@ -444,28 +449,62 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 	if (lg == LT_NONE && e->converted >= 0) {
 		/* legacy ConvertedType */
 		switch (e->converted) {
-		case 0: lg = LT_STRING; break;                   /* UTF8 */
-		case 4: lg = LT_ENUM; break;                   /* ENUM */
-		case 5: lg = LT_DECIMAL; break;                   /* DECIMAL */
-		case 6: lg = LT_DATE; break;                   /* DATE */
-		case 7: lg = LT_TIME; ci->unit = DM_PARQUET_MILLIS; break;
-		case 8: lg = LT_TIME; ci->unit = DM_PARQUET_MICROS; break;
-		case 9: lg = LT_TIMESTAMP; ci->unit = DM_PARQUET_MILLIS; ci->utc = 1; break;
-		case 10: lg = LT_TIMESTAMP; ci->unit = DM_PARQUET_MICROS; ci->utc = 1; break;
-		case 11: case 12: case 13: case 14:
+		case 0:
+			lg = LT_STRING;
+			break; /* UTF8 */
+		case 4:
+			lg = LT_ENUM;
+			break; /* ENUM */
+		case 5:
+			lg = LT_DECIMAL;
+			break; /* DECIMAL */
+		case 6:
+			lg = LT_DATE;
+			break; /* DATE */
+		case 7:
+			lg = LT_TIME;
+			ci->unit = DM_PARQUET_MILLIS;
+			break;
+		case 8:
+			lg = LT_TIME;
+			ci->unit = DM_PARQUET_MICROS;
+			break;
+		case 9:
+			lg = LT_TIMESTAMP;
+			ci->unit = DM_PARQUET_MILLIS;
+			ci->utc = 1;
+			break;
+		case 10:
+			lg = LT_TIMESTAMP;
+			ci->unit = DM_PARQUET_MICROS;
+			ci->utc = 1;
+			break;
+		case 11:
+		case 12:
+		case 13:
+		case 14:
 			lg = LT_INTEGER;
 			ci->int_signed = 0;
 			ci->int_bits = 8 << (e->converted - 11);
 			break;
-		case 15: case 16: case 17: case 18:
+		case 15:
+		case 16:
+		case 17:
+		case 18:
 			lg = LT_INTEGER;
 			ci->int_signed = 1;
 			ci->int_bits = 8 << (e->converted - 15);
 			break;
-		case 19: lg = LT_JSON; break;                 /* JSON */
-		case 20: lg = LT_BSON; break;                 /* BSON */
-		case 21: return "INTERVAL is not supported";
-		default: return "unsupported converted type";
+		case 19:
+			lg = LT_JSON;
+			break; /* JSON */
+		case 20:
+			lg = LT_BSON;
+			break; /* BSON */
+		case 21:
+			return "INTERVAL is not supported";
+		default:
+			return "unsupported converted type";
 		}
 		if (lg == LT_DECIMAL) {
 			ci->scale = e->scale;
@@ -491,13 +530,18 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 		    p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
 			ci->coltype = DM_COL_STRING;
 		return NULL;
-	case LT_STRING: case LT_ENUM: case LT_JSON: case LT_BSON: case LT_UUID:
-	case LT_GEOMETRY: case LT_GEOGRAPHY:
+	case LT_STRING:
+	case LT_ENUM:
+	case LT_JSON:
+	case LT_BSON:
+	case LT_UUID:
+	case LT_GEOMETRY:
+	case LT_GEOGRAPHY:
 		ci->logical = lg == LT_STRING ? DM_PARQUET_L_STRING
 			      : lg == LT_ENUM ? DM_PARQUET_L_ENUM
 			      : lg == LT_JSON ? DM_PARQUET_L_JSON
 			      : lg == LT_UUID ? DM_PARQUET_L_UUID
-			      : DM_PARQUET_L_BSON;
+					      : DM_PARQUET_L_BSON;
 		if (p != DM_PARQUET_BYTE_ARRAY &&
 		    p != DM_PARQUET_FIXED_LEN_BYTE_ARRAY)
 			return "string type on a non-byte-array column";
@@ -517,7 +561,8 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 		return p == DM_PARQUET_INT32 ? NULL : "DATE not on INT32";
 	case LT_TIME:
 	case LT_TIMESTAMP:
-		ci->logical = lg == LT_TIME ? DM_PARQUET_L_TIME : DM_PARQUET_L_TIMESTAMP;
+		ci->logical = lg == LT_TIME ? DM_PARQUET_L_TIME
+					    : DM_PARQUET_L_TIMESTAMP;
 		if (ci->unit < DM_PARQUET_MILLIS || ci->unit > DM_PARQUET_NANOS)
 			return "time unit missing";
 		if (p != DM_PARQUET_INT64 &&
@@ -535,7 +580,8 @@ static const char *map_column(const sel *e, dm_parquet_column_info *ci)
 		return NULL;
 	case LT_FLOAT16:
 		ci->logical = DM_PARQUET_L_FLOAT16;
-		return p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY && e->type_length == 2
+		return p == DM_PARQUET_FIXED_LEN_BYTE_ARRAY &&
+				       e->type_length == 2
 			       ? NULL
 			       : "FLOAT16 not on FIXED_LEN_BYTE_ARRAY(2)";
 	default:
@@ -714,9 +760,11 @@ static int map_top_columns(pq_footer *ft, const sel *els, size_t nel,
 			char detail[64];
 			snprintf(detail, sizeof(detail), "%zu leaf column%s",
 				 nl, nl == 1 ? "" : "s");
-			r = add_warning(ft, "column '%s' skipped: nested "
+			r = add_warning(ft,
+					"column '%s' skipped: nested "
 					"group (%s); nested columns are "
-					"not supported", nm, detail);
+					"not supported",
+					nm, detail);
 			free(nm);
 		} else if (e->rep == REP_REPEATED) {
 			r = add_warning(ft, "column '%s' skipped: %s", nm,
@@ -753,38 +801,38 @@ static dm_err check_chunk(const pq_chunk *k, const dm_parquet_column_info *col,
 	const char *cn = col->name;
 
 	if (k->external == CHUNK_ENCRYPTED)
-		return dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
-				   cn, "encrypted column");
+		return dm_diag_set(diag, DM_EUNSUPPORTED, name, 0, cn,
+				   "encrypted column");
 	if (k->external)
-		return dm_diag_set(diag, DM_EUNSUPPORTED, name, 0,
-				   cn, "column data in another "
+		return dm_diag_set(diag, DM_EUNSUPPORTED, name, 0, cn,
+				   "column data in another "
 				   "file (file_path)");
 	if (!k->has_meta)
 		return dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
 				   "row group %zu: column chunk "
-				   "without complete metadata", i);
+				   "without complete metadata",
+				   i);
 	if (k->type != (int)col->physical)
 		return dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
 				   "row group %zu: chunk type "
-				   "differs from the schema", i);
-	if (k->info.total_compressed_size < 0 ||
-	    k->info.data_page_offset < 4 ||
-	    (uint64_t)k->info.total_compressed_size >
-		    file_size ||
-	    (uint64_t)k->info.data_page_offset >
-		    file_size ||
+				   "differs from the schema",
+				   i);
+	if (k->info.total_compressed_size < 0 || k->info.data_page_offset < 4 ||
+	    (uint64_t)k->info.total_compressed_size > file_size ||
+	    (uint64_t)k->info.data_page_offset > file_size ||
 	    k->info.num_values < 0)
 		return dm_diag_set(diag, DM_EFORMAT, name, 0, cn,
 				   "row group %zu: column chunk "
 				   "offsets or sizes outside the "
-				   "file", i);
+				   "file",
+				   i);
 	return DM_OK;
 }
 
 /* The row groups' infos, the chunks of the read columns checked and
  * exported, the row counts added up against num_rows. */
-static int export_rowgroups(pq_footer *ft, uint64_t file_size,
-			    const char *name, dm_diag *diag, const char **why)
+static int export_rowgroups(pq_footer *ft, uint64_t file_size, const char *name,
+			    dm_diag *diag, const char **why)
 {
 	int64_t total = 0;
 	size_t i, j;
@@ -889,7 +937,8 @@ dm_err pq_footer_parse(pq_footer *ft, uint8_t *buf, size_t len,
 	}
 	if (c.err)
 		goto bad;
-	if (seen != (FMD_SEEN_SCHEMA | FMD_SEEN_NUM_ROWS | FMD_SEEN_ROW_GROUPS)) {
+	if (seen !=
+	    (FMD_SEEN_SCHEMA | FMD_SEEN_NUM_ROWS | FMD_SEEN_ROW_GROUPS)) {
 		why = "FileMetaData lacks schema, num_rows or row_groups";
 		goto bad;
 	}
@@ -914,7 +963,9 @@ bad:
 	}
 	err = dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 			  "malformed Parquet footer: %s",
-			  why ? why : c.why ? c.why : "bad Thrift data");
+			  why	  ? why
+			  : c.why ? c.why
+				  : "bad Thrift data");
 out:
 	free(els);
 	return err;

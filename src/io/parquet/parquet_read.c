@@ -37,12 +37,12 @@
 #include "io/parquet/parquet_int.h"
 
 #define DEF_MAX_FOOTER ((uint64_t)64 << 20)
-#define DEF_MAX_PAGE ((uint64_t)256 << 20)
-#define ROWS_PER_BYTE 100000
-#define READAHEAD ((size_t)256 << 10)
-#define MAX_HEADER ((size_t)16 << 20)
-#define DEF_BATCH 8192
-#define JULIAN_EPOCH 2440588
+#define DEF_MAX_PAGE   ((uint64_t)256 << 20)
+#define ROWS_PER_BYTE  100000
+#define READAHEAD      ((size_t)256 << 10)
+#define MAX_HEADER     ((size_t)16 << 20)
+#define DEF_BATCH      8192
+#define JULIAN_EPOCH   2440588
 
 struct dm_parquet_file {
 	dm_source *src;
@@ -57,15 +57,16 @@ struct dm_parquet_file {
 };
 
 /* ---- small helpers ------------------------------------------------- */
-static dm_err src_read(dm_parquet_file *f, uint64_t off, void *buf,
-		       size_t len, dm_diag *diag)
+static dm_err src_read(dm_parquet_file *f, uint64_t off, void *buf, size_t len,
+		       dm_diag *diag)
 {
 	size_t done = 0;
 
 	while (done < len) {
 		size_t got = 0;
-		dm_err err = f->src->read(f->src, off + done, (char *)buf + done,
-					  len - done, &got, diag);
+		dm_err err =
+			f->src->read(f->src, off + done, (char *)buf + done,
+				     len - done, &got, diag);
 		if (err)
 			return err;
 		if (got == 0)
@@ -80,37 +81,41 @@ static dm_err src_read(dm_parquet_file *f, uint64_t off, void *buf,
 
 const char *dm_parquet_physical_name(int p)
 {
-	static const char *const n[] = { "BOOLEAN", "INT32", "INT64", "INT96",
-					 "FLOAT", "DOUBLE", "BYTE_ARRAY",
-					 "FIXED_LEN_BYTE_ARRAY" };
+	static const char *const n[] = {
+		"BOOLEAN", "INT32",  "INT64",	   "INT96",
+		"FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
 	return p >= 0 && p < 8 ? n[p] : "?";
 }
 
 const char *dm_parquet_codec_name(int c)
 {
-	static const char *const n[] = { "UNCOMPRESSED", "SNAPPY", "GZIP",
-					 "LZO", "BROTLI", "LZ4", "ZSTD",
-					 "LZ4_RAW" };
+	static const char *const n[] = {"UNCOMPRESSED", "SNAPPY", "GZIP",
+					"LZO",		"BROTLI", "LZ4",
+					"ZSTD",		"LZ4_RAW"};
 	return c >= 0 && c < 8 ? n[c] : "?";
 }
 
 const char *dm_parquet_encoding_name(int e)
 {
-	static const char *const n[] = { "PLAIN", "?", "PLAIN_DICTIONARY",
-					 "RLE", "BIT_PACKED",
-					 "DELTA_BINARY_PACKED",
-					 "DELTA_LENGTH_BYTE_ARRAY",
-					 "DELTA_BYTE_ARRAY", "RLE_DICTIONARY",
-					 "BYTE_STREAM_SPLIT" };
+	static const char *const n[] = {"PLAIN",
+					"?",
+					"PLAIN_DICTIONARY",
+					"RLE",
+					"BIT_PACKED",
+					"DELTA_BINARY_PACKED",
+					"DELTA_LENGTH_BYTE_ARRAY",
+					"DELTA_BYTE_ARRAY",
+					"RLE_DICTIONARY",
+					"BYTE_STREAM_SPLIT"};
 	return e >= 0 && e < 10 ? n[e] : "?";
 }
 
 const char *dm_parquet_logical_name(dm_parquet_logical l)
 {
-	static const char *const n[] = { "", "STRING", "ENUM", "JSON",
-					 "BSON", "UUID", "INTEGER",
-					 "DECIMAL", "DATE", "TIME",
-					 "TIMESTAMP", "FLOAT16", "UNKNOWN" };
+	static const char *const n[] = {
+		"",	     "STRING",	"ENUM",	   "JSON", "BSON",
+		"UUID",	     "INTEGER", "DECIMAL", "DATE", "TIME",
+		"TIMESTAMP", "FLOAT16", "UNKNOWN"};
 	return (unsigned)l < sizeof(n) / sizeof(n[0]) ? n[l] : "?";
 }
 
@@ -155,10 +160,10 @@ dm_err dm_parquet_open(dm_source *src, const dm_parquet_opts *opts,
 		goto fail;
 	}
 	if (memcmp(head, "PAR1", 4) != 0 || memcmp(tail + 4, "PAR1", 4) != 0) {
-		err = dm_diag_set(diag, DM_EFORMAT, f->name, 0, NULL,
-				  "not a Parquet file (no \"PAR1\" magic at %s)",
-				  memcmp(head, "PAR1", 4) ? "the start"
-							  : "the end");
+		err = dm_diag_set(
+			diag, DM_EFORMAT, f->name, 0, NULL,
+			"not a Parquet file (no \"PAR1\" magic at %s)",
+			memcmp(head, "PAR1", 4) ? "the start" : "the end");
 		goto fail;
 	}
 	flen = rd_le32(tail);
@@ -172,7 +177,8 @@ dm_err dm_parquet_open(dm_source *src, const dm_parquet_opts *opts,
 	if (flen > f->opts.max_footer_bytes) {
 		err = dm_diag_set(diag, DM_ETOOBIG, f->name, 0, NULL,
 				  "footer of %u bytes exceeds the limit of "
-				  "%llu", flen,
+				  "%llu",
+				  flen,
 				  (unsigned long long)f->opts.max_footer_bytes);
 		goto fail;
 	}
@@ -261,7 +267,7 @@ typedef struct pq_cc {
 	const pq_chunk *k;
 	const char *cname;
 	int phys;
-	int nk;       /* native kind */
+	int nk;	      /* native kind */
 	size_t width; /* PLAIN width in bytes (0: BOOLEAN / BYTE_ARRAY) */
 	int max_def;
 	/* byte stream over the chunk */
@@ -272,11 +278,11 @@ typedef struct pq_cc {
 	/* dictionary */
 	int has_dict;
 	uint32_t dict_n;
-	void *dict;         /* int64_t / double / dm_strref */
+	void *dict;	    /* int64_t / double / dm_strref */
 	uint8_t *dict_page; /* bytes the strrefs point into */
 	/* current page */
 	uint8_t *page;
-	size_t page_cap; /* bytes allocated at page (reused for numbers) */
+	size_t page_cap;    /* bytes allocated at page (reused for numbers) */
 	uint64_t page_left; /* values (with NULLs) left in the page */
 	uint64_t rows_left; /* rows of the row group not yet read */
 	int enc;
@@ -286,8 +292,8 @@ typedef struct pq_cc {
 	const uint8_t *def_p;
 	uint64_t def_bits, def_pos;
 	const uint8_t *vp, *vend;
-	uint64_t bit;  /* PLAIN booleans: next bit */
-	pq_rle rle;    /* dictionary indices / RLE booleans */
+	uint64_t bit; /* PLAIN booleans: next bit */
+	pq_rle rle;   /* dictionary indices / RLE booleans */
 	pq_dbp dbp;
 	/* DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY, decoded a batch at a
 	 * time: lengths (dbp), prefix lengths (dbp2), then the bytes */
@@ -295,9 +301,9 @@ typedef struct pq_cc {
 	const uint8_t *sdata;
 	size_t pstr_n, pstr_i; /* values in the page, next */
 	uint64_t dba_total;    /* bytes materialised from the page */
-	uint8_t *prev;         /* DELTA_BYTE_ARRAY: the last value */
+	uint8_t *prev;	       /* DELTA_BYTE_ARRAY: the last value */
 	size_t prev_len, prev_cap;
-	int64_t *lens, *pres;  /* scratch lengths */
+	int64_t *lens, *pres; /* scratch lengths */
 	size_t lens_cap;
 	size_t bss_n, bss_i; /* BYTE_STREAM_SPLIT: values, next */
 	/* buffers still referenced by the batch being built */
@@ -399,14 +405,38 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	c->phys = ci->physical;
 	c->max_def = ci->optional ? 1 : 0;
 	switch (c->phys) {
-	case DM_PARQUET_BOOLEAN: c->nk = NK_I64; c->width = 0; break;
-	case DM_PARQUET_INT32: c->nk = NK_I64; c->width = 4; break;
-	case DM_PARQUET_INT64: c->nk = NK_I64; c->width = 8; break;
-	case DM_PARQUET_INT96: c->nk = NK_I64; c->width = 12; break;
-	case DM_PARQUET_FLOAT: c->nk = NK_F64; c->width = 4; break;
-	case DM_PARQUET_DOUBLE: c->nk = NK_F64; c->width = 8; break;
-	case DM_PARQUET_BYTE_ARRAY: c->nk = NK_STR; c->width = 0; break;
-	default: c->nk = NK_STR; c->width = (size_t)ci->type_length; break;
+	case DM_PARQUET_BOOLEAN:
+		c->nk = NK_I64;
+		c->width = 0;
+		break;
+	case DM_PARQUET_INT32:
+		c->nk = NK_I64;
+		c->width = 4;
+		break;
+	case DM_PARQUET_INT64:
+		c->nk = NK_I64;
+		c->width = 8;
+		break;
+	case DM_PARQUET_INT96:
+		c->nk = NK_I64;
+		c->width = 12;
+		break;
+	case DM_PARQUET_FLOAT:
+		c->nk = NK_F64;
+		c->width = 4;
+		break;
+	case DM_PARQUET_DOUBLE:
+		c->nk = NK_F64;
+		c->width = 8;
+		break;
+	case DM_PARQUET_BYTE_ARRAY:
+		c->nk = NK_STR;
+		c->width = 0;
+		break;
+	default:
+		c->nk = NK_STR;
+		c->width = (size_t)ci->type_length;
+		break;
 	}
 	if (dpo > 0 && dpo < start)
 		start = dpo;
@@ -509,9 +539,12 @@ static int32_t *ph_i32_slot(pq_ph *h, int16_t id, int16_t field)
 	switch (id) {
 	case PH_DATA_PAGE_HEADER:
 		switch (field) {
-		case DP_ENCODING: return &h->enc;
-		case DP_DEFINITION_LEVEL_ENCODING: return &h->def_enc;
-		case DP_REPETITION_LEVEL_ENCODING: return &h->rep_enc;
+		case DP_ENCODING:
+			return &h->enc;
+		case DP_DEFINITION_LEVEL_ENCODING:
+			return &h->def_enc;
+		case DP_REPETITION_LEVEL_ENCODING:
+			return &h->rep_enc;
 		}
 		break;
 	case PH_DICTIONARY_PAGE_HEADER:
@@ -520,11 +553,16 @@ static int32_t *ph_i32_slot(pq_ph *h, int16_t id, int16_t field)
 		break;
 	default: /* PH_DATA_PAGE_HEADER_V2 */
 		switch (field) {
-		case V2_NUM_NULLS: return &h->num_nulls;
-		case V2_NUM_ROWS: return &h->num_rows;
-		case V2_ENCODING: return &h->enc;
-		case V2_DEFINITION_LEVELS_BYTE_LENGTH: return &h->def_len;
-		case V2_REPETITION_LEVELS_BYTE_LENGTH: return &h->rep_len;
+		case V2_NUM_NULLS:
+			return &h->num_nulls;
+		case V2_NUM_ROWS:
+			return &h->num_rows;
+		case V2_ENCODING:
+			return &h->enc;
+		case V2_DEFINITION_LEVELS_BYTE_LENGTH:
+			return &h->def_len;
+		case V2_REPETITION_LEVELS_BYTE_LENGTH:
+			return &h->rep_len;
 		}
 	}
 	return NULL;
@@ -601,7 +639,8 @@ static dm_err cc_header(pq_cc *c, pq_ph *h, dm_diag *diag)
 		tc_init(&t, c->rbuf + (c->pos - c->roff), need);
 		parse_ph(&t, h);
 		if (!t.err) {
-			c->pos += (uint64_t)(t.p - (c->rbuf + (c->pos - c->roff)));
+			c->pos += (uint64_t)(t.p -
+					     (c->rbuf + (c->pos - c->roff)));
 			break;
 		}
 		if (need >= left || need >= MAX_HEADER)
@@ -632,14 +671,16 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	const uint8_t *src;
 	uint8_t *dst;
 	size_t csize = (size_t)h->csize, usize = (size_t)h->usize, alloc;
-	int codec = compressed ? (int)c->k->info.codec : DM_PARQUET_UNCOMPRESSED;
+	int codec =
+		compressed ? (int)c->k->info.codec : DM_PARQUET_UNCOMPRESSED;
 	uint64_t ratio = pq_codec_max_ratio(codec);
 	const char *why = NULL;
 	dm_err err;
 
 	if (raw > csize || raw > usize)
 		return BAD("level sizes exceed the page size");
-	if (ratio && (uint64_t)(usize - raw) > (uint64_t)(csize - raw) * ratio + 64)
+	if (ratio &&
+	    (uint64_t)(usize - raw) > (uint64_t)(csize - raw) * ratio + 64)
 		return BAD("page's uncompressed size is larger than its codec "
 			   "can produce from its data (decompression bomb?)");
 	if (csize <= READAHEAD) {
@@ -652,7 +693,8 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 		dm_parquet_file *f = c->f;
 		size_t have = 0;
 		if (csize > c->end - c->pos)
-			return BAD("page extends past the end of its column chunk");
+			return BAD("page extends past the end of its column "
+				   "chunk");
 		if (csize > f->zcap) {
 			uint8_t *z = malloc(csize);
 			if (!z)
@@ -787,7 +829,8 @@ static dm_err decode_dict(pq_cc *c, const pq_ph *h, uint8_t *page,
 			else {
 				uint64_t ns = rd_le64(p + 12 * i);
 				int64_t day = (int32_t)rd_le32(p + 12 * i + 8);
-				o[i] = (int64_t)((uint64_t)(day - JULIAN_EPOCH) *
+				o[i] = (int64_t)((uint64_t)(day -
+							    JULIAN_EPOCH) *
 							 86400000000000ull +
 						 ns);
 			}
@@ -832,7 +875,8 @@ static dm_err cc_data_header(pq_cc *c, pq_ph *h, dm_diag *diag)
 			return err;
 		if (h->type == PAGE_DICTIONARY) {
 			if (!h->has_dict)
-				return BAD("dictionary page without its header");
+				return BAD(
+					"dictionary page without its header");
 			if ((err = cc_body(c, h, 0, 1, &page, diag)))
 				return err;
 			if ((err = decode_dict(c, h, page, diag)))
@@ -979,8 +1023,7 @@ static dm_err start_delta_ints(pq_cc *c, dm_diag *diag)
  * The non-NULL values of the page, in *n: a v2 page says; a v1 page's
  * levels are counted, only those of rows this row group still has.
  */
-static dm_err page_nonnull(pq_cc *c, const pq_ph *h, size_t *n,
-			   dm_diag *diag)
+static dm_err page_nonnull(pq_cc *c, const pq_ph *h, size_t *n, dm_diag *diag)
 {
 	uint64_t lim = (uint64_t)h->num_values < c->rows_left
 			       ? (uint64_t)h->num_values
@@ -1085,7 +1128,8 @@ static dm_err cc_start_values(pq_cc *c, const pq_ph *h, dm_diag *diag)
 	case DM_PARQUET_ENC_BYTE_STREAM_SPLIT:
 		return start_split(c, diag);
 	default:
-		return cc_err(c, DM_EUNSUPPORTED, diag, "unsupported encoding %s",
+		return cc_err(c, DM_EUNSUPPORTED, diag,
+			      "unsupported encoding %s",
 			      dm_parquet_encoding_name(c->enc));
 	}
 }
@@ -1110,7 +1154,8 @@ static inline int64_t int96_ns(const uint8_t *p)
 	uint64_t ns = rd_le64(p);
 	int64_t day = (int32_t)rd_le32(p + 8);
 
-	return (int64_t)((uint64_t)(day - JULIAN_EPOCH) * 86400000000000ull + ns);
+	return (int64_t)((uint64_t)(day - JULIAN_EPOCH) * 86400000000000ull +
+			 ns);
 }
 
 static dm_err ensure_idx(pq_cc *c, size_t m)
@@ -1182,14 +1227,16 @@ static dm_err delta_strings(pq_cc *c, size_t m, void *out, dm_diag *diag)
 	}
 	c->dba_total += total;
 	if (c->dba_total > c->f->opts.max_page_bytes)
-		return cc_err(c, DM_ETOOBIG, diag, "%s",
-			      "DELTA_BYTE_ARRAY page expands past the page size "
-			      "limit");
+		return cc_err(
+			c, DM_ETOOBIG, diag, "%s",
+			"DELTA_BYTE_ARRAY page expands past the page size "
+			"limit");
 	if (!(o = malloc(total + 1)) || retire(c, o))
 		return DM_ENOMEM;
 	for (i = 0; i < m; i++) {
 		size_t pl = (size_t)c->pres[i], sl = (size_t)c->lens[i];
-		const uint8_t *pp = i ? (const uint8_t *)os[i - 1].ptr : c->prev;
+		const uint8_t *pp =
+			i ? (const uint8_t *)os[i - 1].ptr : c->prev;
 		if (pl)
 			memcpy(o, pp, pl);
 		if (sl)
@@ -1199,7 +1246,8 @@ static dm_err delta_strings(pq_cc *c, size_t m, void *out, dm_diag *diag)
 		os[i].len = (uint32_t)(pl + sl);
 		if (c->phys == DM_PARQUET_FIXED_LEN_BYTE_ARRAY &&
 		    os[i].len != c->width)
-			return BAD("FIXED_LEN_BYTE_ARRAY value of the wrong length");
+			return BAD("FIXED_LEN_BYTE_ARRAY value of the wrong "
+				   "length");
 		o += pl + sl;
 	}
 	/* keep the last value for the next call's first prefix */
@@ -1399,8 +1447,12 @@ static dm_err split_numbers(pq_cc *c, size_t m, void *out, dm_diag *diag)
 		for (j = 0; j < w; j++)
 			tmp[j] = s[j * n + c->bss_i];
 		switch (c->phys) {
-		case DM_PARQUET_DOUBLE: memcpy(&of[i], tmp, sizeof(double)); break;
-		case DM_PARQUET_INT64: memcpy(&oi[i], tmp, sizeof(int64_t)); break;
+		case DM_PARQUET_DOUBLE:
+			memcpy(&of[i], tmp, sizeof(double));
+			break;
+		case DM_PARQUET_INT64:
+			memcpy(&oi[i], tmp, sizeof(int64_t));
+			break;
 		case DM_PARQUET_FLOAT: {
 			float v;
 			memcpy(&v, tmp, sizeof(v));
@@ -1480,7 +1532,8 @@ static dm_err cc_read(pq_cc *c, size_t n, uint8_t *null, void *vals,
 				return BAD("truncated definition levels");
 			for (i = 0; i < k; i++, c->def_pos++)
 				nl[i] = (c->def_p[c->def_pos >> 3] >>
-					 (7 - (c->def_pos & 7))) & 1;
+					 (7 - (c->def_pos & 7))) &
+					1;
 		} else if (c->max_def && rle_get_u8(&c->def, nl, k)) {
 			return BAD("truncated definition levels");
 		}
@@ -1526,11 +1579,11 @@ enum { OUT_F64, OUT_I64, OUT_STR };
 
 typedef struct scol {
 	size_t col;
-	int out;     /* OUT_* */
-	int nk;      /* native */
-	double div;  /* divide by (timestamps, decimals) */
-	double mul;  /* multiply by (dates) */
-	int unsig;   /* reinterpret as unsigned (bits) */
+	int out;    /* OUT_* */
+	int nk;	    /* native */
+	double div; /* divide by (timestamps, decimals) */
+	double mul; /* multiply by (dates) */
+	int unsig;  /* reinterpret as unsigned (bits) */
 	uint8_t *null;
 	double *f64;
 	int64_t *i64;
@@ -1545,7 +1598,7 @@ struct dm_parquet_scan {
 	size_t ncols;
 	scol *sc;
 	pq_cc *cc; /* ncols cursors of the current row group */
-	size_t rg;  /* current row group + 1 (0 before the first) */
+	size_t rg; /* current row group + 1 (0 before the first) */
 	uint64_t rg_left;
 	size_t cap;
 };
@@ -1584,9 +1637,9 @@ static double pow10i(int e)
 	return p;
 }
 
-dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols,
-			   size_t ncols, dm_parquet_mode mode,
-			   dm_parquet_scan **out, dm_diag *diag)
+dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols, size_t ncols,
+			   dm_parquet_mode mode, dm_parquet_scan **out,
+			   dm_diag *diag)
 {
 	dm_parquet_scan *s;
 
@@ -1636,9 +1689,10 @@ dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols,
 			c->out = OUT_F64;
 		else if (c->nk == NK_STR)
 			c->out = ci->logical == DM_PARQUET_L_DECIMAL ||
-					 ci->logical == DM_PARQUET_L_FLOAT16
-				 ? OUT_F64
-				 : OUT_STR;
+						 ci->logical ==
+							 DM_PARQUET_L_FLOAT16
+					 ? OUT_F64
+					 : OUT_STR;
 		else if (mode == DM_PARQUET_RAW)
 			c->out = ci->logical == DM_PARQUET_L_DECIMAL ? OUT_F64
 								     : OUT_I64;
@@ -1646,7 +1700,7 @@ dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols,
 			c->out = OUT_F64;
 			if (ci->logical == DM_PARQUET_L_TIMESTAMP ||
 			    ci->logical == DM_PARQUET_L_TIME)
-				c->div = ci->unit == DM_PARQUET_MILLIS ? 1e3
+				c->div = ci->unit == DM_PARQUET_MILLIS	 ? 1e3
 					 : ci->unit == DM_PARQUET_MICROS ? 1e6
 									 : 1e9;
 			if (ci->logical == DM_PARQUET_L_DATE)
@@ -1680,7 +1734,8 @@ static dm_err scan_alloc(dm_parquet_scan *s, size_t n)
 			return DM_ENOMEM;
 		if (c->out == OUT_I64 && !(c->i64 = malloc(n * 8)))
 			return DM_ENOMEM;
-		if (c->out == OUT_STR && !(c->str = malloc(n * sizeof(dm_strref))))
+		if (c->out == OUT_STR &&
+		    !(c->str = malloc(n * sizeof(dm_strref))))
 			return DM_ENOMEM;
 		if ((c->out != OUT_F64 || c->nk != NK_F64) &&
 		    !(c->out == OUT_I64 && c->nk == NK_I64) &&
@@ -1778,8 +1833,8 @@ static void convert(scol *c, size_t n, const dm_parquet_column_info *ci)
 	}
 }
 
-dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
-			    size_t *nrows, dm_diag *diag)
+dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows, size_t *nrows,
+			    dm_diag *diag)
 {
 	dm_parquet_file *f = s->f;
 	size_t n, i;
@@ -1809,8 +1864,8 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
 					   (long long)f->ft.rginfo[s->rg - 1]
 						   .total_compressed_size);
 		if (f->opts.max_rowgroup_bytes && s->ncols &&
-		    (uint64_t)g->num_rows >
-			    f->opts.max_rowgroup_bytes / (8 * (uint64_t)s->ncols))
+		    (uint64_t)g->num_rows > f->opts.max_rowgroup_bytes /
+						    (8 * (uint64_t)s->ncols))
 			return dm_diag_set(diag, DM_ETOOBIG, f->name, 0, NULL,
 					   "row group %zu: %lld rows of %zu "
 					   "columns exceed the row group limit",
@@ -1819,17 +1874,18 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
 		for (i = 0; i < s->ncols; i++) {
 			const pq_chunk *k =
 				&g->chunks[f->ft.cols[s->sc[i].col].leaf];
-			if ((err = cc_init(&s->cc[i], f, s->sc[i].col, s->rg - 1,
-					   diag)))
+			if ((err = cc_init(&s->cc[i], f, s->sc[i].col,
+					   s->rg - 1, diag)))
 				return err;
 			if (k->info.num_values < g->num_rows)
-				return dm_diag_set(diag, DM_EFORMAT, f->name, 0,
-						   s->cc[i].cname,
-						   "row group %zu: column chunk has "
-						   "%lld values for %lld rows",
-						   s->rg - 1,
-						   (long long)k->info.num_values,
-						   (long long)g->num_rows);
+				return dm_diag_set(
+					diag, DM_EFORMAT, f->name, 0,
+					s->cc[i].cname,
+					"row group %zu: column chunk has "
+					"%lld values for %lld rows",
+					s->rg - 1,
+					(long long)k->info.num_values,
+					(long long)g->num_rows);
 		}
 		s->rg_left = (uint64_t)g->num_rows;
 	}
@@ -1840,7 +1896,7 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
 		scol *c = &s->sc[i];
 		pq_cc *cc = &s->cc[i];
 		size_t nnull = 0;
-		void *dst = c->native ? c->native
+		void *dst = c->native		? c->native
 			    : c->out == OUT_F64 ? (void *)c->f64
 			    : c->out == OUT_I64 ? (void *)c->i64
 						: (void *)c->str;
@@ -1860,8 +1916,7 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows,
 	return DM_OK;
 }
 
-const dm_parquet_vec *dm_parquet_scan_column(const dm_parquet_scan *s,
-					     size_t i)
+const dm_parquet_vec *dm_parquet_scan_column(const dm_parquet_scan *s, size_t i)
 {
 	return i < s->ncols ? &s->sc[i].vec : NULL;
 }
@@ -1923,7 +1978,8 @@ static dm_err pqr_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
 
 	*batch = NULL;
 	if (!p->scan) {
-		size_t *cols = malloc((r->ncols ? r->ncols : 1) * sizeof(size_t));
+		size_t *cols =
+			malloc((r->ncols ? r->ncols : 1) * sizeof(size_t));
 		size_t nc = 0;
 		if (!cols)
 			return DM_ENOMEM;
@@ -1983,8 +2039,9 @@ static void column_hint(const dm_parquet_column_info *ci, dm_ltype *lt,
 		*note = "Parquet DATE";
 	} else if (ci->logical == DM_PARQUET_L_TIMESTAMP) {
 		*lt = DM_LTYPE_TIMESTAMP;
-		*note = ci->physical == DM_PARQUET_INT96 ? "Parquet INT96 timestamp"
-							 : "Parquet TIMESTAMP";
+		*note = ci->physical == DM_PARQUET_INT96
+				? "Parquet INT96 timestamp"
+				: "Parquet TIMESTAMP";
 	}
 }
 
@@ -2052,8 +2109,7 @@ dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
 	p->empty = calloc(nb, sizeof(dm_strref));
 	if (!p->base.names || !p->base.types || !p->base.ltypes ||
 	    !p->base.ltype_notes || !p->base.predictions || !p->keep ||
-	    !p->cols ||
-	    !p->allnull || !p->empty) {
+	    !p->cols || !p->allnull || !p->empty) {
 		pqr_free(&p->base);
 		return DM_ENOMEM;
 	}

@@ -28,8 +28,8 @@
 #endif
 
 #define DEF_RG_ROWS 131072
-#define DEF_PAGE ((size_t)1 << 20)
-#define DEF_DICT ((size_t)1 << 20)
+#define DEF_PAGE    ((size_t)1 << 20)
+#define DEF_DICT    ((size_t)1 << 20)
 
 typedef struct wchunk {
 	int64_t num_values;
@@ -53,24 +53,24 @@ typedef struct wcol {
 	int optional;
 	int phys;
 	/* the open page */
-	bbuf vals;      /* PLAIN values (or nothing in dictionary mode) */
-	uint32_t *idx;    /* dictionary indices of the page */
+	bbuf vals;     /* PLAIN values (or nothing in dictionary mode) */
+	uint32_t *idx; /* dictionary indices of the page */
 	size_t nidx, idxcap;
-	uint8_t *lev;     /* definition levels of the page */
+	uint8_t *lev; /* definition levels of the page */
 	size_t nlev, levcap;
 	size_t page_vals; /* non-NULL values */
-	uint64_t bits;    /* booleans: bits used in the last byte */
+	uint64_t bits;	  /* booleans: bits used in the last byte */
 	/* the chunk so far */
 	bbuf chunk;
 	int64_t chunk_usize, chunk_values;
 	size_t rows; /* rows in the current row group */
 	/* dictionary of the chunk */
-	int dict_on;       /* still adding to the dictionary */
+	int dict_on; /* still adding to the dictionary */
 	int dict_used;
-	bbuf dict;       /* PLAIN: length + bytes */
-	size_t *dict_off;  /* entry -> offset in dict */
+	bbuf dict;	  /* PLAIN: length + bytes */
+	size_t *dict_off; /* entry -> offset in dict */
 	size_t dict_n, dict_cap;
-	uint32_t *slots;   /* open addressing: entry + 1 */
+	uint32_t *slots; /* open addressing: entry + 1 */
 	size_t nslots;
 	/* statistics of the chunk */
 	int64_t nulls;
@@ -204,16 +204,19 @@ static dm_err writer_new(const dm_parquet_wcol *cols, size_t ncols,
 		w->o.dict_max_bytes = DEF_DICT;
 	w->ncols = ncols;
 	w->c = calloc(ncols, sizeof(*w->c));
-	w->created_by = xstrdup(w->o.created_by ? w->o.created_by
-						: "driftmon version " DM_VERSION);
+	w->created_by =
+		xstrdup(w->o.created_by ? w->o.created_by
+					: "driftmon version " DM_VERSION);
 	if (!w->c || !w->created_by)
 		goto oom;
 	for (i = 0; i < ncols; i++) {
 		wcol *c = &w->c[i];
-		if (!cols[i].name || (unsigned)cols[i].type > DM_PARQUET_W_TIMESTAMP) {
+		if (!cols[i].name ||
+		    (unsigned)cols[i].type > DM_PARQUET_W_TIMESTAMP) {
 			writer_free(w);
 			return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					   "column %zu: no name or bad type", i);
+					   "column %zu: no name or bad type",
+					   i);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(cols[j].name, cols[i].name)) {
@@ -227,23 +230,36 @@ static dm_err writer_new(const dm_parquet_wcol *cols, size_t ncols,
 		c->type = cols[i].type;
 		c->optional = cols[i].optional != 0;
 		switch (c->type) {
-		case DM_PARQUET_W_DOUBLE: c->phys = DM_PARQUET_DOUBLE; break;
-		case DM_PARQUET_W_INT32: c->phys = DM_PARQUET_INT32; break;
-		case DM_PARQUET_W_BOOLEAN: c->phys = DM_PARQUET_BOOLEAN; break;
-		case DM_PARQUET_W_STRING: c->phys = DM_PARQUET_BYTE_ARRAY; break;
-		default: c->phys = DM_PARQUET_INT64;
+		case DM_PARQUET_W_DOUBLE:
+			c->phys = DM_PARQUET_DOUBLE;
+			break;
+		case DM_PARQUET_W_INT32:
+			c->phys = DM_PARQUET_INT32;
+			break;
+		case DM_PARQUET_W_BOOLEAN:
+			c->phys = DM_PARQUET_BOOLEAN;
+			break;
+		case DM_PARQUET_W_STRING:
+			c->phys = DM_PARQUET_BYTE_ARRAY;
+			break;
+		default:
+			c->phys = DM_PARQUET_INT64;
 		}
-		c->dict_on = c->phys == DM_PARQUET_BYTE_ARRAY && !w->o.no_dictionary;
+		c->dict_on =
+			c->phys == DM_PARQUET_BYTE_ARRAY && !w->o.no_dictionary;
 	}
 	if (w->o.nkv) {
 		w->kv = calloc(w->o.nkv, sizeof(*w->kv));
 		if (!w->kv)
 			goto oom;
 		for (i = 0; i < w->o.nkv; i++, w->nkv++) {
-			w->kv[i].key = xstrdup(w->o.kv[i].key ? w->o.kv[i].key : "");
-			w->kv[i].value = w->o.kv[i].value ? xstrdup(w->o.kv[i].value)
-							  : NULL;
-			if (!w->kv[i].key || (w->o.kv[i].value && !w->kv[i].value)) {
+			w->kv[i].key =
+				xstrdup(w->o.kv[i].key ? w->o.kv[i].key : "");
+			w->kv[i].value = w->o.kv[i].value
+						 ? xstrdup(w->o.kv[i].value)
+						 : NULL;
+			if (!w->kv[i].key ||
+			    (w->o.kv[i].value && !w->kv[i].value)) {
 				w->nkv++;
 				goto oom;
 			}
@@ -277,8 +293,7 @@ dm_err dm_parquet_writer_open_fp(FILE *fp, const dm_parquet_wcol *cols,
 }
 
 dm_err dm_parquet_writer_open(const char *path, const dm_parquet_wcol *cols,
-			      size_t ncols,
-			      const dm_parquet_writer_opts *opts,
+			      size_t ncols, const dm_parquet_writer_opts *opts,
 			      dm_parquet_writer **out, dm_diag *diag)
 {
 	dm_parquet_writer *w;
@@ -351,7 +366,8 @@ static void rle_encode(bbuf *b, const uint32_t *v, size_t n, int bw)
 			uint64_t bit = (uint64_t)k * (uint64_t)bw;
 			for (int t = 0; t < bw; t++, bit++)
 				if (x >> t & 1)
-					o[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+					o[bit >> 3] |=
+						(uint8_t)(1u << (bit & 7));
 		}
 		b->len += groups * (size_t)bw;
 		if (i > n)
@@ -398,8 +414,7 @@ static void page_header(bbuf *b, int type, size_t usize, size_t csize,
 
 /* Compresses raw and appends header + data to out. */
 static dm_err emit_page(dm_parquet_writer *w, bbuf *out, int type,
-			const bbuf *raw, int32_t nvals, int enc,
-			int64_t *usize)
+			const bbuf *raw, int32_t nvals, int enc, int64_t *usize)
 {
 	uint8_t *z = NULL;
 	size_t zl = 0, before = out->len;
@@ -422,7 +437,7 @@ static dm_err emit_page(dm_parquet_writer *w, bbuf *out, int type,
 
 static dm_err flush_page(dm_parquet_writer *w, wcol *c)
 {
-	bbuf page = { 0 };
+	bbuf page = {0};
 	dm_err err;
 	size_t nrows = c->nlev;
 	int enc;
@@ -430,7 +445,7 @@ static dm_err flush_page(dm_parquet_writer *w, wcol *c)
 	if (!nrows)
 		return DM_OK;
 	if (c->optional) {
-		bbuf lv = { 0 };
+		bbuf lv = {0};
 		uint32_t *tmp = malloc(nrows * sizeof(uint32_t));
 		uint8_t len4[4];
 		if (!tmp)
@@ -629,7 +644,8 @@ static dm_err add_i64(dm_parquet_writer *w, wcol *c, int64_t v)
 		if (c->bits % 8 == 0)
 			bb_u8(&c->vals, 0);
 		if (v)
-			c->vals.p[c->vals.len - 1] |= (uint8_t)(1u << (c->bits % 8));
+			c->vals.p[c->vals.len - 1] |=
+				(uint8_t)(1u << (c->bits % 8));
 		c->bits++;
 	} else if (c->phys == DM_PARQUET_INT32) {
 		int32_t x = (int32_t)v;
@@ -674,8 +690,7 @@ static dm_err add_f64(dm_parquet_writer *w, wcol *c, double v)
 	return after_value(w, c);
 }
 
-static dm_err add_str(dm_parquet_writer *w, wcol *c, const char *p,
-		      uint32_t l)
+static dm_err add_str(dm_parquet_writer *w, wcol *c, const char *p, uint32_t l)
 {
 	if (c->dict_on) {
 		long e = dict_index(c, p, l);
@@ -756,7 +771,8 @@ static dm_err f64_bulk(dm_parquet_writer *w, wcol *c, const double *v,
 		double hi = c->has_minmax ? c->dmax : -INFINITY;
 		int any = c->has_minmax;
 		uint8_t *dst;
-		room = used < w->o.page_bytes ? (w->o.page_bytes - used + 7) / 8 : 1;
+		room = used < w->o.page_bytes ? (w->o.page_bytes - used + 7) / 8
+					      : 1;
 		k = n - i < room ? n - i : room;
 		if (!bb_reserve(&c->vals, k * 8))
 			return DM_ENOMEM;
@@ -775,8 +791,10 @@ static dm_err f64_bulk(dm_parquet_writer *w, wcol *c, const double *v,
 			double x = v[i + j];
 			if (null && null[i + j]) {
 				if (!c->optional)
-					return wfail(w, diag, DM_EINVAL, c->name, "%s",
-						     "NULL in a required column");
+					return wfail(
+						w, diag, DM_EINVAL, c->name,
+						"%s",
+						"NULL in a required column");
 				c->lev[c->nlev++] = 0;
 				c->nulls++;
 				continue;
@@ -828,7 +846,8 @@ dm_err dm_parquet_writer_write_f64(dm_parquet_writer *w, size_t col,
 	}
 	for (size_t i = 0; i < n; i++) {
 		double x = v[i];
-		if ((null && null[i]) || (x != x && c->phys != DM_PARQUET_DOUBLE)) {
+		if ((null && null[i]) ||
+		    (x != x && c->phys != DM_PARQUET_DOUBLE)) {
 			err = add_null(w, c, diag);
 		} else if (c->phys == DM_PARQUET_DOUBLE) {
 			err = add_f64(w, c, x);
@@ -837,7 +856,8 @@ dm_err dm_parquet_writer_write_f64(dm_parquet_writer *w, size_t col,
 		} else {
 			if (c->type == DM_PARQUET_W_TIMESTAMP)
 				x = nearbyint(x * 1e6);
-			if (!(x > -9.2233720368547758e18 && x < 9.2233720368547758e18) ||
+			if (!(x > -9.2233720368547758e18 &&
+			      x < 9.2233720368547758e18) ||
 			    (c->phys == DM_PARQUET_INT32 &&
 			     (x <= -2147483649.0 || x >= 2147483648.0)))
 				err = wfail(w, diag, DM_EINVAL, c->name, "%s",
@@ -877,7 +897,8 @@ dm_err dm_parquet_writer_write_str(dm_parquet_writer *w, size_t col,
 	return DM_OK;
 }
 
-/* ---- row groups ----------------------------------------------------------- */
+/* ---- row groups -----------------------------------------------------------
+ */
 static void put_stat_value(wcol *c, bbuf *b, int max)
 {
 	switch (c->phys) {
@@ -898,7 +919,7 @@ static void put_stat_value(wcol *c, bbuf *b, int max)
 		break;
 	case DM_PARQUET_BYTE_ARRAY:
 		bb_put(b, max ? c->smax.p : c->smin.p,
-			max ? c->smax.len : c->smin.len);
+		       max ? c->smax.len : c->smin.len);
 		break;
 	default: {
 		int64_t v = max ? c->imax : c->imin;
@@ -944,9 +965,10 @@ static dm_err flush_rowgroup(dm_parquet_writer *w, dm_diag *diag)
 			return err;
 		k->dict_off = -1;
 		if (c->dict_used) {
-			bbuf dp = { 0 };
+			bbuf dp = {0};
 			err = emit_page(w, &dp, 2, &c->dict, (int32_t)c->dict_n,
-					DM_PARQUET_ENC_PLAIN_DICTIONARY, &usize);
+					DM_PARQUET_ENC_PLAIN_DICTIONARY,
+					&usize);
 			if (!err)
 				err = wwrite(w, dp.p, dp.len, diag);
 			bb_release(&dp);
@@ -981,7 +1003,8 @@ static dm_err flush_rowgroup(dm_parquet_writer *w, dm_diag *diag)
 		if (c->slots)
 			memset(c->slots, 0, c->nslots * sizeof(*c->slots));
 		c->dict_used = 0;
-		c->dict_on = c->phys == DM_PARQUET_BYTE_ARRAY && !w->o.no_dictionary;
+		c->dict_on =
+			c->phys == DM_PARQUET_BYTE_ARRAY && !w->o.no_dictionary;
 		c->nulls = 0;
 		c->has_minmax = 0;
 		c->encodings = 0;
@@ -1020,18 +1043,20 @@ dm_err dm_parquet_writer_write_batch(dm_parquet_writer *w, const dm_batch *b,
 			const uint8_t *nl = col->null ? col->null + done : NULL;
 			if (w->c[i].phys == DM_PARQUET_BYTE_ARRAY) {
 				if (col->type == DM_COL_DOUBLE || !col->str)
-					return wfail(w, diag, DM_ESCHEMA,
-						     w->c[i].name, "%s",
-						     "numbers for a STRING column");
-				err = dm_parquet_writer_write_str(w, i, col->str + done,
-								  nl, n, diag);
+					return wfail(
+						w, diag, DM_ESCHEMA,
+						w->c[i].name, "%s",
+						"numbers for a STRING column");
+				err = dm_parquet_writer_write_str(
+					w, i, col->str + done, nl, n, diag);
 			} else {
 				if (col->type != DM_COL_DOUBLE || !col->f64)
-					return wfail(w, diag, DM_ESCHEMA,
-						     w->c[i].name, "%s",
-						     "text for a numeric column");
-				err = dm_parquet_writer_write_f64(w, i, col->f64 + done,
-								  nl, n, diag);
+					return wfail(
+						w, diag, DM_ESCHEMA,
+						w->c[i].name, "%s",
+						"text for a numeric column");
+				err = dm_parquet_writer_write_f64(
+					w, i, col->f64 + done, nl, n, diag);
 			}
 			if (err)
 				return err;
@@ -1081,7 +1106,7 @@ static void write_schema(dm_parquet_writer *w, pq_tw *t)
 
 static dm_err write_footer(dm_parquet_writer *w, dm_diag *diag)
 {
-	bbuf b = { 0 };
+	bbuf b = {0};
 	pq_tw t;
 	uint8_t tail[8];
 	dm_err err;
@@ -1100,7 +1125,8 @@ static dm_err write_footer(dm_parquet_writer *w, dm_diag *diag)
 			wcol *c = &w->c[i];
 			uint32_t nenc = 0;
 			tw_elem_struct_begin(&t);
-			tw_i64(&t, 2, k->dict_off >= 0 ? k->dict_off : k->data_off);
+			tw_i64(&t, 2,
+			       k->dict_off >= 0 ? k->dict_off : k->data_off);
 			tw_struct_begin(&t, 3);
 			tw_i32(&t, 1, c->phys);
 			for (int e = 0; e < 32; e++)
