@@ -156,110 +156,139 @@ static void write_mv(jw *w, const dm_multivariate *m)
 	jw_obj_end(w);
 }
 
+/* One {"value": ..., "count": ...} object: a missing marker or a
+ * category. */
+static void write_value_count(jw *w, const char *value, uint64_t count)
+{
+	jw_obj(w);
+	jw_key(w, "value");
+	jw_str(w, value);
+	jw_key(w, "count");
+	jw_u64(w, count);
+	jw_obj_end(w);
+}
+
+/* The file's header: format, model, rows, settings and warnings. */
+static void write_header(jw *w, const dm_profile *p)
+{
+	size_t i;
+
+	jw_key(w, "format");
+	jw_str(w, "driftmon-baseline");
+	jw_key(w, "format_version");
+	jw_u64(w, DM_BASELINE_FORMAT_VERSION);
+	jw_key(w, "model");
+	jw_str(w, p->model);
+	jw_key(w, "model_version");
+	jw_str(w, p->model_version);
+	jw_key(w, "created_at");
+	jw_str(w, p->created_at);
+	jw_key(w, "rows");
+	jw_u64(w, p->rows);
+	jw_key(w, "rows_skipped");
+	jw_u64(w, p->rows_skipped);
+	jw_key(w, "settings");
+	jw_obj(w);
+	jw_key(w, "psi_bins");
+	jw_u64(w, p->nbins);
+	jw_key(w, "sketch_k");
+	jw_u64(w, p->sketch_k);
+	jw_obj_end(w);
+	jw_key(w, "warnings");
+	jw_arr(w);
+	for (i = 0; i < p->nwarnings; i++)
+		jw_str(w, p->warnings[i]);
+	jw_arr_end(w);
+}
+
+/* A feature's schema: name, types, role, origin, reason, per-feature
+ * settings, counts and missing markers. */
+static void write_schema(jw *w, const dm_feature *f)
+{
+	size_t j;
+
+	jw_key(w, "name");
+	jw_str(w, f->name);
+	jw_key(w, "type");
+	jw_str(w, dm_feature_type_name(f->type));
+	jw_key(w, "importance");
+	jw_num(w, f->importance);
+	jw_key(w, "role");
+	jw_str(w, dm_role_name(f->role));
+	jw_key(w, "ltype");
+	jw_str(w, dm_ltype_name(f->ltype));
+	jw_key(w, "origin");
+	jw_str(w, dm_origin_name(f->origin));
+	jw_key(w, "reason");
+	jw_str(w, f->reason);
+	if (!isnan(f->psi_threshold)) {
+		jw_key(w, "psi_threshold");
+		jw_num(w, f->psi_threshold);
+	}
+	if (!isnan(f->min_effect)) {
+		jw_key(w, "min_effect");
+		jw_num(w, f->min_effect);
+	}
+	if (f->test[0]) {
+		jw_key(w, "test");
+		jw_str(w, f->test);
+	}
+	jw_key(w, "count");
+	jw_u64(w, f->count);
+	jw_key(w, "missing");
+	jw_u64(w, f->missing);
+	jw_key(w, "missing_markers");
+	jw_arr(w);
+	for (j = 0; j < f->nna; j++)
+		write_value_count(w, f->na_markers[j], f->na_counts[j]);
+	jw_arr_end(w);
+}
+
+/* One feature object: its schema, then the numeric or categorical
+ * profile of an analysed feature.  On error the object is left open
+ * (the caller drops the writer). */
+static dm_err write_feature(jw *w, const dm_feature *f)
+{
+	size_t j;
+	dm_err err;
+
+	jw_obj(w);
+	write_schema(w, f);
+	if (!dm_role_analysed(f->role)) {
+		/* recorded for the schema, never analysed */
+	} else if (f->type == DM_FEATURE_NUMERIC) {
+		if ((err = write_numeric(w, f)) != DM_OK)
+			return err;
+	} else {
+		jw_key(w, "categories");
+		jw_arr(w);
+		for (j = 0; j < f->ncats; j++)
+			write_value_count(w, f->cats[j].value,
+					  f->cats[j].count);
+		jw_arr_end(w);
+		jw_key(w, "other");
+		jw_u64(w, f->other);
+	}
+	jw_obj_end(w);
+	return DM_OK;
+}
+
 dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
 {
 	jw w;
-	size_t i, j;
+	size_t i;
 	dm_err err;
 
 	jw_init(&w, 0, 1);
 	jw_obj(&w);
-	jw_key(&w, "format");
-	jw_str(&w, "driftmon-baseline");
-	jw_key(&w, "format_version");
-	jw_u64(&w, DM_BASELINE_FORMAT_VERSION);
-	jw_key(&w, "model");
-	jw_str(&w, p->model);
-	jw_key(&w, "model_version");
-	jw_str(&w, p->model_version);
-	jw_key(&w, "created_at");
-	jw_str(&w, p->created_at);
-	jw_key(&w, "rows");
-	jw_u64(&w, p->rows);
-	jw_key(&w, "rows_skipped");
-	jw_u64(&w, p->rows_skipped);
-	jw_key(&w, "settings");
-	jw_obj(&w);
-	jw_key(&w, "psi_bins");
-	jw_u64(&w, p->nbins);
-	jw_key(&w, "sketch_k");
-	jw_u64(&w, p->sketch_k);
-	jw_obj_end(&w);
-	jw_key(&w, "warnings");
-	jw_arr(&w);
-	for (i = 0; i < p->nwarnings; i++)
-		jw_str(&w, p->warnings[i]);
-	jw_arr_end(&w);
+	write_header(&w, p);
 	jw_key(&w, "features");
 	jw_arr(&w);
 	for (i = 0; i < p->nfeat; i++) {
-		const dm_feature *f = &p->feat[i];
-
-		jw_obj(&w);
-		jw_key(&w, "name");
-		jw_str(&w, f->name);
-		jw_key(&w, "type");
-		jw_str(&w, dm_feature_type_name(f->type));
-		jw_key(&w, "importance");
-		jw_num(&w, f->importance);
-		jw_key(&w, "role");
-		jw_str(&w, dm_role_name(f->role));
-		jw_key(&w, "ltype");
-		jw_str(&w, dm_ltype_name(f->ltype));
-		jw_key(&w, "origin");
-		jw_str(&w, dm_origin_name(f->origin));
-		jw_key(&w, "reason");
-		jw_str(&w, f->reason);
-		if (!isnan(f->psi_threshold)) {
-			jw_key(&w, "psi_threshold");
-			jw_num(&w, f->psi_threshold);
+		if ((err = write_feature(&w, &p->feat[i])) != DM_OK) {
+			jw_release(&w);
+			return err;
 		}
-		if (!isnan(f->min_effect)) {
-			jw_key(&w, "min_effect");
-			jw_num(&w, f->min_effect);
-		}
-		if (f->test[0]) {
-			jw_key(&w, "test");
-			jw_str(&w, f->test);
-		}
-		jw_key(&w, "count");
-		jw_u64(&w, f->count);
-		jw_key(&w, "missing");
-		jw_u64(&w, f->missing);
-		jw_key(&w, "missing_markers");
-		jw_arr(&w);
-		for (j = 0; j < f->nna; j++) {
-			jw_obj(&w);
-			jw_key(&w, "value");
-			jw_str(&w, f->na_markers[j]);
-			jw_key(&w, "count");
-			jw_u64(&w, f->na_counts[j]);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
-		if (!dm_role_analysed(f->role)) {
-			/* recorded for the schema, never analysed */
-		} else if (f->type == DM_FEATURE_NUMERIC) {
-			if ((err = write_numeric(&w, f)) != DM_OK) {
-				jw_release(&w);
-				return err;
-			}
-		} else {
-			jw_key(&w, "categories");
-			jw_arr(&w);
-			for (j = 0; j < f->ncats; j++) {
-				jw_obj(&w);
-				jw_key(&w, "value");
-				jw_str(&w, f->cats[j].value);
-				jw_key(&w, "count");
-				jw_u64(&w, f->cats[j].count);
-				jw_obj_end(&w);
-			}
-			jw_arr_end(&w);
-			jw_key(&w, "other");
-			jw_u64(&w, f->other);
-		}
-		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
 	if (p->mv && p->mv->fitted)
@@ -301,16 +330,11 @@ static int get_num(json_t *o, const char *k, double *out)
 	return 0;
 }
 
-static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
-			    const char *path, uint32_t k)
+/* The moments: mean, std, min, max and m2 (null for NaN). */
+static dm_err parse_moments(struct ctx *c, json_t *jf, dm_feature *f,
+			    const char *path)
 {
-	json_t *bins, *edges, *counts, *sk, *vals, *wts;
-	double mean, std, mn, mx, m2, rank_error;
-	double *v = NULL;
-	uint64_t *w = NULL;
-	size_t i, n;
-	char field[300];
-	dm_err err = DM_OK;
+	double mean, std, mn, mx, m2;
 
 	if (get_num(jf, "mean", &mean) || get_num(jf, "min", &mn) ||
 	    get_num(jf, "max", &mx) || get_num(jf, "m2", &m2) ||
@@ -323,9 +347,19 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 	f->mom.m2 = isnan(m2) ? 0.0 : m2;
 	f->mom.min = isnan(mn) ? INFINITY : mn;
 	f->mom.max = isnan(mx) ? -INFINITY : mx;
-	bins = json_object_get(jf, "bins");
-	edges = json_object_get(bins, "edges");
-	counts = json_object_get(bins, "counts");
+	return DM_OK;
+}
+
+/* The PSI bins: increasing edges and one more count than edges. */
+static dm_err parse_bins(struct ctx *c, json_t *jf, dm_feature *f,
+			 const char *path)
+{
+	json_t *bins = json_object_get(jf, "bins");
+	json_t *edges = json_object_get(bins, "edges");
+	json_t *counts = json_object_get(bins, "counts");
+	char field[300];
+	size_t i;
+
 	if (!json_is_array(edges) || !json_is_array(counts) ||
 	    json_array_size(counts) != json_array_size(edges) + 1 ||
 	    json_array_size(edges) >= DM_PSI_BINS_MAX) {
@@ -363,9 +397,23 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
 		}
 		f->bins[i] = (uint64_t)json_integer_value(e);
 	}
-	sk = json_object_get(jf, "sketch");
-	vals = json_object_get(sk, "values");
-	wts = json_object_get(sk, "weights");
+	return DM_OK;
+}
+
+/* The quantile sketch: sorted (value, weight) pairs, weights adding up
+ * to the feature's count, and the rank error bound. */
+static dm_err parse_sketch(struct ctx *c, json_t *jf, dm_feature *f,
+			   const char *path, uint32_t k)
+{
+	json_t *sk = json_object_get(jf, "sketch");
+	json_t *vals = json_object_get(sk, "values");
+	json_t *wts = json_object_get(sk, "weights");
+	double rank_error, *v = NULL;
+	uint64_t *w = NULL;
+	size_t i, n;
+	char field[300];
+	dm_err err = DM_OK;
+
 	if (!json_is_array(vals) || (wts && !json_is_array(wts)) ||
 	    (wts && json_array_size(wts) != json_array_size(vals)) ||
 	    get_num(sk, "rank_error", &rank_error) || !(rank_error >= 0)) {
@@ -413,6 +461,18 @@ out:
 	free(v);
 	free(w);
 	return err;
+}
+
+/* A numeric feature: moments, bins, then the sketch (of size k). */
+static dm_err parse_numeric(struct ctx *c, json_t *jf, dm_feature *f,
+			    const char *path, uint32_t k)
+{
+	dm_err err;
+
+	if ((err = parse_moments(c, jf, f, path)) != DM_OK ||
+	    (err = parse_bins(c, jf, f, path)) != DM_OK)
+		return err;
+	return parse_sketch(c, jf, f, path, k);
 }
 
 /*
@@ -509,31 +569,14 @@ static dm_err parse_schema(struct ctx *c, json_t *jf, dm_feature *f,
 	return DM_OK;
 }
 
-/* The optional "multivariate" object (after the features). */
-static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
+/* The multivariate columns: d distinct numeric features of p, by name;
+ * sets m->feat and m->columns. */
+static dm_err parse_mv_columns(struct ctx *c, json_t *cols, dm_profile *p,
+			       dm_multivariate *m)
 {
-	json_t *cols = json_object_get(jm, "columns"), *comp;
-	dm_multivariate *m;
-	dm_pca *a;
-	size_t d, i, j, k;
-	double share;
+	size_t i, j;
 
-	if (!json_is_object(jm) || !json_is_array(cols) ||
-	    json_array_size(cols) < 2 ||
-	    json_array_size(cols) > DM_MV_MAX_COLUMNS)
-		return bad(c, "multivariate.columns",
-			   "needs 2 to 64 column names");
-	d = json_array_size(cols);
-	m = calloc(1, sizeof(*m));
-	if (!m)
-		return DM_ENOMEM;
-	p->mv = m; /* released with p on error */
-	m->columns = calloc(d, sizeof(char *));
-	m->feat = calloc(d, sizeof(long));
-	if (!m->columns || !m->feat)
-		return DM_ENOMEM;
-	m->d = d;
-	for (i = 0; i < d; i++) {
+	for (i = 0; i < m->d; i++) {
 		json_t *x = json_array_get(cols, i);
 		const dm_feature *f;
 
@@ -555,22 +598,17 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 		if (!(m->columns[i] = strdup(f->name)))
 			return DM_ENOMEM;
 	}
-	comp = json_object_get(jm, "components");
-	k = json_is_array(comp) ? json_array_size(comp) : 0;
-	if (k < 1 || k > d)
-		return bad(c, "multivariate.components",
-			   "needs 1 to d lists of loadings");
-	if (pj_get_u64(jm, "rows", &m->rows_used) || m->rows_used < 2 ||
-	    pj_get_u64(jm, "rows_skipped", &m->rows_skipped) ||
-	    m->rows_used + m->rows_skipped > p->rows)
-		return bad(c, "multivariate.rows",
-			   "needs rows (>= 2) and rows_skipped adding up to "
-			   "at most the baseline's rows");
-	if (pj_get_u64(jm, "candidates", &m->ncandidates) || m->ncandidates < d)
-		m->ncandidates = d;
-	if (get_num(jm, "share", &share) || !(share > 0 && share <= 1.0))
-		return bad(c, "multivariate.share", "must be in (0, 1]");
-	a = &m->pca;
+	return DM_OK;
+}
+
+/* The fitted PCA of d columns and k components: means, positive sds,
+ * descending eigenvalues and the k lists of loadings. */
+static dm_err parse_mv_pca(struct ctx *c, json_t *jm, dm_pca *a, size_t d,
+			   size_t k, double share)
+{
+	json_t *comp = json_object_get(jm, "components");
+	size_t i, j;
+
 	a->d = d;
 	a->k = k;
 	a->share = share;
@@ -603,6 +641,52 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 		for (i = 0; i < d; i++)
 			a->v[i * d + j] = col[i];
 	}
+	return DM_OK;
+}
+
+/* The optional "multivariate" object (after the features). */
+static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
+{
+	json_t *cols = json_object_get(jm, "columns"), *comp;
+	dm_multivariate *m;
+	size_t d, k;
+	double share;
+	dm_err err;
+
+	if (!json_is_object(jm) || !json_is_array(cols) ||
+	    json_array_size(cols) < 2 ||
+	    json_array_size(cols) > DM_MV_MAX_COLUMNS)
+		return bad(c, "multivariate.columns",
+			   "needs 2 to 64 column names");
+	d = json_array_size(cols);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return DM_ENOMEM;
+	p->mv = m; /* released with p on error */
+	m->columns = calloc(d, sizeof(char *));
+	m->feat = calloc(d, sizeof(long));
+	if (!m->columns || !m->feat)
+		return DM_ENOMEM;
+	m->d = d;
+	if ((err = parse_mv_columns(c, cols, p, m)) != DM_OK)
+		return err;
+	comp = json_object_get(jm, "components");
+	k = json_is_array(comp) ? json_array_size(comp) : 0;
+	if (k < 1 || k > d)
+		return bad(c, "multivariate.components",
+			   "needs 1 to d lists of loadings");
+	if (pj_get_u64(jm, "rows", &m->rows_used) || m->rows_used < 2 ||
+	    pj_get_u64(jm, "rows_skipped", &m->rows_skipped) ||
+	    m->rows_used + m->rows_skipped > p->rows)
+		return bad(c, "multivariate.rows",
+			   "needs rows (>= 2) and rows_skipped adding up to "
+			   "at most the baseline's rows");
+	if (pj_get_u64(jm, "candidates", &m->ncandidates) || m->ncandidates < d)
+		m->ncandidates = d;
+	if (get_num(jm, "share", &share) || !(share > 0 && share <= 1.0))
+		return bad(c, "multivariate.share", "must be in (0, 1]");
+	if ((err = parse_mv_pca(c, jm, &m->pca, d, k, share)) != DM_OK)
+		return err;
 	if (get_num(jm, "reference_error", &m->ref_error) ||
 	    !(m->ref_error >= 0) || !isfinite(m->ref_error) ||
 	    get_num(jm, "reference_error_sd", &m->ref_spread) ||
@@ -614,88 +698,79 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 	return DM_OK;
 }
 
-dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
-			     dm_profile *p, dm_diag *diag)
+/* The header: format "driftmon-baseline" and a format_version this
+ * driftmon reads (1 or DM_BASELINE_FORMAT_VERSION), into *ver. */
+static dm_err parse_header(struct ctx *c, json_t *root, uint64_t *ver)
 {
-	json_error_t je;
-	json_t *root = NULL, *feats, *jf, *settings;
-	struct ctx c = {name, diag};
-	uint64_t ver, bins = 0, k = 0;
-	size_t i, j;
-	dm_err err = DM_OK;
-	dm_profile_opts o = {0};
-
-	dm_profile_init(p, NULL);
-	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		err = dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
-				  "not valid JSON (line %d, column %d: %s)",
-				  je.line, je.column, je.text);
-		goto out;
-	}
 	if (!json_is_object(root) ||
 	    !json_is_string(json_object_get(root, "format")) ||
 	    strcmp(json_string_value(json_object_get(root, "format")),
-		   "driftmon-baseline") != 0) {
-		err = bad(&c, "format",
-			  "not a driftmon baseline "
-			  "(expected \"driftmon-baseline\")");
-		goto out;
-	}
-	if (pj_get_u64(root, "format_version", &ver)) {
-		err = bad(&c, "format_version", "missing or not an integer");
-		goto out;
-	}
-	if (ver != 1 && ver != DM_BASELINE_FORMAT_VERSION) {
-		err = dm_diag_set(diag, DM_EVERSION, name, 0, NULL,
-				  "baseline format_version %llu is not "
-				  "supported (this driftmon reads versions 1 "
-				  "to %d)",
-				  (unsigned long long)ver,
-				  DM_BASELINE_FORMAT_VERSION);
-		goto out;
-	}
-	settings = json_object_get(root, "settings");
+		   "driftmon-baseline") != 0)
+		return bad(c, "format",
+			   "not a driftmon baseline "
+			   "(expected \"driftmon-baseline\")");
+	if (pj_get_u64(root, "format_version", ver))
+		return bad(c, "format_version", "missing or not an integer");
+	if (*ver != 1 && *ver != DM_BASELINE_FORMAT_VERSION)
+		return dm_diag_set(c->diag, DM_EVERSION, c->name, 0, NULL,
+				   "baseline format_version %llu is not "
+				   "supported (this driftmon reads versions 1 "
+				   "to %d)",
+				   (unsigned long long)*ver,
+				   DM_BASELINE_FORMAT_VERSION);
+	return DM_OK;
+}
+
+/* The largest sketch_k a baseline may state. */
+#define SKETCH_K_READ_MAX (1u << 24)
+
+/* The settings (psi_bins, sketch_k into *k; p is initialised with
+ * them) and the row counts. */
+static dm_err parse_settings(struct ctx *c, json_t *root, dm_profile *p,
+			     uint64_t *k)
+{
+	json_t *settings = json_object_get(root, "settings");
+	dm_profile_opts o = {0};
+	uint64_t bins = 0;
+
 	if (pj_get_u64(settings, "psi_bins", &bins) ||
-	    pj_get_u64(settings, "sketch_k", &k) || bins < 1 ||
-	    bins > DM_PSI_BINS_MAX || k < DM_SKETCH_K_MIN || k > (1u << 24)) {
-		err = bad(&c, "settings",
-			  "needs psi_bins (1-100) and "
-			  "sketch_k");
-		goto out;
-	}
+	    pj_get_u64(settings, "sketch_k", k) || bins < 1 ||
+	    bins > DM_PSI_BINS_MAX || *k < DM_SKETCH_K_MIN ||
+	    *k > SKETCH_K_READ_MAX)
+		return bad(c, "settings",
+			   "needs psi_bins (1-100) and "
+			   "sketch_k");
 	o.nbins = (unsigned)bins;
-	o.sketch_k = (uint32_t)k;
+	o.sketch_k = (uint32_t)*k;
 	dm_profile_init(p, &o);
-	if (pj_get_u64(root, "rows", &p->rows)) {
-		err = bad(&c, "rows", "missing or not a non-negative integer");
-		goto out;
-	}
+	if (pj_get_u64(root, "rows", &p->rows))
+		return bad(c, "rows", "missing or not a non-negative integer");
 	pj_get_u64(root, "rows_skipped", &p->rows_skipped);
+	return DM_OK;
+}
+
+/* The warnings (strings) and the optional model, model_version and
+ * created_at. */
+static dm_err parse_meta(struct ctx *c, json_t *root, dm_profile *p)
+{
+	json_t *jwarn = json_object_get(root, "warnings"), *x;
+	size_t i;
+
+	json_array_foreach(jwarn, i, x)
 	{
-		json_t *jwarn = json_object_get(root, "warnings"), *x;
+		char **wv =
+			realloc(p->warnings, (p->nwarnings + 1) * sizeof(*wv));
 
-		json_array_foreach(jwarn, i, x)
-		{
-			char **wv = realloc(p->warnings,
-					    (p->nwarnings + 1) * sizeof(*wv));
-
-			if (!wv || !json_is_string(x)) {
-				err = wv ? bad(&c, "warnings",
-					       "must be strings")
-					 : DM_ENOMEM;
-				if (wv)
-					p->warnings = wv;
-				goto out;
-			}
+		if (!wv || !json_is_string(x)) {
+			if (!wv)
+				return DM_ENOMEM;
 			p->warnings = wv;
-			if (!(wv[p->nwarnings] =
-				      strdup(json_string_value(x)))) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-			p->nwarnings++;
+			return bad(c, "warnings", "must be strings");
 		}
+		p->warnings = wv;
+		if (!(wv[p->nwarnings] = strdup(json_string_value(x))))
+			return DM_ENOMEM;
+		p->nwarnings++;
 	}
 	if (json_is_string(json_object_get(root, "model")))
 		p->model = strdup(
@@ -706,156 +781,178 @@ dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 	if (json_is_string(json_object_get(root, "created_at")))
 		p->created_at = strdup(
 			json_string_value(json_object_get(root, "created_at")));
-	feats = json_object_get(root, "features");
-	if (!json_is_array(feats) || json_array_size(feats) == 0) {
-		err = bad(&c, "features", "missing or empty");
-		goto out;
+	return DM_OK;
+}
+
+/* A categorical feature: its categories (at most DM_MAX_CATEGORIES) and
+ * the count of the others; format 1 booleans become booleans. */
+static dm_err parse_categorical(struct ctx *c, json_t *jf, dm_feature *f,
+				const char *path, uint64_t ver)
+{
+	json_t *cats = json_object_get(jf, "categories"), *jc;
+	size_t j;
+
+	f->type = DM_FEATURE_CATEGORICAL;
+	if (!json_is_array(cats))
+		return bad(c, path,
+			   "needs a 'categories' "
+			   "array");
+	if (json_array_size(cats) > DM_MAX_CATEGORIES) {
+		char why[120];
+
+		snprintf(why, sizeof(why),
+			 "%zu categories: at most %d are kept "
+			 "(the rest are counted in 'other')",
+			 json_array_size(cats), DM_MAX_CATEGORIES);
+		return bad(c, path, why);
 	}
+	pj_get_u64(jf, "other", &f->other);
+	f->cats = calloc(json_array_size(cats) + 1, sizeof(dm_category));
+	if (!f->cats)
+		return DM_ENOMEM;
+	f->cats_cap = json_array_size(cats) + 1;
+	json_array_foreach(cats, j, jc)
+	{
+		const char *cv =
+			json_string_value(json_object_get(jc, "value"));
+		uint64_t cnt;
+
+		if (!cv || pj_get_u64(jc, "count", &cnt))
+			return bad(c, path,
+				   "each category needs 'value' "
+				   "and 'count'");
+		f->cats[j].value = strdup(cv);
+		f->cats[j].count = cnt;
+		f->ncats = j + 1;
+		if (!f->cats[j].value)
+			return DM_ENOMEM;
+	}
+	/* format 1 kept booleans as written ("True"); they are read as the
+	 * boolean they are */
+	if (ver == 1 && f->ncats > 0 && pf_canon_bool_cats(f) == 0)
+		f->ltype = DM_LTYPE_BOOLEAN;
+	return DM_OK;
+}
+
+/* Feature i of p (p->nfeat becomes i + 1): name, counts, importance,
+ * schema, then the profile of its type (sketch size k). */
+static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p, size_t i,
+			    uint64_t ver, uint64_t k)
+{
+	dm_feature *f = &p->feat[i];
+	const char *fname = json_string_value(json_object_get(jf, "name"));
+	const char *type = json_string_value(json_object_get(jf, "type"));
+	char path[200];
+	dm_err err;
+
+	snprintf(path, sizeof(path), "features[%zu]", i);
+	if (!fname || !*fname || !type)
+		return bad(c, path, "needs 'name' and 'type'");
+	if (strlen(fname) > DM_MAX_NAME_BYTES)
+		return bad(c, path, "name longer than 1024 bytes");
+	if (dm_profile_find(p, fname)) /* p->nfeat == i here */
+		return bad(c, path, "duplicate feature name");
+	p->nfeat = i + 1;
+	dm_moments_init(&f->mom);
+	f->importance = 1.0;
+	/* version 1: role FEATURE (0, from calloc), the model's
+	 * thresholds (NaN = not set for this feature) */
+	f->psi_threshold = NAN;
+	f->min_effect = NAN;
+	f->name = strdup(fname);
+	if (!f->name)
+		return DM_ENOMEM;
+	if ((err = dmp_profile_index_add(p, i)) != DM_OK)
+		return err;
+	snprintf(path, sizeof(path), "features[%zu] ('%.150s')", i, fname);
+	f->present = 1;
+	if (pj_get_u64(jf, "count", &f->count) ||
+	    pj_get_u64(jf, "missing", &f->missing))
+		return bad(c, path,
+			   "needs non-negative integer "
+			   "'count' and 'missing'");
+	if (json_is_number(json_object_get(jf, "importance")))
+		f->importance =
+			json_number_value(json_object_get(jf, "importance"));
+	if (!(f->importance >= 0) || !isfinite(f->importance))
+		return bad(c, path, "importance must be >= 0");
+	if ((err = parse_schema(c, jf, f, path, type, ver)) != DM_OK)
+		return err;
+	if (!dm_role_analysed(f->role)) {
+		f->type = strcmp(type, "numeric") == 0 ? DM_FEATURE_NUMERIC
+						       : DM_FEATURE_CATEGORICAL;
+		return DM_OK;
+	}
+	if (strcmp(type, "numeric") == 0) {
+		f->type = DM_FEATURE_NUMERIC;
+		return parse_numeric(c, jf, f, path, (uint32_t)k);
+	}
+	if (strcmp(type, "categorical") == 0)
+		return parse_categorical(c, jf, f, path, ver);
+	return bad(c, path,
+		   "type must be 'numeric' or "
+		   "'categorical'");
+}
+
+/* The features array (not empty), each in turn. */
+static dm_err parse_features(struct ctx *c, json_t *root, dm_profile *p,
+			     uint64_t ver, uint64_t k)
+{
+	json_t *feats = json_object_get(root, "features"), *jf;
+	size_t i;
+	dm_err err;
+
+	if (!json_is_array(feats) || json_array_size(feats) == 0)
+		return bad(c, "features", "missing or empty");
 	p->feat = calloc(json_array_size(feats), sizeof(dm_feature));
-	if (!p->feat) {
-		err = DM_ENOMEM;
-		goto out;
-	}
+	if (!p->feat)
+		return DM_ENOMEM;
 	json_array_foreach(feats, i, jf)
 	{
-		dm_feature *f = &p->feat[i];
-		const char *fname =
-			json_string_value(json_object_get(jf, "name"));
-		const char *type =
-			json_string_value(json_object_get(jf, "type"));
-		char path[200];
-
-		snprintf(path, sizeof(path), "features[%zu]", i);
-		if (!fname || !*fname || !type) {
-			err = bad(&c, path, "needs 'name' and 'type'");
-			goto out;
-		}
-		if (strlen(fname) > DM_MAX_NAME_BYTES) {
-			err = bad(&c, path, "name longer than 1024 bytes");
-			goto out;
-		}
-		if (dm_profile_find(p, fname)) { /* p->nfeat == i here */
-			err = bad(&c, path, "duplicate feature name");
-			goto out;
-		}
-		p->nfeat = i + 1;
-		dm_moments_init(&f->mom);
-		f->importance = 1.0;
-		/* version 1: role FEATURE (0, from calloc), the model's
-		 * thresholds (NaN = not set for this feature) */
-		f->psi_threshold = NAN;
-		f->min_effect = NAN;
-		f->name = strdup(fname);
-		if (!f->name) {
-			err = DM_ENOMEM;
-			goto out;
-		}
-		if ((err = dmp_profile_index_add(p, i)) != DM_OK)
-			goto out;
-		snprintf(path, sizeof(path), "features[%zu] ('%.150s')", i,
-			 fname);
-		f->present = 1;
-		if (pj_get_u64(jf, "count", &f->count) ||
-		    pj_get_u64(jf, "missing", &f->missing)) {
-			err = bad(&c, path,
-				  "needs non-negative integer "
-				  "'count' and 'missing'");
-			goto out;
-		}
-		if (json_is_number(json_object_get(jf, "importance")))
-			f->importance = json_number_value(
-				json_object_get(jf, "importance"));
-		if (!(f->importance >= 0) || !isfinite(f->importance)) {
-			err = bad(&c, path, "importance must be >= 0");
-			goto out;
-		}
-		if ((err = parse_schema(&c, jf, f, path, type, ver)) != DM_OK)
-			goto out;
-		if (!dm_role_analysed(f->role)) {
-			f->type = strcmp(type, "numeric") == 0
-					  ? DM_FEATURE_NUMERIC
-					  : DM_FEATURE_CATEGORICAL;
-		} else if (strcmp(type, "numeric") == 0) {
-			f->type = DM_FEATURE_NUMERIC;
-			err = parse_numeric(&c, jf, f, path, (uint32_t)k);
-		} else if (strcmp(type, "categorical") == 0) {
-			json_t *cats = json_object_get(jf, "categories"), *jc;
-
-			f->type = DM_FEATURE_CATEGORICAL;
-			if (!json_is_array(cats)) {
-				err = bad(&c, path,
-					  "needs a 'categories' "
-					  "array");
-				goto out;
-			}
-			if (json_array_size(cats) > DM_MAX_CATEGORIES) {
-				char why[120];
-
-				snprintf(why, sizeof(why),
-					 "%zu categories: at most %d are kept "
-					 "(the rest are counted in 'other')",
-					 json_array_size(cats),
-					 DM_MAX_CATEGORIES);
-				err = bad(&c, path, why);
-				goto out;
-			}
-			pj_get_u64(jf, "other", &f->other);
-			f->cats = calloc(json_array_size(cats) + 1,
-					 sizeof(dm_category));
-			if (!f->cats) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-			f->cats_cap = json_array_size(cats) + 1;
-			json_array_foreach(cats, j, jc)
-			{
-				const char *cv = json_string_value(
-					json_object_get(jc, "value"));
-				uint64_t cnt;
-
-				if (!cv || pj_get_u64(jc, "count", &cnt)) {
-					err = bad(&c, path,
-						  "each category needs 'value' "
-						  "and 'count'");
-					goto out;
-				}
-				f->cats[j].value = strdup(cv);
-				f->cats[j].count = cnt;
-				f->ncats = j + 1;
-				if (!f->cats[j].value) {
-					err = DM_ENOMEM;
-					goto out;
-				}
-			}
-			/* format 1 kept booleans as written ("True"); they
-			 * are read as the boolean they are */
-			if (err == DM_OK && ver == 1 && f->ncats > 0 &&
-			    pf_canon_bool_cats(f) == 0)
-				f->ltype = DM_LTYPE_BOOLEAN;
-		} else {
-			err = bad(&c, path,
-				  "type must be 'numeric' or "
-				  "'categorical'");
-		}
-		if (err != DM_OK)
-			goto out;
+		if ((err = parse_feature(c, jf, p, i, ver, k)) != DM_OK)
+			return err;
 	}
-	/* the monitoring spec (optional; parsed where it is used) */
-	if (json_object_get(root, "spec")) {
-		json_t *js = json_object_get(root, "spec");
+	return DM_OK;
+}
 
-		if (!json_is_string(js) ||
-		    json_string_length(js) > DM_SPEC_MAX_BYTES ||
-		    strlen(json_string_value(js)) != json_string_length(js)) {
-			err = bad(&c, "spec", "must be the spec's YAML text");
-			goto out;
-		}
-		p->spec_yaml = strdup(json_string_value(js));
-		if (!p->spec_yaml)
-			err = DM_ENOMEM;
+/* The monitoring spec (optional; parsed where it is used). */
+static dm_err parse_spec(struct ctx *c, json_t *root, dm_profile *p)
+{
+	json_t *js = json_object_get(root, "spec");
+
+	if (!js)
+		return DM_OK;
+	if (!json_is_string(js) || json_string_length(js) > DM_SPEC_MAX_BYTES ||
+	    strlen(json_string_value(js)) != json_string_length(js))
+		return bad(c, "spec", "must be the spec's YAML text");
+	p->spec_yaml = strdup(json_string_value(js));
+	return p->spec_yaml ? DM_OK : DM_ENOMEM;
+}
+
+dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
+			     dm_profile *p, dm_diag *diag)
+{
+	json_error_t je;
+	json_t *root = NULL;
+	struct ctx c = {name, diag};
+	uint64_t ver, k = 0;
+	dm_err err = DM_OK;
+
+	dm_profile_init(p, NULL);
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		err = dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				  "not valid JSON (line %d, column %d: %s)",
+				  je.line, je.column, je.text);
+		goto out;
 	}
-	if (err == DM_OK)
-		err = dmp_baseline_validate(p, name, diag);
+	if ((err = parse_header(&c, root, &ver)) != DM_OK ||
+	    (err = parse_settings(&c, root, p, &k)) != DM_OK ||
+	    (err = parse_meta(&c, root, p)) != DM_OK ||
+	    (err = parse_features(&c, root, p, ver, k)) != DM_OK ||
+	    (err = parse_spec(&c, root, p)) != DM_OK)
+		goto out;
+	err = dmp_baseline_validate(p, name, diag);
 	/* multivariate drift (optional; older baselines have none) */
 	if (err == DM_OK && json_object_get(root, "multivariate"))
 		err = parse_mv(&c, json_object_get(root, "multivariate"), p);
