@@ -269,7 +269,6 @@ static int mkparents(const char *path)
 	return 0;
 }
 
-/* One hour of logs: metadata columns, then the generator's columns. */
 /* The hour's label records (CSV text) into labels/, tag synth-<hour>. */
 static int store_labels(dm_store *st, const char *csv, size_t len, time_t hour)
 {
@@ -293,71 +292,201 @@ static int store_labels(dm_store *st, const char *csv, size_t len, time_t hour)
 			    : cli_fail_err(err, &diag, "cannot store labels");
 }
 
+/* The metadata columns before the generator's in a log row: timestamp,
+ * model_name, model_version, request_id. */
+#define META_COLS 4
+#define HOUR_SECS 3600
+/* a label is stamped this long after its prediction */
+#define LABEL_DELAY_SECS 3600
+/* text room per row: an ISO-8601 timestamp, a request id */
+#define TS_BYTES  24
+#define RID_BYTES 40
+/* the 64-bit LCG (Knuth's MMIX constants) that spreads the rows'
+ * timestamps over the hour */
+#define LCG_MUL 6364136223846793005ull
+#define LCG_INC 1442695040888963407ull
+
+/* One hour's log columns: the metadata columns' values for a chunk of
+ * CHUNK rows, and the batch (metadata, then the generator's) written. */
+struct hour_buf {
+	char **names;
+	dm_coltype *types;
+	dm_column *cols;
+	dm_strref *ts, *rid, *mn, *mv;
+	double *tsd;
+	char *tsbuf, *ridbuf;
+};
+
+static void hour_buf_release(struct hour_buf *hb)
+{
+	free(hb->names);
+	free(hb->types);
+	free(hb->cols);
+	free(hb->ts);
+	free(hb->tsd);
+	free(hb->rid);
+	free(hb->mn);
+	free(hb->mv);
+	free(hb->tsbuf);
+	free(hb->ridbuf);
+	memset(hb, 0, sizeof(*hb));
+}
+
+/* Allocates hb for nc generator columns; -1 when out of memory (hb is
+ * then still released with hour_buf_release). */
+static int hour_buf_init(struct hour_buf *hb, size_t nc)
+{
+	hb->names = calloc(nc + META_COLS, sizeof(*hb->names));
+	hb->types = calloc(nc + META_COLS, sizeof(*hb->types));
+	hb->cols = calloc(nc + META_COLS, sizeof(*hb->cols));
+	hb->ts = calloc(CHUNK, sizeof(*hb->ts));
+	hb->rid = calloc(CHUNK, sizeof(*hb->rid));
+	hb->mn = calloc(CHUNK, sizeof(*hb->mn));
+	hb->mv = calloc(CHUNK, sizeof(*hb->mv));
+	hb->tsd = calloc(CHUNK, sizeof(*hb->tsd));
+	hb->tsbuf = malloc((size_t)CHUNK * TS_BYTES);
+	hb->ridbuf = malloc((size_t)CHUNK * RID_BYTES);
+	return hb->names && hb->types && hb->cols && hb->ts && hb->rid &&
+			       hb->mn && hb->mv && hb->tsd && hb->tsbuf &&
+			       hb->ridbuf
+		       ? 0
+		       : -1;
+}
+
+/* The columns' names and types (the timestamp a DOUBLE of epoch seconds
+ * in Parquet, text in CSV) and the batch columns over the buffers. */
+static void hour_buf_columns(struct hour_buf *hb, dm_synth *g, size_t nc,
+			     int parquet)
+{
+	size_t i;
+
+	hb->names[0] = "timestamp";
+	hb->names[1] = "model_name";
+	hb->names[2] = "model_version";
+	hb->names[3] = "request_id";
+	for (i = 0; i < META_COLS; i++)
+		hb->types[i] = DM_COL_STRING;
+	hb->types[0] = parquet ? DM_COL_DOUBLE : DM_COL_STRING;
+	for (i = 0; i < nc; i++) {
+		hb->names[META_COLS + i] = (char *)dm_synth_colname(g, i);
+		hb->types[META_COLS + i] = dm_synth_coltype(g, i);
+	}
+	for (i = 0; i < META_COLS; i++)
+		hb->cols[i].type = DM_COL_STRING;
+	if (parquet) {
+		hb->cols[0].type = DM_COL_DOUBLE;
+		hb->cols[0].f64 = hb->tsd;
+	} else {
+		hb->cols[0].str = hb->ts;
+	}
+	hb->cols[1].str = hb->mn;
+	hb->cols[2].str = hb->mv;
+	hb->cols[3].str = hb->rid;
+}
+
+/* The metadata of rows done .. done + n - 1 of the hour: a timestamp
+ * drawn in the hour (state *x), the model and the request id. */
+static void fill_meta(struct hour_buf *hb, size_t n, time_t hour, uint64_t done,
+		      uint64_t *x, const char *model, const char *version)
+{
+	struct tm tm;
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		time_t t;
+
+		*x = *x * LCG_MUL + LCG_INC;
+		t = hour + (time_t)((*x >> 33) % HOUR_SECS);
+		hb->tsd[j] = (double)t;
+		gmtime_r(&t, &tm);
+		hb->ts[j].ptr = hb->tsbuf + j * TS_BYTES;
+		hb->ts[j].len =
+			(uint32_t)strftime(hb->tsbuf + j * TS_BYTES, TS_BYTES,
+					   "%Y-%m-%dT%H:%M:%SZ", &tm);
+		hb->mn[j].ptr = model;
+		hb->mn[j].len = (uint32_t)strlen(model);
+		hb->mv[j].ptr = version;
+		hb->mv[j].len = (uint32_t)strlen(version);
+		hb->rid[j].ptr = hb->ridbuf + j * RID_BYTES;
+		hb->rid[j].len = (uint32_t)snprintf(
+			hb->ridbuf + j * RID_BYTES, RID_BYTES, "req-%lld-%llu",
+			(long long)hour, (unsigned long long)(done + j));
+	}
+}
+
+/* The label records of n rows (label[j] of request hb->rid[j]), stamped
+ * LABEL_DELAY_SECS after the prediction. */
+static void write_label_rows(FILE *lmem, const struct hour_buf *hb,
+			     const double *label, size_t n, const char *model,
+			     const char *version)
+{
+	struct tm tm;
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		time_t lt = (time_t)hb->tsd[j] + LABEL_DELAY_SECS;
+
+		gmtime_r(&lt, &tm);
+		fprintf(lmem, "%.*s,%s,%s,%.0f,", (int)hb->rid[j].len,
+			hb->rid[j].ptr, model, version, label[j]);
+		fprintf(lmem, "%04d-%02d-%02dT%02d:%02d:%02dZ\n",
+			tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			tm.tm_hour, tm.tm_min, tm.tm_sec);
+	}
+}
+
+/* The hour's log file (len bytes) into its hour partition. */
+static int put_hour(dm_store *st, time_t hour, const char *model,
+		    const char *version, int parquet, const char *buf,
+		    size_t len)
+{
+	char key[DM_LAYOUT_KEY_MAX];
+	dm_diag diag;
+
+	dm_diag_clear(&diag);
+	dm_layout_logs_hour_prefix(hour, key, sizeof(key));
+	snprintf(key + strlen(key), sizeof(key) - strlen(key),
+		 "part-synth-%s-%s.%s", model, version,
+		 parquet ? "parquet" : "csv");
+	if (dm_store_put(st, key, buf, len, &diag) != DM_OK)
+		return cli_fail_err(DM_EIO, &diag, "cannot write logs");
+	return EXIT_OK;
+}
+
+/* One hour of logs: metadata columns, then the generator's columns;
+ * with labels, the label records too. */
 static int write_hour(dm_store *st, dm_synth *g, time_t hour, uint64_t rows,
 		      const char *model, const char *version, uint64_t seed,
 		      int parquet, int labels)
 {
 	/* with labels, the generator's last column ("label") goes to the
 	 * label records, not to the logs */
-	size_t nc = dm_synth_ncols(g) - (labels != 0), i, j;
-	char *lbuf = NULL;
-	size_t llen = 0;
+	size_t nc = dm_synth_ncols(g) - (labels != 0), i;
+	char *lbuf = NULL, *buf = NULL;
+	size_t llen = 0, len = 0;
 	FILE *lmem = labels ? open_memstream(&lbuf, &llen) : NULL;
-	char **names = calloc(nc + 4, sizeof(*names));
-	dm_coltype *types = calloc(nc + 4, sizeof(*types));
-	dm_column *cols = calloc(nc + 4, sizeof(*cols));
-	dm_strref *ts = calloc(CHUNK, sizeof(*ts)),
-		  *rid = calloc(CHUNK, sizeof(*rid));
-	dm_strref *mn = calloc(CHUNK, sizeof(*mn)),
-		  *mv = calloc(CHUNK, sizeof(*mv));
-	double *tsd = calloc(CHUNK, sizeof(*tsd));
-	char *tsbuf = malloc((size_t)CHUNK * 24),
-	     *ridbuf = malloc((size_t)CHUNK * 40);
-	char *buf = NULL, key[DM_LAYOUT_KEY_MAX];
-	size_t len = 0;
+	struct hour_buf hb;
+	int hb_ok = hour_buf_init(&hb, nc);
 	FILE *mem = open_memstream(&buf, &len);
 	struct sink k = {0};
-	struct tm tm;
 	uint64_t done = 0, x = seed ^ (uint64_t)hour;
 	dm_diag diag;
 	int rc = EXIT_OK;
 
 	dm_diag_clear(&diag);
-	if (!names || !types || !cols || !ts || !rid || !mn || !mv || !tsd ||
-	    !tsbuf || !ridbuf || !mem || (labels && !lmem)) {
+	if (hb_ok < 0 || !mem || (labels && !lmem)) {
 		rc = cli_fail("out of memory");
 		goto out;
 	}
-	names[0] = "timestamp";
-	names[1] = "model_name";
-	names[2] = "model_version";
-	names[3] = "request_id";
-	for (i = 0; i < 4; i++)
-		types[i] = DM_COL_STRING;
-	types[0] = parquet ? DM_COL_DOUBLE : DM_COL_STRING;
-	for (i = 0; i < nc; i++) {
-		names[4 + i] = (char *)dm_synth_colname(g, i);
-		types[4 + i] = dm_synth_coltype(g, i);
-	}
+	hour_buf_columns(&hb, g, nc, parquet);
 	if (lmem)
 		fputs("request_id,model_name,model_version,label,timestamp\n",
 		      lmem);
-	if (sink_open(&k, mem, parquet, names, types, nc + 4, 0, &diag) !=
-	    DM_OK) {
+	if (sink_open(&k, mem, parquet, hb.names, hb.types, nc + META_COLS, 0,
+		      &diag) != DM_OK) {
 		rc = cli_fail("cannot write logs: %s", diag.msg);
 		goto out;
 	}
-	for (i = 0; i < 4; i++)
-		cols[i].type = DM_COL_STRING;
-	if (parquet) {
-		cols[0].type = DM_COL_DOUBLE;
-		cols[0].f64 = tsd;
-	} else {
-		cols[0].str = ts;
-	}
-	cols[1].str = mn;
-	cols[2].str = mv;
-	cols[3].str = rid;
 	while (done < rows) {
 		size_t n = rows - done < CHUNK ? (size_t)(rows - done) : CHUNK;
 		dm_batch *b, outb;
@@ -366,41 +495,15 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour, uint64_t rows,
 			rc = cli_fail("cannot generate data");
 			goto out;
 		}
-		for (j = 0; j < n; j++) {
-			time_t t;
-
-			x = x * 6364136223846793005ull + 1442695040888963407ull;
-			t = hour + (time_t)((x >> 33) % 3600);
-			tsd[j] = (double)t;
-			gmtime_r(&t, &tm);
-			ts[j].ptr = tsbuf + j * 24;
-			ts[j].len = (uint32_t)strftime(
-				tsbuf + j * 24, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-			mn[j].ptr = model;
-			mn[j].len = (uint32_t)strlen(model);
-			mv[j].ptr = version;
-			mv[j].len = (uint32_t)strlen(version);
-			rid[j].ptr = ridbuf + j * 40;
-			rid[j].len = (uint32_t)snprintf(
-				ridbuf + j * 40, 40, "req-%lld-%llu",
-				(long long)hour,
-				(unsigned long long)(done + j));
-		}
+		fill_meta(&hb, n, hour, done, &x, model, version);
 		for (i = 0; i < nc; i++)
-			cols[4 + i] = b->cols[i];
-		for (j = 0; lmem && j < n; j++) {
-			time_t lt = (time_t)tsd[j] + 3600;
-
-			gmtime_r(&lt, &tm);
-			fprintf(lmem, "%.*s,%s,%s,%.0f,", (int)rid[j].len,
-				rid[j].ptr, model, version, b->cols[nc].f64[j]);
-			fprintf(lmem, "%04d-%02d-%02dT%02d:%02d:%02dZ\n",
-				tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-				tm.tm_hour, tm.tm_min, tm.tm_sec);
-		}
+			hb.cols[META_COLS + i] = b->cols[i];
+		if (lmem)
+			write_label_rows(lmem, &hb, b->cols[nc].f64, n, model,
+					 version);
 		outb = *b;
-		outb.ncols = nc + 4;
-		outb.cols = cols;
+		outb.ncols = nc + META_COLS;
+		outb.cols = hb.cols;
 		if (sink_write(&k, &outb, &diag) != DM_OK) {
 			rc = cli_fail("cannot write logs: %s", diag.msg);
 			goto out;
@@ -413,12 +516,7 @@ static int write_hour(dm_store *st, dm_synth *g, time_t hour, uint64_t rows,
 	}
 	fclose(mem);
 	mem = NULL;
-	dm_layout_logs_hour_prefix(hour, key, sizeof(key));
-	snprintf(key + strlen(key), sizeof(key) - strlen(key),
-		 "part-synth-%s-%s.%s", model, version,
-		 parquet ? "parquet" : "csv");
-	if (dm_store_put(st, key, buf, len, &diag) != DM_OK)
-		rc = cli_fail_err(DM_EIO, &diag, "cannot write logs");
+	rc = put_hour(st, hour, model, version, parquet, buf, len);
 	if (rc == EXIT_OK && lmem) {
 		if (fclose(lmem) != 0)
 			rc = cli_fail("out of memory");
@@ -434,257 +532,298 @@ out:
 	if (mem)
 		fclose(mem);
 	free(buf);
-	free(names);
-	free(types);
-	free(cols);
-	free(ts);
-	free(tsd);
-	free(rid);
-	free(mn);
-	free(mv);
-	free(tsbuf);
-	free(ridbuf);
+	hour_buf_release(&hb);
 	return rc;
+}
+
+/* What the command line asked for. */
+struct synth_args {
+	const char *training, *current, *validation, *store_flag;
+	const char *model, *version;
+	char *default_training;
+	int parquet, logs, labels;
+	uint64_t rows, hours, rph;
+	time_t end;
+	dm_synth_opts so;
+};
+
+/* The most --hours: a leap year of logs. */
+#define MAX_HOURS (24 * 366)
+
+/* One option of the generator (scenario, features, seed); EXIT_OK, or
+ * an exit code after printing the error. */
+static int parse_gen_option(dm_synth_opts *so, int c, const char *arg, int argc,
+			    char **argv)
+{
+	uint64_t u;
+	double x;
+
+	switch (c) {
+	case O_SCENARIO:
+		if (dm_scenario_parse(arg, &so->scenario) < 0)
+			return cli_usage("synth",
+					 "unknown --scenario '%s': expected "
+					 "none, mean-shift, scale, "
+					 "new-category, missing or prior",
+					 arg);
+		break;
+	case O_DRIFTF:
+		if (cli_parse_u64(arg, &u) < 0 || u > 1000)
+			return cli_usage("synth",
+					 "invalid --drift-features '%s'", arg);
+		so->drift_features = (unsigned)u;
+		break;
+	case O_MAG:
+		if (cli_parse_double(arg, &x) < 0 || x <= 0)
+			return cli_usage("synth", "invalid --magnitude '%s'",
+					 arg);
+		so->magnitude = x;
+		break;
+	case O_FEATURES:
+		if (cli_parse_u64(arg, &u) < 0 || u < 50 || u > 10000)
+			return cli_usage("synth",
+					 "invalid --features '%s': "
+					 "expected 50 to 10000",
+					 arg);
+		so->nfeatures = (unsigned)u;
+		break;
+	case O_NUMERIC:
+		so->numeric_only = 1;
+		break;
+	case O_SEED:
+		if (cli_parse_u64(arg, &so->seed) < 0)
+			return cli_usage("synth", "invalid --seed '%s'", arg);
+		break;
+	default:
+		return cli_bad_option("synth", argc, argv);
+	}
+	return EXIT_OK;
+}
+
+/* One option; EXIT_OK, or an exit code after printing the error (-1:
+ * --help was printed). */
+static int parse_option(struct synth_args *a, int c, const char *arg, int argc,
+			char **argv)
+{
+	switch (c) {
+	case O_TRAINING:
+		a->training = arg;
+		break;
+	case O_CURRENT:
+		a->current = arg;
+		break;
+	case O_LOGS:
+		a->logs = 1;
+		break;
+	case O_ROWS:
+		if (cli_parse_u64(arg, &a->rows) < 0 || a->rows == 0)
+			return cli_usage("synth", "invalid --rows '%s'", arg);
+		break;
+	case O_HOURS:
+		if (cli_parse_u64(arg, &a->hours) < 0 || a->hours == 0 ||
+		    a->hours > MAX_HOURS)
+			return cli_usage("synth", "invalid --hours '%s'", arg);
+		break;
+	case O_RPH:
+		if (cli_parse_u64(arg, &a->rph) < 0)
+			return cli_usage("synth",
+					 "invalid --rows-per-hour '%s'", arg);
+		break;
+	case O_END:
+		if (cli_parse_time(arg, &a->end) < 0)
+			return cli_usage("synth", "invalid --end '%s'", arg);
+		break;
+	case O_MODEL:
+		a->model = arg;
+		break;
+	case O_VERSION:
+		a->version = arg;
+		break;
+	case O_STORE:
+		a->store_flag = arg;
+		break;
+	case O_FORMAT:
+		if (!strcmp(arg, "parquet"))
+			a->parquet = 1;
+		else if (!strcmp(arg, "csv"))
+			a->parquet = 0;
+		else
+			return cli_usage("synth",
+					 "invalid --format '%s': expected "
+					 "parquet or csv",
+					 arg);
+		break;
+	case O_LABELS:
+		a->labels = 1;
+		break;
+	case O_VALIDATION:
+		a->validation = arg;
+		break;
+	case 'h':
+		fputs(help, stdout);
+		return -1;
+	default:
+		return parse_gen_option(&a->so, c, arg, argc, argv);
+	}
+	return EXIT_OK;
+}
+
+/* Step 1: the command line into a; with no output named, the store's
+ * training file and the logs.  -1 after --help. */
+static int parse_args(int argc, char **argv, struct synth_args *a)
+{
+	const char *url;
+	int c, rc;
+
+	a->model = "spam-detector";
+	a->version = "v1";
+	a->parquet = 1;
+	a->rows = 10000;
+	a->hours = 24;
+	a->rph = 500;
+	a->end = time(NULL);
+	a->so.seed = 42;
+	a->so.scenario = DM_SCEN_MEAN_SHIFT;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
+		if ((rc = parse_option(a, c, optarg, argc, argv)) != EXIT_OK)
+			return rc;
+	if (optind < argc)
+		return cli_usage("synth", "unexpected argument '%s'",
+				 argv[optind]);
+	if (!dm_key_component_ok(a->model) || !dm_key_component_ok(a->version))
+		return cli_usage("synth", "invalid --model or --version");
+	if (a->labels && !a->logs &&
+	    (a->training || a->current || a->validation))
+		return cli_usage("synth", "--labels needs --logs");
+	if (a->training || a->current || a->logs || a->validation)
+		return EXIT_OK;
+	url = cli_store_url(a->store_flag);
+	if (strstr(url, "://") && strncmp(url, "file://", 7))
+		return cli_usage("synth", "say --training FILE for a "
+					  "remote store");
+	if (asprintf(&a->default_training, "%s/training-data/%s/train.parquet",
+		     strncmp(url, "file://", 7) ? url : url + 7, a->model) < 0)
+		return cli_fail("out of memory");
+	a->training = a->default_training;
+	a->logs = 1;
+	return EXIT_OK;
+}
+
+/* Writes rows of a new generator (o, drifted, stream) to path, making
+ * its parent folders; *ncols: the generator's columns. */
+static int synth_file(const dm_synth_opts *o, int drifted, uint64_t stream,
+		      uint64_t rows, const char *path, size_t *ncols)
+{
+	dm_synth *g = NULL;
+	int rc;
+
+	mkparents(path);
+	if (dm_synth_new(o, drifted, stream, &g) != DM_OK)
+		return cli_fail("cannot create the generator");
+	*ncols = dm_synth_ncols(g);
+	rc = write_rows(g, rows, path);
+	dm_synth_free(g);
+	return rc;
+}
+
+/* Stream ids of the files' generators (each hour of logs is stream
+ * 1 + its index). */
+#define STREAM_CURRENT	  1000000
+#define STREAM_VALIDATION 2000000
+
+/* Step 2: the training, validation and current files asked for. */
+static int write_files(const struct synth_args *a)
+{
+	dm_synth_opts vo = a->so;
+	size_t nc;
+	int rc;
+
+	if (a->training) {
+		if ((rc = synth_file(&a->so, 0, 0, a->rows, a->training,
+				     &nc)) != EXIT_OK)
+			return rc;
+		printf("Training data: %llu rows x %zu columns -> %s\n",
+		       (unsigned long long)a->rows, nc, a->training);
+	}
+	if (a->validation) {
+		vo.with_label = 1;
+		if ((rc = synth_file(&vo, 0, STREAM_VALIDATION, a->rows,
+				     a->validation, &nc)) != EXIT_OK)
+			return rc;
+		printf("Validation data (predictions and labels): %llu rows "
+		       "-> %s\n",
+		       (unsigned long long)a->rows, a->validation);
+	}
+	if (a->current) {
+		if ((rc = synth_file(&a->so, 1, STREAM_CURRENT, a->rows,
+				     a->current, &nc)) != EXIT_OK)
+			return rc;
+		printf("Current data (%s): %llu rows -> %s\n",
+		       dm_scenario_name(a->so.scenario),
+		       (unsigned long long)a->rows, a->current);
+	}
+	return EXIT_OK;
+}
+
+/* Step 3: the hours of logs before the end's hour, then a summary. */
+static int write_logs(const struct synth_args *a, dm_store *st)
+{
+	time_t last = a->end - a->end % HOUR_SECS, h;
+	time_t first = last - (time_t)a->hours * HOUR_SECS;
+	dm_synth_opts lo = a->so;
+	dm_synth *g = NULL;
+	uint64_t i = 0;
+	char from[32], to[32];
+	int rc;
+
+	lo.with_label = a->labels;
+	for (h = first; h < last; h += HOUR_SECS, i++) {
+		if (dm_synth_new(&lo, 1, 1 + i, &g) != DM_OK)
+			return cli_fail("cannot create the generator");
+		rc = write_hour(st, g, h, a->rph, a->model, a->version,
+				a->so.seed, a->parquet, a->labels);
+		dm_synth_free(g);
+		g = NULL;
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	cli_iso_time(first, from, sizeof(from));
+	cli_iso_time(last, to, sizeof(to));
+	if (dm_synth_new(&a->so, 1, 1, &g) == DM_OK) {
+		const char *dn = dm_synth_drifted_names(g);
+
+		printf("Inference logs: %llu hours x %llu rows (%s .. "
+		       "%s, "
+		       "scenario %s%s%s%s) -> %s/inference-logs/\n",
+		       (unsigned long long)a->hours, (unsigned long long)a->rph,
+		       from, to, dm_scenario_name(a->so.scenario),
+		       dn && *dn ? ": " : "", dn ? dn : "", "",
+		       cli_store_shown(a->store_flag));
+	}
+	dm_synth_free(g);
+	return EXIT_OK;
 }
 
 int cmd_synth(int argc, char **argv)
 {
-	const char *training = NULL, *current = NULL, *store_flag = NULL;
-	const char *model = "spam-detector", *version = "v1";
-	char *default_training = NULL;
-	int parquet = 1;
-	const char *validation = NULL;
-	int logs = 0, labels = 0, c, rc = EXIT_OK;
-	uint64_t rows = 10000, hours = 24, rph = 500, u;
-	time_t end = time(NULL);
-	dm_synth_opts so = {0};
-	dm_synth *g = NULL;
+	struct synth_args a = {0};
 	dm_store *st = NULL;
 	dm_diag diag;
-	double x;
+	int rc;
 
-	so.seed = 42;
-	so.scenario = DM_SCEN_MEAN_SHIFT;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_TRAINING:
-			training = optarg;
-			break;
-		case O_CURRENT:
-			current = optarg;
-			break;
-		case O_LOGS:
-			logs = 1;
-			break;
-		case O_ROWS:
-			if (cli_parse_u64(optarg, &rows) < 0 || rows == 0)
-				return cli_usage("synth", "invalid --rows '%s'",
-						 optarg);
-			break;
-		case O_HOURS:
-			if (cli_parse_u64(optarg, &hours) < 0 || hours == 0 ||
-			    hours > 24 * 366)
-				return cli_usage("synth",
-						 "invalid --hours '%s'",
-						 optarg);
-			break;
-		case O_RPH:
-			if (cli_parse_u64(optarg, &rph) < 0)
-				return cli_usage("synth",
-						 "invalid --rows-per-hour '%s'",
-						 optarg);
-			break;
-		case O_END:
-			if (cli_parse_time(optarg, &end) < 0)
-				return cli_usage("synth", "invalid --end '%s'",
-						 optarg);
-			break;
-		case O_SCENARIO:
-			if (dm_scenario_parse(optarg, &so.scenario) < 0)
-				return cli_usage(
-					"synth",
-					"unknown --scenario '%s': expected "
-					"none, mean-shift, scale, "
-					"new-category, missing or prior",
-					optarg);
-			break;
-		case O_DRIFTF:
-			if (cli_parse_u64(optarg, &u) < 0 || u > 1000)
-				return cli_usage(
-					"synth",
-					"invalid --drift-features '%s'",
-					optarg);
-			so.drift_features = (unsigned)u;
-			break;
-		case O_MAG:
-			if (cli_parse_double(optarg, &x) < 0 || x <= 0)
-				return cli_usage("synth",
-						 "invalid --magnitude '%s'",
-						 optarg);
-			so.magnitude = x;
-			break;
-		case O_FEATURES:
-			if (cli_parse_u64(optarg, &u) < 0 || u < 50 ||
-			    u > 10000)
-				return cli_usage("synth",
-						 "invalid --features '%s': "
-						 "expected 50 to 10000",
-						 optarg);
-			so.nfeatures = (unsigned)u;
-			break;
-		case O_NUMERIC:
-			so.numeric_only = 1;
-			break;
-		case O_SEED:
-			if (cli_parse_u64(optarg, &so.seed) < 0)
-				return cli_usage("synth", "invalid --seed '%s'",
-						 optarg);
-			break;
-		case O_MODEL:
-			model = optarg;
-			break;
-		case O_VERSION:
-			version = optarg;
-			break;
-		case O_STORE:
-			store_flag = optarg;
-			break;
-		case O_FORMAT:
-			if (!strcmp(optarg, "parquet"))
-				parquet = 1;
-			else if (!strcmp(optarg, "csv"))
-				parquet = 0;
-			else
-				return cli_usage(
-					"synth",
-					"invalid --format '%s': expected "
-					"parquet or csv",
-					optarg);
-			break;
-		case O_LABELS:
-			labels = 1;
-			break;
-		case O_VALIDATION:
-			validation = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_bad_option("synth", argc, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("synth", "unexpected argument '%s'",
-				 argv[optind]);
-	if (!dm_key_component_ok(model) || !dm_key_component_ok(version))
-		return cli_usage("synth", "invalid --model or --version");
 	dm_diag_clear(&diag);
-	if (labels && !logs && (training || current || validation))
-		return cli_usage("synth", "--labels needs --logs");
-	if (!training && !current && !logs && !validation) {
-		const char *url = cli_store_url(store_flag);
-
-		if (strstr(url, "://") && strncmp(url, "file://", 7))
-			return cli_usage("synth", "say --training FILE for a "
-						  "remote store");
-		if (asprintf(&default_training,
-			     "%s/training-data/%s/train.parquet",
-			     strncmp(url, "file://", 7) ? url : url + 7,
-			     model) < 0)
-			return cli_fail("out of memory");
-		training = default_training;
-		logs = 1;
-	}
-	if (training) {
-		mkparents(training);
-		if (dm_synth_new(&so, 0, 0, &g) != DM_OK) {
-			rc = cli_fail("cannot create the generator");
-			goto out;
-		}
-		if ((rc = write_rows(g, rows, training)) != EXIT_OK)
-			goto out;
-		printf("Training data: %llu rows x %zu columns -> %s\n",
-		       (unsigned long long)rows, dm_synth_ncols(g), training);
-		dm_synth_free(g);
-		g = NULL;
-	}
-	if (validation) {
-		dm_synth_opts vo = so;
-
-		vo.with_label = 1;
-		mkparents(validation);
-		if (dm_synth_new(&vo, 0, 2000000, &g) != DM_OK) {
-			rc = cli_fail("cannot create the generator");
-			goto out;
-		}
-		if ((rc = write_rows(g, rows, validation)) != EXIT_OK)
-			goto out;
-		printf("Validation data (predictions and labels): %llu rows "
-		       "-> %s\n",
-		       (unsigned long long)rows, validation);
-		dm_synth_free(g);
-		g = NULL;
-	}
-	if (current) {
-		mkparents(current);
-		if (dm_synth_new(&so, 1, 1000000, &g) != DM_OK) {
-			rc = cli_fail("cannot create the generator");
-			goto out;
-		}
-		if ((rc = write_rows(g, rows, current)) != EXIT_OK)
-			goto out;
-		printf("Current data (%s): %llu rows -> %s\n",
-		       dm_scenario_name(so.scenario), (unsigned long long)rows,
-		       current);
-		dm_synth_free(g);
-		g = NULL;
-	}
-	if (logs) {
-		time_t last = end - end % 3600, h;
-		uint64_t i = 0;
-		char a[32], b[32];
-
-		if (dm_store_open(cli_store_url(store_flag), &st, &diag)) {
+	rc = parse_args(argc, argv, &a);
+	if (rc == EXIT_OK)
+		rc = write_files(&a);
+	if (rc == EXIT_OK && a.logs) {
+		if (dm_store_open(cli_store_url(a.store_flag), &st, &diag))
 			rc = cli_fail_err(DM_EINVAL, &diag,
 					  "cannot open store");
-			goto out;
-		}
-		for (h = last - (time_t)hours * 3600; h < last;
-		     h += 3600, i++) {
-			dm_synth_opts lo = so;
-
-			lo.with_label = labels;
-			if (dm_synth_new(&lo, 1, 1 + i, &g) != DM_OK) {
-				rc = cli_fail("cannot create the generator");
-				goto out;
-			}
-			rc = write_hour(st, g, h, rph, model, version, so.seed,
-					parquet, labels);
-			dm_synth_free(g);
-			g = NULL;
-			if (rc != EXIT_OK)
-				goto out;
-		}
-		cli_iso_time(last - (time_t)hours * 3600, a, sizeof(a));
-		cli_iso_time(last, b, sizeof(b));
-		if (dm_synth_new(&so, 1, 1, &g) == DM_OK) {
-			const char *dn = dm_synth_drifted_names(g);
-
-			printf("Inference logs: %llu hours x %llu rows (%s .. "
-			       "%s, "
-			       "scenario %s%s%s%s) -> %s/inference-logs/\n",
-			       (unsigned long long)hours,
-			       (unsigned long long)rph, a, b,
-			       dm_scenario_name(so.scenario),
-			       dn && *dn ? ": " : "", dn ? dn : "", "",
-			       cli_store_shown(store_flag));
-		}
+		else
+			rc = write_logs(&a, st);
 	}
-out:
-	dm_synth_free(g);
 	dm_store_free(st);
-	free(default_training);
-	return rc;
+	free(a.default_training);
+	return rc < 0 ? EXIT_OK : rc;
 }
