@@ -318,164 +318,208 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int cmd_simulate(int argc, char **argv)
-{
-	uint64_t seeds = 100, brows = 20000, threads = 2, windows[MAXW];
-	size_t nw = 0, i, nc = 0, met = 0, missed = 0;
-	struct cell cells[4 * MAXW + 8];
-	char labels[4 * MAXW + 8][64];
-	pthread_t tid[16];
-	struct job jobs[16];
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	char **wl;
-	int c, longidx = 0, rc = EXIT_OK, verbose = 0, booleans = 0, perf = 0;
-	uint64_t wrows = 2000, rrows = 5000;
-	double min_drop = 0.02;
-	cli_settings set;
-	dm_spec spec;
-	time_t t0 = time(NULL);
+/* The most worker threads (--threads). */
+#define MAX_THREADS 16
+/* The cells: the no-drift and mean-shift windows, and the four fixed
+ * scenarios. */
+#define MAX_CELLS (4 * MAXW + 8)
+/* The targets: false alarms at most 5%, mean shifts detected at least
+ * 99% of the time (at 1,000 rows and more), of MEAN_SHIFT_SD. */
+#define FAR_TARGET	    0.05
+#define DETECTION_TARGET    0.99
+#define MEAN_SHIFT_SD	    0.25
+#define MEAN_SHIFT_MIN_ROWS 1000
+/* the rows of the fixed scenarios' windows */
+#define SCENARIO_ROWS 1000
 
-	windows[nw++] = 100;
-	windows[nw++] = 1000;
-	windows[nw++] = 10000;
-	windows[nw++] = 100000;
-	dm_detect_config_init(&set.det);
-	set.window_hours = 24;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, &longidx)) != -1) {
-		switch (c) {
-		case O_SEEDS:
-			if (cli_parse_u64(optarg, &seeds) < 0 || seeds == 0)
-				return cli_usage("simulate",
-						 "invalid --seeds '%s'",
-						 optarg);
-			break;
-		case O_BROWS:
-			if (cli_parse_u64(optarg, &brows) < 0 || brows < 100)
-				return cli_usage("simulate",
-						 "invalid --baseline-rows '%s'",
-						 optarg);
-			break;
-		case O_THREADS:
-			if (cli_parse_u64(optarg, &threads) < 0 ||
-			    threads == 0 || threads > 16)
-				return cli_usage("simulate",
-						 "invalid --threads '%s'",
-						 optarg);
-			break;
-		case O_WINDOWS:
-			wl = cli_split_list(optarg);
-			nw = 0;
-			for (i = 0; wl && wl[i]; i++) {
-				if (nw == MAXW ||
-				    cli_parse_u64(wl[i], &windows[nw]) < 0 ||
-				    windows[nw] == 0) {
-					cli_free_list(wl);
-					return cli_usage("simulate",
-							 "invalid --windows");
-				}
-				nw++;
-			}
+/* What the command line asked for. */
+struct sim_args {
+	uint64_t seeds, brows, threads, windows[MAXW];
+	size_t nw;
+	int verbose, booleans, perf;
+	uint64_t wrows, rrows;
+	double min_drop;
+	cli_settings set;
+};
+
+/* --windows LIST: 1 to MAXW window sizes, each > 0. */
+static int parse_windows(struct sim_args *a, const char *arg)
+{
+	char **wl = cli_split_list(arg);
+	size_t i;
+
+	a->nw = 0;
+	for (i = 0; wl && wl[i]; i++) {
+		if (a->nw == MAXW ||
+		    cli_parse_u64(wl[i], &a->windows[a->nw]) < 0 ||
+		    a->windows[a->nw] == 0) {
 			cli_free_list(wl);
-			if (nw == 0)
-				return cli_usage("simulate",
-						 "invalid --windows");
-			break;
-		case O_VERBOSE:
-			verbose = 1;
-			break;
-		case O_PERF:
-			perf = 1;
-			break;
-		case O_WROWS:
-		case O_RROWS:
-			if (cli_parse_u64(optarg,
-					  c == O_WROWS ? &wrows : &rrows) < 0 ||
-			    (c == O_WROWS ? wrows : rrows) < 100)
-				return cli_usage("simulate",
-						 "invalid --%s '%s' (at least "
-						 "100)",
-						 longopts[longidx].name,
-						 optarg);
-			break;
-		case O_MINDROP:
-			if (cli_parse_double(optarg, &min_drop) < 0 ||
-			    !(min_drop >= 0 && min_drop < 1))
-				return cli_usage(
-					"simulate",
-					"invalid --min-performance-drop "
-					"'%s' (0 to 1)",
-					optarg);
-			break;
-		case O_BOOLEANS:
-			booleans = 1;
-			break;
-		case O_SETTING:
-			if (cli_settings_flag(&set, "simulate",
-					      longopts[longidx].name,
-					      optarg) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_bad_option("simulate", argc, argv);
+			return cli_usage("simulate", "invalid --windows");
 		}
+		a->nw++;
 	}
-	if (perf)
-		return simulate_performance(seeds, rrows, wrows, set.det.alpha,
-					    min_drop);
-	dm_spec_init(&spec);
-	if (booleans && flags_spec(&spec) != DM_OK) {
-		dm_spec_release(&spec);
-		return cli_fail("out of memory");
+	cli_free_list(wl);
+	if (a->nw == 0)
+		return cli_usage("simulate", "invalid --windows");
+	return EXIT_OK;
+}
+
+/* One option (long option longidx); EXIT_OK, or an exit code after
+ * printing the error (-1: --help was printed). */
+static int parse_option(struct sim_args *a, int c, int longidx, const char *arg,
+			int argc, char **argv)
+{
+	switch (c) {
+	case O_SEEDS:
+		if (cli_parse_u64(arg, &a->seeds) < 0 || a->seeds == 0)
+			return cli_usage("simulate", "invalid --seeds '%s'",
+					 arg);
+		break;
+	case O_BROWS:
+		if (cli_parse_u64(arg, &a->brows) < 0 || a->brows < 100)
+			return cli_usage("simulate",
+					 "invalid --baseline-rows '%s'", arg);
+		break;
+	case O_THREADS:
+		if (cli_parse_u64(arg, &a->threads) < 0 || a->threads == 0 ||
+		    a->threads > MAX_THREADS)
+			return cli_usage("simulate", "invalid --threads '%s'",
+					 arg);
+		break;
+	case O_WINDOWS:
+		return parse_windows(a, arg);
+	case O_VERBOSE:
+		a->verbose = 1;
+		break;
+	case O_PERF:
+		a->perf = 1;
+		break;
+	case O_WROWS:
+	case O_RROWS:
+		if (cli_parse_u64(arg, c == O_WROWS ? &a->wrows : &a->rrows) <
+			    0 ||
+		    (c == O_WROWS ? a->wrows : a->rrows) < 100)
+			return cli_usage("simulate",
+					 "invalid --%s '%s' (at least "
+					 "100)",
+					 longopts[longidx].name, arg);
+		break;
+	case O_MINDROP:
+		if (cli_parse_double(arg, &a->min_drop) < 0 ||
+		    !(a->min_drop >= 0 && a->min_drop < 1))
+			return cli_usage("simulate",
+					 "invalid --min-performance-drop "
+					 "'%s' (0 to 1)",
+					 arg);
+		break;
+	case O_BOOLEANS:
+		a->booleans = 1;
+		break;
+	case O_SETTING:
+		if (cli_settings_flag(&a->set, "simulate",
+				      longopts[longidx].name, arg) < 0)
+			return EXIT_USAGE;
+		break;
+	case 'h':
+		fputs(help, stdout);
+		return -1;
+	default:
+		return cli_bad_option("simulate", argc, argv);
 	}
-	memset(cells, 0, sizeof(cells));
-	for (i = 0; i < nw; i++) {
+	return EXIT_OK;
+}
+
+/* Step 1: the command line into a.  -1 after --help. */
+static int parse_args(int argc, char **argv, struct sim_args *a)
+{
+	int c, rc, longidx = 0;
+
+	a->seeds = 100;
+	a->brows = 20000;
+	a->threads = 2;
+	a->windows[a->nw++] = 100;
+	a->windows[a->nw++] = 1000;
+	a->windows[a->nw++] = 10000;
+	a->windows[a->nw++] = 100000;
+	a->wrows = 2000;
+	a->rrows = 5000;
+	a->min_drop = 0.02;
+	dm_detect_config_init(&a->set.det);
+	a->set.window_hours = 24;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+h", longopts, &longidx)) != -1)
+		if ((rc = parse_option(a, c, longidx, optarg, argc, argv)) !=
+		    EXIT_OK)
+			return rc;
+	return EXIT_OK;
+}
+
+/* Step 2: the cells to run (labels: their label text); returns their
+ * number. */
+static size_t make_cells(const struct sim_args *a, struct cell *cells,
+			 char (*labels)[64])
+{
+	size_t i, nc = 0;
+
+	memset(cells, 0, MAX_CELLS * sizeof(*cells));
+	for (i = 0; i < a->nw; i++) {
 		snprintf(labels[nc], sizeof(labels[nc]),
 			 "no drift (false alarms)");
 		cells[nc].label = labels[nc];
 		cells[nc].scen = DM_SCEN_NONE;
-		cells[nc].rows = windows[i];
+		cells[nc].rows = a->windows[i];
 		cells[nc++].is_far = 1;
 	}
-	for (i = 0; i < nw; i++) {
-		if (windows[i] < 1000)
+	for (i = 0; i < a->nw; i++) {
+		if (a->windows[i] < MEAN_SHIFT_MIN_ROWS)
 			continue;
 		snprintf(labels[nc], sizeof(labels[nc]),
 			 "mean shift 0.25 sd, 5/50 features");
 		cells[nc].label = labels[nc];
 		cells[nc].scen = DM_SCEN_MEAN_SHIFT;
-		cells[nc].magnitude = 0.25;
-		cells[nc++].rows = windows[i];
+		cells[nc].magnitude = MEAN_SHIFT_SD;
+		cells[nc++].rows = a->windows[i];
 	}
 	cells[nc].label = "scale x1.5, 5 features";
 	cells[nc].scen = DM_SCEN_SCALE;
-	cells[nc++].rows = 1000;
+	cells[nc++].rows = SCENARIO_ROWS;
 	cells[nc].label = "new categories (20%)";
 	cells[nc].scen = DM_SCEN_NEW_CATEGORY;
-	cells[nc++].rows = 1000;
+	cells[nc++].rows = SCENARIO_ROWS;
 	cells[nc].label = "prior shift 0.3 -> 0.6";
 	cells[nc].scen = DM_SCEN_PRIOR;
-	cells[nc++].rows = 1000;
+	cells[nc++].rows = SCENARIO_ROWS;
 	cells[nc].label = "missing surge (alert)";
 	cells[nc].scen = DM_SCEN_MISSING;
 	cells[nc].alert_code = "MISSING_RATE_JUMP";
-	cells[nc++].rows = 1000;
+	cells[nc++].rows = SCENARIO_ROWS;
+	return nc;
+}
+
+/* Step 3: the seeds over a->threads workers (spec: --booleans' spec or
+ * NULL); EXIT_OK, or the exit code after printing the error. */
+static int run_workers(const struct sim_args *a, struct cell *cells, size_t nc,
+		       const dm_spec *spec)
+{
+	pthread_t tid[MAX_THREADS];
+	struct job jobs[MAX_THREADS];
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	uint64_t threads = a->threads;
+	size_t i;
+	int rc = EXIT_OK;
 
 	for (i = 0; i < threads; i++) {
 		jobs[i].cells = cells;
 		jobs[i].ncells = nc;
-		jobs[i].seeds = seeds;
-		jobs[i].baseline_rows = brows;
+		jobs[i].seeds = a->seeds;
+		jobs[i].baseline_rows = a->brows;
 		jobs[i].thread = (unsigned)i;
 		jobs[i].nthreads = (unsigned)threads;
 		jobs[i].lock = &lock;
-		jobs[i].cfg = &set.det;
-		jobs[i].spec = booleans ? &spec : NULL;
+		jobs[i].cfg = &a->set.det;
+		jobs[i].spec = spec;
 		jobs[i].failed = 0;
-		jobs[i].verbose = verbose;
+		jobs[i].verbose = a->verbose;
 		if (pthread_create(&tid[i], NULL, worker, &jobs[i]) != 0) {
 			threads = i;
 			rc = cli_fail("cannot start threads");
@@ -487,45 +531,54 @@ int cmd_simulate(int argc, char **argv)
 		if (jobs[i].failed)
 			rc = cli_fail("a simulation run failed");
 	}
-	dm_spec_release(&spec);
-	if (rc != EXIT_OK)
-		return rc;
+	return rc;
+}
+
+/* Step 4: the run's settings (t0: when it started). */
+static void print_settings(const struct sim_args *a, time_t t0)
+{
+	const dm_detect_config *det = &a->set.det;
+	const dm_test_info *ti = dm_test_info_of((dm_test_id)det->test);
+
 	printf("Synthetic drift scenarios: %llu seeds, baseline %llu rows, "
 	       "50 features + prediction (%lld s)\n",
-	       (unsigned long long)seeds, (unsigned long long)brows,
+	       (unsigned long long)a->seeds, (unsigned long long)a->brows,
 	       (long long)(time(NULL) - t0));
 	printf("Decision: alpha %g, PSI threshold %g, min KS D %g\n",
-	       set.det.alpha, set.det.psi_threshold, set.det.min_ks_d);
-	{
-		const dm_test_info *ti =
-			dm_test_info_of((dm_test_id)set.det.test);
-
-		printf("Test: %s", ti->name);
-		if (!ti->has_pvalue && set.det.test != DM_TEST_PSI)
-			printf(" (threshold %g)",
-			       isnan(set.det.test_threshold)
-				       ? ti->threshold
-				       : set.det.test_threshold);
-		printf("%s\n",
-		       set.det.test == DM_TEST_AUTO
+	       det->alpha, det->psi_threshold, det->min_ks_d);
+	printf("Test: %s", ti->name);
+	if (!ti->has_pvalue && det->test != DM_TEST_PSI)
+		printf(" (threshold %g)", isnan(det->test_threshold)
+						  ? ti->threshold
+						  : det->test_threshold);
+	printf("%s\n", det->test == DM_TEST_AUTO
 			       ? " (KS, chi-square, z-test / Fisher)"
 			       : " (columns it does not apply to: automatic)");
-		printf("0/1 flags: %s\n\n",
-		       booleans ? "booleans (--booleans)" : "numeric");
-	}
+	printf("0/1 flags: %s\n\n",
+	       a->booleans ? "booleans (--booleans)" : "numeric");
+}
+
+/* Step 5: each cell's rate against its target, then the tests of the
+ * no-drift columns; EXIT_RUNTIME if a target was missed. */
+static int print_rates(const struct sim_args *a, const struct cell *cells,
+		       size_t nc)
+{
+	int by_test = a->set.det.test != DM_TEST_AUTO, rc = EXIT_OK, t;
+	size_t i, met = 0, missed = 0;
+
 	printf("%-38s %9s %10s %8s %-6s %s\n", "SCENARIO", "WINDOW", "RATE",
-	       "TARGET", "", set.det.test == DM_TEST_AUTO ? "" : "BY TEST");
+	       "TARGET", "", by_test ? "BY TEST" : "");
 	for (i = 0; i < nc; i++) {
-		struct cell *cl = &cells[i];
+		const struct cell *cl = &cells[i];
 		double r = cl->runs ? (double)cl->hits / cl->runs : 0.0;
 		const char *target = "", *ok = "";
 
 		if (cl->is_far) {
 			target = "<= 5%";
-			ok = r <= 0.05 ? "ok" : "MISSED";
+			ok = r <= FAR_TARGET ? "ok" : "MISSED";
 		} else if (cl->scen == DM_SCEN_MEAN_SHIFT) {
 			target = ">= 99%";
-			ok = r >= 0.99 ? "ok" : "MISSED";
+			ok = r >= DETECTION_TARGET ? "ok" : "MISSED";
 		}
 		if (!strcmp(ok, "MISSED")) {
 			rc = EXIT_RUNTIME;
@@ -535,14 +588,12 @@ int cmd_simulate(int argc, char **argv)
 		}
 		printf("%-38s %9llu %9.1f%% %8s %-6s", cl->label,
 		       (unsigned long long)cl->rows, 100.0 * r, target, ok);
-		if (set.det.test != DM_TEST_AUTO && cl->runs)
+		if (by_test && cl->runs)
 			printf(" %6.1f%%", 100.0 * cl->by_test / cl->runs);
 		putchar('\n');
 	}
 	printf("\nColumns per test (first seed):\n");
 	for (i = 0; i < nc; i++) {
-		int t;
-
 		if (!cells[i].is_far)
 			continue;
 		printf("  no drift, %llu rows:",
@@ -556,4 +607,33 @@ int cmd_simulate(int argc, char **argv)
 	}
 	printf("\nTargets: %zu met, %zu missed\n", met, missed);
 	return rc;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+	struct sim_args a = {0};
+	struct cell cells[MAX_CELLS];
+	char labels[MAX_CELLS][64];
+	size_t nc;
+	dm_spec spec;
+	time_t t0 = time(NULL);
+	int rc;
+
+	if ((rc = parse_args(argc, argv, &a)) != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	if (a.perf)
+		return simulate_performance(a.seeds, a.rrows, a.wrows,
+					    a.set.det.alpha, a.min_drop);
+	dm_spec_init(&spec);
+	if (a.booleans && flags_spec(&spec) != DM_OK) {
+		dm_spec_release(&spec);
+		return cli_fail("out of memory");
+	}
+	nc = make_cells(&a, cells, labels);
+	rc = run_workers(&a, cells, nc, a.booleans ? &spec : NULL);
+	dm_spec_release(&spec);
+	if (rc != EXIT_OK)
+		return rc;
+	print_settings(&a, t0);
+	return print_rates(&a, cells, nc);
 }
