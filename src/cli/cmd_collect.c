@@ -405,19 +405,13 @@ static void labels_metrics(collector *c, FILE *fp)
 		(unsigned long long)st.wal_bytes);
 }
 
-static enum MHD_Result metrics(collector *c, req *r,
-			       struct MHD_Connection *conn)
+/* The collector's own counters: requests by status, records, and the
+ * request-duration histogram. */
+static void collector_metrics(collector *c, FILE *fp)
 {
-	dm_logger_stats st;
-	char *buf = NULL;
-	size_t len = 0, i;
+	size_t i;
 	uint64_t cum = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	enum MHD_Result ret;
 
-	if (!fp)
-		return MHD_NO;
-	dm_logger_get_stats(c->lg, &st);
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 	fprintf(fp, "# HELP driftmon_collector_requests_total HTTP requests "
 		    "answered, by status code.\n"
@@ -461,6 +455,11 @@ static enum MHD_Result metrics(collector *c, req *r,
 		(double)LOAD(c->dur_sum_us) / 1e6,
 		(unsigned long long)LOAD(c->dur_count));
 #undef LOAD
+}
+
+/* The write-ahead logger's counters and gauges (st). */
+static void logger_metrics(const dm_logger_stats *st, FILE *fp)
+{
 	fprintf(fp,
 		"# HELP driftmon_logger_records_logged_total Records written "
 		"to the write-ahead log.\n"
@@ -510,74 +509,98 @@ static enum MHD_Result metrics(collector *c, req *r,
 		"failed.\n"
 		"# TYPE driftmon_logger_storage_up gauge\n"
 		"driftmon_logger_storage_up %d\n",
-		(unsigned long long)st.records_logged,
-		(unsigned long long)st.records_flushed,
-		(unsigned long long)st.records_pending,
-		(unsigned long long)st.records_refused_full,
-		(unsigned long long)st.files_uploaded,
-		(unsigned long long)st.upload_failures,
-		(unsigned long long)st.wal_bytes,
-		(unsigned long long)st.wal_max_bytes,
-		(unsigned long long)st.wal_segments,
-		(unsigned long long)st.segments_replayed,
-		(unsigned long long)st.fsyncs, st.storage_ok ? 1 : 0);
-	{
-		uint64_t cut, over;
-		unsigned open_now;
+		(unsigned long long)st->records_logged,
+		(unsigned long long)st->records_flushed,
+		(unsigned long long)st->records_pending,
+		(unsigned long long)st->records_refused_full,
+		(unsigned long long)st->files_uploaded,
+		(unsigned long long)st->upload_failures,
+		(unsigned long long)st->wal_bytes,
+		(unsigned long long)st->wal_max_bytes,
+		(unsigned long long)st->wal_segments,
+		(unsigned long long)st->segments_replayed,
+		(unsigned long long)st->fsyncs, st->storage_ok ? 1 : 0);
+}
 
-		pthread_mutex_lock(&c->conn_mu);
-		cut = c->conns_cut;
-		over = c->conns_overflow;
-		open_now = c->nconns;
-		pthread_mutex_unlock(&c->conn_mu);
-		fprintf(fp,
-			"# HELP driftmon_collector_connections_open "
-			"Connections "
-			"open on the main listener.\n"
-			"# TYPE driftmon_collector_connections_open gauge\n"
-			"driftmon_collector_connections_open %u\n"
-			"# HELP driftmon_collector_connections_cut_total "
-			"Connections shut down because a request did not "
-			"arrive whole within --request-timeout.\n"
-			"# TYPE driftmon_collector_connections_cut_total "
-			"counter\n"
-			"driftmon_collector_connections_cut_total %llu\n"
-			"# HELP driftmon_collector_connections_overflow_total "
-			"Connections admitted past --max-connections (health "
-			"checks, 503s).\n"
-			"# TYPE driftmon_collector_connections_overflow_total "
-			"counter\n"
-			"driftmon_collector_connections_overflow_total %llu\n"
-			"# HELP driftmon_logger_wal_writable 0 while the "
-			"write-ahead log's disk cannot be written.\n"
-			"# TYPE driftmon_logger_wal_writable gauge\n"
-			"driftmon_logger_wal_writable %d\n"
-			"# HELP driftmon_logger_schema_entries Models x "
-			"versions "
-			"and columns in the learned schema.\n"
-			"# TYPE driftmon_logger_schema_entries gauge\n"
-			"driftmon_logger_schema_entries %llu\n"
-			"# HELP driftmon_logger_schema_expired_total Learned "
-			"entries forgotten after --schema-ttl unused.\n"
-			"# TYPE driftmon_logger_schema_expired_total counter\n"
-			"driftmon_logger_schema_expired_total %llu\n"
-			"# HELP driftmon_logger_hour_profiles_written_total "
-			"Hour profiles stored (docs/hourly-profiles.md).\n"
-			"# TYPE driftmon_logger_hour_profiles_written_total "
-			"counter\n"
-			"driftmon_logger_hour_profiles_written_total %llu\n"
-			"# HELP driftmon_logger_hour_profiles_skipped_total "
-			"Hour profiles left to detect.\n"
-			"# TYPE driftmon_logger_hour_profiles_skipped_total "
-			"counter\n"
-			"driftmon_logger_hour_profiles_skipped_total %llu\n",
-			open_now, (unsigned long long)cut,
-			(unsigned long long)over, st.wal_writable ? 1 : 0,
-			(unsigned long long)st.schema_entries,
-			(unsigned long long)st.schema_expired,
-			(unsigned long long)st.hour_profiles_written,
-			(unsigned long long)st.hour_profiles_skipped);
-	}
+/* The main listener's connections and the logger's disk, schema and
+ * hour-profile counters (st). */
+static void connection_metrics(collector *c, const dm_logger_stats *st,
+			       FILE *fp)
+{
+	uint64_t cut, over;
+	unsigned open_now;
+
+	pthread_mutex_lock(&c->conn_mu);
+	cut = c->conns_cut;
+	over = c->conns_overflow;
+	open_now = c->nconns;
+	pthread_mutex_unlock(&c->conn_mu);
+	fprintf(fp,
+		"# HELP driftmon_collector_connections_open "
+		"Connections "
+		"open on the main listener.\n"
+		"# TYPE driftmon_collector_connections_open gauge\n"
+		"driftmon_collector_connections_open %u\n"
+		"# HELP driftmon_collector_connections_cut_total "
+		"Connections shut down because a request did not "
+		"arrive whole within --request-timeout.\n"
+		"# TYPE driftmon_collector_connections_cut_total "
+		"counter\n"
+		"driftmon_collector_connections_cut_total %llu\n"
+		"# HELP driftmon_collector_connections_overflow_total "
+		"Connections admitted past --max-connections (health "
+		"checks, 503s).\n"
+		"# TYPE driftmon_collector_connections_overflow_total "
+		"counter\n"
+		"driftmon_collector_connections_overflow_total %llu\n"
+		"# HELP driftmon_logger_wal_writable 0 while the "
+		"write-ahead log's disk cannot be written.\n"
+		"# TYPE driftmon_logger_wal_writable gauge\n"
+		"driftmon_logger_wal_writable %d\n"
+		"# HELP driftmon_logger_schema_entries Models x "
+		"versions "
+		"and columns in the learned schema.\n"
+		"# TYPE driftmon_logger_schema_entries gauge\n"
+		"driftmon_logger_schema_entries %llu\n"
+		"# HELP driftmon_logger_schema_expired_total Learned "
+		"entries forgotten after --schema-ttl unused.\n"
+		"# TYPE driftmon_logger_schema_expired_total counter\n"
+		"driftmon_logger_schema_expired_total %llu\n"
+		"# HELP driftmon_logger_hour_profiles_written_total "
+		"Hour profiles stored (docs/hourly-profiles.md).\n"
+		"# TYPE driftmon_logger_hour_profiles_written_total "
+		"counter\n"
+		"driftmon_logger_hour_profiles_written_total %llu\n"
+		"# HELP driftmon_logger_hour_profiles_skipped_total "
+		"Hour profiles left to detect.\n"
+		"# TYPE driftmon_logger_hour_profiles_skipped_total "
+		"counter\n"
+		"driftmon_logger_hour_profiles_skipped_total %llu\n",
+		open_now, (unsigned long long)cut, (unsigned long long)over,
+		st->wal_writable ? 1 : 0,
+		(unsigned long long)st->schema_entries,
+		(unsigned long long)st->schema_expired,
+		(unsigned long long)st->hour_profiles_written,
+		(unsigned long long)st->hour_profiles_skipped);
+}
+
+/* GET /metrics: Prometheus text of the collector, the logger, the
+ * connections and the labels. */
+static enum MHD_Result metrics(collector *c, req *r,
+			       struct MHD_Connection *conn)
+{
+	dm_logger_stats st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	enum MHD_Result ret;
+
+	if (!fp)
+		return MHD_NO;
+	dm_logger_get_stats(c->lg, &st);
+	collector_metrics(c, fp);
+	logger_metrics(&st, fp);
+	connection_metrics(c, &st, fp);
 	labels_metrics(c, fp);
 	if (fclose(fp) != 0) {
 		free(buf);
@@ -1343,12 +1366,169 @@ typedef struct options {
 	dm_logger_config cfg; /* the predictions' logger */
 } options;
 
+/* The size limits of the options, as their messages state them. */
+#define FLUSH_BYTES_MIN ((uint64_t)4 << 10)
+#define FLUSH_BYTES_MAX ((uint64_t)4 << 30)
+#define WAL_BYTES_MIN	((uint64_t)64 << 10)
+#define BODY_BYTES_MIN	((uint64_t)1 << 10)
+#define BODY_BYTES_MAX	((uint64_t)1 << 30)
+
+/* One option of the server (body, records, connections, timeouts) into
+ * o or col: -1 when fine, else the exit code. */
+static int parse_server_option(int c, const char *arg, options *o,
+			       collector *col, int argc, char **argv)
+{
+	uint64_t v;
+
+	switch (c) {
+	case OPT_MAXBODY:
+		if (parse_size(arg, &v) < 0 || v < BODY_BYTES_MIN ||
+		    v > BODY_BYTES_MAX)
+			return cli_usage("collect",
+					 "--max-body-bytes must be a "
+					 "size from 1KiB to 1GiB, not "
+					 "'%s'",
+					 arg);
+		col->max_body = (size_t)v;
+		break;
+	case OPT_MAXREC:
+		if (parse_uint(arg, 1, 10000000, &v) < 0)
+			return cli_usage("collect",
+					 "--max-records must be 1 to "
+					 "10000000, not '%s'",
+					 arg);
+		col->max_records = (size_t)v;
+		break;
+	case OPT_MAXCONN:
+		if (parse_uint(arg, 1, 100000, &o->max_conn) < 0)
+			return cli_usage("collect",
+					 "--max-connections must be 1 "
+					 "to 100000, not '%s'",
+					 arg);
+		break;
+	case OPT_DRAIN:
+		if (parse_uint(arg, 1, 86400, &o->drain) < 0)
+			return cli_usage("collect",
+					 "--drain-seconds must be 1 to "
+					 "86400, not '%s'",
+					 arg);
+		break;
+	case OPT_RESERVE:
+		if (parse_uint(arg, 0, 10000, &o->reserve) < 0)
+			return cli_usage("collect",
+					 "--reserve-connections must be "
+					 "0 to 10000, not '%s'",
+					 arg);
+		break;
+	case OPT_REQTIMEOUT:
+		if (parse_uint(arg, 1, 3600, &o->req_timeout) < 0)
+			return cli_usage("collect",
+					 "--request-timeout must be 1 "
+					 "to 3600, not '%s'",
+					 arg);
+		break;
+	default:
+		return cli_bad_option("collect", argc, argv);
+	}
+	return -1;
+}
+
+/* One option of the predictions' logger (fsync, flushes, WAL, schema)
+ * into o->cfg or o: -1 when fine, else the exit code. */
+static int parse_logger_option(int c, const char *arg, options *o,
+			       collector *col, int argc, char **argv)
+{
+	uint64_t v;
+
+	switch (c) {
+	case OPT_FSYNC:
+		if (!strcmp(arg, "always"))
+			o->cfg.fsync = DM_LOG_FSYNC_ALWAYS;
+		else if (!strcmp(arg, "interval"))
+			o->cfg.fsync = DM_LOG_FSYNC_INTERVAL;
+		else if (!strcmp(arg, "never"))
+			o->cfg.fsync = DM_LOG_FSYNC_NEVER;
+		else
+			return cli_usage("collect",
+					 "--fsync must be always, "
+					 "interval or never, not '%s'",
+					 arg);
+		break;
+	case OPT_FSYNCMS:
+		if (parse_uint(arg, 1, 60000, &v) < 0)
+			return cli_usage("collect",
+					 "--fsync-ms must be 1 to "
+					 "60000, not '%s'",
+					 arg);
+		o->cfg.fsync_ms = (unsigned)v;
+		break;
+	case OPT_FROWS:
+		if (parse_uint(arg, 1, 100000000, &v) < 0)
+			return cli_usage("collect",
+					 "--flush-rows must be 1 to "
+					 "100000000, not '%s'",
+					 arg);
+		o->cfg.flush_rows = (size_t)v;
+		break;
+	case OPT_FBYTES:
+		if (parse_size(arg, &v) < 0 || v < FLUSH_BYTES_MIN ||
+		    v > FLUSH_BYTES_MAX)
+			return cli_usage("collect",
+					 "--flush-bytes must be a size "
+					 "from 4KiB to 4GiB, not '%s'",
+					 arg);
+		o->cfg.flush_bytes = (size_t)v;
+		break;
+	case OPT_FSECS:
+		if (parse_uint(arg, 1, 86400, &v) < 0)
+			return cli_usage("collect",
+					 "--flush-seconds must be 1 to "
+					 "86400, not '%s'",
+					 arg);
+		o->cfg.flush_seconds = (unsigned)v;
+		break;
+	case OPT_WALMAX:
+		if (parse_size(arg, &v) < 0 || v < WAL_BYTES_MIN)
+			return cli_usage("collect",
+					 "--wal-max-bytes must be a "
+					 "size of at least 64KiB, not "
+					 "'%s'",
+					 arg);
+		o->cfg.wal_max_bytes = v;
+		break;
+	case OPT_MAXMODELS:
+		if (parse_uint(arg, 1, 10000000, &v) < 0)
+			return cli_usage("collect",
+					 "--max-models must be 1 to "
+					 "10000000, not '%s'",
+					 arg);
+		o->cfg.max_models = (size_t)v;
+		break;
+	case OPT_MAXCOLS:
+		if (parse_uint(arg, 1, 10000000, &v) < 0)
+			return cli_usage("collect",
+					 "--max-columns must be 1 to "
+					 "10000000, not '%s'",
+					 arg);
+		o->cfg.max_schema_columns = (size_t)v;
+		break;
+	case OPT_TTL:
+		if (parse_uint(arg, 0, 100000000, &o->ttl) < 0)
+			return cli_usage("collect",
+					 "--schema-ttl must be 0 to "
+					 "100000000 seconds, not '%s'",
+					 arg);
+		break;
+	default:
+		return parse_server_option(c, arg, o, col, argc, argv);
+	}
+	return -1;
+}
+
 /* One option into o or col: -1 when fine, else the exit code. */
 static int parse_option(int c, options *o, collector *col, int argc,
 			char **argv)
 {
-	uint64_t v;
-
 	switch (c) {
 	case 'l':
 		o->listen = optarg;
@@ -1365,86 +1545,6 @@ static int parse_option(int c, options *o, collector *col, int argc,
 	case OPT_PREFIX:
 		o->cfg.prefix = optarg;
 		break;
-	case OPT_FSYNC:
-		if (!strcmp(optarg, "always"))
-			o->cfg.fsync = DM_LOG_FSYNC_ALWAYS;
-		else if (!strcmp(optarg, "interval"))
-			o->cfg.fsync = DM_LOG_FSYNC_INTERVAL;
-		else if (!strcmp(optarg, "never"))
-			o->cfg.fsync = DM_LOG_FSYNC_NEVER;
-		else
-			return cli_usage("collect",
-					 "--fsync must be always, "
-					 "interval or never, not '%s'",
-					 optarg);
-		break;
-	case OPT_FSYNCMS:
-		if (parse_uint(optarg, 1, 60000, &v) < 0)
-			return cli_usage("collect",
-					 "--fsync-ms must be 1 to "
-					 "60000, not '%s'",
-					 optarg);
-		o->cfg.fsync_ms = (unsigned)v;
-		break;
-	case OPT_FROWS:
-		if (parse_uint(optarg, 1, 100000000, &v) < 0)
-			return cli_usage("collect",
-					 "--flush-rows must be 1 to "
-					 "100000000, not '%s'",
-					 optarg);
-		o->cfg.flush_rows = (size_t)v;
-		break;
-	case OPT_FBYTES:
-		if (parse_size(optarg, &v) < 0 || v < 4096 ||
-		    v > ((uint64_t)4 << 30))
-			return cli_usage("collect",
-					 "--flush-bytes must be a size "
-					 "from 4KiB to 4GiB, not '%s'",
-					 optarg);
-		o->cfg.flush_bytes = (size_t)v;
-		break;
-	case OPT_FSECS:
-		if (parse_uint(optarg, 1, 86400, &v) < 0)
-			return cli_usage("collect",
-					 "--flush-seconds must be 1 to "
-					 "86400, not '%s'",
-					 optarg);
-		o->cfg.flush_seconds = (unsigned)v;
-		break;
-	case OPT_WALMAX:
-		if (parse_size(optarg, &v) < 0 || v < 65536)
-			return cli_usage("collect",
-					 "--wal-max-bytes must be a "
-					 "size of at least 64KiB, not "
-					 "'%s'",
-					 optarg);
-		o->cfg.wal_max_bytes = v;
-		break;
-	case OPT_MAXBODY:
-		if (parse_size(optarg, &v) < 0 || v < 1024 ||
-		    v > ((uint64_t)1 << 30))
-			return cli_usage("collect",
-					 "--max-body-bytes must be a "
-					 "size from 1KiB to 1GiB, not "
-					 "'%s'",
-					 optarg);
-		col->max_body = (size_t)v;
-		break;
-	case OPT_MAXREC:
-		if (parse_uint(optarg, 1, 10000000, &v) < 0)
-			return cli_usage("collect",
-					 "--max-records must be 1 to "
-					 "10000000, not '%s'",
-					 optarg);
-		col->max_records = (size_t)v;
-		break;
-	case OPT_MAXCONN:
-		if (parse_uint(optarg, 1, 100000, &o->max_conn) < 0)
-			return cli_usage("collect",
-					 "--max-connections must be 1 "
-					 "to 100000, not '%s'",
-					 optarg);
-		break;
 	case OPT_SCHEMA:
 		o->schema_path = optarg;
 		break;
@@ -1454,52 +1554,8 @@ static int parse_option(int c, options *o, collector *col, int argc,
 	case OPT_HOST:
 		o->cfg.host = optarg;
 		break;
-	case OPT_DRAIN:
-		if (parse_uint(optarg, 1, 86400, &o->drain) < 0)
-			return cli_usage("collect",
-					 "--drain-seconds must be 1 to "
-					 "86400, not '%s'",
-					 optarg);
-		break;
-	case OPT_RESERVE:
-		if (parse_uint(optarg, 0, 10000, &o->reserve) < 0)
-			return cli_usage("collect",
-					 "--reserve-connections must be "
-					 "0 to 10000, not '%s'",
-					 optarg);
-		break;
-	case OPT_REQTIMEOUT:
-		if (parse_uint(optarg, 1, 3600, &o->req_timeout) < 0)
-			return cli_usage("collect",
-					 "--request-timeout must be 1 "
-					 "to 3600, not '%s'",
-					 optarg);
-		break;
 	case OPT_HEALTH:
 		o->health_listen = optarg;
-		break;
-	case OPT_MAXMODELS:
-		if (parse_uint(optarg, 1, 10000000, &v) < 0)
-			return cli_usage("collect",
-					 "--max-models must be 1 to "
-					 "10000000, not '%s'",
-					 optarg);
-		o->cfg.max_models = (size_t)v;
-		break;
-	case OPT_MAXCOLS:
-		if (parse_uint(optarg, 1, 10000000, &v) < 0)
-			return cli_usage("collect",
-					 "--max-columns must be 1 to "
-					 "10000000, not '%s'",
-					 optarg);
-		o->cfg.max_schema_columns = (size_t)v;
-		break;
-	case OPT_TTL:
-		if (parse_uint(optarg, 0, 100000000, &o->ttl) < 0)
-			return cli_usage("collect",
-					 "--schema-ttl must be 0 to "
-					 "100000000 seconds, not '%s'",
-					 optarg);
 		break;
 	case OPT_NOPROF:
 		o->cfg.no_hour_profiles = 1;
@@ -1508,7 +1564,7 @@ static int parse_option(int c, options *o, collector *col, int argc,
 		fputs(help, stdout);
 		return EXIT_OK;
 	default:
-		return cli_bad_option("collect", argc, argv);
+		return parse_logger_option(c, optarg, o, col, argc, argv);
 	}
 	return -1;
 }
