@@ -55,6 +55,21 @@ int cli_bad_option_in(const char *cmd, int argc, char **argv,
 /* Every command names its getopt_long table longopts. */
 #define cli_bad_option(cmd, argc, argv)                                        \
 	cli_bad_option_in(cmd, argc, argv, longopts)
+/* What a command's option function returns for an option it does not
+ * take: cli_getopt reports it as cli_bad_option does. */
+#define CLI_BAD_OPTION (-2)
+/* One option of a command (c, long option longidx, its argument) into
+ * ctx: EXIT_OK, CLI_BAD_OPTION, or an exit code after printing the
+ * error. */
+typedef int (*cli_option_fn)(void *ctx, int c, int longidx, const char *arg);
+/* A command's getopt_long loop over argv (from the start): 'h' prints
+ * help and returns -1; every other option goes to fn(ctx, ...), the
+ * first that is not EXIT_OK ends the loop.  EXIT_OK when every option
+ * was taken (optind then indexes the first operand), -1, or the exit
+ * code. */
+int cli_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
+	       const struct option *longopts, const char *help,
+	       cli_option_fn fn, void *ctx);
 /* The long option of opts closest to name (without "--") when it is
  * close enough to be a typo; NULL otherwise. */
 const char *cli_closest_option(const struct option *opts, const char *name);

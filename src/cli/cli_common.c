@@ -166,6 +166,28 @@ int cli_bad_option_in(const char *cmd, int argc, char **argv,
 	return cli_usage(cmd, "unknown option '%s'", arg);
 }
 
+int cli_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
+	       const struct option *longopts, const char *help,
+	       cli_option_fn fn, void *ctx)
+{
+	int c, rc, longidx = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, &longidx)) !=
+	       -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return -1;
+		}
+		rc = fn(ctx, c, longidx, optarg);
+		if (rc == CLI_BAD_OPTION)
+			return cli_bad_option_in(cmd, argc, argv, longopts);
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	return EXIT_OK;
+}
+
 const char *cli_store_url(const char *flag)
 {
 	const char *e = getenv("DRIFTMON_STORE");

@@ -67,175 +67,207 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-int cmd_compare(int argc, char **argv)
-{
-	char **ref = calloc(1, sizeof(char *)),
-	     **cur = calloc(1, sizeof(char *));
-	char **features = NULL, **exclude = NULL, **categorical = NULL;
-	const char *format = "text";
-	char *json = NULL, ts[32];
+/* What the command line asked for. */
+struct cmp_args {
+	char **ref, **cur, **features, **exclude, **categorical;
+	const char *format;
+	int fail_on_drift;
 	cli_settings set;
 	cli_spec spec;
-	dm_profile_opts po = {0}, co = {0};
+	dm_profile_opts po;
+};
+
+/* One option into the struct cmp_args at ctx (a cli_option_fn). */
+static int parse_option(void *ctx, int c, int longidx, const char *arg)
+{
+	struct cmp_args *a = ctx;
+
+	switch (c) {
+	case 'r':
+		a->ref = cli_list_append(a->ref, arg);
+		break;
+	case 'c':
+		a->cur = cli_list_append(a->cur, arg);
+		break;
+	case O_FORMAT:
+		a->format = arg;
+		break;
+	case O_FEATURES:
+		cli_free_list(a->features);
+		a->features = cli_split_list(arg);
+		break;
+	case O_EXCLUDE:
+		cli_free_list(a->exclude);
+		a->exclude = cli_split_list(arg);
+		break;
+	case O_CATEGORICAL:
+		cli_free_list(a->categorical);
+		a->categorical = cli_split_list(arg);
+		break;
+	case O_BINS:
+		return cli_parse_bins("compare", arg, &a->po.nbins);
+	case O_FAIL:
+		a->fail_on_drift = 1;
+		break;
+	case O_SPEC:
+		a->spec.file = arg;
+		break;
+	case O_SETTING:
+		if (cli_settings_flag(&a->set, "compare",
+				      longopts[longidx].name, arg) < 0)
+			return EXIT_USAGE;
+		break;
+	default:
+		return CLI_BAD_OPTION;
+	}
+	return EXIT_OK;
+}
+
+/* Step 1: the command line into a.  -1 after --help. */
+static int parse_args(int argc, char **argv, struct cmp_args *a)
+{
+	int rc;
+
+	if ((rc = cli_getopt(argc, argv, "compare", "+r:c:h", longopts, help,
+			     parse_option, a)) != EXIT_OK)
+		return rc;
+	if (!a->ref || !a->cur)
+		return cli_fail("out of memory");
+	if (optind < argc)
+		return cli_usage("compare", "unexpected argument '%s'",
+				 argv[optind]);
+	if (!a->ref[0] || !a->cur[0])
+		return cli_usage("compare",
+				 "--reference FILE and --current FILE are "
+				 "required");
+	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
+	    strcmp(a->format, "html"))
+		return cli_usage("compare",
+				 "invalid --format '%s': expected "
+				 "text, json or html",
+				 a->format);
+	return EXIT_OK;
+}
+
+/* Step 2: the reference profiled like training data (with the spec),
+ * then the current data as a window against it. */
+static int profile_both(struct cmp_args *a, dm_profile *pref, dm_profile *pcur)
+{
+	dm_profile_opts *po = &a->po, co = {0};
+	dm_diag diag;
+	dm_err err;
+	int rc;
+
+	po->features = (const char *const *)a->features;
+	po->exclude = (const char *const *)a->exclude;
+	po->categorical = (const char *const *)a->categorical;
+	po->strict = 1;
+	po->threads = cli_threads();
+	if ((rc = cli_spec_load(&a->spec, "compare", NULL, NULL, po)) !=
+	    EXIT_OK)
+		return rc;
+	dm_profile_init(pref, po);
+	if ((rc = cli_profile_files(a->ref, po, 0, pref)) != EXIT_OK)
+		return rc;
+	dm_diag_clear(&diag);
+	if ((err = dm_profile_finish(pref, &diag)) != DM_OK)
+		return cli_fail("cannot profile the reference %s: %s",
+				a->ref[0],
+				err == DM_EEMPTY ? "no data rows" : diag.msg);
+	dm_job_settings_apply_spec(&a->set, &a->spec.spec, pref);
+	co.reference = pref;
+	co.threads = po->threads;
+	/* compared once: counted against the reference's ECDF, no sketch */
+	co.window_ecdf = 1;
+	co.window_test = a->set.det.test;
+	return cli_profile_files(a->cur, &co, 1, pcur);
+}
+
+/* Step 3: the result printed as --format says: JSON, HTML or the
+ * summary; EXIT_DRIFT with --fail-on-drift when drift was found. */
+static int print_result(const struct cmp_args *a, dm_result *res, dm_diag *diag)
+{
+	char *out = NULL;
+	size_t len;
+	dm_err err;
+	int rc = EXIT_OK;
+
+	if (!strcmp(a->format, "json")) {
+		err = dm_report_to_json(res, &out, &len);
+		if (err != DM_OK)
+			return cli_fail_err(err, NULL,
+					    "cannot build the report");
+		fwrite(out, 1, len, stdout);
+	} else if (!strcmp(a->format, "html")) {
+		err = dm_report_to_html(res, NULL, &out, &len, diag);
+		if (err != DM_OK)
+			return cli_fail_err(err, diag,
+					    "cannot build the report");
+		rc = cli_write_file_atomic("-", out, len);
+	} else {
+		dm_report_summary(res, stdout);
+	}
+	if (a->fail_on_drift && res->drift_detected)
+		rc = EXIT_DRIFT;
+	free(out);
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct cmp_args a;
+	char ts[32];
 	dm_profile pref, pcur;
 	dm_result res;
 	dm_diag diag;
 	dm_err err;
-	size_t len;
-	int c, rc = EXIT_OK, longidx = 0, fail_on_drift = 0;
+	int rc = EXIT_OK;
 
+	memset(&a, 0, sizeof(a));
+	a.ref = calloc(1, sizeof(char *));
+	a.cur = calloc(1, sizeof(char *));
+	a.format = "text";
 	memset(&res, 0, sizeof(res));
 	dm_profile_init(&pref, NULL);
 	dm_profile_init(&pcur, NULL);
-	cli_spec_init(&spec);
-	if ((rc = cli_settings_from_env(&set)) != EXIT_OK)
+	cli_spec_init(&a.spec);
+	if ((rc = cli_settings_from_env(&a.set)) != EXIT_OK)
 		goto out;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+r:c:h", longopts, &longidx)) !=
-	       -1) {
-		switch (c) {
-		case 'r':
-			ref = cli_list_append(ref, optarg);
-			break;
-		case 'c':
-			cur = cli_list_append(cur, optarg);
-			break;
-		case O_FORMAT:
-			format = optarg;
-			break;
-		case O_FEATURES:
-			cli_free_list(features);
-			features = cli_split_list(optarg);
-			break;
-		case O_EXCLUDE:
-			cli_free_list(exclude);
-			exclude = cli_split_list(optarg);
-			break;
-		case O_CATEGORICAL:
-			cli_free_list(categorical);
-			categorical = cli_split_list(optarg);
-			break;
-		case O_BINS:
-			if ((rc = cli_parse_bins("compare", optarg,
-						 &po.nbins)) != EXIT_OK)
-				goto out;
-			break;
-		case O_FAIL:
-			fail_on_drift = 1;
-			break;
-		case O_SPEC:
-			spec.file = optarg;
-			break;
-		case O_SETTING:
-			if (cli_settings_flag(&set, "compare",
-					      longopts[longidx].name,
-					      optarg) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case 'h':
-			fputs(help, stdout);
-			goto out;
-		default:
-			rc = cli_bad_option("compare", argc, argv);
-			goto out;
-		}
-	}
-	if (!ref || !cur) {
-		rc = cli_fail("out of memory");
+	if ((rc = parse_args(argc, argv, &a)) != EXIT_OK) {
+		if (rc < 0) /* --help */
+			rc = EXIT_OK;
 		goto out;
 	}
-	if (optind < argc) {
-		rc = cli_usage("compare", "unexpected argument '%s'",
-			       argv[optind]);
-		goto out;
-	}
-	if (!ref[0] || !cur[0]) {
-		rc = cli_usage("compare",
-			       "--reference FILE and --current FILE are "
-			       "required");
-		goto out;
-	}
-	if (strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "html")) {
-		rc = cli_usage("compare",
-			       "invalid --format '%s': expected "
-			       "text, json or html",
-			       format);
-		goto out;
-	}
-	po.features = (const char *const *)features;
-	po.exclude = (const char *const *)exclude;
-	po.categorical = (const char *const *)categorical;
-	po.strict = 1;
-	po.threads = cli_threads();
-	if ((rc = cli_spec_load(&spec, "compare", NULL, NULL, &po)) != EXIT_OK)
-		goto out;
-	dm_profile_init(&pref, &po);
-	if ((rc = cli_profile_files(ref, &po, 0, &pref)) != EXIT_OK)
+	if ((rc = profile_both(&a, &pref, &pcur)) != EXIT_OK)
 		goto out;
 	dm_diag_clear(&diag);
-	if ((err = dm_profile_finish(&pref, &diag)) != DM_OK) {
-		rc = cli_fail("cannot profile the reference %s: %s", ref[0],
-			      err == DM_EEMPTY ? "no data rows" : diag.msg);
-		goto out;
-	}
-	dm_job_settings_apply_spec(&set, &spec.spec, &pref);
-	co.reference = &pref;
-	co.threads = po.threads;
-	/* compared once: counted against the reference's ECDF, no sketch */
-	co.window_ecdf = 1;
-	co.window_test = set.det.test;
-	if ((rc = cli_profile_files(cur, &co, 1, &pcur)) != EXIT_OK)
-		goto out;
-	err = dm_detect(&pref, &pcur, &set.det, &res, &diag);
+	err = dm_detect(&pref, &pcur, &a.set.det, &res, &diag);
 	if (err != DM_OK) {
 		char what[300];
 
 		snprintf(what, sizeof(what),
 			 "cannot compare '%.120s' with "
 			 "'%.120s'",
-			 cur[0], ref[0]);
+			 a.cur[0], a.ref[0]);
 		rc = cli_fail_err(err, &diag, what);
 		goto out;
 	}
 	cli_iso_time(time(NULL), ts, sizeof(ts));
 	res.generated_at = strdup(ts);
 	free(res.model);
-	res.model = strdup(cur[0]);
+	res.model = strdup(a.cur[0]);
 	free(res.model_version);
 	res.model_version = strdup("vs reference");
-	if (!strcmp(format, "json")) {
-		err = dm_report_to_json(&res, &json, &len);
-		if (err != DM_OK) {
-			rc = cli_fail_err(err, NULL, "cannot build the report");
-			goto out;
-		}
-		fwrite(json, 1, len, stdout);
-	} else if (!strcmp(format, "html")) {
-		err = dm_report_to_html(&res, NULL, &json, &len, &diag);
-		if (err != DM_OK) {
-			rc = cli_fail_err(err, &diag,
-					  "cannot build the report");
-			goto out;
-		}
-		rc = cli_write_file_atomic("-", json, len);
-	} else {
-		dm_report_summary(&res, stdout);
-	}
-	if (fail_on_drift && res.drift_detected)
-		rc = EXIT_DRIFT;
+	rc = print_result(&a, &res, &diag);
 out:
-	free(json);
 	dm_result_release(&res);
 	dm_profile_release(&pcur);
 	dm_profile_release(&pref);
-	cli_spec_release(&spec);
-	cli_free_list(ref);
-	cli_free_list(cur);
-	cli_free_list(features);
-	cli_free_list(exclude);
-	cli_free_list(categorical);
+	cli_spec_release(&a.spec);
+	cli_free_list(a.ref);
+	cli_free_list(a.cur);
+	cli_free_list(a.features);
+	cli_free_list(a.exclude);
+	cli_free_list(a.categorical);
 	return rc;
 }

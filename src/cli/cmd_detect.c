@@ -183,214 +183,247 @@ static int job_failed(dm_err err, const dm_diag *diag)
 	return err == DM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
-int cmd_detect(int argc, char **argv)
-{
-	const char *store_flag = NULL, *format = "text", *at_s = NULL;
-	char **inputs = calloc(1, sizeof(char *)), *json = NULL, *where = NULL;
-	int c, rc = EXIT_OK, fail_on_drift = 0, no_write = 0;
-	int longidx = 0, no_hourly = 0;
-	const char *ref_window = NULL;
-	dm_hourly_stats hstats;
-	cli_outputs outs;
+/* What the command line asked for (the job's options in jo). */
+struct det_args {
+	const char *store_flag, *format, *at_s, *ref_window;
+	char **inputs;
+	int fail_on_drift, no_write, no_hourly;
 	dm_job_opts jo;
-	dm_job *job = NULL;
-	dm_result *res;
-	dm_store *st = NULL;
-	dm_diag diag;
-	dm_err err;
-	time_t now = time(NULL);
-	size_t len, i;
-	dm_job_written written;
-	struct warnings warned;
+	cli_outputs outs;
+};
+
+/* --label-max-delay-hours H and --min-performance-drop X. */
+static int parse_label_option(dm_job_opts *jo, int c, const char *arg)
+{
+	if (c == O_LABEL_DELAY) {
+		if (cli_parse_double(arg, &jo->label_max_delay_hours) < 0 ||
+		    !(jo->label_max_delay_hours >= 0 &&
+		      jo->label_max_delay_hours <= DM_LABELS_MAX_DELAY_HOURS))
+			return cli_usage("detect",
+					 "invalid "
+					 "--label-max-delay-hours '%s': "
+					 "expected hours from 0 to %d",
+					 arg, DM_LABELS_MAX_DELAY_HOURS);
+		return EXIT_OK;
+	}
+	if (cli_parse_double(arg, &jo->min_performance_drop) < 0 ||
+	    !(jo->min_performance_drop >= 0 && jo->min_performance_drop <= 1))
+		return cli_usage("detect",
+				 "invalid "
+				 "--min-performance-drop '%s': "
+				 "expected a number in [0, 1]",
+				 arg);
+	return EXIT_OK;
+}
+
+/* One option into the struct det_args at ctx (a cli_option_fn). */
+static int parse_option(void *ctx, int c, int longidx, const char *arg)
+{
+	struct det_args *a = ctx;
+
+	switch (c) {
+	case 'm':
+		a->jo.model = arg;
+		break;
+	case 'v':
+		a->jo.version = arg;
+		break;
+	case 'w':
+		if (cli_settings_flag(&a->jo.settings, "detect", "window-hours",
+				      arg) < 0)
+			return EXIT_USAGE;
+		break;
+	case 'i':
+		a->inputs = cli_list_append(a->inputs, arg);
+		break;
+	case O_AT:
+		a->at_s = arg;
+		break;
+	case O_STRICT:
+		a->jo.strict = 1;
+		break;
+	case O_FORMAT:
+		a->format = arg;
+		break;
+	case O_FAIL:
+		a->fail_on_drift = 1;
+		break;
+	case O_NOWRITE:
+		a->no_write = 1;
+		break;
+	case O_NO_HOURLY:
+		a->no_hourly = 1;
+		break;
+	case O_REF_WINDOW:
+		a->ref_window = arg;
+		break;
+	case O_STORE:
+		a->store_flag = arg;
+		break;
+	case O_METRICS:
+		a->outs.metrics_file = arg;
+		break;
+	case O_LABEL_DELAY:
+	case O_MIN_DROP:
+		return parse_label_option(&a->jo, c, arg);
+	case O_PRED_COL:
+		a->jo.prediction_column = arg;
+		break;
+	case O_SETTING:
+		if (cli_settings_flag(&a->jo.settings, "detect",
+				      longopts[longidx].name, arg) < 0)
+			return EXIT_USAGE;
+		break;
+	default:
+		return CLI_BAD_OPTION;
+	}
+	return EXIT_OK;
+}
+
+/* Step 1: the command line into a (the operands are inputs too).  -1
+ * after --help. */
+static int parse_args(int argc, char **argv, struct det_args *a)
+{
+	int rc;
 	char why[160];
+	size_t i;
+
+	if ((rc = cli_getopt(argc, argv, "detect", "m:v:w:i:h", longopts, help,
+			     parse_option, a)) != EXIT_OK)
+		return rc;
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		a->inputs = cli_list_append(a->inputs, argv[i]);
+	if (!a->inputs)
+		return cli_fail("out of memory");
+	if ((rc = cli_check_model("detect", a->jo.model, a->jo.version)) !=
+	    EXIT_OK)
+		return rc;
+	if (strcmp(a->format, "text") && strcmp(a->format, "json") &&
+	    strcmp(a->format, "none"))
+		return cli_usage("detect",
+				 "invalid --format '%s': expected "
+				 "text, json or none",
+				 a->format);
+	if (a->at_s &&
+	    cli_parse_time_why(a->at_s, &a->jo.at, why, sizeof(why)) < 0)
+		return cli_usage("detect", "invalid --at '%s': %s", a->at_s,
+				 why);
+	return EXIT_OK;
+}
+
+/* Step 2: the job (dm_job_detect) with the CLI's hourly profiles,
+ * threads, warnings and progress; *job on success. */
+static int run_job(struct det_args *a, dm_store *st, dm_hourly_stats *hstats,
+		   struct warnings *warned, dm_job **job, dm_diag *diag)
+{
+	dm_profile_opts po = {0};
+	dm_err err;
+
+	memset(hstats, 0, sizeof(*hstats));
+	a->jo.hourly = cli_hourly_enabled(a->no_hourly);
+	a->jo.write_profiles = !a->no_write;
+	a->jo.hourly_stats = hstats;
+	a->jo.inputs = (const char *const *)a->inputs;
+	a->jo.threads = cli_threads();
+	a->jo.warn = on_warning;
+	a->jo.warn_ctx = warned;
+	cli_progress_attach(&po, "detect");
+	a->jo.progress = po.progress;
+	a->jo.progress_ctx = po.progress_ctx;
+	err = dm_job_detect(st, &a->jo, job, diag);
+	cli_progress_done();
+	cli_hourly_stats_print(hstats);
+	return err == DM_OK ? EXIT_OK : job_failed(err, diag);
+}
+
+/* Step 3: the report into the store (but with --no-write), the summary
+ * or the JSON printed, then the other outputs (cli_outputs.c). */
+static int write_outputs(struct det_args *a, dm_store *st, dm_result *res,
+			 time_t now, const struct warnings *warned,
+			 dm_diag *diag)
+{
+	char *json = NULL, *where = NULL;
+	dm_job_written written;
+	size_t len;
+	dm_err err;
+	int rc;
 
 	memset(&written, 0, sizeof(written));
-	memset(&warned, 0, sizeof(warned));
-	dm_job_opts_init(&jo);
-	jo.now = now;
-	if ((rc = cli_settings_from_env(&jo.settings)) != EXIT_OK ||
-	    (rc = cli_outputs_init(&outs)) != EXIT_OK)
-		goto out;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "m:v:w:i:h", longopts, &longidx)) !=
-	       -1) {
-		switch (c) {
-		case 'm':
-			jo.model = optarg;
-			break;
-		case 'v':
-			jo.version = optarg;
-			break;
-		case 'w':
-			if (cli_settings_flag(&jo.settings, "detect",
-					      "window-hours", optarg) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case 'i':
-			inputs = cli_list_append(inputs, optarg);
-			break;
-		case O_AT:
-			at_s = optarg;
-			break;
-		case O_STRICT:
-			jo.strict = 1;
-			break;
-		case O_FORMAT:
-			format = optarg;
-			break;
-		case O_FAIL:
-			fail_on_drift = 1;
-			break;
-		case O_NOWRITE:
-			no_write = 1;
-			break;
-		case O_NO_HOURLY:
-			no_hourly = 1;
-			break;
-		case O_REF_WINDOW:
-			ref_window = optarg;
-			break;
-		case O_STORE:
-			store_flag = optarg;
-			break;
-		case O_METRICS:
-			outs.metrics_file = optarg;
-			break;
-		case O_LABEL_DELAY:
-			if (cli_parse_double(optarg,
-					     &jo.label_max_delay_hours) < 0 ||
-			    !(jo.label_max_delay_hours >= 0 &&
-			      jo.label_max_delay_hours <=
-				      DM_LABELS_MAX_DELAY_HOURS)) {
-				rc = cli_usage("detect",
-					       "invalid "
-					       "--label-max-delay-hours '%s': "
-					       "expected hours from 0 to %d",
-					       optarg,
-					       DM_LABELS_MAX_DELAY_HOURS);
-				goto out;
-			}
-			break;
-		case O_PRED_COL:
-			jo.prediction_column = optarg;
-			break;
-		case O_MIN_DROP:
-			if (cli_parse_double(optarg, &jo.min_performance_drop) <
-				    0 ||
-			    !(jo.min_performance_drop >= 0 &&
-			      jo.min_performance_drop <= 1)) {
-				rc = cli_usage("detect",
-					       "invalid "
-					       "--min-performance-drop '%s': "
-					       "expected a number in [0, 1]",
-					       optarg);
-				goto out;
-			}
-			break;
-		case O_SETTING:
-			if (cli_settings_flag(&jo.settings, "detect",
-					      longopts[longidx].name,
-					      optarg) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
-		case 'h':
-			fputs(help, stdout);
-			goto out;
-		default:
-			rc = cli_bad_option("detect", argc, argv);
-			goto out;
-		}
-	}
-	for (i = (size_t)optind; i < (size_t)argc; i++)
-		inputs = cli_list_append(inputs, argv[i]);
-	if (!inputs) {
-		rc = cli_fail("out of memory");
-		goto out;
-	}
-	if ((rc = cli_check_model("detect", jo.model, jo.version)) != EXIT_OK)
-		goto out;
-	if (strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "none")) {
-		rc = cli_usage("detect",
-			       "invalid --format '%s': expected "
-			       "text, json or none",
-			       format);
-		goto out;
-	}
-	if (at_s && cli_parse_time_why(at_s, &jo.at, why, sizeof(why)) < 0) {
-		rc = cli_usage("detect", "invalid --at '%s': %s", at_s, why);
-		goto out;
-	}
-	dm_diag_clear(&diag);
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot open store");
-		goto out;
-	}
-	if (ref_window &&
-	    (rc = cli_reference_parse(ref_window, inputs[0] != NULL, &jo)) !=
-		    EXIT_OK)
-		goto out;
-	memset(&hstats, 0, sizeof(hstats));
-	jo.hourly = cli_hourly_enabled(no_hourly);
-	jo.write_profiles = !no_write;
-	jo.hourly_stats = &hstats;
-	jo.inputs = (const char *const *)inputs;
-	jo.threads = cli_threads();
-	jo.warn = on_warning;
-	jo.warn_ctx = &warned;
-	{
-		dm_profile_opts po = {0};
-
-		cli_progress_attach(&po, "detect");
-		jo.progress = po.progress;
-		jo.progress_ctx = po.progress_ctx;
-	}
-	err = dm_job_detect(st, &jo, &job, &diag);
-	cli_progress_done();
-	cli_hourly_stats_print(&hstats);
-	if (err != DM_OK) {
-		rc = job_failed(err, &diag);
-		goto out;
-	}
-	res = dm_job_result(job);
 	err = dm_report_to_json(res, &json, &len);
-	if (err != DM_OK) {
-		rc = cli_fail_err(err, NULL, "cannot build the report");
-		goto out;
-	}
-	if (!no_write) {
-		err = dm_job_write_report(st, res, json, len, &written, &diag);
+	if (err != DM_OK)
+		return cli_fail_err(err, NULL, "cannot build the report");
+	if (!a->no_write) {
+		err = dm_job_write_report(st, res, json, len, &written, diag);
 		if (err != DM_OK) {
-			rc = job_failed(err, &diag);
+			rc = job_failed(err, diag);
 			goto out;
 		}
 		where = dm_store_location(st, written.key);
 	}
-	if (!strcmp(format, "text")) {
-		if (warned.no_logs[0])
+	if (!strcmp(a->format, "text")) {
+		if (warned->no_logs[0])
 			fprintf(stderr, "driftmon: warning: %s\n",
-				warned.no_logs);
+				warned->no_logs);
 		dm_report_summary(res, stdout);
 		if (where)
 			printf("Report: %s\n", where);
-	} else if (!strcmp(format, "json")) {
+	} else if (!strcmp(a->format, "json")) {
 		fwrite(json, 1, len, stdout);
 	}
-	rc = cli_outputs_after_detect(&outs, st, res, json, len, now,
-				      no_write ? NULL : &written,
-				      strcmp(format, "text") ? NULL : stdout);
-	if (rc == EXIT_OK && fail_on_drift && res->drift_detected)
+	rc = cli_outputs_after_detect(&a->outs, st, res, json, len, now,
+				      a->no_write ? NULL : &written,
+				      strcmp(a->format, "text") ? NULL
+								: stdout);
+	if (rc == EXIT_OK && a->fail_on_drift && res->drift_detected)
 		rc = EXIT_DRIFT;
 out:
 	free(json);
 	free(where);
+	return rc;
+}
+
+int cmd_detect(int argc, char **argv)
+{
+	struct det_args a;
+	dm_hourly_stats hstats;
+	dm_job *job = NULL;
+	dm_store *st = NULL;
+	dm_diag diag;
+	dm_err err;
+	time_t now = time(NULL);
+	struct warnings warned;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	memset(&warned, 0, sizeof(warned));
+	a.format = "text";
+	a.inputs = calloc(1, sizeof(char *));
+	dm_job_opts_init(&a.jo);
+	a.jo.now = now;
+	if ((rc = cli_settings_from_env(&a.jo.settings)) != EXIT_OK ||
+	    (rc = cli_outputs_init(&a.outs)) != EXIT_OK)
+		goto out;
+	if ((rc = parse_args(argc, argv, &a)) != EXIT_OK) {
+		if (rc < 0) /* --help */
+			rc = EXIT_OK;
+		goto out;
+	}
+	dm_diag_clear(&diag);
+	err = dm_store_open(cli_store_url(a.store_flag), &st, &diag);
+	if (err != DM_OK) {
+		rc = cli_fail_err(err, &diag, "cannot open store");
+		goto out;
+	}
+	if (a.ref_window &&
+	    (rc = cli_reference_parse(a.ref_window, a.inputs[0] != NULL,
+				      &a.jo)) != EXIT_OK)
+		goto out;
+	if ((rc = run_job(&a, st, &hstats, &warned, &job, &diag)) == EXIT_OK)
+		rc = write_outputs(&a, st, dm_job_result(job), now, &warned,
+				   &diag);
+out:
 	dm_job_free(job);
 	dm_store_free(st);
-	cli_free_list(inputs);
+	cli_free_list(a.inputs);
 	return rc;
 }

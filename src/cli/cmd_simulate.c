@@ -364,11 +364,11 @@ static int parse_windows(struct sim_args *a, const char *arg)
 	return EXIT_OK;
 }
 
-/* One option (long option longidx); EXIT_OK, or an exit code after
- * printing the error (-1: --help was printed). */
-static int parse_option(struct sim_args *a, int c, int longidx, const char *arg,
-			int argc, char **argv)
+/* One option into the struct sim_args at ctx (a cli_option_fn). */
+static int parse_option(void *ctx, int c, int longidx, const char *arg)
 {
+	struct sim_args *a = ctx;
+
 	switch (c) {
 	case O_SEEDS:
 		if (cli_parse_u64(arg, &a->seeds) < 0 || a->seeds == 0)
@@ -420,11 +420,8 @@ static int parse_option(struct sim_args *a, int c, int longidx, const char *arg,
 				      longopts[longidx].name, arg) < 0)
 			return EXIT_USAGE;
 		break;
-	case 'h':
-		fputs(help, stdout);
-		return -1;
 	default:
-		return cli_bad_option("simulate", argc, argv);
+		return CLI_BAD_OPTION;
 	}
 	return EXIT_OK;
 }
@@ -432,7 +429,7 @@ static int parse_option(struct sim_args *a, int c, int longidx, const char *arg,
 /* Step 1: the command line into a.  -1 after --help. */
 static int parse_args(int argc, char **argv, struct sim_args *a)
 {
-	int c, rc, longidx = 0;
+	int rc;
 
 	a->seeds = 100;
 	a->brows = 20000;
@@ -446,11 +443,9 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
 	a->min_drop = 0.02;
 	dm_detect_config_init(&a->set.det);
 	a->set.window_hours = 24;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, &longidx)) != -1)
-		if ((rc = parse_option(a, c, longidx, optarg, argc, argv)) !=
-		    EXIT_OK)
-			return rc;
+	if ((rc = cli_getopt(argc, argv, "simulate", "+h", longopts, help,
+			     parse_option, a)) != EXIT_OK)
+		return rc;
 	return EXIT_OK;
 }
 

@@ -552,8 +552,7 @@ struct synth_args {
 
 /* One option of the generator (scenario, features, seed); EXIT_OK, or
  * an exit code after printing the error. */
-static int parse_gen_option(dm_synth_opts *so, int c, const char *arg, int argc,
-			    char **argv)
+static int parse_gen_option(dm_synth_opts *so, int c, const char *arg)
 {
 	uint64_t u;
 	double x;
@@ -595,16 +594,16 @@ static int parse_gen_option(dm_synth_opts *so, int c, const char *arg, int argc,
 			return cli_usage("synth", "invalid --seed '%s'", arg);
 		break;
 	default:
-		return cli_bad_option("synth", argc, argv);
+		return CLI_BAD_OPTION;
 	}
 	return EXIT_OK;
 }
 
-/* One option; EXIT_OK, or an exit code after printing the error (-1:
- * --help was printed). */
-static int parse_option(struct synth_args *a, int c, const char *arg, int argc,
-			char **argv)
+/* One option into the struct synth_args at ctx (a cli_option_fn). */
+static int parse_option(void *ctx, int c, int longidx, const char *arg)
 {
+	struct synth_args *a = ctx;
+
 	switch (c) {
 	case O_TRAINING:
 		a->training = arg;
@@ -659,11 +658,8 @@ static int parse_option(struct synth_args *a, int c, const char *arg, int argc,
 	case O_VALIDATION:
 		a->validation = arg;
 		break;
-	case 'h':
-		fputs(help, stdout);
-		return -1;
 	default:
-		return parse_gen_option(&a->so, c, arg, argc, argv);
+		return parse_gen_option(&a->so, c, arg);
 	}
 	return EXIT_OK;
 }
@@ -673,7 +669,7 @@ static int parse_option(struct synth_args *a, int c, const char *arg, int argc,
 static int parse_args(int argc, char **argv, struct synth_args *a)
 {
 	const char *url;
-	int c, rc;
+	int rc;
 
 	a->model = "spam-detector";
 	a->version = "v1";
@@ -684,10 +680,9 @@ static int parse_args(int argc, char **argv, struct synth_args *a)
 	a->end = time(NULL);
 	a->so.seed = 42;
 	a->so.scenario = DM_SCEN_MEAN_SHIFT;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
-		if ((rc = parse_option(a, c, optarg, argc, argv)) != EXIT_OK)
-			return rc;
+	if ((rc = cli_getopt(argc, argv, "synth", "+h", longopts, help,
+			     parse_option, a)) != EXIT_OK)
+		return rc;
 	if (optind < argc)
 		return cli_usage("synth", "unexpected argument '%s'",
 				 argv[optind]);
