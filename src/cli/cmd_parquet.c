@@ -313,59 +313,171 @@ static void put_json_str(const char *s, size_t n)
 	putchar('"');
 }
 
+/* The columns named in columns ("a,b"; NULL: all) into cols[*nc]; -1
+ * after printing why a name is not a readable column. */
+static int select_columns(dm_parquet_file *f, const dm_parquet_meta *m,
+			  const char *columns, size_t *cols, size_t *nc)
+{
+	const char *p = columns;
+
+	*nc = 0;
+	if (!columns) {
+		for (*nc = 0; *nc < m->ncolumns; (*nc)++)
+			cols[*nc] = *nc;
+		return 0;
+	}
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char name[512];
+		long idx;
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		idx = dm_parquet_column_index(f, name);
+		if (idx < 0) {
+			char q[520];
+			const char *why = NULL;
+			snprintf(q, sizeof(q), "'%s'", name);
+			for (size_t k = 0; k < m->nwarnings && !why; k++)
+				if (strstr(m->warnings[k], q))
+					why = m->warnings[k];
+			if (why)
+				fprintf(stderr, "driftmon: %s\n", why);
+			else
+				fprintf(stderr,
+					"driftmon: no column '%s' in "
+					"the file\n",
+					name);
+			return -1;
+		}
+		cols[(*nc)++] = (size_t)idx;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* Whether a JSON line writes value i of column c as a string: text,
+ * dates and times, and the NaN and infinities JSON has no number for. */
+static int json_quoted(const dm_parquet_column_info *c, const dm_parquet_vec *v,
+		       size_t i, int is_str)
+{
+	return is_str || c->logical == DM_PARQUET_L_DATE ||
+	       c->logical == DM_PARQUET_L_TIME ||
+	       c->logical == DM_PARQUET_L_TIMESTAMP ||
+	       (v->f64 && v->f64[i] != v->f64[i]) ||
+	       (v->f64 && (v->f64[i] == 1.0 / 0.0 || v->f64[i] == -1.0 / 0.0));
+}
+
+/* Where cat formats a value: a number's text, and binary escaped. */
+struct cat_buf {
+	char num[256];
+	char *bin;
+	size_t bincap;
+};
+
+/* Value i of scanned column j (column c of the file) as a CSV field or
+ * a JSON member; -1 after printing the error. */
+static int put_value(const dm_parquet_column_info *c, const dm_parquet_vec *v,
+		     size_t i, int jsonl, struct cat_buf *cb)
+{
+	int isnull = v->null && v->null[i];
+	int is_str;
+	const char *sp = NULL;
+	size_t sl = 0;
+
+	if (jsonl) {
+		put_json_str(c->name, strlen(c->name));
+		putchar(':');
+	}
+	if (isnull) {
+		if (jsonl)
+			fputs("null", stdout);
+		return 0;
+	}
+	fmt_value(c, v, i, cb->num, sizeof(cb->num), &is_str, &sp, &sl);
+	if (is_str &&
+	    (c->logical == DM_PARQUET_L_NONE ||
+	     c->logical == DM_PARQUET_L_BSON) &&
+	    !(sp = escape_binary(v->str[i].ptr, v->str[i].len, &cb->bin,
+				 &cb->bincap, &sl))) {
+		fail("out of memory", DM_ENOMEM, NULL);
+		return -1;
+	}
+	if (!is_str) {
+		sp = cb->num;
+		sl = strlen(cb->num);
+	}
+	if (!jsonl)
+		put_csv(sp, sl);
+	else if (json_quoted(c, v, i, is_str))
+		put_json_str(sp, sl);
+	else
+		fwrite(sp, 1, sl, stdout);
+	return 0;
+}
+
+/* Rows printed per scan step. */
+#define CAT_BATCH 8192
+
+/* The scanned rows (at most limit; < 0: all) as CSV lines or JSON
+ * lines; -1 after printing the error. */
+static int put_rows(dm_parquet_scan *s, const dm_parquet_meta *m,
+		    const size_t *cols, size_t nc, int jsonl, long long limit,
+		    struct cat_buf *cb)
+{
+	long long printed = 0;
+	size_t n;
+	dm_diag d;
+	dm_err err;
+
+	dm_diag_clear(&d);
+	while (limit < 0 || printed < limit) {
+		if ((err = dm_parquet_scan_next(s, CAT_BATCH, &n, &d))) {
+			fflush(stdout);
+			fail(NULL, err, &d);
+			return -1;
+		}
+		if (!n)
+			break;
+		for (size_t i = 0; i < n && (limit < 0 || printed < limit);
+		     i++, printed++) {
+			if (jsonl)
+				putchar('{');
+			for (size_t j = 0; j < nc; j++) {
+				if (j)
+					putchar(',');
+				if (put_value(&m->columns[cols[j]],
+					      dm_parquet_scan_column(s, j), i,
+					      jsonl, cb) < 0)
+					return -1;
+			}
+			putchar(jsonl ? '}' : '\n');
+			if (jsonl)
+				putchar('\n');
+		}
+	}
+	return 0;
+}
+
 static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 		   long long limit)
 {
 	const dm_parquet_meta *m = dm_parquet_file_meta(f);
-	size_t *cols = NULL, nc = 0, n;
+	size_t *cols = NULL, nc = 0;
 	dm_parquet_scan *s = NULL;
+	struct cat_buf cb = {.bin = NULL, .bincap = 0};
 	dm_diag d;
 	dm_err err;
-	long long printed = 0;
 	int rc = 1;
-	char buf[256], *bin = NULL;
-	size_t bincap = 0;
 
 	dm_diag_clear(&d);
 	cols = malloc((m->ncolumns + 1) * sizeof(*cols) +
 		      (columns ? strlen(columns) * sizeof(*cols) : 0));
 	if (!cols)
 		return fail("out of memory", DM_ENOMEM, NULL);
-	if (columns) {
-		const char *p = columns;
-		while (*p) {
-			const char *e = strchr(p, ',');
-			size_t len = e ? (size_t)(e - p) : strlen(p);
-			char name[512];
-			long idx;
-			snprintf(name, sizeof(name), "%.*s", (int)len, p);
-			idx = dm_parquet_column_index(f, name);
-			if (idx < 0) {
-				char q[520];
-				const char *why = NULL;
-				snprintf(q, sizeof(q), "'%s'", name);
-				for (size_t k = 0; k < m->nwarnings && !why;
-				     k++)
-					if (strstr(m->warnings[k], q))
-						why = m->warnings[k];
-				if (why)
-					fprintf(stderr, "driftmon: %s\n", why);
-				else
-					fprintf(stderr,
-						"driftmon: no column '%s' in "
-						"the file\n",
-						name);
-				goto out;
-			}
-			cols[nc++] = (size_t)idx;
-			p += len;
-			if (*p == ',')
-				p++;
-		}
-	} else {
-		for (nc = 0; nc < m->ncolumns; nc++)
-			cols[nc] = nc;
-	}
+	if (select_columns(f, m, columns, cols, &nc) < 0)
+		goto out;
 	for (size_t i = 0; i < m->nwarnings; i++)
 		fprintf(stderr, "driftmon: warning: %s\n",
 			term_safe(m->warnings[i]));
@@ -382,76 +494,12 @@ static int cmd_cat(dm_parquet_file *f, const char *columns, int jsonl,
 		}
 		putchar('\n');
 	}
-	while (limit < 0 || printed < limit) {
-		if ((err = dm_parquet_scan_next(s, 8192, &n, &d))) {
-			fflush(stdout);
-			fail(NULL, err, &d);
-			goto out;
-		}
-		if (!n)
-			break;
-		for (size_t i = 0; i < n && (limit < 0 || printed < limit);
-		     i++, printed++) {
-			if (jsonl)
-				putchar('{');
-			for (size_t j = 0; j < nc; j++) {
-				const dm_parquet_column_info *c =
-					&m->columns[cols[j]];
-				const dm_parquet_vec *v =
-					dm_parquet_scan_column(s, j);
-				int isnull = v->null && v->null[i];
-				int is_str;
-				const char *sp = NULL;
-				size_t sl = 0;
-				if (j)
-					putchar(',');
-				if (jsonl) {
-					put_json_str(c->name, strlen(c->name));
-					putchar(':');
-				}
-				if (isnull) {
-					if (jsonl)
-						fputs("null", stdout);
-					continue;
-				}
-				fmt_value(c, v, i, buf, sizeof(buf), &is_str,
-					  &sp, &sl);
-				if (is_str &&
-				    (c->logical == DM_PARQUET_L_NONE ||
-				     c->logical == DM_PARQUET_L_BSON) &&
-				    !(sp = escape_binary(v->str[i].ptr,
-							 v->str[i].len, &bin,
-							 &bincap, &sl))) {
-					fail("out of memory", DM_ENOMEM, NULL);
-					goto out;
-				}
-				if (!is_str) {
-					sp = buf;
-					sl = strlen(buf);
-				}
-				if (!jsonl)
-					put_csv(sp, sl);
-				else if (is_str ||
-					 c->logical == DM_PARQUET_L_DATE ||
-					 c->logical == DM_PARQUET_L_TIME ||
-					 c->logical == DM_PARQUET_L_TIMESTAMP ||
-					 (v->f64 && v->f64[i] != v->f64[i]) ||
-					 (v->f64 && (v->f64[i] == 1.0 / 0.0 ||
-						     v->f64[i] == -1.0 / 0.0)))
-					put_json_str(sp, sl);
-				else
-					fwrite(sp, 1, sl, stdout);
-			}
-			putchar(jsonl ? '}' : '\n');
-			if (jsonl)
-				putchar('\n');
-		}
-	}
-	rc = 0;
+	if (put_rows(s, m, cols, nc, jsonl, limit, &cb) == 0)
+		rc = 0;
 out:
 	dm_parquet_scan_free(s);
 	free(cols);
-	free(bin);
+	free(cb.bin);
 	if (fflush(stdout) != 0 && !rc) {
 		fprintf(stderr, "driftmon: cannot write output: %s\n",
 			strerror(errno));
