@@ -379,17 +379,122 @@ static int days_in_month(int y, int m)
 	"expected an ISO-8601 UTC time such as 2025-12-24T17:00:00Z, or one "  \
 	"with an offset such as 2025-12-24T19:00:00+02:00"
 
-int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n)
+/* The fields of an ISO-8601 time; its UTC offset is sign * oh:om. */
+struct iso_time {
+	int y, mo, d, h, mi, se, oh, om, sign;
+};
+
+/* The time of day after the date: HH[:MM[:SS[.fff]]] (fractions of a
+ * second dropped); -1 if it is not one. */
+static int parse_clock(const char **pp, struct iso_time *t)
+{
+	const char *p = *pp;
+
+	if (take_digits(&p, 2, &t->h) < 0)
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (take_digits(&p, 2, &t->mi) < 0)
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (take_digits(&p, 2, &t->se) < 0)
+				return -1;
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (*p < '0' || *p > '9')
+					return -1;
+				while (*p >= '0' && *p <= '9')
+					p++;
+			}
+		}
+	}
+	*pp = p;
+	return 0;
+}
+
+/* The zone after the time of day: Z, +HH[[:]MM], -HH[[:]MM] or none; -1
+ * if it is not one. */
+static int parse_zone(const char **pp, struct iso_time *t)
+{
+	const char *p = *pp;
+
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		t->sign = *p++ == '-' ? -1 : 1;
+		if (take_digits(&p, 2, &t->oh) < 0)
+			return -1;
+		if (*p == ':')
+			p++;
+		if (*p && take_digits(&p, 2, &t->om) < 0)
+			return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* The largest UTC offset, +/-23:59. */
+#define MAX_OFFSET_HOURS   23
+#define MAX_OFFSET_MINUTES 59
+
+/* s as YYYY-MM-DD[THH[:MM[:SS[.fff]]][zone]] into t: 0, -1 if it is not
+ * that syntax, 1 if the UTC offset is out of range. */
+static int parse_iso(const char *s, struct iso_time *t)
+{
+	const char *p = s;
+
+	if (take_digits(&p, 4, &t->y) < 0 || *p++ != '-' ||
+	    take_digits(&p, 2, &t->mo) < 0 || *p++ != '-' ||
+	    take_digits(&p, 2, &t->d) < 0)
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (parse_clock(&p, t) < 0 || parse_zone(&p, t) < 0)
+			return -1;
+		if (t->oh > MAX_OFFSET_HOURS || t->om > MAX_OFFSET_MINUTES)
+			return 1;
+	}
+	return *p ? -1 : 0;
+}
+
+/* 0 if t's date and time of day exist (from 1970 on); else -1 with why
+ * they do not. */
+static int check_fields(const struct iso_time *t, char *why, size_t n)
 {
 	static const char *const months[12] = {
 		"January",   "February", "March",    "April",
 		"May",	     "June",	 "July",     "August",
 		"September", "October",	 "November", "December"};
+
+	if (t->y < 1970) {
+		snprintf(why, n, "year %d is before 1970", t->y);
+		return -1;
+	}
+	if (t->mo < 1 || t->mo > 12) {
+		snprintf(why, n, "month %02d does not exist", t->mo);
+		return -1;
+	}
+	if (t->d < 1 || t->d > days_in_month(t->y, t->mo)) {
+		snprintf(why, n, "%s %d has %d days", months[t->mo - 1], t->y,
+			 days_in_month(t->y, t->mo));
+		return -1;
+	}
+	if (t->h > 23 || t->mi > 59 || t->se > 59) {
+		snprintf(why, n, "time of day %02d:%02d:%02d does not exist",
+			 t->h, t->mi, t->se);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n)
+{
+	struct iso_time it = {0};
 	struct tm tm;
-	const char *p = s;
-	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
 	char dummy[2];
 	time_t t;
+	int rc;
 
 	if (!why) {
 		why = dummy;
@@ -403,87 +508,31 @@ int cli_parse_time_why(const char *s, time_t *out, char *why, size_t n)
 		*out = time(NULL);
 		return 0;
 	}
-	if (take_digits(&p, 4, &y) < 0 || *p++ != '-' ||
-	    take_digits(&p, 2, &mo) < 0 || *p++ != '-' ||
-	    take_digits(&p, 2, &d) < 0)
-		goto syntax;
-	if (*p == 'T' || *p == 't' || *p == ' ') {
-		p++;
-		if (take_digits(&p, 2, &h) < 0)
-			goto syntax;
-		if (*p == ':') {
-			p++;
-			if (take_digits(&p, 2, &mi) < 0)
-				goto syntax;
-			if (*p == ':') {
-				p++;
-				if (take_digits(&p, 2, &se) < 0)
-					goto syntax;
-				if (*p == '.' || *p == ',') {
-					/* fractions of a second: dropped */
-					p++;
-					if (*p < '0' || *p > '9')
-						goto syntax;
-					while (*p >= '0' && *p <= '9')
-						p++;
-				}
-			}
-		}
-		if (*p == 'Z' || *p == 'z') {
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			sign = *p++ == '-' ? -1 : 1;
-			if (take_digits(&p, 2, &oh) < 0)
-				goto syntax;
-			if (*p == ':')
-				p++;
-			if (*p && take_digits(&p, 2, &om) < 0)
-				goto syntax;
-			if (oh > 23 || om > 59) {
-				snprintf(why, n,
-					 "UTC offset out of range "
-					 "(at most +/-23:59)");
-				return -1;
-			}
-		}
-	}
-	if (*p)
-		goto syntax;
-	if (y < 1970) {
-		snprintf(why, n, "year %d is before 1970", y);
+	if ((rc = parse_iso(s, &it)) != 0) {
+		if (rc < 0)
+			snprintf(why, n, SYNTAX);
+		else
+			snprintf(why, n,
+				 "UTC offset out of range "
+				 "(at most +/-23:59)");
 		return -1;
 	}
-	if (mo < 1 || mo > 12) {
-		snprintf(why, n, "month %02d does not exist", mo);
+	if (check_fields(&it, why, n) < 0)
 		return -1;
-	}
-	if (d < 1 || d > days_in_month(y, mo)) {
-		snprintf(why, n, "%s %d has %d days", months[mo - 1], y,
-			 days_in_month(y, mo));
-		return -1;
-	}
-	if (h > 23 || mi > 59 || se > 59) {
-		snprintf(why, n, "time of day %02d:%02d:%02d does not exist", h,
-			 mi, se);
-		return -1;
-	}
 	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm) - sign * (time_t)(oh * 3600 + om * 60);
+	tm.tm_year = it.y - 1900;
+	tm.tm_mon = it.mo - 1;
+	tm.tm_mday = it.d;
+	tm.tm_hour = it.h;
+	tm.tm_min = it.mi;
+	tm.tm_sec = it.se;
+	t = timegm(&tm) - it.sign * (time_t)(it.oh * 3600 + it.om * 60);
 	if (t < 0) {
 		snprintf(why, n, "before 1970-01-01T00:00:00Z");
 		return -1;
 	}
 	*out = t;
 	return 0;
-syntax:
-	snprintf(why, n, SYNTAX);
-	return -1;
 }
 
 int cli_parse_time(const char *s, time_t *out)

@@ -65,7 +65,6 @@ static const struct option longopts[] = {
 
 /* Hours one run may cover (ten years). */
 #define PROFILE_MAX_HOURS (24L * 366 * 10)
-/* Shards of one range. */
 
 /* The library's warnings, one line each on standard error. */
 static void warned(void *ctx, dm_job_warning what, const char *msg)
@@ -75,128 +74,163 @@ static void warned(void *ctx, dm_job_warning what, const char *msg)
 	fprintf(stderr, "driftmon: warning: %s\n", term_safe(msg));
 }
 
-int cmd_profile(int argc, char **argv)
-{
-	const char *model = NULL, *version = NULL, *from_s = NULL, *to_s = NULL,
-		   *store_flag = NULL, *shard_s = NULL;
-	int c, rc = EXIT_OK, strict = 0, force = 0;
-	time_t from = 0, to = time(NULL);
-	char why[160], fs[32], ts[32];
-	unsigned shard_index = 0, shard_count = 0;
-	dm_hourly_stats hs;
-	dm_job_opts jo;
-	dm_store *st = NULL;
-	dm_diag diag;
-	dm_err err;
+#define HOUR_SECS 3600
 
-	dm_job_opts_init(&jo);
-	memset(&hs, 0, sizeof(hs));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "m:v:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			model = optarg;
-			break;
-		case 'v':
-			version = optarg;
-			break;
-		case O_FROM:
-			from_s = optarg;
-			break;
-		case O_TO:
-			to_s = optarg;
-			break;
-		case O_SHARD:
-			shard_s = optarg;
-			break;
-		case O_FORCE:
-			force = 1;
-			break;
-		case O_STRICT:
-			strict = 1;
-			break;
-		case O_STORE:
-			store_flag = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			goto out;
-		default:
-			rc = cli_bad_option("profile", argc, argv);
-			goto out;
-		}
+/* What the command line asked for: the range [from, to) rounded down to
+ * the hour, and the shard. */
+struct prof_args {
+	const char *model, *version, *from_s, *to_s, *store_flag, *shard_s;
+	int strict, force;
+	time_t from, to;
+	unsigned shard_index, shard_count;
+};
+
+/* One option into the struct prof_args at ctx (a cli_option_fn). */
+static int parse_option(void *ctx, int c, int longidx, const char *arg)
+{
+	struct prof_args *a = ctx;
+
+	switch (c) {
+	case 'm':
+		a->model = arg;
+		break;
+	case 'v':
+		a->version = arg;
+		break;
+	case O_FROM:
+		a->from_s = arg;
+		break;
+	case O_TO:
+		a->to_s = arg;
+		break;
+	case O_SHARD:
+		a->shard_s = arg;
+		break;
+	case O_FORCE:
+		a->force = 1;
+		break;
+	case O_STRICT:
+		a->strict = 1;
+		break;
+	case O_STORE:
+		a->store_flag = arg;
+		break;
+	default:
+		return CLI_BAD_OPTION;
 	}
-	if (optind < argc) {
-		rc = cli_usage("profile", "unexpected argument '%s'",
-			       argv[optind]);
-		goto out;
-	}
-	if ((rc = cli_check_model("profile", model, version)) != EXIT_OK)
-		goto out;
-	if (!from_s) {
-		rc = cli_usage("profile", "--from is required");
-		goto out;
-	}
-	if (cli_parse_time_why(from_s, &from, why, sizeof(why)) < 0) {
-		rc = cli_usage("profile", "invalid --from '%s': %s", from_s,
-			       why);
-		goto out;
-	}
-	if (to_s && cli_parse_time_why(to_s, &to, why, sizeof(why)) < 0) {
-		rc = cli_usage("profile", "invalid --to '%s': %s", to_s, why);
-		goto out;
-	}
-	from -= from % 3600;
-	to -= to % 3600;
-	if (to <= from || (to - from) / 3600 > PROFILE_MAX_HOURS) {
-		rc = cli_usage("profile",
-			       "--from must be before --to, at most "
-			       "%ld hours apart",
-			       PROFILE_MAX_HOURS);
-		goto out;
-	}
-	if (shard_s ? cli_parse_shard(shard_s, &shard_index, &shard_count)
-		    : (rc = cli_shard_from_env("profile", &shard_index,
-					       &shard_count))) {
+	return EXIT_OK;
+}
+
+/* --shard I/N, else the Indexed Job's environment (no shard: 0/0). */
+static int parse_shard(struct prof_args *a)
+{
+	int rc = EXIT_OK;
+
+	if (a->shard_s ? cli_parse_shard(a->shard_s, &a->shard_index,
+					 &a->shard_count)
+		       : (rc = cli_shard_from_env("profile", &a->shard_index,
+						  &a->shard_count))) {
 		if (rc == EXIT_OK)
 			rc = cli_usage("profile",
 				       "invalid --shard '%s': "
 				       "expected I/N with 0 <= I < N",
-				       shard_s);
-		goto out;
+				       a->shard_s);
 	}
-	dm_diag_clear(&diag);
-	err = dm_store_open(cli_store_url(store_flag), &st, &diag);
-	if (err != DM_OK) {
-		rc = cli_fail_err(err, &diag, "cannot open store");
-		goto out;
-	}
-	jo.model = model;
-	jo.version = version;
-	jo.strict = strict;
+	return rc;
+}
+
+/* Step 1: the command line into a.  -1 after --help. */
+static int parse_args(int argc, char **argv, struct prof_args *a)
+{
+	char why[160];
+	int rc;
+
+	if ((rc = cli_getopt(argc, argv, "profile", "m:v:h", longopts, help,
+			     parse_option, a)) != EXIT_OK)
+		return rc;
+	if (optind < argc)
+		return cli_usage("profile", "unexpected argument '%s'",
+				 argv[optind]);
+	if ((rc = cli_check_model("profile", a->model, a->version)) != EXIT_OK)
+		return rc;
+	if (!a->from_s)
+		return cli_usage("profile", "--from is required");
+	if (cli_parse_time_why(a->from_s, &a->from, why, sizeof(why)) < 0)
+		return cli_usage("profile", "invalid --from '%s': %s",
+				 a->from_s, why);
+	if (a->to_s &&
+	    cli_parse_time_why(a->to_s, &a->to, why, sizeof(why)) < 0)
+		return cli_usage("profile", "invalid --to '%s': %s", a->to_s,
+				 why);
+	a->from -= a->from % HOUR_SECS;
+	a->to -= a->to % HOUR_SECS;
+	if (a->to <= a->from ||
+	    (a->to - a->from) / HOUR_SECS > PROFILE_MAX_HOURS)
+		return cli_usage("profile",
+				 "--from must be before --to, at most "
+				 "%ld hours apart",
+				 PROFILE_MAX_HOURS);
+	return parse_shard(a);
+}
+
+/* Step 2: the hour profiles of the range stored, and a line saying what
+ * was done. */
+static int profile_hours(const struct prof_args *a, dm_store *st, dm_diag *diag)
+{
+	dm_hourly_stats hs;
+	dm_job_opts jo;
+	char fs[32], ts[32];
+	dm_err err;
+
+	dm_job_opts_init(&jo);
+	memset(&hs, 0, sizeof(hs));
+	jo.model = a->model;
+	jo.version = a->version;
+	jo.strict = a->strict;
 	jo.threads = cli_threads();
 	jo.warn = warned;
-	err = dm_job_profile_hours(st, &jo, from, to, shard_index, shard_count,
-				   force, &hs, &diag);
+	err = dm_job_profile_hours(st, &jo, a->from, a->to, a->shard_index,
+				   a->shard_count, a->force, &hs, diag);
 	if (err != DM_OK) {
-		cli_fail("%s", diag.msg[0] ? diag.msg : dm_strerror(err));
-		rc = err == DM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
-		goto out;
+		cli_fail("%s", diag->msg[0] ? diag->msg : dm_strerror(err));
+		return err == DM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
-	cli_iso_time(from, fs, sizeof(fs));
-	cli_iso_time(to, ts, sizeof(ts));
-	printf("Hour profiles of %s %s, %s .. %s", model, version, fs, ts);
-	if (shard_count > 1)
-		printf(" (shard %u/%u)", shard_index, shard_count);
+	cli_iso_time(a->from, fs, sizeof(fs));
+	cli_iso_time(a->to, ts, sizeof(ts));
+	printf("Hour profiles of %s %s, %s .. %s", a->model, a->version, fs,
+	       ts);
+	if (a->shard_count > 1)
+		printf(" (shard %u/%u)", a->shard_index, a->shard_count);
 	printf(": %" PRIu64 " hours, %" PRIu64 " without logs, %" PRIu64
 	       " fresh, %" PRIu64 " read (%" PRIu64
 	       " stale or corrupt), %" PRIu64 " written\n",
 	       hs.hours, hs.hours_empty, hs.from_profiles, hs.read_raw,
 	       hs.rebuilt, hs.written);
 	if (hs.written < hs.read_raw)
-		rc = cli_fail("%" PRIu64 " hour profiles could not be written",
-			      hs.read_raw - hs.written);
-out:
+		return cli_fail("%" PRIu64
+				" hour profiles could not be written",
+				hs.read_raw - hs.written);
+	return EXIT_OK;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	struct prof_args a;
+	dm_store *st = NULL;
+	dm_diag diag;
+	dm_err err;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.to = time(NULL);
+	if ((rc = parse_args(argc, argv, &a)) != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	dm_diag_clear(&diag);
+	err = dm_store_open(cli_store_url(a.store_flag), &st, &diag);
+	if (err != DM_OK)
+		rc = cli_fail_err(err, &diag, "cannot open store");
+	else
+		rc = profile_hours(&a, st, &diag);
 	dm_store_free(st);
 	return rc;
 }
