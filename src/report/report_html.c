@@ -613,124 +613,175 @@ static double unseen_share(json_t *f, json_t *cur)
 	return cur && u > 0 && c > 0 ? u / c : 0.0;
 }
 
+/* Layout of the categorical chart: label column, margins, row height. */
+#define CAT_L	104.0
+#define CAT_R	8.0
+#define CAT_T	4.0
+#define CAT_ROW 14.0
+/* shares below this are not drawn (they would round to 0.0%) */
+#define CAT_TINY 5e-4
+
+/* The rows of a categorical chart: the largest categories, then the
+ * rest ("other") and the values the baseline never saw ("unseen"). */
+typedef struct cat_rows {
+	cat_bar *bars;
+	size_t k, shown, rows;
+	double other_b, other_c, unseen_c, ymax;
+} cat_rows;
+
+/* The categories' baseline and current shares (current: cc, or none),
+ * largest first; -1 when out of memory. */
+static int cat_bars(json_t *bc, json_t *cc, cat_rows *cr)
+{
+	const char *key;
+	json_t *v;
+
+	cr->bars = calloc(json_object_size(bc), sizeof(*cr->bars));
+	if (!cr->bars)
+		return -1;
+	cr->k = 0;
+	json_object_foreach(bc, key, v)
+	{
+		json_t *c = json_object_get(cc, key);
+
+		cr->bars[cr->k].name = key;
+		cr->bars[cr->k].base =
+			json_is_number(v) ? json_number_value(v) : 0;
+		cr->bars[cr->k].cur =
+			json_is_number(c) ? json_number_value(c) : 0;
+		cr->k++;
+	}
+	qsort(cr->bars, cr->k, sizeof(*cr->bars), by_share);
+	return 0;
+}
+
+/* The rows shown (at most maxcats categories), the other and unseen
+ * shares (has_cur: there is a current side) and the axis maximum. */
+static void cat_scale(cat_rows *cr, size_t maxcats, int has_cur,
+		      double unseen_c)
+{
+	double sum_b = 0, sum_c = 0, m = 0;
+	size_t i;
+
+	cr->shown = cr->k < maxcats ? cr->k : maxcats;
+	for (i = 0; i < cr->shown; i++) {
+		sum_b += cr->bars[i].base;
+		sum_c += cr->bars[i].cur;
+		if (cr->bars[i].base > m)
+			m = cr->bars[i].base;
+		if (cr->bars[i].cur > m)
+			m = cr->bars[i].cur;
+	}
+	cr->other_b = sum_b < 1.0 ? 1.0 - sum_b : 0.0;
+	cr->other_c = has_cur && sum_c < 1.0 ? 1.0 - sum_c : 0.0;
+	/* values the baseline never saw get their own bar */
+	if (unseen_c > cr->other_c)
+		unseen_c = cr->other_c;
+	cr->other_c -= unseen_c;
+	if (cr->other_b < CAT_TINY)
+		cr->other_b = 0;
+	if (cr->other_c < CAT_TINY)
+		cr->other_c = 0;
+	if (unseen_c < CAT_TINY)
+		unseen_c = 0;
+	cr->unseen_c = unseen_c;
+	if (cr->other_b > m)
+		m = cr->other_b;
+	if (cr->other_c > m)
+		m = cr->other_c;
+	if (cr->unseen_c > m)
+		m = cr->unseen_c;
+	cr->ymax = nice_max(m);
+	cr->rows = cr->shown + (cr->other_b > 0 || cr->other_c > 0) +
+		   (cr->unseen_c > 0);
+}
+
+/* Row i's label: the category, "unseen: value", "unseen (n)" or
+ * "other (n)" (ul: the unseen values listed). */
+static void cat_label(sbuf *b, const cat_rows *cr, size_t i, int is_unseen,
+		      json_t *ul)
+{
+	if (i < cr->shown) {
+		esc_trunc(b, cr->bars[i].name, CAT_LABEL_CHARS);
+	} else if (is_unseen && json_array_size(ul) == 1) {
+		sb_puts(b, "unseen: ");
+		esc_trunc(b, json_string_value(json_array_get(ul, 0)),
+			  CAT_LABEL_CHARS - 8);
+	} else if (is_unseen) {
+		sb_printf(b, "unseen (%zu)", json_array_size(ul));
+	} else {
+		sb_printf(b, "other (%zu)", cr->k - cr->shown);
+	}
+}
+
+/* The share axis under the bars (0, half and the maximum). */
+static void cat_axis(sbuf *b, double pw, double H, double ymax)
+{
+	double bottom = H - 16.0;
+	int g;
+
+	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fV%.1f\"/>", CAT_L, CAT_T,
+		  bottom);
+	for (g = 0; g <= 2; g++) {
+		sb_printf(b,
+			  "<text x=\"%.1f\" y=\"%.1f\" "
+			  "text-anchor=\"%s\">",
+			  CAT_L + pw * g / 2.0, bottom + 11,
+			  g == 0   ? "start"
+			  : g == 1 ? "middle"
+				   : "end");
+		axis_pct(b, ymax * g / 2.0);
+		sb_puts(b, "</text>");
+	}
+}
+
 static void hist_categorical(sbuf *b, json_t *f, json_t *base, json_t *cur,
 			     size_t maxcats)
 {
 	json_t *bc = json_object_get(base, "categories");
 	json_t *cc = cur ? json_object_get(cur, "categories") : NULL;
-	size_t n = json_object_size(bc), k = 0, shown, i;
-	cat_bar *bars;
-	const char *key;
-	json_t *v;
-	double sum_b = 0, sum_c = 0, other_b, other_c, m = 0, ymax, H;
-	double unseen_c = unseen_share(f, cur);
 	json_t *ul = cur ? json_object_get(cur, "unseen_categories") : NULL;
-	size_t rows;
-	const double L = 104.0, R = 8.0, T = 4.0, row = 14.0;
-	double pw = CW - L - R;
+	cat_rows cr;
+	size_t i;
+	double H, pw = CW - CAT_L - CAT_R;
 
-	if (n == 0)
+	if (json_object_size(bc) == 0)
 		return;
-	bars = calloc(n, sizeof(*bars));
-	if (!bars) {
+	if (cat_bars(bc, cc, &cr) < 0) {
 		b->err = DM_ENOMEM;
 		return;
 	}
-	json_object_foreach(bc, key, v)
-	{
-		json_t *c = json_object_get(cc, key);
-
-		bars[k].name = key;
-		bars[k].base = json_is_number(v) ? json_number_value(v) : 0;
-		bars[k].cur = json_is_number(c) ? json_number_value(c) : 0;
-		k++;
-	}
-	qsort(bars, k, sizeof(*bars), by_share);
-	shown = k < maxcats ? k : maxcats;
-	for (i = 0; i < shown; i++) {
-		sum_b += bars[i].base;
-		sum_c += bars[i].cur;
-		if (bars[i].base > m)
-			m = bars[i].base;
-		if (bars[i].cur > m)
-			m = bars[i].cur;
-	}
-	other_b = sum_b < 1.0 ? 1.0 - sum_b : 0.0;
-	other_c = cc && sum_c < 1.0 ? 1.0 - sum_c : 0.0;
-	/* values the baseline never saw get their own bar */
-	if (unseen_c > other_c)
-		unseen_c = other_c;
-	other_c -= unseen_c;
-	if (other_b < 5e-4)
-		other_b = 0;
-	if (other_c < 5e-4)
-		other_c = 0;
-	if (unseen_c < 5e-4)
-		unseen_c = 0;
-	if (other_b > m)
-		m = other_b;
-	if (other_c > m)
-		m = other_c;
-	if (unseen_c > m)
-		m = unseen_c;
-	ymax = nice_max(m);
-	rows = shown + (other_b > 0 || other_c > 0) + (unseen_c > 0);
-	H = T + row * (double)rows + 20.0;
+	cat_scale(&cr, maxcats, cc != NULL, unseen_share(f, cur));
+	H = CAT_T + CAT_ROW * (double)cr.rows + 20.0;
 	sb_puts(b, "<figure><figcaption>Share of values per category"
 		   "</figcaption>");
 	sb_printf(b,
 		  "<svg class=\"chart hist cat\" viewBox=\"0 0 %.0f %.0f\" "
 		  "role=\"img\">",
 		  CW, H);
-	for (i = 0; i < rows; i++) {
-		double y = T + row * (double)i;
-		int is_unseen = unseen_c > 0 && i == rows - 1;
-		const char *name = i < shown ? bars[i].name : NULL;
-		double vb = i < shown ? bars[i].base : is_unseen ? 0 : other_b;
-		double vc = i < shown	? bars[i].cur
-			    : is_unseen ? unseen_c
-					: other_c;
+	for (i = 0; i < cr.rows; i++) {
+		double y = CAT_T + CAT_ROW * (double)i;
+		int is_unseen = cr.unseen_c > 0 && i == cr.rows - 1;
+		double vb = i < cr.shown ? cr.bars[i].base
+			    : is_unseen	 ? 0
+					 : cr.other_b;
+		double vc = i < cr.shown ? cr.bars[i].cur
+			    : is_unseen	 ? cr.unseen_c
+					 : cr.other_c;
 
 		sb_printf(b,
 			  "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\"%s>",
-			  L - 4, y + 10,
+			  CAT_L - 4, y + 10,
 			  is_unseen ? " class=\"unseen-bar\"" : "");
-		if (name) {
-			esc_trunc(b, name, CAT_LABEL_CHARS);
-		} else if (is_unseen && json_array_size(ul) == 1) {
-			sb_puts(b, "unseen: ");
-			esc_trunc(b, json_string_value(json_array_get(ul, 0)),
-				  CAT_LABEL_CHARS - 8);
-		} else if (is_unseen) {
-			sb_printf(b, "unseen (%zu)", json_array_size(ul));
-		} else {
-			sb_printf(b, "other (%zu)", k - shown);
-		}
+		cat_label(b, &cr, i, is_unseen, ul);
 		sb_puts(b, "</text>");
-		hbar(b, "hb", L, y + 1, pw * vb / ymax, 5.5);
+		hbar(b, "hb", CAT_L, y + 1, pw * vb / cr.ymax, 5.5);
 		if (cc)
-			hbar(b, "hc", L, y + 6.5, pw * vc / ymax, 5.5);
+			hbar(b, "hc", CAT_L, y + 6.5, pw * vc / cr.ymax, 5.5);
 	}
-	{
-		double bottom = H - 16.0;
-		int g;
-
-		sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fV%.1f\"/>", L, T,
-			  bottom);
-		for (g = 0; g <= 2; g++) {
-			sb_printf(b,
-				  "<text x=\"%.1f\" y=\"%.1f\" "
-				  "text-anchor=\"%s\">",
-				  L + pw * g / 2.0, bottom + 11,
-				  g == 0   ? "start"
-				  : g == 1 ? "middle"
-					   : "end");
-			axis_pct(b, ymax * g / 2.0);
-			sb_puts(b, "</text>");
-		}
-	}
+	cat_axis(b, pw, H, cr.ymax);
 	sb_puts(b, "</svg></figure>");
-	free(bars);
+	free(cr.bars);
 }
 
 /* The ECDF through (min, 0), (p01, .01), ..., (p99, .99), (max, 1). */
@@ -869,25 +920,18 @@ static void ecdf_steps_line(sbuf *b, const char *cls, const double *x,
 #undef SY
 }
 
-static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
+/* The x range of two ECDFs (bx[nb], cx[nc], ascending): with exact
+ * steps (discrete) every step and half the smallest gap of margin,
+ * else the 1st..99th percentiles stretched to the extremes when they
+ * are not far out (heavy tails would squash the rest). */
+static void ecdf_range(const double *bx, size_t nb, const double *cx, size_t nc,
+		       int discrete, double *plo, double *phi)
 {
-	double bx[MAX_STEPS + 2 * (NQK + 2)], by[MAX_STEPS + 2 * (NQK + 2)];
-	double cx[MAX_STEPS + 2 * (NQK + 2)], cy[MAX_STEPS + 2 * (NQK + 2)];
-	size_t bs = ecdf_step_points(base, bx, by);
-	size_t cs = ecdf_step_points(cur, cx, cy);
-	size_t nb = bs ? bs : ecdf_points(base, bx, by);
-	size_t nc = cs ? cs : ecdf_points(cur, cx, cy);
-	double lo, hi, span, mn, mx, ticks[6] = {0};
-	char lab[6][LABEL_CHARS];
-	const double H = 150.0, top = CT, bottom = 126.0;
-	double pw = CW - CL - CR, ph = bottom - top;
-	size_t nt, g;
+	double lo, hi, span, mn, mx;
 
-	if ((nb < 2 && !bs) || (nc < 2 && !cs))
-		return;
 	mn = bx[0] < cx[0] ? bx[0] : cx[0];
 	mx = bx[nb - 1] > cx[nc - 1] ? bx[nb - 1] : cx[nc - 1];
-	if (bs || cs) {
+	if (discrete) {
 		/* discrete: every step in view, half a gap of margin */
 		double gap = HUGE_VAL;
 		size_t i;
@@ -903,9 +947,6 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 		lo = mn - 0.5 * gap;
 		hi = mx + 0.5 * gap;
 	} else {
-		/* x range: the 1st..99th percentiles of both, stretched to
-		 * the extremes when they are not far out (heavy tails would
-		 * squash the rest). */
 		lo = bx[1] < cx[1] ? bx[1] : cx[1];
 		hi = bx[nb - 2] > cx[nc - 2] ? bx[nb - 2] : cx[nc - 2];
 		span = hi - lo;
@@ -920,6 +961,49 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 		lo -= d;
 		hi += d;
 	}
+	*plo = lo;
+	*phi = hi;
+}
+
+/* The x axis of the ECDF chart: round ticks in lo..hi, readable
+ * labels. */
+static void ecdf_x_axis(sbuf *b, double lo, double hi, double pw, double bottom)
+{
+	double ticks[6] = {0};
+	char lab[6][LABEL_CHARS];
+	size_t nt, g;
+
+	nt = nice_ticks(lo, hi, 5, ticks);
+	axis_labels(ticks, nt, lab);
+	for (g = 0; g < nt; g++) {
+		double x = CL + pw * (ticks[g] - lo) / (hi - lo);
+
+		sb_printf(b,
+			  "<path class=\"gl\" d=\"M%.1f %.0fv3\"/>"
+			  "<text class=\"xl\" x=\"%.1f\" y=\"%.0f\" "
+			  "text-anchor=\"middle\">",
+			  x, bottom, x, bottom + 12);
+		esc(b, lab[g]);
+		sb_puts(b, "</text>");
+	}
+}
+
+static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
+{
+	double bx[MAX_STEPS + 2 * (NQK + 2)], by[MAX_STEPS + 2 * (NQK + 2)];
+	double cx[MAX_STEPS + 2 * (NQK + 2)], cy[MAX_STEPS + 2 * (NQK + 2)];
+	size_t bs = ecdf_step_points(base, bx, by);
+	size_t cs = ecdf_step_points(cur, cx, cy);
+	size_t nb = bs ? bs : ecdf_points(base, bx, by);
+	size_t nc = cs ? cs : ecdf_points(cur, cx, cy);
+	double lo, hi;
+	const double H = 150.0, top = CT, bottom = 126.0;
+	double pw = CW - CL - CR, ph = bottom - top;
+	size_t g;
+
+	if ((nb < 2 && !bs) || (nc < 2 && !cs))
+		return;
+	ecdf_range(bx, nb, cx, nc, bs || cs, &lo, &hi);
 	if (!bs)
 		nb = steps_into_atoms(bx, by, nb);
 	if (!cs)
@@ -955,20 +1039,7 @@ static void ecdf_chart(sbuf *b, json_t *base, json_t *cur)
 		ecdf_line(b, "lc", cx, cy, nc, lo, hi, CL, pw, top, ph);
 	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", CL, bottom,
 		  CW - CR);
-	/* x axis: round ticks, readable labels */
-	nt = nice_ticks(lo, hi, 5, ticks);
-	axis_labels(ticks, nt, lab);
-	for (g = 0; g < nt; g++) {
-		double x = CL + pw * (ticks[g] - lo) / (hi - lo);
-
-		sb_printf(b,
-			  "<path class=\"gl\" d=\"M%.1f %.0fv3\"/>"
-			  "<text class=\"xl\" x=\"%.1f\" y=\"%.0f\" "
-			  "text-anchor=\"middle\">",
-			  x, bottom, x, bottom + 12);
-		esc(b, lab[g]);
-		sb_puts(b, "</text>");
-	}
+	ecdf_x_axis(b, lo, hi, pw, bottom);
 	sb_puts(b, "</svg></figure>");
 }
 
@@ -1156,24 +1227,57 @@ static void trend_chart(sbuf *b, const dm_report_point *pts, size_t n,
 	sb_puts(b, "</svg>");
 }
 
+/* The performance trend's frame: a PT_W x PT_H chart, the plot from
+ * (PT_L, PT_T) to (PT_W - PT_R, PT_BOTTOM); n points, values lo..hi. */
+#define PT_W	  640.0
+#define PT_H	  150.0
+#define PT_L	  40.0
+#define PT_R	  10.0
+#define PT_T	  10.0
+#define PT_BOTTOM 128.0
+
+typedef struct perf_frame {
+	size_t n;
+	double lo, hi;
+} perf_frame;
+
+/* The x of point i (inset 8 from the plot's sides; one point: the
+ * middle). */
+static double perf_x(const perf_frame *fr, size_t i)
+{
+	double pw = PT_W - PT_L - PT_R;
+
+	return fr->n > 1 ? PT_L + 8 +
+				   (pw - 16) * (double)(i) / (double)(fr->n - 1)
+			 : PT_L + pw / 2;
+}
+
+static double perf_y(const perf_frame *fr, double v)
+{
+	double ph = PT_BOTTOM - PT_T;
+
+	return PT_BOTTOM - ph * ((v)-fr->lo) / (fr->hi - fr->lo);
+}
+
+/* When point p was: its window's end, else when it was made. */
+static const char *point_when(const dm_report_point *p)
+{
+	return p->window_end[0] ? p->window_end : p->generated_at;
+}
+
 /* Measured F1 and ROC AUC of each run, as lines beside accuracy: each
  * point carries its value in data-f1 / data-auc. */
-static void perf_trend_extra(sbuf *b, const dm_report_point *pts, size_t n,
-			     double lo, double hi)
+static void perf_trend_extra(sbuf *b, const dm_report_point *pts,
+			     const perf_frame *fr)
 {
 	static const struct {
 		int bit;
 		const char *line, *dot, *data, *what;
 	} m[2] = {{DM_POINT_F1, "pf", "pfc", "f1", "F1"},
 		  {DM_POINT_AUC, "pa", "pac", "auc", "ROC AUC"}};
-	const double W = 640.0, L = 40.0, R = 10.0, T = 10.0, bottom = 128.0;
-	double pw = W - L - R, ph = bottom - T;
-	size_t i;
+	size_t i, n = fr->n;
 	int k;
 
-#define PX(i)                                                                  \
-	(n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) : L + pw / 2)
-#define PY(v) (bottom - ph * ((v)-lo) / (hi - lo))
 	for (k = 0; k < 2; k++) {
 		int first = 1;
 
@@ -1183,16 +1287,13 @@ static void perf_trend_extra(sbuf *b, const dm_report_point *pts, size_t n,
 
 			if (!(pts[i].perf & m[k].bit))
 				continue;
-			sb_printf(b, "%s%.1f %.1f", first ? "M" : "L", PX(i),
-				  PY(v));
+			sb_printf(b, "%s%.1f %.1f", first ? "M" : "L",
+				  perf_x(fr, i), perf_y(fr, v));
 			first = 0;
 		}
 		sb_puts(b, "\"/>");
 		for (i = 0; i < n; i++) {
 			double v = k ? pts[i].auc_measured : pts[i].f1_measured;
-			const char *when = pts[i].window_end[0]
-						   ? pts[i].window_end
-						   : pts[i].generated_at;
 
 			if (!(pts[i].perf & m[k].bit))
 				continue;
@@ -1200,26 +1301,23 @@ static void perf_trend_extra(sbuf *b, const dm_report_point *pts, size_t n,
 				  "<circle class=\"%s\" cx=\"%.1f\" "
 				  "cy=\"%.1f\" r=\"2.5\" data-%s=\"%.6f\">"
 				  "<title>",
-				  m[k].dot, PX(i), PY(v), m[k].data, v);
-			esc(b, when);
+				  m[k].dot, perf_x(fr, i), perf_y(fr, v),
+				  m[k].data, v);
+			esc(b, point_when(&pts[i]));
 			sb_printf(b, ": measured %s %.4f</title></circle>",
 				  m[k].what, v);
 		}
 	}
-#undef PX
-#undef PY
 }
 
-/* Accuracy over time: measured (labels), CBPE's estimate with its band,
- * the reference, and the measured F1 and ROC AUC; each accuracy point
- * carries its value in data-acc. */
-static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
+/* The range of every performance value of the points, widened to
+ * multiples of 0.05 within [0, 1]; 0 if there is none. */
+static int perf_range(const dm_report_point *pts, size_t n, double *plo,
+		      double *phi)
 {
-	const double W = 640.0, H = 150.0, L = 40.0, R = 10.0, T = 10.0,
-		     bottom = 128.0;
-	double pw = W - L - R, ph = bottom - T, lo = 1, hi = 0;
+	double lo = 1, hi = 0;
 	size_t i;
-	int any = 0, pass;
+	int any = 0;
 
 	for (i = 0; i < n; i++) {
 		const dm_report_point *p = &pts[i];
@@ -1245,12 +1343,109 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 				any = 1;
 			}
 	}
-	if (!any)
-		return;
 	lo = floor(lo * 20 - 0.5) / 20;
 	hi = ceil(hi * 20 + 0.5) / 20;
-	lo = lo < 0 ? 0 : lo;
-	hi = hi > 1 ? 1 : hi;
+	*plo = lo < 0 ? 0 : lo;
+	*phi = hi > 1 ? 1 : hi;
+	return any;
+}
+
+/* The estimate's band (upper ends left to right, lower ends back) and
+ * the reference, estimated and measured accuracy lines. */
+static void perf_lines(sbuf *b, const dm_report_point *pts,
+		       const perf_frame *fr)
+{
+	static const int bit[3] = {DM_POINT_REFERENCE, DM_POINT_ESTIMATED,
+				   DM_POINT_MEASURED};
+	static const char *const line[3] = {"pr", "pe", "pm"};
+	size_t i, n = fr->n;
+	int pass, first;
+
+	for (i = 0, pass = 0; i < n; i++)
+		if (pts[i].perf & DM_POINT_ESTIMATED)
+			pass++;
+	if (pass > 1) {
+		first = 1;
+		sb_puts(b, "<path class=\"pband\" d=\"");
+		for (i = 0; i < n; i++)
+			if (pts[i].perf & DM_POINT_ESTIMATED) {
+				sb_printf(b, "%s%.1f %.1f", first ? "M" : "L",
+					  perf_x(fr, i),
+					  perf_y(fr, pts[i].acc_est_upper));
+				first = 0;
+			}
+		for (i = n; i-- > 0;)
+			if (pts[i].perf & DM_POINT_ESTIMATED)
+				sb_printf(b, "L%.1f %.1f", perf_x(fr, i),
+					  perf_y(fr, pts[i].acc_est_lower));
+		sb_puts(b, "Z\"/>");
+	}
+	for (pass = 0; pass < 3; pass++) {
+		first = 1;
+		sb_printf(b, "<path class=\"%s\" d=\"", line[pass]);
+		for (i = 0; i < n; i++) {
+			double v = pass == 0   ? pts[i].acc_reference
+				   : pass == 1 ? pts[i].acc_estimated
+					       : pts[i].acc_measured;
+
+			if (!(pts[i].perf & bit[pass]))
+				continue;
+			sb_printf(b, "%s%.1f %.1f", first ? "M" : "L",
+				  perf_x(fr, i), perf_y(fr, v));
+			first = 0;
+		}
+		sb_puts(b, "\"/>");
+	}
+}
+
+/* A dot per estimated and per measured accuracy, with its title. */
+static void perf_dots(sbuf *b, const dm_report_point *pts, const perf_frame *fr)
+{
+	size_t i;
+
+	for (i = 0; i < fr->n; i++) {
+		const dm_report_point *p = &pts[i];
+
+		if (p->perf & DM_POINT_ESTIMATED) {
+			sb_printf(b,
+				  "<circle class=\"pec\" cx=\"%.1f\" "
+				  "cy=\"%.1f\" r=\"2.5\" data-acc=\"%.6f\">"
+				  "<title>",
+				  perf_x(fr, i), perf_y(fr, p->acc_estimated),
+				  p->acc_estimated);
+			esc(b, point_when(p));
+			sb_printf(b,
+				  ": estimated accuracy %.4f [%.4f, %.4f]"
+				  "</title></circle>",
+				  p->acc_estimated, p->acc_est_lower,
+				  p->acc_est_upper);
+		}
+		if (p->perf & DM_POINT_MEASURED) {
+			sb_printf(b,
+				  "<circle class=\"pmc\" cx=\"%.1f\" "
+				  "cy=\"%.1f\" r=\"3\" data-acc=\"%.6f\">"
+				  "<title>",
+				  perf_x(fr, i), perf_y(fr, p->acc_measured),
+				  p->acc_measured);
+			esc(b, point_when(p));
+			sb_printf(b,
+				  ": measured accuracy %.4f</title>"
+				  "</circle>",
+				  p->acc_measured);
+		}
+	}
+}
+
+/* The accuracy trend: grid, band and lines, F1 and AUC, dots, and the
+ * first and last point's time under the axis. */
+static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
+{
+	perf_frame fr = {n, 1, 0};
+	double ph = PT_BOTTOM - PT_T;
+	size_t i;
+
+	if (!perf_range(pts, n, &fr.lo, &fr.hi))
+		return;
 	sb_puts(b, "<h3>Accuracy over time</h3><p class=\"note\">"
 		   "<span class=\"key pm\"></span>measured (labels)"
 		   "<span class=\"key pe\"></span>estimated (CBPE) and its "
@@ -1260,114 +1455,36 @@ static void perf_trend_chart(sbuf *b, const dm_report_point *pts, size_t n)
 	sb_printf(b,
 		  "<svg class=\"chart trend perf-trend\" viewBox=\"0 0 "
 		  "%.0f %.0f\" role=\"img\">",
-		  W, H);
+		  PT_W, PT_H);
 	for (i = 0; i <= 4; i++) {
-		double v = lo + (hi - lo) * (double)i / 4.0;
-		double y = bottom - ph * (double)i / 4.0;
+		double v = fr.lo + (fr.hi - fr.lo) * (double)i / 4.0;
+		double y = PT_BOTTOM - ph * (double)i / 4.0;
 
 		sb_printf(b,
 			  "<path class=\"gl\" d=\"M%.0f %.1fH%.0f\"/>"
 			  "<text x=\"%.0f\" y=\"%.1f\" "
 			  "text-anchor=\"end\">%.2f</text>",
-			  L, y, W - R, L - 3, y + 3, v);
+			  PT_L, y, PT_W - PT_R, PT_L - 3, y + 3, v);
 	}
-#define PX(i)                                                                  \
-	(n > 1 ? L + 8 + (pw - 16) * (double)(i) / (double)(n - 1) : L + pw / 2)
-#define PY(v) (bottom - ph * ((v)-lo) / (hi - lo))
-	/* the band: upper ends left to right, lower ends back */
-	for (i = 0, pass = 0; i < n; i++)
-		if (pts[i].perf & DM_POINT_ESTIMATED)
-			pass++;
-	if (pass > 1) {
-		int first = 1;
-
-		sb_puts(b, "<path class=\"pband\" d=\"");
-		for (i = 0; i < n; i++)
-			if (pts[i].perf & DM_POINT_ESTIMATED) {
-				sb_printf(b, "%s%.1f %.1f", first ? "M" : "L",
-					  PX(i), PY(pts[i].acc_est_upper));
-				first = 0;
-			}
-		for (i = n; i-- > 0;)
-			if (pts[i].perf & DM_POINT_ESTIMATED)
-				sb_printf(b, "L%.1f %.1f", PX(i),
-					  PY(pts[i].acc_est_lower));
-		sb_puts(b, "Z\"/>");
-	}
-	for (pass = 0; pass < 3; pass++) {
-		static const int bit[3] = {DM_POINT_REFERENCE,
-					   DM_POINT_ESTIMATED,
-					   DM_POINT_MEASURED};
-		static const char *const line[3] = {"pr", "pe", "pm"};
-		int first = 1;
-
-		sb_printf(b, "<path class=\"%s\" d=\"", line[pass]);
-		for (i = 0; i < n; i++) {
-			double v = pass == 0   ? pts[i].acc_reference
-				   : pass == 1 ? pts[i].acc_estimated
-					       : pts[i].acc_measured;
-
-			if (!(pts[i].perf & bit[pass]))
-				continue;
-			sb_printf(b, "%s%.1f %.1f", first ? "M" : "L", PX(i),
-				  PY(v));
-			first = 0;
-		}
-		sb_puts(b, "\"/>");
-	}
-	perf_trend_extra(b, pts, n, lo, hi);
-	for (i = 0; i < n; i++) {
-		const char *when = pts[i].window_end[0] ? pts[i].window_end
-							: pts[i].generated_at;
-
-		if (pts[i].perf & DM_POINT_ESTIMATED) {
-			sb_printf(b,
-				  "<circle class=\"pec\" cx=\"%.1f\" "
-				  "cy=\"%.1f\" r=\"2.5\" data-acc=\"%.6f\">"
-				  "<title>",
-				  PX(i), PY(pts[i].acc_estimated),
-				  pts[i].acc_estimated);
-			esc(b, when);
-			sb_printf(b,
-				  ": estimated accuracy %.4f [%.4f, %.4f]"
-				  "</title></circle>",
-				  pts[i].acc_estimated, pts[i].acc_est_lower,
-				  pts[i].acc_est_upper);
-		}
-		if (pts[i].perf & DM_POINT_MEASURED) {
-			sb_printf(b,
-				  "<circle class=\"pmc\" cx=\"%.1f\" "
-				  "cy=\"%.1f\" r=\"3\" data-acc=\"%.6f\">"
-				  "<title>",
-				  PX(i), PY(pts[i].acc_measured),
-				  pts[i].acc_measured);
-			esc(b, when);
-			sb_printf(b,
-				  ": measured accuracy %.4f</title>"
-				  "</circle>",
-				  pts[i].acc_measured);
-		}
-	}
-	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", L, bottom,
-		  W - R);
+	perf_lines(b, pts, &fr);
+	perf_trend_extra(b, pts, &fr);
+	perf_dots(b, pts, &fr);
+	sb_printf(b, "<path class=\"ax\" d=\"M%.0f %.0fH%.0f\"/>", PT_L,
+		  PT_BOTTOM, PT_W - PT_R);
 	if (n > 0) {
-		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\">", PX(0),
-			  bottom + 14);
-		esc(b, pts[0].window_end[0] ? pts[0].window_end
-					    : pts[0].generated_at);
+		sb_printf(b, "<text x=\"%.1f\" y=\"%.0f\">", perf_x(&fr, 0),
+			  PT_BOTTOM + 14);
+		esc(b, point_when(&pts[0]));
 		sb_puts(b, "</text>");
 	}
 	if (n > 1) {
 		sb_printf(b,
 			  "<text x=\"%.1f\" y=\"%.0f\" "
 			  "text-anchor=\"end\">",
-			  PX(n - 1), bottom + 14);
-		esc(b, pts[n - 1].window_end[0] ? pts[n - 1].window_end
-						: pts[n - 1].generated_at);
+			  perf_x(&fr, n - 1), PT_BOTTOM + 14);
+		esc(b, point_when(&pts[n - 1]));
 		sb_puts(b, "</text>");
 	}
-#undef PX
-#undef PY
 	sb_puts(b, "</svg>");
 }
 
@@ -1960,36 +2077,15 @@ static dm_report_point *trend_points(json_t *root, const dm_html_opts *o,
 	return p;
 }
 
-dm_err dm_report_html_from_json(const char *json, size_t len, const char *name,
-				const dm_html_opts *o, char **out,
-				size_t *outlen, dm_diag *diag)
-{
-	json_error_t je;
-	json_t *root = json_loadb(json, len, 0, &je), *feats, *a;
-	feat_ref *fr = NULL;
-	dm_report_point *pts = NULL;
-	size_t nf, npts = 0, i, maxcats;
-	int critical = 0;
-	sbuf b;
-	dm_err err;
+/* Categories drawn per chart when the options do not say. */
+#define MAX_CATS_DEFAULT 12
 
-	*out = NULL;
-	sb_init(&b, HTML_MAX);
-	if (!root)
-		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
-				   "not valid JSON (line %d: %s)", je.line,
-				   je.text);
-	if ((err = check_report(root, name, diag)) != DM_OK)
-		goto out;
-	maxcats = o && o->max_categories ? o->max_categories : 12;
-	feats = json_object_get(root, "features");
-	nf = json_array_size(feats);
-	fr = calloc(nf ? nf : 1, sizeof(*fr));
-	pts = trend_points(root, o, &npts);
-	if (!fr || !pts) {
-		err = DM_ENOMEM;
-		goto out;
-	}
+/* fr[0 .. nf) over the features, most severe first: drifted, minor,
+ * not drifted, other; within each by PSI + KS D. */
+static void rank_features(json_t *feats, feat_ref *fr, size_t nf)
+{
+	size_t i;
+
 	for (i = 0; i < nf; i++) {
 		json_t *f = json_array_get(feats, i);
 		const char *st = str(f, "status");
@@ -2005,26 +2101,98 @@ dm_err dm_report_html_from_json(const char *json, size_t len, const char *name,
 		fr[i].rank = (isnan(psi) ? 0 : psi) + (isnan(d) ? 0 : d);
 	}
 	qsort(fr, nf, sizeof(*fr), by_severity);
-	json_array_foreach(json_object_get(root, "alerts"), i, a)
+}
+
+/* 1 if one of the alerts is CRITICAL. */
+static int any_critical(json_t *alerts)
+{
+	json_t *a;
+	size_t i;
+	int critical = 0;
+
+	json_array_foreach(alerts, i, a)
 	{
 		const char *sev = str(a, "severity");
 
 		critical |= sev && !strcmp(sev, "CRITICAL");
 	}
+	return critical;
+}
 
-	sb_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-		    "<meta charset=\"utf-8\">"
-		    "<meta name=\"viewport\" content=\"width=device-width,"
-		    "initial-scale=1\">"
-		    "<meta name=\"generator\" content=\"driftmon " DM_VERSION
-		    "\"><title>Drift report: ");
-	esc(&b, str(root, "model"));
-	sb_puts(&b, " ");
-	esc(&b, str(root, "model_version"));
-	sb_puts(&b, " (");
-	esc(&b, str(root, "generated_at"));
-	sb_printf(&b, ")</title><style>%s</style></head>\n<body><main>", css);
-	header(&b, root, critical);
+/* The document's head: its title (model, version, time) and style. */
+static void page_head(sbuf *b, json_t *root)
+{
+	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+		   "<meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width,"
+		   "initial-scale=1\">"
+		   "<meta name=\"generator\" content=\"driftmon " DM_VERSION
+		   "\"><title>Drift report: ");
+	esc(b, str(root, "model"));
+	sb_puts(b, " ");
+	esc(b, str(root, "model_version"));
+	sb_puts(b, " (");
+	esc(b, str(root, "generated_at"));
+	sb_printf(b, ")</title><style>%s</style></head>\n<body><main>", css);
+}
+
+/* The distributions (a card per feature) and the footer. */
+static void page_foot(sbuf *b, json_t *root, const dm_html_opts *o,
+		      const feat_ref *fr, size_t nf)
+{
+	size_t i, maxcats = o && o->max_categories ? o->max_categories
+						   : MAX_CATS_DEFAULT;
+
+	sb_puts(b, "\n<h2 id=\"features\">Distributions</h2><p class=\"note\">"
+		   "<span class=\"key hb\"></span>baseline"
+		   "<span class=\"key hc\"></span>current window</p>"
+		   "<div class=\"grid\">\n");
+	for (i = 0; i < nf; i++) {
+		feature_card(b, &fr[i], maxcats);
+		sb_putc(b, '\n');
+	}
+	sb_puts(b, "</div><footer>Generated by ");
+	esc(b, str(root, "generator"));
+	if (o && o->json_location) {
+		sb_puts(b, " \xC2\xB7 JSON report: ");
+		esc(b, o->json_location);
+	}
+	sb_puts(b, " \xC2\xB7 Charts are drawn from the profiles in the "
+		   "report (bin and category shares, stored quantiles), "
+		   "not from raw rows.</footer></main></body></html>\n");
+}
+
+dm_err dm_report_html_from_json(const char *json, size_t len, const char *name,
+				const dm_html_opts *o, char **out,
+				size_t *outlen, dm_diag *diag)
+{
+	json_error_t je;
+	json_t *root = json_loadb(json, len, 0, &je), *feats;
+	feat_ref *fr = NULL;
+	dm_report_point *pts = NULL;
+	size_t nf, npts = 0;
+	sbuf b;
+	dm_err err;
+
+	*out = NULL;
+	sb_init(&b, HTML_MAX);
+	if (!root)
+		return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
+				   "not valid JSON (line %d: %s)", je.line,
+				   je.text);
+	if ((err = check_report(root, name, diag)) != DM_OK)
+		goto out;
+	feats = json_object_get(root, "features");
+	nf = json_array_size(feats);
+	fr = calloc(nf ? nf : 1, sizeof(*fr));
+	pts = trend_points(root, o, &npts);
+	if (!fr || !pts) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	rank_features(feats, fr, nf);
+	page_head(&b, root);
+	header(&b, root, any_critical(json_object_get(root, "alerts")));
 	alerts_section(&b, json_object_get(root, "alerts"));
 	performance_section(&b, json_object_get(root, "performance"), pts,
 			    npts);
@@ -2038,23 +2206,7 @@ dm_err dm_report_html_from_json(const char *json, size_t len, const char *name,
 	hourly_section(&b, fr, nf,
 		       num(json_object_get(root, "thresholds"), "psi"));
 	table_section(&b, fr, nf);
-	sb_puts(&b, "\n<h2 id=\"features\">Distributions</h2><p class=\"note\">"
-		    "<span class=\"key hb\"></span>baseline"
-		    "<span class=\"key hc\"></span>current window</p>"
-		    "<div class=\"grid\">\n");
-	for (i = 0; i < nf; i++) {
-		feature_card(&b, &fr[i], maxcats);
-		sb_putc(&b, '\n');
-	}
-	sb_puts(&b, "</div><footer>Generated by ");
-	esc(&b, str(root, "generator"));
-	if (o && o->json_location) {
-		sb_puts(&b, " \xC2\xB7 JSON report: ");
-		esc(&b, o->json_location);
-	}
-	sb_puts(&b, " \xC2\xB7 Charts are drawn from the profiles in the "
-		    "report (bin and category shares, stored quantiles), "
-		    "not from raw rows.</footer></main></body></html>\n");
+	page_foot(&b, root, o, fr, nf);
 	err = sb_finish(&b, out, outlen);
 	if (err == DM_ETOOBIG)
 		dm_diag_set(diag, err, name, 0, NULL,

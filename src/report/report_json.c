@@ -281,168 +281,193 @@ static void reference_block(jw *w, const dm_result *r)
 	jw_obj_end(w);
 }
 
-dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
+/* The report's head: version, model, window, reference and samples. */
+static void head_block(jw *w, const dm_result *r)
 {
-	jw w;
-	size_t i;
+	jw_key(w, "report_version");
+	jw_u64(w, DM_REPORT_FORMAT_VERSION);
+	jw_key(w, "generator");
+	jw_str(w, "driftmon " DM_VERSION);
+	jw_key(w, "model");
+	jw_str(w, r->model);
+	jw_key(w, "model_version");
+	jw_str(w, r->model_version);
+	jw_key(w, "generated_at");
+	jw_str(w, r->generated_at);
+	jw_key(w, "window");
+	jw_obj(w);
+	jw_key(w, "start");
+	jw_str(w, r->window_start);
+	jw_key(w, "end");
+	jw_str(w, r->window_end);
+	jw_obj_end(w);
+	reference_block(w, r);
+	jw_key(w, "samples");
+	jw_u64(w, r->samples);
+	jw_key(w, "rows_skipped");
+	jw_u64(w, r->rows_skipped);
+	jw_key(w, "rows_filtered");
+	jw_u64(w, r->rows_filtered);
+}
+
+/* The verdict and the decision settings it was reached with. */
+static void verdict_block(jw *w, const dm_result *r)
+{
 	const dm_detect_config *c = &r->config;
 
-	jw_init(&w, 0, 1);
-	jw_obj(&w);
-	jw_key(&w, "report_version");
-	jw_u64(&w, DM_REPORT_FORMAT_VERSION);
-	jw_key(&w, "generator");
-	jw_str(&w, "driftmon " DM_VERSION);
-	jw_key(&w, "model");
-	jw_str(&w, r->model);
-	jw_key(&w, "model_version");
-	jw_str(&w, r->model_version);
-	jw_key(&w, "generated_at");
-	jw_str(&w, r->generated_at);
-	jw_key(&w, "window");
-	jw_obj(&w);
-	jw_key(&w, "start");
-	jw_str(&w, r->window_start);
-	jw_key(&w, "end");
-	jw_str(&w, r->window_end);
-	jw_obj_end(&w);
-	reference_block(&w, r);
-	jw_key(&w, "samples");
-	jw_u64(&w, r->samples);
-	jw_key(&w, "rows_skipped");
-	jw_u64(&w, r->rows_skipped);
-	jw_key(&w, "rows_filtered");
-	jw_u64(&w, r->rows_filtered);
-	data_block(&w, r);
-	jw_key(&w, "status");
-	jw_str(&w, r->insufficient     ? "insufficient_data"
-		   : r->drift_detected ? "drift"
-				       : "ok");
-	jw_key(&w, "drift_detected");
-	jw_bool(&w, r->drift_detected);
-	jw_key(&w, "drift_score");
-	jw_num(&w, r->drift_score);
-	jw_key(&w, "features_drifted");
-	jw_u64(&w, r->features_drifted);
-	jw_key(&w, "features_total");
-	jw_u64(&w, r->features_total);
-	jw_key(&w, "thresholds");
-	jw_obj(&w);
-	num_or_null(&w, "psi", c->psi_threshold);
-	num_or_null(&w, "psi_minor", c->psi_minor);
-	num_or_null(&w, "alpha", c->alpha);
-	num_or_null(&w, "min_ks_d", c->min_ks_d);
-	jw_key(&w, "test");
-	jw_str(&w,
+	jw_key(w, "status");
+	jw_str(w, r->insufficient     ? "insufficient_data"
+		  : r->drift_detected ? "drift"
+				      : "ok");
+	jw_key(w, "drift_detected");
+	jw_bool(w, r->drift_detected);
+	jw_key(w, "drift_score");
+	jw_num(w, r->drift_score);
+	jw_key(w, "features_drifted");
+	jw_u64(w, r->features_drifted);
+	jw_key(w, "features_total");
+	jw_u64(w, r->features_total);
+	jw_key(w, "thresholds");
+	jw_obj(w);
+	num_or_null(w, "psi", c->psi_threshold);
+	num_or_null(w, "psi_minor", c->psi_minor);
+	num_or_null(w, "alpha", c->alpha);
+	num_or_null(w, "min_ks_d", c->min_ks_d);
+	jw_key(w, "test");
+	jw_str(w,
 	       c->test ? dm_test_info_of((dm_test_id)c->test)->name : "auto");
-	num_or_null(&w, "test_threshold", c->test_threshold);
-	num_or_null(&w, "critical", c->critical_threshold);
-	jw_key(&w, "min_samples");
-	jw_u64(&w, c->min_samples);
-	jw_obj_end(&w);
-	if (r->performance)
-		dm_report_perf_json(&w, r->performance);
-	if (r->multivariate.columns)
-		write_multivariate(&w, &r->multivariate);
-	jw_key(&w, "alerts");
-	jw_arr(&w);
+	num_or_null(w, "test_threshold", c->test_threshold);
+	num_or_null(w, "critical", c->critical_threshold);
+	jw_key(w, "min_samples");
+	jw_u64(w, c->min_samples);
+	jw_obj_end(w);
+}
+
+/* The alerts, the ignored columns and the columns not monitored. */
+static void alerts_block(jw *w, const dm_result *r)
+{
+	size_t i;
+
+	jw_key(w, "alerts");
+	jw_arr(w);
 	for (i = 0; i < r->nalerts; i++) {
 		const dm_alert *a = &r->alerts[i];
 
-		jw_obj(&w);
-		jw_key(&w, "severity");
-		jw_str(&w,
+		jw_obj(w);
+		jw_key(w, "severity");
+		jw_str(w,
 		       a->severity == DM_SEV_CRITICAL ? "CRITICAL" : "WARNING");
-		jw_key(&w, "code");
-		jw_str(&w, a->code);
-		jw_key(&w, "message");
-		jw_str(&w, a->message);
-		jw_key(&w, "feature");
+		jw_key(w, "code");
+		jw_str(w, a->code);
+		jw_key(w, "message");
+		jw_str(w, a->message);
+		jw_key(w, "feature");
 		if (a->feature[0])
-			jw_str(&w, a->feature);
+			jw_str(w, a->feature);
 		else
-			jw_null(&w);
-		jw_obj_end(&w);
+			jw_null(w);
+		jw_obj_end(w);
 	}
-	jw_arr_end(&w);
-	jw_key(&w, "ignored_columns");
-	jw_arr(&w);
+	jw_arr_end(w);
+	jw_key(w, "ignored_columns");
+	jw_arr(w);
 	for (i = 0; i < r->nignored; i++)
-		jw_str(&w, r->ignored_columns[i]);
-	jw_arr_end(&w);
-	jw_key(&w, "columns_not_monitored");
-	jw_arr(&w);
+		jw_str(w, r->ignored_columns[i]);
+	jw_arr_end(w);
+	jw_key(w, "columns_not_monitored");
+	jw_arr(w);
 	for (i = 0; i < r->nfeatures; i++) {
 		const dm_feature_result *f = &r->features[i];
 
 		if (f->status != DM_STATUS_NOT_MONITORED)
 			continue;
-		jw_obj(&w);
-		jw_key(&w, "name");
-		jw_str(&w, f->base->name);
-		jw_key(&w, "role");
-		jw_str(&w, dm_role_name(f->base->role));
-		jw_obj_end(&w);
+		jw_obj(w);
+		jw_key(w, "name");
+		jw_str(w, f->base->name);
+		jw_key(w, "role");
+		jw_str(w, dm_role_name(f->base->role));
+		jw_obj_end(w);
 	}
-	jw_arr_end(&w);
+	jw_arr_end(w);
+}
+
+/* Monitored feature i: its tests, hourly PSI, bins, and the baseline's
+ * and the window's sides. */
+static void feature_block(jw *w, const dm_result *r, size_t i)
+{
+	const dm_feature_result *f = &r->features[i];
+	const dm_feature *b = f->base;
+	size_t j;
+
+	jw_obj(w);
+	jw_key(w, "name");
+	jw_str(w, b->name);
+	jw_key(w, "type");
+	jw_str(w, dm_feature_type_name(b->type));
+	jw_key(w, "status");
+	jw_str(w, dm_status_name(f->status));
+	jw_key(w, "drifted");
+	jw_bool(w, f->drifted);
+	jw_key(w, "importance");
+	jw_num(w, b->importance);
+	num_or_null(w, "psi", f->psi);
+	num_or_null(w, "ks_statistic", f->ks_statistic);
+	num_or_null(w, "ks_pvalue", f->ks_pvalue);
+	jw_key(w, "ks_method");
+	jw_str(w, f->ks_method);
+	jw_key(w, "ks_exact");
+	jw_bool(w, f->ks_exact);
+	num_or_null(w, "ks_statistic_error_bound", f->ks_d_error);
+	num_or_null(w, "chi2_statistic", f->chi2_statistic);
+	num_or_null(w, "chi2_pvalue", f->chi2_pvalue);
+	str_or_null(w, "test", f->test);
+	num_or_null(w, "test_statistic", f->test_statistic);
+	num_or_null(w, "test_pvalue", f->test_pvalue);
+	num_or_null(w, "test_threshold", f->test_threshold);
+	num_or_null(w, "test_statistic_error_bound", f->test_error);
+	num_or_null(w, "pvalue_adjusted", f->pvalue_adjusted);
+	if (r->hourly_psi)
+		hourly_block(w, r, i);
+	if (b->type == DM_FEATURE_NUMERIC) {
+		jw_key(w, "bin_edges");
+		jw_arr(w);
+		for (j = 0; j < b->nedges; j++)
+			jw_num(w, b->edges[j]);
+		jw_arr_end(w);
+	} else {
+		jw_key(w, "unseen");
+		jw_u64(w, f->unseen);
+	}
+	jw_key(w, "baseline");
+	side(w, b, b);
+	jw_key(w, "current");
+	if (f->cur && f->cur->present)
+		side(w, f->cur, b);
+	else
+		jw_null(w);
+	jw_obj_end(w);
+}
+
+dm_err dm_report_to_json(const dm_result *r, char **out, size_t *len)
+{
+	jw w;
+	size_t i;
+
+	jw_init(&w, 0, 1);
+	jw_obj(&w);
+	head_block(&w, r);
+	data_block(&w, r);
+	verdict_block(&w, r);
+	if (r->performance)
+		dm_report_perf_json(&w, r->performance);
+	if (r->multivariate.columns)
+		write_multivariate(&w, &r->multivariate);
+	alerts_block(&w, r);
 	jw_key(&w, "features");
 	jw_arr(&w);
-	for (i = 0; i < r->nfeatures; i++) {
-		const dm_feature_result *f = &r->features[i];
-		const dm_feature *b = f->base;
-
-		if (f->status == DM_STATUS_NOT_MONITORED)
-			continue;
-		jw_obj(&w);
-		jw_key(&w, "name");
-		jw_str(&w, b->name);
-		jw_key(&w, "type");
-		jw_str(&w, dm_feature_type_name(b->type));
-		jw_key(&w, "status");
-		jw_str(&w, dm_status_name(f->status));
-		jw_key(&w, "drifted");
-		jw_bool(&w, f->drifted);
-		jw_key(&w, "importance");
-		jw_num(&w, b->importance);
-		num_or_null(&w, "psi", f->psi);
-		num_or_null(&w, "ks_statistic", f->ks_statistic);
-		num_or_null(&w, "ks_pvalue", f->ks_pvalue);
-		jw_key(&w, "ks_method");
-		jw_str(&w, f->ks_method);
-		jw_key(&w, "ks_exact");
-		jw_bool(&w, f->ks_exact);
-		num_or_null(&w, "ks_statistic_error_bound", f->ks_d_error);
-		num_or_null(&w, "chi2_statistic", f->chi2_statistic);
-		num_or_null(&w, "chi2_pvalue", f->chi2_pvalue);
-		str_or_null(&w, "test", f->test);
-		num_or_null(&w, "test_statistic", f->test_statistic);
-		num_or_null(&w, "test_pvalue", f->test_pvalue);
-		num_or_null(&w, "test_threshold", f->test_threshold);
-		num_or_null(&w, "test_statistic_error_bound", f->test_error);
-		num_or_null(&w, "pvalue_adjusted", f->pvalue_adjusted);
-		if (r->hourly_psi)
-			hourly_block(&w, r, i);
-		if (b->type == DM_FEATURE_NUMERIC) {
-			size_t j;
-
-			jw_key(&w, "bin_edges");
-			jw_arr(&w);
-			for (j = 0; j < b->nedges; j++)
-				jw_num(&w, b->edges[j]);
-			jw_arr_end(&w);
-		} else {
-			jw_key(&w, "unseen");
-			jw_u64(&w, f->unseen);
-		}
-		jw_key(&w, "baseline");
-		side(&w, b, b);
-		jw_key(&w, "current");
-		if (f->cur && f->cur->present)
-			side(&w, f->cur, b);
-		else
-			jw_null(&w);
-		jw_obj_end(&w);
-	}
+	for (i = 0; i < r->nfeatures; i++)
+		if (r->features[i].status != DM_STATUS_NOT_MONITORED)
+			feature_block(&w, r, i);
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	return jw_finish(&w, out, len);
