@@ -1565,7 +1565,77 @@ static inline double stoch_round(rng_gen *r, double y)
 	return fl + (rng_uniform(r) < y - fl);
 }
 
-/* Raw values of feature j for n rows. */
+/* The values of feature j drawn from other columns of the row (word,
+ * URL, character, sentence and attachment counts). */
+static void draw_derived(dm_synth *g, size_t j, size_t n)
+{
+	const struct fdef *d = &g->f[j].d;
+	const uint8_t *lab = g->label;
+	rng_gen *r = &g->rng;
+	double *x = g->cols[j].f64;
+	const double *wc = g->cols[X_WORD_COUNT].f64;
+	size_t i;
+
+	switch (d->fam) {
+	case FAM_CHARS: {
+		const double *awl = g->cols[X_AVG_WORD_LENGTH].f64;
+
+		for (i = 0; i < n; i++)
+			x[i] = nearbyint(wc[i] * (awl[i] + 1.0));
+		break;
+	}
+	case FAM_LINKDOM: {
+		const double *uc = g->cols[X_URL_COUNT].f64;
+
+		for (i = 0; i < n; i++)
+			x[i] = uc[i] < 1.0
+				       ? 0.0
+				       : 1.0 + rng_binomial_small(
+						       r, (uint64_t)uc[i] - 1,
+						       d->c[lab[i]].a);
+		break;
+	}
+	case FAM_BODYLEN: {
+		const double *cc = g->cols[X_CHAR_COUNT].f64;
+
+		for (i = 0; i < n; i++) {
+			const struct clsp *cp = &d->c[lab[i]];
+
+			x[i] = cc[i] +
+			       nearbyint(rng_lognormal(r, cp->a, cp->b));
+		}
+		break;
+	}
+	case FAM_SENTENCES:
+		for (i = 0; i < n; i++)
+			x[i] = 1.0 + rng_poisson(r, wc[i] / d->c[lab[i]].a);
+		break;
+	case FAM_SENTLEN: {
+		const double *sc = g->cols[X_SENTENCE_COUNT].f64;
+
+		for (i = 0; i < n; i++)
+			x[i] = wc[i] / sc[i];
+		break;
+	}
+	case FAM_ATTSIZE: {
+		const double *na = g->cols[X_NUM_ATTACHMENTS].f64;
+
+		for (i = 0; i < n; i++) {
+			const struct clsp *cp = &d->c[lab[i]];
+
+			x[i] = na[i] < 1.0
+				       ? 0.0
+				       : na[i] * rng_lognormal(r, cp->a, cp->b);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Raw values of feature j for n rows, by the rows' labels: from its
+ * family's distribution, or from the columns it derives from. */
 static void draw_feature(dm_synth *g, size_t j, size_t n)
 {
 	struct feat *f = &g->f[j];
@@ -1574,7 +1644,6 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 	const uint8_t *lab = g->label;
 	rng_gen *r = &g->rng;
 	double *x = c->f64;
-	const double *wc = g->cols[X_WORD_COUNT].f64;
 	size_t i;
 
 	if (f->tab && d->fam != FAM_CAT) {
@@ -1660,59 +1729,8 @@ static void draw_feature(dm_synth *g, size_t j, size_t n)
 				x[i] = k;
 		}
 		break;
-	case FAM_CHARS: {
-		const double *awl = g->cols[X_AVG_WORD_LENGTH].f64;
-
-		for (i = 0; i < n; i++)
-			x[i] = nearbyint(wc[i] * (awl[i] + 1.0));
-		break;
-	}
-	case FAM_LINKDOM: {
-		const double *uc = g->cols[X_URL_COUNT].f64;
-
-		for (i = 0; i < n; i++)
-			x[i] = uc[i] < 1.0
-				       ? 0.0
-				       : 1.0 + rng_binomial_small(
-						       r, (uint64_t)uc[i] - 1,
-						       d->c[lab[i]].a);
-		break;
-	}
-	case FAM_BODYLEN: {
-		const double *cc = g->cols[X_CHAR_COUNT].f64;
-
-		for (i = 0; i < n; i++) {
-			const struct clsp *cp = &d->c[lab[i]];
-
-			x[i] = cc[i] +
-			       nearbyint(rng_lognormal(r, cp->a, cp->b));
-		}
-		break;
-	}
-	case FAM_SENTENCES:
-		for (i = 0; i < n; i++)
-			x[i] = 1.0 + rng_poisson(r, wc[i] / d->c[lab[i]].a);
-		break;
-	case FAM_SENTLEN: {
-		const double *sc = g->cols[X_SENTENCE_COUNT].f64;
-
-		for (i = 0; i < n; i++)
-			x[i] = wc[i] / sc[i];
-		break;
-	}
-	case FAM_ATTSIZE: {
-		const double *na = g->cols[X_NUM_ATTACHMENTS].f64;
-
-		for (i = 0; i < n; i++) {
-			const struct clsp *cp = &d->c[lab[i]];
-
-			x[i] = na[i] < 1.0
-				       ? 0.0
-				       : na[i] * rng_lognormal(r, cp->a, cp->b);
-		}
-		break;
-	}
 	default:
+		draw_derived(g, j, n);
 		break;
 	}
 }
