@@ -134,17 +134,43 @@ void az_connstr_release(az_connstr *c)
 	memset(c, 0, sizeof(*c));
 }
 
-dm_err az_connstr_parse(const char *cs, az_connstr *out, dm_diag *diag)
+/* Where the value of key p[0 .. kl) goes in out (*proxy: the
+ * development storage's proxy); NULL for a key that is not kept.
+ * UseDevelopmentStorage sets out->devstore from val. */
+static char **connstr_slot(az_connstr *out, const char *p, size_t kl,
+			   const char *val, char **proxy)
+{
+#define KEY(k) (kl == strlen(k) && !strncasecmp(p, k, kl))
+	if (KEY("AccountName"))
+		return &out->account;
+	if (KEY("AccountKey"))
+		return &out->key;
+	if (KEY("SharedAccessSignature"))
+		return &out->sas;
+	if (KEY("BlobEndpoint"))
+		return &out->blob_endpoint;
+	if (KEY("DefaultEndpointsProtocol"))
+		return &out->protocol;
+	if (KEY("EndpointSuffix"))
+		return &out->suffix;
+	if (KEY("DevelopmentStorageProxyUri"))
+		return proxy;
+	if (KEY("UseDevelopmentStorage"))
+		out->devstore = !strcasecmp(val, "true");
+#undef KEY
+	return NULL;
+}
+
+/* The Key=value pairs of cs (separated by ';') into out and *proxy. */
+static dm_err connstr_pairs(const char *cs, az_connstr *out, char **proxy,
+			    dm_diag *diag)
 {
 	const char *p = cs;
-	char *proxy = NULL;
-	dm_err err = DM_OK;
 
-	memset(out, 0, sizeof(*out));
 	while (p && *p) {
 		const char *end = strchr(p, ';'), *eq;
 		size_t n = end ? (size_t)(end - p) : strlen(p), kl;
-		char **slot = NULL, *val;
+		char **slot, *val;
 
 		while (n > 0 && isspace((unsigned char)*p)) {
 			p++;
@@ -155,37 +181,16 @@ dm_err az_connstr_parse(const char *cs, az_connstr *out, dm_diag *diag)
 			p = end ? end + 1 : NULL;
 			continue;
 		}
-		if (!eq) {
-			err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					  "AZURE_STORAGE_CONNECTION_STRING: "
-					  "expected Key=value pairs separated "
-					  "by ';'");
-			goto out;
-		}
+		if (!eq)
+			return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+					   "AZURE_STORAGE_CONNECTION_STRING: "
+					   "expected Key=value pairs separated "
+					   "by ';'");
 		kl = (size_t)(eq - p);
 		val = util_dupn(eq + 1, n - kl - 1);
-		if (!val) {
-			err = DM_ENOMEM;
-			goto out;
-		}
-#define KEY(k) (kl == strlen(k) && !strncasecmp(p, k, kl))
-		if (KEY("AccountName"))
-			slot = &out->account;
-		else if (KEY("AccountKey"))
-			slot = &out->key;
-		else if (KEY("SharedAccessSignature"))
-			slot = &out->sas;
-		else if (KEY("BlobEndpoint"))
-			slot = &out->blob_endpoint;
-		else if (KEY("DefaultEndpointsProtocol"))
-			slot = &out->protocol;
-		else if (KEY("EndpointSuffix"))
-			slot = &out->suffix;
-		else if (KEY("DevelopmentStorageProxyUri"))
-			slot = &proxy;
-		else if (KEY("UseDevelopmentStorage"))
-			out->devstore = !strcasecmp(val, "true");
-#undef KEY
+		if (!val)
+			return DM_ENOMEM;
+		slot = connstr_slot(out, p, kl, val, proxy);
 		if (slot) {
 			free(*slot);
 			*slot = val;
@@ -194,26 +199,42 @@ dm_err az_connstr_parse(const char *cs, az_connstr *out, dm_diag *diag)
 		}
 		p = end ? end + 1 : NULL;
 	}
-	if (out->devstore) {
-		free(out->account);
-		free(out->key);
-		free(out->blob_endpoint);
-		out->account = strdup(AZ_DEVSTORE_ACCOUNT);
-		out->key = strdup(AZ_DEVSTORE_KEY);
-		if (proxy) {
-			strip_slash(proxy);
-			if (asprintf(&out->blob_endpoint, "%s:10000/%s", proxy,
-				     AZ_DEVSTORE_ACCOUNT) < 0)
-				out->blob_endpoint = NULL;
-		} else {
-			out->blob_endpoint = strdup(
-				"http://127.0.0.1:10000/" AZ_DEVSTORE_ACCOUNT);
-		}
-		if (!out->account || !out->key || !out->blob_endpoint) {
-			err = DM_ENOMEM;
-			goto out;
-		}
+	return DM_OK;
+}
+
+/* The storage emulator's account, key and endpoint (on proxy, or on
+ * 127.0.0.1:10000). */
+static dm_err connstr_devstore(az_connstr *out, char *proxy)
+{
+	free(out->account);
+	free(out->key);
+	free(out->blob_endpoint);
+	out->account = strdup(AZ_DEVSTORE_ACCOUNT);
+	out->key = strdup(AZ_DEVSTORE_KEY);
+	if (proxy) {
+		strip_slash(proxy);
+		if (asprintf(&out->blob_endpoint, "%s:10000/%s", proxy,
+			     AZ_DEVSTORE_ACCOUNT) < 0)
+			out->blob_endpoint = NULL;
+	} else {
+		out->blob_endpoint =
+			strdup("http://127.0.0.1:10000/" AZ_DEVSTORE_ACCOUNT);
 	}
+	if (!out->account || !out->key || !out->blob_endpoint)
+		return DM_ENOMEM;
+	return DM_OK;
+}
+
+dm_err az_connstr_parse(const char *cs, az_connstr *out, dm_diag *diag)
+{
+	char *proxy = NULL;
+	dm_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = connstr_pairs(cs, out, &proxy, diag)) != DM_OK)
+		goto out;
+	if (out->devstore && (err = connstr_devstore(out, proxy)) != DM_OK)
+		goto out;
 	if (out->sas && out->sas[0] == '?')
 		memmove(out->sas, out->sas + 1, strlen(out->sas));
 	strip_slash(out->blob_endpoint);
@@ -224,12 +245,10 @@ dm_err az_connstr_parse(const char *cs, az_connstr *out, dm_diag *diag)
 				  "UseDevelopmentStorage=true");
 		goto out;
 	}
-	if (!out->key && !out->sas) {
+	if (!out->key && !out->sas)
 		err = dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				  "AZURE_STORAGE_CONNECTION_STRING: neither "
 				  "AccountKey nor SharedAccessSignature");
-		goto out;
-	}
 out:
 	free(proxy);
 	if (err != DM_OK)
@@ -294,6 +313,70 @@ static int wants(const char *forced, const char *name)
 	return !forced || !strcasecmp(forced, name);
 }
 
+/* Workload identity: the federated token file, client and tenant from
+ * the environment (the authority: AZURE_AUTHORITY_HOST, https). */
+static dm_err set_workload(az_client *c, dm_diag *diag)
+{
+	const char *auth = env("AZURE_AUTHORITY_HOST"), *s;
+	size_t al;
+
+	c->cred.kind = AZ_CRED_WORKLOAD;
+	c->cred.refresh = az_token_refresh;
+	c->cred.client_id = strdup(env("AZURE_CLIENT_ID"));
+	c->cred.tenant_id = strdup(env("AZURE_TENANT_ID"));
+	c->cred.token_file = strdup(env("AZURE_FEDERATED_TOKEN_FILE"));
+	if (!auth)
+		auth = AZ_AUTHORITY_DEFAULT;
+	al = strlen(auth);
+	if (asprintf(&c->cred.authority, "%s%s", auth,
+		     al && auth[al - 1] == '/' ? "" : "/") < 0)
+		c->cred.authority = NULL;
+	snprintf(c->cred.source, sizeof(c->cred.source),
+		 "workload identity (AZURE_FEDERATED_TOKEN_FILE)");
+	if (!c->cred.client_id || !c->cred.tenant_id || !c->cred.token_file ||
+	    !c->cred.authority)
+		return DM_ENOMEM;
+	for (s = c->cred.tenant_id; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '.')
+			return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+					   "invalid AZURE_TENANT_ID");
+	if (strncmp(c->cred.authority, "https://", 8) != 0 &&
+	    strncmp(c->cred.authority, "http://127.0.0.1", 16) != 0 &&
+	    strncmp(c->cred.authority, "http://localhost", 16) != 0)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "AZURE_AUTHORITY_HOST must be an "
+				   "https:// URL");
+	return DM_OK;
+}
+
+/* Managed identity: the instance metadata endpoint (or the pod
+ * identity's), with AZURE_CLIENT_ID when set. */
+static dm_err set_managed(az_client *c)
+{
+	const char *s;
+
+	c->cred.kind = AZ_CRED_MANAGED;
+	c->cred.refresh = az_token_refresh;
+	s = env("DRIFTMON_AZURE_IMDS_ENDPOINT");
+	if (s) {
+		c->cred.imds = strdup(s);
+	} else if ((s = env("AZURE_POD_IDENTITY_AUTHORITY_HOST"))) {
+		size_t l = strlen(s);
+
+		if (asprintf(&c->cred.imds,
+			     "%s%smetadata/identity/oauth2/token", s,
+			     l && s[l - 1] == '/' ? "" : "/") < 0)
+			c->cred.imds = NULL;
+	} else {
+		c->cred.imds = strdup(AZ_IMDS_DEFAULT);
+	}
+	if ((s = env("AZURE_CLIENT_ID")))
+		c->cred.client_id = strdup(s);
+	snprintf(c->cred.source, sizeof(c->cred.source),
+		 "managed identity (instance metadata endpoint)");
+	return c->cred.imds ? DM_OK : DM_ENOMEM;
+}
+
 dm_err az_cred_choose(az_client *c, const az_connstr *cs, dm_diag *diag)
 {
 	const char *forced = env("DRIFTMON_AZURE_CREDENTIAL"), *s;
@@ -339,40 +422,8 @@ dm_err az_cred_choose(az_client *c, const az_connstr *cs, dm_diag *diag)
 	/* 4. workload identity */
 	if (wants(forced, "workload-identity") &&
 	    env("AZURE_FEDERATED_TOKEN_FILE") && env("AZURE_CLIENT_ID") &&
-	    env("AZURE_TENANT_ID")) {
-		const char *auth = env("AZURE_AUTHORITY_HOST");
-		size_t al;
-
-		c->cred.kind = AZ_CRED_WORKLOAD;
-		c->cred.refresh = az_token_refresh;
-		c->cred.client_id = strdup(env("AZURE_CLIENT_ID"));
-		c->cred.tenant_id = strdup(env("AZURE_TENANT_ID"));
-		c->cred.token_file = strdup(env("AZURE_FEDERATED_TOKEN_FILE"));
-		if (!auth)
-			auth = AZ_AUTHORITY_DEFAULT;
-		al = strlen(auth);
-		if (asprintf(&c->cred.authority, "%s%s", auth,
-			     al && auth[al - 1] == '/' ? "" : "/") < 0)
-			c->cred.authority = NULL;
-		snprintf(c->cred.source, sizeof(c->cred.source),
-			 "workload identity (AZURE_FEDERATED_TOKEN_FILE)");
-		if (!c->cred.client_id || !c->cred.tenant_id ||
-		    !c->cred.token_file || !c->cred.authority)
-			return DM_ENOMEM;
-		for (s = c->cred.tenant_id; *s; s++)
-			if (!isalnum((unsigned char)*s) && *s != '-' &&
-			    *s != '.')
-				return dm_diag_set(diag, DM_EINVAL, NULL, 0,
-						   NULL,
-						   "invalid AZURE_TENANT_ID");
-		if (strncmp(c->cred.authority, "https://", 8) != 0 &&
-		    strncmp(c->cred.authority, "http://127.0.0.1", 16) != 0 &&
-		    strncmp(c->cred.authority, "http://localhost", 16) != 0)
-			return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
-					   "AZURE_AUTHORITY_HOST must be an "
-					   "https:// URL");
-		return DM_OK;
-	}
+	    env("AZURE_TENANT_ID"))
+		return set_workload(c, diag);
 	if (forced && !strcasecmp(forced, "workload-identity"))
 		return dm_diag_set(
 			diag, DM_EAUTH, NULL, 0, NULL,
@@ -385,26 +436,7 @@ dm_err az_cred_choose(az_client *c, const az_connstr *cs, dm_diag *diag)
 				   "variables are not set",
 				   forced);
 	/* 5. managed identity */
-	c->cred.kind = AZ_CRED_MANAGED;
-	c->cred.refresh = az_token_refresh;
-	s = env("DRIFTMON_AZURE_IMDS_ENDPOINT");
-	if (s) {
-		c->cred.imds = strdup(s);
-	} else if ((s = env("AZURE_POD_IDENTITY_AUTHORITY_HOST"))) {
-		size_t l = strlen(s);
-
-		if (asprintf(&c->cred.imds,
-			     "%s%smetadata/identity/oauth2/token", s,
-			     l && s[l - 1] == '/' ? "" : "/") < 0)
-			c->cred.imds = NULL;
-	} else {
-		c->cred.imds = strdup(AZ_IMDS_DEFAULT);
-	}
-	if ((s = env("AZURE_CLIENT_ID")))
-		c->cred.client_id = strdup(s);
-	snprintf(c->cred.source, sizeof(c->cred.source),
-		 "managed identity (instance metadata endpoint)");
-	return c->cred.imds ? DM_OK : DM_ENOMEM;
+	return set_managed(c);
 }
 
 /* ---- tokens

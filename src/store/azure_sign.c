@@ -228,9 +228,10 @@ static int qp_cmp(const void *a, const void *b)
 	return c ? c : (x->idx < y->idx ? -1 : 1);
 }
 
-char *az_string_to_sign(const char *method, const char *account,
-			const char *path, const az_param *query, size_t nquery,
-			const char *const *headers, size_t nheaders)
+/* The verb and the standard headers' values, one a line, in the order
+ * Shared Key signs them (Content-Length 0 signs as empty). */
+static void put_standard_headers(sbuf *b, const char *method,
+				 const char *const *headers, size_t nheaders)
 {
 	static const char *const std[] = {
 		"Content-Encoding",
@@ -245,29 +246,54 @@ char *az_string_to_sign(const char *method, const char *account,
 		"If-Unmodified-Since",
 		"Range",
 	};
-	sbuf b;
-	struct hdr *hs = NULL;
-	struct qp *qs = NULL;
-	size_t i, nx = 0;
-	char *out = NULL;
+	size_t i;
 
-	sb_init(&b, 0);
-	sb_puts(&b, method);
-	sb_puts(&b, "\n");
+	sb_puts(b, method);
+	sb_puts(b, "\n");
 	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
 		const char *v;
 		size_t vl;
 
 		header_value(headers, nheaders, std[i], &v, &vl);
-		if (i == 2 && vl == 1 && v[0] == '0')
-			vl = 0; /* Content-Length 0 signs as empty */
-		sb_putn(&b, v, vl);
-		sb_puts(&b, "\n");
+		if (!strcmp(std[i], "Content-Length") && vl == 1 && v[0] == '0')
+			vl = 0;
+		sb_putn(b, v, vl);
+		sb_puts(b, "\n");
 	}
-	/* CanonicalizedHeaders */
-	hs = calloc(nheaders ? nheaders : 1, sizeof(*hs));
+}
+
+/* A header's value with each run of white space as one space (and none
+ * leading). */
+static void put_folded(sbuf *b, const char *val, size_t vl)
+{
+	size_t k;
+	int space = 0;
+
+	for (k = 0; k < vl; k++) {
+		char c = val[k];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			space = 1;
+			continue;
+		}
+		if (space)
+			sb_puts(b, " ");
+		space = 0;
+		sb_putn(b, &c, 1);
+	}
+}
+
+/* CanonicalizedHeaders: the x-ms- headers, names lowercased, sorted,
+ * each once, "name:value" a line; -1 when out of memory. */
+static int put_canon_headers(sbuf *b, const char *const *headers,
+			     size_t nheaders)
+{
+	struct hdr *hs = calloc(nheaders ? nheaders : 1, sizeof(*hs));
+	size_t i, nx = 0;
+	int rc = -1;
+
 	if (!hs)
-		goto fail;
+		return -1;
 	for (i = 0; i < nheaders; i++) {
 		const char *s = headers[i], *colon = strchr(s, ':');
 		size_t nl, k;
@@ -279,7 +305,7 @@ char *az_string_to_sign(const char *method, const char *account,
 			nl--;
 		hs[nx].name = util_dupn(s, nl);
 		if (!hs[nx].name)
-			goto fail;
+			goto out;
 		for (k = 0; k < nl; k++)
 			hs[nx].name[k] =
 				(char)tolower((unsigned char)hs[nx].name[k]);
@@ -289,34 +315,35 @@ char *az_string_to_sign(const char *method, const char *account,
 	}
 	qsort(hs, nx, sizeof(*hs), hdr_cmp);
 	for (i = 0; i < nx; i++) {
-		size_t k;
-		int space = 0;
-
 		if (i > 0 && !strcmp(hs[i].name, hs[i - 1].name))
 			continue; /* each header once */
-		sb_puts(&b, hs[i].name);
-		sb_puts(&b, ":");
-		for (k = 0; k < hs[i].vl; k++) {
-			char c = hs[i].val[k];
-
-			if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-				space = 1;
-				continue;
-			}
-			if (space)
-				sb_puts(&b, " ");
-			space = 0;
-			sb_putn(&b, &c, 1);
-		}
-		sb_puts(&b, "\n");
+		sb_puts(b, hs[i].name);
+		sb_puts(b, ":");
+		put_folded(b, hs[i].val, hs[i].vl);
+		sb_puts(b, "\n");
 	}
-	/* CanonicalizedResource */
-	sb_puts(&b, "/");
-	sb_puts(&b, account);
-	sb_puts(&b, path && *path ? path : "/");
+	rc = 0;
+out:
+	for (i = 0; i < nx; i++)
+		free(hs[i].name);
+	free(hs);
+	return rc;
+}
+
+/* CanonicalizedResource: /account/path, then the query parameters
+ * sorted, "\nname:value[,value...]"; -1 when out of memory. */
+static int put_canon_resource(sbuf *b, const char *account, const char *path,
+			      const az_param *query, size_t nquery)
+{
+	struct qp *qs;
+	size_t i;
+
+	sb_puts(b, "/");
+	sb_puts(b, account);
+	sb_puts(b, path && *path ? path : "/");
 	qs = calloc(nquery ? nquery : 1, sizeof(*qs));
 	if (!qs)
-		goto fail;
+		return -1;
 	for (i = 0; i < nquery; i++) {
 		qs[i].name = query[i].name;
 		qs[i].value = query[i].value ? query[i].value : "";
@@ -325,28 +352,34 @@ char *az_string_to_sign(const char *method, const char *account,
 	qsort(qs, nquery, sizeof(*qs), qp_cmp);
 	for (i = 0; i < nquery; i++) {
 		if (i > 0 && !strcmp(qs[i].name, qs[i - 1].name)) {
-			sb_puts(&b, ",");
+			sb_puts(b, ",");
 		} else {
-			sb_puts(&b, "\n");
-			sb_puts(&b, qs[i].name);
-			sb_puts(&b, ":");
+			sb_puts(b, "\n");
+			sb_puts(b, qs[i].name);
+			sb_puts(b, ":");
 		}
-		sb_puts(&b, qs[i].value);
+		sb_puts(b, qs[i].value);
 	}
-	if (sb_finish(&b, &out, NULL) != DM_OK)
-		goto fail;
-	for (i = 0; i < nx; i++)
-		free(hs[i].name);
-	free(hs);
 	free(qs);
+	return 0;
+}
+
+char *az_string_to_sign(const char *method, const char *account,
+			const char *path, const az_param *query, size_t nquery,
+			const char *const *headers, size_t nheaders)
+{
+	sbuf b;
+	char *out = NULL;
+
+	sb_init(&b, 0);
+	put_standard_headers(&b, method, headers, nheaders);
+	if (put_canon_headers(&b, headers, nheaders) < 0 ||
+	    put_canon_resource(&b, account, path, query, nquery) < 0 ||
+	    sb_finish(&b, &out, NULL) != DM_OK) {
+		sb_release(&b);
+		return NULL;
+	}
 	return out;
-fail:
-	for (i = 0; hs && i < nx; i++)
-		free(hs[i].name);
-	free(hs);
-	free(qs);
-	sb_release(&b);
-	return NULL;
 }
 
 int az_hmac_b64(const unsigned char *key, size_t keylen, const char *sts,

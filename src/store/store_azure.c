@@ -269,6 +269,111 @@ static dm_err write_result(az_client *c, const az_response *rs,
 	return bad_status(c, diag, what, rs);
 }
 
+/* Sends one write (after releasing the last answer) and checks its
+ * status. */
+static dm_err send_checked(az_client *c, const az_request *rq, az_response *rs,
+			   int *created, const char *what, dm_diag *diag)
+{
+	dm_err err;
+
+	az_response_release(rs);
+	err = send_write(c, rq, rs, created, diag);
+	if (err == DM_OK)
+		err = write_result(c, rs, what, diag);
+	return err;
+}
+
+/* Azure's most blocks per blob. */
+#define AZ_MAX_BLOCKS 50000
+/* The answer kept of a write: an error's XML. */
+#define WRITE_ANSWER_MAX 4096
+/* Room in the block list per block ("<Latest>", a 32-character id,
+ * "</Latest>") and for its frame. */
+#define BLOCKLIST_PER_BLOCK 80
+#define BLOCKLIST_FRAME	    128
+
+/* A nonce for one upload's block ids: the client's generator (a 64-bit
+ * LCG, Knuth's MMIX constants) stirred with the clock and the pid. */
+static unsigned long long block_nonce(az_client *c)
+{
+	unsigned long long nonce;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	pthread_mutex_lock(&c->mu);
+	c->rng ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
+		  (uint64_t)getpid();
+	c->rng = c->rng * 6364136223846793005ull + 1442695040888963407ull;
+	nonce = (unsigned long long)c->rng;
+	pthread_mutex_unlock(&c->mu);
+	return nonce;
+}
+
+/* A large blob: its blocks of DRIFTMON_AZURE_BLOCK_SIZE, then the block
+ * list that commits them (condh: the condition header, or NULL). */
+static dm_err put_blocks(az_client *c, az_request *rq, az_response *rs,
+			 const char *key, const void *data, size_t len,
+			 const char *condh, int *created, dm_diag *diag)
+{
+	unsigned long long nonce = block_nonce(c);
+	size_t bs = c->cfg.block_size, xl = 0, xcap, i;
+	size_t nblocks = (len + bs - 1) / bs;
+	char *xml, ctype[128];
+	dm_err err = DM_OK;
+
+	if (nblocks > AZ_MAX_BLOCKS)
+		return az_fail(c, diag, DM_ETOOBIG,
+			       "%s: %zu bytes need more than 50,000 "
+			       "blocks of DRIFTMON_AZURE_BLOCK_SIZE=%zu",
+			       rq->what, len, bs);
+	xcap = nblocks * BLOCKLIST_PER_BLOCK + BLOCKLIST_FRAME;
+	if (!(xml = malloc(xcap)))
+		return DM_ENOMEM;
+	xl = (size_t)snprintf(xml, xcap,
+			      "<?xml version=\"1.0\" "
+			      "encoding=\"utf-8\"?><BlockList>");
+	for (i = 0; i < nblocks; i++) {
+		char raw[40], b64[64];
+		size_t off = i * bs;
+
+		snprintf(raw, sizeof(raw), "dm-%016llx-%06zu", nonce, i);
+		az_b64_encode((const unsigned char *)raw, strlen(raw), b64,
+			      sizeof(b64));
+		xl += (size_t)snprintf(xml + xl, xcap - xl,
+				       "<Latest>%s</Latest>", b64);
+		memset(&rq->query, 0, sizeof(rq->query));
+		rq->query[0].name = "comp";
+		rq->query[0].value = "block";
+		rq->query[1].name = "blockid";
+		rq->query[1].value = b64;
+		rq->nquery = 2;
+		rq->nheaders = 0;
+		rq->body = (const char *)data + off;
+		rq->body_len = len - off < bs ? len - off : bs;
+		err = send_checked(c, rq, rs, created, rq->what, diag);
+		if (err != DM_OK)
+			goto out;
+	}
+	xl += (size_t)snprintf(xml + xl, xcap - xl, "</BlockList>");
+	snprintf(ctype, sizeof(ctype), "x-ms-blob-content-type: %s",
+		 content_type(key));
+	memset(&rq->query, 0, sizeof(rq->query));
+	rq->query[0].name = "comp";
+	rq->query[0].value = "blocklist";
+	rq->nquery = 1;
+	rq->nheaders = 0;
+	rq->headers[rq->nheaders++] = ctype;
+	rq->headers[rq->nheaders++] = "Content-Type: application/xml";
+	if (condh)
+		rq->headers[rq->nheaders++] = condh;
+	rq->body = xml;
+	rq->body_len = xl;
+	err = send_checked(c, rq, rs, created, rq->what, diag);
+out:
+	free(xml);
+	return err;
+}
+
 /*
  * Writes key.  cond: NULL = unconditional; "" = only if absent
  * (If-None-Match: *); else If-Match: cond.
@@ -279,8 +384,6 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 	az_request rq;
 	az_response rs;
 	char *path = blob_path(c, key), *what = NULL, *condh = NULL, ctype[128];
-	char **ids = NULL, *xml = NULL;
-	size_t nblocks = 0, i;
 	int created = 0;
 	dm_err err = DM_OK;
 
@@ -299,106 +402,21 @@ static dm_err put_blob(az_client *c, const char *key, const void *data,
 	rq.path = path;
 	rq.method = "PUT";
 	rq.what = what;
-	rq.max_body = 4096; /* an error's XML */
-	if (len <= c->cfg.put_threshold) {
-		snprintf(ctype, sizeof(ctype), "Content-Type: %s",
-			 content_type(key));
-		rq.headers[rq.nheaders++] = "x-ms-blob-type: BlockBlob";
-		rq.headers[rq.nheaders++] = ctype;
-		if (condh)
-			rq.headers[rq.nheaders++] = condh;
-		rq.body = data;
-		rq.body_len = len;
-		err = send_write(c, &rq, &rs, &created, diag);
-		if (err == DM_OK)
-			err = write_result(c, &rs, what, diag);
+	rq.max_body = WRITE_ANSWER_MAX;
+	if (len > c->cfg.put_threshold) {
+		err = put_blocks(c, &rq, &rs, key, data, len, condh, &created,
+				 diag);
 		goto out;
 	}
-	/* blocks, then the list that commits them */
-	{
-		unsigned long long nonce;
-		struct timespec ts;
-		size_t bs = c->cfg.block_size, xl = 0, xcap;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		pthread_mutex_lock(&c->mu);
-		c->rng ^= (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
-			  (uint64_t)getpid();
-		c->rng = c->rng * 6364136223846793005ull +
-			 1442695040888963407ull;
-		nonce = (unsigned long long)c->rng;
-		pthread_mutex_unlock(&c->mu);
-		nblocks = (len + bs - 1) / bs;
-		if (nblocks > 50000) {
-			err = az_fail(c, diag, DM_ETOOBIG,
-				      "%s: %zu bytes need more than 50,000 "
-				      "blocks of DRIFTMON_AZURE_BLOCK_SIZE=%zu",
-				      what, len, bs);
-			goto out;
-		}
-		ids = calloc(nblocks, sizeof(*ids));
-		xcap = nblocks * 80 + 128;
-		xml = malloc(xcap);
-		if (!ids || !xml) {
-			err = DM_ENOMEM;
-			goto out;
-		}
-		xl = (size_t)snprintf(xml, xcap,
-				      "<?xml version=\"1.0\" "
-				      "encoding=\"utf-8\"?><BlockList>");
-		for (i = 0; i < nblocks; i++) {
-			char raw[40], b64[64];
-			size_t off = i * bs;
-
-			snprintf(raw, sizeof(raw), "dm-%016llx-%06zu", nonce,
-				 i);
-			az_b64_encode((const unsigned char *)raw, strlen(raw),
-				      b64, sizeof(b64));
-			ids[i] = strdup(b64);
-			if (!ids[i]) {
-				err = DM_ENOMEM;
-				goto out;
-			}
-			xl += (size_t)snprintf(xml + xl, xcap - xl,
-					       "<Latest>%s</Latest>", b64);
-			memset(&rq.query, 0, sizeof(rq.query));
-			rq.query[0].name = "comp";
-			rq.query[0].value = "block";
-			rq.query[1].name = "blockid";
-			rq.query[1].value = ids[i];
-			rq.nquery = 2;
-			rq.nheaders = 0;
-			rq.body = (const char *)data + off;
-			rq.body_len = len - off < bs ? len - off : bs;
-			az_response_release(&rs);
-			err = send_write(c, &rq, &rs, &created, diag);
-			if (err == DM_OK)
-				err = write_result(c, &rs, what, diag);
-			if (err != DM_OK)
-				goto out;
-		}
-		xl += (size_t)snprintf(xml + xl, xcap - xl, "</BlockList>");
-		snprintf(ctype, sizeof(ctype), "x-ms-blob-content-type: %s",
-			 content_type(key));
-		rq.query[0].value = "blocklist";
-		rq.nquery = 1;
-		rq.nheaders = 0;
-		rq.headers[rq.nheaders++] = ctype;
-		rq.headers[rq.nheaders++] = "Content-Type: application/xml";
-		if (condh)
-			rq.headers[rq.nheaders++] = condh;
-		rq.body = xml;
-		rq.body_len = xl;
-		az_response_release(&rs);
-		err = send_write(c, &rq, &rs, &created, diag);
-		if (err == DM_OK)
-			err = write_result(c, &rs, what, diag);
-	}
+	snprintf(ctype, sizeof(ctype), "Content-Type: %s", content_type(key));
+	rq.headers[rq.nheaders++] = "x-ms-blob-type: BlockBlob";
+	rq.headers[rq.nheaders++] = ctype;
+	if (condh)
+		rq.headers[rq.nheaders++] = condh;
+	rq.body = data;
+	rq.body_len = len;
+	err = send_checked(c, &rq, &rs, &created, what, diag);
 out:
-	for (i = 0; ids && i < nblocks; i++)
-		free(ids[i]);
-	free(ids);
-	free(xml);
 	az_response_release(&rs);
 	free(condh);
 	free(what);
