@@ -122,60 +122,39 @@ static int from_json(json_t *o, dm_notify_alert *a)
 	return 1;
 }
 
-dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
-			  size_t prev_len, const dm_alert_opts *o,
-			  dm_alert_set *set, dm_diag *diag)
+/* The previous state (JSON, state_version STATE_VERSION) into *st. */
+static dm_err load_state(const char *prev_state, size_t prev_len, json_t **st,
+			 dm_diag *diag)
 {
-	time_t now = o && o->now ? o->now : time(NULL);
-	double hold = o && o->hold_seconds > 0 ? o->hold_seconds : 3 * 3600.0;
-	char snow[32], until[32];
-	json_t *st = NULL, *firing = NULL, *unsent = NULL, *v;
-	dm_notify_alert *prev = NULL;
-	size_t nprev = 0, nfiring_prev = 0, cap, i;
-	dm_err err = DM_OK;
+	json_error_t je;
 
-	memset(set, 0, sizeof(*set));
-	iso(now, snow, sizeof(snow));
-	iso(now + (time_t)hold, until, sizeof(until));
-	if (prev_state) {
-		json_error_t je;
+	*st = json_loadb(prev_state, prev_len, 0, &je);
+	if (!*st || !json_is_object(*st)) {
+		json_decref(*st);
+		*st = NULL;
+		return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
+				   "alert state: not a JSON object");
+	}
+	if (json_integer_value(json_object_get(*st, "state_version")) !=
+	    STATE_VERSION) {
+		json_decref(*st);
+		*st = NULL;
+		return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
+				   "alert state: field "
+				   "'state_version': not %d",
+				   STATE_VERSION);
+	}
+	return DM_OK;
+}
 
-		st = json_loadb(prev_state, prev_len, 0, &je);
-		if (!st || !json_is_object(st)) {
-			json_decref(st);
-			return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
-					   "alert state: not a JSON object");
-		}
-		if (json_integer_value(json_object_get(st, "state_version")) !=
-		    STATE_VERSION) {
-			json_decref(st);
-			return dm_diag_set(diag, DM_EFORMAT, NULL, 0, NULL,
-					   "alert state: field "
-					   "'state_version': not %d",
-					   STATE_VERSION);
-		}
-		firing = json_object_get(st, "firing");
-		unsent = json_object_get(st, "unsent_resolved");
-	}
-	nprev = json_array_size(firing) + json_array_size(unsent);
-	prev = calloc(nprev ? nprev : 1, sizeof(*prev));
-	cap = r->nalerts + nprev;
-	set->alerts = calloc(cap ? cap : 1, sizeof(*set->alerts));
-	if (!prev || !set->alerts) {
-		err = DM_ENOMEM;
-		goto out;
-	}
-	nprev = 0;
-	json_array_foreach(firing, i, v) if (from_json(v, &prev[nprev]))
-		nprev++;
-	nfiring_prev = nprev;
-	json_array_foreach(unsent, i, v) if (from_json(v, &prev[nprev]))
-	{
-		prev[nprev].resolved = 1;
-		nprev++;
-	}
+/* The run's alerts into set, one per label set: firing from the
+ * previous start (prev[0 .. nfiring_prev)) or now, until until. */
+static void add_firing(dm_alert_set *set, const dm_result *r,
+		       dm_notify_alert *prev, size_t nfiring_prev,
+		       const char *snow, const char *until)
+{
+	size_t i;
 
-	/* The run's alerts, one per label set. */
 	for (i = 0; i < r->nalerts; i++) {
 		const dm_alert *ra = &r->alerts[i];
 		dm_notify_alert *a = &set->alerts[set->n], *p;
@@ -199,7 +178,15 @@ dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
 		set->n++;
 	}
 	set->nfiring = set->n;
-	/* Raised before, not now: resolved. */
+}
+
+/* Raised before (prev[0 .. nprev)), not now: resolved at snow, or
+ * resent while its retries last. */
+static void add_resolved(dm_alert_set *set, dm_notify_alert *prev, size_t nprev,
+			 const char *snow)
+{
+	size_t i;
+
 	for (i = 0; i < nprev; i++) {
 		dm_notify_alert *p = &prev[i];
 
@@ -215,6 +202,12 @@ dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
 		}
 		set->alerts[set->n++] = *p;
 	}
+}
+
+/* The run's model, verdict and counts (snow: now, for a result without
+ * its time). */
+static void set_summary(dm_alert_set *set, const dm_result *r, const char *snow)
+{
 	copy(set->model, sizeof(set->model), r->model);
 	copy(set->model_version, sizeof(set->model_version), r->model_version);
 	copy(set->status, sizeof(set->status),
@@ -227,6 +220,54 @@ dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
 	set->features_drifted = r->features_drifted;
 	set->features_total = r->features_total;
 	set->samples = r->samples;
+}
+
+/* How long a firing alert holds when the options do not say (3 h). */
+#define HOLD_SECONDS_DEFAULT (3 * 3600.0)
+
+dm_err dm_alert_set_build(const dm_result *r, const char *prev_state,
+			  size_t prev_len, const dm_alert_opts *o,
+			  dm_alert_set *set, dm_diag *diag)
+{
+	time_t now = o && o->now ? o->now : time(NULL);
+	double hold = o && o->hold_seconds > 0 ? o->hold_seconds
+					       : HOLD_SECONDS_DEFAULT;
+	char snow[32], until[32];
+	json_t *st = NULL, *firing = NULL, *unsent = NULL, *v;
+	dm_notify_alert *prev = NULL;
+	size_t nprev = 0, nfiring_prev = 0, cap, i;
+	dm_err err = DM_OK;
+
+	memset(set, 0, sizeof(*set));
+	iso(now, snow, sizeof(snow));
+	iso(now + (time_t)hold, until, sizeof(until));
+	if (prev_state) {
+		if ((err = load_state(prev_state, prev_len, &st, diag)) !=
+		    DM_OK)
+			return err;
+		firing = json_object_get(st, "firing");
+		unsent = json_object_get(st, "unsent_resolved");
+	}
+	nprev = json_array_size(firing) + json_array_size(unsent);
+	prev = calloc(nprev ? nprev : 1, sizeof(*prev));
+	cap = r->nalerts + nprev;
+	set->alerts = calloc(cap ? cap : 1, sizeof(*set->alerts));
+	if (!prev || !set->alerts) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	nprev = 0;
+	json_array_foreach(firing, i, v) if (from_json(v, &prev[nprev]))
+		nprev++;
+	nfiring_prev = nprev;
+	json_array_foreach(unsent, i, v) if (from_json(v, &prev[nprev]))
+	{
+		prev[nprev].resolved = 1;
+		nprev++;
+	}
+	add_firing(set, r, prev, nfiring_prev, snow, until);
+	add_resolved(set, prev, nprev, snow);
+	set_summary(set, r, snow);
 	if (o && o->report_location &&
 	    !(set->report = strdup(o->report_location)))
 		err = DM_ENOMEM;

@@ -84,17 +84,100 @@ static void first_line(const answer *a, char *out, size_t n)
 	out[k] = '\0';
 }
 
+/* Timeouts and backoff when the options do not say; the connect
+ * timeout's cap. */
+#define TIMEOUT_MS_DEFAULT     10000L
+#define BACKOFF_MS_DEFAULT     500L
+#define CONNECT_TIMEOUT_MAX_MS 5000L
+
+/* One request as every attempt sends it. */
+typedef struct http_req {
+	const char *method, *url, *body;
+	size_t len;
+	struct curl_slist *hdr;
+	long timeout;
+} http_req;
+
+/* The request's headers: its Content-Type, and no "Expect:"; -1 when
+ * out of memory (*hdr then holds what was added). */
+static int make_headers(const char *content_type, struct curl_slist **hdr)
+{
+	struct curl_slist *h;
+	char ctype[128];
+
+	snprintf(ctype, sizeof(ctype), "Content-Type: %s",
+		 content_type ? content_type : "application/octet-stream");
+	if (!(h = curl_slist_append(*hdr, ctype)))
+		return -1;
+	*hdr = h;
+	if (!(h = curl_slist_append(*hdr, "Expect:")))
+		return -1;
+	*hdr = h;
+	return 0;
+}
+
+/* One attempt of rq on c: 0 on a 2xx answer (*code), else -1 with why
+ * (the error or the answer's status and first line) and *retry when
+ * the failure is transient. */
+static int attempt(CURL *c, const http_req *rq, long *code, char *why, size_t n,
+		   int *retry)
+{
+	answer a;
+	CURLcode rc;
+
+	memset(&a, 0, sizeof(a));
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, rq->url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->len);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, rq->hdr);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "driftmon/" DM_VERSION);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rq->timeout);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+			 rq->timeout < CONNECT_TIMEOUT_MAX_MS
+				 ? rq->timeout
+				 : CONNECT_TIMEOUT_MAX_MS);
+	net_curl_defaults(c);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
+	rc = curl_easy_perform(c);
+	*code = 0;
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
+	if (rc == CURLE_OK && *code >= 200 && *code < 300)
+		return 0;
+	if (rc != CURLE_OK) {
+		snprintf(why, n, "%s", curl_easy_strerror(rc));
+		*retry = net_transient_curl(rc);
+	} else {
+		char line[120];
+
+		first_line(&a, line, sizeof(line));
+		snprintf(why, n, "HTTP %ld%s%s", *code, line[0] ? ": " : "",
+			 line);
+		*retry = net_transient_status(*code);
+	}
+	return -1;
+}
+
 dm_err dm_http_send(const char *method, const char *url,
 		    const char *content_type, const char *body, size_t len,
 		    const dm_http_opts *o, long *status, dm_diag *diag)
 {
 	unsigned attempts = o && o->attempts ? o->attempts : ATTEMPTS_DEFAULT,
 		 i;
-	long timeout = o && o->timeout_ms > 0 ? o->timeout_ms : 10000;
-	long backoff = o && o->backoff_ms > 0 ? o->backoff_ms : 500;
+	long backoff =
+		o && o->backoff_ms > 0 ? o->backoff_ms : BACKOFF_MS_DEFAULT;
+	http_req rq = {
+		method,
+		url,
+		body,
+		len,
+		NULL,
+		o && o->timeout_ms > 0 ? o->timeout_ms : TIMEOUT_MS_DEFAULT};
 	net_retry pol;
-	struct curl_slist *hdr = NULL, *h;
-	char ctype[128], *origin = NULL, why[200];
+	char *origin = NULL, why[200];
 	CURL *c = NULL;
 	long code = 0;
 	dm_err err = DM_ENET;
@@ -118,78 +201,39 @@ dm_err dm_http_send(const char *method, const char *url,
 				  "cannot initialise libcurl");
 		goto out;
 	}
-	snprintf(ctype, sizeof(ctype), "Content-Type: %s",
-		 content_type ? content_type : "application/octet-stream");
-	if (!(h = curl_slist_append(hdr, ctype)))
-		goto nomem;
-	hdr = h;
-	if (!(h = curl_slist_append(hdr, "Expect:")))
-		goto nomem;
-	hdr = h;
+	if (make_headers(content_type, &rq.hdr) < 0) {
+		err = dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
+				  "out of memory");
+		goto out;
+	}
 	snprintf(why, sizeof(why), "no attempt made");
 	net_retry_start(&pol);
 	for (i = 0; i < attempts; i++) {
-		answer a;
-		CURLcode rc;
 		double wait;
+		int retry = 0, ok;
 
 		if (i > 0) {
 			if (net_retry_wait(&pol, i, -1, &wait) != NET_RETRY)
 				break;
 			net_sleep_s(wait);
 		}
-		memset(&a, 0, sizeof(a));
-		curl_easy_reset(c);
-		curl_easy_setopt(c, CURLOPT_URL, url);
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)len);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(c, CURLOPT_USERAGENT, "driftmon/" DM_VERSION);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-				 timeout < 5000 ? timeout : 5000L);
-		net_curl_defaults(c);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
-		rc = curl_easy_perform(c);
-		code = 0;
-		if (rc == CURLE_OK)
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		ok = attempt(c, &rq, &code, why, sizeof(why), &retry) == 0;
 		if (status)
 			*status = code;
-		if (rc == CURLE_OK && code >= 200 && code < 300) {
+		if (ok) {
 			err = DM_OK;
 			goto out;
 		}
-		if (rc != CURLE_OK) {
-			snprintf(why, sizeof(why), "%s",
-				 curl_easy_strerror(rc));
-			if (!net_transient_curl(rc)) {
-				i++;
-				break;
-			}
-		} else {
-			char line[120];
-
-			first_line(&a, line, sizeof(line));
-			snprintf(why, sizeof(why), "HTTP %ld%s%s", code,
-				 line[0] ? ": " : "", line);
-			if (!net_transient_status(code)) {
-				i++;
-				break;
-			}
+		if (!retry) {
+			i++;
+			break;
 		}
 	}
 	err = dm_diag_set(diag, DM_ENET, NULL, 0, NULL,
 			  "%s %s: %s (%u attempt%s)", method, origin, why, i,
 			  i == 1 ? "" : "s");
-	goto out;
-nomem:
-	err = dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL, "out of memory");
 out:
-	curl_slist_free_all(hdr);
+	curl_slist_free_all(rq.hdr);
 	if (c)
 		curl_easy_cleanup(c);
 	free(origin);
