@@ -147,6 +147,117 @@ static void matmul(double *c, const double *a, const double *b, int m)
 	}
 }
 
+/* A result scaled by 2^expnt: the long double pl once the computation
+ * moved to it (ext), else the double p; clipped to [0, 1]. */
+static xprob scaled_result(double p, long double pl, int ext, int64_t expnt)
+{
+	xprob res = {NAN, 0};
+
+	if (ext) {
+		if (expnt != 0)
+			pl = ldexpl(pl, (int)expnt);
+		res.v = clip01l(pl);
+		res.ext = 1;
+	} else {
+		if (expnt != 0)
+			p = ldexp(p, (int)expnt);
+		res.v = clip01(p);
+	}
+	return res;
+}
+
+/* The m x m matrix H of [3] for h = k - n d, into h_mat (zeroed), with
+ * v and w (m each) as work: v[j] = (1 - h^(j+1)) / (j+1)!, w[j] = 1/j!
+ * ([3], first column). */
+static void dmtw_matrix(double *h_mat, double *v, double *w, int m, double h)
+{
+	double fac = 1.0;
+	for (int j = 1; j <= m; j++) {
+		v[j - 1] = 1.0 - pow(h, (double)j);
+		w[j - 1] = fac;
+		fac /= (double)j;
+		v[j - 1] *= fac;
+	}
+	double base = 2.0 * h - 1.0;
+	double tt = (base > 0.0 ? pow(base, (double)m) : 0.0) -
+		    2.0 * pow(h, (double)m);
+	v[m - 1] = (1.0 + tt) * fac;
+
+	for (int i = 1; i < m; i++)
+		for (int r = i - 1; r < m; r++)
+			h_mat[(size_t)r * m + i] = w[r - (i - 1)];
+	for (int r = 0; r < m; r++)
+		h_mat[(size_t)r * m] = v[r];
+	for (int c = 0; c < m; c++)
+		h_mat[(size_t)(m - 1) * m + c] = v[m - 1 - c];
+}
+
+/* H^n into *hpwr by repeated squaring (*h_mat, *hpwr and *tmp are m x m
+ * and swap places), H rescaled by 2^-128 whenever its (k, k) entry
+ * exceeds 2^128; *expnt: the power's binary exponent. */
+static void dmtw_power(double **h_mat, double **hpwr, double **tmp, int m,
+		       int k, int64_t n, int64_t *expnt)
+{
+	size_t mm = (size_t)m * (size_t)m;
+	int64_t nn = n, hexpnt = 0;
+	int have_pwr = 0;
+
+	while (nn > 0) {
+		if (nn % 2) {
+			if (!have_pwr) {
+				/* identity * H == H exactly */
+				memcpy(*hpwr, *h_mat, mm * sizeof(**hpwr));
+				have_pwr = 1;
+			} else {
+				matmul(*tmp, *hpwr, *h_mat, m);
+				double *sw = *hpwr;
+				*hpwr = *tmp;
+				*tmp = sw;
+			}
+			*expnt += hexpnt;
+		}
+		nn /= 2;
+		if (nn == 0)
+			break; /* scipy squares once more, unused */
+		matmul(*tmp, *h_mat, *h_mat, m);
+		double *sw = *h_mat;
+		*h_mat = *tmp;
+		*tmp = sw;
+		hexpnt *= 2;
+		double hkk = (*h_mat)[(size_t)(k - 1) * m + (k - 1)];
+		if (fabs(hkk) > (double)EP128) {
+			for (size_t q = 0; q < mm; q++)
+				(*h_mat)[q] /= (double)EP128;
+			hexpnt += E128;
+		}
+	}
+}
+
+/* p (times 2^expnt) multiplied by n!/n^n, rescaling to keep p normal;
+ * scipy's p becomes a longdouble at the first rescaling. */
+static xprob dmtw_times_nfact(double p, int64_t n, int64_t expnt)
+{
+	long double pl = 0.0L;
+	int ext = 0;
+	for (int64_t i = 1; i <= n; i++) {
+		if (!ext) {
+			p = (double)i * p / (double)n;
+			if (fabs(p) < (double)EM128) {
+				pl = (long double)p * EP128;
+				ext = 1;
+				expnt -= E128;
+			}
+		} else {
+			pl = (long double)i * pl / (long double)n;
+			if (fabsl(pl) < EM128) {
+				pl *= EP128;
+				expnt -= E128;
+			}
+		}
+	}
+	return scaled_result(p, pl, ext, expnt);
+}
+
 /*
  * Pr(D_n <= d) by [3]: write d = (k - h)/n with k = ceil(n d), 0 <= h < 1;
  * the answer is n!/n^n times entry (k, k) of H^n for the m x m matrix H,
@@ -161,8 +272,7 @@ static xprob kolmogn_dmtw_cdf(int64_t n, double d)
 	xprob res = {NAN, 0};
 	double *h_mat = NULL, *hpwr = NULL, *tmp = NULL;
 	double *v = NULL, *w = NULL;
-	int64_t nn, expnt = 0, hexpnt = 0;
-	int have_pwr = 0;
+	int64_t expnt = 0;
 
 	if (d >= 1.0) {
 		res.v = 1.0L;
@@ -185,90 +295,9 @@ static xprob kolmogn_dmtw_cdf(int64_t n, double d)
 	w = malloc((size_t)m * sizeof(*w));
 	if (!h_mat || !hpwr || !tmp || !v || !w)
 		goto out;
-
-	/* v[j] = (1 - h^(j+1)) / (j+1)!, w[j] = 1/j! ([3], first column). */
-	double fac = 1.0;
-	for (int j = 1; j <= m; j++) {
-		v[j - 1] = 1.0 - pow(h, (double)j);
-		w[j - 1] = fac;
-		fac /= (double)j;
-		v[j - 1] *= fac;
-	}
-	double base = 2.0 * h - 1.0;
-	double tt = (base > 0.0 ? pow(base, (double)m) : 0.0) -
-		    2.0 * pow(h, (double)m);
-	v[m - 1] = (1.0 + tt) * fac;
-
-	for (int i = 1; i < m; i++)
-		for (int r = i - 1; r < m; r++)
-			h_mat[(size_t)r * m + i] = w[r - (i - 1)];
-	for (int r = 0; r < m; r++)
-		h_mat[(size_t)r * m] = v[r];
-	for (int c = 0; c < m; c++)
-		h_mat[(size_t)(m - 1) * m + c] = v[m - 1 - c];
-
-	nn = n;
-	while (nn > 0) {
-		if (nn % 2) {
-			if (!have_pwr) {
-				/* identity * H == H exactly */
-				memcpy(hpwr, h_mat, mm * sizeof(*hpwr));
-				have_pwr = 1;
-			} else {
-				matmul(tmp, hpwr, h_mat, m);
-				double *sw = hpwr;
-				hpwr = tmp;
-				tmp = sw;
-			}
-			expnt += hexpnt;
-		}
-		nn /= 2;
-		if (nn == 0)
-			break; /* scipy squares once more, unused */
-		matmul(tmp, h_mat, h_mat, m);
-		double *sw = h_mat;
-		h_mat = tmp;
-		tmp = sw;
-		hexpnt *= 2;
-		double hkk = h_mat[(size_t)(k - 1) * m + (k - 1)];
-		if (fabs(hkk) > (double)EP128) {
-			for (size_t q = 0; q < mm; q++)
-				h_mat[q] /= (double)EP128;
-			hexpnt += E128;
-		}
-	}
-
-	/* Multiply by n!/n^n, rescaling to keep p normal; scipy's p becomes a
-	 * longdouble at the first rescaling. */
-	double p = hpwr[(size_t)(k - 1) * m + (k - 1)];
-	long double pl = 0.0L;
-	int ext = 0;
-	for (int64_t i = 1; i <= n; i++) {
-		if (!ext) {
-			p = (double)i * p / (double)n;
-			if (fabs(p) < (double)EM128) {
-				pl = (long double)p * EP128;
-				ext = 1;
-				expnt -= E128;
-			}
-		} else {
-			pl = (long double)i * pl / (long double)n;
-			if (fabsl(pl) < EM128) {
-				pl *= EP128;
-				expnt -= E128;
-			}
-		}
-	}
-	if (ext) {
-		if (expnt != 0)
-			pl = ldexpl(pl, (int)expnt);
-		res.v = clip01l(pl);
-		res.ext = 1;
-	} else {
-		if (expnt != 0)
-			p = ldexp(p, (int)expnt);
-		res.v = clip01(p);
-	}
+	dmtw_matrix(h_mat, v, w, m, h);
+	dmtw_power(&h_mat, &hpwr, &tmp, m, k, n, &expnt);
+	res = dmtw_times_nfact(hpwr[(size_t)(k - 1) * m + (k - 1)], n, expnt);
 out:
 	free(h_mat);
 	free(hpwr);
@@ -331,6 +360,96 @@ static void pomeranz_j1j2(int64_t i, int64_t n, int64_t ll, int ceilf,
 	*j2 = b < n ? b : n;
 }
 
+/* The truncated Poisson series of a step: pwr[m] = (c/n)^m / m! for
+ * c = g, 2g and 1 - 2g, m < npwrs. */
+static void pomeranz_powers(double *gpower, double *twogpower,
+			    double *onem2gpower, int64_t npwrs, double g,
+			    int64_t n)
+{
+	gpower[0] = twogpower[0] = onem2gpower[0] = 1.0;
+	double g_over_n = g / (double)n, two_g_over_n = 2 * g / (double)n;
+	double one_minus_two_g_over_n = (1 - 2 * g) / (double)n;
+	for (int64_t m = 1; m < npwrs; m++) {
+		gpower[m] = gpower[m - 1] * g_over_n / (double)m;
+		twogpower[m] = twogpower[m - 1] * two_g_over_n / (double)m;
+		onem2gpower[m] =
+			onem2gpower[m - 1] * one_minus_two_g_over_n / (double)m;
+	}
+}
+
+/* One step's row: v1[0 .. j2 - j1] = np.convolve(V0[k1-V0s :
+ * k1-V0s+ln2], pwrs[:ln2])[j1 - k1 : j2 - k1 + 1] (v0 and v1 of npwrs
+ * entries, ln2 = j2 - k1 + 1 > 0); -1 where numpy would raise (not
+ * reachable). */
+static int pomeranz_convolve(const double *v0, int64_t v0s, double *v1,
+			     int64_t npwrs, const double *pwrs, int64_t k1,
+			     int64_t j1, int64_t j2)
+{
+	int64_t ln2 = j2 - k1 + 1;
+	int64_t alo, ahi, blo, bhi;
+	py_slice(k1 - v0s, k1 - v0s + ln2, npwrs, &alo, &ahi);
+	py_slice(0, ln2, npwrs, &blo, &bhi);
+	const double *a = v0 + alo, *b = pwrs + blo;
+	int64_t la = ahi - alo, lb = bhi - blo;
+	assert(la > 0 && lb > 0);
+	if (la == 0 || lb == 0)
+		return -1;
+	int64_t lconv = la + lb - 1;
+	int64_t conv_start = j1 - k1, conv_len = j2 - j1 + 1;
+	int64_t clo, chi;
+	py_slice(conv_start, conv_start + conv_len, lconv, &clo, &chi);
+	for (int64_t c = clo; c < chi; c++) {
+		int64_t ilo = c - (lb - 1) > 0 ? c - (lb - 1) : 0;
+		int64_t ihi = c < la - 1 ? c : la - 1;
+		double s = 0.0;
+		for (int64_t q = ilo; q <= ihi; q++)
+			s += a[q] * b[c - q];
+		v1[c - clo] = s;
+	}
+	return 0;
+}
+
+/* A row whose largest entry dropped below 2^-128 is scaled by 2^128. */
+static void pomeranz_rescale(double *v1, int64_t npwrs, int64_t *expnt)
+{
+	double vmax = v1[0];
+	for (int64_t q = 1; q < npwrs; q++)
+		if (v1[q] > vmax)
+			vmax = v1[q];
+	if (0 < vmax && vmax < (double)EM128) {
+		for (int64_t q = 0; q < npwrs; q++)
+			v1[q] *= (double)EP128;
+		*expnt -= E128;
+	}
+}
+
+/* ans (times 2^expnt) multiplied by n!, moving to a long double scaled
+ * by 2^-128 when it exceeds 2^128. */
+static xprob pomeranz_times_nfact(double ans, int64_t n, int64_t expnt)
+{
+	long double ansl = 0.0L;
+	int ext = 0;
+	for (int64_t m = 1; m <= n; m++) {
+		if (!ext) {
+			if (fabs(ans) > (double)EP128) {
+				ansl = (long double)ans * EM128;
+				ext = 1;
+				expnt += E128;
+				ansl *= (long double)m;
+			} else {
+				ans *= (double)m;
+			}
+		} else {
+			if (fabsl(ansl) > EP128) {
+				ansl *= EM128;
+				expnt += E128;
+			}
+			ansl *= (long double)m;
+		}
+	}
+	return scaled_result(ans, ansl, ext, expnt);
+}
+
 /*
  * Pr(D_n <= x) by Pomeranz's recursion (scipy _kolmogn_Pomeranz): 2n+1
  * steps, each a convolution of the previous row with a truncated Poisson
@@ -358,15 +477,7 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 	assert(npwrs <= POM_MAXPWRS && npwrs >= 1);
 	if (npwrs > POM_MAXPWRS || npwrs < 1)
 		return res; /* not reachable from kolmogn_sf */
-	gpower[0] = twogpower[0] = onem2gpower[0] = 1.0;
-	double g_over_n = g / (double)n, two_g_over_n = 2 * g / (double)n;
-	double one_minus_two_g_over_n = (1 - 2 * g) / (double)n;
-	for (int64_t m = 1; m < npwrs; m++) {
-		gpower[m] = gpower[m - 1] * g_over_n / (double)m;
-		twogpower[m] = twogpower[m - 1] * two_g_over_n / (double)m;
-		onem2gpower[m] =
-			onem2gpower[m - 1] * one_minus_two_g_over_n / (double)m;
-	}
+	pomeranz_powers(gpower, twogpower, onem2gpower, npwrs, g, n);
 	for (int64_t q = 0; q < npwrs; q++)
 		v0[q] = v1[q] = 0.0;
 	v1[0] = 1.0;
@@ -388,39 +499,11 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 			pwrs = gpower;
 		else
 			pwrs = (i % 2) ? twogpower : onem2gpower;
-		int64_t ln2 = j2 - k1 + 1;
-		if (ln2 <= 0)
+		if (j2 - k1 + 1 <= 0)
 			continue;
-		/* conv = np.convolve(V0[k1-V0s : k1-V0s+ln2], pwrs[:ln2]) */
-		int64_t alo, ahi, blo, bhi;
-		py_slice(k1 - v0s, k1 - v0s + ln2, npwrs, &alo, &ahi);
-		py_slice(0, ln2, npwrs, &blo, &bhi);
-		const double *a = v0 + alo, *b = pwrs + blo;
-		int64_t la = ahi - alo, lb = bhi - blo;
-		assert(la > 0 && lb > 0);
-		if (la == 0 || lb == 0)
+		if (pomeranz_convolve(v0, v0s, v1, npwrs, pwrs, k1, j1, j2) < 0)
 			return res; /* numpy raises; not reachable */
-		int64_t lconv = la + lb - 1;
-		int64_t conv_start = j1 - k1, conv_len = j2 - j1 + 1;
-		int64_t clo, chi;
-		py_slice(conv_start, conv_start + conv_len, lconv, &clo, &chi);
-		for (int64_t c = clo; c < chi; c++) {
-			int64_t ilo = c - (lb - 1) > 0 ? c - (lb - 1) : 0;
-			int64_t ihi = c < la - 1 ? c : la - 1;
-			double s = 0.0;
-			for (int64_t q = ilo; q <= ihi; q++)
-				s += a[q] * b[c - q];
-			v1[c - clo] = s;
-		}
-		double vmax = v1[0];
-		for (int64_t q = 1; q < npwrs; q++)
-			if (v1[q] > vmax)
-				vmax = v1[q];
-		if (0 < vmax && vmax < (double)EM128) {
-			for (int64_t q = 0; q < npwrs; q++)
-				v1[q] *= (double)EP128;
-			expnt -= E128;
-		}
+		pomeranz_rescale(v1, npwrs, &expnt);
 		v1s = v0s + j1 - k1;
 	}
 
@@ -431,38 +514,7 @@ static xprob kolmogn_pomeranz_cdf(int64_t n, double x)
 	assert(idx >= 0 && idx < npwrs);
 	if (idx < 0 || idx >= npwrs)
 		return res; /* numpy raises IndexError; not reachable */
-	double ans = v1[idx];
-	long double ansl = 0.0L;
-	int ext = 0;
-	for (int64_t m = 1; m <= n; m++) {
-		if (!ext) {
-			if (fabs(ans) > (double)EP128) {
-				ansl = (long double)ans * EM128;
-				ext = 1;
-				expnt += E128;
-				ansl *= (long double)m;
-			} else {
-				ans *= (double)m;
-			}
-		} else {
-			if (fabsl(ansl) > EP128) {
-				ansl *= EM128;
-				expnt += E128;
-			}
-			ansl *= (long double)m;
-		}
-	}
-	if (ext) {
-		if (expnt != 0)
-			ansl = ldexpl(ansl, (int)expnt);
-		res.v = clip01l(ansl);
-		res.ext = 1;
-	} else {
-		if (expnt != 0)
-			ans = ldexp(ans, (int)expnt);
-		res.v = clip01(ans);
-	}
-	return res;
+	return pomeranz_times_nfact(v1[idx], n, expnt);
 }
 
 /* ------------------------------------------------------------------ */
