@@ -1073,34 +1073,30 @@ static int reserve_pts(struct pt **p, size_t *cap, size_t need, size_t most)
 static void merge2(const struct pt *a, size_t na, const struct pt *b, size_t nb,
 		   struct pt *o)
 {
-	const struct pt *ta = a + na - 1, *tb = b + nb - 1;
-	const struct pt *ae, *be;
-	struct pt *to = o + na + nb - 1;
-	size_t i, t = na < nb ? na : nb;
+	size_t i = 0, j = 0, ea = na, eb = nb, lo = 0, hi = na + nb, s;
+	size_t t = na < nb ? na : nb;
 
-	for (i = 0; i < t; i++) {
-		int fa = a->v <= b->v, tfa = ta->v > tb->v;
+	for (s = 0; s < t; s++) {
+		int fa = a[i].v <= b[j].v, ta = a[ea - 1].v > b[eb - 1].v;
 
-		*o++ = *(fa ? a : b);
-		a += fa;
-		b += !fa;
-		*to-- = *(tfa ? ta : tb);
-		ta -= tfa;
-		tb -= !tfa;
+		o[lo++] = *(fa ? &a[i] : &b[j]);
+		i += (size_t)fa;
+		j += (size_t)!fa;
+		o[--hi] = *(ta ? &a[ea - 1] : &b[eb - 1]);
+		ea -= (size_t)ta;
+		eb -= (size_t)!ta;
 	}
-	ae = ta + 1;
-	be = tb + 1;
-	while (a < ae && b < be) {
-		int fa = a->v <= b->v;
+	while (i < ea && j < eb) {
+		int fa = a[i].v <= b[j].v;
 
-		*o++ = *(fa ? a : b);
-		a += fa;
-		b += !fa;
+		o[lo++] = *(fa ? &a[i] : &b[j]);
+		i += (size_t)fa;
+		j += (size_t)!fa;
 	}
-	while (a < ae)
-		*o++ = *a++;
-	while (b < be)
-		*o++ = *b++;
+	if (i < ea)
+		memcpy(o + lo, a + i, (ea - i) * sizeof(*o));
+	else if (j < eb)
+		memcpy(o + lo, b + j, (eb - j) * sizeof(*o));
 }
 
 /* The top two pending runs merged into one (through the scratch). */
