@@ -116,8 +116,8 @@ DM_API int dm_hour_profile_covers(const dm_hour_profile *hp, char *const *keys,
 /* The merge of hour profiles into a window's profile. */
 typedef struct dm_window_acc {
 	dm_profile prof; /* merged so far (nfeat 0 until a non-empty hour) */
-	/* private: per feature (prof.nfeat), the sketch points as a stack
-	 * of sorted runs merged like a binary counter */
+	/* private: per feature (prof.nfeat), the sketch points folded so
+	 * far and those of the hours since (at most k + k/2 in all) */
 	struct dm_item_runs *runs;
 	uint64_t files_read, files_empty, files_unreadable;
 	char first_unreadable[200];

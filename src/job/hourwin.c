@@ -5,6 +5,7 @@
  * is fresh, otherwise from its log files (and its profile is stored), so
  * an hour of logs is read once however many windows cover it.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,42 +136,78 @@ static int strict_clean(const dm_hour_profile *hp)
 	return 1;
 }
 
-/* The stored profile of the hour if it is there, whole and fresh: 1,
- * with hp filled; 0 (hp empty) if it must be rebuilt. */
-static int stored_hour(dm_store *st, const char *key, const char *model,
-		       const char *version, int64_t h, char *const *keys,
-		       size_t n, const dm_profile_opts *po,
-		       const dm_hourly_opts *ho, dm_hour_profile *hp,
-		       dm_hourly_stats *stats, dm_err *fatal, dm_diag *diag)
+/*
+ * What the store holds for one hour, found without side effects (no
+ * warning, no count, nothing written), so that it can be looked up on
+ * another thread ahead of the merge; use_hour() then acts on it in hour
+ * order.
+ */
+enum look_kind {
+	LOOK_EMPTY, /* no log files */
+	LOOK_FRESH, /* hp: the stored profile, whole and fresh */
+	LOOK_READ,  /* the hour must be read from its logs */
+	LOOK_FATAL  /* err, diag: the store failed */
+};
+
+struct look {
+	int64_t h;
+	char **keys; /* the hour's data files (sorted) */
+	size_t n;
+	char key[DM_LAYOUT_KEY_MAX]; /* its profile's key */
+	dm_hour_profile hp;
+	enum look_kind kind;
+	int rebuilt; /* the stored profile was corrupt, foreign or stale */
+	char warn[DM_LAYOUT_KEY_MAX + 1024]; /* what to say ("" if nothing) */
+	dm_err err;
+	dm_diag diag;
+	int ready; /* read ahead: filled in */
+};
+
+static void look_release(struct look *lk)
 {
+	dm_hour_profile_release(&lk->hp);
+	dm_store_free_list(lk->keys, lk->n);
+	memset(lk, 0, sizeof(*lk));
+}
+
+/* The stored profile of the hour if it is there, whole and fresh: 1,
+ * with lk->hp filled; 0 (hp empty) if it must be rebuilt (lk->rebuilt
+ * and lk->warn say why) or the store failed (lk->err). */
+static int stored_hour(dm_store *st, const char *model, const char *version,
+		       const dm_profile_opts *po, const dm_hourly_opts *ho,
+		       struct look *lk)
+{
+	dm_hour_profile *hp = &lk->hp;
 	char *text = NULL;
 	size_t len = 0;
 	dm_diag d;
 	dm_err err;
 
 	dm_diag_clear(&d);
-	err = dm_store_get(st, key, DM_HOUR_PROFILE_MAX_BYTES, &text, &len, &d);
+	err = dm_store_get(st, lk->key, DM_HOUR_PROFILE_MAX_BYTES, &text, &len,
+			   &d);
 	if (err == DM_ENOENT)
 		return 0;
 	if (err != DM_OK && err != DM_ETOOBIG) {
-		*fatal = err;
-		*diag = d;
+		lk->err = err;
+		lk->diag = d;
 		return 0;
 	}
 	if (err == DM_OK)
-		err = dm_hour_profile_from_json(text, len, key, model, version,
-						h, po->reference, hp, &d);
+		err = dm_hour_profile_from_json(text, len, lk->key, model,
+						version, lk->h, po->reference,
+						hp, &d);
 	free(text);
 	if (err == DM_ENOMEM) {
-		*fatal = err;
+		lk->err = err;
 		return 0;
 	}
 	if (err != DM_OK) {
-		warnf(ho,
-		      "hour profile %s cannot be used (%s): rebuilding it "
-		      "from the logs",
-		      key, d.msg[0] ? d.msg : dm_strerror(err));
-		stats->rebuilt++;
+		snprintf(lk->warn, sizeof(lk->warn),
+			 "hour profile %s cannot be used (%s): rebuilding it "
+			 "from the logs",
+			 lk->key, d.msg[0] ? d.msg : dm_strerror(err));
+		lk->rebuilt = 1;
 		return 0;
 	}
 	if (!ho->lenient && !strict_clean(hp)) {
@@ -179,16 +216,45 @@ static int stored_hour(dm_store *st, const char *key, const char *model,
 		dm_hour_profile_release(hp);
 		return 0;
 	}
-	if (!dm_hour_profile_covers(hp, keys, n)) {
-		warnf(ho,
-		      "hour profile %s is stale (it covers %zu log files, "
-		      "the hour has %zu): rebuilding it from the logs",
-		      key, hp->nfiles, n);
+	if (!dm_hour_profile_covers(hp, lk->keys, lk->n)) {
+		snprintf(lk->warn, sizeof(lk->warn),
+			 "hour profile %s is stale (it covers %zu log files, "
+			 "the hour has %zu): rebuilding it from the logs",
+			 lk->key, hp->nfiles, lk->n);
 		dm_hour_profile_release(hp);
-		stats->rebuilt++;
+		lk->rebuilt = 1;
 		return 0;
 	}
 	return 1;
+}
+
+/* Fills lk (zeroed) for the hour starting at h. */
+static void look_hour(dm_store *st, const char *model, const char *version,
+		      int64_t h, const dm_profile_opts *po,
+		      const dm_hourly_opts *ho, struct look *lk)
+{
+	lk->h = h;
+	dm_hour_profile_init(&lk->hp, h);
+	dm_diag_clear(&lk->diag);
+	lk->kind = LOOK_FATAL;
+	lk->err = hour_files(st, h, &lk->keys, &lk->n, &lk->diag);
+	if (lk->err != DM_OK)
+		return;
+	if (lk->n == 0) {
+		lk->kind = LOOK_EMPTY;
+		return;
+	}
+	lk->err = dm_layout_hour_profile_key(model, version, (time_t)h, lk->key,
+					     sizeof(lk->key), &lk->diag);
+	if (lk->err != DM_OK)
+		return;
+	if (ho->use_profiles && !ho->rebuild &&
+	    stored_hour(st, model, version, po, ho, lk)) {
+		lk->kind = LOOK_FRESH;
+		return;
+	}
+	if (lk->err == DM_OK)
+		lk->kind = LOOK_READ;
 }
 
 static void write_hour(dm_store *st, const char *key, const char *model,
@@ -212,54 +278,150 @@ static void write_hour(dm_store *st, const char *key, const char *model,
 		      d.msg[0] ? d.msg : dm_strerror(err));
 }
 
-/* One hour into the window. */
-static dm_err window_hour(dm_store *st, const char *model, const char *version,
-			  int64_t h, const dm_profile_opts *po,
-			  const dm_hourly_opts *ho, dm_window_acc *w,
-			  dm_hourly_stats *stats, dm_diag *diag)
+/* One hour into the window, as lk found it. */
+static dm_err use_hour(dm_store *st, const char *model, const char *version,
+		       struct look *lk, const dm_profile_opts *po,
+		       const dm_hourly_opts *ho, dm_window_acc *w,
+		       dm_hourly_stats *stats, dm_diag *diag)
 {
-	char **keys = NULL, key[DM_LAYOUT_KEY_MAX];
-	size_t n = 0;
-	dm_hour_profile hp;
-	dm_err err, fatal = DM_OK;
+	dm_hour_profile *hp = &lk->hp;
+	dm_err err;
 
-	dm_hour_profile_init(&hp, h);
-	err = hour_files(st, h, &keys, &n, diag);
-	if (err != DM_OK)
-		return err;
-	if (n == 0) {
-		stats->hours_empty++;
-		goto merge;
+	if (lk->kind == LOOK_FATAL) {
+		*diag = lk->diag;
+		return lk->err;
 	}
-	err = dm_layout_hour_profile_key(model, version, (time_t)h, key,
-					 sizeof(key), diag);
-	if (err != DM_OK)
-		goto out;
-	if (ho->use_profiles && !ho->rebuild &&
-	    stored_hour(st, key, model, version, h, keys, n, po, ho, &hp, stats,
-			&fatal, diag)) {
+	if (lk->warn[0])
+		warnf(ho, "%s", lk->warn);
+	stats->rebuilt += (uint64_t)lk->rebuilt;
+	if (lk->kind == LOOK_EMPTY) {
+		stats->hours_empty++;
+	} else if (lk->kind == LOOK_FRESH) {
 		stats->from_profiles++;
 		/* progress counts the rows the hour stands for */
-		if (po->progress && hp.prof.rows)
-			po->progress(po->progress_ctx, hp.prof.rows);
-		goto merge;
+		if (po->progress && hp->prof.rows)
+			po->progress(po->progress_ctx, hp->prof.rows);
+	} else {
+		/* a profile refused may have left hp released */
+		dm_hour_profile_release(hp);
+		dm_hour_profile_init(hp, lk->h);
+		err = read_hour(st, lk->keys, lk->n, po, ho, hp, diag);
+		if (err != DM_OK)
+			return err;
+		stats->read_raw++;
+		if (ho->write_profiles)
+			write_hour(st, lk->key, model, version, hp, ho, stats);
 	}
-	if ((err = fatal) != DM_OK)
-		goto out;
-	dm_hour_profile_init(&hp, h);
-	if ((err = read_hour(st, keys, n, po, ho, &hp, diag)) != DM_OK)
-		goto out;
-	stats->read_raw++;
-	if (ho->write_profiles)
-		write_hour(st, key, model, version, &hp, ho, stats);
-merge:
 	if (ho->on_hour)
-		ho->on_hour(ho->hour_ctx, &hp);
-	err = w ? dm_window_acc_add(w, &hp, diag) : DM_OK;
-out:
-	dm_hour_profile_release(&hp);
-	dm_store_free_list(keys, n);
-	return err;
+		ho->on_hour(ho->hour_ctx, hp);
+	return w ? dm_window_acc_add(w, hp, diag) : DM_OK;
+}
+
+/*
+ * Reading ahead: with threads to spare, worker threads look the next
+ * hours up (list the files, read and check the stored profile: the
+ * parse is about half the cost of a window from profiles) while this
+ * thread merges the hours in order.  At most nslot hours are looked up
+ * and not yet merged, so memory does not grow with the window.  The
+ * store backends are safe to call from several threads (local: no
+ * state; Azure: one client behind its lock).
+ */
+#define AHEAD_MAX_WORKERS 3
+
+struct ahead {
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* a slot filled or freed, or stop */
+	struct look *slot;
+	size_t nslot;
+	const int64_t *hours;
+	size_t nhours, next, done; /* next to look up; merged */
+	int stop;
+	dm_store *st;
+	const char *model, *version;
+	const dm_profile_opts *po;
+	const dm_hourly_opts *ho;
+};
+
+static void *ahead_main(void *arg)
+{
+	struct ahead *a = arg;
+
+	for (;;) {
+		struct look *lk;
+		size_t i;
+
+		pthread_mutex_lock(&a->mu);
+		while (!a->stop && a->next < a->nhours &&
+		       a->next >= a->done + a->nslot)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop || a->next >= a->nhours) {
+			pthread_mutex_unlock(&a->mu);
+			return NULL;
+		}
+		i = a->next++;
+		pthread_mutex_unlock(&a->mu);
+		lk = &a->slot[i % a->nslot];
+		look_hour(a->st, a->model, a->version, a->hours[i], a->po,
+			  a->ho, lk);
+		pthread_mutex_lock(&a->mu);
+		lk->ready = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+	}
+}
+
+/* The hours in order, each looked up ahead by nw workers; -1 if the
+ * workers could not be had (nothing done then). */
+static int run_ahead(struct ahead *a, unsigned nw, dm_window_acc *w,
+		     dm_hourly_stats *stats, dm_err *err, dm_diag *diag)
+{
+	pthread_t tid[AHEAD_MAX_WORKERS];
+	unsigned started = 0, t;
+	size_t i;
+
+	a->nslot = 2 * (size_t)nw + 2;
+	a->slot = calloc(a->nslot, sizeof(*a->slot));
+	if (!a->slot)
+		return -1;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	for (t = 0; t < nw; t++)
+		if (pthread_create(&tid[started], NULL, ahead_main, a) == 0)
+			started++;
+	if (started == 0) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		free(a->slot);
+		return -1;
+	}
+	for (i = 0; i < a->nhours && *err == DM_OK; i++) {
+		struct look *lk = &a->slot[i % a->nslot];
+
+		pthread_mutex_lock(&a->mu);
+		while (!lk->ready)
+			pthread_cond_wait(&a->cv, &a->mu);
+		pthread_mutex_unlock(&a->mu);
+		stats->hours++;
+		*err = use_hour(a->st, a->model, a->version, lk, a->po, a->ho,
+				w, stats, diag);
+		look_release(lk);
+		pthread_mutex_lock(&a->mu);
+		a->done++;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+	}
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	for (t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (i = 0; i < a->nslot; i++)
+		look_release(&a->slot[i]);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	free(a->slot);
+	return 0;
 }
 
 dm_err dm_window_profile_hourly(dm_store *st, const char *model,
@@ -271,8 +433,11 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 {
 	dm_hourly_stats local;
 	dm_window_acc w;
-	int64_t h;
+	struct ahead a;
+	int64_t h, *hours = NULL;
+	size_t nh = 0, i;
 	uint64_t idx = 0;
+	unsigned nw = po->threads > 1 ? po->threads - 1 : 0;
 	dm_err err = DM_OK;
 
 	if (!stats)
@@ -281,15 +446,44 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 	if (!po->reference)
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "hour profiles need the baseline");
-	dm_window_acc_init(&w);
-	for (h = start; h < end && err == DM_OK; h += 3600, idx++) {
-		if (ho->shard_count > 1 &&
-		    idx % ho->shard_count != ho->shard_index)
-			continue;
-		stats->hours++;
-		err = window_hour(st, model, version, h, po, ho,
-				  cur ? &w : NULL, stats, diag);
+	if (end > start) {
+		hours = malloc((size_t)((end - start) / 3600 + 1) *
+			       sizeof(*hours));
+		if (!hours)
+			return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
+					   "out of memory");
 	}
+	for (h = start; h < end; h += 3600, idx++)
+		if (ho->shard_count <= 1 ||
+		    idx % ho->shard_count == ho->shard_index)
+			hours[nh++] = h;
+	dm_window_acc_init(&w);
+	if (nw > AHEAD_MAX_WORKERS)
+		nw = AHEAD_MAX_WORKERS;
+	if (nw > nh / 2)
+		nw = (unsigned)(nh / 2);
+	memset(&a, 0, sizeof(a));
+	a.hours = hours;
+	a.nhours = nh;
+	a.st = st;
+	a.model = model;
+	a.version = version;
+	a.po = po;
+	a.ho = ho;
+	if (nw == 0 || !ho->use_profiles || ho->rebuild ||
+	    run_ahead(&a, nw, cur ? &w : NULL, stats, &err, diag) < 0) {
+		for (i = 0; i < nh && err == DM_OK; i++) {
+			struct look lk;
+
+			memset(&lk, 0, sizeof(lk));
+			stats->hours++;
+			look_hour(st, model, version, hours[i], po, ho, &lk);
+			err = use_hour(st, model, version, &lk, po, ho,
+				       cur ? &w : NULL, stats, diag);
+			look_release(&lk);
+		}
+	}
+	free(hours);
 	if (err == DM_OK && cur)
 		err = dm_window_acc_finish(&w, cur);
 	if (err == DM_OK && acct) {

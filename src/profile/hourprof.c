@@ -11,11 +11,12 @@
  * live sketch cannot be written compactly, so an hour keeps at most
  * DM_HOUR_SKETCH_ITEMS weighted points per feature (every value while the
  * hour has no more), with its proven rank-error bound in weight.  The
- * window merges the points of its hours (sorted runs merged like a binary
- * counter; a run of more than the sketch's k points is compressed to k)
- * and carries the bounds,
- * summed, into a frozen sketch: KS and quantiles stay within the stated
- * bound and are exact while the window holds at most k values.
+ * window folds the points of its hours into at most k + k/2 points per
+ * feature, whatever its length (see "the window" below; compressed to
+ * fewer than k when more than k distinct values are held), and carries
+ * the bounds, summed, into a frozen sketch: KS and quantiles stay within
+ * the stated bound and are exact while the window holds at most k
+ * values.
  *
  * A file read back is trusted only if it is whole and consistent: its
  * format and version, model, version, hour, and the fingerprint of the
@@ -958,30 +959,69 @@ int dm_hour_profile_covers(const dm_hour_profile *hp, char *const *keys,
 
 /* ---- the window ------------------------------------------------------- */
 
-/* Sorted runs of points deeper than this are merged regardless. */
-#define MAX_RUNS 40
-
 /*
- * One feature's points over the hours merged so far: a stack of sorted
- * runs, each run larger than the one above it.  A new hour's points are
- * pushed and merged down while the top run is at least as large as the
- * one below (a binary counter), and a merged run of more than k points
- * is compressed to k: every point is moved O(log hours) times instead of
- * once per hour, and runs never exceed 2 k points.
+ * One feature's points over the hours merged so far, in memory bounded by
+ * k + k/2 points however many hours the window has:
+ *
+ *   acc   the points of the hours already folded in: sorted, equal values
+ *         merged, at most k of them;
+ *   pend  the points of the hours since, at most k/2, as a stack of sorted
+ *         runs (one per hour, merged like a binary counter while the top
+ *         run is at least as long as the one below it).
+ *
+ * When an hour's points would take pend past k/2 (and when the window
+ * ends), pend is folded into acc: one merge of the two sorted runs into
+ * the window's scratch, equal values merged, and only if that leaves more
+ * than k points, one compression to fewer than k (greedy groups of
+ * adjacent points of weight at most limit = ceil(2 T / (k - 1)), each
+ * replaced by its weighted median carrying the group's weight, T the
+ * weight of all the points).  A group so replaced moves the weight
+ * counted at or below any x by at most floor(limit / 2), so each fold
+ * adds at most that to the bound; a window of W points in all folds
+ * about W / (k/2) times.  While the window has at most k distinct values
+ * nothing is compressed and the result is exact.
  */
-struct dm_item_runs {
-	dm_hour_items r[MAX_RUNS];
-	size_t n;
+struct pt {
+	double v;
+	uint64_t w;
 };
 
-static void runs_free_all(struct dm_item_runs *runs, size_t nfeat)
-{
-	size_t i, j;
+#define MAX_PEND_RUNS 64
 
-	for (i = 0; runs && i < nfeat; i++)
-		for (j = 0; j < runs[i].n; j++)
-			items_release(&runs[i].r[j]);
-	free(runs);
+struct feat_pts {
+	struct pt *acc, *pend;
+	size_t nacc, capacc, npend, cappend;
+	size_t run[MAX_PEND_RUNS]; /* start of each pending run */
+	size_t nrun;
+	uint64_t total; /* weight of acc and pend */
+	double err_w;	/* their rank-error bound, in weight */
+};
+
+struct dm_item_runs {
+	struct feat_pts *f;
+	size_t nfeat, k;
+	struct pt *scratch; /* merges, at most k + k/2 points */
+	size_t capscratch;
+};
+
+static void feat_pts_release(struct feat_pts *f)
+{
+	free(f->acc);
+	free(f->pend);
+	memset(f, 0, sizeof(*f));
+}
+
+static void runs_free_all(struct dm_item_runs *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nfeat; i++)
+		feat_pts_release(&r->f[i]);
+	free(r->f);
+	free(r->scratch);
+	free(r);
 }
 
 void dm_window_acc_init(dm_window_acc *w)
@@ -994,81 +1034,190 @@ void dm_window_acc_release(dm_window_acc *w)
 {
 	if (!w)
 		return;
-	runs_free_all(w->runs, w->prof.nfeat);
+	runs_free_all(w->runs);
 	dm_profile_release(&w->prof);
 	memset(w, 0, sizeof(*w));
 }
 
-/* dst := the sorted merge of dst and src's points (src released);
- * compressed to k points when there are more (the bound grows by the
- * compression's). */
-static dm_err items_merge(dm_hour_items *dst, dm_hour_items *src, size_t k)
+/* *p with room for need points: grown by half again, but not past most
+ * (the most it will need) unless need is more. */
+static int reserve_pts(struct pt **p, size_t *cap, size_t need, size_t most)
 {
-	size_t n = dst->n + src->n, i = 0, j = 0, o = 0;
-	double *v;
-	uint64_t *w;
+	struct pt *np;
+	size_t c;
 
-	v = malloc((n ? n : 1) * sizeof(double));
-	w = malloc((n ? n : 1) * sizeof(uint64_t));
-	if (!v || !w) {
-		free(v);
-		free(w);
-		return DM_ENOMEM;
+	if (need <= *cap)
+		return 0;
+	c = *cap + *cap / 2;
+	if (c > most)
+		c = most;
+	if (c < need)
+		c = need;
+	np = realloc(*p, c * sizeof(*np));
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = c;
+	return 0;
+}
+
+/*
+ * The sorted merge of a[0..na) and b[0..nb) into o (stable: a first on
+ * ties), from both ends at once: min(na, nb) steps take the smallest
+ * points from the front and as many of the largest from the back (two
+ * independent chains of comparisons, each choosing without a branch;
+ * neither can run past the end of a run in that many steps, and they
+ * walk the same order from its two ends, so they meet no point twice),
+ * then the |na - nb| points left in the middle are merged with bounds.
+ */
+static void merge2(const struct pt *a, size_t na, const struct pt *b, size_t nb,
+		   struct pt *o)
+{
+	size_t i = 0, j = 0, ea = na, eb = nb, lo = 0, hi = na + nb, s;
+	size_t t = na < nb ? na : nb;
+
+	for (s = 0; s < t; s++) {
+		int fa = a[i].v <= b[j].v, ta = a[ea - 1].v > b[eb - 1].v;
+
+		o[lo++] = *(fa ? &a[i] : &b[j]);
+		i += (size_t)fa;
+		j += (size_t)!fa;
+		o[--hi] = *(ta ? &a[ea - 1] : &b[eb - 1]);
+		ea -= (size_t)ta;
+		eb -= (size_t)!ta;
 	}
-	while (i < dst->n || j < src->n) {
-		if (j == src->n || (i < dst->n && dst->v[i] <= src->v[j])) {
-			v[o] = dst->v[i];
-			w[o++] = dst->w[i++];
-		} else {
-			v[o] = src->v[j];
-			w[o++] = src->w[j++];
+	while (i < ea && j < eb) {
+		int fa = a[i].v <= b[j].v;
+
+		o[lo++] = *(fa ? &a[i] : &b[j]);
+		i += (size_t)fa;
+		j += (size_t)!fa;
+	}
+	if (i < ea)
+		memcpy(o + lo, a + i, (ea - i) * sizeof(*o));
+	else if (j < eb)
+		memcpy(o + lo, b + j, (eb - j) * sizeof(*o));
+}
+
+/* The top two pending runs merged into one (through the scratch). */
+static void pend_merge_top(struct feat_pts *f, struct pt *s)
+{
+	size_t a0 = f->run[f->nrun - 2], b0 = f->run[f->nrun - 1];
+
+	merge2(f->pend + a0, b0 - a0, f->pend + b0, f->npend - b0, s);
+	memcpy(f->pend + a0, s, (f->npend - a0) * sizeof(*s));
+	f->nrun--;
+}
+
+/* p[0..n) as greedy groups of adjacent points of weight at most limit
+ * (a point heavier than limit stays alone), each replaced by its
+ * weighted median with the group's weight, into o (which may be p):
+ * fewer than max points (two neighbouring groups weigh more than limit
+ * together), and the weight at or below any x moves by at most
+ * floor(limit / 2), which is returned with the points written in *on. */
+static double pts_compress(const struct pt *p, size_t n, struct pt *o,
+			   size_t *on, size_t max, uint64_t total)
+{
+	double l = ceil(2.0 * (double)total / (double)(max - 1));
+	uint64_t limit = l < 1 ? 1 : (uint64_t)l;
+	size_t start = 0, m = 0;
+
+	while (start < n) {
+		size_t end = start + 1, j;
+		uint64_t gw = p[start].w, half, acc = 0;
+
+		while (end < n && gw + p[end].w <= limit)
+			gw += p[end++].w;
+		half = (gw + 1) / 2;
+		for (j = start; j < end; j++) {
+			acc += p[j].w;
+			if (acc >= half)
+				break;
 		}
+		o[m].v = p[j].v;
+		o[m++].w = gw;
+		start = end;
 	}
-	free(dst->v);
-	free(dst->w);
-	dst->v = v;
-	dst->w = w;
-	dst->n = n;
-	dst->total += src->total;
-	dst->err_w += src->err_w;
-	items_release(src);
-	if (n > k)
-		dst->err_w +=
-			dm_sketch_compress_items(dst->v, dst->w, &dst->n, k) *
-			(double)dst->total;
+	*on = m;
+	return (double)(limit / 2);
+}
+
+/* Equal values of the sorted p[0..n) merged (lossless): the points
+ * left. */
+static size_t dedup_pts(struct pt *p, size_t n)
+{
+	size_t i, m = n ? 1 : 0;
+
+	for (i = 1; i < n; i++) {
+		if (p[i].v == p[m - 1].v)
+			p[m - 1].w += p[i].w;
+		else
+			p[m++] = p[i];
+	}
+	return m;
+}
+
+/* pend folded into acc (see above). */
+static dm_err fold(struct dm_item_runs *r, struct feat_pts *f)
+{
+	struct pt *s = r->scratch;
+	size_t m;
+
+	if (f->nrun == 0)
+		return DM_OK;
+	while (f->nrun > 1)
+		pend_merge_top(f, s);
+	merge2(f->acc, f->nacc, f->pend, f->npend, s);
+	m = dedup_pts(s, f->nacc + f->npend);
+	f->npend = 0;
+	f->nrun = 0;
+	if (reserve_pts(&f->acc, &f->capacc, m > r->k && r->k >= 3 ? r->k : m,
+			r->k) < 0)
+		return DM_ENOMEM;
+	if (m > r->k && r->k >= 3) {
+		f->err_w +=
+			pts_compress(s, m, f->acc, &f->nacc, r->k, f->total);
+	} else {
+		memcpy(f->acc, s, m * sizeof(*s));
+		f->nacc = m;
+	}
 	return DM_OK;
 }
 
-/* Pushes it (moved: it is left empty) and merges down. */
-static dm_err runs_push(struct dm_item_runs *s, dm_hour_items *it, size_t k)
+/* it's points into f (it is released). */
+static dm_err feat_add(struct dm_item_runs *r, struct feat_pts *f,
+		       dm_hour_items *it)
 {
+	size_t half = r->k / 2 ? r->k / 2 : 1, i;
 	dm_err err;
 
-	s->r[s->n++] = *it;
-	memset(it, 0, sizeof(*it));
-	while (s->n >= 2 &&
-	       (s->r[s->n - 1].n >= s->r[s->n - 2].n || s->n == MAX_RUNS)) {
-		err = items_merge(&s->r[s->n - 2], &s->r[s->n - 1], k);
-		if (err != DM_OK)
+	f->total += it->total;
+	f->err_w += it->err_w;
+	if (it->n == 0)
+		goto out;
+	if (f->npend > 0 &&
+	    (f->npend + it->n > half || f->nrun == MAX_PEND_RUNS)) {
+		if ((err = fold(r, f)) != DM_OK)
 			return err;
-		s->n--;
 	}
-	return DM_OK;
-}
-
-/* Every run merged into r[0] (at most k points). */
-static dm_err runs_collapse(struct dm_item_runs *s, size_t k)
-{
-	dm_err err;
-
-	while (s->n >= 2) {
-		err = items_merge(&s->r[s->n - 2], &s->r[s->n - 1], k);
-		if (err != DM_OK)
-			return err;
-		s->n--;
+	/* the scratch holds a fold (acc and pend) or the top run */
+	if (reserve_pts(&f->pend, &f->cappend, f->npend + it->n, half + it->n) <
+		    0 ||
+	    reserve_pts(&r->scratch, &r->capscratch, f->nacc + f->npend + it->n,
+			r->k + half + it->n) < 0)
+		return DM_ENOMEM;
+	f->run[f->nrun++] = f->npend;
+	for (i = 0; i < it->n; i++) {
+		f->pend[f->npend + i].v = it->v[i];
+		f->pend[f->npend + i].w = it->w[i];
 	}
-	if (s->n == 0)
-		s->n = 1; /* an empty run */
+	f->npend += it->n;
+	while (f->nrun >= 2 &&
+	       f->npend - f->run[f->nrun - 1] >=
+		       f->run[f->nrun - 1] - f->run[f->nrun - 2])
+		pend_merge_top(f, r->scratch);
+out:
+	items_release(it);
 	return DM_OK;
 }
 
@@ -1089,7 +1238,8 @@ static void account_files(dm_window_acc *w, const dm_hour_profile *hp)
 
 dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp, dm_diag *diag)
 {
-	size_t i, k;
+	struct dm_item_runs *r;
+	size_t i;
 	dm_err err;
 
 	account_files(w, hp);
@@ -1097,9 +1247,16 @@ dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp, dm_diag *diag)
 		return DM_OK;
 	if (w->prof.nfeat == 0) {
 		/* the first hour with rows: its profile is the window's */
-		w->runs = calloc(hp->prof.nfeat, sizeof(*w->runs));
-		if (!w->runs)
+		r = calloc(1, sizeof(*r));
+		if (!r || !(r->f = calloc(hp->prof.nfeat, sizeof(*r->f)))) {
+			free(r);
 			return DM_ENOMEM;
+		}
+		r->nfeat = hp->prof.nfeat;
+		r->k = hp->prof.sketch_k ? hp->prof.sketch_k
+					 : DM_SKETCH_K_DEFAULT;
+		runs_free_all(w->runs);
+		w->runs = r;
 		dm_profile_release(&w->prof);
 		w->prof = hp->prof;
 		dm_profile_init(&hp->prof, NULL);
@@ -1107,40 +1264,66 @@ dm_err dm_window_acc_add(dm_window_acc *w, dm_hour_profile *hp, dm_diag *diag)
 		   DM_OK) {
 		return err;
 	}
-	k = w->prof.sketch_k ? w->prof.sketch_k : DM_SKETCH_K_DEFAULT;
-	for (i = 0; i < w->prof.nfeat; i++)
+	r = w->runs;
+	for (i = 0; i < w->prof.nfeat; i++) {
 		if (analysed_numeric(&w->prof.feat[i]) &&
-		    (err = runs_push(&w->runs[i], &hp->items[i], k)) != DM_OK)
+		    (err = feat_add(r, &r->f[i], &hp->items[i])) != DM_OK) {
+			/* hp's profile may have moved here (its nfeat 0): its
+			 * points are released here */
+			for (i = 0; i < w->prof.nfeat; i++)
+				items_release(&hp->items[i]);
 			return err;
+		}
+	}
 	return DM_OK;
+}
+
+/* f's points as a frozen sketch (f is released). */
+static dm_err feat_sketch(struct dm_item_runs *r, struct feat_pts *f,
+			  dm_sketch **out)
+{
+	double *v = NULL;
+	uint64_t *w = NULL;
+	size_t i;
+	dm_err err = fold(r, f);
+
+	if (err != DM_OK)
+		return err;
+	if (f->nacc) {
+		v = malloc(f->nacc * sizeof(*v));
+		w = malloc(f->nacc * sizeof(*w));
+		if (!v || !w) {
+			free(v);
+			free(w);
+			return DM_ENOMEM;
+		}
+		for (i = 0; i < f->nacc; i++) {
+			v[i] = f->acc[i].v;
+			w[i] = f->acc[i].w;
+		}
+	}
+	dm_sketch_free(*out);
+	*out = f->nacc ? dm_sketch_from_items(
+				 (uint32_t)r->k, v, w, f->nacc,
+				 f->total ? f->err_w / (double)f->total : 0.0)
+		       : dm_sketch_new((uint32_t)r->k);
+	free(v);
+	free(w);
+	feat_pts_release(f);
+	return *out ? DM_OK : DM_ENOMEM;
 }
 
 dm_err dm_window_acc_finish(dm_window_acc *w, dm_profile *out)
 {
-	size_t i, k = w->prof.sketch_k ? w->prof.sketch_k : DM_SKETCH_K_DEFAULT;
+	size_t i;
+	dm_err err;
 
-	for (i = 0; i < w->prof.nfeat; i++) {
-		dm_feature *f = &w->prof.feat[i];
-		dm_hour_items *it;
-		dm_err err;
-
-		if (!analysed_numeric(f))
-			continue;
-		if ((err = runs_collapse(&w->runs[i], k)) != DM_OK)
+	for (i = 0; w->runs && i < w->prof.nfeat; i++)
+		if (analysed_numeric(&w->prof.feat[i]) &&
+		    (err = feat_sketch(w->runs, &w->runs->f[i],
+				       &w->prof.feat[i].sketch)) != DM_OK)
 			return err;
-		it = &w->runs[i].r[0];
-		dm_sketch_free(f->sketch);
-		f->sketch =
-			it->n ? dm_sketch_from_items(
-					(uint32_t)k, it->v, it->w, it->n,
-					it->total
-						? it->err_w / (double)it->total
-						: 0.0)
-			      : dm_sketch_new((uint32_t)k);
-		if (!f->sketch)
-			return DM_ENOMEM;
-	}
-	runs_free_all(w->runs, w->prof.nfeat);
+	runs_free_all(w->runs);
 	w->runs = NULL;
 	dm_profile_release(out);
 	*out = w->prof;

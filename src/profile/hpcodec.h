@@ -34,7 +34,8 @@ int hpc_weights_encode(const uint64_t *w, size_t n, char **out, size_t *len);
  * v / w (room for n).  0 on success, otherwise -1 with *why a static
  * sentence (not base64, wrong length, bad varint, ...).  Values are not
  * checked for order or finiteness here, nor weights for zero: the
- * caller does that.  Uses a scratch buffer: -2 if out of memory.
+ * caller does that.  Weights (and values on a big-endian host) use a
+ * scratch buffer: -2 if out of memory.
  */
 int hpc_values_decode(const char *s, size_t len, size_t n, double *v,
 		      const char **why);

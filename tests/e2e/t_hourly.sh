@@ -6,7 +6,8 @@
 # exactly while the window's sketch holds every value, else KS D within
 # the stated bound); a late file makes its hour stale,
 # a missing hour is empty, a corrupt, truncated, foreign-version or
-# other-baseline profile is rebuilt with a warning; --no-write writes none.
+# other-baseline profile is rebuilt with a warning; --no-write writes none;
+# hours looked up ahead on worker threads give the same report.
 . "$(dirname "$0")/lib.sh"
 unset DRIFT_PUSHGATEWAY_URL DRIFT_ALERTMANAGER_URL DRIFT_WEBHOOK_URL
 unset DRIFTMON_NO_PROFILES
@@ -128,6 +129,29 @@ prof 24 "edited categories" "hour=11/profile.json cannot be used \(.*category co
 printf 'not json' >"$P/hour=09/profile.json"
 prof 24 "garbage" "hour=09/profile.json cannot be used"
 prof 24 "all rebuilt" "0 read, 0 rebuilt"
+
+# read ahead: with DRIFTMON_THREADS above 1 the next hours' profiles are
+# looked up on worker threads while the hours are merged in order; one
+# thread and four give the same report, counts and warnings (in hour
+# order), with a corrupt and a stale hour in the window (--no-write:
+# both runs see them)
+printf 'not json' >"$P/hour=09/profile.json"
+cp "$L/hour=10/part-synth-spam-detector-v1.parquet" "$L/hour=15/part-late2.parquet"
+for t in 1 4; do
+	DRIFTMON_THREADS=$t run detect --model spam-detector --version v1 \
+		--at $AT --window-hours 168 --format json --no-write
+	expect "read ahead, $t threads" 0 "hour=15/profile.json is stale"
+	grep -v '"generated_at"' "$T/.out" >"$T/ahead-$t.json"
+	cp "$T/.err" "$T/ahead-$t.err"
+done
+check "read ahead: the same report on 1 and 4 threads" \
+	cmp -s "$T/ahead-1.json" "$T/ahead-4.json"
+check "read ahead: the same warnings and counts, in hour order" \
+	cmp -s "$T/ahead-1.err" "$T/ahead-4.err"
+check "read ahead: the corrupt hour warned before the stale one" \
+	grep -qzE 'hour=09/profile.json cannot be used.*hour=15/profile.json is stale' "$T/ahead-4.err"
+rm "$L/hour=15/part-late2.parquet"
+prof 24 "read ahead, rebuilt" "21 from profiles, 1 read, 1 rebuilt, 1 written"
 
 # format_version 2 encodes the sketch points (base64 of little-endian
 # float64 values, of LEB128 weights): Python's own decoding of them is a

@@ -489,6 +489,99 @@ static void hour_profiles_merge_to_window(void **state)
 	free_table(&cur);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Windows of many hours, whose points are folded into the window's
+ * bounded store more than once (k = 4096 here): 4 hours of 1,000
+ * values stay exact (at most k distinct values); 40 hours are compressed to at
+ * most k points, and the window's CDF is within the stated bound of the exact
+ * CDF of the 40,000 values everywhere, the bound itself small; counts and bins
+ * stay exact. */
+static void hour_profiles_many_hours(void **state)
+{
+	static const size_t hours[] = {4, 40};
+	struct table base, cur;
+	dm_profile bp;
+	size_t s;
+
+	(void)state;
+	make_table(&base, 20000, 0, 0);
+	make_table(&cur, 40000, 0.3, 1);
+	build_baseline(&bp, &base);
+	for (s = 0; s < 2; s++) {
+		size_t nh = hours[s], n = nh * 1000, i, j, np = 0;
+		dm_window_acc acc;
+		dm_profile whole, win;
+		dm_profile_opts o = {0};
+		const dm_feature *x, *wx;
+		double *sorted, *v = NULL, err;
+		uint64_t *w = NULL;
+
+		o.reference = &bp;
+		dm_profile_init(&whole, &o);
+		add_rows(&whole, &o, &cur, 0, n);
+		dm_window_acc_init(&acc);
+		dm_profile_init(&win, NULL);
+		for (i = 0; i < nh; i++) {
+			dm_hour_profile hp;
+
+			hour_of(&hp, &bp, &cur, i * 1000, (i + 1) * 1000,
+				3600 * (int64_t)i);
+			assert_int_equal(dm_window_acc_add(&acc, &hp, NULL),
+					 DM_OK);
+			dm_hour_profile_release(&hp);
+		}
+		assert_int_equal(dm_window_acc_finish(&acc, &win), DM_OK);
+		dm_window_acc_release(&acc);
+		x = dm_profile_find(&win, "x");
+		wx = dm_profile_find(&whole, "x");
+		assert_int_equal(x->count, n);
+		for (j = 0; j <= wx->nedges; j++)
+			assert_int_equal(x->bins[j], wx->bins[j]);
+		assert_int_equal(dm_sketch_count(x->sketch), n);
+		assert_int_equal(dm_sketch_items(x->sketch, &v, &w, &np),
+				 DM_OK);
+		assert_true(np <= bp.sketch_k);
+		free(v);
+		free(w);
+		err = dm_sketch_rank_error(x->sketch);
+		if (s == 0) {
+			double q[3] = {0.1, 0.5, 0.9}, qw[3], qm[3];
+
+			assert_true(dm_sketch_is_exact(x->sketch));
+			assert_int_equal(np, n);
+			dm_feature_quantiles(wx, q, 3, qw);
+			dm_feature_quantiles(x, q, 3, qm);
+			for (j = 0; j < 3; j++)
+				assert_true(qw[j] == qm[j]);
+		} else {
+			assert_false(dm_sketch_is_exact(x->sketch));
+			assert_true(err > 0 && err < 5e-3);
+		}
+		/* the CDF at every value and between: within the bound */
+		sorted = malloc(n * sizeof(double));
+		memcpy(sorted, cur.x, n * sizeof(double));
+		qsort(sorted, n, sizeof(double), cmp_double);
+		for (i = 0; i < n; i += 7) {
+			double exact = (double)(i + 1) / (double)n;
+
+			assert_true(fabs(dm_sketch_cdf(x->sketch, sorted[i]) -
+					 exact) <= err + 1e-12);
+		}
+		free(sorted);
+		dm_profile_release(&whole);
+		dm_profile_release(&win);
+	}
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+}
+
 /* j with the first occurrence of from replaced by to (malloc'd). */
 static char *replace1(const char *j, const char *from, const char *to)
 {
@@ -714,6 +807,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(detect_decides),
 		cmocka_unit_test(hour_profile_round_trip),
 		cmocka_unit_test(hour_profiles_merge_to_window),
+		cmocka_unit_test(hour_profiles_many_hours),
 		cmocka_unit_test(hour_profile_refuses_corrupt),
 		cmocka_unit_test(hour_profile_bounds_sketch_n),
 		cmocka_unit_test(hour_profile_alloc_failures),
