@@ -320,6 +320,10 @@ typedef struct pq_cc {
 	/* a batch still valid may point into page (values lent, not
 	 * copied): calls left before it may be overwritten or freed */
 	int lent;
+	/* the page's bytes start at page + pad; want_pad is the pad that
+	 * would have aligned the last page's values to a double (its levels
+	 * took a size that is no multiple of 8), used for the next page */
+	unsigned pad, want_pad;
 	void **old_retired;
 	size_t old_nretired, old_cretired;
 	uint32_t *idx; /* scratch for indices */
@@ -421,6 +425,7 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	void **retired = c->retired, **old_retired = c->old_retired;
 	size_t old_nretired = c->old_nretired, old_cretired = c->old_cretired;
 	int keep = c->keep, lent = c->lent;
+	unsigned want_pad = c->want_pad;
 	uint8_t *prev = c->prev;
 	int64_t *lens = c->lens, *pres = c->pres;
 	size_t prev_cap = c->prev_cap, lens_cap = c->lens_cap;
@@ -454,6 +459,7 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	}
 	c->keep = keep;
 	c->lent = lent;
+	c->want_pad = want_pad;
 	c->old_retired = old_retired;
 	c->old_nretired = old_nretired;
 	c->old_cretired = old_cretired;
@@ -780,7 +786,7 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 		    c->page_cap >= (size_t)h->usize + 8 && !c->lent;
 	const uint8_t *src;
 	uint8_t *dst;
-	size_t csize = (size_t)h->csize, usize = (size_t)h->usize, alloc;
+	size_t csize = (size_t)h->csize, usize = (size_t)h->usize, alloc, pad;
 	int codec =
 		compressed ? (int)c->k->info.codec : DM_PARQUET_UNCOMPRESSED;
 	uint64_t ratio = pq_codec_max_ratio(codec);
@@ -839,14 +845,18 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	dst = reuse ? c->page : malloc(alloc);
 	if (!dst)
 		return DM_ENOMEM;
-	memcpy(dst, src, raw);
-	err = pq_decompress(codec, src + raw, csize - raw, dst + raw,
+	/* doubles may then be read in place (the + 8 above has room) */
+	pad = out == &c->page && c->nk == NK_F64 ? c->want_pad % 8 : 0;
+	memcpy(dst + pad, src, raw);
+	err = pq_decompress(codec, src + raw, csize - raw, dst + pad + raw,
 			    usize - raw, &why);
 	if (err) {
 		if (!reuse)
 			free(dst);
 		return cc_err(c, err, diag, "%s", why ? why : "bad page data");
 	}
+	if (out == &c->page)
+		c->pad = (unsigned)pad;
 	c->pos += csize;
 	if (!reuse) {
 		if (out == &c->page && c->nk != NK_STR && !c->lent) {
@@ -1026,8 +1036,8 @@ static dm_err cc_page_v1(pq_cc *c, const pq_ph *h, dm_diag *diag)
 
 	if ((err = cc_body(c, h, 0, 1, &c->page, diag)))
 		return err;
-	p = c->page;
-	end = c->page + h->usize;
+	p = c->page + c->pad;
+	end = p + h->usize;
 	c->def_bp = 0;
 	if (c->max_def && h->def_enc == DM_PARQUET_ENC_BIT_PACKED) {
 		/* one bit a level, most significant bit first */
@@ -1075,9 +1085,9 @@ static dm_err cc_page_v2(pq_cc *c, const pq_ph *h, dm_diag *diag)
 	if ((err = cc_body(c, h, lv, h->is_compressed, &c->page, diag)))
 		return err;
 	if (c->max_def)
-		rle_init(&c->def, c->page, lv, 1);
-	c->vp = c->page + lv;
-	c->vend = c->page + h->usize;
+		rle_init(&c->def, c->page + c->pad, lv, 1);
+	c->vp = c->page + c->pad + lv;
+	c->vend = c->page + c->pad + h->usize;
 	return DM_OK;
 }
 
@@ -1260,6 +1270,8 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 				  : cc_page_v2(c, &h, diag);
 	if (err)
 		return err;
+	/* the pad that aligns the values of a page like this one */
+	c->want_pad = (c->pad + 8 - (unsigned)((uintptr_t)c->vp % 8)) % 8;
 	return cc_start_values(c, &h, diag);
 }
 
