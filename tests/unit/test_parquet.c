@@ -1733,7 +1733,7 @@ static void wide_scan_memory(void **state)
  * the last batch again after every call.
  */
 enum { KB_N = 5000, KB_ROWS = 100 };
-static const char *const kb_words[] = {"alpha", "beta", "gamma", "delta",
+static const char *const kb_words[] = {"alpha",	  "beta", "gamma", "delta",
 				       "epsilon", "zeta", "eta"};
 
 static void kb_check(const dm_batch *b)
@@ -1800,9 +1800,9 @@ static void kept_batches_in_place(void **state)
 		assert_int_equal(
 			dm_parquet_writer_write_f64(w, 0, a + g, NULL, n, &d),
 			DM_OK);
-		assert_int_equal(dm_parquet_writer_write_f64(w, 1, bv + g, NULL,
-							     n, &d),
-				 DM_OK);
+		assert_int_equal(
+			dm_parquet_writer_write_f64(w, 1, bv + g, NULL, n, &d),
+			DM_OK);
 		assert_int_equal(dm_parquet_writer_write_f64(w, 2, cv + g,
 							     cn + g, n, &d),
 				 DM_OK);
@@ -1826,8 +1826,7 @@ static void kept_batches_in_place(void **state)
 						     DM_PARQUET_AS_DOUBLE, &s,
 						     &d),
 				 DM_OK);
-		while (dm_parquet_scan_next(s, KB_ROWS, &n, &d) == DM_OK &&
-		       n) {
+		while (dm_parquet_scan_next(s, KB_ROWS, &n, &d) == DM_OK && n) {
 			for (size_t j = 0; j < 2; j++) {
 				const double *p =
 					dm_parquet_scan_column(s, j)->f64;
@@ -1835,10 +1834,10 @@ static void kept_batches_in_place(void **state)
 				next[j] += last[j] && p == last[j] + KB_ROWS;
 				last[j] = p;
 				for (size_t i = 0; i < n; i++)
-					assert_true(p[i] ==
-						    (j ? (double)(row + i) + 0.5
-						       : (double)(row + i) *
-								 0.25));
+					assert_true(
+						p[i] ==
+						(j ? (double)(row + i) + 0.5
+						   : (double)(row + i) * 0.25));
 			}
 			row += n;
 		}
@@ -2495,6 +2494,29 @@ static void bounds_plain_values(void **state)
 		} else {
 			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
 					     4, &rows, &d),
+				       DM_EFORMAT, d, "PLAIN values exceed");
+		}
+		bb_release(&ch);
+	}
+	/* the same page, then one of a single value: the second batch (3
+	 * rows) takes the first page's last value with the next page's, so
+	 * it is decoded (copied), not read in place as above */
+	for (int32_t len = 32; len >= 31; len--) {
+		double v[4] = {1, 2, 3, 4}, v2 = 5, out[5];
+		bbuf ch = {0};
+		hb_page(&ch, 0, len, len, 4, DM_PARQUET_ENC_PLAIN, v,
+			(size_t)len);
+		hb_page(&ch, 0, 8, 8, 1, DM_PARQUET_ENC_PLAIN, &v2, 8);
+		hb h = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 5, 5, -1, 0};
+		if (len == 32) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 5, &rows, &d),
+					 DM_OK);
+			assert_int_equal(rows, 5);
+			assert_true(out[3] == 4 && out[4] == 5);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     5, &rows, &d),
 				       DM_EFORMAT, d, "PLAIN values exceed");
 		}
 		bb_release(&ch);

@@ -44,10 +44,10 @@
  * page header (and the start of its page); a column of large pages reads
  * each one into the shared buffer anyway, so a full window would only
  * hold (and copy) the start of the next page. */
-#define HEADER_WINDOW  ((size_t)16 << 10)
-#define MAX_HEADER     ((size_t)16 << 20)
-#define DEF_BATCH      8192
-#define JULIAN_EPOCH   2440588
+#define HEADER_WINDOW ((size_t)16 << 10)
+#define MAX_HEADER    ((size_t)16 << 20)
+#define DEF_BATCH     8192
+#define JULIAN_EPOCH  2440588
 
 struct dm_parquet_file {
 	dm_source *src;
@@ -758,9 +758,8 @@ static void cc_trim(pq_cc *c)
 	if (!c->rbuf || c->pos < c->roff)
 		return;
 	/* past the window (a large page was read around it): none left */
-	left = c->pos - c->roff < c->rlen
-		       ? c->rlen - (size_t)(c->pos - c->roff)
-		       : 0;
+	left = c->pos - c->roff < c->rlen ? c->rlen - (size_t)(c->pos - c->roff)
+					  : 0;
 	if (c->rcap - left < TRIM_WASTE)
 		return;
 	if (left) {
@@ -1680,7 +1679,8 @@ static dm_err cc_read(pq_cc *c, size_t n, uint8_t *null, void *vals,
 				nl[i] ^= 1;
 			}
 		}
-		if (direct && k == n && m == n && c->enc == DM_PARQUET_ENC_PLAIN &&
+		if (direct && k == n && m == n &&
+		    c->enc == DM_PARQUET_ENC_PLAIN &&
 		    c->phys == DM_PARQUET_DOUBLE &&
 		    (uintptr_t)c->vp % _Alignof(double) == 0 &&
 		    c->page_left - k >= next) {
@@ -2091,8 +2091,7 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows, size_t *nrows,
 
 		for (i = 0; i < f->ft.nrg; i++)
 			if ((uint64_t)f->ft.rg[i].num_rows > most)
-				most = (uint64_t)f->ft.rg[i].num_rows <
-							       max_rows
+				most = (uint64_t)f->ft.rg[i].num_rows < max_rows
 					       ? (size_t)f->ft.rg[i].num_rows
 					       : max_rows;
 		s->set ^= 1u;
