@@ -98,15 +98,13 @@ void dm_sketch_free(dm_sketch *s)
 }
 
 /*
- * Sort keys and merge space are scratch, needed only inside one call:
- * one set per thread (not per sketch) keeps memory at levels x values.
- * Freed when the thread exits.
+ * Sort keys are scratch, needed only inside one call: one set per thread
+ * (not per sketch) keeps memory at levels x values.  Freed when the
+ * thread exits.  (Levels merge in place: no scratch.)
  */
 struct scratch {
 	uint64_t *keys;
 	size_t keys_cap;
-	double *merge;
-	size_t merge_cap;
 };
 
 static pthread_key_t scratch_key;
@@ -119,7 +117,6 @@ static void scratch_free(void *p)
 	if (!sc)
 		return;
 	free(sc->keys);
-	free(sc->merge);
 	free(sc);
 }
 
@@ -181,29 +178,33 @@ static dm_err sort_level0(dm_sketch *s)
 	return DM_OK;
 }
 
-/* Merges sorted b[0..nb) into level l (sorted). */
+/* Merges sorted b[0..nb) into level l (sorted), in place from the back
+ * (no copy of the level); on ties the level's value comes first. */
 static dm_err merge_into(dm_sketch *s, struct level *l, const double *b,
 			 size_t nb)
 {
 	size_t i, j, o;
-	double *a;
-	struct scratch *sc = get_scratch();
+	double *v;
 
 	(void)s;
-	if (!sc || reserve(&sc->merge, &sc->merge_cap, l->len) < 0 ||
-	    reserve(&l->v, &l->cap, l->len + nb) < 0)
+	if (reserve(&l->v, &l->cap, l->len + nb) < 0)
 		return DM_ENOMEM;
-	a = sc->merge;
-	if (l->len)
-		memcpy(a, l->v, l->len * sizeof(double));
-	i = j = o = 0;
-	while (i < l->len && j < nb)
-		l->v[o++] = (b[j] < a[i]) ? b[j++] : a[i++];
-	while (i < l->len)
-		l->v[o++] = a[i++];
-	while (j < nb)
-		l->v[o++] = b[j++];
-	l->len = o;
+	v = l->v;
+	i = l->len;
+	j = nb;
+	o = l->len + nb;
+	while (i > 0 && j > 0) {
+		double x = v[i - 1], y = b[j - 1];
+		int t = y < x; /* the level's is larger: it goes last */
+
+		v[--o] = t ? x : y;
+		i -= (size_t)t;
+		j -= (size_t)!t;
+	}
+	while (j > 0)
+		v[--o] = b[--j];
+	/* what is left of the level is in place already */
+	l->len += nb;
 	return DM_OK;
 }
 
