@@ -4,22 +4,28 @@
  *
  * Design.  A scan walks the row groups in order.  For each chosen column
  * it keeps a cursor over that column's chunk: a read window on the
- * dm_source (at most a page or 512 KiB ahead, so a remote source sees a
- * few large ranged reads), the current decompressed page, the decoded
+ * dm_source (a page or 256 KiB ahead, so a remote source sees a few
+ * large ranged reads; between pages it keeps only the bytes not yet
+ * used, cc_trim), the current decompressed page, the decoded
  * dictionary, and the decoder state of the page's levels and values.  A
  * batch asks every cursor for the same number of rows; a cursor decodes
  * the definition levels into NULL flags, then the non-NULL values packed
  * at the front of the output, then spreads them to their rows.  Nothing
  * is read for columns that are not chosen, and memory is bounded by one
- * page and one dictionary per chosen column plus one batch, whatever the
- * size of the file or of its row groups.
+ * page and one dictionary per chosen column plus one batch (two when the
+ * scan keeps batches for a reader with threads), whatever the size of
+ * the file or of its row groups.
  *
  * Values are first decoded to a native form (BOOLEAN / INT32 / INT64 /
  * INT96 as int64, INT96 as nanoseconds since the epoch; FLOAT / DOUBLE as
  * double; byte arrays as dm_strref into the page or the dictionary), then
- * converted to what the scan's mode asks for.  PLAIN doubles are copied
- * with memcpy; dictionary indices and levels are bit-unpacked a 64-bit
- * word at a time (parquet_decode.c).
+ * converted to what the scan's mode asks for.  PLAIN doubles are read in
+ * place when a batch's rows are all in one page, none NULL and aligned
+ * (the page is decompressed at a pad that aligns its values, learnt from
+ * the column's last page), else copied with memcpy; a page read in place
+ * is "lent" and neither reused nor freed until its batch is released.
+ * Dictionary indices and levels are bit-unpacked a 64-bit word at a time
+ * (parquet_decode.c).
  *
  * Untrusted input.  Every size in a page header is checked against the
  * column chunk (which is checked against the file), the declared
@@ -27,7 +33,8 @@
  * ratio, the decompressed size against the declared one, dictionary
  * sizes against their page and every dictionary index against the
  * dictionary.  Byte arrays point into buffers that stay alive until the
- * next batch (pages they came from are "retired", not freed).
+ * next batch, or the one after when batches are kept (pages and
+ * dictionaries they came from are "retired", not freed).
  */
 #include <math.h>
 #include <stdio.h>
