@@ -327,9 +327,8 @@ typedef struct pq_cc {
 	/* a batch still valid may point into page (values lent, not
 	 * copied): calls left before it may be overwritten or freed */
 	int lent;
-	/* the page's bytes start at page + pad; want_pad is the pad that
-	 * would have aligned the last page's values to a double (its levels
-	 * took a size that is no multiple of 8), used for the next page */
+	/* the page's bytes start at page + pad; want_pad: the pad of the
+	 * next page (values_pad) */
 	unsigned pad, want_pad;
 	void **old_retired;
 	size_t old_nretired, old_cretired;
@@ -432,7 +431,6 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	void **retired = c->retired, **old_retired = c->old_retired;
 	size_t old_nretired = c->old_nretired, old_cretired = c->old_cretired;
 	int keep = c->keep, lent = c->lent;
-	unsigned want_pad = c->want_pad;
 	uint8_t *prev = c->prev;
 	int64_t *lens = c->lens, *pres = c->pres;
 	size_t prev_cap = c->prev_cap, lens_cap = c->lens_cap;
@@ -466,7 +464,6 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	}
 	c->keep = keep;
 	c->lent = lent;
-	c->want_pad = want_pad;
 	c->old_retired = old_retired;
 	c->old_nretired = old_nretired;
 	c->old_cretired = old_cretired;
@@ -1031,6 +1028,29 @@ static dm_err cc_data_header(pq_cc *c, pq_ph *h, dm_diag *diag)
 #define MAX_DICT_BIT_WIDTH 32
 
 /*
+ * The pad before a data page's bytes that aligns its values to a double,
+ * so that they may be read in place: after the v2 levels (lv bytes), or
+ * the v1 levels as writers write a page with no NULL (a 4-byte length,
+ * one RLE run: the varint of 2 n, one byte), or BIT_PACKED.  A page the
+ * guess misses (NULLs) is copied anyway.
+ */
+static unsigned values_pad(const pq_cc *c, const pq_ph *h, size_t lv)
+{
+	uint64_t off = lv, n = h->num_values > 0 ? (uint64_t)h->num_values : 0;
+
+	if (h->type == PAGE_DATA && c->max_def) {
+		if (h->def_enc == DM_PARQUET_ENC_BIT_PACKED) {
+			off = (n + 7) / 8;
+		} else {
+			off = RLE_LEN_BYTES + 1 + 1; /* length, value, varint */
+			for (n <<= 1; n >= 0x80; n >>= 7)
+				off++;
+		}
+	}
+	return (unsigned)((8 - off % 8) % 8);
+}
+
+/*
  * A v1 data page: reads its body, then the definition levels at its
  * start (RLE with a length, or the deprecated BIT_PACKED); the values
  * follow them.
@@ -1040,6 +1060,7 @@ static dm_err cc_page_v1(pq_cc *c, const pq_ph *h, dm_diag *diag)
 	const uint8_t *p, *end;
 	dm_err err;
 
+	c->want_pad = values_pad(c, h, 0);
 	if ((err = cc_body(c, h, 0, 1, &c->page, diag)))
 		return err;
 	p = c->page + c->pad;
@@ -1088,6 +1109,7 @@ static dm_err cc_page_v2(pq_cc *c, const pq_ph *h, dm_diag *diag)
 	if (h->rep_len != 0)
 		return BAD("repetition levels in a flat column");
 	lv = (size_t)h->def_len;
+	c->want_pad = values_pad(c, h, lv);
 	if ((err = cc_body(c, h, lv, h->is_compressed, &c->page, diag)))
 		return err;
 	if (c->max_def)
@@ -1276,8 +1298,6 @@ static dm_err cc_next_page(pq_cc *c, dm_diag *diag)
 				  : cc_page_v2(c, &h, diag);
 	if (err)
 		return err;
-	/* the pad that aligns the values of a page like this one */
-	c->want_pad = (c->pad + 8 - (unsigned)((uintptr_t)c->vp % 8)) % 8;
 	return cc_start_values(c, &h, diag);
 }
 
