@@ -29,7 +29,7 @@
  * Merging two sketches concatenates their levels and compacts what
  * overflows; the error bounds add.  Memory is k + levels * ~k/2 doubles
  * with levels = ceil(log2(n / k)): 0.4 MB per feature at a million
- * values, 0.6 MB at a billion; sort and merge scratch is per thread.
+ * values, 0.6 MB at a billion; sort scratch is per thread.
  *
  * A "frozen" sketch is one rebuilt from serialised (value, weight) pairs
  * (a stored baseline): it answers queries but takes no more values.
