@@ -194,12 +194,12 @@ static dm_err merge_into(dm_sketch *s, struct level *l, const double *b,
 	j = nb;
 	o = l->len + nb;
 	while (i > 0 && j > 0) {
-		double x = v[i - 1], y = b[j - 1];
-		int t = y < x; /* the level's is larger: it goes last */
-
-		v[--o] = t ? x : y;
-		i -= (size_t)t;
-		j -= (size_t)!t;
+		/* (branch-free selects were slower: the loads wait for them) */
+		if (b[j - 1] <
+		    v[i - 1]) /* the level's is larger: it goes last */
+			v[--o] = v[--i];
+		else
+			v[--o] = b[--j];
 	}
 	while (j > 0)
 		v[--o] = b[--j];
