@@ -135,8 +135,8 @@ struct dm_reader {
 	char skip_example[256]; /* first skipped row's reason */
 	/* Nonzero: a batch stays valid until the second dm_reader_next
 	 * after it (not only until the next), so that one thread may read
-	 * batch k+1 while another still uses batch k.  The CSV reader
-	 * opened with threads > 1 does. */
+	 * batch k+1 while another still uses batch k.  The CSV and
+	 * Parquet readers opened with threads > 1 do. */
 	int batches_kept;
 };
 

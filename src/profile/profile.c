@@ -13,6 +13,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -836,6 +837,26 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 	size_t i, m = 0, nrows = b->nrows;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
 
+	if (!keep && !col->null && col->type == DM_COL_DOUBLE &&
+	    !(o && o->reference && f->ltype == DM_LTYPE_INTEGER)) {
+		/* The common case (numbers, all kept, no NULL): counted
+		 * where they are, not copied, unless one is not finite. */
+		const uint64_t ex = 0x7ff0000000000000ull;
+		size_t nonfinite = 0;
+
+		for (i = 0; i < nrows; i++) {
+			uint64_t u;
+
+			memcpy(&u, &col->f64[i], sizeof(u));
+			nonfinite += (u & ex) == ex;
+		}
+		if (!nonfinite) {
+			if (rowout) /* for the multivariate pass */
+				memcpy(rowout, col->f64,
+				       nrows * sizeof(double));
+			return add_values(f, col->f64, nrows);
+		}
+	}
 	for (i = 0; i < nrows; i++) {
 		double x;
 
@@ -1082,6 +1103,7 @@ struct colwork {
 	const char *file;
 	double **fvals; /* per feature: its parsed values by row, or NULL */
 	unsigned t, nt;
+	atomic_size_t *next; /* the next column not yet taken by a thread */
 	struct scratch sc;
 	dm_err err;
 	size_t err_col;
@@ -1197,14 +1219,17 @@ static dm_err add_column(struct colwork *w, size_t c)
 			       numbers_bad);
 }
 
-/* Thread body: columns t, t + nt, t + 2 nt, ... of the batch. */
+/* Thread body: the next column no thread has taken yet, in order, until
+ * none is left (columns differ in cost: a fixed share of them left one
+ * thread waiting for the other at every batch).  A column is profiled by
+ * one thread, whichever, so the profile does not depend on the threads. */
 static void *column_worker(void *arg)
 {
 	struct colwork *w = arg;
 	size_t c;
 
 	dm_diag_clear(&w->diag);
-	for (c = w->t; c < w->b->ncols; c += w->nt) {
+	while ((c = atomic_fetch_add(w->next, 1)) < w->b->ncols) {
 		dm_err err;
 
 		if (w->map[c] < 0)
@@ -1233,6 +1258,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	unsigned t, nt = 0;
 	dm_err err = DM_OK;
 	long mcol = -1, vcol = -1;
+	atomic_size_t next_col = 0;
 
 	if (o && o->reference && p->nfeat == 0 &&
 	    (err = init_from_reference(p, o->reference, o)) != DM_OK)
@@ -1319,6 +1345,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].fvals = fvals;
 		work[t].t = t;
 		work[t].nt = nt;
+		work[t].next = &next_col;
 		work[t].err = DM_OK;
 		work[t].err_col = SIZE_MAX;
 		work[t].sc.vals =

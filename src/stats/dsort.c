@@ -2,10 +2,21 @@
 /*
  * Sorting doubles for the quantile sketch.  Level 0 of every sketch is
  * sorted each time it fills, so this is on the hot path of profiling.
+ *
  * LSD radix sort on the IEEE-754 bit pattern mapped to an order-preserving
  * unsigned key (flip all bits of negatives, the sign bit of positives),
- * 11-bit digits; passes whose digit is the same for every key are skipped,
- * which makes integer-valued data (counts) take two or three passes.
+ * 11-bit digits.  Only the bits that differ between the keys are sorted
+ * on: a first pass finds them (the OR of every key XOR the first), and the
+ * digits are laid over that span, so integer-valued data (counts, flags:
+ * few exponents, the low mantissa bits zero) takes one or two passes.
+ * Keys whose varying bits span more than three digits (33 bits) are
+ * sorted on their top 33 varying bits and an insertion sort finishes
+ * them: keys that agree on those bits agree on the sign, the exponent and
+ * 21 bits of mantissa at least (within a relative 2^-21, far closer for
+ * data of one sign and a few binades), so for real data the groups left
+ * unordered are tiny; clustered data that defeats this runs out of the
+ * insertion budget (4 moves a value) and gets the passes of the remaining
+ * low bits, then of the top bits again (stable: a full LSD sort).
  * Small inputs use insertion sort.
  */
 #include <stdint.h>
@@ -45,48 +56,61 @@ static void insertion(double *v, size_t n)
 	}
 }
 
-/* 11-bit digits: six passes cover 64 bits; the 2048-entry histograms
- * (6 x 16 KiB) stay in L1/L2. */
+/* 11-bit digits, at most three passes (33 bits) at a time: the 2048-entry
+ * histograms (3 x 8 KiB) stay in L1. */
 #define DIGIT  11
 #define NB     (1u << DIGIT)
-#define PASSES 6
+#define PASSES 3
 
-/* Histograms of every digit of the keys a[0..n). */
-static void histograms(const uint64_t *a, size_t n, size_t count[][NB])
+/* Histograms of the digits at bit offsets sh[0..np) of the keys a[0..n). */
+static void histograms(const uint64_t *a, size_t n, const unsigned *sh,
+		       unsigned np, uint32_t count[][NB])
 {
 	size_t i;
-	int pass;
+	unsigned p;
 
-	memset(count, 0, PASSES * NB * sizeof(size_t));
-	for (i = 0; i < n; i++)
-		for (pass = 0; pass < PASSES; pass++)
-			count[pass][(a[i] >> (DIGIT * pass)) & (NB - 1)]++;
+	memset(count, 0, np * NB * sizeof(uint32_t));
+	switch (np) {
+	case 1:
+		for (i = 0; i < n; i++)
+			count[0][(a[i] >> sh[0]) & (NB - 1)]++;
+		break;
+	case 2:
+		for (i = 0; i < n; i++) {
+			count[0][(a[i] >> sh[0]) & (NB - 1)]++;
+			count[1][(a[i] >> sh[1]) & (NB - 1)]++;
+		}
+		break;
+	default:
+		for (i = 0; i < n; i++)
+			for (p = 0; p < np; p++)
+				count[p][(a[i] >> sh[p]) & (NB - 1)]++;
+	}
 }
 
-/* Stable LSD passes from digit 'from' up; returns the buffer holding the
- * result (a or b). */
-static uint64_t *passes(uint64_t *a, uint64_t *b, size_t n, int from,
-			size_t count[][NB])
+/* Stable LSD passes on the digits at sh[0..np); returns the buffer
+ * holding the result (a or b). */
+static uint64_t *passes(uint64_t *a, uint64_t *b, size_t n, const unsigned *sh,
+			unsigned np, uint32_t count[][NB])
 {
-	int pass;
+	unsigned p, d;
 	size_t i;
 
-	for (pass = from; pass < PASSES; pass++) {
-		size_t *c = count[pass], sum = 0;
-		unsigned d0 = (unsigned)((a[0] >> (DIGIT * pass)) & (NB - 1));
+	for (p = 0; p < np; p++) {
+		uint32_t *c = count[p], sum = 0;
+		unsigned s = sh[p];
 		uint64_t *t;
-		unsigned d;
 
-		if (c[d0] == n)
+		if (c[(a[0] >> s) & (NB - 1)] == n)
 			continue; /* every key has this digit */
 		for (d = 0; d < NB; d++) {
-			size_t x = c[d];
+			uint32_t x = c[d];
 
 			c[d] = sum;
 			sum += x;
 		}
 		for (i = 0; i < n; i++)
-			b[c[(a[i] >> (DIGIT * pass)) & (NB - 1)]++] = a[i];
+			b[c[(a[i] >> s) & (NB - 1)]++] = a[i];
 		t = a;
 		a = b;
 		b = t;
@@ -117,40 +141,58 @@ static int fixup(uint64_t *a, size_t n, size_t budget)
 	return 0;
 }
 
-/*
- * Sorting by the top four digits (bits 22..63) and finishing with an
- * insertion sort saves two of six passes: keys that agree on 42 bits are
- * within a relative 2^-30 of each other, so for real data the groups left
- * unordered are tiny (equal values need no move at all).  Clustered data
- * that defeats this runs out of the insertion budget (4 moves a value)
- * and gets the full six passes.
- */
+/* Radix-sorts bits [lo, hi] of the keys a[0..n) (the bits above hi equal
+ * in every key): the digits from lo up.  Returns the buffer holding the
+ * result. */
+static uint64_t *sort_bits(uint64_t *a, uint64_t *b, size_t n, unsigned lo,
+			   unsigned hi, uint32_t count[][NB])
+{
+	unsigned sh[PASSES], np = 0;
+
+	while (lo <= hi && np < PASSES) {
+		sh[np++] = lo;
+		lo += DIGIT;
+	}
+	histograms(a, n, sh, np, count);
+	return passes(a, b, n, sh, np, count);
+}
+
 void stats_dsort(double *v, size_t n, uint64_t *tmp)
 {
-	static _Thread_local size_t count[PASSES][NB];
-	uint64_t *a = tmp, *b = tmp + n, *r;
+	static _Thread_local uint32_t count[PASSES][NB];
+	uint64_t *a = tmp, *b = tmp + n, *r, k0, diff = 0;
+	unsigned hi, lo, top;
 	size_t i;
-	int low_used;
 
 	if (n < 64) {
 		insertion(v, n);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		a[i] = key_of(v[i]);
-	histograms(a, n, count);
-	low_used = count[0][a[0] & (NB - 1)] != n ||
-		   count[1][(a[0] >> DIGIT) & (NB - 1)] != n;
-	if (low_used) {
-		r = passes(a, b, n, 2, count);
+	k0 = key_of(v[0]);
+	for (i = 0; i < n; i++) {
+		uint64_t k = key_of(v[i]);
+
+		a[i] = k;
+		diff |= k ^ k0;
+	}
+	if (!diff)
+		return; /* all the same bits */
+	hi = 63u - (unsigned)__builtin_clzll(diff);
+	lo = (unsigned)__builtin_ctzll(diff);
+	if (hi - lo + 1 <= DIGIT * PASSES) {
+		r = sort_bits(a, b, n, lo, hi, count);
+	} else {
+		/* the top varying bits, then the fix-up */
+		top = hi + 1 - DIGIT * PASSES;
+		r = sort_bits(a, b, n, top, hi, count);
 		if (fixup(r, n, 4 * n) < 0) {
+			/* stable: the low bits first, then the top again */
 			uint64_t *o = r == a ? b : a;
 
-			histograms(r, n, count);
-			r = passes(r, o, n, 0, count);
+			r = sort_bits(r, o, n, lo, top - 1, count);
+			o = r == a ? b : a;
+			r = sort_bits(r, o, n, top, hi, count);
 		}
-	} else {
-		r = passes(a, b, n, 0, count);
 	}
 	for (i = 0; i < n; i++)
 		v[i] = double_of(r[i]);

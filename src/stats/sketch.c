@@ -29,7 +29,7 @@
  * Merging two sketches concatenates their levels and compacts what
  * overflows; the error bounds add.  Memory is k + levels * ~k/2 doubles
  * with levels = ceil(log2(n / k)): 0.4 MB per feature at a million
- * values, 0.6 MB at a billion; sort and merge scratch is per thread.
+ * values, 0.6 MB at a billion; sort scratch is per thread.
  *
  * A "frozen" sketch is one rebuilt from serialised (value, weight) pairs
  * (a stored baseline): it answers queries but takes no more values.
@@ -98,15 +98,13 @@ void dm_sketch_free(dm_sketch *s)
 }
 
 /*
- * Sort keys and merge space are scratch, needed only inside one call:
- * one set per thread (not per sketch) keeps memory at levels x values.
- * Freed when the thread exits.
+ * Sort keys are scratch, needed only inside one call: one set per thread
+ * (not per sketch) keeps memory at levels x values.  Freed when the
+ * thread exits.  (Levels merge in place: no scratch.)
  */
 struct scratch {
 	uint64_t *keys;
 	size_t keys_cap;
-	double *merge;
-	size_t merge_cap;
 };
 
 static pthread_key_t scratch_key;
@@ -119,7 +117,6 @@ static void scratch_free(void *p)
 	if (!sc)
 		return;
 	free(sc->keys);
-	free(sc->merge);
 	free(sc);
 }
 
@@ -162,6 +159,25 @@ static int reserve(double **v, size_t *cap, size_t need)
 	return 0;
 }
 
+/* A level above 0 takes about the same number of values at every
+ * compaction of the level below (half of it), so its buffer is sized to
+ * what it needs (rounded to 64 values) rather than grown by half: 51
+ * sketches of a million values kept 4 MB less. */
+static int reserve_level(double **v, size_t *cap, size_t need)
+{
+	double *p;
+	size_t c = (need + 63) & ~(size_t)63;
+
+	if (need <= *cap)
+		return 0;
+	p = realloc(*v, c * sizeof(double));
+	if (!p)
+		return -1;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
 static dm_err sort_level0(dm_sketch *s)
 {
 	struct level *l = &s->lv[0];
@@ -181,29 +197,33 @@ static dm_err sort_level0(dm_sketch *s)
 	return DM_OK;
 }
 
-/* Merges sorted b[0..nb) into level l (sorted). */
+/* Merges sorted b[0..nb) into level l (sorted), in place from the back
+ * (no copy of the level); on ties the level's value comes first. */
 static dm_err merge_into(dm_sketch *s, struct level *l, const double *b,
 			 size_t nb)
 {
 	size_t i, j, o;
-	double *a;
-	struct scratch *sc = get_scratch();
+	double *v;
 
 	(void)s;
-	if (!sc || reserve(&sc->merge, &sc->merge_cap, l->len) < 0 ||
-	    reserve(&l->v, &l->cap, l->len + nb) < 0)
+	if (reserve_level(&l->v, &l->cap, l->len + nb) < 0)
 		return DM_ENOMEM;
-	a = sc->merge;
-	if (l->len)
-		memcpy(a, l->v, l->len * sizeof(double));
-	i = j = o = 0;
-	while (i < l->len && j < nb)
-		l->v[o++] = (b[j] < a[i]) ? b[j++] : a[i++];
-	while (i < l->len)
-		l->v[o++] = a[i++];
-	while (j < nb)
-		l->v[o++] = b[j++];
-	l->len = o;
+	v = l->v;
+	i = l->len;
+	j = nb;
+	o = l->len + nb;
+	while (i > 0 && j > 0) {
+		/* (branch-free selects were slower: the loads wait for them) */
+		if (b[j - 1] <
+		    v[i - 1]) /* the level's is larger: it goes last */
+			v[--o] = v[--i];
+		else
+			v[--o] = b[--j];
+	}
+	while (j > 0)
+		v[--o] = b[--j];
+	/* what is left of the level is in place already */
+	l->len += nb;
 	return DM_OK;
 }
 

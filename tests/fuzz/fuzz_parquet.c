@@ -5,7 +5,9 @@
  * memory with tight limits (so that no input can ask for more than a few
  * MiB or rows) and every column is read to the end in both modes (raw
  * and as double), touching every value so that ASan sees any bad
- * pointer.  (dm_parquet_reader_open is a thin layer over the same scan.)
+ * pointer.  (dm_parquet_reader_open is a thin layer over the same scan;
+ * it is also read with threads, where each batch must stay valid through
+ * the next call: the last batch is touched again after every call.)
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
  *     tests/fuzz/fuzz_parquet.c src/io/parquet/ *.c src/io/source.c \
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "driftmon/parquet.h"
+#include "driftmon/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,6 +57,50 @@ static void scan_all(dm_parquet_file *f, dm_parquet_mode mode, size_t batch)
 	dm_parquet_scan_free(s);
 }
 
+static double touch(const dm_batch *b)
+{
+	double sum = 0;
+
+	for (size_t j = 0; j < b->ncols; j++) {
+		const dm_column *c = &b->cols[j];
+
+		for (size_t i = 0; i < b->nrows; i++) {
+			if (c->null && c->null[i])
+				continue;
+			if (c->type == DM_COL_DOUBLE)
+				sum += c->f64[i];
+			else if (c->str && c->str[i].len)
+				sum += (uint8_t)c->str[i]
+					       .ptr[c->str[i].len - 1];
+		}
+	}
+	return sum;
+}
+
+/* The dm_reader with threads: batches kept one call longer. */
+static void read_kept(const uint8_t *data, size_t size, size_t batch)
+{
+	dm_reader_opts ro = {batch, 0, 2};
+	dm_source *src = NULL;
+	dm_reader *r = NULL;
+	dm_batch *b, *prev = NULL;
+	dm_diag d;
+	volatile double sink = 0;
+
+	if (dm_source_open_mem("fuzz.parquet", data, size, 0, &src))
+		return;
+	if (dm_parquet_reader_open(src, &ro, &r, &d))
+		return;
+	while (dm_reader_next(r, &b, &d) == DM_OK && b) {
+		if (prev)
+			sink += touch(prev);
+		sink += touch(b);
+		prev = b;
+	}
+	(void)sink;
+	dm_reader_free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	dm_parquet_opts o = {0};
@@ -76,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 * delta decoders, shared prefixes) is exercised */
 			scan_all(f, DM_PARQUET_RAW, 1 + size % 997);
 			scan_all(f, DM_PARQUET_AS_DOUBLE, 4096);
+			read_kept(data, size, 1 + size % 499);
 		}
 		dm_parquet_file_free(f);
 	}

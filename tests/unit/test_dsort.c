@@ -2,8 +2,11 @@
 /*
  * The sketch's radix sort against qsort on the inputs that stress its
  * shortcuts: random doubles of all magnitudes and signs, integers (passes
- * skipped), heavy ties, and values clustered within 1e-12 of each other
- * (the insertion fix-up runs out of budget and falls back).
+ * skipped), heavy ties, values clustered within 1e-12 of each other (few
+ * varying bits), the same cluster mixed with values of all signs and
+ * magnitudes (the insertion fix-up runs out of budget and falls back to
+ * the low bits' passes), and keys whose middle bits never vary (a pass
+ * with a single digit skipped).
  */
 #include "dmtest.h"
 
@@ -57,7 +60,7 @@ static void dsort_matches_qsort(void **state)
 	size_t i, kind;
 
 	(void)state;
-	for (kind = 0; kind < 6; kind++) {
+	for (kind = 0; kind < 8; kind++) {
 		for (i = 0; i < N; i++) {
 			uint64_t r = rnd();
 			double u = (double)(r >> 11) / 9007199254740992.0;
@@ -79,6 +82,21 @@ static void dsort_matches_qsort(void **state)
 			case 4:
 				v[i] = 1.7e9 + u * 3600.0;
 				break; /* timestamps */
+			case 5:
+				v[i] = (r & 1) ? 1.0 + u * 1e-12
+					       : (u - 0.5) *
+							 pow(10,
+							     (double)(r % 40) -
+								     20);
+				break; /* cluster + all magnitudes */
+			case 6:
+				/* bits 20..40 of the mantissa always 0 */
+				v[i] = ldexp((double)((r >> 20) & 0xfffff) *
+							     0x1p41 +
+						     (double)(r & 0xfffff),
+					     -52) +
+				       (double)(r % 7);
+				break;
 			default:
 				v[i] = (r & 1) ? 0.0 : -0.0;
 				break; /* signed zeros */

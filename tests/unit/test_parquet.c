@@ -1723,6 +1723,160 @@ static void wide_scan_memory(void **state)
 #endif
 }
 
+/*
+ * Batches read in place and kept: doubles of a page with no NULL in the
+ * batch are handed out where they are (consecutive batches of one page
+ * then point one after the other), an optional column's too once its
+ * pad is learned; a reader with threads keeps each batch valid through
+ * the next call (two sets of outputs, pages lent, dictionaries of the
+ * last row group retired one batch later).  Checked value by value,
+ * the last batch again after every call.
+ */
+enum { KB_N = 5000, KB_ROWS = 100 };
+static const char *const kb_words[] = {"alpha",	  "beta", "gamma", "delta",
+				       "epsilon", "zeta", "eta"};
+
+static void kb_check(const dm_batch *b)
+{
+	for (size_t i = 0; i < b->nrows; i++) {
+		size_t row = (size_t)b->first_row - 1 + i;
+		const dm_column *c = b->cols;
+
+		assert_true(c[0].f64[i] == (double)row * 0.25);
+		assert_true(!c[1].null || !c[1].null[i]);
+		assert_true(c[1].f64[i] == (double)row + 0.5);
+		if ((row / 700) % 3 == 1) {
+			assert_non_null(c[2].null);
+			assert_int_equal(c[2].null[i], 1);
+		} else {
+			assert_true(!c[2].null || !c[2].null[i]);
+			assert_true(c[2].f64[i] == -(double)row);
+		}
+		if (row % 11 == 0) {
+			assert_int_equal(c[3].null[i], 1);
+		} else {
+			const char *w = kb_words[row % 7];
+
+			assert_true(!c[3].null || !c[3].null[i]);
+			assert_int_equal(c[3].str[i].len, strlen(w));
+			assert_memory_equal(c[3].str[i].ptr, w, strlen(w));
+		}
+	}
+}
+
+static void kept_batches_in_place(void **state)
+{
+	(void)state;
+	const char *path = "build/tests/parquet-kept.parquet";
+	dm_parquet_wcol cols[] = {{"a", DM_PARQUET_W_DOUBLE, 0},
+				  {"b", DM_PARQUET_W_DOUBLE, 1},
+				  {"c", DM_PARQUET_W_DOUBLE, 1},
+				  {"s", DM_PARQUET_W_STRING, 1}};
+	dm_parquet_writer_opts o = {0};
+	dm_parquet_writer *w;
+	dm_diag d;
+	double *a = malloc(KB_N * sizeof(double));
+	double *bv = malloc(KB_N * sizeof(double));
+	double *cv = malloc(KB_N * sizeof(double));
+	dm_strref *sv = malloc(KB_N * sizeof(dm_strref));
+	uint8_t *cn = malloc(KB_N), *sn = malloc(KB_N);
+
+	for (size_t i = 0; i < KB_N; i++) {
+		a[i] = (double)i * 0.25;
+		bv[i] = (double)i + 0.5;
+		cv[i] = -(double)i;
+		cn[i] = (i / 700) % 3 == 1;
+		sv[i].ptr = kb_words[i % 7];
+		sv[i].len = (uint32_t)strlen(kb_words[i % 7]);
+		sn[i] = i % 11 == 0;
+	}
+	o.rowgroup_rows = 2000; /* 3 row groups: new dictionaries */
+	o.page_bytes = 8192;	/* about 1000 doubles a page */
+	assert_int_equal(dm_parquet_writer_open(path, cols, 4, &o, &w, &d),
+			 DM_OK);
+	for (size_t g = 0; g < KB_N; g += 2000) {
+		size_t n = KB_N - g < 2000 ? KB_N - g : 2000;
+
+		assert_int_equal(
+			dm_parquet_writer_write_f64(w, 0, a + g, NULL, n, &d),
+			DM_OK);
+		assert_int_equal(
+			dm_parquet_writer_write_f64(w, 1, bv + g, NULL, n, &d),
+			DM_OK);
+		assert_int_equal(dm_parquet_writer_write_f64(w, 2, cv + g,
+							     cn + g, n, &d),
+				 DM_OK);
+		assert_int_equal(dm_parquet_writer_write_str(w, 3, sv + g,
+							     sn + g, n, &d),
+				 DM_OK);
+		assert_int_equal(dm_parquet_writer_end_rows(w, &d), DM_OK);
+	}
+	assert_int_equal(dm_parquet_writer_close(w, &d), DM_OK);
+
+	/* the scan: in place, batch after batch of the same page */
+	{
+		dm_parquet_file *f;
+		dm_parquet_scan *s;
+		size_t all[4] = {0, 1, 2, 3}, n, row = 0, next[2] = {0, 0};
+		const double *last[2] = {NULL, NULL};
+
+		assert_int_equal(dm_parquet_open_file(path, NULL, &f, &d),
+				 DM_OK);
+		assert_int_equal(dm_parquet_scan_new(f, all, 4,
+						     DM_PARQUET_AS_DOUBLE, &s,
+						     &d),
+				 DM_OK);
+		while (dm_parquet_scan_next(s, KB_ROWS, &n, &d) == DM_OK && n) {
+			for (size_t j = 0; j < 2; j++) {
+				const double *p =
+					dm_parquet_scan_column(s, j)->f64;
+
+				next[j] += last[j] && p == last[j] + KB_ROWS;
+				last[j] = p;
+				for (size_t i = 0; i < n; i++)
+					assert_true(
+						p[i] ==
+						(j ? (double)(row + i) + 0.5
+						   : (double)(row + i) * 0.25));
+			}
+			row += n;
+		}
+		assert_int_equal(row, KB_N);
+		/* required, and optional without NULLs */
+		assert_true(next[0] > 10);
+		assert_true(next[1] > 10);
+		dm_parquet_scan_free(s);
+		dm_parquet_file_free(f);
+	}
+
+	/* the reader, with and without threads (batches kept) */
+	for (unsigned t = 1; t <= 2; t++) {
+		dm_reader_opts ro = {KB_ROWS, 0, t};
+		dm_reader *r;
+		dm_batch *b, *prev = NULL;
+		uint64_t rows = 0;
+
+		assert_int_equal(dm_reader_open_file(path, &ro, &r, &d), DM_OK);
+		assert_int_equal(r->batches_kept, t > 1);
+		while (dm_reader_next(r, &b, &d) == DM_OK && b) {
+			if (prev && r->batches_kept)
+				kb_check(prev); /* still valid */
+			kb_check(b);
+			rows += b->nrows;
+			prev = b;
+		}
+		assert_int_equal(rows, KB_N);
+		dm_reader_free(r);
+	}
+	unlink(path);
+	free(a);
+	free(bv);
+	free(cv);
+	free(sv);
+	free(cn);
+	free(sn);
+}
+
 #ifndef DMTEST_ASAN
 static size_t heap_in_use(void)
 {
@@ -2340,6 +2494,29 @@ static void bounds_plain_values(void **state)
 		} else {
 			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
 					     4, &rows, &d),
+				       DM_EFORMAT, d, "PLAIN values exceed");
+		}
+		bb_release(&ch);
+	}
+	/* the same page, then one of a single value: the second batch (3
+	 * rows) takes the first page's last value with the next page's, so
+	 * it is decoded (copied), not read in place as above */
+	for (int32_t len = 32; len >= 31; len--) {
+		double v[4] = {1, 2, 3, 4}, v2 = 5, out[5];
+		bbuf ch = {0};
+		hb_page(&ch, 0, len, len, 4, DM_PARQUET_ENC_PLAIN, v,
+			(size_t)len);
+		hb_page(&ch, 0, 8, 8, 1, DM_PARQUET_ENC_PLAIN, &v2, 8);
+		hb h = {DM_PARQUET_DOUBLE, 0, -1, 0, 0, 5, 5, -1, 0};
+		if (len == 32) {
+			assert_int_equal(bread(&h, &ch, 4, NULL, out, NULL,
+					       NULL, 5, &rows, &d),
+					 DM_OK);
+			assert_int_equal(rows, 5);
+			assert_true(out[3] == 4 && out[4] == 5);
+		} else {
+			assert_refused(bread(&h, &ch, 4, NULL, out, NULL, NULL,
+					     5, &rows, &d),
 				       DM_EFORMAT, d, "PLAIN values exceed");
 		}
 		bb_release(&ch);
@@ -3012,6 +3189,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(writer_roundtrip),
 	cmocka_unit_test(large_pages),
 	cmocka_unit_test(wide_scan_memory),
+	cmocka_unit_test(kept_batches_in_place),
 	cmocka_unit_test(writer_errors),
 	cmocka_unit_test(allocation_failures),
 	cmocka_unit_test(writer_files_for_duckdb),

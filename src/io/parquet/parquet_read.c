@@ -4,22 +4,28 @@
  *
  * Design.  A scan walks the row groups in order.  For each chosen column
  * it keeps a cursor over that column's chunk: a read window on the
- * dm_source (at most a page or 512 KiB ahead, so a remote source sees a
- * few large ranged reads), the current decompressed page, the decoded
+ * dm_source (a page or 256 KiB ahead, so a remote source sees a few
+ * large ranged reads; between pages it keeps only the bytes not yet
+ * used, cc_trim), the current decompressed page, the decoded
  * dictionary, and the decoder state of the page's levels and values.  A
  * batch asks every cursor for the same number of rows; a cursor decodes
  * the definition levels into NULL flags, then the non-NULL values packed
  * at the front of the output, then spreads them to their rows.  Nothing
  * is read for columns that are not chosen, and memory is bounded by one
- * page and one dictionary per chosen column plus one batch, whatever the
- * size of the file or of its row groups.
+ * page and one dictionary per chosen column plus one batch (two when the
+ * scan keeps batches for a reader with threads), whatever the size of
+ * the file or of its row groups.
  *
  * Values are first decoded to a native form (BOOLEAN / INT32 / INT64 /
  * INT96 as int64, INT96 as nanoseconds since the epoch; FLOAT / DOUBLE as
  * double; byte arrays as dm_strref into the page or the dictionary), then
- * converted to what the scan's mode asks for.  PLAIN doubles are copied
- * with memcpy; dictionary indices and levels are bit-unpacked a 64-bit
- * word at a time (parquet_decode.c).
+ * converted to what the scan's mode asks for.  PLAIN doubles are read in
+ * place when a batch's rows are all in one page, none NULL and aligned
+ * (the page is decompressed at a pad that aligns its values, learnt from
+ * the column's last page), else copied with memcpy; a page read in place
+ * is "lent" and neither reused nor freed until its batch is released.
+ * Dictionary indices and levels are bit-unpacked a 64-bit word at a time
+ * (parquet_decode.c).
  *
  * Untrusted input.  Every size in a page header is checked against the
  * column chunk (which is checked against the file), the declared
@@ -27,7 +33,8 @@
  * ratio, the decompressed size against the declared one, dictionary
  * sizes against their page and every dictionary index against the
  * dictionary.  Byte arrays point into buffers that stay alive until the
- * next batch (pages they came from are "retired", not freed).
+ * next batch, or the one after when batches are kept (pages and
+ * dictionaries they came from are "retired", not freed).
  */
 #include <math.h>
 #include <stdio.h>
@@ -40,9 +47,14 @@
 #define DEF_MAX_PAGE   ((uint64_t)256 << 20)
 #define ROWS_PER_BYTE  100000
 #define READAHEAD      ((size_t)256 << 10)
-#define MAX_HEADER     ((size_t)16 << 20)
-#define DEF_BATCH      8192
-#define JULIAN_EPOCH   2440588
+/* The window after a page larger than READAHEAD: enough for the next
+ * page header (and the start of its page); a column of large pages reads
+ * each one into the shared buffer anyway, so a full window would only
+ * hold (and copy) the start of the next page. */
+#define HEADER_WINDOW ((size_t)16 << 10)
+#define MAX_HEADER    ((size_t)16 << 20)
+#define DEF_BATCH     8192
+#define JULIAN_EPOCH  2440588
 
 struct dm_parquet_file {
 	dm_source *src;
@@ -275,6 +287,7 @@ typedef struct pq_cc {
 	uint8_t *rbuf;
 	size_t rcap, rlen;
 	uint64_t roff;
+	size_t win; /* READAHEAD or HEADER_WINDOW (0: READAHEAD) */
 	/* dictionary */
 	int has_dict;
 	uint32_t dict_n;
@@ -306,9 +319,19 @@ typedef struct pq_cc {
 	int64_t *lens, *pres; /* scratch lengths */
 	size_t lens_cap;
 	size_t bss_n, bss_i; /* BYTE_STREAM_SPLIT: values, next */
-	/* buffers still referenced by the batch being built */
+	/* buffers still referenced by the batch being built; when the scan
+	 * keeps batches, old_* are those of the batch before it */
 	void **retired;
 	size_t nretired, cretired;
+	int keep; /* the scan keeps batches: retire the dictionary too */
+	/* a batch still valid may point into page (values lent, not
+	 * copied): calls left before it may be overwritten or freed */
+	int lent;
+	/* the page's bytes start at page + pad; want_pad: the pad of the
+	 * next page (values_pad) */
+	unsigned pad, want_pad;
+	void **old_retired;
+	size_t old_nretired, old_cretired;
 	uint32_t *idx; /* scratch for indices */
 	size_t idx_cap;
 } pq_cc;
@@ -346,12 +369,41 @@ static void free_retired(pq_cc *c)
 	c->nretired = 0;
 }
 
+/* At the start of a batch: frees what the batch before the last one
+ * referenced (or, without keep, the last one) and starts a new list. */
+static void age_retired(pq_cc *c)
+{
+	void **t;
+	size_t ct;
+
+	if (c->lent > 0)
+		c->lent--;
+
+	if (!c->keep) {
+		free_retired(c);
+		return;
+	}
+	for (size_t i = 0; i < c->old_nretired; i++)
+		free(c->old_retired[i]);
+	t = c->old_retired;
+	ct = c->old_cretired;
+	c->old_retired = c->retired;
+	c->old_nretired = c->nretired;
+	c->old_cretired = c->cretired;
+	c->retired = t;
+	c->cretired = ct;
+	c->nretired = 0;
+}
+
 static void cc_release(pq_cc *c)
 {
 	if (!c)
 		return;
 	free_retired(c);
 	free(c->retired);
+	for (size_t i = 0; i < c->old_nretired; i++)
+		free(c->old_retired[i]);
+	free(c->old_retired);
 	free(c->rbuf);
 	free(c->dict);
 	free(c->dict_page);
@@ -374,17 +426,48 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	int64_t dpo = k->info.dictionary_page_offset;
 	uint8_t *page = c->page, *rbuf = c->rbuf;
 	size_t page_cap = c->page_cap, rcap = c->rcap, idx_cap = c->idx_cap;
-	size_t cretired = c->cretired;
+	size_t cretired = c->cretired, win = c->win;
 	uint32_t *idx = c->idx;
-	void **retired = c->retired;
+	void **retired = c->retired, **old_retired = c->old_retired;
+	size_t old_nretired = c->old_nretired, old_cretired = c->old_cretired;
+	int keep = c->keep, lent = c->lent;
 	uint8_t *prev = c->prev;
 	int64_t *lens = c->lens, *pres = c->pres;
 	size_t prev_cap = c->prev_cap, lens_cap = c->lens_cap;
+	int nomem = 0;
 
-	free_retired(c);
-	free(c->dict);
-	free(c->dict_page);
-	memset(c, 0, sizeof(*c));
+	if (keep) {
+		/* the last batch may still point into the dictionary: it
+		 * goes with this batch's buffers (retire frees on failure) */
+		void *d = c->dict, *dp = c->dict_page;
+
+		c->dict = NULL;
+		c->dict_page = NULL;
+		if (retire(c, d)) {
+			free(dp);
+			nomem = 1;
+		} else if (retire(c, dp)) {
+			nomem = 1;
+		}
+	} else {
+		free_retired(c);
+		free(c->dict);
+		free(c->dict_page);
+	}
+	retired = c->retired;
+	cretired = c->cretired;
+	{
+		size_t nretired = c->nretired;
+
+		memset(c, 0, sizeof(*c));
+		c->nretired = nretired;
+	}
+	c->keep = keep;
+	c->lent = lent;
+	c->old_retired = old_retired;
+	c->old_nretired = old_nretired;
+	c->old_cretired = old_cretired;
+	c->win = win;
 	c->prev = prev;
 	c->prev_cap = prev_cap;
 	c->lens = lens;
@@ -398,6 +481,8 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 	c->idx_cap = idx_cap;
 	c->retired = retired;
 	c->cretired = cretired;
+	if (nomem)
+		return DM_ENOMEM;
 	c->f = f;
 	c->ci = ci;
 	c->k = k;
@@ -452,7 +537,7 @@ static dm_err cc_init(pq_cc *c, dm_parquet_file *f, size_t col, size_t rg,
 /* Makes [pos, pos + need) available at c->rbuf + (pos - roff). */
 static dm_err cc_fill(pq_cc *c, size_t need, dm_diag *diag)
 {
-	size_t keep = 0, want;
+	size_t keep = 0, want, win = c->win ? c->win : READAHEAD;
 	dm_err err;
 
 	if (c->pos >= c->roff && c->pos - c->roff <= c->rlen &&
@@ -460,14 +545,16 @@ static dm_err cc_fill(pq_cc *c, size_t need, dm_diag *diag)
 		return DM_OK;
 	if (need > c->end - c->pos)
 		return BAD("page extends past the end of its column chunk");
-	want = need > READAHEAD ? need : READAHEAD;
+	want = need > win ? need : win;
 	if (want > c->end - c->pos)
 		want = (size_t)(c->end - c->pos);
 	if (c->pos >= c->roff && c->pos - c->roff < c->rlen) {
 		keep = c->rlen - (size_t)(c->pos - c->roff);
 		memmove(c->rbuf, c->rbuf + (c->pos - c->roff), keep);
 	}
-	if (want > c->rcap) {
+	/* keep < need <= want; a buffer far larger than the window (the
+	 * pages became large) is given back */
+	if (want > c->rcap || c->rcap / 4 > (want > win ? want : win)) {
 		uint8_t *p = malloc(want);
 		if (!p)
 			return DM_ENOMEM;
@@ -658,6 +745,38 @@ static dm_err cc_header(pq_cc *c, pq_ph *h, dm_diag *diag)
 	return DM_OK;
 }
 
+/*
+ * After a page: what the window holds past it is all the window keeps
+ * (when that frees TRIM_WASTE bytes or more).  A window per column stays
+ * allocated between batches, and after a page (at the end of the chunk
+ * always) much of it holds bytes already used: 51 columns of the bench's
+ * one or two pages per chunk kept 10 MB of them.  On allocation failure
+ * the window is simply kept.
+ */
+#define TRIM_WASTE ((size_t)32 << 10)
+static void cc_trim(pq_cc *c)
+{
+	size_t left;
+	uint8_t *q = NULL;
+
+	if (!c->rbuf || c->pos < c->roff)
+		return;
+	/* past the window (a large page was read around it): none left */
+	left = c->pos - c->roff < c->rlen ? c->rlen - (size_t)(c->pos - c->roff)
+					  : 0;
+	if (c->rcap - left < TRIM_WASTE)
+		return;
+	if (left) {
+		if (!(q = malloc(left)))
+			return;
+		memcpy(q, c->rbuf + (c->pos - c->roff), left);
+	}
+	free(c->rbuf);
+	c->rbuf = q;
+	c->rcap = c->rlen = left;
+	c->roff = c->pos;
+}
+
 /* Decompresses csize bytes at pos (of which the first `raw` are stored
  * uncompressed, for v2 levels) into a new buffer of usize bytes. */
 static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
@@ -667,10 +786,10 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	 * column may reuse the previous page's buffer (no mmap/munmap and
 	 * page faults for every page) */
 	int reuse = out == &c->page && c->nk != NK_STR && c->page &&
-		    c->page_cap >= (size_t)h->usize + 8;
+		    c->page_cap >= (size_t)h->usize + 8 && !c->lent;
 	const uint8_t *src;
 	uint8_t *dst;
-	size_t csize = (size_t)h->csize, usize = (size_t)h->usize, alloc;
+	size_t csize = (size_t)h->csize, usize = (size_t)h->usize, alloc, pad;
 	int codec =
 		compressed ? (int)c->k->info.codec : DM_PARQUET_UNCOMPRESSED;
 	uint64_t ratio = pq_codec_max_ratio(codec);
@@ -683,6 +802,8 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	    (uint64_t)(usize - raw) > (uint64_t)(csize - raw) * ratio + 64)
 		return BAD("page's uncompressed size is larger than its codec "
 			   "can produce from its data (decompression bomb?)");
+	/* the window the next header is read with */
+	c->win = csize <= READAHEAD ? READAHEAD : HEADER_WINDOW;
 	if (csize <= READAHEAD) {
 		if ((err = cc_fill(c, csize, diag)))
 			return err;
@@ -727,17 +848,21 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 	dst = reuse ? c->page : malloc(alloc);
 	if (!dst)
 		return DM_ENOMEM;
-	memcpy(dst, src, raw);
-	err = pq_decompress(codec, src + raw, csize - raw, dst + raw,
+	/* doubles may then be read in place (the + 8 above has room) */
+	pad = out == &c->page && c->nk == NK_F64 ? c->want_pad % 8 : 0;
+	memcpy(dst + pad, src, raw);
+	err = pq_decompress(codec, src + raw, csize - raw, dst + pad + raw,
 			    usize - raw, &why);
 	if (err) {
 		if (!reuse)
 			free(dst);
 		return cc_err(c, err, diag, "%s", why ? why : "bad page data");
 	}
+	if (out == &c->page)
+		c->pad = (unsigned)pad;
 	c->pos += csize;
 	if (!reuse) {
-		if (out == &c->page && c->nk != NK_STR) {
+		if (out == &c->page && c->nk != NK_STR && !c->lent) {
 			/* numbers were copied out of the old page: free it now,
 			 * not at the next batch (with every column of a wide
 			 * file changing page in the same batch, retired pages
@@ -745,7 +870,8 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 			free(c->page);
 			c->page_cap = alloc;
 		} else if (out == &c->page) {
-			/* the old page may still back strings of this batch */
+			/* the old page may still back strings of this batch,
+			 * or values lent to a batch still in use */
 			if (retire(c, c->page)) {
 				c->page = NULL;
 				free(dst);
@@ -755,6 +881,7 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 		}
 		*out = dst;
 	}
+	cc_trim(c);
 	return DM_OK;
 }
 
@@ -901,6 +1028,29 @@ static dm_err cc_data_header(pq_cc *c, pq_ph *h, dm_diag *diag)
 #define MAX_DICT_BIT_WIDTH 32
 
 /*
+ * The pad before a data page's bytes that aligns its values to a double,
+ * so that they may be read in place: after the v2 levels (lv bytes), or
+ * the v1 levels as writers write a page with no NULL (a 4-byte length,
+ * one RLE run: the varint of 2 n, one byte), or BIT_PACKED.  A page the
+ * guess misses (NULLs) is copied anyway.
+ */
+static unsigned values_pad(const pq_cc *c, const pq_ph *h, size_t lv)
+{
+	uint64_t off = lv, n = h->num_values > 0 ? (uint64_t)h->num_values : 0;
+
+	if (h->type == PAGE_DATA && c->max_def) {
+		if (h->def_enc == DM_PARQUET_ENC_BIT_PACKED) {
+			off = (n + 7) / 8;
+		} else {
+			off = RLE_LEN_BYTES + 1 + 1; /* length, value, varint */
+			for (n <<= 1; n >= 0x80; n >>= 7)
+				off++;
+		}
+	}
+	return (unsigned)((8 - off % 8) % 8);
+}
+
+/*
  * A v1 data page: reads its body, then the definition levels at its
  * start (RLE with a length, or the deprecated BIT_PACKED); the values
  * follow them.
@@ -910,10 +1060,11 @@ static dm_err cc_page_v1(pq_cc *c, const pq_ph *h, dm_diag *diag)
 	const uint8_t *p, *end;
 	dm_err err;
 
+	c->want_pad = values_pad(c, h, 0);
 	if ((err = cc_body(c, h, 0, 1, &c->page, diag)))
 		return err;
-	p = c->page;
-	end = c->page + h->usize;
+	p = c->page + c->pad;
+	end = p + h->usize;
 	c->def_bp = 0;
 	if (c->max_def && h->def_enc == DM_PARQUET_ENC_BIT_PACKED) {
 		/* one bit a level, most significant bit first */
@@ -958,12 +1109,13 @@ static dm_err cc_page_v2(pq_cc *c, const pq_ph *h, dm_diag *diag)
 	if (h->rep_len != 0)
 		return BAD("repetition levels in a flat column");
 	lv = (size_t)h->def_len;
+	c->want_pad = values_pad(c, h, lv);
 	if ((err = cc_body(c, h, lv, h->is_compressed, &c->page, diag)))
 		return err;
 	if (c->max_def)
-		rle_init(&c->def, c->page, lv, 1);
-	c->vp = c->page + lv;
-	c->vend = c->page + h->usize;
+		rle_init(&c->def, c->page + c->pad, lv, 1);
+	c->vp = c->page + c->pad + lv;
+	c->vend = c->page + c->pad + h->usize;
 	return DM_OK;
 }
 
@@ -1508,9 +1660,17 @@ static dm_err cc_values(pq_cc *c, size_t m, void *out, dm_diag *diag)
  * Reads n rows of the column: NULL flags into null (if the column is
  * optional) and values (native kind, 8 or 16 bytes each) into vals at
  * their rows.  *nnull receives the number of NULLs.
+ *
+ * With direct: when the n rows are n PLAIN doubles of the current page,
+ * none NULL and aligned, *direct points at them in the page instead (no
+ * copy; vals is not written) and the page is lent: not overwritten or
+ * freed until the batch is released.  A page is lent only if the next
+ * `next` rows come from it too, so that the next batch does not need a
+ * new page while this one is still in use (a kept batch).
  */
 static dm_err cc_read(pq_cc *c, size_t n, uint8_t *null, void *vals,
-		      size_t *nnull, dm_diag *diag)
+		      size_t *nnull, const double **direct, size_t next,
+		      dm_diag *diag)
 {
 	size_t done = 0, es = c->nk == NK_STR ? sizeof(dm_strref) : 8;
 	dm_err err;
@@ -1545,6 +1705,21 @@ static dm_err cc_read(pq_cc *c, size_t n, uint8_t *null, void *vals,
 				m += nl[i];
 				nl[i] ^= 1;
 			}
+		}
+		if (direct && k == n && m == n &&
+		    c->enc == DM_PARQUET_ENC_PLAIN &&
+		    c->phys == DM_PARQUET_DOUBLE &&
+		    (uintptr_t)c->vp % _Alignof(double) == 0 &&
+		    c->page_left - k >= next) {
+			if ((uint64_t)n * sizeof(double) >
+			    (uint64_t)(c->vend - c->vp))
+				return BAD("PLAIN values exceed the page");
+			*direct = (const double *)(const void *)c->vp;
+			c->vp += n * sizeof(double);
+			c->lent = c->keep ? 2 : 1;
+			c->page_left -= k;
+			done += k;
+			continue;
 		}
 		if ((err = cc_values(c, m, vo, diag)))
 			return err;
@@ -1584,10 +1759,17 @@ typedef struct scol {
 	double div; /* divide by (timestamps, decimals) */
 	double mul; /* multiply by (dates) */
 	int unsig;  /* reinterpret as unsigned (bits) */
+	/* the output of the batch being built: one of the sets ob[] */
 	uint8_t *null;
 	double *f64;
 	int64_t *i64;
 	dm_strref *str;
+	struct obuf {
+		uint8_t *null;
+		double *f64;
+		int64_t *i64;
+		dm_strref *str;
+	} ob[2];
 	void *native; /* scratch when native != out */
 	dm_parquet_vec vec;
 } scol;
@@ -1600,7 +1782,12 @@ struct dm_parquet_scan {
 	pq_cc *cc; /* ncols cursors of the current row group */
 	size_t rg; /* current row group + 1 (0 before the first) */
 	uint64_t rg_left;
-	size_t cap;
+	/* rows allocated in each set of outputs, and in native */
+	size_t cap[2], ncap;
+	/* keep: batches alternate between the two sets of outputs and stay
+	 * valid until the second next call (pq_scan_keep_batches) */
+	int keep;
+	unsigned set; /* the set of the current batch */
 };
 
 static void scan_drop_cursors(dm_parquet_scan *s)
@@ -1618,10 +1805,12 @@ void dm_parquet_scan_free(dm_parquet_scan *s)
 	scan_drop_cursors(s);
 	free(s->cc);
 	for (size_t i = 0; s->sc && i < s->ncols; i++) {
-		free(s->sc[i].null);
-		free(s->sc[i].f64);
-		free(s->sc[i].i64);
-		free(s->sc[i].str);
+		for (unsigned g = 0; g < 2; g++) {
+			free(s->sc[i].ob[g].null);
+			free(s->sc[i].ob[g].f64);
+			free(s->sc[i].ob[g].i64);
+			free(s->sc[i].ob[g].str);
+		}
 		free(s->sc[i].native);
 	}
 	free(s->sc);
@@ -1711,40 +1900,71 @@ dm_err dm_parquet_scan_new(dm_parquet_file *f, const size_t *cols, size_t ncols,
 	return DM_OK;
 }
 
-static dm_err scan_alloc(dm_parquet_scan *s, size_t n)
+/* Room for n rows in the set of outputs g (the other set may hold the
+ * last batch) and in the native scratch. */
+static dm_err scan_alloc(dm_parquet_scan *s, unsigned g, size_t n)
 {
-	if (n <= s->cap)
-		return DM_OK;
-	for (size_t i = 0; i < s->ncols; i++) {
-		scol *c = &s->sc[i];
-		size_t es = c->nk == NK_STR ? sizeof(dm_strref) : 8;
-		free(c->null);
-		free(c->f64);
-		free(c->i64);
-		free(c->str);
-		free(c->native);
-		c->null = NULL;
-		c->f64 = NULL;
-		c->i64 = NULL;
-		c->str = NULL;
-		c->native = NULL;
-		if (!(c->null = malloc(n)))
-			return DM_ENOMEM;
-		if (c->out == OUT_F64 && !(c->f64 = malloc(n * 8)))
-			return DM_ENOMEM;
-		if (c->out == OUT_I64 && !(c->i64 = malloc(n * 8)))
-			return DM_ENOMEM;
-		if (c->out == OUT_STR &&
-		    !(c->str = malloc(n * sizeof(dm_strref))))
-			return DM_ENOMEM;
-		if ((c->out != OUT_F64 || c->nk != NK_F64) &&
-		    !(c->out == OUT_I64 && c->nk == NK_I64) &&
-		    !(c->out == OUT_STR && c->nk == NK_STR) &&
-		    !(c->native = malloc(n * es)))
-			return DM_ENOMEM;
+	size_t i;
+
+	if (n > s->cap[g]) {
+		s->cap[g] = 0;
+		for (i = 0; i < s->ncols; i++) {
+			scol *c = &s->sc[i];
+			struct obuf *o = &c->ob[g];
+
+			free(o->null);
+			free(o->f64);
+			free(o->i64);
+			free(o->str);
+			memset(o, 0, sizeof(*o));
+			if (s->f->ft.cols[c->col].optional &&
+			    !(o->null = malloc(n)))
+				return DM_ENOMEM;
+			if (c->out == OUT_F64 && !(o->f64 = malloc(n * 8)))
+				return DM_ENOMEM;
+			if (c->out == OUT_I64 && !(o->i64 = malloc(n * 8)))
+				return DM_ENOMEM;
+			if (c->out == OUT_STR &&
+			    !(o->str = malloc(n * sizeof(dm_strref))))
+				return DM_ENOMEM;
+		}
+		s->cap[g] = n;
 	}
-	s->cap = n;
+	if (n > s->ncap) {
+		s->ncap = 0;
+		for (i = 0; i < s->ncols; i++) {
+			scol *c = &s->sc[i];
+			size_t es = c->nk == NK_STR ? sizeof(dm_strref) : 8;
+
+			free(c->native);
+			c->native = NULL;
+			if ((c->out != OUT_F64 || c->nk != NK_F64) &&
+			    !(c->out == OUT_I64 && c->nk == NK_I64) &&
+			    !(c->out == OUT_STR && c->nk == NK_STR) &&
+			    !(c->native = malloc(n * es)))
+				return DM_ENOMEM;
+		}
+		s->ncap = n;
+	}
+	for (i = 0; i < s->ncols; i++) {
+		scol *c = &s->sc[i];
+
+		c->null = c->ob[g].null;
+		c->f64 = c->ob[g].f64;
+		c->i64 = c->ob[g].i64;
+		c->str = c->ob[g].str;
+	}
 	return DM_OK;
+}
+
+/* Makes the batches of s stay valid until the second next call (two
+ * sets of outputs in turn; pages and dictionaries the last batch may
+ * point into are freed one batch later).  Before the first batch. */
+static void pq_scan_keep_batches(dm_parquet_scan *s)
+{
+	s->keep = 1;
+	for (size_t i = 0; i < s->ncols; i++)
+		s->cc[i].keep = 1;
 }
 
 static double be_decimal(const dm_strref *v)
@@ -1844,7 +2064,7 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows, size_t *nrows,
 	if (!max_rows)
 		max_rows = DEF_BATCH;
 	for (i = 0; i < s->ncols; i++)
-		free_retired(&s->cc[i]);
+		age_retired(&s->cc[i]);
 	while (!s->rg_left) {
 		const pq_rowgroup *g;
 		if (s->rg >= f->ft.nrg)
@@ -1890,8 +2110,23 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows, size_t *nrows,
 		s->rg_left = (uint64_t)g->num_rows;
 	}
 	n = s->rg_left < max_rows ? (size_t)s->rg_left : max_rows;
-	if ((err = scan_alloc(s, n)))
+	if (s->keep) {
+		/* room for the largest batch at once: a short row group
+		 * first, then a longer one, would otherwise reallocate the
+		 * set of a batch still in use */
+		size_t most = n;
+
+		for (i = 0; i < f->ft.nrg; i++)
+			if ((uint64_t)f->ft.rg[i].num_rows > most)
+				most = (uint64_t)f->ft.rg[i].num_rows < max_rows
+					       ? (size_t)f->ft.rg[i].num_rows
+					       : max_rows;
+		s->set ^= 1u;
+		if ((err = scan_alloc(s, s->set, most)))
+			return err;
+	} else if ((err = scan_alloc(s, 0, n))) {
 		return err;
+	}
 	for (i = 0; i < s->ncols; i++) {
 		scol *c = &s->sc[i];
 		pq_cc *cc = &s->cc[i];
@@ -1900,14 +2135,19 @@ dm_err dm_parquet_scan_next(dm_parquet_scan *s, size_t max_rows, size_t *nrows,
 			    : c->out == OUT_F64 ? (void *)c->f64
 			    : c->out == OUT_I64 ? (void *)c->i64
 						: (void *)c->str;
+		/* doubles as they are: may be read in place (cc_read) */
+		const double *direct = NULL;
+		int lend = !c->native && c->out == OUT_F64 && c->nk == NK_F64;
+
 		err = cc_read(cc, n, cc->max_def ? c->null : NULL, dst, &nnull,
+			      lend ? &direct : NULL, s->keep ? max_rows : 0,
 			      diag);
 		if (err)
 			return err;
 		convert(c, n, cc->ci);
 		c->vec.n = n;
 		c->vec.null = nnull ? c->null : NULL;
-		c->vec.f64 = c->f64;
+		c->vec.f64 = direct ? direct : c->f64;
 		c->vec.i64 = c->i64;
 		c->vec.str = c->str;
 	}
@@ -1933,8 +2173,10 @@ typedef struct pq_reader {
 	dm_parquet_scan *scan;
 	uint8_t *keep;
 	size_t batch_rows;
-	dm_batch batch;
-	dm_column *cols;
+	/* with base.batches_kept, batches alternate between the two */
+	dm_batch batch[2];
+	dm_column *cols[2];
+	unsigned set;
 	uint8_t *allnull;
 	dm_strref *empty;
 } pq_reader;
@@ -1953,7 +2195,8 @@ static void pqr_free(dm_reader *r)
 	free(p->base.predictions);
 	free(p->base.names); /* the strings belong to the footer */
 	free(p->keep);
-	free(p->cols);
+	free(p->cols[0]);
+	free(p->cols[1]);
 	free(p->allnull);
 	free(p->empty);
 	free(p);
@@ -1991,12 +2234,16 @@ static dm_err pqr_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
 		free(cols);
 		if (err)
 			return err;
+		if (r->batches_kept)
+			pq_scan_keep_batches(p->scan);
 	}
 	err = dm_parquet_scan_next(p->scan, p->batch_rows, &n, diag);
 	if (err || !n)
 		return err;
+	if (r->batches_kept)
+		p->set ^= 1u;
 	for (i = 0, j = 0; i < r->ncols; i++) {
-		dm_column *c = &p->cols[i];
+		dm_column *c = &p->cols[p->set][i];
 		if (!p->keep[i]) {
 			c->type = DM_COL_TEXT;
 			c->f64 = NULL;
@@ -2010,13 +2257,13 @@ static dm_err pqr_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
 		c->str = (dm_strref *)(uintptr_t)v->str;
 		c->null = (uint8_t *)(uintptr_t)v->null;
 	}
-	p->batch.nrows = n;
-	p->batch.ncols = r->ncols;
-	p->batch.cols = p->cols;
-	p->batch.first_row = r->rows_read + 1;
-	p->batch.row_numbers = NULL;
+	p->batch[p->set].nrows = n;
+	p->batch[p->set].ncols = r->ncols;
+	p->batch[p->set].cols = p->cols[p->set];
+	p->batch[p->set].first_row = r->rows_read + 1;
+	p->batch[p->set].row_numbers = NULL;
 	r->rows_read += n;
-	*batch = &p->batch;
+	*batch = &p->batch[p->set];
 	return DM_OK;
 }
 
@@ -2104,12 +2351,18 @@ dm_err dm_parquet_reader_open(dm_source *src, const dm_reader_opts *opts,
 	p->base.ltype_notes = calloc(m->ncolumns + 1, sizeof(char *));
 	p->base.predictions = calloc(m->ncolumns + 1, 1);
 	p->keep = malloc(m->ncolumns + 1);
-	p->cols = calloc(m->ncolumns + 1, sizeof(dm_column));
+	p->cols[0] = calloc(m->ncolumns + 1, sizeof(dm_column));
+	/* with threads, a batch is kept one call longer, so that the
+	 * profile reads the next while it counts this one */
+	p->base.batches_kept = opts && opts->threads > 1;
+	if (p->base.batches_kept)
+		p->cols[1] = calloc(m->ncolumns + 1, sizeof(dm_column));
 	p->allnull = malloc(nb);
 	p->empty = calloc(nb, sizeof(dm_strref));
 	if (!p->base.names || !p->base.types || !p->base.ltypes ||
 	    !p->base.ltype_notes || !p->base.predictions || !p->keep ||
-	    !p->cols || !p->allnull || !p->empty) {
+	    !p->cols[0] || (p->base.batches_kept && !p->cols[1]) ||
+	    !p->allnull || !p->empty) {
 		pqr_free(&p->base);
 		return DM_ENOMEM;
 	}
