@@ -44,6 +44,19 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
  */
 int dmio_decimal_to_double(uint64_t m, long e, double *out);
 
+/*
+ * 5^q ~= hi * 2^(64 + e2) + lo * 2^e2 (hi's top bit set) for q = -27 .. 27,
+ * exact for q >= 0, truncated for q < 0 (parse_double.c); and the
+ * 19-digit, |e| <= 27 path that uses it: 1 with *out = the double nearest
+ * m * 10^e, 0 when it cannot tell (a tie or close to one, or out of range).
+ */
+typedef struct dmio_pow5_128 {
+	uint64_t hi, lo;
+	int e2;
+} dmio_pow5_128;
+extern const dmio_pow5_128 dmio_pow5_tab[55];
+int dmio_el_path(uint64_t m, long e, double *out);
+
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
 locale_t dmio_c_locale(void);
