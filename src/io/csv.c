@@ -46,6 +46,9 @@
  */
 #include <assert.h>
 #include <pthread.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +65,9 @@
 /* Cells per batch in any case (the arrays must stay allocatable). */
 #define MAX_BATCH_CELLS ((size_t)1 << 26)
 #define MAX_COLUMNS	((size_t)1 << 20)
-/* Bytes after the data: the NUL sentinel and some slack. */
-#define BUF_PAD 8
+/* Bytes after the data: the NUL sentinel, and room for the 64-byte
+ * blocks of field_end at any position up to it. */
+#define BUF_PAD 64
 
 typedef struct csv_reader {
 	dm_reader base; /* first: the reader is freed through it */
@@ -288,6 +292,81 @@ static inline int quoted_field(const csv_reader *r, unsigned char *p,
 }
 
 /*
+ * Where the unquoted fields of a record end: the first separator, '\n' or
+ * NUL (the sentinel at the end of the data, at the latest) at or after a
+ * position.  With SSE2, a mask of those bytes is made for 64 bytes at a
+ * time and each field end is the next set bit: the fields of a block are
+ * found without a load or a branch per byte, and without the next
+ * field's search waiting on the last one's loads.  A block may read up
+ * to 63 bytes past the sentinel, inside the buffer's BUF_PAD; the mask
+ * bits of those bytes come after the sentinel's and are never used.
+ */
+typedef struct fscan {
+	const unsigned char *base; /* the block's first byte */
+	uint64_t mask;		   /* bit i: base[i] ends a field */
+} fscan;
+
+#if defined(__SSE2__)
+static inline uint64_t block_mask(const csv_reader *r, const unsigned char *p)
+{
+	const __m128i vs = _mm_set1_epi8((char)r->sep);
+	const __m128i vn = _mm_set1_epi8('\n');
+	const __m128i vz = _mm_setzero_si128();
+	uint64_t m = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128(
+			(const __m128i *)(const void *)(p + 16 * k));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vs),
+							_mm_cmpeq_epi8(v, vn)),
+					   _mm_cmpeq_epi8(v, vz));
+
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * k);
+	}
+	return m;
+}
+#endif
+
+static inline void fscan_init(fscan *fs, const csv_reader *r,
+			      const unsigned char *p)
+{
+#if defined(__SSE2__)
+	fs->base = p;
+	fs->mask = block_mask(r, p);
+#else
+	(void)r;
+	fs->base = p;
+	fs->mask = 0;
+#endif
+}
+
+static inline unsigned char *field_end(fscan *fs, const csv_reader *r,
+				       unsigned char *q)
+{
+#if defined(__SSE2__)
+	for (;;) {
+		size_t off = (size_t)(q - fs->base);
+
+		if (off < 64) {
+			uint64_t m = fs->mask >> off;
+
+			if (m)
+				return q + __builtin_ctzll(m);
+			q = (unsigned char *)fs->base + 64;
+		}
+		fs->base = q;
+		fs->mask = block_mask(r, q);
+	}
+#else
+	(void)fs;
+	while (!r->ucls[*q])
+		q++;
+	return q;
+#endif
+}
+
+/*
  * Tokenises one record starting at p.  end is the end of the buffered
  * data (*end == 0, the sentinel); eof says whether more data can follow.
  * Fields are stored but not unescaped (see unescape_field).
@@ -296,7 +375,6 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 			const unsigned char *end, int eof, rec_out *o,
 			unsigned char **next)
 {
-	const unsigned char *ucls = r->ucls;
 	const unsigned char sep = r->sep;
 	dm_strref *const cell = o->cell;
 	uint8_t *const null = o->null;
@@ -304,14 +382,15 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 	size_t nf = 0, nfix = 0, flen;
 	unsigned char *q, *s;
 	qfield qf;
+	fscan fs;
 	int rc;
 
+	fscan_init(&fs, r, p);
 	for (;;) {
 		if (*p != '"') {
 			/* Unquoted field: the hot path. */
-			s = q = p;
-			while (!ucls[*q])
-				q++;
+			s = p;
+			q = field_end(&fs, r, p);
 			flen = (size_t)(q - s);
 			if (*q == sep) {
 				STORE_FIELD(s, flen, flen == 0, 0);
