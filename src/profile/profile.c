@@ -1082,6 +1082,7 @@ struct colwork {
 	const char *file;
 	double **fvals; /* per feature: its parsed values by row, or NULL */
 	unsigned t, nt;
+	size_t *next_col; /* shared: the next column to take */
 	struct scratch sc;
 	dm_err err;
 	size_t err_col;
@@ -1197,14 +1198,19 @@ static dm_err add_column(struct colwork *w, size_t c)
 			       numbers_bad);
 }
 
-/* Thread body: columns t, t + nt, t + 2 nt, ... of the batch. */
+/* Thread body: takes the batch's columns in turn, in column order, as
+ * long as any is left (a thread that the system stops for a while then
+ * holds up only the column it has, not a fixed share of the batch).  A
+ * thread stops at its first error; the columns before it were taken
+ * already, so the leftmost failing column is always found. */
 static void *column_worker(void *arg)
 {
 	struct colwork *w = arg;
 	size_t c;
 
 	dm_diag_clear(&w->diag);
-	for (c = w->t; c < w->b->ncols; c += w->nt) {
+	while ((c = __atomic_fetch_add(w->next_col, 1, __ATOMIC_RELAXED)) <
+	       w->b->ncols) {
 		dm_err err;
 
 		if (w->map[c] < 0)
@@ -1233,6 +1239,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	unsigned t, nt = 0;
 	dm_err err = DM_OK;
 	long mcol = -1, vcol = -1;
+	size_t next_col = 0;
 
 	if (o && o->reference && p->nfeat == 0 &&
 	    (err = init_from_reference(p, o->reference, o)) != DM_OK)
@@ -1319,6 +1326,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].fvals = fvals;
 		work[t].t = t;
 		work[t].nt = nt;
+		work[t].next_col = &next_col;
 		work[t].err = DM_OK;
 		work[t].err_col = SIZE_MAX;
 		work[t].sc.vals =
