@@ -16,7 +16,7 @@
 
 /* Limits of the CSV reader; a field left 0 takes its default. */
 typedef struct dmio_csv_tuning {
-	size_t block_size;  /* bytes per source read (default 1 MiB) */
+	size_t block_size;  /* bytes per source read (default 128 KiB) */
 	size_t max_record;  /* longest record, bytes (default 64 MiB) */
 	size_t batch_bytes; /* a batch ends early past this (default 128 MiB) */
 	size_t sniff_bytes; /* checked for NULs at open (default 4 KiB) */
@@ -27,7 +27,7 @@ typedef struct dmio_csv_tuning {
 	size_t piece_bytes;
 } dmio_csv_tuning;
 
-#define DMIO_CSV_BLOCK_SIZE  ((size_t)1 << 20)
+#define DMIO_CSV_BLOCK_SIZE  ((size_t)128 << 10)
 #define DMIO_CSV_MAX_RECORD  ((size_t)64 << 20)
 #define DMIO_CSV_BATCH_BYTES ((size_t)128 << 20)
 #define DMIO_CSV_SNIFF_BYTES ((size_t)4096)
