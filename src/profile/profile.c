@@ -1225,9 +1225,94 @@ static void *column_worker(void *arg)
 	return NULL;
 }
 
+/*
+ * The multivariate joint pass of batch k on a thread of its own, while
+ * the column workers profile batch k+1 (dm_profile_add_reader with
+ * threads): it reads only the values the column workers parsed into
+ * mvbuf (owned by the job) and copies of the batch's row numbers and
+ * model filter, never the batch, which the reader may reuse.  The passes
+ * still run one at a time in batch order (mv_async_wait before the next
+ * and before the profile is used), so the profile is the same.
+ */
+struct mv_async {
+	pthread_t tid;
+	int running;
+	dm_err err; /* of the last pass */
+	dm_profile *p;
+	const dm_profile *ref;
+	dm_batch b; /* nrows, first_row, row_numbers (copied); no columns */
+	uint64_t *rownums;
+	uint8_t *keep;
+	double *vals;
+};
+
+static void *mv_async_main(void *arg)
+{
+	struct mv_async *a = arg;
+
+	a->err = pf_mv_add_batch(a->p, &a->b, NULL, a->keep, a->ref, a->vals);
+	return NULL;
+}
+
+/* Waits for the pass under way, if any; returns the error of the last. */
+static dm_err mv_async_wait(struct mv_async *a)
+{
+	dm_err err;
+
+	if (a->running)
+		pthread_join(a->tid, NULL);
+	a->running = 0;
+	free(a->rownums);
+	free(a->keep);
+	free(a->vals);
+	a->rownums = NULL;
+	a->keep = NULL;
+	a->vals = NULL;
+	err = a->err;
+	a->err = DM_OK;
+	return err;
+}
+
+/* Starts the pass of batch b over vals (taken over, freed later), after
+ * the last one; runs it here if it cannot start a thread. */
+static dm_err mv_async_start(struct mv_async *a, dm_profile *p,
+			     const dm_profile *ref, const dm_batch *b,
+			     const uint8_t *keep, double *vals)
+{
+	dm_err err = mv_async_wait(a);
+
+	if (err != DM_OK) {
+		free(vals);
+		return err;
+	}
+	a->p = p;
+	a->ref = ref;
+	a->vals = vals;
+	a->b = (dm_batch){.nrows = b->nrows, .first_row = b->first_row};
+	if (b->row_numbers) {
+		a->rownums = malloc(b->nrows * sizeof(*a->rownums));
+		if (!a->rownums)
+			return DM_ENOMEM;
+		memcpy(a->rownums, b->row_numbers,
+		       b->nrows * sizeof(*a->rownums));
+		a->b.row_numbers = a->rownums;
+	}
+	if (keep) {
+		a->keep = malloc(b->nrows ? b->nrows : 1);
+		if (!a->keep)
+			return DM_ENOMEM;
+		memcpy(a->keep, keep, b->nrows);
+	}
+	a->running = pthread_create(&a->tid, NULL, mv_async_main, a) == 0;
+	if (!a->running)
+		mv_async_main(a);
+	return DM_OK;
+}
+
 static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 			const dm_batch *b, char *const *names,
-			const dm_reader *r, const char *file, dm_diag *diag)
+			const dm_reader *r, const char *file, dm_diag *diag,
+			struct mv_async *mva)
 {
 	long *map = NULL;
 	uint8_t *keep = NULL;
@@ -1362,9 +1447,18 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	/* The joint (row-wise) pass of the multivariate profile. */
 	if (err == DM_OK)
 		err = pf_mv_setup(p, o ? o->reference : NULL);
-	if (err == DM_OK)
-		err = pf_mv_add_batch(p, b, map, keep, o ? o->reference : NULL,
-				      fvals ? mvbuf : NULL);
+	if (err == DM_OK && mva && fvals) {
+		err = mv_async_start(mva, p, o ? o->reference : NULL, b, keep,
+				     mvbuf);
+		mvbuf = NULL; /* the job's now */
+	} else if (err == DM_OK) {
+		if (mva)
+			err = mv_async_wait(mva); /* passes in batch order */
+		if (err == DM_OK)
+			err = pf_mv_add_batch(p, b, map, keep,
+					      o ? o->reference : NULL,
+					      fvals ? mvbuf : NULL);
+	}
 out:
 	for (t = 0; t < nt; t++)
 		free(work[t].sc.vals);
@@ -1403,7 +1497,7 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 			    const dm_batch *b, char *const *names,
 			    const char *file, dm_diag *diag)
 {
-	dm_err err = add_batch(p, o, b, names, NULL, file, diag);
+	dm_err err = add_batch(p, o, b, names, NULL, file, diag, NULL);
 
 	return err != DM_OK ? err : ecdf_bins(p);
 }
@@ -1484,7 +1578,11 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	dm_err err;
 	const char *file = r->src ? r->src->name : NULL;
 	uint64_t skipped0 = r->rows_skipped;
+	struct mv_async mva; /* threads: the joint pass beside the next batch */
+	struct mv_async *mvp = opts && opts->threads > 1 ? &mva : NULL;
+	dm_err mverr;
 
+	memset(&mva, 0, sizeof(mva));
 	/* Current mode: decode only the baseline's features and the model
 	 * columns (a Parquet reader then reads only their bytes — ranged
 	 * GETs on remote storage).  Readers that cannot project read all. */
@@ -1524,7 +1622,8 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			err = ahead_next(&a, &b, diag);
 			if (err != DM_OK || !b)
 				break;
-			err = add_batch(p, opts, b, r->names, r, file, diag);
+			err = add_batch(p, opts, b, r->names, r, file, diag,
+					mvp);
 			if (err != DM_OK)
 				break;
 			if (opts->progress)
@@ -1537,24 +1636,25 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 		pthread_join(tid, NULL);
 		pthread_cond_destroy(&a.cv);
 		pthread_mutex_destroy(&a.mu);
-		if (err != DM_OK)
-			return err;
 		goto done;
 	}
 plain:
 	for (;;) {
 		err = dm_reader_next(r, &b, diag);
-		if (err != DM_OK)
-			return err;
-		if (!b)
+		if (err != DM_OK || !b)
 			break;
-		err = add_batch(p, opts, b, r->names, r, file, diag);
+		err = add_batch(p, opts, b, r->names, r, file, diag, mvp);
 		if (err != DM_OK)
-			return err;
+			break;
 		if (opts && opts->progress)
 			opts->progress(opts->progress_ctx, b->nrows);
 	}
 done:
+	mverr = mv_async_wait(&mva);
+	if (err == DM_OK)
+		err = mverr;
+	if (err != DM_OK)
+		return err;
 	p->rows_skipped += r->rows_skipped - skipped0;
 	if ((err = ecdf_bins(p)) != DM_OK)
 		return err;
@@ -1568,7 +1668,7 @@ done:
 			return DM_ENOMEM;
 		empty.ncols = r->ncols;
 		empty.cols = cols;
-		err = add_batch(p, opts, &empty, r->names, r, file, diag);
+		err = add_batch(p, opts, &empty, r->names, r, file, diag, NULL);
 		free(cols);
 		return err;
 	}
