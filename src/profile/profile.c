@@ -1198,6 +1198,34 @@ static dm_err add_column(struct colwork *w, size_t c)
 			       numbers_bad);
 }
 
+/*
+ * The multivariate buffer of a batch (feature j's values by row) starts
+ * as NaN, "missing": each column worker fills the slice of the column it
+ * takes just before profiling it (in parallel, in cache), and add_batch
+ * only the slices of features that no column of the batch feeds.
+ */
+static void nan_fill(double *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = NAN;
+}
+
+static void mv_nan_unmapped(const long *feat, size_t d, const long *map,
+			    size_t ncols, double *buf, size_t nrows)
+{
+	size_t j, c;
+
+	for (j = 0; j < d; j++) {
+		for (c = 0; c < ncols && feat[j] >= 0; c++)
+			if (map[c] == feat[j])
+				break;
+		if (feat[j] < 0 || c == ncols)
+			nan_fill(buf + j * nrows, nrows);
+	}
+}
+
 /* Thread body: takes the batch's columns in turn, in column order, as
  * long as any is left (a thread that the system stops for a while then
  * holds up only the column it has, not a fixed share of the batch).  A
@@ -1215,6 +1243,8 @@ static void *column_worker(void *arg)
 
 		if (w->map[c] < 0)
 			continue;
+		if (w->fvals && w->fvals[w->map[c]]) /* NaN: missing */
+			nan_fill(w->fvals[w->map[c]], w->b->nrows);
 		err = add_column(w, c);
 		if (err != DM_OK) {
 			w->err = err;
@@ -1389,11 +1419,10 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 			err = DM_ENOMEM;
 			goto out;
 		}
-		for (i = 0; i < d * b->nrows; i++)
-			mvbuf[i] = NAN;
 		for (j = 0; j < d; j++)
 			if (p->mv->feat[j] >= 0)
 				fvals[p->mv->feat[j]] = &mvbuf[j * b->nrows];
+		mv_nan_unmapped(p->mv->feat, d, map, b->ncols, mvbuf, b->nrows);
 	}
 	nt = o && o->threads > 1 ? o->threads : 1;
 	if (nt > 8)
