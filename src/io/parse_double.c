@@ -470,7 +470,10 @@ parse_plain(const char *s, const char *end, double *out)
 
 		if (++p < end && (*p == '+' || *p == '-'))
 			eneg = *p++ == '-';
-		for (x = p; p < end && (unsigned)(*p - '0') < 10; p++)
+		/* at most 4 digits: longer exponents (no overflow here) go
+		 * to the general code */
+		for (x = p; p < end && (unsigned)(*p - '0') < 10 && p - x < 5;
+		     p++)
 			ex = ex * 10 + (*p - '0');
 		if (p == x || p - x > 4)
 			return 0;
