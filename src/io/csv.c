@@ -22,8 +22,10 @@
  * class table marks the bytes that end an unquoted field (separator,
  * '\n', NUL), another those that end a quoted run ('"', NUL).  The inner
  * loops are then a table lookup per byte with no bounds check and no
- * function call; hitting a NUL tells "end of buffered data" (the
- * sentinel) from a NUL byte in the input (an error: binary data).
+ * function call (unquoted fields, with SSE2: a bit mask of those bytes
+ * per 64-byte block, see field_end); hitting a NUL tells "end of
+ * buffered data" (the sentinel) from a NUL byte in the input (an error:
+ * binary data).
  *
  * A record that is not complete in the buffer is simply parsed again
  * from its start after more input is read; the read size grows with the
