@@ -16,7 +16,7 @@
 
 /* Limits of the CSV reader; a field left 0 takes its default. */
 typedef struct dmio_csv_tuning {
-	size_t block_size;  /* bytes per source read (default 1 MiB) */
+	size_t block_size;  /* bytes per source read (default 128 KiB) */
 	size_t max_record;  /* longest record, bytes (default 64 MiB) */
 	size_t batch_bytes; /* a batch ends early past this (default 128 MiB) */
 	size_t sniff_bytes; /* checked for NULs at open (default 4 KiB) */
@@ -27,7 +27,7 @@ typedef struct dmio_csv_tuning {
 	size_t piece_bytes;
 } dmio_csv_tuning;
 
-#define DMIO_CSV_BLOCK_SIZE  ((size_t)1 << 20)
+#define DMIO_CSV_BLOCK_SIZE  ((size_t)128 << 10)
 #define DMIO_CSV_MAX_RECORD  ((size_t)64 << 20)
 #define DMIO_CSV_BATCH_BYTES ((size_t)128 << 20)
 #define DMIO_CSV_SNIFF_BYTES ((size_t)4096)
@@ -43,6 +43,19 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
  * success, 0 when no fast path applies (then ask strtod).
  */
 int dmio_decimal_to_double(uint64_t m, long e, double *out);
+
+/*
+ * 5^q ~= hi * 2^(64 + e2) + lo * 2^e2 (hi's top bit set) for q = -27 .. 27,
+ * exact for q >= 0, truncated for q < 0 (parse_double.c); and the
+ * 19-digit, |e| <= 27 path that uses it: 1 with *out = the double nearest
+ * m * 10^e, 0 when it cannot tell (a tie or close to one, or out of range).
+ */
+typedef struct dmio_pow5_128 {
+	uint64_t hi, lo;
+	int e2;
+} dmio_pow5_128;
+extern const dmio_pow5_128 dmio_pow5_tab[55];
+int dmio_el_path(uint64_t m, long e, double *out);
 
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */

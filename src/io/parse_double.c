@@ -93,6 +93,145 @@ static int ld_path(uint64_t m, int e, double *out)
 #define LD_PATH 0
 #endif
 
+/*
+ * Mantissas of up to 19 digits (m < 2^64) with |e| <= 27, by 128-bit
+ * integer arithmetic (the method of Eisel and Lemire, "Number parsing at
+ * a gigabyte per second", written here from its description):
+ * m * 10^e = m * 5^e * 2^e, and 5^e is kept as a 128-bit T with
+ * 5^e ~= T * 2^e2, T in [2^127, 2^128): exact for e >= 0 (5^27 < 2^63),
+ * and the truncation floor(2^-e2 / 5^-e) for e < 0 (never exact).  The
+ * 192-bit product P = (m << lz) * T then holds the result's 53 bits, the
+ * round bit and everything below it:
+ *   e >= 0: P is exact, so rounding to nearest-even is exact too;
+ *   e < 0:  the true product is P + eta with 0 < eta < 2^64 (2^65 after
+ *           the normalising shift), so it lies strictly above P: the
+ *           result rounds up exactly when P's round bit is set, unless
+ *           adding eta could carry into the round bit, which needs the 10
+ *           bits below it and the next 62 all ones.  Then (a true tie,
+ *           m divisible by 5^-e, comes out that way) the caller asks
+ *           another path.
+ * Every result in this range is a normal double (10^-27 * 1 > 2^-90,
+ * 10^27 * 2^64 < 2^154).
+ */
+#define EL_QMIN (-27)
+#define EL_QMAX 27
+
+const dmio_pow5_128 dmio_pow5_tab[EL_QMAX - EL_QMIN + 1] = {
+	{0x9E74D1B791E07E48ULL, 0x775EA264CF55347DULL, -190}, /* 5^-27 */
+	{0xC612062576589DDAULL, 0x95364AFE032A819DULL, -188}, /* 5^-26 */
+	{0xF79687AED3EEC551ULL, 0x3A83DDBD83F52204ULL, -186}, /* 5^-25 */
+	{0x9ABE14CD44753B52ULL, 0xC4926A9672793542ULL, -183}, /* 5^-24 */
+	{0xC16D9A0095928A27ULL, 0x75B7053C0F178293ULL, -181}, /* 5^-23 */
+	{0xF1C90080BAF72CB1ULL, 0x5324C68B12DD6338ULL, -179}, /* 5^-22 */
+	{0x971DA05074DA7BEEULL, 0xD3F6FC16EBCA5E03ULL, -176}, /* 5^-21 */
+	{0xBCE5086492111AEAULL, 0x88F4BB1CA6BCF584ULL, -174}, /* 5^-20 */
+	{0xEC1E4A7DB69561A5ULL, 0x2B31E9E3D06C32E5ULL, -172}, /* 5^-19 */
+	{0x9392EE8E921D5D07ULL, 0x3AFF322E62439FCFULL, -169}, /* 5^-18 */
+	{0xB877AA3236A4B449ULL, 0x09BEFEB9FAD487C2ULL, -167}, /* 5^-17 */
+	{0xE69594BEC44DE15BULL, 0x4C2EBE687989A9B3ULL, -165}, /* 5^-16 */
+	{0x901D7CF73AB0ACD9ULL, 0x0F9D37014BF60A10ULL, -162}, /* 5^-15 */
+	{0xB424DC35095CD80FULL, 0x538484C19EF38C94ULL, -160}, /* 5^-14 */
+	{0xE12E13424BB40E13ULL, 0x2865A5F206B06FB9ULL, -158}, /* 5^-13 */
+	{0x8CBCCC096F5088CBULL, 0xF93F87B7442E45D3ULL, -155}, /* 5^-12 */
+	{0xAFEBFF0BCB24AAFEULL, 0xF78F69A51539D748ULL, -153}, /* 5^-11 */
+	{0xDBE6FECEBDEDD5BEULL, 0xB573440E5A884D1BULL, -151}, /* 5^-10 */
+	{0x89705F4136B4A597ULL, 0x31680A88F8953030ULL, -148}, /* 5^-9 */
+	{0xABCC77118461CEFCULL, 0xFDC20D2B36BA7C3DULL, -146}, /* 5^-8 */
+	{0xD6BF94D5E57A42BCULL, 0x3D32907604691B4CULL, -144}, /* 5^-7 */
+	{0x8637BD05AF6C69B5ULL, 0xA63F9A49C2C1B10FULL, -141}, /* 5^-6 */
+	{0xA7C5AC471B478423ULL, 0x0FCF80DC33721D53ULL, -139}, /* 5^-5 */
+	{0xD1B71758E219652BULL, 0xD3C36113404EA4A8ULL, -137}, /* 5^-4 */
+	{0x83126E978D4FDF3BULL, 0x645A1CAC083126E9ULL, -134}, /* 5^-3 */
+	{0xA3D70A3D70A3D70AULL, 0x3D70A3D70A3D70A3ULL, -132}, /* 5^-2 */
+	{0xCCCCCCCCCCCCCCCCULL, 0xCCCCCCCCCCCCCCCCULL, -130}, /* 5^-1 */
+	{0x8000000000000000ULL, 0x0000000000000000ULL, -127}, /* 5^0 */
+	{0xA000000000000000ULL, 0x0000000000000000ULL, -125}, /* 5^1 */
+	{0xC800000000000000ULL, 0x0000000000000000ULL, -123}, /* 5^2 */
+	{0xFA00000000000000ULL, 0x0000000000000000ULL, -121}, /* 5^3 */
+	{0x9C40000000000000ULL, 0x0000000000000000ULL, -118}, /* 5^4 */
+	{0xC350000000000000ULL, 0x0000000000000000ULL, -116}, /* 5^5 */
+	{0xF424000000000000ULL, 0x0000000000000000ULL, -114}, /* 5^6 */
+	{0x9896800000000000ULL, 0x0000000000000000ULL, -111}, /* 5^7 */
+	{0xBEBC200000000000ULL, 0x0000000000000000ULL, -109}, /* 5^8 */
+	{0xEE6B280000000000ULL, 0x0000000000000000ULL, -107}, /* 5^9 */
+	{0x9502F90000000000ULL, 0x0000000000000000ULL, -104}, /* 5^10 */
+	{0xBA43B74000000000ULL, 0x0000000000000000ULL, -102}, /* 5^11 */
+	{0xE8D4A51000000000ULL, 0x0000000000000000ULL, -100}, /* 5^12 */
+	{0x9184E72A00000000ULL, 0x0000000000000000ULL, -97},  /* 5^13 */
+	{0xB5E620F480000000ULL, 0x0000000000000000ULL, -95},  /* 5^14 */
+	{0xE35FA931A0000000ULL, 0x0000000000000000ULL, -93},  /* 5^15 */
+	{0x8E1BC9BF04000000ULL, 0x0000000000000000ULL, -90},  /* 5^16 */
+	{0xB1A2BC2EC5000000ULL, 0x0000000000000000ULL, -88},  /* 5^17 */
+	{0xDE0B6B3A76400000ULL, 0x0000000000000000ULL, -86},  /* 5^18 */
+	{0x8AC7230489E80000ULL, 0x0000000000000000ULL, -83},  /* 5^19 */
+	{0xAD78EBC5AC620000ULL, 0x0000000000000000ULL, -81},  /* 5^20 */
+	{0xD8D726B7177A8000ULL, 0x0000000000000000ULL, -79},  /* 5^21 */
+	{0x878678326EAC9000ULL, 0x0000000000000000ULL, -76},  /* 5^22 */
+	{0xA968163F0A57B400ULL, 0x0000000000000000ULL, -74},  /* 5^23 */
+	{0xD3C21BCECCEDA100ULL, 0x0000000000000000ULL, -72},  /* 5^24 */
+	{0x84595161401484A0ULL, 0x0000000000000000ULL, -69},  /* 5^25 */
+	{0xA56FA5B99019A5C8ULL, 0x0000000000000000ULL, -67},  /* 5^26 */
+	{0xCECB8F27F4200F3AULL, 0x0000000000000000ULL, -65},  /* 5^27 */
+};
+
+static inline void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+	unsigned __int128 p = (unsigned __int128)a * b;
+
+	*hi = (uint64_t)(p >> 64);
+	*lo = (uint64_t)p;
+}
+
+static inline int el_path(uint64_t m, long e, double *out)
+{
+	const dmio_pow5_128 *t;
+	uint64_t a1, a0, b1, b0, p2, p1, p0, mant, bits;
+	int lz, sh, rb;
+	long be;
+
+	if (m == 0 || e < EL_QMIN || e > EL_QMAX)
+		return 0;
+	t = &dmio_pow5_tab[e - EL_QMIN];
+	lz = __builtin_clzll(m);
+	m <<= lz;
+	/* P = m * (hi * 2^64 + lo), 192 bits in p2:p1:p0 */
+	mul_64x64(m, t->lo, &a1, &a0);
+	mul_64x64(m, t->hi, &b1, &b0);
+	p0 = a0;
+	p1 = a1 + b0;
+	p2 = b1 + (p1 < b0);
+	/* P is in [2^190, 2^192): make its top bit bit 63 of p2 */
+	sh = !(p2 >> 63);
+	if (sh) {
+		p2 = (p2 << 1) | (p1 >> 63);
+		p1 = (p1 << 1) | (p0 >> 63);
+		p0 <<= 1;
+	}
+	mant = p2 >> 11; /* 53 bits */
+	rb = (int)((p2 >> 10) & 1);
+	if (e >= 0) { /* exact: to nearest, ties to even */
+		int sticky = ((p2 & 0x3FF) | p1 | p0) != 0;
+
+		mant += rb & (sticky | (int)(mant & 1));
+	} else {
+		if ((p2 & 0x3FF) == 0x3FF && p1 >= UINT64_MAX - 4)
+			return 0; /* eta might carry into the round bit */
+		mant += (uint64_t)rb;
+	}
+	/* value = mant * 2^be */
+	be = 139 + t->e2 + e - lz - sh;
+	if (mant >> 53) { /* rounded up to 2^53 */
+		mant >>= 1;
+		be++;
+	}
+	be += 52 + 1023; /* the biased exponent */
+	if (be < 1 || be > 2046)
+		return 0; /* cannot happen in this range; be safe */
+	bits = ((uint64_t)be << 52) | (mant & (((uint64_t)1 << 52) - 1));
+	memcpy(out, &bits, sizeof(*out));
+	return 1;
+}
+
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static locale_t c_locale = (locale_t)0;
 
@@ -131,7 +270,7 @@ static int word_is(const char *p, size_t n, const char *w)
 }
 
 /* Correctly rounded conversion of validated text [p, p+n) by strtod. */
-static double slow_path(const char *p, size_t n)
+__attribute__((noinline)) static double slow_path(const char *p, size_t n)
 {
 	char stackbuf[128], *buf = stackbuf, *end;
 	double v;
@@ -152,12 +291,25 @@ static double slow_path(const char *p, size_t n)
 	return v;
 }
 
-int dmio_decimal_to_double(uint64_t m, long e, double *out)
+int dmio_el_path(uint64_t m, long e, double *out)
+{
+	return el_path(m, e, out);
+}
+
+static inline int decimal_to_double(uint64_t m, long e, double *out)
 {
 	if (m == 0) {
 		*out = 0.0;
 		return 1;
 	}
+	if (e == 0 && m <= TWO53) { /* exact */
+		*out = (double)m;
+		return 1;
+	}
+	/* one path for a column of mixed 16- and 17-digit decimals: no
+	 * branch on the mantissa's size to mispredict */
+	if (el_path(m, e, out))
+		return 1;
 	if (FAST_PATH && m <= TWO53) {
 		double v = (double)m;
 
@@ -182,7 +334,166 @@ int dmio_decimal_to_double(uint64_t m, long e, double *out)
 	return 0;
 }
 
-int dm_parse_double(const char *s, size_t len, double *out)
+int dmio_decimal_to_double(uint64_t m, long e, double *out)
+{
+	return decimal_to_double(m, e, out);
+}
+
+/*
+ * The common case first: "[-]digits[.digits][(e|E)[+|-]digits]" with no
+ * white space, at most 19 significant digits and at most 4 exponent
+ * digits, converted by a fast path.  Returns 1 with *out set, or 0 when
+ * the text is anything else (then dm_parse_double's general code decides,
+ * so this changes no result: both compute the same m and e).  Digits are
+ * taken 8 at a time when 8 bytes remain ("SWAR": the bytes of a uint64).
+ */
+#define ONES8 0x0101010101010101ULL
+
+/* The number of leading decimal digits among the 8 bytes of v (first byte
+ * lowest), and in *d the bytes minus '0'. */
+static inline unsigned swar_digits(uint64_t v, uint64_t *d)
+{
+	uint64_t x = v ^ (0x30 * ONES8); /* digits -> 0..9 */
+	/* per byte: top bit set unless x is 0..9 (no carry between bytes:
+	 * (x & 0x7F) + 0x76 <= 0xF5) */
+	uint64_t t =
+		((((x & (0x7F * ONES8)) + 0x76 * ONES8) | x) & (0x80 * ONES8));
+
+	*d = x;
+	return t ? (unsigned)__builtin_ctzll(t) >> 3 : 8;
+}
+
+/* The value of 8 digit values d (bytes 0..9, the first digit lowest). */
+static inline uint64_t swar_value8(uint64_t d)
+{
+	/* pairs: byte 2i becomes 10 * d[2i] + d[2i+1] */
+	d = d * 10 + (d >> 8);
+	/* pairs 0 and 2 times 10^6 and 100, pairs 1 and 3 times 10^4 and 1,
+	 * each sum landing in the high 32 bits */
+	return (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+		(((d >> 16) & 0x000000FF000000FFULL) *
+		 (1 + (10000ULL << 32)))) >>
+	       32;
+}
+
+/* Takes the leading digits of the 8 bytes v (n of them) into m; returns
+ * n, or -1 past 19 significant digits. */
+__attribute__((always_inline)) static inline int take8(uint64_t v, uint64_t *m,
+						       int *nd)
+{
+	uint64_t d;
+	unsigned n = swar_digits(v, &d);
+
+	if (n == 0)
+		return 0;
+	if (*nd + (int)n > 19)
+		return -1;
+	/* n < 8: the digits moved to the top bytes, zeros below them */
+	*m = *m * dmio_pow10_u64[n] + swar_value8(d << (8 * (8 - n)));
+	*nd += (int)n;
+	return (int)n;
+}
+
+/* Appends the digits at p to m (nd digits so far); returns the end of
+ * the digits, or NULL past 19 significant digits.  s is the start of
+ * the text: fewer than 8 bytes before its end are read as the last 8
+ * bytes of the text, shifted (never a byte outside [s, end)). */
+__attribute__((always_inline)) static inline const char *
+take_digits(const char *s, const char *p, const char *end, uint64_t *m, int *nd)
+{
+	uint64_t v;
+	int n;
+
+	while (end - p >= 8) {
+		memcpy(&v, p, 8);
+		n = take8(v, m, nd);
+		if (n < 0)
+			return NULL;
+		p += n;
+		if (n < 8)
+			return p;
+	}
+	if (p == end)
+		return p;
+	if (end - s >= 8) {
+		memcpy(&v, end - 8, 8);
+		/* the end - p bytes at p to the bottom, NULs (not digits)
+		 * above them */
+		n = take8(v >> (8 * (8 - (end - p))), m, nd);
+		return n < 0 ? NULL : p + n;
+	}
+	for (; p < end && (unsigned)(*p - '0') < 10; p++) {
+		if (*nd >= 19)
+			return NULL;
+		*m = *m * 10 + (unsigned)(*p - '0');
+		++*nd;
+	}
+	return p;
+}
+
+__attribute__((always_inline)) static inline int
+parse_plain(const char *s, const char *end, double *out)
+{
+	const char *p = s, *f;
+	uint64_t m = 0;
+	int neg = 0, nd = 0, any;
+	long e = 0;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	f = p;
+	while (p < end && *p == '0') /* leading zeros: not significant */
+		p++;
+	p = take_digits(s, p, end, &m, &nd);
+	if (!p)
+		return 0;
+	any = p > f;
+	if (p < end && *p == '.') {
+		f = ++p;
+		if (nd == 0)
+			while (p < end && *p == '0')
+				p++;
+		p = take_digits(s, p, end, &m, &nd);
+		if (!p)
+			return 0;
+		e = -(long)(p - f); /* every fraction digit, zeros too */
+		any |= p > f;
+	}
+	if (!any)
+		return 0;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		const char *x;
+		int eneg = 0;
+		long ex = 0;
+
+		if (++p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		/* at most 4 digits: longer exponents (no overflow here) go
+		 * to the general code */
+		for (x = p; p < end && (unsigned)(*p - '0') < 10 && p - x < 5;
+		     p++)
+			ex = ex * 10 + (*p - '0');
+		if (p == x || p - x > 4)
+			return 0;
+		e += eneg ? -ex : ex;
+	}
+	if (p != end)
+		return 0;
+	if (m == 0)
+		*out = 0.0;
+	else if (!decimal_to_double(m, e, out))
+		return 0;
+	if (neg)
+		*out = -*out;
+	return 1;
+}
+
+/* Everything parse_plain leaves: white space, '+', "nan", "inf", more
+ * than 19 digits, long exponents, and what no fast path converts. */
+__attribute__((noinline)) static int parse_general(const char *s, size_t len,
+						   double *out)
 {
 	const char *p = s, *end = s + len, *num;
 	uint64_t m = 0;
@@ -266,7 +577,7 @@ int dm_parse_double(const char *s, size_t len, double *out)
 		*out = neg ? -0.0 : 0.0;
 		return 0;
 	}
-	if (!truncated && dmio_decimal_to_double(m, e, out)) {
+	if (!truncated && decimal_to_double(m, e, out)) {
 		if (neg)
 			*out = -*out;
 		return 0;
@@ -275,4 +586,11 @@ int dm_parse_double(const char *s, size_t len, double *out)
 	if (isnan(*out))
 		return -1; /* out of memory: no valid number is NaN here */
 	return 0;
+}
+
+int dm_parse_double(const char *s, size_t len, double *out)
+{
+	if (parse_plain(s, s + len, out))
+		return 0;
+	return parse_general(s, len, out);
 }

@@ -15,6 +15,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "profile/profile_int.h"
 #include "profile/mv_int.h"
@@ -132,6 +135,36 @@ static int cell_number(const dm_column *col, size_t i, double *x)
  * mirrored: a vectorisable inner loop), merged into m->cov (Chan et
  * al.).  About 3x cheaper than dm_cov_add row by row.
  */
+/*
+ * c[j] += z0[i] z0[j] + z1[i] z1[j] + z2[i] z2[j] + z3[i] z3[j] for
+ * j = i .. d-1.  With SSE2, two j at a time: each lane does the same
+ * multiplications and additions in the same order as the scalar loop
+ * (no fused multiply-add at this ISO C level), so c is bit for bit the
+ * same.
+ */
+static void add_4rows(double *restrict c, const double *z0, const double *z1,
+		      const double *z2, const double *z3, size_t i, size_t d)
+{
+	double a0 = z0[i], a1 = z1[i], a2 = z2[i], a3 = z3[i];
+	size_t j = i;
+
+#if defined(__SSE2__)
+	const __m128d v0 = _mm_set1_pd(a0), v1 = _mm_set1_pd(a1);
+	const __m128d v2 = _mm_set1_pd(a2), v3 = _mm_set1_pd(a3);
+
+	for (; j + 2 <= d; j += 2) {
+		__m128d t = _mm_mul_pd(v0, _mm_loadu_pd(z0 + j));
+
+		t = _mm_add_pd(t, _mm_mul_pd(v1, _mm_loadu_pd(z1 + j)));
+		t = _mm_add_pd(t, _mm_mul_pd(v2, _mm_loadu_pd(z2 + j)));
+		t = _mm_add_pd(t, _mm_mul_pd(v3, _mm_loadu_pd(z3 + j)));
+		_mm_storeu_pd(c + j, _mm_add_pd(_mm_loadu_pd(c + j), t));
+	}
+#endif
+	for (; j < d; j++)
+		c[j] += a0 * z0[j] + a1 * z1[j] + a2 * z2[j] + a3 * z3[j];
+}
+
 static dm_err cov_add_rows(dm_multivariate *m, double *x, size_t n)
 {
 	size_t d = m->d, i, j, r;
@@ -156,14 +189,8 @@ static dm_err cov_add_rows(dm_multivariate *m, double *x, size_t n)
 		const double *z0 = &x[r * d], *z1 = z0 + d, *z2 = z1 + d,
 			     *z3 = z2 + d;
 
-		for (i = 0; i < d; i++) {
-			double a0 = z0[i], a1 = z1[i], a2 = z2[i], a3 = z3[i];
-			double *restrict ci = &b.c[i * d];
-
-			for (j = i; j < d; j++)
-				ci[j] += a0 * z0[j] + a1 * z1[j] + a2 * z2[j] +
-					 a3 * z3[j];
-		}
+		for (i = 0; i < d; i++)
+			add_4rows(&b.c[i * d], z0, z1, z2, z3, i, d);
 	}
 	for (; r < n; r++) {
 		const double *z = &x[r * d];

@@ -13,7 +13,6 @@
  */
 #include <math.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1103,7 +1102,7 @@ struct colwork {
 	const char *file;
 	double **fvals; /* per feature: its parsed values by row, or NULL */
 	unsigned t, nt;
-	atomic_size_t *next; /* the next column not yet taken by a thread */
+	size_t *next_col; /* shared: the next column to take */
 	struct scratch sc;
 	dm_err err;
 	size_t err_col;
@@ -1219,21 +1218,53 @@ static dm_err add_column(struct colwork *w, size_t c)
 			       numbers_bad);
 }
 
-/* Thread body: the next column no thread has taken yet, in order, until
- * none is left (columns differ in cost: a fixed share of them left one
- * thread waiting for the other at every batch).  A column is profiled by
- * one thread, whichever, so the profile does not depend on the threads. */
+/*
+ * The multivariate buffer of a batch (feature j's values by row) starts
+ * as NaN, "missing": each column worker fills the slice of the column it
+ * takes just before profiling it (in parallel, in cache), and add_batch
+ * only the slices of features that no column of the batch feeds.
+ */
+static void nan_fill(double *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = NAN;
+}
+
+static void mv_nan_unmapped(const long *feat, size_t d, const long *map,
+			    size_t ncols, double *buf, size_t nrows)
+{
+	size_t j, c;
+
+	for (j = 0; j < d; j++) {
+		for (c = 0; c < ncols && feat[j] >= 0; c++)
+			if (map[c] == feat[j])
+				break;
+		if (feat[j] < 0 || c == ncols)
+			nan_fill(buf + j * nrows, nrows);
+	}
+}
+
+/* Thread body: takes the batch's columns in turn, in column order, as
+ * long as any is left (a thread that the system stops for a while then
+ * holds up only the column it has, not a fixed share of the batch).  A
+ * thread stops at its first error; the columns before it were taken
+ * already, so the leftmost failing column is always found. */
 static void *column_worker(void *arg)
 {
 	struct colwork *w = arg;
 	size_t c;
 
 	dm_diag_clear(&w->diag);
-	while ((c = atomic_fetch_add(w->next, 1)) < w->b->ncols) {
+	while ((c = __atomic_fetch_add(w->next_col, 1, __ATOMIC_RELAXED)) <
+	       w->b->ncols) {
 		dm_err err;
 
 		if (w->map[c] < 0)
 			continue;
+		if (w->fvals && w->fvals[w->map[c]]) /* NaN: missing */
+			nan_fill(w->fvals[w->map[c]], w->b->nrows);
 		err = add_column(w, c);
 		if (err != DM_OK) {
 			w->err = err;
@@ -1244,9 +1275,94 @@ static void *column_worker(void *arg)
 	return NULL;
 }
 
+/*
+ * The multivariate joint pass of batch k on a thread of its own, while
+ * the column workers profile batch k+1 (dm_profile_add_reader with
+ * threads): it reads only the values the column workers parsed into
+ * mvbuf (owned by the job) and copies of the batch's row numbers and
+ * model filter, never the batch, which the reader may reuse.  The passes
+ * still run one at a time in batch order (mv_async_wait before the next
+ * and before the profile is used), so the profile is the same.
+ */
+struct mv_async {
+	pthread_t tid;
+	int running;
+	dm_err err; /* of the last pass */
+	dm_profile *p;
+	const dm_profile *ref;
+	dm_batch b; /* nrows, first_row, row_numbers (copied); no columns */
+	uint64_t *rownums;
+	uint8_t *keep;
+	double *vals;
+};
+
+static void *mv_async_main(void *arg)
+{
+	struct mv_async *a = arg;
+
+	a->err = pf_mv_add_batch(a->p, &a->b, NULL, a->keep, a->ref, a->vals);
+	return NULL;
+}
+
+/* Waits for the pass under way, if any; returns the error of the last. */
+static dm_err mv_async_wait(struct mv_async *a)
+{
+	dm_err err;
+
+	if (a->running)
+		pthread_join(a->tid, NULL);
+	a->running = 0;
+	free(a->rownums);
+	free(a->keep);
+	free(a->vals);
+	a->rownums = NULL;
+	a->keep = NULL;
+	a->vals = NULL;
+	err = a->err;
+	a->err = DM_OK;
+	return err;
+}
+
+/* Starts the pass of batch b over vals (taken over, freed later), after
+ * the last one; runs it here if it cannot start a thread. */
+static dm_err mv_async_start(struct mv_async *a, dm_profile *p,
+			     const dm_profile *ref, const dm_batch *b,
+			     const uint8_t *keep, double *vals)
+{
+	dm_err err = mv_async_wait(a);
+
+	if (err != DM_OK) {
+		free(vals);
+		return err;
+	}
+	a->p = p;
+	a->ref = ref;
+	a->vals = vals;
+	a->b = (dm_batch){.nrows = b->nrows, .first_row = b->first_row};
+	if (b->row_numbers) {
+		a->rownums = malloc(b->nrows * sizeof(*a->rownums));
+		if (!a->rownums)
+			return DM_ENOMEM;
+		memcpy(a->rownums, b->row_numbers,
+		       b->nrows * sizeof(*a->rownums));
+		a->b.row_numbers = a->rownums;
+	}
+	if (keep) {
+		a->keep = malloc(b->nrows ? b->nrows : 1);
+		if (!a->keep)
+			return DM_ENOMEM;
+		memcpy(a->keep, keep, b->nrows);
+	}
+	a->running = pthread_create(&a->tid, NULL, mv_async_main, a) == 0;
+	if (!a->running)
+		mv_async_main(a);
+	return DM_OK;
+}
+
 static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 			const dm_batch *b, char *const *names,
-			const dm_reader *r, const char *file, dm_diag *diag)
+			const dm_reader *r, const char *file, dm_diag *diag,
+			struct mv_async *mva)
 {
 	long *map = NULL;
 	uint8_t *keep = NULL;
@@ -1258,7 +1374,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	unsigned t, nt = 0;
 	dm_err err = DM_OK;
 	long mcol = -1, vcol = -1;
-	atomic_size_t next_col = 0;
+	size_t next_col = 0;
 
 	if (o && o->reference && p->nfeat == 0 &&
 	    (err = init_from_reference(p, o->reference, o)) != DM_OK)
@@ -1323,11 +1439,10 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 			err = DM_ENOMEM;
 			goto out;
 		}
-		for (i = 0; i < d * b->nrows; i++)
-			mvbuf[i] = NAN;
 		for (j = 0; j < d; j++)
 			if (p->mv->feat[j] >= 0)
 				fvals[p->mv->feat[j]] = &mvbuf[j * b->nrows];
+		mv_nan_unmapped(p->mv->feat, d, map, b->ncols, mvbuf, b->nrows);
 	}
 	nt = o && o->threads > 1 ? o->threads : 1;
 	if (nt > 8)
@@ -1345,7 +1460,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].fvals = fvals;
 		work[t].t = t;
 		work[t].nt = nt;
-		work[t].next = &next_col;
+		work[t].next_col = &next_col;
 		work[t].err = DM_OK;
 		work[t].err_col = SIZE_MAX;
 		work[t].sc.vals =
@@ -1381,9 +1496,18 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	/* The joint (row-wise) pass of the multivariate profile. */
 	if (err == DM_OK)
 		err = pf_mv_setup(p, o ? o->reference : NULL);
-	if (err == DM_OK)
-		err = pf_mv_add_batch(p, b, map, keep, o ? o->reference : NULL,
-				      fvals ? mvbuf : NULL);
+	if (err == DM_OK && mva && fvals) {
+		err = mv_async_start(mva, p, o ? o->reference : NULL, b, keep,
+				     mvbuf);
+		mvbuf = NULL; /* the job's now */
+	} else if (err == DM_OK) {
+		if (mva)
+			err = mv_async_wait(mva); /* passes in batch order */
+		if (err == DM_OK)
+			err = pf_mv_add_batch(p, b, map, keep,
+					      o ? o->reference : NULL,
+					      fvals ? mvbuf : NULL);
+	}
 out:
 	for (t = 0; t < nt; t++)
 		free(work[t].sc.vals);
@@ -1422,7 +1546,7 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 			    const dm_batch *b, char *const *names,
 			    const char *file, dm_diag *diag)
 {
-	dm_err err = add_batch(p, o, b, names, NULL, file, diag);
+	dm_err err = add_batch(p, o, b, names, NULL, file, diag, NULL);
 
 	return err != DM_OK ? err : ecdf_bins(p);
 }
@@ -1503,7 +1627,11 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	dm_err err;
 	const char *file = r->src ? r->src->name : NULL;
 	uint64_t skipped0 = r->rows_skipped;
+	struct mv_async mva; /* threads: the joint pass beside the next batch */
+	struct mv_async *mvp = opts && opts->threads > 1 ? &mva : NULL;
+	dm_err mverr;
 
+	memset(&mva, 0, sizeof(mva));
 	/* Current mode: decode only the baseline's features and the model
 	 * columns (a Parquet reader then reads only their bytes — ranged
 	 * GETs on remote storage).  Readers that cannot project read all. */
@@ -1543,7 +1671,8 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			err = ahead_next(&a, &b, diag);
 			if (err != DM_OK || !b)
 				break;
-			err = add_batch(p, opts, b, r->names, r, file, diag);
+			err = add_batch(p, opts, b, r->names, r, file, diag,
+					mvp);
 			if (err != DM_OK)
 				break;
 			if (opts->progress)
@@ -1556,24 +1685,25 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 		pthread_join(tid, NULL);
 		pthread_cond_destroy(&a.cv);
 		pthread_mutex_destroy(&a.mu);
-		if (err != DM_OK)
-			return err;
 		goto done;
 	}
 plain:
 	for (;;) {
 		err = dm_reader_next(r, &b, diag);
-		if (err != DM_OK)
-			return err;
-		if (!b)
+		if (err != DM_OK || !b)
 			break;
-		err = add_batch(p, opts, b, r->names, r, file, diag);
+		err = add_batch(p, opts, b, r->names, r, file, diag, mvp);
 		if (err != DM_OK)
-			return err;
+			break;
 		if (opts && opts->progress)
 			opts->progress(opts->progress_ctx, b->nrows);
 	}
 done:
+	mverr = mv_async_wait(&mva);
+	if (err == DM_OK)
+		err = mverr;
+	if (err != DM_OK)
+		return err;
 	p->rows_skipped += r->rows_skipped - skipped0;
 	if ((err = ecdf_bins(p)) != DM_OK)
 		return err;
@@ -1587,7 +1717,7 @@ done:
 			return DM_ENOMEM;
 		empty.ncols = r->ncols;
 		empty.cols = cols;
-		err = add_batch(p, opts, &empty, r->names, r, file, diag);
+		err = add_batch(p, opts, &empty, r->names, r, file, diag, NULL);
 		free(cols);
 		return err;
 	}

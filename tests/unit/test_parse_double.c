@@ -8,12 +8,15 @@
  */
 #include <locale.h>
 #include <math.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dmtest.h"
 #include "driftmon/table.h"
+#include "io/io_internal.h"
 
 static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
 
@@ -535,6 +538,262 @@ static void pd_subnormals(void **state)
 			"6e-308");
 }
 
+/* ------------------------------------------------------------------ */
+/* The fast front end (parse_plain) and the 128-bit path (el_path)     */
+/* ------------------------------------------------------------------ */
+
+/* The table of 5^q: checked exactly.  q >= 0: T = 5^q << s, nothing
+ * lost; q < 0: T * 5^k <= 2^-e2 < (T + 1) * 5^k, T in [2^127, 2^128). */
+static void pd_pow5_table(void **state)
+{
+	typedef unsigned __int128 u128;
+	int q;
+
+	(void)state;
+	for (q = -27; q <= 27; q++) {
+		const dmio_pow5_128 *t = &dmio_pow5_tab[q + 27];
+		u128 T = ((u128)t->hi << 64) | t->lo;
+		uint64_t p5 = 1;
+		int k;
+
+		assert_true(t->hi >> 63);
+		for (k = 0; k < (q < 0 ? -q : q); k++)
+			p5 *= 5;
+		if (q >= 0) {
+			int sh = -t->e2; /* 5^q = T / 2^sh */
+
+			assert_true(sh > 0 && sh < 128);
+			assert_true((T >> sh) == p5);
+			assert_true((T & (((u128)1 << sh) - 1)) == 0);
+		} else {
+			/* 3-limb products T * 5^k against 2^N, N = -e2 */
+			int N = -t->e2;
+			uint64_t lo, mid, hi, c;
+			u128 a = (u128)t->lo * p5, b = (u128)t->hi * p5;
+
+			lo = (uint64_t)a;
+			mid = (uint64_t)(a >> 64) + (uint64_t)b;
+			c = mid < (uint64_t)b;
+			hi = (uint64_t)(b >> 64) + c;
+			assert_true(N >= 128 && N < 192);
+			/* T * 5^k < 2^N */
+			assert_true(hi < ((uint64_t)1 << (N - 128)));
+			/* (T + 1) * 5^k > 2^N: add 5^k */
+			lo += p5;
+			c = lo < p5;
+			mid += c;
+			c = c && mid == 0;
+			hi += c;
+			assert_true(hi >= ((uint64_t)1 << (N - 128)));
+		}
+	}
+}
+
+/* el_path against strtod on random 1..19-digit mantissas and every
+ * exponent it takes; it must answer (not hand over) nearly always. */
+static void pd_el_path_random(void **state)
+{
+	char s[64];
+	size_t i, answered = 0, n = 2000000;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		int e = (int)(rng() % 55) - 27, nd = 1 + (int)(rng() % 19);
+		uint64_t m = rng() % dmio_pow10_u64[nd - 1 < 19 ? nd : 19];
+		double got, want;
+
+		if (nd == 19 && rng() % 2)
+			m = 10000000000000000000ULL - 1 - rng() % 1000;
+		if (m == 0)
+			m = 1;
+		snprintf(s, sizeof(s), "%llue%d", (unsigned long long)m, e);
+		want = strtod(s, NULL);
+		if (dmio_el_path(m, e, &got)) {
+			answered++;
+			if (!same_bits(got, want))
+				fail_msg("el_path(%s): %a, strtod %a", s, got,
+					 want);
+		}
+		check_vs_strtod(s);
+	}
+	assert_true(answered > n - n / 100); /* 99.6%: the rest are exact
+					      * results, e.g. 0.5 */
+	/* out of its range it hands over */
+	assert_int_equal(dmio_el_path(1, 28, &(double){0}), 0);
+	assert_int_equal(dmio_el_path(1, -28, &(double){0}), 0);
+	assert_int_equal(dmio_el_path(0, 0, &(double){0}), 0);
+}
+
+/*
+ * Exact decimal ties (the midpoint of two doubles) and their neighbours
+ * with at most 19 digits: midpoints of doubles in [2^E, 2^(E+1)),
+ * E = 50 .. 63, are multiples of 2^(E-53), written with 0 .. 3 decimals
+ * (negative exponents: m divisible by 5^k, the case el_path must hand
+ * over) or as integers with trailing zeros moved to an exponent.
+ */
+static void pd_el_ties(void **state)
+{
+	char s[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 300000; i++) {
+		int E = 50 + (int)(rng() % 14), dec = 53 - E;
+		uint64_t top = ((uint64_t)1 << 52) |
+			       (rng() & (((uint64_t)1 << 52) - 1));
+		long double mid =
+			ldexpl((long double)top, E - 52) + ldexpl(1.0L, E - 53);
+		size_t n;
+
+		snprintf(s, sizeof(s), "%.*Lf", dec > 0 ? dec : 0, mid);
+		n = strlen(s);
+		switch (rng() % 4) {
+		case 0: /* one unit in the last place up */
+			if (s[n - 1] != '9' && s[n - 1] != '.')
+				s[n - 1]++;
+			break;
+		case 1: /* down */
+			if (s[n - 1] != '0' && s[n - 1] != '.')
+				s[n - 1]--;
+			break;
+		case 2: /* a trailing "e0" or digits moved into e+k */
+			if (dec <= 0 && s[n - 1] == '0') {
+				while (n > 1 && s[n - 1] == '0')
+					n--;
+				snprintf(s + n, sizeof(s) - n, "e+%zu",
+					 strlen(s) - n);
+			}
+			break;
+		default: /* the tie itself */
+			break;
+		}
+		check_vs_strtod(s);
+		if (rng() % 2) { /* and negated */
+			memmove(s + 1, s, strlen(s) + 1);
+			s[0] = '-';
+			check_vs_strtod(s);
+		}
+	}
+}
+
+/* The 8-byte steps of parse_plain at every length and split: digits
+ * before and after the point, runs of 1..19 digits, leading zeros that
+ * do not count, 19 digits (taken) and 20 (handed over). */
+static void pd_plain_lengths(void **state)
+{
+	char s[80];
+	int a, b, z;
+
+	(void)state;
+	for (z = 0; z < 12; z += 3)
+		for (a = 0; a <= 21; a++)
+			for (b = -1; b <= 21; b++) {
+				int o = 0, k;
+
+				if (rng() % 2)
+					s[o++] = '-';
+				for (k = 0; k < z; k++)
+					s[o++] = '0';
+				for (k = 0; k < a; k++)
+					s[o++] = (char)('1' + (a * 7 + k) % 9);
+				if (b >= 0) {
+					s[o++] = '.';
+					for (k = 0; k < z && a == 0; k++)
+						s[o++] = '0';
+					for (k = 0; k < b; k++)
+						s[o++] = (char)('0' + (b * 3 +
+								       k) % 10);
+				}
+				s[o] = 0;
+				if (a == 0 && b <= 0 && z == 0)
+					continue; /* no digit: rejected */
+				check_vs_strtod(s);
+				snprintf(s + o, sizeof(s) - (size_t)o, "e%d",
+					 (int)(rng() % 61) - 30);
+				check_vs_strtod(s);
+			}
+	check_parse("9999999999999999999", 9999999999999999999.0);
+	check_vs_strtod("18446744073709551615");
+	check_vs_strtod("18446744073709551616");
+	check_vs_strtod("0.00000000000000000000000000012345678901234567");
+	check_vs_strtod("1234567.");
+	check_vs_strtod("12345678");
+	check_vs_strtod("0.234567");
+	check_vs_strtod("1e+0004");
+	check_vs_strtod("1e00000000004");
+	/* long exponents: no overflow in the front end (UBSan), the general
+	 * code decides */
+	check_vs_strtod("4e4444444555555555555");
+	check_vs_strtod("4e-4444444555555555555");
+	check_vs_strtod("1.5e99999");
+	check_vs_strtod("1.5e-99999");
+	check_vs_strtod("-0.0e-0");
+	check_parse("-0", -0.0);
+	check_parse("-0.000", -0.0);
+	check_parse("0e99999", 0.0);
+	check_reject("1.5x");
+	check_reject("12345678x");
+	check_reject("1234567.8.9");
+	check_reject("-");
+	check_reject("-.");
+	check_reject("-e5");
+	check_reject(".e5");
+	check_reject("1e");
+	check_reject("1e+");
+	check_reject("--1");
+	check_reject("12345678901234567890123-");
+}
+
+/* parse_plain reads 8 bytes at a time but never outside [s, s+len):
+ * texts at the very end and the very start of a page next to an
+ * inaccessible one. */
+static void pd_plain_no_overread(void **state)
+{
+	static const char *const texts[] = {
+		"0.051864496699585365",
+		"1",
+		"12",
+		"1234567",
+		"12345678",
+		"123456789",
+		"4.100053821870096",
+		"-0.5",
+		"7.",
+		"1e5",
+		"12345678901234567.5",
+		"99999999999999999999",
+		"1.5x",
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	char *mem;
+	size_t i;
+
+	(void)state;
+	mem = mmap(NULL, 3 * (size_t)pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(mem != MAP_FAILED);
+	assert_int_equal(mprotect(mem, (size_t)pg, PROT_NONE), 0);
+	assert_int_equal(mprotect(mem + 2 * pg, (size_t)pg, PROT_NONE), 0);
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t n = strlen(texts[i]);
+		char *at_end = mem + 2 * pg - n, *at_start = mem + pg;
+		double a, b, c;
+		char *endp;
+		int ra, rb;
+
+		memcpy(at_end, texts[i], n);
+		ra = dm_parse_double(at_end, n, &a);
+		memcpy(at_start, texts[i], n);
+		rb = dm_parse_double(at_start, n, &b);
+		c = strtod(texts[i], &endp);
+		assert_int_equal(ra, rb);
+		assert_int_equal(ra, *endp ? -1 : 0);
+		if (ra == 0)
+			assert_true(same_bits(a, c) && same_bits(b, c));
+	}
+	munmap(mem, 3 * (size_t)pg);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(pd_accepts_forms),
 	cmocka_unit_test(pd_spaces),
@@ -551,6 +810,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(pd_random_repr),
 	cmocka_unit_test(pd_random_halfway),
 	cmocka_unit_test(pd_subnormals),
+	cmocka_unit_test(pd_pow5_table),
+	cmocka_unit_test(pd_el_path_random),
+	cmocka_unit_test(pd_el_ties),
+	cmocka_unit_test(pd_plain_lengths),
+	cmocka_unit_test(pd_plain_no_overread),
 };
 
 DMTEST_MAIN("parse_double", tests)
