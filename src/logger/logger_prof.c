@@ -331,9 +331,13 @@ static void profile_file(lg_prof *p, lp_prof *pr, const lg_outfile *f)
 	po.model_version = pr->version;
 	ro.lenient = 1;
 	dm_diag_clear(&d);
-	err = dm_source_open_mem(f->key, f->data, f->len, 0, &src);
-	if (err == DM_OK)
-		err = dm_reader_open(src, &ro, &r, &d);
+	if (f->grp) { /* the columns it was encoded from: no decoding */
+		err = lg_outfile_reader(f, &r, &d);
+	} else {
+		err = dm_source_open_mem(f->key, f->data, f->len, 0, &src);
+		if (err == DM_OK)
+			err = dm_reader_open(src, &ro, &r, &d);
+	}
 	if (err == DM_OK)
 		err = dm_profile_add_reader(&pr->cur, &po, r, &d);
 	dm_reader_free(r);
