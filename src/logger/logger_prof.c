@@ -24,6 +24,7 @@
 #include "driftmon/layout.h"
 #include "driftmon/profile.h"
 #include "logger/logger_prof.h"
+#include "profile/profile_int.h"
 
 /* (model, version, hour) profiles open at once; more are not made. */
 #define LP_MAX_OPEN 256
@@ -206,8 +207,8 @@ static int load_baseline(lg_prof *p, dm_store *st, const char *model,
 		free(json);
 		return -1;
 	}
-	if (err == DM_OK)
-		err = dm_baseline_from_json(json, len, key, b, &d);
+	if (err == DM_OK) /* its points are not needed: not parsed */
+		err = dmp_baseline_from_json_nosketch(json, len, key, b, &d);
 	free(json);
 	if (err == DM_OK &&
 	    ((b->model && strcmp(b->model, model)) ||

@@ -41,6 +41,7 @@
 #include "driftmon/logger.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
+#include "profile/profile_int.h"
 
 /* ---- allocation failures --------------------------------------------- */
 #include "dmtest_alloc.h"
@@ -1694,8 +1695,10 @@ static void prof_columns_equal_parquet(void **state)
 	const char *dir = mktmp("profcols");
 	char path[600], seg[600];
 	FILE *fp;
-	dm_profile bp, bt;
+	dm_profile bp, bt, lp, lt; /* lp, lt: without the sketches */
 	dm_profile_opts bo = {0};
+	char *js;
+	size_t jl;
 	dm_reader *r;
 	dm_diag d;
 	lg_enc e;
@@ -1713,11 +1716,15 @@ static void prof_columns_equal_parquet(void **state)
 	snprintf(path, sizeof(path), "%s/train.csv", dir);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
-	fprintf(fp, "timestamp,num,cnt,cat,flag,prediction\n");
+	fprintf(fp, "timestamp,num,cnt,cat,flag,weights,prediction\n");
 	for (i = 0; i < 3000; i++)
-		fprintf(fp, "%zu,%.3f,%zu,%c,%s,%.4f\n", 1700000000 + i * 7,
-			(double)(i * 7919 % 1000) / 10.0, i % 13, "abc"[i % 3],
-			i % 4 ? "true" : "false", (double)(i % 101) / 101.0);
+		fprintf(fp, "%zu,%.3f,%zu,%s,%s,%zu,%.4f\n", 1700000000 + i * 7,
+			(double)(i * 7919 % 1000) / 10.0, i % 13,
+			i % 3 == 2 ? "values"
+			: i % 3	   ? "b"
+				   : "a",
+			i % 4 ? "true" : "false", i % 17,
+			(double)(i % 101) / 101.0);
 	fclose(fp);
 	for (pass = 0; pass < 2; pass++) {
 		dm_profile *p = pass ? &bt : &bp;
@@ -1738,7 +1745,21 @@ static void prof_columns_equal_parquet(void **state)
 		dm_reader_free(r);
 		assert_int_equal(dm_profile_finish(p, &d), DM_OK);
 		p->created_at = strdup("2025-01-01T00:00:00Z");
+		/* read back as detect reads it, and as the logger does */
+		assert_int_equal(dm_baseline_to_json(p, &js, &jl), DM_OK);
+		dm_profile_release(p);
+		assert_int_equal(dm_baseline_from_json(js, jl, "b", p, &d),
+				 DM_OK);
+		assert_int_equal(dmp_baseline_from_json_nosketch(
+					 js, jl, "b", pass ? &lt : &lp, &d),
+				 DM_OK);
+		free(js);
 	}
+	assert_non_null(lp.feat[1].edges);
+	assert_null(lp.feat[1].sketch);
+	assert_non_null(bp.feat[1].sketch);
+	assert_string_equal(lp.feat[3].cats[2].value, "values");
+	assert_string_equal(lp.feat[5].name, "weights");
 	assert_non_null(bp.mv);
 	/* the segment: a header frame, then batches of records */
 	memset(&id, 0, sizeof(id));
@@ -1756,7 +1777,7 @@ static void prof_columns_equal_parquet(void **state)
 			 (uint32_t)(b.len - k - WAL_FRAME_HDR));
 	for (k = 0; k < nrec; k += per) {
 		dm_log_record rec[1000];
-		dm_log_value fv[1000][6], pv[1000];
+		dm_log_value fv[1000][7], pv[1000];
 		char sbuf[1000][16];
 
 		memset(rec, 0, sizeof(rec));
@@ -1777,6 +1798,7 @@ static void prof_columns_equal_parquet(void **state)
 				     : n % 73 == 5
 					     ? dm_log_num("num", -0.0)
 					     : dm_log_num("num", u * 120 - 5);
+			fv[i][j++] = dm_log_num("weights", (double)(n % 19));
 			fv[i][j++] = dm_log_num(
 				"cnt", n % 71 == 6 ? 2.5 : (double)(x % 15));
 			snprintf(sbuf[i], sizeof(sbuf[i]), "%c", "abcd"[x % 4]);
@@ -1822,6 +1844,7 @@ static void prof_columns_equal_parquet(void **state)
 		assert_non_null(f[i].grp);
 		for (pass = 0; pass < 4; pass++) {
 			const dm_profile *ref = pass & 2 ? &bt : &bp;
+			const dm_profile *lite = pass & 2 ? &lt : &lp;
 			const char *m = pass & 1 ? "m2" : "m";
 			dm_source *src = NULL;
 			dm_reader *pq = NULL, *mr = NULL;
@@ -1836,7 +1859,7 @@ static void prof_columns_equal_parquet(void **state)
 					 DM_OK);
 			assert_ptr_not_equal(mr->ops, pq->ops);
 			a = hour_json(pq, ref, m, "v1", &f[i]);
-			c = hour_json(mr, ref, m, "v1", &f[i]);
+			c = hour_json(mr, lite, m, "v1", &f[i]);
 			assert_string_equal(a, c);
 			dm_reader_free(pq);
 			dm_reader_free(mr);
@@ -1847,6 +1870,8 @@ static void prof_columns_equal_parquet(void **state)
 	lg_outfiles_free(f, nf);
 	dm_profile_release(&bp);
 	dm_profile_release(&bt);
+	dm_profile_release(&lp);
+	dm_profile_release(&lt);
 }
 
 static const struct CMUnitTest tests[] = {
