@@ -50,6 +50,7 @@ static void insertion(double *v, size_t n)
 #define DIGIT  11
 #define NB     (1u << DIGIT)
 #define PASSES 6
+_Static_assert(PASSES == 6, "stats_dsort counts digits 2 to 5 by name");
 
 /* Histograms of every digit of the keys a[0..n). */
 static void histograms(const uint64_t *a, size_t n, size_t count[][NB])
@@ -128,29 +129,36 @@ static int fixup(uint64_t *a, size_t n, size_t budget)
 void stats_dsort(double *v, size_t n, uint64_t *tmp)
 {
 	static _Thread_local size_t count[PASSES][NB];
-	uint64_t *a = tmp, *b = tmp + n, *r;
+	uint64_t *a = tmp, *b = tmp + n, *r, any = 0, all = ~(uint64_t)0;
 	size_t i;
-	int low_used;
 
 	if (n < 64) {
 		insertion(v, n);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		a[i] = key_of(v[i]);
-	histograms(a, n, count);
-	low_used = count[0][a[0] & (NB - 1)] != n ||
-		   count[1][(a[0] >> DIGIT) & (NB - 1)] != n;
-	if (low_used) {
-		r = passes(a, b, n, 2, count);
-		if (fixup(r, n, 4 * n) < 0) {
-			uint64_t *o = r == a ? b : a;
+	/* The keys and the histograms of their digits 2 to 5.  The two low
+	 * digits are needed only where they differ (a bit set in some key
+	 * and not in all), and then only by the fix-up's fallback: the
+	 * passes would skip them anyway otherwise. */
+	memset(count[2], 0, (PASSES - 2) * NB * sizeof(size_t));
+	for (i = 0; i < n; i++) {
+		uint64_t k = key_of(v[i]);
 
-			histograms(r, n, count);
-			r = passes(r, o, n, 0, count);
-		}
-	} else {
-		r = passes(a, b, n, 0, count);
+		a[i] = k;
+		any |= k;
+		all &= k;
+		count[2][(k >> (2 * DIGIT)) & (NB - 1)]++;
+		count[3][(k >> (3 * DIGIT)) & (NB - 1)]++;
+		count[4][(k >> (4 * DIGIT)) & (NB - 1)]++;
+		count[5][(k >> (5 * DIGIT)) & (NB - 1)]++;
+	}
+	r = passes(a, b, n, 2, count);
+	if (((any ^ all) & ((1ull << (2 * DIGIT)) - 1)) &&
+	    fixup(r, n, 4 * n) < 0) {
+		uint64_t *o = r == a ? b : a;
+
+		histograms(r, n, count);
+		r = passes(r, o, n, 0, count);
 	}
 	for (i = 0; i < n; i++)
 		v[i] = double_of(r[i]);
