@@ -7,7 +7,8 @@
  * files uploaded into it so far (in the order they were fed) and one
  * profile per model version that has files in it.  A profile is the
  * current-mode profile detect builds (dm_profile_add_reader over each
- * file, against the baseline, in the order of the keys), so that when
+ * file, against the baseline, in the order of the keys; the file read
+ * back from its columns, lg_outfile_reader), so that when
  * the hour's listing equals the keys fed the result is the one detect
  * would store, byte for byte.  Memory: per open (model, version, hour)
  * one profile (features x sketch) and its baseline; at most
@@ -315,7 +316,8 @@ static int active(const lp_prof *pr)
 	return pr->base && !pr->missed && !pr->failed;
 }
 
-/* Profiles file f into pr, as detect reads a log file. */
+/* Profiles file f into pr, as detect reads a log file: from the columns
+ * it was encoded from when the segment kept them, else from its bytes. */
 static void profile_file(lg_prof *p, lp_prof *pr, const lg_outfile *f)
 {
 	dm_profile_opts po;
