@@ -856,6 +856,7 @@ static int process_segment(dm_logger *lg, dm_store *st, const pend *p,
 	o.codec = lg->codec;
 	o.schema = &lg->schema;
 	o.schema_lock = &lg->schema_lock;
+	o.keep_columns = lg->prof != NULL; /* for lg_prof_feed */
 	err = lg_convert_segment(path, &o, &f, &n, rows, &diag);
 	if (err == DM_EFORMAT || err == DM_EINVAL || err == DM_ETOOBIG ||
 	    err == DM_EUNSUPPORTED) {

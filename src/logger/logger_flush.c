@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ typedef struct gcol {
 	uint64_t *soff; /* arena offset << 32 | length */
 } gcol;
 
-typedef struct group {
+typedef struct lg_group {
 	char *key; /* hour, model, version, variant: for the map */
 	size_t keylen;
 	int64_t hour;
@@ -448,6 +449,7 @@ static uint8_t null_col_type(const lg_convert_opts *o, const group *g,
 
 static void lg_outfiles_free_one(lg_outfile *f)
 {
+	group_free(f->grp);
 	free(f->key);
 	free(f->data);
 	free(f->model);
@@ -693,8 +695,14 @@ dm_err lg_convert_segment(const char *path, const lg_convert_opts *o,
 		if (err)
 			goto out;
 		nf++;
-		/* the group's columns are no longer needed */
-		group_free(c.g[i]);
+		/* the group's columns are no longer needed, unless the hour
+		 * profiles read them (lg_outfile_reader) */
+		if (o->keep_columns) {
+			smap_release(&c.g[i]->map);
+			files[nf - 1].grp = c.g[i];
+		} else {
+			group_free(c.g[i]);
+		}
 		c.g[i] = NULL;
 	}
 	*out = files;
@@ -712,4 +720,257 @@ out:
 	free(c.memo_g);
 	free(c.memo_c);
 	return err;
+}
+
+/* ---- the columns of a file, read back for its hour profile ------------- */
+/*
+ * The Parquet reader's batches: at most this many rows (its default,
+ * dm_reader_opts.batch_rows 0), never across a row group.
+ */
+#define GR_BATCH 8192
+
+typedef struct gr_col {
+	dm_strref *str; /* STRING columns: the batch's cells */
+	double *f64;	/* BOOLEAN columns: the batch's 0/1 */
+	uint8_t *null;
+} gr_col;
+
+typedef struct grp_reader {
+	dm_reader base;
+	dm_reader *pq; /* the file's own reader (owns the source) */
+	const group *g;
+	uint8_t *keep;
+	int delegate; /* projection needs a column served by pq only */
+	size_t row;   /* next row of g */
+	dm_batch batch;
+	dm_column *cols;
+	gr_col *gc;		       /* scratch per column */
+	uint8_t *allnull;	       /* GR_BATCH ones, after keep */
+	dm_strref *refs, *mref, *vref; /* "", model, version: a batch each */
+} grp_reader;
+
+static void grr_free(dm_reader *r)
+{
+	grp_reader *p = (grp_reader *)r;
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; p->gc && i < r->ncols; i++) {
+		free(p->gc[i].str);
+		free(p->gc[i].f64);
+		free(p->gc[i].null);
+	}
+	free(p->gc);
+	free(p->cols);
+	free(p->refs);
+	free(p->keep); /* allnull is in it */
+	dm_reader_free(p->pq);
+	free(p);
+}
+
+static dm_err grr_project(dm_reader *r, const uint8_t *keep)
+{
+	grp_reader *p = (grp_reader *)r;
+	size_t i;
+
+	if (r->rows_read)
+		return DM_EINVAL;
+	for (i = 0; i < r->ncols; i++)
+		p->keep[i] = keep ? keep[i] != 0 : 1;
+	/* the timestamp is stored as micros, read as seconds: pq's */
+	p->delegate = p->keep[0];
+	return p->delegate ? dm_reader_project(p->pq, p->keep) : DM_OK;
+}
+
+/* The next batch of rows [a, a + n) of column i (kept) into c. */
+static dm_err grr_column(grp_reader *p, size_t i, size_t a, size_t n,
+			 dm_column *c)
+{
+	const group *g = p->g;
+	gr_col *s = &p->gc[i];
+	const uint8_t *null = NULL;
+	const uint64_t *soff = NULL;
+	size_t j;
+
+	if (i == 1 || i == 2) { /* model_name, model_version: required */
+		c->type = DM_COL_STRING;
+		c->str = i == 1 ? p->mref : p->vref;
+		return DM_OK;
+	}
+	if (i == 3) {
+		null = g->rid_null + a;
+		soff = g->rid + a;
+	} else {
+		const gcol *k = &g->cols[i - 4];
+
+		null = k->null + a;
+		if (k->type == DM_LOG_STRING) {
+			soff = k->soff + a;
+		} else if (k->nbool && !k->nnum) {
+			/* written as BOOLEAN: NULL for NaN, else x != 0 */
+			if ((!s->f64 && !(s->f64 = malloc(GR_BATCH * 8))) ||
+			    (!s->null && !(s->null = malloc(GR_BATCH))))
+				return DM_ENOMEM;
+			for (j = 0; j < n; j++) {
+				double x = k->f64[a + j];
+
+				s->null[j] = null[j] || isnan(x);
+				s->f64[j] = s->null[j] ? 0.0
+					    : x != 0   ? 1.0
+						       : 0.0;
+			}
+			c->type = DM_COL_DOUBLE;
+			c->f64 = s->f64;
+			c->null = memchr(s->null, 1, n) ? s->null : NULL;
+			return DM_OK;
+		} else {
+			c->type = DM_COL_DOUBLE;
+			c->f64 = k->f64 + a;
+			c->null = memchr(null, 1, n) ? (uint8_t *)null : NULL;
+			return DM_OK;
+		}
+	}
+	if (!s->str && !(s->str = malloc(GR_BATCH * sizeof(*s->str))))
+		return DM_ENOMEM;
+	for (j = 0; j < n; j++) {
+		s->str[j].ptr = (const char *)g->arena.p + (soff[j] >> 32);
+		s->str[j].len = (uint32_t)soff[j];
+	}
+	c->type = DM_COL_STRING;
+	c->str = s->str;
+	c->null = memchr(null, 1, n) ? (uint8_t *)null : NULL;
+	return DM_OK;
+}
+
+static dm_err grr_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
+{
+	grp_reader *p = (grp_reader *)r;
+	size_t a = p->row, n, i;
+	dm_err err;
+
+	*batch = NULL;
+	if (p->delegate) {
+		err = dm_reader_next(p->pq, batch, diag);
+		r->rows_read = p->pq->rows_read;
+		return err;
+	}
+	if (a >= p->g->nrows)
+		return DM_OK;
+	/* the rest of the row group, at most a batch */
+	n = RG_ROWS - a % RG_ROWS;
+	if (n > p->g->nrows - a)
+		n = p->g->nrows - a;
+	if (n > GR_BATCH)
+		n = GR_BATCH;
+	for (i = 0; i < r->ncols; i++) {
+		dm_column *c = &p->cols[i];
+
+		memset(c, 0, sizeof(*c));
+		if (!p->keep[i]) {
+			c->type = DM_COL_TEXT;
+			c->str = p->refs;
+			c->null = p->allnull;
+		} else if ((err = grr_column(p, i, a, n, c)) != DM_OK) {
+			return err;
+		}
+	}
+	p->batch = (dm_batch){n, r->ncols, p->cols, r->rows_read + 1, NULL};
+	*batch = &p->batch;
+	r->rows_read += n;
+	p->row = a + n;
+	return DM_OK;
+}
+
+static const dm_reader_ops grp_reader_ops = {
+	.format = "parquet",
+	.next = grr_next,
+	.project = grr_project,
+	.free = grr_free,
+};
+
+/* The file's columns are the group's, in order, of the types written. */
+static int grr_matches(const dm_reader *pq, const group *g)
+{
+	static const char *const fixed[4] = {
+		DM_LOG_COL_TIMESTAMP, DM_LOG_COL_MODEL, DM_LOG_COL_VERSION,
+		DM_LOG_COL_REQUEST};
+	size_t i;
+
+	if (pq->ncols != 4 + g->ncols || !pq->ltypes)
+		return 0;
+	for (i = 0; i < pq->ncols; i++) {
+		const gcol *k = i >= 4 ? &g->cols[i - 4] : NULL;
+		dm_coltype want = i == 0		     ? DM_COL_DOUBLE
+				  : !k			     ? DM_COL_STRING
+				  : k->type == DM_LOG_STRING ? DM_COL_STRING
+							     : DM_COL_DOUBLE;
+
+		if (strcmp(pq->names[i], k ? k->name : fixed[i]) ||
+		    pq->types[i] != want ||
+		    (k && (pq->ltypes[i] == DM_LTYPE_BOOLEAN) !=
+				  (k->type != DM_LOG_STRING && k->nbool &&
+				   !k->nnum)))
+			return 0;
+	}
+	return 1;
+}
+
+dm_err lg_outfile_reader(const lg_outfile *f, dm_reader **out, dm_diag *diag)
+{
+	const group *g = f->grp;
+	dm_source *src = NULL;
+	dm_reader *pq = NULL;
+	grp_reader *p;
+	size_t i, nc;
+	dm_err err;
+
+	*out = NULL;
+	if (!g)
+		return DM_EINVAL;
+	err = dm_source_open_mem(f->key, f->data, f->len, 0, &src);
+	if (err == DM_OK)
+		err = dm_reader_open(src, NULL, &pq, diag);
+	if (err != DM_OK)
+		return err;
+	if (!grr_matches(pq, g)) {
+		*out = pq; /* not as expected: the file itself */
+		return DM_OK;
+	}
+	nc = pq->ncols;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		dm_reader_free(pq);
+		return DM_ENOMEM;
+	}
+	p->base = *pq; /* names, types, hints: the file's */
+	p->base.ops = &grp_reader_ops;
+	p->base.rows_read = 0;
+	p->base.rows_skipped = 0;
+	p->base.batches_kept = 0;
+	p->pq = pq;
+	p->g = g;
+	p->keep = malloc(nc + GR_BATCH);
+	p->cols = calloc(nc, sizeof(*p->cols));
+	p->gc = calloc(nc, sizeof(*p->gc));
+	p->refs = malloc(3 * GR_BATCH * sizeof(*p->refs));
+	if (!p->keep || !p->cols || !p->gc || !p->refs) {
+		grr_free(&p->base);
+		return DM_ENOMEM;
+	}
+	memset(p->keep, 1, nc + GR_BATCH);
+	p->allnull = p->keep + nc;
+	p->mref = p->refs + GR_BATCH;
+	p->vref = p->refs + 2 * GR_BATCH;
+	p->delegate = 1; /* until projected: every column */
+	for (i = 0; i < GR_BATCH; i++) {
+		p->refs[i].ptr = "";
+		p->refs[i].len = 0;
+		p->mref[i].ptr = g->model;
+		p->mref[i].len = g->mlen;
+		p->vref[i].ptr = g->version;
+		p->vref[i].len = g->vlen;
+	}
+	*out = &p->base;
+	return DM_OK;
 }

@@ -314,6 +314,9 @@ typedef struct lg_convert_opts {
 	int codec;		 /* dm_parquet_codec */
 	const lg_schema *schema; /* types of all-NULL columns; may be NULL */
 	pthread_rwlock_t *schema_lock; /* taken for reading around lookups */
+	/* Nonzero: each file keeps the columns it was encoded from
+	 * (lg_outfile.grp), for the hour profiles (lg_outfile_reader). */
+	int keep_columns;
 } lg_convert_opts;
 
 /* One Parquet file made from a segment. */
@@ -324,6 +327,7 @@ typedef struct lg_outfile {
 	uint64_t rows;
 	int64_t hour;	       /* start of its UTC hour, seconds */
 	char *model, *version; /* of its rows */
+	struct lg_group *grp;  /* its columns (keep_columns), or NULL */
 } lg_outfile;
 
 /*
@@ -337,6 +341,15 @@ dm_err lg_convert_segment(const char *path, const lg_convert_opts *o,
 			  lg_outfile **out, size_t *nout, uint64_t *rows,
 			  dm_diag *diag);
 void lg_outfiles_free(lg_outfile *f, size_t n);
+/*
+ * A reader over f that is the one dm_reader_open gives on f->data (the
+ * same names, types, type hints, prediction marks from its footer, the
+ * same batches of the same values, projection included) but serves the
+ * columns from f->grp instead of decoding the Parquet again; columns it
+ * does not hold as encoded (the timestamp) are read from the file.  f
+ * must outlive the reader.  DM_EINVAL if f has no columns kept.
+ */
+dm_err lg_outfile_reader(const lg_outfile *f, dm_reader **out, dm_diag *diag);
 
 /* Test hook: called at named points of the background work ("uploaded",
  * "manifest", "deleted"); a test may _exit() there to simulate a crash. */

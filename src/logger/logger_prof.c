@@ -7,7 +7,8 @@
  * files uploaded into it so far (in the order they were fed) and one
  * profile per model version that has files in it.  A profile is the
  * current-mode profile detect builds (dm_profile_add_reader over each
- * file, against the baseline, in the order of the keys), so that when
+ * file, against the baseline, in the order of the keys; the file read
+ * back from its columns, lg_outfile_reader), so that when
  * the hour's listing equals the keys fed the result is the one detect
  * would store, byte for byte.  Memory: per open (model, version, hour)
  * one profile (features x sketch) and its baseline; at most
@@ -24,6 +25,7 @@
 #include "driftmon/layout.h"
 #include "driftmon/profile.h"
 #include "logger/logger_prof.h"
+#include "profile/profile_int.h"
 
 /* (model, version, hour) profiles open at once; more are not made. */
 #define LP_MAX_OPEN 256
@@ -206,8 +208,8 @@ static int load_baseline(lg_prof *p, dm_store *st, const char *model,
 		free(json);
 		return -1;
 	}
-	if (err == DM_OK)
-		err = dm_baseline_from_json(json, len, key, b, &d);
+	if (err == DM_OK) /* its points are not needed: not parsed */
+		err = dmp_baseline_from_json_nosketch(json, len, key, b, &d);
 	free(json);
 	if (err == DM_OK &&
 	    ((b->model && strcmp(b->model, model)) ||
@@ -314,7 +316,8 @@ static int active(const lp_prof *pr)
 	return pr->base && !pr->missed && !pr->failed;
 }
 
-/* Profiles file f into pr, as detect reads a log file. */
+/* Profiles file f into pr, as detect reads a log file: from the columns
+ * it was encoded from when the segment kept them, else from its bytes. */
 static void profile_file(lg_prof *p, lp_prof *pr, const lg_outfile *f)
 {
 	dm_profile_opts po;
@@ -331,9 +334,13 @@ static void profile_file(lg_prof *p, lp_prof *pr, const lg_outfile *f)
 	po.model_version = pr->version;
 	ro.lenient = 1;
 	dm_diag_clear(&d);
-	err = dm_source_open_mem(f->key, f->data, f->len, 0, &src);
-	if (err == DM_OK)
-		err = dm_reader_open(src, &ro, &r, &d);
+	if (f->grp) { /* the columns it was encoded from: no decoding */
+		err = lg_outfile_reader(f, &r, &d);
+	} else {
+		err = dm_source_open_mem(f->key, f->data, f->len, 0, &src);
+		if (err == DM_OK)
+			err = dm_reader_open(src, &ro, &r, &d);
+	}
 	if (err == DM_OK)
 		err = dm_profile_add_reader(&pr->cur, &po, r, &d);
 	dm_reader_free(r);

@@ -5,10 +5,13 @@
  *
  * For every (model, version, UTC hour) whose Parquet files the logger
  * uploads, and whose model version has a baseline in the store, the
- * flusher threads profile each uploaded file against that baseline (the
- * file's bytes, still in memory, through the same reader and profiler
- * detect uses) and, when the hour is closed, store the hour profile
- * detect would build from the same files.  A profile is written only if
+ * flusher threads profile each uploaded file against that baseline (with
+ * the profiler detect uses, fed by lg_outfile_reader: the columns the
+ * file was encoded from, in the batches the Parquet reader gives, so
+ * nothing is decoded again) and, when the hour is closed, store the hour
+ * profile detect would build from the same files.  The baseline is read
+ * without its sketch points (dmp_baseline_from_json_nosketch): a
+ * current profile never looks at them.  A profile is written only if
  * the hour's data files in the store are then exactly the files it was
  * fed, in the order detect reads them (byte order of the keys); anything
  * else (a file of another writer, a file uploaded before a restart, files

@@ -307,6 +307,7 @@ dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
 struct ctx {
 	const char *name;
 	dm_diag *diag;
+	int nosketch; /* dmp_baseline_from_json_nosketch */
 };
 
 static dm_err bad(struct ctx *c, const char *field, const char *why)
@@ -414,6 +415,8 @@ static dm_err parse_sketch(struct ctx *c, json_t *jf, dm_feature *f,
 	char field[300];
 	dm_err err = DM_OK;
 
+	if (c->nosketch)
+		return DM_OK; /* dmp_baseline_from_json_nosketch */
 	if (!json_is_array(vals) || (wts && !json_is_array(wts)) ||
 	    (wts && json_array_size(wts) != json_array_size(vals)) ||
 	    get_num(sk, "rank_error", &rank_error) || !(rank_error >= 0)) {
@@ -698,6 +701,89 @@ static dm_err parse_mv(struct ctx *c, json_t *jm, dm_profile *p)
 	return DM_OK;
 }
 
+/*
+ * json with the array of every "values" and "weights" key that holds
+ * numbers only (the sketches' points) emptied: a malloc'd copy in *out,
+ * or NULL (allocation).
+ */
+static char *lift_points(const char *json, size_t len, size_t *outlen)
+{
+	static const char *const keys[2] = {"\"values\"", "\"weights\""};
+	static const char ws[] = " \t\r\n", num[] = "0123456789+-.eE, \t\r\n";
+	const char *end = json + len, *p = json;
+	char *out = malloc(len + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (;;) {
+		const char *q = NULL, *a, *b;
+		size_t kl = 0;
+		int i, colon;
+
+		for (i = 0; i < 2; i++) {
+			const char *x = memmem(p, (size_t)(end - p), keys[i],
+					       strlen(keys[i]));
+
+			if (x && (!q || x < q)) {
+				q = x;
+				kl = strlen(keys[i]);
+			}
+		}
+		if (!q)
+			break;
+		for (a = q + kl; a < end && memchr(ws, *a, 4); a++)
+			;
+		colon = a < end && *a == ':';
+		if (colon)
+			for (a++; a < end && memchr(ws, *a, 4); a++)
+				;
+		b = a + 1;
+		if (colon && a < end && *a == '[')
+			while (b < end && memchr(num, *b, sizeof(num) - 1))
+				b++;
+		if (colon && a < end && *a == '[' && b < end && *b == ']') {
+			/* "key": [numbers]: the brackets alone */
+			memcpy(o, p, (size_t)(a + 1 - p));
+			o += a + 1 - p;
+			p = b;
+		} else { /* anything else: copied */
+			memcpy(o, p, (size_t)(q + 1 - p));
+			o += q + 1 - p;
+			p = q + 1;
+		}
+	}
+	memcpy(o, p, (size_t)(end - p));
+	o += end - p;
+	*outlen = (size_t)(o - out);
+	return out;
+}
+
+static dm_err from_json(const char *json, size_t len, const char *name,
+			dm_profile *p, dm_diag *diag, int nosketch);
+
+dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
+			     dm_profile *p, dm_diag *diag)
+{
+	return from_json(json, len, name, p, diag, 0);
+}
+
+dm_err dmp_baseline_from_json_nosketch(const char *json, size_t len,
+				       const char *name, dm_profile *p,
+				       dm_diag *diag)
+{
+	size_t n = 0;
+	char *lifted = lift_points(json, len, &n);
+	dm_err err;
+
+	if (!lifted) {
+		dm_profile_init(p, NULL);
+		return DM_ENOMEM;
+	}
+	err = from_json(lifted, n, name, p, diag, 1);
+	free(lifted);
+	return err;
+}
+
 /* The header: format "driftmon-baseline" and a format_version this
  * driftmon reads (1 or DM_BASELINE_FORMAT_VERSION), into *ver. */
 static dm_err parse_header(struct ctx *c, json_t *root, uint64_t *ver)
@@ -929,12 +1015,12 @@ static dm_err parse_spec(struct ctx *c, json_t *root, dm_profile *p)
 	return p->spec_yaml ? DM_OK : DM_ENOMEM;
 }
 
-dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
-			     dm_profile *p, dm_diag *diag)
+static dm_err from_json(const char *json, size_t len, const char *name,
+			dm_profile *p, dm_diag *diag, int nosketch)
 {
 	json_error_t je;
 	json_t *root = NULL;
-	struct ctx c = {name, diag};
+	struct ctx c = {name, diag, nosketch};
 	uint64_t ver, k = 0;
 	dm_err err = DM_OK;
 

@@ -119,6 +119,17 @@ dm_err dmp_profile_from_reference(dm_profile *p, const dm_profile *ref);
  */
 dm_err dmp_baseline_validate(dm_profile *p, const char *name, dm_diag *diag);
 
+/*
+ * dm_baseline_from_json without the numeric features' quantile sketches
+ * (f->sketch NULL, their points neither parsed nor checked): everything
+ * a current profile against the baseline reads (the logger's hour
+ * profiles), at a fraction of the cost (the points are most of a
+ * baseline's bytes).  Not for detect, which tests against the points.
+ */
+dm_err dmp_baseline_from_json_nosketch(const char *json, size_t len,
+				       const char *name, dm_profile *p,
+				       dm_diag *diag);
+
 /* Baseline partials (partial.c): add_feature and set_markers of
  * profile.c, and dm_partial_merge (dst := dst's rows then src's, after
  * giving a column that was all missing in one the other's type). */

@@ -37,9 +37,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "driftmon/hourprof.h"
 #include "driftmon/logger.h"
 #include "driftmon/parquet.h"
 #include "logger/logger_int.h"
+#include "profile/profile_int.h"
 
 /* ---- allocation failures --------------------------------------------- */
 #include "dmtest_alloc.h"
@@ -1650,6 +1652,228 @@ static void alloc_failures(void **state)
 #endif
 }
 
+/* ---- hour profiles from the kept columns ------------------------------ */
+/* The hour profile (JSON) of file f against bp for model m version v,
+ * read through r. */
+static char *hour_json(dm_reader *r, const dm_profile *bp, const char *m,
+		       const char *v, const lg_outfile *f)
+{
+	dm_profile_opts po = {0};
+	dm_profile cur;
+	dm_hour_profile hp;
+	char *js = NULL;
+	size_t len = 0;
+	dm_diag d;
+
+	po.reference = bp;
+	po.model_name = m;
+	po.model_version = v;
+	dm_profile_init(&cur, NULL);
+	dm_hour_profile_init(&hp, f->hour);
+	assert_int_equal(dm_profile_add_reader(&cur, &po, r, &d), DM_OK);
+	assert_int_equal(dm_hour_profile_add_file(&hp, f->key, f->len,
+						  DM_HOUR_FILE_READ),
+			 DM_OK);
+	assert_int_equal(dm_hour_profile_take(&hp, &cur, bp), DM_OK);
+	assert_int_equal(dm_hour_profile_to_json(&hp, m, v, &js, &len), DM_OK);
+	dm_profile_release(&cur);
+	dm_hour_profile_release(&hp);
+	return js;
+}
+
+/*
+ * lg_outfile_reader gives the hour profile that reading the Parquet file
+ * gives, byte for byte: numbers, NULLs, NaN and infinities, strings in a
+ * numeric feature and numbers in a categorical one, fractions in an
+ * integer feature, booleans, missing markers, a column some records lack,
+ * an extra column, rows of another model, more rows than a row group,
+ * and a baseline whose features include the timestamp (read from the
+ * file: the reader hands that projection over).
+ */
+static void prof_columns_equal_parquet(void **state)
+{
+	const char *dir = mktmp("profcols");
+	char path[600], seg[600];
+	FILE *fp;
+	dm_profile bp, bt, lp, lt; /* lp, lt: without the sketches */
+	dm_profile_opts bo = {0};
+	char *js;
+	size_t jl;
+	dm_reader *r;
+	dm_diag d;
+	lg_enc e;
+	lg_convert_opts o;
+	lg_outfile *f = NULL;
+	size_t nf = 0, i, k, nrec = 80000, per = 1000;
+	uint64_t rows = 0;
+	uint64_t x = 88172645463325252ull;
+	bbuf b;
+	wal_segid id;
+	int pass;
+
+	(void)state;
+	/* the baseline: num, cnt (integers), cat, flag (booleans), pred */
+	snprintf(path, sizeof(path), "%s/train.csv", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "timestamp,num,cnt,cat,flag,weights,prediction\n");
+	for (i = 0; i < 3000; i++)
+		fprintf(fp, "%zu,%.3f,%zu,%s,%s,%zu,%.4f\n", 1700000000 + i * 7,
+			(double)(i * 7919 % 1000) / 10.0, i % 13,
+			i % 3 == 2 ? "values"
+			: i % 3	   ? "b"
+				   : "a",
+			i % 4 ? "true" : "false", i % 17,
+			(double)(i % 101) / 101.0);
+	fclose(fp);
+	for (pass = 0; pass < 2; pass++) {
+		dm_profile *p = pass ? &bt : &bp;
+
+		memset(&bo, 0, sizeof(bo));
+		bo.strict = 1;
+		if (pass) { /* the timestamp a feature */
+			static const char *const rn[] = {"timestamp", NULL};
+			static const dm_role rv[] = {DM_ROLE_FEATURE};
+
+			bo.role_names = rn;
+			bo.role_values = rv;
+		}
+		dm_profile_init(p, &bo);
+		assert_int_equal(dm_reader_open_file(path, NULL, &r, &d),
+				 DM_OK);
+		assert_int_equal(dm_profile_add_reader(p, &bo, r, &d), DM_OK);
+		dm_reader_free(r);
+		assert_int_equal(dm_profile_finish(p, &d), DM_OK);
+		p->created_at = strdup("2025-01-01T00:00:00Z");
+		/* read back as detect reads it, and as the logger does */
+		assert_int_equal(dm_baseline_to_json(p, &js, &jl), DM_OK);
+		dm_profile_release(p);
+		assert_int_equal(dm_baseline_from_json(js, jl, "b", p, &d),
+				 DM_OK);
+		assert_int_equal(dmp_baseline_from_json_nosketch(
+					 js, jl, "b", pass ? &lt : &lp, &d),
+				 DM_OK);
+		free(js);
+	}
+	assert_non_null(lp.feat[1].edges);
+	assert_null(lp.feat[1].sketch);
+	assert_non_null(bp.feat[1].sketch);
+	assert_string_equal(lp.feat[3].cats[2].value, "values");
+	assert_string_equal(lp.feat[5].name, "weights");
+	assert_non_null(bp.mv);
+	/* the segment: a header frame, then batches of records */
+	memset(&id, 0, sizeof(id));
+	snprintf(id.host, sizeof(id.host), "h");
+	id.pid = 1;
+	snprintf(id.nonce, sizeof(id.nonce), "n0");
+	id.seq = 1;
+	bb_init(&b, 0);
+	bb_put(&b, WAL_MAGIC, WAL_MAGIC_LEN);
+	k = b.len;
+	bb_reserve(&b, WAL_FRAME_HDR);
+	b.len += WAL_FRAME_HDR;
+	wal_header_encode(&b, &id);
+	wal_frame_header(b.p + k, b.p + k + WAL_FRAME_HDR,
+			 (uint32_t)(b.len - k - WAL_FRAME_HDR));
+	for (k = 0; k < nrec; k += per) {
+		dm_log_record rec[1000];
+		dm_log_value fv[1000][7], pv[1000];
+		char sbuf[1000][16];
+
+		memset(rec, 0, sizeof(rec));
+		for (i = 0; i < per; i++) {
+			size_t n = k + i, j = 0;
+			int last = k + per == nrec; /* other types: a variant */
+			double u;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			u = (double)(x >> 11) / 9007199254740992.0;
+			fv[i][j++] = n % 97 == 1   ? dm_log_null("num")
+				     : last	   ? dm_log_str("num",
+								n % 2 ? "oops" : "1.5")
+				     : n % 89 == 2 ? dm_log_num("num", NAN)
+				     : n % 83 == 3 ? dm_log_num("num", INFINITY)
+				     : n % 73 == 5
+					     ? dm_log_num("num", -0.0)
+					     : dm_log_num("num", u * 120 - 5);
+			fv[i][j++] = dm_log_num("weights", (double)(n % 19));
+			fv[i][j++] = dm_log_num(
+				"cnt", n % 71 == 6 ? 2.5 : (double)(x % 15));
+			snprintf(sbuf[i], sizeof(sbuf[i]), "%c", "abcd"[x % 4]);
+			fv[i][j++] = last	   ? dm_log_num("cat", n % 3)
+				     : n % 61 == 8 ? dm_log_str("cat", "NA")
+				     : n % 59 == 9 ? dm_log_null("cat")
+						   : dm_log_str("cat", sbuf[i]);
+			if (n % 5)
+				fv[i][j++] = dm_log_bool("flag", (x >> 3) & 1);
+			if (n % 3 == 0)
+				fv[i][j++] = dm_log_num("extra", u);
+			pv[i] = dm_log_num("prediction", u);
+			rec[i].timestamp_us =
+				1766595600000000 + (int64_t)n * 1000;
+			rec[i].model_name = n % 11 == 3 ? "m2" : "m";
+			rec[i].model_version = "v1";
+			rec[i].request_id = n % 2 ? "r" : NULL;
+			rec[i].features = fv[i];
+			rec[i].nfeatures = j;
+			rec[i].predictions = &pv[i];
+			rec[i].npredictions = 1;
+		}
+		lg_enc_init(&e);
+		if (lg_enc_batch(&e, rec, per, 1, &lim, 1, &d) != DM_OK)
+			fail_msg("%s", d.msg);
+		bb_put(&b, e.frame.p, e.frame.len);
+		lg_enc_release(&e);
+	}
+	assert_false(b.err);
+	snprintf(seg, sizeof(seg), "%s/seg", dir);
+	write_file(seg, b.p, b.len);
+	bb_release(&b);
+	memset(&o, 0, sizeof(o));
+	o.prefix = "inference-logs";
+	o.codec = DM_PARQUET_SNAPPY;
+	o.keep_columns = 1;
+	assert_int_equal(lg_convert_segment(seg, &o, &f, &nf, &rows, &d),
+			 DM_OK);
+	assert_int_equal(rows, nrec);
+	assert_int_equal(nf, 4);	/* m, m2, and their variants */
+	assert_true(f[0].rows > 65536); /* more than a row group */
+	for (i = 0; i < nf; i++) {
+		assert_non_null(f[i].grp);
+		for (pass = 0; pass < 4; pass++) {
+			const dm_profile *ref = pass & 2 ? &bt : &bp;
+			const dm_profile *lite = pass & 2 ? &lt : &lp;
+			const char *m = pass & 1 ? "m2" : "m";
+			dm_source *src = NULL;
+			dm_reader *pq = NULL, *mr = NULL;
+			char *a, *c;
+
+			assert_int_equal(dm_source_open_mem(f[i].key, f[i].data,
+							    f[i].len, 0, &src),
+					 DM_OK);
+			assert_int_equal(dm_reader_open(src, NULL, &pq, &d),
+					 DM_OK);
+			assert_int_equal(lg_outfile_reader(&f[i], &mr, &d),
+					 DM_OK);
+			assert_ptr_not_equal(mr->ops, pq->ops);
+			a = hour_json(pq, ref, m, "v1", &f[i]);
+			c = hour_json(mr, lite, m, "v1", &f[i]);
+			assert_string_equal(a, c);
+			dm_reader_free(pq);
+			dm_reader_free(mr);
+			free(a);
+			free(c);
+		}
+	}
+	lg_outfiles_free(f, nf);
+	dm_profile_release(&bp);
+	dm_profile_release(&bt);
+	dm_profile_release(&lp);
+	dm_profile_release(&lt);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(crc32c_vectors),
 	cmocka_unit_test(crc32c_pieces),
@@ -1677,6 +1901,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(replay_after_manifest_before_delete),
 	cmocka_unit_test(replay_torn_tail),
 	cmocka_unit_test(replay_quarantine),
+	cmocka_unit_test(prof_columns_equal_parquet),
 	cmocka_unit_test(alloc_failures),
 };
 
