@@ -70,6 +70,13 @@ typedef int (*cli_option_fn)(void *ctx, int c, int longidx, const char *arg);
 int cli_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
 	       const struct option *longopts, const char *help,
 	       cli_option_fn fn, void *ctx);
+/* The options of a command that takes --model and --store only (list,
+ * status): a cli_option_fn over a struct cli_model_store. */
+enum { CLI_O_STORE = 256 }; /* --store, in the longopts of such commands */
+struct cli_model_store {
+	const char *model, *store;
+};
+int cli_model_store_option(void *ctx, int c, int longidx, const char *arg);
 /* The long option of opts closest to name (without "--") when it is
  * close enough to be a typo; NULL otherwise. */
 const char *cli_closest_option(const struct option *opts, const char *name);

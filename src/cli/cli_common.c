@@ -188,6 +188,20 @@ int cli_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
 	return EXIT_OK;
 }
 
+int cli_model_store_option(void *ctx, int c, int longidx, const char *arg)
+{
+	struct cli_model_store *o = ctx;
+
+	(void)longidx;
+	if (c == 'm')
+		o->model = arg;
+	else if (c == CLI_O_STORE)
+		o->store = arg;
+	else
+		return CLI_BAD_OPTION;
+	return EXIT_OK;
+}
+
 const char *cli_store_url(const char *flag)
 {
 	const char *e = getenv("DRIFTMON_STORE");

@@ -16,11 +16,9 @@ static const char help[] =
 	"  baselines   baselines/<model>/<version>/baseline.json\n"
 	"  reports     drift-reports/<model>/... (latest and history)\n";
 
-enum { O_STORE = 256 };
-
 static const struct option longopts[] = {
 	{"model", required_argument, NULL, 'm'},
-	{"store", required_argument, NULL, O_STORE},
+	{"store", required_argument, NULL, CLI_O_STORE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -33,24 +31,14 @@ int cmd_list(int argc, char **argv)
 	dm_store *st = NULL;
 	dm_diag diag;
 	dm_err err;
-	int c, rc = EXIT_OK, baselines;
+	struct cli_model_store o = {NULL, NULL};
+	int rc = EXIT_OK, baselines;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			model = optarg;
-			break;
-		case O_STORE:
-			store_flag = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_bad_option("list", argc, argv);
-		}
-	}
+	if ((rc = cli_getopt(argc, argv, "list", "m:h", longopts, help,
+			     cli_model_store_option, &o)) != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	model = o.model;
+	store_flag = o.store;
 	if (optind >= argc)
 		return cli_usage("list", "say what to list: baselines or "
 					 "reports");
