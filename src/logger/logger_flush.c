@@ -39,6 +39,10 @@
 
 #define RG_ROWS 65536
 
+/* The columns every file starts with, in order (see the top); the
+ * records' own columns follow from LC_FIXED on. */
+enum { LC_TIMESTAMP, LC_MODEL, LC_VERSION, LC_REQUEST, LC_FIXED };
+
 typedef struct gcol {
 	char *name;
 	uint32_t len;
@@ -466,7 +470,7 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	dm_parquet_kv kv[3];
 	dm_strref *refs = NULL, *mref = NULL, *vref = NULL;
 	char segname[160], *preds = NULL, *buf = NULL;
-	size_t ncols = 4 + g->ncols, i, a, size = 0, plen;
+	size_t ncols = LC_FIXED + g->ncols, i, a, size = 0, plen;
 	FILE *fp = NULL;
 	char hp[DM_LAYOUT_KEY_MAX];
 	dm_err err = DM_OK;
@@ -496,26 +500,26 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 		vref[i].ptr = g->version;
 		vref[i].len = g->vlen;
 	}
-	wc[0].name = DM_LOG_COL_TIMESTAMP;
-	wc[0].type = DM_PARQUET_W_TIMESTAMP;
-	wc[1].name = DM_LOG_COL_MODEL;
-	wc[1].type = DM_PARQUET_W_STRING;
-	wc[2].name = DM_LOG_COL_VERSION;
-	wc[2].type = DM_PARQUET_W_STRING;
-	wc[3].name = DM_LOG_COL_REQUEST;
-	wc[3].type = DM_PARQUET_W_STRING;
-	wc[3].optional = 1;
+	wc[LC_TIMESTAMP].name = DM_LOG_COL_TIMESTAMP;
+	wc[LC_TIMESTAMP].type = DM_PARQUET_W_TIMESTAMP;
+	wc[LC_MODEL].name = DM_LOG_COL_MODEL;
+	wc[LC_MODEL].type = DM_PARQUET_W_STRING;
+	wc[LC_VERSION].name = DM_LOG_COL_VERSION;
+	wc[LC_VERSION].type = DM_PARQUET_W_STRING;
+	wc[LC_REQUEST].name = DM_LOG_COL_REQUEST;
+	wc[LC_REQUEST].type = DM_PARQUET_W_STRING;
+	wc[LC_REQUEST].optional = 1;
 	jw_init(&j, 0, 0);
 	jw_arr(&j);
 	for (i = 0; i < g->ncols; i++) {
-		wc[4 + i].name = g->cols[i].name;
+		wc[LC_FIXED + i].name = g->cols[i].name;
 		/* a column of booleans only is BOOLEAN (docs/log-format.md) */
-		wc[4 + i].type = g->cols[i].type == DM_LOG_STRING
-					 ? DM_PARQUET_W_STRING
-				 : g->cols[i].nbool && !g->cols[i].nnum
-					 ? DM_PARQUET_W_BOOLEAN
-					 : DM_PARQUET_W_DOUBLE;
-		wc[4 + i].optional = 1;
+		wc[LC_FIXED + i].type = g->cols[i].type == DM_LOG_STRING
+						? DM_PARQUET_W_STRING
+					: g->cols[i].nbool && !g->cols[i].nnum
+						? DM_PARQUET_W_BOOLEAN
+						: DM_PARQUET_W_DOUBLE;
+		wc[LC_FIXED + i].optional = 1;
 		if (g->cols[i].pred)
 			jw_strn(&j, g->cols[i].name, g->cols[i].len);
 	}
@@ -548,14 +552,14 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	for (a = 0; a < g->nrows && !err; a += RG_ROWS) {
 		size_t n = g->nrows - a < RG_ROWS ? g->nrows - a : RG_ROWS;
 
-		err = dm_parquet_writer_write_i64(w, 0, g->ts + a, NULL, n,
-						  diag);
+		err = dm_parquet_writer_write_i64(w, LC_TIMESTAMP, g->ts + a,
+						  NULL, n, diag);
 		if (!err)
-			err = dm_parquet_writer_write_str(w, 1, mref, NULL, n,
-							  diag);
+			err = dm_parquet_writer_write_str(w, LC_MODEL, mref,
+							  NULL, n, diag);
 		if (!err)
-			err = dm_parquet_writer_write_str(w, 2, vref, NULL, n,
-							  diag);
+			err = dm_parquet_writer_write_str(w, LC_VERSION, vref,
+							  NULL, n, diag);
 		for (i = 0; i < n; i++) {
 			refs[i].ptr = (const char *)g->arena.p +
 				      (g->rid[a + i] >> 32);
@@ -563,14 +567,14 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 		}
 		if (!err)
 			err = dm_parquet_writer_write_str(
-				w, 3, refs, g->rid_null + a, n, diag);
+				w, LC_REQUEST, refs, g->rid_null + a, n, diag);
 		for (size_t ci = 0; ci < g->ncols && !err; ci++) {
 			gcol *k = &g->cols[ci];
 
 			if (k->type == DM_LOG_NUMBER) {
 				err = dm_parquet_writer_write_f64(
-					w, 4 + ci, k->f64 + a, k->null + a, n,
-					diag);
+					w, LC_FIXED + ci, k->f64 + a,
+					k->null + a, n, diag);
 				continue;
 			}
 			for (i = 0; i < n; i++) {
@@ -578,8 +582,8 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 					      (k->soff[a + i] >> 32);
 				refs[i].len = (uint32_t)k->soff[a + i];
 			}
-			err = dm_parquet_writer_write_str(w, 4 + ci, refs,
-							  k->null + a, n, diag);
+			err = dm_parquet_writer_write_str(
+				w, LC_FIXED + ci, refs, k->null + a, n, diag);
 		}
 		if (!err)
 			err = dm_parquet_writer_end_rows(w, diag);
@@ -779,7 +783,7 @@ static dm_err grr_project(dm_reader *r, const uint8_t *keep)
 	for (i = 0; i < r->ncols; i++)
 		p->keep[i] = keep ? keep[i] != 0 : 1;
 	/* the timestamp is stored as micros, read as seconds: pq's */
-	p->delegate = p->keep[0];
+	p->delegate = p->keep[LC_TIMESTAMP];
 	return p->delegate ? dm_reader_project(p->pq, p->keep) : DM_OK;
 }
 
@@ -793,16 +797,16 @@ static dm_err grr_column(grp_reader *p, size_t i, size_t a, size_t n,
 	const uint64_t *soff = NULL;
 	size_t j;
 
-	if (i == 1 || i == 2) { /* model_name, model_version: required */
+	if (i == LC_MODEL || i == LC_VERSION) { /* required */
 		c->type = DM_COL_STRING;
-		c->str = i == 1 ? p->mref : p->vref;
+		c->str = i == LC_MODEL ? p->mref : p->vref;
 		return DM_OK;
 	}
-	if (i == 3) {
+	if (i == LC_REQUEST) {
 		null = g->rid_null + a;
 		soff = g->rid + a;
 	} else {
-		const gcol *k = &g->cols[i - 4];
+		const gcol *k = &g->cols[i - LC_FIXED];
 
 		null = k->null + a;
 		if (k->type == DM_LOG_STRING) {
@@ -892,16 +896,16 @@ static const dm_reader_ops grp_reader_ops = {
 /* The file's columns are the group's, in order, of the types written. */
 static int grr_matches(const dm_reader *pq, const group *g)
 {
-	static const char *const fixed[4] = {
+	static const char *const fixed[LC_FIXED] = {
 		DM_LOG_COL_TIMESTAMP, DM_LOG_COL_MODEL, DM_LOG_COL_VERSION,
 		DM_LOG_COL_REQUEST};
 	size_t i;
 
-	if (pq->ncols != 4 + g->ncols || !pq->ltypes)
+	if (pq->ncols != LC_FIXED + g->ncols || !pq->ltypes)
 		return 0;
 	for (i = 0; i < pq->ncols; i++) {
-		const gcol *k = i >= 4 ? &g->cols[i - 4] : NULL;
-		dm_coltype want = i == 0		     ? DM_COL_DOUBLE
+		const gcol *k = i >= LC_FIXED ? &g->cols[i - LC_FIXED] : NULL;
+		dm_coltype want = i == LC_TIMESTAMP	     ? DM_COL_DOUBLE
 				  : !k			     ? DM_COL_STRING
 				  : k->type == DM_LOG_STRING ? DM_COL_STRING
 							     : DM_COL_DOUBLE;
