@@ -44,6 +44,10 @@ typedef enum dm_err {
 		DM_ERR_COUNT_
 } dm_err;
 
+/* A byte sink: called with consecutive pieces of one object (len > 0);
+ * returns DM_OK, or an error that stops the writer feeding it. */
+typedef dm_err (*dm_sink_fn)(void *ctx, const void *data, size_t len);
+
 /* Returns a static string describing err; never NULL. */
 DM_API const char *dm_strerror(dm_err err);
 

@@ -325,6 +325,11 @@ DM_API int dm_parse_bool(const char *s, size_t n);
 /* Serialises a finished baseline profile as JSON.  *out is malloc'd
  * (free()); *len its length. */
 DM_API dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len);
+/* The same text, streamed: handed to sink(ctx, ...) in chunks of about
+ * 64 KiB as it is written, so it is never whole in memory.  Returns the
+ * first error, the sink's included (the sink may have had part of it). */
+DM_API dm_err dm_baseline_write(const dm_profile *p, dm_sink_fn sink,
+				void *ctx);
 /* Parses a baseline written by dm_baseline_to_json into p (initialised
  * here).  name is used in diagnostics.  DM_EVERSION for another format
  * version, DM_EFORMAT naming the field for anything malformed. */

@@ -44,6 +44,16 @@ DM_API dm_err dm_store_get(dm_store *s, const char *key, size_t max,
  * never a part.  Parent "folders" are created. */
 DM_API dm_err dm_store_put(dm_store *s, const char *key, const void *data,
 			   size_t len, dm_diag *diag);
+/* Produces an object's bytes: writes them in order through sink(sink_ctx,
+ * ...) and returns DM_OK, or an error (the sink's, or its own). */
+typedef dm_err (*dm_produce_fn)(void *ctx, dm_sink_fn sink, void *sink_ctx);
+/* dm_store_put of what produce(ctx, ...) writes, without holding it
+ * whole where the store allows (the local store streams it to its
+ * temporary file; others buffer it).  Atomic as dm_store_put: on any
+ * error, the producer's included, the object is left as it was. */
+DM_API dm_err dm_store_put_stream(dm_store *s, const char *key,
+				  dm_produce_fn produce, void *ctx,
+				  dm_diag *diag);
 /* Lists every key under prefix (recursively), sorted.  *keys is a
  * malloc'd array of malloc'd strings: free with dm_store_free_list. */
 DM_API dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys,

@@ -668,10 +668,16 @@ static int finish_profile(struct bl_args *a, dm_profile *prof)
 	return cli_spec_after_baseline(&a->spec, prof);
 }
 
-static int write_output(const char *path, const char *json, size_t len)
+static dm_err file_sink(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? DM_OK : DM_EIO;
+}
+
+/* The baseline streamed to a file (--output). */
+static int write_output(const char *path, const dm_profile *prof)
 {
 	FILE *fp = fopen(path, "wb");
-	int ok = fp && fwrite(json, 1, len, fp) == len;
+	int ok = fp && dm_baseline_write(prof, file_sink, fp) == DM_OK;
 
 	if (fp && fclose(fp) != 0)
 		ok = 0;
@@ -700,19 +706,21 @@ static void print_summary(const struct bl_args *a, const dm_profile *prof,
 	print_columns(prof);
 }
 
-/* Step 5: serialise; --output; the store unless --dry-run. */
+static dm_err produce_baseline(void *ctx, dm_sink_fn sink, void *sink_ctx)
+{
+	return dm_baseline_write(ctx, sink, sink_ctx);
+}
+
+/* Step 5: serialise to --output, and to the store unless --dry-run
+ * (streamed: the text is never whole in memory). */
 static int store_baseline(struct bl_args *a, dm_profile *prof, dm_store **st)
 {
-	char key[DM_LAYOUT_KEY_MAX], *json = NULL, *loc = NULL;
-	size_t len;
+	char key[DM_LAYOUT_KEY_MAX], *loc = NULL;
 	dm_diag diag;
 	dm_err err;
 	int rc = EXIT_OK;
 
-	err = dm_baseline_to_json(prof, &json, &len);
-	if (err != DM_OK)
-		return cli_fail_err(err, NULL, "cannot serialise the baseline");
-	if (a->output && (rc = write_output(a->output, json, len)) != EXIT_OK)
+	if (a->output && (rc = write_output(a->output, prof)) != EXIT_OK)
 		goto out;
 	if (a->spec.dry_run) {
 		/* stdout may be the spec (--suggest-spec -) */
@@ -732,7 +740,8 @@ static int store_baseline(struct bl_args *a, dm_profile *prof, dm_store **st)
 	err = dm_layout_baseline_key(a->model, a->version, key, sizeof(key),
 				     &diag);
 	if (err == DM_OK)
-		err = dm_store_put(*st, key, json, len, &diag);
+		err = dm_store_put_stream(*st, key, produce_baseline, prof,
+					  &diag);
 	if (err != DM_OK) {
 		rc = cli_fail_err(err, &diag, "cannot write baseline");
 		goto out;
@@ -741,7 +750,6 @@ static int store_baseline(struct bl_args *a, dm_profile *prof, dm_store **st)
 	print_summary(a, prof, loc ? loc : key);
 out:
 	free(loc);
-	free(json);
 	return rc;
 }
 

@@ -18,20 +18,65 @@ void jw_init(jw *w, size_t max, int pretty)
 	w->pretty = pretty;
 }
 
+void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink,
+		    void *ctx)
+{
+	jw_init(w, max, pretty);
+	w->sink = sink;
+	w->sink_ctx = ctx;
+}
+
+/* A stream: hands the buffered text to the sink. */
+static void flush(jw *w)
+{
+	dm_err err;
+
+	if (w->err || !w->len)
+		return;
+	err = w->sink(w->sink_ctx, w->buf, w->len);
+	if (err != DM_OK) {
+		w->err = err;
+		return;
+	}
+	w->flushed += w->len;
+	w->len = 0;
+}
+
+/* A stream: s does not fit in the chunk's buffer. */
+static void put_stream(jw *w, const char *s, size_t n)
+{
+	dm_err err;
+
+	flush(w);
+	if (w->err || n < JW_CHUNK)
+		return;
+	/* longer than a chunk: straight through */
+	err = w->sink(w->sink_ctx, s, n);
+	if (err != DM_OK)
+		w->err = err;
+	else
+		w->flushed += n;
+}
+
 static void put(jw *w, const char *s, size_t n)
 {
 	if (w->err)
 		return;
+	if (w->flushed + w->len + n + 1 > w->max) {
+		w->err = DM_ETOOBIG;
+		return;
+	}
+	if (w->sink && w->len + n + 1 > JW_CHUNK) {
+		put_stream(w, s, n);
+		if (w->err || n >= JW_CHUNK)
+			return;
+	}
 	if (w->len + n + 1 > w->cap) {
 		size_t cap = w->cap ? w->cap : 4096;
 		char *p;
 
 		while (cap < w->len + n + 1)
 			cap *= 2;
-		if (w->len + n + 1 > w->max) {
-			w->err = DM_ETOOBIG;
-			return;
-		}
 		if (cap > w->max)
 			cap = w->max;
 		p = realloc(w->buf, cap);
@@ -268,6 +313,18 @@ dm_err jw_finish(jw *w, char **out, size_t *len)
 	*len = w->len;
 	w->buf = NULL;
 	return DM_OK;
+}
+
+dm_err jw_finish_stream(jw *w)
+{
+	dm_err err;
+
+	if (w->pretty)
+		put(w, "\n", 1);
+	flush(w);
+	err = w->err;
+	jw_release(w);
+	return err;
 }
 
 void jw_release(jw *w)

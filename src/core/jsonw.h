@@ -22,10 +22,24 @@ typedef struct jw {
 	int need_comma[64];
 	int pretty;
 	dm_err err;
+	/* jw_init_stream: where full chunks go (NULL: in memory) */
+	dm_sink_fn sink;
+	void *sink_ctx;
+	size_t flushed; /* bytes already handed to sink */
 } jw;
+
+/* A stream's chunk: text is handed to the sink in pieces of about this
+ * size (a longer single string goes through whole). */
+#define JW_CHUNK ((size_t)64 << 10)
 
 /* max = 0: 1 GiB. pretty: indent with two spaces. */
 void jw_init(jw *w, size_t max, int pretty);
+/* The same writer, streaming: the text goes to sink(ctx, ...) in chunks
+ * of about JW_CHUNK bytes instead of one buffer (max still caps the
+ * total).  The first error (the sink's included) is sticky and stops the
+ * stream; end with jw_finish_stream. */
+void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink,
+		    void *ctx);
 void jw_obj(jw *w);	/* { */
 void jw_obj_end(jw *w); /* } */
 void jw_arr(jw *w);	/* [ */
@@ -43,6 +57,9 @@ void jw_raw(jw *w, const char *s, size_t n);
 /* Returns the error, or DM_OK and hands the NUL-terminated buffer to
  * *out (caller frees) with its length. */
 dm_err jw_finish(jw *w, char **out, size_t *len);
+/* A stream's end: hands the rest to the sink, frees the buffer and
+ * returns the first error (DM_OK: every byte went to the sink). */
+dm_err jw_finish_stream(jw *w);
 /* Frees the buffer after an error. */
 void jw_release(jw *w);
 /* Formats x in the shortest round-trip form into buf (>= 32 bytes);

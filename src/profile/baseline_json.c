@@ -273,33 +273,55 @@ static dm_err write_feature(jw *w, const dm_feature *f)
 	return DM_OK;
 }
 
-dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
+/* The whole document into w (errors: sticky in w, or returned). */
+static dm_err write_baseline(jw *w, const dm_profile *p)
 {
-	jw w;
 	size_t i;
 	dm_err err;
 
-	jw_init(&w, 0, 1);
-	jw_obj(&w);
-	write_header(&w, p);
-	jw_key(&w, "features");
-	jw_arr(&w);
-	for (i = 0; i < p->nfeat; i++) {
-		if ((err = write_feature(&w, &p->feat[i])) != DM_OK) {
-			jw_release(&w);
+	jw_obj(w);
+	write_header(w, p);
+	jw_key(w, "features");
+	jw_arr(w);
+	for (i = 0; i < p->nfeat; i++)
+		if ((err = write_feature(w, &p->feat[i])) != DM_OK)
 			return err;
-		}
-	}
-	jw_arr_end(&w);
+	jw_arr_end(w);
 	if (p->mv && p->mv->fitted)
-		write_mv(&w, p->mv);
+		write_mv(w, p->mv);
 	/* the monitoring spec it was built with, verbatim (optional) */
 	if (p->spec_yaml) {
-		jw_key(&w, "spec");
-		jw_str(&w, p->spec_yaml);
+		jw_key(w, "spec");
+		jw_str(w, p->spec_yaml);
 	}
-	jw_obj_end(&w);
+	jw_obj_end(w);
+	return DM_OK;
+}
+
+dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len)
+{
+	jw w;
+	dm_err err;
+
+	jw_init(&w, 0, 1);
+	if ((err = write_baseline(&w, p)) != DM_OK) {
+		jw_release(&w);
+		return err;
+	}
 	return jw_finish(&w, out, len);
+}
+
+dm_err dm_baseline_write(const dm_profile *p, dm_sink_fn sink, void *ctx)
+{
+	jw w;
+	dm_err err;
+
+	jw_init_stream(&w, 0, 1, sink, ctx);
+	if ((err = write_baseline(&w, p)) != DM_OK) {
+		jw_release(&w);
+		return err;
+	}
+	return jw_finish_stream(&w);
 }
 
 /* ---- parsing ---------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bbuf.h"
 #include "core/util.h"
 #include "driftmon/names.h"
 #include "store/store_int.h"
@@ -82,6 +83,36 @@ dm_err dm_store_put(dm_store *s, const char *key, const void *data, size_t len,
 	if (!util_key_path_ok(key))
 		return bad_key(diag, key);
 	return s->ops->put(s, key, data, len, diag);
+}
+
+/* The fallback sink of dm_store_put_stream: one growing buffer. */
+static dm_err buf_sink(void *ctx, const void *data, size_t len)
+{
+	bbuf *b = ctx;
+
+	bb_put(b, data, len);
+	return b->err;
+}
+
+dm_err dm_store_put_stream(dm_store *s, const char *key,
+			   dm_produce_fn produce, void *ctx, dm_diag *diag)
+{
+	bbuf b;
+	dm_err err;
+
+	if (!util_key_path_ok(key))
+		return bad_key(diag, key);
+	if (s->ops->put_stream)
+		return s->ops->put_stream(s, key, produce, ctx, diag);
+	bb_init(&b, (size_t)1 << 30);
+	err = produce(ctx, buf_sink, &b);
+	if (err == DM_OK)
+		err = b.err;
+	if (err == DM_OK)
+		err = s->ops->put(s, key, b.p ? (const void *)b.p : "", b.len,
+				  diag);
+	bb_release(&b);
+	return err;
 }
 
 dm_err dm_store_list(dm_store *s, const char *prefix, char ***keys, size_t *n,

@@ -32,6 +32,10 @@ typedef struct store_ops {
 	 * (DM_ECONFLICT otherwise); NULL: put_if's fallback. */
 	dm_err (*create)(dm_store *s, const char *key, const void *data,
 			 size_t len, dm_diag *diag);
+	/* put of a produced object (dm_store_put_stream); NULL: store.c
+	 * buffers it and calls put. */
+	dm_err (*put_stream)(dm_store *s, const char *key,
+			     dm_produce_fn produce, void *ctx, dm_diag *diag);
 	/* DM_ENOENT if the store itself does not exist; NULL: DM_OK. */
 	dm_err (*check)(dm_store *s, dm_diag *diag);
 } store_ops;

@@ -137,15 +137,57 @@ static dm_err local_check(dm_store *s, dm_diag *diag)
 	return DM_OK;
 }
 
-static dm_err local_write(dm_store *s, const char *key, const void *data,
-			  size_t len, int create, dm_diag *diag)
+/* The sink of a write: the temporary file. */
+struct wsink {
+	int fd;
+	const char *path;
+	dm_diag *diag;
+};
+
+static dm_err fd_sink(void *ctx, const void *data, size_t len)
+{
+	struct wsink *ws = ctx;
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t w = write(ws->fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return dm_diag_set(ws->diag, DM_EIO, ws->path, 0, NULL,
+					   "write failed: %s",
+					   strerror(errno));
+		p += w;
+		len -= (size_t)w;
+	}
+	return DM_OK;
+}
+
+/* The producer of a plain put: one piece. */
+struct whole {
+	const void *data;
+	size_t len;
+};
+
+static dm_err produce_whole(void *ctx, dm_sink_fn sink, void *sink_ctx)
+{
+	const struct whole *wh = ctx;
+
+	return wh->len ? sink(sink_ctx, wh->data, wh->len) : DM_OK;
+}
+
+/* What produce writes, to a temporary file beside the target (fsync'd),
+ * then renamed over it (create: linked, never replacing). */
+static dm_err local_write_with(dm_store *s, const char *key,
+			       dm_produce_fn produce, void *ctx, int create,
+			       dm_diag *diag)
 {
 	char *path = NULL, *tmp = NULL, *slash;
 	int fd = -1;
-	const char *p = data;
-	size_t left = len;
 	dm_err err = DM_OK;
 	struct timespec ts;
+	struct wsink ws;
 
 	path = path_of(s, key);
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -167,19 +209,11 @@ static dm_err local_write(dm_store *s, const char *key, const void *data,
 				  "cannot write: %s", strerror(errno));
 		goto out;
 	}
-	while (left > 0) {
-		ssize_t w = write(fd, p, left);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
-					  "write failed: %s", strerror(errno));
-			goto out;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
+	ws.fd = fd;
+	ws.path = path;
+	ws.diag = diag;
+	if ((err = produce(ctx, fd_sink, &ws)) != DM_OK)
+		goto out;
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		fd = -1;
 		err = dm_diag_set(diag, DM_EIO, path, 0, NULL,
@@ -209,6 +243,20 @@ out:
 	free(tmp);
 	free(path);
 	return err;
+}
+
+static dm_err local_write(dm_store *s, const char *key, const void *data,
+			  size_t len, int create, dm_diag *diag)
+{
+	struct whole wh = {data, len};
+
+	return local_write_with(s, key, produce_whole, &wh, create, diag);
+}
+
+static dm_err local_put_stream(dm_store *s, const char *key,
+			       dm_produce_fn produce, void *ctx, dm_diag *diag)
+{
+	return local_write_with(s, key, produce, ctx, 0, diag);
 }
 
 struct list {
@@ -337,6 +385,7 @@ static const store_ops local_ops = {
 	.name = "local",
 	.get = local_get,
 	.put = local_put,
+	.put_stream = local_put_stream,
 	.list = local_list,
 	.open_source = local_open_source,
 	.location = local_location,
