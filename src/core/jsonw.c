@@ -18,8 +18,7 @@ void jw_init(jw *w, size_t max, int pretty)
 	w->pretty = pretty;
 }
 
-void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink,
-		    void *ctx)
+void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink, void *ctx)
 {
 	jw_init(w, max, pretty);
 	w->sink = sink;

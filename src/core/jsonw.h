@@ -38,8 +38,7 @@ void jw_init(jw *w, size_t max, int pretty);
  * of about JW_CHUNK bytes instead of one buffer (max still caps the
  * total).  The first error (the sink's included) is sticky and stops the
  * stream; end with jw_finish_stream. */
-void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink,
-		    void *ctx);
+void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink, void *ctx);
 void jw_obj(jw *w);	/* { */
 void jw_obj_end(jw *w); /* } */
 void jw_arr(jw *w);	/* [ */

@@ -94,8 +94,8 @@ static dm_err buf_sink(void *ctx, const void *data, size_t len)
 	return b->err;
 }
 
-dm_err dm_store_put_stream(dm_store *s, const char *key,
-			   dm_produce_fn produce, void *ctx, dm_diag *diag)
+dm_err dm_store_put_stream(dm_store *s, const char *key, dm_produce_fn produce,
+			   void *ctx, dm_diag *diag)
 {
 	bbuf b;
 	dm_err err;

@@ -156,8 +156,7 @@ static dm_err fd_sink(void *ctx, const void *data, size_t len)
 			continue;
 		if (w <= 0)
 			return dm_diag_set(ws->diag, DM_EIO, ws->path, 0, NULL,
-					   "write failed: %s",
-					   strerror(errno));
+					   "write failed: %s", strerror(errno));
 		p += w;
 		len -= (size_t)w;
 	}

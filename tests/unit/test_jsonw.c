@@ -240,18 +240,18 @@ static void store_stream(void **state)
 	dm_diag_clear(&diag);
 	assert_int_equal(dm_store_open(dir, &s, &diag), DM_OK);
 	/* whole */
-	assert_int_equal(dm_store_put_stream(s, "x/obj.json", produce, &ok,
-					     &diag),
-			 DM_OK);
+	assert_int_equal(
+		dm_store_put_stream(s, "x/obj.json", produce, &ok, &diag),
+		DM_OK);
 	assert_int_equal(dm_store_get(s, "x/obj.json", 0, &data, &len, &diag),
 			 DM_OK);
 	assert_int_equal(len, strlen(ok.text));
 	assert_memory_equal(data, ok.text, len);
 	free(data);
 	/* a failing producer: the old content stays, no temporary file */
-	assert_int_equal(dm_store_put_stream(s, "x/obj.json", produce, &bad,
-					     &diag),
-			 DM_ENOMEM);
+	assert_int_equal(
+		dm_store_put_stream(s, "x/obj.json", produce, &bad, &diag),
+		DM_ENOMEM);
 	assert_int_equal(dm_store_get(s, "x/obj.json", 0, &data, &len, &diag),
 			 DM_OK);
 	assert_memory_equal(data, ok.text, strlen(ok.text));
@@ -259,17 +259,16 @@ static void store_stream(void **state)
 	snprintf(sub, sizeof(sub), "%s/x", dir);
 	assert_int_equal(count_entries(sub), 1);
 	/* ... and a new key is not created at all */
-	assert_int_equal(dm_store_put_stream(s, "x/new.json", produce, &bad,
-					     &diag),
-			 DM_ENOMEM);
+	assert_int_equal(
+		dm_store_put_stream(s, "x/new.json", produce, &bad, &diag),
+		DM_ENOMEM);
 	snprintf(path, sizeof(path), "%s/x/new.json", dir);
 	fp = fopen(path, "rb");
 	assert_null(fp);
 	assert_int_equal(count_entries(sub), 1);
 	/* a bad key is refused before the producer runs */
-	assert_int_not_equal(dm_store_put_stream(s, "../up", produce, &ok,
-						 &diag),
-			     DM_OK);
+	assert_int_not_equal(
+		dm_store_put_stream(s, "../up", produce, &ok, &diag), DM_OK);
 	dm_store_free(s);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/x/obj.json", dir);
