@@ -223,6 +223,26 @@ static int mv_take(uint64_t row, unsigned stride)
 	return (row - 1) % (row <= DM_MV_DENSE_ROWS ? stride : 4 * stride) == 0;
 }
 
+size_t pf_mv_rows_taken(const dm_profile *ref, const dm_batch *b,
+			const uint8_t *keep, size_t *idx)
+{
+	unsigned stride =
+		ref && ref->mv ? DM_MV_WINDOW_STRIDE : DM_MV_ROW_STRIDE;
+	size_t i, n = 0;
+
+	for (i = 0; i < b->nrows; i++) {
+		int take = (!keep || keep[i]) &&
+			   mv_take(b->row_numbers ? b->row_numbers[i]
+						  : b->first_row + i,
+				   stride);
+
+		if (idx)
+			idx[i] = take ? n : SIZE_MAX;
+		n += take;
+	}
+	return n;
+}
+
 dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 		       const uint8_t *keep, const dm_profile *ref,
 		       const double *vals)
@@ -231,11 +251,13 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 	const dm_pca *pca = ref && ref->mv ? &ref->mv->pca : NULL;
 	const dm_column **cols;
 	double *rows, *row;
-	size_t c, i, j, n = 0;
+	size_t c, i, j, n = 0, k = 0, nv = 0;
 	dm_err err = DM_OK;
 
 	if (!m || (ref && !pca))
 		return DM_OK;
+	if (vals)
+		nv = pf_mv_rows_taken(ref, b, keep, NULL);
 	cols = calloc(m->d, sizeof(*cols));
 	/* current mode: one row; baseline mode: the batch's complete rows */
 	rows = malloc((pca ? 1 : (b->nrows ? b->nrows : 1)) * m->d *
@@ -261,8 +283,9 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 		row = pca ? rows : &rows[n * m->d];
 		if (vals) {
 			for (j = 0; j < m->d; j++)
-				if (isnan(row[j] = vals[j * b->nrows + i]))
+				if (isnan(row[j] = vals[j * nv + k]))
 					break;
+			k++;
 		} else {
 			for (j = 0; j < m->d; j++)
 				if (!cols[j] ||

@@ -8,9 +8,16 @@
 /* Chooses the columns after the first batch (baseline mode: numeric
  * candidates; current mode: the reference's, when it has a fit). */
 dm_err pf_mv_setup(dm_profile *p, const dm_profile *ref);
+/* The rows of a batch the joint pass takes (kept, and every
+ * DM_MV_ROW_STRIDE-th or DM_MV_WINDOW_STRIDE-th by row number): returns
+ * their number; idx (NULL, or b->nrows entries) gets each row's place
+ * among them, SIZE_MAX for a row not taken. */
+size_t pf_mv_rows_taken(const dm_profile *ref, const dm_batch *b,
+			const uint8_t *keep, size_t *idx);
 /* Adds the complete rows of a batch (map: column -> feature index).
- * vals: NULL, or the values of the d columns already parsed (d arrays
- * of b->nrows, column j at vals + j nrows, NaN when missing). */
+ * vals: NULL, or the values of the d columns already parsed for the rows
+ * taken only (d arrays of n = pf_mv_rows_taken(...) values, column j at
+ * vals + j n, in row order, NaN when missing). */
 dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 		       const uint8_t *keep, const dm_profile *ref,
 		       const double *vals);

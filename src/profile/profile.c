@@ -849,7 +849,8 @@ static size_t keep_integers(dm_feature *f, double *vals, size_t m)
 static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			  const dm_column *col, const uint8_t *keep,
 			  const dm_batch *b, struct scratch *sc, int strict,
-			  const char *file, dm_diag *diag, double *rowout)
+			  const char *file, dm_diag *diag, double *rowout,
+			  const size_t *mvrow)
 {
 	size_t i, m = 0, nrows = b->nrows, start = 0;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
@@ -869,8 +870,9 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 		}
 		if (!nonfinite) {
 			if (rowout) /* for the multivariate pass */
-				memcpy(rowout, col->f64,
-				       nrows * sizeof(double));
+				for (i = 0; i < nrows; i++)
+					if (mvrow[i] != SIZE_MAX)
+						rowout[mvrow[i]] = col->f64[i];
 			return add_values(f, col->f64, nrows);
 		}
 	}
@@ -893,8 +895,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 				continue;
 			}
 			vals[m++] = x[i];
-			if (rowout)
-				rowout[i] = x[i];
+			if (rowout && mvrow[i] != SIZE_MAX)
+				rowout[mvrow[i]] = x[i];
 		}
 		f->missing += missing;
 		start = nrows; /* done */
@@ -948,8 +950,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			}
 		}
 		sc->vals[m++] = x;
-		if (rowout)
-			rowout[i] = x; /* for the multivariate pass */
+		if (rowout && mvrow[i] != SIZE_MAX)
+			rowout[mvrow[i]] = x; /* for the multivariate pass */
 	}
 	if (o && o->reference && f->ltype == DM_LTYPE_INTEGER)
 		m = keep_integers(f, sc->vals, m);
@@ -1144,6 +1146,10 @@ struct colwork {
 	const uint8_t *keep;
 	const char *file;
 	double **fvals; /* per feature: its parsed values by row, or NULL */
+	/* fvals hold the rows the joint pass takes only: mvn of them, row i
+	 * at mvrow[i] (SIZE_MAX: not taken) */
+	const size_t *mvrow;
+	size_t mvn;
 	unsigned t, nt;
 	size_t *next_col; /* shared: the next column to take */
 	struct scratch sc;
@@ -1232,9 +1238,9 @@ static dm_err add_column(struct colwork *w, size_t c)
 						 col->str[i].ptr);
 			return DM_OK;
 		}
-		return add_numeric(o, f, col, keep, b, &w->sc, strict, w->file,
-				   &w->diag,
-				   w->fvals ? w->fvals[w->map[c]] : NULL);
+		return add_numeric(
+			o, f, col, keep, b, &w->sc, strict, w->file, &w->diag,
+			w->fvals ? w->fvals[w->map[c]] : NULL, w->mvrow);
 	}
 	if (o && o->reference) {
 		const dm_feature *rf = dm_profile_find(o->reference, f->name);
@@ -1307,7 +1313,7 @@ static void *column_worker(void *arg)
 		if (w->map[c] < 0)
 			continue;
 		if (w->fvals && w->fvals[w->map[c]]) /* NaN: missing */
-			nan_fill(w->fvals[w->map[c]], w->b->nrows);
+			nan_fill(w->fvals[w->map[c]], w->mvn);
 		err = add_column(w, c);
 		if (err != DM_OK) {
 			w->err = err;
@@ -1410,6 +1416,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	long *map = NULL;
 	uint8_t *keep = NULL;
 	double **fvals = NULL, *mvbuf = NULL;
+	size_t *mvrow = NULL, mvn = 0;
 	struct colwork work[8];
 	pthread_t tid[8];
 	int started[8] = {0};
@@ -1476,16 +1483,22 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	if (p->mv && b->nrows) {
 		size_t j, d = p->mv->d;
 
+		/* only the rows the joint pass takes (a few of a large
+		 * batch's), so that mvbuf stays small */
 		fvals = calloc(p->nfeat, sizeof(*fvals));
-		mvbuf = malloc(d * b->nrows * sizeof(double));
-		if (!fvals || !mvbuf) {
+		mvrow = malloc(b->nrows * sizeof(*mvrow));
+		if (mvrow)
+			mvn = pf_mv_rows_taken(o ? o->reference : NULL, b, keep,
+					       mvrow);
+		mvbuf = malloc((d * mvn > 0 ? d * mvn : 1) * sizeof(double));
+		if (!fvals || !mvrow || !mvbuf) {
 			err = DM_ENOMEM;
 			goto out;
 		}
 		for (j = 0; j < d; j++)
 			if (p->mv->feat[j] >= 0)
-				fvals[p->mv->feat[j]] = &mvbuf[j * b->nrows];
-		mv_nan_unmapped(p->mv->feat, d, map, b->ncols, mvbuf, b->nrows);
+				fvals[p->mv->feat[j]] = &mvbuf[j * mvn];
+		mv_nan_unmapped(p->mv->feat, d, map, b->ncols, mvbuf, mvn);
 	}
 	nt = o && o->threads > 1 ? o->threads : 1;
 	if (nt > 8)
@@ -1501,6 +1514,8 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].keep = keep;
 		work[t].file = file;
 		work[t].fvals = fvals;
+		work[t].mvrow = mvrow;
+		work[t].mvn = mvn;
 		work[t].t = t;
 		work[t].nt = nt;
 		work[t].next_col = &next_col;
@@ -1555,6 +1570,7 @@ out:
 	for (t = 0; t < nt; t++)
 		free(work[t].sc.vals);
 	free(fvals);
+	free(mvrow);
 	free(mvbuf);
 	free(map);
 	free(keep);
