@@ -648,6 +648,8 @@ static dm_err read_current(dm_store *st, const dm_job_opts *o, dm_job *job,
 	if (!end) {
 		err = dm_job_profile_files(o->inputs, &po, !o->strict,
 					   &job->cur, diag);
+		if (err == DM_OK) /* the KS p-values on the threads */
+			err = dm_profile_ks_prepare(&job->cur, o->threads);
 		if (err != DM_OK)
 			return fail(diag, err, "cannot read");
 		for (i = 0; o->inputs[i]; i++)

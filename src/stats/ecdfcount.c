@@ -67,6 +67,10 @@ struct dm_ecdf_count {
 	uint32_t k;	 /* its capacity */
 	double *pend;	 /* values added, not counted yet (PEND of them) */
 	size_t npend;
+	/* dm_ecdf_count_ks_test() of the values counted (ks_done), so that
+	 * it can be computed on a worker thread before it is asked for */
+	int ks_done;
+	dm_ks_result ks;
 };
 
 /* the window's count in slot s */
@@ -306,6 +310,7 @@ dm_err dm_ecdf_count_add(dm_ecdf_count *c, const double *x, size_t n)
 {
 	dm_err err;
 
+	c->ks_done = 0;
 	if (!c->pend && !(c->pend = malloc(PEND * sizeof(*c->pend))))
 		return DM_ENOMEM;
 	while (n > 0) {
@@ -326,6 +331,8 @@ dm_err dm_ecdf_count_finish(dm_ecdf_count *c)
 {
 	dm_err err = count_values(c, c->pend, c->npend);
 
+	if (c->npend)
+		c->ks_done = 0;
 	c->npend = 0;
 	return err;
 }
@@ -365,6 +372,22 @@ double dm_ecdf_count_ks(const dm_ecdf_count *c)
 	/* above p_{m-1}, F_ref = 1 >= F_window: between 0 and the value
 	 * at p_{m-1}, already seen */
 	return ks_from_extremes(dmax, dmin);
+}
+
+dm_err dm_ecdf_count_ks_test(dm_ecdf_count *c, dm_ks_result *res)
+{
+	dm_err err;
+
+	if (c->ks_done) {
+		*res = c->ks;
+		return DM_OK;
+	}
+	err = dm_ks_pvalue(dm_ecdf_count_ks(c), c->rtotal, c->n, res);
+	if (err != DM_OK)
+		return err;
+	c->ks = *res;
+	c->ks_done = 1;
+	return DM_OK;
 }
 
 dm_err dm_ecdf_count_bins(const dm_ecdf_count *c, const double *edges,
