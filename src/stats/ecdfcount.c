@@ -399,7 +399,6 @@ dm_err dm_ecdf_count_add(dm_ecdf_count *c, const double *x, size_t n)
 {
 	dm_err err;
 
-	c->ks_done = 0;
 	if (!c->pend && !(c->pend = malloc(PEND * sizeof(*c->pend))))
 		return DM_ENOMEM;
 	while (n > 0) {
@@ -420,7 +419,7 @@ dm_err dm_ecdf_count_finish(dm_ecdf_count *c)
 {
 	dm_err err = count_values(c, c->pend, c->npend);
 
-	if (c->npend)
+	if (c->npend) /* the values counted change: the p-value too */
 		c->ks_done = 0;
 	c->npend = 0;
 	return err;
