@@ -337,6 +337,11 @@ DM_API dm_err dm_baseline_to_json(const dm_profile *p, char **out, size_t *len);
 DM_API dm_err dm_baseline_from_json(const char *json, size_t len,
 				    const char *name, dm_profile *p,
 				    dm_diag *diag);
+/* The same, a large baseline's features parsed on up to `threads`
+ * threads (at most 8): the same profile, the same errors. */
+DM_API dm_err dm_baseline_from_json_mt(const char *json, size_t len,
+				       const char *name, dm_profile *p,
+				       dm_diag *diag, unsigned threads);
 
 #ifdef __cplusplus
 }
