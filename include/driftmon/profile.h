@@ -264,6 +264,12 @@ DM_API void dm_profile_release(dm_profile *p);
  */
 DM_API dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 				    dm_reader *r, dm_diag *diag);
+/* Computes, on up to `threads` threads (at most 8), the KS p-value of
+ * every feature counted against the reference's ECDF (window_ecdf),
+ * kept for dm_detect, which would compute it one feature after another;
+ * the results are the same either way.  Call it once the last reader is
+ * in. */
+DM_API dm_err dm_profile_ks_prepare(dm_profile *p, unsigned threads);
 /* Profiles one batch whose columns are named names[0..ncols). */
 DM_API dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *opts,
 				   const dm_batch *b, char *const *names,
@@ -336,6 +342,11 @@ DM_API dm_err dm_baseline_write(const dm_profile *p, dm_sink_fn sink,
 DM_API dm_err dm_baseline_from_json(const char *json, size_t len,
 				    const char *name, dm_profile *p,
 				    dm_diag *diag);
+/* The same, a large baseline's features parsed on up to `threads`
+ * threads (at most 8): the same profile, the same errors. */
+DM_API dm_err dm_baseline_from_json_mt(const char *json, size_t len,
+				       const char *name, dm_profile *p,
+				       dm_diag *diag, unsigned threads);
 
 #ifdef __cplusplus
 }

@@ -234,6 +234,10 @@ DM_API uint64_t dm_ecdf_count_ref_n(const dm_ecdf_count *c);
  * reference's weighted points against every window value (scipy's
  * ks_2samp); NaN if no value was counted. */
 DM_API double dm_ecdf_count_ks(const dm_ecdf_count *c);
+/* dm_ks_pvalue(dm_ecdf_count_ks(c), reference weight, values counted):
+ * computed once, then kept until more values are counted (so a worker
+ * thread can compute it ahead of its use).  Not thread-safe on one c. */
+DM_API dm_err dm_ecdf_count_ks_test(dm_ecdf_count *c, dm_ks_result *res);
 /* The window's counts in the bins of nedges sorted edges, as
  * dm_feature_bin counts them (bin j: values in (edges[j-1], edges[j]]);
  * bins has nedges + 1 entries.  DM_EINVAL if an edge is not one of the

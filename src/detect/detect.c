@@ -209,8 +209,9 @@ static dm_err ks_counted(const dm_feature *b, const dm_feature *c,
 	fr->ks_statistic = dm_ecdf_count_ks(c->ecdf);
 	fr->ks_d_error = dm_sketch_rank_error(b->sketch);
 	fr->ks_exact = fr->ks_d_error == 0.0;
-	return dm_ks_pvalue(fr->ks_statistic, dm_ecdf_count_ref_n(c->ecdf),
-			    dm_ecdf_count_n(c->ecdf), ks);
+	/* the p-value of that D: often computed already, on the profile's
+	 * worker threads (dm_profile_ks_prepare) */
+	return dm_ecdf_count_ks_test(c->ecdf, ks);
 }
 
 /* KS of the two sketches; their items are left in bv.., cv.. */

@@ -85,7 +85,8 @@ warn(const dm_job_opts *o, dm_job_warning what, const char *fmt, ...)
 
 /* Reads and checks the baseline of model and version. */
 static dm_err load_baseline(dm_store *st, const char *model,
-			    const char *version, dm_profile *out, dm_diag *diag)
+			    const char *version, dm_profile *out,
+			    unsigned threads, dm_diag *diag)
 {
 	char key[DM_LAYOUT_KEY_MAX], *json = NULL, *loc;
 	size_t len = 0;
@@ -108,7 +109,8 @@ static dm_err load_baseline(dm_store *st, const char *model,
 	if (err != DM_OK)
 		return fail(diag, err, "cannot read baseline");
 	loc = dm_store_location(st, key);
-	err = dm_baseline_from_json(json, len, loc ? loc : key, out, diag);
+	err = dm_baseline_from_json_mt(json, len, loc ? loc : key, out, diag,
+				       threads);
 	free(json);
 	if (err != DM_OK) {
 		free(loc);
@@ -648,6 +650,8 @@ static dm_err read_current(dm_store *st, const dm_job_opts *o, dm_job *job,
 	if (!end) {
 		err = dm_job_profile_files(o->inputs, &po, !o->strict,
 					   &job->cur, diag);
+		if (err == DM_OK) /* the KS p-values on the threads */
+			err = dm_profile_ks_prepare(&job->cur, o->threads);
 		if (err != DM_OK)
 			return fail(diag, err, "cannot read");
 		for (i = 0; o->inputs[i]; i++)
@@ -795,7 +799,8 @@ dm_err dm_job_detect(dm_store *st, const dm_job_opts *o, dm_job **out,
 		end = at - at % 3600;
 		start = end - (time_t)set.window_hours * 3600;
 	}
-	err = load_baseline(st, o->model, o->version, &job->base, diag);
+	err = load_baseline(st, o->model, o->version, &job->base, o->threads,
+			    diag);
 	if (err == DM_OK)
 		err = apply_stored_spec(&set, &job->base, o->model, o->version,
 					&min_drop, diag);
@@ -859,7 +864,7 @@ dm_err dm_job_profile_hours(dm_store *st, const dm_job_opts *o, time_t from,
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "invalid hours or shard");
 	dm_profile_init(&base, NULL);
-	err = load_baseline(st, o->model, o->version, &base, diag);
+	err = load_baseline(st, o->model, o->version, &base, 1, diag);
 	if (err == DM_OK) {
 		po.reference = &base;
 		po.model_name = o->model;

@@ -12,6 +12,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -781,12 +782,19 @@ static char *lift_points(const char *json, size_t len, size_t *outlen)
 }
 
 static dm_err from_json(const char *json, size_t len, const char *name,
-			dm_profile *p, dm_diag *diag, int nosketch);
+			dm_profile *p, dm_diag *diag, int nosketch,
+			unsigned threads);
 
 dm_err dm_baseline_from_json(const char *json, size_t len, const char *name,
 			     dm_profile *p, dm_diag *diag)
 {
-	return from_json(json, len, name, p, diag, 0);
+	return from_json(json, len, name, p, diag, 0, 1);
+}
+
+dm_err dm_baseline_from_json_mt(const char *json, size_t len, const char *name,
+				dm_profile *p, dm_diag *diag, unsigned threads)
+{
+	return from_json(json, len, name, p, diag, 0, threads);
 }
 
 dm_err dmp_baseline_from_json_nosketch(const char *json, size_t len,
@@ -801,7 +809,7 @@ dm_err dmp_baseline_from_json_nosketch(const char *json, size_t len,
 		dm_profile_init(p, NULL);
 		return DM_ENOMEM;
 	}
-	err = from_json(lifted, n, name, p, diag, 1);
+	err = from_json(lifted, n, name, p, diag, 1, 1);
 	free(lifted);
 	return err;
 }
@@ -1037,8 +1045,229 @@ static dm_err parse_spec(struct ctx *c, json_t *root, dm_profile *p)
 	return p->spec_yaml ? DM_OK : DM_ENOMEM;
 }
 
+/*
+ * Parsing a large baseline on threads.  Most of a baseline's bytes are
+ * its features' sketches, so the elements of the root's "features" array
+ * are parsed by jansson one by one on the threads, the rest of the
+ * document (that array emptied) on the calling thread, and the elements
+ * appended to the emptied array in order: the tree json_loadb() of the
+ * whole document gives.  The spans come from a scan that knows JSON's
+ * strings and brackets; on anything it does not expect, and on any parse
+ * error, the whole document is parsed as before (the same tree or the
+ * same error message).
+ */
+
+/* Past the whitespace at i. */
+static size_t skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len &&
+	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* Past the string opening at i (s[i] == '"'); len if unterminated. */
+static size_t skip_string(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return len;
+}
+
+/* Past the value starting at i (brackets matched, strings skipped);
+ * len if it does not end. */
+static size_t skip_value(const char *s, size_t len, size_t i)
+{
+	size_t depth = 0;
+
+	if (i >= len)
+		return len;
+	if (s[i] == '"')
+		return skip_string(s, len, i);
+	if (s[i] != '{' && s[i] != '[') {
+		while (i < len && !strchr(",}] \t\r\n", s[i]))
+			i++;
+		return i;
+	}
+	while (i < len) {
+		char ch = s[i];
+
+		if (ch == '"') {
+			i = skip_string(s, len, i);
+			continue;
+		}
+		if (ch == '{' || ch == '[')
+			depth++;
+		else if ((ch == '}' || ch == ']') && --depth == 0)
+			return i + 1;
+		i++;
+	}
+	return len;
+}
+
+struct fspans {
+	size_t open, close; /* the array's '[' and ']' */
+	size_t n, cap;
+	size_t *a, *b; /* element k: [a[k], b[k]) */
+};
+
+/* The spans of the root object's "features" array elements (objects):
+ * 1, or 0 if the document is not laid out as expected. */
+static int feature_spans(const char *s, size_t len, struct fspans *f)
+{
+	size_t i = skip_ws(s, len, 0), found = 0;
+
+	if (i >= len || s[i] != '{')
+		return 0;
+	for (i = skip_ws(s, len, i + 1); i < len;) {
+		size_t k = i, v;
+
+		if (s[i] == '}' || s[i] != '"')
+			break;
+		i = skip_string(s, len, i);
+		i = skip_ws(s, len, i);
+		if (i >= len || s[i] != ':')
+			return 0;
+		v = skip_ws(s, len, i + 1);
+		if (i - k == 10 && memcmp(s + k, "\"features\"", 10) == 0 &&
+		    v < len && s[v] == '[') {
+			if (found++)
+				return 0; /* twice: let jansson say */
+			f->open = v;
+			for (i = skip_ws(s, len, v + 1);
+			     i < len && s[i] != ']';) {
+				if (s[i] != '{')
+					return 0;
+				if (f->n == f->cap) {
+					size_t c = f->cap ? 2 * f->cap : 64;
+					size_t *a =
+						realloc(f->a, c * sizeof(*a));
+
+					if (a)
+						f->a = a;
+					a = a ? realloc(f->b, c * sizeof(*a))
+					      : NULL;
+					if (!a)
+						return 0;
+					f->b = a;
+					f->cap = c;
+				}
+				f->a[f->n] = i;
+				i = skip_value(s, len, i);
+				f->b[f->n++] = i;
+				i = skip_ws(s, len, i);
+				if (i < len && s[i] == ',') {
+					i = skip_ws(s, len, i + 1);
+					if (i >= len || s[i] != '{')
+						return 0; /* [.., ] */
+				} else if (i >= len || s[i] != ']') {
+					return 0;
+				}
+			}
+			if (i >= len)
+				return 0;
+			f->close = i;
+			i++;
+		} else {
+			i = skip_value(s, len, v);
+		}
+		i = skip_ws(s, len, i);
+		if (i < len && s[i] == ',')
+			i = skip_ws(s, len, i + 1);
+		else
+			break;
+	}
+	return found == 1 && f->n > 0;
+}
+
+struct fparse {
+	const char *s;
+	const struct fspans *f;
+	json_t **el;
+	size_t *next; /* shared: the next element to take */
+};
+
+static void *fparse_worker(void *arg)
+{
+	struct fparse *w = arg;
+	size_t k;
+
+	while ((k = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) <
+	       w->f->n) {
+		json_error_t je;
+
+		w->el[k] =
+			json_loadb(w->s + w->f->a[k], w->f->b[k] - w->f->a[k],
+				   JSON_REJECT_DUPLICATES, &je);
+	}
+	return NULL;
+}
+
+/* Below this many bytes a baseline is parsed in one piece. */
+#define PAR_MIN_BYTES (1u << 20)
+
+/* The tree of s, the features' elements parsed on up to `threads`
+ * threads; NULL if any part does not parse (then parse it whole). */
+static json_t *load_par(const char *s, size_t len, unsigned threads)
+{
+	struct fspans f = {0};
+	struct fparse w = {0};
+	json_t *root = NULL, *feats, **el = NULL;
+	char *rest = NULL;
+	size_t next = 0, k, rlen;
+	pthread_t tid[7];
+	int started[7] = {0};
+	unsigned t, nt = threads > 8 ? 8 : threads;
+	json_error_t je;
+	int ok = 1;
+
+	if (!feature_spans(s, len, &f) || !(el = calloc(f.n, sizeof(*el))) ||
+	    !(rest = malloc(len))) {
+		free(f.a);
+		free(f.b);
+		free(el);
+		return NULL;
+	}
+	w = (struct fparse){.s = s, .f = &f, .el = el, .next = &next};
+	for (t = 1; t < nt; t++)
+		started[t - 1] = pthread_create(&tid[t - 1], NULL,
+						fparse_worker, &w) == 0;
+	/* the rest: everything but the elements */
+	memcpy(rest, s, f.open + 1);
+	memcpy(rest + f.open + 1, s + f.close, len - f.close);
+	rlen = f.open + 1 + (len - f.close);
+	root = json_loadb(rest, rlen, JSON_REJECT_DUPLICATES, &je);
+	fparse_worker(&w);
+	for (t = 1; t < nt; t++)
+		if (started[t - 1])
+			pthread_join(tid[t - 1], NULL);
+	feats = root ? json_object_get(root, "features") : NULL;
+	ok = json_is_array(feats) && json_array_size(feats) == 0;
+	for (k = 0; k < f.n; k++) {
+		if (ok && el[k])
+			ok = json_array_append_new(feats, el[k]) == 0;
+		else
+			json_decref(el[k]);
+		ok = ok && el[k];
+	}
+	if (!ok) {
+		json_decref(root);
+		root = NULL;
+	}
+	free(rest);
+	free(el);
+	free(f.a);
+	free(f.b);
+	return root;
+}
+
 static dm_err from_json(const char *json, size_t len, const char *name,
-			dm_profile *p, dm_diag *diag, int nosketch)
+			dm_profile *p, dm_diag *diag, int nosketch,
+			unsigned threads)
 {
 	json_error_t je;
 	json_t *root = NULL;
@@ -1047,7 +1276,10 @@ static dm_err from_json(const char *json, size_t len, const char *name,
 	dm_err err = DM_OK;
 
 	dm_profile_init(p, NULL);
-	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (threads > 1 && len >= PAR_MIN_BYTES)
+		root = load_par(json, len, threads);
+	if (!root)
+		root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		err = dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 				  "not valid JSON (line %d, column %d: %s)",

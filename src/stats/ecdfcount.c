@@ -38,6 +38,7 @@
  * which F_w reaches it (the true value lies in the interval); one falling
  * on a point is exact.
  */
+#include <emmintrin.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -67,6 +68,10 @@ struct dm_ecdf_count {
 	uint32_t k;	 /* its capacity */
 	double *pend;	 /* values added, not counted yet (PEND of them) */
 	size_t npend;
+	/* dm_ecdf_count_ks_test() of the values counted (ks_done), so that
+	 * it can be computed on a worker thread before it is asked for */
+	int ks_done;
+	dm_ks_result ks;
 };
 
 /* the window's count in slot s */
@@ -86,11 +91,13 @@ static int cmp_double(const void *a, const void *b)
  * it, whatever the rounding. */
 static inline size_t bucket(const dm_ecdf_count *c, double v)
 {
-	double d = (v - c->g0) * c->inv_w;
+	__m128d d = _mm_set_sd((v - c->g0) * c->inv_w);
 
-	d = d > 0.0 ? d : 0.0; /* NaN too */
-	d = d < c->nbm1 ? d : c->nbm1;
-	return (size_t)d;
+	/* maxsd, minsd: d > 0 ? d : 0 (NaN too), then d < nbm1 ? d : nbm1,
+	 * without a branch; d is then in [0, nb - 1] */
+	d = _mm_max_sd(d, _mm_setzero_pd());
+	d = _mm_min_sd(d, _mm_set_sd(c->nbm1));
+	return (size_t)_mm_cvttsd_si64(d);
 }
 
 /* Buckets of at most this many points on average: the grid spans the
@@ -218,38 +225,124 @@ static dm_err ecdf_tail(dm_ecdf_count *c, const double *v, size_t n)
 	return dm_sketch_add_block(c->tail, v, n);
 }
 
+/* The slot of v: its bucket, then `levels` steps of a branch-free
+ * binary search among the bucket's points (points beyond the bucket are
+ * above the value and the padding is NaN, so a step past the bucket
+ * never moves).  A NaN lands in slot 0 (bucket 0, no step moves). */
+static inline __attribute__((always_inline)) size_t
+slot_of(const dm_ecdf_count *c, double v, unsigned levels)
+{
+	const double *p = c->p;
+	size_t o = c->first[bucket(c, v)];
+	unsigned l;
+
+	/* o: the points <= v */
+#pragma GCC unroll 16
+	for (l = levels; l > 0; l--) {
+		size_t step = (size_t)1 << (l - 1);
+
+		o += -(size_t)(p[o + step - 1] <= v) & step;
+	}
+	/* slot 2o, or 2o - 1 when v is p[o - 1] (p[-1] is NaN) */
+	return 2 * o - (size_t)(p[(ptrdiff_t)o - 1] == v);
+}
+
+/* Counts x[0..n) into h (copy i & mask of the slot counts, each stride
+ * apart: successive values equal to one point then add to different
+ * counters, not one after another to the same); values outside
+ * [p_0, p_{m-1}] are copied to tail, their number returned in *nt.
+ * No data-dependent branch.  Inlined with levels and mask constant. */
+static inline __attribute__((always_inline)) uint64_t
+count_run(const dm_ecdf_count *c, const double *x, size_t n, uint32_t *h,
+	  size_t stride, size_t mask, double *tail, size_t *nt, unsigned levels)
+{
+	const size_t last = 2 * c->m;
+	uint64_t added = 0;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		double v = x[i];
+		size_t s = slot_of(c, v, levels);
+		uint32_t ok = !isnan(v);
+
+		h[(i & mask) * stride + s] += ok;
+		added += ok;
+		tail[k] = v;
+		k += ok & ((s == 0) | (s == last));
+	}
+	*nt = k;
+	return added;
+}
+
+/* count_run with the search's depth a constant: levels up to 12 (a
+ * bucket of up to 4,095 points; the grid makes them rarely hold more
+ * than a few), else the loop as is. */
+#define COUNT_LEVELS(MASK)                                                     \
+	switch (c->levels) {                                                   \
+	case 0:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 0);       \
+	case 1:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 1);       \
+	case 2:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 2);       \
+	case 3:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 3);       \
+	case 4:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 4);       \
+	case 5:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 5);       \
+	case 6:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 6);       \
+	case 7:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 7);       \
+	case 8:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 8);       \
+	case 9:                                                                \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 9);       \
+	case 10:                                                               \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 10);      \
+	case 11:                                                               \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 11);      \
+	case 12:                                                               \
+		return count_run(c, x, n, h, stride, MASK, tail, nt, 12);      \
+	default:                                                               \
+		return count_run(c, x, n, h, stride, MASK, tail, nt,           \
+				 c->levels);                                   \
+	}
+
+static uint64_t count_one(const dm_ecdf_count *c, const double *x, size_t n,
+			  uint32_t *h, size_t stride, double *tail, size_t *nt)
+{
+	COUNT_LEVELS(0)
+}
+
+static uint64_t count_four(const dm_ecdf_count *c, const double *x, size_t n,
+			   uint32_t *h, size_t stride, double *tail, size_t *nt)
+{
+	COUNT_LEVELS(3)
+}
+
+/* slots of a column counted in four copies (few points: integer codes,
+ * where runs of one value are common) */
+#define FEW_SLOTS 128
+
 /* Counts x[0..n) into the slots; values outside [p_0, p_{m-1}] are
- * copied to tail (n entries), their number returned in *nt.  Per value:
- * its bucket, then `levels` steps of a branch-free binary search among
- * the bucket's points (points beyond the bucket are above the value and
- * the padding is NaN, so a step past the bucket never moves). */
+ * copied to tail (n entries), their number returned in *nt. */
 static uint64_t count_block(dm_ecdf_count *c, const double *x, size_t n,
 			    double *tail, size_t *nt)
 {
-	const double *p = c->p;
-	const uint32_t *first = c->first;
-	const size_t last = 2 * c->m, top = (size_t)1 << c->levels;
-	uint32_t *hot = c->hot;
-	uint64_t added = 0;
-	size_t i;
+	const size_t ns = 2 * c->m + 1;
+	uint32_t four[4 * FEW_SLOTS];
+	uint64_t added;
+	size_t s;
 
-	*nt = 0;
-	for (i = 0; i < n; i++) {
-		double v = x[i];
-		size_t o = first[bucket(c, v)], step, s;
-
-		/* o: the points <= v */
-		for (step = top >> 1; step; step >>= 1)
-			o += (size_t)(p[o + step - 1] <= v) * step;
-		/* slot 2o, or 2o - 1 when v is p[o - 1] (p[-1] is NaN) */
-		s = 2 * o - (size_t)(p[(ptrdiff_t)o - 1] == v);
-		if (isnan(v))
-			continue;
-		hot[s]++;
-		added++;
-		if (s == 0 || s == last)
-			tail[(*nt)++] = v;
-	}
+	if (ns > FEW_SLOTS)
+		return count_one(c, x, n, c->hot, 0, tail, nt);
+	memset(four, 0, 4 * ns * sizeof(*four));
+	added = count_four(c, x, n, four, ns, tail, nt);
+	for (s = 0; s < ns; s++)
+		c->hot[s] += four[s] + four[ns + s] + four[2 * ns + s] +
+			     four[3 * ns + s];
 	return added;
 }
 
@@ -326,6 +419,8 @@ dm_err dm_ecdf_count_finish(dm_ecdf_count *c)
 {
 	dm_err err = count_values(c, c->pend, c->npend);
 
+	if (c->npend) /* the values counted change: the p-value too */
+		c->ks_done = 0;
 	c->npend = 0;
 	return err;
 }
@@ -365,6 +460,22 @@ double dm_ecdf_count_ks(const dm_ecdf_count *c)
 	/* above p_{m-1}, F_ref = 1 >= F_window: between 0 and the value
 	 * at p_{m-1}, already seen */
 	return ks_from_extremes(dmax, dmin);
+}
+
+dm_err dm_ecdf_count_ks_test(dm_ecdf_count *c, dm_ks_result *res)
+{
+	dm_err err;
+
+	if (c->ks_done) {
+		*res = c->ks;
+		return DM_OK;
+	}
+	err = dm_ks_pvalue(dm_ecdf_count_ks(c), c->rtotal, c->n, res);
+	if (err != DM_OK)
+		return err;
+	c->ks = *res;
+	c->ks_done = 1;
+	return DM_OK;
 }
 
 dm_err dm_ecdf_count_bins(const dm_ecdf_count *c, const double *edges,

@@ -847,6 +847,43 @@ static void ecdf_count_bins_quantiles(void **state)
 	dm_sketch_free(sk);
 }
 
+/* dm_ecdf_count_ks_test: the p-value of the values counted so far,
+ * equal to dm_ks_pvalue of D; kept only until more values are counted. */
+static void ecdf_count_ks_test_cached(void **state)
+{
+	enum { NREF = 5000, NW = 4000 };
+	double ref[NREF], w[NW];
+	dm_ecdf_count *c;
+	dm_ks_result a, b, again;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < NREF; i++)
+		ref[i] = (double)i / NREF;
+	for (i = 0; i < NW; i++) /* the second half shifted */
+		w[i] = (double)((i * 7919) % NW) / NW + (i >= NW / 2 ? 0.3 : 0);
+	c = dm_ecdf_count_new(ref, NULL, NREF, NULL, 0, 64);
+	assert_non_null(c);
+	assert_int_equal(dm_ecdf_count_add(c, w, NW / 2), DM_OK);
+	assert_int_equal(dm_ecdf_count_finish(c), DM_OK);
+	assert_int_equal(dm_ecdf_count_ks_test(c, &a), DM_OK);
+	assert_int_equal(dm_ks_pvalue(dm_ecdf_count_ks(c), NREF, NW / 2, &b),
+			 DM_OK);
+	assert_true(a.statistic == b.statistic && a.pvalue == b.pvalue &&
+		    a.method == b.method);
+	assert_int_equal(dm_ecdf_count_ks_test(c, &again), DM_OK);
+	assert_true(again.pvalue == a.pvalue);
+	/* more values: computed afresh */
+	assert_int_equal(dm_ecdf_count_add(c, w + NW / 2, NW / 2), DM_OK);
+	assert_int_equal(dm_ecdf_count_finish(c), DM_OK);
+	assert_int_equal(dm_ecdf_count_ks_test(c, &a), DM_OK);
+	assert_int_equal(dm_ks_pvalue(dm_ecdf_count_ks(c), NREF, NW, &b),
+			 DM_OK);
+	assert_true(a.statistic == b.statistic && a.pvalue == b.pvalue);
+	assert_true(a.pvalue != again.pvalue);
+	dm_ecdf_count_free(c);
+}
+
 /* The comparison itself must be able to fail. */
 static void ks_checker_rejects_errors(void **state)
 {
@@ -865,6 +902,7 @@ static const struct CMUnitTest ks_tests[] = {
 	cmocka_unit_test(ks_statistic_matches_scipy),
 	cmocka_unit_test(ks_counted_matches_scipy),
 	cmocka_unit_test(ecdf_count_bins_quantiles),
+	cmocka_unit_test(ecdf_count_ks_test_cached),
 	cmocka_unit_test(ks_2samp_matches_scipy),
 	cmocka_unit_test(ks_published_values),
 	cmocka_unit_test(ks_pvalue_grid),

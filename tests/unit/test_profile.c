@@ -275,6 +275,92 @@ static void baseline_json_round_trip(void **state)
 	free_table(&base);
 }
 
+/* dm_baseline_from_json_mt: a large baseline (padded past 1 MB) parsed
+ * with its features on threads gives the same profile, and the same
+ * error, as parsed in one piece. */
+static char *pad_features(const char *json, size_t len, size_t *out)
+{
+	const size_t pad = (1u << 20) + 100;
+	const char *p = strstr(json, "\"features\": [");
+	size_t at;
+	char *big;
+
+	assert_non_null(p);
+	at = (size_t)(p - json) + strlen("\"features\": [");
+	big = malloc(len + pad + 1);
+	assert_non_null(big);
+	memcpy(big, json, at);
+	memset(big + at, ' ', pad);
+	memcpy(big + at + pad, json + at, len - at + 1);
+	*out = len + pad;
+	return big;
+}
+
+static void same_outcome(const char *json, size_t len, dm_err want)
+{
+	dm_profile a, b;
+	dm_diag da, db;
+	char *ja = NULL, *jb = NULL;
+	size_t la = 0, lb = 0;
+	dm_err ea = dm_baseline_from_json(json, len, "b.json", &a, &da);
+	dm_err eb = dm_baseline_from_json_mt(json, len, "b.json", &b, &db, 2);
+
+	assert_int_equal(ea, want);
+	assert_int_equal(eb, want);
+	if (want != DM_OK) {
+		assert_string_equal(da.msg, db.msg);
+		return;
+	}
+	assert_int_equal(dm_baseline_to_json(&a, &ja, &la), DM_OK);
+	assert_int_equal(dm_baseline_to_json(&b, &jb, &lb), DM_OK);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ja, jb, la);
+	free(ja);
+	free(jb);
+	dm_profile_release(&a);
+	dm_profile_release(&b);
+}
+
+static void baseline_json_threads(void **state)
+{
+	struct table base;
+	dm_profile bp;
+	char *json, *big, *bad, *p;
+	size_t len, blen;
+
+	(void)state;
+	make_table(&base, 3000, 0, 0);
+	build_baseline(&bp, &base);
+	assert_int_equal(dm_baseline_to_json(&bp, &json, &len), DM_OK);
+	big = pad_features(json, len, &blen);
+	same_outcome(big, blen, DM_OK);
+	/* a feature's field broken: the same message */
+	bad = strdup(big);
+	p = strstr(bad, "\"counts\": [");
+	p[1] = 'x';
+	same_outcome(bad, blen, DM_EFORMAT);
+	free(bad);
+	/* a syntax error inside a feature: the same line and column */
+	bad = strdup(big);
+	p = strstr(bad, "\"count\":");
+	p[7] = ';';
+	same_outcome(bad, blen, DM_EFORMAT);
+	free(bad);
+	/* a comma after the last feature: invalid JSON either way */
+	bad = malloc(blen + 2);
+	p = strstr(big, "\n  ]");
+	assert_non_null(p);
+	memcpy(bad, big, (size_t)(p - big));
+	bad[p - big] = ',';
+	memcpy(bad + (p - big) + 1, p, blen - (size_t)(p - big) + 1);
+	same_outcome(bad, blen + 1, DM_EFORMAT);
+	free(bad);
+	free(big);
+	free(json);
+	dm_profile_release(&bp);
+	free_table(&base);
+}
+
 static void detect_decides(void **state)
 {
 	struct table base, same, shifted;
@@ -804,6 +890,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(merge_equals_union),
 		cmocka_unit_test(baseline_json_round_trip),
+		cmocka_unit_test(baseline_json_threads),
 		cmocka_unit_test(detect_decides),
 		cmocka_unit_test(hour_profile_round_trip),
 		cmocka_unit_test(hour_profiles_merge_to_window),
