@@ -189,6 +189,7 @@ static int profile_hours(const struct prof_args *a, dm_store *st, dm_diag *diag)
 	jo.strict = a->strict;
 	jo.threads = cli_threads();
 	jo.warn = warned;
+	jo.no_day_rollups = cli_day_rollups_off();
 	err = dm_job_profile_hours(st, &jo, a->from, a->to, a->shard_index,
 				   a->shard_count, a->force, &hs, diag);
 	if (err != DM_OK) {
@@ -203,9 +204,14 @@ static int profile_hours(const struct prof_args *a, dm_store *st, dm_diag *diag)
 		printf(" (shard %u/%u)", a->shard_index, a->shard_count);
 	printf(": %" PRIu64 " hours, %" PRIu64 " without logs, %" PRIu64
 	       " fresh, %" PRIu64 " read (%" PRIu64
-	       " stale or corrupt), %" PRIu64 " written\n",
+	       " stale or corrupt), %" PRIu64 " written",
 	       hs.hours, hs.hours_empty, hs.from_profiles, hs.read_raw,
 	       hs.rebuilt, hs.written);
+	if (hs.from_days || hs.days_rebuilt || hs.days_written)
+		printf("; day roll-ups: %" PRIu64 " hours fresh, %" PRIu64
+		       " rebuilt, %" PRIu64 " written",
+		       hs.from_days, hs.days_rebuilt, hs.days_written);
+	putchar('\n');
 	if (hs.written < hs.read_raw)
 		return cli_fail("%" PRIu64
 				" hour profiles could not be written",
