@@ -16,6 +16,7 @@
 #include "driftmon/layout.h"
 #include "job/job_int.h"
 #include "profile/dayprof.h"
+#include "profile/hourprof_int.h"
 
 static void warnf(const dm_hourly_opts *ho, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -594,6 +595,7 @@ static dm_err build_day(dm_store *st, const char *model, const char *version,
 	dm_day_profile built;
 	dm_window_acc acc;
 	dm_profile merged;
+	size_t *max = NULL, i;
 	dm_err err;
 	int j;
 
@@ -606,8 +608,23 @@ static dm_err build_day(dm_store *st, const char *model, const char *version,
 			stats, diag);
 	if (err == DM_OK)
 		err = dm_window_acc_finish(&acc, &merged);
+	if (err == DM_OK && merged.nfeat &&
+	    !(max = calloc(merged.nfeat, sizeof(*max))))
+		err = DM_ENOMEM;
+	for (i = 0; err == DM_OK && i < merged.nfeat; i++) {
+		/* every point while no fold of the day compressed them
+		 * (the window stays exact while it holds every value);
+		 * else as few as an hour keeps */
+		size_t k = merged.sketch_k ? merged.sketch_k
+					   : DM_SKETCH_K_DEFAULT;
+
+		max[i] = built.npts && built.npts[i] <= k
+				 ? (size_t)DM_DAY_SKETCH_ITEMS_MAX
+				 : DM_HOUR_SKETCH_ITEMS;
+	}
 	if (err == DM_OK)
-		err = dm_hour_profile_take(&built.hp, &merged, po->reference);
+		err = hp_take_max(&built.hp, &merged, po->reference, max);
+	free(max);
 	if (err == DM_OK)
 		err = dm_day_profile_to_json(&built, model, version, json,
 					     jlen);

@@ -19,7 +19,7 @@
 static const struct hp_kind day_kind = {
 	"driftmon-day-profile", DM_DAY_PROFILE_FORMAT_VERSION, "day",
 	"day roll-up", "not a driftmon day roll-up",
-	DM_HOUR_PROFILE_FORMAT_VERSION};
+	DM_HOUR_PROFILE_FORMAT_VERSION, DM_DAY_SKETCH_ITEMS_MAX};
 
 void dm_day_profile_init(dm_day_profile *dp, int64_t day)
 {
@@ -36,6 +36,7 @@ void dm_day_profile_release(dm_day_profile *dp)
 	if (!dp)
 		return;
 	dm_hour_profile_release(&dp->hp);
+	free(dp->npts);
 	for (j = 0; j < 24; j++)
 		free(dp->hours[j].trend);
 	memset(dp, 0, sizeof(*dp));
@@ -76,6 +77,13 @@ dm_err dm_day_profile_note_hour(dm_day_profile *dp, int j,
 		memcpy(dp->hp.first_unreadable, hp->first_unreadable,
 		       sizeof(dp->hp.first_unreadable));
 	dh->nfiles = hp->nfiles;
+	if (hp->items && hp->prof.nfeat == ref->nfeat && ref->nfeat) {
+		if (!dp->npts &&
+		    !(dp->npts = calloc(ref->nfeat, sizeof(*dp->npts))))
+			return DM_ENOMEM;
+		for (i = 0; i < ref->nfeat; i++)
+			dp->npts[i] += hp->items[i].n;
+	}
 	free(dh->trend);
 	dh->trend = NULL;
 	dh->ntrend = 0;

@@ -14,6 +14,10 @@
 #include "driftmon/layout.h"
 
 #define DM_DAY_PROFILE_FORMAT_VERSION 1
+/* Points read per numeric feature of a roll-up: a day keeps every point
+ * of its hours while they are at most the sketch's k (so a window that
+ * holds every value stays exact), else DM_HOUR_SKETCH_ITEMS. */
+#define DM_DAY_SKETCH_ITEMS_MAX (1u << 20)
 
 /* One hour of the day as the roll-up recorded it. */
 typedef struct dm_day_hour {
@@ -31,6 +35,8 @@ typedef struct dm_day_profile {
 	 * DM_HOUR_SKETCH_ITEMS per feature */
 	dm_hour_profile hp;
 	dm_day_hour hours[24];
+	/* while built: per feature, the points its hours brought */
+	size_t *npts;
 } dm_day_profile;
 
 void dm_day_profile_init(dm_day_profile *dp, int64_t day);

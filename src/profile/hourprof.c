@@ -44,7 +44,7 @@
 
 static const struct hp_kind hour_kind = {
 	FORMAT_NAME, DM_HOUR_PROFILE_FORMAT_VERSION, "hour", "hour profile",
-	"not a driftmon hour profile", 0};
+	"not a driftmon hour profile", 0, DM_HOUR_SKETCH_ITEMS};
 
 static void items_release(dm_hour_items *it)
 {
@@ -167,6 +167,12 @@ static uint64_t fingerprint(const dm_profile *ref)
 dm_err dm_hour_profile_take(dm_hour_profile *hp, dm_profile *cur,
 			    const dm_profile *ref)
 {
+	return hp_take_max(hp, cur, ref, NULL);
+}
+
+dm_err hp_take_max(dm_hour_profile *hp, dm_profile *cur, const dm_profile *ref,
+		   const size_t *max)
+{
 	size_t i;
 	dm_err err;
 
@@ -189,7 +195,7 @@ dm_err dm_hour_profile_take(dm_hour_profile *hp, dm_profile *cur,
 	for (i = 0; i < hp->prof.nfeat; i++)
 		if (analysed_numeric(&hp->prof.feat[i]) &&
 		    (err = sketch_to_items(&hp->prof.feat[i],
-					   DM_HOUR_SKETCH_ITEMS,
+					   max ? max[i] : DM_HOUR_SKETCH_ITEMS,
 					   &hp->items[i])) != DM_OK)
 			return err;
 	return DM_OK;
@@ -593,7 +599,7 @@ static dm_err parse_sketch_v2(struct ctx *c, json_t *sk, const char *path,
 	size_t i, vl, wl = 0;
 	int rc;
 
-	if (pj_get_u64(sk, "n", &n) || n > DM_HOUR_SKETCH_ITEMS ||
+	if (pj_get_u64(sk, "n", &n) || n > c->kind->max_items ||
 	    !json_is_string(vals) || (wts && !json_is_string(wts)))
 		return bad(c, path,
 			   "sketch needs 'n' (at most 1024), 'values' "

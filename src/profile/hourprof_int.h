@@ -19,7 +19,13 @@ struct hp_kind {
 	const char *noun;     /* in messages: "hour profile" */
 	const char *badfmt;   /* the message for another "format" */
 	int sketch_version;   /* 0: as format_version; else the encoding */
+	uint64_t max_items;   /* points per numeric feature read */
 };
+
+/* dm_hour_profile_take with at most max[i] points for feature i (NULL:
+ * DM_HOUR_SKETCH_ITEMS each). */
+dm_err hp_take_max(dm_hour_profile *hp, dm_profile *cur, const dm_profile *ref,
+		   const size_t *max);
 
 /* Writes the extra top-level fields (before baseline_fingerprint). */
 typedef void (*hp_extra_write)(jw *w, const void *ctx);
