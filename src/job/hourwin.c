@@ -503,8 +503,8 @@ static dm_err day_files(dm_store *st, int64_t day, char ***all, size_t *nall,
 		const char *r = (*all)[i] + plen;
 
 		if (dm_layout_is_data_file((*all)[i]) &&
-		    strncmp(r, "hour=", 5) == 0 && r[5] >= '0' &&
-		    r[5] <= '2' && r[6] >= '0' && r[6] <= '9' && r[7] == '/' &&
+		    strncmp(r, "hour=", 5) == 0 && r[5] >= '0' && r[5] <= '2' &&
+		    r[6] >= '0' && r[6] <= '9' && r[7] == '/' &&
 		    (r[5] - '0') * 10 + (r[6] - '0') < 24)
 			(*all)[k++] = (*all)[i];
 		else
@@ -540,8 +540,7 @@ static int stored_day(dm_store *st, const char *model, const char *version,
 	int j;
 
 	dm_diag_clear(&d);
-	err = dm_store_get(st, key, DM_HOUR_PROFILE_MAX_BYTES, &text, &len,
-			   &d);
+	err = dm_store_get(st, key, DM_HOUR_PROFILE_MAX_BYTES, &text, &len, &d);
 	if (err == DM_ENOENT)
 		return 0;
 	if (err != DM_OK && err != DM_ETOOBIG) {
@@ -615,8 +614,8 @@ static dm_err build_day(dm_store *st, const char *model, const char *version,
 		/* every point while no fold of the day compressed them
 		 * (the window stays exact while it holds every value);
 		 * else as few as an hour keeps */
-		size_t k = merged.sketch_k ? merged.sketch_k
-					   : DM_SKETCH_K_DEFAULT;
+		size_t k =
+			merged.sketch_k ? merged.sketch_k : DM_SKETCH_K_DEFAULT;
 
 		max[i] = built.npts && built.npts[i] <= k
 				 ? (size_t)DM_DAY_SKETCH_ITEMS_MAX
@@ -695,8 +694,7 @@ static dm_err day_unit(dm_store *st, const char *model, const char *version,
 				stats->days_written++;
 			else
 				warnf(ho, "cannot write day roll-up %s: %s",
-				      key,
-				      d.msg[0] ? d.msg : "store error");
+				      key, d.msg[0] ? d.msg : "store error");
 		}
 	}
 	if (err == DM_OK && w)
@@ -725,8 +723,8 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 	 * depend on the roll-ups being there); in a backfill only to store
 	 * them */
 	int days = (ho->shard_count <= 1) &&
-		   (cur || (ho->use_profiles && !ho->no_days &&
-			    ho->write_profiles));
+		   (cur ||
+		    (ho->use_profiles && !ho->no_days && ho->write_profiles));
 	dm_err err = DM_OK;
 
 	if (!stats)
@@ -745,8 +743,8 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 	dm_window_acc_init(&w);
 	for (h = start; h < end && err == DM_OK;) {
 		if (days && h % 86400 == 0 && h + 86400 <= end) {
-			err = day_unit(st, model, version, h, po, ho, wp,
-				       stats, diag);
+			err = day_unit(st, model, version, h, po, ho, wp, stats,
+				       diag);
 			h += 86400;
 			idx += 24;
 			continue;
@@ -759,10 +757,10 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 				hours[nh++] = h;
 			h += 3600;
 			idx++;
-		} while (h < end && !(days && h % 86400 == 0 &&
-				      h + 86400 <= end));
-		err = run_hours(st, model, version, hours, nh, po, ho, wp,
-				NULL, stats, diag);
+		} while (h < end &&
+			 !(days && h % 86400 == 0 && h + 86400 <= end));
+		err = run_hours(st, model, version, hours, nh, po, ho, wp, NULL,
+				stats, diag);
 	}
 	free(hours);
 	if (err == DM_OK && cur)

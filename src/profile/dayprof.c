@@ -16,10 +16,13 @@
 #include "profile/hourprof_int.h"
 #include "profile/json_get.h"
 
-static const struct hp_kind day_kind = {
-	"driftmon-day-profile", DM_DAY_PROFILE_FORMAT_VERSION, "day",
-	"day roll-up", "not a driftmon day roll-up",
-	DM_HOUR_PROFILE_FORMAT_VERSION, DM_DAY_SKETCH_ITEMS_MAX};
+static const struct hp_kind day_kind = {"driftmon-day-profile",
+					DM_DAY_PROFILE_FORMAT_VERSION,
+					"day",
+					"day roll-up",
+					"not a driftmon day roll-up",
+					DM_HOUR_PROFILE_FORMAT_VERSION,
+					DM_DAY_SKETCH_ITEMS_MAX};
 
 void dm_day_profile_init(dm_day_profile *dp, int64_t day)
 {
@@ -68,10 +71,9 @@ dm_err dm_day_profile_note_hour(dm_day_profile *dp, int j,
 	dm_err err;
 
 	for (i = 0; i < hp->nfiles; i++)
-		if ((err = dm_hour_profile_add_file(&dp->hp, hp->files[i].key,
-						    hp->files[i].size,
-						    hp->files[i].state)) !=
-		    DM_OK)
+		if ((err = dm_hour_profile_add_file(
+			     &dp->hp, hp->files[i].key, hp->files[i].size,
+			     hp->files[i].state)) != DM_OK)
 			return err;
 	if (hp->nfiles && !dp->hp.first_unreadable[0])
 		memcpy(dp->hp.first_unreadable, hp->first_unreadable,
@@ -178,8 +180,7 @@ struct rd {
 	const dm_profile *ref;
 };
 
-static dm_err bad_hours(const char *name, dm_diag *diag, int j,
-			const char *why)
+static dm_err bad_hours(const char *name, dm_diag *diag, int j, const char *why)
 {
 	return dm_diag_set(diag, DM_EFORMAT, name, 0, NULL,
 			   "day roll-up field 'hours[%d]': %s", j, why);
@@ -282,18 +283,17 @@ static dm_err read_hours(json_t *root, void *ctx, const char *name,
 	return DM_OK;
 }
 
-dm_err dm_day_profile_from_json(const char *json, size_t len,
-				const char *name, const char *model,
-				const char *version, int64_t day,
-				const dm_profile *ref, dm_day_profile *dp,
-				dm_diag *diag)
+dm_err dm_day_profile_from_json(const char *json, size_t len, const char *name,
+				const char *model, const char *version,
+				int64_t day, const dm_profile *ref,
+				dm_day_profile *dp, dm_diag *diag)
 {
 	struct rd r = {dp, ref};
 	dm_err err;
 
 	dm_day_profile_init(dp, day);
-	err = hp_json_read(json, len, name, model, version, day, ref,
-			   &day_kind, read_hours, &r, &dp->hp, diag);
+	err = hp_json_read(json, len, name, model, version, day, ref, &day_kind,
+			   read_hours, &r, &dp->hp, diag);
 	if (err != DM_OK)
 		dm_day_profile_release(dp);
 	return err;

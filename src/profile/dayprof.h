@@ -47,11 +47,10 @@ dm_err dm_day_profile_note_hour(dm_day_profile *dp, int j,
 				const dm_profile *ref);
 dm_err dm_day_profile_to_json(const dm_day_profile *dp, const char *model,
 			      const char *version, char **out, size_t *len);
-dm_err dm_day_profile_from_json(const char *json, size_t len,
-				const char *name, const char *model,
-				const char *version, int64_t day,
-				const dm_profile *ref, dm_day_profile *dp,
-				dm_diag *diag);
+dm_err dm_day_profile_from_json(const char *json, size_t len, const char *name,
+				const char *model, const char *version,
+				int64_t day, const dm_profile *ref,
+				dm_day_profile *dp, dm_diag *diag);
 /* -1 if the hours' log files now (keys[j][0..n[j]), data files only)
  * are exactly those recorded; else the first hour (0..23) that
  * differs. */

@@ -43,8 +43,9 @@
 #define FORMAT_NAME "driftmon-hour-profile"
 
 static const struct hp_kind hour_kind = {
-	FORMAT_NAME, DM_HOUR_PROFILE_FORMAT_VERSION, "hour", "hour profile",
-	"not a driftmon hour profile", 0, DM_HOUR_SKETCH_ITEMS};
+	FORMAT_NAME,	     DM_HOUR_PROFILE_FORMAT_VERSION, "hour",
+	"hour profile",	     "not a driftmon hour profile",  0,
+	DM_HOUR_SKETCH_ITEMS};
 
 static void items_release(dm_hour_items *it)
 {
@@ -864,7 +865,8 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 				   "1 to %u)",
 				   c->kind->noun, (unsigned long long)ver,
 				   c->kind->version);
-	c->version = c->kind->sketch_version ? (uint64_t)c->kind->sketch_version : ver;
+	c->version = c->kind->sketch_version ? (uint64_t)c->kind->sketch_version
+					     : ver;
 	hour_iso(hour, iso, sizeof(iso));
 	s = json_string_value(json_object_get(root, "baseline_created_at"));
 	if (!json_is_string(json_object_get(root, "model")) ||

@@ -78,6 +78,12 @@ hours_only "window starting at midnight" 36 2025-12-21T12:00:00Z
 det 36 2025-12-21T12:00:00Z
 expect "window starting at midnight" 0 "day roll-ups: 24 hours, 0 rebuilt"
 same "window starting at midnight"
+cp "$T/.out" "$T/mid.json"
+DRIFTMON_NO_PROFILES=1 run detect --model spam-detector --version v1 \
+	--at 2025-12-21T12:00:00Z --window-hours 36 --format json --no-write
+expect "window starting at midnight: raw read" 0
+if res=$(python3 "$CMP" --sketch-bound "$T/.out" "$T/mid.json"); then ok
+else not_ok "window starting at midnight differs from the raw read: $res"; fi
 
 # a late file: its day is stale, rebuilt with a warning
 cp "$LR/day=20/hour=10/part-synth-spam-detector-v1.parquet" "$LR/day=20/hour=05/part-late.parquet"
