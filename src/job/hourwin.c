@@ -611,9 +611,9 @@ static dm_err build_day(dm_store *st, const char *model, const char *version,
 	    !(max = calloc(merged.nfeat, sizeof(*max))))
 		err = DM_ENOMEM;
 	for (i = 0; err == DM_OK && i < merged.nfeat; i++) {
-		/* every point while no fold of the day compressed them
-		 * (the window stays exact while it holds every value);
-		 * else as few as an hour keeps */
+		/* every point while the hours kept every value and no fold
+		 * of the day compressed them (the window stays exact while
+		 * it holds every value); else as few as an hour keeps */
 		size_t k =
 			merged.sketch_k ? merged.sketch_k : DM_SKETCH_K_DEFAULT;
 

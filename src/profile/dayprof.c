@@ -6,6 +6,7 @@
  * counts its PSI is computed from.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,8 +84,13 @@ dm_err dm_day_profile_note_hour(dm_day_profile *dp, int j,
 		if (!dp->npts &&
 		    !(dp->npts = calloc(ref->nfeat, sizeof(*dp->npts))))
 			return DM_ENOMEM;
+		/* an hour that already cut its points makes the day
+		 * inexact whatever its size (SIZE_MAX) */
 		for (i = 0; i < ref->nfeat; i++)
-			dp->npts[i] += hp->items[i].n;
+			dp->npts[i] = hp->items[i].err_w > 0 ||
+						      dp->npts[i] == SIZE_MAX
+					      ? SIZE_MAX
+					      : dp->npts[i] + hp->items[i].n;
 	}
 	free(dh->trend);
 	dh->trend = NULL;

@@ -35,7 +35,8 @@ typedef struct dm_day_profile {
 	 * DM_HOUR_SKETCH_ITEMS per feature */
 	dm_hour_profile hp;
 	dm_day_hour hours[24];
-	/* while built: per feature, the points its hours brought */
+	/* while built: per feature, the points its hours brought
+	 * (SIZE_MAX once an hour had cut its points) */
 	size_t *npts;
 } dm_day_profile;
 
