@@ -411,6 +411,6 @@ dm_err dm_layout_day_profile_key(const char *model, const char *version,
 		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
 				   "%lld is not the start of a day",
 				   (long long)day);
-	strcpy(out + len - (sizeof(tail) - 1), "day.json");
+	snprintf(out + len - (sizeof(tail) - 1), sizeof(tail), "day.json");
 	return DM_OK;
 }
