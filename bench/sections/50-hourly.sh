@@ -12,9 +12,16 @@
 # bench/out/data.  Jobs ("rows" = rows of the window):
 #   profile   driftmon profile over every hour (the backfill, once)
 #   raw       detect --window-hours H --no-hourly-profiles --no-write
-#   profiles  detect --window-hours H --no-write (all hours fresh)
-# Checks: the profile-merged and raw reports flag the same features, and
-# detect from profiles reads no log (DRIFTMON_PROFILE_STATS line).
+#   profiles  detect --window-hours H --no-write (all hours fresh; the
+#             window ends at midnight, so its days come from the day
+#             roll-ups the backfill wrote)
+#   hours     the same with DRIFTMON_NO_DAY_ROLLUPS=1: every day merged
+#             from its 24 hour profiles (what a window cost before day
+#             roll-ups, but for the grouping by day)
+# Checks: the profile-merged and raw reports flag the same features,
+# detect from profiles reads no log (DRIFTMON_PROFILE_STATS line), takes
+# every whole day from its roll-up, and reports byte for byte what the
+# hours-only merge reports.
 # Settings: BENCH_HOURLY_ROWS, BENCH_HOURLY_WINDOWS="24 168 720".  The
 # defaults write 720 hours of 100,000 rows (about 13 GB of Parquet, and
 # the raw 720-hour detect reads all of it); the cost from profiles does
@@ -79,10 +86,29 @@ sys.exit(0 if fa == fb and a["samples"] == b["samples"] else 1)' \
 		bench_check hourly "no-log-read-${w}h" grep -E \
 			"hour profiles: $w hours, 0 without logs, $w from profiles, 0 read" \
 			"$BENCH_OUT/logs/hourly-profiles-${w}h-driftmon-$rows.1.err"
+		bench_measure -n "$BENCH_REPEAT" hourly "hours-${w}h" driftmon \
+			"$rows" $((rows * 51)) -- env DRIFTMON_PROFILE_STATS=1 \
+			DRIFTMON_NO_DAY_ROLLUPS=1 "$DRIFTMON" detect --store \
+			"$store" --model spam-detector --version v1 --at "$end" \
+			--window-hours "$w" --no-write --format json
+		if [ "$w" -ge 24 ]; then
+			bench_check hourly "day-rollups-${w}h" grep -E \
+				"day roll-ups: $((w / 24 * 24)) hours, 0 rebuilt" \
+				"$BENCH_OUT/logs/hourly-profiles-${w}h-driftmon-$rows.1.err"
+		fi
+		bench_check hourly "day-rollups-same-report-${w}h" sh -c '
+grep -v "\"generated_at\"" "$1" >"$1.cmp" &&
+grep -v "\"generated_at\"" "$2" >"$2.cmp" && cmp "$1.cmp" "$2.cmp" &&
+echo "from day roll-ups and from hours only: the same report"' sh \
+			"$BENCH_OUT/logs/hourly-profiles-${w}h-driftmon-$rows.1.out" \
+			"$BENCH_OUT/logs/hourly-hours-${w}h-driftmon-$rows.1.out"
 	done
 	size=$(find "$store/profiles" -name profile.json -printf '%s\n' |
 		sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 	fv=$(grep -o '"format_version":[0-9]*' \
 		"$(find "$store/profiles" -name profile.json -print -quit)")
 	bench_check hourly profile-size sh -c "echo 'one hour profile of 50 features + prediction, $per rows: $((size / 1024)) KB (median of $max hours, format_version ${fv#*:})'"
+	size=$(find "$store/profiles" -name day.json -printf '%s\n' |
+		sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] + 0 }')
+	bench_check hourly day-size sh -c "echo 'one day roll-up of 50 features + prediction, $per rows an hour: $((size / 1024)) KB (median)'"
 }

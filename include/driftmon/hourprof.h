@@ -152,9 +152,14 @@ typedef struct dm_hourly_opts {
 	 * corrupt or foreign hour profile rebuilt, a profile not written). */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
-	/* Optional: each hour's profile, in order, before it is merged. */
+	/* Optional: each hour's profile, in order, before it is merged
+	 * (from a day roll-up: counts, bins and categories only). */
 	void (*on_hour)(void *ctx, const dm_hour_profile *hp);
 	void *hour_ctx;
+	/* Neither read nor write day roll-ups
+	 * (profiles/.../day=DD/day.json): whole days are still merged as
+	 * days, from their hours, so the result is the same. */
+	int no_days;
 } dm_hourly_opts;
 
 typedef struct dm_hourly_stats {
@@ -164,6 +169,9 @@ typedef struct dm_hourly_stats {
 	uint64_t read_raw;	/* hours whose logs were read */
 	uint64_t rebuilt;	/* stale, corrupt or foreign profiles */
 	uint64_t written;	/* hour profiles stored */
+	uint64_t from_days;	/* of from_profiles: via a day roll-up */
+	uint64_t days_rebuilt;	/* stale or corrupt day roll-ups */
+	uint64_t days_written;	/* day roll-ups stored */
 } dm_hourly_stats;
 
 /*
@@ -179,6 +187,17 @@ typedef struct dm_hourly_stats {
  * unreadable (from_window set); stats (may be NULL) what was done.
  * With cur and acct NULL the hours are only profiled and stored (a
  * backfill): nothing is merged.
+ *
+ * Whole UTC days of the window (unless sharded) are merged as days: the
+ * merge of their 24 hours with the sketch points cut to
+ * DM_HOUR_SKETCH_ITEMS, read from the day roll-up
+ * profiles/<model>/<version>/year=YYYY/month=MM/day=DD/day.json when it
+ * is fresh (each hour's log files are those it recorded), otherwise
+ * built from the hours (with a warning if it was stale or corrupt) and,
+ * with write_profiles, stored.  The result does not depend on whether
+ * the roll-up was there.  on_hour then gets, for the hours of a roll-up,
+ * profiles holding only each feature's count, bins and baseline
+ * categories' counts (what dm_feature_psi reads).
  */
 DM_API dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 				       const char *version, int64_t start,

@@ -196,6 +196,9 @@ typedef struct dm_job_opts {
 	time_t reference_start, reference_end;
 	/* Optional: what the hour profiles of the window did. */
 	struct dm_hourly_stats *hourly_stats;
+	/* Neither read nor write day roll-ups of hour profiles (the window
+	 * is the same; dm_hourly_opts.no_days). */
+	int no_day_rollups;
 } dm_job_opts;
 
 /* Hours a reference window may span or reach back (90 days). */

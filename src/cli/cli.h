@@ -151,6 +151,8 @@ int cli_profile_files(char *const *files, const dm_profile_opts *opts,
 /* Hour profiles (cli_hourly.c): 0 when --no-hourly-profiles (no_flag)
  * or $DRIFTMON_NO_PROFILES forces raw reads. */
 int cli_hourly_enabled(int no_flag);
+/* $DRIFTMON_NO_DAY_ROLLUPS=1: day roll-ups neither read nor written. */
+int cli_day_rollups_off(void);
 struct dm_job_opts;
 struct dm_hourly_stats;
 /* detect --reference-window SPEC into jo: "168h" / "7d" (the window's

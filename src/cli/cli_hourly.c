@@ -22,6 +22,13 @@ int cli_hourly_enabled(int no_flag)
 	return !no_flag && !(e && *e && strcmp(e, "0") != 0);
 }
 
+int cli_day_rollups_off(void)
+{
+	const char *e = getenv("DRIFTMON_NO_DAY_ROLLUPS");
+
+	return e && *e && strcmp(e, "0") != 0;
+}
+
 /* "168h", "7d": *hours; -1 if not such a duration. */
 static int parse_shift(const char *s, long *hours)
 {
@@ -90,7 +97,13 @@ void cli_hourly_stats_print(const dm_hourly_stats *hs)
 	fprintf(stderr,
 		"driftmon: hour profiles: %" PRIu64 " hours, %" PRIu64
 		" without logs, %" PRIu64 " from profiles, %" PRIu64
-		" read, %" PRIu64 " rebuilt, %" PRIu64 " written\n",
+		" read, %" PRIu64 " rebuilt, %" PRIu64 " written",
 		hs->hours, hs->hours_empty, hs->from_profiles, hs->read_raw,
 		hs->rebuilt, hs->written);
+	if (hs->from_days || hs->days_rebuilt || hs->days_written)
+		fprintf(stderr,
+			"; day roll-ups: %" PRIu64 " hours, %" PRIu64
+			" rebuilt, %" PRIu64 " written",
+			hs->from_days, hs->days_rebuilt, hs->days_written);
+	fputc('\n', stderr);
 }

@@ -321,6 +321,7 @@ static int run_job(struct det_args *a, dm_store *st, dm_hourly_stats *hstats,
 
 	memset(hstats, 0, sizeof(*hstats));
 	a->jo.hourly = cli_hourly_enabled(a->no_hourly);
+	a->jo.no_day_rollups = cli_day_rollups_off();
 	a->jo.write_profiles = !a->no_write;
 	a->jo.hourly_stats = hstats;
 	a->jo.inputs = (const char *const *)a->inputs;

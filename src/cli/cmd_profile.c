@@ -32,7 +32,9 @@ static const char help[] =
 	"profiles/<model>/<version>/year=YYYY/month=MM/day=DD/hour=HH/\n"
 	"profile.json, so that detect merges them instead of reading the\n"
 	"logs (docs/hourly-profiles.md).  Hours whose profile is fresh are\n"
-	"left alone; hours without logs are skipped.\n"
+	"left alone; hours without logs are skipped.  Without --shard, each\n"
+	"whole UTC day of the range also gets its day roll-up\n"
+	"(.../day=DD/day.json; off with $DRIFTMON_NO_DAY_ROLLUPS=1).\n"
 	"\n"
 	"  -m, --model NAME     model name\n"
 	"  -v, --version V      model version\n"
@@ -189,6 +191,7 @@ static int profile_hours(const struct prof_args *a, dm_store *st, dm_diag *diag)
 	jo.strict = a->strict;
 	jo.threads = cli_threads();
 	jo.warn = warned;
+	jo.no_day_rollups = cli_day_rollups_off();
 	err = dm_job_profile_hours(st, &jo, a->from, a->to, a->shard_index,
 				   a->shard_count, a->force, &hs, diag);
 	if (err != DM_OK) {
@@ -203,9 +206,14 @@ static int profile_hours(const struct prof_args *a, dm_store *st, dm_diag *diag)
 		printf(" (shard %u/%u)", a->shard_index, a->shard_count);
 	printf(": %" PRIu64 " hours, %" PRIu64 " without logs, %" PRIu64
 	       " fresh, %" PRIu64 " read (%" PRIu64
-	       " stale or corrupt), %" PRIu64 " written\n",
+	       " stale or corrupt), %" PRIu64 " written",
 	       hs.hours, hs.hours_empty, hs.from_profiles, hs.read_raw,
 	       hs.rebuilt, hs.written);
+	if (hs.from_days || hs.days_rebuilt || hs.days_written)
+		printf("; day roll-ups: %" PRIu64 " hours fresh, %" PRIu64
+		       " rebuilt, %" PRIu64 " written",
+		       hs.from_days, hs.days_rebuilt, hs.days_written);
+	putchar('\n');
 	if (hs.written < hs.read_raw)
 		return cli_fail("%" PRIu64
 				" hour profiles could not be written",

@@ -15,6 +15,8 @@
 #include "driftmon/hourprof.h"
 #include "driftmon/layout.h"
 #include "job/job_int.h"
+#include "profile/dayprof.h"
+#include "profile/hourprof_int.h"
 
 static void warnf(const dm_hourly_opts *ho, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -282,7 +284,8 @@ static void write_hour(dm_store *st, const char *key, const char *model,
 static dm_err use_hour(dm_store *st, const char *model, const char *version,
 		       struct look *lk, const dm_profile_opts *po,
 		       const dm_hourly_opts *ho, dm_window_acc *w,
-		       dm_hourly_stats *stats, dm_diag *diag)
+		       dm_day_profile *dp, dm_hourly_stats *stats,
+		       dm_diag *diag)
 {
 	dm_hour_profile *hp = &lk->hp;
 	dm_err err;
@@ -312,6 +315,10 @@ static dm_err use_hour(dm_store *st, const char *model, const char *version,
 		if (ho->write_profiles)
 			write_hour(st, lk->key, model, version, hp, ho, stats);
 	}
+	if (dp && (err = dm_day_profile_note_hour(
+			   dp, (int)((lk->h - dp->hp.hour) / 3600), hp,
+			   po->reference)) != DM_OK)
+		return err;
 	if (ho->on_hour)
 		ho->on_hour(ho->hour_ctx, hp);
 	return w ? dm_window_acc_add(w, hp, diag) : DM_OK;
@@ -340,6 +347,7 @@ struct ahead {
 	const char *model, *version;
 	const dm_profile_opts *po;
 	const dm_hourly_opts *ho;
+	dm_day_profile *dp; /* a day being built from its hours, or NULL */
 };
 
 static void *ahead_main(void *arg)
@@ -403,7 +411,7 @@ static int run_ahead(struct ahead *a, unsigned nw, dm_window_acc *w,
 		pthread_mutex_unlock(&a->mu);
 		stats->hours++;
 		*err = use_hour(a->st, a->model, a->version, lk, a->po, a->ho,
-				w, stats, diag);
+				w, a->dp, stats, diag);
 		look_release(lk);
 		pthread_mutex_lock(&a->mu);
 		a->done++;
@@ -424,6 +432,280 @@ static int run_ahead(struct ahead *a, unsigned nw, dm_window_acc *w,
 	return 0;
 }
 
+/* The hours[0..nh) in order into w (NULL: profiled only), each looked
+ * up ahead on worker threads when there are threads to spare; with dp,
+ * each hour is noted in the day being built. */
+static dm_err run_hours(dm_store *st, const char *model, const char *version,
+			const int64_t *hours, size_t nh,
+			const dm_profile_opts *po, const dm_hourly_opts *ho,
+			dm_window_acc *w, dm_day_profile *dp,
+			dm_hourly_stats *stats, dm_diag *diag)
+{
+	struct ahead a;
+	size_t i;
+	unsigned nw = po->threads > 1 ? po->threads - 1 : 0;
+	dm_err err = DM_OK;
+
+	if (nw > AHEAD_MAX_WORKERS)
+		nw = AHEAD_MAX_WORKERS;
+	if (nw > nh / 2)
+		nw = (unsigned)(nh / 2);
+	memset(&a, 0, sizeof(a));
+	a.hours = hours;
+	a.nhours = nh;
+	a.st = st;
+	a.model = model;
+	a.version = version;
+	a.po = po;
+	a.ho = ho;
+	a.dp = dp;
+	if (nw == 0 || !ho->use_profiles || ho->rebuild ||
+	    run_ahead(&a, nw, w, stats, &err, diag) < 0) {
+		for (i = 0; i < nh && err == DM_OK; i++) {
+			struct look lk;
+
+			memset(&lk, 0, sizeof(lk));
+			stats->hours++;
+			look_hour(st, model, version, hours[i], po, ho, &lk);
+			err = use_hour(st, model, version, &lk, po, ho, w, dp,
+				       stats, diag);
+			look_release(&lk);
+		}
+	}
+	return err;
+}
+
+/* ---- whole days -------------------------------------------------------- */
+
+/* The data files of the day starting at day, by hour: *all owns them,
+ * keys[j][0..n[j]) are hour j's (sorted); *total their number. */
+static dm_err day_files(dm_store *st, int64_t day, char ***all, size_t *nall,
+			char **keys[24], size_t n[24], size_t *total,
+			dm_diag *diag)
+{
+	char prefix[DM_LAYOUT_KEY_MAX];
+	size_t i, k = 0, plen;
+	char *cut;
+	dm_err err;
+
+	err = dm_layout_logs_hour_prefix((time_t)day, prefix, sizeof(prefix));
+	cut = err == DM_OK ? strstr(prefix, "hour=00/") : NULL;
+	if (!cut)
+		return dm_diag_set(diag, DM_EINVAL, NULL, 0, NULL,
+				   "cannot list logs of day %lld",
+				   (long long)day);
+	*cut = '\0';
+	plen = strlen(prefix);
+	err = dm_store_list(st, prefix, all, nall, diag);
+	if (err != DM_OK)
+		return err;
+	for (i = 0; i < *nall; i++) {
+		const char *r = (*all)[i] + plen;
+
+		if (dm_layout_is_data_file((*all)[i]) &&
+		    strncmp(r, "hour=", 5) == 0 && r[5] >= '0' && r[5] <= '2' &&
+		    r[6] >= '0' && r[6] <= '9' && r[7] == '/' &&
+		    (r[5] - '0') * 10 + (r[6] - '0') < 24)
+			(*all)[k++] = (*all)[i];
+		else
+			free((*all)[i]);
+	}
+	*nall = k;
+	*total = k;
+	memset(n, 0, 24 * sizeof(*n));
+	for (i = 0; i < k; i++) {
+		const char *r = (*all)[i] + plen;
+		int j = (r[5] - '0') * 10 + (r[6] - '0');
+
+		if (n[j] == 0)
+			keys[j] = &(*all)[i];
+		n[j]++;
+	}
+	return DM_OK;
+}
+
+/* The stored roll-up of the day if it is whole and fresh: 1 (dp
+ * filled); 0 if absent or to be rebuilt (warned); -1 if the store
+ * failed (err, diag). */
+static int stored_day(dm_store *st, const char *model, const char *version,
+		      const char *key, int64_t day, char **const keys[24],
+		      const size_t n[24], const dm_profile_opts *po,
+		      const dm_hourly_opts *ho, dm_day_profile *dp,
+		      dm_hourly_stats *stats, dm_err *errp, dm_diag *diag)
+{
+	char *text = NULL;
+	size_t len = 0;
+	dm_diag d;
+	dm_err err;
+	int j;
+
+	dm_diag_clear(&d);
+	err = dm_store_get(st, key, DM_HOUR_PROFILE_MAX_BYTES, &text, &len, &d);
+	if (err == DM_ENOENT)
+		return 0;
+	if (err != DM_OK && err != DM_ETOOBIG) {
+		*errp = err;
+		*diag = d;
+		return -1;
+	}
+	if (err == DM_OK)
+		err = dm_day_profile_from_json(text, len, key, model, version,
+					       day, po->reference, dp, &d);
+	free(text);
+	if (err == DM_ENOMEM) {
+		*errp = err;
+		return -1;
+	}
+	if (err != DM_OK) {
+		warnf(ho,
+		      "day roll-up %s cannot be used (%s): rebuilding it "
+		      "from the hour profiles",
+		      key, d.msg[0] ? d.msg : dm_strerror(err));
+		stats->days_rebuilt++;
+		return 0;
+	}
+	if (!ho->lenient && !strict_clean(&dp->hp)) {
+		dm_day_profile_release(dp);
+		return 0;
+	}
+	j = dm_day_profile_stale_hour(dp, keys, n);
+	if (j >= 0) {
+		warnf(ho,
+		      "day roll-up %s is stale (hour %02d covered %zu log "
+		      "files, it has %zu now): rebuilding it from the hour "
+		      "profiles",
+		      key, j, dp->hours[j].nfiles, n[j]);
+		dm_day_profile_release(dp);
+		stats->days_rebuilt++;
+		return 0;
+	}
+	return 1;
+}
+
+/* The day built from its 24 hours (each from its profile or its logs)
+ * into dp, as it reads back from its JSON (*json, to store). */
+static dm_err build_day(dm_store *st, const char *model, const char *version,
+			int64_t day, const dm_profile_opts *po,
+			const dm_hourly_opts *ho, dm_day_profile *dp,
+			char **json, size_t *jlen, dm_hourly_stats *stats,
+			dm_diag *diag)
+{
+	int64_t hours[24];
+	dm_day_profile built;
+	dm_window_acc acc;
+	dm_profile merged;
+	size_t *max = NULL, i;
+	dm_err err;
+	int j;
+
+	for (j = 0; j < 24; j++)
+		hours[j] = day + 3600 * (int64_t)j;
+	dm_day_profile_init(&built, day);
+	dm_window_acc_init(&acc);
+	dm_profile_init(&merged, NULL);
+	err = run_hours(st, model, version, hours, 24, po, ho, &acc, &built,
+			stats, diag);
+	if (err == DM_OK)
+		err = dm_window_acc_finish(&acc, &merged);
+	if (err == DM_OK && merged.nfeat &&
+	    !(max = calloc(merged.nfeat, sizeof(*max))))
+		err = DM_ENOMEM;
+	for (i = 0; err == DM_OK && i < merged.nfeat; i++) {
+		/* every point while the hours kept every value and no fold
+		 * of the day compressed them (the window stays exact while
+		 * it holds every value); else as few as an hour keeps */
+		size_t k =
+			merged.sketch_k ? merged.sketch_k : DM_SKETCH_K_DEFAULT;
+
+		max[i] = built.npts && built.npts[i] <= k
+				 ? (size_t)DM_DAY_SKETCH_ITEMS_MAX
+				 : DM_HOUR_SKETCH_ITEMS;
+	}
+	if (err == DM_OK)
+		err = hp_take_max(&built.hp, &merged, po->reference, max);
+	free(max);
+	if (err == DM_OK)
+		err = dm_day_profile_to_json(&built, model, version, json,
+					     jlen);
+	/* what a window merges is the day as it reads back, so that it is
+	 * the same whether the roll-up was stored or built */
+	if (err == DM_OK)
+		err = dm_day_profile_from_json(*json, *jlen, "day roll-up",
+					       model, version, day,
+					       po->reference, dp, diag);
+	dm_profile_release(&merged);
+	dm_window_acc_release(&acc);
+	dm_day_profile_release(&built);
+	return err;
+}
+
+/* The whole day starting at day into w (NULL: profiled only). */
+static dm_err day_unit(dm_store *st, const char *model, const char *version,
+		       int64_t day, const dm_profile_opts *po,
+		       const dm_hourly_opts *ho, dm_window_acc *w,
+		       dm_hourly_stats *stats, dm_diag *diag)
+{
+	char key[DM_LAYOUT_KEY_MAX], **all = NULL, *json = NULL;
+	char **keys[24] = {0};
+	size_t n[24], nall = 0, total = 0, jlen = 0;
+	int use_file = ho->use_profiles && !ho->no_days, j, got = 0;
+	dm_day_profile dp;
+	dm_diag d;
+	dm_err err;
+
+	dm_day_profile_init(&dp, day);
+	err = day_files(st, day, &all, &nall, keys, n, &total, diag);
+	if (err == DM_OK && total == 0) {
+		/* no logs: nothing to merge or store */
+		stats->hours += 24;
+		stats->hours_empty += 24;
+		goto out;
+	}
+	if (err == DM_OK)
+		err = dm_layout_day_profile_key(model, version, day, key,
+						sizeof(key), diag);
+	if (err == DM_OK && use_file && !ho->rebuild)
+		got = stored_day(st, model, version, key, day, keys, n, po, ho,
+				 &dp, stats, &err, diag);
+	if (err != DM_OK || got < 0)
+		goto out;
+	if (got) {
+		stats->hours += 24;
+		for (j = 0; j < 24; j++) {
+			if (n[j] == 0) {
+				stats->hours_empty++;
+			} else {
+				stats->from_profiles++;
+				stats->from_days++;
+			}
+		}
+		if (po->progress && dp.hp.prof.rows)
+			po->progress(po->progress_ctx, dp.hp.prof.rows);
+		if (ho->on_hour)
+			err = dm_day_profile_replay(&dp, po->reference,
+						    ho->on_hour, ho->hour_ctx);
+	} else {
+		dm_day_profile_release(&dp);
+		err = build_day(st, model, version, day, po, ho, &dp, &json,
+				&jlen, stats, diag);
+		if (err == DM_OK && use_file && ho->write_profiles) {
+			dm_diag_clear(&d);
+			if (dm_store_put(st, key, json, jlen, &d) == DM_OK)
+				stats->days_written++;
+			else
+				warnf(ho, "cannot write day roll-up %s: %s",
+				      key, d.msg[0] ? d.msg : "store error");
+		}
+	}
+	if (err == DM_OK && w)
+		err = dm_window_acc_add(w, &dp.hp, diag);
+out:
+	free(json);
+	dm_store_free_list(all, nall);
+	dm_day_profile_release(&dp);
+	return err;
+}
+
 dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 				const char *version, int64_t start, int64_t end,
 				const dm_profile_opts *po,
@@ -433,11 +715,16 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 {
 	dm_hourly_stats local;
 	dm_window_acc w;
-	struct ahead a;
 	int64_t h, *hours = NULL;
-	size_t nh = 0, i;
+	size_t nh = 0;
 	uint64_t idx = 0;
-	unsigned nw = po->threads > 1 ? po->threads - 1 : 0;
+	dm_window_acc *wp = cur ? &w : NULL;
+	/* whole days as days: always when merging (the result must not
+	 * depend on the roll-ups being there); in a backfill only to store
+	 * them */
+	int days = (ho->shard_count <= 1) &&
+		   (cur ||
+		    (ho->use_profiles && !ho->no_days && ho->write_profiles));
 	dm_err err = DM_OK;
 
 	if (!stats)
@@ -453,35 +740,27 @@ dm_err dm_window_profile_hourly(dm_store *st, const char *model,
 			return dm_diag_set(diag, DM_ENOMEM, NULL, 0, NULL,
 					   "out of memory");
 	}
-	for (h = start; h < end; h += 3600, idx++)
-		if (ho->shard_count <= 1 ||
-		    idx % ho->shard_count == ho->shard_index)
-			hours[nh++] = h;
 	dm_window_acc_init(&w);
-	if (nw > AHEAD_MAX_WORKERS)
-		nw = AHEAD_MAX_WORKERS;
-	if (nw > nh / 2)
-		nw = (unsigned)(nh / 2);
-	memset(&a, 0, sizeof(a));
-	a.hours = hours;
-	a.nhours = nh;
-	a.st = st;
-	a.model = model;
-	a.version = version;
-	a.po = po;
-	a.ho = ho;
-	if (nw == 0 || !ho->use_profiles || ho->rebuild ||
-	    run_ahead(&a, nw, cur ? &w : NULL, stats, &err, diag) < 0) {
-		for (i = 0; i < nh && err == DM_OK; i++) {
-			struct look lk;
-
-			memset(&lk, 0, sizeof(lk));
-			stats->hours++;
-			look_hour(st, model, version, hours[i], po, ho, &lk);
-			err = use_hour(st, model, version, &lk, po, ho,
-				       cur ? &w : NULL, stats, diag);
-			look_release(&lk);
+	for (h = start; h < end && err == DM_OK;) {
+		if (days && h % 86400 == 0 && h + 86400 <= end) {
+			err = day_unit(st, model, version, h, po, ho, wp, stats,
+				       diag);
+			h += 86400;
+			idx += 24;
+			continue;
 		}
+		/* the hours up to the next whole day (or the end) */
+		nh = 0;
+		do {
+			if (ho->shard_count <= 1 ||
+			    idx % ho->shard_count == ho->shard_index)
+				hours[nh++] = h;
+			h += 3600;
+			idx++;
+		} while (h < end &&
+			 !(days && h % 86400 == 0 && h + 86400 <= end));
+		err = run_hours(st, model, version, hours, nh, po, ho, wp, NULL,
+				stats, diag);
 	}
 	free(hours);
 	if (err == DM_OK && cur)

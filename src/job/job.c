@@ -323,6 +323,7 @@ static dm_err hourly_window(dm_store *st, const dm_job_opts *o, dm_job *job,
 	ho.lenient = !o->strict;
 	ho.warn = hourly_warn;
 	ho.warn_ctx = (void *)o;
+	ho.no_days = o->no_day_rollups;
 	if (trend && o->hourly) {
 		job->trend_hours = (size_t)((end - start) / 3600);
 		job->trend_start = start;
@@ -881,6 +882,7 @@ dm_err dm_job_profile_hours(dm_store *st, const dm_job_opts *o, time_t from,
 		ho.warn_ctx = (void *)o;
 		ho.shard_index = shard_index;
 		ho.shard_count = shard_count;
+		ho.no_days = o->no_day_rollups;
 		err = dm_window_profile_hourly(st, o->model, o->version, from,
 					       to, &po, &ho, NULL, NULL, stats,
 					       diag);

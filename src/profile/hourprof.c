@@ -34,12 +34,18 @@
 
 #include "core/jsonw.h"
 #include "driftmon/hourprof.h"
+#include "profile/hourprof_int.h"
 #include "profile/hpcodec.h"
 #include "profile/json_get.h"
 #include "profile/mv_int.h"
 #include "profile/profile_int.h"
 
 #define FORMAT_NAME "driftmon-hour-profile"
+
+static const struct hp_kind hour_kind = {
+	FORMAT_NAME,	     DM_HOUR_PROFILE_FORMAT_VERSION, "hour",
+	"hour profile",	     "not a driftmon hour profile",  0,
+	DM_HOUR_SKETCH_ITEMS};
 
 static void items_release(dm_hour_items *it)
 {
@@ -162,6 +168,12 @@ static uint64_t fingerprint(const dm_profile *ref)
 dm_err dm_hour_profile_take(dm_hour_profile *hp, dm_profile *cur,
 			    const dm_profile *ref)
 {
+	return hp_take_max(hp, cur, ref, NULL);
+}
+
+dm_err hp_take_max(dm_hour_profile *hp, dm_profile *cur, const dm_profile *ref,
+		   const size_t *max)
+{
 	size_t i;
 	dm_err err;
 
@@ -184,7 +196,7 @@ dm_err dm_hour_profile_take(dm_hour_profile *hp, dm_profile *cur,
 	for (i = 0; i < hp->prof.nfeat; i++)
 		if (analysed_numeric(&hp->prof.feat[i]) &&
 		    (err = sketch_to_items(&hp->prof.feat[i],
-					   DM_HOUR_SKETCH_ITEMS,
+					   max ? max[i] : DM_HOUR_SKETCH_ITEMS,
 					   &hp->items[i])) != DM_OK)
 			return err;
 	return DM_OK;
@@ -358,8 +370,10 @@ static void write_mv(jw *w, const dm_multivariate *m)
 	jw_obj_end(w);
 }
 
-dm_err dm_hour_profile_to_json(const dm_hour_profile *hp, const char *model,
-			       const char *version, char **out, size_t *len)
+dm_err hp_json_write(const dm_hour_profile *hp, const char *model,
+		     const char *version, const struct hp_kind *kind,
+		     hp_extra_write extra, const void *ectx, char **out,
+		     size_t *len)
 {
 	const dm_profile *p = &hp->prof;
 	char iso[32], fp[24];
@@ -370,14 +384,14 @@ dm_err dm_hour_profile_to_json(const dm_hour_profile *hp, const char *model,
 	jw_init(&w, 0, 0);
 	jw_obj(&w);
 	jw_key(&w, "format");
-	jw_str(&w, FORMAT_NAME);
+	jw_str(&w, kind->format);
 	jw_key(&w, "format_version");
-	jw_u64(&w, DM_HOUR_PROFILE_FORMAT_VERSION);
+	jw_u64(&w, kind->version);
 	jw_key(&w, "model");
 	jw_str(&w, model);
 	jw_key(&w, "model_version");
 	jw_str(&w, version);
-	jw_key(&w, "hour");
+	jw_key(&w, kind->time_key);
 	jw_str(&w, iso);
 	jw_key(&w, "baseline_created_at");
 	jw_str(&w, hp->baseline_created_at ? hp->baseline_created_at : "");
@@ -409,6 +423,8 @@ dm_err dm_hour_profile_to_json(const dm_hour_profile *hp, const char *model,
 	if (p->mv)
 		write_mv(&w, p->mv);
 	jw_obj_end(&w);
+	if (extra)
+		extra(&w, ectx);
 	jw_key(&w, "baseline_fingerprint");
 	snprintf(fp, sizeof(fp), "%016" PRIx64, hp->baseline_fingerprint);
 	jw_str(&w, fp);
@@ -416,10 +432,18 @@ dm_err dm_hour_profile_to_json(const dm_hour_profile *hp, const char *model,
 	return jw_finish(&w, out, len);
 }
 
+dm_err dm_hour_profile_to_json(const dm_hour_profile *hp, const char *model,
+			       const char *version, char **out, size_t *len)
+{
+	return hp_json_write(hp, model, version, &hour_kind, NULL, NULL, out,
+			     len);
+}
+
 /* ---- reading ---------------------------------------------------------- */
 
 struct ctx {
 	const char *name;
+	const struct hp_kind *kind;
 	dm_diag *diag;
 	uint64_t version; /* the file's format_version (1 or 2) */
 	hpc_blobs *blobs; /* the encoded sketches lifted out of the text */
@@ -428,7 +452,7 @@ struct ctx {
 static dm_err bad(struct ctx *c, const char *field, const char *why)
 {
 	return dm_diag_set(c->diag, DM_EFORMAT, c->name, 0, NULL,
-			   "hour profile field '%s': %s", field, why);
+			   "%s field '%s': %s", c->kind->noun, field, why);
 }
 
 static int get_str(json_t *o, const char *k, char *buf, size_t n)
@@ -576,7 +600,7 @@ static dm_err parse_sketch_v2(struct ctx *c, json_t *sk, const char *path,
 	size_t i, vl, wl = 0;
 	int rc;
 
-	if (pj_get_u64(sk, "n", &n) || n > DM_HOUR_SKETCH_ITEMS ||
+	if (pj_get_u64(sk, "n", &n) || n > c->kind->max_items ||
 	    !json_is_string(vals) || (wts && !json_is_string(wts)))
 		return bad(c, path,
 			   "sketch needs 'n' (at most 1024), 'values' "
@@ -830,18 +854,19 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 	char iso[32];
 	uint64_t ver;
 
-	if (!s || strcmp(s, FORMAT_NAME) != 0)
-		return bad(c, "format", "not a driftmon hour profile");
+	if (!s || strcmp(s, c->kind->format) != 0)
+		return bad(c, "format", c->kind->badfmt);
 	if (pj_get_u64(root, "format_version", &ver))
 		return bad(c, "format_version", "missing or not an integer");
-	if (ver < 1 || ver > DM_HOUR_PROFILE_FORMAT_VERSION)
+	if (ver < 1 || ver > c->kind->version)
 		return dm_diag_set(c->diag, DM_EVERSION, c->name, 0, NULL,
-				   "hour profile format_version %llu is not "
+				   "%s format_version %llu is not "
 				   "supported (this driftmon reads versions "
-				   "1 to %d)",
-				   (unsigned long long)ver,
-				   DM_HOUR_PROFILE_FORMAT_VERSION);
-	c->version = ver;
+				   "1 to %u)",
+				   c->kind->noun, (unsigned long long)ver,
+				   c->kind->version);
+	c->version = c->kind->sketch_version ? (uint64_t)c->kind->sketch_version
+					     : ver;
 	hour_iso(hour, iso, sizeof(iso));
 	s = json_string_value(json_object_get(root, "baseline_created_at"));
 	if (!json_is_string(json_object_get(root, "model")) ||
@@ -850,26 +875,28 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 	    !json_is_string(json_object_get(root, "model_version")) ||
 	    strcmp(json_string_value(json_object_get(root, "model_version")),
 		   version) != 0 ||
-	    !json_is_string(json_object_get(root, "hour")) ||
-	    strcmp(json_string_value(json_object_get(root, "hour")), iso) != 0)
+	    !json_is_string(json_object_get(root, c->kind->time_key)) ||
+	    strcmp(json_string_value(json_object_get(root, c->kind->time_key)),
+		   iso) != 0)
 		return dm_diag_set(c->diag, DM_ESCHEMA, c->name, 0, NULL,
-				   "hour profile is not of %.100s %.100s at "
+				   "%s is not of %.100s %.100s at "
 				   "%s",
-				   model, version, iso);
+				   c->kind->noun, model, version, iso);
 	if (!s || strcmp(s, ref->created_at ? ref->created_at : "") != 0)
 		return dm_diag_set(c->diag, DM_ESCHEMA, c->name, 0, NULL,
-				   "hour profile was made against another "
+				   "%s was made against another "
 				   "baseline (created %.40s)",
-				   s ? s : "?");
+				   c->kind->noun, s ? s : "?");
 	return DM_OK;
 }
 
-dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
-				 const char *model, const char *version,
-				 int64_t hour, const dm_profile *ref,
-				 dm_hour_profile *hp, dm_diag *diag)
+dm_err hp_json_read(const char *json, size_t len, const char *name,
+		    const char *model, const char *version, int64_t hour,
+		    const dm_profile *ref, const struct hp_kind *kind,
+		    hp_extra_read extra, void *ectx, dm_hour_profile *hp,
+		    dm_diag *diag)
 {
-	struct ctx c = {name, diag, 0, NULL};
+	struct ctx c = {name, kind, diag, 0, NULL};
 	hpc_blobs blobs;
 	json_error_t je;
 	json_t *root;
@@ -902,7 +929,7 @@ dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
 	}
 	err = json_is_object(root)
 		      ? check_header(&c, root, model, version, hour, ref)
-		      : bad(&c, "format", "not a driftmon hour profile");
+		      : bad(&c, "format", kind->badfmt);
 	if (err == DM_OK) {
 		const char *s = json_string_value(
 			json_object_get(root, "baseline_created_at"));
@@ -925,9 +952,12 @@ dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
 				   root, "baseline_fingerprint")),
 			   fp) != 0)
 			err = dm_diag_set(diag, DM_ESCHEMA, name, 0, NULL,
-					  "hour profile was made against "
-					  "another baseline (fingerprint)");
+					  "%s was made against "
+					  "another baseline (fingerprint)",
+					  kind->noun);
 	}
+	if (err == DM_OK && extra)
+		err = extra(root, ectx, name, diag);
 	for (i = 0; err == DM_OK && i < blobs.n; i++)
 		if (!blobs.taken[i])
 			err = bad(&c, "profile.features",
@@ -938,6 +968,15 @@ dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
 	if (err != DM_OK)
 		dm_hour_profile_release(hp);
 	return err;
+}
+
+dm_err dm_hour_profile_from_json(const char *json, size_t len, const char *name,
+				 const char *model, const char *version,
+				 int64_t hour, const dm_profile *ref,
+				 dm_hour_profile *hp, dm_diag *diag)
+{
+	return hp_json_read(json, len, name, model, version, hour, ref,
+			    &hour_kind, NULL, NULL, hp, diag);
 }
 
 int dm_hour_profile_covers(const dm_hour_profile *hp, char *const *keys,
