@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "io/io_internal.h"
 #include "driftmon/profile.h"
 #include "profile/profile_int.h"
 #include "profile/mv_int.h"
@@ -853,6 +854,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 {
 	size_t i, m = 0, nrows = b->nrows, start = 0;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
+	/* text cells, all kept: parsed a run at a time */
+	int bulk = !dates && !keep && col->type != DM_COL_DOUBLE;
 
 	if (!keep && !col->null && col->type == DM_COL_DOUBLE &&
 	    !(o && o->reference && f->ltype == DM_LTYPE_INTEGER)) {
@@ -902,6 +905,20 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 	for (i = start; i < nrows; i++) {
 		double x;
 
+		if (bulk) { /* up to the next cell that is not a number */
+			size_t k;
+			uint64_t miss = 0;
+
+			i += dmio_parse_cells(col->str + i,
+					      col->null ? col->null + i : NULL,
+					      nrows - i, sc->vals + m,
+					      rowout ? rowout + i : NULL, &k,
+					      &miss);
+			m += k;
+			f->missing += miss;
+			if (i == nrows)
+				break;
+		}
 		if (keep && !keep[i])
 			continue;
 		if (col->null && col->null[i]) {
