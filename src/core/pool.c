@@ -18,7 +18,7 @@ struct dm_pool {
 	unsigned nthreads;
 	unsigned long gen; /* job number */
 	int stop;
-	int open;	/* a job is under way: workers may join it */
+	int open;	 /* a job is under way: workers may join it */
 	unsigned active; /* workers in the job (under mu) */
 	void *(*fn)(void *);
 	void **args;

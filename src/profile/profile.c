@@ -910,11 +910,10 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			size_t k;
 			uint64_t miss = 0;
 
-			i += dmio_parse_cells(col->str + i,
-					      col->null ? col->null + i : NULL,
-					      nrows - i, sc->vals + m,
-					      rowout ? rowout + i : NULL, &k,
-					      &miss);
+			i += dmio_parse_cells(
+				col->str + i, col->null ? col->null + i : NULL,
+				nrows - i, sc->vals + m,
+				rowout ? rowout + i : NULL, &k, &miss);
 			m += k;
 			f->missing += miss;
 			if (i == nrows)
@@ -1539,9 +1538,9 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		dm_pool_run(pool, column_worker, args, nt);
 	} else {
 		for (t = 1; t < nt; t++)
-			started[t] = pthread_create(&tid[t], NULL,
-						    column_worker,
-						    &work[t]) == 0;
+			started[t] =
+				pthread_create(&tid[t], NULL, column_worker,
+					       &work[t]) == 0;
 		column_worker(&work[0]);
 		for (t = 1; t < nt; t++) {
 			if (started[t])
@@ -1616,8 +1615,7 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 			    const dm_batch *b, char *const *names,
 			    const char *file, dm_diag *diag)
 {
-	dm_err err = add_batch(p, o, b, names, NULL, file, diag, NULL,
-				   NULL);
+	dm_err err = add_batch(p, o, b, names, NULL, file, diag, NULL, NULL);
 
 	return err != DM_OK ? err : ecdf_bins(p);
 }
@@ -1767,8 +1765,7 @@ plain:
 		err = dm_reader_next(r, &b, diag);
 		if (err != DM_OK || !b)
 			break;
-		err = add_batch(p, opts, b, r->names, r, file, diag, mvp,
-				pool);
+		err = add_batch(p, opts, b, r->names, r, file, diag, mvp, pool);
 		if (err != DM_OK)
 			break;
 		if (opts && opts->progress)
