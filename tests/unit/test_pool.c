@@ -47,9 +47,9 @@ static void run_many(dm_pool *pool, size_t n, unsigned rounds)
 		}
 		dm_pool_run(pool, bump, args, n);
 		for (i = 0; i < n; i++) /* returned: every call is over */
-			assert_int_equal(__atomic_load_n(&it[i].done,
-							 __ATOMIC_ACQUIRE),
-					 1);
+			assert_int_equal(
+				__atomic_load_n(&it[i].done, __ATOMIC_ACQUIRE),
+				1);
 	}
 	for (i = 0; i < n; i++)
 		assert_int_equal(it[i].calls, (int)rounds);
