@@ -1297,14 +1297,17 @@ static size_t par_batch(csv_reader *r, dm_diag *diag)
 	return row;
 }
 
-/* Saves the current batch state in slot[cur]. */
+/* Saves the current batch state in slot[cur].  Not its batch: csv_next
+ * stored that copy when it returned it, and the caller may be reading it
+ * on another thread (dm_profile_add_reader's reading ahead) while this
+ * call prepares the next batch: writing it again, even with the same
+ * bytes, would be a data race. */
 static void slot_save(csv_reader *r)
 {
 	struct csv_slot *s = &r->slot[r->cur];
 
 	s->buf = r->buf;
 	s->cap = r->cap;
-	s->batch = r->batch;
 	s->cols = r->cols;
 	s->cells = r->cells;
 	s->nulls = r->nulls;

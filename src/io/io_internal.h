@@ -57,6 +57,18 @@ typedef struct dmio_pow5_128 {
 extern const dmio_pow5_128 dmio_pow5_tab[55];
 int dmio_el_path(uint64_t m, long e, double *out);
 
+/*
+ * Parses a column's cells[0..n) as dm_parse_double would, one after the
+ * other: the cells marked in null (NULL: none) are skipped and counted
+ * in *missing; the value of every other cell is appended to out (and,
+ * if byrow is not NULL, stored at byrow[i]).  Stops at the first cell
+ * that is not marked and does not parse to a finite double and returns
+ * its index (n when there is none); *nout = the values appended.
+ */
+size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
+			double *out, double *byrow, size_t *nout,
+			uint64_t *missing);
+
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
 locale_t dmio_c_locale(void);

@@ -594,3 +594,35 @@ int dm_parse_double(const char *s, size_t len, double *out)
 		return 0;
 	return parse_general(s, len, out);
 }
+
+size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
+			double *out, double *byrow, size_t *nout,
+			uint64_t *missing)
+{
+	const uint64_t ex = 0x7ff0000000000000ull;
+	size_t i, k = 0;
+	uint64_t miss = 0;
+
+	for (i = 0; i < n; i++) {
+		const dm_strref *c = &cells[i];
+		double x;
+		uint64_t u;
+
+		if (null && null[i]) {
+			miss++;
+			continue;
+		}
+		if (!parse_plain(c->ptr, c->ptr + c->len, &x) &&
+		    parse_general(c->ptr, c->len, &x) != 0)
+			break;
+		memcpy(&u, &x, sizeof(u));
+		if ((u & ex) == ex)
+			break; /* inf or NaN: the caller's */
+		out[k++] = x;
+		if (byrow)
+			byrow[i] = x;
+	}
+	*nout = k;
+	*missing += miss;
+	return i;
+}

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pool.h"
 #include "core/utf8.h"
+#include "io/io_internal.h"
 #include "driftmon/profile.h"
 #include "profile/profile_int.h"
 #include "profile/mv_int.h"
@@ -854,6 +856,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 {
 	size_t i, m = 0, nrows = b->nrows, start = 0;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
+	/* text cells, all kept: parsed a run at a time */
+	int bulk = !dates && !keep && col->type != DM_COL_DOUBLE;
 
 	if (!keep && !col->null && col->type == DM_COL_DOUBLE &&
 	    !(o && o->reference && f->ltype == DM_LTYPE_INTEGER)) {
@@ -904,6 +908,19 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 	for (i = start; i < nrows; i++) {
 		double x;
 
+		if (bulk) { /* up to the next cell that is not a number */
+			size_t k;
+			uint64_t miss = 0;
+
+			i += dmio_parse_cells(
+				col->str + i, col->null ? col->null + i : NULL,
+				nrows - i, sc->vals + m,
+				rowout ? rowout + i : NULL, &k, &miss);
+			m += k;
+			f->missing += miss;
+			if (i == nrows)
+				break;
+		}
 		if (keep && !keep[i])
 			continue;
 		if (col->null && col->null[i]) {
@@ -1411,7 +1428,7 @@ static dm_err mv_async_start(struct mv_async *a, dm_profile *p,
 static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 			const dm_batch *b, char *const *names,
 			const dm_reader *r, const char *file, dm_diag *diag,
-			struct mv_async *mva)
+			struct mv_async *mva, dm_pool *pool)
 {
 	long *map = NULL;
 	uint8_t *keep = NULL;
@@ -1528,15 +1545,24 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	}
 	if (err != DM_OK)
 		goto out;
-	for (t = 1; t < nt; t++)
-		started[t] = pthread_create(&tid[t], NULL, column_worker,
-					    &work[t]) == 0;
-	column_worker(&work[0]);
-	for (t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			column_worker(&work[t]); /* no thread: do it here */
+	if (pool && nt > 1) { /* the reader's persistent threads */
+		void *args[8];
+
+		for (t = 0; t < nt; t++)
+			args[t] = &work[t];
+		dm_pool_run(pool, column_worker, args, nt);
+	} else {
+		for (t = 1; t < nt; t++)
+			started[t] =
+				pthread_create(&tid[t], NULL, column_worker,
+					       &work[t]) == 0;
+		column_worker(&work[0]);
+		for (t = 1; t < nt; t++) {
+			if (started[t])
+				pthread_join(tid[t], NULL);
+			else /* no thread: do it here */
+				column_worker(&work[t]);
+		}
 	}
 	/* The error of the leftmost failing column, whatever the threads. */
 	{
@@ -1681,7 +1707,7 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 			    const dm_batch *b, char *const *names,
 			    const char *file, dm_diag *diag)
 {
-	dm_err err = add_batch(p, o, b, names, NULL, file, diag, NULL);
+	dm_err err = add_batch(p, o, b, names, NULL, file, diag, NULL, NULL);
 
 	return err != DM_OK ? err : ecdf_bins(p);
 }
@@ -1765,6 +1791,8 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	struct mv_async mva; /* threads: the joint pass beside the next batch */
 	struct mv_async *mvp = opts && opts->threads > 1 ? &mva : NULL;
 	dm_err mverr;
+	/* threads: the column workers' threads, kept for every batch */
+	dm_pool *pool = NULL;
 
 	memset(&mva, 0, sizeof(mva));
 	/* Current mode: decode only the baseline's features and the model
@@ -1789,6 +1817,8 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 		if (err != DM_OK && err != DM_EUNSUPPORTED)
 			return err;
 	}
+	if (opts && opts->threads > 1)
+		pool = dm_pool_new((opts->threads > 8 ? 8 : opts->threads) - 1);
 	if (r->batches_kept && opts && opts->threads > 1) {
 		struct ahead a;
 		pthread_t tid;
@@ -1807,7 +1837,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			if (err != DM_OK || !b)
 				break;
 			err = add_batch(p, opts, b, r->names, r, file, diag,
-					mvp);
+					mvp, pool);
 			if (err != DM_OK)
 				break;
 			if (opts->progress)
@@ -1827,13 +1857,14 @@ plain:
 		err = dm_reader_next(r, &b, diag);
 		if (err != DM_OK || !b)
 			break;
-		err = add_batch(p, opts, b, r->names, r, file, diag, mvp);
+		err = add_batch(p, opts, b, r->names, r, file, diag, mvp, pool);
 		if (err != DM_OK)
 			break;
 		if (opts && opts->progress)
 			opts->progress(opts->progress_ctx, b->nrows);
 	}
 done:
+	dm_pool_free(pool);
 	mverr = mv_async_wait(&mva);
 	if (err == DM_OK)
 		err = mverr;
@@ -1852,7 +1883,8 @@ done:
 			return DM_ENOMEM;
 		empty.ncols = r->ncols;
 		empty.cols = cols;
-		err = add_batch(p, opts, &empty, r->names, r, file, diag, NULL);
+		err = add_batch(p, opts, &empty, r->names, r, file, diag, NULL,
+				NULL);
 		free(cols);
 		return err;
 	}

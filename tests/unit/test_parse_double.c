@@ -794,6 +794,120 @@ static void pd_plain_no_overread(void **state)
 	munmap(mem, 3 * (size_t)pg);
 }
 
+/* The cell-by-cell loop dmio_parse_cells replaces (profile.c's): nulls
+ * counted, finite numbers appended, stop at anything else. */
+static size_t cells_one_by_one(const dm_strref *c, const uint8_t *null,
+			       size_t n, double *out, double *byrow,
+			       size_t *nout, uint64_t *missing)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		double x;
+
+		if (null && null[i]) {
+			++*missing;
+			continue;
+		}
+		if (dm_parse_double(c[i].ptr, c[i].len, &x) != 0 ||
+		    !isfinite(x))
+			break;
+		out[k++] = x;
+		if (byrow)
+			byrow[i] = x;
+	}
+	*nout = k;
+	return i;
+}
+
+static void pd_parse_cells(void **state)
+{
+	static const char *const pool[] = {
+		"1",	  "-2.5", " .5 ",
+		"5.",	  "1e5",  "0.1234567890123456789",
+		"-0",	  "+3",	  "7e22",
+		"1e-400", "42",	  "123456.789",
+		"1e400",  "abc",  "",
+		"NA",	  "inf",  "-nan",
+		"1,5",
+	};
+	enum { N = 4000 };
+	dm_strref *cells = calloc(N, sizeof(*cells));
+	uint8_t *null = calloc(N, 1);
+	double *a = calloc(N, sizeof(double)), *b = calloc(N, sizeof(double));
+	double *ra = calloc(N, sizeof(double)), *rb = calloc(N, sizeof(double));
+	size_t i, round;
+
+	(void)state;
+	assert_true(cells && null && a && b && ra && rb);
+	for (round = 0; round < 3; round++) {
+		/* round 0: numbers only; 1: and NULLs; 2: and bad cells */
+		size_t npool = round == 2 ? 19 : 12, pa = 0, pb = 0, ka, kb;
+		uint64_t ma = 0, mb = 0;
+		const uint8_t *nl = round ? null : NULL;
+
+		for (i = 0; i < N; i++) {
+			const char *s = pool[rng() % npool];
+
+			cells[i].ptr = s;
+			cells[i].len = (uint32_t)strlen(s);
+			null[i] = round && rng() % 7 == 0;
+			ra[i] = rb[i] = -1.0;
+		}
+		/* resume after every stop, as add_numeric does */
+		while (pa < N || pb < N) {
+			size_t sa = pa + dmio_parse_cells(cells + pa,
+							  nl ? nl + pa : NULL,
+							  N - pa, a, ra + pa,
+							  &ka, &ma);
+			size_t sb = pb + cells_one_by_one(cells + pb,
+							  nl ? nl + pb : NULL,
+							  N - pb, b, rb + pb,
+							  &kb, &mb);
+
+			assert_int_equal(sa, sb);
+			assert_int_equal(ka, kb);
+			for (i = 0; i < ka; i++)
+				assert_true(same_bits(a[i], b[i]));
+			if (round < 2)
+				assert_int_equal(sa, N); /* never stops */
+			pa = pb = sa < N ? sa + 1 : N;
+		}
+		assert_int_equal(ma, mb);
+		if (round == 1)
+			assert_true(ma > 0);
+		for (i = 0; i < N; i++)
+			assert_true(same_bits(ra[i], rb[i]));
+	}
+	/* the stop: index of the first bad cell; values before it kept */
+	{
+		static const dm_strref c[] = {
+			{"1", 1}, {"", 0}, {"2", 1}, {"x", 1}, {"3", 1}};
+		static const uint8_t nl[] = {0, 1, 0, 0, 0};
+		size_t k;
+		uint64_t miss = 0;
+		double out[5];
+
+		assert_int_equal(
+			dmio_parse_cells(c, nl, 5, out, NULL, &k, &miss), 3);
+		assert_int_equal(k, 2);
+		assert_int_equal(miss, 1);
+		assert_true(out[0] == 1.0 && out[1] == 2.0);
+		assert_int_equal(
+			dmio_parse_cells(c, NULL, 5, out, NULL, &k, &miss),
+			1); /* no mask: "" is not a number */
+		assert_int_equal(
+			dmio_parse_cells(c, nl, 0, out, NULL, &k, &miss), 0);
+		assert_int_equal(k, 0);
+	}
+	free(cells);
+	free(null);
+	free(a);
+	free(b);
+	free(ra);
+	free(rb);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(pd_accepts_forms),
 	cmocka_unit_test(pd_spaces),
@@ -815,6 +929,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(pd_el_ties),
 	cmocka_unit_test(pd_plain_lengths),
 	cmocka_unit_test(pd_plain_no_overread),
+	cmocka_unit_test(pd_parse_cells),
 };
 
 DMTEST_MAIN("parse_double", tests)

@@ -885,6 +885,78 @@ static void hour_profile_alloc_failures(void **state)
 #endif
 }
 
+/* Text cells of a numeric column (as the CSV reader gives them): parsed
+ * a run at a time (dmio_parse_cells), the NULLs counted as missing, a
+ * marker as missing, a bad cell noted; with strict, the first bad cell
+ * reported with its own row and column. */
+static void text_numbers_counted(void **state)
+{
+	enum { N = 400 };
+	static dm_strref cells[N], idc[N];
+	static uint8_t nl[N];
+	static char vbuf[N][16], idbuf[N][8];
+	dm_column cols[2];
+	char *cn[] = {"id", "x"};
+	dm_batch b;
+	dm_profile p;
+	dm_profile_opts o = {0};
+	dm_diag d;
+	const dm_feature *f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		if (i % 10 == 1)
+			vbuf[i][0] = 0; /* NULL */
+		else if (i == 3)
+			strcpy(vbuf[i], "NA");
+		else if (i == 257)
+			strcpy(vbuf[i], "x");
+		else if (i == 350)
+			strcpy(vbuf[i], "bad");
+		else
+			snprintf(vbuf[i], sizeof(vbuf[i]), "%zu.5", i);
+		cells[i].ptr = vbuf[i];
+		cells[i].len = (uint32_t)strlen(vbuf[i]);
+		nl[i] = cells[i].len == 0;
+		snprintf(idbuf[i], sizeof(idbuf[i]), "r%zu", i);
+		idc[i].ptr = idbuf[i];
+		idc[i].len = (uint32_t)strlen(idbuf[i]);
+	}
+	memset(cols, 0, sizeof(cols));
+	cols[0].type = DM_COL_TEXT;
+	cols[0].str = idc;
+	cols[1].type = DM_COL_TEXT;
+	cols[1].str = cells;
+	cols[1].null = nl;
+	memset(&b, 0, sizeof(b));
+	b.nrows = N;
+	b.ncols = 2;
+	b.cols = cols;
+	b.first_row = 100;
+
+	dm_profile_init(&p, &o);
+	assert_int_equal(dm_profile_add_batch(&p, &o, &b, cn, "t", NULL),
+			 DM_OK);
+	f = dm_profile_find(&p, "x");
+	assert_non_null(f);
+	assert_int_equal(f->count, N - 40 - 3);
+	assert_int_equal(f->missing, 41);
+	assert_int_equal(f->invalid, 2);
+	assert_string_equal(f->invalid_example, "x");
+	dm_profile_release(&p);
+
+	o.strict = 1;
+	dm_profile_init(&p, &o);
+	dm_diag_clear(&d);
+	assert_int_equal(dm_profile_add_batch(&p, &o, &b, cn, "t", &d),
+			 DM_EFORMAT);
+	assert_int_equal(d.row, 357); /* "x": the row of index 257 */
+	assert_string_equal(d.column, "x");
+	assert_non_null(strstr(d.msg, "'x'"));
+	dm_profile_release(&p);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -898,6 +970,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(hour_profile_refuses_corrupt),
 		cmocka_unit_test(hour_profile_bounds_sketch_n),
 		cmocka_unit_test(hour_profile_alloc_failures),
+		cmocka_unit_test(text_numbers_counted),
 	};
 
 	if (argc > 1)
