@@ -909,13 +909,21 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 		double x;
 
 		if (bulk) { /* up to the next cell that is not a number */
-			size_t k;
+			size_t k, r, i0 = i, v = m;
 			uint64_t miss = 0;
 
 			i += dmio_parse_cells(
 				col->str + i, col->null ? col->null + i : NULL,
-				nrows - i, sc->vals + m,
-				rowout ? rowout + i : NULL, &k, &miss);
+				nrows - i, sc->vals + m, NULL, &k, &miss);
+			/* rowout is compact: only the rows the joint pass
+			 * takes (mvrow), in the cells' order */
+			for (r = i0; rowout && r < i; r++) {
+				if (col->null && col->null[r])
+					continue;
+				if (mvrow[r] != SIZE_MAX)
+					rowout[mvrow[r]] = sc->vals[v];
+				v++;
+			}
 			m += k;
 			f->missing += miss;
 			if (i == nrows)
