@@ -133,15 +133,6 @@ dm_err dm_day_profile_note_hour(dm_day_profile *dp, int j,
 	return DM_OK;
 }
 
-static void day_iso(int64_t t, char *buf, size_t n)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:00:00Z", &tm);
-}
-
 static void write_hours(jw *w, const void *ctx)
 {
 	const dm_day_profile *dp = ctx;
@@ -154,7 +145,7 @@ static void write_hours(jw *w, const void *ctx)
 	for (j = 0; j < 24; j++) {
 		const dm_day_hour *dh = &dp->hours[j];
 
-		day_iso(dp->hp.hour + 3600 * (int64_t)j, iso, sizeof(iso));
+		hp_hour_iso(dp->hp.hour + 3600 * (int64_t)j, iso, sizeof(iso));
 		jw_obj(w);
 		jw_key(w, "hour");
 		jw_str(w, iso);
@@ -233,7 +224,7 @@ static dm_err read_hours(json_t *root, void *ctx, const char *name,
 
 		jh = json_array_get(hours, (size_t)j);
 		t = json_object_get(jh, "trend");
-		day_iso(dp->hp.hour + 3600 * (int64_t)j, iso, sizeof(iso));
+		hp_hour_iso(dp->hp.hour + 3600 * (int64_t)j, iso, sizeof(iso));
 		if (!json_is_string(json_object_get(jh, "hour")) ||
 		    strcmp(json_string_value(json_object_get(jh, "hour")),
 			   iso) != 0 ||

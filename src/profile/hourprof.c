@@ -202,7 +202,7 @@ dm_err hp_take_max(dm_hour_profile *hp, dm_profile *cur, const dm_profile *ref,
 	return DM_OK;
 }
 
-static void hour_iso(int64_t hour, char *buf, size_t n)
+void hp_hour_iso(int64_t hour, char *buf, size_t n)
 {
 	time_t t = (time_t)hour;
 	struct tm tm;
@@ -380,7 +380,7 @@ dm_err hp_json_write(const dm_hour_profile *hp, const char *model,
 	size_t i;
 	jw w;
 
-	hour_iso(hp->hour, iso, sizeof(iso));
+	hp_hour_iso(hp->hour, iso, sizeof(iso));
 	jw_init(&w, 0, 0);
 	jw_obj(&w);
 	jw_key(&w, "format");
@@ -867,7 +867,7 @@ static dm_err check_header(struct ctx *c, json_t *root, const char *model,
 				   c->kind->version);
 	c->version = c->kind->sketch_version ? (uint64_t)c->kind->sketch_version
 					     : ver;
-	hour_iso(hour, iso, sizeof(iso));
+	hp_hour_iso(hour, iso, sizeof(iso));
 	s = json_string_value(json_object_get(root, "baseline_created_at"));
 	if (!json_is_string(json_object_get(root, "model")) ||
 	    strcmp(json_string_value(json_object_get(root, "model")), model) !=

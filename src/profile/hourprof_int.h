@@ -22,6 +22,9 @@ struct hp_kind {
 	uint64_t max_items;   /* points per numeric feature read */
 };
 
+/* "YYYY-MM-DDTHH:00:00Z" of the hour starting at t (seconds, UTC). */
+void hp_hour_iso(int64_t t, char *buf, size_t n);
+
 /* dm_hour_profile_take with at most max[i] points for feature i (NULL:
  * DM_HOUR_SKETCH_ITEMS each). */
 dm_err hp_take_max(dm_hour_profile *hp, dm_profile *cur, const dm_profile *ref,

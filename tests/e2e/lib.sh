@@ -126,6 +126,17 @@ check() { # NAME COMMAND...: passes if the command succeeds
 	if "$@"; then ok; else not_ok "$name"; fi
 }
 
+# hourly_store ROWS_PER_HOUR SEED: 170 hours of spam-detector v1 logs
+# ending at $AT (ROWS_PER_HOUR rows each) and its baseline, in $T/store
+hourly_store() {
+	run synth --rows 3000 --hours 170 --rows-per-hour "$1" --end "$AT" \
+		--seed "$2"
+	expect "synth" 0
+	run baseline --model spam-detector --version v1 \
+		--input "$T/store/training-data/spam-detector/train.parquet"
+	expect "baseline" 0
+}
+
 finish() {
 	echo "$(basename "$0"): $_pass passed, $_fail failed"
 	[ "$_fail" -eq 0 ]

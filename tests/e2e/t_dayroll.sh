@@ -19,11 +19,7 @@ LR="$T/store/inference-logs/year=2025/month=12"
 
 # 800 rows an hour: an hour keeps every value, a day (19,200) is cut to
 # 1,024 points per feature
-run synth --rows 3000 --hours 170 --rows-per-hour 800 --end $AT --seed 5
-expect "synth" 0
-run baseline --model spam-detector --version v1 \
-	--input "$T/store/training-data/spam-detector/train.parquet"
-expect "baseline" 0
+hourly_store 800 5
 
 det() { # HOURS [AT]: detect, the report without generated_at in $T/.rep
 	run detect --model spam-detector --version v1 --at "${2:-$AT}" \

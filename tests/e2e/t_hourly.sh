@@ -18,11 +18,7 @@ AT=2025-12-24T18:00:00Z
 P="$T/store/profiles/spam-detector/v1/year=2025/month=12/day=24"
 L="$T/store/inference-logs/year=2025/month=12/day=24"
 
-run synth --rows 3000 --hours 170 --rows-per-hour 90 --end $AT --seed 11
-expect "synth" 0
-run baseline --model spam-detector --version v1 \
-	--input "$T/store/training-data/spam-detector/train.parquet"
-expect "baseline" 0
+hourly_store 90 11
 
 # detect NAME HOURS: a raw read and a run from profiles, compared
 raw() {
