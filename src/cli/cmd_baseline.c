@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* driftmon baseline: profile training data into a stored baseline. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cli_fanout.h"
@@ -668,20 +671,63 @@ static int finish_profile(struct bl_args *a, dm_profile *prof)
 	return cli_spec_after_baseline(&a->spec, prof);
 }
 
+struct file_out {
+	FILE *fp;
+	int err; /* errno of the first failed write */
+};
+
 static dm_err file_sink(void *ctx, const void *data, size_t len)
 {
-	return fwrite(data, 1, len, ctx) == len ? DM_OK : DM_EIO;
+	struct file_out *o = ctx;
+
+	if (fwrite(data, 1, len, o->fp) == len)
+		return DM_OK;
+	o->err = errno ? errno : EIO;
+	return DM_EIO;
 }
 
-/* The baseline streamed to a file (--output). */
+/*
+ * The baseline streamed to a file (--output).  A
+ * file is written beside its name and renamed over it once complete, so
+ * a failed write (disk full) leaves no partial baseline and an older
+ * file as it was.
+ */
 static int write_output(const char *path, const dm_profile *prof)
 {
-	FILE *fp = fopen(path, "wb");
-	int ok = fp && dm_baseline_write(prof, file_sink, fp) == DM_OK;
+	struct file_out o = {NULL, 0};
+	char *tmp = NULL;
+	size_t n = strlen(path) + 32;
+	dm_err err;
 
-	if (fp && fclose(fp) != 0)
-		ok = 0;
-	return ok ? EXIT_OK : cli_fail("cannot write '%s'", path);
+	struct stat sb;
+
+	if (!(tmp = malloc(n)))
+		return cli_fail("out of memory");
+	/* a device or a pipe (/dev/stdout) is written in place */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		snprintf(tmp, n, "%s", path);
+	else
+		snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	if (!(o.fp = fopen(tmp, "wb"))) {
+		o.err = errno;
+		free(tmp);
+		return cli_fail("cannot write '%s': %s", path, strerror(o.err));
+	}
+	err = dm_baseline_write(prof, file_sink, &o);
+	if (fclose(o.fp) != 0 && !o.err)
+		o.err = errno ? errno : EIO;
+	if (err == DM_OK && !o.err && strcmp(tmp, path) &&
+	    rename(tmp, path) != 0)
+		o.err = errno;
+	if (err != DM_OK || o.err) {
+		if (strcmp(tmp, path))
+			unlink(tmp);
+		free(tmp);
+		return cli_fail("cannot write '%s': %s", path,
+				o.err ? strerror(o.err) : dm_strerror(err));
+	}
+	free(tmp);
+	return EXIT_OK;
 }
 
 /* Step 5 (after a store): the summary and the column table. */

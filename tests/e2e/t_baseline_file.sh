@@ -119,4 +119,35 @@ if printf '%s\n' "$out" | grep -q 'No drift reports'; then
 else ok; fi
 run list reports
 expect "list reports with a corrupt report" 0 "^drift-reports/broken/latest\.json +\(unreadable: .*not valid JSON"
+# --output: a failed write (disk full, file too large) says why, exits 1,
+# stores no baseline, and leaves no partial file: an older file stays.
+run synth --training "$T/out-train.csv" --rows 3000 --numeric-only --seed 3
+expect "synth for --output" 0
+run baseline --model outfail --version v1 --input "$T/out-train.csv" \
+	--output /dev/full
+expect_err "--output on a full device" 1 "^driftmon: cannot write '/dev/full': No space left on device$"
+printf 'older\n' >"$T/out-old.json"
+(
+	ulimit -f 16 # KiB: the baseline of 51 features is larger
+	trap '' XFSZ
+	run baseline --model outfail --version v1 \
+		--input "$T/out-train.csv" --output "$T/out-old.json"
+	echo "$rc" >"$T/.rc-fsize"
+	printf '%s\n' "$err" >"$T/.err-fsize"
+)
+rc=$(cat "$T/.rc-fsize") err=$(cat "$T/.err-fsize") out=
+expect_err "--output larger than the file size limit" 1 "^driftmon: cannot write '.*/out-old\.json': File too large$"
+check "--output failed: the older file is unchanged" \
+	grep -qx older "$T/out-old.json"
+if compgen -G "$T/out-old.json.tmp.*" >/dev/null; then
+	not_ok "--output failed: a temporary file is left: $(ls "$T")"
+else ok; fi
+check "--output failed: no baseline stored" \
+	test ! -e "$T/store/baselines/outfail/v1/baseline.json"
+run baseline --model outfail --version v1 --input "$T/out-train.csv" \
+	--output "$T/out-old.json"
+expect "--output replaces the older file" 0
+out=$(cat "$T/out-old.json")
+json_check "--output: the new baseline" \
+	"d['format'] == 'driftmon-baseline' and d['model'] == 'outfail'"
 finish
