@@ -18,6 +18,7 @@
 
 #include "core/jsonw.h"
 #include "driftmon/profile.h"
+#include "driftmon/table.h"
 #include "profile/json_get.h"
 #include "profile/profile_int.h"
 
@@ -327,10 +328,23 @@ dm_err dm_baseline_write(const dm_profile *p, dm_sink_fn sink, void *ctx)
 
 /* ---- parsing ---------------------------------------------------------- */
 
+/* A feature's sketch arrays read straight from the text (lift_sketch):
+ * its tree then holds [] for them. */
+struct lifted {
+	int done;     /* the arrays are here, not in the tree */
+	int has_w;    /* "weights" was given */
+	size_t n, nw; /* values, weights */
+	double *v;
+	int64_t *w;
+};
+
 struct ctx {
 	const char *name;
 	dm_diag *diag;
-	int nosketch; /* dmp_baseline_from_json_nosketch */
+	int nosketch;	     /* dmp_baseline_from_json_nosketch */
+	struct lifted *lift; /* per feature element, or NULL */
+	size_t nlift;
+	size_t cur; /* the feature being parsed */
 };
 
 static dm_err bad(struct ctx *c, const char *field, const char *why)
@@ -432,24 +446,28 @@ static dm_err parse_sketch(struct ctx *c, json_t *jf, dm_feature *f,
 	json_t *sk = json_object_get(jf, "sketch");
 	json_t *vals = json_object_get(sk, "values");
 	json_t *wts = json_object_get(sk, "weights");
+	struct lifted *lf = c->lift && c->cur < c->nlift && c->lift[c->cur].done
+				    ? &c->lift[c->cur]
+				    : NULL;
 	double rank_error, *v = NULL;
 	uint64_t *w = NULL;
-	size_t i, n;
+	size_t i, n, nw;
 	char field[300];
 	dm_err err = DM_OK;
 
 	if (c->nosketch)
 		return DM_OK; /* dmp_baseline_from_json_nosketch */
+	n = lf ? lf->n : json_array_size(vals);
+	nw = lf ? lf->nw : json_array_size(wts);
 	if (!json_is_array(vals) || (wts && !json_is_array(wts)) ||
-	    (wts && json_array_size(wts) != json_array_size(vals)) ||
-	    get_num(sk, "rank_error", &rank_error) || !(rank_error >= 0)) {
+	    (wts && nw != n) || get_num(sk, "rank_error", &rank_error) ||
+	    !(rank_error >= 0)) {
 		snprintf(field, sizeof(field), "%s.sketch", path);
 		return bad(c, field,
 			   "needs 'values' (and optional "
 			   "'weights' of the same length) and "
 			   "'rank_error'");
 	}
-	n = json_array_size(vals);
 	v = malloc((n + 1) * sizeof(double));
 	w = malloc((n + 1) * sizeof(uint64_t));
 	if (!v || !w) {
@@ -457,9 +475,24 @@ static dm_err parse_sketch(struct ctx *c, json_t *jf, dm_feature *f,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		json_t *x = json_array_get(vals, i);
-		json_t *y = wts ? json_array_get(wts, i) : NULL;
+		json_t *x = lf ? NULL : json_array_get(vals, i);
+		json_t *y = wts && !lf ? json_array_get(wts, i) : NULL;
 
+		if (lf) {
+			/* lifted: every value a number, every weight an
+			 * integer; the same test of the weight's sign */
+			if (wts && lf->w[i] <= 0) {
+				snprintf(field, sizeof(field),
+					 "%s.sketch.values[%zu]", path, i);
+				err = bad(c, field,
+					  "not a number (or weight not a "
+					  "positive integer)");
+				goto out;
+			}
+			v[i] = lf->v[i];
+			w[i] = wts ? (uint64_t)lf->w[i] : 1;
+			continue;
+		}
 		if (!json_is_number(x) ||
 		    (wts &&
 		     (!json_is_integer(y) || json_integer_value(y) <= 0))) {
@@ -486,6 +519,12 @@ static dm_err parse_sketch(struct ctx *c, json_t *jf, dm_feature *f,
 out:
 	free(v);
 	free(w);
+	if (lf) { /* used: freed now, not with the whole baseline */
+		free(lf->v);
+		free(lf->w);
+		lf->v = NULL;
+		lf->w = NULL;
+	}
 	return err;
 }
 
@@ -797,6 +836,13 @@ dm_err dm_baseline_from_json_mt(const char *json, size_t len, const char *name,
 	return from_json(json, len, name, p, diag, 0, threads);
 }
 
+dm_err dmp_baseline_from_json_whole(const char *json, size_t len,
+				    const char *name, dm_profile *p,
+				    dm_diag *diag)
+{
+	return from_json(json, len, name, p, diag, 0, 0);
+}
+
 dm_err dmp_baseline_from_json_nosketch(const char *json, size_t len,
 				       const char *name, dm_profile *p,
 				       dm_diag *diag)
@@ -1001,6 +1047,7 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p, size_t i,
 	}
 	if (strcmp(type, "numeric") == 0) {
 		f->type = DM_FEATURE_NUMERIC;
+		c->cur = i;
 		return parse_numeric(c, jf, f, path, (uint32_t)k);
 	}
 	if (strcmp(type, "categorical") == 0)
@@ -1109,6 +1156,321 @@ static size_t skip_value(const char *s, size_t len, size_t i)
 	return len;
 }
 
+/*
+ * A sketch's "values" and "weights" read from the text, not by jansson:
+ * most of a baseline's bytes are these arrays, and a json_t per number
+ * (allocation, strtod, append) is most of its parse.  Only an array of
+ * JSON numbers in the strict grammar is taken, each converted as jansson
+ * would: an integer token (no fraction, no exponent) of at most 18
+ * digits as that integer (json_number_value gives it as a double), any
+ * other number by dm_parse_double (correctly rounded, as strtod), and
+ * only if finite (jansson rejects an overflow).  The weights must all be
+ * integer tokens (json_is_integer).  On anything else (longer integers,
+ * an infinite value, a weight written as a real, a key twice, a value
+ * that is not an array) nothing is lifted and jansson reads the
+ * element: the same tree, the same errors.
+ */
+
+/* One JSON number token at s[i..): its end in *e, its value in *d and,
+ * if it is an integer token of at most 18 digits, in *iv with *isint
+ * set.  0, or -1 if not a number that can be lifted. */
+static int lift_number(const char *s, size_t len, size_t i, size_t *e,
+		       double *d, int64_t *iv, int *isint)
+{
+	size_t b = i, dig;
+	int neg = 0, frac = 0;
+	uint64_t m = 0;
+
+	if (i < len && s[i] == '-') {
+		neg = 1;
+		i++;
+	}
+	if (i >= len || s[i] < '0' || s[i] > '9')
+		return -1;
+	if (s[i] == '0') {
+		i++;
+	} else {
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	dig = i - b - (size_t)neg;
+	if (i < len && s[i] == '.') {
+		frac = 1;
+		if (++i >= len || s[i] < '0' || s[i] > '9')
+			return -1;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		frac = 1;
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= len || s[i] < '0' || s[i] > '9')
+			return -1;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	*e = i;
+	if (!frac) {
+		size_t k;
+
+		if (dig > 18)
+			return -1;
+		for (k = b + (size_t)neg; k < i; k++)
+			m = m * 10 + (uint64_t)(s[k] - '0');
+		*iv = neg ? -(int64_t)m : (int64_t)m;
+		*d = (double)*iv;
+		*isint = 1;
+		return 0;
+	}
+	*isint = 0;
+	if (dm_parse_double(s + b, i - b, d) != 0 || !isfinite(*d))
+		return -1;
+	return 0;
+}
+
+/* The array of numbers opening at s[i] == '[' into *v (and *w when
+ * ints: integer tokens only), its length in *n, past its ']' in *e.
+ * 0, -1 if it cannot be lifted, -2 on allocation failure. */
+static int lift_array(const char *s, size_t len, size_t i, int ints, double **v,
+		      int64_t **w, size_t *n, size_t *e)
+{
+	size_t cap = 0, k = 0;
+	double *dv = NULL;
+	int64_t *iw = NULL;
+
+	i = skip_ws(s, len, i + 1);
+	if (i < len && s[i] == ']') {
+		*v = NULL;
+		*w = NULL;
+		*n = 0;
+		*e = i + 1;
+		return 0;
+	}
+	for (;;) {
+		double d;
+		int64_t iv = 0;
+		int isint = 0;
+		size_t end;
+
+		if (lift_number(s, len, i, &end, &d, &iv, &isint) != 0 ||
+		    (ints && !isint))
+			goto fail;
+		if (k == cap) {
+			size_t c = cap ? 2 * cap : 1024;
+			void *a = realloc(dv, c * sizeof(*dv));
+
+			if (!a)
+				goto oom;
+			dv = a;
+			if (ints) {
+				a = realloc(iw, c * sizeof(*iw));
+				if (!a)
+					goto oom;
+				iw = a;
+			}
+			cap = c;
+		}
+		dv[k] = d;
+		if (ints)
+			iw[k] = iv;
+		k++;
+		i = skip_ws(s, len, end);
+		if (i < len && s[i] == ',') {
+			i = skip_ws(s, len, i + 1);
+			continue;
+		}
+		if (i < len && s[i] == ']')
+			break;
+		goto fail;
+	}
+	*v = dv;
+	*w = iw;
+	*n = k;
+	*e = i + 1;
+	return 0;
+fail:
+	free(dv);
+	free(iw);
+	return -1;
+oom:
+	free(dv);
+	free(iw);
+	return -2;
+}
+
+/* The key at s[i] == '"' if it is exactly `key` (no escapes). */
+static int key_is(const char *s, size_t len, size_t i, const char *key)
+{
+	size_t kl = strlen(key);
+
+	return i + kl + 2 <= len && s[i + kl + 1] == '"' &&
+	       memcmp(s + i + 1, key, kl) == 0;
+}
+
+/* Walks the members of the object opening at s[i] == '{': for each, the
+ * key's start and the value's start and end are passed to fn (which
+ * returns non-zero to stop).  0 if the object was walked to its '}',
+ * else -1. */
+typedef int (*member_fn)(void *arg, const char *s, size_t len, size_t key,
+			 size_t val, size_t end);
+
+static int walk_object(const char *s, size_t len, size_t i, member_fn fn,
+		       void *arg)
+{
+	i = skip_ws(s, len, i + 1);
+	if (i < len && s[i] == '}')
+		return 0;
+	for (;;) {
+		size_t k = i, v, e;
+
+		if (i >= len || s[i] != '"')
+			return -1;
+		i = skip_ws(s, len, skip_string(s, len, i));
+		if (i >= len || s[i] != ':')
+			return -1;
+		v = skip_ws(s, len, i + 1);
+		if (v >= len)
+			return -1;
+		e = skip_value(s, len, v);
+		if (fn(arg, s, len, k, v, e))
+			return -1;
+		i = skip_ws(s, len, e);
+		if (i < len && s[i] == ',') {
+			i = skip_ws(s, len, i + 1);
+			continue;
+		}
+		return i < len && s[i] == '}' ? 0 : -1;
+	}
+}
+
+struct sk_find {
+	size_t at[2], end[2]; /* "values", "weights": the value's span */
+	int seen[2];
+};
+
+static int sketch_member(void *arg, const char *s, size_t len, size_t key,
+			 size_t val, size_t end)
+{
+	struct sk_find *f = arg;
+	int j = key_is(s, len, key, "values")	 ? 0
+		: key_is(s, len, key, "weights") ? 1
+						 : -1;
+
+	if (j < 0)
+		return 0;
+	if (f->seen[j]++)
+		return 1; /* twice: jansson says */
+	f->at[j] = val;
+	f->end[j] = end;
+	return 0;
+}
+
+struct feat_find {
+	size_t at, end; /* the "sketch" value's span */
+	int seen;
+};
+
+static int feature_member(void *arg, const char *s, size_t len, size_t key,
+			  size_t val, size_t end)
+{
+	struct feat_find *f = arg;
+
+	if (!key_is(s, len, key, "sketch"))
+		return 0;
+	if (f->seen++)
+		return 1;
+	f->at = val;
+	f->end = end;
+	return 0;
+}
+
+/* Lifts the sketch arrays of the feature element s[0..len) into *lf and
+ * gives in *out (malloc'd, *outlen bytes) the element with those arrays
+ * written []: 1; 0 if nothing is lifted, -2 on allocation failure. */
+static int lift_sketch(const char *s, size_t len, struct lifted *lf, char **out,
+		       size_t *outlen)
+{
+	struct feat_find ff = {0};
+	struct sk_find sf = {{0}, {0}, {0}};
+	double *wd = NULL;
+	size_t e, nw = 0, cut[2][2], nc = 0, j, o, from;
+	int r;
+	char *t;
+
+	memset(lf, 0, sizeof(*lf));
+	if (len == 0 || s[0] != '{' ||
+	    walk_object(s, len, 0, feature_member, &ff) != 0 || !ff.seen ||
+	    s[ff.at] != '{' ||
+	    walk_object(s, len, ff.at, sketch_member, &sf) != 0 ||
+	    !sf.seen[0] || s[sf.at[0]] != '[' ||
+	    (sf.seen[1] && s[sf.at[1]] != '['))
+		return 0;
+	r = lift_array(s, len, sf.at[0], 0, &lf->v, &lf->w, &lf->n, &e);
+	if (r != 0 || e != sf.end[0])
+		goto none;
+	free(lf->w);
+	lf->w = NULL;
+	if (sf.seen[1]) {
+		r = lift_array(s, len, sf.at[1], 1, &wd, &lf->w, &nw, &e);
+		free(wd);
+		if (r != 0 || e != sf.end[1])
+			goto none;
+		lf->has_w = 1;
+		lf->nw = nw;
+	}
+	/* the element with the lifted arrays written [] */
+	for (j = 0; j < 2; j++)
+		if (sf.seen[j]) {
+			cut[nc][0] = sf.at[j];
+			cut[nc][1] = sf.end[j];
+			nc++;
+		}
+	if (nc == 2 && cut[1][0] < cut[0][0]) {
+		size_t a = cut[0][0], b = cut[0][1];
+
+		cut[0][0] = cut[1][0];
+		cut[0][1] = cut[1][1];
+		cut[1][0] = a;
+		cut[1][1] = b;
+	}
+	t = malloc(len + 1);
+	if (!t) {
+		r = -2;
+		goto none;
+	}
+	for (j = 0, o = 0, from = 0; j < nc; j++) {
+		memcpy(t + o, s + from, cut[j][0] - from);
+		o += cut[j][0] - from;
+		t[o++] = '[';
+		t[o++] = ']';
+		from = cut[j][1];
+	}
+	memcpy(t + o, s + from, len - from);
+	o += len - from;
+	*out = t;
+	*outlen = o;
+	lf->done = 1;
+	return 1;
+none:
+	free(lf->v);
+	free(lf->w);
+	memset(lf, 0, sizeof(*lf));
+	return r == -2 ? -2 : 0;
+}
+
+static void lifted_free(struct lifted *lf, size_t n)
+{
+	size_t k;
+
+	for (k = 0; lf && k < n; k++) {
+		free(lf[k].v);
+		free(lf[k].w);
+	}
+	free(lf);
+}
+
 struct fspans {
 	size_t open, close; /* the array's '[' and ']' */
 	size_t n, cap;
@@ -1188,7 +1550,8 @@ struct fparse {
 	const char *s;
 	const struct fspans *f;
 	json_t **el;
-	size_t *next; /* shared: the next element to take */
+	struct lifted *lift; /* per element, or NULL: parse as is */
+	size_t *next;	     /* shared: the next element to take */
 };
 
 static void *fparse_worker(void *arg)
@@ -1199,10 +1562,15 @@ static void *fparse_worker(void *arg)
 	while ((k = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) <
 	       w->f->n) {
 		json_error_t je;
+		const char *e = w->s + w->f->a[k];
+		size_t el = w->f->b[k] - w->f->a[k], tl = 0;
+		char *t = NULL;
+		/* not lifted (nothing to lift, no memory): as is */
+		int r = w->lift ? lift_sketch(e, el, &w->lift[k], &t, &tl) : 0;
 
-		w->el[k] =
-			json_loadb(w->s + w->f->a[k], w->f->b[k] - w->f->a[k],
-				   JSON_REJECT_DUPLICATES, &je);
+		w->el[k] = json_loadb(r == 1 ? t : e, r == 1 ? tl : el,
+				      JSON_REJECT_DUPLICATES, &je);
+		free(t);
 	}
 	return NULL;
 }
@@ -1212,7 +1580,8 @@ static void *fparse_worker(void *arg)
 
 /* The tree of s, the features' elements parsed on up to `threads`
  * threads; NULL if any part does not parse (then parse it whole). */
-static json_t *load_par(const char *s, size_t len, unsigned threads)
+static json_t *load_par(const char *s, size_t len, unsigned threads,
+			struct lifted **liftp, size_t *nlift)
 {
 	struct fspans f = {0};
 	struct fparse w = {0};
@@ -1224,15 +1593,19 @@ static json_t *load_par(const char *s, size_t len, unsigned threads)
 	unsigned t, nt = threads > 8 ? 8 : threads;
 	json_error_t je;
 	int ok = 1;
+	struct lifted *lift = NULL;
 
 	if (!feature_spans(s, len, &f) || !(el = calloc(f.n, sizeof(*el))) ||
-	    !(rest = malloc(len))) {
+	    !(rest = malloc(len)) ||
+	    (liftp && !(lift = calloc(f.n, sizeof(*lift))))) {
+		free(rest);
 		free(f.a);
 		free(f.b);
 		free(el);
 		return NULL;
 	}
-	w = (struct fparse){.s = s, .f = &f, .el = el, .next = &next};
+	w = (struct fparse){
+		.s = s, .f = &f, .el = el, .lift = lift, .next = &next};
 	for (t = 1; t < nt; t++)
 		started[t - 1] = pthread_create(&tid[t - 1], NULL,
 						fparse_worker, &w) == 0;
@@ -1257,6 +1630,12 @@ static json_t *load_par(const char *s, size_t len, unsigned threads)
 	if (!ok) {
 		json_decref(root);
 		root = NULL;
+		lifted_free(lift, f.n);
+		lift = NULL;
+	}
+	if (liftp) {
+		*liftp = lift;
+		*nlift = lift ? f.n : 0;
 	}
 	free(rest);
 	free(el);
@@ -1271,13 +1650,16 @@ static dm_err from_json(const char *json, size_t len, const char *name,
 {
 	json_error_t je;
 	json_t *root = NULL;
-	struct ctx c = {name, diag, nosketch};
+	struct ctx c = {name, diag, nosketch, NULL, 0, 0};
 	uint64_t ver, k = 0;
 	dm_err err = DM_OK;
 
 	dm_profile_init(p, NULL);
-	if (threads > 1 && len >= PAR_MIN_BYTES)
-		root = load_par(json, len, threads);
+	/* one thread too: the sketches' arrays are lifted from the text;
+	 * threads 0: jansson on the whole document (the tests' reference) */
+	if (threads > 0 && len >= PAR_MIN_BYTES)
+		root = load_par(json, len, threads, nosketch ? NULL : &c.lift,
+				&c.nlift);
 	if (!root)
 		root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
@@ -1298,6 +1680,7 @@ static dm_err from_json(const char *json, size_t len, const char *name,
 		err = parse_mv(&c, json_object_get(root, "multivariate"), p);
 out:
 	json_decref(root);
+	lifted_free(c.lift, c.nlift);
 	if (err != DM_OK)
 		dm_profile_release(p);
 	return err;

@@ -119,6 +119,13 @@ dm_err dmp_profile_from_reference(dm_profile *p, const dm_profile *ref);
  */
 dm_err dmp_baseline_validate(dm_profile *p, const char *name, dm_diag *diag);
 
+/* dm_baseline_from_json by jansson on the whole document: no feature
+ * parsed apart, no sketch array read from the text (the reference the
+ * tests compare those with). */
+dm_err dmp_baseline_from_json_whole(const char *json, size_t len,
+				    const char *name, dm_profile *p,
+				    dm_diag *diag);
+
 /*
  * dm_baseline_from_json without the numeric features' quantile sketches
  * (f->sketch NULL, their points neither parsed nor checked): everything

@@ -16,6 +16,7 @@
 #include "driftmon/hourprof.h"
 #include "driftmon/profile.h"
 #include "profile/hpcodec.h"
+#include "profile/profile_int.h"
 
 static uint64_t st = 0x9e3779b97f4a7c15ull;
 
@@ -296,29 +297,156 @@ static char *pad_features(const char *json, size_t len, size_t *out)
 	return big;
 }
 
+/* jansson on the whole document (the reference), then the parse of
+ * one thread and of two (the sketches' arrays lifted from the text):
+ * the same profile or the same error. */
 static void same_outcome(const char *json, size_t len, dm_err want)
 {
 	dm_profile a, b;
 	dm_diag da, db;
 	char *ja = NULL, *jb = NULL;
 	size_t la = 0, lb = 0;
-	dm_err ea = dm_baseline_from_json(json, len, "b.json", &a, &da);
-	dm_err eb = dm_baseline_from_json_mt(json, len, "b.json", &b, &db, 2);
+	unsigned t;
+	dm_err ea = dmp_baseline_from_json_whole(json, len, "b.json", &a, &da);
 
 	assert_int_equal(ea, want);
-	assert_int_equal(eb, want);
-	if (want != DM_OK) {
-		assert_string_equal(da.msg, db.msg);
-		return;
+	if (want == DM_OK)
+		assert_int_equal(dm_baseline_to_json(&a, &ja, &la), DM_OK);
+	for (t = 1; t <= 2; t++) {
+		dm_err eb = t == 1 ? dm_baseline_from_json(json, len, "b.json",
+							   &b, &db)
+				   : dm_baseline_from_json_mt(
+					     json, len, "b.json", &b, &db, t);
+
+		assert_int_equal(eb, want);
+		if (want != DM_OK) {
+			assert_string_equal(da.msg, db.msg);
+			continue;
+		}
+		assert_int_equal(dm_baseline_to_json(&b, &jb, &lb), DM_OK);
+		assert_int_equal(la, lb);
+		assert_memory_equal(ja, jb, la);
+		free(jb);
+		dm_profile_release(&b);
 	}
-	assert_int_equal(dm_baseline_to_json(&a, &ja, &la), DM_OK);
-	assert_int_equal(dm_baseline_to_json(&b, &jb, &lb), DM_OK);
-	assert_int_equal(la, lb);
-	assert_memory_equal(ja, jb, la);
 	free(ja);
-	free(jb);
-	dm_profile_release(&a);
-	dm_profile_release(&b);
+	if (want == DM_OK)
+		dm_profile_release(&a);
+}
+
+/* big with the text at the first `key` (after it: skip bytes) replaced
+ * by rep; *len updated. */
+static char *edit_at(const char *big, size_t *len, const char *key, size_t skip,
+		     const char *rep)
+{
+	const char *p = strstr(big, key);
+	size_t at, rl = strlen(rep), n;
+	char *out;
+
+	assert_non_null(p);
+	at = (size_t)(p - big) + strlen(key);
+	n = *len - at < skip ? *len - at : skip;
+	out = malloc(*len + rl + 1);
+	assert_non_null(out);
+	memcpy(out, big, at);
+	memcpy(out + at, rep, rl);
+	memcpy(out + at + rl, big + at + n, *len - at - n + 1);
+	*len = *len + rl - n;
+	return out;
+}
+
+/* The length of the number token at the first `key`, after blanks. */
+static size_t token_after(const char *big, const char *key)
+{
+	const char *p = strstr(big, key);
+	size_t n = 0;
+
+	assert_non_null(p);
+	p += strlen(key);
+	while (*p == ' ' || *p == '\n')
+		p++, n++;
+	while (p[0] && strchr("0123456789+-.eE", p[0]))
+		p++, n++;
+	return n;
+}
+
+/* Sketch arrays read from the text (not by jansson) give the same
+ * profile or error as jansson on the whole document, on numbers of every
+ * JSON form and on every case the reader leaves to jansson.  tok: the
+ * first number after key replaced by rep, else rep inserted there. */
+static void baseline_json_lifted(void **state)
+{
+	static const struct {
+		const char *key;
+		int tok;
+		const char *rep;
+		dm_err want;
+	} edits[] = {
+		/* read from the text */
+		{"\"values\": [", 1, " -1E+2 ", DM_OK},
+		{"\"values\": [", 1, "\t-1e300\r\n", DM_OK},
+		{"\"values\": [", 1, "-123456789012345678", DM_OK},
+		{"\"values\": [", 1, "-98765.4321e-3", DM_OK},
+		{"\"values\": [", 1, "-0.000000000000000000001234e23", DM_OK},
+		{"\"values\": [", 1, "-1.7976931348623157e308", DM_OK},
+		{"\"values\": [", 1, "1e-320", DM_EFORMAT}, /* unsorted */
+		{"\"values\": [", 0, "-0.0 ,\t0.5e-3\r\n,", DM_EFORMAT},
+		{"\"weights\": [", 1, "0", DM_EFORMAT},
+		{"\"weights\": [", 1, "-3", DM_EFORMAT},
+		{"\"weights\": [", 1, "1", DM_EFORMAT}, /* the sum */
+		/* left to jansson */
+		{"\"values\": [", 1, "-1234567890123456789", DM_OK},
+		{"\"values\": [", 1, "-12345678901234567890123", DM_EFORMAT},
+		{"\"values\": [", 1, "-1e999", DM_EFORMAT},
+		{"\"values\": [", 1, "-01", DM_EFORMAT},
+		{"\"values\": [", 1, "-1.", DM_EFORMAT},
+		{"\"values\": [", 1, "-.5", DM_EFORMAT},
+		{"\"values\": [", 1, "+1", DM_EFORMAT},
+		{"\"values\": [", 1, "-1e", DM_EFORMAT},
+		{"\"values\": [", 1, "\"a\"", DM_EFORMAT},
+		{"\"values\": [", 1, "null", DM_EFORMAT},
+		{"\"values\": [", 1, "[1]", DM_EFORMAT},
+		{"\"values\": [", 1, "-1,", DM_EFORMAT},
+		{"\"weights\": [", 1, "1.0", DM_EFORMAT},
+		{"\"weights\": [", 1, "1e0", DM_EFORMAT},
+		{"\"weights\": [", 1, "99999999999999999999", DM_EFORMAT},
+		{"\"sketch\": {", 0, "\"values\": [1],", DM_EFORMAT},
+		{"\"sketch\": {", 0, "\"weights\": 3,", DM_EFORMAT},
+		{"\"sketch\": {", 0, "\"values\": [],", DM_EFORMAT},
+		{"\"sketch\": {", 0, "\"v\\u0061lues\": [1],", DM_EFORMAT},
+		{"\"sketch\": {", 0, "\"x\": {\"values\": [1]},", DM_OK},
+		{"\"rank_error\": ", 0, "\"values\": 1, \"x\": ", DM_EFORMAT},
+		{"\"name\": ", 0, "\"sketch\": {}, \"name\": ", DM_EFORMAT},
+	};
+	struct table base;
+	dm_profile bp;
+	char *json, *big, *e;
+	size_t len, blen, n, i;
+
+	(void)state;
+	make_table(&base, 3000, 0, 0);
+	build_baseline(&bp, &base);
+	assert_int_equal(dm_baseline_to_json(&bp, &json, &len), DM_OK);
+	big = pad_features(json, len, &blen);
+	same_outcome(big, blen, DM_OK);
+	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		n = blen;
+		e = edit_at(big, &n, edits[i].key,
+			    edits[i].tok ? token_after(big, edits[i].key) : 0,
+			    edits[i].rep);
+		same_outcome(e, n, edits[i].want);
+		free(e);
+	}
+	/* the lengths differ: a weight dropped */
+	n = blen;
+	e = edit_at(big, &n, "\"weights\": [",
+		    token_after(big, "\"weights\": [") + 1, "");
+	same_outcome(e, n, DM_EFORMAT);
+	free(e);
+	free(big);
+	free(json);
+	dm_profile_release(&bp);
+	free_table(&base);
 }
 
 static void baseline_json_threads(void **state)
@@ -963,6 +1091,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(merge_equals_union),
 		cmocka_unit_test(baseline_json_round_trip),
 		cmocka_unit_test(baseline_json_threads),
+		cmocka_unit_test(baseline_json_lifted),
 		cmocka_unit_test(detect_decides),
 		cmocka_unit_test(hour_profile_round_trip),
 		cmocka_unit_test(hour_profiles_merge_to_window),
