@@ -11,6 +11,9 @@
  * pairs with the stated rank-error bound.
  */
 #include <jansson.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -1125,6 +1128,37 @@ static size_t skip_string(const char *s, size_t len, size_t i)
 	return len;
 }
 
+/* The first of s[i..len) that is a quote or a bracket; len if none.
+ * Sixteen bytes at a time: most of a baseline is numbers between them. */
+static size_t next_special(const char *s, size_t len, size_t i)
+{
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), ob = _mm_set1_epi8('{'),
+		      cb = _mm_set1_epi8('}'), os = _mm_set1_epi8('['),
+		      cs = _mm_set1_epi8(']');
+
+	while (i + 16 <= len) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, q),
+				     _mm_cmpeq_epi8(x, ob)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, cb),
+						  _mm_cmpeq_epi8(x, os)),
+				     _mm_cmpeq_epi8(x, cs)));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits)
+			return i + (size_t)__builtin_ctz((unsigned)bits);
+		i += 16;
+	}
+#endif
+	for (; i < len; i++)
+		if (s[i] == '"' || s[i] == '{' || s[i] == '}' || s[i] == '[' ||
+		    s[i] == ']')
+			return i;
+	return len;
+}
+
 /* Past the value starting at i (brackets matched, strings skipped);
  * len if it does not end. */
 static size_t skip_value(const char *s, size_t len, size_t i)
@@ -1140,7 +1174,7 @@ static size_t skip_value(const char *s, size_t len, size_t i)
 			i++;
 		return i;
 	}
-	while (i < len) {
+	while ((i = next_special(s, len, i)) < len) {
 		char ch = s[i];
 
 		if (ch == '"') {
@@ -1149,7 +1183,7 @@ static size_t skip_value(const char *s, size_t len, size_t i)
 		}
 		if (ch == '{' || ch == '[')
 			depth++;
-		else if ((ch == '}' || ch == ']') && --depth == 0)
+		else if (--depth == 0)
 			return i + 1;
 		i++;
 	}
@@ -1309,118 +1343,109 @@ static int key_is(const char *s, size_t len, size_t i, const char *key)
 	       memcmp(s + i + 1, key, kl) == 0;
 }
 
-/* Walks the members of the object opening at s[i] == '{': for each, the
- * key's start and the value's start and end are passed to fn (which
- * returns non-zero to stop).  0 if the object was walked to its '}',
- * else -1. */
-typedef int (*member_fn)(void *arg, const char *s, size_t len, size_t key,
-			 size_t val, size_t end);
+#define WALK_FAIL ((size_t)-1)
 
-static int walk_object(const char *s, size_t len, size_t i, member_fn fn,
-		       void *arg)
+/* Walks the members of the object opening at s[i] == '{': for each, fn
+ * gets the key's start and the value's start and returns past the
+ * value, or WALK_FAIL to stop.  Past the object's '}', else WALK_FAIL. */
+typedef size_t (*member_fn)(void *arg, const char *s, size_t len, size_t key,
+			    size_t val);
+
+static size_t walk_object(const char *s, size_t len, size_t i, member_fn fn,
+			  void *arg)
 {
 	i = skip_ws(s, len, i + 1);
 	if (i < len && s[i] == '}')
-		return 0;
+		return i + 1;
 	for (;;) {
 		size_t k = i, v, e;
 
 		if (i >= len || s[i] != '"')
-			return -1;
+			return WALK_FAIL;
 		i = skip_ws(s, len, skip_string(s, len, i));
 		if (i >= len || s[i] != ':')
-			return -1;
+			return WALK_FAIL;
 		v = skip_ws(s, len, i + 1);
-		if (v >= len)
-			return -1;
-		e = skip_value(s, len, v);
-		if (fn(arg, s, len, k, v, e))
-			return -1;
+		if (v >= len || (e = fn(arg, s, len, k, v)) == WALK_FAIL)
+			return WALK_FAIL;
 		i = skip_ws(s, len, e);
 		if (i < len && s[i] == ',') {
 			i = skip_ws(s, len, i + 1);
 			continue;
 		}
-		return i < len && s[i] == '}' ? 0 : -1;
+		return i < len && s[i] == '}' ? i + 1 : WALK_FAIL;
 	}
 }
 
+/* The sketch's arrays as they are met: lifted, their spans kept. */
 struct sk_find {
+	struct lifted *lf;
 	size_t at[2], end[2]; /* "values", "weights": the value's span */
 	int seen[2];
 };
 
-static int sketch_member(void *arg, const char *s, size_t len, size_t key,
-			 size_t val, size_t end)
+static size_t sketch_member(void *arg, const char *s, size_t len, size_t key,
+			    size_t val)
 {
 	struct sk_find *f = arg;
 	int j = key_is(s, len, key, "values")	 ? 0
 		: key_is(s, len, key, "weights") ? 1
 						 : -1;
+	double *d = NULL;
+	int64_t *w = NULL;
+	size_t n = 0, e;
 
 	if (j < 0)
-		return 0;
-	if (f->seen[j]++)
-		return 1; /* twice: jansson says */
+		return skip_value(s, len, val);
+	if (f->seen[j]++ || s[val] != '[') /* twice: jansson says */
+		return WALK_FAIL;
+	if (lift_array(s, len, val, j, &d, &w, &n, &e) != 0)
+		return WALK_FAIL;
+	if (j == 0) {
+		free(w);
+		f->lf->v = d;
+		f->lf->n = n;
+	} else {
+		free(d);
+		f->lf->w = w;
+		f->lf->nw = n;
+		f->lf->has_w = 1;
+	}
 	f->at[j] = val;
-	f->end[j] = end;
-	return 0;
+	f->end[j] = e;
+	return e;
 }
 
-struct feat_find {
-	size_t at, end; /* the "sketch" value's span */
-	int seen;
-};
-
-static int feature_member(void *arg, const char *s, size_t len, size_t key,
-			  size_t val, size_t end)
+static size_t feature_member(void *arg, const char *s, size_t len, size_t key,
+			     size_t val)
 {
-	struct feat_find *f = arg;
+	struct sk_find *f = arg;
 
 	if (!key_is(s, len, key, "sketch"))
-		return 0;
-	if (f->seen++)
-		return 1;
-	f->at = val;
-	f->end = end;
-	return 0;
+		return skip_value(s, len, val);
+	if (f->seen[0] || f->seen[1] || s[val] != '{')
+		return WALK_FAIL; /* "sketch" twice (or not an object) */
+	return walk_object(s, len, val, sketch_member, f);
 }
 
 /* Lifts the sketch arrays of the feature element s[0..len) into *lf and
  * gives in *out (malloc'd, *outlen bytes) the element with those arrays
- * written []: 1; 0 if nothing is lifted, -2 on allocation failure. */
+ * written []: 1; 0 if nothing is lifted (allocation failures too). */
 static int lift_sketch(const char *s, size_t len, struct lifted *lf, char **out,
 		       size_t *outlen)
 {
-	struct feat_find ff = {0};
-	struct sk_find sf = {{0}, {0}, {0}};
-	double *wd = NULL;
-	size_t e, nw = 0, cut[2][2], nc = 0, j, o, from;
-	int r;
+	struct sk_find sf;
+	size_t cut[2][2], nc = 0, j, o, from;
 	char *t;
 
 	memset(lf, 0, sizeof(*lf));
+	memset(&sf, 0, sizeof(sf));
+	sf.lf = lf;
+	/* a "sketch" met again after its arrays is refused by feature_member;
+	 * one without arrays leaves seen[0] at 0 (nothing lifted) */
 	if (len == 0 || s[0] != '{' ||
-	    walk_object(s, len, 0, feature_member, &ff) != 0 || !ff.seen ||
-	    s[ff.at] != '{' ||
-	    walk_object(s, len, ff.at, sketch_member, &sf) != 0 ||
-	    !sf.seen[0] || s[sf.at[0]] != '[' ||
-	    (sf.seen[1] && s[sf.at[1]] != '['))
-		return 0;
-	r = lift_array(s, len, sf.at[0], 0, &lf->v, &lf->w, &lf->n, &e);
-	if (r != 0 || e != sf.end[0])
+	    walk_object(s, len, 0, feature_member, &sf) != len || !sf.seen[0])
 		goto none;
-	free(lf->w);
-	lf->w = NULL;
-	if (sf.seen[1]) {
-		r = lift_array(s, len, sf.at[1], 1, &wd, &lf->w, &nw, &e);
-		free(wd);
-		if (r != 0 || e != sf.end[1])
-			goto none;
-		lf->has_w = 1;
-		lf->nw = nw;
-	}
-	/* the element with the lifted arrays written [] */
 	for (j = 0; j < 2; j++)
 		if (sf.seen[j]) {
 			cut[nc][0] = sf.at[j];
@@ -1435,11 +1460,8 @@ static int lift_sketch(const char *s, size_t len, struct lifted *lf, char **out,
 		cut[1][0] = a;
 		cut[1][1] = b;
 	}
-	t = malloc(len + 1);
-	if (!t) {
-		r = -2;
+	if (!(t = malloc(len + 1)))
 		goto none;
-	}
 	for (j = 0, o = 0, from = 0; j < nc; j++) {
 		memcpy(t + o, s + from, cut[j][0] - from);
 		o += cut[j][0] - from;
@@ -1457,7 +1479,7 @@ none:
 	free(lf->v);
 	free(lf->w);
 	memset(lf, 0, sizeof(*lf));
-	return r == -2 ? -2 : 0;
+	return 0;
 }
 
 static void lifted_free(struct lifted *lf, size_t n)
