@@ -471,20 +471,11 @@ static dm_err parse_sketch(struct ctx *c, json_t *jf, dm_feature *f,
 			   "'weights' of the same length) and "
 			   "'rank_error'");
 	}
-	v = malloc((n + 1) * sizeof(double));
-	w = malloc((n + 1) * sizeof(uint64_t));
-	if (!v || !w) {
-		err = DM_ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		json_t *x = lf ? NULL : json_array_get(vals, i);
-		json_t *y = wts && !lf ? json_array_get(wts, i) : NULL;
-
-		if (lf) {
-			/* lifted: every value a number, every weight an
-			 * integer; the same test of the weight's sign */
-			if (wts && lf->w[i] <= 0) {
+	if (lf && n > 0) {
+		/* lifted: every value a number, every weight an integer;
+		 * the same test of the weight's sign; used in place */
+		for (i = 0; wts && i < n; i++)
+			if (lf->w[i] <= 0) {
 				snprintf(field, sizeof(field),
 					 "%s.sketch.values[%zu]", path, i);
 				err = bad(c, field,
@@ -492,10 +483,27 @@ static dm_err parse_sketch(struct ctx *c, json_t *jf, dm_feature *f,
 					  "positive integer)");
 				goto out;
 			}
-			v[i] = lf->v[i];
-			w[i] = wts ? (uint64_t)lf->w[i] : 1;
-			continue;
+		if (wts) {
+			w = (uint64_t *)lf->w; /* positive: the same bits */
+			lf->w = NULL;
 		}
+		v = lf->v;
+		lf->v = NULL;
+	}
+	if (!v)
+		v = malloc((n + 1) * sizeof(double));
+	if (!w)
+		w = malloc((n + 1) * sizeof(uint64_t));
+	if (!v || !w) {
+		err = DM_ENOMEM;
+		goto out;
+	}
+	for (i = 0; lf && n > 0 && !wts && i < n; i++)
+		w[i] = 1;
+	for (i = 0; !(lf && n > 0) && i < n; i++) {
+		json_t *x = json_array_get(vals, i);
+		json_t *y = wts ? json_array_get(wts, i) : NULL;
+
 		if (!json_is_number(x) ||
 		    (wts &&
 		     (!json_is_integer(y) || json_integer_value(y) <= 0))) {
@@ -1267,17 +1275,15 @@ static int lift_number(const char *s, size_t len, size_t i, size_t *e,
 /* The array of numbers opening at s[i] == '[' into *v (and *w when
  * ints: integer tokens only), its length in *n, past its ']' in *e.
  * 0, -1 if it cannot be lifted, -2 on allocation failure. */
-static int lift_array(const char *s, size_t len, size_t i, int ints, double **v,
-		      int64_t **w, size_t *n, size_t *e)
+static int lift_array(const char *s, size_t len, size_t i, int ints, void **out,
+		      size_t *n, size_t *e)
 {
 	size_t cap = 0, k = 0;
-	double *dv = NULL;
-	int64_t *iw = NULL;
+	uint64_t *a = NULL; /* the doubles' or the integers' bits */
 
 	i = skip_ws(s, len, i + 1);
 	if (i < len && s[i] == ']') {
-		*v = NULL;
-		*w = NULL;
+		*out = NULL;
 		*n = 0;
 		*e = i + 1;
 		return 0;
@@ -1293,23 +1299,19 @@ static int lift_array(const char *s, size_t len, size_t i, int ints, double **v,
 			goto fail;
 		if (k == cap) {
 			size_t c = cap ? 2 * cap : 1024;
-			void *a = realloc(dv, c * sizeof(*dv));
+			uint64_t *g = realloc(a, c * sizeof(*a));
 
-			if (!a)
-				goto oom;
-			dv = a;
-			if (ints) {
-				a = realloc(iw, c * sizeof(*iw));
-				if (!a)
-					goto oom;
-				iw = a;
+			if (!g) {
+				free(a);
+				return -2;
 			}
+			a = g;
 			cap = c;
 		}
-		dv[k] = d;
 		if (ints)
-			iw[k] = iv;
-		k++;
+			memcpy(&a[k++], &iv, sizeof(iv));
+		else
+			memcpy(&a[k++], &d, sizeof(d));
 		i = skip_ws(s, len, end);
 		if (i < len && s[i] == ',') {
 			i = skip_ws(s, len, i + 1);
@@ -1319,19 +1321,13 @@ static int lift_array(const char *s, size_t len, size_t i, int ints, double **v,
 			break;
 		goto fail;
 	}
-	*v = dv;
-	*w = iw;
+	*out = a;
 	*n = k;
 	*e = i + 1;
 	return 0;
 fail:
-	free(dv);
-	free(iw);
+	free(a);
 	return -1;
-oom:
-	free(dv);
-	free(iw);
-	return -2;
 }
 
 /* The key at s[i] == '"' if it is exactly `key` (no escapes). */
@@ -1391,23 +1387,20 @@ static size_t sketch_member(void *arg, const char *s, size_t len, size_t key,
 	int j = key_is(s, len, key, "values")	 ? 0
 		: key_is(s, len, key, "weights") ? 1
 						 : -1;
-	double *d = NULL;
-	int64_t *w = NULL;
+	void *a = NULL;
 	size_t n = 0, e;
 
 	if (j < 0)
 		return skip_value(s, len, val);
 	if (f->seen[j]++ || s[val] != '[') /* twice: jansson says */
 		return WALK_FAIL;
-	if (lift_array(s, len, val, j, &d, &w, &n, &e) != 0)
+	if (lift_array(s, len, val, j, &a, &n, &e) != 0)
 		return WALK_FAIL;
 	if (j == 0) {
-		free(w);
-		f->lf->v = d;
+		f->lf->v = a;
 		f->lf->n = n;
 	} else {
-		free(d);
-		f->lf->w = w;
+		f->lf->w = a;
 		f->lf->nw = n;
 		f->lf->has_w = 1;
 	}
