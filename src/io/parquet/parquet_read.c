@@ -779,23 +779,24 @@ static void cc_trim(pq_cc *c)
 	c->roff = c->pos;
 }
 
-/* A new buffer of n bytes (malloc) about to be written whole: its pages
- * are faulted in with one call rather than one fault each (in a virtual
- * machine a fault costs microseconds, and a wide file's first row group
- * fills tens of MB of fresh pages).  Where the kernel cannot (before
+/* A new buffer of n bytes (malloc) whose first `fill` bytes are about to
+ * be written: their pages are faulted in with one call rather than one
+ * fault each (in a virtual machine a fault costs microseconds, and a
+ * wide file's first row group fills tens of MB of fresh pages); the
+ * slack beyond is left untouched.  Where the kernel cannot (before
  * Linux 5.14), the pages fault in as they are written, as before. */
-static void *fresh_buffer(size_t n)
+static void *fresh_buffer(size_t n, size_t fill)
 {
 	void *p = malloc(n);
 #ifdef MADV_POPULATE_WRITE
-	if (p && n >= ((size_t)64 << 10)) {
+	if (p && fill >= ((size_t)64 << 10) && fill <= n) {
 		long pg = sysconf(_SC_PAGESIZE);
 		uintptr_t a, b;
 
 		if (pg > 0) {
 			a = ((uintptr_t)p + (uintptr_t)pg - 1) &
 			    ~((uintptr_t)pg - 1);
-			b = ((uintptr_t)p + n) & ~((uintptr_t)pg - 1);
+			b = ((uintptr_t)p + fill) & ~((uintptr_t)pg - 1);
 			if (b > a)
 				(void)madvise((void *)a, b - a,
 					      MADV_POPULATE_WRITE);
@@ -873,11 +874,11 @@ static dm_err cc_body(pq_cc *c, const pq_ph *h, size_t raw, int compressed,
 		alloc = usize + usize / 16 + 8;
 	else
 		alloc = usize + 8;
-	dst = reuse ? c->page : fresh_buffer(alloc);
-	if (!dst)
-		return DM_ENOMEM;
 	/* doubles may then be read in place (the + 8 above has room) */
 	pad = out == &c->page && c->nk == NK_F64 ? c->want_pad % 8 : 0;
+	dst = reuse ? c->page : fresh_buffer(alloc, pad + usize);
+	if (!dst)
+		return DM_ENOMEM;
 	memcpy(dst + pad, src, raw);
 	err = pq_decompress(codec, src + raw, csize - raw, dst + pad + raw,
 			    usize - raw, &why);
