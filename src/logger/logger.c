@@ -65,8 +65,6 @@ void (*lg_test_hook)(const char *point) = NULL;
  * failed write is forgotten once this much more is free. */
 #define DISK_LOW    ((uint64_t)64 << 10)
 #define DISK_RESUME ((uint64_t)256 << 10)
-/* Added to the flusher threads' nice value (see flusher_main). */
-#define FLUSHER_NICE 10
 /* How long a caller spins for mu before it sleeps (lock_to_append). */
 #define APPEND_SPIN_NS 30000
 
@@ -159,6 +157,7 @@ struct dm_logger {
 	pthread_t flusher[16], syncer;
 	unsigned nflushers;
 	int have_syncer;
+	int flush_nice; /* added to the flusher threads' nice value */
 
 	/* hour profiles (logger_prof.c); NULL when off */
 	lg_prof *prof;
@@ -1014,7 +1013,7 @@ static void *flusher_main(void *arg)
 	 * (BENCHMARKS.md, "Library logger stalls, removed").  The nice value
 	 * is per thread on Linux; if it cannot change, nothing else does. */
 	errno = 0;
-	if (nice(FLUSHER_NICE) == -1 && errno)
+	if (lg->flush_nice && nice(lg->flush_nice) == -1 && errno)
 		errno = 0;
 	pthread_mutex_lock(&lg->mu);
 	for (;;) {
@@ -1688,6 +1687,7 @@ static void free_logger(dm_logger *lg)
 #define DEF_RETRY_MAX_MS       10000
 #define DEF_CLOSE_TIMEOUT_MS   30000
 #define DEF_FLUSH_THREADS      2
+#define DEF_FLUSH_NICE	       10
 #define MAX_FLUSH_THREADS      16
 #define DEF_SCHEMA_TTL_S       86400
 #define DEF_MAX_SCHEMA_COLUMNS 10000
@@ -1770,6 +1770,11 @@ static dm_err apply_settings(dm_logger *lg, const dm_logger_config *cfg,
 		*nflush = MAX_FLUSH_THREADS;
 	lg->event_ctx = cfg->event_ctx;
 	lg->storage_ok = 1;
+	lg->flush_nice = cfg->flush_nice_set ? cfg->flush_nice : DEF_FLUSH_NICE;
+	if (lg->flush_nice < 0)
+		lg->flush_nice = 0;
+	if (lg->flush_nice > 19)
+		lg->flush_nice = 19;
 	lg->ttl_ms = (int64_t)(cfg->schema_ttl_set ? cfg->schema_ttl_s
 						   : DEF_SCHEMA_TTL_S) *
 		     1000;
