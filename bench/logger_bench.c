@@ -5,6 +5,7 @@
  *   logger_bench --store DIR --wal DIR [--threads T] [--records N]
  *                [--features F] [--batch B] [--fsync always|interval|never]
  *                [--fsync-ms MS] [--flush-rows R] [--hour-profiles on|off]
+ *                [--ctxsw on]
  *
  * Phase 1: T threads call dm_logger_log (B = 1) or dm_logger_log_batch
  * (B records a call) until N records are logged; every call is timed.
@@ -18,6 +19,12 @@
  * close included) in all and per record.  --hour-profiles off sets
  * no_hour_profiles (docs/hourly-profiles.md); they are on by default and
  * cost something only when the store has the baseline of bench v1.
+ * --ctxsw on reads the calling thread's context switches around every
+ * call (getrusage(RUSAGE_THREAD), outside the timed interval) and
+ * splits the calls slower than 100 us and than 1 ms into those that
+ * blocked (a voluntary switch: a lock, I/O) and those only preempted
+ * (an involuntary switch: another thread had the CPU): slow_100us,
+ * blocked_100us, preempted_100us, slow_1ms, blocked_1ms, preempted_1ms.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -31,7 +38,7 @@
 
 #include "driftmon/logger.h"
 
-static int nthreads = 1, features = 50, batch = 1;
+static int nthreads = 1, features = 50, batch = 1, ctxsw;
 static long records = 200000;
 static dm_logger *lg;
 
@@ -49,6 +56,7 @@ typedef struct thr {
 	double *lat;
 	size_t nlat;
 	int errors;
+	long slow[2], blocked[2], preempted[2]; /* > 100 us, > 1 ms */
 	pthread_t th;
 } thr;
 
@@ -72,6 +80,7 @@ static void *run(void *arg)
 		int k = t->n - done < batch ? (int)(t->n - done) : batch;
 		dm_diag diag;
 		double t0;
+		struct rusage r0, r1;
 
 		for (i = 0; i < k; i++) {
 			dm_log_value *v = vals + (size_t)i * (size_t)features;
@@ -93,6 +102,8 @@ static void *run(void *arg)
 			recs[i].predictions = &pred[i];
 			recs[i].npredictions = 1;
 		}
+		if (ctxsw)
+			getrusage(RUSAGE_THREAD, &r0);
 		t0 = now_s();
 		if ((k == 1 ? dm_logger_log(lg, recs, &diag)
 			    : dm_logger_log_batch(lg, recs, (size_t)k,
@@ -101,6 +112,21 @@ static void *run(void *arg)
 				fprintf(stderr, "logger_bench: %s\n", diag.msg);
 		}
 		t->lat[t->nlat++] = now_s() - t0;
+		if (ctxsw) {
+			double l = t->lat[t->nlat - 1];
+			int j;
+
+			getrusage(RUSAGE_THREAD, &r1);
+			for (j = 0; j < 2; j++) {
+				if (l <= (j ? 1e-3 : 1e-4))
+					continue;
+				t->slow[j]++;
+				if (r1.ru_nvcsw != r0.ru_nvcsw)
+					t->blocked[j]++;
+				else if (r1.ru_nivcsw != r0.ru_nivcsw)
+					t->preempted[j]++;
+			}
+		}
 		done += k;
 	}
 	free(names);
@@ -135,6 +161,7 @@ int main(int argc, char **argv)
 	double t0, tlog, tflush, *all, cpu0, cpu;
 	size_t nall = 0;
 	int i, errors = 0;
+	long slow[2] = {0, 0}, blocked[2] = {0, 0}, preempted[2] = {0, 0};
 
 	dm_logger_config_init(&cfg);
 	cfg.fsync_ms = 10;
@@ -157,6 +184,8 @@ int main(int argc, char **argv)
 			cfg.fsync_ms = (unsigned)atoi(v);
 		else if (!strcmp(a, "--flush-rows"))
 			cfg.flush_rows = (size_t)atol(v);
+		else if (!strcmp(a, "--ctxsw"))
+			ctxsw = !strcmp(v, "on");
 		else if (!strcmp(a, "--hour-profiles"))
 			cfg.no_hour_profiles = !strcmp(v, "off");
 		else if (!strcmp(a, "--fsync"))
@@ -174,7 +203,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: logger_bench --store DIR --wal DIR "
 				"[--threads T] [--records N] [--features F] "
 				"[--batch B] [--fsync P] [--fsync-ms MS] "
-				"[--flush-rows R] [--hour-profiles on|off]\n");
+				"[--flush-rows R] [--hour-profiles on|off] "
+				"[--ctxsw on]\n");
 		return 2;
 	}
 	cfg.wal_max_bytes = (uint64_t)8 << 30;
@@ -194,6 +224,11 @@ int main(int argc, char **argv)
 		pthread_join(t[i].th, NULL);
 		nall += t[i].nlat;
 		errors += t[i].errors;
+		for (int j = 0; j < 2; j++) {
+			slow[j] += t[i].slow[j];
+			blocked[j] += t[i].blocked[j];
+			preempted[j] += t[i].preempted[j];
+		}
 	}
 	tlog = now_s() - t0;
 	if (dm_logger_flush(lg, 0, &diag) != DM_OK)
@@ -221,6 +256,11 @@ int main(int argc, char **argv)
 	       tflush, (double)records / (tlog + tflush),
 	       cfg.no_hour_profiles ? "off" : "on", cpu,
 	       cpu * 1e6 / (double)records);
+	if (ctxsw)
+		printf("slow_100us=%ld blocked_100us=%ld preempted_100us=%ld "
+		       "slow_1ms=%ld blocked_1ms=%ld preempted_1ms=%ld\n",
+		       slow[0], blocked[0], preempted[0], slow[1], blocked[1],
+		       preempted[1]);
 	free(all);
 	free(t);
 	return errors ? 1 : 0;

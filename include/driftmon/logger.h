@@ -262,6 +262,15 @@ typedef struct dm_logger_config {
 	 * those this logger profiled.  Only with the default prefix.
 	 * 1 = off. */
 	int no_hour_profiles;
+
+	/* Added to the flusher threads' nice value (Linux: per thread), so
+	 * that converting and uploading yield the CPU to the callers on a
+	 * busy machine; under sustained saturation the backlog waits in the
+	 * WAL (up to wal_max_bytes) rather than the calls.  Default 10;
+	 * flush_nice_set = 1 with flush_nice = 0 keeps the callers'
+	 * priority.  At most 19. */
+	int flush_nice;
+	int flush_nice_set;
 } dm_logger_config;
 
 /* Fills c with the defaults (all zero but the meaningful ones). */

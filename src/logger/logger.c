@@ -65,6 +65,8 @@ void (*lg_test_hook)(const char *point) = NULL;
  * failed write is forgotten once this much more is free. */
 #define DISK_LOW    ((uint64_t)64 << 10)
 #define DISK_RESUME ((uint64_t)256 << 10)
+/* How long a caller spins for mu before it sleeps (lock_to_append). */
+#define APPEND_SPIN_NS 30000
 
 typedef struct walseg {
 	int fd;
@@ -155,6 +157,7 @@ struct dm_logger {
 	pthread_t flusher[16], syncer;
 	unsigned nflushers;
 	int have_syncer;
+	int flush_nice; /* added to the flusher threads' nice value */
 
 	/* hour profiles (logger_prof.c); NULL when off */
 	lg_prof *prof;
@@ -1004,6 +1007,14 @@ static void *flusher_main(void *arg)
 	dm_logger *lg = arg;
 	dm_store *st = NULL;
 
+	/* Below the callers: on a machine with few cores, converting at the
+	 * same priority preempts them for a scheduler tick (4 ms) or more;
+	 * such preemptions were most of the log() calls over 1 ms
+	 * (BENCHMARKS.md, "Library logger stalls, removed").  The nice value
+	 * is per thread on Linux; if it cannot change, nothing else does. */
+	errno = 0;
+	if (lg->flush_nice && nice(lg->flush_nice) == -1 && errno)
+		errno = 0;
 	pthread_mutex_lock(&lg->mu);
 	for (;;) {
 		int64_t now = lg_mono_ms(), wake = now + 1000;
@@ -1222,6 +1233,45 @@ static dm_err wal_append(dm_logger *lg, const lg_enc *e, uint64_t *lsn,
 	return DM_OK;
 }
 
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+/*
+ * Takes mu to append.  Another caller holds it for one write (a few µs,
+ * tens for a large batch): spinning that long is cheaper than sleeping,
+ * whose wake-up waits for a free CPU, a scheduler tick or more on a
+ * loaded machine (BENCHMARKS.md, "Library logger stalls, removed").  A
+ * holder that takes longer (preempted, or writing slowly) is waited for
+ * asleep.
+ */
+static void lock_to_append(dm_logger *lg)
+{
+	struct timespec t;
+	int64_t t0 = 0, now;
+	unsigned i;
+
+	for (i = 1;; i++) {
+		if (pthread_mutex_trylock(&lg->mu) == 0)
+			return;
+		if (i % 16 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			now = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+			if (!t0)
+				t0 = now;
+			else if (now - t0 > APPEND_SPIN_NS)
+				break;
+		}
+		cpu_relax();
+	}
+	pthread_mutex_lock(&lg->mu);
+}
+
 static dm_err log_records(dm_logger *lg, const dm_log_record *recs, size_t n,
 			  int multi, dm_diag *diag)
 {
@@ -1265,7 +1315,7 @@ static dm_err log_records(dm_logger *lg, const dm_log_record *recs, size_t n,
 		if (err)
 			goto out;
 	}
-	pthread_mutex_lock(&lg->mu);
+	lock_to_append(lg);
 	disk_was = lg->disk_errno;
 	err = wal_append(lg, e, &lsn, &stamp, &full_now, &disk_back, diag);
 	if (err == DM_OK)
@@ -1637,6 +1687,7 @@ static void free_logger(dm_logger *lg)
 #define DEF_RETRY_MAX_MS       10000
 #define DEF_CLOSE_TIMEOUT_MS   30000
 #define DEF_FLUSH_THREADS      2
+#define DEF_FLUSH_NICE	       10
 #define MAX_FLUSH_THREADS      16
 #define DEF_SCHEMA_TTL_S       86400
 #define DEF_MAX_SCHEMA_COLUMNS 10000
@@ -1719,6 +1770,11 @@ static dm_err apply_settings(dm_logger *lg, const dm_logger_config *cfg,
 		*nflush = MAX_FLUSH_THREADS;
 	lg->event_ctx = cfg->event_ctx;
 	lg->storage_ok = 1;
+	lg->flush_nice = cfg->flush_nice_set ? cfg->flush_nice : DEF_FLUSH_NICE;
+	if (lg->flush_nice < 0)
+		lg->flush_nice = 0;
+	if (lg->flush_nice > 19)
+		lg->flush_nice = 19;
 	lg->ttl_ms = (int64_t)(cfg->schema_ttl_set ? cfg->schema_ttl_s
 						   : DEF_SCHEMA_TTL_S) *
 		     1000;

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1428,6 +1429,78 @@ static void logger_concurrent_always(void **state)
 	expect_ids("c", 6000);
 }
 
+/* Threads of this process whose nice value is nice_want. */
+static int threads_at_nice(int nice_want)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[300], buf[1024], *p;
+		int fd, k, nv;
+		ssize_t r;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat",
+			 de->d_name);
+		if ((fd = open(path, O_RDONLY)) < 0)
+			continue;
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (r <= 0)
+			continue;
+		buf[r] = '\0';
+		/* after "(comm)": field 3 (state) ... field 19 (nice) */
+		if (!(p = strrchr(buf, ')')))
+			continue;
+		p++;
+		for (k = 3; k < 19 && p; k++)
+			p = strchr(p + 1, ' ');
+		if (p && sscanf(p, "%d", &nv) == 1 && nv == nice_want)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The flusher threads run at the callers' nice + flush_nice (default
+ * 10), and only they; flush_nice_set with 0 leaves them alone. */
+static void logger_flusher_nice(void **state)
+{
+	const char *root = mktmp("nice");
+	int base = getpriority(PRIO_PROCESS, 0), tries, n = 0;
+	dm_logger_config c;
+	dm_logger *lg;
+	dm_diag diag;
+
+	(void)state;
+	if (base + 10 > 19)
+		skip(); /* already as low as it goes */
+	config(&c, root);
+	c.flush_threads = 3;
+	assert_int_equal(dm_logger_open(&c, &lg, &diag), DM_OK);
+	for (tries = 0; tries < 200 && n < 3; tries++) {
+		n = threads_at_nice(base + 10);
+		if (n < 3)
+			usleep(5000);
+	}
+	assert_int_equal(n, 3);
+	assert_int_equal(getpriority(PRIO_PROCESS, 0), base);
+	assert_int_equal(dm_logger_close(lg, &diag), DM_OK);
+
+	config(&c, root);
+	c.flush_threads = 3;
+	c.flush_nice_set = 1;
+	c.flush_nice = 0;
+	assert_int_equal(dm_logger_open(&c, &lg, &diag), DM_OK);
+	usleep(50000);
+	assert_int_equal(threads_at_nice(base + 10), 0);
+	assert_int_equal(dm_logger_close(lg, &diag), DM_OK);
+}
+
 /* ---- crash and replay ---------------------------------------------------- */
 static const char *crash_point;
 static int crash_after; /* hits of the point to let pass */
@@ -1896,6 +1969,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(logger_declared_schema),
 	cmocka_unit_test(logger_outage_and_cap),
 	cmocka_unit_test(logger_concurrent_always),
+	cmocka_unit_test(logger_flusher_nice),
 	cmocka_unit_test(replay_after_partial_upload),
 	cmocka_unit_test(replay_after_upload_before_manifest),
 	cmocka_unit_test(replay_after_manifest_before_delete),
