@@ -11,6 +11,7 @@
 #include "dmtest.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,11 +77,22 @@ static void free_table(struct table *t)
 	free(t->s);
 }
 
-/* Profiles rows [lo, hi) in batches of 997 (not a multiple of 4). */
+/* Profiles rows [lo, hi) in batches of 997 (not a multiple of 4); with
+ * text set, the numbers come as CSV cells (the bulk cell parse), null
+ * cells of c included. */
+static int as_text;
+
 static void add_rows(dm_profile *p, const dm_profile_opts *o,
 		     const struct table *t, size_t lo, size_t hi)
 {
 	size_t i, j;
+	dm_strref *cell = NULL;
+	char *txt = NULL;
+
+	if (as_text) {
+		cell = malloc(3 * 997 * sizeof(*cell));
+		txt = malloc(3 * 997 * 32);
+	}
 
 	for (i = lo; i < hi; i += 997) {
 		size_t n = hi - i < 997 ? hi - i : 997;
@@ -93,6 +105,21 @@ static void add_rows(dm_profile *p, const dm_profile_opts *o,
 			cols[j].f64 = t->v[j] + i;
 		}
 		cols[2].null = t->cnull + i;
+		for (j = 0; as_text && j < 3; j++) {
+			size_t r;
+
+			cols[j].type = DM_COL_TEXT;
+			cols[j].str = cell + j * 997;
+			for (r = 0; r < n; r++) {
+				char *at = txt + (j * 997 + r) * 32;
+
+				cell[j * 997 + r].ptr = at;
+				cell[j * 997 + r].len = (size_t)snprintf(
+					at, 32, "%.17g", t->v[j][i + r]);
+				if (cols[j].null && cols[j].null[r])
+					cell[j * 997 + r].len = 0;
+			}
+		}
 		cols[3].type = DM_COL_STRING;
 		cols[3].str = t->s + i;
 		memset(&b, 0, sizeof(b));
@@ -104,6 +131,8 @@ static void add_rows(dm_profile *p, const dm_profile_opts *o,
 			dm_profile_add_batch(p, o, &b, names, "t", NULL),
 			DM_OK);
 	}
+	free(cell);
+	free(txt);
 }
 
 static void profile_rows(dm_profile *p, const struct table *t, size_t lo,
@@ -342,6 +371,37 @@ static void detect_flip(void **state)
 	free_table(&flip);
 }
 
+/* The window's multivariate figures are the same whether the numbers
+ * come as doubles or as text cells with nulls among them (the bulk
+ * parse must keep each value on its own row). */
+static void text_cells_equal_doubles(void **state)
+{
+	struct table train, cur;
+	dm_profile base;
+	dm_result a, b;
+
+	(void)state;
+	make_table(&train, 20000, 1.0);
+	make_table(&cur, 3000, -1.0);
+	profile_rows(&base, &train, 0, train.n, NULL);
+	assert_int_equal(dm_profile_finish(&base, NULL), DM_OK);
+	detect_on(&base, &cur, &a);
+	as_text = 1;
+	detect_on(&base, &cur, &b);
+	as_text = 0;
+	assert_true(a.multivariate.checked);
+	assert_int_equal(b.multivariate.rows, a.multivariate.rows);
+	assert_int_equal(b.multivariate.rows_skipped,
+			 a.multivariate.rows_skipped);
+	close_to(b.multivariate.error, a.multivariate.error, 1e-12);
+	assert_int_equal(b.features_drifted, a.features_drifted);
+	dm_result_release(&a);
+	dm_result_release(&b);
+	dm_profile_release(&base);
+	free_table(&train);
+	free_table(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +409,7 @@ int main(void)
 		cmocka_unit_test(merge_equals_whole),
 		cmocka_unit_test(json_round_trip),
 		cmocka_unit_test(detect_flip),
+		cmocka_unit_test(text_cells_equal_doubles),
 	};
 
 	return cmocka_run_group_tests_name("multivariate", tests, NULL, NULL);
