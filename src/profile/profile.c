@@ -1350,9 +1350,10 @@ static void *column_worker(void *arg)
 }
 
 /*
- * The multivariate joint pass of batch k on a thread of its own, while
- * the column workers profile batch k+1 (dm_profile_add_reader with
- * threads): it reads only the values the column workers parsed into
+ * The multivariate joint pass of batch k beside the column workers of
+ * batch k+1 (dm_profile_add_reader with threads): a task of batch k+1's
+ * pool round when batches are read ahead (deferred), else a thread of
+ * its own.  It reads only the values the column workers parsed into
  * mvbuf (owned by the job) and copies of the batch's row numbers and
  * model filter, never the batch, which the reader may reuse.  The passes
  * still run one at a time in batch order (mv_async_wait before the next
