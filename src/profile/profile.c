@@ -1350,9 +1350,10 @@ static void *column_worker(void *arg)
 }
 
 /*
- * The multivariate joint pass of batch k on a thread of its own, while
- * the column workers profile batch k+1 (dm_profile_add_reader with
- * threads): it reads only the values the column workers parsed into
+ * The multivariate joint pass of batch k beside the column workers of
+ * batch k+1 (dm_profile_add_reader with threads): a task of batch k+1's
+ * pool round when batches are read ahead (deferred), else a thread of
+ * its own.  It reads only the values the column workers parsed into
  * mvbuf (owned by the job) and copies of the batch's row numbers and
  * model filter, never the batch, which the reader may reuse.  The passes
  * still run one at a time in batch order (mv_async_wait before the next
@@ -1361,6 +1362,11 @@ static void *column_worker(void *arg)
 struct mv_async {
 	pthread_t tid;
 	int running;
+	/* with the pool: the pass is not started on a thread of its own but
+	 * left pending, run by the pool beside the next batch's columns
+	 * (add_batch) or else by mv_async_wait */
+	int deferred;
+	int pending;
 	dm_err err; /* of the last pass */
 	dm_profile *p;
 	const dm_profile *ref;
@@ -1386,6 +1392,9 @@ static dm_err mv_async_wait(struct mv_async *a)
 	if (a->running)
 		pthread_join(a->tid, NULL);
 	a->running = 0;
+	if (a->pending)
+		mv_async_main(a);
+	a->pending = 0;
 	free(a->rownums);
 	free(a->keep);
 	free(a->vals);
@@ -1427,16 +1436,61 @@ static dm_err mv_async_start(struct mv_async *a, dm_profile *p,
 			return DM_ENOMEM;
 		memcpy(a->keep, keep, b->nrows);
 	}
+	if (a->deferred) {
+		a->pending = 1;
+		return DM_OK;
+	}
 	a->running = pthread_create(&a->tid, NULL, mv_async_main, a) == 0;
 	if (!a->running)
 		mv_async_main(a);
 	return DM_OK;
 }
 
+/*
+ * Reading batch k+1 as one more task of the pool's round of batch k
+ * (dm_profile_add_reader with threads, readers with batches_kept): the
+ * job's threads take the read, the pending joint pass of batch k-1 and
+ * the column workers of batch k in turn, so no thread of the job waits
+ * for another while there is work, and there are no more threads than
+ * the job asked for (a reader thread of its own made three on two
+ * cores, and the context switches cost more than the overlap saved).
+ */
+struct read_task {
+	dm_reader *r;
+	dm_batch *b; /* batch k+1, or NULL at the end */
+	dm_err err;
+	dm_diag diag;
+	int done;
+};
+
+static void *read_task_run(void *arg)
+{
+	struct read_task *rt = arg;
+
+	dm_diag_clear(&rt->diag);
+	rt->b = NULL;
+	rt->err = dm_reader_next(rt->r, &rt->b, &rt->diag);
+	rt->done = 1;
+	return NULL;
+}
+
+struct task {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *task_run(void *arg)
+{
+	struct task *t = arg;
+
+	return t->fn(t->arg);
+}
+
 static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 			const dm_batch *b, char *const *names,
 			const dm_reader *r, const char *file, dm_diag *diag,
-			struct mv_async *mva, dm_pool *pool)
+			struct mv_async *mva, dm_pool *pool,
+			struct read_task *rt)
 {
 	long *map = NULL;
 	uint8_t *keep = NULL;
@@ -1554,11 +1608,23 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	if (err != DM_OK)
 		goto out;
 	if (pool && nt > 1) { /* the reader's persistent threads */
-		void *args[8];
+		struct task tasks[10];
+		void *args[10];
+		size_t n = 0;
 
+		/* the longest first: the read, the joint pass of the last
+		 * batch, then the columns */
+		if (rt)
+			tasks[n++] = (struct task){read_task_run, rt};
+		if (mva && mva->pending)
+			tasks[n++] = (struct task){mv_async_main, mva};
 		for (t = 0; t < nt; t++)
-			args[t] = &work[t];
-		dm_pool_run(pool, column_worker, args, nt);
+			tasks[n++] = (struct task){column_worker, &work[t]};
+		for (t = 0; t < n; t++)
+			args[t] = &tasks[t];
+		dm_pool_run(pool, task_run, args, n);
+		if (mva && mva->pending)
+			mva->pending = 0; /* run: its error is in mva->err */
 	} else {
 		for (t = 1; t < nt; t++)
 			started[t] =
@@ -1601,6 +1667,8 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 					      fvals ? mvbuf : NULL);
 	}
 out:
+	if (rt && !rt->done && err == DM_OK) /* not read by the pool */
+		read_task_run(rt);
 	for (t = 0; t < nt; t++)
 		free(work[t].sc.vals);
 	free(fvals);
@@ -1715,80 +1783,21 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
 			    const dm_batch *b, char *const *names,
 			    const char *file, dm_diag *diag)
 {
-	dm_err err = add_batch(p, o, b, names, NULL, file, diag, NULL, NULL);
+	dm_err err =
+		add_batch(p, o, b, names, NULL, file, diag, NULL, NULL, NULL);
 
 	return err != DM_OK ? err : ecdf_bins(p);
 }
 
 /*
  * Reading one batch ahead: when the reader keeps a batch valid until the
- * second next call (r->batches_kept), a thread reads batch k+1 while the
- * column workers profile batch k.  The batches are the reader's own, in
- * the same order, so the profile is the one of the plain loop; the
- * reader thread asks for batch k+1 only once the profiler has taken
- * batch k (it is then done with batch k-1, which that call releases).
+ * second next call (r->batches_kept), batch k+1 is read while the column
+ * workers profile batch k, as a task of the same pool round (struct
+ * read_task).  The batches are the reader's own, in the same order, so
+ * the profile is the one of the plain loop; batch k+1 is asked for only
+ * once the profiler has batch k (it is then done with batch k-1, which
+ * that call releases).
  */
-struct ahead {
-	dm_reader *r;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	dm_batch *b; /* the batch read, or NULL at the end or on error */
-	dm_err err;
-	dm_diag diag;
-	int full; /* b/err not taken yet */
-	int stop; /* the profiler gave up */
-};
-
-static void *ahead_main(void *arg)
-{
-	struct ahead *a = arg;
-
-	for (;;) {
-		dm_batch *b;
-		dm_diag d;
-		dm_err err;
-
-		pthread_mutex_lock(&a->mu);
-		while (a->full && !a->stop)
-			pthread_cond_wait(&a->cv, &a->mu);
-		if (a->stop) {
-			pthread_mutex_unlock(&a->mu);
-			break;
-		}
-		pthread_mutex_unlock(&a->mu);
-		dm_diag_clear(&d);
-		err = dm_reader_next(a->r, &b, &d);
-		pthread_mutex_lock(&a->mu);
-		a->b = err == DM_OK ? b : NULL;
-		a->err = err;
-		a->diag = d;
-		a->full = 1;
-		pthread_cond_broadcast(&a->cv);
-		pthread_mutex_unlock(&a->mu);
-		if (err != DM_OK || !b)
-			break;
-	}
-	return NULL;
-}
-
-/* The next batch from the reader thread (as dm_reader_next). */
-static dm_err ahead_next(struct ahead *a, dm_batch **b, dm_diag *diag)
-{
-	dm_err err;
-
-	pthread_mutex_lock(&a->mu);
-	while (!a->full)
-		pthread_cond_wait(&a->cv, &a->mu);
-	*b = a->b;
-	err = a->err;
-	if (err != DM_OK && diag)
-		*diag = a->diag;
-	a->full = 0;
-	pthread_cond_broadcast(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	return err;
-}
-
 dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			     dm_reader *r, dm_diag *diag)
 {
@@ -1827,45 +1836,40 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	}
 	if (opts && opts->threads > 1)
 		pool = dm_pool_new((opts->threads > 8 ? 8 : opts->threads) - 1);
-	if (r->batches_kept && opts && opts->threads > 1) {
-		struct ahead a;
-		pthread_t tid;
+	if (r->batches_kept && pool) {
+		/* batch k+1 is read by the pool's round of batch k */
+		struct read_task rt;
 
-		memset(&a, 0, sizeof(a));
-		a.r = r;
-		pthread_mutex_init(&a.mu, NULL);
-		pthread_cond_init(&a.cv, NULL);
-		if (pthread_create(&tid, NULL, ahead_main, &a) != 0) {
-			pthread_cond_destroy(&a.cv);
-			pthread_mutex_destroy(&a.mu);
-			goto plain;
-		}
+		mva.deferred = 1;
+		memset(&rt, 0, sizeof(rt));
+		rt.r = r;
+		read_task_run(&rt);
 		for (;;) {
-			err = ahead_next(&a, &b, diag);
-			if (err != DM_OK || !b)
+			err = rt.err;
+			b = rt.b;
+			if (err != DM_OK) {
+				if (diag)
+					*diag = rt.diag;
 				break;
+			}
+			if (!b)
+				break;
+			rt.done = 0;
 			err = add_batch(p, opts, b, r->names, r, file, diag,
-					mvp, pool);
+					mvp, pool, &rt);
 			if (err != DM_OK)
 				break;
 			if (opts->progress)
 				opts->progress(opts->progress_ctx, b->nrows);
 		}
-		pthread_mutex_lock(&a.mu);
-		a.stop = 1;
-		pthread_cond_broadcast(&a.cv);
-		pthread_mutex_unlock(&a.mu);
-		pthread_join(tid, NULL);
-		pthread_cond_destroy(&a.cv);
-		pthread_mutex_destroy(&a.mu);
 		goto done;
 	}
-plain:
 	for (;;) {
 		err = dm_reader_next(r, &b, diag);
 		if (err != DM_OK || !b)
 			break;
-		err = add_batch(p, opts, b, r->names, r, file, diag, mvp, pool);
+		err = add_batch(p, opts, b, r->names, r, file, diag, mvp, pool,
+				NULL);
 		if (err != DM_OK)
 			break;
 		if (opts && opts->progress)
@@ -1892,7 +1896,7 @@ done:
 		empty.ncols = r->ncols;
 		empty.cols = cols;
 		err = add_batch(p, opts, &empty, r->names, r, file, diag, NULL,
-				NULL);
+				NULL, NULL);
 		free(cols);
 		return err;
 	}

@@ -36,6 +36,17 @@ w("bom_crlf.csv", "\ufeffx,y\r\n" + "".join("%d,%d\r\n" % (i, i * i) for i in ra
 w("ragged.csv", "x,y\n" + "".join("%d,%d\n" % (i, i) for i in range(200)) + "7\n1,2\n")
 w("bad_value.csv", "x,y\n" + "".join("%d,%d\n" % (i, i) for i in range(250)) + "1,zz\n3,4\n")
 w("quoted_nl.csv", "k,x\n" + "".join('"a\nb%d",%d\n' % (i % 3, i) for i in range(300)))
+# Several batches (8,192 rows of 5 columns: the pool path, batch k+1
+# read while batch k is profiled): a bad value in the second batch and a
+# ragged row in the third (the value's error is the one reported), and a
+# ragged row alone in the third.
+five = lambda i: "%d,%d,%.3f,%d,%d\n" % (i, i % 7, i / 3.0, i % 2, i * 3)
+late = [five(i) for i in range(30000)]
+late[10000] = "1,2,zz,4,5\n"
+late[20000] = "1,2\n"
+w("late_errors.csv", "a,b,c,d,e\n" + "".join(late))
+late[10000] = five(10000)
+w("late_ragged.csv", "a,b,c,d,e\n" + "".join(late))
 w("unterminated.csv", "k,x\n" + "".join('%d,%d\n' % (i, i) for i in range(100)) + '"open,1\n2,3\n')
 EOF
 
@@ -99,4 +110,11 @@ grep -q 'row 201, expected 2 fields, found 1' "$T/par.st" && ok ||
 profile "$G/unterminated.csv" par DRIFTMON_THREADS=2 DRIFTMON_CSV_PIECE=3
 grep -q 'unterminated quoted field starting at row 101' "$T/par.st" && ok ||
 	not_ok "unterminated quote: $(cat "$T/par.st")"
+# Errors in later batches, read ahead on the pool: the row of the first.
+profile "$G/late_errors.csv" par DRIFTMON_THREADS=2
+grep -q "row 10001, column 'c': not a number: 'zz'" "$T/par.st" && ok ||
+	not_ok "late bad value: $(cat "$T/par.st")"
+profile "$G/late_ragged.csv" par DRIFTMON_THREADS=2
+grep -q 'row 20001, expected 5 fields, found 2' "$T/par.st" && ok ||
+	not_ok "late ragged row: $(cat "$T/par.st")"
 finish
