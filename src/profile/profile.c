@@ -1169,6 +1169,7 @@ struct colwork {
 	const dm_reader *r; /* for the file's type hints; may be NULL */
 	const long *map;
 	const uint8_t *keep;
+	int all_kept; /* keep is set but every row of the batch is kept */
 	const char *file;
 	double **fvals; /* per feature: its parsed values by row, or NULL */
 	/* fvals hold the rows the joint pass takes only: mvn of them, row i
@@ -1263,6 +1264,10 @@ static dm_err add_column(struct colwork *w, size_t c)
 						 col->str[i].ptr);
 			return DM_OK;
 		}
+		/* numbers of a batch whose rows are all kept: as if
+		 * unfiltered (the same values, counted where they are) */
+		if (w->all_kept && col->type == DM_COL_DOUBLE)
+			keep = NULL;
 		return add_numeric(
 			o, f, col, keep, b, &w->sc, strict, w->file, &w->diag,
 			w->fvals ? w->fvals[w->map[c]] : NULL, w->mvrow);
@@ -1449,7 +1454,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	unsigned t, nt = 0;
 	dm_err err = DM_OK;
 	long mcol = -1, vcol = -1;
-	size_t next_col = 0;
+	size_t next_col = 0, nkept = 0;
 
 	if (o && o->reference && p->nfeat == 0 &&
 	    (err = init_from_reference(p, o->reference, o)) != DM_OK)
@@ -1496,6 +1501,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 				p->rows_filtered++;
 			else
 				p->rows++;
+			nkept += keep[i];
 		}
 	} else {
 		p->rows += b->nrows;
@@ -1537,6 +1543,7 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		work[t].r = r;
 		work[t].map = map;
 		work[t].keep = keep;
+		work[t].all_kept = keep && nkept == b->nrows;
 		work[t].file = file;
 		work[t].fvals = fvals;
 		work[t].mvrow = mvrow;

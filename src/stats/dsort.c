@@ -81,6 +81,19 @@ static void histograms(const uint64_t *a, size_t n, const unsigned *sh,
 			count[1][(a[i] >> sh[1]) & (NB - 1)]++;
 		}
 		break;
+	case 3: {
+		uint32_t *c0 = count[0], *c1 = count[1], *c2 = count[2];
+		unsigned s0 = sh[0], s1 = sh[1], s2 = sh[2];
+
+		for (i = 0; i < n; i++) {
+			uint64_t k = a[i];
+
+			c0[(k >> s0) & (NB - 1)]++;
+			c1[(k >> s1) & (NB - 1)]++;
+			c2[(k >> s2) & (NB - 1)]++;
+		}
+		break;
+	}
 	default:
 		for (i = 0; i < n; i++)
 			for (p = 0; p < np; p++)
@@ -157,10 +170,17 @@ static uint64_t *sort_bits(uint64_t *a, uint64_t *b, size_t n, unsigned lo,
 	return passes(a, b, n, sh, np, count);
 }
 
+/* The histograms live in the caller's scratch, after the keys (not in
+ * thread-local storage: its address, recomputed in the loops of a
+ * shared library's code, cost a call per key). */
+_Static_assert(STATS_DSORT_EXTRA * sizeof(uint64_t) >=
+		       PASSES * NB * sizeof(uint32_t),
+	       "STATS_DSORT_EXTRA holds the histograms");
+
 void stats_dsort(double *v, size_t n, uint64_t *tmp)
 {
-	static _Thread_local uint32_t count[PASSES][NB];
 	uint64_t *a = tmp, *b = tmp + n, *r, k0, diff = 0;
+	uint32_t(*count)[NB] = (uint32_t(*)[NB])(void *)(tmp + 2 * n);
 	unsigned hi, lo, top;
 	size_t i;
 

@@ -6,8 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Scratch words stats_dsort needs beyond the keys (its histograms). */
+#define STATS_DSORT_EXTRA 3072
+
 /* Sorts n finite doubles ascending (-0.0 before +0.0).  tmp must hold
- * 2 * n keys. */
+ * 2 * n + STATS_DSORT_EXTRA keys. */
 void stats_dsort(double *v, size_t n, uint64_t *tmp);
 
 #endif

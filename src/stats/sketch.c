@@ -185,13 +185,14 @@ static dm_err sort_level0(dm_sketch *s)
 
 	if (!sc)
 		return DM_ENOMEM;
-	if (l->len * 2 > sc->keys_cap) {
-		uint64_t *p = realloc(sc->keys, l->len * 2 * sizeof(uint64_t));
+	if (l->len * 2 + STATS_DSORT_EXTRA > sc->keys_cap) {
+		size_t cap = l->len * 2 + STATS_DSORT_EXTRA;
+		uint64_t *p = realloc(sc->keys, cap * sizeof(uint64_t));
 
 		if (!p)
 			return DM_ENOMEM;
 		sc->keys = p;
-		sc->keys_cap = l->len * 2;
+		sc->keys_cap = cap;
 	}
 	stats_dsort(l->v, l->len, sc->keys);
 	return DM_OK;
@@ -406,7 +407,8 @@ dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
 	o = s->lv[0].len;
 	memcpy(v, s->lv[0].v, o * sizeof(double));
 	if (o > 0) {
-		uint64_t *keys = malloc(2 * o * sizeof(uint64_t));
+		uint64_t *keys =
+			malloc((2 * o + STATS_DSORT_EXTRA) * sizeof(uint64_t));
 
 		if (!keys)
 			goto out;

@@ -41,7 +41,7 @@ static int cmpd(const void *a, const void *b)
 static void check(double *v, size_t n)
 {
 	double *want = malloc(n * sizeof(double));
-	uint64_t *tmp = malloc(2 * n * sizeof(uint64_t));
+	uint64_t *tmp = malloc((2 * n + STATS_DSORT_EXTRA) * sizeof(uint64_t));
 	size_t i;
 
 	memcpy(want, v, n * sizeof(double));
