@@ -795,13 +795,30 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m)
 	if ((err = dm_sketch_add_block(f->sketch, vals, m)) != DM_OK)
 		return err;
 	if (f->bins && f->nedges <= 16) {
-		/* Few edges: a branch-free count of the edges below x, two
+		/* Few edges: a branch-free count of the edges below x, four
 		 * values at a time (a lane of a comparison is -1 where the
-		 * edge is below: subtracted), then one at a time. */
+		 * edge is below: subtracted; each edge loaded once for the
+		 * four), then two, then one at a time. */
 		const double *e = f->edges;
 		size_t ne = f->nedges, j, b;
 
-		for (i = 0; i + 2 <= m; i += 2) {
+		for (i = 0; i + 4 <= m; i += 4) {
+			pf_v2d x0, x1, ej;
+			pf_v2i b0 = {0, 0}, b1 = {0, 0};
+
+			memcpy(&x0, vals + i, sizeof(x0));
+			memcpy(&x1, vals + i + 2, sizeof(x1));
+			for (j = 0; j < ne; j++) {
+				ej = (pf_v2d){e[j], e[j]};
+				b0 -= (pf_v2i)(ej < x0);
+				b1 -= (pf_v2i)(ej < x1);
+			}
+			f->bins[b0[0]]++;
+			f->bins[b0[1]]++;
+			f->bins[b1[0]]++;
+			f->bins[b1[1]]++;
+		}
+		for (; i + 2 <= m; i += 2) {
 			pf_v2d x, ej;
 			pf_v2i bin = {0, 0};
 
