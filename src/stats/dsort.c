@@ -177,7 +177,10 @@ _Static_assert(STATS_DSORT_EXTRA * sizeof(uint64_t) >=
 		       PASSES * NB * sizeof(uint32_t),
 	       "STATS_DSORT_EXTRA holds the histograms");
 
-void stats_dsort(double *v, size_t n, uint64_t *tmp)
+/* Sorts the keys of v[0..n) in tmp; returns the buffer holding them
+ * sorted, or NULL when v is sorted in place already (few values, or all
+ * the same bits). */
+static uint64_t *sort_keys(double *v, size_t n, uint64_t *tmp)
 {
 	uint64_t *a = tmp, *b = tmp + n, *r, k0, diff = 0;
 	uint32_t(*count)[NB] = (uint32_t(*)[NB])(void *)(tmp + 2 * n);
@@ -186,7 +189,7 @@ void stats_dsort(double *v, size_t n, uint64_t *tmp)
 
 	if (n < 64) {
 		insertion(v, n);
-		return;
+		return NULL;
 	}
 	k0 = key_of(v[0]);
 	for (i = 0; i < n; i++) {
@@ -196,7 +199,7 @@ void stats_dsort(double *v, size_t n, uint64_t *tmp)
 		diff |= k ^ k0;
 	}
 	if (!diff)
-		return; /* all the same bits */
+		return NULL; /* all the same bits */
 	hi = 63u - (unsigned)__builtin_clzll(diff);
 	lo = (unsigned)__builtin_ctzll(diff);
 	if (hi - lo + 1 <= DIGIT * PASSES) {
@@ -214,6 +217,31 @@ void stats_dsort(double *v, size_t n, uint64_t *tmp)
 			r = sort_bits(r, o, n, top, hi, count);
 		}
 	}
-	for (i = 0; i < n; i++)
+	return r;
+}
+
+void stats_dsort(double *v, size_t n, uint64_t *tmp)
+{
+	const uint64_t *r = sort_keys(v, n, tmp);
+	size_t i;
+
+	for (i = 0; r && i < n; i++)
 		v[i] = double_of(r[i]);
+}
+
+void stats_dsort_pick(double *v, size_t n, uint64_t *tmp, unsigned flip)
+{
+	const uint64_t *r = sort_keys(v, n, tmp);
+	size_t i, half = n / 2;
+
+	if (!r) { /* sorted in place: picked in place (2i + flip >= i) */
+		for (i = 0; i < half; i++)
+			v[i] = v[2 * i + flip];
+		return;
+	}
+	/* only the values kept are converted back */
+	for (i = 0; i < half; i++)
+		v[i] = double_of(r[2 * i + flip]);
+	if (n & 1)
+		v[n - 1] = double_of(r[n - 1]);
 }
