@@ -785,9 +785,14 @@ static char *lift_points(const char *json, size_t len, size_t *outlen)
 	static const char ws[] = " \t\r\n", num[] = "0123456789+-.eE, \t\r\n";
 	const char *end = json + len, *p = json;
 	char *out = malloc(len + 1), *o = out;
+	unsigned char isnum[256] = {0}; /* num's bytes: a look-up per byte
+					   of the points, not a memchr */
+	size_t i0;
 
 	if (!out)
 		return NULL;
+	for (i0 = 0; i0 + 1 < sizeof(num); i0++)
+		isnum[(unsigned char)num[i0]] = 1;
 	for (;;) {
 		const char *q = NULL, *a, *b;
 		size_t kl = 0;
@@ -812,7 +817,7 @@ static char *lift_points(const char *json, size_t len, size_t *outlen)
 				;
 		b = a + 1;
 		if (colon && a < end && *a == '[')
-			while (b < end && memchr(num, *b, sizeof(num) - 1))
+			while (b < end && isnum[(unsigned char)*b])
 				b++;
 		if (colon && a < end && *a == '[' && b < end && *b == ']') {
 			/* "key": [numbers]: the brackets alone */

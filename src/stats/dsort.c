@@ -81,6 +81,19 @@ static void histograms(const uint64_t *a, size_t n, const unsigned *sh,
 			count[1][(a[i] >> sh[1]) & (NB - 1)]++;
 		}
 		break;
+	case 3: {
+		uint32_t *c0 = count[0], *c1 = count[1], *c2 = count[2];
+		unsigned s0 = sh[0], s1 = sh[1], s2 = sh[2];
+
+		for (i = 0; i < n; i++) {
+			uint64_t k = a[i];
+
+			c0[(k >> s0) & (NB - 1)]++;
+			c1[(k >> s1) & (NB - 1)]++;
+			c2[(k >> s2) & (NB - 1)]++;
+		}
+		break;
+	}
 	default:
 		for (i = 0; i < n; i++)
 			for (p = 0; p < np; p++)
@@ -157,16 +170,26 @@ static uint64_t *sort_bits(uint64_t *a, uint64_t *b, size_t n, unsigned lo,
 	return passes(a, b, n, sh, np, count);
 }
 
-void stats_dsort(double *v, size_t n, uint64_t *tmp)
+/* The histograms live in the caller's scratch, after the keys (not in
+ * thread-local storage: its address, recomputed in the loops of a
+ * shared library's code, cost a call per key). */
+_Static_assert(STATS_DSORT_EXTRA * sizeof(uint64_t) >=
+		       PASSES * NB * sizeof(uint32_t),
+	       "STATS_DSORT_EXTRA holds the histograms");
+
+/* Sorts the keys of v[0..n) in tmp; returns the buffer holding them
+ * sorted, or NULL when v is sorted in place already (few values, or all
+ * the same bits). */
+static uint64_t *sort_keys(double *v, size_t n, uint64_t *tmp)
 {
-	static _Thread_local uint32_t count[PASSES][NB];
 	uint64_t *a = tmp, *b = tmp + n, *r, k0, diff = 0;
+	uint32_t(*count)[NB] = (uint32_t(*)[NB])(void *)(tmp + 2 * n);
 	unsigned hi, lo, top;
 	size_t i;
 
 	if (n < 64) {
 		insertion(v, n);
-		return;
+		return NULL;
 	}
 	k0 = key_of(v[0]);
 	for (i = 0; i < n; i++) {
@@ -176,7 +199,7 @@ void stats_dsort(double *v, size_t n, uint64_t *tmp)
 		diff |= k ^ k0;
 	}
 	if (!diff)
-		return; /* all the same bits */
+		return NULL; /* all the same bits */
 	hi = 63u - (unsigned)__builtin_clzll(diff);
 	lo = (unsigned)__builtin_ctzll(diff);
 	if (hi - lo + 1 <= DIGIT * PASSES) {
@@ -194,6 +217,31 @@ void stats_dsort(double *v, size_t n, uint64_t *tmp)
 			r = sort_bits(r, o, n, top, hi, count);
 		}
 	}
-	for (i = 0; i < n; i++)
+	return r;
+}
+
+void stats_dsort(double *v, size_t n, uint64_t *tmp)
+{
+	const uint64_t *r = sort_keys(v, n, tmp);
+	size_t i;
+
+	for (i = 0; r && i < n; i++)
 		v[i] = double_of(r[i]);
+}
+
+void stats_dsort_pick(double *v, size_t n, uint64_t *tmp, unsigned flip)
+{
+	const uint64_t *r = sort_keys(v, n, tmp);
+	size_t i, half = n / 2;
+
+	if (!r) { /* sorted in place: picked in place (2i + flip >= i) */
+		for (i = 0; i < half; i++)
+			v[i] = v[2 * i + flip];
+		return;
+	}
+	/* only the values kept are converted back */
+	for (i = 0; i < half; i++)
+		v[i] = double_of(r[2 * i + flip]);
+	if (n & 1)
+		v[n - 1] = double_of(r[n - 1]);
 }

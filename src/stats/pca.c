@@ -224,6 +224,8 @@ dm_err dm_pca_fit(const dm_cov *c, double share, dm_pca *p)
 	return DM_OK;
 }
 
+typedef double pca_v2d __attribute__((vector_size(16)));
+
 double dm_pca_recon_error(const dm_pca *p, const double *row)
 {
 	size_t d = p->d, i, j;
@@ -238,26 +240,44 @@ double dm_pca_recon_error(const dm_pca *p, const double *row)
 	}
 	/* The k sums eight at a time, side by side: each is still added
 	 * in the order of i (the same bits as one at a time), but eight
-	 * chains of additions no longer wait for one another. */
+	 * chains of additions no longer wait for one another.  Two sums a
+	 * vector (a lane's product and sum rounded as the scalar ones). */
 	for (j = 0; j + 8 <= p->k; j += 8) {
-		double s[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-		size_t t;
+		pca_v2d s0 = {0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
 
 		for (i = 0; i < d; i++) {
 			const double *vi = &p->v[i * d + j];
-			double zi = z[i];
+			pca_v2d zi = {z[i], z[i]}, x0, x1, x2, x3;
 
-			s[0] += vi[0] * zi;
-			s[1] += vi[1] * zi;
-			s[2] += vi[2] * zi;
-			s[3] += vi[3] * zi;
-			s[4] += vi[4] * zi;
-			s[5] += vi[5] * zi;
-			s[6] += vi[6] * zi;
-			s[7] += vi[7] * zi;
+			memcpy(&x0, vi, sizeof(x0));
+			memcpy(&x1, vi + 2, sizeof(x1));
+			memcpy(&x2, vi + 4, sizeof(x2));
+			memcpy(&x3, vi + 6, sizeof(x3));
+			s0 += x0 * zi;
+			s1 += x1 * zi;
+			s2 += x2 * zi;
+			s3 += x3 * zi;
 		}
-		for (t = 0; t < 8; t++)
-			proj += s[t] * s[t];
+		proj += s0[0] * s0[0];
+		proj += s0[1] * s0[1];
+		proj += s1[0] * s1[0];
+		proj += s1[1] * s1[1];
+		proj += s2[0] * s2[0];
+		proj += s2[1] * s2[1];
+		proj += s3[0] * s3[0];
+		proj += s3[1] * s3[1];
+	}
+	for (; j + 2 <= p->k; j += 2) { /* two at a time, the same way */
+		pca_v2d s2 = {0.0, 0.0};
+
+		for (i = 0; i < d; i++) {
+			pca_v2d zi = {z[i], z[i]}, x;
+
+			memcpy(&x, &p->v[i * d + j], sizeof(x));
+			s2 += x * zi;
+		}
+		proj += s2[0] * s2[0];
+		proj += s2[1] * s2[1];
 	}
 	for (; j < p->k; j++) {
 		double s = 0.0;

@@ -178,6 +178,8 @@ static int reserve_level(double **v, size_t *cap, size_t need)
 	return 0;
 }
 
+/* Level 0 sorted and compacted: its kept values (every other, from
+ * its flip) first, the largest last if it holds an odd number. */
 static dm_err sort_level0(dm_sketch *s)
 {
 	struct level *l = &s->lv[0];
@@ -185,15 +187,16 @@ static dm_err sort_level0(dm_sketch *s)
 
 	if (!sc)
 		return DM_ENOMEM;
-	if (l->len * 2 > sc->keys_cap) {
-		uint64_t *p = realloc(sc->keys, l->len * 2 * sizeof(uint64_t));
+	if (l->len * 2 + STATS_DSORT_EXTRA > sc->keys_cap) {
+		size_t cap = l->len * 2 + STATS_DSORT_EXTRA;
+		uint64_t *p = realloc(sc->keys, cap * sizeof(uint64_t));
 
 		if (!p)
 			return DM_ENOMEM;
 		sc->keys = p;
-		sc->keys_cap = l->len * 2;
+		sc->keys_cap = cap;
 	}
-	stats_dsort(l->v, l->len, sc->keys);
+	stats_dsort_pick(l->v, l->len, sc->keys, l->flip);
 	return DM_OK;
 }
 
@@ -241,13 +244,17 @@ static dm_err cascade(dm_sketch *s)
 			continue;
 		if (h + 1 >= MAXLEV)
 			return DM_ETOOBIG;
-		if (h == 0 && (err = sort_level0(s)) != DM_OK)
-			return err;
 		m = l->len & ~(size_t)1;
 		half = m / 2;
-		/* Pick every other value in place: v[i] = v[2i + flip]. */
-		for (i = 0; i < half; i++)
-			l->v[i] = l->v[2 * i + l->flip];
+		/* Pick every other value in place: v[i] = v[2i + flip]
+		 * (level 0: as it is sorted). */
+		if (h == 0) {
+			if ((err = sort_level0(s)) != DM_OK)
+				return err;
+		} else {
+			for (i = 0; i < half; i++)
+				l->v[i] = l->v[2 * i + l->flip];
+		}
 		l->flip ^= 1u;
 		if (h + 1 == s->nlev)
 			s->nlev++;
@@ -406,7 +413,8 @@ dm_err dm_sketch_items(const dm_sketch *s, double **vals, uint64_t **wts,
 	o = s->lv[0].len;
 	memcpy(v, s->lv[0].v, o * sizeof(double));
 	if (o > 0) {
-		uint64_t *keys = malloc(2 * o * sizeof(uint64_t));
+		uint64_t *keys =
+			malloc((2 * o + STATS_DSORT_EXTRA) * sizeof(uint64_t));
 
 		if (!keys)
 			goto out;

@@ -41,14 +41,30 @@ static int cmpd(const void *a, const void *b)
 static void check(double *v, size_t n)
 {
 	double *want = malloc(n * sizeof(double));
-	uint64_t *tmp = malloc(2 * n * sizeof(uint64_t));
+	uint64_t *tmp = malloc((2 * n + STATS_DSORT_EXTRA) * sizeof(uint64_t));
 	size_t i;
+
+	double *pick = malloc(n * sizeof(double));
+	unsigned flip;
 
 	memcpy(want, v, n * sizeof(double));
 	qsort(want, n, sizeof(double), cmpd);
+	/* the compaction's pick: every other sorted value from flip, and
+	 * the largest last when n is odd */
+	for (flip = 0; flip < 2; flip++) {
+		memcpy(pick, v, n * sizeof(double));
+		stats_dsort_pick(pick, n, tmp, flip);
+		for (i = 0; i < n / 2; i++)
+			assert_memory_equal(&pick[i], &want[2 * i + flip],
+					    sizeof(double));
+		if (n & 1)
+			assert_memory_equal(&pick[n - 1], &want[n - 1],
+					    sizeof(double));
+	}
 	stats_dsort(v, n, tmp);
 	for (i = 0; i < n; i++)
 		assert_memory_equal(&v[i], &want[i], sizeof(double));
+	free(pick);
 	free(want);
 	free(tmp);
 }
@@ -102,6 +118,7 @@ static void dsort_matches_qsort(void **state)
 				break; /* signed zeros */
 			}
 		}
+		check(v, N - 1); /* odd: the pick keeps the largest */
 		check(v, N);
 		check(v, 100); /* small input, already sorted prefix */
 		check(v, 63);  /* insertion-only size */

@@ -115,6 +115,44 @@ static void add_rows(dm_profile *p, const dm_profile_opts *o,
 	}
 }
 
+/* Rows of t as one batch whose model_name is "m", or "other" (x set to
+ * 1e6) on every row i % every == 1 (every 0: none). */
+static void add_mixed(dm_profile *p, const dm_profile_opts *o,
+		      const struct table *t, size_t every)
+{
+	dm_column cols[4];
+	dm_strref *mc = malloc(t->n * sizeof(dm_strref));
+	double *x = malloc(t->n * sizeof(double));
+	dm_batch b;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		int other = every && i % every == 1;
+
+		mc[i] = other ? (dm_strref){"other", 5} : (dm_strref){"m", 1};
+		x[i] = other ? 1e6 : t->x[i];
+	}
+	memset(cols, 0, sizeof(cols));
+	cols[0].type = DM_COL_DOUBLE;
+	cols[0].f64 = x;
+	cols[1].type = DM_COL_DOUBLE;
+	cols[1].f64 = t->k;
+	cols[1].null = t->knull;
+	cols[2].type = DM_COL_STRING;
+	cols[2].str = t->c;
+	cols[3].type = DM_COL_STRING;
+	cols[3].str = mc;
+	memset(&b, 0, sizeof(b));
+	b.nrows = t->n;
+	b.ncols = 4;
+	b.cols = cols;
+	b.first_row = 1;
+	assert_int_equal(dm_profile_add_batch(p, o, &b, names, "t", NULL),
+			 DM_OK);
+	free(mc);
+	free(x);
+}
+
 static void build_baseline(dm_profile *p, const struct table *t)
 {
 	dm_profile_opts o = {0};
@@ -1085,10 +1123,54 @@ static void text_numbers_counted(void **state)
 	dm_profile_release(&p);
 }
 
+/* A batch of numbers whose rows are all of the model counts them as an
+ * unfiltered one; a batch with other models' rows leaves those out. */
+static void model_filter_numbers(void **state)
+{
+	struct table base, cur;
+	dm_profile bp, all, unf, some;
+	dm_profile_opts o = {0}, ou = {0};
+	const dm_feature *fa, *fu, *fs;
+
+	(void)state;
+	make_table(&base, 3000, 0, 0);
+	make_table(&cur, 2000, 0, 0);
+	build_baseline(&bp, &base);
+	o.reference = &bp;
+	o.model_name = "m";
+	ou.reference = &bp;
+	dm_profile_init(&all, &o);
+	dm_profile_init(&unf, &ou);
+	dm_profile_init(&some, &o);
+	add_mixed(&all, &o, &cur, 0);
+	add_mixed(&unf, &ou, &cur, 0);
+	add_mixed(&some, &o, &cur, 10);
+	fa = dm_profile_find(&all, "x");
+	fu = dm_profile_find(&unf, "x");
+	fs = dm_profile_find(&some, "x");
+	assert_non_null(fa);
+	assert_non_null(fu);
+	assert_non_null(fs);
+	assert_int_equal(fa->count, 2000);
+	assert_int_equal(fa->count, fu->count);
+	assert_memory_equal(&fa->mom, &fu->mom, sizeof(fa->mom));
+	assert_int_equal(all.rows, 2000);
+	assert_int_equal(some.rows, 1800);
+	assert_int_equal(fs->count, 1800);
+	assert_true(fs->mom.max < 1e6);
+	dm_profile_release(&all);
+	dm_profile_release(&unf);
+	dm_profile_release(&some);
+	dm_profile_release(&bp);
+	free_table(&base);
+	free_table(&cur);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(merge_equals_union),
+		cmocka_unit_test(model_filter_numbers),
 		cmocka_unit_test(baseline_json_round_trip),
 		cmocka_unit_test(baseline_json_threads),
 		cmocka_unit_test(baseline_json_lifted),
