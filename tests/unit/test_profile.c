@@ -408,6 +408,27 @@ static size_t token_after(const char *big, const char *key)
 	return n;
 }
 
+/* A baseline of 3,000 rows padded past 1 MB (pad_features), checked to
+ * parse alike on threads and in one piece: the text, its length in
+ * *blen. */
+static char *padded_baseline(size_t *blen)
+{
+	struct table base;
+	dm_profile bp;
+	char *json, *big;
+	size_t len;
+
+	make_table(&base, 3000, 0, 0);
+	build_baseline(&bp, &base);
+	assert_int_equal(dm_baseline_to_json(&bp, &json, &len), DM_OK);
+	big = pad_features(json, len, blen);
+	same_outcome(big, *blen, DM_OK);
+	free(json);
+	dm_profile_release(&bp);
+	free_table(&base);
+	return big;
+}
+
 /* Sketch arrays read from the text (not by jansson) give the same
  * profile or error as jansson on the whole document, on numbers of every
  * JSON form and on every case the reader leaves to jansson.  tok: the
@@ -456,17 +477,11 @@ static void baseline_json_lifted(void **state)
 		{"\"rank_error\": ", 0, "\"values\": 1, \"x\": ", DM_EFORMAT},
 		{"\"name\": ", 0, "\"sketch\": {}, \"name\": ", DM_EFORMAT},
 	};
-	struct table base;
-	dm_profile bp;
-	char *json, *big, *e;
-	size_t len, blen, n, i;
+	char *big, *e;
+	size_t blen, n, i;
 
 	(void)state;
-	make_table(&base, 3000, 0, 0);
-	build_baseline(&bp, &base);
-	assert_int_equal(dm_baseline_to_json(&bp, &json, &len), DM_OK);
-	big = pad_features(json, len, &blen);
-	same_outcome(big, blen, DM_OK);
+	big = padded_baseline(&blen);
 	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
 		n = blen;
 		e = edit_at(big, &n, edits[i].key,
@@ -482,24 +497,15 @@ static void baseline_json_lifted(void **state)
 	same_outcome(e, n, DM_EFORMAT);
 	free(e);
 	free(big);
-	free(json);
-	dm_profile_release(&bp);
-	free_table(&base);
 }
 
 static void baseline_json_threads(void **state)
 {
-	struct table base;
-	dm_profile bp;
-	char *json, *big, *bad, *p;
-	size_t len, blen;
+	char *big, *bad, *p;
+	size_t blen;
 
 	(void)state;
-	make_table(&base, 3000, 0, 0);
-	build_baseline(&bp, &base);
-	assert_int_equal(dm_baseline_to_json(&bp, &json, &len), DM_OK);
-	big = pad_features(json, len, &blen);
-	same_outcome(big, blen, DM_OK);
+	big = padded_baseline(&blen);
 	/* a feature's field broken: the same message */
 	bad = strdup(big);
 	p = strstr(bad, "\"counts\": [");
@@ -522,9 +528,6 @@ static void baseline_json_threads(void **state)
 	same_outcome(bad, blen + 1, DM_EFORMAT);
 	free(bad);
 	free(big);
-	free(json);
-	dm_profile_release(&bp);
-	free_table(&base);
 }
 
 static void detect_decides(void **state)
