@@ -778,22 +778,89 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 typedef double pf_v2d __attribute__((vector_size(16)));
 typedef int64_t pf_v2i __attribute__((vector_size(16)));
 
-/* Counts the m valid values gathered in vals into a numeric feature. */
-static dm_err add_values(dm_feature *f, const double *vals, size_t m)
+/* The first pass of dm_moments_add_block over a block: its sum (in the
+ * order of the values) and its range. */
+struct pf_sums {
+	double sum, lo, hi;
+};
+
+static void block_sums(const double *x, size_t n, struct pf_sums *s)
+{
+	double sum = 0.0, lo = INFINITY, hi = -INFINITY;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sum += x[i];
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+	}
+	s->sum = sum;
+	s->lo = lo;
+	s->hi = hi;
+}
+
+/* The block's moments into f's, as dm_moments_add_block adds them, its
+ * sum of squared deviations ss (from the mean sum / m, in order). */
+static void merge_block(dm_feature *f, size_t m, const struct pf_sums *s,
+			double ss)
+{
+	dm_moments b;
+
+	b.n = m;
+	b.mean = s->sum / (double)m;
+	b.m2 = ss;
+	b.min = s->lo;
+	b.max = s->hi;
+	dm_moments_merge(&f->mom, &b);
+}
+
+/* The second pass of dm_moments_add_block: the squared deviations from
+ * mean, summed in order. */
+static double block_ss(const double *x, size_t n, double mean)
+{
+	double ss = 0.0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double d = x[i] - mean;
+
+		ss += d * d;
+	}
+	return ss;
+}
+
+/* Counts the m valid values gathered in vals into a numeric feature;
+ * pre: their sums (block_sums) when the caller made them in its own pass
+ * over the values, or NULL.  The moments are dm_moments_add_block's, bit
+ * for bit: the same sums in the same order, the second pass's beside the
+ * bins (two chains of additions, each waiting on the last, no longer one
+ * after the other). */
+static dm_err add_values(dm_feature *f, const double *vals, size_t m,
+			 const struct pf_sums *pre)
 {
 	size_t i;
 	dm_err err;
+	struct pf_sums sums;
+	double mean, ss = 0.0;
 
 	if (m == 0)
 		return DM_OK;
 	if (f->evidence && ((pf_evidence *)f->evidence)->gather)
 		pf_evidence_numbers(f->evidence, vals, m);
 	f->count += m;
-	dm_moments_add_block(&f->mom, vals, m);
-	if (f->ecdf) /* bins: ecdf_bins() once the values are in */
+	if (pre)
+		sums = *pre;
+	else
+		block_sums(vals, m, &sums);
+	mean = sums.sum / (double)m;
+	if (f->ecdf) { /* bins: ecdf_bins() once the values are in */
+		merge_block(f, m, &sums, block_ss(vals, m, mean));
 		return dm_ecdf_count_add(f->ecdf, vals, m);
-	if ((err = dm_sketch_add_block(f->sketch, vals, m)) != DM_OK)
+	}
+	if ((err = dm_sketch_add_block(f->sketch, vals, m)) != DM_OK) {
+		merge_block(f, m, &sums, block_ss(vals, m, mean));
 		return err;
+	}
 	if (f->bins && f->nedges <= 16) {
 		/* Few edges: a branch-free count of the edges below x, four
 		 * values at a time (a lane of a comparison is -1 where the
@@ -805,7 +872,13 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m)
 		for (i = 0; i + 4 <= m; i += 4) {
 			pf_v2d x0, x1, ej;
 			pf_v2i b0 = {0, 0}, b1 = {0, 0};
+			double d0 = vals[i] - mean, d1 = vals[i + 1] - mean,
+			       d2 = vals[i + 2] - mean, d3 = vals[i + 3] - mean;
 
+			ss += d0 * d0;
+			ss += d1 * d1;
+			ss += d2 * d2;
+			ss += d3 * d3;
 			memcpy(&x0, vals + i, sizeof(x0));
 			memcpy(&x1, vals + i + 2, sizeof(x1));
 			for (j = 0; j < ne; j++) {
@@ -821,7 +894,10 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m)
 		for (; i + 2 <= m; i += 2) {
 			pf_v2d x, ej;
 			pf_v2i bin = {0, 0};
+			double d0 = vals[i] - mean, d1 = vals[i + 1] - mean;
 
+			ss += d0 * d0;
+			ss += d1 * d1;
 			memcpy(&x, vals + i, sizeof(x));
 			for (j = 0; j < ne; j++) {
 				ej = (pf_v2d){e[j], e[j]};
@@ -831,16 +907,24 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m)
 			f->bins[bin[1]]++;
 		}
 		for (; i < m; i++) {
-			double x = vals[i];
+			double x = vals[i], d = x - mean;
 
+			ss += d * d;
 			for (j = 0, b = 0; j < ne; j++)
 				b += e[j] < x;
 			f->bins[b]++;
 		}
 	} else if (f->bins) {
-		for (i = 0; i < m; i++)
+		for (i = 0; i < m; i++) {
+			double d = vals[i] - mean;
+
+			ss += d * d;
 			f->bins[dm_feature_bin(f, vals[i])]++;
+		}
+	} else {
+		ss = block_ss(vals, m, mean);
 	}
+	merge_block(f, m, &sums, ss);
 	return DM_OK;
 }
 
@@ -881,20 +965,30 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 		/* The common case (numbers, all kept, no NULL): counted
 		 * where they are, not copied, unless one is not finite. */
 		const uint64_t ex = 0x7ff0000000000000ull;
+		const double *x = col->f64;
 		size_t nonfinite = 0;
+		struct pf_sums sums;
+		double sum = 0.0, lo = INFINITY, hi = -INFINITY;
 
+		/* the moments' first pass (block_sums) in the same loop */
 		for (i = 0; i < nrows; i++) {
 			uint64_t u;
 
-			memcpy(&u, &col->f64[i], sizeof(u));
+			memcpy(&u, &x[i], sizeof(u));
 			nonfinite += (u & ex) == ex;
+			sum += x[i];
+			lo = x[i] < lo ? x[i] : lo;
+			hi = x[i] > hi ? x[i] : hi;
 		}
 		if (!nonfinite) {
 			if (rowout) /* for the multivariate pass */
 				for (i = 0; i < nrows; i++)
 					if (mvrow[i] != SIZE_MAX)
-						rowout[mvrow[i]] = col->f64[i];
-			return add_values(f, col->f64, nrows);
+						rowout[mvrow[i]] = x[i];
+			sums.sum = sum;
+			sums.lo = lo;
+			sums.hi = hi;
+			return add_values(f, x, nrows, &sums);
 		}
 	}
 	if (col->type == DM_COL_DOUBLE && !strict) {
@@ -997,7 +1091,7 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 	}
 	if (o && o->reference && f->ltype == DM_LTYPE_INTEGER)
 		m = keep_integers(f, sc->vals, m);
-	return add_values(f, sc->vals, m);
+	return add_values(f, sc->vals, m, NULL);
 }
 
 /* Counts one valid string value (repaired to UTF-8 if need be). */
