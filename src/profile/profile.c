@@ -953,7 +953,7 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			  const dm_column *col, const uint8_t *keep,
 			  const dm_batch *b, struct scratch *sc, int strict,
 			  const char *file, dm_diag *diag, double *rowout,
-			  const size_t *mvrow)
+			  const size_t *mvrow, size_t mvn)
 {
 	size_t i, m = 0, nrows = b->nrows, start = 0;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
@@ -981,10 +981,13 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			hi = x[i] > hi ? x[i] : hi;
 		}
 		if (!nonfinite) {
-			if (rowout) /* for the multivariate pass */
-				for (i = 0; i < nrows; i++)
-					if (mvrow[i] != SIZE_MAX)
-						rowout[mvrow[i]] = x[i];
+			if (rowout) { /* for the multivariate pass: the rows
+				       * it takes, listed after mvrow */
+				const size_t *taken = mvrow + nrows;
+
+				for (i = 0; i < mvn; i++)
+					rowout[i] = x[taken[i]];
+			}
 			sums.sum = sum;
 			sums.lo = lo;
 			sums.hi = hi;
@@ -1284,7 +1287,8 @@ struct colwork {
 	const char *file;
 	double **fvals; /* per feature: its parsed values by row, or NULL */
 	/* fvals hold the rows the joint pass takes only: mvn of them, row i
-	 * at mvrow[i] (SIZE_MAX: not taken) */
+	 * at mvrow[i] (SIZE_MAX: not taken); mvrow[nrows + j] is the row at
+	 * j (j < mvn) */
 	const size_t *mvrow;
 	size_t mvn;
 	unsigned t, nt;
@@ -1381,7 +1385,8 @@ static dm_err add_column(struct colwork *w, size_t c)
 			keep = NULL;
 		return add_numeric(
 			o, f, col, keep, b, &w->sc, strict, w->file, &w->diag,
-			w->fvals ? w->fvals[w->map[c]] : NULL, w->mvrow);
+			w->fvals ? w->fvals[w->map[c]] : NULL, w->mvrow,
+			w->mvn);
 	}
 	if (o && o->reference) {
 		const dm_feature *rf = dm_profile_find(o->reference, f->name);
@@ -1682,10 +1687,14 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		/* only the rows the joint pass takes (a few of a large
 		 * batch's), so that mvbuf stays small */
 		fvals = calloc(p->nfeat, sizeof(*fvals));
-		mvrow = malloc(b->nrows * sizeof(*mvrow));
-		if (mvrow)
+		mvrow = malloc(2 * b->nrows * sizeof(*mvrow));
+		if (mvrow) {
 			mvn = pf_mv_rows_taken(o ? o->reference : NULL, b, keep,
 					       mvrow);
+			for (i = 0; i < b->nrows; i++)
+				if (mvrow[i] != SIZE_MAX)
+					mvrow[b->nrows + mvrow[i]] = i;
+		}
 		mvbuf = malloc((d * mvn > 0 ? d * mvn : 1) * sizeof(double));
 		if (!fvals || !mvrow || !mvbuf) {
 			err = DM_ENOMEM;
