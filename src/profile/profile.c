@@ -868,7 +868,10 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 		 * four), then two, then one at a time. */
 		const double *e = f->edges;
 		size_t ne = f->nedges, j, b;
+		pf_v2d eb[16]; /* the edges, each in both lanes */
 
+		for (j = 0; j < ne; j++)
+			eb[j] = (pf_v2d){e[j], e[j]};
 		for (i = 0; i + 4 <= m; i += 4) {
 			pf_v2d x0, x1, ej;
 			pf_v2i b0 = {0, 0}, b1 = {0, 0};
@@ -882,7 +885,7 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 			memcpy(&x0, vals + i, sizeof(x0));
 			memcpy(&x1, vals + i + 2, sizeof(x1));
 			for (j = 0; j < ne; j++) {
-				ej = (pf_v2d){e[j], e[j]};
+				ej = eb[j];
 				b0 -= (pf_v2i)(ej < x0);
 				b1 -= (pf_v2i)(ej < x1);
 			}
@@ -900,7 +903,7 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 			ss += d1 * d1;
 			memcpy(&x, vals + i, sizeof(x));
 			for (j = 0; j < ne; j++) {
-				ej = (pf_v2d){e[j], e[j]};
+				ej = eb[j];
 				bin -= (pf_v2i)(ej < x);
 			}
 			f->bins[bin[0]]++;
@@ -1383,10 +1386,10 @@ static dm_err add_column(struct colwork *w, size_t c)
 		 * unfiltered (the same values, counted where they are) */
 		if (w->all_kept && col->type == DM_COL_DOUBLE)
 			keep = NULL;
-		return add_numeric(
-			o, f, col, keep, b, &w->sc, strict, w->file, &w->diag,
-			w->fvals ? w->fvals[w->map[c]] : NULL, w->mvrow,
-			w->mvn);
+		return add_numeric(o, f, col, keep, b, &w->sc, strict, w->file,
+				   &w->diag,
+				   w->fvals ? w->fvals[w->map[c]] : NULL,
+				   w->mvrow, w->mvn);
 	}
 	if (o && o->reference) {
 		const dm_feature *rf = dm_profile_find(o->reference, f->name);
