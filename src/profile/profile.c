@@ -777,6 +777,20 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
  * extensions; SSE2 or its equivalent on every 64-bit target). */
 typedef double pf_v2d __attribute__((vector_size(16)));
 typedef int64_t pf_v2i __attribute__((vector_size(16)));
+/* Four of each: one AVX2 register, or two SSE2 ones (the compiler splits
+ * them where AVX2 is not enabled). */
+typedef double pf_v4d __attribute__((vector_size(32)));
+typedef int64_t pf_v4i __attribute__((vector_size(32)));
+
+/* A function compiled twice, for AVX2 and for the base x86-64, the one
+ * run chosen once by the CPU (GCC's target_clones: an ifunc).  AVX2
+ * without FMA: products and sums rounded one at a time as in the SSE2
+ * code, the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PF_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PF_AVX2_CLONES
+#endif
 
 /* The first pass of dm_moments_add_block over a block: its sum (in the
  * order of the values) and its range. */
@@ -835,6 +849,7 @@ static double block_ss(const double *x, size_t n, double mean)
  * for bit: the same sums in the same order, the second pass's beside the
  * bins (two chains of additions, each waiting on the last, no longer one
  * after the other). */
+PF_AVX2_CLONES
 static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 			 const struct pf_sums *pre)
 {
@@ -862,37 +877,40 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 		return err;
 	}
 	if (f->bins && f->nedges <= 16) {
-		/* Few edges: a branch-free count of the edges below x, four
+		/* Few edges: a branch-free count of the edges below x, eight
 		 * values at a time (a lane of a comparison is -1 where the
 		 * edge is below: subtracted; each edge loaded once for the
-		 * four), then two, then one at a time. */
+		 * eight), then two, then one at a time. */
 		const double *e = f->edges;
 		size_t ne = f->nedges, j, b;
-		pf_v2d eb[16]; /* the edges, each in both lanes */
+		pf_v4d eb4[16]; /* the edges, each in every lane */
+		pf_v2d eb[16];
 
-		for (j = 0; j < ne; j++)
+		for (j = 0; j < ne; j++) {
+			eb4[j] = (pf_v4d){e[j], e[j], e[j], e[j]};
 			eb[j] = (pf_v2d){e[j], e[j]};
-		for (i = 0; i + 4 <= m; i += 4) {
-			pf_v2d x0, x1, ej;
-			pf_v2i b0 = {0, 0}, b1 = {0, 0};
-			double d0 = vals[i] - mean, d1 = vals[i + 1] - mean,
-			       d2 = vals[i + 2] - mean, d3 = vals[i + 3] - mean;
+		}
+		for (i = 0; i + 8 <= m; i += 8) {
+			pf_v4d x0, x1, ej;
+			pf_v4i b0 = {0, 0, 0, 0}, b1 = {0, 0, 0, 0};
+			unsigned q;
 
-			ss += d0 * d0;
-			ss += d1 * d1;
-			ss += d2 * d2;
-			ss += d3 * d3;
-			memcpy(&x0, vals + i, sizeof(x0));
-			memcpy(&x1, vals + i + 2, sizeof(x1));
-			for (j = 0; j < ne; j++) {
-				ej = eb[j];
-				b0 -= (pf_v2i)(ej < x0);
-				b1 -= (pf_v2i)(ej < x1);
+			for (q = 0; q < 8; q++) {
+				double d = vals[i + q] - mean;
+
+				ss += d * d;
 			}
-			f->bins[b0[0]]++;
-			f->bins[b0[1]]++;
-			f->bins[b1[0]]++;
-			f->bins[b1[1]]++;
+			memcpy(&x0, vals + i, sizeof(x0));
+			memcpy(&x1, vals + i + 4, sizeof(x1));
+			for (j = 0; j < ne; j++) {
+				ej = eb4[j];
+				b0 -= (pf_v4i)(ej < x0);
+				b1 -= (pf_v4i)(ej < x1);
+			}
+			for (q = 0; q < 4; q++) {
+				f->bins[b0[q]]++;
+				f->bins[b1[q]]++;
+			}
 		}
 		for (; i + 2 <= m; i += 2) {
 			pf_v2d x, ej;

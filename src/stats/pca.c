@@ -225,8 +225,18 @@ dm_err dm_pca_fit(const dm_cov *c, double share, dm_pca *p)
 }
 
 typedef double pca_v2d __attribute__((vector_size(16)));
+/* Four sums a vector: one AVX register, or two SSE2 ones (the compiler
+ * splits them where AVX is not enabled). */
+typedef double pca_v4d __attribute__((vector_size(32)));
 
-double dm_pca_recon_error(const dm_pca *p, const double *row)
+/* Compiled twice, for AVX2 and for the base x86-64, the one run chosen
+ * once by the CPU (GCC's target_clones: an ifunc).  AVX2 without FMA:
+ * each product and sum rounded as in the SSE2 code, the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+double
+dm_pca_recon_error(const dm_pca *p, const double *row)
 {
 	size_t d = p->d, i, j;
 	double z2 = 0.0, proj = 0.0, zs[64], *z = zs;
@@ -243,29 +253,25 @@ double dm_pca_recon_error(const dm_pca *p, const double *row)
 	 * chains of additions no longer wait for one another.  Two sums a
 	 * vector (a lane's product and sum rounded as the scalar ones). */
 	for (j = 0; j + 8 <= p->k; j += 8) {
-		pca_v2d s0 = {0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+		pca_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0;
 
 		for (i = 0; i < d; i++) {
 			const double *vi = &p->v[i * d + j];
-			pca_v2d zi = {z[i], z[i]}, x0, x1, x2, x3;
+			pca_v4d zi = {z[i], z[i], z[i], z[i]}, x0, x1;
 
 			memcpy(&x0, vi, sizeof(x0));
-			memcpy(&x1, vi + 2, sizeof(x1));
-			memcpy(&x2, vi + 4, sizeof(x2));
-			memcpy(&x3, vi + 6, sizeof(x3));
+			memcpy(&x1, vi + 4, sizeof(x1));
 			s0 += x0 * zi;
 			s1 += x1 * zi;
-			s2 += x2 * zi;
-			s3 += x3 * zi;
 		}
 		proj += s0[0] * s0[0];
 		proj += s0[1] * s0[1];
+		proj += s0[2] * s0[2];
+		proj += s0[3] * s0[3];
 		proj += s1[0] * s1[0];
 		proj += s1[1] * s1[1];
-		proj += s2[0] * s2[0];
-		proj += s2[1] * s2[1];
-		proj += s3[0] * s3[0];
-		proj += s3[1] * s3[1];
+		proj += s1[2] * s1[2];
+		proj += s1[3] * s1[3];
 	}
 	for (; j + 2 <= p->k; j += 2) { /* two at a time, the same way */
 		pca_v2d s2 = {0.0, 0.0};
