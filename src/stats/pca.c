@@ -235,8 +235,8 @@ typedef double pca_v4d __attribute__((vector_size(32)));
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-double
-dm_pca_recon_error(const dm_pca *p, const double *row)
+static double
+recon_error(const dm_pca *p, const double *row)
 {
 	size_t d = p->d, i, j;
 	double z2 = 0.0, proj = 0.0, zs[64], *z = zs;
@@ -295,6 +295,12 @@ dm_pca_recon_error(const dm_pca *p, const double *row)
 	if (z != zs)
 		free(z);
 	return z2 - proj > 0.0 ? z2 - proj : 0.0;
+}
+
+/* (The clones and their resolver stay inside the library.) */
+double dm_pca_recon_error(const dm_pca *p, const double *row)
+{
+	return recon_error(p, row);
 }
 
 void dm_pca_band(const dm_pca *p, uint64_t n, double z, double *lo, double *hi)
