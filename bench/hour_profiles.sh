@@ -15,7 +15,8 @@
 #     collector's CPU time from start to exit (the drain, and the hour
 #     profile written at exit, included) per record acknowledged.
 #
-# BENCH_HP_REPS pairs of runs (default 3).  The baseline is of 5,000
+# BENCH_HP_REPS pairs of runs (default 5); the median and the minimum
+# (the run least disturbed by other load) of each are reported.  The baseline is of 5,000
 # rows (its sketch of 16,384 points per feature: a 7.8 MB file read and
 # parsed once per model version and hour).  Prints a Markdown report
 # (also in bench/out/hour_profiles.md).  The machine may be shared: CPU
@@ -26,7 +27,7 @@ set -euo pipefail
 DM=$(realpath "${1:?usage: hour_profiles.sh DRIFTMON}")
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(dirname "$DM")
-reps=${BENCH_HP_REPS:-3}
+reps=${BENCH_HP_REPS:-5}
 records=${BENCH_HP_RECORDS:-200000}
 secs=${BENCH_HP_SECONDS:-10}
 tmp=$(mktemp -d)
@@ -89,16 +90,17 @@ for r in $(seq "$reps"); do
 	done
 done
 
-summary() { # FILE: median CPU us/record on, off, and the overhead
+summary() { # FILE: median CPU us/record on, off, the overhead; the same of the minima
 	awk '{ v[$1] = v[$1] " " $2 } END {
 		for (k in v) { n = split(substr(v[k], 2), a, " ");
 			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-			m[k] = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-		printf "%.3f %.3f %.1f\n", m["on"], m["off"], (m["on"] / m["off"] - 1) * 100 }' "$1"
+			m[k] = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2; lo[k] = a[1] }
+		printf "%.3f %.3f %.1f %.3f %.3f %.1f\n", m["on"], m["off"], (m["on"] / m["off"] - 1) * 100,
+			lo["on"], lo["off"], (lo["on"] / lo["off"] - 1) * 100 }' "$1"
 }
-read -r lon loff lpct < <(summary "$tmp/lib")
-read -r con coff cpct < <(summary "$tmp/col")
+read -r lon loff lpct lmon lmoff lmpct < <(summary "$tmp/lib")
+read -r con coff cpct cmon cmoff cmpct < <(summary "$tmp/col")
 mkdir -p "$root/bench/out"
 {
 	echo "## Hour profiles: cost to the logger (issue 12)"
@@ -118,6 +120,9 @@ mkdir -p "$root/bench/out"
 	printf '| collector, %s s, 4 connections | on | %s | %s | %s%% |\n' "$secs" \
 		"$(awk '$1 == "on" { printf "%s ", $2 }' "$tmp/col")" "$con" "$cpct"
 	printf '| | off | %s | %s | |\n' "$(awk '$1 == "off" { printf "%s ", $2 }' "$tmp/col")" "$coff"
+	echo
+	echo "Minimum of the runs (the least disturbed): library on $lmon, off $lmoff ($lmpct%);"
+	echo "collector on $cmon, off $cmoff ($cmpct%)."
 	echo
 	echo "Hour profiles written (runs with them on): library $(awk '$1 == "on" { printf "%s ", $4 }' "$tmp/lib"),"
 	echo "collector $(awk '$1 == "on" { printf "%s ", $4 }' "$tmp/col")(one per run expected: one model, one hour)."
