@@ -78,10 +78,14 @@ typedef struct conv {
 	size_t ng, capg;
 	smap gmap;
 	lg_dec dec;
-	/* per batch: name index -> column of memo_g */
+	/* per batch: name index -> column of memo_g; kept while batches
+	 * carry the same table of names (one-record batches of
+	 * dm_logger_log: the columns are not looked up again for each) */
 	group **memo_g;
 	uint32_t *memo_c;
 	size_t capmemo;
+	bbuf memo_names; /* the table they are for */
+	int memo_valid;
 	uint64_t rows;
 	int bad; /* a malformed batch */
 	int oom;
@@ -411,8 +415,15 @@ static int on_batch(void *ctx, const uint8_t *payload, uint32_t len)
 		c->memo_c = mc;
 		c->capmemo = cap;
 	}
-	if (c->dec.nnames)
-		memset(c->memo_g, 0, c->dec.nnames * sizeof(*c->memo_g));
+	if (!c->memo_valid || c->dec.names_raw_len != c->memo_names.len ||
+	    memcmp(c->dec.names_raw, c->memo_names.p, c->memo_names.len)) {
+		if (c->dec.nnames)
+			memset(c->memo_g, 0,
+			       c->dec.nnames * sizeof(*c->memo_g));
+		c->memo_names.len = 0;
+		bb_put(&c->memo_names, c->dec.names_raw, c->dec.names_raw_len);
+		c->memo_valid = !c->memo_names.err;
+	}
 	while ((rc = lg_dec_next(&c->dec, &r)) == 1) {
 		if (add_record(c, &r) < 0) {
 			c->oom = 1;
@@ -745,6 +756,7 @@ out:
 	smap_release(&c.gmap);
 	lg_dec_release(&c.dec);
 	free(c.memo_g);
+	bb_release(&c.memo_names);
 	free(c.memo_c);
 	return err;
 }
