@@ -83,6 +83,18 @@ dm_err dm_name_check(const char *kind, const char *name, size_t len,
 	size_t i;
 	int key;
 
+	/* the common case, checked first: printable ASCII without a path
+	 * separator, not starting with '.', not of the length of a
+	 * reserved name (every check below passes) */
+	if (name && len && len <= DM_NAME_MAX_BYTES && len != 11 && len != 13 &&
+	    name[0] != '.') {
+		for (i = 0; i < len; i++)
+			if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '/' ||
+			    p[i] == '\\')
+				break;
+		if (i == len)
+			return DM_OK;
+	}
 	if (!kind)
 		kind = "name";
 	key = is_key_kind(kind);

@@ -78,10 +78,14 @@ typedef struct conv {
 	size_t ng, capg;
 	smap gmap;
 	lg_dec dec;
-	/* per batch: name index -> column of memo_g */
+	/* per batch: name index -> column of memo_g; kept while batches
+	 * carry the same table of names (one-record batches of
+	 * dm_logger_log: the columns are not looked up again for each) */
 	group **memo_g;
 	uint32_t *memo_c;
 	size_t capmemo;
+	bbuf memo_names; /* the table they are for */
+	int memo_valid;
 	uint64_t rows;
 	int bad; /* a malformed batch */
 	int oom;
@@ -411,8 +415,15 @@ static int on_batch(void *ctx, const uint8_t *payload, uint32_t len)
 		c->memo_c = mc;
 		c->capmemo = cap;
 	}
-	if (c->dec.nnames)
-		memset(c->memo_g, 0, c->dec.nnames * sizeof(*c->memo_g));
+	if (!c->memo_valid || c->dec.names_raw_len != c->memo_names.len ||
+	    memcmp(c->dec.names_raw, c->memo_names.p, c->memo_names.len)) {
+		if (c->dec.nnames)
+			memset(c->memo_g, 0,
+			       c->dec.nnames * sizeof(*c->memo_g));
+		c->memo_names.len = 0;
+		bb_put(&c->memo_names, c->dec.names_raw, c->dec.names_raw_len);
+		c->memo_valid = !c->memo_names.err;
+	}
 	while ((rc = lg_dec_next(&c->dec, &r)) == 1) {
 		if (add_record(c, &r) < 0) {
 			c->oom = 1;
@@ -461,6 +472,28 @@ static void lg_outfiles_free_one(lg_outfile *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/*
+ * The Parquet file is written through a FILE that appends to a bbuf:
+ * open_memstream zero-fills and copies its whole buffer each time it
+ * grows (7% of the library logger's CPU); a bbuf grows by realloc, which
+ * moves large blocks by remapping them.  0 on error, as fopencookie asks.
+ */
+static ssize_t bbuf_cookie_write(void *c, const char *p, size_t n)
+{
+	bbuf *b = c;
+
+	bb_put(b, p, n);
+	return b->err ? 0 : (ssize_t)n;
+}
+
+static FILE *bbuf_open(bbuf *b)
+{
+	static const cookie_io_functions_t io = {.write = bbuf_cookie_write};
+
+	bb_init(b, (size_t)1 << 40);
+	return fopencookie(b, "w", io);
+}
+
 static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 			  group *g, size_t gi, lg_outfile *out, dm_diag *diag)
 {
@@ -469,9 +502,10 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	dm_parquet_writer *w = NULL;
 	dm_parquet_kv kv[3];
 	dm_strref *refs = NULL, *mref = NULL, *vref = NULL;
-	char segname[160], *preds = NULL, *buf = NULL;
-	size_t ncols = LC_FIXED + g->ncols, i, a, size = 0, plen;
+	char segname[160], *preds = NULL;
+	size_t ncols = LC_FIXED + g->ncols, i, a, plen;
 	FILE *fp = NULL;
+	bbuf ob = {0};
 	char hp[DM_LAYOUT_KEY_MAX];
 	dm_err err = DM_OK;
 	jw j;
@@ -541,7 +575,7 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	wo.rowgroup_rows = RG_ROWS;
 	wo.kv = kv;
 	wo.nkv = 3;
-	fp = open_memstream(&buf, &size);
+	fp = bbuf_open(&ob);
 	if (!fp) {
 		err = DM_ENOMEM;
 		goto out;
@@ -597,9 +631,9 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 	w = NULL;
 	if (err)
 		goto out;
-	if (fclose(fp) != 0) {
+	if (fclose(fp) != 0 || ob.err) {
 		fp = NULL;
-		err = DM_ENOMEM;
+		err = ob.err == DM_ETOOBIG ? DM_ETOOBIG : DM_ENOMEM;
 		goto out;
 	}
 	fp = NULL;
@@ -614,13 +648,13 @@ static dm_err write_group(const lg_convert_opts *o, const wal_segid *id,
 		err = DM_ENOMEM;
 		goto out;
 	}
-	out->data = (uint8_t *)buf;
-	out->len = size;
+	out->data = ob.p;
+	out->len = ob.len;
 	out->rows = g->nrows;
 	out->hour = g->hour * 3600;
 	out->model = util_dupn(g->model, g->mlen);
 	out->version = util_dupn(g->version, g->vlen);
-	buf = NULL;
+	ob.p = NULL;
 	if (!out->model || !out->version) {
 		lg_outfiles_free_one(out);
 		err = DM_ENOMEM;
@@ -630,7 +664,7 @@ out:
 		dm_parquet_writer_abort(w);
 	if (fp)
 		fclose(fp);
-	free(buf);
+	bb_release(&ob);
 	free(preds);
 	free(wc);
 	free(refs);
@@ -722,6 +756,7 @@ out:
 	smap_release(&c.gmap);
 	lg_dec_release(&c.dec);
 	free(c.memo_g);
+	bb_release(&c.memo_names);
 	free(c.memo_c);
 	return err;
 }

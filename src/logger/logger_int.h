@@ -208,6 +208,9 @@ typedef struct lg_drec {
 typedef struct lg_dec {
 	const uint8_t *p, *end;
 	size_t nnames, nmv, nrec, irec;
+	/* the frame's table of names, as encoded (its count included) */
+	const uint8_t *names_raw;
+	size_t names_raw_len;
 	const char **name;
 	uint32_t *name_len;
 	const char **model, **version;

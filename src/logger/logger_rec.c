@@ -653,6 +653,8 @@ int lg_dec_open(lg_dec *d, const uint8_t *payload, size_t len)
 	d->model = d->version = NULL;
 	d->mlen = d->vlen = NULL;
 	d->nnames = d->nmv = d->nrec = d->irec = 0;
+	d->names_raw = NULL;
+	d->names_raw_len = 0;
 	if (len < 1 || *p++ != WAL_REC_BATCH)
 		return -1;
 	if (bb_get_uvarint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
@@ -666,6 +668,8 @@ int lg_dec_open(lg_dec *d, const uint8_t *payload, size_t len)
 		if (get_str(&p, end, &d->name[i], &d->name_len[i]) < 0 ||
 		    d->name_len[i] == 0)
 			return -1;
+	d->names_raw = payload + 1;
+	d->names_raw_len = (size_t)(p - d->names_raw);
 	if (bb_get_uvarint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
 		return -1;
 	d->nmv = (size_t)n;

@@ -140,27 +140,80 @@ static ssize_t read_at(int fd, void *buf, size_t n, uint64_t off)
 	return (ssize_t)got;
 }
 
+/*
+ * A window of the file read ahead in one call: a segment of small frames
+ * (one record each, from dm_logger_log) was two preads a record before.
+ */
+#define SCAN_CHUNK (1u << 20)
+
+typedef struct scan_buf {
+	int fd;
+	uint8_t *buf;
+	size_t cap;
+	uint64_t size; /* the file's size when the scan began */
+	uint64_t off;  /* the file offset of buf[0] */
+	size_t len;    /* bytes of the file in buf */
+} scan_buf;
+
+/*
+ * Points *p at the n bytes of the file at off, reading from off onwards
+ * if they are not all in the window: 1 done, 0 fewer than n bytes left in
+ * the file, -1 a read error or no memory (errno set).
+ */
+static int scan_get(scan_buf *sb, uint64_t off, size_t n, const uint8_t **p)
+{
+	size_t want = n > SCAN_CHUNK ? n : SCAN_CHUNK;
+	ssize_t r;
+
+	if (off < sb->size && want > sb->size - off)
+		want = n > sb->size - off ? n : (size_t)(sb->size - off);
+	if (off >= sb->off && off - sb->off + n <= sb->len) {
+		*p = sb->buf + (off - sb->off);
+		return 1;
+	}
+	if (want > sb->cap) {
+		uint8_t *nb = realloc(sb->buf, want);
+
+		if (!nb) {
+			errno = ENOMEM;
+			return -1;
+		}
+		sb->buf = nb;
+		sb->cap = want;
+	}
+	r = read_at(sb->fd, sb->buf, want, off);
+	sb->off = off;
+	sb->len = r < 0 ? 0 : (size_t)r;
+	if (r < 0)
+		return -1;
+	if ((size_t)r < n)
+		return 0;
+	*p = sb->buf;
+	return 1;
+}
+
 int wal_scan_fd(int fd, wal_frame_cb cb, void *ctx, wal_scan *res)
 {
-	uint8_t magic[WAL_MAGIC_LEN], hdr[WAL_FRAME_HDR];
-	uint8_t *buf = NULL;
-	size_t cap = 0;
+	scan_buf sb = {.fd = fd};
+	const uint8_t *magic, *hdr, *buf;
 	uint64_t off;
 	off_t size;
-	ssize_t r;
-	int rc = 0;
+	int r, rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	size = lseek(fd, 0, SEEK_END);
 	if (size < 0)
 		return -1;
 	res->file_size = (uint64_t)size;
-	r = read_at(fd, magic, sizeof(magic), 0);
-	if (r < 0)
+	sb.size = (uint64_t)size;
+	r = scan_get(&sb, 0, WAL_MAGIC_LEN, &magic);
+	if (r < 0) {
+		free(sb.buf);
 		return -1;
-	if (r < (ssize_t)sizeof(magic) ||
-	    memcmp(magic, WAL_MAGIC, WAL_MAGIC_LEN) != 0) {
+	}
+	if (r == 0 || memcmp(magic, WAL_MAGIC, WAL_MAGIC_LEN) != 0) {
 		res->bad_magic = 1;
+		free(sb.buf);
 		return 0;
 	}
 	off = WAL_MAGIC_LEN;
@@ -168,35 +221,24 @@ int wal_scan_fd(int fd, wal_frame_cb cb, void *ctx, wal_scan *res)
 	for (;;) {
 		uint32_t len, crc;
 
-		r = read_at(fd, hdr, sizeof(hdr), off);
+		r = scan_get(&sb, off, WAL_FRAME_HDR, &hdr);
 		if (r < 0) {
 			rc = -1;
 			break;
 		}
-		if (r < (ssize_t)sizeof(hdr))
+		if (r == 0)
 			break; /* end, or a torn frame header */
 		len = get_u32(hdr);
 		crc = get_u32(hdr + 4);
 		if (len == 0 || len > WAL_MAX_FRAME ||
 		    len > res->file_size - off - WAL_FRAME_HDR)
 			break;
-		if (len > cap) {
-			uint8_t *p = realloc(buf, len);
-
-			if (!p) {
-				errno = ENOMEM;
-				rc = -1;
-				break;
-			}
-			buf = p;
-			cap = len;
-		}
-		r = read_at(fd, buf, len, off + WAL_FRAME_HDR);
+		r = scan_get(&sb, off + WAL_FRAME_HDR, len, &buf);
 		if (r < 0) {
 			rc = -1;
 			break;
 		}
-		if ((size_t)r < len || lg_crc32c(0, buf, len) != crc)
+		if (r == 0 || lg_crc32c(0, buf, len) != crc)
 			break;
 		if (res->nframes == 0) {
 			/* the first frame must be the segment header */
@@ -212,6 +254,6 @@ int wal_scan_fd(int fd, wal_frame_cb cb, void *ctx, wal_scan *res)
 		off += WAL_FRAME_HDR + len;
 		res->valid_end = off;
 	}
-	free(buf);
+	free(sb.buf);
 	return rc;
 }

@@ -163,7 +163,13 @@ static void varints(void **state)
 /* Builds a segment: magic, header frame, nframes batch-like frames of
  * different sizes.  Returns the buffer; ends[k] is the end offset of
  * frame k (k = 0 the header). */
-static uint8_t *make_segment(size_t nframes, size_t *len, size_t *ends)
+static size_t small_frame(size_t k)
+{
+	return 1 + k * 13 % 97;
+}
+
+static uint8_t *make_segment_of(size_t nframes, size_t *len, size_t *ends,
+				size_t (*frame_len)(size_t k))
 {
 	bbuf b;
 	wal_segid id;
@@ -184,7 +190,7 @@ static uint8_t *make_segment(size_t nframes, size_t *len, size_t *ends)
 		if (k == 0) {
 			wal_header_encode(&b, &id);
 		} else {
-			size_t n = 1 + k * 13 % 97, i;
+			size_t n = frame_len(k), i;
 
 			bb_u8(&b, WAL_REC_BATCH);
 			for (i = 0; i < n; i++)
@@ -197,6 +203,11 @@ static uint8_t *make_segment(size_t nframes, size_t *len, size_t *ends)
 	assert_false(b.err);
 	*len = b.len;
 	return b.p;
+}
+
+static uint8_t *make_segment(size_t nframes, size_t *len, size_t *ends)
+{
+	return make_segment_of(nframes, len, ends, small_frame);
 }
 
 struct frames_seen {
@@ -278,6 +289,51 @@ static void wal_torn_tail_every_byte(void **state)
 		assert_int_equal(sc.nframes, want);
 		assert_int_equal(sc.valid_end, wantend);
 		assert_int_equal(fs.n, want ? want - 1 : 0);
+	}
+	free(seg);
+}
+
+/* Frames of up to 60 KB and one of 1.5 MiB: the scan reads the file a
+ * window at a time (1 MiB), so frames straddle its edges. */
+static size_t big_frame(size_t k)
+{
+	return k == 40 ? (size_t)3 << 19 : 1 + k * 7919 % 60000;
+}
+
+static void wal_big_segment(void **state)
+{
+	size_t len, ends[81], k, cuts[6];
+	uint8_t *seg = make_segment_of(80, &len, ends, big_frame);
+	wal_scan sc;
+	struct frames_seen fs;
+	uint32_t crc = 0;
+
+	(void)state;
+	assert_true(len > (size_t)3 << 20);
+	for (k = 1; k <= 80; k++)
+		crc = lg_crc32c(crc, seg + ends[k - 1] + WAL_FRAME_HDR,
+				ends[k] - ends[k - 1] - WAL_FRAME_HDR);
+	assert_int_equal(scan_buf(seg, len, &sc, &fs), 0);
+	assert_int_equal(sc.nframes, 81);
+	assert_int_equal(fs.n, 80);
+	assert_int_equal(fs.crc, crc);
+	assert_int_equal(sc.valid_end, len);
+	/* cut inside the big frame, at its end, and around 1 and 2 MiB */
+	cuts[0] = ends[40] - 1;
+	cuts[1] = ends[40];
+	cuts[2] = (size_t)1 << 20;
+	cuts[3] = ((size_t)1 << 20) + 1;
+	cuts[4] = ((size_t)2 << 20) - 3;
+	cuts[5] = len - 1;
+	for (size_t c = 0; c < 6; c++) {
+		size_t want = 0;
+
+		for (k = 0; k <= 80; k++)
+			if (ends[k] <= cuts[c])
+				want = k + 1;
+		assert_int_equal(scan_buf(seg, cuts[c], &sc, &fs), 0);
+		assert_int_equal(sc.nframes, want);
+		assert_int_equal(sc.valid_end, ends[want - 1]);
 	}
 	free(seg);
 }
@@ -1967,6 +2023,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(wal_roundtrip),
 	cmocka_unit_test(wal_torn_tail_every_byte),
 	cmocka_unit_test(wal_corruption),
+	cmocka_unit_test(wal_big_segment),
 	cmocka_unit_test(wal_header_rejects),
 	cmocka_unit_test(enc_roundtrip),
 	cmocka_unit_test(enc_errors),

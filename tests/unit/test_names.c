@@ -41,6 +41,7 @@ static void names_accept(void **state)
 	expect("feature", S("caf\xc3\xa9"), NULL); /* é */
 	expect("model", S("\xe6\x97\xa5\xe6\x9c\xac"), NULL);
 	expect("feature", S("latest.json"), NULL);
+	expect("feature", S(" a b~"), NULL); /* 0x20 and 0x7e */
 	{
 		char n[201];
 
@@ -75,6 +76,8 @@ static void names_refuse(void **state)
 	expect("feature", S("a\x1b[2Jb"), "contains U+001B (a control");
 	expect("feature", S("a\x1b[2Jb"), "'a\\u001b[2Jb'");
 	expect("feature", S("a\x7f"), "U+007F");
+	expect("feature", S("x\x1f"), "U+001F");
+	expect("feature", S("x\x80"), "not valid UTF-8");
 	expect("feature", "a\0b", 3, "U+0000");
 	expect("model", S("x\xc2\x85y"), "U+0085 (a C1 control character)");
 	expect("model",
