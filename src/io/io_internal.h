@@ -69,6 +69,34 @@ size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
 			double *out, double *byrow, size_t *nout,
 			uint64_t *missing);
 
+/*
+ * The value of the cell [s, s+n) when the common-case parser of
+ * dm_parse_double takes it ("[-]digits[.digits][e[+|-]digits]", at most
+ * 19 significant digits, converted by an exact path): always finite and
+ * the same bits dm_parse_double gives; NaN for everything else (empty,
+ * white space, '+', nan/inf, long mantissas, text), which only means
+ * "not decided here".  The CSV reader calls it on each unquoted field
+ * while the field's bytes are in cache (dmio_csv_prenum).
+ */
+double dmio_parse_num(const char *s, size_t n);
+
+/*
+ * dmio_parse_cells with the values of dmio_parse_num for the same cells
+ * (pre[i], NaN: not decided): a cell whose pre[i] is not NaN is taken as
+ * is, every other one is parsed as dmio_parse_cells does, so that the
+ * results, the stop and the counts are the same.
+ */
+size_t dmio_parse_cells_pre(const dm_strref *cells, const uint8_t *null,
+			    const double *pre, size_t n, double *out,
+			    size_t *nout, uint64_t *missing);
+
+/*
+ * The values of dmio_parse_num for column j of batch b, just read from
+ * the CSV reader rd (row i at [i]; NaN where not decided), or NULL when
+ * rd is not a CSV reader or b is not its batch.  Valid as long as b.
+ */
+const double *dmio_csv_prenum(const dm_reader *rd, const dm_batch *b, size_t j);
+
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
 locale_t dmio_c_locale(void);

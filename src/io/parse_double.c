@@ -626,3 +626,45 @@ size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
 	*missing += miss;
 	return i;
 }
+
+double dmio_parse_num(const char *s, size_t n)
+{
+	double x;
+
+	return parse_plain(s, s + n, &x) ? x : NAN;
+}
+
+size_t dmio_parse_cells_pre(const dm_strref *cells, const uint8_t *null,
+			    const double *pre, size_t n, double *out,
+			    size_t *nout, uint64_t *missing)
+{
+	const uint64_t ex = 0x7ff0000000000000ull;
+	size_t i, k = 0;
+	uint64_t miss = 0;
+
+	for (i = 0; i < n; i++) {
+		const dm_strref *c;
+		double x = pre[i];
+		uint64_t u;
+
+		if (null && null[i]) {
+			miss++;
+			continue;
+		}
+		if (!isnan(x)) { /* parse_plain's value: finite */
+			out[k++] = x;
+			continue;
+		}
+		c = &cells[i];
+		if (!parse_plain(c->ptr, c->ptr + c->len, &x) &&
+		    parse_general(c->ptr, c->len, &x) != 0)
+			break;
+		memcpy(&u, &x, sizeof(u));
+		if ((u & ex) == ex)
+			break; /* inf or NaN: the caller's */
+		out[k++] = x;
+	}
+	*nout = k;
+	*missing += miss;
+	return i;
+}
