@@ -408,8 +408,9 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 			flen = (size_t)(q - s);
 			if (*q == sep) {
 				if (num && nf < maxf)
-					num[nf * stride] = dmio_parse_num(
-						(const char *)s, flen);
+					num[nf * stride] =
+						dmio_parse_num_padded(
+							(const char *)s, flen);
 				STORE_FIELD(s, flen, flen == 0, 0);
 				p = q + 1;
 				continue;
@@ -426,8 +427,8 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 				return REC_BLANK;
 			}
 			if (num && nf < maxf)
-				num[nf * stride] =
-					dmio_parse_num((const char *)s, flen);
+				num[nf * stride] = dmio_parse_num_padded(
+					(const char *)s, flen);
 			STORE_FIELD(s, flen, flen == 0, 0);
 			p = *q == '\n' ? q + 1 : q;
 			break;

@@ -363,19 +363,6 @@ static inline unsigned swar_digits(uint64_t v, uint64_t *d)
 	return t ? (unsigned)__builtin_ctzll(t) >> 3 : 8;
 }
 
-/* The value of 8 digit values d (bytes 0..9, the first digit lowest). */
-static inline uint64_t swar_value8(uint64_t d)
-{
-	/* pairs: byte 2i becomes 10 * d[2i] + d[2i+1] */
-	d = d * 10 + (d >> 8);
-	/* pairs 0 and 2 times 10^6 and 100, pairs 1 and 3 times 10^4 and 1,
-	 * each sum landing in the high 32 bits */
-	return (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-		(((d >> 16) & 0x000000FF000000FFULL) *
-		 (1 + (10000ULL << 32)))) >>
-	       32;
-}
-
 /* Takes the leading digits of the 8 bytes v (n of them) into m; returns
  * n, or -1 past 19 significant digits. */
 __attribute__((always_inline)) static inline int take8(uint64_t v, uint64_t *m,
@@ -389,7 +376,7 @@ __attribute__((always_inline)) static inline int take8(uint64_t v, uint64_t *m,
 	if (*nd + (int)n > 19)
 		return -1;
 	/* n < 8: the digits moved to the top bytes, zeros below them */
-	*m = *m * dmio_pow10_u64[n] + swar_value8(d << (8 * (8 - n)));
+	*m = *m * dmio_pow10_u64[n] + dmio_swar_value8(d << (8 * (8 - n)));
 	*nd += (int)n;
 	return (int)n;
 }
