@@ -296,7 +296,8 @@ int dmio_el_path(uint64_t m, long e, double *out)
 	return el_path(m, e, out);
 }
 
-static inline int decimal_to_double(uint64_t m, long e, double *out)
+__attribute__((always_inline)) static inline int
+decimal_to_double(uint64_t m, long e, double *out)
 {
 	if (m == 0) {
 		*out = 0.0;
