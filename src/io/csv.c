@@ -49,6 +49,7 @@
  * so "row N" in a diagnostic is the record number, not a line number.
  */
 #include <assert.h>
+#include <math.h>
 #include <pthread.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -96,8 +97,15 @@ typedef struct csv_reader {
 	size_t batch_rows;
 	dm_batch batch;
 	dm_column *cols;
-	dm_strref *cells;  /* ncols * batch_rows, column-major */
-	uint8_t *nulls;	   /* ncols * batch_rows, column-major */
+	dm_strref *cells; /* ncols * batch_rows, column-major */
+	uint8_t *nulls;	  /* ncols * batch_rows, column-major */
+	/* ncols * batch_rows, column-major: dmio_parse_num of each unquoted
+	 * cell, taken while the tokeniser has its bytes in cache (NaN: not
+	 * decided; see dmio_csv_prenum).  pre_arr[cur]: allocated once,
+	 * never moved, so that dmio_csv_prenum may read them while the
+	 * reader fills the other slot. */
+	double *pre;
+	double *pre_arr[2];
 	uint64_t *rownums; /* batch_rows record numbers */
 	/* base.batches_kept: two of everything above (and of buf), used in
 	 * turn; slot[cur] is the one in the fields above. */
@@ -141,6 +149,7 @@ enum {
 typedef struct rec_out {
 	dm_strref *cell; /* field j goes to cell[j * stride] ... */
 	uint8_t *null;	 /* ... and its null flag to null[j * stride] */
+	double *num; /* NULL, or dmio_parse_num's value to num[j * stride] */
 	size_t stride;
 	size_t maxf;   /* fields beyond maxf are counted, not stored */
 	uint32_t *fix; /* receives stored fields needing unescaping */
@@ -382,6 +391,7 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 	const unsigned char sep = r->sep;
 	dm_strref *const cell = o->cell;
 	uint8_t *const null = o->null;
+	double *const num = o->num;
 	const size_t stride = o->stride, maxf = o->maxf;
 	size_t nf = 0, nfix = 0, flen;
 	unsigned char *q, *s;
@@ -397,6 +407,10 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 			q = field_end(&fs, r, p);
 			flen = (size_t)(q - s);
 			if (*q == sep) {
+				if (num && nf < maxf)
+					num[nf * stride] =
+						dmio_parse_num_padded(
+							(const char *)s, flen);
 				STORE_FIELD(s, flen, flen == 0, 0);
 				p = q + 1;
 				continue;
@@ -412,6 +426,9 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 				*next = *q == '\n' ? q + 1 : q;
 				return REC_BLANK;
 			}
+			if (num && nf < maxf)
+				num[nf * stride] = dmio_parse_num_padded(
+					(const char *)s, flen);
 			STORE_FIELD(s, flen, flen == 0, 0);
 			p = *q == '\n' ? q + 1 : q;
 			break;
@@ -419,6 +436,8 @@ static int parse_record(const csv_reader *r, unsigned char *p,
 		rc = quoted_field(r, p, end, eof, o, nf, &qf);
 		if (rc != REC_OK)
 			return rc;
+		if (num && nf < maxf) /* left to the column's parser */
+			num[nf * stride] = NAN;
 		STORE_FIELD(qf.s, qf.len, 0, qf.fix);
 		p = qf.next;
 		if (qf.last)
@@ -932,6 +951,7 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 	rec_out o;
 	dm_err err;
 
+	memset(&o, 0, sizeof(o));
 	if ((err = scan_header(r, &h, &o, &next, diag)))
 		goto out;
 	apply_fixes(&o);
@@ -1348,6 +1368,7 @@ static dm_err slot_switch(csv_reader *r, dm_diag *diag)
 	r->cells = o->cells;
 	r->nulls = o->nulls;
 	r->rownums = o->rownums;
+	r->pre = r->pre_arr[r->cur];
 	return DM_OK;
 }
 
@@ -1376,6 +1397,13 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 	memset(&o, 0, sizeof(o));
 	if (r->pieces)
 		row = par_batch(r, diag);
+	if (row > 0) { /* the pieces do not take values: none decided */
+		size_t j, i;
+
+		for (j = 0; j < ncols; j++)
+			for (i = 0; i < row; i++)
+				r->pre[j * br + i] = NAN;
+	}
 	while (row < br) {
 		if (r->pos == r->len) {
 			if (r->eof) {
@@ -1391,6 +1419,7 @@ static dm_err csv_next(dm_reader *base, dm_batch **out, dm_diag *diag)
 		}
 		o.cell = r->cells + row;
 		o.null = r->nulls + row;
+		o.num = r->pre + row;
 		o.stride = br;
 		o.maxf = ncols;
 		o.fix = r->fix;
@@ -1545,6 +1574,8 @@ static void csv_free(dm_reader *base)
 	free(r->cells);
 	free(r->nulls);
 	free(r->rownums);
+	free(r->pre_arr[0]);
+	free(r->pre_arr[1]);
 	free(r->fix);
 	free(r->keep);
 	pieces_free(r);
@@ -1653,7 +1684,9 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	r->nulls = malloc(ncols * br);
 	r->rownums = malloc(br * sizeof(*r->rownums));
 	r->fix = malloc(ncols * sizeof(*r->fix));
-	if (!r->cols || !r->cells || !r->nulls || !r->rownums || !r->fix) {
+	r->pre = r->pre_arr[0] = malloc(ncols * br * sizeof(*r->pre));
+	if (!r->cols || !r->cells || !r->nulls || !r->rownums || !r->fix ||
+	    !r->pre) {
 		err = dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
 				  "out of memory (batch of %zu rows x %zu "
 				  "columns)",
@@ -1670,8 +1703,10 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 		o->cells = malloc(ncols * br * sizeof(*o->cells));
 		o->nulls = malloc(ncols * br);
 		o->rownums = malloc(br * sizeof(*o->rownums));
+		r->pre_arr[1] = malloc(ncols * br * sizeof(*r->pre));
 		r->base.batches_kept = 1; /* also for csv_free, from here */
-		if (!o->cols || !o->cells || !o->nulls || !o->rownums) {
+		if (!o->cols || !o->cells || !o->nulls || !o->rownums ||
+		    !r->pre_arr[1]) {
 			err = dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0,
 					  NULL, "out of memory");
 			goto out;
@@ -1698,6 +1733,24 @@ out:
 	csv_free(r ? &r->base : NULL);
 	dm_source_close(src);
 	return err;
+}
+
+const double *dmio_csv_prenum(const dm_reader *rd, const dm_batch *b, size_t j)
+{
+	const csv_reader *r = (const csv_reader *)rd;
+	int s;
+
+	if (!rd || rd->ops != &csv_ops || !b || j >= rd->ncols)
+		return NULL;
+	/* only fields set at open are read here: the reader may be
+	 * filling the other slot on another thread */
+	if (!rd->batches_kept)
+		return b == &r->batch ? r->pre_arr[0] + j * r->batch_rows
+				      : NULL;
+	for (s = 0; s < 2; s++)
+		if (b == &r->slot[s].batch)
+			return r->pre_arr[s] + j * r->batch_rows;
+	return NULL;
 }
 
 dm_err dm_csv_reader_open(dm_source *src, const dm_reader_opts *opts,

@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "driftmon/table.h"
 
@@ -68,6 +69,73 @@ int dmio_el_path(uint64_t m, long e, double *out);
 size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
 			double *out, double *byrow, size_t *nout,
 			uint64_t *missing);
+
+/*
+ * The value of the cell [s, s+n) when the common-case parser of
+ * dm_parse_double takes it ("[-]digits[.digits][e[+|-]digits]", at most
+ * 19 significant digits, converted by an exact path): always finite and
+ * the same bits dm_parse_double gives; NaN for everything else (empty,
+ * white space, '+', nan/inf, long mantissas, text), which only means
+ * "not decided here".  The CSV reader calls it on each unquoted field
+ * while the field's bytes are in cache (dmio_csv_prenum).
+ */
+double dmio_parse_num(const char *s, size_t n);
+
+/* The value of 8 digit values d (bytes 0..9, the first digit lowest),
+ * taken 8 bytes at a time ("SWAR": the bytes of a uint64). */
+static inline uint64_t dmio_swar_value8(uint64_t d)
+{
+	/* pairs: byte 2i becomes 10 * d[2i] + d[2i+1] */
+	d = d * 10 + (d >> 8);
+	/* pairs 0 and 2 times 10^6 and 100, pairs 1 and 3 times 10^4 and 1,
+	 * each sum landing in the high 32 bits */
+	return (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+		(((d >> 16) & 0x000000FF000000FFULL) *
+		 (1 + (10000ULL << 32)))) >>
+	       32;
+}
+
+/*
+ * dmio_parse_num for a cell that at least 8 readable bytes start at (the
+ * CSV reader's buffer is padded): cells of 1 to 8 digits, most integer
+ * columns, are converted here without a call; they are exact doubles
+ * (< 10^8), as parse_plain gives them.
+ */
+static inline double dmio_parse_num_padded(const char *s, size_t n)
+{
+	if (n - 1 < 8) {
+		uint64_t v, x;
+
+		memcpy(&v, s, 8);
+		/* digits -> 0..9, the cell's n bytes to the top, zeros (the
+		 * value's leading zeros) below them */
+		x = (v ^ 0x3030303030303030ULL) << (8 * (8 - n));
+		/* per byte: top bit set unless 0..9 (no carry between
+		 * bytes: (x & 0x7F) + 0x76 <= 0xF5) */
+		if (!((((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) |
+		       x) &
+		      0x8080808080808080ULL))
+			return (double)dmio_swar_value8(x);
+	}
+	return dmio_parse_num(s, n);
+}
+
+/*
+ * dmio_parse_cells with the values of dmio_parse_num for the same cells
+ * (pre[i], NaN: not decided): a cell whose pre[i] is not NaN is taken as
+ * is, every other one is parsed as dmio_parse_cells does, so that the
+ * results, the stop and the counts are the same.
+ */
+size_t dmio_parse_cells_pre(const dm_strref *cells, const uint8_t *null,
+			    const double *pre, size_t n, double *out,
+			    size_t *nout, uint64_t *missing);
+
+/*
+ * The values of dmio_parse_num for column j of batch b, just read from
+ * the CSV reader rd (row i at [i]; NaN where not decided), or NULL when
+ * rd is not a CSV reader or b is not its batch.  Valid as long as b.
+ */
+const double *dmio_csv_prenum(const dm_reader *rd, const dm_batch *b, size_t j);
 
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */

@@ -296,7 +296,8 @@ int dmio_el_path(uint64_t m, long e, double *out)
 	return el_path(m, e, out);
 }
 
-static inline int decimal_to_double(uint64_t m, long e, double *out)
+__attribute__((always_inline)) static inline int
+decimal_to_double(uint64_t m, long e, double *out)
 {
 	if (m == 0) {
 		*out = 0.0;
@@ -363,19 +364,6 @@ static inline unsigned swar_digits(uint64_t v, uint64_t *d)
 	return t ? (unsigned)__builtin_ctzll(t) >> 3 : 8;
 }
 
-/* The value of 8 digit values d (bytes 0..9, the first digit lowest). */
-static inline uint64_t swar_value8(uint64_t d)
-{
-	/* pairs: byte 2i becomes 10 * d[2i] + d[2i+1] */
-	d = d * 10 + (d >> 8);
-	/* pairs 0 and 2 times 10^6 and 100, pairs 1 and 3 times 10^4 and 1,
-	 * each sum landing in the high 32 bits */
-	return (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-		(((d >> 16) & 0x000000FF000000FFULL) *
-		 (1 + (10000ULL << 32)))) >>
-	       32;
-}
-
 /* Takes the leading digits of the 8 bytes v (n of them) into m; returns
  * n, or -1 past 19 significant digits. */
 __attribute__((always_inline)) static inline int take8(uint64_t v, uint64_t *m,
@@ -389,7 +377,7 @@ __attribute__((always_inline)) static inline int take8(uint64_t v, uint64_t *m,
 	if (*nd + (int)n > 19)
 		return -1;
 	/* n < 8: the digits moved to the top bytes, zeros below them */
-	*m = *m * dmio_pow10_u64[n] + swar_value8(d << (8 * (8 - n)));
+	*m = *m * dmio_pow10_u64[n] + dmio_swar_value8(d << (8 * (8 - n)));
 	*nd += (int)n;
 	return (int)n;
 }
@@ -621,6 +609,48 @@ size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
 		out[k++] = x;
 		if (byrow)
 			byrow[i] = x;
+	}
+	*nout = k;
+	*missing += miss;
+	return i;
+}
+
+double dmio_parse_num(const char *s, size_t n)
+{
+	double x;
+
+	return parse_plain(s, s + n, &x) ? x : NAN;
+}
+
+size_t dmio_parse_cells_pre(const dm_strref *cells, const uint8_t *null,
+			    const double *pre, size_t n, double *out,
+			    size_t *nout, uint64_t *missing)
+{
+	const uint64_t ex = 0x7ff0000000000000ull;
+	size_t i, k = 0;
+	uint64_t miss = 0;
+
+	for (i = 0; i < n; i++) {
+		const dm_strref *c;
+		double x = pre[i];
+		uint64_t u;
+
+		if (null && null[i]) {
+			miss++;
+			continue;
+		}
+		if (!isnan(x)) { /* parse_plain's value: finite */
+			out[k++] = x;
+			continue;
+		}
+		c = &cells[i];
+		if (!parse_plain(c->ptr, c->ptr + c->len, &x) &&
+		    parse_general(c->ptr, c->len, &x) != 0)
+			break;
+		memcpy(&u, &x, sizeof(u));
+		if ((u & ex) == ex)
+			break; /* inf or NaN: the caller's */
+		out[k++] = x;
 	}
 	*nout = k;
 	*missing += miss;

@@ -974,7 +974,7 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			  const dm_column *col, const uint8_t *keep,
 			  const dm_batch *b, struct scratch *sc, int strict,
 			  const char *file, dm_diag *diag, double *rowout,
-			  const size_t *mvrow, size_t mvn)
+			  const size_t *mvrow, size_t mvn, const double *pre)
 {
 	size_t i, m = 0, nrows = b->nrows, start = 0;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
@@ -1047,9 +1047,17 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			size_t k, r, i0 = i, v = m;
 			uint64_t miss = 0;
 
-			i += dmio_parse_cells(
-				col->str + i, col->null ? col->null + i : NULL,
-				nrows - i, sc->vals + m, NULL, &k, &miss);
+			/* pre: the reader's values, where it took them */
+			i += pre ? dmio_parse_cells_pre(
+					   col->str + i,
+					   col->null ? col->null + i : NULL,
+					   pre + i, nrows - i, sc->vals + m, &k,
+					   &miss)
+				 : dmio_parse_cells(col->str + i,
+						    col->null ? col->null + i
+							      : NULL,
+						    nrows - i, sc->vals + m,
+						    NULL, &k, &miss);
 			/* rowout is compact: only the rows the joint pass
 			 * takes (mvrow), in the cells' order */
 			for (r = i0; rowout && r < i; r++) {
@@ -1404,10 +1412,11 @@ static dm_err add_column(struct colwork *w, size_t c)
 		 * unfiltered (the same values, counted where they are) */
 		if (w->all_kept && col->type == DM_COL_DOUBLE)
 			keep = NULL;
-		return add_numeric(o, f, col, keep, b, &w->sc, strict, w->file,
-				   &w->diag,
-				   w->fvals ? w->fvals[w->map[c]] : NULL,
-				   w->mvrow, w->mvn);
+		return add_numeric(
+			o, f, col, keep, b, &w->sc, strict, w->file, &w->diag,
+			w->fvals ? w->fvals[w->map[c]] : NULL, w->mvrow, w->mvn,
+			col->type == DM_COL_TEXT ? dmio_csv_prenum(w->r, b, c)
+						 : NULL);
 	}
 	if (o && o->reference) {
 		const dm_feature *rf = dm_profile_find(o->reference, f->name);

@@ -1906,6 +1906,96 @@ static void csv_bounds_fields(void **state)
 			    "'t.csv': row 1, expected 2 fields, found 1");
 }
 
+/*
+ * dmio_csv_prenum: the reader's values of unquoted number cells (NaN
+ * where it leaves the cell to the column's parser), with 1 and 2 threads
+ * (kept batches: batch k's values still there while k+1 is read), batch
+ * by batch, CRLF, quoted and empty cells, digits right after a cell.
+ */
+static int same_bits(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+static void csv_prenum_values(void **state)
+{
+	static const char data[] = "a,b,c\r\n"
+				   "1,2.5,x\r\n"
+				   "\"7\",-0,12345678\r\n"
+				   ",+3, 4\r\n"
+				   "123456789,0.051864496699585365,1e5\r\n"
+				   "nan,\"1\"\"2\",007\r\n"
+				   "99,-1.25,8";
+	/* per row: 1 = decided (a value), 0 = left (NaN) */
+	static const int decided[6][3] = {{1, 1, 0}, {0, 1, 1}, {0, 0, 0},
+					  {1, 1, 1}, {0, 0, 1}, {1, 1, 1}};
+	unsigned round;
+
+	(void)state;
+	/* 0: 1 thread; 1: 2 threads, kept batches; 2: and pieces of 8
+	 * bytes, whose rows the reader leaves to the columns (NaN) */
+	for (round = 0; round < 3; round++) {
+		dm_reader_opts opts = {round == 2 ? 4 : 2, 0, round ? 2 : 0};
+		dmio_csv_tuning tun = {0, 0, 0, 0, round == 2 ? 8 : 0};
+		size_t npieced = 0;
+		dm_source *src = NULL;
+		dm_reader *r = NULL;
+		dm_batch *b, *prev = NULL;
+		const double *prev_pre = NULL;
+		double prev_first = 0;
+		dm_diag d;
+		size_t row = 0, i, j;
+		dm_err err;
+
+		dm_diag_clear(&d);
+		assert_int_equal(dm_source_open_mem("t.csv", data,
+						    sizeof(data) - 1, 0, &src),
+				 DM_OK);
+		assert_int_equal(
+			dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d),
+			DM_OK);
+		assert_null(dmio_csv_prenum(r, NULL, 0));
+		while ((err = dm_reader_next(r, &b, &d)) == DM_OK && b) {
+			assert_null(dmio_csv_prenum(r, b, 3));
+			if (prev && r->batches_kept) /* k-1 still there */
+				assert_true(same_bits(prev_pre[0], prev_first));
+			for (j = 0; j < 3; j++) {
+				const double *pre = dmio_csv_prenum(r, b, j);
+				const dm_column *c = &b->cols[j];
+
+				assert_non_null(pre);
+				for (i = 0; i < b->nrows; i++) {
+					double x;
+
+					if (!decided[row + i][j] ||
+					    (round == 2 && isnan(pre[i]))) {
+						assert_true(isnan(pre[i]));
+						npieced += decided[row + i][j];
+						continue;
+					}
+					assert_false(isnan(pre[i]));
+					assert_false(c->null && c->null[i]);
+					assert_int_equal(
+						dm_parse_double(c->str[i].ptr,
+								c->str[i].len,
+								&x),
+						0);
+					assert_true(same_bits(x, pre[i]));
+				}
+			}
+			prev = b;
+			prev_pre = dmio_csv_prenum(r, b, 0);
+			prev_first = prev_pre[0];
+			row += b->nrows;
+		}
+		assert_int_equal(err, DM_OK);
+		assert_int_equal(row, 6);
+		if (round == 2) /* the pieces took rows */
+			assert_true(npieced > 0);
+		dm_reader_free(r);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_basic),
 	cmocka_unit_test(csv_quotes),
@@ -1956,6 +2046,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_bounds_record_limit),
 	cmocka_unit_test(csv_bounds_columns),
 	cmocka_unit_test(csv_bounds_fields),
+	cmocka_unit_test(csv_prenum_values),
 };
 
 DMTEST_MAIN("csv", tests)

@@ -908,8 +908,240 @@ static void pd_parse_cells(void **state)
 	free(rb);
 }
 
+/* ------------------------------------------------------------------ */
+/* dmio_parse_num: the reader's value of a cell (NaN: not decided)     */
+/* ------------------------------------------------------------------ */
+
+/* dmio_parse_num(s) is NaN or bit for bit strtod's value of s, which
+ * dm_parse_double must then accept with the same value. */
+static void check_num(const char *s, size_t n)
+{
+	char buf[1100], *end;
+	double x = dmio_parse_num(s, n), want, got;
+
+	if (isnan(x))
+		return;
+	assert_true(n < sizeof(buf));
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	want = strtod(buf, &end);
+	if (*end != 0 || n == 0)
+		fail_msg("\"%s\": dmio_parse_num gives %.17g, strtod stops "
+			 "at \"%s\"",
+			 buf, x, end);
+	if (!same_bits(x, want))
+		fail_msg("\"%s\": got %.17g (%a), strtod gives %.17g (%a)", buf,
+			 x, x, want, want);
+	assert_int_equal(dm_parse_double(s, n, &got), 0);
+	assert_true(same_bits(got, x));
+	assert_true(isfinite(x));
+}
+
+/* Random texts near numbers: signs, '+', spaces, letters, points. */
+static void gen_near_number(char *s, size_t size)
+{
+	static const char alpha[] = "0123456789000.-+eE xn";
+	size_t n = rng() % 24, i;
+
+	for (i = 0; i < n && i + 1 < size; i++)
+		s[i] = alpha[rng() % (sizeof(alpha) - 1)];
+	s[i] = 0;
+}
+
+static void pd_parse_num(void **state)
+{
+	static void (*const gens[])(char *, size_t) = {
+		gen_random_digits, gen_fast_path_edge, gen_printed_double,
+		gen_short_decimal, gen_halfway,	       gen_ld_ties,
+		gen_repr_range,	   gen_near_number,
+	};
+	static const char *const fixed[] = {
+		"-0",
+		"0",
+		"+1",
+		"007",
+		"-007.50",
+		"1e5",
+		"1E-5",
+		".5",
+		"5.",
+		"-.5",
+		" 1",
+		"1 ",
+		"nan",
+		"-inf",
+		"1e400",
+		"1e-400",
+		"4.9e-324",
+		"2.2250738585072011e-308",
+		"9007199254740993",
+		"0.1",
+		"1.5e+22",
+		"123456789012345678901234",
+		"0.0000000000000000000000000001",
+		"",
+		"-",
+		".",
+		"1e",
+		"1e+",
+		"12345678",
+		"123456789",
+	};
+	static char s[1024];
+	size_t i, g;
+	double x;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		check_num(fixed[i], strlen(fixed[i]));
+	/* the forms the reader must decide (else it gains nothing) */
+	assert_true(same_bits(dmio_parse_num("-0", 2), -0.0));
+	assert_true(same_bits(dmio_parse_num("4.100053821870096", 17),
+			      4.100053821870096));
+	assert_true(same_bits(dmio_parse_num("0.051864496699585365", 20),
+			      0.051864496699585365));
+	assert_true(dmio_parse_num("906", 3) == 906.0);
+	assert_true(isnan(dmio_parse_num(" 1", 2)));
+	assert_true(isnan(dmio_parse_num("+1", 2)));
+	assert_true(isnan(dmio_parse_num("nan", 3)));
+	assert_true(isnan(dmio_parse_num("", 0)));
+	for (g = 0; g < sizeof(gens) / sizeof(gens[0]); g++)
+		for (i = 0; i < 200000; i++) {
+			gens[g](s, sizeof(s));
+			check_num(s, strlen(s));
+		}
+	x = dmio_parse_num("1.5", 2); /* only the first n bytes */
+	assert_true(x == 1.0);
+}
+
+/*
+ * dmio_parse_num_padded reads 8 bytes from s whatever n: the bytes after
+ * the cell (digits here, to tempt it) must not count.  Every text of 0
+ * to 9 bytes over a small alphabet, and random longer ones, give what
+ * dmio_parse_num gives.
+ */
+static void check_padded(const char *s, size_t n)
+{
+	char buf[64];
+	double a, b;
+	size_t i;
+
+	assert_true(n + 8 <= sizeof(buf));
+	memcpy(buf, s, n);
+	for (i = n; i < sizeof(buf); i++)
+		buf[i] = (char)('0' + rng() % 10);
+	a = dmio_parse_num_padded(buf, n);
+	b = dmio_parse_num(s, n);
+	if (!same_bits(a, b) && !(isnan(a) && isnan(b)))
+		fail_msg("\"%.*s\": padded %.17g, dmio_parse_num %.17g", (int)n,
+			 s, a, b);
+	check_num(buf, n);
+}
+
+static void pd_parse_num_padded(void **state)
+{
+	static const char alpha[] = "0159-.+ a/:";
+	char s[32];
+	size_t n, i, k, total;
+
+	(void)state;
+	/* every text of up to 5 bytes over alpha (11^5 = 161,051) */
+	for (n = 0; n <= 5; n++) {
+		for (total = 1, i = 0; i < n; i++)
+			total *= sizeof(alpha) - 1;
+		for (k = 0; k < total; k++) {
+			size_t v = k;
+
+			for (i = 0; i < n; i++) {
+				s[i] = alpha[v % (sizeof(alpha) - 1)];
+				v /= sizeof(alpha) - 1;
+			}
+			check_padded(s, n);
+		}
+	}
+	/* 6 to 12 bytes: digits with now and then something else */
+	for (k = 0; k < 1000000; k++) {
+		n = 6 + rng() % 7;
+		for (i = 0; i < n; i++)
+			s[i] = rng() % 6 ? (char)('0' + rng() % 10)
+					 : alpha[rng() % (sizeof(alpha) - 1)];
+		check_padded(s, n);
+	}
+	assert_true(dmio_parse_num_padded("99999999xx", 8) == 99999999.0);
+	assert_true(dmio_parse_num_padded("0000000012", 8) == 0.0);
+	assert_true(same_bits(dmio_parse_num_padded("0,1234567", 1), 0.0));
+	assert_true(dmio_parse_num_padded("7,1234567", 1) == 7.0);
+}
+
+/* dmio_parse_cells_pre: whatever the reader decided (a value or NaN),
+ * the same values, stops and counts as dmio_parse_cells. */
+static void pd_parse_cells_pre(void **state)
+{
+	static const char *const pool[] = {
+		"1",	  "-2.5", " .5 ",
+		"5.",	  "1e5",  "0.1234567890123456789",
+		"-0",	  "+3",	  "7e22",
+		"1e-400", "42",	  "123456.789",
+		"1e400",  "abc",  "",
+		"NA",	  "inf",  "-nan",
+		"1,5",
+	};
+	enum { N = 4000 };
+	dm_strref *cells = calloc(N, sizeof(*cells));
+	uint8_t *null = calloc(N, 1);
+	double *pre = calloc(N, sizeof(double));
+	double *a = calloc(N, sizeof(double)), *b = calloc(N, sizeof(double));
+	size_t i, round;
+
+	(void)state;
+	assert_true(cells && null && pre && a && b);
+	for (round = 0; round < 3; round++) {
+		size_t npool = round == 2 ? 19 : 12, pa = 0, ka, kb;
+		uint64_t ma = 0, mb = 0;
+		const uint8_t *nl = round ? null : NULL;
+
+		for (i = 0; i < N; i++) {
+			const char *s = pool[rng() % npool];
+
+			cells[i].ptr = s;
+			cells[i].len = (uint32_t)strlen(s);
+			null[i] = round && rng() % 7 == 0;
+			/* decided, or left to the column (quoted, pieces) */
+			pre[i] = rng() % 4 ? dmio_parse_num(s, cells[i].len)
+					   : NAN;
+		}
+		while (pa < N) {
+			size_t sa =
+				pa + dmio_parse_cells_pre(
+					     cells + pa, nl ? nl + pa : NULL,
+					     pre + pa, N - pa, a, &ka, &ma);
+			size_t sb = pa + dmio_parse_cells(cells + pa,
+							  nl ? nl + pa : NULL,
+							  N - pa, b, NULL, &kb,
+							  &mb);
+
+			assert_int_equal(sa, sb);
+			assert_int_equal(ka, kb);
+			for (i = 0; i < ka; i++)
+				assert_true(same_bits(a[i], b[i]));
+			if (round < 2)
+				assert_int_equal(sa, N);
+			pa = sa < N ? sa + 1 : N;
+		}
+		assert_int_equal(ma, mb);
+	}
+	free(cells);
+	free(null);
+	free(pre);
+	free(a);
+	free(b);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(pd_accepts_forms),
+	cmocka_unit_test(pd_parse_num),
+	cmocka_unit_test(pd_parse_num_padded),
+	cmocka_unit_test(pd_parse_cells_pre),
 	cmocka_unit_test(pd_spaces),
 	cmocka_unit_test(pd_special_values),
 	cmocka_unit_test(pd_signed_zero),
