@@ -583,29 +583,37 @@ int dm_parse_double(const char *s, size_t len, double *out)
 	return parse_general(s, len, out);
 }
 
+/* c's value into *x: 1 if it is a finite number, else 0 (not a number,
+ * inf or NaN: the caller's to judge). */
+static inline int cell_finite(const dm_strref *c, double *x)
+{
+	uint64_t u;
+
+	if (!parse_plain(c->ptr, c->ptr + c->len, x) &&
+	    parse_general(c->ptr, c->len, x) != 0)
+		return 0;
+	memcpy(&u, x, sizeof(u));
+	return (u & UINT64_C(0x7ff0000000000000)) !=
+	       UINT64_C(0x7ff0000000000000);
+}
+
 size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
 			double *out, double *byrow, size_t *nout,
 			uint64_t *missing)
 {
-	const uint64_t ex = 0x7ff0000000000000ull;
 	size_t i, k = 0;
 	uint64_t miss = 0;
 
 	for (i = 0; i < n; i++) {
 		const dm_strref *c = &cells[i];
 		double x;
-		uint64_t u;
 
 		if (null && null[i]) {
 			miss++;
 			continue;
 		}
-		if (!parse_plain(c->ptr, c->ptr + c->len, &x) &&
-		    parse_general(c->ptr, c->len, &x) != 0)
+		if (!cell_finite(c, &x))
 			break;
-		memcpy(&u, &x, sizeof(u));
-		if ((u & ex) == ex)
-			break; /* inf or NaN: the caller's */
 		out[k++] = x;
 		if (byrow)
 			byrow[i] = x;
@@ -626,14 +634,12 @@ size_t dmio_parse_cells_pre(const dm_strref *cells, const uint8_t *null,
 			    const double *pre, size_t n, double *out,
 			    size_t *nout, uint64_t *missing)
 {
-	const uint64_t ex = 0x7ff0000000000000ull;
 	size_t i, k = 0;
 	uint64_t miss = 0;
 
 	for (i = 0; i < n; i++) {
 		const dm_strref *c;
 		double x = pre[i];
-		uint64_t u;
 
 		if (null && null[i]) {
 			miss++;
@@ -644,12 +650,8 @@ size_t dmio_parse_cells_pre(const dm_strref *cells, const uint8_t *null,
 			continue;
 		}
 		c = &cells[i];
-		if (!parse_plain(c->ptr, c->ptr + c->len, &x) &&
-		    parse_general(c->ptr, c->len, &x) != 0)
+		if (!cell_finite(c, &x))
 			break;
-		memcpy(&u, &x, sizeof(u));
-		if ((u & ex) == ex)
-			break; /* inf or NaN: the caller's */
 		out[k++] = x;
 	}
 	*nout = k;

@@ -820,17 +820,16 @@ static size_t cells_one_by_one(const dm_strref *c, const uint8_t *null,
 	return i;
 }
 
+/* Cells of the two dmio_parse_cells tests: numbers, edges and stops. */
+static const char *const cells_pool[] = {
+	"1",	 "-2.5", " .5 ", "5.",	   "1e5", "0.1234567890123456789",
+	"-0",	 "+3",	 "7e22", "1e-400", "42",  "123456.789",
+	"1e400", "abc",	 "",	 "NA",	   "inf", "-nan",
+	"1,5",
+};
+
 static void pd_parse_cells(void **state)
 {
-	static const char *const pool[] = {
-		"1",	  "-2.5", " .5 ",
-		"5.",	  "1e5",  "0.1234567890123456789",
-		"-0",	  "+3",	  "7e22",
-		"1e-400", "42",	  "123456.789",
-		"1e400",  "abc",  "",
-		"NA",	  "inf",  "-nan",
-		"1,5",
-	};
 	enum { N = 4000 };
 	dm_strref *cells = calloc(N, sizeof(*cells));
 	uint8_t *null = calloc(N, 1);
@@ -847,7 +846,7 @@ static void pd_parse_cells(void **state)
 		const uint8_t *nl = round ? null : NULL;
 
 		for (i = 0; i < N; i++) {
-			const char *s = pool[rng() % npool];
+			const char *s = cells_pool[rng() % npool];
 
 			cells[i].ptr = s;
 			cells[i].len = (uint32_t)strlen(s);
@@ -1077,15 +1076,6 @@ static void pd_parse_num_padded(void **state)
  * the same values, stops and counts as dmio_parse_cells. */
 static void pd_parse_cells_pre(void **state)
 {
-	static const char *const pool[] = {
-		"1",	  "-2.5", " .5 ",
-		"5.",	  "1e5",  "0.1234567890123456789",
-		"-0",	  "+3",	  "7e22",
-		"1e-400", "42",	  "123456.789",
-		"1e400",  "abc",  "",
-		"NA",	  "inf",  "-nan",
-		"1,5",
-	};
 	enum { N = 4000 };
 	dm_strref *cells = calloc(N, sizeof(*cells));
 	uint8_t *null = calloc(N, 1);
@@ -1101,7 +1091,7 @@ static void pd_parse_cells_pre(void **state)
 		const uint8_t *nl = round ? null : NULL;
 
 		for (i = 0; i < N; i++) {
-			const char *s = pool[rng() % npool];
+			const char *s = cells_pool[rng() % npool];
 
 			cells[i].ptr = s;
 			cells[i].len = (uint32_t)strlen(s);
