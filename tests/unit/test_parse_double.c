@@ -828,6 +828,20 @@ static const char *const cells_pool[] = {
 	"1,5",
 };
 
+/* Fills n cells from the first npool of cells_pool, NULL about one in
+ * seven when with_nulls. */
+static void fill_cells(dm_strref *cells, uint8_t *null, size_t n, size_t npool,
+		       int with_nulls)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *s = cells_pool[rng() % npool];
+
+		cells[i].ptr = s;
+		cells[i].len = (uint32_t)strlen(s);
+		null[i] = with_nulls && rng() % 7 == 0;
+	}
+}
+
 static void pd_parse_cells(void **state)
 {
 	enum { N = 4000 };
@@ -845,14 +859,9 @@ static void pd_parse_cells(void **state)
 		uint64_t ma = 0, mb = 0;
 		const uint8_t *nl = round ? null : NULL;
 
-		for (i = 0; i < N; i++) {
-			const char *s = cells_pool[rng() % npool];
-
-			cells[i].ptr = s;
-			cells[i].len = (uint32_t)strlen(s);
-			null[i] = round && rng() % 7 == 0;
+		fill_cells(cells, null, N, npool, round > 0);
+		for (i = 0; i < N; i++)
 			ra[i] = rb[i] = -1.0;
-		}
 		/* resume after every stop, as add_numeric does */
 		while (pa < N || pb < N) {
 			size_t sa = pa + dmio_parse_cells(cells + pa,
@@ -1090,16 +1099,12 @@ static void pd_parse_cells_pre(void **state)
 		uint64_t ma = 0, mb = 0;
 		const uint8_t *nl = round ? null : NULL;
 
-		for (i = 0; i < N; i++) {
-			const char *s = cells_pool[rng() % npool];
-
-			cells[i].ptr = s;
-			cells[i].len = (uint32_t)strlen(s);
-			null[i] = round && rng() % 7 == 0;
-			/* decided, or left to the column (quoted, pieces) */
-			pre[i] = rng() % 4 ? dmio_parse_num(s, cells[i].len)
+		fill_cells(cells, null, N, npool, round > 0);
+		/* decided, or left to the column (quoted, pieces) */
+		for (i = 0; i < N; i++)
+			pre[i] = rng() % 4 ? dmio_parse_num(cells[i].ptr,
+							    cells[i].len)
 					   : NAN;
-		}
 		while (pa < N) {
 			size_t sa =
 				pa + dmio_parse_cells_pre(
