@@ -131,6 +131,20 @@ size_t dmio_parse_cells_pre(const dm_strref *cells, const uint8_t *null,
 			    size_t *nout, uint64_t *missing);
 
 /*
+ * The next batch of a CSV reader read in three steps, so that its pieces
+ * can be tokenised by a caller's threads (dm_profile_add_reader's pool)
+ * while they do other work: _begin starts the batch (on the thread that
+ * calls next) and sets *np pieces up; _run(k) tokenises piece k, for
+ * each k < *np, on any thread and in any order; _end, once they are all
+ * done, returns the batch as dm_reader_next would (the same rows, errors
+ * and messages).  _begin returns -1 (and nothing is done) when rd is not
+ * a CSV reader: use dm_reader_next.
+ */
+int dmio_csv_split_begin(dm_reader *rd, size_t parts, size_t *np);
+void dmio_csv_split_run(dm_reader *rd, size_t k);
+dm_err dmio_csv_split_end(dm_reader *rd, dm_batch **out, dm_diag *diag);
+
+/*
  * The values of dmio_parse_num for column j of batch b, just read from
  * the CSV reader rd (row i at [i]; NaN where not decided), or NULL when
  * rd is not a CSV reader or b is not its batch.  Valid as long as b.

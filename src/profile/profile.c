@@ -1625,6 +1625,22 @@ static void *read_task_run(void *arg)
 	return NULL;
 }
 
+/* A CSV reader's batch k+1 is tokenised in pieces, each a task of the
+ * round (dmio_csv_split_begin), so that the read is shared by the
+ * threads rather than the longest task of every round. */
+struct read_part {
+	dm_reader *r;
+	size_t k;
+};
+
+static void *read_part_run(void *arg)
+{
+	struct read_part *rp = arg;
+
+	dmio_csv_split_run(rp->r, rp->k);
+	return NULL;
+}
+
 struct task {
 	void *(*fn)(void *);
 	void *arg;
@@ -1765,13 +1781,21 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	if (err != DM_OK)
 		goto out;
 	if (pool && nt > 1) { /* the reader's persistent threads */
-		struct task tasks[10];
-		void *args[10];
-		size_t n = 0;
+		/* pieces: up to 64 (the CSV reader's MAX_PIECES), of a
+		 * caller's forced size (DRIFTMON_CSV_PIECE) */
+		struct task tasks[74];
+		void *args[74];
+		struct read_part parts[64];
+		size_t n = 0, np = 0, k;
+		int split = rt && dmio_csv_split_begin(rt->r, nt, &np) == 0;
 
-		/* the longest first: the read, the joint pass of the last
-		 * batch, then the columns */
-		if (rt)
+		/* the longest first: the read (or its pieces), the joint
+		 * pass of the last batch, then the columns */
+		for (k = 0; k < np && k < 64; k++) {
+			parts[k] = (struct read_part){rt->r, k};
+			tasks[n++] = (struct task){read_part_run, &parts[k]};
+		}
+		if (rt && !split)
 			tasks[n++] = (struct task){read_task_run, rt};
 		if (mva && mva->pending)
 			tasks[n++] = (struct task){mv_async_main, mva};
@@ -1782,6 +1806,11 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		dm_pool_run(pool, task_run, args, n);
 		if (mva && mva->pending)
 			mva->pending = 0; /* run: its error is in mva->err */
+		if (split) { /* the pieces taken, the batch finished */
+			dm_diag_clear(&rt->diag);
+			rt->err = dmio_csv_split_end(rt->r, &rt->b, &rt->diag);
+			rt->done = 1;
+		}
 	} else {
 		for (t = 1; t < nt; t++)
 			started[t] =
