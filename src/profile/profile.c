@@ -698,13 +698,18 @@ static void note_schema_bad(dm_feature *f, const char *s, size_t n)
 	f->schema_bad++;
 }
 
-/* Spaces only (the " " of a spreadsheet export's empty number): missing,
- * as the empty field is. */
+/* Empty or spaces only: missing, as the empty field is.  An empty text
+ * cell that is not NULL is the quoted "" of a CSV writer that quotes
+ * every field (pandas' QUOTE_ALL, database exports; pandas reads it as
+ * NaN) or a Parquet string "" (which pandas writes to CSV as the empty
+ * field); " " is a spreadsheet export's empty number. */
 static int is_blank(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || (s[0] != ' ' && s[0] != '\t'))
+	if (n == 0)
+		return 1;
+	if (s[0] != ' ' && s[0] != '\t')
 		return 0;
 	for (i = 0; i < n; i++)
 		if (s[i] != ' ' && s[i] != '\t')

@@ -9,6 +9,8 @@
 //                     'YYYY-MM-DD HH:MM:SS'
 //   duckdb.parquet    DuckDB: BOOLEAN, DATE, TIMESTAMP, DECIMAL(12,2),
 //                     BIGINT, INTEGER, dictionary VARCHAR
+//   duckdb_empty.parquet  the same with the text columns' missing values
+//                     stored as '' instead of NULL
 //   hyparquet.parquet hyparquet-writer: BOOLEAN, TIMESTAMP (dates too),
 //                     INT64, INT32, DOUBLE, STRING
 //   arrow.parquet     arrow-rs (parquet-wasm): Bool, Date32, Timestamp(ms,
@@ -50,6 +52,11 @@ await con.run(`CREATE TABLE t AS SELECT
     amount: 'DOUBLE', score: 'DOUBLE', label: 'INTEGER'})`);
 await con.run(`COPY t TO '${q(path.resolve(dir, 'duckdb.csv'))}' (FORMAT csv, HEADER)`);
 await con.run(`COPY t TO '${q(path.resolve(dir, 'duckdb.parquet'))}' (FORMAT parquet)`);
+// the text columns' missing values as '' (not NULL), as a writer that
+// has no NULL for strings stores them
+await con.run(`COPY (SELECT * REPLACE (coalesce(comment, '') AS comment,
+  coalesce(plan, '') AS plan) FROM t)
+  TO '${q(path.resolve(dir, 'duckdb_empty.parquet'))}' (FORMAT parquet)`);
 
 // ---- hyparquet-writer
 const day = (s) => new Date(`${s}T00:00:00Z`);

@@ -19,6 +19,7 @@ Writes, in OUTDIR:
                   missing as '' or 'NA')
   pandas.csv      pandas' to_csv (True/False, 'YYYY-MM-DD HH:MM:SS',
                   integers with missing values as 3.0)
+  quoted.csv      pandas' to_csv with every field quoted: missing as ""
   records.jsonl   typed JSON rows (booleans, null), for the Node writers
   collector.ndjson  the same rows as records for `driftmon collect`
 """
@@ -95,6 +96,16 @@ def write_pandas_csv(path, data):
     df.to_csv(path, index=False)
 
 
+def write_quoted_csv(path, data):
+    """pandas' to_csv with every field quoted (csv.QUOTE_ALL), as database
+    and spreadsheet exports do: a missing value is the quoted "" and
+    numbers and booleans are quoted too."""
+    import pandas as pd
+    df = pd.DataFrame(data, columns=COLUMNS)
+    df["signup_ts"] = pd.to_datetime(df["signup_ts"])
+    df.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
+
+
 def write_jsonl(path, data):
     with open(path, "w") as f:
         for r in data:
@@ -141,6 +152,7 @@ def main(argv):
     data = rows(n, seed, first, shift)
     write_python_csv(os.path.join(out, "python.csv"), data, seed)
     write_pandas_csv(os.path.join(out, "pandas.csv"), data)
+    write_quoted_csv(os.path.join(out, "quoted.csv"), data)
     write_jsonl(os.path.join(out, "records.jsonl"), data)
     write_collector(os.path.join(out, "collector.ndjson"), data)
 

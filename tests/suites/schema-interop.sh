@@ -4,9 +4,11 @@
 # table (tests/interop/messy.py: ids, transaction codes, dates, date-times,
 # free text, booleans, a survey answer 'None', a category with 'NA',
 # an integer code with missing values, money, a score and a label) written
-# by seven writers:
+# by seven writers, two of them twice:
 #
 #   python.csv   Python's csv module        pandas.csv   pandas' to_csv
+#   quoted.csv   pandas, every field quoted (missing values: "")
+#   duckdb_empty.parquet  DuckDB, missing text stored as ''
 #   duckdb.csv   DuckDB COPY (csv)          duckdb.parquet  DuckDB
 #   hyparquet.parquet  hyparquet-writer     arrow.parquet   arrow-rs
 #                                              (parquet-wasm)
@@ -72,7 +74,7 @@ if [ ! -d tests/interop/node_modules/@duckdb/node-api ] ||
 	}
 fi
 
-WRITERS="python.csv pandas.csv duckdb.csv duckdb.parquet hyparquet.parquet arrow.parquet collector.parquet"
+WRITERS="python.csv pandas.csv quoted.csv duckdb.csv duckdb.parquet duckdb_empty.parquet hyparquet.parquet arrow.parquet collector.parquet"
 
 # collect DIR: posts DIR/collector.ndjson to a fresh collector and leaves
 # the Parquet file it wrote as DIR/collector.parquet.
