@@ -41,7 +41,9 @@
  * quote inside an unquoted field is an ordinary character; text after a
  * closing quote is kept ("ab"cd -> abcd), as Python's csv module does.
  * An empty unquoted cell is NULL; a quoted empty cell ("") is an empty,
- * non-NULL string.
+ * non-NULL string (which the profile reads as missing, docs/schema.md).
+ * The reader does not convert: with ';' between fields, numbers may have
+ * a decimal comma, which the profile reads (dmio_csv_decimal_comma).
  *
  * Row numbers: records are numbered from 1, counting data records only
  * (the header is not counted, blank lines are not counted, skipped
@@ -1804,6 +1806,12 @@ out:
 	csv_free(r ? &r->base : NULL);
 	dm_source_close(src);
 	return err;
+}
+
+int dmio_csv_decimal_comma(const dm_reader *rd)
+{
+	return rd && rd->ops == &csv_ops &&
+	       ((const csv_reader *)rd)->sep == ';';
 }
 
 int dmio_csv_split_begin(dm_reader *rd, size_t parts, size_t *np)

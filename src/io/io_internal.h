@@ -151,6 +151,22 @@ dm_err dmio_csv_split_end(dm_reader *rd, dm_batch **out, dm_diag *diag);
  */
 const double *dmio_csv_prenum(const dm_reader *rd, const dm_batch *b, size_t j);
 
+/*
+ * 1 when rd is a CSV reader whose separator is ';': the export format of
+ * spreadsheets in locales with a decimal comma, whose numbers are written
+ * "3,14" (dmio_parse_decimal_comma).  0 for anything else.
+ */
+int dmio_csv_decimal_comma(const dm_reader *rd);
+
+/*
+ * The number written with a decimal comma in [s, s+n): digits, one ','
+ * and digits, with an optional sign and exponent ("-3,14", "1,5e-3",
+ * ",5"), read as dm_parse_double reads the text with '.' in place of the
+ * comma.  0 and *out set, or -1 (no comma, two commas, a '.', 64
+ * characters or more, or not a number that way).
+ */
+int dmio_parse_decimal_comma(const char *s, size_t n, double *out);
+
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
 locale_t dmio_c_locale(void);

@@ -623,6 +623,19 @@ size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
 	return i;
 }
 
+int dmio_parse_decimal_comma(const char *s, size_t n, double *out)
+{
+	char buf[64];
+	const char *comma;
+
+	/* a second ',' or a '.' then makes it no number */
+	if (n == 0 || n >= sizeof(buf) || !(comma = memchr(s, ',', n)))
+		return -1;
+	memcpy(buf, s, n);
+	buf[comma - s] = '.';
+	return dm_parse_double(buf, n, out);
+}
+
 double dmio_parse_num(const char *s, size_t n)
 {
 	double x;

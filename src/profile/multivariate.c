@@ -118,13 +118,13 @@ dm_err pf_mv_setup(dm_profile *p, const dm_profile *ref)
 }
 
 /* The value of row i of col as a finite number, or -1. */
-static int cell_number(const dm_column *col, size_t i, double *x)
+static int cell_number(const dm_column *col, size_t i, int dc, double *x)
 {
 	if (col->null && col->null[i])
 		return -1;
 	if (col->type == DM_COL_DOUBLE)
 		*x = col->f64[i];
-	else if (dm_parse_double(col->str[i].ptr, col->str[i].len, x) != 0)
+	else if (pf_text_number(col->str[i].ptr, col->str[i].len, dc, x) != 0)
 		return -1;
 	return isfinite(*x) ? 0 : -1;
 }
@@ -245,7 +245,7 @@ size_t pf_mv_rows_taken(const dm_profile *ref, const dm_batch *b,
 
 dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 		       const uint8_t *keep, const dm_profile *ref,
-		       const double *vals)
+		       const double *vals, int dc)
 {
 	dm_multivariate *m = p->mv;
 	const dm_pca *pca = ref && ref->mv ? &ref->mv->pca : NULL;
@@ -289,7 +289,7 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 		} else {
 			for (j = 0; j < m->d; j++)
 				if (!cols[j] ||
-				    cell_number(cols[j], i, &row[j]) != 0)
+				    cell_number(cols[j], i, dc, &row[j]) != 0)
 					break;
 		}
 		if (j < m->d) {

@@ -717,6 +717,23 @@ static int is_blank(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * A text cell's number: dm_parse_double's, or with dc (a CSV file
+ * separated by ';', dmio_csv_decimal_comma) also a number written with a
+ * decimal comma ("3,14").  0 and *x set, or -1.
+ */
+static int text_number(const char *s, size_t n, int dc, double *x)
+{
+	if (dm_parse_double(s, n, x) == 0)
+		return 0;
+	return dc ? dmio_parse_decimal_comma(s, n, x) : -1;
+}
+
+int pf_text_number(const char *s, size_t n, int dc, double *x)
+{
+	return text_number(s, n, dc, x);
+}
+
 /* A missing text cell: blank, or a missing marker (counted per marker). */
 static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 		     size_t n)
@@ -740,7 +757,7 @@ static int is_marker(dm_feature *f, const dm_column *col, const char *s,
  * ISO-8601 dates, else categorical.
  */
 static void decide_text_type(dm_feature *f, const dm_column *col,
-			     const uint8_t *keep, size_t nrows)
+			     const uint8_t *keep, size_t nrows, int dc)
 {
 	size_t i, seen = 0, num = 0, date = 0, timed = 0;
 	double x;
@@ -754,7 +771,7 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 			continue;
 		seen++;
 		if (col->type == DM_COL_TEXT &&
-		    dm_parse_double(c->ptr, c->len, &x) == 0) {
+		    text_number(c->ptr, c->len, dc, &x) == 0) {
 			num++;
 		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
 			date++;
@@ -979,7 +996,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			  const dm_column *col, const uint8_t *keep,
 			  const dm_batch *b, struct scratch *sc, int strict,
 			  const char *file, dm_diag *diag, double *rowout,
-			  const size_t *mvrow, size_t mvn, const double *pre)
+			  const size_t *mvrow, size_t mvn, const double *pre,
+			  int dc)
 {
 	size_t i, m = 0, nrows = b->nrows, start = 0;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
@@ -1098,7 +1116,7 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			const dm_strref *s = &col->str[i];
 			int ok = (dates &&
 				  dm_parse_datetime(s->ptr, s->len, &x) == 0) ||
-				 dm_parse_double(s->ptr, s->len, &x) == 0;
+				 text_number(s->ptr, s->len, dc, &x) == 0;
 
 			if (!ok && is_marker(f, col, s->ptr, s->len)) {
 				f->missing++;
@@ -1351,7 +1369,8 @@ static void decide_type(dm_feature *f, const dm_column *col, const dm_reader *r,
 	} else if (col->type == DM_COL_DOUBLE) {
 		f->type = DM_FEATURE_NUMERIC;
 	} else {
-		decide_text_type(f, col, keep, nrows);
+		decide_text_type(f, col, keep, nrows,
+				 dmio_csv_decimal_comma(r));
 	}
 }
 
@@ -1421,7 +1440,8 @@ static dm_err add_column(struct colwork *w, size_t c)
 			o, f, col, keep, b, &w->sc, strict, w->file, &w->diag,
 			w->fvals ? w->fvals[w->map[c]] : NULL, w->mvrow, w->mvn,
 			col->type == DM_COL_TEXT ? dmio_csv_prenum(w->r, b, c)
-						 : NULL);
+						 : NULL,
+			dmio_csv_decimal_comma(w->r));
 	}
 	if (o && o->reference) {
 		const dm_feature *rf = dm_profile_find(o->reference, f->name);
@@ -1536,7 +1556,8 @@ static void *mv_async_main(void *arg)
 {
 	struct mv_async *a = arg;
 
-	a->err = pf_mv_add_batch(a->p, &a->b, NULL, a->keep, a->ref, a->vals);
+	a->err =
+		pf_mv_add_batch(a->p, &a->b, NULL, a->keep, a->ref, a->vals, 0);
 	return NULL;
 }
 
@@ -1855,7 +1876,8 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		if (err == DM_OK)
 			err = pf_mv_add_batch(p, b, map, keep,
 					      o ? o->reference : NULL,
-					      fvals ? mvbuf : NULL);
+					      fvals ? mvbuf : NULL,
+					      dmio_csv_decimal_comma(r));
 	}
 out:
 	if (rt && !rt->done && err == DM_OK) /* not read by the pool */

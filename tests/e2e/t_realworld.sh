@@ -35,4 +35,55 @@ check "NA counted as missing" /usr/bin/python3 -c "
 import json; b = json.load(open('$T/na.json'))
 m = {f['name']: (f['count'], f['missing']) for f in b['features']}
 assert m == {'a': (100, 3), 'b': (100, 3), 'c': (100, 3)}, m"
+
+# A spreadsheet's export in a decimal-comma locale: ';' between fields,
+# numbers written 3,14 (pandas to_csv(sep=';', decimal=',')).  Its
+# baseline is the one of the same table written with ',' and '.'; in a
+# ',' file a quoted "1,5" stays text (there it can be a thousands mark).
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+import pandas as pd
+t = sys.argv[1]
+rnd = random.Random(5)
+n = 3000
+df = pd.DataFrame({
+    "amount": [round(rnd.lognormvariate(3, 1), 2) for _ in range(n)],
+    "ratio": [None if rnd.random() < 0.05 else rnd.random() for _ in range(n)],
+    "age": [None if rnd.random() < 0.1 else rnd.randint(18, 90) for _ in range(n)],
+    "city": [rnd.choice(["Lyon", "Köln", "a,b", "Gent"]) for _ in range(n)],
+    "score": [rnd.random() for _ in range(n)],
+})
+df.to_csv(t + "/dot.csv", index=False)
+df.to_csv(t + "/comma.csv", index=False, sep=";", decimal=",")
+df["amount"] = df["amount"] * 1.5
+df.to_csv(t + "/comma_shift.csv", index=False, sep=";", decimal=",")
+with open(t + "/thousands.csv", "w") as f:
+    f.write("x,y\n" + "".join('"%d,%03d",%d\n' % (i, i % 1000, i) for i in range(1, 300)))
+PY
+grep -q '^amount;ratio;age;city;score' "$T/comma.csv" && grep -q ';[0-9]*,[0-9]' "$T/comma.csv"
+check "decimal comma: the file has ';' and 3,14" test $? -eq 0
+run baseline --model dc --version v1 --store "$T/dcstore" --input "$T/comma.csv" \
+	--output "$T/comma.json"
+expect "decimal comma: baseline" 0 "3000 rows"
+run baseline --model dc --version v1 --dry-run --input "$T/dot.csv" --output "$T/dot.json"
+expect "decimal point: baseline" 0 "3000 rows"
+check "decimal comma: the same baseline as with '.' and ','" /usr/bin/python3 -c "
+import json
+a, b = (json.load(open('$T/%s.json' % n)) for n in ('comma', 'dot'))
+for d in (a, b):
+    d.pop('created_at')
+t = {f['name']: f['type'] for f in a['features']}
+assert t == {'amount': 'numeric', 'ratio': 'numeric', 'age': 'numeric',
+             'city': 'categorical', 'score': 'numeric'}, t
+assert a['multivariate']['rows'] > 1000, a['multivariate']
+assert a == b, [k for k in a if a[k] != b[k]]"
+run detect --model dc --version v1 --store "$T/dcstore" --input "$T/dot.csv" --no-write
+expect "decimal comma: the same rows with '.' do not drift" 0 "Overall drift detected: NO"
+run detect --model dc --version v1 --store "$T/dcstore" --input "$T/comma_shift.csv" --no-write
+expect "decimal comma: amount x1.5 drifts" 0 "Drifted features: amount$"
+run baseline --model th --version v1 --dry-run --input "$T/thousands.csv" --output "$T/th.json"
+expect "quoted 1,500 in a ',' file" 0 "299 rows"
+check "quoted 1,500 in a ',' file is text, not 1.5" /usr/bin/python3 -c "
+import json; b = json.load(open('$T/th.json'))
+assert b['features'][0]['type'] == 'categorical', b['features'][0]['type']"
 finish

@@ -1132,7 +1132,71 @@ static void pd_parse_cells_pre(void **state)
 	free(b);
 }
 
+/* dmio_parse_decimal_comma: the number with '.' for its one ',', the
+ * same bits as dm_parse_double of that text; anything else refused. */
+static void pd_decimal_comma(void **state)
+{
+	static const char *const ok[][2] = {
+		{"3,14", "3.14"},
+		{"-0,5", "-0.5"},
+		{",5", ".5"},
+		{"5,", "5."},
+		{"+2,25", "+2.25"},
+		{"1,5e-3", "1.5e-3"},
+		{"1,7976931348623157E308", "1.7976931348623157E308"},
+		{" 12,75 ", " 12.75 "},
+		{"0,1000000000000000055511151231257827",
+		 "0.1000000000000000055511151231257827"},
+	};
+	static const char *const bad[] = {
+		"",
+		",",
+		"-,",
+		"1,2,3",
+		"1.234,5",
+		"1,234.5",
+		"12",
+		"1.5",
+		"a,b",
+		"1,5x",
+		"1,,5",
+		"nan,",
+		"1, 5",
+		"1,5e",
+		",e3",
+		/* 64 characters or more: refused */
+		"1,"
+		"00000000000000000000000000000000000000000000000000000000000000"
+		"0001",
+	};
+	size_t i;
+	double x, y;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(dmio_parse_decimal_comma(ok[i][0],
+							  strlen(ok[i][0]), &x),
+				 0);
+		assert_int_equal(
+			dm_parse_double(ok[i][1], strlen(ok[i][1]), &y), 0);
+		assert_true(same_bits(x, y));
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+			dmio_parse_decimal_comma(bad[i], strlen(bad[i]), &x),
+			-1);
+	/* the text is not read past n (no NUL needed), nor changed */
+	{
+		const char s[] = "7,25,1";
+
+		assert_int_equal(dmio_parse_decimal_comma(s, 4, &x), 0);
+		assert_true(x == 7.25);
+		assert_string_equal(s, "7,25,1");
+	}
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(pd_decimal_comma),
 	cmocka_unit_test(pd_accepts_forms),
 	cmocka_unit_test(pd_parse_num),
 	cmocka_unit_test(pd_parse_num_padded),
