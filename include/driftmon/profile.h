@@ -321,8 +321,8 @@ extern const char *const dm_default_missing_markers[];
  * such a date.
  */
 DM_API int dm_parse_datetime(const char *s, size_t n, double *out);
-/* Canonical booleans: 1 for true/True/TRUE, 0 for false/False/FALSE,
- * -1 for anything else. */
+/* Canonical booleans: 1 for true/True/TRUE/t, 0 for false/False/FALSE/f
+ * (t and f: PostgreSQL's COPY ... CSV), -1 for anything else. */
 DM_API int dm_parse_bool(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */

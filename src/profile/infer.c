@@ -503,6 +503,8 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 
 int dm_parse_bool(const char *s, size_t n)
 {
+	if (n == 1 && (*s == 't' || *s == 'f')) /* PostgreSQL's COPY */
+		return *s == 't';
 	if (n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) ||
 		       !memcmp(s, "TRUE", 4)))
 		return 1;

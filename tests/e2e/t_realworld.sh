@@ -86,4 +86,33 @@ expect "quoted 1,500 in a ',' file" 0 "299 rows"
 check "quoted 1,500 in a ',' file is text, not 1.5" /usr/bin/python3 -c "
 import json; b = json.load(open('$T/th.json'))
 assert b['features'][0]['type'] == 'categorical', b['features'][0]['type']"
+
+# Booleans as PostgreSQL's COPY ... CSV writes them (t, f; NULL as the
+# empty field): the baseline of pandas' True/False for the same rows.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+t = sys.argv[1]
+rnd = random.Random(9)
+rows = [(i, rnd.choice([True, True, False, None]), rnd.random()) for i in range(2000)]
+def w(name, tv, fv):
+    with open(t + "/" + name, "w") as f:
+        f.write("n,active,x\n")
+        for i, b, x in rows:
+            f.write("%d,%s,%r\n" % (i % 7, "" if b is None else tv if b else fv, x))
+w("pg.csv", "t", "f")
+w("pd.csv", "True", "False")
+PY
+run baseline --model pg --version v1 --dry-run --input "$T/pg.csv" --output "$T/pg.json"
+expect "PostgreSQL t/f: baseline" 0 "2000 rows"
+run baseline --model pg --version v1 --dry-run --input "$T/pd.csv" --output "$T/pd.json"
+expect "pandas True/False: baseline" 0 "2000 rows"
+check "PostgreSQL t/f: a boolean, the baseline of True/False" /usr/bin/python3 -c "
+import json
+a, b = (json.load(open('$T/%s.json' % n)) for n in ('pg', 'pd'))
+for d in (a, b):
+    d.pop('created_at')
+f = a['features'][1]
+assert f['ltype'] == 'boolean', f
+assert [c['value'] for c in f['categories']] == ['false', 'true'], f
+assert a == b, [k for k in a if a[k] != b[k]]"
 finish
