@@ -679,6 +679,13 @@ static dm_err bad_value(dm_diag *diag, const char *file, uint64_t row,
 			const char *col, const char *s, size_t n, double x,
 			int parsed, int current)
 {
+	if (!parsed && !current) /* the user can say what the text is */
+		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
+				   "not a number: '%.*s' (a column of numbers; "
+				   "a marker of missing values goes in "
+				   "--missing-values, text needs --type %s="
+				   "categorical)",
+				   (int)(n > 60 ? 60 : n), s, col);
 	if (!parsed)
 		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
 				   "not a number: '%.*s'",

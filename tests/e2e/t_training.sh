@@ -73,7 +73,7 @@ expect_err "gzip data named .csv" 1 "'$D/gz\.csv': gzip-compressed data is not s
 # ---- bad values ----------------------------------------------------------
 { echo a,b; rows 56; echo 57,abc; rows 10; } >"$D/text.csv"
 run "${B[@]}" --input "$D/text.csv"
-expect_err "text in a numeric column" 1 "'$D/text\.csv': row 57, column 'b': not a number: 'abc'$"
+expect_err "text in a numeric column" 1 "'$D/text\.csv': row 57, column 'b': not a number: 'abc' \\(a column of numbers; a marker of missing values goes in --missing-values, text needs --type b=categorical\\)$"
 
 { echo a,b; rows 50; echo NaN,3; } >"$D/nan.csv"
 run "${B[@]}" --input "$D/nan.csv"
@@ -138,7 +138,7 @@ json_check "quoted fields: embedded comma, newline and quote" \
 # A record with a quoted newline counts as one row in messages.
 { printf 'a,c\n'; for i in $(seq 1 30); do echo "$i,\"l$i"; echo "x\""; done; echo "zz,1"; } >"$D/rowcount.csv"
 run "${B[@]}" --input "$D/rowcount.csv"
-expect_err "row numbers count records, not lines" 1 "'$D/rowcount\.csv': row 31, column 'a': not a number: 'zz'$"
+expect_err "row numbers count records, not lines" 1 "'$D/rowcount\.csv': row 31, column 'a': not a number: 'zz' \\(a column of numbers;.*--type a=categorical\\)$"
 
 printf 'timestamp,model_name,model_version,request_id,x\n2025-01-01T00:00:00Z,m,v1,r1,1\n2025-01-01T00:00:00Z,m,v1,r2,2\n' >"$D/meta.csv"
 run "${B[@]}" --input "$D/meta.csv"
