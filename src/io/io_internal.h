@@ -167,6 +167,11 @@ int dmio_csv_decimal_comma(const dm_reader *rd);
  */
 int dmio_parse_decimal_comma(const char *s, size_t n, double *out);
 
+/* A text cell's number: dm_parse_double's, or with dc (a CSV file
+ * separated by ';', dmio_csv_decimal_comma) also one written with a
+ * decimal comma.  0 and *out set, or -1. */
+int dmio_parse_text_number(const char *s, size_t n, int dc, double *out);
+
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
 locale_t dmio_c_locale(void);

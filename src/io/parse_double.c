@@ -636,6 +636,13 @@ int dmio_parse_decimal_comma(const char *s, size_t n, double *out)
 	return dm_parse_double(buf, n, out);
 }
 
+int dmio_parse_text_number(const char *s, size_t n, int dc, double *out)
+{
+	if (dm_parse_double(s, n, out) == 0)
+		return 0;
+	return dc ? dmio_parse_decimal_comma(s, n, out) : -1;
+}
+
 double dmio_parse_num(const char *s, size_t n)
 {
 	double x;

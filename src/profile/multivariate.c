@@ -20,6 +20,7 @@
 #endif
 
 #include "profile/profile_int.h"
+#include "io/io_internal.h"
 #include "profile/mv_int.h"
 
 void dm_mv_free(dm_multivariate *m)
@@ -124,7 +125,8 @@ static int cell_number(const dm_column *col, size_t i, int dc, double *x)
 		return -1;
 	if (col->type == DM_COL_DOUBLE)
 		*x = col->f64[i];
-	else if (pf_text_number(col->str[i].ptr, col->str[i].len, dc, x) != 0)
+	else if (dmio_parse_text_number(col->str[i].ptr, col->str[i].len, dc,
+					x) != 0)
 		return -1;
 	return isfinite(*x) ? 0 : -1;
 }

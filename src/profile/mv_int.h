@@ -18,13 +18,10 @@ size_t pf_mv_rows_taken(const dm_profile *ref, const dm_batch *b,
  * vals: NULL, or the values of the d columns already parsed for the rows
  * taken only (d arrays of n = pf_mv_rows_taken(...) values, column j at
  * vals + j n, in row order, NaN when missing); dc: text cells may have
- * a decimal comma (pf_text_number). */
+ * a decimal comma (dmio_parse_text_number). */
 dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 		       const uint8_t *keep, const dm_profile *ref,
 		       const double *vals, int dc);
-/* A text cell's number: dm_parse_double's, or with dc also one written
- * with a decimal comma ("3,14"); 0 and *x set, or -1. */
-int pf_text_number(const char *s, size_t n, int dc, double *x);
 /* Baseline mode: keeps the numeric FEATURE columns, fits the PCA. */
 dm_err pf_mv_finish(dm_profile *p, double share);
 /* dst := dst ∪ src (creates dst's when it has none). */

@@ -724,23 +724,6 @@ static int is_blank(const char *s, size_t n)
 	return 1;
 }
 
-/*
- * A text cell's number: dm_parse_double's, or with dc (a CSV file
- * separated by ';', dmio_csv_decimal_comma) also a number written with a
- * decimal comma ("3,14").  0 and *x set, or -1.
- */
-static int text_number(const char *s, size_t n, int dc, double *x)
-{
-	if (dm_parse_double(s, n, x) == 0)
-		return 0;
-	return dc ? dmio_parse_decimal_comma(s, n, x) : -1;
-}
-
-int pf_text_number(const char *s, size_t n, int dc, double *x)
-{
-	return text_number(s, n, dc, x);
-}
-
 /* A missing text cell: blank, or a missing marker (counted per marker). */
 static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 		     size_t n)
@@ -778,7 +761,7 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 			continue;
 		seen++;
 		if (col->type == DM_COL_TEXT &&
-		    text_number(c->ptr, c->len, dc, &x) == 0) {
+		    dmio_parse_text_number(c->ptr, c->len, dc, &x) == 0) {
 			num++;
 		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
 			date++;
@@ -1123,7 +1106,8 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			const dm_strref *s = &col->str[i];
 			int ok = (dates &&
 				  dm_parse_datetime(s->ptr, s->len, &x) == 0) ||
-				 text_number(s->ptr, s->len, dc, &x) == 0;
+				 dmio_parse_text_number(s->ptr, s->len, dc,
+							&x) == 0;
 
 			if (!ok && is_marker(f, col, s->ptr, s->len)) {
 				f->missing++;
