@@ -137,6 +137,23 @@ hourly_store() {
 	expect "baseline" 0
 }
 
+
+# baseline_st FILE NAME ENV...: a dry-run baseline of FILE with the
+# environment given; leaves "$rc\n$stderr" in $T/NAME.st and the JSON,
+# without its created_at line, in $T/NAME.json.  For comparing runs.
+baseline_st() {
+	local f=$1 name=$2
+	shift 2
+	rm -f "$T/$name.json"
+	env "$@" timeout -k 5 120 "$DM" baseline --model m --version v \
+		--dry-run --output "$T/$name.json" --input "$f" \
+		</dev/null >/dev/null 2>"$T/$name.err"
+	echo "$?" >"$T/$name.st"
+	cat "$T/$name.err" >>"$T/$name.st"
+	[ -f "$T/$name.json" ] &&
+		sed -i '/"created_at"/d' "$T/$name.json"
+	return 0
+}
 finish() {
 	echo "$(basename "$0"): $_pass passed, $_fail failed"
 	[ "$_fail" -eq 0 ]

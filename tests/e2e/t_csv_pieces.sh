@@ -50,21 +50,7 @@ w("late_ragged.csv", "a,b,c,d,e\n" + "".join(late))
 w("unterminated.csv", "k,x\n" + "".join('%d,%d\n' % (i, i) for i in range(100)) + '"open,1\n2,3\n')
 EOF
 
-# profile FILE NAME ENV...: baseline of FILE with the environment given;
-# leaves "$rc\n$stderr" in $T/NAME.st and the JSON in $T/NAME.json.
-profile() {
-	local f=$1 name=$2
-	shift 2
-	rm -f "$T/$name.json"
-	env "$@" timeout -k 5 120 "$DM" baseline --model m --version v \
-		--dry-run --output "$T/$name.json" --input "$f" \
-		</dev/null >/dev/null 2>"$T/$name.err"
-	echo "$?" >"$T/$name.st"
-	cat "$T/$name.err" >>"$T/$name.st"
-	[ -f "$T/$name.json" ] &&
-		sed -i '/"created_at"/d' "$T/$name.json"
-	return 0
-}
+profile() { baseline_st "$@"; } # (lib.sh)
 
 same() {
 	local what=$1 a=$2 b=$3

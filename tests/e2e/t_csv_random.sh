@@ -18,18 +18,7 @@ R=tests/e2e/csv_random.py
 first=${CSV_RANDOM_FIRST:-1}
 last=$((first + ${CSV_RANDOM_SEEDS:-24} - 1))
 
-profile() { # FILE NAME ENV...: "$rc\n$stderr" in $T/NAME.st, JSON in $T/NAME.json
-	local f=$1 name=$2
-	shift 2
-	rm -f "$T/$name.json"
-	env "$@" timeout -k 5 120 "$DM" baseline --model m --version v \
-		--dry-run --output "$T/$name.json" --input "$f" \
-		</dev/null >/dev/null 2>"$T/$name.err"
-	echo "$?" >"$T/$name.st"
-	cat "$T/$name.err" >>"$T/$name.st"
-	[ -f "$T/$name.json" ] && sed -i '/"created_at"/d' "$T/$name.json"
-	return 0
-}
+profile() { baseline_st "$@"; } # (lib.sh)
 
 profiled=0
 ragged=0
