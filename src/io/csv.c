@@ -608,14 +608,15 @@ static unsigned long long src_offset(const csv_reader *r,
 /*
  * Picks the separator: tab for a .tsv name; otherwise from the header
  * line (after any blank lines, outside quotes): ',' if it has any, else
- * the more frequent of ';' and tab, else ','.  Reads until the buffer
+ * the most frequent of ';', tab and '|' (database exports; a tie goes to
+ * the first of these), else ','.  Reads until the buffer
  * holds that line, or looks at no more than a record may hold, so that
  * the choice never depends on the block size.
  */
 static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 {
 	const char *name = r->base.src->name, *dot;
-	size_t off = 0, line = 0, commas = 0, semis = 0, tabs = 0;
+	size_t off = 0, line = 0, commas = 0, semis = 0, tabs = 0, pipes = 0;
 	int state = 0, started = 0, full; /* 0 out, 1 in quotes, 2 after a
 					   * quote in quotes */
 	int tsv;
@@ -653,8 +654,8 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 			prev = off > line ? r->buf[r->pos + off - 1] : ',';
 			/* as in the tokeniser, a quote opens a quoted field
 			 * only at its start (after any candidate separator) */
-			if (c == '"' &&
-			    (prev == ',' || prev == ';' || prev == '\t'))
+			if (c == '"' && (prev == ',' || prev == ';' ||
+					 prev == '\t' || prev == '|'))
 				state = 1;
 			else if (c == '\n')
 				goto done;
@@ -672,6 +673,8 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 				semis++;
 			else if (c == '\t')
 				tabs++;
+			else if (c == '|')
+				pipes++;
 		}
 		if (r->eof || r->len - r->pos > r->lim.max_record)
 			break;
@@ -688,13 +691,43 @@ done:
 		r->sep = '\t';
 	else if (commas)
 		r->sep = ',';
-	else if (semis > tabs)
+	else if (semis > tabs && semis >= pipes)
 		r->sep = ';';
-	else if (tabs)
+	else if (tabs && tabs >= pipes)
 		r->sep = '\t';
+	else if (pipes)
+		r->sep = '|';
 	else
 		r->sep = ',';
 	return DM_OK;
+}
+
+/*
+ * Excel's optional first line "sep=X" (it writes one, and reads it, to
+ * name the separator of a file made in a locale whose decimal mark is
+ * ','): X separates the fields and the line is skipped, so that the
+ * header is the line after it.  Returns X, or -1 when the data does not
+ * start with such a line (then nothing is skipped).
+ */
+static int excel_sep_line(csv_reader *r)
+{
+	const unsigned char *p = r->buf + r->pos;
+	size_t n = r->len - r->pos, k = 5;
+	unsigned char x;
+
+	if (n < 5 || strncasecmp((const char *)p, "sep=", 4) != 0)
+		return -1;
+	x = p[4];
+	if (x == '"' || x == '\n' || x == '\r' || x == 0)
+		return -1;
+	if (k < n && p[k] == '\r')
+		k++;
+	if (k < n && p[k] == '\n')
+		k++;
+	else if (k == 5 && (k < n || !r->eof))
+		return -1; /* more on the line, or not read yet */
+	r->pos += k;
+	return x;
 }
 
 typedef struct name_ix {
@@ -1672,7 +1705,7 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	const unsigned char *nul;
 	const char *env;
 	dm_err err = DM_OK;
-	int full;
+	int full, xsep;
 
 	*out = NULL;
 	if (!src)
@@ -1720,6 +1753,16 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 		if (err)
 			goto out;
 	}
+	/* UTF-16 (a spreadsheet's "Unicode text"): its byte-order mark,
+	 * named, rather than the NUL bytes it is full of */
+	if (r->len >= 2 && (memcmp(r->buf, "\xFF\xFE", 2) == 0 ||
+			    memcmp(r->buf, "\xFE\xFF", 2) == 0)) {
+		err = dm_diag_set(diag, DM_EFORMAT, r->base.src->name, 0, NULL,
+				  "UTF-16 text (byte-order mark %s) — save "
+				  "it as UTF-8 CSV",
+				  r->buf[0] == 0xFF ? "FF FE" : "FE FF");
+		goto out;
+	}
 	nul = memchr(r->buf, 0,
 		     r->len < r->lim.sniff_bytes ? r->len : r->lim.sniff_bytes);
 	if (nul) {
@@ -1731,10 +1774,13 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 	}
 	if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
+	xsep = excel_sep_line(r);
 
 	err = sniff_sep(r, diag);
 	if (err)
 		goto out;
+	if (xsep >= 0)
+		r->sep = (unsigned char)xsep;
 	r->ucls[(unsigned char)r->sep] = 1;
 	r->ucls['\n'] = 1;
 	r->ucls[0] = 1;

@@ -2134,6 +2134,41 @@ static void drop_values(dm_feature *f)
 	f->other = 0;
 }
 
+/*
+ * Training data whose roles were inferred: at least one column must be
+ * monitored.  A baseline of none (every column an identifier, a time or
+ * ignored: most often a file of one column, its separator not one the
+ * reader knows) would monitor nothing, every hour, in silence.
+ */
+static dm_err something_monitored(const dm_profile *p, dm_diag *diag)
+{
+	char what[400];
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nfeat; i++)
+		if (dm_role_analysed(p->feat[i].role))
+			return DM_OK;
+	what[0] = 0;
+	for (i = 0; i < p->nfeat && i < 3; i++) {
+		const dm_feature *f = &p->feat[i];
+		int k = snprintf(what + n, sizeof(what) - n, "%s'%.60s' %s%s%.80s",
+				 i ? "; " : "", f->name, dm_role_name(f->role),
+				 f->reason[0] ? ": " : "", f->reason);
+
+		if (k < 0 || (size_t)k >= sizeof(what) - n)
+			break;
+		n += (size_t)k;
+	}
+	return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
+			   "nothing to monitor: no column is a feature or a "
+			   "prediction (%s%s)%s",
+			   what, p->nfeat > 3 ? "; ..." : "",
+			   p->nfeat == 1 ? "; one column: are the fields "
+					   "separated by something other than "
+					   "',', ';', tab or '|'?"
+					 : "");
+}
+
 dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 {
 	size_t i, j;
@@ -2147,7 +2182,14 @@ dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 		if (p->feat[i].type == DM_FEATURE_UNKNOWN &&
 		    (err = feature_make_numeric(p, &p->feat[i])) != DM_OK)
 			return err;
+	for (i = j = 0; i < p->nfeat; i++) {
+		const pf_evidence *e = p->feat[i].evidence;
+
+		j += e && e->gather;
+	}
 	if ((err = pf_infer(p)) != DM_OK)
+		return err;
+	if (j && (err = something_monitored(p, diag)) != DM_OK)
 		return err;
 	if ((err = pf_mv_finish(p, DM_MV_SHARE_DEFAULT)) != DM_OK)
 		return err;

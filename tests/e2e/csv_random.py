@@ -9,6 +9,8 @@
                                        count against Python's csv module
     csv_random.py ragged FILE          prints the first ragged row as
                                        driftmon's error names it
+    csv_random.py features FILE        prints --role's value making every
+                                       column a feature
 
 A file has 1-8 columns of integers, floats (with a decimal comma in most
 ';' files), categories, quoted free text (embedded separators, quotes,
@@ -106,10 +108,14 @@ def read(path):
         sep = "\t"
     elif "," in first:
         sep = ","
-    elif first.count(";") > first.count("\t"):
-        sep = ";"
     else:
-        sep = "\t" if "\t" in first else ","
+        n = {c: first.count(c) for c in ";\t|"}
+        if n[";"] > n["\t"] and n[";"] >= n["|"]:
+            sep = ";"
+        elif n["\t"] and n["\t"] >= n["|"]:
+            sep = "\t"
+        else:
+            sep = "|" if n["|"] else ","
     rows = [row for row in csv.reader(io.StringIO(data, newline=""),
                                       delimiter=sep) if row != []]
     return rows[0], rows[1:]
@@ -148,5 +154,7 @@ if __name__ == "__main__":
         check(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == "ragged":
         ragged(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "features":
+        print(",".join(name + "=feature" for name in read(sys.argv[2])[0]))
     else:
         sys.exit(__doc__)

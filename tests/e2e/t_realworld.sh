@@ -112,4 +112,43 @@ check "PostgreSQL t/f: a boolean" /usr/bin/python3 -c "
 import json; f = json.load(open('$T/a.json'))['features'][1]
 assert f['ltype'] == 'boolean', f
 assert [c['value'] for c in f['categories']] == ['false', 'true'], f"
+# Separators and encodings of other exports: '|' between fields (database
+# exports), Excel's "sep=;" first line, UTF-16 ("Unicode text"); the same
+# table gives the baseline of its ',' file.  A file whose separator the
+# reader does not know reads as one column: an error, not a baseline
+# that monitors nothing.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+import pandas as pd
+t = sys.argv[1]
+rnd = random.Random(11)
+n = 800
+df = pd.DataFrame({
+    "amount": [round(rnd.lognormvariate(3, 1), 2) for _ in range(n)],
+    "n": [rnd.randint(0, 9) for _ in range(n)],
+    "city": [rnd.choice(["Lyon", "Köln", "a;b", "a|b", "Gent"]) for _ in range(n)],
+    "flag": [rnd.choice([True, False]) for _ in range(n)],
+})
+df.to_csv(t + "/sep_comma.csv", index=False)
+df.to_csv(t + "/sep_pipe.csv", index=False, sep="|")
+with open(t + "/sep_excel.csv", "w", newline="") as f:
+    f.write("sep=;\r\n")
+    df.to_csv(f, index=False, sep=";", lineterminator="\r\n")
+df.to_csv(t + "/sep_colon.csv", index=False, sep=":")
+with open(t + "/utf16.txt", "wb") as f:
+    f.write(df.to_csv(index=False, sep="\t").encode("utf-16"))
+PY
+grep -q '^amount|n|city|flag' "$T/sep_pipe.csv" && grep -q '"a|b"' "$T/sep_pipe.csv" &&
+	head -1 "$T/sep_excel.csv" | grep -q '^sep=;'
+check "separators: the files as written" test $? -eq 0
+same_baseline "'|' between fields: the baseline of ','" sep_pipe.csv sep_comma.csv
+same_baseline "Excel's sep=; line: the baseline of ','" sep_excel.csv sep_comma.csv
+run baseline --model sep --version v1 --store "$T/sepstore" --input "$T/sep_comma.csv"
+expect "separators: baseline" 0 "800 rows, 4 features"
+run detect --model sep --version v1 --store "$T/sepstore" --input "$T/sep_excel.csv" --no-write
+expect "Excel's sep=; file against the ',' baseline: no drift" 0 "Overall drift detected: NO"
+run baseline --model sep --version v2 --dry-run --input "$T/sep_colon.csv"
+expect_err "one column: nothing to monitor" 1 "^driftmon: cannot build a baseline from .*sep_colon\.csv: nothing to monitor: no column is a feature or a prediction \('amount:n:city:flag' identifier: .*\); one column: are the fields separated by something other than ',', ';', tab or '\|'\?$"
+run baseline --model sep --version v3 --dry-run --input "$T/utf16.txt"
+expect_err "UTF-16: named" 1 "^driftmon: cannot read: '.*utf16\.txt': UTF-16 text \(byte-order mark FF FE\) — save it as UTF-8 CSV$"
 finish
