@@ -134,6 +134,11 @@ df.to_csv(t + "/sep_pipe.csv", index=False, sep="|")
 with open(t + "/sep_excel.csv", "w", newline="") as f:
     f.write("sep=;\r\n")
     df.to_csv(f, index=False, sep=";", lineterminator="\r\n")
+# the line names the separator: a ',' in a column's name is no separator
+with open(t + "/sep_excel_names.csv", "w", newline="") as f:
+    f.write("sep=;\r\n")
+    df.rename(columns={"amount": "amount, EUR"}).to_csv(
+        f, index=False, sep=";", lineterminator="\r\n")
 df.to_csv(t + "/sep_colon.csv", index=False, sep=":")
 with open(t + "/utf16.txt", "wb") as f:
     f.write(df.to_csv(index=False, sep="\t").encode("utf-16"))
@@ -143,6 +148,12 @@ grep -q '^amount|n|city|flag' "$T/sep_pipe.csv" && grep -q '"a|b"' "$T/sep_pipe.
 check "separators: the files as written" test $? -eq 0
 same_baseline "'|' between fields: the baseline of ','" sep_pipe.csv sep_comma.csv
 same_baseline "Excel's sep=; line: the baseline of ','" sep_excel.csv sep_comma.csv
+run baseline --model sep --version v4 --dry-run --input "$T/sep_excel_names.csv" --output "$T/sepn.json"
+expect "Excel's sep=; line: a ',' in a name" 0 "800 rows, 4 features"
+check "Excel's sep=; line: the names it separates" /usr/bin/python3 -c "
+import json; b = json.load(open('$T/sepn.json'))
+n = [f['name'] for f in b['features']]
+assert n == ['amount, EUR', 'n', 'city', 'flag'], n"
 run baseline --model sep --version v1 --store "$T/sepstore" --input "$T/sep_comma.csv"
 expect "separators: baseline" 0 "800 rows, 4 features"
 run detect --model sep --version v1 --store "$T/sepstore" --input "$T/sep_excel.csv" --no-write
