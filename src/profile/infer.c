@@ -670,6 +670,34 @@ static void set_reason(dm_feature *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A column of numbers named like a time whose values all lie where Unix
+ * times of 2000-2100 do, in seconds (integers or not: time.time()),
+ * milliseconds (Date.now(), Java), microseconds or nanoseconds (integers):
+ * a timestamp, not a feature that drifts every hour as the clock moves.
+ * Returns the unit's name, or NULL.
+ */
+static const char *epoch_unit(const dm_feature *f, const pf_evidence *e)
+{
+	static const struct {
+		double scale;
+		const char *name;
+	} unit[] = {{1, "seconds"},
+		    {1e3, "milliseconds"},
+		    {1e6, "microseconds"},
+		    {1e9, "nanoseconds"}};
+	const double lo = 946684800.0, hi = 4102444800.0; /* 2000, 2100 */
+	size_t i;
+
+	if (f->count == 0 || !time_name(f->name))
+		return NULL;
+	for (i = 0; i < sizeof(unit) / sizeof(unit[0]); i++)
+		if (f->mom.min >= lo * unit[i].scale &&
+		    f->mom.max < hi * unit[i].scale && (i == 0 || e->all_int))
+			return unit[i].name;
+	return NULL;
+}
+
 /* The logical type of a column whose type no flag or spec fixed, and the
  * phrase that says why (f->reason, possibly extended by the role). */
 static void decide_ltype(dm_feature *f, pf_evidence *e)
@@ -681,8 +709,13 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 	}
 	if (f->type == DM_FEATURE_NUMERIC) {
 		unsigned k = code_count(e);
+		const char *unit = epoch_unit(f, e);
 
-		if (f->count == 0) {
+		if (unit) {
+			f->ltype = DM_LTYPE_TIMESTAMP;
+			set_reason(f, "Unix time in %s (name '%.60s')", unit,
+				   f->name);
+		} else if (f->count == 0) {
 			f->ltype = DM_LTYPE_UNKNOWN;
 			set_reason(f, "no values");
 		} else if (e->all_int && e->code_ok && k <= PF_CODE_MAX) {

@@ -65,6 +65,37 @@ json_check "baseline JSON: roles, types, reasons, markers" \
 run baseline --model long --version v1 --input "$D/long.csv"
 expect "long names cut" 0 "^a_very_long_column_name_tha~  feature     integer            0  integers, 4 distinct values \(a code\)$"
 
+# Unix times as numbers, in rows of any order (so not "increasing"): a
+# column named like a time with values where 2000-2100 lie in seconds,
+# milliseconds, microseconds or nanoseconds is a timestamp (one the event
+# time, the others ignored), never a feature that drifts as the clock
+# moves; a time-like name with other numbers, or such numbers under
+# another name, stays a feature.
+/usr/bin/python3 - "$D" <<'EOF'
+import random, sys
+d = sys.argv[1]
+def table(path, t0, seed):
+    r = random.Random(seed)
+    with open(path, "w") as f:
+        f.write("created_at,updated_ms,event_us,response_time_ms,revenue,amount\n")
+        for i in range(2000):
+            t = t0 + r.uniform(0, 7 * 86400)
+            f.write("%.3f,%d,%d,%d,%d,%.2f\n" % (t, int(t * 1e3) + r.randrange(60000),
+                    int(t * 1e6), r.randrange(20, 900), r.randrange(1000000000, 2000000000),
+                    r.lognormvariate(3, 0.5)))
+table(d + "/epoch.csv", 1700000000, 1)
+table(d + "/epoch_later.csv", 1710000000, 2)
+EOF
+run baseline --model ep --version v1 --store "$T/ep" --input "$D/epoch.csv"
+expect "Unix seconds (with a fraction): the event time" 0 "^created_at +event_time +timestamp +0 +Unix time in seconds \(name 'created_at'\); the event time$"
+expect "Unix milliseconds: another timestamp" 0 "^updated_ms +ignored +timestamp +0 +Unix time in milliseconds \(name 'updated_ms'\); another timestamp"
+expect "Unix microseconds: another timestamp" 0 "^event_us +ignored +timestamp +0 +Unix time in microseconds"
+expect "a time-like name, other numbers: a feature" 0 "^response_time_ms +feature +numeric"
+expect "Unix-time-like numbers, no time name: a feature" 0 "^revenue +feature +numeric"
+run detect --model ep --version v1 --store "$T/ep" --input "$D/epoch_later.csv" --no-write
+expect "a later week: the times do not drift" 0 "Overall drift detected: NO"
+expect "a later week: the times not monitored" 0 "^Not monitored: created_at \(event_time\), updated_ms \(ignored\), event_us \(ignored\)$"
+
 # ---- flags ----------------------------------------------------------------------
 run "${B[@]}" --input "$D/train.csv" --role customer_id=feature --role comment=ignored \
 	--type n_items=categorical,is_member=categorical --missing-values 'NA,None' --output "$T/f.json"
