@@ -70,6 +70,17 @@ expect_err "random bytes without NUL" 1 "'$D/random2\.csv': "
 run "${B[@]}" --input "$D/gz.csv"
 expect_err "gzip data named .csv" 1 "'$D/gz\.csv': gzip-compressed data is not supported"
 
+# spreadsheet workbooks: an .xlsx (a ZIP), an old .xls (OLE2) by its bytes
+/usr/bin/python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("xl/workbook.xml", "<workbook/>")
+open(sys.argv[2], "wb").write(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))' "$D/book.xlsx" "$D/book.dat"
+run "${B[@]}" --input "$D/book.xlsx"
+expect_err "an .xlsx workbook" 1 "'$D/book\.xlsx': a spreadsheet workbook, not a table file: save the sheet as CSV \(or Parquet\)$"
+run "${B[@]}" --input "$D/book.dat"
+expect_err "an .xls workbook by its bytes" 1 "'$D/book\.dat': a spreadsheet workbook, not a table file"
+
 # ---- bad values ----------------------------------------------------------
 { echo a,b; rows 56; echo 57,abc; rows 10; } >"$D/text.csv"
 run "${B[@]}" --input "$D/text.csv"
