@@ -23,6 +23,7 @@
 #include "driftmon/profile.h"
 #include "profile/profile_int.h"
 #include "profile/mv_int.h"
+#include "stats/moments_lanes.h"
 
 static const char *const meta_columns[] = {"timestamp", "model_name",
 					   "model_version", "request_id", NULL};
@@ -805,24 +806,14 @@ typedef int64_t pf_v4i __attribute__((vector_size(32)));
 #endif
 
 /* The first pass of dm_moments_add_block over a block: its sum (in the
- * order of the values) and its range. */
+ * lanes of stats/moments_lanes.h) and its range. */
 struct pf_sums {
 	double sum, lo, hi;
 };
 
 static void block_sums(const double *x, size_t n, struct pf_sums *s)
 {
-	double sum = 0.0, lo = INFINITY, hi = -INFINITY;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		sum += x[i];
-		lo = x[i] < lo ? x[i] : lo;
-		hi = x[i] > hi ? x[i] : hi;
-	}
-	s->sum = sum;
-	s->lo = lo;
-	s->hi = hi;
+	dm_lanes_pass1(x, n, &s->sum, &s->lo, &s->hi);
 }
 
 /* The block's moments into f's, as dm_moments_add_block adds them, its
@@ -841,26 +832,17 @@ static void merge_block(dm_feature *f, size_t m, const struct pf_sums *s,
 }
 
 /* The second pass of dm_moments_add_block: the squared deviations from
- * mean, summed in order. */
+ * mean, summed in its lanes. */
 static double block_ss(const double *x, size_t n, double mean)
 {
-	double ss = 0.0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		double d = x[i] - mean;
-
-		ss += d * d;
-	}
-	return ss;
+	return dm_lanes_ss(x, n, mean);
 }
 
 /* Counts the m valid values gathered in vals into a numeric feature;
  * pre: their sums (block_sums) when the caller made them in its own pass
  * over the values, or NULL.  The moments are dm_moments_add_block's, bit
- * for bit: the same sums in the same order, the second pass's beside the
- * bins (two chains of additions, each waiting on the last, no longer one
- * after the other). */
+ * for bit: the same sums in the same lanes (stats/moments_lanes.h), the
+ * second pass's beside the bins. */
 PF_AVX2_CLONES
 static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 			 const struct pf_sums *pre)
@@ -868,7 +850,7 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 	size_t i;
 	dm_err err;
 	struct pf_sums sums;
-	double mean, ss = 0.0;
+	double mean, ss = 0.0, sl[4] = {0.0, 0.0, 0.0, 0.0};
 
 	if (m == 0)
 		return DM_OK;
@@ -907,10 +889,10 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 			pf_v4i b0 = {0, 0, 0, 0}, b1 = {0, 0, 0, 0};
 			unsigned q;
 
-			for (q = 0; q < 8; q++) {
+			for (q = 0; q < 8; q++) { /* lane q % 4 = (i + q) % 4 */
 				double d = vals[i + q] - mean;
 
-				ss += d * d;
+				sl[q & 3] += d * d;
 			}
 			memcpy(&x0, vals + i, sizeof(x0));
 			memcpy(&x1, vals + i + 4, sizeof(x1));
@@ -929,8 +911,8 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 			pf_v2i bin = {0, 0};
 			double d0 = vals[i] - mean, d1 = vals[i + 1] - mean;
 
-			ss += d0 * d0;
-			ss += d1 * d1;
+			sl[i & 3] += d0 * d0;
+			sl[(i + 1) & 3] += d1 * d1;
 			memcpy(&x, vals + i, sizeof(x));
 			for (j = 0; j < ne; j++) {
 				ej = eb[j];
@@ -942,18 +924,20 @@ static dm_err add_values(dm_feature *f, const double *vals, size_t m,
 		for (; i < m; i++) {
 			double x = vals[i], d = x - mean;
 
-			ss += d * d;
+			sl[i & 3] += d * d;
 			for (j = 0, b = 0; j < ne; j++)
 				b += e[j] < x;
 			f->bins[b]++;
 		}
+		ss = dm_lanes_sum(sl);
 	} else if (f->bins) {
 		for (i = 0; i < m; i++) {
 			double d = vals[i] - mean;
 
-			ss += d * d;
+			sl[i & 3] += d * d;
 			f->bins[dm_feature_bin(f, vals[i])]++;
 		}
+		ss = dm_lanes_sum(sl);
 	} else {
 		ss = block_ss(vals, m, mean);
 	}
@@ -1002,17 +986,27 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 		const double *x = col->f64;
 		size_t nonfinite = 0;
 		struct pf_sums sums;
-		double sum = 0.0, lo = INFINITY, hi = -INFINITY;
+		dm_lanes l;
 
 		/* the moments' first pass (block_sums) in the same loop */
-		for (i = 0; i < nrows; i++) {
+		dm_lanes_init(&l);
+		for (i = 0; i + 4 <= nrows; i += 4) {
+			uint64_t u[4];
+
+			memcpy(u, &x[i], sizeof(u));
+			nonfinite += ((u[0] & ex) == ex) + ((u[1] & ex) == ex) +
+				     ((u[2] & ex) == ex) + ((u[3] & ex) == ex);
+			dm_lanes_add(&l, 0, x[i]);
+			dm_lanes_add(&l, 1, x[i + 1]);
+			dm_lanes_add(&l, 2, x[i + 2]);
+			dm_lanes_add(&l, 3, x[i + 3]);
+		}
+		for (; i < nrows; i++) {
 			uint64_t u;
 
 			memcpy(&u, &x[i], sizeof(u));
 			nonfinite += (u & ex) == ex;
-			sum += x[i];
-			lo = x[i] < lo ? x[i] : lo;
-			hi = x[i] > hi ? x[i] : hi;
+			dm_lanes_add(&l, i, x[i]);
 		}
 		if (!nonfinite) {
 			if (rowout) { /* for the multivariate pass: the rows
@@ -1022,9 +1016,9 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 				for (i = 0; i < mvn; i++)
 					rowout[i] = x[taken[i]];
 			}
-			sums.sum = sum;
-			sums.lo = lo;
-			sums.hi = hi;
+			sums.sum = dm_lanes_sum(l.s);
+			sums.lo = dm_lanes_lo(&l);
+			sums.hi = dm_lanes_hi(&l);
 			return add_values(f, x, nrows, &sums);
 		}
 	}

@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "driftmon/stats.h"
+#include "stats/moments_lanes.h"
 
 void dm_moments_init(dm_moments *m)
 {
@@ -43,24 +44,16 @@ void dm_moments_add(dm_moments *m, double x)
 void dm_moments_add_block(dm_moments *m, const double *x, size_t n)
 {
 	dm_moments b;
-	double sum = 0.0, ss = 0.0, lo = INFINITY, hi = -INFINITY;
-	size_t i;
+	double sum, lo, hi;
 
 	if (n == 0)
 		return;
-	/* Two passes over a block that is in cache: mean, then M2. */
-	for (i = 0; i < n; i++) {
-		sum += x[i];
-		lo = x[i] < lo ? x[i] : lo;
-		hi = x[i] > hi ? x[i] : hi;
-	}
+	/* Two passes over a block that is in cache: mean, then M2 (in the
+	 * lanes every path shares: stats/moments_lanes.h). */
+	dm_lanes_pass1(x, n, &sum, &lo, &hi);
 	b.n = n;
 	b.mean = sum / (double)n;
-	for (i = 0; i < n; i++) {
-		double d = x[i] - b.mean;
-		ss += d * d;
-	}
-	b.m2 = ss;
+	b.m2 = dm_lanes_ss(x, n, b.mean);
 	b.min = lo;
 	b.max = hi;
 	dm_moments_merge(m, &b);
