@@ -15,8 +15,12 @@
 #     collector's CPU time from start to exit (the drain, and the hour
 #     profile written at exit, included) per record acknowledged.
 #
-# BENCH_HP_REPS pairs of runs (default 5); the median and the minimum
-# (the run least disturbed by other load) of each are reported.  The baseline is of 5,000
+# BENCH_HP_REPS pairs of runs (default 5; the order within a pair
+# alternates); the median and the minimum (the run least disturbed by
+# other load) of each side are reported, and each pair's overhead with
+# their median (the pair's two runs are adjacent in time, so a host that
+# slows down for minutes moves both), and the collector's throughput
+# (records acknowledged) with against without.  The baseline is of 5,000
 # rows (its sketch of 16,384 points per feature: a 7.8 MB file read and
 # parsed once per model version and hour).  Prints a Markdown report
 # (also in bench/out/hour_profiles.md).  The machine may be shared: CPU
@@ -60,12 +64,15 @@ profiles() { find "$1" -name profile.json 2>/dev/null | wc -l; }
 : >"$tmp/lib"
 : >"$tmp/col"
 for r in $(seq "$reps"); do
-	for hp in on off; do
+	# the pair's order alternates: neither side always runs first
+	order="on off"
+	[ $((r % 2)) = 0 ] && order="off on"
+	for hp in $order; do
 		fresh "$tmp/l"
 		line=$("$tmp/lbench" --store "$tmp/l/store" --wal "$tmp/l/wal" \
 			--records "$records" --features 50 --hour-profiles $hp)
 		la=$(cut -d' ' -f1 /proc/loadavg)
-		echo "$hp $(kv "$line" cpu_us_per_record) $(kv "$line" records_per_s) $(profiles "$tmp/l/store") $la" >>"$tmp/lib"
+		echo "$hp $(kv "$line" cpu_us_per_record) $(kv "$line" records_per_s) $(profiles "$tmp/l/store") $la $r" >>"$tmp/lib"
 		log "library $r $hp: $(kv "$line" cpu_us_per_record) us CPU/record"
 
 		fresh "$tmp/c"
@@ -85,7 +92,7 @@ for r in $(seq "$reps"); do
 		acked=$(kv "$(cat "$tmp/c/load.out")" records_acked)
 		cpu=$(awk '{ print $1 + $2 }' "$tmp/c/time")
 		la=$(cut -d' ' -f1 /proc/loadavg)
-		echo "$hp $(awk -v c="$cpu" -v n="$acked" 'BEGIN { printf "%.3f", c * 1e6 / n }') $acked $(profiles "$tmp/c/store") $la" >>"$tmp/col"
+		echo "$hp $(awk -v c="$cpu" -v n="$acked" 'BEGIN { printf "%.3f", c * 1e6 / n }') $acked $(profiles "$tmp/c/store") $la $r" >>"$tmp/col"
 		log "collector $r $hp: $cpu s CPU for $acked records"
 	done
 done
@@ -99,8 +106,20 @@ summary() { # FILE: median CPU us/record on, off, the overhead; the same of the 
 		printf "%.3f %.3f %.1f %.3f %.3f %.1f\n", m["on"], m["off"], (m["on"] / m["off"] - 1) * 100,
 			lo["on"], lo["off"], (lo["on"] / lo["off"] - 1) * 100 }' "$1"
 }
+pairs() { # FILE COLUMN: each pair's on / off - 1 (%) of the column, then their median
+	awk -v c="$2" '{ v[$6, $1] = $c; if ($6 > n) n = $6 } END {
+		for (r = 1; r <= n; r++) { p[r] = (v[r, "on"] / v[r, "off"] - 1) * 100; printf "%.1f ", p[r] }
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (p[j] < p[i]) { t = p[i]; p[i] = p[j]; p[j] = t }
+		printf "%.1f\n", n % 2 ? p[(n + 1) / 2] : (p[n / 2] + p[n / 2 + 1]) / 2 }' "$1"
+}
 read -r lon loff lpct lmon lmoff lmpct < <(summary "$tmp/lib")
 read -r con coff cpct cmon cmoff cmpct < <(summary "$tmp/col")
+lpairs=$(pairs "$tmp/lib" 2)
+cpairs=$(pairs "$tmp/col" 2)
+# the collector's throughput: records acknowledged in the run (the same
+# length for each), on against off
+tpairs=$(pairs "$tmp/col" 3)
 mkdir -p "$root/bench/out"
 {
 	echo "## Hour profiles: cost to the logger (issue 12)"
@@ -123,6 +142,13 @@ mkdir -p "$root/bench/out"
 	echo
 	echo "Minimum of the runs (the least disturbed): library on $lmon, off $lmoff ($lmpct%);"
 	echo "collector on $cmon, off $cmoff ($cmpct%)."
+	echo
+	echo "Each pair's CPU overhead (on / off - 1, the two runs side by side in time,"
+	echo "their order alternating), then the median: library ${lpairs% *}% -> **${lpairs##* }%**;"
+	echo "collector ${cpairs% *}% -> **${cpairs##* }%**.  The collector's throughput with"
+	echo "hour profiles against without (records acknowledged in the same time, the"
+	echo "load client sharing the cores): ${tpairs% *}% -> ${tpairs##* }%."
+	echo "(Records acknowledged per run, on: $(awk '$1 == "on" { printf "%s ", $3 }' "$tmp/col")off: $(awk '$1 == "off" { printf "%s ", $3 }' "$tmp/col"))"
 	echo
 	echo "Hour profiles written (runs with them on): library $(awk '$1 == "on" { printf "%s ", $4 }' "$tmp/lib"),"
 	echo "collector $(awk '$1 == "on" { printf "%s ", $4 }' "$tmp/col")(one per run expected: one model, one hour)."
