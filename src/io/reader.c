@@ -73,8 +73,8 @@ dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
 	 * .xls): said so, with the way out */
 	if (strcasecmp(ext, "xlsx") == 0 || strcasecmp(ext, "xlsm") == 0 ||
 	    strcasecmp(ext, "xls") == 0 || strcasecmp(ext, "ods") == 0 ||
-	    (got >= 8 && memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-				8) == 0)) {
+	    (got >= 8 &&
+	     memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)) {
 		err = dm_diag_set(diag, DM_EUNSUPPORTED, src->name, 0, NULL,
 				  "a spreadsheet workbook, not a table file: "
 				  "save the sheet as CSV (or Parquet)");

@@ -2145,8 +2145,9 @@ static dm_err something_monitored(const dm_profile *p, dm_diag *diag)
 	what[0] = 0;
 	for (i = 0; i < p->nfeat && i < 3; i++) {
 		const dm_feature *f = &p->feat[i];
-		int k = snprintf(what + n, sizeof(what) - n, "%s'%.60s' %s%s%.80s",
-				 i ? "; " : "", f->name, dm_role_name(f->role),
+		int k = snprintf(what + n, sizeof(what) - n,
+				 "%s'%.60s' %s%s%.80s", i ? "; " : "", f->name,
+				 dm_role_name(f->role),
 				 f->reason[0] ? ": " : "", f->reason);
 
 		if (k < 0 || (size_t)k >= sizeof(what) - n)
