@@ -1169,6 +1169,111 @@ static void model_filter_numbers(void **state)
 	free_table(&cur);
 }
 
+/* A block's moments are dm_moments_add_block's, bit for bit, on every
+ * path of the profile: numbers without NULLs (the fused first pass),
+ * with NULLs, as text (parsed), and in current mode beside the bins and
+ * against the baseline's ECDF; blocks of several lengths, so that every
+ * tail of the lanes runs. */
+static void moments_on(size_t n, double *x, uint8_t *nl, dm_strref *txt)
+{
+	static double kept[1100];
+	dm_column cols[3];
+	char *cn[] = {"a", "b", "c"};
+	const char *const fn[] = {"a", "b", "c"};
+	dm_batch b;
+	dm_profile base, cur, win;
+	dm_profile_opts o = {0}, oc = {0}, ow = {0};
+	dm_moments want, wantb;
+	size_t i, nk = 0;
+	int k;
+
+	for (i = 0; i < n; i++)
+		if (!nl[i])
+			kept[nk++] = x[i];
+	memset(cols, 0, sizeof(cols));
+	cols[0].type = DM_COL_DOUBLE;
+	cols[0].f64 = x;
+	cols[1].type = DM_COL_DOUBLE;
+	cols[1].f64 = x;
+	cols[1].null = nl;
+	cols[2].type = DM_COL_TEXT;
+	cols[2].str = txt;
+	memset(&b, 0, sizeof(b));
+	b.nrows = n;
+	b.ncols = 3;
+	b.cols = cols;
+	b.first_row = 1;
+	memset(&want, 0, sizeof(want));
+	memset(&wantb, 0, sizeof(wantb));
+	dm_moments_add_block(&want, x, n);
+	dm_moments_add_block(&wantb, kept, nk);
+
+	dm_profile_init(&base, &o);
+	assert_int_equal(dm_profile_add_batch(&base, &o, &b, cn, "t", NULL),
+			 DM_OK);
+	for (k = 0; k < 3; k++) {
+		const dm_feature *f = dm_profile_find(&base, fn[k]);
+
+		assert_non_null(f);
+		assert_memory_equal(&f->mom, k == 1 ? &wantb : &want,
+				    sizeof(want));
+	}
+	assert_int_equal(dm_profile_finish(&base, NULL), DM_OK);
+
+	oc.reference = &base; /* bins beside the second pass */
+	ow.reference = &base;
+	ow.window_ecdf = 1; /* counted against the stored ECDF */
+	dm_profile_init(&cur, &oc);
+	dm_profile_init(&win, &ow);
+	assert_int_equal(dm_profile_add_batch(&cur, &oc, &b, cn, "t", NULL),
+			 DM_OK);
+	assert_int_equal(dm_profile_add_batch(&win, &ow, &b, cn, "t", NULL),
+			 DM_OK);
+	for (k = 0; k < 3; k++) {
+		const dm_feature *fc = dm_profile_find(&cur, fn[k]);
+		const dm_feature *fw = dm_profile_find(&win, fn[k]);
+
+		assert_non_null(fc);
+		assert_non_null(fw);
+		assert_non_null(fc->bins);
+		assert_memory_equal(&fc->mom, k == 1 ? &wantb : &want,
+				    sizeof(want));
+		assert_memory_equal(&fw->mom, k == 1 ? &wantb : &want,
+				    sizeof(want));
+	}
+	dm_profile_release(&win);
+	dm_profile_release(&cur);
+	dm_profile_release(&base);
+}
+
+static void moments_are_the_block_moments(void **state)
+{
+	enum { N = 1100 };
+	static double x[N];
+	static uint8_t nl[N];
+	static dm_strref txt[N];
+	static char tbuf[N][32];
+	uint64_t r = 88172645463325252ull;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		/* magnitudes from 1e-3 to 1e5: lanes whose sums differ in
+		 * exponent, so a value in the wrong lane changes the bits */
+		x[i] = exp((double)(r >> 11) * 0x1p-53 * 18.0 - 7.0) *
+		       (r & 1 ? 1.0 : -0.5);
+		nl[i] = i % 7 == 3;
+		snprintf(tbuf[i], sizeof(tbuf[i]), "%.17g", x[i]);
+		txt[i].ptr = tbuf[i];
+		txt[i].len = (uint32_t)strlen(tbuf[i]);
+	}
+	for (n = 1000; n < 1100; n += 7)
+		moments_on(n, x, nl, txt);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1185,6 +1290,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(hour_profile_bounds_sketch_n),
 		cmocka_unit_test(hour_profile_alloc_failures),
 		cmocka_unit_test(text_numbers_counted),
+		cmocka_unit_test(moments_are_the_block_moments),
 	};
 
 	if (argc > 1)
