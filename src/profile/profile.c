@@ -691,6 +691,13 @@ static dm_err bad_value(dm_diag *diag, const char *file, uint64_t row,
 		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
 				   "not a number: '%.*s'",
 				   (int)(n > 60 ? 60 : n), s);
+	if (!current && n > 0) /* text: the user can list it as a marker */
+		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
+				   "%s is not allowed in training data (leave "
+				   "the field empty for a missing value, or "
+				   "list '%.*s' in --missing-values)",
+				   isnan(x) ? "NaN" : "an infinite value",
+				   (int)(n > 20 ? 20 : n), s);
 	return dm_diag_set(diag, DM_EFORMAT, file, row, col,
 			   "%s is not allowed %s (leave the field empty for "
 			   "a missing value)",
@@ -1103,7 +1110,11 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 				 dmio_parse_text_number(s->ptr, s->len, dc,
 							&x) == 0;
 
-			if (!ok && is_marker(f, col, s->ptr, s->len)) {
+			/* a marker, also one that reads as a number that is
+			 * not finite: "NaN" when the user lists it (the NaN
+			 * Spark and Polars write for a missing float) */
+			if ((!ok || !isfinite(x)) &&
+			    is_marker(f, col, s->ptr, s->len)) {
 				f->missing++;
 				continue;
 			}

@@ -88,7 +88,15 @@ expect_err "text in a numeric column" 1 "'$D/text\.csv': row 57, column 'b': not
 
 { echo a,b; rows 50; echo NaN,3; } >"$D/nan.csv"
 run "${B[@]}" --input "$D/nan.csv"
-expect_err "NaN in training data" 1 "'$D/nan\.csv': row 51, column 'a': NaN is not allowed in training data"
+expect_err "NaN in training data" 1 "'$D/nan\.csv': row 51, column 'a': NaN is not allowed in training data \\(leave the field empty for a missing value, or list 'NaN' in --missing-values\\)$"
+# the NaN Spark and Polars write for a missing float: a marker if listed
+{ echo a,b; rows 50; echo NaN,3; echo nan,4; } >"$D/nan2.csv"
+run "${B[@]}" --input "$D/nan2.csv" --missing-values NaN,nan --output "$T/nan2.json"
+expect "--missing-values NaN: a marker" 0 "52 rows"
+check "--missing-values NaN: counted missing" /usr/bin/python3 -c "
+import json; f = json.load(open('$T/nan2.json'))['features'][0]
+assert (f['name'], f['count'], f['missing']) == ('a', 50, 2), f
+assert {m['value']: m['count'] for m in f['missing_markers']} == {'NaN': 1, 'nan': 1}, f['missing_markers']"
 
 { echo a,b; rows 50; echo 3,+Inf; } >"$D/pinf.csv"
 run "${B[@]}" --input "$D/pinf.csv"
