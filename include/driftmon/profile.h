@@ -85,7 +85,7 @@ typedef struct dm_feature {
 	double *edges;
 	uint64_t *bins;
 	/* categorical */
-	dm_category *cats; /* ncats categories, in first-seen order */
+	dm_category *cats; /* ncats categories (first seen first) */
 	size_t ncats;
 	size_t cats_cap;
 	uint64_t other;	 /* values beyond DM_MAX_CATEGORIES */
@@ -110,6 +110,17 @@ typedef struct dm_feature {
 	uint64_t schema_bad;
 	char schema_bad_example[64];
 	void *evidence; /* private: inference evidence (baseline mode) */
+	/*
+	 * More than DM_MAX_CATEGORIES values: the categories kept are those
+	 * whose sampling keys (a hash of the value) are smallest, not the
+	 * first seen, so that the kept values' counts are a fair sample
+	 * (docs/drift-tests.md).  cats_by_key marks such a baseline feature;
+	 * a current profile against it has in cat_key_max the largest kept
+	 * key, and counts a value not kept in 'unseen' when its key is at
+	 * most that (a value the baseline would have kept), else in 'other'.
+	 */
+	int cats_by_key;
+	uint64_t cat_key_max;
 } dm_feature;
 
 /*

@@ -284,7 +284,7 @@ out:
  * test.  PSI is computed on the unpooled bins.  Returns the new bin count;
  * a and b are rewritten in place.
  */
-static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
+static size_t pool_sparse_ex(uint64_t *a, uint64_t *b, size_t k, int force_last)
 {
 	uint64_t na = 0, nb = 0, pa = 0, pb = 0;
 	size_t i, o = 0, smallest = SIZE_MAX;
@@ -298,7 +298,8 @@ static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
 		return k;
 	scale = (double)(na < nb ? na : nb) / (double)(na + nb);
 	for (i = 0; i < k; i++) {
-		if ((double)(a[i] + b[i]) * scale < MIN_EXPECTED_COUNT) {
+		if ((double)(a[i] + b[i]) * scale < MIN_EXPECTED_COUNT ||
+		    (force_last && i == k - 1)) {
 			pa += a[i];
 			pb += b[i];
 		} else {
@@ -320,6 +321,11 @@ static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
 	a[o] = pa;
 	b[o++] = pb;
 	return o;
+}
+
+static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
+{
+	return pool_sparse_ex(a, b, k, 0);
 }
 
 /* Total variation distance (1/2) sum_i |a_i / na - b_i / nb| between the
@@ -395,11 +401,34 @@ static void category_bins(const dm_feature *b, const dm_feature *c,
 	}
 	eb[b->ncats] = b->other;
 	/* Everything of c not matched to a baseline category. */
-	if (b->other > 0) {
+	if (b->cats_by_key) {
+		/* "other" is the values whose keys are above the kept ones';
+		 * "unseen" those the baseline would have kept but never saw
+		 * (its count there: 0) */
+		uint64_t rest = c->count - matched;
+
+		cb[b->ncats + 1] = c->unseen < rest ? c->unseen : rest;
+		cb[b->ncats] = rest - cb[b->ncats + 1];
+	} else if (b->other > 0) {
 		cb[b->ncats] = c->count - matched;
 	} else {
 		cb[b->ncats + 1] = c->count - matched;
 	}
+}
+
+/*
+ * A baseline that kept its categories by key (over DM_MAX_CATEGORIES
+ * values): every value is in a bin whatever the data — its own if its key
+ * is at most the largest kept one, else "other" — so the bins are a fair
+ * comparison, but the values it never saw are one bin whose baseline
+ * count is 0 by construction (they would each be a bin of their own,
+ * sparse).  That bin always joins the pool of sparse bins, and PSI and
+ * the distances are taken on the pooled bins (PSI on many sparse bins
+ * grows with their number, not with drift).  Returns the bin count.
+ */
+static size_t key_sampled_bins(uint64_t *eb, uint64_t *cb, size_t k)
+{
+	return pool_sparse_ex(eb, cb, k, 1);
 }
 
 double dm_feature_psi(const dm_feature *b, const dm_feature *c)
@@ -420,6 +449,8 @@ double dm_feature_psi(const dm_feature *b, const dm_feature *c)
 	psi = NAN;
 	if (eb && cb) {
 		category_bins(b, c, eb, cb);
+		if (b->cats_by_key)
+			k = key_sampled_bins(eb, cb, k);
 		psi = dm_psi(eb, cb, k);
 	}
 	free(eb);
@@ -445,6 +476,8 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 	}
 	category_bins(b, c, eb, cb);
 	fr->unseen = cb[b->ncats + 1];
+	if (b->cats_by_key)
+		k = key_sampled_bins(eb, cb, k);
 	fr->psi = dm_psi(eb, cb, k);
 	fr->tv_distance = tv_distance(eb, cb, k);
 	fr->test_error = 0.0; /* category counts are exact */

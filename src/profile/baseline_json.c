@@ -273,6 +273,10 @@ static dm_err write_feature(jw *w, const dm_feature *f)
 		jw_arr_end(w);
 		jw_key(w, "other");
 		jw_u64(w, f->other);
+		if (f->cats_by_key) {
+			jw_key(w, "categories_by_key");
+			jw_bool(w, 1);
+		}
 	}
 	jw_obj_end(w);
 	return DM_OK;
@@ -985,6 +989,7 @@ static dm_err parse_categorical(struct ctx *c, json_t *jf, dm_feature *f,
 		return bad(c, path, why);
 	}
 	pj_get_u64(jf, "other", &f->other);
+	f->cats_by_key = json_is_true(json_object_get(jf, "categories_by_key"));
 	f->cats = calloc(json_array_size(cats) + 1, sizeof(dm_category));
 	if (!f->cats)
 		return DM_ENOMEM;

@@ -11,7 +11,9 @@
 #include "driftmon/profile.h"
 #include "profile/profile_int.h"
 
-static int cat_rehash(dm_feature *f, size_t cap)
+/* The table of indices rebuilt at capacity cap; fnv: each category's
+ * pf_hash_bytes, or NULL to compute them. */
+static int cat_rehash_with(dm_feature *f, size_t cap, const uint64_t *fnv)
 {
 	uint32_t *t = calloc(cap, sizeof(*t));
 	size_t i;
@@ -20,7 +22,8 @@ static int cat_rehash(dm_feature *f, size_t cap)
 		return -1;
 	for (i = 0; i < f->ncats; i++) {
 		const char *v = f->cats[i].value;
-		size_t j = pf_hash_bytes(v, strlen(v)) & (cap - 1);
+		size_t j = (fnv ? fnv[i] : pf_hash_bytes(v, strlen(v))) &
+			   (cap - 1);
 
 		while (t[j])
 			j = (j + 1) & (cap - 1);
@@ -30,6 +33,11 @@ static int cat_rehash(dm_feature *f, size_t cap)
 	f->hash = t;
 	f->hash_cap = cap;
 	return 0;
+}
+
+static int cat_rehash(dm_feature *f, size_t cap)
+{
+	return cat_rehash_with(f, cap, NULL);
 }
 
 long pf_cat_index(dm_feature *f, const char *s, size_t n, int add)
@@ -94,4 +102,124 @@ int pf_cat_add(dm_feature *f, const char *s, uint64_t n)
 	else
 		f->cats[i].count += n;
 	return 0;
+}
+
+/*
+ * Which categories a baseline keeps of a column with more values than
+ * DM_MAX_CATEGORIES.  Keeping the first ones seen made the test against
+ * current data biased: a value is kept because it occurred early in the
+ * training data, so the kept values' training counts run high against any
+ * other sample (a column of 3,000 equally likely cities in 5,000 rows
+ * "drifted" against itself at p = 1e-64; a Zipf-like long tail of product
+ * names always did).  Kept now are the values whose key (a mix of the
+ * value's hash) is smallest: a sample of the values that does not depend
+ * on their counts or order, the same whatever the order of the rows or
+ * how the data was split.  Once the table is full, a new value with a
+ * smaller key than the largest kept takes that one's place, whose count
+ * moves to "other"; a kept value was so from its first occurrence on (the
+ * largest kept key only falls), so every count is exact.  Columns with at
+ * most DM_MAX_CATEGORIES values keep them all, as before.
+ */
+struct pf_catsample {
+	uint64_t fnv[DM_MAX_CATEGORIES]; /* pf_hash_bytes of each */
+	uint64_t key[DM_MAX_CATEGORIES]; /* its sampling key */
+	size_t imax;			 /* the largest key's index */
+};
+
+/* splitmix64's finaliser: the FNV hash's bits spread for the keys. */
+static uint64_t sample_key(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
+
+uint64_t pf_cat_key(const char *s, size_t n)
+{
+	return sample_key(pf_hash_bytes(s, n));
+}
+
+static void find_max(struct pf_catsample *cs, size_t n)
+{
+	size_t i;
+
+	cs->imax = 0;
+	for (i = 1; i < n; i++)
+		if (cs->key[i] > cs->key[cs->imax])
+			cs->imax = i;
+}
+
+void pf_catsample_free(struct pf_catsample *cs)
+{
+	free(cs);
+}
+
+int pf_cat_count_sampled(dm_feature *f, pf_evidence *e, const char *s, size_t n,
+			 uint64_t w)
+{
+	struct pf_catsample *cs = e->catsample;
+	long i = pf_cat_index(f, s, n, f->ncats < DM_MAX_CATEGORIES);
+	uint64_t h, key;
+	char *v;
+	size_t k;
+
+	if (i == -2)
+		return -1;
+	if (i >= 0) {
+		f->cats[i].count += w;
+		return 0;
+	}
+	/* the table is full and s is not in it */
+	if (!cs) {
+		if (!(cs = malloc(sizeof(*cs))))
+			return -1;
+		for (k = 0; k < f->ncats; k++) {
+			const char *c = f->cats[k].value;
+
+			cs->fnv[k] = pf_hash_bytes(c, strlen(c));
+			cs->key[k] = sample_key(cs->fnv[k]);
+		}
+		find_max(cs, f->ncats);
+		e->catsample = cs;
+	}
+	h = pf_hash_bytes(s, n);
+	key = sample_key(h);
+	f->cats_by_key = 1;
+	if (key >= cs->key[cs->imax]) {
+		f->other += w;
+		return 0;
+	}
+	if (!(v = strndup(s, n)))
+		return -1;
+	k = cs->imax;
+	f->other += f->cats[k].count;
+	free(f->cats[k].value);
+	f->cats[k].value = v;
+	f->cats[k].count = w;
+	cs->fnv[k] = h;
+	cs->key[k] = key;
+	find_max(cs, f->ncats);
+	return cat_rehash_with(f, f->hash_cap, cs->fnv);
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const dm_category *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->value, y->value);
+}
+
+int pf_cats_by_key_order(dm_feature *f)
+{
+	if (!f->cats_by_key || f->ncats < 2)
+		return 0;
+	/* the kept set is the same whatever the order of the rows; its
+	 * order in the table is not: most frequent first, then by value */
+	qsort(f->cats, f->ncats, sizeof(*f->cats), by_count);
+	return cat_rehash(f, f->hash_cap);
 }

@@ -58,6 +58,7 @@ void pf_evidence_free(pf_evidence *e)
 	if (!e)
 		return;
 	free(e->dset);
+	pf_catsample_free(e->catsample);
 	free(e);
 }
 

@@ -233,6 +233,10 @@ static dm_err write_feature(jw *w, const dm_feature *f)
 		return DM_EINVAL;
 	pj_put_categories(w, f);
 	key_u64(w, "other", f->other);
+	if (f->cats_by_key) {
+		jw_key(w, "categories_by_key");
+		jw_bool(w, 1);
+	}
 	if (f->evidence)
 		write_evidence(w, f->evidence);
 	jw_obj_end(w);
@@ -628,6 +632,7 @@ static dm_err parse_feature(struct ctx *c, json_t *jf, dm_profile *p)
 			   "type");
 	f->origin = (dm_origin)origin;
 	f->present = (int)present;
+	f->cats_by_key = json_is_true(json_object_get(jf, "categories_by_key"));
 	if ((err = parse_markers(c, json_object_get(jf, "missing_markers"),
 				 f)) != DM_OK)
 		return err;

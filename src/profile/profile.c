@@ -136,12 +136,21 @@ size_t dm_feature_bin(const dm_feature *f, double x)
 static dm_err cat_count(dm_feature *f, const char *s, size_t n, size_t nref,
 			int ref_has_other, uint64_t w)
 {
-	long i = pf_cat_index(f, s, n, 1);
+	pf_evidence *e = f->evidence;
+	long i;
+
+	if (nref == SIZE_MAX && e && e->gather)
+		return pf_cat_count_sampled(f, e, s, n, w) < 0 ? DM_ENOMEM
+							       : DM_OK;
+	i = pf_cat_index(f, s, n, 1);
 
 	if (i == -2)
 		return DM_ENOMEM;
 	if (i < 0) {
-		if (nref != SIZE_MAX && !ref_has_other)
+		/* against a baseline that kept its values by key: a value
+		 * it would have kept is one it never saw */
+		if ((nref != SIZE_MAX && !ref_has_other) ||
+		    (f->cat_key_max && pf_cat_key(s, n) <= f->cat_key_max))
 			f->unseen += w;
 		else
 			f->other += w;
@@ -324,9 +333,12 @@ static dm_err init_from_reference(dm_profile *p, const dm_profile *ref,
 		} else if (rf->type == DM_FEATURE_CATEGORICAL) {
 			for (j = 0; j < rf->ncats; j++) {
 				const char *v = rf->cats[j].value;
+				uint64_t key = pf_cat_key(v, strlen(v));
 
 				if (pf_cat_index(f, v, strlen(v), 1) < 0)
 					return DM_ENOMEM;
+				if (rf->cats_by_key && key > f->cat_key_max)
+					f->cat_key_max = key;
 			}
 		}
 	}
@@ -2211,6 +2223,8 @@ dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 			drop_values(f);
 			continue;
 		}
+		if (pf_cats_by_key_order(f) < 0)
+			return DM_ENOMEM;
 		if (f->type != DM_FEATURE_NUMERIC)
 			continue;
 		free(f->edges);
@@ -2314,6 +2328,8 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src, dm_diag *diag)
 		d->invalid += s->invalid;
 		d->other += s->other;
 		d->unseen += s->unseen;
+		d->cats_by_key |= s->cats_by_key;
+		d->cat_key_max = s->cat_key_max;
 		if (s->evidence && ((pf_evidence *)s->evidence)->gather) {
 			if (!d->evidence) {
 				pf_evidence *e = pf_evidence_new();
@@ -2346,10 +2362,20 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src, dm_diag *diag)
 			for (j = 0; j <= s->nedges && s->bins && d->bins; j++)
 				d->bins[j] += s->bins[j];
 		} else {
+			pf_evidence *de = d->evidence;
+
 			for (j = 0; j < s->ncats; j++) {
 				const char *v = s->cats[j].value;
-				long k = pf_cat_index(d, v, strlen(v), 1);
+				long k;
 
+				if (de && de->gather) { /* training data */
+					if (pf_cat_count_sampled(
+						    d, de, v, strlen(v),
+						    s->cats[j].count) < 0)
+						return DM_ENOMEM;
+					continue;
+				}
+				k = pf_cat_index(d, v, strlen(v), 1);
 				if (k == -2)
 					return DM_ENOMEM;
 				if (k < 0)

@@ -50,6 +50,9 @@ typedef struct pf_evidence {
 	/* current mode: the baseline's categories include numbers (-1 =
 	 * not yet looked at) */
 	int ref_numeric_cats;
+	/* baseline mode, once the category table is full: which categories
+	 * it keeps (categories.c, pf_cat_count_sampled) */
+	struct pf_catsample *catsample;
 } pf_evidence;
 
 static inline uint64_t pf_hash_bytes(const char *s, size_t n)
@@ -87,6 +90,20 @@ int pf_cat_add(dm_feature *f, const char *s, uint64_t n);
  * its index, or -1 if absent and not added (also past
  * DM_MAX_CATEGORIES), -2 on allocation failure (categories.c). */
 long pf_cat_index(dm_feature *f, const char *s, size_t n, int add);
+/* Training data: counts w values of the n bytes at s into f, keeping of
+ * a column with more than DM_MAX_CATEGORIES values the ones whose hashes
+ * are smallest (a sample that does not depend on the counts), with every
+ * value of each; the rest is f->other.  e is f's evidence.  -1 on
+ * allocation failure (categories.c). */
+int pf_cat_count_sampled(dm_feature *f, pf_evidence *e, const char *s, size_t n,
+			 uint64_t w);
+void pf_catsample_free(struct pf_catsample *cs);
+/* A feature whose categories were kept by key: its categories in one
+ * order (most frequent first, then by value), whatever the order they
+ * came in; -1 on allocation failure (categories.c). */
+int pf_cats_by_key_order(dm_feature *f);
+/* The sampling key of the n bytes at s (categories.c). */
+uint64_t pf_cat_key(const char *s, size_t n);
 /* The name says "model output" (prediction, score, y_pred, *_proba...). */
 int pf_prediction_name(const char *name);
 /* The name says "ground truth" (label, target, y_true, ground_truth). */

@@ -58,10 +58,10 @@ def diff(x, y, path, tol, out, bound):
             return
         for i, (u, v) in enumerate(zip(x, y)):
             diff(u, v, f"{path}[{i}]", tol, out, bound)
-    elif isinstance(x, bool) or isinstance(y, bool) or not close(x, y, tol):
-        if isinstance(x, (int, float)) and isinstance(y, (int, float)) \
-                and not isinstance(x, bool) and tol and close(x, y, tol):
-            return
+    elif isinstance(x, bool) or isinstance(y, bool):
+        if x is not y:  # (True == 1 in Python: compared as booleans)
+            out.append(f"{path}: single {x!r}, merged {y!r}")
+    elif not close(x, y, tol):
         out.append(f"{path}: single {x!r}, merged {y!r}")
 
 
