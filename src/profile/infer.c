@@ -920,7 +920,13 @@ static dm_err check_markers(dm_profile *p, dm_feature *f, int user_markers)
 				       f->name, f->na_markers[i],
 				       (unsigned long long)n,
 				       (unsigned long long)top);
-		if (pf_cat_add(f, f->na_markers[i], n) < 0)
+		/* (as every value of the training data: by key when the
+		 * column has more values than are kept) */
+		if ((f->evidence && ((pf_evidence *)f->evidence)->gather
+			     ? pf_cat_count_sampled(f, f->evidence,
+						    f->na_markers[i],
+						    strlen(f->na_markers[i]), n)
+			     : pf_cat_add(f, f->na_markers[i], n)) < 0)
 			return DM_ENOMEM;
 		f->missing -= n;
 		f->count += n;
