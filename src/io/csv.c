@@ -1753,18 +1753,20 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 		if (err)
 			goto out;
 	}
-	/* UTF-16 (a spreadsheet's "Unicode text"): its byte-order mark,
-	 * named, rather than the NUL bytes it is full of */
-	if (r->len >= 2 && (memcmp(r->buf, "\xFF\xFE", 2) == 0 ||
-			    memcmp(r->buf, "\xFE\xFF", 2) == 0)) {
+	nul = memchr(r->buf, 0,
+		     r->len < r->lim.sniff_bytes ? r->len : r->lim.sniff_bytes);
+	/* UTF-16 (a spreadsheet's "Unicode text"): its byte-order mark and
+	 * the NUL bytes it is full of, named (bytes FF FE or FE FF alone
+	 * are Latin-1 text, read as such) */
+	if (nul && r->len >= 2 &&
+	    (memcmp(r->buf, "\xFF\xFE", 2) == 0 ||
+	     memcmp(r->buf, "\xFE\xFF", 2) == 0)) {
 		err = dm_diag_set(diag, DM_EFORMAT, r->base.src->name, 0, NULL,
 				  "UTF-16 text (byte-order mark %s) — save "
 				  "it as UTF-8 CSV",
 				  r->buf[0] == 0xFF ? "FF FE" : "FE FF");
 		goto out;
 	}
-	nul = memchr(r->buf, 0,
-		     r->len < r->lim.sniff_bytes ? r->len : r->lim.sniff_bytes);
 	if (nul) {
 		err = dm_diag_set(diag, DM_EFORMAT, r->base.src->name, 0, NULL,
 				  "binary data (NUL byte) — not a CSV file? "
