@@ -126,15 +126,10 @@ struct pf_catsample {
 	size_t imax;			 /* the largest key's index */
 };
 
-/* splitmix64's finaliser: the FNV hash's bits spread for the keys. */
+/* The FNV hash's bits spread for the keys. */
 static uint64_t sample_key(uint64_t h)
 {
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
+	return pf_mix64(h);
 }
 
 uint64_t pf_cat_key(const char *s, size_t n)

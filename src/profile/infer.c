@@ -62,17 +62,6 @@ void pf_evidence_free(pf_evidence *e)
 	free(e);
 }
 
-/* splitmix64's finaliser: spreads integer bits over the hash. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return x;
-}
-
 /* Offers one value's hash to the distinct set. */
 static void offer(pf_evidence *e, uint64_t h)
 {
@@ -159,7 +148,7 @@ void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
 		double x = v[i] + 0.0; /* -0 -> +0 */
 
 		memcpy(&b, &x, sizeof(b));
-		offer(e, mix64(b));
+		offer(e, pf_mix64(b));
 	}
 }
 

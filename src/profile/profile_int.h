@@ -67,6 +67,18 @@ static inline uint64_t pf_hash_bytes(const char *s, size_t n)
 	return h;
 }
 
+/* splitmix64's finaliser: spreads the bits of an integer or a hash
+ * (infer.c's distinct set, categories.c's sampling keys). */
+static inline uint64_t pf_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
 pf_evidence *pf_evidence_new(void);
 void pf_evidence_free(pf_evidence *e);
 /* Evidence from the n valid values of one numeric batch. */
