@@ -805,25 +805,6 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 	}
 }
 
-/* Two doubles and two 64-bit integers side by side (GCC / clang vector
- * extensions; SSE2 or its equivalent on every 64-bit target). */
-typedef double pf_v2d __attribute__((vector_size(16)));
-typedef int64_t pf_v2i __attribute__((vector_size(16)));
-/* Four of each: one AVX2 register, or two SSE2 ones (the compiler splits
- * them where AVX2 is not enabled). */
-typedef double pf_v4d __attribute__((vector_size(32)));
-typedef int64_t pf_v4i __attribute__((vector_size(32)));
-
-/* A function compiled twice, for AVX2 and for the base x86-64, the one
- * run chosen once by the CPU (GCC's target_clones: an ifunc).  AVX2
- * without FMA: products and sums rounded one at a time as in the SSE2
- * code, the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define PF_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PF_AVX2_CLONES
-#endif
-
 /* The first pass of dm_moments_add_block over a block: its sum (in the
  * lanes of stats/moments_lanes.h) and its range. */
 struct pf_sums {

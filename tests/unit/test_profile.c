@@ -1246,6 +1246,82 @@ static void moments_on(size_t n, double *x, uint8_t *nl, dm_strref *txt)
 	dm_profile_release(&base);
 }
 
+/* The scalar meaning of pf_evidence_numbers' integer and code checks
+ * (infer.c does them four values a step): every value an integer, and
+ * every one within PF_CODE_SPAN of base, then marked. */
+static void evidence_reference(const double *v, size_t n, int *all_int,
+			       int *code_ok, double base, uint64_t *bits)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double a = fabs(v[i]);
+
+		if (!(a >= 0x1p52 || floor(a) == a))
+			*all_int = 0;
+	}
+	if (!*all_int) {
+		*code_ok = 0;
+		return;
+	}
+	for (i = 0; i < n && *code_ok; i++) {
+		double d = v[i] - base;
+
+		if (!(d >= 0 && d < PF_CODE_SPAN))
+			*code_ok = 0;
+	}
+	for (i = 0; i < n && *code_ok; i++) {
+		unsigned k = (unsigned)(v[i] - base);
+
+		bits[k >> 6] |= 1ull << (k & 63);
+	}
+}
+
+/* Batches of every length up to 13, a value that breaks a check at every
+ * position (a fraction, one past the code span on either side, -0.0,
+ * 2^52 and beyond): the same evidence as the scalar reference. */
+static void evidence_vector_loops(void **state)
+{
+	static const double odd[] = {0.5,   -0.25,  129.0,	  -129.0,
+				     -0.0,  0x1p52, 0x1p53 + 2.0, 1e300,
+				     127.0, -128.0};
+	double v[13];
+	size_t n, at, o, i;
+
+	(void)state;
+	for (n = 1; n <= 13; n++)
+		for (at = 0; at <= n; at++)
+			for (o = 0; o < sizeof(odd) / sizeof(odd[0]); o++) {
+				pf_evidence *e = pf_evidence_new();
+				int all_int = 1, code_ok = 1;
+				uint64_t bits[PF_CODE_SPAN / 64] = {0};
+
+				assert_non_null(e);
+				e->gather = 1;
+				for (i = 0; i < n; i++)
+					v[i] = (double)((i * 7) % 5) - 2.0;
+				if (at < n && at > 0)
+					v[at] = odd[o];
+				/* a first batch of 0 sets the base at -128,
+				 * then the batch itself */
+				v[0] = at == 0 ? 0.0 : v[0];
+				pf_evidence_numbers(e, (const double[]){0.0},
+						    1);
+				evidence_reference((const double[]){0.0}, 1,
+						   &all_int, &code_ok, -128.0,
+						   bits);
+				pf_evidence_numbers(e, v, n);
+				evidence_reference(v, n, &all_int, &code_ok,
+						   -128.0, bits);
+				assert_int_equal(!!e->all_int, all_int);
+				assert_int_equal(!!e->code_ok, code_ok);
+				if (code_ok)
+					assert_memory_equal(e->code_bits, bits,
+							    sizeof(bits));
+				pf_evidence_free(e);
+			}
+}
+
 static void moments_are_the_block_moments(void **state)
 {
 	enum { N = 1100 };
@@ -1291,6 +1367,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(hour_profile_alloc_failures),
 		cmocka_unit_test(text_numbers_counted),
 		cmocka_unit_test(moments_are_the_block_moments),
+		cmocka_unit_test(evidence_vector_loops),
 	};
 
 	if (argc > 1)
