@@ -162,8 +162,9 @@ code_marks(const double *v, size_t n, double base, uint64_t *bits)
 	return 1;
 }
 
+/* (the clones' ifunc on a static function: nothing exported) */
 PF_AVX2_CLONES
-void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
+static void evidence_numbers(pf_evidence *e, const double *v, size_t n)
 {
 	size_t i;
 
@@ -201,6 +202,11 @@ void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
 		memcpy(&b, &x, sizeof(b));
 		offer(e, pf_mix64(b));
 	}
+}
+
+void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n)
+{
+	evidence_numbers(e, v, n);
 }
 
 /* d's code map takes s's integers, rebased from s's first value to d's:
