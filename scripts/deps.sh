@@ -11,7 +11,7 @@
 set -eu
 
 build_pkgs="gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev libexpat1-dev libmicrohttpd-dev libyaml-dev"
-test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy python3-dev python3-pandas python3-sklearn python3-yaml python3-pytest python3-setuptools python3-pip time locales clang libclang-rt-14-dev clang-format"
+test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy python3-dev python3-pandas python3-sklearn python3-yaml python3-pytest python3-setuptools python3-pip time gzip zstd bzip2 xz-utils locales clang libclang-rt-14-dev clang-format"
 bench_pkgs="$build_pkgs python3 python3-numpy python3-scipy python3-pandas python3-sklearn r-cran-kernlab time"
 
 mode=${1:-build}

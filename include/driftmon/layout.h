@@ -158,7 +158,8 @@ DM_API dm_err dm_layout_parse_latest_key(const char *key, char *model,
 					 size_t mn, char *version, size_t vn);
 
 /* 1 when key names a data file the window reads (".csv", ".tsv",
- * ".parquet"), 0 otherwise. */
+ * ".parquet", and ".csv" / ".tsv" compressed: ".csv.gz", ".tsv.zst"),
+ * 0 otherwise. */
 DM_API int dm_layout_is_data_file(const char *key);
 
 #ifdef __cplusplus

@@ -58,11 +58,7 @@ int cli_shard_from_env(const char *cmd, unsigned *i, unsigned *n)
 
 static int data_file(const char *name)
 {
-	size_t n = strlen(name);
-
-	return (n > 8 && !strcmp(name + n - 8, ".parquet")) ||
-	       (n > 4 && (!strcmp(name + n - 4, ".csv") ||
-			  !strcmp(name + n - 4, ".tsv")));
+	return dm_layout_is_data_file(name);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -29,7 +29,8 @@ static const char help[] =
 	"  -v, --version V         model version\n"
 	"  -i, --input FILE        training data; repeat, or list files after\n"
 	"                          the options; a folder stands for its\n"
-	"                          .parquet/.csv/.tsv files (sorted)\n"
+	"                          .parquet/.csv/.tsv files (sorted; also\n"
+	"                          .csv.gz, .csv.zst)\n"
 	"      --input-prefix P    also the data files under prefix P of the\n"
 	"                          store (sorted keys; Azure or a folder)\n"
 	"      --shard I/N         profile only share I of N of the files (a\n"
@@ -573,10 +574,12 @@ static int open_store(const struct bl_args *a, dm_store **st)
 static int no_files(const struct bl_args *a)
 {
 	if (a->prefix)
-		return cli_fail("no data files (.parquet, .csv, .tsv) in the "
+		return cli_fail("no data files (.parquet, .csv, .tsv, .csv.gz, "
+				".csv.zst) in the "
 				"input: none under prefix '%s' of %s",
 				a->prefix, cli_store_shown(a->store_flag));
-	return cli_fail("no data files (.parquet, .csv, .tsv) in the input");
+	return cli_fail("no data files (.parquet, .csv, .tsv, .csv.gz, "
+			".csv.zst) in the input");
 }
 
 /* Step 3 of a shard: profile its share, store the partial. */

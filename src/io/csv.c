@@ -623,7 +623,19 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 	dm_err err = DM_OK;
 
 	dot = name ? strrchr(name, '.') : NULL;
-	tsv = dot && strcasecmp(dot, ".tsv") == 0;
+	if (dot && dot > name &&
+	    (strcasecmp(dot, ".gz") == 0 || strcasecmp(dot, ".zst") == 0 ||
+	     strcasecmp(dot, ".gzip") == 0 || strcasecmp(dot, ".zstd") == 0)) {
+		/* x.tsv.gz: the name before the compression's */
+		const char *p = dot - 1;
+
+		while (p > name && *p != '.' && *p != '/')
+			p--;
+		tsv = *p == '.' && (size_t)(dot - p) == 4 &&
+		      strncasecmp(p, ".tsv", 4) == 0;
+	} else {
+		tsv = dot && strcasecmp(dot, ".tsv") == 0;
+	}
 	for (;;) {
 		size_t end = r->len - r->pos;
 

@@ -5,13 +5,16 @@
  * dm_reader_open looks at the first bytes of the source first (content
  * beats names: a Parquet file called "x.csv" is still Parquet, and a
  * gzip file must not be tokenised as text), then at the name, and falls
- * back to CSV.  The generic dm_reader_* calls dispatch through r->ops.
+ * back to CSV.  A gzip or zstd file is read through a decompressing
+ * source (io/decompress.c): its content is CSV.  The generic dm_reader_* calls
+ * dispatch through r->ops.
  */
 #include <string.h>
 #include <strings.h>
 
 #include "driftmon/parquet.h"
 #include "driftmon/table.h"
+#include "io/io_internal.h"
 
 /* Returns the extension of name's last path component ("" if none). */
 static const char *name_ext(const char *name)
@@ -45,6 +48,44 @@ static const char *compressed_kind(const unsigned char *m, size_t n)
 	if (n >= 4 && memcmp(m, "PK\3\4", 4) == 0)
 		return "zip";
 	return NULL;
+}
+
+/* A gzip or zstd file's content: CSV (what else is compressed whole is
+ * said so: Parquet compresses its own pages and is read in place). */
+static dm_err open_decompressed(dm_source *src, const char *kind,
+				const dm_reader_opts *opts, dm_reader **out,
+				dm_diag *diag)
+{
+	unsigned char magic[8];
+	size_t got = 0;
+	const char *inner;
+	dm_err err;
+
+	err = src->read(src, 0, magic, sizeof(magic), &got, diag);
+	if (err)
+		goto out;
+	if (got >= 4 && memcmp(magic, "PAR1", 4) == 0) {
+		err = dm_diag_set(diag, DM_EUNSUPPORTED, src->name, 0, NULL,
+				  "a %s-compressed Parquet file: decompress "
+				  "it first (Parquet compresses its own "
+				  "pages)",
+				  kind);
+		goto out;
+	}
+	inner = compressed_kind(magic, got);
+	if (inner ||
+	    (got >= 8 &&
+	     memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)) {
+		err = dm_diag_set(diag, DM_EUNSUPPORTED, src->name, 0, NULL,
+				  "%s-compressed %s data: decompress it first",
+				  kind, inner ? inner : "spreadsheet");
+		goto out;
+	}
+	err = dm_csv_reader_open(src, opts, out, diag);
+	src = NULL; /* dm_csv_reader_open owns it now */
+out:
+	dm_source_close(src);
+	return err;
 }
 
 dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
@@ -81,6 +122,15 @@ dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
 		goto out;
 	}
 	kind = compressed_kind(magic, got);
+	if (kind && (strcmp(kind, "gzip") == 0 || strcmp(kind, "zstd") == 0)) {
+		dm_source *dz = NULL;
+
+		err = dmio_source_decompress(src, kind[0] == 'g', &dz, diag);
+		src = NULL; /* the decompressing source owns it now */
+		if (err == DM_OK)
+			err = open_decompressed(dz, kind, opts, out, diag);
+		goto out;
+	}
 	if (kind) {
 		err = dm_diag_set(diag, DM_EUNSUPPORTED, src->name, 0, NULL,
 				  "%s-compressed data is not supported; "

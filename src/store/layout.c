@@ -357,11 +357,24 @@ dm_err dm_layout_parse_latest_key(const char *key, char *model, size_t mn,
 	return DM_OK;
 }
 
+static int ends_with(const char *k, size_t kl, const char *end)
+{
+	size_t el = strlen(end);
+
+	return kl > el && !strcmp(k + kl - el, end);
+}
+
 int dm_layout_is_data_file(const char *k)
 {
 	size_t kl = k ? strlen(k) : 0;
 
-	return (kl > 4 && !strcmp(k + kl - 4, ".csv")) ||
-	       (kl > 4 && !strcmp(k + kl - 4, ".tsv")) ||
-	       (kl > 8 && !strcmp(k + kl - 8, ".parquet"));
+	/* CSV also compressed whole (gzip, zstd: io/decompress.c) */
+	if (ends_with(k, kl, ".gz"))
+		kl -= 3;
+	else if (ends_with(k, kl, ".zst"))
+		kl -= 4;
+	else if (ends_with(k, kl, ".parquet"))
+		return 1;
+	return (kl > 4 && !strncmp(k + kl - 4, ".csv", 4)) ||
+	       (kl > 4 && !strncmp(k + kl - 4, ".tsv", 4));
 }

@@ -103,6 +103,14 @@ stdout_json=$out
 out=$(cat "$T/store/drift-reports/m/latest.json")
 if [ "$out" = "$stdout_json" ]; then ok; else not_ok "detect --format json differs from latest.json"; fi
 json_check "latest.json: INVALID_VALUES alert" 'any(a["code"] == "INVALID_VALUES" for a in d["alerts"])'
+# Logs exported compressed (Spark's part-*.csv.gz, zstd) are read too.
+H2=$T/store/inference-logs/year=2025/month=03/day=01/hour=12
+mkdir -p "$H2"
+gzip -c "$D/bad.csv" >"$H2/part-0.csv.gz"
+run detect --model m --version v1 --at 2025-03-01T13:00:00Z --window-hours 1 --format json --no-write
+expect "store window of .csv.gz logs" 0
+json_check "store window of .csv.gz logs: the same counts" \
+	'(d["samples"], d["rows_skipped"], d["rows_filtered"]) == (479, 1, 20)'
 
 # ---- --strict: each of these is an error naming file, row, column ------------------
 run detect --model m --version v1 --input "$D/bad.csv" --no-write --strict

@@ -162,6 +162,37 @@ run baseline --model sep --version v2 --dry-run --input "$T/sep_colon.csv"
 expect_err "one column: nothing to monitor" 1 "^driftmon: cannot build a baseline from .*sep_colon\.csv: nothing to monitor: no column is a feature or a prediction \('amount:n:city:flag' identifier: .*\); one column: are the fields separated by something other than ',', ';', tab or '\|'\?$"
 run baseline --model sep --version v3 --dry-run --input "$T/utf16.txt"
 expect_err "UTF-16: named" 1 "^driftmon: cannot read: '.*utf16\.txt': UTF-16 text \(byte-order mark FF FE\) — save it as UTF-8 CSV$"
+# Compressed files as pandas, gzip and zstd write them (.csv.gz with one
+# or several gzip members, .csv.zst, .tsv.gz): the baseline of the plain
+# file, whatever writes it.  What is not read (bzip2, a compressed
+# Parquet file) is a one-line error that says what to do.
+/usr/bin/python3 - "$T" <<'PY'
+import sys
+import pandas as pd
+t = sys.argv[1]
+df = pd.read_csv(t + "/sep_comma.csv")
+df.to_csv(t + "/cz_plain.csv", index=False)
+df.to_csv(t + "/cz_pandas.csv.gz", index=False, compression="gzip")
+df.to_csv(t + "/cz_tabs.tsv", index=False, sep="\t")
+PY
+gzip -c "$T/cz_plain.csv" >"$T/cz_gzip.csv.gz"
+{ head -n 300 "$T/cz_plain.csv" | gzip -c; tail -n +301 "$T/cz_plain.csv" | gzip -1 -c; } >"$T/cz_members.csv.gz"
+zstd -q -c "$T/cz_plain.csv" >"$T/cz_zstd.csv.zst"
+gzip -c "$T/cz_tabs.tsv" >"$T/cz_tabs.tsv.gz"
+bzip2 -c "$T/cz_plain.csv" >"$T/cz_bzip2.csv.bz2"
+check "compressed: the files as written" test "$(gzip -dc "$T/cz_pandas.csv.gz" | head -c 20)" = "$(head -c 20 "$T/cz_plain.csv")"
+same_baseline "pandas' .csv.gz: the baseline of the plain file" cz_pandas.csv.gz cz_plain.csv
+same_baseline "gzip's .csv.gz: the baseline of the plain file" cz_gzip.csv.gz cz_plain.csv
+same_baseline "two gzip members: the baseline of the plain file" cz_members.csv.gz cz_plain.csv
+same_baseline "zstd's .csv.zst: the baseline of the plain file" cz_zstd.csv.zst cz_plain.csv
+same_baseline ".tsv.gz: tab-separated" cz_tabs.tsv.gz cz_plain.csv
+run detect --model sep --version v1 --store "$T/sepstore" --input "$T/cz_zstd.csv.zst" --no-write
+expect "compressed current data: no drift" 0 "Overall drift detected: NO"
+head -c 3000 "$T/cz_gzip.csv.gz" >"$T/cz_cut.csv.gz"
+run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.gz"
+expect_err "compressed: truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.gz': gzip data truncated: the file ends inside the compressed stream \(after 3000 bytes of it\)$"
+run baseline --model cz --version v1 --dry-run --input "$T/cz_bzip2.csv.bz2"
+expect_err "compressed: bzip2 is not read" 1 "^driftmon: cannot read: '.*cz_bzip2\.csv\.bz2': bzip2-compressed data is not supported; decompress the file first$"
 # Columns of more values than a baseline keeps (1,024): a long tail of
 # product names (Zipf over 5,000) and 3,000 equally likely cities.  Kept
 # were the first values seen, so kept values' training counts ran high

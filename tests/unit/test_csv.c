@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <zlib.h>
+#include <zstd.h>
+
 #include "dmtest.h"
 #include "driftmon/table.h"
 #include "io/io_internal.h"
@@ -1368,6 +1371,229 @@ static void open_named(const char *name, const char *data, size_t len,
 	/* src was closed by dm_reader_open (ASan checks for leaks) */
 }
 
+/* data[0..n) compressed as gzip, in members pieces (as `cat a.gz b.gz`
+ * makes), into a malloc'd buffer. */
+static unsigned char *gzip_of(const char *data, size_t n, int members,
+			      size_t *out_len)
+{
+	size_t cap = n + 1024 * (size_t)members + 64, len = 0;
+	unsigned char *out = malloc(cap);
+	int m;
+
+	assert_non_null(out);
+	for (m = 0; m < members; m++) {
+		size_t a = n * (size_t)m / (size_t)members,
+		       b = n * (size_t)(m + 1) / (size_t)members;
+		z_stream z;
+
+		memset(&z, 0, sizeof(z));
+		assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8,
+					      Z_DEFAULT_STRATEGY),
+				 Z_OK);
+		z.next_in = (unsigned char *)(uintptr_t)(data + a);
+		z.avail_in = (uInt)(b - a);
+		z.next_out = out + len;
+		z.avail_out = (uInt)(cap - len);
+		assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+		len = cap - z.avail_out;
+		deflateEnd(&z);
+	}
+	*out_len = len;
+	return out;
+}
+
+/* data[0..n) as zstd frames (frames of them). */
+static unsigned char *zstd_of(const char *data, size_t n, int frames,
+			      size_t *out_len)
+{
+	size_t cap = ZSTD_compressBound(n) + 64 * (size_t)frames, len = 0;
+	unsigned char *out = malloc(cap);
+	int f;
+
+	assert_non_null(out);
+	for (f = 0; f < frames; f++) {
+		size_t a = n * (size_t)f / (size_t)frames,
+		       b = n * (size_t)(f + 1) / (size_t)frames;
+		size_t r =
+			ZSTD_compress(out + len, cap - len, data + a, b - a, 3);
+
+		assert_false(ZSTD_isError(r));
+		len += r;
+	}
+	*out_len = len;
+	return out;
+}
+
+/* Reads data (named name) through dm_reader_open into ro. */
+static void read_any(const char *name, const void *data, size_t len,
+		     readout *ro)
+{
+	dm_source *src = NULL;
+	dm_reader *r = NULL;
+
+	memset(ro, 0, sizeof(*ro));
+	dm_diag_clear(&ro->diag);
+	assert_int_equal(dm_source_open_mem(name, data, len, 0, &src), DM_OK);
+	ro->err = dm_reader_open(src, NULL, &r, &ro->diag);
+	if (ro->err) {
+		ro->open_err = 1;
+		assert_null(r);
+		return;
+	}
+	drain(r, ro);
+}
+
+static void read_any_error(const char *name, const void *data, size_t len,
+			   dm_err want, const char *msg_start)
+{
+	readout ro;
+
+	read_any(name, data, len, &ro);
+	if (ro.err != want ||
+	    strncmp(ro.diag.msg, msg_start, strlen(msg_start)) != 0)
+		fail_msg("%s: got %s (%s), expected %s (%s...)", name,
+			 dm_strerror(ro.err), ro.diag.msg, dm_strerror(want),
+			 msg_start);
+	readout_free(&ro);
+}
+
+/*
+ * gzip (one member or several) and zstd (one frame or several) files are
+ * read as the CSV they hold: the same batches as the plain text (quoted
+ * newlines, CRLF); .tsv.gz is tab-separated; the source reads at any
+ * offset (forward skips, rewinds); corrupt, truncated and trailing data
+ * and compressed Parquet are one-line errors naming the file.
+ */
+static void compressed_input(void **state)
+{
+	sbuf t = {0};
+	readout plain, ro;
+	unsigned char *c;
+	size_t n, cn, i;
+	int k;
+
+	(void)state;
+	sb_str(&t, "id,name,x\r\n");
+	for (i = 0; i < 6000; i++) {
+		char row[96];
+
+		snprintf(row, sizeof(row),
+			 i % 7 ? "%zu,n%zu,%zu.25\n"
+			       : "%zu,\"two\nlines, %zu\",%zu\r\n",
+			 i, i * 31 % 97, i * 13);
+		sb_str(&t, row);
+	}
+	n = t.len;
+	read_any("x.csv", t.p, n, &plain);
+	assert_int_equal(plain.err, DM_OK);
+	for (k = 1; k <= 3; k += 2) {
+		c = gzip_of(t.p, n, k, &cn);
+		read_any("x.csv.gz", c, cn, &ro);
+		assert_int_equal(ro.err, DM_OK);
+		assert_string_equal(ro.text.p, plain.text.p);
+		readout_free(&ro);
+		if (k == 1) {
+			unsigned char *bad = malloc(cn + 3);
+
+			assert_non_null(bad);
+			read_any_error("x.csv.gz", c, cn / 2, DM_EFORMAT,
+				       "'x.csv.gz': gzip data truncated: the "
+				       "file ends inside the compressed "
+				       "stream");
+			memcpy(bad, c, cn);
+			memcpy(bad + cn, "ab\n", 3);
+			read_any_error("x.csv.gz", bad, cn + 3, DM_EFORMAT,
+				       "'x.csv.gz': gzip: 3 bytes after the "
+				       "compressed data are not gzip data");
+			for (i = cn / 2; i < cn / 2 + 64; i++)
+				bad[i] ^= 0x5a;
+			read_any_error("x.csv.gz", bad, cn, DM_EFORMAT,
+				       "'x.csv.gz': gzip data corrupt near "
+				       "compressed byte ");
+			free(bad);
+		}
+		free(c);
+		c = zstd_of(t.p, n, k, &cn);
+		read_any("x.csv.zst", c, cn, &ro);
+		assert_int_equal(ro.err, DM_OK);
+		assert_string_equal(ro.text.p, plain.text.p);
+		readout_free(&ro);
+		read_any_error("x.csv.zst", c, cn - 5, DM_EFORMAT,
+			       "'x.csv.zst': zstd data truncated: the file "
+			       "ends inside the compressed stream");
+		free(c);
+	}
+	/* the source itself: reads forward, skipping, and back */
+	{
+		/* the second member starts at n / 2 */
+		const size_t offs[] = {0, 100, 50, n * 2 / 3, 7, n / 2 - 150};
+		dm_source *mem, *dz;
+		char buf[300];
+		size_t got;
+		dm_diag d;
+
+		c = gzip_of(t.p, n, 2, &cn);
+		assert_int_equal(dm_source_open_mem("x.gz", c, cn, 0, &mem),
+				 DM_OK);
+		assert_int_equal(dmio_source_decompress(mem, 1, &dz, &d),
+				 DM_OK);
+		assert_true(dz->size == UINT64_MAX);
+		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+			assert_int_equal(dz->read(dz, offs[i], buf, sizeof(buf),
+						  &got, &d),
+					 DM_OK);
+			if (got != sizeof(buf))
+				fail_msg("offset %zu: %zu bytes", offs[i], got);
+			assert_memory_equal(buf, t.p + offs[i], sizeof(buf));
+		}
+		assert_int_equal(
+			dz->read(dz, n - 10, buf, sizeof(buf), &got, &d),
+			DM_OK);
+		assert_int_equal(got, 10);
+		assert_int_equal(
+			dz->read(dz, n + 5, buf, sizeof(buf), &got, &d), DM_OK);
+		assert_int_equal(got, 0);
+		dm_source_close(dz);
+		free(c);
+	}
+	/* tab-separated by its name under the compression's */
+	{
+		sbuf tab = {0};
+
+		sb_str(&tab, "a\tb\n1\t2\n3\t4\n");
+		c = gzip_of(tab.p, tab.len, 1, &cn);
+		read_any("dir.v2/x.tsv.gz", c, cn, &ro);
+		assert_int_equal(ro.err, DM_OK);
+		assert_string_equal(ro.text.p, "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+		readout_free(&ro);
+		free(c);
+		free(tab.p);
+	}
+	/* empty, Parquet, compressed twice */
+	c = gzip_of("", 0, 1, &cn);
+	read_any_error("e.csv.gz", c, cn, DM_EEMPTY, "'e.csv.gz': ");
+	free(c);
+	c = gzip_of("PAR1\0\0\0\0", 8, 1, &cn);
+	read_any_error("p.parquet.gz", c, cn, DM_EUNSUPPORTED,
+		       "'p.parquet.gz': a gzip-compressed Parquet file: "
+		       "decompress it first (Parquet compresses its own "
+		       "pages)");
+	{
+		unsigned char *c2;
+		size_t cn2;
+
+		c = gzip_of(t.p, 1000, 1, &cn);
+		c2 = zstd_of((const char *)c, cn, 1, &cn2);
+		read_any_error("x.csv.gz.zst", c2, cn2, DM_EUNSUPPORTED,
+			       "'x.csv.gz.zst': zstd-compressed gzip data: "
+			       "decompress it first");
+		free(c2);
+		free(c);
+	}
+	readout_free(&plain);
+	free(t.p);
+}
+
 static void reader_dispatch(void **state)
 {
 	(void)state;
@@ -1386,11 +1612,19 @@ static void reader_dispatch(void **state)
 		assert_int_equal(strncmp(d.msg, "'x.csv': ", 9), 0);
 		assert_null(strstr(d.msg, "CSV"));
 	}
-	open_named("x.csv.gz", "\x1f\x8b\x08\0\0\0", 6, DM_EUNSUPPORTED,
-		   "'x.csv.gz': gzip-compressed data is not supported; "
-		   "decompress the file first");
-	open_named("x.csv", "\x28\xb5\x2f\xfd\0", 5, DM_EUNSUPPORTED,
-		   "'x.csv': zstd-compressed data is not supported; "
+	/* gzip and zstd are read (compressed_input); a stream that ends
+	 * inside its header is truncated */
+	open_named("x.csv.gz", "\x1f\x8b\x08\0\0\0", 6, DM_EFORMAT,
+		   "'x.csv.gz': gzip data truncated: the file ends inside the "
+		   "compressed stream (after 6 bytes of it)");
+	open_named("x.csv", "\x28\xb5\x2f\xfd\0", 5, DM_EFORMAT,
+		   "'x.csv': zstd data truncated: the file ends inside the "
+		   "compressed stream (after 5 bytes of it)");
+	open_named("x.csv.xz",
+		   "\xfd"
+		   "7zXZ\0\0\0",
+		   8, DM_EUNSUPPORTED,
+		   "'x.csv.xz': xz-compressed data is not supported; "
 		   "decompress the file first");
 	open_named("x.parquet", "a,b\n1,2\n", 8, DM_EFORMAT,
 		   "'x.parquet': not a Parquet file (it does not start with "
@@ -2050,6 +2284,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(reader_open_file),
 	cmocka_unit_test(reader_fixtures),
 	cmocka_unit_test(reader_dispatch),
+	cmocka_unit_test(compressed_input),
 	cmocka_unit_test(writer_format),
 	cmocka_unit_test(writer_quoting),
 	cmocka_unit_test(writer_big_cells),

@@ -302,6 +302,14 @@ static void layout_parse_keys(void **state)
 	assert_false(dm_layout_is_data_file("a/b.json"));
 	assert_false(dm_layout_is_data_file(".csv"));
 	assert_false(dm_layout_is_data_file(NULL));
+	/* CSV compressed whole; Parquet compresses its own pages */
+	assert_true(dm_layout_is_data_file("a/part-0.csv.gz"));
+	assert_true(dm_layout_is_data_file("a/b.tsv.zst"));
+	assert_false(dm_layout_is_data_file("a/b.parquet.gz"));
+	assert_false(dm_layout_is_data_file("a/b.json.gz"));
+	assert_false(dm_layout_is_data_file("a/b.csv.bz2"));
+	assert_false(dm_layout_is_data_file(".csv.gz"));
+	assert_false(dm_layout_is_data_file("a.gz"));
 }
 
 int main(int argc, char **argv)
