@@ -89,8 +89,9 @@ static dm_err restart(dz_source *d, dm_diag *diag)
 	if (d->gzip) {
 		if (d->z_ready && inflateReset(&d->z) != Z_OK)
 			return dm_diag_set(diag, DM_ENOMEM, d->base.name, 0,
-					   NULL, "gzip: cannot reset the "
-						 "decompressor");
+					   NULL,
+					   "gzip: cannot reset the "
+					   "decompressor");
 		return DM_OK;
 	}
 	ZSTD_DCtx_reset(d->zs, ZSTD_reset_session_only);
@@ -99,11 +100,10 @@ static dm_err restart(dz_source *d, dm_diag *diag)
 
 static dm_err corrupt(dz_source *d, const char *why, dm_diag *diag)
 {
-	return dm_diag_set(diag, DM_EFORMAT, d->base.name, 0, NULL,
-			   "%s data corrupt near compressed byte %llu: %s",
-			   kind_name(d),
-			   (unsigned long long)(d->in_off - (d->ilen - d->ipos)),
-			   why);
+	return dm_diag_set(
+		diag, DM_EFORMAT, d->base.name, 0, NULL,
+		"%s data corrupt near compressed byte %llu: %s", kind_name(d),
+		(unsigned long long)(d->in_off - (d->ilen - d->ipos)), why);
 }
 
 static dm_err truncated(dz_source *d, dm_diag *diag)
@@ -311,9 +311,8 @@ dm_err dmio_source_decompress(dm_source *in, int gzip, dm_source **out,
 		d->z_ready = 1;
 	} else {
 		d->zs = ZSTD_createDStream();
-		if (!d->zs ||
-		    ZSTD_isError(ZSTD_DCtx_setParameter(
-			    d->zs, ZSTD_d_windowLogMax, ZSTD_WLOG)))
+		if (!d->zs || ZSTD_isError(ZSTD_DCtx_setParameter(
+				      d->zs, ZSTD_d_windowLogMax, ZSTD_WLOG)))
 			goto nomem;
 	}
 	/* an empty stream is an empty file */

@@ -1560,11 +1560,13 @@ static void compressed_input(void **state)
 	{
 		sbuf tab = {0};
 
-		sb_str(&tab, "a\tb\n1\t2\n3\t4\n");
+		/* (a ',' in a name: sniffed, ',' would be the separator) */
+		sb_str(&tab, "a,x\tb\n1\t2\n3\t4\n");
 		c = gzip_of(tab.p, tab.len, 1, &cn);
 		read_any("dir.v2/x.tsv.gz", c, cn, &ro);
 		assert_int_equal(ro.err, DM_OK);
-		assert_string_equal(ro.text.p, "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+		assert_string_equal(ro.text.p,
+				    "a,x,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
 		readout_free(&ro);
 		free(c);
 		free(tab.p);
