@@ -178,6 +178,18 @@ int dmio_parse_decimal_comma(const char *s, size_t n, double *out);
  * decimal comma.  0 and *out set, or -1. */
 int dmio_parse_text_number(const char *s, size_t n, int dc, double *out);
 
+/*
+ * A number as spreadsheets and reports format it, which no plain parse
+ * takes: a currency sign before or after it ($ EUR-sign GBP-sign YEN-sign
+ * INR-sign), thousands grouped by ',' (by '.', a space or a no-break
+ * space with dc, the decimal-comma dialect), a '%' after it (the number
+ * as written: "12.5%" is 12.5), a negative in parentheses ("(1,234.00)",
+ * accounting).  Groups are of three digits after a first group of one to
+ * three that does not start with 0.  At least one such mark, else -1
+ * (the plain parse decides).  0 and *out set, or -1.
+ */
+int dmio_parse_formatted_number(const char *s, size_t n, int dc, double *out);
+
 /* The "C" locale (for strtod_l / uselocale: '.' as the decimal point
  * whatever setlocale() chose), or (locale_t)0 if it cannot be made. */
 locale_t dmio_c_locale(void);

@@ -643,6 +643,144 @@ int dmio_parse_text_number(const char *s, size_t n, int dc, double *out)
 	return dc ? dmio_parse_decimal_comma(s, n, out) : -1;
 }
 
+/* The currency signs taken before or after a formatted number (UTF-8). */
+static const char *const currency[] = {"$", "\xe2\x82\xac", "\xc2\xa3",
+				       "\xc2\xa5", "\xe2\x82\xb9"};
+
+/* The length of the currency sign at p (before end), or 0. */
+static size_t currency_at(const char *p, const char *end)
+{
+	size_t i, l;
+
+	for (i = 0; i < sizeof(currency) / sizeof(currency[0]); i++) {
+		l = strlen(currency[i]);
+		if ((size_t)(end - p) >= l && memcmp(p, currency[i], l) == 0)
+			return l;
+	}
+	return 0;
+}
+
+/* The length of the currency sign that ends at end (after p), or 0. */
+static size_t currency_before(const char *p, const char *end)
+{
+	size_t i, l;
+
+	for (i = 0; i < sizeof(currency) / sizeof(currency[0]); i++) {
+		l = strlen(currency[i]);
+		if ((size_t)(end - p) >= l &&
+		    memcmp(end - l, currency[i], l) == 0)
+			return l;
+	}
+	return 0;
+}
+
+/* A space of a formatted number at p: ' ', or U+00A0 / U+202F (no-break
+ * spaces, what spreadsheets group thousands with in French); its length
+ * or 0. */
+static size_t space_at(const char *p, const char *end)
+{
+	if (p < end && *p == ' ')
+		return 1;
+	if (end - p >= 2 && memcmp(p, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (end - p >= 3 && memcmp(p, "\xe2\x80\xaf", 3) == 0)
+		return 3;
+	return 0;
+}
+
+int dmio_parse_formatted_number(const char *s, size_t n, int dc, double *out)
+{
+	const char *p = s, *end = s + n;
+	char buf[64];
+	size_t o = 0, l, digits, group;
+	int neg = 0, marks = 0, paren = 0, any = 0;
+	char gsep = dc ? '.' : ',', dsep = dc ? ',' : '.';
+
+	while (p < end && (l = space_at(p, end)) != 0)
+		p += l;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (p < end && *p == '(' && end[-1] == ')') {
+		paren = neg = 1;
+		p++;
+		end--;
+	}
+	if (p < end && (*p == '-' || *p == '+')) {
+		neg ^= *p == '-';
+		p++;
+	}
+	if ((l = currency_at(p, end)) != 0) {
+		p += l;
+		marks++;
+		while ((l = space_at(p, end)) != 0)
+			p += l;
+		if (p < end && (*p == '-' || *p == '+') && !paren) {
+			neg ^= *p == '-';
+			p++;
+		}
+	}
+	/* after it: '%' or a currency sign, with spaces before them */
+	if (end > p && end[-1] == '%') {
+		end--;
+		marks++;
+	} else if ((l = currency_before(p, end)) != 0) {
+		end -= l;
+		marks++;
+	}
+	while (end > p &&
+	       (end[-1] == ' ' ||
+		(end - p >= 2 && memcmp(end - 2, "\xc2\xa0", 2) == 0)))
+		end -= end[-1] == ' ' ? 1 : 2;
+	if (p == end || (unsigned)(*p - '0') >= 10 ||
+	    (*p == '0' && p + 1 < end && (unsigned)(p[1] - '0') < 10))
+		return -1;
+	if (paren)
+		marks++;
+	if (neg)
+		buf[o++] = '-';
+	/* the integer part: a first group of 1-3 digits, then groups of 3
+	 * after a separator, or plain digits if there is no separator */
+	digits = 0;
+	group = 0;
+	for (; p < end; p++) {
+		if ((unsigned)(*p - '0') < 10) {
+			if (o + 2 >= sizeof(buf))
+				return -1;
+			buf[o++] = *p;
+			digits++;
+			group++;
+			any = 1;
+			continue;
+		}
+		l = *p == gsep ? 1 : dc ? space_at(p, end) : 0;
+		if (!l || p + l >= end || (unsigned)(p[l] - '0') >= 10)
+			break;
+		/* a separator: the group before it complete */
+		if (digits == group) { /* the first group */
+			if (group > 3)
+				return -1;
+		} else if (group != 3) {
+			return -1;
+		}
+		group = 0;
+		marks += 1000; /* grouped: a mark */
+		p += l - 1;
+	}
+	if (marks >= 1000 && group != 3)
+		return -1;
+	if (p < end && *p == dsep) {
+		buf[o++] = '.';
+		for (p++; p < end && (unsigned)(*p - '0') < 10; p++) {
+			if (o + 1 >= sizeof(buf))
+				return -1;
+			buf[o++] = *p;
+		}
+	}
+	if (p != end || !any || marks == 0)
+		return -1;
+	return dm_parse_double(buf, o, out) == 0 && isfinite(*out) ? 0 : -1;
+}
+
 double dmio_parse_num(const char *s, size_t n)
 {
 	double x;

@@ -769,6 +769,9 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 			f->ltype = DM_LTYPE_INTEGER;
 			set_reason(f, "integers, %u distinct values (a code)",
 				   k);
+		} else if (e->type_note[0]) { /* numbers written with $ ... */
+			f->ltype = DM_LTYPE_NUMERIC;
+			set_reason(f, "%s", e->type_note);
 		} else if (e->all_int) {
 			f->ltype = DM_LTYPE_NUMERIC;
 			set_reason(f, "integers");

@@ -126,7 +126,9 @@ static int cell_number(const dm_column *col, size_t i, int dc, double *x)
 	if (col->type == DM_COL_DOUBLE)
 		*x = col->f64[i];
 	else if (dmio_parse_text_number(col->str[i].ptr, col->str[i].len, dc,
-					x) != 0)
+					x) != 0 &&
+		 dmio_parse_formatted_number(col->str[i].ptr, col->str[i].len,
+					     dc, x) != 0)
 		return -1;
 	return isfinite(*x) ? 0 : -1;
 }

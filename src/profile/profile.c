@@ -769,7 +769,7 @@ static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 static void decide_text_type(dm_feature *f, const dm_column *col,
 			     const uint8_t *keep, size_t nrows, int dc)
 {
-	size_t i, seen = 0, num = 0, date = 0, timed = 0;
+	size_t i, seen = 0, num = 0, fmt = 0, date = 0, timed = 0;
 	double x;
 
 	for (i = 0; i < nrows; i++) {
@@ -783,6 +783,11 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		if (col->type == DM_COL_TEXT &&
 		    dmio_parse_text_number(c->ptr, c->len, dc, &x) == 0) {
 			num++;
+		} else if (col->type == DM_COL_TEXT &&
+			   dmio_parse_formatted_number(c->ptr, c->len, dc,
+						       &x) == 0) {
+			num++;
+			fmt++;
 		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
 			date++;
 			timed += c->len > 10;
@@ -792,6 +797,12 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		return;
 	if (num * 10 >= seen * 9) {
 		f->type = DM_FEATURE_NUMERIC;
+		if (fmt && f->evidence)
+			snprintf(
+				((pf_evidence *)f->evidence)->type_note,
+				sizeof(((pf_evidence *)f->evidence)->type_note),
+				"%s",
+				"numbers written with currency, % or groups");
 	} else if (date * 10 >= seen * 9) {
 		f->type = DM_FEATURE_NUMERIC;
 		f->ltype = DM_LTYPE_TIMESTAMP;
@@ -1098,10 +1109,16 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			}
 		} else {
 			const dm_strref *s = &col->str[i];
-			int ok = (dates &&
-				  dm_parse_datetime(s->ptr, s->len, &x) == 0) ||
-				 dmio_parse_text_number(s->ptr, s->len, dc,
-							&x) == 0;
+			int ok = dates ? dm_parse_datetime(s->ptr, s->len,
+							   &x) == 0 ||
+						 dmio_parse_text_number(
+							 s->ptr, s->len, dc,
+							 &x) == 0
+				       : dmio_parse_text_number(s->ptr, s->len,
+								dc, &x) == 0 ||
+						 dmio_parse_formatted_number(
+							 s->ptr, s->len, dc,
+							 &x) == 0;
 
 			/* a marker, also one that reads as a number that is
 			 * not finite: "NaN" when the user lists it (the NaN

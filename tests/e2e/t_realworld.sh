@@ -39,7 +39,7 @@ assert m == {'a': (100, 3), 'b': (100, 3), 'c': (100, 3)}, m"
 # A spreadsheet's export in a decimal-comma locale: ';' between fields,
 # numbers written 3,14 (pandas to_csv(sep=';', decimal=',')).  Its
 # baseline is the one of the same table written with ',' and '.'; in a
-# ',' file a quoted "1,5" stays text (there it can be a thousands mark).
+# ',' file a quoted "1,500" is 1500 (there ',' is a thousands mark).
 /usr/bin/python3 - "$T" <<'PY'
 import random, sys
 import pandas as pd
@@ -88,9 +88,10 @@ run detect --model dc --version v1 --store "$T/dcstore" --input "$T/comma_shift.
 expect "decimal comma: amount x1.5 drifts" 0 "Drifted features: amount$"
 run baseline --model th --version v1 --dry-run --input "$T/thousands.csv" --output "$T/th.json"
 expect "quoted 1,500 in a ',' file" 0 "299 rows"
-check "quoted 1,500 in a ',' file is text, not 1.5" /usr/bin/python3 -c "
-import json; b = json.load(open('$T/th.json'))
-assert b['features'][0]['type'] == 'categorical', b['features'][0]['type']"
+check "quoted 1,500 in a ',' file is 1500 (a thousands mark), not 1.5" /usr/bin/python3 -c "
+import json; f = json.load(open('$T/th.json'))['features'][0]
+assert f['type'] == 'numeric', f['type']
+assert (f['min'], f['max']) == (1001, 299299), (f['min'], f['max'])"
 
 # Booleans as PostgreSQL's COPY ... CSV writes them (t, f; NULL as the
 # empty field): the baseline of pandas' True/False for the same rows.
@@ -193,6 +194,66 @@ run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.gz"
 expect_err "compressed: truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.gz': gzip data truncated: the file ends inside the compressed stream \(after 3000 bytes of it\)$"
 run baseline --model cz --version v1 --dry-run --input "$T/cz_bzip2.csv.bz2"
 expect_err "compressed: bzip2 is not read" 1 "^driftmon: cannot read: '.*cz_bzip2\.csv\.bz2': bzip2-compressed data is not supported; decompress the file first$"
+# Numbers as spreadsheets and finance exports write them: "$1,234.56",
+# "12.5%", "(1,234.00)" for a negative, "1.234,56 EUR" in ';' files.
+# Read as text they were categories (or identifiers, every amount being
+# distinct) that no drift test could compare; now they are the numbers,
+# and give the baseline of the same table written plainly (only the
+# reason differs), with 1 thread and 2.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+t = sys.argv[1]
+rnd = random.Random(21)
+rows = []
+for _ in range(2500):
+    a = round(rnd.gammavariate(2, 800), 2)
+    r = round(rnd.uniform(0, 30), 1)
+    b = round(rnd.gauss(500, 2000), 2)
+    rows.append((a, r, b, rnd.randint(1, 5000), rnd.choice("NSEW")))
+with open(t + "/fmt_plain.csv", "w") as f:
+    f.write("amount,rate,balance,qty,region\n")
+    for a, r, b, q, g in rows:
+        f.write("%.2f,%.1f,%.2f,%d,%s\n" % (a, r, b, q, g))
+with open(t + "/fmt_us.csv", "w") as f:
+    f.write("amount,rate,balance,qty,region\n")
+    for a, r, b, q, g in rows:
+        bal = "(%s)" % format(-b, ",.2f") if b < 0 else format(b, ",.2f")
+        f.write('"$%s",%.1f%%,"%s",%d,%s\n' % (format(a, ",.2f"), r, bal, q, g))
+with open(t + "/fmt_eu.csv", "w") as f:
+    f.write("amount;rate;balance;qty;region\n")
+    eu = lambda x: format(x, ",.2f").replace(",", " ").replace(".", ",").replace(" ", ".")
+    for a, r, b, q, g in rows:
+        f.write("%s \u20ac;%s%%;%s;%d;%s\n" % (eu(a), ("%.1f" % r).replace(".", ","), eu(b), q, g))
+PY
+grep -q '^"$1,' "$T/fmt_us.csv" && grep -q '"(' "$T/fmt_us.csv" && grep -q '\.[0-9][0-9][0-9],[0-9][0-9] €;' "$T/fmt_eu.csv"
+check "formatted numbers: the files as written" test $? -eq 0
+baseline_st "$T/fmt_plain.csv" fp
+# same_but_reason NAME A B: baselines A and B (made by baseline_st) agree
+# but for the columns' reasons
+same_but_reason() {
+	check "$1" /usr/bin/python3 -c "
+import json, sys
+def load(n):
+    b = json.load(open('$T/' + n + '.json'))
+    for f in b['features']:
+        f.pop('reason', None)
+    return b
+a, b = load('$2'), load('$3')
+assert a == b, [k for k in a if a[k] != b.get(k)]
+r = {f['name']: f['reason'] for f in json.load(open('$T/$3.json'))['features']}
+assert r['amount'] == 'numbers written with currency, % or groups', r"
+}
+for th in 1 2; do
+	baseline_st "$T/fmt_us.csv" fu DRIFTMON_THREADS=$th
+	same_but_reason "\$1,234.56, 12.5%, (1,234.00): the plain table's baseline ($th thread(s))" fp fu
+done
+baseline_st "$T/fmt_eu.csv" fe
+same_but_reason "1.234,56 EUR in a ';' file: the plain table's baseline" fp fe
+run baseline --model fmt --version v1 --store "$T/fmtstore" --input "$T/fmt_plain.csv"
+expect "formatted numbers: baseline of the plain table" 0 "2500 rows"
+run detect --model fmt --version v1 --store "$T/fmtstore" --input "$T/fmt_us.csv" --no-write --format json
+json_check "formatted numbers against plain ones: the same values (KS D = 0)" \
+	'[f["ks_statistic"] for f in d["features"] if f["name"] in ("amount", "rate", "balance")] == [0, 0, 0] and not d["alerts"]'
 # Columns of more values than a baseline keeps (1,024): a long tail of
 # product names (Zipf over 5,000) and 3,000 equally likely cities.  Kept
 # were the first values seen, so kept values' training counts ran high

@@ -679,6 +679,85 @@ static void pd_el_ties(void **state)
 /* The 8-byte steps of parse_plain at every length and split: digits
  * before and after the point, runs of 1..19 digits, leading zeros that
  * do not count, 19 digits (taken) and 20 (handed over). */
+/* Numbers as spreadsheets format them (dmio_parse_formatted_number):
+ * what each form reads as, in both dialects, and what stays text. */
+static void pd_formatted_numbers(void **state)
+{
+	static const struct {
+		const char *s;
+		int dc;
+		double want; /* NAN: rejected */
+	} cases[] = {
+		{"$1,234.56", 0, 1234.56},
+		{"-$1,234.56", 0, -1234.56},
+		{"$-1,234.56", 0, -1234.56},
+		{"$ 12", 0, 12.0},
+		{"(1,234.00)", 0, -1234.0},
+		{"($5.25)", 0, -5.25},
+		{"12.5%", 0, 12.5},
+		{"-0.5 %", 0, -0.5},
+		{"1,234", 0, 1234.0},
+		{"12,345,678", 0, 12345678.0},
+		{" 1,000.5 ", 0, 1000.5},
+		{"\xe2\x82\xac"
+		 "3.10",
+		 0, 3.1}, /* EUR sign */
+		{"\xc2\xa3"
+		 "7",
+		 0, 7.0},		      /* GBP sign */
+		{"10 \xe2\x82\xac", 0, 10.0}, /* after it */
+		{"1.234,56 \xe2\x82\xac", 1, 1234.56},
+		{"1 234,5", 1, 1234.5},
+		{"1\xc2\xa0"
+		 "234",
+		 1, 1234.0}, /* no-break space */
+		{"1\xe2\x80\xaf"
+		 "234,25",
+		 1, 1234.25},
+		{"12,5%", 1, 12.5},
+		{"1.234.567", 1, 1234567.0},
+		/* no mark: the plain parse decides */
+		{"1234.5", 0, NAN},
+		{"12", 0, NAN},
+		/* badly grouped, or not a number */
+		{"1,23", 0, NAN},
+		{"1,2345", 0, NAN},
+		{"1234,567", 0, NAN},
+		{"01,234", 0, NAN},
+		{",123", 0, NAN},
+		{"1,,234", 0, NAN},
+		{"1,234,", 0, NAN},
+		{"$", 0, NAN},
+		{"%", 0, NAN},
+		{"$-", 0, NAN},
+		{"()", 0, NAN},
+		{"(12", 0, NAN},
+		{"$1,234.56 USD", 0, NAN},
+		{"12%%", 0, NAN},
+		{"1 234", 0, NAN}, /* spaces group only in the comma dialect */
+		{"1,234.5", 1, NAN},
+		{"abc", 0, NAN},
+		{"1e5%", 0, NAN},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double x = -99.0;
+		int rc = dmio_parse_formatted_number(
+			cases[i].s, strlen(cases[i].s), cases[i].dc, &x);
+
+		if (isnan(cases[i].want)) {
+			if (rc != -1)
+				fail_msg("'%s' (dc %d): took %.17g", cases[i].s,
+					 cases[i].dc, x);
+		} else if (rc != 0 || x != cases[i].want) {
+			fail_msg("'%s' (dc %d): rc %d, %.17g, want %.17g",
+				 cases[i].s, cases[i].dc, rc, x, cases[i].want);
+		}
+	}
+}
+
 static void pd_plain_lengths(void **state)
 {
 	char s[80];
@@ -1221,6 +1300,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(pd_plain_lengths),
 	cmocka_unit_test(pd_plain_no_overread),
 	cmocka_unit_test(pd_parse_cells),
+	cmocka_unit_test(pd_formatted_numbers),
 };
 
 DMTEST_MAIN("parse_double", tests)
