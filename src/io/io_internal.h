@@ -185,7 +185,9 @@ int dmio_parse_text_number(const char *s, size_t n, int dc, double *out);
  * space with dc, the decimal-comma dialect), a '%' after it (the number
  * as written: "12.5%" is 12.5), a negative in parentheses ("(1,234.00)",
  * accounting).  Groups are of three digits after a first group of one to
- * three that does not start with 0.  At least one such mark, else -1
+ * three that does not start with 0, or (Indian lakh grouping, 12,34,567)
+ * of two between a first of one or two and a last of three.  At least
+ * one such mark, else -1
  * (the plain parse decides).  0 and *out set, or -1.
  */
 int dmio_parse_formatted_number(const char *s, size_t n, int dc, double *out);

@@ -692,7 +692,7 @@ int dmio_parse_formatted_number(const char *s, size_t n, int dc, double *out)
 {
 	const char *p = s, *end = s + n;
 	char buf[64];
-	size_t o = 0, l, digits, group;
+	size_t o = 0, l, digits, group, first = 0, mid = 0;
 	int neg = 0, marks = 0, paren = 0, any = 0;
 	char gsep = dc ? '.' : ',', dsep = dc ? ',' : '.';
 
@@ -759,8 +759,12 @@ int dmio_parse_formatted_number(const char *s, size_t n, int dc, double *out)
 		if (digits == group) { /* the first group */
 			if (group > 3)
 				return -1;
-		} else if (group != 3) {
+			first = group;
+		} else if ((group != 3 && group != 2) ||
+			   (mid && group != mid) || (group == 2 && first > 2)) {
 			return -1;
+		} else {
+			mid = group;
 		}
 		group = 0;
 		marks += 1000; /* grouped: a mark */
