@@ -405,7 +405,8 @@ static int full_year(int y, size_t ndigits)
  * Dates as spreadsheets, finance exports and US tools write them:
  * 19-Sep-03, 19 Sep 2003, Sep 19, 2003, 2003/09/19 and 09/19/2003 (month
  * first, as pandas reads it, unless the first number is above 12).  The
- * date is checked by the caller.
+ * date is checked by the caller.  (A weekday before "19 Sep 2003", as
+ * RFC 2822 and HTTP write it, is skipped by dm_parse_datetime.)
  */
 static int other_date(const char *s, size_t n, size_t *at, int *y, int *mo,
 		      int *d)
@@ -472,6 +473,32 @@ static int other_date(const char *s, size_t n, size_t *at, int *y, int *mo,
 	return 0;
 }
 
+/* An English weekday name or its three-letter abbreviation at *i, any
+ * case, then ',' and a space (RFC 2822 / HTTP dates: "Thu, 04 Jan
+ * 2024"): skipped, 0; or -1 (*i unchanged). */
+static int weekday_comma(const char *s, size_t n, size_t *i)
+{
+	static const char *const w[] = {"monday",   "tuesday", "wednesday",
+					"thursday", "friday",  "saturday",
+					"sunday"};
+	size_t k, len;
+	int j;
+
+	for (j = 0; j < 7; j++) {
+		len = strlen(w[j]);
+		for (k = 0; k < len && *i + k < n &&
+			    tolower((unsigned char)s[*i + k]) == w[j][k];
+		     k++)
+			;
+		if ((k == len || k == 3) && *i + k + 1 < n &&
+		    s[*i + k] == ',' && s[*i + k + 1] == ' ') {
+			*i += k + 2;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int dm_parse_datetime(const char *s, size_t n, double *out)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30,
@@ -485,6 +512,8 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 		n--;
 	while (i < n && s[i] == ' ')
 		i++;
+	if (i < n && isalpha((unsigned char)s[i]))
+		(void)weekday_comma(s, n, &i);
 	if (!digits(s, n, i, 4, &y) && i + 4 < n && s[i + 4] == '-' &&
 	    !digits(s, n, i + 5, 2, &mo) && i + 7 < n && s[i + 7] == '-' &&
 	    !digits(s, n, i + 8, 2, &d))
@@ -523,7 +552,8 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 		i++;
 	if (i < n && (s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
 		i++;
-	} else if (i + 3 == n && !strncmp(s + i, "UTC", 3)) {
+	} else if (i + 3 == n &&
+		   (!strncmp(s + i, "UTC", 3) || !strncmp(s + i, "GMT", 3))) {
 		i += 3;
 	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
 		sign = s[i] == '-' ? -1 : 1;

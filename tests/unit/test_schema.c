@@ -131,6 +131,10 @@ static void datetime_parser(void **state)
 		{"19/09/2003", 1063929600}, /* day first: 19 > 12 */
 		{"9/19/2003 10:30", 1063967400},
 		{"31-Dec-99", 946598400},
+		/* RFC 2822 / HTTP (RFC 1123): a weekday, GMT or an offset */
+		{"Thu, 04 Jan 2024 07:29:44 GMT", 1704353384},
+		{"Thursday, 4 Jan 2024 07:29:44 +0000", 1704353384},
+		{"fri, 19 Sep 2003 10:30:00 -0500", 1063985400},
 	};
 	static const char *const bad[] = {"",
 					  "2024",
@@ -156,7 +160,12 @@ static void datetime_parser(void **state)
 					  "2003/9/19/1",
 					  "Sep 19 2003",
 					  "19-Sep 2003",
-					  "02/30/2024"};
+					  "02/30/2024",
+					  "Thu 04 Jan 2024",
+					  "Thu,04 Jan 2024",
+					  "Thx, 04 Jan 2024",
+					  "Thu, 2024-01-04x",
+					  "Thu, 04 Jan 2024 07:29:44 GMT+1"};
 	size_t i;
 	double x;
 
