@@ -765,52 +765,28 @@ static int cmp_name_ix(const void *a, const void *b)
 	return x->ix < y->ix ? -1 : x->ix > y->ix;
 }
 
-/* Checks names for duplicate entries (empty ones were named already). */
+/* Checks names for duplicate entries (empty ones were named already):
+ * *dup_found set if there is one (read_header renames them). */
 static dm_err check_names(const csv_reader *r, const dm_strref *names, size_t n,
-			  dm_diag *diag)
+			  int *dup_found, dm_diag *diag)
 {
-	const char *file = r->base.src->name;
-	name_ix *v = NULL;
-	size_t i, dup = 0, first = 0;
-	dm_err err = DM_OK;
+	name_ix *v;
+	size_t i;
 
 	v = malloc((n ? n : 1) * sizeof(*v));
-	if (!v) {
-		err = dm_diag_set(diag, DM_ENOMEM, file, 0, NULL,
-				  "out of memory");
-		goto out;
-	}
+	if (!v)
+		return dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
+				   "out of memory");
 	for (i = 0; i < n; i++) {
 		v[i].name = &names[i];
 		v[i].ix = i;
 	}
 	qsort(v, n, sizeof(*v), cmp_name_ix);
-	/* Equal names sort together, by position: each one after the first
-	 * of its run is a duplicate.  Report the earliest such column. */
-	for (i = 1; i < n; i++)
-		if (names_equal(v[i - 1].name, v[i].name) &&
-		    (!dup || v[i].ix < dup))
-			dup = v[i].ix;
-	if (dup) {
-		char col[128];
-		size_t len = names[dup].len;
-
-		/* the first occurrence: the smallest index with this name */
-		for (first = 0; first < dup; first++)
-			if (names_equal(&names[first], &names[dup]))
-				break;
-		if (len > sizeof(col) - 1)
-			len = sizeof(col) - 1;
-		memcpy(col, names[dup].ptr, len);
-		col[len] = 0;
-		err = dm_diag_set(diag, DM_EFORMAT, file, 0, col,
-				  "header: duplicate column name (columns %zu "
-				  "and %zu)",
-				  first + 1, dup + 1);
-	}
-out:
+	/* equal names sort together */
+	for (i = 1; i < n && !*dup_found; i++)
+		*dup_found = names_equal(v[i - 1].name, v[i].name);
 	free(v);
-	return err;
+	return DM_OK;
 }
 
 /* Header fields the first parse has room for (it grows to fit). */
@@ -995,12 +971,106 @@ static dm_err copy_names(csv_reader *r, const dm_strref *f, size_t n,
 	return DM_OK;
 }
 
+/* A name: in the header, and how many columns took it so far
+ * (dedup_names). */
+typedef struct name_count {
+	const char *p;
+	size_t len, count;
+	int in_header;
+} name_count;
+
+/* The entry of name p[0..len) in t (cap a power of two); if it is not
+ * there, added (count 0, pointing to p) when add, else NULL. */
+static name_count *name_entry(name_count *t, size_t cap, const char *p,
+			      size_t len, int add)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	for (i = (size_t)h & (cap - 1); t[i].p; i = (i + 1) & (cap - 1))
+		if (t[i].len == len && memcmp(t[i].p, p, len) == 0)
+			return &t[i];
+	if (!add)
+		return NULL;
+	t[i].p = p;
+	t[i].len = len;
+	return &t[i];
+}
+
+/*
+ * Renames duplicate column names as pandas' read_csv does: a repeat of
+ * "a" becomes "a.1", the next "a.2", a suffix skipping names the header
+ * has ("a", "a", "a.1" -> "a", "a.2", "a.1").  SQL joins export such
+ * headers; the columns are kept, and the table `baseline` prints shows
+ * their names.
+ */
+static dm_err dedup_names(const csv_reader *r, hdr_fields *h, size_t n,
+			  dm_diag *diag)
+{
+	size_t cap = 16, i;
+	name_count *t;
+	dm_err err = DM_OK;
+
+	while (cap < 4 * n)
+		cap <<= 1;
+	t = calloc(cap, sizeof(*t));
+	if (!t)
+		return dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
+				   "out of memory");
+	for (i = 0; i < n; i++)
+		name_entry(t, cap, h->f[i].ptr, h->f[i].len, 1)->in_header = 1;
+	for (i = 0; i < n; i++) {
+		const char *p = h->f[i].ptr;
+		size_t len = h->f[i].len, cur, k;
+		name_count *base = name_entry(t, cap, p, len, 1), *e = base;
+		char *made = NULL;
+
+		for (cur = base->count; cur > 0;) {
+			base->count = cur + 1;
+			free(made);
+			made = malloc(h->f[i].len + 24);
+			if (!made) {
+				err = dm_diag_set(diag, DM_ENOMEM,
+						  r->base.src->name, 0, NULL,
+						  "out of memory");
+				goto out;
+			}
+			k = (size_t)snprintf(made, h->f[i].len + 24, "%.*s.%zu",
+					     (int)h->f[i].len, h->f[i].ptr,
+					     cur);
+			e = name_entry(t, cap, made, k, 0);
+			if (e && e->in_header) {
+				cur++;
+			} else {
+				cur = e ? e->count : 0;
+				p = made;
+				len = k;
+			}
+		}
+		if (made) {
+			e = name_entry(t, cap, p, len, 1); /* made: kept */
+			if (h->fix[i] == NAME_ALLOCATED)
+				free((char *)h->f[i].ptr);
+			h->f[i].ptr = made;
+			h->f[i].len = (uint32_t)len;
+			h->fix[i] = NAME_ALLOCATED;
+		}
+		e->count = cur + 1;
+	}
+out:
+	free(t);
+	return err;
+}
+
 /* Parses the header record into r->base.names. */
 static dm_err read_header(csv_reader *r, dm_diag *diag)
 {
 	hdr_fields h = {.cap = HEADER_FIELDS};
 	unsigned char *next;
 	rec_out o;
+	int dup = 0;
 	dm_err err;
 
 	memset(&o, 0, sizeof(o));
@@ -1010,7 +1080,10 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 	r->pos = (size_t)(next - r->buf);
 	if ((err = name_unnamed(r, &h, o.nf, diag)))
 		goto out;
-	if ((err = check_names(r, h.f, o.nf, diag)))
+	err = check_names(r, h.f, o.nf, &dup, diag);
+	if (err == DM_OK && dup)
+		err = dedup_names(r, &h, o.nf, diag);
+	if (err)
 		goto out;
 	err = copy_names(r, h.f, o.nf, diag);
 out:

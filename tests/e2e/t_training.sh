@@ -115,9 +115,13 @@ run "${B[@]}" --input "$D/infinity.csv"
 expect_err "Infinity in training data" 1 "row 31, column 'b': an infinite value"
 
 # ---- header problems -----------------------------------------------------
-printf 'a,b,a\n1,2,3\n' >"$D/dup.csv"
-run "${B[@]}" --input "$D/dup.csv"
-expect_err "duplicate column names" 1 "'$D/dup\.csv': column 'a': header: duplicate column name \(columns 1 and 3\)$"
+# duplicate names (a SQL join's export): renamed as pandas renames them
+printf 'a,b,a,a\n1,2,3,4\n5,6,7,8\n' >"$D/dup.csv"
+run "${B[@]}" --input "$D/dup.csv" --dry-run --output "$D/dup.json"
+expect "duplicate column names: read" 0 "2 rows, 4 features"
+check "duplicate column names: a, b, a.1, a.2" /usr/bin/python3 -c "
+import json; n = [f['name'] for f in json.load(open('$D/dup.json'))['features']]
+assert n == ['a', 'b', 'a.1', 'a.2'], n"
 
 # pandas' to_csv writes its index as a column with an empty name: it is
 # named "Unnamed: 0" (as pandas reads it) and is never a feature (the
