@@ -1580,6 +1580,7 @@ static void compressed_input(void **state)
 		       "'p.parquet.gz': a gzip-compressed Parquet file: "
 		       "decompress it first (Parquet compresses its own "
 		       "pages)");
+	free(c);
 	{
 		unsigned char *c2;
 		size_t cn2;
