@@ -775,6 +775,50 @@ static const char *epoch_unit(const dm_feature *f, const pf_evidence *e)
 	return NULL;
 }
 
+/* A name that says "date" as a word of its own: a token (between
+ * characters other than letters and digits) date, dt, ds (Hive's
+ * partition), day, yyyymmdd, datekey, dateid, or one ending in "date"
+ * that is not update, candidate, validate or mandate. */
+static int date_word_name(const char *name)
+{
+	static const char *const exact[] = {"date",   "dt",	   "ds",
+					    "day",    "yyyymmdd",  "datekey",
+					    "dateid", "datestamp", NULL};
+	static const char *const not_dates[] = {"update", "candidate",
+						"validate", "mandate", NULL};
+	char l[128], *tok, *save = NULL;
+
+	lower(name, l, sizeof(l));
+	for (char *c = l; *c; c++)
+		if (!isalnum((unsigned char)*c))
+			*c = ' ';
+	for (tok = strtok_r(l, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save))
+		if (in_set(tok, exact) ||
+		    (ends_with(tok, "date") && !in_set(tok, not_dates)))
+			return 1;
+	return 0;
+}
+
+/* 1 if x is an integer YYYYMMDD of a year 1900-2100 with a month 1-12
+ * and a day 1-31. */
+static int ymd_integer(double x)
+{
+	long v = (long)x, m = v / 100 % 100, d = v % 100;
+
+	return x >= 19000101.0 && x <= 21001231.0 && (double)v == x && m >= 1 &&
+	       m <= 12 && d >= 1 && d <= 31;
+}
+
+/* Dates written as integers YYYYMMDD (a warehouse's date key, Hive's ds):
+ * a date-word name, integers only, the smallest and the largest such
+ * dates.  (As a feature such a column drifts every day.) */
+static int ymd_dates(const dm_feature *f, const pf_evidence *e)
+{
+	return f->count > 0 && e->all_int && date_word_name(f->name) &&
+	       ymd_integer(f->mom.min) && ymd_integer(f->mom.max);
+}
+
 /* The logical type of a column whose type no flag or spec fixed, and the
  * phrase that says why (f->reason, possibly extended by the role). */
 static void decide_ltype(dm_feature *f, pf_evidence *e)
@@ -791,6 +835,11 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 		if (unit) {
 			f->ltype = DM_LTYPE_TIMESTAMP;
 			set_reason(f, "Unix time in %s (name '%.60s')", unit,
+				   f->name);
+		} else if (ymd_dates(f, e)) {
+			f->ltype = DM_LTYPE_TIMESTAMP;
+			set_reason(f,
+				   "dates as integers YYYYMMDD (name '%.60s')",
 				   f->name);
 		} else if (f->count == 0) {
 			f->ltype = DM_LTYPE_UNKNOWN;

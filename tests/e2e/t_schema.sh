@@ -95,6 +95,32 @@ expect "Unix-time-like numbers, no time name: a feature" 0 "^revenue +feature +n
 run detect --model ep --version v1 --store "$T/ep" --input "$D/epoch_later.csv" --no-write
 expect "a later week: the times do not drift" 0 "Overall drift detected: NO"
 expect "a later week: the times not monitored" 0 "^Not monitored: created_at \(event_time\), updated_ms \(ignored\), event_us \(ignored\)$"
+# Dates as integers YYYYMMDD (a warehouse's date key, Hive's ds) under a
+# name with "date" as a word: timestamps too, never features that drift
+# every day; the same numbers under another name, or under 'update_count'
+# (not a date word), stay features.
+/usr/bin/python3 - "$D" <<'EOF'
+import datetime, random, sys
+d = sys.argv[1]
+def table(path, day0, seed):
+    r = random.Random(seed)
+    with open(path, "w") as f:
+        f.write("ds,OrderDate,update_count,batch_no,amount\n")
+        for i in range(2000):
+            day = datetime.date(2024, 1, 1) + datetime.timedelta(days=day0 + r.randrange(7))
+            ymd = int(day.strftime("%Y%m%d"))
+            f.write("%d,%d,%d,%d,%.2f\n" % (ymd, ymd, 20240101 + r.randrange(300),
+                    20240101 + r.randrange(300), r.lognormvariate(3, 0.5)))
+table(d + "/ymd.csv", 0, 3)
+table(d + "/ymd_later.csv", 40, 4)
+EOF
+run baseline --model ymd --version v1 --store "$T/ymd" --input "$D/ymd.csv"
+expect "YYYYMMDD under 'ds': a timestamp" 0 "^ds +ignored +timestamp +0 +dates as integers YYYYMMDD \(name 'ds'\); another timestamp"
+expect "YYYYMMDD under 'OrderDate' (named like a time): the event time" 0 "^OrderDate +event_time +timestamp +0 +dates as integers YYYYMMDD \(name 'OrderDate'\); the event time$"
+expect "YYYYMMDD-like numbers under 'update_count': a feature" 0 "^update_count +feature +numeric"
+expect "YYYYMMDD-like numbers, no date name: a feature" 0 "^batch_no +feature +numeric"
+run detect --model ymd --version v1 --store "$T/ymd" --input "$D/ymd_later.csv" --no-write
+expect "40 days later: the dates do not drift" 0 "Overall drift detected: NO"
 
 # ---- flags ----------------------------------------------------------------------
 run "${B[@]}" --input "$D/train.csv" --role customer_id=feature --role comment=ignored \
