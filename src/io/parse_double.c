@@ -757,7 +757,7 @@ int dmio_parse_formatted_number(const char *s, size_t n, int dc, double *out)
 			break;
 		/* a separator: the group before it complete */
 		if (digits == group) { /* the first group */
-			if (group > 3)
+			if (group > 3 || (group == 1 && buf[o - 1] == '0'))
 				return -1;
 			first = group;
 		} else if ((group != 3 && group != 2) ||
