@@ -367,6 +367,19 @@ static int number(const char *s, size_t n, size_t *i, size_t max, int *out)
 
 /* An English month name or its three-letter abbreviation at *i, any
  * case: 1..12, or 0. */
+/* How many leading letters of the lower-case word w the text at s[i..n)
+ * spells, in any case. */
+static size_t word_prefix(const char *s, size_t n, size_t i, const char *w)
+{
+	size_t k;
+
+	for (k = 0; w[k] && i + k < n &&
+		    tolower((unsigned char)s[i + k]) == (unsigned char)w[k];
+	     k++)
+		;
+	return k;
+}
+
 static int month_name(const char *s, size_t n, size_t *i)
 {
 	static const char *const m[] = {"january", "february", "march",
@@ -378,10 +391,7 @@ static int month_name(const char *s, size_t n, size_t *i)
 
 	for (j = 0; j < 12; j++) {
 		len = strlen(m[j]);
-		for (k = 0; k < len && *i + k < n &&
-			    tolower((unsigned char)s[*i + k]) == m[j][k];
-		     k++)
-			;
+		k = word_prefix(s, n, *i, m[j]);
 		if (k == len ||
 		    (k == 3 &&
 		     (*i + 3 == n || !isalpha((unsigned char)s[*i + 3])))) {
@@ -486,10 +496,7 @@ static int weekday_comma(const char *s, size_t n, size_t *i)
 
 	for (j = 0; j < 7; j++) {
 		len = strlen(w[j]);
-		for (k = 0; k < len && *i + k < n &&
-			    tolower((unsigned char)s[*i + k]) == w[j][k];
-		     k++)
-			;
+		k = word_prefix(s, n, *i, w[j]);
 		if ((k == len || k == 3) && *i + k + 1 < n &&
 		    s[*i + k] == ',' && s[*i + k + 1] == ' ') {
 			*i += k + 2;
