@@ -164,6 +164,30 @@ static dm_err cat_count(dm_feature *f, const char *s, size_t n, size_t nref,
 
 /* ---- feature set ------------------------------------------------------ */
 
+/* A column name a baseline can store and read back: at most
+ * DM_MAX_NAME_BYTES as JSON stores it (valid UTF-8, each byte that is
+ * not read as Latin-1: two bytes), else an error naming the column (its
+ * first 60 bytes). */
+static dm_err name_fits(const char *name, const char *file, dm_diag *diag)
+{
+	size_t n = strlen(name), stored = n;
+
+	if (n > DM_MAX_NAME_BYTES / 2 && utf8_valid_prefix(name, n) != n) {
+		char *fix = malloc(2 * n + 1);
+
+		if (!fix)
+			return DM_ENOMEM;
+		stored = utf8_repair(name, n, fix);
+		free(fix);
+	}
+	if (stored <= DM_MAX_NAME_BYTES)
+		return DM_OK;
+	return dm_diag_set(diag, DM_EFORMAT, file, 0, NULL,
+			   "a column name of %zu bytes ('%.60s...'): at most "
+			   "%d bytes (as UTF-8)",
+			   stored, name, DM_MAX_NAME_BYTES);
+}
+
 static dm_feature *add_feature(dm_profile *p, const char *name)
 {
 	dm_feature *f;
@@ -569,6 +593,8 @@ static dm_err map_columns(dm_profile *p, const dm_profile_opts *o,
 				return dm_diag_set(diag, DM_EFORMAT, file, 0,
 						   name,
 						   "duplicate column name");
+			if ((err = name_fits(name, file, diag)) != DM_OK)
+				return err;
 			if (p->nfeat == DM_MAX_COLUMNS)
 				return dm_diag_set(
 					diag, DM_ETOOBIG, file, 0, NULL,

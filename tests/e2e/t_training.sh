@@ -115,6 +115,25 @@ run "${B[@]}" --input "$D/infinity.csv"
 expect_err "Infinity in training data" 1 "row 31, column 'b': an infinite value"
 
 # ---- header problems -----------------------------------------------------
+# A column name longer than a baseline stores (1,024 bytes as UTF-8; a
+# byte that is not UTF-8 is stored as two): an error at baseline time,
+# never a baseline that detect cannot read back.  1,024 bytes are fine.
+/usr/bin/python3 - "$D" <<'EOF'
+import sys
+d = sys.argv[1]
+open(d + "/name1024.csv", "w").write("x" * 1024 + ",b\n1,2\n3,4\n")
+open(d + "/name1025.csv", "w").write("x" * 1025 + ",b\n1,2\n3,4\n")
+open(d + "/name_latin1.csv", "wb").write(b"\xe9" * 600 + b",b\n1,2\n3,4\n")
+EOF
+run baseline --model ln --version v1 --input "$D/name1024.csv"
+expect "a 1,024-byte column name" 0 "2 rows, 2 features"
+run detect --model ln --version v1 --input "$D/name1024.csv" --no-write
+expect "a 1,024-byte column name: read back by detect" 0 "Samples analyzed: 2"
+run "${B[@]}" --input "$D/name1025.csv"
+expect_err "a 1,025-byte column name" 1 "'$D/name1025\.csv': a column name of 1025 bytes \('x{60}\.\.\.'\): at most 1024 bytes \(as UTF-8\)$"
+run "${B[@]}" --input "$D/name_latin1.csv"
+expect_err "600 Latin-1 bytes: 1,200 as UTF-8" 1 "'$D/name_latin1\.csv': a column name of 1200 bytes"
+
 # duplicate names (a SQL join's export): renamed as pandas renames them
 printf 'a,b,a,a\n1,2,3,4\n5,6,7,8\n' >"$D/dup.csv"
 run "${B[@]}" --input "$D/dup.csv" --dry-run --output "$D/dup.json"
