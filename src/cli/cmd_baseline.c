@@ -772,6 +772,11 @@ static int store_baseline(struct bl_args *a, dm_profile *prof, dm_store **st)
 	if (a->output && (rc = write_output(a->output, prof)) != EXIT_OK)
 		goto out;
 	if (a->spec.dry_run) {
+		size_t i;
+
+		for (i = 0; i < prof->nwarnings; i++) /* as with a store */
+			fprintf(stderr, "driftmon: warning: %s\n",
+				term_safe(prof->warnings[i]));
 		/* stdout may be the spec (--suggest-spec -) */
 		fprintf(a->spec.suggest_file &&
 					!strcmp(a->spec.suggest_file, "-")

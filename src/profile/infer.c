@@ -892,6 +892,17 @@ static int looks_like_id(const dm_feature *f, const pf_evidence *e, char *why,
 	double words = e->txt_n ? (double)e->txt_words / (double)e->txt_n : 0;
 	int named = id_name(f->name);
 
+	/* strings all distinct in a table too small for the rule below:
+	 * each row's name (a state, a committee, a quarter written as
+	 * text), whose values a new sample shares none of, so that a
+	 * category test would always find drift */
+	if (f->type != DM_FEATURE_NUMERIC && !e->full_at &&
+	    e->offered >= PF_ID_MIN_NAMED && e->dn == e->offered &&
+	    e->offered == f->count && words < 3.0) {
+		snprintf(why, size, "every value distinct (%llu values)",
+			 (unsigned long long)f->count);
+		return 1;
+	}
 	/* unique strings (emails, codes) are rarely a feature; unique
 	 * integers in a small table may well be */
 	if (f->count < (named				? PF_ID_MIN_NAMED
@@ -1087,6 +1098,53 @@ static dm_err check_markers(dm_profile *p, dm_feature *f, int user_markers)
 	return DM_OK;
 }
 
+/* name, all of it, as a number (strtod's forms, finite). */
+static int name_is_number(const char *name, double *v)
+{
+	char *end;
+
+	if (!*name || isspace((unsigned char)*name))
+		return 0;
+	*v = strtod(name, &end);
+	return *end == 0 && isfinite(*v);
+}
+
+/*
+ * A table without a header row has its first row read as the names:
+ * every name a number ("59", "2", "32.1") says so, unless they are 0..n-1
+ * or 1..n in order, the labels pandas writes for a frame made from an
+ * array.  A warning, as such a header may be meant.
+ */
+static dm_err check_header_numbers(dm_profile *p)
+{
+	size_t i, n = 0, seq0 = 0, seq1 = 0;
+	double v;
+	char ex[96];
+	int len = 0;
+
+	for (i = 0; i < p->nfeat; i++) {
+		const char *nm = p->feat[i].name;
+
+		if (!p->feat[i].evidence || strncmp(nm, "Unnamed: ", 9) == 0)
+			continue;
+		if (!name_is_number(nm, &v))
+			return DM_OK;
+		seq0 += v == (double)n;
+		seq1 += v == (double)(n + 1);
+		if (n < 3 && len < (int)sizeof(ex))
+			len += snprintf(ex + len, sizeof(ex) - (size_t)len,
+					"%s'%.20s'", n ? ", " : "", nm);
+		n++;
+	}
+	if (n < 2 || seq0 == n || seq1 == n)
+		return DM_OK;
+	return pf_warn(p,
+		       "every column name is a number (%s%s): if the file "
+		       "has no header row, its first row was read as the "
+		       "names and is not in the profile",
+		       ex, n > 3 ? ", ..." : "");
+}
+
 dm_err pf_infer(dm_profile *p)
 {
 	size_t i;
@@ -1127,7 +1185,7 @@ dm_err pf_infer(dm_profile *p)
 		if (err != DM_OK)
 			return err;
 	}
-	return DM_OK;
+	return check_header_numbers(p);
 }
 
 int pf_canon_bool_cats(dm_feature *f)

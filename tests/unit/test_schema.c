@@ -268,6 +268,49 @@ static void rule_identifier_and_text_strings(void **state)
 	free(t.p);
 }
 
+/* In a table too small for the 200-value rule, strings all distinct (at
+ * least 20) are each row's name: an identifier; one repeat, fewer than
+ * 20, several words or numbers keep them a feature. */
+static void rule_identifier_small_table(void **state)
+{
+	struct text t = {0};
+	dm_profile_opts o = {0};
+	dm_profile p;
+	size_t i;
+
+	(void)state;
+	put(&t, "state,quarter,repeat,words,n\n");
+	for (i = 0; i < 25; i++)
+		put(&t, "S%zu,%zuQ%zu,R%zu,\"a b c%zu\",%zu\n", i, 1980 + i / 4,
+		    1 + i % 4, i ? i : 1, i, i);
+	baseline(t.p, &o, &p);
+	expect(&p, "state", DM_ROLE_IDENTIFIER, DM_LTYPE_CATEGORICAL,
+	       "every value distinct (25 values)");
+	expect(&p, "quarter", DM_ROLE_IDENTIFIER, DM_LTYPE_CATEGORICAL,
+	       "every value distinct");
+	expect(&p, "repeat", DM_ROLE_FEATURE, DM_LTYPE_CATEGORICAL, NULL);
+	expect(&p, "words", DM_ROLE_TEXT, DM_LTYPE_TEXT, NULL);
+	expect(&p, "n", DM_ROLE_FEATURE, DM_LTYPE_INTEGER, NULL);
+	dm_profile_release(&p);
+
+	t.len = 0; /* 19: too few to say */
+	put(&t, "state,x\n");
+	for (i = 0; i < 19; i++)
+		put(&t, "S%zu,%zu\n", i, i % 3);
+	baseline(t.p, &o, &p);
+	expect(&p, "state", DM_ROLE_FEATURE, DM_LTYPE_CATEGORICAL, NULL);
+	dm_profile_release(&p);
+
+	t.len = 0; /* 20, one missing: 19 values */
+	put(&t, "state,x\nNA,0\n");
+	for (i = 0; i < 19; i++)
+		put(&t, "S%zu,%zu\n", i, i % 3);
+	baseline(t.p, &o, &p);
+	expect(&p, "state", DM_ROLE_FEATURE, DM_LTYPE_CATEGORICAL, NULL);
+	dm_profile_release(&p);
+	free(t.p);
+}
+
 /* ISO-8601 dates and date-times are timestamps: the one named like a
  * time is the event time, the others are ignored with a reason. */
 static void rule_event_time(void **state)
@@ -932,6 +975,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(bool_parser),
 		cmocka_unit_test(rule_identifier_integers),
 		cmocka_unit_test(rule_identifier_and_text_strings),
+		cmocka_unit_test(rule_identifier_small_table),
 		cmocka_unit_test(rule_event_time),
 		cmocka_unit_test(rule_boolean_and_codes),
 		cmocka_unit_test(rule_names),
