@@ -89,6 +89,16 @@ typedef struct csv_reader {
 	int eof;	  /* the source has no more bytes */
 
 	unsigned char sep;
+	/* Whitespace-separated input (R's write.table, UCI .data files): runs
+	 * of spaces and tabs outside quotes separate fields.  ws_squeeze
+	 * rewrites each run read as one ' ' (sep), and drops those that start
+	 * or end a line, so that the tokeniser sees a ' '-separated file.
+	 * ws_q: 0 outside quotes, 1 inside, 2 after a quote inside; ws_bol:
+	 * at a line's start; ws_fs: at a field's start (a quote opens);
+	 * ws_hold: bytes of a run at the end of buf, left as read until the
+	 * bytes after it are. */
+	int ws, ws_q, ws_bol, ws_fs;
+	size_t ws_hold;
 	/* Classic Mac line ends: when the header ends in a lone CR (found
 	 * by sniff_sep, before any record is read), every CR is read as
 	 * LF.  -1 = not yet known. */
@@ -519,6 +529,79 @@ static void cr_to_lf(unsigned char *p, size_t n)
 		*p++ = '\n';
 }
 
+static int is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Whitespace-separated input: squeezes buf[from, len) in place (see
+ * csv_reader.ws); the data only shrinks.  Byte offsets in messages count
+ * the squeezed bytes. */
+static void ws_squeeze(csv_reader *r, size_t from)
+{
+	unsigned char *b = r->buf;
+	size_t i = from, w = from, n = r->len;
+
+	while (i < n) {
+		unsigned char c = b[i];
+
+		if (r->ws_q == 1) {
+			if (c == '\\') { /* R's \" inside quotes: "" */
+				if (i + 1 == n && !r->eof)
+					break; /* held */
+				if (i + 1 < n && b[i + 1] == '"') {
+					b[w++] = '"';
+					b[w++] = '"';
+					i += 2;
+					continue;
+				}
+			}
+			b[w++] = c;
+			i++;
+			if (c == '"')
+				r->ws_q = 2;
+			continue;
+		}
+		if (r->ws_q == 2) {
+			if (c == '"') { /* "" inside quotes */
+				b[w++] = c;
+				i++;
+				r->ws_q = 1;
+				continue;
+			}
+			r->ws_q = 0;
+		}
+		if (is_blank(c)) {
+			size_t j = i;
+
+			while (j < n && is_blank(b[j]))
+				j++;
+			if (j == n && !r->eof)
+				break; /* the line may end after it: held */
+			if (!r->ws_bol && j < n && b[j] != '\n' &&
+			    b[j] != '\r') {
+				b[w++] = ' ';
+				r->ws_fs = 1;
+			}
+			i = j;
+			continue;
+		}
+		b[w++] = c;
+		i++;
+		if (c == '\n') {
+			r->ws_bol = r->ws_fs = 1;
+			continue;
+		}
+		if (c == '"' && r->ws_fs)
+			r->ws_q = 1;
+		r->ws_bol = r->ws_fs = 0;
+	}
+	r->ws_hold = n - i;
+	memmove(b + w, b + i, n - i);
+	r->len = w + (n - i);
+	b[r->len] = 0;
+}
+
 /*
  * Reads more input after the record starting at r->pos.  nrows is the
  * number of rows of the batch under construction (their cells point into
@@ -587,6 +670,8 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 		r->eof = 1;
 	if (r->cr_only > 0)
 		cr_to_lf(r->buf + r->len - got, got);
+	if (r->ws)
+		ws_squeeze(r, r->len - got - r->ws_hold);
 out:
 	if (r->buf)
 		r->buf[r->len] = 0;
@@ -605,13 +690,104 @@ static unsigned long long src_offset(const csv_reader *r,
 /* Header                                                              */
 /* ------------------------------------------------------------------ */
 
+/* Fields of the line p[0..n) separated by runs of spaces and tabs, with
+ * quotes as the tokeniser reads them; *num is set when an unquoted one is
+ * a number.  SIZE_MAX when a quote stays open (a record over lines). */
+static size_t ws_fields(const unsigned char *p, size_t n, int *num)
+{
+	size_t i = 0, nf = 0, s;
+
+	for (;;) {
+		while (i < n && (is_blank(p[i]) || p[i] == '\r'))
+			i++;
+		if (i == n)
+			return nf;
+		s = i;
+		if (p[i] == '"') {
+			for (i++; i < n; i++)
+				if (p[i] == '"' &&
+				    (i + 1 == n || p[i + 1] != '"'))
+					break;
+				else if (p[i] == '"')
+					i++; /* "" */
+			if (i >= n)
+				return SIZE_MAX;
+			s = SIZE_MAX; /* quoted: not looked at as a number */
+		}
+		while (i < n && !is_blank(p[i]) && p[i] != '\r')
+			i++;
+		if (s != SIZE_MAX && !*num &&
+		    !isnan(dmio_parse_num((const char *)p + s, i - s)))
+			*num = 1;
+		nf++;
+	}
+}
+
+/* Data lines ws_separated looks at. */
+#define WS_LINES 20
+
+/*
+ * Whether a file whose header line (buf[pos + hs, pos + he)) has none of
+ * the separators is separated by runs of blanks, as R's write.table and
+ * the UCI repository's .data files are: the header has at least two such
+ * fields, the first data lines (up to WS_LINES, or what a record may
+ * hold) all as many (or all one more: row names, see implicit_index),
+ * and one of their fields is a number (a column of two-word text is not
+ * two columns).  Reads what it looks at.
+ */
+static int ws_separated(csv_reader *r, size_t hs, size_t he, dm_diag *diag)
+{
+	size_t h, nf, want = SIZE_MAX, lines, i, e;
+	int num = 0, full;
+	const unsigned char *b, *nl;
+
+	h = ws_fields(r->buf + r->pos + hs, he - hs, &num);
+	if (h < 2 || h == SIZE_MAX)
+		return 0;
+	for (;;) { /* buffer the lines looked at */
+		b = r->buf + r->pos;
+		for (i = he + 1, lines = 0;
+		     i < r->len - r->pos && lines <= WS_LINES;
+		     i = (size_t)(nl - b) + 1, lines++)
+			if (!(nl = memchr(b + i, '\n', r->len - r->pos - i)))
+				break;
+		if (lines > WS_LINES || r->eof ||
+		    r->len - r->pos > r->lim.max_record)
+			break;
+		if (fill(r, 0, &full, diag) != DM_OK)
+			return 0; /* met again by the reader */
+	}
+	num = 0;
+	b = r->buf + r->pos;
+	for (i = he + 1, lines = 0; i < r->len - r->pos && lines < WS_LINES;
+	     i = e + 1) {
+		nl = memchr(b + i, '\n', r->len - r->pos - i);
+		if (!nl && !r->eof)
+			break;
+		e = nl ? (size_t)(nl - b) : r->len - r->pos;
+		nf = ws_fields(b + i, e - i, &num);
+		if (nf == SIZE_MAX)
+			break; /* a record over lines: the lines before decide
+				*/
+		if (nf == 0)
+			continue; /* a blank line */
+		if (want == SIZE_MAX)
+			want = nf == h + 1 ? h + 1 : h;
+		if (nf != want)
+			return 0;
+		lines++;
+	}
+	return lines > 0 && num;
+}
+
 /*
  * Picks the separator: tab for a .tsv name; otherwise from the header
  * line (after any blank lines, outside quotes): ',' if it has any, else
  * the most frequent of ';', tab and '|' (database exports; a tie goes to
- * the first of these), else ','.  Reads until the buffer
- * holds that line, or looks at no more than a record may hold, so that
- * the choice never depends on the block size.
+ * the first of these), else runs of blanks when the first lines are
+ * laid out so (ws_separated), else ','.  Reads until the buffer holds
+ * the lines it looks at, or no more than a record may hold, so that the
+ * choice never depends on the block size.
  */
 static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 {
@@ -709,8 +885,14 @@ done:
 		r->sep = '\t';
 	else if (pipes)
 		r->sep = '|';
+	else if (started && ws_separated(r, line, off, diag))
+		r->ws = 1, r->sep = ' ';
 	else
 		r->sep = ',';
+	if (r->ws) { /* the bytes read so far, header included */
+		r->ws_bol = r->ws_fs = 1;
+		ws_squeeze(r, r->pos);
+	}
 	return DM_OK;
 }
 
@@ -1064,6 +1246,69 @@ out:
 	return err;
 }
 
+/*
+ * R's write.table (row names on, the default) writes each row's name
+ * first but no name for that column in the header.  As pandas reads such
+ * a file, the first data record having one field more than the header
+ * makes the first column an unnamed index: here "Unnamed: 0", the name
+ * of the index column pandas writes (ignored, as that one).  Reads the
+ * first record, as much of it as a record may hold; changes nothing when
+ * a column is already named so.
+ */
+static dm_err implicit_index(csv_reader *r, dm_diag *diag)
+{
+	size_t at = 0, n = r->base.ncols, i; /* at: from r->pos */
+	unsigned char *next;
+	char **names, *idx;
+	dm_coltype *types;
+	rec_out o;
+	int rc, full;
+
+	for (;;) {
+		if (r->pos + at == r->len) {
+			if (r->eof)
+				return DM_OK; /* no data record */
+			if (fill(r, 0, &full, diag) != DM_OK)
+				return DM_OK; /* met again by the reader */
+			continue;
+		}
+		memset(&o, 0, sizeof(o)); /* maxf 0: fields counted only */
+		rc = parse_record(r, r->buf + r->pos + at, r->buf + r->len,
+				  r->eof, &o, &next);
+		if (rc == REC_BLANK) {
+			at = (size_t)(next - r->buf) - r->pos;
+			continue;
+		}
+		if (rc != REC_MORE || r->len - r->pos > r->lim.max_record)
+			break;
+		if (fill(r, 0, &full, diag) != DM_OK)
+			return DM_OK; /* met again by the reader */
+	}
+	if (rc != REC_OK || o.nf != n + 1)
+		return DM_OK;
+	for (i = 0; i < n; i++)
+		if (strcmp(r->base.names[i], "Unnamed: 0") == 0)
+			return DM_OK;
+	idx = strdup("Unnamed: 0");
+	names = realloc(r->base.names, (n + 1) * sizeof(*names));
+	if (names)
+		r->base.names = names;
+	types = realloc(r->base.types, (n + 1) * sizeof(*types));
+	if (types)
+		r->base.types = types;
+	if (!idx || !names || !types) {
+		free(idx);
+		return dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
+				   "out of memory");
+	}
+	memmove(names + 1, names, n * sizeof(*names));
+	memmove(types + 1, types, n * sizeof(*types));
+	names[0] = idx;
+	types[0] = DM_COL_TEXT;
+	r->base.ncols = n + 1;
+	return DM_OK;
+}
+
 /* Parses the header record into r->base.names. */
 static dm_err read_header(csv_reader *r, dm_diag *diag)
 {
@@ -1086,6 +1331,8 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 	if (err)
 		goto out;
 	err = copy_names(r, h.f, o.nf, diag);
+	if (err == DM_OK)
+		err = implicit_index(r, diag);
 out:
 	hdr_release(&h);
 	return err;

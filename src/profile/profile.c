@@ -2207,7 +2207,7 @@ static dm_err something_monitored(const dm_profile *p, dm_diag *diag)
 			   what, p->nfeat > 3 ? "; ..." : "",
 			   p->nfeat == 1 ? "; one column: are the fields "
 					   "separated by something other than "
-					   "',', ';', tab or '|'?"
+					   "',', ';', tab, '|' or blanks?"
 					 : "");
 }
 

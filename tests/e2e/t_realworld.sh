@@ -160,7 +160,7 @@ expect "separators: baseline" 0 "800 rows, 4 features"
 run detect --model sep --version v1 --store "$T/sepstore" --input "$T/sep_excel.csv" --no-write
 expect "Excel's sep=; file against the ',' baseline: no drift" 0 "Overall drift detected: NO"
 run baseline --model sep --version v2 --dry-run --input "$T/sep_colon.csv"
-expect_err "one column: nothing to monitor" 1 "^driftmon: cannot build a baseline from .*sep_colon\.csv: nothing to monitor: no column is a feature or a prediction \('amount:n:city:flag' identifier: .*\); one column: are the fields separated by something other than ',', ';', tab or '\|'\?$"
+expect_err "one column: nothing to monitor" 1 "^driftmon: cannot build a baseline from .*sep_colon\.csv: nothing to monitor: no column is a feature or a prediction \('amount:n:city:flag' identifier: .*\); one column: are the fields separated by something other than ',', ';', tab, '\|' or blanks\?$"
 run baseline --model sep --version v3 --dry-run --input "$T/utf16.txt"
 expect_err "UTF-16: named" 1 "^driftmon: cannot read: '.*utf16\.txt': UTF-16 text \(byte-order mark FF FE\) — save it as UTF-8 CSV$"
 # Compressed files as pandas, gzip and zstd write them (.csv.gz with one
@@ -306,4 +306,65 @@ for fa, fb in zip(a['features'], b['features']):
     if fa['type'] == 'categorical':
         assert fa['categories'] == fb['categories'] and fa['other'] == fb['other'], fa['name']
         assert fa.get('categories_by_key') is True and fb.get('categories_by_key') is True, fa['name']"
+# R's write.table: fields separated by blanks, text quoted (a quote in it
+# escaped with a backslash), NA for missing, and each row's name first
+# with no name for it in the header (tests/data/csv/r, written by R 4.2:
+# see its README).  Read as R and pandas read them: the baseline of the
+# same table from write.csv, whose row-name column is named "".
+R="$(dirname "$0")/../data/csv/r"
+cp "$R"/* "$T/"
+same_baseline "R write.table (blanks, row names, \\\") = write.csv" \
+	airquality_write_table.txt airquality_write_csv.csv
+check "R write.table: the columns pandas reads from write.csv" /usr/bin/python3 -c "
+import json, pandas as pd
+b = json.load(open('$T/a.json'))
+df = pd.read_csv('$T/airquality_write_csv.csv', index_col=0)
+got = {f['name']: (f['count'], f['missing']) for f in b['features']}
+want = {c: (int(df[c].notna().sum()), int(df[c].isna().sum())) for c in df.columns}
+want['Unnamed: 0'] = (len(df), 0)
+assert got == want, (got, want)
+note = [f for f in b['features'] if f['name'] == 'Note'][0]
+cats = {c['value'] for c in note['categories']}
+assert cats == set(df['Note']), cats"
+same_baseline "R write.table(sep=','): row names in a ',' file" \
+	mtcars_write_table.csv mtcars_write_csv.csv
+check "R row names: 'Unnamed: 0', ignored" /usr/bin/python3 -c "
+import json
+b = json.load(open('$T/a.json'))
+r = {f['name']: f['role'] for f in b['features']}
+assert r['Unnamed: 0'] == 'ignored' and r['mpg'] == 'feature', r"
+
+# A file laid out in columns with blanks (the UCI repository's .data, a
+# fixed-width report): the baseline of the same table as CSV.  Without a
+# header row its first row becomes the names: a warning says so.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+import pandas as pd
+t = sys.argv[1]
+rnd = random.Random(11)
+df = pd.DataFrame({"x": [rnd.gauss(0, 50) for _ in range(400)],
+                   "n": [rnd.randint(-5, 900) for _ in range(400)],
+                   "g": [rnd.choice(["a", "bb", "ccc"]) for _ in range(400)]})
+df.to_csv(t + "/cols.csv", index=False)
+with open(t + "/cols.data", "w") as f:
+    f.write("%12s %6s %4s\n" % tuple(df.columns))
+    for x, n, g in df.itertuples(index=False):
+        f.write("%12r\t%6d %4s  \r\n" % (x, n, g))
+with open(t + "/noheader.data", "w") as f:
+    for x, n, g in df.itertuples(index=False):
+        f.write(" %.4f %d %d\n" % (x, n, len(g)))
+r = pd.read_csv(t + "/cols.data", sep=r"\s+", float_precision="round_trip")
+assert r.equals(df)  # pandas reads it as this table
+PY
+same_baseline "blank-separated columns = the CSV" cols.data cols.csv
+baseline_st "$T/noheader.data" nh
+grep -q "warning: every column name is a number ('[-0-9.]*', '[-0-9]*', '[0-9]'): if the file has no header row" "$T/nh.st"
+check "no header row: a warning" test $? -eq 0
+/usr/bin/python3 -c "
+import numpy as np, pandas as pd
+pd.DataFrame(np.arange(600.0).reshape(200, 3)).to_csv('$T/labels.csv')
+pd.DataFrame(np.arange(600.0).reshape(200, 3)).to_csv('$T/labels1.csv', index=False, header=['1', '2', '3'])"
+baseline_st "$T/labels.csv" lb
+baseline_st "$T/labels1.csv" lb1
+check "pandas' labels 0..n-1 (and 1..n): no warning" test "$(cat "$T/lb.st" "$T/lb1.st")" = "$(printf '0\n0')"
 finish

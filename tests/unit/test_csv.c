@@ -368,6 +368,63 @@ static void csv_tab(void **state)
 	check_csv_opts("dir.csv/data.tsv", "a\n1,2\n", "a\n1:|<1,2>\n", 0);
 }
 
+/* Whitespace-separated files (R's write.table, the UCI repository's
+ * .data files): runs of spaces and tabs separate fields, quoted fields
+ * keep theirs, blanks that start or end a line go; at every block size
+ * (a run or a quote cut by a read). */
+static void csv_whitespace(void **state)
+{
+	(void)state;
+	check_csv("a b\n1 2\n", "a,b\n1:|<1>|<2>\n");
+	check_csv("  a   b  \n  1 \t  2  \r\n   \n3 4",
+		  "a,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+	/* R's write.table: quoted names and text, "" inside, row names */
+	check_csv(
+		"\"x y\" \"z\"\n\"1\" \"a  b\" 2\n\"2\" \"c \"\"d\"\"\" NA\n",
+		"Unnamed: 0,x y,z\n1:|<1>|<a  b>|<2>\n2:|<2>|<c \"d\">|<NA>\n");
+	/* R's write.table escapes a quote in text with a backslash (there only)
+	 */
+	check_csv("a b\n\"x \\\"y\\\"\" 1\n\"a\\b\" 2\n",
+		  "a,b\n1:|<x \"y\">|<1>\n2:|<a\\b>|<2>\n");
+	check_csv("a,b\n\"x \\\"\"\",1\n", "a,b\n1:|<x \\\">|<1>\n");
+	/* a record over two lines after the first: those before decide */
+	check_csv("a b\n1 2\n\"x\ny\" 3\n", "a,b\n1:|<1>|<2>\n2:|<x\ny>|<3>\n");
+	/* not laid out so: one column, as before */
+	check_csv("first name\nJohn Smith\nJane Doe\n",
+		  "first name\n1:|<John Smith>\n2:|<Jane Doe>\n");
+	check_csv("a b\n1 2\n3\n", "a b\n1:|<1 2>\n2:|<3>\n");
+	check_csv("a b c\n1 2\n", "a b c\n1:|<1 2>\n");
+	check_csv("price\n1 2\n", "price\n1:|<1 2>\n");
+	/* any of the separators in the header wins */
+	check_csv("a b,c\n1 2,3\n", "a b,c\n1:|<1 2>|<3>\n");
+	/* the 21st line and after are not looked at */
+	check_error("a b\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n"
+		    "1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n3 4 5\n",
+		    DM_EFORMAT, "'t.csv': row 21, expected 2 fields, found 3");
+}
+
+/* A header one name short of the first row (R's write.table with row
+ * names): the first column is an unnamed index, "Unnamed: 0". */
+static void csv_implicit_index(void **state)
+{
+	(void)state;
+	check_csv("a,b\nr1,1,2\n\"r 2\",3,4\n",
+		  "Unnamed: 0,a,b\n1:|<r1>|<1>|<2>\n2:|<r 2>|<3>|<4>\n");
+	check_csv("a,b\n\nr1,1,2\n", "Unnamed: 0,a,b\n1:|<r1>|<1>|<2>\n");
+	/* decided by the first row only */
+	check_error("a,b\nr1,1,2\n3,4\n", DM_EFORMAT,
+		    "'t.csv': row 2, expected 3 fields, found 2");
+	check_error("a,b\n1,2\nr1,3,4\n", DM_EFORMAT,
+		    "'t.csv': row 2, expected 2 fields, found 3");
+	/* two more, or a name taken: as before */
+	check_error("a,b\nr1,1,2,3\n", DM_EFORMAT,
+		    "'t.csv': row 1, expected 2 fields, found 4");
+	check_error("Unnamed: 0,b\nr1,1,2\n", DM_EFORMAT,
+		    "'t.csv': row 1, expected 2 fields, found 3");
+	/* a header alone */
+	check_csv("a,b\n", "a,b\n");
+}
+
 static void csv_nulls(void **state)
 {
 	(void)state;
@@ -539,8 +596,9 @@ static void csv_err_ragged(void **state)
 	(void)state;
 	check_error("a,b,c\n1,2,3\n4,5\n", DM_EFORMAT,
 		    "'t.csv': row 2, expected 3 fields, found 2");
-	check_error("a,b\n1,2,3\n", DM_EFORMAT,
-		    "'t.csv': row 1, expected 2 fields, found 3");
+	check_error("a,b\n1,2,3,4\n", DM_EFORMAT,
+		    "'t.csv': row 1, expected 2 fields, found 4");
+	/* (one more in the first row: row names, csv_implicit_index) */
 	/* records with quoted newlines count once */
 	check_error("a,b\n\"1\n\n\",2\n3\n", DM_EFORMAT,
 		    "'t.csv': row 2, expected 2 fields, found 1");
@@ -2256,6 +2314,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_bom),
 	cmocka_unit_test(csv_semicolon),
 	cmocka_unit_test(csv_tab),
+	cmocka_unit_test(csv_whitespace),
+	cmocka_unit_test(csv_implicit_index),
 	cmocka_unit_test(csv_nulls),
 	cmocka_unit_test(csv_null_flags_absent),
 	cmocka_unit_test(csv_blank_lines),
