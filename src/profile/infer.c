@@ -898,7 +898,8 @@ static int looks_like_id(const dm_feature *f, const pf_evidence *e, char *why,
 	 * category test would always find drift */
 	if (f->type != DM_FEATURE_NUMERIC && !e->full_at &&
 	    e->offered >= PF_ID_MIN_NAMED && e->dn == e->offered &&
-	    e->offered == f->count && words < 3.0) {
+	    e->offered == f->count && f->count < PF_ID_MIN_STRINGS &&
+	    words < 3.0) {
 		snprintf(why, size, "every value distinct (%llu values)",
 			 (unsigned long long)f->count);
 		return 1;

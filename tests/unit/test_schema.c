@@ -301,6 +301,15 @@ static void rule_identifier_small_table(void **state)
 	expect(&p, "state", DM_ROLE_FEATURE, DM_LTYPE_CATEGORICAL, NULL);
 	dm_profile_release(&p);
 
+	t.len = 0; /* 250: the 200-value rule and its reason */
+	put(&t, "state,x\n");
+	for (i = 0; i < 250; i++)
+		put(&t, "S%zu,%zu\n", i, i % 3);
+	baseline(t.p, &o, &p);
+	expect(&p, "state", DM_ROLE_IDENTIFIER, DM_LTYPE_CATEGORICAL,
+	       "100% distinct values");
+	dm_profile_release(&p);
+
 	t.len = 0; /* 20, one missing: 19 values */
 	put(&t, "state,x\nNA,0\n");
 	for (i = 0; i < 19; i++)
