@@ -397,6 +397,31 @@ static void csv_whitespace(void **state)
 	check_csv("price\n1 2\n", "price\n1:|<1 2>\n");
 	/* any of the separators in the header wins */
 	check_csv("a b,c\n1 2,3\n", "a b,c\n1:|<1 2>|<3>\n");
+	/* past the lines sniffed, where reads cut runs, quotes and R's
+	 * escapes at every block size */
+	{
+		sbuf in = {0}, want = {0};
+		int i;
+
+		sb_str(&in, "a b c\n");
+		sb_str(&want, "a,b,c\n");
+		for (i = 1; i <= 40; i++) {
+			sb_str(&in, i % 3 ? "  " : "");
+			sb_u64(&in, (unsigned long long)i);
+			sb_str(&in, i % 2 ? " \t  " : " ");
+			sb_str(&in, i % 5 ? "\"q \\\"x\\\"\"" : "\"\"\"\"");
+			sb_str(&in, i % 4 ? "   7" : " 7 ");
+			sb_str(&in, i % 7 ? "\n" : "  \r\n");
+			sb_u64(&want, (unsigned long long)i);
+			sb_str(&want, ":|<");
+			sb_u64(&want, (unsigned long long)i);
+			sb_str(&want,
+			       i % 5 ? ">|<q \"x\">|<7>\n" : ">|<\">|<7>\n");
+		}
+		check_csv(in.p, want.p);
+		free(in.p);
+		free(want.p);
+	}
 	/* the 21st line and after are not looked at */
 	check_error("a b\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n"
 		    "1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n3 4 5\n",
