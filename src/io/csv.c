@@ -765,6 +765,8 @@ static int ws_separated(csv_reader *r, size_t hs, size_t he, dm_diag *diag)
 		if (!nl && !r->eof)
 			break;
 		e = nl ? (size_t)(nl - b) : r->len - r->pos;
+		if (e >= r->lim.max_record)
+			break; /* what every read size has buffered */
 		nf = ws_fields(b + i, e - i, &num);
 		if (nf == SIZE_MAX)
 			break; /* a record over lines: the lines before decide
@@ -1279,8 +1281,15 @@ static dm_err implicit_index(csv_reader *r, dm_diag *diag)
 			at = (size_t)(next - r->buf) - r->pos;
 			continue;
 		}
-		if (rc != REC_MORE || r->len - r->pos > r->lim.max_record)
+		/* a record past the limit is the reader's error, whatever
+		 * was read of it: decided on none */
+		if (rc == REC_OK &&
+		    (size_t)(next - r->buf) - (r->pos + at) > r->lim.max_record)
+			return DM_OK;
+		if (rc != REC_MORE)
 			break;
+		if (r->len - (r->pos + at) > r->lim.max_record)
+			return DM_OK;
 		if (fill(r, 0, &full, diag) != DM_OK)
 			return DM_OK; /* met again by the reader */
 	}

@@ -422,6 +422,31 @@ static void csv_whitespace(void **state)
 		free(in.p);
 		free(want.p);
 	}
+	/* lines past the record limit are not looked at, whatever the read
+	 * size: each read decides on the same lines */
+	{
+		static const char data[] = "a b\n1 2\n333 4 5\n";
+		static const size_t blocks_[] = {1, 7, 0};
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			dmio_csv_tuning tun = {blocks_[k], 10, 0, 0, 0};
+			dm_reader_opts opts = {0, 0, 0};
+			dm_source *src;
+			dm_reader *r;
+			dm_diag d;
+
+			assert_int_equal(dm_source_open_mem("t.csv", data,
+							    sizeof(data) - 1, 0,
+							    &src),
+					 DM_OK);
+			assert_int_equal(dmio_csv_reader_open_ex(src, &opts,
+								 &tun, &r, &d),
+					 DM_OK);
+			assert_int_equal(r->ncols, 2);
+			dm_reader_free(r);
+		}
+	}
 	/* the 21st line and after are not looked at */
 	check_error("a b\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n"
 		    "1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n3 4 5\n",
@@ -448,6 +473,31 @@ static void csv_implicit_index(void **state)
 		    "'t.csv': row 1, expected 2 fields, found 3");
 	/* a header alone */
 	check_csv("a,b\n", "a,b\n");
+	/* a first record past the record limit decides nothing, whatever
+	 * the read size (found by fuzz_csv) */
+	{
+		static const char data[] = "a\nyyyyyyyyyyyyyyyyyyyy,y\n";
+		static const size_t blocks_[] = {1, 7, 0};
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			dmio_csv_tuning tun = {blocks_[k], 10, 0, 0, 0};
+			dm_reader_opts opts = {0, 0, 0};
+			dm_source *src;
+			dm_reader *r;
+			dm_diag d;
+
+			assert_int_equal(dm_source_open_mem("t.csv", data,
+							    sizeof(data) - 1, 0,
+							    &src),
+					 DM_OK);
+			assert_int_equal(dmio_csv_reader_open_ex(src, &opts,
+								 &tun, &r, &d),
+					 DM_OK);
+			assert_int_equal(r->ncols, 1);
+			dm_reader_free(r);
+		}
+	}
 }
 
 static void csv_nulls(void **state)
