@@ -327,9 +327,11 @@ extern const char *const dm_default_missing_markers[];
 /*
  * Parses an ISO-8601 date or date-time: YYYY-MM-DD, optionally followed
  * by 'T' or ' ' and hh:mm[:ss[.fraction]], optionally Z, UTC or an offset
- * +hh, +hhmm, +hh:mm.  *out = seconds since 1970-01-01T00:00:00Z (a time
- * without offset is read as UTC).  Returns 0, or -1 if [s, s+n) is not
- * such a date.
+ * +hh, +hhmm, +hh:mm; also the other dates and the periods (a month, a
+ * quarter, an ISO week: their first day) of docs/schema.md's table of
+ * forms.  *out = seconds since 1970-01-01T00:00:00Z (a time without
+ * offset is read as UTC).  Returns 0, or -1 if [s, s+n) is not such a
+ * date.
  */
 DM_API int dm_parse_datetime(const char *s, size_t n, double *out);
 /* Canonical booleans: 1 for true/True/TRUE/t, 0 for false/False/FALSE/f

@@ -424,15 +424,24 @@ static int other_date(const char *s, size_t n, size_t *at, int *y, int *mo,
 	size_t i = *at, k;
 	int a, b, c;
 
-	if (i < n && isalpha((unsigned char)s[i])) { /* Sep 19, 2003 */
-		if (!(*mo = month_name(s, n, &i)) || i >= n || s[i] != ' ')
+	if (i < n && isalpha((unsigned char)s[i])) {
+		/* Sep 19, 2003; Sep 19 2003; Sep-19-2003 */
+		char sep;
+
+		if (!(*mo = month_name(s, n, &i)) || i >= n ||
+		    (s[i] != ' ' && s[i] != '-'))
 			return -1;
-		i++;
-		if (number(s, n, &i, 2, d) || i + 1 >= n || s[i] != ',' ||
-		    s[i + 1] != ' ')
+		sep = s[i++];
+		if (number(s, n, &i, 2, d))
 			return -1;
-		i += 2;
-		if (digits(s, n, i, 4, y))
+		if (sep == ' ' && i + 1 < n && s[i] == ',' && s[i + 1] == ' ')
+			i += 2;
+		else if (i < n && s[i] == sep)
+			i++;
+		else
+			return -1;
+		if (digits(s, n, i, 4, y) ||
+		    (i + 4 < n && isdigit((unsigned char)s[i + 4])))
 			return -1;
 		*at = i + 4;
 		return 0;
@@ -467,6 +476,19 @@ static int other_date(const char *s, size_t n, size_t *at, int *y, int *mo,
 		*at = i;
 		return 0;
 	}
+	if (s[i] == '.') { /* 19.09.2003: the day first, as Europe writes */
+		i++;
+		if (number(s, n, &i, 2, mo) || i >= n || s[i] != '.')
+			return -1;
+		i++;
+		k = i;
+		if (number(s, n, &i, 4, &c) || (i - k != 2 && i - k != 4))
+			return -1;
+		*d = a;
+		*y = full_year(c, i - k);
+		*at = i;
+		return 0;
+	}
 	if (s[i] != '/') /* 09/19/2003 or 19/09/2003 */
 		return -1;
 	i++;
@@ -480,6 +502,114 @@ static int other_date(const char *s, size_t n, size_t *at, int *y, int *mo,
 	*d = a > 12 ? a : b;
 	*y = full_year(c, i - k);
 	*at = i;
+	return 0;
+}
+
+/* Years a period written as text may have (2017-10 is a month; 1234-05
+ * is more likely a code). */
+#define PERIOD_YEAR_MIN 1800
+#define PERIOD_YEAR_MAX 2200
+
+/* A quarter's number, 1..4, alone at s[*i] (advanced past it). */
+static int quarter(const char *s, size_t n, size_t *i, int *q)
+{
+	if (number(s, n, i, 1, q) || *q < 1 || *q > 4)
+		return -1;
+	return 0;
+}
+
+/*
+ * Periods written as text, as the whole value, read as their first day:
+ * a month (2017-10, 2017/10, 10/2017, Oct 2017, October 2017, Oct-2017,
+ * Excel's mmm-yy Oct-17), a quarter (2017Q4, 2017-Q4, 2017 Q4, Q4 2017,
+ * Q4-2017) or an ISO week (2017-W37, 2017W37: its Monday; 2017-W37-3:
+ * that day).  A monthly or quarterly column moves on with the calendar
+ * as a date does: a category test on it would find drift every period.
+ * *add: days after y-mo-d (the weeks).  The month is checked by the
+ * caller.
+ */
+static int period_date(const char *s, size_t n, size_t *at, int *y, int *mo,
+		       int *d, long *add)
+{
+	size_t i = *at, k;
+	int a, b, w = 1;
+	char sep;
+
+	*d = 1;
+	*add = 0;
+	if (i < n && (s[i] == 'Q' || s[i] == 'q')) { /* Q4 2017 */
+		i++;
+		if (quarter(s, n, &i, &a) || i >= n ||
+		    (s[i] != ' ' && s[i] != '-' && s[i] != '/'))
+			return -1;
+		i++;
+		if (digits(s, n, i, 4, y) || i + 4 != n)
+			return -1;
+		*mo = 3 * a - 2;
+	} else if (i < n && isalpha((unsigned char)s[i])) { /* Oct 2017 */
+		if (!(*mo = month_name(s, n, &i)) || i >= n ||
+		    (s[i] != ' ' && s[i] != '-'))
+			return -1;
+		sep = s[i++];
+		k = i;
+		if (number(s, n, &i, 4, &b) || i != n ||
+		    (i - k != 4 && !(i - k == 2 && sep == '-')))
+			return -1;
+		*y = full_year(b, i - k);
+	} else {
+		k = i;
+		if (number(s, n, &i, 4, &a) || i >= n)
+			return -1;
+		if (i - k <= 2) { /* 10/2017 */
+			if (s[i] != '/' || digits(s, n, i + 1, 4, y) ||
+			    i + 5 != n)
+				return -1;
+			*mo = a;
+		} else if (i - k != 4) {
+			return -1;
+		} else if (s[i] == 'Q' || s[i] == 'q' ||
+			   ((s[i] == '-' || s[i] == ' ') && i + 1 < n &&
+			    (s[i + 1] == 'Q' || s[i + 1] == 'q'))) {
+			i += s[i] == 'Q' || s[i] == 'q' ? 1 : 2; /* 2017Q4 */
+			if (quarter(s, n, &i, &b) || i != n)
+				return -1;
+			*y = a;
+			*mo = 3 * b - 2;
+		} else if (s[i] == 'W' ||
+			   (s[i] == '-' && i + 1 < n && s[i + 1] == 'W')) {
+			long jan4;
+
+			i += s[i] == 'W' ? 1 : 2; /* 2017-W37[-3] */
+			if (digits(s, n, i, 2, &b) || b < 1 || b > 53)
+				return -1;
+			i += 2;
+			if (i < n) {
+				i += s[i] == '-';
+				if (digits(s, n, i, 1, &w) || w < 1 || w > 7 ||
+				    i + 1 != n)
+					return -1;
+			}
+			/* week 1 holds January 4th; weeks start on Monday
+			 * (1970-01-01 was a Thursday) */
+			jan4 = days_from_civil(a, 1, 4);
+			*y = a;
+			*mo = 1;
+			*d = 4;
+			*add = -(((jan4 + 3) % 7 + 7) % 7) + (b - 1) * 7L +
+			       (w - 1);
+		} else if (s[i] == '-' || s[i] == '/') { /* 2017-10 */
+			i++;
+			k = i;
+			if (number(s, n, &i, 2, mo) || i - k != 2 || i != n)
+				return -1;
+			*y = a;
+		} else {
+			return -1;
+		}
+	}
+	if (*y < PERIOD_YEAR_MIN || *y > PERIOD_YEAR_MAX)
+		return -1;
+	*at = n;
 	return 0;
 }
 
@@ -511,6 +641,7 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 	static const int mdays[] = {31, 29, 31, 30, 31, 30,
 				    31, 31, 30, 31, 30, 31};
 	int y, mo, d, hh = 0, mi = 0, ss = 0, oh = 0, om = 0;
+	long add = 0;
 	size_t i = 0;
 	double frac = 0.0, sec;
 	int sign = 0;
@@ -525,7 +656,8 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 	    !digits(s, n, i + 5, 2, &mo) && i + 7 < n && s[i + 7] == '-' &&
 	    !digits(s, n, i + 8, 2, &d))
 		i += 10; /* ISO 8601 */
-	else if (other_date(s, n, &i, &y, &mo, &d) != 0)
+	else if (other_date(s, n, &i, &y, &mo, &d) != 0 &&
+		 period_date(s, n, &i, &y, &mo, &d, &add) != 0)
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 || y % 400 == 0))))
@@ -579,8 +711,8 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 	}
 	if (i != n)
 		return -1;
-	sec = (double)days_from_civil(y, mo, d) * 86400.0 + hh * 3600.0 +
-	      mi * 60.0 + ss - sign * (oh * 3600.0 + om * 60.0);
+	sec = (double)(days_from_civil(y, mo, d) + add) * 86400.0 +
+	      hh * 3600.0 + mi * 60.0 + ss - sign * (oh * 3600.0 + om * 60.0);
 	*out = sec + frac;
 	return 0;
 }

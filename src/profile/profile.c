@@ -816,7 +816,7 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 			fmt++;
 		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
 			date++;
-			timed += c->len > 10;
+			timed += fmod(x, 86400.0) != 0.0; /* a time of day */
 		}
 	}
 	if (seen == 0)

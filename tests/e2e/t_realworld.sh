@@ -367,4 +367,33 @@ pd.DataFrame(np.arange(600.0).reshape(200, 3)).to_csv('$T/labels1.csv', index=Fa
 baseline_st "$T/labels.csv" lb
 baseline_st "$T/labels1.csv" lb1
 check "pandas' labels 0..n-1 (and 1..n): no warning" test "$(cat "$T/lb.st" "$T/lb1.st")" = "$(printf '0\n0')"
+# Periods written as text (a month, a quarter, an ISO week) and dates
+# written day first with dots (a German export, ';' and decimal commas):
+# times, not categories whose new values would drift every period.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+t = sys.argv[1]
+r = random.Random(4)
+def write(path, y0):
+    with open(path, "w") as f:
+        f.write("Monat;Quartal;Woche;Datum;Betrag;Segment\n")
+        for i in range(2000):
+            y = y0 + i // 1000
+            m = 1 + (i // 84) % 12
+            f.write("%d-%02d;%dQ%d;%d-W%02d;%02d.%02d.%d;%s;%s\n" % (
+                y, m, y, (m - 1) // 3 + 1, y, 1 + (i // 40) % 52,
+                1 + i % 28, m, y, ("%.2f" % r.gauss(50, 10)).replace(".", ","),
+                r.choice("ABC")))
+write(t + "/periods_train.csv", 2021)
+write(t + "/periods_cur.csv", 2023)
+PY
+run baseline --model per --version v1 "$T/periods_train.csv"
+expect "periods: 2021-01 is a time (the event time)" 0 "^Monat +event_time +timestamp +0 +dates; the event time"
+expect "periods: 2021Q1 is a time" 0 "^Quartal +ignored +timestamp +0 +dates; another timestamp"
+expect "periods: 2021-W01 is a time" 0 "^Woche +ignored +timestamp"
+expect "periods: 01.01.2021 is a time" 0 "^Datum +ignored +timestamp"
+expect "periods: the amounts are the one numeric feature" 0 "2 features \(1 numeric, 1 categorical\)"
+run detect --model per --version v1 --input "$T/periods_cur.csv" --no-write --format json
+json_check "periods: two years later, no drift (times are not features)" \
+	'd["drift_detected"] is False and len(d["features"]) == 2'
 finish

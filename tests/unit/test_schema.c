@@ -135,6 +135,37 @@ static void datetime_parser(void **state)
 		{"Thu, 04 Jan 2024 07:29:44 GMT", 1704353384},
 		{"Thursday, 4 Jan 2024 07:29:44 +0000", 1704353384},
 		{"fri, 19 Sep 2003 10:30:00 -0500", 1063985400},
+		/* periods as text, their first day (values from Python's
+		 * datetime; ISO weeks from date.fromisocalendar) */
+		{"2017-10", 1506816000},
+		{"2017/10", 1506816000},
+		{"10/2017", 1506816000},
+		{"3/1999", 920246400},
+		{"Oct 2017", 1506816000},
+		{"October 2017", 1506816000},
+		{"oct-2017", 1506816000},
+		{"Oct-17", 1506816000}, /* Excel's mmm-yy */
+		{"Dec-69", -2678400},
+		{"2017Q4", 1506816000},
+		{"2017-Q4", 1506816000},
+		{"2017 q2", 1491004800},
+		{"Q4 2017", 1506816000},
+		{"Q1-2020", 1577836800},
+		{"Q3/2021", 1625097600},
+		{"2017-W37", 1505088000},
+		{"2017W01", 1483315200},
+		{"2020-W53", 1609113600},
+		{"2019-W01-3", 1546387200},
+		{"2021W017", 1610236800},
+		{"2016-W52-7", 1483228800},
+		/* a month name first without the comma; the day first with
+		 * dots (Europe) */
+		{"Sep 19 2003", 1063929600},
+		{"Sep-19-2003", 1063929600},
+		{"28.10.2017", 1509148800},
+		{"1.2.2024", 1706745600},
+		{"28.10.17", 1509148800},
+		{"28.10.2017 14:30", 1509201000},
 	};
 	static const char *const bad[] = {"",
 					  "2024",
@@ -151,14 +182,37 @@ static void datetime_parser(void **state)
 					  "12.5",
 					  "True",
 					  "2024-01-01T10:00:00.",
-					  "Sep 2003",
+					  "Sept 2003",
+					  "2017-13",
+					  "2017-1",
+					  "13/2017",
+					  "2017/10/",
+					  "2017Q5",
+					  "2017Q",
+					  "Q0 2017",
+					  "Q4 17",
+					  "2017-W54",
+					  "2017-W00",
+					  "2017-W3",
+					  "2017-W37-8",
+					  "2017-W37-",
+					  "1234-05",
+					  "2301-05",
+					  "Oct 17",
+					  "Oct-170",
+					  "2017-10x",
+					  "2017-10 10:00",
+					  "Q4 2017 10:00",
+					  "32.01.2020",
+					  "28.13.2017",
+					  "28.10.201",
+					  "Sep 19 20031",
 					  "19-Sept-03",
 					  "32-Jan-2020",
 					  "13/13/2020",
 					  "1/2/3",
 					  "19-Sep-203",
 					  "2003/9/19/1",
-					  "Sep 19 2003",
 					  "19-Sep 2003",
 					  "02/30/2024",
 					  "Thu 04 Jan 2024",
@@ -270,7 +324,8 @@ static void rule_identifier_and_text_strings(void **state)
 
 /* In a table too small for the 200-value rule, strings all distinct (at
  * least 20) are each row's name: an identifier; one repeat, fewer than
- * 20, several words or numbers keep them a feature. */
+ * 20, several words or numbers keep them a feature, and periods are
+ * dates. */
 static void rule_identifier_small_table(void **state)
 {
 	struct text t = {0};
@@ -286,8 +341,8 @@ static void rule_identifier_small_table(void **state)
 	baseline(t.p, &o, &p);
 	expect(&p, "state", DM_ROLE_IDENTIFIER, DM_LTYPE_CATEGORICAL,
 	       "every value distinct (25 values)");
-	expect(&p, "quarter", DM_ROLE_IDENTIFIER, DM_LTYPE_CATEGORICAL,
-	       "every value distinct");
+	expect(&p, "quarter", DM_ROLE_EVENT_TIME, DM_LTYPE_TIMESTAMP,
+	       "dates"); /* 1980Q1: a period, read as a date */
 	expect(&p, "repeat", DM_ROLE_FEATURE, DM_LTYPE_CATEGORICAL, NULL);
 	expect(&p, "words", DM_ROLE_TEXT, DM_LTYPE_TEXT, NULL);
 	expect(&p, "n", DM_ROLE_FEATURE, DM_LTYPE_INTEGER, NULL);
