@@ -1278,6 +1278,35 @@ static dm_err check_header_numbers(dm_profile *p)
 		       ex, n > 3 ? ", ..." : "");
 }
 
+/* The placeholders a column of numbers or dates took as missing values
+ * (profile.c: add_numeric): said, as the user did not list them. */
+static dm_err note_placeholders(dm_profile *p, const dm_feature *f,
+				const pf_evidence *e)
+{
+	size_t i;
+	dm_err err;
+
+	if (!e || e->user_markers || f->type != DM_FEATURE_NUMERIC)
+		return DM_OK;
+	for (i = 0; i < f->nna; i++) {
+		if (!f->na_counts[i] ||
+		    !pf_placeholder(f->na_markers[i], strlen(f->na_markers[i])))
+			continue;
+		err = pf_warn(p,
+			      "column '%s': '%s' read as a missing value "
+			      "(%llu cells), a placeholder among %s (set "
+			      "--missing-values or the spec's missing: to "
+			      "choose the markers)",
+			      f->name, f->na_markers[i],
+			      (unsigned long long)f->na_counts[i],
+			      f->ltype == DM_LTYPE_TIMESTAMP ? "dates"
+							     : "numbers");
+		if (err != DM_OK)
+			return err;
+	}
+	return DM_OK;
+}
+
 dm_err pf_infer(dm_profile *p)
 {
 	size_t i;
@@ -1315,6 +1344,9 @@ dm_err pf_infer(dm_profile *p)
 		pf_evidence *e = f->evidence;
 
 		err = check_markers(p, f, e && e->user_markers);
+		if (err != DM_OK)
+			return err;
+		err = note_placeholders(p, f, e);
 		if (err != DM_OK)
 			return err;
 	}

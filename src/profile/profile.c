@@ -266,6 +266,46 @@ static long na_match(const dm_feature *f, const char *s, size_t n)
 	return -1;
 }
 
+int pf_placeholder(const char *s, size_t n)
+{
+	size_t i;
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	while (n > 0 && *s == ' ')
+		s++, n--;
+	if (n == 0 || n > 4)
+		return 0;
+	if ((n == 3 && (!memcmp(s, "\xE2\x80\x94", 3) || /* em dash */
+			!memcmp(s, "\xE2\x80\x93", 3)))) /* en dash */
+		return 1;
+	for (i = 0; i < n; i++)
+		if (!strchr(".-?*#/_~", s[i]) || !s[i])
+			return 0;
+	return 1;
+}
+
+/* Appends the missing marker [s, s+n) to f's list (its count 0). */
+static dm_err add_marker(dm_feature *f, const char *s, size_t n)
+{
+	char **mk = realloc(f->na_markers, (f->nna + 2) * sizeof(*mk));
+	uint64_t *ct;
+
+	if (!mk)
+		return DM_ENOMEM;
+	f->na_markers = mk;
+	ct = realloc(f->na_counts, (f->nna + 2) * sizeof(*ct));
+	if (!ct)
+		return DM_ENOMEM;
+	f->na_counts = ct;
+	if (!(mk[f->nna] = strndup(s, n)))
+		return DM_ENOMEM;
+	ct[f->nna] = 0;
+	mk[f->nna + 1] = NULL;
+	f->nna++;
+	return DM_OK;
+}
+
 static dm_err feature_make_numeric(dm_profile *p, dm_feature *f)
 {
 	f->type = DM_FEATURE_NUMERIC;
@@ -795,7 +835,7 @@ static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 static void decide_text_type(dm_feature *f, const dm_column *col,
 			     const uint8_t *keep, size_t nrows, int dc)
 {
-	size_t i, seen = 0, num = 0, fmt = 0, date = 0, timed = 0;
+	size_t i, seen = 0, num = 0, fmt = 0, date = 0, timed = 0, ph = 0;
 	double x;
 
 	for (i = 0; i < nrows; i++) {
@@ -817,11 +857,14 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
 			date++;
 			timed += fmod(x, 86400.0) != 0.0; /* a time of day */
+		} else if (col->type == DM_COL_TEXT &&
+			   pf_placeholder(c->ptr, c->len)) {
+			ph++; /* a missing value, if the rest are numbers */
 		}
 	}
 	if (seen == 0)
 		return;
-	if (num * 10 >= seen * 9) {
+	if (num > 0 && num * 10 >= (seen - ph) * 9) {
 		f->type = DM_FEATURE_NUMERIC;
 		if (fmt && f->evidence)
 			snprintf(
@@ -829,7 +872,7 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 				sizeof(((pf_evidence *)f->evidence)->type_note),
 				"%s",
 				"numbers written with currency, % or groups");
-	} else if (date * 10 >= seen * 9) {
+	} else if (date > 0 && date * 10 >= (seen - ph) * 9) {
 		f->type = DM_FEATURE_NUMERIC;
 		f->ltype = DM_LTYPE_TIMESTAMP;
 		if (f->evidence)
@@ -1151,6 +1194,22 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			 * Spark and Polars write for a missing float) */
 			if ((!ok || !isfinite(x)) &&
 			    is_marker(f, col, s->ptr, s->len)) {
+				f->missing++;
+				continue;
+			}
+			/* a placeholder in training data (SAS's '.', the
+			 * World Bank's '..', a dash): a missing marker of
+			 * the column from here on, stored in the baseline
+			 * so that current data reads it the same way;
+			 * unless the user set the markers */
+			if (!ok && !o->reference && f->evidence &&
+			    !((pf_evidence *)f->evidence)->user_markers &&
+			    pf_placeholder(s->ptr, s->len)) {
+				dm_err e2 = add_marker(f, s->ptr, s->len);
+
+				if (e2 != DM_OK)
+					return e2;
+				f->na_counts[f->nna - 1]++;
 				f->missing++;
 				continue;
 			}
@@ -2372,8 +2431,22 @@ dm_err dm_profile_merge(dm_profile *dst, const dm_profile *src, dm_diag *diag)
 			memcpy(d->schema_bad_example, s->schema_bad_example,
 			       sizeof(d->schema_bad_example));
 		d->schema_bad += s->schema_bad;
-		for (j = 0; j < s->nna && j < d->nna; j++)
-			d->na_counts[j] += s->na_counts[j];
+		for (j = 0; j < s->nna; j++) { /* by name: placeholders
+						* join one part's list */
+			long k = -1, q;
+
+			for (q = 0; q < (long)d->nna && k < 0; q++)
+				if (!strcmp(d->na_markers[q], s->na_markers[j]))
+					k = q;
+			if (k < 0) {
+				if ((err = add_marker(
+					     d, s->na_markers[j],
+					     strlen(s->na_markers[j]))))
+					return err;
+				k = (long)d->nna - 1;
+			}
+			d->na_counts[k] += s->na_counts[j];
+		}
 		if (s->ecdf || d->ecdf)
 			return dm_diag_set(diag, DM_EINVAL, NULL, 0, s->name,
 					   "a window counted against its "

@@ -115,6 +115,9 @@ dm_err pf_infer(dm_profile *p);
 /* Rewrites the categories of a boolean feature as exactly "false",
  * "true" (merging spellings).  -1 if a category is not a boolean. */
 int pf_canon_bool_cats(dm_feature *f);
+/* Nonzero for a placeholder written for a missing number: 1-4 of
+ * . - ? * # / _ ~ (spaces around allowed), or an en or em dash. */
+int pf_placeholder(const char *s, size_t n);
 /* Counts n more values of category s (added if new); -1 on failure. */
 int pf_cat_add(dm_feature *f, const char *s, uint64_t n);
 /* Finds (or, if add, inserts) the category of the n bytes at s; returns

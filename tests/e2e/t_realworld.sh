@@ -396,4 +396,56 @@ expect "periods: the amounts are the one numeric feature" 0 "2 features \(1 nume
 run detect --model per --version v1 --input "$T/periods_cur.csv" --no-write --format json
 json_check "periods: two years later, no drift (times are not features)" \
 	'd["drift_detected"] is False and len(d["features"]) == 2'
+# Placeholders for a missing number, as SAS and Stata ("."), the World
+# Bank ("..") and reports (a dash) write them: missing values of that
+# column, said in a warning, stored in the baseline so that current data
+# reads them the same way; a placeholder the baseline never saw is an
+# invalid value of the current data.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+t = sys.argv[1]
+r = random.Random(9)
+for name, marks in (("sas_train", "."), ("sas_cur", "."), ("sas_other", "-")):
+    with open("%s/%s.csv" % (t, name), "w") as f:
+        f.write("income,gdp,region\n")
+        for i in range(3000):
+            f.write("%s,%s,%s\n" % (
+                marks if r.random() < 0.08 else "%.2f" % r.gauss(100, 15),
+                ".." if r.random() < 0.03 else "%.1f" % r.gauss(5, 1),
+                r.choice("NSEW")))
+PY
+run baseline --model ph --version v1 "$T/sas_train.csv" --output "$T/ph.json"
+expect "placeholders: '.' among numbers, a warning" 0 "warning: column 'income': '\.' read as a missing value \([0-9]+ cells\), a placeholder among numbers"
+expect "placeholders: '..' too" 0 "warning: column 'gdp': '\.\.' read as a missing value"
+expect "placeholders: both columns numeric" 0 "3 features \(2 numeric, 1 categorical\)"
+check "placeholders: stored as the column's markers, with their counts" /usr/bin/python3 -c "
+import json, pandas as pd
+b = json.load(open('$T/ph.json'))
+df = pd.read_csv('$T/sas_train.csv', na_values=['.', '..'], keep_default_na=False)
+for f in b['features'][:2]:
+    mk = {m['value']: m['count'] for m in f['missing_markers']}
+    want = {'income': '.', 'gdp': '..'}[f['name']]
+    assert mk.get(want) == f['missing'] == int(df[f['name']].isna().sum()), (f['name'], mk, f['missing'])
+    assert f['count'] == int(df[f['name']].notna().sum()), f['name']"
+run detect --model ph --version v1 --input "$T/sas_cur.csv" --no-write --format json
+json_check "placeholders: the same export later, read alike: no drift, no invalid values" \
+	'd["drift_detected"] is False and not [a for a in d.get("alerts", []) if "INVALID" in a["code"]]'
+run detect --model ph --version v1 --input "$T/sas_other.csv" --no-write --format json
+json_check "placeholders: a '-' the baseline never saw is an invalid value" \
+	'[a for a in d.get("alerts", []) if "INVALID" in a["code"]] != []'
+# Shards (--shard, then --merge-partials) whose files differ in the
+# placeholders they hold merge their markers by name: the baseline of one
+# process.
+mkdir -p "$T/phparts"
+{ head -1 "$T/sas_train.csv"; sed -n 2,1001p "$T/sas_train.csv" | grep -v '^\.,'; } >"$T/phparts/a.csv"
+{ head -1 "$T/sas_train.csv"; sed -n 1002,3001p "$T/sas_train.csv"; } >"$T/phparts/b.csv"
+for i in 0 1; do
+	"$DM" baseline --model m --version v --store "$T/phstore" --input "$T/phparts" --shard "$i/2" >/dev/null 2>&1 </dev/null
+done
+run baseline --model m --version v --store "$T/phstore" --merge-partials --output "$T/phs_merged.json"
+expect "placeholders: 2 shards merged" 0 ""
+baseline_st "$T/phparts" phs_one
+sed '/"created_at"/d' "$T/phs_merged.json" >"$T/phs_m.json"
+cmp -s "$T/phs_one.json" "$T/phs_m.json"
+check "placeholders: shards holding different ones merge to the one-process baseline" test $? -eq 0
 finish

@@ -548,17 +548,56 @@ static void rule_missing_markers(void **state)
 	assert_int_equal(col(&p, "kind")->ncats, 1);
 	dm_profile_release(&p);
 
-	/* "?" is not a default marker: a strict baseline refuses it */
+	/* "?" is not a default marker, but a placeholder among numbers
+	 * (SAS's ".", the World Bank's "..", a dash): missing from there on,
+	 * a marker of the column (stored, for current data), with a
+	 * warning; even 30% of them leave the column numeric */
 	t.len = 0;
-	put(&t, "x\n");
+	put(&t, "x,y,z,w\n");
 	for (i = 0; i < 100; i++)
-		put(&t, "%s\n", i % 20 == 1 ? "?" : "2");
+		put(&t, "%s,%s,%s,%s\n", i % 20 == 1 ? "?" : "2",
+		    i % 10 < 3 ? " . " : "1.5",
+		    i % 4 ? "2024-01-02" : "\xE2\x80\x94", i % 2 ? "-" : "+");
 	{
 		dm_diag d;
 
 		o.strict = 1;
+		assert_int_equal(profile_text(t.p, &o, &p, &d), DM_OK);
+		f = col(&p, "x");
+		assert_int_equal(f->type, DM_FEATURE_NUMERIC);
+		assert_int_equal(f->missing, 5);
+		assert_string_equal(f->na_markers[f->nna - 1], "?");
+		assert_int_equal(f->na_counts[f->nna - 1], 5);
+		f = col(&p, "y");
+		assert_int_equal(f->type, DM_FEATURE_NUMERIC);
+		assert_int_equal(f->missing, 30);
+		assert_string_equal(f->na_markers[f->nna - 1], " . ");
+		f = col(&p, "z");
+		assert_int_equal(f->ltype, DM_LTYPE_TIMESTAMP);
+		assert_int_equal(f->missing, 25);
+		/* only punctuation: a column of signs stays categories */
+		f = col(&p, "w");
+		assert_int_equal(f->type, DM_FEATURE_CATEGORICAL);
+		assert_int_equal(f->ncats, 2);
+		assert_int_equal(p.nwarnings, 3);
+		assert_non_null(strstr(p.warnings[0],
+				       "column 'x': '?' read as a missing "
+				       "value (5 cells), a placeholder among "
+				       "numbers"));
+		dm_profile_release(&p);
+	}
+	/* markers the user set: a placeholder not in them is an error */
+	{
+		const char *na_only[] = {"NA", NULL};
+		dm_diag d;
+
+		t.len = 0;
+		put(&t, "x\n");
+		for (i = 0; i < 100; i++)
+			put(&t, "%s\n", i % 20 == 1 ? "." : "2");
+		o.missing_values = na_only;
 		assert_int_equal(profile_text(t.p, &o, &p, &d), DM_EFORMAT);
-		assert_non_null(strstr(d.msg, "not a number: '?'"));
+		assert_non_null(strstr(d.msg, "not a number: '.'"));
 		dm_profile_release(&p);
 	}
 	/* markers set by the user: None stays missing, with a warning */
