@@ -557,7 +557,7 @@ static void rule_missing_markers(void **state)
 	for (i = 0; i < 100; i++)
 		put(&t, "%s,%s,%s,%s\n", i % 20 == 1 ? "?" : "2",
 		    i % 10 < 3 ? " . " : "1.5",
-		    i % 4 ? "2024-01-02" : "\xE2\x80\x94", i % 2 ? "-" : "+");
+		    i % 4 ? "2024-01-02" : "\xE2\x80\x94", i % 2 ? "-" : "*");
 	{
 		dm_diag d;
 
@@ -575,7 +575,7 @@ static void rule_missing_markers(void **state)
 		f = col(&p, "z");
 		assert_int_equal(f->ltype, DM_LTYPE_TIMESTAMP);
 		assert_int_equal(f->missing, 25);
-		/* only punctuation: a column of signs stays categories */
+		/* placeholders only: a column of marks stays categories */
 		f = col(&p, "w");
 		assert_int_equal(f->type, DM_FEATURE_CATEGORICAL);
 		assert_int_equal(f->ncats, 2);
