@@ -1882,11 +1882,21 @@ static dm_err batch_rest(csv_reader *r, size_t row, dm_batch **out,
 				continue;
 			}
 			if (!r->lenient) {
-				err = dm_diag_set(diag, DM_EFORMAT, file,
-						  r->records, NULL,
-						  "expected %zu fields, found "
-						  "%zu",
-						  ncols, o.nf);
+				/* the first row wider than the header by
+				 * more than a row name: a title or a note
+				 * above the header, most often */
+				err = dm_diag_set(
+					diag, DM_EFORMAT, file, r->records,
+					NULL,
+					"expected %zu fields, found "
+					"%zu%s",
+					ncols, o.nf,
+					r->records == 1 && o.nf > ncols + 1
+						? " (is the first "
+						  "line a title or a "
+						  "note, not the "
+						  "header?)"
+						: "");
 				goto out;
 			}
 			if (base->rows_skipped++ == 0)

@@ -123,9 +123,12 @@ def read(path):
 
 def ragged(path):
     hdr, body = read(path)
+    width = len(hdr)
+    if body and len(body[0]) == width + 1:
+        width += 1  # R's row names: an unnamed index column (pandas too)
     for i, row in enumerate(body):
-        if len(row) != len(hdr):
-            print("row %d, expected %d fields, found %d" % (i + 1, len(hdr),
+        if len(row) != width:
+            print("row %d, expected %d fields, found %d" % (i + 1, width,
                                                             len(row)))
             return
     sys.exit("no ragged row")

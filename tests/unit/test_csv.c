@@ -468,7 +468,11 @@ static void csv_implicit_index(void **state)
 		    "'t.csv': row 2, expected 2 fields, found 3");
 	/* two more, or a name taken: as before */
 	check_error("a,b\nr1,1,2,3\n", DM_EFORMAT,
-		    "'t.csv': row 1, expected 2 fields, found 4");
+		    "'t.csv': row 1, expected 2 fields, found 4 (is the first "
+		    "line a title or a note, not the header?)");
+	check_error("Report of 2024-01-02\n\na,b,c\n1,2,3\n", DM_EFORMAT,
+		    "'t.csv': row 1, expected 1 fields, found 3 (is the first "
+		    "line a title or a note, not the header?)");
 	check_error("Unnamed: 0,b\nr1,1,2\n", DM_EFORMAT,
 		    "'t.csv': row 1, expected 2 fields, found 3");
 	/* a header alone */
@@ -672,7 +676,8 @@ static void csv_err_ragged(void **state)
 	check_error("a,b,c\n1,2,3\n4,5\n", DM_EFORMAT,
 		    "'t.csv': row 2, expected 3 fields, found 2");
 	check_error("a,b\n1,2,3,4\n", DM_EFORMAT,
-		    "'t.csv': row 1, expected 2 fields, found 4");
+		    "'t.csv': row 1, expected 2 fields, found 4 (is the first "
+		    "line a title or a note, not the header?)");
 	/* (one more in the first row: row names, csv_implicit_index) */
 	/* records with quoted newlines count once */
 	check_error("a,b\n\"1\n\n\",2\n3\n", DM_EFORMAT,
