@@ -470,6 +470,8 @@ static void csv_implicit_index(void **state)
 	check_error("a,b\nr1,1,2,3\n", DM_EFORMAT,
 		    "'t.csv': row 1, expected 2 fields, found 4 (is the first "
 		    "line a title or a note, not the header?)");
+	check_error("a,b\n1,2\n1,2,3,4\n", DM_EFORMAT,
+		    "'t.csv': row 2, expected 2 fields, found 4");
 	check_error("Report of 2024-01-02\n\na,b,c\n1,2,3\n", DM_EFORMAT,
 		    "'t.csv': row 1, expected 1 fields, found 3 (is the first "
 		    "line a title or a note, not the header?)");
