@@ -270,6 +270,8 @@ int pf_placeholder(const char *s, size_t n)
 {
 	size_t i;
 
+	if (n > 16) /* as a marker matches (na_match): never one per cell */
+		return 0;
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
 	while (n > 0 && *s == ' ')

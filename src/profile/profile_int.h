@@ -116,7 +116,8 @@ dm_err pf_infer(dm_profile *p);
  * "true" (merging spellings).  -1 if a category is not a boolean. */
 int pf_canon_bool_cats(dm_feature *f);
 /* Nonzero for a placeholder written for a missing number: 1-4 of
- * . - ? * # / _ ~ (spaces around allowed), or an en or em dash. */
+ * . - ? * # / _ ~ (spaces around allowed, 16 bytes in all at most), or
+ * an en or em dash. */
 int pf_placeholder(const char *s, size_t n);
 /* Counts n more values of category s (added if new); -1 on failure. */
 int pf_cat_add(dm_feature *f, const char *s, uint64_t n);

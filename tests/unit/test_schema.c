@@ -586,6 +586,20 @@ static void rule_missing_markers(void **state)
 				       "numbers"));
 		dm_profile_release(&p);
 	}
+	/* a placeholder padded past 16 bytes is not one (a marker matches
+	 * 16 bytes at most: one marker per cell otherwise) */
+	{
+		dm_diag d;
+
+		t.len = 0;
+		put(&t, "x\n");
+		for (i = 0; i < 100; i++)
+			put(&t, "%s\n",
+			    i % 20 == 1 ? "        .         " : "2");
+		assert_int_equal(profile_text(t.p, &o, &p, &d), DM_EFORMAT);
+		assert_non_null(strstr(d.msg, "not a number: '        .  "));
+		dm_profile_release(&p);
+	}
 	/* markers the user set: a placeholder not in them is an error */
 	{
 		const char *na_only[] = {"NA", NULL};
