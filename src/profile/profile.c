@@ -756,17 +756,39 @@ static void note_invalid(dm_feature *f, const char *s, size_t n)
 	f->invalid++;
 }
 
+/* A column name that is a number ("506"). */
+static int name_looks_numeric(const char *name)
+{
+	char *end;
+	double v;
+
+	if (!name || !*name)
+		return 0;
+	v = strtod(name, &end);
+	return *end == 0 && isfinite(v);
+}
+
 static dm_err bad_value(dm_diag *diag, const char *file, uint64_t row,
 			const char *col, const char *s, size_t n, double x,
 			int parsed, int current)
 {
+	if (!parsed && !current && row == 1 && name_looks_numeric(col))
+		/* text under a header of numbers: the names are a line
+		 * above the header (sklearn's "506,13"), most often */
+		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
+				   "not a number: '%.*s' (is the first line "
+				   "a title or a note, not the header?)",
+				   (int)(n > 60 ? 60 : n), s);
 	if (!parsed && !current) /* the user can say what the text is */
 		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
 				   "not a number: '%.*s' (a column of numbers; "
 				   "a marker of missing values goes in "
 				   "--missing-values, text needs --type %s="
-				   "categorical)",
-				   (int)(n > 60 ? 60 : n), s, col);
+				   "categorical%s)",
+				   (int)(n > 60 ? 60 : n), s, col,
+				   row == 1 ? "; or is the first line a title, "
+					      "not the header?"
+					    : "");
 	if (!parsed)
 		return dm_diag_set(diag, DM_EFORMAT, file, row, col,
 				   "not a number: '%.*s'",

@@ -360,6 +360,14 @@ same_baseline "blank-separated columns = the CSV" cols.data cols.csv
 baseline_st "$T/noheader.data" nh
 grep -q "warning: every column name is a number ('[-0-9.]*', '[-0-9]*', '[0-9]'): if the file has no header row" "$T/nh.st"
 check "no header row: a warning" test $? -eq 0
+# A line of counts above the header (scikit-learn's data files: "506,13"
+# then the names), or a title: the error asks about the first line.
+{ printf '506,13,\n"CRIM","ZN","INDUS"\n'; for i in $(seq 1 300); do echo "0.$i,$((i % 7)),$((i % 5)).5"; done; } >"$T/counts_line.csv"
+run baseline --model cl --version v1 "$T/counts_line.csv" --dry-run
+expect_err "a line of counts above the header: the first line questioned" 1 "^driftmon: cannot read: '.*counts_line\.csv': row 1, column '506': not a number: 'CRIM' \(is the first line a title or a note, not the header\?\)$"
+{ printf 'Sales report, 2024\nregion,amount,units\n'; for i in $(seq 1 300); do echo "r$((i % 4)),$i.5,$((i % 9))"; done; } >"$T/title_line.csv"
+run baseline --model tl --version v1 "$T/title_line.csv" --dry-run
+expect_err "a title above the header: the first line questioned" 1 "^driftmon: cannot read: '.*title_line\.csv': row 1, column 'Sales report': not a number: 'amount' \(a column of numbers; .*; or is the first line a title, not the header\?\)$"
 /usr/bin/python3 -c "
 import numpy as np, pandas as pd
 pd.DataFrame(np.arange(600.0).reshape(200, 3)).to_csv('$T/labels.csv')
