@@ -852,9 +852,9 @@ static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 
 /*
  * Decides the type of a text or string column from its first batch with
- * values: numeric when at least 90% of its cells are numbers (text cells
- * only: typed strings stay strings), a timestamp when at least 90% are
- * ISO-8601 dates, else categorical.
+ * values: numeric when at least 90% of its cells are numbers (CSV text
+ * and typed strings alike: one value model), a timestamp when at least
+ * 90% are dates, else categorical.
  */
 static void decide_text_type(dm_feature *f, const dm_column *col,
 			     const uint8_t *keep, size_t nrows, int dc)
@@ -870,19 +870,16 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		    is_blank(c->ptr, c->len))
 			continue;
 		seen++;
-		if (col->type == DM_COL_TEXT &&
-		    dmio_parse_text_number(c->ptr, c->len, dc, &x) == 0) {
+		if (dmio_parse_text_number(c->ptr, c->len, dc, &x) == 0) {
 			num++;
-		} else if (col->type == DM_COL_TEXT &&
-			   dmio_parse_formatted_number(c->ptr, c->len, dc,
+		} else if (dmio_parse_formatted_number(c->ptr, c->len, dc,
 						       &x) == 0) {
 			num++;
 			fmt++;
 		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
 			date++;
 			timed += fmod(x, 86400.0) != 0.0; /* a time of day */
-		} else if (col->type == DM_COL_TEXT &&
-			   pf_placeholder(c->ptr, c->len)) {
+		} else if (pf_placeholder(c->ptr, c->len)) {
 			ph++; /* a missing value, if the rest are numbers */
 		}
 	}
@@ -1521,32 +1518,10 @@ static dm_err add_column(struct colwork *w, size_t c)
 		if (!f->sketch && !f->ecdf &&
 		    (err = feature_make_numeric(p, f)) != DM_OK)
 			return err;
-		if (col->type == DM_COL_STRING &&
-		    f->ltype != DM_LTYPE_TIMESTAMP) {
-			/* typed strings in a numeric feature */
-			if (o && o->strict)
-				return dm_diag_set(&w->diag, DM_ESCHEMA,
-						   w->file, 0, f->name,
-						   "the baseline has a numeric "
-						   "feature but the data has "
-						   "strings");
-			for (i = 0; i < b->nrows; i++)
-				if (!keep || keep[i])
-					f->invalid++;
-			for (i = 0; i < b->nrows && f->invalid_example[0] == 0;
-			     i++)
-				if ((!keep || keep[i]) &&
-				    !(col->null && col->null[i]))
-					snprintf(f->invalid_example,
-						 sizeof(f->invalid_example),
-						 "%.*s",
-						 (int)(col->str[i].len > 60
-							       ? 60
-							       : col->str[i]
-									 .len),
-						 col->str[i].ptr);
-			return DM_OK;
-		}
+		/* typed strings (a Parquet string column of numbers:
+		 * Spark's CSV read without inferSchema, DuckDB's VARCHAR)
+		 * are parsed as CSV text is, so that the same table gives
+		 * the same profile whichever writer typed it */
 		/* numbers of a batch whose rows are all kept: as if
 		 * unfiltered (the same values, counted where they are) */
 		if (w->all_kept && col->type == DM_COL_DOUBLE)

@@ -11,6 +11,8 @@
 //                     BIGINT, INTEGER, dictionary VARCHAR
 //   duckdb_empty.parquet  the same with the text columns' missing values
 //                     stored as '' instead of NULL
+//   duckdb_strings.parquet  every column VARCHAR (Spark's CSV read
+//                     without inferSchema, written back)
 //   hyparquet.parquet hyparquet-writer: BOOLEAN, TIMESTAMP (dates too),
 //                     INT64, INT32, DOUBLE, STRING
 //   arrow.parquet     arrow-rs (parquet-wasm): Bool, Date32, Timestamp(ms,
@@ -57,6 +59,10 @@ await con.run(`COPY t TO '${q(path.resolve(dir, 'duckdb.parquet'))}' (FORMAT par
 await con.run(`COPY (SELECT * REPLACE (coalesce(comment, '') AS comment,
   coalesce(plan, '') AS plan) FROM t)
   TO '${q(path.resolve(dir, 'duckdb_empty.parquet'))}' (FORMAT parquet)`);
+// every column a string, as Spark writes a CSV it read without
+// inferSchema (numbers, dates and booleans as their text)
+await con.run(`COPY (SELECT COLUMNS(*)::VARCHAR FROM t)
+  TO '${q(path.resolve(dir, 'duckdb_strings.parquet'))}' (FORMAT parquet)`);
 
 // ---- hyparquet-writer
 const day = (s) => new Date(`${s}T00:00:00Z`);

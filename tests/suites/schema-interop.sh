@@ -4,11 +4,13 @@
 # table (tests/interop/messy.py: ids, transaction codes, dates, date-times,
 # free text, booleans, a survey answer 'None', a category with 'NA',
 # an integer code with missing values, money, a score and a label) written
-# by seven writers, two of them twice:
+# by seven writers, some of them in several forms:
 #
 #   python.csv   Python's csv module        pandas.csv   pandas' to_csv
 #   quoted.csv   pandas, every field quoted (missing values: "")
 #   duckdb_empty.parquet  DuckDB, missing text stored as ''
+#   duckdb_strings.parquet  DuckDB, every column a string (as Spark
+#                writes a CSV read without inferSchema)
 #   duckdb.csv   DuckDB COPY (csv)          duckdb.parquet  DuckDB
 #   hyparquet.parquet  hyparquet-writer     arrow.parquet   arrow-rs
 #                                              (parquet-wasm)
@@ -74,7 +76,7 @@ if [ ! -d tests/interop/node_modules/@duckdb/node-api ] ||
 	}
 fi
 
-WRITERS="python.csv pandas.csv quoted.csv duckdb.csv duckdb.parquet duckdb_empty.parquet hyparquet.parquet arrow.parquet collector.parquet"
+WRITERS="python.csv pandas.csv quoted.csv duckdb.csv duckdb.parquet duckdb_empty.parquet duckdb_strings.parquet hyparquet.parquet arrow.parquet collector.parquet"
 
 # collect DIR: posts DIR/collector.ndjson to a fresh collector and leaves
 # the Parquet file it wrote as DIR/collector.parquet.
