@@ -477,12 +477,19 @@ static int other_date(const char *s, size_t n, size_t *at, int *y, int *mo,
 		return 0;
 	}
 	if (s[i] == '.') { /* 19.09.2003: the day first, as Europe writes */
+		size_t dl = i - k, ml;
+
 		i++;
+		ml = i;
 		if (number(s, n, &i, 2, mo) || i >= n || s[i] != '.')
 			return -1;
+		ml = i - ml;
 		i++;
 		k = i;
-		if (number(s, n, &i, 4, &c) || (i - k != 2 && i - k != 4))
+		/* a two-digit year only after 2-digit day and month
+		 * (19.09.03): 4.12.20 is a version number */
+		if (number(s, n, &i, 4, &c) ||
+		    (i - k != 4 && (i - k != 2 || dl != 2 || ml != 2)))
 			return -1;
 		*d = a;
 		*y = full_year(c, i - k);
