@@ -136,7 +136,6 @@ typedef struct csv_reader {
 
 	unsigned threads;	  /* tokenising threads (dm_reader_opts) */
 	size_t piece_bytes;	  /* forced piece size (DRIFTMON_CSV_PIECE) */
-	size_t piece_cap;	  /* rows a piece but the first may hold */
 	size_t avg_rec;		  /* bytes per row of the last batch */
 	struct csv_piece *pieces; /* MAX_PIECES, or NULL: sequential only */
 	/* dmio_csv_split_begin .. _end: the pieces set up, and the error of
@@ -1391,11 +1390,14 @@ static void finish_batch(csv_reader *r, size_t nrows)
 
 /*
  * With several threads, the first rows of a batch are tokenised in
- * pieces.  The bytes buffered for the batch are cut at fixed offsets;
- * every piece but the first starts after the first newline at or past
- * its cut.  That start is a guess (the newline may sit inside a quoted
- * field), and the guess is checked rather than computed: a piece parses
- * whole records from its start until it reaches the next piece's start.
+ * pieces.  The batch's rows are shared out, per rows to a piece; every
+ * piece but the first starts after the per-th newline past the start of
+ * the last, and writes its cells where its rows belong in the batch (so
+ * that they are not copied, unless the pieces before it held fewer rows
+ * than lines: blank lines, skipped records).  Each start is a guess (a
+ * newline may sit inside a quoted field), and the guess is checked
+ * rather than computed: a piece parses whole records from its start
+ * until it reaches the next piece's start.
  * The first piece starts at a true record boundary, so its records are
  * those the sequential reader finds; if it ends exactly at the second
  * piece's start, that start is a true boundary too, and so on.  Pieces
@@ -1408,7 +1410,7 @@ static void finish_batch(csv_reader *r, size_t nrows)
  * number of threads.  Pieces never modify the buffer: the "" escapes of
  * the rows taken are undone after the check.  Like the sequential loop,
  * a piece converts each unquoted cell while its bytes are in cache
- * (dmio_csv_prenum): the same values, copied with the cells.
+ * (dmio_csv_prenum): the same values, beside the cells.
  *
  * The pieces run on threads the reader starts per batch (csv_next), or,
  * with dmio_csv_split_begin/_run/_end, as tasks of the caller's thread
@@ -1437,11 +1439,14 @@ typedef struct csv_piece {
 	const csv_reader *r;
 	unsigned char *start, *stop; /* parse from start to a record end
 				      * at or past stop */
+	size_t row0;		     /* its first row in the batch */
 	size_t cap, stride;	     /* rows it may hold; cell stride */
-	dm_strref *cells;	     /* ncols x stride, column-major */
+	/* the batch's own arrays from row row0 on (stride batch_rows):
+	 * a piece's rows are tokenised where they belong, not copied */
+	dm_strref *cells;
 	uint8_t *nulls;
-	double *num;	 /* ncols x stride: dmio_parse_num (r->pre for k 0) */
-	uint64_t *recno; /* record number (from 1 in the piece) */
+	double *num;		/* dmio_parse_num, r->pre from row row0 */
+	uint64_t *recno;	/* record number (from 1 in the piece) */
 	unsigned char **rowend; /* where each row's record ends */
 	uint32_t *tmpfix;	/* ncols: parse_record's fix list */
 	size_t *fix;		/* cells (j * stride + i) to unescape */
@@ -1512,32 +1517,18 @@ static void *piece_run(void *arg)
 	return NULL;
 }
 
-/* Allocates the arrays of piece k (0: the batch's own cells). */
+/* Allocates the row arrays of piece k (its cells are the batch's). */
 static int piece_alloc(csv_reader *r, size_t k)
 {
 	csv_piece *pc = &r->pieces[k];
-	size_t ncols = r->base.ncols, br = r->batch_rows;
+	size_t br = r->batch_rows;
 
 	if (pc->recno)
 		return 0;
-	pc->cap = k == 0 ? br : r->piece_cap;
-	pc->stride = k == 0 ? br : pc->cap;
-	pc->recno = malloc(pc->cap * sizeof(*pc->recno));
-	pc->rowend = malloc(pc->cap * sizeof(*pc->rowend));
-	pc->tmpfix = malloc(ncols * sizeof(*pc->tmpfix));
-	if (k == 0) {
-		pc->cells = r->cells;
-		pc->nulls = r->nulls;
-		pc->num = r->pre;
-	} else {
-		pc->cells = malloc(ncols * pc->cap * sizeof(*pc->cells));
-		pc->nulls = malloc(ncols * pc->cap);
-		pc->num = malloc(ncols * pc->cap * sizeof(*pc->num));
-	}
-	return pc->recno && pc->rowend && pc->tmpfix && pc->cells &&
-			       pc->nulls && pc->num
-		       ? 0
-		       : -1;
+	pc->recno = malloc(br * sizeof(*pc->recno));
+	pc->rowend = malloc(br * sizeof(*pc->rowend));
+	pc->tmpfix = malloc(r->base.ncols * sizeof(*pc->tmpfix));
+	return pc->recno && pc->rowend && pc->tmpfix ? 0 : -1;
 }
 
 static void pieces_free(csv_reader *r)
@@ -1551,11 +1542,6 @@ static void pieces_free(csv_reader *r)
 		free(pc->rowend);
 		free(pc->tmpfix);
 		free(pc->fix);
-		if (k > 0) {
-			free(pc->cells);
-			free(pc->nulls);
-			free(pc->num);
-		}
 	}
 	free(r->pieces);
 }
@@ -1575,9 +1561,41 @@ static void *piece_job_run(void *arg)
 	return NULL;
 }
 
+/* Where the n-th (n >= 1) '\n' in [p, end) ends, or NULL. */
+static unsigned char *after_newlines(unsigned char *p, unsigned char *end,
+				     size_t n)
+{
+#if defined(__SSE2__)
+	const __m128i vn = _mm_set1_epi8('\n');
+
+	while (end - p >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p), vn));
+		size_t c = (size_t)__builtin_popcount(m);
+
+		if (c >= n) {
+			while (--n)
+				m &= m - 1;
+			return p + __builtin_ctz(m) + 1;
+		}
+		n -= c;
+		p += 16;
+	}
+#endif
+	for (; p < end; p++)
+		if (*p == '\n' && --n == 0)
+			return p + 1;
+	return NULL;
+}
+
 /*
  * Cuts the first rows of a batch into at most nt pieces (see above) of
  * at least min_piece bytes (r->piece_bytes, when set, fixes their size).
+ * Piece k takes rows [k * per, (k + 1) * per) of the batch: it starts
+ * after the (k * per)-th line end and writes its cells into the batch's
+ * own arrays at row k * per, so that nothing is copied when each line is
+ * a record (no blank lines, no line ends inside quotes; par_take moves
+ * the rows, or the sequential loop reads on, when they are not).
  * Called with no row built and r->pos == 0; returns the pieces to run,
  * 0 when the batch is better read by the sequential loop alone.  Errors
  * are left to that loop.
@@ -1585,7 +1603,7 @@ static void *piece_job_run(void *arg)
 static size_t par_setup(csv_reader *r, size_t nt, size_t min_piece,
 			dm_diag *diag)
 {
-	size_t br = r->batch_rows, want, region, np, k, cut, piece;
+	size_t br = r->batch_rows, want, region, np, k, piece, per;
 	unsigned char *base;
 	int full;
 
@@ -1610,19 +1628,20 @@ static size_t par_setup(csv_reader *r, size_t nt, size_t min_piece,
 	np = (region + piece - 1) / piece;
 	if (np > MAX_PIECES)
 		np = MAX_PIECES;
-	if (np < 2 && !r->piece_bytes)
+	if (np == 0 || (np < 2 && !r->piece_bytes))
 		return 0;
+	per = (br + np - 1) / np; /* rows a piece */
+	np = (br + per - 1) / per;
 	base = r->buf + r->pos;
-	/* Piece starts: after the first newline at or past each cut. */
+	/* Piece starts: after every per-th line end. */
 	r->pieces[0].start = base;
-	for (k = 1, cut = piece; k < np && cut < region; k++, cut += piece) {
-		unsigned char *nl = memchr(base + cut, '\n', region - cut);
+	for (k = 1; k < np; k++) {
+		unsigned char *s = after_newlines(r->pieces[k - 1].start,
+						  base + region, per);
 
-		if (!nl || nl + 1 >= base + region)
+		if (!s || s >= base + region)
 			break;
-		if (nl + 1 <= r->pieces[k - 1].start)
-			break;
-		r->pieces[k].start = nl + 1;
+		r->pieces[k].start = s;
 	}
 	np = k;
 	for (k = 0; k < np; k++) {
@@ -1630,11 +1649,13 @@ static size_t par_setup(csv_reader *r, size_t nt, size_t min_piece,
 
 		if (piece_alloc(r, k) < 0)
 			return 0;
-		if (k == 0) { /* the batch's own arrays (of this slot) */
-			pc->cells = r->cells;
-			pc->nulls = r->nulls;
-			pc->num = r->pre;
-		}
+		/* the batch's own arrays (of this slot), from its row */
+		pc->row0 = k * per;
+		pc->cap = k + 1 < np ? per : br - pc->row0;
+		pc->stride = br;
+		pc->cells = r->cells + pc->row0;
+		pc->nulls = r->nulls + pc->row0;
+		pc->num = r->pre + pc->row0;
 		pc->r = r;
 		pc->stop = k + 1 < np ? r->pieces[k + 1].start : base + region;
 		pc->nrows = 0;
@@ -1695,16 +1716,16 @@ static size_t par_take(csv_reader *r, size_t np)
 			n = br - row;
 			nrec = pc->recno[n - 1];
 		}
-		if (k > 0) {
+		if (row != pc->row0) { /* the pieces before held fewer */
 			for (j = 0; j < ncols; j++) {
-				memcpy(r->cells + j * br + row,
-				       pc->cells + j * pc->stride,
-				       n * sizeof(*r->cells));
-				memcpy(r->nulls + j * br + row,
-				       pc->nulls + j * pc->stride, n);
-				memcpy(r->pre + j * br + row,
-				       pc->num + j * pc->stride,
-				       n * sizeof(*r->pre));
+				memmove(r->cells + j * br + row,
+					r->cells + j * br + pc->row0,
+					n * sizeof(*r->cells));
+				memmove(r->nulls + j * br + row,
+					r->nulls + j * br + pc->row0, n);
+				memmove(r->pre + j * br + row,
+					r->pre + j * br + pc->row0,
+					n * sizeof(*r->pre));
 			}
 		}
 		for (i = 0; i < pc->nfix; i++) {
@@ -2190,13 +2211,6 @@ dm_err dmio_csv_reader_open_ex(dm_source *src, const dm_reader_opts *opts,
 		r->piece_bytes = strtoul(env, NULL, 10);
 	if (r->threads > 1 || r->piece_bytes) {
 		r->pieces = calloc(MAX_PIECES, sizeof(*r->pieces));
-		r->piece_cap = DEFAULT_BATCH_CELLS * 4 / ncols;
-		if (r->piece_bytes && r->piece_cap > 256)
-			r->piece_cap = 256;
-		if (r->piece_cap > br)
-			r->piece_cap = br;
-		if (r->piece_cap < 1)
-			r->piece_cap = 1;
 		/* no pieces: sequential, which is still right */
 	}
 	*out = &r->base;
