@@ -144,8 +144,9 @@ typedef struct csv_reader {
 	dm_err split_err;
 	dm_diag split_diag;
 
-	uint64_t records; /* data records consumed (delivered or skipped) */
-	dm_err failed;	  /* sticky: the error that stopped the read */
+	uint64_t records;     /* data records consumed (delivered or skipped) */
+	uint64_t rows_pieced; /* rows that pieces tokenised (tests) */
+	dm_err failed;	      /* sticky: the error that stopped the read */
 	int done;
 } csv_reader;
 
@@ -1754,6 +1755,7 @@ static size_t par_take(csv_reader *r, size_t np)
 			break;
 	}
 	r->records += recs;
+	r->rows_pieced += row;
 	r->base.rows_skipped += skips;
 	r->pos = (size_t)(last_end - r->buf);
 	return row;
@@ -2219,6 +2221,12 @@ out:
 	csv_free(r ? &r->base : NULL);
 	dm_source_close(src);
 	return err;
+}
+
+uint64_t dmio_csv_rows_pieced(const dm_reader *rd)
+{
+	return rd && rd->ops == &csv_ops ? ((const csv_reader *)rd)->rows_pieced
+					 : 0;
 }
 
 int dmio_csv_decimal_comma(const dm_reader *rd)

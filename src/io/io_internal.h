@@ -164,6 +164,10 @@ const double *dmio_csv_prenum(const dm_reader *rd, const dm_batch *b, size_t j);
  */
 int dmio_csv_decimal_comma(const dm_reader *rd);
 
+/* The rows of a CSV reader that pieces tokenised so far (tests: that
+ * pieces are taken, not dropped for the sequential loop). */
+uint64_t dmio_csv_rows_pieced(const dm_reader *rd);
+
 /*
  * The number written with a decimal comma in [s, s+n): digits, one ','
  * and digits, with an optional sign and exponent ("-3,14", "1,5e-3",
