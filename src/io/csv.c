@@ -1572,14 +1572,12 @@ static unsigned char *after_newlines(unsigned char *p, unsigned char *end,
 	while (end - p >= 16) {
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 			_mm_loadu_si128((const __m128i *)(const void *)p), vn));
-		size_t c = (size_t)__builtin_popcount(m);
 
-		if (c >= n) {
-			while (--n)
-				m &= m - 1;
-			return p + __builtin_ctz(m) + 1;
-		}
-		n -= c;
+		/* a newline or so in 16 bytes: counted one by one (no
+		 * popcount instruction in the base x86-64 set) */
+		for (; m; m &= m - 1)
+			if (--n == 0)
+				return p + __builtin_ctz(m) + 1;
 		p += 16;
 	}
 #endif
