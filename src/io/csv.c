@@ -144,6 +144,14 @@ typedef struct csv_reader {
 	dm_err split_err;
 	dm_diag split_diag;
 
+	/* Bytes read ahead (dmio_csv_prefetch), from source offset
+	 * ahead_off: ahead[ahead_pos, ahead_len) are fill's next bytes.
+	 * ahead_eof: the read that got them ended at the end of input. */
+	unsigned char *ahead;
+	size_t ahead_cap, ahead_pos, ahead_len;
+	uint64_t ahead_off;
+	int ahead_eof;
+
 	uint64_t records;     /* data records consumed (delivered or skipped) */
 	uint64_t rows_pieced; /* rows that pieces tokenised (tests) */
 	dm_err failed;	      /* sticky: the error that stopped the read */
@@ -661,9 +669,32 @@ static dm_err fill(csv_reader *r, size_t nrows, int *full, dm_diag *diag)
 		r->buf = nbuf;
 		r->cap = ncap;
 	}
-	err = src->read(src, r->src_off, r->buf + r->len, want, &got, diag);
-	if (err)
-		goto out;
+	if (r->ahead_pos < r->ahead_len && r->ahead_off == r->src_off) {
+		/* read ahead already: the bytes, and the rest from the
+		 * source unless they ended at the end of input */
+		size_t n = r->ahead_len - r->ahead_pos;
+
+		if (n > want)
+			n = want;
+		memcpy(r->buf + r->len, r->ahead + r->ahead_pos, n);
+		r->ahead_pos += n;
+		r->ahead_off += n;
+		got = n;
+		if (n < want && !r->ahead_eof) {
+			err = src->read(src, r->src_off + n,
+					r->buf + r->len + n, want - n, &got,
+					diag);
+			if (err)
+				goto out;
+			got += n;
+		}
+	} else {
+		r->ahead_pos = r->ahead_len = 0; /* not of this offset */
+		err = src->read(src, r->src_off, r->buf + r->len, want, &got,
+				diag);
+		if (err)
+			goto out;
+	}
 	r->len += got;
 	r->src_off += got;
 	if (got < want || r->src_off >= src->size)
@@ -1431,6 +1462,8 @@ static void finish_batch(csv_reader *r, size_t nrows)
  * or long cells (or a caller's large batch_rows) are cut. */
 #define PIECE_MIN  ((size_t)1 << 20)
 #define MAX_PIECES 64
+/* Bytes read ahead at most (dmio_csv_prefetch). */
+#define AHEAD_MAX ((size_t)16 << 20)
 /* The same bound for pieces run by a caller's threads
  * (dmio_csv_split_begin), which cost no thread start: a default batch is
  * cut in two. */
@@ -2056,6 +2089,7 @@ static void csv_free(dm_reader *base)
 	free(r->pre_arr[1]);
 	free(r->fix);
 	free(r->keep);
+	free(r->ahead);
 	pieces_free(r);
 	dm_source_close(base->src);
 	free(r);
@@ -2219,6 +2253,51 @@ out:
 	csv_free(r ? &r->base : NULL);
 	dm_source_close(src);
 	return err;
+}
+
+void dmio_csv_prefetch(dm_reader *rd)
+{
+	csv_reader *r = (csv_reader *)rd;
+	size_t target, have, got = 0;
+	dm_diag d;
+
+	if (!rd || rd->ops != &csv_ops || r->eof || r->done || r->failed ||
+	    dmio_source_is_mem(rd->src) || (r->ahead_len && r->ahead_eof))
+		return;
+	/* two batches' bytes (as par_setup guesses them), whole blocks */
+	target = r->avg_rec ? 2 * r->avg_rec * r->batch_rows : 0;
+	if (target > r->lim.batch_bytes / 4)
+		target = r->lim.batch_bytes / 4;
+	if (target > AHEAD_MAX)
+		target = AHEAD_MAX;
+	target = (target / r->lim.block_size + 1) * r->lim.block_size;
+	if (r->ahead_pos == r->ahead_len || r->ahead_off < r->src_off)
+		r->ahead_pos = r->ahead_len = 0;
+	have = r->ahead_len - r->ahead_pos;
+	if (have >= target / 2)
+		return;
+	if (r->ahead_cap < target) {
+		unsigned char *nb = malloc(target);
+
+		if (!nb)
+			return; /* fill reads the source itself */
+		memcpy(nb, r->ahead + r->ahead_pos, have);
+		free(r->ahead);
+		r->ahead = nb;
+		r->ahead_cap = target;
+	} else {
+		memmove(r->ahead, r->ahead + r->ahead_pos, have);
+	}
+	if (!have)
+		r->ahead_off = r->src_off;
+	r->ahead_pos = 0;
+	r->ahead_len = have;
+	dm_diag_clear(&d);
+	if (rd->src->read(rd->src, r->ahead_off + have, r->ahead + have,
+			  target - have, &got, &d) != DM_OK)
+		return; /* met again by fill, which reports it */
+	r->ahead_len += got;
+	r->ahead_eof = got < target - have;
 }
 
 uint64_t dmio_csv_rows_pieced(const dm_reader *rd)

@@ -164,6 +164,20 @@ const double *dmio_csv_prenum(const dm_reader *rd, const dm_batch *b, size_t j);
  */
 int dmio_csv_decimal_comma(const dm_reader *rd);
 
+/*
+ * Reads the next bytes of a CSV reader's source ahead (about two
+ * batches' worth), for its next batches: a task of dm_profile_add_reader's
+ * pool round, beside the pieces and the columns, so that the read
+ * (the kernel's copy, a decompression) is not left to the thread that
+ * starts the next batch.  Call only while no other call is made on rd.
+ * Errors are left to the read that meets them again.  Not for sources in
+ * memory (nothing to gain).
+ */
+void dmio_csv_prefetch(dm_reader *rd);
+
+/* 1 if src reads a buffer in memory (dm_source_open_mem). */
+int dmio_source_is_mem(const dm_source *src);
+
 /* The rows of a CSV reader that pieces tokenised so far (tests: that
  * pieces are taken, not dropped for the sequential loop). */
 uint64_t dmio_csv_rows_pieced(const dm_reader *rd);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "driftmon/table.h"
+#include "io/io_internal.h"
 
 /* A local file: the dm_source comes first so that the struct can be freed
  * through the dm_source pointer. */
@@ -191,6 +192,11 @@ dm_err dm_source_open_mem(const char *name, const void *data, size_t len,
 	ms->base.size = len;
 	*out = &ms->base;
 	return DM_OK;
+}
+
+int dmio_source_is_mem(const dm_source *src)
+{
+	return src && src->read == mem_read;
 }
 
 dm_err dm_source_pread(dm_source *src, uint64_t off, void *buf, size_t len,

@@ -1757,6 +1757,12 @@ static void *read_part_run(void *arg)
 	return NULL;
 }
 
+static void *prefetch_run(void *arg)
+{
+	dmio_csv_prefetch(arg);
+	return NULL;
+}
+
 struct task {
 	void *(*fn)(void *);
 	void *arg;
@@ -1899,8 +1905,8 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 	if (pool && nt > 1) { /* the reader's persistent threads */
 		/* pieces: up to 64 (the CSV reader's MAX_PIECES), of a
 		 * caller's forced size (DRIFTMON_CSV_PIECE) */
-		struct task tasks[74];
-		void *args[74];
+		struct task tasks[76];
+		void *args[76];
 		struct read_part parts[64];
 		size_t n = 0, np = 0, k;
 		int split = rt && dmio_csv_split_begin(rt->r, nt, &np) == 0;
@@ -1913,6 +1919,8 @@ static dm_err add_batch(dm_profile *p, const dm_profile_opts *o,
 		}
 		if (rt && !split)
 			tasks[n++] = (struct task){read_task_run, rt};
+		if (split) /* the bytes of the batches after */
+			tasks[n++] = (struct task){prefetch_run, rt->r};
 		if (mva && mva->pending)
 			tasks[n++] = (struct task){mv_async_main, mva};
 		for (t = 0; t < nt; t++)
