@@ -2281,11 +2281,12 @@ void dmio_csv_prefetch(dm_reader *rd)
 
 		if (!nb)
 			return; /* fill reads the source itself */
-		memcpy(nb, r->ahead + r->ahead_pos, have);
+		if (have)
+			memcpy(nb, r->ahead + r->ahead_pos, have);
 		free(r->ahead);
 		r->ahead = nb;
 		r->ahead_cap = target;
-	} else {
+	} else if (have) {
 		memmove(r->ahead, r->ahead + r->ahead_pos, have);
 	}
 	if (!have)
