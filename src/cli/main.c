@@ -7,7 +7,9 @@
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -74,6 +76,75 @@ static int finish(int rc)
 	return rc ? rc : EXIT_RUNTIME;
 }
 
+/*
+ * Huge pages for the heap.  A profile's memory (the columns' sketches, a
+ * CSV batch's arrays: some 30-40 MB) is touched once, a 4 KiB page at a
+ * time, and on a virtual machine each first touch is a costly fault: on
+ * the bench machine the ~8,500 faults of a 1M-row job were 5% of its
+ * wall time and more of its CPU (BENCHMARKS.md, "Huge pages").  glibc
+ * backs its heap with transparent huge pages when the tunable
+ * glibc.malloc.hugetlb is 1, which it reads only at start: so the
+ * commands that profile data start themselves again with it set (the
+ * same arguments; a tunable the caller set, or DRIFTMON_HUGEPAGES=0,
+ * leaves things as they are).  Returns -1 on an invalid
+ * DRIFTMON_HUGEPAGES, else 0 (here: the exec failed or was not wanted).
+ */
+static int hugepages(char **argv)
+{
+	static const char *const heavy[] = {"baseline",	 "detect",  "profile",
+					    "reference", "compare", "simulate"};
+	const char *e = getenv("DRIFTMON_HUGEPAGES");
+	const char *t = getenv("GLIBC_TUNABLES");
+	const char *pre = getenv("LD_PRELOAD");
+	char *v;
+	size_t i, n;
+	FILE *fp;
+	char mode[128] = "";
+
+	if (e && strcmp(e, "0") && strcmp(e, "1")) {
+		fprintf(stderr,
+			"driftmon: DRIFTMON_HUGEPAGES must be 0 or 1, not "
+			"'%s'\n",
+			e);
+		return -1;
+	}
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	return 0; /* the sanitizers' own allocator */
+#endif
+	if ((e && !strcmp(e, "0")) ||
+	    (t && strstr(t, "glibc.malloc.hugetlb")) ||
+	    (pre && strstr(pre, "vgpreload"))) /* valgrind: stay under it */
+		return 0;
+	for (i = 0; i < sizeof(heavy) / sizeof(heavy[0]); i++)
+		if (!strcmp(argv[1], heavy[i]))
+			break;
+	if (i == sizeof(heavy) / sizeof(heavy[0]))
+		return 0;
+	/* only where the kernel gives huge pages to a heap that asks */
+	fp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (!fp)
+		return 0;
+	if (!fgets(mode, sizeof(mode), fp))
+		mode[0] = 0;
+	fclose(fp);
+	if (!strstr(mode, "[madvise]") && !strstr(mode, "[always]"))
+		return 0;
+	n = (t ? strlen(t) + 1 : 0) + sizeof("glibc.malloc.hugetlb=1");
+	if (!(v = malloc(n)))
+		return 0;
+	snprintf(v, n, "%s%sglibc.malloc.hugetlb=1", t ? t : "", t ? ":" : "");
+	if (setenv("GLIBC_TUNABLES", v, 1) == 0) {
+		execv("/proc/self/exe", argv);
+		/* not started again: on as we are */
+		if (t)
+			setenv("GLIBC_TUNABLES", t, 1);
+		else
+			unsetenv("GLIBC_TUNABLES");
+	}
+	free(v);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i, best = 0, bd = SIZE_MAX;
@@ -92,6 +163,8 @@ int main(int argc, char **argv)
 		printf("driftmon %s\n", DM_VERSION);
 		return finish(EXIT_OK);
 	}
+	if (hugepages(argv) < 0)
+		return EXIT_USAGE;
 	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return finish(commands[i].fn(argc - 1, argv + 1));

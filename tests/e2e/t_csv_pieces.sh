@@ -89,6 +89,42 @@ same "20 MB file, default pieces" seq par
 grep -q '"count": 60000' "$T/par.json" && ok ||
 	not_ok "20 MB file: 60000 values not counted"
 
+# Huge pages (src/cli/main.c): the profiling commands start themselves
+# again with glibc's heap on transparent huge pages; the baseline is the
+# same, and DRIFTMON_HUGEPAGES=0 leaves the process as it is.
+profile "$G/big_quoted_crlf.csv" hp0 DRIFTMON_THREADS=2 DRIFTMON_CSV_PIECE= DRIFTMON_HUGEPAGES=0
+same "huge pages off: the same baseline" par hp0
+DRIFTMON_HUGEPAGES=maybe run baseline --model m --version v --dry-run \
+	--input "$G/big_quoted_crlf.csv"
+expect "DRIFTMON_HUGEPAGES=maybe" 2 "DRIFTMON_HUGEPAGES must be 0 or 1, not 'maybe'"
+# the running process's environment (the kernel must offer huge pages;
+# a sanitizer build keeps its own allocator)
+hp_env() { # VALUE: yes if the baseline ran with glibc's tunable set
+	local pid i got=no
+	env ${1:+DRIFTMON_HUGEPAGES=$1} "$DM" baseline --model m --version v \
+		--dry-run --input "$G/big_quoted_crlf.csv" </dev/null \
+		>/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 2000); do
+		if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
+			grep -q '^GLIBC_TUNABLES=.*glibc\.malloc\.hugetlb=1'; then
+			got=yes
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.002
+	done
+	wait "$pid"
+	echo "$got"
+}
+want=no
+grep -qE '\[(madvise|always)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null &&
+	! grep -q __asan_init "$DM" && want=yes
+got=$(hp_env "")
+[ "$got" = "$want" ] && ok || not_ok "huge pages: tunable set '$got', expected '$want'"
+got=$(hp_env 0)
+[ "$got" = no ] && ok || not_ok "DRIFTMON_HUGEPAGES=0: tunable set anyway"
+
 # The errors the pieces leave to the sequential reader keep their rows.
 profile "$G/ragged.csv" par DRIFTMON_THREADS=2 DRIFTMON_CSV_PIECE=5
 grep -q 'row 201, expected 2 fields, found 1' "$T/par.st" && ok ||
