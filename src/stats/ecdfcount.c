@@ -166,12 +166,24 @@ dm_ecdf_count *dm_ecdf_count_new(const double *ref, const uint64_t *wref,
 	all = malloc((nref + nextra) * sizeof(*all));
 	if (!c || !all)
 		goto fail;
-	memcpy(all, ref, nref * sizeof(*all));
-	if (nextra)
-		memcpy(all + nref, extra, nextra * sizeof(*all));
 	n = nref + nextra;
-	if (nextra)
-		qsort(all, n, sizeof(*all), cmp_double);
+	if (nextra) {
+		/* ref is sorted: sort the few extra points, then merge */
+		double *ex = malloc(nextra * sizeof(*ex));
+		size_t a = 0, b = 0, o = 0;
+
+		if (!ex)
+			goto fail;
+		memcpy(ex, extra, nextra * sizeof(*ex));
+		qsort(ex, nextra, sizeof(*ex), cmp_double);
+		while (a < nref || b < nextra)
+			all[o++] = b == nextra || (a < nref && ref[a] <= ex[b])
+					   ? ref[a++]
+					   : ex[b++];
+		free(ex);
+	} else {
+		memcpy(all, ref, nref * sizeof(*all));
+	}
 	for (i = 0, j = 0; i < n; i++)
 		if (j == 0 || all[i] != all[j - 1])
 			all[j++] = all[i];
