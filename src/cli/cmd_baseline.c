@@ -15,6 +15,7 @@
 #include "driftmon/layout.h"
 #include "driftmon/profile.h"
 #include "driftmon/store.h"
+#include "profile/profile_int.h"
 
 static const char help[] =
 	"usage: driftmon baseline --model NAME --version V --input FILE...\n"
@@ -716,7 +717,7 @@ static int write_output(const char *path, const dm_profile *prof)
 		free(tmp);
 		return cli_fail("cannot write '%s': %s", path, strerror(o.err));
 	}
-	err = dm_baseline_write(prof, file_sink, &o);
+	err = pf_baseline_write_threads(prof, file_sink, &o, cli_threads());
 	if (fclose(o.fp) != 0 && !o.err)
 		o.err = errno ? errno : EIO;
 	if (err == DM_OK && !o.err && strcmp(tmp, path) &&
@@ -757,7 +758,7 @@ static void print_summary(const struct bl_args *a, const dm_profile *prof,
 
 static dm_err produce_baseline(void *ctx, dm_sink_fn sink, void *sink_ctx)
 {
-	return dm_baseline_write(ctx, sink, sink_ctx);
+	return pf_baseline_write_threads(ctx, sink, sink_ctx, cli_threads());
 }
 
 /* Step 5: serialise to --output, and to the store unless --dry-run

@@ -18,6 +18,14 @@ void jw_init(jw *w, size_t max, int pretty)
 	w->pretty = pretty;
 }
 
+void jw_init_nested(jw *w, const jw *parent)
+{
+	jw_init(w, parent->max, parent->pretty);
+	w->depth = parent->depth;
+	if (w->depth > 0)
+		w->need_comma[w->depth] = 2; /* no separator before the value */
+}
+
 void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink, void *ctx)
 {
 	jw_init(w, max, pretty);

@@ -39,6 +39,10 @@ void jw_init(jw *w, size_t max, int pretty);
  * total).  The first error (the sink's included) is sticky and stops the
  * stream; end with jw_finish_stream. */
 void jw_init_stream(jw *w, size_t max, int pretty, dm_sink_fn sink, void *ctx);
+/* An in-memory writer for one value to be placed in parent's current
+ * array or object later with jw_raw (written elsewhere, on another
+ * thread): the same indentation, no separator before it. */
+void jw_init_nested(jw *w, const jw *parent);
 void jw_obj(jw *w);	/* { */
 void jw_obj_end(jw *w); /* } */
 void jw_arr(jw *w);	/* [ */

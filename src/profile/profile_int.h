@@ -99,6 +99,11 @@ static inline uint64_t pf_mix64(uint64_t x)
 }
 
 pf_evidence *pf_evidence_new(void);
+/* dm_baseline_write with its features written ahead on threads - 1
+ * more threads (threads > 1): the same text. */
+dm_err pf_baseline_write_threads(const dm_profile *p, dm_sink_fn sink,
+				 void *ctx, unsigned threads);
+
 void pf_evidence_free(pf_evidence *e);
 /* Evidence from the n valid values of one numeric batch. */
 void pf_evidence_numbers(pf_evidence *e, const double *v, size_t n);

@@ -242,6 +242,42 @@ static void merge_equals_union(void **state)
 	free_table(&cur);
 }
 
+struct membuf {
+	char *p;
+	size_t len;
+};
+
+static dm_err mem_sink(void *ctx, const void *data, size_t len)
+{
+	struct membuf *m = ctx;
+
+	m->p = realloc(m->p, m->len + len + 1);
+	assert_non_null(m->p);
+	memcpy(m->p + m->len, data, len);
+	m->len += len;
+	return DM_OK;
+}
+
+/* The baseline written with its features rendered ahead on threads
+ * (pf_baseline_write_threads: rounds of 2 a thread) is the same text,
+ * byte for byte, whatever the threads and the features left over. */
+static void check_threaded_write(const dm_profile *p, const char *json,
+				 size_t len)
+{
+	unsigned threads;
+
+	for (threads = 1; threads <= 9; threads++) {
+		struct membuf m = {NULL, 0};
+
+		assert_int_equal(
+			pf_baseline_write_threads(p, mem_sink, &m, threads),
+			DM_OK);
+		assert_int_equal(m.len, len);
+		assert_memory_equal(m.p, json, len);
+		free(m.p);
+	}
+}
+
 static void baseline_json_round_trip(void **state)
 {
 	struct table base;
@@ -254,6 +290,7 @@ static void baseline_json_round_trip(void **state)
 	make_table(&base, 3000, 0, 0);
 	build_baseline(&bp, &base);
 	assert_int_equal(dm_baseline_to_json(&bp, &json, &len), DM_OK);
+	check_threaded_write(&bp, json, len);
 	assert_int_equal(dm_baseline_from_json(json, len, "b.json", &back, &d),
 			 DM_OK);
 	assert_int_equal(back.nfeat, bp.nfeat);
