@@ -84,12 +84,14 @@ static void check_number(const char *s, uint32_t n)
 		abort();
 }
 
+/* piece: the batches cut in pieces of about that many bytes (csv.c,
+ * "Parallel tokenising"; run here one after the other), 0: not. */
 static void read_all(const char *name, const uint8_t *data, size_t size,
 		     size_t block, size_t batch_rows, int lenient, int numbers,
-		     reading *rd)
+		     size_t piece, reading *rd)
 {
 	dm_reader_opts opts = {batch_rows, lenient, 0};
-	dmio_csv_tuning tun = {block, MAX_RECORD, 0, SNIFF_BYTES, 0};
+	dmio_csv_tuning tun = {block, MAX_RECORD, 0, SNIFF_BYTES, piece};
 	dm_source *src;
 	dm_reader *r;
 	dm_batch *b;
@@ -192,7 +194,7 @@ static void round_trip(const char *name, const uint8_t *data, size_t size,
 	dm_csv_writer_free(w);
 	r->ops->free(r);
 	fclose(fp);
-	read_all("back.csv", (const uint8_t *)buf, len, 0, 0, 0, 0, &back);
+	read_all("back.csv", (const uint8_t *)buf, len, 0, 0, 0, 0, 0, &back);
 	/* a record longer than the limit may only appear on the way back
 	 * when quoting made it longer */
 	if (back.err != DM_ETOOBIG)
@@ -216,12 +218,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++;
 	size--;
 	for (lenient = 0; lenient <= 1; lenient++) {
-		reading big, small;
+		reading big, small, pieced;
 
-		read_all(name, data, size, BIG_BLOCK, 0, lenient, 1, &big);
-		read_all(name, data, size, block, batch_rows, lenient, 0,
+		read_all(name, data, size, BIG_BLOCK, 0, lenient, 1, 0, &big);
+		read_all(name, data, size, block, batch_rows, lenient, 0, 0,
 			 &small);
 		same(&big, &small);
+		/* pieces of 1-16 bytes: the same rows, errors and rows */
+		read_all(name, data, size, BIG_BLOCK, batch_rows, lenient, 0,
+			 block, &pieced);
+		same(&big, &pieced);
+		free(pieced.out.p);
 		/* one-column files cannot carry NULLs through CSV (an
 		 * empty line is skipped) */
 		if (!lenient && big.err == DM_OK && big.ncols > 1)
