@@ -96,8 +96,9 @@ static int hugepages(char **argv)
 	const char *e = getenv("DRIFTMON_HUGEPAGES");
 	const char *t = getenv("GLIBC_TUNABLES");
 	const char *pre = getenv("LD_PRELOAD");
-	char *v;
+	char *v, self[4096];
 	size_t i, n;
+	ssize_t sn;
 	FILE *fp;
 	char mode[128] = "";
 
@@ -129,12 +130,18 @@ static int hugepages(char **argv)
 	fclose(fp);
 	if (!strstr(mode, "[madvise]") && !strstr(mode, "[always]"))
 		return 0;
+	/* by its path, so that the process keeps its name (ps, pkill),
+	 * which exec of /proc/self/exe would make "exe" */
+	sn = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (sn <= 0 || (size_t)sn >= sizeof(self) - 1)
+		return 0;
+	self[sn] = 0;
 	n = (t ? strlen(t) + 1 : 0) + sizeof("glibc.malloc.hugetlb=1");
 	if (!(v = malloc(n)))
 		return 0;
 	snprintf(v, n, "%s%sglibc.malloc.hugetlb=1", t ? t : "", t ? ":" : "");
 	if (setenv("GLIBC_TUNABLES", v, 1) == 0) {
-		execv("/proc/self/exe", argv);
+		execv(self, argv);
 		/* not started again: on as we are */
 		if (t)
 			setenv("GLIBC_TUNABLES", t, 1);

@@ -100,7 +100,8 @@ expect "DRIFTMON_HUGEPAGES=maybe" 2 "DRIFTMON_HUGEPAGES must be 0 or 1, not 'may
 # the running process's environment (the kernel must offer huge pages;
 # a sanitizer build keeps its own allocator)
 hp_env() { # VALUE: yes if the baseline ran with glibc's tunable set
-	local pid i got=no
+	# (and under its own name: "exe" if started again as /proc/self/exe)
+	local pid i got=no comm=
 	env ${1:+DRIFTMON_HUGEPAGES=$1} "$DM" baseline --model m --version v \
 		--dry-run --input "$G/big_quoted_crlf.csv" </dev/null \
 		>/dev/null 2>&1 &
@@ -109,6 +110,9 @@ hp_env() { # VALUE: yes if the baseline ran with glibc's tunable set
 		if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
 			grep -q '^GLIBC_TUNABLES=.*glibc\.malloc\.hugetlb=1'; then
 			got=yes
+			comm=$(cat "/proc/$pid/comm" 2>/dev/null)
+			[ "$comm" = "$(basename "$(readlink -f "$DM")")" ] ||
+				got="yes, named '$comm'"
 			break
 		fi
 		kill -0 "$pid" 2>/dev/null || break
