@@ -1677,6 +1677,26 @@ static void read_any_error(const char *name, const void *data, size_t len,
  * offset (forward skips, rewinds); corrupt, truncated and trailing data
  * and compressed Parquet are one-line errors naming the file.
  */
+/* A CSV of n rows: every 7th with a quoted line end and a CRLF (and a
+ * blank line after it with blank), the others plain. */
+static void mixed_rows(sbuf *t, size_t n, int blank)
+{
+	size_t i;
+
+	sb_str(t, "id,name,x\r\n");
+	for (i = 0; i < n; i++) {
+		char row[96];
+
+		snprintf(row, sizeof(row),
+			 i % 7 ? "%zu,n%zu,%zu.25\n"
+			       : "%zu,\"two\nlines, %zu\",%zu\r\n",
+			 i, i * 31 % 97, i * 13);
+		sb_str(t, row);
+		if (blank && i % 7 == 0)
+			sb_str(t, "\n");
+	}
+}
+
 /*
  * Bytes read ahead (dmio_csv_prefetch, a task of the profile's pool
  * round) are the bytes fill would have read: the same rows from a file
@@ -1692,20 +1712,11 @@ static void csv_prefetch_same_rows(void **state)
 	sbuf t = {0};
 	readout plain, ro;
 	unsigned char *gz;
-	size_t i, bi, pi, gzn;
+	size_t bi, pi, gzn;
 	int fd;
 
 	(void)state;
-	sb_str(&t, "id,name,x\r\n");
-	for (i = 0; i < 20000; i++) {
-		char row[96];
-
-		snprintf(row, sizeof(row),
-			 i % 7 ? "%zu,n%zu,%zu.25\n"
-			       : "%zu,\"two\nlines, %zu\",%zu\r\n\n",
-			 i, i * 31 % 97, i * 13);
-		sb_str(&t, row);
-	}
+	mixed_rows(&t, 20000, 1);
 	cur_piece = 0;
 	read_mem("t.csv", t.p, t.len, 0, 0, 0, 0, &plain);
 	assert_int_equal(plain.err, DM_OK);
@@ -1760,16 +1771,7 @@ static void compressed_input(void **state)
 	int k;
 
 	(void)state;
-	sb_str(&t, "id,name,x\r\n");
-	for (i = 0; i < 6000; i++) {
-		char row[96];
-
-		snprintf(row, sizeof(row),
-			 i % 7 ? "%zu,n%zu,%zu.25\n"
-			       : "%zu,\"two\nlines, %zu\",%zu\r\n",
-			 i, i * 31 % 97, i * 13);
-		sb_str(&t, row);
-	}
+	mixed_rows(&t, 6000, 0);
 	n = t.len;
 	read_any("x.csv", t.p, n, &plain);
 	assert_int_equal(plain.err, DM_OK);
