@@ -1285,6 +1285,27 @@ static dm_err check_header_numbers(dm_profile *p)
 		       ex, n > 3 ? ", ..." : "");
 }
 
+int pf_placeholder(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n > 16) /* as a marker matches (na_match): never one per cell */
+		return 0;
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	while (n > 0 && *s == ' ')
+		s++, n--;
+	if (n == 0 || n > 4)
+		return 0;
+	if ((n == 3 && (!memcmp(s, "\xE2\x80\x94", 3) || /* em dash */
+			!memcmp(s, "\xE2\x80\x93", 3)))) /* en dash */
+		return 1;
+	for (i = 0; i < n; i++)
+		if (!strchr(".-?*#/_~", s[i]) || !s[i])
+			return 0;
+	return 1;
+}
+
 /* The placeholders a column of numbers or dates took as missing values
  * (profile.c: add_numeric): said, as the user did not list them. */
 static dm_err note_placeholders(dm_profile *p, const dm_feature *f,

@@ -266,27 +266,6 @@ static long na_match(const dm_feature *f, const char *s, size_t n)
 	return -1;
 }
 
-int pf_placeholder(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n > 16) /* as a marker matches (na_match): never one per cell */
-		return 0;
-	while (n > 0 && s[n - 1] == ' ')
-		n--;
-	while (n > 0 && *s == ' ')
-		s++, n--;
-	if (n == 0 || n > 4)
-		return 0;
-	if ((n == 3 && (!memcmp(s, "\xE2\x80\x94", 3) || /* em dash */
-			!memcmp(s, "\xE2\x80\x93", 3)))) /* en dash */
-		return 1;
-	for (i = 0; i < n; i++)
-		if (!strchr(".-?*#/_~", s[i]) || !s[i])
-			return 0;
-	return 1;
-}
-
 /* Appends the missing marker [s, s+n) to f's list (its count 0). */
 static dm_err add_marker(dm_feature *f, const char *s, size_t n)
 {
