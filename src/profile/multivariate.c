@@ -260,12 +260,12 @@ dm_err pf_mv_add_batch(dm_profile *p, const dm_batch *b, const long *map,
 
 	if (!m || (ref && !pca))
 		return DM_OK;
-	if (vals)
+	if (vals || !pca)
 		nv = pf_mv_rows_taken(ref, b, keep, NULL);
 	cols = calloc(m->d, sizeof(*cols));
-	/* current mode: one row; baseline mode: the batch's complete rows */
-	rows = malloc((pca ? 1 : (b->nrows ? b->nrows : 1)) * m->d *
-		      sizeof(double));
+	/* current mode: one row; baseline mode: the rows taken (every
+	 * DM_MV_ROW_STRIDE-th: half the batch's, not all of them) */
+	rows = malloc((pca || !nv ? 1 : nv) * m->d * sizeof(double));
 	if (!cols || !rows) {
 		err = DM_ENOMEM;
 		goto out;

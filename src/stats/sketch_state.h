@@ -24,6 +24,9 @@ typedef struct sketch_state {
 	const double *v[SKETCH_STATE_MAXLEV];
 	size_t len[SKETCH_STATE_MAXLEV];
 	unsigned flip[SKETCH_STATE_MAXLEV];
+	/* values level h's buffer has room for (its memory; filled by
+	 * sketch_state_get, ignored by sketch_state_new) */
+	size_t cap[SKETCH_STATE_MAXLEV];
 } sketch_state;
 
 /* Views s's state (pointers into s).  DM_EINVAL for a frozen sketch. */

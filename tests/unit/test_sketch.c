@@ -2,7 +2,8 @@
 /*
  * Moments, the quantile sketch and PSI against naive oracles: streaming
  * results against a two-pass computation, merged sketches against the
- * proven rank-error bound on the true ECDF.
+ * proven rank-error bound on the true ECDF; the sketch's levels, bit for
+ * bit, against the algorithm written plainly; its memory bound.
  */
 #include "dmtest.h"
 
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "driftmon/stats.h"
+#include "stats/sketch_state.h"
 
 static uint64_t rng_state = 88172645463325252ull;
 
@@ -228,6 +230,244 @@ static void sketch_compress_and_freeze(void **state)
 	free(x);
 }
 
+/*
+ * The compactor stack of src/stats/sketch.c written plainly, as it was
+ * first built: a compaction merges the kept half into the level above,
+ * which is compacted afterwards if that filled it.  The sketch compacts
+ * a level that a merge fills straight from scratch; the levels must be
+ * the same, bit for bit.
+ */
+#define RMAXLEV 60
+struct rsk {
+	uint32_t k, kup;
+	uint64_t n;
+	double err;
+	unsigned nlev;
+	double *v[RMAXLEV];
+	size_t len[RMAXLEV];
+	unsigned flip[RMAXLEV];
+};
+
+static uint64_t rkey(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
+}
+
+static int cmp_rkey(const void *a, const void *b)
+{
+	uint64_t x = rkey(*(const double *)a), y = rkey(*(const double *)b);
+
+	return (x > y) - (x < y);
+}
+
+static void rsk_init(struct rsk *r, uint32_t k)
+{
+	memset(r, 0, sizeof(*r));
+	r->k = k + (k & 1u);
+	r->kup = r->k / 4 < DM_SKETCH_K_MIN ? DM_SKETCH_K_MIN : r->k / 4;
+	r->kup += r->kup & 1u;
+	r->nlev = 1;
+}
+
+static void rsk_free(struct rsk *r)
+{
+	unsigned h;
+
+	for (h = 0; h < RMAXLEV; h++)
+		free(r->v[h]);
+}
+
+/* b[0..nb) (sorted) merged into level h; on ties the level's first */
+static void rsk_merge(struct rsk *r, unsigned h, const double *b, size_t nb)
+{
+	size_t na = r->len[h], i = 0, j = 0, o = 0;
+	double *out = malloc((na + nb + 1) * sizeof(double));
+
+	assert_non_null(out);
+	while (i < na && j < nb)
+		out[o++] = b[j] < r->v[h][i] ? b[j++] : r->v[h][i++];
+	while (i < na)
+		out[o++] = r->v[h][i++];
+	while (j < nb)
+		out[o++] = b[j++];
+	free(r->v[h]);
+	r->v[h] = out;
+	r->len[h] = o;
+}
+
+static void rsk_cascade(struct rsk *r)
+{
+	unsigned h;
+
+	for (h = 0; h < r->nlev; h++) {
+		size_t len = r->len[h], m = len & ~(size_t)1, i;
+		double *kept;
+
+		if (len < (h ? r->kup : r->k))
+			continue;
+		if (h == 0)
+			qsort(r->v[0], len, sizeof(double), cmp_rkey);
+		kept = malloc((m / 2 + 1) * sizeof(double));
+		assert_non_null(kept);
+		for (i = 0; i < m / 2; i++)
+			kept[i] = r->v[h][2 * i + r->flip[h]];
+		r->flip[h] ^= 1u;
+		if (h + 1 == r->nlev)
+			r->nlev++;
+		rsk_merge(r, h + 1, kept, m / 2);
+		free(kept);
+		if (len > m)
+			r->v[h][0] = r->v[h][m];
+		r->len[h] = len - m;
+		r->err += ldexp(1.0, (int)h);
+	}
+}
+
+static void rsk_add(struct rsk *r, const double *x, size_t n)
+{
+	while (n > 0) {
+		size_t take;
+
+		if (r->len[0] >= r->k)
+			rsk_cascade(r);
+		take = r->k - r->len[0] < n ? r->k - r->len[0] : n;
+		r->v[0] = realloc(r->v[0], r->k * sizeof(double));
+		assert_non_null(r->v[0]);
+		memcpy(r->v[0] + r->len[0], x, take * sizeof(double));
+		r->len[0] += take;
+		r->n += take;
+		x += take;
+		n -= take;
+	}
+}
+
+static void rsk_merge_sketch(struct rsk *d, const struct rsk *s)
+{
+	unsigned h;
+
+	for (h = 0; h < s->nlev; h++) {
+		if (!s->len[h])
+			continue;
+		if (h == 0) {
+			d->v[0] = realloc(d->v[0], (d->len[0] + s->len[0]) *
+							   sizeof(double));
+			assert_non_null(d->v[0]);
+			memcpy(d->v[0] + d->len[0], s->v[0],
+			       s->len[0] * sizeof(double));
+			d->len[0] += s->len[0];
+		} else {
+			rsk_merge(d, h, s->v[h], s->len[h]);
+		}
+		if (h + 1 > d->nlev)
+			d->nlev = h + 1;
+	}
+	d->n += s->n;
+	d->err += s->err;
+	rsk_cascade(d);
+}
+
+/* every level's values, bit for bit, their flips, n and the error */
+static void same_levels(const dm_sketch *s, const struct rsk *r)
+{
+	sketch_state st;
+	unsigned h;
+
+	assert_int_equal(sketch_state_get(s, &st), DM_OK);
+	assert_int_equal(st.n, r->n);
+	assert_int_equal(st.nlev, r->nlev);
+	assert_true(st.err_w == r->err);
+	for (h = 0; h < st.nlev; h++) {
+		assert_int_equal(st.len[h], r->len[h]);
+		assert_int_equal(st.flip[h], r->flip[h]);
+		if (st.len[h])
+			assert_memory_equal(st.v[h], r->v[h],
+					    st.len[h] * sizeof(double));
+	}
+}
+
+/* ties (a pool of values), both zeros, both signs, a wide range */
+static double mixed_value(void)
+{
+	double u = urand();
+
+	if (u < 0.05)
+		return u < 0.025 ? 0.0 : -0.0;
+	if (u < 0.5)
+		return floor(urand() * 200) - 100;
+	return nrand() * exp(nrand() * 3);
+}
+
+static void sketch_levels_match_plain_algorithm(void **state)
+{
+	static const uint32_t ks[] = {16, 256, 1000};
+	size_t t;
+
+	(void)state;
+	for (t = 0; t < sizeof(ks) / sizeof(ks[0]); t++) {
+		dm_sketch *s = dm_sketch_new(ks[t]), *p = dm_sketch_new(ks[t]);
+		struct rsk r, rp;
+		double x[3000];
+		int blk;
+
+		rsk_init(&r, ks[t]);
+		rsk_init(&rp, ks[t]);
+		for (blk = 0; blk < 200; blk++) {
+			size_t n = 1 + (size_t)(urand() * 2999), i;
+
+			for (i = 0; i < n; i++)
+				x[i] = mixed_value();
+			assert_int_equal(dm_sketch_add_block(s, x, n), DM_OK);
+			rsk_add(&r, x, n);
+			same_levels(s, &r);
+			/* and a second sketch, merged in every 20 blocks */
+			assert_int_equal(dm_sketch_add_block(p, x, n / 3),
+					 DM_OK);
+			rsk_add(&rp, x, n / 3);
+			if (blk % 20 == 19) {
+				assert_int_equal(dm_sketch_merge(s, p), DM_OK);
+				rsk_merge_sketch(&r, &rp);
+				same_levels(s, &r);
+			}
+		}
+		assert_true(r.nlev > 4);
+		dm_sketch_free(s);
+		dm_sketch_free(p);
+		rsk_free(&r);
+		rsk_free(&rp);
+	}
+}
+
+/* A level above 0 keeps at most one merge from below (k/8 values)
+ * between compactions: memory k + levels x k/8, not levels x k/2. */
+static void sketch_levels_memory_bound(void **state)
+{
+	enum { K = 16384, KUP = K / 4 };
+	dm_sketch *s = dm_sketch_new(K);
+	double x[5000];
+	sketch_state st;
+	size_t b, i;
+	unsigned h;
+
+	(void)state;
+	for (b = 0; b < 600; b++) {
+		for (i = 0; i < 5000; i++)
+			x[i] = nrand();
+		assert_int_equal(dm_sketch_add_block(s, x, 5000), DM_OK);
+	}
+	assert_int_equal(sketch_state_get(s, &st), DM_OK);
+	assert_true(st.nlev >= 8);   /* 3 million values, 2^7 k */
+	assert_true(st.cap[0] <= K); /* level 0: no slack beyond k */
+	for (h = 1; h < st.nlev; h++)
+		assert_true(st.cap[h] <= KUP / 2 + 64);
+	/* levels 1 and 2 are filled by every compaction below them: they
+	 * keep at most the odd leftover */
+	assert_true(st.len[1] <= 1 && st.len[2] <= 1);
+	dm_sketch_free(s);
+}
+
 static void psi_formula(void **state)
 {
 	uint64_t e[3] = {50, 30, 20}, a[3] = {20, 30, 50}, z[3] = {0, 0, 0};
@@ -269,6 +509,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(sketch_bound_holds_streaming),
 		cmocka_unit_test(sketch_merge_bound_holds),
 		cmocka_unit_test(sketch_compress_and_freeze),
+		cmocka_unit_test(sketch_levels_match_plain_algorithm),
+		cmocka_unit_test(sketch_levels_memory_bound),
 		cmocka_unit_test(psi_formula),
 	};
 
