@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Scratch words stats_dsort needs beyond the keys (its histograms). */
-#define STATS_DSORT_EXTRA 3072
+#define STATS_DSORT_EXTRA 4096
 
 /* Sorts n finite doubles ascending (-0.0 before +0.0).  tmp must hold
  * 2 * n + STATS_DSORT_EXTRA keys. */

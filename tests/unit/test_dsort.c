@@ -5,8 +5,9 @@
  * skipped), heavy ties, values clustered within 1e-12 of each other (few
  * varying bits), the same cluster mixed with values of all signs and
  * magnitudes (the insertion fix-up runs out of budget and falls back to
- * the low bits' passes), and keys whose middle bits never vary (a pass
- * with a single digit skipped).
+ * the low bits' passes), keys whose middle bits never vary (a pass
+ * with a single digit skipped), and values whose sign and exponent digit
+ * is the same for many keys (the skewed digit's two-run scatter).
  */
 #include "dmtest.h"
 
@@ -76,7 +77,7 @@ static void dsort_matches_qsort(void **state)
 	size_t i, kind;
 
 	(void)state;
-	for (kind = 0; kind < 8; kind++) {
+	for (kind = 0; kind < 9; kind++) {
 		for (i = 0; i < N; i++) {
 			uint64_t r = rnd();
 			double u = (double)(r >> 11) / 9007199254740992.0;
@@ -113,9 +114,16 @@ static void dsort_matches_qsort(void **state)
 					     -52) +
 				       (double)(r % 7);
 				break;
-			default:
+			case 7:
 				v[i] = (r & 1) ? 0.0 : -0.0;
 				break; /* signed zeros */
+			default:
+				/* both signs, three decimals, a pool of
+				 * values (the collector bench's): half the
+				 * keys share two top digits, so the skewed
+				 * scatter and the split count run */
+				v[i] = (double)(r % 2000000) / 1000.0 - 1000.0;
+				break;
 			}
 		}
 		check(v, N - 1); /* odd: the pick keeps the largest */
