@@ -777,11 +777,19 @@ static int ws_separated(csv_reader *r, size_t hs, size_t he, dm_diag *diag)
 		return 0;
 	for (;;) { /* buffer the lines looked at */
 		b = r->buf + r->pos;
+		/* counted as below: blank lines are not (a read that stopped
+		 * after WS_LINES blank ones would decide on fewer lines than
+		 * one that holds the whole file) */
 		for (i = he + 1, lines = 0;
 		     i < r->len - r->pos && lines <= WS_LINES;
-		     i = (size_t)(nl - b) + 1, lines++)
+		     i = (size_t)(nl - b) + 1) {
+			int n_ = 0;
+
 			if (!(nl = memchr(b + i, '\n', r->len - r->pos - i)))
 				break;
+			lines += ws_fields(b + i, (size_t)(nl - b) - i, &n_) !=
+				 0;
+		}
 		if (lines > WS_LINES || r->eof ||
 		    r->len - r->pos > r->lim.max_record)
 			break;

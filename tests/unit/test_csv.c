@@ -489,6 +489,20 @@ static void csv_whitespace(void **state)
 	/* lines past the record limit are not looked at, whatever the read
 	 * size: each read decides on the same lines */
 	check_ncols_limited("a b\n1 2\n333 4 5\n", 10, 2);
+	/* blank lines are not among the lines looked at, whatever the
+	 * read size (a read that stopped after 20 blank lines decided on
+	 * the first line alone: found by fuzz_csv) */
+	{
+		sbuf in = {0};
+		int i;
+
+		sb_str(&in, "a b\n1 2\n");
+		for (i = 0; i < 30; i++)
+			sb_str(&in, "\n");
+		sb_str(&in, "x\n");
+		check_csv(in.p, "a b\n1:|<1 2>\n2:|<x>\n");
+		free(in.p);
+	}
 	/* the 21st line and after are not looked at */
 	check_error("a b\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n"
 		    "1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n1 2\n3 4 5\n",
