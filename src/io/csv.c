@@ -783,12 +783,12 @@ static int ws_separated(csv_reader *r, size_t hs, size_t he, dm_diag *diag)
 		for (i = he + 1, lines = 0;
 		     i < r->len - r->pos && lines <= WS_LINES;
 		     i = (size_t)(nl - b) + 1) {
-			int n_ = 0;
+			int unused = 0;
 
 			if (!(nl = memchr(b + i, '\n', r->len - r->pos - i)))
 				break;
-			lines += ws_fields(b + i, (size_t)(nl - b) - i, &n_) !=
-				 0;
+			lines += ws_fields(b + i, (size_t)(nl - b) - i,
+					   &unused) != 0;
 		}
 		if (lines > WS_LINES || r->eof ||
 		    r->len - r->pos > r->lim.max_record)

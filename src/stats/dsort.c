@@ -123,18 +123,6 @@ static void histograms(const uint64_t *a, size_t n, const unsigned *sh,
 	}
 }
 
-/* Whether one digit holds an eighth of the keys or more (c: the counts
- * as offsets, before the scatter: c[d + 1] - c[d] is digit d's count). */
-static int skewed(const uint32_t *c, size_t n)
-{
-	unsigned d;
-
-	for (d = 0; d + 1 < NB; d++)
-		if (c[d + 1] - c[d] >= n / 8)
-			return 1;
-	return n - c[NB - 1] >= n / 8;
-}
-
 /* The scatter of a skewed digit: the two halves of the keys side by side,
  * each with its own offsets (the first half's keys of a digit before the
  * second's: stable), so that keys of the same digit one after the other
@@ -178,7 +166,7 @@ static uint64_t *passes(uint64_t *a, uint64_t *b, size_t n, const unsigned *sh,
 	uint32_t *c2 = count[PASSES];
 
 	for (p = 0; p < np; p++) {
-		uint32_t *c = count[p], sum = 0;
+		uint32_t *c = count[p], sum = 0, most = 0;
 		unsigned s = sh[p];
 		uint64_t *t;
 
@@ -189,8 +177,10 @@ static uint64_t *passes(uint64_t *a, uint64_t *b, size_t n, const unsigned *sh,
 
 			c[d] = sum;
 			sum += x;
+			most = x > most ? x : most;
 		}
-		if (skewed(c, n)) {
+		/* a digit of an eighth of the keys or more: skewed */
+		if (most >= n / 8) {
 			scatter2(a, b, n, s, c, c2);
 		} else {
 			/* four keys a step (the loop's own instructions

@@ -304,6 +304,9 @@ static dm_err cascade(dm_sketch *s)
 					  up->len + half) < 0)
 				return DM_ENOMEM;
 			next = sc->t[t];
+		} else if (reserve_level(&up->v, &up->cap, up->len + half) <
+			   0) {
+			return DM_ENOMEM; /* merge_into() then cannot fail */
 		}
 		/* Pick every other value in place: v[i] = v[2i + flip]
 		 * (level 0: as it is sorted). */
