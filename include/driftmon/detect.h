@@ -176,10 +176,13 @@ typedef struct dm_data_account {
  * (25%) above its centre = drift (an effect floor, as for one column:
  * the band alone fired on same-distribution windows).  Its own alert,
  * raised only when no column drifted: it does not count in
- * features_drifted nor set drift_detected.
+ * features_drifted nor set drift_detected.  The band's top is at least
+ * DM_MV_ERROR_FLOOR per column: below it an error is rounding (the
+ * errors are in units of the standardised columns' variance).
  */
-#define DM_MV_BAND_Z	 3.0
-#define DM_MV_MIN_EFFECT 0.25
+#define DM_MV_BAND_Z	  3.0
+#define DM_MV_MIN_EFFECT  0.25
+#define DM_MV_ERROR_FLOOR 1e-9
 typedef struct dm_mv_result {
 	int checked;	  /* both profiles have it and rows >= min_samples */
 	int drifted;	  /* error > hi */

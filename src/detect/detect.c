@@ -104,9 +104,12 @@ static double base_std(const dm_feature *b)
 }
 
 /* x / s with x / 0 = 0 for x = 0 and +inf otherwise (a constant
- * baseline that moved has drifted at any threshold). */
+ * baseline that moved has drifted at any threshold); NaN when s is
+ * unknown (moments that overflowed a double). */
 static double normed(double x, double s)
 {
+	if (isnan(s))
+		return NAN;
 	if (s > 0.0)
 		return x / s;
 	return x == 0.0 ? 0.0 : INFINITY;
@@ -933,6 +936,11 @@ static dm_err multivariate(dm_result *r, const dm_profile *base,
 	}
 	if (mv->lo < 0)
 		mv->lo = 0;
+	/* rounding: a baseline whose discarded directions are exact
+	 * relations (duplicated or summed columns) has a band of ~1e-17,
+	 * and the window's error is then rounding of that size too */
+	if (mv->hi < DM_MV_ERROR_FLOOR * (double)mv->columns)
+		mv->hi = DM_MV_ERROR_FLOOR * (double)mv->columns;
 	/* Significant and large enough to matter, as for one column: the
 	 * band alone fired on same-distribution windows (heavy tails, and
 	 * the reference error is itself an estimate). */

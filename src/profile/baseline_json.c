@@ -460,8 +460,10 @@ static dm_err parse_moments(struct ctx *c, json_t *jf, dm_feature *f,
 			   "mean, std, min, max and m2 must be "
 			   "numbers");
 	f->mom.n = f->count;
-	f->mom.mean = isnan(mean) ? 0.0 : mean;
-	f->mom.m2 = isnan(m2) ? 0.0 : m2;
+	/* null: no values (0), or values whose moments overflowed a double
+	 * (kept unknown: NaN) */
+	f->mom.mean = isnan(mean) && f->count == 0 ? 0.0 : mean;
+	f->mom.m2 = isnan(m2) && f->count == 0 ? 0.0 : m2;
 	f->mom.min = isnan(mn) ? INFINITY : mn;
 	f->mom.max = isnan(mx) ? -INFINITY : mx;
 	return DM_OK;

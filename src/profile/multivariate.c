@@ -317,6 +317,20 @@ out:
 	return err;
 }
 
+/*
+ * Whether a column with this mean and (co-moment) variance enters the
+ * fit.  Not when either overflowed (values near +-1.8e308, e.g. a
+ * sentinel: no finite standard score, and the stored means and sds must
+ * be finite), nor when the column is constant (to rounding: sd within
+ * 1e-12 of its mean): it relates to nothing, and its null direction
+ * would be the one the check watches, where the error is rounding alone.
+ */
+static int mv_column_varies(double mean, double var)
+{
+	return isfinite(mean) && isfinite(var) && var > 0.0 &&
+	       var > 1e-24 * mean * mean;
+}
+
 dm_err pf_mv_finish(dm_profile *p, double share)
 {
 	dm_multivariate *m = p->mv, *k;
@@ -338,7 +352,8 @@ dm_err pf_mv_finish(dm_profile *p, double share)
 
 		if (f->type == DM_FEATURE_NUMERIC &&
 		    f->role == DM_ROLE_FEATURE &&
-		    f->ltype != DM_LTYPE_TIMESTAMP) {
+		    f->ltype != DM_LTYPE_TIMESTAMP &&
+		    mv_column_varies(m->cov.mean[i], m->cov.c[i * m->d + i])) {
 			names[d] = m->columns[i];
 			idx[d++] = i;
 		}

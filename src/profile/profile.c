@@ -2281,6 +2281,22 @@ dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 	if ((err = pf_mv_finish(p, DM_MV_SHARE_DEFAULT)) != DM_OK)
 		return err;
 	for (i = 0; i < p->nfeat; i++) {
+		const dm_feature *f = &p->feat[i];
+
+		/* a baseline (evidence gathered) with numbers near +-1.8e308 */
+		if (f->evidence && f->type == DM_FEATURE_NUMERIC &&
+		    f->count > 0 &&
+		    (!isfinite(f->mom.mean) || !isfinite(f->mom.m2)) &&
+		    (err = pf_warn(p,
+				   "column '%s': its values (%.17g to %.17g) "
+				   "are too large for a finite mean and "
+				   "standard deviation: both are stored as "
+				   "null, and the column is left out of the "
+				   "multivariate check",
+				   f->name, f->mom.min, f->mom.max)) != DM_OK)
+			return err;
+	}
+	for (i = 0; i < p->nfeat; i++) {
 		dm_feature *f = &p->feat[i];
 		double *v = NULL;
 		uint64_t *w = NULL, total = 0, acc;

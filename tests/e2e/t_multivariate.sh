@@ -79,4 +79,58 @@ EOF2
 run detect -m mv -v 2 -i "$T/same.csv"
 expect "bad sds refused" 1 "multivariate.sds"
 one_line "bad sds: one line"
+
+# Degenerate columns, as real tables have them: a constant column, a
+# duplicated one, and a sentinel near the largest double (the variance
+# overflows).  Detect on the training rows themselves raises nothing:
+# the constant and the overflowing column are left out of the fit (the
+# baseline says why for the latter, and stays readable), and the exact
+# relation of the duplicate (an eigenvalue of ~1e-17) is not rounding
+# noise above a band of ~1e-17.  When the duplicate stops following its
+# source (same marginal, shuffled), the check still fires.
+/usr/bin/python3 - "$T" <<'EOF2'
+import random, sys
+random.seed(11)
+d = sys.argv[1]
+def rows(n, broken):
+    out = ["a,b,c,dup,const,big"]
+    cs = [random.gauss(0, 1) for _ in range(n)]
+    dups = cs[:]
+    if broken:
+        random.shuffle(dups)
+    for i in range(n):
+        a = random.gauss(0, 1)
+        b = a * 0.5 + random.gauss(0, 1)
+        big = random.choice(["1.7976931348623157e308", "-1.7976931348623157e308"]) \
+            if random.random() < 0.1 else repr(random.gauss(5, 2))
+        out.append("%r,%r,%r,%r,7,%s" % (a, b, cs[i], dups[i], big))
+    return "\n".join(out) + "\n"
+open(d + "/degen.csv", "w").write(rows(6000, False))
+open(d + "/degen_broken.csv", "w").write(rows(6000, True))
+EOF2
+run baseline -m degen -v 1 -i "$T/degen.csv"
+expect "degenerate baseline" 0 "column 'big': its values .* are too large for a finite mean"
+check "degenerate baseline: constant and overflowing columns not fitted" \
+	/usr/bin/python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))
+m = b["multivariate"]
+assert m["columns"] == ["a", "b", "c", "dup"], m["columns"]
+assert all(isinstance(x, float) or isinstance(x, int) for x in m["means"] + m["sds"] + m["eigenvalues"])
+big = [f for f in b["features"] if f["name"] == "big"][0]
+assert big["mean"] is None and big["std"] is None and big["max"] > 1e308
+assert any("big" in w for w in b["warnings"])
+' "$DRIFTMON_STORE/baselines/degen/1/baseline.json"
+run detect -m degen -v 1 -i "$T/degen.csv" --format json
+expect "degenerate: detect on the training rows" 0
+json_check "degenerate: no alert on the training rows" \
+	'd["alerts"] == [] and not d["multivariate"]["drifted"] and d["multivariate"]["band"][1] >= 4e-9'
+json_check "degenerate: big's moments unknown, not zero" \
+	'[(f["baseline"]["mean"], f["baseline"]["std"]) for f in d["features"] if f["name"] == "big"] == [(None, None)]'
+run detect -m degen -v 1 -i "$T/degen.csv" --test wasserstein --format json
+json_check "degenerate: Wasserstein over an unknown sd is unknown, not drift" \
+	'[(f["test_statistic"], f["drifted"]) for f in d["features"] if f["name"] == "big"] == [(None, False)] and d["features_drifted"] == 0'
+run detect -m degen -v 1 -i "$T/degen_broken.csv" --format json
+json_check "degenerate: the duplicate's relation broken fires" \
+	'd["features_drifted"] == 0 and [a["code"] for a in d["alerts"]] == ["MULTIVARIATE_DRIFT"]'
 finish
