@@ -99,16 +99,6 @@ static dm_err check_categorical(const dm_feature *f, const char *name,
 	return DM_OK;
 }
 
-/* Moments written as null (NaN) because they overflowed a double: only
- * values beyond 1e150 in magnitude can make the squared deviations do
- * so; their min and max are still finite (profile.c warns). */
-static int moments_overflowed(const dm_moments *m)
-{
-	return (isnan(m->mean) || isnan(m->m2)) && isfinite(m->min) &&
-	       isfinite(m->max) && m->min <= m->max &&
-	       fmax(fabs(m->min), fabs(m->max)) >= 1e150;
-}
-
 static dm_err check_numeric(const dm_feature *f, const char *name,
 			    dm_diag *diag)
 {
@@ -128,7 +118,7 @@ static dm_err check_numeric(const dm_feature *f, const char *name,
 				   "%llu, not its count %llu",
 				   f->name, (unsigned long long)sum,
 				   (unsigned long long)f->count);
-	if (f->count > 0 && !moments_overflowed(&f->mom) &&
+	if (f->count > 0 && !pf_moments_overflowed(&f->mom) &&
 	    (!isfinite(f->mom.mean) || !isfinite(f->mom.m2) || f->mom.m2 < 0 ||
 	     !isfinite(f->mom.min) || !isfinite(f->mom.max) ||
 	     f->mom.min > f->mom.max ||

@@ -687,7 +687,8 @@ static dm_err parse_numeric(struct ctx *c, json_t *jf, const char *path,
 	if ((err = parse_sketch(c, json_object_get(jf, "sketch"), path, it)))
 		return err;
 	if (sum != f->count || f->mom.n != f->count || it->total != f->count ||
-	    (f->count && !(f->mom.min <= f->mom.max && f->mom.m2 >= 0)))
+	    (f->count && !(f->mom.min <= f->mom.max &&
+			   (f->mom.m2 >= 0 || pf_moments_overflowed(&f->mom)))))
 		return bad(c, path,
 			   "bins, moments and sketch do not add up "
 			   "to its count");

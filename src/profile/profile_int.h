@@ -8,6 +8,7 @@
 #ifndef DM_PROFILE_INT_H
 #define DM_PROFILE_INT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,6 +104,17 @@ pf_evidence *pf_evidence_new(void);
  * more threads (threads > 1): the same text. */
 dm_err pf_baseline_write_threads(const dm_profile *p, dm_sink_fn sink,
 				 void *ctx, unsigned threads);
+
+/* Moments written as null (NaN) because they overflowed a double: only
+ * values beyond 1e150 in magnitude can make the squared deviations do
+ * so; their min and max are still finite (profile.c warns; baseline_check.c,
+ * hourprof.c). */
+static inline int pf_moments_overflowed(const dm_moments *m)
+{
+	return (isnan(m->mean) || isnan(m->m2)) && isfinite(m->min) &&
+	       isfinite(m->max) && m->min <= m->max &&
+	       fmax(fabs(m->min), fabs(m->max)) >= 1e150;
+}
 
 void pf_evidence_free(pf_evidence *e);
 /* Evidence from the n valid values of one numeric batch. */

@@ -351,6 +351,28 @@ run detect --model spam-detector --version v1 --input "$T/store/training-data/sp
 expect_err "--reference-window 24h with --input" 2 "not with --input"
 export DRIFTMON_PROFILE_STATS=1
 
+# moments that overflowed a double (values beyond 1e150 in magnitude:
+# written as null, min or max telling why) are trusted, not rebuilt; a
+# null m2 with ordinary min and max is corrupt and rebuilt
+run detect --model spam-detector --version v1 --at $AT --window-hours 2
+expect "overflow: profiles written" 0 "0 rebuilt"
+for mx in 1e160 5; do
+	check "overflow: hour 17 edited (max $mx)" python3 - "$P/hour=17/profile.json" "$mx" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = next(f for f in d["profile"]["features"] if "moments" in f)
+f["moments"]["m2"] = None
+f["moments"]["max"] = max(float(sys.argv[2]), f["moments"]["min"])
+json.dump(d, open(sys.argv[1], "w"))
+PY
+	run detect --model spam-detector --version v1 --at $AT --window-hours 2 --no-write
+	if [ $mx = 5 ]; then
+		expect "null m2, ordinary values: rebuilt" 0 "hour=17/profile.json.*(corrupt|add up)"
+	else
+		expect "null m2 of values up to 1e160: trusted" 0 "2 from profiles, 0 read, 0 rebuilt"
+	fi
+done
+
 # --no-write writes no hour profile
 rm -r "$T/store/profiles"
 run detect --model spam-detector --version v1 --at $AT --window-hours 2 --no-write

@@ -81,8 +81,8 @@ expect "bad sds refused" 1 "multivariate.sds"
 one_line "bad sds: one line"
 
 # Degenerate columns, as real tables have them: a constant column, a
-# duplicated one, and a sentinel near the largest double (the variance
-# overflows).  Detect on the training rows themselves raises nothing:
+# duplicated one, a sentinel near the largest double (the mean and the
+# variance overflow) and one of +-1e160 (the variance alone overflows).  Detect on the training rows themselves raises nothing:
 # the constant and the overflowing column are left out of the fit (the
 # baseline says why for the latter, and stays readable), and the exact
 # relation of the duplicate (an eigenvalue of ~1e-17) is not rounding
@@ -93,7 +93,7 @@ import random, sys
 random.seed(11)
 d = sys.argv[1]
 def rows(n, broken):
-    out = ["a,b,c,dup,const,big"]
+    out = ["a,b,c,dup,const,big,huge"]
     cs = [random.gauss(0, 1) for _ in range(n)]
     dups = cs[:]
     if broken:
@@ -103,7 +103,9 @@ def rows(n, broken):
         b = a * 0.5 + random.gauss(0, 1)
         big = random.choice(["1.7976931348623157e308", "-1.7976931348623157e308"]) \
             if random.random() < 0.1 else repr(random.gauss(5, 2))
-        out.append("%r,%r,%r,%r,7,%s" % (a, b, cs[i], dups[i], big))
+        huge = random.choice(["1e160", "-1e160"]) if random.random() < 0.1 \
+            else repr(random.gauss(5, 2))
+        out.append("%r,%r,%r,%r,7,%s,%s" % (a, b, cs[i], dups[i], big, huge))
     return "\n".join(out) + "\n"
 open(d + "/degen.csv", "w").write(rows(6000, False))
 open(d + "/degen_broken.csv", "w").write(rows(6000, True))
@@ -120,6 +122,10 @@ assert all(isinstance(x, float) or isinstance(x, int) for x in m["means"] + m["s
 big = [f for f in b["features"] if f["name"] == "big"][0]
 assert big["mean"] is None and big["std"] is None and big["max"] > 1e308
 assert any("big" in w for w in b["warnings"])
+# +-1e160: a finite mean, an infinite variance
+huge = [f for f in b["features"] if f["name"] == "huge"][0]
+assert huge["std"] is None and huge["max"] == 1e160
+assert any("huge" in w for w in b["warnings"])
 ' "$DRIFTMON_STORE/baselines/degen/1/baseline.json"
 run detect -m degen -v 1 -i "$T/degen.csv" --format json
 expect "degenerate: detect on the training rows" 0
