@@ -253,9 +253,33 @@ static void count_columns(const dm_profile *p, size_t *nfeat, size_t *nnum,
 	}
 }
 
+/* Characters of UTF-8 text s (term_safe's output: valid UTF-8), that
+ * is its bytes less the continuation bytes; a terminal shows most of
+ * them one cell wide. */
+static size_t text_cols(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The bytes of s's first cols characters (never half of one). */
+static size_t text_bytes(const char *s, size_t cols)
+{
+	size_t i = 0;
+
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && cols-- == 0)
+			break;
+	return i;
+}
+
 /*
  * The column table: what is monitored and why.  Names longer than the
  * column are cut with '~' so that 50+ columns stay one line each.
+ * Widths count characters, not bytes (names in any script line up).
  */
 static void print_columns(const dm_profile *p)
 {
@@ -263,7 +287,7 @@ static void print_columns(const dm_profile *p)
 
 	/* names from data: escaped for the terminal (core/termsafe.h) */
 	for (i = 0; i < p->nfeat; i++) {
-		size_t n = strlen(term_safe(p->feat[i].name));
+		size_t n = text_cols(term_safe(p->feat[i].name));
 
 		if (n > w)
 			w = n;
@@ -275,7 +299,7 @@ static void print_columns(const dm_profile *p)
 	for (i = 0; i < p->nfeat; i++) {
 		const dm_feature *f = &p->feat[i];
 		const char *name = term_safe(f->name);
-		size_t n = strlen(name);
+		size_t n = text_cols(name);
 		char marks[120];
 		size_t off = 0;
 
@@ -288,9 +312,9 @@ static void print_columns(const dm_profile *p)
 					term_safe(f->na_markers[j]),
 					(unsigned long long)f->na_counts[j]);
 		if (n > w)
-			printf("%.*s~", (int)w - 1, name);
+			printf("%.*s~", (int)text_bytes(name, w - 1), name);
 		else
-			printf("%-*s", (int)w, name);
+			printf("%s%*s", name, (int)(w - n), "");
 		printf("  %-10s  %-11s  %7llu  %s%s%s%s\n",
 		       dm_role_name(f->role), dm_ltype_name(f->ltype),
 		       (unsigned long long)f->missing, term_safe(f->reason),

@@ -64,6 +64,12 @@ json_check "baseline JSON: roles, types, reasons, markers" \
 { echo "a_very_long_column_name_that_goes_on_and_on,b"; for i in $(seq 1 30); do echo "$((i % 4)),x$((i % 3))"; done; } >"$D/long.csv"
 run baseline --model long --version v1 --input "$D/long.csv"
 expect "long names cut" 0 "^a_very_long_column_name_tha~  feature     integer            0  integers, 4 distinct values \(a code\)$"
+# names in UTF-8: widths in characters, a long one cut between them
+{ echo "größe,température_moyenne_journalière_extérieure,b"; for i in $(seq 1 30); do echo "$((i % 4)),$((i % 5)),x$((i % 3))"; done; } >"$D/utf8.csv"
+run baseline --model utf8 --version v1 --input "$D/utf8.csv"
+expect "UTF-8 name padded by characters" 0 "^größe                         feature     integer  "
+expect "UTF-8 name cut between characters" 0 "^température_moyenne_journal~  feature     integer  "
+check "UTF-8 table: valid UTF-8" /usr/bin/python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/.out"
 
 # Unix times as numbers, in rows of any order (so not "increasing"): a
 # column named like a time with values where 2000-2100 lie in seconds,
