@@ -2289,9 +2289,9 @@ dm_err dm_profile_finish(dm_profile *p, dm_diag *diag)
 		    (!isfinite(f->mom.mean) || !isfinite(f->mom.m2)) &&
 		    (err = pf_warn(p,
 				   "column '%s': its values (%.17g to %.17g) "
-				   "are too large for a finite mean and "
-				   "standard deviation: both are stored as "
-				   "null, and the column is left out of the "
+				   "are too large for a finite variance: the "
+				   "moments that overflowed are stored as "
+				   "null, and the column cannot enter the "
 				   "multivariate check",
 				   f->name, f->mom.min, f->mom.max)) != DM_OK)
 			return err;
