@@ -40,10 +40,22 @@ static int cat_rehash(dm_feature *f, size_t cap)
 	return cat_rehash_with(f, cap, NULL);
 }
 
+/* A category is a C string: its text ends at the first NUL byte (a
+ * Parquet BLOB's bytes may hold one), so that the hash, the comparison
+ * and the stored copy (strndup) all see the same bytes. */
+static size_t cat_len(const char *s, size_t n)
+{
+	const char *z = memchr(s, '\0', n);
+
+	return z ? (size_t)(z - s) : n;
+}
+
 long pf_cat_index(dm_feature *f, const char *s, size_t n, int add)
 {
 	size_t j;
 	dm_category *c;
+
+	n = cat_len(s, n);
 
 	if (f->hash_cap) {
 		j = pf_hash_bytes(s, n) & (f->hash_cap - 1);
@@ -134,7 +146,7 @@ static uint64_t sample_key(uint64_t h)
 
 uint64_t pf_cat_key(const char *s, size_t n)
 {
-	return sample_key(pf_hash_bytes(s, n));
+	return sample_key(pf_hash_bytes(s, cat_len(s, n)));
 }
 
 static void find_max(struct pf_catsample *cs, size_t n)
@@ -156,10 +168,13 @@ int pf_cat_count_sampled(dm_feature *f, pf_evidence *e, const char *s, size_t n,
 			 uint64_t w)
 {
 	struct pf_catsample *cs = e->catsample;
-	long i = pf_cat_index(f, s, n, f->ncats < DM_MAX_CATEGORIES);
+	long i;
 	uint64_t h, key;
 	char *v;
 	size_t k;
+
+	n = cat_len(s, n);
+	i = pf_cat_index(f, s, n, f->ncats < DM_MAX_CATEGORIES);
 
 	if (i == -2)
 		return -1;

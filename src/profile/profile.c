@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/pool.h"
 #include "core/utf8.h"
 #include "io/io_internal.h"
+#include "driftmon/parquet.h"
 #include "driftmon/profile.h"
 #include "profile/profile_int.h"
 #include "profile/mv_int.h"
@@ -779,11 +781,16 @@ static dm_err bad_value(dm_diag *diag, const char *file, uint64_t row,
 				   "list '%.*s' in --missing-values)",
 				   isnan(x) ? "NaN" : "an infinite value",
 				   (int)(n > 20 ? 20 : n), s);
+	/* a typed column's NaN or infinity (Parquet): no text to leave
+	 * empty; the markers name them */
 	return dm_diag_set(diag, DM_EFORMAT, file, row, col,
-			   "%s is not allowed %s (leave the field empty for "
-			   "a missing value)",
+			   "%s is not allowed %s (list '%s' in "
+			   "--missing-values to count it as missing)",
 			   isnan(x) ? "NaN" : "an infinite value",
-			   current ? "with --strict" : "in training data");
+			   current ? "with --strict" : "in training data",
+			   isnan(x) ? "NaN"
+			   : x > 0  ? "inf"
+				    : "-inf");
 }
 
 static void note_schema_bad(dm_feature *f, const char *s, size_t n)
@@ -814,6 +821,31 @@ static int is_blank(const char *s, size_t n)
 }
 
 /* A missing text cell: blank, or a missing marker (counted per marker). */
+/* Index of f's missing marker that names the non-finite number x of a
+ * typed column (a Parquet DOUBLE's NaN, as Spark and Polars write for a
+ * missing float): "nan" for NaN, "inf", "+inf", "infinity" or "-inf",
+ * "-infinity" for the infinities, in any case; -1 for none.  The same
+ * markers read CSV text "NaN" or "inf" as missing. */
+static long nonfinite_marker(const dm_feature *f, double x)
+{
+	static const char *const nan_words[] = {"nan", NULL},
+				 *const pos_words[] = {"inf", "+inf",
+						       "infinity", "+infinity",
+						       NULL},
+				 *const neg_words[] = {"-inf", "-infinity",
+						       NULL};
+	const char *const *w = isnan(x) ? nan_words
+			       : x > 0	? pos_words
+					: neg_words;
+	size_t i, j;
+
+	for (i = 0; i < f->nna; i++)
+		for (j = 0; w[j]; j++)
+			if (strcasecmp(f->na_markers[i], w[j]) == 0)
+				return (long)i;
+	return -1;
+}
+
 static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 		     size_t n)
 {
@@ -1117,6 +1149,13 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 				continue;
 			}
 			if (!isfinite(x[i])) {
+				long k = nonfinite_marker(f, x[i]);
+
+				if (k >= 0) { /* listed as missing */
+					f->na_counts[k]++;
+					missing++;
+					continue;
+				}
 				note_invalid(f, isnan(x[i]) ? "NaN" : "inf", 3);
 				continue;
 			}
@@ -1166,7 +1205,14 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			continue;
 		}
 		if (col->type == DM_COL_DOUBLE) {
+			long k;
+
 			x = col->f64[i];
+			if (!isfinite(x) && (k = nonfinite_marker(f, x)) >= 0) {
+				f->na_counts[k]++; /* listed as missing */
+				f->missing++;
+				continue;
+			}
 			if (!isfinite(x)) {
 				if (strict)
 					return bad_value(diag, file,
@@ -2088,6 +2134,29 @@ dm_err dm_profile_add_batch(dm_profile *p, const dm_profile_opts *o,
  * once the profiler has batch k (it is then done with batch k-1, which
  * that call releases).
  */
+/*
+ * A baseline's warnings for the columns its Parquet file has but the
+ * reader skips (nested groups, repeated or unsupported types: the
+ * file's own notes), once each however many files repeat them: a
+ * column the baseline cannot watch is said, not dropped in silence.
+ */
+static dm_err note_skipped_columns(dm_profile *p, const dm_reader *r)
+{
+	const dm_parquet_meta *m = dm_parquet_reader_meta(r);
+	size_t i, j;
+	dm_err err;
+
+	for (i = 0; m && i < m->nwarnings; i++) {
+		for (j = 0; j < p->nwarnings; j++)
+			if (!strcmp(p->warnings[j], m->warnings[i]))
+				break;
+		if (j == p->nwarnings &&
+		    (err = pf_warn(p, "%s", m->warnings[i])) != DM_OK)
+			return err;
+	}
+	return DM_OK;
+}
+
 dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			     dm_reader *r, dm_diag *diag)
 {
@@ -2102,6 +2171,9 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	dm_pool *pool = NULL;
 
 	memset(&mva, 0, sizeof(mva));
+	if (!(opts && opts->reference) && r->rows_read == 0 &&
+	    (err = note_skipped_columns(p, r)) != DM_OK)
+		return err;
 	/* Current mode: decode only the baseline's features and the model
 	 * columns (a Parquet reader then reads only their bytes — ranged
 	 * GETs on remote storage).  Readers that cannot project read all. */

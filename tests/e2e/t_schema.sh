@@ -64,6 +64,35 @@ json_check "baseline JSON: roles, types, reasons, markers" \
 { echo "a_very_long_column_name_that_goes_on_and_on,b"; for i in $(seq 1 30); do echo "$((i % 4)),x$((i % 3))"; done; } >"$D/long.csv"
 run baseline --model long --version v1 --input "$D/long.csv"
 expect "long names cut" 0 "^a_very_long_column_name_tha~  feature     integer            0  integers, 4 distinct values \(a code\)$"
+# A Parquet DOUBLE's NaN and infinities (DuckDB, Spark and Polars write
+# them): an error in training data that says how to count them missing;
+# listed in --missing-values, they are (any case).  A column the reader
+# skips (a LIST, a STRUCT) is said in the baseline, not dropped in
+# silence.
+PQ="$(dirname "$0")/../data/parquet/duckdb_v1_snappy.parquet"
+run baseline --model nested --version v1 --input "$PQ"
+expect_err "Parquet NaN in training data" 1 "^driftmon: cannot read: '.*duckdb_v1_snappy.parquet': row 6, column 'f64': NaN is not allowed in training data \(list 'NaN' in --missing-values to count it as missing\)$"
+run baseline --model nested --version v1 --input "$PQ" "$PQ" --missing-values nan,INF,-inf
+expect "Parquet NaN and infinities listed: missing (the file twice)" 0 "^f64 +feature +numeric +22  numbers \(missing: 'nan' 2, 'INF' 2, '-inf' 2\)$"
+check "nested Parquet columns: said once each (two files), in the baseline's warnings" /usr/bin/python3 -c '
+import json, sys
+w = json.load(open(sys.argv[1]))["warnings"]
+for c, n in (("lst", "1 leaf column"), ("st", "2 leaf columns")):
+    assert w.count("column '"'"'%s'"'"' skipped: nested group (%s); nested columns are not supported" % (c, n)) == 1, w
+' "$DRIFTMON_STORE/baselines/nested/v1/baseline.json"
+if printf '%s\n' "$err" | grep -q "^driftmon: warning: column 'lst' skipped: nested group"; then ok
+else not_ok "nested Parquet column: a warning on stderr: $err"; fi
+check "a BLOB's values with NUL bytes: each category once over two files" /usr/bin/python3 -c '
+import json, sys
+f = [f for f in json.load(open(sys.argv[1]))["features"] if f["name"] == "bin"][0]
+v = [c["value"] for c in f["categories"]]
+assert len(v) == len(set(v)) == 96, (len(v), len(set(v)))
+' "$DRIFTMON_STORE/baselines/nested/v1/baseline.json"
+run detect --model nested --version v1 --input "$PQ" --format json
+expect "detect against the two-file baseline" 0
+json_check "Parquet NaN listed: missing in detect too, not invalid" \
+	'[(f["current"]["missing"], f["current"]["invalid"]) for f in d["features"] if f["name"] == "f64"] == [(11, 0)]'
+
 # names in UTF-8: widths in characters, a long one cut between them
 { echo "größe,température_moyenne_journalière_extérieure,b"; for i in $(seq 1 30); do echo "$((i % 4)),$((i % 5)),x$((i % 3))"; done; } >"$D/utf8.csv"
 run baseline --model utf8 --version v1 --input "$D/utf8.csv"
