@@ -1243,6 +1243,17 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 				f->missing++;
 				continue;
 			}
+			/* "NaN", "Infinity" when "nan", "inf" are listed: as
+			 * a typed column's (any case) */
+			if (ok && !isfinite(x)) {
+				long k = nonfinite_marker(f, x);
+
+				if (k >= 0) {
+					f->na_counts[k]++;
+					f->missing++;
+					continue;
+				}
+			}
 			/* a placeholder in training data (SAS's '.', the
 			 * World Bank's '..', a dash): a missing marker of
 			 * the column from here on, stored in the baseline

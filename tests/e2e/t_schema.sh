@@ -82,6 +82,10 @@ for c, n in (("lst", "1 leaf column"), ("st", "2 leaf columns")):
 ' "$DRIFTMON_STORE/baselines/nested/v1/baseline.json"
 if printf '%s\n' "$err" | grep -q "^driftmon: warning: column 'lst' skipped: nested group"; then ok
 else not_ok "nested Parquet column: a warning on stderr: $err"; fi
+# the same markers read CSV text "NaN", "Infinity" as missing, in any case
+{ echo "a,b"; echo "1,NaN"; echo "2,nan"; echo "3,Infinity"; echo "4,-inf"; for i in $(seq 1 60); do echo "$i,$((i % 7)).5"; done; } >"$D/nan.csv"
+run baseline --model nancsv --version v1 --input "$D/nan.csv" --missing-values nan,inf,-inf
+expect "CSV NaN and Infinity texts listed in any case: missing" 0 "^b +feature +numeric +4  numbers \(missing: 'nan' 2, 'inf' 1, '-inf' 1\)$"
 check "a BLOB's values with NUL bytes: each category once over two files" /usr/bin/python3 -c '
 import json, sys
 f = [f for f in json.load(open(sys.argv[1]))["features"] if f["name"] == "bin"][0]
