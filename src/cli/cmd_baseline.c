@@ -770,10 +770,11 @@ static void print_summary(const struct bl_args *a, const dm_profile *prof,
 	for (i = 0; i < prof->nwarnings; i++)
 		fprintf(stderr, "driftmon: warning: %s\n",
 			term_safe(prof->warnings[i]));
-	printf("Baseline for %s %s: %llu rows, %zu features (%zu numeric, %zu "
-	       "categorical)",
-	       a->model, a->version, (unsigned long long)prof->rows, nfeat,
-	       nnum, ncat);
+	printf("Baseline for %s %s: %llu row%s, %zu feature%s (%zu numeric, "
+	       "%zu categorical)",
+	       a->model, a->version, (unsigned long long)prof->rows,
+	       prof->rows == 1 ? "" : "s", nfeat, nfeat == 1 ? "" : "s", nnum,
+	       ncat);
 	if (nother)
 		printf("; %zu column%s not monitored", nother,
 		       nother == 1 ? "" : "s");

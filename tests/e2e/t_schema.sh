@@ -97,6 +97,11 @@ expect "detect against the two-file baseline" 0
 json_check "Parquet NaN listed: missing in detect too, not invalid" \
 	'[(f["current"]["missing"], f["current"]["invalid"]) for f in d["features"] if f["name"] == "f64"] == [(11, 0)]'
 
+# one column: "1 feature", not "1 features"
+printf 'x\n1\n2\n3\n' >"$D/one.csv"
+run baseline --model one --version v1 --input "$D/one.csv"
+expect "one column: singular" 0 "^Baseline for one v1: 3 rows, 1 feature \(1 numeric, 0 categorical\)$"
+
 # names in UTF-8: widths in characters, a long one cut between them
 { echo "größe,température_moyenne_journalière_extérieure,b"; for i in $(seq 1 30); do echo "$((i % 4)),$((i % 5)),x$((i % 3))"; done; } >"$D/utf8.csv"
 run baseline --model utf8 --version v1 --input "$D/utf8.csv"
