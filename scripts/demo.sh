@@ -19,4 +19,10 @@ echo "== 2. Baseline from the training data"
 	--input "$store/training-data/$model/train.parquet"
 echo
 echo "== 3. Drift detection over the last 24 hours"
+# hour profiles of an earlier demo run were made against the baseline
+# just replaced: detect would rebuild each with a warning
+case $store in
+*://*) ;;
+*) rm -rf "$store/profiles/$model/$version" ;;
+esac
 "$DM" detect --model "$model" --version "$version"
