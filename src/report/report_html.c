@@ -838,6 +838,18 @@ static size_t steps_into_atoms(double *x, double *y, size_t n)
 }
 
 /* A monotone polyline clipped to [lo, hi] in x. */
+/* (x - lo) / (hi - lo), also where a difference of the finite values
+ * overflows (values near +-1.8e308): then from their halves.  A chart's
+ * coordinates are never NaN (an SVG path with one is not drawn). */
+static double span_frac(double x, double lo, double hi)
+{
+	double d = hi - lo, n = x - lo;
+
+	if (isfinite(d) && isfinite(n))
+		return n / d;
+	return (x * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5);
+}
+
 static void ecdf_line(sbuf *b, const char *cls, const double *x,
 		      const double *y, size_t n, double lo, double hi,
 		      double left, double pw, double top, double ph)
@@ -846,19 +858,19 @@ static void ecdf_line(sbuf *b, const char *cls, const double *x,
 
 #define EMIT(X, Y)                                                             \
 	sb_printf(b, "%s%.1f %.1f", out++ ? "L" : "M",                         \
-		  left + pw * ((X)-lo) / (hi - lo), top + ph * (1.0 - (Y)))
+		  left + pw * span_frac((X), lo, hi), top + ph * (1.0 - (Y)))
 	sb_printf(b, "<path class=\"%s\" d=\"", cls);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && x[i - 1] < lo && x[i] > lo)
-			EMIT(lo, y[i - 1] + (y[i] - y[i - 1]) *
-						    (lo - x[i - 1]) /
-						    (x[i] - x[i - 1]));
+			EMIT(lo,
+			     y[i - 1] + (y[i] - y[i - 1]) *
+						span_frac(lo, x[i - 1], x[i]));
 		if (x[i] >= lo && x[i] <= hi)
 			EMIT(x[i], y[i]);
 		if (i > 0 && x[i - 1] < hi && x[i] > hi) {
-			EMIT(hi, y[i - 1] + (y[i] - y[i - 1]) *
-						    (hi - x[i - 1]) /
-						    (x[i] - x[i - 1]));
+			EMIT(hi,
+			     y[i - 1] + (y[i] - y[i - 1]) *
+						span_frac(hi, x[i - 1], x[i]));
 			break;
 		}
 	}
@@ -899,7 +911,7 @@ static void ecdf_steps_line(sbuf *b, const char *cls, const double *x,
 	double level = 0;
 	size_t i;
 
-#define SX(X) (left + pw * ((X)-lo) / (hi - lo))
+#define SX(X) (left + pw * span_frac((X), lo, hi))
 #define SY(Y) (top + ph * (1.0 - (Y)))
 	sb_printf(b, "<path class=\"%s step\" d=\"M%.1f %.1f", cls, SX(lo),
 		  SY(0.0));
@@ -976,7 +988,7 @@ static void ecdf_x_axis(sbuf *b, double lo, double hi, double pw, double bottom)
 	nt = nice_ticks(lo, hi, 5, ticks);
 	axis_labels(ticks, nt, lab);
 	for (g = 0; g < nt; g++) {
-		double x = CL + pw * (ticks[g] - lo) / (hi - lo);
+		double x = CL + pw * span_frac(ticks[g], lo, hi);
 
 		sb_printf(b,
 			  "<path class=\"gl\" d=\"M%.1f %.0fv3\"/>"

@@ -131,6 +131,11 @@ run detect -m degen -v 1 -i "$T/degen.csv" --format json
 expect "degenerate: detect on the training rows" 0
 json_check "degenerate: no alert on the training rows" \
 	'd["alerts"] == [] and not d["multivariate"]["drifted"] and d["multivariate"]["band"][1] >= 4e-9'
+H="$DRIFTMON_STORE/drift-reports/degen/latest.html"
+check "degenerate: an HTML report" test -s "$H"
+if [ ! -s "$H" ] || grep -qiE ' (d|x|y)="[^"]*nan' "$H"; then
+	not_ok "degenerate: a NaN coordinate in the HTML report's charts"
+else ok; fi
 json_check "degenerate: big's moments unknown, not zero" \
 	'[(f["baseline"]["mean"], f["baseline"]["std"]) for f in d["features"] if f["name"] == "big"] == [(None, None)]'
 run detect -m degen -v 1 -i "$T/degen.csv" --test wasserstein --format json
