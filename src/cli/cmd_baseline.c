@@ -810,10 +810,11 @@ static int store_baseline(struct bl_args *a, dm_profile *prof, dm_store **st)
 					!strcmp(a->spec.suggest_file, "-")
 				? stderr
 				: stdout,
-			"Dry run: baseline for %s %s not stored (%llu rows, "
-			"%zu features)\n",
+			"Dry run: baseline for %s %s not stored (%llu row%s, "
+			"%zu feature%s)\n",
 			a->model, a->version, (unsigned long long)prof->rows,
-			prof->nfeat);
+			prof->rows == 1 ? "" : "s", prof->nfeat,
+			prof->nfeat == 1 ? "" : "s");
 		goto out;
 	}
 	if (!*st && (rc = open_store(a, st)) != EXIT_OK)

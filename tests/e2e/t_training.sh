@@ -188,7 +188,7 @@ expect_err "row numbers count records, not lines" 1 "'$D/rowcount\.csv': row 31,
 
 printf 'timestamp,model_name,model_version,request_id,x\n2025-01-01T00:00:00Z,m,v1,r1,1\n2025-01-01T00:00:00Z,m,v1,r2,2\n' >"$D/meta.csv"
 run "${B[@]}" --input "$D/meta.csv"
-expect "metadata columns are never features" 0 "2 rows, 1 features"
+expect "metadata columns are never features" 0 "2 rows, 1 feature "
 
 # Options may follow the input files.
 run "${B[@]}" "$D/ab.csv" --bins 4
