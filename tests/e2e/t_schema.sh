@@ -107,6 +107,10 @@ expect "one column: singular" 0 "^Baseline for one v1: 3 rows, 1 feature \(1 num
 run baseline --model utf8 --version v1 --input "$D/utf8.csv"
 expect "UTF-8 name padded by characters" 0 "^größe                         feature     integer  "
 expect "UTF-8 name cut between characters" 0 "^température_moyenne_journal~  feature     integer  "
+# a name of two-byte characters only: cut by bytes, it would end inside one
+{ echo "ééééééééééééééééééééééééééééééé,b"; for i in $(seq 1 30); do echo "$((i % 5)),x$((i % 3))"; done; } >"$D/utf8b.csv"
+run baseline --model utf8b --version v1 --input "$D/utf8b.csv"
+expect "UTF-8 name of two-byte characters cut between them" 0 "^ééééééééééééééééééééééééééé~  feature     integer  "
 check "UTF-8 table: valid UTF-8" /usr/bin/python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/.out"
 
 # Unix times as numbers, in rows of any order (so not "increasing"): a
