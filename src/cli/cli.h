@@ -131,6 +131,23 @@ void cli_free_list(char **v);
 /* Appends to a NULL-terminated list (realloc); returns NULL on failure. */
 char **cli_list_append(char **v, const char *s);
 
+/* --role COL=ROLE, --type COL=TYPE and --missing-values LIST, shared by
+ * 'baseline' and 'compare' (cli_columns.c).  Zero-initialise; the
+ * parsers return EXIT_OK or print the usage error and return its code;
+ * cli_columns_apply points po at the lists (they must outlive po). */
+typedef struct cli_columns {
+	char **role_names, **type_names, **missing; /* NULL-terminated */
+	int *role_codes, *type_codes;
+	dm_role *roles;
+	dm_ltype *types;
+	size_t nroles, ntypes;
+} cli_columns;
+int cli_columns_role(cli_columns *c, const char *cmd, const char *arg);
+int cli_columns_type(cli_columns *c, const char *cmd, const char *arg);
+int cli_columns_missing(cli_columns *c, const char *arg);
+int cli_columns_apply(cli_columns *c, dm_profile_opts *po);
+void cli_columns_release(cli_columns *c);
+
 /* Time: ISO-8601 UTC ("2025-12-24T17:00:00Z"). */
 void cli_iso_time(time_t t, char *buf, size_t n);
 /* Parses "YYYY-MM-DD[THH[:MM[:SS[.frac]]]][Z|+HH[:MM]|-HH[:MM]]" (a

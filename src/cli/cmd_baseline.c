@@ -171,70 +171,6 @@ static int parse_importance(const char *s, char ***names, double **vals)
 	return 0;
 }
 
-/* Overrides of --role / --type: names and values, parallel. */
-struct overrides {
-	char **names; /* NULL-terminated */
-	int *vals;
-	size_t n;
-};
-
-/* Adds "a=x,b=y" to o; parse maps a value name to its code (0) or fails
- * (-1).  Returns 0, or -1 naming nothing (the caller reports). */
-static int add_overrides(struct overrides *o, const char *arg,
-			 int (*parse)(const char *, int *))
-{
-	char **items = cli_split_list(arg);
-	size_t i;
-	int rc = items && items[0] ? 0 : -1;
-
-	for (i = 0; rc == 0 && items[i]; i++) {
-		char *eq = strchr(items[i], '=');
-		char **nn;
-		int *nv, v;
-
-		if (!eq || eq == items[i] || parse(eq + 1, &v) < 0) {
-			rc = -1;
-			break;
-		}
-		*eq = '\0';
-		nn = cli_list_append(o->names, items[i]);
-		if (!nn) {
-			rc = -1;
-			break;
-		}
-		o->names = nn;
-		nv = realloc(o->vals, (o->n + 1) * sizeof(int));
-		if (!nv) {
-			rc = -1;
-			break;
-		}
-		o->vals = nv;
-		o->vals[o->n++] = v;
-	}
-	cli_free_list(items);
-	return rc;
-}
-
-static int parse_role(const char *s, int *out)
-{
-	dm_role r;
-
-	if (dm_role_parse(s, &r) < 0)
-		return -1;
-	*out = (int)r;
-	return 0;
-}
-
-static int parse_ltype(const char *s, int *out)
-{
-	dm_ltype t;
-
-	if (dm_ltype_parse(s, &t) < 0)
-		return -1;
-	*out = (int)t;
-	return 0;
-}
-
 /* Columns per role and analysis kind, for the summary line. */
 static void count_columns(const dm_profile *p, size_t *nfeat, size_t *nnum,
 			  size_t *ncat, size_t *nother)
@@ -328,11 +264,8 @@ static void print_columns(const dm_profile *p)
 /* What the command line asked for. */
 struct bl_args {
 	const char *model, *version, *store_flag, *output, *prefix;
-	char **inputs, **features, **exclude, **categorical, **imp_names,
-		**missing;
-	struct overrides roles, types;
-	dm_role *role_vals;
-	dm_ltype *type_vals;
+	char **inputs, **features, **exclude, **categorical, **imp_names;
+	cli_columns cols;
 	double *imp_vals;
 	cli_spec spec;
 	int sharded, merge;
@@ -360,13 +293,7 @@ static void args_release(struct bl_args *a)
 	cli_free_list(a->categorical);
 	cli_free_list(a->imp_names);
 	free(a->imp_vals);
-	cli_free_list(a->missing);
-	cli_free_list(a->roles.names);
-	cli_free_list(a->types.names);
-	free(a->roles.vals);
-	free(a->types.vals);
-	free(a->role_vals);
-	free(a->type_vals);
+	cli_columns_release(&a->cols);
 }
 
 /* --shard I/N or --shard job. */
@@ -437,31 +364,11 @@ static int parse_option(struct bl_args *a, dm_profile_opts *po, int c,
 		po->sketch_k = (uint32_t)u;
 		break;
 	case O_ROLE:
-		if (add_overrides(&a->roles, arg, parse_role) < 0)
-			return cli_usage(
-				"baseline",
-				"invalid --role '%s': expected "
-				"COLUMN=ROLE with ROLE one of feature, "
-				"prediction, label, event_time, "
-				"identifier, text, ignored",
-				arg);
-		break;
+		return cli_columns_role(&a->cols, "baseline", arg);
 	case O_TYPE:
-		if (add_overrides(&a->types, arg, parse_ltype) < 0)
-			return cli_usage(
-				"baseline",
-				"invalid --type '%s': expected "
-				"COLUMN=TYPE with TYPE one of numeric, "
-				"integer, boolean, categorical, "
-				"timestamp, text",
-				arg);
-		break;
+		return cli_columns_type(&a->cols, "baseline", arg);
 	case O_MISSING:
-		cli_free_list(a->missing);
-		a->missing = cli_split_list(arg);
-		if (!a->missing)
-			return cli_fail("out of memory");
-		break;
+		return cli_columns_missing(&a->cols, arg);
 	case O_STORE:
 		a->store_flag = arg;
 		break;
@@ -556,7 +463,6 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 /* Step 2: the profiling options the flags and the spec give. */
 static int set_opts(struct bl_args *a, dm_profile_opts *po)
 {
-	size_t i;
 	int rc;
 
 	po->features = (const char *const *)a->features;
@@ -564,19 +470,8 @@ static int set_opts(struct bl_args *a, dm_profile_opts *po)
 	po->categorical = (const char *const *)a->categorical;
 	po->importance_names = (const char *const *)a->imp_names;
 	po->importance_values = a->imp_vals;
-	po->missing_values = (const char *const *)a->missing;
-	a->role_vals = calloc(a->roles.n + 1, sizeof(*a->role_vals));
-	a->type_vals = calloc(a->types.n + 1, sizeof(*a->type_vals));
-	if (!a->role_vals || !a->type_vals)
-		return cli_fail("out of memory");
-	for (i = 0; i < a->roles.n; i++)
-		a->role_vals[i] = (dm_role)a->roles.vals[i];
-	for (i = 0; i < a->types.n; i++)
-		a->type_vals[i] = (dm_ltype)a->types.vals[i];
-	po->role_names = (const char *const *)a->roles.names;
-	po->role_values = a->role_vals;
-	po->ltype_names = (const char *const *)a->types.names;
-	po->ltype_values = a->type_vals;
+	if ((rc = cli_columns_apply(&a->cols, po)) != EXIT_OK)
+		return rc;
 	po->strict = 1;
 	po->threads = cli_threads();
 	if (a->merge)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/termsafe.h"
 #include "driftmon/profile.h"
 #include "driftmon/report.h"
 
@@ -25,6 +26,16 @@ static const char help[] =
 	"      --features a,b       compare only these columns\n"
 	"      --exclude a,b        never compare these columns\n"
 	"      --categorical a,b    treat these columns as categorical\n"
+	"      --role COL=ROLE      set a column's role (repeatable; also\n"
+	"                           a=identifier,b=text), as for 'driftmon\n"
+	"                           baseline'\n"
+	"      --type COL=TYPE      set a column's logical type (repeatable)\n"
+	"      --missing-values LIST  the strings read as missing, comma-\n"
+	"                           separated (default NA,N/A,n/a,NULL,null,\n"
+	"                           None,<NA>,#N/A,#NA,#N/A N/A; '' for "
+	"none);\n"
+	"                           NaN,inf,-inf here make NaN and\n"
+	"                           infinities missing in both datasets\n"
 	"      --bins N             PSI quantile bins (default 10)\n"
 	"      --psi-threshold X, --min-samples N, --critical-threshold X,\n"
 	"      --alpha X, --min-ks-d X, --test NAME, --test-threshold X\n"
@@ -43,7 +54,10 @@ enum {
 	O_BINS,
 	O_FAIL,
 	O_SETTING,
-	O_SPEC
+	O_SPEC,
+	O_ROLE,
+	O_TYPE,
+	O_MISSING
 };
 
 static const struct option longopts[] = {
@@ -56,6 +70,9 @@ static const struct option longopts[] = {
 	{"bins", required_argument, NULL, O_BINS},
 	{"fail-on-drift", no_argument, NULL, O_FAIL},
 	{"spec", required_argument, NULL, O_SPEC},
+	{"role", required_argument, NULL, O_ROLE},
+	{"type", required_argument, NULL, O_TYPE},
+	{"missing-values", required_argument, NULL, O_MISSING},
 	{"psi-threshold", required_argument, NULL, O_SETTING},
 	{"min-samples", required_argument, NULL, O_SETTING},
 	{"critical-threshold", required_argument, NULL, O_SETTING},
@@ -74,6 +91,7 @@ struct cmp_args {
 	int fail_on_drift;
 	cli_settings set;
 	cli_spec spec;
+	cli_columns cols;
 	dm_profile_opts po;
 };
 
@@ -112,6 +130,12 @@ static int parse_option(void *ctx, int c, int longidx, const char *arg)
 	case O_SPEC:
 		a->spec.file = arg;
 		break;
+	case O_ROLE:
+		return cli_columns_role(&a->cols, "compare", arg);
+	case O_TYPE:
+		return cli_columns_type(&a->cols, "compare", arg);
+	case O_MISSING:
+		return cli_columns_missing(&a->cols, arg);
 	case O_SETTING:
 		if (cli_settings_flag(&a->set, "compare",
 				      longopts[longidx].name, arg) < 0)
@@ -155,12 +179,15 @@ static int profile_both(struct cmp_args *a, dm_profile *pref, dm_profile *pcur)
 {
 	dm_profile_opts *po = &a->po, co = {0};
 	dm_diag diag;
+	size_t i;
 	dm_err err;
 	int rc;
 
 	po->features = (const char *const *)a->features;
 	po->exclude = (const char *const *)a->exclude;
 	po->categorical = (const char *const *)a->categorical;
+	if ((rc = cli_columns_apply(&a->cols, po)) != EXIT_OK)
+		return rc;
 	po->strict = 1;
 	po->threads = cli_threads();
 	if ((rc = cli_spec_load(&a->spec, "compare", NULL, NULL, po)) !=
@@ -174,6 +201,9 @@ static int profile_both(struct cmp_args *a, dm_profile *pref, dm_profile *pcur)
 		return cli_fail("cannot profile the reference %s: %s",
 				a->ref[0],
 				err == DM_EEMPTY ? "no data rows" : diag.msg);
+	for (i = 0; i < pref->nwarnings; i++) /* as 'baseline' does */
+		fprintf(stderr, "driftmon: warning: the reference: %s\n",
+			term_safe(pref->warnings[i]));
 	dm_job_settings_apply_spec(&a->set, &a->spec.spec, pref);
 	co.reference = pref;
 	co.threads = po->threads;
@@ -264,6 +294,7 @@ out:
 	dm_profile_release(&pcur);
 	dm_profile_release(&pref);
 	cli_spec_release(&a.spec);
+	cli_columns_release(&a.cols);
 	cli_free_list(a.ref);
 	cli_free_list(a.cur);
 	cli_free_list(a.features);

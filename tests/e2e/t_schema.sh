@@ -96,6 +96,18 @@ run detect --model nested --version v1 --input "$PQ" --format json
 expect "detect against the two-file baseline" 0
 json_check "Parquet NaN listed: missing in detect too, not invalid" \
 	'[(f["current"]["missing"], f["current"]["invalid"]) for f in d["features"] if f["name"] == "f64"] == [(11, 0)]'
+# compare names the option its NaN error points to, takes --role and
+# --type as baseline does, and says which reference columns it skipped
+run compare --reference "$PQ" --current "$PQ" --format json
+expect_err "compare: Parquet NaN in the reference" 1 "^driftmon: cannot read: '.*duckdb_v1_snappy.parquet': row 6, column 'f64': NaN is not allowed in training data \(list 'NaN' in --missing-values to count it as missing\)$"
+run compare --reference "$PQ" --current "$PQ" --missing-values nan,inf,-inf --role i32=identifier --type i64=categorical --format json
+expect "compare --missing-values --role --type" 0
+json_check "compare: NaN missing in both, the roles and types applied" \
+	'[(f["current"]["missing"], f["current"]["invalid"]) for f in d["features"] if f["name"] == "f64"] == [(11, 0)] and {"name": "i32", "role": "identifier"} in d["columns_not_monitored"] and [f["type"] for f in d["features"] if f["name"] == "i64"] == ["categorical"]'
+if printf '%s\n' "$err" | grep -q "^driftmon: warning: the reference: column 'lst' skipped: nested group"; then ok
+else not_ok "compare: a skipped reference column is said on stderr: $err"; fi
+run compare --reference "$PQ" --current "$PQ" --role i32=bogus
+expect_err "compare: a bad --role" 2 "^driftmon compare: invalid --role 'i32=bogus': expected COLUMN=ROLE"
 
 # one column: "1 feature", not "1 features"
 printf 'x\n1\n2\n3\n' >"$D/one.csv"
