@@ -1078,6 +1078,29 @@ static size_t keep_integers(dm_feature *f, double *vals, size_t m)
 	return k;
 }
 
+/*
+ * Current mode: 1 with *x = 1 or 0 if s is a true/false spelling
+ * (dm_parse_bool) and the reference's feature is an integer code of only
+ * 0 and 1 — a flag the training file wrote as 0/1 that a later writer
+ * (pandas' bool, DuckDB) writes as True/False.  Runs only on cells that
+ * are not numbers.
+ */
+static int code01_bool(const dm_profile_opts *o, const dm_feature *f,
+		       const char *s, size_t n, double *x)
+{
+	const dm_feature *rf;
+	int v;
+
+	if (!o || !o->reference || f->ltype != DM_LTYPE_INTEGER ||
+	    (v = dm_parse_bool(s, n)) < 0)
+		return 0;
+	rf = dm_profile_find(o->reference, f->name);
+	if (!rf || rf->mom.n == 0 || rf->mom.min != 0.0 || rf->mom.max != 1.0)
+		return 0;
+	*x = v;
+	return 1;
+}
+
 static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 			  const dm_column *col, const uint8_t *keep,
 			  const dm_batch *b, struct scratch *sc, int strict,
@@ -1270,6 +1293,10 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 				f->missing++;
 				continue;
 			}
+			/* true/false against a baseline's 0/1 code: the
+			 * 1/0 a Parquet BOOLEAN of the same data reads as */
+			if (!ok && code01_bool(o, f, s->ptr, s->len, &x))
+				ok = 1;
 			if (!ok || !isfinite(x)) {
 				if (strict && !ok && dates)
 					return dm_diag_set(

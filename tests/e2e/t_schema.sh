@@ -106,6 +106,20 @@ json_check "compare: NaN missing in both, the roles and types applied" \
 	'[(f["current"]["missing"], f["current"]["invalid"]) for f in d["features"] if f["name"] == "f64"] == [(11, 0)] and {"name": "i32", "role": "identifier"} in d["columns_not_monitored"] and [f["type"] for f in d["features"] if f["name"] == "i64"] == ["categorical"]'
 if printf '%s\n' "$err" | grep -q "^driftmon: warning: the reference: column 'lst' skipped: nested group"; then ok
 else not_ok "compare: a skipped reference column is said on stderr: $err"; fi
+# a flag written 0/1 in training and True/False later (pandas' bool):
+# the 1/0 it denotes, as a Parquet BOOLEAN of it reads; not for a code
+# with other values
+{ echo "flag,code"; for i in $(seq 1 300); do echo "$((i % 3 == 0)),$((i % 3))"; done; } >"$D/f01.csv"
+{ echo "flag,code"; for i in $(seq 1 200); do echo "$((i % 2)),$((i % 3))"; done; } >"$D/f01_cur.csv"
+sed '2,$s/^1,/True,/; 2,$s/^0,/false,/; 2,$s/,1$/,TRUE/' "$D/f01_cur.csv" >"$D/ftf_cur.csv"
+run compare --reference "$D/f01.csv" --current "$D/f01_cur.csv" --format json
+psi01=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print([f["psi"] for f in json.load(sys.stdin)["features"] if f["name"] == "flag"])')
+run compare --reference "$D/f01.csv" --current "$D/ftf_cur.csv" --format json
+expect "True/False against a 0/1 code" 0
+json_check "True/False against a 0/1 code: the same PSI as 1/0, counted, none invalid" \
+	'[(f["current"]["count"], f["current"]["invalid"], str([f["psi"]])) for f in d["features"] if f["name"] == "flag"] == [(200, 0, "'"$psi01"'")]'
+json_check "TRUE against a 0/1/2 code: invalid values" \
+	'[(f["current"]["invalid"]) for f in d["features"] if f["name"] == "code"] == [67] and [a["feature"] for a in d["alerts"] if a["code"] == "INVALID_VALUES"] == ["code"]'
 run compare --reference "$PQ" --current "$PQ" --role i32=bogus
 expect_err "compare: a bad --role" 2 "^driftmon compare: invalid --role 'i32=bogus': expected COLUMN=ROLE"
 
