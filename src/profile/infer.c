@@ -992,8 +992,8 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 			set_reason(f, "no values");
 		} else if (e->all_int && e->code_ok && k <= PF_CODE_MAX) {
 			f->ltype = DM_LTYPE_INTEGER;
-			set_reason(f, "integers, %u distinct values (a code)",
-				   k);
+			set_reason(f, "integers, %u distinct value%s (a code)",
+				   k, k == 1 ? "" : "s");
 		} else if (e->type_note[0]) { /* numbers written with $ ... */
 			f->ltype = DM_LTYPE_NUMERIC;
 			set_reason(f, "%s", e->type_note);
