@@ -1020,7 +1020,8 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 		set_reason(f, "text values, over %d categories",
 			   DM_MAX_CATEGORIES);
 	else
-		set_reason(f, "text values, %zu categories", f->ncats);
+		set_reason(f, "text values, %zu categor%s", f->ncats,
+			   f->ncats == 1 ? "y" : "ies");
 }
 
 /* Identifier evidence: a phrase in why, or 0. */

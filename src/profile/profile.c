@@ -526,8 +526,11 @@ static dm_err setup_feature(const dm_profile_opts *o, dm_feature *f,
 			 "logger metadata column");
 	else if (is_meta(f->name))
 		fix_role(f, e, DM_ROLE_IGNORED, DM_ORIGIN_INFERRED,
-			 is_pandas_index(f->name) ? "pandas index column"
-						  : "logger metadata column");
+			 !is_pandas_index(f->name) ? "logger metadata column"
+			 : !strcmp(f->name, "Unnamed: 0") ||
+					 !strncmp(f->name, "__index_level_", 14)
+				 ? "pandas index column"
+				 : "unnamed column (an empty header)");
 	if (cs) {
 		if (cs->has_role)
 			fix_role(f, e, cs->role, DM_ORIGIN_SPEC, "spec");

@@ -127,6 +127,14 @@ expect_err "compare: a bad --role" 2 "^driftmon compare: invalid --role 'i32=bog
 printf 'x\n1\n2\n3\n' >"$D/one.csv"
 run baseline --model one --version v1 --input "$D/one.csv"
 expect "one column: singular" 0 "^Baseline for one v1: 3 rows, 1 feature \(1 numeric, 0 categorical\)$"
+# one category, one distinct code, a trailing empty header (every line
+# ends with a comma): singular reasons; the unnamed column is not called
+# pandas' index
+{ echo "k,c,x,"; for i in $(seq 1 30); do echo "A,7,$i,"; done; } >"$D/unnamed.csv"
+run baseline --model unnamed --version v1 --input "$D/unnamed.csv"
+expect "one category: singular" 0 "^k +feature +categorical +0  text values, 1 category$"
+expect "one distinct code: singular" 0 "^c +feature +integer +0  integers, 1 distinct value \(a code\)$"
+expect "a trailing empty header: an unnamed column" 0 "^Unnamed: 3 +ignored +unknown +30  unnamed column \(an empty header\); no values$"
 
 # names in UTF-8: widths in characters, a long one cut between them
 { echo "größe,température_moyenne_journalière_extérieure,b"; for i in $(seq 1 30); do echo "$((i % 4)),$((i % 5)),x$((i % 3))"; done; } >"$D/utf8.csv"
