@@ -254,7 +254,9 @@ def compare(reference, current, *, model: Optional[str] = None,
             features: Optional[Iterable[str]] = None,
             exclude: Optional[Iterable[str]] = None,
             categorical: Optional[Iterable[str]] = None,
-            bins: Optional[int] = None, **thresholds) -> Report:
+            bins: Optional[int] = None,
+            missing_values: Optional[Iterable[str]] = None,
+            **thresholds) -> Report:
     """Compares current data with reference data, as ``driftmon compare``.
 
     reference: a Baseline, or data (DataFrame, arrays, file paths) that is
@@ -264,6 +266,9 @@ def compare(reference, current, *, model: Optional[str] = None,
     min_samples (100), test ("auto", "ks", "psi", "chi2", ...),
     test_threshold (docs/drift-decision.md).  model, version: the report's
     headline (the CLI puts the current file's name and "vs reference").
+    features, exclude, categorical, bins, missing_values: for a reference
+    given as data, as the CLI's flags (``missing_values=["NaN"]``: a
+    Parquet NaN is missing in both, as ``--missing-values NaN``).
 
     Returns a Report with the same content as the CLI's JSON report.
     """
@@ -275,13 +280,14 @@ def compare(reference, current, *, model: Optional[str] = None,
     if isinstance(reference, Baseline):
         base = reference
         if any(x is not None for x in (spec, features, exclude,
-                                       categorical, bins)):
-            raise TypeError("spec, features, exclude, categorical and bins "
-                            "apply when the reference is data, not a "
-                            "Baseline")
+                                       categorical, bins, missing_values)):
+            raise TypeError("spec, features, exclude, categorical, bins "
+                            "and missing_values apply when the reference "
+                            "is data, not a Baseline")
     else:
         base = baseline(reference, spec=spec, features=features,
-                        exclude=exclude, categorical=categorical, bins=bins)
+                        exclude=exclude, categorical=categorical, bins=bins,
+                        missing_values=missing_values)
     if isinstance(current, Profile) and not isinstance(current, Baseline):
         cur = current
     else:

@@ -2,13 +2,14 @@
 """driftmon.compare and driftmon.baseline equal the CLI on the same data:
 every statistic of the JSON report and every field of the baseline."""
 import json
+import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import driftmon
-from conftest import cli_json, diff, make_frame, run_cli, same_report
+from conftest import ROOT, cli_json, diff, make_frame, run_cli, same_report
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,26 @@ def test_compare_selection_and_bins_equal_cli(data):
     assert [f["name"] for f in py.to_dict()["features"]] == \
         ["amount", "clicks"]
     assert py.to_dict()["features"][1]["type"] == "categorical"
+
+
+def test_compare_missing_values_equals_cli(tmp_path):
+    """NaN in a Parquet reference: an error naming the remedy; listed in
+    missing_values, missing in both datasets, as the CLI's flag."""
+    pq = os.path.join(ROOT, "tests", "data", "parquet",
+                      "duckdb_v1_snappy.parquet")
+    with pytest.raises(driftmon.FormatError, match="NaN is not allowed"):
+        driftmon.compare([pq], [pq])
+    py = driftmon.compare([pq], [pq], missing_values=["nan", "inf", "-inf"])
+    cli = cli_json("compare", "-r", pq, "-c", pq, "--format", "json",
+                   "--missing-values", "nan,inf,-inf")
+    assert same_report(py.to_dict(), cli) == []
+    f64 = [f for f in py.to_dict()["features"] if f["name"] == "f64"][0]
+    assert (f64["current"]["missing"], f64["current"]["invalid"]) == (11, 0)
+    with pytest.raises(TypeError, match="missing_values"):
+        driftmon.compare(driftmon.baseline([pq], missing_values=["nan",
+                                                                 "inf",
+                                                                 "-inf"]),
+                         [pq], missing_values=["nan"])
 
 
 def test_spec_equals_cli(data, tmp_path):
