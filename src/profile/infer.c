@@ -893,6 +893,35 @@ static void set_reason(dm_feature *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A name with a word that says "a moment" besides time_name's: epoch,
+ * unix, tstamp, dt, when, login, logout, seen, modified, expires, expiry,
+ * expiration (words between characters other than letters and digits,
+ * or of camelCase: lastLogin): with values in the range of Unix times,
+ * a time column. */
+static int epoch_word_name(const char *name)
+{
+	static const char *const words[] = {
+		"epoch",  "unix",	"tstamp", "dt",	      "when",
+		"login",  "logout",	"seen",	  "modified", "expires",
+		"expiry", "expiration", NULL};
+	char l[256], *tok, *save = NULL;
+	size_t o = 0;
+
+	for (const char *c = name; *c && o + 2 < sizeof(l); c++) {
+		unsigned char u = (unsigned char)*c;
+
+		if (c > name && isupper(u) && islower((unsigned char)c[-1]))
+			l[o++] = ' ';
+		l[o++] = isalnum(u) ? (char)tolower(u) : ' ';
+	}
+	l[o] = '\0';
+	for (tok = strtok_r(l, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save))
+		if (in_set(tok, words))
+			return 1;
+	return 0;
+}
+
 /*
  * A column of numbers named like a time whose values all lie where Unix
  * times of 2000-2100 do, in seconds (integers or not: time.time()),
@@ -912,7 +941,7 @@ static const char *epoch_unit(const dm_feature *f, const pf_evidence *e)
 	const double lo = 946684800.0, hi = 4102444800.0; /* 2000, 2100 */
 	size_t i;
 
-	if (f->count == 0 || !time_name(f->name))
+	if (f->count == 0 || (!time_name(f->name) && !epoch_word_name(f->name)))
 		return NULL;
 	for (i = 0; i < sizeof(unit) / sizeof(unit[0]); i++)
 		if (f->mom.min >= lo * unit[i].scale &&

@@ -159,12 +159,12 @@ d = sys.argv[1]
 def table(path, t0, seed):
     r = random.Random(seed)
     with open(path, "w") as f:
-        f.write("created_at,updated_ms,event_us,response_time_ms,revenue,amount\n")
+        f.write("created_at,updated_ms,event_us,response_time_ms,revenue,amount,signup_epoch,lastLogin\n")
         for i in range(2000):
             t = t0 + r.uniform(0, 7 * 86400)
-            f.write("%.3f,%d,%d,%d,%d,%.2f\n" % (t, int(t * 1e3) + r.randrange(60000),
+            f.write("%.3f,%d,%d,%d,%d,%.2f,%d,%d\n" % (t, int(t * 1e3) + r.randrange(60000),
                     int(t * 1e6), r.randrange(20, 900), r.randrange(1000000000, 2000000000),
-                    r.lognormvariate(3, 0.5)))
+                    r.lognormvariate(3, 0.5), int(t) - r.randrange(86400 * 30), int(t * 1e3)))
 table(d + "/epoch.csv", 1700000000, 1)
 table(d + "/epoch_later.csv", 1710000000, 2)
 EOF
@@ -174,9 +174,11 @@ expect "Unix milliseconds: another timestamp" 0 "^updated_ms +ignored +timestamp
 expect "Unix microseconds: another timestamp" 0 "^event_us +ignored +timestamp +0 +Unix time in microseconds"
 expect "a time-like name, other numbers: a feature" 0 "^response_time_ms +feature +numeric"
 expect "Unix-time-like numbers, no time name: a feature" 0 "^revenue +feature +numeric"
+expect "Unix seconds, a word 'epoch': a timestamp" 0 "^signup_epoch +ignored +timestamp +0 +Unix time in seconds \(name 'signup_epoch'\)"
+expect "Unix milliseconds, camelCase 'Login': a timestamp" 0 "^lastLogin +ignored +timestamp +0 +Unix time in milliseconds \(name 'lastLogin'\)"
 run detect --model ep --version v1 --store "$T/ep" --input "$D/epoch_later.csv" --no-write
 expect "a later week: the times do not drift" 0 "Overall drift detected: NO"
-expect "a later week: the times not monitored" 0 "^Not monitored: created_at \(event_time\), updated_ms \(ignored\), event_us \(ignored\)$"
+expect "a later week: the times not monitored" 0 "^Not monitored: created_at \(event_time\), updated_ms \(ignored\), event_us \(ignored\), signup_epoch \(ignored\), lastLogin \(ignored\)$"
 # Dates as integers YYYYMMDD (a warehouse's date key, Hive's ds) under a
 # name with "date" as a word: timestamps too, never features that drift
 # every day; the same numbers under another name, or under 'update_count'
