@@ -284,10 +284,11 @@ out:
  * is anti-conservative and raises false alarms.  So categories whose
  * expected count in the current row is below 5 are pooled into one bin
  * (and that bin, if still below 5, into the smallest other one) before the
- * test.  PSI is computed on the unpooled bins.  Returns the new bin count;
- * a and b are rewritten in place.
+ * test; so is bin force (SIZE_MAX: none).  PSI is computed on the
+ * unpooled bins unless compared_bins() says otherwise.  Returns the new
+ * bin count; a and b are rewritten in place.
  */
-static size_t pool_sparse_ex(uint64_t *a, uint64_t *b, size_t k, int force_last)
+static size_t pool_sparse_ex(uint64_t *a, uint64_t *b, size_t k, size_t force)
 {
 	uint64_t na = 0, nb = 0, pa = 0, pb = 0;
 	size_t i, o = 0, smallest = SIZE_MAX;
@@ -302,7 +303,7 @@ static size_t pool_sparse_ex(uint64_t *a, uint64_t *b, size_t k, int force_last)
 	scale = (double)(na < nb ? na : nb) / (double)(na + nb);
 	for (i = 0; i < k; i++) {
 		if ((double)(a[i] + b[i]) * scale < MIN_EXPECTED_COUNT ||
-		    (force_last && i == k - 1)) {
+		    i == force) {
 			pa += a[i];
 			pb += b[i];
 		} else {
@@ -328,7 +329,7 @@ static size_t pool_sparse_ex(uint64_t *a, uint64_t *b, size_t k, int force_last)
 
 static size_t pool_sparse(uint64_t *a, uint64_t *b, size_t k)
 {
-	return pool_sparse_ex(a, b, k, 0);
+	return pool_sparse_ex(a, b, k, SIZE_MAX);
 }
 
 /* Total variation distance (1/2) sum_i |a_i / na - b_i / nb| between the
@@ -381,22 +382,29 @@ static dm_err two_by_two(dm_test_id id, const uint64_t *e, const uint64_t *c,
 	return err;
 }
 
-/* Categorical bins (k = b->ncats + 2): the baseline's categories, then
- * "other" (values beyond the baseline's category cap), then "unseen";
- * eb the baseline's counts, cb c's. */
-static void category_bins(const dm_feature *b, const dm_feature *c,
-			  uint64_t *eb, uint64_t *cb)
+/* Categorical bins: the baseline's categories, then "other" (values
+ * beyond the baseline's category cap), then "unseen"; eb the baseline's
+ * counts, cb c's.  A baseline that kept every value it saw (no "other",
+ * not by key) had none of c's unseen values: each value c kept is a bin
+ * of its own after those (its training count 0), so that a value seen
+ * once is a sparse bin (pooled with the others, as a training value
+ * seen once is) and a new frequent value stands apart; "unseen" then
+ * holds only what c did not keep (over its own cap).  eb and cb hold
+ * b->ncats + 2 + c->ncats bins; returns the bin count. */
+static size_t category_bins(const dm_feature *b, const dm_feature *c,
+			    uint64_t *eb, uint64_t *cb)
 {
-	uint64_t matched = 0;
-	size_t i;
+	uint64_t matched = 0, apart = 0;
+	size_t i, j, k = b->ncats + 2;
+	uint8_t *hit = c->ncats ? calloc(c->ncats, 1) : NULL;
 
 	for (i = 0; i < b->ncats; i++) {
-		size_t j;
-
 		eb[i] = b->cats[i].count;
 		for (j = 0; j < c->ncats; j++) {
 			if (strcmp(c->cats[j].value, b->cats[i].value) == 0) {
 				cb[i] = c->cats[j].count;
+				if (hit)
+					hit[j] = 1;
 				break;
 			}
 		}
@@ -415,8 +423,18 @@ static void category_bins(const dm_feature *b, const dm_feature *c,
 	} else if (b->other > 0) {
 		cb[b->ncats] = c->count - matched;
 	} else {
-		cb[b->ncats + 1] = c->count - matched;
+		for (j = 0; hit && j < c->ncats; j++) {
+			if (hit[j] || c->cats[j].count == 0 ||
+			    matched + apart + c->cats[j].count > c->count)
+				continue;
+			eb[k] = 0;
+			cb[k++] = c->cats[j].count;
+			apart += c->cats[j].count;
+		}
+		cb[b->ncats + 1] = c->count - matched - apart;
 	}
+	free(hit);
+	return k;
 }
 
 /*
@@ -431,7 +449,37 @@ static void category_bins(const dm_feature *b, const dm_feature *c,
  */
 static size_t key_sampled_bins(uint64_t *eb, uint64_t *cb, size_t k)
 {
-	return pool_sparse_ex(eb, cb, k, 1);
+	return pool_sparse_ex(eb, cb, k, k - 1);
+}
+
+/*
+ * The bins PSI, the distances and the tests compare: category_bins'; for
+ * a baseline kept by key, pooled as key_sampled_bins says; for one that
+ * kept every value, pooled (Cochran's rule, as for the chi-square, and
+ * the values c did not keep apart with them) when c has values it never
+ * had, so that a window's values seen once — IDs,
+ * ticket numbers, cabins, most of them new to any other sample — do not
+ * read as drift through one bin per value (PSI grows with the number of
+ * sparse bins, not with drift), while a new value that is frequent keeps
+ * its own bin.  Returns the bin count.
+ */
+static size_t compared_bins(const dm_feature *b, const dm_feature *c,
+			    uint64_t *eb, uint64_t *cb, uint64_t *unseen)
+{
+	size_t k = category_bins(b, c, eb, cb), i;
+
+	*unseen = 0;
+	for (i = b->ncats + 1; i < k; i++)
+		*unseen += cb[i];
+	if (b->cats_by_key)
+		return key_sampled_bins(eb, cb, k);
+	if (*unseen == 0)
+		return k;
+	/* what c could not keep apart (over its category cap) joins the
+	 * pool too: most of it is values seen once, and a frequent new
+	 * value in it still fills the pool beyond the baseline's share */
+	return pool_sparse_ex(eb, cb, k,
+			      cb[b->ncats + 1] ? b->ncats + 1 : SIZE_MAX);
 }
 
 double dm_feature_psi(const dm_feature *b, const dm_feature *c)
@@ -446,14 +494,14 @@ double dm_feature_psi(const dm_feature *b, const dm_feature *c)
 		return b->bins && c->bins
 			       ? dm_psi(b->bins, c->bins, b->nedges + 1)
 			       : NAN;
-	k = b->ncats + 2;
+	k = b->ncats + 2 + c->ncats;
 	eb = calloc(k, sizeof(uint64_t));
 	cb = calloc(k, sizeof(uint64_t));
 	psi = NAN;
 	if (eb && cb) {
-		category_bins(b, c, eb, cb);
-		if (b->cats_by_key)
-			k = key_sampled_bins(eb, cb, k);
+		uint64_t unseen;
+
+		k = compared_bins(b, c, eb, cb, &unseen);
 		psi = dm_psi(eb, cb, k);
 	}
 	free(eb);
@@ -466,7 +514,7 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 				  const dm_detect_config *cfg,
 				  dm_feature_result *fr)
 {
-	size_t k = b->ncats + 2;
+	size_t k = b->ncats + 2 + c->ncats;
 	uint64_t *eb = calloc(k, sizeof(uint64_t));
 	uint64_t *cb = calloc(k, sizeof(uint64_t));
 	dm_test_id id = choose_test(b, cfg);
@@ -477,10 +525,7 @@ static dm_err compare_categorical(const dm_feature *b, const dm_feature *c,
 		free(cb);
 		return DM_ENOMEM;
 	}
-	category_bins(b, c, eb, cb);
-	fr->unseen = cb[b->ncats + 1];
-	if (b->cats_by_key)
-		k = key_sampled_bins(eb, cb, k);
+	k = compared_bins(b, c, eb, cb, &fr->unseen);
 	fr->psi = dm_psi(eb, cb, k);
 	fr->tv_distance = tv_distance(eb, cb, k);
 	fr->test_error = 0.0; /* category counts are exact */

@@ -456,4 +456,40 @@ baseline_st "$T/phparts" phs_one
 sed '/"created_at"/d' "$T/phs_merged.json" >"$T/phs_m.json"
 cmp -s "$T/phs_one.json" "$T/phs_m.json"
 check "placeholders: shards holding different ones merge to the one-process baseline" test $? -eq 0
+
+# A passenger list split at random (Titanic's Ticket and Cabin): most
+# tickets and cabins occur once, so most of the held-out rows' values are
+# new to the baseline.  Seen once, they pool with the training values
+# seen once: no drift; a new ticket on a quarter of the rows is drift.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+d = sys.argv[1]
+r = random.Random(11)
+pre = ["", "", "", "PC ", "A/5 ", "STON/O2. ", "C.A. ", "W./C. "]
+tickets = []
+for i in range(1300):
+    t = r.choice(pre) + str(r.randint(1000, 400000))
+    tickets += [t] * (2 if r.random() < 0.25 else 1)
+r.shuffle(tickets)
+cabins = [r.choice("ABCDEFG") + str(r.randint(1, 150)) for _ in range(200)]
+rows = ["%d,%d,%s,%s,%s" % (i + 1, r.choice([1, 2, 3]), t,
+        r.choice(cabins) if r.random() < 0.23 else "", r.choice("SCQ"))
+        for i, t in enumerate(tickets)]
+cut = int(len(rows) * 0.7)
+head = "PassengerId,Pclass,Ticket,Cabin,Embarked\n"
+open(d + "/pax_train.csv", "w").write(head + "\n".join(rows[:cut]) + "\n")
+open(d + "/pax_test.csv", "w").write(head + "\n".join(rows[cut:]) + "\n")
+flood = [x if i % 4 else ",".join(x.split(",")[:2] + ["NEW 1"] + x.split(",")[3:])
+         for i, x in enumerate(rows[cut:])]
+open(d + "/pax_flood.csv", "w").write(head + "\n".join(flood) + "\n")
+PY
+run baseline --model pax --version v1 --store "$T/paxstore" --input "$T/pax_train.csv"
+expect "passenger list: Ticket a categorical feature" 0 "^Ticket +feature +categorical"
+run detect --model pax --version v1 --store "$T/paxstore" --input "$T/pax_test.csv" --no-write --format json
+expect "held-out passengers" 0
+json_check "held-out passengers: new tickets and cabins seen once are not drift" \
+	'[(f["name"], f["drifted"], f["unseen"] > 50) for f in d["features"] if f["name"] in ("Ticket", "Cabin")] == [("Ticket", False, True), ("Cabin", False, False)] and not d["drift_detected"]'
+run detect --model pax --version v1 --store "$T/paxstore" --input "$T/pax_flood.csv" --no-write --format json
+json_check "a new ticket on a quarter of the rows: drift" \
+	'[f["drifted"] for f in d["features"] if f["name"] == "Ticket"] == [True]'
 finish

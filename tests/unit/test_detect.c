@@ -1635,6 +1635,99 @@ static void detect_tests_holm_family(void **state)
 	fixture_release(&b, &c);
 }
 
+/* A column of values mostly seen once (ticket numbers, cabins) against a
+ * baseline that kept all it saw: a window's new values, each seen once,
+ * are sparse bins pooled as the training values seen once are, not one
+ * bin of "unseen" values that reads as drift; what the window could not
+ * keep apart (over its cap) joins that pool; a frequent new value keeps
+ * its own bin and drifts. */
+static void detect_unseen_singletons_pooled(void **state)
+{
+	enum { NB = 600, NU = 200, NF = 150 };
+	char **bv = calloc(NB, sizeof(char *)), **cv;
+	uint64_t *bc = calloc(NB, sizeof(uint64_t)), *cc;
+	uint64_t ta[2] = {0, 900}, tb[2] = {NF, 300};
+	double stat, p;
+	dm_profile b, c;
+	dm_result r;
+	size_t i, k;
+	int df;
+
+	(void)state;
+	cv = calloc(100 + NU + 1, sizeof(char *));
+	cc = calloc(100 + NU + 1, sizeof(uint64_t));
+	assert_true(bv && bc && cv && cc);
+	for (i = 0; i < NB; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "t%zu", i);
+		bv[i] = strdup(name);
+		bc[i] = 1 + i % 2; /* 900 values */
+	}
+	for (i = 0; i < 100; i++) { /* 100 values seen in training */
+		cv[i] = bv[i];
+		cc[i] = 1;
+	}
+	for (i = 0; i < NU + 1; i++) { /* 200 new, each once; then one */
+		char name[16];
+
+		snprintf(name, sizeof(name), "u%zu", i);
+		cv[100 + i] = strdup(name);
+		cc[100 + i] = i < NU ? 1 : NF;
+	}
+	prof_init(&b, 900);
+	cat_set(feat_add(&b, "ticket", DM_FEATURE_CATEGORICAL),
+		(const char *const *)bv, bc, NB, 0);
+	/* 1: the new values seen once: no drift */
+	prof_init(&c, 100 + NU);
+	cat_set(feat_add(&c, "ticket", DM_FEATURE_CATEGORICAL),
+		(const char *const *)cv, cc, 100 + NU, 0);
+	run_detect(&b, &c, NULL, &r);
+	assert_int_equal(r.features[0].unseen, NU);
+	assert_false(r.features[0].drifted);
+	assert_true(r.features[0].psi < 1e-12); /* one pooled bin */
+	assert_true(dm_feature_psi(&b.feat[0], &c.feat[0]) ==
+		    r.features[0].psi);
+	dm_result_release(&r);
+	dm_profile_release(&c);
+	/* 2: the same, 190 of the new values not kept apart (the window's
+	 * category cap): they join the pool */
+	prof_init(&c, 100 + NU);
+	cat_set(feat_add(&c, "ticket", DM_FEATURE_CATEGORICAL),
+		(const char *const *)cv, cc, 110, NU - 10);
+	c.feat[0].other = 0; /* not "other": values c did not keep */
+	run_detect(&b, &c, NULL, &r);
+	assert_int_equal(r.features[0].unseen, NU);
+	assert_false(r.features[0].drifted);
+	dm_result_release(&r);
+	dm_profile_release(&c);
+	/* 3: a new value 150 times: its own bin, drift; the chi-square of
+	 * that bin against the pool of the rest */
+	prof_init(&c, 100 + NU + NF);
+	cat_set(feat_add(&c, "ticket", DM_FEATURE_CATEGORICAL),
+		(const char *const *)cv, cc, 100 + NU + 1, 0);
+	run_detect(&b, &c, NULL, &r);
+	assert_int_equal(r.features[0].unseen, NU + NF);
+	assert_true(r.features[0].drifted);
+	dm_chi2_homogeneity(ta, tb, 2, &stat, &p, &df);
+	assert_int_equal(r.features[0].chi2_df, 1);
+	assert_true(r.features[0].chi2_statistic == stat);
+	assert_true(r.features[0].chi2_pvalue == p);
+	k = 2;
+	assert_true(r.features[0].psi == dm_psi(ta, tb, k));
+	dm_result_release(&r);
+	dm_profile_release(&c);
+	dm_profile_release(&b);
+	for (i = 0; i < NB; i++)
+		free(bv[i]);
+	for (i = 0; i < NU + 1; i++)
+		free(cv[100 + i]);
+	free(bv);
+	free(bc);
+	free(cv);
+	free(cc);
+}
+
 /* Two categories with a rare one: Fisher (an expected count below 5);
  * an unseen value in the current data: chi-square. */
 static void detect_two_categories_small_counts(void **state)
@@ -1754,6 +1847,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(detect_two_categories_small_counts),
 		cmocka_unit_test(detect_cvm_ties_use_ks),
 		cmocka_unit_test(detect_other_bin_not_unseen),
+		cmocka_unit_test(detect_unseen_singletons_pooled),
 		cmocka_unit_test(detect_pooled_sparse_bin),
 		cmocka_unit_test(detect_missing_rate_se_gate),
 		cmocka_unit_test(alert_drift_critical_and_detected),
