@@ -794,22 +794,34 @@ static int in_set(const char *s, const char *const *set)
 	return 0;
 }
 
-/* id, *_id, *Id (camelCase), uuid, guid, key, *_key, *_uuid */
+/* 1 if name ends with the camelCase word w (after a lowercase letter:
+ * customerID, OrderNo). */
+static int camel_suffix(const char *name, const char *w)
+{
+	size_t n = strlen(name), k = strlen(w);
+
+	return n > k && strcmp(name + n - k, w) == 0 &&
+	       islower((unsigned char)name[n - k - 1]);
+}
+
+/* id, *_id, *Id, *ID (camelCase), uuid, guid, key, *_key, *_uuid, and
+ * numbers of a record: *_no, *_number, *No, *Number (order_no,
+ * account_number, OrderNo) */
 static int id_name(const char *name)
 {
 	static const char *const exact[] = {"id",     "uuid",	    "guid",
 					    "key",    "index",	    "row",
 					    "rownum", "row_number", NULL};
 	char l[128];
-	size_t n = strlen(name);
 
 	lower(name, l, sizeof(l));
 	if (in_set(l, exact) || ends_with(l, "_id") || ends_with(l, "-id") ||
 	    ends_with(l, "_uuid") || ends_with(l, "_guid") ||
-	    ends_with(l, "_key"))
+	    ends_with(l, "_key") || ends_with(l, "_no") ||
+	    ends_with(l, "_number"))
 		return 1;
-	return n > 2 && name[n - 2] == 'I' && name[n - 1] == 'd' &&
-	       islower((unsigned char)name[n - 3]);
+	return camel_suffix(name, "Id") || camel_suffix(name, "ID") ||
+	       camel_suffix(name, "No") || camel_suffix(name, "Number");
 }
 
 /* How much a name says "the time of the row": 3 for event / created /

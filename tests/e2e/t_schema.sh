@@ -127,6 +127,24 @@ expect_err "compare: a bad --role" 2 "^driftmon compare: invalid --role 'i32=bog
 printf 'x\n1\n2\n3\n' >"$D/one.csv"
 run baseline --model one --version v1 --input "$D/one.csv"
 expect "one column: singular" 0 "^Baseline for one v1: 3 rows, 1 feature \(1 numeric, 0 categorical\)$"
+# identifiers named as record numbers or in camelCase (CustomerID,
+# OrderNo, order_no, account_number), drawn at random (not increasing):
+# not features; a small code named *_no stays a feature
+/usr/bin/python3 - "$D/ids.csv" <<'PY'
+import random, sys
+r = random.Random(4)
+with open(sys.argv[1], "w") as f:
+    f.write("CustomerID,OrderNo,order_no,account_number,room_no,amount\n")
+    for i in range(400):
+        f.write("%d,%d,%d,%d,%d,%.2f\n" % (r.randrange(10**6, 10**7), r.randrange(10**5, 10**6),
+                r.randrange(10**5, 10**6), r.randrange(10**9, 10**10), r.randrange(1, 9), r.random()))
+PY
+run baseline --model ids --version v1 --input "$D/ids.csv"
+expect "CustomerID: an identifier" 0 "^CustomerID +identifier +numeric +0  name 'CustomerID', 100% distinct$"
+expect "OrderNo: an identifier" 0 "^OrderNo +identifier +numeric +0  name 'OrderNo'"
+expect "order_no: an identifier" 0 "^order_no +identifier +numeric +0  name 'order_no'"
+expect "account_number: an identifier" 0 "^account_number +identifier +numeric +0  name 'account_number'"
+expect "room_no of 8 values: a feature" 0 "^room_no +feature +integer"
 # one category, one distinct code, a trailing empty header (every line
 # ends with a comma): singular reasons; the unnamed column is not called
 # pandas' index
