@@ -905,6 +905,24 @@ static void set_reason(dm_feature *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The words of a name into l (size bytes): lowercase letters and digits,
+ * a space for anything else and, with camel, between a lowercase letter
+ * and an uppercase one (lastLogin: "last login"); for strtok_r. */
+static void name_words(const char *name, int camel, char *l, size_t size)
+{
+	size_t o = 0;
+
+	for (const char *c = name; *c && o + 2 < size; c++) {
+		unsigned char u = (unsigned char)*c;
+
+		if (camel && c > name && isupper(u) &&
+		    islower((unsigned char)c[-1]))
+			l[o++] = ' ';
+		l[o++] = isalnum(u) ? (char)tolower(u) : ' ';
+	}
+	l[o] = '\0';
+}
+
 /* A name with a word that says "a moment" besides time_name's: epoch,
  * unix, tstamp, dt, when, login, logout, seen, modified, expires, expiry,
  * expiration (words between characters other than letters and digits,
@@ -917,16 +935,8 @@ static int epoch_word_name(const char *name)
 		"login",  "logout",	"seen",	  "modified", "expires",
 		"expiry", "expiration", NULL};
 	char l[256], *tok, *save = NULL;
-	size_t o = 0;
 
-	for (const char *c = name; *c && o + 2 < sizeof(l); c++) {
-		unsigned char u = (unsigned char)*c;
-
-		if (c > name && isupper(u) && islower((unsigned char)c[-1]))
-			l[o++] = ' ';
-		l[o++] = isalnum(u) ? (char)tolower(u) : ' ';
-	}
-	l[o] = '\0';
+	name_words(name, 1, l, sizeof(l));
 	for (tok = strtok_r(l, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save))
 		if (in_set(tok, words))
@@ -973,12 +983,9 @@ static int date_word_name(const char *name)
 					    "dateid", "datestamp", NULL};
 	static const char *const not_dates[] = {"update", "candidate",
 						"validate", "mandate", NULL};
-	char l[128], *tok, *save = NULL;
+	char l[256], *tok, *save = NULL;
 
-	lower(name, l, sizeof(l));
-	for (char *c = l; *c; c++)
-		if (!isalnum((unsigned char)*c))
-			*c = ' ';
+	name_words(name, 0, l, sizeof(l));
 	for (tok = strtok_r(l, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save))
 		if (in_set(tok, exact) ||

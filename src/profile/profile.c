@@ -407,6 +407,17 @@ static int is_pandas_index(const char *name)
 	       strncmp(name, "__index_level_", 14) == 0;
 }
 
+/* Why a metadata column is one: pandas names a column with an empty
+ * header "Unnamed: <i>", and only the first one is its index. */
+static const char *meta_reason(const char *name)
+{
+	if (!is_pandas_index(name))
+		return "logger metadata column";
+	return strncmp(name, "Unnamed: ", 9) == 0 && strcmp(name, "Unnamed: 0")
+		       ? "unnamed column (an empty header)"
+		       : "pandas index column";
+}
+
 /* Metadata columns and pandas' index: never features. */
 static int is_meta(const char *name)
 {
@@ -526,11 +537,7 @@ static dm_err setup_feature(const dm_profile_opts *o, dm_feature *f,
 			 "logger metadata column");
 	else if (is_meta(f->name))
 		fix_role(f, e, DM_ROLE_IGNORED, DM_ORIGIN_INFERRED,
-			 !is_pandas_index(f->name) ? "logger metadata column"
-			 : !strcmp(f->name, "Unnamed: 0") ||
-					 !strncmp(f->name, "__index_level_", 14)
-				 ? "pandas index column"
-				 : "unnamed column (an empty header)");
+			 meta_reason(f->name));
 	if (cs) {
 		if (cs->has_role)
 			fix_role(f, e, cs->role, DM_ORIGIN_SPEC, "spec");
