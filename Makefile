@@ -39,7 +39,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DDM_VERSION='"$(VERSION)"'
 CFLAGS ?= -g
 CFLAGS += -std=c11 $(WARN) $(OPT) -fPIC -pthread
-LDLIBS := -lmicrohttpd -ljansson -lcurl -lsnappy -lzstd -lz -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lyaml -lm -pthread
+LDLIBS := -lmicrohttpd -ljansson -lcurl -lsnappy -lzstd -lz -lbz2 -llzma -llz4 -lbrotlidec -lbrotlienc -lcrypto -lexpat -lyaml -lm -pthread
 LDFLAGS += $(LDSAN)
 
 LIB_SRC := $(shell find src -name '*.c' -not -path 'src/cli/*' | sort)

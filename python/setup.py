@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("DRIFTMON_SRC_ROOT", os.path.dirname(HERE))
 # The libraries libdriftmon.a needs (the Makefile's LDLIBS).
 PRIVATE_LIBS = ["microhttpd", "jansson", "curl", "snappy", "zstd", "z",
-                "lz4", "brotlidec", "brotlienc", "crypto", "expat", "yaml",
+                "bz2", "lzma", "lz4", "brotlidec", "brotlienc", "crypto", "expat", "yaml",
                 "m"]
 
 

@@ -10,7 +10,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
-build_pkgs="gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev libexpat1-dev libmicrohttpd-dev libyaml-dev"
+build_pkgs="gcc make pkg-config libjansson-dev libcurl4-openssl-dev libsnappy-dev libzstd-dev zlib1g-dev libbz2-dev liblzma-dev liblz4-dev libbrotli-dev libssl-dev libexpat1-dev libmicrohttpd-dev libyaml-dev"
 test_pkgs="$build_pkgs libcmocka-dev python3 python3-numpy python3-scipy python3-dev python3-pandas python3-sklearn python3-yaml python3-pytest python3-setuptools python3-pip time gzip zstd bzip2 xz-utils locales clang libclang-rt-14-dev clang-format"
 bench_pkgs="$build_pkgs python3 python3-numpy python3-scipy python3-pandas python3-sklearn r-cran-kernlab time"
 

@@ -31,7 +31,7 @@ static const char help[] =
 	"  -i, --input FILE        training data; repeat, or list files after\n"
 	"                          the options; a folder stands for its\n"
 	"                          .parquet/.csv/.tsv files (sorted; also\n"
-	"                          .csv.gz, .csv.zst)\n"
+	"                          .csv.gz, .csv.zst, .csv.bz2, .csv.xz)\n"
 	"      --input-prefix P    also the data files under prefix P of the\n"
 	"                          store (sorted keys; Azure or a folder)\n"
 	"      --shard I/N         profile only share I of N of the files (a\n"
@@ -497,11 +497,11 @@ static int no_files(const struct bl_args *a)
 {
 	if (a->prefix)
 		return cli_fail("no data files (.parquet, .csv, .tsv, .csv.gz, "
-				".csv.zst) in the "
+				".csv.zst, .csv.bz2, .csv.xz) in the "
 				"input: none under prefix '%s' of %s",
 				a->prefix, cli_store_shown(a->store_flag));
 	return cli_fail("no data files (.parquet, .csv, .tsv, .csv.gz, "
-			".csv.zst) in the input");
+			".csv.zst, .csv.bz2, .csv.xz) in the input");
 }
 
 /* Step 3 of a shard: profile its share, store the partial. */

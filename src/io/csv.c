@@ -842,7 +842,8 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 	dot = name ? strrchr(name, '.') : NULL;
 	if (dot && dot > name &&
 	    (strcasecmp(dot, ".gz") == 0 || strcasecmp(dot, ".zst") == 0 ||
-	     strcasecmp(dot, ".gzip") == 0 || strcasecmp(dot, ".zstd") == 0)) {
+	     strcasecmp(dot, ".gzip") == 0 || strcasecmp(dot, ".zstd") == 0 ||
+	     strcasecmp(dot, ".bz2") == 0 || strcasecmp(dot, ".xz") == 0)) {
 		/* x.tsv.gz: the name before the compression's */
 		const char *p = dot - 1;
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Compressed input: a gzip or zstd file read as the bytes it holds
- * (train.csv.gz, part-00000.csv.zst: what pandas, Spark and the shell
- * write), by a source that decompresses the file's source as it is read.
+ * Compressed input: a gzip, zstd, bzip2 or xz file read as the bytes it
+ * holds (train.csv.gz, part-00000.csv.zst, 2008.csv.bz2, data.csv.xz:
+ * what pandas, Spark and the shell write, and what pandas reads by
+ * itself), by a source that decompresses the file's source as it is read.
  *
  * Design.  The readers that can take such a source read it front to back
  * (the CSV reader; dm_reader_open's first bytes), so the source keeps one
@@ -12,15 +13,22 @@
  * The size is not known until the end ("unknown": UINT64_MAX; a short
  * read is the end), except that an empty stream is size 0 (the CSV
  * reader's "empty file").  Memory: the input buffer, zlib's 32 KiB
- * window, or zstd's window (at most 2^27 bytes, zstd's own default
- * limit; a frame that asks for more is refused), never the file.
+ * window, zstd's window (at most 2^27 bytes, zstd's own default limit;
+ * a frame that asks for more is refused), bzip2's blocks (at most 900 kB,
+ * about 3.7 MB of state) or xz's dictionary (the decoder is held to
+ * 2^27 bytes: xz -9 needs 65 MiB), never the file.
  *
  * gzip: several members one after the other (`cat a.gz b.gz`, bgzip) are
  * one stream, as gzip -d reads them; bytes after the last member that do
  * not start another one are an error, as is a file that ends inside a
  * member.  zstd: frames one after the other likewise (skippable frames
- * are skipped).
+ * are skipped).  bzip2: streams one after the other (pbzip2, lbzip2 and
+ * `cat a.bz2 b.bz2` write them) as gzip's members.  xz: streams one
+ * after the other and the padding between them, as xz -d reads them
+ * (liblzma's LZMA_CONCATENATED).
  */
+#include <bzlib.h>
+#include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -29,17 +37,22 @@
 
 #include "io/io_internal.h"
 
-#define IN_CHUNK   (256u * 1024u)
-#define ZSTD_WLOG  27
-#define SKIP_CHUNK 65536
+#define IN_CHUNK    (256u * 1024u)
+#define ZSTD_WLOG   27
+#define XZ_MEMLIMIT ((uint64_t)1 << ZSTD_WLOG)
+#define SKIP_CHUNK  65536
 
 typedef struct dz_source {
 	dm_source base;
 	dm_source *in; /* owned */
-	int gzip;      /* else zstd */
+	dmio_dz_kind kind;
 	z_stream z;
 	int z_ready;
 	ZSTD_DStream *zs;
+	bz_stream bz;
+	int bz_ready;
+	lzma_stream xz;
+	int xz_ready;
 	unsigned char *ibuf;
 	size_t ilen, ipos; /* input bytes in ibuf, consumed */
 	uint64_t in_off;   /* next offset of the compressed source */
@@ -51,7 +64,32 @@ typedef struct dz_source {
 
 static const char *kind_name(const dz_source *d)
 {
-	return d->gzip ? "gzip" : "zstd";
+	static const char *const names[] = {"gzip", "zstd", "bzip2", "xz"};
+
+	return names[d->kind];
+}
+
+/* bzip2: a decompressor for the next stream. */
+static int bz_start(dz_source *d)
+{
+	if (d->bz_ready)
+		BZ2_bzDecompressEnd(&d->bz);
+	memset(&d->bz, 0, sizeof(d->bz));
+	d->bz_ready = BZ2_bzDecompressInit(&d->bz, 0, 0) == BZ_OK;
+	return d->bz_ready ? 0 : -1;
+}
+
+/* xz: a decoder of the whole file (its streams, their padding). */
+static int xz_start(dz_source *d)
+{
+	lzma_stream init = LZMA_STREAM_INIT;
+
+	if (d->xz_ready)
+		lzma_end(&d->xz);
+	d->xz = init;
+	d->xz_ready = lzma_stream_decoder(&d->xz, XZ_MEMLIMIT,
+					  LZMA_CONCATENATED) == LZMA_OK;
+	return d->xz_ready ? 0 : -1;
 }
 
 /* Tops up the input buffer; *got 0 at the end of the compressed file. */
@@ -86,16 +124,25 @@ static dm_err restart(dz_source *d, dm_diag *diag)
 	d->out_pos = 0;
 	d->done = 0;
 	d->in_frame = 0;
-	if (d->gzip) {
+	switch (d->kind) {
+	case DMIO_DZ_GZIP:
 		if (d->z_ready && inflateReset(&d->z) != Z_OK)
-			return dm_diag_set(diag, DM_ENOMEM, d->base.name, 0,
-					   NULL,
-					   "gzip: cannot reset the "
-					   "decompressor");
+			break;
+		return DM_OK;
+	case DMIO_DZ_ZSTD:
+		ZSTD_DCtx_reset(d->zs, ZSTD_reset_session_only);
+		return DM_OK;
+	case DMIO_DZ_BZIP2:
+		if (bz_start(d) < 0)
+			break;
+		return DM_OK;
+	case DMIO_DZ_XZ:
+		if (xz_start(d) < 0)
+			break;
 		return DM_OK;
 	}
-	ZSTD_DCtx_reset(d->zs, ZSTD_reset_session_only);
-	return DM_OK;
+	return dm_diag_set(diag, DM_ENOMEM, d->base.name, 0, NULL,
+			   "%s: cannot reset the decompressor", kind_name(d));
 }
 
 static dm_err corrupt(dz_source *d, const char *why, dm_diag *diag)
@@ -114,25 +161,53 @@ static dm_err truncated(dz_source *d, dm_diag *diag)
 			   kind_name(d), (unsigned long long)d->in_off);
 }
 
-/* gzip: after a member's end, another member or the end of the file. */
-static dm_err gzip_next_member(dz_source *d, dm_diag *diag)
+/* After a gzip member's or a bzip2 stream's end: the end of the file
+ * (d->done set), or another one, which starts with magic[0..mlen). */
+static dm_err next_part(dz_source *d, const char *magic, size_t mlen,
+			dm_diag *diag)
 {
 	size_t got;
 	dm_err err;
 
-	while (d->ilen - d->ipos < 2 && !d->in_eof)
+	while (d->ilen - d->ipos < mlen && !d->in_eof)
 		if ((err = fill_in(d, &got, diag)) != DM_OK)
 			return err;
 	if (d->ilen == d->ipos) {
 		d->done = 1;
 		return DM_OK;
 	}
-	if (d->ilen - d->ipos < 2 || d->ibuf[d->ipos] != 0x1f ||
-	    d->ibuf[d->ipos + 1] != 0x8b)
+	if (d->ilen - d->ipos < mlen ||
+	    memcmp(d->ibuf + d->ipos, magic, mlen) != 0)
 		return dm_diag_set(diag, DM_EFORMAT, d->base.name, 0, NULL,
-				   "gzip: %llu bytes after the compressed "
-				   "data are not gzip data",
-				   (unsigned long long)(d->ilen - d->ipos));
+				   "%s: %llu bytes after the compressed "
+				   "data are not %s data",
+				   kind_name(d),
+				   (unsigned long long)(d->ilen - d->ipos),
+				   kind_name(d));
+	return DM_OK;
+}
+
+/* Input to decompress: what is buffered, or more from the file; the
+ * end of the file here is a truncated stream. */
+static dm_err more_input(dz_source *d, dm_diag *diag)
+{
+	size_t n;
+	dm_err err;
+
+	if (d->ipos < d->ilen)
+		return DM_OK;
+	if ((err = fill_in(d, &n, diag)) != DM_OK)
+		return err;
+	return n ? DM_OK : truncated(d, diag);
+}
+
+/* gzip: after a member's end, another member or the end of the file. */
+static dm_err gzip_next_member(dz_source *d, dm_diag *diag)
+{
+	dm_err err = next_part(d, "\x1f\x8b", 2, diag);
+
+	if (err != DM_OK || d->done)
+		return err;
 	if (inflateReset(&d->z) != Z_OK)
 		return corrupt(d, "cannot start the next member", diag);
 	return DM_OK;
@@ -142,19 +217,15 @@ static dm_err gzip_next_member(dz_source *d, dm_diag *diag)
 static dm_err inflate_some(dz_source *d, unsigned char *out, size_t len,
 			   size_t *got, dm_diag *diag)
 {
-	size_t done = 0, n;
+	size_t done = 0;
 	dm_err err;
 
 	while (done < len && !d->done) {
 		size_t before_in, before_out;
 		int rc;
 
-		if (d->ipos == d->ilen) {
-			if ((err = fill_in(d, &n, diag)) != DM_OK)
-				return err;
-			if (n == 0)
-				return truncated(d, diag);
-		}
+		if ((err = more_input(d, diag)) != DM_OK)
+			return err;
 		d->z.next_in = d->ibuf + d->ipos;
 		d->z.avail_in = (uInt)(d->ilen - d->ipos);
 		d->z.next_out = out + done;
@@ -225,11 +296,137 @@ static dm_err zstd_some(dz_source *d, unsigned char *out, size_t len,
 	return DM_OK;
 }
 
+/* bzip2: after a stream's end, another stream or the end of the file. */
+static dm_err bzip2_next_stream(dz_source *d, dm_diag *diag)
+{
+	dm_err err = next_part(d, "BZh", 3, diag);
+
+	if (err != DM_OK || d->done)
+		return err;
+	if (bz_start(d) < 0)
+		return dm_diag_set(diag, DM_ENOMEM, d->base.name, 0, NULL,
+				   "bzip2: out of memory");
+	return DM_OK;
+}
+
+static const char *bzip2_why(int rc)
+{
+	switch (rc) {
+	case BZ_DATA_ERROR_MAGIC:
+		return "not bzip2 data";
+	case BZ_DATA_ERROR:
+		return "bad or damaged data";
+	default:
+		return "bad data";
+	}
+}
+
+/* Decompresses up to len bytes into out; *got short only at the end. */
+static dm_err bunzip_some(dz_source *d, unsigned char *out, size_t len,
+			  size_t *got, dm_diag *diag)
+{
+	size_t done = 0;
+	dm_err err;
+
+	while (done < len && !d->done) {
+		unsigned before_in, before_out;
+		int rc;
+
+		if ((err = more_input(d, diag)) != DM_OK)
+			return err;
+		d->bz.next_in = (char *)d->ibuf + d->ipos;
+		d->bz.avail_in = (unsigned)(d->ilen - d->ipos);
+		d->bz.next_out = (char *)out + done;
+		d->bz.avail_out =
+			(unsigned)(len - done > (1u << 30) ? (1u << 30)
+							   : len - done);
+		before_in = d->bz.avail_in;
+		before_out = d->bz.avail_out;
+		rc = BZ2_bzDecompress(&d->bz);
+		d->ipos += before_in - d->bz.avail_in;
+		done += before_out - d->bz.avail_out;
+		if (rc == BZ_STREAM_END) {
+			if ((err = bzip2_next_stream(d, diag)) != DM_OK)
+				return err;
+		} else if (rc == BZ_MEM_ERROR) {
+			return dm_diag_set(diag, DM_ENOMEM, d->base.name, 0,
+					   NULL, "bzip2: out of memory");
+		} else if (rc != BZ_OK) {
+			return corrupt(d, bzip2_why(rc), diag);
+		}
+	}
+	*got = done;
+	return DM_OK;
+}
+
+/* Decompresses up to len bytes into out; *got short only at the end. */
+static dm_err unxz_some(dz_source *d, unsigned char *out, size_t len,
+			size_t *got, dm_diag *diag)
+{
+	size_t n;
+	dm_err err;
+
+	d->xz.next_out = out;
+	d->xz.avail_out = len;
+	while (d->xz.avail_out > 0 && !d->done) {
+		lzma_action act = LZMA_RUN;
+		size_t before_in;
+		lzma_ret rc;
+
+		if (d->ipos == d->ilen && !d->in_eof) {
+			if ((err = fill_in(d, &n, diag)) != DM_OK)
+				return err;
+		}
+		if (d->ipos == d->ilen && d->in_eof)
+			act = LZMA_FINISH; /* the end of the file */
+		d->xz.next_in = d->ibuf + d->ipos;
+		d->xz.avail_in = d->ilen - d->ipos;
+		before_in = d->xz.avail_in;
+		rc = lzma_code(&d->xz, act);
+		d->ipos += before_in - d->xz.avail_in;
+		switch (rc) {
+		case LZMA_OK:
+			break;
+		case LZMA_STREAM_END:
+			d->done = 1;
+			break;
+		case LZMA_BUF_ERROR: /* no progress at the end: cut short */
+			return truncated(d, diag);
+		case LZMA_MEM_ERROR:
+			return dm_diag_set(diag, DM_ENOMEM, d->base.name, 0,
+					   NULL, "xz: out of memory");
+		case LZMA_MEMLIMIT_ERROR:
+			return dm_diag_set(
+				diag, DM_EUNSUPPORTED, d->base.name, 0, NULL,
+				"xz: the data needs more than %u MiB to "
+				"decompress; decompress it first",
+				(unsigned)(XZ_MEMLIMIT >> 20));
+		case LZMA_FORMAT_ERROR:
+			return corrupt(d, "not xz data", diag);
+		case LZMA_OPTIONS_ERROR:
+			return corrupt(d, "unsupported options", diag);
+		default:
+			return corrupt(d, "bad data", diag);
+		}
+	}
+	*got = len - d->xz.avail_out;
+	return DM_OK;
+}
+
 static dm_err decompress(dz_source *d, unsigned char *out, size_t len,
 			 size_t *got, dm_diag *diag)
 {
-	return d->gzip ? inflate_some(d, out, len, got, diag)
-		       : zstd_some(d, out, len, got, diag);
+	switch (d->kind) {
+	case DMIO_DZ_GZIP:
+		return inflate_some(d, out, len, got, diag);
+	case DMIO_DZ_ZSTD:
+		return zstd_some(d, out, len, got, diag);
+	case DMIO_DZ_BZIP2:
+		return bunzip_some(d, out, len, got, diag);
+	case DMIO_DZ_XZ:
+		return unxz_some(d, out, len, got, diag);
+	}
+	return DM_EINVAL;
 }
 
 static dm_err dz_read(dm_source *src, uint64_t off, void *buf, size_t len,
@@ -273,13 +470,17 @@ static void dz_close(dm_source *src)
 	if (d->z_ready)
 		inflateEnd(&d->z);
 	ZSTD_freeDStream(d->zs);
+	if (d->bz_ready)
+		BZ2_bzDecompressEnd(&d->bz);
+	if (d->xz_ready)
+		lzma_end(&d->xz);
 	free(d->ibuf);
 	dm_source_close(d->in);
 	free(d->base.name);
 	free(d);
 }
 
-dm_err dmio_source_decompress(dm_source *in, int gzip, dm_source **out,
+dm_err dmio_source_decompress(dm_source *in, dmio_dz_kind kind, dm_source **out,
 			      dm_diag *diag)
 {
 	dz_source *d;
@@ -295,7 +496,7 @@ dm_err dmio_source_decompress(dm_source *in, int gzip, dm_source **out,
 				   "out of memory");
 	}
 	d->in = in;
-	d->gzip = gzip;
+	d->kind = kind;
 	d->base.read = dz_read;
 	d->base.close = dz_close;
 	d->base.size = UINT64_MAX;
@@ -303,17 +504,28 @@ dm_err dmio_source_decompress(dm_source *in, int gzip, dm_source **out,
 	d->ibuf = malloc(IN_CHUNK);
 	if (!d->base.name || !d->ibuf)
 		goto nomem;
-	if (gzip) {
+	switch (kind) {
+	case DMIO_DZ_GZIP:
 		/* 15 + 16: a gzip header and trailer around the deflate
 		 * data */
 		if (inflateInit2(&d->z, 15 + 16) != Z_OK)
 			goto nomem;
 		d->z_ready = 1;
-	} else {
+		break;
+	case DMIO_DZ_ZSTD:
 		d->zs = ZSTD_createDStream();
 		if (!d->zs || ZSTD_isError(ZSTD_DCtx_setParameter(
 				      d->zs, ZSTD_d_windowLogMax, ZSTD_WLOG)))
 			goto nomem;
+		break;
+	case DMIO_DZ_BZIP2:
+		if (bz_start(d) < 0)
+			goto nomem;
+		break;
+	case DMIO_DZ_XZ:
+		if (xz_start(d) < 0)
+			goto nomem;
+		break;
 	}
 	/* an empty stream is an empty file */
 	err = dz_read(&d->base, 0, &one, 1, &got, diag);

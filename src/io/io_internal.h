@@ -79,10 +79,18 @@ size_t dmio_parse_cells(const dm_strref *cells, const uint8_t *null, size_t n,
  * "not decided here".  The CSV reader calls it on each unquoted field
  * while the field's bytes are in cache (dmio_csv_prenum).
  */
-/* A source that reads in's content decompressed (gzip if gzip, else
- * zstd), front to back (io/decompress.c); it owns in, also on failure.
- * Its size is UINT64_MAX (unknown) or 0 for an empty stream. */
-dm_err dmio_source_decompress(dm_source *in, int gzip, dm_source **out,
+/* The compressed containers dmio_source_decompress reads. */
+typedef enum dmio_dz_kind {
+	DMIO_DZ_GZIP,
+	DMIO_DZ_ZSTD,
+	DMIO_DZ_BZIP2,
+	DMIO_DZ_XZ
+} dmio_dz_kind;
+
+/* A source that reads in's content decompressed, front to back
+ * (io/decompress.c); it owns in, also on failure.  Its size is
+ * UINT64_MAX (unknown) or 0 for an empty stream. */
+dm_err dmio_source_decompress(dm_source *in, dmio_dz_kind kind, dm_source **out,
 			      dm_diag *diag);
 
 double dmio_parse_num(const char *s, size_t n);

@@ -5,9 +5,9 @@
  * dm_reader_open looks at the first bytes of the source first (content
  * beats names: a Parquet file called "x.csv" is still Parquet, and a
  * gzip file must not be tokenised as text), then at the name, and falls
- * back to CSV.  A gzip or zstd file is read through a decompressing
- * source (io/decompress.c): its content is CSV.  The generic dm_reader_* calls
- * dispatch through r->ops.
+ * back to CSV.  A gzip, zstd, bzip2 or xz file is read through a
+ * decompressing source (io/decompress.c): its content is CSV.  The generic
+ * dm_reader_* calls dispatch through r->ops.
  */
 #include <string.h>
 #include <strings.h>
@@ -50,8 +50,20 @@ static const char *compressed_kind(const unsigned char *m, size_t n)
 	return NULL;
 }
 
-/* A gzip or zstd file's content: CSV (what else is compressed whole is
- * said so: Parquet compresses its own pages and is read in place). */
+/* The decompressor of a kind compressed_kind() names (not "zip"). */
+static dmio_dz_kind dz_kind(const char *kind)
+{
+	if (strcmp(kind, "gzip") == 0)
+		return DMIO_DZ_GZIP;
+	if (strcmp(kind, "zstd") == 0)
+		return DMIO_DZ_ZSTD;
+	if (strcmp(kind, "bzip2") == 0)
+		return DMIO_DZ_BZIP2;
+	return DMIO_DZ_XZ;
+}
+
+/* A gzip, zstd, bzip2 or xz file's content: CSV (what else is compressed whole
+ * is said so: Parquet compresses its own pages and is read in place). */
 static dm_err open_decompressed(dm_source *src, const char *kind,
 				const dm_reader_opts *opts, dm_reader **out,
 				dm_diag *diag)
@@ -122,10 +134,10 @@ dm_err dm_reader_open(dm_source *src, const dm_reader_opts *opts,
 		goto out;
 	}
 	kind = compressed_kind(magic, got);
-	if (kind && (strcmp(kind, "gzip") == 0 || strcmp(kind, "zstd") == 0)) {
+	if (kind && strcmp(kind, "zip") != 0) {
 		dm_source *dz = NULL;
 
-		err = dmio_source_decompress(src, kind[0] == 'g', &dz, diag);
+		err = dmio_source_decompress(src, dz_kind(kind), &dz, diag);
 		src = NULL; /* the decompressing source owns it now */
 		if (err == DM_OK)
 			err = open_decompressed(dz, kind, opts, out, diag);

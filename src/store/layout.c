@@ -368,10 +368,11 @@ int dm_layout_is_data_file(const char *k)
 {
 	size_t kl = k ? strlen(k) : 0;
 
-	/* CSV also compressed whole (gzip, zstd: io/decompress.c) */
-	if (ends_with(k, kl, ".gz"))
+	/* CSV also compressed whole (gzip, zstd, bzip2, xz:
+	 * io/decompress.c) */
+	if (ends_with(k, kl, ".gz") || ends_with(k, kl, ".xz"))
 		kl -= 3;
-	else if (ends_with(k, kl, ".zst"))
+	else if (ends_with(k, kl, ".zst") || ends_with(k, kl, ".bz2"))
 		kl -= 4;
 	else if (ends_with(k, kl, ".parquet"))
 		return 1;

@@ -97,7 +97,7 @@ expect_err "future partial" 1 "format_version 99 is not supported"
 merged_equal "input spelled with and without a slash" spell
 mkdir -p "$T/empty"
 run baseline -m fan -v x --input "$T/empty" --shard 0/2
-expect_err "empty folder" 1 "no data files \(.parquet, .csv, .tsv, .csv.gz, .csv.zst\) in the input"
+expect_err "empty folder" 1 "no data files \(.parquet, .csv, .tsv, .csv.gz, .csv.zst, .csv.bz2, .csv.xz\) in the input"
 run baseline -m fan -v x --input-prefix nothing/ --shard 0/2
 expect_err "empty prefix" 1 "none under prefix 'nothing/' of"
 

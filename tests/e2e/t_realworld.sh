@@ -163,10 +163,12 @@ run baseline --model sep --version v2 --dry-run --input "$T/sep_colon.csv"
 expect_err "one column: nothing to monitor" 1 "^driftmon: cannot build a baseline from .*sep_colon\.csv: nothing to monitor: no column is a feature or a prediction \('amount:n:city:flag' identifier: .*\); one column: are the fields separated by something other than ',', ';', tab, '\|' or blanks\?$"
 run baseline --model sep --version v3 --dry-run --input "$T/utf16.txt"
 expect_err "UTF-16: named" 1 "^driftmon: cannot read: '.*utf16\.txt': UTF-16 text \(byte-order mark FF FE\) — save it as UTF-8 CSV$"
-# Compressed files as pandas, gzip and zstd write them (.csv.gz with one
-# or several gzip members, .csv.zst, .tsv.gz): the baseline of the plain
-# file, whatever writes it.  What is not read (bzip2, a compressed
-# Parquet file) is a one-line error that says what to do.
+# Compressed files as pandas, gzip, zstd, bzip2 and xz write them
+# (.csv.gz with one or several gzip members, .csv.zst, .tsv.gz, .csv.bz2
+# from pandas and from bzip2, in one stream or two as pbzip2 writes,
+# .csv.xz): the baseline of the plain file, whatever writes it.  What is
+# not read (ZIP, a compressed Parquet file) is a one-line error that
+# says what to do.
 /usr/bin/python3 - "$T" <<'PY'
 import sys
 import pandas as pd
@@ -175,12 +177,16 @@ df = pd.read_csv(t + "/sep_comma.csv")
 df.to_csv(t + "/cz_plain.csv", index=False)
 df.to_csv(t + "/cz_pandas.csv.gz", index=False, compression="gzip")
 df.to_csv(t + "/cz_tabs.tsv", index=False, sep="\t")
+df.to_csv(t + "/cz_pandas.csv.bz2", index=False, compression="bz2")
+df.to_csv(t + "/cz_pandas.csv.xz", index=False, compression="xz")
 PY
 gzip -c "$T/cz_plain.csv" >"$T/cz_gzip.csv.gz"
 { head -n 300 "$T/cz_plain.csv" | gzip -c; tail -n +301 "$T/cz_plain.csv" | gzip -1 -c; } >"$T/cz_members.csv.gz"
 zstd -q -c "$T/cz_plain.csv" >"$T/cz_zstd.csv.zst"
 gzip -c "$T/cz_tabs.tsv" >"$T/cz_tabs.tsv.gz"
 bzip2 -c "$T/cz_plain.csv" >"$T/cz_bzip2.csv.bz2"
+{ head -n 300 "$T/cz_plain.csv" | bzip2 -c; tail -n +301 "$T/cz_plain.csv" | bzip2 -1 -c; } >"$T/cz_streams.csv.bz2"
+{ head -n 300 "$T/cz_plain.csv" | xz -c; tail -n +301 "$T/cz_plain.csv" | xz -0 -c; } >"$T/cz_streams.csv.xz"
 check "compressed: the files as written" test "$(gzip -dc "$T/cz_pandas.csv.gz" | head -c 20)" = "$(head -c 20 "$T/cz_plain.csv")"
 same_baseline "pandas' .csv.gz: the baseline of the plain file" cz_pandas.csv.gz cz_plain.csv
 same_baseline "gzip's .csv.gz: the baseline of the plain file" cz_gzip.csv.gz cz_plain.csv
@@ -192,8 +198,25 @@ expect "compressed current data: no drift" 0 "Overall drift detected: NO"
 head -c 3000 "$T/cz_gzip.csv.gz" >"$T/cz_cut.csv.gz"
 run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.gz"
 expect_err "compressed: truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.gz': gzip data truncated: the file ends inside the compressed stream \(after 3000 bytes of it\)$"
-run baseline --model cz --version v1 --dry-run --input "$T/cz_bzip2.csv.bz2"
-expect_err "compressed: bzip2 is not read" 1 "^driftmon: cannot read: '.*cz_bzip2\.csv\.bz2': bzip2-compressed data is not supported; decompress the file first$"
+same_baseline "bzip2's .csv.bz2: the baseline of the plain file" cz_bzip2.csv.bz2 cz_plain.csv
+same_baseline "pandas' .csv.bz2: the baseline of the plain file" cz_pandas.csv.bz2 cz_plain.csv
+same_baseline "two bzip2 streams: the baseline of the plain file" cz_streams.csv.bz2 cz_plain.csv
+same_baseline "pandas' .csv.xz: the baseline of the plain file" cz_pandas.csv.xz cz_plain.csv
+same_baseline "two xz streams: the baseline of the plain file" cz_streams.csv.xz cz_plain.csv
+run detect --model sep --version v1 --store "$T/sepstore" --input "$T/cz_streams.csv.bz2" --no-write
+expect "compressed current data (bzip2): no drift" 0 "Overall drift detected: NO"
+head -c $(($(wc -c <"$T/cz_bzip2.csv.bz2") / 2)) "$T/cz_bzip2.csv.bz2" >"$T/cz_cut.csv.bz2"
+run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.bz2"
+expect_err "compressed: bzip2 truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.bz2': bzip2 data truncated: the file ends inside the compressed stream \(after [0-9]+ bytes of it\)$"
+head -c $(($(wc -c <"$T/cz_pandas.csv.xz") / 2)) "$T/cz_pandas.csv.xz" >"$T/cz_cut.csv.xz"
+run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.xz"
+expect_err "compressed: xz truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.xz': xz data truncated: the file ends inside the compressed stream \(after [0-9]+ bytes of it\)$"
+/usr/bin/python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.write(sys.argv[1], "cz_plain.csv")' "$T/cz_plain.csv" "$T/cz_zip.csv.zip"
+run baseline --model cz --version v1 --dry-run --input "$T/cz_zip.csv.zip"
+expect_err "compressed: ZIP is not read" 1 "^driftmon: cannot read: '.*cz_zip\.csv\.zip': zip-compressed data is not supported; decompress the file first$"
 # Numbers as spreadsheets and finance exports write them: "$1,234.56",
 # "12.5%", "(1,234.00)" for a negative, "1.234,56 EUR" in ';' files.
 # Read as text they were categories (or identifiers, every amount being

@@ -71,8 +71,15 @@ expect_err "random bytes without NUL" 1 "'$D/random2\.csv': "
 run "${B[@]}" --input "$D/gz.csv" --dry-run
 expect "gzip data named .csv: read" 0 "20 rows"
 { echo a,b; rows 20; } | xz -c >"$D/xz.csv"
-run "${B[@]}" --input "$D/xz.csv"
-expect_err "xz data named .csv" 1 "'$D/xz\.csv': xz-compressed data is not supported; decompress the file first$"
+run "${B[@]}" --input "$D/xz.csv" --dry-run
+expect "xz data named .csv: read" 0 "20 rows"
+{ echo a,b; rows 20; } | bzip2 -c >"$D/bz.dat"
+run "${B[@]}" --input "$D/bz.dat" --dry-run
+expect "bzip2 data named .dat: read" 0 "20 rows"
+{ echo a,b; rows 20; } | zip -q - - >"$D/zip.csv" 2>/dev/null ||
+	printf 'PK\003\004\024\000\000\000' >"$D/zip.csv"
+run "${B[@]}" --input "$D/zip.csv"
+expect_err "ZIP data named .csv" 1 "'$D/zip\.csv': zip-compressed data is not supported; decompress the file first$"
 
 # spreadsheet workbooks: an .xlsx (a ZIP), an old .xls (OLE2) by its bytes
 /usr/bin/python3 -c '

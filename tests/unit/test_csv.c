@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bzlib.h>
+#include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -1651,6 +1653,56 @@ static unsigned char *zstd_of(const char *data, size_t n, int frames,
 	return out;
 }
 
+/* data[0..n) as bzip2 streams (streams of them: pbzip2, `cat a.bz2
+ * b.bz2`). */
+static unsigned char *bzip2_of(const char *data, size_t n, int streams,
+			       size_t *out_len)
+{
+	size_t cap = n + n / 50 + 700 * (size_t)streams, len = 0;
+	unsigned char *out = malloc(cap);
+	int f;
+
+	assert_non_null(out);
+	for (f = 0; f < streams; f++) {
+		size_t a = n * (size_t)f / (size_t)streams,
+		       b = n * (size_t)(f + 1) / (size_t)streams;
+		unsigned r = (unsigned)(cap - len);
+
+		assert_int_equal(
+			BZ2_bzBuffToBuffCompress((char *)out + len, &r,
+						 (char *)(uintptr_t)(data + a),
+						 (unsigned)(b - a), 9, 0, 0),
+			BZ_OK);
+		len += r;
+	}
+	*out_len = len;
+	return out;
+}
+
+/* data[0..n) as xz streams (streams of them: `cat a.xz b.xz`). */
+static unsigned char *xz_of(const char *data, size_t n, int streams,
+			    size_t *out_len)
+{
+	size_t cap = lzma_stream_buffer_bound(n) + 128 * (size_t)streams,
+	       len = 0;
+	unsigned char *out = malloc(cap);
+	int f;
+
+	assert_non_null(out);
+	for (f = 0; f < streams; f++) {
+		size_t a = n * (size_t)f / (size_t)streams,
+		       b = n * (size_t)(f + 1) / (size_t)streams;
+
+		assert_int_equal(
+			lzma_easy_buffer_encode(f ? 0 : 6, LZMA_CHECK_CRC64,
+						NULL, (const uint8_t *)data + a,
+						b - a, out, &len, cap),
+			LZMA_OK);
+	}
+	*out_len = len;
+	return out;
+}
+
 /* Reads data (named name) through dm_reader_open into ro. */
 static void read_any(const char *name, const void *data, size_t len,
 		     readout *ro)
@@ -1776,6 +1828,50 @@ static void csv_prefetch_same_rows(void **state)
 	free(t.p);
 }
 
+/* c[0..cn), named name, compressed with kind, reads as plain did; cut
+ * short it is truncated; with a run of its middle bytes flipped it is
+ * corrupt (if damaged) and, if trailing, with 3 bytes after it that do
+ * not start another member, an error that says so. */
+static void compressed_checks(const char *name, const char *kind,
+			      const unsigned char *c, size_t cn,
+			      const readout *plain, int damaged, int trailing)
+{
+	unsigned char *bad = malloc(cn + 3);
+	readout ro;
+	char want[160];
+	size_t i;
+
+	assert_non_null(bad);
+	read_any(name, c, cn, &ro);
+	assert_int_equal(ro.err, DM_OK);
+	assert_string_equal(ro.text.p, plain->text.p);
+	readout_free(&ro);
+	snprintf(want, sizeof(want),
+		 "'%s': %s data truncated: the file ends inside the "
+		 "compressed stream",
+		 name, kind);
+	read_any_error(name, c, cn - 5, DM_EFORMAT, want);
+	read_any_error(name, c, cn / 2, DM_EFORMAT, want);
+	memcpy(bad, c, cn);
+	memcpy(bad + cn, "ab\n", 3);
+	if (trailing) {
+		snprintf(want, sizeof(want),
+			 "'%s': %s: 3 bytes after the compressed data are not "
+			 "%s data",
+			 name, kind, kind);
+		read_any_error(name, bad, cn + 3, DM_EFORMAT, want);
+	}
+	if (damaged) {
+		for (i = cn / 2; i < cn / 2 + 64 && i < cn; i++)
+			bad[i] ^= 0x5a;
+		snprintf(want, sizeof(want),
+			 "'%s': %s data corrupt near compressed byte ", name,
+			 kind);
+		read_any_error(name, bad, cn, DM_EFORMAT, want);
+	}
+	free(bad);
+}
+
 static void compressed_input(void **state)
 {
 	sbuf t = {0};
@@ -1791,43 +1887,23 @@ static void compressed_input(void **state)
 	assert_int_equal(plain.err, DM_OK);
 	for (k = 1; k <= 3; k += 2) {
 		c = gzip_of(t.p, n, k, &cn);
-		read_any("x.csv.gz", c, cn, &ro);
-		assert_int_equal(ro.err, DM_OK);
-		assert_string_equal(ro.text.p, plain.text.p);
-		readout_free(&ro);
-		if (k == 1) {
-			unsigned char *bad = malloc(cn + 3);
-
-			assert_non_null(bad);
-			read_any_error("x.csv.gz", c, cn / 2, DM_EFORMAT,
-				       "'x.csv.gz': gzip data truncated: the "
-				       "file ends inside the compressed "
-				       "stream");
-			memcpy(bad, c, cn);
-			memcpy(bad + cn, "ab\n", 3);
-			read_any_error("x.csv.gz", bad, cn + 3, DM_EFORMAT,
-				       "'x.csv.gz': gzip: 3 bytes after the "
-				       "compressed data are not gzip data");
-			for (i = cn / 2; i < cn / 2 + 64; i++)
-				bad[i] ^= 0x5a;
-			read_any_error("x.csv.gz", bad, cn, DM_EFORMAT,
-				       "'x.csv.gz': gzip data corrupt near "
-				       "compressed byte ");
-			free(bad);
-		}
+		compressed_checks("x.csv.gz", "gzip", c, cn, &plain, k == 1, 1);
 		free(c);
 		c = zstd_of(t.p, n, k, &cn);
-		read_any("x.csv.zst", c, cn, &ro);
-		assert_int_equal(ro.err, DM_OK);
-		assert_string_equal(ro.text.p, plain.text.p);
-		readout_free(&ro);
-		read_any_error("x.csv.zst", c, cn - 5, DM_EFORMAT,
-			       "'x.csv.zst': zstd data truncated: the file "
-			       "ends inside the compressed stream");
+		compressed_checks("x.csv.zst", "zstd", c, cn, &plain, 0, 0);
+		free(c);
+		/* bzip2 and xz, one stream and three */
+		c = bzip2_of(t.p, n, k, &cn);
+		compressed_checks("x.csv.bz2", "bzip2", c, cn, &plain, k == 1,
+				  1);
+		free(c);
+		c = xz_of(t.p, n, k, &cn);
+		compressed_checks("x.csv.xz", "xz", c, cn, &plain, k == 1, 0);
 		free(c);
 	}
-	/* the source itself: reads forward, skipping, and back */
-	{
+	/* the source itself: reads forward, skipping, and back (a restart
+	 * of the stream), for each kind */
+	for (k = DMIO_DZ_GZIP; k <= DMIO_DZ_XZ; k++) {
 		/* the second member starts at n / 2 */
 		const size_t offs[] = {0, 100, 50, n * 2 / 3, 7, n / 2 - 150};
 		dm_source *mem, *dz;
@@ -1835,11 +1911,15 @@ static void compressed_input(void **state)
 		size_t got;
 		dm_diag d;
 
-		c = gzip_of(t.p, n, 2, &cn);
+		c = k == DMIO_DZ_GZIP	 ? gzip_of(t.p, n, 2, &cn)
+		    : k == DMIO_DZ_ZSTD	 ? zstd_of(t.p, n, 2, &cn)
+		    : k == DMIO_DZ_BZIP2 ? bzip2_of(t.p, n, 2, &cn)
+					 : xz_of(t.p, n, 2, &cn);
 		assert_int_equal(dm_source_open_mem("x.gz", c, cn, 0, &mem),
 				 DM_OK);
-		assert_int_equal(dmio_source_decompress(mem, 1, &dz, &d),
-				 DM_OK);
+		assert_int_equal(
+			dmio_source_decompress(mem, (dmio_dz_kind)k, &dz, &d),
+			DM_OK);
 		assert_true(dz->size == UINT64_MAX);
 		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 			assert_int_equal(dz->read(dz, offs[i], buf, sizeof(buf),
@@ -1865,13 +1945,21 @@ static void compressed_input(void **state)
 
 		/* (a ',' in a name: sniffed, ',' would be the separator) */
 		sb_str(&tab, "a,x\tb\n1\t2\n3\t4\n");
-		c = gzip_of(tab.p, tab.len, 1, &cn);
-		read_any("dir.v2/x.tsv.gz", c, cn, &ro);
-		assert_int_equal(ro.err, DM_OK);
-		assert_string_equal(ro.text.p,
-				    "a,x,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
-		readout_free(&ro);
-		free(c);
+		static const char *const names[] = {"dir.v2/x.tsv.gz",
+						    "dir.v2/x.tsv.bz2",
+						    "dir.v2/x.tsv.xz"};
+
+		for (i = 0; i < 3; i++) {
+			c = i == 0   ? gzip_of(tab.p, tab.len, 1, &cn)
+			    : i == 1 ? bzip2_of(tab.p, tab.len, 1, &cn)
+				     : xz_of(tab.p, tab.len, 1, &cn);
+			read_any(names[i], c, cn, &ro);
+			assert_int_equal(ro.err, DM_OK);
+			assert_string_equal(ro.text.p,
+					    "a,x,b\n1:|<1>|<2>\n2:|<3>|<4>\n");
+			readout_free(&ro);
+			free(c);
+		}
 		free(tab.p);
 	}
 	/* empty, Parquet, compressed twice */
@@ -1918,8 +2006,8 @@ static void reader_dispatch(void **state)
 		assert_int_equal(strncmp(d.msg, "'x.csv': ", 9), 0);
 		assert_null(strstr(d.msg, "CSV"));
 	}
-	/* gzip and zstd are read (compressed_input); a stream that ends
-	 * inside its header is truncated */
+	/* gzip, zstd, bzip2 and xz are read (compressed_input); a stream
+	 * that ends inside its header is truncated; ZIP is not read */
 	open_named("x.csv.gz", "\x1f\x8b\x08\0\0\0", 6, DM_EFORMAT,
 		   "'x.csv.gz': gzip data truncated: the file ends inside the "
 		   "compressed stream (after 6 bytes of it)");
@@ -1929,8 +2017,17 @@ static void reader_dispatch(void **state)
 	open_named("x.csv.xz",
 		   "\xfd"
 		   "7zXZ\0\0\0",
-		   8, DM_EUNSUPPORTED,
-		   "'x.csv.xz': xz-compressed data is not supported; "
+		   8, DM_EFORMAT,
+		   "'x.csv.xz': xz data truncated: the file ends inside the "
+		   "compressed stream (after 8 bytes of it)");
+	open_named("x.csv.bz2", "BZh91AY&SY", 10, DM_EFORMAT,
+		   "'x.csv.bz2': bzip2 data truncated: the file ends inside "
+		   "the compressed stream (after 10 bytes of it)");
+	open_named("x.csv.bz2", "BZh9xxxxxxxx", 12, DM_EFORMAT,
+		   "'x.csv.bz2': bzip2 data corrupt near compressed byte 5: "
+		   "bad or damaged data");
+	open_named("x.csv.zip", "PK\3\4\0\0\0\0", 8, DM_EUNSUPPORTED,
+		   "'x.csv.zip': zip-compressed data is not supported; "
 		   "decompress the file first");
 	open_named("x.parquet", "a,b\n1,2\n", 8, DM_EFORMAT,
 		   "'x.parquet': not a Parquet file (it does not start with "

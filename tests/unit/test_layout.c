@@ -307,7 +307,11 @@ static void layout_parse_keys(void **state)
 	assert_true(dm_layout_is_data_file("a/b.tsv.zst"));
 	assert_false(dm_layout_is_data_file("a/b.parquet.gz"));
 	assert_false(dm_layout_is_data_file("a/b.json.gz"));
-	assert_false(dm_layout_is_data_file("a/b.csv.bz2"));
+	assert_true(dm_layout_is_data_file("a/b.csv.bz2"));
+	assert_true(dm_layout_is_data_file("a/b.csv.xz"));
+	assert_false(dm_layout_is_data_file("a/b.csv.lz"));
+	assert_false(dm_layout_is_data_file(".csv.xz"));
+	assert_false(dm_layout_is_data_file("a.bz2"));
 	assert_false(dm_layout_is_data_file(".csv.gz"));
 	assert_false(dm_layout_is_data_file("a.gz"));
 }
