@@ -794,34 +794,50 @@ static int in_set(const char *s, const char *const *set)
 	return 0;
 }
 
-/* 1 if name ends with the camelCase word w (after a lowercase letter:
- * customerID, OrderNo). */
-static int camel_suffix(const char *name, const char *w)
+/* The words of a name into l (size bytes): lowercase letters and digits,
+ * a space for anything else and, with camel, between a lowercase letter
+ * and an uppercase one (lastLogin: "last login"); for strtok_r. */
+static void name_words(const char *name, int camel, char *l, size_t size)
 {
-	size_t n = strlen(name), k = strlen(w);
+	size_t o = 0;
 
-	return n > k && strcmp(name + n - k, w) == 0 &&
-	       islower((unsigned char)name[n - k - 1]);
+	for (const char *c = name; *c && o + 2 < size; c++) {
+		unsigned char u = (unsigned char)*c;
+
+		if (camel && c > name && isupper(u) &&
+		    islower((unsigned char)c[-1]))
+			l[o++] = ' ';
+		l[o++] = isalnum(u) ? (char)tolower(u) : ' ';
+	}
+	l[o] = '\0';
 }
 
-/* id, *_id, *Id, *ID (camelCase), uuid, guid, key, *_key, *_uuid, and
- * numbers of a record: *_no, *_number, *No, *Number (order_no,
- * account_number, OrderNo) */
+/* id, uuid, guid, key, index, row, rownum, row_number; or a name of two
+ * words or more whose last word is id, uuid, guid, key, or a record's
+ * number: no, num, number (user_id, customerID, "Individual ID",
+ * Sample.Number, order_no, FlightNum, account-number; words as
+ * name_words() splits them, camelCase too). */
 static int id_name(const char *name)
 {
 	static const char *const exact[] = {"id",     "uuid",	    "guid",
 					    "key",    "index",	    "row",
 					    "rownum", "row_number", NULL};
-	char l[128];
+	static const char *const last[] = {"id", "uuid", "guid",   "key",
+					   "no", "num",	 "number", NULL};
+	char l[256], *tok, *save = NULL;
+	const char *end = NULL;
+	int words = 0;
 
 	lower(name, l, sizeof(l));
-	if (in_set(l, exact) || ends_with(l, "_id") || ends_with(l, "-id") ||
-	    ends_with(l, "_uuid") || ends_with(l, "_guid") ||
-	    ends_with(l, "_key") || ends_with(l, "_no") ||
-	    ends_with(l, "_number"))
+	if (in_set(l, exact))
 		return 1;
-	return camel_suffix(name, "Id") || camel_suffix(name, "ID") ||
-	       camel_suffix(name, "No") || camel_suffix(name, "Number");
+	name_words(name, 1, l, sizeof(l));
+	for (tok = strtok_r(l, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		end = tok;
+		words++;
+	}
+	return words >= 2 && in_set(end, last);
 }
 
 /* How much a name says "the time of the row": 3 for event / created /
@@ -903,24 +919,6 @@ static void set_reason(dm_feature *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
 	va_end(ap);
-}
-
-/* The words of a name into l (size bytes): lowercase letters and digits,
- * a space for anything else and, with camel, between a lowercase letter
- * and an uppercase one (lastLogin: "last login"); for strtok_r. */
-static void name_words(const char *name, int camel, char *l, size_t size)
-{
-	size_t o = 0;
-
-	for (const char *c = name; *c && o + 2 < size; c++) {
-		unsigned char u = (unsigned char)*c;
-
-		if (camel && c > name && isupper(u) &&
-		    islower((unsigned char)c[-1]))
-			l[o++] = ' ';
-		l[o++] = isalnum(u) ? (char)tolower(u) : ' ';
-	}
-	l[o] = '\0';
 }
 
 /* A name with a word that says "a moment" besides time_name's: epoch,
