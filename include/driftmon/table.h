@@ -133,6 +133,10 @@ struct dm_reader {
 	uint64_t rows_read;	/* data rows delivered so far */
 	uint64_t rows_skipped;	/* malformed rows skipped (lenient mode) */
 	char skip_example[256]; /* first skipped row's reason */
+	/* CSV rows of fewer fields than the header (two or more) read
+	 * with the missing last fields empty: how many, the first */
+	uint64_t rows_padded;
+	char pad_example[64];
 	/* Nonzero: a batch stays valid until the second dm_reader_next
 	 * after it (not only until the next), so that one thread may read
 	 * batch k+1 while another still uses batch k.  The CSV and

@@ -2211,7 +2211,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	dm_batch *b;
 	dm_err err;
 	const char *file = r->src ? r->src->name : NULL;
-	uint64_t skipped0 = r->rows_skipped;
+	uint64_t skipped0 = r->rows_skipped, padded0 = r->rows_padded;
 	struct mv_async mva; /* threads: the joint pass beside the next batch */
 	struct mv_async *mvp = opts && opts->threads > 1 ? &mva : NULL;
 	dm_err mverr;
@@ -2293,6 +2293,17 @@ done:
 	if (err != DM_OK)
 		return err;
 	p->rows_skipped += r->rows_skipped - skipped0;
+	if (r->rows_padded > padded0 &&
+	    (err = pf_warn(p,
+			   "'%s': %llu row%s fewer fields than the header "
+			   "(the first: %s); the missing last fields read as "
+			   "missing values",
+			   file ? file : "input",
+			   (unsigned long long)(r->rows_padded - padded0),
+			   r->rows_padded - padded0 == 1 ? " has" : "s have",
+			   padded0 ? "an earlier row" : r->pad_example)) !=
+		    DM_OK)
+		return err;
 	if ((err = ecdf_pass(p, opts ? opts->threads : 1, 0)) != DM_OK)
 		return err;
 	/* A header-only file still fixes the columns. */

@@ -17,8 +17,10 @@ A file has 1-8 columns of integers, floats (with a decimal comma in most
 LF, CR), booleans in several spellings, date-times and mixed text; ',',
 ';' or tab between fields; LF, CRLF or both; a BOM at times; blank lines;
 missing values as the empty field (quoted or not), spaces and markers;
-and in some files a ragged row (then the baseline is an error naming
-it).  The oracle's missing count: the cell is empty or spaces/tabs only,
+and in some files a ragged row: a short one of two fields or more reads
+with its last fields missing (as pandas reads it), a longer one or one
+of a single field makes the baseline an error naming it.  The oracle's
+missing count: the cell is empty or spaces/tabs only,
 or one of the default markers (docs/schema.md).
 """
 import csv
@@ -76,13 +78,15 @@ def gen(seed, out):
     def end():
         return r.choice(["\n", "\r\n"]) if eol == "mix" else eol
 
-    bad = r.random() < 0.3
+    bad = r.random() < 0.4
+    short = r.random() < 0.5  # the file's ragged rows: short or long
     lines = []
     for _ in range(r.randint(2000, 40000)):
         cells = [quote(cell(k)) for k in kinds]
         if bad and r.random() < 0.0005:
-            cells = (cells[:-1] if len(cells) > 1 and r.random() < 0.5
-                     else cells + ["zz"])
+            # short: two fields or more (padded), one of two (an error)
+            cells = (cells[:r.randint(min(2, len(cells) - 1), len(cells) - 1)]
+                     if len(cells) > 1 and short else cells + ["zz"])
         lines.append(sep.join(cells))
         if r.random() < 0.001:
             lines.append("")
@@ -118,7 +122,14 @@ def read(path):
             sep = "|" if n["|"] else ","
     rows = [row for row in csv.reader(io.StringIO(data, newline=""),
                                       delimiter=sep) if row != []]
-    return rows[0], rows[1:]
+    hdr, body = rows[0], rows[1:]
+    width = len(hdr)
+    if body and len(body[0]) == width + 1:
+        width += 1  # R's row names: an unnamed index column (pandas too)
+    # short rows of two fields or more: the last fields missing
+    body = [row + [""] * (width - len(row)) if 2 <= len(row) < width else row
+            for row in body]
+    return hdr, body
 
 
 def ragged(path):
@@ -127,7 +138,7 @@ def ragged(path):
     if body and len(body[0]) == width + 1:
         width += 1  # R's row names: an unnamed index column (pandas too)
     for i, row in enumerate(body):
-        if len(row) != width:
+        if len(row) != width:  # (short ones of 2 fields or more: padded)
             print("row %d, expected %d fields, found %d" % (i + 1, width,
                                                             len(row)))
             return

@@ -45,7 +45,7 @@ hour(8, "m", "v2", 150)
 hour(9, "other-model", "v1", 120)
 hour(10, "m", "v1", 150)
 with open(os.path.join(logs, "hour=10", "part-0.csv"), "a") as f:
-    f.write("2025-01-01T10:20:00Z,m,v1,1.0\n")  # one field short
+    f.write("2025-01-01T10:20:00Z,m,v1,1.0,a,z\n")  # one field too many
 with open(os.path.join(logs, "hour=10", "part-1.parquet"), "wb") as f:
     f.write(b"not parquet at all")
 EOF

@@ -14,7 +14,7 @@ mkdir -p "$D"
 #   logs      the same distribution with the log metadata columns, two
 #             extra columns, and, when KIND is "badlogs", 6 unparsable
 #             x (row 11, 21, ... 61), a NaN x (row 71), an inf y (row 81),
-#             a short row (row 91), and 10 rows each of another
+#             a long row (row 91), and 10 rows each of another
 #             model_name (rows 6, 56, ...) and model_version (rows 8, ...)
 #   drifted   x ~ N(2,1), y in 5..14, cat in c/d
 gen() {
@@ -48,7 +48,7 @@ with open(path, "w") as f:
                 if i % 50 == 7: mv = "v0"
             line = "2025-03-01T10:%02d:00Z,%s,%s,r%d,%s,%s,%s,e,%d" % (i % 60, mn, mv, i, x, y, c, i)
             if bad and i == 90:
-                line = "2025-03-01T10:30:00Z,m,v1,r90,1.0"
+                line = "2025-03-01T10:30:00Z,m,v1,r90,1.0,3,a,e,90,9"
             f.write(line + "\n")
 EOF
 }
@@ -114,7 +114,7 @@ json_check "store window of .csv.gz logs: the same counts" \
 
 # ---- --strict: each of these is an error naming file, row, column ------------------
 run detect --model m --version v1 --input "$D/bad.csv" --no-write --strict
-expect_err "--strict: short row" 1 "^driftmon: cannot read: '$D/bad\.csv': row 91, expected 9 fields, found 5$"
+expect_err "--strict: long row" 1 "^driftmon: cannot read: '$D/bad\.csv': row 91, expected 9 fields, found 10$"
 
 head -n 40 "$D/bad.csv" >"$D/strict1.csv"
 run detect --model m --version v1 --input "$D/strict1.csv" --no-write --strict
@@ -130,7 +130,7 @@ expect_err "--strict: infinity" 1 "^driftmon: cannot read: '$D/strict3\.csv': ro
 run detect --model m --version v1 --input "$D/strict4.csv" --no-write --strict
 expect "--strict: bad value in another model's row" 0 "Samples analyzed: 4$"
 run detect --model m --version v1 --at 2025-03-01T11:00:00Z --window-hours 1 --no-write --strict
-expect_err "--strict: store window" 1 "^driftmon: cannot read logs: '$H/part-0\.csv': row 91, expected 9 fields, found 5$"
+expect_err "--strict: store window" 1 "^driftmon: cannot read logs: '$H/part-0\.csv': row 91, expected 9 fields, found 10$"
 
 # ---- the 1% rate ------------------------------------------------------------------
 gen logs "$D/ok200.csv" 200 3
@@ -141,7 +141,7 @@ json_check "1.0% invalid: no alert" 'not any(a["code"] == "INVALID_VALUES" for a
 run detect --model m --version v1 --input "$D/inv15.csv" --no-write --format json
 json_check "1.5% invalid: alert" '[a["feature"] for a in d["alerts"] if a["code"] == "INVALID_VALUES"] == ["x"]'
 
-awk -F, -v OFS=, 'NR > 1 && NR % 10 == 0 { print $1, $2, $3; next } 1' "$D/ok200.csv" >"$D/malformed.csv"
+awk -F, -v OFS=, 'NR > 1 && NR % 10 == 0 { print $0, "x"; next } 1' "$D/ok200.csv" >"$D/malformed.csv"
 run detect --model m --version v1 --input "$D/malformed.csv" --no-write --format json
 expect "10% malformed rows: the run goes on" 0
 json_check "10% malformed rows: MALFORMED_ROWS alert" \
