@@ -1923,6 +1923,22 @@ static int pad_short(csv_reader *r, rec_out *o, size_t ncols)
 	return 1;
 }
 
+/* The hint of a training row's wrong field count: the first row wider
+ * than the header by more than a row name is a title or a note above
+ * the header, most often; a row of one field that starts with '#' a
+ * comment line (numpy's savetxt, GDAL's tables). */
+static const char *ragged_hint(const csv_reader *r, const rec_out *o,
+			       size_t ncols)
+{
+	if (r->records == 1 && o->nf > ncols + 1)
+		return " (is the first line a title or a note, not the "
+		       "header?)";
+	if (o->nf == 1 && o->cell[0].len > 0 && o->cell[0].ptr[0] == '#')
+		return " (a comment line? lines that start with '#' are "
+		       "read as rows: remove them)";
+	return "";
+}
+
 /* The rest of a batch whose first row rows the pieces took: record by
  * record, with every error, long, short record and short read. */
 static dm_err batch_rest(csv_reader *r, size_t row, dm_batch **out,
@@ -1982,18 +1998,12 @@ static dm_err batch_rest(csv_reader *r, size_t row, dm_batch **out,
 				/* the first row wider than the header by
 				 * more than a row name: a title or a note
 				 * above the header, most often */
-				err = dm_diag_set(
-					diag, DM_EFORMAT, file, r->records,
-					NULL,
-					"expected %zu fields, found "
-					"%zu%s",
-					ncols, o.nf,
-					r->records == 1 && o.nf > ncols + 1
-						? " (is the first "
-						  "line a title or a "
-						  "note, not the "
-						  "header?)"
-						: "");
+				err = dm_diag_set(diag, DM_EFORMAT, file,
+						  r->records, NULL,
+						  "expected %zu fields, found "
+						  "%zu%s",
+						  ncols, o.nf,
+						  ragged_hint(r, &o, ncols));
 				goto out;
 			}
 			if (base->rows_skipped++ == 0)

@@ -722,6 +722,11 @@ static void csv_err_ragged(void **state)
 		  "a,b,c\n1:|<1>|<2>|<3>\n2:|<4>|<5>|NULL\n3:|<6\n>|<>|NULL\n");
 	check_error("a,b,c\n1,2,3\n4\n", DM_EFORMAT,
 		    "'t.csv': row 2, expected 3 fields, found 1");
+	/* a comment line (numpy's savetxt, GDAL's tables): said so */
+	check_error("a,b,c\n1,2,3\n## the next block ##\n4,5,6\n", DM_EFORMAT,
+		    "'t.csv': row 2, expected 3 fields, found 1 (a comment "
+		    "line? lines that start with '#' are read as rows: remove "
+		    "them)");
 	check_error("a,b\n1,2,3,4\n", DM_EFORMAT,
 		    "'t.csv': row 1, expected 2 fields, found 4 (is the first "
 		    "line a title or a note, not the header?)");
