@@ -1223,12 +1223,32 @@ static void pick_event_time(dm_profile *p)
 
 /*
  * A missing marker that removed more values than a categorical column's
- * most common value is worth a warning.  The default marker "None" is
- * then more likely a real answer (a survey's "None") than a missing
- * value: it is kept as a category, and the column's marker list loses it
- * (so current data is read the same way).  A marker the user set is
- * obeyed.
+ * most common value is worth a warning, unless it marks missing numbers
+ * in the same file too (its convention, as R's NA).  The default marker "None"
+ * is then more likely a real answer (a survey's "None") than a missing value:
+ * it is kept as a category, and the column's marker list loses it (so current
+ * data is read the same way).  A marker the user set is obeyed.
  */
+/* 1 if the marker also stands for missing values in a numeric column of
+ * p: the file's own way of writing them (R's write.csv writes NA for
+ * every one), not a word that happens to be common in one column. */
+static int marker_of_numbers(const dm_profile *p, const char *marker)
+{
+	size_t j, i;
+
+	for (j = 0; j < p->nfeat; j++) {
+		const dm_feature *g = &p->feat[j];
+
+		if (g->type != DM_FEATURE_NUMERIC)
+			continue;
+		for (i = 0; i < g->nna; i++)
+			if (g->na_counts[i] > 0 &&
+			    strcmp(g->na_markers[i], marker) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 static dm_err check_markers(dm_profile *p, dm_feature *f, int user_markers)
 {
 	uint64_t top = 0;
@@ -1244,6 +1264,9 @@ static dm_err check_markers(dm_profile *p, dm_feature *f, int user_markers)
 		uint64_t n = f->na_counts[i];
 
 		if (n == 0 || n <= top)
+			continue;
+		if (!user_markers && strcmp(f->na_markers[i], "None") != 0 &&
+		    marker_of_numbers(p, f->na_markers[i]))
 			continue;
 		if (user_markers || strcmp(f->na_markers[i], "None") != 0)
 			return pf_warn(p,

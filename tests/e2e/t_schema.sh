@@ -256,6 +256,34 @@ case $err in
 "driftmon: warning: column 'children': the missing marker 'None' removed "*) ok ;;
 *) not_ok "user marker warning: $err" ;;
 esac
+# 'NA' removing most of a text column: no warning when the file writes
+# its missing numbers 'NA' too (R's write.csv: penguins_raw's Comments),
+# a warning when only that column has it (a region's North America?)
+/usr/bin/python3 - "$D" <<'PY'
+import random, sys
+d = sys.argv[1]
+r = random.Random(9)
+for name, numna in (("rna.csv", True), ("textna.csv", False)):
+    with open(d + "/" + name, "w") as f:
+        f.write("x,comments,region\n")
+        for i in range(300):
+            x = "NA" if numna and i % 40 == 0 else "%.3f" % r.gauss(0, 1)
+            c = "NA" if i % 5 else r.choice(["late", "no blood", "sample lost"])
+            f.write("%s,%s,%s\n" % (x, c, r.choice(["EU", "AS", "AF"])))
+PY
+run "${B[@]}" --input "$D/rna.csv" --dry-run --output "$T/rna.json"
+check "NA in numbers too: the text column's NA read as missing" /usr/bin/python3 -c "
+import json; b = json.load(open('$T/rna.json'))
+assert [f['missing'] for f in b['features'] if f['name'] == 'comments'] == [240], b['features']"
+case $err in
+*"missing marker"*) not_ok "NA in numbers too: warned: $err" ;;
+*) ok ;;
+esac
+run "${B[@]}" --input "$D/textna.csv" --dry-run
+case $err in
+*"column 'comments': the missing marker 'NA' removed 240 values, more than its most common value"*) ok ;;
+*) not_ok "NA in the text column only: no warning: $err" ;;
+esac
 out=$(cat "$T/f.json")
 json_check "flags recorded with origin flag" \
 	'[f["origin"] for f in d["features"] if f["name"] in ("customer_id", "n_items")] == ["flag", "flag"]'
