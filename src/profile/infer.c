@@ -1011,6 +1011,46 @@ static int ymd_dates(const dm_feature *f, const pf_evidence *e)
 	       ymd_integer(f->mom.min) && ymd_integer(f->mom.max);
 }
 
+/* A name that says "a month" as YYYYMM does: a word yyyymm, yearmonth,
+ * ym, period, monthkey or monthid, or the words year and month both
+ * (year_month, YearMonth). */
+static int month_word_name(const char *name)
+{
+	static const char *const exact[] = {"yyyymm", "yearmonth", "ym",
+					    "period", "monthkey",  "monthid",
+					    NULL};
+	char l[256], *tok, *save = NULL;
+	int year = 0, month = 0;
+
+	name_words(name, 1, l, sizeof(l));
+	for (tok = strtok_r(l, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		if (in_set(tok, exact))
+			return 1;
+		year |= !strcmp(tok, "year") || !strcmp(tok, "yr");
+		month |= !strcmp(tok, "month") || !strcmp(tok, "mon");
+	}
+	return year && month;
+}
+
+/* 1 if x is an integer YYYYMM of a year 1900-2100 and a month 1-12. */
+static int ym_integer(double x)
+{
+	long v = (long)x, m = v % 100;
+
+	return x >= 190001.0 && x <= 210012.0 && (double)v == x && m >= 1 &&
+	       m <= 12;
+}
+
+/* Months written as integers YYYYMM (a reporting period, a billing
+ * month): a month-word name, integers only, the smallest and the largest
+ * such months.  (As a feature such a column drifts every month.) */
+static int ym_months(const dm_feature *f, const pf_evidence *e)
+{
+	return f->count > 0 && e->all_int && month_word_name(f->name) &&
+	       ym_integer(f->mom.min) && ym_integer(f->mom.max);
+}
+
 /* The logical type of a column whose type no flag or spec fixed, and the
  * phrase that says why (f->reason, possibly extended by the role). */
 static void decide_ltype(dm_feature *f, pf_evidence *e)
@@ -1032,6 +1072,11 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 			f->ltype = DM_LTYPE_TIMESTAMP;
 			set_reason(f,
 				   "dates as integers YYYYMMDD (name '%.60s')",
+				   f->name);
+		} else if (ym_months(f, e)) {
+			f->ltype = DM_LTYPE_TIMESTAMP;
+			set_reason(f,
+				   "months as integers YYYYMM (name '%.60s')",
 				   f->name);
 		} else if (f->count == 0) {
 			f->ltype = DM_LTYPE_UNKNOWN;
