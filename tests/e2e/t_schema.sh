@@ -245,14 +245,15 @@ expect "40 days later: the dates not monitored" 0 "^Not monitored: ds \(ignored\
 expect "40 days later: only the look-alike features drift" 0 "^Drifted features: update_count, batch_no$"
 # Months as integers YYYYMM (a billing period) under a month name
 # (period, YearMonth: the words year and month): timestamps; a month
-# number 1-12 and the same integers under 'amount_cents' stay features.
+# number 1-12 (month_of_year, a month name) and the same integers under
+# 'amount_cents' stay features.
 /usr/bin/python3 - "$D" <<'EOF'
 import random, sys
 d = sys.argv[1]
 def table(path, m0, seed):
     r = random.Random(seed)
     with open(path, "w") as f:
-        f.write("billing_period,YearMonth,month,amount_cents,spend\n")
+        f.write("billing_period,YearMonth,month_of_year,amount_cents,spend\n")
         for i in range(1500):
             m = m0 + r.randrange(3)
             ym = (2023 + m // 12) * 100 + m % 12 + 1
@@ -263,7 +264,7 @@ EOF
 run baseline --model ym --version v1 --store "$T/ym" --input "$D/ym.csv"
 expect "YYYYMM under 'billing_period': a timestamp (the event time)" 0 "^billing_period +event_time +timestamp +0 +months as integers YYYYMM \(name 'billing_period'\)"
 expect "YYYYMM under 'YearMonth': a timestamp" 0 "^YearMonth +ignored +timestamp +0 +months as integers YYYYMM \(name 'YearMonth'\)"
-expect "month 1-12: a feature" 0 "^month +feature +integer"
+expect "month_of_year 1-12 (a month name): a feature" 0 "^month_of_year +feature +integer"
 expect "YYYYMM numbers, no month name: a feature" 0 "^amount_cents +feature +integer"
 run detect --model ym --version v1 --store "$T/ym" --input "$D/ym_later.csv" --no-write
 expect "6 months later: the periods not monitored" 0 "^Not monitored: billing_period \(event_time\), YearMonth \(ignored\)$"
