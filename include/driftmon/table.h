@@ -137,6 +137,10 @@ struct dm_reader {
 	 * with the missing last fields empty: how many, the first */
 	uint64_t rows_padded;
 	char pad_example[64];
+	/* CSV rows that repeat the header (files joined with cat), skipped:
+	 * how many, the first's row number */
+	uint64_t rows_header;
+	uint64_t header_row1;
 	/* Nonzero: a batch stays valid until the second dm_reader_next
 	 * after it (not only until the next), so that one thread may read
 	 * batch k+1 while another still uses batch k.  The CSV and

@@ -1501,6 +1501,29 @@ typedef struct csv_piece {
 	unsigned char *end; /* where parsing stopped */
 } csv_piece;
 
+/* 1 if the record in o, of ncols fields, repeats the header: every field
+ * the column's name (files joined with `cat a.csv b.csv`; a UTF-8 BOM
+ * before the first is allowed).  The first field decides most rows. */
+static int repeats_header(const csv_reader *r, const rec_out *o, size_t ncols)
+{
+	size_t j;
+
+	for (j = 0; j < ncols; j++) {
+		const dm_strref *c = &o->cell[j * o->stride];
+		const char *nm = r->base.names[j], *v = c->ptr;
+		size_t len = c->len;
+
+		if (j == 0 && len >= 3 && !memcmp(v, "\xEF\xBB\xBF", 3)) {
+			v += 3;
+			len -= 3;
+		}
+		if (len == 0 || v[0] != nm[0] || strlen(nm) != len ||
+		    memcmp(nm, v, len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 static void *piece_run(void *arg)
 {
 	csv_piece *k = arg;
@@ -1525,9 +1548,11 @@ static void *piece_run(void *arg)
 			p = next;
 			continue;
 		}
-		/* anything to report, pad or read further for: sequential */
+		/* anything to report, pad, skip or read further for:
+		 * sequential */
 		if (rc != REC_OK || (size_t)(next - p) > r->lim.max_record ||
-		    (o.nf != ncols && (!r->lenient || o.nf < ncols)))
+		    (o.nf != ncols && (!r->lenient || o.nf < ncols)) ||
+		    (o.nf == ncols && repeats_header(r, &o, ncols)))
 			break;
 		if (o.nf != ncols) {
 			if (!k->skip1) {
@@ -1987,6 +2012,11 @@ static dm_err batch_rest(csv_reader *r, size_t row, dm_batch **out,
 				goto out;
 			}
 			r->pos = (size_t)(next - r->buf);
+			if (o.nf == ncols && repeats_header(r, &o, ncols)) {
+				if (base->rows_header++ == 0)
+					base->header_row1 = r->records;
+				continue;
+			}
 			if (o.nf == ncols || pad_short(r, &o, ncols)) {
 				apply_fixes(&o);
 				r->rownums[row++] = r->records;

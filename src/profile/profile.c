@@ -2212,6 +2212,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	dm_err err;
 	const char *file = r->src ? r->src->name : NULL;
 	uint64_t skipped0 = r->rows_skipped, padded0 = r->rows_padded;
+	uint64_t headers0 = r->rows_header;
 	struct mv_async mva; /* threads: the joint pass beside the next batch */
 	struct mv_async *mvp = opts && opts->threads > 1 ? &mva : NULL;
 	dm_err mverr;
@@ -2303,6 +2304,16 @@ done:
 			   r->rows_padded - padded0 == 1 ? " has" : "s have",
 			   padded0 ? "an earlier row" : r->pad_example)) !=
 		    DM_OK)
+		return err;
+	if (r->rows_header > headers0 &&
+	    (err = pf_warn(p,
+			   "'%s': %llu row%s the header (the first: "
+			   "row %llu; files joined with cat?): skipped",
+			   file ? file : "input",
+			   (unsigned long long)(r->rows_header - headers0),
+			   r->rows_header - headers0 == 1 ? " repeats"
+							  : "s repeat",
+			   (unsigned long long)r->header_row1)) != DM_OK)
 		return err;
 	if ((err = ecdf_pass(p, opts ? opts->threads : 1, 0)) != DM_OK)
 		return err;

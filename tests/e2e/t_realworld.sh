@@ -217,6 +217,19 @@ with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
     z.write(sys.argv[1], "cz_plain.csv")' "$T/cz_plain.csv" "$T/cz_zip.csv.zip"
 run baseline --model cz --version v1 --dry-run --input "$T/cz_zip.csv.zip"
 expect_err "compressed: ZIP is not read" 1 "^driftmon: cannot read: '.*cz_zip\.csv\.zip': zip-compressed data is not supported; decompress the file first$"
+# Files joined with cat (each with its header, the second's after a
+# BOM): the header rows inside are skipped with a warning, every
+# feature's profile that of the rows alone (the multivariate sample,
+# taken by row number, moves by the row).
+{ cat "$T/cz_plain.csv"; printf '\357\273\277'; cat "$T/cz_plain.csv"; } >"$T/cat_two.csv"
+{ cat "$T/cz_plain.csv"; tail -n +2 "$T/cz_plain.csv"; } >"$T/cat_rows.csv"
+baseline_st "$T/cat_two.csv" a
+baseline_st "$T/cat_rows.csv" b
+check "files joined with cat: the header inside skipped" /usr/bin/python3 -c "
+import json; a = json.load(open('$T/a.json')); b = json.load(open('$T/b.json'))
+assert a['rows'] == b['rows'] and a['features'] == b['features'], (a['rows'], b['rows'])"
+grep -q "^driftmon: warning: '.*cat_two\.csv': 1 row repeats the header (the first: row $(wc -l <"$T/cz_plain.csv"); files joined with cat?): skipped$" "$T/a.st" && ok ||
+	not_ok "files joined with cat: the warning: $(head -c 300 "$T/a.st")"
 # Numbers as spreadsheets and finance exports write them: "$1,234.56",
 # "12.5%", "(1,234.00)" for a negative, "1.234,56 EUR" in ';' files.
 # Read as text they were categories (or identifiers, every amount being

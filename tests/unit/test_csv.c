@@ -71,6 +71,7 @@ typedef struct readout {
 	char skip_example[256];
 	uint64_t padded; /* short rows read with empty last fields */
 	char pad_example[64];
+	uint64_t headers, header_row1; /* rows repeating the header */
 } readout;
 
 /* Renders a batch: "<rownum>:" then "|<text>" or "|NULL" per cell. */
@@ -156,6 +157,8 @@ static void drain(dm_reader *r, readout *ro)
 	ro->skipped = r->rows_skipped;
 	memcpy(ro->skip_example, r->skip_example, sizeof(ro->skip_example));
 	ro->padded = r->rows_padded;
+	ro->headers = r->rows_header;
+	ro->header_row1 = r->header_row1;
 	memcpy(ro->pad_example, r->pad_example, sizeof(ro->pad_example));
 	dm_reader_free(r);
 }
@@ -1141,6 +1144,31 @@ static void csv_lenient_skips(void **state)
 	cur_piece = 0;
 }
 
+/* Rows that repeat the header (files joined with cat, a BOM before the
+ * second's) are skipped and counted, on one thread and in pieces; a row
+ * that only starts like the header is data. */
+static void csv_header_repeats(void **state)
+{
+	const char *data = "a,b\n1,2\na,b\n3,4\n\xEF\xBB\xBF"
+			   "a,b\n5,6\na,c\n7,8\n";
+	readout ro;
+	size_t pi;
+
+	(void)state;
+	for (pi = 0; pi < sizeof(pieces) / sizeof(pieces[0]); pi++) {
+		cur_piece = pieces[pi];
+		read_mem("t.csv", data, strlen(data), 0, 0, 0, 0, &ro);
+		assert_int_equal(ro.err, DM_OK);
+		assert_string_equal(ro.text.p, "a,b\n1:|<1>|<2>\n3:|<3>|<4>\n"
+					       "5:|<5>|<6>\n6:|<a>|<c>\n"
+					       "7:|<7>|<8>\n");
+		assert_int_equal(ro.headers, 2);
+		assert_int_equal(ro.header_row1, 2);
+		readout_free(&ro);
+	}
+	cur_piece = 0;
+}
+
 /*
  * Differential check of the parallel tokeniser: random texts made of the
  * bytes that matter (quotes, separators, CR, LF, a BOM, CR-only line
@@ -1250,6 +1278,7 @@ static void csv_pieces_differential(void **state)
 				    strcmp(got.skip_example,
 					   want.skip_example) ||
 				    got.padded != want.padded ||
+				    got.headers != want.headers ||
 				    strcmp(got.pad_example, want.pad_example)) {
 					diffs++;
 					fail_msg("input %zu (%zu bytes, batch "
@@ -2703,6 +2732,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_err_too_many_columns),
 	cmocka_unit_test(csv_wide),
 	cmocka_unit_test(csv_lenient_skips),
+	cmocka_unit_test(csv_header_repeats),
 	cmocka_unit_test(csv_lenient_row_numbers),
 	cmocka_unit_test(csv_lenient_all_bad),
 	cmocka_unit_test(csv_pieces_differential),
