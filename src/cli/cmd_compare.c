@@ -210,7 +210,12 @@ static int profile_both(struct cmp_args *a, dm_profile *pref, dm_profile *pcur)
 	/* compared once: counted against the reference's ECDF, no sketch */
 	co.window_ecdf = 1;
 	co.window_test = a->set.det.test;
-	return cli_profile_files(a->cur, &co, 1, pcur);
+	if ((rc = cli_profile_files(a->cur, &co, 1, pcur)) != EXIT_OK)
+		return rc;
+	for (i = 0; i < pcur->nwarnings; i++) /* as 'detect' does */
+		fprintf(stderr, "driftmon: warning: the current data: %s\n",
+			term_safe(pcur->warnings[i]));
+	return EXIT_OK;
 }
 
 /* Step 3: the result printed as --format says: JSON, HTML or the

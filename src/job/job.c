@@ -668,6 +668,8 @@ static dm_err read_current(dm_store *st, const dm_job_opts *o, dm_job *job,
 		if (err != DM_OK)
 			return err;
 	}
+	for (size_t w = 0; w < job->cur.nwarnings; w++)
+		warn(o, DM_JOB_WARN_DATA, "%s", job->cur.warnings[w]);
 	if (end && job->cur.rows < job->res.config.min_samples)
 		count_outside(st, start, end, acct);
 	acct->rows_other_model = job->cur.rows_other_model;

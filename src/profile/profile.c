@@ -11,6 +11,7 @@
  * the rest are then errors in training data), unless forced with
  * --categorical.
  */
+#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -2205,6 +2206,86 @@ static dm_err note_skipped_columns(dm_profile *p, const dm_reader *r)
 	return DM_OK;
 }
 
+/* name without the spaces around it, ASCII letters folded to lower
+ * case, into out (size bytes); -1 if it does not fit. */
+static int loose_name(const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name), i, o = 0;
+
+	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		n--;
+	for (i = 0; i < n && (name[i] == ' ' || name[i] == '\t'); i++)
+		;
+	for (; i < n; i++) {
+		if (o + 1 >= size)
+			return -1;
+		out[o++] = (char)tolower((unsigned char)name[i]);
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* The reference feature whose name equals name but for case and the
+ * spaces around it, when exactly one does; else NULL. */
+static const dm_feature *loose_match(const dm_profile *ref, const char *name)
+{
+	char a[1024], b[1024];
+	const dm_feature *hit = NULL;
+	size_t i;
+
+	if (loose_name(name, a, sizeof(a)) < 0 || !a[0])
+		return NULL;
+	for (i = 0; i < ref->nfeat; i++) {
+		if (loose_name(ref->feat[i].name, b, sizeof(b)) < 0 ||
+		    strcmp(a, b) != 0)
+			continue;
+		if (hit)
+			return NULL; /* two: no guess */
+		hit = &ref->feat[i];
+	}
+	return hit;
+}
+
+/*
+ * Current mode: a column whose name matches no baseline feature but
+ * one of them save for case and the spaces around it (a warehouse that
+ * upper-cases names, ' Amount ' from a spreadsheet) is read as that
+ * feature, with a warning, when no other column has its name or the
+ * same loose name.
+ */
+static dm_err match_loose_names(dm_profile *p, const dm_profile *ref,
+				dm_reader *r)
+{
+	size_t c, d;
+	dm_err err;
+
+	for (c = 0; c < r->ncols; c++) {
+		const dm_feature *rf;
+		int clash = 0;
+		char *nm;
+
+		if (dm_profile_find(ref, r->names[c]) ||
+		    !(rf = loose_match(ref, r->names[c])))
+			continue;
+		for (d = 0; d < r->ncols && !clash; d++)
+			clash = d != c && (!strcmp(r->names[d], rf->name) ||
+					   loose_match(ref, r->names[d]) == rf);
+		if (clash)
+			continue;
+		if (!(nm = strdup(rf->name)))
+			return DM_ENOMEM;
+		err = pf_warn(p,
+			      "column '%s' read as '%s' (the "
+			      "names differ in case or spaces)",
+			      r->names[c], rf->name);
+		free(r->names[c]);
+		r->names[c] = nm;
+		if (err != DM_OK)
+			return err;
+	}
+	return DM_OK;
+}
+
 dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			     dm_reader *r, dm_diag *diag)
 {
@@ -2222,6 +2303,9 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	memset(&mva, 0, sizeof(mva));
 	if (!(opts && opts->reference) && r->rows_read == 0 &&
 	    (err = note_skipped_columns(p, r)) != DM_OK)
+		return err;
+	if (opts && opts->reference && r->rows_read == 0 &&
+	    (err = match_loose_names(p, opts->reference, r)) != DM_OK)
 		return err;
 	/* Current mode: decode only the baseline's features and the model
 	 * columns (a Parquet reader then reads only their bytes — ranged

@@ -230,6 +230,35 @@ import json; a = json.load(open('$T/a.json')); b = json.load(open('$T/b.json'))
 assert a['rows'] == b['rows'] and a['features'] == b['features'], (a['rows'], b['rows'])"
 grep -q "^driftmon: warning: '.*cat_two\.csv': 1 row repeats the header (the first: row $(wc -l <"$T/cz_plain.csv"); files joined with cat?): skipped$" "$T/a.st" && ok ||
 	not_ok "files joined with cat: the warning: $(head -c 300 "$T/a.st")"
+# Current data whose names differ from the baseline's in case or in the
+# spaces around them (a warehouse that upper-cases names, a spreadsheet's
+# ' Amount '): read as the baseline's features, with a warning; two
+# columns that both could be one feature are not guessed between.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+t = sys.argv[1]
+r = random.Random(12)
+def table(name, hdr):
+    with open(t + "/" + name, "w") as f:
+        f.write(hdr + "\n")
+        for _ in range(800):
+            f.write("%.2f,%s,%d\n" % (r.gauss(50, 10), r.choice("xyz"), r.randrange(5)))
+table("ln_train.csv", "Amount,City,n_items")
+table("ln_upper.csv", "AMOUNT, City ,N_ITEMS")
+table("ln_clash.csv", "amount,AMOUNT,n_items")
+PY
+run baseline --model ln --version v1 --store "$T/lnstore" --input "$T/ln_train.csv"
+run detect --model ln --version v1 --store "$T/lnstore" --input "$T/ln_upper.csv" --no-write
+expect "names in upper case, spaces around: no drift" 0 "^Features drifted: 0/3$"
+case $err in
+*"warning: column 'AMOUNT' read as 'Amount' (the names differ in case or spaces)"*"column ' City ' read as 'City'"*) ok ;;
+*) not_ok "names in upper case: the warnings: $err" ;;
+esac
+run compare --reference "$T/ln_train.csv" --current "$T/ln_upper.csv"
+expect "compare: names in upper case: no drift" 0 "^Features drifted: 0/3$"
+run detect --model ln --version v1 --store "$T/lnstore" --input "$T/ln_clash.csv" --no-write --format json
+json_check "two columns for one feature: not guessed" \
+	'[f["name"] for f in d["features"] if f["current"] and f["current"].get("count")] == ["n_items"]'
 # Numbers as spreadsheets and finance exports write them: "$1,234.56",
 # "12.5%", "(1,234.00)" for a negative, "1.234,56 EUR" in ';' files.
 # Read as text they were categories (or identifiers, every amount being
