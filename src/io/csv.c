@@ -1506,13 +1506,25 @@ typedef struct csv_piece {
  * before the first is allowed).  The first field decides most rows. */
 static int repeats_header(const csv_reader *r, const rec_out *o, size_t ncols)
 {
-	size_t j;
+	char tmp[256];
+	size_t j, k;
 
 	for (j = 0; j < ncols; j++) {
 		const dm_strref *c = &o->cell[j * o->stride];
 		const char *nm = r->base.names[j], *v = c->ptr;
 		size_t len = c->len;
 
+		/* a field to unescape is compared as its value ("a""b" as
+		 * a"b), as the reader delivers it */
+		for (k = 0; k < o->nfix && o->fix[k] != j; k++)
+			;
+		if (k < o->nfix) {
+			if (len > sizeof(tmp))
+				return 0; /* no name compared is that long */
+			memcpy(tmp, v, len);
+			len = unescape_field(tmp, (uint32_t)len);
+			v = tmp;
+		}
 		if (j == 0 && len >= 3 && !memcmp(v, "\xEF\xBB\xBF", 3)) {
 			v += 3;
 			len -= 3;
