@@ -2037,9 +2037,6 @@ static dm_err batch_rest(csv_reader *r, size_t row, dm_batch **out,
 				continue;
 			}
 			if (!r->lenient) {
-				/* the first row wider than the header by
-				 * more than a row name: a title or a note
-				 * above the header, most often */
 				err = dm_diag_set(diag, DM_EFORMAT, file,
 						  r->records, NULL,
 						  "expected %zu fields, found "

@@ -753,10 +753,10 @@ dm_err pf_warn(dm_profile *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* said once (the same note on every file of a window) */
 	for (size_t i = 0; i < p->nwarnings; i++)
 		if (!strcmp(p->warnings[i], buf))
-			return DM_OK; /* said already (another file of a window)
-				       */
+			return DM_OK;
 	w = realloc(p->warnings, (p->nwarnings + 1) * sizeof(*w));
 	if (!w)
 		return DM_ENOMEM;

@@ -2207,83 +2207,147 @@ static dm_err note_skipped_columns(dm_profile *p, const dm_reader *r)
 }
 
 /* name without the spaces around it, ASCII letters folded to lower
- * case, into out (size bytes); -1 if it does not fit. */
-static int loose_name(const char *name, char *out, size_t size)
+ * case: a malloc'd string, or NULL when out of memory. */
+static char *loose_name(const char *name)
 {
-	size_t n = strlen(name), i, o = 0;
+	size_t n = strlen(name), i = 0, o = 0;
+	char *out;
 
 	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
 		n--;
-	for (i = 0; i < n && (name[i] == ' ' || name[i] == '\t'); i++)
-		;
-	for (; i < n; i++) {
-		if (o + 1 >= size)
-			return -1;
+	while (i < n && (name[i] == ' ' || name[i] == '\t'))
+		i++;
+	if (!(out = malloc(n - i + 1)))
+		return NULL;
+	for (; i < n; i++)
 		out[o++] = (char)tolower((unsigned char)name[i]);
-	}
 	out[o] = '\0';
-	return 0;
+	return out;
 }
 
-/* The reference feature whose name equals name but for case and the
- * spaces around it, when exactly one does; else NULL. */
-static const dm_feature *loose_match(const dm_profile *ref, const char *name)
+struct loose {
+	char *key; /* loose_name() */
+	size_t idx;
+};
+
+static int cmp_loose(const void *a, const void *b)
 {
-	char a[1024], b[1024];
-	const dm_feature *hit = NULL;
+	return strcmp(((const struct loose *)a)->key,
+		      ((const struct loose *)b)->key);
+}
+
+/* The entries of the sorted v[0..n) whose key is key: [*lo, return). */
+static size_t loose_range(const struct loose *v, size_t n, const char *key,
+			  size_t *lo)
+{
+	size_t a = 0, b = n, e;
+
+	while (a < b) { /* the first >= key */
+		size_t m = a + (b - a) / 2;
+
+		if (strcmp(v[m].key, key) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (e = a; e < n && strcmp(v[e].key, key) == 0; e++)
+		;
+	*lo = a;
+	return e;
+}
+
+/* v[0..n) keyed by the loose names of names[], sorted (the keys also in
+ * key[] by index when key is not NULL); -1 when out of memory. */
+static int loose_index(struct loose *v, char *const *names, size_t n,
+		       char **key)
+{
 	size_t i;
 
-	if (loose_name(name, a, sizeof(a)) < 0 || !a[0])
-		return NULL;
-	for (i = 0; i < ref->nfeat; i++) {
-		if (loose_name(ref->feat[i].name, b, sizeof(b)) < 0 ||
-		    strcmp(a, b) != 0)
-			continue;
-		if (hit)
-			return NULL; /* two: no guess */
-		hit = &ref->feat[i];
+	for (i = 0; i < n; i++) {
+		if (!(v[i].key = loose_name(names[i])))
+			return -1;
+		v[i].idx = i;
+		if (key)
+			key[i] = v[i].key;
 	}
-	return hit;
+	qsort(v, n, sizeof(*v), cmp_loose);
+	return 0;
 }
 
 /*
  * Current mode: a column whose name matches no baseline feature but
  * one of them save for case and the spaces around it (a warehouse that
  * upper-cases names, ' Amount ' from a spreadsheet) is read as that
- * feature, with a warning, when no other column has its name or the
- * same loose name.
+ * feature, with a warning, when it is the only column of that loose
+ * name (none has the feature's own name then either) and the feature
+ * the only one.  Sorted loose names: O((features + columns) log).
  */
 static dm_err match_loose_names(dm_profile *p, const dm_profile *ref,
 				dm_reader *r)
 {
-	size_t c, d;
-	dm_err err;
+	struct loose *fv = NULL, *cv = NULL;
+	char **ckey = NULL, **fnames = NULL, first[200];
+	size_t nf = ref->nfeat, nc = r->ncols, c, i, lo, nren = 0;
+	dm_err err = DM_OK;
 
-	for (c = 0; c < r->ncols; c++) {
+	for (c = 0; c < nc && dm_profile_find(ref, r->names[c]); c++)
+		;
+	if (c == nc || nf == 0)
+		return DM_OK; /* every column a feature's: the usual case */
+	fv = calloc(nf, sizeof(*fv));
+	cv = calloc(nc, sizeof(*cv));
+	ckey = calloc(nc, sizeof(*ckey));
+	fnames = calloc(nf, sizeof(*fnames));
+	if (!fv || !cv || !ckey || !fnames)
+		goto nomem;
+	for (i = 0; i < nf; i++)
+		fnames[i] = ref->feat[i].name;
+	if (loose_index(fv, fnames, nf, NULL) < 0 ||
+	    loose_index(cv, r->names, nc, ckey) < 0)
+		goto nomem;
+	for (c = 0; c < nc; c++) {
 		const dm_feature *rf;
-		int clash = 0;
 		char *nm;
 
-		if (dm_profile_find(ref, r->names[c]) ||
-		    !(rf = loose_match(ref, r->names[c])))
+		if (!ckey[c][0] || dm_profile_find(ref, r->names[c]) ||
+		    loose_range(fv, nf, ckey[c], &lo) != lo + 1 ||
+		    loose_range(cv, nc, ckey[c], &i) != i + 1)
 			continue;
-		for (d = 0; d < r->ncols && !clash; d++)
-			clash = d != c && (!strcmp(r->names[d], rf->name) ||
-					   loose_match(ref, r->names[d]) == rf);
-		if (clash)
-			continue;
+		rf = &ref->feat[fv[lo].idx];
 		if (!(nm = strdup(rf->name)))
-			return DM_ENOMEM;
-		err = pf_warn(p,
-			      "column '%s' read as '%s' (the "
-			      "names differ in case or spaces)",
-			      r->names[c], rf->name);
+			goto nomem;
+		if (nren++ == 0)
+			snprintf(first, sizeof(first),
+				 "'%.80s' read as '%.80s'", r->names[c],
+				 rf->name);
 		free(r->names[c]);
 		r->names[c] = nm;
-		if (err != DM_OK)
-			return err;
 	}
-	return DM_OK;
+	/* one warning, however many (a warehouse upper-cases them all) */
+	if (nren == 1)
+		err = pf_warn(p,
+			      "column %s (the names differ in case or "
+			      "spaces)",
+			      first);
+	else if (nren > 1)
+		err = pf_warn(p,
+			      "%zu columns read as the baseline's features "
+			      "whose names differ in case or spaces (the "
+			      "first: %s)",
+			      nren, first);
+	goto out;
+nomem:
+	err = DM_ENOMEM;
+out:
+	for (i = 0; fv && i < nf; i++)
+		free(fv[i].key);
+	for (i = 0; cv && i < nc; i++)
+		free(cv[i].key);
+	free(fv);
+	free(cv);
+	free(ckey);
+	free(fnames);
+	return err;
 }
 
 dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
