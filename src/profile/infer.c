@@ -818,16 +818,17 @@ static void name_words(const char *name, int camel, char *l, size_t size)
 
 /* id, uuid, guid, key, index, row, rownum, row_number; or a name of two
  * words or more whose last word is id, uuid, guid, key, or a record's
- * number: no, num, number (user_id, customerID, "Individual ID",
- * Sample.Number, order_no, FlightNum, account-number; words as
+ * number: no, number (user_id, customerID, "Individual ID",
+ * Sample.Number, order_no, OrderNo, account-number; words as
  * name_words() splits them, camelCase too). */
 static int id_name(const char *name)
 {
 	static const char *const exact[] = {"id",     "uuid",	    "guid",
 					    "key",    "index",	    "row",
 					    "rownum", "row_number", NULL};
-	static const char *const last[] = {"id", "uuid", "guid",   "key",
-					   "no", "num",	 "number", NULL};
+	/* (not num: click_num, visit_num are counts as often as not) */
+	static const char *const last[] = {"id", "uuid",   "guid", "key",
+					   "no", "number", NULL};
 	char l[256], *tok, *save = NULL;
 	const char *end = NULL;
 	int words = 0;

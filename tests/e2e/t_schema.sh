@@ -146,23 +146,25 @@ expect "order_no: an identifier" 0 "^order_no +identifier +numeric +0  name 'ord
 expect "account_number: an identifier" 0 "^account_number +identifier +numeric +0  name 'account_number'"
 expect "room_no of 8 values: a feature" 0 "^room_no +feature +integer"
 # the same by words, whatever separates them: a space (penguins_raw's
-# "Individual ID", "Sample Number"), R's dot, camelCase num (the airline
-# data's FlightNum, TailNum); a one-word name that ends in "id" is not one
+# "Individual ID", "Sample Number"), R's dot, camelCase (OrderNo); a
+# one-word name that ends in "id" is not one, nor is a count named *_num
 /usr/bin/python3 - "$D/idwords.csv" <<'PY'
 import random, sys
 r = random.Random(5)
 with open(sys.argv[1], "w") as f:
-    f.write("Individual ID,Sample.Number,FlightNum,TailNum,Room Number,android,amount\n")
+    f.write("Individual ID,Sample.Number,OrderNo,TailNo,Room Number,android,click_num\n")
     for i in range(400):
-        f.write("N%dA%d,%d,%d,N%d%s,%d,%d,%.2f\n" % (r.randrange(1, 120), r.randrange(1, 3),
+        f.write("N%dA%d,%d,%d,N%d%s,%d,%d,%d\n" % (r.randrange(1, 120), r.randrange(1, 3),
                 r.randrange(1, 160), r.randrange(1, 5000), r.randrange(100, 999),
-                r.choice(["AB", "CD", "EF"]), r.randrange(1, 9), r.randrange(1, 400), r.random()))
+                r.choice(["AB", "CD", "EF"]), r.randrange(1, 9), r.randrange(1, 400),
+                int(r.expovariate(1 / 300.0))))
 PY
 run baseline --model idw --version v1 --input "$D/idwords.csv"
 expect "'Individual ID': an identifier" 0 "^Individual ID +identifier +categorical +0  name 'Individual ID'"
 expect "Sample.Number: an identifier" 0 "^Sample\.Number +identifier +numeric +0  name 'Sample\.Number'"
-expect "FlightNum: an identifier" 0 "^FlightNum +identifier +numeric +0  name 'FlightNum'"
-expect "TailNum: an identifier" 0 "^TailNum +identifier +categorical +0  name 'TailNum'"
+expect "OrderNo: an identifier" 0 "^OrderNo +identifier +numeric +0  name 'OrderNo'"
+expect "TailNo (text): an identifier" 0 "^TailNo +identifier +categorical +0  name 'TailNo'"
+expect "click_num (a count): a feature" 0 "^click_num +feature +numeric"
 expect "'Room Number' of 8 values: a feature" 0 "^Room Number +feature +integer"
 expect "android (one word): a feature" 0 "^android +feature +numeric"
 # one category, one distinct code, a trailing empty header (every line
