@@ -132,9 +132,9 @@ typedef enum dm_job_warning {
 	 * a stored hour profile was not trusted and is rebuilt from the
 	 * logs; "cannot write hour profile ..." */
 	DM_JOB_WARN_HOUR_PROFILE = 3,
-	/* a note on the current data as it was read: a column read as the
-	 * baseline's feature of the same name but for case or spaces, rows
-	 * padded or skipped as repeated headers (the profile's warnings) */
+	/* a note on the current data as it was read: columns read as the
+	 * baseline's features of the same names but for case or spaces,
+	 * rows skipped as repeated headers (the profile's warnings) */
 	DM_JOB_WARN_DATA = 4
 } dm_job_warning;
 

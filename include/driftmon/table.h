@@ -133,10 +133,6 @@ struct dm_reader {
 	uint64_t rows_read;	/* data rows delivered so far */
 	uint64_t rows_skipped;	/* malformed rows skipped (lenient mode) */
 	char skip_example[256]; /* first skipped row's reason */
-	/* CSV rows of fewer fields than the header (two or more) read
-	 * with the missing last fields empty: how many, the first */
-	uint64_t rows_padded;
-	char pad_example[64];
 	/* CSV rows that repeat the header (files joined with cat), skipped:
 	 * how many, the first's row number */
 	uint64_t rows_header;

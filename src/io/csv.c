@@ -1560,10 +1560,9 @@ static void *piece_run(void *arg)
 			p = next;
 			continue;
 		}
-		/* anything to report, pad, skip or read further for:
-		 * sequential */
+		/* anything to report, skip or read further for: sequential */
 		if (rc != REC_OK || (size_t)(next - p) > r->lim.max_record ||
-		    (o.nf != ncols && (!r->lenient || o.nf < ncols)) ||
+		    (o.nf != ncols && !r->lenient) ||
 		    (o.nf == ncols && repeats_header(r, &o, ncols)))
 			break;
 		if (o.nf != ncols) {
@@ -1926,40 +1925,6 @@ static dm_err batch_start(csv_reader *r, dm_diag *diag)
 	return DM_OK;
 }
 
-/*
- * A record of fewer fields than the header, but of two or more: its
- * missing last fields are empty (missing values), as pandas, R's
- * read.csv and Spark read it (a trailing empty comment or end-of-life
- * date left out: R's CRAN_mirrors.csv, distro-info's ubuntu.csv).
- * Counted, the first named.  A record of one field in a wider table is
- * a stray line (a note, a footer, a comment) more often than a row: not
- * padded.  Returns 1 when o holds ncols fields now.
- */
-static int pad_short(csv_reader *r, rec_out *o, size_t ncols)
-{
-	const dm_strref *last;
-	size_t j;
-
-	if (o->nf >= ncols || o->nf < 2)
-		return 0;
-	last = &o->cell[(o->nf - 1) * o->stride];
-	for (j = o->nf; j < ncols; j++) {
-		dm_strref *c = &o->cell[j * o->stride];
-
-		c->ptr = last->ptr + last->len; /* in the buffer, empty */
-		c->len = 0;
-		o->null[j * o->stride] = 1;
-		if (o->num)
-			o->num[j * o->stride] = NAN;
-	}
-	if (r->base.rows_padded++ == 0)
-		snprintf(r->base.pad_example, sizeof(r->base.pad_example),
-			 "row %llu: %zu of %zu fields",
-			 (unsigned long long)r->records, o->nf, ncols);
-	o->nf = ncols;
-	return 1;
-}
-
 /* The hint of a training row's wrong field count: the first row wider
  * than the header by more than a row name is a title or a note above
  * the header, most often; a row of one field that starts with '#' a
@@ -1977,7 +1942,7 @@ static const char *ragged_hint(const csv_reader *r, const rec_out *o,
 }
 
 /* The rest of a batch whose first row rows the pieces took: record by
- * record, with every error, long, short record and short read. */
+ * record, with every error, long record and short read. */
 static dm_err batch_rest(csv_reader *r, size_t row, dm_batch **out,
 			 dm_diag *diag)
 {
@@ -2029,7 +1994,7 @@ static dm_err batch_rest(csv_reader *r, size_t row, dm_batch **out,
 					base->header_row1 = r->records;
 				continue;
 			}
-			if (o.nf == ncols || pad_short(r, &o, ncols)) {
+			if (o.nf == ncols) {
 				apply_fixes(&o);
 				r->rownums[row++] = r->records;
 				if (r->pos > r->lim.batch_bytes)

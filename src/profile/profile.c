@@ -2356,8 +2356,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	dm_batch *b;
 	dm_err err;
 	const char *file = r->src ? r->src->name : NULL;
-	uint64_t skipped0 = r->rows_skipped, padded0 = r->rows_padded;
-	uint64_t headers0 = r->rows_header;
+	uint64_t skipped0 = r->rows_skipped, headers0 = r->rows_header;
 	struct mv_async mva; /* threads: the joint pass beside the next batch */
 	struct mv_async *mvp = opts && opts->threads > 1 ? &mva : NULL;
 	dm_err mverr;
@@ -2442,17 +2441,6 @@ done:
 	if (err != DM_OK)
 		return err;
 	p->rows_skipped += r->rows_skipped - skipped0;
-	if (r->rows_padded > padded0 &&
-	    (err = pf_warn(p,
-			   "'%s': %llu row%s fewer fields than the header "
-			   "(the first: %s); the missing last fields read as "
-			   "missing values",
-			   file ? file : "input",
-			   (unsigned long long)(r->rows_padded - padded0),
-			   r->rows_padded - padded0 == 1 ? " has" : "s have",
-			   padded0 ? "an earlier row" : r->pad_example)) !=
-		    DM_OK)
-		return err;
 	if (r->rows_header > headers0 &&
 	    (err = pf_warn(p,
 			   "'%s': %llu row%s the header (the first: "

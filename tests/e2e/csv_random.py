@@ -17,10 +17,8 @@ A file has 1-8 columns of integers, floats (with a decimal comma in most
 LF, CR), booleans in several spellings, date-times and mixed text; ',',
 ';' or tab between fields; LF, CRLF or both; a BOM at times; blank lines;
 missing values as the empty field (quoted or not), spaces and markers;
-and in some files a ragged row: a short one of two fields or more reads
-with its last fields missing (as pandas reads it), a longer one or one
-of a single field makes the baseline an error naming it.  The oracle's
-missing count: the cell is empty or spaces/tabs only,
+and in some files ragged rows, short or long (then the baseline is an
+error naming the first).  The oracle's missing count: the cell is empty or spaces/tabs only,
 or one of the default markers (docs/schema.md).
 """
 import csv
@@ -84,8 +82,7 @@ def gen(seed, out):
     for _ in range(r.randint(2000, 40000)):
         cells = [quote(cell(k)) for k in kinds]
         if bad and r.random() < 0.0005:
-            # short: two fields or more (padded), one of two (an error)
-            cells = (cells[:r.randint(min(2, len(cells) - 1), len(cells) - 1)]
+            cells = (cells[:r.randint(1, len(cells) - 1)]
                      if len(cells) > 1 and short else cells + ["zz"])
         lines.append(sep.join(cells))
         if r.random() < 0.001:
@@ -122,14 +119,7 @@ def read(path):
             sep = "|" if n["|"] else ","
     rows = [row for row in csv.reader(io.StringIO(data, newline=""),
                                       delimiter=sep) if row != []]
-    hdr, body = rows[0], rows[1:]
-    width = len(hdr)
-    if body and len(body[0]) == width + 1:
-        width += 1  # R's row names: an unnamed index column (pandas too)
-    # short rows of two fields or more: the last fields missing
-    body = [row + [""] * (width - len(row)) if 2 <= len(row) < width else row
-            for row in body]
-    return hdr, body
+    return rows[0], rows[1:]
 
 
 def ragged(path):
@@ -138,7 +128,7 @@ def ragged(path):
     if body and len(body[0]) == width + 1:
         width += 1  # R's row names: an unnamed index column (pandas too)
     for i, row in enumerate(body):
-        if len(row) != width:  # (short ones of 2 fields or more: padded)
+        if len(row) != width:
             print("row %d, expected %d fields, found %d" % (i + 1, width,
                                                             len(row)))
             return

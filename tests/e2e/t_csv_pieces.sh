@@ -48,9 +48,6 @@ w("late_errors.csv", "a,b,c,d,e\n" + "".join(late))
 late[10000] = five(10000)
 late[20000] = "1\n"
 w("late_ragged.csv", "a,b,c,d,e\n" + "".join(late))
-late[20000] = "1,2,3\n"
-late[25000] = "4,5\n"
-w("late_short.csv", "a,b,c,d,e\n" + "".join(late))
 w("unterminated.csv", "k,x\n" + "".join('%d,%d\n' % (i, i) for i in range(100)) + '"open,1\n2,3\n')
 EOF
 
@@ -153,17 +150,4 @@ grep -q "row 10001, column 'c': not a number: 'zz'" "$T/par.st" && ok ||
 profile "$G/late_ragged.csv" par DRIFTMON_THREADS=2
 grep -q 'row 20001, expected 5 fields, found 1' "$T/par.st" && ok ||
 	not_ok "late ragged row: $(cat "$T/par.st")"
-# Short rows (two fields or more) read with their last fields missing:
-# the same baseline and warning on one thread, two, and small pieces.
-profile "$G/late_short.csv" one DRIFTMON_THREADS=1
-profile "$G/late_short.csv" par DRIFTMON_THREADS=2
-profile "$G/late_short.csv" bits DRIFTMON_THREADS=2 DRIFTMON_CSV_PIECE=7
-grep -q "2 rows have fewer fields than the header (the first: row 20001: 3 of 5 fields)" "$T/one.st" &&
-	cmp -s "$T/one.st" "$T/par.st" && cmp -s "$T/one.json" "$T/par.json" &&
-	cmp -s "$T/one.st" "$T/bits.st" && cmp -s "$T/one.json" "$T/bits.json" && ok ||
-	not_ok "late short rows: $(head -c 300 "$T/one.st") / $(head -c 300 "$T/par.st")"
-check "late short rows: their missing fields counted" /usr/bin/python3 -c "
-import json; b = json.load(open('$T/one.json'))
-m = {f['name']: f['missing'] for f in b['features']}
-assert b['rows'] == 30000 and m == {'a': 0, 'b': 0, 'c': 1, 'd': 2, 'e': 2}, (b['rows'], m)"
 finish
