@@ -2281,15 +2281,20 @@ static int loose_index(struct loose *v, char *const *names, size_t n,
  * feature, with a warning, when it is the only column of that loose
  * name (none has the feature's own name then either) and the feature
  * the only one.  Sorted loose names: O((features + columns) log).
+ * *renamed: NULL when no column is, else the reader's names with the
+ * renamed ones replaced by copies of the features' (free_renamed(); the
+ * reader's own names are not touched: a Parquet reader's point into its
+ * metadata).
  */
 static dm_err match_loose_names(dm_profile *p, const dm_profile *ref,
-				dm_reader *r)
+				const dm_reader *r, char ***renamed)
 {
 	struct loose *fv = NULL, *cv = NULL;
-	char **ckey = NULL, **fnames = NULL, first[200];
+	char **ckey = NULL, **fnames = NULL, **nn = NULL, first[200];
 	size_t nf = ref->nfeat, nc = r->ncols, c, i, lo, nren = 0;
 	dm_err err = DM_OK;
 
+	*renamed = NULL;
 	for (c = 0; c < nc && dm_profile_find(ref, r->names[c]); c++)
 		;
 	if (c == nc || nf == 0)
@@ -2314,14 +2319,19 @@ static dm_err match_loose_names(dm_profile *p, const dm_profile *ref,
 		    loose_range(cv, nc, ckey[c], &i) != i + 1)
 			continue;
 		rf = &ref->feat[fv[lo].idx];
+		if (!nn) {
+			if (!(nn = malloc(nc * sizeof(*nn))))
+				goto nomem;
+			memcpy(nn, r->names, nc * sizeof(*nn));
+			*renamed = nn;
+		}
 		if (!(nm = strdup(rf->name)))
 			goto nomem;
 		if (nren++ == 0)
 			snprintf(first, sizeof(first),
 				 "'%.80s' read as '%.80s'", r->names[c],
 				 rf->name);
-		free(r->names[c]);
-		r->names[c] = nm;
+		nn[c] = nm;
 	}
 	/* one warning, however many (a warehouse upper-cases them all) */
 	if (nren == 1)
@@ -2350,8 +2360,41 @@ out:
 	return err;
 }
 
+/* Frees what match_loose_names() made for r. */
+static void free_renamed(char **renamed, const dm_reader *r)
+{
+	size_t c;
+
+	for (c = 0; renamed && c < r->ncols; c++)
+		if (renamed[c] != r->names[c])
+			free(renamed[c]);
+	free(renamed);
+}
+
+static dm_err add_reader(dm_profile *p, const dm_profile_opts *opts,
+			 dm_reader *r, char *const *names, dm_diag *diag);
+
 dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			     dm_reader *r, dm_diag *diag)
+{
+	char **renamed = NULL;
+	dm_err err;
+
+	if (opts && opts->reference &&
+	    (err = match_loose_names(p, opts->reference, r, &renamed)) !=
+		    DM_OK) {
+		free_renamed(renamed, r);
+		return err;
+	}
+	err = add_reader(p, opts, r, renamed ? renamed : r->names, diag);
+	free_renamed(renamed, r);
+	return err;
+}
+
+/* dm_profile_add_reader with the columns named names[] (r's names, or
+ * some read as the baseline's: match_loose_names()). */
+static dm_err add_reader(dm_profile *p, const dm_profile_opts *opts,
+			 dm_reader *r, char *const *names, dm_diag *diag)
 {
 	dm_batch *b;
 	dm_err err;
@@ -2367,9 +2410,6 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 	if (!(opts && opts->reference) && r->rows_read == 0 &&
 	    (err = note_skipped_columns(p, r)) != DM_OK)
 		return err;
-	if (opts && opts->reference && r->rows_read == 0 &&
-	    (err = match_loose_names(p, opts->reference, r)) != DM_OK)
-		return err;
 	/* Current mode: decode only the baseline's features and the model
 	 * columns (a Parquet reader then reads only their bytes — ranged
 	 * GETs on remote storage).  Readers that cannot project read all. */
@@ -2381,11 +2421,11 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			return DM_ENOMEM;
 		for (c = 0; c < r->ncols; c++) {
 			const dm_feature *rf =
-				dm_profile_find(opts->reference, r->names[c]);
+				dm_profile_find(opts->reference, names[c]);
 
 			keep[c] = (rf && dm_role_analysed(rf->role)) ||
-				  !strcmp(r->names[c], "model_name") ||
-				  !strcmp(r->names[c], "model_version");
+				  !strcmp(names[c], "model_name") ||
+				  !strcmp(names[c], "model_version");
 		}
 		err = dm_reader_project(r, keep);
 		free(keep);
@@ -2413,8 +2453,8 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 			if (!b)
 				break;
 			rt.done = 0;
-			err = add_batch(p, opts, b, r->names, r, file, diag,
-					mvp, pool, &rt);
+			err = add_batch(p, opts, b, names, r, file, diag, mvp,
+					pool, &rt);
 			if (err != DM_OK)
 				break;
 			if (opts->progress)
@@ -2426,7 +2466,7 @@ dm_err dm_profile_add_reader(dm_profile *p, const dm_profile_opts *opts,
 		err = dm_reader_next(r, &b, diag);
 		if (err != DM_OK || !b)
 			break;
-		err = add_batch(p, opts, b, r->names, r, file, diag, mvp, pool,
+		err = add_batch(p, opts, b, names, r, file, diag, mvp, pool,
 				NULL);
 		if (err != DM_OK)
 			break;
@@ -2463,7 +2503,7 @@ done:
 			return DM_ENOMEM;
 		empty.ncols = r->ncols;
 		empty.cols = cols;
-		err = add_batch(p, opts, &empty, r->names, r, file, diag, NULL,
+		err = add_batch(p, opts, &empty, names, r, file, diag, NULL,
 				NULL, NULL);
 		free(cols);
 		return err;
