@@ -205,12 +205,12 @@ same_baseline "pandas' .csv.xz: the baseline of the plain file" cz_pandas.csv.xz
 same_baseline "two xz streams: the baseline of the plain file" cz_streams.csv.xz cz_plain.csv
 run detect --model sep --version v1 --store "$T/sepstore" --input "$T/cz_streams.csv.bz2" --no-write
 expect "compressed current data (bzip2): no drift" 0 "Overall drift detected: NO"
-head -c $(($(wc -c <"$T/cz_bzip2.csv.bz2") / 2)) "$T/cz_bzip2.csv.bz2" >"$T/cz_cut.csv.bz2"
-run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.bz2"
-expect_err "compressed: bzip2 truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.bz2': bzip2 data truncated: the file ends inside the compressed stream \(after [0-9]+ bytes of it\)$"
-head -c $(($(wc -c <"$T/cz_pandas.csv.xz") / 2)) "$T/cz_pandas.csv.xz" >"$T/cz_cut.csv.xz"
-run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.xz"
-expect_err "compressed: xz truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.xz': xz data truncated: the file ends inside the compressed stream \(after [0-9]+ bytes of it\)$"
+for kz in bzip2:cz_bzip2.csv.bz2:bz2 xz:cz_pandas.csv.xz:xz; do
+	IFS=: read -r kind src ext <<<"$kz"
+	head -c $(($(wc -c <"$T/$src") / 2)) "$T/$src" >"$T/cz_cut.csv.$ext"
+	run baseline --model cz --version v1 --dry-run --input "$T/cz_cut.csv.$ext"
+	expect_err "compressed: $kind truncated" 1 "^driftmon: cannot read: '.*cz_cut\.csv\.$ext': $kind data truncated: the file ends inside the compressed stream \(after [0-9]+ bytes of it\)$"
+done
 /usr/bin/python3 -c '
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
@@ -254,6 +254,11 @@ case $err in
 *"warning: 3 columns read as the baseline's features whose names differ in case or spaces (the first: 'AMOUNT' read as 'Amount')"*) ok ;;
 *) not_ok "names in upper case: the warnings: $err" ;;
 esac
+# a window of two such files: the warning once
+cp "$T/ln_upper.csv" "$T/ln_upper2.csv"
+run detect --model ln --version v1 --store "$T/lnstore" --input "$T/ln_upper.csv" --input "$T/ln_upper2.csv" --no-write
+[ "$(grep -c "read as the baseline's features" <<<"$err")" = 1 ] && ok ||
+	not_ok "two files, names in upper case: the warning not once: $err"
 run compare --reference "$T/ln_train.csv" --current "$T/ln_upper.csv"
 expect "compare: names in upper case: no drift" 0 "^Features drifted: 0/3$"
 head -n 300 "$T/ln_upper.csv" | sed '1s/.*/AMOUNT,City,n_items/' >"$T/ln_one.csv"
