@@ -334,6 +334,15 @@ extern const char *const dm_default_missing_markers[];
  * date.
  */
 DM_API int dm_parse_datetime(const char *s, size_t n, double *out);
+/*
+ * Parses a time of day: h:mm or hh:mm, optionally :ss and a fraction
+ * (after '.' or ','), on the 24-hour clock, or on the 12-hour clock
+ * followed by AM or PM (any case, a space before it optional); spaces
+ * around it allowed.  *out = seconds since midnight, as a Parquet TIME
+ * column reads (hours 24-99: an elapsed time, also in seconds).  Returns 0, or
+ * -1 if [s, s+n) is not such a time.
+ */
+DM_API int dm_parse_time_of_day(const char *s, size_t n, double *out);
 /* Canonical booleans: 1 for true/True/TRUE/t, 0 for false/False/FALSE/f
  * (t and f: PostgreSQL's COPY ... CSV), -1 for anything else. */
 DM_API int dm_parse_bool(const char *s, size_t n);

@@ -93,6 +93,10 @@ typedef enum dmio_dz_kind {
 dm_err dmio_source_decompress(dm_source *in, dmio_dz_kind kind, dm_source **out,
 			      dm_diag *diag);
 
+/* The type note of a Parquet TIME column (read as seconds since
+ * midnight; profile.c tells times of day by it). */
+#define DMIO_NOTE_PARQUET_TIME "Parquet TIME"
+
 double dmio_parse_num(const char *s, size_t n);
 
 /* The value of 8 digit values d (bytes 0..9, the first digit lowest),

@@ -643,6 +643,39 @@ static int weekday_comma(const char *s, size_t n, size_t *i)
 	return -1;
 }
 
+/* A clock time at *i: hh:mm (h digits of hour), optionally :ss and a
+ * fraction after '.' or ','; 0 with *i after it (ranges unchecked), or
+ * -1. */
+static int clock_time(const char *s, size_t n, size_t *i, size_t h, int *hh,
+		      int *mi, int *ss, double *frac)
+{
+	size_t at = *i;
+
+	*ss = 0;
+	*frac = 0.0;
+	if (digits(s, n, at, h, hh) || at + h >= n || s[at + h] != ':' ||
+	    digits(s, n, at + h + 1, 2, mi))
+		return -1;
+	at += h + 3;
+	if (at < n && s[at] == ':') {
+		if (digits(s, n, at + 1, 2, ss))
+			return -1;
+		at += 3;
+		if (at < n && (s[at] == '.' || s[at] == ',')) {
+			double scale = 0.1;
+
+			at++;
+			if (at >= n || !isdigit((unsigned char)s[at]))
+				return -1;
+			for (; at < n && isdigit((unsigned char)s[at]);
+			     at++, scale /= 10)
+				*frac += (s[at] - '0') * scale;
+		}
+	}
+	*i = at;
+	return 0;
+}
+
 int dm_parse_datetime(const char *s, size_t n, double *out)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30,
@@ -672,26 +705,8 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 	if (i < n && (s[i] == 'T' || s[i] == ' ') && i + 1 < n &&
 	    isdigit((unsigned char)s[i + 1])) {
 		i++;
-		if (digits(s, n, i, 2, &hh) || i + 2 >= n || s[i + 2] != ':' ||
-		    digits(s, n, i + 3, 2, &mi))
-			return -1;
-		i += 5;
-		if (i < n && s[i] == ':') {
-			if (digits(s, n, i + 1, 2, &ss))
-				return -1;
-			i += 3;
-			if (i < n && (s[i] == '.' || s[i] == ',')) {
-				double scale = 0.1;
-
-				i++;
-				if (i >= n || !isdigit((unsigned char)s[i]))
-					return -1;
-				for (; i < n && isdigit((unsigned char)s[i]);
-				     i++, scale /= 10)
-					frac += (s[i] - '0') * scale;
-			}
-		}
-		if (hh > 23 || mi > 59 || ss > 60)
+		if (clock_time(s, n, &i, 2, &hh, &mi, &ss, &frac) || hh > 23 ||
+		    mi > 59 || ss > 60)
 			return -1;
 	}
 	while (i < n && s[i] == ' ')
@@ -721,6 +736,43 @@ int dm_parse_datetime(const char *s, size_t n, double *out)
 	sec = (double)(days_from_civil(y, mo, d) + add) * 86400.0 +
 	      hh * 3600.0 + mi * 60.0 + ss - sign * (oh * 3600.0 + om * 60.0);
 	*out = sec + frac;
+	return 0;
+}
+
+int dm_parse_time_of_day(const char *s, size_t n, double *out)
+{
+	int hh, mi, ss, pm = -1;
+	size_t i = 0;
+	double frac;
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	while (i < n && s[i] == ' ')
+		i++;
+	/* h:mm or hh:mm */
+	if (clock_time(s, n, &i, i + 1 < n && s[i + 1] == ':' ? 1 : 2, &hh, &mi,
+		       &ss, &frac))
+		return -1;
+	if (i < n && s[i] == ' ')
+		i++;
+	if (i + 2 == n && (s[i + 1] == 'M' || s[i + 1] == 'm')) {
+		if (s[i] == 'A' || s[i] == 'a')
+			pm = 0;
+		else if (s[i] == 'P' || s[i] == 'p')
+			pm = 1;
+		else
+			return -1;
+		i += 2;
+	}
+	if (i != n || mi > 59 || ss > 60)
+		return -1;
+	/* (hours past 23: an elapsed time, "26:15:00", in seconds too) */
+	if (pm >= 0) { /* 12-hour clock: 12:05 AM is 00:05 */
+		if (hh < 1 || hh > 12)
+			return -1;
+		hh = hh % 12 + 12 * pm;
+	}
+	*out = hh * 3600.0 + mi * 60.0 + ss + frac;
 	return 0;
 }
 
@@ -1069,7 +1121,10 @@ static void decide_ltype(dm_feature *f, pf_evidence *e)
 		unsigned k = code_count(e);
 		const char *unit = epoch_unit(f, e);
 
-		if (unit) {
+		if (e->time_of_day && f->count > 0) {
+			f->ltype = DM_LTYPE_NUMERIC;
+			set_reason(f, "%s", e->type_note);
+		} else if (unit) {
 			f->ltype = DM_LTYPE_TIMESTAMP;
 			set_reason(f, "Unix time in %s (name '%.60s')", unit,
 				   f->name);
@@ -1150,7 +1205,8 @@ static int looks_like_id(const dm_feature *f, const pf_evidence *e, char *why,
 	if (f->type == DM_FEATURE_NUMERIC) {
 		double span = f->mom.max - f->mom.min + 1.0;
 
-		if (!e->all_int || f->ltype == DM_LTYPE_TIMESTAMP)
+		if (!e->all_int || f->ltype == DM_LTYPE_TIMESTAMP ||
+		    e->time_of_day)
 			return 0;
 		if (e->increasing) {
 			snprintf(why, size,

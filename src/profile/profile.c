@@ -881,7 +881,8 @@ static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 static void decide_text_type(dm_feature *f, const dm_column *col,
 			     const uint8_t *keep, size_t nrows, int dc)
 {
-	size_t i, seen = 0, num = 0, fmt = 0, date = 0, timed = 0, ph = 0;
+	size_t i, seen = 0, num = 0, fmt = 0, date = 0, timed = 0, ph = 0,
+		  tod = 0;
 	double x;
 
 	for (i = 0; i < nrows; i++) {
@@ -901,6 +902,8 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 		} else if (dm_parse_datetime(c->ptr, c->len, &x) == 0) {
 			date++;
 			timed += fmod(x, 86400.0) != 0.0; /* a time of day */
+		} else if (dm_parse_time_of_day(c->ptr, c->len, &x) == 0) {
+			tod++;
 		} else if (pf_placeholder(c->ptr, c->len)) {
 			ph++; /* a missing value, if the rest are numbers */
 		}
@@ -923,6 +926,11 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 				((pf_evidence *)f->evidence)->type_note,
 				sizeof(((pf_evidence *)f->evidence)->type_note),
 				"%s", timed ? "date-times" : "dates");
+	} else if (tod > 0 && tod * 10 >= (seen - ph) * 9) {
+		/* as a Parquet TIME reads: seconds since midnight */
+		f->type = DM_FEATURE_NUMERIC;
+		if (f->evidence)
+			pf_note_time_of_day(f->evidence, "times of day");
 	} else {
 		f->type = DM_FEATURE_CATEGORICAL;
 	}
@@ -1121,6 +1129,10 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 {
 	size_t i, m = 0, nrows = b->nrows, start = 0;
 	int dates = f->ltype == DM_LTYPE_TIMESTAMP;
+	/* times of day: in a column of them, and against a baseline (a
+	 * Parquet TIME's seconds, the same column written as text) */
+	int tod = (o && o->reference) ||
+		  (f->evidence && ((pf_evidence *)f->evidence)->time_of_day);
 	/* text cells, all kept: parsed a run at a time */
 	int bulk = !dates && !keep && col->type != DM_COL_DOUBLE;
 
@@ -1267,7 +1279,10 @@ static dm_err add_numeric(const dm_profile_opts *o, dm_feature *f,
 								dc, &x) == 0 ||
 						 dmio_parse_formatted_number(
 							 s->ptr, s->len, dc,
-							 &x) == 0;
+							 &x) == 0 ||
+						 (tod && dm_parse_time_of_day(
+								 s->ptr, s->len,
+								 &x) == 0);
 
 			/* a marker, also one that reads as a number that is
 			 * not finite: "NaN" when the user lists it (the NaN
@@ -1552,6 +1567,9 @@ static void decide_type(dm_feature *f, const dm_column *col, const dm_reader *r,
 		if (e && r->ltype_notes && r->ltype_notes[c])
 			snprintf(e->type_note, sizeof(e->type_note), "%s",
 				 r->ltype_notes[c]);
+		if (e && r->ltype_notes && r->ltype_notes[c] &&
+		    !strcmp(r->ltype_notes[c], DMIO_NOTE_PARQUET_TIME))
+			pf_note_time_of_day(e, DMIO_NOTE_PARQUET_TIME);
 	} else if (col->type == DM_COL_DOUBLE) {
 		f->type = DM_FEATURE_NUMERIC;
 	} else {

@@ -11,6 +11,8 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "driftmon/profile.h"
 
@@ -62,6 +64,7 @@ typedef struct pf_evidence {
 	uint64_t txt_n, txt_words, txt_bytes;
 	/* where the logical type came from ("Parquet DATE", ...) */
 	char type_note[48];
+	int time_of_day;       /* times of day (seconds since midnight) */
 	int fixed_role;	       /* role set by flag, spec or metadata: keep it */
 	char role_note[48];    /* why the role is fixed */
 	int user_markers;      /* missing markers set by flag or spec */
@@ -97,6 +100,17 @@ static inline uint64_t pf_mix64(uint64_t x)
 	x *= 0x94d049bb133111ebull;
 	x ^= x >> 31;
 	return x;
+}
+
+/* Marks a column of times of day (read as seconds since midnight): its
+ * type note "<what>, as seconds since midnight"; never an identifier. */
+static inline void pf_note_time_of_day(pf_evidence *e, const char *what)
+{
+	char buf[sizeof(e->type_note)];
+
+	snprintf(buf, sizeof(buf), "%s, as seconds since midnight", what);
+	memcpy(e->type_note, buf, sizeof(buf));
+	e->time_of_day = 1;
 }
 
 pf_evidence *pf_evidence_new(void);

@@ -7,16 +7,17 @@
 //
 //   duckdb.csv        DuckDB COPY ... (FORMAT csv): true/false, dates,
 //                     'YYYY-MM-DD HH:MM:SS'
-//   duckdb.parquet    DuckDB: BOOLEAN, DATE, TIMESTAMP, DECIMAL(12,2),
-//                     BIGINT, INTEGER, dictionary VARCHAR
+//   duckdb.parquet    DuckDB: BOOLEAN, DATE, TIMESTAMP, TIME (micros),
+//                     DECIMAL(12,2), BIGINT, INTEGER, dictionary VARCHAR
 //   duckdb_empty.parquet  the same with the text columns' missing values
 //                     stored as '' instead of NULL
 //   duckdb_strings.parquet  every column VARCHAR (Spark's CSV read
 //                     without inferSchema, written back)
 //   hyparquet.parquet hyparquet-writer: BOOLEAN, TIMESTAMP (dates too),
-//                     INT64, INT32, DOUBLE, STRING
+//                     INT64, INT32, DOUBLE, STRING (times of day too)
 //   arrow.parquet     arrow-rs (parquet-wasm): Bool, Date32, Timestamp(ms,
-//                     UTC), Int64, Int32, Float64, dictionary-encoded Utf8
+//                     UTC), Time32(ms), Int64, Int32, Float64,
+//                     dictionary-encoded Utf8
 //
 // Any failure exits non-zero: the suite never skips a writer silently.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -44,13 +45,13 @@ await con.run(`CREATE TABLE t AS SELECT
   event_date::DATE AS event_date,
   strptime(signup_ts, '%Y-%m-%dT%H:%M:%SZ')::TIMESTAMP AS signup_ts,
   comment::VARCHAR AS comment, is_returning::BOOLEAN AS is_returning,
-  children::VARCHAR AS children, plan::VARCHAR AS plan,
+  pickup_time::TIME AS pickup_time, children::VARCHAR AS children, plan::VARCHAR AS plan,
   n_items::INTEGER AS n_items, amount::DECIMAL(12,2) AS amount,
   score::DOUBLE AS score, label::INTEGER AS label
   FROM read_json('${q(src)}', format = 'newline_delimited', columns = {
     customer_id: 'BIGINT', txn_id: 'VARCHAR', event_date: 'VARCHAR',
     signup_ts: 'VARCHAR', comment: 'VARCHAR', is_returning: 'BOOLEAN',
-    children: 'VARCHAR', plan: 'VARCHAR', n_items: 'INTEGER',
+    pickup_time: 'VARCHAR', children: 'VARCHAR', plan: 'VARCHAR', n_items: 'INTEGER',
     amount: 'DOUBLE', score: 'DOUBLE', label: 'INTEGER'})`);
 await con.run(`COPY t TO '${q(path.resolve(dir, 'duckdb.csv'))}' (FORMAT csv, HEADER)`);
 await con.run(`COPY t TO '${q(path.resolve(dir, 'duckdb.parquet'))}' (FORMAT parquet)`);
@@ -74,6 +75,7 @@ const hyp = parquetWriteBuffer({
     { name: 'signup_ts', data: col('signup_ts', (v) => new Date(v)), type: 'TIMESTAMP' },
     { name: 'comment', data: col('comment'), type: 'STRING' },
     { name: 'is_returning', data: col('is_returning'), type: 'BOOLEAN' },
+    { name: 'pickup_time', data: col('pickup_time'), type: 'STRING' },
     { name: 'children', data: col('children'), type: 'STRING' },
     { name: 'plan', data: col('plan'), type: 'STRING' },
     { name: 'n_items', data: col('n_items'), type: 'INT32' },
@@ -95,6 +97,8 @@ const dictOf = (vals) => {
     data: Int32Array.from(idx.map((v) => (v === null ? 0 : v))), dictionary: dict });
   return arrow.makeVector(data);
 };
+// 14:23:05 -> milliseconds since midnight
+const msOfDay = (s) => s.split(':').reduce((a, x) => a * 60 + Number(x), 0) * 1000;
 const table = new arrow.Table({
   customer_id: arrow.vectorFromArray(col('customer_id', (v) => BigInt(v)), new arrow.Int64()),
   txn_id: arrow.vectorFromArray(col('txn_id'), new arrow.Utf8()),
@@ -103,6 +107,7 @@ const table = new arrow.Table({
                                    new arrow.TimestampMillisecond('UTC')),
   comment: arrow.vectorFromArray(col('comment'), new arrow.Utf8()),
   is_returning: arrow.vectorFromArray(col('is_returning'), new arrow.Bool()),
+  pickup_time: arrow.vectorFromArray(col('pickup_time', msOfDay), new arrow.TimeMillisecond()),
   children: dictOf(col('children')),
   plan: dictOf(col('plan')),
   n_items: arrow.vectorFromArray(col('n_items'), new arrow.Int32()),

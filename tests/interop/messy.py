@@ -7,7 +7,7 @@ schema-interop.sh): what a training export or a day of traffic looks like.
 
 Columns: customer_id (sequential integers), txn_id (unique codes),
 event_date (dates), signup_ts (date-times), comment (free text), is_returning
-(booleans), children (a survey answer whose most common value is the word
+(booleans), pickup_time (times of day, some missing), children (a survey answer whose most common value is the word
 'None'), plan (a category with missing values, some written 'NA'),
 n_items (an integer code with missing values), amount (money), score (the
 model's prediction), label (ground truth).  --shift moves exactly three
@@ -36,8 +36,8 @@ WORDS = ("the delivery was late again and support never answered my "
          "you get fast shipping packaging damaged but product fine love it "
          "not sure yet will see next month").split()
 COLUMNS = ["customer_id", "txn_id", "event_date", "signup_ts", "comment",
-           "is_returning", "children", "plan", "n_items", "amount", "score",
-           "label"]
+           "is_returning", "pickup_time", "children", "plan", "n_items",
+           "amount", "score", "label"]
 
 
 def rows(n, seed, first_id, shift):
@@ -56,6 +56,10 @@ def rows(n, seed, first_id, shift):
             rnd.choice(WORDS) for _ in range(rnd.randint(3, 12))))
         p = 0.7 if shift else 0.4
         r["is_returning"] = None if rnd.random() < 0.03 else rnd.random() < p
+        # busiest at midday; written 14:23:05 by csv, pandas and JSON
+        sec = min(86399, max(0, int(rnd.gauss(13 * 3600, 3 * 3600))))
+        r["pickup_time"] = (None if rnd.random() < 0.02 else
+                            dt.time(sec // 3600, sec // 60 % 60, sec % 60))
         r["children"] = rnd.choices(["None", "One", "Two", "Three or more"],
                                     [65, 20, 10, 5])[0]
         mix = [20, 30, 50] if shift else [50, 30, 20]
@@ -111,6 +115,8 @@ def write_jsonl(path, data):
         for r in data:
             d = dict(r)
             d["signup_ts"] = r["signup_ts"].strftime("%Y-%m-%dT%H:%M:%SZ")
+            if r["pickup_time"] is not None:
+                d["pickup_time"] = r["pickup_time"].isoformat()
             f.write(json.dumps(d) + "\n")
 
 
@@ -122,6 +128,8 @@ def write_collector(path, data):
             feats = {c: r[c] for c in COLUMNS
                      if c not in ("score", "label")}
             feats["signup_ts"] = r["signup_ts"].strftime("%Y-%m-%dT%H:%M:%SZ")
+            if r["pickup_time"] is not None:
+                feats["pickup_time"] = r["pickup_time"].isoformat()
             rec = {"timestamp": "2025-06-01T12:%02d:00Z" % (i % 60),
                    "model_name": "shop", "model_version": "v1",
                    "request_id": "req-%d" % r["customer_id"],

@@ -239,6 +239,52 @@ static void datetime_parser(void **state)
 			fail_msg("'%s' parsed as a date", bad[i]);
 }
 
+static void time_of_day_parser(void **state)
+{
+	static const struct {
+		const char *s;
+		double want;
+	} good[] = {
+		{"00:00", 0},
+		{"0:00", 0},
+		{"9:05", 32700},
+		{"14:23:05", 51785},
+		{" 14:23:05 ", 51785},
+		{"23:59:59.25", 86399.25},
+		{"23:59:59,5", 86399.5},
+		{"23:59:60", 86400},
+		{"12:05 AM", 300},
+		{"12:05am", 300},
+		{"12:00 PM", 43200},
+		{"1:30 pm", 48600},
+		{"11:59:59 PM", 86399},
+		{"26:15:00", 94500}, /* an elapsed time */
+	};
+	static const char *const bad[] = {
+		"",	     ":",	   "14",	 "14:",
+		"14:5",	     "14:60",	   "14:05:61",	 "14:05:",
+		"14:05:5",   "14:05:05.",  "1:2:3",	 "123:00",
+		"14-05",     "14:05 XM",   "13:00 PM",	 "0:30 AM",
+		"14:05x",    "2024-01-01", "14:05:05 Z", "14.05",
+		"14:05 AMX", "12",	   "3:1",	 "a4:05"};
+	size_t i;
+	double x;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (dm_parse_time_of_day(good[i].s, strlen(good[i].s), &x) != 0)
+			fail_msg("'%s' not parsed", good[i].s);
+		if (x != good[i].want)
+			fail_msg("'%s': %.17g, expected %.17g", good[i].s, x,
+				 good[i].want);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dm_parse_time_of_day(bad[i], strlen(bad[i]), &x) == 0)
+			fail_msg("'%s' parsed as a time of day", bad[i]);
+	/* not dates */
+	assert_int_not_equal(dm_parse_datetime("14:23:05", 8, &x), 0);
+}
+
 static void bool_parser(void **state)
 {
 	static const char *const t[] = {"true", "True", "TRUE", "t"};
@@ -294,6 +340,70 @@ static void rule_identifier_integers(void **state)
 	baseline(t.p, &o, &p);
 	expect(&p, "a", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC, NULL);
 	dm_profile_release(&p);
+	free(t.p);
+}
+
+/* Times of day written as text are numbers, seconds since midnight (as a
+ * Parquet TIME reads): a feature, not an identifier when strictly
+ * increasing (a day's log in time order), nor an integer code when few. */
+static void rule_time_of_day(void **state)
+{
+	struct text t = {0};
+	dm_profile_opts o = {0};
+	dm_profile p;
+	size_t i;
+
+	(void)state;
+	put(&t, "at,slot,shift_start,x\n");
+	for (i = 0; i < 2000; i++)
+		put(&t, "%02zu:%02zu:%02zu,%zu:%s,%zu:00 %s,%zu\n", i / 120,
+		    i / 2 % 60, i % 2 * 30, 8 + i % 4, i % 2 ? "30" : "00",
+		    1 + i % 12, i % 3 ? "AM" : "PM", i % 7);
+	baseline(t.p, &o, &p);
+	expect(&p, "at", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC,
+	       "times of day, as seconds since midnight");
+	assert_true(col(&p, "at")->mom.min == 0.0);
+	assert_true(col(&p, "at")->mom.max == 16 * 3600 + 39 * 60 + 30);
+	expect(&p, "slot", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC,
+	       "times of day, as seconds since midnight");
+	assert_true(col(&p, "slot")->mom.min == 8 * 3600);
+	assert_true(col(&p, "slot")->mom.max == 11 * 3600 + 1800);
+	expect(&p, "shift_start", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC,
+	       "times of day");
+	assert_true(col(&p, "shift_start")->mom.min == 0.0); /* 12:00 AM */
+	assert_true(col(&p, "shift_start")->mom.max == 22 * 3600); /* 10 PM */
+	expect(&p, "x", DM_ROLE_FEATURE, DM_LTYPE_INTEGER, "a code");
+
+	/* current data: the same times, as text, against the baseline */
+	{
+		dm_profile cur;
+		dm_profile_opts co = {0};
+		dm_diag d;
+
+		co.reference = &p;
+		dm_diag_clear(&d);
+		assert_int_equal(profile_text(t.p, &co, &cur, &d), DM_OK);
+		assert_true(col(&cur, "at")->count == 2000);
+		assert_true(col(&cur, "at")->invalid == 0);
+		assert_true(col(&cur, "at")->mom.max == col(&p, "at")->mom.max);
+		dm_profile_release(&cur);
+	}
+	dm_profile_release(&p);
+
+	/* a stray time in a column of numbers is still not a number */
+	t.len = 0;
+	put(&t, "amount\n");
+	for (i = 0; i < 100; i++)
+		put(&t, "%s\n", i == 50 ? "12:30" : "3.5");
+	{
+		dm_diag d;
+
+		dm_diag_clear(&d);
+		o.strict = 1;
+		assert_int_not_equal(profile_text(t.p, &o, &p, &d), DM_OK);
+		assert_non_null(strstr(d.msg, "12:30"));
+		dm_profile_release(&p);
+	}
 	free(t.p);
 }
 
@@ -985,7 +1095,7 @@ static void parquet_hints(void **state)
 		{"id", DM_LTYPE_UNKNOWN},     {"b", DM_LTYPE_BOOLEAN},
 		{"dec38", DM_LTYPE_UNKNOWN},  {"dt", DM_LTYPE_TIMESTAMP},
 		{"ts", DM_LTYPE_TIMESTAMP},   {"ts_ns", DM_LTYPE_TIMESTAMP},
-		{"tstz", DM_LTYPE_TIMESTAMP}, {"tod", DM_LTYPE_UNKNOWN},
+		{"tstz", DM_LTYPE_TIMESTAMP}, {"tod", DM_LTYPE_NUMERIC},
 		{"s", DM_LTYPE_UNKNOWN},
 	};
 	dm_reader *r;
@@ -1016,6 +1126,8 @@ static void parquet_hints(void **state)
 	expect(&p, "b", DM_ROLE_FEATURE, DM_LTYPE_BOOLEAN, "Parquet BOOLEAN");
 	expect(&p, "dt", DM_ROLE_IGNORED, DM_LTYPE_TIMESTAMP, "Parquet DATE");
 	expect(&p, "f64", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC, NULL);
+	expect(&p, "tod", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC,
+	       "Parquet TIME, as seconds since midnight");
 	assert_int_equal(col(&p, "b")->ncats, 2);
 	dm_profile_release(&p);
 	dm_reader_free(r);
@@ -1092,11 +1204,13 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(datetime_parser),
+		cmocka_unit_test(time_of_day_parser),
 		cmocka_unit_test(bool_parser),
 		cmocka_unit_test(rule_identifier_integers),
 		cmocka_unit_test(rule_identifier_and_text_strings),
 		cmocka_unit_test(rule_identifier_small_table),
 		cmocka_unit_test(rule_event_time),
+		cmocka_unit_test(rule_time_of_day),
 		cmocka_unit_test(rule_boolean_and_codes),
 		cmocka_unit_test(rule_names),
 		cmocka_unit_test(rule_missing_markers),

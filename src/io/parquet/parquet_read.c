@@ -43,6 +43,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "io/io_internal.h"
 #include "io/parquet/parquet_int.h"
 
 #define DEF_MAX_FOOTER ((uint64_t)64 << 20)
@@ -2298,7 +2299,8 @@ static dm_err pqr_next(dm_reader *r, dm_batch **batch, dm_diag *diag)
 
 /*
  * The logical-type hint of a column: only what values alone cannot tell
- * (a BOOLEAN column reads as 0/1, a timestamp as seconds).  Integers,
+ * (a BOOLEAN column reads as 0/1, a timestamp as seconds, a time of day
+ * as seconds since midnight).  Integers,
  * decimals and strings get no hint, so that the same values give the same
  * type whatever the format (docs/schema.md).
  */
@@ -2313,6 +2315,10 @@ static void column_hint(const dm_parquet_column_info *ci, dm_ltype *lt,
 	} else if (ci->logical == DM_PARQUET_L_DATE) {
 		*lt = DM_LTYPE_TIMESTAMP;
 		*note = "Parquet DATE";
+	} else if (ci->logical == DM_PARQUET_L_TIME) {
+		/* seconds since midnight: a number, read as CSV's 14:05 */
+		*lt = DM_LTYPE_NUMERIC;
+		*note = DMIO_NOTE_PARQUET_TIME;
 	} else if (ci->logical == DM_PARQUET_L_TIMESTAMP) {
 		*lt = DM_LTYPE_TIMESTAMP;
 		*note = ci->physical == DM_PARQUET_INT96
