@@ -354,11 +354,12 @@ static void rule_time_of_day(void **state)
 	size_t i;
 
 	(void)state;
-	put(&t, "at,slot,shift_start,x\n");
+	put(&t, "at,slot,shift_start,x,tick\n");
 	for (i = 0; i < 2000; i++)
-		put(&t, "%02zu:%02zu:%02zu,%zu:%s,%zu:00 %s,%zu\n", i / 120,
-		    i / 2 % 60, i % 2 * 30, 8 + i % 4, i % 2 ? "30" : "00",
-		    1 + i % 12, i % 3 ? "AM" : "PM", i % 7);
+		put(&t, "%02zu:%02zu:%02zu,%zu:%s,%zu:00 %s,%zu,0:00:0%zu\n",
+		    i / 120, i / 2 % 60, i % 2 * 30, 8 + i % 4,
+		    i % 2 ? "30" : "00", 1 + i % 12, i % 3 ? "AM" : "PM", i % 7,
+		    i % 5);
 	baseline(t.p, &o, &p);
 	expect(&p, "at", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC,
 	       "times of day, as seconds since midnight");
@@ -373,6 +374,8 @@ static void rule_time_of_day(void **state)
 	assert_true(col(&p, "shift_start")->mom.min == 0.0); /* 12:00 AM */
 	assert_true(col(&p, "shift_start")->mom.max == 22 * 3600); /* 10 PM */
 	expect(&p, "x", DM_ROLE_FEATURE, DM_LTYPE_INTEGER, "a code");
+	/* five values, seconds apart: still times, not a code */
+	expect(&p, "tick", DM_ROLE_FEATURE, DM_LTYPE_NUMERIC, "times of day");
 
 	/* current data: the same times, as text, against the baseline */
 	{
