@@ -122,7 +122,8 @@ struct dm_reader {
 	 * Optional per-column hints from the file's own types (NULL when the
 	 * format has none, as CSV): ltypes[i] is DM_LTYPE_BOOLEAN or
 	 * DM_LTYPE_TIMESTAMP where the file says so (Parquet BOOLEAN, DATE,
-	 * TIMESTAMP, INT96), else DM_LTYPE_UNKNOWN (the values decide);
+	 * TIMESTAMP, INT96), DM_LTYPE_NUMERIC for a Parquet TIME (seconds
+	 * since midnight), else DM_LTYPE_UNKNOWN (the values decide);
 	 * ltype_notes[i] a short static phrase ("Parquet DATE") or NULL;
 	 * predictions[i] nonzero when the writer marked the column a model
 	 * output (the logger's driftmon.prediction_columns).
@@ -137,6 +138,9 @@ struct dm_reader {
 	 * how many, the first's row number */
 	uint64_t rows_header;
 	uint64_t header_row1;
+	/* CSV: the file has no header row (its first record is data, by
+	 * the values): the columns are named column_1, column_2, ... */
+	int no_header;
 	/* Nonzero: a batch stays valid until the second dm_reader_next
 	 * after it (not only until the next), so that one thread may read
 	 * batch k+1 while another still uses batch k.  The CSV and

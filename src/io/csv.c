@@ -1358,18 +1358,246 @@ static dm_err implicit_index(csv_reader *r, dm_diag *diag)
 	return DM_OK;
 }
 
+/* Data records headerless() looks at, at most. */
+#define NH_LINES 20
+
+/* 1 if the cell is a plain number (a decimal comma in a ';' file), 2 if
+ * an integer too; else 0. */
+static int cell_is_number(const csv_reader *r, const dm_strref *c, int null)
+{
+	double x;
+
+	if (null || c->len == 0 ||
+	    dmio_parse_text_number(c->ptr, c->len, r->sep == ';', &x) != 0)
+		return 0;
+	return x == floor(x) ? 2 : 1;
+}
+
+/* 1 if the numbers of the header cells hnum marks are what writers put
+ * in a header: three or more integers in steps of one size (pandas'
+ * labels 0..n-1, years as in a World Bank table, wavelengths), two in a
+ * step of 1, or a single one that is a year or pandas' label 0 or 1 of a
+ * one-column frame. */
+static int numbered_header(const csv_reader *r, const dm_strref *f,
+			   const uint8_t *hnum, size_t nf)
+{
+	double prev = 0.0, step = 0.0, x;
+	size_t j, k = 0;
+
+	for (j = 0; j < nf; j++) {
+		if (!hnum[j])
+			continue;
+		if (dmio_parse_text_number(f[j].ptr, f[j].len, r->sep == ';',
+					   &x) != 0 ||
+		    x != floor(x))
+			return 0;
+		if (k == 1)
+			step = x - prev;
+		else if (k > 1 && x - prev != step)
+			return 0;
+		prev = x;
+		k++;
+	}
+	if (k == 1)
+		return (prev >= 1800 && prev <= 2100) ||
+		       (nf == 1 && (prev == 0 || prev == 1));
+	return k == 2 ? step == 1.0 : k > 2 && step != 0.0;
+}
+
+/* 1 if a cell of the header record is a number (else it is a header:
+ * the common case, decided without looking further). */
+static int header_has_number(const csv_reader *r, const hdr_fields *h,
+			     size_t nf)
+{
+	for (size_t j = 0; j < nf && j < h->cap; j++)
+		if (cell_is_number(r, &h->f[j], h->null[j]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the first record (o, its fields h->f) is data, not a header:
+ * a file written without one (R's write.table(col.names = FALSE), the UCI
+ * repository's .data files, pandas' to_csv(header=False)).  Looks at the
+ * records after it that end before lim (nh_buffer; up to NH_LINES, of as
+ * many fields): two or more columns hold only numbers there, and the
+ * first record has a number in every such column (a header names a
+ * column with a word), not a fraction over integers, and its numbers are
+ * not a numbering (numbered_header).  Text columns say nothing; pandas'
+ * "Unnamed: 0" says header.  (One column of numbers is too little to
+ * tell: "name,3" over "x,4" stays a header.)  Reads nothing more;
+ * changes nothing.  Returns 1, 0 or -1 (no memory).
+ */
+static int headerless(const csv_reader *r, const hdr_fields *h,
+		      const rec_out *o, unsigned char *data,
+		      const unsigned char *lim)
+{
+	size_t nf = o->nf, j, recs = 0, numcols = 0;
+	uint8_t *hnum, *nul;
+	uint32_t *cnt, *fix;
+	dm_strref *cell;
+	unsigned char *p = data, *next;
+	int ret = 0;
+
+	hnum = calloc(nf, 1);
+	nul = malloc(nf);
+	/* numbers, other text, fractions */
+	cnt = calloc(3 * nf, sizeof(*cnt));
+	fix = malloc(nf * sizeof(*fix));
+	cell = malloc(nf * sizeof(*cell));
+	if (!hnum || !nul || !cnt || !fix || !cell) {
+		ret = -1;
+		goto out;
+	}
+	for (j = 0; j < nf; j++) {
+		hnum[j] = (uint8_t)cell_is_number(r, &h->f[j], h->null[j]);
+		if (h->f[j].len >= 9 && !memcmp(h->f[j].ptr, "Unnamed: ", 9))
+			goto out; /* pandas' name of its index: a header */
+	}
+	while (recs < NH_LINES && p < lim) {
+		rec_out d;
+		int rc;
+
+		memset(&d, 0, sizeof(d));
+		d.cell = cell;
+		d.null = nul;
+		d.stride = 1;
+		d.maxf = nf;
+		d.fix = fix;
+		rc = parse_record(r, p, r->buf + r->len, r->eof, &d, &next);
+		if (rc == REC_BLANK && next > p && next <= lim) {
+			p = next;
+			continue;
+		}
+		if (rc != REC_OK || d.nf != nf || next <= p || next > lim)
+			break;
+		for (j = 0; j < nf; j++) {
+			if (nul[j] || cell[j].len == 0)
+				continue;
+			switch (cell_is_number(r, &cell[j], 0)) {
+			case 1:
+				cnt[2 * nf + j]++;
+				/* fall through */
+			case 2:
+				cnt[j]++;
+				break;
+			default:
+				cnt[nf + j]++;
+			}
+		}
+		recs++;
+		p = next;
+	}
+	for (j = 0; j < nf && recs > 0; j++) {
+		if (!cnt[j] || cnt[nf + j])
+			continue; /* not a column of numbers */
+		/* a name over numbers, or a fraction over integers (the
+		 * quantile 0.5 over counts): a header */
+		if (!hnum[j] || (hnum[j] == 1 && !cnt[2 * nf + j]))
+			goto out;
+		numcols++;
+	}
+	ret = numcols >= 2 && !numbered_header(r, h->f, hnum, nf);
+out:
+	free(hnum);
+	free(nul);
+	free(cnt);
+	free(fix);
+	free(cell);
+	return ret;
+}
+
+/*
+ * Buffers what headerless() looks at: the NH_LINES lines after the header
+ * record (hdr bytes from r->pos), or what there is, or max_record bytes
+ * of them; *lim = where that ends, in bytes from r->pos.  The same bytes
+ * whatever the read size (so the same decision).  The buffer may move.
+ */
+static dm_err nh_buffer(csv_reader *r, size_t hdr, size_t *lim, dm_diag *diag)
+{
+	for (;;) {
+		const unsigned char *b = r->buf + r->pos, *nl;
+		size_t n = r->len - r->pos, i = hdr, lines = 0;
+		int full;
+		dm_err err;
+
+		while (lines < NH_LINES && i < n &&
+		       (nl = memchr(b + i, '\n', n - i))) {
+			i = (size_t)(nl - b) + 1;
+			lines++;
+		}
+		if (lines == NH_LINES || r->eof ||
+		    n - hdr > r->lim.max_record) {
+			if (lines < NH_LINES)
+				i = n;
+			*lim = i - hdr > r->lim.max_record
+				       ? hdr + r->lim.max_record
+				       : i;
+			return DM_OK;
+		}
+		if ((err = fill(r, 0, &full, diag)) != DM_OK)
+			return err;
+	}
+}
+
+/* Names the columns of a file without a header column_1, column_2, ... */
+static dm_err number_columns(csv_reader *r, size_t nf, dm_diag *diag)
+{
+	dm_strref *f = malloc(nf * sizeof(*f));
+	char *buf = malloc(nf * 32);
+	dm_err err;
+
+	if (!f || !buf) {
+		free(f);
+		free(buf);
+		return dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0, NULL,
+				   "out of memory");
+	}
+	for (size_t j = 0; j < nf; j++) {
+		f[j].ptr = buf + 32 * j;
+		f[j].len = (uint32_t)snprintf(buf + 32 * j, 32, "column_%zu",
+					      j + 1);
+	}
+	err = copy_names(r, f, nf, diag);
+	free(f);
+	free(buf);
+	return err;
+}
+
 /* Parses the header record into r->base.names. */
 static dm_err read_header(csv_reader *r, dm_diag *diag)
 {
 	hdr_fields h = {.cap = HEADER_FIELDS};
 	unsigned char *next;
 	rec_out o;
-	int dup = 0;
+	int dup = 0, nh = 0;
+	size_t lim = 0;
 	dm_err err;
 
 	memset(&o, 0, sizeof(o));
 	if ((err = scan_header(r, &h, &o, &next, diag)))
 		goto out;
+	if (!o.nfix && header_has_number(r, &h, o.nf)) {
+		/* the data after it buffered, then the header parsed again
+		 * (its cells may have moved) */
+		err = nh_buffer(r, (size_t)(next - r->buf) - r->pos, &lim,
+				diag);
+		if (err == DM_OK)
+			err = scan_header(r, &h, &o, &next, diag);
+		if (err)
+			goto out;
+		nh = headerless(r, &h, &o, next, r->buf + r->pos + lim);
+		if (nh < 0) {
+			err = dm_diag_set(diag, DM_ENOMEM, r->base.src->name, 0,
+					  NULL, "out of memory");
+			goto out;
+		}
+	}
+	if (nh) { /* the record is the first row: read from it */
+		r->base.no_header = 1;
+		err = number_columns(r, o.nf, diag);
+		goto out;
+	}
 	apply_fixes(&o);
 	r->pos = (size_t)(next - r->buf);
 	if ((err = name_unnamed(r, &h, o.nf, diag)))

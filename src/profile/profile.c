@@ -2509,6 +2509,14 @@ done:
 							  : "s repeat",
 			   (unsigned long long)r->header_row1)) != DM_OK)
 		return err;
+	/* (said once for a window of such files) */
+	if (r->no_header &&
+	    (err = pf_warn(p,
+			   "no header row: the first row is data (a number "
+			   "in every column of numbers), the columns are "
+			   "named column_1 ... column_%zu",
+			   r->ncols)) != DM_OK)
+		return err;
 	if ((err = ecdf_pass(p, opts ? opts->threads : 1, 0)) != DM_OK)
 		return err;
 	/* A header-only file still fixes the columns. */

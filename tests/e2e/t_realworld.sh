@@ -442,13 +442,60 @@ with open(t + "/cols.data", "w") as f:
 with open(t + "/noheader.data", "w") as f:
     for x, n, g in df.itertuples(index=False):
         f.write(" %.4f %d %d\n" % (x, n, len(g)))
+# pandas' to_csv(header=False): the first row is data; the same table
+# with the names driftmon gives such columns; two more draws (the second
+# shifted in x) without a header
+for name, seed, shift in (("nh_a", 12, 0), ("nh_b", 13, 0), ("nh_s", 14, 40)):
+    r2 = random.Random(seed)
+    d = pd.DataFrame({"x": [r2.gauss(shift, 50) for _ in range(600)],
+                      "g": [r2.choice(["a", "bb", None]) for _ in range(600)],
+                      "n": [r2.randint(-5, 900) for _ in range(600)],
+                      "ok": [r2.random() < 0.3 for _ in range(600)]})
+    d.to_csv(t + "/" + name + ".csv", index=False, header=False)
+    if name == "nh_a":
+        d.to_csv(t + "/nh_named.csv", index=False,
+                 header=["column_%d" % i for i in range(1, 5)])
 r = pd.read_csv(t + "/cols.data", sep=r"\s+", float_precision="round_trip")
 assert r.equals(df)  # pandas reads it as this table
 PY
 same_baseline "blank-separated columns = the CSV" cols.data cols.csv
 baseline_st "$T/noheader.data" nh
-grep -q "warning: every column name is a number ('[-0-9.]*', '[-0-9]*', '[0-9]'): if the file has no header row" "$T/nh.st"
-check "no header row: a warning" test $? -eq 0
+grep -q "warning: no header row: the first row is data (a number in every column of numbers), the columns are named column_1 ... column_3" "$T/nh.st"
+check "no header row (blank-separated): a warning" test $? -eq 0
+check "no header row (blank-separated): every row, columns column_1..3" /usr/bin/python3 -c "
+import json; b = json.load(open('$T/nh.json'))
+assert b['rows'] == 400, b['rows']
+assert [f['name'] for f in b['features']] == ['column_1', 'column_2', 'column_3'], b['features']"
+baseline_st "$T/nh_a.csv" a
+baseline_st "$T/nh_named.csv" b
+check "no header row: the baseline of the table named column_1..4 (but its warning)" /usr/bin/python3 -c "
+import json; a = json.load(open('$T/a.json')); b = json.load(open('$T/b.json'))
+assert a.pop('warnings') == ['no header row: the first row is data (a number in every column of numbers), the columns are named column_1 ... column_4'], a
+assert b.pop('warnings') == [], b
+assert a == b"
+
+run baseline --model nh --version v1 --store "$T/nhstore" --input "$T/nh_a.csv"
+expect "no header row: baseline" 0 "600 rows, 4 features"
+run detect --model nh --version v1 --store "$T/nhstore" --input "$T/nh_b.csv"
+expect "no header row: a new draw compares every column, no drift" 0 "Features drifted: 0/4"
+run detect --model nh --version v1 --store "$T/nhstore" --input "$T/nh_s.csv"
+expect "no header row: a shifted column drifts" 0 "Drifted features: column_1$"
+# Names that are all numbers over columns of text: a header by the values,
+# so the warning asks about the first row
+{ echo "59,2,32.1"; for i in $(seq 1 30); do echo "r$((i % 3)),s$((i % 4)),t$((i % 2))"; done; } >"$T/numnames.csv"
+baseline_st "$T/numnames.csv" nn
+grep -q "warning: every column name is a number ('59', '2', '32.1'): if the file has no header row" "$T/nn.st"
+check "names all numbers over text: the warning" test $? -eq 0
+# A header whose numbers name columns of numbers stays a header: years
+# (a World Bank table), pandas' labels, a single year, a quantile over
+# counts; as does a header of words
+for h in "country,2019,2020,2021:US,1.5,2.5,3" "0,1,2:4.5,5,6" "name,2000:x,4" \
+	"id,0.5,0.9:a,1,2" "a,b:1,2"; do
+	{ echo "${h%%:*}"; for i in 1 2 3 4 5; do echo "${h#*:}"; done; } >"$T/hdr.csv"
+	run baseline --model hd --version v1 --dry-run --input "$T/hdr.csv"
+	check "a header of ${h%%:*}: kept" test "$(printf '%s\n' "$err" | grep -c 'no header row')" = 0
+	expect "a header of ${h%%:*}: five rows" 0 "5 rows"
+done
 # A line of counts above the header (scikit-learn's data files: "506,13"
 # then the names), or a title: the error asks about the first line.
 { printf '506,13,\n"CRIM","ZN","INDUS"\n'; for i in $(seq 1 300); do echo "0.$i,$((i % 7)),$((i % 5)).5"; done; } >"$T/counts_line.csv"

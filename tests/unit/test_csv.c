@@ -1155,6 +1155,74 @@ static void csv_header_repeats(void **state)
 	cur_piece = 0;
 }
 
+/* Renders data's first 100 rows (t.csv, default reading) and whether the
+ * reader found no header; the rendering of check_csv. */
+static int read_no_header(const char *data)
+{
+	dm_source *src = NULL;
+	dm_reader *r = NULL;
+	dm_diag d;
+	int nh;
+
+	assert_int_equal(
+		dm_source_open_mem("t.csv", data, strlen(data), 0, &src),
+		DM_OK);
+	assert_int_equal(dm_reader_open(src, NULL, &r, &d), DM_OK);
+	nh = r->no_header;
+	dm_reader_free(r);
+	return nh;
+}
+
+/*
+ * A file without a header row (pandas' to_csv(header=False), R's
+ * write.table(col.names = FALSE), the UCI .data files): its first record
+ * has a number in every column of numbers, and is read as row 1 of
+ * columns named column_1, ...; at every read size (the lines looked at
+ * are buffered first).  Headers with numbers stay headers: pandas'
+ * labels, years, a fraction over integers, a name over numbers.
+ */
+static void csv_no_header(void **state)
+{
+	size_t i;
+	struct {
+		const char *data;
+		int no_header;
+	} cases[] = {
+		{"1.5,a,3\n2.5,b,4\n", 1},
+		{"\xEF\xBB\xBF\n\n7,x,2.5\n8,y,3.5\n", 1},
+		{" 39, State-gov, 77516\n 50, Private, 83311\n", 1},
+		{"7;a;9\n8;b;12\n", 1},	    /* separated by ; */
+		{"1.5 2 7\n3.25 4 9\n", 1}, /* runs of blanks */
+		{"a,b\n1,2\n", 0},
+		{"name,3\nx,4\n", 0}, /* one column of numbers */
+		{"Unnamed: 0,5,7.5\nx,2,3.5\n", 0},
+		{"0,1,2\n4.5,5,6\n", 0},
+		{"country,2019,2020\nUS,1.5,2.5\n", 0},
+		{"name,2000\nx,4\n", 0},
+		{"id,0.5,0.9\na,1,2\n", 0},
+		{"1,2,3\n", 0},			/* no data: a header */
+		{"1.5,\"a\"\"b\"\n2.5,c\n", 0}, /* an escape: a header */
+		{"1.5,2.5\nx,y\n", 0},		/* no column of numbers */
+		{"1.5,2\n2.5\n3.5,4\n", 0},	/* ragged: a header */
+	};
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (read_no_header(cases[i].data) != cases[i].no_header)
+			fail_msg("'%s': no_header %d, expected %d",
+				 cases[i].data, !cases[i].no_header,
+				 cases[i].no_header);
+	check_csv("1.5,a,3\n2.5,b,4\n\n3.5,,5\n",
+		  "column_1,column_2,column_3\n1:|<1.5>|<a>|<3>\n"
+		  "2:|<2.5>|<b>|<4>\n3:|<3.5>|NULL|<5>\n");
+	/* the lines looked at lie past the first block at every size */
+	check_csv("9.5,x,0\n1.5,a,1\n2.5,b,2\n3.5,c,3\n4.5,d,4\n5.5,e,5\n",
+		  "column_1,column_2,column_3\n1:|<9.5>|<x>|<0>\n"
+		  "2:|<1.5>|<a>|<1>\n3:|<2.5>|<b>|<2>\n"
+		  "4:|<3.5>|<c>|<3>\n5:|<4.5>|<d>|<4>\n"
+		  "6:|<5.5>|<e>|<5>\n");
+}
+
 /*
  * Differential check of the parallel tokeniser: random texts made of the
  * bytes that matter (quotes, separators, CR, LF, a BOM, CR-only line
@@ -2717,6 +2785,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_wide),
 	cmocka_unit_test(csv_lenient_skips),
 	cmocka_unit_test(csv_header_repeats),
+	cmocka_unit_test(csv_no_header),
 	cmocka_unit_test(csv_lenient_row_numbers),
 	cmocka_unit_test(csv_lenient_all_bad),
 	cmocka_unit_test(csv_pieces_differential),
