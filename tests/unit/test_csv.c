@@ -1194,7 +1194,8 @@ static void csv_no_header(void **state)
 		{"7;a;9\n8;b;12\n", 1},	    /* separated by ; */
 		{"1.5 2 7\n3.25 4 9\n", 1}, /* runs of blanks */
 		{"a,b\n1,2\n", 0},
-		{"name,3\nx,4\n", 0}, /* one column of numbers */
+		{"x,5,7.5\n1,2,3.5\n", 0}, /* a name over numbers */
+		{"name,3\nx,4\n", 0},	   /* one column of numbers */
 		{"Unnamed: 0,5,7.5\nx,2,3.5\n", 0},
 		{"0,1,2\n4.5,5,6\n", 0},
 		{"country,2019,2020\nUS,1.5,2.5\n", 0},
