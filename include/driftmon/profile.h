@@ -344,7 +344,8 @@ DM_API int dm_parse_datetime(const char *s, size_t n, double *out);
  */
 DM_API int dm_parse_time_of_day(const char *s, size_t n, double *out);
 /* Canonical booleans: 1 for true/True/TRUE/t, 0 for false/False/FALSE/f
- * (t and f: PostgreSQL's COPY ... CSV), -1 for anything else. */
+ * (t and f: PostgreSQL's COPY ... CSV), spaces and tabs around them
+ * allowed (a file separated by ", "), -1 for anything else. */
 DM_API int dm_parse_bool(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */

@@ -103,6 +103,88 @@ long pf_cat_index(dm_feature *f, const char *s, size_t n, int add)
 	return (long)f->ncats - 1;
 }
 
+/* A reference category by its value without the spaces around it. */
+struct pf_loose_cat {
+	const char *p; /* into the category's value */
+	size_t n;
+	size_t ix;
+};
+
+/* s[0..*n) without the spaces and tabs around it. */
+static const char *trim_blanks(const char *s, size_t *n)
+{
+	while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+		--*n;
+	while (*n > 0 && (*s == ' ' || *s == '\t'))
+		s++, --*n;
+	return s;
+}
+
+static int cmp_loose(const void *a, const void *b)
+{
+	const struct pf_loose_cat *x = a, *y = b;
+	int c;
+
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	c = memcmp(x->p, y->p, x->n);
+	return c ? c : (x->ix > y->ix) - (x->ix < y->ix);
+}
+
+long pf_cat_loose(dm_feature *f, pf_evidence *e, const char *s, size_t n,
+		  size_t nref)
+{
+	struct pf_loose_cat key;
+	size_t t = n, lo, hi, i;
+	const char *p = trim_blanks(s, &t);
+	long j;
+
+	if (t < n) { /* " Private" against "Private" */
+		j = pf_cat_index(f, p, t, 0);
+		if (j >= 0 && (size_t)j < nref)
+			return j;
+	}
+	if (!e->loose_built) { /* "Private" against " Private" */
+		e->loose_built = 1;
+		for (i = 0; i < nref && i < f->ncats; i++) {
+			size_t m = strlen(f->cats[i].value);
+			const char *q = trim_blanks(f->cats[i].value, &m);
+
+			if (m == strlen(f->cats[i].value))
+				continue;
+			if (e->nloose % 16 == 0) {
+				struct pf_loose_cat *nl =
+					realloc(e->loose,
+						(e->nloose + 16) * sizeof(*nl));
+
+				if (!nl)
+					return -2;
+				e->loose = nl;
+			}
+			e->loose[e->nloose++] = (struct pf_loose_cat){q, m, i};
+		}
+		if (e->nloose)
+			qsort(e->loose, e->nloose, sizeof(*e->loose),
+			      cmp_loose);
+	}
+	/* the first of the padded categories with this value */
+	key = (struct pf_loose_cat){p, t, 0};
+	lo = 0;
+	hi = e->nloose;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_loose(&e->loose[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < e->nloose && e->loose[lo].n == t &&
+	    !memcmp(e->loose[lo].p, p, t))
+		return (long)e->loose[lo].ix;
+	return -1;
+}
+
 int pf_cat_add(dm_feature *f, const char *s, uint64_t n)
 {
 	long i = pf_cat_index(f, s, strlen(s), 1);

@@ -59,6 +59,7 @@ void pf_evidence_free(pf_evidence *e)
 		return;
 	free(e->dset);
 	pf_catsample_free(e->catsample);
+	free(e->loose);
 	free(e);
 }
 
@@ -778,6 +779,10 @@ int dm_parse_time_of_day(const char *s, size_t n, double *out)
 
 int dm_parse_bool(const char *s, size_t n)
 {
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
 	if (n == 1 && (*s == 't' || *s == 'f')) /* PostgreSQL's COPY */
 		return *s == 't';
 	if (n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) ||

@@ -145,8 +145,11 @@ static dm_err cat_count(dm_feature *f, const char *s, size_t n, size_t nref,
 	if (nref == SIZE_MAX && e && e->gather)
 		return pf_cat_count_sampled(f, e, s, n, w) < 0 ? DM_ENOMEM
 							       : DM_OK;
-	i = pf_cat_index(f, s, n, 1);
-
+	i = pf_cat_index(f, s, n, nref == SIZE_MAX || !e);
+	if (i == -1 && e) /* current mode: the same value without spaces */
+		i = pf_cat_loose(f, e, s, n, nref);
+	if (i == -1 && e)
+		i = pf_cat_index(f, s, n, 1);
 	if (i == -2)
 		return DM_ENOMEM;
 	if (i < 0) {

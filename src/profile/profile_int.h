@@ -76,6 +76,11 @@ typedef struct pf_evidence {
 	/* baseline mode, once the category table is full: which categories
 	 * it keeps (categories.c, pf_cat_count_sampled) */
 	struct pf_catsample *catsample;
+	/* current mode: the reference categories written with spaces
+	 * around them, by their value without (pf_cat_loose) */
+	struct pf_loose_cat *loose;
+	size_t nloose;
+	int loose_built;
 } pf_evidence;
 
 static inline uint64_t pf_hash_bytes(const char *s, size_t n)
@@ -168,6 +173,12 @@ void pf_catsample_free(struct pf_catsample *cs);
  * order (most frequent first, then by value), whatever the order they
  * came in; -1 on allocation failure (categories.c). */
 int pf_cats_by_key_order(dm_feature *f);
+/* Current mode: the reference category (index < nref) that the n bytes
+ * at s equal once the spaces around both are dropped (" Private" written
+ * by one tool, "Private" by another), or -1; -2 on allocation failure
+ * (categories.c).  Called only for a value with no category of its own. */
+long pf_cat_loose(dm_feature *f, pf_evidence *e, const char *s, size_t n,
+		  size_t nref);
 /* The sampling key of the n bytes at s (categories.c). */
 uint64_t pf_cat_key(const char *s, size_t n);
 /* The name says "model output" (prediction, score, y_pred, *_proba...). */

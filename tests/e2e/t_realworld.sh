@@ -628,4 +628,44 @@ json_check "held-out passengers: new tickets and cabins seen once are not drift"
 run detect --model pax --version v1 --store "$T/paxstore" --input "$T/pax_flood.csv" --no-write --format json
 json_check "a new ticket on a quarter of the rows: drift" \
 	'[f["drifted"] for f in d["features"] if f["name"] == "Ticket"] == [True]'
+# A table written with ", " between fields (the UCI adult data) and the
+# same table written plainly (pandas' to_csv, or read with
+# skipinitialspace and stored again): " Private" and "Private", " True"
+# and "True" are one value.  Every pairing of baseline and current data
+# compares all five columns, finds no unseen category and no drift.
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+import pandas as pd
+t = sys.argv[1]
+def draw(seed, n=3000):
+    r = random.Random(seed)
+    return pd.DataFrame({
+        "age": [r.randint(17, 90) for _ in range(n)],
+        "workclass": [r.choice(["Private", "State-gov", "Self-emp", "?"]) for _ in range(n)],
+        "fnlwgt": [r.randint(20000, 900000) for _ in range(n)],
+        "married": [r.random() < 0.4 for _ in range(n)],
+        "sex": [r.choice(["Male", "Female"]) for _ in range(n)]})
+for name, seed in (("a", 31), ("b", 32)):
+    d = draw(seed)
+    with open("%s/pad_%s.csv" % (t, name), "w") as f:
+        f.write(", ".join(d.columns) + "\n")
+        for row in d.itertuples(index=False):
+            f.write(", ".join(str(v) for v in row) + "\n")
+    d.to_csv("%s/trim_%s.csv" % (t, name), index=False)
+PY
+for base in pad trim; do
+	run baseline --model sp --version "$base" --store "$T/spstore" --input "$T/${base}_a.csv"
+	expect "', ' between fields ($base): baseline" 0 "3000 rows, 5 features"
+	for cur in pad trim; do
+		run detect --model sp --version "$base" --store "$T/spstore" --input "$T/${cur}_b.csv" --format json --no-write
+		check "', ' between fields: baseline $base, current $cur: the same values" /usr/bin/python3 -c "
+import json, sys; r = json.loads(sys.argv[1])
+assert r['features_total'] == 5 and r['features_drifted'] == 0, r['features_drifted']
+assert not r['alerts'], r['alerts']
+for f in r['features']:
+    assert f['status'] == 'none', (f['name'], f['status'])
+    assert not f['current'].get('unseen_categories'), (f['name'], f['current'])" "$out"
+	done
+done
+
 finish
