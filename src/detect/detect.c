@@ -587,6 +587,21 @@ static int monitored(const dm_feature *b)
 	return b->role == DM_ROLE_FEATURE || b->role == DM_ROLE_PREDICTION;
 }
 
+/* 1 if the current columns are column_1, column_2, ...: the names the
+ * CSV reader gives a file without a header row. */
+static int numbered_columns(const dm_profile *cur)
+{
+	size_t i;
+	char want[32];
+
+	for (i = 0; i < cur->nextra; i++) {
+		snprintf(want, sizeof(want), "column_%zu", i + 1);
+		if (strcmp(cur->extra_columns[i], want) != 0)
+			return 0;
+	}
+	return cur->nextra > 0;
+}
+
 /*
  * The current data must share at least one monitored column with the
  * baseline (unless it has no rows, or the baseline monitors nothing):
@@ -620,8 +635,13 @@ static dm_err check_shared(const dm_profile *base, const dm_profile *cur,
 	return dm_diag_set(diag, DM_ESCHEMA, NULL, 0, NULL,
 			   "the current data shares no feature with the "
 			   "baseline (baseline features: %s; current columns: "
-			   "%s)",
-			   bn, cn);
+			   "%s)%s",
+			   bn, cn,
+			   numbered_columns(cur)
+				   ? " — a CSV file without a header row: put "
+				     "the header line of the training data "
+				     "first"
+				   : "");
 }
 
 /* Fills the statistics of feature i, or the reason it has none

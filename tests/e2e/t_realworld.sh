@@ -668,4 +668,10 @@ for f in r['features']:
 	done
 done
 
+# Current data exported without the header line, against a baseline with
+# one: the error says so
+tail -n +2 "$T/trim_b.csv" >"$T/trim_b_nohdr.csv"
+run detect --model sp --version trim --store "$T/spstore" --input "$T/trim_b_nohdr.csv"
+expect "current data without a header row: the error says so" 1 "current columns: column_1, column_2, column_3, column_4, column_5\) — a CSV file without a header row: put the header line of the training data first$"
+
 finish
