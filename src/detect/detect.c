@@ -29,7 +29,8 @@
 /* ... or a distance reaches half its threshold. */
 #define MINOR_DISTANCE_SHARE 0.5
 /* MISSING_RATE_JUMP: the rise of the missing rate must pass both the
- * configured jump and 3 standard errors of the baseline rate, which is
+ * configured jump and 3 standard errors of the difference (the baseline
+ * rate's and the current one's sampling error), the baseline rate
  * floored at 0.1% so that a column never missing does not alert on one
  * missing value. */
 #define MISSING_JUMP_SE	   3.0
@@ -909,22 +910,27 @@ static dm_err drift_alert(dm_result *r, const dm_feature_result *fr)
 
 /*
  * MISSING_RATE_JUMP: the missing rate rose by at least missing_jump_alert
- * (5 points) AND by at least 3 standard errors of a rate p0 estimated from
- * the n1 current rows (SE = sqrt(p0 (1 - p0) / n1), p0 floored at 0.1%),
- * so that a small window's noise does not alarm.  Not when the baseline
- * rate is unknown (NaN: the baseline has no rows for the column).
+ * (5 points) AND by at least 3 standard errors of the difference of two
+ * rates, the baseline's p0 from its n0 rows and the current one from the
+ * n1 current rows (SE = sqrt(p0 (1 - p0) (1/n1 + 1/n0)), p0 floored at
+ * 0.1%), so that neither a small window's noise nor a small training
+ * set's alarms (a table split at random into halves of 216 rows: 7.4% and
+ * 13.0% missing is 2.2 such errors apart).  Not when the baseline rate is
+ * unknown (NaN: the baseline has no rows for the column).
  */
 static dm_err missing_alert(dm_result *r, const dm_feature_result *fr,
 			    const dm_detect_config *cfg)
 {
 	double p0 = fr->missing_rate_base, p1 = fr->missing_rate_cur;
-	double n1, se;
+	double n0, n1, se;
 
 	if (isnan(p0) || isnan(p1))
 		return DM_OK;
+	n0 = (double)(fr->base->count + fr->base->missing);
 	n1 = (double)(fr->cur->count + fr->cur->missing + fr->cur->invalid);
 	se = sqrt((p0 > MISSING_RATE_FLOOR ? p0 : MISSING_RATE_FLOOR) *
-		  (1.0 - p0) / (n1 > 0 ? n1 : 1));
+		  (1.0 - p0) *
+		  (1.0 / (n1 > 0 ? n1 : 1) + 1.0 / (n0 > 0 ? n0 : 1)));
 	if (p1 - p0 < cfg->missing_jump_alert || p1 - p0 < MISSING_JUMP_SE * se)
 		return DM_OK;
 	return det_alertf(

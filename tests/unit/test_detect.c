@@ -1194,25 +1194,31 @@ static void detect_pooled_sparse_bin(void **state)
 
 /* ---- the decision: missing values ------------------------------------ */
 /*
- * MISSING_RATE_JUMP needs a rise of 5 points AND of 3 standard errors:
- * from 20% with 100 current rows SE = 0.04, so +8 points is noise, +15
- * is an alert; with 10,000 rows +4 points is below the 5-point floor.
- * From 0%, p0 is floored at 0.1% for the SE.
+ * MISSING_RATE_JUMP needs a rise of 5 points AND of 3 standard errors of
+ * the difference: from 20% of 1,000 rows with 100 current rows SE =
+ * 0.042, so +8 points is noise, +15 is an alert; with 10,000 rows +4
+ * points is below the 5-point floor.  From 0%, p0 is floored at 0.1% for
+ * the SE.  A small baseline's own noise counts.
  */
 static void detect_missing_rate_se_gate(void **state)
 {
 	static const struct {
-		uint64_t base_missing, rows, missing;
+		uint64_t base_rows, base_missing, rows, missing;
 		int alert;
 	} cases[] = {
-		{200, 100, 28, 0},     /* +8 points < 3 SE (12) */
-		{200, 100, 35, 1},     /* +15 points */
-		{200, 10000, 2400, 0}, /* +4 points < 5 */
-		{200, 10000, 2600, 1}, /* +6 points, SE 0.004 */
-		/* from 0% (the SE uses p0 floored at 0.1%: 3 SE = 0.0095
+		{1000, 200, 100, 28, 0},     /* +8 points < 3 SE (12.6) */
+		{1000, 200, 100, 35, 1},     /* +15 points */
+		{1000, 200, 10000, 2400, 0}, /* +4 points < 5 */
+		{1000, 200, 10000, 2600, 1}, /* +6 points, SE 0.013 */
+		/* from 0% (the SE uses p0 floored at 0.1%: 3 SE = 0.0099
 		 * at 100 rows): the 5-point floor decides */
-		{0, 100, 4, 0},
-		{0, 100, 5, 1},
+		{1000, 0, 100, 4, 0},
+		{1000, 0, 100, 5, 1},
+		/* a small training set's own noise: halves of 216 rows,
+		 * 7.4% -> 13.0% is 2.2 SE of the difference (3.1 of the
+		 * current rows alone); 7.4% -> 18.5% is 4.4 */
+		{216, 16, 216, 28, 0},
+		{216, 16, 216, 40, 1},
 	};
 	size_t i;
 
@@ -1223,17 +1229,18 @@ static void detect_missing_rate_se_gate(void **state)
 		dm_result r;
 		uint64_t n = cases[i].rows - cases[i].missing;
 
-		prof_init(&b, 1000);
+		uint64_t bn = cases[i].base_rows - cases[i].base_missing;
+
+		prof_init(&b, cases[i].base_rows);
 		prof_init(&c, cases[i].rows);
-		f = cat2_add(&b, "m", 500 - cases[i].base_missing / 2,
-			     500 - cases[i].base_missing / 2);
-		f->missing = cases[i].base_missing; /* 20% or 0% */
+		f = cat2_add(&b, "m", bn / 2, bn - bn / 2);
+		f->missing = cases[i].base_missing;
 		f = cat2_add(&c, "m", n / 2, n - n / 2);
 		f->missing = cases[i].missing;
 		run_detect(&b, &c, NULL, &r);
 		assert_true(fabs(r.features[0].missing_rate_base -
-				 (double)cases[i].base_missing / 1000.0) <
-			    1e-15);
+				 (double)cases[i].base_missing /
+					 (double)cases[i].base_rows) < 1e-15);
 		assert_int_equal(count_code(&r, "MISSING_RATE_JUMP"),
 				 cases[i].alert);
 		dm_result_release(&r);
