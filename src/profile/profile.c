@@ -875,17 +875,45 @@ static int is_marker(dm_feature *f, const dm_column *col, const char *s,
 	return 1;
 }
 
+/* 1 if [s, s+n) is a code that mixes letters and digits ("207a", "E11",
+ * "1012AB", "A-12"): a value of a column of codes, most of them numbers
+ * ("100", "207a"), not a number written wrong. */
+static int letters_and_digits(const char *s, size_t n)
+{
+	size_t i;
+	int alpha = 0, digit = 0;
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	while (n > 0 && *s == ' ')
+		s++, n--;
+	if (n < 2 || n > 32)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= '0' && c <= '9')
+			digit = 1;
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			alpha = 1;
+		else if (c != '-' && c != '_')
+			return 0;
+	}
+	return alpha && digit;
+}
+
 /*
  * Decides the type of a text or string column from its first batch with
  * values: numeric when at least 90% of its cells are numbers (CSV text
- * and typed strings alike: one value model), a timestamp when at least
- * 90% are dates, else categorical.
+ * and typed strings alike: one value model) and none of the others is a
+ * code of letters and digits (a column of ids "100", "207a": strings), a
+ * timestamp when at least 90% are dates, else categorical.
  */
 static void decide_text_type(dm_feature *f, const dm_column *col,
 			     const uint8_t *keep, size_t nrows, int dc)
 {
 	size_t i, seen = 0, num = 0, fmt = 0, date = 0, timed = 0, ph = 0,
-		  tod = 0;
+		  tod = 0, code = 0;
 	double x;
 
 	for (i = 0; i < nrows; i++) {
@@ -909,11 +937,13 @@ static void decide_text_type(dm_feature *f, const dm_column *col,
 			tod++;
 		} else if (pf_placeholder(c->ptr, c->len)) {
 			ph++; /* a missing value, if the rest are numbers */
+		} else {
+			code += letters_and_digits(c->ptr, c->len);
 		}
 	}
 	if (seen == 0)
 		return;
-	if (num > 0 && num * 10 >= (seen - ph) * 9) {
+	if (num > 0 && num * 10 >= (seen - ph) * 9 && code == 0) {
 		f->type = DM_FEATURE_NUMERIC;
 		if (fmt && f->evidence)
 			snprintf(

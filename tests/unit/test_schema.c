@@ -411,6 +411,40 @@ static void rule_time_of_day(void **state)
 	free(t.p);
 }
 
+/* A column of ids, most of them numbers and some codes of letters and
+ * digits (R's carData Blackmore: "100", ..., "207a"), is strings, not
+ * numbers with errors; a number written wrong among numbers is still an
+ * error in training data. */
+static void rule_codes_among_numbers(void **state)
+{
+	struct text t = {0};
+	dm_profile_opts o = {0};
+	dm_profile p;
+	dm_diag d;
+	size_t i;
+
+	(void)state;
+	put(&t, "subject,age\n");
+	for (i = 0; i < 400; i++)
+		put(&t, "%zu%s,%zu\n", 100 + i / 4, i % 40 == 7 ? "a" : "",
+		    8 + i % 10);
+	baseline(t.p, &o, &p);
+	expect(&p, "subject", DM_ROLE_FEATURE, DM_LTYPE_CATEGORICAL,
+	       "text values");
+	expect(&p, "age", DM_ROLE_FEATURE, DM_LTYPE_INTEGER, NULL);
+	dm_profile_release(&p);
+	t.len = 0;
+	put(&t, "x\n");
+	for (i = 0; i < 400; i++)
+		put(&t, "%s\n", i == 7 ? "12.5.3" : "3.5");
+	dm_diag_clear(&d);
+	o.strict = 1;
+	assert_int_not_equal(profile_text(t.p, &o, &p, &d), DM_OK);
+	assert_non_null(strstr(d.msg, "not a number: '12.5.3'"));
+	dm_profile_release(&p);
+	free(t.p);
+}
+
 /* Nearly all distinct single-word strings are identifiers; several words
  * per value, mostly distinct, are free text; a few long-worded categories
  * are a categorical feature. */
@@ -1215,6 +1249,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(rule_identifier_small_table),
 		cmocka_unit_test(rule_event_time),
 		cmocka_unit_test(rule_time_of_day),
+		cmocka_unit_test(rule_codes_among_numbers),
 		cmocka_unit_test(rule_boolean_and_codes),
 		cmocka_unit_test(rule_names),
 		cmocka_unit_test(rule_missing_markers),
