@@ -442,6 +442,15 @@ static void rule_codes_among_numbers(void **state)
 	assert_int_not_equal(profile_text(t.p, &o, &p, &d), DM_OK);
 	assert_non_null(strstr(d.msg, "not a number: '12.5.3'"));
 	dm_profile_release(&p);
+	/* a range of digits has no letter: no code */
+	t.len = 0;
+	put(&t, "x\n");
+	for (i = 0; i < 400; i++)
+		put(&t, "%s\n", i == 9 ? "1-5" : "3.5");
+	dm_diag_clear(&d);
+	assert_int_not_equal(profile_text(t.p, &o, &p, &d), DM_OK);
+	assert_non_null(strstr(d.msg, "not a number: '1-5'"));
+	dm_profile_release(&p);
 	free(t.p);
 }
 
