@@ -343,9 +343,12 @@ DM_API int dm_parse_datetime(const char *s, size_t n, double *out);
  * -1 if [s, s+n) is not such a time.
  */
 DM_API int dm_parse_time_of_day(const char *s, size_t n, double *out);
-/* Canonical booleans: 1 for true/True/TRUE/t, 0 for false/False/FALSE/f
- * (t and f: PostgreSQL's COPY ... CSV), spaces and tabs around them
- * allowed (a file separated by ", "), -1 for anything else. */
+/* Canonical booleans: 1 for true/True/TRUE/t/T/yes/Yes/YES, 0 for
+ * false/False/FALSE/f/F/no/No/NO (t and f: PostgreSQL's COPY ... CSV; T
+ * and F: R; yes and no: what DuckDB's CSV reader makes a BOOLEAN, so that
+ * a CSV file and its Parquet agree), spaces and tabs around them allowed
+ * (a file separated by ", "), -1 for anything else (y/n among them, a
+ * text column to DuckDB too). */
 DM_API int dm_parse_bool(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */

@@ -783,8 +783,15 @@ int dm_parse_bool(const char *s, size_t n)
 		n--;
 	while (n > 0 && (*s == ' ' || *s == '\t'))
 		s++, n--;
-	if (n == 1 && (*s == 't' || *s == 'f')) /* PostgreSQL's COPY */
-		return *s == 't';
+	if (n == 1 && (*s == 't' || *s == 'f' || *s == 'T' || *s == 'F'))
+		return *s == 't' || *s == 'T'; /* PostgreSQL's COPY, R */
+	/* yes/no: DuckDB's CSV reader makes them a BOOLEAN column */
+	if (n == 3 && (!memcmp(s, "yes", 3) || !memcmp(s, "Yes", 3) ||
+		       !memcmp(s, "YES", 3)))
+		return 1;
+	if (n == 2 &&
+	    (!memcmp(s, "no", 2) || !memcmp(s, "No", 2) || !memcmp(s, "NO", 2)))
+		return 0;
 	if (n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) ||
 		       !memcmp(s, "TRUE", 4)))
 		return 1;

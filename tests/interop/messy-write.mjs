@@ -13,6 +13,9 @@
 //                     stored as '' instead of NULL
 //   duckdb_strings.parquet  every column VARCHAR (Spark's CSV read
 //                     without inferSchema, written back)
+//   duckdb_auto.parquet  python.csv converted by DuckDB's read_csv_auto,
+//                     whose sniffer types the columns itself (yes/no a
+//                     BOOLEAN, 14:23:05 a TIME, dates a DATE)
 //   hyparquet.parquet hyparquet-writer: BOOLEAN, TIMESTAMP (dates too),
 //                     INT64, INT32, DOUBLE, STRING (times of day too)
 //   polars.parquet    Polars (its own Rust writer, not arrow-rs): Int64,
@@ -49,13 +52,14 @@ await con.run(`CREATE TABLE t AS SELECT
   event_date::DATE AS event_date,
   strptime(signup_ts, '%Y-%m-%dT%H:%M:%SZ')::TIMESTAMP AS signup_ts,
   comment::VARCHAR AS comment, is_returning::BOOLEAN AS is_returning,
-  pickup_time::TIME AS pickup_time, children::VARCHAR AS children, plan::VARCHAR AS plan,
+  newsletter::VARCHAR AS newsletter, pickup_time::TIME AS pickup_time,
+  children::VARCHAR AS children, plan::VARCHAR AS plan,
   n_items::INTEGER AS n_items, amount::DECIMAL(12,2) AS amount,
   score::DOUBLE AS score, label::INTEGER AS label
   FROM read_json('${q(src)}', format = 'newline_delimited', columns = {
     customer_id: 'BIGINT', txn_id: 'VARCHAR', event_date: 'VARCHAR',
     signup_ts: 'VARCHAR', comment: 'VARCHAR', is_returning: 'BOOLEAN',
-    pickup_time: 'VARCHAR', children: 'VARCHAR', plan: 'VARCHAR', n_items: 'INTEGER',
+    newsletter: 'VARCHAR', pickup_time: 'VARCHAR', children: 'VARCHAR', plan: 'VARCHAR', n_items: 'INTEGER',
     amount: 'DOUBLE', score: 'DOUBLE', label: 'INTEGER'})`);
 await con.run(`COPY t TO '${q(path.resolve(dir, 'duckdb.csv'))}' (FORMAT csv, HEADER)`);
 await con.run(`COPY t TO '${q(path.resolve(dir, 'duckdb.parquet'))}' (FORMAT parquet)`);
@@ -68,6 +72,9 @@ await con.run(`COPY (SELECT * REPLACE (coalesce(comment, '') AS comment,
 // inferSchema (numbers, dates and booleans as their text)
 await con.run(`COPY (SELECT COLUMNS(*)::VARCHAR FROM t)
   TO '${q(path.resolve(dir, 'duckdb_strings.parquet'))}' (FORMAT parquet)`);
+// a CSV export converted as people do: DuckDB's sniffer picks the types
+await con.run(`COPY (SELECT * FROM read_csv_auto('${q(path.resolve(dir, 'python.csv'))}'))
+  TO '${q(path.resolve(dir, 'duckdb_auto.parquet'))}' (FORMAT parquet)`);
 
 // ---- hyparquet-writer
 const day = (s) => new Date(`${s}T00:00:00Z`);
@@ -79,6 +86,7 @@ const hyp = parquetWriteBuffer({
     { name: 'signup_ts', data: col('signup_ts', (v) => new Date(v)), type: 'TIMESTAMP' },
     { name: 'comment', data: col('comment'), type: 'STRING' },
     { name: 'is_returning', data: col('is_returning'), type: 'BOOLEAN' },
+    { name: 'newsletter', data: col('newsletter'), type: 'STRING' },
     { name: 'pickup_time', data: col('pickup_time'), type: 'STRING' },
     { name: 'children', data: col('children'), type: 'STRING' },
     { name: 'plan', data: col('plan'), type: 'STRING' },
@@ -99,6 +107,7 @@ const pdf = pl.DataFrame([
   pl.Series('signup_ts', col('signup_ts', (v) => new Date(v)), pl.Datetime('ms')),
   pl.Series('comment', col('comment'), pl.Utf8),
   pl.Series('is_returning', col('is_returning'), pl.Bool),
+  pl.Series('newsletter', col('newsletter'), pl.Utf8),
   pl.Series('pickup_time', col('pickup_time'), pl.Utf8),
   pl.Series('children', col('children'), pl.Utf8).cast(pl.Categorical),
   pl.Series('plan', col('plan'), pl.Utf8),
@@ -130,6 +139,7 @@ const table = new arrow.Table({
                                    new arrow.TimestampMillisecond('UTC')),
   comment: arrow.vectorFromArray(col('comment'), new arrow.Utf8()),
   is_returning: arrow.vectorFromArray(col('is_returning'), new arrow.Bool()),
+  newsletter: arrow.vectorFromArray(col('newsletter'), new arrow.Utf8()),
   pickup_time: arrow.vectorFromArray(col('pickup_time', msOfDay), new arrow.TimeMillisecond()),
   children: dictOf(col('children')),
   plan: dictOf(col('plan')),

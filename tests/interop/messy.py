@@ -7,7 +7,8 @@ schema-interop.sh): what a training export or a day of traffic looks like.
 
 Columns: customer_id (sequential integers), txn_id (unique codes),
 event_date (dates), signup_ts (date-times), comment (free text), is_returning
-(booleans), pickup_time (times of day, some missing), children (a survey answer whose most common value is the word
+(booleans), newsletter (yes/no), pickup_time (times of day, some
+missing), children (a survey answer whose most common value is the word
 'None'), plan (a category with missing values, some written 'NA'),
 n_items (an integer code with missing values), amount (money), score (the
 model's prediction), label (ground truth).  --shift moves exactly three
@@ -36,8 +37,8 @@ WORDS = ("the delivery was late again and support never answered my "
          "you get fast shipping packaging damaged but product fine love it "
          "not sure yet will see next month").split()
 COLUMNS = ["customer_id", "txn_id", "event_date", "signup_ts", "comment",
-           "is_returning", "pickup_time", "children", "plan", "n_items",
-           "amount", "score", "label"]
+           "is_returning", "newsletter", "pickup_time", "children", "plan",
+           "n_items", "amount", "score", "label"]
 
 
 def rows(n, seed, first_id, shift):
@@ -56,6 +57,9 @@ def rows(n, seed, first_id, shift):
             rnd.choice(WORDS) for _ in range(rnd.randint(3, 12))))
         p = 0.7 if shift else 0.4
         r["is_returning"] = None if rnd.random() < 0.03 else rnd.random() < p
+        # yes/no: a BOOLEAN to DuckDB's CSV reader, text to the others
+        r["newsletter"] = (None if rnd.random() < 0.02 else
+                           rnd.choice(["yes", "no", "no"]))
         # busiest at midday; written 14:23:05 by csv, pandas and JSON
         sec = min(86399, max(0, int(rnd.gauss(13 * 3600, 3 * 3600))))
         r["pickup_time"] = (None if rnd.random() < 0.02 else

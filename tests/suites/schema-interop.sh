@@ -11,6 +11,8 @@
 #   duckdb_empty.parquet  DuckDB, missing text stored as ''
 #   duckdb_strings.parquet  DuckDB, every column a string (as Spark
 #                writes a CSV read without inferSchema)
+#   duckdb_auto.parquet  python.csv converted by DuckDB's read_csv_auto
+#                (its sniffer: yes/no a BOOLEAN, times a TIME)
 #   duckdb.csv   DuckDB COPY (csv)          duckdb.parquet  DuckDB
 #   hyparquet.parquet  hyparquet-writer     arrow.parquet   arrow-rs
 #   polars.parquet  Polars (nodejs-polars)                 (parquet-wasm)
@@ -77,7 +79,7 @@ if [ ! -d tests/interop/node_modules/@duckdb/node-api ] ||
 	}
 fi
 
-WRITERS="python.csv pandas.csv quoted.csv duckdb.csv duckdb.parquet duckdb_empty.parquet duckdb_strings.parquet hyparquet.parquet polars.parquet arrow.parquet collector.parquet"
+WRITERS="python.csv pandas.csv quoted.csv duckdb.csv duckdb.parquet duckdb_empty.parquet duckdb_strings.parquet duckdb_auto.parquet hyparquet.parquet polars.parquet arrow.parquet collector.parquet"
 
 # collect DIR: posts DIR/collector.ndjson to a fresh collector and leaves
 # the Parquet file it wrote as DIR/collector.parquet.

@@ -287,15 +287,18 @@ static void time_of_day_parser(void **state)
 
 static void bool_parser(void **state)
 {
-	static const char *const t[] = {"true", "True", "TRUE", "t", " True"};
-	static const char *const f[] = {"false", "False", "FALSE", "f",
-					"\tfalse  "};
-	static const char *const no[] = {"1", "yes", "tRUE", "T", "F", "tt",
-					 "",  "0",   "y",    "n", " ", "t rue"};
+	static const char *const t[] = {"true", "True", "TRUE", "t",  " True",
+					"T",	"yes",	"Yes",	"YES"};
+	static const char *const f[] = {"false", "False",     "FALSE",
+					"f",	 "\tfalse  ", "F",
+					"no",	 "No",	      "NO"};
+	static const char *const no[] = {"1",	  "yEs", "tRUE", "nO",	 "tt",
+					 "",	  "0",	 "y",	 "n",	 " ",
+					 "t rue", "Y",	 "N",	 "yess", "on"};
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		assert_int_equal(dm_parse_bool(t[i], strlen(t[i])), 1);
 		assert_int_equal(dm_parse_bool(f[i], strlen(f[i])), 0);
 	}
