@@ -906,7 +906,8 @@ static dm_err sniff_sep(csv_reader *r, dm_diag *diag)
 			else if (c == '|')
 				pipes++;
 		}
-		if (r->eof || r->len - r->pos > r->lim.max_record)
+		/* (one byte past the last looked at: a CR's next one) */
+		if (r->eof || r->len - r->pos > r->lim.max_record + 1)
 			break;
 		err = fill(r, 0, &full, diag); /* may move the data, not pos */
 		if (err)

@@ -1225,6 +1225,43 @@ static void csv_no_header(void **state)
 }
 
 /*
+ * A header that ends in a lone CR (classic Mac line ends) right at the
+ * record limit: the CR's next byte is read before deciding, at every
+ * read size (fuzz_csv: with small reads the header ran on past the limit
+ * and failed, with large ones it was read).
+ */
+static void csv_cr_header_at_limit(void **state)
+{
+	/* the CR is byte 19 of the input (a blank line first), the limit */
+	static const char data[] = "\naaaa,bbbb,cccc,ddd\r1,2,3,4\r5,6,7,8\r";
+	static const size_t blocks_cr[] = {1, 2, 3, 5, 7, 16, 64, 1 << 16};
+	size_t bi;
+
+	(void)state;
+	for (bi = 0; bi < sizeof(blocks_cr) / sizeof(blocks_cr[0]); bi++) {
+		dm_reader_opts opts = {0, 0, 0};
+		dmio_csv_tuning tun = {blocks_cr[bi], 19, 0, 1, 0};
+		dm_source *src = NULL;
+		dm_reader *r = NULL;
+		dm_batch *b;
+		dm_diag d;
+
+		dm_diag_clear(&d);
+		assert_int_equal(dm_source_open_mem("t.csv", data,
+						    sizeof(data) - 1, 0, &src),
+				 DM_OK);
+		if (dmio_csv_reader_open_ex(src, &opts, &tun, &r, &d) != DM_OK)
+			fail_msg("block %zu: %s", blocks_cr[bi], d.msg);
+		assert_int_equal(r->ncols, 4);
+		assert_string_equal(r->names[3], "ddd");
+		assert_int_equal(r->ops->next(r, &b, &d), DM_OK);
+		assert_non_null(b);
+		assert_int_equal(b->nrows, 2);
+		dm_reader_free(r);
+	}
+}
+
+/*
  * Differential check of the parallel tokeniser: random texts made of the
  * bytes that matter (quotes, separators, CR, LF, a BOM, CR-only line
  * ends, ragged rows) are read sequentially and in pieces of 1 to 31
@@ -2787,6 +2824,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_lenient_skips),
 	cmocka_unit_test(csv_header_repeats),
 	cmocka_unit_test(csv_no_header),
+	cmocka_unit_test(csv_cr_header_at_limit),
 	cmocka_unit_test(csv_lenient_row_numbers),
 	cmocka_unit_test(csv_lenient_all_bad),
 	cmocka_unit_test(csv_pieces_differential),
