@@ -1406,7 +1406,9 @@ static int numbered_header(const csv_reader *r, const dm_strref *f,
 }
 
 /* 1 if a cell of the header record is a number (else it is a header:
- * the common case, decided without looking further). */
+ * the common case, decided without looking further).  Cells are looked
+ * at as stored, not unescaped: a cell with a "" escape is no number
+ * either way, and the record stays as read (it may be row 1). */
 static int header_has_number(const csv_reader *r, const hdr_fields *h,
 			     size_t nf)
 {
@@ -1578,7 +1580,7 @@ static dm_err read_header(csv_reader *r, dm_diag *diag)
 	memset(&o, 0, sizeof(o));
 	if ((err = scan_header(r, &h, &o, &next, diag)))
 		goto out;
-	if (!o.nfix && header_has_number(r, &h, o.nf)) {
+	if (header_has_number(r, &h, o.nf)) {
 		/* the data after it buffered, then the header parsed again
 		 * (its cells may have moved) */
 		err = nh_buffer(r, (size_t)(next - r->buf) - r->pos, &lim,

@@ -1201,10 +1201,11 @@ static void csv_no_header(void **state)
 		{"country,2019,2020\nUS,1.5,2.5\n", 0},
 		{"name,2000\nx,4\n", 0},
 		{"id,0.5,0.9\na,1,2\n", 0},
-		{"1,2,3\n", 0},			/* no data: a header */
-		{"1.5,\"a\"\"b\"\n2.5,c\n", 0}, /* an escape: a header */
-		{"1.5,2.5\nx,y\n", 0},		/* no column of numbers */
-		{"1.5,2\n2.5\n3.5,4\n", 0},	/* ragged: a header */
+		{"1,2,3\n", 0}, /* no data: a header */
+		/* an escape says nothing: the values decide */
+		{"1.5,\"a\"\"b\",3\n2.5,c,4\n", 1},
+		{"1.5,2.5\nx,y\n", 0},	    /* no column of numbers */
+		{"1.5,2\n2.5\n3.5,4\n", 0}, /* ragged: a header */
 	};
 
 	(void)state;
@@ -1213,6 +1214,10 @@ static void csv_no_header(void **state)
 			fail_msg("'%s': no_header %d, expected %d",
 				 cases[i].data, !cases[i].no_header,
 				 cases[i].no_header);
+	/* a first row with an escape, read as data */
+	check_csv("1.5,\"a\"\"b\",3\n2.5,c,4\n",
+		  "column_1,column_2,column_3\n1:|<1.5>|<a\"b>|<3>\n"
+		  "2:|<2.5>|<c>|<4>\n");
 	check_csv("1.5,a,3\n2.5,b,4\n\n3.5,,5\n",
 		  "column_1,column_2,column_3\n1:|<1.5>|<a>|<3>\n"
 		  "2:|<2.5>|<b>|<4>\n3:|<3.5>|NULL|<5>\n");
