@@ -18,9 +18,6 @@
 //                     BOOLEAN, 14:23:05 a TIME, dates a DATE)
 //   hyparquet.parquet hyparquet-writer: BOOLEAN, TIMESTAMP (dates too),
 //                     INT64, INT32, DOUBLE, STRING (times of day too)
-//   polars.parquet    Polars (its own Rust writer, not arrow-rs): Int64,
-//                     Int32, Float64, Boolean, Date, Datetime(ms),
-//                     Categorical, String
 //   arrow.parquet     arrow-rs (parquet-wasm): Bool, Date32, Timestamp(ms,
 //                     UTC), Time32(ms), Int64, Int32, Float64,
 //                     dictionary-encoded Utf8
@@ -31,7 +28,6 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const dir = process.argv[2];
@@ -97,26 +93,6 @@ const hyp = parquetWriteBuffer({
   ],
 });
 writeFileSync(path.resolve(dir, 'hyparquet.parquet'), new Uint8Array(hyp));
-
-// ---- Polars
-const pl = createRequire(import.meta.url)('nodejs-polars');
-const pdf = pl.DataFrame([
-  pl.Series('customer_id', col('customer_id'), pl.Int64),
-  pl.Series('txn_id', col('txn_id'), pl.Utf8),
-  pl.Series('event_date', col('event_date', day), pl.Datetime('ms')).cast(pl.Date),
-  pl.Series('signup_ts', col('signup_ts', (v) => new Date(v)), pl.Datetime('ms')),
-  pl.Series('comment', col('comment'), pl.Utf8),
-  pl.Series('is_returning', col('is_returning'), pl.Bool),
-  pl.Series('newsletter', col('newsletter'), pl.Utf8),
-  pl.Series('pickup_time', col('pickup_time'), pl.Utf8),
-  pl.Series('children', col('children'), pl.Utf8).cast(pl.Categorical),
-  pl.Series('plan', col('plan'), pl.Utf8),
-  pl.Series('n_items', col('n_items'), pl.Int32),
-  pl.Series('amount', col('amount'), pl.Float64),
-  pl.Series('score', col('score'), pl.Float64),
-  pl.Series('label', col('label'), pl.Int32),
-]);
-pdf.writeParquet(path.resolve(dir, 'polars.parquet'));
 
 // ---- arrow-rs through parquet-wasm
 const dictOf = (vals) => {

@@ -4,7 +4,7 @@
 # table (tests/interop/messy.py: ids, transaction codes, dates, date-times,
 # free text, booleans, a survey answer 'None', a category with 'NA',
 # an integer code with missing values, money, a score and a label) written
-# by eight writers, some of them in several forms:
+# by seven writers, some of them in several forms:
 #
 #   python.csv   Python's csv module        pandas.csv   pandas' to_csv
 #   quoted.csv   pandas, every field quoted (missing values: "")
@@ -15,7 +15,7 @@
 #                (its sniffer: yes/no a BOOLEAN, times a TIME)
 #   duckdb.csv   DuckDB COPY (csv)          duckdb.parquet  DuckDB
 #   hyparquet.parquet  hyparquet-writer     arrow.parquet   arrow-rs
-#   polars.parquet  Polars (nodejs-polars)                 (parquet-wasm)
+#                                              (parquet-wasm)
 #   collector    records posted to `driftmon collect` (its Parquet file)
 #
 # Checks, for three draws of the table (base; same distribution, new rows;
@@ -71,15 +71,14 @@ need "curl" curl --version
 need "python3 with pandas" "$PY" -c 'import pandas'
 if [ ! -d tests/interop/node_modules/@duckdb/node-api ] ||
 	[ ! -d tests/interop/node_modules/parquet-wasm ] ||
-	[ ! -d tests/interop/node_modules/hyparquet-writer ] ||
-	[ ! -d tests/interop/node_modules/nodejs-polars ]; then
+	[ ! -d tests/interop/node_modules/hyparquet-writer ]; then
 	(cd tests/interop && npm ci --no-audit --no-fund >"$T/npm.log" 2>&1) || {
 		not_ok "npm ci in tests/interop failed: $(tail -3 "$T/npm.log")"
 		finish
 	}
 fi
 
-WRITERS="python.csv pandas.csv quoted.csv duckdb.csv duckdb.parquet duckdb_empty.parquet duckdb_strings.parquet duckdb_auto.parquet hyparquet.parquet polars.parquet arrow.parquet collector.parquet"
+WRITERS="python.csv pandas.csv quoted.csv duckdb.csv duckdb.parquet duckdb_empty.parquet duckdb_strings.parquet duckdb_auto.parquet hyparquet.parquet arrow.parquet collector.parquet"
 
 # collect DIR: posts DIR/collector.ndjson to a fresh collector and leaves
 # the Parquet file it wrote as DIR/collector.parquet.
