@@ -1374,35 +1374,39 @@ static int cell_is_number(const csv_reader *r, const dm_strref *c, int null)
 	return x == floor(x) ? 2 : 1;
 }
 
-/* 1 if the numbers of the header cells hnum marks are what writers put
- * in a header: three or more integers in steps of one size (pandas'
- * labels 0..n-1, years as in a World Bank table, wavelengths), two in a
- * step of 1, or a single one that is a year or pandas' label 0 or 1 of a
- * one-column frame. */
-static int numbered_header(const csv_reader *r, const dm_strref *f,
-			   const uint8_t *hnum, size_t nf)
+int dmio_numbering(const double *x, size_t k, size_t ncols)
 {
-	double prev = 0.0, step = 0.0, x;
+	double step;
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (x[i] != floor(x[i]))
+			return 0;
+	if (k == 1)
+		return (x[0] >= 1800 && x[0] <= 2100) ||
+		       (ncols == 1 && (x[0] == 0 || x[0] == 1));
+	if (k < 2)
+		return 0;
+	step = x[1] - x[0];
+	for (i = 2; i < k; i++)
+		if (x[i] - x[i - 1] != step)
+			return 0;
+	return k == 2 ? step == 1.0 : step != 0.0;
+}
+
+/* 1 if the numbers of the header cells hnum marks (in v, room for nf)
+ * are a numbering (dmio_numbering). */
+static int numbered_header(const csv_reader *r, const dm_strref *f,
+			   const uint8_t *hnum, size_t nf, double *v)
+{
 	size_t j, k = 0;
 
-	for (j = 0; j < nf; j++) {
-		if (!hnum[j])
-			continue;
-		if (dmio_parse_text_number(f[j].ptr, f[j].len, r->sep == ';',
-					   &x) != 0 ||
-		    x != floor(x))
-			return 0;
-		if (k == 1)
-			step = x - prev;
-		else if (k > 1 && x - prev != step)
-			return 0;
-		prev = x;
-		k++;
-	}
-	if (k == 1)
-		return (prev >= 1800 && prev <= 2100) ||
-		       (nf == 1 && (prev == 0 || prev == 1));
-	return k == 2 ? step == 1.0 : k > 2 && step != 0.0;
+	for (j = 0; j < nf; j++)
+		if (hnum[j] &&
+		    dmio_parse_text_number(f[j].ptr, f[j].len, r->sep == ';',
+					   &v[k]) == 0)
+			k++;
+	return dmio_numbering(v, k, nf);
 }
 
 /* 1 if a cell of the header record is a number (else it is a header:
@@ -1439,6 +1443,7 @@ static int headerless(const csv_reader *r, const hdr_fields *h,
 	uint8_t *hnum, *nul;
 	uint32_t *cnt, *fix;
 	dm_strref *cell;
+	double *hv;
 	unsigned char *p = data, *next;
 	int ret = 0;
 
@@ -1448,7 +1453,8 @@ static int headerless(const csv_reader *r, const hdr_fields *h,
 	cnt = calloc(3 * nf, sizeof(*cnt));
 	fix = malloc(nf * sizeof(*fix));
 	cell = malloc(nf * sizeof(*cell));
-	if (!hnum || !nul || !cnt || !fix || !cell) {
+	hv = malloc(nf * sizeof(*hv));
+	if (!hnum || !nul || !cnt || !fix || !cell || !hv) {
 		ret = -1;
 		goto out;
 	}
@@ -1500,13 +1506,14 @@ static int headerless(const csv_reader *r, const hdr_fields *h,
 			goto out;
 		numcols++;
 	}
-	ret = numcols >= 2 && !numbered_header(r, h->f, hnum, nf);
+	ret = numcols >= 2 && !numbered_header(r, h->f, hnum, nf, hv);
 out:
 	free(hnum);
 	free(nul);
 	free(cnt);
 	free(fix);
 	free(cell);
+	free(hv);
 	return ret;
 }
 

@@ -97,6 +97,15 @@ dm_err dmio_source_decompress(dm_source *in, dmio_dz_kind kind, dm_source **out,
  * midnight; profile.c tells times of day by it). */
 #define DMIO_NOTE_PARQUET_TIME "Parquet TIME"
 
+/* 1 if the k numbers x (header names, in order, of a table of ncols
+ * columns) are a numbering that writers put in a header rather than a
+ * row of data: three or more integers in steps of one size (pandas'
+ * labels 0..n-1, years of a World Bank table, wavelengths), two a step of
+ * 1 apart, or a single one that is a year or pandas' label 0 or 1 of a
+ * one-column frame.  The CSV reader's rule for a file without a header,
+ * and the baseline's warning about names that are all numbers. */
+int dmio_numbering(const double *x, size_t k, size_t ncols);
+
 double dmio_parse_num(const char *s, size_t n);
 
 /* The value of 8 digit values d (bytes 0..9, the first digit lowest),

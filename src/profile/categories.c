@@ -110,16 +110,6 @@ struct pf_loose_cat {
 	size_t ix;
 };
 
-/* s[0..*n) without the spaces and tabs around it. */
-static const char *trim_blanks(const char *s, size_t *n)
-{
-	while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
-		--*n;
-	while (*n > 0 && (*s == ' ' || *s == '\t'))
-		s++, --*n;
-	return s;
-}
-
 static int cmp_loose(const void *a, const void *b)
 {
 	const struct pf_loose_cat *x = a, *y = b;
@@ -136,7 +126,7 @@ long pf_cat_loose(dm_feature *f, pf_evidence *e, const char *s, size_t n,
 {
 	struct pf_loose_cat key;
 	size_t t = n, lo, hi, i;
-	const char *p = trim_blanks(s, &t);
+	const char *p = pf_trim(s, &t);
 	long j;
 
 	if (t < n) { /* " Private" against "Private" */
@@ -148,7 +138,7 @@ long pf_cat_loose(dm_feature *f, pf_evidence *e, const char *s, size_t n,
 		e->loose_built = 1;
 		for (i = 0; i < nref && i < f->ncats; i++) {
 			size_t m = strlen(f->cats[i].value);
-			const char *q = trim_blanks(f->cats[i].value, &m);
+			const char *q = pf_trim(f->cats[i].value, &m);
 
 			if (m == strlen(f->cats[i].value))
 				continue;

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/io_internal.h"
 #include "profile/profile_int.h"
 
 pf_evidence *pf_evidence_new(void)
@@ -746,10 +747,7 @@ int dm_parse_time_of_day(const char *s, size_t n, double *out)
 	size_t i = 0;
 	double frac;
 
-	while (n > 0 && s[n - 1] == ' ')
-		n--;
-	while (i < n && s[i] == ' ')
-		i++;
+	s = pf_trim(s, &n);
 	/* h:mm or hh:mm */
 	if (clock_time(s, n, &i, i + 1 < n && s[i + 1] == ':' ? 1 : 2, &hh, &mi,
 		       &ss, &frac))
@@ -779,10 +777,7 @@ int dm_parse_time_of_day(const char *s, size_t n, double *out)
 
 int dm_parse_bool(const char *s, size_t n)
 {
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	while (n > 0 && (*s == ' ' || *s == '\t'))
-		s++, n--;
+	s = pf_trim(s, &n);
 	if (n == 1 && (*s == 't' || *s == 'f' || *s == 'T' || *s == 'F'))
 		return *s == 't' || *s == 'T'; /* PostgreSQL's COPY, R */
 	/* yes/no: DuckDB's CSV reader makes them a BOOLEAN column */
@@ -1438,33 +1433,40 @@ static int name_is_number(const char *name, double *v)
 }
 
 /*
- * A table without a header row has its first row read as the names:
- * every name a number ("59", "2", "32.1") says so, unless they are 0..n-1
- * or 1..n in order, the labels pandas writes for a frame made from an
- * array.  A warning, as such a header may be meant.
+ * A table without a header row has its first row read as the names when
+ * the CSV reader could not tell (numbers over columns of text, one column
+ * of numbers): every name a number ("59", "2", "32.1") says so, unless
+ * they are a numbering (dmio_numbering: pandas' labels 0..n-1, years),
+ * which the reader keeps as a header too.  A warning, as such a header
+ * may be meant.
  */
 static dm_err check_header_numbers(dm_profile *p)
 {
-	size_t i, n = 0, seq0 = 0, seq1 = 0;
-	double v;
+	size_t i, n = 0;
+	double *v;
 	char ex[96];
-	int len = 0;
+	int len = 0, numbering;
 
+	v = malloc((p->nfeat ? p->nfeat : 1) * sizeof(*v));
+	if (!v)
+		return DM_ENOMEM;
 	for (i = 0; i < p->nfeat; i++) {
 		const char *nm = p->feat[i].name;
 
 		if (!p->feat[i].evidence || strncmp(nm, "Unnamed: ", 9) == 0)
 			continue;
-		if (!name_is_number(nm, &v))
+		if (!name_is_number(nm, &v[n])) {
+			free(v);
 			return DM_OK;
-		seq0 += v == (double)n;
-		seq1 += v == (double)(n + 1);
+		}
 		if (n < 3 && len < (int)sizeof(ex))
 			len += snprintf(ex + len, sizeof(ex) - (size_t)len,
 					"%s'%.20s'", n ? ", " : "", nm);
 		n++;
 	}
-	if (n < 2 || seq0 == n || seq1 == n)
+	numbering = dmio_numbering(v, n, n);
+	free(v);
+	if (n < 2 || numbering)
 		return DM_OK;
 	return pf_warn(p,
 		       "every column name is a number (%s%s): if the file "

@@ -883,10 +883,7 @@ static int letters_and_digits(const char *s, size_t n)
 	size_t i;
 	int alpha = 0, digit = 0;
 
-	while (n > 0 && s[n - 1] == ' ')
-		n--;
-	while (n > 0 && *s == ' ')
-		s++, n--;
+	s = pf_trim(s, &n);
 	if (n < 2 || n > 32)
 		return 0;
 	for (i = 0; i < n; i++) {

@@ -107,6 +107,16 @@ static inline uint64_t pf_mix64(uint64_t x)
 	return x;
 }
 
+/* s[0..*n) without the spaces and tabs around it (*n shortened). */
+static inline const char *pf_trim(const char *s, size_t *n)
+{
+	while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+		--*n;
+	while (*n > 0 && (*s == ' ' || *s == '\t'))
+		s++, --*n;
+	return s;
+}
+
 /* Marks a column of times of day (read as seconds since midnight): its
  * type note "<what>, as seconds since midnight"; never an identifier. */
 static inline void pf_note_time_of_day(pf_evidence *e, const char *what)
