@@ -1155,8 +1155,8 @@ static void csv_header_repeats(void **state)
 	cur_piece = 0;
 }
 
-/* Renders data's first 100 rows (t.csv, default reading) and whether the
- * reader found no header; the rendering of check_csv. */
+/* Whether the reader, opening data (t.csv, default reading), found no
+ * header row. */
 static int read_no_header(const char *data)
 {
 	dm_source *src = NULL;
